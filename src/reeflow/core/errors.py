@@ -1,0 +1,59 @@
+"""Error types shared by every reeflow package.
+
+Every error raised at a boundary names the field, the value, what is allowed and how to fix it,
+so that the command line can print it and exit with code 2 without a traceback.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = [
+    "ReeflowError",
+    "InputError",
+    "InfeasibleSpecError",
+    "ConvergenceError",
+    "BalanceError",
+]
+
+
+class ReeflowError(Exception):
+    """Base class of every error reeflow raises on purpose (CLI exit code 2)."""
+
+
+class InputError(ReeflowError, ValueError):
+    """A bad input value.
+
+    Parameters
+    ----------
+    field : str
+        Dotted path of the offending field, e.g. ``plant.ore_t_per_a``.
+    value : Any
+        The value that was given.
+    allowed : str
+        What is allowed, e.g. ``"> 0 t/a"``.
+    fix : str
+        How to fix it, in plain words.
+    """
+
+    def __init__(self, field: str, value: Any, allowed: str, fix: str = "") -> None:
+        self.field = field
+        self.value = value
+        self.allowed = allowed
+        self.fix = fix
+        msg = f"{field}: got {value!r}; allowed: {allowed}"
+        if fix:
+            msg += f". Fix: {fix}"
+        super().__init__(msg)
+
+
+class InfeasibleSpecError(ReeflowError):
+    """An engineering specification that no design can meet (names the limit)."""
+
+
+class ConvergenceError(ReeflowError):
+    """An iterative solve that did not converge (names the tear/variable and residual)."""
+
+
+class BalanceError(ReeflowError):
+    """A mass or element balance that does not close (names the unit and the element)."""
