@@ -1,0 +1,143 @@
+"""Study hook: from a block model to an ultimate pit, nested pits, pushbacks and plant feed by year.
+
+Orchestration only: the models live in :mod:`~reeflow.mine.economics`,
+:mod:`~reeflow.mine.precedence`, :mod:`~reeflow.mine.pit`, :mod:`~reeflow.mine.nested`
+and :mod:`~reeflow.mine.schedule`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from reeflow.core.errors import InputError
+from reeflow.mine._data import default
+from reeflow.mine.blockmodel import block_grid, grade_columns
+from reeflow.mine.economics import block_values_usd, nsr_usd_per_t
+from reeflow.mine.nested import nested_pits, pit_by_pit, pushbacks
+from reeflow.mine.precedence import grid_arcs, min_search_offsets
+from reeflow.mine.schedule import feed_by_year, make_panels, schedule_panels
+
+__all__ = ["MinePlan", "plan_mine", "block_arcs"]
+
+
+@dataclass(frozen=True)
+class MinePlan:
+    """Result of :func:`plan_mine`.
+
+    ``pit``: summary dict of the ultimate pit (RF = 1); ``nested``: pit-by-pit table;
+    ``schedule``: plant feed and mining by year (index ``year``; grades as ``<species>_frac``);
+    ``schedule_stats``: NPV, LP bound, gap, status; ``blocks``: per-block pit, shell and pushback.
+    """
+
+    pit: dict[str, Any]
+    nested: pd.DataFrame
+    schedule: pd.DataFrame
+    schedule_stats: dict[str, Any]
+    blocks: pd.DataFrame = field(repr=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready dict (no per-block arrays)."""
+        sched = self.schedule.reset_index()
+        return {
+            "pit": self.pit,
+            "nested": self.nested.replace({np.nan: None}).to_dict(orient="records"),
+            "schedule": sched.replace({np.nan: None}).to_dict(orient="records"),
+            "schedule_stats": self.schedule_stats,
+        }
+
+
+def block_arcs(grid, *, slopes_deg, n_benches: int) -> tuple[np.ndarray, np.ndarray]:
+    """Precedence arcs between the rows of a block model (air cells dropped)."""
+    offsets = min_search_offsets(grid.block_size_m, slopes_deg, n_benches=n_benches)
+    row = grid.row_of_cell()
+    s, d = grid_arcs(grid.shape, offsets, present=row >= 0)
+    return row[s], row[d]
+
+
+def plan_mine(block_model: pd.DataFrame, *, prices_usd_per_kg: Mapping[str, float],
+              recoveries_frac: Mapping[str, float], mining_cost_usd_per_t: float,
+              processing_cost_usd_per_t: float, discount_rate: float,
+              payability_frac: Mapping[str, float] | None = None,
+              selling_cost_usd_per_kg: Mapping[str, float] | float = 0.0,
+              royalty_frac: float = 0.0, cutoff_grade_frac: float | None = None,
+              cutoff_column: str = "treo_frac",
+              plant_capacity_t_per_a: float | None = None,
+              mining_capacity_t_per_a: float | None = None, n_years: int | None = None,
+              slopes_deg: float | Sequence[tuple[float, float]] | None = None,
+              n_benches: int | None = None, revenue_factors: Sequence[float] | None = None,
+              n_pushbacks: int | None = None, min_width_blocks: int | None = None,
+              solver: str = "pymineflow", allow_missing: bool = False,
+              mip_time_limit_s: float | None = None) -> MinePlan:
+    """Plan an open pit: block values, ultimate pit, nested pits, pushbacks, LOM schedule.
+
+    Prices (USD/kg oxide) and recoveries (0..1) are per species (``nd2o3`` ↔ column
+    ``nd2o3_frac``); costs in USD per tonne (mining per tonne moved, processing per tonne of ore);
+    ``discount_rate`` a fraction per year. Unset options take ``reeflow/data/mine/defaults.yaml``
+    (plant 570 kt/a, 45° slope, 8 benches ...). Without ``cutoff_grade_frac`` the cut-off is
+    break-even (ore when processing pays).
+    """
+    plant = plant_capacity_t_per_a or float(default("plant_capacity_t_per_a"))
+    slopes = default("slope_deg") if slopes_deg is None else slopes_deg
+    benches = int(n_benches or default("n_benches"))
+    rfs = sorted(set(revenue_factors or default("revenue_factors")) | {1.0})
+    grid = block_grid(block_model, allow_missing=allow_missing)
+    gcols = grade_columns(block_model)
+    grades = block_model[gcols].astype(float).reset_index(drop=True)
+    nsr = nsr_usd_per_t(grades, prices_usd_per_kg, recoveries_frac,
+                        payability_frac=payability_frac,
+                        selling_cost_usd_per_kg=selling_cost_usd_per_kg)
+    if cutoff_grade_frac is not None and cutoff_column not in grades:
+        raise InputError("cutoff_column", cutoff_column, f"one of {gcols}", "name a grade column")
+    cut_grade = grades[cutoff_column].to_numpy() if cutoff_grade_frac is not None else None
+    econ = {"mining_cost_usd_per_t": mining_cost_usd_per_t,
+            "processing_cost_usd_per_t": processing_cost_usd_per_t, "royalty_frac": royalty_frac,
+            "grade_frac": cut_grade, "cutoff_grade_frac": cutoff_grade_frac}
+    value, is_ore = block_values_usd(grid.tonnes, nsr, **econ)
+    src, dst = block_arcs(grid, slopes_deg=slopes, n_benches=benches)
+    shell, results = nested_pits(
+        lambda rf: block_values_usd(grid.tonnes, nsr, revenue_factor=rf, **econ)[0],
+        src, dst, rfs, solver=solver)
+    k_final = rfs.index(1.0)
+    final = results[k_final]
+    table = pit_by_pit(shell, rfs, grid.tonnes, is_ore, value, grades)
+    pb = pushbacks(shell, k_final, grid.tonnes, (grid.ix, grid.iy, grid.iz), grid.shape,
+                   n_pushbacks=int(n_pushbacks or default("n_pushbacks")),
+                   min_width_blocks=int(min_width_blocks or default("min_width_blocks")),
+                   retained_frac=float(default("min_width_retained_frac")))
+    blocks = pd.DataFrame({"in_pit": final.mask, "shell": shell, "pushback": pb,
+                           "is_ore": is_ore, "value_usd": value})
+    pit = _pit_summary(final, table, k_final, src.size, pb)
+    if not final.mask.any():
+        return MinePlan(pit=pit, nested=table, schedule=pd.DataFrame(),
+                        schedule_stats={"status": "empty pit"}, blocks=blocks)
+    pan = make_panels(pb, grid.iz, grid.tonnes, is_ore, value, grades, src, dst)
+    res = schedule_panels(pan, plant_capacity_t_per_a=plant, discount_rate=discount_rate,
+                          mining_capacity_t_per_a=mining_capacity_t_per_a, n_years=n_years,
+                          time_limit_s=mip_time_limit_s or float(default("mip_time_limit_s")),
+                          rel_gap=float(default("mip_rel_gap")),
+                          horizon_slack_years=int(default("horizon_slack_years")))
+    feed = feed_by_year(pan, res, discount_rate=discount_rate)
+    stats = {"npv_usd": res.npv_usd, "lp_bound_usd": res.lp_bound_usd,
+             "mip_dual_bound_usd": res.mip_dual_bound_usd, "gap_to_lp_frac": res.gap_to_lp_frac,
+             "status": res.status, "n_years_horizon": res.n_years, "n_panels": len(pan.table),
+             "n_panel_arcs": int(pan.src.size), "plant_capacity_t_per_a": plant,
+             "mining_capacity_t_per_a": mining_capacity_t_per_a, "discount_rate": discount_rate}
+    return MinePlan(pit=pit, nested=table, schedule=feed, schedule_stats=stats, blocks=blocks)
+
+
+def _pit_summary(final, table: pd.DataFrame, k: int, n_arcs: int, pb: np.ndarray) -> dict:
+    row = table.iloc[k]
+    out = {"blocks": int(final.n_blocks), "tonnes": float(row["tonnes"]),
+           "ore_t": float(row["ore_t"]), "waste_t": float(row["waste_t"]),
+           "strip_ratio": None if np.isnan(row["strip_ratio"]) else float(row["strip_ratio"]),
+           "value_usd": float(final.value), "solver": final.solver, "n_arcs": int(n_arcs),
+           "n_pushbacks": int(pb.max() + 1) if (pb >= 0).any() else 0}
+    for c in table.columns:
+        if c.endswith("_frac"):
+            out[c] = None if np.isnan(row[c]) else float(row[c])
+    return out
