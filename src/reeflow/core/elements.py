@@ -41,7 +41,22 @@ __all__ = [
 
 #: The 15 lanthanides in atomic-number order, then yttrium (scandium is kept apart as ``SC``).
 REE: tuple[str, ...] = (
-    "La", "Ce", "Pr", "Nd", "Pm", "Sm", "Eu", "Gd", "Tb", "Dy", "Ho", "Er", "Tm", "Yb", "Lu", "Y",
+    "La",
+    "Ce",
+    "Pr",
+    "Nd",
+    "Pm",
+    "Sm",
+    "Eu",
+    "Gd",
+    "Tb",
+    "Dy",
+    "Ho",
+    "Er",
+    "Tm",
+    "Yb",
+    "Lu",
+    "Y",
 )
 #: Light REE (La–Eu) as used in separation practice; heavy REE (Gd–Lu + Y).
 LREE: tuple[str, ...] = REE[:7]
@@ -68,8 +83,12 @@ def atomic_mass(symbol: str) -> float:
     try:
         return float(ELEMENTS.at[symbol, "atomic_mass_g_per_mol"])
     except KeyError:
-        raise InputError("element", symbol, "a symbol in reeflow's element table",
-                         f"use one of {', '.join(ELEMENTS.index)}") from None
+        raise InputError(
+            "element",
+            symbol,
+            "a symbol in reeflow's element table",
+            f"use one of {', '.join(ELEMENTS.index)}",
+        ) from None
 
 
 @lru_cache(maxsize=4096)
@@ -82,7 +101,7 @@ def parse_formula(formula: str) -> tuple[tuple[str, float], ...]:
     for part in re.split(r"[·*]", formula):
         lead = re.match(r"^(\d+)(?=[A-Z(])", part)
         mult = float(lead.group(1)) if lead else 1.0
-        body = part[lead.end():] if lead else part
+        body = part[lead.end() :] if lead else part
         for sym, n in _parse_group(body, formula).items():
             counts[sym] = counts.get(sym, 0.0) + mult * n
     return tuple(sorted(counts.items()))
@@ -92,8 +111,12 @@ def _parse_group(body: str, formula: str) -> dict[str, float]:
     stack: list[dict[str, float]] = [{}]
     tokens = _TOKEN.findall(body)
     if "".join(tokens) != body:
-        raise InputError("formula", formula, "a chemical formula like 'La2(SO4)3'",
-                         "check element symbols and brackets")
+        raise InputError(
+            "formula",
+            formula,
+            "a chemical formula like 'La2(SO4)3'",
+            "check element symbols and brackets",
+        )
     i = 0
     while i < len(tokens):
         tok = tokens[i]
@@ -130,8 +153,12 @@ def oxide_formula(symbol: str) -> str:
     try:
         return str(OXIDES.at[symbol, "oxide"])
     except KeyError:
-        raise InputError("element", symbol, f"one of {', '.join(OXIDES.index)}",
-                         "no reporting oxide is defined for this element") from None
+        raise InputError(
+            "element",
+            symbol,
+            f"one of {', '.join(OXIDES.index)}",
+            "no reporting oxide is defined for this element",
+        ) from None
 
 
 def oxide_factor(symbol: str) -> float:

@@ -50,8 +50,13 @@ def _unit(text: str) -> pint.Unit:
 
 def _normalise(text: str) -> str:
     return (
-        text.replace("°C", "degC").replace("°F", "degF").replace("ºC", "degC")
-        .replace("%", " percent ").replace("US$", "USD").replace("€", "EUR").strip()
+        text.replace("°C", "degC")
+        .replace("°F", "degF")
+        .replace("ºC", "degC")
+        .replace("%", " percent ")
+        .replace("US$", "USD")
+        .replace("€", "EUR")
+        .strip()
     )
 
 
@@ -89,23 +94,39 @@ def to_canonical(value: Any, unit: str, *, field: str) -> float:
     if isinstance(value, (int, float)):
         if is_dimensionless(unit):
             return float(value)
-        raise InputError(field, value, f"a quantity with a unit convertible to {unit}",
-                         f"write the unit, e.g. '{value} {unit}'")
+        raise InputError(
+            field,
+            value,
+            f"a quantity with a unit convertible to {unit}",
+            f"write the unit, e.g. '{value} {unit}'",
+        )
     if not isinstance(value, str):
         raise InputError(field, value, f"a quantity in {unit}", f"write e.g. '1 {unit}'")
     text = _normalise(value)
     try:
         q = ureg.Quantity(text)
     except Exception as exc:  # pint raises several unrelated types on bad text
-        raise InputError(field, value, f"a number with a unit convertible to {unit}",
-                         f"check the spelling of the unit ({exc.__class__.__name__})") from None
+        raise InputError(
+            field,
+            value,
+            f"a number with a unit convertible to {unit}",
+            f"check the spelling of the unit ({exc.__class__.__name__})",
+        ) from None
     if not isinstance(q, ureg.Quantity):
         q = ureg.Quantity(float(q), "")
     if q.dimensionless and not is_dimensionless(unit):
-        raise InputError(field, value, f"a quantity with a unit convertible to {unit}",
-                         f"add the unit, e.g. '{value} {unit}'")
+        raise InputError(
+            field,
+            value,
+            f"a quantity with a unit convertible to {unit}",
+            f"add the unit, e.g. '{value} {unit}'",
+        )
     try:
         return float(q.to(_normalise(unit)).magnitude)
     except pint.DimensionalityError:
-        raise InputError(field, value, f"a unit convertible to {unit}",
-                         f"'{q.units:~}' has the wrong dimension for this field") from None
+        raise InputError(
+            field,
+            value,
+            f"a unit convertible to {unit}",
+            f"'{q.units:~}' has the wrong dimension for this field",
+        ) from None

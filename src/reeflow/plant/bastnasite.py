@@ -1,0 +1,135 @@
+"""The bastnäsite–fluorite–barite flowsheet, assembled from project parameters.
+
+ore → comminution → beneficiation ─┬→ fluorite / barite concentrates, tailings
+                                    └→ REE concentrate → H2SO4 bake → water leach (Th residue)
+   → MgO neutralisation (Fe/Th cake) → transfer to chloride ←─ recycle of oxalate filtrate
+   → separation (SX train or placeholder) → per product: oxalate precipitation → calcination.
+
+This module only wires units; the chemistry lives in the unit functions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from reeflow.core.elements import atomic_mass, molar_mass, oxide_factor
+from reeflow.plant.chemistry import bastnasite, components_for
+from reeflow.plant.flowsheet import Flowsheet
+from reeflow.plant.stream import Components, Stream
+from reeflow.plant.units import (
+    BakeParams,
+    BeneficiationParams,
+    CalcinationParams,
+    ChlorideParams,
+    ComminutionParams,
+    LeachParams,
+    NeutraliseParams,
+    OxalateParams,
+    SeparationParams,
+    SplitterParams,
+    acid_bake,
+    beneficiate,
+    calcine,
+    chloride_conversion,
+    comminute,
+    mixer,
+    neutralise,
+    precipitate_oxalate,
+    separate,
+    splitter,
+    water_leach,
+)
+
+__all__ = ["OreFeed", "PlantParams", "ore_stream", "build_flowsheet"]
+
+
+@dataclass(frozen=True)
+class OreFeed:
+    """Ore rate (kg/h) and head composition (mass fractions; REE as oxide shares of TREO)."""
+
+    ore_kg_per_h: float
+    treo_frac: float
+    ree_share_frac: Mapping[str, float]
+    tho2_frac: float
+    caf2_frac: float
+    baso4_frac: float
+    fe2o3_frac: float
+    sio2_frac: float
+
+
+@dataclass(frozen=True)
+class PlantParams:
+    """Every unit's parameters (see each unit's params class for units and sources)."""
+
+    ree: tuple[str, ...]
+    comminution: ComminutionParams
+    beneficiation: BeneficiationParams
+    bake: BakeParams
+    leach: LeachParams
+    neutralise: NeutraliseParams
+    chloride: ChlorideParams
+    separation: SeparationParams
+    oxalate: OxalateParams
+    calcination: CalcinationParams
+    filtrate_purge_frac: float
+
+
+def ore_stream(feed: OreFeed, comp: Components) -> Stream:
+    """Species flows of the run-of-mine ore; the unassayed balance is CaCO3 (see the project)."""
+    flows: dict[str, float] = {}
+    for ln, share in feed.ree_share_frac.items():
+        el_kg = feed.ore_kg_per_h * feed.treo_frac * share / oxide_factor(ln)
+        flows[bastnasite(ln)] = el_kg * molar_mass(bastnasite(ln)) / atomic_mass(ln)
+    for sp, frac in (
+        ("ThO2", feed.tho2_frac),
+        ("CaF2", feed.caf2_frac),
+        ("BaSO4", feed.baso4_frac),
+        ("Fe2O3", feed.fe2o3_frac),
+        ("SiO2", feed.sio2_frac),
+    ):
+        flows[sp] = feed.ore_kg_per_h * frac
+    flows["CaCO3"] = feed.ore_kg_per_h - sum(flows.values())
+    return comp.stream(flows, phase="s")
+
+
+def build_flowsheet(feed: OreFeed, params: PlantParams) -> Flowsheet:
+    """Wire the units of the bastnäsite route into a :class:`Flowsheet` (not yet solved)."""
+    comp = components_for(params.ree)
+    fs = Flowsheet(comp)
+    units = [
+        ("comminution", comminute, params.comminution),
+        ("beneficiation", beneficiate, params.beneficiation),
+        ("bake", acid_bake, params.bake),
+        ("leach", water_leach, params.leach),
+        ("neutralisation", neutralise, params.neutralise),
+        ("chloride_conversion", chloride_conversion, params.chloride),
+        ("separation", separate, params.separation),
+        ("filtrate_mixer", mixer, None),
+        ("filtrate_split", splitter, SplitterParams(params.filtrate_purge_frac)),
+    ]
+    for name, fn, p in units:
+        fs.add_unit(name, fn, p, kind=name)
+    fs.add_feed("ore", ore_stream(feed, comp), to=("comminution", "feed"))
+    for name, src, dst in (
+        ("ground_ore", ("comminution", "out"), ("beneficiation", "feed")),
+        ("ree_concentrate", ("beneficiation", "ree_concentrate"), ("bake", "feed")),
+        ("calcine", ("bake", "calcine"), ("leach", "feed")),
+        ("pregnant_liquor", ("leach", "liquor"), ("neutralisation", "feed")),
+        ("purified_liquor", ("neutralisation", "liquor"), ("chloride_conversion", "liquor")),
+        ("sx_feed", ("chloride_conversion", "chloride"), ("separation", "feed")),
+        ("filtrate_recycle", ("filtrate_split", "b"), ("chloride_conversion", "recycle")),
+        ("mixed_filtrate", ("filtrate_mixer", "out"), ("filtrate_split", "feed")),
+    ):
+        fs.connect(name, src=src, dst=dst)
+    for prod in params.separation.recovery_frac:
+        fs.add_unit(f"oxalate_{prod}", precipitate_oxalate, params.oxalate, kind="oxalate")
+        fs.add_unit(f"calcine_{prod}", calcine, params.calcination, kind="calcination")
+        fs.connect(f"{prod}_solution", src=("separation", prod), dst=(f"oxalate_{prod}", "feed"))
+        fs.connect(
+            f"{prod}_oxalate", src=(f"oxalate_{prod}", "oxalate"), dst=(f"calcine_{prod}", "feed")
+        )
+        fs.connect(
+            f"{prod}_filtrate", src=(f"oxalate_{prod}", "filtrate"), dst=("filtrate_mixer", prod)
+        )
+    return fs

@@ -1,0 +1,184 @@
+"""Species and balanced reactions of the bastnäsite–fluorite–barite flowsheet.
+
+The sulphuric-acid route follows the Bayan Obo concentrated-H2SO4 bake as described by the IAEA
+(2011), *Thorium fuel cycle / rare-earth processing*, via Zhang, Zhao & Schreiner (2016), *Rare Earth
+Elements: Processing, Applications*, ch. 5 — bake, water leach, neutralisation (Fe, Th as hydroxides),
+transfer to chloride, SX in chloride, oxalate precipitation and calcination — and the Beylikova
+laboratory work of Kul, Topkaya & Karakaya (2008), Hydrometallurgy 93:129–135 (H2SO4 bake + water
+leach, HF as by-product). Reactions (per REE ``Ln``; written for every REE carried):
+
+- bake:      2 LnFCO3 + 3 H2SO4 → Ln2(SO4)3 + 2 HF(g) + 2 CO2(g) + 2 H2O(g)
+             CaF2 + H2SO4 → CaSO4 + 2 HF(g);  CaCO3 + H2SO4 → CaSO4 + CO2(g) + H2O(g)
+             Fe2O3 + 3 H2SO4 → Fe2(SO4)3 + 3 H2O(g);  ThO2 + 2 H2SO4 → Th(SO4)2 + 2 H2O(g)
+- neutralise: Fe2(SO4)3 + 3 MgO + 3 H2O → 2 Fe(OH)3 + 3 MgSO4;
+             Th(SO4)2 + 2 MgO + 2 H2O → Th(OH)4 + 2 MgSO4;  H2SO4 + MgO → MgSO4 + H2O
+- chloride:  Ln2(SO4)3 + 6 HCl → 2 LnCl3 + 3 H2SO4 (net of D2EHPA loading and HCl stripping)
+- oxalate:   2 LnCl3 + 3 H2C2O4 → Ln2(C2O4)3 + 6 HCl
+- calcine:   Ln2(C2O4)3 + (b/a) O2 → (2/a) LnaOb + 6 CO2   (LnaOb the reporting oxide)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import lru_cache
+
+from reeflow.core.elements import OXIDES, oxide_formula
+from reeflow.plant.reactions import Reaction
+from reeflow.plant.stream import Components
+
+__all__ = [
+    "GANGUE_SPECIES",
+    "bastnasite",
+    "sulfate",
+    "chloride",
+    "oxalate",
+    "components_for",
+    "bake_reactions",
+    "impurity_reactions",
+    "chloride_reaction",
+    "oxalate_reaction",
+    "calcination_reaction",
+]
+
+GANGUE_SPECIES: tuple[str, ...] = (
+    "CaF2",
+    "BaSO4",
+    "SiO2",
+    "Fe2O3",
+    "CaCO3",
+    "ThO2",
+    "CaSO4",
+    "Th(SO4)2",
+    "Fe2(SO4)3",
+    "Fe(OH)3",
+    "Th(OH)4",
+    "MgO",
+    "MgSO4",
+    "H2SO4",
+    "HF",
+    "CO2",
+    "H2O",
+    "HCl",
+    "H2C2O4",
+    "O2",
+    "NaOH",
+    "NaCl",
+)
+
+
+def bastnasite(ln: str) -> str:
+    return f"{ln}FCO3"
+
+
+def sulfate(ln: str) -> str:
+    return f"{ln}2(SO4)3"
+
+
+def chloride(ln: str) -> str:
+    return f"{ln}Cl3"
+
+
+def oxalate(ln: str) -> str:
+    return f"{ln}2(C2O4)3"
+
+
+@lru_cache(maxsize=32)
+def components_for(ree: tuple[str, ...]) -> Components:
+    """Components of the flowsheet carrying the REE in ``ree`` through every form."""
+    species: list[str] = []
+    for ln in ree:
+        species += [bastnasite(ln), sulfate(ln), chloride(ln), oxalate(ln), oxide_formula(ln)]
+    return Components(tuple(species) + GANGUE_SPECIES)
+
+
+def bake_reactions(ree: Sequence[str]) -> dict[str, Reaction]:
+    """Sulphation reactions of the concentrated-H2SO4 bake, keyed by the mineral attacked."""
+    rx = {
+        bastnasite(ln): Reaction(
+            f"bake_{ln}",
+            (
+                (bastnasite(ln), "s", -2),
+                ("H2SO4", "aq", -3),
+                (sulfate(ln), "s", 1),
+                ("HF", "g", 2),
+                ("CO2", "g", 2),
+                ("H2O", "g", 2),
+            ),
+        )
+        for ln in ree
+    }
+    rx["CaF2"] = Reaction(
+        "bake_CaF2", (("CaF2", "s", -1), ("H2SO4", "aq", -1), ("CaSO4", "s", 1), ("HF", "g", 2))
+    )
+    rx["CaCO3"] = Reaction(
+        "bake_CaCO3",
+        (
+            ("CaCO3", "s", -1),
+            ("H2SO4", "aq", -1),
+            ("CaSO4", "s", 1),
+            ("CO2", "g", 1),
+            ("H2O", "g", 1),
+        ),
+    )
+    rx["Fe2O3"] = Reaction(
+        "bake_Fe2O3",
+        (("Fe2O3", "s", -1), ("H2SO4", "aq", -3), ("Fe2(SO4)3", "s", 1), ("H2O", "g", 3)),
+    )
+    rx["ThO2"] = Reaction(
+        "bake_ThO2", (("ThO2", "s", -1), ("H2SO4", "aq", -2), ("Th(SO4)2", "s", 1), ("H2O", "g", 2))
+    )
+    return rx
+
+
+def impurity_reactions() -> dict[str, Reaction]:
+    """MgO neutralisation of free acid and hydrolysis of Fe(III) and Th(IV) sulphates."""
+    return {
+        "Fe2(SO4)3": Reaction(
+            "neut_Fe",
+            (
+                ("Fe2(SO4)3", "aq", -1),
+                ("MgO", "s", -3),
+                ("H2O", "aq", -3),
+                ("Fe(OH)3", "s", 2),
+                ("MgSO4", "aq", 3),
+            ),
+        ),
+        "Th(SO4)2": Reaction(
+            "neut_Th",
+            (
+                ("Th(SO4)2", "aq", -1),
+                ("MgO", "s", -2),
+                ("H2O", "aq", -2),
+                ("Th(OH)4", "s", 1),
+                ("MgSO4", "aq", 2),
+            ),
+        ),
+        "H2SO4": Reaction(
+            "neut_acid",
+            (("H2SO4", "aq", -1), ("MgO", "s", -1), ("MgSO4", "aq", 1), ("H2O", "aq", 1)),
+        ),
+    }
+
+
+def chloride_reaction(ln: str) -> Reaction:
+    return Reaction(
+        f"chloride_{ln}",
+        ((sulfate(ln), "aq", -1), ("HCl", "aq", -6), (chloride(ln), "aq", 2), ("H2SO4", "aq", 3)),
+    )
+
+
+def oxalate_reaction(ln: str) -> Reaction:
+    return Reaction(
+        f"oxalate_{ln}",
+        ((chloride(ln), "aq", -2), ("H2C2O4", "aq", -3), (oxalate(ln), "s", 1), ("HCl", "aq", 6)),
+    )
+
+
+def calcination_reaction(ln: str) -> Reaction:
+    ox = oxide_formula(ln)
+    a = float(OXIDES.at[ln, "n_metal"])
+    b = float(OXIDES.at[ln, "n_oxygen"])
+    return Reaction(
+        f"calcine_{ln}",
+        ((oxalate(ln), "s", -1), ("O2", "g", -b / a), (ox, "s", 2.0 / a), ("CO2", "g", 6)),
+    )

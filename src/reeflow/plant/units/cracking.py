@@ -1,0 +1,178 @@
+"""Cracking: concentrated-H2SO4 bake and water leach (Bayan Obo practice), residue activity."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from reeflow.core.elements import norm_exemption_bq_per_g, specific_activity_bq_per_g
+from reeflow.core.errors import InputError
+from reeflow.plant.chemistry import bake_reactions, bastnasite, sulfate
+from reeflow.plant.flowsheet import UnitResult
+from reeflow.plant.reactions import apply_reaction, extent_from_conversion, reagent_kg_per_h
+from reeflow.plant.stream import Stream, phase_index
+
+__all__ = ["BakeParams", "acid_bake", "LeachParams", "water_leach", "residue_activity_bq_per_g"]
+
+
+@dataclass(frozen=True)
+class BakeParams:
+    """Conversions in the bake (fractions of each mineral attacked) and the acid excess.
+
+    ``th_sulphation_frac`` and ``fe_sulphation_frac`` are the fractions that stay *soluble*: a bake
+    taken to ~600 °C leaves Th and Fe insoluble (IAEA 2011 via Zhang, Zhao & Schreiner 2016, ch. 5),
+    a 200 °C bake does not.
+    """
+
+    ree: tuple[str, ...]
+    temperature_c: float
+    ree_conversion_frac: float
+    caf2_conversion_frac: float
+    caco3_conversion_frac: float
+    fe_sulphation_frac: float
+    th_sulphation_frac: float
+    acid_excess_frac: float
+    excess_acid_to_offgas_frac: float
+
+    def __post_init__(self) -> None:
+        for name, v in self.__dict__.items():
+            if name.endswith("_frac") and not 0.0 <= v <= 1.0 and name != "acid_excess_frac":
+                raise InputError(f"plant.bake.{name}", v, "0..1", "give a fraction")
+        if self.acid_excess_frac < 0:
+            raise InputError(
+                "plant.bake.acid_excess_frac",
+                self.acid_excess_frac,
+                ">= 0",
+                "state the excess over stoichiometric acid",
+            )
+
+
+def acid_bake(inlets: Mapping[str, Stream], params: BakeParams) -> UnitResult:
+    """Concentrated-H2SO4 bake of a bastnäsite–fluorite–barite concentrate.
+
+    Acid = Σ stoichiometric demand of the reactions in :mod:`reeflow.plant.chemistry` × (1 + excess)
+    (Kul, Topkaya & Karakaya 2008, Hydrometallurgy 93:129 for Beylikova; IAEA 2011 for Bayan Obo).
+    HF, CO2 and water leave in the off-gas (HF recoverable: Kul et al. 2008); a stated fraction of the
+    excess acid evaporates, the rest stays with the calcine as free acid.
+    """
+    (feed,) = inlets.values()
+    c = feed.components
+    rx = bake_reactions(params.ree)
+    conv = {bastnasite(ln): params.ree_conversion_frac for ln in params.ree}
+    conv.update(
+        {
+            "CaF2": params.caf2_conversion_frac,
+            "CaCO3": params.caco3_conversion_frac,
+            "Fe2O3": params.fe_sulphation_frac,
+            "ThO2": params.th_sulphation_frac,
+        }
+    )
+    extents = [
+        (rx[k], extent_from_conversion(feed.flows_kg_per_h, c, rx[k], k, "s", conv[k]))
+        for k in rx
+        if k in c.index
+    ]
+    acid_kg = reagent_kg_per_h("H2SO4", extents, params.acid_excess_frac)
+    acid = c.stream({("H2SO4", "aq"): acid_kg}, temperature_c=25.0)
+    flows = feed.flows_kg_per_h + acid.flows_kg_per_h
+    for r, x in extents:
+        flows = apply_reaction(flows, c, r, x)
+    gas = np.zeros_like(flows)
+    g = phase_index("g")
+    gas[g] = flows[g]
+    flows[g] = 0.0
+    j = c.idx("H2SO4")
+    evaporated = flows[phase_index("aq"), j] * params.excess_acid_to_offgas_frac
+    flows[phase_index("aq"), j] -= evaporated
+    gas[g, j] += evaporated
+    return UnitResult(
+        {
+            "calcine": Stream(c, flows, params.temperature_c),
+            "offgas": Stream(c, gas, params.temperature_c),
+        },
+        reagents={"H2SO4": acid},
+        info={"acid_kg_per_h": acid_kg},
+    )
+
+
+@dataclass(frozen=True)
+class LeachParams:
+    """Water leach: dissolution fraction of each REE sulphate and the liquid/solid ratio."""
+
+    ree: tuple[str, ...]
+    dissolution_frac: Mapping[str, float]
+    liquid_to_solid_kg_per_kg: float
+    temperature_c: float = 25.0
+    soluble: tuple[str, ...] = field(default=("Th(SO4)2", "Fe2(SO4)3", "H2SO4", "MgSO4"))
+
+    def __post_init__(self) -> None:
+        for ln in self.ree:
+            v = self.dissolution_frac.get(ln)
+            if v is None or not 0.0 <= v <= 1.0:
+                raise InputError(
+                    f"plant.leach.dissolution_frac.{ln}",
+                    v,
+                    "a fraction 0..1",
+                    "give a dissolution fraction for every REE carried",
+                )
+        if self.liquid_to_solid_kg_per_kg <= 0:
+            raise InputError(
+                "plant.leach.liquid_to_solid_kg_per_kg", self.liquid_to_solid_kg_per_kg, "> 0", ""
+            )
+
+
+def water_leach(inlets: Mapping[str, Stream], params: LeachParams) -> UnitResult:
+    """Dissolve REE sulphates (and soluble Th/Fe sulphates) into water; the rest is residue.
+
+    Dissolution fractions for Beylikova: Kul et al. (2008), "REE recovery up to 90 %" after bake +
+    water leach; Özbayoğlu & Atalay (2000), "> 75 %". Gypsum (CaSO4) solubility is neglected.
+    """
+    (calcine,) = inlets.values()
+    c = calcine.components
+    s_i, aq_i = phase_index("s"), phase_index("aq")
+    water = c.stream(
+        {("H2O", "aq"): params.liquid_to_solid_kg_per_kg * calcine.flows_kg_per_h[s_i].sum()}
+    )
+    flows = calcine.flows_kg_per_h + water.flows_kg_per_h
+    frac = np.zeros(c.n)
+    for ln in params.ree:
+        frac[c.idx(sulfate(ln))] = params.dissolution_frac[ln]
+    for sp in params.soluble:
+        if sp in c.index:
+            frac[c.idx(sp)] = 1.0
+    moved = flows[s_i] * frac
+    flows[s_i] -= moved
+    flows[aq_i] += moved
+    liquor = np.zeros_like(flows)
+    liquor[aq_i] = flows[aq_i]
+    residue = np.zeros_like(flows)
+    residue[s_i] = flows[s_i]
+    res = Stream(c, residue, params.temperature_c)
+    return UnitResult(
+        {"liquor": Stream(c, liquor, params.temperature_c), "residue": res},
+        reagents={"H2O": water},
+        info={"residue_activity_bq_per_g": residue_activity_bq_per_g(res)},
+    )
+
+
+def residue_activity_bq_per_g(stream: Stream) -> float:
+    """232Th activity per gram of a (solid) stream, Bq/g.
+
+    A = (mass of Th / mass of stream) × specific activity of 232Th (≈ 4.07 kBq/g, from the NNDC
+    half-life). Each daughter of the chain carries the same activity in secular equilibrium, and the
+    IAEA RS-G-1.7 (2004) exemption level is 1 Bq/g per chain member.
+    """
+    total = stream.total_kg_per_h
+    if total <= 0:
+        return 0.0
+    th = float(stream.element_kg_per_h().get("Th", 0.0))
+    return th / total * specific_activity_bq_per_g("Th-232")
+
+
+def classify_residue(activity_bq_per_g: float) -> str:
+    """'exempt' below the IAEA 1 Bq/g level, else 'regulated NORM (Th-232 chain)'."""
+    if activity_bq_per_g < norm_exemption_bq_per_g():
+        return "exempt"
+    return "regulated NORM (Th-232 chain)"

@@ -1,0 +1,130 @@
+"""Finishing: oxalate precipitation and calcination to the reporting oxides."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from reeflow.core.errors import InputError
+from reeflow.plant.chemistry import calcination_reaction, chloride, oxalate, oxalate_reaction
+from reeflow.plant.flowsheet import UnitResult
+from reeflow.plant.reactions import apply_reaction, extent_from_conversion, reagent_kg_per_h
+from reeflow.plant.stream import Stream, phase_index
+
+__all__ = ["OxalateParams", "precipitate_oxalate", "CalcinationParams", "calcine"]
+
+
+@dataclass(frozen=True)
+class OxalateParams:
+    """Precipitation yield of each REE as oxalate and the oxalic-acid excess over stoichiometry."""
+
+    ree: tuple[str, ...]
+    precipitation_frac: float
+    oxalic_excess_frac: float
+    temperature_c: float = 60.0
+
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.precipitation_frac <= 1.0:
+            raise InputError(
+                "plant.oxalate.precipitation_frac", self.precipitation_frac, "0..1", ""
+            )
+        if self.oxalic_excess_frac < 0:
+            raise InputError(
+                "plant.oxalate.oxalic_excess_frac", self.oxalic_excess_frac, ">= 0", ""
+            )
+
+
+def precipitate_oxalate(inlets: Mapping[str, Stream], params: OxalateParams) -> UnitResult:
+    """2 LnCl3 + 3 H2C2O4 → Ln2(C2O4)3↓ + 6 HCl; HCl is regenerated into the filtrate.
+
+    Stoichiometry 1.5 mol oxalic acid per mol RE (Zhang, Zhao & Schreiner 2016, ch. 10; the shared
+    notes' §5.2 give 1.12 t H2C2O4·2H2O per t Nd2O3). Oxalic acid = stoichiometry × (1 + excess).
+    """
+    (feed,) = inlets.values()
+    c = feed.components
+    present = [ln for ln in params.ree if feed.species_kg_per_h(chloride(ln)) > 0]
+    extents = [
+        (
+            oxalate_reaction(ln),
+            extent_from_conversion(
+                feed.flows_kg_per_h,
+                c,
+                oxalate_reaction(ln),
+                chloride(ln),
+                "aq",
+                params.precipitation_frac,
+            ),
+        )
+        for ln in present
+    ]
+    ox_kg = reagent_kg_per_h("H2C2O4", extents, params.oxalic_excess_frac)
+    reagent = c.stream({("H2C2O4", "aq"): ox_kg})
+    flows = feed.flows_kg_per_h + reagent.flows_kg_per_h
+    for r, x in extents:
+        flows = apply_reaction(flows, c, r, x)
+    s_i = phase_index("s")
+    solid = np.zeros_like(flows)
+    solid[s_i] = flows[s_i]
+    flows[s_i] = 0.0
+    return UnitResult(
+        {
+            "oxalate": Stream(c, solid, params.temperature_c),
+            "filtrate": Stream(c, flows, params.temperature_c),
+        },
+        reagents={"H2C2O4": reagent},
+        info={"oxalic_kg_per_h": ox_kg},
+    )
+
+
+@dataclass(frozen=True)
+class CalcinationParams:
+    """Calcination temperature (°C); conversion of oxalate to oxide is taken as complete."""
+
+    ree: tuple[str, ...]
+    temperature_c: float
+
+
+def calcine(inlets: Mapping[str, Stream], params: CalcinationParams) -> UnitResult:
+    """Ln2(C2O4)3 + (b/a) O2 → (2/a) LnaOb + 6 CO2 at 850–1000 °C.
+
+    Light-REE oxalates decompose fully above ~740 °C (Zinin & Bushuev 2016, Russ. J. Inorg. Chem.
+    61:161); Nd oxalate → Nd2O3 at 1173 K (Arellano Ruiz 2020). Ce and Pr report as CeO2 and Pr6O11
+    (the oxygen comes from air).
+    """
+    (feed,) = inlets.values()
+    if params.temperature_c < 740.0:
+        raise InputError(
+            "plant.calcination.temperature_c",
+            params.temperature_c,
+            ">= 740 °C",
+            "light-REE oxalates are not fully decomposed below ~740 °C",
+        )
+    c = feed.components
+    present = [ln for ln in params.ree if feed.species_kg_per_h(oxalate(ln)) > 0]
+    extents = [
+        (
+            calcination_reaction(ln),
+            extent_from_conversion(
+                feed.flows_kg_per_h, c, calcination_reaction(ln), oxalate(ln), "s", 1.0
+            ),
+        )
+        for ln in present
+    ]
+    o2_kg = reagent_kg_per_h("O2", extents, 0.0)
+    o2 = c.stream({("O2", "g"): o2_kg})
+    flows = feed.flows_kg_per_h + o2.flows_kg_per_h
+    for r, x in extents:
+        flows = apply_reaction(flows, c, r, x)
+    g_i = phase_index("g")
+    gas = np.zeros_like(flows)
+    gas[g_i] = flows[g_i]
+    flows[g_i] = 0.0
+    return UnitResult(
+        {
+            "oxide": Stream(c, flows, params.temperature_c),
+            "offgas": Stream(c, gas, params.temperature_c),
+        },
+        reagents={"O2 (air)": o2},
+    )

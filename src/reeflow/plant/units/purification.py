@@ -1,0 +1,137 @@
+"""Leach-liquor purification: MgO neutralisation (Fe, Th removal) and transfer to chloride."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from reeflow.core.errors import InputError
+from reeflow.plant.chemistry import chloride, chloride_reaction, impurity_reactions, sulfate
+from reeflow.plant.flowsheet import UnitResult
+from reeflow.plant.reactions import apply_reaction, extent_from_conversion, reagent_kg_per_h
+from reeflow.plant.stream import Stream, mix, phase_index
+
+__all__ = ["NeutraliseParams", "neutralise", "ChlorideParams", "chloride_conversion"]
+
+
+def _check_fracs(prefix: str, obj: object) -> None:
+    for name, v in obj.__dict__.items():
+        if name.endswith("_frac") and "excess" not in name and not 0.0 <= v <= 1.0:
+            raise InputError(f"{prefix}.{name}", v, "0..1", "give a fraction")
+        if "excess" in name and v < 0:
+            raise InputError(f"{prefix}.{name}", v, ">= 0", "state the excess over stoichiometry")
+
+
+@dataclass(frozen=True)
+class NeutraliseParams:
+    """Fractions of Fe, Th and free acid removed by MgO, REE co-precipitation loss, MgO excess."""
+
+    ree: tuple[str, ...]
+    fe_removal_frac: float
+    th_removal_frac: float
+    acid_neutralised_frac: float
+    ree_loss_frac: float
+    mgo_excess_frac: float
+
+    def __post_init__(self) -> None:
+        _check_fracs("plant.neutralisation", self)
+
+
+def neutralise(inlets: Mapping[str, Stream], params: NeutraliseParams) -> UnitResult:
+    """Neutralise the sulphate liquor with MgO; Fe(OH)3 and Th(OH)4 report to a cake.
+
+    Bayan Obo practice: the water-leach liquor is neutralised with MgO to pH ≈ 4 to hydrolyse Fe
+    and Th before REE extraction (Gupta & Krishnamurthy 2005, *Extractive Metallurgy of Rare
+    Earths*, CRC, §4.4.2; Zhang, Zhao & Schreiner 2016, ch. 5). MgO = stoichiometry × (1 + excess);
+    the excess leaves undissolved with the cake.
+    """
+    (liq,) = inlets.values()
+    c = liq.components
+    rx = impurity_reactions()
+    conv = {
+        "Fe2(SO4)3": params.fe_removal_frac,
+        "Th(SO4)2": params.th_removal_frac,
+        "H2SO4": params.acid_neutralised_frac,
+    }
+    extents = [
+        (rx[k], extent_from_conversion(liq.flows_kg_per_h, c, rx[k], k, "aq", conv[k])) for k in rx
+    ]
+    mgo_kg = reagent_kg_per_h("MgO", extents, params.mgo_excess_frac)
+    mgo = c.stream({("MgO", "s"): mgo_kg})
+    flows = liq.flows_kg_per_h + mgo.flows_kg_per_h
+    for r, x in extents:
+        flows = apply_reaction(flows, c, r, x)
+    s_i, aq_i = phase_index("s"), phase_index("aq")
+    for ln in params.ree:
+        j = c.idx(sulfate(ln))
+        lost = flows[aq_i, j] * params.ree_loss_frac
+        flows[aq_i, j] -= lost
+        flows[s_i, j] += lost
+    cake = np.zeros_like(flows)
+    cake[s_i] = flows[s_i]
+    flows[s_i] = 0.0
+    return UnitResult(
+        {"liquor": Stream(c, flows, liq.temperature_c), "cake": Stream(c, cake, liq.temperature_c)},
+        reagents={"MgO": mgo},
+        info={"mgo_kg_per_h": mgo_kg},
+    )
+
+
+@dataclass(frozen=True)
+class ChlorideParams:
+    """Transfer of REE from sulphate to chloride solution (D2EHPA load, HCl strip; net reaction)."""
+
+    ree: tuple[str, ...]
+    transfer_frac: float
+    hcl_excess_frac: float
+    water_to_chloride_frac: float
+
+    def __post_init__(self) -> None:
+        _check_fracs("plant.chloride_conversion", self)
+
+
+def chloride_conversion(inlets: Mapping[str, Stream], params: ChlorideParams) -> UnitResult:
+    """Ln2(SO4)3 + 6 HCl → 2 LnCl3 + 3 H2SO4, with HCl recycled from oxalate filtrate counted first.
+
+    The Baotou route loads REE from the sulphate liquor on D2EHPA (P204) and strips them with HCl
+    into a chloride solution for the P507 separation (Zhang, Zhao & Schreiner 2016, ch. 5 and 9).
+    Fresh HCl = max(0, stoichiometry × (1 + excess) − HCl arriving in the recycle).
+    """
+    feed = mix(inlets.values(), next(iter(inlets.values())).components)
+    c = feed.components
+    extents = [
+        (
+            chloride_reaction(ln),
+            extent_from_conversion(
+                feed.flows_kg_per_h,
+                c,
+                chloride_reaction(ln),
+                sulfate(ln),
+                "aq",
+                params.transfer_frac,
+            ),
+        )
+        for ln in params.ree
+    ]
+    need = reagent_kg_per_h("HCl", extents, params.hcl_excess_frac)
+    fresh_kg = max(0.0, need - feed.species_kg_per_h("HCl"))
+    hcl = c.stream({("HCl", "aq"): fresh_kg})
+    flows = feed.flows_kg_per_h + hcl.flows_kg_per_h
+    for r, x in extents:
+        flows = apply_reaction(flows, c, r, x)
+    to_chloride = np.zeros(c.n)
+    for ln in params.ree:
+        to_chloride[c.idx(chloride(ln))] = 1.0
+    to_chloride[c.idx("HCl")] = 1.0
+    to_chloride[c.idx("H2O")] = params.water_to_chloride_frac
+    chl = flows * to_chloride
+    return UnitResult(
+        {
+            "chloride": Stream(c, chl, feed.temperature_c),
+            "raffinate": Stream(c, flows - chl, feed.temperature_c),
+        },
+        reagents={"HCl": hcl},
+        info={"hcl_fresh_kg_per_h": fresh_kg, "hcl_demand_kg_per_h": need},
+    )

@@ -1,0 +1,78 @@
+"""Separation unit: REE chloride solution → product solutions by a recovery matrix.
+
+Until a designed SX train is supplied, the matrix is a *placeholder* given in the project
+(``plant.separation.recovery_frac``); :func:`reeflow.plant.sx_adapter.separation_from_train`
+builds the same parameters from a cascade design, so the flowsheet does not change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from reeflow.core.errors import InputError
+from reeflow.plant.chemistry import chloride
+from reeflow.plant.flowsheet import UnitResult
+from reeflow.plant.stream import Stream
+
+__all__ = ["SeparationParams", "separate"]
+
+
+@dataclass(frozen=True)
+class SeparationParams:
+    """``recovery_frac[product][element]`` = fraction of the element's feed to that product.
+
+    Each element's fractions over products must sum to ≤ 1; the rest goes to ``losses``. Solution
+    (HCl, water) is divided in proportion to the REE chloride mass.
+    """
+
+    ree: tuple[str, ...]
+    recovery_frac: Mapping[str, Mapping[str, float]]
+    source: str = "placeholder"
+
+    def __post_init__(self) -> None:
+        for ln in self.ree:
+            total = sum(p.get(ln, 0.0) for p in self.recovery_frac.values())
+            if total > 1.0 + 1e-12:
+                raise InputError(
+                    f"plant.separation.recovery_frac.*.{ln}",
+                    total,
+                    "fractions over products summing to <= 1",
+                    "reduce the recoveries of this element",
+                )
+        for prod, fr in self.recovery_frac.items():
+            for ln, v in fr.items():
+                if ln not in self.ree:
+                    raise InputError(
+                        f"plant.separation.recovery_frac.{prod}",
+                        ln,
+                        f"an element of {self.ree}",
+                        "",
+                    )
+                if not 0.0 <= v <= 1.0:
+                    raise InputError(f"plant.separation.recovery_frac.{prod}.{ln}", v, "0..1", "")
+
+
+def separate(inlets: Mapping[str, Stream], params: SeparationParams) -> UnitResult:
+    """Split REE chlorides into product solutions (and ``losses``) by the recovery matrix."""
+    (feed,) = inlets.values()
+    c = feed.components
+    chl_idx = np.array([c.idx(chloride(ln)) for ln in params.ree])
+    ree_mass = feed.flows_kg_per_h[:, chl_idx].sum()
+    outs: dict[str, Stream] = {}
+    remaining = feed.flows_kg_per_h.copy()
+    solution = np.ones(c.n, dtype=bool)
+    solution[chl_idx] = False
+    for prod, fr in params.recovery_frac.items():
+        f = np.zeros(c.n)
+        for ln, v in fr.items():
+            f[c.idx(chloride(ln))] = v
+        prod_ree = (feed.flows_kg_per_h * f).sum()
+        f[solution] = prod_ree / ree_mass if ree_mass > 0 else 0.0
+        arr = feed.flows_kg_per_h * f
+        remaining -= arr
+        outs[prod] = Stream(c, arr, feed.temperature_c)
+    outs["losses"] = Stream(c, np.maximum(remaining, 0.0), feed.temperature_c)
+    return UnitResult(outs, info={"source": params.source})
