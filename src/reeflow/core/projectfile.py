@@ -164,7 +164,8 @@ def _pydantic_to_input_error(exc: ValidationError, tree: Mapping[str, Any]) -> I
     ctx = err.get("ctx") or {}
     cause = ctx.get("error")
     if isinstance(cause, InputError):
-        return InputError(loc, cause.value, cause.allowed, cause.fix)
+        field = cause.field if (not loc or cause.field.startswith(loc)) else loc
+        return InputError(field, cause.value, cause.allowed, cause.fix)
     msg = str(cause) if cause is not None else err["msg"]
     return InputError(loc, err.get("input"), msg, "correct the value")
 

@@ -1,0 +1,86 @@
+"""Project files: provenance, inheritance, and every bad-input case of the backbone issue."""
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from reeflow.core.errors import InputError
+from reeflow.project import builtin_project_path, load_project
+
+
+def _write(tmp_path: Path, text: str, name: str = "p.yaml") -> Path:
+    p = tmp_path / name
+    p.write_text(text, encoding="utf-8")
+    return p
+
+
+def _child(tmp_path: Path, override: dict) -> Path:
+    base = builtin_project_path("beylikova")
+    return _write(tmp_path, yaml.safe_dump({"extends": str(base), **override}))
+
+
+def test_builtin_loads_with_provenance_and_ranges():
+    lp = load_project()
+    p = lp.project
+    assert p.ore.throughput == pytest.approx(570_000.0)
+    assert p.ore.treo_grade == pytest.approx(0.018)
+    assert lp.provenance["ore.treo_grade"].range == pytest.approx((0.01, 0.0314))
+    assert lp.provenance["ore.throughput"].evidence == "published"
+    assert sum(p.ore.ree_distribution.values()) == pytest.approx(1.0, abs=1e-9)
+    for path, pv in lp.provenance.items():
+        assert pv.evidence in {"measured", "published", "derived", "assumed"}, path
+        assert pv.source or pv.evidence == "assumed", f"{path} has neither a source nor 'assumed'"
+
+
+def test_extends_overrides_one_value(tmp_path):
+    lp = load_project(_child(tmp_path, {"ore": {"treo_grade": "2.5 %"}}))
+    assert lp.project.ore.treo_grade == pytest.approx(0.025)
+    assert lp.project.ore.throughput == pytest.approx(570_000.0)
+
+
+@pytest.mark.parametrize(
+    ("override", "field", "match"),
+    [
+        ({"ore": {"throughput": "-5 kt/a"}}, "ore.throughput", "> 0"),
+        ({"ore": {"throughput": "0 kt/a"}}, "ore.throughput", "> 0"),
+        ({"ore": {"throughput": "570"}}, "ore.throughput", "unit"),
+        ({"ore": {"throughput": "570 kg"}}, "ore.throughput", "dimension"),
+        ({"ore": {"treo_grad": "1 %"}}, "ore.treo_grad", "known field"),
+        ({"ore": {"ree_distribution": {"La": "60 %", "Ce": "60 %"}}}, "ore.ree_distribution",
+         "<= 100 %"),
+        ({"ore": {"ree_distribution": {"Xx": "10 %"}}}, "ore.ree_distribution", "REE symbol"),
+        ({"plant": {"beneficiation": {"ree_recovery": "120 %"}}},
+         "plant.beneficiation.ree_recovery", "1"),
+        ({"plant": {"separation": {"products": {"Nd": ["Nd", "Gd"]}}}},
+         "plant.separation.products.Nd", "ore.ree_distribution"),
+    ],
+)
+def test_bad_values_name_the_field(tmp_path, override, field, match):
+    with pytest.raises(InputError, match=match) as err:
+        load_project(_child(tmp_path, override))
+    assert err.value.field == field
+
+
+def test_missing_field(tmp_path):
+    tree = yaml.safe_load(builtin_project_path("beylikova").read_text(encoding="utf-8"))
+    del tree["ore"]["tho2_grade"]
+    with pytest.raises(InputError, match="required") as err:
+        load_project(_write(tmp_path, yaml.safe_dump(tree, allow_unicode=True)))
+    assert err.value.field == "ore.tho2_grade"
+
+
+def test_malformed_yaml_says_where(tmp_path):
+    with pytest.raises(InputError, match="line 3"):
+        load_project(_write(tmp_path, "name: x\nore: [unclosed\n"))
+
+
+def test_bad_evidence_tag(tmp_path):
+    with pytest.raises(InputError, match="evidence"):
+        load_project(_child(tmp_path, {"ore": {"treo_grade": {"value": "2 %",
+                                                              "evidence": "rumour"}}}))
+
+
+def test_missing_file():
+    with pytest.raises(InputError, match="existing YAML"):
+        load_project("/nonexistent/project.yaml")

@@ -1,0 +1,29 @@
+"""Units at the edge: conversions and the errors for missing or wrong units."""
+
+import pytest
+
+from reeflow.core.errors import InputError
+from reeflow.core.units import to_canonical
+
+
+@pytest.mark.parametrize(
+    ("text", "unit", "expected"),
+    [("570 kt/a", "t/a", 570_000.0), ("694 Mt", "t", 694e6), ("1.8 %", "frac", 0.018),
+     ("69 USD/kg", "USD/kg", 69.0), ("25 °C", "degC", 25.0), ("298.15 K", "degC", 25.0),
+     ("2000 ppm", "frac", 0.002), ("1.2 MUSD", "USD", 1.2e6), ("10 t/h", "kg/h", 10_000.0),
+     (0.5, "frac", 0.5), ("74 um", "um", 74.0), ("10 mm", "um", 10_000.0)],
+)
+def test_conversions(text, unit, expected):
+    assert to_canonical(text, unit, field="f") == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "match"),
+    [("570", "t/a", "add the unit"), (570, "t/a", "write the unit"),
+     ("570 kg", "t/a", "wrong dimension"), ("5 foo/a", "t/a", "spelling"),
+     (True, "frac", "quantity"), ([1], "frac", "quantity")],
+)
+def test_bad_units_name_field_and_fix(value, unit, match):
+    with pytest.raises(InputError, match=match) as err:
+        to_canonical(value, unit, field="plant.ore")
+    assert err.value.field == "plant.ore"
