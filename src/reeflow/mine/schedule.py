@@ -26,9 +26,10 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from reeflow.core.errors import InfeasibleSpecError, InputError
+from reeflow.core.errors import ConvergenceError, InfeasibleSpecError, InputError
 
-__all__ = ["Panels", "make_panels", "ScheduleResult", "schedule_panels", "feed_by_year"]
+__all__ = ["Panels", "make_panels", "greedy_shares", "ScheduleResult", "schedule_panels",
+           "feed_by_year"]
 
 
 @dataclass(frozen=True)
@@ -128,13 +129,42 @@ def _constraints(pan: Panels, T: int, plant: float, mine: float | None):
     return mat, np.concatenate(lo), np.concatenate(hi)
 
 
-def _solve(mat, lo, hi, cost, n_int: int, *, integer: bool, time_limit_s: float, rel_gap: float):
+def greedy_shares(pan: Panels, plant: float, mine: float | None) -> np.ndarray:
+    """A feasible schedule: panels in topological order (pushback, then benches top down), each
+    year filled up to the plant and mining capacities. Used as the MIP's starting incumbent."""
+    tab = pan.table
+    order = np.lexsort((-tab["bench"].to_numpy(), tab["pushback"].to_numpy()))
+    ore, tot = tab["ore_t"].to_numpy(), tab["tonnes"].to_numpy()
+    shares: list[np.ndarray] = []
+    year = np.zeros(len(tab))
+    room_ore, room_tot = plant, (mine if mine else np.inf)
+    for p in order:
+        left = 1.0
+        while left > 1e-12:
+            f = left
+            if ore[p] > 0:
+                f = min(f, room_ore / ore[p])
+            if tot[p] > 0:
+                f = min(f, room_tot / tot[p])
+            year[p] += f
+            left -= f
+            room_ore -= f * ore[p]
+            room_tot -= f * tot[p]
+            if left > 1e-12:
+                shares.append(year)
+                year = np.zeros(len(tab))
+                room_ore, room_tot = plant, (mine if mine else np.inf)
+    shares.append(year)
+    return np.column_stack(shares)
+
+
+def _solve(mat, lo, hi, cost, n_int: int, *, integer: bool, time_limit_s: float, rel_gap: float,
+           start: np.ndarray | None = None):
     n = cost.size
     h = highspy.Highs()
     h.setOptionValue("output_flag", False)
     h.setOptionValue("time_limit", float(time_limit_s))
     h.setOptionValue("mip_rel_gap", float(rel_gap))
-    h.setOptionValue("threads", 1)
     lp = highspy.HighsLp()
     lp.num_col_, lp.num_row_ = n, mat.shape[0]
     lp.col_cost_ = -cost
@@ -150,6 +180,11 @@ def _solve(mat, lo, hi, cost, n_int: int, *, integer: bool, time_limit_s: float,
         lp.integrality_ = [highspy.HighsVarType.kContinuous] * (n - n_int) + \
                           [highspy.HighsVarType.kInteger] * n_int
     h.passModel(lp)
+    if start is not None:
+        sol = highspy.HighsSolution()
+        sol.col_value = list(start)
+        sol.value_valid = True
+        h.setSolution(sol)
     h.run()
     return h
 
@@ -175,20 +210,29 @@ def schedule_panels(pan: Panels, *, plant_capacity_t_per_a: float, discount_rate
         raise InfeasibleSpecError(
             f"{limit}: mining out the pit ({tot_t:,.0f} t, {ore_t:,.0f} t ore) needs at least "
             f"{need:.2f} years, more than n_years = {n_years}; raise the capacity or n_years")
-    tries = [n_years] if n_years else [max(1, math.ceil(need)) + horizon_slack_years + extra
-                                       for extra in (0, math.ceil(need / 2) + 1)]
-    for T in tries:
-        res = _schedule_T(pan, T, plant_capacity_t_per_a, mining_capacity_t_per_a, discount_rate,
-                          time_limit_s, rel_gap)
-        if res is not None:
-            return res
+    greedy = greedy_shares(pan, plant_capacity_t_per_a, mining_capacity_t_per_a)
+    T = n_years or max(math.ceil(need) + horizon_slack_years, greedy.shape[1])
+    res = _schedule_T(pan, T, plant_capacity_t_per_a, mining_capacity_t_per_a, discount_rate,
+                      time_limit_s, rel_gap, greedy if greedy.shape[1] <= T else None)
+    if res is not None:
+        return res
     raise InfeasibleSpecError(
-        f"n_years: no schedule mines out the pit within {tries[-1]} years under plant "
+        f"n_years: no schedule found that mines out the pit within {T} years under plant "
         f"{plant_capacity_t_per_a:,.0f} t/a and mining {mining_capacity_t_per_a} t/a with the "
         "panel precedences; raise the capacities or the horizon")
 
 
-def _schedule_T(pan, T, plant, mine, rate, time_limit_s, rel_gap):
+def _start(greedy: np.ndarray | None, T: int) -> np.ndarray | None:
+    """Column values (x then y) of the greedy schedule padded to T years."""
+    if greedy is None:
+        return None
+    x = np.zeros((greedy.shape[0], T))
+    x[:, :greedy.shape[1]] = greedy
+    y = (np.cumsum(x, axis=1) > 1e-12).astype(float)
+    return np.concatenate([x.ravel(), y.ravel()])
+
+
+def _schedule_T(pan, T, plant, mine, rate, time_limit_s, rel_gap, greedy):
     P = len(pan.table)
     disc = (1.0 + rate) ** -np.arange(1, T + 1)
     cost = np.concatenate([(pan.table["value_usd"].to_numpy()[:, None] * disc[None, :]).ravel(),
@@ -199,13 +243,17 @@ def _schedule_T(pan, T, plant, mine, rate, time_limit_s, rel_gap):
     if h_lp.getModelStatus() == highspy.HighsModelStatus.kInfeasible:
         return None
     lp_bound = -h_lp.getInfo().objective_function_value
-    h = _solve(mat, lo, hi, cost, P * T, integer=True, time_limit_s=time_limit_s, rel_gap=rel_gap)
+    h = _solve(mat, lo, hi, cost, P * T, integer=True, time_limit_s=time_limit_s, rel_gap=rel_gap,
+               start=_start(greedy, T))
     status = h.getModelStatus()
     if status == highspy.HighsModelStatus.kInfeasible:
         return None
     info = h.getInfo()
-    if info.primal_solution_status != 2:  # no feasible point found in the time limit
-        return None
+    if info.primal_solution_status != 2:  # no feasible point (HiGHS error or time limit)
+        if greedy is None:
+            return None
+        raise ConvergenceError(f"schedule MIP: HiGHS ended with {h.modelStatusToString(status)} "
+                               "and no schedule, although a greedy one exists")
     share = np.asarray(h.getSolution().col_value[:P * T]).reshape(P, T)
     npv = float(-info.objective_function_value)
     return ScheduleResult(share=np.clip(share, 0.0, 1.0), npv_usd=npv, lp_bound_usd=lp_bound,
