@@ -1,0 +1,222 @@
+"""Regular block model (origin, block size, rotation), density by regression, CSV/GSLIB/OMF I/O.
+
+Geometry: ``origin`` is the outer corner of block (0, 0, 0) in world coordinates; local axes are
+rotated about the vertical by ``rotation_deg`` clockwise (local y points to that azimuth).
+Block centres: origin + R·((i+½)dx, (j+½)dy, (k+½)dz). GSLIB order: x fastest, then y, then z
+(Deutsch & Journel 1998, *GSLIB* §II.1.1).
+
+Density by regression on grade: ordinary least squares of measured dry density on grade columns
+(``density_regression``) — a documented practice when density is measured on a subset of
+intervals (JORC 2012 Table 1 §3 "bulk density" asks for the method and its basis).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from reeflow.core.errors import InputError
+
+__all__ = [
+    "BlockGrid",
+    "grid_covering",
+    "DensityRegression",
+    "density_regression",
+    "write_block_csv",
+    "read_block_csv",
+    "write_gslib",
+    "read_gslib",
+    "write_omf",
+]
+
+
+@dataclass(frozen=True)
+class BlockGrid:
+    """Regular block grid: origin (m), block size (m), counts, rotation about z (deg)."""
+
+    origin: tuple[float, float, float]
+    block_size_m: tuple[float, float, float]
+    counts: tuple[int, int, int]
+    rotation_deg: float = 0.0
+
+    def __post_init__(self) -> None:
+        if any(not s > 0 for s in self.block_size_m):
+            raise InputError("blocks.block_size_m", self.block_size_m, "three sizes > 0 m", "")
+        if any(int(c) < 1 for c in self.counts):
+            raise InputError("blocks.counts", self.counts, "three counts >= 1", "")
+
+    @property
+    def n_blocks(self) -> int:
+        return int(np.prod(self.counts))
+
+    def rotation(self) -> np.ndarray:
+        t = np.radians(self.rotation_deg)
+        return np.array([[np.cos(t), np.sin(t), 0.0], [-np.sin(t), np.cos(t), 0.0],
+                         [0.0, 0.0, 1.0]])
+
+    def ijk(self, start: int = 0, stop: int | None = None) -> np.ndarray:
+        """(n, 3) integer indices of blocks ``start:stop`` in GSLIB order."""
+        n = np.arange(start, self.n_blocks if stop is None else stop)
+        nx, ny, _ = self.counts
+        return np.stack([n % nx, (n // nx) % ny, n // (nx * ny)], axis=1)
+
+    def centres(self, start: int = 0, stop: int | None = None) -> np.ndarray:
+        """World coordinates (n, 3) of block centres ``start:stop`` (chunks keep memory low)."""
+        local = (self.ijk(start, stop) + 0.5) * np.asarray(self.block_size_m)
+        return local @ self.rotation().T + np.asarray(self.origin, float)
+
+    def to_frame(self) -> pd.DataFrame:
+        c = self.centres()
+        dx, dy, dz = self.block_size_m
+        ijk = self.ijk()
+        return pd.DataFrame({"i": ijk[:, 0], "j": ijk[:, 1], "k": ijk[:, 2], "x": c[:, 0],
+                             "y": c[:, 1], "z": c[:, 2], "dx": dx, "dy": dy, "dz": dz})
+
+
+def grid_covering(xyz: np.ndarray, block_size_m: tuple[float, float, float], *,
+                  pad_m: float = 0.0, rotation_deg: float = 0.0,
+                  max_blocks: int = 50_000_000) -> BlockGrid:
+    """Smallest grid (in rotated axes) covering ``xyz`` plus ``pad_m`` on every side."""
+    g0 = BlockGrid((0.0, 0.0, 0.0), block_size_m, (1, 1, 1), rotation_deg)
+    local = np.asarray(xyz, float) @ g0.rotation()
+    lo, hi = local.min(axis=0) - pad_m, local.max(axis=0) + pad_m
+    size = np.asarray(block_size_m, float)
+    counts = np.maximum(np.ceil((hi - lo) / size).astype(int), 1)
+    if np.prod(counts) > max_blocks:
+        raise InputError("blocks", tuple(counts), f"at most {max_blocks} blocks",
+                         "use larger blocks or a smaller extent")
+    origin = lo @ g0.rotation().T
+    return BlockGrid(tuple(float(v) for v in origin), tuple(float(v) for v in size),
+                     tuple(int(c) for c in counts), rotation_deg)
+
+
+@dataclass(frozen=True)
+class DensityRegression:
+    """ρ = intercept + Σ coef_c · grade_c (t/m³), fitted on ``n`` samples with RMSE and R²."""
+
+    intercept: float
+    coefficients: dict[str, float]
+    n: int
+    rmse_t_per_m3: float
+    r2: float
+
+    def predict(self, df: pd.DataFrame) -> np.ndarray:
+        out = np.full(len(df), self.intercept)
+        for c, b in self.coefficients.items():
+            out = out + b * df[c].to_numpy(float)
+        return out
+
+
+def density_regression(samples: pd.DataFrame, *, density_column: str,
+                       grade_columns: tuple[str, ...], min_samples: int = 10,
+                       ) -> DensityRegression:
+    """Least-squares regression of measured density on grades (rows with all values present)."""
+    d = samples[[density_column, *grade_columns]].dropna()
+    if len(d) < max(min_samples, len(grade_columns) + 2):
+        raise InputError(density_column, len(d), f">= {min_samples} measured densities",
+                         "add density measurements or give a fixed density")
+    x = np.column_stack([np.ones(len(d)), d[list(grade_columns)].to_numpy(float)])
+    y = d[density_column].to_numpy(float)
+    beta, *_ = np.linalg.lstsq(x, y, rcond=None)
+    res = y - x @ beta
+    r2 = 1.0 - float(res @ res) / float(((y - y.mean()) ** 2).sum())
+    return DensityRegression(float(beta[0]), dict(zip(grade_columns, map(float, beta[1:]),
+                                                      strict=True)),
+                             len(d), float(np.sqrt(np.mean(res**2))), r2)
+
+
+def _header_lines(grid: BlockGrid | None, label: str) -> list[str]:
+    lines = [f"# {label}"] if label else []
+    if grid is not None:
+        lines.append(f"# origin={grid.origin} block_size_m={grid.block_size_m} "
+                     f"counts={grid.counts} rotation_deg={grid.rotation_deg}")
+    return lines
+
+
+def write_block_csv(bm: pd.DataFrame, path: str | Path, *, grid: BlockGrid | None = None,
+                    label: str = "") -> Path:
+    """CSV block model (x, y, z, dx, dy, dz, attributes); ``#`` header lines carry the label
+    (e.g. SYNTHETIC) and the grid definition."""
+    p = Path(path)
+    with p.open("w", encoding="utf-8", newline="") as fh:
+        for line in _header_lines(grid, label):
+            fh.write(line + "\n")
+        bm.to_csv(fh, index=False)
+    return p
+
+
+def read_block_csv(path: str | Path) -> pd.DataFrame:
+    """Read a CSV block model; XC/YC/ZC, XINC/YINC/ZINC and EAST/NORTH/RL are renamed."""
+    p = Path(path)
+    if not p.is_file():
+        raise InputError("block_csv", str(path), "an existing CSV file", "")
+    df = pd.read_csv(p, comment="#")
+    alias = {"XC": "x", "YC": "y", "ZC": "z", "EAST": "x", "NORTH": "y", "RL": "z",
+             "XINC": "dx", "YINC": "dy", "ZINC": "dz", "X": "x", "Y": "y", "Z": "z"}
+    df = df.rename(columns={c: alias[c.upper()] for c in df.columns if c.upper() in alias})
+    for c in ("x", "y", "z"):
+        if c not in df.columns:
+            raise InputError("block_csv.columns", list(df.columns), "x, y, z (or XC, YC, ZC)",
+                             "")
+    return df
+
+
+def write_gslib(df: pd.DataFrame, path: str | Path, *, title: str = "reeflow block model",
+                missing: float = -999.0) -> Path:
+    """GSLIB / Geo-EAS: title, number of variables, one name per line, whitespace data."""
+    p = Path(path)
+    num = df.select_dtypes(include=[np.number])
+    with p.open("w", encoding="utf-8") as fh:
+        fh.write(title.replace("\n", " ") + "\n")
+        fh.write(f"{num.shape[1]}\n")
+        for c in num.columns:
+            fh.write(f"{c}\n")
+        np.savetxt(fh, np.where(np.isfinite(num.to_numpy(float)), num.to_numpy(float), missing),
+                   fmt="%.10g")
+    return p
+
+
+def read_gslib(path: str | Path, *, missing: float | None = -999.0) -> pd.DataFrame:
+    """Read a GSLIB / Geo-EAS file (values equal to ``missing`` become NaN)."""
+    p = Path(path)
+    if not p.is_file():
+        raise InputError("gslib", str(path), "an existing GSLIB file", "")
+    with p.open("r", encoding="utf-8") as fh:
+        fh.readline()
+        try:
+            nvar = int(fh.readline().split()[0])
+        except (ValueError, IndexError):
+            raise InputError("gslib.nvar", str(path), "an integer on line 2", "") from None
+        names = [fh.readline().strip() for _ in range(nvar)]
+        data = np.loadtxt(fh, ndmin=2)
+    if data.shape[1] != nvar:
+        raise InputError("gslib.columns", data.shape[1], f"{nvar} columns", "")
+    df = pd.DataFrame(data, columns=names)
+    return df.replace(missing, np.nan) if missing is not None else df
+
+
+def write_omf(bm: pd.DataFrame, grid: BlockGrid, path: str | Path, *, name: str = "reeflow",
+              columns: tuple[str, ...] = ()) -> Path:
+    """Write an OMF v1 file with the grid as a ``VolumeElement`` (needs the optional ``omf``
+    package; blocks in GSLIB order). Raises InputError when ``omf`` is not installed."""
+    try:
+        import omf  # noqa: PLC0415 (optional dependency)
+    except ImportError:
+        raise InputError("omf", "not installed", "the optional 'omf' package",
+                         "pip install omf, or export CSV/GSLIB instead") from None
+    r = grid.rotation()
+    dx, dy, dz = grid.block_size_m
+    nx, ny, nz = grid.counts
+    geom = omf.VolumeGridGeometry(
+        tensor_u=np.full(nx, dx), tensor_v=np.full(ny, dy), tensor_w=np.full(nz, dz),
+        origin=np.asarray(grid.origin, float), axis_u=r[:, 0], axis_v=r[:, 1], axis_w=r[:, 2])
+    data = [omf.ScalarData(name=c, array=bm[c].to_numpy(float), location="cells")
+            for c in columns]
+    vol = omf.VolumeElement(name=name, geometry=geom, data=data)
+    proj = omf.Project(name=name, description=name)
+    proj.elements = [vol]
+    omf.OMFWriter(proj, str(path))
+    return Path(path)
