@@ -1,0 +1,114 @@
+"""``reeflow market``: world rare-earth shares and HHI by stage, optionally with a project added.
+
+    reeflow market [--year 2025] [--vintage MCS2026v1.3] [--add-reo 10000 [--abroad [COUNTRY]]]
+                   [--claims] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+from typing import Any
+
+import pandas as pd
+
+from reeflow.market.claims import check_market_claims
+from reeflow.market.data import default_vintage
+from reeflow.market.scenario import market_scenario
+from reeflow.market.supply import concentration_table, stage_table
+
+__all__ = ["register", "run_market"]
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``market`` subcommand to an argparse subparsers object."""
+    p = subparsers.add_parser(
+        "market", help="world rare-earth shares and HHI (USGS MCS, IEA)",
+        description="Shares by country and HHI for mining, separation, magnets and reserves; "
+                    "with --add-reo, before/after a project's output is added.")
+    p.add_argument("--year", type=int, default=2025, help="USGS data year (2023-2025)")
+    p.add_argument("--vintage", default=None, help="USGS edition, e.g. MCS2026v1.3, MCS2025")
+    p.add_argument("--add-reo", type=float, default=None, metavar="T_PER_A",
+                   help="add a project producing this many t REO/a (home country: Türkiye)")
+    p.add_argument("--abroad", nargs="?", const="China", default=None, metavar="COUNTRY",
+                   help="with --add-reo: separate abroad, in COUNTRY (default China)")
+    p.add_argument("--claims", action="store_true", help="also check the market-side claims C6, C7")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.set_defaults(func=run_market)
+
+
+def _clean(x: Any) -> Any:
+    if isinstance(x, float) and not math.isfinite(x):
+        return None if math.isnan(x) else ("inf" if x > 0 else "-inf")
+    if isinstance(x, dict):
+        return {k: _clean(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [_clean(v) for v in x]
+    return x
+
+
+def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
+    return _clean(df.reset_index().astype(object).where(df.reset_index().notna(), None)
+                  .to_dict(orient="records"))
+
+
+def run_market(args: argparse.Namespace) -> int:
+    """Handler of ``reeflow market``; returns the exit code (errors propagate as ReeflowError)."""
+    payload: dict[str, Any]
+    if args.add_reo is not None:
+        sep_home = args.abroad is None
+        result = market_scenario(args.add_reo, {}, year=args.year, vintage=args.vintage,
+                                 separation_at_home=sep_home,
+                                 separation_country=None if sep_home else args.abroad)
+        payload = result.to_dict()
+    else:
+        vintage = args.vintage or default_vintage(args.year)
+        conc = concentration_table(args.year, vintage=vintage)
+        payload = {"year": args.year, "vintage": vintage,
+                   "concentration": _records(conc),
+                   "shares": {s: _records(stage_table(s, args.year, vintage=vintage
+                                                      if s in ("mining", "separation") else None))
+                              for s in ("mining", "separation", "magnets")}}
+    if args.claims:
+        payload["claims"] = {k: v._asdict() for k, v in check_market_claims().items()}
+    payload = _clean(payload)
+    if args.json:
+        print(json.dumps(payload, ensure_ascii=False, default=str))
+    else:
+        print(_text(payload))
+    return 0
+
+
+def _share_lines(rows: list[dict[str, Any]], key: str = "share_frac") -> list[str]:
+    out = []
+    for r in rows:
+        t = r.get("t_reo_per_a")
+        t_txt = f"{t:>12,.0f} t" if isinstance(t, (int, float)) else " " * 14
+        out.append(f"    {r['country']:<18}{t_txt}  {100 * r[key]:6.2f} %")
+    return out
+
+
+def _text(p: dict[str, Any]) -> str:
+    lines = [f"World rare-earth supply, data year {p['year']} (USGS {p['vintage']}; IEA shares)"]
+    if "concentration" in p:
+        lines.append(f"  {'stage':<11}{'year':>5}{'HHI':>8}{'HHI max':>9}{'top-1':>8}{'top-3':>8}"
+                     "  top-1 country")
+        for r in p["concentration"]:
+            lines.append(f"  {r['stage']:<11}{r['data_year']:>5}{r['hhi']:>8.0f}"
+                         f"{r['hhi_upper']:>9.0f}{100 * r['top1_share_frac']:>7.1f}%"
+                         f"{100 * r['top3_share_frac']:>7.1f}%  {r['top1_country']}")
+        for stage, rows in p["shares"].items():
+            lines.append(f"  {stage} shares:")
+            lines.extend(_share_lines(rows))
+    else:
+        lines.append(f"  project added: {p['inputs']['project_reo_t_per_a']:,.0f} t REO/a in "
+                     f"{p['home_country']}; separated in {p['separation_country']}")
+        lines.append(f"  {'stage':<11}{'case':<8}{'HHI':>8}{'China':>8}{'home':>8}")
+        for r in p["hhi"]:
+            lines.append(f"  {r['stage']:<11}{r['case']:<8}{r['hhi']:>8.0f}"
+                         f"{100 * r['china_share_frac']:>7.1f}%{100 * r['home_share_frac']:>7.2f}%")
+        lines.extend(f"  note: {n}" for n in p["notes"])
+    for cid, c in p.get("claims", {}).items():
+        lines.append(f"  claim {cid}: {c['status']} — {c['reason']}")
+    return "\n".join(lines)
