@@ -78,10 +78,13 @@ _REGULATORY = _read_csv("regulatory.csv").set_index("key")
 _TOKEN = re.compile(r"([A-Z][a-z]?|\(|\)|\d+(?:\.\d+)?|·|\*)")
 
 
+_MASS: dict[str, float] = {str(k): float(v) for k, v in ELEMENTS["atomic_mass_g_per_mol"].items()}
+
+
 def atomic_mass(symbol: str) -> float:
     """Standard atomic weight of ``symbol`` in g/mol (IUPAC CIAAW 2021)."""
     try:
-        return float(ELEMENTS.at[symbol, "atomic_mass_g_per_mol"])
+        return _MASS[symbol]
     except KeyError:
         raise InputError(
             "element",

@@ -39,6 +39,7 @@ class Components:
     molar_mass_g_per_mol: np.ndarray = field(init=False, repr=False)
     element_matrix: np.ndarray = field(init=False, repr=False)
     index: Mapping[str, int] = field(init=False, repr=False)
+    element_mass_g_per_mol: np.ndarray = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         species = tuple(dict.fromkeys(self.species))
@@ -52,6 +53,8 @@ class Components:
             self, "molar_mass_g_per_mol", np.array([molar_mass(s) for s in species], dtype=float)
         )
         object.__setattr__(self, "index", {s: i for i, s in enumerate(species)})
+        object.__setattr__(self, "element_mass_g_per_mol",
+                           np.array([atomic_mass(e) for e in elements], dtype=float))
 
     @property
     def n(self) -> int:
@@ -96,8 +99,7 @@ class Components:
 
     def element_flows_kg(self, flows_kg_per_h: np.ndarray) -> np.ndarray:
         """Element flows (kg/h) of a flow array."""
-        masses = np.array([atomic_mass(e) for e in self.elements])
-        return self.element_flows_mol(flows_kg_per_h) * masses
+        return self.element_flows_mol(flows_kg_per_h) * self.element_mass_g_per_mol
 
 
 def phase_index(phase: str) -> int:

@@ -1,0 +1,70 @@
+"""Command line: ``reeflow study`` and each room's subcommands (thin over library functions).
+
+Every :class:`~reeflow.core.errors.ReeflowError` is printed as one line and exits with code 2;
+nothing partial is written (outputs are written to a temporary folder and moved into place).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import sys
+from collections.abc import Sequence
+
+from reeflow import __version__
+from reeflow.core.errors import ReeflowError
+
+__all__ = ["main", "build_parser"]
+
+#: Room command modules, each exposing ``register(subparsers)``.
+COMMAND_MODULES: tuple[str, ...] = (
+    "reeflow.mine.commands",
+    "reeflow.market.commands",
+)
+
+
+def _study(args: argparse.Namespace) -> int:
+    from reeflow.study import run_study
+
+    result = run_study(args.project, out_dir=args.out, progress=not args.quiet and not args.json)
+    if args.json:
+        print(json.dumps(result.summary(), indent=2, default=str))
+    else:
+        print(result.summary_text())
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="reeflow",
+        description="Rare-earth projects from drillholes to separated oxides to an investment case.",
+    )
+    parser.add_argument("--version", action="version", version=f"reeflow {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("study", help="run the whole chain and write report.html + results.json")
+    p.add_argument("project", nargs="?", default=None,
+                   help="project YAML (default: the built-in Beylikova example)")
+    p.add_argument("--out", default="reeflow-out", help="output folder (default: reeflow-out)")
+    p.add_argument("--json", action="store_true", help="print the KPI summary as JSON")
+    p.add_argument("--quiet", action="store_true", help="no progress display")
+    p.set_defaults(func=_study)
+    for name in COMMAND_MODULES:
+        module = importlib.import_module(name)
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point; returns the process exit code (2 on bad input or infeasible specs)."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args))
+    except ReeflowError as exc:
+        print(f"reeflow: error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

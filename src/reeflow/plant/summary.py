@@ -1,0 +1,106 @@
+"""Products, residues and KPIs of a solved bastnäsite flowsheet (annual figures)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from reeflow.core.elements import oxide_factor, oxide_formula
+from reeflow.plant.flowsheet import FlowsheetSolution
+from reeflow.plant.stream import Stream
+from reeflow.plant.units.beneficiation import treo_kg_per_h
+from reeflow.plant.units.cracking import classify_residue, residue_activity_bq_per_g
+
+__all__ = ["PlantSummary", "summarise_plant"]
+
+_RESIDUES = {"leach.residue": "Leach residue (Th, BaSO4, gypsum)",
+             "neutralisation.cake": "Neutralisation cake (Fe/Th hydroxides)"}
+_BYPRODUCTS = {"beneficiation.fluorite_concentrate": ("Fluorite concentrate", "CaF2"),
+               "beneficiation.barite_concentrate": ("Barite concentrate", "BaSO4")}
+
+
+@dataclass(frozen=True)
+class PlantSummary:
+    """Annual products and KPIs; ``products`` rows follow the results.json schema."""
+
+    products: list[dict[str, Any]]
+    kpis: dict[str, float]
+    reagents_t_per_a: dict[str, float]
+    oxide_t_per_a: dict[str, float] = field(default_factory=dict)
+
+
+def _t_per_a(kg_per_h: float, hours: float) -> float:
+    return kg_per_h * hours / 1000.0
+
+
+def _oxide_products(sol: FlowsheetSolution, ree: tuple[str, ...], hours: float,
+                    feed_el: dict[str, float]) -> tuple[list[dict[str, Any]], dict[str, float]]:
+    rows, oxides = [], {}
+    for name, s in sol.streams.items():
+        if not name.startswith("calcine_") or not name.endswith(".oxide"):
+            continue
+        prod = name[len("calcine_"):-len(".oxide")]
+        frame = s.to_frame().sum(axis=1)
+        total = float(frame.sum())
+        comp = {sp: float(v) / total for sp, v in frame.items()} if total > 0 else {}
+        main = max(comp, key=comp.get) if comp else ""
+        els = [ln for ln in ree if oxide_formula(ln) in comp]
+        rec = {ln: s.element_kg_per_h()[ln] / feed_el[ln] for ln in els if feed_el.get(ln)}
+        for sp, frac in comp.items():
+            oxides[sp] = oxides.get(sp, 0.0) + _t_per_a(total * frac, hours)
+        rows.append({"name": prod, "kind": "oxide", "t_per_a": _t_per_a(total, hours),
+                     "purity_frac": comp.get(main), "main_species": main,
+                     "composition_frac": comp, "recovery_frac": rec.get(els[0]) if els else None,
+                     "recovery_by_element_frac": rec, "stream": name})
+    return rows, oxides
+
+
+def _solid_rows(sol: FlowsheetSolution, hours: float) -> list[dict[str, Any]]:
+    rows = []
+    for stream, (label, mineral) in _BYPRODUCTS.items():
+        s = sol.streams[stream]
+        rows.append({"name": label, "kind": "byproduct", "t_per_a": _t_per_a(s.total_kg_per_h, hours),
+                     "purity_frac": s.species_kg_per_h(mineral) / max(s.total_kg_per_h, 1e-300),
+                     "main_species": mineral, "stream": stream})
+    for stream, label in _RESIDUES.items():
+        s: Stream = sol.streams[stream]
+        act = residue_activity_bq_per_g(s)
+        rows.append({"name": label, "kind": "residue", "t_per_a": _t_per_a(s.total_kg_per_h, hours),
+                     "activity_bq_per_g": act, "classification": classify_residue(act),
+                     "th_t_per_a": _t_per_a(float(s.element_kg_per_h().get("Th", 0.0)), hours),
+                     "stream": stream})
+    return rows
+
+
+def summarise_plant(sol: FlowsheetSolution, ree: tuple[str, ...], hours: float) -> PlantSummary:
+    """Products (oxides, by-products, residues), reagent use and KPIs per year."""
+    ore = sol.streams["ore"]
+    feed_el = {ln: float(ore.element_kg_per_h().get(ln, 0.0)) for ln in ree}
+    oxide_rows, oxides = _oxide_products(sol, ree, hours, feed_el)
+    head_reo = _t_per_a(treo_kg_per_h(ore, ree), hours)
+    reo = sum(r["t_per_a"] for r in oxide_rows)
+    ndpr = oxides.get("Nd2O3", 0.0) + oxides.get("Pr6O11", 0.0)
+    th_feed = _t_per_a(float(ore.element_kg_per_h().get("Th", 0.0)), hours)
+    solids = _solid_rows(sol, hours)
+    kpis = {
+        "ore_t_per_a": _t_per_a(ore.total_kg_per_h, hours),
+        "head_reo_t_per_a": head_reo,
+        "reo_t_per_a": reo,
+        "ndpr_oxide_t_per_a": ndpr,
+        "overall_reo_recovery_frac": reo / head_reo if head_reo > 0 else float("nan"),
+        "fluorite_concentrate_t_per_a": solids[0]["t_per_a"],
+        "barite_concentrate_t_per_a": solids[1]["t_per_a"],
+        "th_in_feed_t_per_a": th_feed,
+        "th_in_residues_t_per_a": sum(r.get("th_t_per_a", 0.0) for r in solids),
+        "power_mw": sol.power_kw / 1000.0,
+        "concentrate_t_per_a": _t_per_a(sol.streams["ree_concentrate"].total_kg_per_h, hours),
+        "concentrate_treo_frac": treo_kg_per_h(sol.streams["ree_concentrate"], ree)
+        / max(sol.streams["ree_concentrate"].total_kg_per_h, 1e-300),
+    }
+    reagents = {k: _t_per_a(v, hours) for k, v in sol.reagents_kg_per_h().items()}
+    return PlantSummary(oxide_rows + solids, kpis, reagents, oxides)
+
+
+def reo_of(element_kg: dict[str, float]) -> float:
+    """REO (same mass unit) of element masses."""
+    return sum(v * oxide_factor(k) for k, v in element_kg.items())
