@@ -1,0 +1,238 @@
+"""Figure builders for economics, market, resource and mine sections of the report.
+
+Pure functions: one results section (plain dicts/lists) in, one plotly Figure out. Missing optional
+fields give fewer traces, never an exception.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from reeflow.report.figures import base_layout
+
+__all__ = [
+    "cashflow_figure", "breakdown_figure", "tornado_figure", "monte_carlo_figure",
+    "market_shares_figure", "hhi_figure", "grade_tonnage_figure", "variogram_figure",
+    "pit_by_pit_figure", "schedule_figure",
+]
+
+_M = 1e6
+
+
+def _col(rows: Sequence[Mapping[str, Any]], key: str, scale: float = 1.0) -> list[float | None]:
+    """Column ``key`` of ``rows`` divided by ``scale`` (None where missing)."""
+    out: list[float | None] = []
+    for r in rows:
+        v = r.get(key)
+        out.append(None if v is None else float(v) / scale)
+    return out
+
+
+def _seq(value: Any) -> list[Any]:
+    """A list from a list, tuple or numpy array; [] for None."""
+    return [] if value is None else list(np.asarray(value, dtype=object).ravel())
+
+
+def _neg(values: list[float | None]) -> list[float | None]:
+    return [None if v is None else -abs(v) for v in values]
+
+
+# --------------------------------------------------------------------------- economics
+
+def cashflow_figure(economics: Mapping[str, Any]) -> go.Figure:
+    """Annual cash flow: revenue up, costs down (stacked bars), net and cumulative lines, US$ M."""
+    rows = economics.get("cashflow") or []
+    years = [r.get("year") for r in rows]
+    fig = go.Figure()
+    fig.add_trace(go.Bar(x=years, y=_col(rows, "revenue_usd", _M), name="revenue",
+                         marker_color="#2e7d32"))
+    for key, name, color in (("opex_usd", "opex", "#ef8a17"), ("capex_usd", "capex", "#b3261e"),
+                             ("royalty_usd", "royalty", "#9467bd"), ("tax_usd", "tax", "#7f7f7f")):
+        if any(r.get(key) for r in rows):
+            fig.add_trace(go.Bar(x=years, y=_neg(_col(rows, key, _M)), name=name,
+                                 marker_color=color))
+    fig.add_trace(go.Scatter(x=years, y=_col(rows, "net_cash_flow_usd", _M), name="net cash flow",
+                             mode="lines+markers", line={"color": "#111"}))
+    fig.add_trace(go.Scatter(x=years, y=_col(rows, "cumulative_usd", _M), name="cumulative",
+                             mode="lines", line={"color": "#0b5d8a", "width": 3}))
+    fig.update_yaxes(title_text="US$ M (bars, net: per year; line: cumulative)")
+    fig.update_xaxes(title_text="year")
+    return base_layout(fig, "Cash flow (undiscounted)", barmode="relative", height=460)
+
+
+def breakdown_figure(rows: Sequence[Mapping[str, Any]], *, value_key: str, title: str,
+                     unit_label: str) -> go.Figure:
+    """Horizontal bars of a cost breakdown (largest on top), values in US$ M."""
+    rows = sorted(rows, key=lambda r: -(r.get(value_key) or 0.0))
+    fig = go.Figure(go.Bar(y=[str(r.get("item")) for r in rows], x=_col(rows, value_key, _M),
+                           orientation="h", marker_color="#0b5d8a",
+                           texttemplate="%{x:,.1f}", textposition="outside", cliponaxis=False))
+    fig.update_yaxes(autorange="reversed")
+    fig.update_xaxes(title_text=unit_label)
+    return base_layout(fig, title, height=max(280, 60 + 28 * len(rows)))
+
+
+def tornado_figure(tornado: Sequence[Mapping[str, Any]], *, base_npv_usd: float | None = None
+                   ) -> go.Figure:
+    """Tornado: NPV at each driver's low and high setting, widest swing on top (US$ M)."""
+    rows = sorted(tornado, key=lambda r: abs((r.get("high_npv_usd") or 0)
+                                             - (r.get("low_npv_usd") or 0)))
+    base = (base_npv_usd or 0.0) / _M
+    names = [str(r.get("driver")) for r in rows]
+    fig = go.Figure()
+    for key, label_key, name, color in (("low_npv_usd", "low_label", "low setting", "#b3261e"),
+                                        ("high_npv_usd", "high_label", "high setting", "#2e7d32")):
+        vals = _col(rows, key, _M)
+        fig.add_trace(go.Bar(
+            y=names, x=[None if v is None else v - base for v in vals], base=base,
+            orientation="h", name=name, marker_color=color,
+            text=[str(r.get(label_key) or "") for r in rows], textposition="auto",
+            customdata=vals, hovertemplate="%{y}: NPV %{customdata:,.1f} US$ M<extra></extra>"))
+    fig.add_vline(x=base, line_dash="dot", line_color="#333")
+    fig.update_xaxes(title_text="NPV, US$ M")
+    return base_layout(fig, "Sensitivity of NPV (tornado)", barmode="overlay",
+                       height=max(300, 80 + 34 * len(rows)))
+
+
+def monte_carlo_figure(mc: Mapping[str, Any]) -> go.Figure:
+    """Histogram of NPV draws with P10/P50/P90 lines (US$ M)."""
+    samples = np.asarray([v for v in _seq(mc.get("npv_samples_usd")) if v is not None], float)
+    fig = go.Figure()
+    if samples.size:
+        fig.add_trace(go.Histogram(x=samples / _M, nbinsx=60, marker_color="#0b5d8a",
+                                   opacity=0.8, name="NPV draws"))
+    for key, label, color in (("p10_usd", "P10", "#b3261e"), ("p50_usd", "P50", "#111"),
+                              ("p90_usd", "P90", "#2e7d32")):
+        v = mc.get(key)
+        if v is not None:
+            fig.add_vline(x=v / _M, line_dash="dash", line_color=color,
+                          annotation_text=f"{label} {v / _M:,.0f}", annotation_position="top")
+    fig.add_vline(x=0.0, line_color="#999")
+    fig.update_xaxes(title_text="NPV, US$ M")
+    fig.update_yaxes(title_text="draws")
+    n = mc.get("draws") or samples.size
+    return base_layout(fig, f"Monte Carlo NPV ({n:,} draws)", height=400, showlegend=False)
+
+
+# --------------------------------------------------------------------------- market
+
+def market_shares_figure(stage: Mapping[str, Any], *, top_n: int = 8) -> go.Figure:
+    """Shares by country before and after adding the project, for one stage (grouped bars, %)."""
+    before = {str(r.get("country")): r.get("share") or 0.0 for r in stage.get("before") or []}
+    after = {str(r.get("country")): r.get("share") or 0.0 for r in stage.get("after") or []}
+    countries = sorted(set(before) | set(after), key=lambda c: -max(before.get(c, 0),
+                                                                     after.get(c, 0)))
+    shown, rest = countries[:top_n], countries[top_n:]
+    xb = [100 * before.get(c, 0.0) for c in shown]
+    xa = [100 * after.get(c, 0.0) for c in shown]
+    if rest:
+        shown = [*shown, "others"]
+        xb.append(100 * sum(before.get(c, 0.0) for c in rest))
+        xa.append(100 * sum(after.get(c, 0.0) for c in rest))
+    fig = go.Figure([go.Bar(x=shown, y=xb, name="before", marker_color="#9aa7b3"),
+                     go.Bar(x=shown, y=xa, name="after (with project)", marker_color="#0b5d8a")])
+    fig.update_yaxes(title_text="share of world, %")
+    return base_layout(fig, f"World shares by country: {stage.get('stage')}", barmode="group",
+                       height=380)
+
+
+def hhi_figure(stages: Sequence[Mapping[str, Any]]) -> go.Figure:
+    """Herfindahl–Hirschman index per stage, before and after the project."""
+    names = [str(s.get("stage")) for s in stages]
+    fig = go.Figure([
+        go.Bar(x=names, y=_col(stages, "hhi_before"), name="before", marker_color="#9aa7b3"),
+        go.Bar(x=names, y=_col(stages, "hhi_after"), name="after", marker_color="#0b5d8a"),
+    ])
+    fig.update_yaxes(title_text="HHI")
+    return base_layout(fig, "Market concentration (HHI) per stage", barmode="group", height=340)
+
+
+# --------------------------------------------------------------------------- resource
+
+def grade_tonnage_figure(resource: Mapping[str, Any]) -> go.Figure:
+    """Grade–tonnage curves: tonnes above cut-off (left axis) and mean grade (right axis, %)."""
+    rows = resource.get("grade_tonnage") or []
+    groups: dict[str, list[Mapping[str, Any]]] = {}
+    for r in rows:
+        groups.setdefault(str(r.get("class", "all")), []).append(r)
+    fig = make_subplots(specs=[[{"secondary_y": True}]])
+    for i, (cls, grp) in enumerate(groups.items()):
+        grp = sorted(grp, key=lambda r: r.get("cutoff_frac") or 0.0)
+        cut = [100 * (r.get("cutoff_frac") or 0.0) for r in grp]
+        color = ("#0b5d8a", "#2e7d32", "#ef8a17", "#7a4b94")[i % 4]
+        fig.add_trace(go.Scatter(x=cut, y=_col(grp, "tonnes", _M), name=f"tonnes ({cls})",
+                                 mode="lines+markers", line={"color": color}))
+        fig.add_trace(go.Scatter(x=cut, y=[None if g is None else 100 * g
+                                           for g in _col(grp, "grade_frac")],
+                                 name=f"grade ({cls})", mode="lines",
+                                 line={"color": color, "dash": "dash"}), secondary_y=True)
+    fig.update_xaxes(title_text="cut-off, % TREO")
+    fig.update_yaxes(title_text="tonnes above cut-off, Mt", secondary_y=False)
+    fig.update_yaxes(title_text="mean grade above cut-off, % TREO", secondary_y=True,
+                     showgrid=False, rangemode="tozero")
+    return base_layout(fig, "Grade–tonnage curves", height=420)
+
+
+def variogram_figure(vario: Mapping[str, Any]) -> go.Figure:
+    """Experimental variogram (points) and fitted model (line) for one variable."""
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(x=_seq(vario.get("lag_m")), y=_seq(vario.get("gamma")),
+                             mode="markers", name="experimental", marker={"color": "#0b5d8a"}))
+    model = _seq(vario.get("model_gamma"))
+    if model:
+        x = _seq(vario.get("model_lag_m")) or _seq(vario.get("lag_m"))
+        fig.add_trace(go.Scatter(x=x, y=model, mode="lines",
+                                 name=str(vario.get("model_name") or "fitted model"),
+                                 line={"color": "#b3261e"}))
+    fig.update_xaxes(title_text="lag, m", rangemode="tozero")
+    fig.update_yaxes(title_text="γ(h)", rangemode="tozero")
+    title = f"Variogram: {vario.get('variable')}"
+    if vario.get("direction"):
+        title += f" ({vario['direction']})"
+    return base_layout(fig, title, height=340)
+
+
+# --------------------------------------------------------------------------- mine
+
+def pit_by_pit_figure(mine: Mapping[str, Any]) -> go.Figure:
+    """Pit-by-pit graph: ore and waste tonnes per nested pit (bars), value and grade (lines)."""
+    rows = sorted(mine.get("nested") or [], key=lambda r: r.get("revenue_factor") or 0.0)
+    rf = [r.get("revenue_factor") for r in rows]
+    ore = _col(rows, "ore_tonnes", _M)
+    waste = [None if (r.get("tonnes") is None or r.get("ore_tonnes") is None)
+             else (r["tonnes"] - r["ore_tonnes"]) / _M for r in rows]
+    fig = make_subplots(specs=[[{"secondary_y": True}]])
+    fig.add_trace(go.Bar(x=rf, y=ore, name="ore, Mt", marker_color="#0b5d8a"))
+    fig.add_trace(go.Bar(x=rf, y=waste, name="waste, Mt", marker_color="#c3ccd4"))
+    fig.add_trace(go.Scatter(x=rf, y=_col(rows, "value_usd", _M), name="pit value, US$ M",
+                             mode="lines+markers", line={"color": "#2e7d32"}), secondary_y=True)
+    fig.update_xaxes(title_text="revenue factor")
+    fig.update_yaxes(title_text="tonnes, Mt", secondary_y=False)
+    fig.update_yaxes(title_text="undiscounted value, US$ M", secondary_y=True, showgrid=False,
+                     rangemode="tozero")
+    return base_layout(fig, "Pit-by-pit graph (nested pits)", barmode="stack", height=420)
+
+
+def schedule_figure(mine: Mapping[str, Any]) -> go.Figure:
+    """Life-of-mine schedule: ore and waste per year (stacked bars), head grade (line, % TREO)."""
+    rows = sorted(mine.get("schedule") or [], key=lambda r: r.get("year") or 0)
+    years = [r.get("year") for r in rows]
+    fig = make_subplots(specs=[[{"secondary_y": True}]])
+    fig.add_trace(go.Bar(x=years, y=_col(rows, "ore_t", _M / 1e3), name="ore, kt",
+                         marker_color="#0b5d8a"))
+    fig.add_trace(go.Bar(x=years, y=_col(rows, "waste_t", _M / 1e3), name="waste, kt",
+                         marker_color="#c3ccd4"))
+    fig.add_trace(go.Scatter(x=years, y=[None if g is None else 100 * g
+                                         for g in _col(rows, "treo_frac")],
+                             name="head grade, % TREO", mode="lines+markers",
+                             line={"color": "#b3261e"}), secondary_y=True)
+    fig.update_xaxes(title_text="year")
+    fig.update_yaxes(title_text="kt per year", secondary_y=False)
+    fig.update_yaxes(title_text="head grade, % TREO", secondary_y=True, showgrid=False,
+                     rangemode="tozero")
+    return base_layout(fig, "Life-of-mine schedule", barmode="stack", height=420)

@@ -1,0 +1,234 @@
+"""Page scaffolding of the reeflow report: CSS, escaping, number formats, tables, figure embedding.
+
+Everything a section emits passes through :func:`esc` (``html.escape``), so text from results
+(claims, sources, notes) can never inject markup. Figures are embedded as ``<div>`` + inline
+``<script>`` without plotly.js; the page inlines plotly.js once in its ``<head>``
+(``plotly.offline.get_plotlyjs()``), so the file works offline with no CDN.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
+
+import plotly.graph_objects as go
+import plotly.io as pio
+import plotly.offline
+
+__all__ = [
+    "esc", "fmt_num", "fmt_usd", "fmt_pct", "fmt_value", "table", "figure_html", "section",
+    "not_run", "note", "kpi_cards", "status_badge", "page", "details", "CSS",
+]
+
+CSS = """
+:root{--ink:#1d2733;--mute:#5b6b7c;--line:#d9e0e7;--bg:#f6f8fa;--accent:#0b5d8a;
+--ok:#1e7b34;--bad:#b3261e;--warn:#8a5a00}
+*{box-sizing:border-box}
+body{margin:0;font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;
+color:var(--ink);background:var(--bg)}
+header.top{background:#0f2a3d;color:#fff;padding:22px 32px}
+header.top h1{margin:0 0 4px;font-size:26px}
+header.top .meta{color:#b9c9d6;font-size:13px}
+.synthetic{background:#ffd54a;color:#3a2a00;border:3px solid #b38600;padding:10px 32px;
+font-weight:700;font-size:16px;letter-spacing:.02em}
+.synthetic ul{margin:4px 0 0 18px;font-weight:500;font-size:14px}
+nav.toc{background:#fff;border-bottom:1px solid var(--line);padding:8px 32px;position:sticky;
+top:0;z-index:10;font-size:13px;display:flex;flex-wrap:wrap;gap:4px 16px}
+nav.toc a{color:var(--accent);text-decoration:none;white-space:nowrap}
+main{max-width:1240px;margin:0 auto;padding:8px 24px 40px}
+section.card{background:#fff;border:1px solid var(--line);border-radius:8px;margin:18px 0;
+padding:14px 22px 18px}
+section.card h2{margin:4px 0 10px;font-size:21px;color:var(--accent)}
+h3{font-size:16px;margin:16px 0 6px}
+.kpis{display:grid;grid-template-columns:repeat(auto-fill,minmax(175px,1fr));gap:10px;margin:8px 0}
+.kpi{border:1px solid var(--line);border-radius:6px;padding:8px 12px;background:#fbfcfd}
+.kpi .label{font-size:12px;color:var(--mute);text-transform:uppercase;letter-spacing:.03em}
+.kpi .value{font-size:21px;font-weight:650}
+.kpi .sub{font-size:12px;color:var(--mute)}
+table.data{border-collapse:collapse;font-size:13px;margin:6px 0 10px;width:100%}
+table.data th{background:#eef2f6;text-align:left;padding:5px 8px;
+border-bottom:2px solid var(--line);position:sticky;top:0}
+table.data td{padding:4px 8px;border-bottom:1px solid var(--line);vertical-align:top}
+table.data td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+.scroll{max-height:460px;overflow:auto;border:1px solid var(--line);border-radius:4px}
+.scroll table.data{margin:0}
+.badge{display:inline-block;padding:1px 8px;border-radius:10px;font-size:12px;font-weight:600;
+color:#fff;white-space:nowrap}
+.b-ok{background:var(--ok)}.b-bad{background:var(--bad)}.b-warn{background:var(--warn)}
+.b-mute{background:#7a8794}
+tr.row-bad td{background:#fdecea}tr.row-ok td{background:#f1f8f2}
+.notrun{color:var(--mute);font-style:italic;border-left:4px solid var(--line);padding:4px 10px}
+.note{color:var(--mute);font-size:13px}
+.disclaimer{border:2px solid var(--warn);background:#fff8e6;padding:10px 14px;border-radius:6px;
+white-space:pre-wrap}
+.error{border:2px solid var(--bad);background:#fdecea;padding:8px 12px;border-radius:6px}
+.fig{margin:6px 0 12px}
+.grid2{display:grid;grid-template-columns:1fr 1fr;gap:12px}
+@media (max-width:900px){.grid2{grid-template-columns:1fr}}
+details summary{cursor:pointer;color:var(--accent);font-size:14px;margin:6px 0}
+footer{color:var(--mute);font-size:12px;text-align:center;padding:20px}
+"""
+
+_PLOT_CONFIG = {"displaylogo": False, "responsive": True}
+
+
+def esc(value: Any) -> str:
+    """HTML-escaped text of ``value``; None (no data) shows as an em dash."""
+    if value is None:
+        return "—"
+    return html.escape(str(value), quote=True)
+
+
+def _is_missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def fmt_num(value: Any, *, digits: int = 3) -> str:
+    """A number with ``digits`` significant figures and thousands separators (— if missing)."""
+    if _is_missing(value):
+        return "—"
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return esc(value)
+    if isinstance(value, int):
+        return f"{value:,}"
+    v = float(value)
+    if not math.isfinite(v):
+        return esc(v)
+    if v == 0:
+        return "0"
+    mag = math.floor(math.log10(abs(v)))
+    if abs(v) >= 1e6 or abs(v) < 1e-3:
+        return f"{v:.{digits}g}" if abs(v) < 1e-3 else f"{v:,.0f}"
+    decimals = max(0, digits - 1 - mag)
+    return f"{v:,.{decimals}f}"
+
+
+def fmt_usd(value: Any) -> str:
+    """US dollars with a k/M/B suffix, e.g. ``US$ 1.23 B``."""
+    if _is_missing(value):
+        return "—"
+    v = float(value)
+    sign = "−" if v < 0 else ""
+    a = abs(v)
+    for scale, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
+        if a >= scale:
+            x = a / scale
+            decimals = 2 if x < 10 else (1 if x < 100 else 0)
+            return f"{sign}US$ {x:,.{decimals}f} {suffix}"
+    return f"{sign}US$ {a:,.2f}"
+
+
+def fmt_pct(frac: Any, *, digits: int = 3) -> str:
+    """A fraction shown as a percentage (0.183 → ``18.3 %``)."""
+    if _is_missing(frac):
+        return "—"
+    return f"{fmt_num(100.0 * float(frac), digits=digits)} %"
+
+
+def fmt_value(value: Any) -> str:
+    """A cell value: numbers formatted, lists joined, everything escaped."""
+    if isinstance(value, list | tuple):
+        return esc(" – ".join("—" if v is None else fmt_num(v) for v in value))
+    if isinstance(value, dict):
+        return esc(", ".join(f"{k}: {v}" for k, v in value.items()))
+    return fmt_num(value) if isinstance(value, int | float) else esc(value)
+
+
+Formatter = Callable[[Any], str]
+
+
+def table(
+    rows: Sequence[Mapping[str, Any]],
+    columns: Sequence[tuple[str, str]],
+    *,
+    formatters: Mapping[str, Formatter] | None = None,
+    row_class: Callable[[Mapping[str, Any]], str] | None = None,
+    scroll: bool = False,
+) -> str:
+    """An HTML table of ``rows`` (dicts) over ``columns`` = [(key, header)].
+
+    A formatter returns *HTML* (it must escape its input); by default :func:`fmt_value`.
+    Missing keys show as —.
+    """
+    formatters = formatters or {}
+    head = "".join(f"<th>{esc(h)}</th>" for _, h in columns)
+    body = []
+    for row in rows:
+        cells = []
+        for key, _ in columns:
+            val = row.get(key)
+            text = formatters.get(key, fmt_value)(val)
+            num = isinstance(val, int | float) and not isinstance(val, bool)
+            cells.append(f'<td class="num">{text}</td>' if num else f"<td>{text}</td>")
+        cls = row_class(row) if row_class else ""
+        body.append(f'<tr class="{esc(cls)}">' + "".join(cells) + "</tr>")
+    out = (f'<table class="data"><thead><tr>{head}</tr></thead>'
+           f'<tbody>{"".join(body)}</tbody></table>')
+    return f'<div class="scroll">{out}</div>' if scroll else out
+
+
+def figure_html(fig: go.Figure, *, height_px: int | None = None) -> str:
+    """A plotly figure as an embeddable ``<div>`` (plotly.js NOT included: the page has it)."""
+    if height_px is not None:
+        fig.update_layout(height=height_px)
+    body = pio.to_html(fig, full_html=False, include_plotlyjs=False, config=_PLOT_CONFIG,
+                       default_width="100%", default_height=f"{fig.layout.height or 450}px")
+    return f'<div class="fig">{body}</div>'
+
+
+def section(anchor: str, title: str, body: str) -> str:
+    """A report section card with an ``<h2>`` heading and an anchor for the table of contents."""
+    return f'<section class="card" id="{esc(anchor)}"><h2>{esc(title)}</h2>{body}</section>'
+
+
+def not_run(what: str) -> str:
+    """The short note for a part of the study that was not run."""
+    return f'<p class="notrun">{esc(what)}: not run in this study.</p>'
+
+
+def note(text: str) -> str:
+    """A small grey explanatory paragraph (escaped)."""
+    return f'<p class="note">{esc(text)}</p>'
+
+
+def details(summary: str, body: str) -> str:
+    """A collapsible block (closed by default)."""
+    return f"<details><summary>{esc(summary)}</summary>{body}</details>"
+
+
+def kpi_cards(cards: Iterable[tuple[str, str, str]]) -> str:
+    """A grid of KPI cards from (label, value, sub-line) — value and sub already formatted text."""
+    items = [
+        f'<div class="kpi"><div class="label">{esc(label)}</div>'
+        f'<div class="value">{esc(value)}</div><div class="sub">{esc(sub)}</div></div>'
+        for label, value, sub in cards
+    ]
+    return f'<div class="kpis">{"".join(items)}</div>'
+
+
+_BADGE = {"consistent": "b-ok", "inconsistent": "b-bad", "unverifiable": "b-warn",
+          "measured": "b-ok", "published": "b-ok", "derived": "b-mute", "assumed": "b-warn",
+          "pass": "b-ok", "fail": "b-bad"}
+
+
+def status_badge(status: Any) -> str:
+    """A coloured badge for a claim status, an evidence tag or pass/fail."""
+    if _is_missing(status):
+        return '<span class="badge b-mute">none</span>'
+    return f'<span class="badge {_BADGE.get(str(status), "b-mute")}">{esc(status)}</span>'
+
+
+def page(*, title: str, header: str, toc: Sequence[tuple[str, str]], body: str, footer: str) -> str:
+    """The whole HTML document, with plotly.js inlined once in ``<head>``."""
+    nav = "".join(f'<a href="#{esc(a)}">{esc(t)}</a>' for a, t in toc)
+    plotly_js = plotly.offline.get_plotlyjs()
+    return (
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+        '<meta name="viewport" content="width=device-width,initial-scale=1">'
+        f"<title>{esc(title)}</title><style>{CSS}</style>"
+        f'<script type="text/javascript">{plotly_js}</script></head><body>'
+        f'{header}<nav class="toc">{nav}</nav><main>{body}</main>'
+        f"<footer>{footer}</footer></body></html>\n"
+    )

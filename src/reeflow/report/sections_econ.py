@@ -1,0 +1,178 @@
+"""Report sections for economics, market, resource and mine.
+
+Each renderer takes the whole results dict and returns the HTML body of its section, or the
+"not run in this study" note when its results are absent. Text from results is escaped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from reeflow.report import figures_econ as fe
+from reeflow.report.html import (
+    details,
+    esc,
+    figure_html,
+    fmt_num,
+    fmt_pct,
+    fmt_usd,
+    kpi_cards,
+    not_run,
+    note,
+    table,
+)
+
+__all__ = ["economics_section", "market_section", "resource_section", "mine_section"]
+
+Results = Mapping[str, Any]
+
+
+def _first_npv(econ: Mapping[str, Any]) -> float | None:
+    npv = econ.get("npv_usd") or {}
+    return next(iter(npv.values()), None) if npv else None
+
+
+def _cashflow_table(rows: list[Mapping[str, Any]]) -> str:
+    keys = ["revenue_usd", "opex_usd", "capex_usd", "royalty_usd", "tax_usd",
+            "net_cash_flow_usd", "cumulative_usd"]
+    cols = [("year", "year")] + [(k, k.removesuffix("_usd").replace("_", " ")) for k in keys]
+    return table(rows, cols, formatters=dict.fromkeys(keys, fmt_usd), scroll=True)
+
+
+def _risk_parts(econ: Mapping[str, Any]) -> list[str]:
+    parts: list[str] = []
+    if econ.get("tornado"):
+        parts.append(figure_html(fe.tornado_figure(econ["tornado"],
+                                                   base_npv_usd=_first_npv(econ))))
+    else:
+        parts.append(not_run("Sensitivity (tornado)"))
+    mc = econ.get("monte_carlo")
+    if mc:
+        parts.append(figure_html(fe.monte_carlo_figure(mc)))
+        parts.append(kpi_cards([
+            ("NPV P10", fmt_usd(mc.get("p10_usd")), "10 % of draws below"),
+            ("NPV P50", fmt_usd(mc.get("p50_usd")), "median"),
+            ("NPV P90", fmt_usd(mc.get("p90_usd")), "90 % of draws below"),
+            ("P(NPV < 0)", fmt_pct(mc.get("prob_negative")), f"{mc.get('draws', '—')} draws"),
+        ]))
+    else:
+        parts.append(not_run("Monte Carlo"))
+    return parts
+
+
+def economics_section(results: Results) -> str:
+    """Cash flow, capex/opex breakdowns, tornado and Monte Carlo."""
+    econ = results.get("economics")
+    if not econ:
+        return not_run("Economics")
+    npv = econ.get("npv_usd") or {}
+    parts = [table([{"rate": k, "npv": v} for k, v in npv.items()],
+                   [("rate", "discount rate"), ("npv", "NPV")], formatters={"npv": fmt_usd})
+             if npv else ""]
+    if econ.get("cashflow"):
+        parts.append(figure_html(fe.cashflow_figure(econ)))
+        parts.append(details("Cash-flow table", _cashflow_table(econ["cashflow"])))
+    grid = []
+    if econ.get("capex_breakdown"):
+        grid.append(figure_html(fe.breakdown_figure(
+            econ["capex_breakdown"], value_key="usd", title="Capex breakdown",
+            unit_label="US$ M")))
+    if econ.get("opex_breakdown"):
+        grid.append(figure_html(fe.breakdown_figure(
+            econ["opex_breakdown"], value_key="usd_per_a", title="Opex breakdown",
+            unit_label="US$ M per year")))
+    if grid:
+        parts.append(f'<div class="grid2">{"".join(grid)}</div>')
+    parts += _risk_parts(econ)
+    deck = econ.get("price_deck") or {}
+    if deck:
+        parts.append(note(f"Price deck: {deck.get('name')} ({deck.get('year')}); "
+                          f"source: {deck.get('source')}."))
+    return "".join(parts)
+
+
+def market_section(results: Results) -> str:
+    """World shares before/after by stage, HHI per stage, large-volume flags, sources."""
+    market = results.get("market")
+    if not market:
+        return not_run("Market")
+    stages = list(market.get("stages") or [])
+    parts = []
+    if stages:
+        parts.append(table(stages, [("stage", "stage"), ("hhi_before", "HHI before"),
+                                    ("hhi_after", "HHI after")]))
+        figs = [figure_html(fe.market_shares_figure(s)) for s in stages]
+        parts.append(f'<div class="grid2">{"".join(figs)}</div>')
+        parts.append(figure_html(fe.hhi_figure(stages)))
+    if market.get("flags"):
+        parts.append("<h3>Products large against their market</h3>" + table(
+            market["flags"], [("product", "product"), ("project_t_per_a", "project, t/a"),
+                              ("world_t_per_a", "world, t/a"), ("share", "share"),
+                              ("note", "note")], formatters={"share": fmt_pct}))
+    sources = market.get("sources") or []
+    if sources:
+        items = "".join(f"<li>{esc(s)}</li>" for s in sources)
+        parts.append(f"<h3>Sources</h3><ul class=\"note\">{items}</ul>")
+    return "".join(parts) or not_run("Market")
+
+
+def _statement_columns(rows: list[Mapping[str, Any]]) -> list[tuple[str, str]]:
+    cols = [("class", "class"), ("tonnes", "tonnes"), ("treo_frac", "TREO grade"),
+            ("contained_treo_t", "contained TREO, t")]
+    extra = dict.fromkeys(k for r in rows for k in r if k not in {c for c, _ in cols})
+    return cols + [(k, k.replace("_", " ")) for k in extra]
+
+
+def resource_section(results: Results) -> str:
+    """Resource statement, grade–tonnage curves, variograms and the disclaimer verbatim."""
+    res = results.get("resource")
+    if not res:
+        return not_run("Resource estimate")
+    parts = []
+    if res.get("synthetic"):
+        parts.append('<p class="synthetic-inline"><span class="badge b-warn">SYNTHETIC</span> '
+                     "This resource is computed on synthetic data: it is not an estimate of the "
+                     "deposit.</p>")
+    if res.get("disclaimer"):
+        parts.append(f'<div class="disclaimer">{esc(res["disclaimer"])}</div>')
+    rows = list(res.get("statement") or [])
+    if rows:
+        fmts = {k: fmt_pct for r in rows for k in r if k.endswith("_frac")}
+        parts.append("<h3>Statement</h3>" + table(rows, _statement_columns(rows),
+                                                  formatters=fmts))
+    if res.get("grade_tonnage"):
+        parts.append(figure_html(fe.grade_tonnage_figure(res)))
+    varios = res.get("variograms") or []
+    if varios:
+        figs = "".join(figure_html(fe.variogram_figure(v)) for v in varios)
+        parts.append(f'<div class="grid2">{figs}</div>' if len(varios) > 1 else figs)
+    else:
+        parts.append(note("Variograms: none in results."))
+    return "".join(parts)
+
+
+def mine_section(results: Results) -> str:
+    """Ultimate pit, pit-by-pit graph and the life-of-mine schedule."""
+    mine = results.get("mine")
+    if not mine:
+        return not_run("Mine plan")
+    parts = []
+    pit = mine.get("pit") or {}
+    if pit:
+        parts.append(kpi_cards([
+            ("Ultimate pit", f"{fmt_num((pit.get('tonnes') or 0) / 1e6)} Mt", "total moved"),
+            ("Ore in pit", f"{fmt_num((pit.get('ore_tonnes') or 0) / 1e6)} Mt", "above cut-off"),
+            ("Pit value", fmt_usd(pit.get("value_usd")), "undiscounted"),
+            ("Blocks", fmt_num(pit.get("n_blocks")), "in the pit"),
+        ]))
+    if mine.get("nested"):
+        parts.append(figure_html(fe.pit_by_pit_figure(mine)))
+    if mine.get("schedule"):
+        sched = mine["schedule"]
+        parts.append(figure_html(fe.schedule_figure(mine)))
+        keys = list(dict.fromkeys(k for r in sched for k in r))
+        fmts = {k: fmt_pct for k in keys if k.endswith("_frac")}
+        parts.append(details("Schedule table (plant feed by year)", table(
+            sched, [(k, k.replace("_", " ")) for k in keys], formatters=fmts, scroll=True)))
+    return "".join(parts) or not_run("Mine plan")

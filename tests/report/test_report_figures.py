@@ -1,0 +1,151 @@
+"""Figure builders are pure functions results-section -> Figure: cross-checks of their content.
+
+Inputs are the MOCK results of conftest.py.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import plotly.graph_objects as go
+import pytest
+
+from reeflow.core.elements import REE, oxide_factor
+from reeflow.report import figures as figs
+from reeflow.report import figures_econ as fe
+
+
+def test_element_flow_frame_adds_treo_on_oxide_basis(results):
+    flows = results["flowsheet"]["element_flows"]
+    df = figs.element_flow_frame(flows)
+    ore = df[(df["stream"] == "ore")]
+    expected = math.fsum(f["kg_per_h"] * oxide_factor(f["element"]) for f in flows
+                         if f["stream"] == "ore" and f["element"] in REE)
+    assert ore.loc[ore["element"] == "TREO", "kg_per_h"].item() == pytest.approx(expected, 1e-12)
+    assert (df.loc[df["stream"] == "ore", "source"] == "feed:ore").all()
+    assert (df.loc[df["stream"] == "tailings", "target"] == "product:tailings").all()
+
+
+def test_sankey_treo_links_balance_per_unit(results):
+    df = figs.element_flow_frame(results["flowsheet"]["element_flows"])
+    treo = df[df["element"] == "TREO"]
+    for unit in ("flotation", "bake_leach", "separation"):
+        inflow = treo.loc[treo["target"] == unit, "kg_per_h"].sum()
+        outflow = treo.loc[treo["source"] == unit, "kg_per_h"].sum()
+        assert outflow == pytest.approx(inflow, rel=1e-12)
+
+
+def test_sankey_one_trace_per_element_with_selector(results):
+    fig = figs.sankey_figure(results["flowsheet"])
+    names = [t.name for t in fig.data]
+    assert names[0] == "TREO" and set(names) == {"TREO", "La", "Ce", "Pr", "Nd", "Sm", "Y", "Th",
+                                                 "Ca", "Ba"}
+    assert [t.visible for t in fig.data].count(True) == 1 and fig.data[0].visible
+    buttons = fig.layout.updatemenus[0].buttons
+    assert [b.label for b in buttons] == names
+    assert buttons[3].args[0]["visible"] == [i == 3 for i in range(len(names))]
+    nd = next(t for t in fig.data if t.name == "Nd")
+    labels = list(nd.node.label)
+    feed = labels.index("feed: ore")
+    assert sum(v for s, v in zip(nd.link.source, nd.link.value, strict=True) if s == feed) == 12.0
+
+
+def test_sankey_without_flows_is_an_empty_figure():
+    fig = figs.sankey_figure({})
+    assert isinstance(fig, go.Figure) and len(fig.data) == 0
+
+
+@pytest.mark.parametrize("cut,expected", [("LaCe|PrNd", (("La", "Ce"), ("Pr", "Nd"))),
+                                          ("Nd/Sm", (("Nd",), ("Sm",))),
+                                          ("Pr | Nd", (("Pr",), ("Nd",)))])
+def test_parse_cut(cut, expected):
+    assert figs.parse_cut(cut) == expected
+
+
+def test_sx_train_tree_leaves_are_the_products(results):
+    fig = figs.sx_train_figure(results["sx"])
+    cuts = next(t for t in fig.data if t.name == "cut (cascade)")
+    leaves = next(t for t in fig.data if t.name == "product group")
+    assert len(cuts.x) == 4
+    assert sorted(leaves.text) == ["Ce", "La", "Nd", "Pr", "Sm"]
+    # the root cut sits at depth 0, leaves deeper
+    assert min(cuts.x) == 0 and min(leaves.x) >= 1
+
+
+def test_mccabe_thiele_points_lie_on_constant_beta_curve(results):
+    prnd = results["sx"]["cascades"][3]
+    fig = figs.mccabe_thiele_figure(prnd)
+    eq = next(t for t in fig.data if t.name.startswith("equilibrium"))
+    pts = next(t for t in fig.data if t.name == "stage equilibria")
+    beta = prnd["beta"]
+    x, y = np.asarray(pts.x), np.asarray(pts.y)
+    np.testing.assert_allclose(y, beta * x / (1 + (beta - 1) * x), rtol=1e-12)
+    assert np.interp(0.5, eq.x, eq.y) == pytest.approx(beta * 0.5 / (1 + (beta - 1) * 0.5))
+    stairs = next(t for t in fig.data if t.name == "stages")
+    assert len(stairs.x) == 2 * len(x) - 1
+
+
+def test_mccabe_thiele_none_for_multielement_or_missing_data(results):
+    assert figs.mccabe_thiele_figure(results["sx"]["cascades"][0]) is None
+    assert figs.mccabe_thiele_figure(results["sx"]["cascades"][1]) is None  # no organic profile
+    explicit = {"cut": "A|B", "mccabe_thiele": {"x": [0.1, 0.5], "y": [0.2, 0.6]}}
+    assert isinstance(figs.mccabe_thiele_figure(explicit), go.Figure)
+
+
+def test_profiles_dropdown_per_cascade(results):
+    fig = figs.sx_profiles_figure(results["sx"]["cascades"])
+    buttons = fig.layout.updatemenus[0].buttons
+    assert [b.label for b in buttons] == ["La|Ce", "Pr|Nd"]
+    assert sum(bool(t.visible) for t in fig.data) == 2
+
+
+def test_monte_carlo_lines_at_percentiles(results):
+    mc = results["economics"]["monte_carlo"]
+    fig = fe.monte_carlo_figure(mc)
+    xs = sorted(s.x0 for s in fig.layout.shapes)
+    expected = sorted([0.0] + [mc[k] / 1e6 for k in ("p10_usd", "p50_usd", "p90_usd")])
+    np.testing.assert_allclose(xs, expected)
+    assert len(fig.data[0].x) == mc["draws"]
+
+
+def test_cashflow_costs_plotted_negative(results):
+    fig = fe.cashflow_figure(results["economics"])
+    capex = next(t for t in fig.data if t.name == "capex")
+    assert capex.y[0] == pytest.approx(-320.0)
+    cum = next(t for t in fig.data if t.name == "cumulative")
+    assert cum.y[-1] == pytest.approx(results["economics"]["cashflow"][-1]["cumulative_usd"] / 1e6)
+
+
+def test_tornado_sorted_widest_on_top(results):
+    fig = fe.tornado_figure(results["economics"]["tornado"], base_npv_usd=120e6)
+    assert list(fig.data[0].y)[-1] == "head grade"  # plotly draws the last category on top
+    low = fig.data[0]
+    assert low.base == pytest.approx(120.0)
+    assert low.x[-1] + low.base == pytest.approx(-90.0)
+
+
+def test_market_shares_before_after_sum_to_100(results):
+    fig = fe.market_shares_figure(results["market"]["stages"][0], top_n=4)
+    for trace in fig.data:
+        assert sum(trace.y) == pytest.approx(100.0)
+    assert list(fig.data[0].x)[-1] == "others"
+
+
+def test_pit_and_schedule_figures(results):
+    pit = fe.pit_by_pit_figure(results["mine"])
+    ore = next(t for t in pit.data if t.name == "ore, Mt")
+    assert list(ore.x) == sorted(ore.x)
+    sched = fe.schedule_figure(results["mine"])
+    grade = next(t for t in sched.data if t.name.startswith("head grade"))
+    assert grade.y[0] == pytest.approx(100 * results["mine"]["schedule"][0]["treo_frac"])
+
+
+@pytest.mark.parametrize("builder,arg", [
+    (figs.products_figure, []), (figs.sx_train_figure, {}), (figs.sx_profiles_figure, []),
+    (fe.cashflow_figure, {}), (fe.tornado_figure, []), (fe.monte_carlo_figure, {}),
+    (fe.market_shares_figure, {}), (fe.hhi_figure, []), (fe.grade_tonnage_figure, {}),
+    (fe.variogram_figure, {}), (fe.pit_by_pit_figure, {}), (fe.schedule_figure, {}),
+])
+def test_builders_accept_empty_sections(builder, arg):
+    assert isinstance(builder(arg), go.Figure)

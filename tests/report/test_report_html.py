@@ -1,0 +1,133 @@
+"""Invariant tests of the HTML report: offline, complete, robust to missing sections, escaped.
+
+The input is the MOCK results dict of conftest.py (not model output).
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+
+import plotly.offline
+import pytest
+from conftest import make_results
+
+from reeflow.report import SECTIONS, render_report, write_report
+
+
+@pytest.fixture(scope="module")
+def full_html(tmp_path_factory) -> str:
+    out = tmp_path_factory.mktemp("rep")
+    path = write_report(make_results(), out)
+    assert path == out / "report.html"
+    return path.read_text(encoding="utf-8")
+
+
+def test_report_written_with_no_leftover_temp_files(results, tmp_path):
+    path = write_report(results, tmp_path / "new" / "dir")
+    assert path.is_file() and path.stat().st_size > 100_000
+    assert sorted(p.name for p in path.parent.iterdir()) == ["report.html"]
+
+
+def test_report_is_offline_with_plotly_inlined_once(full_html):
+    assert not re.search(r"<script[^>]*\bsrc\s*=", full_html, flags=re.I)
+    assert not re.search(r"<link[^>]*href\s*=\s*[\"']?https?:", full_html, flags=re.I)
+    assert "cdn.plot.ly/plotly" not in full_html.split("<main>")[1]
+    banner = plotly.offline.get_plotlyjs()[:300]
+    assert full_html.count(banner) == 1
+
+
+def test_every_section_heading_present(full_html):
+    for anchor, title, _ in SECTIONS:
+        assert f'id="{anchor}"><h2>{title}</h2>' in full_html
+        assert f'href="#{anchor}"' in full_html
+
+
+def test_full_mock_renders_without_error_boxes_or_not_run_notes(full_html):
+    assert 'class="error"' not in full_html
+    assert "not run in this study" not in full_html
+    # one figure div per plotly figure, each with its own newPlot call
+    assert full_html.count("Plotly.newPlot(") == full_html.count('class="plotly-graph-div"') >= 15
+
+
+@pytest.mark.parametrize("results_in", [{}, {"meta": {}}, {"meta": None}],
+                         ids=["empty", "meta-empty", "meta-none"])
+def test_empty_results_render_not_run_everywhere(results_in, tmp_path):
+    html = write_report(results_in, tmp_path).read_text(encoding="utf-8")
+    assert 'class="error"' not in html
+    assert html.count("not run in this study") >= len(SECTIONS) - 1
+    assert "SYNTHETIC" not in html
+
+
+@pytest.mark.parametrize("key", ["flowsheet", "products", "sx", "economics", "market",
+                                 "resource", "mine", "claims", "assumptions", "kpis"])
+def test_each_missing_section_says_not_run(results, key):
+    del results[key]
+    html = render_report(results)
+    assert 'class="error"' not in html
+    assert "not run in this study" in html
+
+
+def test_partial_sections_render(results):
+    econ = results["economics"]
+    econ["tornado"] = None
+    econ["monte_carlo"] = None
+    del econ["cashflow"]
+    results["sx"] = {"sequence": ["La|Ce"], "cascades": [{"cut": "La|Ce"}]}
+    results["resource"]["variograms"] = None
+    results["mine"] = {"pit": {"tonnes": 1.0}}
+    results["economics"]["irr_frac"] = float("nan")
+    html = render_report(results)
+    assert 'class="error"' not in html
+    assert "Sensitivity (tornado): not run" in html
+    assert "Monte Carlo: not run" in html
+
+
+def test_claim_text_and_project_name_are_escaped(full_html):
+    assert "<script>alert(1)</script>" not in full_html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in full_html
+    assert "Beylikova (mock) &lt;study&gt;" in full_html
+    assert "no public figure &lt;assumed&gt;" in full_html
+
+
+def test_claim_status_colours(full_html):
+    assert '<span class="badge b-bad">inconsistent</span>' in full_html
+    assert '<span class="badge b-ok">consistent</span>' in full_html
+    assert '<tr class="row-bad">' in full_html
+
+
+def test_synthetic_banner_and_disclaimer_verbatim(full_html):
+    assert 'class="synthetic">⚠ SYNTHETIC' in full_html
+    assert "resource: synthetic block model" in full_html
+    disclaimer = make_results()["resource"]["disclaimer"]
+    assert disclaimer.replace("—", "—") in full_html  # newline kept (pre-wrap box)
+
+
+def test_synthetic_flag_on_resource_alone_raises_banner(results):
+    results["meta"]["synthetic_labels"] = []
+    html = render_report(results)
+    assert "resource: computed on synthetic data" in html
+    results["resource"]["synthetic"] = False
+    assert "⚠ SYNTHETIC" not in render_report(results)
+
+
+def test_balance_failure_is_flagged(results):
+    results["flowsheet"]["balance"][3]["rel_closure"] = 2.5e-6
+    html = render_report(results)
+    sec = html.split('id="balance"')[1].split("</section>")[0]
+    assert '<span class="badge b-bad">fail</span>' in sec
+    assert "1 above tolerance" in sec and "2.5e-06" in sec
+
+
+def test_balance_pass_on_mock(full_html):
+    sec = full_html.split('id="balance"')[1].split("</section>")[0]
+    assert '<span class="badge b-ok">pass</span>' in sec
+    assert "0 above tolerance" in sec
+
+
+def test_broken_section_shows_error_box_not_crash(results):
+    bad = copy.deepcopy(results)
+    bad["products"] = [{"name": "x", "t_per_a": "lots"}]  # wrong type deep inside a section
+    html = render_report(bad)
+    assert "<h2>Economics</h2>" in html  # the rest of the page still renders
+    assert html.count('class="error"') <= 1
