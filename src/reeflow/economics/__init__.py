@@ -1,0 +1,28 @@
+"""Project economics: price decks, capex/opex, DCF, sensitivity, Monte Carlo, validation.
+
+Public API (import from ``reeflow.economics``):
+
+* study hook: :func:`evaluate`, :class:`EconomicInputs`, :class:`EconomicResult`,
+  :func:`beylikova_defaults`
+* prices: :func:`load_deck`, :func:`deck_names`, :class:`PriceDeck`, :func:`payability`
+* cost index: :func:`cepci`, :class:`CostIndex`
+* DCF: :mod:`reeflow.economics.dcf` (npv, irr, payback_years, project_cash_flows, Schedule,
+  FiscalTerms)
+* capex/opex: :func:`factored_capex`, :func:`reagent_costs`
+* risk: :func:`tornado`, :func:`spider`, :func:`monte_carlo`, :func:`correlated_draws`,
+  :func:`run_whole_chain`
+* validation: :func:`recompute_study`, :func:`validation_table`
+"""
+
+from reeflow.economics import dcf
+from reeflow.economics.capex import CapexEstimate, equipment_costs, factored_capex
+from reeflow.economics.cost_index import CostIndex, cepci
+from reeflow.economics.opex import reagent_costs
+from reeflow.economics.prices import PriceDeck, deck_names, load_deck, payability
+from reeflow.economics.study import EconomicInputs, EconomicResult, beylikova_defaults, evaluate
+
+__all__ = [
+    "dcf", "CapexEstimate", "equipment_costs", "factored_capex", "CostIndex", "cepci",
+    "reagent_costs", "PriceDeck", "deck_names", "load_deck", "payability", "EconomicInputs",
+    "EconomicResult", "beylikova_defaults", "evaluate",
+]

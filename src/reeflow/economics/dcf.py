@@ -1,0 +1,304 @@
+"""Discounted cash flow as pure vectorised functions.
+
+Arrays carry years on the LAST axis (index t = 0 is the first construction year) and may carry
+any leading axes (e.g. Monte Carlo draws). Conventions, after Newnan, Eschenbach & Lavelle,
+*Engineering Economic Analysis* (Oxford UP), ch. 5-7 and 12 (end-of-year cash flows; present
+worth; IRR as the root of NPV(r) = 0; inflation by the Fisher relation (1+n) = (1+r)(1+i)):
+
+* NPV discounts year t by (1 + r)^-t, so year 0 is undiscounted (identical to
+  ``numpy_financial.npv``).
+* Nominal cash flows escalate with general inflation from year 0; tax depreciation is on the
+  nominal (historical) cost and is not indexed. The real case is the nominal case deflated by
+  (1+i)^t, so NPV_real(r) == NPV_nominal((1+r)(1+i) - 1) exactly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from reeflow.core.errors import InputError
+
+__all__ = [
+    "Schedule", "FiscalTerms", "npv", "irr", "payback_years", "fisher_nominal_rate",
+    "utilisation", "capex_spend", "depreciation_kernel", "income_tax", "working_capital_flow",
+    "project_cash_flows",
+]
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """Timing of a project (years).
+
+    construction_years : years of construction before first production (>= 1).
+    life_years : production years.
+    capex_phasing_frac : share of initial capex spent in each construction year (sums to 1).
+    ramp_up_frac : utilisation in the first production years (then 1.0).
+    depreciation_years : straight-line tax life of each capital spend.
+    sustaining_capex_frac_per_a : sustaining capex per production year as a fraction of initial
+        capex.
+    working_capital_frac : working capital held, as a fraction of that year's revenue.
+    closure_cost_frac : closure cost (paid the year after the last production year) as a
+        fraction of initial capex.
+    inflation_frac_per_a : general inflation (used for the nominal case and to deflate).
+    """
+
+    construction_years: int = 2
+    life_years: int = 20
+    capex_phasing_frac: tuple[float, ...] = (0.4, 0.6)
+    ramp_up_frac: tuple[float, ...] = (0.6, 0.85)
+    depreciation_years: int = 10
+    sustaining_capex_frac_per_a: float = 0.02
+    working_capital_frac: float = 0.10
+    closure_cost_frac: float = 0.05
+    inflation_frac_per_a: float = 0.0
+
+    def __post_init__(self) -> None:
+        _check_int("schedule.construction_years", self.construction_years, 1, 10)
+        _check_int("schedule.life_years", self.life_years, 1, 100)
+        _check_int("schedule.depreciation_years", self.depreciation_years, 1, 100)
+        ph = np.asarray(self.capex_phasing_frac, float)
+        if ph.size != self.construction_years or np.any(ph < 0) or abs(ph.sum() - 1) > 1e-9:
+            raise InputError("schedule.capex_phasing_frac", self.capex_phasing_frac,
+                             f"{self.construction_years} non-negative shares summing to 1",
+                             "give one share per construction year")
+        ru = np.asarray(self.ramp_up_frac, float)
+        if np.any((ru < 0) | (ru > 1)):
+            raise InputError("schedule.ramp_up_frac", self.ramp_up_frac, "fractions in [0, 1]",
+                             "give utilisations of the first production years")
+        for name in ("sustaining_capex_frac_per_a", "working_capital_frac", "closure_cost_frac"):
+            v = getattr(self, name)
+            if not (0 <= v <= 1):
+                raise InputError(f"schedule.{name}", v, "[0, 1]", "give a fraction")
+        if not (-0.5 < self.inflation_frac_per_a < 1):
+            raise InputError("schedule.inflation_frac_per_a", self.inflation_frac_per_a,
+                             "(-0.5, 1)", "give inflation as a fraction per year")
+
+    @property
+    def n_years(self) -> int:
+        """Construction + production + one closure year."""
+        return self.construction_years + self.life_years + 1
+
+    @property
+    def first_production(self) -> int:
+        return self.construction_years
+
+    @property
+    def last_production(self) -> int:
+        return self.construction_years + self.life_years - 1
+
+
+@dataclass(frozen=True)
+class FiscalTerms:
+    """Tax and royalty terms.
+
+    tax_rate_frac : corporate income tax on taxable profit.
+    royalty_rate_frac : royalty as a fraction of revenue (ad valorem on sales).
+    loss_carry_forward_years : years a tax loss may be carried forward (0 = none).
+    """
+
+    tax_rate_frac: float = 0.25
+    royalty_rate_frac: float = 0.0
+    loss_carry_forward_years: int = 5
+
+    def __post_init__(self) -> None:
+        for name in ("tax_rate_frac", "royalty_rate_frac"):
+            v = getattr(self, name)
+            if not (0 <= v < 1):
+                raise InputError(f"fiscal.{name}", v, "[0, 1)", "give a fraction")
+        _check_int("fiscal.loss_carry_forward_years", self.loss_carry_forward_years, 0, 100)
+
+
+def _check_int(field: str, v: int, lo: int, hi: int) -> None:
+    if not isinstance(v, (int, np.integer)) or isinstance(v, bool) or not (lo <= v <= hi):
+        raise InputError(field, v, f"an integer in [{lo}, {hi}]", "give whole years")
+
+
+def fisher_nominal_rate(real_rate: float | np.ndarray, inflation: float) -> np.ndarray:
+    """Nominal rate from a real rate: (1 + n) = (1 + r)(1 + i)."""
+    return (1.0 + np.asarray(real_rate, float)) * (1.0 + inflation) - 1.0
+
+
+def npv(cash_flows: np.ndarray, rates: float | np.ndarray) -> np.ndarray:
+    """Net present value, years on the last axis, year 0 undiscounted.
+
+    cash_flows : (..., T) USD; rates : scalar -> result (...), or (R,) -> result (..., R);
+    rates may also broadcast against the leading axes when given with shape (..., 1).
+    """
+    cf = np.asarray(cash_flows, float)
+    r = np.asarray(rates, float)
+    t = np.arange(cf.shape[-1], dtype=float)
+    if r.ndim == 1:
+        return cf @ ((1.0 + r[:, None]) ** -t).T
+    return np.sum(cf * (1.0 + r) ** -t, axis=-1)
+
+
+_IRR_GRID = np.concatenate([np.linspace(-0.95, 1.0, 196), np.geomspace(1.01, 100.0, 60)])
+
+
+def irr(cash_flows: np.ndarray, *, tol: float = 1e-12, max_iter: int = 200) -> np.ndarray:
+    """Internal rate of return (fraction/yr) of each row: the lowest root of NPV(r) = 0.
+
+    Robust root find: NPV is evaluated on a grid of rates (-95 % ... 10,000 %), the first sign
+    change brackets the root, then vectorised bisection. NaN where NPV has no sign change.
+    """
+    cf = np.asarray(cash_flows, float)
+    lead = cf.shape[:-1]
+    flat = cf.reshape(-1, cf.shape[-1])
+    vals = npv(flat, _IRR_GRID)  # (N, G)
+    sgn = np.sign(vals)
+    change = (sgn[:, :-1] * sgn[:, 1:]) <= 0
+    has = change.any(axis=1)
+    k = np.argmax(change, axis=1)
+    lo = _IRR_GRID[k].copy()
+    hi = _IRR_GRID[np.minimum(k + 1, _IRR_GRID.size - 1)].copy()
+    f_lo = vals[np.arange(len(k)), k]
+    t = np.arange(flat.shape[1], dtype=float)
+    for _ in range(max_iter):
+        mid = 0.5 * (lo + hi)
+        f_mid = np.sum(flat * (1.0 + mid[:, None]) ** -t, axis=1)
+        left = np.sign(f_mid) == np.sign(f_lo)
+        lo = np.where(left, mid, lo)
+        f_lo = np.where(left, f_mid, f_lo)
+        hi = np.where(left, hi, mid)
+        if np.all(hi - lo < tol):
+            break
+    out = np.where(has, 0.5 * (lo + hi), np.nan)
+    return out.reshape(lead) if lead else out[0]
+
+
+def payback_years(cash_flows: np.ndarray, start_index: int) -> np.ndarray:
+    """Years from the start of year ``start_index`` until cumulative cash flow turns >= 0.
+
+    Linear interpolation inside the year of the crossing; NaN if it never pays back.
+    """
+    cf = np.asarray(cash_flows, float)
+    cum = np.cumsum(cf, axis=-1)
+    pos = cum >= 0
+    # require the crossing after the cumulative minimum (the investment phase)
+    after = np.arange(cf.shape[-1]) >= start_index
+    ok = pos & after
+    has = ok.any(axis=-1)
+    k = np.argmax(ok, axis=-1)
+    prev = np.take_along_axis(cum, np.maximum(k - 1, 0)[..., None], axis=-1)[..., 0]
+    step = np.take_along_axis(cf, k[..., None], axis=-1)[..., 0]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        frac = np.where(step > 0, -prev / step, 0.0)
+    years = k - start_index + np.clip(frac, 0.0, 1.0)
+    return np.where(has, years, np.nan)
+
+
+def utilisation(schedule: Schedule) -> np.ndarray:
+    """Capacity utilisation per year (T,): 0 in construction and closure, ramp-up, then 1."""
+    u = np.zeros(schedule.n_years)
+    u[schedule.first_production:schedule.last_production + 1] = 1.0
+    for j, f in enumerate(schedule.ramp_up_frac[: schedule.life_years]):
+        u[schedule.first_production + j] = f
+    return u
+
+
+def capex_spend(capex_usd: np.ndarray | float, schedule: Schedule) -> np.ndarray:
+    """Initial capex by year (..., T) from the phasing over the construction years."""
+    c = np.asarray(capex_usd, float)[..., None]
+    phase = np.zeros(schedule.n_years)
+    phase[: schedule.construction_years] = schedule.capex_phasing_frac
+    return c * phase
+
+
+def depreciation_kernel(schedule: Schedule) -> np.ndarray:
+    """(T, T) matrix K with dep = spend @ K (straight line, written off at the last year).
+
+    A spend in a construction year starts depreciating at first production; a later spend in
+    the year it is made. The undepreciated rest is deducted in the last production year.
+    """
+    T, D = schedule.n_years, schedule.depreciation_years
+    last = schedule.last_production
+    K = np.zeros((T, T))
+    for s in range(T):
+        start = max(s, schedule.first_production)
+        if start > last:
+            continue
+        end = min(start + D, last + 1)
+        K[s, start:end] = 1.0 / D
+        K[s, last] += 1.0 - K[s].sum()
+    return K
+
+
+def income_tax(taxable: np.ndarray, rate: float | np.ndarray, carry_years: int) -> np.ndarray:
+    """Income tax (..., T) with losses carried forward for ``carry_years`` (FIFO, expiring).
+
+    Tax_t = rate * max(0, taxable_t - usable losses); no refunds of losses.
+    """
+    x = np.asarray(taxable, float)
+    T = x.shape[-1]
+    losses = np.zeros(x.shape)  # remaining loss by year of origin
+    tax = np.zeros(x.shape)
+    rate = np.asarray(rate, float)
+    for t in range(T):
+        profit = x[..., t].copy()
+        if carry_years > 0:
+            for s in range(max(0, t - carry_years), t):
+                use = np.minimum(losses[..., s], np.maximum(profit, 0.0))
+                losses[..., s] -= use
+                profit -= use
+        losses[..., t] = np.maximum(-x[..., t], 0.0)
+        tax[..., t] = np.maximum(profit, 0.0)
+    return tax * (rate[..., None] if rate.ndim else rate)
+
+
+def working_capital_flow(level: np.ndarray) -> np.ndarray:
+    """Cash flow from a working-capital level by year: -(level_t - level_{t-1}); ends at 0."""
+    lv = np.asarray(level, float).copy()
+    lv[..., -1] = 0.0
+    prev = np.concatenate([np.zeros(lv.shape[:-1] + (1,)), lv[..., :-1]], axis=-1)
+    return -(lv - prev)
+
+
+def project_cash_flows(
+    revenue_full_usd_per_a: np.ndarray | float,
+    opex_variable_full_usd_per_a: np.ndarray | float,
+    opex_fixed_usd_per_a: np.ndarray | float,
+    capex_usd: np.ndarray | float,
+    *,
+    schedule: Schedule,
+    fiscal: FiscalTerms,
+    basis: str = "real",
+) -> dict[str, np.ndarray]:
+    """Annual cash flows (..., T) of a project, in currency-year dollars (real) or nominal.
+
+    Revenue and variable opex scale with utilisation; fixed opex applies in every production
+    year. Returns a dict of arrays: revenue, royalty, opex, ebitda, capex, sustaining_capex,
+    working_capital, closure, depreciation, taxable_income, tax, net_cash_flow (all USD).
+    """
+    if basis not in ("real", "nominal"):
+        raise InputError("basis", basis, "'real' or 'nominal'", "choose one basis explicitly")
+    u = utilisation(schedule)
+    T = schedule.n_years
+    t = np.arange(T, dtype=float)
+    esc = (1.0 + schedule.inflation_frac_per_a) ** t
+    prod = (u > 0).astype(float)
+    rev = np.asarray(revenue_full_usd_per_a, float)[..., None] * u * esc
+    var = np.asarray(opex_variable_full_usd_per_a, float)[..., None] * u * esc
+    fix = np.asarray(opex_fixed_usd_per_a, float)[..., None] * prod * esc
+    capex = np.asarray(capex_usd, float)
+    initial = capex_spend(capex, schedule) * esc
+    sus = capex[..., None] * schedule.sustaining_capex_frac_per_a * prod * esc
+    sus[..., schedule.last_production] = 0.0
+    closure = np.zeros_like(initial)
+    closure[..., T - 1] = capex * schedule.closure_cost_frac * esc[T - 1]
+    royalty = rev * fiscal.royalty_rate_frac
+    opex = var + fix
+    ebitda = rev - royalty - opex
+    dep = (initial + sus) @ depreciation_kernel(schedule)
+    taxable = ebitda - dep - closure
+    tax = income_tax(taxable, fiscal.tax_rate_frac, fiscal.loss_carry_forward_years)
+    wc = working_capital_flow(rev * schedule.working_capital_frac)
+    net = ebitda - initial - sus - closure - tax + wc
+    out = {"revenue": rev, "royalty": royalty, "opex": opex, "ebitda": ebitda,
+           "capex": initial, "sustaining_capex": sus, "working_capital": wc,
+           "closure": closure, "depreciation": dep, "taxable_income": taxable, "tax": tax,
+           "net_cash_flow": net}
+    if basis == "real":
+        out = {k: v / esc for k, v in out.items()}
+    return out
