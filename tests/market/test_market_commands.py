@@ -1,0 +1,53 @@
+"""The ``market`` CLI handler, called directly."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+import pytest
+
+from reeflow.core.errors import InputError
+from reeflow.market.commands import register
+
+
+def _parse(argv):
+    parser = argparse.ArgumentParser(prog="reeflow")
+    register(parser.add_subparsers(dest="command"))
+    return parser.parse_args(argv)
+
+
+def test_market_json_prints_one_object(capsys):
+    args = _parse(["market", "--json", "--claims"])
+    assert args.func(args) == 0
+    out = json.loads(capsys.readouterr().out)
+    conc = {r["stage"]: r for r in out["concentration"]}
+    assert set(conc) == {"mining", "separation", "magnets", "reserves"}
+    assert conc["mining"]["china_share_frac"] == pytest.approx(270 / 390)
+    assert out["claims"]["C6"]["status"] == "consistent"
+
+
+def test_market_text_and_year(capsys):
+    args = _parse(["market", "--year", "2023"])
+    assert args.func(args) == 0
+    text = capsys.readouterr().out
+    assert "MCS2024" in text and "China" in text and "HHI" in text
+
+
+def test_market_with_project_abroad(capsys):
+    args = _parse(["market", "--add-reo", "10000", "--abroad", "--json"])
+    assert args.func(args) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["separation_country"] == "China"
+    hhi = {(r["stage"], r["case"]): r for r in out["hhi"]}
+    assert hhi[("mining", "after")]["hhi"] < hhi[("mining", "before")]["hhi"]
+
+
+@pytest.mark.parametrize("argv", [["market", "--year", "2019"],
+                                  ["market", "--add-reo", "-5"],
+                                  ["market", "--add-reo", "100", "--abroad", "Atlantis"]])
+def test_bad_input_raises_input_error_before_output(argv, capsys):
+    args = _parse(argv)
+    with pytest.raises(InputError):
+        args.func(args)
+    assert capsys.readouterr().out == ""
