@@ -166,10 +166,9 @@ def oxide_formula(symbol: str) -> str:
 
 def oxide_factor(symbol: str) -> float:
     """Oxide mass per element mass, e.g. Nd → M(Nd2O3)/(2·M(Nd)) = 1.1664."""
-    n_metal = float(OXIDES.at[symbol, "n_metal"]) if symbol in OXIDES.index else None
-    if n_metal is None:
-        oxide_formula(symbol)  # raises the InputError
-    return molar_mass(oxide_formula(symbol)) / (float(n_metal) * atomic_mass(symbol))
+    formula = oxide_formula(symbol)  # raises InputError for an element without an oxide
+    n_metal = float(OXIDES.at[symbol, "n_metal"])
+    return molar_mass(formula) / (n_metal * atomic_mass(symbol))
 
 
 def treo_from_tree(tree_by_element: dict[str, float]) -> float:

@@ -35,7 +35,7 @@ frac = [] = fraction
 
 @lru_cache(maxsize=1)
 def _registry() -> pint.UnitRegistry:
-    reg = pint.UnitRegistry(autoconvert_offset_to_baseunit=True, on_redefinition="ignore")
+    reg: pint.UnitRegistry = pint.UnitRegistry(autoconvert_offset_to_baseunit=True, on_redefinition="ignore")
     for line in _DEFINITIONS.strip().splitlines():
         reg.define(line)
     return reg
@@ -104,7 +104,7 @@ def to_canonical(value: Any, unit: str, *, field: str) -> float:
         raise InputError(field, value, f"a quantity in {unit}", f"write e.g. '1 {unit}'")
     text = _normalise(value)
     try:
-        q = ureg.Quantity(text)
+        q: Any = ureg.Quantity(text)
     except Exception as exc:  # pint raises several unrelated types on bad text
         raise InputError(
             field,

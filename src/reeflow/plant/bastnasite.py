@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from reeflow.core.elements import atomic_mass, molar_mass, oxide_factor
 from reeflow.plant.chemistry import bastnasite, components_for
@@ -77,7 +78,7 @@ class PlantParams:
 
 def ore_stream(feed: OreFeed, comp: Components) -> Stream:
     """Species flows of the run-of-mine ore; the unassayed balance is CaCO3 (see the project)."""
-    flows: dict[str, float] = {}
+    flows: dict[tuple[str, str] | str, float] = {}
     for ln, share in feed.ree_share_frac.items():
         el_kg = feed.ore_kg_per_h * feed.treo_frac * share / oxide_factor(ln)
         flows[bastnasite(ln)] = el_kg * molar_mass(bastnasite(ln)) / atomic_mass(ln)
@@ -97,7 +98,7 @@ def build_flowsheet(feed: OreFeed, params: PlantParams) -> Flowsheet:
     """Wire the units of the bastnäsite route into a :class:`Flowsheet` (not yet solved)."""
     comp = components_for(params.ree)
     fs = Flowsheet(comp)
-    units = [
+    units: list[tuple[str, Any, Any]] = [
         ("comminution", comminute, params.comminution),
         ("beneficiation", beneficiate, params.beneficiation),
         ("bake", acid_bake, params.bake),

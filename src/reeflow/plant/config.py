@@ -53,7 +53,7 @@ def plant_params_from_project(
 ) -> PlantParams:
     """Group the project's plant section into unit parameter objects."""
     p = project.plant
-    o = dict(overrides or {})
+    o: dict[str, float] = dict(overrides or {})
     ree = tuple(project.ore.ree_distribution)
     b = p.beneficiation
     return PlantParams(
@@ -64,7 +64,7 @@ def plant_params_from_project(
         beneficiation=BeneficiationParams(
             ree,
             tuple(bastnasite(ln) for ln in ree),
-            o.get("ree_recovery", b.ree_recovery),
+            float(o.get("ree_recovery", b.ree_recovery)),
             b.concentrate_treo_grade,
             b.th_recovery,
             b.fluorite_recovery,
@@ -85,7 +85,7 @@ def plant_params_from_project(
         ),
         leach=LeachParams(
             ree,
-            {ln: o.get("ree_dissolution", p.leach.ree_dissolution) for ln in ree},
+            {ln: float(o.get("ree_dissolution", p.leach.ree_dissolution)) for ln in ree},
             p.leach.liquid_to_solid,
         ),
         neutralise=NeutraliseParams(

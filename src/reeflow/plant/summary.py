@@ -7,7 +7,6 @@ from typing import Any
 
 from reeflow.core.elements import oxide_factor, oxide_formula
 from reeflow.plant.flowsheet import FlowsheetSolution
-from reeflow.plant.stream import Stream
 from reeflow.plant.units.beneficiation import treo_kg_per_h
 from reeflow.plant.units.cracking import classify_residue, residue_activity_bq_per_g
 
@@ -35,7 +34,8 @@ def _t_per_a(kg_per_h: float, hours: float) -> float:
 
 def _oxide_products(sol: FlowsheetSolution, ree: tuple[str, ...], hours: float,
                     feed_el: dict[str, float]) -> tuple[list[dict[str, Any]], dict[str, float]]:
-    rows, oxides = [], {}
+    rows: list[dict[str, Any]] = []
+    oxides: dict[str, float] = {}
     for name, s in sol.streams.items():
         if not name.startswith("calcine_") or not name.endswith(".oxide"):
             continue
@@ -43,7 +43,7 @@ def _oxide_products(sol: FlowsheetSolution, ree: tuple[str, ...], hours: float,
         frame = s.to_frame().sum(axis=1)
         total = float(frame.sum())
         comp = {sp: float(v) / total for sp, v in frame.items()} if total > 0 else {}
-        main = max(comp, key=comp.get) if comp else ""
+        main = max(comp, key=lambda k: comp[k]) if comp else ""
         els = [ln for ln in ree if oxide_formula(ln) in comp]
         rec = {ln: s.element_kg_per_h()[ln] / feed_el[ln] for ln in els if feed_el.get(ln)}
         for sp, frac in comp.items():
@@ -63,7 +63,7 @@ def _solid_rows(sol: FlowsheetSolution, hours: float) -> list[dict[str, Any]]:
                      "purity_frac": s.species_kg_per_h(mineral) / max(s.total_kg_per_h, 1e-300),
                      "main_species": mineral, "stream": stream})
     for stream, label in _RESIDUES.items():
-        s: Stream = sol.streams[stream]
+        s = sol.streams[stream]
         act = residue_activity_bq_per_g(s)
         rows.append({"name": label, "kind": "residue", "t_per_a": _t_per_a(s.total_kg_per_h, hours),
                      "activity_bq_per_g": act, "classification": classify_residue(act),
