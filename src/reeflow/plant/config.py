@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import cast
 
 from reeflow.plant.bastnasite import OreFeed, PlantParams
 from reeflow.plant.chemistry import bastnasite
@@ -64,7 +65,7 @@ def plant_params_from_project(
         beneficiation=BeneficiationParams(
             ree,
             tuple(bastnasite(ln) for ln in ree),
-            float(o.get("ree_recovery", b.ree_recovery)),
+            o.get("ree_recovery", cast(float, b.ree_recovery)),
             b.concentrate_treo_grade,
             b.th_recovery,
             b.fluorite_recovery,
@@ -85,7 +86,7 @@ def plant_params_from_project(
         ),
         leach=LeachParams(
             ree,
-            {ln: float(o.get("ree_dissolution", p.leach.ree_dissolution)) for ln in ree},
+            {ln: o.get("ree_dissolution", cast(float, p.leach.ree_dissolution)) for ln in ree},
             p.leach.liquid_to_solid,
         ),
         neutralise=NeutraliseParams(
