@@ -9,7 +9,7 @@ import pytest
 
 from reeflow.core.errors import InputError
 from reeflow.market import assess, check_c6, check_c7, check_market_claims, load_claims
-from reeflow.market.claims import STATUSES, get_claim
+from reeflow.market.claims import STATUSES, check_record_claim, get_claim, load_records
 
 
 def test_dataset_has_twelve_claims_with_all_fields():
@@ -70,10 +70,23 @@ def test_c7_check_passes_a_true_claim():
     assert check_c7(dataclasses.replace(c7, asserts=(modest,))).status == "consistent"
 
 
-def test_check_market_claims_covers_market_checker_claims():
+def test_check_market_claims_covers_market_and_record_claims():
     out = check_market_claims()
-    assert set(out) == {c.id for c in load_claims() if c.checker == "market"} == {"C6", "C7"}
+    expected = {c.id for c in load_claims() if c.checker in ("market", "record")}
+    assert set(out) == expected == {"C6", "C7", "C8", "C9", "C10"}
     assert all(v.status in STATUSES for v in out.values())
+
+
+def test_record_claims():
+    assert check_record_claim(get_claim("C8")).status == "consistent"  # joined the MSP *Forum*
+    c9 = check_record_claim(get_claim("C9"))
+    assert c9.status == "consistent" and c9.model_value["china_mou_date"] == "2024-10-16"
+    assert check_record_claim(get_claim("C10")).status == "unverifiable"  # plans, not facts
+    c8 = get_claim("C8")
+    core = dataclasses.replace(c8.asserts[0], value="core partnership")
+    assert check_record_claim(dataclasses.replace(c8, asserts=(core,))).status == "inconsistent"
+    for rec in load_records().values():
+        assert rec["source"] and rec["evidence"] == "published"
 
 
 @pytest.mark.parametrize("args,kwargs,expected", [

@@ -177,3 +177,19 @@ def test_scenario_is_fast():
     for _ in range(5):
         market_scenario(10_000.0, BY_OXIDE, separation_at_home=False)
     assert (time.perf_counter() - t0) / 5 < 0.2
+
+
+def test_to_report_layout_for_the_report_section(home):
+    rep = home.to_report()
+    json.dumps(rep)
+    stages = {s["stage"]: s for s in rep["stages"]}
+    assert set(stages) == {"mining", "separation", "magnets"}
+    assert stages["mining"]["hhi_after"] < stages["mining"]["hhi_before"]
+    assert sum(r["share"] for r in stages["mining"]["after"]) == pytest.approx(1.0)
+    assert {f["product"] for f in rep["flags"]} == {"REO (total, mining)", "CeO2", "La2O3"}
+    assert rep["sources"] and rep["notes"]
+
+
+def test_separation_year_without_iea_data_is_input_error():
+    with pytest.raises(InputError, match="separation_year"):
+        market_scenario(10_000.0, BY_OXIDE, separation_year=2022)

@@ -19,6 +19,7 @@ from reeflow.market.concentration import (
     shares_frac,
     top_n_share,
 )
+from reeflow.market.criticality import eu_supply_risk_for_stage
 from reeflow.market.data import (
     compare_vintages,
     country_values,
@@ -38,7 +39,8 @@ from reeflow.market.supply import (
 
 __all__ = [
     "ClaimCheck", "assess", "check_c6", "check_c7", "check_market_claims", "load_claims",
-    "eu_supply_risk", "hhi", "hhi_class", "hhi_range", "hhi_wgi", "reserve_life_a", "shares_frac",
+    "eu_supply_risk", "eu_supply_risk_for_stage", "hhi", "hhi_class", "hhi_range", "hhi_wgi",
+    "reserve_life_a", "shares_frac",
     "top_n_share", "compare_vintages", "country_values", "iea_demand_table", "iea_shares_table",
     "production_table", "reserves_table", "MarketResult", "market_scenario", "add_supply",
     "concentration_table", "reserve_life_table", "stage_table", "summarise",

@@ -5,8 +5,9 @@ carries machine-checkable *assertions* (quantity, value, qualifier). :func:`asse
 assertion with a model value or range; :func:`check_c6` (China's mining and separation shares vs
 USGS MCS and IEA GCMO) and :func:`check_c7` (IEA rare-earth demand growth) return a
 :class:`ClaimCheck` ``(status, model_value, reason)`` with status ``consistent``,
-``inconsistent`` or ``unverifiable``. The other claims are checked against the
-deposit/plant/economics model by the study.
+``inconsistent`` or ``unverifiable``. :func:`check_record_claim` checks the record-type claims
+(C8–C10) against dated, sourced facts in ``records.yaml``. The other claims are checked against
+the deposit/plant/economics model by the study.
 """
 
 from __future__ import annotations
@@ -34,6 +35,8 @@ __all__ = [
     "assess",
     "check_c6",
     "check_c7",
+    "load_records",
+    "check_record_claim",
     "MARKET_CHECKS",
     "check_market_claims",
 ]
@@ -238,10 +241,52 @@ def check_c7(claim: Claim | None = None) -> ClaimCheck:
     return ClaimCheck(status, {k: list(v) for k, v in multiples.items()}, reason)
 
 
-#: Registry of market-side claim checks (claim id -> check function).
-MARKET_CHECKS: dict[str, Callable[..., ClaimCheck]] = {"C6": check_c6, "C7": check_c7}
+@lru_cache(maxsize=1)
+def load_records() -> dict[str, dict[str, Any]]:
+    """Dated facts (``records.yaml``) for the record-type claims, each with source and evidence."""
+    path = resources.files("reeflow.data.market").joinpath("records.yaml")
+    with path.open("r", encoding="utf-8") as fh:
+        return yaml.safe_load(fh)["records"]
+
+
+def _matches(claimed: Any, recorded: Any) -> bool:
+    if isinstance(claimed, str) and isinstance(recorded, str):
+        return recorded.lower().startswith(claimed.lower())  # "2024-10" matches "2024-10-16"
+    return claimed == recorded
+
+
+def check_record_claim(claim: Claim) -> ClaimCheck:
+    """A record-type claim (C8–C10) against the dated facts in ``records.yaml``.
+
+    Each assertion whose quantity has a record is compared (dates match by prefix: a claimed month
+    matches a recorded day). A match is ``consistent`` for a dated fact and ``unverifiable`` for a
+    stated plan (``status_if_matches``); a mismatch is ``inconsistent``; no record: unverifiable.
+    """
+    records = load_records()
+    statuses, model, reasons = [], {}, []
+    for a in claim.asserts:
+        rec = records.get(a.quantity)
+        if rec is None:
+            statuses.append("unverifiable")
+            reasons.append(f"{a.quantity}: no record in the data")
+            continue
+        model[a.quantity] = rec["value"]
+        ok = _matches(a.value, rec["value"])
+        statuses.append(rec["status_if_matches"] if ok else "inconsistent")
+        note = " ".join(str(rec["note"]).split())
+        reasons.append(f"{a.quantity}: claimed {a.value!r}, record {rec['value']!r} "
+                       f"({rec['source']}; {rec['verification']}): {note}")
+    return ClaimCheck(_combine(statuses), model, " | ".join(reasons))
+
+
+#: Registry of market-side and record claim checks (claim id -> check function).
+MARKET_CHECKS: dict[str, Callable[..., ClaimCheck]] = {
+    "C6": check_c6, "C7": check_c7, "C8": check_record_claim, "C9": check_record_claim,
+    "C10": check_record_claim,
+}
 
 
 def check_market_claims() -> dict[str, ClaimCheck]:
-    """Run every market-side check on the dataset's claims (``checker: market``)."""
-    return {c.id: MARKET_CHECKS[c.id](c) for c in load_claims() if c.checker == "market"}
+    """Run every market-side and record check on the dataset's claims (checker market/record)."""
+    return {c.id: MARKET_CHECKS[c.id](c) for c in load_claims()
+            if c.checker in ("market", "record") and c.id in MARKET_CHECKS}

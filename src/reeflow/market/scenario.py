@@ -88,6 +88,27 @@ class MarketResult:
                              f"stage in {list(self.tables)}, case 'before'/'after'",
                              "ask for e.g. shares('mining', 'after')") from None
 
+    def to_report(self) -> dict[str, Any]:
+        """The layout the report's market section reads: stages (shares before/after, HHI),
+        flagged products, notes and sources (plain floats, shares as fractions)."""
+        stages = []
+        for stage, cases in self.tables.items():
+            rows = {c: [{"country": str(k), "share": float(v["share_frac"]),
+                         "t_reo_per_a": None if math.isnan(v["t_reo_per_a"])
+                         else float(v["t_reo_per_a"])} for k, v in df.iterrows()]
+                    for c, df in cases.items()}
+            dy = self.hhi.loc[(stage, "before"), "data_year"]
+            stages.append({"stage": stage, "data_year": None if dy is None else int(dy),
+                           "hhi_before": float(self.hhi.loc[(stage, "before"), "hhi"]),
+                           "hhi_after": float(self.hhi.loc[(stage, "after"), "hhi"]), **rows})
+        flagged = self.flags[self.flags["flagged"]]
+        flags = [{"product": str(k), "project_t_per_a": float(r["added_t_per_a"]),
+                  "world_t_per_a": float(r["market_t_per_a"]), "share": float(r["ratio_frac"]),
+                  "note": f"compared with {r['compared_with']}; flag at >= {r['threshold_frac']:.0%}"}
+                 for k, r in flagged.iterrows()]
+        return {"stages": stages, "flags": flags, "notes": list(self.notes),
+                "sources": list(self.sources)}
+
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict (NaN → None)."""
         return {
@@ -244,6 +265,9 @@ def _notes(year: int, vintage: str, sep_year: int, mine: pd.DataFrame, dest: str
     if dest != home:
         notes.append(f"Concentrate shipped abroad: {home} gains a mining share only; "
                      f"{dest}'s separation share grows.")
+    notes.append("EU supply risk (Blengini et al. 2017) not computed: WGI, EU sourcing, import "
+                 "reliance, EoL-RIR and substitution inputs are not in reeflow's data "
+                 "(reeflow.market.criticality.eu_supply_risk_for_stage takes them).")
     if no_dist:
         notes.append("Oxide flags compare each oxide with total world REO (no sourced world "
                      "distribution by oxide in the data): ratios are lower bounds.")
