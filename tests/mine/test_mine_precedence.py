@@ -71,3 +71,30 @@ def test_missing_cells_drop_arcs():
     present[26] = False
     src, dst = grid_arcs((3, 3, 3), off, present=present)
     assert not np.isin(26, np.concatenate([src, dst]))
+
+
+@pytest.mark.parametrize("block", [(1, 1, 1), (10, 10, 5), (25, 25, 20), (10, 20, 5)])
+@pytest.mark.parametrize("slope", [30.0, 37.5, 45.0, 60.0, 70.0])
+def test_pattern_equals_mineflow_minsearch(block, slope):
+    """Cross-check against MineFlow's own min-search pattern (pymineflow's C++ port)."""
+    mf = pytest.importorskip("pymineflow._mineflow")
+    pit = mf.Pit(5, 5, 5, np.zeros(125, np.int64), pattern="minsearch", slope_deg=slope,
+                 n_benches=8, block_size=tuple(map(float, block)))
+    ours = min_search_offsets(block, slope, n_benches=8)
+    assert sorted(map(tuple, pit.offsets().tolist())) == sorted(map(tuple, ours.tolist()))
+
+
+@pytest.mark.parametrize("sectors", [[(0, 40), (180, 60)], [(0, 45), (90, 50), (180, 40),
+                                                           (270, 55)]])
+def test_sector_pattern_equals_mineflow(sectors):
+    mf = pytest.importorskip("pymineflow._mineflow")
+    pit = mf.Pit(5, 5, 5, np.zeros(125, np.int64), pattern="minsearch", slope_deg=None,
+                 n_benches=8, block_size=(10.0, 10.0, 10.0),
+                 sectors=[tuple(map(float, s)) for s in sectors])
+    ours = min_search_offsets((10, 10, 10), sectors, n_benches=8)
+    assert sorted(map(tuple, pit.offsets().tolist())) == sorted(map(tuple, ours.tolist()))
+
+
+def test_repeated_azimuth_rejected():
+    with pytest.raises(InputError, match="distinct azimuths"):
+        min_search_offsets((1, 1, 1), [(0, 40), (360, 50)])

@@ -81,10 +81,13 @@ def plan_mine(block_model: pd.DataFrame, *, prices_usd_per_kg: Mapping[str, floa
     (plant 570 kt/a, 45° slope, 8 benches ...). Without ``cutoff_grade_frac`` the cut-off is
     break-even (ore when processing pays).
     """
-    plant = plant_capacity_t_per_a or float(default("plant_capacity_t_per_a"))
-    slopes = default("slope_deg") if slopes_deg is None else slopes_deg
-    benches = int(n_benches or default("n_benches"))
-    rfs = sorted(set(revenue_factors or default("revenue_factors")) | {1.0})
+    def pick(value, key):
+        return default(key) if value is None else value
+
+    plant = float(pick(plant_capacity_t_per_a, "plant_capacity_t_per_a"))
+    slopes = pick(slopes_deg, "slope_deg")
+    benches = int(pick(n_benches, "n_benches"))
+    rfs = sorted(set(pick(revenue_factors, "revenue_factors")) | {1.0})
     grid = block_grid(block_model, allow_missing=allow_missing)
     gcols = grade_columns(block_model)
     grades = block_model[gcols].astype(float).reset_index(drop=True)
@@ -106,8 +109,8 @@ def plan_mine(block_model: pd.DataFrame, *, prices_usd_per_kg: Mapping[str, floa
     final = results[k_final]
     table = pit_by_pit(shell, rfs, grid.tonnes, is_ore, value, grades)
     pb = pushbacks(shell, k_final, grid.tonnes, (grid.ix, grid.iy, grid.iz), grid.shape,
-                   n_pushbacks=int(n_pushbacks or default("n_pushbacks")),
-                   min_width_blocks=int(min_width_blocks or default("min_width_blocks")),
+                   n_pushbacks=int(pick(n_pushbacks, "n_pushbacks")),
+                   min_width_blocks=int(pick(min_width_blocks, "min_width_blocks")),
                    retained_frac=float(default("min_width_retained_frac")))
     blocks = pd.DataFrame({"in_pit": final.mask, "shell": shell, "pushback": pb,
                            "is_ore": is_ore, "value_usd": value})
@@ -118,7 +121,7 @@ def plan_mine(block_model: pd.DataFrame, *, prices_usd_per_kg: Mapping[str, floa
     pan = make_panels(pb, grid.iz, grid.tonnes, is_ore, value, grades, src, dst)
     res = schedule_panels(pan, plant_capacity_t_per_a=plant, discount_rate=discount_rate,
                           mining_capacity_t_per_a=mining_capacity_t_per_a, n_years=n_years,
-                          time_limit_s=mip_time_limit_s or float(default("mip_time_limit_s")),
+                          time_limit_s=float(pick(mip_time_limit_s, "mip_time_limit_s")),
                           rel_gap=float(default("mip_rel_gap")),
                           horizon_slack_years=int(default("horizon_slack_years")))
     feed = feed_by_year(pan, res, discount_rate=discount_rate)

@@ -51,6 +51,9 @@ def _check_slopes(slopes_deg: float | Sequence[tuple[float, float]]) -> np.ndarr
     if np.any(bad):
         raise InputError("slopes_deg", float(pts[bad, 1][0]), f"{lo:g}–{hi:g}° overall slope angle",
                          "overall pit slopes outside this range are not physical; check the units")
+    if np.unique(np.round(np.mod(pts[:, 0], 360.0), 9)).size != len(pts):
+        raise InputError("slopes_deg", slopes_deg, "distinct azimuths (modulo 360°)",
+                         "give each azimuth once")
     order = np.argsort(np.mod(pts[:, 0], 360.0))
     return np.column_stack([np.mod(pts[order, 0], 360.0), pts[order, 1]])
 

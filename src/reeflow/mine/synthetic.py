@@ -44,7 +44,11 @@ def synthetic_block_model(nx: int = 40, ny: int = 40, nz: int = 12, *,
 
 
 def synthetic_values(nx: int, ny: int, nz: int, *, seed: int = 0) -> np.ndarray:
-    """Integer block values (x fastest) of a large synthetic model for pit benchmarks."""
+    """Integer block values (x fastest) of a large synthetic model for pit benchmarks.
+
+    A Gaussian orebody (centre at 35 % depth) with lognormal noise: value = round(100 (6 g - 1)),
+    so waste costs 100 and the best ore pays about 500; at 45° about 40 % of a 100³ model is mined.
+    """
     rng = np.random.default_rng(seed)
     out = np.empty(nx * ny * nz, dtype=np.int64)
     u = (np.arange(nx) + 0.5) / nx - 0.5
@@ -52,7 +56,7 @@ def synthetic_values(nx: int, ny: int, nz: int, *, seed: int = 0) -> np.ndarray:
     plane = (u[None, :] / 0.25) ** 2 + (w[:, None] / 0.3) ** 2
     for k in range(nz):  # bench by bench keeps the memory flat
         depth = (nz - 0.5 - k) / nz
-        grade = np.exp(-(plane + ((depth - 0.45) / 0.35) ** 2)) * np.exp(
+        grade = np.exp(-(plane + ((depth - 0.35) / 0.35) ** 2)) * np.exp(
             rng.normal(0.0, 0.3, plane.shape))
-        out[k * nx * ny:(k + 1) * nx * ny] = np.round(100 * (3.0 * grade - 1.0)).ravel()
+        out[k * nx * ny:(k + 1) * nx * ny] = np.round(100 * (6.0 * grade - 1.0)).ravel()
     return out
