@@ -162,7 +162,9 @@ def sankey_figure(flowsheet: Mapping[str, Any], *, default: str = "TREO") -> go.
                   {"title.text": _sankey_title(el)}]}
         for el in elements
     ]
-    base_layout(fig, _sankey_title(shown), height=560)
+    n_out = max(int(df.loc[df["element"] == el, "target"].str.startswith("product:").sum())
+                for el in elements)
+    base_layout(fig, _sankey_title(shown), height=max(560, 160 + 40 * n_out))
     fig.update_layout(updatemenus=[{"buttons": buttons, "active": elements.index(shown),
                                     "x": 1.0, "xanchor": "right", "y": 1.13, "yanchor": "top"}],
                       annotations=[{"text": "Element:", "x": 0.86, "xref": "paper", "y": 1.11,
@@ -178,11 +180,12 @@ def _sankey_title(element: str) -> str:
 # --------------------------------------------------------------------------- products
 
 def products_figure(products: Sequence[Mapping[str, Any]]) -> go.Figure:
-    """Product slate: tonnes per year (log axis) and revenue per year, coloured by kind."""
-    fig = make_subplots(rows=1, cols=2, subplot_titles=("Production, t/a (log scale)",
-                                                        "Revenue, US$ M/a"),
-                        horizontal_spacing=0.22)
+    """Product slate: tonnes per year (log axis) and, where priced, revenue per year, by kind."""
     rows = sorted(products, key=lambda p: -(p.get("t_per_a") or 0.0))
+    priced = any(p.get("revenue_usd_per_a") for p in rows)
+    titles = ("Production, t/a (log scale)", "Revenue, US$ M/a")
+    fig = make_subplots(rows=1, cols=2 if priced else 1, subplot_titles=titles[:1 + priced],
+                        horizontal_spacing=0.22)
     names = [str(p.get("name")) for p in rows]
     colors = [_KIND_COLOR.get(str(p.get("kind")), "#7f7f7f") for p in rows]
     hover = [f"{p.get('name')} ({p.get('kind')})" for p in rows]
@@ -191,8 +194,9 @@ def products_figure(products: Sequence[Mapping[str, Any]]) -> go.Figure:
            for p in rows]
     fig.add_trace(go.Bar(y=names, x=tpa, orientation="h", marker_color=colors, hovertext=hover,
                          name="t/a", showlegend=False), row=1, col=1)
-    fig.add_trace(go.Bar(y=names, x=rev, orientation="h", marker_color=colors, hovertext=hover,
-                         name="US$ M/a", showlegend=False), row=1, col=2)
+    if priced:
+        fig.add_trace(go.Bar(y=names, x=rev, orientation="h", marker_color=colors,
+                             hovertext=hover, name="US$ M/a", showlegend=False), row=1, col=2)
     fig.update_xaxes(type="log", row=1, col=1)
     fig.update_yaxes(autorange="reversed")
     for kind, color in _KIND_COLOR.items():

@@ -18,7 +18,7 @@ import plotly.io as pio
 import plotly.offline
 
 __all__ = [
-    "esc", "fmt_num", "fmt_usd", "fmt_pct", "fmt_value", "table", "figure_html", "section",
+    "esc", "fmt_cell", "fmt_num", "fmt_usd", "fmt_pct", "fmt_value", "table", "figure_html", "section",
     "not_run", "note", "kpi_cards", "status_badge", "page", "details", "CSS",
 ]
 
@@ -50,7 +50,12 @@ h3{font-size:16px;margin:16px 0 6px}
 table.data{border-collapse:collapse;font-size:13px;margin:6px 0 10px;width:100%}
 table.data th{background:#eef2f6;text-align:left;padding:5px 8px;
 border-bottom:2px solid var(--line);position:sticky;top:0}
-table.data td{padding:4px 8px;border-bottom:1px solid var(--line);vertical-align:top}
+table.data td{padding:4px 8px;border-bottom:1px solid var(--line);vertical-align:top;
+overflow-wrap:anywhere}
+.claims td:nth-child(2){min-width:220px}.claims td:nth-child(9){min-width:300px}
+.claims td:nth-child(3),.claims td:nth-child(5),.claims td:nth-child(6){min-width:110px}
+.claims td:nth-child(7){min-width:150px}
+.claims td:nth-child(1),.claims td:nth-child(4),.claims td:nth-child(8){white-space:nowrap}
 table.data td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 .scroll{max-height:460px;overflow:auto;border:1px solid var(--line);border-radius:4px}
 .scroll table.data{margin:0}
@@ -69,6 +74,8 @@ white-space:pre-wrap}
 @media (max-width:900px){.grid2{grid-template-columns:1fr}}
 details summary{cursor:pointer;color:var(--accent);font-size:14px;margin:6px 0}
 footer{color:var(--mute);font-size:12px;text-align:center;padding:20px}
+@media print{nav.toc{position:static}.scroll{max-height:none;overflow:visible}
+section.card{break-inside:avoid-page}}
 """
 
 _PLOT_CONFIG = {"displaylogo": False, "responsive": True}
@@ -132,8 +139,15 @@ def fmt_value(value: Any) -> str:
     if isinstance(value, list | tuple):
         return esc(" – ".join("—" if v is None else fmt_num(v) for v in value))
     if isinstance(value, dict):
-        return esc(", ".join(f"{k}: {v}" for k, v in value.items()))
+        return "; ".join(f"{esc(k)}: {fmt_cell(str(k), v)}" for k, v in value.items())
     return fmt_num(value) if isinstance(value, int | float) else esc(value)
+
+
+def fmt_cell(key: str, value: Any) -> str:
+    """:func:`fmt_value`, except that years (keys ``year``/``*_year``) print without separators."""
+    if (key == "year" or key.endswith("_year")) and isinstance(value, int):
+        return esc(value)
+    return fmt_value(value)
 
 
 Formatter = Callable[[Any], str]
@@ -149,7 +163,7 @@ def table(
 ) -> str:
     """An HTML table of ``rows`` (dicts) over ``columns`` = [(key, header)].
 
-    A formatter returns *HTML* (it must escape its input); by default :func:`fmt_value`.
+    A formatter returns *HTML* (it must escape its input); by default :func:`fmt_cell`.
     Missing keys show as —.
     """
     formatters = formatters or {}
@@ -159,7 +173,8 @@ def table(
         cells = []
         for key, _ in columns:
             val = row.get(key)
-            text = formatters.get(key, fmt_value)(val)
+            fmt = formatters.get(key)
+            text = fmt(val) if fmt else fmt_cell(key, val)
             num = isinstance(val, int | float) and not isinstance(val, bool)
             cells.append(f'<td class="num">{text}</td>' if num else f"<td>{text}</td>")
         cls = row_class(row) if row_class else ""

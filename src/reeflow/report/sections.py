@@ -104,8 +104,8 @@ def flowsheet_section(results: Results) -> str:
                   "the sum of the rare-earth elements as reporting oxides. Green: feeds; blue: "
                   "products and residues leaving the plant; grey: unit operations.")]
     if fs.get("units"):
-        parts.append("<h3>Unit operations</h3>" + table(
-            fs["units"], [("name", "unit"), ("kind", "kind"), ("power_kw", "power, kW")]))
+        parts.append(details(f"Unit operations ({len(fs['units'])})", table(
+            fs["units"], [("name", "unit"), ("kind", "kind"), ("power_kw", "power, kW")])))
     if fs.get("streams"):
         parts.append(details("Stream table (total flows)", table(
             fs["streams"], [("name", "stream"), ("source_unit", "from"), ("target_unit", "to"),
@@ -132,11 +132,16 @@ def products_section(results: Results) -> str:
     products = results.get("products")
     if not products:
         return not_run("Product slate")
-    fmts = {"purity_frac": fmt_pct, "recovery_frac": fmt_pct, "revenue_usd_per_a": fmt_usd}
-    total = sum(p.get("revenue_usd_per_a") or 0.0 for p in products)
-    return (table(products, _PRODUCT_COLUMNS, formatters=fmts)
-            + note(f"Total revenue at the price deck: {fmt_usd(total)} per year.")
+    fmts = {"purity_frac": _purity, "recovery_frac": fmt_pct, "revenue_usd_per_a": fmt_usd}
+    revenues = [p["revenue_usd_per_a"] for p in products if p.get("revenue_usd_per_a") is not None]
+    total = (note(f"Total revenue at the price deck: {fmt_usd(sum(revenues))} per year.")
+             if revenues else note("No revenue figures: products not priced in this study."))
+    return (table(products, _PRODUCT_COLUMNS, formatters=fmts) + total
             + figure_html(figs.products_figure(products)))
+
+
+def _purity(frac: Any) -> str:
+    return fmt_pct(frac, digits=4)
 
 
 _SX_FIXED = ("cut", "n_extraction", "n_scrub", "n_strip", "organic_flow_m3_per_h")
@@ -192,8 +197,8 @@ def claims_section(results: Results) -> str:
     cols = [("id", "id"), ("claim", "claim"), ("outlet", "outlet"), ("date", "date"),
             ("quantity", "quantity"), ("claimed", "claimed"), ("model", "model"),
             ("status", "status"), ("reason", "reason")]
-    return (f"<p>{summary}</p>"
-            + table(claims, cols, formatters={"status": status_badge}, row_class=_claim_row_class))
+    body = table(claims, cols, formatters={"status": status_badge}, row_class=_claim_row_class)
+    return f'<p>{summary}</p><div class="claims">{body}</div>'
 
 
 def _closure_fmt(value: Any) -> str:
@@ -232,5 +237,4 @@ def assumptions_section(results: Results) -> str:
     cols = [("path", "input"), ("value", "value"), ("unit", "unit"), ("range", "range"),
             ("evidence", "evidence"), ("source", "source"), ("note", "note")]
     return (f"<p>Evidence tags: {summary}</p>"
-            + table(rows, cols, formatters={"evidence": status_badge, "range": fmt_value},
-                    scroll=True))
+            + table(rows, cols, formatters={"evidence": status_badge, "range": fmt_value}))
