@@ -27,6 +27,15 @@ def test_market_json_prints_one_object(capsys):
     assert out["claims"]["C6"]["status"] == "consistent"
 
 
+def test_market_vintages(capsys):
+    args = _parse(["market", "--year", "2024", "--vintages", "--json"])
+    assert args.func(args) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["vintages"]["MCS2025"]["Australia"] == 13_000
+    assert out["vintages"]["MCS2026v1.3"]["Australia"] == 29_000
+    assert out["vintages"]["MCS2025"]["Madagascar"] is None
+
+
 def test_market_text_and_year(capsys):
     args = _parse(["market", "--year", "2023"])
     assert args.func(args) == 0

@@ -1,7 +1,7 @@
 """``reeflow market``: world rare-earth shares and HHI by stage, optionally with a project added.
 
     reeflow market [--year 2025] [--vintage MCS2026v1.3] [--add-reo 10000 [--abroad [COUNTRY]]]
-                   [--claims] [--json]
+                   [--vintages] [--claims] [--json]
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 
 from reeflow.market.claims import check_market_claims
-from reeflow.market.data import default_vintage
+from reeflow.market.data import compare_vintages, default_vintage
 from reeflow.market.scenario import market_scenario
 from reeflow.market.supply import concentration_table, stage_table
 
@@ -33,7 +33,10 @@ def register(subparsers: Any) -> None:
                    help="add a project producing this many t REO/a (home country: Türkiye)")
     p.add_argument("--abroad", nargs="?", const="China", default=None, metavar="COUNTRY",
                    help="with --add-reo: separate abroad, in COUNTRY (default China)")
-    p.add_argument("--claims", action="store_true", help="also check the market-side claims C6, C7")
+    p.add_argument("--claims", action="store_true",
+                   help="also check the market-side and record claims (C6-C10)")
+    p.add_argument("--vintages", action="store_true",
+                   help="also show mine production of the year in every USGS edition")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(func=run_market)
 
@@ -70,6 +73,10 @@ def run_market(args: argparse.Namespace) -> int:
                    "shares": {s: _records(stage_table(s, args.year, vintage=vintage
                                                       if s in ("mining", "separation") else None))
                               for s in ("mining", "separation", "magnets")}}
+    if args.vintages:
+        cmp = compare_vintages(args.year)
+        payload["vintages"] = {str(v): {str(c): (None if math.isnan(x) else float(x))
+                                        for c, x in cmp[v].items()} for v in cmp.columns}
     if args.claims:
         payload["claims"] = {k: v._asdict() for k, v in check_market_claims().items()}
     payload = _clean(payload)
@@ -109,6 +116,10 @@ def _text(p: dict[str, Any]) -> str:
             lines.append(f"  {r['stage']:<11}{r['case']:<8}{r['hhi']:>8.0f}"
                          f"{100 * r['china_share_frac']:>7.1f}%{100 * r['home_share_frac']:>7.2f}%")
         lines.extend(f"  note: {n}" for n in p["notes"])
+    for vintage, col in p.get("vintages", {}).items():
+        lines.append(f"  mine production {p['year']} in {vintage} (t REO; n.f. = not found):")
+        lines.extend(f"    {c:<18}{'n.f.' if t is None else f'{t:,.0f}':>12}"
+                     for c, t in col.items())
     for cid, c in p.get("claims", {}).items():
         lines.append(f"  claim {cid}: {c['status']} — {c['reason']}")
     return "\n".join(lines)
