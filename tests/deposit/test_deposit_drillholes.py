@@ -1,0 +1,98 @@
+"""Drillhole reading and validation: alias mapping, every fault named with hole and depth,
+strict vs lenient modes, CSV round trip of the synthetic set."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from reeflow.core.errors import InputError
+from reeflow.deposit import read_drillholes, synthetic_beylikova, validate_drillholes
+from reeflow.deposit.drillholes import column_aliases, parse_assay_values
+from reeflow.deposit.synthetic import write_drillhole_csvs
+
+
+def _tables():
+    collars = pd.DataFrame({"BHID": ["A", "B"], "XCOLLAR": [0.0, 50.0], "YCOLLAR": [0.0, 0.0],
+                            "ZCOLLAR": [100.0, 100.0], "LENGTH": [20.0, 20.0]})
+    surveys = pd.DataFrame({"HOLEID": ["A", "A", "B"], "AT": [0.0, 10.0, 0.0],
+                            "BRG": [0.0, 0.0, 90.0], "DIP": [-90.0, -90.0, -60.0]})
+    assays = pd.DataFrame({"HOLE_ID": ["A", "A", "A", "B", "B"],
+                           "FROM": [0.0, 2.0, 4.0, 0.0, 5.0], "TO": [2.0, 4.0, 6.0, 5.0, 10.0],
+                           "TREO": ["1.0", "2.0", "<0.01", "1.5", "0.5"]})
+    return collars, surveys, assays
+
+
+def test_aliases_map_datamine_and_acquire_names():
+    dh = validate_drillholes(*_tables())
+    assert list(dh.collars.columns[:5]) == ["hole_id", "x", "y", "z", "max_depth_m"]
+    assert {"from_m", "to_m", "TREO"} <= set(dh.assays.columns)
+    assert set(column_aliases()["evidence"]) <= {"published", "assumed"}
+
+
+def test_below_detection_half_limit_and_listed():
+    dh = validate_drillholes(*_tables())
+    assert dh.assays.loc[2, "TREO"] == pytest.approx(0.005)
+    bdl = dh.issues[dh.issues["kind"] == "below_detection"]
+    assert len(bdl) == 1 and "A" in bdl["message"].iat[0] and bdl["depth_m"].iat[0] == 4.0
+    v, below, bad = parse_assay_values(pd.Series(["<0.5", "x", "", "1e-2"]), column="c",
+                                       below_detection_factor=1.0)
+    assert v[0] == 0.5 and below.tolist() == [True, False, False, False]
+    assert bad.tolist() == [False, True, False, False] and np.isnan(v[2]) and v[3] == 0.01
+
+
+@pytest.mark.parametrize("fault,kind,hole,depth", [
+    ("overlap", "overlap", "A", 3.0),
+    ("no_collar", "no_collar", "C", 0.0),
+    ("dup", "duplicate_id", "A", 0.0),
+    ("survey_order", "survey_order", "A", 5.0),
+    ("text", "non_numeric", "B", 5.0),
+    ("past_eoh", "past_eoh", "B", 25.0),
+])
+def test_each_fault_named_with_hole_and_depth(fault, kind, hole, depth):
+    c, s, a = _tables()
+    if fault == "overlap":
+        a.loc[len(a)] = ["A", 3.0, 5.0, "1.0"]
+    elif fault == "no_collar":
+        a.loc[len(a)] = ["C", 0.0, 1.0, "1.0"]
+    elif fault == "dup":
+        c.loc[len(c)] = ["A", 9.0, 9.0, 9.0, 9.0]
+    elif fault == "survey_order":
+        s.loc[len(s)] = ["A", 5.0, 0.0, -90.0]
+    elif fault == "text":
+        a.loc[4, "TREO"] = "n/a?"
+    elif fault == "past_eoh":
+        a.loc[len(a)] = ["B", 15.0, 25.0, "1.0"]
+    with pytest.raises(InputError) as exc:
+        validate_drillholes(c, s, a, mode="strict")
+    assert f"hole {hole}" in str(exc.value)
+    dh = validate_drillholes(c, s, a, mode="lenient")
+    row = dh.issues[dh.issues["kind"] == kind]
+    assert len(row) >= 1
+    assert row["hole_id"].iat[0] == hole and row["depth_m"].iat[0] == pytest.approx(depth)
+    assert row["action"].iat[0].startswith("excluded")
+
+
+def test_gap_is_a_warning_not_an_error():
+    c, s, a = _tables()
+    a = a.drop(index=1)
+    dh = validate_drillholes(c, s, a, mode="strict")
+    gap = dh.issues[dh.issues["kind"] == "gap"]
+    assert len(gap) == 1 and gap["depth_m"].iat[0] == 2.0 and gap["hole_id"].iat[0] == "A"
+
+
+def test_missing_column_names_aliases():
+    c, s, a = _tables()
+    with pytest.raises(InputError, match="XCOLLAR"):
+        validate_drillholes(c.drop(columns="XCOLLAR"), s, a)
+
+
+def test_synthetic_csv_round_trip(tmp_path):
+    dh = synthetic_beylikova(spacing_m=150.0, hole_depth_m=120.0)
+    paths = write_drillhole_csvs(dh, tmp_path)
+    back = read_drillholes(paths["collar"], paths["survey"], paths["assay"])
+    assert back.synthetic
+    pd.testing.assert_frame_equal(back.assays[list(dh.grade_columns)],
+                                  dh.assays[list(dh.grade_columns)], check_exact=False,
+                                  rtol=1e-12)
+    with pytest.raises(InputError):
+        read_drillholes(tmp_path / "nope.csv", paths["survey"], paths["assay"])
