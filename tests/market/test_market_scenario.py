@@ -186,10 +186,25 @@ def test_to_report_layout_for_the_report_section(home):
     assert set(stages) == {"mining", "separation", "magnets"}
     assert stages["mining"]["hhi_after"] < stages["mining"]["hhi_before"]
     assert sum(r["share"] for r in stages["mining"]["after"]) == pytest.approx(1.0)
-    assert {f["product"] for f in rep["flags"]} == {"REO (total, mining)", "CeO2", "La2O3"}
+    assert {f["product"] for f in rep["flags"]} == {"REO (total, mining)", "CeO2", "La2O3",
+                                                   "magnet REE (Nd+Pr+Dy+Tb, element t)"}
     assert rep["sources"] and rep["notes"]
 
 
 def test_separation_year_without_iea_data_is_input_error():
     with pytest.raises(InputError, match="separation_year"):
         market_scenario(10_000.0, BY_OXIDE, separation_year=2022)
+
+
+def test_magnet_ree_compared_with_iea_magnet_demand(home):
+    row = home.flags.loc["magnet REE (Nd+Pr+Dy+Tb, element t)"]
+    # oxide factors Nd2O3 1.1664, Pr6O11 1.2082 (reference notes §1.4); IEA 2023 demand 93 kt
+    expected_t = 770.0 / 1.1664 + 350.0 / 1.2082
+    assert row["added_t_per_a"] == pytest.approx(expected_t, rel=1e-4)
+    assert row["market_t_per_a"] == pytest.approx(93_000.0)
+    assert "IEA magnet-REE demand 2023" in row["compared_with"]
+
+
+def test_no_magnet_row_without_magnet_oxides():
+    r = market_scenario(1000.0, {"CeO2": 600.0})
+    assert not any("magnet" in p for p in r.flags.index)

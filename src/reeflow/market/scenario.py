@@ -25,9 +25,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from reeflow.core.elements import REE, oxide_formula
+from reeflow.core.elements import REE, oxide_factor, oxide_formula
 from reeflow.core.errors import InputError
-from reeflow.market.data import default_vintage, normalise_country, parameter
+from reeflow.market.data import default_vintage, iea_demand_table, normalise_country, parameter
 from reeflow.market.supply import add_supply, iea_data_year, stage_table, summarise
 
 __all__ = ["MarketResult", "market_scenario", "normalise_oxide"]
@@ -164,9 +164,29 @@ def _validate_distribution(dist: Mapping[str, float] | None, source: str | None
     return out
 
 
+_MAGNET_REE = ("Nd", "Pr", "Dy", "Tb")
+
+
+def _magnet_ree_row(by_oxide: Mapping[str, float], year: int) -> dict[str, Any] | None:
+    """Project magnet REE (Nd+Pr+Dy+Tb, element t) against IEA magnet-REE demand (element kt)."""
+    element_t = sum(by_oxide.get(oxide_formula(el), 0.0) / oxide_factor(el) for el in _MAGNET_REE)
+    if element_t <= 0:
+        return None
+    d = iea_demand_table()
+    hist = d[(d["metric"] == "magnet_ree_demand") & (d["scenario"] == "historical")
+             & (d["year"] <= year)]
+    if hist.empty:
+        return None
+    row = hist.sort_values("year").iloc[-1]
+    return {"product": "magnet REE (Nd+Pr+Dy+Tb, element t)", "added_t_per_a": element_t,
+            "market_t_per_a": float(row["value"]) * 1e3,
+            "compared_with": f"IEA magnet-REE demand {int(row['year'])} (element t; "
+                             f"{row['source']})"}
+
+
 def _flags(project_reo: float, by_oxide: Mapping[str, float], world_mine_t: float,
            dist: Mapping[str, float] | None, dist_source: str | None,
-           threshold: float) -> pd.DataFrame:
+           threshold: float, year: int) -> pd.DataFrame:
     rows = [{"product": "REO (total, mining)", "added_t_per_a": project_reo,
              "market_t_per_a": world_mine_t, "compared_with": "world mine production, total REO"}]
     for ox, t in sorted(by_oxide.items(), key=lambda kv: -kv[1]):
@@ -179,6 +199,9 @@ def _flags(project_reo: float, by_oxide: Mapping[str, float], world_mine_t: floa
                          "compared_with": "world mine production, total REO (no sourced world "
                                           "distribution by oxide): lower bound of the share of "
                                           "this oxide's own market"})
+    magnet = _magnet_ree_row(by_oxide, year)
+    if magnet is not None:
+        rows.append(magnet)
     df = pd.DataFrame(rows).set_index("product")
     df["ratio_frac"] = df["added_t_per_a"] / df["market_t_per_a"]
     df["threshold_frac"] = threshold
@@ -240,7 +263,8 @@ def market_scenario(project_reo_t_per_a: float, project_by_oxide_t_per_a: Mappin
          for c, df in cases.items()}, orient="index")
     hhi.index.names = ["stage", "case"]
     world_mine = float(mine["t_reo_per_a"].sum())
-    flags = _flags(reo, by_oxide, world_mine, dist, world_distribution_source, threshold)
+    flags = _flags(reo, by_oxide, world_mine, dist, world_distribution_source, threshold,
+                   int(year))
     notes = _notes(year, vintage, sep_year, mine, dest, home, dist is None)
     inputs = {"project_reo_t_per_a": reo, "project_by_oxide_t_per_a": by_oxide,
               "separation_at_home": bool(separation_at_home), "separation_added_t_per_a": sep_added,
