@@ -41,6 +41,8 @@ __all__ = [
     "check_market_claims",
 ]
 
+#: libyaml-backed safe loader when available (same semantics as yaml.safe_load, faster).
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 STATUSES = ("consistent", "inconsistent", "unverifiable")
 _QUALIFIERS = ("exact", "approx", "greater_than", "less_than", "range")
 
@@ -113,7 +115,7 @@ def load_claims() -> tuple[Claim, ...]:
     """The claims dataset, in file order (source: reeflow reference notes ``claims.md``)."""
     path = resources.files("reeflow.data.market").joinpath("claims.yaml")
     with path.open("r", encoding="utf-8") as fh:
-        data = yaml.safe_load(fh)
+        data = yaml.load(fh, Loader=_YAML_LOADER)
     return tuple(
         Claim(id=c["id"], claim=" ".join(str(c["claim"]).split()), outlet=c["outlet"],
               date=str(c["date"]), note=" ".join(str(c["note"]).split()), checker=c["checker"],
@@ -246,7 +248,7 @@ def load_records() -> dict[str, dict[str, Any]]:
     """Dated facts (``records.yaml``) for the record-type claims, each with source and evidence."""
     path = resources.files("reeflow.data.market").joinpath("records.yaml")
     with path.open("r", encoding="utf-8") as fh:
-        return yaml.safe_load(fh)["records"]
+        return yaml.load(fh, Loader=_YAML_LOADER)["records"]
 
 
 def _matches(claimed: Any, recorded: Any) -> bool:

@@ -48,6 +48,8 @@ __all__ = [
     "compare_vintages",
 ]
 
+#: libyaml-backed safe loader when available (same semantics as yaml.safe_load, faster).
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 WORLD = "World total"
 #: USGS's aggregate row of small producers.
 OTHER = "Other countries"
@@ -154,7 +156,7 @@ def china_quotas_table() -> pd.DataFrame:
 def parameters() -> dict[str, Any]:
     """The defaults and thresholds in ``parameters.yaml`` (each with source and evidence)."""
     with _open("parameters.yaml") as fh:
-        return yaml.safe_load(fh)
+        return yaml.load(fh, Loader=_YAML_LOADER)
 
 
 def parameter(name: str) -> Any:

@@ -13,6 +13,8 @@ tonnage is compared with **total** world REO mine production; since one oxide's 
 fraction of total REO, that ratio is a *lower bound* on the project's share of the oxide's own
 market (Ce and La, ~88 % of Beylikova's REO, are where it matters). A caller with a sourced world
 distribution by oxide can pass it (``world_distribution_frac`` with ``world_distribution_source``).
+The project's magnet REE (Nd+Pr+Dy+Tb as elements, oxide factors from :mod:`reeflow.core.elements`)
+are compared with IEA magnet-REE demand (93 kt of elements in 2023, GCMO 2024), a sourced market.
 """
 
 from __future__ import annotations
