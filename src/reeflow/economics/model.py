@@ -6,8 +6,9 @@ revenue, other revenue, variable and fixed opex, local-currency share) plus cape
 fiscal terms. :func:`run` applies multiplicative scalers (arrays broadcast over draws) and returns
 the annual cash flows (draws, T). Drivers (all multipliers, 1 = base):
 
-price_ndpr, price_other, grade (revenue scaler), recovery (revenue scaler), capex, opex, fx
-(local-currency units per USD relative to base: fx > 1 makes local costs cheaper in USD).
+price_ndpr, price_other (other rare-earth oxides), price_byproduct (fluorspar, barite), grade and
+recovery (scalers on rare-earth revenue only), capex, opex, fx (local-currency units per USD
+relative to base: fx > 1 makes the local share of opex cheaper in USD).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from reeflow.economics import dcf
 
 __all__ = ["BaseCase", "DRIVERS", "run", "npv_of", "breakeven_ndpr_multiplier"]
 
-DRIVERS = ("price_ndpr", "price_other", "grade", "recovery", "capex", "opex", "fx")
+DRIVERS = ("price_ndpr", "price_other", "price_byproduct", "grade", "recovery", "capex", "opex", "fx")
 
 
 @dataclass(frozen=True)
@@ -34,8 +35,9 @@ class BaseCase:
     opex_variable_usd_per_a: float
     opex_fixed_usd_per_a: float
     capex_usd: float
-    schedule: dcf.Schedule
-    fiscal: dcf.FiscalTerms
+    revenue_byproduct_usd_per_a: float
+    schedule: dcf.Schedule = dcf.Schedule()
+    fiscal: dcf.FiscalTerms = dcf.FiscalTerms()
     fx_local_share_of_opex: float = 0.0
     ndpr_price_usd_per_kg: float = float("nan")
 
@@ -60,7 +62,8 @@ def run(base: BaseCase, scalers: Mapping[str, np.ndarray | float] | None = None,
     """Annual cash-flow arrays (..., T) for scaled drivers (see module doc)."""
     s = _scalers(scalers)
     rev = (base.revenue_ndpr_usd_per_a * s["price_ndpr"]
-           + base.revenue_other_usd_per_a * s["price_other"]) * s["grade"] * s["recovery"]
+           + base.revenue_other_usd_per_a * s["price_other"]) * s["grade"] * s["recovery"] \
+        + base.revenue_byproduct_usd_per_a * s["price_byproduct"]
     ls = base.fx_local_share_of_opex
     fx_mult = (1.0 - ls) + ls / s["fx"]
     var = base.opex_variable_usd_per_a * s["opex"] * fx_mult
@@ -78,11 +81,12 @@ def npv_of(base: BaseCase, rate: float | np.ndarray,
     """NPV (USD) of the scaled case; ``rate`` may be an array broadcasting with the draws."""
     cf = run(base, scalers, basis=basis)["net_cash_flow"]
     r = np.asarray(rate, float)
-    if r.ndim >= 1 and r.shape != (1,):
-        r = r.reshape(r.shape + (1,)) if cf.ndim > r.ndim else r
-        t = np.arange(cf.shape[-1], dtype=float)
-        return np.sum(cf * (1.0 + r) ** -t, axis=-1)
-    return dcf.npv(cf, float(r.reshape(())) if r.ndim else float(r))
+    if r.ndim == 0:
+        return dcf.npv(cf, float(r))
+    if cf.ndim == 1:
+        return dcf.npv(cf, r)
+    t = np.arange(cf.shape[-1], dtype=float)
+    return np.sum(cf * (1.0 + r[..., None]) ** -t, axis=-1)
 
 
 def breakeven_ndpr_multiplier(base: BaseCase, rate: float, *, hi: float = 100.0,

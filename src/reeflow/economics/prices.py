@@ -96,6 +96,15 @@ class PriceDeck:
                          {k: v * f for k, v in self.prices_usd_per_kg.items()},
                          dict(self.sources), self.basis)
 
+    def as_scenario(self, year: int) -> PriceDeck:
+        """The same numbers declared as a price scenario in ``year`` dollars (not escalated).
+
+        An explicit choice (e.g. "2024 price levels as a low case in a 2025-dollar study"),
+        recorded in the deck name; use :meth:`to_year` to escalate instead.
+        """
+        return PriceDeck(f"{self.name} as {year} USD (not escalated)", int(year),
+                         dict(self.prices_usd_per_kg), dict(self.sources), self.basis)
+
     def table(self):
         """Deck as a DataFrame (product, price_usd_per_kg, currency_year, source)."""
         import pandas as pd

@@ -185,6 +185,14 @@ class EconomicResult:
 
 
 def _revenue_table(inp: EconomicInputs, deck: PriceDeck) -> pd.DataFrame:
+    needed = [p for p in inp.products_t_per_a if p != MIXED_CONCENTRATE]
+    if MIXED_CONCENTRATE in inp.products_t_per_a:
+        needed += [o for o, w in inp.concentrate_reo_distribution.items() if w > 0]
+    missing = sorted({p for p in needed if not deck.has(p)})
+    if missing:
+        raise InputError(f"deck[{deck.name}]", missing, "a sourced price for every product",
+                         f"prices MISSING in deck '{deck.name}' for {missing}: choose another "
+                         "deck or pass deck.with_prices({...}) with sourced values")
     rows = []
     for product, t in inp.products_t_per_a.items():
         if product == MIXED_CONCENTRATE:
@@ -271,9 +279,11 @@ def build_base(inputs: EconomicInputs, *, deck: str | PriceDeck = "usgs_2025",
                              royalty_rate_frac=float(d["royalty_rate_frac"]),
                              loss_carry_forward_years=int(d["loss_carry_forward_years"]))
     ndpr_rev = float(rev["ndpr_linked_usd_per_a"].sum())
+    byp = float(rev.loc[rev["product"].isin(_REO_NON_OXIDE), "usd_per_a"].sum())
     base = BaseCase(
         revenue_ndpr_usd_per_a=ndpr_rev,
-        revenue_other_usd_per_a=float(rev["usd_per_a"].sum()) - ndpr_rev,
+        revenue_other_usd_per_a=float(rev["usd_per_a"].sum()) - ndpr_rev - byp,
+        revenue_byproduct_usd_per_a=byp,
         opex_variable_usd_per_a=float(opx.loc[opx["kind"] == "variable", "usd_per_a"].sum()),
         opex_fixed_usd_per_a=float(opx.loc[opx["kind"] == "fixed", "usd_per_a"].sum()),
         capex_usd=capex_usd, schedule=sched, fiscal=fiscal,
@@ -307,8 +317,9 @@ def evaluate(inputs: EconomicInputs, *, deck: str | PriceDeck = "usgs_2025",
     full = base.opex_variable_usd_per_a + base.opex_fixed_usd_per_a
     sus = base.capex_usd * sched.sustaining_capex_frac_per_a
     reo_kg, ndpr_kg = inputs.reo_t_per_a() * 1e3, inputs.ndpr_oxide_t_per_a() * 1e3
-    royalty = (base.revenue_ndpr_usd_per_a + base.revenue_other_usd_per_a) * \
-        base.fiscal.royalty_rate_frac
+    revenue = base.revenue_ndpr_usd_per_a + base.revenue_other_usd_per_a + \
+        base.revenue_byproduct_usd_per_a
+    royalty = revenue * base.fiscal.royalty_rate_frac
     cash_cost = full + sus + royalty
     m = breakeven_ndpr_multiplier(base, rates[0], basis=basis)
     return EconomicResult(
@@ -319,6 +330,6 @@ def evaluate(inputs: EconomicInputs, *, deck: str | PriceDeck = "usgs_2025",
         breakeven_ndpr_usd_per_kg=m * base.ndpr_price_usd_per_kg,
         cash_flows=df, capex=tables["capex"], opex=tables["opex"], revenue=tables["revenue"],
         capex_usd=base.capex_usd, opex_usd_per_a=full,
-        revenue_usd_per_a=base.revenue_ndpr_usd_per_a + base.revenue_other_usd_per_a,
+        revenue_usd_per_a=revenue,
         currency_year=int(d["currency_year"]), basis=basis, deck=pdeck.name, base=base,
         estimate_class=d["estimate_class"], assumptions=MappingProxyType(d))

@@ -1,0 +1,116 @@
+"""The study hook evaluate(): outputs, invariants, timing and bad input."""
+
+import json
+import time
+
+import numpy as np
+import pytest
+from conftest import make_inputs
+
+from reeflow.core.errors import InputError
+from reeflow.economics import dcf, evaluate, load_deck
+from reeflow.economics.model import npv_of
+
+
+def test_result_shape_and_json(result):
+    assert set(result.npv_usd) == {0.05, 0.08, 0.10, 0.12}
+    vals = [result.npv_usd[r] for r in sorted(result.npv_usd)]
+    assert all(a > b for a, b in zip(vals, vals[1:], strict=False))  # NPV falls with the rate
+    d = result.to_dict()
+    json.dumps(d)
+    assert d["basis"] == "real" and d["currency_year"] == 2025
+    assert set(result.cash_flows.columns) >= {"revenue", "tax", "net_cash_flow", "utilisation"}
+
+
+def test_npv_at_irr_is_zero(result):
+    cf = result.cash_flows["net_cash_flow"].to_numpy()
+    assert abs(dcf.npv(cf, result.irr_frac)) < 1e-6 * result.capex_usd
+
+
+def test_revenue_hand_check(result):
+    rev = result.revenue.set_index("product")
+    assert rev.loc["Nd2O3", "usd_per_a"] == pytest.approx(770 * 1000 * 73.0)
+    assert rev.loc["CaF2 concentrate", "usd_per_a"] == pytest.approx(70_000 * 462.5)
+    assert result.revenue_usd_per_a == pytest.approx(rev["usd_per_a"].sum())
+
+
+def test_unit_cost_hand_check(result, inputs):
+    b = result.base
+    cash = (b.opex_variable_usd_per_a + b.opex_fixed_usd_per_a
+            + b.capex_usd * b.schedule.sustaining_capex_frac_per_a
+            + result.revenue_usd_per_a * b.fiscal.royalty_rate_frac)
+    assert result.unit_cost_usd_per_kg_reo == pytest.approx(cash / 10_000_000.0)
+    assert result.unit_cost_usd_per_kg_ndpr == pytest.approx(cash / 1_120_000.0)
+
+
+def test_breakeven_price_gives_zero_npv(result):
+    m = result.breakeven_ndpr_usd_per_kg / result.base.ndpr_price_usd_per_kg
+    npv0 = float(npv_of(result.base, 0.05, {"price_ndpr": m}))
+    assert abs(npv0) < 1e-6 * result.capex_usd
+
+
+def test_npv_monotone_in_price_and_capex(inputs):
+    low = load_deck("usgs_2024").as_scenario(2025).with_prices(
+        {"BaSO4 concentrate": 0.201, "CaF2 concentrate": 0.4625})
+    lo = evaluate(inputs, deck=low).npv_usd[0.08]
+    mid = evaluate(inputs).npv_usd[0.08]
+    hi = evaluate(inputs, deck="usgs_2025_ndpr_floor").npv_usd[0.08]
+    assert lo < mid < hi
+    r = evaluate(inputs)
+    a = evaluate(make_inputs(capex_usd=r.capex_usd)).npv_usd[0.08]
+    b = evaluate(make_inputs(capex_usd=1.5 * r.capex_usd)).npv_usd[0.08]
+    assert a == pytest.approx(mid, rel=1e-12) and b < a
+    m = np.linspace(0.5, 2.0, 16)
+    assert np.all(np.diff(npv_of(r.base, 0.08, {"price_ndpr": m})) > 0)
+
+
+def test_nominal_case_is_separate(inputs):
+    real = evaluate(inputs, rates=(0.08,))
+    i = real.assumptions["inflation_frac_per_a"]
+    nom = evaluate(inputs, rates=(dcf.fisher_nominal_rate(0.08, i).item(),), basis="nominal")
+    assert nom.basis == "nominal"
+    assert list(nom.npv_usd.values())[0] == pytest.approx(real.npv_usd[0.08], rel=1e-10)
+
+
+def test_evaluate_is_fast(inputs):
+    evaluate(inputs)
+    t = time.perf_counter()
+    evaluate(inputs)
+    assert time.perf_counter() - t < 0.5
+
+
+def test_mixed_concentrate_product():
+    inp = make_inputs(products_t_per_a={"mixed REO concentrate": 10_000.0},
+                      concentrate_reo_distribution={"CeO2": 0.484, "La2O3": 0.397,
+                                                    "Nd2O3": 0.077, "Pr6O11": 0.035,
+                                                    "Sm2O3": 0.005, "Y2O3": 0.002})
+    r = evaluate(inp)
+    assert inp.ndpr_oxide_t_per_a() == pytest.approx(1120.0)
+    sep = evaluate(make_inputs())
+    assert r.revenue_usd_per_a < sep.revenue_usd_per_a  # payability 0.65, no by-products
+
+
+@pytest.mark.parametrize("kw,field", [
+    (dict(mining_cost_usd_per_t_ore=None), "mining_cost_usd_per_t_ore"),
+    (dict(ore_t_per_a=0.0), "ore_t_per_a"),
+    (dict(products_t_per_a={"Tm2O3": 10.0}), "Tm2O3"),
+    (dict(reagents_t_per_a={"NH3": 10.0}), "NH3"),
+    (dict(residue_handling_usd_per_t=None), "radioactive_residue"),
+    (dict(product_purity_frac={"Nd2O3": 1.2}), "product_purity_frac"),
+])
+def test_bad_inputs_name_the_field(kw, field):
+    with pytest.raises(InputError, match=field):
+        evaluate(make_inputs(**kw))
+
+
+def test_deck_missing_product_is_error(inputs):
+    # no sourced barite or fluorspar price for 2024: one error lists both
+    with pytest.raises(InputError, match="BaSO4 concentrate', 'CaF2 concentrate"):
+        evaluate(inputs, deck=load_deck("usgs_2024").as_scenario(2025))
+    with pytest.raises(InputError, match="CEPCI 2024 is MISSING"):  # no index value to escalate
+        evaluate(inputs, deck="usgs_2024")
+
+
+def test_deck_object_accepted(inputs):
+    d = load_deck("usgs_2025").with_prices({"NdPr oxide": 69.0})
+    assert evaluate(inputs, deck=d).deck == "usgs_2025"
