@@ -65,3 +65,11 @@ def test_fmt_usd_and_pct():
     assert fmt_pct(0.183) == "18.3 %"
     assert fmt_pct(None) == "—"
     assert math.isnan(float("nan"))
+
+
+def test_years_print_without_thousands_separator():
+    from reeflow.report.html import fmt_cell, fmt_value, table
+
+    assert fmt_cell("year", 2025) == "2025" and fmt_cell("tonnes", 2025) == "2,025"
+    assert fmt_value({"mining_year": 2025, "share": 0.69231}) == "mining_year: 2025; share: 0.692"
+    assert "<td class=\"num\">2031</td>" in table([{"year": 2031}], [("year", "year")])

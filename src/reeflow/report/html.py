@@ -52,9 +52,10 @@ table.data th{background:#eef2f6;text-align:left;padding:5px 8px;
 border-bottom:2px solid var(--line);position:sticky;top:0}
 table.data td{padding:4px 8px;border-bottom:1px solid var(--line);vertical-align:top;
 overflow-wrap:anywhere}
-.claims td:nth-child(2){min-width:220px}.claims td:nth-child(9){min-width:300px}
-.claims td:nth-child(3),.claims td:nth-child(5),.claims td:nth-child(6){min-width:110px}
-.claims td:nth-child(7){min-width:150px}
+.claims{overflow-x:auto}
+.claims td:nth-child(2){min-width:190px}.claims td:nth-child(9){min-width:250px}
+.claims td:nth-child(3),.claims td:nth-child(5),.claims td:nth-child(6){min-width:90px}
+.claims td:nth-child(7){min-width:130px}
 .claims td:nth-child(1),.claims td:nth-child(4),.claims td:nth-child(8){white-space:nowrap}
 table.data td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 .scroll{max-height:460px;overflow:auto;border:1px solid var(--line);border-radius:4px}

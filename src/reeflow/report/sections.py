@@ -111,6 +111,11 @@ def flowsheet_section(results: Results) -> str:
             fs["streams"], [("name", "stream"), ("source_unit", "from"), ("target_unit", "to"),
                             ("temperature_c", "T, °C"), ("total_kg_per_h", "total, kg/h")],
             scroll=True)))
+    reagents = results.get("reagents_t_per_a") or {}
+    if reagents:
+        rows = [{"reagent": k, "t_per_a": v} for k, v in reagents.items()]
+        parts.append("<h3>Reagent consumption</h3>" + table(
+            rows, [("reagent", "reagent"), ("t_per_a", "t/a")]))
     if fs.get("recycles"):
         parts.append("<h3>Recycles (torn and converged)</h3>" + table(
             fs["recycles"], [("tear_stream", "tear stream"), ("iterations", "iterations"),

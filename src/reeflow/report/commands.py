@@ -1,0 +1,62 @@
+"""Command line: ``reeflow report RESULTS.json [--out DIR] [--json]``.
+
+Re-renders the offline HTML report from a saved ``results.json`` (e.g. after editing a section, or
+to restyle an old study) without running the study again. ``--out`` defaults to the folder of the
+JSON file; ``--json`` prints ``{"report": path, "sections": {...}}`` (rendered / not run).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+from reeflow.core.errors import InputError
+from reeflow.report.writer import write_report
+
+__all__ = ["register", "cmd_report", "load_results"]
+
+#: Section keys of results.json, in report order (meta is required).
+_SECTION_KEYS = ("kpis", "flowsheet", "products", "sx", "economics", "market", "resource",
+                 "mine", "claims", "assumptions")
+
+
+def load_results(path: str | Path) -> dict[str, Any]:
+    """Read a results.json written by ``reeflow study``; InputError if missing or malformed."""
+    p = Path(path)
+    if not p.is_file():
+        raise InputError("RESULTS", str(p), "an existing results.json file",
+                         "run `reeflow study` first or check the path")
+    try:
+        data = json.loads(p.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise InputError("RESULTS", str(p), "valid UTF-8 JSON",
+                         f"the file is not JSON ({exc}); re-run the study") from None
+    if not isinstance(data, dict):
+        raise InputError("RESULTS", str(p), "a JSON object (the results dict)",
+                         "pass the results.json written by `reeflow study`")
+    return data
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """Handler of ``reeflow report``: write report.html next to the results (or into --out)."""
+    results = load_results(args.results)
+    out = Path(args.out) if args.out else Path(args.results).resolve().parent
+    path = write_report(results, out)
+    sections = {k: ("rendered" if results.get(k) else "not run") for k in _SECTION_KEYS}
+    if args.json:
+        print(json.dumps({"report": str(path), "sections": sections}))
+    else:
+        print(f"report: {path}")
+    return 0
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``report`` subcommand to the reeflow CLI."""
+    p = subparsers.add_parser(
+        "report", help="re-render report.html from a saved results.json (offline, no study run)")
+    p.add_argument("results", help="path to results.json written by `reeflow study`")
+    p.add_argument("--out", default=None, help="output folder (default: the JSON's folder)")
+    p.add_argument("--json", action="store_true", help="print the output path as JSON")
+    p.set_defaults(func=cmd_report)

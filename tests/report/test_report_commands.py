@@ -1,0 +1,51 @@
+"""``reeflow report RESULTS.json``: re-render from saved JSON; bad input raises InputError."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+import pytest
+
+from reeflow.core.errors import InputError
+from reeflow.report import write_results_json
+from reeflow.report.commands import cmd_report, register
+
+
+def _parse(argv):
+    parser = argparse.ArgumentParser()
+    register(parser.add_subparsers(dest="command", required=True))
+    return parser.parse_args(argv)
+
+
+def test_report_command_rerenders_from_json(results, tmp_path, capsys):
+    del results["mine"]
+    path = write_results_json(results, tmp_path)
+    args = _parse(["report", str(path), "--json"])
+    assert args.func(args) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["report"] == str(tmp_path.resolve() / "report.html")
+    assert out["sections"]["mine"] == "not run" and out["sections"]["sx"] == "rendered"
+    html = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "Mine plan: not run in this study." in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_report_command_out_folder(results, tmp_path, capsys):
+    path = write_results_json({"meta": {"project_name": "x"}}, tmp_path)
+    args = _parse(["report", str(path), "--out", str(tmp_path / "o")])
+    assert cmd_report(args) == 0
+    assert (tmp_path / "o" / "report.html").is_file()
+    assert "report:" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("content,allowed", [(None, "existing"), ("{not json", "valid UTF-8 JSON"),
+                                             ("[1, 2]", "a JSON object")])
+def test_report_command_bad_input(tmp_path, content, allowed):
+    path = tmp_path / "results.json"
+    if content is not None:
+        path.write_text(content, encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        cmd_report(_parse(["report", str(path)]))
+    assert err.value.field == "RESULTS" and allowed in err.value.allowed
+    assert not (tmp_path / "report.html").exists()
