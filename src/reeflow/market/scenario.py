@@ -211,6 +211,31 @@ def _flags(project_reo: float, by_oxide: Mapping[str, float], world_mine_t: floa
     return df
 
 
+def _places(home_country: str | None, separation_at_home: bool,
+            separation_country: str | None) -> tuple[str, str]:
+    """(home country, country where the project's concentrate is separated)."""
+    home = normalise_country(home_country or parameter("home_country"), field="home_country")
+    if separation_at_home and separation_country is not None:
+        raise InputError("separation_country", separation_country,
+                         "None when separation_at_home=True",
+                         "set separation_at_home=False to ship the concentrate abroad")
+    dest = home if separation_at_home else normalise_country(
+        separation_country or parameter("separation_abroad_country"), field="separation_country")
+    return home, dest
+
+
+def _check_threshold(value: float | None) -> float:
+    x = parameter("flag_threshold_frac") if value is None else value
+    try:
+        x = float(x)
+    except (TypeError, ValueError):
+        x = math.nan
+    if not math.isfinite(x) or x <= 0 or x > 1:
+        raise InputError("flag_threshold_frac", value, "a fraction in (0, 1]",
+                         "pass e.g. 0.01 to flag products >= 1 % of their market")
+    return x
+
+
 def market_scenario(project_reo_t_per_a: float, project_by_oxide_t_per_a: Mapping[str, float],
                     *, separation_at_home: bool = True, year: int = 2025,
                     vintage: str | None = None, separation_country: str | None = None,
@@ -239,15 +264,8 @@ def market_scenario(project_reo_t_per_a: float, project_by_oxide_t_per_a: Mappin
     reo = _check_tonnage(project_reo_t_per_a, "project_reo_t_per_a")
     by_oxide = _validate_oxides(reo, project_by_oxide_t_per_a)
     dist = _validate_distribution(world_distribution_frac, world_distribution_source)
-    home = normalise_country(home_country or parameter("home_country"), field="home_country")
-    if separation_at_home and separation_country is not None:
-        raise InputError("separation_country", separation_country,
-                         "None when separation_at_home=True",
-                         "set separation_at_home=False to ship the concentrate abroad")
-    dest = home if separation_at_home else normalise_country(
-        separation_country or parameter("separation_abroad_country"), field="separation_country")
-    threshold = _check_tonnage(flag_threshold_frac if flag_threshold_frac is not None
-                               else parameter("flag_threshold_frac"), "flag_threshold_frac")
+    home, dest = _places(home_country, separation_at_home, separation_country)
+    threshold = _check_threshold(flag_threshold_frac)
     vintage = vintage or default_vintage(year)
     sep_year = iea_data_year("separation", year) if separation_year is None else separation_year
     sep_added = sum(by_oxide.values()) if by_oxide else reo
