@@ -14,7 +14,7 @@ from reeflow.plant.stream import PHASES as STREAM_PHASES
 from reeflow.plant.summary import summarise_plant
 from reeflow.project import Project
 
-__all__ = ["STUDY_PHASES", "plant_phase", "claims_phase", "assumptions_phase"]
+__all__ = ["STUDY_PHASES", "plant_phase", "market_phase", "claims_phase", "assumptions_phase"]
 
 State = dict[str, Any]
 
@@ -73,6 +73,18 @@ def plant_phase(state: State) -> None:
     r["reagents_t_per_a"] = summary.reagents_t_per_a
     state["plant_summary"] = summary
     state["solution"] = sol
+
+
+def market_phase(state: State) -> None:
+    """The project's oxides added to world supply: shares and HHI per stage, before and after."""
+    from reeflow.market import market_scenario
+
+    p: Project = state["loaded"].project
+    summary = state["plant_summary"]
+    at_home = bool(p.market.get("separation_at_home", True))
+    res = market_scenario(summary.kpis["reo_t_per_a"], dict(summary.oxide_t_per_a),
+                          separation_at_home=at_home, year=int(p.market.get("year", 2025)))
+    state["results"]["market"] = res.to_report()
 
 
 def _facts(state: State) -> dict[str, Any]:
@@ -144,6 +156,7 @@ def _flatten(tree: Any, prefix: str = "") -> dict[str, Any]:
 
 STUDY_PHASES: list[tuple[str, Callable[[State], None]]] = [
     ("plant flowsheet and SX train", plant_phase),
+    ("market scenario", market_phase),
     ("claims check", claims_phase),
     ("assumptions", assumptions_phase),
 ]
