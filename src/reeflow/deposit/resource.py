@@ -150,7 +150,7 @@ def resource_statement(bm: pd.DataFrame, *, cutoff_frac: float, grade_column: st
     rows.append({"class": "Total", **_summary(bm, grade_columns, above & np.isin(
         bm[class_column].to_numpy(), CLASSES))})
     st = pd.DataFrame(rows)
-    st["contained_t"] = st["tonnes"] * st[grade_column]
+    st["contained_t"] = st["tonnes"] * st[grade_column].fillna(0.0)
     st["tonnes_rounded"] = round_sig(st["tonnes"], sig_tonnes)
     for c in grade_columns:
         st[c.replace("_frac", "_pct_rounded")] = round_sig(st[c] * 100.0, sig_grade)

@@ -129,8 +129,14 @@ def estimate_resource(dh: Drillholes, *, cutoff_frac: float | None = None,
     if missing:
         raise InputError("assays.columns", missing, "all of " + ", ".join(GRADE_PCT), "")
     comps = composite(dh, length_m=_d("composite_length_m"))
+    raw_treo = comps["treo_pct"].to_numpy()
     comps, caps = top_cut(comps, {"treo_pct": {"rule": "percentile",
                                                "percentile": _d("topcut_percentile")}})
+    # individual REE oxides are scaled with their capped TREO so that they still sum to it
+    with np.errstate(invalid="ignore", divide="ignore"):
+        scale = np.where(raw_treo > 0, comps["treo_pct"].to_numpy() / raw_treo, 1.0)
+    for c in OXIDE_COLUMNS:
+        comps[c] = comps[c] * scale
     vein = comps[(comps["domain"] == domain)].dropna(subset=list(GRADE_PCT))
     if len(vein) < 10:
         raise InputError("composites", len(vein), f">= 10 composites in domain {domain}", "")
@@ -169,6 +175,8 @@ def estimate_resource(dh: Drillholes, *, cutoff_frac: float | None = None,
     gcols = tuple(c.replace("_pct", "_frac") for c in GRADE_PCT)
     label = dh.label if dh.synthetic else (dh.label or "user drillholes")
     st = resource_statement(bm, cutoff_frac=cut, grade_columns=gcols, label=label)
+    st.insert(0, "data", "SYNTHETIC" if dh.synthetic else "user data")
+    bm.attrs["label"] = label
     gt = grade_tonnage(bm, np.round(np.arange(0.0, 0.0401, 0.0025), 6))
     cv_df, cv_stats = cross_validate(xyz, vein["treo_pct"].to_numpy() / 100, model, sp,
                                      hole=vein["hole_id"].to_numpy(), leave="sample")

@@ -58,7 +58,7 @@ def experimental_variogram(xyz: np.ndarray, values: np.ndarray, *, lag_m: float,
     ok = np.isfinite(z) & np.all(np.isfinite(xyz), axis=1)
     xyz, z = xyz[ok], z[ok]
     tol = 0.5 * lag_m if lag_tol_m is None else lag_tol_m
-    i, j = _pairs(xyz, (n_lags - 0.5) * lag_m + tol, max_samples, seed)
+    i, j = _pairs(xyz, n_lags * lag_m + tol, max_samples, seed)
     h = xyz[j] - xyz[i]
     d = np.linalg.norm(h, axis=1)
     keep = d > 1e-9
