@@ -17,12 +17,30 @@ Public API (import from ``reeflow.economics``):
 from reeflow.economics import dcf
 from reeflow.economics.capex import CapexEstimate, equipment_costs, factored_capex
 from reeflow.economics.cost_index import CostIndex, cepci
+from reeflow.economics.montecarlo import (
+    Distribution,
+    MonteCarloResult,
+    correlated_draws,
+    default_distributions,
+    monte_carlo,
+    run_whole_chain,
+)
 from reeflow.economics.opex import reagent_costs
 from reeflow.economics.prices import PriceDeck, deck_names, load_deck, payability
-from reeflow.economics.study import EconomicInputs, EconomicResult, beylikova_defaults, evaluate
+from reeflow.economics.sensitivity import risk_ranges, spider, tornado
+from reeflow.economics.study import (
+    EconomicInputs,
+    EconomicResult,
+    beylikova_defaults,
+    build_base,
+    evaluate,
+)
+from reeflow.economics.validation import recompute_study, validation_table
 
 __all__ = [
     "dcf", "CapexEstimate", "equipment_costs", "factored_capex", "CostIndex", "cepci",
     "reagent_costs", "PriceDeck", "deck_names", "load_deck", "payability", "EconomicInputs",
-    "EconomicResult", "beylikova_defaults", "evaluate",
+    "EconomicResult", "beylikova_defaults", "build_base", "evaluate", "Distribution",
+    "MonteCarloResult", "correlated_draws", "default_distributions", "monte_carlo",
+    "run_whole_chain", "risk_ranges", "spider", "tornado", "recompute_study", "validation_table",
 ]

@@ -1,0 +1,110 @@
+"""CLI subcommands of the economics room: ``reeflow econ decks | validate | evaluate FILE``.
+
+``evaluate`` reads a YAML file whose keys are :class:`EconomicInputs` fields (plain numbers in
+the units the field names state) plus optional ``deck``, ``rates``, ``basis``, ``overrides``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from reeflow.core.errors import InputError
+
+__all__ = ["register"]
+
+
+def register(subparsers: Any) -> None:
+    """Add ``econ`` with its actions to the top-level subparsers."""
+    p = subparsers.add_parser("econ", help="economics: price decks, study validation, DCF")
+    sub = p.add_subparsers(dest="econ_action", required=True)
+    d = sub.add_parser("decks", help="list the shipped price decks")
+    d.add_argument("--json", action="store_true")
+    d.set_defaults(func=_decks)
+    v = sub.add_parser("validate", help="recompute the published peer studies")
+    v.add_argument("--json", action="store_true")
+    v.set_defaults(func=_validate)
+    e = sub.add_parser("evaluate", help="evaluate an EconomicInputs YAML file")
+    e.add_argument("file")
+    e.add_argument("--deck", default=None)
+    e.add_argument("--json", action="store_true")
+    e.set_defaults(func=_evaluate)
+
+
+def _decks(args: argparse.Namespace) -> int:
+    from reeflow.economics.prices import deck_names, load_deck
+
+    out = {n: {"currency_year": load_deck(n).currency_year,
+               "ndpr_usd_per_kg": load_deck(n).prices_usd_per_kg.get("NdPr oxide")}
+           for n in deck_names()}
+    if args.json:
+        print(json.dumps(out))
+    else:
+        for n, v in out.items():
+            print(f"{n:24s} {v['currency_year']}  NdPr {v['ndpr_usd_per_kg']} USD/kg")
+    return 0
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from reeflow.economics.validation import validation_table
+
+    t = validation_table()
+    if args.json:
+        print(json.dumps(t.to_dict(orient="records")))
+    else:
+        print(t.drop(columns="missing").to_string(index=False))
+    return 0
+
+
+def _load_inputs(path: str) -> tuple[Any, dict[str, Any]]:
+    from reeflow.economics.study import EconomicInputs
+
+    p = Path(path)
+    if not p.is_file():
+        raise InputError("file", path, "an existing YAML file", "check the path")
+    try:
+        raw = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise InputError("file", path, "valid YAML",
+                         f"fix the syntax ({exc.__class__.__name__})") from None
+    if not isinstance(raw, dict):
+        raise InputError("file", path, "a mapping of EconomicInputs fields", "use key: value")
+    opts = {k: raw.pop(k) for k in ("deck", "rates", "basis", "overrides") if k in raw}
+    names = {f.name for f in dataclasses.fields(EconomicInputs)}
+    unknown = sorted(set(raw) - names)
+    if unknown:
+        raise InputError(f"{path}: {unknown[0]}", raw[unknown[0]],
+                         f"EconomicInputs fields {sorted(names)}", "remove or rename the key")
+    try:
+        return EconomicInputs(**raw), opts
+    except TypeError as exc:
+        raise InputError(path, "fields", "all required fields (ore_t_per_a, products_t_per_a)",
+                         str(exc)) from None
+
+
+def _evaluate(args: argparse.Namespace) -> int:
+    from reeflow.economics.study import evaluate
+
+    inputs, opts = _load_inputs(args.file)
+    if args.deck:
+        opts["deck"] = args.deck
+    if "rates" in opts:
+        opts["rates"] = tuple(opts["rates"])
+    res = evaluate(inputs, **opts)
+    d = res.to_dict()
+    if args.json:
+        print(json.dumps(d, default=str))
+    else:
+        print(f"deck {res.deck} ({res.basis}, {res.currency_year} USD); capex "
+              f"{res.capex_usd / 1e6:,.1f} MUSD ({res.estimate_class})")
+        for r, v in res.npv_usd.items():
+            print(f"  NPV@{r:.0%}: {v / 1e6:,.1f} MUSD")
+        print(f"  IRR {res.irr_frac:.1%}; payback {res.payback_years:.1f} yr; "
+              f"unit cost {res.unit_cost_usd_per_kg_reo:.2f} USD/kg REO; "
+              f"break-even NdPr {res.breakeven_ndpr_usd_per_kg:.1f} USD/kg")
+    return 0
