@@ -149,3 +149,14 @@ def test_pit_and_schedule_figures(results):
 ])
 def test_builders_accept_empty_sections(builder, arg):
     assert isinstance(builder(arg), go.Figure)
+
+
+def test_pit_by_pit_accepts_room_aliases(results):
+    expected = fe.pit_by_pit_figure(results["mine"])
+    for row in results["mine"]["nested"]:
+        row["ore_t"] = row.pop("ore_tonnes")
+    got = fe.pit_by_pit_figure(results["mine"])
+    for name in ("ore, Mt", "waste, Mt"):
+        a = next(t for t in expected.data if t.name == name)
+        b = next(t for t in got.data if t.name == name)
+        np.testing.assert_allclose(a.y, b.y, rtol=1e-12)

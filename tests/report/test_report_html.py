@@ -131,3 +131,21 @@ def test_broken_section_shows_error_box_not_crash(results):
     html = render_report(bad)
     assert "<h2>Economics</h2>" in html  # the rest of the page still renders
     assert html.count('class="error"') <= 1
+
+
+def test_room_field_aliases_and_extras_render(results):
+    mine = results["mine"]
+    for row in mine["nested"]:
+        row["ore_t"] = row.pop("ore_tonnes")
+        row["waste_t"] = row["tonnes"] - row["ore_t"]
+    mine["pit"] = {"blocks": 1234, "tonnes": 5e7, "ore_t": 2e7, "strip_ratio": 1.5,
+                   "value_usd": 3e8, "treo_frac": 0.021}
+    mine["schedule_stats"] = {"npv_usd": 2.5e8, "gap_to_lp_frac": 0.004, "status": "optimal"}
+    results["market"]["notes"] = ["Magnet stage <unchanged>"]
+    results["economics"]["estimate_class"] = "AACE class 4"
+    html = render_report(results)
+    assert 'class="error"' not in html
+    assert "20.0 Mt" in html and "1,234" in html  # ore_t and blocks aliases
+    assert "Schedule optimisation" in html and "0.400 %" in html and "US$ 250 M" in html
+    assert "Magnet stage &lt;unchanged&gt;" in html
+    assert "AACE class 4" in html

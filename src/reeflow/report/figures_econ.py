@@ -38,6 +38,11 @@ def _seq(value: Any) -> list[Any]:
     return [] if value is None else list(np.asarray(value, dtype=object).ravel())
 
 
+def _first(row: Mapping[str, Any], *keys: str) -> Any:
+    """The value of the first of ``keys`` present (not None) in ``row`` (schema aliases)."""
+    return next((row[k] for k in keys if row.get(k) is not None), None)
+
+
 def _neg(values: list[float | None]) -> list[float | None]:
     return [None if v is None else -abs(v) for v in values]
 
@@ -77,9 +82,12 @@ def breakdown_figure(rows: Sequence[Mapping[str, Any]], *, value_key: str, title
     return base_layout(fig, title, height=max(280, 60 + 28 * len(rows)))
 
 
-def tornado_figure(tornado: Sequence[Mapping[str, Any]], *, base_npv_usd: float | None = None
-                   ) -> go.Figure:
-    """Tornado: NPV at each driver's low and high setting, widest swing on top (US$ M)."""
+def tornado_figure(tornado: Sequence[Mapping[str, Any]], *, base_npv_usd: float | None = None,
+                   base_label: str = "base case") -> go.Figure:
+    """Tornado: NPV at each driver's low and high setting, widest swing on top (US$ M).
+
+    Bars start at ``base_npv_usd`` (the dotted line, labelled ``base_label``).
+    """
     rows = sorted(tornado, key=lambda r: abs((r.get("high_npv_usd") or 0)
                                              - (r.get("low_npv_usd") or 0)))
     base = (base_npv_usd or 0.0) / _M
@@ -93,7 +101,8 @@ def tornado_figure(tornado: Sequence[Mapping[str, Any]], *, base_npv_usd: float 
             orientation="h", name=name, marker_color=color,
             text=[str(r.get(label_key) or "") for r in rows], textposition="auto",
             customdata=vals, hovertemplate="%{y}: NPV %{customdata:,.1f} US$ M<extra></extra>"))
-    fig.add_vline(x=base, line_dash="dot", line_color="#333")
+    fig.add_vline(x=base, line_dash="dot", line_color="#333",
+                  annotation_text=f"{base_label}: {base:,.0f}", annotation_position="top")
     fig.update_xaxes(title_text="NPV, US$ M")
     return base_layout(fig, "Sensitivity of NPV (tornado)", barmode="overlay",
                        height=max(300, 80 + 34 * len(rows)))
@@ -164,7 +173,7 @@ def grade_tonnage_figure(resource: Mapping[str, Any]) -> go.Figure:
     for i, (cls, grp) in enumerate(groups.items()):
         grp = sorted(grp, key=lambda r: r.get("cutoff_frac") or 0.0)
         cut = [100 * (r.get("cutoff_frac") or 0.0) for r in grp]
-        color = ("#0b5d8a", "#2e7d32", "#ef8a17", "#7a4b94")[i % 4]
+        color = ("#0b5d8a", "#2e7d32", "#ef8a17", "#7a4b94", "#b3261e", "#17becf")[i % 6]
         fig.add_trace(go.Scatter(x=cut, y=_col(grp, "tonnes", _M), name=f"tonnes ({cls})",
                                  mode="lines+markers", line={"color": color}))
         fig.add_trace(go.Scatter(x=cut, y=[None if g is None else 100 * g
@@ -203,9 +212,12 @@ def pit_by_pit_figure(mine: Mapping[str, Any]) -> go.Figure:
     """Pit-by-pit graph: ore and waste tonnes per nested pit (bars), value and grade (lines)."""
     rows = sorted(mine.get("nested") or [], key=lambda r: r.get("revenue_factor") or 0.0)
     rf = [r.get("revenue_factor") for r in rows]
-    ore = _col(rows, "ore_tonnes", _M)
-    waste = [None if (r.get("tonnes") is None or r.get("ore_tonnes") is None)
-             else (r["tonnes"] - r["ore_tonnes"]) / _M for r in rows]
+    ore = [_first(r, "ore_tonnes", "ore_t") for r in rows]
+    waste = [_first(r, "waste_t") if _first(r, "waste_t") is not None
+             else None if r.get("tonnes") is None or o is None else r["tonnes"] - o
+             for r, o in zip(rows, ore, strict=True)]
+    ore = [None if o is None else o / _M for o in ore]
+    waste = [None if w is None else w / _M for w in waste]
     fig = make_subplots(specs=[[{"secondary_y": True}]])
     fig.add_trace(go.Bar(x=rf, y=ore, name="ore, Mt", marker_color="#0b5d8a"))
     fig.add_trace(go.Bar(x=rf, y=waste, name="waste, Mt", marker_color="#c3ccd4"))

@@ -14,6 +14,7 @@ from reeflow.report.html import (
     details,
     esc,
     figure_html,
+    fmt_cell,
     fmt_num,
     fmt_pct,
     fmt_usd,
@@ -28,9 +29,14 @@ __all__ = ["economics_section", "market_section", "resource_section", "mine_sect
 Results = Mapping[str, Any]
 
 
-def _first_npv(econ: Mapping[str, Any]) -> float | None:
+def _tornado_base(econ: Mapping[str, Any]) -> tuple[float | None, str]:
+    """Base NPV of the tornado: its own ``base_npv_usd`` if given, else the first NPV rate."""
+    rows = econ.get("tornado") or []
+    if rows and rows[0].get("base_npv_usd") is not None:
+        return rows[0]["base_npv_usd"], "base case"
     npv = econ.get("npv_usd") or {}
-    return next(iter(npv.values()), None) if npv else None
+    rate, value = next(iter(npv.items()), (None, None))
+    return value, f"base NPV @ {rate}" if rate else "base case"
 
 
 def _cashflow_table(rows: list[Mapping[str, Any]]) -> str:
@@ -43,8 +49,9 @@ def _cashflow_table(rows: list[Mapping[str, Any]]) -> str:
 def _risk_parts(econ: Mapping[str, Any]) -> list[str]:
     parts: list[str] = []
     if econ.get("tornado"):
-        parts.append(figure_html(fe.tornado_figure(econ["tornado"],
-                                                   base_npv_usd=_first_npv(econ))))
+        base, label = _tornado_base(econ)
+        parts.append(figure_html(fe.tornado_figure(econ["tornado"], base_npv_usd=base,
+                                                   base_label=label)))
     else:
         parts.append(not_run("Sensitivity (tornado)"))
     mc = econ.get("monte_carlo")
@@ -89,7 +96,15 @@ def economics_section(results: Results) -> str:
     if deck:
         parts.append(note(f"Price deck: {deck.get('name')} ({deck.get('year')}); "
                           f"source: {deck.get('source')}."))
+    extra = {k: v for k, v in econ.items() if k not in _ECON_SHOWN
+             and (v is None or isinstance(v, int | float | str))}
+    if extra:
+        parts.append(details("Further economic figures", _kv_table(extra)))
     return "".join(parts)
+
+
+_ECON_SHOWN = {"npv_usd", "cashflow", "capex_breakdown", "opex_breakdown", "tornado",
+               "monte_carlo", "price_deck"}
 
 
 def market_section(results: Results) -> str:
@@ -100,8 +115,8 @@ def market_section(results: Results) -> str:
     stages = list(market.get("stages") or [])
     parts = []
     if stages:
-        parts.append(table(stages, [("stage", "stage"), ("hhi_before", "HHI before"),
-                                    ("hhi_after", "HHI after")]))
+        parts.append(table(stages, [("stage", "stage"), ("data_year", "data year"),
+                                    ("hhi_before", "HHI before"), ("hhi_after", "HHI after")]))
         figs = [figure_html(fe.market_shares_figure(s)) for s in stages]
         parts.append(f'<div class="grid2">{"".join(figs)}</div>')
         parts.append(figure_html(fe.hhi_figure(stages)))
@@ -110,6 +125,10 @@ def market_section(results: Results) -> str:
             market["flags"], [("product", "product"), ("project_t_per_a", "project, t/a"),
                               ("world_t_per_a", "world, t/a"), ("share", "share"),
                               ("note", "note")], formatters={"share": fmt_pct}))
+    notes = market.get("notes") or []
+    if notes:
+        parts.append("<h3>Notes</h3><ul class=\"note\">"
+                     + "".join(f"<li>{esc(n)}</li>" for n in notes) + "</ul>")
     sources = market.get("sources") or []
     if sources:
         items = "".join(f"<li>{esc(s)}</li>" for s in sources)
@@ -152,6 +171,31 @@ def resource_section(results: Results) -> str:
     return "".join(parts)
 
 
+def _alias(row: Mapping[str, Any], *keys: str) -> Any:
+    return next((row[k] for k in keys if row.get(k) is not None), None)
+
+
+def _mt(tonnes: Any) -> str:
+    return "—" if tonnes is None else f"{fmt_num(tonnes / 1e6)} Mt"
+
+
+def _kv_value(key: str, value: Any) -> str:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if key.endswith("_frac"):
+            return fmt_pct(value)
+        if key.endswith("_usd"):
+            return fmt_usd(value)
+    return fmt_cell(key, value)
+
+
+def _kv_table(data: Mapping[str, Any]) -> str:
+    """A two-column table of a flat dict (fractions as %, ``*_usd`` as money; HTML-escaped)."""
+    rows = [{"key": k.replace("_", " "), "html": _kv_value(k, v)} for k, v in data.items()
+            if not isinstance(v, dict | list)]
+    return table(rows, [("key", "quantity"), ("html", "value")],
+                 formatters={"html": lambda h: h})
+
+
 def mine_section(results: Results) -> str:
     """Ultimate pit, pit-by-pit graph and the life-of-mine schedule."""
     mine = results.get("mine")
@@ -161,11 +205,15 @@ def mine_section(results: Results) -> str:
     pit = mine.get("pit") or {}
     if pit:
         parts.append(kpi_cards([
-            ("Ultimate pit", f"{fmt_num((pit.get('tonnes') or 0) / 1e6)} Mt", "total moved"),
-            ("Ore in pit", f"{fmt_num((pit.get('ore_tonnes') or 0) / 1e6)} Mt", "above cut-off"),
+            ("Ultimate pit", _mt(pit.get("tonnes")), "total tonnes"),
+            ("Ore in pit", _mt(_alias(pit, "ore_tonnes", "ore_t")), "above cut-off"),
             ("Pit value", fmt_usd(pit.get("value_usd")), "undiscounted"),
-            ("Blocks", fmt_num(pit.get("n_blocks")), "in the pit"),
+            ("Blocks", fmt_num(_alias(pit, "n_blocks", "blocks")), "in the pit"),
         ]))
+        parts.append(details("Ultimate pit: all figures", _kv_table(pit)))
+    if mine.get("schedule_stats"):
+        parts.append(details("Schedule optimisation (NPV, bound, gap, status)",
+                             _kv_table(mine["schedule_stats"])))
     if mine.get("nested"):
         parts.append(figure_html(fe.pit_by_pit_figure(mine)))
     if mine.get("schedule"):
