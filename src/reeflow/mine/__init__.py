@@ -11,6 +11,7 @@ from reeflow.mine.blockmodel import (
     read_block_model,
     read_gslib,
 )
+from reeflow.mine.cutoff import LaneEconomics, lane_cutoff, lane_policy
 from reeflow.mine.economics import block_values_usd, nsr_usd_per_t, ore_mask
 from reeflow.mine.nested import nested_pits, pit_by_pit, pushbacks
 from reeflow.mine.pit import (
@@ -28,6 +29,7 @@ from reeflow.mine.synthetic import synthetic_block_model, synthetic_values
 __all__ = [
     "BlockGrid", "block_grid", "grade_columns", "read_block_model", "read_gslib",
     "block_values_usd", "nsr_usd_per_t", "ore_mask",
+    "LaneEconomics", "lane_cutoff", "lane_policy",
     "nested_pits", "pit_by_pit", "pushbacks",
     "PIT_SOLVERS", "PitResult", "closure_lp_value", "closure_violations", "ultimate_pit",
     "MinePlan", "block_arcs", "plan_mine",
