@@ -160,3 +160,32 @@ def test_pit_by_pit_accepts_room_aliases(results):
         a = next(t for t in expected.data if t.name == name)
         b = next(t for t in got.data if t.name == name)
         np.testing.assert_allclose(a.y, b.y, rtol=1e-12)
+
+
+def test_cashflow_rows_from_economics_room_columns(results):
+    schema_rows = results["economics"]["cashflow"]
+    cols = {"year": [r["year"] for r in schema_rows],
+            "revenue": [r["revenue_usd"] for r in schema_rows],
+            "opex": [r["opex_usd"] for r in schema_rows],
+            "capex": [r["capex_usd"] for r in schema_rows],
+            "sustaining_capex": [0.0] * len(schema_rows),
+            "royalty": [r["royalty_usd"] for r in schema_rows],
+            "tax": [r["tax_usd"] for r in schema_rows],
+            "net_cash_flow": [r["net_cash_flow_usd"] for r in schema_rows]}
+    rows = fe.cashflow_rows({"cash_flows": cols})
+    assert len(rows) == len(schema_rows)
+    for got, want in zip(rows, schema_rows, strict=True):
+        for key, value in want.items():
+            assert got[key] == pytest.approx(value, rel=1e-12, abs=1e-6), key
+
+
+def test_tornado_accepts_economics_room_columns(results):
+    schema = results["economics"]["tornado"]
+    room = [{"driver": r["driver"], "npv_low_usd": r["low_npv_usd"],
+             "npv_high_usd": r["high_npv_usd"], "low": 0.7, "high": 1.3} for r in schema]
+    a = fe.tornado_figure(schema, base_npv_usd=1e8)
+    b = fe.tornado_figure(room, base_npv_usd=1e8)
+    for ta, tb in zip(a.data, b.data, strict=True):
+        assert list(ta.y) == list(tb.y)
+        np.testing.assert_allclose(ta.x, tb.x)
+    assert list(b.data[0].text) == ["0.7"] * 3

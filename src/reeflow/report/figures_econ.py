@@ -43,15 +43,50 @@ def _first(row: Mapping[str, Any], *keys: str) -> Any:
     return next((row[k] for k in keys if row.get(k) is not None), None)
 
 
+def _label(value: Any) -> str:
+    if value is None:
+        return ""
+    return f"{value:.3g}" if isinstance(value, float) else str(value)
+
+
 def _neg(values: list[float | None]) -> list[float | None]:
     return [None if v is None else -abs(v) for v in values]
 
 
 # --------------------------------------------------------------------------- economics
 
+_CF_COLUMNS = {"revenue": "revenue_usd", "opex": "opex_usd", "royalty": "royalty_usd",
+               "tax": "tax_usd", "net_cash_flow": "net_cash_flow_usd"}
+_CF_CAPITAL = ("capex", "sustaining_capex", "closure")
+
+
+def cashflow_rows(economics: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Cash-flow rows in the schema's layout (``cashflow``), or converted from the economics
+    room's column layout (``cash_flows``: {year: [...], revenue: [...], capex: [...], ...};
+    capital = capex + sustaining_capex + closure). ``cumulative_usd`` is added when missing."""
+    rows = [dict(r) for r in economics.get("cashflow") or []]
+    cols = economics.get("cash_flows")
+    if not rows and isinstance(cols, Mapping) and cols.get("year") is not None:
+        years = list(cols["year"])
+        for i, year in enumerate(years):
+            row: dict[str, Any] = {"year": year}
+            for src, dst in _CF_COLUMNS.items():
+                if cols.get(src) is not None:
+                    row[dst] = cols[src][i]
+            capital = [cols[c][i] for c in _CF_CAPITAL if cols.get(c) is not None]
+            row["capex_usd"] = sum(capital) if capital else None
+            rows.append(row)
+    total = 0.0
+    for r in rows:
+        if r.get("cumulative_usd") is None and r.get("net_cash_flow_usd") is not None:
+            total += r["net_cash_flow_usd"]
+            r["cumulative_usd"] = total
+    return rows
+
+
 def cashflow_figure(economics: Mapping[str, Any]) -> go.Figure:
     """Annual cash flow: revenue up, costs down (stacked bars), net and cumulative lines, US$ M."""
-    rows = economics.get("cashflow") or []
+    rows = cashflow_rows(economics)
     years = [r.get("year") for r in rows]
     fig = go.Figure()
     fig.add_trace(go.Bar(x=years, y=_col(rows, "revenue_usd", _M), name="revenue",
@@ -76,6 +111,7 @@ def breakdown_figure(rows: Sequence[Mapping[str, Any]], *, value_key: str, title
     rows = sorted(rows, key=lambda r: -(r.get(value_key) or 0.0))
     fig = go.Figure(go.Bar(y=[str(r.get("item")) for r in rows], x=_col(rows, value_key, _M),
                            orientation="h", marker_color="#0b5d8a",
+                           hovertext=[str(r.get("source") or "") for r in rows],
                            texttemplate="%{x:,.1f}", textposition="outside", cliponaxis=False))
     fig.update_yaxes(autorange="reversed")
     fig.update_xaxes(title_text=unit_label)
@@ -88,18 +124,21 @@ def tornado_figure(tornado: Sequence[Mapping[str, Any]], *, base_npv_usd: float 
 
     Bars start at ``base_npv_usd`` (the dotted line, labelled ``base_label``).
     """
-    rows = sorted(tornado, key=lambda r: abs((r.get("high_npv_usd") or 0)
-                                             - (r.get("low_npv_usd") or 0)))
+    rows = [{"driver": r.get("driver"), "low": _first(r, "low_npv_usd", "npv_low_usd"),
+             "high": _first(r, "high_npv_usd", "npv_high_usd"),
+             "low_label": _first(r, "low_label", "low"), "high_label": _first(r, "high_label", "high")}
+            for r in tornado]
+    rows.sort(key=lambda r: abs((r["high"] or 0) - (r["low"] or 0)))
     base = (base_npv_usd or 0.0) / _M
     names = [str(r.get("driver")) for r in rows]
     fig = go.Figure()
-    for key, label_key, name, color in (("low_npv_usd", "low_label", "low setting", "#b3261e"),
-                                        ("high_npv_usd", "high_label", "high setting", "#2e7d32")):
+    for key, name, color in (("low", "low setting", "#b3261e"),
+                             ("high", "high setting", "#2e7d32")):
         vals = _col(rows, key, _M)
         fig.add_trace(go.Bar(
             y=names, x=[None if v is None else v - base for v in vals], base=base,
             orientation="h", name=name, marker_color=color,
-            text=[str(r.get(label_key) or "") for r in rows], textposition="auto",
+            text=[_label(r[f"{key}_label"]) for r in rows], textposition="auto",
             customdata=vals, hovertemplate="%{y}: NPV %{customdata:,.1f} US$ M<extra></extra>"))
     fig.add_vline(x=base, line_dash="dot", line_color="#333",
                   annotation_text=f"{base_label}: {base:,.0f}", annotation_position="top")
@@ -124,7 +163,7 @@ def monte_carlo_figure(mc: Mapping[str, Any]) -> go.Figure:
     fig.add_vline(x=0.0, line_color="#999")
     fig.update_xaxes(title_text="NPV, US$ M")
     fig.update_yaxes(title_text="draws")
-    n = mc.get("draws") or samples.size
+    n = mc.get("draws") or mc.get("n") or samples.size
     return base_layout(fig, f"Monte Carlo NPV ({n:,} draws)", height=400, showlegend=False)
 
 

@@ -68,6 +68,15 @@ def _risk_parts(econ: Mapping[str, Any]) -> list[str]:
     return parts
 
 
+def _records(econ: Mapping[str, Any], *keys: str) -> list[Mapping[str, Any]]:
+    """The first of ``keys`` holding a list of records (schema name, then the room's name)."""
+    for key in keys:
+        value = econ.get(key)
+        if isinstance(value, list) and value and isinstance(value[0], Mapping):
+            return value
+    return []
+
+
 def economics_section(results: Results) -> str:
     """Cash flow, capex/opex breakdowns, tornado and Monte Carlo."""
     econ = results.get("economics")
@@ -77,18 +86,19 @@ def economics_section(results: Results) -> str:
     parts = [table([{"rate": k, "npv": v} for k, v in npv.items()],
                    [("rate", "discount rate"), ("npv", "NPV")], formatters={"npv": fmt_usd})
              if npv else ""]
-    if econ.get("cashflow"):
+    cash = fe.cashflow_rows(econ)
+    if cash:
         parts.append(figure_html(fe.cashflow_figure(econ)))
-        parts.append(details("Cash-flow table", _cashflow_table(econ["cashflow"])))
+        parts.append(details("Cash-flow table", _cashflow_table(cash)))
     grid = []
-    if econ.get("capex_breakdown"):
+    capex = _records(econ, "capex_breakdown", "capex")
+    opex = _records(econ, "opex_breakdown", "opex")
+    if capex:
         grid.append(figure_html(fe.breakdown_figure(
-            econ["capex_breakdown"], value_key="usd", title="Capex breakdown",
-            unit_label="US$ M")))
-    if econ.get("opex_breakdown"):
+            capex, value_key="usd", title="Capex breakdown", unit_label="US$ M")))
+    if opex:
         grid.append(figure_html(fe.breakdown_figure(
-            econ["opex_breakdown"], value_key="usd_per_a", title="Opex breakdown",
-            unit_label="US$ M per year")))
+            opex, value_key="usd_per_a", title="Opex breakdown", unit_label="US$ M per year")))
     if grid:
         parts.append(f'<div class="grid2">{"".join(grid)}</div>')
     parts += _risk_parts(econ)
@@ -103,8 +113,9 @@ def economics_section(results: Results) -> str:
     return "".join(parts)
 
 
-_ECON_SHOWN = {"npv_usd", "cashflow", "capex_breakdown", "opex_breakdown", "tornado",
-               "monte_carlo", "price_deck"}
+_ECON_SHOWN = {"npv_usd", "cashflow", "cash_flows", "capex_breakdown", "opex_breakdown", "tornado",
+               "monte_carlo", "price_deck", "irr_frac", "payback_years", "capex_usd",
+               "opex_usd_per_a", "unit_cost_usd_per_kg_reo", "unit_cost_usd_per_kg_ndpr"}
 
 
 def market_section(results: Results) -> str:
