@@ -118,3 +118,12 @@ def test_basis_must_be_named():
     with pytest.raises(InputError, match="basis"):
         dcf.project_cash_flows(1.0, 0.0, 0.0, 1.0, schedule=dcf.Schedule(),
                                fiscal=dcf.FiscalTerms(), basis="mixed")
+
+
+def test_irr_picks_root_nearest_zero_with_closure_cost():
+    # a closure cost at the end gives a second, negative root: numpy-financial's convention
+    # (root closest to zero) is followed
+    cf = np.array([-122.0, -183, 13, 36, 47] + [49.0] * 16 + [54.0, -30.0])
+    assert dcf.npv(cf, -0.65) * dcf.npv(cf, -0.6) < 0  # the spurious root exists
+    assert dcf.irr(cf) == pytest.approx(npf.irr(cf), abs=1e-10)
+    assert 0.05 < dcf.irr(cf) < 0.3

@@ -138,10 +138,12 @@ _IRR_GRID = np.concatenate([np.linspace(-0.95, 1.0, 196), np.geomspace(1.01, 100
 
 
 def irr(cash_flows: np.ndarray, *, tol: float = 1e-12, max_iter: int = 200) -> np.ndarray:
-    """Internal rate of return (fraction/yr) of each row: the lowest root of NPV(r) = 0.
+    """Internal rate of return (fraction/yr) of each row: the root of NPV(r) = 0 closest to 0.
 
-    Robust root find: NPV is evaluated on a grid of rates (-95 % ... 10,000 %), the first sign
-    change brackets the root, then vectorised bisection. NaN where NPV has no sign change.
+    Robust root find: NPV is evaluated on a grid of rates (-95 % ... 10,000 %, 0.01 steps
+    below 100 %); of the brackets with a sign change the one nearest r = 0 is refined by
+    vectorised bisection (the convention of ``numpy_financial.irr`` when a closure cost makes
+    several roots). NaN where NPV has no sign change.
     """
     cf = np.asarray(cash_flows, float)
     lead = cf.shape[:-1]
@@ -150,7 +152,8 @@ def irr(cash_flows: np.ndarray, *, tol: float = 1e-12, max_iter: int = 200) -> n
     sgn = np.sign(vals)
     change = (sgn[:, :-1] * sgn[:, 1:]) <= 0
     has = change.any(axis=1)
-    k = np.argmax(change, axis=1)
+    mid_grid = np.abs(0.5 * (_IRR_GRID[:-1] + _IRR_GRID[1:]))
+    k = np.argmin(np.where(change, mid_grid, np.inf), axis=1)
     lo = _IRR_GRID[k].copy()
     hi = _IRR_GRID[np.minimum(k + 1, _IRR_GRID.size - 1)].copy()
     f_lo = vals[np.arange(len(k)), k]

@@ -86,7 +86,7 @@ def recompute_study(name: str) -> dict[str, Any]:
     comp: dict[str, float] = {}
     if "ndpr_t_per_a" in rec:
         price = _solve_price_for_irr(rec, sched, fiscal)
-        comp["solved_price_per_kg_ndpr"] = price
+        comp["solved_price_per_kg_ndpr"] = float(price)
         kg = rec["ndpr_t_per_a"] * 1e3
         rev, opex = price * kg, kg * rec["opex_usd_per_kg_ndpr"]
         up = dcf.project_cash_flows(rev + kg, opex, 0.0, rec["capex_usd"], schedule=sched,
@@ -94,7 +94,8 @@ def recompute_study(name: str) -> dict[str, Any]:
         comp["npv_per_unit_price_usd"] = float(dcf.npv(up, pub["npv_frac_rate"]))
     else:
         rev, opex = _flows(rec)
-        comp["ebitda_margin_frac"] = (rev - opex) / rev
+        if opex > 0:  # a margin only where revenue and opex are both disclosed
+            comp["ebitda_margin_frac"] = (rev - opex) / rev
     cf = dcf.project_cash_flows(rev, opex, 0.0, rec["capex_usd"], schedule=sched,
                                 fiscal=fiscal)["net_cash_flow"]
     comp["npv_usd"] = float(dcf.npv(cf, pub["npv_frac_rate"]))
