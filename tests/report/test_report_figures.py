@@ -14,6 +14,7 @@ import pytest
 from reeflow.core.elements import REE, oxide_factor
 from reeflow.report import figures as figs
 from reeflow.report import figures_econ as fe
+from reeflow.report import figures_sx as fsx
 
 
 def test_element_flow_frame_adds_treo_on_oxide_basis(results):
@@ -60,11 +61,11 @@ def test_sankey_without_flows_is_an_empty_figure():
                                           ("Nd/Sm", (("Nd",), ("Sm",))),
                                           ("Pr | Nd", (("Pr",), ("Nd",)))])
 def test_parse_cut(cut, expected):
-    assert figs.parse_cut(cut) == expected
+    assert fsx.parse_cut(cut) == expected
 
 
 def test_sx_train_tree_leaves_are_the_products(results):
-    fig = figs.sx_train_figure(results["sx"])
+    fig = fsx.sx_train_figure(results["sx"])
     cuts = next(t for t in fig.data if t.name == "cut (cascade)")
     leaves = next(t for t in fig.data if t.name == "product group")
     assert len(cuts.x) == 4
@@ -75,7 +76,7 @@ def test_sx_train_tree_leaves_are_the_products(results):
 
 def test_mccabe_thiele_points_lie_on_constant_beta_curve(results):
     prnd = results["sx"]["cascades"][3]
-    fig = figs.mccabe_thiele_figure(prnd)
+    fig = fsx.mccabe_thiele_figure(prnd)
     eq = next(t for t in fig.data if t.name.startswith("equilibrium"))
     pts = next(t for t in fig.data if t.name == "stage equilibria")
     beta = prnd["beta"]
@@ -87,14 +88,14 @@ def test_mccabe_thiele_points_lie_on_constant_beta_curve(results):
 
 
 def test_mccabe_thiele_none_for_multielement_or_missing_data(results):
-    assert figs.mccabe_thiele_figure(results["sx"]["cascades"][0]) is None
-    assert figs.mccabe_thiele_figure(results["sx"]["cascades"][1]) is None  # no organic profile
+    assert fsx.mccabe_thiele_figure(results["sx"]["cascades"][0]) is None
+    assert fsx.mccabe_thiele_figure(results["sx"]["cascades"][1]) is None  # no organic profile
     explicit = {"cut": "A|B", "mccabe_thiele": {"x": [0.1, 0.5], "y": [0.2, 0.6]}}
-    assert isinstance(figs.mccabe_thiele_figure(explicit), go.Figure)
+    assert isinstance(fsx.mccabe_thiele_figure(explicit), go.Figure)
 
 
 def test_profiles_dropdown_per_cascade(results):
-    fig = figs.sx_profiles_figure(results["sx"]["cascades"])
+    fig = fsx.sx_profiles_figure(results["sx"]["cascades"])
     buttons = fig.layout.updatemenus[0].buttons
     assert [b.label for b in buttons] == ["La|Ce", "Pr|Nd"]
     assert sum(bool(t.visible) for t in fig.data) == 2
@@ -142,7 +143,7 @@ def test_pit_and_schedule_figures(results):
 
 
 @pytest.mark.parametrize("builder,arg", [
-    (figs.products_figure, []), (figs.sx_train_figure, {}), (figs.sx_profiles_figure, []),
+    (figs.products_figure, []), (fsx.sx_train_figure, {}), (fsx.sx_profiles_figure, []),
     (fe.cashflow_figure, {}), (fe.tornado_figure, []), (fe.monte_carlo_figure, {}),
     (fe.market_shares_figure, {}), (fe.hhi_figure, []), (fe.grade_tonnage_figure, {}),
     (fe.variogram_figure, {}), (fe.pit_by_pit_figure, {}), (fe.schedule_figure, {}),
@@ -189,3 +190,37 @@ def test_tornado_accepts_economics_room_columns(results):
         assert list(ta.y) == list(tb.y)
         np.testing.assert_allclose(ta.x, tb.x)
     assert list(b.data[0].text) == ["0.7"] * 3
+
+
+def test_engine_profile_layout_converted_to_concentrations(results):
+    """The SX engine's CascadeResult.to_dict() layout gives the same McCabe–Thiele points."""
+    prnd = results["sx"]["cascades"][3]
+    aq, org = prnd["profiles"], prnd["profiles_organic"]
+    n = len(aq["Pr"])
+    q_aq, q_org = np.full(n, 2.0), np.full(n, 4.0)  # L/h; mol/h = conc × flow
+    engine = {"cut": "Pr|Nd", "beta": prnd["beta"], "components": ["H", "Pr", "Nd"],
+              "sections": [["extraction", 20], ["scrub", 20]],
+              "profiles": {"aq_mol_per_h": [[1.0, aq["Pr"][i] * 2.0, aq["Nd"][i] * 2.0]
+                                            for i in range(n)],
+                           "org_mol_per_h": [[0.0, org["Pr"][i] * 4.0, org["Nd"][i] * 4.0]
+                                             for i in range(n)],
+                           "q_aq_L_per_h": q_aq.tolist(), "q_org_L_per_h": q_org.tolist()}}
+    a_aq, a_org, unit = fsx.stage_profiles(engine)
+    assert unit == "mol/L" and set(a_aq) == {"Pr", "Nd"}  # H is not plotted
+    np.testing.assert_allclose(a_aq["Nd"], aq["Nd"], rtol=1e-12)
+    np.testing.assert_allclose(a_org["Pr"], org["Pr"], rtol=1e-12)
+    ref = next(t for t in fsx.mccabe_thiele_figure(prnd).data if t.name == "stage equilibria")
+    got = next(t for t in fsx.mccabe_thiele_figure(engine).data if t.name == "stage equilibria")
+    np.testing.assert_allclose(got.x, ref.x, rtol=1e-12)
+    np.testing.assert_allclose(got.y, ref.y, rtol=1e-12)
+    prof = fsx.sx_profiles_figure([engine])
+    assert [s.x0 for s in prof.layout.shapes] == [20.5]
+
+
+def test_mccabe_thiele_staircase_pairs_operating_points(results):
+    """Organic enters stage 1: operating points are (x_{n+1}, y_n) on the staircase."""
+    fig = fsx.mccabe_thiele_figure(results["sx"]["cascades"][3])
+    pts = next(t for t in fig.data if t.name == "stage equilibria")
+    stairs = next(t for t in fig.data if t.name == "stages")
+    assert (stairs.x[1], stairs.y[1]) == (pts.x[1], pts.y[0])
+    assert (stairs.x[2], stairs.y[2]) == (pts.x[1], pts.y[1])

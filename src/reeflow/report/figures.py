@@ -1,24 +1,17 @@
-"""Figure builders for the plant part of the report: element-flow Sankey, product slate, SX train.
+"""Figure builders for the plant part of the report: element-flow Sankey and product slate.
 
-Every builder is a pure function of one results section (plain dicts/lists as in
-``docs``' results schema) returning a ``plotly.graph_objects.Figure``; nothing is written or shown.
-Missing optional data gives a figure with fewer traces, never an exception; a builder returns
-``None`` only where the figure has no meaning for the data (e.g. McCabe–Thiele for a
-multi-element cut).
+Every builder is a pure function of one results section (plain dicts/lists as in the
+results.json schema) returning a ``plotly.graph_objects.Figure``; nothing is written or shown.
+Missing optional data gives a figure with fewer traces, never an exception.
 
-McCabe–Thiele construction: W. L. McCabe and E. W. Thiele, *Graphical design of fractionating
-columns*, Ind. Eng. Chem. 17 (1925) 605–611; for constant separation factor β the equilibrium
-line is y = βx / (1 + (β − 1)x) (Zhang, Zhao & Schreiner, *Separation Hydrometallurgy of Rare
-Earth Elements*, Springer 2016, ch. 6).
+SX-train figures (cut tree, stage profiles, McCabe–Thiele): :mod:`reeflow.report.figures_sx`.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
@@ -27,7 +20,6 @@ from reeflow.core.elements import REE, oxide_factor
 
 __all__ = [
     "element_color", "element_flow_frame", "sankey_figure", "products_figure",
-    "parse_cut", "sx_train_figure", "sx_profiles_figure", "mccabe_thiele_figure",
     "base_layout",
 ]
 
@@ -204,203 +196,3 @@ def products_figure(products: Sequence[Mapping[str, Any]]) -> go.Figure:
             fig.add_trace(go.Bar(x=[None], y=[None], marker_color=color, name=kind))
     return base_layout(fig, "Product slate", height=max(320, 40 + 26 * len(rows)),
                        barmode="overlay")
-
-
-# --------------------------------------------------------------------------- SX train
-
-_SYMBOL = re.compile(r"[A-Z][a-z]?")
-
-
-def parse_cut(cut: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """Split a cut label such as ``"LaCe|PrNd"`` or ``"Nd/Sm"`` into its two element groups."""
-    for sep in ("|", "/"):
-        if sep in cut:
-            left, right = cut.split(sep, 1)
-            return tuple(_SYMBOL.findall(left)), tuple(_SYMBOL.findall(right))
-    return tuple(_SYMBOL.findall(cut)), ()
-
-
-def _train_tree(cuts: Sequence[str]) -> dict[str, list[tuple[str, ...] | str]]:
-    """Children of each cut: a later cut covering one side exactly, else the side (a product)."""
-    sides = {c: parse_cut(c) for c in cuts}
-    used: set[str] = set()
-    tree: dict[str, list[tuple[str, ...] | str]] = {}
-    for i, cut in enumerate(cuts):
-        children: list[tuple[str, ...] | str] = []
-        for side in sides[cut]:
-            child = next((c for c in cuts[i + 1:] if c not in used
-                          and set(sides[c][0]) | set(sides[c][1]) == set(side)), None)
-            if child is not None:
-                used.add(child)
-            children.append(child if child is not None else side)
-        tree[cut] = children
-    return tree
-
-
-def _layout_tree(tree: Mapping[str, list], root: str) -> tuple[dict, list]:
-    """Positions (depth, y) of cut and product nodes; edges between them."""
-    pos: dict[Any, tuple[float, float]] = {}
-    edges: list[tuple[Any, Any]] = []
-    counter = [0.0]
-
-    def visit(node: Any, depth: int) -> float:
-        if isinstance(node, str) and node in tree:
-            ys = []
-            for child in tree[node]:
-                key = child if isinstance(child, str) else ("product", child, node)
-                ys.append(visit(key, depth + 1))
-                edges.append((node, key))
-            y = float(np.mean(ys))
-        else:
-            y = counter[0]
-            counter[0] += 1.0
-        pos[node] = (float(depth), y)
-        return y
-
-    visit(root, 0)
-    return pos, edges
-
-
-def sx_train_figure(sx: Mapping[str, Any]) -> go.Figure:
-    """The separation train as a tree of cuts (cut nodes → child cuts or product groups)."""
-    cuts = [str(c) for c in (sx.get("sequence") or [c.get("cut") for c in sx.get("cascades", [])])]
-    info = {str(c.get("cut")): c for c in sx.get("cascades") or []}
-    fig = go.Figure()
-    if not cuts:
-        return base_layout(fig, "SX train: no sequence in results")
-    tree = _train_tree(cuts)
-    roots = [c for c in cuts if not any(c in ch for ch in tree.values())]
-    pos: dict[Any, tuple[float, float]] = {}
-    edges: list = []
-    for root in roots:
-        offset = max((p[1] for p in pos.values()), default=-1.0) + 1.0
-        p, e = _layout_tree(tree, root)
-        pos.update({k: (x, y + offset) for k, (x, y) in p.items()})
-        edges += e
-    for a, b in edges:
-        (x0, y0), (x1, y1) = pos[a], pos[b]
-        fig.add_trace(go.Scatter(x=[x0, x0 + 0.5, x0 + 0.5, x1], y=[y0, y0, y1, y1], mode="lines",
-                                 line={"color": "#9aa7b3", "width": 2}, hoverinfo="skip",
-                                 showlegend=False))
-    _add_train_nodes(fig, pos, info)
-    fig.update_xaxes(visible=False, range=[-0.5, max(x for x, _ in pos.values()) + 0.7])
-    fig.update_yaxes(visible=False, autorange="reversed")
-    return base_layout(fig, "Separation train: sequence of cuts (left group | right group)",
-                       height=max(260, 70 * (1 + max(y for _, y in pos.values()))))
-
-
-def _add_train_nodes(fig: go.Figure, pos: Mapping[Any, tuple[float, float]],
-                     info: Mapping[str, Mapping[str, Any]]) -> None:
-    cut_nodes = [k for k in pos if isinstance(k, str)]
-    prod_nodes = [k for k in pos if not isinstance(k, str)]
-    hover = []
-    for c in cut_nodes:
-        d = info.get(c, {})
-        stages = [d.get(k) for k in ("n_extraction", "n_scrub", "n_strip")]
-        hover.append(f"cut {c}<br>stages E/Sc/St: {'/'.join(str(s) for s in stages)}"
-                     f"<br>organic: {d.get('organic_flow_m3_per_h', '—')} m³/h")
-    fig.add_trace(go.Scatter(
-        x=[pos[c][0] for c in cut_nodes], y=[pos[c][1] for c in cut_nodes], mode="markers+text",
-        text=[f"<b>{c}</b>" for c in cut_nodes], textposition="top center", hovertext=hover,
-        hoverinfo="text", marker={"symbol": "square", "size": 22, "color": "#0b5d8a"},
-        name="cut (cascade)"))
-    fig.add_trace(go.Scatter(
-        x=[pos[p][0] for p in prod_nodes], y=[pos[p][1] for p in prod_nodes],
-        mode="markers+text", text=["+".join(p[1]) for p in prod_nodes], textposition="middle right",
-        marker={"symbol": "circle", "size": 16, "color": "#2e7d32"}, name="product group",
-        hoverinfo="text"))
-
-
-def sx_profiles_figure(cascades: Sequence[Mapping[str, Any]]) -> go.Figure:
-    """Stage profiles per element for each cascade (dropdown selects the cascade; log y-axis).
-
-    Section boundaries (extraction | scrub | strip) are marked where the stage counts are known.
-    """
-    fig = go.Figure()
-    with_profiles = [c for c in cascades if c.get("profiles") is not None
-                     and len(c["profiles"]) > 0]
-    if not with_profiles:
-        return base_layout(fig, "Stage profiles: none in results")
-    vis_map: list[int] = []
-    for i, casc in enumerate(with_profiles):
-        for el, conc in casc["profiles"].items():
-            y = np.asarray([np.nan if v is None else v for v in conc], dtype=float)
-            fig.add_trace(go.Scatter(x=np.arange(1, y.size + 1), y=y, mode="lines+markers",
-                                     name=str(el), visible=i == 0, marker={"size": 4},
-                                     line={"color": element_color(str(el))}))
-            vis_map.append(i)
-    buttons = [{"label": str(c.get("cut")), "method": "update",
-                "args": [{"visible": [j == i for j in vis_map]},
-                         {"title.text": _profile_title(c), "shapes": _section_lines(c)}]}
-               for i, c in enumerate(with_profiles)]
-    base_layout(fig, _profile_title(with_profiles[0]), height=460,
-                shapes=_section_lines(with_profiles[0]))
-    fig.update_layout(updatemenus=[{"buttons": buttons, "x": 1.0, "xanchor": "right", "y": 1.15}])
-    fig.update_xaxes(title_text="stage (1 = aqueous feed end of extraction)")
-    fig.update_yaxes(type="log", title_text=str(with_profiles[0].get("profile_unit",
-                                                                      "concentration")))
-    return fig
-
-
-def _profile_title(cascade: Mapping[str, Any]) -> str:
-    return f"Stage profiles, cut {cascade.get('cut')}"
-
-
-def _section_lines(cascade: Mapping[str, Any]) -> list[dict[str, Any]]:
-    n_e, n_s = cascade.get("n_extraction"), cascade.get("n_scrub")
-    if not isinstance(n_e, int | float) or not isinstance(n_s, int | float):
-        return []
-    return [{"type": "line", "x0": x, "x1": x, "y0": 0, "y1": 1, "yref": "paper",
-             "line": {"dash": "dot", "color": "#888"}} for x in (n_e + 0.5, n_e + n_s + 0.5)]
-
-
-def _binary_fractions(cascade: Mapping[str, Any]) -> tuple[np.ndarray, np.ndarray] | None:
-    """Fraction of the more-extracted element (right of the cut) in aqueous and organic phases."""
-    explicit = cascade.get("mccabe_thiele")
-    if isinstance(explicit, Mapping) and explicit.get("x") is not None \
-            and explicit.get("y") is not None:
-        return np.asarray(explicit["x"], float), np.asarray(explicit["y"], float)
-    left, right = parse_cut(str(cascade.get("cut", "")))
-    aq, org = cascade.get("profiles") or {}, cascade.get("profiles_organic") or {}
-    if len(left) != 1 or len(right) != 1 or not org:
-        return None
-    a, b = left[0], right[0]
-    if not all(e in aq and e in org for e in (a, b)):
-        return None
-    xa, xb = np.asarray(aq[a], float), np.asarray(aq[b], float)
-    ya, yb = np.asarray(org[a], float), np.asarray(org[b], float)
-    n = min(xa.size, ya.size)
-    return xb[:n] / (xa[:n] + xb[:n]), yb[:n] / (ya[:n] + yb[:n])
-
-
-def mccabe_thiele_figure(cascade: Mapping[str, Any]) -> go.Figure | None:
-    """McCabe–Thiele diagram of a binary cut from its stage compositions.
-
-    Stage points (x_n, y_n) are the fractions of the more-extracted element in the aqueous and
-    organic leaving stage n (``profiles``/``profiles_organic``, or an explicit
-    ``mccabe_thiele: {x, y, beta?}``); the staircase joins (x_n, y_n) → (x_n, y_n+1). With a
-    separation factor ``beta`` the constant-β equilibrium curve is drawn. None if not binary.
-    """
-    fr = _binary_fractions(cascade)
-    if fr is None:
-        return None
-    x, y = fr
-    stair_x = np.repeat(x, 2)[:-1]
-    stair_y = np.column_stack([y, np.append(y[1:], np.nan)]).ravel()[:-1]
-    fig = go.Figure()
-    beta = cascade.get("beta") or (cascade.get("mccabe_thiele") or {}).get("beta")
-    if isinstance(beta, int | float) and beta > 0:
-        xx = np.linspace(0.0, 1.0, 201)
-        fig.add_trace(go.Scatter(x=xx, y=beta * xx / (1 + (beta - 1) * xx), mode="lines",
-                                 name=f"equilibrium, β = {beta:.3g}", line={"color": "#d62728"}))
-    fig.add_trace(go.Scatter(x=[0, 1], y=[0, 1], mode="lines", name="y = x",
-                             line={"color": "#bbb", "dash": "dash"}))
-    fig.add_trace(go.Scatter(x=stair_x, y=stair_y, mode="lines", name="stages",
-                             line={"color": "#0b5d8a", "shape": "linear"}))
-    fig.add_trace(go.Scatter(x=x, y=y, mode="markers", name="stage equilibria",
-                             marker={"color": "#0b5d8a", "size": 5}))
-    left, right = parse_cut(str(cascade.get("cut", "")))
-    heavy = "".join(right) or "B"
-    fig.update_xaxes(title_text=f"x: {heavy}/(sum) in aqueous", range=[0, 1])
-    fig.update_yaxes(title_text=f"y: {heavy}/(sum) in organic", range=[0, 1])
-    return base_layout(fig, f"McCabe–Thiele, cut {cascade.get('cut')}", height=460)

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from reeflow.report import figures as figs
+from reeflow.report import figures_sx as fsx
 from reeflow.report.html import (
     details,
     esc,
@@ -167,7 +168,7 @@ def sx_section(results: Results) -> str:
     if not sx:
         return not_run("Solvent-extraction train")
     cascades = list(sx.get("cascades") or [])
-    parts = [figure_html(figs.sx_train_figure(sx)),
+    parts = [figure_html(fsx.sx_train_figure(sx)),
              note(f"Sequence: {' → '.join(str(s) for s in sx.get('sequence') or [])}. "
                   f"Total stages: {sx.get('total_stages', '—')}; organic inventory: "
                   f"{fmt_num(sx.get('organic_inventory_m3'))} m³.")]
@@ -179,8 +180,8 @@ def sx_section(results: Results) -> str:
         parts.append("<h3>Reagents</h3>" + table(rows, [("reagent", "reagent"),
                                                         ("kg_per_h", "kg/h")]))
     if any(c.get("profiles") for c in cascades):
-        parts.append(figure_html(figs.sx_profiles_figure(cascades)))
-    mt = [f for f in (figs.mccabe_thiele_figure(c) for c in cascades) if f is not None]
+        parts.append(figure_html(fsx.sx_profiles_figure(cascades)))
+    mt = [f for f in (fsx.mccabe_thiele_figure(c) for c in cascades) if f is not None]
     parts.append("".join(figure_html(f) for f in mt) if mt else note(
         "McCabe–Thiele: no binary cut with organic and aqueous stage compositions in results."))
     return "".join(parts)
