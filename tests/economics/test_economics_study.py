@@ -114,3 +114,15 @@ def test_deck_missing_product_is_error(inputs):
 def test_deck_object_accepted(inputs):
     d = load_deck("usgs_2025").with_prices({"NdPr oxide": 69.0})
     assert evaluate(inputs, deck=d).deck == "usgs_2025"
+
+
+def test_payload_for_the_report(result):
+    from reeflow.economics.payload import economics_payload
+
+    p = economics_payload(result, mc_draws=2000, seed=3)
+    json.dumps(p, allow_nan=False)
+    assert p["monte_carlo"]["draws"] == 2000
+    assert p["monte_carlo"]["p10_usd"] <= p["monte_carlo"]["p50_usd"] <= p["monte_carlo"]["p90_usd"]
+    assert {"driver", "npv_low_usd", "npv_high_usd", "base_npv_usd"} <= set(p["tornado"][0])
+    assert p["price_deck"]["name"] == "usgs_2025" and p["capex_breakdown"]
+    assert economics_payload(result, mc_draws=2000, seed=3)["monte_carlo"] == p["monte_carlo"]

@@ -26,6 +26,7 @@ from reeflow.economics.montecarlo import (
     run_whole_chain,
 )
 from reeflow.economics.opex import reagent_costs
+from reeflow.economics.payload import economics_payload
 from reeflow.economics.prices import PriceDeck, deck_names, load_deck, payability
 from reeflow.economics.sensitivity import risk_ranges, spider, tornado
 from reeflow.economics.study import (
@@ -43,4 +44,5 @@ __all__ = [
     "EconomicResult", "beylikova_defaults", "build_base", "evaluate", "Distribution",
     "MonteCarloResult", "correlated_draws", "default_distributions", "monte_carlo",
     "run_whole_chain", "risk_ranges", "spider", "tornado", "recompute_study", "validation_table",
+    "economics_payload",
 ]
