@@ -84,6 +84,17 @@ def test_impossible_distributions_rejected():
         correlated_draws({"grade": Distribution("weibull", {"k": 1.0})}, 10)
 
 
+def test_default_correlation_is_used_and_sourced():
+    from reeflow.economics.montecarlo import default_correlation
+
+    R = default_correlation(["grade", "price_ndpr", "price_other"])
+    assert R[1, 2] == R[2, 1] == 0.54 and R[0, 1] == 0.0
+    dists = default_distributions()
+    d = correlated_draws(dists, 20_000, seed=2, correlation=default_correlation(list(dists)))
+    rho = stats.spearmanr(d["price_ndpr"], d["price_other"]).statistic
+    assert rho == pytest.approx(6 / np.pi * np.arcsin(0.27), abs=0.03)
+
+
 def test_default_distributions_are_sourced():
     d = default_distributions()
     assert {"price_ndpr", "grade", "recovery", "capex", "discount_rate"} <= set(d)

@@ -45,7 +45,8 @@ def test_unit_cost_hand_check(result, inputs):
 
 def test_breakeven_price_gives_zero_npv(result):
     m = result.breakeven_ndpr_usd_per_kg / result.base.ndpr_price_usd_per_kg
-    npv0 = float(npv_of(result.base, 0.05, {"price_ndpr": m}))
+    assert result.breakeven_rate_frac == 0.08
+    npv0 = float(npv_of(result.base, 0.08, {"price_ndpr": m}))
     assert abs(npv0) < 1e-6 * result.capex_usd
 
 
@@ -70,6 +71,15 @@ def test_nominal_case_is_separate(inputs):
     nom = evaluate(inputs, rates=(dcf.fisher_nominal_rate(0.08, i).item(),), basis="nominal")
     assert nom.basis == "nominal"
     assert list(nom.npv_usd.values())[0] == pytest.approx(real.npv_usd[0.08], rel=1e-10)
+    # default rates in the nominal case are the real defaults converted by Fisher
+    nom_default = evaluate(inputs, basis="nominal")
+    full_real = evaluate(inputs)
+    for (rn, vn), (rr, vr) in zip(nom_default.npv_usd.items(), full_real.npv_usd.items(),
+                                  strict=True):
+        assert rn == pytest.approx(dcf.fisher_nominal_rate(rr, i).item())
+        assert vn == pytest.approx(vr, rel=1e-10)
+    assert nom_default.breakeven_ndpr_usd_per_kg == pytest.approx(
+        full_real.breakeven_ndpr_usd_per_kg, rel=1e-6)
 
 
 def test_evaluate_is_fast(inputs):

@@ -24,7 +24,7 @@ from reeflow.economics._data import read_yaml
 from reeflow.economics.model import DRIVERS, BaseCase, npv_of
 
 __all__ = ["Distribution", "correlated_draws", "monte_carlo", "MonteCarloResult",
-           "default_distributions", "run_whole_chain", "BACKENDS"]
+           "default_distributions", "default_correlation", "run_whole_chain", "BACKENDS"]
 
 
 def _ppf_uniform(u: np.ndarray, p: Mapping[str, float]) -> np.ndarray:
@@ -147,6 +147,17 @@ def default_distributions() -> dict[str, Distribution]:
     return out
 
 
+def default_correlation(names: Sequence[str]) -> np.ndarray:
+    """Correlation matrix for ``names`` from ``risk_correlations.yaml`` (others independent)."""
+    R = np.eye(len(names))
+    pos = {n: i for i, n in enumerate(names)}
+    for item in read_yaml("risk_correlations.yaml"):
+        a, b = item["pair"]
+        if a in pos and b in pos:
+            R[pos[a], pos[b]] = R[pos[b], pos[a]] = float(item["value"])
+    return R
+
+
 @dataclass(frozen=True)
 class MonteCarloResult:
     """NPV draws and their summary (USD)."""
@@ -189,6 +200,8 @@ def monte_carlo(base: BaseCase, *, n: int = 10_000, seed: int = 0, rate: float =
     """Vectorised Monte Carlo of NPV over correlated driver multipliers.
 
     distributions : {driver or 'discount_rate': Distribution}; default from risk_ranges.yaml.
+    correlation : matrix in the order of ``distributions``; default (None) uses
+    :func:`default_correlation` (sourced pairs only); pass ``np.eye(k)`` for independence.
     Convergence: the P50 over the last half of the draws (n/2 ... n) must stay within
     ``rel_tol`` of the scale of the NPV distribution; reported in ``convergence``.
     """
@@ -197,6 +210,8 @@ def monte_carlo(base: BaseCase, *, n: int = 10_000, seed: int = 0, rate: float =
     if bad:
         raise InputError("distributions", sorted(bad), f"drivers {DRIVERS} or discount_rate",
                          "rename the variables")
+    if correlation is None:
+        correlation = default_correlation(list(dists))
     draws = correlated_draws(dists, n, seed=seed, correlation=correlation)
     scal = {k: draws[k].to_numpy() for k in draws if k != "discount_rate"}
     r = draws["discount_rate"].to_numpy() if "discount_rate" in draws else rate

@@ -148,6 +148,7 @@ class EconomicResult:
     unit_cost_usd_per_kg_reo: float
     unit_cost_usd_per_kg_ndpr: float
     breakeven_ndpr_usd_per_kg: float
+    breakeven_rate_frac: float
     cash_flows: pd.DataFrame
     capex: pd.DataFrame
     opex: pd.DataFrame
@@ -172,6 +173,7 @@ class EconomicResult:
             "unit_cost_usd_per_kg_reo": f(self.unit_cost_usd_per_kg_reo),
             "unit_cost_usd_per_kg_ndpr": f(self.unit_cost_usd_per_kg_ndpr),
             "breakeven_ndpr_usd_per_kg": f(self.breakeven_ndpr_usd_per_kg),
+            "breakeven_rate_frac": f(self.breakeven_rate_frac),
             "capex_usd": f(self.capex_usd), "opex_usd_per_a": f(self.opex_usd_per_a),
             "revenue_usd_per_a": f(self.revenue_usd_per_a),
             "currency_year": self.currency_year, "basis": self.basis, "deck": self.deck,
@@ -299,11 +301,20 @@ def evaluate(inputs: EconomicInputs, *, deck: str | PriceDeck = "usgs_2025",
              index: CostIndex | None = None) -> EconomicResult:
     """Evaluate the project economics of ``inputs`` (see the module docstring).
 
-    rates : discount rates (fractions; real for basis='real', nominal for 'nominal');
-    defaults to the Beylikova defaults. The first rate is used for the break-even price.
+    rates : discount rates (fractions; real for basis='real', nominal for 'nominal'). Default:
+    the Beylikova default real rates, converted by the Fisher relation with the default
+    inflation when basis='nominal'. The break-even NdPr price is at the second default rate
+    (8 % real) when present, else at the first rate.
     """
     base, tables, d, pdeck = build_base(inputs, deck=deck, overrides=overrides, index=index)
-    rates = tuple(rates if rates is not None else d["discount_rates_frac"])
+    if rates is None:
+        real = [float(x) for x in d["discount_rates_frac"]]
+        rates = tuple(real) if basis == "real" else tuple(
+            float(dcf.fisher_nominal_rate(x, base.schedule.inflation_frac_per_a)) for x in real)
+        be_rate = rates[real.index(0.08)] if 0.08 in real else rates[0]
+    else:
+        rates = tuple(rates)
+        be_rate = rates[0]
     for r in rates:
         if not (isinstance(r, (int, float)) and -0.5 < r < 1):
             raise InputError("rates", r, "(-0.5, 1)", "give discount rates as fractions")
@@ -321,13 +332,13 @@ def evaluate(inputs: EconomicInputs, *, deck: str | PriceDeck = "usgs_2025",
         base.revenue_byproduct_usd_per_a
     royalty = revenue * base.fiscal.royalty_rate_frac
     cash_cost = full + sus + royalty
-    m = breakeven_ndpr_multiplier(base, rates[0], basis=basis)
+    m = breakeven_ndpr_multiplier(base, be_rate, basis=basis)
     return EconomicResult(
         npv_usd=npvs, irr_frac=float(dcf.irr(net)),
         payback_years=float(dcf.payback_years(net, sched.first_production)),
         unit_cost_usd_per_kg_reo=cash_cost / reo_kg if reo_kg > 0 else math.nan,
         unit_cost_usd_per_kg_ndpr=cash_cost / ndpr_kg if ndpr_kg > 0 else math.nan,
-        breakeven_ndpr_usd_per_kg=m * base.ndpr_price_usd_per_kg,
+        breakeven_ndpr_usd_per_kg=m * base.ndpr_price_usd_per_kg, breakeven_rate_frac=be_rate,
         cash_flows=df, capex=tables["capex"], opex=tables["opex"], revenue=tables["revenue"],
         capex_usd=base.capex_usd, opex_usd_per_a=full,
         revenue_usd_per_a=revenue,
