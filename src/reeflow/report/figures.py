@@ -20,7 +20,7 @@ from reeflow.core.elements import REE, oxide_factor
 
 __all__ = [
     "element_color", "element_flow_frame", "sankey_figure", "products_figure",
-    "base_layout",
+    "base_layout", "add_selector",
 ]
 
 _PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
@@ -157,10 +157,20 @@ def sankey_figure(flowsheet: Mapping[str, Any], *, default: str = "TREO") -> go.
     n_out = max(int(df.loc[df["element"] == el, "target"].str.startswith("product:").sum())
                 for el in elements)
     base_layout(fig, _sankey_title(shown), height=max(560, 160 + 40 * n_out))
-    fig.update_layout(updatemenus=[{"buttons": buttons, "active": elements.index(shown),
-                                    "x": 1.0, "xanchor": "right", "y": 1.13, "yanchor": "top"}],
-                      annotations=[{"text": "Element:", "x": 0.86, "xref": "paper", "y": 1.11,
-                                    "yref": "paper", "showarrow": False, "xanchor": "right"}])
+    add_selector(fig, buttons, label="Element:", active=elements.index(shown))
+    return fig
+
+
+def add_selector(fig: go.Figure, buttons: list[dict[str, Any]], *, label: str,
+                 active: int = 0) -> go.Figure:
+    """A labelled dropdown (``updatemenus``) under the title, clear of plotly's mode bar."""
+    fig.update_layout(
+        margin={"t": 100},
+        updatemenus=[{"buttons": buttons, "active": active, "x": 0.12, "xanchor": "left",
+                      "y": 1.03, "yanchor": "bottom", "pad": {"t": 0, "b": 0}}],
+        annotations=[{"text": f"<b>{label}</b>", "x": 0.11, "xref": "paper", "y": 1.05,
+                      "yref": "paper", "yanchor": "bottom", "showarrow": False,
+                      "xanchor": "right"}])
     return fig
 
 

@@ -26,7 +26,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from reeflow.core.elements import REE
-from reeflow.report.figures import base_layout, element_color
+from reeflow.report.figures import add_selector, base_layout, element_color
 
 __all__ = ["parse_cut", "stage_profiles", "sx_train_figure", "sx_profiles_figure",
            "mccabe_thiele_figure"]
@@ -224,7 +224,7 @@ def sx_profiles_figure(cascades: Sequence[Mapping[str, Any]]) -> go.Figure:
                for i, (c, p) in enumerate(data)]
     first, (_, _, unit) = data[0]
     base_layout(fig, _profile_title(first), height=480, shapes=_section_lines(first))
-    fig.update_layout(updatemenus=[{"buttons": buttons, "x": 1.0, "xanchor": "right", "y": 1.15}])
+    add_selector(fig, buttons, label="Cut:")
     fig.update_xaxes(title_text="stage (1 = raffinate end; extraction → scrub → strip)")
     fig.update_yaxes(type="log", title_text=unit)
     return fig
