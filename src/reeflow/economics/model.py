@@ -9,6 +9,10 @@ the annual cash flows (draws, T). Drivers (all multipliers, 1 = base):
 price_ndpr, price_other (other rare-earth oxides), price_byproduct (fluorspar, barite), grade and
 recovery (scalers on rare-earth revenue only), capex, opex, fx (local-currency units per USD
 relative to base: fx > 1 makes the local share of opex cheaper in USD).
+
+Multiplicative driver scaling is the usual one-at-a-time/what-if model of project evaluation
+(e.g. Rudenno, *The Mining Valuation Handbook*, 4th ed., Wiley 2012, ch. on sensitivity); the
+cash flows themselves come from :func:`reeflow.economics.dcf.project_cash_flows`.
 """
 
 from __future__ import annotations
