@@ -40,6 +40,7 @@ __all__ = [
     "search_neighbours",
     "krige_chunk",
     "krige",
+    "krige_grid",
     "idw",
 ]
 
@@ -359,6 +360,22 @@ def krige(sample_xyz: np.ndarray, values: np.ndarray, target_xyz: np.ndarray,
     if not parts:
         return {"est": np.empty((0, prep.vals.shape[1]))}
     return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+
+
+def krige_grid(sample_xyz: np.ndarray, values: np.ndarray, grid, model: VariogramModel,
+               search: SearchParams, *, sample_hole=None, ndisc: tuple[int, int, int] = (1, 1, 1),
+               method: str = "ok", chunk: int = 100_000):
+    """Block kriging over a regular grid (e.g. :class:`~reeflow.deposit.blockmodel.BlockGrid`),
+    generating block centres chunk by chunk so memory stays bounded by ``chunk``; yields
+    ``(start, stop, result_dict)`` per chunk (hand the chunks to Dask/Ray to distribute)."""
+    prep = _prepare(sample_xyz, values, sample_hole, search)
+    disc = discretisation_offsets(grid.block_size_m, ndisc, rotation_deg=grid.rotation_deg)
+    cbb = _block_cov_mean(model, disc)
+    for s in range(0, grid.n_blocks, chunk):
+        e = min(s + chunk, grid.n_blocks)
+        t = np.ascontiguousarray(grid.centres(s, e))
+        yield s, e, krige_chunk(prep, t, np.full(e - s, -1, np.int64), model, search, disc, cbb,
+                                method=method)
 
 
 @nb.njit(cache=True, parallel=True)
