@@ -149,3 +149,18 @@ def test_room_field_aliases_and_extras_render(results):
     assert "Schedule optimisation" in html and "0.400 %" in html and "US$ 250 M" in html
     assert "Magnet stage &lt;unchanged&gt;" in html
     assert "AACE class 4" in html
+
+
+def test_synthetic_labels_marked_in_their_sections(full_html):
+    mine = full_html.split('id="mine"')[1].split("</section>")[0]
+    res = full_html.split('id="resource"')[1].split("</section>")[0]
+    econ = full_html.split('id="economics"')[1].split("</section>")[0]
+    assert "SYNTHETIC</span> mine: synthetic pits" in mine
+    assert "SYNTHETIC</span> resource: synthetic block model" in res
+    assert "SYNTHETIC" not in econ
+
+
+def test_summary_reports_claims_and_balance(full_html):
+    summary = full_html.split('id="summary"')[1].split("</section>")[0]
+    assert "Public claims:" in summary and "b-bad\">inconsistent</span> 1" in summary
+    assert 'Element balances: <span class="badge b-ok">pass</span>' in summary

@@ -73,6 +73,25 @@ def _per_kg(value: Any) -> str:
 _KNOWN_KPIS = {"reo_t_per_a", "ndpr_oxide_t_per_a", "overall_reo_recovery_frac"}
 
 
+def _checks_line(results: Results) -> str:
+    """One line: public claims by status and the element-balance verdict."""
+    bits = []
+    claims = results.get("claims") or []
+    if claims:
+        counts: dict[str, int] = {}
+        for c in claims:
+            counts[str(c.get("status"))] = counts.get(str(c.get("status")), 0) + 1
+        bits.append("Public claims: " + " ".join(f"{status_badge(s)} {n}"
+                                                 for s, n in sorted(counts.items())))
+    balance = (results.get("flowsheet") or {}).get("balance") or []
+    if balance:
+        worst = max(abs(r.get("rel_closure") or 0.0) for r in balance)
+        verdict = "pass" if worst <= CLOSURE_TOL else "fail"
+        bits.append(f"Element balances: {status_badge(verdict)} worst closure "
+                    f"{esc(f'{worst:.1e}')}")
+    return f"<p>{' · '.join(bits)}</p>" if bits else ""
+
+
 def summary_section(results: Results) -> str:
     """Executive summary: KPI cards, then any further KPIs as a table."""
     kpis = results.get("kpis") or {}
@@ -88,6 +107,7 @@ def summary_section(results: Results) -> str:
     if deck:
         parts.append(note(f"Price deck: {deck.get('name')} ({deck.get('year')}), "
                           f"source: {deck.get('source')}."))
+    parts.append(_checks_line(results))
     extra = [{"kpi": k, "value": v} for k, v in kpis.items() if k not in _KNOWN_KPIS]
     if extra:
         parts.append(details("All key performance indicators",

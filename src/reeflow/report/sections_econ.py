@@ -159,11 +159,7 @@ def resource_section(results: Results) -> str:
     res = results.get("resource")
     if not res:
         return not_run("Resource estimate")
-    parts = []
-    if res.get("synthetic"):
-        parts.append('<p class="synthetic-inline"><span class="badge b-warn">SYNTHETIC</span> '
-                     "This resource is computed on synthetic data: it is not an estimate of the "
-                     "deposit.</p>")
+    parts = []  # the SYNTHETIC badge comes from meta.synthetic_labels / resource.synthetic
     if res.get("disclaimer"):
         parts.append(f'<div class="disclaimer">{esc(res["disclaimer"])}</div>')
     rows = list(res.get("statement") or [])

@@ -64,6 +64,19 @@ def _header(results: Mapping[str, Any]) -> str:
     return head
 
 
+#: Words a synthetic label may start with (before ":"), mapped to section anchors.
+_LABEL_SECTION = {"resource": "resource", "deposit": "resource", "mine": "mine",
+                  "market": "market", "economics": "economics", "sx": "sx", "plant": "flows",
+                  "flowsheet": "flows", "products": "products", "claims": "claims"}
+
+
+def _section_labels(labels: list[str], anchor: str) -> str:
+    """SYNTHETIC badges for the labels that name this section (``"mine: ..."``)."""
+    mine = [s for s in labels
+            if _LABEL_SECTION.get(s.split(":", 1)[0].strip().lower()) == anchor]
+    return "".join(f'<p><span class="badge b-warn">SYNTHETIC</span> {esc(s)}</p>' for s in mine)
+
+
 def _render_one(renderer: Renderer, results: Mapping[str, Any]) -> str:
     try:
         return renderer(results)
@@ -75,7 +88,9 @@ def _render_one(renderer: Renderer, results: Mapping[str, Any]) -> str:
 def render_report(results: Mapping[str, Any]) -> str:
     """The complete HTML document for ``results`` (a results dict, numpy/pandas values allowed)."""
     clean = to_jsonable(results)
-    body = "".join(section(anchor, title, _render_one(fn, clean)) for anchor, title, fn in SECTIONS)
+    labels = _synthetic_labels(clean)
+    body = "".join(section(anchor, title, _section_labels(labels, anchor) + _render_one(fn, clean))
+                   for anchor, title, fn in SECTIONS)
     meta = clean.get("meta") or {}
     footer = ("Written by reeflow (open source). Self-contained: plotly.js is embedded, the file "
               "works offline. Figures are interactive: hover, zoom, use the selectors.")
