@@ -77,3 +77,16 @@ def test_bad_inputs():
     with pytest.raises(InputError, match="arcs"):
         ultimate_pit(np.ones(2), np.array([0]), np.array([5]))
     assert "pseudoflow" not in PIT_SOLVERS  # non-commercial licence: never a solver here
+
+
+def test_auto_solver_falls_back(monkeypatch):
+    import importlib.util
+
+    from reeflow.mine.pit import resolve_solver
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: None if name in ("pymineflow", "ortools") else real(name))
+    assert resolve_solver("auto") == "scipy"
+    v, src, dst = _section(10.0)
+    assert ultimate_pit(v, src, dst, solver="auto").solver == "scipy"

@@ -131,7 +131,7 @@ def register(subparsers) -> None:
     p.add_argument("--value-column", default="value_usd", help="block value column (USD)")
     p.add_argument("--slope", type=float, default=45.0, help="overall slope angle, degrees")
     p.add_argument("--benches", type=int, default=8, help="benches in the search pattern")
-    p.add_argument("--solver", default="pymineflow", choices=sorted(PIT_SOLVERS))
+    p.add_argument("--solver", default="auto", choices=["auto", *sorted(PIT_SOLVERS)])
     p.add_argument("--allow-missing", action="store_true", help="missing blocks are air")
     p.set_defaults(func=cmd_pit)
     s = subparsers.add_parser("schedule", help="nested pits, pushbacks and plant feed by year")

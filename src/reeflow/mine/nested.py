@@ -22,7 +22,7 @@ import pandas as pd
 from scipy import ndimage
 
 from reeflow.core.errors import InputError
-from reeflow.mine.pit import PitResult, ultimate_pit
+from reeflow.mine.pit import PitResult, resolve_solver, ultimate_pit
 
 __all__ = ["nested_pits", "pit_by_pit", "pushbacks", "ring_width_ok"]
 
@@ -37,7 +37,7 @@ def _subproblem(mask: np.ndarray, src: np.ndarray, dst: np.ndarray):
 
 
 def nested_pits(value_at: Callable[[float], np.ndarray], src: np.ndarray, dst: np.ndarray,
-                revenue_factors: Sequence[float], *, solver: str = "pymineflow"
+                revenue_factors: Sequence[float], *, solver: str = "auto"
                 ) -> tuple[np.ndarray, list[PitResult]]:
     """Solve the pit at each revenue factor, nested by construction.
 
@@ -50,6 +50,7 @@ def nested_pits(value_at: Callable[[float], np.ndarray], src: np.ndarray, dst: n
     if rfs.size == 0 or np.any(rfs <= 0):
         raise InputError("revenue_factors", list(revenue_factors), "positive numbers",
                          "e.g. 0.3 .. 1.3")
+    solver = resolve_solver(solver)
     n = value_at(float(rfs[-1])).size
     mask = np.ones(n, dtype=bool)
     shell = np.full(n, -1, dtype=np.int64)

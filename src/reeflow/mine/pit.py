@@ -30,6 +30,7 @@ from reeflow.core.errors import InputError, ReeflowError
 __all__ = [
     "PitResult",
     "PIT_SOLVERS",
+    "resolve_solver",
     "ultimate_pit",
     "integer_values",
     "closure_violations",
@@ -149,6 +150,25 @@ PIT_SOLVERS: dict[str, tuple[Callable, str]] = {
 }
 
 
+#: preference order of ``solver="auto"``: the fastest measured first; scipy is always installed
+AUTO_ORDER = ("pymineflow", "ortools", "scipy")
+
+
+def resolve_solver(solver: str) -> str:
+    """``"auto"`` -> the first importable of :data:`AUTO_ORDER`; other names are checked."""
+    if solver == "auto":
+        import importlib.util
+
+        for name in AUTO_ORDER:
+            module = {"pymineflow": "pymineflow", "ortools": "ortools", "scipy": "scipy"}[name]
+            if importlib.util.find_spec(module) is not None:
+                return name
+    if solver not in PIT_SOLVERS:
+        raise InputError("solver", solver, f"'auto' or one of {sorted(PIT_SOLVERS)}",
+                         "pick a listed solver")
+    return solver
+
+
 def closure_violations(mask: np.ndarray, src: np.ndarray, dst: np.ndarray) -> int:
     """Number of arcs whose tail is in the pit while the block it needs is not (0 for a pit)."""
     return int(np.count_nonzero(mask[src] & ~mask[dst]))
@@ -167,19 +187,18 @@ def _check_arcs(n: int, src: np.ndarray, dst: np.ndarray) -> tuple[np.ndarray, n
 
 
 def ultimate_pit(values: np.ndarray, src: np.ndarray, dst: np.ndarray, *,
-                 solver: str = "pymineflow") -> PitResult:
+                 solver: str = "auto") -> PitResult:
     """Maximum-value closed set of blocks (``src[k]`` in the pit requires ``dst[k]``).
 
     Parameters
     ----------
     values : array of float, one per block (USD or any money unit; positive = profitable)
     src, dst : int arrays of precedence arcs
-    solver : a key of :data:`PIT_SOLVERS`
+    solver : a key of :data:`PIT_SOLVERS`, or ``"auto"`` (pymineflow, else OR-Tools, else scipy)
 
     Raises ReeflowError when the answer fails its checks (closure or duality).
     """
-    if solver not in PIT_SOLVERS:
-        raise InputError("solver", solver, f"one of {sorted(PIT_SOLVERS)}", "pick a listed solver")
+    solver = resolve_solver(solver)
     v = np.asarray(values, dtype=float)
     if v.ndim != 1 or not np.all(np.isfinite(v)):
         raise InputError("values", "non-finite or not 1-D", "finite numbers, one per block",

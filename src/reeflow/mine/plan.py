@@ -71,7 +71,7 @@ def plan_mine(block_model: pd.DataFrame, *, prices_usd_per_kg: Mapping[str, floa
               slopes_deg: float | Sequence[tuple[float, float]] | None = None,
               n_benches: int | None = None, revenue_factors: Sequence[float] | None = None,
               n_pushbacks: int | None = None, min_width_blocks: int | None = None,
-              solver: str = "pymineflow", allow_missing: bool = False,
+              solver: str = "auto", allow_missing: bool = False,
               mip_time_limit_s: float | None = None) -> MinePlan:
     """Plan an open pit: block values, ultimate pit, nested pits, pushbacks, LOM schedule.
 
