@@ -15,7 +15,7 @@ import numpy_financial as npf
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "economics"))
 
-from conftest import make_inputs  # noqa: E402
+from econ_fixtures import make_inputs  # noqa: E402
 
 from reeflow.economics import dcf, evaluate, monte_carlo  # noqa: E402
 from reeflow.economics.model import run  # noqa: E402

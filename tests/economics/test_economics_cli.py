@@ -4,7 +4,7 @@ import argparse
 import json
 
 import pytest
-from conftest import DIST, SIZES
+from econ_fixtures import DIST, SIZES
 
 from reeflow.core.errors import InputError
 from reeflow.economics.commands import register

@@ -4,6 +4,7 @@ import time
 
 import numpy as np
 import pytest
+from econ_fixtures import cached_inputs, cached_result
 from scipy import stats
 
 from reeflow.core.errors import InputError
@@ -16,6 +17,16 @@ from reeflow.economics.montecarlo import (
     run_whole_chain,
 )
 from reeflow.economics.sensitivity import spider, tornado
+
+
+@pytest.fixture(scope="module")
+def inputs():
+    return cached_inputs()
+
+
+@pytest.fixture(scope="module")
+def result():
+    return cached_result()
 
 
 def test_tornado_sorted_and_consistent(result):

@@ -5,11 +5,21 @@ import time
 
 import numpy as np
 import pytest
-from conftest import make_inputs
+from econ_fixtures import cached_inputs, cached_result, make_inputs
 
 from reeflow.core.errors import InputError
 from reeflow.economics import dcf, evaluate, load_deck
 from reeflow.economics.model import npv_of
+
+
+@pytest.fixture(scope="module")
+def inputs():
+    return cached_inputs()
+
+
+@pytest.fixture(scope="module")
+def result():
+    return cached_result()
 
 
 def test_result_shape_and_json(result):

@@ -1,8 +1,10 @@
-"""Shared fixtures for the economics tests: a Beylikova-like input set built from public figures
+"""Shared fixtures for the economics tests (a uniquely named module, not conftest.py, so that
+``from ... import`` never picks up another room's conftest): a Beylikova-like input set built
+from public figures
 (570 kt/a ore, 10,000 t/a REO with the §1.4 distribution, 70 kt fluorite, 72 kt barite) with
 flowsheet-like reagent, power and equipment figures chosen for the test (not a design)."""
 
-import pytest
+from functools import lru_cache
 
 from reeflow.economics import EconomicInputs
 
@@ -26,12 +28,12 @@ def make_inputs(**kw) -> EconomicInputs:
     return EconomicInputs(**args)
 
 
-@pytest.fixture(scope="session")
-def inputs() -> EconomicInputs:
+@lru_cache(maxsize=1)
+def cached_inputs() -> EconomicInputs:
     return make_inputs()
 
 
-@pytest.fixture(scope="session")
-def result(inputs):
+@lru_cache(maxsize=1)
+def cached_result():
     from reeflow.economics import evaluate
-    return evaluate(inputs)
+    return evaluate(cached_inputs())
