@@ -31,7 +31,7 @@ from reeflow.deposit.drillholes import (
     read_drillholes,
     validate_drillholes,
 )
-from reeflow.deposit.kriging import SearchParams, discretisation_offsets, idw, krige
+from reeflow.deposit.kriging import SearchParams, discretisation_offsets, idw, krige, krige_grid
 from reeflow.deposit.models import STRUCTURES, Structure, VariogramModel
 from reeflow.deposit.resource import (
     CLASSES,
@@ -44,6 +44,7 @@ from reeflow.deposit.resource import (
     rpeee_cutoff_frac,
     table1_checklist,
 )
+from reeflow.deposit.sgs import NormalScore, normal_score, sgs
 from reeflow.deposit.study import (
     ResourceResult,
     beylikova_resource,
@@ -69,5 +70,5 @@ __all__ = [
     "round_sig", "rpeee_cutoff_frac", "table1_checklist", "ResourceResult", "beylikova_resource",
     "estimate_resource", "swath_table", "SYNTHETIC_LABEL", "synthetic_beylikova",
     "write_drillhole_csvs", "cross_validate", "directional_variograms", "experimental_variogram",
-    "fit_variogram",
+    "fit_variogram", "NormalScore", "normal_score", "sgs", "krige_grid",
 ]
