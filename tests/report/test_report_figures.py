@@ -1,6 +1,6 @@
 """Figure builders are pure functions results-section -> Figure: cross-checks of their content.
 
-Inputs are the MOCK results of conftest.py.
+Inputs are the MOCK results of report_mock.py.
 """
 
 from __future__ import annotations
@@ -114,7 +114,7 @@ def test_cashflow_costs_plotted_negative(results):
     fig = fe.cashflow_figure(results["economics"])
     capex = next(t for t in fig.data if t.name == "capex")
     assert capex.y[0] == pytest.approx(-320.0)
-    cum = next(t for t in fig.data if t.name == "cumulative")
+    cum = next(t for t in fig.data if t.name.startswith("cumulative"))
     assert cum.y[-1] == pytest.approx(results["economics"]["cashflow"][-1]["cumulative_usd"] / 1e6)
 
 
@@ -224,3 +224,12 @@ def test_mccabe_thiele_staircase_pairs_operating_points(results):
     stairs = next(t for t in fig.data if t.name == "stages")
     assert (stairs.x[1], stairs.y[1]) == (pts.x[1], pts.y[0])
     assert (stairs.x[2], stairs.y[2]) == (pts.x[1], pts.y[1])
+
+
+@pytest.mark.parametrize("a,b", [((-100.0, 50.0), (-200.0, 800.0)), ((-10.0, 50.0), (-600.0, 800.0)),
+                                 ((0.0, 30.0), (-5.0, 1.0)), ((-3.0, 0.0), (0.0, 9.0))])
+def test_cashflow_axes_share_zero_and_cover_data(a, b):
+    left, right = fe._aligned_ranges(a, b)
+    z = [-lo / (hi - lo) for lo, hi in (left, right)]
+    assert z[0] == pytest.approx(z[1], abs=1e-12)
+    assert left[0] <= a[0] and left[1] >= a[1] and right[0] <= b[0] and right[1] >= b[1]

@@ -1,6 +1,6 @@
 """Invariant tests of the HTML report: offline, complete, robust to missing sections, escaped.
 
-The input is the MOCK results dict of conftest.py (not model output).
+The input is the MOCK results dict of report_mock.py (not model output).
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import re
 
 import plotly.offline
 import pytest
-from conftest import make_results
+from report_mock import make_results
 
 from reeflow.report import SECTIONS, render_report, write_report
 

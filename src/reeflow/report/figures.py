@@ -31,7 +31,8 @@ _KIND_COLOR = {"oxide": "#0b5d8a", "byproduct": "#2e7d32", "concentrate": "#8a5a
 
 
 _GRID = "#e5ecf3"
-_COLORWAY = ("#0b5d8a", "#ef8a17", "#2e7d32", "#b3261e", "#7a4b94", "#8c564b", "#17becf")
+_COLORWAY = ("#0b5d8a", "#ef8a17", "#2e7d32", "#b3261e", "#7a4b94", "#8c564b", "#17becf",
+             "#e377c2", "#7f7f7f", "#bcbd22", "#393b79", "#ad494a")
 
 
 def base_layout(fig: go.Figure, title: str, **layout: Any) -> go.Figure:
@@ -41,7 +42,9 @@ def base_layout(fig: go.Figure, title: str, **layout: Any) -> go.Figure:
     validate and add ~10 kB of JSON each.
     """
     fig.update_layout(template="none", paper_bgcolor="white", plot_bgcolor="white",
-                      colorway=list(_COLORWAY), title={"text": title, "x": 0.01},
+                      colorway=list(_COLORWAY),
+                      title={"text": title, "x": 0.01, "y": 0.98, "yref": "container",
+                             "yanchor": "top"},
                       margin={"l": 60, "r": 30, "t": 60, "b": 50},
                       font={"family": "system-ui, Arial, sans-serif", "size": 12,
                             "color": "#2a3f5f"},

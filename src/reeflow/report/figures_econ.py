@@ -16,7 +16,8 @@ from plotly.subplots import make_subplots
 from reeflow.report.figures import base_layout
 
 __all__ = [
-    "cashflow_figure", "breakdown_figure", "tornado_figure", "monte_carlo_figure",
+    "cashflow_figure", "cashflow_rows", "breakdown_figure", "tornado_figure", "spider_figure",
+    "monte_carlo_figure",
     "market_shares_figure", "hhi_figure", "grade_tonnage_figure", "variogram_figure",
     "pit_by_pit_figure", "schedule_figure",
 ]
@@ -88,7 +89,7 @@ def cashflow_figure(economics: Mapping[str, Any]) -> go.Figure:
     """Annual cash flow: revenue up, costs down (stacked bars), net and cumulative lines, US$ M."""
     rows = cashflow_rows(economics)
     years = [r.get("year") for r in rows]
-    fig = go.Figure()
+    fig = make_subplots(specs=[[{"secondary_y": True}]])
     fig.add_trace(go.Bar(x=years, y=_col(rows, "revenue_usd", _M), name="revenue",
                          marker_color="#2e7d32"))
     for key, name, color in (("opex_usd", "opex", "#ef8a17"), ("capex_usd", "capex", "#b3261e"),
@@ -98,11 +99,44 @@ def cashflow_figure(economics: Mapping[str, Any]) -> go.Figure:
                                  marker_color=color))
     fig.add_trace(go.Scatter(x=years, y=_col(rows, "net_cash_flow_usd", _M), name="net cash flow",
                              mode="lines+markers", line={"color": "#111"}))
-    fig.add_trace(go.Scatter(x=years, y=_col(rows, "cumulative_usd", _M), name="cumulative",
-                             mode="lines", line={"color": "#0b5d8a", "width": 3}))
-    fig.update_yaxes(title_text="US$ M (bars, net: per year; line: cumulative)")
+    cum = _col(rows, "cumulative_usd", _M)
+    fig.add_trace(go.Scatter(x=years, y=cum, name="cumulative (right axis)", mode="lines",
+                             line={"color": "#0b5d8a", "width": 3}), secondary_y=True)
+    bars = [sum(v for v in vals if v is not None and v > 0) for vals in _stack(fig, +1)]
+    negs = [sum(v for v in vals if v is not None and v < 0) for vals in _stack(fig, -1)]
+    left, right = _aligned_ranges((min(negs, default=0.0), max(bars, default=0.0)),
+                                  (min((c for c in cum if c is not None), default=0.0),
+                                   max((c for c in cum if c is not None), default=0.0)))
+    fig.update_yaxes(title_text="US$ M per year", range=left, secondary_y=False)
+    fig.update_yaxes(title_text="cumulative US$ M", range=right, secondary_y=True, showgrid=False)
     fig.update_xaxes(title_text="year")
     return base_layout(fig, "Cash flow (undiscounted)", barmode="relative", height=460)
+
+
+def _stack(fig: go.Figure, sign: int) -> list[list[float | None]]:
+    """Per-year values of the bar traces (for the axis range of the stacked bars)."""
+    cols = [list(t.y) for t in fig.data if isinstance(t, go.Bar) and t.y is not None]
+    return [list(vals) for vals in zip(*cols, strict=True)] if cols else []
+
+
+def _aligned_ranges(a: tuple[float, float], b: tuple[float, float], *, pad: float = 0.06
+                    ) -> tuple[list[float], list[float]]:
+    """Ranges for two y-axes that put zero at the same height (each range includes 0)."""
+    def span(lo: float, hi: float) -> tuple[float, float]:
+        lo, hi = min(lo, 0.0), max(hi, 0.0)
+        if hi - lo <= 0:
+            return -1.0, 1.0
+        return lo - pad * (hi - lo), hi + pad * (hi - lo)
+
+    (alo, ahi), (blo, bhi) = span(*a), span(*b)
+    z = max(-alo / (ahi - alo), -blo / (bhi - blo))  # zero's height as a fraction, shared
+    def fit(lo: float, hi: float) -> list[float]:
+        if z >= 1.0:
+            return [lo, 0.0]
+        if -lo / (hi - lo) < z:
+            return [-z * hi / (1.0 - z), hi]
+        return [lo, lo - lo / z if z > 0 else hi]
+    return fit(alo, ahi), fit(blo, bhi)
 
 
 def breakdown_figure(rows: Sequence[Mapping[str, Any]], *, value_key: str, title: str,
@@ -126,7 +160,8 @@ def tornado_figure(tornado: Sequence[Mapping[str, Any]], *, base_npv_usd: float 
     """
     rows = [{"driver": r.get("driver"), "low": _first(r, "low_npv_usd", "npv_low_usd"),
              "high": _first(r, "high_npv_usd", "npv_high_usd"),
-             "low_label": _first(r, "low_label", "low"), "high_label": _first(r, "high_label", "high")}
+             "low_label": _first(r, "low_label", "low"),
+             "high_label": _first(r, "high_label", "high")}
             for r in tornado]
     rows.sort(key=lambda r: abs((r["high"] or 0) - (r["low"] or 0)))
     base = (base_npv_usd or 0.0) / _M
@@ -145,6 +180,21 @@ def tornado_figure(tornado: Sequence[Mapping[str, Any]], *, base_npv_usd: float 
     fig.update_xaxes(title_text="NPV, US$ M")
     return base_layout(fig, "Sensitivity of NPV (tornado)", barmode="overlay",
                        height=max(300, 80 + 34 * len(rows)))
+
+
+def spider_figure(spider: Sequence[Mapping[str, Any]]) -> go.Figure:
+    """Spider plot: NPV against a common multiplier of each driver (one line per driver, US$ M)."""
+    lines: dict[str, list[Mapping[str, Any]]] = {}
+    for r in spider:
+        lines.setdefault(str(r.get("driver")), []).append(r)
+    fig = go.Figure()
+    for driver, rows in lines.items():
+        rows = sorted(rows, key=lambda r: r.get("multiplier") or 0.0)
+        fig.add_trace(go.Scatter(x=[r.get("multiplier") for r in rows],
+                                 y=_col(rows, "npv_usd", _M), mode="lines+markers", name=driver))
+    fig.update_xaxes(title_text="multiplier on the driver (1 = base case)")
+    fig.update_yaxes(title_text="NPV, US$ M")
+    return base_layout(fig, "Sensitivity of NPV (spider)", height=420)
 
 
 def monte_carlo_figure(mc: Mapping[str, Any]) -> go.Figure:

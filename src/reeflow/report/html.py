@@ -18,8 +18,9 @@ import plotly.io as pio
 import plotly.offline
 
 __all__ = [
-    "esc", "fmt_cell", "fmt_num", "fmt_usd", "fmt_pct", "fmt_value", "table", "figure_html", "section",
-    "not_run", "note", "kpi_cards", "status_badge", "page", "details", "CSS",
+    "esc", "fmt_cell", "fmt_num", "rate_label", "fmt_usd", "fmt_pct", "fmt_value", "table",
+    "figure_html", "section", "not_run", "note", "kpi_cards", "status_badge", "page", "details",
+    "CSS",
 ]
 
 CSS = """
@@ -133,6 +134,18 @@ def fmt_pct(frac: Any, *, digits: int = 3) -> str:
     if _is_missing(frac):
         return "—"
     return f"{fmt_num(100.0 * float(frac), digits=digits)} %"
+
+
+def rate_label(key: Any) -> str:
+    """A discount-rate key as a percentage: ``"0.0800"`` or ``0.08`` → ``8 %``; ``"8%"`` kept."""
+    text = str(key).strip()
+    if text.endswith("%"):
+        return text
+    try:
+        rate = float(text)
+    except ValueError:
+        return text
+    return f"{100 * rate:g} %" if abs(rate) < 1 else text
 
 
 def fmt_value(value: Any) -> str:

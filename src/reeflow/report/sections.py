@@ -23,6 +23,7 @@ from reeflow.report.html import (
     kpi_cards,
     not_run,
     note,
+    rate_label,
     status_badge,
     table,
 )
@@ -51,7 +52,7 @@ def _kpi_cards(kpis: Mapping[str, Any], econ: Mapping[str, Any]) -> list[tuple[s
         cards.append(("REO recovery", fmt_pct(kpis["overall_reo_recovery_frac"]),
                       "ore → oxides, overall"))
     for rate, npv in (econ.get("npv_usd") or {}).items():
-        cards.append((f"NPV @ {rate}", fmt_usd(npv), "after tax and royalty"))
+        cards.append((f"NPV @ {rate_label(rate)}", fmt_usd(npv), "after tax and royalty"))
     if econ:
         cards += [
             ("IRR", fmt_pct(econ.get("irr_frac")), "none if NPV < 0 at every rate"
@@ -105,8 +106,8 @@ def summary_section(results: Results) -> str:
         parts.append(not_run("Economics"))
     deck = econ.get("price_deck") or {}
     if deck:
-        parts.append(note(f"Price deck: {deck.get('name')} ({deck.get('year')}), "
-                          f"source: {deck.get('source')}."))
+        parts.append(note(f"Price deck: {deck.get('name')} ({deck.get('year')}); sources in "
+                          "the economics section."))
     parts.append(_checks_line(results))
     extra = [{"kpi": k, "value": v} for k, v in kpis.items() if k not in _KNOWN_KPIS]
     if extra:
@@ -161,7 +162,9 @@ def products_section(results: Results) -> str:
     fmts = {"purity_frac": _purity, "recovery_frac": fmt_pct, "revenue_usd_per_a": fmt_usd}
     revenues = [p["revenue_usd_per_a"] for p in products if p.get("revenue_usd_per_a") is not None]
     total = (note(f"Total revenue at the price deck: {fmt_usd(sum(revenues))} per year.")
-             if revenues else note("No revenue figures: products not priced in this study."))
+             if revenues else note("Revenue by product: see the economics section."
+                                   if (results.get("economics") or {}).get("revenue")
+                                   else "No revenue figures: products not priced in this study."))
     return (table(products, _PRODUCT_COLUMNS, formatters=fmts) + total
             + figure_html(figs.products_figure(products)))
 

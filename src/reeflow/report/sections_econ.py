@@ -21,6 +21,7 @@ from reeflow.report.html import (
     kpi_cards,
     not_run,
     note,
+    rate_label,
     table,
 )
 
@@ -36,7 +37,7 @@ def _tornado_base(econ: Mapping[str, Any]) -> tuple[float | None, str]:
         return rows[0]["base_npv_usd"], "base case"
     npv = econ.get("npv_usd") or {}
     rate, value = next(iter(npv.items()), (None, None))
-    return value, f"base NPV @ {rate}" if rate else "base case"
+    return value, f"base NPV @ {rate_label(rate)}" if rate else "base case"
 
 
 def _cashflow_table(rows: list[Mapping[str, Any]]) -> str:
@@ -54,6 +55,8 @@ def _risk_parts(econ: Mapping[str, Any]) -> list[str]:
                                                    base_label=label)))
     else:
         parts.append(not_run("Sensitivity (tornado)"))
+    if econ.get("spider"):
+        parts.append(figure_html(fe.spider_figure(econ["spider"])))
     mc = econ.get("monte_carlo")
     if mc:
         parts.append(figure_html(fe.monte_carlo_figure(mc)))
@@ -83,7 +86,7 @@ def economics_section(results: Results) -> str:
     if not econ:
         return not_run("Economics")
     npv = econ.get("npv_usd") or {}
-    parts = [table([{"rate": k, "npv": v} for k, v in npv.items()],
+    parts = [table([{"rate": rate_label(k), "npv": v} for k, v in npv.items()],
                    [("rate", "discount rate"), ("npv", "NPV")], formatters={"npv": fmt_usd})
              if npv else ""]
     cash = fe.cashflow_rows(econ)
@@ -101,21 +104,35 @@ def economics_section(results: Results) -> str:
             opex, value_key="usd_per_a", title="Opex breakdown", unit_label="US$ M per year")))
     if grid:
         parts.append(f'<div class="grid2">{"".join(grid)}</div>')
+    revenue = _records(econ, "revenue")
+    if revenue:
+        parts.append(details("Revenue by product (price deck)", table(
+            revenue, [("product", "product"), ("t_per_a", "t/a"), ("purity_frac", "purity"),
+                      ("price_usd_per_kg", "US$/kg"), ("usd_per_a", "revenue/a"),
+                      ("source", "price source")],
+            formatters={"purity_frac": fmt_pct, "usd_per_a": fmt_usd})))
     parts += _risk_parts(econ)
     deck = econ.get("price_deck") or {}
     if deck:
-        parts.append(note(f"Price deck: {deck.get('name')} ({deck.get('year')}); "
-                          f"source: {deck.get('source')}."))
+        parts.append(note(f"Price deck: {deck.get('name')} ({deck.get('year')})."))
+        if deck.get("source"):
+            sources = "".join(f"<li>{esc(s.strip())}</li>"
+                              for s in str(deck["source"]).split(";") if s.strip())
+            parts.append(details("Price sources", f'<ul class="note">{sources}</ul>'))
     extra = {k: v for k, v in econ.items() if k not in _ECON_SHOWN
              and (v is None or isinstance(v, int | float | str))}
     if extra:
         parts.append(details("Further economic figures", _kv_table(extra)))
+    if isinstance(econ.get("assumptions"), Mapping) and econ["assumptions"]:
+        parts.append(details("Economic assumptions", _kv_table(econ["assumptions"])))
     return "".join(parts)
 
 
-_ECON_SHOWN = {"npv_usd", "cashflow", "cash_flows", "capex_breakdown", "opex_breakdown", "tornado",
-               "monte_carlo", "price_deck", "irr_frac", "payback_years", "capex_usd",
-               "opex_usd_per_a", "unit_cost_usd_per_kg_reo", "unit_cost_usd_per_kg_ndpr"}
+_ECON_SHOWN = {
+    "npv_usd", "cashflow", "cash_flows", "capex_breakdown", "opex_breakdown", "tornado",
+    "monte_carlo", "price_deck", "spider", "revenue", "assumptions", "irr_frac", "payback_years",
+    "capex_usd", "opex_usd_per_a", "unit_cost_usd_per_kg_reo", "unit_cost_usd_per_kg_ndpr",
+}
 
 
 def market_section(results: Results) -> str:
