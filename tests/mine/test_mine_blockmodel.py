@@ -71,3 +71,21 @@ def test_csv_and_gslib_round_trip(small, tmp_path):
     assert block_grid(read_block_model(q)).shape == (6, 5, 4)
     with pytest.raises(InputError, match="block_model"):
         read_block_model(tmp_path / "absent.csv")
+
+
+def test_fill_missing_as_waste_pads_and_keeps_blocks(small):
+    from reeflow.mine import fill_missing_as_waste
+
+    sparse = small.drop(index=[0, 7, 50]).rename(columns={"x": "xc"})
+    sparse["i"] = ((small["x"] - 5) // 10).astype(int).drop(index=[0, 7, 50])
+    sparse["j"] = ((small["y"] - 5) // 10).astype(int).drop(index=[0, 7, 50])
+    sparse["k"] = ((small["z"] - 2.5) // 5).astype(int).drop(index=[0, 7, 50])
+    full = fill_missing_as_waste(sparse, pad_cells=2)
+    assert len(full) == (6 + 4) * (5 + 4) * 4
+    kept = full[~full["filled"]]
+    assert len(kept) == len(sparse)
+    assert kept["tonnes"].sum() == pytest.approx(sparse["tonnes"].sum())
+    assert kept["nd2o3_frac"].sum() == pytest.approx(sparse["nd2o3_frac"].sum())
+    assert np.all(full.loc[full["filled"], "treo_frac"] == 0.0)
+    np.testing.assert_allclose(full.loc[full["filled"], "tonnes"], 2.8 * 500.0)
+    assert block_grid(full).shape == (10, 9, 4)

@@ -7,6 +7,7 @@ Study hook: :func:`plan_mine` (returns :class:`MinePlan`).
 from reeflow.mine.blockmodel import (
     BlockGrid,
     block_grid,
+    fill_missing_as_waste,
     grade_columns,
     read_block_model,
     read_gslib,
@@ -19,6 +20,7 @@ from reeflow.mine.pit import (
     PitResult,
     closure_lp_value,
     closure_violations,
+    resolve_solver,
     ultimate_pit,
 )
 from reeflow.mine.plan import MinePlan, block_arcs, plan_mine
@@ -27,11 +29,12 @@ from reeflow.mine.schedule import feed_by_year, make_panels, schedule_panels
 from reeflow.mine.synthetic import synthetic_block_model, synthetic_values
 
 __all__ = [
-    "BlockGrid", "block_grid", "grade_columns", "read_block_model", "read_gslib",
+    "BlockGrid", "block_grid", "fill_missing_as_waste", "grade_columns", "read_block_model", "read_gslib",
     "block_values_usd", "nsr_usd_per_t", "ore_mask",
     "LaneEconomics", "lane_cutoff", "lane_policy",
     "nested_pits", "pit_by_pit", "pushbacks",
-    "PIT_SOLVERS", "PitResult", "closure_lp_value", "closure_violations", "ultimate_pit",
+    "PIT_SOLVERS", "PitResult", "closure_lp_value", "closure_violations",
+    "resolve_solver", "ultimate_pit",
     "MinePlan", "block_arcs", "plan_mine",
     "grid_arc_count", "grid_arcs", "min_search_offsets",
     "feed_by_year", "make_panels", "schedule_panels",

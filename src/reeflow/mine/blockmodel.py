@@ -24,7 +24,8 @@ import pandas as pd
 
 from reeflow.core.errors import InputError
 
-__all__ = ["BlockGrid", "block_grid", "grade_columns", "read_block_model", "read_gslib"]
+__all__ = ["BlockGrid", "block_grid", "fill_missing_as_waste", "grade_columns", "read_block_model",
+           "read_gslib"]
 
 _SIZE_RTOL = 1e-6
 
@@ -80,11 +81,15 @@ def _size(df: pd.DataFrame, axis: str, block_size_m, name: str) -> float:
     return float(np.broadcast_to(np.asarray(block_size_m, float), (3,))["xyz".index(axis)])
 
 
+_INDEX_NAMES = (("ix", "iy", "iz"), ("i", "j", "k"))
+
+
 def _indices(df: pd.DataFrame, size: tuple[float, float, float], name: str):
-    if all(c in df.columns for c in ("ix", "iy", "iz")):
-        idx = [pd.to_numeric(df[c], errors="coerce").to_numpy(float) for c in ("ix", "iy", "iz")]
+    names = next((n for n in _INDEX_NAMES if all(c in df.columns for c in n)), None)
+    if names is not None:  # grid indices win over coordinates (rotated grids)
+        idx = [pd.to_numeric(df[c], errors="coerce").to_numpy(float) for c in names]
         origin = (0.0, 0.0, 0.0)
-        for c, a in zip(("ix", "iy", "iz"), idx, strict=True):
+        for c, a in zip(names, idx, strict=True):
             if not np.all(np.isfinite(a)) or np.any(a != np.round(a)):
                 raise InputError(f"{name}.{c}", "non-integer or missing", "integers",
                                  "give integer grid indices")
@@ -104,7 +109,8 @@ def _indices(df: pd.DataFrame, size: tuple[float, float, float], name: str):
             origin.append(float(a.min()))
         origin = tuple(origin)
     else:
-        raise InputError(f"{name}.columns", list(df.columns)[:12], "x, y, z or ix, iy, iz",
+        raise InputError(f"{name}.columns", list(df.columns)[:12],
+                         "x, y, z or ix, iy, iz (or i, j, k)",
                          "add block centroid coordinates or grid indices")
     return [a.astype(np.int64) for a in idx], origin
 
@@ -160,6 +166,50 @@ def block_grid(df: pd.DataFrame, *, block_size_m=None, allow_missing: bool = Fal
                          f"(first ix, iy, iz = {where})", "a full regular grid",
                          "add the missing blocks, or pass allow_missing=True to treat them as air")
     return grid
+
+
+def fill_missing_as_waste(df: pd.DataFrame, *, block_size_m=None, pad_cells: int = 0,
+                          waste_density_t_per_m3: float | None = None,
+                          name: str = "block_model") -> pd.DataFrame:
+    """A complete grid: the model's blocks plus waste blocks in every empty cell.
+
+    Resource models often hold only estimated blocks; the rock around them still has to be moved.
+    Empty cells of the bounding grid, widened by ``pad_cells`` on each horizontal side (so pit walls
+    are not cut by the model edge), become waste: grades 0 (an assumption, flagged by
+    ``filled = True``), tonnes from ``waste_density_t_per_m3`` (default: the model's
+    tonnage-weighted mean density). Columns: ``ix, iy, iz, dx, dy, dz, tonnes``, the grade columns,
+    ``class``, ``filled`` and ``source_row`` (row of ``df``, -1 for fill).
+    """
+    grid = block_grid(df, block_size_m=block_size_m, allow_missing=True, name=name)
+    vol = float(np.prod(grid.block_size_m))
+    if waste_density_t_per_m3 is None:
+        waste_density_t_per_m3 = float(grid.tonnes.sum() / (vol * grid.tonnes.size))
+    if not waste_density_t_per_m3 > 0:
+        raise InputError("waste_density_t_per_m3", waste_density_t_per_m3, "> 0 t/m3",
+                         "give the density of the country rock")
+    p = int(pad_cells)
+    nx, ny, nz = grid.shape[0] + 2 * p, grid.shape[1] + 2 * p, grid.shape[2]
+    iz, iy, ix = (a.ravel() for a in np.meshgrid(np.arange(nz), np.arange(ny), np.arange(nx),
+                                                 indexing="ij"))
+    cell_of_row = (grid.iz * ny + grid.iy + p) * nx + grid.ix + p
+    source = np.full(nx * ny * nz, -1, dtype=np.int64)
+    source[cell_of_row] = np.arange(len(df))
+    filled = source < 0
+    out = pd.DataFrame({"ix": ix, "iy": iy, "iz": iz})
+    for a, s in zip("xyz", grid.block_size_m, strict=True):
+        out[f"d{a}"] = s
+    tonnes = np.full(out.shape[0], waste_density_t_per_m3 * vol)
+    tonnes[~filled] = grid.tonnes[source[~filled]]
+    out["tonnes"] = tonnes
+    for c in grade_columns(df):
+        g = np.zeros(out.shape[0])
+        g[~filled] = pd.to_numeric(df[c]).to_numpy(float)[source[~filled]]
+        out[c] = g
+    cls = df["class"].astype(str).to_numpy() if "class" in df.columns else np.full(len(df), "")
+    out["class"] = np.where(filled, "waste_fill", cls[np.maximum(source, 0)])
+    out["filled"] = filled
+    out["source_row"] = source
+    return out
 
 
 def read_gslib(path: str | Path) -> pd.DataFrame:

@@ -25,7 +25,12 @@ import numpy as np
 import yaml
 
 from reeflow.core.errors import InputError
-from reeflow.mine.blockmodel import block_grid, grade_columns, read_block_model
+from reeflow.mine.blockmodel import (
+    block_grid,
+    fill_missing_as_waste,
+    grade_columns,
+    read_block_model,
+)
 from reeflow.mine.economics import block_values_usd, nsr_usd_per_t
 from reeflow.mine.pit import PIT_SOLVERS, ultimate_pit
 from reeflow.mine.plan import block_arcs, plan_mine
@@ -81,7 +86,9 @@ def _pit_values(df, grid, args) -> np.ndarray:
 def cmd_pit(args: argparse.Namespace) -> int:
     """Ultimate pit of a block model file."""
     df = read_block_model(args.block_model)
-    grid = block_grid(df, allow_missing=args.allow_missing)
+    if args.missing == "waste":
+        df = fill_missing_as_waste(df)
+    grid = block_grid(df, allow_missing=args.missing == "air")
     values = _pit_values(df, grid, args)
     src, dst = block_arcs(grid, slopes_deg=args.slope, n_benches=args.benches)
     with _quiet_stdout():
@@ -132,7 +139,8 @@ def register(subparsers) -> None:
     p.add_argument("--slope", type=float, default=45.0, help="overall slope angle, degrees")
     p.add_argument("--benches", type=int, default=8, help="benches in the search pattern")
     p.add_argument("--solver", default="auto", choices=["auto", *sorted(PIT_SOLVERS)])
-    p.add_argument("--allow-missing", action="store_true", help="missing blocks are air")
+    p.add_argument("--missing", choices=["error", "air", "waste"], default="error",
+                   help="empty grid cells: refuse, air (free) or zero-grade waste")
     p.set_defaults(func=cmd_pit)
     s = subparsers.add_parser("schedule", help="nested pits, pushbacks and plant feed by year")
     s.add_argument("project", help="project YAML with a mine: section")

@@ -16,7 +16,7 @@ import pandas as pd
 
 from reeflow.core.errors import InputError
 from reeflow.mine._data import default
-from reeflow.mine.blockmodel import block_grid, grade_columns
+from reeflow.mine.blockmodel import block_grid, fill_missing_as_waste, grade_columns
 from reeflow.mine.economics import block_values_usd, nsr_usd_per_t
 from reeflow.mine.nested import nested_pits, pit_by_pit, pushbacks
 from reeflow.mine.precedence import grid_arcs, min_search_offsets
@@ -71,7 +71,7 @@ def plan_mine(block_model: pd.DataFrame, *, prices_usd_per_kg: Mapping[str, floa
               slopes_deg: float | Sequence[tuple[float, float]] | None = None,
               n_benches: int | None = None, revenue_factors: Sequence[float] | None = None,
               n_pushbacks: int | None = None, min_width_blocks: int | None = None,
-              solver: str = "auto", allow_missing: bool = False,
+              solver: str = "auto", missing: str = "error",
               mip_time_limit_s: float | None = None) -> MinePlan:
     """Plan an open pit: block values, ultimate pit, nested pits, pushbacks, LOM schedule.
 
@@ -79,7 +79,11 @@ def plan_mine(block_model: pd.DataFrame, *, prices_usd_per_kg: Mapping[str, floa
     ``nd2o3_frac``); costs in USD per tonne (mining per tonne moved, processing per tonne of ore);
     ``discount_rate`` a fraction per year. Unset options take ``reeflow/data/mine/defaults.yaml``
     (plant 570 kt/a, 45° slope, 8 benches ...). Without ``cutoff_grade_frac`` the cut-off is
-    break-even (ore when processing pays).
+    break-even (ore when processing pays). ``missing``: what empty grid cells are — ``"error"``
+    (refuse), ``"air"`` (free to mine) or ``"waste"`` (filled with zero-grade rock and the grid
+    padded so the slope cone of the deepest block fits; :func:`fill_missing_as_waste`). With
+    indices (``ix, iy, iz`` or ``i, j, k``) a rotated grid is planned in its own axes (azimuths
+    of ``slopes_deg`` are then relative to the grid's +y axis).
     """
     def pick(value, key):
         return default(key) if value is None else value
@@ -88,7 +92,11 @@ def plan_mine(block_model: pd.DataFrame, *, prices_usd_per_kg: Mapping[str, floa
     slopes = pick(slopes_deg, "slope_deg")
     benches = int(pick(n_benches, "n_benches"))
     rfs = sorted(set(pick(revenue_factors, "revenue_factors")) | {1.0})
-    grid = block_grid(block_model, allow_missing=allow_missing)
+    if missing not in ("error", "air", "waste"):
+        raise InputError("missing", missing, "'error', 'air' or 'waste'", "say what empty cells are")
+    if missing == "waste":
+        block_model = _fill(block_model, slopes)
+    grid = block_grid(block_model, allow_missing=missing == "air")
     gcols = grade_columns(block_model)
     grades = block_model[gcols].astype(float).reset_index(drop=True)
     nsr = nsr_usd_per_t(grades, prices_usd_per_kg, recoveries_frac,
@@ -113,7 +121,11 @@ def plan_mine(block_model: pd.DataFrame, *, prices_usd_per_kg: Mapping[str, floa
                    min_width_blocks=int(pick(min_width_blocks, "min_width_blocks")),
                    retained_frac=float(default("min_width_retained_frac")))
     blocks = pd.DataFrame({"in_pit": final.mask, "shell": shell, "pushback": pb,
-                           "is_ore": is_ore, "value_usd": value})
+                           "is_ore": is_ore, "value_usd": value, "tonnes": grid.tonnes,
+                           "ix": grid.ix, "iy": grid.iy, "iz": grid.iz})
+    for extra in ("filled", "source_row"):
+        if extra in block_model.columns:
+            blocks[extra] = block_model[extra].to_numpy()
     pit = _pit_summary(final, table, k_final, src.size, pb)
     if not final.mask.any():
         return MinePlan(pit=pit, nested=table, schedule=pd.DataFrame(),
@@ -126,11 +138,22 @@ def plan_mine(block_model: pd.DataFrame, *, prices_usd_per_kg: Mapping[str, floa
                           horizon_slack_years=int(default("horizon_slack_years")))
     feed = feed_by_year(pan, res, discount_rate=discount_rate)
     stats = {"npv_usd": res.npv_usd, "lp_bound_usd": res.lp_bound_usd,
-             "mip_dual_bound_usd": res.mip_dual_bound_usd, "gap_to_lp_frac": res.gap_to_lp_frac,
+             "mip_dual_bound_usd": (res.mip_dual_bound_usd
+                                    if np.isfinite(res.mip_dual_bound_usd) else None),
+             "gap_to_lp_frac": res.gap_to_lp_frac,
              "status": res.status, "n_years_horizon": res.n_years, "n_panels": len(pan.table),
              "n_panel_arcs": int(pan.src.size), "plant_capacity_t_per_a": plant,
              "mining_capacity_t_per_a": mining_capacity_t_per_a, "discount_rate": discount_rate}
     return MinePlan(pit=pit, nested=table, schedule=feed, schedule_stats=stats, blocks=blocks)
+
+
+def _fill(block_model: pd.DataFrame, slopes) -> pd.DataFrame:
+    """Fill empty cells with waste, padded by the horizontal reach of the flattest slope."""
+    g = block_grid(block_model, allow_missing=True)
+    flattest = float(np.min(np.atleast_2d(np.asarray(slopes, float))[..., -1]))
+    reach_m = g.shape[2] * g.block_size_m[2] / np.tan(np.radians(flattest))
+    pad = int(np.ceil(reach_m / min(g.block_size_m[:2])))
+    return fill_missing_as_waste(block_model, pad_cells=pad)
 
 
 def _pit_summary(final, table: pd.DataFrame, k: int, n_arcs: int, pb: np.ndarray) -> dict:
