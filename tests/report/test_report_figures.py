@@ -233,3 +233,13 @@ def test_cashflow_axes_share_zero_and_cover_data(a, b):
     z = [-lo / (hi - lo) for lo, hi in (left, right)]
     assert z[0] == pytest.approx(z[1], abs=1e-12)
     assert left[0] <= a[0] and left[1] >= a[1] and right[0] <= b[0] and right[1] >= b[1]
+
+
+def test_market_shares_always_show_the_project_country(results):
+    stage = results["market"]["stages"][0]
+    fig = fe.market_shares_figure(stage, top_n=2)
+    names = list(fig.data[0].x)
+    assert names[:2] == ["China", "United States"] and "Türkiye" in names
+    assert names[-1] == "others"
+    for trace in fig.data:
+        assert sum(trace.y) == pytest.approx(100.0)

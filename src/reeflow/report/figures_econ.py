@@ -220,12 +220,18 @@ def monte_carlo_figure(mc: Mapping[str, Any]) -> go.Figure:
 # --------------------------------------------------------------------------- market
 
 def market_shares_figure(stage: Mapping[str, Any], *, top_n: int = 8) -> go.Figure:
-    """Shares by country before and after adding the project, for one stage (grouped bars, %)."""
+    """Shares by country before and after adding the project, for one stage (grouped bars, %).
+
+    The ``top_n`` largest countries, plus every country whose share the project raises (the
+    project's own), the rest summed as "others".
+    """
     before = {str(r.get("country")): r.get("share") or 0.0 for r in stage.get("before") or []}
     after = {str(r.get("country")): r.get("share") or 0.0 for r in stage.get("after") or []}
     countries = sorted(set(before) | set(after), key=lambda c: -max(before.get(c, 0),
                                                                      after.get(c, 0)))
-    shown, rest = countries[:top_n], countries[top_n:]
+    gained = [c for c in countries if after.get(c, 0.0) > before.get(c, 0.0) + 1e-12]
+    shown = countries[:top_n] + [c for c in gained if c not in countries[:top_n]]
+    rest = [c for c in countries if c not in shown]
     xb = [100 * before.get(c, 0.0) for c in shown]
     xa = [100 * after.get(c, 0.0) for c in shown]
     if rest:
@@ -235,7 +241,7 @@ def market_shares_figure(stage: Mapping[str, Any], *, top_n: int = 8) -> go.Figu
     fig = go.Figure([go.Bar(x=shown, y=xb, name="before", marker_color="#9aa7b3"),
                      go.Bar(x=shown, y=xa, name="after (with project)", marker_color="#0b5d8a")])
     fig.update_yaxes(title_text="share of world, %")
-    return base_layout(fig, f"World shares by country: {stage.get('stage')}", barmode="group",
+    return base_layout(fig, f"World shares, {stage.get('stage')}", barmode="group",
                        height=380)
 
 
