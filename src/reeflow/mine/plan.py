@@ -85,40 +85,29 @@ def plan_mine(block_model: pd.DataFrame, *, prices_usd_per_kg: Mapping[str, floa
     indices (``ix, iy, iz`` or ``i, j, k``) a rotated grid is planned in its own axes (azimuths
     of ``slopes_deg`` are then relative to the grid's +y axis).
     """
-    def pick(value, key):
-        return default(key) if value is None else value
-
-    plant = float(pick(plant_capacity_t_per_a, "plant_capacity_t_per_a"))
-    slopes = pick(slopes_deg, "slope_deg")
-    benches = int(pick(n_benches, "n_benches"))
-    rfs = sorted(set(pick(revenue_factors, "revenue_factors")) | {1.0})
+    plant = float(_pick(plant_capacity_t_per_a, "plant_capacity_t_per_a"))
+    slopes = _pick(slopes_deg, "slope_deg")
+    rfs = sorted(set(_pick(revenue_factors, "revenue_factors")) | {1.0})
     if missing not in ("error", "air", "waste"):
         raise InputError("missing", missing, "'error', 'air' or 'waste'", "say what empty cells are")
     if missing == "waste":
         block_model = _fill(block_model, slopes)
     grid = block_grid(block_model, allow_missing=missing == "air")
-    gcols = grade_columns(block_model)
-    grades = block_model[gcols].astype(float).reset_index(drop=True)
-    nsr = nsr_usd_per_t(grades, prices_usd_per_kg, recoveries_frac,
-                        payability_frac=payability_frac,
-                        selling_cost_usd_per_kg=selling_cost_usd_per_kg)
-    if cutoff_grade_frac is not None and cutoff_column not in grades:
-        raise InputError("cutoff_column", cutoff_column, f"one of {gcols}", "name a grade column")
-    cut_grade = grades[cutoff_column].to_numpy() if cutoff_grade_frac is not None else None
-    econ = {"mining_cost_usd_per_t": mining_cost_usd_per_t,
-            "processing_cost_usd_per_t": processing_cost_usd_per_t, "royalty_frac": royalty_frac,
-            "grade_frac": cut_grade, "cutoff_grade_frac": cutoff_grade_frac}
-    value, is_ore = block_values_usd(grid.tonnes, nsr, **econ)
-    src, dst = block_arcs(grid, slopes_deg=slopes, n_benches=benches)
-    shell, results = nested_pits(
-        lambda rf: block_values_usd(grid.tonnes, nsr, revenue_factor=rf, **econ)[0],
-        src, dst, rfs, solver=solver)
+    grades = block_model[grade_columns(block_model)].astype(float).reset_index(drop=True)
+    value_at = _value_function(grid.tonnes, grades, prices_usd_per_kg, recoveries_frac, {
+        "mining_cost_usd_per_t": mining_cost_usd_per_t,
+        "processing_cost_usd_per_t": processing_cost_usd_per_t, "royalty_frac": royalty_frac,
+        "cutoff_grade_frac": cutoff_grade_frac}, cutoff_column, payability_frac,
+        selling_cost_usd_per_kg)
+    value, is_ore = value_at(1.0)
+    src, dst = block_arcs(grid, slopes_deg=slopes, n_benches=int(_pick(n_benches, "n_benches")))
+    shell, results = nested_pits(lambda rf: value_at(rf)[0], src, dst, rfs, solver=solver)
     k_final = rfs.index(1.0)
     final = results[k_final]
     table = pit_by_pit(shell, rfs, grid.tonnes, is_ore, value, grades)
     pb = pushbacks(shell, k_final, grid.tonnes, (grid.ix, grid.iy, grid.iz), grid.shape,
-                   n_pushbacks=int(pick(n_pushbacks, "n_pushbacks")),
-                   min_width_blocks=int(pick(min_width_blocks, "min_width_blocks")),
+                   n_pushbacks=int(_pick(n_pushbacks, "n_pushbacks")),
+                   min_width_blocks=int(_pick(min_width_blocks, "min_width_blocks")),
                    retained_frac=float(default("min_width_retained_frac")))
     blocks = pd.DataFrame({"in_pit": final.mask, "shell": shell, "pushback": pb,
                            "is_ore": is_ore, "value_usd": value, "tonnes": grid.tonnes,
@@ -133,18 +122,48 @@ def plan_mine(block_model: pd.DataFrame, *, prices_usd_per_kg: Mapping[str, floa
     pan = make_panels(pb, grid.iz, grid.tonnes, is_ore, value, grades, src, dst)
     res = schedule_panels(pan, plant_capacity_t_per_a=plant, discount_rate=discount_rate,
                           mining_capacity_t_per_a=mining_capacity_t_per_a, n_years=n_years,
-                          time_limit_s=float(pick(mip_time_limit_s, "mip_time_limit_s")),
+                          time_limit_s=float(_pick(mip_time_limit_s, "mip_time_limit_s")),
                           rel_gap=float(default("mip_rel_gap")),
                           horizon_slack_years=int(default("horizon_slack_years")))
     feed = feed_by_year(pan, res, discount_rate=discount_rate)
-    stats = {"npv_usd": res.npv_usd, "lp_bound_usd": res.lp_bound_usd,
-             "mip_dual_bound_usd": (res.mip_dual_bound_usd
-                                    if np.isfinite(res.mip_dual_bound_usd) else None),
-             "gap_to_lp_frac": res.gap_to_lp_frac,
-             "status": res.status, "n_years_horizon": res.n_years, "n_panels": len(pan.table),
-             "n_panel_arcs": int(pan.src.size), "plant_capacity_t_per_a": plant,
-             "mining_capacity_t_per_a": mining_capacity_t_per_a, "discount_rate": discount_rate}
+    stats = _schedule_stats(res, pan, plant, mining_capacity_t_per_a, discount_rate)
     return MinePlan(pit=pit, nested=table, schedule=feed, schedule_stats=stats, blocks=blocks)
+
+
+def _pick(value, key: str):
+    """``value``, or the default of ``key`` in defaults.yaml when it is None."""
+    return default(key) if value is None else value
+
+
+def _value_function(tonnes, grades: pd.DataFrame, prices, recoveries, econ: dict,
+                    cutoff_column: str, payability, selling):
+    """``value_at(rf) -> (value_usd, is_ore)`` for the block model (validates the economics)."""
+    nsr = nsr_usd_per_t(grades, prices, recoveries, payability_frac=payability,
+                        selling_cost_usd_per_kg=selling)
+    cut = econ["cutoff_grade_frac"]
+    if cut is not None and cutoff_column not in grades:
+        raise InputError("cutoff_column", cutoff_column, f"one of {list(grades.columns)}",
+                         "name a grade column")
+    econ = {**econ, "grade_frac": grades[cutoff_column].to_numpy() if cut is not None else None}
+
+    def value_at(rf: float):
+        return block_values_usd(tonnes, nsr, revenue_factor=rf, **econ)
+
+    value_at(1.0)  # raise bad costs here, before any solve
+    return value_at
+
+
+def _finite(x: float | None) -> float | None:
+    return None if x is None or not np.isfinite(x) else float(x)
+
+
+def _schedule_stats(res, pan, plant: float, mine: float | None, rate: float) -> dict:
+    return {"npv_usd": res.npv_usd, "lp_bound_usd": _finite(res.lp_bound_usd),
+            "mip_dual_bound_usd": _finite(res.mip_dual_bound_usd),
+            "gap_to_lp_frac": _finite(res.gap_to_lp_frac), "status": res.status,
+            "n_years_horizon": res.n_years, "n_panels": len(pan.table),
+            "n_panel_arcs": int(pan.src.size), "plant_capacity_t_per_a": plant,
+            "mining_capacity_t_per_a": mine, "discount_rate": rate}
 
 
 def _fill(block_model: pd.DataFrame, slopes) -> pd.DataFrame:

@@ -71,7 +71,10 @@ def make_panels(pushback: np.ndarray, bench: np.ndarray, tonnes: np.ndarray, is_
 
 @dataclass(frozen=True)
 class ScheduleResult:
-    """Share of each panel mined each year, with the NPV, the LP bound and the MIP gap."""
+    """Share of each panel mined each year, with the NPV, the LP bound and the MIP gap.
+
+    ``lp_bound_usd`` and ``gap_to_lp_frac`` are NaN when the LP relaxation hit its time limit.
+    """
 
     share: np.ndarray  # (n_panels, n_years)
     npv_usd: float
@@ -240,9 +243,12 @@ def _schedule_T(pan, T, plant, mine, rate, time_limit_s, rel_gap, greedy):
     mat, lo, hi = _constraints(pan, T, plant, mine)
     h_lp = _solve(mat, lo, hi, cost, P * T, integer=False, time_limit_s=time_limit_s,
                   rel_gap=rel_gap)
-    if h_lp.getModelStatus() == highspy.HighsModelStatus.kInfeasible:
+    lp_status = h_lp.getModelStatus()
+    if lp_status == highspy.HighsModelStatus.kInfeasible:
         return None
-    lp_bound = -h_lp.getInfo().objective_function_value
+    # a bound only when the relaxation was solved to optimality (not stopped by the time limit)
+    lp_bound = (-h_lp.getInfo().objective_function_value
+                if lp_status == highspy.HighsModelStatus.kOptimal else np.nan)
     h = _solve(mat, lo, hi, cost, P * T, integer=True, time_limit_s=time_limit_s, rel_gap=rel_gap,
                start=_start(greedy, T))
     status = h.getModelStatus()
@@ -258,7 +264,8 @@ def _schedule_T(pan, T, plant, mine, rate, time_limit_s, rel_gap, greedy):
     npv = float(-info.objective_function_value)
     return ScheduleResult(share=np.clip(share, 0.0, 1.0), npv_usd=npv, lp_bound_usd=lp_bound,
                           mip_dual_bound_usd=float(-info.mip_dual_bound),
-                          gap_to_lp_frac=(lp_bound - npv) / abs(lp_bound) if lp_bound else 0.0,
+                          gap_to_lp_frac=((lp_bound - npv) / abs(lp_bound)
+                                          if np.isfinite(lp_bound) and lp_bound else np.nan),
                           status=h.modelStatusToString(status), n_years=T)
 
 
