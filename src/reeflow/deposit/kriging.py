@@ -2,7 +2,8 @@
 
 Method: Matheron (1963), Econ. Geol. 58:1246; system and block kriging as in Deutsch & Journel
 (1998), *GSLIB* 2nd ed., §IV.1 (eq. IV.2–IV.6, ``kt3d``) and Journel & Huijbregts (1978),
-*Mining Geostatistics*, §V.A. Ordinary kriging system (convention used here)::
+*Mining Geostatistics*, §V.A. Ordinary kriging system (convention used here; solved through a
+Cholesky factor of the data covariance matrix, C⁻¹c and C⁻¹1: the same bordered system)::
 
     Σ_j C_ij w_j + μ = C̄_iV,   Σ_j w_j = 1
     σ²_OK = C̄_VV − Σ w_i C̄_iV − μ,   slope of regression = Σ w_i C̄_iV / (Σ w_i C̄_iV − μ)
@@ -92,25 +93,6 @@ def _zrot(rotation_deg: float) -> np.ndarray:
     return np.array([[np.cos(t), np.sin(t), 0.0], [-np.sin(t), np.cos(t), 0.0], [0, 0, 1.0]])
 
 
-@nb.njit(cache=True, inline="always")
-def _cov(codes, sills, mats, dx, dy, dz):
-    c = 0.0
-    for s in range(codes.shape[0]):
-        a = mats[s, 0, 0] * dx + mats[s, 0, 1] * dy + mats[s, 0, 2] * dz
-        b = mats[s, 1, 0] * dx + mats[s, 1, 1] * dy + mats[s, 1, 2] * dz
-        e = mats[s, 2, 0] * dx + mats[s, 2, 1] * dy + mats[s, 2, 2] * dz
-        r = np.sqrt(a * a + b * b + e * e)
-        k = codes[s]
-        if k == 0:
-            g = 1.0 if r >= 1.0 else 1.5 * r - 0.5 * r * r * r
-        elif k == 1:
-            g = 1.0 - np.exp(-3.0 * r)
-        else:
-            g = 1.0 - np.exp(-3.0 * r * r)
-        c += sills[s] * (1.0 - g)
-    return c
-
-
 @nb.njit(cache=True, parallel=True)
 def _select(cand, sample_s, ts, hole, target_hole, max_samples, max_per_hole, max_per_octant):
     """Pick neighbours from sorted candidates (m, k) honouring hole and octant limits."""
@@ -160,46 +142,69 @@ def search_neighbours(tree: cKDTree, search_mat: np.ndarray, sample_s: np.ndarra
                    sp.max_per_octant)
 
 
+@nb.njit(cache=True, inline="always")
+def _gam(code, r):
+    if code == 0:
+        return 1.0 if r >= 1.0 else 1.5 * r - 0.5 * r * r * r
+    if code == 1:
+        return 1.0 - np.exp(-3.0 * r)
+    return 1.0 - np.exp(-3.0 * r * r)
+
+
+@nb.njit(cache=True, inline="always")
+def _cov_t(codes, sills, u, v, p, q):
+    """Covariance between two pre-transformed points: u (ns, ·, 3)[p] and v (ns, ·, 3)[q]."""
+    c = 0.0
+    for s in range(codes.shape[0]):
+        a = u[s, p, 0] - v[s, q, 0]
+        b = u[s, p, 1] - v[s, q, 1]
+        e = u[s, p, 2] - v[s, q, 2]
+        c += sills[s] * (1.0 - _gam(codes[s], np.sqrt(a * a + b * b + e * e)))
+    return c
+
+
 @nb.njit(cache=True)
-def _solve(a, b, nn):
-    """Gaussian elimination with partial pivoting on a[:nn,:nn] x = b[:nn] (in place)."""
-    scale = 0.0
-    for i in range(nn):
-        for j in range(nn):
-            scale = max(scale, abs(a[i, j]))
-    tol = 1e-13 * scale
-    for c in range(nn):
-        p = c
-        for r in range(c + 1, nn):
-            if abs(a[r, c]) > abs(a[p, c]):
-                p = r
-        if abs(a[p, c]) <= tol:
+def _cholesky(a, n):
+    """In-place lower Cholesky factor of a[:n, :n]; False when not positive definite."""
+    for j in range(n):
+        d = a[j, j]
+        for k in range(j):
+            d -= a[j, k] * a[j, k]
+        if d <= 1e-14 * abs(a[j, j]) or d <= 0.0:
             return False
-        if p != c:
-            for j in range(nn):
-                a[c, j], a[p, j] = a[p, j], a[c, j]
-            b[c], b[p] = b[p], b[c]
-        inv = 1.0 / a[c, c]
-        for r in range(c + 1, nn):
-            f = a[r, c] * inv
-            if f != 0.0:
-                for j in range(c + 1, nn):
-                    a[r, j] -= f * a[c, j]
-                b[r] -= f * b[c]
-    for r in range(nn - 1, -1, -1):
-        s = b[r]
-        for j in range(r + 1, nn):
-            s -= a[r, j] * b[j]
-        b[r] = s / a[r, r]
+        d = np.sqrt(d)
+        a[j, j] = d
+        for i in range(j + 1, n):
+            v = a[i, j]
+            for k in range(j):
+                v -= a[i, k] * a[j, k]
+            a[i, j] = v / d
     return True
 
 
+@nb.njit(cache=True)
+def _chol_solve(lo, b, n):
+    for i in range(n):
+        v = b[i]
+        for k in range(i):
+            v -= lo[i, k] * b[k]
+        b[i] = v / lo[i, i]
+    for i in range(n - 1, -1, -1):
+        v = b[i]
+        for k in range(i + 1, n):
+            v -= lo[k, i] * b[k]
+        b[i] = v / lo[i, i]
+
+
 @nb.njit(cache=True, parallel=True)
-def _krige_kernel(sx, vals, hole, sel, nsel, tx, disc, codes, sills, mats, nugget, cbb,
+def _krige_kernel(sx, sxs, vals, hole, sel, nsel, tx, txs, discs, codes, sills, nugget, cbb,
                   min_samples, simple, sk_mean):
+    """OK/SK per target: Cholesky of the data covariance C, then (OK) w = C⁻¹c − μ C⁻¹1 with
+    μ = (1ᵀC⁻¹c − 1)/(1ᵀC⁻¹1) — algebraically the bordered OK system of the module docstring."""
     m = tx.shape[0]
     nv = vals.shape[1]
-    nd = disc.shape[0]
+    nd = discs.shape[1]
+    ns = codes.shape[0]
     est = np.full((m, nv), np.nan)
     kvar = np.full(m, np.nan)
     sor = np.full(m, np.nan)
@@ -209,47 +214,53 @@ def _krige_kernel(sx, vals, hole, sel, nsel, tx, disc, codes, sills, mats, nugge
         n = nsel[t]
         if n < min_samples:
             continue
-        nn = n if simple else n + 1
-        a = np.empty((nn, nn))
-        b = np.empty(nn)
+        a = np.empty((n, n))
+        c = np.empty(n)
+        u = np.ones(n)
         for i in range(n):
             p = sel[t, i]
-            for j in range(i, n):
+            for j in range(i + 1):
                 q = sel[t, j]
-                dx, dy, dz = sx[p, 0] - sx[q, 0], sx[p, 1] - sx[q, 1], sx[p, 2] - sx[q, 2]
-                c = _cov(codes, sills, mats, dx, dy, dz)
-                if dx * dx + dy * dy + dz * dz < 1e-20:
-                    c += nugget
-                a[i, j] = c
-                a[j, i] = c
+                cv = _cov_t(codes, sills, sxs, sxs, p, q)
+                if (sx[p, 0] - sx[q, 0]) ** 2 + (sx[p, 1] - sx[q, 1]) ** 2 + \
+                        (sx[p, 2] - sx[q, 2]) ** 2 < 1e-20:
+                    cv += nugget
+                a[i, j] = cv
             acc = 0.0
             for d in range(nd):
-                dx = sx[p, 0] - tx[t, 0] - disc[d, 0]
-                dy = sx[p, 1] - tx[t, 1] - disc[d, 1]
-                dz = sx[p, 2] - tx[t, 2] - disc[d, 2]
-                acc += _cov(codes, sills, mats, dx, dy, dz)
-                if nd == 1 and dx * dx + dy * dy + dz * dz < 1e-20:
+                for s in range(ns):
+                    x0 = sxs[s, p, 0] - txs[s, t, 0] - discs[s, d, 0]
+                    x1 = sxs[s, p, 1] - txs[s, t, 1] - discs[s, d, 1]
+                    x2 = sxs[s, p, 2] - txs[s, t, 2] - discs[s, d, 2]
+                    acc += sills[s] * (1.0 - _gam(codes[s], np.sqrt(x0 * x0 + x1 * x1
+                                                                    + x2 * x2)))
+                if nd == 1 and (sx[p, 0] - tx[t, 0]) ** 2 + (sx[p, 1] - tx[t, 1]) ** 2 + \
+                        (sx[p, 2] - tx[t, 2]) ** 2 < 1e-20:
                     acc += nugget
-            b[i] = acc / nd
-        if not simple:
-            for i in range(n):
-                a[i, n] = 1.0
-                a[n, i] = 1.0
-            a[n, n] = 0.0
-            b[n] = 1.0
-        rhs = b.copy()
-        if not _solve(a, b, nn):
+            c[i] = acc / nd
+        if not _cholesky(a, n):
             continue
+        w = c.copy()
+        _chol_solve(a, w, n)
+        mu = 0.0
+        if not simple:
+            _chol_solve(a, u, n)
+            su, sw = 0.0, 0.0
+            for i in range(n):
+                su += u[i]
+                sw += w[i]
+            mu = (sw - 1.0) / su
+            for i in range(n):
+                w[i] -= mu * u[i]
         wc = 0.0
         for i in range(n):
-            wc += b[i] * rhs[i]
-        mu = 0.0 if simple else b[n]
+            wc += w[i] * c[i]
         for v in range(nv):
-            s = 0.0
+            acc = 0.0
             for i in range(n):
                 z = vals[sel[t, i], v]
-                s += b[i] * (z - sk_mean[v] if simple else z)
-            est[t, v] = s + sk_mean[v] if simple else s
+                acc += w[i] * (z - sk_mean[v] if simple else z)
+            est[t, v] = acc + sk_mean[v] if simple else acc
         kvar[t] = cbb - wc - mu
         sor[t] = wc / (wc - mu) if wc - mu != 0.0 else np.nan
         dist = 0.0
@@ -287,6 +298,7 @@ class _Prepared:
     tree: cKDTree
     smat: np.ndarray
     sample_s: np.ndarray
+    cache: dict
 
 
 def _prepare(xyz, values, hole, sp: SearchParams) -> _Prepared:
@@ -298,7 +310,7 @@ def _prepare(xyz, values, hole, sp: SearchParams) -> _Prepared:
     hole = np.zeros(len(xyz), np.int64) - 1 if hole is None else _codes(hole)
     smat = rotation_matrix(sp.angles_deg) / np.asarray(sp.ranges_m, float)[:, None]
     ss = xyz @ smat.T
-    return _Prepared(xyz, vals, hole, cKDTree(ss), smat, ss)
+    return _Prepared(xyz, vals, hole, cKDTree(ss), smat, ss, {})
 
 
 def _codes(hole) -> np.ndarray:
@@ -306,6 +318,15 @@ def _codes(hole) -> np.ndarray:
     if h.dtype.kind in "iu":
         return h.astype(np.int64)
     return pd.factorize(pd.Series(h))[0].astype(np.int64)
+
+
+def _transformed(prep: _Prepared, mats: np.ndarray) -> np.ndarray:
+    """Sample coordinates in each structure's anisotropy space (ns, n, 3), cached per model."""
+    key = mats.tobytes()
+    if prep.cache.get("key") != key:
+        prep.cache["key"] = key
+        prep.cache["sxs"] = np.ascontiguousarray(np.einsum("sij,nj->sni", mats, prep.xyz))
+    return prep.cache["sxs"]
 
 
 def krige_chunk(prep: _Prepared, targets: np.ndarray, target_hole: np.ndarray,
@@ -317,9 +338,12 @@ def krige_chunk(prep: _Prepared, targets: np.ndarray, target_hole: np.ndarray,
     codes, sills, mats = model.arrays()
     simple = method == "sk"
     mean = np.zeros(prep.vals.shape[1]) if sk_mean is None else np.asarray(sk_mean, float)
-    est, kv, sor, lag, nh = _krige_kernel(prep.xyz, prep.vals, prep.hole, sel, nsel, targets,
-                                          disc, codes, sills, mats, float(model.nugget),
-                                          float(cbb), sp.min_samples, simple, mean)
+    txs = np.ascontiguousarray(np.einsum("sij,nj->sni", mats, targets))
+    discs = np.ascontiguousarray(np.einsum("sij,nj->sni", mats, disc))
+    est, kv, sor, lag, nh = _krige_kernel(prep.xyz, _transformed(prep, mats), prep.vals,
+                                          prep.hole, sel, nsel, targets, txs, discs, codes,
+                                          sills, float(model.nugget), float(cbb),
+                                          sp.min_samples, simple, mean)
     return {"est": est, "kvar": kv, "slope": sor, "mean_dist_m": lag, "n_samples": nsel,
             "n_holes": nh}
 
