@@ -53,6 +53,8 @@ def base_layout(fig: go.Figure, title: str, **layout: Any) -> go.Figure:
             "automargin": True}
     fig.update_xaxes(**axis)
     fig.update_yaxes(**axis)
+    # plotly.js 3 syncs an overlaying axis' ticks to the primary grid by default: odd tick values
+    fig.for_each_yaxis(lambda ax: ax.update(tickmode="auto") if ax.overlaying else None)
     return fig
 
 

@@ -276,7 +276,7 @@ def grade_tonnage_figure(resource: Mapping[str, Any]) -> go.Figure:
                                  name=f"grade ({cls})", mode="lines",
                                  line={"color": color, "dash": "dash"}), secondary_y=True)
     fig.update_xaxes(title_text="cut-off, % TREO")
-    fig.update_yaxes(title_text="tonnes above cut-off, Mt", secondary_y=False)
+    fig.update_yaxes(title_text="tonnes above cut-off, Mt", secondary_y=False, rangemode="tozero")
     fig.update_yaxes(title_text="mean grade above cut-off, % TREO", secondary_y=True,
                      showgrid=False, rangemode="tozero")
     return base_layout(fig, "Grade–tonnage curves", height=420)
