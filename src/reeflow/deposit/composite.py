@@ -228,15 +228,20 @@ def top_cut(comps: pd.DataFrame, columns: dict[str, dict], *, by_domain: bool = 
 
 
 def cell_declustering_weights(xyz: np.ndarray, cell_m: float | tuple[float, float, float], *,
-                              origin: np.ndarray | None = None) -> np.ndarray:
-    """Cell-declustering weights (mean 1): w_i ∝ 1 / n(cell of i) (GSLIB ``declus``)."""
+                              origin: np.ndarray | None = None, n_offsets: int = 1,
+                              ) -> np.ndarray:
+    """Cell-declustering weights (mean 1): w_i ∝ 1 / n(cell of i) (GSLIB ``declus``), averaged
+    over ``n_offsets`` origins shifted diagonally by cell/n_offsets (as ``declus`` does)."""
     xyz = np.asarray(xyz, float)
     cell = np.broadcast_to(np.asarray(cell_m, float), (3,))
     o = xyz.min(axis=0) if origin is None else np.asarray(origin, float)
-    ijk = np.floor((xyz - o) / cell).astype(np.int64)
-    _, inv, counts = np.unique(ijk, axis=0, return_inverse=True, return_counts=True)
-    w = 1.0 / counts[inv.ravel()]
-    return w * len(w) / w.sum()
+    w = np.zeros(len(xyz))
+    for k in range(max(1, int(n_offsets))):
+        ijk = np.floor((xyz - o + k * cell / max(1, n_offsets)) / cell).astype(np.int64)
+        _, inv, counts = np.unique(ijk, axis=0, return_inverse=True, return_counts=True)
+        wk = 1.0 / counts[inv.ravel()]
+        w += wk * len(wk) / wk.sum()
+    return w / w.mean()
 
 
 def declustered_stats(values: np.ndarray, weights: np.ndarray) -> dict[str, float]:
