@@ -14,7 +14,10 @@ import pytest
 from reeflow.core.errors import InputError
 from reeflow.plant.sx import fit_commands
 from reeflow.plant.sx.fit import (
+    fit_constant_beta,
+    fit_constant_d,
     fit_mass_action,
+    fit_shakeout,
     log10_distribution,
     parse_shakeout_frame,
     read_shakeout_csv,
@@ -134,6 +137,36 @@ def test_cross_check_fit_recovers_the_sx_simulators_mass_action_constants():
         assert k == pytest.approx(truth[el], abs=1e-8)
 
 
+def test_constant_beta_fit_recovers_kex_ratios_from_varying_conditions():
+    """Mass-action data with equal slopes: beta_ij = Kex_i/Kex_j at any pH, so the constant-beta
+    fit (per-test levels absorb pH and extractant) must find log alpha = delta log Kex exactly."""
+    fit = fit_constant_beta(_data(noise=0.0), reference="Pr")
+    p = fit.parameters.set_index("name")["estimate"]
+    for el in ("La", "Ce", "Nd", "Sm"):
+        assert p[f"log10_alpha[{el}]"] == pytest.approx(TRUTH[el] - TRUTH["Pr"], abs=1e-9)
+    sf = fit.separation_factor("Nd", "Pr")
+    assert sf["beta"] == pytest.approx(10 ** (TRUTH["Nd"] - TRUTH["Pr"]), rel=1e-9)
+    noisy = fit_constant_beta(_data(seed=4))
+    sf = noisy.separation_factor("Nd", "Pr")
+    assert sf["ci_low"] < 10 ** (TRUTH["Nd"] - TRUTH["Pr"]) < sf["ci_high"]
+
+
+def test_constant_d_fit_at_fixed_conditions_and_its_misfit_elsewhere():
+    one = synthesize_shakeout(TRUTH, pH=[2.0] * 4, extractant_mol_per_L=[1.0] * 4,
+                              noise_sd_log10=0.0)
+    fit = fit_constant_d(parse_shakeout_frame(one))
+    org, aq = one["Nd_org_mol_per_L"].iloc[0], one["Nd_aq_mol_per_L"].iloc[0]
+    est = fit.parameters.set_index("name")["estimate"]["log10_D[Nd]"]
+    assert est == pytest.approx(np.log10(org / aq), abs=1e-12)
+    # across pH 1.5-3 a constant D is a poor model: residual sd >> the 0.03 assay noise
+    assert fit_constant_d(_data(seed=1)).goodness["residual_sd_log10"] > 0.5
+
+
+def test_fit_registry_rejects_unknown_model():
+    with pytest.raises(InputError, match="model"):
+        fit_shakeout(_data(), model="langmuir")
+
+
 # ------------------------------------------------------------------ CSV validation
 
 
@@ -225,3 +258,12 @@ def test_command_json_on_shipped_example(capsys):
 def test_command_text_and_free_slopes(capsys):
     rc, out = _run([str(EXAMPLE), "--slope-ph", "shared"], capsys)
     assert rc == 0 and "slope_pH[*]" in out and "R^2" in out
+
+
+def test_command_constant_beta_json(capsys):
+    rc, out = _run([str(EXAMPLE), "--model", "constant_beta", "--reference", "Pr", "--json"],
+                   capsys)
+    res = json.loads(out)
+    assert rc == 0 and res["model"] == "constant_beta"
+    alpha = {p["element"]: p for p in res["parameters"] if p["kind"] == "log10_alpha"}
+    assert alpha["Nd"]["ci_low"] < -5.15 + 5.3 < alpha["Nd"]["ci_high"]

@@ -1,4 +1,10 @@
-"""Fit mass-action distribution parameters to batch shake-out data.
+"""Fit distribution-model parameters to batch shake-out data (SX engine, issue "Fit").
+
+Three fits, one per distribution model of the SX engine (registry :data:`FITS`, entry point
+:func:`fit_shakeout`), all least squares in log10 D with t-based confidence intervals:
+``mass_action`` (log10 Kex per element, slopes fixed at 3 or fitted), ``constant_d`` (one D per
+element, Kremser basis) and ``constant_beta`` (relative extractabilities alpha, Xu's basis, with
+one free level per test absorbing pH, extractant and loading).
 
 Model (cation exchange with a dimeric acidic extractant, unsaponified; Peppard et al. 1957
 *J. Inorg. Nucl. Chem.* 4:334; Zhang, Zhao & Schreiner 2016 *Hydrometallurgy of Rare Earths*,
@@ -59,7 +65,11 @@ __all__ = [
     "log10_distribution",
     "read_shakeout_csv",
     "parse_shakeout_frame",
+    "FITS",
+    "fit_shakeout",
     "fit_mass_action",
+    "fit_constant_d",
+    "fit_constant_beta",
     "synthesize_shakeout",
 ]
 
@@ -272,28 +282,35 @@ class ShakeoutFit:
     covariance: np.ndarray
     confidence: float
     slope_mode: dict[str, str] = field(default_factory=dict)
+    model: str = "mass_action"
 
     def log10_kex(self) -> dict[str, float]:
         p = self.parameters[self.parameters["kind"] == "log10_Kex"]
         return dict(zip(p["element"], p["estimate"].astype(float), strict=True))
 
     def separation_factor(self, heavy: str, light: str) -> dict[str, float]:
-        """beta = D_heavy/D_light = Kex ratio (valid when both have equal slopes), with CI."""
+        """beta = D_heavy/D_light with its CI: the Kex ratio (mass action, equal slopes), the D
+        ratio (constant D) or the alpha ratio (constant beta)."""
+        kind = _LOG_KIND[self.model]
         p = self.parameters.reset_index(drop=True)
-        idx = {(k, e): i for i, (k, e) in enumerate(zip(p["kind"], p["element"], strict=True))}
-        for el in (heavy, light):
-            if ("log10_Kex", el) not in idx:
-                raise InputError("element", el, f"one of {sorted(self.log10_kex())}")
-        i, j = idx[("log10_Kex", heavy)], idx[("log10_Kex", light)]
-        d = p.loc[i, "estimate"] - p.loc[j, "estimate"]
-        var = self.covariance[i, i] + self.covariance[j, j] - 2 * self.covariance[i, j]
+        idx = {e: i for i, (k, e) in enumerate(zip(p["kind"], p["element"], strict=True))
+               if k == kind}
+        ref = self.slope_mode.get("reference")
+        vec = np.zeros(len(p))
+        for el, sign in ((heavy, 1.0), (light, -1.0)):
+            if el in idx:
+                vec[idx[el]] += sign
+            elif el != ref:
+                raise InputError("element", el, f"one of {sorted(idx) + ([ref] if ref else [])}")
+        d = float(vec @ p["estimate"].to_numpy())
+        var = float(vec @ self.covariance @ vec)
         t = stats.t.ppf(0.5 + self.confidence / 2, self.goodness["dof"])
         half = t * math.sqrt(max(var, 0.0))
-        return {"beta": 10**d, "ci_low": 10 ** (d - half), "ci_high": 10 ** (d + half)}
+        return {"beta": 10.0**d, "ci_low": 10.0 ** (d - half), "ci_high": 10.0 ** (d + half)}
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "model": "mass_action_dimer",
+            "model": self.model,
             "confidence": self.confidence,
             "slopes": self.slope_mode,
             "parameters": self.parameters.to_dict(orient="records"),
@@ -324,6 +341,7 @@ def _points(data: ShakeoutData, n_ha_per_metal: float) -> pd.DataFrame:
 
 
 _SLOPE_KINDS = {"pH": "slope_pH", "extractant": "slope_extractant"}
+_LOG_KIND = {"mass_action": "log10_Kex", "constant_d": "log10_D", "constant_beta": "log10_alpha"}
 _SLOPE_MODES = ("fixed", "shared", "per_element")
 
 
@@ -367,11 +385,68 @@ def fit_mass_action(
     for name, mode in modes.items():
         if mode not in _SLOPE_MODES:
             raise InputError(f"slope_{name}", mode, " | ".join(_SLOPE_MODES))
+    pts = _points(data, n_ha_per_metal)
+    fixed = {"pH": fixed_slope_pH, "extractant": fixed_slope_extractant}
+    X, offset, labels = _design(pts, data.elements, modes, fixed)
+    slope_mode = {k: (f"fixed={fixed[k]:g}" if m == "fixed" else m) for k, m in modes.items()}
+    return _least_squares(pts, X, offset, labels, confidence, "mass_action", slope_mode)
+
+
+def fit_constant_d(data: ShakeoutData, *, confidence: float = 0.95) -> ShakeoutFit:
+    """Model (a): one log10 D per element (Kremser basis), the mean of the measured log10 D.
+
+    Meaningful only for tests at one set of conditions (pH, extractant); the residuals show
+    how far that holds.
+    """
+    pts = _points(data, DEFAULT_N_HA_PER_METAL)
+    el_idx = pts["element"].map({e: k for k, e in enumerate(data.elements)}).to_numpy()
+    X = np.eye(len(data.elements))[el_idx]
+    labels = [("log10_D", e) for e in data.elements]
+    return _least_squares(pts, X, np.zeros(len(pts)), labels, confidence, "constant_d", {})
+
+
+def fit_constant_beta(
+    data: ShakeoutData, *, reference: str | None = None, confidence: float = 0.95
+) -> ShakeoutFit:
+    """Model (b): constant relative extractabilities, log10 D_ij = level_i + log10 alpha_j.
+
+    ``level_i`` (one per test) absorbs pH, extractant and loading, so alpha_j/alpha_k = beta_jk
+    is estimated from within-test D ratios only (Xu's constant-beta basis; Zhang, Zhao &
+    Schreiner 2016 ch. 4). alpha of ``reference`` (default: the first element) is 1.
+    """
+    els = data.elements
+    ref = els[0] if reference is None else reference
+    if ref not in els:
+        raise InputError("reference", ref, f"one of {list(els)}", "name an element in the data")
+    pts = _points(data, DEFAULT_N_HA_PER_METAL)
+    tests = list(dict.fromkeys(pts["test_id"]))
+    t_idx = pts["test_id"].map({t: k for k, t in enumerate(tests)}).to_numpy()
+    others = [e for e in els if e != ref]
+    el_idx = pts["element"].map({e: k for k, e in enumerate(others)}).fillna(-1).to_numpy(int)
+    A = np.zeros((len(pts), len(others)))
+    rows = np.flatnonzero(el_idx >= 0)
+    A[rows, el_idx[rows]] = 1.0
+    X = np.hstack([A, np.eye(len(tests))[t_idx]])
+    labels = [("log10_alpha", e) for e in others] + [("test_level", t) for t in tests]
+    return _least_squares(pts, X, np.zeros(len(pts)), labels, confidence, "constant_beta",
+                          {"reference": ref})
+
+
+#: Registry of shake-out fits, one per distribution model of the SX engine.
+FITS = {"mass_action": fit_mass_action, "constant_d": fit_constant_d,
+        "constant_beta": fit_constant_beta}
+
+
+def fit_shakeout(data: ShakeoutData, *, model: str = "mass_action", **options: Any) -> ShakeoutFit:
+    """Fit distribution model ``model`` (a key of :data:`FITS`) to shake-out ``data``."""
+    if model not in FITS:
+        raise InputError("model", model, " | ".join(FITS), "pick a registered model")
+    return FITS[model](data, **options)
+
+
+def _least_squares(pts, X, offset, labels, confidence, model, slope_mode) -> ShakeoutFit:
     if not 0.0 < confidence < 1.0:
         raise InputError("confidence", confidence, "0 < confidence < 1", "e.g. 0.95")
-    pts = _points(data, n_ha_per_metal)
-    X, offset, labels = _design(pts, data.elements, modes,
-                                {"pH": fixed_slope_pH, "extractant": fixed_slope_extractant})
     y = pts["log10_D_measured"].to_numpy()
     n, p = X.shape
     if n <= p:
@@ -379,16 +454,16 @@ def fit_mass_action(
                          "add tests or fix slopes (slope_* = 'fixed')")
     if np.linalg.matrix_rank(X) < p:
         raise InputError("shakeout.design", "rank-deficient",
-                         "spread in pH (and extractant) for every fitted slope",
-                         "vary pH/extractant across tests or fix the slope")
+                         "spread in pH (and extractant) for every fitted slope; >= 2 elements "
+                         "per test for constant_beta", "vary the conditions or fix the slope")
     x0 = np.linalg.lstsq(X, y - offset, rcond=None)[0]
     sol = optimize.least_squares(lambda b: X @ b + offset - y, x0, jac=lambda b: X,
                                  method="trf", x_scale="jac", xtol=1e-15, ftol=1e-15, gtol=1e-15)
-    return _summarise(sol.x, X, y, offset, labels, pts, n, p, modes, confidence,
-                      {"pH": fixed_slope_pH, "extractant": fixed_slope_extractant})
+    return _summarise(sol.x, X, y, offset, labels, pts, confidence, model, slope_mode)
 
 
-def _summarise(beta, X, y, offset, labels, pts, n, p, modes, confidence, fixed) -> ShakeoutFit:
+def _summarise(beta, X, y, offset, labels, pts, confidence, model, slope_mode) -> ShakeoutFit:
+    n, p = X.shape
     fitted = X @ beta + offset
     resid = y - fitted
     ssr = float(resid @ resid)
@@ -412,8 +487,7 @@ def _summarise(beta, X, y, offset, labels, pts, n, p, modes, confidence, fixed) 
         "r_squared": 1.0 - ssr / sst if sst > 0 else float("nan"),
         "rmse_log10_by_element": by_el.to_dict(),
     }
-    slope_mode = {k: (f"fixed={fixed[k]:g}" if m == "fixed" else m) for k, m in modes.items()}
-    return ShakeoutFit(params, res, goodness, cov, confidence, slope_mode)
+    return ShakeoutFit(params, res, goodness, cov, confidence, slope_mode, model)
 
 
 # ----------------------------------------------------------------------------- synthetic data

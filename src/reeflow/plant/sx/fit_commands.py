@@ -11,7 +11,7 @@ import json
 import math
 from typing import Any
 
-from reeflow.plant.sx.fit import fit_mass_action, read_shakeout_csv
+from reeflow.plant.sx.fit import FITS, fit_shakeout, read_shakeout_csv
 
 __all__ = ["register", "run_fit", "add_fit_arguments"]
 
@@ -22,6 +22,10 @@ def add_fit_arguments(parser: argparse.ArgumentParser) -> None:
     """Arguments of the fit command (shared by ``sx-fit`` and the lead's ``sx fit``)."""
     parser.add_argument("data", metavar="DATA.csv", help="shake-out CSV (see reeflow.plant.sx.fit)")
     parser.add_argument("--json", action="store_true", help="print one JSON object to stdout")
+    parser.add_argument("--model", choices=sorted(FITS), default="mass_action",
+                        help="distribution model to fit (default mass_action)")
+    parser.add_argument("--reference", default=None,
+                        help="constant_beta: element whose alpha is 1 (default: first)")
     parser.add_argument("--slope-ph", choices=_MODES, default="fixed",
                         help="pH slope: fixed at --fixed-slope (default), shared or per element")
     parser.add_argument("--slope-extractant", choices=_MODES, default="fixed",
@@ -34,9 +38,10 @@ def add_fit_arguments(parser: argparse.ArgumentParser) -> None:
 def register(subparsers: Any) -> None:
     """Add ``sx-fit`` to an argparse sub-parser collection."""
     p = subparsers.add_parser(
-        "sx-fit", help="fit mass-action log Kex (and slopes) to batch shake-out data",
-        description="Least-squares fit of log10 D = log10 Kex + a log10[(HA)2]free + b pH "
-                    "with t-based confidence intervals.",
+        "sx-fit", help="fit a distribution model (mass-action log Kex and slopes, constant D "
+                       "or constant beta) to batch shake-out data",
+        description="Least-squares fit in log10 D (default: log10 D = log10 Kex + "
+                    "a log10[(HA)2]free + b pH) with t-based confidence intervals.",
     )
     add_fit_arguments(p)
     p.set_defaults(func=run_fit)
@@ -58,11 +63,13 @@ def _clean(obj: Any) -> Any:
 def run_fit(args: argparse.Namespace) -> int:
     """Handler: read, fit, print. Bad input raises InputError (the CLI prints it, exits 2)."""
     data = read_shakeout_csv(args.data)
-    fit = fit_mass_action(
-        data, slope_pH=args.slope_ph, slope_extractant=args.slope_extractant,
-        fixed_slope_pH=args.fixed_slope, fixed_slope_extractant=args.fixed_slope,
-        confidence=args.confidence,
-    )
+    options: dict[str, Any] = {"confidence": args.confidence}
+    if args.model == "mass_action":
+        options.update(slope_pH=args.slope_ph, slope_extractant=args.slope_extractant,
+                       fixed_slope_pH=args.fixed_slope, fixed_slope_extractant=args.fixed_slope)
+    elif args.model == "constant_beta":
+        options["reference"] = args.reference
+    fit = fit_shakeout(data, model=args.model, **options)
     if args.json:
         out = fit.to_dict()
         out["data"] = data.source
@@ -70,7 +77,7 @@ def run_fit(args: argparse.Namespace) -> int:
         print(json.dumps(_clean(out)))
         return 0
     g = fit.goodness
-    print(f"mass-action fit of {data.source}: {g['n_points']} points, {g['n_params']} "
+    print(f"{fit.model} fit of {data.source}: {g['n_points']} points, {g['n_params']} "
           f"parameters, slopes {fit.slope_mode}")
     pct = round(100 * fit.confidence)
     print(f"{'parameter':<24}{'estimate':>12}{'std err':>11}{f'{pct}% CI':>24}")
