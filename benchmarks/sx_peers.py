@@ -9,8 +9,8 @@ Same cascade for every code: one counter-current extraction section, 6 rare eart
    profiles); an exact banded solve of the linear stage equations (scipy) is the referee.
 2. **Mass-action case**, unsaponified dimeric extractant, 1.0 mol/L HA, log10 Kex per element,
    feed acid 0.01 mol/L, pH an output (3 H+ released per RE): reeflow ``model="mass_action"``
-   vs difflow ``MassActionSection`` (section Newton in JAX, started from its correlation) at 30
-   and 100 stages. The difflow runs are bounded by ``--timeout`` and run once each.
+   vs difflow ``MassActionSection`` (section Newton in JAX, started from its correlation) at 5,
+   30 and 100 stages. The difflow runs are bounded by ``--timeout`` and run once each.
 3. **PrOMMiS** ``SolventExtraction`` (its own 5 % D2EHPA demo, 30 stages) with the IPOPT that
    PyPI offers (``cyipopt-wheels``): the worker records which step fails and why.
 
@@ -258,7 +258,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--difflow-python", default="", help="python of the difflow venv")
     ap.add_argument("--prommis-python", default="", help="python of the PrOMMiS venv")
     ap.add_argument("--kremser-stages", type=int, default=100)
-    ap.add_argument("--mass-action-stages", type=int, nargs="+", default=[30, 100])
+    ap.add_argument("--mass-action-stages", type=int, nargs="+", default=[5, 30, 100])
     ap.add_argument("--prommis-stages", type=int, default=30)
     ap.add_argument("--warm-max-stages", type=int, default=30,
                     help="difflow mass action: also time a second call up to this size")
