@@ -127,3 +127,28 @@ def test_irr_picks_root_nearest_zero_with_closure_cost():
     assert dcf.npv(cf, -0.65) * dcf.npv(cf, -0.6) < 0  # the spurious root exists
     assert dcf.irr(cf) == pytest.approx(npf.irr(cf), abs=1e-10)
     assert 0.05 < dcf.irr(cf) < 0.3
+
+
+def test_property_irr_root_and_npf_agree():
+    hyp = pytest.importorskip("hypothesis")
+    st = pytest.importorskip("hypothesis.strategies")
+
+    @hyp.settings(max_examples=60, deadline=None, derandomize=True, database=None)
+    @hyp.given(st.lists(st.floats(1.0, 500.0).map(lambda x: round(x, 2)), min_size=1,
+                        max_size=3),
+               st.lists(st.floats(0.0, 200.0).map(lambda x: round(x, 2)), min_size=3,
+                        max_size=30))
+    def check(invest, returns):
+        cf = np.array([-x for x in invest] + returns)
+        r = dcf.irr(cf)
+        ref = npf.irr(cf)
+        if np.isnan(r):
+            assert np.isnan(ref) or ref < -0.95 or ref > 100
+        else:
+            assert abs(dcf.npv(cf, r)) <= 1e-7 * np.abs(cf).sum()
+            # compare where numpy-financial's own root is accurate (its polynomial-eigenvalue
+            # solve can be off by 5e-5 when a trailing cash flow is ~1e-24)
+            if not np.isnan(ref) and abs(dcf.npv(cf, ref)) <= 1e-9 * np.abs(cf).sum():
+                assert r == pytest.approx(ref, abs=1e-7)
+
+    check()

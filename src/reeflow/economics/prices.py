@@ -161,6 +161,9 @@ def _floor_deck() -> PriceDeck:
 
 
 #: Registry of named decks (name -> factory). All are flat real prices in their currency year.
+#: ``usgs_2025_ndpr_floor``: the 2025 deck with NdPr oxide, Nd2O3 and Pr6O11 at
+#: max(USGS 2025, US$110/kg) - the DoD floor applied to all NdPr products (an assumption: the
+#: floor is a contract term for one producer). ``spot_*``: a USGS year with dated quotes on top.
 DECKS: dict[str, Callable[[], PriceDeck]] = {
     **{f"usgs_{y}": _usgs_deck(y) for y in range(2021, 2026)},
     "usgs_2025_ndpr_floor": _floor_deck,

@@ -140,7 +140,17 @@ def beylikova_defaults(overrides: Mapping[str, Any] | None = None) -> dict[str, 
 
 @dataclass(frozen=True)
 class EconomicResult:
-    """Outputs of :func:`evaluate` (USD in ``currency_year`` dollars; real or nominal basis)."""
+    """Outputs of :func:`evaluate` (USD in ``currency_year`` dollars; real or nominal basis).
+
+    npv_usd : {discount rate: NPV}, year 0 = first construction year, undiscounted.
+    irr_frac : IRR of the net cash flow (root nearest zero); payback_years : from the start of
+    the first production year until cumulative cash flow >= 0.
+    unit_cost_usd_per_kg_reo / _ndpr : (opex + sustaining capex + royalty) at full production
+    per kg REO sold / per kg NdPr oxide contained in products (all costs on NdPr).
+    breakeven_ndpr_usd_per_kg : NdPr oxide price (other prices fixed) at which NPV at
+    ``breakeven_rate_frac`` is zero. cash_flows : annual table (USD), capex/opex/revenue :
+    breakdowns with sources; base : the vectorised base case for sensitivity and Monte Carlo.
+    """
 
     npv_usd: Mapping[float, float]
     irr_frac: float
