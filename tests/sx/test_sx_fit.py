@@ -201,6 +201,8 @@ def test_reads_good_csv_with_comment_and_acidity(tmp_path):
         (GOOD.replace("extractant_mol_per_L,", "").replace(",1.0,", ","), r"extractant_mol_per_L"),
         (GOOD.replace("2.0,1.0,0.001,0.002", "2.0,0.01,0.001,0.002"), r"row 2.*capacity"),
         (GOOD.replace("1.5,1.0", ",1.0"), r"row 1, column pH"),
+        ("test_id," + GOOD.split("\n", 1)[1].replace("\n1", "\nA,1").replace("\n2", "\nA,2"),
+         r"row 2, column test_id"),
     ],
 )
 def test_bad_csv_names_row_and_column(tmp_path, text, match):

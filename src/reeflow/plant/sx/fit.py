@@ -258,8 +258,14 @@ def parse_shakeout_frame(frame: pd.DataFrame, *, source: str = "<frame>") -> Sha
             f"({DEFAULT_N_HA_PER_METAL * org_df.fillna(0.0).sum(axis=1).iloc[bad[0]]:.4g} mol/L)",
             "organic loaded beyond RE(HA2)3 capacity: check units or the extractant value",
         )
-    ids = (tuple(str(s) for s in frame["test_id"]) if "test_id" in frame.columns
+    ids = (tuple(str(s).strip() for s in frame["test_id"]) if "test_id" in frame.columns
            else tuple(str(i + 1) for i in range(len(frame))))
+    seen: dict[str, int] = {}
+    for i, t in enumerate(ids):
+        if t in seen:
+            raise InputError(f"{source}: row {i + 1}, column test_id", t,
+                             f"unique labels (row {seen[t] + 1} has the same)", "rename the test")
+        seen[t] = i
     return ShakeoutData(pH, ext, aq_df, org_df, ids, source)
 
 
