@@ -129,3 +129,22 @@ def test_sparse_rotated_model_planned_with_waste_fill(model):
     assert b["filled"].any() and (b.loc[~b["filled"], "source_row"] >= 0).all()
     assert p.pit["blocks"] > 0 and p.pit["waste_t"] > 0
     json.dumps(p.to_dict(), allow_nan=False)
+
+
+def test_multi_year_periods_keep_capacity_and_npv(model, plan):
+    import pandas as pd
+
+    from reeflow.mine import feed_by_year
+
+    grid = block_grid(model)
+    src, dst = block_arcs(grid, slopes_deg=45.0, n_benches=8)
+    b = plan.blocks
+    pan = make_panels(b["pushback"].to_numpy(), grid.iz, grid.tonnes, b["is_ore"].to_numpy(),
+                      b["value_usd"].to_numpy(), pd.DataFrame(model[["nd2o3_frac"]]), src, dst)
+    res = schedule_panels(pan, plant_capacity_t_per_a=570_000, discount_rate=0.08,
+                          max_periods=3)
+    assert res.years_per_period > 1 and res.share.shape[1] == res.n_years
+    np.testing.assert_allclose(res.share.sum(axis=1), 1.0, atol=1e-6)
+    feed = feed_by_year(pan, res, discount_rate=0.08)
+    assert np.all(feed["ore_t"] <= 570_000 * (1 + 1e-6))
+    assert feed["pv_usd"].sum() == pytest.approx(res.npv_usd, rel=1e-6)

@@ -124,7 +124,8 @@ def plan_mine(block_model: pd.DataFrame, *, prices_usd_per_kg: Mapping[str, floa
                           mining_capacity_t_per_a=mining_capacity_t_per_a, n_years=n_years,
                           time_limit_s=float(_pick(mip_time_limit_s, "mip_time_limit_s")),
                           rel_gap=float(default("mip_rel_gap")),
-                          horizon_slack_years=int(default("horizon_slack_years")))
+                          horizon_slack_years=int(default("horizon_slack_years")),
+                          max_periods=int(default("max_periods")))
     feed = feed_by_year(pan, res, discount_rate=discount_rate)
     stats = _schedule_stats(res, pan, plant, mining_capacity_t_per_a, discount_rate)
     return MinePlan(pit=pit, nested=table, schedule=feed, schedule_stats=stats, blocks=blocks)
@@ -161,7 +162,8 @@ def _schedule_stats(res, pan, plant: float, mine: float | None, rate: float) -> 
     return {"npv_usd": res.npv_usd, "lp_bound_usd": _finite(res.lp_bound_usd),
             "mip_dual_bound_usd": _finite(res.mip_dual_bound_usd),
             "gap_to_lp_frac": _finite(res.gap_to_lp_frac), "status": res.status,
-            "n_years_horizon": res.n_years, "n_panels": len(pan.table),
+            "n_years_horizon": res.n_years, "years_per_period": res.years_per_period,
+            "n_panels": len(pan.table),
             "n_panel_arcs": int(pan.src.size), "plant_capacity_t_per_a": plant,
             "mining_capacity_t_per_a": mine, "discount_rate": rate}
 

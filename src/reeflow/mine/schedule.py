@@ -6,10 +6,11 @@ Q before starting P honours every block precedence. Formulation (the "at" variab
 1968 / the CPIT model of Espinoza, Goycoolea, Moreno & Newman 2013, Ann. Oper. Res. 206:93-114,
 aggregated to panels as in bench-phase scheduling):
 
-    x[p,t] in [0,1]  share of panel p mined in year t;  y[p,t] in {0,1}  panel p open in year t
+    X[p,t] in [0,1]  share of panel p mined by the end of year t ("by" variables), X[p,t-1] <= X[p,t]
+    x[p,t] = X[p,t] - X[p,t-1] (share mined in year t);  y[p,t] in {0,1}  panel p open in year t
     max  Σ value_p · x[p,t] / (1 + r)^t          (end-of-year discounting, years t = 1..T)
-    Σ_t x[p,t] = 1 (mine out the pit)            x[p,t] <= y[p,t]           y[p,t] <= y[p,t+1]
-    y[p,t] <= Σ_{s<=t} x[q,s]  for every panel arc p -> q   (q finished before p opens)
+    X[p,T] = 1 (mine out the pit)                x[p,t] <= y[p,t]           y[p,t] <= y[p,t+1]
+    y[p,t] <= X[q,t]  for every panel arc p -> q   (q finished before p opens)
     Σ_p ore_t[p] · x[p,t] <= plant capacity      Σ_p tonnes[p] · x[p,t] <= mining capacity
 
 The LP relaxation (y continuous) is solved first; its value bounds the NPV and the gap of the MIP
@@ -83,53 +84,55 @@ class ScheduleResult:
     gap_to_lp_frac: float
     status: str
     n_years: int
+    years_per_period: int = 1
 
 
 def _constraints(pan: Panels, T: int, plant: float, mine: float | None):
-    """Rows of the MIP as COO triplets and bounds; columns x[p,t] = p*T+t, y[p,t] = P*T+p*T+t."""
+    """Rows as a CSC matrix with bounds; columns X[p,t] = p*T+t (cumulative share mined by the
+    end of year t), y[p,t] = P*T+p*T+t. Every row has at most 3 non-zeros except capacities."""
     P = len(pan.table)
-    xi = np.arange(P * T).reshape(P, T)
-    yi = xi + P * T
-    r, c, v, lo, hi = [], [], [], [], []
+    X = np.arange(P * T).reshape(P, T)
+    Y = X + P * T
+    r, c, v, hi = [], [], [], []
     nrow = 0
 
-    def add(rows, cols, vals, lower, upper):
+    def add(cols: list[np.ndarray], vals: list[float], upper: np.ndarray | float, n: int):
         nonlocal nrow
-        r.append(rows + nrow)
-        c.append(cols)
-        v.append(vals)
-        lo.append(lower)
-        hi.append(upper)
-        nrow += len(lower)
+        rows = np.arange(nrow, nrow + n)
+        for col, val in zip(cols, vals, strict=True):
+            r.append(rows)
+            c.append(np.ravel(col))
+            v.append(np.full(n, val))
+        hi.append(np.broadcast_to(np.asarray(upper, float), (n,)))
+        nrow += n
 
-    add(np.repeat(np.arange(P), T), xi.ravel(), np.ones(P * T), np.ones(P), np.ones(P))
-    k = np.arange(P * T)
-    add(np.concatenate([k, k]), np.concatenate([xi.ravel(), yi.ravel()]),
-        np.concatenate([np.ones(P * T), -np.ones(P * T)]), np.full(P * T, -np.inf), np.zeros(P * T))
+    m = P * (T - 1)
     if T > 1:
-        m = P * (T - 1)
-        k = np.arange(m)
-        add(np.concatenate([k, k]), np.concatenate([yi[:, :-1].ravel(), yi[:, 1:].ravel()]),
-            np.concatenate([np.ones(m), -np.ones(m)]), np.full(m, -np.inf), np.zeros(m))
+        add([X[:, :-1], X[:, 1:]], [1.0, -1.0], 0.0, m)          # X[p,t-1] <= X[p,t]
+        add([X[:, 1:], X[:, :-1], Y[:, 1:]], [1.0, -1.0, -1.0], 0.0, m)  # x[p,t] <= y[p,t]
+        add([Y[:, :-1], Y[:, 1:]], [1.0, -1.0], 0.0, m)          # y[p,t] <= y[p,t+1]
+    add([X[:, 0], Y[:, 0]], [1.0, -1.0], 0.0, P)                 # x[p,0] <= y[p,0]
     A = pan.src.size
     if A:
-        # row (a, t): y[src_a, t] - sum_{s<=t} x[dst_a, s] <= 0
-        a_idx, t_idx, s_idx = np.nonzero(np.broadcast_to(
-            np.tril(np.ones((T, T), dtype=bool)), (A, T, T)))
-        rows = a_idx * T + t_idx
-        add(np.concatenate([np.arange(A * T), rows]),
-            np.concatenate([yi[pan.src].ravel(), xi[pan.dst[a_idx], s_idx]]),
-            np.concatenate([np.ones(A * T), -np.ones(rows.size)]),
-            np.full(A * T, -np.inf), np.zeros(A * T))
+        add([Y[pan.src], X[pan.dst]], [1.0, -1.0], 0.0, A * T)   # y[p,t] <= X[q,t]
     for weights, cap in ((pan.table["ore_t"].to_numpy(), plant),
                          (pan.table["tonnes"].to_numpy(), mine)):
         if cap is None:
             continue
-        add(np.repeat(np.arange(T), P), xi.T.ravel(), np.repeat(weights[None, :], T, 0).ravel(),
-            np.full(T, -np.inf), np.full(T, float(cap)))
+        rows = np.repeat(np.arange(nrow, nrow + T), P)
+        r.append(rows)
+        c.append(X.T.ravel())
+        v.append(np.tile(weights, T))
+        if T > 1:
+            r.append(rows[P:])
+            c.append(X[:, :-1].T.ravel())
+            v.append(-np.tile(weights, T - 1))
+        hi.append(np.full(T, float(cap)))
+        nrow += T
     mat = sparse.csc_matrix((np.concatenate(v), (np.concatenate(r), np.concatenate(c))),
                             shape=(nrow, 2 * P * T))
-    return mat, np.concatenate(lo), np.concatenate(hi)
+    upper = np.concatenate(hi)
+    return mat, np.full(nrow, -np.inf), upper
 
 
 def greedy_shares(pan: Panels, plant: float, mine: float | None) -> np.ndarray:
@@ -162,7 +165,7 @@ def greedy_shares(pan: Panels, plant: float, mine: float | None) -> np.ndarray:
 
 
 def _solve(mat, lo, hi, cost, n_int: int, *, integer: bool, time_limit_s: float, rel_gap: float,
-           start: np.ndarray | None = None):
+           start: np.ndarray | None = None, col_lower: np.ndarray | None = None):
     n = cost.size
     h = highspy.Highs()
     h.setOptionValue("output_flag", False)
@@ -171,7 +174,8 @@ def _solve(mat, lo, hi, cost, n_int: int, *, integer: bool, time_limit_s: float,
     lp = highspy.HighsLp()
     lp.num_col_, lp.num_row_ = n, mat.shape[0]
     lp.col_cost_ = -cost
-    lp.col_lower_, lp.col_upper_ = np.zeros(n), np.ones(n)
+    lp.col_lower_ = np.zeros(n) if col_lower is None else col_lower
+    lp.col_upper_ = np.ones(n)
     inf = highspy.kHighsInf
     lp.row_lower_ = np.where(np.isfinite(lo), lo, -inf)
     lp.row_upper_ = np.where(np.isfinite(hi), hi, inf)
@@ -195,8 +199,14 @@ def _solve(mat, lo, hi, cost, n_int: int, *, integer: bool, time_limit_s: float,
 def schedule_panels(pan: Panels, *, plant_capacity_t_per_a: float, discount_rate: float,
                     mining_capacity_t_per_a: float | None = None, n_years: int | None = None,
                     time_limit_s: float = 2.0, rel_gap: float = 1e-3,
-                    horizon_slack_years: int = 2) -> ScheduleResult:
-    """Schedule the panels (mine out the pit) maximising NPV; raises InfeasibleSpecError."""
+                    horizon_slack_years: int = 2, max_periods: int = 20) -> ScheduleResult:
+    """Schedule the panels (mine out the pit) maximising NPV; raises InfeasibleSpecError.
+
+    Lives longer than ``max_periods`` years are scheduled in periods of ``L`` years (capacities
+    × L, each period discounted by the mean factor of its years) and the result is spread evenly
+    over the years of each period; precedence then holds at period resolution (a panel may be
+    worked in the same period as the panel it needs, as within a one-year period).
+    """
     for name, cap in (("plant_capacity_t_per_a", plant_capacity_t_per_a),
                       ("mining_capacity_t_per_a", mining_capacity_t_per_a)):
         if cap is not None and (not np.isfinite(cap) or cap <= 0):
@@ -213,11 +223,23 @@ def schedule_panels(pan: Panels, *, plant_capacity_t_per_a: float, discount_rate
         raise InfeasibleSpecError(
             f"{limit}: mining out the pit ({tot_t:,.0f} t, {ore_t:,.0f} t ore) needs at least "
             f"{need:.2f} years, more than n_years = {n_years}; raise the capacity or n_years")
-    greedy = greedy_shares(pan, plant_capacity_t_per_a, mining_capacity_t_per_a)
-    T = n_years or max(math.ceil(need) + horizon_slack_years, greedy.shape[1])
-    res = _schedule_T(pan, T, plant_capacity_t_per_a, mining_capacity_t_per_a, discount_rate,
-                      time_limit_s, rel_gap, greedy if greedy.shape[1] <= T else None)
+    years = n_years or math.ceil(need) + horizon_slack_years
+    L = max(1, math.ceil(years / max(int(max_periods), 1)))
+    plant_p = plant_capacity_t_per_a * L
+    mine_p = mining_capacity_t_per_a * L if mining_capacity_t_per_a else None
+    greedy = greedy_shares(pan, plant_p, mine_p)
+    T = math.ceil(years / L) if n_years else max(math.ceil(years / L), greedy.shape[1])
+    t_year = np.arange(1, T * L + 1).reshape(T, L)
+    disc = ((1.0 + discount_rate) ** -t_year.astype(float)).mean(axis=1)
+    res = _schedule_T(pan, T, plant_p, mine_p, disc, time_limit_s, rel_gap,
+                      greedy if greedy.shape[1] <= T else None)
     if res is not None:
+        if L > 1:
+            share = np.repeat(res.share / L, L, axis=1)
+            res = ScheduleResult(share=share, npv_usd=res.npv_usd, lp_bound_usd=res.lp_bound_usd,
+                                 mip_dual_bound_usd=res.mip_dual_bound_usd,
+                                 gap_to_lp_frac=res.gap_to_lp_frac, status=res.status,
+                                 n_years=T * L, years_per_period=L)
         return res
     raise InfeasibleSpecError(
         f"n_years: no schedule found that mines out the pit within {T} years under plant "
@@ -226,31 +248,35 @@ def schedule_panels(pan: Panels, *, plant_capacity_t_per_a: float, discount_rate
 
 
 def _start(greedy: np.ndarray | None, T: int) -> np.ndarray | None:
-    """Column values (x then y) of the greedy schedule padded to T years."""
+    """Column values (X then y) of the greedy schedule padded to T years."""
     if greedy is None:
         return None
     x = np.zeros((greedy.shape[0], T))
     x[:, :greedy.shape[1]] = greedy
-    y = (np.cumsum(x, axis=1) > 1e-12).astype(float)
-    return np.concatenate([x.ravel(), y.ravel()])
+    cum = np.minimum(np.cumsum(x, axis=1), 1.0)
+    cum[:, -1] = 1.0
+    y = (cum > 1e-12).astype(float)
+    return np.concatenate([cum.ravel(), y.ravel()])
 
 
-def _schedule_T(pan, T, plant, mine, rate, time_limit_s, rel_gap, greedy):
+def _schedule_T(pan, T, plant, mine, disc_per_period, time_limit_s, rel_gap, greedy):
     P = len(pan.table)
-    disc = (1.0 + rate) ** -np.arange(1, T + 1)
-    cost = np.concatenate([(pan.table["value_usd"].to_numpy()[:, None] * disc[None, :]).ravel(),
-                           np.zeros(P * T)])
+    disc = np.append(disc_per_period, 0.0)
+    # Σ_t v·d_t·(X_t − X_{t−1}) = Σ_t v·(d_t − d_{t+1})·X_t
+    cost = np.concatenate([(pan.table["value_usd"].to_numpy()[:, None]
+                            * (disc[:-1] - disc[1:])[None, :]).ravel(), np.zeros(P * T)])
     mat, lo, hi = _constraints(pan, T, plant, mine)
-    h_lp = _solve(mat, lo, hi, cost, P * T, integer=False, time_limit_s=time_limit_s,
-                  rel_gap=rel_gap)
+    lower = np.zeros(2 * P * T)
+    lower[np.arange(P) * T + T - 1] = 1.0  # mine out: X[p, T-1] = 1
+    kw = {"time_limit_s": time_limit_s, "rel_gap": rel_gap, "col_lower": lower}
+    h_lp = _solve(mat, lo, hi, cost, P * T, integer=False, **kw)
     lp_status = h_lp.getModelStatus()
     if lp_status == highspy.HighsModelStatus.kInfeasible:
         return None
     # a bound only when the relaxation was solved to optimality (not stopped by the time limit)
     lp_bound = (-h_lp.getInfo().objective_function_value
                 if lp_status == highspy.HighsModelStatus.kOptimal else np.nan)
-    h = _solve(mat, lo, hi, cost, P * T, integer=True, time_limit_s=time_limit_s, rel_gap=rel_gap,
-               start=_start(greedy, T))
+    h = _solve(mat, lo, hi, cost, P * T, integer=True, start=_start(greedy, T), **kw)
     status = h.getModelStatus()
     if status == highspy.HighsModelStatus.kInfeasible:
         return None
@@ -260,9 +286,10 @@ def _schedule_T(pan, T, plant, mine, rate, time_limit_s, rel_gap, greedy):
             return None
         raise ConvergenceError(f"schedule MIP: HiGHS ended with {h.modelStatusToString(status)} "
                                "and no schedule, although a greedy one exists")
-    share = np.asarray(h.getSolution().col_value[:P * T]).reshape(P, T)
+    cum = np.clip(np.asarray(h.getSolution().col_value[:P * T]).reshape(P, T), 0.0, 1.0)
+    share = np.diff(cum, axis=1, prepend=0.0).clip(0.0, 1.0)
     npv = float(-info.objective_function_value)
-    return ScheduleResult(share=np.clip(share, 0.0, 1.0), npv_usd=npv, lp_bound_usd=lp_bound,
+    return ScheduleResult(share=share, npv_usd=npv, lp_bound_usd=lp_bound,
                           mip_dual_bound_usd=float(-info.mip_dual_bound),
                           gap_to_lp_frac=((lp_bound - npv) / abs(lp_bound)
                                           if np.isfinite(lp_bound) and lp_bound else np.nan),
