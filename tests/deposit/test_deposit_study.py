@@ -101,3 +101,14 @@ def test_cli_krige_and_bad_project(tmp_path, capsys):
     args = _parser().parse_args(["resource", str(tmp_path / "missing.yaml")])
     with pytest.raises(InputError):
         args.func(args)
+
+
+def test_figure_tables(result):
+    vt = result.variogram_table()
+    assert {"lag_m", "gamma", "n_pairs", "model_gamma"} <= set(vt.columns)
+    assert np.all(np.diff(vt["model_gamma"]) >= -1e-15)
+    sw = result.swaths("y", 100.0)
+    both = sw.dropna()
+    assert len(both) >= 3
+    # the kriged blocks follow the composites' trend along strike (loose: smoothing)
+    assert np.corrcoef(both["estimate_frac"], both["composite_frac"])[0, 1] > 0.3

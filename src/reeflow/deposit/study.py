@@ -86,6 +86,18 @@ class ResourceResult:
     disclaimer: str = DISCLAIMER
     parameters: dict = field(default_factory=dict)
 
+    def variogram_table(self) -> pd.DataFrame:
+        """Experimental variogram with the fitted model at the same lags (for a figure)."""
+        t = self.variogram_experimental.copy()
+        t["model_gamma"] = self.variogram_model.gamma_iso(t["lag_m"].to_numpy())
+        return t
+
+    def swaths(self, axis: str = "x", width_m: float = 50.0) -> pd.DataFrame:
+        """Swath-plot table of TREO: block estimates vs vein composites."""
+        return swath_table(self.block_model, self.composites[self.composites["domain"]
+                                                             == "VEIN"], axis=axis,
+                           width_m=width_m)
+
 
 def _search() -> SearchParams:
     return SearchParams((_d("search_major_m"), _d("search_semi_m"), _d("search_minor_m")),
