@@ -4,6 +4,7 @@ its section of the results (results.json schema). Wiring only — no physics her
 from __future__ import annotations
 
 from collections.abc import Callable
+from types import SimpleNamespace
 from typing import Any
 
 from reeflow.core.projectfile import unit_at
@@ -73,6 +74,84 @@ def plant_phase(state: State) -> None:
     r["reagents_t_per_a"] = summary.reagents_t_per_a
     state["plant_summary"] = summary
     state["solution"] = sol
+
+    def plant_at(treo_frac: float) -> SimpleNamespace:
+        other = _solve_plant(p, separation, treo_frac=treo_frac)
+        summ = summarise_plant(other, ree, p.plant.operating_hours)
+        return SimpleNamespace(solution=other, products=summ.products, kpis=summ.kpis,
+                               reagents_t_per_a=summ.reagents_t_per_a)
+
+    state["plant_at"] = plant_at
+
+
+_REAGENT_NAMES = {"H2C2O4": "oxalic acid"}
+_UNPRICED = {"H2O", "O2 (air)"}  # process water and air are not bought
+
+
+def economic_inputs(state: State, *, treo_frac: float | None = None) -> Any:
+    """EconomicInputs from the plant summary, the SX train and the project's economics section."""
+    from reeflow.economics import EconomicInputs
+    from reeflow.plant.sizing import equipment_sizes
+
+    p: Project = state["loaded"].project
+    summary = state["plant_summary"] if treo_frac is None else state["plant_at"](treo_frac)
+    sol = state["solution"] if treo_frac is None else summary.solution
+    products: dict[str, float] = {}
+    purity: dict[str, float] = {}
+    for row in summary.products:
+        if row["kind"] == "oxide":
+            products[row["main_species"]] = row["t_per_a"]
+            purity[row["main_species"]] = row["purity_frac"]
+    products["CaF2 concentrate"] = summary.kpis["fluorite_concentrate_t_per_a"]
+    products["BaSO4 concentrate"] = summary.kpis["barite_concentrate_t_per_a"]
+    reagents = {_REAGENT_NAMES.get(k, k): v for k, v in summary.reagents_t_per_a.items()
+                if k not in _UNPRICED}
+    sx = state["results"].get("sx") or {}
+    sizes = equipment_sizes(
+        sol, work_index_kwh_per_t=p.plant.comminution.work_index, f80_um=p.plant.comminution.f80,
+        sx_mixer_settler_m3=float(sx.get("mixer_settler_volume_m3", 0.0)),
+        sx_organic_inventory_m3=float(sx.get("organic_inventory_m3", 0.0)),
+        bake_temperature_c=p.plant.bake.temperature,
+        calcination_temperature_c=p.plant.calcination.temperature)
+    residue = sum(r["t_per_a"] for r in summary.products if r["kind"] == "residue")
+    return EconomicInputs(
+        ore_t_per_a=summary.kpis["ore_t_per_a"], products_t_per_a=products,
+        product_purity_frac=purity, reagents_t_per_a=reagents,
+        reagent_price_overrides_usd_per_t=dict(p.economics.reagent_prices),
+        mining_cost_usd_per_t_ore=p.economics.mining_cost,
+        power_mwh_per_a=summary.kpis["power_mw"] * p.plant.operating_hours,
+        equipment_sizes={k: v for k, v in sizes.items() if v > 0},
+        organic_fill_usd_per_m3=p.economics.organic_fill,
+        residue_t_per_a=residue, residue_handling_usd_per_t=p.economics.residue_handling)
+
+
+def economics_phase(state: State) -> None:
+    """Factored capex, opex, DCF, sensitivity and Monte Carlo (economics room)."""
+    from reeflow.economics import evaluate
+    from reeflow.economics.payload import economics_payload
+
+    p: Project = state["loaded"].project
+    result = evaluate(economic_inputs(state), deck=p.economics.price_deck)
+    payload = economics_payload(result, mc_draws=p.economics.monte_carlo_draws,
+                                seed=p.economics.seed)
+    oxide_rev = float(result.revenue.loc[~result.revenue["product"].str.contains("concentrate"),
+                                         "usd_per_a"].sum()) if "usd_per_a" in result.revenue else 0.0
+    payload["steady_revenue_usd_per_a"] = result.revenue_usd_per_a
+    payload["steady_oxide_revenue_usd_per_a"] = oxide_rev
+    if p.economics.floor_case_deck:
+        floor = evaluate(economic_inputs(state), deck=p.economics.floor_case_deck)
+        payload["floor_case"] = {"deck": p.economics.floor_case_deck,
+                                 "npv_usd": {f"{r:.4f}": v for r, v in floor.npv_usd.items()},
+                                 "irr_frac": floor.irr_frac}
+    state["results"]["economics"] = payload
+    state["economic_result"] = result
+    low = state["loaded"].provenance.get("ore.treo_grade")
+    if low is not None and low.range is not None:
+        at_low = evaluate(economic_inputs(state, treo_frac=float(low.range[0])),
+                          deck=p.economics.price_deck)
+        rate = 0.08 if 0.08 in at_low.npv_usd else next(iter(at_low.npv_usd))
+        state["npv_at_1pct_usd"] = at_low.npv_usd[rate]
+        state["npv_rate_label"] = f"NPV{rate * 100:.0f}"
 
 
 def market_phase(state: State) -> None:
@@ -156,6 +235,7 @@ def _flatten(tree: Any, prefix: str = "") -> dict[str, Any]:
 
 STUDY_PHASES: list[tuple[str, Callable[[State], None]]] = [
     ("plant flowsheet and SX train", plant_phase),
+    ("economics", economics_phase),
     ("market scenario", market_phase),
     ("claims check", claims_phase),
     ("assumptions", assumptions_phase),

@@ -188,6 +188,19 @@ class Plant(StrictModel):
     recycle: Recycle
 
 
+class Economics(StrictModel):
+    """Inputs the flowsheet cannot supply; everything else comes from the economics room's data."""
+
+    price_deck: str = "usgs_2025"
+    mining_cost: Q("USD/t", ge=0.0)  # type: ignore[valid-type]
+    residue_handling: Q("USD/t", ge=0.0)  # type: ignore[valid-type]
+    organic_fill: Q("USD/m**3", gt=0.0)  # type: ignore[valid-type]
+    floor_case_deck: str | None = None
+    reagent_prices: dict[str, Q("USD/t", gt=0.0)] = Field(default_factory=dict)  # type: ignore[valid-type]
+    monte_carlo_draws: int = Field(default=10_000, ge=0, le=1_000_000)
+    seed: int = 0
+
+
 class Project(StrictModel):
     """A reeflow project: ore, plant, and free-form sections owned by other rooms."""
 
@@ -195,7 +208,7 @@ class Project(StrictModel):
     description: str = ""
     ore: Ore
     plant: Plant
-    economics: dict[str, Any] = Field(default_factory=dict)
+    economics: Economics
     market: dict[str, Any] = Field(default_factory=dict)
     deposit: dict[str, Any] = Field(default_factory=dict)
     mine: dict[str, Any] = Field(default_factory=dict)
