@@ -189,10 +189,8 @@ def _mine() -> dict:
             "nested": nested, "schedule": sched}
 
 
-def make_results() -> dict:
-    """The full mock results dict (all sections)."""
-    flows, balance = _flows()
-    products = [
+def _products() -> list[dict]:
+    return [
         {"name": "La2O3", "kind": "oxide", "t_per_a": 3900.0, "purity_frac": 0.999,
          "recovery_frac": 0.61, "price_usd_per_kg": 0.6, "revenue_usd_per_a": 2.34e6,
          "activity_bq_per_g": None, "classification": None},
@@ -209,6 +207,12 @@ def make_results() -> dict:
          "recovery_frac": None, "price_usd_per_kg": None, "revenue_usd_per_a": None,
          "activity_bq_per_g": 38.0, "classification": "NORM, above exemption"},
     ]
+
+
+def make_results() -> dict:
+    """The full mock results dict (all sections)."""
+    flows, balance = _flows()
+    products = _products()
     return {
         "meta": {"project_name": "Beylikova (mock) <study>", "generated_utc": "2026-11-24T18:00",
                  "reeflow_version": "0.1.0", "runtime_s": 3.2,

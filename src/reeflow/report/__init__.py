@@ -9,7 +9,12 @@ Figure builders (pure: results section -> plotly Figure) live in :mod:`reeflow.r
 and :mod:`reeflow.report.figures_econ`.
 """
 
-from reeflow.report.jsonio import to_jsonable, write_results_json
-from reeflow.report.writer import SECTIONS, render_report, write_report
+from reeflow.report.writer import (
+    SECTIONS,
+    render_report,
+    to_jsonable,
+    write_report,
+    write_results_json,
+)
 
 __all__ = ["write_report", "write_results_json", "render_report", "to_jsonable", "SECTIONS"]
