@@ -72,3 +72,12 @@ def test_energy_and_waste():
         waste_cost("radioactive residue", 250.0, currency_year=2025)
     usd, p, _ = waste_cost("tailings", 1000.0, currency_year=2019, index=cepci())
     assert p == pytest.approx(1.0 / 0.90718474, rel=1e-9)
+
+
+def test_flowsheet_reagent_names_are_mapped():
+    df = reagent_costs({"H2C2O4": 10.0, "H2O": 1000.0, "O2 (air)": 50.0, "MgO": 5.0},
+                       currency_year=2023).set_index("reagent")
+    assert df.loc["H2C2O4", "price_usd_per_t"] == pytest.approx(1000.0 * 797.9 / 607.5)
+    assert df.loc["O2 (air)", "usd_per_a"] == 0.0
+    assert "no purchase cost" in df.loc["O2 (air)", "source"]
+    assert df.loc["MgO", "price_usd_per_t"] == pytest.approx(180.0 * 797.9 / 567.5)

@@ -18,7 +18,7 @@ import pandas as pd
 
 from reeflow.core.errors import InputError
 from reeflow.core.units import ureg
-from reeflow.economics._data import read_table
+from reeflow.economics._data import read_table, read_yaml
 from reeflow.economics.cost_index import CostIndex, cepci
 
 __all__ = ["reagent_costs", "energy_cost", "waste_cost", "price_per_t"]
@@ -57,19 +57,27 @@ def reagent_costs(reagents_t_per_a: Mapping[str, float], *, currency_year: int,
                   price_overrides_usd_per_t: Mapping[str, float] | None = None) -> pd.DataFrame:
     """Annual reagent cost per reagent at full production.
 
-    Raises InputError listing every reagent without a usable price (unknown, MISSING, or
-    priced by volume without a density) unless it is in ``price_overrides_usd_per_t`` (taken
-    as ``currency_year`` dollars).
+    Flowsheet names are mapped by ``reagent_aliases.yaml`` (e.g. H2C2O4 -> oxalic acid); air
+    has no purchase cost (its energy is in the power figure). Raises InputError listing every
+    reagent without a usable price (unknown, MISSING, or priced by volume without a density)
+    unless it is in ``price_overrides_usd_per_t`` (taken as ``currency_year`` dollars).
     """
     index = index or cepci()
     table = read_table("reagent_prices.csv").set_index("reagent")
+    names = read_yaml("reagent_aliases.yaml")
+    aliases, free = names["aliases"], names["no_purchase_cost"]
     overrides = dict(price_overrides_usd_per_t or {})
     rows, bad = [], []
-    for name, t in reagents_t_per_a.items():
+    for given, t in reagents_t_per_a.items():
         if not (isinstance(t, (int, float)) and math.isfinite(t) and t >= 0):
-            raise InputError(f"reagents_t_per_a.{name}", t, ">= 0 t/a", "give a consumption")
-        if name in overrides:
-            rows.append((name, float(t), float(overrides[name]), "override (input)"))
+            raise InputError(f"reagents_t_per_a.{given}", t, ">= 0 t/a", "give a consumption")
+        name = aliases.get(given, given)
+        if given in overrides or name in overrides:
+            p = overrides.get(given, overrides.get(name))
+            rows.append((given, float(t), float(p), "override (input)"))
+            continue
+        if name in free:
+            rows.append((given, float(t), 0.0, f"no purchase cost: {free[name]['reason']}"))
             continue
         try:
             if name not in table.index:
@@ -77,9 +85,9 @@ def reagent_costs(reagents_t_per_a: Mapping[str, float], *, currency_year: int,
             p, src = price_per_t("reagent_prices.csv", name, currency_year=currency_year,
                                  index=index)
         except (KeyError, InputError):
-            bad.append(name)
+            bad.append(given)
             continue
-        rows.append((name, float(t), p, src))
+        rows.append((given, float(t), p, src))
     if bad:
         raise InputError("reagents_t_per_a", bad, f"reagents with a sourced price: "
                          f"{sorted(table.dropna(subset=['price']).index)}",
