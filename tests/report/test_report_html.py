@@ -32,6 +32,8 @@ def test_report_written_with_no_leftover_temp_files(results, tmp_path):
 def test_report_is_offline_with_plotly_inlined_once(full_html):
     assert not re.search(r"<script[^>]*\bsrc\s*=", full_html, flags=re.I)
     assert not re.search(r"<link[^>]*href\s*=\s*[\"']?https?:", full_html, flags=re.I)
+    assert not re.search(r"(src|href|url)\s*[=(]\s*[\"']?(https?:)?//", full_html.split(
+        "</head>")[1], flags=re.I)  # nothing in the page body fetches anything
     assert "cdn.plot.ly/plotly" not in full_html.split("<main>")[1]
     banner = plotly.offline.get_plotlyjs()[:300]
     assert full_html.count(banner) == 1
