@@ -146,3 +146,14 @@ def test_payload_for_the_report(result):
     assert {"driver", "npv_low_usd", "npv_high_usd", "base_npv_usd"} <= set(p["tornado"][0])
     assert p["price_deck"]["name"] == "usgs_2025" and p["capex_breakdown"]
     assert economics_payload(result, mc_draws=2000, seed=3)["monte_carlo"] == p["monte_carlo"]
+
+
+def test_plant_product_names_are_mapped():
+    base = make_inputs()
+    prods = dict(base.products_t_per_a)
+    prods["Fluorite concentrate"] = prods.pop("CaF2 concentrate")
+    prods["Barite concentrate"] = prods.pop("BaSO4 concentrate")
+    r = evaluate(make_inputs(products_t_per_a=prods))
+    assert r.revenue_usd_per_a == pytest.approx(evaluate(base).revenue_usd_per_a, rel=1e-12)
+    with pytest.raises(InputError, match="once"):
+        make_inputs(products_t_per_a={"barite": 1.0, "BaSO4 concentrate": 2.0})

@@ -50,7 +50,8 @@ class EconomicInputs:
     """Plain-float inputs from the flowsheet (units in the names).
 
     products_t_per_a : product -> t/a at full production. Oxides by formula ("La2O3", "CeO2",
-        "Pr6O11", "Nd2O3", "Sm2O3", ...), "NdPr oxide", "CaF2 concentrate", "BaSO4 concentrate",
+        "Pr6O11", "Nd2O3", "Sm2O3", ...), "NdPr oxide", "CaF2 concentrate", "BaSO4 concentrate"
+        (aliases such as "Fluorite concentrate" are mapped, see product_aliases.yaml),
         and "mixed REO concentrate" given as t/a of CONTAINED REO (with
         ``concentrate_reo_distribution``: oxide -> fraction of TREO).
     product_purity_frac : product -> purity; an oxide is paid on its contained mass (t x purity).
@@ -82,6 +83,14 @@ class EconomicInputs:
     life_years: int | None = None
 
     def __post_init__(self) -> None:
+        aliases = read_yaml("product_aliases.yaml")
+        for name in ("products_t_per_a", "product_purity_frac"):
+            given = dict(getattr(self, name) or {})
+            mapped = {aliases.get(k, k): v for k, v in given.items()}
+            if len(mapped) != len(given):
+                raise InputError(name, sorted(given), "each product once (aliases: "
+                                 f"{aliases})", "list a product under one name only")
+            object.__setattr__(self, name, mapped)
         for name in ("products_t_per_a", "product_purity_frac", "concentrate_reo_distribution",
                      "reagents_t_per_a", "reagent_price_overrides_usd_per_t", "equipment_sizes"):
             object.__setattr__(self, name, _frozen(getattr(self, name)))
