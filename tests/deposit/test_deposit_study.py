@@ -112,3 +112,24 @@ def test_figure_tables(result):
     assert len(both) >= 3
     # the kriged blocks follow the composites' trend along strike (loose: smoothing)
     assert np.corrcoef(both["estimate_frac"], both["composite_frac"])[0, 1] > 0.3
+
+
+def test_cli_resource_project_file_strict_and_lenient(tmp_path, capsys):
+    """A user's drillholes replace the synthetic set by path; a fault stops strict mode with the
+    hole named, lenient mode excludes and lists it."""
+    dh = synthetic_beylikova(spacing_m=100.0, hole_depth_m=300.0)
+    paths = write_drillhole_csvs(dh, tmp_path)
+    a = (tmp_path / "assay.csv").read_text().splitlines()
+    hole = a[1].split(",")[0]
+    a.insert(2, a[1].replace(",0.0,2.0,", ",1.0,3.0,", 1))  # overlapping interval
+    (tmp_path / "assay.csv").write_text("\n".join(a) + "\n")
+    proj = tmp_path / "p.yaml"
+    proj.write_text(yaml.safe_dump({"deposit": {k: paths[k].name for k in paths}}))
+    args = _parser().parse_args(["resource", str(proj), "--json"])
+    with pytest.raises(InputError, match=f"hole {hole}"):
+        args.func(args)
+    args = _parser().parse_args(["resource", str(proj), "--json", "--lenient"])
+    assert args.func(args) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert d["issues"] >= 1 and d["statement"][-1]["class"] == "Total"
+    assert any(i["kind"] == "overlap" and i["hole_id"] == hole for i in d["issue_list"])

@@ -83,3 +83,17 @@ def test_leave_one_out_equals_dense_solve():
     w = np.linalg.solve(a, b)
     assert df["estimate"].iat[i] == pytest.approx(w[:59] @ z[keep], abs=1e-10)
     assert stats["n"] == 60 and -1 < stats["mean_std_error"] < 1
+
+
+def test_anisotropy_search_finds_major_axis():
+    """Field elongated north-east (azimuth 45): longest fitted range at 45 degrees."""
+    rng = np.random.default_rng(4)
+    xyz = np.column_stack([rng.uniform(0, 400, 1500), rng.uniform(0, 400, 1500),
+                           np.zeros(1500)])
+    u = (xyz[:, 0] + xyz[:, 1]) / np.sqrt(2)  # along 45
+    v = (xyz[:, 0] - xyz[:, 1]) / np.sqrt(2)  # across
+    z = np.sin(u / 60.0) + np.sin(v / 12.0) * 0.0 + np.cos(v / 10.0)
+    from reeflow.deposit import anisotropy_search
+    t = anisotropy_search(xyz, z, lag_m=8.0, n_lags=12, azimuths_deg=(0.0, 45.0, 90.0, 135.0),
+                          angle_tol_deg=15.0, bandwidth_m=20.0)
+    assert t.loc[t["is_major"], "azimuth_deg"].iat[0] == 45.0

@@ -53,6 +53,7 @@ from reeflow.deposit.study import (
 )
 from reeflow.deposit.synthetic import SYNTHETIC_LABEL, synthetic_beylikova, write_drillhole_csvs
 from reeflow.deposit.variography import (
+    anisotropy_search,
     cross_validate,
     directional_variograms,
     experimental_variogram,
@@ -70,5 +71,5 @@ __all__ = [
     "round_sig", "rpeee_cutoff_frac", "table1_checklist", "ResourceResult", "beylikova_resource",
     "estimate_resource", "swath_table", "SYNTHETIC_LABEL", "synthetic_beylikova",
     "write_drillhole_csvs", "cross_validate", "directional_variograms", "experimental_variogram",
-    "fit_variogram", "NormalScore", "normal_score", "sgs", "krige_grid",
+    "fit_variogram", "anisotropy_search", "NormalScore", "normal_score", "sgs", "krige_grid",
 ]

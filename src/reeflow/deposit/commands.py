@@ -60,6 +60,7 @@ def result_summary(r: ResourceResult) -> dict[str, Any]:
             "cross_validation": r.cross_validation_stats,
             "variogram": r.variogram_model.to_dict(),
             "issues": int(len(r.issues)),
+            "issue_list": r.issues.head(500).replace({np.nan: None}).to_dict(orient="records"),
             "grade_tonnage": r.grade_tonnage.replace({np.nan: None}).to_dict(orient="records")}
 
 
@@ -67,6 +68,7 @@ def _text(r: ResourceResult) -> str:
     cols = ["class", "tonnes_rounded", "treo_pct_rounded", "tho2_pct_rounded",
             "contained_t_rounded"]
     lines = [r.label, f"Cut-off {r.cutoff_frac * 100:.2f} % TREO ({r.cutoff_basis})",
+             *[f"data {i.severity}: {i.message} -> {i.action}" for i in r.issues.itertuples()],
              r.statement[cols].to_string(index=False), r.statement.attrs.get("note", ""),
              r.disclaimer]
     return "\n".join(lines)

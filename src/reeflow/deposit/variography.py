@@ -27,6 +27,7 @@ __all__ = [
     "directional_variograms",
     "fit_variogram",
     "cross_validate",
+    "anisotropy_search",
 ]
 
 
@@ -93,6 +94,27 @@ def directional_variograms(xyz: np.ndarray, values: np.ndarray, *, lag_m: float,
     parts = [experimental_variogram(xyz, values, lag_m=lag_m, n_lags=n_lags, azimuth_deg=a,
                                     dip_deg=dip_deg, **kw) for a in azimuths_deg]
     return pd.concat(parts, ignore_index=True)
+
+
+def anisotropy_search(xyz: np.ndarray, values: np.ndarray, *, lag_m: float, n_lags: int,
+                      azimuths_deg=(0.0, 22.5, 45.0, 67.5, 90.0, 112.5, 135.0, 157.5),
+                      kind: str = "spherical", **kw) -> pd.DataFrame:
+    """Fit one structure + nugget per azimuth (horizontal directional variograms) and report
+    the fitted range; the longest range marks the major axis (``is_major``)."""
+    rows = []
+    for az in azimuths_deg:
+        exp = experimental_variogram(xyz, values, lag_m=lag_m, n_lags=n_lags, azimuth_deg=az,
+                                     **kw)
+        if len(exp) < 3:
+            rows.append({"azimuth_deg": az, "range_m": np.nan, "n_pairs": int(exp["n_pairs"]
+                                                                             .sum())})
+            continue
+        m = fit_variogram(exp, kinds=(kind,))
+        rows.append({"azimuth_deg": az, "range_m": m.structures[0].ranges_m[0],
+                     "sill": m.sill, "nugget": m.nugget, "n_pairs": int(exp["n_pairs"].sum())})
+    out = pd.DataFrame(rows)
+    out["is_major"] = out["range_m"] == out["range_m"].max()
+    return out
 
 
 def _unpack(p: np.ndarray, kinds: tuple[str, ...], axes: int) -> tuple[float, np.ndarray,
