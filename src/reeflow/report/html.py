@@ -53,7 +53,7 @@ table.data th{background:#eef2f6;text-align:left;padding:5px 8px;
 border-bottom:2px solid var(--line);position:sticky;top:0}
 table.data td{padding:4px 8px;border-bottom:1px solid var(--line);vertical-align:top;
 overflow-wrap:anywhere}
-.claims{overflow-x:auto}
+.claims,.wide{overflow-x:auto}
 .claims td:nth-child(2){min-width:190px}.claims td:nth-child(9){min-width:250px}
 .claims td:nth-child(3),.claims td:nth-child(5),.claims td:nth-child(6){min-width:90px}
 .claims td:nth-child(7){min-width:130px}

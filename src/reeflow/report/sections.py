@@ -196,7 +196,8 @@ def sx_section(results: Results) -> str:
                   f"Total stages: {sx.get('total_stages', '—')}; organic inventory: "
                   f"{fmt_num(sx.get('organic_inventory_m3'))} m³.")]
     if cascades:
-        parts.append("<h3>Cascades</h3>" + table(cascades, _cascade_columns(cascades)))
+        parts.append('<h3>Cascades</h3><div class="wide">'
+                     + table(cascades, _cascade_columns(cascades)) + "</div>")
     reagents = sx.get("reagents_kg_per_h") or {}
     if reagents:
         rows = [{"reagent": k, "kg_per_h": v} for k, v in reagents.items()]
