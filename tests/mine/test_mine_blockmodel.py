@@ -30,7 +30,7 @@ def test_indices_input_and_density_tonnes(small):
 
 def test_missing_blocks(small):
     df = small.drop(index=[7, 8])
-    with pytest.raises(InputError, match=r"block_model.cells.*2 of 120"):
+    with pytest.raises(InputError, match=r"block_model.cells.*2 of 120.*missing='air'"):
         block_grid(df)
     g = block_grid(df, allow_missing=True)
     assert (g.row_of_cell() < 0).sum() == 2

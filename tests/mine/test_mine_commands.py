@@ -56,7 +56,8 @@ def test_schedule_json(model_csv, tmp_path, capfd):
     proj = tmp_path / "project.yaml"
     proj.write_text(yaml.safe_dump({"mine": {
         "block_model": str(model_csv), "prices_usd_per_kg": PRICES, "recoveries_frac": RECOVERIES,
-        "discount_rate": 0.08, "plant_capacity_t_per_a": 200_000, **COSTS}}))
+        "discount_rate": "8 %", "plant_capacity_t_per_a": {"value": "200 kt/a", "source": "test"},
+        **COSTS}}))
     args = _parse("schedule", str(proj), "--json")
     assert args.func(args) == 0
     out = json.loads(capfd.readouterr().out)

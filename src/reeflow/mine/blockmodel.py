@@ -164,7 +164,8 @@ def block_grid(df: pd.DataFrame, *, block_size_m=None, allow_missing: bool = Fal
         where = f"{first % nx}, {first // nx % ny}, {first // (nx * ny)}"
         raise InputError(f"{name}.cells", f"{missing} of {grid.n_cells} grid cells have no block "
                          f"(first ix, iy, iz = {where})", "a full regular grid",
-                         "add the missing blocks, or pass allow_missing=True to treat them as air")
+                         "add the missing blocks, or say what they are: missing='air' or "
+                         "'waste' (CLI: --missing air|waste)")
     return grid
 
 

@@ -9,6 +9,8 @@ Thin handlers over :func:`~reeflow.mine.pit.ultimate_pit` and :func:`~reeflow.mi
 
 ``schedule`` reads a project YAML whose ``mine:`` section holds ``block_model`` (a path, relative
 to the project file) and the keyword arguments of :func:`plan_mine` (``discount_rate`` included).
+Values may be numbers in the key's unit, strings with units (``"570 kt/a"``, ``"8 %"``) or
+``{value: ..., source: ...}`` records.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import numpy as np
 import yaml
 
 from reeflow.core.errors import InputError
+from reeflow.core.units import to_canonical
 from reeflow.mine.blockmodel import (
     block_grid,
     fill_missing_as_waste,
@@ -67,9 +70,41 @@ def _load_yaml(path: str | Path, field: str) -> dict[str, Any]:
     return data
 
 
+#: canonical unit of each plan_mine keyword (per-species mappings: the unit of their values)
+_UNITS = {"prices_usd_per_kg": "USD/kg", "recoveries_frac": "frac", "payability_frac": "frac",
+          "selling_cost_usd_per_kg": "USD/kg", "mining_cost_usd_per_t": "USD/t",
+          "processing_cost_usd_per_t": "USD/t", "royalty_frac": "frac", "discount_rate": "frac",
+          "plant_capacity_t_per_a": "t/a", "mining_capacity_t_per_a": "t/a",
+          "cutoff_grade_frac": "frac"}
+
+
+def _canonical(value: Any, unit: str, field: str) -> Any:
+    """Project-file values: ``{value: ...}`` records, numbers (already in the key's unit) or
+    strings with units (``"570 kt/a"``, ``"8 %"``)."""
+    if isinstance(value, dict) and "value" in value:
+        value = value["value"]
+    if isinstance(value, str):
+        return to_canonical(value, unit, field=field)
+    return value
+
+
+def _plan_kwargs(mine: dict[str, Any]) -> dict[str, Any]:
+    out = {}
+    for key, value in mine.items():
+        unit = _UNITS.get(key)
+        if unit and isinstance(value, dict) and "value" not in value:
+            out[key] = {k: _canonical(v, unit, f"project.mine.{key}.{k}") for k, v in value.items()}
+        elif unit:
+            out[key] = _canonical(value, unit, f"project.mine.{key}")
+        else:
+            out[key] = value
+    return out
+
+
 def _pit_values(df, grid, args) -> np.ndarray:
     if args.economics:
-        econ = {k: v for k, v in _load_yaml(args.economics, "economics").items() if k in _ECON_KEYS}
+        econ = {k: v for k, v in _plan_kwargs(_load_yaml(args.economics, "economics")).items()
+                if k in _ECON_KEYS}
         grades = df[grade_columns(df)].astype(float).reset_index(drop=True)
         nsr = nsr_usd_per_t(grades, econ.pop("prices_usd_per_kg", {}),
                             econ.pop("recoveries_frac", {}),
@@ -87,6 +122,10 @@ def cmd_pit(args: argparse.Namespace) -> int:
     """Ultimate pit of a block model file."""
     df = read_block_model(args.block_model)
     if args.missing == "waste":
+        if not args.economics:
+            raise InputError("--missing", "waste", "together with --economics",
+                             "filled waste blocks are valued from the mining cost; pass "
+                             "--economics FILE.yaml, or use --missing air")
         df = fill_missing_as_waste(df)
     grid = block_grid(df, allow_missing=args.missing == "air")
     values = _pit_values(df, grid, args)
@@ -112,7 +151,7 @@ def cmd_schedule(args: argparse.Namespace) -> int:
     if not isinstance(mine, dict) or "block_model" not in mine:
         raise InputError("project.mine.block_model", None, "a mine: section naming a block model",
                          "add mine: {block_model: path.csv, prices_usd_per_kg: ..., ...}")
-    kwargs = dict(mine)
+    kwargs = _plan_kwargs(mine)
     path = Path(kwargs.pop("block_model"))
     if not path.is_absolute():
         path = Path(args.project).resolve().parent / path
