@@ -60,9 +60,9 @@ def test_currency_year_mixing_needs_an_index():
 
 
 def test_missing_index_year_is_named():
-    with pytest.raises(InputError, match="2024"):
-        cepci().factor(2016, 2024)
-    assert cepci().with_values({2024: 800.0}).factor(2024, 2024) == 1.0
+    with pytest.raises(InputError, match="2014"):
+        cepci().factor(2016, 2014)
+    assert cepci().with_values({2014: 576.1}).factor(2014, 2016) == pytest.approx(541.7 / 576.1)
 
 
 def test_mixed_concentrate_basket_and_payability():

@@ -127,8 +127,8 @@ def test_deck_missing_product_is_error(inputs):
     # no sourced barite or fluorspar price for 2024: one error lists both
     with pytest.raises(InputError, match="BaSO4 concentrate', 'CaF2 concentrate"):
         evaluate(inputs, deck=load_deck("usgs_2024").as_scenario(2025))
-    with pytest.raises(InputError, match="CEPCI 2024 is MISSING"):  # no index value to escalate
-        evaluate(inputs, deck="usgs_2024")
+    with pytest.raises(InputError, match="BaSO4 concentrate', 'CaF2 concentrate"):
+        evaluate(inputs, deck="usgs_2024")  # escalated by CEPCI 2024/2025: still no barite
 
 
 def test_deck_object_accepted(inputs):

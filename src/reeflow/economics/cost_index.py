@@ -57,7 +57,7 @@ class CostIndex:
         return float(amount) * self.factor(from_year, to_year)
 
     def with_values(self, extra: Mapping[int, float], *, source: str = "user") -> CostIndex:
-        """A copy with extra or replaced years (e.g. a sourced CEPCI 2024)."""
+        """A copy with extra or replaced years (e.g. an observed CEPCI 2025 replacing the forward value)."""
         vals = dict(self.values)
         srcs = dict(self.sources)
         for y, v in extra.items():
