@@ -148,3 +148,21 @@ def test_multi_year_periods_keep_capacity_and_npv(model, plan):
     feed = feed_by_year(pan, res, discount_rate=0.08)
     assert np.all(feed["ore_t"] <= 570_000 * (1 + 1e-6))
     assert feed["pv_usd"].sum() == pytest.approx(res.npv_usd, rel=1e-6)
+
+
+def test_min_width_rule_on_rings():
+    """A one-block-wide annulus fails a 2-block minimum width; a three-wide one passes."""
+    from reeflow.mine.nested import ring_width_ok
+
+    n = 12
+    iy, ix = np.meshgrid(np.arange(n), np.arange(n), indexing="ij")
+    ix, iy, iz = ix.ravel(), iy.ravel(), np.zeros(n * n, dtype=int)
+    cheb = np.maximum(np.abs(ix - 5.5), np.abs(iy - 5.5))  # square rings around the centre
+    tonnes = np.ones(n * n)
+    thin = (cheb > 4) & (cheb < 5)  # one block wide
+    wide = (cheb > 2) & (cheb < 5)  # three blocks wide
+    kw = {"min_width_blocks": 2, "retained_frac": 0.8}
+    assert not ring_width_ok(thin, tonnes, (ix, iy, iz), (n, n, 1), **kw)
+    assert ring_width_ok(wide, tonnes, (ix, iy, iz), (n, n, 1), **kw)
+    assert ring_width_ok(thin, tonnes, (ix, iy, iz), (n, n, 1), min_width_blocks=1,
+                         retained_frac=1.0)
