@@ -51,6 +51,9 @@ def test_unit_cost_hand_check(result, inputs):
             + result.revenue_usd_per_a * b.fiscal.royalty_rate_frac)
     assert result.unit_cost_usd_per_kg_reo == pytest.approx(cash / 10_000_000.0)
     assert result.unit_cost_usd_per_kg_ndpr == pytest.approx(cash / 1_120_000.0)
+    credits = result.revenue_usd_per_a - (770 * 73.0 + 350 * 74.0) * 1000
+    assert result.unit_cost_net_of_credits_usd_per_kg_ndpr == pytest.approx(
+        (cash - credits) / 1_120_000.0)
 
 
 def test_breakeven_price_gives_zero_npv(result):

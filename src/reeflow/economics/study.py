@@ -155,7 +155,10 @@ class EconomicResult:
     irr_frac : IRR of the net cash flow (root nearest zero); payback_years : from the start of
     the first production year until cumulative cash flow >= 0.
     unit_cost_usd_per_kg_reo / _ndpr : (opex + sustaining capex + royalty) at full production
-    per kg REO sold / per kg NdPr oxide contained in products (all costs on NdPr).
+    per kg REO sold / per kg NdPr oxide contained in products (all costs on NdPr);
+    unit_cost_net_of_credits_usd_per_kg_ndpr : the same less the revenue of every non-NdPr
+    product (other oxides, fluorspar, barite) per kg NdPr (the "net of credits" convention,
+    cf. Arafura's A$/kg NdPr "with phosphoric-acid credit").
     breakeven_ndpr_usd_per_kg : NdPr oxide price (other prices fixed) at which NPV at
     ``breakeven_rate_frac`` is zero. cash_flows : annual table (USD), capex/opex/revenue :
     breakdowns with sources; base : the vectorised base case for sensitivity and Monte Carlo.
@@ -166,6 +169,7 @@ class EconomicResult:
     payback_years: float
     unit_cost_usd_per_kg_reo: float
     unit_cost_usd_per_kg_ndpr: float
+    unit_cost_net_of_credits_usd_per_kg_ndpr: float
     breakeven_ndpr_usd_per_kg: float
     breakeven_rate_frac: float
     cash_flows: pd.DataFrame
@@ -191,6 +195,8 @@ class EconomicResult:
             "irr_frac": f(self.irr_frac), "payback_years": f(self.payback_years),
             "unit_cost_usd_per_kg_reo": f(self.unit_cost_usd_per_kg_reo),
             "unit_cost_usd_per_kg_ndpr": f(self.unit_cost_usd_per_kg_ndpr),
+            "unit_cost_net_of_credits_usd_per_kg_ndpr":
+                f(self.unit_cost_net_of_credits_usd_per_kg_ndpr),
             "breakeven_ndpr_usd_per_kg": f(self.breakeven_ndpr_usd_per_kg),
             "breakeven_rate_frac": f(self.breakeven_rate_frac),
             "capex_usd": f(self.capex_usd), "opex_usd_per_a": f(self.opex_usd_per_a),
@@ -351,12 +357,15 @@ def evaluate(inputs: EconomicInputs, *, deck: str | PriceDeck = "usgs_2025",
         base.revenue_byproduct_usd_per_a
     royalty = revenue * base.fiscal.royalty_rate_frac
     cash_cost = full + sus + royalty
+    credits = base.revenue_other_usd_per_a + base.revenue_byproduct_usd_per_a
     m = breakeven_ndpr_multiplier(base, be_rate, basis=basis)
     return EconomicResult(
         npv_usd=npvs, irr_frac=float(dcf.irr(net)),
         payback_years=float(dcf.payback_years(net, sched.first_production)),
         unit_cost_usd_per_kg_reo=cash_cost / reo_kg if reo_kg > 0 else math.nan,
         unit_cost_usd_per_kg_ndpr=cash_cost / ndpr_kg if ndpr_kg > 0 else math.nan,
+        unit_cost_net_of_credits_usd_per_kg_ndpr=(cash_cost - credits) / ndpr_kg
+        if ndpr_kg > 0 else math.nan,
         breakeven_ndpr_usd_per_kg=m * base.ndpr_price_usd_per_kg, breakeven_rate_frac=be_rate,
         cash_flows=df, capex=tables["capex"], opex=tables["opex"], revenue=tables["revenue"],
         capex_usd=base.capex_usd, opex_usd_per_a=full,
