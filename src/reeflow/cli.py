@@ -21,6 +21,7 @@ __all__ = ["main", "build_parser"]
 COMMAND_MODULES: tuple[str, ...] = (
     "reeflow.mine.commands",
     "reeflow.market.commands",
+    "reeflow.report.commands",
 )
 
 
