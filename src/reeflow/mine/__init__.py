@@ -14,6 +14,7 @@ from reeflow.mine.blockmodel import (
 )
 from reeflow.mine.cutoff import LaneEconomics, lane_cutoff, lane_policy
 from reeflow.mine.economics import block_values_usd, nsr_usd_per_t, ore_mask
+from reeflow.mine.gridpit import grid_closure_violations, grid_ultimate_pit
 from reeflow.mine.nested import nested_pits, pit_by_pit, pushbacks
 from reeflow.mine.pit import (
     PIT_SOLVERS,
@@ -35,7 +36,7 @@ __all__ = [
     "nested_pits", "pit_by_pit", "pushbacks",
     "PIT_SOLVERS", "PitResult", "closure_lp_value", "closure_violations",
     "resolve_solver", "ultimate_pit",
-    "MinePlan", "block_arcs", "plan_mine",
+    "MinePlan", "block_arcs", "plan_mine", "grid_ultimate_pit", "grid_closure_violations",
     "grid_arc_count", "grid_arcs", "min_search_offsets",
     "feed_by_year", "make_panels", "schedule_panels",
     "synthetic_block_model", "synthetic_values",
