@@ -152,3 +152,17 @@ def test_property_irr_root_and_npf_agree():
                 assert r == pytest.approx(ref, abs=1e-7)
 
     check()
+
+
+def test_royalty_base_net_of_processing_hand_case():
+    s = dcf.Schedule(construction_years=1, life_years=2, capex_phasing_frac=(1.0,),
+                     ramp_up_frac=(), depreciation_years=2, sustaining_capex_frac_per_a=0.0,
+                     working_capital_frac=0.0, closure_cost_frac=0.0)
+    f = dcf.FiscalTerms(tax_rate_frac=0.0, royalty_rate_frac=0.10,
+                        royalty_base="revenue_less_processing")
+    out = dcf.project_cash_flows(80.0, 20.0, 0.0, 100.0, schedule=s, fiscal=f,
+                                 opex_mining_full_usd_per_a=5.0)
+    # base = 80 - (20 - 5) - 50 depreciation = 15 -> royalty 1.5
+    np.testing.assert_allclose(out["royalty"], [0, 1.5, 1.5, 0], atol=1e-12)
+    with pytest.raises(InputError, match="royalty_base"):
+        dcf.FiscalTerms(royalty_base="profit")

@@ -46,9 +46,10 @@ def test_revenue_hand_check(result):
 
 def test_unit_cost_hand_check(result, inputs):
     b = result.base
+    cf = result.cash_flows
+    royalty = cf.loc[cf["utilisation"] >= 1.0, "royalty"].mean()
     cash = (b.opex_variable_usd_per_a + b.opex_fixed_usd_per_a
-            + b.capex_usd * b.schedule.sustaining_capex_frac_per_a
-            + result.revenue_usd_per_a * b.fiscal.royalty_rate_frac)
+            + b.capex_usd * b.schedule.sustaining_capex_frac_per_a + royalty)
     assert result.unit_cost_usd_per_kg_reo == pytest.approx(cash / 10_000_000.0)
     assert result.unit_cost_usd_per_kg_ndpr == pytest.approx(cash / 1_120_000.0)
     credits = result.revenue_usd_per_a - (770 * 73.0 + 350 * 74.0) * 1000
@@ -149,6 +150,21 @@ def test_payload_for_the_report(result):
     assert {"driver", "npv_low_usd", "npv_high_usd", "base_npv_usd"} <= set(p["tornado"][0])
     assert p["price_deck"]["name"] == "usgs_2025" and p["capex_breakdown"]
     assert economics_payload(result, mc_draws=2000, seed=3)["monte_carlo"] == p["monte_carlo"]
+
+
+def test_turkish_royalty_on_pithead_value(result):
+    b = result.base
+    assert b.fiscal.royalty_base == "revenue_less_processing"
+    cf = result.cash_flows
+    yr = int(cf.index[cf["utilisation"] >= 1.0][0])
+    row = cf.loc[yr]
+    processing = row["opex"] - b.opex_mining_usd_per_a
+    expected = 0.0375 * max(row["revenue"] - processing - row["depreciation"], 0.0)
+    assert row["royalty"] == pytest.approx(expected, rel=1e-12)
+    on_sales = evaluate(make_inputs(), overrides={"royalty_base": "revenue"})
+    assert on_sales.npv_usd[0.08] < result.npv_usd[0.08]  # the sales base is an upper bound
+    with pytest.raises(InputError, match="royalty_base"):
+        evaluate(make_inputs(), overrides={"royalty_base": "profit"})
 
 
 def test_plant_product_names_are_mapped():

@@ -94,13 +94,18 @@ class FiscalTerms:
     """Tax and royalty terms.
 
     tax_rate_frac : corporate income tax on taxable profit.
-    royalty_rate_frac : royalty as a fraction of revenue (ad valorem on sales).
+    royalty_rate_frac : royalty rate.
     loss_carry_forward_years : years a tax loss may be carried forward (0 = none).
+    royalty_base : "revenue" (ad valorem on sales) or "revenue_less_processing" (sales less
+        processing cost and depreciation, floored at 0: the Turkish 'ocak başı' pithead value of
+        Mining Law 3213 Art. 14, where beneficiation costs and depreciation are deducted; here
+        all non-mining opex and all depreciation are deducted - an approximation).
     """
 
     tax_rate_frac: float = 0.25
     royalty_rate_frac: float = 0.0
     loss_carry_forward_years: int = 5
+    royalty_base: str = "revenue"
 
     def __post_init__(self) -> None:
         for name in ("tax_rate_frac", "royalty_rate_frac"):
@@ -108,6 +113,12 @@ class FiscalTerms:
             if not (0 <= v < 1):
                 raise InputError(f"fiscal.{name}", v, "[0, 1)", "give a fraction")
         _check_int("fiscal.loss_carry_forward_years", self.loss_carry_forward_years, 0, 100)
+        if self.royalty_base not in ROYALTY_BASES:
+            raise InputError("fiscal.royalty_base", self.royalty_base, f"one of {ROYALTY_BASES}",
+                             "choose the base the royalty law uses")
+
+
+ROYALTY_BASES = ("revenue", "revenue_less_processing")
 
 
 def _check_int(field: str, v: int, lo: int, hi: int) -> None:
@@ -267,11 +278,14 @@ def project_cash_flows(
     schedule: Schedule,
     fiscal: FiscalTerms,
     basis: str = "real",
+    opex_mining_full_usd_per_a: np.ndarray | float = 0.0,
 ) -> dict[str, np.ndarray]:
     """Annual cash flows (..., T) of a project, in currency-year dollars (real) or nominal.
 
     Revenue and variable opex scale with utilisation; fixed opex applies in every production
-    year. Returns a dict of arrays: revenue, royalty, opex, ebitda, capex, sustaining_capex,
+    year. ``opex_mining_full_usd_per_a`` is the mining part of the variable opex (not deducted
+    from the royalty base). Returns a dict of arrays: revenue, royalty, opex, ebitda, capex,
+    sustaining_capex,
     working_capital, closure, depreciation, taxable_income, tax, net_cash_flow (all USD).
     """
     if basis not in ("real", "nominal"):
@@ -290,10 +304,14 @@ def project_cash_flows(
     sus[..., schedule.last_production] = 0.0
     closure = np.zeros_like(initial)
     closure[..., T - 1] = capex * schedule.closure_cost_frac * esc[T - 1]
-    royalty = rev * fiscal.royalty_rate_frac
     opex = var + fix
-    ebitda = rev - royalty - opex
     dep = (initial + sus) @ depreciation_kernel(schedule)
+    if fiscal.royalty_base == "revenue":
+        royalty = rev * fiscal.royalty_rate_frac
+    else:
+        mining = np.asarray(opex_mining_full_usd_per_a, float)[..., None] * u * esc
+        royalty = np.maximum(rev - (opex - mining) - dep, 0.0) * fiscal.royalty_rate_frac
+    ebitda = rev - royalty - opex
     taxable = ebitda - dep - closure
     tax = income_tax(taxable, fiscal.tax_rate_frac, fiscal.loss_carry_forward_years)
     wc = working_capital_flow(rev * schedule.working_capital_frac)

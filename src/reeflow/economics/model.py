@@ -44,6 +44,7 @@ class BaseCase:
     fiscal: dcf.FiscalTerms = dcf.FiscalTerms()
     fx_local_share_of_opex: float = 0.0
     ndpr_price_usd_per_kg: float = float("nan")
+    opex_mining_usd_per_a: float = 0.0
 
 
 def _scalers(scalers: Mapping[str, np.ndarray | float] | None) -> dict[str, np.ndarray]:
@@ -72,11 +73,13 @@ def run(base: BaseCase, scalers: Mapping[str, np.ndarray | float] | None = None,
     fx_mult = (1.0 - ls) + ls / s["fx"]
     var = base.opex_variable_usd_per_a * s["opex"] * fx_mult
     fix = base.opex_fixed_usd_per_a * s["opex"] * fx_mult
+    mining = base.opex_mining_usd_per_a * s["opex"] * fx_mult
     cap = base.capex_usd * s["capex"]
     shape = np.broadcast_shapes(np.shape(rev), np.shape(var), np.shape(cap))
     return dcf.project_cash_flows(np.broadcast_to(rev, shape), np.broadcast_to(var, shape),
                                   np.broadcast_to(fix, shape), np.broadcast_to(cap, shape),
-                                  schedule=base.schedule, fiscal=base.fiscal, basis=basis)
+                                  schedule=base.schedule, fiscal=base.fiscal, basis=basis,
+                                  opex_mining_full_usd_per_a=np.broadcast_to(mining, shape))
 
 
 def npv_of(base: BaseCase, rate: float | np.ndarray,

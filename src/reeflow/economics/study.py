@@ -154,7 +154,8 @@ class EconomicResult:
     npv_usd : {discount rate: NPV}, year 0 = first construction year, undiscounted.
     irr_frac : IRR of the net cash flow (root nearest zero); payback_years : from the start of
     the first production year until cumulative cash flow >= 0.
-    unit_cost_usd_per_kg_reo / _ndpr : (opex + sustaining capex + royalty) at full production
+    unit_cost_usd_per_kg_reo / _ndpr : (opex + sustaining capex + mean royalty of the
+    full-production years) at full production
     per kg REO sold / per kg NdPr oxide contained in products (all costs on NdPr);
     unit_cost_net_of_credits_usd_per_kg_ndpr : the same less the revenue of every non-NdPr
     product (other oxides, fluorspar, barite) per kg NdPr (the "net of credits" convention,
@@ -304,6 +305,7 @@ def build_base(inputs: EconomicInputs, *, deck: str | PriceDeck = "usgs_2025",
         inflation_frac_per_a=float(d["inflation_frac_per_a"]))
     fiscal = dcf.FiscalTerms(tax_rate_frac=float(d["tax_rate_frac"]),
                              royalty_rate_frac=float(d["royalty_rate_frac"]),
+                             royalty_base=str(d["royalty_base"]),
                              loss_carry_forward_years=int(d["loss_carry_forward_years"]))
     ndpr_rev = float(rev["ndpr_linked_usd_per_a"].sum())
     byp = float(rev.loc[rev["product"].isin(_REO_NON_OXIDE), "usd_per_a"].sum())
@@ -315,7 +317,8 @@ def build_base(inputs: EconomicInputs, *, deck: str | PriceDeck = "usgs_2025",
         opex_fixed_usd_per_a=float(opx.loc[opx["kind"] == "fixed", "usd_per_a"].sum()),
         capex_usd=capex_usd, schedule=sched, fiscal=fiscal,
         fx_local_share_of_opex=float(d["fx_local_share_of_opex"]),
-        ndpr_price_usd_per_kg=pdeck.price("NdPr oxide") if pdeck.has("NdPr oxide") else math.nan)
+        ndpr_price_usd_per_kg=pdeck.price("NdPr oxide") if pdeck.has("NdPr oxide") else math.nan,
+        opex_mining_usd_per_a=float(opx.loc[opx["item"] == "mining", "usd_per_a"].sum()))
     d["estimate_class"] = est
     return base, {"revenue": rev, "capex": cap, "opex": opx}, d, pdeck
 
@@ -355,7 +358,10 @@ def evaluate(inputs: EconomicInputs, *, deck: str | PriceDeck = "usgs_2025",
     reo_kg, ndpr_kg = inputs.reo_t_per_a() * 1e3, inputs.ndpr_oxide_t_per_a() * 1e3
     revenue = base.revenue_ndpr_usd_per_a + base.revenue_other_usd_per_a + \
         base.revenue_byproduct_usd_per_a
-    royalty = revenue * base.fiscal.royalty_rate_frac
+    full_years = df["utilisation"].to_numpy() >= 1.0
+    real_royalty = cf["royalty"] if basis == "real" else run(base)["royalty"]
+    royalty = float(real_royalty[full_years].mean()) if full_years.any() else \
+        revenue * base.fiscal.royalty_rate_frac
     cash_cost = full + sus + royalty
     credits = base.revenue_other_usd_per_a + base.revenue_byproduct_usd_per_a
     m = breakeven_ndpr_multiplier(base, be_rate, basis=basis)
