@@ -166,3 +166,13 @@ def test_min_width_rule_on_rings():
     assert ring_width_ok(wide, tonnes, (ix, iy, iz), (n, n, 1), **kw)
     assert ring_width_ok(thin, tonnes, (ix, iy, iz), (n, n, 1), min_width_blocks=1,
                          retained_frac=1.0)
+
+
+@pytest.mark.parametrize(("kw", "field"), [({"discount_rate": 1.5}, "discount_rate"),
+                                           ({"mining_capacity_t_per_a": 0.0},
+                                            "mining_capacity_t_per_a"),
+                                           ({"n_years": 0}, "n_years")])
+def test_bad_schedule_inputs_refused_before_solving(model, kw, field):
+    args = {"discount_rate": 0.08, **kw}
+    with pytest.raises(InputError, match=field):
+        plan_mine(model, prices_usd_per_kg=PRICES, recoveries_frac=RECOVERIES, **COSTS, **args)

@@ -86,6 +86,7 @@ def plan_mine(block_model: pd.DataFrame, *, prices_usd_per_kg: Mapping[str, floa
     of ``slopes_deg`` are then relative to the grid's +y axis).
     """
     plant = float(_pick(plant_capacity_t_per_a, "plant_capacity_t_per_a"))
+    _check_schedule_inputs(plant, mining_capacity_t_per_a, discount_rate, n_years)
     slopes = _pick(slopes_deg, "slope_deg")
     rfs = sorted(set(_pick(revenue_factors, "revenue_factors")) | {1.0})
     if missing not in ("error", "air", "waste"):
@@ -129,6 +130,19 @@ def plan_mine(block_model: pd.DataFrame, *, prices_usd_per_kg: Mapping[str, floa
     feed = feed_by_year(pan, res, discount_rate=discount_rate)
     stats = _schedule_stats(res, pan, plant, mining_capacity_t_per_a, discount_rate)
     return MinePlan(pit=pit, nested=table, schedule=feed, schedule_stats=stats, blocks=blocks)
+
+
+def _check_schedule_inputs(plant: float, mine: float | None, rate: float,
+                           n_years: int | None) -> None:
+    """Refuse bad schedule inputs before any pit is solved."""
+    for name, cap in (("plant_capacity_t_per_a", plant), ("mining_capacity_t_per_a", mine)):
+        if cap is not None and (not np.isfinite(cap) or cap <= 0):
+            raise InputError(name, cap, "> 0 t/a", "give a positive annual capacity")
+    if not 0.0 <= rate < 1.0:
+        raise InputError("discount_rate", rate, "0 <= r < 1 (fraction per year)",
+                         "e.g. 0.08 for 8 %/a")
+    if n_years is not None and int(n_years) < 1:
+        raise InputError("n_years", n_years, ">= 1", "give the life-of-mine horizon in years")
 
 
 def _pick(value, key: str):

@@ -4,8 +4,10 @@ A block may be mined only once every block inside the inverted slope cone above 
 every block of the cone for every block is wasteful: most of those arcs are implied by chains of
 shorter ones. The *minimum search pattern* keeps, bench by bench up to ``n_benches`` above the
 block, only the offsets inside the cone that no chain of already kept offsets reaches (Caccetta &
-Giannini 1988; Deutsch, Dağdelen & Johnson 2022, "An open-source program for efficiently
-computing ultimate pit limits: MineFlow", Natural Resources Research 31,
+Giannini 1988, "The generation of minimum search patterns in the optimum design of open pit
+mines", AusIMM Bulletin and Proceedings 293:57-61; Deutsch, Dağdelen & Johnson 2022, "An
+open-source program for efficiently computing ultimate pit limits: MineFlow", Natural Resources
+Research 31,
 doi 10.1007/s11053-022-10035-w, §3 and Table 2: bauxite 120×120×26, 45°, 8 benches
 -> 17 offsets and 5,349,104 arcs).
 
