@@ -154,6 +154,77 @@ def economics_phase(state: State) -> None:
         state["npv_rate_label"] = f"NPV{rate * 100:.0f}"
 
 
+_OXIDE_KEYS = {"La": "la2o3", "Ce": "ceo2", "Pr": "pr6o11", "Nd": "nd2o3", "Sm": "sm2o3",
+               "Y": "y2o3"}
+
+
+def _deck_prices(state: State) -> dict[str, float]:
+    """USD/kg oxide by block-model key, from the study's price deck."""
+    from reeflow.core.elements import oxide_formula
+    from reeflow.economics import load_deck
+
+    p: Project = state["loaded"].project
+    deck = load_deck(p.economics.price_deck)
+    return {key: deck.price(oxide_formula(el)) for el, key in _OXIDE_KEYS.items()
+            if el in p.ore.ree_distribution and deck.has(oxide_formula(el))}
+
+
+def _ore_cost_usd_per_t(state: State) -> float:
+    econ = state.get("economic_result")
+    kpis = state["results"]["kpis"]
+    return float(econ.opex_usd_per_a / kpis["ore_t_per_a"]) if econ is not None else float("nan")
+
+
+def deposit_phase(state: State) -> None:
+    """SYNTHETIC Beylikova-like drillholes → kriged, classified block model and statement."""
+    from reeflow.deposit import beylikova_resource
+
+    p: Project = state["loaded"].project
+    if not p.deposit.get("run", True):
+        return
+    rec = state["results"]["kpis"]["overall_reo_recovery_frac"]
+    res = beylikova_resource(seed=int(p.deposit.get("seed", 2025)),
+                             prices_usd_per_kg=_deck_prices(state), recovery_frac=rec,
+                             cost_usd_per_t_ore=_ore_cost_usd_per_t(state))
+    gt = res.grade_tonnage
+    state["resource"] = res
+    state.setdefault("synthetic_labels", []).append(res.label)
+    state["results"]["resource"] = {
+        "synthetic": True, "label": res.label, "disclaimer": res.disclaimer,
+        "cutoff_frac": res.cutoff_frac, "cutoff_basis": res.cutoff_basis,
+        "statement": res.statement.to_dict("records"),
+        "grade_tonnage": gt.rename(columns={"class": "class_"}).to_dict("records"),
+        "variograms": [{"variable": "treo_frac",
+                        **{k: res.variogram_table()[k].tolist()
+                           for k in ("lag_m", "gamma", "model_gamma")}}],
+        "cross_validation_stats": res.cross_validation_stats,
+        "table1": res.table1.to_dict("records"),
+    }
+
+
+def mine_phase(state: State) -> None:
+    """Ultimate pit, nested pits, pushbacks and LOM schedule of the (synthetic) block model."""
+    from reeflow.mine import plan_mine
+
+    p: Project = state["loaded"].project
+    res = state.get("resource")
+    if res is None or not p.mine.get("run", True):
+        return
+    rec = state["results"]["kpis"]["overall_reo_recovery_frac"]
+    prices = _deck_prices(state)
+    econ = state.get("economic_result")
+    plan = plan_mine(res.block_model, prices_usd_per_kg=prices,
+                     recoveries_frac={k: rec for k in prices},
+                     mining_cost_usd_per_t=float(p.mine.get("mining_cost_usd_per_t_moved",
+                                                            p.economics.mining_cost)),
+                     processing_cost_usd_per_t=_ore_cost_usd_per_t(state),
+                     discount_rate=0.08 if econ is None else float(
+                         state["results"]["economics"].get("sensitivity_rate_frac", 0.08)),
+                     royalty_frac=float(p.mine.get("royalty_frac", 0.0)), missing="waste",
+                     plant_capacity_t_per_a=p.ore.throughput)
+    state["results"]["mine"] = {"synthetic": True, **plan.to_dict()}
+
+
 def market_phase(state: State) -> None:
     """The project's oxides added to world supply: shares and HHI per stage, before and after."""
     from reeflow.market import market_scenario
@@ -236,6 +307,8 @@ def _flatten(tree: Any, prefix: str = "") -> dict[str, Any]:
 STUDY_PHASES: list[tuple[str, Callable[[State], None]]] = [
     ("plant flowsheet and SX train", plant_phase),
     ("economics", economics_phase),
+    ("resource (synthetic drillholes)", deposit_phase),
+    ("mine plan", mine_phase),
     ("market scenario", market_phase),
     ("claims check", claims_phase),
     ("assumptions", assumptions_phase),
