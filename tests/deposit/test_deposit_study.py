@@ -133,3 +133,11 @@ def test_cli_resource_project_file_strict_and_lenient(tmp_path, capsys):
     d = json.loads(capsys.readouterr().out)
     assert d["issues"] >= 1 and d["statement"][-1]["class"] == "Total"
     assert any(i["kind"] == "overlap" and i["hole_id"] == hole for i in d["issue_list"])
+
+
+def test_global_mean_check_ok_idw_nn(result):
+    """Validation of the estimate: block means by OK, IDW and nearest neighbour agree within
+    10 % (a standard global check; the NN mean is the declustered data mean)."""
+    c = result.parameters["global_mean_check"]
+    assert c["ok_mean_treo_frac"] == pytest.approx(c["nn_mean_treo_frac"], rel=0.1)
+    assert c["idw_mean_treo_frac"] == pytest.approx(c["nn_mean_treo_frac"], rel=0.1)

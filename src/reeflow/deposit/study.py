@@ -31,7 +31,7 @@ from reeflow.deposit.blockmodel import (
 )
 from reeflow.deposit.composite import composite, top_cut
 from reeflow.deposit.drillholes import Drillholes
-from reeflow.deposit.kriging import SearchParams, krige
+from reeflow.deposit.kriging import SearchParams, idw, krige
 from reeflow.deposit.models import VariogramModel
 from reeflow.deposit.resource import (
     DISCLAIMER,
@@ -173,6 +173,8 @@ def estimate_resource(dh: Drillholes, *, cutoff_frac: float | None = None,
     for k in ("kvar", "slope", "mean_dist_m", "n_samples", "n_holes"):
         bm[k] = r[k]
     bm = bm[np.isfinite(bm["treo_frac"])].reset_index(drop=True)
+    bm["treo_idw_frac"] = idw(xyz, vals[:, 0], bm[["x", "y", "z"]].to_numpy(), sp)[:, 0]
+    bm["treo_nn_frac"] = vals[cKDTree(xyz).query(bm[["x", "y", "z"]].to_numpy())[1], 0]
     dens = density_regression(comps, density_column="density_t_per_m3",
                               grade_columns=("treo_pct", "caf2_pct", "baso4_pct"))
     bm["density_t_per_m3"] = dens.predict(pd.DataFrame(
@@ -201,9 +203,13 @@ def estimate_resource(dh: Drillholes, *, cutoff_frac: float | None = None,
              "Cut-off parameters": f"{cut * 100:.2f} % TREO ({basis})",
              "Bulk density": f"regression on grade, n={dens.n}, R2={dens.r2:.2f}",
              "Classification": "criteria table (spacing, holes, samples, slope, KV)"}
+    check = {"ok_mean_treo_frac": float(bm["treo_frac"].mean()),
+             "idw_mean_treo_frac": float(bm["treo_idw_frac"].mean()),
+             "nn_mean_treo_frac": float(bm["treo_nn_frac"].mean())}
     return ResourceResult(st, bm, grid, gt, comps, exp, model, cv_df, cv_stats, dens, caps,
                           dh.issues, table1_checklist(facts), cut, basis, label,
-                          parameters={"search": sp, "block_size_m": size})
+                          parameters={"search": sp, "block_size_m": size,
+                                      "global_mean_check": check})
 
 
 def beylikova_resource(*, seed: int = 2025, cutoff_frac: float | None = None,
