@@ -1,0 +1,323 @@
+"""Counter-current cascade: specification, rigorous steady-state simulation and its result.
+
+Stages are numbered 1…N from the raffinate end: the organic enters stage 1 and flows to stage N,
+the aqueous flows N → 1. Sections are listed in that order, normally extraction → scrub → strip.
+The aqueous of a strip section does not flow into the scrub section: it leaves the first strip
+stage as the ``strip_liquor`` outlet. Feeds (aqueous or organic) enter any stage; side draws take
+a fraction of a phase leaving a stage (three-outlet cascades); entrainment carries a fraction of
+each phase the wrong way. The steady state is found by :mod:`reeflow.plant.sx.solver` (Newton,
+block Thomas) from a shortcut start; see that module for the equations.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from reeflow.core.elements import REE
+from reeflow.core.errors import ConvergenceError, InfeasibleSpecError, InputError
+from reeflow.plant.sx import solver
+from reeflow.plant.sx.models import get_model
+
+__all__ = ["Feed", "SideDraw", "Cascade", "CascadeResult", "simulate", "OA_WINDOW"]
+
+SECTIONS = ("extraction", "scrub", "strip")
+PHASES = ("aqueous", "organic")
+#: O/A window of a mixer-settler stage, 1:10–10:1 (PrOMMiS PR #259 review citing hydrodynamic
+#: studies; ree_separation.md §5.1 [V]).
+OA_WINDOW: tuple[float, float] = (0.1, 10.0)
+NON_ELEMENTS = ("H", "Na")
+
+
+@dataclass(frozen=True)
+class Feed:
+    """A feed to ``stage`` (1-based) of ``phase`` at ``flow_L_per_h`` with ``mol_per_L`` per component."""
+
+    stage: int
+    phase: str
+    flow_L_per_h: float  # noqa: N815
+    mol_per_L: Mapping[str, float]  # noqa: N815
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class SideDraw:
+    """Withdraw ``fraction`` of ``phase`` leaving ``stage`` (1-based) as an outlet."""
+
+    stage: int
+    phase: str
+    fraction: float
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class Cascade:
+    """A cascade: ``sections`` = ((name, n_stages), …) from the raffinate end, feeds, draws."""
+
+    sections: tuple[tuple[str, int], ...]
+    feeds: tuple[Feed, ...]
+    side_draws: tuple[SideDraw, ...] = ()
+    entrainment_aq_frac: float = 0.0
+    entrainment_org_frac: float = 0.0
+    check_oa_window: bool = True
+
+    @property
+    def n_stages(self) -> int:
+        return sum(n for _, n in self.sections)
+
+    def stage_sections(self) -> tuple[str, ...]:
+        out: list[str] = []
+        for name, n in self.sections:
+            out += [name] * n
+        return tuple(out)
+
+
+@dataclass
+class CascadeResult:
+    """Steady state of a cascade: stage profiles (mol/h), outlets, convergence record."""
+
+    components: tuple[str, ...]
+    stage_sections: tuple[str, ...]
+    aq_mol_per_h: np.ndarray  # (N, C) aqueous leaving each stage
+    org_mol_per_h: np.ndarray  # (N, C) organic leaving each stage
+    q_aq_L_per_h: np.ndarray  # noqa: N815
+    q_org_L_per_h: np.ndarray  # noqa: N815
+    feed_mol_per_h: dict[str, float]
+    outlets: dict[str, dict[str, float]]
+    converged: bool
+    iterations: int
+    max_scaled_residual: float
+    solve_time_s: float
+    closure: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def elements(self) -> tuple[str, ...]:
+        return tuple(c for c in self.components if c not in NON_ELEMENTS)
+
+    def purity(self, outlet: str, elements: Sequence[str]) -> float:
+        """Mole fraction of ``elements`` among the elements of ``outlet``."""
+        flows = self.outlets[outlet]
+        tot = math.fsum(flows[e] for e in self.elements)
+        return math.fsum(flows.get(e, 0.0) for e in elements) / tot if tot > 0 else math.nan
+
+    def recovery(self, outlet: str, elements: Sequence[str]) -> float:
+        """Fraction of the fed ``elements`` leaving in ``outlet``."""
+        fed = math.fsum(self.feed_mol_per_h.get(e, 0.0) for e in elements)
+        got = math.fsum(self.outlets[outlet].get(e, 0.0) for e in elements)
+        return got / fed if fed > 0 else math.nan
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-able summary (profiles as lists)."""
+        return {
+            "components": list(self.components),
+            "n_stages": len(self.stage_sections),
+            "sections": _runs(self.stage_sections),
+            "outlets_mol_per_h": self.outlets,
+            "feed_mol_per_h": self.feed_mol_per_h,
+            "converged": self.converged,
+            "iterations": self.iterations,
+            "max_scaled_residual": self.max_scaled_residual,
+            "solve_time_s": self.solve_time_s,
+            "closure_rel": self.closure,
+            "profiles": {
+                "aq_mol_per_h": self.aq_mol_per_h.tolist(),
+                "org_mol_per_h": self.org_mol_per_h.tolist(),
+                "q_aq_L_per_h": self.q_aq_L_per_h.tolist(),
+                "q_org_L_per_h": self.q_org_L_per_h.tolist(),
+            },
+        }
+
+
+def _runs(secs: Sequence[str]) -> list[list[Any]]:
+    out: list[list[Any]] = []
+    for s in secs:
+        if out and out[-1][0] == s:
+            out[-1][1] += 1
+        else:
+            out.append([s, 1])
+    return out
+
+
+def _validate(c: Cascade) -> None:
+    if not c.sections:
+        raise InputError("cascade.sections", c.sections, "at least one section", "")
+    for name, n in c.sections:
+        if name not in SECTIONS:
+            raise InputError("cascade.sections", name, f"one of {SECTIONS}", "")
+        if not (isinstance(n, int | np.integer) and n >= 1):
+            raise InputError(f"cascade.sections.{name}", n, "an integer >= 1 stages", "")
+    n = c.n_stages
+    for f in c.feeds:
+        if not 1 <= f.stage <= n:
+            raise InputError("cascade.feeds.stage", f.stage, f"1..{n}", "stages count from 1")
+        if f.phase not in PHASES:
+            raise InputError("cascade.feeds.phase", f.phase, f"one of {PHASES}", "")
+        if not (f.flow_L_per_h >= 0 and math.isfinite(f.flow_L_per_h)):
+            raise InputError("cascade.feeds.flow_L_per_h", f.flow_L_per_h, ">= 0 L/h", "")
+        for comp, x in f.mol_per_L.items():
+            if not (float(x) >= 0 and math.isfinite(float(x))):
+                raise InputError(f"cascade.feeds.mol_per_L.{comp}", x, ">= 0 mol/L", "")
+    for d in c.side_draws:
+        if not 1 <= d.stage <= n or d.phase not in PHASES or not 0 <= d.fraction <= 1:
+            raise InputError("cascade.side_draws", d, "stage 1..N, phase, 0<=fraction<=1", "")
+    for fld in ("entrainment_aq_frac", "entrainment_org_frac"):
+        val = getattr(c, fld)
+        if not 0.0 <= val < 0.5:
+            raise InputError(f"cascade.{fld}", val, "0 <= fraction < 0.5", "")
+
+
+def _components(c: Cascade, extra: Sequence[str]) -> tuple[str, ...]:
+    present = {k for f in c.feeds for k, x in f.mol_per_L.items() if x > 0 and f.flow_L_per_h > 0}
+    order = list(REE) + ["Sc", "Fe", "Al", "Ca", "Th", "U"]
+    els = [e for e in order if e in present] + sorted(present - set(order) - set(NON_ELEMENTS))
+    comps = els + list(extra)
+    if "Na" in present and "Na" not in comps:
+        comps.append("Na")
+    return tuple(comps)
+
+
+def _hydraulics(c: Cascade, secs: Sequence[str]):
+    n = c.n_stages
+    da, do = np.zeros(n), np.zeros(n)
+    strip_first = secs.index("strip") if "strip" in secs else None
+    if strip_first is not None:
+        da[strip_first] = 1.0
+    for d in c.side_draws:
+        arr = da if d.phase == "aqueous" else do
+        arr[d.stage - 1] = d.fraction
+    qa_in, qo_in = np.zeros(n), np.zeros(n)
+    for f in c.feeds:
+        (qa_in if f.phase == "aqueous" else qo_in)[f.stage - 1] += f.flow_L_per_h
+    q_aq, q_org = np.zeros(n), np.zeros(n)
+    for k in range(n - 1, -1, -1):
+        q_aq[k] = qa_in[k] + (q_aq[k + 1] * (1 - da[k + 1]) if k + 1 < n else 0.0)
+    for k in range(n):
+        q_org[k] = qo_in[k] + (q_org[k - 1] * (1 - do[k - 1]) if k > 0 else 0.0)
+    for k in range(n):
+        if not (q_aq[k] > 0 and q_org[k] > 0):
+            raise InputError(f"cascade.stage{k + 1}", (q_aq[k], q_org[k]),
+                             "aqueous and organic flow > 0 L/h on every stage",
+                             "add the missing feed (scrub or strip acid, fresh organic)")
+        oa = q_org[k] / q_aq[k]
+        if c.check_oa_window and not OA_WINDOW[0] <= oa <= OA_WINDOW[1]:
+            raise InfeasibleSpecError(
+                f"O/A = {oa:.4g} on stage {k + 1} ({secs[k]}) is outside the mixer-settler "
+                f"window {OA_WINDOW[0]}–{OA_WINDOW[1]} (1:10–10:1); change the flows")
+    return q_aq, q_org, da, do, strip_first
+
+
+def _feed_matrix(c: Cascade, comps: Sequence[str]):
+    n, nc = c.n_stages, len(comps)
+    feed, aq_feed = np.zeros((n, nc)), np.zeros((n, nc))
+    for f in c.feeds:
+        for i, comp in enumerate(comps):
+            x = float(f.mol_per_L.get(comp, 0.0)) * f.flow_L_per_h
+            feed[f.stage - 1, i] += x
+            if f.phase == "aqueous":
+                aq_feed[f.stage - 1, i] += x
+    return feed, aq_feed
+
+
+def simulate(
+    cascade: Cascade,
+    *,
+    model: str = "constant_beta",
+    params: Mapping[str, Any],
+    tol: float = 1e-12,
+    max_iter: int = 200,
+) -> CascadeResult:
+    """Rigorous steady state of ``cascade`` with distribution model ``model`` and its ``params``.
+
+    Raises InputError (bad spec), InfeasibleSpecError (O/A outside 1:10–10:1, organic over
+    capacity, scrub beyond the loaded RE) or ConvergenceError (Newton failed; names the residual).
+    """
+    _validate(cascade)
+    mod = get_model(model)
+    secs = cascade.stage_sections()
+    kind = solver.KINDS[model]
+    comps = _components(cascade, mod.EXTRA_COMPONENTS)
+    if not any(c not in NON_ELEMENTS for c in comps):
+        raise InputError("cascade.feeds", "no elements", "at least one element fed", "")
+    q_aq, q_org, da, do, _ = _hydraulics(cascade, secs)
+    p = mod.build_params(comps, secs, q_aq, q_org, params)
+    feed, aq_feed = _feed_matrix(cascade, comps)
+    scale = feed.sum(axis=0)
+    if np.any(scale <= 0):
+        missing = [comps[i] for i in np.flatnonzero(scale <= 0)]
+        raise InputError("cascade.feeds", missing, "every balanced component fed somewhere",
+                         "feed acid (H) in an aqueous stream" if "H" in missing else "")
+    _precheck(model, params, comps, feed)
+    t0 = time.perf_counter()
+    ref_fn = getattr(mod, "reference_profile", None)
+    if ref_fn is not None:
+        l_ref, sweeps = ref_fn(feed, aq_feed, p, da), 1
+    else:
+        l_ref, sweeps = _reference_profile(aq_feed, da, scale), 3
+    ea, eo = cascade.entrainment_aq_frac, cascade.entrainment_org_frac
+    l0 = solver.initial_profile(kind, l_ref, p, q_aq, q_org, feed, da, do, ea, eo, sweeps)
+    for dt0 in (100.0, 1.0):  # bold start first; a slow start-up transient if that fails
+        aq, v, it, res, status = solver.newton_cascade(
+            kind, l0, p, q_aq, q_org, feed, da, do, ea, eo, scale, tol, max_iter, dt0)
+        if status == 0:
+            break
+    dt = time.perf_counter() - t0
+    if status == 2:
+        raise ConvergenceError(
+            f"cascade Newton hit non-finite values after {it} iterations (max scaled balance "
+            f"residual {res:.3g}); check that the specified flows admit a steady state")
+    return _result(cascade, comps, secs, aq, v, q_aq, q_org, da, do, feed, status == 0, it, res, dt)
+
+
+def _precheck(model: str, params: Mapping[str, Any], comps: Sequence[str], feed: np.ndarray):
+    if model != "constant_beta":
+        return
+    els = [i for i, c in enumerate(comps) if c not in NON_ELEMENTS]
+    fed = float(feed[:, els].sum())
+    prod = float(params["organic_RE_mol_per_h"]) - float(params.get("scrub_RE_mol_per_h", 0.0))
+    if prod >= fed:
+        raise InfeasibleSpecError(
+            f"organic product S − W = {prod:.6g} mol/h is not below the RE fed ({fed:.6g} "
+            "mol/h): the raffinate would be empty; lower S or raise the scrub acid")
+
+
+def _reference_profile(aq_feed: np.ndarray, da: np.ndarray, scale: np.ndarray) -> np.ndarray:
+    n, c = aq_feed.shape
+    l_ref = np.zeros((n, c))
+    acc = np.zeros(c)
+    for k in range(n - 1, -1, -1):
+        acc = acc * (1 - (da[k + 1] if k + 1 < n else 0.0)) + aq_feed[k]
+        l_ref[k] = acc
+    return np.maximum(l_ref, 1e-3 * scale)
+
+
+def _result(cascade, comps, secs, aq, v, q_aq, q_org, da, do, feed, ok, it, res, dt):
+    n = len(secs)
+    ea, eo = cascade.entrainment_aq_frac, cascade.entrainment_org_frac
+    outs: dict[str, np.ndarray] = {
+        "raffinate": (1 - da[0]) * (1 - ea) * aq[0] + (1 - do[0]) * eo * v[0],
+        "loaded_organic": (1 - do[n - 1]) * (1 - eo) * v[n - 1] + (1 - da[n - 1]) * ea * aq[n - 1],
+    }
+    for k in range(n):
+        if da[k] > 0:
+            name = "strip_liquor" if secs[k] == "strip" and da[k] == 1.0 else f"aq_draw_{k + 1}"
+            outs[name] = da[k] * aq[k]
+        if do[k] > 0:
+            outs[f"org_draw_{k + 1}"] = do[k] * v[k]
+    if "strip" in secs:
+        outs["stripped_organic"] = outs.pop("loaded_organic")
+    fed = feed.sum(axis=0)
+    total_out = sum(outs.values())
+    closure = {c: float((fed[i] - total_out[i]) / fed[i]) for i, c in enumerate(comps)}
+    outlets = {name: {c: float(x[i]) for i, c in enumerate(comps)} for name, x in outs.items()}
+    return CascadeResult(
+        components=tuple(comps), stage_sections=tuple(secs), aq_mol_per_h=aq, org_mol_per_h=v,
+        q_aq_L_per_h=q_aq, q_org_L_per_h=q_org,
+        feed_mol_per_h={c: float(fed[i]) for i, c in enumerate(comps)}, outlets=outlets,
+        converged=bool(ok), iterations=int(it), max_scaled_residual=float(res),
+        solve_time_s=dt, closure=closure,
+    )

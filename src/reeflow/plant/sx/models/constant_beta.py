@@ -1,0 +1,110 @@
+"""Distribution model (b): constant separation factors with an organic loading constraint (Xu).
+
+Xu Guangxian's design basis for saponified P507/PC-88A (Zhang, Zhao & Schreiner 2016, ch. 4;
+``ree_separation.md`` §3.1): the saponified organic is loaded to a fixed RE flow S in every
+extraction and scrub stage, and the rare earths compete for it with constant relative
+extractabilities ``α_i`` (β_ij = α_i/α_j)::
+
+    v_i = S_k · α_i l_i / Σ_j α_j l_j
+
+(the organic takes S_k mol/h of RE in stage k; D_i = λ_k α_i with λ_k set by the loading).
+In the top scrub stage the scrub acid strips W mol/h, so that stage's organic carries S − W
+(Xu: S − W = f'_A is the organic product). With S_k constant this is exactly the binary
+constant-relative-volatility, constant-molar-overflow column, so McCabe–Thiele stepping
+reproduces it. Stripping is taken as complete (no strip stages in this model).
+
+Parameters: ``{"alpha": {element: relative extractability}, "organic_RE_mol_per_h": S,
+"scrub_RE_mol_per_h": W, "capacity_mol_per_L": optional loaded-organic ceiling}``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numba as nb
+import numpy as np
+
+from reeflow.core.errors import InfeasibleSpecError, InputError
+
+__all__ = ["stage", "build_params", "EXTRA_COMPONENTS"]
+
+EXTRA_COMPONENTS: tuple[str, ...] = ()
+
+
+@nb.njit(cache=True)
+def stage(l, q_aq, q_org, p, v, g):  # noqa: E741
+    """``p = [S_k, α_1 … α_C]``; organic flows ``v`` and Jacobian ``g`` = ∂v/∂l."""
+    c = l.shape[0]
+    s = p[0]
+    tot = 0.0
+    for j in range(c):
+        tot += p[1 + j] * l[j]
+    for i in range(c):
+        v[i] = s * p[1 + i] * l[i] / tot
+        for j in range(c):
+            g[i, j] = -s * p[1 + i] * l[i] * p[1 + j] / (tot * tot)
+        g[i, i] += s * p[1 + i] / tot
+
+
+def build_params(
+    components: Sequence[str],
+    stage_sections: Sequence[str],
+    q_aq_L_per_h: np.ndarray,
+    q_org_L_per_h: np.ndarray,
+    params: Mapping,
+) -> np.ndarray:
+    """Rows ``[S_k, α…]``: S in extraction/scrub stages, S − W in the last scrub stage."""
+    if "strip" in stage_sections:
+        raise InputError("cascade.sections.strip", "present", "no strip section",
+                         "the constant-β (Xu) model takes stripping as complete; drop the strip "
+                         "section or use the mass_action model")
+    alpha = params.get("alpha")
+    if not isinstance(alpha, Mapping):
+        raise InputError("model.params.alpha", alpha, "{element: relative extractability}",
+                         "give α for every element (β_AB = α_A/α_B)")
+    s = float(params.get("organic_RE_mol_per_h", np.nan))
+    w = float(params.get("scrub_RE_mol_per_h", 0.0))
+    if not s > 0.0:
+        raise InputError("model.params.organic_RE_mol_per_h", s, "> 0 mol/h",
+                         "give the loaded-organic RE flow S")
+    if not 0.0 <= w < s:
+        raise InfeasibleSpecError(
+            f"scrub reflux W = {w:.6g} mol/h must lie in [0, S = {s:.6g}) mol/h: the scrub "
+            "acid cannot strip more than the organic carries")
+    cap = params.get("capacity_mol_per_L")
+    if cap is not None and s > float(cap) * float(np.min(q_org_L_per_h)) * (1 + 1e-12):
+        raise InfeasibleSpecError(
+            f"organic over capacity: S = {s:.6g} mol/h needs "
+            f"{s / float(np.min(q_org_L_per_h)):.4g} mol/L loaded RE, capacity "
+            f"{float(cap):.4g} mol/L; raise the organic flow")
+    a = np.empty(len(components))
+    for i, el in enumerate(components):
+        val = alpha.get(el)
+        if val is None or not float(val) > 0.0:
+            raise InputError(f"model.params.alpha.{el}", val, "> 0",
+                             f"give a relative extractability for {el}")
+        a[i] = float(val)
+    out = np.empty((len(stage_sections), 1 + len(components)))
+    out[:, 0] = s
+    out[:, 1:] = a
+    scrub = [k for k, sec in enumerate(stage_sections) if sec == "scrub"]
+    top = scrub[-1] if scrub else len(stage_sections) - 1
+    out[top, 0] = s - w
+    return out
+
+
+def reference_profile(feed: np.ndarray, aq_feed: np.ndarray, p: np.ndarray,
+                      da: np.ndarray) -> np.ndarray:
+    """Xu's constant-flow start: aqueous RE totals from the section balances, feed composition.
+
+    ``L_k = L_{k+1}(1 − da_{k+1}) + F_k + S_{k−1} − S_k`` with S_k the stage organic loading.
+    """
+    n, c = feed.shape
+    comp = feed.sum(axis=0) / feed.sum()
+    tot = np.zeros(n)
+    for k in range(n - 1, -1, -1):
+        up = tot[k + 1] * (1 - da[k + 1]) if k + 1 < n else 0.0
+        s_prev = p[k - 1, 0] if k > 0 else 0.0
+        tot[k] = up + feed[k].sum() + s_prev - p[k, 0]
+    tot = np.maximum(tot, 1e-3 * feed.sum())
+    return tot[:, None] * comp[None, :]

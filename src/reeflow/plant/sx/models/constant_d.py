@@ -1,0 +1,62 @@
+"""Distribution model (a): constant distribution ratio D per element and section (Kremser basis).
+
+``y_i = D_i x_i`` (organic/aqueous concentration), so the organic flow leaving a stage is
+``v_i = D_i (Q_org/Q_aq) l_i``. Linear; the cascade it defines is the one Kremser (1930) solved
+in closed form (``ree_separation.md`` §4.1). No loading limit: use it for dilute systems only.
+
+Parameters (``params``): ``{"D": {element: D}}`` for every section, or
+``{"D": {section: {element: D}}}`` per section ("extraction", "scrub", "strip").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numba as nb
+import numpy as np
+
+from reeflow.core.errors import InputError
+
+__all__ = ["stage", "build_params", "EXTRA_COMPONENTS"]
+
+EXTRA_COMPONENTS: tuple[str, ...] = ()
+
+
+@nb.njit(cache=True)
+def stage(l, q_aq, q_org, p, v, g):  # noqa: E741
+    """Organic flows ``v`` (mol/h) and ∂v/∂l ``g`` from aqueous flows ``l`` (mol/h)."""
+    r = q_org / q_aq
+    c = l.shape[0]
+    for i in range(c):
+        for j in range(c):
+            g[i, j] = 0.0
+        v[i] = p[i] * r * l[i]
+        g[i, i] = p[i] * r
+
+
+def build_params(
+    components: Sequence[str],
+    stage_sections: Sequence[str],
+    q_aq_L_per_h: np.ndarray,
+    q_org_L_per_h: np.ndarray,
+    params: Mapping,
+) -> np.ndarray:
+    """Per-stage parameter rows ``[D_1 … D_C]``."""
+    d = params.get("D")
+    if not isinstance(d, Mapping) or not d:
+        raise InputError("model.params.D", d, "{element: D} or {section: {element: D}}",
+                         "give a distribution ratio for every element")
+    per_section = all(isinstance(v, Mapping) for v in d.values())
+    out = np.empty((len(stage_sections), len(components)))
+    for k, sec in enumerate(stage_sections):
+        table = d.get(sec) if per_section else d
+        if table is None:
+            raise InputError(f"model.params.D.{sec}", None, "a {element: D} table",
+                             f"give D for section {sec!r}")
+        for i, el in enumerate(components):
+            val = table.get(el)
+            if val is None or not float(val) >= 0.0:
+                raise InputError(f"model.params.D.{el}", val, ">= 0",
+                                 f"give a distribution ratio for {el}")
+            out[k, i] = float(val)
+    return out
