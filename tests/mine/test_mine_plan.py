@@ -176,3 +176,20 @@ def test_bad_schedule_inputs_refused_before_solving(model, kw, field):
     args = {"discount_rate": 0.08, **kw}
     with pytest.raises(InputError, match=field):
         plan_mine(model, prices_usd_per_kg=PRICES, recoveries_frac=RECOVERIES, **COSTS, **args)
+
+
+def test_section_and_plan_views(plan):
+    sec = plan.section()
+    assert sec.shape == (10, 30)
+    shell = plan.blocks["shell"].to_numpy()
+    assert sec.max() == shell.max() and sec.min() == -1
+    for col in range(sec.shape[1]):  # a pit never leaves a hole: mined benches are contiguous
+        mined = np.flatnonzero(sec[:, col] >= 0)
+        if mined.size:
+            assert mined[-1] == sec.shape[0] - 1 and np.all(np.diff(mined) == 1)
+    view = plan.plan_view()
+    assert view.shape == (30, 30) and (view >= 0).sum() > 0
+    d = plan.to_dict()
+    assert len(d["section_y"]["shell"]) == 10 and len(d["plan_bottom_bench"]["iz"]) == 30
+    with pytest.raises(InputError, match="axis"):
+        plan.section(axis="z")

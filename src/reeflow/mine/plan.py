@@ -40,14 +40,46 @@ class MinePlan:
     schedule_stats: dict[str, Any]
     blocks: pd.DataFrame = field(repr=False)
 
+    def _grid(self, column: str) -> np.ndarray:
+        b = self.blocks
+        shape = (int(b["iz"].max()) + 1, int(b["iy"].max()) + 1, int(b["ix"].max()) + 1)
+        out = np.full(shape, -1, dtype=np.int64)
+        out[b["iz"], b["iy"], b["ix"]] = b[column].to_numpy()
+        return out
+
+    def section(self, *, axis: str = "y", index: int | None = None,
+                column: str = "shell") -> np.ndarray:
+        """Vertical section through the grid: ``column`` (shell or pushback; -1 outside) as an
+        array (iz, along-axis index), top bench last. Default: the middle row of ``axis``."""
+        vol = self._grid(column)
+        if axis not in ("x", "y"):
+            raise InputError("axis", axis, "'x' or 'y'", "section along a grid axis")
+        n = vol.shape[1] if axis == "y" else vol.shape[2]
+        k = n // 2 if index is None else int(index)
+        if not 0 <= k < n:
+            raise InputError("index", index, f"0..{n - 1}", "pick a row of the grid")
+        return vol[:, k, :] if axis == "y" else vol[:, :, k]
+
+    def plan_view(self) -> np.ndarray:
+        """Plan of the pit: lowest bench index mined in each column (iy, ix); -1 = not mined."""
+        vol = self._grid("shell") >= 0
+        return np.where(vol.any(axis=0), np.argmax(vol, axis=0), -1)
+
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready dict (no per-block arrays)."""
+        """JSON-ready dict; per-block data only as a middle section and a plan of the pit."""
         sched = self.schedule.reset_index()
+        rfs = self.nested["revenue_factor"].tolist() if len(self.nested) else []
         return {
             "pit": self.pit,
             "nested": self.nested.replace({np.nan: None}).to_dict(orient="records"),
             "schedule": sched.replace({np.nan: None}).to_dict(orient="records"),
             "schedule_stats": self.schedule_stats,
+            "section_y": {"shell": self.section().tolist(), "revenue_factors": rfs,
+                          "note": "rows = benches from the bottom, columns = ix; value = index "
+                                  "of the smallest nested pit holding the block, -1 = outside"},
+            "plan_bottom_bench": {"iz": self.plan_view().tolist(),
+                                  "note": "rows = iy, columns = ix; lowest bench mined in any "
+                                          "nested pit, -1 = not mined"},
         }
 
 
