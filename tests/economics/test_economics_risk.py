@@ -134,3 +134,13 @@ def test_whole_chain_identical_across_backends():
                             scheduler="processes", num_workers=2)
     np.testing.assert_array_equal(serial.to_numpy(), threads.to_numpy())
     np.testing.assert_array_equal(serial.to_numpy(), procs.to_numpy())
+
+
+def test_triangular_inverse_cdf_matches_scipy():
+    u = np.linspace(0.001, 0.999, 101)
+    d = Distribution("triangular", {"low": 0.7, "mode": 1.0, "high": 1.5})
+    ref = stats.triang.ppf(u, (1.0 - 0.7) / 0.8, loc=0.7, scale=0.8)
+    np.testing.assert_allclose(d.ppf(u), ref, rtol=1e-12)
+    edge = Distribution("triangular", {"low": 0.7, "mode": 1.0, "high": 1.0})
+    np.testing.assert_allclose(edge.ppf(u), stats.triang.ppf(u, 1.0, loc=0.7, scale=0.3),
+                               rtol=1e-12)

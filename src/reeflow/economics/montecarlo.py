@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import special, stats
+from scipy import special
 
 from reeflow.core.errors import InputError
 from reeflow.economics._data import read_yaml
@@ -32,9 +32,13 @@ def _ppf_uniform(u: np.ndarray, p: Mapping[str, float]) -> np.ndarray:
 
 
 def _ppf_triangular(u: np.ndarray, p: Mapping[str, float]) -> np.ndarray:
+    """Inverse CDF of the triangular distribution (closed form)."""
     lo, mode, hi = p["low"], p["mode"], p["high"]
-    c = (mode - lo) / (hi - lo) if hi > lo else 0.5
-    return stats.triang.ppf(u, c, loc=lo, scale=hi - lo)
+    w = hi - lo
+    c = (mode - lo) / w
+    left = lo + np.sqrt(u * w * (mode - lo))
+    right = hi - np.sqrt((1.0 - u) * w * (hi - mode))
+    return np.where(u < c, left, right)
 
 
 def _ppf_normal(u: np.ndarray, p: Mapping[str, float]) -> np.ndarray:
