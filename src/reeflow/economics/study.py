@@ -161,8 +161,10 @@ class EconomicResult:
     product (other oxides, fluorspar, barite) per kg NdPr (the "net of credits" convention,
     cf. Arafura's A$/kg NdPr "with phosphoric-acid credit").
     breakeven_ndpr_usd_per_kg : NdPr oxide price (other prices fixed) at which NPV at
-    ``breakeven_rate_frac`` is zero. cash_flows : annual table (USD), capex/opex/revenue :
-    breakdowns with sources; base : the vectorised base case for sensitivity and Monte Carlo.
+    ``breakeven_rate_frac`` is zero; all NdPr products (NdPr oxide, Nd2O3, Pr6O11, the NdPr share
+    of a mixed concentrate) move together, expressed on the deck's NdPr oxide price.
+    cash_flows : annual table (USD); capex/opex/revenue : breakdowns with sources;
+    base : the vectorised base case for sensitivity and Monte Carlo.
     """
 
     npv_usd: Mapping[float, float]
