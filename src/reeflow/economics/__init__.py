@@ -14,6 +14,19 @@ Public API (import from ``reeflow.economics``):
   :func:`run_whole_chain`
 * validation: :func:`recompute_study`, :func:`validation_table`
 * report payload: :func:`economics_payload` (evaluation + tornado + spider + Monte Carlo)
+
+Example (the study hook)::
+
+    from reeflow.economics import EconomicInputs, evaluate, economics_payload
+    inputs = EconomicInputs(
+        ore_t_per_a=570_000, mining_cost_usd_per_t_ore=...,          # no sourced default
+        products_t_per_a={"CeO2": 4840, "La2O3": 3970, "Nd2O3": 770, "Pr6O11": 350,
+                          "Fluorite concentrate": 70_000, "Barite concentrate": 72_000},
+        reagents_t_per_a={"H2SO4": ..., "HCl": ..., "H2C2O4": ..., "MgO": ...},
+        power_mwh_per_a=..., equipment_sizes={"ore_t_per_h": 72, "mill_power_kw": ...},
+        residue_t_per_a=..., residue_handling_usd_per_t=...)        # no sourced default
+    result = evaluate(inputs, deck="usgs_2025")         # or "usgs_2025_ndpr_floor", ...
+    results["economics"] = economics_payload(result)   # + tornado, spider, Monte Carlo
 """
 
 from reeflow.economics import dcf
