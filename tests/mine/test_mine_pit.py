@@ -90,3 +90,19 @@ def test_auto_solver_falls_back(monkeypatch):
     assert resolve_solver("auto") == "scipy"
     v, src, dst = _section(10.0)
     assert ultimate_pit(v, src, dst, solver="auto").solver == "scipy"
+
+
+def test_missing_solver_package_is_an_input_error(monkeypatch):
+    import builtins
+
+    real = builtins.__import__
+
+    def fake(name, *a, **k):
+        if name.startswith("ortools"):
+            raise ImportError("no ortools", name="ortools")
+        return real(name, *a, **k)
+
+    monkeypatch.setattr(builtins, "__import__", fake)
+    v, src, dst = _section(10.0)
+    with pytest.raises(InputError, match="ortools"):
+        ultimate_pit(v, src, dst, solver="ortools")

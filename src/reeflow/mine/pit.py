@@ -207,7 +207,11 @@ def ultimate_pit(values: np.ndarray, src: np.ndarray, dst: np.ndarray, *,
     src, dst = _check_arcs(n, src, dst)
     fn, kind = PIT_SOLVERS[solver]
     w, res = integer_values(v, limit=_INT_LIMITS[kind])
-    mask, flow = fn(n, src, dst, w)
+    try:
+        mask, flow = fn(n, src, dst, w)
+    except ImportError as exc:
+        raise InputError("solver", solver, "an installed solver package",
+                         f"install it ({exc.name}) or use solver='auto'") from None
     bad = closure_violations(mask, src, dst)
     int_value = int(w[mask].sum())
     if bad:
