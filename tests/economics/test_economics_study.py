@@ -176,3 +176,14 @@ def test_plant_product_names_are_mapped():
     assert r.revenue_usd_per_a == pytest.approx(evaluate(base).revenue_usd_per_a, rel=1e-12)
     with pytest.raises(InputError, match="once"):
         make_inputs(products_t_per_a={"barite": 1.0, "BaSO4 concentrate": 2.0})
+
+
+def test_inputs_and_results_pickle_and_stay_read_only(result, inputs):
+    import pickle
+
+    again = pickle.loads(pickle.dumps(inputs))
+    assert again == inputs
+    r2 = pickle.loads(pickle.dumps(result))
+    assert r2.npv_usd == result.npv_usd
+    with pytest.raises(TypeError):
+        inputs.products_t_per_a["CeO2"] = 0.0

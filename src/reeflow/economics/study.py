@@ -13,7 +13,6 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -41,8 +40,22 @@ _REO_NON_OXIDE = ("CaF2 concentrate", "BaSO4 concentrate")
 _NDPR_OXIDES = ("Nd2O3", "Pr6O11")
 
 
+class _ReadOnlyDict(dict):
+    """A dict that refuses item assignment (picklable, unlike MappingProxyType, so inputs and
+    results travel to Dask/multiprocessing workers)."""
+
+    def _refuse(self, *args: Any, **kwargs: Any) -> None:
+        raise TypeError("this mapping is read-only; build a new EconomicInputs instead")
+
+    __setitem__ = __delitem__ = _refuse  # type: ignore[assignment]
+    update = pop = popitem = clear = setdefault = _refuse  # type: ignore[assignment]
+
+    def __reduce__(self):  # pickle as a plain constructor call
+        return (_ReadOnlyDict, (dict(self),))
+
+
 def _frozen(m: Mapping | None) -> Mapping:
-    return MappingProxyType(dict(m or {}))
+    return _ReadOnlyDict(m or {})
 
 
 @dataclass(frozen=True)
@@ -379,4 +392,4 @@ def evaluate(inputs: EconomicInputs, *, deck: str | PriceDeck = "usgs_2025",
         capex_usd=base.capex_usd, opex_usd_per_a=full,
         revenue_usd_per_a=revenue,
         currency_year=int(d["currency_year"]), basis=basis, deck=pdeck.name, base=base,
-        estimate_class=d["estimate_class"], assumptions=MappingProxyType(d))
+        estimate_class=d["estimate_class"], assumptions=_ReadOnlyDict(d))
