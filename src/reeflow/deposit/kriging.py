@@ -196,6 +196,25 @@ def _chol_solve(lo, b, n):
         b[i] = v / lo[i, i]
 
 
+@nb.njit(cache=True)
+def _neigh_stats(sx, hole, sel, tx, t, n):
+    """Mean Euclidean distance (m) to the n neighbours of target t and their number of holes."""
+    dist = 0.0
+    nh = 0
+    for i in range(n):
+        p = sel[t, i]
+        dist += np.sqrt((sx[p, 0] - tx[t, 0]) ** 2 + (sx[p, 1] - tx[t, 1]) ** 2
+                        + (sx[p, 2] - tx[t, 2]) ** 2)
+        new = True
+        for j in range(i):
+            if hole[sel[t, j]] == hole[p]:
+                new = False
+                break
+        if new:
+            nh += 1
+    return dist / n, nh
+
+
 @nb.njit(cache=True, parallel=True)
 def _krige_kernel(sx, sxs, vals, hole, sel, nsel, tx, txs, discs, codes, sills, nugget, cbb,
                   min_samples, simple, sk_mean):
@@ -263,22 +282,7 @@ def _krige_kernel(sx, sxs, vals, hole, sel, nsel, tx, txs, discs, codes, sills, 
             est[t, v] = acc + sk_mean[v] if simple else acc
         kvar[t] = cbb - wc - mu
         sor[t] = wc / (wc - mu) if wc - mu != 0.0 else np.nan
-        dist = 0.0
-        for i in range(n):
-            p = sel[t, i]
-            dist += np.sqrt((sx[p, 0] - tx[t, 0]) ** 2 + (sx[p, 1] - tx[t, 1]) ** 2
-                            + (sx[p, 2] - tx[t, 2]) ** 2)
-        lag[t] = dist / n
-        nh = 0
-        for i in range(n):
-            new = True
-            for j in range(i):
-                if hole[sel[t, j]] == hole[sel[t, i]]:
-                    new = False
-                    break
-            if new:
-                nh += 1
-        nholes[t] = nh
+        lag[t], nholes[t] = _neigh_stats(sx, hole, sel, tx, t, n)
     return est, kvar, sor, lag, nholes
 
 

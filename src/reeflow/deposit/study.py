@@ -129,17 +129,7 @@ def _cutoff(cutoff_frac, prices_usd_per_kg, recovery_frac, cost_usd_per_t_ore, s
     return _d("cutoff_treo_frac"), "assumed placeholder (no prices passed)"
 
 
-def estimate_resource(dh: Drillholes, *, cutoff_frac: float | None = None,
-                      prices_usd_per_kg: dict[str, float] | None = None,
-                      recovery_frac: float | None = None,
-                      cost_usd_per_t_ore: float | None = None,
-                      block_size_m: tuple[float, float, float] | None = None,
-                      max_blocks: int = 200_000, domain: str = "VEIN") -> ResourceResult:
-    """Run the study steps on drillholes with ``GRADE_PCT`` assay columns (percent) and a
-    ``density_t_per_m3`` column (measured on a subset)."""
-    missing = [c for c in GRADE_PCT if c not in dh.assays.columns]
-    if missing:
-        raise InputError("assays.columns", missing, "all of " + ", ".join(GRADE_PCT), "")
+def _capped_composites(dh: Drillholes) -> tuple[pd.DataFrame, pd.DataFrame]:
     comps = composite(dh, length_m=_d("composite_length_m"))
     raw_treo = comps["treo_pct"].to_numpy()
     comps, caps = top_cut(comps, {"treo_pct": {"rule": "percentile",
@@ -149,14 +139,13 @@ def estimate_resource(dh: Drillholes, *, cutoff_frac: float | None = None,
         scale = np.where(raw_treo > 0, comps["treo_pct"].to_numpy() / raw_treo, 1.0)
     for c in OXIDE_COLUMNS:
         comps[c] = comps[c] * scale
-    vein = comps[(comps["domain"] == domain)].dropna(subset=list(GRADE_PCT))
-    if len(vein) < 10:
-        raise InputError("composites", len(vein), f">= 10 composites in domain {domain}", "")
+    return comps, caps
+
+
+def _estimate_blocks(comps: pd.DataFrame, vein: pd.DataFrame, model: VariogramModel,
+                     size: tuple[float, float, float], max_blocks: int, domain: str,
+                     ) -> tuple[pd.DataFrame, BlockGrid, SearchParams]:
     xyz = vein[["x", "y", "z"]].to_numpy()
-    exp = experimental_variogram(xyz, vein["treo_pct"].to_numpy() / 100, lag_m=10.0,
-                                 n_lags=12)
-    model = fit_variogram(exp, kinds=("spherical",), angles_deg=(_strike(), 0.0, 90.0))
-    size = block_size_m or (_d("block_dx_m"), _d("block_dy_m"), _d("block_dz_m"))
     grid = grid_covering(xyz, size, rotation_deg=_strike(), max_blocks=max_blocks)
     bm = grid.to_frame()
     centres = bm[["x", "y", "z"]].to_numpy()
@@ -175,6 +164,30 @@ def estimate_resource(dh: Drillholes, *, cutoff_frac: float | None = None,
     bm = bm[np.isfinite(bm["treo_frac"])].reset_index(drop=True)
     bm["treo_idw_frac"] = idw(xyz, vals[:, 0], bm[["x", "y", "z"]].to_numpy(), sp)[:, 0]
     bm["treo_nn_frac"] = vals[cKDTree(xyz).query(bm[["x", "y", "z"]].to_numpy())[1], 0]
+    return bm, grid, sp
+
+
+def estimate_resource(dh: Drillholes, *, cutoff_frac: float | None = None,
+                      prices_usd_per_kg: dict[str, float] | None = None,
+                      recovery_frac: float | None = None,
+                      cost_usd_per_t_ore: float | None = None,
+                      block_size_m: tuple[float, float, float] | None = None,
+                      max_blocks: int = 200_000, domain: str = "VEIN") -> ResourceResult:
+    """Run the study steps on drillholes with ``GRADE_PCT`` assay columns (percent) and a
+    ``density_t_per_m3`` column (measured on a subset)."""
+    missing = [c for c in GRADE_PCT if c not in dh.assays.columns]
+    if missing:
+        raise InputError("assays.columns", missing, "all of " + ", ".join(GRADE_PCT), "")
+    comps, caps = _capped_composites(dh)
+    vein = comps[(comps["domain"] == domain)].dropna(subset=list(GRADE_PCT))
+    if len(vein) < 10:
+        raise InputError("composites", len(vein), f">= 10 composites in domain {domain}", "")
+    xyz = vein[["x", "y", "z"]].to_numpy()
+    exp = experimental_variogram(xyz, vein["treo_pct"].to_numpy() / 100, lag_m=10.0,
+                                 n_lags=12)
+    model = fit_variogram(exp, kinds=("spherical",), angles_deg=(_strike(), 0.0, 90.0))
+    size = block_size_m or (_d("block_dx_m"), _d("block_dy_m"), _d("block_dz_m"))
+    bm, grid, sp = _estimate_blocks(comps, vein, model, size, max_blocks, domain)
     dens = density_regression(comps, density_column="density_t_per_m3",
                               grade_columns=("treo_pct", "caf2_pct", "baso4_pct"))
     bm["density_t_per_m3"] = dens.predict(pd.DataFrame(
@@ -194,15 +207,7 @@ def estimate_resource(dh: Drillholes, *, cutoff_frac: float | None = None,
     gt = grade_tonnage(bm, np.round(np.arange(0.0, 0.0401, 0.0025), 6))
     cv_df, cv_stats = cross_validate(xyz, vein["treo_pct"].to_numpy() / 100, model, sp,
                                      hole=vein["hole_id"].to_numpy(), leave="sample")
-    facts = {"Database integrity": f"{len(dh.issues)} findings; "
-             f"{int((dh.issues['severity'] == 'error').sum())} errors excluded",
-             "Data spacing and distribution": f"{len(dh.collars)} holes, "
-             f"{len(comps)} composites of {_d('composite_length_m')} m",
-             "Estimation and modelling techniques": "ordinary block kriging, moving "
-             f"neighbourhood {sp.ranges_m} m, {sp.min_samples}-{sp.max_samples} samples",
-             "Cut-off parameters": f"{cut * 100:.2f} % TREO ({basis})",
-             "Bulk density": f"regression on grade, n={dens.n}, R2={dens.r2:.2f}",
-             "Classification": "criteria table (spacing, holes, samples, slope, KV)"}
+    facts = _table1_facts(dh, comps, sp, cut, basis, dens)
     check = {"ok_mean_treo_frac": float(bm["treo_frac"].mean()),
              "idw_mean_treo_frac": float(bm["treo_idw_frac"].mean()),
              "nn_mean_treo_frac": float(bm["treo_nn_frac"].mean())}
@@ -210,6 +215,19 @@ def estimate_resource(dh: Drillholes, *, cutoff_frac: float | None = None,
                           dh.issues, table1_checklist(facts), cut, basis, label,
                           parameters={"search": sp, "block_size_m": size,
                                       "global_mean_check": check})
+
+
+def _table1_facts(dh: Drillholes, comps: pd.DataFrame, sp: SearchParams, cut: float,
+                  basis: str, dens: DensityRegression) -> dict[str, str]:
+    return {"Database integrity": f"{len(dh.issues)} findings; "
+            f"{int((dh.issues['severity'] == 'error').sum())} errors excluded",
+            "Data spacing and distribution": f"{len(dh.collars)} holes, "
+            f"{len(comps)} composites of {_d('composite_length_m')} m",
+            "Estimation and modelling techniques": "ordinary block kriging, moving "
+            f"neighbourhood {sp.ranges_m} m, {sp.min_samples}-{sp.max_samples} samples",
+            "Cut-off parameters": f"{cut * 100:.2f} % TREO ({basis})",
+            "Bulk density": f"regression on grade, n={dens.n}, R2={dens.r2:.2f}",
+            "Classification": "criteria table (spacing, holes, samples, slope, KV)"}
 
 
 def beylikova_resource(*, seed: int = 2025, cutoff_frac: float | None = None,
