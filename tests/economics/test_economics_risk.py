@@ -117,6 +117,13 @@ def _chain(row):
     return {"npv": row["price_ndpr"] * 100.0 - row["capex"] * 50.0, "x": row["capex"] ** 2}
 
 
+def _chain_econ(row):
+    # an economics evaluation per draw, as the whole-chain function will do after its flowsheet
+    d = dict(row)
+    rate = d.pop("discount_rate")
+    return {"npv": float(npv_of(cached_result().base, rate, d))}
+
+
 def test_whole_chain_serial_matches_vectorised_draws():
     draws = correlated_draws(default_distributions(), 200, seed=3)
     out = run_whole_chain(_chain, draws)
@@ -134,6 +141,13 @@ def test_whole_chain_identical_across_backends():
                             scheduler="processes", num_workers=2)
     np.testing.assert_array_equal(serial.to_numpy(), threads.to_numpy())
     np.testing.assert_array_equal(serial.to_numpy(), procs.to_numpy())
+    econ_serial = run_whole_chain(_chain_econ, draws.iloc[:40])
+    econ_procs = run_whole_chain(_chain_econ, draws.iloc[:40], backend="dask", chunk_size=20,
+                                 scheduler="processes", num_workers=2)
+    np.testing.assert_array_equal(econ_serial.to_numpy(), econ_procs.to_numpy())
+    vec = monte_carlo(cached_result().base, n=300, seed=11,
+                      correlation=np.eye(len(default_distributions())))
+    np.testing.assert_allclose(econ_serial["npv"], vec.npv_usd[:40], rtol=1e-10)
 
 
 def test_triangular_inverse_cdf_matches_scipy():
