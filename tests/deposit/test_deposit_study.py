@@ -141,3 +141,11 @@ def test_global_mean_check_ok_idw_nn(result):
     c = result.parameters["global_mean_check"]
     assert c["ok_mean_treo_frac"] == pytest.approx(c["nn_mean_treo_frac"], rel=0.1)
     assert c["idw_mean_treo_frac"] == pytest.approx(c["nn_mean_treo_frac"], rel=0.1)
+
+
+def test_missing_rpeee_inputs_fall_back_to_stated_placeholder():
+    from reeflow.deposit.study import _cutoff
+    c, basis = _cutoff(None, {"ceo2": 1.0}, 0.5, float("nan"), {"ceo2": 1.0})
+    assert c == 0.005 and "cost_usd_per_t_ore" in basis
+    c, basis = _cutoff(0.01, None, None, None, {})
+    assert c == 0.01 and "user" in basis

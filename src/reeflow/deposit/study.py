@@ -114,19 +114,27 @@ def _dip_plunge() -> float:
     return 0.0
 
 
+def _missing(v) -> bool:
+    return v is None or (isinstance(v, float) and not np.isfinite(v))
+
+
 def _cutoff(cutoff_frac, prices_usd_per_kg, recovery_frac, cost_usd_per_t_ore, shares):
+    """Cut-off and its basis: given, or break-even from prices/recovery/cost, or the stated
+    placeholder when any RPEEE input is missing (None or NaN) — the basis says which."""
     if cutoff_frac is not None:
         return float(cutoff_frac), "cut-off given by the user"
-    if prices_usd_per_kg is not None:
-        if recovery_frac is None or cost_usd_per_t_ore is None:
-            raise InputError("rpeee", "prices without recovery/cost",
-                             "prices, recovery_frac and cost_usd_per_t_ore together", "")
-        basket = basket_price_usd_per_kg(prices_usd_per_kg, shares)
-        c = rpeee_cutoff_frac(basket_price_usd_per_kg=basket, recovery_frac=recovery_frac,
-                              cost_usd_per_t_ore=cost_usd_per_t_ore)
-        return c, (f"break-even: cost {cost_usd_per_t_ore} USD/t / (basket {basket:.2f} USD/kg "
-                   f"TREO x recovery {recovery_frac})")
-    return _d("cutoff_treo_frac"), "assumed placeholder (no prices passed)"
+    if prices_usd_per_kg is None:
+        return _d("cutoff_treo_frac"), "assumed placeholder (no prices passed)"
+    lacking = [n for n, v in (("recovery_frac", recovery_frac),
+                              ("cost_usd_per_t_ore", cost_usd_per_t_ore)) if _missing(v)]
+    if lacking:
+        return _d("cutoff_treo_frac"), ("assumed placeholder (RPEEE input missing: "
+                                         + ", ".join(lacking) + ")")
+    basket = basket_price_usd_per_kg(prices_usd_per_kg, shares)
+    c = rpeee_cutoff_frac(basket_price_usd_per_kg=basket, recovery_frac=recovery_frac,
+                          cost_usd_per_t_ore=cost_usd_per_t_ore)
+    return c, (f"break-even: cost {cost_usd_per_t_ore:.4g} USD/t / (basket {basket:.2f} USD/kg "
+               f"TREO x recovery {recovery_frac:.3g})")
 
 
 def _capped_composites(dh: Drillholes) -> tuple[pd.DataFrame, pd.DataFrame]:
