@@ -20,9 +20,34 @@ Rigorous cascade (:mod:`.cascade`)
     (``.outlets`` {name: {component: mol/h}}, ``.purity(outlet, elements)``,
     ``.recovery(outlet, elements)``, ``.converged``, ``.iterations``, ``.solve_time_s``,
     ``.closure``, ``.aq_mol_per_h``/``.org_mol_per_h`` stage profiles, ``.to_dict()``)
+
+Design (:mod:`.design`)
+    ``design_cut(feed_mol_per_h, heavy, *, alpha, purity_organic=0.999, purity_aqueous=0.999,
+    reflux_factor=1.0, optimise_reflux=False, conditions=None, max_stages=600) -> CutDesign``
+    ``simulate_cut(feed_mol_per_h, alpha, n_extraction, n_scrub, s_mol_per_h, w_mol_per_h)``
+    ``DesignConditions(feed_mol_per_L, loaded_organic_mol_per_L, scrub_acid_mol_per_L, …)``
+
+Separation train (:mod:`.train`) — the study hook
+    ``design_train(feed_kg_per_h, *, extractant="P507", products=None,
+    separation_factors=None, beta_policy="low", purity=0.999, rank_by="total_stages",
+    conditions=None) -> TrainResult`` (``.products`` {name: {element: kg/h}}, ``.purity``,
+    ``.recovery``, ``.reagents_kg_per_h``, ``.total_stages``, ``.organic_inventory_m3``,
+    ``.mixer_settler_volume_m3``, ``.cuts``, ``.ranking``, ``.to_dict()``)
+
+Data (:mod:`.data`): ``relative_extractability``, ``key_beta``, ``separation_factor_table``,
+``extractant``, ``design_default`` — only verified factors ship.
 """
 
 from reeflow.plant.sx.cascade import OA_WINDOW, Cascade, CascadeResult, Feed, SideDraw, simulate
+from reeflow.plant.sx.data import (
+    EXTRACTANTS,
+    design_default,
+    extractant,
+    key_beta,
+    relative_extractability,
+    separation_factor_table,
+)
+from reeflow.plant.sx.design import CutDesign, DesignConditions, design_cut, simulate_cut
 from reeflow.plant.sx.models import MODELS, get_model
 from reeflow.plant.sx.shortcut import (
     XuDesign,
@@ -33,8 +58,23 @@ from reeflow.plant.sx.shortcut import (
     xu_design,
     xu_product_split,
 )
+from reeflow.plant.sx.train import TrainResult, default_products, design_train, enumerate_sequences
 
 __all__ = [
+    "EXTRACTANTS",
+    "design_default",
+    "extractant",
+    "key_beta",
+    "relative_extractability",
+    "separation_factor_table",
+    "CutDesign",
+    "DesignConditions",
+    "design_cut",
+    "simulate_cut",
+    "TrainResult",
+    "default_products",
+    "design_train",
+    "enumerate_sequences",
     "OA_WINDOW",
     "MODELS",
     "get_model",

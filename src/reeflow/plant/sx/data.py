@@ -1,0 +1,134 @@
+"""Extractant data (``reeflow/data/sx``): extraction order, separation factors, design defaults.
+
+Only values the reference notes mark verified or secondary are shipped; each row carries its
+source and evidence tag. Recalled ranges ([R] in ``ree_separation.md``) are absent on purpose:
+a cut whose key pair has no shipped factor needs the user's value (``separation_factors=``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from reeflow.core.errors import InputError
+
+__all__ = [
+    "EXTRACTANTS",
+    "extractant",
+    "separation_factor_table",
+    "design_default",
+    "key_beta",
+    "relative_extractability",
+]
+
+_PKG = "reeflow.data.sx"
+
+
+@cache
+def _yaml(name: str) -> dict[str, Any]:
+    with resources.files(_PKG).joinpath(name).open("r", encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
+@cache
+def separation_factor_table() -> pd.DataFrame:
+    """All shipped separation factors (one row per extractant, heavy, light, source)."""
+    with resources.files(_PKG).joinpath("separation_factors.csv").open("r", encoding="utf-8") as fh:
+        return pd.read_csv(fh, comment="#")
+
+
+EXTRACTANTS: tuple[str, ...] = tuple(_yaml("extractants.yaml"))
+
+
+def _canonical(name: str) -> str:
+    table = _yaml("extractants.yaml")
+    for key, rec in table.items():
+        if name.lower() == key.lower() or name.lower() in (a.lower() for a in rec.get("aliases", [])):
+            return key
+    raise InputError("extractant", name, f"one of {sorted(table)} or an alias",
+                     "pick a shipped extractant system")
+
+
+def extractant(name: str) -> dict[str, Any]:
+    """Parameter record of an extractant system (values with source and evidence)."""
+    return _yaml("extractants.yaml")[_canonical(name)]
+
+
+def design_default(key: str) -> float:
+    """A design default's value (see ``design_defaults.yaml`` for source and evidence)."""
+    return float(_yaml("design_defaults.yaml")[key]["value"])
+
+
+def key_beta(
+    extractant_name: str,
+    heavy: str,
+    light: str,
+    *,
+    policy: str = "low",
+    overrides: Mapping[str, float] | None = None,
+) -> float | None:
+    """β = D_heavy/D_light from ``overrides`` ("Nd/Pr": 1.4) or the shipped table.
+
+    ``policy`` picks from a range: "low" (conservative, default), "mid" or "high". Where several
+    sources give a value, "low" takes the lowest low end. None when nothing is known.
+    """
+    key = f"{heavy}/{light}"
+    if overrides and key in overrides:
+        val = float(overrides[key])
+        if not val > 0:
+            raise InputError(f"separation_factors.{key}", val, "> 0", "")
+        return val
+    t = separation_factor_table()
+    rows = t[(t.extractant == _canonical(extractant_name)) & (t.heavy == heavy) & (t.light == light)]
+    if rows.empty:
+        return None
+    lo, hi = float(rows.beta_low.min()), float(rows.beta_high.max())
+    pick = {"low": lo, "high": hi, "mid": 0.5 * (lo + hi)}
+    if policy not in pick:
+        raise InputError("beta_policy", policy, "low, mid or high", "")
+    return pick[policy]
+
+
+def relative_extractability(
+    extractant_name: str,
+    elements: Sequence[str],
+    key_pairs: Sequence[tuple[str, str]],
+    *,
+    policy: str = "low",
+    overrides: Mapping[str, float] | None = None,
+) -> dict[str, float]:
+    """α per element (α_A/α_B = β_AB) along the extractant's order, light to heavy.
+
+    Every pair in ``key_pairs`` (heavy, light) must have a factor (shipped or in ``overrides``),
+    else InputError names it. A non-key adjacent pair without a factor gets β = 1: the heavier
+    element is treated as no more extractable than its lighter neighbour, the least favourable
+    assumption for the group cuts it takes part in. Elements outside the order raise InputError.
+    """
+    order = [e for e in extractant(extractant_name)["order"]["value"] if e in elements]
+    missing_el = [e for e in elements if e not in order]
+    if missing_el:
+        raise InputError("elements", missing_el, f"elements in the {extractant_name} order",
+                         "drop them or extend the extractant's order in data/sx/extractants.yaml")
+    keys = {(h, lt) for h, lt in key_pairs}
+    alpha = {order[0]: 1.0}
+    need: list[str] = []
+    for light, heavy in zip(order[:-1], order[1:], strict=True):
+        b = key_beta(extractant_name, heavy, light, policy=policy, overrides=overrides)
+        if b is None and (heavy, light) in keys:
+            need.append(f"{heavy}/{light}")
+        alpha[heavy] = alpha[light] * (b if b is not None else 1.0)
+    if need:
+        raise InputError(
+            "separation_factors", need,
+            f"a verified separation factor for every key pair ({extractant_name})",
+            "pass separation_factors={'" + need[0] + "': value, ...} from your own "
+            "measurements; reeflow ships only verified factors (data/sx/separation_factors.csv)")
+    if any(not math.isfinite(a) for a in alpha.values()):
+        raise InputError("separation_factors", alpha, "finite", "")
+    return alpha
