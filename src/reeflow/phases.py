@@ -114,7 +114,9 @@ def economic_inputs(state: State, *, treo_frac: float | None = None) -> Any:
         bake_temperature_c=p.plant.bake.temperature,
         calcination_temperature_c=p.plant.calcination.temperature)
     residue = sum(r["t_per_a"] for r in summary.products if r["kind"] == "residue")
+    capex = _capex_basis(state, sizes)
     return EconomicInputs(
+        capex_usd=capex["capex_usd"] if p.economics.capex_basis == "analogue" else None,
         ore_t_per_a=summary.kpis["ore_t_per_a"], products_t_per_a=products,
         product_purity_frac=purity, reagents_t_per_a=reagents,
         reagent_price_overrides_usd_per_t=dict(p.economics.reagent_prices),
@@ -123,6 +125,34 @@ def economic_inputs(state: State, *, treo_frac: float | None = None) -> Any:
         equipment_sizes={k: v for k, v in sizes.items() if v > 0},
         organic_fill_usd_per_m3=p.economics.organic_fill,
         residue_t_per_a=residue, residue_handling_usd_per_t=p.economics.residue_handling)
+
+
+def _capex_basis(state: State, sizes: dict[str, float]) -> dict[str, Any]:
+    """Both capex estimates: the factored one (sized equipment only) and the scaled analogue plus
+    a factored separation section (the analogue has no separation plant)."""
+    from reeflow.economics import factored_capex
+    from reeflow.economics.analogue import analogue_capex
+
+    p: Project = state["loaded"].project
+    year = 2025
+    fac = factored_capex({k: v for k, v in sizes.items() if v > 0}, currency_year=year,
+                         organic_fill_usd_per_m3=p.economics.organic_fill)
+    sx_sizes = {k: sizes[k] for k in ("mixer_settler_volume_m3", "organic_inventory_m3")
+                if sizes.get(k, 0.0) > 0}
+    sx = factored_capex(sx_sizes, currency_year=year,
+                        organic_fill_usd_per_m3=p.economics.organic_fill).total_usd if sx_sizes \
+        else 0.0
+    ana = analogue_capex(p.ore.throughput, name=p.economics.capex_analogue, currency_year=year)
+    out = {"basis": p.economics.capex_basis, "factored_usd": fac.total_usd,
+           "analogue": ana.to_dict(), "separation_factored_usd": sx,
+           "capex_usd": ana.capex_usd + sx if p.economics.capex_basis == "analogue"
+           else fac.total_usd,
+           "note": ("The factored estimate covers only equipment with a cost reference (no "
+                    "flotation, mine infrastructure or tailings storage); the analogue scales a "
+                    "published whole-project capex by the six-tenths rule and adds the factored "
+                    "separation section.")}
+    state["capex_basis"] = out
+    return out
 
 
 def economics_phase(state: State) -> None:
@@ -143,6 +173,7 @@ def economics_phase(state: State) -> None:
         payload["floor_case"] = {"deck": p.economics.floor_case_deck,
                                  "npv_usd": {f"{r:.4f}": v for r, v in floor.npv_usd.items()},
                                  "irr_frac": floor.irr_frac}
+    payload["capex_estimates"] = state["capex_basis"]
     state["results"]["economics"] = payload
     state["economic_result"] = result
     low = state["loaded"].provenance.get("ore.treo_grade")

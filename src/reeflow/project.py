@@ -196,6 +196,8 @@ class Economics(StrictModel):
     residue_handling: Q("USD/t", ge=0.0)  # type: ignore[valid-type]
     organic_fill: Q("USD/m**3", gt=0.0)  # type: ignore[valid-type]
     floor_case_deck: str | None = None
+    capex_basis: Literal["factored", "analogue"] = "analogue"
+    capex_analogue: str = "monte_muambe_scoping_2023"
     reagent_prices: dict[str, Q("USD/t", gt=0.0)] = Field(default_factory=dict)  # type: ignore[valid-type]
     monte_carlo_draws: int = Field(default=10_000, ge=0, le=1_000_000)
     seed: int = 0
