@@ -96,3 +96,16 @@ def test_synthetic_csv_round_trip(tmp_path):
                                   rtol=1e-12)
     with pytest.raises(InputError):
         read_drillholes(tmp_path / "nope.csv", paths["survey"], paths["assay"])
+
+
+def test_unsurveyed_holes_use_collar_orientation_or_are_flagged():
+    c, s, a = _tables()
+    s = s[s["HOLEID"] == "A"]
+    with pytest.raises(InputError, match="hole B: no survey"):
+        validate_drillholes(c, s, a)
+    dh = validate_drillholes(c, s, a, mode="lenient")
+    assert "B" not in set(dh.assays["hole_id"])
+    c["AZIMUTH"], c["DIP"] = [0.0, 90.0], [-90.0, -60.0]
+    dh = validate_drillholes(c, s, a)
+    row = dh.surveys[dh.surveys["hole_id"] == "B"]
+    assert row["azimuth_deg"].iat[0] == 90.0 and row["dip_deg"].iat[0] == -60.0

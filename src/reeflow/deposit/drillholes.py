@@ -188,7 +188,8 @@ def _check_intervals(a: pd.DataFrame, depth: pd.Series, rows: list) -> pd.Series
     for i in a.index[~a["hole_id"].isin(depth.index)]:
         _issue(rows, "error", "no_collar", "assay", a.at[i, "hole_id"], a.at[i, "from_m"],
                f"hole {a.at[i, 'hole_id']}: interval {a.at[i, 'from_m']}-{a.at[i, 'to_m']} m has "
-               "no collar", "excluded the interval")
+               "no valid collar (missing, or excluded: see the collar findings)",
+               "excluded the interval")
         bad[i] = True
     f, t = a["from_m"].astype(float), a["to_m"].astype(float)
     inv = ~(t > f) | f.lt(0) | f.isna() | t.isna()
@@ -222,6 +223,29 @@ def _check_intervals(a: pd.DataFrame, depth: pd.Series, rows: list) -> pd.Series
     return bad
 
 
+def _check_unsurveyed(c: pd.DataFrame, s: pd.DataFrame, rows: list,
+                      ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Holes without survey rows take the collar azimuth/dip (one station at 0 m) when the
+    collar table has them; otherwise they are an error and are dropped."""
+    has = set(s["hole_id"])
+    missing = c[~c["hole_id"].isin(has)]
+    if missing.empty:
+        return c, s
+    if {"azimuth_deg", "dip_deg"} <= set(c.columns):
+        ok = missing[pd.to_numeric(missing["azimuth_deg"], errors="coerce").notna()
+                     & pd.to_numeric(missing["dip_deg"], errors="coerce").notna()]
+        add = pd.DataFrame({"hole_id": ok["hole_id"], "depth_m": 0.0,
+                            "azimuth_deg": ok["azimuth_deg"].astype(float),
+                            "dip_deg": ok["dip_deg"].astype(float)})
+        s = pd.concat([s, add], ignore_index=True)
+        missing = missing[~missing["hole_id"].isin(ok["hole_id"])]
+    for hole in missing["hole_id"]:
+        _issue(rows, "error", "no_survey", "collar", hole, 0.0,
+               f"hole {hole}: no survey rows and no collar azimuth/dip",
+               "excluded the hole (add a survey row at 0 m)")
+    return c[~c["hole_id"].isin(missing["hole_id"])].copy(), s
+
+
 def validate_drillholes(collars: pd.DataFrame, surveys: pd.DataFrame, assays: pd.DataFrame, *,
                         grade_columns: tuple[str, ...] | None = None, mode: str = "strict",
                         below_detection_factor: float = 0.5, synthetic: bool = False,
@@ -243,6 +267,7 @@ def validate_drillholes(collars: pd.DataFrame, surveys: pd.DataFrame, assays: pd
     for col in ("depth_m", "azimuth_deg", "dip_deg"):
         s[col] = pd.to_numeric(s[col], errors="coerce")
     s = s[~_check_surveys(s, set(c["hole_id"]), rows)].copy()
+    c, s = _check_unsurveyed(c, s, rows)
     for col in ("from_m", "to_m"):
         a[col] = pd.to_numeric(a[col], errors="coerce")
     a = a[~_check_intervals(a, c.set_index("hole_id")["max_depth_m"], rows)].copy()
