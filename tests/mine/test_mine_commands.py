@@ -6,7 +6,7 @@ import json
 import numpy as np
 import pytest
 import yaml
-from conftest import COSTS, PRICES, RECOVERIES
+from mine_inputs import COSTS, PRICES, RECOVERIES
 
 from reeflow.core.errors import InputError
 from reeflow.mine import synthetic_block_model

@@ -5,7 +5,7 @@ import time
 
 import numpy as np
 import pytest
-from conftest import COSTS, PRICES, RECOVERIES
+from mine_inputs import COSTS, PRICES, RECOVERIES
 
 from reeflow.core.errors import InfeasibleSpecError, InputError
 from reeflow.mine import (
