@@ -44,7 +44,8 @@ def test_study_hook_outputs(result):
                  "y2o3_frac"]].sum(axis=1) / bm["treo_frac"]
     np.testing.assert_allclose(shares, 1.0, atol=0.02)
     np.testing.assert_allclose(bm["tonnes"], bm["dx"] * bm["dy"] * bm["dz"]
-                               * bm["density_t_per_m3"])
+                               * bm["density_t_per_m3"] * bm["domain_frac"])
+    assert bm["domain_frac"].between(0, 1).all() and (bm["domain_frac"] > 0).all()
     assert set(bm["class"]) <= {"Measured", "Indicated", "Inferred", ""}
     assert r.cross_validation_stats["correlation"] > 0.5
 
