@@ -110,7 +110,8 @@ def relative_extractability(
     element is treated as no more extractable than its lighter neighbour, the least favourable
     assumption for the group cuts it takes part in. Elements outside the order raise InputError.
     """
-    order = [e for e in extractant(extractant_name)["order"]["value"] if e in elements]
+    full = list(extractant(extractant_name)["order"]["value"])
+    order = [e for e in full if e in elements]
     missing_el = [e for e in elements if e not in order]
     if missing_el:
         raise InputError("elements", missing_el, f"elements in the {extractant_name} order",
@@ -120,6 +121,11 @@ def relative_extractability(
     need: list[str] = []
     for light, heavy in zip(order[:-1], order[1:], strict=True):
         b = key_beta(extractant_name, heavy, light, policy=policy, overrides=overrides)
+        if b is None:  # chain the adjacent factors of the full order between them
+            steps = full[full.index(light): full.index(heavy) + 1]
+            chain = [key_beta(extractant_name, h, lo, policy=policy, overrides=overrides)
+                     for lo, h in zip(steps[:-1], steps[1:], strict=True)]
+            b = math.prod(chain) if all(x is not None for x in chain) else None
         if b is None and (heavy, light) in keys:
             need.append(f"{heavy}/{light}")
         alpha[heavy] = alpha[light] * (b if b is not None else 1.0)

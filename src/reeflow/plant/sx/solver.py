@@ -169,11 +169,14 @@ def newton_cascade(kind, l0, params, q_aq, q_org, feed, da, do, ea, eo, scale, t
     gn = np.empty((n, c, c))
     dt = dt0
     it = 0
+    polish = 2
     while it < max_iter:
         if not np.isfinite(nrm):
             return aq, v, it, worst, 2
         if worst <= tol:
-            return aq, v, it, worst, 0
+            if polish == 0 or worst <= 1e-15:
+                return aq, v, it, worst, 0
+            polish -= 1  # one or two more Newton steps: closure to round-off
         it += 1
         for k in range(n):
             di[k] = -eye - g[k] - eye / dt
@@ -186,6 +189,8 @@ def newton_cascade(kind, l0, params, q_aq, q_org, feed, da, do, ea, eo, scale, t
         ln = np.maximum(aq + dl, 0.1 * aq)
         rn = _residual(kind, ln, params, q_aq, q_org, feed, coef, vn, gn)
         wn, nn = _scaled_norm(rn, scale)
+        if worst <= tol and not nn < nrm:
+            return aq, v, it, worst, 0
         if not np.isfinite(nn) or nn > 1e3 * nrm:
             dt = dt * 0.1
             if dt < 1e-12:
