@@ -50,6 +50,7 @@ _REQUIRED = {
     "survey": ("hole_id", "depth_m", "azimuth_deg", "dip_deg"),
     "assay": ("hole_id", "from_m", "to_m"),
 }
+SYNTHETIC_NOTE = "SYNTHETIC drillholes (flagged synthetic in the files read)"
 _BDL = re.compile(r"^\s*<\s*([0-9]*\.?[0-9]+(?:[eE][-+]?\d+)?)\s*$")
 
 
@@ -327,4 +328,6 @@ def read_drillholes(collar_csv: str | Path, survey_csv: str | Path, assay_csv: s
         a = a.drop(columns="synthetic")
     return validate_drillholes(c, s, a, grade_columns=grade_columns, mode=mode,
                                below_detection_factor=below_detection_factor,
-                               synthetic=synthetic, label=Path(collar_csv).stem)
+                               synthetic=synthetic,
+                               label=SYNTHETIC_NOTE if synthetic
+                               else f"drillholes from {Path(collar_csv).parent}")
