@@ -66,7 +66,8 @@ def plant_phase(state: State) -> None:
         state["results"]["sx"] = train
         sol = _solve_plant(p, separation)
     state["separation"] = separation
-    summary = summarise_plant(sol, ree, p.plant.operating_hours)
+    groups = {k: list(v) for k, v in p.plant.separation.products.items()}
+    summary = summarise_plant(sol, ree, p.plant.operating_hours, groups=groups)
     r = state["results"]
     r["flowsheet"] = _flowsheet_section(sol)
     r["products"] = summary.products
@@ -77,7 +78,7 @@ def plant_phase(state: State) -> None:
 
     def plant_at(treo_frac: float) -> SimpleNamespace:
         other = _solve_plant(p, separation, treo_frac=treo_frac)
-        summ = summarise_plant(other, ree, p.plant.operating_hours)
+        summ = summarise_plant(other, ree, p.plant.operating_hours, groups=groups)
         return SimpleNamespace(solution=other, products=summ.products, kpis=summ.kpis,
                                reagents_t_per_a=summ.reagents_t_per_a)
 
@@ -100,8 +101,8 @@ def economic_inputs(state: State, *, treo_frac: float | None = None) -> Any:
     purity: dict[str, float] = {}
     for row in summary.products:
         if row["kind"] == "oxide":
-            products[row["main_species"]] = row["t_per_a"]
-            purity[row["main_species"]] = row["purity_frac"]
+            products[row["sale_name"]] = row["t_per_a"]
+            purity[row["sale_name"]] = row["purity_frac"]
     products["CaF2 concentrate"] = summary.kpis["fluorite_concentrate_t_per_a"]
     products["BaSO4 concentrate"] = summary.kpis["barite_concentrate_t_per_a"]
     reagents = {_REAGENT_NAMES.get(k, k): v for k, v in summary.reagents_t_per_a.items()

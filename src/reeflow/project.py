@@ -136,6 +136,7 @@ class Separation(StrictModel):
     placeholder_recovery: Frac  # type: ignore[valid-type]
     extractant: str = "P507"
     product_purity: Frac = 0.99  # type: ignore[valid-type]
+    separation_factors: dict[str, Q("frac", ge=1.0)] = Field(default_factory=dict)  # type: ignore[valid-type]
 
     @field_validator("products")
     @classmethod

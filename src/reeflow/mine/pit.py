@@ -205,6 +205,9 @@ def ultimate_pit(values: np.ndarray, src: np.ndarray, dst: np.ndarray, *,
                          "fill NaN block values before solving")
     n = v.size
     src, dst = _check_arcs(n, src, dst)
+    if n == 0:  # an empty sub-problem (e.g. a nested pit inside an empty pit): the empty pit
+        return PitResult(mask=np.zeros(0, dtype=bool), value=0.0, int_value=0, resolution=1.0,
+                         solver=solver, max_flow=0, n_arcs=0)
     fn, kind = PIT_SOLVERS[solver]
     w, res = integer_values(v, limit=_INT_LIMITS[kind])
     try:

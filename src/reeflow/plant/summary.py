@@ -32,8 +32,24 @@ def _t_per_a(kg_per_h: float, hours: float) -> float:
     return kg_per_h * hours / 1000.0
 
 
+def _sale_basis(group: list[str], main: str, comp: dict[str, float]) -> tuple[str, float | None]:
+    """Name the product is sold under and its paid purity (fraction of the product mass).
+
+    One element → its reporting oxide; Pr+Nd → 'NdPr oxide' (the USGS/Argus price basis) paid on
+    Nd2O3 + Pr6O11; any other mixed group is paid on its main oxide only (no sourced price for
+    a mixed heavy concentrate), a conservative choice.
+    """
+    if set(group) == {"Pr", "Nd"}:
+        return "NdPr oxide", comp.get("Nd2O3", 0.0) + comp.get("Pr6O11", 0.0)
+    if len(group) == 1:
+        ox = oxide_formula(group[0])
+        return ox, comp.get(ox, 0.0)
+    return main, comp.get(main)
+
+
 def _oxide_products(sol: FlowsheetSolution, ree: tuple[str, ...], hours: float,
-                    feed_el: dict[str, float]) -> tuple[list[dict[str, Any]], dict[str, float]]:
+                    feed_el: dict[str, float], groups: dict[str, list[str]] | None = None
+                    ) -> tuple[list[dict[str, Any]], dict[str, float]]:
     rows: list[dict[str, Any]] = []
     oxides: dict[str, float] = {}
     for name, s in sol.streams.items():
@@ -44,12 +60,15 @@ def _oxide_products(sol: FlowsheetSolution, ree: tuple[str, ...], hours: float,
         total = float(frame.sum())
         comp = {sp: float(v) / total for sp, v in frame.items()} if total > 0 else {}
         main = max(comp, key=lambda k: comp[k]) if comp else ""
+        group = list(groups.get(prod, [])) if groups else []
+        sale_name, paid = _sale_basis(group, main, comp)
         els = [ln for ln in ree if oxide_formula(ln) in comp]
         rec = {ln: s.element_kg_per_h()[ln] / feed_el[ln] for ln in els if feed_el.get(ln)}
         for sp, frac in comp.items():
             oxides[sp] = oxides.get(sp, 0.0) + _t_per_a(total * frac, hours)
         rows.append({"name": prod, "kind": "oxide", "t_per_a": _t_per_a(total, hours),
-                     "purity_frac": comp.get(main), "main_species": main,
+                     "purity_frac": paid, "main_species": main, "sale_name": sale_name,
+                     "group": group,
                      "composition_frac": comp, "recovery_frac": rec.get(els[0]) if els else None,
                      "recovery_by_element_frac": rec, "stream": name})
     return rows, oxides
@@ -72,11 +91,15 @@ def _solid_rows(sol: FlowsheetSolution, hours: float) -> list[dict[str, Any]]:
     return rows
 
 
-def summarise_plant(sol: FlowsheetSolution, ree: tuple[str, ...], hours: float) -> PlantSummary:
-    """Products (oxides, by-products, residues), reagent use and KPIs per year."""
+def summarise_plant(sol: FlowsheetSolution, ree: tuple[str, ...], hours: float, *,
+                    groups: dict[str, list[str]] | None = None) -> PlantSummary:
+    """Products (oxides, by-products, residues), reagent use and KPIs per year.
+
+    ``groups`` (product → elements) sets each oxide product's sale name and paid purity.
+    """
     ore = sol.streams["ore"]
     feed_el = {ln: float(ore.element_kg_per_h().get(ln, 0.0)) for ln in ree}
-    oxide_rows, oxides = _oxide_products(sol, ree, hours, feed_el)
+    oxide_rows, oxides = _oxide_products(sol, ree, hours, feed_el, groups)
     head_reo = _t_per_a(treo_kg_per_h(ore, ree), hours)
     reo = sum(r["t_per_a"] for r in oxide_rows)
     ndpr = oxides.get("Nd2O3", 0.0) + oxides.get("Pr6O11", 0.0)

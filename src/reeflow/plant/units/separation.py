@@ -8,14 +8,15 @@ builds the same parameters from a cascade design, so the flowsheet does not chan
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from reeflow.core.errors import InputError
 from reeflow.plant.chemistry import chloride
 from reeflow.plant.flowsheet import UnitResult
-from reeflow.plant.stream import Stream
+from reeflow.core.elements import molar_mass
+from reeflow.plant.stream import Components, Stream
 
 __all__ = ["SeparationParams", "separate"]
 
@@ -31,6 +32,7 @@ class SeparationParams:
     ree: tuple[str, ...]
     recovery_frac: Mapping[str, Mapping[str, float]]
     source: str = "placeholder"
+    reagents_kg_per_h: Mapping[str, float] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for ln in self.ree:
@@ -75,4 +77,20 @@ def separate(inlets: Mapping[str, Stream], params: SeparationParams) -> UnitResu
         remaining -= arr
         outs[prod] = Stream(c, arr, feed.temperature_c)
     outs["losses"] = Stream(c, np.maximum(remaining, 0.0), feed.temperature_c)
-    return UnitResult(outs, info={"source": params.source})
+    reagents = {k: c.stream({(k, "aq"): v}) for k, v in params.reagents_kg_per_h.items() if v > 0}
+    if reagents:
+        outs["effluent"] = _neutralised_effluent(reagents, c)
+    return UnitResult(outs, reagents=reagents, info={"source": params.source})
+
+
+def _neutralised_effluent(reagents: Mapping[str, Stream], c: Components) -> Stream:
+    """Saponification base and strip/scrub acid leave as NaCl + water (net NaOH + HCl → NaCl +
+    H2O over the cascade: Na+ released on loading, H+ consumed on stripping), with the excess of
+    either reagent alongside (Xu 1978 mass balance of a saponified P507 cascade)."""
+    naoh = reagents["NaOH"].total_kg_per_h / molar_mass("NaOH") if "NaOH" in reagents else 0.0
+    hcl = reagents["HCl"].total_kg_per_h / molar_mass("HCl") if "HCl" in reagents else 0.0
+    n = min(naoh, hcl)
+    flows = {("NaCl", "aq"): n * molar_mass("NaCl"), ("H2O", "aq"): n * molar_mass("H2O"),
+             ("NaOH", "aq"): (naoh - n) * molar_mass("NaOH"),
+             ("HCl", "aq"): (hcl - n) * molar_mass("HCl")}
+    return c.stream({k: v for k, v in flows.items() if v > 0})

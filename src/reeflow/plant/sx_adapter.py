@@ -1,0 +1,67 @@
+"""Turn a designed SX separation train into the flowsheet's separation-unit parameters.
+
+The SX engine (:mod:`reeflow.plant.sx`) designs the cascades for the REE chloride feed that the
+flowsheet delivers; this adapter hands it the feed (kg/h of each REE as element), the product
+groups, the extractant and the separation factors from the project, and converts the designed
+train's products into a recovery matrix plus the reagent draw (HCl, NaOH) of the train.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reeflow.plant.chemistry import chloride
+from reeflow.plant.stream import Stream
+from reeflow.plant.units import SeparationParams
+from reeflow.project import Project
+
+__all__ = ["sx_feed_kg_per_h", "design_separation"]
+
+
+def sx_feed_kg_per_h(feed: Stream, ree: tuple[str, ...]) -> dict[str, float]:
+    """REE in the chloride feed, kg/h as element."""
+    el = feed.element_kg_per_h()
+    return {ln: float(el.get(ln, 0.0)) for ln in ree if feed.species_kg_per_h(chloride(ln)) > 0}
+
+
+def design_separation(feed: Stream, project: Project) -> tuple[SeparationParams, dict[str, Any]]:
+    """Design the SX train for ``feed`` and return (separation parameters, train summary)."""
+    from reeflow.plant.sx import design_train
+
+    sep = project.plant.separation
+    ree = tuple(project.ore.ree_distribution)
+    feed_kg = sx_feed_kg_per_h(feed, ree)
+    names = list(sep.products)
+    groups = [list(sep.products[n]) for n in names]
+    train = design_train(feed_kg, extractant=sep.extractant, products=groups,
+                         separation_factors=dict(sep.separation_factors) or None,
+                         purity=sep.product_purity)
+    recovery: dict[str, dict[str, float]] = {}
+    for name, group in zip(names, groups, strict=True):
+        comp = train.products[_train_name(group)]
+        recovery[name] = {el: min(1.0, kg / feed_kg[el]) for el, kg in comp.items()
+                          if feed_kg.get(el, 0.0) > 0 and kg > 0}
+    _normalise(recovery, ree)
+    params = SeparationParams(ree, recovery, source=f"SX train design ({sep.extractant})",
+                              reagents_kg_per_h=dict(train.reagents_kg_per_h))
+    summary = train.to_dict()
+    summary["groups"] = dict(zip(names, groups, strict=True))
+    summary["assumed_separation_factors"] = dict(sep.separation_factors)
+    return params, summary
+
+
+def _train_name(group: list[str]) -> str:
+    """The SX engine's name for a product group (see reeflow.plant.sx.train)."""
+    if len(group) == 1:
+        return group[0]
+    return "+".join(group) if len(group) <= 3 else f"{group[0]}..{group[-1]}"
+
+
+def _normalise(recovery: dict[str, dict[str, float]], ree: tuple[str, ...]) -> None:
+    """Guard against round-off: each element's fractions over products must not exceed 1."""
+    for ln in ree:
+        total = sum(r.get(ln, 0.0) for r in recovery.values())
+        if total > 1.0:
+            for r in recovery.values():
+                if ln in r:
+                    r[ln] /= total
