@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from reeflow.core.elements import molar_mass
 from reeflow.core.errors import InputError
 from reeflow.plant.chemistry import chloride
 from reeflow.plant.flowsheet import UnitResult
-from reeflow.core.elements import molar_mass
 from reeflow.plant.stream import Components, Stream
 
 __all__ = ["SeparationParams", "separate"]
