@@ -138,7 +138,7 @@ def design_train(
     feed_kg_per_h: Mapping[str, float],
     *,
     extractant: str = "P507",
-    products: Sequence[Sequence[str]] | None = None,
+    products: Sequence[Sequence[str]] | Mapping[str, Sequence[str]] | None = None,
     separation_factors: Mapping[str, float] | None = None,
     beta_policy: str = "low",
     purity: float = 0.999,
@@ -159,7 +159,14 @@ def design_train(
     order_all = rec["order"]["value"]
     feed = _validate_feed(feed_kg_per_h, order_all)
     order = [e for e in order_all if e in feed]
-    groups = [list(g) for g in products] if products else default_products(order)
+    names: list[str] | None = None
+    if isinstance(products, Mapping):
+        names, products = list(products), list(products.values())
+    groups = [[e for e in g if e in feed] for g in products] if products else \
+        default_products(order)
+    keep = [i for i, g in enumerate(groups) if g]
+    groups = [groups[i] for i in keep]
+    names = [names[i] for i in keep] if names else [_name(g) for g in groups]
     _check_products(groups, order)
     cond = conditions or _conditions_for(rec, extractant)
     keys = [(groups[g][0], groups[g - 1][-1]) for g in range(1, len(groups))]
@@ -169,14 +176,13 @@ def design_train(
     for seq in enumerate_sequences(len(groups)):
         costs = [_shortcut_cost(feed, groups, cut, alpha, purity, cond) for cut in seq]
         tot = {key: math.fsum(c[key] for c in costs) for key in RANK_KEYS}
-        label = [f"{_name([e for g in groups[i:k] for e in g])}|"
-                 f"{_name([e for g in groups[k:j] for e in g])}" for i, k, j in seq]
+        label = ["+".join(names[i:k]) + "|" + "+".join(names[k:j]) for i, k, j in seq]
         ranking.append({"sequence": label, "cuts": seq, **tot})
     others = [k for k in RANK_KEYS if k != rank_by]
     ranking.sort(key=lambda r: (r[rank_by], *(r[k] for k in others)))
     best = ranking[0]
     cuts, outs = _design_sequence(feed, groups, best["cuts"], alpha, purity, cond)
-    res = _assemble(extractant, best, groups, feed, cuts, outs, ranking, alpha)
+    res = _assemble(extractant, best, groups, names, feed, cuts, outs, ranking, alpha)
     res.solve_time_s = time.perf_counter() - t0
     return res
 
@@ -221,11 +227,11 @@ def _design_sequence(feed, groups, seq, alpha, purity, cond):
     return cuts, streams
 
 
-def _assemble(ext, best, groups, feed, cuts, outs, ranking, alpha) -> TrainResult:
+def _assemble(ext, best, groups, names, feed, cuts, outs, ranking, alpha) -> TrainResult:
     products, purity, recovery = {}, {}, {}
     for gi, g in enumerate(groups):
         s = outs[(gi, gi + 1)]
-        name = _name(g)
+        name = names[gi]
         products[name] = {e: x * atomic_mass(e) / 1000.0 for e, x in s.items()}
         tot = math.fsum(s.values())
         purity[name] = math.fsum(s.get(e, 0.0) for e in g) / tot if tot > 0 else math.nan
