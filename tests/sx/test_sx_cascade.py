@@ -90,13 +90,11 @@ def test_binary_constant_beta_equals_mccabe_thiele_stepping():
     stepped = [xb]
     for k in range(1, n + m):
         y = beta * stepped[-1] / (1 + (beta - 1) * stepped[-1])
-        s_k = s if k < n + m else s - w
         if k < n:  # below the feed: L x_{k+1} = S y_k + B x_B
             stepped.append((s * y + raff * xb) / (1 + w))
         else:  # above the feed: W x_{k+1} = S y_k − D y_D
             y_top = r.purity("loaded_organic", ["A"])
             stepped.append((s * y - (s - w) * y_top) / w)
-        del s_k
     assert np.allclose(stepped, x, atol=1e-9)
 
 
@@ -195,7 +193,7 @@ def test_mass_action_balances_loading_and_protons():
     loaded = r.org_mol_per_h[:, ree].sum(axis=1) / r.q_org_L_per_h
     assert np.all(loaded <= 1.0 / 6.0 + 1e-12)  # RE(HA2)3: capacity C_HA/6
     # proton balance: H released to the aqueous = 3 × RE net transferred into the organic
-    h_in_aq = sum(f for f in (0.02 * 0 + 1e-3, 0.3 * 0.2, 0.5 * 3.0))
+    h_in_aq = 1.0 * 1e-3 + 0.3 * 0.2 + 0.5 * 3.0  # feed, scrub and strip acid (mol/h)
     h_out_aq = r.outlets["raffinate"]["H"] + r.outlets["strip_liquor"]["H"]
     re_to_org = sum(r.outlets["stripped_organic"][c] for c in LOGK)
     assert re_to_org < 1e-9  # strip is complete here ...
