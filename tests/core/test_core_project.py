@@ -52,8 +52,10 @@ def test_extends_overrides_one_value(tmp_path):
         ({"ore": {"ree_distribution": {"Xx": "10 %"}}}, "ore.ree_distribution", "REE symbol"),
         ({"plant": {"beneficiation": {"ree_recovery": "120 %"}}},
          "plant.beneficiation.ree_recovery", "1"),
-        ({"plant": {"separation": {"products": {"Nd": ["Nd", "Gd"]}}}},
-         "plant.separation.products.Nd", "ore.ree_distribution"),
+        ({"plant": {"separation": {"products": {"Gd": ["Gd"]}}}},
+         "plant.separation.products.Gd", "ore.ree_distribution"),
+        ({"plant": {"separation": {"products": {"Nd2": ["Nd"]}}}},
+         "plant.separation.products.Nd2", "one product"),
     ],
 )
 def test_bad_values_name_the_field(tmp_path, override, field, match):
