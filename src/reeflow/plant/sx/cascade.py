@@ -254,13 +254,13 @@ def simulate(
     _precheck(model, params, comps, feed)
     t0 = time.perf_counter()
     ref_fn = getattr(mod, "reference_profile", None)
-    if ref_fn is not None:
-        l_ref, sweeps = ref_fn(feed, aq_feed, p, da), 1
-    else:
-        l_ref, sweeps = _reference_profile(aq_feed, da, scale), 3
+    l_ref = (ref_fn(feed, aq_feed, p, da) if ref_fn is not None
+             else _reference_profile(aq_feed, da, scale))
+    sweeps = mod.START_SWEEPS
     ea, eo = cascade.entrainment_aq_frac, cascade.entrainment_org_frac
-    l0 = solver.initial_profile(kind, l_ref, p, q_aq, q_org, feed, da, do, ea, eo, sweeps)
-    for dt0 in (100.0, 1.0):  # bold start first; a slow start-up transient if that fails
+    l0 = (solver.initial_profile(kind, l_ref, p, q_aq, q_org, feed, da, do, ea, eo, sweeps)
+          if sweeps else l_ref)
+    for dt0 in mod.START_DT:  # bold start first; a slow start-up transient if that fails
         aq, v, it, res, status = solver.newton_cascade(
             kind, l0, p, q_aq, q_org, feed, da, do, ea, eo, scale, tol, max_iter, dt0)
         if status == 0:

@@ -10,7 +10,7 @@ with, for the streams leaving stage j: side-draw fractions ``da_j``, ``do_j`` an
 fractions ``ea`` (aqueous carried forward with the organic) and ``eo`` (organic carried back):
 ``α = (1−da)(1−ea)``, ``ε = (1−da)ea``, ``δ = (1−do)(1−eo)``, ``γ = (1−do)eo``.
 The Jacobian is block tridiagonal; each Newton step is one block-Thomas sweep (block LU without
-pivoting across blocks, LAPACK solves within blocks; Thomas 1949 / Isaacson & Keller 1966
+pivoting across blocks, pivoted elimination within blocks; Thomas 1949 / Isaacson & Keller 1966
 §2.3.3), globalised by pseudo-transient continuation (see :func:`newton_cascade`).
 """
 
@@ -41,27 +41,72 @@ def stage_fn(kind, aq, q_aq, q_org, p, v, g):  # noqa: E741
 
 
 @nb.njit(cache=True)
+def _solve_inplace(a, c, ncol):
+    """Gaussian elimination with partial pivoting on the augmented ``a`` (c × (c+ncol))."""
+    for j in range(c):
+        piv = j
+        big = abs(a[j, j])
+        for i in range(j + 1, c):
+            if abs(a[i, j]) > big:
+                big = abs(a[i, j])
+                piv = i
+        if piv != j:
+            for q in range(c + ncol):
+                a[j, q], a[piv, q] = a[piv, q], a[j, q]
+        inv = 1.0 / a[j, j]
+        for i in range(j + 1, c):
+            f = a[i, j] * inv
+            if f != 0.0:
+                for q in range(j, c + ncol):
+                    a[i, q] -= f * a[j, q]
+    for j in range(c - 1, -1, -1):
+        inv = 1.0 / a[j, j]
+        for q in range(c, c + ncol):
+            a[j, q] *= inv
+        for i in range(j):
+            f = a[i, j]
+            if f != 0.0:
+                for q in range(c, c + ncol):
+                    a[i, q] -= f * a[j, q]
+
+
+@nb.njit(cache=True)
 def block_thomas(lo, di, up, rhs):
-    """Solve the block-tridiagonal system; ``lo[k]`` = block (k, k−1), ``up[k]`` = (k, k+1)."""
+    """Solve the block-tridiagonal system; ``lo[k]`` = block (k, k−1), ``up[k]`` = (k, k+1).
+
+    Block LU (Thomas) with pivoted Gaussian elimination inside each block; no allocation in
+    the sweep.
+    """
     n, c = rhs.shape
-    cp = np.empty((n, c, c))
-    dp = np.empty((n, c))
-    aug = np.empty((c, c + 1))
+    cd = np.empty((n, c, c + 1))  # [C'_k | d'_k]
+    aug = np.empty((c, 2 * c + 1))
     for k in range(n):
-        m = di[k].copy()
-        r = rhs[k].copy()
+        for i in range(c):
+            for j in range(c):
+                aug[i, j] = di[k, i, j]
+                aug[i, c + j] = up[k, i, j]
+            aug[i, 2 * c] = rhs[k, i]
         if k > 0:
-            m -= lo[k] @ cp[k - 1]
-            r -= lo[k] @ dp[k - 1]
-        aug[:, :c] = up[k]
-        aug[:, c] = r
-        sol = np.linalg.solve(m, aug)
-        cp[k] = sol[:, :c]
-        dp[k] = sol[:, c]
+            for i in range(c):
+                for q in range(c):
+                    f = lo[k, i, q]
+                    if f != 0.0:
+                        for j in range(c):
+                            aug[i, j] -= f * cd[k - 1, q, j]
+                        aug[i, 2 * c] -= f * cd[k - 1, q, c]
+        _solve_inplace(aug, c, c + 1)
+        for i in range(c):
+            for j in range(c + 1):
+                cd[k, i, j] = aug[i, c + j]
     x = np.empty((n, c))
-    x[n - 1] = dp[n - 1]
+    for i in range(c):
+        x[n - 1, i] = cd[n - 1, i, c]
     for k in range(n - 2, -1, -1):
-        x[k] = dp[k] - cp[k] @ x[k + 1]
+        for i in range(c):
+            acc = cd[k, i, c]
+            for j in range(c):
+                acc -= cd[k, i, j] * x[k + 1, j]
+            x[k, i] = acc
     return x
 
 
@@ -80,12 +125,15 @@ def _residual(kind, aq, params, q_aq, q_org, feed, coef, v, g):
     alpha, eps, delta, gamma = coef
     for k in range(n):
         stage_fn(kind, aq[k], q_aq[k], q_org[k], params[k], v[k], g[k])
-    r = feed - aq - v
+    r = np.empty((n, c))
     for k in range(n):
-        if k + 1 < n:
-            r[k] += alpha[k + 1] * aq[k + 1] + gamma[k + 1] * v[k + 1]
-        if k > 0:
-            r[k] += delta[k - 1] * v[k - 1] + eps[k - 1] * aq[k - 1]
+        for i in range(c):
+            x = feed[k, i] - aq[k, i] - v[k, i]
+            if k + 1 < n:
+                x += alpha[k + 1] * aq[k + 1, i] + gamma[k + 1] * v[k + 1, i]
+            if k > 0:
+                x += delta[k - 1] * v[k - 1, i] + eps[k - 1] * aq[k - 1, i]
+            r[k, i] = x
     return r
 
 
@@ -160,7 +208,6 @@ def newton_cascade(kind, l0, params, q_aq, q_org, feed, da, do, ea, eo, scale, t
     g = np.empty((n, c, c))
     r = _residual(kind, aq, params, q_aq, q_org, feed, coef, v, g)
     worst, nrm = _scaled_norm(r, scale)
-    eye = np.eye(c)
     lo = np.zeros((n, c, c))
     di = np.empty((n, c, c))
     up = np.zeros((n, c, c))
@@ -178,13 +225,19 @@ def newton_cascade(kind, l0, params, q_aq, q_org, feed, da, do, ea, eo, scale, t
                 return aq, v, it, worst, 0
             polish -= 1  # one or two more Newton steps: closure to round-off
         it += 1
+        diag = -1.0 - 1.0 / dt
         for k in range(n):
-            di[k] = -eye - g[k] - eye / dt
-            if k + 1 < n:
-                up[k] = alpha[k + 1] * eye + gamma[k + 1] * g[k + 1]
-            if k > 0:
-                lo[k] = delta[k - 1] * g[k - 1] + eps[k - 1] * eye
-            rhs[k] = -r[k]
+            for i in range(c):
+                for j in range(c):
+                    di[k, i, j] = -g[k, i, j]
+                    up[k, i, j] = gamma[k + 1] * g[k + 1, i, j] if k + 1 < n else 0.0
+                    lo[k, i, j] = delta[k - 1] * g[k - 1, i, j] if k > 0 else 0.0
+                di[k, i, i] += diag
+                if k + 1 < n:
+                    up[k, i, i] += alpha[k + 1]
+                if k > 0:
+                    lo[k, i, i] += eps[k - 1]
+                rhs[k, i] = -r[k, i]
         dl = block_thomas(lo, di, up, rhs)
         ln = np.maximum(aq + dl, 0.1 * aq)
         rn = _residual(kind, ln, params, q_aq, q_org, feed, coef, vn, gn)

@@ -7,7 +7,8 @@ Every model module provides
   row ``p``, write the equilibrium organic flows ``v`` (mol/h) and their Jacobian ``g = ∂v/∂l``;
 - ``build_params(components, stage_sections, q_aq_L_per_h, q_org_L_per_h, params)`` → an
   ``(n_stages, n_params)`` array (validates ``params``, raises InputError/InfeasibleSpecError);
-- ``EXTRA_COMPONENTS`` — non-element components the model balances (e.g. ``("H",)``).
+- ``EXTRA_COMPONENTS`` — non-element components the model balances (e.g. ``("H",)``);
+- ``START_SWEEPS``, ``START_DT`` — how the solver starts (shortcut sweeps, pseudo-time steps).
 """
 
 from __future__ import annotations

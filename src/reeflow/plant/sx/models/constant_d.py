@@ -19,6 +19,11 @@ from reeflow.core.errors import InputError
 
 __all__ = ["stage", "build_params", "EXTRA_COMPONENTS"]
 
+#: Solver start: successive-substitution sweeps of the shortcut profile and the pseudo-time
+#: steps tried in turn (see reeflow.plant.sx.solver.newton_cascade).
+START_SWEEPS = 3
+START_DT = (100.0, 1.0)
+
 EXTRA_COMPONENTS: tuple[str, ...] = ()
 
 

@@ -35,6 +35,11 @@ from reeflow.core.errors import InputError
 
 __all__ = ["stage", "build_params", "EXTRA_COMPONENTS", "free_dimer"]
 
+#: Solver start: successive-substitution sweeps of the shortcut profile and the pseudo-time
+#: steps tried in turn (see reeflow.plant.sx.solver.newton_cascade).
+START_SWEEPS = 0
+START_DT = (1000.0, 1.0)
+
 EXTRA_COMPONENTS: tuple[str, ...] = ("H",)
 
 
