@@ -15,7 +15,7 @@ simplifications:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
 
@@ -152,7 +152,7 @@ def _capped_composites(dh: Drillholes) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def _domain_fraction(comps: pd.DataFrame, centres: np.ndarray, grid: BlockGrid, domain: str,
-                     ndisc: int = 3) -> np.ndarray:
+                     ndisc: int = 2) -> np.ndarray:
     """Share of each block in ``domain``: the fraction of its ndisc³ sub-cell centres whose
     nearest composite is in the domain (a stated simplification standing in for wireframes;
     it plays the role of a sub-block / partial-block percentage)."""
@@ -253,6 +253,18 @@ def _table1_facts(dh: Drillholes, comps: pd.DataFrame, sp: SearchParams, cut: fl
             "Classification": "criteria table (spacing, holes, samples, slope, KV)"}
 
 
+@lru_cache(maxsize=8)
+def _synthetic_cached(seed: int, spacing_m: float) -> Drillholes:
+    return synthetic_beylikova(seed=seed, spacing_m=spacing_m)
+
+
+def _synthetic_copy(seed: int, spacing_m: float) -> Drillholes:
+    """The generated data set, cached per (seed, spacing); callers get copies of the tables."""
+    d = _synthetic_cached(int(seed), spacing_m)
+    return replace(d, collars=d.collars.copy(), surveys=d.surveys.copy(),
+                   assays=d.assays.copy(), issues=d.issues.copy())
+
+
 def beylikova_resource(*, seed: int = 2025, cutoff_frac: float | None = None,
                        prices_usd_per_kg: dict[str, float] | None = None,
                        recovery_frac: float | None = None,
@@ -266,7 +278,7 @@ def beylikova_resource(*, seed: int = 2025, cutoff_frac: float | None = None,
     recovery (fraction) and cost (USD/t ore) come from the economics side; without them the
     cut-off is the stated placeholder in ``study_defaults.csv``.
     """
-    dh = synthetic_beylikova(seed=seed, spacing_m=spacing_m or _d("drill_spacing_m"))
+    dh = _synthetic_copy(seed, float(spacing_m or _d("drill_spacing_m")))
     return estimate_resource(dh, cutoff_frac=cutoff_frac, prices_usd_per_kg=prices_usd_per_kg,
                              recovery_frac=recovery_frac, cost_usd_per_t_ore=cost_usd_per_t_ore,
                              block_size_m=block_size_m)
