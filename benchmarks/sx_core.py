@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import multiprocessing as mp
+import os
 import statistics
 import time
 
@@ -70,7 +71,7 @@ def bench_train(reps: int = 3) -> dict:
             "sequence": r.sequence}
 
 
-def _sweep_chunk(args: tuple[int, int]) -> tuple[int, int, float]:
+def _sweep_chunk(args: tuple[int, int]) -> tuple[int, int, float, float]:
     seed, count = args
     rng = np.random.default_rng(seed)
     feed = {e: kg for e, kg in FEED_KG.items()}
@@ -78,7 +79,7 @@ def _sweep_chunk(args: tuple[int, int]) -> tuple[int, int, float]:
     base = xu_design(ALPHA8["Nd"] / ALPHA8["Pr"], heavy_frac, 0.999, 0.999)
     ftot = sum(feed.values())
     ok = 0
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     for _ in range(count):
         n, m = int(rng.integers(10, 60)), int(rng.integers(10, 60))
         k = float(rng.uniform(1.0, 2.0))
@@ -86,18 +87,25 @@ def _sweep_chunk(args: tuple[int, int]) -> tuple[int, int, float]:
         s = w + base.f_prime_a * ftot
         r = simulate_cut(feed, ALPHA8, n, m, s, w)
         ok += int(r.converged)
-    return ok, count, time.perf_counter() - t0
+    return ok, count, time.perf_counter() - t0, time.process_time() - c0
+
+
+LOAD = [0.0]
 
 
 def bench_sweep(total: int, workers: int = 2) -> dict:
+    LOAD[0] = os.getloadavg()[0]  # other work on the machine inflates the wall time
     _sweep_chunk((0, 5))  # compile / load the cache in this process
     chunks = [(i + 1, total // workers) for i in range(workers)]
     t0 = time.perf_counter()
     with mp.get_context("fork").Pool(workers) as pool:
         out = pool.map(_sweep_chunk, chunks)
     wall = time.perf_counter() - t0
-    return {"simulations": sum(c for _, c, _ in out), "converged": sum(o for o, _, _ in out),
-            "workers": workers, "wall_s": wall, "components": len(FEED_KG),
+    cpu = [c for *_, c in out]
+    return {"simulations": sum(o[1] for o in out), "converged": sum(o[0] for o in out),
+            "workers": workers, "wall_s": wall, "cpu_s_per_worker": cpu,
+            "ms_cpu_per_simulation": 1e3 * sum(cpu) / total,
+            "load_average_1min_at_start": LOAD[0], "components": len(FEED_KG),
             "stages": "20-118 (n, m uniform in 10..59)"}
 
 

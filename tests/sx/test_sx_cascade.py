@@ -241,3 +241,13 @@ def test_entrainment_keeps_closure():
                                                     "scrub_RE_mol_per_h": 1.2})
     assert r.converged and max(abs(v) for v in r.closure.values()) <= 1e-12
     assert math.isfinite(r.purity("raffinate", ["B"]))
+
+
+def test_organic_feed_to_a_middle_stage_closes():
+    c = Cascade(sections=(("extraction", 8), ("scrub", 8)),
+                feeds=(Feed(8, "organic", 1.0, {"A": 0.3, "B": 0.3}),
+                       Feed(16, "aqueous", 1.0, {}), Feed(1, "organic", 1.0, {}),
+                       Feed(12, "aqueous", 0.5, {"A": 0.1, "B": 0.5})))
+    r = simulate(c, model="constant_d", params={"D": {"A": 3.0, "B": 0.5}})
+    assert r.converged and max(abs(v) for v in r.closure.values()) <= 1e-12
+    assert r.purity("loaded_organic", ["A"]) > 0.6 > r.purity("raffinate", ["A"])
