@@ -132,3 +132,20 @@ def test_cli_register_and_bad_file():
     assert args.func is commands.run_simulate
     with pytest.raises(InputError, match="file"):
         commands.run_simulate(argparse.Namespace(file="/nonexistent.yaml", json=True))
+
+
+def test_stage_efficiency_scales_real_stages_and_reagents_per_tonne():
+    from reeflow.plant.sx import DesignConditions
+
+    feed, alpha = {"Pr": 25.0, "Nd": 75.0}, {"Pr": 1.0, "Nd": 1.4}
+    ideal = design_cut(feed, ["Nd"], alpha=alpha, purity_organic=0.99, purity_aqueous=0.99)
+    real = design_cut(feed, ["Nd"], alpha=alpha, purity_organic=0.99, purity_aqueous=0.99,
+                      conditions=DesignConditions(stage_efficiency=0.8))
+    assert real.ideal_stages == (ideal.n_extraction, ideal.n_scrub)
+    assert real.n_extraction == math.ceil(ideal.n_extraction / 0.8)
+    assert real.mixer_settler_volume_m3 > ideal.mixer_settler_volume_m3
+    # NaOH per tonne of Nd2O3: 3 S mol per mol feed over the Nd in the organic (> 713 kg/t, the
+    # stoichiometric single-pass figure of ree_separation.md §5.2, because of the reflux S > f'_A)
+    assert ideal.reagents_kg_per_t_product["NaOH"] > 713
+    with pytest.raises(InputError, match="stage_efficiency"):
+        DesignConditions(stage_efficiency=1.5)

@@ -16,6 +16,8 @@ Flows and reagents (stoichiometric, per hour): organic ``Q_o = S·F/c_loaded``; 
 base 3·S·F mol NaOH (every mol RE loaded displaced 3 Na+); scrub acid 3·W·F mol HCl; strip acid
 3·(S − W)·F·(1 + excess) mol HCl. Stripping is taken as complete in ``n_strip`` stages (not
 simulated in this model). Organic inventory = organic flow × stages × (mixer + settler residence).
+Real stages = ideal stages / overall stage efficiency (``DesignConditions.stage_efficiency``).
+Reagents per tonne of product refer to the heavy group's oxide in the organic product.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from reeflow.core.elements import molar_mass
+from reeflow.core.elements import atomic_mass, molar_mass, oxide_factor
 from reeflow.core.errors import InfeasibleSpecError, InputError
 from reeflow.plant.sx.cascade import Cascade, CascadeResult, Feed, simulate
 from reeflow.plant.sx.data import design_default, extractant
@@ -52,8 +54,14 @@ class DesignConditions:
         default_factory=lambda: design_default("mixer_residence_min"))
     settler_residence_min: float = field(
         default_factory=lambda: design_default("settler_residence_min"))
+    #: Overall stage efficiency (real stages = ideal stages / efficiency, rounded up). An
+    #: overall factor, not a Murphree efficiency inside the simulation. Default 1 (ideal).
+    stage_efficiency: float = 1.0
 
     def __post_init__(self) -> None:
+        if not 0.0 < self.stage_efficiency <= 1.0:
+            raise InputError("conditions.stage_efficiency", self.stage_efficiency, "0 < E <= 1",
+                             "give an overall stage efficiency, e.g. 0.9")
         for name in ("feed_mol_per_L", "loaded_organic_mol_per_L", "scrub_acid_mol_per_L",
                      "strip_acid_mol_per_L", "mixer_residence_min", "settler_residence_min"):
             val = getattr(self, name)
@@ -84,6 +92,8 @@ class CutDesign:
     purity_aqueous: float
     products_mol_per_h: dict[str, dict[str, float]]
     result: CascadeResult
+    ideal_stages: tuple[int, int] = (0, 0)  # (extraction, scrub) before the stage efficiency
+    reagents_kg_per_t_product: dict[str, float] = field(default_factory=dict)
     reflux_scan: list[dict[str, float]] = field(default_factory=list)
 
     @property
@@ -95,7 +105,8 @@ class CutDesign:
             "heavy", "light", "beta_key", "n_extraction", "n_scrub", "n_strip", "feed_stage",
             "s_mol_per_mol_feed", "w_mol_per_mol_feed", "flows_L_per_h", "reagents_mol_per_h",
             "reagents_kg_per_h", "organic_inventory_m3", "mixer_settler_volume_m3",
-            "purity_organic", "purity_aqueous", "products_mol_per_h", "reflux_scan")}
+            "purity_organic", "purity_aqueous", "products_mol_per_h", "reflux_scan",
+            "ideal_stages", "reagents_kg_per_t_product")}
         out["heavy"], out["light"] = list(self.heavy), list(self.light)
         out["total_stages"] = self.total_stages
         out["xu"] = self.xu.to_dict()
@@ -292,12 +303,18 @@ def _design_at(feed, heavy, light, alpha, xu, beta, p_org, p_aq, c, max_stages) 
                 "NaOH": 3.0 * s}
     reag_kg = {k: v * molar_mass(k) / 1000.0 for k, v in reag_mol.items()}
     tau_h = (c.mixer_residence_min + c.settler_residence_min) / 60.0
-    m = total - n
+    ideal = (n, total - n)
+    n = math.ceil(ideal[0] / c.stage_efficiency - 1e-9)
+    m = math.ceil(ideal[1] / c.stage_efficiency - 1e-9)
+    total = n + m
     vol_l = tau_h * (n * (fl["organic"] + fl["feed"] + fl["scrub_acid"])
                      + m * (fl["organic"] + fl["scrub_acid"])
                      + c.n_strip * (fl["organic"] + fl["strip_acid"]))
     inv_l = tau_h * fl["organic"] * (total + c.n_strip)
     prod = {"organic": r.outlets["loaded_organic"], "aqueous": r.outlets["raffinate"]}
+    t_prod = math.fsum(x * atomic_mass(e) * oxide_factor(e) for e, x in prod["organic"].items()
+                       if e in heavy) / 1e6  # t/h of heavy-group oxide in the organic product
+    per_t = {k: v / t_prod for k, v in reag_kg.items()} if t_prod > 0 else {}
     return CutDesign(
         heavy=heavy, light=light, beta_key=beta, n_extraction=n, n_scrub=m, n_strip=c.n_strip,
         feed_stage=n, s_mol_per_mol_feed=xu.s_mol_per_mol_feed,
@@ -306,4 +323,5 @@ def _design_at(feed, heavy, light, alpha, xu, beta, p_org, p_aq, c, max_stages) 
         organic_inventory_m3=inv_l / 1000.0, mixer_settler_volume_m3=vol_l / 1000.0,
         purity_organic=r.purity("loaded_organic", heavy),
         purity_aqueous=r.purity("raffinate", light), products_mol_per_h=prod, result=r,
+        ideal_stages=ideal, reagents_kg_per_t_product=per_t,
     )
