@@ -251,3 +251,18 @@ def test_organic_feed_to_a_middle_stage_closes():
     r = simulate(c, model="constant_d", params={"D": {"A": 3.0, "B": 0.5}})
     assert r.converged and max(abs(v) for v in r.closure.values()) <= 1e-12
     assert r.purity("loaded_organic", ["A"]) > 0.6 > r.purity("raffinate", ["A"])
+
+
+def test_saponified_mass_action_cascade_releases_sodium_and_closes():
+    feed = dict.fromkeys(LOGK, 0.05)
+    feed.update(H=1e-3, Na=1e-3)
+    c = Cascade(sections=(("extraction", 30), ("scrub", 20), ("strip", 10)),
+                feeds=(Feed(30, "aqueous", 1.0, feed), Feed(50, "aqueous", 0.3, {"H": 0.3}),
+                       Feed(60, "aqueous", 0.5, {"H": 3.0}),
+                       Feed(1, "organic", 1.0, {"H": 0.64, "Na": 0.36})))
+    r = simulate(c, model="mass_action", params={
+        "extractant_mol_per_L": 1.0, "log10_Kex": LOGK, "log10_K_Na": -2.0})
+    assert r.converged and max(abs(v) for v in r.closure.values()) <= 1e-12
+    # the Na of the saponified organic is exchanged for RE and leaves with the raffinate
+    assert r.outlets["raffinate"]["Na"] == pytest.approx(0.361, abs=2e-3)
+    assert r.recovery("strip_liquor", ["Sm"]) > 0.99

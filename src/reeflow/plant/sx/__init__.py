@@ -25,7 +25,13 @@ Design (:mod:`.design`)
     ``design_cut(feed_mol_per_h, heavy, *, alpha, purity_organic=0.999, purity_aqueous=0.999,
     reflux_factor=1.0, optimise_reflux=False, conditions=None, max_stages=600) -> CutDesign``
     ``simulate_cut(feed_mol_per_h, alpha, n_extraction, n_scrub, s_mol_per_h, w_mol_per_h)``
-    ``DesignConditions(feed_mol_per_L, loaded_organic_mol_per_L, scrub_acid_mol_per_L, …)``
+    ``DesignConditions(feed_mol_per_L, loaded_organic_mol_per_L, scrub_acid_mol_per_L,
+    strip_acid_mol_per_L, strip_acid_excess_frac, n_strip, mixer_residence_min,
+    settler_residence_min, stage_efficiency)`` (defaults from ``data/sx``)
+    ``CutDesign``: n_extraction, n_scrub, n_strip, feed_stage, flows_L_per_h (feed, organic,
+    scrub_acid, strip_acid), reagents_kg_per_h / _per_t_product (HCl, NaOH),
+    organic_inventory_m3, mixer_settler_volume_m3, purities, products_mol_per_h, result
+    (stage profiles), reflux_scan, xu; ``.to_dict(profiles=False)``
 
 Separation train (:mod:`.train`) — the study hook
     ``design_train(feed_kg_per_h, *, extractant="P507", products=None,
@@ -33,6 +39,8 @@ Separation train (:mod:`.train`) — the study hook
     conditions=None) -> TrainResult`` (``.products`` {name: {element: kg/h}}, ``.purity``,
     ``.recovery``, ``.reagents_kg_per_h``, ``.total_stages``, ``.organic_inventory_m3``,
     ``.mixer_settler_volume_m3``, ``.cuts``, ``.ranking``, ``.to_dict()``)
+
+CLI (:mod:`.commands`): ``register(subparsers)`` adds ``sx simulate|design|train`` (--json).
 
 Data (:mod:`.data`): ``relative_extractability``, ``key_beta``, ``separation_factor_table``,
 ``extractant``, ``design_default`` — only verified factors ship.
