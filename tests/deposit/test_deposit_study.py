@@ -150,3 +150,17 @@ def test_missing_rpeee_inputs_fall_back_to_stated_placeholder():
     assert c == 0.005 and "cost_usd_per_t_ore" in basis
     c, basis = _cutoff(0.01, None, None, None, {})
     assert c == 0.01 and "user" in basis
+
+
+def test_sgs_realisations_for_risk(result):
+    sims = result.simulate_treo(n_realisations=2, seed=4)
+    bm = result.block_model
+    assert sims.shape == (2, len(bm))
+    assert np.all(sims > 0)
+    t = bm["tonnes"].to_numpy()
+    kriged = float((bm["treo_frac"] * t).sum() / t.sum())
+    for s in sims:
+        assert float((s * t).sum() / t.sum()) == pytest.approx(kriged, rel=0.1)
+    # realisations carry more variability than the (smoothed) kriged blocks
+    assert sims.std(axis=1).min() > bm["treo_frac"].std()
+    np.testing.assert_array_equal(sims, result.simulate_treo(n_realisations=2, seed=4))
