@@ -164,3 +164,9 @@ def test_sgs_realisations_for_risk(result):
     # realisations carry more variability than the (smoothed) kriged blocks
     assert sims.std(axis=1).min() > bm["treo_frac"].std()
     np.testing.assert_array_equal(sims, result.simulate_treo(n_realisations=2, seed=4))
+
+
+def test_directional_variogram_table(result):
+    d = result.directional_variograms()
+    assert {"lag_m", "gamma", "n_pairs", "azimuth_deg"} <= set(d.columns)
+    assert d.attrs["search"]["is_major"].sum() >= 1

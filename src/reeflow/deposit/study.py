@@ -45,7 +45,13 @@ from reeflow.deposit.resource import (
 )
 from reeflow.deposit.sgs import normal_score, sgs
 from reeflow.deposit.synthetic import OXIDE_COLUMNS, synthetic_beylikova, synthetic_parameters
-from reeflow.deposit.variography import cross_validate, experimental_variogram, fit_variogram
+from reeflow.deposit.variography import (
+    anisotropy_search,
+    cross_validate,
+    directional_variograms,
+    experimental_variogram,
+    fit_variogram,
+)
 
 __all__ = ["ResourceResult", "study_defaults", "estimate_resource", "beylikova_resource",
            "swath_table"]
@@ -93,6 +99,19 @@ class ResourceResult:
         t = self.variogram_experimental.copy()
         t["model_gamma"] = self.variogram_model.gamma_iso(t["lag_m"].to_numpy())
         return t
+
+    def directional_variograms(self, *, lag_m: float = 10.0, n_lags: int = 12,
+                               azimuths_deg=(0.0, 45.0, 90.0, 135.0)) -> pd.DataFrame:
+        """Horizontal directional variograms of vein TREO (long table, for a figure) with the
+        anisotropy-search summary in ``attrs["search"]``."""
+        vein = self.composites[(self.composites["domain"] == "VEIN")].dropna(
+            subset=["treo_pct"])
+        xyz, z = vein[["x", "y", "z"]].to_numpy(), vein["treo_pct"].to_numpy() / 100.0
+        out = directional_variograms(xyz, z, lag_m=lag_m, n_lags=n_lags,
+                                     azimuths_deg=azimuths_deg)
+        out.attrs["search"] = anisotropy_search(xyz, z, lag_m=lag_m, n_lags=n_lags,
+                                                azimuths_deg=azimuths_deg)
+        return out
 
     def simulate_treo(self, *, n_realisations: int = 10, seed: int = 0,
                       batch: int = 64) -> np.ndarray:
