@@ -266,3 +266,39 @@ def test_saponified_mass_action_cascade_releases_sodium_and_closes():
     # the Na of the saponified organic is exchanged for RE and leaves with the raffinate
     assert r.outlets["raffinate"]["Na"] == pytest.approx(0.361, abs=2e-3)
     assert r.recovery("strip_liquor", ["Sm"]) > 0.99
+
+
+@pytest.mark.parametrize("model", ["constant_d", "mass_action"])
+def test_murphree_efficiency_closes_and_lowers_separation(model):
+    def run(eff):
+        if model == "mass_action":
+            feed = dict.fromkeys(LOGK, 0.02)
+            feed["H"] = 1e-3
+            c = Cascade(sections=(("extraction", 15), ("scrub", 10), ("strip", 5)),
+                        feeds=(Feed(15, "aqueous", 1.0, feed),
+                               Feed(25, "aqueous", 0.3, {"H": 0.2}),
+                               Feed(30, "aqueous", 0.5, {"H": 3.0}),
+                               Feed(1, "organic", 1.0, {"H": 1.0})), murphree_efficiency=eff)
+            params = {"extractant_mol_per_L": 1.0, "log10_Kex": LOGK}
+        else:
+            c = Cascade(sections=(("extraction", 6),),
+                        feeds=(Feed(6, "aqueous", 1.0, {"Nd": 0.1}), Feed(1, "organic", 1.0, {})),
+                        murphree_efficiency=eff)
+            params = {"D": {"Nd": 2.0}}
+        return simulate(c, model=model, params=params)
+
+    el = "Sm" if model == "mass_action" else "Nd"
+    full, part = run(1.0), run(0.7)
+    assert part.converged and max(abs(v) for v in part.closure.values()) <= 1e-12
+    assert part.recovery("raffinate", [el]) > full.recovery("raffinate", [el])
+    assert run(0.999999).recovery("raffinate", [el]) == pytest.approx(
+        full.recovery("raffinate", [el]), rel=1e-4)
+
+
+def test_murphree_rejected_for_fixed_loading_model():
+    c = Cascade(sections=(("extraction", 3), ("scrub", 3)),
+                feeds=(Feed(3, "aqueous", 1.0, {"A": 0.5, "B": 0.5}), Feed(6, "aqueous", 1.0, {}),
+                       Feed(1, "organic", 1.0, {})), murphree_efficiency=0.8)
+    with pytest.raises(InputError, match="murphree"):
+        simulate(c, model="constant_beta", params={"alpha": AB, "organic_RE_mol_per_h": 0.8,
+                                                    "scrub_RE_mol_per_h": 0.4})

@@ -5,8 +5,10 @@ the aqueous flows N → 1. Sections are listed in that order, normally extractio
 The aqueous of a strip section does not flow into the scrub section: it leaves the first strip
 stage as the ``strip_liquor`` outlet. Feeds (aqueous or organic) enter any stage; side draws take
 a fraction of a phase leaving a stage (three-outlet cascades); entrainment carries a fraction of
-each phase the wrong way. The steady state is found by :mod:`reeflow.plant.sx.solver` (Newton,
-block Thomas) from a shortcut start; see that module for the equations.
+each phase the wrong way; an organic-phase Murphree efficiency (``murphree_efficiency``, flow
+form ``v_k = E·v*(l_k) + (1 − E)·u_k``) applies to the
+constant-D and mass-action models. The steady state is found by
+:mod:`reeflow.plant.sx.solver` (Newton, block Thomas) from a shortcut start; see that module.
 """
 
 from __future__ import annotations
@@ -65,6 +67,7 @@ class Cascade:
     entrainment_aq_frac: float = 0.0
     entrainment_org_frac: float = 0.0
     check_oa_window: bool = True
+    murphree_efficiency: float = 1.0  # organic-phase Murphree efficiency of every stage
 
     @property
     def n_stages(self) -> int:
@@ -165,6 +168,9 @@ def _validate(c: Cascade) -> None:
     for d in c.side_draws:
         if not 1 <= d.stage <= n or d.phase not in PHASES or not 0 <= d.fraction <= 1:
             raise InputError("cascade.side_draws", d, "stage 1..N, phase, 0<=fraction<=1", "")
+    if not 0.05 <= c.murphree_efficiency <= 1.0:
+        raise InputError("cascade.murphree_efficiency", c.murphree_efficiency, "0.05..1",
+                         "give the stage efficiency as a fraction")
     for fld in ("entrainment_aq_frac", "entrainment_org_frac"):
         val = getattr(c, fld)
         if not 0.0 <= val < 0.5:
@@ -252,6 +258,10 @@ def simulate(
         raise InputError("cascade.feeds", missing, "every balanced component fed somewhere",
                          "feed acid (H) in an aqueous stream" if "H" in missing else "")
     _precheck(model, params, comps, feed)
+    if cascade.murphree_efficiency < 1.0 and model == "constant_beta":
+        raise InputError("cascade.murphree_efficiency", cascade.murphree_efficiency,
+                         "1 with the constant_beta model (it fixes the organic loading per stage)",
+                         "use DesignConditions(stage_efficiency=...) or the mass_action model")
     t0 = time.perf_counter()
     ref_fn = getattr(mod, "reference_profile", None)
     l_ref = (ref_fn(feed, aq_feed, p, da) if ref_fn is not None
@@ -265,6 +275,12 @@ def simulate(
             kind, l0, p, q_aq, q_org, feed, da, do, ea, eo, scale, tol, max_iter, dt0)
         if status == 0:
             break
+    if status == 0 and cascade.murphree_efficiency < 1.0:
+        org_feed = feed - aq_feed
+        aq, v, it2, res, status = solver.newton_murphree(
+            kind, aq, v, p, q_aq, q_org, feed, org_feed, da, do, ea, eo,
+            cascade.murphree_efficiency, scale, tol, max_iter)
+        it += it2
     dt = time.perf_counter() - t0
     if status == 2:
         raise ConvergenceError(
