@@ -19,6 +19,7 @@ __all__ = ["main", "build_parser"]
 
 #: Room command modules, each exposing ``register(subparsers)``.
 COMMAND_MODULES: tuple[str, ...] = (
+    "reeflow.deposit.commands",
     "reeflow.mine.commands",
     "reeflow.economics.commands",
     "reeflow.market.commands",

@@ -48,8 +48,12 @@ class StudyResult:
                  f"recovery {k.get('overall_reo_recovery_frac', 0):.1%}"]
         econ = self.results.get("economics") or {}
         if econ.get("npv_usd"):
-            npv = ", ".join(f"{r}: {v / 1e6:,.0f} MUSD" for r, v in econ["npv_usd"].items())
-            lines.append(f"  NPV {npv}; IRR {econ.get('irr_frac')}")
+            npv = ", ".join(f"NPV{float(r) * 100:.0f} {v / 1e6:,.0f}" for r, v in
+                            econ["npv_usd"].items() if v is not None)
+            irr = econ.get("irr_frac")
+            irr_txt = f"{irr:.1%}" if isinstance(irr, float) else "n/a"
+            lines.append(f"  {npv} MUSD (real, {econ.get('deck')}); IRR {irr_txt}; capex "
+                         f"{(econ.get('capex_usd') or 0) / 1e6:,.0f} MUSD")
         bad = [c["id"] for c in self.results.get("claims", []) if c["status"] == "inconsistent"]
         lines.append(f"  claims inconsistent with the model: {', '.join(bad) or 'none'}")
         if self.out_dir:

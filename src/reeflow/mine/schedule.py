@@ -20,6 +20,8 @@ to it is reported.
 from __future__ import annotations
 
 import math
+import os
+import sys
 from dataclasses import dataclass
 
 import highspy
@@ -164,11 +166,27 @@ def greedy_shares(pan: Panels, plant: float, mine: float | None) -> np.ndarray:
     return np.column_stack(shares)
 
 
+def _quiet_highs() -> highspy.Highs:
+    """A HiGHS instance with logging off; its constructor prints a banner on the C-level stdout,
+    which would corrupt ``--json`` output, so fd 1 is pointed at /dev/null while it is built."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 1)
+        h = highspy.Highs()
+        h.setOptionValue("output_flag", False)
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+        os.close(devnull)
+    return h
+
+
 def _solve(mat, lo, hi, cost, n_int: int, *, integer: bool, time_limit_s: float, rel_gap: float,
            start: np.ndarray | None = None, col_lower: np.ndarray | None = None):
     n = cost.size
-    h = highspy.Highs()
-    h.setOptionValue("output_flag", False)
+    h = _quiet_highs()
     h.setOptionValue("time_limit", float(time_limit_s))
     h.setOptionValue("mip_rel_gap", float(rel_gap))
     lp = highspy.HighsLp()
