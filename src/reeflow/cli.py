@@ -52,10 +52,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the KPI summary as JSON")
     p.add_argument("--quiet", action="store_true", help="no progress display")
     p.set_defaults(func=_study)
+    _register_sx(sub)
     for name in COMMAND_MODULES:
         module = importlib.import_module(name)
         module.register(sub)
     return parser
+
+
+def _register_sx(sub: argparse._SubParsersAction) -> None:
+    """``reeflow sx simulate|design|train`` (SX core) and ``reeflow sx fit`` (fit module)."""
+    from reeflow.plant.sx import commands, fit_commands
+
+    sx_sub = commands.register(sub)
+    p = sx_sub.add_parser("fit", help="fit distribution-model parameters to shake-out data")
+    fit_commands.add_fit_arguments(p)
+    p.set_defaults(func=fit_commands.run_fit)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
