@@ -138,7 +138,10 @@ def _factors(d: dict[str, Any]) -> dict[str, float] | None:
 
 def _conditions(d: dict[str, Any]) -> DesignConditions | None:
     c = d.get("conditions")
-    return DesignConditions(**{k: _num(v, f"conditions.{k}") for k, v in c.items()}) if c else None
+    if not c:
+        return None
+    kwargs: dict[str, Any] = {k: _num(v, f"conditions.{k}") for k, v in c.items()}
+    return DesignConditions(**kwargs)
 
 
 def run_design(args: argparse.Namespace) -> int:

@@ -125,7 +125,8 @@ def relative_extractability(
             steps = full[full.index(light): full.index(heavy) + 1]
             chain = [key_beta(extractant_name, h, lo, policy=policy, overrides=overrides)
                      for lo, h in zip(steps[:-1], steps[1:], strict=True)]
-            b = math.prod(chain) if all(x is not None for x in chain) else None
+            b = math.prod(x for x in chain if x is not None) if all(x is not None for x in chain) \
+                else None
         if b is None and (heavy, light) in keys:
             need.append(f"{heavy}/{light}")
         alpha[heavy] = alpha[light] * (b if b is not None else 1.0)

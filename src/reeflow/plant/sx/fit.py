@@ -238,7 +238,8 @@ def parse_shakeout_frame(frame: pd.DataFrame, *, source: str = "<frame>") -> Sha
     if bad.size:
         raise InputError(f"{source}: row {bad[0] + 1}, column extractant_mol_per_L",
                          ext[bad[0]], "> 0 mol/L")
-    aq, org = {}, {}
+    aq: dict[str, np.ndarray] = {}
+    org: dict[str, np.ndarray] = {}
     for el in elements:
         for phase, store in (("aq", aq), ("org", org)):
             col = f"{el}_{phase}_mol_per_L"
@@ -339,9 +340,9 @@ def _points(data: ShakeoutData, n_ha_per_metal: float) -> pd.DataFrame:
     rows = []
     for el in data.elements:
         aq, org = data.aq_mol_per_l[el].to_numpy(), data.org_mol_per_l[el].to_numpy()
-        for i in np.flatnonzero(np.isfinite(aq) & np.isfinite(org)):
-            rows.append((data.test_id[i], el, data.ph[i], math.log10(free[i]),
-                         math.log10(org[i] / aq[i])))
+        for k in np.flatnonzero(np.isfinite(aq) & np.isfinite(org)).tolist():
+            rows.append((data.test_id[k], el, data.ph[k], math.log10(free[k]),
+                         math.log10(org[k] / aq[k])))
     return pd.DataFrame(rows, columns=["test_id", "element", "pH", "log10_free_dimer",
                                        "log10_D_measured"])
 
