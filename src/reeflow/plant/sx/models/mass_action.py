@@ -147,7 +147,8 @@ def build_params(
         raise InputError("model.params.log10_Kex", logk, "{element: log10 Kex}", "")
     elements = comps[: len(comps) - 1 - int(has_na)]
     row = np.empty(3 + len(elements))
-    row[0], row[1], row[2] = c_ha, (10.0 ** float(k_na_log) if has_na and k_na_log is not None else 0.0), float(has_na)
+    k_na = 10.0 ** float(k_na_log) if has_na and k_na_log is not None else 0.0
+    row[0], row[1], row[2] = c_ha, k_na, float(has_na)
     for i, el in enumerate(elements):
         if el not in logk or not math.isfinite(float(logk[el])):
             raise InputError(f"model.params.log10_Kex.{el}", logk.get(el), "a finite number",
