@@ -48,13 +48,18 @@ def _project(tmp_path, override):
 @pytest.mark.parametrize(
     "override",
     [{"ore": {"throughput": "-570 kt/a"}}, {"ore": {"bogus": 1}},
-     {"plant": {"calcination": {"temperature": "300 °C"}}}],
+     {"plant": {"calcination": {"temperature": "300 °C"}}},
+     # the 2024 deck has no fluorspar or barite price: a missing price is an error, not a zero
+     {"economics": {"price_deck": "usgs_2024"}},
+     # a purity spec no cut can meet below the feed fraction of the small Sm+Y group
+     {"plant": {"separation": {"product_purity": "90 %"}}}],
 )
 def test_bad_project_exits_2_and_writes_nothing(tmp_path, capsys, override):
     out = tmp_path / "out"
     assert main(["study", str(_project(tmp_path, override)), "--out", str(out)]) == 2
     err = capsys.readouterr().err
-    assert "error" in err and "Fix" in err or "allowed" in err
+    assert "reeflow: error:" in err
+    assert "Fix" in err or "must exceed" in err
     assert not out.exists()
 
 
