@@ -16,9 +16,16 @@ import numpy as np
 
 from reeflow.core.elements import molar_mass, parse_formula
 from reeflow.core.errors import InputError
-from reeflow.plant.stream import Components, phase_index
+from reeflow.plant.stream import Components, Stream, phase_index
 
-__all__ = ["Reaction", "apply_reaction", "extent_from_conversion", "reagent_kg_per_h"]
+__all__ = [
+    "Reaction",
+    "apply_reaction",
+    "extent_from_conversion",
+    "reagent_kg_per_h",
+    "react_with_reagent",
+    "take_phase",
+]
 
 
 @dataclass(frozen=True)
@@ -93,3 +100,35 @@ def reagent_kg_per_h(
         raise InputError("excess_frac", excess_frac, ">= 0", "state the excess over stoichiometry")
     kmol = sum(-r.coefficient(reagent) * x for r, x in reactions)
     return max(kmol, 0.0) * molar_mass(reagent) * (1.0 + excess_frac)
+
+
+def react_with_reagent(
+    feed: Stream,
+    extents: Sequence[tuple[Reaction, float]],
+    reagent: str,
+    reagent_phase: str,
+    excess_frac: float,
+    *,
+    credit_kg_per_h: float = 0.0,
+) -> tuple[np.ndarray, Stream, float]:
+    """Add ``reagent`` at stoichiometry × (1 + excess) less a credit already present, then react.
+
+    Returns (flows after the reactions, the reagent stream drawn, the total demand kg/h).
+    """
+    demand = reagent_kg_per_h(reagent, extents, excess_frac)
+    comp = feed.components
+    drawn = comp.stream({(reagent, reagent_phase): max(0.0, demand - credit_kg_per_h)})
+    flows = feed.flows_kg_per_h + drawn.flows_kg_per_h
+    for r, x in extents:
+        flows = apply_reaction(flows, comp, r, x)
+    return flows, drawn, demand
+
+
+def take_phase(flows: np.ndarray, phase: str) -> tuple[np.ndarray, np.ndarray]:
+    """Split a [phase, species] array into (that phase only, everything else)."""
+    i = phase_index(phase)
+    taken = np.zeros_like(flows)
+    taken[i] = flows[i]
+    rest = flows.copy()
+    rest[i] = 0.0
+    return taken, rest

@@ -11,7 +11,7 @@ from reeflow.core.elements import norm_exemption_bq_per_g, specific_activity_bq_
 from reeflow.core.errors import InputError
 from reeflow.plant.chemistry import bake_reactions, bastnasite, sulfate
 from reeflow.plant.flowsheet import UnitResult
-from reeflow.plant.reactions import apply_reaction, extent_from_conversion, reagent_kg_per_h
+from reeflow.plant.reactions import extent_from_conversion, react_with_reagent, take_phase
 from reeflow.plant.stream import Stream, phase_index
 
 __all__ = ["BakeParams", "acid_bake", "LeachParams", "water_leach", "residue_activity_bq_per_g"]
@@ -74,15 +74,10 @@ def acid_bake(inlets: Mapping[str, Stream], params: BakeParams) -> UnitResult:
         for k in rx
         if k in c.index
     ]
-    acid_kg = reagent_kg_per_h("H2SO4", extents, params.acid_excess_frac)
-    acid = c.stream({("H2SO4", "aq"): acid_kg}, temperature_c=25.0)
-    flows = feed.flows_kg_per_h + acid.flows_kg_per_h
-    for r, x in extents:
-        flows = apply_reaction(flows, c, r, x)
-    gas = np.zeros_like(flows)
+    flows, acid, acid_kg = react_with_reagent(feed, extents, "H2SO4", "aq",
+                                              params.acid_excess_frac)
+    gas, flows = take_phase(flows, "g")
     g = phase_index("g")
-    gas[g] = flows[g]
-    flows[g] = 0.0
     j = c.idx("H2SO4")
     evaporated = flows[phase_index("aq"), j] * params.excess_acid_to_offgas_frac
     flows[phase_index("aq"), j] -= evaporated

@@ -5,13 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-import numpy as np
-
 from reeflow.core.errors import InputError
 from reeflow.plant.chemistry import calcination_reaction, chloride, oxalate, oxalate_reaction
 from reeflow.plant.flowsheet import UnitResult
-from reeflow.plant.reactions import apply_reaction, extent_from_conversion, reagent_kg_per_h
-from reeflow.plant.stream import Stream, phase_index
+from reeflow.plant.reactions import extent_from_conversion, react_with_reagent, take_phase
+from reeflow.plant.stream import Stream
 
 __all__ = ["OxalateParams", "precipitate_oxalate", "CalcinationParams", "calcine"]
 
@@ -59,15 +57,9 @@ def precipitate_oxalate(inlets: Mapping[str, Stream], params: OxalateParams) -> 
         )
         for ln in present
     ]
-    ox_kg = reagent_kg_per_h("H2C2O4", extents, params.oxalic_excess_frac)
-    reagent = c.stream({("H2C2O4", "aq"): ox_kg})
-    flows = feed.flows_kg_per_h + reagent.flows_kg_per_h
-    for r, x in extents:
-        flows = apply_reaction(flows, c, r, x)
-    s_i = phase_index("s")
-    solid = np.zeros_like(flows)
-    solid[s_i] = flows[s_i]
-    flows[s_i] = 0.0
+    flows, reagent, ox_kg = react_with_reagent(feed, extents, "H2C2O4", "aq",
+                                               params.oxalic_excess_frac)
+    solid, flows = take_phase(flows, "s")
     return UnitResult(
         {
             "oxalate": Stream(c, solid, params.temperature_c),
@@ -112,15 +104,8 @@ def calcine(inlets: Mapping[str, Stream], params: CalcinationParams) -> UnitResu
         )
         for ln in present
     ]
-    o2_kg = reagent_kg_per_h("O2", extents, 0.0)
-    o2 = c.stream({("O2", "g"): o2_kg})
-    flows = feed.flows_kg_per_h + o2.flows_kg_per_h
-    for r, x in extents:
-        flows = apply_reaction(flows, c, r, x)
-    g_i = phase_index("g")
-    gas = np.zeros_like(flows)
-    gas[g_i] = flows[g_i]
-    flows[g_i] = 0.0
+    flows, o2, _ = react_with_reagent(feed, extents, "O2", "g", 0.0)
+    gas, flows = take_phase(flows, "g")
     return UnitResult(
         {
             "oxide": Stream(c, flows, params.temperature_c),

@@ -10,7 +10,7 @@ import numpy as np
 from reeflow.core.errors import InputError
 from reeflow.plant.chemistry import chloride, chloride_reaction, impurity_reactions, sulfate
 from reeflow.plant.flowsheet import UnitResult
-from reeflow.plant.reactions import apply_reaction, extent_from_conversion, reagent_kg_per_h
+from reeflow.plant.reactions import extent_from_conversion, react_with_reagent, take_phase
 from reeflow.plant.stream import Stream, mix, phase_index
 
 __all__ = ["NeutraliseParams", "neutralise", "ChlorideParams", "chloride_conversion"]
@@ -58,20 +58,14 @@ def neutralise(inlets: Mapping[str, Stream], params: NeutraliseParams) -> UnitRe
     extents = [
         (rx[k], extent_from_conversion(liq.flows_kg_per_h, c, rx[k], k, "aq", conv[k])) for k in rx
     ]
-    mgo_kg = reagent_kg_per_h("MgO", extents, params.mgo_excess_frac)
-    mgo = c.stream({("MgO", "s"): mgo_kg})
-    flows = liq.flows_kg_per_h + mgo.flows_kg_per_h
-    for r, x in extents:
-        flows = apply_reaction(flows, c, r, x)
+    flows, mgo, mgo_kg = react_with_reagent(liq, extents, "MgO", "s", params.mgo_excess_frac)
     s_i, aq_i = phase_index("s"), phase_index("aq")
     for ln in params.ree:
         j = c.idx(sulfate(ln))
         lost = flows[aq_i, j] * params.ree_loss_frac
         flows[aq_i, j] -= lost
         flows[s_i, j] += lost
-    cake = np.zeros_like(flows)
-    cake[s_i] = flows[s_i]
-    flows[s_i] = 0.0
+    cake, flows = take_phase(flows, "s")
     return UnitResult(
         {"liquor": Stream(c, flows, liq.temperature_c), "cake": Stream(c, cake, liq.temperature_c)},
         reagents={"MgO": mgo},
@@ -115,12 +109,9 @@ def chloride_conversion(inlets: Mapping[str, Stream], params: ChlorideParams) ->
         )
         for ln in params.ree
     ]
-    need = reagent_kg_per_h("HCl", extents, params.hcl_excess_frac)
-    fresh_kg = max(0.0, need - feed.species_kg_per_h("HCl"))
-    hcl = c.stream({("HCl", "aq"): fresh_kg})
-    flows = feed.flows_kg_per_h + hcl.flows_kg_per_h
-    for r, x in extents:
-        flows = apply_reaction(flows, c, r, x)
+    flows, hcl, need = react_with_reagent(feed, extents, "HCl", "aq", params.hcl_excess_frac,
+                                          credit_kg_per_h=feed.species_kg_per_h("HCl"))
+    fresh_kg = hcl.total_kg_per_h
     to_chloride = np.zeros(c.n)
     for ln in params.ree:
         to_chloride[c.idx(chloride(ln))] = 1.0
