@@ -38,6 +38,24 @@ def _study(args: argparse.Namespace) -> int:
     return 0
 
 
+def _risk(args: argparse.Namespace) -> int:
+    from reeflow.chain import whole_chain_monte_carlo
+
+    opts = {"scheduler": "processes", "num_workers": args.workers} if args.backend == "dask" else {}
+    table = whole_chain_monte_carlo(args.project, draws=args.draws, seed=args.seed,
+                                    backend=args.backend, **opts)
+    npv = table["npv_usd"]
+    summary = {"draws": len(table), "seed": args.seed, "backend": args.backend,
+               "p10_usd": float(npv.quantile(0.1)), "p50_usd": float(npv.quantile(0.5)),
+               "p90_usd": float(npv.quantile(0.9)), "prob_negative": float((npv < 0).mean()),
+               "rate_frac": float(table["rate_frac"].iloc[0])}
+    if args.json:
+        print(json.dumps({**summary, "draws_table": table.to_dict(orient="records")}))
+    else:
+        print("\n".join(f"{k}: {v}" for k, v in summary.items()))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="reeflow",
@@ -52,6 +70,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the KPI summary as JSON")
     p.add_argument("--quiet", action="store_true", help="no progress display")
     p.set_defaults(func=_study)
+    r = sub.add_parser("risk", help="whole-chain Monte Carlo: flowsheet + SX + economics per draw")
+    r.add_argument("project", nargs="?", default=None, help="project YAML (default: Beylikova)")
+    r.add_argument("--draws", type=int, default=50)
+    r.add_argument("--seed", type=int, default=0)
+    r.add_argument("--backend", choices=("serial", "dask"), default="serial")
+    r.add_argument("--workers", type=int, default=2, help="Dask worker processes")
+    r.add_argument("--json", action="store_true")
+    r.set_defaults(func=_risk)
     _register_sx(sub)
     for name in COMMAND_MODULES:
         module = importlib.import_module(name)

@@ -47,24 +47,26 @@ def _flowsheet_section(sol: FlowsheetSolution) -> dict[str, Any]:
             "max_rel_closure": float(sol.balance_table().rel_closure.max())}
 
 
-def _solve_plant(p: Project, separation: Any = None, *, treo_frac: float | None = None
-                 ) -> FlowsheetSolution:
+def _solve_plant(p: Project, separation: Any = None, *, treo_frac: float | None = None,
+                 overrides: dict[str, float] | None = None) -> FlowsheetSolution:
     feed = ore_feed_from_project(p, treo_frac=treo_frac)
-    return build_flowsheet(feed, plant_params_from_project(p, separation)).solve()
+    params = plant_params_from_project(p, separation, overrides=overrides)
+    return build_flowsheet(feed, params).solve()
 
 
 def plant_phase(state: State) -> None:
     """Solve the flowsheet; with ``separation.method: sx`` the SX train replaces the placeholder."""
     p: Project = state["loaded"].project
     ree = tuple(p.ore.ree_distribution)
-    sol = _solve_plant(p)
+    over, grade = state.get("overrides"), state.get("treo_frac")  # set by whole-chain draws
+    sol = _solve_plant(p, treo_frac=grade, overrides=over)
     separation = None
     if p.plant.separation.method == "sx":
         from reeflow.plant.sx_adapter import design_separation
 
         separation, train = design_separation(sol.streams["sx_feed"], p)
         state["results"]["sx"] = train
-        sol = _solve_plant(p, separation)
+        sol = _solve_plant(p, separation, treo_frac=grade, overrides=over)
     state["separation"] = separation
     groups = {k: list(v) for k, v in p.plant.separation.products.items()}
     summary = summarise_plant(sol, ree, p.plant.operating_hours, groups=groups)
