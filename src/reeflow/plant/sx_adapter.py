@@ -45,9 +45,31 @@ def design_separation(feed: Stream, project: Project) -> tuple[SeparationParams,
     params = SeparationParams(ree, recovery, source=f"SX train design ({sep.extractant})",
                               reagents_kg_per_h=dict(train.reagents_kg_per_h))
     summary = train.to_dict()
+    summary["cascades"] = _cut_profiles(summary)
     summary["groups"] = dict(zip(names, groups, strict=True))
     summary["assumed_separation_factors"] = dict(sep.separation_factors)
     return params, summary
+
+
+def _cut_profiles(train: dict[str, Any]) -> list[dict[str, Any]]:
+    """Stage profiles of every designed cut, re-simulated at its design (for the report)."""
+    from reeflow.plant.sx import simulate_cut
+
+    out = []
+    for label, cut in zip(train["sequence"], train["cuts"], strict=True):
+        prods = cut["products_mol_per_h"]
+        feed = {el: prods["organic"].get(el, 0.0) + prods["aqueous"].get(el, 0.0)
+                for el in set(prods["organic"]) | set(prods["aqueous"])}
+        ftot = sum(feed.values())
+        res = simulate_cut(feed, train["alpha"], cut["n_extraction"], cut["n_scrub"],
+                           cut["s_mol_per_mol_feed"] * ftot, cut["w_mol_per_mol_feed"] * ftot)
+        d = res.to_dict()
+        d.update({"cut": label, "beta": cut["beta_key"], "n_extraction": cut["n_extraction"],
+                  "n_scrub": cut["n_scrub"], "n_strip": cut["n_strip"],
+                  "purity_organic": cut["purity_organic"],
+                  "purity_aqueous": cut["purity_aqueous"]})
+        out.append(d)
+    return out
 
 
 def _train_name(group: list[str]) -> str:
