@@ -1,111 +1,236 @@
-"""Checks of the public Beylikova claims against the model (the 'model' claims of the dataset).
+"""Public claims about a project, checked against the model: the one claims registry.
 
-The claims themselves (text, outlet, date, asserted quantities) are data in
-``reeflow/data/market/claims.yaml`` (loaded by :func:`reeflow.market.load_claims`). Each check here
-is a pure function of the claim and a ``facts`` mapping of model results (plant KPIs, economics,
-grades), registered by claim id; it returns the status (consistent / inconsistent / unverifiable),
-the claimed and model values and the reason in numbers.
+A case ships its claims as data (``claims_file`` in the project: each claim's text, outlet, date,
+a note of what is known, and machine-checkable *assertions*; plus dated *records* for claims
+about events). Each assertion names a quantity; :data:`QUANTITIES` maps every quantity to a
+function that computes it from the study (the chain's outcome, the market data, or a "what if"
+re-run of the same chain). A claim's status is computed, never written:
+
+- ``consistent`` — every assertion holds against the model (within its stated tolerance);
+- ``inconsistent`` — at least one does not;
+- ``unverifiable`` — the model cannot decide (no such quantity, a stated plan, an open range).
+
+Qualifiers (:func:`assess`): ``exact`` / ``approx`` (within ``rel_tol`` or ``abs_tol``),
+``greater_than`` / ``less_than`` (the claimed bound on the true value), ``range``
+(``value_low``..``value_high``), ``at_most_model`` (a claimed output cannot exceed what the model
+feeds), ``contains`` (a set of items the model must contain).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-__all__ = ["MODEL_CHECKS", "check_model_claim"]
+from reeflow.core.errors import InputError, did_you_mean
+from reeflow.core.yamlio import load_yaml_file
 
-Check = Callable[[Mapping[str, Any]], dict[str, Any]]
+__all__ = ["Assertion", "Claim", "ClaimSet", "ModelValue", "QUANTITIES", "STATUSES",
+           "QUALIFIERS", "assess", "load_claims", "check_claims", "ClaimContext"]
 
-
-def _row(status: str, claimed: Any, model: Any, reason: str, quantity: str) -> dict[str, Any]:
-    return {"status": status, "claimed": claimed, "model": model, "reason": reason,
-            "quantity": quantity}
-
-
-def _c1(f: Mapping[str, Any]) -> dict[str, Any]:
-    reo_mt = 690e6 * f["head_grade_frac"] / 1e6
-    return _row("inconsistent", "690 Mt of rare earths", f"690 Mt of ore ≈ {reo_mt:.1f} Mt REO",
-                f"690–694 Mt is ore tonnage; at {f['head_grade_frac']:.2%} REO it holds "
-                f"≈ {reo_mt:.1f} Mt REO (12.5 Mt stated Oct 2025). No JORC/NI 43-101 statement "
-                "exists, so it is neither a reserve nor a code-compliant resource.", "ore_t")
+STATUSES = ("consistent", "inconsistent", "unverifiable")
+QUALIFIERS = ("exact", "approx", "greater_than", "less_than", "range", "at_most_model",
+              "contains")
+_ASSERT_KEYS = {"quantity", "value", "qualifier", "value_low", "value_high", "as_stated",
+                "rel_tol", "abs_tol", "given", "horizon_year"}
 
 
-def _c2(f: Mapping[str, Any]) -> dict[str, Any]:
-    reo_t = 1200.0 * f["head_grade_frac"]
-    return _row("inconsistent", "1,200 t/a of rare earths", f"1,200 t/a of ore ≈ {reo_t:.0f} t REO",
-                f"The pilot plant treats 1,200 t of ore a year; at {f['head_grade_frac']:.2%} REO "
-                f"that contains ≈ {reo_t:.0f} t REO, before losses.", "pilot_ore_t_per_a")
+@dataclass(frozen=True)
+class Assertion:
+    """One machine-checkable quantity a claim asserts."""
+
+    quantity: str
+    value: Any
+    qualifier: str = "exact"
+    value_low: float | None = None
+    value_high: float | None = None
+    as_stated: str | None = None
+    rel_tol: float = 0.0
+    abs_tol: float = 0.0
+    given: Mapping[str, Any] = field(default_factory=dict)
+    horizon_year: int | None = None
 
 
-def _c3(f: Mapping[str, Any]) -> dict[str, Any]:
-    reo, head, rec = f["reo_t_per_a"], f["head_reo_t_per_a"], f["overall_reo_recovery_frac"]
-    ore = f["ore_t_per_a"]
-    need_rec = 10_000.0 / head
-    need_grade = 10_000.0 / (ore * rec)
-    ok = reo >= 9_500.0
-    return _row("consistent" if ok else "inconsistent", "10,000 t/a REO from 570 kt/a ore",
-                f"{reo:,.0f} t/a REO", (
-                    f"570 kt/a at {f['head_grade_frac']:.2%} REO contains {head:,.0f} t REO; the "
-                    f"model's ore-to-oxide recovery of {rec:.1%} gives {reo:,.0f} t/a. 10,000 t/a "
-                    f"needs {need_rec:.0%} recovery at this grade, or a head grade of "
-                    f"{need_grade:.2%} at the modelled recovery (inside the historic 2.78–3.14 % "
-                    "cores, above the official 1.8 %)."), "reo_t_per_a")
+@dataclass(frozen=True)
+class Claim:
+    """A public claim as reported (outlet, date), what is already known, and its assertions."""
+
+    id: str
+    claim: str
+    outlet: str
+    date: str
+    note: str
+    asserts: tuple[Assertion, ...]
 
 
-def _c4(f: Mapping[str, Any]) -> dict[str, Any]:
-    npv = f.get("npv_at_1pct_usd")
-    if npv is None:
-        return _row("unverifiable", "> 1 % REO, commercially viable", None,
-                    "economics at 1 % REO were not evaluated in this study", "head_grade_reo_frac")
-    status = "consistent" if npv > 0 else "inconsistent"
-    return _row(status, "> 1 % REO, commercially viable", f"NPV at 1 % REO: {npv / 1e6:,.0f} MUSD",
-                f"At 1.0 % REO the model's NPV ({f.get('npv_rate_label', '')}) is "
-                f"{npv / 1e6:,.0f} MUSD with {f.get('price_deck', 'the base')} prices; La+Ce are "
-                f"≈ 88 % of the REO and sell near 1–2 USD/kg, so the basket, not the grade alone, "
-                "decides viability.", "head_grade_reo_frac")
+@dataclass(frozen=True)
+class ClaimSet:
+    """The claims of a case and the dated records the record-type assertions are checked on."""
+
+    claims: tuple[Claim, ...]
+    records: Mapping[str, Mapping[str, Any]]
+    source: str
 
 
-def _c5(f: Mapping[str, Any]) -> dict[str, Any]:
-    dist = f["ree_distribution"]
-    la = dist.get("La", 0.0)
-    return _row("consistent", "Ce, Pr, Nd present", ", ".join(f"{k} {v:.1%}" for k, v in dist.items()),
-                f"Ce, Pr and Nd are present, but the list omits La, {la:.1%} of the REO — the second "
-                "largest component.", "elements_present")
+@dataclass(frozen=True)
+class ModelValue:
+    """What the model says about a quantity: a number, a (low, high) range, a set or a value;
+    the text shown as the model's value; and the reason in numbers."""
+
+    value: Any
+    text: str
+    reason: str
 
 
-def _c11(f: Mapping[str, Any]) -> dict[str, Any]:
-    rev = f.get("revenue_usd_per_a")
-    if rev is None:
-        return _row("unverifiable", 220e6, None, "economics not run", "revenue_usd_per_a")
-    ok = abs(rev - 220e6) / 220e6 <= 0.25
-    return _row("consistent" if ok else "inconsistent", "≈ 220 MUSD/a", f"{rev / 1e6:,.0f} MUSD/a",
-                f"Steady-state revenue of the modelled slate at {f.get('price_deck', 'base')} prices "
-                f"is {rev / 1e6:,.0f} MUSD/a ({f.get('reo_revenue_usd_per_a', 0) / 1e6:,.0f} from "
-                "oxides, the rest by-products); 220 MUSD/a would need ≈ 22 USD/kg REO or large "
-                "by-product credits.", "revenue_usd_per_a")
+def _words(x: Any) -> str:
+    return " ".join(str(x).split())
 
 
-def _c12(f: Mapping[str, Any]) -> dict[str, Any]:
-    bar, flu, th = f["barite_t_per_a"], f["fluorite_t_per_a"], f["th_in_feed_t_per_a"]
-    parts = [f"barite {bar:,.0f} t/a (plan 70–72 kt)", f"fluorite {flu:,.0f} t/a (plan 70 kt)",
-             f"Th in feed {th:,.0f} t/a (plan 250 t ⇒ {250 / th:.0%} recovery)"]
-    ok = 0.8 <= bar / 72_000 <= 1.25 and 0.8 <= flu / 70_000 <= 1.25
-    return _row("consistent" if ok else "inconsistent", "72 kt barite, 70 kt fluorite, 250 t Th",
-                "; ".join(parts),
-                "By-product tonnages depend on the CaF2/BaSO4 head grades (one MTA sector: 40 % / "
-                "29 %) and on flotation recoveries with no public test work (assumed 50 %). The plan's "
-                "tonnages are 12.3 % and 12.6 % of the ore mass; 250 t Th is a quarter of the Th fed.",
-                "barite_t_per_a")
+def _assertion(raw: Any, where: str) -> Assertion:
+    if not isinstance(raw, Mapping) or "quantity" not in raw or "value" not in raw:
+        raise InputError(where, raw, "an assertion with quantity and value",
+                         "write {quantity: ..., value: ..., qualifier: ...}")
+    unknown = set(raw) - _ASSERT_KEYS
+    if unknown:
+        key = sorted(unknown)[0]
+        raise InputError(f"{where}.{key}", raw[key], "a known assertion key",
+                         did_you_mean(key, _ASSERT_KEYS))
+    q = raw.get("qualifier", "exact")
+    if q not in QUALIFIERS:
+        raise InputError(f"{where}.qualifier", q, f"one of {QUALIFIERS}", did_you_mean(q, QUALIFIERS))
+    return Assertion(quantity=str(raw["quantity"]), value=raw["value"], qualifier=q,
+                     value_low=raw.get("value_low"), value_high=raw.get("value_high"),
+                     as_stated=raw.get("as_stated"), rel_tol=float(raw.get("rel_tol", 0.0)),
+                     abs_tol=float(raw.get("abs_tol", 0.0)), given=dict(raw.get("given") or {}),
+                     horizon_year=raw.get("horizon_year"))
 
 
-#: Registry of model-side checks by claim id.
-MODEL_CHECKS: dict[str, Check] = {"C1": _c1, "C2": _c2, "C3": _c3, "C4": _c4, "C5": _c5,
-                                  "C11": _c11, "C12": _c12}
+def load_claims(path: str | Path) -> ClaimSet:
+    """Read a claims file (see the module docstring); InputError names any bad entry."""
+    data = load_yaml_file(path, field="claims_file")
+    if not isinstance(data, Mapping) or not isinstance(data.get("claims"), list):
+        raise InputError("claims_file", str(path), "a mapping with a 'claims' list",
+                         "see the built-in case's claims.yaml")
+    claims = []
+    for i, c in enumerate(data["claims"]):
+        where = f"claims[{i}]"
+        if not isinstance(c, Mapping) or not {"id", "claim", "asserts"} <= set(c):
+            raise InputError(where, c, "a claim with id, claim and asserts", "")
+        claims.append(Claim(
+            id=str(c["id"]), claim=_words(c["claim"]), outlet=_words(c.get("outlet", "")),
+            date=str(c.get("date", "")), note=_words(c.get("note", "")),
+            asserts=tuple(_assertion(a, f"{where}.asserts[{j}]")
+                          for j, a in enumerate(c["asserts"]))))
+    return ClaimSet(tuple(claims), dict(data.get("records") or {}), str(path))
 
 
-def check_model_claim(claim_id: str, facts: Mapping[str, Any]) -> dict[str, Any]:
-    """Run the registered model check of a claim; unknown ids are 'unverifiable'."""
-    check = MODEL_CHECKS.get(claim_id)
-    if check is None:
-        return _row("unverifiable", None, None, "no model check registered", "")
-    return check(facts)
+def assess(a: Assertion, model: Any) -> str:
+    """Status of assertion ``a`` against the model's value (number, (low, high), set, value)."""
+    if model is None:
+        return "unverifiable"
+    if a.qualifier == "contains":
+        return "consistent" if set(a.value) <= set(model) else "inconsistent"
+    if not isinstance(a.value, (int, float)) or isinstance(a.value, bool):
+        return "consistent" if a.value == model else "inconsistent"
+    lo, hi = (model if isinstance(model, tuple) else (model, model))
+    if not (math.isfinite(lo) and math.isfinite(hi)):
+        return "unverifiable"
+    lo, hi = min(lo, hi), max(lo, hi)
+    claimed = float(a.value)
+    tol = max(a.abs_tol, a.rel_tol * abs(claimed))
+    if a.qualifier in ("exact", "approx", "range"):
+        c_lo = a.value_low if a.qualifier == "range" and a.value_low is not None else claimed
+        c_hi = a.value_high if a.qualifier == "range" and a.value_high is not None else claimed
+        return "consistent" if hi >= c_lo - tol and lo <= c_hi + tol else "inconsistent"
+    if a.qualifier == "at_most_model":
+        return "consistent" if claimed <= hi + tol else "inconsistent"
+    above = a.qualifier == "greater_than"
+    if (lo > claimed) if above else (hi < claimed):
+        return "consistent"
+    if (hi <= claimed) if above else (lo >= claimed):
+        return "inconsistent"
+    return "unverifiable"
+
+
+@dataclass
+class ClaimContext:
+    """What a quantity function may read: the study's outcome and a way to re-run the chain."""
+
+    outcome: Any
+    what_if: Callable[[Mapping[str, Any]], Any]
+    cache: dict[str, Any] = field(default_factory=dict)
+
+
+Quantity = Callable[[ClaimContext, Assertion], ModelValue | None]
+#: The one registry: quantity name → function of the study (see reeflow.claim_quantities).
+QUANTITIES: dict[str, Quantity] = {}
+
+
+def quantity(name: str) -> Callable[[Quantity], Quantity]:
+    """Register a quantity function under ``name``."""
+    def deco(fn: Quantity) -> Quantity:
+        QUANTITIES[name] = fn
+        return fn
+    return deco
+
+
+def _record(claims: ClaimSet, a: Assertion) -> tuple[str, Any, str] | None:
+    rec = claims.records.get(a.quantity)
+    if rec is None:
+        return None
+    value = rec.get("value")
+    matches = (str(value).lower().startswith(str(a.value).lower())
+               if isinstance(a.value, str) and isinstance(value, str) else a.value == value)
+    status = str(rec.get("status_if_matches", "consistent")) if matches else "inconsistent"
+    reason = (f"{a.quantity}: claimed {a.value!r}, record {value!r} ({_words(rec.get('source'))}"
+              f"): {_words(rec.get('note', ''))}")
+    return status, value, reason
+
+
+def _combine(statuses: Sequence[str]) -> str:
+    if "inconsistent" in statuses:
+        return "inconsistent"
+    return "unverifiable" if "unverifiable" in statuses or not statuses else "consistent"
+
+
+def _check_one(claims: ClaimSet, c: Claim, ctx: ClaimContext) -> dict[str, Any]:
+    statuses, models, reasons, claimed = [], [], [], []
+    for a in c.asserts:
+        claimed.append(f"{a.as_stated or a.quantity} {a.qualifier.replace('_', ' ')} "
+                       f"{_show(a)}")
+        rec = _record(claims, a)
+        if rec is not None:
+            statuses.append(rec[0])
+            models.append(str(rec[1]))
+            reasons.append(rec[2])
+            continue
+        fn = QUANTITIES.get(a.quantity)
+        mv = fn(ctx, a) if fn is not None else None
+        if mv is None:
+            statuses.append("unverifiable")
+            reasons.append(f"{a.quantity}: not a quantity this study computes")
+            continue
+        statuses.append(assess(a, mv.value))
+        models.append(mv.text)
+        reasons.append(mv.reason)
+    return {"id": c.id, "claim": c.claim, "outlet": c.outlet, "date": c.date, "note": c.note,
+            "status": _combine(statuses), "quantity": ", ".join(a.quantity for a in c.asserts),
+            "claimed": "; ".join(claimed), "model": "; ".join(models) or None,
+            "reason": " ".join(reasons)}
+
+
+def _show(a: Assertion) -> str:
+    if a.qualifier == "range":
+        return f"{a.value_low:,.6g}–{a.value_high:,.6g}"
+    if isinstance(a.value, float):
+        return f"{a.value:,.6g}"
+    return str(a.value)
+
+
+def check_claims(claims: ClaimSet, ctx: ClaimContext) -> list[dict[str, Any]]:
+    """Every claim of ``claims`` checked against the study (rows of results.json ``claims``)."""
+    import reeflow.claim_quantities  # noqa: F401 - registers the quantity functions
+
+    return [_check_one(claims, c, ctx) for c in claims.claims]

@@ -43,16 +43,13 @@ def _study(args: argparse.Namespace) -> int:
 
 
 def _risk(args: argparse.Namespace) -> int:
-    from reeflow.chain import whole_chain_monte_carlo
+    from reeflow.risk import whole_chain_monte_carlo
 
-    opts = {"scheduler": "processes", "num_workers": args.workers} if args.backend == "dask" else {}
-    table = whole_chain_monte_carlo(args.project, draws=args.draws, seed=args.seed,
-                                    backend=args.backend, **opts)
+    table = whole_chain_monte_carlo(args.project, draws=args.draws, seed=args.seed)
     npv = table["npv_usd"]
-    summary = {"draws": len(table), "seed": args.seed, "backend": args.backend,
+    summary = {"draws": len(table), "seed": args.seed,
                "p10_usd": float(npv.quantile(0.1)), "p50_usd": float(npv.quantile(0.5)),
-               "p90_usd": float(npv.quantile(0.9)), "prob_negative": float((npv < 0).mean()),
-               "rate_frac": float(table["rate_frac"].iloc[0])}
+               "p90_usd": float(npv.quantile(0.9)), "prob_negative": float((npv < 0).mean())}
     if args.json:
         print(dumps({**summary, "draws_table": table}))
     else:
@@ -85,8 +82,6 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("project", nargs="?", default=None, help="project YAML (default: Beylikova)")
     r.add_argument("--draws", type=int, default=50)
     r.add_argument("--seed", type=int, default=0)
-    r.add_argument("--backend", choices=("serial", "dask"), default="serial")
-    r.add_argument("--workers", type=int, default=2, help="Dask worker processes")
     r.add_argument("--json", action="store_true")
     r.set_defaults(func=_risk)
     _register_sx(sub)

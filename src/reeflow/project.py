@@ -1,7 +1,19 @@
-"""The project schema: what a reeflow project file may contain (schema as data, typed).
+"""The project schema and the one project loader every command uses.
 
-Canonical units (what the core sees): mass flows t/a, grades and recoveries as fractions,
-temperatures °C, prices USD/kg, energy kWh/t, times h/a. See ``examples/beylikova/project.yaml``.
+A project file is YAML (see ``reeflow examples --copy DIR`` and the built-in cases in
+``reeflow/cases/``). Its sections are declared by the rooms that own them and only composed here:
+
+- ``ore`` — the design-basis run-of-mine ore (this module);
+- ``plant`` — :class:`reeflow.plant.params.PlantParams` (every unit's parameters, declared next
+  to the unit);
+- ``economics``, ``market``, ``deposit``, ``mine`` — each room's typed parameters.
+
+Canonical units in the core: mass flows t/a, grades and recoveries as fractions, temperatures °C,
+prices USD/kg, energy kWh/t, times h/a. Values may carry units and provenance
+(``{value: 1.8 %, range: [1 %, 3.14 %], source: "...", evidence: derived}``).
+
+Files the project refers to are named by keys ending in ``_file`` and resolved relative to the
+YAML file that names them (``claims_file: claims.yaml``), so a case is a folder of data.
 """
 
 from __future__ import annotations
@@ -9,36 +21,47 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, StrictBool, field_validator, model_validator
 
 from reeflow.core.elements import REE
-from reeflow.core.errors import InputError
+from reeflow.core.errors import InputError, did_you_mean
 from reeflow.core.projectfile import (
     Provenance,
     Q,
     StrictModel,
+    deep_merge,
     load_yaml_tree,
-    unit_at,
+    resolve_file_keys,
     validate_tree,
 )
-from reeflow.core.units import to_canonical
+from reeflow.core.yamlio import load_yaml_text
+from reeflow.plant.params import PlantParams
 
-__all__ = ["Project", "load_project", "builtin_project_path", "LoadedProject"]
+__all__ = ["Project", "Ore", "Economics", "MarketParams", "DepositParams", "MineParams",
+           "load_project", "load_project_text", "builtin_project_path", "builtin_cases",
+           "LoadedProject", "CASES_DIR"]
 
+CASES_DIR = Path(__file__).parent / "cases"
 Frac = Q("frac", ge=0.0, le=1.0)
+#: Bastnäsite carries ≈ 1.35 t of mineral per t of REO (LnFCO3 / Ln2O3 by mass, light REE).
+_BASTNASITE_PER_REO = 1.35
+_SHARE_TOLERANCE = 0.02
 
 
 class Ore(StrictModel):
-    """Run-of-mine ore: throughput and head composition (mass fractions of ore)."""
+    """Design-basis run-of-mine ore: throughput and head composition (mass fractions of ore)."""
 
-    throughput: Q("t/a", gt=0.0)  # type: ignore[valid-type]
-    treo_grade: Q("frac", gt=0.0, le=1.0)  # type: ignore[valid-type]
-    ree_distribution: dict[str, Frac] = Field(description="oxide share of TREO per element")
-    tho2_grade: Frac  # type: ignore[valid-type]
-    caf2_grade: Frac  # type: ignore[valid-type]
-    baso4_grade: Frac  # type: ignore[valid-type]
-    fe2o3_grade: Frac  # type: ignore[valid-type]
-    sio2_grade: Frac  # type: ignore[valid-type]
+    throughput_t_per_a: Q("t/a", gt=0.0, le=1e9, alias="throughput",  # type: ignore[valid-type]
+                          doc="ore fed to the plant at full production (the largest mines treat "
+                              "a few hundred Mt/a)")
+    treo_grade_frac: Q("frac", gt=0.0, le=0.8, alias="treo_grade")  # type: ignore[valid-type]
+    ree_distribution: dict[str, Frac] = Field(  # type: ignore[valid-type]
+        description="oxide share of TREO per element; the shares sum to 100 %")
+    tho2_grade_frac: Q("frac", ge=0.0, le=0.2, alias="tho2_grade")  # type: ignore[valid-type]
+    caf2_grade_frac: Q("frac", ge=0.0, le=1.0, alias="caf2_grade")  # type: ignore[valid-type]
+    baso4_grade_frac: Q("frac", ge=0.0, le=1.0, alias="baso4_grade")  # type: ignore[valid-type]
+    fe2o3_grade_frac: Q("frac", ge=0.0, le=1.0, alias="fe2o3_grade")  # type: ignore[valid-type]
+    sio2_grade_frac: Q("frac", ge=0.0, le=1.0, alias="sio2_grade")  # type: ignore[valid-type]
     balance_mineral: Literal["CaCO3"] = "CaCO3"
 
     @field_validator("ree_distribution")
@@ -46,175 +69,100 @@ class Ore(StrictModel):
     def _known_ree(cls, v: dict[str, float]) -> dict[str, float]:
         for el in v:
             if el not in REE:
-                raise InputError(
-                    "ore.ree_distribution",
-                    el,
-                    f"an REE symbol ({', '.join(REE)})",
-                    "use element symbols such as La, Ce, Nd",
-                )
+                raise InputError("ore.ree_distribution", el,
+                                 f"an REE symbol ({', '.join(REE)})", did_you_mean(el, REE))
         total = sum(v.values())
-        if total > 1.0 + 1e-9:
-            raise InputError(
-                "ore.ree_distribution",
-                round(total, 6),
-                "shares summing to <= 100 %",
-                "the shares are fractions of TREO; rescale them",
-            )
+        if not 1.0 - _SHARE_TOLERANCE <= total <= 1.0 + 1e-6:
+            raise InputError("ore.ree_distribution", f"shares summing to {total:.4%}",
+                             f"shares of TREO summing to 100 % (within {_SHARE_TOLERANCE:.0%})",
+                             "add the missing elements or rescale the shares")
+        if not any(x > 0 for x in v.values()):
+            raise InputError("ore.ree_distribution", v, "at least one share above 0 %", "")
         return v
 
     @model_validator(mode="after")
     def _grades_fit(self) -> Ore:
-        minerals = (
-            self.tho2_grade
-            + self.caf2_grade
-            + self.baso4_grade
-            + self.fe2o3_grade
-            + self.sio2_grade
-            + self.treo_grade * 1.35
-        )
+        minerals = (self.tho2_grade_frac + self.caf2_grade_frac + self.baso4_grade_frac
+                    + self.fe2o3_grade_frac + self.sio2_grade_frac
+                    + self.treo_grade_frac * _BASTNASITE_PER_REO)
         if minerals > 1.0:
-            raise InputError(
-                "ore",
-                round(minerals, 4),
-                "head grades (with bastnäsite ≈ 1.35 × TREO) summing to <= 100 %",
-                "lower the CaF2/BaSO4/Fe2O3/SiO2 grades",
-            )
+            raise InputError("ore", f"{minerals:.2%} of the ore mass",
+                             "head grades (with bastnäsite ≈ 1.35 × TREO) summing to <= 100 %",
+                             "lower the CaF2/BaSO4/Fe2O3/SiO2 grades")
         return self
-
-
-class Comminution(StrictModel):
-    work_index: Q("kWh/t", gt=0.0)  # type: ignore[valid-type]
-    f80: Q("um", gt=0.0)  # type: ignore[valid-type]
-    p80: Q("um", gt=0.0)  # type: ignore[valid-type]
-
-
-class Beneficiation(StrictModel):
-    ree_recovery: Frac  # type: ignore[valid-type]
-    concentrate_treo_grade: Frac  # type: ignore[valid-type]
-    th_recovery: Frac  # type: ignore[valid-type]
-    fluorite_recovery: Frac  # type: ignore[valid-type]
-    fluorite_grade: Frac  # type: ignore[valid-type]
-    barite_recovery: Frac  # type: ignore[valid-type]
-    barite_grade: Frac  # type: ignore[valid-type]
-
-
-class Bake(StrictModel):
-    temperature: Q("degC", ge=150.0, le=900.0)  # type: ignore[valid-type]
-    ree_conversion: Frac  # type: ignore[valid-type]
-    caf2_conversion: Frac  # type: ignore[valid-type]
-    caco3_conversion: Frac  # type: ignore[valid-type]
-    fe_sulphation: Frac  # type: ignore[valid-type]
-    th_sulphation: Frac  # type: ignore[valid-type]
-    acid_excess: Q("frac", ge=0.0, le=5.0)  # type: ignore[valid-type]
-    excess_acid_to_offgas: Frac  # type: ignore[valid-type]
-
-
-class Leach(StrictModel):
-    ree_dissolution: Frac  # type: ignore[valid-type]
-    liquid_to_solid: Q("frac", gt=0.0, le=50.0)  # type: ignore[valid-type]
-
-
-class Neutralisation(StrictModel):
-    fe_removal: Frac  # type: ignore[valid-type]
-    th_removal: Frac  # type: ignore[valid-type]
-    acid_neutralised: Frac  # type: ignore[valid-type]
-    ree_loss: Frac  # type: ignore[valid-type]
-    mgo_excess: Q("frac", ge=0.0, le=5.0)  # type: ignore[valid-type]
-
-
-class ChlorideConversion(StrictModel):
-    transfer: Frac  # type: ignore[valid-type]
-    hcl_excess: Q("frac", ge=0.0, le=5.0)  # type: ignore[valid-type]
-    water_to_chloride: Frac  # type: ignore[valid-type]
-
-
-class Separation(StrictModel):
-    """``method: sx`` designs the train with :mod:`reeflow.plant.sx`; ``placeholder`` uses splits."""
-
-    method: Literal["sx", "placeholder"] = "sx"
-    products: dict[str, list[str]]
-    placeholder_recovery: Frac  # type: ignore[valid-type]
-    extractant: str = "P507"
-    product_purity: Frac = 0.99  # type: ignore[valid-type]
-    separation_factors: dict[str, Q("frac", ge=1.0)] = Field(default_factory=dict)  # type: ignore[valid-type]
-
-    @field_validator("products")
-    @classmethod
-    def _products_known(cls, v: dict[str, list[str]]) -> dict[str, list[str]]:
-        seen: set[str] = set()
-        for prod, els in v.items():
-            for el in els:
-                if el not in REE:
-                    raise InputError(
-                        f"plant.separation.products.{prod}",
-                        el,
-                        "an REE symbol",
-                        "use element symbols such as La, Nd",
-                    )
-                if el in seen:
-                    raise InputError(
-                        f"plant.separation.products.{prod}",
-                        el,
-                        "each element in one product",
-                        "remove the duplicate",
-                    )
-                seen.add(el)
-        return v
-
-
-class Oxalate(StrictModel):
-    precipitation: Frac  # type: ignore[valid-type]
-    oxalic_excess: Q("frac", ge=0.0, le=5.0)  # type: ignore[valid-type]
-
-
-class Calcination(StrictModel):
-    temperature: Q("degC", ge=0.0, le=1500.0)  # type: ignore[valid-type]
-
-
-class Recycle(StrictModel):
-    filtrate_purge: Frac  # type: ignore[valid-type]
-
-
-class Plant(StrictModel):
-    operating_hours: Q("h/a", gt=0.0, le=8766.0)  # type: ignore[valid-type]
-    comminution: Comminution
-    beneficiation: Beneficiation
-    bake: Bake
-    leach: Leach
-    neutralisation: Neutralisation
-    chloride_conversion: ChlorideConversion
-    separation: Separation
-    oxalate: Oxalate
-    calcination: Calcination
-    recycle: Recycle
 
 
 class Economics(StrictModel):
     """Inputs the flowsheet cannot supply; everything else comes from the economics room's data."""
 
-    price_deck: str = "usgs_2025"
-    mining_cost: Q("USD/t", ge=0.0)  # type: ignore[valid-type]
-    residue_handling: Q("USD/t", ge=0.0)  # type: ignore[valid-type]
-    organic_fill: Q("USD/m**3", gt=0.0)  # type: ignore[valid-type]
-    floor_case_deck: str | None = None
+    price_deck: str = Field(default="usgs_2025", max_length=80)
+    mining_cost_usd_per_t: Q("USD/t", ge=0.0, le=500.0,  # type: ignore[valid-type]
+                             alias="mining_cost",
+                             doc="mining cost per tonne of ORE when no mine plan is run")
+    residue_handling_usd_per_t: Q("USD/t", ge=0.0, le=1e5,  # type: ignore[valid-type]
+                                  alias="residue_handling")
+    organic_fill_usd_per_m3: Q("USD/m**3", gt=0.0, le=1e5,  # type: ignore[valid-type]
+                               alias="organic_fill")
+    floor_case_deck: str | None = Field(default=None, max_length=80)
     capex_basis: Literal["factored", "analogue"] = "analogue"
-    capex_analogue: str = "monte_muambe_scoping_2023"
-    reagent_prices: dict[str, Q("USD/t", gt=0.0)] = Field(default_factory=dict)  # type: ignore[valid-type]
-    monte_carlo_draws: int = Field(default=10_000, ge=0, le=1_000_000)
-    seed: int = 0
+    capex_analogue: str = Field(default="monte_muambe_scoping_2023", max_length=80)
+    reagent_prices: dict[str, Q("USD/t", gt=0.0, le=1e6)] = Field(  # type: ignore[valid-type]
+        default_factory=dict)
+    price_scale_ndpr_frac: Q("frac", ge=0.0, le=10.0,  # type: ignore[valid-type]
+                             alias="price_scale_ndpr",
+                             doc="multiplier on the deck's NdPr-linked prices (1 = the deck)") = 1.0
+    price_scale_other_frac: Q("frac", ge=0.0, le=10.0,  # type: ignore[valid-type]
+                              alias="price_scale_other",
+                              doc="multiplier on the other rare-earth oxide prices") = 1.0
+    price_scale_byproduct_frac: Q("frac", ge=0.0, le=10.0,  # type: ignore[valid-type]
+                                  alias="price_scale_byproduct",
+                                  doc="multiplier on the by-product (fluorspar, barite) prices") = 1.0
+    capex_scale_frac: Q("frac", gt=0.0, le=10.0, alias="capex_scale",  # type: ignore[valid-type]
+                        doc="multiplier on the capital estimate (its accuracy range)") = 1.0
+    opex_scale_frac: Q("frac", gt=0.0, le=10.0, alias="opex_scale",  # type: ignore[valid-type]
+                       doc="multiplier on every operating cost rate") = 1.0
+    sensitivity_inputs: list[str] = Field(
+        default_factory=list, max_length=40,
+        description="project paths the tornado and spider vary (default: every input with a "
+                    "stated range)")
+    monte_carlo_draws: int = Field(default=10_000, ge=0, le=100_000)
+    seed: int = Field(default=0, ge=-(2**63), le=2**63 - 1)
+
+
+class MarketParams(StrictModel):
+    """The market scenario: where the project's oxides are separated, and the data year."""
+
+    separation_at_home: StrictBool = True
+    year: int = Field(default=2025, ge=2015, le=2100)
+
+
+class DepositParams(StrictModel):
+    """The deposit section (the deposit room's full parameters arrive with its typed model)."""
+
+    run: StrictBool = True
+    seed: int = Field(default=2025, ge=-(2**63), le=2**63 - 1)
+
+
+class MineParams(StrictModel):
+    """The mine section (the mine room's full parameters arrive with its typed model)."""
+
+    run: StrictBool = True
+    mining_cost_usd_per_t_moved: Q("USD/t", ge=0.0, le=100.0) | None = None  # type: ignore[valid-type]
 
 
 class Project(StrictModel):
-    """A reeflow project: ore, plant, and free-form sections owned by other rooms."""
+    """A reeflow project: ore, plant, economics, market, deposit and mine sections."""
 
-    name: str
-    description: str = ""
+    name: str = Field(min_length=1, max_length=200)
+    description: str = Field(default="", max_length=20_000)
     ore: Ore
-    plant: Plant
+    plant: PlantParams
     economics: Economics
-    market: dict[str, Any] = Field(default_factory=dict)
-    deposit: dict[str, Any] = Field(default_factory=dict)
-    mine: dict[str, Any] = Field(default_factory=dict)
+    market: MarketParams = Field(default_factory=MarketParams)
+    deposit: DepositParams = Field(default_factory=DepositParams)
+    mine: MineParams = Field(default_factory=MineParams)
+    claims_file: str | None = Field(default=None, max_length=4096,
+                                    description="public claims to check (YAML), relative path")
 
     @model_validator(mode="after")
     def _products_cover(self) -> Project:
@@ -222,13 +170,15 @@ class Project(StrictModel):
         for prod, els in self.plant.separation.products.items():
             missing = [e for e in els if e not in carried]
             if missing:
-                raise InputError(
-                    f"plant.separation.products.{prod}",
-                    missing,
-                    f"elements present in ore.ree_distribution ({sorted(carried)})",
-                    "add the element's share to the ore or drop it from the product",
-                )
+                raise InputError(f"plant.separation.products.{prod}", missing,
+                                 f"elements present in ore.ree_distribution ({sorted(carried)})",
+                                 "add the element's share to the ore or drop it from the product")
         return self
+
+    @property
+    def ree(self) -> tuple[str, ...]:
+        """The rare earths the project carries (ore.ree_distribution order)."""
+        return tuple(self.ore.ree_distribution)
 
 
 class LoadedProject(StrictModel):
@@ -239,25 +189,77 @@ class LoadedProject(StrictModel):
     path: str
 
 
+def builtin_cases() -> list[str]:
+    """Names of the built-in cases (folders of ``reeflow/cases`` holding a project.yaml)."""
+    return sorted(p.parent.name for p in CASES_DIR.glob("*/project.yaml"))
+
+
 def builtin_project_path(name: str) -> Path:
-    """Path of a built-in example project (``beylikova``)."""
-    candidate = Path(__file__).parent / "examples" / name / "project.yaml"
-    if not candidate.exists():
-        raise InputError("project", name, "a built-in example (beylikova)", "give a file path")
-    return candidate
+    """Path of a built-in case's project file (``beylikova`` → cases/beylikova/project.yaml)."""
+    name = name.strip()
+    if name not in builtin_cases():
+        raise InputError("project", f"builtin:{name}", f"a built-in case ({', '.join(builtin_cases())})",
+                         did_you_mean(name, builtin_cases()))
+    return CASES_DIR / name / "project.yaml"
 
 
-def load_project(path: str | Path | None = None) -> LoadedProject:
-    """Load and validate a project file (None → the built-in Beylikova example)."""
-    p = builtin_project_path("beylikova") if path is None else Path(path)
-    tree = load_yaml_tree(p, builtin_project_path)
+def _source_path(source: str | Path | None) -> Path:
+    if source is None:
+        return builtin_project_path("beylikova")
+    text = str(source)
+    if text.startswith("builtin:"):
+        return builtin_project_path(text[len("builtin:"):])
+    return Path(source)
+
+
+def _validated(tree: dict[str, Any], where: str) -> LoadedProject:
     project, prov = validate_tree(Project, tree)
-    for path_, pv in prov.items():
-        if pv.range is not None:
-            unit = unit_at(Project, path_)
-            if unit is not None:
-                lo, hi = (to_canonical(v, unit, field=f"{path_}.range") for v in pv.range)
-                if lo > hi:
-                    raise InputError(f"{path_}.range", pv.range, "[low, high] with low <= high", "")
-                prov[path_] = Provenance(pv.path, pv.source, pv.evidence, (lo, hi), pv.note)
-    return LoadedProject(project=project, provenance=prov, path=str(p))
+    return LoadedProject(project=project, provenance=prov, path=where)
+
+
+def load_project(source: str | Path | None = None) -> LoadedProject:
+    """Load and validate a project: a YAML path, ``builtin:NAME``, or None (built-in Beylikova).
+
+    Every command reads projects through here; every failure is an InputError naming the field
+    path the user wrote, the value, what is allowed and how to fix it.
+    """
+    p = _source_path(source)
+    tree = load_yaml_tree(p, builtin_project_path)
+    return _validated(tree, str(p))
+
+
+def load_project_text(text: str, *, allow_paths: bool = False,
+                      name: str = "<uploaded project>") -> LoadedProject:
+    """Load a project from YAML text (an upload, a web form).
+
+    With ``allow_paths=False`` (the default) the text may extend only built-in cases
+    (``extends: builtin:NAME``) and may name no file (no ``*_file`` key, no relative
+    ``extends``): nothing on the server's file system is reachable through it.
+    """
+    data = load_yaml_text(text, field="project", source=name)
+    if not isinstance(data, dict):
+        raise InputError("project", name, "a YAML mapping at the top level", "")
+    parent = data.pop("extends", None)
+    if not allow_paths:
+        _refuse_paths(data, "")
+        if parent is not None and not (isinstance(parent, str) and parent.startswith("builtin:")):
+            raise InputError("extends", parent, "'builtin:NAME' (uploads may not name files)",
+                             f"extend one of: {', '.join('builtin:' + c for c in builtin_cases())}")
+    if parent is not None:
+        data = resolve_file_keys(data, Path.cwd()) if allow_paths else data
+        base = load_yaml_tree(_source_path(parent), builtin_project_path)
+        data = deep_merge(base, data)
+    return _validated(data, name)
+
+
+def _refuse_paths(tree: Any, path: str) -> None:
+    if isinstance(tree, dict):
+        for k, v in tree.items():
+            where = f"{path}.{k}" if path else str(k)
+            if str(k).endswith("_file"):
+                raise InputError(where, v, "no file names in an uploaded project",
+                                 "remove the key; uploads may only extend built-in cases")
+            _refuse_paths(v, where)
+    elif isinstance(tree, list):
+        for i, v in enumerate(tree):
+            _refuse_paths(v, f"{path}[{i}]")

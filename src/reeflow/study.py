@@ -1,8 +1,9 @@
-"""The study: one orchestrator wiring deposit → mine → plant (with the SX train) → economics →
-market → claims → report. It owns no physics: every number comes from a room's public API.
+"""A study: load a project, run the chain, build the typed results, write the report.
 
-``run_study(project, out_dir=...)`` writes ``report.html`` and ``results.json`` atomically (into a
-temporary folder, then moved into place) so a failed run leaves no partial output.
+``run_study(project, out_dir=...)`` writes ``report.html`` and ``results.json`` (each file whole
+or not at all, see :mod:`reeflow.core.io`); ``compute_results`` does the same in memory. The
+returned :class:`StudyResult` is also the notebook object: a short ``repr``, an HTML view of the
+headline figures, ``tables()`` as DataFrames and the typed ``results``.
 """
 
 from __future__ import annotations
@@ -10,96 +11,191 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from reeflow import __version__
-from reeflow.project import LoadedProject, load_project
+from reeflow.project import LoadedProject, Project, load_project
+from reeflow.results import AssumptionRow, ClaimRow, StudyResults
 
-__all__ = ["run_study", "StudyResult", "compute_results"]
+__all__ = ["run_study", "StudyResult", "compute_results", "build_results"]
 
 
 @dataclass
 class StudyResult:
-    """The results dict (results.json schema) and where it was written."""
+    """The typed results of a study, where they were written, and the chain's outcome."""
 
-    results: dict[str, Any]
+    results: StudyResults
     out_dir: Path | None = None
-    timings_s: dict[str, float] = field(default_factory=dict)
+    outcome: Any = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """results.json as a dict."""
+        return self.results.to_dict()
 
     def summary(self) -> dict[str, Any]:
-        k = dict(self.results.get("kpis", {}))
-        econ = self.results.get("economics") or {}
-        k.update({key: econ.get(key) for key in ("npv_usd", "irr_frac", "payback_years",
-                                                 "capex_usd") if key in econ})
-        k["claims"] = {c["id"]: c["status"] for c in self.results.get("claims", [])}
-        k["out_dir"] = str(self.out_dir) if self.out_dir else None
-        return k
+        """Headline figures (the ``--json`` output of ``reeflow study``)."""
+        r = self.results
+        e = r.economics
+        return {"project": r.meta.project_name, "ore_t_per_a": r.kpis.ore_t_per_a,
+                "reo_t_per_a": r.kpis.reo_t_per_a,
+                "ndpr_oxide_t_per_a": r.kpis.ndpr_oxide_t_per_a,
+                "overall_reo_recovery_frac": r.kpis.overall_reo_recovery_frac,
+                "production_years": len(r.mine.schedule), "npv_usd": e.npv_usd,
+                "irr_frac": e.irr_frac, "payback_years": e.payback_years,
+                "capex_usd": e.capex_usd, "mine_source": r.mine.source,
+                "claims": {c.id: c.status for c in r.claims},
+                "consistency_failures": [c.name for c in r.consistency if not c.ok],
+                "out_dir": str(self.out_dir) if self.out_dir else None}
 
     def summary_text(self) -> str:
-        k = self.results.get("kpis", {})
-        lines = [f"reeflow study: {self.results['meta']['project_name']}",
-                 f"  ore {k.get('ore_t_per_a', 0):,.0f} t/a → REO {k.get('reo_t_per_a', 0):,.0f} "
-                 f"t/a (NdPr oxide {k.get('ndpr_oxide_t_per_a', 0):,.0f} t/a), overall REO "
-                 f"recovery {k.get('overall_reo_recovery_frac', 0):.1%}"]
-        econ = self.results.get("economics") or {}
-        if econ.get("npv_usd"):
-            npv = ", ".join(f"NPV{float(r) * 100:.0f} {v / 1e6:,.0f}" for r, v in
-                            econ["npv_usd"].items() if v is not None)
-            irr = econ.get("irr_frac")
-            irr_txt = f"{irr:.1%}" if isinstance(irr, float) else "n/a"
-            lines.append(f"  {npv} MUSD (real, {econ.get('deck')}); IRR {irr_txt}; capex "
-                         f"{(econ.get('capex_usd') or 0) / 1e6:,.0f} MUSD")
-        bad = [c["id"] for c in self.results.get("claims", []) if c["status"] == "inconsistent"]
-        lines.append(f"  claims inconsistent with the model: {', '.join(bad) or 'none'}")
+        r = self.results
+        k, e = r.kpis, r.economics
+        npv = ", ".join(f"NPV{float(rate) * 100:.0f} {v / 1e6:,.0f}" for rate, v in
+                        e.npv_usd.items() if v is not None)
+        irr = f"{e.irr_frac:.1%}" if e.irr_frac is not None else "n/a"
+        bad = [c.id for c in r.claims if c.status == "inconsistent"]
+        lines = [f"reeflow study: {r.meta.project_name}",
+                 f"  design basis: ore {k.ore_t_per_a:,.0f} t/a → REO {k.reo_t_per_a:,.0f} t/a "
+                 f"(NdPr oxide {k.ndpr_oxide_t_per_a:,.0f} t/a), recovery "
+                 f"{(k.overall_reo_recovery_frac or 0):.1%}",
+                 f"  {r.mine.source}: {len(r.mine.schedule)} production years",
+                 f"  {npv} MUSD (real, {e.deck}); IRR {irr}; capex {e.capex_usd / 1e6:,.0f} MUSD",
+                 f"  claims inconsistent with the model: {', '.join(bad) or 'none'}"]
         if self.out_dir:
             lines.append(f"  report: {self.out_dir / 'report.html'}")
         return "\n".join(lines)
 
+    def __repr__(self) -> str:
+        r = self.results
+        e = r.economics
+        npv = e.npv_usd.get("0.0800")
+        return (f"<StudyResult {r.meta.project_name!r}: REO {r.kpis.reo_t_per_a:,.0f} t/a, "
+                f"{len(r.mine.schedule)} years, NPV8 "
+                f"{'n/a' if npv is None else f'{npv / 1e6:,.0f} MUSD'}>")
+
+
+def _assumptions(loaded: LoadedProject) -> list[AssumptionRow]:
+    from reeflow.core.projectfile import unit_at
+
+    flat = _flatten(loaded.project.model_dump(by_alias=True))
+    return [AssumptionRow(path=path, value=flat.get(path), unit=unit_at(Project, path) or "",
+                          source=pv.source, evidence=pv.evidence,
+                          range=list(pv.range) if pv.range else None, note=pv.note)
+            for path, pv in sorted(loaded.provenance.items())]
+
+
+def _flatten(tree: Any, prefix: str = "") -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if isinstance(tree, dict):
+        for k, v in tree.items():
+            out.update(_flatten(v, f"{prefix}.{k}" if prefix else str(k)))
+    else:
+        out[prefix] = tree
+    return out
+
+
+def _claims(outcome: Any) -> list[dict[str, Any]]:
+    from reeflow.chain import what_if
+    from reeflow.claims import ClaimContext, check_claims, load_claims
+
+    path = outcome.project.claims_file
+    if not path:
+        return []
+    claims = load_claims(path)
+    ctx = ClaimContext(outcome, lambda ov: what_if(outcome.loaded, ov))
+    return check_claims(claims, ctx)
+
+
+def _labels(outcome: Any) -> list[str]:
+    labels = []
+    res = outcome.resource
+    if res is not None and "SYNTHETIC" in str(res.label).upper():
+        labels.append(f"resource: {res.label}")
+        if outcome.mine.source == "mine plan":
+            labels.append("mine: the pit and schedule are planned on the SYNTHETIC block model")
+    return labels
+
+
+def build_results(outcome: Any, *, runtime_s: float) -> StudyResults:
+    """The typed results of a chain outcome, checked for cross-room consistency."""
+    from reeflow.chain import sections
+    from reeflow.chain.plant_steps import composition_spread
+    from reeflow.consistency import raise_on_error, run_checks
+
+    checks = run_checks(outcome)
+    raise_on_error(checks)
+    labels = _labels(outcome)
+    s = outcome.design.summary
+    return StudyResults(
+        meta=sections.meta(outcome, runtime_s, labels), kpis=sections.kpis(outcome),
+        schema_version="2.0",
+        products=_jsonable(s.products), reagents_t_per_a=dict(s.reagents_t_per_a),
+        flowsheet=sections.flowsheet_section(outcome.design.solution),
+        plant=sections.plant_section(outcome, composition_spread(outcome.design, outcome.years)),
+        sx=_jsonable(outcome.design.train) if outcome.design.train else None,
+        resource=sections.resource_section(outcome),
+        mine=sections.mine_section(outcome, synthetic=bool(labels)),
+        economics=sections.economics_section(outcome, _economics_extra(outcome)),
+        market=_jsonable(outcome.market.to_report()),
+        claims=[ClaimRow.model_validate(c) for c in _claims(outcome)],
+        consistency=checks, assumptions=_assumptions(outcome.loaded))
+
+
+def _economics_extra(outcome: Any) -> dict[str, Any]:
+    """Sensitivities (same chain re-run), the NdPr break-even and the price-floor case."""
+    from reeflow.chain import HEADLINE_RATE, what_if
+    from reeflow.chain.econ_steps import breakeven_ndpr_usd_per_kg
+    from reeflow.sensitivity import spider, tornado
+
+    loaded, e = outcome.loaded, outcome.project.economics
+    extra: dict[str, Any] = {
+        "tornado": tornado(loaded), "spider": spider(loaded),
+        "breakeven_ndpr_usd_per_kg": breakeven_ndpr_usd_per_kg(
+            outcome.quantities, outcome.basis, HEADLINE_RATE, outcome.basis.ndpr_price_usd_per_kg),
+        "breakeven_note": "NdPr oxide price at which NPV8 = 0, every other price fixed and the "
+                          "mine plan held at the base case",
+        "ndpr_price_usd_per_kg": outcome.basis.ndpr_price_usd_per_kg}
+    if e.floor_case_deck:
+        floor = what_if(loaded, {"economics.price_deck": e.floor_case_deck})
+        extra["floor_case"] = {"deck": e.floor_case_deck,
+                               "npv_usd": {f"{r:.4f}": v for r, v in floor.annual.npv_usd.items()},
+                               "irr_frac": floor.annual.irr_frac}
+    return extra
+
+
+def _jsonable(x: Any) -> Any:
+    from reeflow.core.jsonio import to_jsonable
+
+    return to_jsonable(x)
+
 
 class _Progress:
-    def __init__(self, enabled: bool, total: int) -> None:
-        self.enabled, self.total, self.step = enabled, total, 0
-        self.t0 = time.perf_counter()
-        self.times: dict[str, float] = {}
+    def __init__(self, enabled: bool) -> None:
+        self.enabled, self.step = enabled, 0
 
-    def run(self, name: str, fn: Callable[[], Any]) -> Any:
+    def __call__(self, name: str) -> None:
         self.step += 1
         if self.enabled:
-            print(f"[{self.step}/{self.total}] {name} …", file=sys.stderr, flush=True)
-        t = time.perf_counter()
-        out = fn()
-        self.times[name] = time.perf_counter() - t
-        return out
+            print(f"[{self.step}] {name} …", file=sys.stderr, flush=True)
 
 
-def compute_results(loaded: LoadedProject, *, progress: bool = False) -> StudyResult:
-    """Run every phase in memory and return the results (no files written)."""
-    from reeflow import phases
+def compute_results(loaded: LoadedProject, *, progress: bool | Callable[[str], None] = False
+                    ) -> StudyResult:
+    """Run the chain in memory and return the typed results (no files written)."""
+    from reeflow.chain import run_chain
 
-    steps = phases.STUDY_PHASES
-    prog = _Progress(progress, len(steps))
-    state: dict[str, Any] = {"loaded": loaded, "results": {}}
-    for name, fn in steps:
-        prog.run(name, lambda fn=fn: fn(state))
-    results = state["results"]
-    results["meta"] = {
-        "project_name": loaded.project.name,
-        "generated_utc": datetime.now(UTC).isoformat(timespec="seconds"),
-        "reeflow_version": __version__,
-        "synthetic_labels": state.get("synthetic_labels", []),
-        "runtime_s": time.perf_counter() - prog.t0,
-        "phase_times_s": prog.times,
-        "project_path": loaded.path,
-    }
-    return StudyResult(results, None, prog.times)
+    t0 = time.perf_counter()
+    cb = progress if callable(progress) else _Progress(bool(progress))
+    outcome = run_chain(loaded, progress=cb)
+    results = build_results(outcome, runtime_s=time.perf_counter() - t0)
+    return StudyResult(results, None, outcome)
 
 
 def run_study(project: str | Path | None = None, *, out_dir: str | Path | None = "reeflow-out",
               progress: bool = False) -> StudyResult:
-    """Load a project (None → built-in Beylikova), run the chain, write report.html/results.json.
+    """Load a project (None → built-in Beylikova), run the chain, write report.html and
+    results.json.
 
     The output folder is checked before the chain runs (a file of that name, a name too long or
     an unwritable place is refused at once), created when missing and never emptied: the two
@@ -114,10 +210,10 @@ def run_study(project: str | Path | None = None, *, out_dir: str | Path | None =
     result = compute_results(loaded, progress=progress)
     if out_dir is None:
         return result
-    from reeflow.report import render_report, results_json_text
+    from reeflow.report import render_report
 
-    files = {"results.json": results_json_text(result.results),
-             "report.html": render_report(result.results)}
+    files = {"results.json": result.results.to_json(),
+             "report.html": render_report(result.results.to_dict())}
     write_outputs(out_dir, files)
     result.out_dir = Path(out_dir)
     return result

@@ -23,8 +23,8 @@ def _child(tmp_path: Path, override: dict) -> Path:
 def test_builtin_loads_with_provenance_and_ranges():
     lp = load_project()
     p = lp.project
-    assert p.ore.throughput == pytest.approx(570_000.0)
-    assert p.ore.treo_grade == pytest.approx(0.018)
+    assert p.ore.throughput_t_per_a == pytest.approx(570_000.0)
+    assert p.ore.treo_grade_frac == pytest.approx(0.018)
     assert lp.provenance["ore.treo_grade"].range == pytest.approx((0.01, 0.0314))
     assert lp.provenance["ore.throughput"].evidence == "published"
     assert sum(p.ore.ree_distribution.values()) == pytest.approx(1.0, abs=1e-9)
@@ -35,8 +35,8 @@ def test_builtin_loads_with_provenance_and_ranges():
 
 def test_extends_overrides_one_value(tmp_path):
     lp = load_project(_child(tmp_path, {"ore": {"treo_grade": "2.5 %"}}))
-    assert lp.project.ore.treo_grade == pytest.approx(0.025)
-    assert lp.project.ore.throughput == pytest.approx(570_000.0)
+    assert lp.project.ore.treo_grade_frac == pytest.approx(0.025)
+    assert lp.project.ore.throughput_t_per_a == pytest.approx(570_000.0)
 
 
 @pytest.mark.parametrize(
@@ -48,7 +48,7 @@ def test_extends_overrides_one_value(tmp_path):
         ({"ore": {"throughput": "570 kg"}}, "ore.throughput", "dimension"),
         ({"ore": {"treo_grad": "1 %"}}, "ore.treo_grad", "known field"),
         ({"ore": {"ree_distribution": {"La": "60 %", "Ce": "60 %"}}}, "ore.ree_distribution",
-         "<= 100 %"),
+         "summing to 100 %"),
         ({"ore": {"ree_distribution": {"Xx": "10 %"}}}, "ore.ree_distribution", "REE symbol"),
         ({"plant": {"beneficiation": {"ree_recovery": "120 %"}}},
          "plant.beneficiation.ree_recovery", "1"),
@@ -84,5 +84,5 @@ def test_bad_evidence_tag(tmp_path):
 
 
 def test_missing_file():
-    with pytest.raises(InputError, match="existing YAML"):
+    with pytest.raises(InputError, match="an existing file"):
         load_project("/nonexistent/project.yaml")

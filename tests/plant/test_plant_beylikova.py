@@ -3,11 +3,12 @@
 import numpy as np
 import pytest
 
+from reeflow.chain.adapters import ore_feed
+from reeflow.chain.pipeline import with_overrides
 from reeflow.core.elements import molar_mass, oxide_factor
 from reeflow.core.errors import InfeasibleSpecError, InputError
-from reeflow.plant.bastnasite import build_flowsheet
+from reeflow.plant.bastnasite import build_flowsheet, placeholder_separation
 from reeflow.plant.chemistry import bastnasite, components_for
-from reeflow.plant.config import ore_feed_from_project, plant_params_from_project
 from reeflow.plant.units import BakeParams, acid_bake
 from reeflow.plant.units.beneficiation import bond_specific_energy_kwh_per_t
 from reeflow.plant.units.cracking import residue_activity_bq_per_g
@@ -19,10 +20,14 @@ def project():
     return load_project().project
 
 
+def _flowsheet(project, feed=None):
+    sep = placeholder_separation(project.plant.separation, project.ree)
+    return build_flowsheet(feed or ore_feed(project), project.plant, sep)
+
+
 @pytest.fixture(scope="module")
 def solution(project):
-    fs = build_flowsheet(ore_feed_from_project(project), plant_params_from_project(project))
-    return fs.solve()
+    return _flowsheet(project).solve()
 
 
 def test_every_unit_closes_every_element(solution):
@@ -49,7 +54,9 @@ def test_bake_acid_equals_stoichiometry_times_excess():
     ree = ("La", "Nd")
     comp = components_for(ree)
     feed = comp.stream({bastnasite("La"): 100.0, bastnasite("Nd"): 50.0, "CaF2": 20.0})
-    p = BakeParams(ree, 600.0, 1.0, 1.0, 1.0, 1.0, 1.0, 0.25, 0.0)
+    p = BakeParams(temperature_c=600.0, ree_conversion_frac=1.0, caf2_conversion_frac=1.0,
+                   caco3_conversion_frac=1.0, fe_sulphation_frac=1.0, th_sulphation_frac=1.0,
+                   acid_excess_frac=0.25, excess_acid_to_offgas_frac=0.0)
     res = acid_bake({"feed": feed}, p)
     # 3 H2SO4 per 2 LnFCO3; 1 H2SO4 per CaF2 (Kul et al. 2008 reactions)
     kmol = (1.5 * (100.0 / molar_mass("LaFCO3") + 50.0 / molar_mass("NdFCO3"))
@@ -85,10 +92,14 @@ def _reo_out(sol):
 
 
 def test_products_rise_with_grade_and_recovery(project):
+    from reeflow.project import load_project
+
+    loaded = load_project()
+
     def run(grade, rec):
-        fs = build_flowsheet(ore_feed_from_project(project, treo_frac=grade),
-                             plant_params_from_project(project, overrides={"ree_recovery": rec}))
-        return _reo_out(fs.solve())
+        p = with_overrides(loaded, {"ore.treo_grade": grade,
+                                    "plant.beneficiation.ree_recovery": rec}).project
+        return _reo_out(_flowsheet(p).solve())
 
     base = run(0.018, 0.726)
     assert run(0.025, 0.726) > base
@@ -96,10 +107,8 @@ def test_products_rise_with_grade_and_recovery(project):
 
 
 def test_impossible_concentrate_grade_is_infeasible(project):
-    params = plant_params_from_project(project)
-    from dataclasses import replace
-
-    bad = replace(params, beneficiation=replace(params.beneficiation,
-                                                concentrate_treo_frac=0.99))
+    plant = project.plant.model_copy(update={"beneficiation": project.plant.beneficiation
+                                             .model_copy(update={"concentrate_treo_frac": 0.79})})
+    bad = project.model_copy(update={"plant": plant})
     with pytest.raises(InfeasibleSpecError, match="gangue pull"):
-        build_flowsheet(ore_feed_from_project(project), bad).solve()
+        _flowsheet(bad).solve()

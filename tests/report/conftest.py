@@ -1,14 +1,13 @@
-"""Fixtures of the report tests: a fresh copy of the MOCK results dict (see report_mock.py)."""
+"""Fixtures of the report tests: a fresh copy of REAL study output (the built-in case)."""
 
 from __future__ import annotations
 
 import copy
 
 import pytest
-from report_mock import make_results
 
 
 @pytest.fixture
-def results() -> dict:
-    """A fresh copy of the full mock results dict."""
-    return copy.deepcopy(make_results())
+def results(builtin_results_dict) -> dict:
+    """A fresh copy of the built-in study's results.json dict."""
+    return copy.deepcopy(builtin_results_dict)

@@ -8,7 +8,6 @@ import shutil
 import subprocess
 
 import pytest
-from report_mock import make_results
 
 from reeflow.report import write_report
 
@@ -17,8 +16,8 @@ _BROWSER = next((b for b in ("chromium", "chromium-browser", "google-chrome")
 
 
 @pytest.mark.skipif(_BROWSER is None, reason="headless Chromium not installed")
-def test_every_figure_is_drawn_offline(tmp_path):
-    path = write_report(make_results(), tmp_path)
+def test_every_figure_is_drawn_offline(tmp_path, builtin_results_dict):
+    path = write_report(builtin_results_dict, tmp_path)
     n_divs = path.read_text(encoding="utf-8").count('class="plotly-graph-div"')
     cmd = [_BROWSER, "--headless", "--no-sandbox", "--disable-gpu",
            "--virtual-time-budget=20000", "--proxy-server=127.0.0.1:9",  # any fetch would fail

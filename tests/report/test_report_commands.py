@@ -19,20 +19,28 @@ def _parse(argv):
 
 
 def test_report_command_rerenders_from_json(results, tmp_path, capsys):
-    del results["mine"]
+    results["resource"] = None
+    results["claims"][0]["claim"] = "<script>alert(1)</script>"
     path = write_results_json(results, tmp_path)
     args = _parse(["report", str(path), "--json"])
     assert args.func(args) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["report"] == str(tmp_path.resolve() / "report.html")
-    assert out["sections"]["mine"] == "not run" and out["sections"]["sx"] == "rendered"
+    assert out["sections"]["resource"] == "not run" and out["sections"]["sx"] == "rendered"
     html = (tmp_path / "report.html").read_text(encoding="utf-8")
-    assert "Mine plan: not run in this study." in html
+    assert "Resource estimate: not run in this study." in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
 
 
+def test_report_command_refuses_an_old_or_foreign_layout(tmp_path):
+    path = write_results_json({"meta": {"project_name": "x"}, "kpis": {}}, tmp_path)
+    args = _parse(["report", str(path)])
+    with pytest.raises(InputError, match="schema_version"):
+        cmd_report(args)
+
+
 def test_report_command_out_folder(results, tmp_path, capsys):
-    path = write_results_json({"meta": {"project_name": "x"}}, tmp_path)
+    path = write_results_json(results, tmp_path)
     args = _parse(["report", str(path), "--out", str(tmp_path / "o")])
     assert cmd_report(args) == 0
     assert (tmp_path / "o" / "report.html").is_file()

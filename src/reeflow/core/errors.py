@@ -6,9 +6,12 @@ so that the command line can print it and exit with code 2 without a traceback.
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from typing import Any
 
 __all__ = [
+    "did_you_mean",
     "ReeflowError",
     "InputError",
     "InfeasibleSpecError",
@@ -57,3 +60,14 @@ class ConvergenceError(ReeflowError):
 
 class BalanceError(ReeflowError):
     """A mass or element balance that does not close (names the unit and the element)."""
+
+
+def did_you_mean(name: str, candidates: Iterable[str]) -> str:
+    """A 'did you mean …?' hint for a misspelt ``name`` (empty when nothing is close)."""
+    names = sorted(str(c) for c in candidates)
+    close = difflib.get_close_matches(str(name), names, n=3, cutoff=0.6)
+    if not close:
+        close = [c for c in names if c.lower() == str(name).lower()][:1]
+    if close:
+        return "did you mean " + " or ".join(f"'{c}'" for c in close) + "?"
+    return f"known names: {', '.join(names[:12])}{' …' if len(names) > 12 else ''}"

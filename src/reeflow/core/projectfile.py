@@ -17,18 +17,29 @@
 from __future__ import annotations
 
 import copy
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar
 
-import yaml
-from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError, ValidationInfo
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    model_validator,
+)
 
-from reeflow.core.errors import InputError
+from reeflow.core.errors import InputError, did_you_mean
 from reeflow.core.units import to_canonical
+from reeflow.core.yamlio import load_yaml_file
 
-__all__ = ["Q", "Unit", "Provenance", "StrictModel", "load_yaml_tree", "validate_tree", "EVIDENCE"]
+__all__ = ["Canonical", "Q", "Unit", "Provenance", "StrictModel", "load_yaml_tree",
+           "validate_tree", "EVIDENCE", "unit_at", "field_info", "file_keys", "Evidence",
+           "deep_merge", "value_at", "resolve_file_keys"]
 
 EVIDENCE = ("measured", "published", "derived", "assumed")
 _META_KEYS = {"value", "source", "evidence", "range", "note"}
@@ -36,10 +47,33 @@ _META_KEYS = {"value", "source", "evidence", "range", "note"}
 M = TypeVar("M", bound=BaseModel)
 
 
-class StrictModel(BaseModel):
-    """Base of every project model: unknown fields are errors, instances are frozen."""
+class Canonical(float):
+    """A number known to be in its field's canonical unit (given under the unit-carrying Python
+    name, e.g. ``BakeParams(temperature_c=600.0)``), as opposed to a bare number in a project
+    file, which a dimensional field refuses."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+
+class StrictModel(BaseModel):
+    """Base of every project model: unknown fields are errors, instances are frozen.
+
+    A field is written in a project file under its key (the alias, ``temperature: 600 °C``) and
+    in Python under its name, which carries the canonical unit (``temperature_c=600.0``).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _numbers_by_name_are_canonical(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        out = dict(data)
+        for name, f in cls.model_fields.items():
+            v = out.get(name)
+            if f.alias and f.alias != name and isinstance(v, (int, float)) \
+                    and not isinstance(v, bool):
+                out[name] = Canonical(v)
+        return out
 
 
 @dataclass(frozen=True)
@@ -56,11 +90,24 @@ def Q(
     ge: float | None = None,
     le: float | None = None,
     lt: float | None = None,
+    alias: str | None = None,
+    doc: str | None = None,
 ) -> Any:
-    """A float field written with units, converted to ``unit``, with optional bounds."""
+    """A float field written with units, converted to ``unit``, with bounds.
+
+    ``alias`` is the key a project file uses when the Python name carries the unit
+    (``work_index_kwh_per_t`` is written ``work_index: 10 kWh/t``); ``doc`` describes the field
+    (its source or meaning) and appears in the JSON schema and the documentation.
+    """
 
     def parse(value: Any, info: ValidationInfo) -> float:
-        x = to_canonical(value, unit, field=info.field_name or "?")
+        canonical = isinstance(value, Canonical) or bool(info.context
+                                                          and info.context.get("canonical"))
+        if canonical and isinstance(value, (int, float)) and not isinstance(value, bool) \
+                and math.isfinite(value):
+            x = float(value)  # a value already in the canonical unit (re-validation, overrides)
+        else:
+            x = to_canonical(value, unit, field=info.field_name or "?")
         for bound, ok, word in (
             (gt, lambda b: x > b, ">"),
             (ge, lambda b: x >= b, ">="),
@@ -71,7 +118,10 @@ def Q(
                 raise ValueError(f"{word} {bound:g} {unit}")
         return x
 
-    return Annotated[float, BeforeValidator(parse), Unit(unit)]
+    bounds = {k: v for k, v in (("gt", gt), ("ge", ge), ("le", le), ("lt", lt)) if v is not None}
+    extra: dict[str, Any] = {"unit": unit, **{f"x-{k}": v for k, v in bounds.items()}}
+    return Annotated[float, BeforeValidator(parse), Unit(unit),
+                     Field(alias=alias, description=doc, json_schema_extra=extra)]
 
 
 @dataclass(frozen=True)
@@ -86,22 +136,34 @@ class Provenance:
 
 
 def _read_yaml(path: Path) -> dict[str, Any]:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError("project", str(path), "an existing YAML file", "check the path") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise InputError(
-            "project",
-            str(path),
-            "well-formed YAML",
-            f"fix the syntax{where} ({getattr(exc, 'problem', exc)})",
-        ) from None
+    data = load_yaml_file(path, field="project")
     if not isinstance(data, dict):
-        raise InputError("project", str(path), "a YAML mapping at the top level", "")
+        raise InputError("project", str(path), "a YAML mapping at the top level",
+                         "start the file with 'name: ...' and the sections ore, plant, economics")
     return data
+
+
+def resolve_file_keys(tree: Any, folder: Path) -> Any:
+    """Make every relative path under a key ending in ``_file`` absolute, relative to
+    ``folder`` (the folder of the YAML file that names it); ``builtin:`` names stay."""
+    if isinstance(tree, dict):
+        out = {}
+        for k, v in tree.items():
+            if str(k).endswith("_file") and isinstance(v, str) and v and \
+                    not v.startswith("builtin:") and not Path(v).is_absolute():
+                out[k] = str(folder / v)
+            else:
+                out[k] = resolve_file_keys(v, folder)
+        return out
+    if isinstance(tree, list):
+        return [resolve_file_keys(v, folder) for v in tree]
+    return tree
+
+
+def deep_merge(base: dict[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
+    """``over`` merged into a copy of ``base`` (mappings merged key by key; a provenance record
+    ``{value: ...}`` or any other value replaces the base's)."""
+    return _deep_merge(base, over)
 
 
 def _deep_merge(base: dict[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
@@ -115,29 +177,48 @@ def _deep_merge(base: dict[str, Any], over: Mapping[str, Any]) -> dict[str, Any]
     return out
 
 
-def load_yaml_tree(path: Path, builtin: Callable[[str], Path], _depth: int = 0) -> dict[str, Any]:
-    """Read a project file and resolve ``extends`` (depth ≤ 8) into one merged tree."""
-    if _depth > 8:
-        raise InputError("extends", str(path), "a chain of at most 8 files", "remove the cycle")
-    data = _read_yaml(path)
+def load_yaml_tree(path: Path, builtin: Callable[[str], Path],
+                   _chain: tuple[Path, ...] = ()) -> dict[str, Any]:
+    """Read a project file and resolve ``extends`` (at most 8 files deep, no cycles) into one
+    merged tree. Every file must be a regular UTF-8 file (see :mod:`reeflow.core.io`)."""
+    try:
+        real = path.resolve()
+    except (OSError, RuntimeError):
+        raise InputError("extends", str(path), "a resolvable file path", "check the path") from None
+    if real in _chain:
+        raise InputError("extends", str(path), "a chain of files without a cycle",
+                         "a file extends itself (directly or through others): remove the loop")
+    if len(_chain) >= 8:
+        raise InputError("extends", str(path), "a chain of at most 8 files",
+                         "flatten the chain of 'extends'")
+    data = resolve_file_keys(_read_yaml(path), path.parent)
     parent = data.pop("extends", None)
     if parent is None:
         return data
-    if not isinstance(parent, str):
-        raise InputError("extends", parent, "a file path or 'builtin:NAME'", "")
+    if not isinstance(parent, str) or not parent.strip():
+        raise InputError("extends", parent, "a file path or 'builtin:NAME'",
+                         "write e.g. 'extends: builtin:beylikova' or 'extends: base.yaml'")
     base_path = builtin(parent[8:]) if parent.startswith("builtin:") else path.parent / parent
-    return _deep_merge(load_yaml_tree(base_path, builtin, _depth + 1), data)
+    return _deep_merge(load_yaml_tree(base_path, builtin, (*_chain, real)), data)
 
 
 def _lift(tree: Any, path: str, prov: dict[str, Provenance]) -> Any:
     if isinstance(tree, Mapping):
-        if "value" in tree and set(tree) <= _META_KEYS:
+        if "value" in tree and not set(tree) <= _META_KEYS:
+            bad = sorted(str(k) for k in set(tree) - _META_KEYS)
+            hint = did_you_mean(bad[0], _META_KEYS)
+            raise InputError(f"{path}.{bad[0]}", tree[bad[0]], "a value with source, evidence, "
+                             "range and note only", hint or "remove the key")
+        if "value" in tree:
             ev = tree.get("evidence")
             if ev is not None and ev not in EVIDENCE:
                 raise InputError(f"{path}.evidence", ev, f"one of {', '.join(EVIDENCE)}", "")
             rng = tree.get("range")
             if rng is not None and (not isinstance(rng, list) or len(rng) != 2):
                 raise InputError(f"{path}.range", rng, "[low, high]", "give two values")
+            for key in ("source", "note"):
+                if tree.get(key) is not None and not isinstance(tree[key], str):
+                    raise InputError(f"{path}.{key}", tree[key], "text", "quote the text")
             prov[path] = Provenance(
                 path, tree.get("source"), ev, tuple(rng) if rng else None, tree.get("note")
             )
@@ -148,53 +229,131 @@ def _lift(tree: Any, path: str, prov: dict[str, Provenance]) -> Any:
     return tree
 
 
-def _pydantic_to_input_error(exc: ValidationError, tree: Mapping[str, Any]) -> InputError:
+def field_info(model: Any, key: str) -> Any:
+    """The pydantic FieldInfo of ``model`` for a project-file key (alias or field name)."""
+    fields = getattr(model, "model_fields", None)
+    if fields is None:
+        return None
+    if key in fields:
+        return fields[key]
+    return next((f for f in fields.values() if f.alias == key), None)
+
+
+def file_keys(model: Any) -> list[str]:
+    """The keys a project file may use in ``model`` (aliases where given)."""
+    return [f.alias or n for n, f in getattr(model, "model_fields", {}).items()]
+
+
+def _model_at(model: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] | None:
+    """The pydantic model class reached by following ``loc`` from ``model`` (None if not one)."""
+    cls: Any = model
+    for part in loc:
+        info = field_info(cls, str(part))
+        if info is None:
+            return None
+        ann = info.annotation
+        cls = ann if isinstance(ann, type) and issubclass(ann, BaseModel) else None
+        if cls is None:
+            args = [a for a in getattr(ann, "__args__", ()) if isinstance(a, type)
+                    and issubclass(a, BaseModel)]
+            cls = args[0] if args else None
+    return cls if isinstance(cls, type) and issubclass(cls, BaseModel) else None
+
+
+def _pydantic_to_input_error(exc: ValidationError, model: type[BaseModel]) -> InputError:
     err = exc.errors()[0]
-    loc = ".".join(str(p) for p in err["loc"])
+    loc_t = tuple(err["loc"])
+    loc = ".".join(str(p) for p in loc_t)
     kind = err["type"]
     if kind == "missing":
         return InputError(loc, None, "a required field", "add it to the project file")
     if kind == "extra_forbidden":
-        return InputError(
-            loc,
-            err.get("input"),
-            "a known field name",
-            "check the spelling; see the example project for field names",
-        )
+        parent = _model_at(model, loc_t[:-1])
+        known = file_keys(parent) if parent is not None else []
+        return InputError(loc, err.get("input"), "a known field name",
+                          did_you_mean(str(loc_t[-1]), known) if known else
+                          "check the spelling; see the example project for field names")
     ctx = err.get("ctx") or {}
     cause = ctx.get("error")
     if isinstance(cause, InputError):
         field = cause.field if (not loc or cause.field.startswith(loc)) else loc
         return InputError(field, cause.value, cause.allowed, cause.fix)
+    if kind == "literal_error":
+        return InputError(loc, err.get("input"), err["msg"].removeprefix("Input should be "),
+                          "use one of the listed values")
     msg = str(cause) if cause is not None else err["msg"]
     return InputError(loc, err.get("input"), msg, "correct the value")
 
 
-def validate_tree(model: type[M], tree: Mapping[str, Any]) -> tuple[M, dict[str, Provenance]]:
-    """Lift provenance, validate into ``model``; InputError on the first problem."""
+def _check_range(path: str, value: Any, rng: tuple[Any, Any], unit: str | None) -> tuple[Any, Any]:
+    """Convert a stated range to canonical units; check low <= high and value inside it."""
+    if unit is not None:
+        lo, hi = (to_canonical(v, unit, field=f"{path}.range") for v in rng)
+    elif all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in rng):
+        lo, hi = float(rng[0]), float(rng[1])
+    else:
+        return rng
+    if lo > hi:
+        raise InputError(f"{path}.range", list(rng), "[low, high] with low <= high",
+                         "swap the two ends")
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and \
+            not lo - 1e-12 * max(abs(lo), abs(hi), 1.0) <= value <= hi + 1e-12 * max(abs(hi), 1.0):
+        raise InputError(path, value, f"a value inside its own stated range [{rng[0]}, {rng[1]}]",
+                         "correct the value or widen the range")
+    return lo, hi
+
+
+def value_at(obj: Any, path: str) -> Any:
+    for part in path.split("."):
+        if isinstance(obj, BaseModel):
+            name = next((n for n, f in type(obj).model_fields.items()
+                         if part in (n, f.alias)), None)
+            obj = getattr(obj, name, None) if name else None
+        elif isinstance(obj, Mapping):
+            obj = obj.get(part)
+        else:
+            return None
+    return obj
+
+
+def validate_tree(model: type[M], tree: Mapping[str, Any], *,
+                  canonical: bool = False) -> tuple[M, dict[str, Provenance]]:
+    """Lift provenance, validate into ``model``, check every stated range; InputError on the
+    first problem. Ranges in the returned provenance are in the field's canonical unit.
+
+    ``canonical=True`` takes bare numbers as already in each field's canonical unit (for
+    re-validating a dumped model with overrides); a project file never sets it."""
     prov: dict[str, Provenance] = {}
     bare = _lift(tree, "", prov)
     try:
-        return model.model_validate(bare), prov
+        obj = model.model_validate(bare, context={"canonical": canonical})
     except ValidationError as exc:
-        raise _pydantic_to_input_error(exc, bare) from None
+        raise _pydantic_to_input_error(exc, model) from None
+    for path, pv in list(prov.items()):
+        if pv.range is not None:
+            rng = _check_range(path, value_at(obj, path), pv.range, unit_at(model, path))
+            prov[path] = Provenance(pv.path, pv.source, pv.evidence, tuple(rng), pv.note)
+    return obj, prov
 
 
 def unit_at(model: type[BaseModel], path: str) -> str | None:
-    """Canonical unit of the field at a dotted path (None when it is not a Q field)."""
+    """Canonical unit of the field at a dotted project-file path (None when not a Q field)."""
     cls: Any = model
     parts = path.split(".")
     for i, part in enumerate(parts):
-        fields = getattr(cls, "model_fields", None)
-        if fields is None or part not in fields:
+        info = field_info(cls, part)
+        if info is None:
             return None
-        info = fields[part]
         if i == len(parts) - 1:
             return next((m.unit for m in info.metadata if isinstance(m, Unit)), None)
         ann = info.annotation
         cls = ann if isinstance(ann, type) and issubclass(ann, BaseModel) else None
         if cls is None:
             args = getattr(ann, "__args__", ())
+            models = [a for a in args if isinstance(a, type) and issubclass(a, BaseModel)]
+            if models:
+                cls = models[0]
+                continue
             value_type = args[-1] if args else None
             meta = getattr(value_type, "__metadata__", ())
             unit = next((m.unit for m in meta if isinstance(m, Unit)), None)

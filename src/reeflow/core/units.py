@@ -12,6 +12,8 @@ are refused, see :mod:`reeflow.economics` for exchange rates); ``frac`` = dimens
 
 from __future__ import annotations
 
+import math
+import re
 from functools import lru_cache
 from typing import Any
 
@@ -54,6 +56,11 @@ def _normalise(text: str) -> str:
         .replace("°F", "degF")
         .replace("ºC", "degC")
         .replace("%", " percent ")
+        .replace("²", "**2")
+        .replace("³", "**3")
+        .replace("·", "*")
+        .replace("μ", "u")
+        .replace("µ", "u")
         .replace("US$", "USD")
         .replace("€", "EUR")
         .strip()
@@ -65,8 +72,66 @@ def is_dimensionless(unit: str) -> bool:
     return bool(_unit(unit).dimensionless)
 
 
+#: Longest quantity string accepted ("570 kt/a" is 8 characters).
+MAX_QUANTITY_CHARS = 80
+_NUMBER = re.compile(r"^\s*(?P<num>[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d{1,3})?)\s*(?P<unit>.*?)\s*$")
+_UNIT = re.compile(r"^[A-Za-z°µμ%$(][A-Za-z0-9°µμ%$/*^·.²³() _-]*$")
+_POWER = re.compile(r"(\*\*|\^)(?!\s*-?\d{1,2}(?!\d))")
+_MINUS_SIGNS = "\u2212\u2012\u2013\u2014\ufe63\uff0d"
+_PERCENT_SIGNS = "\u066a\uff05\ufe6a"
+
+
+def _refuse(field: str, value: Any, unit: str, fix: str) -> InputError:
+    return InputError(field, value, f"a number with a unit convertible to {unit}", fix)
+
+
+def _check_text(text: str, field: str, unit: str) -> None:
+    """Refuse the look-alikes that would otherwise be misread, each with a hint."""
+    if len(text) > MAX_QUANTITY_CHARS:
+        raise _refuse(field, text[:40] + "…", unit,
+                      f"write at most {MAX_QUANTITY_CHARS} characters, e.g. '1.8 %'")
+    if any(c in _MINUS_SIGNS for c in text):
+        raise _refuse(field, text, unit, "use the ASCII minus sign '-'")
+    if any(c in _PERCENT_SIGNS for c in text):
+        raise _refuse(field, text, unit, "use the ASCII percent sign '%'")
+    if any(c.isdigit() and not c.isascii() and c not in "²³" for c in text):
+        raise _refuse(field, text, unit, "write the digits 0-9")
+    if re.search(r"\d,\d", text):
+        raise _refuse(field, text, unit, "use a decimal point and no thousands separator, "
+                      "e.g. '2.5 %' or '570000 t/a' (or '570 kt/a')")
+
+
+def _parse_text(value: str, unit: str, field: str) -> Any:
+    """A pint Quantity from '<number> <unit>' under the bounded grammar (no expressions)."""
+    _check_text(value, field, unit)
+    m = _NUMBER.match(value)
+    if m is None:
+        raise _refuse(field, value, unit, f"write a number then its unit, e.g. '1 {unit}'")
+    number = float(m["num"])
+    if not math.isfinite(number):
+        raise _refuse(field, value, unit, "give a finite number")
+    unit_text = m["unit"]
+    if not unit_text:
+        return ureg.Quantity(number, "")
+    if not _UNIT.match(unit_text) or _POWER.search(unit_text):
+        raise _refuse(field, value, unit, f"write a plain unit after the number, e.g. '1 {unit}' "
+                      "(powers as m**3 or m^3)")
+    try:
+        return ureg.Quantity(number, _normalise(unit_text))
+    except Exception as exc:  # pint raises several unrelated types on bad text
+        raise _refuse(field, value, unit,
+                      f"check the spelling of the unit ({exc.__class__.__name__})") from None
+
+
 def to_canonical(value: Any, unit: str, *, field: str) -> float:
     """Convert ``value`` to a float in ``unit``.
+
+    The text grammar is deliberately small and bounded: ``<number> <unit>``, the number in plain
+    decimal or scientific notation (exponent of at most three digits), the unit a product or
+    quotient of named units with integer powers of at most two digits, the whole at most
+    :data:`MAX_QUANTITY_CHARS` characters. Expressions (``9**9**9 kt/a``), decimal commas
+    (``2,5 %``), thousands separators, non-ASCII minus, percent signs and digits are refused
+    with a hint rather than misread. Non-finite values are refused.
 
     Parameters
     ----------
@@ -86,12 +151,14 @@ def to_canonical(value: Any, unit: str, *, field: str) -> float:
     Raises
     ------
     InputError
-        When the value has no unit where one is needed, an unknown unit, or a unit of the wrong
-        dimension.
+        When the value has no unit where one is needed, an unknown unit, a unit of the wrong
+        dimension, or text outside the grammar.
     """
-    if isinstance(value, bool):
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
         raise InputError(field, value, f"a quantity in {unit}", f"write e.g. '1 {unit}'")
     if isinstance(value, (int, float)):
+        if isinstance(value, float) and not math.isfinite(value):
+            raise InputError(field, value, f"a finite quantity in {unit}", "give a finite number")
         if is_dimensionless(unit):
             return float(value)
         raise InputError(
@@ -100,20 +167,7 @@ def to_canonical(value: Any, unit: str, *, field: str) -> float:
             f"a quantity with a unit convertible to {unit}",
             f"write the unit, e.g. '{value} {unit}'",
         )
-    if not isinstance(value, str):
-        raise InputError(field, value, f"a quantity in {unit}", f"write e.g. '1 {unit}'")
-    text = _normalise(value)
-    try:
-        q: Any = ureg.Quantity(text)
-    except Exception as exc:  # pint raises several unrelated types on bad text
-        raise InputError(
-            field,
-            value,
-            f"a number with a unit convertible to {unit}",
-            f"check the spelling of the unit ({exc.__class__.__name__})",
-        ) from None
-    if not isinstance(q, ureg.Quantity):
-        q = ureg.Quantity(float(q), "")
+    q: Any = _parse_text(value, unit, field)
     if q.dimensionless and not is_dimensionless(unit):
         raise InputError(
             field,
@@ -122,7 +176,7 @@ def to_canonical(value: Any, unit: str, *, field: str) -> float:
             f"add the unit, e.g. '{value} {unit}'",
         )
     try:
-        return float(q.to(_normalise(unit)).magnitude)
+        out = float(q.to(_normalise(unit)).magnitude)
     except pint.DimensionalityError:
         raise InputError(
             field,
@@ -130,3 +184,6 @@ def to_canonical(value: Any, unit: str, *, field: str) -> float:
             f"a unit convertible to {unit}",
             f"'{q.units:~}' has the wrong dimension for this field",
         ) from None
+    if not math.isfinite(out):
+        raise InputError(field, value, f"a finite quantity in {unit}", "give a smaller number")
+    return out

@@ -23,7 +23,7 @@ from reeflow.core.errors import InputError
 __all__ = [
     "Schedule", "FiscalTerms", "npv", "irr", "payback_years", "fisher_nominal_rate",
     "utilisation", "capex_spend", "depreciation_kernel", "income_tax", "working_capital_flow",
-    "project_cash_flows",
+    "project_cash_flows", "annual_cash_flows",
 ]
 
 
@@ -280,36 +280,68 @@ def project_cash_flows(
     basis: str = "real",
     opex_mining_full_usd_per_a: np.ndarray | float = 0.0,
 ) -> dict[str, np.ndarray]:
-    """Annual cash flows (..., T) of a project, in currency-year dollars (real) or nominal.
+    """Annual cash flows (..., T) of a project at constant full-production rates.
 
-    Revenue and variable opex scale with utilisation; fixed opex applies in every production
-    year. ``opex_mining_full_usd_per_a`` is the mining part of the variable opex (not deducted
-    from the royalty base). Returns a dict of arrays: revenue, royalty, opex, ebitda, capex,
-    sustaining_capex,
-    working_capital, closure, depreciation, taxable_income, tax, net_cash_flow (all USD).
+    Revenue and variable opex scale with the schedule's utilisation (ramp-up); fixed opex applies
+    in every production year. A thin wrapper over :func:`annual_cash_flows`.
+    """
+    u = utilisation(schedule)
+    prod = (u > 0).astype(float)
+    return annual_cash_flows(
+        np.asarray(revenue_full_usd_per_a, float)[..., None] * u,
+        np.asarray(opex_variable_full_usd_per_a, float)[..., None] * u,
+        np.asarray(opex_fixed_usd_per_a, float)[..., None] * prod,
+        capex_usd, schedule=schedule, fiscal=fiscal, basis=basis,
+        opex_mining_usd=np.asarray(opex_mining_full_usd_per_a, float)[..., None] * u)
+
+
+def annual_cash_flows(
+    revenue_usd: np.ndarray,
+    opex_variable_usd: np.ndarray,
+    opex_fixed_usd: np.ndarray,
+    capex_usd: np.ndarray | float,
+    *,
+    schedule: Schedule,
+    fiscal: FiscalTerms,
+    basis: str = "real",
+    opex_mining_usd: np.ndarray | float = 0.0,
+) -> dict[str, np.ndarray]:
+    """Annual cash flows (..., T) from revenue and opex given year by year (real, currency-year
+    dollars; zero outside production), e.g. from the plant solved at each year's mine feed.
+
+    ``opex_mining_usd`` is the mining part of the variable opex (not deducted from the royalty
+    base). Sustaining capex applies in every production year but the last; closure is paid in
+    the last year (T-1). Returns a dict of arrays: revenue, royalty, opex, ebitda, capex,
+    sustaining_capex, working_capital, closure, depreciation, taxable_income, tax,
+    net_cash_flow (all USD; nominal values escalate from year 0 and are deflated back for
+    ``basis='real'``).
     """
     if basis not in ("real", "nominal"):
         raise InputError("basis", basis, "'real' or 'nominal'", "choose one basis explicitly")
-    u = utilisation(schedule)
     T = schedule.n_years
+    for name, arr in (("revenue_usd", revenue_usd), ("opex_variable_usd", opex_variable_usd),
+                      ("opex_fixed_usd", opex_fixed_usd)):
+        if np.shape(arr)[-1:] != (T,):
+            raise InputError(name, np.shape(arr), f"an array whose last axis has {T} years",
+                             "give one value per project year (construction, production, closure)")
     t = np.arange(T, dtype=float)
     esc = (1.0 + schedule.inflation_frac_per_a) ** t
-    prod = (u > 0).astype(float)
-    rev = np.asarray(revenue_full_usd_per_a, float)[..., None] * u * esc
-    var = np.asarray(opex_variable_full_usd_per_a, float)[..., None] * u * esc
-    fix = np.asarray(opex_fixed_usd_per_a, float)[..., None] * prod * esc
+    prod = (utilisation(schedule) > 0).astype(float)
+    rev = np.asarray(revenue_usd, float) * esc
+    var = np.asarray(opex_variable_usd, float) * esc
+    fix = np.asarray(opex_fixed_usd, float) * esc
     capex = np.asarray(capex_usd, float)
     initial = capex_spend(capex, schedule) * esc
     sus = capex[..., None] * schedule.sustaining_capex_frac_per_a * prod * esc
     sus[..., schedule.last_production] = 0.0
-    closure = np.zeros_like(initial)
+    closure = np.zeros(np.broadcast_shapes(initial.shape, rev.shape))
     closure[..., T - 1] = capex * schedule.closure_cost_frac * esc[T - 1]
     opex = var + fix
     dep = (initial + sus) @ depreciation_kernel(schedule)
     if fiscal.royalty_base == "revenue":
         royalty = rev * fiscal.royalty_rate_frac
     else:
-        mining = np.asarray(opex_mining_full_usd_per_a, float)[..., None] * u * esc
+        mining = np.asarray(opex_mining_usd, float) * esc
         royalty = np.maximum(rev - (opex - mining) - dep, 0.0) * fiscal.royalty_rate_frac
     ebitda = rev - royalty - opex
     taxable = ebitda - dep - closure

@@ -1,7 +1,7 @@
 """``reeflow market``: world rare-earth shares and HHI by stage, optionally with a project added.
 
     reeflow market [--year 2025] [--vintage MCS2026v1.3] [--add-reo 10000 [--abroad [COUNTRY]]]
-                   [--vintages] [--claims] [--json]
+                   [--vintages] [--json]
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from typing import Any
 import pandas as pd
 
 from reeflow.core.jsonio import dumps
-from reeflow.market.claims import check_market_claims
 from reeflow.market.data import compare_vintages, default_vintage
 from reeflow.market.scenario import market_scenario
 from reeflow.market.supply import concentration_table, stage_table
@@ -30,11 +29,9 @@ def register(subparsers: Any) -> None:
     p.add_argument("--year", type=int, default=2025, help="USGS data year (2023-2025)")
     p.add_argument("--vintage", default=None, help="USGS edition, e.g. MCS2026v1.3, MCS2025")
     p.add_argument("--add-reo", type=float, default=None, metavar="T_PER_A",
-                   help="add a project producing this many t REO/a (home country: Türkiye)")
+                   help="add a project producing this many t REO/a (home country: --home)")
     p.add_argument("--abroad", nargs="?", const="China", default=None, metavar="COUNTRY",
                    help="with --add-reo: separate abroad, in COUNTRY (default China)")
-    p.add_argument("--claims", action="store_true",
-                   help="also check the market-side and record claims (C6-C10)")
     p.add_argument("--vintages", action="store_true",
                    help="also show mine production of the year in every USGS edition")
     p.add_argument("--json", action="store_true", help="print one JSON object")
@@ -77,8 +74,6 @@ def run_market(args: argparse.Namespace) -> int:
         cmp = compare_vintages(args.year)
         payload["vintages"] = {str(v): {str(c): (None if math.isnan(x) else float(x))
                                         for c, x in cmp[v].items()} for v in cmp.columns}
-    if args.claims:
-        payload["claims"] = {k: v._asdict() for k, v in check_market_claims().items()}
     payload = _clean(payload)
     if args.json:
         print(dumps(payload))
@@ -120,6 +115,4 @@ def _text(p: dict[str, Any]) -> str:
         lines.append(f"  mine production {p['year']} in {vintage} (t REO; n.f. = not found):")
         lines.extend(f"    {c:<18}{'n.f.' if t is None else f'{t:,.0f}':>12}"
                      for c, t in col.items())
-    for cid, c in p.get("claims", {}).items():
-        lines.append(f"  claim {cid}: {c['status']} — {c['reason']}")
     return "\n".join(lines)

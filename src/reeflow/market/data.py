@@ -268,3 +268,18 @@ def compare_vintages(year: int, *, statistic: str = "production") -> pd.DataFram
                          f"use one of {sorted(df['data_year'].unique().tolist())}")
     return sel.pivot_table(index="country", columns="vintage", values="value_t_reo",
                            aggfunc="first", dropna=False)
+
+
+def demand_multiples() -> dict[str, tuple[float, float]]:
+    """IEA rare-earth demand growth as multiples of the base year, per scenario and year:
+    magnet-REE demand over its historical year, and the GCMO REE growth ranges (1 + growth)."""
+    d = iea_demand_table()
+    mag = d[d["metric"] == "magnet_ree_demand"]
+    base = float(mag.loc[mag["scenario"] == "historical", "value"].iloc[0])
+    out = {f"{r.scenario} {int(r.year)} (magnet REE)": (r.value / base, r.value / base)
+           for r in mag[mag["scenario"] != "historical"].itertuples()}
+    steps = d[d["metric"] == "ree_demand_growth"]
+    for r in steps.itertuples():
+        out[f"{r.scenario} {int(r.year)} (REE, vs {int(r.base_year)})"] = (1 + r.value_low,
+                                                                        1 + r.value_high)
+    return out

@@ -17,16 +17,9 @@ from typing import Any
 from reeflow.core.elements import atomic_mass, molar_mass, oxide_factor
 from reeflow.plant.chemistry import bastnasite, components_for
 from reeflow.plant.flowsheet import Flowsheet
+from reeflow.plant.params import PlantParams, SeparationSpec
 from reeflow.plant.stream import Components, Stream
 from reeflow.plant.units import (
-    BakeParams,
-    BeneficiationParams,
-    CalcinationParams,
-    ChlorideParams,
-    ComminutionParams,
-    LeachParams,
-    NeutraliseParams,
-    OxalateParams,
     SeparationParams,
     SplitterParams,
     acid_bake,
@@ -42,7 +35,7 @@ from reeflow.plant.units import (
     water_leach,
 )
 
-__all__ = ["OreFeed", "PlantParams", "ore_stream", "build_flowsheet"]
+__all__ = ["OreFeed", "ore_stream", "build_flowsheet", "placeholder_separation"]
 
 
 @dataclass(frozen=True)
@@ -59,21 +52,11 @@ class OreFeed:
     sio2_frac: float
 
 
-@dataclass(frozen=True)
-class PlantParams:
-    """Every unit's parameters (see each unit's params class for units and sources)."""
-
-    ree: tuple[str, ...]
-    comminution: ComminutionParams
-    beneficiation: BeneficiationParams
-    bake: BakeParams
-    leach: LeachParams
-    neutralise: NeutraliseParams
-    chloride: ChlorideParams
-    separation: SeparationParams
-    oxalate: OxalateParams
-    calcination: CalcinationParams
-    filtrate_purge_frac: float
+def placeholder_separation(spec: SeparationSpec, ree: tuple[str, ...]) -> SeparationParams:
+    """Given-split separation: each element to its product at the placeholder recovery."""
+    rec = {p: {el: spec.placeholder_recovery_frac for el in els if el in ree}
+           for p, els in spec.products.items()}
+    return SeparationParams(ree, rec, source="placeholder splits (plant.separation)")
 
 
 def ore_stream(feed: OreFeed, comp: Components) -> Stream:
@@ -94,20 +77,25 @@ def ore_stream(feed: OreFeed, comp: Components) -> Stream:
     return comp.stream(flows, phase="s")
 
 
-def build_flowsheet(feed: OreFeed, params: PlantParams) -> Flowsheet:
-    """Wire the units of the bastnäsite route into a :class:`Flowsheet` (not yet solved)."""
-    comp = components_for(params.ree)
+def build_flowsheet(feed: OreFeed, params: PlantParams,
+                    separation: SeparationParams) -> Flowsheet:
+    """Wire the units of the bastnäsite route into a :class:`Flowsheet` (not yet solved).
+
+    ``params`` is the project's plant section; ``separation`` the separation unit's recovery
+    matrix (from the designed SX train, or :func:`placeholder_separation`).
+    """
+    comp = components_for(tuple(feed.ree_share_frac))
     fs = Flowsheet(comp)
     units: list[tuple[str, Any, Any]] = [
         ("comminution", comminute, params.comminution),
         ("beneficiation", beneficiate, params.beneficiation),
         ("bake", acid_bake, params.bake),
         ("leach", water_leach, params.leach),
-        ("neutralisation", neutralise, params.neutralise),
-        ("chloride_conversion", chloride_conversion, params.chloride),
-        ("separation", separate, params.separation),
+        ("neutralisation", neutralise, params.neutralisation),
+        ("chloride_conversion", chloride_conversion, params.chloride_conversion),
+        ("separation", separate, separation),
         ("filtrate_mixer", mixer, None),
-        ("filtrate_split", splitter, SplitterParams(params.filtrate_purge_frac)),
+        ("filtrate_split", splitter, SplitterParams(params.recycle.filtrate_purge_frac)),
     ]
     for name, fn, p in units:
         fs.add_unit(name, fn, p, kind=name)
@@ -123,7 +111,7 @@ def build_flowsheet(feed: OreFeed, params: PlantParams) -> Flowsheet:
         ("mixed_filtrate", ("filtrate_mixer", "out"), ("filtrate_split", "feed")),
     ):
         fs.connect(name, src=src, dst=dst)
-    for prod in params.separation.recovery_frac:
+    for prod in separation.recovery_frac:
         fs.add_unit(f"oxalate_{prod}", precipitate_oxalate, params.oxalate, kind="oxalate")
         fs.add_unit(f"calcine_{prod}", calcine, params.calcination, kind="calcination")
         fs.connect(f"{prod}_solution", src=("separation", prod), dst=(f"oxalate_{prod}", "feed"))

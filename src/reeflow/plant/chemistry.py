@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import lru_cache
 
-from reeflow.core.elements import OXIDES, oxide_formula
+from reeflow.core.elements import OXIDES, REE, oxide_formula
 from reeflow.plant.reactions import Reaction
 from reeflow.plant.stream import Components
 
@@ -33,6 +33,7 @@ __all__ = [
     "chloride",
     "oxalate",
     "components_for",
+    "ree_of",
     "bake_reactions",
     "impurity_reactions",
     "chloride_reaction",
@@ -66,6 +67,9 @@ GANGUE_SPECIES: tuple[str, ...] = (
 )
 
 
+_REE_SET = frozenset(REE)
+
+
 def bastnasite(ln: str) -> str:
     return f"{ln}FCO3"
 
@@ -80,6 +84,12 @@ def chloride(ln: str) -> str:
 
 def oxalate(ln: str) -> str:
     return f"{ln}2(C2O4)3"
+
+
+def ree_of(components: Components) -> tuple[str, ...]:
+    """The rare earths a flowsheet's components carry (in the order they were declared)."""
+    return tuple(s[: -len("FCO3")] for s in components.species
+                 if s.endswith("FCO3") and s[: -len("FCO3")] in _REE_SET)
 
 
 @lru_cache(maxsize=32)

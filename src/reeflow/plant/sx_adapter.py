@@ -35,7 +35,7 @@ def design_separation(feed: Stream, project: Project) -> tuple[SeparationParams,
     groups = [list(sep.products[n]) for n in names]
     train = design_train(feed_kg, extractant=sep.extractant, products=groups,
                          separation_factors=dict(sep.separation_factors) or None,
-                         purity=sep.product_purity)
+                         purity=sep.product_purity_frac)
     recovery: dict[str, dict[str, float]] = {}
     for name, group in zip(names, groups, strict=True):
         comp = train.products[_train_name(group)]
@@ -45,6 +45,7 @@ def design_separation(feed: Stream, project: Project) -> tuple[SeparationParams,
     params = SeparationParams(ree, recovery, source=f"SX train design ({sep.extractant})",
                               reagents_kg_per_h=dict(train.reagents_kg_per_h))
     summary = train.to_dict()
+    summary.pop("solve_time_s", None)  # timings live in meta only (results are deterministic)
     summary["cascades"] = _cut_profiles(summary)
     summary["groups"] = dict(zip(names, groups, strict=True))
     summary["assumed_separation_factors"] = dict(sep.separation_factors)
@@ -64,6 +65,7 @@ def _cut_profiles(train: dict[str, Any]) -> list[dict[str, Any]]:
         res = simulate_cut(feed, train["alpha"], cut["n_extraction"], cut["n_scrub"],
                            cut["s_mol_per_mol_feed"] * ftot, cut["w_mol_per_mol_feed"] * ftot)
         d = res.to_dict()
+        d.pop("solve_time_s", None)  # timings live in meta only (results are deterministic)
         d.update({"cut": label, "beta": cut["beta_key"], "n_extraction": cut["n_extraction"],
                   "n_scrub": cut["n_scrub"], "n_strip": cut["n_strip"],
                   "purity_organic": cut["purity_organic"],

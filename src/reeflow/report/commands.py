@@ -20,12 +20,13 @@ from reeflow.report.writer import write_report
 __all__ = ["register", "cmd_report", "load_results"]
 
 #: Section keys of results.json, in report order (meta is required).
-_SECTION_KEYS = ("kpis", "flowsheet", "products", "sx", "economics", "market", "resource",
-                 "mine", "claims", "assumptions")
+_SECTION_KEYS = ("kpis", "flowsheet", "products", "plant", "sx", "economics", "market",
+                 "resource", "mine", "claims", "consistency", "assumptions")
 
 
 def load_results(path: str | Path) -> dict[str, Any]:
-    """Read a results.json written by ``reeflow study``; InputError if missing or malformed."""
+    """Read a results.json written by ``reeflow study`` and validate it against the results
+    schema (:mod:`reeflow.results`); InputError if missing, malformed or of another layout."""
     p = Path(path)
     text = read_text(p, field="RESULTS", max_bytes=512 * 1024 * 1024)
     try:
@@ -39,7 +40,9 @@ def load_results(path: str | Path) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise InputError("RESULTS", str(p), "a JSON object (the results dict)",
                          "pass the results.json written by `reeflow study`")
-    return data
+    from reeflow.results import load_results as validate
+
+    return validate(data, source=str(p)).to_dict()
 
 
 def cmd_report(args: argparse.Namespace) -> int:

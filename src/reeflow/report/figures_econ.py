@@ -39,11 +39,6 @@ def _seq(value: Any) -> list[Any]:
     return [] if value is None else list(np.asarray(value, dtype=object).ravel())
 
 
-def _first(row: Mapping[str, Any], *keys: str) -> Any:
-    """The value of the first of ``keys`` present (not None) in ``row`` (schema aliases)."""
-    return next((row[k] for k in keys if row.get(k) is not None), None)
-
-
 def _label(value: Any) -> str:
     if value is None:
         return ""
@@ -56,32 +51,15 @@ def _neg(values: list[float | None]) -> list[float | None]:
 
 # --------------------------------------------------------------------------- economics
 
-_CF_COLUMNS = {"revenue": "revenue_usd", "opex": "opex_usd", "royalty": "royalty_usd",
-               "tax": "tax_usd", "net_cash_flow": "net_cash_flow_usd"}
-_CF_CAPITAL = ("capex", "sustaining_capex", "closure")
-
-
 def cashflow_rows(economics: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """Cash-flow rows in the schema's layout (``cashflow``), or converted from the economics
-    room's column layout (``cash_flows``: {year: [...], revenue: [...], capex: [...], ...};
-    capital = capex + sustaining_capex + closure). ``cumulative_usd`` is added when missing."""
-    rows = [dict(r) for r in economics.get("cashflow") or []]
-    cols = economics.get("cash_flows")
-    if not rows and isinstance(cols, Mapping) and cols.get("year") is not None:
-        years = list(cols["year"])
-        for i, year in enumerate(years):
-            row: dict[str, Any] = {"year": year}
-            for src, dst in _CF_COLUMNS.items():
-                if cols.get(src) is not None:
-                    row[dst] = cols[src][i]
-            capital = [cols[c][i] for c in _CF_CAPITAL if cols.get(c) is not None]
-            row["capex_usd"] = sum(capital) if capital else None
-            rows.append(row)
-    total = 0.0
-    for r in rows:
-        if r.get("cumulative_usd") is None and r.get("net_cash_flow_usd") is not None:
-            total += r["net_cash_flow_usd"]
-            r["cumulative_usd"] = total
+    """The annual cash-flow rows of results.json (``economics.annual``) with the capital spend
+    (initial + sustaining capex + closure) as one ``capital_usd`` column."""
+    rows = []
+    for r in economics.get("annual") or []:
+        row = dict(r)
+        row["capital_usd"] = sum(float(r.get(k) or 0.0) for k in
+                                 ("capex_usd", "sustaining_capex_usd", "closure_usd"))
+        rows.append(row)
     return rows
 
 
@@ -92,14 +70,15 @@ def cashflow_figure(economics: Mapping[str, Any]) -> go.Figure:
     fig = make_subplots(specs=[[{"secondary_y": True}]])
     fig.add_trace(go.Bar(x=years, y=_col(rows, "revenue_usd", _M), name="revenue",
                          marker_color="#2e7d32"))
-    for key, name, color in (("opex_usd", "opex", "#ef8a17"), ("capex_usd", "capex", "#b3261e"),
+    for key, name, color in (("opex_usd", "opex", "#ef8a17"),
+                             ("capital_usd", "capex", "#b3261e"),
                              ("royalty_usd", "royalty", "#9467bd"), ("tax_usd", "tax", "#7f7f7f")):
         if any(r.get(key) for r in rows):
             fig.add_trace(go.Bar(x=years, y=_neg(_col(rows, key, _M)), name=name,
                                  marker_color=color))
-    fig.add_trace(go.Scatter(x=years, y=_col(rows, "net_cash_flow_usd", _M), name="net cash flow",
+    fig.add_trace(go.Scatter(x=years, y=_col(rows, "cash_flow_usd", _M), name="net cash flow",
                              mode="lines+markers", line={"color": "#111"}))
-    cum = _col(rows, "cumulative_usd", _M)
+    cum = _col(rows, "cumulative_cash_flow_usd", _M)
     fig.add_trace(go.Scatter(x=years, y=cum, name="cumulative (right axis)", mode="lines",
                              line={"color": "#0b5d8a", "width": 3}), secondary_y=True)
     bars = [sum(v for v in vals if v is not None and v > 0) for vals in _stack(fig, +1)]
@@ -158,11 +137,9 @@ def tornado_figure(tornado: Sequence[Mapping[str, Any]], *, base_npv_usd: float 
 
     Bars start at ``base_npv_usd`` (the dotted line, labelled ``base_label``).
     """
-    rows = [{"driver": r.get("driver"), "low": _first(r, "low_npv_usd", "npv_low_usd"),
-             "high": _first(r, "high_npv_usd", "npv_high_usd"),
-             "low_label": _first(r, "low_label", "low"),
-             "high_label": _first(r, "high_label", "high")}
-            for r in tornado]
+    rows = [{"driver": r.get("label"), "low": r.get("npv_low_usd"),
+             "high": r.get("npv_high_usd"), "low_label": r.get("low"),
+             "high_label": r.get("high")} for r in tornado]
     rows.sort(key=lambda r: abs((r["high"] or 0) - (r["low"] or 0)))
     base = (base_npv_usd or 0.0) / _M
     names = [str(r.get("driver")) for r in rows]
@@ -183,16 +160,17 @@ def tornado_figure(tornado: Sequence[Mapping[str, Any]], *, base_npv_usd: float 
 
 
 def spider_figure(spider: Sequence[Mapping[str, Any]]) -> go.Figure:
-    """Spider plot: NPV against a common multiplier of each driver (one line per driver, US$ M)."""
+    """Spider plot: NPV along each input's stated range (0 = low end, 0.5 = the project's value,
+    1 = high end), one line per input, US$ M."""
     lines: dict[str, list[Mapping[str, Any]]] = {}
     for r in spider:
-        lines.setdefault(str(r.get("driver")), []).append(r)
+        lines.setdefault(str(r.get("label")), []).append(r)
     fig = go.Figure()
     for driver, rows in lines.items():
-        rows = sorted(rows, key=lambda r: r.get("multiplier") or 0.0)
-        fig.add_trace(go.Scatter(x=[r.get("multiplier") for r in rows],
+        rows = sorted(rows, key=lambda r: r.get("position") or 0.0)
+        fig.add_trace(go.Scatter(x=[r.get("position") for r in rows],
                                  y=_col(rows, "npv_usd", _M), mode="lines+markers", name=driver))
-    fig.update_xaxes(title_text="multiplier on the driver (1 = base case)")
+    fig.update_xaxes(title_text="position in the input's stated range (0 low, 0.5 base, 1 high)")
     fig.update_yaxes(title_text="NPV, US$ M")
     return base_layout(fig, "Sensitivity of NPV (spider)", height=420)
 
@@ -307,10 +285,8 @@ def pit_by_pit_figure(mine: Mapping[str, Any]) -> go.Figure:
     """Pit-by-pit graph: ore and waste tonnes per nested pit (bars), value and grade (lines)."""
     rows = sorted(mine.get("nested") or [], key=lambda r: r.get("revenue_factor") or 0.0)
     rf = [r.get("revenue_factor") for r in rows]
-    ore = [_first(r, "ore_tonnes", "ore_t") for r in rows]
-    waste = [_first(r, "waste_t") if _first(r, "waste_t") is not None
-             else None if r.get("tonnes") is None or o is None else r["tonnes"] - o
-             for r, o in zip(rows, ore, strict=True)]
+    ore = [r.get("ore_t") for r in rows]
+    waste = [r.get("waste_t") for r in rows]
     ore = [None if o is None else o / _M for o in ore]
     waste = [None if w is None else w / _M for w in waste]
     fig = make_subplots(specs=[[{"secondary_y": True}]])
@@ -335,7 +311,7 @@ def schedule_figure(mine: Mapping[str, Any]) -> go.Figure:
     fig.add_trace(go.Bar(x=years, y=_col(rows, "waste_t", _M / 1e3), name="waste, kt",
                          marker_color="#c3ccd4"))
     fig.add_trace(go.Scatter(x=years, y=[None if g is None else 100 * g
-                                         for g in _col(rows, "treo_frac")],
+                                         for g in _col(rows, "head_grade_treo_frac")],
                              name="head grade, % TREO", mode="lines+markers",
                              line={"color": "#b3261e"}), secondary_y=True)
     fig.update_xaxes(title_text="year")

@@ -41,8 +41,8 @@ def _tornado_base(econ: Mapping[str, Any]) -> tuple[float | None, str]:
 
 
 def _cashflow_table(rows: list[Mapping[str, Any]]) -> str:
-    keys = ["revenue_usd", "opex_usd", "capex_usd", "royalty_usd", "tax_usd",
-            "net_cash_flow_usd", "cumulative_usd"]
+    keys = ["revenue_usd", "opex_usd", "capital_usd", "royalty_usd", "tax_usd",
+            "cash_flow_usd", "cumulative_cash_flow_usd"]
     cols = [("year", "year")] + [(k, k.removesuffix("_usd").replace("_", " ")) for k in keys]
     return table(rows, cols, formatters=dict.fromkeys(keys, fmt_usd), scroll=True)
 
@@ -129,7 +129,7 @@ def economics_section(results: Results) -> str:
 
 
 _ECON_SHOWN = {
-    "npv_usd", "cashflow", "cash_flows", "capex_breakdown", "opex_breakdown", "tornado",
+    "npv_usd", "annual", "capex_breakdown", "opex_breakdown", "tornado",
     "monte_carlo", "price_deck", "spider", "revenue", "assumptions", "irr_frac", "payback_years",
     "capex_usd", "opex_usd_per_a", "unit_cost_usd_per_kg_reo", "unit_cost_usd_per_kg_ndpr",
 }
@@ -195,10 +195,6 @@ def resource_section(results: Results) -> str:
     return "".join(parts)
 
 
-def _alias(row: Mapping[str, Any], *keys: str) -> Any:
-    return next((row[k] for k in keys if row.get(k) is not None), None)
-
-
 def _mt(tonnes: Any) -> str:
     return "—" if tonnes is None else f"{fmt_num(tonnes / 1e6)} Mt"
 
@@ -230,9 +226,9 @@ def mine_section(results: Results) -> str:
     if pit:
         parts.append(kpi_cards([
             ("Ultimate pit", _mt(pit.get("tonnes")), "total tonnes"),
-            ("Ore in pit", _mt(_alias(pit, "ore_tonnes", "ore_t")), "above cut-off"),
+            ("Ore in pit", _mt(pit.get("ore_t")), "above cut-off"),
             ("Pit value", fmt_usd(pit.get("value_usd")), "undiscounted"),
-            ("Blocks", fmt_num(_alias(pit, "n_blocks", "blocks")), "in the pit"),
+            ("Blocks", fmt_num(pit.get("blocks")), "in the pit"),
         ]))
         parts.append(details("Ultimate pit: all figures", _kv_table(pit)))
     if mine.get("schedule_stats"):

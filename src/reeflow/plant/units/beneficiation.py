@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 import numpy as np
 
 from reeflow.core.elements import atomic_mass, molar_mass, oxide_factor, parse_formula
 from reeflow.core.errors import InfeasibleSpecError, InputError
+from reeflow.core.projectfile import Q, StrictModel
+from reeflow.plant.chemistry import bastnasite, ree_of
 from reeflow.plant.flowsheet import UnitResult
 from reeflow.plant.stream import Stream
 
@@ -41,13 +42,15 @@ def bond_specific_energy_kwh_per_t(
     return 10.0 * work_index_kwh_per_t * (1.0 / np.sqrt(p80_um) - 1.0 / np.sqrt(f80_um))
 
 
-@dataclass(frozen=True)
-class ComminutionParams:
-    """Bond work index (kWh/t), feed and product 80 %-passing sizes (µm)."""
+class ComminutionParams(StrictModel):
+    """Crushing and grinding to liberation size (Bond 1961)."""
 
-    work_index_kwh_per_t: float
-    f80_um: float
-    p80_um: float
+    work_index_kwh_per_t: Q("kWh/t", gt=0.0, le=50.0, alias="work_index",  # type: ignore[valid-type]
+                            doc="Bond ball-mill work index; ores lie between ~5 and ~30 kWh/t")
+    f80_um: Q("um", gt=0.0, le=1e6, alias="f80",  # type: ignore[valid-type]
+              doc="feed size, 80 % passing (µm)")
+    p80_um: Q("um", gt=0.0, le=1e5, alias="p80",  # type: ignore[valid-type]
+              doc="product size, 80 % passing (µm); must be finer than F80")
 
 
 def comminute(inlets: Mapping[str, Stream], params: ComminutionParams) -> UnitResult:
@@ -67,42 +70,24 @@ def treo_kg_per_h(stream: Stream, ree: tuple[str, ...]) -> float:
     return float(sum(el[c.elements.index(ln)] * oxide_factor(ln) for ln in ree if ln in c.elements))
 
 
-@dataclass(frozen=True)
-class BeneficiationParams:
+class BeneficiationParams(StrictModel):
     """Recoveries (fraction of each mineral's feed) and target concentrate grades.
 
-    ``ree_minerals`` are the REE-bearing species (bastnäsite); gangue is pulled into each
+    The REE-bearing species are the bastnäsites of the flowsheet; gangue is pulled into each
     concentrate uniformly so that the concentrate reaches its grade (two-product formula).
     """
 
-    ree: tuple[str, ...]
-    ree_minerals: tuple[str, ...]
-    ree_recovery_frac: float
-    concentrate_treo_frac: float
-    th_recovery_frac: float
-    fluorite_recovery_frac: float
-    fluorite_grade_frac: float
-    barite_recovery_frac: float
-    barite_grade_frac: float
-
-    def __post_init__(self) -> None:
-        for name in (
-            "ree_recovery_frac",
-            "concentrate_treo_frac",
-            "th_recovery_frac",
-            "fluorite_recovery_frac",
-            "fluorite_grade_frac",
-            "barite_recovery_frac",
-            "barite_grade_frac",
-        ):
-            v = getattr(self, name)
-            if not 0.0 <= v <= 1.0:
-                raise InputError(
-                    f"plant.beneficiation.{name}",
-                    v,
-                    "0..1 (a fraction)",
-                    "write a percentage with '%' or a fraction",
-                )
+    ree_recovery_frac: Q("frac", ge=0.0, le=1.0, alias="ree_recovery",  # type: ignore[valid-type]
+                         doc="REE to the REE concentrate")
+    concentrate_treo_frac: Q("frac", gt=0.0, le=0.8,  # type: ignore[valid-type]
+                             alias="concentrate_treo_grade",
+                             doc="TREO grade of the REE concentrate (pure bastnäsite ≈ 75 %)")
+    th_recovery_frac: Q("frac", ge=0.0, le=1.0, alias="th_recovery")  # type: ignore[valid-type]
+    fluorite_recovery_frac: Q("frac", ge=0.0, le=1.0,  # type: ignore[valid-type]
+                              alias="fluorite_recovery")
+    fluorite_grade_frac: Q("frac", gt=0.0, le=1.0, alias="fluorite_grade")  # type: ignore[valid-type]
+    barite_recovery_frac: Q("frac", ge=0.0, le=1.0, alias="barite_recovery")  # type: ignore[valid-type]
+    barite_grade_frac: Q("frac", gt=0.0, le=1.0, alias="barite_grade")  # type: ignore[valid-type]
 
 
 def _concentrate(
@@ -140,9 +125,11 @@ def beneficiate(inlets: Mapping[str, Stream], params: BeneficiationParams) -> Un
     """
     (feed,) = inlets.values()
     c = feed.components
-    is_ree = np.array([s in params.ree_minerals for s in c.species])
+    ree = ree_of(c)
+    minerals = {bastnasite(ln) for ln in ree}
+    is_ree = np.array([s in minerals for s in c.species])
     is_th = np.array([s == "ThO2" for s in c.species])
-    treo = treo_kg_per_h(feed.phase("s"), params.ree)
+    treo = treo_kg_per_h(feed.phase("s"), ree)
     f_ree = _concentrate(
         feed, is_ree, params.ree_recovery_frac, params.concentrate_treo_frac, treo, is_th, "REE"
     )

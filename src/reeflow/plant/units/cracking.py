@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 
 import numpy as np
 
 from reeflow.core.elements import norm_exemption_bq_per_g, specific_activity_bq_per_g
-from reeflow.core.errors import InputError
-from reeflow.plant.chemistry import bake_reactions, bastnasite, sulfate
+from reeflow.core.projectfile import Q, StrictModel
+from reeflow.plant.chemistry import bake_reactions, bastnasite, ree_of, sulfate
 from reeflow.plant.flowsheet import UnitResult
 from reeflow.plant.reactions import extent_from_conversion, react_with_reagent, take_phase
 from reeflow.plant.stream import Stream, phase_index
@@ -17,8 +16,7 @@ from reeflow.plant.stream import Stream, phase_index
 __all__ = ["BakeParams", "acid_bake", "LeachParams", "water_leach", "residue_activity_bq_per_g"]
 
 
-@dataclass(frozen=True)
-class BakeParams:
+class BakeParams(StrictModel):
     """Conversions in the bake (fractions of each mineral attacked) and the acid excess.
 
     ``th_sulphation_frac`` and ``fe_sulphation_frac`` are the fractions that stay *soluble*: a bake
@@ -26,27 +24,17 @@ class BakeParams:
     a 200 °C bake does not.
     """
 
-    ree: tuple[str, ...]
-    temperature_c: float
-    ree_conversion_frac: float
-    caf2_conversion_frac: float
-    caco3_conversion_frac: float
-    fe_sulphation_frac: float
-    th_sulphation_frac: float
-    acid_excess_frac: float
-    excess_acid_to_offgas_frac: float
-
-    def __post_init__(self) -> None:
-        for name, v in self.__dict__.items():
-            if name.endswith("_frac") and not 0.0 <= v <= 1.0 and name != "acid_excess_frac":
-                raise InputError(f"plant.bake.{name}", v, "0..1", "give a fraction")
-        if self.acid_excess_frac < 0:
-            raise InputError(
-                "plant.bake.acid_excess_frac",
-                self.acid_excess_frac,
-                ">= 0",
-                "state the excess over stoichiometric acid",
-            )
+    temperature_c: Q("degC", ge=150.0, le=900.0, alias="temperature")  # type: ignore[valid-type]
+    ree_conversion_frac: Q("frac", ge=0.0, le=1.0, alias="ree_conversion")  # type: ignore[valid-type]
+    caf2_conversion_frac: Q("frac", ge=0.0, le=1.0, alias="caf2_conversion")  # type: ignore[valid-type]
+    caco3_conversion_frac: Q("frac", ge=0.0, le=1.0,  # type: ignore[valid-type]
+                             alias="caco3_conversion")
+    fe_sulphation_frac: Q("frac", ge=0.0, le=1.0, alias="fe_sulphation")  # type: ignore[valid-type]
+    th_sulphation_frac: Q("frac", ge=0.0, le=1.0, alias="th_sulphation")  # type: ignore[valid-type]
+    acid_excess_frac: Q("frac", ge=0.0, le=5.0, alias="acid_excess",  # type: ignore[valid-type]
+                        doc="H2SO4 over stoichiometry (0.25 = 25 % excess)")
+    excess_acid_to_offgas_frac: Q("frac", ge=0.0, le=1.0,  # type: ignore[valid-type]
+                                  alias="excess_acid_to_offgas")
 
 
 def acid_bake(inlets: Mapping[str, Stream], params: BakeParams) -> UnitResult:
@@ -59,8 +47,9 @@ def acid_bake(inlets: Mapping[str, Stream], params: BakeParams) -> UnitResult:
     """
     (feed,) = inlets.values()
     c = feed.components
-    rx = bake_reactions(params.ree)
-    conv = {bastnasite(ln): params.ree_conversion_frac for ln in params.ree}
+    ree = ree_of(c)
+    rx = bake_reactions(ree)
+    conv = {bastnasite(ln): params.ree_conversion_frac for ln in ree}
     conv.update(
         {
             "CaF2": params.caf2_conversion_frac,
@@ -92,30 +81,18 @@ def acid_bake(inlets: Mapping[str, Stream], params: BakeParams) -> UnitResult:
     )
 
 
-@dataclass(frozen=True)
-class LeachParams:
-    """Water leach: dissolution fraction of each REE sulphate and the liquid/solid ratio."""
+#: Species that dissolve completely in the water leach (sulphates of Th, Fe, Mg and free acid).
+SOLUBLE_IN_LEACH: tuple[str, ...] = ("Th(SO4)2", "Fe2(SO4)3", "H2SO4", "MgSO4")
 
-    ree: tuple[str, ...]
-    dissolution_frac: Mapping[str, float]
-    liquid_to_solid_kg_per_kg: float
-    temperature_c: float = 25.0
-    soluble: tuple[str, ...] = field(default=("Th(SO4)2", "Fe2(SO4)3", "H2SO4", "MgSO4"))
 
-    def __post_init__(self) -> None:
-        for ln in self.ree:
-            v = self.dissolution_frac.get(ln)
-            if v is None or not 0.0 <= v <= 1.0:
-                raise InputError(
-                    f"plant.leach.dissolution_frac.{ln}",
-                    v,
-                    "a fraction 0..1",
-                    "give a dissolution fraction for every REE carried",
-                )
-        if self.liquid_to_solid_kg_per_kg <= 0:
-            raise InputError(
-                "plant.leach.liquid_to_solid_kg_per_kg", self.liquid_to_solid_kg_per_kg, "> 0", ""
-            )
+class LeachParams(StrictModel):
+    """Water leach: dissolution of the REE sulphates and the liquid/solid ratio."""
+
+    ree_dissolution_frac: Q("frac", ge=0.0, le=1.0, alias="ree_dissolution")  # type: ignore[valid-type]
+    liquid_to_solid_kg_per_kg: Q("frac", gt=0.0, le=50.0,  # type: ignore[valid-type]
+                                 alias="liquid_to_solid", doc="kg water per kg calcine")
+    temperature_c: Q("degC", ge=0.0, le=100.0, alias="temperature",  # type: ignore[valid-type]
+                     doc="leach temperature (cold-water leach of REE sulphates)") = 25.0
 
 
 def water_leach(inlets: Mapping[str, Stream], params: LeachParams) -> UnitResult:
@@ -132,9 +109,9 @@ def water_leach(inlets: Mapping[str, Stream], params: LeachParams) -> UnitResult
     )
     flows = calcine.flows_kg_per_h + water.flows_kg_per_h
     frac = np.zeros(c.n)
-    for ln in params.ree:
-        frac[c.idx(sulfate(ln))] = params.dissolution_frac[ln]
-    for sp in params.soluble:
+    for ln in ree_of(c):
+        frac[c.idx(sulfate(ln))] = params.ree_dissolution_frac
+    for sp in SOLUBLE_IN_LEACH:
         if sp in c.index:
             frac[c.idx(sp)] = 1.0
     moved = flows[s_i] * frac

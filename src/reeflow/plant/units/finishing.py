@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 
-from reeflow.core.errors import InputError
-from reeflow.plant.chemistry import calcination_reaction, chloride, oxalate, oxalate_reaction
+from reeflow.core.projectfile import Q, StrictModel
+from reeflow.plant.chemistry import (
+    calcination_reaction,
+    chloride,
+    oxalate,
+    oxalate_reaction,
+    ree_of,
+)
 from reeflow.plant.flowsheet import UnitResult
 from reeflow.plant.reactions import extent_from_conversion, react_with_reagent, take_phase
 from reeflow.plant.stream import Stream
@@ -14,24 +19,13 @@ from reeflow.plant.stream import Stream
 __all__ = ["OxalateParams", "precipitate_oxalate", "CalcinationParams", "calcine"]
 
 
-@dataclass(frozen=True)
-class OxalateParams:
+class OxalateParams(StrictModel):
     """Precipitation yield of each REE as oxalate and the oxalic-acid excess over stoichiometry."""
 
-    ree: tuple[str, ...]
-    precipitation_frac: float
-    oxalic_excess_frac: float
-    temperature_c: float = 60.0
-
-    def __post_init__(self) -> None:
-        if not 0.0 <= self.precipitation_frac <= 1.0:
-            raise InputError(
-                "plant.oxalate.precipitation_frac", self.precipitation_frac, "0..1", ""
-            )
-        if self.oxalic_excess_frac < 0:
-            raise InputError(
-                "plant.oxalate.oxalic_excess_frac", self.oxalic_excess_frac, ">= 0", ""
-            )
+    precipitation_frac: Q("frac", ge=0.0, le=1.0, alias="precipitation")  # type: ignore[valid-type]
+    oxalic_excess_frac: Q("frac", ge=0.0, le=5.0, alias="oxalic_excess")  # type: ignore[valid-type]
+    temperature_c: Q("degC", ge=0.0, le=100.0, alias="temperature",  # type: ignore[valid-type]
+                     doc="precipitation temperature") = 60.0
 
 
 def precipitate_oxalate(inlets: Mapping[str, Stream], params: OxalateParams) -> UnitResult:
@@ -42,7 +36,7 @@ def precipitate_oxalate(inlets: Mapping[str, Stream], params: OxalateParams) -> 
     """
     (feed,) = inlets.values()
     c = feed.components
-    present = [ln for ln in params.ree if feed.species_kg_per_h(chloride(ln)) > 0]
+    present = [ln for ln in ree_of(c) if feed.species_kg_per_h(chloride(ln)) > 0]
     extents = [
         (
             oxalate_reaction(ln),
@@ -70,12 +64,14 @@ def precipitate_oxalate(inlets: Mapping[str, Stream], params: OxalateParams) -> 
     )
 
 
-@dataclass(frozen=True)
-class CalcinationParams:
-    """Calcination temperature (°C); conversion of oxalate to oxide is taken as complete."""
+class CalcinationParams(StrictModel):
+    """Calcination temperature; conversion of oxalate to oxide is taken as complete.
 
-    ree: tuple[str, ...]
-    temperature_c: float
+    Light-REE oxalates are not fully decomposed below ~740 °C (Zinin & Bushuev 2016), hence the
+    lower bound.
+    """
+
+    temperature_c: Q("degC", ge=740.0, le=1500.0, alias="temperature")  # type: ignore[valid-type]
 
 
 def calcine(inlets: Mapping[str, Stream], params: CalcinationParams) -> UnitResult:
@@ -86,15 +82,8 @@ def calcine(inlets: Mapping[str, Stream], params: CalcinationParams) -> UnitResu
     (the oxygen comes from air).
     """
     (feed,) = inlets.values()
-    if params.temperature_c < 740.0:
-        raise InputError(
-            "plant.calcination.temperature_c",
-            params.temperature_c,
-            ">= 740 °C",
-            "light-REE oxalates are not fully decomposed below ~740 °C",
-        )
     c = feed.components
-    present = [ln for ln in params.ree if feed.species_kg_per_h(oxalate(ln)) > 0]
+    present = [ln for ln in ree_of(c) if feed.species_kg_per_h(oxalate(ln)) > 0]
     extents = [
         (
             calcination_reaction(ln),

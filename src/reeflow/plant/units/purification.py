@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 import numpy as np
 
-from reeflow.core.errors import InputError
-from reeflow.plant.chemistry import chloride, chloride_reaction, impurity_reactions, sulfate
+from reeflow.core.projectfile import Q, StrictModel
+from reeflow.plant.chemistry import (
+    chloride,
+    chloride_reaction,
+    impurity_reactions,
+    ree_of,
+    sulfate,
+)
 from reeflow.plant.flowsheet import UnitResult
 from reeflow.plant.reactions import extent_from_conversion, react_with_reagent, take_phase
 from reeflow.plant.stream import Stream, mix, phase_index
@@ -16,27 +21,16 @@ from reeflow.plant.stream import Stream, mix, phase_index
 __all__ = ["NeutraliseParams", "neutralise", "ChlorideParams", "chloride_conversion"]
 
 
-def _check_fracs(prefix: str, obj: object) -> None:
-    for name, v in obj.__dict__.items():
-        if name.endswith("_frac") and "excess" not in name and not 0.0 <= v <= 1.0:
-            raise InputError(f"{prefix}.{name}", v, "0..1", "give a fraction")
-        if "excess" in name and v < 0:
-            raise InputError(f"{prefix}.{name}", v, ">= 0", "state the excess over stoichiometry")
-
-
-@dataclass(frozen=True)
-class NeutraliseParams:
+class NeutraliseParams(StrictModel):
     """Fractions of Fe, Th and free acid removed by MgO, REE co-precipitation loss, MgO excess."""
 
-    ree: tuple[str, ...]
-    fe_removal_frac: float
-    th_removal_frac: float
-    acid_neutralised_frac: float
-    ree_loss_frac: float
-    mgo_excess_frac: float
-
-    def __post_init__(self) -> None:
-        _check_fracs("plant.neutralisation", self)
+    fe_removal_frac: Q("frac", ge=0.0, le=1.0, alias="fe_removal")  # type: ignore[valid-type]
+    th_removal_frac: Q("frac", ge=0.0, le=1.0, alias="th_removal")  # type: ignore[valid-type]
+    acid_neutralised_frac: Q("frac", ge=0.0, le=1.0,  # type: ignore[valid-type]
+                             alias="acid_neutralised")
+    ree_loss_frac: Q("frac", ge=0.0, le=1.0, alias="ree_loss",  # type: ignore[valid-type]
+                     doc="REE co-precipitated with the Fe/Th hydroxide cake")
+    mgo_excess_frac: Q("frac", ge=0.0, le=5.0, alias="mgo_excess")  # type: ignore[valid-type]
 
 
 def neutralise(inlets: Mapping[str, Stream], params: NeutraliseParams) -> UnitResult:
@@ -60,7 +54,7 @@ def neutralise(inlets: Mapping[str, Stream], params: NeutraliseParams) -> UnitRe
     ]
     flows, mgo, mgo_kg = react_with_reagent(liq, extents, "MgO", "s", params.mgo_excess_frac)
     s_i, aq_i = phase_index("s"), phase_index("aq")
-    for ln in params.ree:
+    for ln in ree_of(c):
         j = c.idx(sulfate(ln))
         lost = flows[aq_i, j] * params.ree_loss_frac
         flows[aq_i, j] -= lost
@@ -73,17 +67,13 @@ def neutralise(inlets: Mapping[str, Stream], params: NeutraliseParams) -> UnitRe
     )
 
 
-@dataclass(frozen=True)
-class ChlorideParams:
+class ChlorideParams(StrictModel):
     """Transfer of REE from sulphate to chloride solution (D2EHPA load, HCl strip; net reaction)."""
 
-    ree: tuple[str, ...]
-    transfer_frac: float
-    hcl_excess_frac: float
-    water_to_chloride_frac: float
-
-    def __post_init__(self) -> None:
-        _check_fracs("plant.chloride_conversion", self)
+    transfer_frac: Q("frac", ge=0.0, le=1.0, alias="transfer")  # type: ignore[valid-type]
+    hcl_excess_frac: Q("frac", ge=0.0, le=5.0, alias="hcl_excess")  # type: ignore[valid-type]
+    water_to_chloride_frac: Q("frac", ge=0.0, le=1.0,  # type: ignore[valid-type]
+                              alias="water_to_chloride")
 
 
 def chloride_conversion(inlets: Mapping[str, Stream], params: ChlorideParams) -> UnitResult:
@@ -95,6 +85,7 @@ def chloride_conversion(inlets: Mapping[str, Stream], params: ChlorideParams) ->
     """
     feed = mix(inlets.values(), next(iter(inlets.values())).components)
     c = feed.components
+    ree = ree_of(c)
     extents = [
         (
             chloride_reaction(ln),
@@ -107,13 +98,13 @@ def chloride_conversion(inlets: Mapping[str, Stream], params: ChlorideParams) ->
                 params.transfer_frac,
             ),
         )
-        for ln in params.ree
+        for ln in ree
     ]
     flows, hcl, need = react_with_reagent(feed, extents, "HCl", "aq", params.hcl_excess_frac,
                                           credit_kg_per_h=feed.species_kg_per_h("HCl"))
     fresh_kg = hcl.total_kg_per_h
     to_chloride = np.zeros(c.n)
-    for ln in params.ree:
+    for ln in ree:
         to_chloride[c.idx(chloride(ln))] = 1.0
     to_chloride[c.idx("HCl")] = 1.0
     to_chloride[c.idx("H2O")] = params.water_to_chloride_frac

@@ -14,7 +14,7 @@ import numpy as np
 
 from reeflow.core.elements import molar_mass
 from reeflow.core.errors import InputError
-from reeflow.plant.chemistry import chloride
+from reeflow.plant.chemistry import chloride, ree_of
 from reeflow.plant.flowsheet import UnitResult
 from reeflow.plant.stream import Components, Stream
 
@@ -61,7 +61,7 @@ def separate(inlets: Mapping[str, Stream], params: SeparationParams) -> UnitResu
     """Split REE chlorides into product solutions (and ``losses``) by the recovery matrix."""
     (feed,) = inlets.values()
     c = feed.components
-    chl_idx = np.array([c.idx(chloride(ln)) for ln in params.ree])
+    chl_idx = np.array([c.idx(chloride(ln)) for ln in ree_of(c)])
     ree_mass = feed.flows_kg_per_h[:, chl_idx].sum()
     outs: dict[str, Stream] = {}
     remaining = feed.flows_kg_per_h.copy()

@@ -1,0 +1,192 @@
+"""The one place that knows two rooms' vocabularies.
+
+Every conversion between rooms happens here, as a pure function of typed inputs:
+
+- project ore / a mine-schedule row → the plant's :class:`~reeflow.plant.bastnasite.OreFeed`;
+- a solved design-basis plant + the economics cost basis → the mine room's block valuation
+  (prices per kg of contained species, recoveries, processing cost, royalty);
+- the plant solved each year → the economics room's :class:`YearQuantities`;
+- the plant's products → the market room's oxide tonnages;
+- the deposit's block model → the mine room's block model (grade columns as ``<species>_frac``).
+
+Names: the deposit and mine rooms key species by lower-case oxide (``nd2o3``, ``caf2``); the plant
+keys elements (``Nd``) and sale names (``NdPr oxide``); economics keys products by sale name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from reeflow.core.elements import REE, oxide_formula
+
+#: Sale name of each by-product concentrate, by its mineral.
+BYPRODUCT_SALE = {"CaF2": "CaF2 concentrate", "BaSO4": "BaSO4 concentrate"}
+
+__all__ = ["BYPRODUCT_SALE", "species_key", "ore_feed", "feed_from_schedule", "BlockValuation",
+           "block_valuation", "year_quantities", "oxide_tonnages", "ORE_GANGUE"]
+
+#: Non-REE grade attributes the plant feed carries: (ore-section field, species key).
+ORE_GANGUE = (("tho2_grade_frac", "tho2"), ("caf2_grade_frac", "caf2"),
+              ("baso4_grade_frac", "baso4"), ("fe2o3_grade_frac", "fe2o3"),
+              ("sio2_grade_frac", "sio2"))
+
+
+def species_key(element: str) -> str:
+    """Block-model species key of an element's reporting oxide (``Nd`` → ``nd2o3``)."""
+    return oxide_formula(element).lower()
+
+
+def ore_feed(project: Any, *, ore_t_per_a: float | None = None,
+             grades_frac: Mapping[str, float] | None = None) -> Any:
+    """The plant feed at the design basis (the project's ``ore`` section), or at a given rate
+    and set of grades (``treo`` and species keys such as ``nd2o3``, ``caf2``; a missing
+    attribute takes the project's design value)."""
+    from reeflow.plant.bastnasite import OreFeed
+
+    ore = project.ore
+    hours = project.plant.operating_hours_h_per_a
+    rate = ore.throughput_t_per_a if ore_t_per_a is None else ore_t_per_a
+    g = dict(grades_frac or {})
+    treo = float(g.get("treo", ore.treo_grade_frac))
+    shares = dict(ore.ree_distribution)
+    ree_keys = [species_key(el) for el in shares]
+    if all(k in g for k in ree_keys):
+        total = sum(max(float(g[k]), 0.0) for k in ree_keys)
+        if total > 0:
+            shares = {el: max(float(g[species_key(el)]), 0.0) / total for el in shares}
+    gangue = {field: float(g.get(key, getattr(ore, field))) for field, key in ORE_GANGUE}
+    return OreFeed(ore_kg_per_h=rate * 1000.0 / hours, treo_frac=treo, ree_share_frac=shares,
+                   tho2_frac=gangue["tho2_grade_frac"], caf2_frac=gangue["caf2_grade_frac"],
+                   baso4_frac=gangue["baso4_grade_frac"], fe2o3_frac=gangue["fe2o3_grade_frac"],
+                   sio2_frac=gangue["sio2_grade_frac"])
+
+
+def feed_from_schedule(row: Mapping[str, Any]) -> dict[str, float]:
+    """Grades of a mine-schedule row keyed for :func:`ore_feed` (``treo``, ``nd2o3``, ``caf2`` …).
+
+    Schedule columns are ``<species>_frac`` (tonnage-weighted feed grades)."""
+    out = {}
+    for col, v in row.items():
+        if isinstance(col, str) and col.endswith("_frac") and v is not None and np.isfinite(v):
+            key = col[: -len("_frac")]
+            if key == "head_grade_treo":
+                key = "treo"
+            out[key] = float(v)
+    return out
+
+
+@dataclass(frozen=True)
+class BlockValuation:
+    """What the mine room needs to value a block: prices per kg of contained species (already
+    net of payability), metallurgical recoveries ore → saleable product, costs and royalty."""
+
+    prices_usd_per_kg: Mapping[str, float]
+    recoveries_frac: Mapping[str, float]
+    processing_cost_usd_per_t: float
+    mining_cost_usd_per_t: float
+    royalty_frac: float
+    discount_rate: float
+    notes: tuple[str, ...] = ()
+
+
+def block_valuation(products: Sequence[Mapping[str, Any]], feed_element_t: Mapping[str, float],
+                    feed_mineral_t: Mapping[str, float], value_usd_per_t: Mapping[str, float],
+                    *, processing_cost_usd_per_t: float, mining_cost_usd_per_t: float,
+                    royalty_frac: float, discount_rate: float) -> BlockValuation:
+    """Block valuation from the design-basis plant (same prices, payability and recoveries as
+    the DCF).
+
+    ``products``: the plant's product rows (kind oxide/byproduct with ``sale_name``, ``t_per_a``,
+    ``purity_frac``, ``recovery_by_element_frac``, ``main_species``); ``value_usd_per_t``: the
+    economics cost basis' USD per t of each sold product (price × purity × payability).
+    An oxide product's value is spread over the oxides it is paid on, per kg of contained oxide;
+    a by-product concentrate's over its mineral (USD per kg of mineral in the ore × recovery).
+    """
+    prices: dict[str, float] = {}
+    recs: dict[str, float] = {}
+    for row in products:
+        if row["kind"] == "oxide":
+            _oxide_valuation(row, value_usd_per_t, prices, recs)
+        elif row["kind"] == "byproduct":
+            mineral = str(row["main_species"])
+            sale = BYPRODUCT_SALE.get(mineral, str(row["name"]))
+            fed = feed_mineral_t.get(mineral, 0.0)
+            if sale not in value_usd_per_t or fed <= 0 or row["t_per_a"] <= 0:
+                continue
+            key = mineral.lower()
+            recs[key] = min(1.0, row["t_per_a"] * row["purity_frac"] / fed)
+            prices[key] = value_usd_per_t[sale] / (row["purity_frac"] * 1e3)
+    notes = ("block values are pre-tax (pit optimisation convention); the royalty is taken on "
+             "revenue, an upper bound on the pithead-value royalty the DCF charges",)
+    return BlockValuation(prices, recs, processing_cost_usd_per_t, mining_cost_usd_per_t,
+                          royalty_frac, discount_rate, notes)
+
+
+def _oxide_valuation(row: Mapping[str, Any], value_usd_per_t: Mapping[str, float],
+                     prices: dict[str, float], recs: dict[str, float]) -> None:
+    """Price and recovery of each element of an oxide product's group (its own product only)."""
+    sale = str(row.get("sale_name") or row.get("name"))
+    paid = _paid_oxides(row)
+    contained_t = sum(row["t_per_a"] * row["composition_frac"].get(ox, 0.0) for ox in paid)
+    usd_per_kg = value_usd_per_t.get(sale, 0.0) * row["t_per_a"] / (contained_t * 1e3) \
+        if contained_t > 0 else 0.0
+    for el in row.get("group") or []:
+        key = species_key(el)
+        prices[key] = usd_per_kg if oxide_formula(el) in paid else 0.0
+        recs[key] = float(row["recovery_by_element_frac"].get(el, 0.0))
+
+
+def _paid_oxides(row: Mapping[str, Any]) -> set[str]:
+    """Oxides a product is paid on: NdPr on Nd2O3 + Pr6O11; a single-element product on its
+    oxide; any other mixed group on its main oxide (see :mod:`reeflow.plant.summary`)."""
+    group = list(row.get("group") or [])
+    if set(group) == {"Pr", "Nd"}:
+        return {"Nd2O3", "Pr6O11"}
+    if len(group) == 1:
+        return {oxide_formula(group[0])}
+    return {str(row.get("main_species"))}
+
+
+def year_quantities(plant_years: Sequence[Any], schedule: pd.DataFrame) -> Any:
+    """The economics room's yearly quantities from the plant solved at each schedule year."""
+    from reeflow.economics.annual import YearQuantities
+
+    names_p = sorted({k for y in plant_years for k in y.products_t})
+    names_r = sorted({k for y in plant_years for k in y.reagents_t})
+    mined = schedule["mined_t"].to_numpy(float) if "mined_t" in schedule else \
+        schedule["ore_t"].to_numpy(float)
+    return YearQuantities(
+        ore_t=np.array([y.ore_t for y in plant_years]), mined_t=np.nan_to_num(mined),
+        head_grade_treo_frac=np.array([y.head_grade_treo_frac for y in plant_years]),
+        reo_t=np.array([y.reo_t for y in plant_years]),
+        products_t={k: np.array([y.products_t.get(k, 0.0) for y in plant_years])
+                    for k in names_p},
+        reagents_t={k: np.array([y.reagents_t.get(k, 0.0) for y in plant_years])
+                    for k in names_r},
+        power_mwh=np.array([y.power_mwh for y in plant_years]),
+        residue_t=np.array([y.residue_t for y in plant_years]),
+        tailings_t=np.array([y.tailings_t for y in plant_years]))
+
+
+def oxide_tonnages(products: Sequence[Mapping[str, Any]]) -> dict[str, float]:
+    """Separated oxide tonnes by reporting oxide (for the market room)."""
+    out: dict[str, float] = {}
+    for row in products:
+        if row["kind"] != "oxide":
+            continue
+        for ox, frac in row["composition_frac"].items():
+            if ox in {oxide_formula(el) for el in REE}:
+                out[ox] = out.get(ox, 0.0) + row["t_per_a"] * frac
+    return out
+
+
+def treo_of_species(grades: Mapping[str, float]) -> float:
+    """TREO (mass fraction) of species grades keyed by oxide (``nd2o3`` …)."""
+    return sum(float(v) for k, v in grades.items()
+               if k in {species_key(el) for el in REE})
+

@@ -1,0 +1,127 @@
+"""Chain steps of the deposit and the mine: resource, pit, pushbacks and the schedule that feeds
+the plant year by year.
+
+Wiring only: the resource is the deposit room's, the pit and schedule the mine room's. What this
+module decides is the calendar — the plant's capacity each year (ramp-up, then nameplate) over
+the evaluation horizon — and the fallback when a project has no block model: a flat schedule of
+the design-basis ore at that capacity.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from reeflow.chain.adapters import BlockValuation
+
+__all__ = ["MineOutcome", "capacity_by_year", "flat_schedule", "rebin_schedule",
+           "estimate_resource_step", "plan_mine_step"]
+
+
+@dataclass(frozen=True)
+class MineOutcome:
+    """The schedule that feeds the plant (one row per production year) and what produced it."""
+
+    schedule: pd.DataFrame
+    source: str
+    plan: Any = None
+    horizon_years: int = 0
+    remaining_ore_t: float = 0.0
+
+
+def capacity_by_year(throughput_t_per_a: float, ramp_up_frac: Sequence[float],
+                     horizon_years: int) -> np.ndarray:
+    """Plant feed capacity of each production year: the ramp-up fractions, then nameplate."""
+    cap = np.full(horizon_years, float(throughput_t_per_a))
+    for i, f in enumerate(list(ramp_up_frac)[:horizon_years]):
+        cap[i] *= float(f)
+    return cap
+
+
+def flat_schedule(project: Any, capacity: np.ndarray) -> pd.DataFrame:
+    """The design-basis ore at each year's capacity (no block model): grades from ``ore``."""
+    from reeflow.chain.adapters import ORE_GANGUE, species_key
+
+    ore = project.ore
+    row: dict[str, float] = {"head_grade_treo_frac": ore.treo_grade_frac}
+    for el, share in ore.ree_distribution.items():
+        row[f"{species_key(el)}_frac"] = ore.treo_grade_frac * share
+    for field, key in ORE_GANGUE:
+        row[f"{key}_frac"] = float(getattr(ore, field))
+    df = pd.DataFrame([row] * len(capacity))
+    df.insert(0, "ore_t", capacity)
+    df.insert(1, "mined_t", capacity)
+    df.insert(2, "waste_t", 0.0)
+    return df
+
+
+def rebin_schedule(feed: pd.DataFrame, capacity: np.ndarray) -> tuple[pd.DataFrame, float]:
+    """Cut the mine's ordered ore stream into years of the given plant capacities.
+
+    ``feed``: the mine schedule in mining order (``ore_t``, ``mined_t``, grade columns
+    ``*_frac`` tonnage-weighted). Each new year takes the next ``capacity[i]`` tonnes of ore;
+    grades are tonnage-weighted over the pieces of the source years it spans, and the tonnes
+    moved follow the ore in proportion (pre-strip waste moved before the first ore goes to the
+    first year). Returns the new schedule (years with ore only) and the ore left after the
+    horizon.
+    """
+    ore = feed["ore_t"].to_numpy(float)
+    moved = feed["mined_t"].to_numpy(float) if "mined_t" in feed else ore.copy()
+    grade_cols = [c for c in feed.columns if c.endswith("_frac")]
+    grades = feed[grade_cols].to_numpy(float) if grade_cols else np.zeros((len(feed), 0))
+    grades = np.nan_to_num(grades)
+    first = int(np.argmax(ore > 0)) if (ore > 0).any() else len(ore)
+    prestrip = float(moved[:first].sum())
+    cum = np.concatenate([[0.0], np.cumsum(ore)])
+    total = float(cum[-1])
+    edges = np.concatenate([[0.0], np.cumsum(capacity)])
+    rows = []
+    for i in range(len(capacity)):
+        a, b = edges[i], min(edges[i + 1], total)
+        if b <= a + 1e-9:
+            break
+        overlap = np.clip(np.minimum(cum[1:], b) - np.maximum(cum[:-1], a), 0.0, None)
+        t = float(overlap.sum())
+        w = np.divide(overlap, ore, out=np.zeros_like(ore), where=ore > 0)
+        row = {"ore_t": t, "mined_t": float(w @ moved) + (prestrip if i == 0 else 0.0)}
+        row.update({c: float(overlap @ grades[:, j] / t) if t > 0 else np.nan
+                    for j, c in enumerate(grade_cols)})
+        rows.append(row)
+    out = pd.DataFrame(rows)
+    if len(out):
+        out["waste_t"] = out["mined_t"] - out["ore_t"]
+    remaining = max(total - float(edges[min(len(capacity), len(edges) - 1)]), 0.0)
+    return out, remaining
+
+
+def estimate_resource_step(project: Any, *, prices_usd_per_kg: dict[str, float],
+                           recovery_frac: float, cost_usd_per_t_ore: float) -> Any:
+    """The deposit room's resource for the project (SYNTHETIC when no drillholes are given)."""
+    from reeflow.deposit import beylikova_resource
+
+    return beylikova_resource(seed=int(project.deposit.seed), prices_usd_per_kg=prices_usd_per_kg,
+                              recovery_frac=recovery_frac, cost_usd_per_t_ore=cost_usd_per_t_ore)
+
+
+def plan_mine_step(project: Any, block_model: pd.DataFrame, valuation: BlockValuation,
+                   capacity: np.ndarray) -> MineOutcome:
+    """Pit, nested pits, pushbacks and schedule of the block model, cut into plant years."""
+    from reeflow.mine import plan_mine
+
+    plan = plan_mine(block_model, prices_usd_per_kg=dict(valuation.prices_usd_per_kg),
+                     recoveries_frac=dict(valuation.recoveries_frac),
+                     mining_cost_usd_per_t=valuation.mining_cost_usd_per_t,
+                     processing_cost_usd_per_t=valuation.processing_cost_usd_per_t,
+                     discount_rate=valuation.discount_rate, royalty_frac=valuation.royalty_frac,
+                     missing="waste", plant_capacity_t_per_a=float(capacity.max()))
+    feed = plan.schedule.reset_index(drop=True)
+    if feed.empty:
+        return MineOutcome(feed, "mine plan", plan, len(capacity), 0.0)
+    sched, remaining = rebin_schedule(feed, capacity)
+    if "treo_frac" in sched:
+        sched["head_grade_treo_frac"] = sched["treo_frac"]
+    return MineOutcome(sched, "mine plan", plan, len(capacity), remaining)

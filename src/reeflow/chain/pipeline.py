@@ -1,0 +1,259 @@
+"""The study chain, as its list of steps (PyPSA's model builder: it reads as what it does).
+
+    plant design → deposit → mine plan → plant by year → economics → market → claims
+
+Each step is a function with typed inputs and a typed output (:class:`ChainOutcome` collects
+them). The pipeline owns no physics and no policy: rooms compute, :mod:`reeflow.chain.adapters`
+translates between them. Every "what if" — a sensitivity, a claim check, a scenario, a Monte Carlo
+draw — runs this same chain on a project with changed inputs (:func:`what_if`), so one question
+always gets one number.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+import numpy as np
+import pandas as pd
+
+from reeflow.chain import adapters, econ_steps, mine_steps, plant_steps
+from reeflow.project import LoadedProject, Project
+
+__all__ = ["ChainOutcome", "run_chain", "what_if", "HEADLINE_RATE"]
+
+#: The discount rate of the headline NPV and of the mine schedule (real, per year).
+HEADLINE_RATE = 0.08
+
+T = TypeVar("T")
+
+
+@dataclass
+class ChainOutcome:
+    """Everything the chain computed, in the rooms' own types (the results sections are built
+    from this by :mod:`reeflow.chain.sections`)."""
+
+    loaded: LoadedProject
+    design: plant_steps.PlantDesign
+    capex: econ_steps.CapexBasis
+    inputs: Any
+    basis: Any
+    resource: Any
+    mine: mine_steps.MineOutcome
+    years: list[plant_steps.PlantYearSolution]
+    quantities: Any
+    annual: Any
+    market: Any
+    times_s: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def project(self) -> Project:
+        return self.loaded.project
+
+    def npv_usd(self, rate: float = HEADLINE_RATE) -> float:
+        return float(self.annual.npv_usd[rate])
+
+
+class _StepCache:
+    """Results of the expensive steps keyed by the JSON of exactly the inputs they read, so a
+    what-if re-runs only the steps its changed inputs reach (same functions, same numbers)."""
+
+    def __init__(self, size: int = 16) -> None:
+        self.size = size
+        self.store: dict[str, dict[str, Any]] = {}
+
+    def get(self, step: str, key: str, fn: Callable[..., T], *args: Any) -> T:
+        box = self.store.setdefault(step, {})
+        if key in box:
+            box[key] = box.pop(key)  # most recently used last
+            return box[key]  # type: ignore[no-any-return]
+        out = fn(*args)
+        box[key] = out
+        while len(box) > self.size:
+            box.pop(next(iter(box)))
+        return out
+
+
+CACHE = _StepCache()
+
+
+def _key(*parts: Any) -> str:
+    import json
+
+    return json.dumps([p.model_dump(mode="json", by_alias=True) if hasattr(p, "model_dump")
+                       else p for p in parts], sort_keys=True, default=repr)
+
+
+class _Timer:
+    def __init__(self, progress: Callable[[str], None] | None) -> None:
+        self.times: dict[str, float] = {}
+        self.progress = progress
+
+    def __call__(self, name: str, fn: Callable[..., T], *args: Any, **kw: Any) -> T:
+        if self.progress is not None:
+            self.progress(name)
+        t = time.perf_counter()
+        out = fn(*args, **kw)
+        self.times[name] = time.perf_counter() - t
+        return out
+
+
+def _fiscal(project: Project) -> dict[str, Any]:
+    from reeflow.economics import beylikova_defaults
+
+    return beylikova_defaults()
+
+
+def _valuation(project: Project, design: plant_steps.PlantDesign, inputs: Any, basis: Any,
+               fiscal: Mapping[str, Any]) -> adapters.BlockValuation:
+    """Block valuation from the design-basis plant and the same cost basis as the DCF."""
+    s = design.summary
+    ore_t = s.kpis["ore_t_per_a"]
+    mining_moved = basis.mining_usd_per_t if basis.mining_basis.startswith("per t moved") \
+        else _mining_per_t_moved(project) * project.economics.opex_scale_frac
+    variable = sum(inputs.reagents_t_per_a.get(r, 0.0) * p
+                   for r, p in basis.reagent_usd_per_t.items())
+    power = inputs.power_mwh_per_a * basis.electricity_usd_per_mwh
+    waste = inputs.residue_t_per_a * basis.residue_usd_per_t + \
+        (inputs.tailings_t_per_a or 0.0) * basis.tailings_usd_per_t
+    processing = (variable + power + waste + basis.fixed_opex_usd_per_a) / ore_t
+    el_t = {el: float(v) * project.plant.operating_hours_h_per_a / 1000.0
+            for el, v in design.solution.streams["ore"].element_kg_per_h().items()}
+    mineral_t = {sp: float(design.solution.streams["ore"].species_kg_per_h(sp))
+                 * project.plant.operating_hours_h_per_a / 1000.0 for sp in ("CaF2", "BaSO4")}
+    return adapters.block_valuation(
+        s.products, el_t, mineral_t, basis.product_usd_per_t,
+        processing_cost_usd_per_t=processing, mining_cost_usd_per_t=mining_moved,
+        royalty_frac=float(fiscal["royalty_rate_frac"]), discount_rate=HEADLINE_RATE)
+
+
+def _mining_per_t_moved(project: Project) -> float:
+    m = project.mine.mining_cost_usd_per_t_moved
+    return float(project.economics.mining_cost_usd_per_t if m is None else m)
+
+
+def _mine(project: Project, capacity: np.ndarray, valuation: adapters.BlockValuation,
+          resource: Any) -> mine_steps.MineOutcome:
+    if resource is None or not project.mine.run:
+        return mine_steps.MineOutcome(mine_steps.flat_schedule(project, capacity),
+                                      "flat schedule", None, len(capacity), 0.0)
+    return mine_steps.plan_mine_step(project, resource.block_model, valuation, capacity)
+
+
+def _resource(project: Project, valuation: adapters.BlockValuation, recovery: float) -> Any:
+    if not project.deposit.run:
+        return None
+    prices = {k: v for k, v in valuation.prices_usd_per_kg.items()
+              if k in {adapters.species_key(el) for el in project.ree}}
+    return mine_steps.estimate_resource_step(
+        project, prices_usd_per_kg=prices, recovery_frac=recovery,
+        cost_usd_per_t_ore=valuation.processing_cost_usd_per_t)
+
+
+def run_chain(loaded: LoadedProject, *,
+              progress: Callable[[str], None] | None = None) -> ChainOutcome:
+    """Run every step of the study chain on a validated project (no files written)."""
+    p = loaded.project
+    step = _Timer(progress)
+    fiscal = _fiscal(p)
+    life = int(fiscal["life_years"])
+    design = step("plant design and SX train", CACHE.get, "design", _key(p.ore, p.plant),
+                  plant_steps.design_plant, p)
+    sizes = econ_steps.equipment_sizes(p, design)
+    capex = econ_steps.capex_basis(p, sizes, int(fiscal["currency_year"]))
+    inputs = econ_steps.economic_inputs(p, design, capex, sizes)
+    from reeflow.economics.annual import annual_economics, cost_basis
+
+    uses_mine = p.deposit.run and p.mine.run
+    e = p.economics
+    basis = cost_basis(inputs, deck=e.price_deck,
+                       mining_usd_per_t_moved=_mining_per_t_moved(p) if uses_mine else None
+                       ).scaled(ndpr=e.price_scale_ndpr_frac, other=e.price_scale_other_frac,
+                                byproduct=e.price_scale_byproduct_frac,
+                                capex=e.capex_scale_frac, opex=e.opex_scale_frac)
+    valuation = _valuation(p, design, inputs, basis, fiscal)
+    recovery = float(design.summary.kpis["overall_reo_recovery_frac"])
+    resource = step("resource", CACHE.get, "resource",
+                    _key(p.deposit, p.ore, valuation.prices_usd_per_kg, recovery,
+                         valuation.processing_cost_usd_per_t), _resource, p, valuation, recovery)
+    capacity = mine_steps.capacity_by_year(p.ore.throughput_t_per_a, fiscal["ramp_up_frac"], life)
+    mine = step("mine plan", CACHE.get, "mine",
+                _key(p.deposit, p.mine, p.ore, capacity.tolist(), valuation.__dict__),
+                _mine, p, capacity, valuation, resource)
+    first = int(fiscal["construction_years"]) + 1
+    years = step("plant by year", CACHE.get, "years",
+                 _key(p.ore, p.plant, mine.schedule.to_dict("list"), first),
+                 plant_steps.solve_years, p, design, mine.schedule, first)
+    quantities = adapters.year_quantities(years, mine.schedule)
+    annual = step("economics", annual_economics, quantities, basis)
+    market = step("market", _market, p, design)
+    return ChainOutcome(loaded, design, capex, inputs, basis, resource, mine, years, quantities,
+                        annual, market, step.times)
+
+
+def _market(project: Project, design: plant_steps.PlantDesign) -> Any:
+    from reeflow.market import market_scenario
+
+    k = design.summary.kpis
+    return market_scenario(k["reo_t_per_a"], adapters.oxide_tonnages(design.summary.products),
+                           separation_at_home=project.market.separation_at_home,
+                           year=project.market.year)
+
+
+def what_if(base: LoadedProject, overrides: Mapping[str, Any]) -> ChainOutcome:
+    """The same chain on the project with ``overrides`` (project-file path → value, in the
+    file's units, e.g. ``{"ore.treo_grade": "1 %"}``) applied and re-validated."""
+    return run_chain(with_overrides(base, overrides))
+
+
+def with_overrides(base: LoadedProject, overrides: Mapping[str, Any]) -> LoadedProject:
+    """A copy of ``base`` with the values at the given project-file paths replaced (and the
+    whole project re-validated, so an override outside its bounds is an InputError)."""
+    from reeflow.core.projectfile import validate_tree
+
+    tree = base.project.model_dump(by_alias=True)
+    for path, value in overrides.items():
+        _set(tree, path, value)
+    _renormalise_shares(tree, [p for p in overrides if p.startswith("ore.ree_distribution.")])
+    project, _ = validate_tree(Project, tree, canonical=True)
+    return LoadedProject(project=project, provenance=base.provenance, path=base.path)
+
+
+def _renormalise_shares(tree: dict[str, Any], changed: list[str]) -> None:
+    """When some REE shares are overridden, scale the others so the shares still sum to one
+    (a share of TREO cannot change alone)."""
+    if not changed:
+        return
+    from reeflow.core.units import to_canonical
+
+    dist = tree["ore"]["ree_distribution"]
+    fixed = {p.rsplit(".", 1)[1] for p in changed}
+    for el in fixed:
+        dist[el] = to_canonical(dist[el], "frac", field=f"ore.ree_distribution.{el}")
+    rest = sum(v for el, v in dist.items() if el not in fixed)
+    room = 1.0 - sum(dist[el] for el in fixed)
+    if rest > 0 and room >= 0:
+        for el in dist:
+            if el not in fixed:
+                dist[el] = dist[el] * room / rest
+
+
+def _set(tree: dict[str, Any], path: str, value: Any) -> None:
+    from reeflow.core.errors import InputError
+
+    parts = path.split(".")
+    node: Any = tree
+    for part in parts[:-1]:
+        if not isinstance(node, dict) or part not in node:
+            raise InputError("overrides", path, "a path of the project file",
+                             "name a field such as 'ore.treo_grade'")
+        node = node[part]
+    if not isinstance(node, dict) or parts[-1] not in node:
+        raise InputError("overrides", path, "a path of the project file",
+                         "name a field such as 'ore.treo_grade'")
+    node[parts[-1]] = value
+
+
+_ = pd  # pandas frames travel in the outcome types

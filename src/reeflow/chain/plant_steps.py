@@ -1,0 +1,170 @@
+"""Chain steps of the plant: design once, then solve at every production year's feed.
+
+Wiring only: the flowsheet is :func:`reeflow.plant.bastnasite.build_flowsheet`, the SX train
+:func:`reeflow.plant.sx_adapter.design_separation`, the summary
+:func:`reeflow.plant.summary.summarise_plant`.
+
+The separation train is designed ONCE, on the design-basis feed (the project's ``ore`` section at
+full throughput): a plant is built once. Each year's solve keeps that train's split fractions
+(recovery of each element to each product), which holds while the year's REE distribution stays
+near the design basis; the chain reports the largest drift (``plant.feed_composition_spread_frac``)
+and the consistency checks flag a drift above 10 %.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from reeflow.chain import adapters
+
+__all__ = ["PlantDesign", "PlantYearSolution", "design_plant", "solve_years", "solve_plant"]
+
+
+
+@dataclass(frozen=True)
+class PlantDesign:
+    """The design-basis plant: its feed, separation, solved flowsheet and summary."""
+
+    feed: Any
+    separation: Any
+    train: dict[str, Any] | None
+    solution: Any
+    summary: Any
+
+
+@dataclass(frozen=True)
+class PlantYearSolution:
+    """The plant solved at one year's feed (annual quantities)."""
+
+    year: int
+    production_year: int
+    ore_t: float
+    head_grade_treo_frac: float
+    reo_t: float
+    ndpr_oxide_t: float
+    overall_reo_recovery_frac: float
+    products_t: dict[str, float]
+    reagents_t: dict[str, float]
+    power_mwh: float
+    residue_t: float
+    tailings_t: float
+    ree_share_frac: dict[str, float]
+
+
+def solve_plant(project: Any, feed: Any, separation: Any) -> Any:
+    """Solve the flowsheet of ``project`` at ``feed`` with a given separation."""
+    from reeflow.plant.bastnasite import build_flowsheet
+
+    return build_flowsheet(feed, project.plant, separation).solve()
+
+
+def _summary(project: Any, sol: Any) -> Any:
+    from reeflow.plant.summary import summarise_plant
+
+    groups = {k: list(v) for k, v in project.plant.separation.products.items()}
+    return summarise_plant(sol, project.ree, project.plant.operating_hours_h_per_a, groups=groups)
+
+
+def design_plant(project: Any) -> PlantDesign:
+    """Solve the design-basis plant; with ``separation.method: sx`` design the SX train on the
+    chloride feed the flowsheet delivers and solve again with it."""
+    from reeflow.plant.bastnasite import placeholder_separation
+
+    feed = adapters.ore_feed(project)
+    separation = placeholder_separation(project.plant.separation, project.ree)
+    sol = solve_plant(project, feed, separation)
+    train = None
+    if project.plant.separation.method == "sx":
+        from reeflow.plant.sx_adapter import design_separation
+
+        separation, train = design_separation(sol.streams["sx_feed"], project)
+        sol = solve_plant(project, feed, separation)
+    return PlantDesign(feed, separation, train, sol, _summary(project, sol))
+
+
+def sold_products(summary: Any) -> dict[str, float]:
+    """Products sold, t/a, keyed by sale name (oxides, CaF2 and BaSO4 concentrates)."""
+    out: dict[str, float] = {}
+    for row in summary.products:
+        if row["kind"] == "oxide":
+            out[str(row["sale_name"])] = out.get(str(row["sale_name"]), 0.0) + row["t_per_a"]
+        elif row["kind"] == "byproduct":
+            sale = adapters.BYPRODUCT_SALE.get(str(row["main_species"]), str(row["name"]))
+            out[sale] = out.get(sale, 0.0) + row["t_per_a"]
+    return out
+
+
+def residue_t(summary: Any) -> float:
+    """Radioactive residues (leach residue + neutralisation cake), t/a."""
+    return float(sum(r["t_per_a"] for r in summary.products if r["kind"] == "residue"))
+
+
+def tailings_t(summary: Any) -> float:
+    """Flotation tailings, t/a: ore less every concentrate (REE, fluorite, barite)."""
+    k = summary.kpis
+    return max(k["ore_t_per_a"] - k["concentrate_t_per_a"] - k["fluorite_concentrate_t_per_a"]
+               - k["barite_concentrate_t_per_a"], 0.0)
+
+
+def _year(project: Any, design: PlantDesign, row: Mapping[str, Any], year: int,
+          production_year: int) -> PlantYearSolution:
+    ore_t = float(row["ore_t"])
+    hours = project.plant.operating_hours_h_per_a
+    feed = adapters.ore_feed(project, ore_t_per_a=ore_t,
+                             grades_frac=adapters.feed_from_schedule(row))
+    if ore_t <= 0:
+        return PlantYearSolution(year, production_year, 0.0, float("nan"), 0.0, 0.0,
+                                 float("nan"), {}, {}, 0.0, 0.0, 0.0, dict(feed.ree_share_frac))
+    s = _summary(project, solve_plant(project, feed, design.separation))
+    k = s.kpis
+    scale = ore_t / k["ore_t_per_a"]  # exact: the flowsheet is solved at ore_t / hours
+    return PlantYearSolution(
+        year=year, production_year=production_year, ore_t=ore_t,
+        head_grade_treo_frac=feed.treo_frac, reo_t=k["reo_t_per_a"] * scale,
+        ndpr_oxide_t=k["ndpr_oxide_t_per_a"] * scale,
+        overall_reo_recovery_frac=k["overall_reo_recovery_frac"],
+        products_t={p: t * scale for p, t in sold_products(s).items()},
+        reagents_t={r: t * scale for r, t in s.reagents_t_per_a.items()},
+        power_mwh=k["power_mw"] * hours * scale, residue_t=residue_t(s) * scale,
+        tailings_t=tailings_t(s) * scale, ree_share_frac=dict(feed.ree_share_frac))
+
+
+def solve_years(project: Any, design: PlantDesign, schedule: pd.DataFrame,
+                first_year: int) -> list[PlantYearSolution]:
+    """The plant solved at every row of the schedule (one row per production year).
+
+    Rows with identical feed (tonnes and grades) are solved once."""
+    cache: dict[tuple[float, ...], PlantYearSolution] = {}
+    out = []
+    for i, (_, row) in enumerate(schedule.iterrows()):
+        key = tuple(round(float(v), 12) for v in row.to_numpy(dtype=float, na_value=np.nan))
+        sol = cache.get(key)
+        if sol is None:
+            sol = _year(project, design, row, first_year + i, i + 1)
+            cache[key] = sol
+        out.append(sol if sol.production_year == i + 1 else
+                   _relabel(sol, first_year + i, i + 1))
+    return out
+
+
+def _relabel(sol: PlantYearSolution, year: int, production_year: int) -> PlantYearSolution:
+    from dataclasses import replace
+
+    return replace(sol, year=year, production_year=production_year)
+
+
+def composition_spread(design: PlantDesign, years: Sequence[PlantYearSolution]) -> float:
+    """Largest relative drift of any REE share of TREO, over the years, from the design basis."""
+    base = design.feed.ree_share_frac
+    worst = 0.0
+    for y in years:
+        for el, share in y.ree_share_frac.items():
+            b = base.get(el, 0.0)
+            if b > 1e-6:
+                worst = max(worst, abs(share - b) / b)
+    return worst

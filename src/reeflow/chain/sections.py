@@ -1,0 +1,193 @@
+"""Typed results sections from the chain's outcome (:class:`reeflow.results.StudyResults`).
+
+Wiring only: each function reads one room's result and files it in the results schema.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from reeflow import __version__
+from reeflow.chain.pipeline import HEADLINE_RATE, ChainOutcome
+from reeflow.core.jsonio import to_jsonable
+from reeflow.results import (
+    AnnualRow,
+    EconomicsSection,
+    Kpis,
+    Meta,
+    MineSection,
+    PlantSection,
+    PlantYear,
+    ResourceSection,
+    ScheduleRow,
+)
+
+__all__ = ["meta", "flowsheet_section", "plant_section", "mine_section", "economics_section",
+           "resource_section", "input_hash", "kpis"]
+
+
+def input_hash(outcome: ChainOutcome) -> str:
+    """SHA-256 of the canonical validated inputs (the project as the chain saw it)."""
+    text = outcome.project.model_dump_json(by_alias=True)
+    return hashlib.sha256(f"{__version__}\n{text}".encode()).hexdigest()
+
+
+def meta(outcome: ChainOutcome, runtime_s: float, labels: list[str]) -> Meta:
+    p = outcome.project
+    return Meta(project_name=p.name, project_path=outcome.loaded.path,
+                reeflow_version=__version__,
+                generated_utc=datetime.now(UTC).isoformat(timespec="seconds"),
+                input_hash=input_hash(outcome), seed=int(p.economics.seed),
+                synthetic_labels=labels, runtime_s=runtime_s,
+                phase_times_s=dict(outcome.times_s))
+
+
+def kpis(outcome: ChainOutcome) -> Kpis:
+    return Kpis.model_validate({k: _f(v) for k, v in outcome.design.summary.kpis.items()})
+
+
+def flowsheet_section(sol: Any) -> dict[str, Any]:
+    """Units, streams, element flows and balance closure of the design-basis flowsheet."""
+    from reeflow.plant.stream import PHASES
+
+    streams = []
+    for name, s in sol.streams.items():
+        src, dst = sol.ends[name]
+        species = {sp: {ph: float(v) for ph, v in zip(PHASES, s.flows_kg_per_h[:, j],
+                                                       strict=True) if v > 0}
+                   for j, sp in enumerate(s.components.species)
+                   if s.flows_kg_per_h[:, j].sum() > 0}
+        streams.append({"name": name, "source_unit": src, "target_unit": dst,
+                        "temperature_c": s.temperature_c, "total_kg_per_h": s.total_kg_per_h,
+                        "species_kg_per_h": species})
+    rows = sol.element_flows().to_dict("records")
+    for unit, res in sol.results.items():
+        for reagent, s in res.reagents.items():
+            for el, kg in s.element_kg_per_h().items():
+                if kg > 0:
+                    rows.append({"stream": f"reagent:{reagent}→{unit}", "source_unit": None,
+                                 "target_unit": unit, "element": el, "kg_per_h": float(kg)})
+    units = [{"name": u, "kind": sol.kinds[u], "power_kw": r.power_kw,
+              "reagents_kg_per_h": {k: v.total_kg_per_h for k, v in r.reagents.items()},
+              "info": {k: v for k, v in r.info.items() if isinstance(v, (int, float, str))}}
+             for u, r in sol.results.items()]
+    balance = sol.balance_table()
+    return to_jsonable({"units": units, "streams": streams, "element_flows": rows,
+                        "balance": balance.to_dict("records"), "recycles": sol.recycles,
+                        "max_rel_closure": float(balance.rel_closure.max())})
+
+
+def plant_section(outcome: ChainOutcome, spread: float) -> PlantSection:
+    f = outcome.design.feed
+    design_feed = {"ore_t_per_a": outcome.project.ore.throughput_t_per_a,
+                   "treo_frac": f.treo_frac, "ree_share_frac": dict(f.ree_share_frac),
+                   "tho2_frac": f.tho2_frac, "caf2_frac": f.caf2_frac,
+                   "baso4_frac": f.baso4_frac, "fe2o3_frac": f.fe2o3_frac,
+                   "sio2_frac": f.sio2_frac}
+    years = [PlantYear.model_validate({k: _f(v) if isinstance(v, float) else v
+                                       for k, v in y.__dict__.items() if k != "ree_share_frac"})
+             for y in outcome.years]
+    return PlantSection(design_feed=to_jsonable(design_feed),
+                        separation_method=outcome.project.plant.separation.method,
+                        by_year=years, feed_composition_spread_frac=_f(spread))
+
+
+def _annual_rows(outcome: ChainOutcome) -> list[AnnualRow]:
+    df = outcome.annual.table
+    rows = []
+    for r in df.to_dict("records"):
+        py = r["production_year"]
+        rows.append(AnnualRow.model_validate({**{k: _f(v) if isinstance(v, float) else v
+                                                 for k, v in r.items()},
+                                              "year": int(r["year"]),
+                                              "production_year": None if pd.isna(py)
+                                              else int(py)}))
+    return rows
+
+
+def mine_section(outcome: ChainOutcome, synthetic: bool) -> MineSection:
+    """The schedule feeding the plant, joined with each year's plant output and cash flow."""
+    m = outcome.mine
+    annual = outcome.annual.table.set_index("year")
+    rows = []
+    for i, r in enumerate(m.schedule.to_dict("records")):
+        y = outcome.years[i]
+        a = annual.loc[y.year]
+        extra = {k: _f(v) for k, v in r.items() if k.endswith("_frac") or k.endswith("_t")}
+        extra.pop("ore_t", None)
+        rows.append(ScheduleRow.model_validate({
+            **extra, "year": y.year, "production_year": y.production_year, "ore_t": y.ore_t,
+            "head_grade_treo_frac": y.head_grade_treo_frac, "reo_t": y.reo_t,
+            "revenue_usd": float(a["revenue_usd"]), "opex_usd": float(a["opex_usd"]),
+            "capex_usd": float(a["capex_usd"] + a["sustaining_capex_usd"]),
+            "tax_usd": float(a["tax_usd"]), "cash_flow_usd": float(a["cash_flow_usd"])}))
+    plan = m.plan
+    planned: dict[str, Any] = {}
+    if plan is not None:
+        d = to_jsonable(plan.to_dict())
+        planned = {k: v for k, v in d.items() if k not in ("schedule",)}
+    return MineSection.model_validate({
+        "synthetic": synthetic, "source": m.source, "horizon_years": m.horizon_years,
+        "schedule": rows, "inferred_share_of_feed_frac": _inferred_share(rows),
+        "remaining_ore_after_horizon_t": m.remaining_ore_t, **planned})
+
+
+def _inferred_share(rows: list[ScheduleRow]) -> float | None:
+    total = sum(r.ore_t for r in rows)
+    inf = [r.inferred_t for r in rows]
+    if total <= 0 or any(v is None for v in inf):
+        return None
+    return float(sum(v or 0.0 for v in inf) / total)
+
+
+def economics_section(outcome: ChainOutcome, extra: dict[str, Any]) -> EconomicsSection:
+    """Headline economics of the annual cash flow plus the design-basis breakdowns."""
+    a, b = outcome.annual, outcome.basis
+    tables = b.tables
+    return EconomicsSection.model_validate({
+        "deck": b.deck, "currency_year": b.currency_year, "basis": "real",
+        "npv_usd": {f"{r:.4f}": _f(v) for r, v in a.npv_usd.items()},
+        "irr_frac": _f(a.irr_frac), "payback_years": _f(a.payback_years),
+        "payback_from_first_production_years": _f(a.payback_from_first_production_years),
+        "capex_usd": float(a.capex_usd), "annual": _annual_rows(outcome),
+        "headline_rate_frac": HEADLINE_RATE,
+        "unit_cost_usd_per_kg_reo": _f(a.unit_cost_usd_per_kg_reo),
+        "unit_cost_usd_per_kg_ndpr": _f(a.unit_cost_usd_per_kg_ndpr),
+        "estimate_class": b.estimate_class,
+        "capex_breakdown": to_jsonable(tables.get("capex", pd.DataFrame())),
+        "opex_breakdown": to_jsonable(tables.get("opex", pd.DataFrame())),
+        "revenue": to_jsonable(tables.get("revenue", pd.DataFrame())),
+        "capex_estimates": outcome.capex.to_dict(), "mining_cost_basis": b.mining_basis,
+        "assumptions": to_jsonable(dict(b.assumptions)), **to_jsonable(extra)})
+
+
+def resource_section(outcome: ChainOutcome) -> ResourceSection | None:
+    res = outcome.resource
+    if res is None:
+        return None
+    gt = res.grade_tonnage
+    vt = res.variogram_table()
+    return ResourceSection.model_validate({
+        "synthetic": "SYNTHETIC" in str(res.label).upper(), "label": res.label,
+        "statement": to_jsonable(res.statement.to_dict("records")),
+        "disclaimer": res.disclaimer, "cutoff_frac": _f(res.cutoff_frac),
+        "cutoff_basis": res.cutoff_basis,
+        "grade_tonnage": to_jsonable(gt.rename(columns={"class": "class_"}).to_dict("records")),
+        "variograms": [{"variable": "treo_frac",
+                        **{k: to_jsonable(vt[k].tolist()) for k in ("lag_m", "gamma",
+                                                                     "model_gamma")}}],
+        "cross_validation_stats": to_jsonable(res.cross_validation_stats),
+        "table1": to_jsonable(res.table1.to_dict("records"))})
+
+
+def _f(v: Any) -> float | None:
+    """A finite float, or None ("no data" is missing, never 0)."""
+    if v is None:
+        return None
+    x = float(v)
+    return x if np.isfinite(x) else None

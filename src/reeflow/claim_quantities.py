@@ -1,0 +1,203 @@
+"""The quantities public claims assert, each computed from the study (see :mod:`reeflow.claims`).
+
+Every function reads the chain's outcome (design-basis plant, annual cash flow, resource), the
+market room's data, or re-runs the same chain with changed inputs (``given:`` in the assertion),
+and returns the model's value with the reason in numbers. None means "not computed here".
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from reeflow.claims import Assertion, ClaimContext, ModelValue, quantity
+
+__all__: list[str] = []
+
+HEADLINE = 0.08
+
+
+def _kpis(ctx: ClaimContext) -> dict[str, float]:
+    return dict(ctx.outcome.design.summary.kpis)
+
+
+def _grade(ctx: ClaimContext) -> float:
+    return float(ctx.outcome.project.ore.treo_grade_frac)
+
+
+@quantity("resource_reo_t")
+def _resource_reo(ctx: ClaimContext, a: Assertion) -> ModelValue | None:
+    res = ctx.outcome.resource
+    if res is None:
+        return None
+    bm = res.block_model
+    t = bm["tonnes"].to_numpy(float)
+    reo = float(np.nansum(t * bm["treo_frac"].to_numpy(float)))
+    ore = float(np.nansum(t))
+    label = " (SYNTHETIC deposit)" if "SYNTHETIC" in str(res.label).upper() else ""
+    return ModelValue(reo, f"{reo / 1e6:,.1f} Mt REO in {ore / 1e6:,.0f} Mt of ore{label}",
+                      f"The block model holds {ore / 1e6:,.0f} Mt of mineralised rock at "
+                      f"{reo / ore:.2%} TREO, i.e. {reo / 1e6:,.1f} Mt of rare-earth oxide: a "
+                      f"tonnage of {float(a.value) / 1e6:,.0f} Mt is ore, not rare earths, and no "
+                      "JORC/NI 43-101 statement makes it a reserve.")
+
+
+@quantity("contained_reo_t")
+def _contained(ctx: ClaimContext, a: Assertion) -> ModelValue | None:
+    given = a.given.get("ore_t")
+    if not isinstance(given, (int, float)):
+        return None
+    ore_t = float(given)
+    g = _grade(ctx)
+    reo = ore_t * g
+    return ModelValue(reo, f"{reo:,.0f} t REO in {ore_t:,.0f} t of ore",
+                      f"{ore_t:,.0f} t of ore at {g:.2%} TREO contains {reo:,.0f} t of "
+                      "rare-earth oxide before any loss.")
+
+
+@quantity("ore_t_per_a")
+def _ore(ctx: ClaimContext, a: Assertion) -> ModelValue:
+    t = float(ctx.outcome.project.ore.throughput_t_per_a)
+    return ModelValue(t, f"{t:,.0f} t/a ore", f"The project's throughput is {t:,.0f} t/a.")
+
+
+@quantity("reo_t_per_a")
+def _reo(ctx: ClaimContext, a: Assertion) -> ModelValue:
+    k = _kpis(ctx)
+    reo, head, rec, ore = (k["reo_t_per_a"], k["head_reo_t_per_a"],
+                           k["overall_reo_recovery_frac"], k["ore_t_per_a"])
+    target = float(a.value)
+    need_rec = target / head if head > 0 else math.inf
+    need_grade = target / (ore * rec) if ore * rec > 0 else math.inf
+    return ModelValue(reo, f"{reo:,.0f} t/a REO", (
+        f"{ore:,.0f} t/a at {_grade(ctx):.2%} TREO contains {head:,.0f} t REO; the modelled "
+        f"ore-to-oxide recovery of {rec:.1%} gives {reo:,.0f} t/a. {target:,.0f} t/a needs "
+        f"{need_rec:.0%} recovery at this grade, or a head grade of {need_grade:.2%} at the "
+        "modelled recovery."))
+
+
+@quantity("head_grade_reo_frac")
+def _head(ctx: ClaimContext, a: Assertion) -> ModelValue:
+    g = _grade(ctx)
+    return ModelValue(g, f"{g:.2%} TREO (design basis)",
+                      f"The project's design-basis head grade is {g:.2%} TREO.")
+
+
+@quantity("commercially_viable")
+def _viable(ctx: ClaimContext, a: Assertion) -> ModelValue:
+    overrides = {str(k): v for k, v in a.given.items()}
+    key = repr(sorted(overrides.items()))
+    if key not in ctx.cache:
+        ctx.cache[key] = ctx.what_if(overrides) if overrides else ctx.outcome
+    out = ctx.cache[key]
+    npv = out.npv_usd(HEADLINE)
+    at = ", ".join(f"{k} = {v}" for k, v in overrides.items()) or "the base case"
+    return ModelValue(npv > 0, f"NPV8 {npv / 1e6:,.0f} MUSD at {at}", (
+        f"The whole chain re-run at {at} (same prices, plant and costs) gives NPV8 = "
+        f"{npv / 1e6:,.0f} MUSD: {'viable' if npv > 0 else 'not viable'} on these inputs. La+Ce "
+        "dominate the basket and sell near 1–2 USD/kg, so the basket, not the grade alone, "
+        "decides viability."))
+
+
+@quantity("elements_present")
+def _elements(ctx: ClaimContext, a: Assertion) -> ModelValue:
+    dist = ctx.outcome.project.ore.ree_distribution
+    present = {el for el, v in dist.items() if v > 0}
+    missing = [el for el, v in sorted(dist.items(), key=lambda kv: -kv[1])
+               if el not in set(a.value) and v > 0]
+    shown = ", ".join(f"{el} {v:.1%}" for el, v in dist.items())
+    top = f"; not named: {', '.join(f'{el} ({dist[el]:.1%})' for el in missing[:3])}" \
+        if missing else ""
+    return ModelValue(present, shown, f"The ore's REO holds {shown}{top}.")
+
+
+def _market_year(ctx: ClaimContext) -> int:
+    return int(ctx.outcome.project.market.year)
+
+
+@quantity("china_mining_share_frac")
+def _china_mining(ctx: ClaimContext, a: Assertion) -> ModelValue:
+    from reeflow.market import stage_table, summarise
+
+    y = _market_year(ctx)
+    s = float(summarise(stage_table("mining", y))["china_share_frac"])  # type: ignore[arg-type]
+    return ModelValue(s, f"{s:.1%} (USGS {y})",
+                      f"USGS mine production {y}: China {s:.1%}.")
+
+
+@quantity("china_separation_share_frac")
+def _china_sep(ctx: ClaimContext, a: Assertion) -> ModelValue:
+    from reeflow.market import stage_table, summarise
+    from reeflow.market.supply import iea_data_year
+
+    y = _market_year(ctx)
+    s = float(summarise(stage_table("separation", y))["china_share_frac"])  # type: ignore[arg-type]
+    return ModelValue(s, f"{s:.0%} (IEA {iea_data_year('separation', y)})",
+                      f"IEA separation {iea_data_year('separation', y)}: China {s:.0%}.")
+
+
+@quantity("ree_demand_multiple")
+def _demand(ctx: ClaimContext, a: Assertion) -> ModelValue:
+    from reeflow.market.data import demand_multiples
+
+    m = demand_multiples()
+    lo = min(v[0] for v in m.values())
+    hi = max(v[1] for v in m.values())
+    listed = "; ".join(f"{k}: {v[0]:.2f}x" if v[0] == v[1] else f"{k}: {v[0]:.2f}–{v[1]:.2f}x"
+                       for k, v in m.items())
+    return ModelValue((lo, hi), f"{lo:.1f}–{hi:.1f}x",
+                      f"IEA rare-earth demand multiples in the data: {listed}.")
+
+
+def _full_years_revenue(ctx: ClaimContext) -> float:
+    t = ctx.outcome.annual.table
+    prod = t[t["production_year"].notna()]
+    cap = float(ctx.outcome.project.ore.throughput_t_per_a)
+    full = prod[prod["ore_t"] >= 0.999 * cap]
+    rows = full if len(full) else prod
+    return float(rows["revenue_usd"].mean())
+
+
+@quantity("revenue_usd_per_a")
+def _revenue(ctx: ClaimContext, a: Assertion) -> ModelValue:
+    rev = _full_years_revenue(ctx)
+    basis = ctx.outcome.basis
+    k = _kpis(ctx)
+    reo_value = sum(v * basis.product_usd_per_t.get(p, 0.0) for p, v in
+                    ctx.outcome.inputs.products_t_per_a.items() if "concentrate" not in p)
+    basket = reo_value / (k["reo_t_per_a"] * 1e3) if k["reo_t_per_a"] > 0 else math.nan
+    byp = sum(v * basis.product_usd_per_t.get(p, 0.0) for p, v in
+              ctx.outcome.inputs.products_t_per_a.items() if "concentrate" in p)
+    share = byp / (reo_value + byp) if reo_value + byp > 0 else math.nan
+    return ModelValue(rev, f"{rev / 1e6:,.0f} MUSD/a", (
+        f"Revenue of the full-production years at {basis.deck} prices is {rev / 1e6:,.0f} "
+        f"MUSD/a; the separated-oxide basket is worth {basket:.2f} USD/kg REO, so 10,000 t/a of "
+        f"REO would earn {basket * 1e7 / 1e6:,.0f} MUSD/a; fluorite and barite concentrates are "
+        f"{share:.0%} of the design-basis revenue."))
+
+
+def _byproduct(ctx: ClaimContext, key: str, label: str) -> ModelValue:
+    t = _kpis(ctx)[key]
+    return ModelValue(t, f"{t:,.0f} t/a", f"The plant makes {t:,.0f} t/a of {label} from the "
+                      "design-basis ore (head grade and flotation recovery of the project file).")
+
+
+@quantity("barite_t_per_a")
+def _barite(ctx: ClaimContext, a: Assertion) -> ModelValue:
+    return _byproduct(ctx, "barite_concentrate_t_per_a", "barite concentrate")
+
+
+@quantity("fluorite_t_per_a")
+def _fluorite(ctx: ClaimContext, a: Assertion) -> ModelValue:
+    return _byproduct(ctx, "fluorite_concentrate_t_per_a", "fluorite concentrate")
+
+
+@quantity("thorium_t_per_a")
+def _thorium(ctx: ClaimContext, a: Assertion) -> ModelValue:
+    th = _kpis(ctx)["th_in_feed_t_per_a"]
+    frac = float(a.value) / th if th > 0 else math.inf
+    return ModelValue(th, f"{th:,.0f} t/a Th fed", (
+        f"The ore feeds {th:,.0f} t/a of thorium; {float(a.value):,.0f} t/a is {frac:.0%} of it "
+        "(the plant sends thorium to its residues; no thorium product is modelled)."))
+

@@ -1,0 +1,145 @@
+"""Cross-room consistency checks of a study (in the manner of PyPSA's ``consistency.py``).
+
+Each check compares what two rooms say about the same thing and returns a
+:class:`~reeflow.results.ConsistencyCheck` (``ok``, severity, what was compared). Errors mean the
+chain is wrong and the study refuses to report (:func:`raise_on_error`); warnings are shown in the
+report (an approximation the reader must know about).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Literal
+
+import numpy as np
+
+from reeflow.results import ConsistencyCheck
+
+__all__ = ["CHECKS", "run_checks", "raise_on_error", "COMPOSITION_DRIFT_LIMIT",
+           "INFERRED_WARNING", "ConsistencyError"]
+
+#: Largest drift of a REE share of TREO from the design basis before the fixed SX split
+#: fractions are flagged (the train is designed once; see reeflow.chain.plant_steps).
+COMPOSITION_DRIFT_LIMIT = 0.10
+#: Share of Inferred material in the scheduled feed above which the study warns (JORC 2012
+#: cl. 38: Inferred may not be converted to a reserve; a study mostly on Inferred is a scoping
+#: study at best).
+INFERRED_WARNING = 0.5
+_REL = 1e-9
+
+Check = Callable[[Any], ConsistencyCheck]
+
+
+class ConsistencyError(RuntimeError):
+    """Two rooms disagree about one thing: a defect of the chain, never a user's input."""
+
+
+def _check(name: str, ok: bool, detail: str,
+           severity: Literal["error", "warning"] = "error") -> ConsistencyCheck:
+    return ConsistencyCheck(name=name, ok=bool(ok), severity=severity, detail=detail)
+
+
+def schedule_drives_dcf(o: Any) -> ConsistencyCheck:
+    """The DCF's producing years and ore tonnes are the mine schedule's, year by year."""
+    sched = o.mine.schedule["ore_t"].to_numpy(float)
+    t = o.annual.table
+    prod = t[t["production_year"].notna()]
+    dcf_ore = prod["ore_t"].to_numpy(float)
+    same_years = len(sched) == len(dcf_ore)
+    diff = float(np.max(np.abs(sched - dcf_ore))) if same_years and len(sched) else 0.0
+    ok = same_years and diff <= _REL * max(float(sched.max(initial=1.0)), 1.0)
+    return _check("schedule drives the cash flow", ok,
+                  f"{len(sched)} scheduled years, {len(dcf_ore)} producing years in the DCF; "
+                  f"largest ore difference {diff:.3g} t")
+
+
+def plant_follows_schedule(o: Any) -> ConsistencyCheck:
+    """The plant is solved at each scheduled year's ore tonnes."""
+    sched = o.mine.schedule["ore_t"].to_numpy(float)
+    plant = np.array([y.ore_t for y in o.years])
+    ok = len(sched) == len(plant) and np.allclose(sched, plant, rtol=_REL, atol=1e-6)
+    return _check("plant solved at each year's feed", ok,
+                  f"{len(plant)} plant solutions for {len(sched)} scheduled years")
+
+
+def capacity_respected(o: Any) -> ConsistencyCheck:
+    """No year feeds the plant above its nameplate capacity."""
+    cap = float(o.project.ore.throughput_t_per_a)
+    top = float(o.mine.schedule["ore_t"].max()) if len(o.mine.schedule) else 0.0
+    return _check("plant capacity respected", top <= cap * (1 + 1e-9),
+                  f"largest yearly feed {top:,.0f} t vs nameplate {cap:,.0f} t/a")
+
+
+def element_balances_close(o: Any) -> ConsistencyCheck:
+    """Every unit of the design-basis flowsheet closes every element to 1e-9."""
+    worst = float(o.design.solution.balance_table().rel_closure.max())
+    return _check("element balances close", worst <= 1e-9,
+                  f"worst relative closure {worst:.1e} (limit 1e-9)")
+
+
+def revenue_prices_products(o: Any) -> ConsistencyCheck:
+    """Yearly revenue = Σ products sold × the deck value per tonne (recomputed here)."""
+    q, b = o.quantities, o.basis
+    rev = sum(np.asarray(v) * b.product_usd_per_t[k] for k, v in q.products_t.items())
+    t = o.annual.table
+    dcf = t[t["production_year"].notna()]["revenue_usd"].to_numpy(float)
+    ok = len(dcf) == len(rev) and np.allclose(dcf, rev, rtol=1e-9)
+    return _check("revenue prices every product sold", ok,
+                  f"LOM revenue {float(np.sum(rev)) / 1e6:,.1f} MUSD recomputed from tonnes × "
+                  "value per tonne")
+
+
+def feed_composition_near_design(o: Any) -> ConsistencyCheck:
+    """The SX train is designed on the design basis; yearly feeds should stay near it."""
+    from reeflow.chain.plant_steps import composition_spread
+
+    spread = composition_spread(o.design, o.years)
+    return _check("feed REE distribution near the SX design basis",
+                  spread <= COMPOSITION_DRIFT_LIMIT,
+                  f"largest drift of an REE share {spread:.1%} (limit "
+                  f"{COMPOSITION_DRIFT_LIMIT:.0%}); the train's split fractions are kept",
+                  severity="warning")
+
+
+def inferred_share(o: Any) -> ConsistencyCheck:
+    """How much of the scheduled feed is Inferred (flagged above half)."""
+    s = o.mine.schedule
+    if "inferred_t" not in s or o.mine.source != "mine plan":
+        return _check("resource classes of the feed", True,
+                      "no resource classes on the schedule (no block model or no classes)",
+                      severity="warning")
+    share = float(s["inferred_t"].sum() / max(s["ore_t"].sum(), 1e-300))
+    return _check("Inferred share of the scheduled feed", share <= INFERRED_WARNING,
+                  f"{share:.0%} of the scheduled plant feed is Inferred", severity="warning")
+
+
+def resource_covers_schedule(o: Any) -> ConsistencyCheck:
+    """The block model holds at least the ore the schedule sends to the plant."""
+    if o.resource is None or o.mine.source != "mine plan":
+        return _check("resource covers the schedule", True, "no block model: flat schedule",
+                      severity="warning")
+    held = float(o.resource.block_model["tonnes"].sum())
+    fed = float(o.mine.schedule["ore_t"].sum())
+    return _check("resource covers the schedule", fed <= held * (1 + 1e-9),
+                  f"{fed / 1e6:,.2f} Mt scheduled to the plant from {held / 1e6:,.1f} Mt of "
+                  "blocks")
+
+
+#: Every check, in report order.
+CHECKS: tuple[Check, ...] = (schedule_drives_dcf, plant_follows_schedule, capacity_respected,
+                             element_balances_close, revenue_prices_products,
+                             feed_composition_near_design, inferred_share,
+                             resource_covers_schedule)
+
+
+def run_checks(outcome: Any) -> list[ConsistencyCheck]:
+    """Run :data:`CHECKS` on a chain outcome."""
+    return [c(outcome) for c in CHECKS]
+
+
+def raise_on_error(checks: list[ConsistencyCheck]) -> None:
+    """Refuse a study whose rooms disagree (an ``error`` check failed): a defect, not an input."""
+    bad = [c for c in checks if not c.ok and c.severity == "error"]
+    if bad:
+        raise ConsistencyError("cross-room consistency failed: "
+                           + "; ".join(f"{c.name} ({c.detail})" for c in bad))

@@ -1,0 +1,308 @@
+"""The results of a study, typed: the schema of ``results.json`` (as pvlib's ModelChainResult).
+
+Every room's result is a typed section; :class:`StudyResults` holds them. ``results.json`` is
+``StudyResults`` serialised (NaN and infinities become ``null``: "no data" is missing, never 0),
+and ``reeflow schema`` prints its JSON Schema (:func:`json_schema`). The report and the web API
+render these types; reading a saved ``results.json`` validates it against them
+(:func:`load_results`), so a renderer never meets a layout the producer does not emit.
+
+The contract between the mine plan and the cash flow (issue #10): rows of ``mine.schedule`` and
+of ``economics.annual`` carry ``year`` (project year, 1 = first construction year),
+``production_year`` (1 = first production year, null before), ``ore_t``,
+``head_grade_treo_frac``, ``reo_t``, ``revenue_usd``, ``opex_usd``, ``capex_usd``, ``tax_usd`` and
+``cash_flow_usd``; the DCF's producing years and ore tonnes are the schedule's.
+
+Sections whose inner layout belongs to a room (flowsheet streams, SX cascades, market tables)
+are typed as JSON objects here and documented by the room that writes them.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from reeflow.core.errors import InputError
+
+__all__ = ["SCHEMA_VERSION", "StudyResults", "Meta", "Kpis", "ScheduleRow", "AnnualRow",
+           "PlantYear", "PlantSection", "MineSection", "EconomicsSection", "ClaimRow",
+           "ConsistencyCheck", "AssumptionRow", "ResourceSection", "json_schema", "load_results"]
+
+#: Version of the results.json layout; bump the major on any breaking change.
+SCHEMA_VERSION = "2.0"
+
+Json = dict[str, Any]
+Number = float | None
+
+
+class ResultModel(BaseModel):
+    """Base of every result section: unknown keys are refused, NaN serialises as null."""
+
+    model_config = ConfigDict(extra="forbid", ser_json_inf_nan="null", frozen=True,
+                              protected_namespaces=())
+
+
+class Meta(ResultModel):
+    """Where the results came from. Timings live here only, so two runs of the same inputs
+    differ in ``meta`` alone."""
+
+    project_name: str
+    project_path: str
+    reeflow_version: str
+    generated_utc: str
+    input_hash: str = Field(description="SHA-256 of the canonical validated inputs")
+    seed: int
+    synthetic_labels: list[str] = Field(default_factory=list)
+    runtime_s: float
+    phase_times_s: dict[str, float] = Field(default_factory=dict)
+
+
+class Kpis(ResultModel):
+    """Design-basis plant figures (the project's ``ore`` section at full throughput)."""
+
+    ore_t_per_a: float
+    head_reo_t_per_a: float
+    reo_t_per_a: float
+    ndpr_oxide_t_per_a: float
+    overall_reo_recovery_frac: Number
+    fluorite_concentrate_t_per_a: float
+    barite_concentrate_t_per_a: float
+    th_in_feed_t_per_a: float
+    th_in_residues_t_per_a: float
+    power_mw: float
+    concentrate_t_per_a: float
+    concentrate_treo_frac: Number
+
+
+class PlantYear(ResultModel):
+    """The plant solved at one production year's feed from the mine schedule."""
+
+    year: int
+    production_year: int
+    ore_t: float
+    head_grade_treo_frac: float
+    reo_t: float
+    ndpr_oxide_t: float
+    overall_reo_recovery_frac: Number
+    products_t: dict[str, float]
+    reagents_t: dict[str, float]
+    power_mwh: float
+    residue_t: float
+    tailings_t: float
+
+
+class PlantSection(ResultModel):
+    """The plant: its design basis and one solution per production year."""
+
+    design_feed: Json = Field(description="ore rate and head grades of the design basis")
+    separation_method: str
+    by_year: list[PlantYear]
+    feed_composition_spread_frac: Number = Field(
+        description="largest relative change of any REE share of TREO across the years' feeds "
+                    "against the design basis (the SX train is designed once, on the basis)")
+
+
+class ScheduleRow(ResultModel):
+    """One production year of the mine plan, with the plant's output and the year's cash flow
+    joined from ``plant.by_year`` and ``economics.annual``."""
+
+    model_config = ConfigDict(extra="allow", ser_json_inf_nan="null", frozen=True)
+
+    year: int
+    production_year: int
+    ore_t: float
+    head_grade_treo_frac: float
+    mined_t: Number = None
+    waste_t: Number = None
+    reo_t: Number = None
+    revenue_usd: Number = None
+    opex_usd: Number = None
+    capex_usd: Number = None
+    tax_usd: Number = None
+    cash_flow_usd: Number = None
+    measured_t: Number = None
+    indicated_t: Number = None
+    inferred_t: Number = None
+    unclassified_t: Number = None
+
+
+class MineSection(ResultModel):
+    """The mine plan; ``schedule`` drives the plant and the cash flow year by year."""
+
+    synthetic: bool
+    source: Literal["mine plan", "flat schedule"] = Field(
+        description="'mine plan': pit + schedule of the block model; 'flat schedule': the "
+                    "project's design-basis ore at capacity with the ramp-up (no block model)")
+    horizon_years: int
+    schedule: list[ScheduleRow]
+    inferred_share_of_feed_frac: Number = None
+    remaining_ore_after_horizon_t: Number = Field(
+        default=None, description="ore left in the planned pit after the evaluation horizon")
+    pit: Json = Field(default_factory=dict)
+    nested: list[Json] = Field(default_factory=list)
+    schedule_stats: Json = Field(default_factory=dict)
+    section_y: Json | None = None
+    plan_bottom_bench: Json | None = None
+
+
+class AnnualRow(ResultModel):
+    """One project year of the discounted cash flow (USD of the currency year)."""
+
+    year: int
+    production_year: int | None
+    ore_t: float
+    head_grade_treo_frac: Number
+    reo_t: float
+    revenue_usd: float
+    royalty_usd: float
+    opex_usd: float
+    capex_usd: float
+    sustaining_capex_usd: float
+    working_capital_usd: float
+    closure_usd: float
+    depreciation_usd: float
+    taxable_income_usd: float
+    tax_usd: float
+    cash_flow_usd: float
+    cumulative_cash_flow_usd: float
+
+
+class EconomicsSection(ResultModel):
+    """NPV, IRR, payback and the annual cash flow built from the plant's yearly solutions."""
+
+    deck: str
+    currency_year: int
+    basis: str
+    npv_usd: dict[str, Number]
+    irr_frac: Number
+    payback_years: Number = Field(description="years from the start of construction")
+    payback_from_first_production_years: Number
+    capex_usd: float
+    annual: list[AnnualRow]
+    headline_rate_frac: float
+    unit_cost_usd_per_kg_reo: Number = Field(
+        description="(opex + sustaining capex + royalty) over the life / kg REO sold")
+    unit_cost_usd_per_kg_ndpr: Number
+    estimate_class: str
+    capex_breakdown: list[Json] = Field(default_factory=list)
+    opex_breakdown: list[Json] = Field(default_factory=list)
+    revenue: list[Json] = Field(default_factory=list, description="design-basis revenue by "
+                                "product (price, purity, payability, source)")
+    capex_estimates: Json = Field(default_factory=dict)
+    mining_cost_basis: str
+    assumptions: Json = Field(default_factory=dict)
+    tornado: list[Json] = Field(default_factory=list, description="NPV at each input's low and "
+                                "high end (the chain re-run), widest first")
+    spider: list[Json] = Field(default_factory=list)
+    breakeven_ndpr_usd_per_kg: Number = None
+    breakeven_note: str = ""
+    ndpr_price_usd_per_kg: Number = None
+    floor_case: Json | None = None
+
+
+class ResourceSection(ResultModel):
+    """The resource statement of the deposit (JORC-style; synthetic data are labelled)."""
+
+    synthetic: bool
+    label: str
+    statement: list[Json]
+    disclaimer: str = ""
+    cutoff_frac: Number = None
+    cutoff_basis: str = ""
+    grade_tonnage: list[Json] = Field(default_factory=list)
+    variograms: list[Json] = Field(default_factory=list)
+    cross_validation_stats: Json = Field(default_factory=dict)
+    table1: list[Json] = Field(default_factory=list)
+
+
+class ClaimRow(ResultModel):
+    """A public claim checked against the model."""
+
+    id: str
+    claim: str
+    outlet: str
+    date: str
+    note: str
+    status: Literal["consistent", "inconsistent", "unverifiable"]
+    quantity: str
+    claimed: Any = None
+    model: Any = None
+    reason: str
+
+
+class ConsistencyCheck(ResultModel):
+    """A cross-room check (as PyPSA's consistency checks): what was compared and the outcome."""
+
+    name: str
+    ok: bool
+    severity: Literal["error", "warning"]
+    detail: str
+
+
+class AssumptionRow(ResultModel):
+    """An input with its unit, source, evidence tag and stated range."""
+
+    path: str
+    value: Any
+    unit: str
+    source: str | None
+    evidence: str | None
+    range: list[Any] | None
+    note: str | None
+
+
+class StudyResults(ResultModel):
+    """Everything a study computed; the schema of ``results.json``."""
+
+    model_config = ConfigDict(extra="allow", ser_json_inf_nan="null", frozen=True,
+                              protected_namespaces=())
+
+    schema_version: Literal["2.0"] = "2.0"
+    meta: Meta
+    kpis: Kpis
+    products: list[Json]
+    reagents_t_per_a: dict[str, float]
+    flowsheet: Json
+    plant: PlantSection
+    sx: Json | None = None
+    resource: ResourceSection | None = None
+    mine: MineSection
+    economics: EconomicsSection
+    market: Json | None = None
+    claims: list[ClaimRow] = Field(default_factory=list)
+    consistency: list[ConsistencyCheck] = Field(default_factory=list)
+    assumptions: list[AssumptionRow] = Field(default_factory=list)
+
+    def to_json(self, *, indent: int | None = 1) -> str:
+        """results.json text (NaN → null)."""
+        return self.model_dump_json(indent=indent)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON-shaped dict (what results.json holds)."""
+        return dict(json.loads(self.to_json(indent=None)))
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of results.json (draft 2020-12, from the types above)."""
+    schema = StudyResults.model_json_schema(mode="serialization")
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = f"https://reeflow.org/schema/results-{SCHEMA_VERSION}.json"
+    return schema
+
+
+def load_results(data: dict[str, Any], *, source: str = "results.json") -> StudyResults:
+    """Validate a results dict (e.g. a saved results.json) against the schema."""
+    from pydantic import ValidationError
+
+    version = data.get("schema_version")
+    if version != SCHEMA_VERSION:
+        raise InputError("schema_version", version, f"'{SCHEMA_VERSION}' ({source})",
+                         "re-run the study with this reeflow version to refresh the file")
+    try:
+        return StudyResults.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = ".".join(str(p) for p in err["loc"])
+        raise InputError(loc or source, err.get("input"), err["msg"],
+                         "pass a results.json written by `reeflow study`") from None

@@ -1,0 +1,113 @@
+"""Sensitivities that re-run the chain: tornado, spider and a two-input grid.
+
+Every point is :func:`reeflow.chain.what_if` — the same chain the study runs (plant, pit,
+schedule and cash flow re-solved), on the project with one or two inputs changed — so a
+sensitivity, a claim check and a scenario that ask the same question give the same number.
+Inputs are named by their project path; their low and high ends are the ranges the project file
+states (``range:`` in the input's provenance). One-at-a-time sensitivity as in Saltelli et al.
+(2008), *Global Sensitivity Analysis: The Primer*, Wiley, §1.2 (tornado), Eschenbach (1992)
+"Spiderplots versus tornado diagrams for sensitivity analysis", Interfaces 22(6):40–46.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from reeflow.core.errors import InputError
+from reeflow.project import LoadedProject
+
+__all__ = ["tornado", "spider", "grid", "default_inputs", "LABELS"]
+
+#: Human labels of common inputs (anything else shows its path).
+LABELS = {
+    "ore.treo_grade": "Head grade (TREO)",
+    "plant.beneficiation.ree_recovery": "Beneficiation REE recovery",
+    "plant.leach.ree_dissolution": "Leach REE dissolution",
+    "economics.price_scale_ndpr": "NdPr price",
+    "economics.price_scale_other": "Other REO prices",
+    "economics.price_scale_byproduct": "Fluorspar and barite prices",
+    "economics.capex_scale": "Capital cost",
+    "economics.opex_scale": "Operating cost",
+    "ore.caf2_grade": "CaF2 head grade",
+    "ore.baso4_grade": "BaSO4 head grade",
+    "ore.tho2_grade": "ThO2 head grade",
+}
+
+Runner = Callable[[LoadedProject, Mapping[str, Any]], Any]
+
+
+def default_inputs(loaded: LoadedProject) -> list[str]:
+    """The project's ``economics.sensitivity_inputs``, else every input with a stated range."""
+    from reeflow.risk import ranged_inputs
+
+    listed = list(loaded.project.economics.sensitivity_inputs)
+    ranged = ranged_inputs(loaded)
+    for path in listed:
+        if path not in ranged:
+            raise InputError("economics.sensitivity_inputs", path,
+                             f"a project path with a stated range ({', '.join(sorted(ranged))})",
+                             "add range: [low, high] to that input")
+    return listed or list(ranged)
+
+
+def _runner(runner: Runner | None) -> Runner:
+    if runner is not None:
+        return runner
+    from reeflow.chain import what_if
+
+    return what_if
+
+
+def tornado(loaded: LoadedProject, *, inputs: Sequence[str] | None = None,
+            rate: float = 0.08, runner: Runner | None = None) -> list[dict[str, Any]]:
+    """NPV at the low and high end of each input's stated range (others at the project's
+    values), sorted widest swing first."""
+    from reeflow.risk import ranged_inputs
+
+    run = _runner(runner)
+    ranged = ranged_inputs(loaded)
+    base = run(loaded, {}).npv_usd(rate)
+    rows = []
+    for path in (list(inputs) if inputs is not None else default_inputs(loaded)):
+        lo, value, hi = ranged[path]
+        n_lo = run(loaded, {path: lo}).npv_usd(rate)
+        n_hi = run(loaded, {path: hi}).npv_usd(rate)
+        rows.append({"input": path, "label": LABELS.get(path, path), "value": value,
+                     "low": lo, "high": hi, "npv_low_usd": n_lo, "npv_high_usd": n_hi,
+                     "base_npv_usd": base, "swing_usd": abs(n_hi - n_lo), "rate_frac": rate})
+    return sorted(rows, key=lambda r: -r["swing_usd"])
+
+
+def spider(loaded: LoadedProject, *, inputs: Sequence[str] | None = None,
+           steps: Sequence[float] = (0.0, 0.5, 1.0), rate: float = 0.08,
+           runner: Runner | None = None) -> list[dict[str, Any]]:
+    """NPV along each input's stated range: at the low end (0), the project value (0.5) and the
+    high end (1) by default — long format rows (input, position, value, npv_usd)."""
+    from reeflow.risk import ranged_inputs
+
+    run = _runner(runner)
+    ranged = ranged_inputs(loaded)
+    rows = []
+    for path in (list(inputs) if inputs is not None else default_inputs(loaded)):
+        lo, value, hi = ranged[path]
+        for s in steps:
+            x = value if s == 0.5 else (lo + (value - lo) * 2 * s if s < 0.5
+                                        else value + (hi - value) * (2 * s - 1))
+            rows.append({"input": path, "label": LABELS.get(path, path), "position": s,
+                         "value": x, "npv_usd": run(loaded, {path: x} if s != 0.5 else {})
+                         .npv_usd(rate)})
+    return rows
+
+
+def grid(loaded: LoadedProject, x: tuple[str, Sequence[float]], y: tuple[str, Sequence[float]],
+         *, rate: float = 0.08, runner: Runner | None = None) -> dict[str, Any]:
+    """NPV over a grid of two inputs (e.g. head grade × NdPr price): the same chain per cell."""
+    run = _runner(runner)
+    (px, xs), (py, ys) = x, y
+    npv = np.array([[run(loaded, {px: float(a), py: float(b)}).npv_usd(rate) for a in xs]
+                    for b in ys])
+    return {"x_input": px, "x": [float(a) for a in xs], "y_input": py,
+            "y": [float(b) for b in ys], "npv_usd": npv.tolist(), "rate_frac": rate}

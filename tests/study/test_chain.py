@@ -1,0 +1,101 @@
+"""The typed chain: the mine schedule drives the plant and the cash flow, year by year."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+import yaml
+
+from reeflow.chain import HEADLINE_RATE, run_chain, what_if, with_overrides
+from reeflow.core.errors import InputError
+from reeflow.project import builtin_project_path, load_project
+from reeflow.results import SCHEMA_VERSION, json_schema, load_results
+
+CONTRACT = ("year", "ore_t", "head_grade_treo_frac", "reo_t", "revenue_usd", "opex_usd",
+            "capex_usd", "tax_usd", "cash_flow_usd")
+
+
+def test_schedule_and_annual_rows_carry_the_contract(builtin_results_dict):
+    r = builtin_results_dict
+    sched, annual = r["mine"]["schedule"], r["economics"]["annual"]
+    assert sched and annual
+    for row in sched + annual:
+        for key in CONTRACT:
+            assert key in row, key
+    by_year = {a["year"]: a for a in annual}
+    producing = [a for a in annual if a["production_year"] is not None]
+    assert [s["year"] for s in sched] == [a["year"] for a in producing]
+    for s in sched:
+        a = by_year[s["year"]]
+        assert a["ore_t"] == pytest.approx(s["ore_t"], rel=1e-12)
+        assert a["reo_t"] == pytest.approx(s["reo_t"], rel=1e-12)
+        assert a["cash_flow_usd"] == pytest.approx(s["cash_flow_usd"], rel=1e-12)
+    assert all(a["ore_t"] == 0 for a in annual if a["production_year"] is None)
+
+
+def test_ramp_up_then_nameplate(builtin_results_dict):
+    cap = builtin_results_dict["plant"]["design_feed"]["ore_t_per_a"]
+    ore = [s["ore_t"] for s in builtin_results_dict["mine"]["schedule"]]
+    assert ore[0] < ore[1] <= cap and max(ore) <= cap * (1 + 1e-12)
+
+
+def test_consistency_checks_all_pass_or_are_warnings(builtin_results_dict):
+    for c in builtin_results_dict["consistency"]:
+        assert c["ok"] or c["severity"] == "warning", c
+
+
+def test_results_validate_against_the_schema(builtin_results_dict):
+    assert builtin_results_dict["schema_version"] == SCHEMA_VERSION
+    typed = load_results(json.loads(json.dumps(builtin_results_dict)))
+    assert typed.economics.annual[0].year == 1
+    schema = json_schema()
+    assert schema["properties"]["schema_version"]["const"] == SCHEMA_VERSION
+    for key in ("meta", "mine", "economics", "plant"):
+        assert key in schema["required"]
+
+
+def test_what_if_without_change_is_the_study(builtin_study):
+    o = builtin_study.outcome
+    again = what_if(o.loaded, {})
+    assert again.npv_usd() == o.npv_usd()
+
+
+def test_npv_rises_with_the_ndpr_price(builtin_study):
+    loaded = builtin_study.outcome.loaded
+    npvs = [what_if(loaded, {"economics.price_scale_ndpr": s}).npv_usd() for s in (0.8, 1.0, 1.6)]
+    assert npvs[0] < npvs[1] < npvs[2]
+
+
+def test_claim_at_one_percent_equals_a_direct_study(builtin_study, tmp_path):
+    c4 = next(c for c in builtin_study.results.claims if c.id == "C4")
+    p = tmp_path / "one.yaml"
+    p.write_text(yaml.safe_dump({"extends": str(builtin_project_path("beylikova")),
+                                 "ore": {"treo_grade": "1 %"}}), encoding="utf-8")
+    direct = run_chain(load_project(p)).npv_usd(HEADLINE_RATE)
+    assert f"NPV8 {direct / 1e6:,.0f} MUSD" in (c4.model or "")
+
+
+def test_flat_schedule_without_a_deposit_keeps_the_contract():
+    loaded = with_overrides(load_project(), {"deposit.run": False})
+    o = run_chain(loaded)
+    assert o.mine.source == "flat schedule"
+    ore = o.mine.schedule["ore_t"].to_numpy()
+    t = o.annual.table
+    np.testing.assert_allclose(t[t["production_year"].notna()]["ore_t"], ore)
+    assert len(ore) == o.basis.schedule.life_years
+
+
+def test_overrides_are_validated():
+    with pytest.raises(InputError):
+        with_overrides(load_project(), {"ore.treo_grade": 2.0})
+    with pytest.raises(InputError):
+        with_overrides(load_project(), {"ore.no_such_field": 1.0})
+
+
+def test_reo_shares_renormalise_when_one_is_drawn():
+    lp = with_overrides(load_project(), {"ore.ree_distribution.Nd": 0.083})
+    dist = lp.project.ore.ree_distribution
+    assert dist["Nd"] == pytest.approx(0.083)
+    assert sum(dist.values()) == pytest.approx(1.0, abs=1e-12)
