@@ -5,8 +5,18 @@ from public figures
 flowsheet-like reagent, power and equipment figures chosen for the test (not a design)."""
 
 from functools import lru_cache
+from pathlib import Path
 
-from reeflow.economics import EconomicInputs
+import reeflow
+from reeflow.economics import EconomicInputs, load_economics_params
+
+#: The Beylikova case's economic parameters (the file the study passes as ``params``).
+CASE_FISCAL = Path(reeflow.__file__).parent / "cases" / "beylikova" / "fiscal.yaml"
+
+
+@lru_cache(maxsize=1)
+def case_params():
+    return load_economics_params(CASE_FISCAL)[0]
 
 DIST = {"CeO2": 0.484, "La2O3": 0.397, "Nd2O3": 0.077, "Pr6O11": 0.035, "Sm2O3": 0.005,
         "Y2O3": 0.002}
@@ -36,4 +46,4 @@ def cached_inputs() -> EconomicInputs:
 @lru_cache(maxsize=1)
 def cached_result():
     from reeflow.economics import evaluate
-    return evaluate(cached_inputs())
+    return evaluate(cached_inputs(), params=case_params())
