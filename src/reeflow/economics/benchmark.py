@@ -53,6 +53,10 @@ FIGURES: dict[str, Figure] = {
 }
 
 
+def _fmt(v: float) -> str:
+    return f"{v:,.0f}" if abs(v) >= 100 else f"{v:.3g}"
+
+
 def load_peers(*, currency_year: int = 2025, index: CostIndex | None = None) -> pd.DataFrame:
     """The peer table with ``value_usd`` (money in ``currency_year`` USD; other figures as is)."""
     df = read_table("peer_benchmarks.csv")
@@ -114,7 +118,7 @@ def benchmark(figures: Mapping[str, float | None], peers: pd.DataFrame | None = 
             frac = (v - lo) / (hi - lo) if hi > lo else (0.0 if inside else math.nan)
 
         def listing(df: pd.DataFrame) -> list[str]:
-            return [f"{r['project']} ({r['study']}): {r['value_usd']:,.4g}"
+            return [f"{r['project']} ({r['study']}): {_fmt(float(r['value_usd']))}"
                     for _, r in df.iterrows()]
 
         rows.append({"figure": name, "label": spec.label, "unit": spec.unit, "value": v,
@@ -122,4 +126,7 @@ def benchmark(figures: Mapping[str, float | None], peers: pd.DataFrame | None = 
                      "unverified_peers": listing(unver), "position": pos,
                      "position_frac": frac, "within_band": inside,
                      "reason": reasons.get(name)})
-    return pd.DataFrame(rows)
+    df = pd.DataFrame(rows)
+    # keep Python True/False/None (not numpy bools) for the JSON and the `is` checks
+    df["within_band"] = pd.Series([r["within_band"] for r in rows], dtype=object)
+    return df

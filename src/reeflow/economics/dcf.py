@@ -405,7 +405,8 @@ def debt_schedule(initial_capex_usd: np.ndarray, terms: DebtTerms,
                            if terms.repayment == "annuity" else bal / terms.tenor_years)
             if start <= t < start + terms.tenor_years:
                 principal = payment - interest if terms.repayment == "annuity" else payment
-                principal = np.minimum(principal, bal)
+                principal = bal if t == start + terms.tenor_years - 1 else \
+                    np.minimum(principal, bal)  # the last instalment clears the balance
                 out["principal"][..., t] = principal
                 bal = bal - principal
         out["draw"][..., t] = draw[..., t]

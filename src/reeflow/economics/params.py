@@ -205,6 +205,16 @@ class EconomicsParams(StrictModel):
     benchmark_reasons: dict[str, str] = Field(default_factory=dict)
 
     @model_validator(mode="after")
+    def _reasons_name_figures(self) -> EconomicsParams:
+        from reeflow.economics.benchmark import FIGURES
+
+        unknown = sorted(set(self.benchmark_reasons) - set(FIGURES))
+        if unknown:
+            raise InputError("benchmark_reasons", unknown, f"figures in {sorted(FIGURES)}",
+                             "rename the figure")
+        return self
+
+    @model_validator(mode="after")
     def _headline_listed(self) -> EconomicsParams:
         if not any(math.isclose(self.headline_rate, r, abs_tol=1e-12)
                    for r in self.discount_rates):
