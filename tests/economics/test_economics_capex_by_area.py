@@ -126,3 +126,16 @@ def test_capex_rises_with_size_and_material():
     assert c.equipment["fm"].iloc[0] == 1.0           # carbon steel conveyors
     tank = capex_by_area({"leach.tank_volume_m3": 500.0}, currency_year=2025).equipment
     assert tank["fm"].iloc[0] == 1.3                  # SS316 for acid liquors
+
+
+def test_size_key_catalogue():
+    from reeflow.economics import size_keys
+
+    cat = size_keys()
+    req = cat[cat["required"]]
+    assert {"sx.mixer_settler_volume_m3", "sx.organic_inventory_m3", "sx.tank_volume_m3",
+            "bake.scrubber_gas_m3_per_h", "flotation_fluorite.cell_volume_m3"} <= set(req["key"])
+    # every catalogued key is accepted by the estimate
+    one = {k: 10.0 for k in cat["key"] if not k.endswith("organic_inventory_m3")}
+    est = capex_by_area(one, currency_year=2025)
+    assert len(est.equipment) >= len(one)

@@ -44,6 +44,7 @@ from reeflow.economics.capex import (
     capex_by_area,
     equipment_costs,
     factored_capex,
+    size_keys,
 )
 from reeflow.economics.cost_index import CostIndex, cepci
 from reeflow.economics.equipment import purchased_cost
@@ -85,5 +86,5 @@ __all__ = [
     "CapexByArea", "InstalledItem", "capex_by_area", "purchased_cost", "OpexDrivers",
     "opex_table", "EconomicsParams", "FiscalParams", "DebtParams", "load_economics_params",
     "ResidueStream", "default_storage_class", "storage_costs", "FIGURES", "benchmark",
-    "load_peers",
+    "load_peers", "size_keys",
 ]

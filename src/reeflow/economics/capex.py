@@ -27,7 +27,7 @@ from reeflow.economics._data import read_table, read_yaml
 from reeflow.economics.cost_index import CostIndex, cepci
 
 __all__ = ["CapexEstimate", "SIZE_KEYS", "equipment_costs", "factored_capex", "CapexByArea",
-           "InstalledItem", "capex_by_area"]
+           "InstalledItem", "capex_by_area", "size_keys"]
 
 _SI_UNIT = {"t_per_h": "t/h", "kw": "kW", "m3": "m**3", "m3_per_h": "m**3/hour", "m2": "m**2"}
 
@@ -340,6 +340,23 @@ def _area_table(eq: pd.DataFrame, installed: Sequence[InstalledItem], sizes: Map
     return pd.DataFrame(rows)
 
 
+def _organic_items(sizes: Mapping[str, float],
+                   price_usd_per_m3: float | None) -> list[InstalledItem]:
+    _, legacy, _ = _areas_and_items()
+    out = []
+    for key, v in sizes.items():
+        if key.split(".")[-1] != "organic_inventory_m3":
+            continue
+        if price_usd_per_m3 is None:
+            raise InputError("organic_fill_usd_per_m3", None, "> 0 USD/m3 (no sourced default)",
+                             "pass the cost of a m3 of organic (extractant + diluent)")
+        _positive(f"equipment_sizes.{key}", v)
+        area, _ = _split_key(key, legacy)
+        out.append(InstalledItem(area, "organic first fill", float(v) * price_usd_per_m3,
+                                 "organic inventory x price per m3 (input)", "derived", False))
+    return out
+
+
 def capex_by_area(sizes: Mapping[str, float], *, currency_year: int,
                   aace_class: int = 4, contingency_frac: float | None = None,
                   location_factor: float = 1.0, owners_cost_frac: float | None = None,
@@ -368,18 +385,7 @@ def capex_by_area(sizes: Mapping[str, float], *, currency_year: int,
     own = float(fac["owners_cost"]["value_frac"]) if owners_cost_frac is None \
         else float(owners_cost_frac)
     eq = _equipment_rows(sizes, currency_year=currency_year, index=index)
-    inst = list(installed)
-    _, legacy, _ = _areas_and_items()
-    for key, v in sizes.items():
-        if key.split(".")[-1] != "organic_inventory_m3":
-            continue
-        if organic_fill_usd_per_m3 is None:
-            raise InputError("organic_fill_usd_per_m3", None, "> 0 USD/m3 (no sourced default)",
-                             "pass the cost of a m3 of organic (extractant + diluent)")
-        _positive(f"equipment_sizes.{key}", v)
-        area, _ = _split_key(key, legacy)
-        inst.append(InstalledItem(area, "organic first fill", float(v) * organic_fill_usd_per_m3,
-                                  "organic inventory x price per m3 (input)", "derived", False))
+    inst = list(installed) + _organic_items(sizes, organic_fill_usd_per_m3)
     areas = _area_table(eq, inst, sizes, expected_areas)
     isbl = float(eq["installed_usd"].sum()) if not eq.empty else 0.0
     tw = fac["towler"]["process_classes"]
@@ -411,3 +417,24 @@ def capex_by_area(sizes: Mapping[str, float], *, currency_year: int,
     return CapexByArea(eq, areas, bd, total, isbl + items_all, int(currency_year),
                        int(aace_class), tuple(cls["accuracy_low"]),  # type: ignore[arg-type]
                        tuple(cls["accuracy_high"]), x, METHOD)  # type: ignore[arg-type]
+
+
+def size_keys() -> pd.DataFrame:
+    """The size keys the factored estimate understands: one row per (area, item) with the
+    item's SI unit, correlations, process class, and whether the area requires it on the
+    present route (``capex_areas.yaml``). The plant reports sizes under these keys."""
+    areas, _, items = _areas_and_items()
+    rows = []
+    for area, spec in areas.items():
+        for item, comps in items.groupby("item", sort=False):
+            rows.append({"key": f"{area}.{item}", "area": area, "item": item,
+                         "unit": _SI_UNIT_NEW[_suffix(str(item))],
+                         "correlations": list(comps["correlation"]),
+                         "process_class": str(comps["process_class"].iloc[0]),
+                         "required": item in spec["required"]})
+        rows.append({"key": f"{area}.organic_inventory_m3", "area": area,
+                     "item": "organic_inventory_m3", "unit": "m**3",
+                     "correlations": ["first fill at organic_fill_usd_per_m3"],
+                     "process_class": "installed item",
+                     "required": "organic_inventory_m3" in spec["required"]})
+    return pd.DataFrame(rows)

@@ -652,15 +652,10 @@ def evaluate(inputs: EconomicInputs, *, params: EconomicsParams | None = None,
                       index=pd.Index(np.arange(sched.n_years), name="year"))
     df["utilisation"] = dcf.utilisation(sched)
     full = base.opex_variable_usd_per_a + base.opex_fixed_usd_per_a
-    sus = base.capex_usd * sched.sustaining_capex_frac_per_a
     reo_kg, ndpr_kg = inputs.reo_t_per_a() * 1e3, inputs.ndpr_oxide_t_per_a() * 1e3
     revenue = base.revenue_ndpr_usd_per_a + base.revenue_other_usd_per_a + \
         base.revenue_byproduct_usd_per_a
-    full_years = df["utilisation"].to_numpy() >= 1.0
-    real_royalty = cf["royalty"] if basis == "real" else run(base)["royalty"]
-    royalty = float(real_royalty[full_years].mean()) if full_years.any() else \
-        revenue * base.fiscal.royalty_rate_frac
-    cash_cost = full + sus + royalty
+    cash_cost = _cash_cost(base, cf, df, basis, revenue)
     credits = base.revenue_other_usd_per_a + base.revenue_byproduct_usd_per_a
     m = breakeven_ndpr_multiplier(base, be_rate, basis=basis)
     kpis = _kpis(inputs, parts, base.capex_usd, full)
@@ -690,6 +685,17 @@ def evaluate(inputs: EconomicInputs, *, params: EconomicsParams | None = None,
         kpis=kpis, benchmark=bench,
         opex_missing=tuple(opx.loc[opx["evidence"] == "missing", "item"]),
         capex_cross_check=_cross_check(inputs, p, index), params=p)
+
+
+def _cash_cost(base: BaseCase, cf: dict[str, np.ndarray], df: pd.DataFrame, basis: str,
+               revenue: float) -> float:
+    """Opex + sustaining capex + mean royalty of the full-production years (real USD/a)."""
+    full_years = df["utilisation"].to_numpy() >= 1.0
+    real_royalty = cf["royalty"] if basis == "real" else run(base)["royalty"]
+    royalty = float(real_royalty[full_years].mean()) if full_years.any() else \
+        revenue * base.fiscal.royalty_rate_frac
+    return (base.opex_variable_usd_per_a + base.opex_fixed_usd_per_a
+            + base.capex_usd * base.schedule.sustaining_capex_frac_per_a + royalty)
 
 
 def _cross_check(inp: EconomicInputs, p: EconomicsParams,
