@@ -144,15 +144,14 @@ class CapexParams(StrictModel):
     location_factor : construction-cost location factor relative to the US Gulf Coast basis of
         the correlations, 0.5-2.5 (Towler & Sinnott 2012 Table 6.7 spans ~0.6-1.6).
     owners_cost_frac : owner's costs as a fraction of the construction cost, [0, 30 %].
-    basis : ``factored`` (sized equipment, the answer) or ``analogue`` (a scaled published
-        project, a cross-check only).
+    The estimate is always factored from sized equipment; the scaled published analogue is
+    reported beside it as a cross-check (``EconomicResult.capex_cross_check``).
     """
 
     aace_class: int = Field(default=4, ge=1, le=5)
     contingency: Q("frac", ge=0.0, le=0.60) | None = None  # type: ignore[valid-type]
     location_factor: Q("frac", ge=0.5, le=2.5) = 1.0  # type: ignore[valid-type]
     owners_cost_frac: Q("frac", ge=0.0, le=0.30) | None = None  # type: ignore[valid-type]
-    basis: Literal["factored", "analogue"] = "factored"
 
 
 class ClosureParams(StrictModel):

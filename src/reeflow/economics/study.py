@@ -594,8 +594,10 @@ def _kpis(inp: EconomicInputs, parts: Mapping[str, Any], capex_usd: float,
           opex_usd: float) -> dict[str, float]:
     reo_t, ndpr_t = inp.reo_t_per_a(), inp.ndpr_oxide_t_per_a()
     opx: pd.DataFrame = parts["opex"]
-    reag = opx[opx["item"].str.startswith(("reagent:", "flotation reagent:"))]
-    purchased = float(reag["quantity"].sum())
+    reag = opx[opx["item"].str.startswith(("reagent:", "flotation reagent:"))
+               & (opx["rate"].fillna(0.0) > 0)
+               & ~opx["item"].isin(["reagent: H2O", "reagent: water"])]
+    purchased = float(reag["quantity"].sum())  # bought reagents: no water, no air
     est: CapexByArea | None = parts["estimate"]
     sep = math.nan
     if est is not None and est.direct_usd > 0:
@@ -638,6 +640,8 @@ def evaluate(inputs: EconomicInputs, *, params: EconomicsParams | None = None,
         rates, converted by the Fisher relation when basis='nominal'. The break-even NdPr price
         is at the headline rate (or the first given rate).
     benchmark_reasons : {figure: why it sits outside the peer band}; default the params'.
+    With ``params.debt`` the result's ``levered`` holds the debt schedule, equity cash flows,
+    equity NPV at the same rates, equity IRR and the DSCR (min, mean).
     """
     base, parts, assumptions, pdeck = build_base(inputs, params=params, deck=deck,
                                                  overrides=overrides, index=index)
