@@ -23,13 +23,16 @@ import pandas as pd
 
 from reeflow.core.errors import InputError
 from reeflow.core.units import ureg
-from reeflow.economics._data import read_table, read_yaml
+from reeflow.economics._data import jsonable, read_table, read_yaml
 from reeflow.economics.cost_index import CostIndex, cepci
 
 __all__ = ["CapexEstimate", "SIZE_KEYS", "equipment_costs", "factored_capex", "CapexByArea",
            "InstalledItem", "capex_by_area", "size_keys"]
 
-_SI_UNIT = {"t_per_h": "t/h", "kw": "kW", "m3": "m**3", "m3_per_h": "m**3/hour", "m2": "m**2"}
+#: Unit of a size key, from its suffix (legacy keys and "<area>.<item>" items alike).
+_SI_UNIT = {"t_per_h": "t/hour", "t_per_d": "t/day", "kw": "kW", "m3": "m**3",
+            "m3_per_h": "m**3/hour", "m2": "m**2", "m": "m", "l_per_s": "L/s",
+            "kg_per_h": "kg/hour"}
 
 
 def _references() -> pd.DataFrame:
@@ -212,8 +215,7 @@ class CapexByArea:
 
     def to_dict(self) -> dict[str, Any]:
         def recs(df: pd.DataFrame) -> list[dict[str, Any]]:
-            return [{k: (None if isinstance(v, float) and not math.isfinite(v) else v)
-                     for k, v in r.items()} for r in df.to_dict(orient="records")]
+            return [jsonable(r) for r in df.to_dict(orient="records")]
         return {"method": self.method, "total_usd": self.total_usd,
                 "direct_usd": self.direct_usd, "currency_year": self.currency_year,
                 "aace_class": self.aace_class, "estimate_class": self.estimate_class,
@@ -272,7 +274,7 @@ def _equipment_rows(sizes: Mapping[str, float], *, currency_year: int,
         if count is not None and not (isinstance(count, (int, float)) and count >= 1):
             raise InputError(f"equipment_sizes.{key}_count", count, ">= 1", "a unit count")
         for _, c in comps.iterrows():
-            base_unit = _SI_UNIT_NEW[_suffix(item)]
+            base_unit = _si_unit(item)
             f_unit = str(c["factor_unit"])
             same = ureg.Quantity(1.0, base_unit).dimensionality == \
                 ureg.Quantity(1.0, f_unit).dimensionality
@@ -293,18 +295,6 @@ def _equipment_rows(sizes: Mapping[str, float], *, currency_year: int,
                          "installed_usd": rec["purchased_usd"] * inst,
                          "assumption": c["note"] if c["evidence"] == "assumed" else None})
     return pd.DataFrame(rows)
-
-
-_SI_UNIT_NEW = {"t_per_h": "t/hour", "t_per_d": "t/day", "kw": "kW", "m3": "m**3",
-                "m3_per_h": "m**3/hour", "m2": "m**2", "m": "m", "l_per_s": "L/s",
-                "kg_per_h": "kg/hour"}
-
-
-def _suffix(item: str) -> str:
-    for suf in sorted(_SI_UNIT_NEW, key=len, reverse=True):
-        if item.endswith("_" + suf):
-            return suf
-    raise InputError("equipment item", item, "a name ending in a unit suffix", "")
 
 
 def _positive(field: str, v: Any) -> None:
@@ -428,7 +418,7 @@ def size_keys() -> pd.DataFrame:
     for area, spec in areas.items():
         for item, comps in items.groupby("item", sort=False):
             rows.append({"key": f"{area}.{item}", "area": area, "item": item,
-                         "unit": _SI_UNIT_NEW[_suffix(str(item))],
+                         "unit": _si_unit(str(item)),
                          "correlations": list(comps["correlation"]),
                          "process_class": str(comps["process_class"].iloc[0]),
                          "required": item in spec["required"]})

@@ -24,7 +24,7 @@ import pandas as pd
 
 from reeflow.core.errors import InputError
 from reeflow.economics import dcf
-from reeflow.economics._data import read_yaml
+from reeflow.economics._data import jsonable, read_yaml
 from reeflow.economics.analogue import analogue_capex
 from reeflow.economics.benchmark import FIGURES, benchmark
 from reeflow.economics.capex import CapexByArea, InstalledItem, capex_by_area
@@ -287,26 +287,12 @@ class EconomicResult:
         }
 
 
-def _finite(x: Any) -> Any:
-    if isinstance(x, float) and not math.isfinite(x):
-        return None
-    if isinstance(x, np.generic):
-        return _finite(x.item())
-    if isinstance(x, Mapping):
-        return {str(k): _finite(v) for k, v in x.items()}
-    if isinstance(x, (list, tuple)):
-        return [_finite(v) for v in x]
-    if isinstance(x, np.ndarray):
-        return _finite(x.tolist())
-    return x
-
-
 def _clean_mapping(m: Mapping[str, Any] | None) -> dict[str, Any] | None:
-    return None if m is None else _finite(dict(m))
+    return None if m is None else jsonable(dict(m))
 
 
 def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
-    return [_finite(r) for r in df.to_dict(orient="records")]
+    return [jsonable(r) for r in df.to_dict(orient="records")]
 
 
 def _revenue_table(inp: EconomicInputs, deck: PriceDeck) -> pd.DataFrame:
