@@ -6,16 +6,14 @@ Every table carries ``source`` and ``evidence`` columns; missing values stay NaN
 from __future__ import annotations
 
 import copy
-import math
 from functools import lru_cache
 from importlib.resources import files
 from typing import Any
 
-import numpy as np
 import pandas as pd
 import yaml
 
-__all__ = ["read_table", "read_yaml", "jsonable"]
+__all__ = ["read_table", "read_yaml"]
 
 _PACKAGE = "reeflow.data.economics"
 
@@ -44,18 +42,3 @@ def read_yaml(name: str) -> dict[str, Any]:
     """Return the parsed YAML file ``name`` from the economics data folder (a fresh copy)."""
     return copy.deepcopy(_read_yaml_cached(name))
 
-
-def jsonable(x: Any) -> Any:
-    """JSON-ready copy: NaN/inf -> None, numpy scalars and arrays -> Python, mappings and
-    sequences recursively (the economics room's one converter)."""
-    if isinstance(x, float):
-        return x if math.isfinite(x) else None
-    if isinstance(x, np.generic):
-        return jsonable(x.item())
-    if isinstance(x, np.ndarray):
-        return jsonable(x.tolist())
-    if isinstance(x, dict):
-        return {str(k): jsonable(v) for k, v in x.items()}
-    if isinstance(x, (list, tuple)):
-        return [jsonable(v) for v in x]
-    return x

@@ -22,8 +22,9 @@ from typing import Any
 import pandas as pd
 
 from reeflow.core.errors import InputError
+from reeflow.core.jsonio import to_jsonable as jsonable
 from reeflow.core.units import ureg
-from reeflow.economics._data import jsonable, read_table, read_yaml
+from reeflow.economics._data import read_table, read_yaml
 from reeflow.economics.cost_index import CostIndex, cepci
 
 __all__ = ["CapexEstimate", "SIZE_KEYS", "equipment_costs", "factored_capex", "CapexByArea",

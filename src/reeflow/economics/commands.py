@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import json
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from reeflow.core.errors import InputError
+from reeflow.core.jsonio import dumps
 
 __all__ = ["register"]
 
@@ -47,7 +47,7 @@ def _decks(args: argparse.Namespace) -> int:
                "ndpr_usd_per_kg": load_deck(n).prices_usd_per_kg.get("NdPr oxide")}
            for n in deck_names()}
     if args.json:
-        print(json.dumps(out))
+        print(dumps(out))
     else:
         for n, v in out.items():
             print(f"{n:24s} {v['currency_year']}  NdPr {v['ndpr_usd_per_kg']} USD/kg")
@@ -59,7 +59,7 @@ def _validate(args: argparse.Namespace) -> int:
 
     t = validation_table()
     if args.json:
-        print(json.dumps(t.to_dict(orient="records")))
+        print(dumps(t.to_dict(orient="records")))
     else:
         print(t.drop(columns="missing").to_string(index=False))
     return 0
@@ -118,7 +118,7 @@ def _evaluate(args: argparse.Namespace) -> int:
     res = evaluate(inputs, **opts)
     d = res.to_dict()
     if args.json:
-        print(json.dumps(d, default=str))
+        print(dumps(d))
     else:
         print(f"deck {res.deck} ({res.basis}, {res.currency_year} USD); capex "
               f"{res.capex_usd / 1e6:,.1f} MUSD ({res.estimate_class})")

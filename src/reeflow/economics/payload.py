@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from reeflow.economics._data import jsonable
+from reeflow.core.jsonio import to_jsonable as jsonable
 from reeflow.economics.montecarlo import monte_carlo
 from reeflow.economics.sensitivity import spider, tornado
 from reeflow.economics.study import EconomicResult

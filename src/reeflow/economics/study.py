@@ -23,8 +23,9 @@ import numpy as np
 import pandas as pd
 
 from reeflow.core.errors import InputError
+from reeflow.core.jsonio import to_jsonable as jsonable
 from reeflow.economics import dcf
-from reeflow.economics._data import jsonable, read_yaml
+from reeflow.economics._data import read_yaml
 from reeflow.economics.analogue import analogue_capex
 from reeflow.economics.benchmark import FIGURES, benchmark
 from reeflow.economics.capex import CapexByArea, InstalledItem, capex_by_area
