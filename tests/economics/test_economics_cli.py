@@ -4,7 +4,7 @@ import argparse
 import json
 
 import pytest
-from econ_fixtures import DIST, SIZES
+from econ_fixtures import CASE_FISCAL, DIST, SIZES
 
 from reeflow.core.errors import InputError
 from reeflow.economics.commands import register
@@ -35,10 +35,11 @@ def test_evaluate_file(tmp_path, capsys):
         "ore_t_per_a": 570000.0, "products_t_per_a": prods, "mining_cost_usd_per_t_ore": 3.0,
         "reagents_t_per_a": {"H2SO4": 60000.0}, "power_mwh_per_a": 120000.0,
         "equipment_sizes": SIZES, "rates": [0.08, 0.1]}))
-    args = _parse(["econ", "evaluate", str(f), "--json"])
+    args = _parse(["econ", "evaluate", str(f), "--json", "--params", str(CASE_FISCAL)])
     assert args.func(args) == 0
     out = json.loads(capsys.readouterr().out)
     assert set(out["npv_usd"]) == {"0.0800", "0.1000"}
+    assert out["capex_by_area"]["aace_class"] == 4 and out["benchmark"]
 
 
 def test_evaluate_bad_file(tmp_path):

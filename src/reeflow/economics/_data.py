@@ -41,3 +41,4 @@ def _read_yaml_cached(name: str) -> Any:
 def read_yaml(name: str) -> dict[str, Any]:
     """Return the parsed YAML file ``name`` from the economics data folder (a fresh copy)."""
     return copy.deepcopy(_read_yaml_cached(name))
+

@@ -15,19 +15,25 @@ The estimate is labelled AACE class 4 (equipment factored); see ``capex_factors.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
 from reeflow.core.errors import InputError
+from reeflow.core.jsonio import to_jsonable as jsonable
 from reeflow.core.units import ureg
 from reeflow.economics._data import read_table, read_yaml
 from reeflow.economics.cost_index import CostIndex, cepci
 
-__all__ = ["CapexEstimate", "SIZE_KEYS", "equipment_costs", "factored_capex"]
+__all__ = ["CapexEstimate", "SIZE_KEYS", "equipment_costs", "factored_capex", "CapexByArea",
+           "InstalledItem", "capex_by_area", "size_keys"]
 
-_SI_UNIT = {"t_per_h": "t/h", "kw": "kW", "m3": "m**3", "m3_per_h": "m**3/hour", "m2": "m**2"}
+#: Unit of a size key, from its suffix (legacy keys and "<area>.<item>" items alike).
+_SI_UNIT = {"t_per_h": "t/hour", "t_per_d": "t/day", "kw": "kW", "m3": "m**3",
+            "m3_per_h": "m**3/hour", "m2": "m**2", "m": "m", "l_per_s": "L/s",
+            "kg_per_h": "kg/hour"}
 
 
 def _references() -> pd.DataFrame:
@@ -147,3 +153,279 @@ def factored_capex(sizes: Mapping[str, float], *, currency_year: int,
     cls = fac["estimate_class"]
     return CapexEstimate(eq, bd, float(bd["usd"].sum()), int(currency_year), int(cls["aace_class"]),
                          float(cls["accuracy_low_frac"]), float(cls["accuracy_high_frac"]))
+
+
+# =============================================================================================
+# Capex by area from sized equipment (the answer): Towler & Sinnott (2012) factored method.
+# =============================================================================================
+
+@dataclass(frozen=True)
+class InstalledItem:
+    """A direct cost that is already installed (no equipment installation factors): residue
+    storage cells, pre-strip, organic first fill. ``engineering`` says whether EPCM (D&E) applies.
+    """
+
+    area: str
+    item: str
+    usd: float
+    source: str
+    evidence: str
+    engineering: bool = True
+
+
+@dataclass(frozen=True)
+class CapexByArea:
+    """A factored capital estimate by area (``currency_year`` USD).
+
+    equipment : one row per equipment component (size key, area, correlation, units, purchased
+        and installed cost, material and process-class factors, source, extrapolation flag).
+    areas : per area: label, purchased, installed equipment, installed items, direct cost,
+        ``complete`` and the ``missing`` size keys the area needs.
+    breakdown : the build-up (direct by area, offsites, EPCM, owner's costs, contingency,
+        location) with source per row; sums to ``total_usd``.
+    """
+
+    equipment: pd.DataFrame
+    areas: pd.DataFrame
+    breakdown: pd.DataFrame
+    total_usd: float
+    direct_usd: float
+    currency_year: int
+    aace_class: int
+    accuracy_low_frac: tuple[float, float]
+    accuracy_high_frac: tuple[float, float]
+    contingency_frac: float
+    method: str
+
+    @property
+    def range_usd(self) -> tuple[float, float]:
+        """Widest accuracy range of the class: (total x (1 + low), total x (1 + high))."""
+        return (self.total_usd * (1 + self.accuracy_low_frac[1]),
+                self.total_usd * (1 + self.accuracy_high_frac[1]))
+
+    @property
+    def estimate_class(self) -> str:
+        lo, hi = self.accuracy_low_frac, self.accuracy_high_frac
+        return (f"AACE class {self.aace_class} (RP 18R-97/47R-11): accuracy L {lo[0]:+.0%} to "
+                f"{lo[1]:+.0%}, H {hi[0]:+.0%} to {hi[1]:+.0%}; contingency "
+                f"{self.contingency_frac:.0%}")
+
+    def by_area_usd(self) -> dict[str, float]:
+        """Direct cost per area plus the indirect rows, as {label: USD} (for a capex chart)."""
+        return {str(r["item"]): float(r["usd"]) for _, r in self.breakdown.iterrows()}
+
+    def to_dict(self) -> dict[str, Any]:
+        def recs(df: pd.DataFrame) -> list[dict[str, Any]]:
+            return [jsonable(r) for r in df.to_dict(orient="records")]
+        return {"method": self.method, "total_usd": self.total_usd,
+                "direct_usd": self.direct_usd, "currency_year": self.currency_year,
+                "aace_class": self.aace_class, "estimate_class": self.estimate_class,
+                "accuracy_low_frac": list(self.accuracy_low_frac),
+                "accuracy_high_frac": list(self.accuracy_high_frac),
+                "range_usd": list(self.range_usd), "contingency_frac": self.contingency_frac,
+                "areas": recs(self.areas), "breakdown": recs(self.breakdown),
+                "equipment": recs(self.equipment)}
+
+
+METHOD = ("Towler & Sinnott (2012) factored estimate: purchased cost Ce of each sized item "
+          "(Towler & Sinnott Table 6.6, Seider et al. 2016 Table 16.32, Turton et al. 2018 "
+          "Table A.1, NETL/UKy accounts), installed as Ce[(1+fp)fm + fer+fel+fi+fc+fs+fl] "
+          "(Table 6.4 by process class), offsites OS x ISBL, EPCM D&E x (ISBL+OSBL), owner's "
+          "costs, contingency by AACE class, location factor; CEPCI escalation")
+
+
+def _split_key(key: str, legacy: Mapping[str, str]) -> tuple[str, str]:
+    if "." in key:
+        area, item = key.split(".", 1)
+        return area, item
+    if key in legacy:
+        target = legacy[key]
+        return tuple(target.split(".", 1)) if "." in target else (target, key)  # type: ignore[return-value]
+    raise InputError(f"equipment_sizes.{key}", key, "'<area>.<item>' or a legacy plant key",
+                     f"legacy keys: {sorted(legacy)}")
+
+
+def _areas_and_items() -> tuple[dict[str, Any], dict[str, str], pd.DataFrame]:
+    spec = read_yaml("capex_areas.yaml")
+    items = read_table("capex_items.csv")
+    return spec["areas"], spec["legacy_keys"], items
+
+
+def _equipment_rows(sizes: Mapping[str, float], *, currency_year: int,
+                    index: CostIndex) -> pd.DataFrame:
+    from reeflow.economics.equipment import purchased_cost
+
+    areas, legacy, items = _areas_and_items()
+    fac = read_yaml("capex_factors.yaml")["towler"]
+    rows: list[dict[str, Any]] = []
+    for key, size in sizes.items():
+        if key.endswith("_count") or key.split(".")[-1] == "organic_inventory_m3":
+            continue
+        area, item = _split_key(key, legacy)
+        if area not in areas:
+            raise InputError(f"equipment_sizes.{key}", area, f"an area in {sorted(areas)}",
+                             "see data/economics/capex_areas.yaml")
+        comps = items[items["item"] == item]
+        if comps.empty:
+            raise InputError(f"equipment_sizes.{key}", item,
+                             f"an item in {sorted(set(items['item']))}",
+                             "no cost correlation is carried for this equipment")
+        _positive(f"equipment_sizes.{key}", size)
+        count = sizes.get(f"{key}_count")
+        if count is not None and not (isinstance(count, (int, float)) and count >= 1):
+            raise InputError(f"equipment_sizes.{key}_count", count, ">= 1", "a unit count")
+        for _, c in comps.iterrows():
+            base_unit = _si_unit(item)
+            f_unit = str(c["factor_unit"])
+            same = ureg.Quantity(1.0, base_unit).dimensionality == \
+                ureg.Quantity(1.0, f_unit).dimensionality
+            qty, unit = (float(size), base_unit) if same else \
+                (float(size) * float(c["size_factor"]), f_unit)
+            rec = purchased_cost(str(c["correlation"]), qty, unit,
+                                 currency_year=currency_year, index=index,
+                                 count=int(count) if count else None)
+            pcls = str(c["process_class"])
+            f = fac["process_classes"][pcls]
+            mat = c["material"] if isinstance(c["material"], str) else "carbon steel"
+            fm = float(fac["materials"][mat])
+            inst = (1 + f["fp"]) * fm + f["fer"] + f["fel"] + f["fi"] + f["fc"] + f["fs"] + f["fl"]
+            rows.append({"size_key": key, "area": area, "item": item,
+                         "component": str(c["component"]), "size": float(size),
+                         "process_class": pcls, "material": mat, "fm": fm,
+                         "installation_factor": inst, **rec,
+                         "installed_usd": rec["purchased_usd"] * inst,
+                         "assumption": c["note"] if c["evidence"] == "assumed" else None})
+    return pd.DataFrame(rows)
+
+
+def _positive(field: str, v: Any) -> None:
+    if not (isinstance(v, (int, float)) and math.isfinite(v) and v > 0):
+        raise InputError(field, v, "> 0", "give a positive size")
+
+
+def _area_table(eq: pd.DataFrame, installed: Sequence[InstalledItem], sizes: Mapping[str, float],
+                expected: Sequence[str] | None) -> pd.DataFrame:
+    areas, legacy, _ = _areas_and_items()
+    given: dict[str, set[str]] = {}
+    for key in sizes:
+        if key.endswith("_count"):
+            continue
+        a, it = _split_key(key, legacy)
+        given.setdefault(a, set()).add(it)
+    rows = []
+    for area, spec in areas.items():
+        sel = eq[eq["area"] == area] if not eq.empty else eq
+        inst = [i for i in installed if i.area == area]
+        purchased = float(sel["purchased_usd"].sum()) if not sel.empty else 0.0
+        equip = float(sel["installed_usd"].sum()) if not sel.empty else 0.0
+        items = sum(i.usd for i in inst)
+        check = expected is None or area in expected
+        missing = [k for k in spec["required"] if k not in given.get(area, set())] if check else []
+        rows.append({"area": area, "label": spec["label"], "purchased_usd": purchased,
+                     "installed_equipment_usd": equip, "installed_items_usd": items,
+                     "direct_usd": equip + items, "complete": not missing,
+                     "missing": missing})
+    unknown = {i.area for i in installed} - set(areas)
+    if unknown:
+        raise InputError("installed items", sorted(unknown), f"areas {sorted(areas)}", "")
+    return pd.DataFrame(rows)
+
+
+def _organic_items(sizes: Mapping[str, float],
+                   price_usd_per_m3: float | None) -> list[InstalledItem]:
+    _, legacy, _ = _areas_and_items()
+    out = []
+    for key, v in sizes.items():
+        if key.split(".")[-1] != "organic_inventory_m3":
+            continue
+        if price_usd_per_m3 is None:
+            raise InputError("organic_fill_usd_per_m3", None, "> 0 USD/m3 (no sourced default)",
+                             "pass the cost of a m3 of organic (extractant + diluent)")
+        _positive(f"equipment_sizes.{key}", v)
+        area, _ = _split_key(key, legacy)
+        out.append(InstalledItem(area, "organic first fill", float(v) * price_usd_per_m3,
+                                 "organic inventory x price per m3 (input)", "derived", False))
+    return out
+
+
+def capex_by_area(sizes: Mapping[str, float], *, currency_year: int,
+                  aace_class: int = 4, contingency_frac: float | None = None,
+                  location_factor: float = 1.0, owners_cost_frac: float | None = None,
+                  installed: Sequence[InstalledItem] = (),
+                  organic_fill_usd_per_m3: float | None = None,
+                  expected_areas: Sequence[str] | None = None,
+                  index: CostIndex | None = None) -> CapexByArea:
+    """Initial capex by area from equipment sizes (Towler & Sinnott 2012 factored method).
+
+    sizes : {"<area>.<item>": size in the item's SI unit, "<area>.<item>_count": units} (or the
+        plant's legacy flat keys); areas and items in ``capex_areas.yaml``/``capex_items.csv``.
+    installed : already-installed direct costs (residue storage, pre-strip, ...).
+    organic_fill_usd_per_m3 : price of the SX organic; required when ``*.organic_inventory_m3``
+        is given (no sourced default).
+    expected_areas : areas whose required size keys must be present for ``complete`` (None: all).
+    Returns :class:`CapexByArea`; the estimate's class sets the accuracy range and, unless
+    ``contingency_frac`` is given, the contingency (``capex_factors.yaml``).
+    """
+    index = index or cepci()
+    fac = read_yaml("capex_factors.yaml")
+    if int(aace_class) not in fac["aace"]["classes"]:
+        raise InputError("capex.aace_class", aace_class, "1-5", "")
+    cls = fac["aace"]["classes"][int(aace_class)]
+    x = float(fac["aace"]["contingency"][int(aace_class)]["value"]) if contingency_frac is None \
+        else float(contingency_frac)
+    own = float(fac["owners_cost"]["value_frac"]) if owners_cost_frac is None \
+        else float(owners_cost_frac)
+    eq = _equipment_rows(sizes, currency_year=currency_year, index=index)
+    inst = list(installed) + _organic_items(sizes, organic_fill_usd_per_m3)
+    areas = _area_table(eq, inst, sizes, expected_areas)
+    isbl = float(eq["installed_usd"].sum()) if not eq.empty else 0.0
+    tw = fac["towler"]["process_classes"]
+    main = str(eq.groupby("process_class")["installed_usd"].sum().idxmax()) if not eq.empty \
+        else "mixed"
+    os_frac, de_frac = float(tw[main]["os"]), float(tw[main]["de"])
+    items_eng = sum(i.usd for i in inst if i.engineering)
+    items_all = sum(i.usd for i in inst)
+    offsites = os_frac * isbl
+    epcm = de_frac * (isbl + offsites + items_eng)
+    construction = isbl + items_all + offsites + epcm
+    owners = own * construction
+    contingency = x * (construction + owners)
+    pre_loc = construction + owners + contingency
+    loc = (location_factor - 1.0) * pre_loc
+    src_t = fac["towler"]["source"]
+    rows = [(f"direct: {r['label']}", float(r["direct_usd"]), "sum of the area's installed "
+             "equipment and items") for _, r in areas.iterrows() if r["direct_usd"] > 0]
+    rows += [(f"offsites (OSBL: utilities, infrastructure, storage) {os_frac:.0%} of ISBL",
+              offsites, src_t),
+             (f"EPCM / engineering (D&E) {de_frac:.0%}", epcm, src_t),
+             (f"owner's costs {own:.0%}", owners, fac["owners_cost"]["source"]),
+             (f"contingency {x:.0%} (AACE class {aace_class})", contingency,
+              str(fac["aace"]["contingency"][int(aace_class)]["source"]))]
+    if loc:
+        rows.append((f"location factor {location_factor:g}", loc, "project input"))
+    bd = pd.DataFrame(rows, columns=["item", "usd", "source"])
+    total = float(bd["usd"].sum())
+    return CapexByArea(eq, areas, bd, total, isbl + items_all, int(currency_year),
+                       int(aace_class), tuple(cls["accuracy_low"]),  # type: ignore[arg-type]
+                       tuple(cls["accuracy_high"]), x, METHOD)  # type: ignore[arg-type]
+
+
+def size_keys() -> pd.DataFrame:
+    """The size keys the factored estimate understands: one row per (area, item) with the
+    item's SI unit, correlations, process class, and whether the area requires it on the
+    present route (``capex_areas.yaml``). The plant reports sizes under these keys."""
+    areas, _, items = _areas_and_items()
+    rows = []
+    for area, spec in areas.items():
+        for item, comps in items.groupby("item", sort=False):
+            rows.append({"key": f"{area}.{item}", "area": area, "item": item,
+                         "unit": _si_unit(str(item)),
+                         "correlations": list(comps["correlation"]),
+                         "process_class": str(comps["process_class"].iloc[0]),
+                         "required": item in spec["required"]})
+        rows.append({"key": f"{area}.organic_inventory_m3", "area": area,
+                     "item": "organic_inventory_m3", "unit": "m**3",
+                     "correlations": ["first fill at organic_fill_usd_per_m3"],
+                     "process_class": "installed item",
+                     "required": "organic_inventory_m3" in spec["required"]})
+    return pd.DataFrame(rows)

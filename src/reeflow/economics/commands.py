@@ -1,20 +1,23 @@
 """CLI subcommands of the economics room: ``reeflow econ decks | validate | evaluate FILE``.
 
 ``evaluate`` reads a YAML file whose keys are :class:`EconomicInputs` fields (plain numbers in
-the units the field names state) plus optional ``deck``, ``rates``, ``basis``, ``overrides``.
+the units the field names state; ``residue_streams`` as a list of mappings) plus optional
+``deck``, ``rates``, ``basis``, ``overrides`` and ``params`` (path of an
+:class:`EconomicsParams` file, relative to the inputs file; ``--params`` on the command line
+wins).
 """
 
 from __future__ import annotations
 
 import argparse
 import dataclasses
-import json
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from reeflow.core.errors import InputError
+from reeflow.core.jsonio import dumps
 
 __all__ = ["register"]
 
@@ -32,6 +35,7 @@ def register(subparsers: Any) -> None:
     e = sub.add_parser("evaluate", help="evaluate an EconomicInputs YAML file")
     e.add_argument("file")
     e.add_argument("--deck", default=None)
+    e.add_argument("--params", default=None, help="EconomicsParams YAML (fiscal terms etc.)")
     e.add_argument("--json", action="store_true")
     e.set_defaults(func=_evaluate)
 
@@ -43,7 +47,7 @@ def _decks(args: argparse.Namespace) -> int:
                "ndpr_usd_per_kg": load_deck(n).prices_usd_per_kg.get("NdPr oxide")}
            for n in deck_names()}
     if args.json:
-        print(json.dumps(out))
+        print(dumps(out))
     else:
         for n, v in out.items():
             print(f"{n:24s} {v['currency_year']}  NdPr {v['ndpr_usd_per_kg']} USD/kg")
@@ -55,7 +59,7 @@ def _validate(args: argparse.Namespace) -> int:
 
     t = validation_table()
     if args.json:
-        print(json.dumps(t.to_dict(orient="records")))
+        print(dumps(t.to_dict(orient="records")))
     else:
         print(t.drop(columns="missing").to_string(index=False))
     return 0
@@ -74,7 +78,18 @@ def _load_inputs(path: str) -> tuple[Any, dict[str, Any]]:
                          f"fix the syntax ({exc.__class__.__name__})") from None
     if not isinstance(raw, dict):
         raise InputError("file", path, "a mapping of EconomicInputs fields", "use key: value")
-    opts = {k: raw.pop(k) for k in ("deck", "rates", "basis", "overrides") if k in raw}
+    opts = {k: raw.pop(k) for k in ("deck", "rates", "basis", "overrides", "params")
+            if k in raw}
+    if "params" in opts:
+        opts["params"] = str((p.parent / str(opts["params"])).resolve())
+    if "residue_streams" in raw:
+        from reeflow.economics.residue_storage import ResidueStream
+
+        try:
+            raw["residue_streams"] = tuple(ResidueStream(**r) for r in raw["residue_streams"])
+        except TypeError as exc:
+            raise InputError(f"{path}: residue_streams", "entries", "name, t_per_a, "
+                             "storage_class[, activity_bq_per_g, kind]", str(exc)) from None
     names = {f.name for f in dataclasses.fields(EconomicInputs)}
     unknown = sorted(set(raw) - names)
     if unknown:
@@ -88,17 +103,22 @@ def _load_inputs(path: str) -> tuple[Any, dict[str, Any]]:
 
 
 def _evaluate(args: argparse.Namespace) -> int:
+    from reeflow.economics.params import load_economics_params
     from reeflow.economics.study import evaluate
 
     inputs, opts = _load_inputs(args.file)
     if args.deck:
         opts["deck"] = args.deck
+    if args.params:
+        opts["params"] = args.params
+    if "params" in opts:
+        opts["params"] = load_economics_params(opts["params"])[0]
     if "rates" in opts:
         opts["rates"] = tuple(opts["rates"])
     res = evaluate(inputs, **opts)
     d = res.to_dict()
     if args.json:
-        print(json.dumps(d, default=str))
+        print(dumps(d))
     else:
         print(f"deck {res.deck} ({res.basis}, {res.currency_year} USD); capex "
               f"{res.capex_usd / 1e6:,.1f} MUSD ({res.estimate_class})")

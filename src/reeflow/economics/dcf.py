@@ -23,7 +23,8 @@ from reeflow.core.errors import InputError
 __all__ = [
     "Schedule", "FiscalTerms", "npv", "irr", "payback_years", "fisher_nominal_rate",
     "utilisation", "capex_spend", "depreciation_kernel", "income_tax", "working_capital_flow",
-    "project_cash_flows", "annual_cash_flows",
+    "project_cash_flows", "annual_cash_flows", "DebtTerms", "annuity_payment", "debt_schedule",
+    "levered_cash_flows", "pre_tax_cash_flows",
 ]
 
 
@@ -279,6 +280,7 @@ def project_cash_flows(
     fiscal: FiscalTerms,
     basis: str = "real",
     opex_mining_full_usd_per_a: np.ndarray | float = 0.0,
+    closure_usd: np.ndarray | float | None = None,
 ) -> dict[str, np.ndarray]:
     """Annual cash flows (..., T) of a project at constant full-production rates.
 
@@ -292,7 +294,8 @@ def project_cash_flows(
         np.asarray(opex_variable_full_usd_per_a, float)[..., None] * u,
         np.asarray(opex_fixed_usd_per_a, float)[..., None] * prod,
         capex_usd, schedule=schedule, fiscal=fiscal, basis=basis,
-        opex_mining_usd=np.asarray(opex_mining_full_usd_per_a, float)[..., None] * u)
+        opex_mining_usd=np.asarray(opex_mining_full_usd_per_a, float)[..., None] * u,
+        closure_usd=closure_usd)
 
 
 def annual_cash_flows(
@@ -305,13 +308,15 @@ def annual_cash_flows(
     fiscal: FiscalTerms,
     basis: str = "real",
     opex_mining_usd: np.ndarray | float = 0.0,
+    closure_usd: np.ndarray | float | None = None,
 ) -> dict[str, np.ndarray]:
     """Annual cash flows (..., T) from revenue and opex given year by year (real, currency-year
     dollars; zero outside production), e.g. from the plant solved at each year's mine feed.
 
     ``opex_mining_usd`` is the mining part of the variable opex (not deducted from the royalty
     base). Sustaining capex applies in every production year but the last; closure is paid in
-    the last year (T-1). Returns a dict of arrays: revenue, royalty, opex, ebitda, capex,
+    the last year (T-1): ``closure_usd`` (currency-year USD) when given, else
+    ``schedule.closure_cost_frac`` x capex. Returns a dict of arrays: revenue, royalty, opex, ebitda, capex,
     sustaining_capex, working_capital, closure, depreciation, taxable_income, tax,
     net_cash_flow (all USD; nominal values escalate from year 0 and are deflated back for
     ``basis='real'``).
@@ -335,7 +340,10 @@ def annual_cash_flows(
     sus = capex[..., None] * schedule.sustaining_capex_frac_per_a * prod * esc
     sus[..., schedule.last_production] = 0.0
     closure = np.zeros(np.broadcast_shapes(initial.shape, rev.shape))
-    closure[..., T - 1] = capex * schedule.closure_cost_frac * esc[T - 1]
+    if closure_usd is None:
+        closure[..., T - 1] = capex * schedule.closure_cost_frac * esc[T - 1]
+    else:
+        closure[..., T - 1] = np.asarray(closure_usd, float) * esc[T - 1]
     opex = var + fix
     dep = (initial + sus) @ depreciation_kernel(schedule)
     if fiscal.royalty_base == "revenue":
@@ -355,3 +363,118 @@ def annual_cash_flows(
     if basis == "real":
         out = {k: v / esc for k, v in out.items()}
     return out
+
+
+@dataclass(frozen=True)
+class DebtTerms:
+    """Project debt, on the same basis (real or nominal) as the cash flows it is applied to.
+
+    share_of_capex : fraction of each initial-capex spend drawn as debt (pro rata drawdown).
+    interest_rate_frac : annual rate; interest during construction is capitalised.
+    tenor_years : repayment years, starting ``grace_years`` after first production.
+    upfront_fee_frac : arrangement fee on the total drawn, paid in the first drawdown year.
+    repayment : "annuity" (level debt service) or "straight_line" (level principal).
+    """
+
+    share_of_capex: float
+    interest_rate_frac: float
+    tenor_years: int
+    grace_years: int = 0
+    upfront_fee_frac: float = 0.0
+    repayment: str = "annuity"
+
+    def __post_init__(self) -> None:
+        if not (0 <= self.share_of_capex < 1):
+            raise InputError("debt.share_of_capex", self.share_of_capex, "[0, 1)", "a fraction")
+        if not (0 <= self.interest_rate_frac < 1):
+            raise InputError("debt.interest_rate", self.interest_rate_frac, "[0, 1)", "")
+        _check_int("debt.tenor_years", self.tenor_years, 1, 100)
+        _check_int("debt.grace_years", self.grace_years, 0, 100)
+        if not (0 <= self.upfront_fee_frac < 1):
+            raise InputError("debt.upfront_fee", self.upfront_fee_frac, "[0, 1)", "")
+        if self.repayment not in ("annuity", "straight_line"):
+            raise InputError("debt.repayment", self.repayment, "annuity or straight_line", "")
+
+
+def annuity_payment(principal: float, rate: float, n: int) -> float:
+    """Level payment repaying ``principal`` over ``n`` years at ``rate``:
+    A = P r / (1 - (1 + r)^-n) (Newnan et al., capital recovery factor; A = P/n at r = 0)."""
+    if rate == 0:
+        return principal / n
+    return principal * rate / (1.0 - (1.0 + rate) ** -n)
+
+
+def debt_schedule(initial_capex_usd: np.ndarray, terms: DebtTerms,
+                  schedule: Schedule) -> dict[str, np.ndarray]:
+    """Debt drawdown, interest, principal, fees and closing balance by year (..., T).
+
+    ``initial_capex_usd`` is the capex spend by year (..., T) (e.g. ``project_cash_flows``'
+    ``capex``). End-of-year convention: interest in year t is rate x balance at the end of t-1;
+    before first production it is capitalised, afterwards paid in cash. Repayment runs over
+    ``tenor_years`` from ``first_production + grace_years``; the loan must be repaid within the
+    production life (else InputError).
+    """
+    if terms.grace_years + terms.tenor_years > schedule.life_years:
+        raise InputError("debt.tenor_years", terms.tenor_years,
+                         f"grace + tenor <= life ({schedule.life_years} years)",
+                         "shorten the tenor or the grace period")
+    spend = np.asarray(initial_capex_usd, float)
+    draw = terms.share_of_capex * spend
+    T = spend.shape[-1]
+    r = terms.interest_rate_frac
+    bal = np.zeros(spend.shape[:-1])
+    out = {k: np.zeros(spend.shape) for k in ("draw", "interest", "capitalised_interest",
+                                              "principal", "balance", "fee")}
+    start = schedule.first_production + terms.grace_years
+    payment = np.zeros_like(bal)
+    for t in range(T):
+        interest = r * bal
+        if t < schedule.first_production:
+            out["capitalised_interest"][..., t] = interest
+            bal = bal + interest + draw[..., t]
+        else:
+            out["interest"][..., t] = interest
+            if t == start:
+                payment = (annuity_payment(1.0, r, terms.tenor_years) * bal
+                           if terms.repayment == "annuity" else bal / terms.tenor_years)
+            if start <= t < start + terms.tenor_years:
+                principal = payment - interest if terms.repayment == "annuity" else payment
+                principal = bal if t == start + terms.tenor_years - 1 else \
+                    np.minimum(principal, bal)  # the last instalment clears the balance
+                out["principal"][..., t] = principal
+                bal = bal - principal
+        out["draw"][..., t] = draw[..., t]
+        out["balance"][..., t] = bal
+    first = int(np.argmax(np.abs(draw).reshape(-1, T).sum(axis=0) > 0))
+    out["fee"][..., first] = terms.upfront_fee_frac * draw.sum(axis=-1)
+    return out
+
+
+def levered_cash_flows(cf: dict[str, np.ndarray], debt: dict[str, np.ndarray], *,
+                       fiscal: FiscalTerms) -> dict[str, np.ndarray]:
+    """Equity cash flows, tax with interest deducted, CFADS and DSCR from unlevered flows.
+
+    cf : the dict of :func:`project_cash_flows` (same basis as ``debt``); debt : of
+    :func:`debt_schedule`. Cash interest and fees are tax-deductible when paid (capitalised
+    construction interest is not deducted - a conservative simplification). CFADS (cash flow
+    available for debt service) = EBITDA - levered tax - sustaining capex + working-capital flow
+    - closure; DSCR = CFADS / (interest + principal) in years with debt service, NaN elsewhere.
+    Equity cash flow = unlevered net cash flow + (unlevered - levered tax) + drawdown - interest
+    - principal - fees.
+    """
+    interest = debt["interest"]
+    taxable = cf["taxable_income"] - interest - debt["fee"]
+    tax = income_tax(taxable, fiscal.tax_rate_frac, fiscal.loss_carry_forward_years)
+    service = interest + debt["principal"]
+    cfads = cf["ebitda"] - tax - cf["sustaining_capex"] + cf["working_capital"] - cf["closure"]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        dscr = np.where(service > 0, cfads / np.where(service > 0, service, 1.0), np.nan)
+    equity = (cf["net_cash_flow"] + cf["tax"] - tax + debt["draw"] - interest
+              - debt["principal"] - debt["fee"])
+    return {"tax": tax, "debt_service": service, "cfads": cfads, "dscr": dscr,
+            "equity_cash_flow": equity}
+
+
+def pre_tax_cash_flows(cf: dict[str, np.ndarray]) -> np.ndarray:
+    """Net cash flow before income tax (royalty is a cost, not a tax, and stays deducted)."""
+    return cf["net_cash_flow"] + cf["tax"]

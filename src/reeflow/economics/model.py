@@ -32,7 +32,11 @@ DRIVERS = ("price_ndpr", "price_other", "price_byproduct", "grade", "recovery", 
 
 @dataclass(frozen=True)
 class BaseCase:
-    """Full-production annual quantities (USD/a, currency-year dollars) and project terms."""
+    """Full-production annual quantities (USD/a, currency-year dollars) and project terms.
+
+    closure_usd : closure cost paid after the last production year (currency-year USD); None
+    uses ``schedule.closure_cost_frac`` x capex. It does not scale with the capex driver.
+    """
 
     revenue_ndpr_usd_per_a: float
     revenue_other_usd_per_a: float
@@ -45,6 +49,7 @@ class BaseCase:
     fx_local_share_of_opex: float = 0.0
     ndpr_price_usd_per_kg: float = float("nan")
     opex_mining_usd_per_a: float = 0.0
+    closure_usd: float | None = None
 
 
 def _scalers(scalers: Mapping[str, np.ndarray | float] | None) -> dict[str, np.ndarray]:
@@ -79,7 +84,8 @@ def run(base: BaseCase, scalers: Mapping[str, np.ndarray | float] | None = None,
     return dcf.project_cash_flows(np.broadcast_to(rev, shape), np.broadcast_to(var, shape),
                                   np.broadcast_to(fix, shape), np.broadcast_to(cap, shape),
                                   schedule=base.schedule, fiscal=base.fiscal, basis=basis,
-                                  opex_mining_full_usd_per_a=np.broadcast_to(mining, shape))
+                                  opex_mining_full_usd_per_a=np.broadcast_to(mining, shape),
+                                  closure_usd=base.closure_usd)
 
 
 def npv_of(base: BaseCase, rate: float | np.ndarray,

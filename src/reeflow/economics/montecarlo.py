@@ -90,8 +90,8 @@ class Distribution:
                              "give sd/sigma > 0 and median > 0")
         lb = self.lower_bound
         if lb is not None:
-            low = {"uniform": p.get("low"), "triangular": p.get("low"), "normal": -np.inf,
-                   "lognormal": 0.0}[self.kind]
+            low = {"uniform": p.get("low", -np.inf), "triangular": p.get("low", -np.inf),
+                   "normal": -np.inf, "lognormal": 0.0}[self.kind]
             if low < lb:
                 raise InputError(f"distributions.{name}", dict(p),
                                  f"a support >= {lb} (draws below it are impossible)",
@@ -155,7 +155,8 @@ def default_correlation(names: Sequence[str]) -> np.ndarray:
     """Correlation matrix for ``names`` from ``risk_correlations.yaml`` (others independent)."""
     R = np.eye(len(names))
     pos = {n: i for i, n in enumerate(names)}
-    for item in read_yaml("risk_correlations.yaml"):
+    items: list[dict[str, Any]] = read_yaml("risk_correlations.yaml")  # type: ignore[assignment]
+    for item in items:
         a, b = item["pair"]
         if a in pos and b in pos:
             R[pos[a], pos[b]] = R[pos[b], pos[a]] = float(item["value"])

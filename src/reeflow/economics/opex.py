@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -21,7 +23,7 @@ from reeflow.core.units import ureg
 from reeflow.economics._data import read_table, read_yaml
 from reeflow.economics.cost_index import CostIndex, cepci
 
-__all__ = ["reagent_costs", "energy_cost", "waste_cost", "price_per_t"]
+__all__ = ["reagent_costs", "energy_cost", "waste_cost", "price_per_t", "OpexDrivers", "opex_table"]
 
 
 def _to_usd_per_t(price: float, unit: str, field: str) -> float:
@@ -73,7 +75,7 @@ def reagent_costs(reagents_t_per_a: Mapping[str, float], *, currency_year: int,
             raise InputError(f"reagents_t_per_a.{given}", t, ">= 0 t/a", "give a consumption")
         name = aliases.get(given, given)
         if given in overrides or name in overrides:
-            p = overrides.get(given, overrides.get(name))
+            p = overrides[given] if given in overrides else overrides[name]
             rows.append((given, float(t), float(p), "override (input)"))
             continue
         if name in free:
@@ -129,3 +131,207 @@ def waste_cost(waste: str, t_per_a: float, *, currency_year: int,
                          "> 0 USD/t (MISSING: no sourced default)",
                          f"pass the cost of handling and storing {waste} per tonne") from None
     return t_per_a * p, p, src
+
+
+# =============================================================================================
+# The complete opex build-up (every item with its driver, rate and source, or marked missing).
+# =============================================================================================
+
+@dataclass(frozen=True)
+class OpexDrivers:
+    """Annual quantities at full production that drive the opex (None = not supplied).
+
+    fuel_gj_per_a : carrier -> GJ/a (carriers priced in ``energy_prices.csv``).
+    flotation_feed_t_per_a : circuit (``ree``, ``fluorite``, ``barite``) -> t/a fed.
+    mill_energy_mwh_per_a : ball-mill energy (grinding media wear).
+    sx_aqueous_m3_per_a : aqueous volume through the SX circuits (organic losses).
+    product_t_per_a_by_class : product class (payability.csv classes) -> t/a shipped.
+    """
+
+    ore_t_per_a: float
+    mining_cost_usd_per_t_ore: float
+    reagents_t_per_a: Mapping[str, float]
+    reagent_price_overrides_usd_per_t: Mapping[str, float]
+    power_mwh_per_a: float | None
+    electricity_price_usd_per_mwh: float | None
+    fuel_gj_per_a: Mapping[str, float] | None
+    water_m3_per_a: float | None
+    flotation_feed_t_per_a: Mapping[str, float] | None
+    mill_energy_mwh_per_a: float | None
+    sx_aqueous_m3_per_a: float | None
+    organic_usd_per_m3: float | None
+    brine_handling: str | None
+    brine_m3_per_a: float | None
+    product_t_per_a_by_class: Mapping[str, float]
+    revenue_usd_per_a: float
+
+
+_COLS = ["item", "kind", "quantity", "quantity_unit", "rate", "rate_unit", "usd_per_a",
+         "source", "evidence"]
+
+
+def _row(item: str, kind: str, qty: float | None, qunit: str, rate: float | None, runit: str,
+         source: str, evidence: str) -> tuple[Any, ...]:
+    if qty is None or rate is None:
+        return (item, kind, qty, qunit, rate, runit, math.nan, source, "missing")
+    return (item, kind, float(qty), qunit, float(rate), runit, float(qty) * float(rate), source,
+            evidence)
+
+
+def _rates() -> dict[str, Any]:
+    return read_yaml("opex_rates.yaml")
+
+
+def _reagent_rows(d: OpexDrivers, year: int, index: CostIndex) -> list[tuple[Any, ...]]:
+    rows = []
+    rg = reagent_costs(d.reagents_t_per_a, currency_year=year, index=index,
+                       price_overrides_usd_per_t=d.reagent_price_overrides_usd_per_t)
+    for r, t, p, s in zip(rg["reagent"], rg["t_per_a"], rg["price_usd_per_t"], rg["source"],
+                          strict=True):
+        ev = "assumed" if "assumption" in str(s) else "published"
+        rows.append(_row(f"reagent: {r}", "variable", t, "t/a", p, "USD/t", s, ev))
+    return rows
+
+
+def _consumable_rows(d: OpexDrivers, year: int, index: CostIndex) -> list[tuple[Any, ...]]:
+    rates = _rates()
+    rows = []
+    fl = rates["flotation_reagents"]
+    if d.flotation_feed_t_per_a is None:
+        rows.append(_row("flotation reagents", "variable", None, "t/a", None, "USD/t",
+                         "flotation feed tonnage not supplied by the plant", "missing"))
+    else:
+        use: dict[str, float] = {}
+        for circuit, feed in d.flotation_feed_t_per_a.items():
+            if circuit not in fl["circuits"]:
+                raise InputError("flotation_feed_t_per_a", circuit,
+                                 f"one of {sorted(fl['circuits'])}", "")
+            for reagent, kg_t in fl["circuits"][circuit].items():
+                use[reagent] = use.get(reagent, 0.0) + float(feed) * float(kg_t) / 1000.0
+        rg = reagent_costs(use, currency_year=year, index=index)
+        for r, t, p in zip(rg["reagent"], rg["t_per_a"], rg["price_usd_per_t"], strict=True):
+            rows.append(_row(f"flotation reagent: {r}", "variable", t, "t/a", p, "USD/t",
+                             f"dosage {fl['note']}; price: reagent_prices.csv", "assumed"))
+    gm = rates["grinding_media"]
+    media_t = None if d.mill_energy_mwh_per_a is None else \
+        d.mill_energy_mwh_per_a * 1000.0 * float(gm["kg_per_kwh"]["value"]) / 1000.0
+    price = price_per_t("reagent_prices.csv", "grinding media", currency_year=year,
+                        index=index)[0]
+    rows.append(_row("grinding media", "variable", media_t, "t/a", price, "USD/t",
+                     str(gm["kg_per_kwh"]["source"]) if media_t is not None
+                     else "ball-mill energy not supplied", "assumed"))
+    ex = rates["extractant_loss"]
+    loss_m3 = None if d.sx_aqueous_m3_per_a is None else \
+        d.sx_aqueous_m3_per_a * float(ex["l_organic_per_m3_aqueous"]["value"]) / 1000.0
+    rows.append(_row("extractant and diluent make-up", "variable", loss_m3, "m3/a",
+                     d.organic_usd_per_m3, "USD/m3",
+                     str(ex["l_organic_per_m3_aqueous"]["source"]) + "; organic price: input",
+                     "assumed"))
+    return rows
+
+
+def _energy_rows(d: OpexDrivers, year: int, index: CostIndex) -> list[tuple[Any, ...]]:
+    rows = []
+    if d.power_mwh_per_a is None:
+        rows.append(_row("electricity", "variable", None, "MWh/a", None, "USD/MWh",
+                         "power not supplied", "missing"))
+    else:
+        _, p, src = energy_cost(d.power_mwh_per_a, currency_year=year, index=index,
+                                price_usd_per_mwh=d.electricity_price_usd_per_mwh)
+        rows.append(_row("electricity", "variable", d.power_mwh_per_a, "MWh/a", p, "USD/MWh",
+                         src, "published" if d.electricity_price_usd_per_mwh is None
+                         else "input"))
+    if d.fuel_gj_per_a is None:
+        rows.append(_row("fuel", "variable", None, "GJ/a", None, "USD/GJ",
+                         "fuel duty not supplied by the plant", "missing"))
+        return rows
+    table = read_table("energy_prices.csv").set_index("carrier")
+    hv = _rates()["fuel_heating_value"]
+    for carrier, gj in d.fuel_gj_per_a.items():
+        if carrier not in table.index or carrier not in hv:
+            raise InputError("fuel_gj_per_a", carrier, f"a priced carrier {sorted(hv)}", "")
+        row = table.loc[carrier]
+        per_price = str(row["unit"]).split("/", 1)[1]
+        per_hv = str(hv[carrier]["unit"]).split("/", 1)[1]
+        if per_price != per_hv:
+            raise InputError(f"fuel_heating_value.{carrier}", hv[carrier]["unit"],
+                             f"GJ per {per_price} (the price's unit)", "fix the data")
+        usd_per_gj = float(row["price"]) / float(hv[carrier]["value"]) * \
+            index.factor(int(row["currency_year"]), year)
+        rows.append(_row(f"fuel: {carrier}", "variable", gj, "GJ/a", usd_per_gj, "USD/GJ",
+                         f"{row['source']}; heating value {hv[carrier]['source']}",
+                         "published"))
+    return rows
+
+
+def _site_rows(d: OpexDrivers, year: int, index: CostIndex,
+               storage_operation_usd_per_a: float | None,
+               storage_progressive_usd_per_a: float | None) -> list[tuple[Any, ...]]:
+    rates = _rates()
+    rows = [_row("mining (contract)", "variable", d.ore_t_per_a, "t ore/a",
+                 d.mining_cost_usd_per_t_ore, "USD/t ore", "input", "input")]
+    w = price_per_t("reagent_prices.csv", "water", currency_year=year, index=index)
+    rows.append(_row("raw water make-up", "variable", d.water_m3_per_a, "m3/a", w[0], "USD/m3",
+                     w[1] if d.water_m3_per_a is not None else "water balance not supplied",
+                     "derived"))
+    rows.append(_row("residue storage operation", "variable",
+                     1.0 if storage_operation_usd_per_a is not None else None, "a",
+                     storage_operation_usd_per_a, "USD/a",
+                     "residue_storage.storage_costs (operation per tonne placed)", "derived"))
+    rows.append(_row("residue cells built during operation", "fixed",
+                     1.0 if storage_progressive_usd_per_a is not None else None, "a",
+                     storage_progressive_usd_per_a, "USD/a",
+                     "residue_storage.storage_costs (progressive cell construction)", "derived"))
+    if d.brine_handling is None:
+        rows.append(_row("brine handling", "variable", None, "m3/a", None, "USD/m3",
+                         "brine handling not chosen in the project", "missing"))
+    elif d.brine_handling == "discharge":
+        b = rates["brine_discharge"]["usd_per_m3"]
+        rows.append(_row("brine discharge", "variable", d.brine_m3_per_a, "m3/a",
+                         float(b["value"]) * index.factor(int(b["currency_year"]), year),
+                         "USD/m3", b["source"], "assumed"))
+    fr = rates["freight"]
+    f = index.factor(int(fr["currency_year"]), year)
+    for cls, t in d.product_t_per_a_by_class.items():
+        rate = fr["usd_per_t"].get(cls)
+        rows.append(_row(f"freight: {cls}", "variable", t, "t/a",
+                         None if rate is None else float(rate) * f, "USD/t", fr["note"],
+                         "assumed"))
+    return rows
+
+
+def opex_table(d: OpexDrivers, *, headcount: float, labour_cost_usd: float,
+               maintenance_frac: float, general_admin_frac: float, insurance_frac: float,
+               marketing_frac: float, direct_capex_usd: float, capex_usd: float,
+               currency_year: int, index: CostIndex | None = None,
+               storage_operation_usd_per_a: float | None = None,
+               storage_progressive_usd_per_a: float | None = None) -> pd.DataFrame:
+    """Every opex item at full production: item, kind (variable/fixed), quantity and unit,
+    rate and unit, usd_per_a, source, evidence (published | derived | assumed | input |
+    missing). A missing driver gives usd_per_a = NaN and evidence ``missing`` (never 0):
+    sum with ``skipna`` and report the missing items.
+
+    Fixed items after Towler & Sinnott (2012) ch. 8: labour (headcount x cost), maintenance
+    (fraction of the installed direct cost), G&A/overhead (fraction of labour), insurance
+    (fraction of capex), marketing (fraction of revenue).
+    """
+    index = index or cepci()
+    y = int(currency_year)
+    rows = _reagent_rows(d, y, index) + _consumable_rows(d, y, index) + \
+        _energy_rows(d, y, index) + _site_rows(d, y, index, storage_operation_usd_per_a,
+                                                storage_progressive_usd_per_a)
+    labour = headcount * labour_cost_usd
+    rows += [
+        _row("labour", "fixed", headcount, "persons", labour_cost_usd, "USD/person-year",
+             "headcount x cost per person-year (project parameters)", "input"),
+        _row("maintenance", "fixed", direct_capex_usd, "USD installed", maintenance_frac,
+             "per year", "Towler & Sinnott (2012) ch. 8 (project parameter)", "published"),
+        _row("G&A and plant overhead", "fixed", labour, "USD labour", general_admin_frac,
+             "of labour", "Towler & Sinnott (2012) ch. 8 (project parameter)", "published"),
+        _row("insurance", "fixed", capex_usd, "USD capex", insurance_frac, "per year",
+             "Towler & Sinnott (2012) ch. 8 (project parameter)", "published"),
+        _row("marketing", "variable", d.revenue_usd_per_a, "USD revenue", marketing_frac,
+             "of revenue", "project parameter", "assumed"),
+    ]
+    df = pd.DataFrame(rows, columns=_COLS)
+    return df

@@ -6,28 +6,14 @@ sensitivity (tornado, spider), Monte Carlo and price-deck note, in the keys the 
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
-import numpy as np
-
+from reeflow.core.jsonio import to_jsonable as jsonable
 from reeflow.economics.montecarlo import monte_carlo
 from reeflow.economics.sensitivity import spider, tornado
 from reeflow.economics.study import EconomicResult
 
 __all__ = ["economics_payload"]
-
-
-def _clean(x: Any) -> Any:
-    if isinstance(x, float) and not math.isfinite(x):
-        return None
-    if isinstance(x, dict):
-        return {k: _clean(v) for k, v in x.items()}
-    if isinstance(x, list):
-        return [_clean(v) for v in x]
-    if isinstance(x, np.generic):
-        return _clean(x.item())
-    return x
 
 
 def economics_payload(result: EconomicResult, *, rate: float | None = None,
@@ -57,4 +43,4 @@ def economics_payload(result: EconomicResult, *, rate: float | None = None,
         }
     out["price_deck"] = {"name": result.deck, "year": result.currency_year,
                          "source": "; ".join(sorted(set(result.revenue["source"])))}
-    return _clean(out)
+    return jsonable(out)

@@ -24,7 +24,7 @@ from reeflow.economics.cost_index import CostIndex
 
 __all__ = [
     "PriceDeck", "DECKS", "load_deck", "deck_names", "payability", "NDPR_PRODUCTS",
-    "MIXED_CONCENTRATE", "price_of_mixed_concentrate",
+    "MIXED_CONCENTRATE", "price_of_mixed_concentrate", "product_class",
 ]
 
 #: Products whose value moves with the NdPr price (separated Nd and Pr oxides and NdPr oxide).
@@ -192,16 +192,20 @@ def load_deck(name: str | PriceDeck) -> PriceDeck:
     return factory()
 
 
+def product_class(product: str) -> str:
+    """Class of a product: separated oxide, mixed REO concentrate or industrial mineral
+    concentrate (the classes of ``payability.csv`` and of freight rates)."""
+    if product == MIXED_CONCENTRATE:
+        return "mixed REO concentrate"
+    if product in _INDUSTRIAL:
+        return "industrial mineral concentrate"
+    return "separated oxide"
+
+
 def payability(product: str) -> float:
     """Payable fraction of the deck value for ``product`` (separated oxide, concentrate...)."""
     df = read_table("payability.csv").set_index("product_class")
-    if product == MIXED_CONCENTRATE:
-        cls = "mixed REO concentrate"
-    elif product in _INDUSTRIAL:
-        cls = "industrial mineral concentrate"
-    else:
-        cls = "separated oxide"
-    return float(df.loc[cls, "payability_frac"])
+    return float(df.loc[product_class(product), "payability_frac"])
 
 
 def price_of_mixed_concentrate(deck: PriceDeck, reo_distribution: Mapping[str, float]) -> float:

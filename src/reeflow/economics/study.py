@@ -1,10 +1,14 @@
-"""The study hook: ``evaluate(EconomicInputs) -> EconomicResult``.
+"""The study hook: ``evaluate(EconomicInputs, params=EconomicsParams) -> EconomicResult``.
 
-Joins the price deck (revenue and payability), the factored capex, the opex build-up and the
-DCF (:mod:`reeflow.economics.dcf`) with the Beylikova default terms
-(``data/economics/beylikova_defaults.yaml``, each value with source and evidence).
+Joins the price deck (revenue and payability), the capex by area from sized equipment
+(:func:`reeflow.economics.capex.capex_by_area`), the residue facility
+(:mod:`reeflow.economics.residue_storage`), the complete opex build-up
+(:func:`reeflow.economics.opex.opex_table`), closure and long-term care, and the DCF
+(:mod:`reeflow.economics.dcf`: post- and pre-tax, and levered with DSCR when the params carry
+debt) under the case's typed parameters (:class:`reeflow.economics.params.EconomicsParams`),
+then places the headline figures in the peer band (:func:`reeflow.economics.benchmark`).
 All money is in ``currency_year`` US dollars; ``basis='real'`` (default) discounts real cash flows
-at real rates, ``basis='nominal'`` escalates by the default inflation and discounts at the
+at real rates, ``basis='nominal'`` escalates by the params' inflation and discounts at the
 nominal rates given.
 """
 
@@ -19,12 +23,16 @@ import numpy as np
 import pandas as pd
 
 from reeflow.core.errors import InputError
+from reeflow.core.jsonio import to_jsonable as jsonable
 from reeflow.economics import dcf
 from reeflow.economics._data import read_yaml
-from reeflow.economics.capex import factored_capex
+from reeflow.economics.analogue import analogue_capex
+from reeflow.economics.benchmark import FIGURES, benchmark
+from reeflow.economics.capex import CapexByArea, InstalledItem, capex_by_area
 from reeflow.economics.cost_index import CostIndex, cepci
 from reeflow.economics.model import BaseCase, breakeven_ndpr_multiplier, run
-from reeflow.economics.opex import energy_cost, reagent_costs, waste_cost
+from reeflow.economics.opex import OpexDrivers, opex_table, waste_cost
+from reeflow.economics.params import EconomicsParams, legacy_default_params
 from reeflow.economics.prices import (
     MIXED_CONCENTRATE,
     NDPR_PRODUCTS,
@@ -32,9 +40,12 @@ from reeflow.economics.prices import (
     load_deck,
     payability,
     price_of_mixed_concentrate,
+    product_class,
 )
+from reeflow.economics.residue_storage import ResidueStream, StorageCost, storage_costs
 
-__all__ = ["EconomicInputs", "EconomicResult", "evaluate", "beylikova_defaults", "build_base"]
+__all__ = ["EconomicInputs", "EconomicResult", "evaluate", "build_base", "LEGACY_NAMES",
+           "SEPARATION_AREAS", "BRINE_HANDLING"]
 
 _REO_NON_OXIDE = ("CaF2 concentrate", "BaSO4 concentrate")
 _NDPR_OXIDES = ("Nd2O3", "Pr6O11")
@@ -69,10 +80,20 @@ class EconomicInputs:
         ``concentrate_reo_distribution``: oxide -> fraction of TREO).
     product_purity_frac : product -> purity; an oxide is paid on its contained mass (t x purity).
     reagents_t_per_a : reagent -> t/a (priced from the reagent table; unpriced -> error).
-    equipment_sizes : see :data:`reeflow.economics.capex.SIZE_KEYS`.
+    equipment_sizes : "<area>.<item>" -> size (see ``capex_areas.yaml``/``capex_items.csv``) or
+        the plant's legacy flat keys (:data:`reeflow.economics.capex.SIZE_KEYS`).
     capex_usd : optional override of the factored estimate (e.g. a peer benchmark).
     mining_cost_usd_per_t_ore : required (no sourced default; 0 if costed elsewhere).
-    residue_t_per_a, residue_handling_usd_per_t : radioactive residue and its cost (no default).
+    residue_t_per_a, residue_handling_usd_per_t : legacy residue costing, used only when
+        ``residue_streams`` is empty.
+
+    Drivers of the complete opex and of the residue facility (None = not supplied by the plant;
+    the opex line is then reported ``missing``, never 0):
+    operating_hours_per_a; fuel_gj_per_a (carrier -> GJ/a); water_m3_per_a (make-up);
+    flotation_feed_t_per_a (``ree``/``fluorite``/``barite`` -> t/a); mill_energy_mwh_per_a;
+    sx_aqueous_m3_per_a; residue_streams (:class:`ResidueStream`, incl. tailings);
+    brine_handling (``evaporation_crystallisation`` | ``discharge``) and brine_m3_per_a;
+    prestrip_t and mining_cost_usd_per_t_moved (pre-strip capitalised in the mining area).
     """
 
     ore_t_per_a: float
@@ -94,6 +115,17 @@ class EconomicInputs:
     residue_handling_usd_per_t: float | None = None
     other_fixed_opex_usd_per_a: float = 0.0
     life_years: int | None = None
+    operating_hours_per_a: float | None = None
+    fuel_gj_per_a: Mapping[str, float] | None = None
+    water_m3_per_a: float | None = None
+    flotation_feed_t_per_a: Mapping[str, float] | None = None
+    mill_energy_mwh_per_a: float | None = None
+    sx_aqueous_m3_per_a: float | None = None
+    residue_streams: tuple[ResidueStream, ...] = ()
+    brine_handling: str | None = None
+    brine_m3_per_a: float | None = None
+    prestrip_t: float | None = None
+    mining_cost_usd_per_t_moved: float | None = None
 
     def __post_init__(self) -> None:
         aliases = read_yaml("product_aliases.yaml")
@@ -107,6 +139,13 @@ class EconomicInputs:
         for name in ("products_t_per_a", "product_purity_frac", "concentrate_reo_distribution",
                      "reagents_t_per_a", "reagent_price_overrides_usd_per_t", "equipment_sizes"):
             object.__setattr__(self, name, _frozen(getattr(self, name)))
+        for name in ("fuel_gj_per_a", "flotation_feed_t_per_a"):
+            v = getattr(self, name)
+            if v is not None:
+                for k, x in v.items():
+                    _nonneg(f"{name}.{k}", x)
+                object.__setattr__(self, name, _frozen(v))
+        object.__setattr__(self, "residue_streams", tuple(self.residue_streams))
         _positive("ore_t_per_a", self.ore_t_per_a)
         if not self.products_t_per_a:
             raise InputError("products_t_per_a", {}, "at least one product", "list products")
@@ -117,9 +156,17 @@ class EconomicInputs:
                 raise InputError(f"product_purity_frac.{k}", v, "(0, 1]", "give a fraction")
         for name in ("power_mwh_per_a", "residue_t_per_a", "other_fixed_opex_usd_per_a"):
             _nonneg(name, getattr(self, name))
+        for name in ("operating_hours_per_a", "water_m3_per_a", "mill_energy_mwh_per_a",
+                     "sx_aqueous_m3_per_a", "brine_m3_per_a", "prestrip_t",
+                     "mining_cost_usd_per_t_moved"):
+            if getattr(self, name) is not None:
+                _nonneg(name, getattr(self, name))
+        if self.brine_handling not in (None, *BRINE_HANDLING):
+            raise InputError("brine_handling", self.brine_handling, f"one of {BRINE_HANDLING}",
+                             "choose how the brine is handled in the project file")
         if self.mining_cost_usd_per_t_ore is None:
             raise InputError("mining_cost_usd_per_t_ore", None, ">= 0 USD/t ore (no sourced "
-                             "default for Beylikova)", "pass a mining cost, or 0 if mining is "
+                             "default)", "pass a mining cost, or 0 if mining is "
                              "costed elsewhere")
         _nonneg("mining_cost_usd_per_t_ore", self.mining_cost_usd_per_t_ore)
 
@@ -139,6 +186,9 @@ class EconomicInputs:
         return float(self.product_purity_frac.get(product, 1.0))
 
 
+BRINE_HANDLING = ("evaporation_crystallisation", "discharge")
+
+
 def _positive(field_: str, v: Any) -> None:
     if not (isinstance(v, (int, float)) and math.isfinite(v) and v > 0):
         raise InputError(field_, v, "> 0", "give a positive number")
@@ -147,17 +197,6 @@ def _positive(field_: str, v: Any) -> None:
 def _nonneg(field_: str, v: Any) -> None:
     if not (isinstance(v, (int, float)) and math.isfinite(v) and v >= 0):
         raise InputError(field_, v, ">= 0", "give a non-negative number")
-
-
-def beylikova_defaults(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    """Default terms {name: value} (values only; sources in the YAML), with overrides applied."""
-    raw = read_yaml("beylikova_defaults.yaml")
-    vals = {k: v["value"] for k, v in raw.items()}
-    for k, v in (overrides or {}).items():
-        if k not in vals:
-            raise InputError(f"overrides.{k}", v, f"one of {sorted(vals)}", "check the name")
-        vals[k] = v
-    return vals
 
 
 @dataclass(frozen=True)
@@ -201,6 +240,17 @@ class EconomicResult:
     base: BaseCase
     estimate_class: str
     assumptions: Mapping[str, Any]
+    npv_pre_tax_usd: Mapping[float, float] = field(default_factory=dict)
+    irr_pre_tax_frac: float = math.nan
+    levered: Mapping[str, Any] | None = None
+    capex_estimate: CapexByArea | None = None
+    storage: StorageCost | None = None
+    closure_usd: float = math.nan
+    kpis: Mapping[str, float] = field(default_factory=dict)
+    benchmark: pd.DataFrame | None = None
+    opex_missing: tuple[str, ...] = ()
+    capex_cross_check: Mapping[str, Any] | None = None
+    params: EconomicsParams | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict (floats, lists, records)."""
@@ -224,7 +274,26 @@ class EconomicResult:
             "opex": self.opex.to_dict(orient="records"),
             "revenue": self.revenue.to_dict(orient="records"),
             "assumptions": {k: v for k, v in self.assumptions.items()},
+            "npv_pre_tax_usd": {f"{r:.4f}": f(v) for r, v in self.npv_pre_tax_usd.items()},
+            "irr_pre_tax_frac": f(self.irr_pre_tax_frac),
+            "levered": _clean_mapping(self.levered),
+            "capex_by_area": self.capex_estimate.to_dict() if self.capex_estimate else None,
+            "residue_storage": self.storage.to_dict() if self.storage else None,
+            "closure_usd": f(self.closure_usd),
+            "kpis": {k: f(v) for k, v in self.kpis.items()},
+            "benchmark": None if self.benchmark is None else
+            _records(self.benchmark),
+            "opex_missing": list(self.opex_missing),
+            "capex_cross_check": _clean_mapping(self.capex_cross_check),
         }
+
+
+def _clean_mapping(m: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    return None if m is None else jsonable(dict(m))
+
+
+def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
+    return [jsonable(r) for r in df.to_dict(orient="records")]
 
 
 def _revenue_table(inp: EconomicInputs, deck: PriceDeck) -> pd.DataFrame:
@@ -256,130 +325,335 @@ def _revenue_table(inp: EconomicInputs, deck: PriceDeck) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _opex_table(inp: EconomicInputs, capex_usd: float, d: Mapping[str, Any],
-                year: int, index: CostIndex) -> pd.DataFrame:
-    rg = reagent_costs(inp.reagents_t_per_a, currency_year=year, index=index,
-                       price_overrides_usd_per_t=inp.reagent_price_overrides_usd_per_t)
-    rows = [(f"reagent: {r}", "variable", u, s) for r, u, s in
-            zip(rg["reagent"], rg["usd_per_a"], rg["source"], strict=True)]
-    e_usd, _, e_src = energy_cost(inp.power_mwh_per_a, currency_year=year, index=index,
-                                  price_usd_per_mwh=inp.electricity_price_usd_per_mwh)
-    rows.append(("electricity", "variable", e_usd, e_src))
-    rows.append(("mining", "variable", inp.mining_cost_usd_per_t_ore * inp.ore_t_per_a, "input"))
+
+# Legacy flat override names (the old beylikova_defaults keys) -> EconomicsParams paths.
+LEGACY_NAMES = {
+    "tax_rate_frac": "fiscal.tax_rate", "royalty_rate_frac": "fiscal.royalty_rate",
+    "royalty_base": "fiscal.royalty_base",
+    "loss_carry_forward_years": "fiscal.loss_carry_forward_years",
+    "depreciation_years": "fiscal.depreciation_years",
+    "construction_years": "schedule.construction_years",
+    "capex_phasing_frac": "schedule.capex_phasing", "life_years": "schedule.life_years",
+    "ramp_up_frac": "schedule.ramp_up", "inflation_frac_per_a": "inflation",
+    "discount_rates_frac": "discount_rates", "currency_year": "currency_year",
+    "sustaining_capex_frac_per_a": "sustaining_capex_frac_per_a",
+    "working_capital_frac": "working_capital_frac",
+    "labour_cost_usd_per_person_a": "opex.labour_cost", "headcount": "opex.headcount",
+    "fx_local_share_of_opex": "opex.fx_local_share_of_opex",
+}
+
+
+def _resolve_params(params: EconomicsParams | None,
+                    overrides: Mapping[str, Any] | None) -> EconomicsParams:
+    p = params if params is not None else legacy_default_params()
+    if overrides:
+        dotted = {LEGACY_NAMES.get(k, k): v for k, v in overrides.items()}
+        if "opex.labour_cost" in dotted and isinstance(dotted["opex.labour_cost"], (int, float)):
+            dotted["opex.labour_cost"] = f"{dotted['opex.labour_cost']!r} USD"
+        p = p.with_overrides(dotted)
+    return p
+
+
+def _schedule(p: EconomicsParams, life: int | None) -> dcf.Schedule:
+    s = p.schedule
+    closure_frac = p.closure.fraction_of_capex if p.closure.basis == "fraction_of_capex" else 0.0
+    return dcf.Schedule(
+        construction_years=s.construction_years, life_years=int(life or s.life_years),
+        capex_phasing_frac=tuple(s.capex_phasing), ramp_up_frac=tuple(s.ramp_up),
+        depreciation_years=p.fiscal.depreciation_years,
+        sustaining_capex_frac_per_a=p.sustaining_capex_frac_per_a,
+        working_capital_frac=p.working_capital_frac, closure_cost_frac=closure_frac,
+        inflation_frac_per_a=p.inflation)
+
+
+def _storage(inp: EconomicInputs, p: EconomicsParams, life: int,
+             index: CostIndex) -> StorageCost | None:
+    if not inp.residue_streams:
+        return None
+    return storage_costs(inp.residue_streams, life_years=life, currency_year=p.currency_year,
+                         aftercare_years=p.closure.aftercare_years,
+                         trust_rate=p.closure.aftercare_trust_rate, index=index)
+
+
+def _capex(inp: EconomicInputs, p: EconomicsParams, storage: StorageCost | None,
+           index: CostIndex) -> tuple[float, float, pd.DataFrame, CapexByArea | None, str]:
+    """(capex, installed direct cost, breakdown table, estimate or None, estimate class)."""
+    if inp.capex_usd is not None:
+        _positive("capex_usd", inp.capex_usd)
+        cap = pd.DataFrame([("capex (input)", float(inp.capex_usd), "input")],
+                           columns=["item", "usd", "source"])
+        return float(inp.capex_usd), float(inp.capex_usd), cap, None, \
+            "given (not estimated here)"
+    if not inp.equipment_sizes:
+        raise InputError("equipment_sizes", {}, "sized equipment or capex_usd",
+                         "pass equipment sizes from the flowsheet or a capex figure")
+    items = []
+    if storage is not None and storage.initial_capex_usd > 0:
+        items.append(InstalledItem("residue_storage", "residue and tailings cells (initial)",
+                                   storage.initial_capex_usd,
+                                   "residue_storage.storage_costs", "derived"))
+    if inp.prestrip_t:
+        if inp.mining_cost_usd_per_t_moved is None:
+            raise InputError("mining_cost_usd_per_t_moved", None, ">= 0 USD/t moved",
+                             "give the contract mining rate to cost the pre-strip")
+        items.append(InstalledItem("mining", "pre-strip (capitalised contract mining)",
+                                   inp.prestrip_t * inp.mining_cost_usd_per_t_moved,
+                                   "pre-strip tonnes x contract rate (inputs)", "input", False))
+    c = p.capex
+    est = capex_by_area(inp.equipment_sizes, currency_year=p.currency_year,
+                        aace_class=c.aace_class, contingency_frac=c.contingency,
+                        location_factor=c.location_factor, owners_cost_frac=c.owners_cost_frac,
+                        installed=items, organic_fill_usd_per_m3=inp.organic_fill_usd_per_m3,
+                        index=index)
+    return est.total_usd, est.direct_usd, est.breakdown, est, est.estimate_class
+
+
+def _drivers(inp: EconomicInputs, revenue_usd_per_a: float) -> OpexDrivers:
+    by_class: dict[str, float] = {}
+    for prod, t in inp.products_t_per_a.items():
+        cls = product_class(prod)
+        by_class[cls] = by_class.get(cls, 0.0) + float(t)
+    return OpexDrivers(
+        ore_t_per_a=inp.ore_t_per_a, mining_cost_usd_per_t_ore=float(
+            inp.mining_cost_usd_per_t_ore or 0.0),
+        reagents_t_per_a=inp.reagents_t_per_a,
+        reagent_price_overrides_usd_per_t=inp.reagent_price_overrides_usd_per_t,
+        power_mwh_per_a=inp.power_mwh_per_a,
+        electricity_price_usd_per_mwh=inp.electricity_price_usd_per_mwh,
+        fuel_gj_per_a=inp.fuel_gj_per_a, water_m3_per_a=inp.water_m3_per_a,
+        flotation_feed_t_per_a=inp.flotation_feed_t_per_a,
+        mill_energy_mwh_per_a=inp.mill_energy_mwh_per_a,
+        sx_aqueous_m3_per_a=inp.sx_aqueous_m3_per_a,
+        organic_usd_per_m3=inp.organic_fill_usd_per_m3, brine_handling=inp.brine_handling,
+        brine_m3_per_a=inp.brine_m3_per_a, product_t_per_a_by_class=by_class,
+        revenue_usd_per_a=revenue_usd_per_a)
+
+
+def _legacy_waste_rows(inp: EconomicInputs, year: int, index: CostIndex) -> pd.DataFrame:
     sold = sum(inp.products_t_per_a.values())
     tails = inp.tailings_t_per_a if inp.tailings_t_per_a is not None else \
         max(inp.ore_t_per_a - sold - inp.residue_t_per_a, 0.0)
-    t_usd, _, t_src = waste_cost("tailings", tails, currency_year=year, index=index)
-    rows.append(("tailings disposal", "variable", t_usd, t_src))
-    r_usd, _, r_src = waste_cost("radioactive residue", inp.residue_t_per_a, currency_year=year,
-                                 index=index, price_usd_per_t=inp.residue_handling_usd_per_t)
-    rows.append(("radioactive residue handling", "variable", r_usd, r_src))
-    heads = inp.headcount if inp.headcount is not None else d["headcount"]
-    rate = inp.labour_cost_usd_per_person_a if inp.labour_cost_usd_per_person_a is not None \
-        else d["labour_cost_usd_per_person_a"]
-    rows.append(("labour", "fixed", heads * rate, "headcount x cost per person-year"))
-    rows.append(("maintenance", "fixed", d["maintenance_frac_of_capex_per_a"] * capex_usd,
-                 "fraction of initial capex"))
-    rows.append(("other fixed", "fixed", inp.other_fixed_opex_usd_per_a, "input"))
-    return pd.DataFrame(rows, columns=["item", "kind", "usd_per_a", "source"])
+    rows = []
+    for what, t, price in (("tailings", tails, None),
+                           ("radioactive residue", inp.residue_t_per_a,
+                            inp.residue_handling_usd_per_t)):
+        usd, p, src = waste_cost(what, t, currency_year=year, index=index, price_usd_per_t=price)
+        rows.append((f"{what} disposal (legacy per-tonne rate)", "variable", t, "t/a", p,
+                     "USD/t", usd, src, "input" if price is not None else "published"))
+    return pd.DataFrame(rows, columns=["item", "kind", "quantity", "quantity_unit", "rate",
+                                       "rate_unit", "usd_per_a", "source", "evidence"])
 
 
-def build_base(inputs: EconomicInputs, *, deck: str | PriceDeck = "usgs_2025",
-               overrides: Mapping[str, Any] | None = None, index: CostIndex | None = None
-               ) -> tuple[BaseCase, dict[str, pd.DataFrame], dict[str, Any], PriceDeck]:
-    """Base case and its breakdown tables (revenue, capex, opex) for ``inputs``."""
-    d = beylikova_defaults(overrides)
+def _opex(inp: EconomicInputs, p: EconomicsParams, revenue: float, capex_usd: float,
+          direct: float, storage: StorageCost | None, index: CostIndex) -> pd.DataFrame:
+    o = p.opex
+    heads = inp.headcount if inp.headcount is not None else o.headcount
+    labour = inp.labour_cost_usd_per_person_a if inp.labour_cost_usd_per_person_a is not None \
+        else o.labour_cost
+    df = opex_table(
+        _drivers(inp, revenue), headcount=heads, labour_cost_usd=labour,
+        maintenance_frac=o.maintenance_frac_of_direct_capex,
+        general_admin_frac=o.general_admin_frac_of_labour,
+        insurance_frac=o.insurance_frac_of_capex, marketing_frac=o.marketing_frac_of_revenue,
+        direct_capex_usd=direct, capex_usd=capex_usd, currency_year=p.currency_year,
+        index=index,
+        storage_operation_usd_per_a=None if storage is None else storage.operation_usd_per_a,
+        storage_progressive_usd_per_a=None if storage is None
+        else storage.progressive_usd_per_a)
+    if storage is None:
+        df = df[~df["item"].isin(["residue storage operation",
+                                  "residue cells built during operation"])]
+        df = pd.concat([df, _legacy_waste_rows(inp, p.currency_year, index)], ignore_index=True)
+    if inp.other_fixed_opex_usd_per_a:
+        df.loc[len(df)] = ("other fixed", "fixed", 1.0, "a", inp.other_fixed_opex_usd_per_a,
+                           "USD/a", inp.other_fixed_opex_usd_per_a, "input", "input")
+    return df.reset_index(drop=True)
+
+
+def _closure(p: EconomicsParams, direct: float, storage: StorageCost | None) -> float | None:
+    if p.closure.basis == "fraction_of_capex":
+        return None
+    total = p.closure.decommissioning_frac_of_direct_capex * direct
+    if storage is not None:
+        total += storage.closure_total_usd
+    return total
+
+
+def build_base(inputs: EconomicInputs, *, params: EconomicsParams | None = None,
+               deck: str | PriceDeck | None = None, overrides: Mapping[str, Any] | None = None,
+               index: CostIndex | None = None
+               ) -> tuple[BaseCase, dict[str, Any], dict[str, Any], PriceDeck]:
+    """Base case and its parts (revenue, capex, opex tables, estimate, storage) for ``inputs``.
+
+    Returns (base, parts, assumptions, deck). ``params=None`` uses the deprecated built-in
+    case (a DeprecationWarning); ``overrides`` are dotted ``EconomicsParams`` paths (legacy flat
+    names accepted).
+    """
+    p = _resolve_params(params, overrides)
     index = index or cepci()
-    year = int(d["currency_year"])
-    pdeck = load_deck(deck).to_year(year, index)
+    pdeck = load_deck(deck if deck is not None else p.price_deck).to_year(p.currency_year, index)
     rev = _revenue_table(inputs, pdeck)
-    if inputs.capex_usd is not None:
-        _positive("capex_usd", inputs.capex_usd)
-        capex_usd = float(inputs.capex_usd)
-        cap = pd.DataFrame([("capex (input)", capex_usd, "input")],
-                           columns=["item", "usd", "source"])
-        est = "given (not estimated here)"
-    else:
-        if not inputs.equipment_sizes:
-            raise InputError("equipment_sizes", {}, "sized equipment or capex_usd",
-                             "pass equipment sizes from the flowsheet or a capex figure")
-        ce = factored_capex(inputs.equipment_sizes, currency_year=year, index=index,
-                            organic_fill_usd_per_m3=inputs.organic_fill_usd_per_m3)
-        capex_usd, cap = ce.total_usd, ce.breakdown
-        est = (f"AACE class {ce.aace_class}, accuracy {ce.accuracy_low_frac:+.0%} / "
-               f"{ce.accuracy_high_frac:+.0%} (range assumed, see capex_factors.yaml)")
-    opx = _opex_table(inputs, capex_usd, d, year, index)
-    life = inputs.life_years if inputs.life_years is not None else int(d["life_years"])
-    sched = dcf.Schedule(
-        construction_years=int(d["construction_years"]), life_years=int(life),
-        capex_phasing_frac=tuple(d["capex_phasing_frac"]), ramp_up_frac=tuple(d["ramp_up_frac"]),
-        depreciation_years=int(d["depreciation_years"]),
-        sustaining_capex_frac_per_a=float(d["sustaining_capex_frac_per_a"]),
-        working_capital_frac=float(d["working_capital_frac"]),
-        closure_cost_frac=float(d["closure_cost_frac"]),
-        inflation_frac_per_a=float(d["inflation_frac_per_a"]))
-    fiscal = dcf.FiscalTerms(tax_rate_frac=float(d["tax_rate_frac"]),
-                             royalty_rate_frac=float(d["royalty_rate_frac"]),
-                             royalty_base=str(d["royalty_base"]),
-                             loss_carry_forward_years=int(d["loss_carry_forward_years"]))
+    sched = _schedule(p, inputs.life_years)
+    storage = _storage(inputs, p, sched.life_years, index)
+    capex_usd, direct, cap, est, est_class = _capex(inputs, p, storage, index)
+    revenue = float(rev["usd_per_a"].sum())
+    opx = _opex(inputs, p, revenue, capex_usd, direct, storage, index)
+    closure = _closure(p, direct, storage)
+    f = p.fiscal
+    fiscal = dcf.FiscalTerms(tax_rate_frac=f.tax_rate, royalty_rate_frac=f.royalty_rate,
+                             royalty_base=f.royalty_base,
+                             loss_carry_forward_years=f.loss_carry_forward_years)
     ndpr_rev = float(rev["ndpr_linked_usd_per_a"].sum())
     byp = float(rev.loc[rev["product"].isin(_REO_NON_OXIDE), "usd_per_a"].sum())
+    usd = opx["usd_per_a"]
     base = BaseCase(
-        revenue_ndpr_usd_per_a=ndpr_rev,
-        revenue_other_usd_per_a=float(rev["usd_per_a"].sum()) - ndpr_rev - byp,
+        revenue_ndpr_usd_per_a=ndpr_rev, revenue_other_usd_per_a=revenue - ndpr_rev - byp,
         revenue_byproduct_usd_per_a=byp,
-        opex_variable_usd_per_a=float(opx.loc[opx["kind"] == "variable", "usd_per_a"].sum()),
-        opex_fixed_usd_per_a=float(opx.loc[opx["kind"] == "fixed", "usd_per_a"].sum()),
+        opex_variable_usd_per_a=float(usd[opx["kind"] == "variable"].sum(skipna=True)),
+        opex_fixed_usd_per_a=float(usd[opx["kind"] == "fixed"].sum(skipna=True)),
         capex_usd=capex_usd, schedule=sched, fiscal=fiscal,
-        fx_local_share_of_opex=float(d["fx_local_share_of_opex"]),
+        fx_local_share_of_opex=p.opex.fx_local_share_of_opex,
         ndpr_price_usd_per_kg=pdeck.price("NdPr oxide") if pdeck.has("NdPr oxide") else math.nan,
-        opex_mining_usd_per_a=float(opx.loc[opx["item"] == "mining", "usd_per_a"].sum()))
-    d["estimate_class"] = est
-    return base, {"revenue": rev, "capex": cap, "opex": opx}, d, pdeck
+        opex_mining_usd_per_a=float(usd[opx["item"] == "mining (contract)"].sum(skipna=True)),
+        closure_usd=closure)
+    parts = {"revenue": rev, "capex": cap, "opex": opx, "estimate": est, "storage": storage,
+             "direct_usd": direct, "closure_usd": closure, "params": p}
+    return base, parts, _assumptions(p, est_class, sched), pdeck
 
 
-def evaluate(inputs: EconomicInputs, *, deck: str | PriceDeck = "usgs_2025",
-             rates: tuple[float, ...] | None = None, basis: str = "real",
-             overrides: Mapping[str, Any] | None = None,
-             index: CostIndex | None = None) -> EconomicResult:
-    """Evaluate the project economics of ``inputs`` (see the module docstring).
+def _assumptions(p: EconomicsParams, est_class: str, sched: dcf.Schedule) -> dict[str, Any]:
+    """Flat view of the parameters (the names the report and older callers read)."""
+    return {"currency_year": p.currency_year, "deck": p.price_deck,
+            "discount_rates_frac": list(p.discount_rates), "headline_rate_frac": p.headline_rate,
+            "tax_rate_frac": p.fiscal.tax_rate, "royalty_rate_frac": p.fiscal.royalty_rate,
+            "royalty_base": p.fiscal.royalty_base,
+            "loss_carry_forward_years": p.fiscal.loss_carry_forward_years,
+            "depreciation_years": p.fiscal.depreciation_years,
+            "construction_years": sched.construction_years,
+            "capex_phasing_frac": list(sched.capex_phasing_frac), "life_years": sched.life_years,
+            "ramp_up_frac": list(sched.ramp_up_frac),
+            "sustaining_capex_frac_per_a": p.sustaining_capex_frac_per_a,
+            "working_capital_frac": p.working_capital_frac, "inflation_frac_per_a": p.inflation,
+            "headcount": p.opex.headcount, "labour_cost_usd_per_person_a": p.opex.labour_cost,
+            "maintenance_frac_of_direct_capex": p.opex.maintenance_frac_of_direct_capex,
+            "fx_local_share_of_opex": p.opex.fx_local_share_of_opex,
+            "closure_basis": p.closure.basis, "aftercare_years": p.closure.aftercare_years,
+            "debt": None if p.debt is None else p.debt.model_dump(),
+            "estimate_class": est_class}
 
-    rates : discount rates (fractions; real for basis='real', nominal for 'nominal'). Default:
-    the Beylikova default real rates, converted by the Fisher relation with the default
-    inflation when basis='nominal'. The break-even NdPr price is at the second default rate
-    (8 % real) when present, else at the first rate.
-    """
-    base, tables, d, pdeck = build_base(inputs, deck=deck, overrides=overrides, index=index)
+
+def _rates(p: EconomicsParams, rates: tuple[float, ...] | None, basis: str,
+           inflation: float) -> tuple[tuple[float, ...], float]:
     if rates is None:
-        real = [float(x) for x in d["discount_rates_frac"]]
-        rates = tuple(real) if basis == "real" else tuple(
-            float(dcf.fisher_nominal_rate(x, base.schedule.inflation_frac_per_a)) for x in real)
-        be_rate = rates[real.index(0.08)] if 0.08 in real else rates[0]
-    else:
-        rates = tuple(rates)
-        be_rate = rates[0]
-    for r in rates:
+        real = [float(x) for x in p.discount_rates]
+        conv = (lambda x: x) if basis == "real" else \
+            (lambda x: float(dcf.fisher_nominal_rate(x, inflation)))
+        out = tuple(conv(x) for x in real)
+        return out, conv(p.headline_rate)
+    out = tuple(rates)
+    for r in out:
         if not (isinstance(r, (int, float)) and -0.5 < r < 1):
             raise InputError("rates", r, "(-0.5, 1)", "give discount rates as fractions")
+    return out, out[0]
+
+
+def _levered(p: EconomicsParams, cf: dict[str, np.ndarray], sched: dcf.Schedule,
+             fiscal: dcf.FiscalTerms, rates: tuple[float, ...]) -> dict[str, Any] | None:
+    if p.debt is None:
+        return None
+    d = p.debt
+    terms = dcf.DebtTerms(d.share_of_capex, d.interest_rate, d.tenor_years, d.grace_years,
+                          d.upfront_fee, d.repayment)
+    debt = dcf.debt_schedule(cf["capex"], terms, sched)
+    lev = dcf.levered_cash_flows(cf, debt, fiscal=fiscal)
+    eq = lev["equity_cash_flow"]
+    dscr = lev["dscr"][np.isfinite(lev["dscr"])]
+    return {"terms": d.model_dump(),
+            "npv_equity_usd": {f"{r:.4f}": float(v) for r, v in
+                               zip(rates, dcf.npv(eq, np.asarray(rates, float)), strict=True)},
+            "irr_equity_frac": float(dcf.irr(eq)),
+            "dscr_min": float(dscr.min()) if dscr.size else math.nan,
+            "dscr_mean": float(dscr.mean()) if dscr.size else math.nan,
+            "annual": {k: v.tolist() for k, v in {**debt, **lev}.items()}}
+
+
+def _kpis(inp: EconomicInputs, parts: Mapping[str, Any], capex_usd: float,
+          opex_usd: float) -> dict[str, float]:
+    reo_t, ndpr_t = inp.reo_t_per_a(), inp.ndpr_oxide_t_per_a()
+    opx: pd.DataFrame = parts["opex"]
+    reag = opx[opx["item"].str.startswith(("reagent:", "flotation reagent:"))
+               & (opx["rate"].fillna(0.0) > 0)
+               & ~opx["item"].isin(["reagent: H2O", "reagent: water"])]
+    purchased = float(reag["quantity"].sum())  # bought reagents: no water, no air
+    est: CapexByArea | None = parts["estimate"]
+    sep = math.nan
+    if est is not None and est.direct_usd > 0:
+        a = est.areas.set_index("area")["direct_usd"]
+        share = float(a.reindex(SEPARATION_AREAS).fillna(0.0).sum()) / est.direct_usd
+        sep = share * est.total_usd / reo_t if reo_t > 0 else math.nan
+    fuel = None if inp.fuel_gj_per_a is None else sum(inp.fuel_gj_per_a.values())
+    if inp.residue_streams:
+        residue = sum(s.t_per_a for s in inp.residue_streams if s.kind != "tailings")
+    else:
+        residue = inp.residue_t_per_a
+    per = (lambda x: x / reo_t) if reo_t > 0 else (lambda x: math.nan)
+    return {
+        "reo_t_per_a": reo_t, "ndpr_oxide_t_per_a": ndpr_t,
+        "capex_usd_per_t_a_reo": per(capex_usd), "separation_capex_usd_per_t_a_reo": sep,
+        "opex_usd_per_kg_reo": per(opex_usd) / 1000.0,
+        "opex_usd_per_kg_ndpr": opex_usd / (ndpr_t * 1000.0) if ndpr_t > 0 else math.nan,
+        "reagents_t_per_t_reo": per(purchased),
+        "energy_gj_per_t_reo": math.nan if fuel is None else
+        per(inp.power_mwh_per_a * 3.6 + fuel),
+        "residue_t_per_t_reo": per(residue),
+    }
+
+
+#: Capex areas that make the separation plant (the Saltend / LAMP scope) for the section KPI.
+SEPARATION_AREAS = ("chloride_conversion", "sx", "precipitation")
+
+
+def evaluate(inputs: EconomicInputs, *, params: EconomicsParams | None = None,
+             deck: str | PriceDeck | None = None, rates: tuple[float, ...] | None = None,
+             basis: str = "real", overrides: Mapping[str, Any] | None = None,
+             index: CostIndex | None = None,
+             benchmark_reasons: Mapping[str, str] | None = None) -> EconomicResult:
+    """Evaluate the project economics of ``inputs`` under ``params``.
+
+    params : the case's :class:`EconomicsParams` (``load_economics_params(path)[0]``); None is
+        deprecated (loads the former built-in case with a DeprecationWarning).
+    deck : price deck name or object; default ``params.price_deck``.
+    rates : discount rates (real for basis='real', nominal for 'nominal'); default the params'
+        rates, converted by the Fisher relation when basis='nominal'. The break-even NdPr price
+        is at the headline rate (or the first given rate).
+    benchmark_reasons : {figure: why it sits outside the peer band}; default the params'.
+    With ``params.debt`` the result's ``levered`` holds the debt schedule, equity cash flows,
+    equity NPV at the same rates, equity IRR and the DSCR (min, mean).
+    """
+    base, parts, assumptions, pdeck = build_base(inputs, params=params, deck=deck,
+                                                 overrides=overrides, index=index)
+    p: EconomicsParams = parts["params"]
+    rates, be_rate = _rates(p, rates, basis, base.schedule.inflation_frac_per_a)
     cf = run(base, basis=basis)
     net = cf["net_cash_flow"]
     npvs = dict(zip(rates, dcf.npv(net, np.asarray(rates, float)).tolist(), strict=True))
+    pre = dcf.pre_tax_cash_flows(cf)
     sched = base.schedule
-    years = np.arange(sched.n_years)
-    df = pd.DataFrame({k: v for k, v in cf.items()}, index=pd.Index(years, name="year"))
+    df = pd.DataFrame({k: v for k, v in cf.items()},
+                      index=pd.Index(np.arange(sched.n_years), name="year"))
     df["utilisation"] = dcf.utilisation(sched)
     full = base.opex_variable_usd_per_a + base.opex_fixed_usd_per_a
-    sus = base.capex_usd * sched.sustaining_capex_frac_per_a
     reo_kg, ndpr_kg = inputs.reo_t_per_a() * 1e3, inputs.ndpr_oxide_t_per_a() * 1e3
     revenue = base.revenue_ndpr_usd_per_a + base.revenue_other_usd_per_a + \
         base.revenue_byproduct_usd_per_a
-    full_years = df["utilisation"].to_numpy() >= 1.0
-    real_royalty = cf["royalty"] if basis == "real" else run(base)["royalty"]
-    royalty = float(real_royalty[full_years].mean()) if full_years.any() else \
-        revenue * base.fiscal.royalty_rate_frac
-    cash_cost = full + sus + royalty
+    cash_cost = _cash_cost(base, cf, df, basis, revenue)
     credits = base.revenue_other_usd_per_a + base.revenue_byproduct_usd_per_a
     m = breakeven_ndpr_multiplier(base, be_rate, basis=basis)
+    kpis = _kpis(inputs, parts, base.capex_usd, full)
+    figs = {k: kpis[k] for k in FIGURES}
+    reasons = dict(p.benchmark_reasons) if benchmark_reasons is None else dict(benchmark_reasons)
+    bench = benchmark(figs, reasons=reasons, currency_year=p.currency_year, index=index)
+    opx = parts["opex"]
     return EconomicResult(
         npv_usd=npvs, irr_frac=float(dcf.irr(net)),
         payback_years=float(dcf.payback_years(net, sched.first_production)),
@@ -388,8 +662,38 @@ def evaluate(inputs: EconomicInputs, *, deck: str | PriceDeck = "usgs_2025",
         unit_cost_net_of_credits_usd_per_kg_ndpr=(cash_cost - credits) / ndpr_kg
         if ndpr_kg > 0 else math.nan,
         breakeven_ndpr_usd_per_kg=m * base.ndpr_price_usd_per_kg, breakeven_rate_frac=be_rate,
-        cash_flows=df, capex=tables["capex"], opex=tables["opex"], revenue=tables["revenue"],
-        capex_usd=base.capex_usd, opex_usd_per_a=full,
-        revenue_usd_per_a=revenue,
-        currency_year=int(d["currency_year"]), basis=basis, deck=pdeck.name, base=base,
-        estimate_class=d["estimate_class"], assumptions=_ReadOnlyDict(d))
+        cash_flows=df, capex=parts["capex"], opex=opx, revenue=parts["revenue"],
+        capex_usd=base.capex_usd, opex_usd_per_a=full, revenue_usd_per_a=revenue,
+        currency_year=p.currency_year, basis=basis, deck=pdeck.name, base=base,
+        estimate_class=assumptions["estimate_class"], assumptions=_ReadOnlyDict(assumptions),
+        npv_pre_tax_usd=dict(zip(rates, dcf.npv(pre, np.asarray(rates, float)).tolist(),
+                                 strict=True)),
+        irr_pre_tax_frac=float(dcf.irr(pre)),
+        levered=_levered(p, cf, sched, base.fiscal, rates),
+        capex_estimate=parts["estimate"], storage=parts["storage"],
+        closure_usd=float(cf["closure"][..., -1]) if parts["closure_usd"] is None
+        else float(parts["closure_usd"]),
+        kpis=kpis, benchmark=bench,
+        opex_missing=tuple(opx.loc[opx["evidence"] == "missing", "item"]),
+        capex_cross_check=_cross_check(inputs, p, index), params=p)
+
+
+def _cash_cost(base: BaseCase, cf: dict[str, np.ndarray], df: pd.DataFrame, basis: str,
+               revenue: float) -> float:
+    """Opex + sustaining capex + mean royalty of the full-production years (real USD/a)."""
+    full_years = df["utilisation"].to_numpy() >= 1.0
+    real_royalty = cf["royalty"] if basis == "real" else run(base)["royalty"]
+    royalty = float(real_royalty[full_years].mean()) if full_years.any() else \
+        revenue * base.fiscal.royalty_rate_frac
+    return (base.opex_variable_usd_per_a + base.opex_fixed_usd_per_a
+            + base.capex_usd * base.schedule.sustaining_capex_frac_per_a + royalty)
+
+
+def _cross_check(inp: EconomicInputs, p: EconomicsParams,
+                 index: CostIndex | None) -> dict[str, Any] | None:
+    """The scaled published analogue (a cross-check, not the answer)."""
+    try:
+        return analogue_capex(inp.ore_t_per_a, currency_year=p.currency_year,
+                              index=index).to_dict()
+    except InputError:
+        return None

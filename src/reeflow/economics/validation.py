@@ -103,8 +103,9 @@ def recompute_study(name: str) -> dict[str, Any]:
     comp["payback_years"] = float(dcf.payback_years(cf, sched.first_production))
     if "npv_per_unit_price_usd" in comp:
         comp["npv_per_unit_price_usd"] -= comp["npv_usd"]
-    diff = {k: comp[k] - pub[k] for k in ("npv_usd", "irr_frac", "payback_years")
-            if k in pub and k in comp}
+    diff: dict[str, float] = {k: comp[k] - pub[k] for k in ("npv_usd", "irr_frac",
+                                                            "payback_years")
+                              if k in pub and k in comp}
     diff["npv_rel"] = comp["npv_usd"] / pub["npv_usd"] - 1.0
     return {"title": rec["title"], "currency": rec["currency"], "published": pub,
             "computed": comp, "diff": diff, "assumed": rec["assumed"],

@@ -1,0 +1,132 @@
+"""Peer benchmark: where a project's headline figures sit against published rare-earth projects.
+
+The peer file (``data/economics/peer_benchmarks.csv``) holds one row per published figure with
+its project, study, date, currency and currency year, scope (what the figure covers), study
+class, verification status and source. :func:`benchmark` returns, per figure, the band of the
+comparable peers (min, max, and who), the position of the project's figure, a ``within_band``
+flag and a ``reason`` field: a figure outside its band must carry the reason why (the report
+prints it). Money is converted to USD by the rate stated in or derived from the source and
+escalated to ``currency_year`` by the CEPCI (an approximation for opex).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+
+from reeflow.core.errors import InputError
+from reeflow.economics._data import read_table
+from reeflow.economics.cost_index import CostIndex, cepci
+
+__all__ = ["FIGURES", "Figure", "load_peers", "benchmark"]
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A benchmark figure: unit, whether it is money (escalated), comparable peer scopes."""
+
+    unit: str
+    money: bool
+    scopes: tuple[str, ...]
+    label: str
+
+
+_MINE = ("mine_to_oxide", "tailings_to_oxide")
+_REFINERY = ("refinery_only", "refinery_cracking_separation")
+FIGURES: dict[str, Figure] = {
+    "capex_usd_per_t_a_reo": Figure("USD per t/a REO", True, _MINE + ("mine_to_concentrate",),
+                                    "Initial capex per t/a of REO capacity"),
+    "separation_capex_usd_per_t_a_reo": Figure("USD per t/a REO", True, _REFINERY,
+                                               "Separation-plant capex per t/a of REO"),
+    "opex_usd_per_kg_reo": Figure("USD per kg REO", True, _MINE, "Operating cost per kg REO"),
+    "opex_usd_per_kg_ndpr": Figure("USD per kg NdPr oxide", True, _MINE,
+                                   "Operating cost per kg NdPr oxide (all costs on NdPr)"),
+    "reagents_t_per_t_reo": Figure("t per t REO", False, _MINE + _REFINERY,
+                                   "Purchased reagents per t REO"),
+    "energy_gj_per_t_reo": Figure("GJ per t REO", False, _MINE + _REFINERY,
+                                  "Site energy per t REO"),
+    "residue_t_per_t_reo": Figure("t per t REO", False, _MINE + _REFINERY,
+                                  "Hydrometallurgical residue per t REO (excl. tailings)"),
+}
+
+
+def _fmt(v: float) -> str:
+    return f"{v:,.0f}" if abs(v) >= 100 else f"{v:.3g}"
+
+
+def load_peers(*, currency_year: int = 2025, index: CostIndex | None = None) -> pd.DataFrame:
+    """The peer table with ``value_usd`` (money in ``currency_year`` USD; other figures as is)."""
+    df = read_table("peer_benchmarks.csv")
+    unknown = sorted(set(df["figure"]) - set(FIGURES))
+    if unknown:
+        raise InputError("peer_benchmarks.csv:figure", unknown, f"one of {sorted(FIGURES)}", "")
+    index = index or cepci()
+    vals = []
+    for _, r in df.iterrows():
+        v = float(r["value"])
+        if FIGURES[str(r["figure"])].money:
+            v *= index.factor(int(r["currency_year"]), int(currency_year))
+        vals.append(v)
+    df["value_usd"] = vals
+    return df
+
+
+def benchmark(figures: Mapping[str, float | None], peers: pd.DataFrame | None = None, *,
+              reasons: Mapping[str, str] | None = None,
+              scopes: Mapping[str, Sequence[str]] | None = None,
+              include_unverified: bool = False, currency_year: int = 2025,
+              index: CostIndex | None = None) -> pd.DataFrame:
+    """Place each of the project's ``figures`` in its peer band.
+
+    figures : {figure: value} with figure in :data:`FIGURES` (None/NaN = not computed).
+    peers : table as from :func:`load_peers` (default: loaded at ``currency_year``).
+    reasons : {figure: why it sits outside the band} - kept for every figure given.
+    scopes : {figure: comparable peer scopes} overriding :data:`FIGURES`.
+    include_unverified : also band peers whose figure was not reached at its source
+        (``verified == 'no'``); otherwise they are listed but do not set the band.
+
+    Returns one row per figure: figure, label, unit, value, band_min, band_max, peers_in_band
+    (``"project (study): value"``), unverified_peers, position (below / within / above /
+    no band / not computed), position_frac ((value - min) / (max - min)), within_band
+    (True / False / None when there is no band or no value) and reason.
+    """
+    peers = load_peers(currency_year=currency_year, index=index) if peers is None else peers
+    reasons = dict(reasons or {})
+    unknown = sorted(set(figures) - set(FIGURES))
+    if unknown:
+        raise InputError("figures", unknown, f"figures in {sorted(FIGURES)}", "rename")
+    rows = []
+    for name, value in figures.items():
+        spec = FIGURES[name]
+        sc = tuple((scopes or {}).get(name, spec.scopes))
+        sel = peers[(peers["figure"] == name) & peers["scope"].isin(sc)]
+        verified = sel if include_unverified else sel[sel["verified"] != "no"]
+        unver = sel[sel["verified"] == "no"] if not include_unverified else sel.iloc[0:0]
+        lo = float(verified["value_usd"].min()) if not verified.empty else math.nan
+        hi = float(verified["value_usd"].max()) if not verified.empty else math.nan
+        v = math.nan if value is None else float(value)
+        if not math.isfinite(v):
+            pos, frac, inside = "not computed", math.nan, None
+        elif not math.isfinite(lo):
+            pos, frac, inside = "no band", math.nan, None
+        else:
+            inside = bool(lo <= v <= hi)
+            pos = "within" if inside else ("below" if v < lo else "above")
+            frac = (v - lo) / (hi - lo) if hi > lo else (0.0 if inside else math.nan)
+
+        def listing(df: pd.DataFrame) -> list[str]:
+            return [f"{r['project']} ({r['study']}): {_fmt(float(r['value_usd']))}"
+                    for _, r in df.iterrows()]
+
+        rows.append({"figure": name, "label": spec.label, "unit": spec.unit, "value": v,
+                     "band_min": lo, "band_max": hi, "peers_in_band": listing(verified),
+                     "unverified_peers": listing(unver), "position": pos,
+                     "position_frac": frac, "within_band": inside,
+                     "reason": reasons.get(name)})
+    df = pd.DataFrame(rows)
+    # keep Python True/False/None (not numpy bools) for the JSON and the `is` checks
+    df["within_band"] = pd.Series([r["within_band"] for r in rows], dtype=object)
+    return df

@@ -1,0 +1,75 @@
+"""EconomicsParams: the case file loads with provenance, bounds and unknown keys are errors,
+overrides re-validate, and evaluate() without params is deprecated (not silent)."""
+
+import pytest
+from econ_fixtures import CASE_FISCAL, case_params, make_inputs
+
+from reeflow.core.errors import InputError
+from reeflow.economics import evaluate, load_economics_params
+
+SCEN_DEBT = CASE_FISCAL.parent / "scenarios" / "fiscal_with_debt.yaml"
+
+
+def test_case_file_values_and_provenance():
+    p, prov = load_economics_params(CASE_FISCAL)
+    assert p.fiscal.tax_rate == 0.25 and p.fiscal.royalty_rate == 0.0375
+    assert p.fiscal.royalty_base == "revenue_less_processing"
+    assert p.schedule.capex_phasing == [0.4, 0.6] and p.headline_rate == 0.08
+    assert p.opex.labour_cost == 30_000.0 and p.debt is None
+    # every number of the case carries its evidence tag, and assumed ones say why
+    assert prov["fiscal.tax_rate"].evidence == "published"
+    assert prov["schedule.life_years"].evidence == "assumed" and prov["schedule.life_years"].source
+    assert all(pv.evidence in ("published", "derived", "assumed") for pv in prov.values())
+
+
+def _tree(tmp_path, text):
+    f = tmp_path / "fiscal.yaml"
+    f.write_text(f"extends: {CASE_FISCAL}\n" + text, encoding="utf-8")
+    return f
+
+
+@pytest.mark.parametrize("text,field", [
+    ("fiscal:\n  vat: 0.2\n", "fiscal.vat"),                       # unknown key
+    ("fiscal:\n  tax_rate: 25\n", "fiscal.tax_rate"),               # percent as a fraction
+    ("discount_rates: [0.08, 0.45]\n", "discount_rates"),           # implausible rate
+    ("schedule:\n  capex_phasing: [0.5, 0.6]\n", "capex_phasing"),  # does not sum to 1
+    ("headline_rate: 0.07\n", "headline_rate"),                     # not among the rates
+    ("opex:\n  labour_cost: 30000\n", "opex.labour_cost"),          # money without a unit
+    ("benchmark_reasons:\n  npv: x\n", "benchmark_reasons"),        # unknown figure
+    ("debt:\n  share_of_capex: 95 %\n  interest_rate: 6 %\n  tenor_years: 8\n", "share_of_capex"),
+])
+def test_bounds_and_unknown_keys_are_errors(tmp_path, text, field):
+    with pytest.raises(InputError, match=field):
+        load_economics_params(_tree(tmp_path, text))
+
+
+def test_with_units_and_overrides():
+    p = case_params()
+    q = p.with_overrides({"fiscal.tax_rate": "20 %", "opex.labour_cost": "45 kUSD"})
+    assert q.fiscal.tax_rate == pytest.approx(0.20) and q.opex.labour_cost == 45_000.0
+    assert p.fiscal.tax_rate == 0.25  # frozen original untouched
+    with pytest.raises(InputError, match="overrides.fiscal.vat"):
+        p.with_overrides({"fiscal.vat": 0.1})
+
+
+def test_debt_scenario_extends_the_case():
+    p, prov = load_economics_params(SCEN_DEBT)
+    assert p.debt is not None and p.debt.share_of_capex == pytest.approx(0.60)
+    assert p.fiscal == case_params().fiscal
+    assert prov["debt.interest_rate"].evidence == "assumed"
+
+
+def test_evaluate_without_params_is_deprecated_not_silent():
+    with pytest.warns(DeprecationWarning, match="params="):
+        r = evaluate(make_inputs())
+    assert r.params == case_params()  # the former built-in case, unchanged values
+
+
+def test_fiscal_terms_drive_the_npv():
+    base = evaluate(make_inputs(), params=case_params())
+    low_tax = evaluate(make_inputs(), params=case_params().with_overrides(
+        {"fiscal.tax_rate": 0.10}))
+    longer = evaluate(make_inputs(), params=case_params().with_overrides(
+        {"schedule.life_years": 30}))
+    assert low_tax.npv_usd[0.08] > base.npv_usd[0.08]
+    assert len(longer.cash_flows) == len(base.cash_flows) + 10
