@@ -164,14 +164,15 @@ def _revenue(ctx: ClaimContext, a: Assertion) -> ModelValue:
     rev = _full_years_revenue(ctx)
     basis = ctx.outcome.basis
     k = _kpis(ctx)
-    reo_value = sum(v * basis.product_usd_per_t.get(p, 0.0) for p, v in
+    values = basis.product_usd_per_t()
+    reo_value = sum(v * values.get(p, 0.0) for p, v in
                     ctx.outcome.inputs.products_t_per_a.items() if "concentrate" not in p)
     basket = reo_value / (k["reo_t_per_a"] * 1e3) if k["reo_t_per_a"] > 0 else math.nan
-    byp = sum(v * basis.product_usd_per_t.get(p, 0.0) for p, v in
+    byp = sum(v * values.get(p, 0.0) for p, v in
               ctx.outcome.inputs.products_t_per_a.items() if "concentrate" in p)
     share = byp / (reo_value + byp) if reo_value + byp > 0 else math.nan
     return ModelValue(rev, f"{rev / 1e6:,.0f} MUSD/a", (
-        f"Revenue of the full-production years at {basis.deck} prices is {rev / 1e6:,.0f} "
+        f"Revenue of the full-production years at {basis.deck.name} prices is {rev / 1e6:,.0f} "
         f"MUSD/a; the separated-oxide basket is worth {basket:.2f} USD/kg REO, so 10,000 t/a of "
         f"REO would earn {basket * 1e7 / 1e6:,.0f} MUSD/a; fluorite and barite concentrates are "
         f"{share:.0%} of the design-basis revenue."))

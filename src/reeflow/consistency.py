@@ -79,8 +79,8 @@ def element_balances_close(o: Any) -> ConsistencyCheck:
 
 def revenue_prices_products(o: Any) -> ConsistencyCheck:
     """Yearly revenue = Σ products sold × the deck value per tonne (recomputed here)."""
-    q, b = o.quantities, o.basis
-    rev = sum(np.asarray(v) * b.product_usd_per_t[k] for k, v in q.products_t.items())
+    q, values = o.quantities, o.basis.product_usd_per_t()
+    rev = sum(np.asarray(v) * values[k] for k, v in q.products_t.items())
     t = o.annual.table
     dcf = t[t["production_year"].notna()]["revenue_usd"].to_numpy(float)
     ok = len(dcf) == len(rev) and np.allclose(dcf, rev, rtol=1e-9)

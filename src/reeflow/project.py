@@ -35,6 +35,7 @@ from reeflow.core.projectfile import (
     validate_tree,
 )
 from reeflow.core.yamlio import load_yaml_text
+from reeflow.economics.params import EconomicsParams
 from reeflow.plant.params import PlantParams
 
 __all__ = ["Project", "Ore", "Economics", "MarketParams", "DepositParams", "MineParams",
@@ -92,20 +93,21 @@ class Ore(StrictModel):
         return self
 
 
-class Economics(StrictModel):
-    """Inputs the flowsheet cannot supply; everything else comes from the economics room's data."""
+class Economics(EconomicsParams):
+    """The ``economics:`` section: the economics room's terms (fiscal, schedule, opex policy,
+    capex method, closure, debt; often included from a case file with ``include_file``) plus
+    what the chain needs to price the plant and run its sensitivities."""
 
-    price_deck: str = Field(default="usgs_2025", max_length=80)
     mining_cost_usd_per_t: Q("USD/t", ge=0.0, le=500.0,  # type: ignore[valid-type]
                              alias="mining_cost",
                              doc="mining cost per tonne of ORE when no mine plan is run")
     residue_handling_usd_per_t: Q("USD/t", ge=0.0, le=1e5,  # type: ignore[valid-type]
-                                  alias="residue_handling")
+                                  alias="residue_handling", optional=True,
+                                  doc="per-tonne residue cost when the plant supplies no residue "
+                                      "streams for the storage model") = None
     organic_fill_usd_per_m3: Q("USD/m**3", gt=0.0, le=1e5,  # type: ignore[valid-type]
                                alias="organic_fill")
     floor_case_deck: str | None = Field(default=None, max_length=80)
-    capex_basis: Literal["factored", "analogue"] = "analogue"
-    capex_analogue: str = Field(default="monte_muambe_scoping_2023", max_length=80)
     reagent_prices: dict[str, Q("USD/t", gt=0.0, le=1e6)] = Field(  # type: ignore[valid-type]
         default_factory=dict)
     price_scale_ndpr_frac: Q("frac", ge=0.0, le=10.0,  # type: ignore[valid-type]
@@ -147,7 +149,8 @@ class MineParams(StrictModel):
     """The mine section (the mine room's full parameters arrive with its typed model)."""
 
     run: StrictBool = True
-    mining_cost_usd_per_t_moved: Q("USD/t", ge=0.0, le=100.0) | None = None  # type: ignore[valid-type]
+    mining_cost_usd_per_t_moved: Q("USD/t", ge=0.0, le=100.0,  # type: ignore[valid-type]
+                                   optional=True) = None
 
 
 class Project(StrictModel):

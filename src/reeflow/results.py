@@ -181,6 +181,9 @@ class EconomicsSection(ResultModel):
     capex_usd: float
     annual: list[AnnualRow]
     headline_rate_frac: float
+    npv_pre_tax_usd: dict[str, Number] = Field(default_factory=dict)
+    irr_pre_tax_frac: Number = None
+    closure_usd: Number = None
     unit_cost_usd_per_kg_reo: Number = Field(
         description="(opex + sustaining capex + royalty) over the life / kg REO sold")
     unit_cost_usd_per_kg_ndpr: Number
@@ -189,7 +192,17 @@ class EconomicsSection(ResultModel):
     opex_breakdown: list[Json] = Field(default_factory=list)
     revenue: list[Json] = Field(default_factory=list, description="design-basis revenue by "
                                 "product (price, purity, payability, source)")
-    capex_estimates: Json = Field(default_factory=dict)
+    capex_estimate: Json | None = Field(default=None, description="capex by area: areas, "
+                                        "installed items, factors, AACE class and range")
+    residue_storage: Json | None = None
+    capex_cross_check: Json | None = Field(default=None, description="the scaled published "
+                                           "analogue (a cross-check, not the answer)")
+    opex_missing: list[str] = Field(default_factory=list, description="opex items whose "
+                                    "driver the plant does not supply (reported, never 0)")
+    kpis: Json = Field(default_factory=dict)
+    benchmark: list[Json] = Field(default_factory=list, description="each figure against the "
+                                  "band of published peers, with the reason when outside")
+    levered: Json | None = None
     mining_cost_basis: str
     assumptions: Json = Field(default_factory=dict)
     tornado: list[Json] = Field(default_factory=list, description="NPV at each input's low and "

@@ -81,14 +81,14 @@ def _ratio_group(loaded: LoadedProject, row: dict[str, float]) -> dict[str, floa
 def whole_chain_monte_carlo(project: str | None = None, *, draws: int = 50, seed: int = 0,
                             inputs: Sequence[str] | None = None) -> pd.DataFrame:
     """Run the chain once per draw; one row per draw (inputs, NPV at 8 %, REO, years)."""
-    from reeflow.chain import HEADLINE_RATE, what_if
+    from reeflow.chain import what_if
 
     loaded = load_project(project)
     table = draw_inputs(loaded, draws, seed=seed, inputs=inputs)
     rows: list[dict[str, Any]] = []
     for _, row in table.iterrows():
         out = what_if(loaded, _ratio_group(loaded, row.to_dict()))
-        rows.append({"npv_usd": out.npv_usd(HEADLINE_RATE),
+        rows.append({"npv_usd": out.npv_usd(),
                      "reo_t_per_a": float(out.design.summary.kpis["reo_t_per_a"]),
                      "production_years": len(out.years)})
     return pd.concat([table, pd.DataFrame(rows)], axis=1)

@@ -144,18 +144,21 @@ def build_results(outcome: Any, *, runtime_s: float) -> StudyResults:
 
 def _economics_extra(outcome: Any) -> dict[str, Any]:
     """Sensitivities (same chain re-run), the NdPr break-even and the price-floor case."""
-    from reeflow.chain import HEADLINE_RATE, what_if
-    from reeflow.chain.econ_steps import breakeven_ndpr_usd_per_kg
+    from reeflow.chain import what_if
+    from reeflow.economics.annual import breakeven_ndpr_multiplier
     from reeflow.sensitivity import spider, tornado
 
     loaded, e = outcome.loaded, outcome.project.economics
+    rate = float(e.headline_rate)
+    ndpr_price = float(outcome.basis.base.ndpr_price_usd_per_kg) * e.price_scale_ndpr_frac
+    m = breakeven_ndpr_multiplier(outcome.basis, outcome.quantities,
+                                  outcome.annual.extra["money"], rate)
     extra: dict[str, Any] = {
-        "tornado": tornado(loaded), "spider": spider(loaded),
-        "breakeven_ndpr_usd_per_kg": breakeven_ndpr_usd_per_kg(
-            outcome.quantities, outcome.basis, HEADLINE_RATE, outcome.basis.ndpr_price_usd_per_kg),
-        "breakeven_note": "NdPr oxide price at which NPV8 = 0, every other price fixed and the "
-                          "mine plan held at the base case",
-        "ndpr_price_usd_per_kg": outcome.basis.ndpr_price_usd_per_kg}
+        "tornado": tornado(loaded, rate=rate), "spider": spider(loaded, rate=rate),
+        "breakeven_ndpr_usd_per_kg": m * ndpr_price,
+        "breakeven_note": f"NdPr oxide price at which NPV{rate * 100:.0f} = 0, every other "
+                          "price fixed and the mine plan held at the base case",
+        "ndpr_price_usd_per_kg": ndpr_price}
     if e.floor_case_deck:
         floor = what_if(loaded, {"economics.price_deck": e.floor_case_deck})
         extra["floor_case"] = {"deck": e.floor_case_deck,

@@ -65,10 +65,14 @@ def test_bad_values_name_the_field(tmp_path, override, field, match):
 
 
 def test_missing_field(tmp_path):
-    tree = yaml.safe_load(builtin_project_path("beylikova").read_text(encoding="utf-8"))
+    import shutil
+
+    case = tmp_path / "case"
+    shutil.copytree(builtin_project_path("beylikova").parent, case)
+    tree = yaml.safe_load((case / "project.yaml").read_text(encoding="utf-8"))
     del tree["ore"]["tho2_grade"]
     with pytest.raises(InputError, match="required") as err:
-        load_project(_write(tmp_path, yaml.safe_dump(tree, allow_unicode=True)))
+        load_project(_write(case, yaml.safe_dump(tree, allow_unicode=True)))
     assert err.value.field == "ore.tho2_grade"
 
 

@@ -4,6 +4,6 @@
 inputs; :func:`build_results` files the outcome in the typed results (results.json schema).
 """
 
-from reeflow.chain.pipeline import HEADLINE_RATE, ChainOutcome, run_chain, what_if, with_overrides
+from reeflow.chain.pipeline import ChainOutcome, run_chain, what_if, with_overrides
 
-__all__ = ["HEADLINE_RATE", "ChainOutcome", "run_chain", "what_if", "with_overrides"]
+__all__ = ["ChainOutcome", "run_chain", "what_if", "with_overrides"]

@@ -22,10 +22,7 @@ import pandas as pd
 from reeflow.chain import adapters, econ_steps, mine_steps, plant_steps
 from reeflow.project import LoadedProject, Project
 
-__all__ = ["ChainOutcome", "run_chain", "what_if", "HEADLINE_RATE"]
-
-#: The discount rate of the headline NPV and of the mine schedule (real, per year).
-HEADLINE_RATE = 0.08
+__all__ = ["ChainOutcome", "run_chain", "what_if", "with_overrides"]
 
 T = TypeVar("T")
 
@@ -37,7 +34,6 @@ class ChainOutcome:
 
     loaded: LoadedProject
     design: plant_steps.PlantDesign
-    capex: econ_steps.CapexBasis
     inputs: Any
     basis: Any
     resource: Any
@@ -52,8 +48,10 @@ class ChainOutcome:
     def project(self) -> Project:
         return self.loaded.project
 
-    def npv_usd(self, rate: float = HEADLINE_RATE) -> float:
-        return float(self.annual.npv_usd[rate])
+    def npv_usd(self, rate: float | None = None) -> float:
+        """NPV at ``rate`` (default: the project's headline rate)."""
+        r = self.project.economics.headline_rate if rate is None else rate
+        return float(self.annual.npv_usd[r])
 
 
 class _StepCache:
@@ -100,33 +98,21 @@ class _Timer:
         return out
 
 
-def _fiscal(project: Project) -> dict[str, Any]:
-    from reeflow.economics import beylikova_defaults
-
-    return beylikova_defaults()
-
-
-def _valuation(project: Project, design: plant_steps.PlantDesign, inputs: Any, basis: Any,
-               fiscal: Mapping[str, Any]) -> adapters.BlockValuation:
+def _valuation(project: Project, design: plant_steps.PlantDesign,
+               basis: Any) -> adapters.BlockValuation:
     """Block valuation from the design-basis plant and the same cost basis as the DCF."""
     s = design.summary
-    ore_t = s.kpis["ore_t_per_a"]
-    mining_moved = basis.mining_usd_per_t if basis.mining_basis.startswith("per t moved") \
-        else _mining_per_t_moved(project) * project.economics.opex_scale_frac
-    variable = sum(inputs.reagents_t_per_a.get(r, 0.0) * p
-                   for r, p in basis.reagent_usd_per_t.items())
-    power = inputs.power_mwh_per_a * basis.electricity_usd_per_mwh
-    waste = inputs.residue_t_per_a * basis.residue_usd_per_t + \
-        (inputs.tailings_t_per_a or 0.0) * basis.tailings_usd_per_t
-    processing = (variable + power + waste + basis.fixed_opex_usd_per_a) / ore_t
+    mining_moved = _mining_per_t_moved(project) * project.economics.opex_scale_frac
     el_t = {el: float(v) * project.plant.operating_hours_h_per_a / 1000.0
             for el, v in design.solution.streams["ore"].element_kg_per_h().items()}
     mineral_t = {sp: float(design.solution.streams["ore"].species_kg_per_h(sp))
                  * project.plant.operating_hours_h_per_a / 1000.0 for sp in ("CaF2", "BaSO4")}
+    e = project.economics
     return adapters.block_valuation(
-        s.products, el_t, mineral_t, basis.product_usd_per_t,
-        processing_cost_usd_per_t=processing, mining_cost_usd_per_t=mining_moved,
-        royalty_frac=float(fiscal["royalty_rate_frac"]), discount_rate=HEADLINE_RATE)
+        s.products, el_t, mineral_t, basis.product_usd_per_t(),
+        processing_cost_usd_per_t=basis.processing_usd_per_t_ore(),
+        mining_cost_usd_per_t=mining_moved, royalty_frac=float(e.fiscal.royalty_rate),
+        discount_rate=float(e.headline_rate))
 
 
 def _mining_per_t_moved(project: Project) -> float:
@@ -155,41 +141,37 @@ def _resource(project: Project, valuation: adapters.BlockValuation, recovery: fl
 def run_chain(loaded: LoadedProject, *,
               progress: Callable[[str], None] | None = None) -> ChainOutcome:
     """Run every step of the study chain on a validated project (no files written)."""
+    from reeflow.economics.annual import evaluate_annual
+
     p = loaded.project
+    e = p.economics
     step = _Timer(progress)
-    fiscal = _fiscal(p)
-    life = int(fiscal["life_years"])
+    life = int(e.schedule.life_years)
     design = step("plant design and SX train", CACHE.get, "design", _key(p.ore, p.plant),
                   plant_steps.design_plant, p)
     sizes = econ_steps.equipment_sizes(p, design)
-    capex = econ_steps.capex_basis(p, sizes, int(fiscal["currency_year"]))
-    inputs = econ_steps.economic_inputs(p, design, capex, sizes)
-    from reeflow.economics.annual import annual_economics, cost_basis
-
+    inputs = econ_steps.economic_inputs(p, design, sizes)
     uses_mine = p.deposit.run and p.mine.run
-    e = p.economics
-    basis = cost_basis(inputs, deck=e.price_deck,
-                       mining_usd_per_t_moved=_mining_per_t_moved(p) if uses_mine else None
-                       ).scaled(ndpr=e.price_scale_ndpr_frac, other=e.price_scale_other_frac,
-                                byproduct=e.price_scale_byproduct_frac,
-                                capex=e.capex_scale_frac, opex=e.opex_scale_frac)
-    valuation = _valuation(p, design, inputs, basis, fiscal)
+    moved = _mining_per_t_moved(p) if uses_mine else None
+    basis = step("design-basis economics", CACHE.get, "basis", _key(p.ore, p.plant, e, moved),
+                 econ_steps.design_economics, p, inputs, life, moved)
+    valuation = _valuation(p, design, basis)
     recovery = float(design.summary.kpis["overall_reo_recovery_frac"])
     resource = step("resource", CACHE.get, "resource",
                     _key(p.deposit, p.ore, valuation.prices_usd_per_kg, recovery,
                          valuation.processing_cost_usd_per_t), _resource, p, valuation, recovery)
-    capacity = mine_steps.capacity_by_year(p.ore.throughput_t_per_a, fiscal["ramp_up_frac"], life)
+    capacity = mine_steps.capacity_by_year(p.ore.throughput_t_per_a, e.schedule.ramp_up, life)
     mine = step("mine plan", CACHE.get, "mine",
                 _key(p.deposit, p.mine, p.ore, capacity.tolist(), valuation.__dict__),
                 _mine, p, capacity, valuation, resource)
-    first = int(fiscal["construction_years"]) + 1
+    first = int(e.schedule.construction_years) + 1
     years = step("plant by year", CACHE.get, "years",
                  _key(p.ore, p.plant, mine.schedule.to_dict("list"), first),
                  plant_steps.solve_years, p, design, mine.schedule, first)
     quantities = adapters.year_quantities(years, mine.schedule)
-    annual = step("economics", annual_economics, quantities, basis)
+    annual = step("economics", evaluate_annual, basis, quantities)
     market = step("market", _market, p, design)
-    return ChainOutcome(loaded, design, capex, inputs, basis, resource, mine, years, quantities,
+    return ChainOutcome(loaded, design, inputs, basis, resource, mine, years, quantities,
                         annual, market, step.times)
 
 

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from reeflow import __version__
-from reeflow.chain.pipeline import HEADLINE_RATE, ChainOutcome
+from reeflow.chain.pipeline import ChainOutcome
 from reeflow.core.jsonio import to_jsonable
 from reeflow.results import (
     AnnualRow,
@@ -148,21 +148,35 @@ def _inferred_share(rows: list[ScheduleRow]) -> float | None:
 def economics_section(outcome: ChainOutcome, extra: dict[str, Any]) -> EconomicsSection:
     """Headline economics of the annual cash flow plus the design-basis breakdowns."""
     a, b = outcome.annual, outcome.basis
-    tables = b.tables
+    parts = b.parts
+    est = parts.get("estimate")
+    estimate = None if est is None else to_jsonable(est.to_dict()) \
+        if hasattr(est, "to_dict") else None
+    storage = parts.get("storage")
     return EconomicsSection.model_validate({
-        "deck": b.deck, "currency_year": b.currency_year, "basis": "real",
+        "deck": b.deck.name, "currency_year": b.params.currency_year, "basis": "real",
         "npv_usd": {f"{r:.4f}": _f(v) for r, v in a.npv_usd.items()},
         "irr_frac": _f(a.irr_frac), "payback_years": _f(a.payback_years),
         "payback_from_first_production_years": _f(a.payback_from_first_production_years),
-        "capex_usd": float(a.capex_usd), "annual": _annual_rows(outcome),
-        "headline_rate_frac": HEADLINE_RATE,
+        "npv_pre_tax_usd": {f"{r:.4f}": _f(v) for r, v in a.npv_pre_tax_usd.items()},
+        "irr_pre_tax_frac": _f(a.irr_pre_tax_frac),
+        "capex_usd": float(a.capex_usd), "closure_usd": _f(a.closure_usd),
+        "annual": _annual_rows(outcome), "headline_rate_frac": float(a.headline_rate_frac),
         "unit_cost_usd_per_kg_reo": _f(a.unit_cost_usd_per_kg_reo),
         "unit_cost_usd_per_kg_ndpr": _f(a.unit_cost_usd_per_kg_ndpr),
-        "estimate_class": b.estimate_class,
-        "capex_breakdown": to_jsonable(tables.get("capex", pd.DataFrame())),
-        "opex_breakdown": to_jsonable(tables.get("opex", pd.DataFrame())),
-        "revenue": to_jsonable(tables.get("revenue", pd.DataFrame())),
-        "capex_estimates": outcome.capex.to_dict(), "mining_cost_basis": b.mining_basis,
+        "estimate_class": str(b.assumptions.get("estimate_class", "")),
+        "capex_breakdown": to_jsonable(parts.get("capex", pd.DataFrame())),
+        "opex_breakdown": to_jsonable(parts.get("opex", pd.DataFrame())),
+        "revenue": to_jsonable(parts.get("revenue", pd.DataFrame())),
+        "capex_estimate": estimate,
+        "residue_storage": None if storage is None else to_jsonable(
+            storage.to_dict() if hasattr(storage, "to_dict") else storage),
+        "capex_cross_check": to_jsonable(a.capex_cross_check),
+        "opex_missing": list(a.opex_missing), "kpis": to_jsonable(dict(a.kpis)),
+        "benchmark": to_jsonable(a.benchmark) if a.benchmark is not None else [],
+        "levered": to_jsonable(a.levered),
+        "mining_cost_basis": ("per t moved (ore + waste)" if b.mining_usd_per_t_moved is not None
+                              else "per t ore"),
         "assumptions": to_jsonable(dict(b.assumptions)), **to_jsonable(extra)})
 
 

@@ -39,7 +39,7 @@ from reeflow.core.yamlio import load_yaml_file
 
 __all__ = ["Canonical", "Q", "Unit", "Provenance", "StrictModel", "load_yaml_tree",
            "validate_tree", "EVIDENCE", "unit_at", "field_info", "file_keys", "Evidence",
-           "deep_merge", "value_at", "resolve_file_keys"]
+           "deep_merge", "value_at", "resolve_file_keys", "expand_includes"]
 
 EVIDENCE = ("measured", "published", "derived", "assumed")
 _META_KEYS = {"value", "source", "evidence", "range", "note"}
@@ -92,15 +92,19 @@ def Q(
     lt: float | None = None,
     alias: str | None = None,
     doc: str | None = None,
+    optional: bool = False,
 ) -> Any:
     """A float field written with units, converted to ``unit``, with bounds.
 
     ``alias`` is the key a project file uses when the Python name carries the unit
     (``work_index_kwh_per_t`` is written ``work_index: 10 kWh/t``); ``doc`` describes the field
-    (its source or meaning) and appears in the JSON schema and the documentation.
+    (its source or meaning) and appears in the JSON schema and the documentation;
+    ``optional`` admits ``None`` ("no data", never 0).
     """
 
-    def parse(value: Any, info: ValidationInfo) -> float:
+    def parse(value: Any, info: ValidationInfo) -> float | None:
+        if optional and value is None:
+            return None
         canonical = isinstance(value, Canonical) or bool(info.context
                                                           and info.context.get("canonical"))
         if canonical and isinstance(value, (int, float)) and not isinstance(value, bool) \
@@ -120,7 +124,8 @@ def Q(
 
     bounds = {k: v for k, v in (("gt", gt), ("ge", ge), ("le", le), ("lt", lt)) if v is not None}
     extra: dict[str, Any] = {"unit": unit, **{f"x-{k}": v for k, v in bounds.items()}}
-    return Annotated[float, BeforeValidator(parse), Unit(unit),
+    kind: Any = float | None if optional else float
+    return Annotated[kind, BeforeValidator(parse), Unit(unit),
                      Field(alias=alias, description=doc, json_schema_extra=extra)]
 
 
@@ -160,6 +165,30 @@ def resolve_file_keys(tree: Any, folder: Path) -> Any:
     return tree
 
 
+def expand_includes(tree: Any, chain: tuple[Path, ...] = ()) -> Any:
+    """Replace every mapping's ``include_file`` by that file's mapping, the mapping's other keys
+    merged over it (a section kept in a file of its own, e.g. a case's fiscal terms). Paths are
+    already absolute (:func:`resolve_file_keys`); at most 8 files deep, no cycles."""
+    if isinstance(tree, list):
+        return [expand_includes(v, chain) for v in tree]
+    if not isinstance(tree, dict):
+        return tree
+    out = {k: expand_includes(v, chain) for k, v in tree.items() if k != "include_file"}
+    inc = tree.get("include_file")
+    if inc is None:
+        return out
+    if not isinstance(inc, str):
+        raise InputError("include_file", inc, "a file path", "write include_file: terms.yaml")
+    path = Path(inc)
+    real = path.resolve()
+    if real in chain or len(chain) >= 8:
+        raise InputError("include_file", inc, "at most 8 nested includes, without a cycle",
+                         "remove the loop")
+    data = _read_yaml(path)
+    base = expand_includes(resolve_file_keys(data, path.parent), (*chain, real))
+    return _deep_merge(base, out)
+
+
 def deep_merge(base: dict[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
     """``over`` merged into a copy of ``base`` (mappings merged key by key; a provenance record
     ``{value: ...}`` or any other value replaces the base's)."""
@@ -191,7 +220,7 @@ def load_yaml_tree(path: Path, builtin: Callable[[str], Path],
     if len(_chain) >= 8:
         raise InputError("extends", str(path), "a chain of at most 8 files",
                          "flatten the chain of 'extends'")
-    data = resolve_file_keys(_read_yaml(path), path.parent)
+    data = expand_includes(resolve_file_keys(_read_yaml(path), path.parent), (*_chain, real))
     parent = data.pop("extends", None)
     if parent is None:
         return data

@@ -1,20 +1,21 @@
 """The annual cash flow of a project whose quantities change year by year.
 
 A mine plan feeds the plant a different tonnage and grade each year; the plant solved at each
-year's feed makes different tonnages of products and draws different reagents and power. This
-module prices those yearly quantities and builds the discounted cash flow from them:
+year's feed makes different tonnages of products and draws different reagents, power, fuel and
+water. :func:`evaluate_annual` prices each year with the same functions :func:`evaluate` uses at
+full production — the revenue table (deck prices × purity × payability) and the complete opex
+table (every item with its driver and rate) — while the capital estimate, the residue facility,
+the closure cost and the fiscal terms come from the design basis (the plant is built once):
 
-- :func:`cost_basis` turns the design-basis evaluation (the same price deck, payability,
-  reagent prices, electricity price, capex, fixed costs and fiscal terms as
-  :func:`reeflow.economics.evaluate`) into unit rates: USD per t of each product, per t of each
-  reagent, per MWh, per t moved, per t of tailings and of residue, plus the fixed costs per year;
-- :func:`annual_economics` multiplies the yearly quantities by those rates (revenue and
-  variable opex are linear in the quantities at fixed prices) and runs
-  :func:`reeflow.economics.dcf.annual_cash_flows`.
+1. :func:`reeflow.economics.study.build_base` at the design basis (capex by area, storage,
+   closure, fiscal and schedule terms);
+2. per production year: the revenue table and the opex table of that year's quantities;
+3. :func:`reeflow.economics.dcf.annual_cash_flows`, NPV, IRR, paybacks (from the start of
+   construction and from first production), pre-tax figures and, with debt terms, the levered
+   figures and DSCR.
 
-At constant quantities equal to the design basis the result equals :func:`evaluate`'s (a test).
-The cash-flow conventions are those of :mod:`reeflow.economics.dcf` (Newnan, Eschenbach &
-Lavelle, *Engineering Economic Analysis*, ch. 5–7, 12).
+At constant quantities equal to the design basis, NPV and IRR equal :func:`evaluate`'s (a test).
+Cash-flow conventions: Newnan, Eschenbach & Lavelle, *Engineering Economic Analysis*, ch. 5–7, 12.
 """
 
 from __future__ import annotations
@@ -29,73 +30,43 @@ import pandas as pd
 
 from reeflow.core.errors import InputError
 from reeflow.economics import dcf
+from reeflow.economics.benchmark import FIGURES, benchmark
 from reeflow.economics.cost_index import cepci
-from reeflow.economics.opex import energy_cost, reagent_costs, waste_cost
-from reeflow.economics.study import EconomicInputs, build_base
+from reeflow.economics.params import EconomicsParams
+from reeflow.economics.study import (
+    EconomicInputs,
+    _cross_check,
+    _kpis,
+    _levered,
+    _opex,
+    _revenue_table,
+    build_base,
+)
 
-__all__ = ["CostBasis", "YearQuantities", "AnnualEconomics", "cost_basis", "annual_economics"]
+__all__ = ["Scales", "YearQuantities", "AnnualEconomics", "evaluate_annual", "DesignBasis",
+           "design_basis"]
+
+_BYPRODUCTS = ("CaF2 concentrate", "BaSO4 concentrate")
 
 
 @dataclass(frozen=True)
-class CostBasis:
-    """Unit rates and terms for pricing yearly quantities (USD of ``currency_year``)."""
+class Scales:
+    """Multipliers (1 = the deck / the estimate) on prices and costs, for sensitivities."""
 
-    product_usd_per_t: Mapping[str, float]
-    ndpr_linked_frac: Mapping[str, float]
-    reagent_usd_per_t: Mapping[str, float]
-    electricity_usd_per_mwh: float
-    mining_usd_per_t: float
-    mining_basis: str
-    tailings_usd_per_t: float
-    residue_usd_per_t: float
-    fixed_opex_usd_per_a: float
-    capex_usd: float
-    schedule: dcf.Schedule
-    fiscal: dcf.FiscalTerms
-    rates_frac: tuple[float, ...]
-    currency_year: int
-    deck: str
-    estimate_class: str
-    fixed_items: Mapping[str, float] = field(default_factory=dict)
-    sources: Mapping[str, str] = field(default_factory=dict)
-    tables: Mapping[str, pd.DataFrame] = field(default_factory=dict, repr=False)
-    ndpr_price_usd_per_kg: float = math.nan
-    assumptions: Mapping[str, Any] = field(default_factory=dict, repr=False)
-
-    def scaled(self, *, ndpr: float = 1.0, other: float = 1.0, byproduct: float = 1.0,
-               capex: float = 1.0, opex: float = 1.0,
-               byproducts: tuple[str, ...] = ("CaF2 concentrate", "BaSO4 concentrate")
-               ) -> CostBasis:
-        """The basis with prices and costs multiplied (1 = unchanged): NdPr-linked value by
-        ``ndpr``, the other rare-earth value by ``other``, by-product concentrates by
-        ``byproduct``; capex by ``capex``; every operating cost rate by ``opex``."""
-        values = {}
-        for k, v in self.product_usd_per_t.items():
-            if k in byproducts:
-                values[k] = v * byproduct
-            else:
-                f = self.ndpr_linked_frac.get(k, 0.0)
-                values[k] = v * (f * ndpr + (1.0 - f) * other)
-        ndpr_frac = {}
-        for k, v in self.product_usd_per_t.items():
-            f = self.ndpr_linked_frac.get(k, 0.0)
-            ndpr_frac[k] = (v * f * ndpr / values[k]) if values[k] > 0 else f
-        return replace(
-            self, product_usd_per_t=values, ndpr_linked_frac=ndpr_frac,
-            reagent_usd_per_t={k: v * opex for k, v in self.reagent_usd_per_t.items()},
-            electricity_usd_per_mwh=self.electricity_usd_per_mwh * opex,
-            mining_usd_per_t=self.mining_usd_per_t * opex,
-            tailings_usd_per_t=self.tailings_usd_per_t * opex,
-            residue_usd_per_t=self.residue_usd_per_t * opex,
-            fixed_opex_usd_per_a=self.fixed_opex_usd_per_a * opex,
-            fixed_items={k: v * opex for k, v in self.fixed_items.items()},
-            capex_usd=self.capex_usd * capex,
-            ndpr_price_usd_per_kg=self.ndpr_price_usd_per_kg * ndpr)
+    ndpr: float = 1.0
+    other: float = 1.0
+    byproduct: float = 1.0
+    capex: float = 1.0
+    opex: float = 1.0
 
 
 @dataclass(frozen=True)
 class YearQuantities:
-    """Quantities of each production year (arrays of equal length, one entry per year)."""
+    """Quantities of each production year (arrays of one length, one entry per year).
+
+    Optional drivers (fuel, water, flotation feed, mill energy, SX aqueous volume, brine) are
+    None when the plant does not supply them; the opex item is then reported missing.
+    """
 
     ore_t: np.ndarray
     mined_t: np.ndarray
@@ -106,11 +77,18 @@ class YearQuantities:
     power_mwh: np.ndarray
     residue_t: np.ndarray
     tailings_t: np.ndarray
+    fuel_gj: Mapping[str, np.ndarray] | None = None
+    water_m3: np.ndarray | None = None
+    flotation_feed_t: Mapping[str, np.ndarray] | None = None
+    mill_energy_mwh: np.ndarray | None = None
+    sx_aqueous_m3: np.ndarray | None = None
+    brine_m3: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         n = len(self.ore_t)
         if n < 1:
-            raise InputError("schedule", n, "at least one production year", "")
+            raise InputError("schedule", n, "at least one production year",
+                             "the mine plan sends no ore to the plant: check prices and costs")
         arrays = [self.mined_t, self.head_grade_treo_frac, self.reo_t, self.power_mwh,
                   self.residue_t, self.tailings_t, *self.products_t.values(),
                   *self.reagents_t.values()]
@@ -123,143 +101,217 @@ class YearQuantities:
 
 
 @dataclass(frozen=True)
+class DesignBasis:
+    """The design-basis evaluation (full production): what is built once and priced once."""
+
+    inputs: EconomicInputs
+    params: EconomicsParams
+    base: Any
+    parts: Mapping[str, Any]
+    assumptions: Mapping[str, Any]
+    deck: Any
+    scales: Scales
+    mining_usd_per_t_moved: float | None
+
+    @property
+    def capex_usd(self) -> float:
+        return float(self.base.capex_usd) * self.scales.capex
+
+    def product_usd_per_t(self) -> dict[str, float]:
+        """Net value of a tonne of each product sold (price × purity × payability × scale)."""
+        rev = self.parts["revenue"]
+        out = {}
+        for _, r in rev.iterrows():
+            v = r["price_usd_per_kg"] * 1000.0 * r["purity_frac"] * r["payability_frac"]
+            out[str(r["product"])] = v * _scale(self.scales, str(r["product"]),
+                                                _ndpr_share(r))
+        return out
+
+    def processing_usd_per_t_ore(self) -> float:
+        """Design-basis opex per tonne of ore, mining excluded (for the block valuation)."""
+        opx = self.parts["opex"]
+        usd = opx["usd_per_a"].fillna(0.0)
+        mining = float(usd[opx["item"] == "mining (contract)"].sum())
+        return (float(usd.sum()) - mining) * self.scales.opex / self.inputs.ore_t_per_a
+
+
+def _ndpr_share(row: Any) -> float:
+    return float(row["ndpr_linked_usd_per_a"] / row["usd_per_a"]) if row["usd_per_a"] > 0 else 0.0
+
+
+def _scale(s: Scales, product: str, ndpr_share: float) -> float:
+    if product in _BYPRODUCTS:
+        return s.byproduct
+    return ndpr_share * s.ndpr + (1.0 - ndpr_share) * s.other
+
+
+def design_basis(inputs: EconomicInputs, params: EconomicsParams, *, deck: str | None = None,
+                 scales: Scales = Scales(), mining_usd_per_t_moved: float | None = None,
+                 life_years: int | None = None) -> DesignBasis:
+    """The design-basis evaluation of ``inputs`` (see the module docstring)."""
+    inp = inputs if life_years is None else replace(inputs, life_years=int(life_years))
+    base, parts, assumptions, pdeck = build_base(inp, params=params, deck=deck)
+    return DesignBasis(inp, params, base, parts, assumptions, pdeck, scales,
+                       mining_usd_per_t_moved)
+
+
+@dataclass(frozen=True)
 class AnnualEconomics:
     """The annual cash flow (table by project year) and its headline figures."""
 
     table: pd.DataFrame
     npv_usd: Mapping[float, float]
     irr_frac: float
+    npv_pre_tax_usd: Mapping[float, float]
+    irr_pre_tax_frac: float
     payback_years: float
     payback_from_first_production_years: float
     capex_usd: float
+    closure_usd: float
     unit_cost_usd_per_kg_reo: float
     unit_cost_usd_per_kg_ndpr: float
     revenue_by_product_usd: Mapping[str, float]
-    breakeven_ndpr_multiplier: float
+    levered: Mapping[str, Any] | None
+    kpis: Mapping[str, float]
+    benchmark: pd.DataFrame | None
+    opex_missing: tuple[str, ...]
+    capex_cross_check: Mapping[str, Any] | None
+    headline_rate_frac: float
+    extra: Mapping[str, Any] = field(default_factory=dict)
 
 
-def _unit_prices(table: pd.DataFrame, key: str, qty: str, usd: str) -> dict[str, float]:
-    return {str(r[key]): (float(r[usd]) / float(r[qty]) if r[qty] > 0 else 0.0)
-            for _, r in table.iterrows()}
+def _year_inputs(d: DesignBasis, q: YearQuantities, i: int) -> EconomicInputs:
+    """The design-basis inputs with year ``i``'s quantities."""
+    ore = float(q.ore_t[i])
+    mining = d.inputs.mining_cost_usd_per_t_ore
+    if d.mining_usd_per_t_moved is not None:
+        mining = d.mining_usd_per_t_moved * float(q.mined_t[i]) / ore if ore > 0 else 0.0
+
+    def pick(m: Mapping[str, np.ndarray] | None) -> dict[str, float] | None:
+        return None if m is None else {k: float(v[i]) for k, v in m.items()}
+
+    def one(a: np.ndarray | None) -> float | None:
+        return None if a is None else float(a[i])
+
+    return replace(
+        d.inputs, ore_t_per_a=ore, mining_cost_usd_per_t_ore=mining,
+        products_t_per_a={k: float(v[i]) for k, v in q.products_t.items()},
+        reagents_t_per_a={k: float(v[i]) for k, v in q.reagents_t.items()},
+        power_mwh_per_a=float(q.power_mwh[i]), residue_t_per_a=float(q.residue_t[i]),
+        tailings_t_per_a=float(q.tailings_t[i]), fuel_gj_per_a=pick(q.fuel_gj),
+        water_m3_per_a=one(q.water_m3), flotation_feed_t_per_a=pick(q.flotation_feed_t),
+        mill_energy_mwh_per_a=one(q.mill_energy_mwh), sx_aqueous_m3_per_a=one(q.sx_aqueous_m3),
+        brine_m3_per_a=one(q.brine_m3))
 
 
-def cost_basis(inputs: EconomicInputs, *, deck: str = "usgs_2025",
-               overrides: Mapping[str, Any] | None = None,
-               mining_usd_per_t_moved: float | None = None,
-               life_years: int | None = None) -> CostBasis:
-    """Unit rates from the design-basis evaluation of ``inputs`` (see the module docstring).
-
-    ``mining_usd_per_t_moved`` charges mining per tonne moved (ore + waste from the mine plan),
-    once; without it mining is charged per tonne of ore at ``inputs.mining_cost_usd_per_t_ore``.
-    """
-    base, tables, d, pdeck = build_base(inputs, deck=deck, overrides=overrides)
-    year = int(d["currency_year"])
+def _year_money(d: DesignBasis, q: YearQuantities) -> dict[str, np.ndarray]:
+    """Revenue (total and NdPr-linked), variable and fixed opex and mining cost of every year."""
+    n = q.n_years
+    out = {k: np.zeros(n) for k in ("revenue", "ndpr", "variable", "fixed", "mining")}
     index = cepci()
-    rev = tables["revenue"]
-    value = {str(r["product"]): r["price_usd_per_kg"] * 1000.0 * r["purity_frac"]
-             * r["payability_frac"] for _, r in rev.iterrows()}
-    ndpr = {str(r["product"]): (r["ndpr_linked_usd_per_a"] / r["usd_per_a"]
-                                if r["usd_per_a"] > 0 else 0.0) for _, r in rev.iterrows()}
-    unit = {k: 1.0 for k in inputs.reagents_t_per_a}
-    rg = reagent_costs(unit, currency_year=year, index=index,
-                       price_overrides_usd_per_t=inputs.reagent_price_overrides_usd_per_t)
-    _, e_price, e_src = energy_cost(1.0, currency_year=year, index=index,
-                                    price_usd_per_mwh=inputs.electricity_price_usd_per_mwh)
-    _, tails_price, t_src = waste_cost("tailings", 1.0, currency_year=year, index=index)
-    opx = tables["opex"]
-    fixed = opx[opx["kind"] == "fixed"]
-    if mining_usd_per_t_moved is None:
-        mining, basis_txt = float(inputs.mining_cost_usd_per_t_ore or 0.0), "per t ore"
-    else:
-        mining, basis_txt = float(mining_usd_per_t_moved), "per t moved (ore + waste)"
-    sched = base.schedule if life_years is None else replace(base.schedule, life_years=life_years)
-    real = tuple(float(x) for x in d["discount_rates_frac"])
-    return CostBasis(
-        product_usd_per_t=value, ndpr_linked_frac=ndpr,
-        reagent_usd_per_t=dict(zip(rg["reagent"], rg["price_usd_per_t"], strict=True)),
-        electricity_usd_per_mwh=e_price, mining_usd_per_t=mining, mining_basis=basis_txt,
-        tailings_usd_per_t=0.0 if math.isnan(tails_price) else tails_price,
-        residue_usd_per_t=float(inputs.residue_handling_usd_per_t or 0.0),
-        fixed_opex_usd_per_a=float(fixed["usd_per_a"].sum()),
-        fixed_items=dict(zip(fixed["item"], fixed["usd_per_a"], strict=True)),
-        capex_usd=base.capex_usd, schedule=sched, fiscal=base.fiscal, rates_frac=real,
-        currency_year=year, deck=pdeck.name, estimate_class=str(d["estimate_class"]),
-        sources={"electricity": e_src, "tailings": t_src,
-                 **{f"reagent: {k}": s for k, s in zip(rg["reagent"], rg["source"],
-                                                       strict=True)}},
-        tables=dict(tables), ndpr_price_usd_per_kg=base.ndpr_price_usd_per_kg,
-        assumptions=dict(d))
-
-
-def _priced(q: Mapping[str, np.ndarray], prices: Mapping[str, float], what: str) -> np.ndarray:
-    missing = sorted(set(q) - set(prices))
-    if missing:
-        raise InputError(what, missing, "items priced in the cost basis",
-                         "evaluate the design basis with the same products and reagents")
-    n = len(next(iter(q.values()))) if q else 0
-    return sum((np.asarray(v, float) * prices[k] for k, v in q.items()), np.zeros(n))
-
-
-def _timeline(basis: CostBasis, n: int, values: np.ndarray) -> np.ndarray:
-    out = np.zeros(basis.schedule.n_years)
-    start = basis.schedule.first_production
-    out[start:start + n] = values
+    storage = d.parts.get("storage")
+    for i in range(n):
+        inp = _year_inputs(d, q, i)
+        rev = _revenue_table(inp, d.deck)
+        share = [_ndpr_share(r) for _, r in rev.iterrows()]
+        scaled = [float(u) * _scale(d.scales, str(p), s)
+                  for u, p, s in zip(rev["usd_per_a"], rev["product"], share, strict=True)]
+        out["revenue"][i] = sum(scaled)
+        out["ndpr"][i] = sum(v * s * d.scales.ndpr / max(_scale(d.scales, str(p), s), 1e-300)
+                             for v, s, p in zip(scaled, share, rev["product"], strict=True))
+        opx = _opex(inp, d.params, out["revenue"][i], float(d.base.capex_usd),
+                    float(d.parts["direct_usd"]), storage, index)
+        usd = opx["usd_per_a"].fillna(0.0) * d.scales.opex
+        out["variable"][i] = float(usd[opx["kind"] == "variable"].sum())
+        out["fixed"][i] = float(usd[opx["kind"] == "fixed"].sum())
+        out["mining"][i] = float(usd[opx["item"] == "mining (contract)"].sum())
     return out
 
 
-def annual_economics(q: YearQuantities, basis: CostBasis, *, price_scale_ndpr: float = 1.0,
-                     price_scale: float = 1.0, opex_scale: float = 1.0,
-                     capex_scale: float = 1.0) -> AnnualEconomics:
-    """Price the yearly quantities and build the DCF (see the module docstring).
+def _timeline(sched: dcf.Schedule, values: np.ndarray) -> np.ndarray:
+    out = np.zeros(sched.n_years)
+    start = sched.first_production
+    out[start:start + len(values)] = values
+    return out
 
-    The scales (1 = base) multiply the NdPr-linked revenue, all revenue, opex and capex; they
-    serve the break-even search and exact linear sensitivities of the same cash flow.
-    """
-    sched = replace(basis.schedule, life_years=q.n_years)
-    basis = replace(basis, schedule=sched)
-    n = q.n_years
-    ndpr_rev = {k: v * basis.ndpr_linked_frac.get(k, 0.0) for k, v in
-                basis.product_usd_per_t.items()}
-    other_rev = {k: v - ndpr_rev[k] for k, v in basis.product_usd_per_t.items()}
-    rev_year = (_priced(q.products_t, ndpr_rev, "products_t") * price_scale_ndpr
-                + _priced(q.products_t, other_rev, "products_t")) * price_scale
-    mining_t = q.mined_t if basis.mining_basis.startswith("per t moved") else q.ore_t
-    mining_year = mining_t * basis.mining_usd_per_t
-    var_year = (_priced(q.reagents_t, basis.reagent_usd_per_t, "reagents_t")
-                + q.power_mwh * basis.electricity_usd_per_mwh + mining_year
-                + q.tailings_t * basis.tailings_usd_per_t + q.residue_t * basis.residue_usd_per_t)
-    fixed_year = np.full(n, basis.fixed_opex_usd_per_a)
+
+def cash_flows(d: DesignBasis, q: YearQuantities, money: Mapping[str, np.ndarray],
+               *, ndpr_multiplier: float = 1.0) -> tuple[dict[str, np.ndarray], dcf.Schedule]:
+    """The DCF of the yearly money (``ndpr_multiplier`` rescales the NdPr-linked revenue)."""
+    sched = replace(d.base.schedule, life_years=q.n_years)
+    revenue = money["revenue"] + money["ndpr"] * (ndpr_multiplier - 1.0)
+    closure = d.parts.get("closure_usd")
     cf = dcf.annual_cash_flows(
-        _timeline(basis, n, rev_year), _timeline(basis, n, var_year * opex_scale),
-        _timeline(basis, n, fixed_year * opex_scale), basis.capex_usd * capex_scale,
-        schedule=sched, fiscal=basis.fiscal, opex_mining_usd=_timeline(basis, n, mining_year))
+        _timeline(sched, revenue), _timeline(sched, money["variable"]),
+        _timeline(sched, money["fixed"]), d.capex_usd, schedule=sched, fiscal=d.base.fiscal,
+        opex_mining_usd=_timeline(sched, money["mining"]),
+        closure_usd=None if closure is None else float(closure))
+    return cf, sched
+
+
+def evaluate_annual(d: DesignBasis, q: YearQuantities) -> AnnualEconomics:
+    """The annual cash flow of the yearly quantities ``q`` on the design basis ``d``."""
+    p = d.params
+    money = _year_money(d, q)
+    cf, sched = cash_flows(d, q, money)
+    rates = tuple(float(r) for r in p.discount_rates)
     net = cf["net_cash_flow"]
-    npv = dict(zip(basis.rates_frac, dcf.npv(net, np.asarray(basis.rates_frac)).tolist(),
-                   strict=True))
-    table = _table(cf, q, sched)
-    prod = slice(sched.first_production, sched.first_production + n)
-    cash_cost = float((cf["opex"][prod] + cf["sustaining_capex"][prod] + cf["royalty"][prod])
-                      .sum())
+    pre = dcf.pre_tax_cash_flows(cf)
+    prod = slice(sched.first_production, sched.first_production + q.n_years)
+    cash_cost = float((cf["opex"][prod] + cf["sustaining_capex"][prod]
+                       + cf["royalty"][prod]).sum())
     reo_kg = float(q.reo_t.sum()) * 1e3
     ndpr_kg = sum(float(np.sum(v)) for k, v in q.products_t.items()
-                  if basis.ndpr_linked_frac.get(k, 0.0) > 0) * 1e3
-    payback_start = float(dcf.payback_years(net, 0))
+                  if k in ("NdPr oxide", "Nd2O3", "Pr6O11")) * 1e3
+    full = float(d.base.opex_variable_usd_per_a + d.base.opex_fixed_usd_per_a) * d.scales.opex
+    kpis = _kpis(d.inputs, d.parts, d.capex_usd, full)
+    bench = benchmark({k: kpis[k] for k in FIGURES}, reasons=dict(p.benchmark_reasons),
+                      currency_year=p.currency_year)
+    opx = d.parts["opex"]
+    values = d.product_usd_per_t()
     return AnnualEconomics(
-        table=table, npv_usd=npv, irr_frac=float(dcf.irr(net)),
-        payback_years=payback_start,
+        table=_table(cf, q, sched),
+        npv_usd=dict(zip(rates, dcf.npv(net, np.asarray(rates)).tolist(), strict=True)),
+        irr_frac=float(dcf.irr(net)),
+        npv_pre_tax_usd=dict(zip(rates, dcf.npv(pre, np.asarray(rates)).tolist(), strict=True)),
+        irr_pre_tax_frac=float(dcf.irr(pre)),
+        payback_years=float(dcf.payback_years(net, 0)),
         payback_from_first_production_years=float(dcf.payback_years(net,
                                                                     sched.first_production)),
-        capex_usd=basis.capex_usd * capex_scale,
+        capex_usd=d.capex_usd, closure_usd=float(cf["closure"][-1]),
         unit_cost_usd_per_kg_reo=cash_cost / reo_kg if reo_kg > 0 else math.nan,
         unit_cost_usd_per_kg_ndpr=cash_cost / ndpr_kg if ndpr_kg > 0 else math.nan,
-        revenue_by_product_usd={k: float(np.sum(v) * basis.product_usd_per_t[k])
+        revenue_by_product_usd={k: float(np.sum(v)) * values.get(k, 0.0)
                                 for k, v in q.products_t.items()},
-        breakeven_ndpr_multiplier=math.nan)
+        levered=_levered(p, cf, sched, d.base.fiscal, rates), kpis=kpis, benchmark=bench,
+        opex_missing=tuple(opx.loc[opx["evidence"] == "missing", "item"]),
+        capex_cross_check=_cross_check(d.inputs, p, None), headline_rate_frac=p.headline_rate,
+        extra={"money": money})
+
+
+def breakeven_ndpr_multiplier(d: DesignBasis, q: YearQuantities, money: Mapping[str, np.ndarray],
+                              rate: float) -> float:
+    """Multiplier on the NdPr price at which the NPV at ``rate`` is zero (bisection; NPV rises
+    with the price). 0 when NPV >= 0 even at a zero NdPr price; NaN when not reached at 1000x."""
+    def npv(m: float) -> float:
+        cf, _ = cash_flows(d, q, money, ndpr_multiplier=m)
+        return float(dcf.npv(cf["net_cash_flow"], rate))
+
+    lo, hi = 0.0, 1.0
+    if npv(lo) >= 0:
+        return 0.0
+    while npv(hi) < 0:
+        hi *= 2.0
+        if hi > 1e3:
+            return math.nan
+    for _ in range(60):
+        mid = 0.5 * (lo + hi)
+        lo, hi = (mid, hi) if npv(mid) < 0 else (lo, mid)
+    return 0.5 * (lo + hi)
 
 
 def _table(cf: Mapping[str, np.ndarray], q: YearQuantities, sched: dcf.Schedule) -> pd.DataFrame:
-    T, start = sched.n_years, sched.first_production
-    n = q.n_years
+    T, start, n = sched.n_years, sched.first_production, q.n_years
     prod_year = [i - start + 1 if start <= i < start + n else None for i in range(T)]
     df = pd.DataFrame({
         "year": np.arange(1, T + 1),
