@@ -7,13 +7,17 @@ nothing partial is written (outputs are written to a temporary folder and moved 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
-import json
+import os
 import sys
-from collections.abc import Sequence
+import traceback
+from collections.abc import Callable, Sequence
+from typing import NoReturn
 
 from reeflow import __version__
 from reeflow.core.errors import ReeflowError
+from reeflow.core.jsonio import dumps
 
 __all__ = ["main", "build_parser"]
 
@@ -32,7 +36,7 @@ def _study(args: argparse.Namespace) -> int:
 
     result = run_study(args.project, out_dir=args.out, progress=not args.quiet and not args.json)
     if args.json:
-        print(json.dumps(result.summary(), indent=2, default=str))
+        print(dumps(result.summary(), indent=2))
     else:
         print(result.summary_text())
     return 0
@@ -50,14 +54,21 @@ def _risk(args: argparse.Namespace) -> int:
                "p90_usd": float(npv.quantile(0.9)), "prob_negative": float((npv < 0).mean()),
                "rate_frac": float(table["rate_frac"].iloc[0])}
     if args.json:
-        print(json.dumps({**summary, "draws_table": table.to_dict(orient="records")}))
+        print(dumps({**summary, "draws_table": table}))
     else:
         print("\n".join(f"{k}: {v}" for k, v in summary.items()))
     return 0
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with the reeflow error contract: one line on stderr, exit code 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see `{self.prog} --help`)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="reeflow",
         description="Rare-earth projects from drillholes to separated oxides to an investment case.",
     )
@@ -95,15 +106,48 @@ def _register_sx(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=fit_commands.run_fit)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point; returns the process exit code (2 on bad input or infeasible specs)."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+def _one_line(text: object) -> str:
+    return " ".join(str(text).split())
+
+
+def run_command(func: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
+    """Run a command handler under the error contract of every reeflow command.
+
+    - :class:`ReeflowError` (bad input, infeasible spec, non-convergence): one line, exit 2;
+    - anything unexpected: one line naming the error, exit 1; the traceback only with
+      ``REEFLOW_DEBUG=1``;
+    - Ctrl-C: exit 130; a closed stdout pipe (``| head``): exit 0 quietly.
+    """
     try:
-        return int(args.func(args))
+        return int(func(args))
     except ReeflowError as exc:
-        print(f"reeflow: error: {exc}", file=sys.stderr)
+        print(f"reeflow: error: {_one_line(exc)}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("reeflow: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        with contextlib.suppress(OSError):
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the flush at exit
+        return 0
+    except Exception as exc:  # the contract: no traceback reaches a user
+        if os.environ.get("REEFLOW_DEBUG") == "1":
+            traceback.print_exc()
+        print(f"reeflow: internal error: {type(exc).__name__}: {_one_line(exc)[:300]} "
+              "(a defect: set REEFLOW_DEBUG=1 for the traceback and please report it)",
+              file=sys.stderr)
+        return 1
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point; returns the process exit code (2 on bad input or infeasible specs, 1 on an
+    unexpected error, 0 on success)."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help, --version and usage errors
+        return int(exc.code) if isinstance(exc.code, int) else (0 if exc.code is None else 2)
+    return run_command(args.func, args)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -7,9 +7,7 @@ temporary folder, then moved into place) so a failed run leaves no partial outpu
 
 from __future__ import annotations
 
-import shutil
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -101,27 +99,25 @@ def compute_results(loaded: LoadedProject, *, progress: bool = False) -> StudyRe
 
 def run_study(project: str | Path | None = None, *, out_dir: str | Path | None = "reeflow-out",
               progress: bool = False) -> StudyResult:
-    """Load a project (None → built-in Beylikova), run the chain, write report.html/results.json."""
+    """Load a project (None → built-in Beylikova), run the chain, write report.html/results.json.
+
+    The output folder is checked before the chain runs (a file of that name, a name too long or
+    an unwritable place is refused at once), created when missing and never emptied: the two
+    files are rendered in memory and then each replaces its previous version atomically
+    (:mod:`reeflow.core.io`).
+    """
+    from reeflow.core.io import check_output_folder, write_outputs
+
+    if out_dir is not None:
+        check_output_folder(out_dir)
     loaded = load_project(project)
     result = compute_results(loaded, progress=progress)
     if out_dir is None:
         return result
-    from reeflow.report import write_report, write_results_json
+    from reeflow.report import render_report, results_json_text
 
-    out = Path(out_dir)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".reeflow-", dir=out.parent))
-    try:
-        write_results_json(result.results, tmp)
-        write_report(result.results, tmp)
-        tmp.chmod(0o755)
-        for f in tmp.iterdir():
-            f.chmod(0o644)
-        if out.exists():
-            shutil.rmtree(out)
-        tmp.rename(out)
-    finally:
-        if tmp.exists():
-            shutil.rmtree(tmp, ignore_errors=True)
-    result.out_dir = out
+    files = {"results.json": results_json_text(result.results),
+             "report.html": render_report(result.results)}
+    write_outputs(out_dir, files)
+    result.out_dir = Path(out_dir)
     return result

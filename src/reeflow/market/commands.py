@@ -7,12 +7,12 @@
 from __future__ import annotations
 
 import argparse
-import json
 import math
 from typing import Any
 
 import pandas as pd
 
+from reeflow.core.jsonio import dumps
 from reeflow.market.claims import check_market_claims
 from reeflow.market.data import compare_vintages, default_vintage
 from reeflow.market.scenario import market_scenario
@@ -81,7 +81,7 @@ def run_market(args: argparse.Namespace) -> int:
         payload["claims"] = {k: v._asdict() for k, v in check_market_claims().items()}
     payload = _clean(payload)
     if args.json:
-        print(json.dumps(payload, ensure_ascii=False, default=str))
+        print(dumps(payload))
     else:
         print(_text(payload))
     return 0

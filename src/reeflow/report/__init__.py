@@ -12,9 +12,11 @@ and :mod:`reeflow.report.figures_econ`.
 from reeflow.report.writer import (
     SECTIONS,
     render_report,
+    results_json_text,
     to_jsonable,
     write_report,
     write_results_json,
 )
 
-__all__ = ["write_report", "write_results_json", "render_report", "to_jsonable", "SECTIONS"]
+__all__ = ["write_report", "write_results_json", "render_report", "results_json_text",
+           "to_jsonable", "SECTIONS"]

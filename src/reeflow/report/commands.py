@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from reeflow.core.errors import InputError
+from reeflow.core.io import read_text
+from reeflow.core.jsonio import dumps
 from reeflow.report.writer import write_report
 
 __all__ = ["register", "cmd_report", "load_results"]
@@ -25,14 +27,15 @@ _SECTION_KEYS = ("kpis", "flowsheet", "products", "sx", "economics", "market", "
 def load_results(path: str | Path) -> dict[str, Any]:
     """Read a results.json written by ``reeflow study``; InputError if missing or malformed."""
     p = Path(path)
-    if not p.is_file():
-        raise InputError("RESULTS", str(p), "an existing results.json file",
-                         "run `reeflow study` first or check the path")
+    text = read_text(p, field="RESULTS", max_bytes=512 * 1024 * 1024)
     try:
-        data = json.loads(p.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
         raise InputError("RESULTS", str(p), "valid UTF-8 JSON",
                          f"the file is not JSON ({exc}); re-run the study") from None
+    except RecursionError:
+        raise InputError("RESULTS", str(p), "JSON nested at most a few hundred levels deep",
+                         "pass the results.json written by `reeflow study`") from None
     if not isinstance(data, dict):
         raise InputError("RESULTS", str(p), "a JSON object (the results dict)",
                          "pass the results.json written by `reeflow study`")
@@ -46,7 +49,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     path = write_report(results, out)
     sections = {k: ("rendered" if results.get(k) else "not run") for k in _SECTION_KEYS}
     if args.json:
-        print(json.dumps({"report": str(path), "sections": sections}))
+        print(dumps({"report": str(path), "sections": sections}))
     else:
         print(f"report: {path}")
     return 0

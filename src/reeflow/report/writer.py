@@ -14,25 +14,18 @@ temporary file and renamed, so a failure leaves no partial output.
 
 from __future__ import annotations
 
-import dataclasses
-import datetime as _dt
-import enum
-import json
-import math
-import os
 import pathlib
-import tempfile
 from collections.abc import Callable, Mapping
 from typing import Any
 
-import numpy as np
-import pandas as pd
-
+from reeflow.core.io import write_outputs
+from reeflow.core.jsonio import dumps, to_jsonable
 from reeflow.report import sections as sec
 from reeflow.report import sections_econ as sec_econ
 from reeflow.report.html import esc, fmt_num, page, section
 
-__all__ = ["SECTIONS", "render_report", "write_report", "to_jsonable", "write_results_json"]
+__all__ = ["SECTIONS", "render_report", "write_report", "to_jsonable", "write_results_json",
+           "results_json_text"]
 
 Renderer = Callable[[Mapping[str, Any]], str]
 
@@ -121,65 +114,11 @@ def write_report(results: Mapping[str, Any], out_dir: pathlib.Path, *,
     The whole page is rendered in memory first and written through a temporary file, so a failure
     leaves no partial report.
     """
-    out_dir = pathlib.Path(out_dir)
     text = render_report(results)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    return _atomic_write(out_dir / filename, text)
+    return write_outputs(out_dir, {filename: text})[filename]
 
 
 # --------------------------------------------------------------------------- JSON
-
-
-def _float(value: float) -> float | None:
-    """A finite float, or None for NaN and ±inf."""
-    return value if math.isfinite(value) else None
-
-
-def _convert_special(obj: Any) -> tuple[bool, Any]:
-    """Convert the types that need special handling; (handled, value)."""
-    if isinstance(obj, np.ndarray):
-        return True, [to_jsonable(v) for v in obj.tolist()]
-    if isinstance(obj, pd.DataFrame):
-        frame = obj.reset_index() if not isinstance(obj.index, pd.RangeIndex) else obj
-        return True, [to_jsonable(r) for r in frame.to_dict(orient="records")]
-    if isinstance(obj, pd.Series):
-        return True, {str(k): to_jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, pd.Timestamp | _dt.datetime | _dt.date):
-        return True, obj.isoformat()
-    if isinstance(obj, enum.Enum):
-        return True, to_jsonable(obj.value)
-    if isinstance(obj, pathlib.PurePath):
-        return True, str(obj)
-    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        return True, to_jsonable(dataclasses.asdict(obj))
-    if hasattr(obj, "model_dump") and callable(obj.model_dump):
-        return True, to_jsonable(obj.model_dump())
-    return False, None
-
-
-def to_jsonable(obj: Any) -> Any:
-    """Recursively convert ``obj`` to plain JSON types (dict, list, str, int, float, bool, None).
-
-    Non-finite floats (numpy or Python) become ``None``; dict keys become strings.
-    """
-    if obj is None or isinstance(obj, bool | str):
-        return obj
-    if isinstance(obj, np.bool_):
-        return bool(obj)
-    if isinstance(obj, int | np.integer):
-        return int(obj)
-    if isinstance(obj, float | np.floating):
-        return _float(float(obj))
-    if isinstance(obj, Mapping):
-        return {str(k): to_jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, list | tuple | set | frozenset):
-        return [to_jsonable(v) for v in obj]
-    handled, value = _convert_special(obj)
-    if handled:
-        return value
-    if obj is pd.NA or obj is pd.NaT:
-        return None
-    return str(obj)
 
 
 def write_results_json(
@@ -189,27 +128,9 @@ def write_results_json(
 
     The file is written to a temporary name and renamed, so a failure leaves no partial file.
     """
-    out_dir = pathlib.Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    text = json.dumps(to_jsonable(results), indent=1, ensure_ascii=False, allow_nan=False)
-    return _atomic_write(out_dir / filename, text)
+    return write_outputs(out_dir, {filename: results_json_text(results)})[filename]
 
 
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-def _atomic_write(path: pathlib.Path, text: str) -> pathlib.Path:
-    """Write ``text`` to ``path`` through a temporary file in the same folder."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; use the usual file mode
-        os.replace(tmp, path)
-    except BaseException:
-        pathlib.Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+def results_json_text(results: Mapping[str, Any]) -> str:
+    """The results as JSON text (UTF-8, indented, NaN → null)."""
+    return dumps(results, indent=1)

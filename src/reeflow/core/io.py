@@ -1,0 +1,246 @@
+"""Safe input and output files: the one place that opens, reads and writes a user's files.
+
+Outputs
+-------
+Every output file is written whole or not at all (:func:`atomic_write`):
+
+1. the content is rendered in memory by the caller first;
+2. it is written to an anonymous temporary file in the target folder (Linux ``O_TMPFILE``: a
+   process killed here leaves nothing behind), else to a hidden ``.reeflow-tmp-*`` file;
+3. the temporary file is given a name and moved over the target with :func:`os.replace`, which is
+   atomic on POSIX, so a reader (or a kill -9) sees either the previous complete file or the new
+   complete one.
+
+A folder the user names with ``--out`` is created when missing and NEVER emptied or deleted
+(:func:`output_folder`): only the files reeflow writes are replaced, one by one. Hidden temporary
+files that an earlier killed run left behind (our own ``.reeflow-tmp-*`` pattern, older than a
+minute) are removed by the next run into the same folder.
+
+Inputs
+------
+:func:`read_text` reads an input file with the checks every command shares: it must exist, be a
+regular file (not a folder, device or FIFO such as ``/dev/zero``), be at most ``max_bytes`` long
+and decode as UTF-8. Each failure is an :class:`~reeflow.core.errors.InputError` naming the
+argument, the path, what is allowed and how to fix it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import stat
+import time
+from collections.abc import Mapping
+from pathlib import Path
+
+from reeflow.core.errors import InputError
+
+__all__ = ["atomic_write", "write_outputs", "output_folder", "check_output_folder", "read_text", "read_bytes",
+           "MAX_INPUT_BYTES", "TMP_PREFIX"]
+
+#: Default size cap of an input file (project YAML, CSV tables, block models).
+MAX_INPUT_BYTES = 256 * 1024 * 1024
+#: Prefix of the named temporary files reeflow creates (and may clean up).
+TMP_PREFIX = ".reeflow-tmp-"
+_STALE_S = 60.0
+_NAME_MAX = 255
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _anonymous_tmp(folder: Path) -> int | None:
+    """An unnamed temporary file in ``folder`` (O_TMPFILE), or None where unsupported."""
+    flag = getattr(os, "O_TMPFILE", None)
+    if flag is None:
+        return None
+    try:
+        return os.open(folder, flag | os.O_WRONLY, 0o666 & ~_umask())
+    except OSError as exc:
+        if exc.errno in (errno.EOPNOTSUPP, errno.EISDIR, errno.EINVAL, errno.ENOENT):
+            return None
+        raise
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        n = os.write(fd, view)
+        view = view[n:]
+    os.fsync(fd)
+
+
+def _link_anonymous(fd: int, target: Path) -> None:
+    """Give the O_TMPFILE file ``fd`` the name ``target`` (linkat with AT_SYMLINK_FOLLOW)."""
+    dir_fd = os.open(target.parent, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.link(f"/proc/self/fd/{fd}", target.name, dst_dir_fd=dir_fd, follow_symlinks=True)
+    finally:
+        os.close(dir_fd)
+
+
+def _tmp_name(path: Path) -> Path:
+    return path.parent / f"{TMP_PREFIX}{os.getpid()}-{time.monotonic_ns()}-{path.name[:80]}"
+
+
+def atomic_write(path: str | Path, data: bytes | str, *, field: str = "--out") -> Path:
+    """Write ``data`` to ``path`` atomically (see the module docstring) and return the path.
+
+    ``str`` data are written as UTF-8. The folder must exist. Raises :class:`InputError` (naming
+    ``field``) when the target is a folder or the folder is not writable.
+    """
+    path = Path(path)
+    raw = data.encode("utf-8") if isinstance(data, str) else bytes(data)
+    if path.is_dir():
+        raise InputError(field, str(path), "a file path (it names a folder)",
+                         "give a file name, or remove the folder of that name")
+    tmp = _tmp_name(path)
+    fd = _anonymous_tmp(path.parent)
+    try:
+        if fd is not None:
+            _write_all(fd, raw)
+            _link_anonymous(fd, tmp)
+        else:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666 & ~_umask())
+            _write_all(fd, raw)
+        os.replace(tmp, path)
+    except PermissionError:
+        raise InputError(field, str(path.parent), "a writable folder",
+                         "choose a folder you can write to") from None
+    except OSError as exc:
+        if exc.errno in (errno.ENAMETOOLONG, errno.ENOSPC, errno.EROFS, errno.EDQUOT):
+            raise InputError(field, str(path), "a writable path with room for the output",
+                             f"{os.strerror(exc.errno)}: choose another path") from None
+        raise
+    finally:
+        if fd is not None:
+            os.close(fd)
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+    return path
+
+
+def _clean_stale(folder: Path) -> None:
+    """Remove our own temporary files left by a killed run (older than a minute)."""
+    now = time.time()
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(folder):
+            if not entry.name.startswith(TMP_PREFIX):
+                continue
+            with contextlib.suppress(OSError):
+                if entry.is_file(follow_symlinks=False) and \
+                        now - entry.stat(follow_symlinks=False).st_mtime > _STALE_S:
+                    os.unlink(entry.path)
+
+
+def check_output_folder(path: str | Path, *, field: str = "--out") -> Path:
+    """Refuse, before any work is done, an output folder that cannot be used.
+
+    Refused with :class:`InputError`: a path naming an existing file (or passing through one), a
+    path component longer than the file system allows, an existing folder that is not writable,
+    a missing folder whose nearest existing parent is not writable. Creates nothing.
+    """
+    p = Path(path)
+    for part in p.parts:
+        if len(part.encode("utf-8", "surrogateescape")) > _NAME_MAX:
+            raise InputError(field, str(path)[:80] + "…", f"folder names of at most {_NAME_MAX} "
+                             "bytes", "use a shorter folder name")
+    if p.exists() and not p.is_dir():
+        raise InputError(field, str(path), "a folder (this path is a file)",
+                         "name a folder; reeflow writes its output files into it")
+    probe = p
+    while not probe.exists():
+        if probe.parent == probe:
+            break
+        probe = probe.parent
+    if probe.exists() and not probe.is_dir():
+        raise InputError(field, str(path), "a folder path whose parents are folders",
+                         f"'{probe}' is a file: choose another folder")
+    if probe.exists() and not os.access(probe, os.W_OK | os.X_OK):
+        raise InputError(field, str(path), "a folder you can write to",
+                         f"'{probe}' is not writable: choose another folder")
+    return p
+
+
+def output_folder(path: str | Path, *, field: str = "--out") -> Path:
+    """Check (:func:`check_output_folder`) and create when missing the output folder the user
+    named; it is never emptied."""
+    p = check_output_folder(path, field=field)
+    try:
+        p.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise InputError(field, str(path), "a folder path whose parents are folders",
+                         "a part of the path is a file: choose another folder") from None
+    except PermissionError:
+        raise InputError(field, str(path), "a folder you can create",
+                         "choose a folder you can write to") from None
+    except OSError as exc:
+        raise InputError(field, str(path), "a folder that can be created",
+                         f"{exc.strerror or exc}: choose another folder") from None
+    if not os.access(p, os.W_OK | os.X_OK):
+        raise InputError(field, str(path), "a writable folder", "choose a folder you can write to")
+    _clean_stale(p)
+    return p
+
+
+def write_outputs(folder: str | Path, files: Mapping[str, bytes | str], *,
+                  field: str = "--out") -> dict[str, Path]:
+    """Write each ``name -> content`` into ``folder`` atomically (creating the folder).
+
+    Content must be fully rendered before this is called; each file is replaced on its own
+    (last writer wins per file). Nothing else in the folder is touched.
+    """
+    out = output_folder(folder, field=field)
+    return {name: atomic_write(out / name, data, field=field) for name, data in files.items()}
+
+
+def _check_input(path: str | Path, field: str, max_bytes: int) -> Path:
+    p = Path(path)
+    try:
+        st = p.stat()
+    except FileNotFoundError:
+        raise InputError(field, str(path), "an existing file", "check the path") from None
+    except (PermissionError, OSError) as exc:
+        raise InputError(field, str(path), "a readable file",
+                         f"{getattr(exc, 'strerror', None) or exc}") from None
+    if stat.S_ISDIR(st.st_mode):
+        raise InputError(field, str(path), "a file (this is a folder)", "name a file")
+    if not stat.S_ISREG(st.st_mode):
+        raise InputError(field, str(path), "a regular file (not a device, pipe or socket)",
+                         "name a file on disk")
+    if st.st_size > max_bytes:
+        raise InputError(field, str(path), f"a file of at most {max_bytes:,} bytes",
+                         f"it has {st.st_size:,} bytes: split or reduce it")
+    return p
+
+
+def read_bytes(path: str | Path, *, field: str, max_bytes: int = MAX_INPUT_BYTES) -> bytes:
+    """Bytes of a regular input file of at most ``max_bytes`` (see the module docstring)."""
+    p = _check_input(path, field, max_bytes)
+    try:
+        with open(p, "rb") as fh:
+            data = fh.read(max_bytes + 1)
+    except (PermissionError, OSError) as exc:
+        raise InputError(field, str(path), "a readable file",
+                         f"{getattr(exc, 'strerror', None) or exc}") from None
+    if len(data) > max_bytes:
+        raise InputError(field, str(path), f"a file of at most {max_bytes:,} bytes",
+                         "split or reduce it")
+    return data
+
+
+def read_text(path: str | Path, *, field: str, max_bytes: int = MAX_INPUT_BYTES) -> str:
+    """UTF-8 text of a regular input file (BOM dropped); non-UTF-8 bytes are an InputError."""
+    data = read_bytes(path, field=field, max_bytes=max_bytes)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputError(field, str(path), "UTF-8 text",
+                         f"byte 0x{data[exc.start]:02x} at line {line} is not UTF-8: save the "
+                         "file as UTF-8") from None
+    return text.removeprefix("\ufeff")
