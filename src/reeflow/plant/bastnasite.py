@@ -87,10 +87,12 @@ class PlantParams:
     filtrate_purge_frac: float
     #: plant engineering (issue #11): off-gas scrubber, lime neutralisation of the acidic
     #: effluents, brine handling, reagent water. ``None`` = the unit's default parameters.
+    #: ``engineering`` is off by default until the economics room prices hydrated lime and the
+    #: brine/neutralisation items; the study turns it on (see the plant-eng hand-over).
     scrubber: ScrubberParams | None = None
     effluent: NeutraliseEffluentParams | None = None
     brine: BrineParams | None = None
-    engineering: bool = True
+    engineering: bool = False
 
 
 def ore_stream(feed: OreFeed, comp: Components) -> Stream:
@@ -172,15 +174,15 @@ def _add_engineering(fs: Flowsheet, params: PlantParams) -> None:
     oxalate-filtrate purge, and brine handling of the SX effluent (when the SX draws reagents)."""
     fs.add_unit("offgas_scrubber", scrub_offgas, params.scrubber or ScrubberParams(),
                 kind="offgas_scrubber")
-    fs.connect("bake_offgas", src=("bake", "offgas"), dst=("offgas_scrubber", "feed"))
+    fs.connect("bake.offgas", src=("bake", "offgas"), dst=("offgas_scrubber", "feed"))
     fs.add_unit("effluent_neutralisation", neutralise_effluent,
                 params.effluent or NeutraliseEffluentParams(ree=params.ree),
                 kind="effluent_neutralisation")
-    fs.connect("acid_raffinate", src=("chloride_conversion", "raffinate"),
+    fs.connect("chloride_conversion.raffinate", src=("chloride_conversion", "raffinate"),
                dst=("effluent_neutralisation", "raffinate"))
-    fs.connect("filtrate_purge", src=("filtrate_split", "a"),
+    fs.connect("filtrate_split.a", src=("filtrate_split", "a"),
                dst=("effluent_neutralisation", "purge"))
     if params.separation.reagents_kg_per_h:
         fs.add_unit("brine_treatment", treat_brine, params.brine or BrineParams(),
                     kind="brine_treatment")
-        fs.connect("sx_brine", src=("separation", "effluent"), dst=("brine_treatment", "feed"))
+        fs.connect("separation.effluent", src=("separation", "effluent"), dst=("brine_treatment", "feed"))

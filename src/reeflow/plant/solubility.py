@@ -107,13 +107,12 @@ def check_stream(name: str, stream: Stream, *, tol: float = 1e-9
 
 
 def check_solubility(sol: FlowsheetSolution) -> SolubilityReport:
-    """Check every stream (and every reagent solution) of a solved flowsheet."""
+    """Check every stream of a solved flowsheet (reagents are bought as stated, their dilution
+    water drawn separately, so they are not checked)."""
     violations: list[SolubilityViolation] = []
     missing: set[str] = set()
     checked: list[str] = []
-    items = list(sol.streams.items()) + [
-        (f"reagent:{r}->{u}", s) for u, res in sol.results.items() for r, s in res.reagents.items()]
-    for name, s in items:
+    for name, s in sol.streams.items():
         if s.flows_kg_per_h[phase_index("aq")].sum() <= 0:
             continue
         checked.append(name)

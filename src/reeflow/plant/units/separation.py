@@ -80,8 +80,11 @@ def separate(inlets: Mapping[str, Stream], params: SeparationParams) -> UnitResu
         remaining -= arr
         outs[prod] = Stream(c, arr, feed.temperature_c)
     outs["losses"] = Stream(c, np.maximum(remaining, 0.0), feed.temperature_c)
-    reagents = {k: c.stream({(k, "aq"): v, ("H2O", "aq"): v * params.reagent_water_kg_per_kg.get(k, 0.0)})
-                for k, v in params.reagents_kg_per_h.items() if v > 0}
+    reagents = {k: c.stream({(k, "aq"): v}) for k, v in params.reagents_kg_per_h.items() if v > 0}
+    water = sum(v * params.reagent_water_kg_per_kg.get(k, 0.0)
+                for k, v in params.reagents_kg_per_h.items() if v > 0)
+    if water > 0:  # dilution water of the reagent solutions, drawn as its own (unpriced) reagent
+        reagents["H2O"] = c.stream({("H2O", "aq"): water})
     if reagents:
         outs["effluent"] = _neutralised_effluent(reagents, c)
     return UnitResult(outs, reagents=reagents, info={"source": params.source})
@@ -94,7 +97,7 @@ def _neutralised_effluent(reagents: Mapping[str, Stream], c: Components) -> Stre
     naoh = reagents["NaOH"].species_kg_per_h("NaOH") / molar_mass("NaOH") if "NaOH" in reagents else 0.0
     hcl = reagents["HCl"].species_kg_per_h("HCl") / molar_mass("HCl") if "HCl" in reagents else 0.0
     n = min(naoh, hcl)
-    water = sum(s.species_kg_per_h("H2O") for s in reagents.values())
+    water = reagents["H2O"].total_kg_per_h if "H2O" in reagents else 0.0
     flows = {("NaCl", "aq"): n * molar_mass("NaCl"), ("H2O", "aq"): n * molar_mass("H2O") + water,
              ("NaOH", "aq"): (naoh - n) * molar_mass("NaOH"),
              ("HCl", "aq"): (hcl - n) * molar_mass("HCl")}
