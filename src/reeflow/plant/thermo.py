@@ -30,7 +30,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 
 import numpy as np
@@ -146,7 +146,7 @@ def _family_row(species: str, phase: str) -> dict[str, str] | None:
     return None
 
 
-@lru_cache(maxsize=None)
+@cache
 def species_thermo(species: str, phase: str) -> SpeciesThermo:
     """Thermochemical data of ``species`` in ``phase`` (``s``, ``l``, ``aq``, ``g``)."""
     ions, table, shomate = _tables()

@@ -84,7 +84,7 @@ class BrineParams(StrictModel):
     """How the NaCl brine of the SX circuit leaves the plant."""
 
     mode: Literal["crystallise", "discharge"] = Field(
-        "crystallise", description="Evaporation–crystallisation to salt (zero liquid discharge of "
+        default="crystallise", description="Evaporation–crystallisation to salt (zero liquid discharge of "
         "the brine) or discharge to a licensed receiver.")
     bleed_frac: Q("frac", ge=0.0, le=0.5) = Field(  # type: ignore[valid-type]
         0.05, description="Share of the saturated mother liquor bled from the crystalliser "

@@ -30,7 +30,7 @@ class ScrubberParams(StrictModel):
     """Wet acid-gas scrubber with an optional acid-recovery stage ahead of it."""
 
     reagent: Literal["Ca(OH)2", "NaOH"] = Field(
-        "Ca(OH)2", description="Absorbent: hydrated-lime slurry (Bayan Obo practice, IAEA 2011) "
+        default="Ca(OH)2", description="Absorbent: hydrated-lime slurry (Bayan Obo practice, IAEA 2011) "
         "or caustic soda.")
     hf_removal_frac: Q("frac", ge=0.90, le=0.9999) = Field(  # type: ignore[valid-type]
         0.99, description="Fraction of the HF reaching the scrubber that is absorbed. Packed "
