@@ -125,11 +125,39 @@ def resource_covers_schedule(o: Any) -> ConsistencyCheck:
                   "blocks")
 
 
+def streams_within_solubility(o: Any) -> ConsistencyCheck:
+    """Every aqueous stream of the design-basis plant within the solubility of its salts."""
+    rep = o.design.engineering.solubility
+    worst = "; ".join(f"{v.stream}: {v.salt}" for v in rep.violations[:4])
+    return _check("streams within solubility", rep.ok,
+                  f"{len(rep.streams_checked)} aqueous streams checked"
+                  + (f"; above solubility: {worst}" if worst else ""), severity="warning")
+
+
+def energy_balance_closes(o: Any) -> ConsistencyCheck:
+    """Σ unit heat duties = enthalpy change across the site boundary."""
+    e = o.design.engineering.energy
+    diff = abs(e.heat_duty_kw - e.boundary_enthalpy_change_kw)
+    scale = max(abs(e.boundary_enthalpy_change_kw), 1.0)
+    return _check("energy balance closes", diff <= 1e-6 * scale,
+                  f"Σ unit duties {e.heat_duty_kw:,.3f} kW vs boundary "
+                  f"{e.boundary_enthalpy_change_kw:,.3f} kW")
+
+
+def water_balance_closes(o: Any) -> ConsistencyCheck:
+    """Water in (make-up, feed, made by reactions) = water out, t/a."""
+    w = o.design.engineering.water
+    scale = max(w.make_up_t_per_a + w.made_by_reactions_t_per_a, 1.0)
+    return _check("water balance closes", abs(w.closure_t_per_a) <= 1e-9 * scale,
+                  f"closure {w.closure_t_per_a:.3g} t/a")
+
+
 #: Every check, in report order.
 CHECKS: tuple[Check, ...] = (schedule_drives_dcf, plant_follows_schedule, capacity_respected,
                              element_balances_close, revenue_prices_products,
                              feed_composition_near_design, inferred_share,
-                             resource_covers_schedule)
+                             resource_covers_schedule, streams_within_solubility,
+                             energy_balance_closes, water_balance_closes)
 
 
 def run_checks(outcome: Any) -> list[ConsistencyCheck]:

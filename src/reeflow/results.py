@@ -88,6 +88,8 @@ class PlantYear(ResultModel):
     products_t: dict[str, float]
     reagents_t: dict[str, float]
     power_mwh: float
+    fuel_gj: float = 0.0
+    water_m3: float = Field(default=0.0, description="make-up water, m³ (≈ t)")
     residue_t: float
     tailings_t: float
 
@@ -282,6 +284,15 @@ class StudyResults(ResultModel):
     resource: ResourceSection | None = None
     mine: MineSection
     economics: EconomicsSection
+    energy: Json | None = Field(default=None, description="design-basis energy balance: "
+                                "electricity and fuel per unit, site kWh/t ore and GJ/t REO")
+    water: Json | None = Field(default=None, description="design-basis water balance (t/a)")
+    effluents: Json | None = Field(default=None, description="solubility of every aqueous "
+                                   "stream at its temperature, with any violation")
+    residues: Json | None = Field(default=None, description="every residue stream: dry t/a, "
+                                  "Th-232 activity and class under the project's NORM rule")
+    offgas: Json | None = Field(default=None, description="the bake off-gas scrubber: reagent, "
+                                "removals, what is emitted")
     market: Json | None = None
     claims: list[ClaimRow] = Field(default_factory=list)
     consistency: list[ConsistencyCheck] = Field(default_factory=list)

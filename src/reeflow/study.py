@@ -137,9 +137,21 @@ def build_results(outcome: Any, *, runtime_s: float) -> StudyResults:
         resource=sections.resource_section(outcome),
         mine=sections.mine_section(outcome, synthetic=bool(labels)),
         economics=sections.economics_section(outcome, _economics_extra(outcome)),
+        **_engineering(outcome),
         market=_jsonable(outcome.market.to_report()),
         claims=[ClaimRow.model_validate(c) for c in _claims(outcome)],
         consistency=checks, assumptions=_assumptions(outcome.loaded))
+
+
+def _engineering(outcome: Any) -> dict[str, Any]:
+    """The plant's energy, water, solubility, residue and off-gas tables (design basis)."""
+    eng = outcome.design.engineering
+    sol = outcome.design.solution
+    scrub = sol.results.get("offgas_scrubber")
+    return {"energy": _jsonable(eng.energy.to_dict()), "water": _jsonable(eng.water.to_dict()),
+            "effluents": _jsonable(eng.solubility.to_dict()),
+            "residues": _jsonable(eng.residues.to_dict()),
+            "offgas": None if scrub is None else _jsonable(dict(scrub.info))}
 
 
 def _economics_extra(outcome: Any) -> dict[str, Any]:

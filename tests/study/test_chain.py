@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import yaml
 
-from reeflow.chain import HEADLINE_RATE, run_chain, what_if, with_overrides
+from reeflow.chain import run_chain, what_if, with_overrides
 from reeflow.core.errors import InputError
 from reeflow.project import builtin_project_path, load_project
 from reeflow.results import SCHEMA_VERSION, json_schema, load_results
@@ -73,7 +73,7 @@ def test_claim_at_one_percent_equals_a_direct_study(builtin_study, tmp_path):
     p = tmp_path / "one.yaml"
     p.write_text(yaml.safe_dump({"extends": str(builtin_project_path("beylikova")),
                                  "ore": {"treo_grade": "1 %"}}), encoding="utf-8")
-    direct = run_chain(load_project(p)).npv_usd(HEADLINE_RATE)
+    direct = run_chain(load_project(p)).npv_usd()
     assert f"NPV8 {direct / 1e6:,.0f} MUSD" in (c4.model or "")
 
 
@@ -84,7 +84,7 @@ def test_flat_schedule_without_a_deposit_keeps_the_contract():
     ore = o.mine.schedule["ore_t"].to_numpy()
     t = o.annual.table
     np.testing.assert_allclose(t[t["production_year"].notna()]["ore_t"], ore)
-    assert len(ore) == o.basis.schedule.life_years
+    assert len(ore) == o.project.economics.schedule.life_years
 
 
 def test_overrides_are_validated():

@@ -170,7 +170,9 @@ def year_quantities(plant_years: Sequence[Any], schedule: pd.DataFrame) -> Any:
                     for k in names_r},
         power_mwh=np.array([y.power_mwh for y in plant_years]),
         residue_t=np.array([y.residue_t for y in plant_years]),
-        tailings_t=np.array([y.tailings_t for y in plant_years]))
+        tailings_t=np.array([y.tailings_t for y in plant_years]),
+        fuel_gj={"natural gas": np.array([y.fuel_gj for y in plant_years])},
+        water_m3=np.array([y.water_m3 for y in plant_years]))
 
 
 def oxide_tonnages(products: Sequence[Mapping[str, Any]]) -> dict[str, float]:

@@ -27,14 +27,26 @@ __all__ = ["PlantDesign", "PlantYearSolution", "design_plant", "solve_years", "s
 
 
 @dataclass(frozen=True)
+class Engineering:
+    """Energy, water, solubility and residue tables of a solved flowsheet (plant room)."""
+
+    energy: Any
+    water: Any
+    solubility: Any
+    residues: Any
+    unit_inlet_kg_per_h: dict[str, float]
+
+
+@dataclass(frozen=True)
 class PlantDesign:
-    """The design-basis plant: its feed, separation, solved flowsheet and summary."""
+    """The design-basis plant: its feed, separation, solved flowsheet, summary and balances."""
 
     feed: Any
     separation: Any
     train: dict[str, Any] | None
     solution: Any
     summary: Any
+    engineering: Engineering
 
 
 @dataclass(frozen=True)
@@ -54,6 +66,8 @@ class PlantYearSolution:
     residue_t: float
     tailings_t: float
     ree_share_frac: dict[str, float]
+    fuel_gj: float = 0.0
+    water_m3: float = 0.0
 
 
 def solve_plant(project: Any, feed: Any, separation: Any) -> Any:
@@ -70,6 +84,26 @@ def _summary(project: Any, sol: Any) -> Any:
     return summarise_plant(sol, project.ree, project.plant.operating_hours_h_per_a, groups=groups)
 
 
+def engineering_of(project: Any, sol: Any, summary: Any, train: dict[str, Any] | None
+                   ) -> Engineering:
+    """Energy and water balances, solubility check and residue classes of a solution."""
+    from reeflow.plant.energy import energy_balance, unit_inlet_kg_per_h
+    from reeflow.plant.residues import classify_residues
+    from reeflow.plant.solubility import check_solubility
+    from reeflow.plant.water import water_balance
+
+    hours = project.plant.operating_hours_h_per_a
+    energy = energy_balance(sol, operating_hours_per_a=hours,
+                            reo_t_per_a=summary.kpis["reo_t_per_a"],
+                            sx_mixer_settler_m3=float((train or {}).get("mixer_settler_volume_m3",
+                                                                         0.0)))
+    return Engineering(energy, water_balance(sol, operating_hours_per_a=hours),
+                       check_solubility(sol),
+                       classify_residues(sol, operating_hours_per_a=hours,
+                                         rule=project.plant.norm_rule),
+                       unit_inlet_kg_per_h(sol))
+
+
 def design_plant(project: Any) -> PlantDesign:
     """Solve the design-basis plant; with ``separation.method: sx`` design the SX train on the
     chloride feed the flowsheet delivers and solve again with it."""
@@ -84,7 +118,9 @@ def design_plant(project: Any) -> PlantDesign:
 
         separation, train = design_separation(sol.streams["sx_feed"], project)
         sol = solve_plant(project, feed, separation)
-    return PlantDesign(feed, separation, train, sol, _summary(project, sol))
+    summary = _summary(project, sol)
+    return PlantDesign(feed, separation, train, sol, summary,
+                       engineering_of(project, sol, summary, train))
 
 
 def sold_products(summary: Any) -> dict[str, float]:
@@ -114,15 +150,24 @@ def tailings_t(summary: Any) -> float:
 def _year(project: Any, design: PlantDesign, row: Mapping[str, Any], year: int,
           production_year: int) -> PlantYearSolution:
     ore_t = float(row["ore_t"])
-    hours = project.plant.operating_hours_h_per_a
     feed = adapters.ore_feed(project, ore_t_per_a=ore_t,
                              grades_frac=adapters.feed_from_schedule(row))
     if ore_t <= 0:
         return PlantYearSolution(year, production_year, 0.0, float("nan"), 0.0, 0.0,
                                  float("nan"), {}, {}, 0.0, 0.0, 0.0, dict(feed.ree_share_frac))
-    s = _summary(project, solve_plant(project, feed, design.separation))
+    from reeflow.plant.energy import unit_inlet_kg_per_h
+
+    sol = solve_plant(project, feed, design.separation)
+    s = _summary(project, sol)
     k = s.kpis
     scale = ore_t / k["ore_t_per_a"]  # exact: the flowsheet is solved at ore_t / hours
+    eng = design.engineering
+    mass = unit_inlet_kg_per_h(sol)
+    ratio = {u: m / eng.unit_inlet_kg_per_h[u] for u, m in mass.items()
+             if eng.unit_inlet_kg_per_h.get(u, 0.0) > 0}
+    energy = eng.energy.scaled(ratio, ore_t_per_a=k["ore_t_per_a"],
+                               reo_t_per_a=k["reo_t_per_a"])
+    water = eng.water.make_up_t_per_a * k["ore_t_per_a"] / eng.energy.ore_t_per_a
     return PlantYearSolution(
         year=year, production_year=production_year, ore_t=ore_t,
         head_grade_treo_frac=feed.treo_frac, reo_t=k["reo_t_per_a"] * scale,
@@ -130,8 +175,9 @@ def _year(project: Any, design: PlantDesign, row: Mapping[str, Any], year: int,
         overall_reo_recovery_frac=k["overall_reo_recovery_frac"],
         products_t={p: t * scale for p, t in sold_products(s).items()},
         reagents_t={r: t * scale for r, t in s.reagents_t_per_a.items()},
-        power_mwh=k["power_mw"] * hours * scale, residue_t=residue_t(s) * scale,
-        tailings_t=tailings_t(s) * scale, ree_share_frac=dict(feed.ree_share_frac))
+        power_mwh=energy.electricity_mwh_per_a * scale, residue_t=residue_t(s) * scale,
+        tailings_t=tailings_t(s) * scale, ree_share_frac=dict(feed.ree_share_frac),
+        fuel_gj=energy.fuel_gj_per_a * scale, water_m3=water * scale)
 
 
 def solve_years(project: Any, design: PlantDesign, schedule: pd.DataFrame,

@@ -11,8 +11,12 @@ This module only wires units; the chemistry lives in the unit functions.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from importlib import resources
 from typing import Any
+
+import pandas as pd
 
 from reeflow.core.elements import atomic_mass, molar_mass, oxide_factor
 from reeflow.plant.chemistry import bastnasite, components_for
@@ -34,6 +38,8 @@ from reeflow.plant.units import (
     splitter,
     water_leach,
 )
+from reeflow.plant.units.effluent import neutralise_effluent, treat_brine
+from reeflow.plant.units.offgas import scrub_offgas
 
 __all__ = ["OreFeed", "ore_stream", "build_flowsheet", "placeholder_separation"]
 
@@ -77,6 +83,15 @@ def ore_stream(feed: OreFeed, comp: Components) -> Stream:
     return comp.stream(flows, phase="s")
 
 
+@lru_cache(maxsize=1)
+def reagent_water_kg_per_kg() -> dict[str, float]:
+    """kg of water dosed with each kg of reagent (reeflow/data/plant/reagent_strengths.csv)."""
+    path = resources.files("reeflow.data").joinpath("plant", "reagent_strengths.csv")
+    with path.open("r", encoding="utf-8") as fh:
+        t = pd.read_csv(fh, comment="#")
+    return {r.reagent: (1.0 - r.mass_frac) / r.mass_frac for r in t.itertuples()}
+
+
 def build_flowsheet(feed: OreFeed, params: PlantParams,
                     separation: SeparationParams) -> Flowsheet:
     """Wire the units of the bastnäsite route into a :class:`Flowsheet` (not yet solved).
@@ -86,6 +101,8 @@ def build_flowsheet(feed: OreFeed, params: PlantParams,
     """
     comp = components_for(tuple(feed.ree_share_frac))
     fs = Flowsheet(comp)
+    if params.engineering and separation.reagents_kg_per_h:
+        separation = replace(separation, reagent_water_kg_per_kg=reagent_water_kg_per_kg())
     units: list[tuple[str, Any, Any]] = [
         ("comminution", comminute, params.comminution),
         ("beneficiation", beneficiate, params.beneficiation),
@@ -121,4 +138,22 @@ def build_flowsheet(feed: OreFeed, params: PlantParams,
         fs.connect(
             f"{prod}_filtrate", src=(f"oxalate_{prod}", "filtrate"), dst=("filtrate_mixer", prod)
         )
+    if params.engineering:
+        _add_engineering(fs, params, separation)
     return fs
+
+
+def _add_engineering(fs: Flowsheet, params: PlantParams, separation: SeparationParams) -> None:
+    """Off-gas scrubber on the bake gas, lime neutralisation of the acidic raffinate and the
+    oxalate-filtrate purge, and brine handling of the SX effluent (when the SX draws reagents)."""
+    fs.add_unit("offgas_scrubber", scrub_offgas, params.scrubber, kind="offgas_scrubber")
+    fs.connect("bake.offgas", src=("bake", "offgas"), dst=("offgas_scrubber", "feed"))
+    fs.add_unit("effluent_neutralisation", neutralise_effluent, params.effluent,
+                kind="effluent_neutralisation")
+    fs.connect("chloride_conversion.raffinate", src=("chloride_conversion", "raffinate"),
+               dst=("effluent_neutralisation", "raffinate"))
+    fs.connect("filtrate_split.a", src=("filtrate_split", "a"),
+               dst=("effluent_neutralisation", "purge"))
+    if separation.reagents_kg_per_h:
+        fs.add_unit("brine_treatment", treat_brine, params.brine, kind="brine_treatment")
+        fs.connect("separation.effluent", src=("separation", "effluent"), dst=("brine_treatment", "feed"))

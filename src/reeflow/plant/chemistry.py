@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from reeflow.core.elements import OXIDES, REE, oxide_formula
+from reeflow.core.errors import InputError
 from reeflow.plant.reactions import Reaction
 from reeflow.plant.stream import Components
 
@@ -32,6 +33,8 @@ __all__ = [
     "sulfate",
     "chloride",
     "oxalate",
+    "hydroxide",
+    "carbonate",
     "components_for",
     "ree_of",
     "bake_reactions",
@@ -39,6 +42,11 @@ __all__ = [
     "chloride_reaction",
     "oxalate_reaction",
     "calcination_reaction",
+    "scrubber_reactions",
+    "lime_neutralisation_reactions",
+    "gypsum_dissolution",
+    "carbonate_reaction",
+    "cerium_oxidation_reaction",
 ]
 
 GANGUE_SPECIES: tuple[str, ...] = (
@@ -64,6 +72,18 @@ GANGUE_SPECIES: tuple[str, ...] = (
     "O2",
     "NaOH",
     "NaCl",
+    # plant-engineering species (off-gas scrubbing, effluent treatment, alternative routes)
+    "SO3",
+    "Ca(OH)2",
+    "CaSO4(H2O)2",
+    "Mg(OH)2",
+    "CaC2O4",
+    "Na2CO3",
+    "Na2SO4",
+    "Ce(OH)4",
+    "H2O2",
+    "NaF",
+    "CaCl2",
 )
 
 
@@ -92,12 +112,21 @@ def ree_of(components: Components) -> tuple[str, ...]:
                  if s.endswith("FCO3") and s[: -len("FCO3")] in _REE_SET)
 
 
+def hydroxide(ln: str) -> str:
+    return f"{ln}(OH)3"
+
+
+def carbonate(ln: str) -> str:
+    return f"{ln}2(CO3)3"
+
+
 @lru_cache(maxsize=32)
 def components_for(ree: tuple[str, ...]) -> Components:
     """Components of the flowsheet carrying the REE in ``ree`` through every form."""
     species: list[str] = []
     for ln in ree:
-        species += [bastnasite(ln), sulfate(ln), chloride(ln), oxalate(ln), oxide_formula(ln)]
+        species += [bastnasite(ln), sulfate(ln), chloride(ln), oxalate(ln), oxide_formula(ln),
+                    hydroxide(ln), carbonate(ln)]
     return Components(tuple(species) + GANGUE_SPECIES)
 
 
@@ -192,3 +221,80 @@ def calcination_reaction(ln: str) -> Reaction:
         f"calcine_{ln}",
         ((oxalate(ln), "s", -1), ("O2", "g", -b / a), (ox, "s", 2.0 / a), ("CO2", "g", 6)),
     )
+
+
+# -- plant engineering: off-gas scrubbing, effluent neutralisation, alternative routes -----------
+
+def scrubber_reactions(reagent: str) -> dict[str, Reaction]:
+    """Acid-gas absorption by the scrubber liquor, keyed by the gas species absorbed.
+
+    ``reagent`` is ``"Ca(OH)2"`` (hydrated-lime slurry: fluoride to CaF2, sulphate to gypsum — the
+    Bayan Obo practice of scrubbing the bake off-gas with lime, IAEA 2011 via Zhang, Zhao & Schreiner
+    2016, ch. 5) or ``"NaOH"`` (caustic: NaF and Na2SO4 in solution).
+    """
+    if reagent == "Ca(OH)2":
+        return {
+            "HF": Reaction("scrub_HF_lime", (("HF", "g", -2), ("Ca(OH)2", "s", -1),
+                                             ("CaF2", "s", 1), ("H2O", "aq", 2))),
+            "H2SO4": Reaction("scrub_H2SO4_lime", (("H2SO4", "g", -1), ("Ca(OH)2", "s", -1),
+                                                   ("CaSO4(H2O)2", "s", 1))),
+            "SO3": Reaction("scrub_SO3_lime", (("SO3", "g", -1), ("Ca(OH)2", "s", -1),
+                                               ("H2O", "aq", -1), ("CaSO4(H2O)2", "s", 1))),
+        }
+    if reagent == "NaOH":
+        return {
+            "HF": Reaction("scrub_HF_caustic", (("HF", "g", -1), ("NaOH", "aq", -1),
+                                                ("NaF", "aq", 1), ("H2O", "aq", 1))),
+            "H2SO4": Reaction("scrub_H2SO4_caustic", (("H2SO4", "g", -1), ("NaOH", "aq", -2),
+                                                      ("Na2SO4", "aq", 1), ("H2O", "aq", 2))),
+            "SO3": Reaction("scrub_SO3_caustic", (("SO3", "g", -1), ("NaOH", "aq", -2),
+                                                  ("Na2SO4", "aq", 1), ("H2O", "aq", 1))),
+        }
+    raise InputError("offgas.reagent", reagent, "'Ca(OH)2' or 'NaOH'", "choose lime or caustic")
+
+
+def lime_neutralisation_reactions(ree: Sequence[str]) -> dict[str, Reaction]:
+    """Hydrated-lime neutralisation of an acidic sulphate/chloride effluent, keyed by the species
+    neutralised: free acid to gypsum, Mg/Fe/Th/REE sulphates to hydroxides + gypsum, oxalic acid
+    to calcium oxalate, HCl to CaCl2 (lime treatment of acidic sulphate waters: Aubé & Zinck 2003,
+    "Lime treatment of acid mine drainage in Canada", Brazil–Canada Seminar on Mine Rehabilitation)."""
+    g = "CaSO4(H2O)2"
+    rx = {
+        "H2SO4": Reaction("lime_H2SO4", (("H2SO4", "aq", -1), ("Ca(OH)2", "s", -1), (g, "s", 1))),
+        "MgSO4": Reaction("lime_MgSO4", (("MgSO4", "aq", -1), ("Ca(OH)2", "s", -1),
+                                         ("H2O", "aq", -2), ("Mg(OH)2", "s", 1), (g, "s", 1))),
+        "Fe2(SO4)3": Reaction("lime_Fe", (("Fe2(SO4)3", "aq", -1), ("Ca(OH)2", "s", -3),
+                                          ("H2O", "aq", -6), ("Fe(OH)3", "s", 2), (g, "s", 3))),
+        "Th(SO4)2": Reaction("lime_Th", (("Th(SO4)2", "aq", -1), ("Ca(OH)2", "s", -2),
+                                         ("H2O", "aq", -4), ("Th(OH)4", "s", 1), (g, "s", 2))),
+        "H2C2O4": Reaction("lime_oxalic", (("H2C2O4", "aq", -1), ("Ca(OH)2", "s", -1),
+                                           ("CaC2O4", "s", 1), ("H2O", "aq", 2))),
+        "HCl": Reaction("lime_HCl", (("HCl", "aq", -2), ("Ca(OH)2", "s", -1),
+                                     ("CaCl2", "aq", 1), ("H2O", "aq", 2))),
+    }
+    for ln in ree:
+        rx[sulfate(ln)] = Reaction(f"lime_{ln}", ((sulfate(ln), "aq", -1), ("Ca(OH)2", "s", -3),
+                                                  ("H2O", "aq", -6), (hydroxide(ln), "s", 2),
+                                                  (g, "s", 3)))
+    return rx
+
+
+def gypsum_dissolution() -> Reaction:
+    """CaSO4·2H2O(s) → CaSO4(aq) + 2 H2O: the gypsum that stays dissolved at its solubility."""
+    return Reaction("gypsum_dissolution", (("CaSO4(H2O)2", "s", -1), ("CaSO4", "aq", 1),
+                                           ("H2O", "aq", 2)))
+
+
+def carbonate_reaction(ln: str) -> Reaction:
+    """Ln2(SO4)3 + 3 Na2CO3 → Ln2(CO3)3↓ + 3 Na2SO4 (mixed rare-earth carbonate precipitation)."""
+    return Reaction(f"carbonate_{ln}", ((sulfate(ln), "aq", -1), ("Na2CO3", "s", -3),
+                                        (carbonate(ln), "s", 1), ("Na2SO4", "aq", 3)))
+
+
+def cerium_oxidation_reaction() -> Reaction:
+    """Ce2(SO4)3 + H2O2 + 3 MgO + 3 H2O → 2 Ce(OH)4↓ + 3 MgSO4: oxidative precipitation of Ce(IV)
+    with hydrogen peroxide at pH 3–5 (Moldoveanu & Papangelakis 2024, Hydrometallurgy 231:106417;
+    MgO as the base, as in the neutralisation step)."""
+    return Reaction("cerium_oxidation", (("Ce2(SO4)3", "aq", -1), ("H2O2", "aq", -1),
+                                         ("MgO", "s", -3), ("H2O", "aq", -3),
+                                         ("Ce(OH)4", "s", 2), ("MgSO4", "aq", 3)))

@@ -7,7 +7,7 @@ the plant-wide ones (operating hours, the separation specification, the filtrate
 
 from __future__ import annotations
 
-from pydantic import Field, field_validator
+from pydantic import Field, StrictBool, field_validator
 
 from reeflow.core.elements import REE
 from reeflow.core.errors import InputError
@@ -22,6 +22,8 @@ from reeflow.plant.units import (
     NeutraliseParams,
     OxalateParams,
 )
+from reeflow.plant.units.effluent import BrineParams, NeutraliseEffluentParams
+from reeflow.plant.units.offgas import ScrubberParams
 
 __all__ = ["PlantParams", "SeparationSpec", "RecycleParams"]
 
@@ -97,3 +99,32 @@ class PlantParams(StrictModel):
     oxalate: OxalateParams
     calcination: CalcinationParams
     recycle: RecycleParams
+    norm_rule: str = Field(
+        default="IAEA", max_length=40,
+        description="the rule that classifies residues as NORM (reeflow/data/plant/norm_rules.csv: "
+                    "IAEA, TR-NDK-2023, TR-RGT-1985, AU-ARPANSA, MY-AELB)")
+    engineering: StrictBool = Field(
+        default=True, description="add the off-gas scrubber, the lime neutralisation of the "
+        "acidic effluents, brine handling and the reagents' dilution water (issue #11); off "
+        "reproduces the bare flowsheet")
+    scrubber: ScrubberParams = Field(default_factory=ScrubberParams)  # type: ignore[arg-type]
+    effluent: NeutraliseEffluentParams = Field(
+        default_factory=NeutraliseEffluentParams)  # type: ignore[arg-type]
+    brine: BrineParams = Field(default_factory=BrineParams)  # type: ignore[arg-type]
+
+    @field_validator("norm_rule")
+    @classmethod
+    def _rule_known(cls, v: str) -> str:
+        return _check_rule(v)
+
+
+def _check_rule(rule: str) -> str:
+    from reeflow.plant.residues import norm_rules
+
+    rules = list(norm_rules().index)
+    if rule not in rules:
+        from reeflow.core.errors import did_you_mean
+
+        raise InputError("plant.norm_rule", rule, f"one of {', '.join(rules)}",
+                         did_you_mean(rule, rules))
+    return rule

@@ -33,6 +33,9 @@ class SeparationParams:
     recovery_frac: Mapping[str, Mapping[str, float]]
     source: str = "placeholder"
     reagents_kg_per_h: Mapping[str, float] = field(default_factory=dict)
+    #: kg of water drawn with each kg of reagent (the reagent's use strength; see
+    #: reeflow/data/plant/reagent_strengths.csv); empty = reagents as pure substances
+    reagent_water_kg_per_kg: Mapping[str, float] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for ln in self.ree:
@@ -78,6 +81,10 @@ def separate(inlets: Mapping[str, Stream], params: SeparationParams) -> UnitResu
         outs[prod] = Stream(c, arr, feed.temperature_c)
     outs["losses"] = Stream(c, np.maximum(remaining, 0.0), feed.temperature_c)
     reagents = {k: c.stream({(k, "aq"): v}) for k, v in params.reagents_kg_per_h.items() if v > 0}
+    water = sum(v * params.reagent_water_kg_per_kg.get(k, 0.0)
+                for k, v in params.reagents_kg_per_h.items() if v > 0)
+    if water > 0:  # dilution water of the reagent solutions, drawn as its own (unpriced) reagent
+        reagents["H2O"] = c.stream({("H2O", "aq"): water})
     if reagents:
         outs["effluent"] = _neutralised_effluent(reagents, c)
     return UnitResult(outs, reagents=reagents, info={"source": params.source})
@@ -87,10 +94,11 @@ def _neutralised_effluent(reagents: Mapping[str, Stream], c: Components) -> Stre
     """Saponification base and strip/scrub acid leave as NaCl + water (net NaOH + HCl → NaCl +
     H2O over the cascade: Na+ released on loading, H+ consumed on stripping), with the excess of
     either reagent alongside (Xu 1978 mass balance of a saponified P507 cascade)."""
-    naoh = reagents["NaOH"].total_kg_per_h / molar_mass("NaOH") if "NaOH" in reagents else 0.0
-    hcl = reagents["HCl"].total_kg_per_h / molar_mass("HCl") if "HCl" in reagents else 0.0
+    naoh = reagents["NaOH"].species_kg_per_h("NaOH") / molar_mass("NaOH") if "NaOH" in reagents else 0.0
+    hcl = reagents["HCl"].species_kg_per_h("HCl") / molar_mass("HCl") if "HCl" in reagents else 0.0
     n = min(naoh, hcl)
-    flows = {("NaCl", "aq"): n * molar_mass("NaCl"), ("H2O", "aq"): n * molar_mass("H2O"),
+    water = reagents["H2O"].total_kg_per_h if "H2O" in reagents else 0.0
+    flows = {("NaCl", "aq"): n * molar_mass("NaCl"), ("H2O", "aq"): n * molar_mass("H2O") + water,
              ("NaOH", "aq"): (naoh - n) * molar_mass("NaOH"),
              ("HCl", "aq"): (hcl - n) * molar_mass("HCl")}
     return c.stream({k: v for k, v in flows.items() if v > 0})
