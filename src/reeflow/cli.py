@@ -42,6 +42,20 @@ def _study(args: argparse.Namespace) -> int:
     return 0
 
 
+def _schema(args: argparse.Namespace) -> int:
+    """Print the JSON Schema of results.json (or of the project file with --project)."""
+    if args.project:
+        from reeflow.project import Project
+
+        schema = Project.model_json_schema(by_alias=True)
+    else:
+        from reeflow.results import json_schema
+
+        schema = json_schema()
+    print(dumps(schema, indent=2))
+    return 0
+
+
 def _risk(args: argparse.Namespace) -> int:
     from reeflow.risk import whole_chain_monte_carlo
 
@@ -84,6 +98,11 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--seed", type=int, default=0)
     r.add_argument("--json", action="store_true")
     r.set_defaults(func=_risk)
+    sc = sub.add_parser("schema", help="print the JSON Schema of results.json (or of a project "
+                                       "file with --project)")
+    sc.add_argument("--project", action="store_true",
+                    help="the schema of a project file instead of results.json")
+    sc.set_defaults(func=_schema)
     _register_sx(sub)
     for name in COMMAND_MODULES:
         module = importlib.import_module(name)
