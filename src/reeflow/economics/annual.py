@@ -33,6 +33,7 @@ from reeflow.economics import dcf
 from reeflow.economics.benchmark import FIGURES, benchmark
 from reeflow.economics.cost_index import cepci
 from reeflow.economics.params import EconomicsParams
+from reeflow.economics.prices import load_deck
 from reeflow.economics.study import (
     EconomicInputs,
     _cross_check,
@@ -44,7 +45,8 @@ from reeflow.economics.study import (
 )
 
 __all__ = ["Scales", "YearQuantities", "AnnualEconomics", "evaluate_annual", "DesignBasis",
-           "design_basis"]
+           "design_basis", "breakeven_multiplier", "breakeven_ndpr_multiplier", "cash_flows",
+           "REVENUE_CLASSES"]
 
 _BYPRODUCTS = ("CaF2 concentrate", "BaSO4 concentrate")
 
@@ -127,6 +129,20 @@ class DesignBasis:
                                                 _ndpr_share(r))
         return out
 
+    def price_path(self, n_years: int) -> list[tuple[str, Any]]:
+        """(period name, price deck) of each of ``n_years`` production years: the params'
+        ``price_periods`` in order, then the study deck (``life of mine``)."""
+        out: list[tuple[str, Any]] = []
+        for period in self.params.price_periods:
+            deck = self.deck if period.deck is None else \
+                load_deck(period.deck).to_year(self.params.currency_year, cepci())
+            if period.prices:
+                deck = deck.with_prices(dict(period.prices), name=f"{deck.name}+{period.name}",
+                                        source=f"price period '{period.name}' (project file)")
+            out += [(period.name, deck)] * int(period.production_years)
+        out += [("life of mine", self.deck)] * max(0, n_years - len(out))
+        return out[:n_years]
+
     def processing_usd_per_t_ore(self) -> float:
         """Design-basis opex per tonne of ore, mining excluded (for the block valuation)."""
         opx = self.parts["opex"]
@@ -205,18 +221,23 @@ def _year_inputs(d: DesignBasis, q: YearQuantities, i: int) -> EconomicInputs:
 
 
 def _year_money(d: DesignBasis, q: YearQuantities) -> dict[str, np.ndarray]:
-    """Revenue (total and NdPr-linked), variable and fixed opex and mining cost of every year."""
+    """Revenue (total, NdPr-linked and by-product), variable and fixed opex and mining cost of
+    every year; each year priced on its period's deck (:meth:`DesignBasis.price_path`)."""
     n = q.n_years
-    out = {k: np.zeros(n) for k in ("revenue", "ndpr", "variable", "fixed", "mining")}
+    out = {k: np.zeros(n) for k in ("revenue", "ndpr", "byproduct", "variable", "fixed",
+                                    "mining")}
     index = cepci()
     storage = d.parts.get("storage")
+    path = d.price_path(n)
     for i in range(n):
         inp = _year_inputs(d, q, i)
-        rev = _revenue_table(inp, d.deck)
+        rev = _revenue_table(inp, path[i][1], d.params)
         share = [_ndpr_share(r) for _, r in rev.iterrows()]
         scaled = [float(u) * _scale(d.scales, str(p), s)
                   for u, p, s in zip(rev["usd_per_a"], rev["product"], share, strict=True)]
         out["revenue"][i] = sum(scaled)
+        out["byproduct"][i] = sum(v for v, p in zip(scaled, rev["product"], strict=True)
+                                  if str(p) in _BYPRODUCTS)
         out["ndpr"][i] = sum(v * s * d.scales.ndpr / max(_scale(d.scales, str(p), s), 1e-300)
                              for v, s, p in zip(scaled, share, rev["product"], strict=True))
         opx = _opex(inp, d.params, out["revenue"][i], float(d.base.capex_usd),
@@ -235,11 +256,30 @@ def _timeline(sched: dcf.Schedule, values: np.ndarray) -> np.ndarray:
     return out
 
 
+#: Revenue classes a price multiplier can act on (:func:`cash_flows`, :func:`breakeven_multiplier`).
+REVENUE_CLASSES = ("ndpr", "reo", "byproduct")
+
+
+def _class_revenue(money: Mapping[str, np.ndarray], what: str) -> np.ndarray:
+    if what == "ndpr":
+        return money["ndpr"]
+    if what == "byproduct":
+        return money.get("byproduct", np.zeros_like(money["revenue"]))
+    if what == "reo":
+        return money["revenue"] - money.get("byproduct", np.zeros_like(money["revenue"]))
+    raise InputError("breakeven", what, f"one of {REVENUE_CLASSES}", "")
+
+
 def cash_flows(d: DesignBasis, q: YearQuantities, money: Mapping[str, np.ndarray],
-               *, ndpr_multiplier: float = 1.0) -> tuple[dict[str, np.ndarray], dcf.Schedule]:
-    """The DCF of the yearly money (``ndpr_multiplier`` rescales the NdPr-linked revenue)."""
+               *, ndpr_multiplier: float = 1.0, multipliers: Mapping[str, float] | None = None
+               ) -> tuple[dict[str, np.ndarray], dcf.Schedule]:
+    """The DCF of the yearly money. ``ndpr_multiplier`` rescales the NdPr-linked revenue;
+    ``multipliers`` rescale revenue classes (``ndpr``, ``reo`` = every rare-earth product,
+    ``byproduct``) — prices moved with the mine plan and the plant held."""
     sched = replace(d.base.schedule, life_years=q.n_years)
     revenue = money["revenue"] + money["ndpr"] * (ndpr_multiplier - 1.0)
+    for what, m in (multipliers or {}).items():
+        revenue = revenue + _class_revenue(money, what) * (float(m) - 1.0)
     closure = d.parts.get("closure_usd")
     cf = dcf.annual_cash_flows(
         _timeline(sched, revenue), _timeline(sched, money["variable"]),
@@ -286,15 +326,40 @@ def evaluate_annual(d: DesignBasis, q: YearQuantities) -> AnnualEconomics:
         levered=_levered(p, cf, sched, d.base.fiscal, rates), kpis=kpis, benchmark=bench,
         opex_missing=tuple(opx.loc[opx["evidence"] == "missing", "item"]),
         capex_cross_check=_cross_check(d.inputs, p, None), headline_rate_frac=p.headline_rate,
-        extra={"money": money})
+        extra={"money": money, "price_path": _path_rows(d, q.n_years)})
+
+
+def _path_rows(d: DesignBasis, n: int) -> list[dict[str, Any]]:
+    """The price path by period: name, production years, deck and the NdPr price it carries."""
+    rows: list[dict[str, Any]] = []
+    for i, (name, deck) in enumerate(d.price_path(n)):
+        if rows and rows[-1]["period"] == name and rows[-1]["deck"] == deck.name:
+            rows[-1]["last_production_year"] = i + 1
+            continue
+        rows.append({"period": name, "first_production_year": i + 1,
+                     "last_production_year": i + 1, "deck": deck.name,
+                     "ndpr_price_usd_per_kg": deck.price("NdPr oxide")
+                     if deck.has("NdPr oxide") else None})
+    return rows
 
 
 def breakeven_ndpr_multiplier(d: DesignBasis, q: YearQuantities, money: Mapping[str, np.ndarray],
                               rate: float) -> float:
     """Multiplier on the NdPr price at which the NPV at ``rate`` is zero (bisection; NPV rises
     with the price). 0 when NPV >= 0 even at a zero NdPr price; NaN when not reached at 1000x."""
+    return breakeven_multiplier(d, q, money, rate, on="ndpr")
+
+
+def breakeven_multiplier(d: DesignBasis, q: YearQuantities, money: Mapping[str, np.ndarray],
+                         rate: float, *, on: str = "ndpr") -> float:
+    """Multiplier on the prices of one revenue class (``ndpr``, ``reo``: every rare-earth
+    product — the basket, ``byproduct``) at which the NPV at ``rate`` is zero, every other price
+    and the mine plan held (bisection; NPV rises with the price). 0 when NPV >= 0 even at a zero
+    price; NaN when not reached at 1000x."""
+    _class_revenue(money, on)
+
     def npv(m: float) -> float:
-        cf, _ = cash_flows(d, q, money, ndpr_multiplier=m)
+        cf, _ = cash_flows(d, q, money, multipliers={on: m})
         return float(dcf.npv(cf["net_cash_flow"], rate))
 
     lo, hi = 0.0, 1.0

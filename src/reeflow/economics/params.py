@@ -37,7 +37,8 @@ from reeflow.core.units import is_dimensionless
 
 __all__ = [
     "EconomicsParams", "FiscalParams", "ScheduleParams", "DebtParams", "OpexParams",
-    "CapexParams", "ClosureParams", "load_economics_params", "legacy_default_params",
+    "CapexParams", "ClosureParams", "PricePeriod", "PayabilityParams", "load_economics_params",
+    "legacy_default_params",
 ]
 
 # Fractions with plausibility bounds (see the module doc).
@@ -173,6 +174,36 @@ class ClosureParams(StrictModel):
     aftercare_trust_rate: Q("frac", ge=0.0, le=0.10) = 0.02  # type: ignore[valid-type]
 
 
+class PricePeriod(StrictModel):
+    """One period of the price path: the first ``production_years`` production years after the
+    periods before it are priced on ``deck`` (default: the study's ``price_deck``) with
+    ``prices`` replacing the deck's (USD per kg, e.g. an offtake contract's NdPr price).
+    Production years after the last period use the study's ``price_deck`` (life of mine).
+
+    name : label shown in the report (``offtake``, ``floor contract`` …).
+    production_years : 1-100 years.
+    """
+
+    name: str = Field(min_length=1, max_length=80)
+    production_years: int = Field(ge=1, le=100)
+    deck: str | None = Field(default=None, max_length=80)
+    prices: dict[str, Q("USD/kg", ge=0.0, le=1e5)] = Field(  # type: ignore[valid-type]
+        default_factory=dict)
+
+
+class PayabilityParams(StrictModel):
+    """How product purity sets what is paid (:func:`reeflow.economics.prices.purity_payability`).
+
+    below_spec : ``mixed_concentrate`` (a separated oxide below its price's purity basis is sold
+        as a mixed REO concentrate, at that class's payability) or ``none`` (no discount).
+    specs : product -> minimum purity that overrides the deck's stated basis (e.g. an offtake
+        contract's specification), each in [0, 100 %].
+    """
+
+    below_spec: Literal["mixed_concentrate", "none"] = "mixed_concentrate"
+    specs: dict[str, _Frac] = Field(default_factory=dict)  # type: ignore[valid-type]
+
+
 class EconomicsParams(StrictModel):
     """Everything :func:`reeflow.economics.evaluate` needs that the flowsheet does not supply.
 
@@ -186,6 +217,9 @@ class EconomicsParams(StrictModel):
     working_capital_frac : working capital held, [0, 50 %] of the year's revenue.
     benchmark_reasons : {benchmark figure: why the case's figure sits outside the peer band}
         (the report must state it; see :data:`reeflow.economics.benchmark.FIGURES`).
+    price_periods : the price path by period (:class:`PricePeriod`, e.g. an offtake period
+        before life-of-mine prices); empty = the ``price_deck`` every year.
+    payability : purity-based payability (:class:`PayabilityParams`).
     """
 
     currency_year: int = Field(ge=1990, le=2100)
@@ -202,6 +236,8 @@ class EconomicsParams(StrictModel):
     closure: ClosureParams = Field(default_factory=ClosureParams)
     debt: DebtParams | None = None
     benchmark_reasons: dict[str, str] = Field(default_factory=dict)
+    price_periods: list[PricePeriod] = Field(default_factory=list, max_length=10)
+    payability: PayabilityParams = Field(default_factory=PayabilityParams)
 
     @model_validator(mode="after")
     def _reasons_name_figures(self) -> EconomicsParams:
@@ -249,11 +285,27 @@ def _dump_with_units(model: StrictModel) -> dict[str, Any]:
         unit = next((m.unit for m in info.metadata if isinstance(m, Unit)), None)
         if isinstance(v, StrictModel):
             out[name] = _dump_with_units(v)
+        elif isinstance(v, list) and v and isinstance(v[0], StrictModel):
+            out[name] = [_dump_with_units(x) for x in v]
+        elif isinstance(v, dict) and (u := _value_unit(info.annotation)) is not None \
+                and not is_dimensionless(u):
+            out[name] = {k: f"{x!r} {u}" if isinstance(x, float) else x for k, x in v.items()}
         elif unit is not None and isinstance(v, float) and not is_dimensionless(unit):
             out[name] = f"{v!r} {unit}"
         else:
             out[name] = v
     return out
+
+
+def _value_unit(annotation: Any) -> str | None:
+    """The canonical unit of a ``dict[str, Q(unit)]`` field's values (None if not one)."""
+    from typing import get_args
+
+    args = get_args(annotation)
+    if len(args) != 2:
+        return None
+    return next((m.unit for m in getattr(args[1], "__metadata__", ()) if isinstance(m, Unit)),
+                None)
 
 
 def load_economics_params(path: str | Path) -> tuple[EconomicsParams, dict[str, Provenance]]:

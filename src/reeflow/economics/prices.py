@@ -15,6 +15,7 @@ A missing price is an error naming the deck and the product, never a zero.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
@@ -24,7 +25,8 @@ from reeflow.economics.cost_index import CostIndex
 
 __all__ = [
     "PriceDeck", "DECKS", "load_deck", "deck_names", "payability", "NDPR_PRODUCTS",
-    "MIXED_CONCENTRATE", "price_of_mixed_concentrate", "product_class",
+    "MIXED_CONCENTRATE", "price_of_mixed_concentrate", "product_class", "purity_payability",
+    "spec_purity",
 ]
 
 #: Products whose value moves with the NdPr price (separated Nd and Pr oxides and NdPr oxide).
@@ -50,6 +52,9 @@ class PriceDeck:
         Product -> source text.
     basis : str
         Real/nominal basis note (decks are flat real prices in ``currency_year`` dollars).
+    specs_frac : Mapping[str, float]
+        Product -> minimum purity of the price's basis (e.g. NdPr oxide 0.99 for "99 %
+        minimum"), where the source states one.
     """
 
     name: str
@@ -57,6 +62,7 @@ class PriceDeck:
     prices_usd_per_kg: Mapping[str, float]
     sources: Mapping[str, str] = field(default_factory=dict)
     basis: str = "real, flat over the life"
+    specs_frac: Mapping[str, float] = field(default_factory=dict)
 
     def price(self, product: str) -> float:
         """Price of ``product`` in USD/kg; InputError when the deck has none (MISSING)."""
@@ -81,7 +87,8 @@ class PriceDeck:
                 raise InputError(f"prices.{k}", v, ">= 0 USD/kg", "give a finite price")
         prices = {**self.prices_usd_per_kg, **{k: float(v) for k, v in prices_usd_per_kg.items()}}
         sources = {**self.sources, **{k: source for k in prices_usd_per_kg}}
-        return PriceDeck(name or self.name, self.currency_year, prices, sources, self.basis)
+        return PriceDeck(name or self.name, self.currency_year, prices, sources, self.basis,
+                         dict(self.specs_frac))
 
     def to_year(self, year: int, index: CostIndex | None) -> PriceDeck:
         """The deck expressed in ``year`` dollars (needs an index when the years differ)."""
@@ -94,7 +101,7 @@ class PriceDeck:
         f = index.factor(self.currency_year, year)
         return PriceDeck(f"{self.name}@{year}", int(year),
                          {k: v * f for k, v in self.prices_usd_per_kg.items()},
-                         dict(self.sources), self.basis)
+                         dict(self.sources), self.basis, dict(self.specs_frac))
 
     def as_scenario(self, year: int) -> PriceDeck:
         """The same numbers declared as a price scenario in ``year`` dollars (not escalated).
@@ -103,7 +110,8 @@ class PriceDeck:
         recorded in the deck name; use :meth:`to_year` to escalate instead.
         """
         return PriceDeck(f"{self.name} as {year} USD (not escalated)", int(year),
-                         dict(self.prices_usd_per_kg), dict(self.sources), self.basis)
+                         dict(self.prices_usd_per_kg), dict(self.sources), self.basis,
+                         dict(self.specs_frac))
 
     def table(self):
         """Deck as a DataFrame (product, price_usd_per_kg, currency_year, source)."""
@@ -117,7 +125,16 @@ class PriceDeck:
         })
 
 
-def _usgs(year: int) -> tuple[dict[str, float], dict[str, str]]:
+_PURITY = re.compile(r"(\d+(?:\.\d+)?)\s*%")
+
+
+def spec_purity(spec: str) -> float | None:
+    """The minimum purity a price basis states (``"Cerium oxide, 99.5% minimum"`` → 0.995)."""
+    m = _PURITY.search(str(spec))
+    return float(m.group(1)) / 100.0 if m else None
+
+
+def _usgs(year: int) -> tuple[dict[str, float], dict[str, str], dict[str, float]]:
     df = read_table("prices_usgs_mcs2026.csv")
     df = df[df["year"] == year]
     if df.empty:
@@ -125,7 +142,9 @@ def _usgs(year: int) -> tuple[dict[str, float], dict[str, str]]:
     prices = {p: float(v) for p, v in zip(df["product"], df["price_usd_per_kg"], strict=True)}
     sources = {p: f"{s} ({b}; {st})" for p, s, b, st in
                zip(df["product"], df["source"], df["basis"], df["status"], strict=True)}
-    return prices, sources
+    specs = {p: v for p, sp in zip(df["product"], df["spec"], strict=True)
+             if (v := spec_purity(sp)) is not None}
+    return prices, sources, specs
 
 
 def _quote(quote_id: str) -> tuple[str, float, int, str]:
@@ -135,7 +154,7 @@ def _quote(quote_id: str) -> tuple[str, float, int, str]:
 
 
 def _with_quotes(name: str, year: int, quote_ids: tuple[str, ...]) -> PriceDeck:
-    prices, sources = _usgs(year)
+    prices, sources, specs = _usgs(year)
     for qid in quote_ids:
         product, mid, qyear, src = _quote(qid)
         if qyear != year:
@@ -143,7 +162,7 @@ def _with_quotes(name: str, year: int, quote_ids: tuple[str, ...]) -> PriceDeck:
                              "quotes of another currency year need an index; fix the registry")
         prices[product] = mid
         sources[product] = src
-    return PriceDeck(name, year, prices, sources)
+    return PriceDeck(name, year, prices, sources, specs_frac=specs)
 
 
 def _usgs_deck(year: int) -> Callable[[], PriceDeck]:
@@ -206,6 +225,32 @@ def payability(product: str) -> float:
     """Payable fraction of the deck value for ``product`` (separated oxide, concentrate...)."""
     df = read_table("payability.csv").set_index("product_class")
     return float(df.loc[product_class(product), "payability_frac"])
+
+
+def purity_payability(product: str, purity_frac: float, deck: PriceDeck, *,
+                      below_spec: str = "mixed_concentrate",
+                      specs_frac: Mapping[str, float] | None = None) -> tuple[float, float | None]:
+    """Payable fraction of a separated oxide at ``purity_frac``, and the spec it was held to.
+
+    A deck price is the price of a product AT its stated purity basis (USGS/Argus: "99.5 %
+    minimum"). A product below that basis is not that product:
+
+    * ``below_spec="mixed_concentrate"`` (default): it is sold for its contained oxide as a
+      mixed rare-earth concentrate, at that class's payability (PrOMMiS' realisation factor,
+      ``payability.csv``) — an assumption of this model, stated in the report;
+    * ``"none"``: no discount (the old behaviour: paid on contained oxide at the full price).
+
+    ``specs_frac`` (product -> minimum purity) overrides the deck's basis, e.g. an offtake
+    contract's specification. Industrial-mineral concentrates and products with no stated basis
+    keep their class payability. Returns (payability_frac, spec_frac or None).
+    """
+    base = payability(product)
+    if product_class(product) != "separated oxide":
+        return base, None
+    spec = (specs_frac or {}).get(product, deck.specs_frac.get(product))
+    if spec is None or below_spec == "none" or purity_frac >= spec - 1e-12:
+        return base, spec
+    return payability(MIXED_CONCENTRATE), spec
 
 
 def price_of_mixed_concentrate(deck: PriceDeck, reo_distribution: Mapping[str, float]) -> float:

@@ -41,6 +41,7 @@ from reeflow.economics.prices import (
     payability,
     price_of_mixed_concentrate,
     product_class,
+    purity_payability,
 )
 from reeflow.economics.residue_storage import ResidueStream, StorageCost, storage_costs
 
@@ -296,7 +297,11 @@ def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
     return [jsonable(r) for r in df.to_dict(orient="records")]
 
 
-def _revenue_table(inp: EconomicInputs, deck: PriceDeck) -> pd.DataFrame:
+def _revenue_table(inp: EconomicInputs, deck: PriceDeck,
+                   params: EconomicsParams | None = None) -> pd.DataFrame:
+    """Revenue by product: t × purity × price × payability (purity-based for separated oxides,
+    :func:`reeflow.economics.prices.purity_payability`, with ``params.payability``)."""
+    rule = params.payability if params is not None else None
     needed = [p for p in inp.products_t_per_a if p != MIXED_CONCENTRATE]
     if MIXED_CONCENTRATE in inp.products_t_per_a:
         needed += [o for o, w in inp.concentrate_reo_distribution.items() if w > 0]
@@ -316,10 +321,14 @@ def _revenue_table(inp: EconomicInputs, deck: PriceDeck) -> pd.DataFrame:
             price = deck.price(product)
             share = 1.0 if product in NDPR_PRODUCTS else 0.0
             purity = inp._purity(product)
-        pay = payability(product)
+        pay, spec = purity_payability(
+            product, purity, deck, below_spec=rule.below_spec if rule else "mixed_concentrate",
+            specs_frac=rule.specs if rule else None) if product != MIXED_CONCENTRATE \
+            else (payability(product), None)
         usd = t * 1000.0 * purity * price * pay
         rows.append({"product": product, "t_per_a": t, "purity_frac": purity,
-                     "price_usd_per_kg": price, "payability_frac": pay,
+                     "spec_purity_frac": spec, "price_usd_per_kg": price,
+                     "payability_frac": pay,
                      "usd_per_a": usd, "ndpr_linked_usd_per_a": usd * share,
                      "source": deck.sources.get(product, "basket of deck oxide prices")})
     return pd.DataFrame(rows)
@@ -492,7 +501,7 @@ def build_base(inputs: EconomicInputs, *, params: EconomicsParams | None = None,
     p = _resolve_params(params, overrides)
     index = index or cepci()
     pdeck = load_deck(deck if deck is not None else p.price_deck).to_year(p.currency_year, index)
-    rev = _revenue_table(inputs, pdeck)
+    rev = _revenue_table(inputs, pdeck, p)
     sched = _schedule(p, inputs.life_years)
     storage = _storage(inputs, p, sched.life_years, index)
     capex_usd, direct, cap, est, est_class = _capex(inputs, p, storage, index)
