@@ -27,7 +27,8 @@ from reeflow.core.errors import InputError
 
 __all__ = ["SCHEMA_VERSION", "StudyResults", "Meta", "Kpis", "ScheduleRow", "AnnualRow",
            "PlantYear", "PlantSection", "MineSection", "EconomicsSection", "ClaimRow",
-           "ConsistencyCheck", "AssumptionRow", "ResourceSection", "json_schema", "load_results"]
+           "ConsistencyCheck", "AssumptionRow", "ResourceSection", "SummaryLine", "SummarySection",
+           "json_schema", "load_results"]
 
 #: Version of the results.json layout; bump the major on any breaking change.
 SCHEMA_VERSION = "2.0"
@@ -214,6 +215,12 @@ class EconomicsSection(ResultModel):
     breakeven_note: str = ""
     ndpr_price_usd_per_kg: Number = None
     floor_case: Json | None = None
+    grid: Json | None = Field(default=None, description="NPV over head grade × NdPr price "
+                              "(x: grade, y: NdPr price scale; the chain re-run per cell)")
+    price_path: list[Json] = Field(default_factory=list, description="the price path by "
+                                   "period (offtake, life of mine): years, deck, NdPr price")
+    sensitivity_runs: Json = Field(default_factory=dict, description="chain runs made and "
+                                   "reused by the tornado, spider, grid and claims")
 
 
 class ResourceSection(ResultModel):
@@ -229,6 +236,53 @@ class ResourceSection(ResultModel):
     variograms: list[Json] = Field(default_factory=list)
     cross_validation_stats: Json = Field(default_factory=dict)
     table1: list[Json] = Field(default_factory=list)
+
+
+class SummaryLine(ResultModel):
+    """One computed verdict of the executive summary (a template filled with numbers)."""
+
+    topic: str
+    text: str
+
+
+class SummarySection(ResultModel):
+    """The executive summary (:mod:`reeflow.summary`): every verdict computed from the study.
+
+    ``target`` (when a claim states an REO output): ``reo_t_per_a``, ``reo_claim``,
+    ``grade_needed_frac`` (at the modelled recovery), ``recovery_needed_frac`` (at the design
+    grade), ``grade_range_frac``, ``reo_revenue_at_target_usd_per_a`` (basket × target),
+    ``chain_at_needed_grade`` (the chain re-run there). ``breakevens``: ``what``, ``unit``,
+    ``base``, ``value``, ``multiplier`` (NPV at the headline rate = 0, that price class alone).
+    ``risks``: the widest tornado bars with their evidence tag.
+    """
+
+    verdicts: list[SummaryLine]
+    headline_rate_frac: float
+    deck: str
+    npv_post_tax_usd: Number = None
+    npv_pre_tax_usd: Number = None
+    irr_post_tax_frac: Number = None
+    irr_pre_tax_frac: Number = None
+    payback_from_construction_years: Number = None
+    payback_from_first_production_years: Number = None
+    levered_npv_usd: Number = None
+    levered_irr_frac: Number = None
+    dscr_min: Number = None
+    capex_usd: Number = None
+    estimate_class: str = ""
+    basket_usd_per_kg_reo: Number = None
+    revenue_usd_per_a: Number = None
+    revenue_split: list[Json] = Field(default_factory=list)
+    byproduct_share_frac: Number = None
+    target: Json | None = None
+    breakevens: list[Json] = Field(default_factory=list)
+    risks: list[Json] = Field(default_factory=list)
+    floor_case: Json | None = None
+    synthetic: list[str] = Field(default_factory=list)
+    evidence_counts: dict[str, int] = Field(default_factory=dict)
+    assumed_drivers: list[str] = Field(default_factory=list)
+    inferred_share_of_feed_frac: Number = None
+    claims: dict[str, int] = Field(default_factory=dict)
 
 
 class ClaimRow(ResultModel):
@@ -275,6 +329,8 @@ class StudyResults(ResultModel):
 
     schema_version: Literal["2.0"] = "2.0"
     meta: Meta
+    summary: SummarySection | None = Field(default=None, description="the executive summary: "
+                                           "every verdict computed (reeflow.summary)")
     kpis: Kpis
     products: list[Json]
     reagents_t_per_a: dict[str, float]

@@ -19,7 +19,8 @@ import numpy as np
 from reeflow.core.errors import InputError
 from reeflow.project import LoadedProject
 
-__all__ = ["tornado", "spider", "grid", "default_inputs", "LABELS"]
+__all__ = ["tornado", "spider", "grid", "default_inputs", "LABELS", "CachedRunner",
+           "grade_price_grid"]
 
 #: Human labels of common inputs (anything else shows its path).
 LABELS = {
@@ -51,6 +52,46 @@ def default_inputs(loaded: LoadedProject) -> list[str]:
                              f"a project path with a stated range ({', '.join(sorted(ranged))})",
                              "add range: [low, high] to that input")
     return listed or list(ranged)
+
+
+class CachedRunner:
+    """A :data:`Runner` that re-runs the chain once per distinct project: the key is the
+    validated project itself, so ``{"ore.treo_grade": "1 %"}``, ``{"ore.treo_grade": 0.01}``
+    and a grid cell at the base value of one of its inputs share one run (the tornado's ends are
+    the spider's ends and the grid's edge cells; a claim's what-if reuses them too).
+    ``runs`` counts the chain runs made, ``hits`` the questions answered from memory."""
+
+    def __init__(self, run: Runner | None = None) -> None:
+        from reeflow.chain import run_chain
+
+        self._chain = run_chain
+        self._run = run
+        self.store: dict[str, Any] = {}
+        self.runs = 0
+        self.hits = 0
+
+    @staticmethod
+    def key(loaded: LoadedProject) -> str:
+        import hashlib
+
+        return hashlib.sha256(loaded.project.model_dump_json(by_alias=True).encode()).hexdigest()
+
+    def seed(self, loaded: LoadedProject, outcome: Any) -> None:
+        """Record a chain outcome already computed for ``loaded`` (e.g. the study's base)."""
+        self.store[self.key(loaded)] = outcome
+
+    def __call__(self, loaded: LoadedProject, overrides: Mapping[str, Any]) -> Any:
+        from reeflow.chain import with_overrides
+
+        lp = with_overrides(loaded, overrides) if overrides else loaded
+        key = self.key(lp)
+        if key in self.store:
+            self.hits += 1
+            return self.store[key]
+        self.runs += 1
+        out = self._run(loaded, overrides) if self._run is not None else self._chain(lp)
+        self.store[key] = out
+        return out
 
 
 def _runner(runner: Runner | None) -> Runner:
@@ -111,3 +152,22 @@ def grid(loaded: LoadedProject, x: tuple[str, Sequence[float]], y: tuple[str, Se
                     for b in ys])
     return {"x_input": px, "x": [float(a) for a in xs], "y_input": py,
             "y": [float(b) for b in ys], "npv_usd": npv.tolist(), "rate_frac": rate}
+
+
+def grade_price_grid(loaded: LoadedProject, *, rate: float = 0.08, runner: Runner | None = None,
+                     grade: str = "ore.treo_grade", price: str = "economics.price_scale_ndpr",
+                     extra_grades: Sequence[float] = ()) -> dict[str, Any] | None:
+    """NPV over head grade × NdPr price at the low end, the project value and the high end of
+    each one's stated range (plus ``extra_grades``, e.g. the grade a production target needs):
+    the same chain per cell. None when either input states no range."""
+    from reeflow.risk import ranged_inputs
+
+    ranged = ranged_inputs(loaded)
+    if grade not in ranged or price not in ranged:
+        return None
+    gs = sorted({*ranged[grade], *(float(g) for g in extra_grades)})
+    out = grid(loaded, (grade, gs), (price, sorted(set(ranged[price]))), rate=rate,
+               runner=runner)
+    out.update({"x_label": LABELS.get(grade, grade), "y_label": LABELS.get(price, price),
+                "x_base": ranged[grade][1], "y_base": ranged[price][1]})
+    return out

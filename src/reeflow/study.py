@@ -95,7 +95,7 @@ def _flatten(tree: Any, prefix: str = "") -> dict[str, Any]:
     return out
 
 
-def _claims(outcome: Any) -> list[dict[str, Any]]:
+def _claims(outcome: Any, runner: Any = None) -> list[dict[str, Any]]:
     from reeflow.chain import what_if
     from reeflow.claims import ClaimContext, check_claims, load_claims
 
@@ -103,7 +103,8 @@ def _claims(outcome: Any) -> list[dict[str, Any]]:
     if not path:
         return []
     claims = load_claims(path)
-    ctx = ClaimContext(outcome, lambda ov: what_if(outcome.loaded, ov))
+    run = runner if runner is not None else what_if
+    ctx = ClaimContext(outcome, lambda ov: run(outcome.loaded, ov))
     return check_claims(claims, ctx)
 
 
@@ -118,29 +119,41 @@ def _labels(outcome: Any) -> list[str]:
 
 
 def build_results(outcome: Any, *, runtime_s: float) -> StudyResults:
-    """The typed results of a chain outcome, checked for cross-room consistency."""
+    """The typed results of a chain outcome, checked for cross-room consistency.
+
+    Every what-if (tornado, spider, grid, claims, the summary's target run) goes through one
+    :class:`reeflow.sensitivity.CachedRunner`, seeded with the study's own outcome, so a point
+    asked twice is run once and one question gets one number."""
     from reeflow.chain import sections
     from reeflow.chain.plant_steps import composition_spread
     from reeflow.consistency import raise_on_error, run_checks
+    from reeflow.sensitivity import CachedRunner
+    from reeflow.summary import build_summary
 
     checks = run_checks(outcome)
     raise_on_error(checks)
     labels = _labels(outcome)
     s = outcome.design.summary
+    runner = CachedRunner()
+    runner.seed(outcome.loaded, outcome)
+    economics = sections.economics_section(outcome, _economics_extra(outcome, runner))
+    claims = [ClaimRow.model_validate(c) for c in _claims(outcome, runner)]
+    assumptions = _assumptions(outcome.loaded)
+    mine = sections.mine_section(outcome, synthetic=bool(labels))
+    summary = build_summary(outcome, economics=economics, claims=claims,
+                            assumptions=assumptions, mine=mine, synthetic=labels, runner=runner)
+    runs = {"chain_runs": runner.runs, "reused": runner.hits}
+    economics = economics.model_copy(update={"sensitivity_runs": runs})
     return StudyResults(
         meta=sections.meta(outcome, runtime_s, labels), kpis=sections.kpis(outcome),
-        schema_version="2.0",
+        schema_version="2.0", summary=summary,
         products=_jsonable(s.products), reagents_t_per_a=dict(s.reagents_t_per_a),
         flowsheet=sections.flowsheet_section(outcome.design.solution),
         plant=sections.plant_section(outcome, composition_spread(outcome.design, outcome.years)),
         sx=_jsonable(outcome.design.train) if outcome.design.train else None,
-        resource=sections.resource_section(outcome),
-        mine=sections.mine_section(outcome, synthetic=bool(labels)),
-        economics=sections.economics_section(outcome, _economics_extra(outcome)),
-        **_engineering(outcome),
-        market=_jsonable(outcome.market.to_report()),
-        claims=[ClaimRow.model_validate(c) for c in _claims(outcome)],
-        consistency=checks, assumptions=_assumptions(outcome.loaded))
+        resource=sections.resource_section(outcome), mine=mine, economics=economics,
+        **_engineering(outcome), market=_jsonable(outcome.market.to_report()),
+        claims=claims, consistency=checks, assumptions=assumptions)
 
 
 def _engineering(outcome: Any) -> dict[str, Any]:
@@ -154,29 +167,48 @@ def _engineering(outcome: Any) -> dict[str, Any]:
             "offgas": None if scrub is None else _jsonable(dict(scrub.info))}
 
 
-def _economics_extra(outcome: Any) -> dict[str, Any]:
-    """Sensitivities (same chain re-run), the NdPr break-even and the price-floor case."""
-    from reeflow.chain import what_if
+def _economics_extra(outcome: Any, runner: Any = None) -> dict[str, Any]:
+    """Sensitivities (same chain re-run, one cached runner), the grade × NdPr-price grid, the
+    NdPr break-even, the price-floor case and the price path by period."""
     from reeflow.economics.annual import breakeven_ndpr_multiplier
-    from reeflow.sensitivity import spider, tornado
+    from reeflow.sensitivity import CachedRunner, grade_price_grid, spider, tornado
+    from reeflow.summary import stated_target
 
+    if runner is None:
+        runner = CachedRunner()
+        runner.seed(outcome.loaded, outcome)
     loaded, e = outcome.loaded, outcome.project.economics
     rate = float(e.headline_rate)
     ndpr_price = float(outcome.basis.base.ndpr_price_usd_per_kg) * e.price_scale_ndpr_frac
     m = breakeven_ndpr_multiplier(outcome.basis, outcome.quantities,
                                   outcome.annual.extra["money"], rate)
+    torn = tornado(loaded, rate=rate, runner=runner)
     extra: dict[str, Any] = {
-        "tornado": tornado(loaded, rate=rate), "spider": spider(loaded, rate=rate),
+        "tornado": torn, "spider": spider(loaded, rate=rate, runner=runner),
+        "grid": grade_price_grid(loaded, rate=rate, runner=runner,
+                                 extra_grades=_target_grades(outcome, stated_target)),
         "breakeven_ndpr_usd_per_kg": m * ndpr_price,
         "breakeven_note": f"NdPr oxide price at which NPV{rate * 100:.0f} = 0, every other "
                           "price fixed and the mine plan held at the base case",
-        "ndpr_price_usd_per_kg": ndpr_price}
+        "ndpr_price_usd_per_kg": ndpr_price,
+        "price_path": outcome.annual.extra.get("price_path", [])}
     if e.floor_case_deck:
-        floor = what_if(loaded, {"economics.price_deck": e.floor_case_deck})
+        floor = runner(loaded, {"economics.price_deck": e.floor_case_deck})
         extra["floor_case"] = {"deck": e.floor_case_deck,
                                "npv_usd": {f"{r:.4f}": v for r, v in floor.annual.npv_usd.items()},
                                "irr_frac": floor.annual.irr_frac}
     return extra
+
+
+def _target_grades(outcome: Any, stated_target: Callable[[Any], Any]) -> list[float]:
+    """The head grade a stated REO target needs at the modelled recovery (for the grid)."""
+    t = stated_target(outcome.project.claims_file)
+    k = outcome.design.summary.kpis
+    denom = float(k["ore_t_per_a"]) * float(k["overall_reo_recovery_frac"] or 0.0)
+    if t is None or denom <= 0:
+        return []
+    g = t["reo_t_per_a"] / denom
+    return [g] if 0 < g < 0.5 else []
 
 
 def _jsonable(x: Any) -> Any:
