@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +28,7 @@ class StudyResult:
     results: StudyResults
     out_dir: Path | None = None
     outcome: Any = None
+    notes: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """results.json as a dict."""
@@ -63,7 +64,9 @@ class StudyResult:
                  f"  {npv} MUSD (real, {e.deck}); IRR {irr}; capex {e.capex_usd / 1e6:,.0f} MUSD",
                  f"  claims inconsistent with the model: {', '.join(bad) or 'none'}"]
         if self.out_dir:
-            lines.append(f"  report: {self.out_dir / 'report.html'}")
+            lines.append(f"  report: {self.out_dir / 'report.html'} (+ results.xlsx"
+                         + (", report.pdf)" if (self.out_dir / "report.pdf").exists() else ")"))
+        lines += [f"  note: {n}" for n in self.notes]
         return "\n".join(lines)
 
     def __repr__(self) -> str:
@@ -118,12 +121,15 @@ def _labels(outcome: Any) -> list[str]:
     return labels
 
 
-def build_results(outcome: Any, *, runtime_s: float) -> StudyResults:
+def build_results(outcome: Any, *, runtime_s: float, sensitivities: bool = True
+                  ) -> StudyResults:
     """The typed results of a chain outcome, checked for cross-room consistency.
 
     Every what-if (tornado, spider, grid, claims, the summary's target run) goes through one
     :class:`reeflow.sensitivity.CachedRunner`, seeded with the study's own outcome, so a point
-    asked twice is run once and one question gets one number."""
+    asked twice is run once and one question gets one number. ``sensitivities=False`` skips
+    the tornado, spider and grid (e.g. for ``reeflow compare``; the summary then names no risks).
+    """
     from reeflow.chain import sections
     from reeflow.chain.plant_steps import composition_spread
     from reeflow.consistency import raise_on_error, run_checks
@@ -136,7 +142,8 @@ def build_results(outcome: Any, *, runtime_s: float) -> StudyResults:
     s = outcome.design.summary
     runner = CachedRunner()
     runner.seed(outcome.loaded, outcome)
-    economics = sections.economics_section(outcome, _economics_extra(outcome, runner))
+    economics = sections.economics_section(outcome, _economics_extra(outcome, runner,
+                                                                     sensitivities))
     claims = [ClaimRow.model_validate(c) for c in _claims(outcome, runner)]
     assumptions = _assumptions(outcome.loaded)
     mine = sections.mine_section(outcome, synthetic=bool(labels))
@@ -167,12 +174,12 @@ def _engineering(outcome: Any) -> dict[str, Any]:
             "offgas": None if scrub is None else _jsonable(dict(scrub.info))}
 
 
-def _economics_extra(outcome: Any, runner: Any = None) -> dict[str, Any]:
+def _economics_extra(outcome: Any, runner: Any = None, sensitivities: bool = True
+                     ) -> dict[str, Any]:
     """Sensitivities (same chain re-run, one cached runner), the grade × NdPr-price grid, the
     NdPr break-even, the price-floor case and the price path by period."""
     from reeflow.economics.annual import breakeven_ndpr_multiplier
     from reeflow.sensitivity import CachedRunner, grade_price_grid, spider, tornado
-    from reeflow.summary import stated_target
 
     if runner is None:
         runner = CachedRunner()
@@ -182,11 +189,11 @@ def _economics_extra(outcome: Any, runner: Any = None) -> dict[str, Any]:
     ndpr_price = float(outcome.basis.base.ndpr_price_usd_per_kg) * e.price_scale_ndpr_frac
     m = breakeven_ndpr_multiplier(outcome.basis, outcome.quantities,
                                   outcome.annual.extra["money"], rate)
-    torn = tornado(loaded, rate=rate, runner=runner)
     extra: dict[str, Any] = {
-        "tornado": torn, "spider": spider(loaded, rate=rate, runner=runner),
-        "grid": grade_price_grid(loaded, rate=rate, runner=runner,
-                                 extra_grades=_target_grades(outcome, stated_target)),
+        "tornado": tornado(loaded, rate=rate, runner=runner) if sensitivities else [],
+        "spider": spider(loaded, rate=rate, runner=runner) if sensitivities else [],
+        # 3 x 3 at the ranges' ends and the base: 5 of the 9 cells are the tornado's runs
+        "grid": grade_price_grid(loaded, rate=rate, runner=runner) if sensitivities else None,
         "breakeven_ndpr_usd_per_kg": m * ndpr_price,
         "breakeven_note": f"NdPr oxide price at which NPV{rate * 100:.0f} = 0, every other "
                           "price fixed and the mine plan held at the base case",
@@ -198,17 +205,6 @@ def _economics_extra(outcome: Any, runner: Any = None) -> dict[str, Any]:
                                "npv_usd": {f"{r:.4f}": v for r, v in floor.annual.npv_usd.items()},
                                "irr_frac": floor.annual.irr_frac}
     return extra
-
-
-def _target_grades(outcome: Any, stated_target: Callable[[Any], Any]) -> list[float]:
-    """The head grade a stated REO target needs at the modelled recovery (for the grid)."""
-    t = stated_target(outcome.project.claims_file)
-    k = outcome.design.summary.kpis
-    denom = float(k["ore_t_per_a"]) * float(k["overall_reo_recovery_frac"] or 0.0)
-    if t is None or denom <= 0:
-        return []
-    g = t["reo_t_per_a"] / denom
-    return [g] if 0 < g < 0.5 else []
 
 
 def _jsonable(x: Any) -> Any:
@@ -227,27 +223,29 @@ class _Progress:
             print(f"[{self.step}] {name} …", file=sys.stderr, flush=True)
 
 
-def compute_results(loaded: LoadedProject, *, progress: bool | Callable[[str], None] = False
-                    ) -> StudyResult:
+def compute_results(loaded: LoadedProject, *, progress: bool | Callable[[str], None] = False,
+                    sensitivities: bool = True) -> StudyResult:
     """Run the chain in memory and return the typed results (no files written)."""
     from reeflow.chain import run_chain
 
     t0 = time.perf_counter()
     cb = progress if callable(progress) else _Progress(bool(progress))
     outcome = run_chain(loaded, progress=cb)
-    results = build_results(outcome, runtime_s=time.perf_counter() - t0)
+    results = build_results(outcome, runtime_s=time.perf_counter() - t0,
+                            sensitivities=sensitivities)
     return StudyResult(results, None, outcome)
 
 
 def run_study(project: str | Path | None = None, *, out_dir: str | Path | None = "reeflow-out",
-              progress: bool = False) -> StudyResult:
-    """Load a project (None → built-in Beylikova), run the chain, write report.html and
-    results.json.
+              progress: bool = False, pdf: bool | None = None) -> StudyResult:
+    """Load a project (None → built-in Beylikova), run the chain, write report.html,
+    results.json, results.xlsx and (where headless Chromium is installed) report.pdf.
 
     The output folder is checked before the chain runs (a file of that name, a name too long or
-    an unwritable place is refused at once), created when missing and never emptied: the two
-    files are rendered in memory and then each replaces its previous version atomically
-    (:mod:`reeflow.core.io`).
+    an unwritable place is refused at once), created when missing and never emptied: the files
+    are rendered in memory and then each replaces its previous version atomically
+    (:mod:`reeflow.core.io`). ``pdf``: None prints the PDF where Chromium exists (else the
+    documented fallback, :data:`reeflow.exports.PDF_FALLBACK`), False skips it, True requires it.
     """
     from reeflow.core.io import check_output_folder, write_outputs
 
@@ -257,10 +255,23 @@ def run_study(project: str | Path | None = None, *, out_dir: str | Path | None =
     result = compute_results(loaded, progress=progress)
     if out_dir is None:
         return result
+    from reeflow.exports import PDF_FALLBACK, pdf_bytes, xlsx_bytes
     from reeflow.report import render_report
 
-    files = {"results.json": result.results.to_json(),
-             "report.html": render_report(result.results.to_dict())}
+    results = result.results.to_dict()
+    html = render_report(results)
+    files: dict[str, str | bytes] = {"results.json": result.results.to_json(),
+                                     "report.html": html, "results.xlsx": xlsx_bytes(results)}
+    if pdf is not False:
+        printed = pdf_bytes(html)
+        if printed is not None:
+            files["report.pdf"] = printed
+        elif pdf:
+            from reeflow.core.errors import InputError
+
+            raise InputError("--pdf", True, "a headless Chromium on this machine", PDF_FALLBACK)
+        else:
+            result.notes.append(PDF_FALLBACK)
     write_outputs(out_dir, files)
     result.out_dir = Path(out_dir)
     return result

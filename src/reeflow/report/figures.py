@@ -115,15 +115,20 @@ def _node_color(name: str) -> str:
 
 
 def _node_label(name: str) -> str:
-    if name.startswith("feed:"):
-        return f"feed: {name[5:]}"
-    if name.startswith("product:"):
-        return f"out: {name[8:]}"
-    return name
+    """``product:calcine_La.oxide`` → ``calcine La oxide`` (colour tells feed/product)."""
+    text = name.split(":", 1)[1] if name.startswith(("feed:", "product:")) else name
+    return text.replace("_", " ").replace(".", " ")
+
+
+#: Links smaller than this share of the element's largest flow are not drawn (their labels
+#: would pile up on one another); the stream table lists every flow.
+_MIN_LINK_SHARE = 1e-3
 
 
 def _sankey_trace(sub: pd.DataFrame, element: str, visible: bool) -> go.Sankey:
     sub = sub[sub["kg_per_h"] > 0]
+    if not sub.empty:
+        sub = sub[sub["kg_per_h"] >= _MIN_LINK_SHARE * float(sub["kg_per_h"].max())]
     nodes = list(dict.fromkeys([*sub["source"], *sub["target"]]))
     index = {n: i for i, n in enumerate(nodes)}
     unit = "kg/h REO" if element == "TREO" else f"kg/h {element}"
@@ -131,7 +136,8 @@ def _sankey_trace(sub: pd.DataFrame, element: str, visible: bool) -> go.Sankey:
         name=element, visible=visible, valueformat=",.4g", valuesuffix=f" {unit}",
         arrangement="snap",
         node={"label": [_node_label(n) for n in nodes], "color": [_node_color(n) for n in nodes],
-              "pad": 14, "thickness": 16, "line": {"width": 0}},
+              "pad": 22, "thickness": 16, "line": {"width": 0}},
+        textfont={"size": 11},
         link={"source": [index[s] for s in sub["source"]],
               "target": [index[t] for t in sub["target"]],
               "value": sub["kg_per_h"].tolist(), "label": sub["stream"].tolist(),

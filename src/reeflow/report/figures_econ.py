@@ -19,7 +19,7 @@ __all__ = [
     "cashflow_figure", "cashflow_rows", "breakdown_figure", "tornado_figure", "spider_figure",
     "monte_carlo_figure",
     "market_shares_figure", "hhi_figure", "grade_tonnage_figure", "variogram_figure",
-    "pit_by_pit_figure", "schedule_figure",
+    "pit_by_pit_figure", "schedule_figure", "grid_figure", "revenue_split_figure",
 ]
 
 _M = 1e6
@@ -240,8 +240,8 @@ def grade_tonnage_figure(resource: Mapping[str, Any]) -> go.Figure:
     """Grade–tonnage curves: tonnes above cut-off (left axis) and mean grade (right axis, %)."""
     rows = resource.get("grade_tonnage") or []
     groups: dict[str, list[Mapping[str, Any]]] = {}
-    for r in rows:
-        groups.setdefault(str(r.get("class", "all")), []).append(r)
+    for r in rows:  # results.json names the class "class_" (a Python keyword otherwise)
+        groups.setdefault(str(r.get("class_", r.get("class", "all"))), []).append(r)
     fig = make_subplots(specs=[[{"secondary_y": True}]])
     for i, (cls, grp) in enumerate(groups.items()):
         grp = sorted(grp, key=lambda r: r.get("cutoff_frac") or 0.0)
@@ -319,3 +319,60 @@ def schedule_figure(mine: Mapping[str, Any]) -> go.Figure:
     fig.update_yaxes(title_text="head grade, % TREO", secondary_y=True, showgrid=False,
                      rangemode="tozero")
     return base_layout(fig, "Life-of-mine schedule", barmode="stack", height=420)
+
+
+# --------------------------------------------------------------------------- summary
+
+def grid_figure(grid: Mapping[str, Any], *, price_usd_per_kg: float | None = None,
+                rate_frac: float | None = None) -> go.Figure:
+    """NPV over head grade (x, % TREO) × NdPr price (y): a heatmap with the NPV in each cell,
+    the break-even (NPV = 0) drawn as a contour line and the base case marked (US$ M)."""
+    xs = [100 * float(x) for x in grid.get("x") or []]
+    ys_scale = [float(y) for y in grid.get("y") or []]
+    ys = [y * price_usd_per_kg for y in ys_scale] if price_usd_per_kg else ys_scale
+    z = [[None if v is None else v / _M for v in row] for row in grid.get("npv_usd") or []]
+    flat = [abs(v) for row in z for v in row if v is not None]
+    lim = max(flat, default=1.0)
+    xt = [f"{x:.2f} %" for x in xs]
+    yt = [f"{y:,.0f} US$/kg" if price_usd_per_kg else f"×{y:.2f}" for y in ys]
+    text = [[("—" if v is None else f"{v:,.0f}") for v in row] for row in z]
+    fig = go.Figure(go.Heatmap(
+        x=xt, y=yt, z=z, text=text, texttemplate="%{text}", zmin=-lim, zmax=lim, zmid=0,
+        colorscale=[[0, "#b3261e"], [0.5, "#f7f7f7"], [1, "#2e7d32"]],
+        colorbar={"title": {"text": "NPV, US$ M"}},
+        hovertemplate="grade %{x}, NdPr %{y}: NPV %{z:,.0f} US$ M<extra></extra>"))
+    bx, by = grid.get("x_base"), grid.get("y_base")
+    if bx is not None and by is not None:
+        fig.add_trace(go.Scatter(
+            x=[f"{100 * float(bx):.2f} %"],
+            y=[f"{float(by) * price_usd_per_kg:,.0f} US$/kg" if price_usd_per_kg
+               else f"×{float(by):.2f}"],
+            mode="markers", marker={"symbol": "square-open", "size": 46, "color": "#111",
+                                    "line": {"width": 3}},
+            name="base case", hoverinfo="skip"))
+    fig.update_xaxes(title_text="head grade, % TREO", type="category")
+    fig.update_yaxes(title_text="NdPr oxide price" + (", US$/kg" if price_usd_per_kg else
+                                                      " (× deck)"), type="category")
+    r = "" if rate_frac is None else f"{100 * rate_frac:.0f}"
+    return base_layout(fig, f"NPV{r} by head grade and NdPr price (the chain re-run per cell)",
+                       height=360, showlegend=False)
+
+
+def revenue_split_figure(split: Sequence[Mapping[str, Any]]) -> go.Figure:
+    """Design-basis revenue by group as one stacked horizontal bar (US$ M per year, % share)."""
+    colors = {"NdPr": "#0b5d8a", "other rare earths": "#7fb3d5", "by-products": "#2e7d32"}
+    fig = go.Figure()
+    for s in split:
+        v = s.get("usd_per_a")
+        share = s.get("share_frac")
+        fig.add_trace(go.Bar(
+            y=["revenue"], x=[None if v is None else v / _M], orientation="h",
+            name=str(s.get("group")), marker_color=colors.get(str(s.get("group")), "#999"),
+            text=[f"{s.get('group')}: {0 if share is None else 100 * share:.0f} %"],
+            textposition="inside", insidetextanchor="middle",
+            hovertemplate="%{x:,.1f} US$ M per year<extra>" + str(s.get("group")) + "</extra>"))
+    fig.update_xaxes(title_text="design-basis revenue, US$ M per year")
+    fig.update_yaxes(showticklabels=False)
+    return base_layout(fig, "Where the revenue comes from", barmode="stack", height=200,
+                       margin={"l": 20, "r": 20, "t": 40, "b": 40},
+                       legend={"orientation": "h", "y": -0.6})

@@ -20,7 +20,7 @@ import plotly.offline
 __all__ = [
     "esc", "fmt_cell", "fmt_num", "rate_label", "fmt_usd", "fmt_pct", "fmt_value", "table",
     "figure_html", "section", "not_run", "note", "kpi_cards", "status_badge", "page", "details",
-    "CSS",
+    "CSS", "label_of",
 ]
 
 CSS = """
@@ -48,6 +48,8 @@ h3{font-size:16px;margin:16px 0 6px}
 .kpi .label{font-size:12px;color:var(--mute);text-transform:uppercase;letter-spacing:.03em}
 .kpi .value{font-size:21px;font-weight:650}
 .kpi .sub{font-size:12px;color:var(--mute)}
+ul.verdicts{margin:4px 0 12px;padding-left:20px}ul.verdicts li{margin:5px 0;line-height:1.45}
+ul.verdicts b{color:var(--accent)}
 table.data{border-collapse:collapse;font-size:13px;margin:6px 0 10px;width:100%}
 table.data th{background:#eef2f6;text-align:left;padding:5px 8px;
 border-bottom:2px solid var(--line);position:sticky;top:0}
@@ -155,6 +157,47 @@ def fmt_value(value: Any) -> str:
     if isinstance(value, dict):
         return "; ".join(f"{esc(k)}: {fmt_cell(str(k), v)}" for k, v in value.items())
     return fmt_num(value) if isinstance(value, int | float) else esc(value)
+
+
+#: Name endings → the unit they carry (longest first), for :func:`label_of`.
+_UNIT_SUFFIX = (
+    ("_usd_per_kg_reo", "US$/kg REO"), ("_usd_per_kg_ndpr", "US$/kg NdPr oxide"),
+    ("_usd_per_t_a_reo", "US$ per t/a REO"), ("_usd_per_t_moved", "US$/t moved"),
+    ("_usd_per_kg", "US$/kg"), ("_usd_per_t", "US$/t"), ("_usd_per_a", "US$/a"),
+    ("_usd_per_m3", "US$/m³"), ("_usd", "US$"), ("_t_per_t_reo", "t/t REO"),
+    ("_gj_per_t_reo", "GJ/t REO"), ("_kwh_per_t", "kWh/t"), ("_t_per_a", "t/a"),
+    ("_t_per_h", "t/h"), ("_kg_per_h", "kg/h"), ("_m3_per_h", "m³/h"), ("_m3_per_a", "m³/a"),
+    ("_mwh_per_a", "MWh/a"), ("_gj_per_a", "GJ/a"), ("_bq_per_g", "Bq/g"), ("_frac", "%"),
+    ("_years", "years"), ("_mwh", "MWh"), ("_gj", "GJ"), ("_mw", "MW"), ("_kw", "kW"),
+    ("_m3", "m³"), ("_t", "t"), ("_m", "m"), ("_c", "°C"), ("_h", "h"), ("_s", "s"),
+)
+_WORDS = {"reo": "REO", "treo": "TREO", "ndpr": "NdPr", "npv": "NPV", "irr": "IRR",
+          "dscr": "DSCR", "th": "Th", "caf2": "CaF2", "baso4": "BaSO4", "tho2": "ThO2",
+          "fe2o3": "Fe2O3", "sio2": "SiO2", "sx": "SX", "hhi": "HHI", "aace": "AACE",
+          "norm": "NORM", "rpeee": "RPEEE", "lom": "LOM", "mw": "MW", "co2": "CO2",
+          "cepci": "CEPCI", "usd": "US$", "fx": "FX", "reo_t": "REO"}
+_EXACT = {"rel_closure": "relative closure", "tonnes": "tonnes",
+          "head_reo_t_per_a": "REO in the ore fed, t/a",
+          "concentrate_treo_frac": "concentrate grade, % TREO",
+          "th_in_feed_t_per_a": "Th in the feed, t/a",
+          "th_in_residues_t_per_a": "Th in residues, t/a",
+          "overall_reo_recovery_frac": "overall REO recovery, %",
+          "head_grade_treo_frac": "head grade, % TREO", "production_year": "production year"}
+
+
+def label_of(key: str) -> str:
+    """A human label with its unit for a snake_case name (``"reo_t_per_a"`` → ``"REO, t/a"``,
+    ``"capex_usd"`` → ``"capex, US$"``)."""
+    k = str(key)
+    if k in _EXACT:
+        return _EXACT[k]
+    unit = ""
+    for suffix, u in _UNIT_SUFFIX:
+        if k.endswith(suffix) and len(k) > len(suffix):
+            k, unit = k[: -len(suffix)], u
+            break
+    words = " ".join(_WORDS.get(w, w) for w in k.split("_") if w)
+    return f"{words}, {unit}" if unit else words
 
 
 def fmt_cell(key: str, value: Any) -> str:

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from reeflow.report import figures as figs
+from reeflow.report import figures_econ as fe
 from reeflow.report import figures_sx as fsx
 from reeflow.report.html import (
     details,
@@ -21,6 +22,7 @@ from reeflow.report.html import (
     fmt_usd,
     fmt_value,
     kpi_cards,
+    label_of,
     not_run,
     note,
     rate_label,
@@ -43,28 +45,51 @@ def _t(value: Any) -> str:
     return "—" if value is None else f"{fmt_num(value)} t/a"
 
 
-def _kpi_cards(kpis: Mapping[str, Any], econ: Mapping[str, Any]) -> list[tuple[str, str, str]]:
+def _kpi_cards(kpis: Mapping[str, Any], econ: Mapping[str, Any],
+               summ: Mapping[str, Any]) -> list[tuple[str, str, str]]:
     cards = []
+    rate = econ.get("headline_rate_frac")
+    key = None if rate is None else f"{float(rate):.4f}"
+    r = "" if rate is None else rate_label(rate)
+    if econ:
+        npv = (econ.get("npv_usd") or {}).get(key) if key else None
+        pre = (econ.get("npv_pre_tax_usd") or {}).get(key) if key else None
+        cards += [
+            (f"NPV @ {r}, after tax", fmt_usd(npv), f"before tax {fmt_usd(pre)}"),
+            ("IRR, after tax", fmt_pct(econ.get("irr_frac")),
+             f"before tax {fmt_pct(econ.get('irr_pre_tax_frac'))}"),
+            ("Payback", "none in the life" if econ.get("payback_years") is None
+             else f"{fmt_num(econ['payback_years'])} years", "from the start of construction"),
+            ("Initial capex", fmt_usd(econ.get("capex_usd")),
+             _short_class(econ.get("estimate_class"))),
+        ]
+    if summ:
+        byp = summ.get("byproduct_share_frac")
+        cards += [("Basket value", _per_kg(summ.get("basket_usd_per_kg_reo")) + " REO",
+                   f"at {summ.get('deck')} prices"),
+                  ("Revenue", fmt_usd(summ.get("revenue_usd_per_a")) + "/a",
+                   "design basis" + ("" if byp is None else f", {fmt_pct(byp, digits=2)} "
+                                     "by-products"))]
     if kpis:
         cards += [("REO production", _t(kpis.get("reo_t_per_a")), "separated oxides"),
                   ("NdPr oxide", _t(kpis.get("ndpr_oxide_t_per_a")), "Pr6O11 + Nd2O3")]
     if kpis.get("overall_reo_recovery_frac") is not None:
         cards.append(("REO recovery", fmt_pct(kpis["overall_reo_recovery_frac"]),
                       "ore → oxides, overall"))
-    for rate, npv in (econ.get("npv_usd") or {}).items():
-        cards.append((f"NPV @ {rate_label(rate)}", fmt_usd(npv), "after tax and royalty"))
     if econ:
-        cards += [
-            ("IRR", fmt_pct(econ.get("irr_frac")), "none if NPV < 0 at every rate"
-             if econ.get("irr_frac") is None else "after tax"),
-            ("Payback", "—" if econ.get("payback_years") is None
-             else f"{fmt_num(econ['payback_years'])} years", "from start of construction"),
-            ("Capex", fmt_usd(econ.get("capex_usd")), "initial"),
-            ("Opex", fmt_usd(econ.get("opex_usd_per_a")) + "/a", "steady state"),
-            ("Unit cost REO", _per_kg(econ.get("unit_cost_usd_per_kg_reo")), "per kg REO"),
-            ("Unit cost NdPr", _per_kg(econ.get("unit_cost_usd_per_kg_ndpr")), "per kg NdPr oxide"),
-        ]
+        cards.append(("Cash cost", _per_kg(econ.get("unit_cost_usd_per_kg_reo")),
+                      "per kg REO, life of project"))
     return cards
+
+
+def _short_class(text: Any) -> str:
+    """``"AACE class 4 (RP …): accuracy …"`` → ``"AACE class 4, L -15% to -30%, H …"``."""
+    t = str(text or "")
+    if not t:
+        return "estimate class not stated"
+    head = t.split("(")[0].strip()
+    acc = t.split("accuracy", 1)[1].split(";")[0].strip() if "accuracy" in t else ""
+    return f"{head}, accuracy {acc}" if acc else head
 
 
 def _per_kg(value: Any) -> str:
@@ -82,8 +107,8 @@ def _checks_line(results: Results) -> str:
         counts: dict[str, int] = {}
         for c in claims:
             counts[str(c.get("status"))] = counts.get(str(c.get("status")), 0) + 1
-        bits.append("Public claims: " + " ".join(f"{status_badge(s)} {n}"
-                                                 for s, n in sorted(counts.items())))
+        bits.append('<a href="#claims">Public claims</a>: '
+                    + " ".join(f"{status_badge(s)} {n}" for s, n in sorted(counts.items())))
     balance = (results.get("flowsheet") or {}).get("balance") or []
     if balance:
         worst = max(abs(r.get("rel_closure") or 0.0) for r in balance)
@@ -93,26 +118,77 @@ def _checks_line(results: Results) -> str:
     return f"<p>{' · '.join(bits)}</p>" if bits else ""
 
 
+_TOPIC = {"target": "Target", "revenue": "Revenue", "value": "Value", "grade": "Grade",
+          "break-even": "Break-even", "risks": "Risks", "basis": "Evidence"}
+
+
+def _verdicts(summ: Mapping[str, Any]) -> str:
+    items = "".join(f'<li><b>{esc(_TOPIC.get(str(v.get("topic")), v.get("topic")))}.</b> '
+                    f"{esc(v.get('text'))}</li>" for v in summ.get("verdicts") or [])
+    return f'<ul class="verdicts">{items}</ul>' if items else ""
+
+
+def _breakeven_table(summ: Mapping[str, Any]) -> str:
+    rows = []
+    for b in summ.get("breakevens") or []:
+        if b.get("values"):
+            for prod, v in b["values"].items():
+                rows.append({"what": f"{b['what']}: {prod}", "base": (b.get("bases") or {})
+                             .get(prod), "value": v, "unit": b.get("unit"),
+                             "multiplier": b.get("multiplier")})
+        else:
+            rows.append(b)
+    if not rows:
+        return ""
+    r = summ.get("headline_rate_frac")
+    return (f"<h3>Break-even prices (NPV @ {esc(rate_label(r))} = 0)</h3>" + table(
+        rows, [("what", "price"), ("base", "study price"), ("value", "break-even"),
+               ("unit", "unit"), ("multiplier", "× study price")])
+        + note("Each class of prices moved alone; the plant and the mine plan are held at the "
+               "base case (a price that moves the pit would move them too)."))
+
+
+def _risk_table(summ: Mapping[str, Any]) -> str:
+    risks = summ.get("risks") or []
+    if not risks:
+        return ""
+    return "<h3>Largest risks (tornado, the chain re-run)</h3>" + table(
+        risks, [("label", "input"), ("low", "low end"), ("high", "high end"),
+                ("npv_low_usd", "NPV at low end"), ("npv_high_usd", "NPV at high end"),
+                ("evidence", "evidence")],
+        formatters={"npv_low_usd": fmt_usd, "npv_high_usd": fmt_usd, "evidence": status_badge})
+
+
 def summary_section(results: Results) -> str:
-    """Executive summary: KPI cards, then any further KPIs as a table."""
+    """Executive summary: the computed verdicts, KPI cards, revenue split, break-evens, the
+    largest risks and the grade × NdPr-price grid."""
     kpis = results.get("kpis") or {}
     econ = results.get("economics") or {}
+    summ = results.get("summary") or {}
     if not kpis and not econ:
         return not_run("Key figures (flowsheet and economics)")
-    parts = [kpi_cards(_kpi_cards(kpis, econ))]
+    parts = [_verdicts(summ), kpi_cards(_kpi_cards(kpis, econ, summ)), _checks_line(results)]
     if not kpis:
         parts.append(not_run("Plant key figures"))
     if not econ:
         parts.append(not_run("Economics"))
-    deck = econ.get("price_deck") or {}
-    if deck:
-        parts.append(note(f"Price deck: {deck.get('name')} ({deck.get('year')}); sources in "
-                          "the economics section."))
-    parts.append(_checks_line(results))
+    if summ.get("revenue_split"):
+        parts.append(figure_html(fe.revenue_split_figure(summ["revenue_split"])))
+    grid = econ.get("grid")
+    if grid:
+        parts.append(figure_html(fe.grid_figure(
+            grid, price_usd_per_kg=econ.get("ndpr_price_usd_per_kg"),
+            rate_frac=econ.get("headline_rate_frac"))))
+        parts.append(note("Each cell is the whole chain (plant, pit, schedule, cash flow) re-run "
+                          "at that head grade and NdPr price; the square marks the base case. "
+                          "Grades: the stated range, the design grade and the grade a stated "
+                          "production target needs."))
+    parts += [_breakeven_table(summ), _risk_table(summ)]
     extra = [{"kpi": k, "value": v} for k, v in kpis.items() if k not in _KNOWN_KPIS]
     if extra:
         parts.append(details("All key performance indicators",
-                             table(extra, [("kpi", "indicator"), ("value", "value")])))
+                             table([{"kpi": label_of(r["kpi"]), "value": r["value"]}
+                                    for r in extra], [("kpi", "indicator"), ("value", "value")])))
     return "".join(parts)
 
 
@@ -124,7 +200,8 @@ def flowsheet_section(results: Results) -> str:
     parts = [figure_html(figs.sankey_figure(fs)),
              note("Flows in kg/h at steady state; choose an element with the selector. TREO is "
                   "the sum of the rare-earth elements as reporting oxides. Green: feeds; blue: "
-                  "products and residues leaving the plant; grey: unit operations.")]
+                  "products and residues leaving the plant; grey: unit operations. Flows below "
+                  "0.1 % of the element's largest flow are not drawn (see the stream table).")]
     if fs.get("units"):
         parts.append(details(f"Unit operations ({len(fs['units'])})", table(
             fs["units"], [("name", "unit"), ("kind", "kind"), ("power_kw", "power, kW")])))
@@ -148,23 +225,53 @@ def flowsheet_section(results: Results) -> str:
 
 _PRODUCT_COLUMNS = [
     ("name", "product"), ("kind", "kind"), ("t_per_a", "t/a"), ("purity_frac", "purity"),
-    ("recovery_frac", "recovery"), ("price_usd_per_kg", "price, US$/kg"),
-    ("revenue_usd_per_a", "revenue/a"), ("activity_bq_per_g", "activity, Bq/g"),
-    ("classification", "classification"),
+    ("group_recovery_frac", "recovery of its elements"), ("price_usd_per_kg", "price, US$/kg"),
+    ("payability_frac", "payable"), ("revenue_usd_per_a", "revenue, US$/a"),
+    ("activity_bq_per_g", "activity, Bq/g"), ("classification", "classification"),
 ]
 
 
+def _group_recovery(p: Mapping[str, Any], shares: Mapping[str, Any]) -> float | None:
+    """Recovery ore → product of the product's own elements (weighted by their head shares)."""
+    by_el = p.get("recovery_by_element_frac") or {}
+    group = [el for el in p.get("group") or [] if by_el.get(el) is not None]
+    if not group:
+        return None
+    w = [float(shares.get(el) or 1.0) for el in group]
+    return sum(wi * float(by_el[el]) for wi, el in zip(w, group, strict=True)) / sum(w)
+
+
+def _product_rows(results: Results) -> list[dict[str, Any]]:
+    """Products joined with their price and revenue from the economics' revenue table."""
+    shares = ((results.get("plant") or {}).get("design_feed") or {}).get("ree_share_frac") or {}
+    revenue = {str(r.get("product")): r for r in
+               (results.get("economics") or {}).get("revenue") or []}
+    alias = {"Fluorite concentrate": "CaF2 concentrate", "Barite concentrate": "BaSO4 concentrate"}
+    rows = []
+    for p in results.get("products") or []:
+        row = dict(p)
+        row["group_recovery_frac"] = _group_recovery(p, shares)
+        r = revenue.get(str(p.get("sale_name") or "")) or revenue.get(
+            alias.get(str(p.get("name")), ""))
+        if r is not None:
+            row.update(price_usd_per_kg=r.get("price_usd_per_kg"),
+                       payability_frac=r.get("payability_frac"),
+                       revenue_usd_per_a=r.get("usd_per_a"))
+        rows.append(row)
+    return rows
+
+
 def products_section(results: Results) -> str:
-    """Product slate table and bar chart."""
-    products = results.get("products")
+    """Product slate table (with prices and revenue from the economics) and bar chart."""
+    products = _product_rows(results)
     if not products:
         return not_run("Product slate")
-    fmts = {"purity_frac": _purity, "recovery_frac": fmt_pct, "revenue_usd_per_a": fmt_usd}
-    revenues = [p["revenue_usd_per_a"] for p in products if p.get("revenue_usd_per_a") is not None]
-    total = (note(f"Total revenue at the price deck: {fmt_usd(sum(revenues))} per year.")
-             if revenues else note("Revenue by product: see the economics section."
-                                   if (results.get("economics") or {}).get("revenue")
-                                   else "No revenue figures: products not priced in this study."))
+    fmts = {"purity_frac": _purity, "group_recovery_frac": fmt_pct, "payability_frac": fmt_pct,
+            "revenue_usd_per_a": fmt_usd}
+    revenues = [p["revenue_usd_per_a"] for p in products if p.get("revenue_usd_per_a")]
+    total = (note(f"Total revenue at the study's prices: {fmt_usd(sum(revenues))} per year "
+                  "(design basis). Recovery: ore to product, of the product's own elements.")
+             if revenues else note("No revenue figures: products not priced in this study."))
     return (table(products, _PRODUCT_COLUMNS, formatters=fmts) + total
             + figure_html(figs.products_figure(products)))
 

@@ -19,6 +19,7 @@ from reeflow.report.html import (
     fmt_pct,
     fmt_usd,
     kpi_cards,
+    label_of,
     not_run,
     note,
     rate_label,
@@ -41,10 +42,73 @@ def _tornado_base(econ: Mapping[str, Any]) -> tuple[float | None, str]:
 
 
 def _cashflow_table(rows: list[Mapping[str, Any]]) -> str:
-    keys = ["revenue_usd", "opex_usd", "capital_usd", "royalty_usd", "tax_usd",
-            "cash_flow_usd", "cumulative_cash_flow_usd"]
-    cols = [("year", "year")] + [(k, k.removesuffix("_usd").replace("_", " ")) for k in keys]
+    keys = ["revenue_usd", "royalty_usd", "opex_usd", "capital_usd", "working_capital_usd",
+            "tax_usd", "cash_flow_usd", "cumulative_cash_flow_usd"]
+    heads = {"capital_usd": "capital (initial + sustaining + closure), US$"}
+    cols = [("year", "year"), ("production_year", "production year"), ("ore_t", "ore, t")] + \
+        [(k, heads.get(k, label_of(k))) for k in keys]
     return table(rows, cols, formatters=dict.fromkeys(keys, fmt_usd), scroll=True)
+
+
+def _npv_table(econ: Mapping[str, Any]) -> str:
+    npv = econ.get("npv_usd") or {}
+    pre = econ.get("npv_pre_tax_usd") or {}
+    eq = ((econ.get("levered") or {}).get("npv_equity_usd")) or {}
+    rows = [{"rate": rate_label(k), "npv": v, "pre": pre.get(k), "eq": eq.get(k)}
+            for k, v in npv.items()]
+    cols = [("rate", "discount rate (real)"), ("npv", "NPV after tax"),
+            ("pre", "NPV before tax")] + ([("eq", "equity NPV (with debt)")] if eq else [])
+    irr = (f"IRR {fmt_pct(econ.get('irr_frac'))} after tax, "
+           f"{fmt_pct(econ.get('irr_pre_tax_frac'))} before tax; payback "
+           + ("none within the life" if econ.get("payback_years") is None else
+              f"{fmt_num(econ['payback_years'])} years from the start of construction "
+              f"({fmt_num(econ.get('payback_from_first_production_years'))} from first "
+              "production)") + ".")
+    return (table(rows, cols, formatters={"npv": fmt_usd, "pre": fmt_usd, "eq": fmt_usd})
+            + note(irr) if npv else "")
+
+
+def _levered_part(econ: Mapping[str, Any]) -> str:
+    lev = econ.get("levered")
+    if not lev:
+        return note("Financing: no debt in this study (unlevered figures). A scenario with "
+                    "debt terms (economics.debt: share, rate, tenor, grace, fee) adds equity NPV, "
+                    "equity IRR and the debt-service cover ratio.")
+    t = lev.get("terms") or {}
+    terms = (f"debt {fmt_pct(t.get('share_of_capex'))} of capex at {fmt_pct(t.get('interest_rate'))}"
+             f", {t.get('tenor_years')} years after {t.get('grace_years')} grace year(s), fee "
+             f"{fmt_pct(t.get('upfront_fee'))}, {t.get('repayment')}")
+    return "<h3>Financing (levered)</h3>" + kpi_cards([
+        ("Equity IRR", fmt_pct(lev.get("irr_equity_frac")), "after debt service and tax"),
+        ("Minimum DSCR", fmt_num(lev.get("dscr_min")), "cash available / debt service"),
+        ("Mean DSCR", fmt_num(lev.get("dscr_mean")), "over the repayment years"),
+    ]) + note(f"Terms: {terms}.")
+
+
+def _price_path(econ: Mapping[str, Any]) -> str:
+    path = econ.get("price_path") or []
+    if len(path) <= 1:
+        deck = path[0]["deck"] if path else econ.get("deck")
+        return note(f"Prices: the {deck} deck, flat in real terms over the life (no offtake "
+                    "period stated).")
+    return "<h3>Price path by period</h3>" + table(
+        path, [("period", "period"), ("first_production_year", "from production year"),
+               ("last_production_year", "to production year"), ("deck", "price deck"),
+               ("ndpr_price_usd_per_kg", "NdPr oxide, US$/kg")])
+
+
+def _revenue_table(revenue: list[Mapping[str, Any]]) -> str:
+    return table(
+        revenue, [("product", "product"), ("t_per_a", "t/a"), ("purity_frac", "purity"),
+                  ("spec_purity_frac", "price basis purity"), ("payability_frac", "payable"),
+                  ("price_usd_per_kg", "price, US$/kg"), ("usd_per_a", "revenue, US$/a"),
+                  ("source", "price source")],
+        formatters={"purity_frac": lambda v: fmt_pct(v, digits=4),
+                    "spec_purity_frac": lambda v: fmt_pct(v, digits=4),
+                    "payability_frac": fmt_pct, "usd_per_a": fmt_usd}) + note(
+        "A separated oxide below the purity its price is quoted at is paid as a mixed "
+        "rare-earth concentrate (payability of that class); industrial-mineral concentrates are "
+        "paid at their quote.")
 
 
 def _risk_parts(econ: Mapping[str, Any]) -> list[str]:
@@ -80,49 +144,54 @@ def _records(econ: Mapping[str, Any], *keys: str) -> list[Mapping[str, Any]]:
     return []
 
 
+def _capex_figure(econ: Mapping[str, Any]) -> str:
+    """Capex by area (direct) and the indirect items, one bar each, largest first."""
+    rows = _records(econ, "capex_breakdown", "capex")
+    if not rows:
+        return ""
+    shown = [{"item": str(r.get("item")).removeprefix("direct: "), "usd": r.get("usd"),
+              "source": r.get("source")} for r in rows if (r.get("usd") or 0) > 0]
+    est = econ.get("capex_estimate") or {}
+    missing = [a.get("label") for a in est.get("areas") or [] if not a.get("complete")]
+    fig = fe.breakdown_figure(shown, value_key="usd", title=f"Initial capex by area and item: "
+                              f"{fmt_usd(econ.get('capex_usd'))}", unit_label="US$ M")
+    out = figure_html(fig)
+    if missing:
+        out += note("Areas the plant does not yet size (costed at zero or partly; the capex is "
+                    "a lower bound there): " + "; ".join(str(m) for m in missing) + ".")
+    return out
+
+
 def economics_section(results: Results) -> str:
-    """Cash flow, capex/opex breakdowns, tornado and Monte Carlo."""
+    """NPV and IRR after and before tax, financing, cash flow, capex and opex, revenue by product
+    with purity payability, the price path, tornado, spider and Monte Carlo."""
     econ = results.get("economics")
     if not econ:
         return not_run("Economics")
-    npv = econ.get("npv_usd") or {}
-    parts = [table([{"rate": rate_label(k), "npv": v} for k, v in npv.items()],
-                   [("rate", "discount rate"), ("npv", "NPV")], formatters={"npv": fmt_usd})
-             if npv else ""]
+    parts = [_npv_table(econ), _levered_part(econ)]
     cash = fe.cashflow_rows(econ)
     if cash:
         parts.append(figure_html(fe.cashflow_figure(econ)))
-        parts.append(details("Cash-flow table", _cashflow_table(cash)))
-    grid = []
-    capex = _records(econ, "capex_breakdown", "capex")
+        parts.append(details("Cash-flow table (US$, real)", _cashflow_table(cash)))
+    parts.append(_capex_figure(econ))
     opex = _records(econ, "opex_breakdown", "opex")
-    if capex:
-        grid.append(figure_html(fe.breakdown_figure(
-            capex, value_key="usd", title="Capex breakdown", unit_label="US$ M")))
     if opex:
-        grid.append(figure_html(fe.breakdown_figure(
-            opex, value_key="usd_per_a", title="Opex breakdown", unit_label="US$ M per year")))
-    if grid:
-        parts.append(f'<div class="grid2">{"".join(grid)}</div>')
+        parts.append(figure_html(fe.breakdown_figure(
+            [r for r in opex if (r.get("usd_per_a") or 0) > 0], value_key="usd_per_a",
+            title="Operating cost at full production", unit_label="US$ M per year")))
+    if econ.get("opex_missing"):
+        parts.append(note("Opex items without a driver from the plant (reported, not zero): "
+                          + ", ".join(map(str, econ["opex_missing"])) + "."))
     revenue = _records(econ, "revenue")
     if revenue:
-        parts.append(details("Revenue by product (price deck)", table(
-            revenue, [("product", "product"), ("t_per_a", "t/a"), ("purity_frac", "purity"),
-                      ("price_usd_per_kg", "US$/kg"), ("usd_per_a", "revenue/a"),
-                      ("source", "price source")],
-            formatters={"purity_frac": fmt_pct, "usd_per_a": fmt_usd})))
+        parts.append("<h3>Revenue by product (design basis)</h3>" + _revenue_table(revenue))
+    parts.append(_price_path(econ))
     parts += _risk_parts(econ)
-    deck = econ.get("price_deck") or {}
-    if deck:
-        parts.append(note(f"Price deck: {deck.get('name')} ({deck.get('year')})."))
-        if deck.get("source"):
-            sources = "".join(f"<li>{esc(s.strip())}</li>"
-                              for s in str(deck["source"]).split(";") if s.strip())
-            parts.append(details("Price sources", f'<ul class="note">{sources}</ul>'))
-    extra = {k: v for k, v in econ.items() if k not in _ECON_SHOWN
-             and (v is None or isinstance(v, int | float | str))}
-    if extra:
-        parts.append(details("Further economic figures", _kv_table(extra)))
+    bench = econ.get("benchmark") or []
+    if bench:
+        parts.append(details("Against published peers", table(
+            bench, [("label", "figure"), ("value", "this study"), ("band_min", "peer low"),
+                    ("band_max", "peer high"), ("position", "position"), ("reason", "why")])))
     if isinstance(econ.get("assumptions"), Mapping) and econ["assumptions"]:
         parts.append(details("Economic assumptions", _kv_table(econ["assumptions"])))
     return "".join(parts)
@@ -164,15 +233,48 @@ def market_section(results: Results) -> str:
     return "".join(parts) or not_run("Market")
 
 
-def _statement_columns(rows: list[Mapping[str, Any]]) -> list[tuple[str, str]]:
-    cols = [("class", "class"), ("tonnes", "tonnes"), ("treo_frac", "TREO grade"),
-            ("contained_treo_t", "contained TREO, t")]
-    extra = dict.fromkeys(k for r in rows for k in r if k not in {c for c, _ in cols})
-    return cols + [(k, k.replace("_", " ")) for k in extra]
+def _statement_table(rows: list[Mapping[str, Any]]) -> str:
+    """The statement rounded as a public report states it (tonnes, grade, contained oxide per
+    class); the unrounded figures and every grade column follow in a collapsible table."""
+    rounded = any("tonnes_rounded" in r for r in rows)
+    if rounded:
+        cols = [("class", "class"), ("tonnes_rounded", "tonnes (rounded)"),
+                ("treo_pct_rounded", "TREO, %"), ("contained_t_rounded", "contained TREO, t")]
+        grades = [(k, k.removesuffix("_pct_rounded").upper().replace("O2", "O₂") + ", %")
+                  for k in dict.fromkeys(k for r in rows for k in r)
+                  if k.endswith("_pct_rounded") and k != "treo_pct_rounded"]
+        main = table(rows, cols + grades[:4])
+    else:
+        main = table(rows, [("class", "class"), ("tonnes", "tonnes"), ("treo_frac", "TREO"),
+                            ("contained_t", "contained TREO, t")],
+                     formatters={"treo_frac": fmt_pct})
+    keys = [k for k in dict.fromkeys(k for r in rows for k in r) if not k.endswith("_rounded")]
+    full = table(rows, [(k, label_of(k)) for k in keys],
+                 formatters={k: fmt_pct for k in keys if k.endswith("_frac")}, scroll=True)
+    return main + details("Unrounded figures and every grade", full)
+
+
+def _inferred_flag(results: Results) -> str:
+    mine = results.get("mine") or {}
+    share = mine.get("inferred_share_of_feed_frac")
+    if share is None:
+        return note("Inferred share of the scheduled plant feed: not computed (the schedule "
+                    "carries no tonnes by resource class).")
+    cls = "b-bad" if share > 0.5 else ("b-warn" if share > 0.1 else "b-ok")
+    return (f'<p><span class="badge {cls}">Inferred {esc(fmt_pct(share, digits=2))}</span> of '
+            "the scheduled plant feed is Inferred resource: too uncertain for a reserve or a "
+            "feasibility-level cash flow (JORC 2012 clause 21: Inferred may not be converted to "
+            "a reserve).</p>")
+
+
+_CP_BLOCK = ("Competent Person statement: none. No Competent Person (JORC Code 2012, clauses "
+             "11–12) has reviewed or signed this estimate; it is a model output, not a Public "
+             "Report of Mineral Resources.")
 
 
 def resource_section(results: Results) -> str:
-    """Resource statement, grade–tonnage curves, variograms and the disclaimer verbatim."""
+    """Resource statement (rounded), cut-off and its basis, Table 1, the Competent Person block,
+    the Inferred share of the feed, grade–tonnage curves and variograms."""
     res = results.get("resource")
     if not res:
         return not_run("Resource estimate")
@@ -181,9 +283,17 @@ def resource_section(results: Results) -> str:
         parts.append(f'<div class="disclaimer">{esc(res["disclaimer"])}</div>')
     rows = list(res.get("statement") or [])
     if rows:
-        fmts = {k: fmt_pct for r in rows for k in r if k.endswith("_frac")}
-        parts.append("<h3>Statement</h3>" + table(rows, _statement_columns(rows),
-                                                  formatters=fmts))
+        parts.append("<h3>Statement</h3>" + _statement_table(rows))
+    cut = res.get("cutoff_frac")
+    parts.append(note(f"Cut-off: {fmt_pct(cut, digits=3)} TREO. Basis: "
+                      f"{res.get('cutoff_basis') or 'not stated'}."))
+    parts.append(_inferred_flag(results))
+    parts.append(f'<div class="disclaimer">{esc(_CP_BLOCK)}</div>')
+    t1 = res.get("table1") or []
+    if t1:
+        parts.append(details(f"JORC Table 1 summary ({len(t1)} items)", table(
+            t1, [("section", "section"), ("item", "criterion"), ("status", "status"),
+                 ("entry", "entry")], scroll=True)))
     if res.get("grade_tonnage"):
         parts.append(figure_html(fe.grade_tonnage_figure(res)))
     varios = res.get("variograms") or []
@@ -210,7 +320,7 @@ def _kv_value(key: str, value: Any) -> str:
 
 def _kv_table(data: Mapping[str, Any]) -> str:
     """A two-column table of a flat dict (fractions as %, ``*_usd`` as money; HTML-escaped)."""
-    rows = [{"key": k.replace("_", " "), "html": _kv_value(k, v)} for k, v in data.items()
+    rows = [{"key": label_of(k), "html": _kv_value(k, v)} for k, v in data.items()
             if not isinstance(v, dict | list)]
     return table(rows, [("key", "quantity"), ("html", "value")],
                  formatters={"html": lambda h: h})
@@ -242,5 +352,5 @@ def mine_section(results: Results) -> str:
         keys = list(dict.fromkeys(k for r in sched for k in r))
         fmts = {k: fmt_pct for k in keys if k.endswith("_frac")}
         parts.append(details("Schedule table (plant feed by year)", table(
-            sched, [(k, k.replace("_", " ")) for k in keys], formatters=fmts, scroll=True)))
+            sched, [(k, label_of(k)) for k in keys], formatters=fmts, scroll=True)))
     return "".join(parts) or not_run("Mine plan")
