@@ -64,32 +64,34 @@ def cashflow_rows(economics: Mapping[str, Any]) -> list[dict[str, Any]]:
 
 
 def cashflow_figure(economics: Mapping[str, Any]) -> go.Figure:
-    """Annual cash flow: revenue up, costs down (stacked bars), net and cumulative lines, US$ M."""
+    """Annual cash flow (top: revenue up, costs down as stacked bars, net as a line) and the
+    cumulative cash flow (bottom, its own axis: the payback is where it crosses zero), US$ M."""
     rows = cashflow_rows(economics)
     years = [r.get("year") for r in rows]
-    fig = make_subplots(specs=[[{"secondary_y": True}]])
+    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.62, 0.38],
+                        vertical_spacing=0.06)
     fig.add_trace(go.Bar(x=years, y=_col(rows, "revenue_usd", _M), name="revenue",
-                         marker_color="#2e7d32"))
+                         marker_color="#2e7d32"), row=1, col=1)
     for key, name, color in (("opex_usd", "opex", "#ef8a17"),
-                             ("capital_usd", "capex", "#b3261e"),
+                             ("capital_usd", "capex (initial, sustaining, closure)", "#b3261e"),
+                             ("working_capital_usd", "working capital", "#8c564b"),
                              ("royalty_usd", "royalty", "#9467bd"), ("tax_usd", "tax", "#7f7f7f")):
-        if any(r.get(key) for r in rows):
-            fig.add_trace(go.Bar(x=years, y=_neg(_col(rows, key, _M)), name=name,
-                                 marker_color=color))
+        vals = _col(rows, key, _M)
+        if any(vals):
+            fig.add_trace(go.Bar(x=years, y=vals if key == "working_capital_usd"  # signed
+                                 else _neg(vals), name=name,
+                                 marker_color=color), row=1, col=1)
     fig.add_trace(go.Scatter(x=years, y=_col(rows, "cash_flow_usd", _M), name="net cash flow",
-                             mode="lines+markers", line={"color": "#111"}))
+                             mode="lines+markers", line={"color": "#111"}), row=1, col=1)
     cum = _col(rows, "cumulative_cash_flow_usd", _M)
-    fig.add_trace(go.Scatter(x=years, y=cum, name="cumulative (right axis)", mode="lines",
-                             line={"color": "#0b5d8a", "width": 3}), secondary_y=True)
-    bars = [sum(v for v in vals if v is not None and v > 0) for vals in _stack(fig, +1)]
-    negs = [sum(v for v in vals if v is not None and v < 0) for vals in _stack(fig, -1)]
-    left, right = _aligned_ranges((min(negs, default=0.0), max(bars, default=0.0)),
-                                  (min((c for c in cum if c is not None), default=0.0),
-                                   max((c for c in cum if c is not None), default=0.0)))
-    fig.update_yaxes(title_text="US$ M per year", range=left, secondary_y=False)
-    fig.update_yaxes(title_text="cumulative US$ M", range=right, secondary_y=True, showgrid=False)
-    fig.update_xaxes(title_text="year")
-    return base_layout(fig, "Cash flow (undiscounted)", barmode="relative", height=460)
+    fig.add_trace(go.Scatter(x=years, y=cum, name="cumulative", mode="lines+markers",
+                             line={"color": "#0b5d8a", "width": 3}, fill="tozeroy",
+                             fillcolor="rgba(11,93,138,0.10)"), row=2, col=1)
+    fig.add_hline(y=0, line_color="#666", line_width=1, row=2, col=1)
+    fig.update_yaxes(title_text="US$ M per year", row=1, col=1)
+    fig.update_yaxes(title_text="cumulative, US$ M", row=2, col=1)
+    fig.update_xaxes(title_text="project year (1 = first construction year)", row=2, col=1)
+    return base_layout(fig, "Cash flow (real, undiscounted)", barmode="relative", height=560)
 
 
 def _stack(fig: go.Figure, sign: int) -> list[list[float | None]]:
@@ -137,9 +139,15 @@ def tornado_figure(tornado: Sequence[Mapping[str, Any]], *, base_npv_usd: float 
 
     Bars start at ``base_npv_usd`` (the dotted line, labelled ``base_label``).
     """
+    from html import unescape
+
+    from reeflow.report.html import input_value
+
     rows = [{"driver": r.get("label"), "low": r.get("npv_low_usd"),
-             "high": r.get("npv_high_usd"), "low_label": r.get("low"),
-             "high_label": r.get("high")} for r in tornado]
+             "high": r.get("npv_high_usd"),
+             "low_label": unescape(input_value(r.get("input"), r.get("low"))),
+             "high_label": unescape(input_value(r.get("input"), r.get("high")))}
+            for r in tornado]
     rows.sort(key=lambda r: abs((r["high"] or 0) - (r["low"] or 0)))
     base = (base_npv_usd or 0.0) / _M
     names = [str(r.get("driver")) for r in rows]
@@ -368,11 +376,12 @@ def revenue_split_figure(split: Sequence[Mapping[str, Any]]) -> go.Figure:
         fig.add_trace(go.Bar(
             y=["revenue"], x=[None if v is None else v / _M], orientation="h",
             name=str(s.get("group")), marker_color=colors.get(str(s.get("group")), "#999"),
-            text=[f"{s.get('group')}: {0 if share is None else 100 * share:.0f} %"],
-            textposition="inside", insidetextanchor="middle",
+            text=[f"{s.get('group')}: {0 if share is None else 100 * share:.0f} %"
+                  if (share or 0) >= 0.12 else ""],
+            textposition="inside", insidetextanchor="middle", textangle=0,
             hovertemplate="%{x:,.1f} US$ M per year<extra>" + str(s.get("group")) + "</extra>"))
     fig.update_xaxes(title_text="design-basis revenue, US$ M per year")
     fig.update_yaxes(showticklabels=False)
-    return base_layout(fig, "Where the revenue comes from", barmode="stack", height=200,
-                       margin={"l": 20, "r": 20, "t": 40, "b": 40},
-                       legend={"orientation": "h", "y": -0.6})
+    base_layout(fig, "Where the revenue comes from (design basis)", barmode="stack",
+                height=190, showlegend=False)
+    return fig.update_layout(margin={"l": 20, "r": 20, "t": 40, "b": 45})

@@ -20,7 +20,7 @@ import plotly.offline
 __all__ = [
     "esc", "fmt_cell", "fmt_num", "rate_label", "fmt_usd", "fmt_pct", "fmt_value", "table",
     "figure_html", "section", "not_run", "note", "kpi_cards", "status_badge", "page", "details",
-    "CSS", "label_of",
+    "CSS", "label_of", "input_value",
 ]
 
 CSS = """
@@ -198,6 +198,20 @@ def label_of(key: str) -> str:
             break
     words = " ".join(_WORDS.get(w, w) for w in k.split("_") if w)
     return f"{words}, {unit}" if unit else words
+
+
+def input_value(path: Any, value: Any) -> str:
+    """A project input's value as a reader writes it: multipliers (``*_scale``) as ``×0.80``,
+    grades, recoveries and other fractions of a whole as percentages, the rest as numbers."""
+    if _is_missing(value) or not isinstance(value, int | float):
+        return esc(value) if not _is_missing(value) else "—"
+    p = str(path or "")
+    if "scale" in p.rsplit(".", 1)[-1]:
+        return esc(f"×{float(value):.2f}")
+    if any(w in p for w in ("grade", "recovery", "dissolution", "distribution", "share",
+                            "rate", "_frac")) and 0 <= float(value) <= 1:
+        return fmt_pct(value)
+    return fmt_num(value)
 
 
 def fmt_cell(key: str, value: Any) -> str:

@@ -21,6 +21,7 @@ from reeflow.report.html import (
     fmt_pct,
     fmt_usd,
     fmt_value,
+    input_value,
     kpi_cards,
     label_of,
     not_run,
@@ -152,11 +153,15 @@ def _risk_table(summ: Mapping[str, Any]) -> str:
     risks = summ.get("risks") or []
     if not risks:
         return ""
+    rows = [{**r, "low": input_value(r.get("input"), r.get("low")),
+             "high": input_value(r.get("input"), r.get("high"))} for r in risks]
+    ident = lambda h: h  # noqa: E731  (already formatted HTML)
     return "<h3>Largest risks (tornado, the chain re-run)</h3>" + table(
-        risks, [("label", "input"), ("low", "low end"), ("high", "high end"),
-                ("npv_low_usd", "NPV at low end"), ("npv_high_usd", "NPV at high end"),
-                ("evidence", "evidence")],
-        formatters={"npv_low_usd": fmt_usd, "npv_high_usd": fmt_usd, "evidence": status_badge})
+        rows, [("label", "input"), ("low", "low end"), ("high", "high end"),
+               ("npv_low_usd", "NPV at low end"), ("npv_high_usd", "NPV at high end"),
+               ("evidence", "evidence")],
+        formatters={"npv_low_usd": fmt_usd, "npv_high_usd": fmt_usd, "evidence": status_badge,
+                    "low": ident, "high": ident})
 
 
 def summary_section(results: Results) -> str:
@@ -181,8 +186,8 @@ def summary_section(results: Results) -> str:
             rate_frac=econ.get("headline_rate_frac"))))
         parts.append(note("Each cell is the whole chain (plant, pit, schedule, cash flow) re-run "
                           "at that head grade and NdPr price; the square marks the base case. "
-                          "Grades: the stated range, the design grade and the grade a stated "
-                          "production target needs."))
+                          "Grades and prices: the low and high ends of their stated ranges and "
+                          "the design values."))
     parts += [_breakeven_table(summ), _risk_table(summ)]
     extra = [{"kpi": k, "value": v} for k, v in kpis.items() if k not in _KNOWN_KPIS]
     if extra:
