@@ -162,8 +162,8 @@ def _figures(data: Mapping[str, Any]) -> list[Any]:
                                  name=s["name"]))
     fig.update_xaxes(title_text="project year (1 = first construction year)")
     fig.update_yaxes(title_text="cumulative cash flow, US$ M (undiscounted)")
-    figs.append(base_layout(fig, "Cumulative cash flow, all scenarios", height=440,
-                            legend={"orientation": "h", "y": -0.3}))
+    base_layout(fig, "Cumulative cash flow, all scenarios", height=440)
+    figs.append(fig.update_layout(legend={"orientation": "h", "y": -0.3}))
     return figs
 
 

@@ -79,8 +79,10 @@ def element_balances_close(o: Any) -> ConsistencyCheck:
 
 def revenue_prices_products(o: Any) -> ConsistencyCheck:
     """Yearly revenue = Σ products sold × the deck value per tonne (recomputed here)."""
-    q, values = o.quantities, o.basis.product_usd_per_t()
-    rev = sum(np.asarray(v) * values[k] for k, v in q.products_t.items())
+    q = o.quantities
+    values = o.basis.product_usd_per_t_by_year(q.n_years)  # each year on its period's deck
+    rev = np.array([sum(float(v[i]) * values[i][k] for k, v in q.products_t.items())
+                    for i in range(q.n_years)])
     t = o.annual.table
     dcf = t[t["production_year"].notna()]["revenue_usd"].to_numpy(float)
     ok = len(dcf) == len(rev) and np.allclose(dcf, rev, rtol=1e-9)

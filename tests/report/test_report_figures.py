@@ -46,7 +46,7 @@ def test_sankey_one_trace_per_element_with_selector(results):
     assert buttons[3].args[0]["visible"] == [i == 3 for i in range(len(names))]
     nd = next(t for t in fig.data if t.name == "Nd")
     labels = list(nd.node.label)
-    feed = labels.index("feed: ore")
+    feed = labels.index("ore")  # feed node (green), labelled by its stream
     ore_nd = sum(f["kg_per_h"] for f in results["flowsheet"]["element_flows"]
                  if f["stream"] == "ore" and f["element"] == "Nd")
     fed = sum(v for s, v in zip(nd.link.source, nd.link.value, strict=True) if s == feed)

@@ -119,14 +119,26 @@ class DesignBasis:
     def capex_usd(self) -> float:
         return float(self.base.capex_usd) * self.scales.capex
 
-    def product_usd_per_t(self) -> dict[str, float]:
-        """Net value of a tonne of each product sold (price × purity × payability × scale)."""
-        rev = self.parts["revenue"]
+    def product_usd_per_t(self, deck: Any = None) -> dict[str, float]:
+        """Net value of a tonne of each product sold (price × purity × payability × scale), at
+        the design deck or at ``deck`` (a :class:`reeflow.economics.prices.PriceDeck`)."""
+        rev = self.parts["revenue"] if deck is None or deck is self.deck else \
+            _revenue_table(self.inputs, deck, self.params)
         out = {}
         for _, r in rev.iterrows():
             v = r["price_usd_per_kg"] * 1000.0 * r["purity_frac"] * r["payability_frac"]
             out[str(r["product"])] = v * _scale(self.scales, str(r["product"]),
                                                 _ndpr_share(r))
+        return out
+
+    def product_usd_per_t_by_year(self, n_years: int) -> list[dict[str, float]]:
+        """:meth:`product_usd_per_t` of each production year on its period's deck."""
+        cache: dict[int, dict[str, float]] = {}
+        out = []
+        for _, deck in self.price_path(n_years):
+            if id(deck) not in cache:
+                cache[id(deck)] = self.product_usd_per_t(deck)
+            out.append(cache[id(deck)])
         return out
 
     def price_path(self, n_years: int) -> list[tuple[str, Any]]:

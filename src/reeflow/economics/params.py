@@ -273,7 +273,7 @@ class EconomicsParams(StrictModel):
                 raise InputError(f"overrides.{path}", value, "a known parameter path",
                                  "see EconomicsParams for the field names")
             node[parts[-1]] = value
-        params, _ = validate_tree(EconomicsParams, data)
+        params, _ = validate_tree(type(self), data)  # a subclass (a project's section) too
         return params
 
 

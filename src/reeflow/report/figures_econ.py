@@ -73,7 +73,7 @@ def cashflow_figure(economics: Mapping[str, Any]) -> go.Figure:
     fig.add_trace(go.Bar(x=years, y=_col(rows, "revenue_usd", _M), name="revenue",
                          marker_color="#2e7d32"), row=1, col=1)
     for key, name, color in (("opex_usd", "opex", "#ef8a17"),
-                             ("capital_usd", "capex (initial, sustaining, closure)", "#b3261e"),
+                             ("capital_usd", "capex", "#b3261e"),
                              ("working_capital_usd", "working capital", "#8c564b"),
                              ("royalty_usd", "royalty", "#9467bd"), ("tax_usd", "tax", "#7f7f7f")):
         vals = _col(rows, key, _M)
@@ -261,6 +261,11 @@ def grade_tonnage_figure(resource: Mapping[str, Any]) -> go.Figure:
                                            for g in _col(grp, "grade_frac")],
                                  name=f"grade ({cls})", mode="lines",
                                  line={"color": color, "dash": "dash"}), secondary_y=True)
+    cut = resource.get("cutoff_frac")
+    if cut is not None:
+        fig.add_vline(x=100 * float(cut), line_dash="dot", line_color="#b3261e",
+                      annotation_text=f"statement cut-off {100 * float(cut):.2f} %",
+                      annotation_position="top right")
     fig.update_xaxes(title_text="cut-off, % TREO")
     fig.update_yaxes(title_text="tonnes above cut-off, Mt", secondary_y=False, rangemode="tozero")
     fig.update_yaxes(title_text="mean grade above cut-off, % TREO", secondary_y=True,

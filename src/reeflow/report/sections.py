@@ -108,7 +108,7 @@ def _checks_line(results: Results) -> str:
         counts: dict[str, int] = {}
         for c in claims:
             counts[str(c.get("status"))] = counts.get(str(c.get("status")), 0) + 1
-        bits.append('<a href="#claims">Public claims</a>: '
+        bits.append('<a href="#claims">Public claims:</a> '
                     + " ".join(f"{status_badge(s)} {n}" for s, n in sorted(counts.items())))
     balance = (results.get("flowsheet") or {}).get("balance") or []
     if balance:

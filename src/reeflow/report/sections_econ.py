@@ -240,7 +240,7 @@ def _statement_table(rows: list[Mapping[str, Any]]) -> str:
     if rounded:
         cols = [("class", "class"), ("tonnes_rounded", "tonnes (rounded)"),
                 ("treo_pct_rounded", "TREO, %"), ("contained_t_rounded", "contained TREO, t")]
-        grades = [(k, k.removesuffix("_pct_rounded").upper().replace("O2", "O₂") + ", %")
+        grades = [(k, _formula(k.removesuffix("_pct_rounded")) + ", %")
                   for k in dict.fromkeys(k for r in rows for k in r)
                   if k.endswith("_pct_rounded") and k != "treo_pct_rounded"]
         main = table(rows, cols + grades[:4])
@@ -252,6 +252,44 @@ def _statement_table(rows: list[Mapping[str, Any]]) -> str:
     full = table(rows, [(k, label_of(k)) for k in keys],
                  formatters={k: fmt_pct for k in keys if k.endswith("_frac")}, scroll=True)
     return main + details("Unrounded figures and every grade", full)
+
+
+def _formula(key: str) -> str:
+    """``la2o3`` → ``La2O3``, ``caf2`` → ``CaF2`` (element symbols capitalised)."""
+    import re
+
+    from reeflow.core.elements import REE
+
+    symbols = {*REE, "Th", "Ca", "Ba", "Fe", "Si", "O", "F", "S", "U", "Sc"}
+    out, rest = "", key
+    while rest:
+        m = re.match(r"\d+", rest)
+        if m:
+            out, rest = out + m.group(0), rest[m.end():]
+            continue
+        two = rest[:2].capitalize()
+        if len(rest) > 1 and two in symbols:
+            out, rest = out + two, rest[2:]
+        else:
+            out, rest = out + rest[:1].upper(), rest[1:]
+    return out
+
+
+def _feed_vs_statement(results: Results) -> str:
+    """Flag a scheduled plant feed larger than the stated resource (part of it below the
+    statement's cut-off, or outside the classified blocks)."""
+    res = results.get("resource") or {}
+    total = next((r for r in res.get("statement") or [] if str(r.get("class")) == "Total"),
+                 None)
+    fed = sum(float(r.get("ore_t") or 0.0) for r in (results.get("mine") or {})
+              .get("schedule") or [])
+    if total is None or not total.get("tonnes") or fed <= float(total["tonnes"]):
+        return ""
+    return (f'<p><span class="badge b-bad">check</span> The schedule feeds {fmt_num(fed / 1e6)} '
+            f"Mt of ore to the plant, more than the {fmt_num(float(total['tonnes']) / 1e6)} Mt "
+            "of the resource statement: the mine plan values blocks with every product "
+            "(by-products included) while the statement's cut-off is its own; the difference "
+            "is not a stated resource.</p>")
 
 
 def _inferred_flag(results: Results) -> str:
@@ -287,7 +325,7 @@ def resource_section(results: Results) -> str:
     cut = res.get("cutoff_frac")
     parts.append(note(f"Cut-off: {fmt_pct(cut, digits=3)} TREO. Basis: "
                       f"{res.get('cutoff_basis') or 'not stated'}."))
-    parts.append(_inferred_flag(results))
+    parts.append(_inferred_flag(results) + _feed_vs_statement(results))
     parts.append(f'<div class="disclaimer">{esc(_CP_BLOCK)}</div>')
     t1 = res.get("table1") or []
     if t1:
