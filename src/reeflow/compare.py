@@ -142,7 +142,7 @@ def _figures(data: Mapping[str, Any]) -> list[Any]:
 
     figs = []
     for w in data["waterfalls"]:
-        names = [w["from"], *[s["driver"] for s in w["steps"]], w["to"]]
+        names = [w["from"], *[s["driver"].replace(".", ": ") for s in w["steps"]], w["to"]]
         vals = [w["npv_from_usd"] / 1e6, *[s["delta_usd"] / 1e6 for s in w["steps"]],
                 w["npv_to_usd"] / 1e6]
         fig = go.Figure(go.Waterfall(

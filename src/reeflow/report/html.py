@@ -78,8 +78,12 @@ white-space:pre-wrap}
 @media (max-width:900px){.grid2{grid-template-columns:1fr}}
 details summary{cursor:pointer;color:var(--accent);font-size:14px;margin:6px 0}
 footer{color:var(--mute);font-size:12px;text-align:center;padding:20px}
-@media print{nav.toc{position:static}.scroll{max-height:none;overflow:visible}
-section.card{break-inside:avoid-page}}
+@page{size:A4;margin:12mm}
+@media print{body{background:#fff;font-size:12px}nav.toc{position:static}
+.scroll{max-height:none;overflow:visible}main{padding:0 4px}
+section.card{break-inside:auto;border:none;padding:4px 0;margin:8px 0}
+section.card h2{break-after:avoid}.fig,.kpi,tr,ul.verdicts li{break-inside:avoid}
+.modebar-container,.updatemenu-container{display:none!important}}
 """
 
 _PLOT_CONFIG = {"displaylogo": False, "responsive": True}
