@@ -46,6 +46,8 @@ def design_separation(feed: Stream, project: Project) -> tuple[SeparationParams,
                               reagents_kg_per_h=dict(train.reagents_kg_per_h))
     summary = train.to_dict()
     summary.pop("solve_time_s", None)  # timings live in meta only (results are deterministic)
+    for cut in summary.get("cuts", []):
+        cut.pop("solve_time_s", None)
     summary["cascades"] = _cut_profiles(summary)
     summary["groups"] = dict(zip(names, groups, strict=True))
     summary["assumed_separation_factors"] = dict(sep.separation_factors)
@@ -60,7 +62,7 @@ def _cut_profiles(train: dict[str, Any]) -> list[dict[str, Any]]:
     for label, cut in zip(train["sequence"], train["cuts"], strict=True):
         prods = cut["products_mol_per_h"]
         feed = {el: prods["organic"].get(el, 0.0) + prods["aqueous"].get(el, 0.0)
-                for el in set(prods["organic"]) | set(prods["aqueous"])}
+                for el in train["alpha"] if el in prods["organic"] or el in prods["aqueous"]}
         ftot = sum(feed.values())
         res = simulate_cut(feed, train["alpha"], cut["n_extraction"], cut["n_scrub"],
                            cut["s_mol_per_mol_feed"] * ftot, cut["w_mol_per_mol_feed"] * ftot)
