@@ -22,7 +22,6 @@ from reeflow.plant.units.purification import (
 )
 from reeflow.plant.units.separation import SeparationParams, separate
 
-
 __all__ = [
     "ComminutionParams",
     "comminute",
