@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from reeflow.core.elements import REE, oxide_formula
+from reeflow.core.errors import InputError
 
 #: Sale name of each by-product concentrate, by its mineral.
 BYPRODUCT_SALE = {"CaF2": "CaF2 concentrate", "BaSO4": "BaSO4 concentrate"}
