@@ -23,7 +23,7 @@ SHEETS = ("summary", "cash flow", "products", "stream table", "reagents and ener
 
 
 def _rows(value: Any) -> list[dict[str, Any]]:
-    return [r for r in value or [] if isinstance(r, Mapping)]
+    return [dict(r) for r in value or [] if isinstance(r, Mapping)]
 
 
 def _summary(r: Mapping[str, Any]) -> list[dict[str, Any]]:

@@ -143,11 +143,11 @@ def tornado_figure(tornado: Sequence[Mapping[str, Any]], *, base_npv_usd: float 
 
     from reeflow.report.html import input_value
 
-    rows = [{"driver": r.get("label"), "low": r.get("npv_low_usd"),
-             "high": r.get("npv_high_usd"),
-             "low_label": unescape(input_value(r.get("input"), r.get("low"))),
-             "high_label": unescape(input_value(r.get("input"), r.get("high")))}
-            for r in tornado]
+    rows: list[dict[str, Any]] = [
+        {"driver": r.get("label"), "low": r.get("npv_low_usd"), "high": r.get("npv_high_usd"),
+         "low_label": unescape(input_value(r.get("input"), r.get("low"))),
+         "high_label": unescape(input_value(r.get("input"), r.get("high")))}
+        for r in tornado]
     rows.sort(key=lambda r: abs((r["high"] or 0) - (r["low"] or 0)))
     base = (base_npv_usd or 0.0) / _M
     names = [str(r.get("driver")) for r in rows]
@@ -261,10 +261,10 @@ def grade_tonnage_figure(resource: Mapping[str, Any]) -> go.Figure:
                                            for g in _col(grp, "grade_frac")],
                                  name=f"grade ({cls})", mode="lines",
                                  line={"color": color, "dash": "dash"}), secondary_y=True)
-    cut = resource.get("cutoff_frac")
-    if cut is not None:
-        fig.add_vline(x=100 * float(cut), line_dash="dot", line_color="#b3261e",
-                      annotation_text=f"statement cut-off {100 * float(cut):.2f} %",
+    stated = resource.get("cutoff_frac")
+    if stated is not None:
+        fig.add_vline(x=100 * float(stated), line_dash="dot", line_color="#b3261e",
+                      annotation_text=f"statement cut-off {100 * float(stated):.2f} %",
                       annotation_position="top right")
     fig.update_xaxes(title_text="cut-off, % TREO")
     fig.update_yaxes(title_text="tonnes above cut-off, Mt", secondary_y=False, rangemode="tozero")
