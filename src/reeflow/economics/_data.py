@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
-__all__ = ["read_table", "read_yaml"]
+__all__ = ["read_table", "read_yaml", "table_rows"]
 
 _PACKAGE = "reeflow.data.economics"
 
@@ -27,6 +27,18 @@ def _read_csv_cached(name: str) -> pd.DataFrame:
 def read_table(name: str) -> pd.DataFrame:
     """Return a copy of the CSV table ``name`` from the economics data folder."""
     return _read_csv_cached(name).copy()
+
+
+@lru_cache(maxsize=32)
+def _rows_cached(name: str, key: str) -> dict[Any, dict[str, Any]]:
+    df = _read_csv_cached(name)
+    return {k: dict(r) for k, r in zip(df[key], df.to_dict("records"), strict=True)}
+
+
+def table_rows(name: str, key: str) -> dict[Any, dict[str, Any]]:
+    """The rows of table ``name`` by their ``key`` column (cached; do not modify the rows):
+    a per-call lookup without re-indexing the frame (the annual cash flow asks per year)."""
+    return _rows_cached(name, key)
 
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

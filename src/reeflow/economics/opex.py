@@ -20,7 +20,7 @@ import pandas as pd
 
 from reeflow.core.errors import InputError
 from reeflow.core.units import ureg
-from reeflow.economics._data import read_table, read_yaml
+from reeflow.economics._data import read_table, read_yaml, table_rows
 from reeflow.economics.cost_index import CostIndex, cepci
 
 __all__ = ["reagent_costs", "energy_cost", "waste_cost", "price_per_t", "OpexDrivers", "opex_table"]
@@ -41,8 +41,7 @@ def _to_usd_per_t(price: float, unit: str, field: str) -> float:
 def price_per_t(table: str, name: str, *, currency_year: int,
                 index: CostIndex) -> tuple[float, str]:
     """Price of ``name`` from ``table`` in USD/t of ``currency_year`` and its source."""
-    df = read_table(table).set_index(df_key(table))
-    row = df.loc[name]
+    row = table_rows(table, df_key(table))[name]  # KeyError when unknown, as .loc
     if not math.isfinite(float(row["price"])):
         raise InputError(f"prices.{name}", "MISSING", "a sourced price", str(row["source"]))
     p = _to_usd_per_t(float(row["price"]), str(row["unit"]), f"prices.{name}")
@@ -65,7 +64,7 @@ def reagent_costs(reagents_t_per_a: Mapping[str, float], *, currency_year: int,
     unless it is in ``price_overrides_usd_per_t`` (taken as ``currency_year`` dollars).
     """
     index = index or cepci()
-    table = read_table("reagent_prices.csv").set_index("reagent")
+    table = table_rows("reagent_prices.csv", "reagent")
     names = read_yaml("reagent_aliases.yaml")
     aliases, free = names["aliases"], names["no_purchase_cost"]
     overrides = dict(price_overrides_usd_per_t or {})
@@ -82,7 +81,7 @@ def reagent_costs(reagents_t_per_a: Mapping[str, float], *, currency_year: int,
             rows.append((given, float(t), 0.0, f"no purchase cost: {free[name]['reason']}"))
             continue
         try:
-            if name not in table.index:
+            if name not in table:
                 raise KeyError(name)
             p, src = price_per_t("reagent_prices.csv", name, currency_year=currency_year,
                                  index=index)
@@ -92,7 +91,7 @@ def reagent_costs(reagents_t_per_a: Mapping[str, float], *, currency_year: int,
         rows.append((given, float(t), p, src))
     if bad:
         raise InputError("reagents_t_per_a", bad, f"reagents with a sourced price: "
-                         f"{sorted(table.dropna(subset=['price']).index)}",
+                         f"{sorted(k for k, r in table.items() if pd.notna(r['price']))}",
                          "these reagents have no usable price (unknown, MISSING or priced by "
                          "volume): pass price_overrides_usd_per_t={name: USD/t} with a source")
     df = pd.DataFrame(rows, columns=["reagent", "t_per_a", "price_usd_per_t", "source"])
@@ -108,7 +107,7 @@ def energy_cost(power_mwh_per_a: float, *, currency_year: int, index: CostIndex 
     if price_usd_per_mwh is not None:
         return power_mwh_per_a * price_usd_per_mwh, float(price_usd_per_mwh), "input"
     index = index or cepci()
-    row = read_table("energy_prices.csv").set_index("carrier").loc["electricity"]
+    row = table_rows("energy_prices.csv", "carrier")["electricity"]
     p = float(row["price"]) * index.factor(int(row["currency_year"]), currency_year)
     return power_mwh_per_a * p, p, str(row["source"])
 

@@ -20,7 +20,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from reeflow.core.errors import InputError
-from reeflow.economics._data import read_table
+from reeflow.economics._data import read_table, table_rows
 from reeflow.economics.cost_index import CostIndex
 
 __all__ = [
@@ -223,8 +223,8 @@ def product_class(product: str) -> str:
 
 def payability(product: str) -> float:
     """Payable fraction of the deck value for ``product`` (separated oxide, concentrate...)."""
-    df = read_table("payability.csv").set_index("product_class")
-    return float(df.loc[product_class(product), "payability_frac"])
+    return float(table_rows("payability.csv", "product_class")[product_class(product)]
+                 ["payability_frac"])
 
 
 def purity_payability(product: str, purity_frac: float, deck: PriceDeck, *,
