@@ -149,7 +149,7 @@ def build_results(outcome: Any, *, runtime_s: float, sensitivities: bool = True
     mine = sections.mine_section(outcome, synthetic=bool(labels))
     summary = build_summary(outcome, economics=economics, claims=claims,
                             assumptions=assumptions, mine=mine, synthetic=labels, runner=runner)
-    runs = {"chain_runs": runner.runs, "reused": runner.hits}
+    runs = {"distinct_runs": runner.runs, "reused": runner.hits}
     economics = economics.model_copy(update={"sensitivity_runs": runs})
     return StudyResults(
         meta=sections.meta(outcome, runtime_s, labels), kpis=sections.kpis(outcome),

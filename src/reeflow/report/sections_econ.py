@@ -97,6 +97,24 @@ def _price_path(econ: Mapping[str, Any]) -> str:
                ("ndpr_price_usd_per_kg", "NdPr oxide, US$/kg")])
 
 
+def _closure_part(econ: Mapping[str, Any]) -> str:
+    """Closure and residue care: the closure cost at the end of life and the residue
+    facilities (NORM store included) with their capping and funded aftercare."""
+    storage = (econ.get("residue_storage") or {}).get("table") or []
+    head = (f"<h3>Closure and residue care</h3><p>Closure at the end of life: "
+            f"{fmt_usd(econ.get('closure_usd'))} (plant decommissioning, residue-facility "
+            "capping and the trust that funds long-term care).</p>")
+    if not storage:
+        return head
+    return head + table(storage, [
+        ("label", "facility"), ("t_per_a", "t/a"), ("initial_capex_usd", "initial capex"),
+        ("operation_usd_per_a", "operation, US$/a"), ("closure_usd", "closure"),
+        ("aftercare_usd_per_a", "aftercare, US$/a"), ("aftercare_funded_usd", "aftercare fund")],
+        formatters={k: fmt_usd for k in ("initial_capex_usd", "operation_usd_per_a",
+                                         "closure_usd", "aftercare_usd_per_a",
+                                         "aftercare_funded_usd")})
+
+
 def _revenue_table(revenue: list[Mapping[str, Any]]) -> str:
     return table(
         revenue, [("product", "product"), ("t_per_a", "t/a"), ("purity_frac", "purity"),
@@ -131,7 +149,9 @@ def _risk_parts(econ: Mapping[str, Any]) -> list[str]:
             ("P(NPV < 0)", fmt_pct(mc.get("prob_negative")), f"{mc.get('draws', '—')} draws"),
         ]))
     else:
-        parts.append(not_run("Monte Carlo"))
+        parts.append(note("Monte Carlo: not run in the study (each draw re-runs the whole "
+                          "chain); `reeflow risk PROJECT --draws N` draws every input with a "
+                          "stated range from its triangular distribution."))
     return parts
 
 
@@ -186,6 +206,7 @@ def economics_section(results: Results) -> str:
     if revenue:
         parts.append("<h3>Revenue by product (design basis)</h3>" + _revenue_table(revenue))
     parts.append(_price_path(econ))
+    parts.append(_closure_part(econ))
     parts += _risk_parts(econ)
     bench = econ.get("benchmark") or []
     if bench:
