@@ -59,13 +59,21 @@ class BlockGrid:
 
     def ijk(self, start: int = 0, stop: int | None = None) -> np.ndarray:
         """(n, 3) integer indices of blocks ``start:stop`` in GSLIB order."""
-        n = np.arange(start, self.n_blocks if stop is None else stop)
+        return self.ijk_of(np.arange(start, self.n_blocks if stop is None else stop))
+
+    def ijk_of(self, index: np.ndarray) -> np.ndarray:
+        """(n, 3) integer indices of the blocks with GSLIB indices ``index``."""
+        n = np.asarray(index, np.int64)
         nx, ny, _ = self.counts
         return np.stack([n % nx, (n // nx) % ny, n // (nx * ny)], axis=1)
 
     def centres(self, start: int = 0, stop: int | None = None) -> np.ndarray:
         """World coordinates (n, 3) of block centres ``start:stop`` (chunks keep memory low)."""
-        local = (self.ijk(start, stop) + 0.5) * np.asarray(self.block_size_m)
+        return self.centres_of(np.arange(start, self.n_blocks if stop is None else stop))
+
+    def centres_of(self, index: np.ndarray) -> np.ndarray:
+        """World coordinates (n, 3) of the centres of the blocks with GSLIB indices ``index``."""
+        local = (self.ijk_of(index) + 0.5) * np.asarray(self.block_size_m)
         return local @ self.rotation().T + np.asarray(self.origin, float)
 
     def to_frame(self) -> pd.DataFrame:
