@@ -52,8 +52,12 @@ from reeflow.deposit.study import (
     swath_table,
 )
 from reeflow.deposit.synthetic import SYNTHETIC_LABEL, synthetic_beylikova, write_drillhole_csvs
+from reeflow.deposit.fftsim import simulate_grid
 from reeflow.deposit.variography import (
     anisotropy_search,
+    axis_variograms,
+    model_variogram,
+    sampling_lags,
     cross_validate,
     directional_variograms,
     experimental_variogram,
@@ -71,5 +75,6 @@ __all__ = [
     "round_sig", "rpeee_cutoff_frac", "table1_checklist", "ResourceResult", "beylikova_resource",
     "estimate_resource", "swath_table", "SYNTHETIC_LABEL", "synthetic_beylikova",
     "write_drillhole_csvs", "cross_validate", "directional_variograms", "experimental_variogram",
-    "fit_variogram", "anisotropy_search", "NormalScore", "normal_score", "sgs", "krige_grid",
+    "fit_variogram", "anisotropy_search", "axis_variograms", "model_variogram", "sampling_lags",
+    "simulate_grid", "NormalScore", "normal_score", "sgs", "krige_grid",
 ]
