@@ -343,7 +343,7 @@ def fit_variogram(exp: pd.DataFrame | list[pd.DataFrame], *, kinds: tuple[str, .
     structs = []
     for kd, s, r in zip(kinds, sills, ranges, strict=True):
         by_axis = dict(zip(axis_of, map(float, r), strict=True))
-        major = by_axis.get(0, by_axis.get(1, by_axis.get(2)))
+        major = by_axis.get(0, by_axis.get(1, by_axis.get(2, 0.0)))
         semi = by_axis.get(1, major)
         minor = by_axis.get(2, semi)
         structs.append(Structure(kd, float(s), (major, semi, minor), angles_deg))
