@@ -51,7 +51,7 @@ from reeflow.deposit.resource import (
     rpeee_cutoff_frac,
     table1_checklist,
 )
-from reeflow.deposit.sgs import normal_score, sgs
+from reeflow.deposit.sgs import MAX_REALISATIONS, MAX_VALUES, normal_score, sgs
 from reeflow.deposit.statement import ResourceStatement, jorc_statement
 from reeflow.deposit.synthetic import SyntheticSpec, load_synthetic_spec, synthetic_drillholes
 from reeflow.deposit.variography import (
@@ -65,9 +65,8 @@ from reeflow.deposit.variography import (
 __all__ = ["ResourceResult", "estimate_resource", "run_deposit", "swath_table",
            "beylikova_resource", "MAX_SGS_REALISATIONS", "MAX_SGS_VALUES"]
 
-#: SGS is refused above this many realisations, or realisations x nodes values.
-MAX_SGS_REALISATIONS = 1000
-MAX_SGS_VALUES = 100_000_000
+MAX_SGS_REALISATIONS = MAX_REALISATIONS
+MAX_SGS_VALUES = MAX_VALUES
 _UNIT_SUFFIX = {"pct": "%", "ppm": "ppm", "gpt": "g/t", "frac": "frac"}
 _DEFAULT_BLOCK = (25.0, 25.0, 10.0)
 
