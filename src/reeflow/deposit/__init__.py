@@ -32,6 +32,7 @@ from reeflow.deposit.composite import (
     min_curvature_positions,
     top_cut,
 )
+from reeflow.deposit.domains import SurfaceDomain, read_stl, read_surface_domain, surfaces_from_mesh
 from reeflow.deposit.drillholes import (
     LENGTH_UNITS,
     Drillholes,
@@ -57,7 +58,7 @@ from reeflow.deposit.kriging import (
     krige_grid,
 )
 from reeflow.deposit.models import STRUCTURES, Structure, VariogramModel
-from reeflow.deposit.params import DepositParams, deposit_params
+from reeflow.deposit.params import DepositParams, deposit_params, load_deposit_section
 from reeflow.deposit.resource import (
     CLASSES,
     DISCLAIMER,
@@ -102,7 +103,8 @@ __all__ = [
     "Drillholes", "LENGTH_UNITS", "column_aliases", "read_drillholes", "validate_drillholes",
     "BlockGrid", "DensityRegression", "density_regression", "grid_covering", "read_block_model",
     "read_block_csv", "read_gslib", "write_block_csv", "write_gslib", "write_omf",
-    "atomic_write", "MAX_GSLIB_VARIABLES",
+    "atomic_write", "MAX_GSLIB_VARIABLES", "SurfaceDomain", "read_stl", "read_surface_domain",
+    "surfaces_from_mesh",
     # compositing
     "MAX_COMPOSITES", "TOPCUT_RULES", "cell_declustering_weights", "composite",
     "declustered_stats", "desurvey", "min_curvature_positions", "top_cut",
@@ -118,8 +120,8 @@ __all__ = [
     "table1_checklist", "COMPETENT_PERSON", "ResourceStatement", "jorc_statement",
     "format_grade", "format_tonnes",
     # study hook
-    "DepositParams", "deposit_params", "ResourceResult", "estimate_resource", "run_deposit",
-    "swath_table", "MAX_SGS_REALISATIONS", "beylikova_resource",
+    "DepositParams", "deposit_params", "load_deposit_section", "ResourceResult",
+    "estimate_resource", "run_deposit", "swath_table", "MAX_SGS_REALISATIONS", "beylikova_resource",
     # synthetic data
     "SYNTHETIC_LABEL", "SyntheticSpec", "load_synthetic_spec", "synthetic_drillholes",
     "write_drillhole_csvs",

@@ -151,6 +151,12 @@ def _header_lines(grid: BlockGrid | None, label: str) -> list[str]:
     return lines
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 @contextmanager
 def atomic_write(path: str | Path, mode: str = "w"):
     """Open a temporary file in the folder of ``path`` for writing; on success it replaces
@@ -164,6 +170,7 @@ def atomic_write(path: str | Path, mode: str = "w"):
         with os.fdopen(fd, mode, encoding=None if "b" in mode else "utf-8",
                        newline=None if "b" in mode else "") as fh:
             yield fh
+        os.chmod(tmp, p.stat().st_mode & 0o777 if p.exists() else 0o666 & ~_umask())
         os.replace(tmp, p)
     except BaseException:
         with suppress(FileNotFoundError):

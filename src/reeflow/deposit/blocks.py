@@ -28,13 +28,22 @@ _STATS = ("kvar", "kvar_ratio", "slope", "mean_dist_m", "n_samples", "n_holes")
 
 
 def domain_shares(comps: pd.DataFrame, centres: np.ndarray, grid: BlockGrid,
-                  domains: list[str], ndisc: int = 2) -> np.ndarray:
+                  domains: list[str], ndisc: int = 2, classify=None) -> np.ndarray:
     """(n_blocks, n_domains) share of each block in each domain (sub-cells whose nearest
-    composite, of any domain, lies in it). Blocks that cannot hold any estimation-domain
+    composite, of any domain, lies in it; or, with ``classify(points) -> labels``, e.g. a
+    wireframe, whose label it is). Blocks that cannot hold any estimation-domain
     sub-cell are skipped without querying their sub-cells: by the triangle inequality a
     sub-cell within r (half the block diagonal) of the centre has no estimation-domain nearest
     composite when d_domains(centre) - r > d_all(centre) + r."""
     off = discretisation_offsets(grid.block_size_m, (ndisc,) * 3, rotation_deg=grid.rotation_deg)
+    if classify is not None:
+        lookup = {d: i for i, d in enumerate(domains)}
+        shares = np.zeros((len(centres), len(domains)))
+        for o in off:
+            c = pd.Series(classify(centres + o)).map(lookup).fillna(-1).to_numpy(np.int64)
+            ok = c >= 0
+            np.add.at(shares, (np.flatnonzero(ok), c[ok]), 1.0)
+        return shares / len(off)
     xyz = comps[["x", "y", "z"]].to_numpy()
     code = comps["domain"].map({d: i for i, d in enumerate(domains)}).fillna(-1)
     code = code.astype(np.int64).to_numpy()
@@ -60,7 +69,7 @@ def scale_model(model: VariogramModel, factor: float) -> VariogramModel:
 def estimate_blocks(comps: pd.DataFrame, grid: BlockGrid, domains: list[str],
                     grade_cols: list[str], rel_model: VariogramModel, search: SearchParams,
                     ndisc: tuple[int, int, int], density, primary_col: str,
-                    ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+                    classify=None) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """One row per block with any share in the estimation ``domains``: coordinates, indices,
     ``domain`` (largest share), ``domain_share``, ``density_t_per_m3``, ``tonnes``, the grades
     (tonnage-weighted over the block's domains) and the kriging statistics of its main domain.
@@ -71,7 +80,7 @@ def estimate_blocks(comps: pd.DataFrame, grid: BlockGrid, domains: list[str],
     (scale-free, for classification)."""
     frame = grid.to_frame().rename(columns={"i": "ix", "j": "iy", "k": "iz"})
     centres = frame[["x", "y", "z"]].to_numpy()
-    shares = domain_shares(comps, centres, grid, domains)
+    shares = domain_shares(comps, centres, grid, domains, classify=classify)
     keep = shares.sum(axis=1) > 0
     frame, shares, centres = frame[keep].reset_index(drop=True), shares[keep], centres[keep]
     vol = float(np.prod(grid.block_size_m))
@@ -80,19 +89,22 @@ def estimate_blocks(comps: pd.DataFrame, grid: BlockGrid, domains: list[str],
     g_d = np.full((n, nd, len(grade_cols)), np.nan)
     stats = {k: np.full((n, nd), np.nan) for k in _STATS}
     chk = np.full((n, nd, 2), np.nan)
+    p = grade_cols.index(primary_col)
     for j, dom in enumerate(domains):
         rows = np.flatnonzero(shares[:, j] > 0)
-        c = comps[comps["domain"] == dom]
+        c = comps[(comps["domain"] == dom) & comps[primary_col].notna()]
         if not len(rows) or len(c) < search.min_samples:
             continue
         xyz = c[["x", "y", "z"]].to_numpy()
-        vals = c[grade_cols].to_numpy(float)
         mean = float(np.mean(c[primary_col]))
-        r = krige(xyz, vals, centres[rows], scale_model(rel_model, mean * mean), search,
-                  sample_hole=c["hole_id"].to_numpy(), block_size_m=grid.block_size_m,
-                  ndisc=ndisc, rotation_deg=grid.rotation_deg)
-        est = r["est"]
-        ok = np.all(np.isfinite(est), axis=1)
+        model = scale_model(rel_model, mean * mean)
+        kw = {"block_size_m": grid.block_size_m, "ndisc": ndisc, "rotation_deg": grid.rotation_deg}
+        joint = not c[grade_cols].isna().any().any()
+        r = krige(xyz, c[grade_cols if joint else [primary_col]].to_numpy(float), centres[rows],
+                  model, search, sample_hole=c["hole_id"].to_numpy(), **kw)
+        est = r["est"] if joint else _separately(c, grade_cols, primary_col, r["est"][:, 0],
+                                                  centres[rows], model, search, kw)
+        ok = np.isfinite(est[:, p])
         g_d[rows, j] = est
         rho = density(pd.DataFrame(est, columns=grade_cols))
         t_d[rows, j] = np.where(ok, vol * shares[rows, j] * rho, 0.0)
@@ -100,11 +112,31 @@ def estimate_blocks(comps: pd.DataFrame, grid: BlockGrid, domains: list[str],
             if k != "kvar_ratio":
                 stats[k][rows, j] = r[k]
         stats["kvar_ratio"][rows, j] = r["kvar"] / (rel_model.sill * mean * mean)
-        p = grade_cols.index(primary_col)
-        chk[rows, j, 0] = idw(xyz, vals[:, p], centres[rows], search)[:, 0]
-        chk[rows, j, 1] = vals[cKDTree(xyz).query(centres[rows])[1], p]
+        prim = c[primary_col].to_numpy(float)
+        chk[rows, j, 0] = idw(xyz, prim, centres[rows], search)[:, 0]
+        chk[rows, j, 1] = prim[cKDTree(xyz).query(centres[rows])[1]]
     bm, checks = _merge(frame, shares, t_d, g_d, stats, chk, domains, grade_cols, vol)
     return bm, checks, _by_domain(t_d, g_d, domains, grade_cols)
+
+
+def _separately(c: pd.DataFrame, grade_cols: list[str], primary_col: str, prim: np.ndarray,
+                targets: np.ndarray, model: VariogramModel, search: SearchParams, kw: dict,
+                ) -> np.ndarray:
+    """Grades with unassayed composites are kriged one by one from the composites that have
+    them; a block left without an estimate of such a grade takes the domain's mean of it
+    (stated: it cannot stay NaN in a block model the mine side values)."""
+    out = np.empty((len(targets), len(grade_cols)))
+    for k, col in enumerate(grade_cols):
+        if col == primary_col:
+            out[:, k] = prim
+            continue
+        sub = c[c[col].notna()]
+        v = np.full(len(targets), np.nan)
+        if len(sub) >= search.min_samples:
+            v = krige(sub[["x", "y", "z"]].to_numpy(), sub[col].to_numpy(float), targets,
+                      model, search, sample_hole=sub["hole_id"].to_numpy(), **kw)["est"][:, 0]
+        out[:, k] = np.where(np.isfinite(v), v, float(sub[col].mean()) if len(sub) else 0.0)
+    return out
 
 
 def _by_domain(t_d, g_d, domains, grade_cols) -> pd.DataFrame:

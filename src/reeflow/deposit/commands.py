@@ -41,7 +41,7 @@ from reeflow.deposit.drillholes import read_drillholes
 from reeflow.deposit.estimate import ResourceResult, run_deposit
 from reeflow.deposit.kriging import SearchParams, krige, krige_grid
 from reeflow.deposit.models import VariogramModel, vec3
-from reeflow.deposit.params import DepositParams, SyntheticSource, deposit_params
+from reeflow.deposit.params import DepositParams, SyntheticSource, load_deposit_section
 
 __all__ = ["register", "cmd_resource", "cmd_krige", "result_summary", "project_deposit"]
 
@@ -88,8 +88,7 @@ def _text(r: ResourceResult) -> str:
 def project_deposit(project: str | Path) -> tuple[DepositParams, Path]:
     """The validated ``deposit:`` section of a project file and the folder paths are relative
     to."""
-    proj = _yaml(project, "project")
-    return deposit_params(proj.get("deposit") or {}), Path(project).resolve().parent
+    return load_deposit_section(project)
 
 
 def _write_blocks(bm: pd.DataFrame, path: str, r: ResourceResult) -> None:

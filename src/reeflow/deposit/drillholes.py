@@ -364,5 +364,5 @@ def read_drillholes(collar_csv: str | Path, survey_csv: str | Path, assay_csv: s
                                below_detection_factor=below_detection_factor,
                                synthetic=synthetic,
                                label=SYNTHETIC_NOTE if synthetic
-                               else f"drillholes from {Path(collar_csv).parent}",
+                               else f"drillholes from {Path(collar_csv).name}",
                                length_unit=length_unit, dip_positive_down=dip_positive_down)

@@ -62,7 +62,7 @@ from reeflow.deposit.variography import (
     sampling_lags,
 )
 
-__all__ = ["ResourceResult", "estimate_resource", "run_deposit", "swath_table",
+__all__ = ["ResourceResult", "estimate_resource", "run_deposit", "swath_table", "code_domains",
            "beylikova_resource", "MAX_SGS_REALISATIONS", "MAX_SGS_VALUES"]
 
 MAX_SGS_REALISATIONS = MAX_REALISATIONS
@@ -285,10 +285,14 @@ def estimate_resource(dh: Drillholes, params: DepositParams | None = None, *,
                       spec: SyntheticSpec | None = None,
                       prices_usd_per_kg: dict[str, float] | None = None,
                       recovery_frac: float | None = None,
-                      cost_usd_per_t_ore: float | None = None) -> ResourceResult:
+                      cost_usd_per_t_ore: float | None = None,
+                      domain_model=None) -> ResourceResult:
     """Estimate a resource from drillholes with the :class:`DepositParams` (``spec``: the
     synthetic parameters that generated ``dh``, for their estimation hints). Prices (USD/kg
-    of each component oxide), recovery and cost (USD/t ore) feed a break-even cut-off."""
+    of each component oxide), recovery and cost (USD/t ore) feed a break-even cut-off.
+    ``domain_model(points) -> domain labels`` (e.g. a wireframe's
+    :meth:`~reeflow.deposit.domains.SurfaceDomain.labels`) gives the blocks' domain shares;
+    without it the nearest composite's domain does."""
     params = params or DepositParams()
     tm: dict[str, float] = {}
     t0, c0 = time.perf_counter(), time.process_time()
@@ -326,7 +330,8 @@ def estimate_resource(dh: Drillholes, params: DepositParams | None = None, *,
     gcols = [f"{g}_frac" for g in grades]
     reg, dens = _density(est, params, gcols)
     bm, checks, by_domain = estimate_blocks(comps, grid, doms, gcols, model, sp,
-                                            params.ndisc.as_tuple(), dens, pcol)
+                                            params.ndisc.as_tuple(), dens, pcol,
+                                            classify=domain_model)
     tm["kriging_s"] = time.perf_counter() - t0 - sum(tm.values())
     crit = criteria_table(params.classification)
     bm["class"] = classify_blocks(bm.assign(kvar=bm["kvar_ratio"]), sill=1.0, criteria=crit)
@@ -375,17 +380,24 @@ def _cross_validation(params: DepositParams, est: pd.DataFrame, pcol: str,
 def _table1_facts(dh: Drillholes, comps: pd.DataFrame, sp: SearchParams, cut: float,
                   basis: str, dens: DensityRegression | None, params: DepositParams,
                   primary: str) -> dict[str, str]:
+    from reeflow.deposit.statement import grade_label
+
     d = params.density
     density = (f"regression on grade, n={dens.n}, R2={dens.r2:.2f}" if dens is not None
                else f"fixed {d.fixed:g} t/m3 (assumed; no measurements used)")
+    ext = np.ptp(comps[["x", "y", "z"]].to_numpy(float), axis=0)
     return {"Database integrity": f"{len(dh.issues)} findings; "
             f"{int((dh.issues['severity'] == 'error').sum())} errors excluded",
+            "Location of data points": f"{len(dh.collars)} collars as given in the files "
+            f"({len(dh.surveys)} survey stations), desurveyed by minimum curvature"
+            + (" (SYNTHETIC)" if dh.synthetic else ""),
             "Data spacing and distribution": f"{len(dh.collars)} holes, "
             f"{len(comps)} composites of {float(params.composite_length):g} m",
+            "Dimensions": "composites span {:,.0f} x {:,.0f} x {:,.0f} m (x, y, z)".format(*ext),
             "Estimation and modelling techniques": "ordinary block kriging by domain (hard "
             f"boundaries), moving neighbourhood {tuple(round(r) for r in sp.ranges_m)} m, "
             f"{sp.min_samples}-{sp.max_samples} samples, at most {sp.max_per_hole} per hole",
-            "Cut-off parameters": f"{cut * 100:.3g} % {primary.upper()} ({basis})",
+            "Cut-off parameters": f"{cut * 100:.3g} % {grade_label(primary)} ({basis})",
             "Bulk density": density,
             "Classification": "criteria table (mean distance, holes, samples, slope of "
             "regression, kriging variance / sill); user-owned heuristics"}
@@ -413,6 +425,8 @@ def run_deposit(params: DepositParams | None = None, *, base_dir: str | Path | N
         dh = read_drillholes(*f.paths(base), mode=f.mode,
                              below_detection_factor=float(f.below_detection_factor),
                              length_unit=f.length_unit, dip_positive_down=f.dip_positive_down)
+        if f.label:
+            dh = replace(dh, label=f.label)
     else:
         src = params.synthetic or SyntheticSource()
         spec, _ = load_synthetic_spec(src.parameters, base)
@@ -421,13 +435,30 @@ def run_deposit(params: DepositParams | None = None, *, base_dir: str | Path | N
                               int(src.seed))
         dh = replace(d, collars=d.collars.copy(), surveys=d.surveys.copy(),
                      assays=d.assays.copy(), issues=d.issues.copy())
+    dom_model = None
+    if params.domain_surfaces is not None:
+        dh, dom_model = code_domains(dh, params.domain_surfaces, base)
     t_data, c_data = time.perf_counter() - t0, time.process_time() - c0
     r = estimate_resource(dh, params, spec=spec, prices_usd_per_kg=prices_usd_per_kg,
-                          recovery_frac=recovery_frac, cost_usd_per_t_ore=cost_usd_per_t_ore)
+                          recovery_frac=recovery_frac, cost_usd_per_t_ore=cost_usd_per_t_ore,
+                          domain_model=dom_model)
     r.timings_s.update({"drillholes_s": t_data, "drillholes_cpu_s": c_data,
                         "total_wall_s": time.perf_counter() - t0,
                         "total_cpu_s": time.process_time() - c0})
     return r
+
+
+def code_domains(dh: Drillholes, spec, base: Path):
+    """Domain of every assay interval from a surfaces wireframe (interval midpoint inside:
+    the zone's name, else WASTE); returns the coded drillholes and the point classifier."""
+    from reeflow.deposit.composite import desurvey
+    from reeflow.deposit.domains import read_surface_domain
+
+    dom = read_surface_domain(base / spec.path, name=spec.name, length_unit=spec.length_unit)
+    a = dh.assays.assign(mid_m=0.5 * (dh.assays["from_m"] + dh.assays["to_m"]))
+    xyz = desurvey(dh, a)[["x", "y", "z"]].to_numpy()
+    coded = dh.assays.assign(domain=dom.labels(xyz))
+    return replace(dh, assays=coded), dom.labels
 
 
 def beylikova_resource(*, seed: int = 2025, cutoff_frac: float | None = None,

@@ -47,6 +47,7 @@ __all__ = [
     "DrillholeFiles",
     "SyntheticSource",
     "GradeColumn",
+    "SurfaceDomainSpec",
     "Orientation",
     "BlockSize",
     "SearchSpec",
@@ -57,6 +58,7 @@ __all__ = [
     "DensitySpec",
     "GRADE_UNITS",
     "deposit_params",
+    "load_deposit_section",
 ]
 
 #: assay unit -> mass fraction per unit
@@ -72,6 +74,7 @@ class DrillholeFiles(StrictModel):
     length_unit: Literal["m", "ft"] = "m"
     dip_positive_down: bool = False
     mode: Literal["strict", "lenient"] = "strict"
+    label: str | None = None
     below_detection_factor: Q("frac", ge=0.0, le=1.0) = 0.5  # type: ignore[valid-type]
 
     def paths(self, base: Path) -> tuple[Path, Path, Path]:
@@ -83,6 +86,16 @@ class SyntheticSource(StrictModel):
 
     parameters: str = "builtin:beylikova"
     seed: int = Field(default=2025, ge=0, le=2**32 - 1)
+
+
+class SurfaceDomainSpec(StrictModel):
+    """A mineralised zone given as bottom and top surfaces (CSV x, y, bottom, top on a regular
+    grid; see :mod:`reeflow.deposit.domains`): assays and blocks inside it take ``name``,
+    outside ``WASTE``."""
+
+    path: str
+    name: str = "MINERALISED"
+    length_unit: Literal["m", "ft"] = "m"
 
 
 class GradeColumn(StrictModel):
@@ -203,6 +216,7 @@ class DepositParams(StrictModel):
     grades: dict[str, GradeColumn] | None = None
     primary_components: list[str] | None = None
     domains: list[str] | None = None
+    domain_surfaces: SurfaceDomainSpec | None = None
     waste_domains: list[str] = Field(default_factory=lambda: ["HOST", "WASTE", "AIR"])
     composite_length: Q("m", ge=0.25, le=50.0) = 4.0  # type: ignore[valid-type]
     topcut_quantile: Q("frac", ge=0.9, le=1.0) = 0.995  # type: ignore[valid-type]
@@ -242,3 +256,20 @@ def deposit_params(section: dict | None = None) -> DepositParams:
         field = exc.field if exc.field.startswith("deposit") else f"deposit.{exc.field}"
         raise InputError(field, exc.value, exc.allowed, exc.fix) from None
     return params
+
+
+def load_deposit_section(project: str | Path) -> tuple[DepositParams, Path]:
+    """The validated ``deposit:`` section of a project YAML file and the folder its paths are
+    relative to (other sections are not read here)."""
+    import yaml
+
+    p = Path(project)
+    if not p.is_file():
+        raise InputError("project", str(p), "an existing YAML file", "check the path")
+    try:
+        data = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise InputError("project", str(p), "valid YAML", str(exc).splitlines()[0]) from None
+    if not isinstance(data, dict) or not isinstance(data.get("deposit", {}), dict):
+        raise InputError("project", str(p), "a YAML mapping with a deposit: mapping", "")
+    return deposit_params(data.get("deposit") or {}), p.resolve().parent

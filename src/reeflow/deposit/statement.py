@@ -27,6 +27,7 @@ __all__ = [
     "jorc_statement",
     "format_tonnes",
     "format_grade",
+    "grade_label",
     "COMPETENT_PERSON",
 ]
 
@@ -90,7 +91,7 @@ class ResourceStatement:
         """The statement as plain text (what ``reeflow resource`` prints)."""
         head = [("SYNTHETIC DATA — " if self.synthetic else "") + "Resource statement",
                 self.label,
-                f"Cut-off: {format_grade(self.cutoff_frac, 3)} {self.primary.upper()} "
+                f"Cut-off: {format_grade(self.cutoff_frac, 3)} {grade_label(self.primary)} "
                 f"({self.cutoff_basis})",
                 f"Reasonable prospects for eventual economic extraction: {self.rpeee_basis}", ""]
         body = self.table.to_string(index=False)
@@ -115,16 +116,42 @@ class ResourceStatement:
                 "notes": list(self.notes)}
 
 
+_SYMBOLS = {"H", "He", "Li", "Be", "B", "C", "N", "O", "F", "Ne", "Na", "Mg", "Al", "Si", "P",
+            "S", "Cl", "Ar", "K", "Ca", "Sc", "Ti", "V", "Cr", "Mn", "Fe", "Co", "Ni", "Cu", "Zn",
+            "Ga", "Ge", "As", "Se", "Br", "Rb", "Sr", "Y", "Zr", "Nb", "Mo", "Ru", "Rh", "Pd",
+            "Ag", "Cd", "In", "Sn", "Sb", "Te", "I", "Cs", "Ba", "La", "Ce", "Pr", "Nd", "Pm",
+            "Sm", "Eu", "Gd", "Tb", "Dy", "Ho", "Er", "Tm", "Yb", "Lu", "Hf", "Ta", "W", "Re",
+            "Os", "Ir", "Pt", "Au", "Hg", "Tl", "Pb", "Bi", "Th", "U"}
+
+
+def grade_label(name: str) -> str:
+    """``'caf2'`` -> ``'CaF2'``, ``'cu'`` -> ``'Cu'``; names that are not formulas (``'treo'``)
+    in capitals."""
+    out, i, s = [], 0, name.lower()
+    while i < len(s):
+        two, one = s[i:i + 2].capitalize(), s[i].upper()
+        if two in _SYMBOLS and len(two) == 2:
+            out.append(two)
+            i += 2
+        elif one in _SYMBOLS:
+            out.append(one)
+            i += 1
+        elif s[i].isdigit():
+            out.append(s[i])
+            i += 1
+        else:
+            return name.upper()
+    return "".join(out)
+
+
 def _reading_table(raw: pd.DataFrame, primary: str, grades: tuple[str, ...],
                    sig: int) -> pd.DataFrame:
     r = raw.set_index("class").reindex(list(_ROWS))
     out = pd.DataFrame({"Class": [c.replace("+", " + ") for c in _ROWS],
                         "Tonnes": [format_tonnes(t, sig) for t in r["tonnes"]]})
     for g in grades:
-        name = g.removesuffix("_frac")
-        out[f"{name.upper()} %" if name == primary else name] = [
-            format_grade(v, sig) for v in r[g]]
-    out[f"Contained {primary.upper()}"] = [format_tonnes(t, sig) for t in r["contained_t"]]
+        out[f"{grade_label(g.removesuffix('_frac'))} %"] = [format_grade(v, sig) for v in r[g]]
+    out[f"Contained {grade_label(primary)}"] = [format_tonnes(t, sig) for t in r["contained_t"]]
     return out
 
 
@@ -161,8 +188,8 @@ def jorc_statement(block_model: pd.DataFrame, *, cutoff_frac: float, cutoff_basi
     raw = resource_statement(block_model, cutoff_frac=cutoff_frac, grade_column=col,
                              grade_columns=grades, rpeee_mask=rpeee_mask, sig_tonnes=sig,
                              sig_grade=sig, label=label)
-    notes = ("Tonnes are dry metric tonnes; grades are mass percent of the oxide; contained "
-             f"{primary.upper()} is tonnes x grade.",
+    notes = ("Tonnes are dry metric tonnes; grades are mass percent; contained "
+             f"{grade_label(primary)} is tonnes x grade.",
              "Totals may not add because of rounding. Inferred tonnes and grades are "
              "approximate and must not be converted to Ore Reserves.")
     return ResourceStatement(_reading_table(raw, primary, grades, sig), raw, float(cutoff_frac),
