@@ -13,6 +13,7 @@ scale; kriging variances are reported in absolute units (relative × domain mean
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -98,7 +99,8 @@ def estimate_blocks(comps: pd.DataFrame, grid: BlockGrid, domains: list[str],
         xyz = c[["x", "y", "z"]].to_numpy()
         mean = float(np.mean(c[primary_col]))
         model = scale_model(rel_model, mean * mean)
-        kw = {"block_size_m": grid.block_size_m, "ndisc": ndisc, "rotation_deg": grid.rotation_deg}
+        kw: dict[str, Any] = {"block_size_m": grid.block_size_m, "ndisc": ndisc,
+                              "rotation_deg": grid.rotation_deg}
         joint = not c[grade_cols].isna().any().any()
         r = krige(xyz, c[grade_cols if joint else [primary_col]].to_numpy(float), centres[rows],
                   model, search, sample_hole=c["hole_id"].to_numpy(), **kw)
