@@ -209,6 +209,12 @@ def _check_intervals(a: pd.DataFrame, depth: pd.Series, rows: list) -> pd.Series
                f"of hole {eoh[i]} m", "excluded the interval")
     bad |= past
     ok = a[~bad].sort_values(["hole_id", "from_m"], kind="stable")
+    # vectorised screen: only holes with an overlap or a gap need the sequential pass below
+    fr_, to_ = ok["from_m"].to_numpy(float), ok["to_m"].to_numpy(float)
+    same = np.r_[False, ok["hole_id"].to_numpy()[1:] == ok["hole_id"].to_numpy()[:-1]]
+    prev = np.r_[0.0, to_[:-1]]
+    flagged = same & (np.abs(fr_ - prev) > 1e-9)
+    ok = ok[ok["hole_id"].isin(set(ok["hole_id"].to_numpy()[flagged]))]
     prev_hole, prev_to = None, 0.0
     for i, hole, fr, to in zip(ok.index, ok["hole_id"], ok["from_m"].astype(float),
                                ok["to_m"].astype(float), strict=True):

@@ -11,9 +11,10 @@ synthetic``, the label, a ``synthetic`` column in written files).
 - Grades: per variable a lognormal field with the zone's mean and a coefficient of variation,
   driven by a standard Gaussian field (random Fourier features, Rahimi & Recht 2007, *NIPS* 20,
   Alg. 1; Gaussian covariance with the given practical ranges along strike, down dip and
-  across, plus a nugget share of white noise), rescaled per zone so the zone's samples average
-  its stated mean exactly (calibration); ``ratio_to`` variables are a ratio of another grade
-  times lognormal noise; ``splits`` divide a grade into shares (e.g. TREO into oxides).
+  across, plus a nugget share of white noise; white noise alone in the host), rescaled per
+  zone so the zone's samples average its stated mean exactly (calibration); ``ratio_to``
+  variables are a ratio of another grade times lognormal noise; ``splits`` divide a grade
+  into shares (e.g. TREO into oxides).
 - Drilling: a regular pattern over the zones' plan outline (plus a margin), its spacing chosen
   so the pattern holds the stated number of holes; every hole has the stated mean length and
   is sampled at the stated mean sample length; surveys every ``survey_interval_m`` with a
@@ -270,11 +271,15 @@ def _calibrated(x: np.ndarray, dom: np.ndarray, target: np.ndarray) -> np.ndarra
     return out
 
 
-def _gauss(rng, spec: SyntheticSpec, frame: np.ndarray, xyz: np.ndarray) -> np.ndarray:
-    """Standard normal scores: a correlated field plus the nugget share as white noise."""
+def _gauss(rng, spec: SyntheticSpec, frame: np.ndarray, xyz: np.ndarray,
+           zoned: np.ndarray) -> np.ndarray:
+    """Standard normal scores: a correlated field plus the nugget share as white noise inside
+    the zones; white noise alone in the host rock (waste: its continuity is not modelled)."""
     c = spec.continuity
-    f = _field(rng, c.ranges_m, frame, c.features)(xyz)
-    return np.sqrt(1.0 - c.nugget_frac) * f + np.sqrt(c.nugget_frac) * rng.normal(size=len(xyz))
+    g = rng.normal(size=len(xyz))
+    f = _field(rng, c.ranges_m, frame, c.features)(xyz[zoned])
+    g[zoned] = np.sqrt(1.0 - c.nugget_frac) * f + np.sqrt(c.nugget_frac) * g[zoned]
+    return g
 
 
 def _grades(spec: SyntheticSpec, xyz: np.ndarray, dom: np.ndarray,
@@ -284,17 +289,19 @@ def _grades(spec: SyntheticSpec, xyz: np.ndarray, dom: np.ndarray,
     percent, so each zone's samples are rescaled to average the stated mean exactly (the
     calibration to the public figures)."""
     frame = _frame(next(iter(spec.zones.values())))
+    zoned = dom != spec.host_domain
     vals: dict[str, np.ndarray] = {}
     for name, g in spec.grades.items():
         if g.ratio_to is not None:
             continue
         mean = pd.Series(dom).map(g.mean).to_numpy(float)
-        vals[name] = _calibrated(_lognormal(mean, g.cv, _gauss(rng, spec, frame, xyz)), dom,
-                                 mean)
+        z = _gauss(rng, spec, frame, xyz, zoned)
+        vals[name] = _calibrated(_lognormal(mean, g.cv, z), dom, mean)
     for name, g in spec.grades.items():
         if g.ratio_to is not None:
             r = np.full(len(xyz), g.ratio)
-            ratio = _calibrated(_lognormal(r, g.cv, _gauss(rng, spec, frame, xyz)), dom, r)
+            z = _gauss(rng, spec, frame, xyz, zoned)
+            ratio = _calibrated(_lognormal(r, g.cv, z), dom, r)
             vals[name] = vals[g.ratio_to] * ratio
     for sp in spec.splits:
         shares = np.array(list(sp.shares.values()), float)
