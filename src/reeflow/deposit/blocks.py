@@ -25,6 +25,9 @@ from reeflow.deposit.models import VariogramModel
 
 __all__ = ["domain_shares", "estimate_blocks", "scale_model"]
 
+#: the IDW and nearest-neighbour global checks use a seeded sample of at most this many blocks
+#: per domain (a check of global means; the sample's standard error is far below its tolerance)
+_CHECK_BLOCKS = 4000
 _STATS = ("kvar", "kvar_ratio", "slope", "mean_dist_m", "n_samples", "n_holes")
 
 
@@ -32,10 +35,10 @@ def domain_shares(comps: pd.DataFrame, centres: np.ndarray, grid: BlockGrid,
                   domains: list[str], ndisc: int = 2, classify=None) -> np.ndarray:
     """(n_blocks, n_domains) share of each block in each domain (sub-cells whose nearest
     composite, of any domain, lies in it; or, with ``classify(points) -> labels``, e.g. a
-    wireframe, whose label it is). Blocks that cannot hold any estimation-domain
-    sub-cell are skipped without querying their sub-cells: by the triangle inequality a
-    sub-cell within r (half the block diagonal) of the centre has no estimation-domain nearest
-    composite when d_domains(centre) - r > d_all(centre) + r."""
+    wireframe, whose label it is). Sub-cells are only queried for blocks near a boundary: a
+    sub-cell lies within r (half the block diagonal) of its centre, so when the nearest
+    composite group (a domain, or the rest) is nearer the centre than any other group by more
+    than 2r, every sub-cell has that group nearest (triangle inequality)."""
     off = discretisation_offsets(grid.block_size_m, (ndisc,) * 3, rotation_deg=grid.rotation_deg)
     if classify is not None:
         lookup = {d: i for i, d in enumerate(domains)}
@@ -48,17 +51,29 @@ def domain_shares(comps: pd.DataFrame, centres: np.ndarray, grid: BlockGrid,
     xyz = comps[["x", "y", "z"]].to_numpy()
     code = comps["domain"].map({d: i for i, d in enumerate(domains)}).fillna(-1)
     code = code.astype(np.int64).to_numpy()
-    tree = cKDTree(xyz)
-    d_all = tree.query(centres, workers=-1)[0]
-    d_dom = cKDTree(xyz[code >= 0]).query(centres, workers=-1)[0]
     r = 0.5 * float(np.linalg.norm(grid.block_size_m))
-    cand = np.flatnonzero(d_dom - r <= d_all + r)
+    # distance of every centre to the nearest composite of each group (domains, then the rest)
+    groups = [g for g in (*range(len(domains)), -1) if np.any(code == g)]
+    dist = np.column_stack([cKDTree(xyz[code == g]).query(centres, workers=-1)[0]
+                            for g in groups])
+    order = np.argsort(dist, axis=1)
+    first = dist[np.arange(len(centres)), order[:, 0]]
+    second = (dist[np.arange(len(centres)), order[:, 1]] if len(groups) > 1
+              else np.full(len(centres), np.inf))
+    nearest = np.asarray(groups)[order[:, 0]]
     shares = np.zeros((len(centres), len(domains)))
+    # a block whose nearest group is closer by more than its diameter is pure (triangle
+    # inequality: no sub-cell can have another group nearer); only the others are sampled
+    pure = second - first > 2.0 * r
+    in_dom = pure & (nearest >= 0)
+    shares[np.flatnonzero(in_dom), nearest[in_dom]] = 1.0
+    mixed = np.flatnonzero(~pure)
+    tree = cKDTree(xyz)
     for o in off:
-        c = code[tree.query(centres[cand] + o, workers=-1)[1]]
+        c = code[tree.query(centres[mixed] + o, workers=-1)[1]]
         ok = c >= 0
-        np.add.at(shares, (cand[ok], c[ok]), 1.0)
-    return shares / len(off)
+        np.add.at(shares, (mixed[ok], c[ok]), 1.0 / len(off))
+    return shares
 
 
 def scale_model(model: VariogramModel, factor: float) -> VariogramModel:
@@ -115,8 +130,10 @@ def estimate_blocks(comps: pd.DataFrame, grid: BlockGrid, domains: list[str],
                 stats[k][rows, j] = r[k]
         stats["kvar_ratio"][rows, j] = r["kvar"] / (rel_model.sill * mean * mean)
         prim = c[primary_col].to_numpy(float)
-        chk[rows, j, 0] = idw(xyz, prim, centres[rows], search)[:, 0]
-        chk[rows, j, 1] = prim[cKDTree(xyz).query(centres[rows])[1]]
+        sub = rows if len(rows) <= _CHECK_BLOCKS else np.sort(
+            np.random.default_rng(j).choice(rows, _CHECK_BLOCKS, replace=False))
+        chk[sub, j, 0] = idw(xyz, prim, centres[sub], search)[:, 0]
+        chk[sub, j, 1] = prim[cKDTree(xyz).query(centres[sub])[1]]
     bm, checks = _merge(frame, shares, t_d, g_d, stats, chk, domains, grade_cols, vol)
     return bm, checks, _by_domain(t_d, g_d, domains, grade_cols)
 

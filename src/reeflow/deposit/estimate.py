@@ -186,6 +186,19 @@ class ResourceResult:
                            width_m=width_m, grade=self.primary)
 
 
+class _Stages:
+    """Records wall and CPU seconds of consecutive stages into ``tm`` (``<name>_s``,
+    ``<name>_cpu_s``)."""
+
+    def __init__(self, tm: dict[str, float]) -> None:
+        self.tm, self.t, self.c = tm, time.perf_counter(), time.process_time()
+
+    def __call__(self, name: str) -> None:
+        t, c = time.perf_counter(), time.process_time()
+        self.tm[f"{name}_s"], self.tm[f"{name}_cpu_s"] = t - self.t, c - self.c
+        self.t, self.c = t, c
+
+
 def _resolve_grades(dh: Drillholes, params: DepositParams,
                     spec: SyntheticSpec | None) -> dict[str, tuple[str, float]]:
     """name -> (assay column, factor to mass fraction)."""
@@ -296,6 +309,7 @@ def estimate_resource(dh: Drillholes, params: DepositParams | None = None, *,
     params = params or DepositParams()
     tm: dict[str, float] = {}
     t0, c0 = time.perf_counter(), time.process_time()
+    stage = _Stages(tm)
     hints = spec.estimation if spec is not None else None
     grades = _resolve_grades(dh, params, spec)
     primary = params.primary
@@ -305,7 +319,7 @@ def estimate_resource(dh: Drillholes, params: DepositParams | None = None, *,
     comps = composite(dhf, length_m=float(params.composite_length))
     comps, caps = _capped(comps, primary, [c for c in comps_of if c in grades],
                           float(params.topcut_quantile))
-    tm["composite_s"] = time.perf_counter() - t0
+    stage("composite")
     doms = params.domains or sorted(set(comps["domain"]) - set(params.waste_domains))
     pcol = f"{primary}_frac"
     est = comps[comps["domain"].isin(doms)].dropna(subset=[pcol])
@@ -320,7 +334,7 @@ def estimate_resource(dh: Drillholes, params: DepositParams | None = None, *,
                                     hole=hole)
     lags, _ = sampling_lags(xyz, hole, angles)
     sp = _search(params, model, lags, angles)
-    tm["variogram_s"] = time.perf_counter() - t0 - sum(tm.values())
+    stage("variogram")
     size = (params.block_size.as_tuple() if params.block_size is not None
             else vec3(hints.block_size_m) if hints else _DEFAULT_BLOCK)
     rot = float(params.block_rotation if params.block_rotation is not None
@@ -332,7 +346,7 @@ def estimate_resource(dh: Drillholes, params: DepositParams | None = None, *,
     bm, checks, by_domain = estimate_blocks(comps, grid, doms, gcols, model, sp,
                                             params.ndisc.as_tuple(), dens, pcol,
                                             classify=domain_model)
-    tm["kriging_s"] = time.perf_counter() - t0 - sum(tm.values())
+    stage("kriging")
     crit = criteria_table(params.classification)
     bm["class"] = classify_blocks(bm.assign(kvar=bm["kvar_ratio"]), sill=1.0, criteria=crit)
     shares = {c: 1.0 / len(comps_of) for c in comps_of} if comps_of else {}
@@ -349,11 +363,13 @@ def estimate_resource(dh: Drillholes, params: DepositParams | None = None, *,
     gt = grade_tonnage(bm, np.unique(np.round(np.quantile(bm[pcol], np.linspace(0, 0.95, 20)),
                                               6)), grade_column=pcol)
     cv_df, cv_stats = _cross_validation(params, est, pcol, model, sp)
-    tm["classify_statement_cv_s"] = time.perf_counter() - t0 - sum(tm.values())
+    stage("classify_statement_cv")
     facts = _table1_facts(dh, comps, sp, cut, basis, reg, params, primary)
-    gm = {"ok_mean": float(np.average(bm[pcol], weights=bm["tonnes"])),
-          "idw_mean": float(np.nanmean(checks["idw"])), "nn_mean": float(np.nanmean(checks["nn"])),
-          "ok_block_mean": float(bm[pcol].mean())}
+    on = np.isfinite(checks["idw"].to_numpy()) & np.isfinite(checks["nn"].to_numpy())
+    gm = {"ok_mean": float(bm[pcol].to_numpy()[on].mean()),
+          "idw_mean": float(checks["idw"].to_numpy()[on].mean()),
+          "nn_mean": float(checks["nn"].to_numpy()[on].mean()), "n_blocks_checked": int(on.sum()),
+          "ok_tonnage_weighted_mean": float(np.average(bm[pcol], weights=bm["tonnes"]))}
     var_exp = pd.concat(curves, ignore_index=True)
     return ResourceResult(bm, grid, st, gt, comps, var_exp, model, cv_df, cv_stats, reg, caps,
                           dh.issues, table1_checklist(facts), cut, basis, label, dh.synthetic,

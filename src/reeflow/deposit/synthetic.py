@@ -262,13 +262,15 @@ def _lognormal(mean: np.ndarray, cv: float, g: np.ndarray) -> np.ndarray:
     return mean * np.exp(np.sqrt(s2) * g - 0.5 * s2)
 
 
-def _calibrated(x: np.ndarray, dom: np.ndarray, target: np.ndarray) -> np.ndarray:
-    """Rescale x zone by zone so that each zone's samples average their target exactly."""
-    out = x.copy()
-    for d in np.unique(dom):
-        m = dom == d
-        out[m] *= target[m][0] / x[m].mean()
-    return out
+def _calibrated(x: np.ndarray, code: np.ndarray, target: np.ndarray) -> np.ndarray:
+    """Rescale x zone by zone (integer zone codes) so that each zone's samples average their
+    target exactly."""
+    n = np.bincount(code)
+    mean = np.bincount(code, x) / np.maximum(n, 1)
+    want = np.bincount(code, target) / np.maximum(n, 1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        f = np.where(mean > 0, want / mean, 1.0)
+    return x * f[code]
 
 
 def _gauss(rng, spec: SyntheticSpec, frame: np.ndarray, xyz: np.ndarray,
@@ -289,19 +291,20 @@ def _grades(spec: SyntheticSpec, xyz: np.ndarray, dom: np.ndarray,
     percent, so each zone's samples are rescaled to average the stated mean exactly (the
     calibration to the public figures)."""
     frame = _frame(next(iter(spec.zones.values())))
+    code, names = pd.factorize(pd.Series(dom))
     zoned = dom != spec.host_domain
     vals: dict[str, np.ndarray] = {}
     for name, g in spec.grades.items():
         if g.ratio_to is not None:
             continue
-        mean = pd.Series(dom).map(g.mean).to_numpy(float)
+        mean = np.array([g.mean[n] for n in names], float)[code]
         z = _gauss(rng, spec, frame, xyz, zoned)
-        vals[name] = _calibrated(_lognormal(mean, g.cv, z), dom, mean)
+        vals[name] = _calibrated(_lognormal(mean, g.cv, z), code, mean)
     for name, g in spec.grades.items():
         if g.ratio_to is not None:
             r = np.full(len(xyz), g.ratio)
             z = _gauss(rng, spec, frame, xyz, zoned)
-            ratio = _calibrated(_lognormal(r, g.cv, z), dom, r)
+            ratio = _calibrated(_lognormal(r, g.cv, z), code, r)
             vals[name] = vals[g.ratio_to] * ratio
     for sp in spec.splits:
         shares = np.array(list(sp.shares.values()), float)
@@ -381,16 +384,16 @@ def synthetic_drillholes(spec: SyntheticSpec, *, seed: int = 0, holes: int | Non
     fr = np.arange(0.0, length - 1e-9, sample)
     to = np.minimum(fr + sample, length)
     mids = 0.5 * (fr + to)
-    surveys, pos = [], []
-    for h in col.itertuples():
-        drift = rng.normal(0.0, d.drift_deg_per_station, (2, len(sdepth)))
-        drift[:, 0] = 0.0
-        az = (d.azimuth_deg + np.cumsum(drift[0])) % 360.0
-        dip = np.clip(d.dip_deg + np.abs(np.cumsum(drift[1])), -90.0, 0.0)
-        surveys.append(pd.DataFrame({"hole_id": h.hole_id, "depth_m": sdepth,
-                                     "azimuth_deg": az, "dip_deg": dip}))
-        pos.append(min_curvature_positions(np.array([h.x, h.y, h.z]), sdepth, az, dip, mids))
-    xyz = np.vstack(pos)
+    drift = rng.normal(0.0, d.drift_deg_per_station, (len(col), 2, len(sdepth)))
+    drift[:, :, 0] = 0.0
+    az = (d.azimuth_deg + np.cumsum(drift[:, 0], axis=1)) % 360.0
+    dip = np.clip(d.dip_deg + np.abs(np.cumsum(drift[:, 1], axis=1)), -90.0, 0.0)
+    cxyz = col[["x", "y", "z"]].to_numpy(float)
+    xyz = np.vstack([min_curvature_positions(cxyz[i], sdepth, az[i], dip[i], mids)
+                     for i in range(len(col))])
+    surveys = [pd.DataFrame({"hole_id": np.repeat(col["hole_id"].to_numpy(), len(sdepth)),
+                             "depth_m": np.tile(sdepth, len(col)), "azimuth_deg": az.ravel(),
+                             "dip_deg": dip.ravel()})]
     dom = zone_of(spec, xyz)
     a = pd.concat([pd.DataFrame({"hole_id": np.repeat(col["hole_id"].to_numpy(), len(fr)),
                                  "from_m": np.tile(fr, len(col)), "to_m": np.tile(to, len(col))}),
