@@ -164,8 +164,12 @@ def test_swaths_variograms_and_checks(result):
 
 
 def test_sgs_realisations_guarded(result):
-    sims = result.simulate(n_realisations=1, seed=4)
-    assert sims.shape == (1, len(result.block_model)) and np.all(sims > 0)
+    rows = np.arange(0, len(result.block_model), 40)
+    sims = result.simulate(n_realisations=2, seed=4, rows=rows)
+    assert sims.shape == (2, len(rows)) and np.all(sims > 0)
+    np.testing.assert_array_equal(sims, result.simulate(n_realisations=2, seed=4, rows=rows))
+    kriged = result.block_model["treo_frac"].to_numpy()[rows]
+    assert sims.mean() == pytest.approx(kriged.mean(), rel=0.15)
     with pytest.raises(InputError, match="n_realisations"):
         result.simulate(n_realisations=10**6)
 

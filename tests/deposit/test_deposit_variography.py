@@ -111,6 +111,7 @@ def _drilled_field(seed, true):
     return xyz, fld[i, j, k], i * 1000 + j
 
 
+@pytest.mark.slow
 def test_variogram_recovers_known_parameters():
     """Issue #17: on seeded simulated anisotropic fields (spherical, nugget 0.2, sill 1,
     ranges 240 / 120 / 30 m, major axis at azimuth 30), the default variography recovers the

@@ -152,15 +152,19 @@ class ResourceResult:
         return out
 
     def simulate(self, variable: str | None = None, *, n_realisations: int = 10, seed: int = 0,
-                 batch: int = 64) -> np.ndarray:
+                 batch: int = 64, rows: np.ndarray | None = None) -> np.ndarray:
         """Equally probable realisations (mass fraction) of ``variable`` (default: the primary)
-        at the block centres, shape (n_realisations, n_blocks), by SGS of normal scores of the
+        at the block centres (of ``rows`` when given, e.g. the blocks of a pit), shape
+        (n_realisations, n_blocks), by SGS of normal scores of the
         estimation-domain composites. Stated simplifications: point support at block centres,
         the normal-score variogram takes the fitted relative model's shape at unit sill, and
         batches of ``batch`` nodes are not conditioned on each other (:func:`sgs`). Refused
         above :data:`MAX_SGS_REALISATIONS` realisations or :data:`MAX_SGS_VALUES` values."""
         var = variable or self.primary
-        n = len(self.block_model)
+        nodes = self.block_model[["x", "y", "z"]].to_numpy()
+        if rows is not None:
+            nodes = nodes[np.asarray(rows)]
+        n = len(nodes)
         if not 1 <= n_realisations <= MAX_SGS_REALISATIONS or n_realisations * n > MAX_SGS_VALUES:
             raise InputError("sgs.n_realisations", n_realisations,
                              f"1 to {MAX_SGS_REALISATIONS} and at most {MAX_SGS_VALUES:,} "
@@ -168,9 +172,8 @@ class ResourceResult:
         c = self._domain_composites().dropna(subset=[f"{var}_frac"])
         y, ns = normal_score(c[f"{var}_frac"].to_numpy())
         unit = scale_model(self.variogram_model, 1.0 / self.variogram_model.sill)
-        sims = sgs(c[["x", "y", "z"]].to_numpy(), y, self.block_model[["x", "y", "z"]].to_numpy(),
-                   unit, self.parameters["search"], n_realisations=n_realisations, seed=seed,
-                   batch=batch)
+        sims = sgs(c[["x", "y", "z"]].to_numpy(), y, nodes, unit, self.parameters["search"],
+                   n_realisations=n_realisations, seed=seed, batch=batch)
         return ns.back(sims)
 
     def simulate_treo(self, *, n_realisations: int = 10, seed: int = 0,
