@@ -290,7 +290,8 @@ def _cutoff(params: DepositParams, prices, recovery, cost, shares) -> tuple[floa
         fb = 0.0 if c.grade is None else float(c.grade)
         return fb, (f"break-even asked but {', '.join(lacking) or 'component shares'} missing: "
                     f"the fallback {fb * 100:.2f} % is used")
-    basket = basket_price_usd_per_kg(prices, shares)
+    tot = sum(shares.values())
+    basket = basket_price_usd_per_kg(prices, {k: v / tot for k, v in shares.items()})
     cut = rpeee_cutoff_frac(basket_price_usd_per_kg=basket, recovery_frac=recovery,
                             cost_usd_per_t_ore=cost)
     return cut, (f"break-even: cost {cost:.4g} USD/t ore / (basket {basket:.2f} USD/kg x "
@@ -305,8 +306,9 @@ def estimate_resource(dh: Drillholes, params: DepositParams | None = None, *,
                       domain_model=None) -> ResourceResult:
     """Estimate a resource from drillholes with the :class:`DepositParams` (``spec``: the
     synthetic parameters that generated ``dh``, for their estimation hints). Prices (USD/kg
-    of each component oxide), recovery and cost (USD/t ore) feed a break-even cut-off.
-    ``domain_model(points) -> domain labels`` (e.g. a wireframe's
+    of each component of the primary grade, e.g. each REE oxide of TREO), recovery and cost
+    (USD/t ore) feed a break-even cut-off; the basket weights are the estimate's own
+    component shares. ``domain_model(points) -> domain labels`` (e.g. a wireframe's
     :meth:`~reeflow.deposit.domains.SurfaceDomain.labels`) gives the blocks' domain shares;
     without it the nearest composite's domain does."""
     params = params or DepositParams()
@@ -315,16 +317,58 @@ def estimate_resource(dh: Drillholes, params: DepositParams | None = None, *,
     stage = _Stages(tm)
     hints = spec.estimation if spec is not None else None
     grades = _resolve_grades(dh, params, spec)
-    primary = params.primary
-    comps_of = params.primary_components if params.primary_components is not None else (
-        spec.components(primary) if spec is not None else [])
-    dhf = _as_fractions(dh, grades, params.density.column)
-    comps = composite(dhf, length_m=float(params.composite_length))
-    comps, caps = _capped(comps, primary, [c for c in comps_of if c in grades],
-                          float(params.topcut_quantile))
+    comps_of = [c for c in (params.primary_components if params.primary_components is not None
+                            else spec.components(params.primary) if spec is not None else [])
+                if c in grades]
+    comps, caps = _capped(composite(_as_fractions(dh, grades, params.density.column),
+                                    length_m=float(params.composite_length)),
+                          params.primary, comps_of, float(params.topcut_quantile))
     stage("composite")
+    doms, est, model, curves, sp, angles, lags = _variography(comps, params, hints)
+    stage("variogram")
+    size = (params.block_size.as_tuple() if params.block_size is not None
+            else vec3(hints.block_size_m) if hints else _DEFAULT_BLOCK)
+    rot = float(params.block_rotation if params.block_rotation is not None
+                else hints.block_rotation_deg if hints else 0.0)
+    grid = grid_covering(est[["x", "y", "z"]].to_numpy(), size, rotation_deg=rot,
+                         pad_m=0.5 * max(size), max_blocks=params.max_blocks)
+    gcols = [f"{g}_frac" for g in grades]
+    pcol = f"{params.primary}_frac"
+    reg, dens = _density(est, params, gcols)
+    bm, checks, by_domain = estimate_blocks(comps, grid, doms, gcols, model, sp,
+                                            params.ndisc.as_tuple(), dens, pcol,
+                                            classify=domain_model)
+    stage("kriging")
+    bm["class"] = classify_blocks(bm.assign(kvar=bm["kvar_ratio"]), sill=1.0,
+                                  criteria=criteria_table(params.classification))
+    cut, basis = _cutoff(params, prices_usd_per_kg, recovery_frac, cost_usd_per_t_ore,
+                         _component_shares(bm, pcol, comps_of))
+    label = dh.label or ("SYNTHETIC drillholes" if dh.synthetic else "user drillholes")
+    st = resource_statement(bm, cutoff_frac=cut, grade_column=pcol, grade_columns=tuple(gcols),
+                            label=label)
+    st.insert(0, "data", "SYNTHETIC" if dh.synthetic else "user data")
+    bm.attrs["label"] = label
+    gt = grade_tonnage(bm, np.unique(np.round(np.quantile(bm[pcol], np.linspace(0, 0.95, 20)),
+                                              6)), grade_column=pcol)
+    cv_df, cv_stats = _cross_validation(params, est, pcol, model, sp)
+    stage("classify_statement_cv")
+    facts = _table1_facts(dh, comps, sp, cut, basis, reg, params, params.primary)
+    return ResourceResult(bm, grid, st, gt, comps, pd.concat(curves, ignore_index=True), model,
+                          cv_df, cv_stats, reg, caps, dh.issues, table1_checklist(facts), cut,
+                          basis, label, dh.synthetic, params.primary, tuple(grades),
+                          tuple(doms), checks, by_domain, params,
+                          parameters={"search": sp, "block_size_m": size, "rotation_deg": rot,
+                                      "orientation_deg": angles, "sampling_lags_m": lags,
+                                      "global_mean_check": _global_check(bm, checks, pcol)},
+                          timings_s={**tm, "estimate_wall_s": time.perf_counter() - t0,
+                                     "estimate_cpu_s": time.process_time() - c0})
+
+
+def _variography(comps: pd.DataFrame, params: DepositParams, hints):
+    """Estimation domains, their composites, the relative variogram of the primary grade along
+    the orientation's axes, and the search (given, or from the fitted ranges)."""
     doms = params.domains or sorted(set(comps["domain"]) - set(params.waste_domains))
-    pcol = f"{primary}_frac"
+    pcol = f"{params.primary}_frac"
     est = comps[comps["domain"].isin(doms)].dropna(subset=[pcol])
     if len(est) < 10:
         raise InputError("deposit.domains", doms, ">= 10 composites with a primary grade in the "
@@ -336,52 +380,26 @@ def estimate_resource(dh: Drillholes, params: DepositParams | None = None, *,
     model, curves = model_variogram(xyz, est[pcol].to_numpy() / means, angles_deg=angles,
                                     hole=hole)
     lags, _ = sampling_lags(xyz, hole, angles)
-    sp = _search(params, model, lags, angles)
-    stage("variogram")
-    size = (params.block_size.as_tuple() if params.block_size is not None
-            else vec3(hints.block_size_m) if hints else _DEFAULT_BLOCK)
-    rot = float(params.block_rotation if params.block_rotation is not None
-                else hints.block_rotation_deg if hints else 0.0)
-    grid = grid_covering(xyz, size, rotation_deg=rot, pad_m=0.5 * max(size),
-                         max_blocks=params.max_blocks)
-    gcols = [f"{g}_frac" for g in grades]
-    reg, dens = _density(est, params, gcols)
-    bm, checks, by_domain = estimate_blocks(comps, grid, doms, gcols, model, sp,
-                                            params.ndisc.as_tuple(), dens, pcol,
-                                            classify=domain_model)
-    stage("kriging")
-    crit = criteria_table(params.classification)
-    bm["class"] = classify_blocks(bm.assign(kvar=bm["kvar_ratio"]), sill=1.0, criteria=crit)
-    shares = {c: 1.0 / len(comps_of) for c in comps_of} if comps_of else {}
-    if spec is not None and comps_of:
-        sp_shares = next(s.shares for s in spec.splits if s.of == primary)
-        tot = sum(sp_shares.values())
-        shares = {k: v / tot for k, v in sp_shares.items()}
-    cut, basis = _cutoff(params, prices_usd_per_kg, recovery_frac, cost_usd_per_t_ore, shares)
-    label = dh.label or ("SYNTHETIC drillholes" if dh.synthetic else "user drillholes")
-    st = resource_statement(bm, cutoff_frac=cut, grade_column=pcol, grade_columns=tuple(gcols),
-                            label=label)
-    st.insert(0, "data", "SYNTHETIC" if dh.synthetic else "user data")
-    bm.attrs["label"] = label
-    gt = grade_tonnage(bm, np.unique(np.round(np.quantile(bm[pcol], np.linspace(0, 0.95, 20)),
-                                              6)), grade_column=pcol)
-    cv_df, cv_stats = _cross_validation(params, est, pcol, model, sp)
-    stage("classify_statement_cv")
-    facts = _table1_facts(dh, comps, sp, cut, basis, reg, params, primary)
+    return doms, est, model, curves, _search(params, model, lags, angles), angles, lags
+
+
+def _component_shares(bm: pd.DataFrame, pcol: str, components: list[str]) -> dict[str, float]:
+    """Tonnage-weighted share of each component in the primary grade (basket weights)."""
+    if not components:
+        return {}
+    t = bm["tonnes"].to_numpy()
+    total = float((t * bm[pcol]).sum())
+    return {c: float((t * bm[f"{c}_frac"]).sum()) / total for c in components} if total else {}
+
+
+def _global_check(bm: pd.DataFrame, checks: pd.DataFrame, pcol: str) -> dict[str, float]:
+    """Block means of OK, IDW and nearest neighbour on the same (sampled) blocks."""
     on = np.isfinite(checks["idw"].to_numpy()) & np.isfinite(checks["nn"].to_numpy())
-    gm = {"ok_mean": float(bm[pcol].to_numpy()[on].mean()),
-          "idw_mean": float(checks["idw"].to_numpy()[on].mean()),
-          "nn_mean": float(checks["nn"].to_numpy()[on].mean()), "n_blocks_checked": int(on.sum()),
-          "ok_tonnage_weighted_mean": float(np.average(bm[pcol], weights=bm["tonnes"]))}
-    var_exp = pd.concat(curves, ignore_index=True)
-    return ResourceResult(bm, grid, st, gt, comps, var_exp, model, cv_df, cv_stats, reg, caps,
-                          dh.issues, table1_checklist(facts), cut, basis, label, dh.synthetic,
-                          primary, tuple(grades), tuple(doms), checks, by_domain, params,
-                          parameters={"search": sp, "block_size_m": size, "rotation_deg": rot,
-                                      "orientation_deg": angles, "global_mean_check": gm,
-                                      "sampling_lags_m": lags},
-                          timings_s={**tm, "estimate_wall_s": time.perf_counter() - t0,
-                                     "estimate_cpu_s": time.process_time() - c0})
+    return {"ok_mean": float(bm[pcol].to_numpy()[on].mean()),
+            "idw_mean": float(checks["idw"].to_numpy()[on].mean()),
+            "nn_mean": float(checks["nn"].to_numpy()[on].mean()),
+            "n_blocks_checked": int(on.sum()),
+            "ok_tonnage_weighted_mean": float(np.average(bm[pcol], weights=bm["tonnes"]))}
 
 
 def _cross_validation(params: DepositParams, est: pd.DataFrame, pcol: str,
