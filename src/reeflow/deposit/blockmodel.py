@@ -294,7 +294,8 @@ def read_gslib(path: str | Path, *, missing: float | None = -999.0) -> pd.DataFr
 def write_omf(bm: pd.DataFrame, grid: BlockGrid, path: str | Path, *, name: str = "reeflow",
               columns: tuple[str, ...] = ()) -> Path:
     """Write an OMF v1 file with the grid as a ``VolumeElement`` (needs the optional ``omf``
-    package; blocks in GSLIB order). Raises InputError when ``omf`` is not installed."""
+    package; blocks in GSLIB order), atomically. Raises InputError when ``omf`` is not
+    installed."""
     try:
         import omf  # noqa: PLC0415 (optional dependency)
     except ImportError:
@@ -311,5 +312,15 @@ def write_omf(bm: pd.DataFrame, grid: BlockGrid, path: str | Path, *, name: str 
     vol = omf.VolumeElement(name=name, geometry=geom, data=data)
     proj = omf.Project(name=name, description=name)
     proj.elements = [vol]
-    omf.OMFWriter(proj, str(path))
-    return Path(path)
+    p = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent or ".")
+    os.close(fd)
+    try:  # the OMF writer takes a file name: write beside the target, then replace it
+        omf.OMFWriter(proj, tmp)
+        os.chmod(tmp, p.stat().st_mode & 0o777 if p.exists() else 0o666 & ~_umask())
+        os.replace(tmp, p)
+    except BaseException:
+        with suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+    return p
