@@ -313,9 +313,9 @@ def write_omf(bm: pd.DataFrame, grid: BlockGrid, path: str | Path, *, name: str 
     proj = omf.Project(name=name, description=name)
     proj.elements = [vol]
     p = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent or ".")
+    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp.omf", dir=p.parent or ".")
     os.close(fd)
-    try:  # the OMF writer takes a file name: write beside the target, then replace it
+    try:  # the OMF writer takes a file name (and wants .omf): write beside the target, then replace it
         omf.OMFWriter(proj, tmp)
         os.chmod(tmp, p.stat().st_mode & 0o777 if p.exists() else 0o666 & ~_umask())
         os.replace(tmp, p)
