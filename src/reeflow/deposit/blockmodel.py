@@ -36,6 +36,7 @@ __all__ = [
     "read_gslib",
     "write_omf",
     "atomic_write",
+    "atomic_path",
     "MAX_GSLIB_VARIABLES",
 ]
 
@@ -158,24 +159,33 @@ def _umask() -> int:
 
 
 @contextmanager
-def atomic_write(path: str | Path, mode: str = "w"):
-    """Open a temporary file in the folder of ``path`` for writing; on success it replaces
-    ``path`` (``os.replace``: atomic on one file system), on any error it is removed and
-    ``path`` is left as it was (never a partial or 0-byte file)."""
+def atomic_path(path: str | Path, suffix: str = ".tmp"):
+    """A temporary file name in the folder of ``path``; on success the file written there
+    replaces ``path`` (``os.replace``: atomic on one file system, permissions of the file it
+    replaces or the umask's), on any error it is removed and ``path`` is left as it was
+    (never a partial or 0-byte file)."""
     p = Path(path)
     if p.parent and not p.parent.exists():
         raise InputError("output", str(p), "a path in an existing folder", "create the folder")
-    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent or ".")
+    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=suffix, dir=p.parent or ".")
+    os.close(fd)
     try:
-        with os.fdopen(fd, mode, encoding=None if "b" in mode else "utf-8",
-                       newline=None if "b" in mode else "") as fh:
-            yield fh
+        yield tmp
         os.chmod(tmp, p.stat().st_mode & 0o777 if p.exists() else 0o666 & ~_umask())
         os.replace(tmp, p)
     except BaseException:
         with suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+
+
+@contextmanager
+def atomic_write(path: str | Path, mode: str = "w"):
+    """Open a file for writing that replaces ``path`` only when complete (see
+    :func:`atomic_path`)."""
+    with atomic_path(path) as tmp, open(tmp, mode, encoding=None if "b" in mode else "utf-8",
+                                        newline=None if "b" in mode else "") as fh:
+        yield fh
 
 
 def write_block_csv(bm: pd.DataFrame, path: str | Path, *, grid: BlockGrid | None = None,
@@ -313,14 +323,6 @@ def write_omf(bm: pd.DataFrame, grid: BlockGrid, path: str | Path, *, name: str 
     proj = omf.Project(name=name, description=name)
     proj.elements = [vol]
     p = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp.omf", dir=p.parent or ".")
-    os.close(fd)
-    try:  # the OMF writer takes a file name (and wants .omf): write beside the target, then replace it
+    with atomic_path(p, suffix=".tmp.omf") as tmp:  # the OMF writer wants an .omf name
         omf.OMFWriter(proj, tmp)
-        os.chmod(tmp, p.stat().st_mode & 0o777 if p.exists() else 0o666 & ~_umask())
-        os.replace(tmp, p)
-    except BaseException:
-        with suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
     return p

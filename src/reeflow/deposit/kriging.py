@@ -39,7 +39,7 @@ import pandas as pd
 
 from reeflow.core.errors import InputError
 from reeflow.deposit.models import VariogramModel, anisotropy_matrix
-from reeflow.deposit.neighbours import NeighbourIndex, build_index, knn_select
+from reeflow.deposit.neighbours import NeighbourIndex, _sort_ints, build_index, knn_select
 
 __all__ = [
     "SearchParams",
@@ -327,14 +327,10 @@ def _chol_solve2(lo, b, e, n):
 
 @nb.njit(cache=True)
 def _sorted_ids(sel, t, n, out):
-    """Neighbour ids of target t in ascending order (insertion sort; n is small)."""
+    """Neighbour ids of target t in ascending order (the system's canonical order)."""
     for i in range(n):
-        v = sel[t, i]
-        j = i
-        while j > 0 and out[j - 1] > v:
-            out[j] = out[j - 1]
-            j -= 1
-        out[j] = v
+        out[i] = sel[t, i]
+    _sort_ints(out, n)
 
 
 @nb.njit(cache=True)
@@ -354,6 +350,63 @@ def _n_holes(hole, ids, n, seen):
     return nh
 
 
+@nb.njit(cache=True)
+def _gather(ids, n, sx, sxs, w3, p, prev):
+    """Coordinates of the neighbours: world (3, k) and per structure (ns, 3, k)."""
+    for i in range(n):
+        q = ids[i]
+        prev[i] = q
+        for r in range(3):
+            w3[r, i] = sx[q, r]
+            for s in range(sxs.shape[0]):
+                p[s, r, i] = sxs[s, q, r]
+
+
+@nb.njit(cache=True, fastmath=_FM)
+def _weights(a, c, u, wts, n, refactored, simple):
+    """Kriging weights into ``wts`` from the factor in ``a`` and right-hand side ``c``; a new
+    factor also gives u = C⁻¹1 (both in one pass). Returns the Lagrange term μ (0 for SK)."""
+    for i in range(n):  # weights solve a copy of c; c is kept for the variance
+        wts[i] = c[i]
+    if refactored:
+        for i in range(n):
+            u[i] = 1.0
+        _chol_solve2(a, wts, u, n)
+    else:
+        _chol_solve(a, wts, n)
+    if simple:
+        return 0.0
+    su, sw = 0.0, 0.0
+    for i in range(n):
+        su += u[i]
+        sw += wts[i]
+    mu = (sw - 1.0) / su
+    for i in range(n):
+        wts[i] -= mu * u[i]
+    return mu
+
+
+@nb.njit(cache=True)
+def _store(t, n, ids, wts, c, mu, vals, sk_mean, simple, cbb, w3, tx, est, kvar, sor, lag):
+    """Estimates of every variable, kriging variance, slope and mean distance of target t."""
+    wc = 0.0
+    for i in range(n):
+        wc += wts[i] * c[i]
+    for v in range(vals.shape[1]):
+        acc = 0.0
+        for i in range(n):
+            z = vals[ids[i], v]
+            acc += wts[i] * (z - sk_mean[v] if simple else z)
+        est[t, v] = acc + sk_mean[v] if simple else acc
+    kvar[t] = cbb - wc - mu
+    sor[t] = wc / (wc - mu) if wc - mu != 0.0 else np.nan
+    dist = 0.0
+    for i in range(n):
+        dist += np.sqrt((w3[0, i] - tx[t, 0]) ** 2 + (w3[1, i] - tx[t, 1]) ** 2
+                        + (w3[2, i] - tx[t, 2]) ** 2)
+    lag[t] = dist / n
+
+
 @nb.njit(cache=True, parallel=True)
 def _krige_kernel(sx, sxs, vals, hole, dup, sel, nsel, tx, txs, discs, codes, sills, nugget,
                   cbb, min_samples, simple, sk_mean, nblk):
@@ -362,10 +415,8 @@ def _krige_kernel(sx, sxs, vals, hole, dup, sel, nsel, tx, txs, discs, codes, si
     Each of ``nblk`` runs of consecutive targets reuses the factor while the (sorted)
     neighbour set repeats."""
     m = tx.shape[0]
-    nv = vals.shape[1]
-    ns = codes.shape[0]
     kmax = sel.shape[1]
-    est = np.full((m, nv), np.nan)
+    est = np.full((m, vals.shape[1]), np.nan)
     kvar = np.full(m, np.nan)
     sor = np.full(m, np.nan)
     lag = np.full(m, np.nan)
@@ -373,37 +424,27 @@ def _krige_kernel(sx, sxs, vals, hole, dup, sel, nsel, tx, txs, discs, codes, si
     reused = np.zeros(nblk, np.int64)
     for b in nb.prange(nblk):
         a = np.empty((kmax, kmax))
-        p = np.empty((ns, 3, kmax))
+        p = np.empty((codes.shape[0], 3, kmax))
         w3 = np.empty((3, kmax))
         ids = np.empty(kmax, np.int64)
         prev = np.full(kmax, -1, np.int64)
-        u = np.empty(kmax)
-        c = np.empty(kmax)
-        wts = np.empty(kmax)
+        u, c, wts = np.empty(kmax), np.empty(kmax), np.empty(kmax)
         seen = np.empty(kmax, np.int64)
-        prev_n = -1
-        nh = 0
+        prev_n, nh = -1, 0
         for t in range(b * m // nblk, (b + 1) * m // nblk):
             n = nsel[t]
             if n < min_samples:
                 continue
             _sorted_ids(sel, t, n, ids)
             same = n == prev_n
-            if same:
-                for i in range(n):
-                    if ids[i] != prev[i]:
-                        same = False
-                        break
+            for i in range(n if same else 0):
+                if ids[i] != prev[i]:
+                    same = False
+                    break
             if same:
                 reused[b] += 1
             else:
-                for i in range(n):
-                    q = ids[i]
-                    prev[i] = q
-                    for r in range(3):
-                        w3[r, i] = sx[q, r]
-                        for s in range(ns):
-                            p[s, r, i] = sxs[s, q, r]
+                _gather(ids, n, sx, sxs, w3, p, prev)
                 _assemble(a, p, w3, n, codes, sills, nugget, dup, ids)
                 if not _cholesky(a, n):
                     prev_n = -1
@@ -411,39 +452,8 @@ def _krige_kernel(sx, sxs, vals, hole, dup, sel, nsel, tx, txs, discs, codes, si
                 prev_n = n
                 nh = _n_holes(hole, ids, n, seen)
             _rhs(c, p, w3, n, t, txs, tx, discs, codes, sills, nugget)
-            for i in range(n):  # weights solve a copy of c; c is kept for the variance
-                wts[i] = c[i]
-            if same:
-                _chol_solve(a, wts, n)
-            else:
-                for i in range(n):
-                    u[i] = 1.0
-                _chol_solve2(a, wts, u, n)
-            mu = 0.0
-            if not simple:
-                su, sw = 0.0, 0.0
-                for i in range(n):
-                    su += u[i]
-                    sw += wts[i]
-                mu = (sw - 1.0) / su
-                for i in range(n):
-                    wts[i] -= mu * u[i]
-            wc = 0.0
-            for i in range(n):
-                wc += wts[i] * c[i]
-            for v in range(nv):
-                acc = 0.0
-                for i in range(n):
-                    z = vals[ids[i], v]
-                    acc += wts[i] * (z - sk_mean[v] if simple else z)
-                est[t, v] = acc + sk_mean[v] if simple else acc
-            kvar[t] = cbb - wc - mu
-            sor[t] = wc / (wc - mu) if wc - mu != 0.0 else np.nan
-            dist = 0.0
-            for i in range(n):
-                dist += np.sqrt((w3[0, i] - tx[t, 0]) ** 2 + (w3[1, i] - tx[t, 1]) ** 2
-                                + (w3[2, i] - tx[t, 2]) ** 2)
-            lag[t] = dist / n
+            mu = _weights(a, c, u, wts, n, not same, simple)
+            _store(t, n, ids, wts, c, mu, vals, sk_mean, simple, cbb, w3, tx, est, kvar, sor, lag)
             nholes[t] = nh
     return est, kvar, sor, lag, nholes, reused.sum()
 
