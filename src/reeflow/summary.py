@@ -322,6 +322,12 @@ def _line_grade(econ: EconomicsSection, basket: float) -> SummaryLine | None:
     if row is None or row.get("npv_low_usd") is None or row.get("npv_high_usd") is None:
         return None
     cost = econ.unit_cost_usd_per_kg_reo
+    lo, base, hi = row["npv_low_usd"], row.get("base_npv_usd"), row["npv_high_usd"]
+    if base is not None and not (lo <= base <= hi or lo >= base >= hi):
+        return SummaryLine(topic="grade", text=(
+            f"NPV does not move one way with the head grade: {_pct(row['low'], 2)} TREO "
+            f"{_fmt_usd(lo)}, {_pct(row['value'], 2)} {_fmt_usd(base)}, {_pct(row['high'], 2)} "
+            f"{_fmt_usd(hi)} (the pit, the schedule and the plant all change with the grade)."))
     if row["npv_high_usd"] < row["npv_low_usd"]:
         text = (f"NPV falls as the head grade rises ({_pct(row['low'], 2)} TREO: "
                 f"{_fmt_usd(row['npv_low_usd'])}; {_pct(row['high'], 2)}: "
