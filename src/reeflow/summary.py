@@ -266,9 +266,11 @@ def _line_value(s: dict[str, Any], rate: float) -> SummaryLine:
     pay = s["payback_from_construction_years"]
     ptxt = ("the project does not pay back within its life" if pay is None else
             f"payback {pay:.1f} years from the start of construction")
+    irr = (f"IRR {_pct(s['irr_post_tax_frac'])} after tax ({_pct(s['irr_pre_tax_frac'])} "
+           "before)" if s["irr_post_tax_frac"] is not None else
+           "no IRR (the cash flows never return the capital at any discount rate)")
     text = (f"NPV{r} is {_fmt_usd(s['npv_post_tax_usd'])} after tax "
-            f"({_fmt_usd(s['npv_pre_tax_usd'])} before tax); IRR {_pct(s['irr_post_tax_frac'])} "
-            f"after tax ({_pct(s['irr_pre_tax_frac'])} before); {ptxt}; initial capex "
+            f"({_fmt_usd(s['npv_pre_tax_usd'])} before tax); {irr}; {ptxt}; initial capex "
             f"{_fmt_usd(s['capex_usd'])} ({s['estimate_class'] or 'class not stated'}).")
     if s["levered_npv_usd"] is not None:
         dscr = "n/a" if s["dscr_min"] is None else f"{s['dscr_min']:.2f}"

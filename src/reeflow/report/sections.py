@@ -57,8 +57,10 @@ def _kpi_cards(kpis: Mapping[str, Any], econ: Mapping[str, Any],
         pre = (econ.get("npv_pre_tax_usd") or {}).get(key) if key else None
         cards += [
             (f"NPV @ {r}, after tax", fmt_usd(npv), f"before tax {fmt_usd(pre)}"),
-            ("IRR, after tax", fmt_pct(econ.get("irr_frac")),
-             f"before tax {fmt_pct(econ.get('irr_pre_tax_frac'))}"),
+            ("IRR, after tax", "none" if econ.get("irr_frac") is None
+             else fmt_pct(econ.get("irr_frac")),
+             "capital never returned" if econ.get("irr_frac") is None
+             else f"before tax {fmt_pct(econ.get('irr_pre_tax_frac'))}"),
             ("Payback", "none in the life" if econ.get("payback_years") is None
              else f"{fmt_num(econ['payback_years'])} years", "from the start of construction"),
             ("Initial capex", fmt_usd(econ.get("capex_usd")),
