@@ -273,15 +273,35 @@ def grade_tonnage_figure(resource: Mapping[str, Any]) -> go.Figure:
     return base_layout(fig, "Grade–tonnage curves", height=420)
 
 
+def _runs(lags: list[Any]) -> list[slice]:
+    """Index ranges of increasing lag (a table of several directions/variables restarts its
+    lags: each run is drawn as its own curve, never joined back to the origin)."""
+    cuts = [0] + [i for i in range(1, len(lags))
+                  if lags[i] is not None and lags[i - 1] is not None
+                  and float(lags[i]) < float(lags[i - 1])] + [len(lags)]
+    return [slice(a, b) for a, b in zip(cuts[:-1], cuts[1:], strict=True) if b > a]
+
+
 def variogram_figure(vario: Mapping[str, Any]) -> go.Figure:
-    """Experimental variogram (points) and fitted model (line) for one variable."""
+    """Experimental variogram (points) and fitted model (line) for one variable; a table that
+    holds several directions (lags restarting) is drawn one curve per direction."""
     fig = go.Figure()
-    fig.add_trace(go.Scatter(x=_seq(vario.get("lag_m")), y=_seq(vario.get("gamma")),
-                             mode="markers", name="experimental", marker={"color": "#0b5d8a"}))
+    lags, gamma = _seq(vario.get("lag_m")), _seq(vario.get("gamma"))
     model = _seq(vario.get("model_gamma"))
-    if model:
-        x = _seq(vario.get("model_lag_m")) or _seq(vario.get("lag_m"))
-        fig.add_trace(go.Scatter(x=x, y=model, mode="lines",
+    mlags = _seq(vario.get("model_lag_m")) or lags
+    runs = _runs(lags)
+    colors = ("#0b5d8a", "#ef8a17", "#2e7d32", "#7a4b94", "#8c564b", "#17becf")
+    for k, sl in enumerate(runs):
+        tag = f" {k + 1}" if len(runs) > 1 else ""
+        c = colors[k % len(colors)]
+        fig.add_trace(go.Scatter(x=lags[sl], y=gamma[sl], mode="markers",
+                                 name=f"experimental{tag}", marker={"color": c}))
+        if model and len(model) == len(lags):
+            fig.add_trace(go.Scatter(x=mlags[sl], y=model[sl], mode="lines",
+                                     name=f"{vario.get('model_name') or 'fitted model'}{tag}",
+                                     line={"color": c}))
+    if model and len(model) != len(lags):
+        fig.add_trace(go.Scatter(x=mlags, y=model, mode="lines",
                                  name=str(vario.get("model_name") or "fitted model"),
                                  line={"color": "#b3261e"}))
     fig.update_xaxes(title_text="lag, m", rangemode="tozero")
@@ -289,7 +309,9 @@ def variogram_figure(vario: Mapping[str, Any]) -> go.Figure:
     title = f"Variogram: {vario.get('variable')}"
     if vario.get("direction"):
         title += f" ({vario['direction']})"
-    return base_layout(fig, title, height=340)
+    if len(runs) > 1:
+        title += f", {len(runs)} directions"
+    return base_layout(fig, title, height=360)
 
 
 # --------------------------------------------------------------------------- mine
