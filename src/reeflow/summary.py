@@ -146,8 +146,9 @@ def _target(outcome: Any, basket: float, byproduct_usd: float, ranged: Mapping[s
     if runner is not None and math.isfinite(grade_needed) and grade_needed < 0.5:
         try:
             o = runner(outcome.loaded, {"ore.treo_grade": grade_needed})
-        except Exception:  # an infeasible grade is reported as not run, never hidden
+        except Exception as exc:  # an infeasible grade is stated, never hidden
             o = None
+            out["chain_at_needed_grade_error"] = f"{type(exc).__name__}: {exc}"[:300]
         if o is not None:
             ko = o.design.summary.kpis
             out["chain_at_needed_grade"] = {
@@ -230,6 +231,9 @@ def _line_target(t: dict[str, Any] | None) -> SummaryLine:
             f"{_pct(t['grade_frac'], 2)}. The design basis makes {t['model_reo_t_per_a']:,.0f} "
             "t/a REO.")
     c = t.get("chain_at_needed_grade")
+    if t.get("chain_at_needed_grade_error"):
+        text += (f" The chain could not be re-run at {_pct(g, 2)} TREO "
+                 f"({t['chain_at_needed_grade_error']}).")
     if c:
         text += (f" Re-run at {_pct(c['grade_frac'], 2)} TREO, the chain makes "
                  f"{c['reo_t_per_a']:,.0f} t/a REO (recovery {_pct(c['recovery_frac'])}) and "
@@ -310,8 +314,8 @@ def _line_breakeven(rows: list[dict[str, Any]], rate: float,
 
 def _line_risks(risks: list[dict[str, Any]]) -> SummaryLine:
     if not risks:
-        return SummaryLine(topic="risks", text="No sensitivity was run (no input states a "
-                           "range).")
+        return SummaryLine(topic="risks", text="Sensitivities were not run here (`reeflow "
+                           "study` runs them over every input with a stated range).")
     bits = [f"{r['label']} (NPV {_fmt_usd(r['npv_low_usd'])} to {_fmt_usd(r['npv_high_usd'])}"
             f"; {r['evidence'] or 'untagged'})" for r in risks]
     return SummaryLine(topic="risks", text="Largest risks, widest swing of NPV over each "
