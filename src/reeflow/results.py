@@ -222,6 +222,9 @@ class ResourceSection(ResultModel):
     synthetic: bool
     label: str
     statement: list[Json]
+    statement_text: str = Field(default="", description="the statement as a public report "
+                                "reads it (tonnes and grades rounded, classes, cut-off, basis)")
+    competent_person: str = ""
     disclaimer: str = ""
     cutoff_frac: Number = None
     cutoff_basis: str = ""
