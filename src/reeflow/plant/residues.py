@@ -24,8 +24,9 @@ from reeflow.plant.stream import phase_index
 
 __all__ = ["ResidueRow", "ResidueTable", "classify_residues", "norm_rules"]
 
-#: terminal solid streams that are products, not residues
-_PRODUCT_HINTS = ("concentrate", ".oxide", "carbonate_product", ".salt")
+#: terminal solid streams that are products (or a product stockpile), not residues
+_PRODUCT_HINTS = ("concentrate", ".oxide", "carbonate_product", ".salt", ".sold", ".stockpile",
+                  "cerium_cake")
 
 
 @lru_cache(maxsize=1)
