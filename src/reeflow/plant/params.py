@@ -104,9 +104,10 @@ class LaCeRejectionParams(StrictModel):
     group: str = Field(default="LaCe", max_length=40,
                        description="the product group of plant.separation.products rejected")
     stockpile_frac: dict[str, Q("frac", ge=0.0, le=1.0)] = Field(  # type: ignore[valid-type]
-        default_factory=lambda: {"La": 1.0, "Ce": 1.0},
+        default_factory=dict,
         description="share of each element of the group sent to the stockpile (the rest is "
-        "sold as a mixed rare-earth carbonate)")
+        "sold as a mixed rare-earth carbonate); default none stockpiled. A stockpile is held, "
+        "not sold, and its storage is not costed")
     carbonate: CarbonateParams = Field(default_factory=CarbonateParams)  # type: ignore[arg-type]
 
 
