@@ -10,7 +10,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from reeflow.chain.plant_steps import PlantDesign, residue_t, sold_products, tailings_t
+from reeflow.chain.plant_steps import (
+    PlantDesign,
+    bought_reagents,
+    residue_t,
+    sold_products,
+    tailings_t,
+)
 
 __all__ = ["economic_inputs", "equipment_sizes", "design_economics"]
 
@@ -42,7 +48,7 @@ def economic_inputs(project: Any, design: PlantDesign, sizes: dict[str, float]) 
         capex_usd=None, ore_t_per_a=s.kpis["ore_t_per_a"],
         products_t_per_a=sold_products(s), product_purity_frac=purity,
         concentrate_reo_distribution=mixed,
-        reagents_t_per_a=dict(s.reagents_t_per_a),
+        reagents_t_per_a=bought_reagents(s.reagents_t_per_a),
         reagent_price_overrides_usd_per_t=dict(e.reagent_prices),
         mining_cost_usd_per_t_ore=e.mining_cost_usd_per_t,
         power_mwh_per_a=eng.energy.electricity_mwh_per_a,

@@ -140,6 +140,12 @@ def sold_products(summary: Any) -> dict[str, float]:
     return out
 
 
+def bought_reagents(reagents_t_per_a: Mapping[str, float]) -> dict[str, float]:
+    """Reagents for the economics room, less the process water the units draw (``H2O``): that
+    water is the water balance's make-up, passed once as ``water_m3_per_a``."""
+    return {k: float(v) for k, v in reagents_t_per_a.items() if k != "H2O"}
+
+
 def residue_t(summary: Any) -> float:
     """Radioactive residues (leach residue + neutralisation cake), t/a."""
     return float(sum(r["t_per_a"] for r in summary.products if r["kind"] == "residue"))
@@ -185,7 +191,7 @@ def _year(project: Any, design: PlantDesign, row: Mapping[str, Any], year: int,
         ndpr_oxide_t=k["ndpr_oxide_t_per_a"] * scale,
         overall_reo_recovery_frac=k["overall_reo_recovery_frac"],
         products_t={p: t * scale for p, t in sold_products(s).items()},
-        reagents_t={r: t * scale for r, t in s.reagents_t_per_a.items()},
+        reagents_t={r: t * scale for r, t in bought_reagents(s.reagents_t_per_a).items()},
         power_mwh=energy.electricity_mwh_per_a * scale, residue_t=residue_t(s) * scale,
         tailings_t=tailings_t(s) * scale, ree_share_frac=dict(feed.ree_share_frac),
         fuel_gj=energy.fuel_gj_per_a * scale, water_m3=water * scale,
