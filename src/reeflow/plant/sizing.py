@@ -55,7 +55,7 @@ if TYPE_CHECKING:
     from reeflow.plant.energy import EnergyBalance
 
 __all__ = ["SizedItem", "sizing_parameters", "size_plant", "equipment_sizes", "sizing_table",
-           "unit_tank_volume_m3", "conversion_circuit", "TANK_RESIDENCE"]
+           "unit_tank_volume_m3", "conversion_circuit", "gas_volume_m3_per_h", "TANK_RESIDENCE"]
 
 #: Residence-time parameter of each agitated-tank unit kind.
 TANK_RESIDENCE = {"leach": "leach_residence_h", "neutralisation": "neutralisation_residence_h",
@@ -112,7 +112,7 @@ def _solids_t_per_h(s: Stream | None) -> float:
     return 0.0 if s is None else float(s.flows_kg_per_h[phase_index("s")].sum()) / 1000.0
 
 
-def _gas_m3_per_h(s: Stream) -> float:
+def gas_volume_m3_per_h(s: Stream) -> float:
     """Actual volume flow of the gas phase at the stream's temperature: V = n R T / P."""
     kmol = float((s.flows_kg_per_h[phase_index("g")] / s.components.molar_mass_g_per_mol).sum())
     return kmol * _p("gas_constant_kj_per_kmol_k") * (s.temperature_c + 273.15) \
@@ -245,11 +245,11 @@ def _bake(sol: FlowsheetSolution, energy: EnergyBalance | None) -> list[SizedIte
                                  "(energy balance)"))
     gas = sol.streams.get("bake.offgas")
     if gas is not None and gas.total_kg_per_h > 0:
-        out.append(SizedItem("bake.scrubber_gas_m3_per_h", _gas_m3_per_h(gas), 1,
+        out.append(SizedItem("bake.scrubber_gas_m3_per_h", gas_volume_m3_per_h(gas), 1,
                              f"kiln off-gas n R T / P at {gas.temperature_c:.0f} degC"))
     stack = sol.streams.get("offgas_scrubber.stack")
     if stack is not None and stack.total_kg_per_h > 0:
-        out.append(SizedItem("bake.blower_air_m3_per_h", _gas_m3_per_h(stack), 1,
+        out.append(SizedItem("bake.blower_air_m3_per_h", gas_volume_m3_per_h(stack), 1,
                              f"ID fan: stack gas n R T / P at {stack.temperature_c:.0f} degC"))
     return out
 
