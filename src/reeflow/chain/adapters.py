@@ -184,26 +184,7 @@ def year_quantities(plant_years: Sequence[Any], schedule: pd.DataFrame) -> Any:
         residue_t=np.array([y.residue_t for y in plant_years]),
         tailings_t=np.array([y.tailings_t for y in plant_years]),
         fuel_gj={"natural gas": np.array([y.fuel_gj for y in plant_years])},
-        water_m3=np.array([y.water_m3 for y in plant_years]),
-        flotation_feed_t=_year_dict([y.flotation_feed_t for y in plant_years]),
-        mill_energy_mwh=_year_array([y.mill_energy_mwh for y in plant_years]),
-        sx_aqueous_m3=_year_array([y.sx_aqueous_m3 for y in plant_years]),
-        brine_m3=_year_array([y.brine_m3 for y in plant_years]))
-
-
-def _year_array(values: Sequence[float | None]) -> np.ndarray | None:
-    """A yearly driver: None when no year has it (missing), else 0 in the years without it
-    (no ore fed)."""
-    if all(v is None for v in values):
-        return None
-    return np.array([0.0 if v is None else float(v) for v in values])
-
-
-def _year_dict(values: Sequence[Mapping[str, float] | None]) -> dict[str, np.ndarray] | None:
-    keys = sorted({k for v in values if v for k in v})
-    if not keys:
-        return None
-    return {k: np.array([float((v or {}).get(k, 0.0)) for v in values]) for k in keys}
+        water_m3=np.array([y.water_m3 for y in plant_years]))
 
 
 def oxide_tonnages(products: Sequence[Mapping[str, Any]]) -> dict[str, float]:

@@ -154,7 +154,8 @@ def summarise_plant(sol: FlowsheetSolution, ree: tuple[str, ...], hours: float, 
 
     ``groups`` (product → elements) sets each oxide product's sale name and paid purity.
     ``reo_t_per_a`` counts the REO (oxide equivalent) of every REE product sold — separated
-    oxides, a mixed carbonate, the Ce cake — not of a stockpile (``stockpiled_reo_t_per_a``).
+    oxides, a mixed carbonate, the Ce cake — not of a stockpile (its rows, kind ``stockpile``,
+    carry their ``reo_t_per_a``).
     """
     ore = sol.streams["ore"]
     feed_el = {ln: float(ore.element_kg_per_h().get(ln, 0.0)) for ln in ree}
@@ -173,8 +174,6 @@ def summarise_plant(sol: FlowsheetSolution, ree: tuple[str, ...], hours: float, 
         "head_reo_t_per_a": head_reo,
         "reo_t_per_a": reo,
         "ndpr_oxide_t_per_a": ndpr,
-        "stockpiled_reo_t_per_a": sum(r["reo_t_per_a"] for r in route_rows
-                                      if r["kind"] == "stockpile"),
         "overall_reo_recovery_frac": reo / head_reo if head_reo > 0 else float("nan"),
         "fluorite_concentrate_t_per_a": solids[0]["t_per_a"],
         "barite_concentrate_t_per_a": solids[1]["t_per_a"],
