@@ -242,17 +242,3 @@ def test_la_ce_rejection_route():
     assert res.outlets["liquor"].species_kg_per_h("La2(SO4)3") == 0.0
     assert res.outlets["liquor"].species_kg_per_h("Nd2(SO4)3") == pytest.approx(100.0)
 
-
-def test_ree_concentrate_reaches_its_grade_with_thorium_aboard(project):
-    """The REE concentrate meets its TREO grade target counting the thorium that reports to it
-    (th_recovery), not only the REE minerals and the gangue pulled to reach the grade."""
-    from reeflow.chain import adapters
-    from reeflow.plant.bastnasite import placeholder_separation
-    from reeflow.plant.units.beneficiation import treo_kg_per_h
-
-    sep = placeholder_separation(project.plant.separation, project.ree)
-    sol = build_flowsheet(adapters.ore_feed(project), project.plant, sep).solve()
-    conc = sol.streams["ree_concentrate"]
-    assert treo_kg_per_h(conc, project.ree) / conc.total_kg_per_h == pytest.approx(
-        project.plant.beneficiation.concentrate_treo_frac, rel=1e-12)
-    assert conc.species_kg_per_h("ThO2") > 0

@@ -98,13 +98,11 @@ def _concentrate(
     valuable_kg: float,
     exclude: np.ndarray,
     what: str,
-    extra_kept_kg: float = 0.0,
 ) -> np.ndarray:
-    """Per-species fractions to a concentrate reaching ``grade`` of the valuable
-    (``extra_kept_kg``: mass of excluded species reporting to the concentrate anyway)."""
+    """Per-species fractions to a concentrate reaching ``grade`` of the valuable."""
     solids = stream.flows_kg_per_h[0]
     frac = np.where(target, recovery, 0.0)
-    kept = float((solids * frac).sum()) + extra_kept_kg
+    kept = float((solids * frac).sum())
     gangue = np.where(~target & ~exclude, solids, 0.0).sum()
     need = recovery * valuable_kg / grade - kept if grade > 0 else 0.0
     pull = need / gangue if gangue > 0 else 0.0
@@ -132,10 +130,8 @@ def beneficiate(inlets: Mapping[str, Stream], params: BeneficiationParams) -> Un
     is_ree = np.array([s in minerals for s in c.species])
     is_th = np.array([s == "ThO2" for s in c.species])
     treo = treo_kg_per_h(feed.phase("s"), ree)
-    th_kept = params.th_recovery_frac * float(feed.flows_kg_per_h[0][is_th].sum())
     f_ree = _concentrate(
-        feed, is_ree, params.ree_recovery_frac, params.concentrate_treo_frac, treo, is_th, "REE",
-        th_kept,
+        feed, is_ree, params.ree_recovery_frac, params.concentrate_treo_frac, treo, is_th, "REE"
     )
     f_ree = np.where(is_th, params.th_recovery_frac, f_ree)
     conc = feed.flows_kg_per_h * f_ree
