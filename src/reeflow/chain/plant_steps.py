@@ -83,7 +83,7 @@ def solve_plant(project: Any, feed: Any, separation: Any, *, start: Any = None) 
 def _summary(project: Any, sol: Any) -> Any:
     from reeflow.plant.summary import summarise_plant
 
-    groups = {k: list(v) for k, v in project.plant.separation.products.items()}
+    groups = project.plant.product_groups()
     return summarise_plant(sol, project.ree, project.plant.operating_hours_h_per_a, groups=groups)
 
 
@@ -116,7 +116,7 @@ def design_plant(project: Any) -> PlantDesign:
     separation = placeholder_separation(project.plant.separation, project.ree)
     sol = solve_plant(project, feed, separation)
     train = None
-    if project.plant.separation.method == "sx":
+    if project.plant.separation.method == "sx" and project.plant.has_separation:
         from reeflow.plant.sx_adapter import design_separation
 
         separation, train = design_separation(sol.streams["sx_feed"], project)
@@ -127,15 +127,22 @@ def design_plant(project: Any) -> PlantDesign:
 
 
 def sold_products(summary: Any) -> dict[str, float]:
-    """Products sold, t/a, keyed by sale name (oxides, CaF2 and BaSO4 concentrates)."""
-    out: dict[str, float] = {}
+    """Products sold, t/a, keyed by sale name (oxides, a mixed REO concentrate as contained REO,
+    CaF2 and BaSO4 concentrates)."""
+    from reeflow.plant.summary import ree_sales
+
+    out, _, _ = ree_sales(summary.products)
     for row in summary.products:
-        if row["kind"] == "oxide":
-            out[str(row["sale_name"])] = out.get(str(row["sale_name"]), 0.0) + row["t_per_a"]
-        elif row["kind"] == "byproduct":
+        if row["kind"] == "byproduct":
             sale = adapters.BYPRODUCT_SALE.get(str(row["main_species"]), str(row["name"]))
             out[sale] = out.get(sale, 0.0) + row["t_per_a"]
     return out
+
+
+def bought_reagents(reagents_t_per_a: Mapping[str, float]) -> dict[str, float]:
+    """Reagents for the economics room, less the process water the units draw (``H2O``): that
+    water is the water balance's make-up, passed once as ``water_m3_per_a``."""
+    return {k: float(v) for k, v in reagents_t_per_a.items() if k != "H2O"}
 
 
 def residue_t(summary: Any) -> float:
@@ -177,7 +184,7 @@ def _year(project: Any, design: PlantDesign, row: Mapping[str, Any], year: int,
         ndpr_oxide_t=k["ndpr_oxide_t_per_a"] * scale,
         overall_reo_recovery_frac=k["overall_reo_recovery_frac"],
         products_t={p: t * scale for p, t in sold_products(s).items()},
-        reagents_t={r: t * scale for r, t in s.reagents_t_per_a.items()},
+        reagents_t={r: t * scale for r, t in bought_reagents(s.reagents_t_per_a).items()},
         power_mwh=energy.electricity_mwh_per_a * scale, residue_t=residue_t(s) * scale,
         tailings_t=tailings_t(s) * scale, ree_share_frac=dict(feed.ree_share_frac),
         fuel_gj=energy.fuel_gj_per_a * scale, water_m3=water * scale)
