@@ -22,7 +22,7 @@ def test_two_runs_are_byte_identical_outside_meta(tmp_path):
     procs = [subprocess.Popen(
         [sys.executable, "-m", "reeflow.cli", "study", "--out", str(o), "--quiet"],
         env={**os.environ, "PYTHONPATH": _SRC, "PYTHONHASHSEED": str(seed)},
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) for o, seed in zip(outs, (1, 2))]
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) for o, seed in zip(outs, (1, 2), strict=True)]
     for p in procs:
         assert p.wait(timeout=1200) == 0, p.stderr.read()
     a, b = (json.loads((o / "results.json").read_text(encoding="utf-8")) for o in outs)

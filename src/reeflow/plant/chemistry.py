@@ -36,6 +36,7 @@ __all__ = [
     "carbonate",
     "components_for",
     "ree_of",
+    "bastnasite_per_reo",
     "bake_reactions",
     "impurity_reactions",
     "chloride_reaction",
@@ -103,6 +104,13 @@ def chloride(ln: str) -> str:
 
 def oxalate(ln: str) -> str:
     return f"{ln}2(C2O4)3"
+
+
+def bastnasite_per_reo(ln: str) -> float:
+    """kg of bastnäsite ``LnFCO3`` carrying 1 kg of the element's reporting oxide."""
+    from reeflow.core.elements import atomic_mass, molar_mass, oxide_factor
+
+    return molar_mass(bastnasite(ln)) / atomic_mass(ln) / oxide_factor(ln)
 
 
 def ree_of(components: Components) -> tuple[str, ...]:

@@ -10,7 +10,7 @@ and common-ion effects lower real limits further.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -37,7 +37,7 @@ def salts_with_data() -> tuple[str, ...]:
     return tuple(dict.fromkeys(_table().salt))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _curve(salt: str) -> tuple[np.ndarray, np.ndarray]:
     rows = _table()[_table().salt == salt].sort_values("t_c")
     if rows.empty:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from reeflow.core.errors import InputError
 from reeflow.plant.chemistry import chloride
 from reeflow.plant.stream import Stream
 from reeflow.plant.units import SeparationParams
@@ -31,8 +32,16 @@ def design_separation(feed: Stream, project: Project) -> tuple[SeparationParams,
     sep = project.plant.separation
     ree = tuple(project.ore.ree_distribution)
     feed_kg = sx_feed_kg_per_h(feed, ree)
-    names = list(sep.products)
-    groups = [list(sep.products[n]) for n in names]
+    # a product group keeps only the elements the feed carries (an element at 0 % share is not
+    # separated); a group left empty makes nothing
+    present = {n: [el for el in els if feed_kg.get(el, 0.0) > 0]
+               for n, els in sep.products.items()}
+    names = [n for n, els in present.items() if els]
+    groups = [present[n] for n in names]
+    if len(groups) < 2:
+        raise InputError("plant.separation.products", list(sep.products),
+                         "at least two product groups with elements present in the ore",
+                         "use method: placeholder, or list more elements with a share above 0 %")
     train = design_train(feed_kg, extractant=sep.extractant, products=groups,
                          separation_factors=dict(sep.separation_factors) or None,
                          purity=sep.product_purity_frac)
