@@ -154,3 +154,28 @@ def test_headline_figures_match_the_snapshot(ngualla_results):
     assert set(got) == set(want), fix
     for key, value in want.items():
         assert got[key] == pytest.approx(value, rel=1e-6), f"{key}: {fix}"
+
+
+@pytest.mark.slow
+def test_the_optimisation_scenario_matches_its_published_tonnages():
+    from reeflow.chain import run_chain
+    from reeflow.project import builtin_project_path
+
+    path = builtin_project_path("ngualla").parent / "scenarios" / "optimisation_2017.yaml"
+    k = run_chain(load_project(path)).design.summary.kpis
+    assert k["ore_t_per_a"] == 711_000.0
+    assert k["concentrate_t_per_a"] == pytest.approx(32_700.0, rel=0.02)  # Mining Weekly 2017
+    assert k["ndpr_oxide_t_per_a"] == pytest.approx(2_810.0, rel=0.05)    # same
+
+
+@pytest.mark.slow
+def test_the_bfs_price_level_scenario_only_moves_the_ndpr_price(ngualla_study):
+    from reeflow.chain import run_chain
+    from reeflow.project import builtin_project_path
+
+    path = builtin_project_path("ngualla").parent / "scenarios" / "bfs_price_level.yaml"
+    o = run_chain(load_project(path))
+    base = ngualla_study.outcome
+    assert o.design.summary.kpis == base.design.summary.kpis
+    assert o.project.economics.price_scale_ndpr_frac == pytest.approx(84.8 / 69.0, abs=5e-4)
+    assert o.npv_usd(0.10) > base.npv_usd(0.10)
