@@ -21,7 +21,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
-from pydantic import BaseModel, Field, StrictBool, create_model, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    Field,
+    StrictBool,
+    ValidationInfo,
+    create_model,
+    field_validator,
+    model_validator,
+)
 
 from reeflow.core.elements import REE
 from reeflow.core.errors import InputError, did_you_mean
@@ -136,10 +144,37 @@ class Economics(EconomicsParams):
 
 
 class MarketParams(StrictModel):
-    """The market scenario: where the project's oxides are separated, and the data year."""
+    """The market scenario: where the project mines and separates, and the data year.
+
+    ``home_country`` (where the ore is mined) and ``separation_country`` (where the concentrate is
+    separated when ``separation_at_home`` is false) default to the market room's
+    ``parameters.yaml``; names are checked against the countries the market data knows.
+    """
 
     separation_at_home: StrictBool = True
     year: int = Field(default=2025, ge=2015, le=2100)
+    home_country: str | None = Field(default=None, max_length=80,
+                                     description="country where the ore is mined")
+    separation_country: str | None = Field(
+        default=None, max_length=80,
+        description="country where the concentrate is separated (separation_at_home: false)")
+
+    @field_validator("home_country", "separation_country")
+    @classmethod
+    def _known_country(cls, v: str | None, info: ValidationInfo) -> str | None:
+        if v is None:
+            return None
+        from reeflow.market.data import normalise_country
+
+        return normalise_country(v, field=f"market.{info.field_name}")
+
+    @model_validator(mode="after")
+    def _abroad_only(self) -> MarketParams:
+        if self.separation_at_home and self.separation_country is not None:
+            raise InputError("market.separation_country", self.separation_country,
+                             "no separation country when separation_at_home is true",
+                             "set separation_at_home: false, or drop separation_country")
+        return self
 
 
 class MineParams(StrictModel):

@@ -148,12 +148,17 @@ def run_chain(loaded: LoadedProject, *,
 
 
 def _market(project: Project, design: plant_steps.PlantDesign) -> Any:
+    """The project's output added to world supply; None (not run) when the project does not say
+    where its ore is mined (``market.home_country``)."""
     from reeflow.market import market_scenario
 
+    m = project.market
+    if m.home_country is None:
+        return None
     k = design.summary.kpis
     return market_scenario(k["reo_t_per_a"], adapters.oxide_tonnages(design.summary.products),
-                           separation_at_home=project.market.separation_at_home,
-                           year=project.market.year)
+                           home_country=m.home_country, separation_at_home=m.separation_at_home,
+                           separation_country=m.separation_country, year=m.year)
 
 
 def what_if(base: LoadedProject, overrides: Mapping[str, Any]) -> ChainOutcome:
