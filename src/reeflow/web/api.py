@@ -39,7 +39,7 @@ class StudyRequestYaml(BaseModel):
     """Run project YAML (it may extend only ``builtin:`` cases and name no file)."""
 
     model_config = ConfigDict(extra="forbid")
-    project_yaml: str = Field(max_length=1024 * 1024,
+    project_yaml: str = Field(description="at most 1 MiB of YAML (the server's limit)",
                               examples=["extends: builtin:beylikova\neconomics:\n  capex_scale: 1.2\n"])
 
 

@@ -10,6 +10,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
@@ -47,6 +48,13 @@ def create_app(settings: Settings) -> FastAPI:
     @app.exception_handler(InputError)
     async def _input_error(_req: Request, exc: InputError) -> JSONResponse:
         return JSONResponse(api.input_error_body(exc), status_code=422)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_req: Request, exc: RequestValidationError) -> JSONResponse:
+        # FastAPI's default echoes each bad input back (up to the body limit): keep loc + msg.
+        errors = [{"loc": list(e.get("loc", ())), "msg": str(e.get("msg", ""))[:300],
+                   "type": str(e.get("type", ""))} for e in list(exc.errors())[:20]]
+        return JSONResponse({"detail": errors}, status_code=422)
 
     @app.exception_handler(ReeflowError)
     async def _reeflow_error(_req: Request, exc: ReeflowError) -> JSONResponse:

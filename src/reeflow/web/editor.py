@@ -200,8 +200,10 @@ def _leaf(path: tuple[str, ...], node: dict[str, Any], current: Any, base: Any,
         options = ("", *options)
     rec = {k: v for k, v in current.items() if k != "value"} if _is_record(current) else {}
     value = current.get("value") if _is_record(current) else current
-    if value is None and "default" in node and not has_base:
-        value = node["default"]
+    if not has_base and "default" in node:
+        base = node["default"]  # what the project gets when nobody writes the key
+        if current is None:
+            value = base
     return FormField(path=path, label=_label(path[-1], node), kind=kind,
                      unit=str(node.get("unit", "")), allowed=_allowed(node),
                      description=str(node.get("description") or ""), options=options,
@@ -270,12 +272,21 @@ def build_form(state: EditorState, errors: Mapping[str, str] | None = None) -> S
     root = _walk((), schema(), current, base, "Project")
     fields = {f.path: f for f in root.all_fields()}
     for f in fields.values():
-        f.overridden = bool(state.base) and _differs(_value_at(current, f.path), f.base)
+        f.overridden = bool(state.base) and _has(state.overrides, f.path) and \
+            _differs(_value_at(current, f.path), f.base)
     for where, msg in (errors or {}).items():
         target = _nearest(fields, tuple(where.split(".")))
         if target is not None:
             target.error = msg
     return root
+
+
+def _has(tree: Any, path: tuple[str, ...]) -> bool:
+    for p in path:
+        if not isinstance(tree, Mapping) or _is_record(tree) or p not in tree:
+            return False
+        tree = tree[p]
+    return True
 
 
 def _value_at(tree: Any, path: tuple[str, ...]) -> Any:
@@ -388,7 +399,22 @@ def state_from_yaml(text: str) -> EditorState:
     parent = data.pop("extends", None)
     if parent is not None and not (isinstance(parent, str) and parent.startswith("builtin:")):
         raise InputError("extends", parent, "'builtin:NAME' (uploads may not name files)", "")
+    _no_files(data, "")
     return EditorState(parent[8:] if parent else None, data)
+
+
+def _no_files(tree: Any, path: str) -> None:
+    """Refuse file keys in an upload (the same rule as ``load_project_text``)."""
+    if isinstance(tree, Mapping):
+        for k, v in tree.items():
+            where = f"{path}.{k}" if path else str(k)
+            if str(k).endswith("_file"):
+                raise InputError(where, v, "no file names in an uploaded project",
+                                 "remove the key; uploads may only extend built-in cases")
+            _no_files(v, where)
+    elif isinstance(tree, list):
+        for i, v in enumerate(tree):
+            _no_files(v, f"{path}[{i}]")
 
 
 def document(state: EditorState) -> str:

@@ -26,6 +26,8 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
+from starlette.exceptions import HTTPException
+
 __all__ = ["BodyLimit", "HostCheck", "SecurityHeaders", "TokenGate", "load_secret", "auth_cookie_value",
            "csrf_ok", "CSRF_COOKIE", "AUTH_COOKIE", "PAGE_CSP", "REPORT_CSP"]
 
@@ -104,8 +106,12 @@ async def _json(send: Send, status: int, body: dict[str, Any],
     await send({"type": "http.response.body", "body": data})
 
 
-class _TooLargeError(Exception):
-    pass
+class _TooLargeError(HTTPException):
+    """Raised from ``receive`` when a streamed body passes the limit (FastAPI re-raises
+    HTTPExceptions met while reading a body, so the client gets this 413)."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(413, f"request body too large: at most {limit // 1024} KiB")
 
 
 class BodyLimit:
@@ -138,7 +144,7 @@ class BodyLimit:
             if msg["type"] == "http.request":
                 seen += len(msg.get("body", b""))
                 if seen > self.max_bytes:
-                    raise _TooLargeError
+                    raise _TooLargeError(self.max_bytes)
             return msg
 
         async def tracked(msg: dict[str, Any]) -> None:
