@@ -10,7 +10,6 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 #: A real study that runs in seconds: the built-in case without the deposit/mine steps and with

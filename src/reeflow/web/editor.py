@@ -188,8 +188,21 @@ def _kind(node: Mapping[str, Any]) -> tuple[str, tuple[str, ...]]:
     return "yaml", ()
 
 
-def _label(key: str, node: Mapping[str, Any]) -> str:
-    return str(node.get("title") or key.replace("_", " ").capitalize())
+#: Display forms of tokens in file keys (labels only; the key itself is shown beside).
+_TOKENS = {"treo": "TREO", "reo": "REO", "ree": "REE", "tho2": "ThO2", "caf2": "CaF2",
+           "baso4": "BaSO4", "fe2o3": "Fe2O3", "sio2": "SiO2", "mgo": "MgO", "hcl": "HCl",
+           "npv": "NPV", "irr": "IRR", "sx": "SX", "norm": "NORM", "fx": "FX", "aace": "AACE",
+           "p80": "P80", "f80": "F80", "ndpr": "NdPr", "usd": "USD", "dscr": "DSCR"}
+
+
+def _label(key: str, node: Mapping[str, Any] | None = None) -> str:
+    """A readable label from a file key (``treo_grade`` -> ``TREO grade``)."""
+    words = [_TOKENS.get(w.lower(), w) for w in str(key).split("_") if w]
+    if not words:
+        return str(key)
+    first = words[0]
+    words[0] = first if first != first.lower() else first.capitalize()
+    return " ".join(words)
 
 
 def _leaf(path: tuple[str, ...], node: dict[str, Any], current: Any, base: Any,

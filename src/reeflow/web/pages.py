@@ -215,13 +215,23 @@ def _validated_ctx(state: Any, parse_errors: Mapping[str, str]) -> dict[str, Any
 
 
 @router.get("/editor", response_class=HTMLResponse)
-def editor(request: Request, base: Annotated[str, Query(max_length=100)] = "beylikova"
-           ) -> HTMLResponse:
+def editor(request: Request, svc: Svc, base: Annotated[str, Query(max_length=100)] = "beylikova",
+           study: Annotated[str, Query(max_length=40)] = "") -> HTMLResponse:
+    """A fresh scenario on ``base``, or the inputs of ``study`` to edit a copy of."""
     from reeflow.project import builtin_cases
-    from reeflow.web.editor import EditorState
+    from reeflow.web.editor import EditorState, state_from_yaml
 
     cases = builtin_cases()
     state = EditorState(base if base in cases else (cases[0] if cases else None), {})
+    row = svc.store.get(study) if study else None
+    if row is not None and row["project_ref"]:
+        state = EditorState(str(row["project_ref"]).removeprefix("builtin:"), {})
+    elif row is not None and row["project_yaml"]:
+        try:
+            state = state_from_yaml(row["project_yaml"])
+        except ReeflowError as exc:
+            return render(request, "editor.html", {**_blank_editor(), "ok": False,
+                                                   "message": _error_text(exc)})
     return render(request, "editor.html", _validated_ctx(state, {}))
 
 
