@@ -68,7 +68,9 @@ def _text(v: Any) -> str:
 def _parse(text: str, kind: str, path: tuple[str, ...]) -> Any:
     from reeflow.core.yamlio import load_yaml_text
 
-    t = text.strip()
+    from reeflow.web.inputs import check_printable
+
+    t = check_printable(text, ".".join(path)).strip()
     if t == "":
         return None
     if kind == "string":
@@ -395,9 +397,12 @@ def _prune(tree: Any) -> Any:
 def _overrides_from_text(text: str) -> dict[str, Any]:
     from reeflow.core.yamlio import load_yaml_text
 
+    from reeflow.web.inputs import check_printable
+
     if not text.strip():
         return {}
-    data = load_yaml_text(text, field="overrides", source="editor state")
+    data = load_yaml_text(check_printable(text, "overrides"), field="overrides",
+                          source="editor state")
     return data if isinstance(data, dict) else {}
 
 
@@ -406,7 +411,10 @@ def state_from_yaml(text: str) -> EditorState:
     name a built-in case; file keys are refused)."""
     from reeflow.core.yamlio import load_yaml_text
 
-    data = load_yaml_text(text, field="project", source="<uploaded project>")
+    from reeflow.web.inputs import check_printable
+
+    data = load_yaml_text(check_printable(text, "project"), field="project",
+                          source="<uploaded project>")
     if not isinstance(data, dict):
         raise InputError("project", type(data).__name__, "a YAML mapping at the top level", "")
     parent = data.pop("extends", None)

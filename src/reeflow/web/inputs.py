@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,9 +24,23 @@ from typing import Any
 from reeflow.core.errors import InputError
 
 __all__ = ["StudySpec", "parse_request", "load_spec", "canonical_inputs", "input_key",
-           "canonical_text", "MAX_NAME"]
+           "canonical_text", "check_printable", "MAX_NAME"]
 
 MAX_NAME = 200
+#: Characters a YAML stream may not contain (YAML 1.2 §5.1; PyYAML's Reader refuses them with an
+#: error that reeflow.core.yamlio does not yet turn into an InputError).
+_NON_PRINTABLE = re.compile("[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD"
+                            "\U00010000-\U0010FFFF]")
+
+
+def check_printable(text: str, field: str) -> str:
+    """``text`` unchanged, or InputError naming the first character YAML refuses."""
+    m = _NON_PRINTABLE.search(text)
+    if m is not None:
+        raise InputError(field, f"character U+{ord(m.group()):04X} at position {m.start()}",
+                         "printable characters only (YAML 1.2, section 5.1)",
+                         "remove the control character")
+    return text
 
 
 @dataclass(frozen=True)
@@ -67,7 +82,7 @@ def parse_request(body: Any, *, max_yaml_bytes: int) -> StudySpec:
     if len(text.encode("utf-8", "surrogatepass")) > max_yaml_bytes:
         raise InputError("project_yaml", f"{len(text)} characters",
                          f"at most {max_yaml_bytes // 1024} KiB of YAML", "trim the file")
-    return StudySpec(project_yaml=text)
+    return StudySpec(project_yaml=check_printable(text, "project_yaml"))
 
 
 def load_spec(spec: StudySpec | Mapping[str, str]) -> Any:
