@@ -78,6 +78,7 @@ class Server:
         env = {**os.environ, "PYTHONPATH": src + os.pathsep + os.environ.get("PYTHONPATH", "")}
         cmd = [sys.executable, "-m", "reeflow.cli", "serve", "--port", str(self.port), "--data",
                str(self.data), "--workers", str(self.workers), *self.extra]
+        self.data.mkdir(parents=True, exist_ok=True)
         self.proc = subprocess.Popen(cmd, env=env, stdout=self.log.open("ab"),
                                      stderr=subprocess.STDOUT, start_new_session=True)
         import httpx

@@ -59,17 +59,19 @@ def kpi_cards(studies: Sequence[Mapping[str, Any]],
 def cash_flows(studies: Sequence[Mapping[str, Any]],
                results: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """Plotly traces: annual cash flow (bars) and cumulative cash flow (lines), MUSD."""
+    palette = ("#1f5f8b", "#c0392b", "#2e8b57", "#8e44ad")
     traces: list[dict[str, Any]] = []
-    for s, r in zip(studies, results, strict=True):
+    for i, (s, r) in enumerate(zip(studies, results, strict=True)):
+        color = palette[i % len(palette)]
         rows = (r.get("economics") or {}).get("annual") or []
         years = [row.get("year") for row in rows]
         name = f"{s['name'][:40]} ({s['id'][:6]})"
         traces.append({"type": "bar", "name": f"{name}: cash flow", "x": years,
                        "y": [_musd(row.get("cash_flow_usd")) for row in rows],
-                       "legendgroup": s["id"], "opacity": 0.6})
+                       "legendgroup": s["id"], "opacity": 0.45, "marker": {"color": color}})
         traces.append({"type": "scatter", "mode": "lines+markers", "name": f"{name}: cumulative",
                        "x": years, "y": [_musd(row.get("cumulative_cash_flow_usd")) for row in rows],
-                       "legendgroup": s["id"], "yaxis": "y"})
+                       "legendgroup": s["id"], "line": {"color": color}})
     return traces
 
 

@@ -170,7 +170,7 @@ def _allowed(node: Mapping[str, Any]) -> str:
     for key, word in (("x-gt", ">"), ("x-ge", "≥"), ("x-le", "≤"), ("x-lt", "<"),
                       ("exclusiveMinimum", ">"), ("minimum", "≥"), ("maximum", "≤"),
                       ("exclusiveMaximum", "<")):
-        if key in node:
+        if key in node and abs(float(node[key])) < 1e15:  # not the int64 limits of a seed
             parts.append(f"{word} {node[key]:g}")
     if "maxLength" in node:
         parts.append(f"≤ {node['maxLength']} characters")
