@@ -107,7 +107,7 @@ def create_study(body: StudyRequestBuiltin | StudyRequestYaml, svc: Svc) -> Any:
 @router.get("/studies", response_model=StudyList, summary="studies, newest first")
 def list_studies(svc: Svc, limit: Annotated[int, Query(ge=1, le=1000)] = 100,
                  offset: Annotated[int, Query(ge=0, le=10**9)] = 0) -> Any:
-    rows = svc.store.list(limit=limit, offset=offset)
+    rows = svc.store.list_rows(limit=limit, offset=offset)
     return {"studies": [{"id": r["id"], "name": r["name"], "status": r["status"],
                          "progress": r["progress"], "created": iso(r["created_at"])}
                         for r in rows], "total": svc.store.count()}

@@ -67,7 +67,6 @@ def _text(v: Any) -> str:
 
 def _parse(text: str, kind: str, path: tuple[str, ...]) -> Any:
     from reeflow.core.yamlio import load_yaml_text
-
     from reeflow.web.inputs import check_printable
 
     t = check_printable(text, ".".join(path)).strip()
@@ -396,7 +395,6 @@ def _prune(tree: Any) -> Any:
 
 def _overrides_from_text(text: str) -> dict[str, Any]:
     from reeflow.core.yamlio import load_yaml_text
-
     from reeflow.web.inputs import check_printable
 
     if not text.strip():
@@ -410,7 +408,6 @@ def state_from_yaml(text: str) -> EditorState:
     """The editor state of an uploaded/pasted project YAML (bounded parser; ``extends`` must
     name a built-in case; file keys are refused)."""
     from reeflow.core.yamlio import load_yaml_text
-
     from reeflow.web.inputs import check_printable
 
     data = load_yaml_text(check_printable(text, "project"), field="project",

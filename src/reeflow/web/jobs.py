@@ -214,11 +214,11 @@ class JobRunner:
     def _cancel_flagged(self) -> None:
         flagged = set(self.store.cancel_requested())
         for w in list(self.workers):
-            if w.study in flagged:
-                sid = w.study
+            sid = w.study
+            if sid is not None and sid in flagged:
                 w.study = None
                 self._replace(w)
                 self.store.fail(sid, CANCELLED)
                 flagged.discard(sid)
-        for sid in flagged:  # flagged but held by no worker (claimed by a dead server)
-            self.store.fail(sid, CANCELLED)
+        for rest in flagged:  # flagged but held by no worker (claimed by a dead server)
+            self.store.fail(rest, CANCELLED)

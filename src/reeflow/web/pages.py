@@ -93,7 +93,7 @@ def _error_text(exc: ReeflowError) -> str:
 def _studies_ctx(svc: Services, message: str | None = None) -> dict[str, Any]:
     from reeflow.project import builtin_cases
 
-    rows = svc.store.list(limit=200)
+    rows = svc.store.list_rows(limit=200)
     for r in rows:
         r["summary"] = json.loads(r["summary_json"]) if r.get("summary_json") else None
     return {"studies": rows, "cases": builtin_cases(), "message": message,
@@ -169,7 +169,7 @@ def compare_page(request: Request, svc: Svc,
                  ids: Annotated[list[str] | None, Query(max_length=4)] = None) -> HTMLResponse:
     from reeflow.web.analysis import compare
 
-    done = svc.store.list(limit=200, status="done")
+    done = svc.store.list_rows(limit=200, status="done")
     ctx: dict[str, Any] = {"page": "compare", "done": done, "ids": ids or [], "result": None,
                            "error": None}
     chosen = [svc.store.get(i[:40]) for i in dict.fromkeys(ids or [])]
@@ -348,7 +348,7 @@ def _number(text: str, field: str) -> float:
 
 
 def _pydantic_message(exc: Exception) -> str:
-    errs = getattr(exc, "errors", lambda: [])()
+    errs: list[dict[str, Any]] = list(getattr(exc, "errors", lambda: [])())
     if errs:
         e = errs[0]
         loc = ".".join(str(x) for x in e.get("loc", ()))
@@ -385,7 +385,7 @@ async def sx_design_ui(request: Request) -> HTMLResponse:
 def market_page(request: Request, svc: Svc) -> HTMLResponse:
     from reeflow.web.analysis import market_view
 
-    done = [r for r in svc.store.list(limit=200, status="done") if r.get("summary_json")]
+    done = [r for r in svc.store.list_rows(limit=200, status="done") if r.get("summary_json")]
     options = []
     for r in done:
         s = json.loads(r["summary_json"])

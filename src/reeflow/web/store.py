@@ -93,7 +93,7 @@ class StudyStore:
         with self.engine.connect() as conn:
             return self._get(conn, sid)
 
-    def list(self, *, limit: int = 100, offset: int = 0,
+    def list_rows(self, *, limit: int = 100, offset: int = 0,
              status: str | None = None) -> list[dict[str, Any]]:
         cols = [studies.c[c] for c in ("id", "name", "status", "progress", "step", "error",
                                        "created_at", "finished_at", "source", "project_ref",
