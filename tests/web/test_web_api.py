@@ -166,6 +166,16 @@ def test_cancel_running_study_and_worker_recovers(worker_client):
     assert wait_for(worker_client, nxt.json()["id"])["status"] == "done"  # a fresh worker runs
 
 
+def test_deleting_a_running_study_stops_its_job(worker_client):
+    sid = worker_client.post("/api/studies", json={"project_yaml": fast_yaml(opex_scale=1.33)}
+                             ).json()["id"]
+    wait_for(worker_client, sid, until=("running", "done", "failed"))
+    assert worker_client.delete(f"/api/studies/{sid}").status_code == 204
+    assert worker_client.get(f"/api/studies/{sid}").status_code == 404
+    nxt = worker_client.post("/api/studies", json={"project_yaml": fast_yaml(opex_scale=1.34)})
+    assert wait_for(worker_client, nxt.json()["id"], timeout=120)["status"] == "done"
+
+
 def test_failed_job_reports_the_error(worker_client):
     # valid schema, refused by the chain's own checks at run time would also land here; an
     # unknown sensitivity input is refused when the sensitivities start.

@@ -215,7 +215,9 @@ class JobRunner:
         flagged = set(self.store.cancel_requested())
         for w in list(self.workers):
             sid = w.study
-            if sid is not None and sid in flagged:
+            if sid is None:
+                continue
+            if sid in flagged or self.store.get(sid) is None:  # cancelled, or deleted
                 w.study = None
                 self._replace(w)
                 self.store.fail(sid, CANCELLED)
