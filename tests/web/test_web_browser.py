@@ -79,6 +79,9 @@ def test_user_journey(browser, tmp_path):
         page.screenshot(path=str(shots / "studies-running.png"))
         for sid in (first, second):
             page.wait_for_selector(f"#cell-{sid}.st-done", timeout=400_000)
+        # the live rows carry the results too: ticking works without a reload
+        assert page.locator(f"input[name=ids][value='{first}']").is_enabled()
+        assert "MUSD" in page.inner_text(f"#row-{first}")
         page.screenshot(path=str(shots / "studies-done.png"))
 
         # 4. open a report

@@ -121,6 +121,16 @@ def study_cell(request: Request, sid: str, svc: Svc,
     return render(request, "_status_cell.html", {"s": row, "view": view}, headers=headers)
 
 
+@router.get("/ui/studies/{sid}/row", response_class=HTMLResponse)
+def study_row(request: Request, sid: str, svc: Svc) -> HTMLResponse:
+    """One row of the studies table (polled while the study is queued or running)."""
+    row = svc.store.get(sid[:40])
+    if row is None:
+        return HTMLResponse("", status_code=200)
+    row["summary"] = json.loads(row["summary_json"]) if row.get("summary_json") else None
+    return render(request, "_study_row.html", {"s": row})
+
+
 @router.post("/ui/studies", response_class=HTMLResponse, dependencies=[Csrf])
 async def start_builtin(request: Request, svc: Svc) -> HTMLResponse:
     form = await _form(request)
