@@ -69,9 +69,10 @@ class StudyResult:
     def __repr__(self) -> str:
         r = self.results
         e = r.economics
-        npv = e.npv_usd.get("0.0800")
+        rate = e.headline_rate_frac
+        npv = e.npv_usd.get(f"{rate:.4f}")
         return (f"<StudyResult {r.meta.project_name!r}: REO {r.kpis.reo_t_per_a:,.0f} t/a, "
-                f"{len(r.mine.schedule)} years, NPV8 "
+                f"{len(r.mine.schedule)} years, NPV{rate * 100:g} "
                 f"{'n/a' if npv is None else f'{npv / 1e6:,.0f} MUSD'}>")
 
 

@@ -35,7 +35,7 @@ def test_the_case_is_listed_and_loads():
     p = load_project(CASE).project
     assert p.ore.throughput_t_per_a == 624_000.0
     assert list(p.plant.separation.products) == ["La", "Ce", "NdPr", "SEG+"]
-    assert p.deposit.run is False  # no generic synthetic-deposit generator on main yet
+    assert p.deposit.is_synthetic and p.deposit.synthetic.seed == 2017
 
 
 def test_every_value_says_where_it_comes_from():

@@ -47,12 +47,7 @@ def _opex(econ, item):
 
 
 @pytest.mark.parametrize("figure", [
-    *[f for f in HEADLINE if f != "energy_gj_per_t_reo"],
-    pytest.param("energy_gj_per_t_reo", marks=pytest.mark.xfail(
-        reason="no verified peer band and no benchmark reason for the energy figure in the "
-               "case's fiscal.yaml (economics.benchmark_reasons); the plausibility bound is "
-               "tested below - the lead adds the reason", strict=False)),
-    "separation_capex_usd_per_t_a_reo"])
+    *HEADLINE, "separation_capex_usd_per_t_a_reo"])
 def test_each_figure_in_band_or_reasoned(bench, figure):
     row = bench[figure]
     assert row["value"] is not None and row["value"] > 0, figure

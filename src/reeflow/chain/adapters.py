@@ -203,7 +203,28 @@ def year_quantities(plant_years: Sequence[Any], schedule: pd.DataFrame) -> Any:
         residue_t=np.array([y.residue_t for y in plant_years]),
         tailings_t=np.array([y.tailings_t for y in plant_years]),
         fuel_gj={"natural gas": np.array([y.fuel_gj for y in plant_years])},
-        water_m3=np.array([y.water_m3 for y in plant_years]))
+        water_m3=np.array([y.water_m3 for y in plant_years]),
+        flotation_feed_t=_circuits(plant_years),
+        mill_energy_mwh=_driver(plant_years, "mill_energy_mwh"),
+        sx_aqueous_m3=_driver(plant_years, "sx_aqueous_m3"),
+        brine_m3=_driver(plant_years, "brine_m3"))
+
+
+def _driver(plant_years: Sequence[Any], name: str) -> np.ndarray | None:
+    """A yearly opex driver: 0 in years without ore, None when no year with ore has it (the
+    route has no such driver: the economics room reports the item missing, never 0)."""
+    vals = [getattr(y, name) for y in plant_years]
+    if all(v is None for y, v in zip(plant_years, vals, strict=True) if y.ore_t > 0):
+        return None
+    return np.array([0.0 if y.ore_t <= 0 else (np.nan if v is None else float(v))
+                     for y, v in zip(plant_years, vals, strict=True)])
+
+
+def _circuits(plant_years: Sequence[Any]) -> dict[str, np.ndarray] | None:
+    names = sorted({c for y in plant_years for c in y.flotation_feed_t})
+    if not names:
+        return None
+    return {c: np.array([y.flotation_feed_t.get(c, 0.0) for y in plant_years]) for c in names}
 
 
 def oxide_tonnages(products: Sequence[Mapping[str, Any]]) -> dict[str, float]:

@@ -14,7 +14,7 @@ and the consistency checks flag a drift above 10 %.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -68,6 +68,10 @@ class PlantYearSolution:
     ree_share_frac: dict[str, float]
     fuel_gj: float = 0.0
     water_m3: float = 0.0
+    flotation_feed_t: dict[str, float] = field(default_factory=dict)
+    mill_energy_mwh: float | None = None
+    sx_aqueous_m3: float | None = None
+    brine_m3: float | None = None
 
 
 def solve_plant(project: Any, feed: Any, separation: Any, *, start: Any = None) -> Any:
@@ -165,6 +169,7 @@ def _year(project: Any, design: PlantDesign, row: Mapping[str, Any], year: int,
     if ore_t <= 0:
         return PlantYearSolution(year, production_year, 0.0, float("nan"), 0.0, 0.0,
                                  float("nan"), {}, {}, 0.0, 0.0, 0.0, dict(feed.ree_share_frac))
+    from reeflow.plant.drivers import economic_drivers
     from reeflow.plant.energy import unit_inlet_kg_per_h
 
     sol = solve_plant(project, feed, design.separation, start=design.solution)
@@ -178,6 +183,7 @@ def _year(project: Any, design: PlantDesign, row: Mapping[str, Any], year: int,
     energy = eng.energy.scaled(ratio, ore_t_per_a=k["ore_t_per_a"],
                                reo_t_per_a=k["reo_t_per_a"])
     water = eng.water.make_up_t_per_a * k["ore_t_per_a"] / eng.energy.ore_t_per_a
+    drv = economic_drivers(sol, k, project.plant.operating_hours_h_per_a, design.train)
     return PlantYearSolution(
         year=year, production_year=production_year, ore_t=ore_t,
         head_grade_treo_frac=feed.treo_frac, reo_t=k["reo_t_per_a"] * scale,
@@ -187,7 +193,15 @@ def _year(project: Any, design: PlantDesign, row: Mapping[str, Any], year: int,
         reagents_t={r: t * scale for r, t in bought_reagents(s.reagents_t_per_a).items()},
         power_mwh=energy.electricity_mwh_per_a * scale, residue_t=residue_t(s) * scale,
         tailings_t=tailings_t(s) * scale, ree_share_frac=dict(feed.ree_share_frac),
-        fuel_gj=energy.fuel_gj_per_a * scale, water_m3=water * scale)
+        fuel_gj=energy.fuel_gj_per_a * scale, water_m3=water * scale,
+        flotation_feed_t={c: t * scale for c, t in drv["flotation_feed_t_per_a"].items()},
+        mill_energy_mwh=_scaled(drv["mill_energy_mwh_per_a"], scale),
+        sx_aqueous_m3=_scaled(drv["sx_aqueous_m3_per_a"], scale),
+        brine_m3=_scaled(drv["brine_m3_per_a"], scale))
+
+
+def _scaled(value: float | None, scale: float) -> float | None:
+    return None if value is None else float(value) * scale
 
 
 def solve_years(project: Any, design: PlantDesign, schedule: pd.DataFrame,
