@@ -306,7 +306,7 @@ def _project_plan(path: Path, args) -> dict[str, Any]:
         if not 0 < args.time_limit <= 3600:
             raise InputError("--time-limit", args.time_limit, "0 < s <= 3600", "")
         params = params.model_copy(update={"schedule_time_limit_s": float(args.time_limit)})
-    bm = Path(params.block_model)
+    bm = Path(str(params.block_model))
     bm = bm if bm.is_absolute() else path.resolve().parent / bm
     df = read_any_block_model(bm)
     with _quiet_stdout():

@@ -108,7 +108,7 @@ class CpitInstance:
         per = np.asarray(period, np.int64)
         out = np.zeros(self.limit_hi.shape)
         m = per >= 0
-        for r in range(out.shape[0]):
+        for r in range(self.limit_hi.shape[0]):
             out[r] = np.bincount(per[m], weights=self.coef[m, r], minlength=self.n_periods)
         return out
 
@@ -433,7 +433,7 @@ def _knapsack(inst: CpitInstance, t: int, cand: np.ndarray, mined: np.ndarray,
     # 1e-4: a looser knapsack gap measurably loses value downstream (newman1: -0.4 % at 1e-3)
     out = run_model(model, time_limit_s=time_limit_s, rel_gap=1e-4,
                     options={"presolve": "off", "mip_heuristic_effort": 0.3})
-    if not out.has_solution:
+    if out.x is None:
         return None
     return cand[out.x > 0.5]
 
@@ -518,7 +518,7 @@ def _toposort_from_lp(inst: CpitInstance, cols: _Columns, model: LinearModel,
                       time_limit_s: float) -> tuple[np.ndarray | None, float]:
     """TopoSort on α-points of the LP relaxation (several α, the best kept); also the LP bound."""
     lp = run_model(model, time_limit_s=time_limit_s, integer=False)
-    if not lp.has_solution:
+    if lp.x is None:
         return None, np.inf
     n, T = inst.n_blocks, inst.n_periods
     by = np.zeros((n, T))
@@ -580,7 +580,7 @@ def solve_cpit(inst: CpitInstance, *, time_limit_s: float = 30.0, rel_gap: float
                     start=_to_x(cols, per_h) if per_h is not None else None, options=options)
     timings["branch_and_cut"] = time.perf_counter() - t2
     per, value = per_h, h_value
-    if mip.has_solution:
+    if mip.x is not None:
         cand = _from_x(cols, mip.x, n, T)
         v = inst.evaluate(cand)[0]
         if not _infeasible(inst, cand) and v > value:

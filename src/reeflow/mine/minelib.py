@@ -49,7 +49,8 @@ def minelib_sibling(path: str | Path, suffix: str) -> Path:
 
 def read_minelib_prec(path: str | Path) -> tuple[np.ndarray, np.ndarray]:
     """Precedence arcs ``(src, dst)``: block ``src`` needs predecessor ``dst``."""
-    src, dst = [], []
+    src: list[int] = []
+    dst: list[int] = []
     with _existing(path, ".prec").open() as fh:
         for line in fh:
             parts = line.split()

@@ -27,12 +27,13 @@ from reeflow.core.errors import InputError
 from reeflow.mine._data import default
 from reeflow.mine.blockmodel import block_grid, fill_missing_as_waste, grade_columns
 from reeflow.mine.nested import nested_pits, pit_by_pit, pushbacks
-from reeflow.mine.panels import make_panels
+from reeflow.mine.panels import Panels, make_panels
 from reeflow.mine.params import MineParams
 from reeflow.mine.pit import ultimate_pit
 from reeflow.mine.precedence import grid_arc_count, grid_arcs, min_search_offsets
 from reeflow.mine.reserve import ReserveStatement, reserve_statement
 from reeflow.mine.schedule import (
+    ScheduleResult,
     ScheduleSpec,
     capacity_by_year,
     schedule_panels,
@@ -51,7 +52,8 @@ class MinePlan:
     year of the horizon (:func:`~reeflow.mine.schedule.schedule_table`); ``schedule_stats``: NPV,
     bound, gap, status, limits; ``remaining``: what is left in the pit after the horizon;
     ``reserve``: the Ore Reserve statement; ``blocks``: per-block pit, shell, pushback, ore, value;
-    ``inputs``: the capacities, horizon and rate used and where each came from.
+    ``inputs``: the capacities, horizon and rate used and where each came from; ``panels`` and
+    ``result``: the scheduled panels and the raw schedule (shares per year).
     """
 
     pit: dict[str, Any]
@@ -63,6 +65,8 @@ class MinePlan:
     inputs: dict[str, Any]
     timings_s: dict[str, float]
     blocks: pd.DataFrame = field(repr=False)
+    panels: Panels | None = field(default=None, repr=False)
+    result: ScheduleResult | None = field(default=None, repr=False)
 
     def _grid(self, column: str) -> np.ndarray:
         b = self.blocks
@@ -162,8 +166,11 @@ def _prepare(block_model: pd.DataFrame, params: MineParams):
 
 
 def _fill(block_model: pd.DataFrame, slopes, max_blocks: int) -> pd.DataFrame:
-    """Fill empty cells with waste, padded by the horizontal reach of the flattest slope."""
+    """Fill empty cells with waste, padded by the horizontal reach of the flattest slope (a
+    complete grid is returned as it is)."""
     g = block_grid(block_model, allow_missing=True)
+    if len(block_model) == g.n_cells:  # a complete grid: the user chose its extents
+        return block_model
     flattest = float(np.min(np.atleast_2d(np.asarray(slopes, float))[..., -1]))
     reach_m = g.shape[2] * g.block_size_m[2] / np.tan(np.radians(flattest))
     pad = int(np.ceil(reach_m / min(g.block_size_m[:2])))
@@ -332,7 +339,7 @@ def plan_mine(block_model: pd.DataFrame, economics: BlockEconomics,
         schedule_stats=_stats(res, pan, spec, rfs[k_h]), inputs={**given, "sources": sources},
         remaining=_remaining(pan, res, sched, grid.tonnes, feed_ore, final, pb, grades,
                              grid.tonnes * (1.0 - params.ore_loss_frac)),
-        reserve=reserve, timings_s=timings, blocks=blocks)
+        reserve=reserve, timings_s=timings, blocks=blocks, panels=pan, result=res)
 
 
 def _reserve(tonnes, grades, cls, econ, params: MineParams, value_at, bv: BlockValues, src, dst,

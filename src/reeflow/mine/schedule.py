@@ -405,7 +405,7 @@ def _starts(model: LinearModel, L: _Layout, pan: Panels, spec: ScheduleSpec
     rank[base] = np.arange(L.P)
     orders = [base]
     lp = run_model(model, time_limit_s=10.0, integer=False)
-    if lp.has_solution:
+    if lp.x is not None:
         x_lp = lp.x[: L.P * L.H].reshape(L.P, L.H)
         for theta in (0.25, 0.5, 0.75):
             hit = x_lp >= theta
@@ -472,7 +472,7 @@ def schedule_panels(pan: Panels, spec: ScheduleSpec) -> ScheduleResult:
     if left > 0.05:
         out = run_model(model, time_limit_s=left, rel_gap=spec.rel_gap, start=start,
                         options={"mip_max_nodes": int(spec.max_nodes), "presolve": "off"})
-        if out.has_solution and out.objective * scale >= start_npv:
+        if out.x is not None and out.objective * scale >= start_npv:
             x, npv = out.x, out.objective * scale
         bound = min(bound, out.bound * scale)
         status = out.status
