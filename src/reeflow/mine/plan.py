@@ -32,6 +32,7 @@ from reeflow.mine.params import MineParams
 from reeflow.mine.pit import ultimate_pit
 from reeflow.mine.precedence import grid_arc_count, grid_arcs, min_search_offsets
 from reeflow.mine.reserve import ReserveStatement, reserve_statement
+from reeflow.mine.scene import SCENE_CAPS, plan_scene, world_coordinates
 from reeflow.mine.schedule import (
     ScheduleResult,
     ScheduleSpec,
@@ -92,6 +93,13 @@ class MinePlan:
         """Lowest bench index mined in each column (iy, ix); -1 = not mined."""
         vol = self._grid("shell") >= 0
         return np.where(vol.any(axis=0), np.argmax(vol, axis=0), -1)
+
+    def scene(self, *, grade_column: str = "treo_frac", cutoff_frac: float | None = None,
+              max_blocks: int = SCENE_CAPS["max_blocks"]) -> dict[str, Any]:
+        """A light 3-D scene (decimated blocks, pit and pushback floors) for
+        :func:`reeflow.report.figures_3d.mine_3d_figure`; see :mod:`reeflow.mine.scene`."""
+        return plan_scene(self.blocks, grade_column=grade_column, cutoff_frac=cutoff_frac,
+                          max_blocks=max_blocks)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict; per-block data only as a middle section and a plan of the pit."""
@@ -332,7 +340,7 @@ def plan_mine(block_model: pd.DataFrame, economics: BlockEconomics,
     timings["schedule"] = res.seconds
     reserve = _reserve(grid.tonnes, grades, cls, economics, params, value_at, bv, src, dst,
                        final, inferred)
-    blocks = _blocks_frame(bm, grid, final, shell, pb, bv)
+    blocks = _blocks_frame(bm, block_model, grid, final, shell, pb, bv, grades)
     timings["total"] = time.perf_counter() - t0
     return MinePlan(
         pit=_pit_summary(final, table, k_final, src.size, pb, bv), nested=table, schedule=sched,
@@ -375,16 +383,21 @@ def _first_year(pan, res) -> np.ndarray:
     return np.where(hit.any(axis=1), np.argmax(hit, axis=1) + 1, -1)
 
 
-def _blocks_frame(bm, grid, final, shell, pb, bv: BlockValues) -> pd.DataFrame:
+def _blocks_frame(bm, original, grid, final, shell, pb, bv: BlockValues,
+                  grades: dict[str, np.ndarray]) -> pd.DataFrame:
     out = pd.DataFrame({"in_pit": final, "shell": np.where(final, shell, -1), "pushback": pb,
                         "is_ore": bv.is_ore, "value_usd": bv.value_usd, "tonnes": grid.tonnes,
                         "ix": grid.ix, "iy": grid.iy, "iz": grid.iz})
-    for axis, idx in zip("xyz", (grid.ix, grid.iy, grid.iz), strict=True):
-        a = "xyz".index(axis)
-        out[f"{axis}_m"] = grid.origin_m[a] + idx * grid.block_size_m[a]
+    rows = (bm["source_row"].to_numpy() if "source_row" in bm.columns
+            else np.arange(len(bm)))
+    xyz = world_coordinates(grid.ix, grid.iy, grid.iz, original.reset_index(drop=True), rows,
+                            grid.origin_m, grid.block_size_m)
+    out["x_m"], out["y_m"], out["z_m"] = xyz[:, 0], xyz[:, 1], xyz[:, 2]
     for extra in ("filled", "source_row", "class"):
         if extra in bm.columns:
             out[extra] = bm[extra].to_numpy()
+    for c, g in grades.items():
+        out[c] = g
     return out
 
 
