@@ -227,3 +227,13 @@ def test_params_accept_units_and_refuse_unknown_keys():
         validate_tree(MineParams, {"slope_deg": "85 deg"})
     with pytest.raises(InputError, match="mining_cost_usd_per_t_moved"):
         validate_tree(MineParams, {"mining_cost_usd_per_t_moved": "80 USD/t"})
+
+
+def test_proportional_precedence_is_the_lp_bound_of_strict(model):
+    strict = plan_mine(model, ECON, params(schedule_time_limit_s="3 s"), **SMALL)
+    prop = plan_mine(model, ECON, params(schedule_precedence="proportional"), **SMALL)
+    st, sp = strict.schedule_stats, prop.schedule_stats
+    assert sp["gap_frac"] == 0.0 and "proportional" in sp["status"]
+    assert st["npv_usd"] <= sp["npv_usd"] * (1 + 1e-9)  # strict can only lose value
+    assert st["bound_usd"] <= sp["npv_usd"] * (1 + 1e-6)
+    assert np.all(prop.schedule["ore_t"] <= prop.schedule["plant_capacity_t"] * (1 + 1e-6))

@@ -197,14 +197,21 @@ def _inferred(cls: np.ndarray | None, n: int) -> np.ndarray:
     return pd.Series(cls).astype(str).str.strip().str.lower().to_numpy() == "inferred"
 
 
-def _solve_inside(value_at, rf: float, outer: np.ndarray, src, dst, solver: str) -> np.ndarray:
-    """The pit at ``rf`` inside the pit ``outer`` (exact: a pit at a lower RF lies inside)."""
-    keep = np.flatnonzero(outer)
-    sub_src, sub_dst = _sub_arcs(outer, src, dst)
-    sub = ultimate_pit(value_at(rf)[keep], sub_src, sub_dst, solver=solver)
+def _solve_inside(value_at, rf: float, outer: np.ndarray, src, dst, solver: str,
+                  sub: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None) -> np.ndarray:
+    """The pit at ``rf`` inside the pit ``outer`` (exact: a pit at a lower RF lies inside);
+    ``sub`` = ``(keep, sub_src, sub_dst)`` of ``outer`` when already built."""
+    keep, sub_src, sub_dst = sub if sub is not None else _sub_problem(outer, src, dst)
+    res = ultimate_pit(value_at(rf)[keep], sub_src, sub_dst, solver=solver)
     out = np.zeros_like(outer)
-    out[keep[sub.mask]] = True
+    out[keep[res.mask]] = True
     return out
+
+
+def _sub_problem(mask, src, dst):
+    keep = np.flatnonzero(mask)
+    sub_src, sub_dst = _sub_arcs(mask, src, dst)
+    return keep, sub_src, sub_dst
 
 
 def _shells(value_at, src, dst, rfs: list[float], tonnes, feed_ore: np.ndarray, need_t: float,
@@ -224,7 +231,7 @@ def _shells(value_at, src, dst, rfs: list[float], tonnes, feed_ore: np.ndarray, 
     k_h = _horizon_shell([m for _, m in pits], feed_ore, need_t, margin, [r for r, _ in pits])
     target = 0.5 * float(tonnes[pits[k_h][1]].sum()) / max(n_pushbacks, 1)
     k, solves = 1, 0
-    while k <= k_h and solves < 48:
+    while k <= k_h and solves < 24:
         (r0, m0), (r1, m1) = pits[k - 1], pits[k]
         if float(tonnes[m1 & ~m0].sum()) <= target:
             k += 1
@@ -243,13 +250,14 @@ def _shells(value_at, src, dst, rfs: list[float], tonnes, feed_ore: np.ndarray, 
 
 
 def _split(value_at, r0: float, m0: np.ndarray, r1: float, m1: np.ndarray, src, dst,
-           solver: str, steps: int = 6):
+           solver: str, steps: int = 4):
     """A pit strictly between ``m0`` (at ``r0``) and ``m1`` (at ``r1``) by bisection on RF, or
     None; also the number of pit solves spent."""
     a, b = r0, r1
+    sub = _sub_problem(m1, src, dst)
     for n in range(1, steps + 1):
         rf = 0.5 * (a + b)
-        mid = _solve_inside(value_at, rf, m1, src, dst, solver) | m0
+        mid = _solve_inside(value_at, rf, m1, src, dst, solver, sub) | m0
         if m0.sum() < mid.sum() < m1.sum():
             return (rf, mid), n
         a, b = (rf, b) if mid.sum() == m0.sum() else (a, rf)
@@ -309,7 +317,7 @@ def plan_mine(block_model: pd.DataFrame, economics: BlockEconomics,
         stockpiles=tuple(s.spec() for s in params.stockpiles),
         blending=tuple(b.spec() for b in params.blending),
         time_limit_s=params.schedule_time_limit_s, rel_gap=params.schedule_rel_gap,
-        max_nodes=params.schedule_max_nodes)
+        max_nodes=params.schedule_max_nodes, precedence=params.schedule_precedence)
     bm, grid, grades, cls = _prepare(block_model, params)
     inferred = _inferred(cls, len(bm))
     bv, value_at = _valuation(grid.tonnes, grades, economics, params, inferred)
@@ -427,8 +435,10 @@ def _stats(res, pan, spec: ScheduleSpec, horizon_rf: float) -> dict[str, Any]:
             "horizon_years": spec.years, "discount_rate": spec.discount_rate,
             "horizon_shell_revenue_factor": horizon_rf, "n_panels": pan.n_panels,
             "n_parcels": pan.n_parcels, "n_panel_arcs": int(pan.src.size),
-            "bound_note": "HiGHS dual bound of the panel model (strict panel precedence); "
-                          "valuation pre-tax; nothing valued beyond the horizon"}
+            "precedence": spec.precedence,
+            "bound_note": "HiGHS dual bound of the panel model, at most its LP relaxation (the "
+                          "proportional-precedence schedule); valuation pre-tax; nothing valued "
+                          "beyond the horizon"}
 
 
 def _remaining(pan, res, sched, tonnes, feed_ore, final, pb, grades, kept_t) -> dict[str, Any]:
