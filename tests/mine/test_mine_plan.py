@@ -39,6 +39,7 @@ def model():
 @pytest.fixture(scope="module")
 def plan(model):
     return plan_mine(model, ECON, params(stockpiles=STOCK, blending=BLEND,
+                                         schedule_precedence="strict",
                                          schedule_time_limit_s="3 s"), **SMALL)
 
 
@@ -102,9 +103,11 @@ def test_panels_open_only_after_the_panels_they_need(plan):
             assert res.X[q, active[0]] >= 1 - 1e-6
 
 
-def test_contained_oxide_is_conserved_over_horizon_and_remaining(model):
+@pytest.mark.parametrize("precedence", ["strict", "proportional"])
+def test_contained_oxide_is_conserved_over_horizon_and_remaining(model, precedence):
     """Processed + left in the pit + left in the pile = all ore in the pit (no blending)."""
-    p = plan_mine(model, ECON, params(stockpiles=STOCK), **{**SMALL, "horizon_years": 3})
+    p = plan_mine(model, ECON, params(stockpiles=STOCK, schedule_precedence=precedence),
+                  **{**SMALL, "horizon_years": 3})
     s = p.schedule
     rem = p.remaining
     assert rem["pit_tonnes_t"] > 0 and rem["ore_feed_t"] > 0  # a 3-year horizon leaves ore
@@ -230,7 +233,8 @@ def test_params_accept_units_and_refuse_unknown_keys():
 
 
 def test_proportional_precedence_is_the_lp_bound_of_strict(model):
-    strict = plan_mine(model, ECON, params(schedule_time_limit_s="3 s"), **SMALL)
+    strict = plan_mine(model, ECON, params(schedule_precedence="strict",
+                                           schedule_time_limit_s="3 s"), **SMALL)
     prop = plan_mine(model, ECON, params(schedule_precedence="proportional"), **SMALL)
     st, sp = strict.schedule_stats, prop.schedule_stats
     assert sp["gap_frac"] == 0.0 and "proportional" in sp["status"]

@@ -145,7 +145,7 @@ class MineParams(StrictModel):
     solver: Literal["auto", "pymineflow", "numba", "ortools", "scipy", "networkx"] = "auto"
     schedule_time_limit_s: Q("s", gt=0.0, le=3600.0) = _d("mip_time_limit_s")  # type: ignore[valid-type]
     schedule_rel_gap: Q("frac", ge=0.0, le=0.5) = _d("mip_rel_gap")  # type: ignore[valid-type]
-    schedule_precedence: Literal["strict", "proportional"] = "strict"
+    schedule_precedence: Literal["strict", "proportional"] = _d("schedule_precedence")
     schedule_max_nodes: int = Field(default_factory=lambda: default("mip_max_nodes"), ge=1,
                                     le=10_000_000)
     horizon_years: int | None = Field(default=None, ge=1, le=100)
