@@ -198,7 +198,8 @@ def _pit_minelib(path: Path, args) -> dict[str, Any]:
 
 def _pit_values(df: pd.DataFrame, args):
     """``(block model, grid, values, note)`` from an economics file or a value column."""
-    from reeflow.mine.blockmodel import block_grid, fill_missing_as_waste, grade_columns
+    from reeflow.mine.blockmodel import block_grid, grade_columns
+    from reeflow.mine.plan import pad_with_waste
     from reeflow.mine.valuation import block_values
 
     params, econ = _economics(args.economics)
@@ -206,7 +207,8 @@ def _pit_values(df: pd.DataFrame, args):
     note = None
     if econ is not None:
         if args.missing == "waste":
-            df = fill_missing_as_waste(df, block_size_m=size)
+            slope = args.slope if args.slope is not None else params.slopes
+            df = pad_with_waste(df, slope, params.limits.max_blocks, block_size_m=size)
         grid = block_grid(df, block_size_m=size, allow_missing=args.missing == "air")
         grades = {c: df[c].to_numpy(float) for c in grade_columns(df)}
         bv = block_values(grid.tonnes, grades, econ, dilution_frac=params.dilution_frac,

@@ -42,7 +42,7 @@ from reeflow.mine.schedule import (
 )
 from reeflow.mine.valuation import BlockEconomics, BlockValues, block_values
 
-__all__ = ["MinePlan", "plan_mine", "block_arcs"]
+__all__ = ["MinePlan", "plan_mine", "block_arcs", "pad_with_waste"]
 
 
 @dataclass(frozen=True)
@@ -161,7 +161,7 @@ def _prepare(block_model: pd.DataFrame, params: MineParams):
                          f"<= {params.limits.max_blocks:,} (mine.limits.max_blocks)",
                          "regularise to larger blocks or raise the limit")
     if params.missing == "waste":
-        block_model = _fill(block_model, params.slopes, params.limits.max_blocks)
+        block_model = pad_with_waste(block_model, params.slopes, params.limits.max_blocks)
     grid = block_grid(block_model, allow_missing=params.missing == "air")
     if grid.shape[2] > params.limits.max_grid_benches:
         raise InputError("block_model.benches", grid.shape[2],
@@ -173,10 +173,11 @@ def _prepare(block_model: pd.DataFrame, params: MineParams):
     return block_model, grid, grades, cls
 
 
-def _fill(block_model: pd.DataFrame, slopes, max_blocks: int) -> pd.DataFrame:
+def pad_with_waste(block_model: pd.DataFrame, slopes, max_blocks: int, *,
+                   block_size_m=None) -> pd.DataFrame:
     """Fill empty cells with waste, padded by the horizontal reach of the flattest slope (a
-    complete grid is returned as it is)."""
-    g = block_grid(block_model, allow_missing=True)
+    complete grid is returned as it is); refuses beyond ``max_blocks``."""
+    g = block_grid(block_model, block_size_m=block_size_m, allow_missing=True)
     if len(block_model) == g.n_cells:  # a complete grid: the user chose its extents
         return block_model
     flattest = float(np.min(np.atleast_2d(np.asarray(slopes, float))[..., -1]))
@@ -188,7 +189,7 @@ def _fill(block_model: pd.DataFrame, slopes, max_blocks: int) -> pd.DataFrame:
                          f"with waste (padding {pad} cells)",
                          f"<= {max_blocks:,} (mine.limits.max_blocks)",
                          "supply the waste blocks, use missing: air, or raise the limit")
-    return fill_missing_as_waste(block_model, pad_cells=pad)
+    return fill_missing_as_waste(block_model, block_size_m=block_size_m, pad_cells=pad)
 
 
 def _inferred(cls: np.ndarray | None, n: int) -> np.ndarray:
