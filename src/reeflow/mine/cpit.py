@@ -439,7 +439,7 @@ def _knapsack(inst: CpitInstance, t: int, cand: np.ndarray, mined: np.ndarray,
 
 
 @numba.njit(cache=True)
-def _greedy(order, indptr, preds, coef, hi, lo_dummy):  # pragma: no cover - compiled
+def _greedy(order, indptr, preds, coef, hi):  # pragma: no cover - compiled
     n = coef.shape[0]
     R, T = hi.shape
     per = np.full(n, -1, np.int64)
@@ -483,7 +483,7 @@ def toposort_schedule(inst: CpitInstance, key: np.ndarray) -> np.ndarray:
     order = order[np.isfinite(key[order])]
     hi = np.where(np.isfinite(inst.limit_hi), inst.limit_hi, 1e300)
     return _greedy(order.astype(np.int64), indptr, preds,
-                   np.ascontiguousarray(inst.coef, dtype=float), hi, 0)
+                   np.ascontiguousarray(inst.coef, dtype=float), hi)
 
 
 def _from_x(cols: _Columns, x: np.ndarray, n: int, T: int) -> np.ndarray:

@@ -43,8 +43,7 @@ import pandas as pd
 
 from reeflow.core.errors import InputError
 
-__all__ = ["Product", "BlockEconomics", "BlockValues", "block_values", "feed_after_factors",
-           "ROYALTY_BASES"]
+__all__ = ["Product", "BlockEconomics", "BlockValues", "block_values", "ROYALTY_BASES"]
 
 ROYALTY_BASES = ("revenue", "revenue_less_processing")
 
@@ -145,15 +144,6 @@ def _grade(grades: pd.DataFrame | Mapping[str, np.ndarray], col: str, n: int) ->
         raise InputError(f"block_model.{col}", "NaN or outside 0..1", "mass fractions",
                          "estimate every block")
     return g
-
-
-def feed_after_factors(tonnes: np.ndarray, grades: pd.DataFrame | Mapping[str, np.ndarray],
-                       *, dilution_frac: float, ore_loss_frac: float
-                       ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-    """Plant feed tonnes and grades of ore blocks after ore loss and zero-grade dilution."""
-    t = np.asarray(tonnes, float)
-    feed = t * (1.0 - ore_loss_frac) * (1.0 + dilution_frac)
-    return feed, {c: np.asarray(grades[c], float) / (1.0 + dilution_frac) for c in grades}
 
 
 def block_values(tonnes: np.ndarray, grades: pd.DataFrame | Mapping[str, np.ndarray],
