@@ -143,7 +143,7 @@ class MineParams(StrictModel):
                                   le=20)
     parcel_bins: int = Field(default_factory=lambda: default("parcel_bins"), ge=1, le=10)
     solver: Literal["auto", "pymineflow", "numba", "ortools", "scipy", "networkx"] = "auto"
-    schedule_time_limit_s: Q("s", gt=0.0, le=3600.0) = _d("mip_time_limit_s")  # type: ignore[valid-type]
+    schedule_time_limit_s: Q("s", ge=0.0, le=3600.0) = _d("mip_time_limit_s")  # type: ignore[valid-type]
     schedule_rel_gap: Q("frac", ge=0.0, le=0.5) = _d("mip_rel_gap")  # type: ignore[valid-type]
     schedule_precedence: Literal["strict", "proportional"] = _d("schedule_precedence")
     schedule_max_nodes: int = Field(default_factory=lambda: default("mip_max_nodes"), ge=1,

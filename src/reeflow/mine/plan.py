@@ -8,9 +8,11 @@ Orchestration only: the models live in :mod:`~reeflow.mine.valuation`,
 Long-lived pits: only the part of the ultimate pit the plant can use within the horizon is
 scheduled. Nested pits are solved down from RF 1 (adding lower revenue factors when even the
 smallest standard shell holds more ore than the horizon needs); the *horizon region* is the
-smallest shell holding ``horizon_margin`` × the horizon's plant feed; pushbacks and panels cover
-that region; everything else in the ultimate pit is reported under ``remaining`` (a ~694 Mt deposit
-at 570 kt/a is scheduled for the horizon, not for a thousand years).
+smallest shell holding ``horizon_margin`` × the horizon's plant feed (grown, up to twice, to a
+shell with twice the ore when the schedule would leave the plant short in the last year while the
+ultimate pit holds more); pushbacks and panels cover that region; everything else in the ultimate
+pit is reported under ``remaining`` (a ~694 Mt deposit at 570 kt/a is scheduled for the horizon,
+not for a thousand years).
 """
 
 from __future__ import annotations
@@ -292,6 +294,20 @@ def _valuation(tonnes, grades, econ: BlockEconomics, params: MineParams, inferre
     return block_values(tonnes, grades, econ, **kw), value_at
 
 
+def _schedule_region(shell, k_h: int, grid, bv: BlockValues, grades, src, dst, cls,
+                     params: MineParams, spec: ScheduleSpec):
+    """Pushbacks of the shells up to ``k_h``, their panels, the schedule and its table."""
+    pb = pushbacks(shell, k_h, grid.tonnes, (grid.ix, grid.iy, grid.iz), grid.shape,
+                   n_pushbacks=params.n_pushbacks, min_width_blocks=params.min_width_blocks,
+                   retained_frac=float(default("min_width_retained_frac")))
+    blend = [(b.attribute, b.min_frac, b.max_frac) for b in params.blending]
+    pan = make_panels(pb, grid.iz, grid.tonnes, bv, grades, src, dst, block_class=cls,
+                      n_bins=params.parcel_bins, blend=blend, dilution_frac=params.dilution_frac,
+                      ore_loss_frac=params.ore_loss_frac)
+    res = schedule_panels(pan, spec)
+    return pb, pan, res, schedule_table(pan, res, spec)
+
+
 def plan_mine(block_model: pd.DataFrame, economics: BlockEconomics,
               params: MineParams | None = None, *, plant_capacity_t_per_a: float | None = None,
               ramp_up_frac: Sequence[float] | None = None, horizon_years: int | None = None,
@@ -334,19 +350,18 @@ def plan_mine(block_model: pd.DataFrame, economics: BlockEconomics,
     k_final = rfs.index(1.0)
     final = (shell >= 0) & (shell <= k_final)
     table = pit_by_pit(shell, rfs, grid.tonnes, bv.is_ore, bv.value_usd, pd.DataFrame(grades))
-    k_h = _horizon_shell([(shell >= 0) & (shell <= k) for k in range(len(rfs))], feed_ore, need,
-                         margin, rfs)
-    pb = pushbacks(shell, k_h, grid.tonnes, (grid.ix, grid.iy, grid.iz), grid.shape,
-                   n_pushbacks=params.n_pushbacks, min_width_blocks=params.min_width_blocks,
-                   retained_frac=float(default("min_width_retained_frac")))
+    masks = [(shell >= 0) & (shell <= k) for k in range(len(rfs))]
+    k_h = _horizon_shell(masks, feed_ore, need, margin, rfs)
     timings["pits_and_pushbacks"] = time.perf_counter() - t0 - sum(timings.values())
-    blend = [(b.attribute, b.min_frac, b.max_frac) for b in params.blending]
-    pan = make_panels(pb, grid.iz, grid.tonnes, bv, grades, src, dst, block_class=cls,
-                      n_bins=params.parcel_bins, blend=blend, dilution_frac=params.dilution_frac,
-                      ore_loss_frac=params.ore_loss_frac)
-    res = schedule_panels(pan, spec)
-    sched = schedule_table(pan, res, spec)
-    timings["schedule"] = res.seconds
+    for _ in range(3):  # grow the region while the plant would stand idle before the horizon
+        pb, pan, res, sched = _schedule_region(shell, k_h, grid, bv, grades, src, dst, cls,
+                                               params, spec)
+        short = float(sched["plant_capacity_t"].iloc[-1] - sched["ore_t"].iloc[-1])
+        if k_h >= k_final or short <= 1e-3 * float(sched["plant_capacity_t"].iloc[-1]):
+            break
+        k_h = _horizon_shell(masks, feed_ore, 2.0 * float(feed_ore[masks[k_h]].sum()), 1.0,
+                             rfs)
+    timings["schedule"] = time.perf_counter() - t0 - sum(timings.values())
     reserve = _reserve(grid.tonnes, grades, cls, economics, params, value_at, bv, src, dst,
                        final, inferred)
     blocks = _blocks_frame(bm, block_model, grid, final, shell, pb, bv, grades)
