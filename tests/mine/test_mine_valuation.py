@@ -88,3 +88,15 @@ def test_missing_grade_column_named():
         block_values(TONNES, GRADES, econ)
     with pytest.raises(InputError, match="royalty_frac"):
         BlockEconomics(P, 2.5, 50.0, royalty_frac=1.5)
+
+
+def test_nsr_form_by_hand():
+    from reeflow.mine import block_values_usd, nsr_usd_per_t
+
+    nsr = nsr_usd_per_t({"cu_frac": np.array([0.01, 0.0])}, {"cu": 10.0}, {"cu": 0.5},
+                        payability_frac={"cu": 0.9}, selling_cost_usd_per_kg=1.0)
+    np.testing.assert_allclose(nsr, [0.01 * 1000 * 0.5 * 0.9 * (10 - 1), 0.0])
+    v, ore = block_values_usd(np.array([100.0, 100.0]), nsr, mining_cost_usd_per_t=2.0,
+                              processing_cost_usd_per_t=30.0, royalty_frac=0.1)
+    np.testing.assert_allclose(v, [100 * (40.5 * 0.9 - 30 - 2), -200.0])
+    assert list(ore) == [True, False]

@@ -57,12 +57,19 @@ from reeflow.mine.schedule import (
     schedule_table,
 )
 from reeflow.mine.synthetic import synthetic_block_model, synthetic_values
-from reeflow.mine.valuation import BlockEconomics, BlockValues, Product, block_values
+from reeflow.mine.valuation import (
+    BlockEconomics,
+    BlockValues,
+    Product,
+    block_values,
+    block_values_usd,
+    nsr_usd_per_t,
+)
 
 __all__ = [
     "BlockGrid", "block_grid", "fill_missing_as_waste", "grade_columns", "read_block_model",
     "read_gslib",
-    "Product", "BlockEconomics", "BlockValues", "block_values",
+    "Product", "BlockEconomics", "BlockValues", "block_values", "nsr_usd_per_t", "block_values_usd",
     "MineParams", "MineLimits", "SlopeSector", "StockpileParams", "BlendParams", "ProductParams",
     "ValuationParams",
     "LaneEconomics", "lane_cutoff", "lane_policy",

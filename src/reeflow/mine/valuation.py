@@ -43,7 +43,8 @@ import pandas as pd
 
 from reeflow.core.errors import InputError
 
-__all__ = ["Product", "BlockEconomics", "BlockValues", "block_values", "ROYALTY_BASES"]
+__all__ = ["Product", "BlockEconomics", "BlockValues", "block_values", "ROYALTY_BASES",
+           "nsr_usd_per_t", "block_values_usd"]
 
 ROYALTY_BASES = ("revenue", "revenue_less_processing")
 
@@ -204,3 +205,56 @@ def products_from_mapping(items: Sequence[Mapping]) -> tuple[Product, ...]:
                              "price_usd_per_t [, payability_frac, conversion_t_per_t, "
                              "selling_cost_usd_per_t]", str(exc)) from None
     return tuple(out)
+
+
+# --------------------------------------------------------------------------- NSR form (compat)
+
+def nsr_usd_per_t(grades: pd.DataFrame | Mapping[str, np.ndarray], prices_usd_per_kg: Mapping,
+                  recoveries_frac: Mapping, *, payability_frac: Mapping | None = None,
+                  selling_cost_usd_per_kg: Mapping | float = 0.0) -> np.ndarray:
+    """Net revenue per tonne of ore (USD/t) from per-kg prices of species ``<sp>_frac``:
+    ``Σ g·1000·recovery·payability·(price − selling)`` — :func:`block_values` of one tonne with
+    no costs. Kept for callers that value in the NSR form (e.g. examples/babbitt)."""
+    pays = {k.lower(): float(v) for k, v in (payability_frac or {}).items()}
+    sells = (selling_cost_usd_per_kg if isinstance(selling_cost_usd_per_kg, Mapping)
+             else dict.fromkeys(prices_usd_per_kg, float(selling_cost_usd_per_kg)))
+    products = []
+    for sp, price in prices_usd_per_kg.items():
+        key = str(sp).lower().removesuffix("_frac")
+        if key not in {str(k).lower().removesuffix("_frac") for k in recoveries_frac}:
+            raise InputError(f"recoveries_frac.{key}", None, "0..1",
+                             "give a recovery for every priced species")
+        rec = {str(k).lower().removesuffix("_frac"): v for k, v in recoveries_frac.items()}[key]
+        pay = pays.get(key, 1.0)
+        products.append(Product(key, f"{key}_frac", float(rec), 1000.0 * float(price),
+                                payability_frac=pay,
+                                selling_cost_usd_per_t=1000.0 * pay * float(sells.get(sp, 0.0))))
+    if not products:
+        raise InputError("prices_usd_per_kg", {}, "at least one priced species", "")
+    cols = {str(c).lower(): c for c in grades}
+    g = {p.grade_column: np.asarray(grades[cols.get(p.grade_column, p.grade_column)], float)
+         for p in products if p.grade_column in cols}
+    n = len(next(iter(g.values()))) if g else 0
+    bv = block_values(np.ones(n), g, BlockEconomics(tuple(products), 0.0, 0.0))
+    return bv.revenue_usd - bv.selling_usd
+
+
+def block_values_usd(tonnes: np.ndarray, nsr_usd_per_t_: np.ndarray, *,
+                     mining_cost_usd_per_t: float, processing_cost_usd_per_t: float,
+                     royalty_frac: float = 0.0, revenue_factor: float = 1.0,
+                     grade_frac: np.ndarray | None = None,
+                     cutoff_grade_frac: float | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """``(value_usd, is_ore)`` in the NSR form: ore pays ``t·(RF·NSR·(1−royalty) − processing −
+    mining)``, waste ``−t·mining``; ore by break-even or, given one, a grade cut-off."""
+    econ = BlockEconomics((Product("nsr", "nsr_frac", 1.0, 0.0),), mining_cost_usd_per_t,
+                          processing_cost_usd_per_t, royalty_frac)  # validates the costs
+    t = np.asarray(tonnes, float)
+    net = revenue_factor * np.asarray(nsr_usd_per_t_, float) * (1.0 - econ.royalty_frac) \
+        - econ.processing_cost_usd_per_t
+    if cutoff_grade_frac is not None:
+        if grade_frac is None:
+            raise InputError("grade_frac", None, "a grade array with cutoff_grade_frac", "")
+        ore = np.asarray(grade_frac, float) >= float(cutoff_grade_frac)
+    else:
+        ore = net > 0.0
+    return t * (np.where(ore, net, 0.0) - econ.mining_cost_usd_per_t), ore
