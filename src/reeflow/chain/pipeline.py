@@ -103,11 +103,14 @@ def _mine(project: Project, capacity: np.ndarray, valuation: adapters.BlockValua
 def _resource(project: Project, valuation: adapters.BlockValuation, recovery: float) -> Any:
     if not (project.deposit.run and project.deposit.has_source):
         return None
-    prices = {k: v for k, v in valuation.prices_usd_per_kg.items()
-              if k in {adapters.species_key(el) for el in project.ree}}
+    ree = {adapters.species_key(el) for el in project.ree}
+    prices = {k: v for k, v in valuation.prices_usd_per_kg.items() if k in ree}
+    credits = {k: v * float(valuation.recoveries_frac.get(k, 0.0))
+               for k, v in valuation.prices_usd_per_kg.items() if k not in ree}
     return mine_steps.estimate_resource_step(
         project, prices_usd_per_kg=prices, recovery_frac=recovery,
-        cost_usd_per_t_ore=valuation.processing_cost_usd_per_t)
+        cost_usd_per_t_ore=valuation.processing_cost_usd_per_t,
+        byproduct_usd_per_kg_in_ore=credits)
 
 
 def run_chain(loaded: LoadedProject, *,
