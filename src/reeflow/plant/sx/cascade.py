@@ -25,6 +25,7 @@ from reeflow.core.elements import REE
 from reeflow.core.errors import ConvergenceError, InfeasibleSpecError, InputError
 from reeflow.plant.sx import solver
 from reeflow.plant.sx.models import get_model
+from reeflow.plant.sx.steady import iteration_budget, solve_steady
 
 __all__ = ["Feed", "SideDraw", "Cascade", "CascadeResult", "simulate", "OA_WINDOW"]
 
@@ -97,6 +98,7 @@ class CascadeResult:
     max_scaled_residual: float
     solve_time_s: float
     closure: dict[str, float] = field(default_factory=dict)
+    strategy: str = "newton"  # which attempt converged (see reeflow.plant.sx.steady)
 
     @property
     def elements(self) -> tuple[str, ...]:
@@ -126,6 +128,7 @@ class CascadeResult:
             "iterations": self.iterations,
             "max_scaled_residual": self.max_scaled_residual,
             "solve_time_s": self.solve_time_s,
+            "strategy": self.strategy,
             "closure_rel": self.closure,
             "profiles": {
                 "aq_mol_per_h": self.aq_mol_per_h.tolist(),
@@ -235,12 +238,15 @@ def simulate(
     model: str = "constant_beta",
     params: Mapping[str, Any],
     tol: float = 1e-12,
-    max_iter: int = 200,
+    max_iter: int | None = None,
 ) -> CascadeResult:
     """Rigorous steady state of ``cascade`` with distribution model ``model`` and its ``params``.
 
     Raises InputError (bad spec), InfeasibleSpecError (O/A outside 1:10–10:1, organic over
-    capacity, scrub beyond the loaded RE) or ConvergenceError (Newton failed; names the residual).
+    capacity, scrub beyond the loaded RE) or ConvergenceError (every attempt of
+    :func:`reeflow.plant.sx.steady.solve_steady` failed; names the residual and what to change).
+    A returned result has always converged (``max_scaled_residual <= tol``). ``max_iter`` caps
+    the iterations of each attempt (default: 150 + 8 per stage).
     """
     _validate(cascade)
     mod = get_model(model)
@@ -270,23 +276,25 @@ def simulate(
     ea, eo = cascade.entrainment_aq_frac, cascade.entrainment_org_frac
     l0 = (solver.initial_profile(kind, l_ref, p, q_aq, q_org, feed, da, do, ea, eo, sweeps)
           if sweeps else l_ref)
-    for dt0 in mod.START_DT:  # bold start first; a slow start-up transient if that fails
-        aq, v, it, res, status = solver.newton_cascade(
-            kind, l0, p, q_aq, q_org, feed, da, do, ea, eo, scale, tol, max_iter, dt0)
-        if status == 0:
-            break
-    if status == 0 and cascade.murphree_efficiency < 1.0:
+    hyd = (q_aq, q_org, da, do, ea, eo)
+    aq, v, res, rec = solve_steady(kind, mod, l0, l_ref, p, hyd, feed, scale, tol, max_iter)
+    it = rec.iterations
+    if cascade.murphree_efficiency < 1.0:
         org_feed = feed - aq_feed
+        budget = iteration_budget(len(secs), max_iter)
         aq, v, it2, res, status = solver.newton_murphree(
             kind, aq, v, p, q_aq, q_org, feed, org_feed, da, do, ea, eo,
-            cascade.murphree_efficiency, scale, tol, max_iter)
+            cascade.murphree_efficiency, scale, tol, budget)
         it += it2
+        if status != 0:
+            raise ConvergenceError(
+                f"Murphree-efficiency cascade did not converge: max scaled balance residual "
+                f"{res:.3g} after {it2} iterations from the ideal-stage solution; raise "
+                "murphree_efficiency towards 1 or pass max_iter= to allow more iterations")
     dt = time.perf_counter() - t0
-    if status == 2:
-        raise ConvergenceError(
-            f"cascade Newton hit non-finite values after {it} iterations (max scaled balance "
-            f"residual {res:.3g}); check that the specified flows admit a steady state")
-    return _result(cascade, comps, secs, aq, v, q_aq, q_org, da, do, feed, status == 0, it, res, dt)
+    out = _result(cascade, comps, secs, aq, v, q_aq, q_org, da, do, feed, True, it, res, dt)
+    out.strategy = rec.strategy
+    return out
 
 
 def _precheck(model: str, params: Mapping[str, Any], comps: Sequence[str], feed: np.ndarray):

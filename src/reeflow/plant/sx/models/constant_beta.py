@@ -26,17 +26,18 @@ import numpy as np
 
 from reeflow.core.errors import InfeasibleSpecError, InputError
 
-__all__ = ["stage", "build_params", "EXTRA_COMPONENTS"]
+__all__ = ["stage", "build_params", "homotopy", "EXTRA_COMPONENTS"]
 
-#: Solver start: successive-substitution sweeps of the shortcut profile and the pseudo-time
-#: steps tried in turn (see reeflow.plant.sx.solver.newton_cascade).
+#: Solver start: successive-substitution sweeps of the shortcut profile (see
+#: reeflow.plant.sx.solver.initial_profile) and the first pseudo-time step of the first
+#: attempt (inf = plain Newton with line search; measured on 300 random cascades per model).
 START_SWEEPS = 1
-START_DT = (1000.0, 1.0)
+FIRST_DT = 1000.0
 
 EXTRA_COMPONENTS: tuple[str, ...] = ()
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, error_model="numpy")
 def stage(l, q_aq, q_org, p, v, g):  # noqa: E741
     """``p = [S_k, α_1 … α_C]``; organic flows ``v`` and Jacobian ``g`` = ∂v/∂l."""
     c = l.shape[0]
@@ -44,10 +45,12 @@ def stage(l, q_aq, q_org, p, v, g):  # noqa: E741
     tot = 0.0
     for j in range(c):
         tot += p[1 + j] * l[j]
+    tot = max(tot, 1e-300)  # all flows at the floor: keep the kernel finite
     for i in range(c):
-        v[i] = s * p[1 + i] * l[i] / tot
-        for j in range(c):
-            g[i, j] = -s * p[1 + i] * l[i] * p[1 + j] / (tot * tot)
+        w = p[1 + i] * l[i] / tot  # share of the organic loading taken by i
+        v[i] = s * w
+        for j in range(c):  # (w/tot) not (l/tot²): tot² may underflow
+            g[i, j] = -s * w * p[1 + j] / tot
         g[i, i] += s * p[1 + i] / tot
 
 
@@ -113,3 +116,10 @@ def reference_profile(feed: np.ndarray, aq_feed: np.ndarray, p: np.ndarray,
         tot[k] = up + feed[k].sum() + s_prev - p[k, 0]
     tot = np.maximum(tot, 1e-3 * feed.sum())
     return tot[:, None] * comp[None, :]
+
+
+def homotopy(p: np.ndarray, lam: float) -> np.ndarray:
+    """Parameter rows with every α raised to ``lam`` (λ = 0: no separation, λ = 1: ``p``)."""
+    out = p.copy()
+    out[:, 1:] = p[:, 1:] ** lam
+    return out

@@ -17,17 +17,18 @@ import numpy as np
 
 from reeflow.core.errors import InputError
 
-__all__ = ["stage", "build_params", "EXTRA_COMPONENTS"]
+__all__ = ["stage", "build_params", "homotopy", "EXTRA_COMPONENTS"]
 
-#: Solver start: successive-substitution sweeps of the shortcut profile and the pseudo-time
-#: steps tried in turn (see reeflow.plant.sx.solver.newton_cascade).
+#: Solver start: successive-substitution sweeps of the shortcut profile (see
+#: reeflow.plant.sx.solver.initial_profile) and the first pseudo-time step of the first
+#: attempt (inf = plain Newton with line search; measured on 300 random cascades per model).
 START_SWEEPS = 3
-START_DT = (100.0, 1.0)
+FIRST_DT = float("inf")
 
 EXTRA_COMPONENTS: tuple[str, ...] = ()
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, error_model="numpy")
 def stage(l, q_aq, q_org, p, v, g):  # noqa: E741
     """Organic flows ``v`` (mol/h) and ∂v/∂l ``g`` from aqueous flows ``l`` (mol/h)."""
     r = q_org / q_aq
@@ -65,3 +66,10 @@ def build_params(
                                  f"give a distribution ratio for {el}")
             out[k, i] = float(val)
     return out
+
+
+def homotopy(p: np.ndarray, lam: float) -> np.ndarray:
+    """Rows ``D_i^λ·D̄^(1−λ)`` with D̄ the stage's geometric-mean D (λ = 1: ``p``)."""
+    pos = np.where(p > 0, p, 1.0)
+    mean = np.exp(np.log(pos).mean(axis=1, keepdims=True))
+    return np.where(p > 0, pos**lam * mean ** (1.0 - lam), 0.0)

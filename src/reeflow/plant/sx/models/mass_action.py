@@ -33,17 +33,18 @@ import numpy as np
 
 from reeflow.core.errors import InputError
 
-__all__ = ["stage", "build_params", "EXTRA_COMPONENTS", "free_dimer"]
+__all__ = ["stage", "build_params", "homotopy", "EXTRA_COMPONENTS", "free_dimer"]
 
-#: Solver start: successive-substitution sweeps of the shortcut profile and the pseudo-time
-#: steps tried in turn (see reeflow.plant.sx.solver.newton_cascade).
+#: Solver start: successive-substitution sweeps of the shortcut profile (see
+#: reeflow.plant.sx.solver.initial_profile) and the first pseudo-time step of the first
+#: attempt (inf = plain Newton with line search; measured on 300 random cascades per model).
 START_SWEEPS = 0
-START_DT = (1000.0, 1.0)
+FIRST_DT = 1000.0
 
 EXTRA_COMPONENTS: tuple[str, ...] = ("H",)
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, error_model="numpy")
 def free_dimer(c_ha, a, b):
     """Root X in (0, C_HA/2) of ``2X + 6aX^3 + 2bX − C_HA = 0`` (safeguarded Newton)."""
     lo, hi = 0.0, 0.5 * c_ha
@@ -66,7 +67,7 @@ def free_dimer(c_ha, a, b):
     return x
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, error_model="numpy")
 def stage(l, q_aq, q_org, p, v, g):  # noqa: E741
     """``p = [C_HA, K_Na, has_Na, K_1 … K_ne]``; components: ne elements, H, (Na)."""
     c_ha, k_na, has_na = p[0], p[1], p[2] > 0.5
@@ -155,3 +156,12 @@ def build_params(
                              f"give log10 Kex for {el}")
         row[3 + i] = 10.0 ** float(logk[el])
     return np.tile(row, (len(stage_sections), 1))
+
+
+def homotopy(p: np.ndarray, lam: float) -> np.ndarray:
+    """Rows with ``K_i^λ·K̄^(1−λ)`` (K̄ geometric mean of the elements' K; λ = 1: ``p``)."""
+    out = p.copy()
+    k = p[:, 3:]
+    mean = np.exp(np.log(k).mean(axis=1, keepdims=True))
+    out[:, 3:] = k**lam * mean ** (1.0 - lam)
+    return out
