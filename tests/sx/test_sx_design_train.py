@@ -44,8 +44,12 @@ def test_design_flows_and_reagents_are_stoichiometric():
                    purity_organic=0.99, purity_aqueous=0.99)
     s, w = d.s_mol_per_mol_feed * 100, d.w_mol_per_mol_feed * 100
     assert d.reagents_mol_per_h["NaOH"] == pytest.approx(3 * s)
-    assert d.reagents_mol_per_h["HCl"] == pytest.approx(3 * w + 3 * (s - w) * 1.1)  # +10 % excess
-    assert d.flows_L_per_h["organic"] == pytest.approx(s / 0.18)
+    x = d.operating.strip_acid_excess_frac  # >= the 10 % default (raised for the strip O/A)
+    assert x >= 0.1
+    assert d.reagents_mol_per_h["HCl"] == pytest.approx(3 * w + 3 * (s - w) * (1 + x))
+    assert d.flows_L_per_h["organic"] == pytest.approx(s / d.operating.loaded_organic_mol_per_L)
+    for sec, oa in d.operating.oa.items():
+        assert 0.1 <= oa <= 10, sec
     assert d.organic_inventory_m3 > 0 and d.mixer_settler_volume_m3 > d.organic_inventory_m3
 
 

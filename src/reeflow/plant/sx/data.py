@@ -23,6 +23,7 @@ __all__ = [
     "extractant",
     "separation_factor_table",
     "design_default",
+    "design_record",
     "key_beta",
     "relative_extractability",
 ]
@@ -63,6 +64,11 @@ def extractant(name: str) -> dict[str, Any]:
 def design_default(key: str) -> float:
     """A design default's value (see ``design_defaults.yaml`` for source and evidence)."""
     return float(_yaml("design_defaults.yaml")[key]["value"])
+
+
+def design_record(key: str) -> dict[str, Any]:
+    """A design default's whole record: value, range, bounds, source, evidence."""
+    return dict(_yaml("design_defaults.yaml")[key])
 
 
 def key_beta(

@@ -21,6 +21,7 @@ from typing import Any
 from reeflow.core.elements import atomic_mass, molar_mass, oxide_factor
 from reeflow.core.errors import InputError
 from reeflow.plant.sx.data import extractant, relative_extractability
+from reeflow.plant.sx.conditions import conditions_for_extractant
 from reeflow.plant.sx.design import CutDesign, DesignConditions, design_cut
 from reeflow.plant.sx.shortcut import xu_design
 
@@ -192,12 +193,7 @@ def _extractant_record(name: str) -> dict[str, Any]:
 
 
 def _conditions_for(rec: dict[str, Any], name: str) -> DesignConditions:
-    loaded = rec.get("loaded_organic_mol_per_L", {}).get("value")
-    if loaded is None:
-        raise InputError(f"extractant.{name}.loaded_organic_mol_per_L", None,
-                         "a loaded-organic RE concentration (none verified for this system)",
-                         "pass conditions=DesignConditions(loaded_organic_mol_per_L=...)")
-    return DesignConditions(loaded_organic_mol_per_L=float(loaded))
+    return conditions_for_extractant(name)
 
 
 def _check_products(groups: list[list[str]], order: list[str]) -> None:
