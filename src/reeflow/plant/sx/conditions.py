@@ -35,6 +35,10 @@ def _range(key: str) -> tuple[float, float]:
     return float(lo), float(hi)
 
 
+def _pair(x: Any) -> tuple[float, float]:
+    return float(x[0]), float(x[1])
+
+
 def _p507(key: str, part: str = "value") -> Any:
     return extractant("P507")[key][part]
 
@@ -67,14 +71,13 @@ class DesignConditions:
     feed_mol_per_L_range: tuple[float, float] = field(  # noqa: N815
         default_factory=lambda: _range("feed_mol_per_L"))
     loaded_organic_mol_per_L_range: tuple[float, float] = field(  # noqa: N815
-        default_factory=lambda: tuple(float(x) for x in _p507("loaded_organic_mol_per_L",
-                                                              "range")))  # type: ignore[return-value]
+        default_factory=lambda: _pair(_p507("loaded_organic_mol_per_L", "range")))
     scrub_acid_mol_per_L_range: tuple[float, float] = field(  # noqa: N815
         default_factory=lambda: _range("scrub_acid_mol_per_L"))
     strip_acid_mol_per_L_range: tuple[float, float] = field(  # noqa: N815
         default_factory=lambda: _range("strip_acid_mol_per_L"))
     oa_window: tuple[float, float] = field(
-        default_factory=lambda: tuple(float(x) for x in design_record("oa_window")["value"]))  # type: ignore[return-value]
+        default_factory=lambda: _pair(design_record("oa_window")["value"]))
     #: Total extractant as monomer (mol/L); sets the loading ceiling C/3 and the saponification.
     extractant_mol_per_L: float = field(  # noqa: N815
         default_factory=lambda: float(_p507("extractant_mol_per_L")))
@@ -157,7 +160,7 @@ def conditions_for_extractant(name: str, base: DesignConditions | None = None
                          "pass conditions=DesignConditions(loaded_organic_mol_per_L=...)")
     kw: dict[str, Any] = {"loaded_organic_mol_per_L": float(value)}
     if loaded.get("range"):
-        kw["loaded_organic_mol_per_L_range"] = tuple(float(x) for x in loaded["range"])
+        kw["loaded_organic_mol_per_L_range"] = _pair(loaded["range"])
     if rec.get("extractant_mol_per_L", {}).get("value") is not None:
         kw["extractant_mol_per_L"] = float(rec["extractant_mol_per_L"]["value"])
     return DesignConditions(**kw)
