@@ -46,10 +46,21 @@ Data (:mod:`.data`): ``relative_extractability``, ``key_beta``, ``separation_fac
 ``extractant``, ``design_default`` — only verified factors ship.
 """
 
-from reeflow.plant.sx.cascade import OA_WINDOW, Cascade, CascadeResult, Feed, SideDraw, simulate
+from reeflow.plant.sx.cascade import (
+    OA_WINDOW,
+    STAGE_LIMIT,
+    Cascade,
+    CascadeResult,
+    Feed,
+    SideDraw,
+    simulate,
+)
+from reeflow.plant.sx.conditions import OperatingPoint, conditions_for_extractant, operating_point
+from reeflow.plant.sx.costing import SXCostModel
 from reeflow.plant.sx.data import (
     EXTRACTANTS,
     design_default,
+    design_record,
     extractant,
     key_beta,
     relative_extractability,
@@ -57,6 +68,7 @@ from reeflow.plant.sx.data import (
 )
 from reeflow.plant.sx.design import CutDesign, DesignConditions, design_cut, simulate_cut
 from reeflow.plant.sx.models import MODELS, get_model
+from reeflow.plant.sx.settings import SXDesign, parse_sx_design
 from reeflow.plant.sx.shortcut import (
     XuDesign,
     fenske_min_stages,
@@ -69,6 +81,14 @@ from reeflow.plant.sx.shortcut import (
 from reeflow.plant.sx.train import TrainResult, default_products, design_train, enumerate_sequences
 
 __all__ = [
+    "SXDesign",
+    "parse_sx_design",
+    "SXCostModel",
+    "OperatingPoint",
+    "operating_point",
+    "conditions_for_extractant",
+    "STAGE_LIMIT",
+    "design_record",
     "EXTRACTANTS",
     "design_default",
     "extractant",

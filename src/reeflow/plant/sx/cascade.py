@@ -13,6 +13,7 @@ constant-D and mass-action models. The steady state is found by
 
 from __future__ import annotations
 
+import difflib
 import math
 import time
 from collections.abc import Mapping, Sequence
@@ -27,7 +28,8 @@ from reeflow.plant.sx import solver
 from reeflow.plant.sx.models import get_model
 from reeflow.plant.sx.steady import iteration_budget, solve_steady
 
-__all__ = ["Feed", "SideDraw", "Cascade", "CascadeResult", "simulate", "OA_WINDOW"]
+__all__ = ["Feed", "SideDraw", "Cascade", "CascadeResult", "simulate", "OA_WINDOW",
+           "STAGE_LIMIT"]
 
 SECTIONS = ("extraction", "scrub", "strip")
 PHASES = ("aqueous", "organic")
@@ -35,6 +37,8 @@ PHASES = ("aqueous", "organic")
 #: studies; ree_separation.md §5.1 [V]).
 OA_WINDOW: tuple[float, float] = (0.1, 10.0)
 NON_ELEMENTS = ("H", "Na")
+#: Largest cascade accepted (stages in all); bigger requests are refused before anything is built.
+STAGE_LIMIT = 2000
 
 
 @dataclass(frozen=True)
@@ -149,34 +153,53 @@ def _runs(secs: Sequence[str]) -> list[list[Any]]:
     return out
 
 
+def _finite(x: Any) -> bool:
+    return isinstance(x, int | float | np.number) and not isinstance(x, bool) and math.isfinite(x)
+
+
 def _validate(c: Cascade) -> None:
-    if not c.sections:
+    if not isinstance(c.sections, tuple | list) or not c.sections:
         raise InputError("cascade.sections", c.sections, "at least one section", "")
-    for name, n in c.sections:
+    total = 0
+    for sec in c.sections:
+        if not (isinstance(sec, tuple | list) and len(sec) == 2):
+            raise InputError("cascade.sections", sec, "(name, stages) pairs", "")
+        name, n = sec
         if name not in SECTIONS:
             raise InputError("cascade.sections", name, f"one of {SECTIONS}", "")
-        if not (isinstance(n, int | np.integer) and n >= 1):
+        if isinstance(n, bool) or not (isinstance(n, int | np.integer) and n >= 1):
             raise InputError(f"cascade.sections.{name}", n, "an integer >= 1 stages", "")
+        total += int(n)
+    if total > STAGE_LIMIT:
+        raise InputError("cascade.sections", total, f"at most {STAGE_LIMIT} stages in all",
+                         "split the cascade; larger ones are refused up front")
     n = c.n_stages
+    if not c.feeds:
+        raise InputError("cascade.feeds", c.feeds, "at least one feed", "")
     for f in c.feeds:
-        if not 1 <= f.stage <= n:
+        if isinstance(f.stage, bool) or not isinstance(f.stage, int | np.integer) \
+                or not 1 <= f.stage <= n:
             raise InputError("cascade.feeds.stage", f.stage, f"1..{n}", "stages count from 1")
         if f.phase not in PHASES:
             raise InputError("cascade.feeds.phase", f.phase, f"one of {PHASES}", "")
-        if not (f.flow_L_per_h >= 0 and math.isfinite(f.flow_L_per_h)):
+        if not (_finite(f.flow_L_per_h) and f.flow_L_per_h >= 0):
             raise InputError("cascade.feeds.flow_L_per_h", f.flow_L_per_h, ">= 0 L/h", "")
+        if not isinstance(f.mol_per_L, Mapping):
+            raise InputError("cascade.feeds.mol_per_L", f.mol_per_L, "{component: mol/L}", "")
         for comp, x in f.mol_per_L.items():
-            if not (float(x) >= 0 and math.isfinite(float(x))):
-                raise InputError(f"cascade.feeds.mol_per_L.{comp}", x, ">= 0 mol/L", "")
+            if not (_finite(x) and x >= 0):
+                raise InputError(f"cascade.feeds.mol_per_L.{comp}", x, "a finite number >= 0 "
+                                 "mol/L", "")
     for d in c.side_draws:
-        if not 1 <= d.stage <= n or d.phase not in PHASES or not 0 <= d.fraction <= 1:
+        if not (isinstance(d.stage, int | np.integer) and 1 <= d.stage <= n
+                and d.phase in PHASES and _finite(d.fraction) and 0 <= d.fraction <= 1):
             raise InputError("cascade.side_draws", d, "stage 1..N, phase, 0<=fraction<=1", "")
-    if not 0.05 <= c.murphree_efficiency <= 1.0:
+    if not (_finite(c.murphree_efficiency) and 0.05 <= c.murphree_efficiency <= 1.0):
         raise InputError("cascade.murphree_efficiency", c.murphree_efficiency, "0.05..1",
                          "give the stage efficiency as a fraction")
     for fld in ("entrainment_aq_frac", "entrainment_org_frac"):
         val = getattr(c, fld)
-        if not 0.0 <= val < 0.5:
+        if not (_finite(val) and 0.0 <= val < 0.5):
             raise InputError(f"cascade.{fld}", val, "0 <= fraction < 0.5", "")
 
 
@@ -250,6 +273,9 @@ def simulate(
     """
     _validate(cascade)
     mod = get_model(model)
+    if not isinstance(params, Mapping):
+        raise InputError("model.params", params, "a mapping of model parameters", "")
+    _check_param_keys(params, getattr(mod, "PARAM_KEYS", None))
     secs = cascade.stage_sections()
     kind = solver.KINDS[model]
     comps = _components(cascade, mod.EXTRA_COMPONENTS)
@@ -257,6 +283,9 @@ def simulate(
         raise InputError("cascade.feeds", "no elements", "at least one element fed", "")
     q_aq, q_org, da, do, _ = _hydraulics(cascade, secs)
     p = mod.build_params(comps, secs, q_aq, q_org, params)
+    check = getattr(mod, "check_feeds", None)
+    if check is not None:
+        check(cascade.feeds, params)
     feed, aq_feed = _feed_matrix(cascade, comps)
     scale = feed.sum(axis=0)
     if np.any(scale <= 0):
@@ -295,6 +324,16 @@ def simulate(
     out = _result(cascade, comps, secs, aq, v, q_aq, q_org, da, do, feed, True, it, res, dt)
     out.strategy = rec.strategy
     return out
+
+
+def _check_param_keys(params: Mapping[str, Any], allowed: Sequence[str] | None) -> None:
+    if allowed is None:
+        return
+    for key in params:
+        if key not in allowed:
+            close = difflib.get_close_matches(str(key), list(allowed), n=1)
+            raise InputError(f"model.params.{key}", params[key], f"one of {sorted(allowed)}",
+                             f"did you mean {close[0]!r}?" if close else "check the spelling")
 
 
 def _precheck(model: str, params: Mapping[str, Any], comps: Sequence[str], feed: np.ndarray):

@@ -37,15 +37,12 @@ from typing import Any
 
 from reeflow.core.elements import atomic_mass, molar_mass, oxide_factor
 from reeflow.core.errors import InfeasibleSpecError, InputError
-from reeflow.plant.sx.cascade import Cascade, CascadeResult, Feed, simulate
+from reeflow.plant.sx.cascade import STAGE_LIMIT, Cascade, CascadeResult, Feed, simulate
 from reeflow.plant.sx.conditions import DesignConditions, OperatingPoint, operating_point
 from reeflow.plant.sx.shortcut import XuDesign, xu_design
 
-__all__ = ["CutDesign", "DesignConditions", "design_cut", "simulate_cut", "check_feed"]
-
-#: Largest cascade a cut may have (stages); bigger requests are refused up front.
-STAGE_LIMIT = 2000
-
+__all__ = ["CutDesign", "DesignConditions", "design_cut", "simulate_cut", "check_feed",
+           "STAGE_LIMIT"]
 
 @dataclass
 class CutDesign:

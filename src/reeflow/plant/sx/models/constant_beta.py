@@ -25,6 +25,7 @@ import numba as nb
 import numpy as np
 
 from reeflow.core.errors import InfeasibleSpecError, InputError
+from reeflow.plant.sx.models._params import number, table
 
 __all__ = ["stage", "build_params", "homotopy", "EXTRA_COMPONENTS"]
 
@@ -35,6 +36,7 @@ START_SWEEPS = 1
 FIRST_DT = 1000.0
 
 EXTRA_COMPONENTS: tuple[str, ...] = ()
+PARAM_KEYS = ("alpha", "organic_RE_mol_per_h", "scrub_RE_mol_per_h", "capacity_mol_per_L")
 
 
 @nb.njit(cache=True, error_model="numpy")
@@ -66,32 +68,29 @@ def build_params(
         raise InputError("cascade.sections.strip", "present", "no strip section",
                          "the constant-β (Xu) model takes stripping as complete; drop the strip "
                          "section or use the mass_action model")
-    alpha = params.get("alpha")
-    if not isinstance(alpha, Mapping):
-        raise InputError("model.params.alpha", alpha, "{element: relative extractability}",
-                         "give α for every element (β_AB = α_A/α_B)")
-    s = float(params.get("organic_RE_mol_per_h", np.nan))
-    w = float(params.get("scrub_RE_mol_per_h", 0.0))
-    if not s > 0.0:
-        raise InputError("model.params.organic_RE_mol_per_h", s, "> 0 mol/h",
-                         "give the loaded-organic RE flow S")
-    if not 0.0 <= w < s:
+    alpha = table(params.get("alpha"), "model.params.alpha",
+                  "{element: relative extractability} (β_AB = α_A/α_B)")
+    s = number(params.get("organic_RE_mol_per_h"), "model.params.organic_RE_mol_per_h", low=0.0,
+               strict_low=True, allowed="a finite number > 0 mol/h (the loaded-organic RE flow S)")
+    w = number(params.get("scrub_RE_mol_per_h", 0.0), "model.params.scrub_RE_mol_per_h", low=0.0)
+    if not w < s:
         raise InfeasibleSpecError(
             f"scrub reflux W = {w:.6g} mol/h must lie in [0, S = {s:.6g}) mol/h: the scrub "
             "acid cannot strip more than the organic carries")
     cap = params.get("capacity_mol_per_L")
-    if cap is not None and s > float(cap) * float(np.min(q_org_L_per_h)) * (1 + 1e-12):
-        raise InfeasibleSpecError(
-            f"organic over capacity: S = {s:.6g} mol/h needs "
-            f"{s / float(np.min(q_org_L_per_h)):.4g} mol/L loaded RE, capacity "
-            f"{float(cap):.4g} mol/L; raise the organic flow")
+    if cap is not None:
+        cap = number(cap, "model.params.capacity_mol_per_L", low=0.0, strict_low=True)
+        if s > cap * float(np.min(q_org_L_per_h)) * (1 + 1e-12):
+            raise InfeasibleSpecError(
+                f"organic over capacity: S = {s:.6g} mol/h needs "
+                f"{s / float(np.min(q_org_L_per_h)):.4g} mol/L loaded RE, capacity "
+                f"{cap:.4g} mol/L; raise the organic flow")
     a = np.empty(len(components))
     for i, el in enumerate(components):
-        val = alpha.get(el)
-        if val is None or not float(val) > 0.0:
-            raise InputError(f"model.params.alpha.{el}", val, "> 0",
+        if el not in alpha:
+            raise InputError(f"model.params.alpha.{el}", None, "> 0",
                              f"give a relative extractability for {el}")
-        a[i] = float(val)
+        a[i] = number(alpha[el], f"model.params.alpha.{el}", low=0.0, strict_low=True)
     out = np.empty((len(stage_sections), 1 + len(components)))
     out[:, 0] = s
     out[:, 1:] = a

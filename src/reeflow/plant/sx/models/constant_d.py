@@ -16,6 +16,7 @@ import numba as nb
 import numpy as np
 
 from reeflow.core.errors import InputError
+from reeflow.plant.sx.models._params import number, table
 
 __all__ = ["stage", "build_params", "homotopy", "EXTRA_COMPONENTS"]
 
@@ -26,6 +27,7 @@ START_SWEEPS = 3
 FIRST_DT = float("inf")
 
 EXTRA_COMPONENTS: tuple[str, ...] = ()
+PARAM_KEYS = ("D",)
 
 
 @nb.njit(cache=True, error_model="numpy")
@@ -48,23 +50,19 @@ def build_params(
     params: Mapping,
 ) -> np.ndarray:
     """Per-stage parameter rows ``[D_1 … D_C]``."""
-    d = params.get("D")
-    if not isinstance(d, Mapping) or not d:
-        raise InputError("model.params.D", d, "{element: D} or {section: {element: D}}",
-                         "give a distribution ratio for every element")
+    d = table(params.get("D"), "model.params.D", "{element: D} or {section: {element: D}}")
     per_section = all(isinstance(v, Mapping) for v in d.values())
     out = np.empty((len(stage_sections), len(components)))
     for k, sec in enumerate(stage_sections):
-        table = d.get(sec) if per_section else d
-        if table is None:
+        tab = d.get(sec) if per_section else d
+        if tab is None:
             raise InputError(f"model.params.D.{sec}", None, "a {element: D} table",
                              f"give D for section {sec!r}")
         for i, el in enumerate(components):
-            val = table.get(el)
-            if val is None or not float(val) >= 0.0:
-                raise InputError(f"model.params.D.{el}", val, ">= 0",
+            if el not in tab:
+                raise InputError(f"model.params.D.{el}", None, ">= 0",
                                  f"give a distribution ratio for {el}")
-            out[k, i] = float(val)
+            out[k, i] = number(tab[el], f"model.params.D.{el}", low=0.0)
     return out
 
 
