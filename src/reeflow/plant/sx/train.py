@@ -63,6 +63,7 @@ class TrainResult:
     cut_specs: list[dict[str, Any]] = field(default_factory=list)
     rank_by: str = "cost_usd_per_a"
     cost_model: dict[str, float] = field(default_factory=dict)
+    groups: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def meets_spec(self) -> dict[str, bool]:
@@ -88,7 +89,7 @@ class TrainResult:
             "cost": self.cost, "rank_by": self.rank_by, "cost_model": self.cost_model,
             "cuts": [c.to_dict() for c in self.cuts], "cut_specs": self.cut_specs,
             "ranking": self.ranking, "alternatives": self.ranking,
-            "alpha": self.alpha, "solve_time_s": self.solve_time_s,
+            "alpha": self.alpha, "solve_time_s": self.solve_time_s, "groups": self.groups,
         }
 
 
@@ -277,6 +278,7 @@ def design_train(
     res = _assemble(extractant, entry, groups, names, feed, designs, streams, ranking, alpha)
     res.cost, res.purity_spec, res.rank_by = entry["cost"], purity, rank
     res.cut_specs, res.cost_model = record["cut_specs"], prices.to_dict()
+    res.groups = {n: list(g) for n, g in zip(names, groups, strict=True)}
     res.solve_time_s = time.perf_counter() - t0
     return res
 
