@@ -82,7 +82,7 @@ def test_sequences_are_catalan():
 def test_missing_factor_is_named():
     # no shipped P507 factor involves Ho: a Dy/Ho/Y feed cannot be designed without one
     with pytest.raises(InputError, match="Ho/Dy"):
-        design_train({"Dy": 10.0, "Ho": 5.0, "Y": 50.0})
+        design_train({"Dy": 10.0, "Ho": 5.0, "Y": 50.0}, products=[["Dy"], ["Ho"], ["Y"]])
 
 
 def test_shipped_factors_carry_their_range_across_sources():

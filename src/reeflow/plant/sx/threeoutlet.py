@@ -65,7 +65,7 @@ class ThreeOutletDesign:
     middle_fraction: float
     recovery_organic: float
     result: CascadeResult
-    scan: list[dict[str, float]] = field(default_factory=list)
+    scan: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def total_stages(self) -> int:
@@ -148,8 +148,16 @@ class _Eval:
     def __call__(self, n: int, m: int, d: int) -> tuple[float, CascadeResult]:
         key = (n, m, d)
         if key not in self.memo:
-            r = simulate_three_outlet(self.feed, self.alpha, n, m, self.s, self.w, d,
-                                      self.phase, self.fraction(n, d), conditions=self.cond)
+            frac = self.fraction(n, d)
+            if not 0.0 < frac < 1.0:  # this stage's phase carries less than the draw
+                self.memo[key] = (-math.inf, None)  # type: ignore[assignment]
+                return self.memo[key]
+            try:
+                r = simulate_three_outlet(self.feed, self.alpha, n, m, self.s, self.w, d,
+                                          self.phase, frac, conditions=self.cond)
+            except InfeasibleSpecError:  # e.g. O/A below the draw outside the window
+                self.memo[key] = (-math.inf, None)  # type: ignore[assignment]
+                return self.memo[key]
             draw = _draw_name(d, self.phase)
             p_o, p_a, rec, c_mid = self.specs
             margins = [_logit(r.purity("loaded_organic", self.heavy)) - _logit(p_o),
@@ -202,17 +210,23 @@ class _Eval:
         return n, d, margin
 
 
-def _flows(feed, heavy, middle, s, c_middle, phase, rho) -> tuple[float, float, float, float]:
-    """(W, P_d, φ, P_o) per mol feed: a fraction ρ of the middle group to the draw at c_middle."""
+def _flows(feed, groups, s, specs, phase, rho, theta) -> tuple[float, float, float, float]:
+    """(W, P_d, φ, P_o) per mol feed.
+
+    A fraction ρ of the middle group goes to the draw at the concentration spec c; the rest
+    of the draw is a fraction θ heavy (the rest light); the middle group left over is split
+    between the end products in proportion to their impurity allowances.
+    """
+    heavy, middle, light = groups
+    p_org, p_aq, _, c_middle = specs
     ftot = math.fsum(feed.values())
     f_mid = math.fsum(feed[e] for e in middle) / ftot
     f_heavy = math.fsum(feed[e] for e in heavy) / ftot
+    f_light = 1.0 - f_mid - f_heavy
     p_d = rho * f_mid / c_middle
-    p_o = f_heavy - (p_d - rho * f_mid)  # the draw's non-middle part comes from the heavy side
-    if not (0.0 < p_o and p_d < 1.0):
-        raise InfeasibleSpecError(
-            f"middle concentration {c_middle:g}: a draw of {p_d:.4g} mol per mol feed leaves "
-            f"no organic product ({p_o:.4g}); lower the middle concentration spec")
+    a_org, a_aq = (1.0 - p_org) * f_heavy, (1.0 - p_aq) * f_light
+    left_org = (1.0 - rho) * f_mid * a_org / (a_org + a_aq)
+    p_o = f_heavy - theta * (p_d - rho * f_mid) + left_org
     if phase == "aqueous":
         w = s - p_o
         frac = p_d / (w + 1.0) if w > 0 else math.inf  # smallest: a draw below the feed
@@ -239,6 +253,7 @@ def design_three_outlet(
     s_mol_per_mol_feed: float | Sequence[float] | None = None,
     draw_phase: str = "aqueous",
     middle_recovery: float | None = None,
+    draw_impurity_heavy_frac: float = 1.0,
     conditions: DesignConditions | None = None,
     max_stages: int = 400,
 ) -> ThreeOutletDesign:
@@ -248,7 +263,9 @@ def design_three_outlet(
     ``recovery_aqueous`` the light group's recovery to the raffinate (optional);
     ``middle_recovery`` sizes the draw (``P_d = ρ·f_middle/c_middle``): the middle group must
     almost all report to the draw or it spoils the end products, so by default ρ leaves half of
-    the end products' impurity allowances to the middle group. ``S`` per
+    the end products' impurity allowances to the middle group; ``draw_impurity_heavy_frac`` θ
+    is the heavy share of the draw's other elements (1: the draw takes heavy elements, as in the
+    published Gd/Eu/Sm case, 0: light ones). ``S`` per
     mol feed: a number, a list to scan, or None (scan from the two-outlet heavy/rest
     minimum). Returns the design with the fewest stages at the given S, or the smallest
     S·(n + m) over the scan. Raises InfeasibleSpecError naming the spec when ``max_stages``
@@ -267,6 +284,9 @@ def design_three_outlet(
         middle_recovery = _auto_recovery(feed, groups, purity_organic, purity_aqueous)
     if not (isinstance(middle_recovery, int | float) and 0.5 < middle_recovery < 1.0):
         raise InputError("middle_recovery", middle_recovery, "0.5 < value < 1", "")
+    if not (isinstance(draw_impurity_heavy_frac, int | float)
+            and 0.0 <= draw_impurity_heavy_frac <= 1.0):
+        raise InputError("draw_impurity_heavy_frac", draw_impurity_heavy_frac, "0..1", "")
     if recovery_aqueous is not None and not 0.0 < recovery_aqueous < 1.0:
         raise InputError("recovery_aqueous", recovery_aqueous, "0 < value < 1", "")
     specs = (purity_organic, purity_aqueous, recovery_aqueous, middle_fraction)
@@ -276,11 +296,12 @@ def design_three_outlet(
         s_list = [float(s_mol_per_mol_feed)]
     else:
         s_list = [float(x) for x in s_mol_per_mol_feed]
-    best, scan = None, []
+    best = None
+    scan: list[dict[str, Any]] = []
     for s in s_list:
         try:
             d = _design_at(feed, groups, alpha, s, specs, draw_phase, cond, max_stages,
-                           middle_recovery)
+                           (middle_recovery, draw_impurity_heavy_frac))
         except InfeasibleSpecError as exc:
             scan.append({"s_mol_per_mol_feed": s, "feasible": False, "reason": str(exc)})
             continue
@@ -332,9 +353,9 @@ def _default_scan(feed, groups, alpha) -> list[float]:
     return [s_min * k for k in (1.0, 1.1, 1.25, 1.4, 1.6, 1.8, 2.0)]
 
 
-def _design_at(feed, groups, alpha, s, specs, phase, cond, cap, rho) -> ThreeOutletDesign:
+def _design_at(feed, groups, alpha, s, specs, phase, cond, cap, split) -> ThreeOutletDesign:
     heavy, middle, light = groups
-    w, p_d, _, _ = _flows(feed, heavy, middle, s, specs[3], phase, rho)
+    w, p_d, _, _ = _flows(feed, groups, s, specs, phase, *split)
     ftot = math.fsum(feed.values())
     ev = _Eval(feed, alpha, groups, (s * ftot, w * ftot, p_d * ftot), specs, phase, cond)
     hi, last, flat = 10, -math.inf, 0
