@@ -213,3 +213,71 @@ def run(prob: dict[str, Any]):
                           purity_organic=prob["purity_organic"],
                           purity_aqueous=prob["purity_aqueous"])
     return simulate(build_cascade(prob["spec"]), model=prob["model"], params=prob["params"])
+
+
+INFEASIBLE_KINDS = ("beta_one", "purity_below_feed", "product_beyond_feed", "oa_window",
+                    "stage_cap", "bad_input")
+
+
+def infeasible_problem(rng: np.random.Generator, kind: str) -> dict[str, Any]:
+    """A problem no design or simulation can satisfy; the engine must raise by name.
+
+    Kinds: β = 1, purity not above the feed fraction, organic product S − W beyond the feed,
+    O/A outside the window, β too close to 1 for the purity within the stage cap, and bad
+    inputs (NaN / negative feeds).
+    """
+    prob = design_problem(rng)
+    prob["kind"] = "infeasible_" + kind
+    els = list(prob["alpha"])
+    if kind == "beta_one":
+        prob["alpha"] = dict.fromkeys(els, 1.0)
+    elif kind == "purity_below_feed":
+        f_h = sum(prob["feed"][e] for e in prob["heavy"]) / sum(prob["feed"].values())
+        prob["purity_organic"] = max(1e-3, f_h * float(rng.uniform(0.5, 0.99)))
+    elif kind == "stage_cap":
+        lk, hk = els[len(els) - len(prob["heavy"]) - 1], prob["heavy"][0]
+        prob["alpha"][hk] = prob["alpha"][lk] * float(rng.uniform(1.001, 1.01))
+        for e in prob["heavy"][1:]:
+            prob["alpha"][e] = prob["alpha"][hk] * 2.0
+        prob["purity_organic"] = prob["purity_aqueous"] = 0.9999
+        prob["max_stages"] = int(rng.integers(20, 80))
+    elif kind == "bad_input":
+        prob["feed"][els[0]] = float(rng.choice([math.nan, -1.0, math.inf]))
+    elif kind in ("product_beyond_feed", "oa_window"):
+        sim = simulation_problem(rng, "constant_beta")
+        if kind == "product_beyond_feed":
+            fed = sum(sim["spec"]["feeds"][0]["mol_per_L"].values())
+            sim["params"]["organic_RE_mol_per_h"] = sim["params"]["scrub_RE_mol_per_h"] + \
+                fed * float(rng.uniform(1.01, 2.0))
+        else:
+            org = sim["spec"]["feeds"][2]
+            org["flow_L_per_h"] = float(rng.uniform(11.0, 50.0)) * (
+                sim["spec"]["feeds"][0]["flow_L_per_h"] + sim["spec"]["feeds"][1]["flow_L_per_h"])
+            sim["params"]["capacity_mol_per_L"] = None
+        sim["kind"] = "infeasible_" + kind
+        return sim
+    return prob
+
+
+def infeasible_problems(seed: int, count: int) -> list[dict[str, Any]]:
+    """``count`` infeasible problems cycling through :data:`INFEASIBLE_KINDS`."""
+    rng = np.random.default_rng(seed)
+    out = []
+    for i in range(count):
+        p = infeasible_problem(rng, INFEASIBLE_KINDS[i % len(INFEASIBLE_KINDS)])
+        p["id"] = f"inf{seed}:{i}"
+        out.append(p)
+    return out
+
+
+def run_any(prob: dict[str, Any]):
+    """Execute a feasible or infeasible problem (designs honour ``max_stages``)."""
+    from reeflow.plant.sx import design_cut, simulate
+
+    if "spec" in prob:
+        params = {k: v for k, v in prob["params"].items() if v is not None}
+        return simulate(build_cascade(prob["spec"]), model=prob["model"], params=params)
+    return design_cut(prob["feed"], prob["heavy"], alpha=prob["alpha"],
+                      purity_organic=prob["purity_organic"],
+                      purity_aqueous=prob["purity_aqueous"],
+                      max_stages=prob.get("max_stages", 600))

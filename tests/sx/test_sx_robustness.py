@@ -157,3 +157,9 @@ def test_bad_cascade_numbers_are_input_errors():
     with pytest.raises(InputError, match="2000"):
         simulate(Cascade(sections=(("extraction", 5000),), feeds=c.feeds), model="constant_d",
                  params={"D": {"A": 1.0}})
+
+
+def test_random_infeasible_problems_raise_named_errors():
+    for p in rp.infeasible_problems(404, 36):
+        with pytest.raises((InfeasibleSpecError, InputError)):
+            rp.run_any(p)

@@ -79,6 +79,12 @@ def guarded(name: str) -> Callable[[Callable[[argparse.Namespace], int]],
                 return func(args)
             except ReeflowError:
                 raise
+            except BrokenPipeError:  # output piped into e.g. `head`: not an error
+                import os
+
+                devnull = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(devnull, sys.stdout.fileno())
+                return 0
             except RecursionError:
                 raise ReeflowError(f"sx {name}: input nested too deeply") from None
             except Exception as exc:  # noqa: BLE001 - the CLI promise: never a traceback

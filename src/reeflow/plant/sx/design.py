@@ -36,13 +36,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from reeflow.core.elements import atomic_mass, molar_mass, oxide_factor
-from reeflow.core.errors import InfeasibleSpecError, InputError
+from reeflow.core.errors import ConvergenceError, InfeasibleSpecError, InputError
 from reeflow.plant.sx.cascade import STAGE_LIMIT, Cascade, CascadeResult, Feed, simulate
 from reeflow.plant.sx.conditions import DesignConditions, OperatingPoint, operating_point
-from reeflow.plant.sx.shortcut import XuDesign, xu_design
+from reeflow.plant.sx.shortcut import XuDesign, xu_design, xu_product_split
 
 __all__ = ["CutDesign", "DesignConditions", "design_cut", "simulate_cut", "check_feed",
            "STAGE_LIMIT"]
+
+#: Totals up to which the minimality check tries every feed stage (beyond: golden ± 2).
+EXHAUSTIVE_MAX = 40
 
 @dataclass
 class CutDesign:
@@ -197,11 +200,18 @@ class _Evaluator:
         self.heavy, self.light, self.cond, self.op = heavy, light, cond, op
         self.spec = (_logit(spec_h), _logit(spec_l))
         self.memo: dict[tuple[int, int], tuple[float, float, CascadeResult]] = {}
+        self.unconverged = 0
 
     def __call__(self, n: int, m: int) -> tuple[float, float, CascadeResult]:
         if (n, m) not in self.memo:
             feed, alpha, s, w = self.args
-            r = simulate_cut(feed, alpha, n, m, s, w, conditions=self.cond, operating=self.op)
+            try:
+                r = simulate_cut(feed, alpha, n, m, s, w, conditions=self.cond,
+                                 operating=self.op)
+            except ConvergenceError:  # counted as missing the specs, never used as a result
+                self.unconverged += 1
+                self.memo[(n, m)] = (-math.inf, -math.inf, None)  # type: ignore[assignment]
+                return self.memo[(n, m)]
             po = r.purity("loaded_organic", self.heavy)
             pa = r.purity("raffinate", self.light)
             self.memo[(n, m)] = (_logit(po) - self.spec[0], _logit(pa) - self.spec[1], r)
@@ -235,24 +245,53 @@ class _Evaluator:
         return n, margin
 
 
-def _smallest_total(ev: _Evaluator, guess: int, cap: int, beta: float, specs) -> int:
-    hi = min(max(guess, 3), cap)
+def fenske_lower_bound(feed: Mapping[str, float], heavy: Sequence[str], light: Sequence[str],
+                       hk: str, lk: str, beta: float, p_org: float, p_aq: float) -> float:
+    """A true lower bound on n + m for group purities (Fenske 1932 on the key pair).
+
+    With D, B the outlet flows of Xu's product split, the keys can at best satisfy
+    ``d_LK ≤ (1 − P_o)·D`` and ``b_HK ≤ (1 − P_a)·B``, so at total reflux
+    ``N ≥ ln[(f_HK − (1 − P_a)B)/((1 − P_o)D) · (f_LK − (1 − P_o)D)/((1 − P_a)B)] / ln β``.
+    Returns 0 when the bracket is not positive (no bound).
+    """
+    ftot = math.fsum(feed.values())
+    f_a = math.fsum(feed[e] for e in heavy) / ftot
+    try:
+        d, b = xu_product_split(f_a, p_org, p_aq)
+    except InfeasibleSpecError:
+        return 0.0
+    f_hk, f_lk = feed[hk] / ftot, feed[lk] / ftot
+    num1, num2 = f_hk - (1 - p_aq) * b, f_lk - (1 - p_org) * d
+    if num1 <= 0 or num2 <= 0 or beta <= 1:
+        return 0.0
+    ratio = num1 / ((1 - p_org) * d) * num2 / ((1 - p_aq) * b)
+    return max(0.0, math.log(ratio) / math.log(beta)) if ratio > 1 else 0.0
+
+
+def _smallest_total(ev: _Evaluator, guess: int, cap: int, beta: float, specs,
+                    n_min: float = 0.0) -> int:
+    hi = min(max(guess, 3, int(math.ceil(n_min))), cap)
     while ev.best_split(hi)[1] < 0:
         if hi >= cap:
+            extra = (f"; {ev.unconverged} trial cascades did not converge"
+                     if ev.unconverged else "")
             raise InfeasibleSpecError(
                 f"stage cap: β = {beta:.4g} is too close to 1 for purities "
                 f"{specs[0]:.6g} (organic) / {specs[1]:.6g} (aqueous) within {cap} stages at "
-                "these flows; relax the purity, raise the reflux (reflux_factor) or max_stages")
+                "these flows; relax the purity, raise the reflux (reflux_factor) or max_stages"
+                + extra)
         hi = min(int(hi * 1.5) + 1, cap)
-    lo = 1  # a total of 1 cannot meet both specs; 2 is the smallest candidate
+    lo = max(1, int(math.floor(n_min)) - 1)  # a true lower bound (Fenske), less one
     while hi - lo > 1:
         mid = (lo + hi) // 2
         if mid >= 2 and ev.best_split(mid)[1] >= 0:
             hi = mid
         else:
             lo = mid
-    # certify: every feed stage one stage below must fail (golden search may miss a split)
-    while hi > 2 and hi - 1 <= 120 and ev.best_split(hi - 1, exhaustive=True)[1] >= 0:
+    # certify: every feed stage one stage below must fail (golden search may miss a split);
+    # exhaustive up to EXHAUSTIVE_MAX stages, the golden search's neighbourhood beyond
+    while hi > 2 and hi - 1 <= EXHAUSTIVE_MAX and \
+            ev.best_split(hi - 1, exhaustive=True)[1] >= 0:
         hi -= 1
     return hi
 
@@ -315,7 +354,14 @@ def design_cut(
     ftot = math.fsum(feed.values())
     f_a = math.fsum(feed[e] for e in heavy_t) / ftot
     xu = xu_design(beta, f_a, purity_organic, purity_aqueous, reflux_factor=reflux_factor)
-    args = (feed, heavy_t, light_t, alpha, beta, purity_organic, purity_aqueous, c, cap)
+    n_min = fenske_lower_bound(feed, heavy_t, light_t, hk, lk, beta, purity_organic,
+                               purity_aqueous)
+    if n_min > cap:
+        raise InfeasibleSpecError(
+            f"stage cap: β = {beta:.4g} ({hk}/{lk}) is too close to 1 for purities "
+            f"{purity_organic:g}/{purity_aqueous:g}: even at total reflux they need "
+            f"{n_min:.0f} stages (Fenske) > max_stages = {cap}")
+    args = (feed, heavy_t, light_t, alpha, beta, purity_organic, purity_aqueous, c, cap, n_min)
     if not optimise_reflux:
         return _design_at(xu, *args)
     scan, best = [], None
@@ -351,15 +397,18 @@ def _xu_flows(xu: XuDesign) -> tuple[float, float]:
     return w + fpa, w
 
 
-def _design_at(xu, feed, heavy, light, alpha, beta, p_org, p_aq, c, cap) -> CutDesign:
+def _design_at(xu, feed, heavy, light, alpha, beta, p_org, p_aq, c, cap, n_min=0.0
+               ) -> CutDesign:
     s0, w0 = _xu_flows(xu)
     op = operating_point(s0, w0, c)
     ev = _Evaluator(feed, alpha, heavy, light, op, p_org, p_aq, c)
     guess = xu.n_extraction + xu.m_scrub + 1
     guess = int(math.ceil(guess)) if math.isfinite(guess) else 30
-    total = _smallest_total(ev, min(max(guess, 3), cap), cap, beta, (p_org, p_aq))
-    n, margin = ev.best_split(total, exhaustive=total <= 120)
+    total = _smallest_total(ev, min(max(guess, 3), cap), cap, beta, (p_org, p_aq), n_min)
+    n, margin = ev.best_split(total, exhaustive=total <= EXHAUSTIVE_MAX)
     r = ev(n, total - n)[2]
+    if r is None:
+        raise ConvergenceError(f"the designed cut ({n} + {total - n} stages) did not converge")
     po, pa = r.purity("loaded_organic", heavy), r.purity("raffinate", light)
     if margin < 0 or po < p_org * (1 - 1e-12) or pa < p_aq * (1 - 1e-12):  # never silent
         raise InfeasibleSpecError(f"re-simulation misses the specs: organic {po:.6g} (spec "

@@ -260,6 +260,8 @@ def _scaled_norm(r, scale):
     for k in range(n):
         for i in range(c):
             z = abs(r[k, i]) / scale[i]
+            if not z < np.inf:  # NaN or inf: the iterate is unusable
+                return np.inf, np.inf
             ssq += z * z
             if z > worst:
                 worst = z
@@ -311,6 +313,8 @@ def initial_profile(kind, l_ref, params, q_aq, q_org, feed, da, do, ea, eo, swee
 
 #: Floor of a component flow (mol/h): flows below it are numerically zero.
 FLOOR = 1e-300
+#: Target largest relative flow change of one pseudo-time step (the Δt controller).
+PTC_TARGET = 0.5
 
 
 @nb.njit(cache=True, error_model="numpy")
@@ -464,7 +468,7 @@ def newton_cascade(kind, l0, params, q_aq, q_org, feed, da, do, ea, eo, scale, t
             for k in range(n):
                 for i in range(c):
                     rel = max(rel, abs(y[k, i]) / max(aq[k, i], 1e-9 * scale[i]))
-            fac = max(0.5 / rel, nrm / nn) if nn > 0 else 4.0
+            fac = max(PTC_TARGET / rel, nrm / nn) if nn > 0 else 4.0
             dt = min(dt * min(max(fac, 0.3), 10.0), 1e15)
             if dt >= 1e6:
                 newton = True

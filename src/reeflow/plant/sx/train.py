@@ -28,7 +28,7 @@ from reeflow.plant.sx.conditions import (
     operating_point,
 )
 from reeflow.plant.sx.costing import SXCostModel
-from reeflow.plant.sx.data import extractant, relative_extractability
+from reeflow.plant.sx.data import design_record, extractant, relative_extractability
 from reeflow.plant.sx.design import STAGE_LIMIT, CutDesign, check_feed
 from reeflow.plant.sx.endtoend import cut_specs, design_end_to_end, initial_budgets
 from reeflow.plant.sx.shortcut import fenske_min_stages, xu_design
@@ -133,7 +133,8 @@ def _shortcut_cut(feed, groups, cut, alpha, specs, cond) -> dict[str, Any]:
     f_a = math.fsum(feed[e] for e in heavy) / ftot
     beta = alpha[groups[k][0]] / alpha[groups[k - 1][-1]]
     if not beta > 1.0:
-        raise InfeasibleSpecError(f"β = {beta:.4g} ≤ 1 for the cut at {groups[k][0]}")
+        raise InfeasibleSpecError(f"separation factor β = {beta:.4g} at the cut before "
+                                  f"{groups[k][0]} must exceed 1 to separate the groups")
     xu = xu_design(beta, f_a, specs[0], specs[1])
     fpa = xu.f_prime_a
     w = xu.w_mol_per_mol_feed if xu.w_mol_per_mol_feed >= 0.02 * fpa else max(
@@ -182,8 +183,10 @@ def _validate_feed(feed_kg_per_h: Mapping[str, Any], order: Sequence[str]) -> di
 
 
 def _check_train_args(purity, rank_by, n_rigorous, max_stages) -> str:
-    if isinstance(purity, bool) or not isinstance(purity, int | float) or not 0.5 <= purity < 1:
-        raise InputError("purity", purity, "0.5 <= purity < 1 (mole fraction)",
+    top = float(design_record("purity")["bounds"][1])
+    if isinstance(purity, bool) or not isinstance(purity, int | float) or not (
+            0.5 <= purity <= top):
+        raise InputError("purity", purity, f"0.5 <= purity <= {top:g} (mole fraction)",
                          "give the product purity as a fraction, e.g. 0.999")
     rank = "cost_usd_per_a" if rank_by == "cost" else rank_by
     if rank not in RANK_KEYS:
