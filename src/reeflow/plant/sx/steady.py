@@ -18,10 +18,9 @@ each with an iteration budget that grows with the cascade (``budget = base + per
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from types import ModuleType
-
-import math
 
 import numpy as np
 
