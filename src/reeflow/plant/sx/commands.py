@@ -69,6 +69,24 @@ def _one_line_error(parser: argparse.ArgumentParser, message: str) -> Any:
     sys.exit(2)
 
 
+def _short(text: str, limit: int) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class _Short:
+    """A value whose repr is cut to 120 characters (for one-line error messages)."""
+
+    def __init__(self, value: Any) -> None:
+        try:
+            self.text = _short(repr(value), 120)
+        except Exception:  # noqa: BLE001 - an unprintable value
+            self.text = f"<{type(value).__name__}>"
+
+    def __repr__(self) -> str:
+        return self.text
+
+
 def guarded(name: str) -> Callable[[Callable[[argparse.Namespace], int]],
                                    Callable[[argparse.Namespace], int]]:
     """Handler decorator: an unexpected exception becomes one line (ReeflowError, exit 2)."""
@@ -77,7 +95,12 @@ def guarded(name: str) -> Callable[[Callable[[argparse.Namespace], int]],
         def inner(args: argparse.Namespace) -> int:
             try:
                 return func(args)
-            except ReeflowError:
+            except InputError as exc:  # keep the one line short whatever the input held
+                raise InputError(_short(exc.field, 160), _Short(exc.value), exc.allowed[:400],
+                                 exc.fix[:300]) from None
+            except ReeflowError as exc:
+                if len(str(exc)) > 600:
+                    raise type(exc)(str(exc)[:600] + " …") from None
                 raise
             except BrokenPipeError:  # output piped into e.g. `head`: not an error
                 import os
