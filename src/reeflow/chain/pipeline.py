@@ -122,8 +122,9 @@ def run_chain(loaded: LoadedProject, *,
     e = p.economics
     step = _Timer(progress)
     life = int(e.schedule.life_years)
-    design = step("plant design and SX train", CACHE.get, "design", _key(p.ore, p.plant),
-                  plant_steps.design_plant, p)
+    sx_costs = econ_steps.sx_cost_model(p)
+    design = step("plant design and SX train", CACHE.get, "design",
+                  _key(p.ore, p.plant, sx_costs.__dict__), plant_steps.design_plant, p, sx_costs)
     sizes = econ_steps.equipment_sizes(p, design)
     inputs = econ_steps.economic_inputs(p, design, sizes)
     uses_mine = p.deposit.run and p.deposit.has_source and p.mine.run

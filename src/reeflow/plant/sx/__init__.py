@@ -62,41 +62,93 @@ bad input exits 2 with one line.
 Data (:mod:`.data`): ``relative_extractability``, ``key_beta`` (with ``temperature_C``),
 ``separation_factor_table``, ``extractant``, ``design_default``, ``design_record`` — every
 value with source and evidence; recalled values never ship.
+
+The names load lazily (importing the package imports none of its modules; the first use of a
+name imports the module that defines it), so commands start fast.
 """
 
-from reeflow.plant.sx.cascade import (
-    OA_WINDOW,
-    STAGE_LIMIT,
-    Cascade,
-    CascadeResult,
-    Feed,
-    SideDraw,
-    simulate,
-)
-from reeflow.plant.sx.conditions import OperatingPoint, conditions_for_extractant, operating_point
-from reeflow.plant.sx.costing import SXCostModel
-from reeflow.plant.sx.data import (
-    EXTRACTANTS,
-    design_default,
-    design_record,
-    extractant,
-    key_beta,
-    relative_extractability,
-    separation_factor_table,
-)
-from reeflow.plant.sx.design import CutDesign, DesignConditions, design_cut, simulate_cut
-from reeflow.plant.sx.models import MODELS, get_model
-from reeflow.plant.sx.settings import SXDesign, parse_sx_design
-from reeflow.plant.sx.shortcut import (
-    XuDesign,
-    fenske_min_stages,
-    kremser_fraction_remaining,
-    kremser_stages,
-    underwood_min_scrub,
-    xu_design,
-    xu_product_split,
-)
-from reeflow.plant.sx.train import TrainResult, default_products, design_train, enumerate_sequences
+from __future__ import annotations
+
+import importlib
+import sys
+import types
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from reeflow.plant.sx.cascade import (
+        OA_WINDOW,
+        STAGE_LIMIT,
+        Cascade,
+        CascadeResult,
+        Feed,
+        SideDraw,
+        simulate,
+    )
+    from reeflow.plant.sx.conditions import (
+        OperatingPoint,
+        conditions_for_extractant,
+        operating_point,
+    )
+    from reeflow.plant.sx.costing import (
+        SXCostModel,
+    )
+    from reeflow.plant.sx.data import (
+        EXTRACTANTS,
+        design_default,
+        design_record,
+        extractant,
+        key_beta,
+        relative_extractability,
+        separation_factor_table,
+    )
+    from reeflow.plant.sx.design import (
+        CutDesign,
+        DesignConditions,
+        design_cut,
+        simulate_cut,
+    )
+    from reeflow.plant.sx.models import (
+        MODELS,
+        get_model,
+    )
+    from reeflow.plant.sx.settings import (
+        SXDesign,
+        parse_sx_design,
+    )
+    from reeflow.plant.sx.shortcut import (
+        XuDesign,
+        fenske_min_stages,
+        kremser_fraction_remaining,
+        kremser_stages,
+        underwood_min_scrub,
+        xu_design,
+        xu_product_split,
+    )
+    from reeflow.plant.sx.train import (
+        TrainResult,
+        default_products,
+        design_train,
+        enumerate_sequences,
+    )
+
+_WHERE: dict[str, str] = {  # name -> the module that defines it
+    "OA_WINDOW": "cascade", "STAGE_LIMIT": "cascade", "Cascade": "cascade",
+    "CascadeResult": "cascade", "Feed": "cascade", "SideDraw": "cascade", "simulate": "cascade",
+    "OperatingPoint": "conditions", "conditions_for_extractant": "conditions",
+    "operating_point": "conditions",
+    "SXCostModel": "costing",
+    "EXTRACTANTS": "data", "design_default": "data", "design_record": "data", "extractant": "data",
+    "key_beta": "data", "relative_extractability": "data", "separation_factor_table": "data",
+    "CutDesign": "design", "DesignConditions": "design", "design_cut": "design",
+    "simulate_cut": "design",
+    "MODELS": "models", "get_model": "models",
+    "SXDesign": "settings", "parse_sx_design": "settings",
+    "XuDesign": "shortcut", "fenske_min_stages": "shortcut",
+    "kremser_fraction_remaining": "shortcut", "kremser_stages": "shortcut",
+    "underwood_min_scrub": "shortcut", "xu_design": "shortcut", "xu_product_split": "shortcut",
+    "TrainResult": "train", "default_products": "train", "design_train": "train",
+    "enumerate_sequences": "train",
+}
 
 __all__ = [
     "SXDesign",
@@ -137,3 +189,29 @@ __all__ = [
     "kremser_fraction_remaining",
     "underwood_min_scrub",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    mod = _WHERE.get(name)
+    if mod is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{mod}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
+
+class _Package(types.ModuleType):
+    """Keeps a public name that equals its module's name bound to the name, not the module
+    (importing the submodule would otherwise replace it)."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if isinstance(value, types.ModuleType) and _WHERE.get(name) == name:
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
