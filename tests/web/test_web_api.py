@@ -233,8 +233,10 @@ def test_sx_o_to_a_sets_the_loading(idle_client):
 
 
 def test_market_hhi(idle_client):
-    a = idle_client.get("/api/market/hhi", params={"reo_t_per_a": 0}).json()
-    b = idle_client.get("/api/market/hhi", params={"reo_t_per_a": 20000}).json()
+    assert idle_client.get("/api/market/hhi", params={"reo_t_per_a": 0}).status_code == 422
+    q = {"home_country": "Türkiye"}
+    a = idle_client.get("/api/market/hhi", params={**q, "reo_t_per_a": 0}).json()
+    b = idle_client.get("/api/market/hhi", params={**q, "reo_t_per_a": 20000}).json()
     mine_a = next(s for s in a["stages"] if s["stage"] == "mining")
     mine_b = next(s for s in b["stages"] if s["stage"] == "mining")
     assert mine_a["hhi_after"] == pytest.approx(mine_a["hhi_before"])

@@ -113,6 +113,7 @@ def test_user_journey(browser, tmp_path):
 
         # 7. the market dashboard: move the slider
         page.goto(srv.url + "/market")
+        page.select_option("#country", "Türkiye")
         page.wait_for_selector("#hhi[data-rendered='1']")
         before = page.inner_text("#market-out table")
         page.locator("#reo").fill("60000")

@@ -106,11 +106,15 @@ def test_sx_design_never_500(idle_client, body):
 
 @FUZZ
 @given(reo=st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.text(max_size=8)),
-       home=st.sampled_from(["true", "false", "x", ""]), year=st.integers(1900, 2200))
-def test_market_never_500(idle_client, reo, home, year):
-    _check(idle_client.get("/api/market/hhi", params={"reo_t_per_a": str(reo),
-                                                      "separation_at_home": home, "year": year}))
-    r = idle_client.get("/ui/market", params={"reo": str(reo), "home": home, "year": year})
+       home=st.sampled_from(["true", "false", "x", ""]), year=st.integers(1900, 2200),
+       country=st.one_of(st.sampled_from(["Türkiye", "China", "Atlantis", ""]),
+                         st.text(max_size=12)))
+def test_market_never_500(idle_client, reo, home, year, country):
+    _check(idle_client.get("/api/market/hhi", params={
+        "reo_t_per_a": str(reo), "separation_at_home": home, "year": year,
+        "home_country": country}))
+    r = idle_client.get("/ui/market", params={"reo": str(reo), "home": home, "year": year,
+                                              "country": country})
     assert r.status_code in OK_STATUSES
 
 

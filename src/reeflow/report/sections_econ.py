@@ -6,7 +6,7 @@ Each renderer takes the whole results dict and returns the HTML body of its sect
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from reeflow.report import figures_econ as fe
@@ -40,7 +40,7 @@ def _tornado_base(econ: Mapping[str, Any]) -> tuple[float | None, str]:
     return value, f"base NPV @ {rate_label(rate)}" if rate else "base case"
 
 
-def _cashflow_table(rows: list[Mapping[str, Any]]) -> str:
+def _cashflow_table(rows: Sequence[Mapping[str, Any]]) -> str:
     keys = ["revenue_usd", "opex_usd", "capital_usd", "royalty_usd", "tax_usd",
             "cash_flow_usd", "cumulative_cash_flow_usd"]
     cols = [("year", "year")] + [(k, k.removesuffix("_usd").replace("_", " ")) for k in keys]

@@ -121,13 +121,14 @@ def compare(studies: Sequence[Mapping[str, Any]],
             "diff": assumption_diff(studies)}
 
 
-def market_view(reo_t_per_a: float, *, separation_at_home: bool = True,
+def market_view(reo_t_per_a: float, *, home_country: str, separation_at_home: bool = True,
                 year: int = 2025) -> dict[str, Any]:
-    """HHI before/after per stage and the home country's shares, for one project output."""
+    """HHI before/after per stage and the home country's shares, for one project output mined
+    in ``home_country`` (a project's datum: no default)."""
     from reeflow.market import hhi_class, market_scenario
 
-    r = market_scenario(float(reo_t_per_a), {}, separation_at_home=separation_at_home,
-                        year=int(year))
+    r = market_scenario(float(reo_t_per_a), {}, home_country=home_country,
+                        separation_at_home=separation_at_home, year=int(year))
     rep = r.to_report()
     stages = []
     for st in rep["stages"]:

@@ -197,12 +197,14 @@ def sx_design(body: SxDesignRequest) -> dict[str, Any]:
 
 
 @router.get("/market/hhi", summary="HHI by stage with the project's REO output")
-def market_hhi(reo_t_per_a: Annotated[float, Query(ge=0.0, le=1e7, allow_inf_nan=False)] = 0.0,
+def market_hhi(home_country: Annotated[str, Query(min_length=2, max_length=80)],
+               reo_t_per_a: Annotated[float, Query(ge=0.0, le=1e7, allow_inf_nan=False)] = 0.0,
                separation_at_home: bool = True,
                year: Annotated[int, Query(ge=2015, le=2100)] = 2025) -> dict[str, Any]:
     from reeflow.web.analysis import market_view
 
-    return market_view(reo_t_per_a, separation_at_home=separation_at_home, year=year)
+    return market_view(reo_t_per_a, home_country=home_country,
+                       separation_at_home=separation_at_home, year=year)
 
 
 @router.get("/schema/results", summary="JSON Schema of results.json")

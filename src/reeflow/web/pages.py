@@ -393,7 +393,6 @@ async def sx_design_ui(request: Request) -> HTMLResponse:
 # -- market ---------------------------------------------------------------------------------
 @router.get("/market", response_class=HTMLResponse)
 def market_page(request: Request, svc: Svc) -> HTMLResponse:
-    from reeflow.web.analysis import market_view
 
     done = [r for r in svc.store.list_rows(limit=200, status="done") if r.get("summary_json")]
     options = []
@@ -401,21 +400,26 @@ def market_page(request: Request, svc: Svc) -> HTMLResponse:
         s = json.loads(r["summary_json"])
         if s.get("reo_t_per_a") is not None:
             options.append({"id": r["id"], "name": r["name"], "reo": s["reo_t_per_a"]})
+    from reeflow.market.data import known_countries
+
     start = options[0]["reo"] if options else 5000.0
-    view = market_view(start)
-    return render(request, "market.html", {"page": "market", "options": options, "m": view,
-                                           "reo": start})
+    return render(request, "market.html", {"page": "market", "options": options, "m": None,
+                                           "reo": start, "countries": known_countries()})
 
 
 @router.get("/ui/market", response_class=HTMLResponse)
 def market_partial(request: Request,
                    reo: Annotated[float, Query(ge=0, le=1e6, allow_inf_nan=False)] = 5000.0,
                    home: Annotated[str, Query(max_length=5)] = "",
+                   country: Annotated[str, Query(max_length=80)] = "",
                    year: Annotated[int, Query(ge=2015, le=2100)] = 2025) -> HTMLResponse:
     from reeflow.web.analysis import market_view
 
+    if not country:
+        return render(request, "_market.html", {"m": None, "error": None})
     try:
-        view = market_view(reo, separation_at_home=home == "on", year=year)
+        view = market_view(reo, home_country=country, separation_at_home=home == "on",
+                           year=year)
     except ReeflowError as exc:
         return render(request, "_market.html", {"error": _error_text(exc), "m": None})
     return render(request, "_market.html", {"m": view, "error": None})
