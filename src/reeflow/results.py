@@ -93,6 +93,13 @@ class PlantYear(ResultModel):
     water_m3: float = Field(default=0.0, description="make-up water, m³ (≈ t)")
     residue_t: float
     tailings_t: float
+    flotation_feed_t: dict[str, float] = Field(default_factory=dict, description="feed of each "
+                                               "flotation circuit, t (reagent dosages apply)")
+    mill_energy_mwh: Number = Field(default=None, description="comminution energy, MWh "
+                                    "(grinding media wear)")
+    sx_aqueous_m3: Number = Field(default=None, description="aqueous volume through the SX "
+                                  "circuits, m³ (extractant entrainment losses)")
+    brine_m3: Number = Field(default=None, description="brine discharged or evaporated, m³")
 
 
 class PlantSection(ResultModel):
@@ -147,6 +154,11 @@ class MineSection(ResultModel):
     schedule_stats: Json = Field(default_factory=dict)
     section_y: Json | None = None
     plan_bottom_bench: Json | None = None
+    reserve: Json | None = Field(default=None, description="Ore Reserve-style statement of the "
+                                 "planned pit (Proved/Probable from Measured/Indicated)")
+    remaining: Json = Field(default_factory=dict, description="the pit beyond the horizon")
+    inputs: Json = Field(default_factory=dict, description="the mine plan's parameters")
+    timings_s: Json = Field(default_factory=dict)
 
 
 class AnnualRow(ResultModel):
@@ -229,6 +241,12 @@ class ResourceSection(ResultModel):
     synthetic: bool
     label: str
     statement: list[Json]
+    rpeee_basis: str = Field(default="", description="how reasonable prospects for eventual "
+                             "economic extraction were applied (the pit shell and its revenue "
+                             "factor), or that they were not assessed")
+    statement_text: str = Field(default="", description="the statement as a public report "
+                                "reads it (tonnes and grades rounded, classes, cut-off, basis)")
+    competent_person: str = ""
     disclaimer: str = ""
     cutoff_frac: Number = None
     cutoff_basis: str = ""

@@ -72,9 +72,10 @@ class StudyResult:
     def __repr__(self) -> str:
         r = self.results
         e = r.economics
-        npv = e.npv_usd.get("0.0800")
+        rate = e.headline_rate_frac
+        npv = e.npv_usd.get(f"{rate:.4f}")
         return (f"<StudyResult {r.meta.project_name!r}: REO {r.kpis.reo_t_per_a:,.0f} t/a, "
-                f"{len(r.mine.schedule)} years, NPV8 "
+                f"{len(r.mine.schedule)} years, NPV{rate * 100:g} "
                 f"{'n/a' if npv is None else f'{npv / 1e6:,.0f} MUSD'}>")
 
 
@@ -159,7 +160,8 @@ def build_results(outcome: Any, *, runtime_s: float, sensitivities: bool = True
         plant=sections.plant_section(outcome, composition_spread(outcome.design, outcome.years)),
         sx=_jsonable(outcome.design.train) if outcome.design.train else None,
         resource=sections.resource_section(outcome), mine=mine, economics=economics,
-        **_engineering(outcome), market=_jsonable(outcome.market.to_report()),
+        **_engineering(outcome),
+        market=None if outcome.market is None else _jsonable(outcome.market.to_report()),
         claims=claims, consistency=checks, assumptions=assumptions)
 
 

@@ -340,14 +340,19 @@ def resource_section(results: Results) -> str:
     parts = []  # the SYNTHETIC badge comes from meta.synthetic_labels / resource.synthetic
     if res.get("disclaimer"):
         parts.append(f'<div class="disclaimer">{esc(res["disclaimer"])}</div>')
+    if res.get("statement_text"):
+        parts.append(f'<pre class="statement">{esc(res["statement_text"])}</pre>')
     rows = list(res.get("statement") or [])
     if rows:
         parts.append("<h3>Statement</h3>" + _statement_table(rows))
     cut = res.get("cutoff_frac")
     parts.append(note(f"Cut-off: {fmt_pct(cut, digits=3)} TREO. Basis: "
                       f"{res.get('cutoff_basis') or 'not stated'}."))
+    parts.append(note("Reasonable prospects for eventual economic extraction: "
+                      f"{res.get('rpeee_basis') or 'not assessed in this study'}."))
     parts.append(_inferred_flag(results) + _feed_vs_statement(results))
-    parts.append(f'<div class="disclaimer">{esc(_CP_BLOCK)}</div>')
+    parts.append(f'<div class="disclaimer">{esc(res.get("competent_person") or _CP_BLOCK)}'
+                 "</div>")
     t1 = res.get("table1") or []
     if t1:
         parts.append(details(f"JORC Table 1 summary ({len(t1)} items)", table(
