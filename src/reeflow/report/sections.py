@@ -166,6 +166,20 @@ def _risk_table(summ: Mapping[str, Any]) -> str:
                     "low": ident, "high": ident})
 
 
+def _grid_oddities(grid: Mapping[str, Any]) -> str:
+    """A sentence naming the grades at which NPV does not rise with the NdPr price (the pit
+    and the schedule are re-optimised in each cell, so a cell can fall as the price rises)."""
+    z, xs = grid.get("npv_usd") or [], grid.get("x") or []
+    odd = [x for j, x in enumerate(xs)
+           if any(z[i + 1][j] is not None and z[i][j] is not None and z[i + 1][j] < z[i][j]
+                  for i in range(len(z) - 1))]
+    if not odd:
+        return ""
+    return (" At " + ", ".join(f"{100 * float(x):.2f} %" for x in odd) + " TREO the NPV does "
+            "not rise with the NdPr price: each cell re-optimises the pit and the schedule, "
+            "so a higher price can bring a larger, lower-grade pit that earns less.")
+
+
 def summary_section(results: Results) -> str:
     """Executive summary: the computed verdicts, KPI cards, revenue split, break-evens, the
     largest risks and the grade × NdPr-price grid."""
@@ -189,7 +203,7 @@ def summary_section(results: Results) -> str:
         parts.append(note("Each cell is the whole chain (plant, pit, schedule, cash flow) re-run "
                           "at that head grade and NdPr price; the square marks the base case. "
                           "Grades and prices: the low and high ends of their stated ranges and "
-                          "the design values."))
+                          "the design values." + _grid_oddities(grid)))
     parts += [_breakeven_table(summ), _risk_table(summ)]
     extra = [{"kpi": k, "value": v} for k, v in kpis.items() if k not in _KNOWN_KPIS]
     if extra:
