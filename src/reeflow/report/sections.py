@@ -176,8 +176,8 @@ def _grid_oddities(grid: Mapping[str, Any]) -> str:
     if not odd:
         return ""
     return (" At " + ", ".join(f"{100 * float(x):.2f} %" for x in odd) + " TREO the NPV does "
-            "not rise with the NdPr price: each cell re-optimises the pit and the schedule, "
-            "so a higher price can bring a larger, lower-grade pit that earns less.")
+            "not rise with the NdPr price: each cell re-optimises the pit and the schedule at "
+            "its price, and a pit chosen for its undiscounted value need not raise the NPV.")
 
 
 def summary_section(results: Results) -> str:
