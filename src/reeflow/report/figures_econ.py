@@ -319,7 +319,9 @@ def variogram_figure(vario: Mapping[str, Any]) -> go.Figure:
 def pit_by_pit_figure(mine: Mapping[str, Any]) -> go.Figure:
     """Pit-by-pit graph: ore and waste tonnes per nested pit (bars), value and grade (lines)."""
     rows = sorted(mine.get("nested") or [], key=lambda r: r.get("revenue_factor") or 0.0)
-    rf = [r.get("revenue_factor") for r in rows]
+    # one bar per nested pit (categories): revenue factors cluster, numeric bars would be slivers
+    rf = [None if r.get("revenue_factor") is None else f"{float(r['revenue_factor']):.3g}"
+          for r in rows]
     ore = [r.get("ore_t") for r in rows]
     waste = [r.get("waste_t") for r in rows]
     ore = [None if o is None else o / _M for o in ore]
@@ -329,7 +331,7 @@ def pit_by_pit_figure(mine: Mapping[str, Any]) -> go.Figure:
     fig.add_trace(go.Bar(x=rf, y=waste, name="waste, Mt", marker_color="#c3ccd4"))
     fig.add_trace(go.Scatter(x=rf, y=_col(rows, "value_usd", _M), name="pit value, US$ M",
                              mode="lines+markers", line={"color": "#2e7d32"}), secondary_y=True)
-    fig.update_xaxes(title_text="revenue factor")
+    fig.update_xaxes(title_text="revenue factor (one nested pit each)", type="category")
     fig.update_yaxes(title_text="tonnes, Mt", secondary_y=False)
     fig.update_yaxes(title_text="undiscounted value, US$ M", secondary_y=True, showgrid=False,
                      rangemode="tozero")
