@@ -41,11 +41,24 @@ def _flatten(tree: Any, other: Any, prefix: str = "") -> dict[str, tuple[Any, An
     return out
 
 
+def _tree(loaded: Any, **dump: Any) -> dict[str, Any]:
+    """The project as a tree, with every ``*_file`` path resolved (one file named two ways,
+    ``builtin:`` or through ``..``, is the same input)."""
+    from pathlib import Path
+
+    def norm(node: Any) -> Any:
+        if isinstance(node, dict):
+            return {k: str(Path(v).resolve()) if str(k).endswith("_file") and isinstance(v, str)
+                    else norm(v) for k, v in node.items()}
+        return node
+
+    return dict(norm(loaded.project.model_dump(by_alias=True, **dump)))
+
+
 def diff_inputs(a: Any, b: Any) -> list[dict[str, Any]]:
     """Inputs that differ between two loaded projects: path, value in each (canonical units),
     and B's source and evidence tag."""
-    ta = a.project.model_dump(by_alias=True, mode="json")
-    tb = b.project.model_dump(by_alias=True, mode="json")
+    ta, tb = _tree(a, mode="json"), _tree(b, mode="json")
     rows = []
     for path, (va, vb) in _flatten(ta, tb).items():
         pv = b.provenance.get(path)
@@ -67,8 +80,7 @@ def npv_waterfall(a: Any, b: Any, *, rate: float, npv_a: float, npv_b: float
     module docstring); each step re-runs the chain."""
     from reeflow.chain import run_chain, with_overrides
 
-    ta = a.project.model_dump(by_alias=True)
-    tb = b.project.model_dump(by_alias=True)
+    ta, tb = _tree(a), _tree(b)
     diffs = {p: vb for p, (_, vb) in _flatten(ta, tb).items()
              if p.split(".")[0] not in _SKIP and p != "claims_file"}
     groups: dict[str, dict[str, Any]] = {}
