@@ -73,6 +73,8 @@ tr.row-bad td{background:#fdecea}tr.row-ok td{background:#f1f8f2}
 .note{color:var(--mute);font-size:13px}
 .disclaimer{border:2px solid var(--warn);background:#fff8e6;padding:10px 14px;border-radius:6px;
 white-space:pre-wrap}
+pre.statement{white-space:pre-wrap;overflow-wrap:anywhere;font-size:12px;background:#fbfcfd;
+border:1px solid var(--line);border-radius:6px;padding:8px 12px}
 .error{border:2px solid var(--bad);background:#fdecea;padding:8px 12px;border-radius:6px}
 .fig{margin:6px 0 12px}
 .grid2{display:grid;grid-template-columns:1fr 1fr;gap:12px}
