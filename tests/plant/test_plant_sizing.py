@@ -180,18 +180,18 @@ def test_sizing_parameters_carry_evidence():
 
 # -- SX aqueous volume (extractant and diluent losses) ----------------------------------------------
 def test_sx_aqueous_cross_checked_against_the_cut_reflux_ratios(design):
-    """The cut flows rebuilt from the per-mol reflux ratios s, w and the design's solution
-    concentrations (an independent path from the SX design's own flows_L_per_h)."""
-    from reeflow.plant.sx import DesignConditions
-
-    c = DesignConditions()
+    """The cut flows rebuilt from the per-mol reflux ratios s, w and each cut's operating-point
+    concentrations (the designer moves them inside their windows to keep every O/A in range;
+    an independent path from the SX design's own flows_L_per_h)."""
     total = 0.0
     for cut in design.train["cuts"]:
         prods = cut["products_mol_per_h"]
         f = sum(prods["organic"].values()) + sum(prods["aqueous"].values())
         s, w = cut["s_mol_per_mol_feed"], cut["w_mol_per_mol_feed"]
-        total += (f / c.feed_mol_per_L + 3 * w * f / c.scrub_acid_mol_per_L
-                  + 3 * (s - w) * f * (1 + c.strip_acid_excess_frac) / c.strip_acid_mol_per_L)
+        c = cut["operating_point"]
+        total += (f / c["feed_mol_per_L"] + 3 * w * f / c["scrub_acid_mol_per_L"]
+                  + 3 * (s - w) * f * (1 + c["strip_acid_excess_frac"])
+                  / c["strip_acid_mol_per_L"])
     assert train_aqueous_m3_per_h(design.train) == pytest.approx(total / 1000.0, rel=1e-9)
 
 

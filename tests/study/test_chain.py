@@ -75,6 +75,12 @@ def test_claim_at_one_percent_equals_a_direct_study(builtin_study, tmp_path):
                                  "ore": {"treo_grade": "1 %"}}), encoding="utf-8")
     direct = run_chain(load_project(p)).npv_usd()
     assert f"NPV8 {direct / 1e6:,.0f} MUSD" in (c4.model or "")
+    # one question, one code path: the tornado's low end of the grade (its stated range starts
+    # at 1 %) is the same chain run and gives the same number to the last bit
+    row = next(r for r in builtin_study.results.economics.tornado
+               if r["input"] == "ore.treo_grade")
+    assert row["low"] == pytest.approx(0.01, abs=1e-12)
+    assert row["npv_low_usd"] == direct
 
 
 def test_flat_schedule_without_a_deposit_keeps_the_contract():

@@ -31,7 +31,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from reeflow.core.errors import InputError
 
@@ -160,13 +159,9 @@ def _economics(path: str | None):
 
 
 def _load_yaml(path: str | Path, field: str) -> dict[str, Any]:
-    p = Path(path)
-    if not p.is_file():
-        raise InputError(field, str(p), "an existing YAML file", "check the path")
-    try:
-        data = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        raise InputError(field, p.name, "well-formed YAML", str(exc).splitlines()[0]) from None
+    from reeflow.core.yamlio import load_yaml_file
+
+    data = load_yaml_file(path, field=field) or {}
     if not isinstance(data, dict):
         raise InputError(field, type(data).__name__, "a YAML mapping", "write key: value pairs")
     return data
@@ -291,32 +286,63 @@ def _schedule_cpit(path: Path, args) -> dict[str, Any]:
     return out
 
 
-def _project_plan(path: Path, args) -> dict[str, Any]:
-    from reeflow.core.projectfile import validate_tree
+def _project_plan(source: str, args) -> dict[str, Any]:
+    """The mine plan of a project: a whole project (``builtin:NAME`` or a file with ``ore:``)
+    runs the study's own chain up to its mine plan (same valuation, same numbers as
+    ``reeflow study``); a file holding a ``mine:`` section with a ``block_model`` plans that
+    block model with the section's own ``valuation``."""
+    from reeflow.project import load_section, source_path
+
+    path = source_path(source)
+    if source.startswith("builtin:") or "ore" in _load_yaml(path, "project"):
+        return _study_plan(source, args)
     from reeflow.mine.params import MineParams
     from reeflow.mine.plan import plan_mine
 
-    project = _load_yaml(path, "project")
-    mine = project.get("mine")
-    if not isinstance(mine, dict):
-        raise InputError("project.mine", None, "a mine: section", "add mine: {block_model: ...}")
-    params, _ = validate_tree(MineParams, mine)
+    params = load_section(path, "mine", MineParams)
     if params.block_model is None:
-        raise InputError("project.mine.block_model", None, "a block-model file (CSV/GSLIB)",
+        raise InputError("mine.block_model", None, "a block-model file (CSV/GSLIB)",
                          "add mine: {block_model: blocks.csv, ...} (relative to the project)")
-    if args.time_limit is not None:
-        if not 0 < args.time_limit <= 3600:
-            raise InputError("--time-limit", args.time_limit, "0 < s <= 3600", "")
-        params = params.model_copy(update={"schedule_time_limit_s": float(args.time_limit)})
+    params = _with_time_limit(params, args)
     bm = Path(str(params.block_model))
     bm = bm if bm.is_absolute() else path.resolve().parent / bm
     df = read_any_block_model(bm)
     with _quiet_stdout():
         plan = plan_mine(df, params.economics(), params)
+    return _plan_dict(plan)
+
+
+def _with_time_limit(params: Any, args) -> Any:
+    if args.time_limit is None:
+        return params
+    if not 0 < args.time_limit <= 3600:
+        raise InputError("--time-limit", args.time_limit, "0 < s <= 3600", "")
+    return params.model_copy(update={"schedule_time_limit_s": float(args.time_limit)})
+
+
+def _study_plan(source: str, args) -> dict[str, Any]:
+    from reeflow.chain.pipeline import run_chain, with_overrides
+    from reeflow.project import load_project
+
+    loaded = load_project(source)
+    if args.time_limit is not None:
+        _with_time_limit(loaded.project.mine, args)  # bounds checked here
+        loaded = with_overrides(loaded, {"mine.schedule_time_limit_s": f"{args.time_limit} s"})
+    with _quiet_stdout():
+        outcome = run_chain(loaded)
+    if outcome.mine.plan is None:
+        raise InputError("deposit", source, "a project with a deposit section (drillholes or "
+                         "a synthetic deposit) and mine.run true",
+                         "without a block model the study feeds a flat schedule: run "
+                         "'reeflow study' instead")
+    return _plan_dict(outcome.mine.plan)
+
+
+def _plan_dict(plan: Any) -> dict[str, Any]:
     out = plan.to_dict()
-    out.pop("section_y")
-    out.pop("plan_bottom_bench")
-    return out
+    out.pop("section_y", None)
+    out.pop("plan_bottom_bench", None)
+    return out  # type: ignore[no-any-return]
 
 
 def cmd_schedule(args: argparse.Namespace) -> int:
@@ -330,7 +356,7 @@ def cmd_schedule(args: argparse.Namespace) -> int:
     if suffix in {".cpit", ".blocks"}:
         _emit(_schedule_cpit(path, args), args)
         return 0
-    out = _project_plan(path, args)
+    out = _project_plan(str(args.file), args)
     if args.json:
         _emit(out, args)
         return 0
