@@ -25,7 +25,9 @@ MISSING = "—"
 class Column:
     """A table column: the row key, its header, its unit (shown as ``header (unit)``),
     significant digits of its largest float, a factor applied before printing (``1e-6`` for
-    millions) and whether numbers get thousands separators (not for years)."""
+    millions), whether numbers get thousands separators (not for years) and whether the
+    column's floats share one number of decimals (not when its rows are different
+    quantities)."""
 
     key: str
     header: str
@@ -33,6 +35,7 @@ class Column:
     digits: int = 4
     scale: float = 1.0
     thousands: bool = True
+    aligned: bool = True
 
     def title(self) -> str:
         return f"{self.header} ({self.unit})" if self.unit else self.header
@@ -84,6 +87,8 @@ def _decimals(values: list[Any], digits: int) -> int:
 
 def _cells(rows: Sequence[Mapping[str, Any]], col: Column) -> list[str]:
     values = [_scaled(r, col) for r in rows]
+    if not col.aligned:
+        return [fmt_number(v, col.digits) for v in values]
     decimals = _decimals(values, col.digits)
     sep = "," if col.thousands else ""
     out = []
@@ -126,8 +131,7 @@ def render_table(rows: Iterable[Mapping[str, Any]], columns: Sequence[Column], *
     from rich.table import Table
 
     rows = list(rows)
-    table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", caption=note,
-                  caption_justify="left", pad_edge=False)
+    table = Table(box=box.SIMPLE_HEAD, caption=note, caption_justify="left", pad_edge=False)
     for col in columns:
         table.add_column(col.title(), justify="right" if _numeric(rows, col) else "left",
                          overflow="fold")
@@ -137,12 +141,14 @@ def render_table(rows: Iterable[Mapping[str, Any]], columns: Sequence[Column], *
     buf = io.StringIO()
     Console(file=buf, width=_width(), color_system=None, highlight=False,
             emoji=False).print(table)
-    return "\n".join(line.rstrip() for line in buf.getvalue().rstrip().splitlines())
+    lines = [line.rstrip() for line in buf.getvalue().rstrip().splitlines()]
+    return "\n".join([title, *lines] if title else lines)
 
 
 def render_pairs(pairs: Iterable[tuple[str, Any, str]], *, title: str | None = None,
                  digits: int = 4) -> str:
     """``(label, value, unit)`` triples as a two-column table."""
     rows = [{"what": label, "value": value, "unit": unit} for label, value, unit in pairs]
-    return render_table(rows, [Column("what", ""), Column("value", "value", digits=digits),
+    return render_table(rows, [Column("what", ""),
+                               Column("value", "value", digits=digits, aligned=False),
                                Column("unit", "unit")], title=title)
