@@ -40,6 +40,8 @@ ROOM_COMMANDS: dict[str, tuple[str, str]] = {
     "report": ("reeflow.report.commands", "re-render report.html from a saved results.json "
                "(offline, no study run)"),
     "sx": ("reeflow.cli:register_sx", "solvent-extraction cascades: simulate, design, train"),
+    "serve": ("reeflow.web.commands", "web app and REST API with persistent studies (needs "
+              "reeflow[web])"),
 }
 #: Command modules registered eagerly (every start-up pays for their imports): prefer
 #: :data:`ROOM_COMMANDS`.
@@ -206,7 +208,7 @@ any file argument may be builtin:NAME (a shipped example; list them: reeflow exa
 
 #: Order of the commands in ``reeflow --help``: the chain's order, then the tools.
 COMMAND_ORDER = ("study", "validate", "resource", "krige", "pit", "schedule", "sx", "econ",
-                 "market", "risk", "report", "schema", "examples", "completion")
+                 "market", "risk", "report", "serve", "schema", "examples", "completion")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -145,7 +145,7 @@ def build_results(outcome: Any, *, runtime_s: float) -> StudyResults:
         mine=sections.mine_section(outcome, synthetic=bool(labels)),
         economics=sections.economics_section(outcome, _economics_extra(outcome)),
         **_engineering(outcome),
-        market=_jsonable(outcome.market.to_report()),
+        market=None if outcome.market is None else _jsonable(outcome.market.to_report()),
         claims=[ClaimRow.model_validate(c) for c in _claims(outcome)],
         consistency=checks, assumptions=_assumptions(outcome.loaded))
 

@@ -29,8 +29,9 @@ def subset(tmp_path_factory):
         df[df["BHID"].isin(keep)].to_csv(tmp / f"{name}.csv", index=False)
     proj = yaml.safe_load((HERE / "babbitt.yaml").read_text())
     dep = proj["deposit"]
-    dep["drillholes"].update(collar="collar.csv", survey="survey.csv", assay="assay.csv")
-    dep["domain_surfaces"]["path"] = str(HERE / "data" / "mpz_surfaces.csv")
+    dep["drillholes"].update(collar_file="collar.csv", survey_file="survey.csv",
+                            assay_file="assay.csv")
+    dep["domain_surfaces"]["surfaces_file"] = str(HERE / "data" / "mpz_surfaces.csv")
     (tmp / "p.yaml").write_text(yaml.safe_dump(proj))
     return tmp / "p.yaml", len(keep)
 

@@ -30,13 +30,14 @@ GRADES = ["treo_frac", "caf2_frac", "baso4_frac", "tho2_frac", "la2o3_frac", "ce
           "pr6o11_frac", "nd2o3_frac", "sm2o3_frac", "y2o3_frac"]
 COLUMNS = ["x", "y", "z", "ix", "iy", "iz", "dx", "dy", "dz", "density_t_per_m3", "tonnes",
            *GRADES, "class", "domain", "domain_share"]
+SYN = DepositParams(synthetic=SyntheticSource(parameters_file="builtin:beylikova"))
 
 
 @pytest.fixture(scope="module")
 def result():
-    run_deposit()  # warm caches (numba, generated data)
+    run_deposit(SYN)  # warm caches (numba, generated data)
     t, c = time.perf_counter(), time.process_time()
-    r = run_deposit()
+    r = run_deposit(SYN)
     r.parameters["elapsed_s"] = (time.perf_counter() - t, time.process_time() - c)
     return r
 
@@ -131,7 +132,8 @@ def test_rpeee_mask_and_cutoff(result):
 
 
 def test_break_even_cutoff_from_economics():
-    p = deposit_params({"cutoff": {"basis": "break_even", "grade": "0.5 %"}})
+    p = deposit_params({"synthetic": {"parameters_file": "builtin:beylikova"},
+                        "cutoff": {"basis": "break_even", "grade": "0.5 %"}})
     prices = {"la2o3": 1.0, "ceo2": 1.0, "pr6o11": 60.0, "nd2o3": 60.0}
     r = run_deposit(p, prices_usd_per_kg=prices, recovery_frac=0.5, cost_usd_per_t_ore=60.0)
     assert "break-even" in r.cutoff_basis and r.cutoff_frac > 0.005
@@ -194,7 +196,8 @@ def test_cli_resource_project_with_cutoff_percent(tmp_path, capsys):
     """`resource` with `cutoff: {grade: 1 %}` (units) works; unknown keys are errors."""
     proj = tmp_path / "p.yaml"
     proj.write_text(yaml.safe_dump({"deposit": {"cutoff": {"grade": "1 %"},
-                                                "synthetic": {"seed": 2025}}}))
+                                                "synthetic": {"parameters_file": "builtin:beylikova",
+                                                              "seed": 2025}}}))
     args = _parser().parse_args(["resource", str(proj)])
     assert args.func(args) == 0
     text = capsys.readouterr().out
@@ -215,7 +218,7 @@ def test_cli_resource_user_drillholes_strict_and_lenient(tmp_path, capsys):
     first = a[1].split(",")
     a.insert(2, ",".join([first[0], "1.0", "3.0", *first[3:]]))  # overlapping interval
     (tmp_path / "assay.csv").write_text("\n".join(a) + "\n")
-    dep = {"drillholes": {k: paths[k].name for k in paths},
+    dep = {"drillholes": {f"{k}_file": paths[k].name for k in paths},
            "orientation": {"azimuth": 45, "rake": -10}, "block_size": {
                "x": "40 m", "y": "40 m", "z": "10 m"}, "block_rotation": 45}
     proj = tmp_path / "p.yaml"
@@ -262,5 +265,7 @@ def test_cli_krige_blocks_and_grid(tmp_path, capsys):
 
 def test_params_defaults_are_synthetic():
     p = DepositParams()
-    assert p.is_synthetic and p.composite_length == 4.0
-    assert DepositParams(synthetic=SyntheticSource(seed=3)).synthetic.seed == 3
+    assert not p.has_source and not p.is_synthetic and p.composite_length == 4.0
+    assert SYN.is_synthetic
+    assert DepositParams(synthetic=SyntheticSource(parameters_file="builtin:beylikova",
+                                                   seed=3)).synthetic.seed == 3

@@ -49,7 +49,7 @@ def test_params_refuse_implausible_values():
                                     "max_samples": 10_000}}, "deposit.search"),
                        ({"cutoff": {"grade": "60 %"}}, "deposit.cutoff.grade"),
                        ({"density": {"method": "fixed"}}, "deposit.density"),
-                       ({"drillholes": {"collar": "c", "survey": "s", "assay": "a"},
+                       ({"drillholes": {"collar_file": "c", "survey_file": "s", "assay_file": "a"},
                          "synthetic": {"seed": 1}}, "deposit"),
                        ({"unknown_key": 1}, "deposit.unknown_key")):
         assert field in _fast(deposit_params, bad)

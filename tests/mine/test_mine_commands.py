@@ -1,69 +1,143 @@
-"""CLI handlers: pit and schedule, JSON output, bad input raises ReeflowError."""
+"""CLI handlers: pit on every input kind (deposit CSV with # headers, pure value model, GSLIB vs
+plain .dat, MineLib), schedule on MineLib CPIT and on a project file; bad input is one
+InputError; outputs are written atomically."""
 
 import argparse
 import json
+from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 import yaml
-from mine_inputs import COSTS, PRICES, RECOVERIES
 
 from reeflow.core.errors import InputError
 from reeflow.mine import synthetic_block_model
-from reeflow.mine.commands import register
+from reeflow.mine.commands import register, write_atomic
+
+NEWMAN1 = Path(__file__).resolve().parents[1] / "data" / "minelib" / "newman1"
+VALUATION = {
+    "products": [
+        {"name": "REO", "grade_column": "treo_frac", "recovery_frac": 0.6,
+         "price_usd_per_t": "8000 USD/t"},
+        {"name": "fluorite", "grade_column": "caf2_frac", "recovery_frac": "50 %",
+         "price_usd_per_t": "300 USD/t", "conversion_t_per_t": 1.031}],
+    "processing_cost_usd_per_t": "60 USD/t", "royalty_frac": "3.75 %"}
 
 
-def _parse(*argv):
+def _run(*argv):
     parser = argparse.ArgumentParser()
     register(parser.add_subparsers())
-    return parser.parse_args(list(argv))
+    args = parser.parse_args([str(a) for a in argv])
+    return args.func(args)
 
 
 @pytest.fixture(scope="module")
 def model_csv(tmp_path_factory):
+    """Written like ``reeflow resource --blocks-out``: '#' header lines, then the CSV."""
     d = tmp_path_factory.mktemp("bm")
     df = synthetic_block_model(20, 20, 8, seed=2)
     p = d / "bm.csv"
-    df.to_csv(p, index=False)
+    with p.open("w") as fh:
+        fh.write("# SYNTHETIC test model\n# origin=(0, 0, 0) block_size_m=(10, 10, 5)\n")
+        df.to_csv(fh, index=False)
     return p
 
 
-def test_pit_json_with_economics(model_csv, tmp_path, capfd):
+def test_pit_reads_deposit_csv_with_economics(model_csv, tmp_path, capfd):
     econ = tmp_path / "econ.yaml"
-    econ.write_text(yaml.safe_dump({"prices_usd_per_kg": PRICES, "recoveries_frac": RECOVERIES,
-                                    **COSTS}))
-    args = _parse("pit", str(model_csv), "--json", "--economics", str(econ))
-    assert args.func(args) == 0
-    out = json.loads(capfd.readouterr().out)
-    assert out["blocks_total"] == 3200 and out["blocks_in_pit"] > 0 and out["value_usd"] > 0
+    econ.write_text(yaml.safe_dump({"mine": {"mining_cost_usd_per_t_moved": "3 USD/t",
+                                             "valuation": VALUATION}}))
+    out = tmp_path / "pit.json"
+    assert _run("pit", model_csv, "--json", "--economics", econ, "--out", out) == 0
+    res = json.loads(capfd.readouterr().out)
+    assert res["blocks_total"] == 3200 and res["blocks_in_pit"] > 0 and res["value_usd"] > 0
+    assert json.loads(out.read_text()) == res
+    assert not list(tmp_path.glob(".pit.json.*"))  # no temporary file left behind
 
 
-def test_pit_value_column_and_missing_column(model_csv, tmp_path, capfd):
-    import pandas as pd
-    df = pd.read_csv(model_csv)
-    df["value_usd"] = np.where(df["treo_frac"] > 0.02, 1000.0, -100.0)
+def test_pure_value_model_needs_no_sizes_or_tonnes(tmp_path, capfd):
+    n = 6
+    iz, iy, ix = np.meshgrid(range(3), range(n), range(n), indexing="ij")
+    v = np.where((iz.ravel() == 0) & (ix.ravel() == 2) & (iy.ravel() == 2), 100.0, -1.0)
     p = tmp_path / "v.csv"
-    df.to_csv(p, index=False)
-    args = _parse("pit", str(p), "--json", "--solver", "scipy")
-    assert args.func(args) == 0
-    assert json.loads(capfd.readouterr().out)["solver"] == "scipy"
-    args = _parse("pit", str(model_csv))
+    pd.DataFrame({"ix": ix.ravel(), "iy": iy.ravel(), "iz": iz.ravel(), "value_usd": v}).to_csv(
+        p, index=False)
+    blocks = tmp_path / "flags.csv"
+    assert _run("pit", p, "--json", "--solver", "scipy", "--blocks-out", blocks) == 0
+    res = json.loads(capfd.readouterr().out)
+    # a 45° circular cone over the bottom block: 1 + 5 + 13 blocks, value 100 - 18
+    assert res["blocks_in_pit"] == 19 and res["value_usd"] == pytest.approx(82.0)
+    assert "cubic" in res["note"] and pd.read_csv(blocks)["in_pit"].sum() == 19
+
+
+def test_dat_is_not_blindly_gslib(tmp_path, capfd):
+    plain = tmp_path / "values.dat"
+    plain.write_text("\n".join(str(x) for x in [-1, -1, -1, -1, 5, -1, -1, -1]) + "\n")
+    with pytest.raises(InputError, match="--grid"):
+        _run("pit", plain)
+    assert _run("pit", plain, "--grid", 2, 2, 2, "--json") == 0
+    assert json.loads(capfd.readouterr().out)["blocks_total"] == 8
+    garbage = tmp_path / "junk.dat"
+    garbage.write_text("some title\nnot a number\n1 2 3\n")
+    with pytest.raises(InputError, match="GSLIB"):
+        _run("pit", garbage)
+    gslib = tmp_path / "model.dat"
+    gslib.write_text("title\n4\nix\niy\niz\nvalue_usd\n0 0 0 -1\n0 0 1 2\n")
+    assert _run("pit", gslib, "--json") == 0
+
+
+def test_value_column_missing_is_named(model_csv):
     with pytest.raises(InputError, match="value_usd"):
-        args.func(args)
+        _run("pit", model_csv)
 
 
-def test_schedule_json(model_csv, tmp_path, capfd):
+def test_pit_reads_minelib_upit_and_blocks(capfd):
+    assert _run("pit", NEWMAN1 / "newman1.upit", "--json") == 0
+    res = json.loads(capfd.readouterr().out)
+    assert round(res["value"]) == res["published_optimum"] == 26_086_899
+    assert _run("pit", NEWMAN1 / "newman1.blocks", "--json") == 0
+    assert json.loads(capfd.readouterr().out)["blocks_in_pit"] == 1059
+
+
+def test_schedule_reads_cpit_and_reports_bound(tmp_path, capfd):
+    out = tmp_path / "cpit.json"
+    # a generous limit: the solver stops at the 1 % gap (seconds on a quiet machine), but a CI box
+    # under heavy load must not fail the test
+    assert _run("schedule", NEWMAN1 / "newman1.cpit", "--json", "--time-limit", 120,
+                "--gap", 0.01, "--out", out) == 0
+    res = json.loads(capfd.readouterr().out)
+    assert res["value"] <= res["bound"] and res["gap_frac"] <= 0.01
+    assert len(json.loads(out.read_text())["period_of_block"]) == 1060
+    with pytest.raises(InputError, match="PCPSP"):
+        _run("schedule", NEWMAN1 / "newman1.pcpsp")
+
+
+def test_schedule_project_file(model_csv, tmp_path, capfd):
     proj = tmp_path / "project.yaml"
-    proj.write_text(yaml.safe_dump({"mine": {
-        "block_model": str(model_csv), "prices_usd_per_kg": PRICES, "recoveries_frac": RECOVERIES,
-        "discount_rate": "8 %", "plant_capacity_t_per_a": {"value": "200 kt/a", "source": "test"},
-        **COSTS}}))
-    args = _parse("schedule", str(proj), "--json")
-    assert args.func(args) == 0
-    out = json.loads(capfd.readouterr().out)
-    assert out["schedule"] and max(r["ore_t"] for r in out["schedule"]) <= 200_000 * (1 + 1e-6)
+    proj.write_text(yaml.safe_dump({"name": "t", "mine": {
+        "block_model": str(model_csv), "mining_cost_usd_per_t_moved": "3 USD/t",
+        "plant_capacity_t_per_a": {"value": "150 kt/a", "source": "test"},
+        "ramp_up_frac": [0.6, 0.85], "horizon_years": 6, "discount_rate": "8 %",
+        "stockpiles": [{"capacity_t": "200 kt", "rehandle_cost_usd_per_t": "1 USD/t"}],
+        "valuation": VALUATION}}))
+    assert _run("schedule", proj, "--json") == 0
+    res = json.loads(capfd.readouterr().out)
+    assert len(res["schedule"]) == 6 and res["schedule"][0]["ore_t"] <= 90_000 * (1 + 1e-6)
+    assert res["reserve"]["statement"][-1]["class"] == "Total"
+    assert _run("schedule", proj) == 0  # the text form
     bad = tmp_path / "bad.yaml"
-    bad.write_text("mine: {}\n")
-    args = _parse("schedule", str(bad))
-    with pytest.raises(InputError, match="project.mine.block_model"):
-        args.func(args)
+    bad.write_text("mine: {slope: 45}\n")
+    with pytest.raises(InputError, match="slope"):
+        _run("schedule", bad)
+    nomodel = tmp_path / "nomodel.yaml"
+    nomodel.write_text("mine: {run: true}\n")
+    with pytest.raises(InputError, match="block_model"):
+        _run("schedule", nomodel)
+
+
+def test_write_atomic_refuses_missing_folder(tmp_path):
+    with pytest.raises(InputError, match="--out"):
+        write_atomic(tmp_path / "nope" / "x.json", "{}")
+    p = write_atomic(tmp_path / "x.json", "{}")
+    assert p.read_text() == "{}"

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 from reeflow.core.errors import InputError
+from reeflow.mine import BlockEconomics, Product, block_values
 from reeflow.mine.cutoff import LaneEconomics, lane_cutoff, lane_policy
-from reeflow.mine.economics import ore_mask
 
 rng = np.random.default_rng(7)
 GRADES = rng.lognormal(np.log(0.01), 0.6, 5000)
@@ -18,9 +18,10 @@ def test_mill_only_without_time_costs_is_break_even():
     e = LaneEconomics(**ECON, mill_capacity_t_per_a=5e5)
     c = lane_cutoff(GRADES, TONNES, e)["cutoff_frac"]
     assert c == pytest.approx(30.0 / (9.0 * 700.0))
-    nsr = GRADES * 1000 * 0.7 * 9.0
-    np.testing.assert_array_equal(ore_mask(nsr, processing_cost_usd_per_t=30.0),
-                                  c < GRADES)
+    econ = BlockEconomics((Product("x", "g_frac", 0.7, 10_000.0, selling_cost_usd_per_t=1000.0),),
+                          mining_cost_usd_per_t=2.0, processing_cost_usd_per_t=30.0)
+    ore = block_values(TONNES, {"g_frac": GRADES}, econ).is_ore
+    np.testing.assert_array_equal(ore, c < GRADES)  # the block valuation's break-even rule
 
 
 def test_mill_limited_cutoff_rises_with_opportunity_cost():

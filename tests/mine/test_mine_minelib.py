@@ -1,4 +1,5 @@
-"""MineLib UPIT optima, matched exactly from a local copy (REEFLOW_MINELIB_DIR); skipped without it.
+"""MineLib UPIT optima, matched exactly: newman1 from tests/data (shipped as a fixture), larger
+instances from a local copy (REEFLOW_MINELIB_DIR, or ../shared/data/minelib); skipped without.
 
 Each instance needs ``<name>.upit`` and ``<name>.prec`` in the directory (or in <name>/).
 """
@@ -16,14 +17,17 @@ OPTIMA = minelib_upit_optima()
 SMALL = [i for i in OPTIMA.index if OPTIMA.loc[i, "n_blocks"] <= 200_000]
 
 
+HERE = Path(__file__).resolve().parents[1]
+ROOTS = [Path(os.environ["REEFLOW_MINELIB_DIR"])] if os.environ.get("REEFLOW_MINELIB_DIR") else []
+ROOTS += [HERE / "data" / "minelib", HERE.parent.parent / "shared" / "data" / "minelib"]
+
+
 def _files(name):
-    root = os.environ.get("REEFLOW_MINELIB_DIR")
-    if not root:
-        pytest.skip("REEFLOW_MINELIB_DIR not set (MineLib files are not shipped)")
-    for d in (Path(root), Path(root) / name):
-        if (d / f"{name}.upit").is_file() and (d / f"{name}.prec").is_file():
-            return d / f"{name}.upit", d / f"{name}.prec"
-    pytest.skip(f"{name}.upit/.prec not in {root}")
+    for root in ROOTS:
+        for d in (root, root / name):
+            if (d / f"{name}.upit").is_file() and (d / f"{name}.prec").is_file():
+                return d / f"{name}.upit", d / f"{name}.prec"
+    pytest.skip(f"{name}.upit/.prec not found (set REEFLOW_MINELIB_DIR to a MineLib copy)")
 
 
 @pytest.mark.parametrize("name", SMALL)

@@ -14,7 +14,9 @@ from reeflow.mine import (
 )
 from reeflow.mine.pit import integer_values
 
-SOLVERS = ["pymineflow", "ortools", "scipy", "networkx"]
+SOLVERS = ["pymineflow", "numba", "ortools", "scipy", "networkx"]
+MODULE = {"pymineflow": "pymineflow", "numba": "numba", "ortools": "ortools", "scipy": "scipy",
+          "networkx": "networkx"}
 
 
 def _section(bottom_value: float):
@@ -30,8 +32,7 @@ def _section(bottom_value: float):
 def test_hand_solved_section(solver):
     """Mining the bottom-centre block needs 3 blocks above and 5 on the top bench: 8 × -1.
     With +10 the pit is those 9 blocks, value 2; with +7 mining it loses 1, so the pit is empty."""
-    pytest.importorskip({"pymineflow": "pymineflow", "ortools": "ortools", "scipy": "scipy",
-                         "networkx": "networkx"}[solver])
+    pytest.importorskip(MODULE[solver])
     v, src, dst = _section(10.0)
     pit = ultimate_pit(v, src, dst, solver=solver)
     assert pit.n_blocks == 9 and pit.value == 2.0
@@ -51,6 +52,7 @@ def _random_case(seed, shape=(12, 10, 6)):
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_solvers_agree_and_equal_lp_relaxation(seed):
     pytest.importorskip("ortools")
+    pytest.importorskip("pymineflow")
     v, src, dst = _random_case(seed)
     pits = {s: ultimate_pit(v, src, dst, solver=s) for s in SOLVERS}
     values = {s: p.value for s, p in pits.items()}
@@ -59,6 +61,42 @@ def test_solvers_agree_and_equal_lp_relaxation(seed):
         assert closure_violations(p.mask, src, dst) == 0
         assert p.value == pytest.approx(lp, abs=1e-6), (s, values, lp)
     assert pits["ortools"].max_flow is not None
+    # the smallest optimal pit is unique: the push-relabel returns the source-side cut exactly
+    np.testing.assert_array_equal(pits["numba"].mask, pits["ortools"].mask)
+    np.testing.assert_array_equal(pits["numba"].mask, pits["scipy"].mask)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_push_relabel_smallest_pit_on_ties(seed):
+    """Integer values with many zeros (ties): numba gives OR-Tools' source-side (smallest) cut."""
+    pytest.importorskip("ortools")
+    rng = np.random.default_rng(100 + seed)
+    shape = (9, 7, 5)
+    v = rng.integers(-3, 4, int(np.prod(shape))).astype(float)
+    src, dst = grid_arcs(shape, min_search_offsets((1, 1, 1), 45.0, n_benches=2))
+    a = ultimate_pit(v, src, dst, solver="numba")
+    b = ultimate_pit(v, src, dst, solver="ortools")
+    assert a.value == b.value
+    np.testing.assert_array_equal(a.mask, b.mask)
+
+
+def test_push_relabel_without_room_for_tie_break_is_still_optimal():
+    from reeflow.mine.maxflow import max_closure_push_relabel
+
+    v, src, dst = _section(10.0)
+    w = (v * 2**56).astype(np.int64)  # (n + 1)·Σ|w| overflows int64: no tie-break
+    mask, flow = max_closure_push_relabel(v.size, src, dst, w)
+    assert mask.sum() == 9 and int(w[mask].sum()) == 2 * 2**56
+    assert flow == int(w[w > 0].sum()) - int(w[mask].sum())
+
+
+@pytest.mark.slow
+def test_push_relabel_reproduces_mineflow_bauxite(bauxite_values):
+    """MineFlow paper Table 2: 74,412 of 374,400 blocks, 5,349,104 arcs (45°, 8 benches)."""
+    src, dst = grid_arcs((120, 120, 26), min_search_offsets((1, 1, 1), 45.0, n_benches=8))
+    assert src.size == 5_349_104
+    pit = ultimate_pit(bauxite_values, src, dst, solver="numba")
+    assert pit.n_blocks == 74_412 and pit.value == 28_416_592
 
 
 def test_real_values_get_a_resolution_and_bound():
@@ -86,10 +124,10 @@ def test_auto_solver_falls_back(monkeypatch):
 
     real = importlib.util.find_spec
     monkeypatch.setattr(importlib.util, "find_spec",
-                        lambda name, *a: None if name in ("pymineflow", "ortools") else real(name))
-    assert resolve_solver("auto") == "scipy"
+                        lambda name, *a: None if name == "pymineflow" else real(name))
+    assert resolve_solver("auto") == "numba"  # the lean install's default
     v, src, dst = _section(10.0)
-    assert ultimate_pit(v, src, dst, solver="auto").solver == "scipy"
+    assert ultimate_pit(v, src, dst, solver="auto").solver == "numba"
 
 
 def test_missing_solver_package_is_an_input_error(monkeypatch):

@@ -26,9 +26,9 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from reeflow.core.errors import InputError
+from reeflow.core.yamlio import load_yaml_file
 from reeflow.deposit.blockmodel import (
     GSLIB_SUFFIXES,
     grid_covering,
@@ -41,21 +41,15 @@ from reeflow.deposit.drillholes import read_drillholes
 from reeflow.deposit.estimate import ResourceResult, run_deposit
 from reeflow.deposit.kriging import SearchParams, krige, krige_grid
 from reeflow.deposit.models import VariogramModel, vec3
-from reeflow.deposit.params import DepositParams, SyntheticSource, load_deposit_section
+from reeflow.deposit.params import DepositParams, load_deposit_section
 
 __all__ = ["register", "cmd_resource", "cmd_krige", "result_summary", "project_deposit"]
 
 
 def _yaml(path: str | Path, field: str) -> dict[str, Any]:
-    p = Path(path)
-    if not p.is_file():
-        raise InputError(field, str(p), "an existing YAML file", "check the path")
-    try:
-        data = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        raise InputError(field, str(p), "valid YAML", str(exc).splitlines()[0]) from None
+    data = load_yaml_file(path, field=field) or {}
     if not isinstance(data, dict):
-        raise InputError(field, str(p), "a YAML mapping", "")
+        raise InputError(field, str(path), "a YAML mapping", "")
     return data
 
 
@@ -100,16 +94,20 @@ def _write_blocks(bm: pd.DataFrame, path: str, r: ResourceResult) -> None:
 
 def cmd_resource(args: argparse.Namespace) -> int:
     """Handler of ``reeflow resource``."""
-    if args.project in (None, "beylikova"):
-        params, base = DepositParams(), Path(".")
-    else:
-        params, base = project_deposit(args.project)
+    source = "builtin:beylikova" if args.project in (None, "beylikova") else args.project
+    params, base = project_deposit(source)
+    if not params.has_source:
+        raise InputError("deposit", source, "a deposit section naming drillholes or a synthetic "
+                         "deposit", "add 'deposit: {drillholes: {...}}' (see examples/babbitt)")
     if params.drillholes is not None and args.lenient:
         params = params.model_copy(update={"drillholes": params.drillholes.model_copy(
             update={"mode": "lenient"})})
-    if params.drillholes is None and args.seed is not None:
-        src = params.synthetic or SyntheticSource()
-        params = params.model_copy(update={"synthetic": src.model_copy(update={"seed": args.seed})})
+    if args.seed is not None:
+        if params.synthetic is None or params.drillholes is not None:
+            raise InputError("--seed", args.seed, "a project with a synthetic deposit",
+                             "drop --seed: drillhole data have no seed")
+        params = params.model_copy(update={"synthetic": params.synthetic.model_copy(
+            update={"seed": args.seed})})
     r = run_deposit(params, base_dir=base)
     if args.blocks_out:
         _write_blocks(r.block_model, args.blocks_out, r)

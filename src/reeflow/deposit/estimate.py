@@ -125,6 +125,36 @@ class ResourceResult:
                               rpeee_mask=rpeee_mask, revenue_factor=rf, table1=self.table1,
                               label=self.label, synthetic=self.synthetic)
 
+    def recut(self, *, prices_usd_per_kg: dict[str, float] | None = None,
+              recovery_frac: float | None = None, cost_usd_per_t_ore: float | None = None,
+              grade_factor: float = 1.0) -> ResourceResult:
+        """The same estimate with the cut-off re-derived from a valuation (break-even basis:
+        ``cost / (basket price x recovery)``, see :func:`rpeee_cutoff_frac`) and, with
+        ``grade_factor`` != 1, the primary grade and its components scaled (a what-if on the
+        grade of a SYNTHETIC deposit calibrated to a public grade; never applied to user data
+        by the study). The kriging is not repeated: statement, grade–tonnage curve and the
+        Table 1 cut-off entry are recomputed from the block model."""
+        from reeflow.deposit.statement import grade_label
+
+        if not (np.isfinite(grade_factor) and grade_factor > 0):
+            raise InputError("grade_factor", grade_factor, "a finite factor > 0", "")
+        comps = list(self.parameters.get("primary_components", []))
+        pcol = f"{self.primary}_frac"
+        bm = self.block_model
+        if grade_factor != 1.0:
+            bm = bm.copy()
+            cols = [c for c in (pcol, *(f"{k}_frac" for k in comps)) if c in bm]
+            bm[cols] = bm[cols].to_numpy() * grade_factor
+        cut, basis = _cutoff(self.params, prices_usd_per_kg, recovery_frac, cost_usd_per_t_ore,
+                             _component_shares(bm, pcol, comps))
+        gcols = tuple(f"{g}_frac" for g in self.grades)
+        st, gt = _statement_and_curve(bm, cut, pcol, gcols, self.label, self.synthetic)
+        t1 = self.table1.copy()
+        row = t1["item"] == "Cut-off parameters"
+        t1.loc[row, "entry"] = f"{cut * 100:.3g} % {grade_label(self.primary)} ({basis})"
+        return replace(self, block_model=bm, statement=st, grade_tonnage=gt, table1=t1,
+                       cutoff_frac=cut, cutoff_basis=basis)
+
     def variogram_table(self) -> pd.DataFrame:
         """Experimental variograms (relative primary grade, one per axis) with the fitted
         model at the same lags (for a figure)."""
@@ -344,12 +374,8 @@ def estimate_resource(dh: Drillholes, params: DepositParams | None = None, *,
     cut, basis = _cutoff(params, prices_usd_per_kg, recovery_frac, cost_usd_per_t_ore,
                          _component_shares(bm, pcol, comps_of))
     label = dh.label or ("SYNTHETIC drillholes" if dh.synthetic else "user drillholes")
-    st = resource_statement(bm, cutoff_frac=cut, grade_column=pcol, grade_columns=tuple(gcols),
-                            label=label)
-    st.insert(0, "data", "SYNTHETIC" if dh.synthetic else "user data")
     bm.attrs["label"] = label
-    gt = grade_tonnage(bm, np.unique(np.round(np.quantile(bm[pcol], np.linspace(0, 0.95, 20)),
-                                              6)), grade_column=pcol)
+    st, gt = _statement_and_curve(bm, cut, pcol, tuple(gcols), label, dh.synthetic)
     cv_df, cv_stats = _cross_validation(params, est, pcol, model, sp)
     stage("classify_statement_cv")
     facts = _table1_facts(dh, comps, sp, cut, basis, reg, params, params.primary)
@@ -358,10 +384,22 @@ def estimate_resource(dh: Drillholes, params: DepositParams | None = None, *,
                           basis, label, dh.synthetic, params.primary, tuple(grades),
                           tuple(doms), checks, by_domain, params,
                           parameters={"search": sp, "block_size_m": size, "rotation_deg": rot,
+                                      "primary_components": comps_of,
                                       "orientation_deg": angles, "sampling_lags_m": lags,
                                       "global_mean_check": _global_check(bm, checks, pcol)},
                           timings_s={**tm, "estimate_wall_s": time.perf_counter() - t0,
                                      "estimate_cpu_s": time.process_time() - c0})
+
+
+def _statement_and_curve(bm: pd.DataFrame, cut: float, pcol: str, gcols: tuple[str, ...],
+                         label: str, synthetic: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The classified statement at ``cut`` and the grade–tonnage curve of a block model."""
+    st = resource_statement(bm, cutoff_frac=cut, grade_column=pcol, grade_columns=gcols,
+                            label=label)
+    st.insert(0, "data", "SYNTHETIC" if synthetic else "user data")
+    gt = grade_tonnage(bm, np.unique(np.round(np.quantile(bm[pcol], np.linspace(0, 0.95, 20)),
+                                              6)), grade_column=pcol)
+    return st, gt
 
 
 def _variography(comps: pd.DataFrame, params: DepositParams, hints):
@@ -446,14 +484,13 @@ def _synthetic_cached(path: str, seed: int) -> Drillholes:
     return synthetic_drillholes(spec, seed=seed)
 
 
-def run_deposit(params: DepositParams | None = None, *, base_dir: str | Path | None = None,
+def run_deposit(params: DepositParams, *, base_dir: str | Path | None = None,
                 prices_usd_per_kg: dict[str, float] | None = None,
                 recovery_frac: float | None = None,
                 cost_usd_per_t_ore: float | None = None) -> ResourceResult:
     """The study's deposit step: read the project's drillholes (paths relative to
     ``base_dir``) or generate the seeded SYNTHETIC deposit (cached per file and seed), then
     :func:`estimate_resource`."""
-    params = params or DepositParams()
     base = Path(base_dir or ".")
     t0, c0 = time.perf_counter(), time.process_time()
     spec = None
@@ -465,10 +502,14 @@ def run_deposit(params: DepositParams | None = None, *, base_dir: str | Path | N
         if f.label:
             dh = replace(dh, label=f.label)
     else:
-        src = params.synthetic or SyntheticSource()
-        spec, _ = load_synthetic_spec(src.parameters, base)
+        src = params.synthetic
+        if src is None:
+            raise InputError("deposit", None, "drillholes: {collar_file, survey_file, "
+                             "assay_file} or synthetic: {parameters_file, seed}",
+                             "name the deposit's data")
+        spec, _ = load_synthetic_spec(src.parameters_file, base)
         from reeflow.deposit.synthetic import resolve_spec_path
-        d = _synthetic_cached(str(resolve_spec_path(src.parameters, base).resolve()),
+        d = _synthetic_cached(str(resolve_spec_path(src.parameters_file, base).resolve()),
                               int(src.seed))
         dh = replace(d, collars=d.collars.copy(), surveys=d.surveys.copy(),
                      assays=d.assays.copy(), issues=d.issues.copy())
@@ -491,7 +532,8 @@ def code_domains(dh: Drillholes, spec, base: Path):
     from reeflow.deposit.composite import desurvey
     from reeflow.deposit.domains import read_surface_domain
 
-    dom = read_surface_domain(base / spec.path, name=spec.name, length_unit=spec.length_unit)
+    dom = read_surface_domain(base / spec.surfaces_file, name=spec.name,
+                              length_unit=spec.length_unit)
     a = dh.assays.assign(mid_m=0.5 * (dh.assays["from_m"] + dh.assays["to_m"]))
     xyz = desurvey(dh, a)[["x", "y", "z"]].to_numpy()
     coded = dh.assays.assign(domain=dom.labels(xyz))
@@ -510,7 +552,8 @@ def beylikova_resource(*, seed: int = 2025, cutoff_frac: float | None = None,
     from reeflow.deposit.params import Cutoff
     cut = (Cutoff(basis="given", grade=cutoff_frac) if cutoff_frac is not None
            else Cutoff(basis="break_even"))
-    p = DepositParams(synthetic=SyntheticSource(seed=seed), cutoff=cut)
+    p = DepositParams(synthetic=SyntheticSource(parameters_file="builtin:beylikova", seed=seed),
+                      cutoff=cut)
     return run_deposit(p, prices_usd_per_kg=prices_usd_per_kg, recovery_frac=recovery_frac,
                        cost_usd_per_t_ore=cost_usd_per_t_ore)
 

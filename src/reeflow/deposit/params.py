@@ -66,11 +66,11 @@ GRADE_UNITS = {"%": 0.01, "ppm": 1e-6, "g/t": 1e-6, "frac": 1.0}
 
 
 class DrillholeFiles(StrictModel):
-    """Collar, survey and assay CSV paths (relative to the project file)."""
+    """Collar, survey and assay CSV paths (relative to the YAML file that names them)."""
 
-    collar: str
-    survey: str
-    assay: str
+    collar_file: str
+    survey_file: str
+    assay_file: str
     length_unit: Literal["m", "ft"] = "m"
     dip_positive_down: bool = False
     mode: Literal["strict", "lenient"] = "strict"
@@ -78,13 +78,15 @@ class DrillholeFiles(StrictModel):
     below_detection_factor: Q("frac", ge=0.0, le=1.0) = 0.5  # type: ignore[valid-type]
 
     def paths(self, base: Path) -> tuple[Path, Path, Path]:
-        return tuple(base / p for p in (self.collar, self.survey, self.assay))  # type: ignore
+        return tuple(base / p for p in (self.collar_file, self.survey_file,  # type: ignore
+                                        self.assay_file))
 
 
 class SyntheticSource(StrictModel):
-    """A seeded SYNTHETIC deposit from a parameters file (``builtin:NAME`` or a YAML path)."""
+    """A seeded SYNTHETIC deposit from a parameters file (``builtin:NAME`` or a YAML path,
+    relative to the YAML file that names it)."""
 
-    parameters: str = "builtin:beylikova"
+    parameters_file: str
     seed: int = Field(default=2025, ge=0, le=2**32 - 1)
 
 
@@ -93,7 +95,7 @@ class SurfaceDomainSpec(StrictModel):
     grid; see :mod:`reeflow.deposit.domains`): assays and blocks inside it take ``name``,
     outside ``WASTE``."""
 
-    path: str
+    surfaces_file: str
     name: str = "MINERALISED"
     length_unit: Literal["m", "ft"] = "m"
 
@@ -241,7 +243,13 @@ class DepositParams(StrictModel):
 
     @property
     def is_synthetic(self) -> bool:
-        return self.drillholes is None
+        return self.drillholes is None and self.synthetic is not None
+
+    @property
+    def has_source(self) -> bool:
+        """A data source is named (drillholes or a synthetic deposit); without one the study
+        runs no deposit step (the plant is fed the design-basis ore on a flat schedule)."""
+        return self.drillholes is not None or self.synthetic is not None
 
 
 def deposit_params(section: dict | None = None) -> DepositParams:
@@ -259,17 +267,10 @@ def deposit_params(section: dict | None = None) -> DepositParams:
 
 
 def load_deposit_section(project: str | Path) -> tuple[DepositParams, Path]:
-    """The validated ``deposit:`` section of a project YAML file and the folder its paths are
-    relative to (other sections are not read here)."""
-    import yaml
+    """The validated ``deposit:`` section of a YAML file (a whole project or a file holding only
+    a ``deposit:`` section), read by the project loader (bounded YAML, ``extends``,
+    ``include_file``, paths made absolute), and the file's folder."""
+    from reeflow.project import load_section, source_path
 
-    p = Path(project)
-    if not p.is_file():
-        raise InputError("project", str(p), "an existing YAML file", "check the path")
-    try:
-        data = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        raise InputError("project", str(p), "valid YAML", str(exc).splitlines()[0]) from None
-    if not isinstance(data, dict) or not isinstance(data.get("deposit", {}), dict):
-        raise InputError("project", str(p), "a YAML mapping with a deposit: mapping", "")
-    return deposit_params(data.get("deposit") or {}), p.resolve().parent
+    p = source_path(project)
+    return load_section(p, "deposit", DepositParams), p.resolve().parent

@@ -34,11 +34,11 @@ from typing import Literal
 import numba as nb
 import numpy as np
 import pandas as pd
-import yaml
 from pydantic import Field
 
 from reeflow.core.errors import InputError
 from reeflow.core.projectfile import Provenance, StrictModel, validate_tree
+from reeflow.core.yamlio import load_yaml_file
 from reeflow.deposit.composite import min_curvature_positions
 from reeflow.deposit.drillholes import Drillholes, validate_drillholes
 from reeflow.deposit.models import rotation_matrix
@@ -162,7 +162,7 @@ class SyntheticSpec(StrictModel):
 def _builtin(name: str) -> Path:
     path = Path(str(resources.files("reeflow"))) / "cases" / name / "synthetic_deposit.yaml"
     if not path.is_file():
-        raise InputError("synthetic.parameters", f"builtin:{name}",
+        raise InputError("deposit.synthetic.parameters_file", f"builtin:{name}",
                          "a built-in case with a synthetic_deposit.yaml (builtin:beylikova)",
                          "or give a YAML path")
     return path
@@ -178,16 +178,10 @@ def resolve_spec_path(ref: str, base: Path | None = None) -> Path:
 
 @lru_cache(maxsize=8)
 def _load(path: str) -> tuple[SyntheticSpec, dict[str, Provenance]]:
-    p = Path(path)
-    if not p.is_file():
-        raise InputError("synthetic.parameters", path, "an existing YAML file", "check the path")
-    try:
-        tree = yaml.safe_load(p.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise InputError("synthetic.parameters", path, "valid YAML",
-                         str(exc).splitlines()[0]) from None
+    tree = load_yaml_file(path, field="deposit.synthetic.parameters_file")
     if not isinstance(tree, dict):
-        raise InputError("synthetic.parameters", path, "a YAML mapping", "")
+        raise InputError("deposit.synthetic.parameters_file", path, "a YAML mapping",
+                         "start the file with the 'zones:' and 'grades:' sections")
     return validate_tree(SyntheticSpec, tree)
 
 

@@ -1,7 +1,11 @@
-"""Mine planning: block models, block economics, slope precedence, exact ultimate pit, nested pits
-and pushbacks, and a life-of-mine schedule that gives the plant feed by year.
+"""Mine planning: block models, block valuation with every saleable product, slope precedence,
+exact ultimate pit, nested pits and pushbacks, a life-of-mine schedule over the evaluation horizon
+(destinations, stockpiles, blending, ramp-up) that gives the plant feed by year, block-level CPIT
+scheduling with a proven gap (MineLib), and the Ore Reserve statement.
 
-Study hook: :func:`plan_mine` (returns :class:`MinePlan`).
+Study hook: :func:`plan_mine` (returns :class:`MinePlan`) with :class:`BlockEconomics` /
+:class:`Product` (the caller's prices, recoveries and costs) and :class:`MineParams` (the project
+file's ``mine:`` section).
 """
 
 from reeflow.mine.blockmodel import (
@@ -12,10 +16,26 @@ from reeflow.mine.blockmodel import (
     read_block_model,
     read_gslib,
 )
+from reeflow.mine.cpit import CPIT_LIMITS, CpitInstance, CpitSolution, solve_cpit
 from reeflow.mine.cutoff import LaneEconomics, lane_cutoff, lane_policy
-from reeflow.mine.economics import block_values_usd, nsr_usd_per_t, ore_mask
 from reeflow.mine.gridpit import grid_closure_violations, grid_ultimate_pit
+from reeflow.mine.minelib import (
+    read_minelib_blocks,
+    read_minelib_cpit,
+    read_minelib_prec,
+    read_minelib_upit,
+)
 from reeflow.mine.nested import nested_pits, pit_by_pit, pushbacks
+from reeflow.mine.panels import Panels, make_panels
+from reeflow.mine.params import (
+    BlendParams,
+    MineLimits,
+    MineParams,
+    ProductParams,
+    SlopeSector,
+    StockpileParams,
+    ValuationParams,
+)
 from reeflow.mine.pit import (
     PIT_SOLVERS,
     PitResult,
@@ -26,18 +46,42 @@ from reeflow.mine.pit import (
 )
 from reeflow.mine.plan import MinePlan, block_arcs, plan_mine
 from reeflow.mine.precedence import grid_arc_count, grid_arcs, min_search_offsets
-from reeflow.mine.schedule import feed_by_year, make_panels, schedule_panels
+from reeflow.mine.reserve import ReserveStatement, reserve_statement
+from reeflow.mine.schedule import (
+    BlendLimit,
+    ScheduleResult,
+    ScheduleSpec,
+    Stockpile,
+    capacity_by_year,
+    schedule_panels,
+    schedule_table,
+)
 from reeflow.mine.synthetic import synthetic_block_model, synthetic_values
+from reeflow.mine.valuation import (
+    BlockEconomics,
+    BlockValues,
+    Product,
+    block_values,
+    block_values_usd,
+    nsr_usd_per_t,
+)
 
 __all__ = [
-    "BlockGrid", "block_grid", "fill_missing_as_waste", "grade_columns", "read_block_model", "read_gslib",
-    "block_values_usd", "nsr_usd_per_t", "ore_mask",
+    "BlockGrid", "block_grid", "fill_missing_as_waste", "grade_columns", "read_block_model",
+    "read_gslib",
+    "Product", "BlockEconomics", "BlockValues", "block_values", "nsr_usd_per_t", "block_values_usd",
+    "MineParams", "MineLimits", "SlopeSector", "StockpileParams", "BlendParams", "ProductParams",
+    "ValuationParams",
     "LaneEconomics", "lane_cutoff", "lane_policy",
     "nested_pits", "pit_by_pit", "pushbacks",
     "PIT_SOLVERS", "PitResult", "closure_lp_value", "closure_violations",
-    "resolve_solver", "ultimate_pit",
-    "MinePlan", "block_arcs", "plan_mine", "grid_ultimate_pit", "grid_closure_violations",
+    "resolve_solver", "ultimate_pit", "grid_ultimate_pit", "grid_closure_violations",
+    "MinePlan", "block_arcs", "plan_mine",
     "grid_arc_count", "grid_arcs", "min_search_offsets",
-    "feed_by_year", "make_panels", "schedule_panels",
+    "Panels", "make_panels", "Stockpile", "BlendLimit", "ScheduleSpec", "ScheduleResult",
+    "capacity_by_year", "schedule_panels", "schedule_table",
+    "ReserveStatement", "reserve_statement",
+    "CpitInstance", "CpitSolution", "solve_cpit", "CPIT_LIMITS",
+    "read_minelib_cpit", "read_minelib_blocks", "read_minelib_prec", "read_minelib_upit",
     "synthetic_block_model", "synthetic_values",
 ]

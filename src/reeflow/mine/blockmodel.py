@@ -95,7 +95,7 @@ def _indices(df: pd.DataFrame, size: tuple[float, float, float], name: str):
                                  "give integer grid indices")
         idx = [a - a.min() for a in idx]
     elif all(c in df.columns for c in ("x", "y", "z")):
-        idx, origin = [], []
+        idx, corner = [], []
         for c, s in zip(("x", "y", "z"), size, strict=True):
             a = pd.to_numeric(df[c], errors="coerce").to_numpy(float)
             if not np.all(np.isfinite(a)):
@@ -106,8 +106,8 @@ def _indices(df: pd.DataFrame, size: tuple[float, float, float], name: str):
                                  f"centroids spaced by whole blocks of {s:g} m",
                                  "check block sizes or regularise the model")
             idx.append(np.round(f))
-            origin.append(float(a.min()))
-        origin = tuple(origin)
+            corner.append(float(a.min()))
+        origin = (corner[0], corner[1], corner[2])
     else:
         raise InputError(f"{name}.columns", list(df.columns)[:12],
                          "x, y, z or ix, iy, iz (or i, j, k)",
@@ -141,7 +141,8 @@ def block_grid(df: pd.DataFrame, *, block_size_m=None, allow_missing: bool = Fal
     """
     if not isinstance(df, pd.DataFrame) or len(df) == 0:
         raise InputError(name, type(df).__name__, "a non-empty pandas DataFrame", "pass blocks")
-    size = tuple(_size(df, a, block_size_m, name) for a in "xyz")
+    size = (_size(df, "x", block_size_m, name), _size(df, "y", block_size_m, name),
+            _size(df, "z", block_size_m, name))
     (ix, iy, iz), origin = _indices(df, size, name)
     shape = (int(ix.max()) + 1, int(iy.max()) + 1, int(iz.max()) + 1)
     for col in grade_columns(df):

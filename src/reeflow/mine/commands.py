@@ -1,16 +1,21 @@
-"""Command line: ``reeflow pit BLOCKMODEL [--json]`` and ``reeflow schedule PROJECT [--json]``.
+"""Command line: ``reeflow pit FILE`` and ``reeflow schedule FILE`` (thin handlers).
 
-Thin handlers over :func:`~reeflow.mine.pit.ultimate_pit` and :func:`~reeflow.mine.plan.plan_mine`.
-
-``pit`` reads a CSV or GSLIB block model. Block values come from a ``value_usd`` column (or
-``--value-column``), or from an economics YAML (``--economics``) holding the keyword arguments of
-:func:`plan_mine` (``prices_usd_per_kg``, ``recoveries_frac``, ``mining_cost_usd_per_t``,
-``processing_cost_usd_per_t``; optional ``payability_frac``, ``royalty_frac`` ...).
-
-``schedule`` reads a project YAML whose ``mine:`` section holds ``block_model`` (a path, relative
-to the project file) and the keyword arguments of :func:`plan_mine` (``discount_rate`` included).
-Values may be numbers in the key's unit, strings with units (``"570 kt/a"``, ``"8 %"``) or
-``{value: ..., source: ...}`` records.
+``pit`` reads
+  * a block-model CSV (``#`` header lines allowed: the file ``reeflow resource --blocks-out``
+    writes), with block values from a ``value_usd`` column (``--value-column``) or from an
+    economics YAML (``--economics``: a ``mine:`` section with ``mining_cost_usd_per_t_moved`` and
+    ``valuation:``); a pure value model needs only ``ix, iy, iz`` (or ``x, y, z``) and the value
+    (no ``dx, dy, dz``, no tonnes: cubic unit blocks unless ``--block-size``);
+  * a GSLIB file (``.dat``/``.gslib``/``.gsl`` with a valid GSLIB header), or a one-value-a-line
+    MineFlow ``.dat`` with ``--grid NX NY NZ`` — a ``.dat`` is never assumed to be GSLIB blindly;
+  * MineLib ``.upit`` (``.prec`` beside it or ``--prec``), or ``.blocks`` with ``.prec`` and the
+    ``.upit`` beside it.
+``schedule`` reads MineLib ``.cpit`` (or ``.blocks`` with the ``.cpit`` beside it) and reports
+value, bound and gap; or a project YAML whose ``mine:`` section is a
+:class:`~reeflow.mine.params.MineParams` naming a ``block_model`` and holding ``valuation:``,
+``plant_capacity_t_per_a``, ``horizon_years`` and ``discount_rate``.
+Bad input raises InputError (the CLI prints one line, exit 2); ``--out`` files are written
+atomically (temporary file in the same folder, then ``os.replace``).
 """
 
 from __future__ import annotations
@@ -20,34 +25,22 @@ import contextlib
 import json
 import os
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import yaml
 
 from reeflow.core.errors import InputError
-from reeflow.core.units import to_canonical
-from reeflow.mine.blockmodel import (
-    block_grid,
-    fill_missing_as_waste,
-    grade_columns,
-    read_block_model,
-)
-from reeflow.mine.economics import block_values_usd, nsr_usd_per_t
-from reeflow.mine.pit import PIT_SOLVERS, ultimate_pit
-from reeflow.mine.plan import block_arcs, plan_mine
 
-__all__ = ["register", "cmd_pit", "cmd_schedule"]
-
-_ECON_KEYS = ("prices_usd_per_kg", "recoveries_frac", "mining_cost_usd_per_t",
-              "processing_cost_usd_per_t", "payability_frac", "selling_cost_usd_per_kg",
-              "royalty_frac")
+__all__ = ["register", "cmd_pit", "cmd_schedule", "read_any_block_model", "write_atomic"]
 
 
 @contextlib.contextmanager
 def _quiet_stdout():
-    """Silence C-level writes to stdout (HiGHS prints a banner) so --json stays one object."""
+    """Silence C-level writes to stdout (solver banners) so --json stays one object."""
     sys.stdout.flush()
     saved = os.dup(1)
     try:
@@ -60,128 +53,328 @@ def _quiet_stdout():
         os.close(saved)
 
 
+def write_atomic(path: str | Path, text: str) -> Path:
+    """Write ``text`` to ``path`` through a temporary file in the same folder and os.replace."""
+    p = Path(path)
+    if not p.parent.is_dir():
+        raise InputError("--out", str(p), "a file in an existing folder", "create the folder")
+    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", dir=p.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, p)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    return p
+
+
+def _emit(out: dict[str, Any], args) -> None:
+    text = json.dumps(out, default=_jsonable)
+    if getattr(args, "out", None):
+        write_atomic(args.out, text + "\n")
+    if args.json:
+        print(text)
+    else:
+        for k, v in out.items():
+            if isinstance(v, (dict, list)):
+                continue
+            print(f"{k:>22}: {v:,.6g}" if isinstance(v, float) else f"{k:>22}: {v}")
+
+
+def _jsonable(x):
+    if isinstance(x, (np.integer,)):
+        return int(x)
+    if isinstance(x, (np.floating,)):
+        return float(x) if np.isfinite(x) else None
+    if isinstance(x, np.ndarray):
+        return x.tolist()
+    return str(x)
+
+
+# --------------------------------------------------------------------------- readers
+
+def _is_gslib(path: Path) -> bool:
+    """Title line, an integer number of variables, then that many name lines."""
+    with path.open(errors="replace") as fh:
+        head = [fh.readline() for _ in range(3)]
+    try:
+        nvar = int(head[1].split()[0])
+    except (ValueError, IndexError):
+        return False
+    return nvar >= 1 and bool(head[2].strip()) and not _numeric(head[2])
+
+
+def _numeric(line: str) -> bool:
+    try:
+        [float(v) for v in line.split()]
+        return bool(line.split())
+    except ValueError:
+        return False
+
+
+def read_any_block_model(path: str | Path, *, grid: list[int] | None = None,
+                         value_column: str = "value_usd") -> pd.DataFrame:
+    """A block model from CSV (``#`` comment lines skipped), GSLIB, or a MineFlow value list."""
+    from reeflow.mine.blockmodel import read_gslib
+
+    p = Path(path)
+    if not p.is_file():
+        raise InputError("block_model", str(p), "an existing file", "check the path")
+    suffix = p.suffix.lower()
+    if suffix in {".dat", ".gslib", ".gsl", ".txt"}:
+        if _is_gslib(p):
+            return read_gslib(p)
+        with p.open() as fh:
+            first = fh.readline()
+        if _numeric(first) and len(first.split()) == 1:
+            if grid is None:
+                raise InputError("--grid", None, "NX NY NZ for a one-value-a-line model "
+                                 "(MineFlow order: x fastest, z up)", f"pass --grid for {p.name}")
+            v = np.loadtxt(p, ndmin=1)
+            nx, ny, nz = grid
+            if v.size != nx * ny * nz:
+                raise InputError("--grid", grid, f"NX·NY·NZ = {v.size} values in {p.name}",
+                                 "give the grid dimensions of the file")
+            iz, iy, ix = np.unravel_index(np.arange(v.size), (nz, ny, nx))
+            return pd.DataFrame({"ix": ix, "iy": iy, "iz": iz, value_column: v})
+        raise InputError("block_model", p.name, "GSLIB (title, nvar, names, data) or one value "
+                         "a line (MineFlow)", "convert the file or save it as CSV with a header")
+    try:
+        return pd.read_csv(p, comment="#")
+    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
+        raise InputError("block_model", p.name, "a CSV file with a header row",
+                         f"fix the file ({type(exc).__name__})") from None
+
+
+def _economics(path: str | None):
+    from reeflow.core.projectfile import validate_tree
+    from reeflow.mine.params import MineParams
+
+    if not path:
+        return None, None
+    data = _load_yaml(path, "--economics")
+    params, _ = validate_tree(MineParams, data.get("mine", data))
+    return params, params.economics()
+
+
 def _load_yaml(path: str | Path, field: str) -> dict[str, Any]:
     p = Path(path)
     if not p.is_file():
         raise InputError(field, str(p), "an existing YAML file", "check the path")
-    data = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
+    try:
+        data = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise InputError(field, p.name, "well-formed YAML", str(exc).splitlines()[0]) from None
     if not isinstance(data, dict):
         raise InputError(field, type(data).__name__, "a YAML mapping", "write key: value pairs")
     return data
 
 
-#: canonical unit of each plan_mine keyword (per-species mappings: the unit of their values)
-_UNITS = {"prices_usd_per_kg": "USD/kg", "recoveries_frac": "frac", "payability_frac": "frac",
-          "selling_cost_usd_per_kg": "USD/kg", "mining_cost_usd_per_t": "USD/t",
-          "processing_cost_usd_per_t": "USD/t", "royalty_frac": "frac", "discount_rate": "frac",
-          "plant_capacity_t_per_a": "t/a", "mining_capacity_t_per_a": "t/a",
-          "cutoff_grade_frac": "frac"}
+# --------------------------------------------------------------------------- pit
 
+def _pit_minelib(path: Path, args) -> dict[str, Any]:
+    from reeflow.mine.minelib import (
+        minelib_sibling,
+        minelib_upit_optima,
+        read_minelib_prec,
+        read_minelib_upit,
+    )
+    from reeflow.mine.pit import ultimate_pit
 
-def _canonical(value: Any, unit: str, field: str) -> Any:
-    """Project-file values: ``{value: ...}`` records, numbers (already in the key's unit) or
-    strings with units (``"570 kt/a"``, ``"8 %"``)."""
-    if isinstance(value, dict) and "value" in value:
-        value = value["value"]
-    if isinstance(value, str):
-        return to_canonical(value, unit, field=field)
-    return value
-
-
-def _plan_kwargs(mine: dict[str, Any]) -> dict[str, Any]:
-    out = {}
-    for key, value in mine.items():
-        unit = _UNITS.get(key)
-        if unit and isinstance(value, dict) and "value" not in value:
-            out[key] = {k: _canonical(v, unit, f"project.mine.{key}.{k}") for k, v in value.items()}
-        elif unit:
-            out[key] = _canonical(value, unit, f"project.mine.{key}")
-        else:
-            out[key] = value
+    upit = path if path.suffix.lower() == ".upit" else minelib_sibling(path, ".upit")
+    values = read_minelib_upit(upit)
+    src, dst = read_minelib_prec(args.prec or minelib_sibling(path, ".prec"))
+    with _quiet_stdout():
+        pit = ultimate_pit(values, src, dst, solver=args.solver)
+    out = {"instance": path.stem, "blocks_total": int(values.size), "blocks_in_pit": pit.n_blocks,
+           "value": pit.value, "n_arcs": pit.n_arcs, "solver": pit.solver}
+    optima = minelib_upit_optima()
+    if path.stem in optima.index:
+        out["published_optimum"] = float(optima.loc[path.stem, "upit_optimum"])
     return out
 
 
-def _pit_values(df, grid, args) -> np.ndarray:
-    if args.economics:
-        econ = {k: v for k, v in _plan_kwargs(_load_yaml(args.economics, "economics")).items()
-                if k in _ECON_KEYS}
-        grades = df[grade_columns(df)].astype(float).reset_index(drop=True)
-        nsr = nsr_usd_per_t(grades, econ.pop("prices_usd_per_kg", {}),
-                            econ.pop("recoveries_frac", {}),
-                            payability_frac=econ.pop("payability_frac", None),
-                            selling_cost_usd_per_kg=econ.pop("selling_cost_usd_per_kg", 0.0))
-        return block_values_usd(grid.tonnes, nsr, **econ)[0]
+def _pit_values(df: pd.DataFrame, args):
+    """``(block model, grid, values, note)`` from an economics file or a value column."""
+    from reeflow.mine.blockmodel import block_grid, grade_columns
+    from reeflow.mine.plan import pad_with_waste
+    from reeflow.mine.valuation import block_values
+
+    params, econ = _economics(args.economics)
+    size = tuple(args.block_size) if args.block_size else None
+    note = None
+    if econ is not None:
+        if args.missing == "waste":
+            slope = args.slope if args.slope is not None else params.slopes
+            df = pad_with_waste(df, slope, params.limits.max_blocks, block_size_m=size)
+        grid = block_grid(df, block_size_m=size, allow_missing=args.missing == "air")
+        grades = {c: df[c].to_numpy(float) for c in grade_columns(df)}
+        bv = block_values(grid.tonnes, grades, econ, dilution_frac=params.dilution_frac,
+                          ore_loss_frac=params.ore_loss_frac)
+        return df, grid, bv.value_usd, params, note
     if args.value_column not in df.columns:
         raise InputError("block_model.columns", args.value_column,
                          "a block value column, or --economics FILE.yaml",
-                         "add a value_usd column or pass prices and costs")
-    return df[args.value_column].to_numpy(float)
+                         "add a value_usd column (--value-column NAME) or pass economics")
+    if args.missing == "waste":
+        raise InputError("--missing", "waste", "together with --economics",
+                         "filled waste blocks are valued from the mining cost; pass "
+                         "--economics FILE.yaml, or use --missing air")
+    df = df.copy()
+    if "tonnes" not in df.columns and "density_t_per_m3" not in df.columns:
+        df["tonnes"] = 1.0  # a pure value model: tonnage plays no part in the pit
+    if size is None and not all(f"d{a}" in df.columns for a in "xyz"):
+        size, note = (1.0, 1.0, 1.0), "no block size given: cubic blocks assumed (--block-size)"
+    grid = block_grid(df, block_size_m=size, allow_missing=args.missing == "air")
+    values = pd.to_numeric(df[args.value_column], errors="coerce").to_numpy(float)
+    if not np.all(np.isfinite(values)):
+        raise InputError(f"block_model.{args.value_column}", "NaN or text", "a number per block",
+                         "fill every block's value")
+    return df, grid, values, params, note
 
 
 def cmd_pit(args: argparse.Namespace) -> int:
-    """Ultimate pit of a block model file."""
-    df = read_block_model(args.block_model)
-    if args.missing == "waste":
-        if not args.economics:
-            raise InputError("--missing", "waste", "together with --economics",
-                             "filled waste blocks are valued from the mining cost; pass "
-                             "--economics FILE.yaml, or use --missing air")
-        df = fill_missing_as_waste(df)
-    grid = block_grid(df, allow_missing=args.missing == "air")
-    values = _pit_values(df, grid, args)
-    src, dst = block_arcs(grid, slopes_deg=args.slope, n_benches=args.benches)
+    """Ultimate pit of a block model or MineLib file."""
+    from reeflow.mine.params import MineParams
+    from reeflow.mine.pit import ultimate_pit
+    from reeflow.mine.plan import block_arcs
+
+    path = Path(args.block_model)
+    if path.suffix.lower() in {".upit", ".blocks"}:
+        _emit(_pit_minelib(path, args), args)
+        return 0
+    df = read_any_block_model(path, grid=args.grid, value_column=args.value_column)
+    df, grid, values, params, note = _pit_values(df, args)
+    params = params or MineParams()
+    slope = args.slope if args.slope is not None else params.slopes
+    benches = args.benches if args.benches is not None else params.n_benches
+    src, dst = block_arcs(grid, slopes_deg=slope, n_benches=benches,
+                          max_arcs=params.limits.max_arcs)
     with _quiet_stdout():
         pit = ultimate_pit(values, src, dst, solver=args.solver)
     out = {"blocks_total": int(values.size), "blocks_in_pit": pit.n_blocks,
            "tonnes_in_pit": float(grid.tonnes[pit.mask].sum()), "value_usd": pit.value,
-           "n_arcs": pit.n_arcs, "solver": pit.solver, "slope_deg": args.slope,
-           "n_benches": args.benches, "resolution_usd": pit.resolution}
-    if args.json:
-        print(json.dumps(out))
-    else:
-        for k, v in out.items():
-            print(f"{k:>16}: {v:,.6g}" if isinstance(v, float) else f"{k:>16}: {v}")
+           "n_arcs": pit.n_arcs, "solver": pit.solver, "slope_deg": slope, "n_benches": benches,
+           "block_size_m": list(grid.block_size_m), "resolution_usd": pit.resolution}
+    if note:
+        out["note"] = note
+    if args.blocks_out:
+        table = pd.DataFrame({"ix": grid.ix, "iy": grid.iy, "iz": grid.iz, "value_usd": values,
+                              "in_pit": pit.mask.astype(int)})
+        write_atomic(args.blocks_out, table.to_csv(index=False))
+    _emit(out, args)
     return 0
 
 
-def cmd_schedule(args: argparse.Namespace) -> int:
-    """Ultimate pit, nested pits, pushbacks and the plant feed by year for a project file."""
-    project = _load_yaml(args.project, "project")
-    mine = project.get("mine")
-    if not isinstance(mine, dict) or "block_model" not in mine:
-        raise InputError("project.mine.block_model", None, "a mine: section naming a block model",
-                         "add mine: {block_model: path.csv, prices_usd_per_kg: ..., ...}")
-    kwargs = _plan_kwargs(mine)
-    path = Path(kwargs.pop("block_model"))
-    if not path.is_absolute():
-        path = Path(args.project).resolve().parent / path
-    df = read_block_model(path)
+# --------------------------------------------------------------------------- schedule
+
+def _schedule_cpit(path: Path, args) -> dict[str, Any]:
+    from reeflow.mine.cpit import solve_cpit
+    from reeflow.mine.minelib import minelib_sibling, read_minelib_cpit
+
+    cpit = path if path.suffix.lower() == ".cpit" else minelib_sibling(path, ".cpit")
+    inst = read_minelib_cpit(cpit, prec=args.prec)
+    limit = args.time_limit if args.time_limit is not None else 30.0
+    if not 0 < limit <= 86_400 or not 0 <= args.gap < 1:
+        raise InputError("--time-limit/--gap", (limit, args.gap), "0 < s <= 86400, 0 <= gap < 1",
+                         "e.g. --time-limit 30 --gap 0.001")
     with _quiet_stdout():
-        plan = plan_mine(df, **kwargs)
+        sol = solve_cpit(inst, time_limit_s=limit, rel_gap=args.gap)
+    per = sol.period
+    out = {"instance": inst.name, "periods": inst.n_periods, **sol.to_dict(),
+           "time_limit_s": limit, "rel_gap_target": args.gap,
+           "blocks_per_period": np.bincount(per[per >= 0], minlength=inst.n_periods).tolist()}
+    if args.out:
+        out["period_of_block"] = per.tolist()
+    return out
+
+
+def _project_plan(path: Path, args) -> dict[str, Any]:
+    from reeflow.core.projectfile import validate_tree
+    from reeflow.mine.params import MineParams
+    from reeflow.mine.plan import plan_mine
+
+    project = _load_yaml(path, "project")
+    mine = project.get("mine")
+    if not isinstance(mine, dict):
+        raise InputError("project.mine", None, "a mine: section", "add mine: {block_model: ...}")
+    params, _ = validate_tree(MineParams, mine)
+    if params.block_model is None:
+        raise InputError("project.mine.block_model", None, "a block-model file (CSV/GSLIB)",
+                         "add mine: {block_model: blocks.csv, ...} (relative to the project)")
+    if args.time_limit is not None:
+        if not 0 < args.time_limit <= 3600:
+            raise InputError("--time-limit", args.time_limit, "0 < s <= 3600", "")
+        params = params.model_copy(update={"schedule_time_limit_s": float(args.time_limit)})
+    bm = Path(str(params.block_model))
+    bm = bm if bm.is_absolute() else path.resolve().parent / bm
+    df = read_any_block_model(bm)
+    with _quiet_stdout():
+        plan = plan_mine(df, params.economics(), params)
+    out = plan.to_dict()
+    out.pop("section_y")
+    out.pop("plan_bottom_bench")
+    return out
+
+
+def cmd_schedule(args: argparse.Namespace) -> int:
+    """A MineLib CPIT instance, or the mine plan of a project file."""
+    path = Path(args.file)
+    suffix = path.suffix.lower()
+    if suffix == ".pcpsp":
+        raise InputError("schedule", path.name, ".cpit, .blocks (with .cpit beside it) or a "
+                         "project YAML", "PCPSP (destinations per block) is not supported; "
+                         "use the instance's .cpit")
+    if suffix in {".cpit", ".blocks"}:
+        _emit(_schedule_cpit(path, args), args)
+        return 0
+    out = _project_plan(path, args)
     if args.json:
-        print(json.dumps(plan.to_dict()))
-    else:
-        print("Ultimate pit:", {k: v for k, v in plan.pit.items() if not k.endswith("_frac")})
-        print(plan.nested.to_string(index=False, max_cols=10))
-        print(plan.schedule.to_string(max_cols=10))
-        print("Schedule:", plan.schedule_stats)
+        _emit(out, args)
+        return 0
+    if args.out:
+        write_atomic(args.out, json.dumps(out, default=_jsonable) + "\n")
+    cols = ["year", "ore_t", "treo_frac", "mined_t", "waste_t", "stockpile_t", "cash_usd"]
+    sched = pd.DataFrame(out["schedule"])
+    print("Ultimate pit:", {k: v for k, v in out["pit"].items() if not k.endswith("_frac")})
+    print(sched[[c for c in cols if c in sched.columns]].to_string(index=False))
+    print("Schedule:", {k: out["schedule_stats"][k] for k in (
+        "npv_usd", "bound_usd", "gap_frac", "status", "seconds")})
+    print("Remaining in pit after the horizon:", {k: v for k, v in out["remaining"].items()
+                                                  if not k.endswith("_frac")})
     return 0
 
 
 def register(subparsers) -> None:
     """Add the ``pit`` and ``schedule`` subcommands."""
+    from reeflow.mine.pit import PIT_SOLVERS
+
     p = subparsers.add_parser("pit", help="ultimate pit (exact max closure) of a block model")
-    p.add_argument("block_model", help="CSV or GSLIB block model")
+    p.add_argument("block_model", help="CSV, GSLIB, MineFlow .dat (--grid), MineLib .upit/.blocks")
     p.add_argument("--json", action="store_true", help="print one JSON object")
-    p.add_argument("--economics", help="YAML with prices, recoveries and costs")
+    p.add_argument("--out", help="also write the JSON result here (atomically)")
+    p.add_argument("--blocks-out", help="write per-block in_pit flags as CSV (atomically)")
+    p.add_argument("--economics", help="YAML: a mine: section with valuation and mining cost")
     p.add_argument("--value-column", default="value_usd", help="block value column (USD)")
-    p.add_argument("--slope", type=float, default=45.0, help="overall slope angle, degrees")
-    p.add_argument("--benches", type=int, default=8, help="benches in the search pattern")
+    p.add_argument("--prec", help="MineLib .prec (default: beside the file)")
+    p.add_argument("--grid", type=int, nargs=3, metavar=("NX", "NY", "NZ"),
+                   help="grid of a one-value-a-line model (x fastest, z up)")
+    p.add_argument("--block-size", type=float, nargs=3, metavar=("DX", "DY", "DZ"),
+                   help="block size in m when the file has no dx, dy, dz")
+    p.add_argument("--slope", type=float, default=None, help="overall slope angle, degrees")
+    p.add_argument("--benches", type=int, default=None, help="benches in the search pattern")
     p.add_argument("--solver", default="auto", choices=["auto", *sorted(PIT_SOLVERS)])
     p.add_argument("--missing", choices=["error", "air", "waste"], default="error",
                    help="empty grid cells: refuse, air (free) or zero-grade waste")
     p.set_defaults(func=cmd_pit)
-    s = subparsers.add_parser("schedule", help="nested pits, pushbacks and plant feed by year")
-    s.add_argument("project", help="project YAML with a mine: section")
+    s = subparsers.add_parser("schedule", help="MineLib CPIT, or a project's mine plan by year")
+    s.add_argument("file", help="MineLib .cpit/.blocks, or a project YAML with a mine: section")
     s.add_argument("--json", action="store_true", help="print one JSON object")
+    s.add_argument("--out", help="also write the JSON result here (atomically)")
+    s.add_argument("--prec", help="MineLib .prec (default: beside the file)")
+    s.add_argument("--time-limit", type=float, default=None,
+                   help="seconds (CPIT default 30; a project: its schedule_time_limit_s)")
+    s.add_argument("--gap", type=float, default=1e-3, help="CPIT relative gap to stop at")
     s.set_defaults(func=cmd_schedule)

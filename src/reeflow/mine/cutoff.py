@@ -161,5 +161,6 @@ def lane_policy(grade_frac: np.ndarray, tonnes: np.ndarray, econ: LaneEconomics,
             df["npv_remaining_usd"] = npv_rem
             return df.set_index("year")
         values = npv_rem
+    last = float(values[0]) if values is not None else float("nan")
     raise ConvergenceError(f"lane_policy: NPV did not settle in {max_iter} iterations "
-                           f"(last V0 = {values[0]:,.0f} USD)")
+                           f"(last V0 = {last:,.0f} USD)")

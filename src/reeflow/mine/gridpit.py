@@ -38,7 +38,7 @@ def grid_closure_violations(mask: np.ndarray, shape: tuple[int, int, int],
 
 
 def _sectors(slopes_deg) -> dict:
-    if np.isscalar(slopes_deg):
+    if isinstance(slopes_deg, (int, float, np.number)):
         return {"slope_deg": float(slopes_deg)}
     return {"slope_deg": None, "sectors": [(float(a), float(s)) for a, s in slopes_deg]}
 
@@ -49,7 +49,7 @@ def grid_ultimate_pit(values: np.ndarray, shape: tuple[int, int, int],
                       n_benches: int = 8, solver: str = "auto") -> PitResult:
     """Maximum-value pit of a full grid (values x fastest, z up) under a min-search pattern."""
     v = np.asarray(values, dtype=float)
-    shape = tuple(int(s) for s in shape)
+    shape = (int(shape[0]), int(shape[1]), int(shape[2]))
     if v.ndim != 1 or v.size != int(np.prod(shape)) or not np.all(np.isfinite(v)):
         raise InputError("values", f"{v.size} values", f"{int(np.prod(shape))} finite values "
                          "(nx·ny·nz, x fastest)", "pass one value per grid cell")
@@ -62,7 +62,8 @@ def grid_ultimate_pit(values: np.ndarray, shape: tuple[int, int, int],
 
     w, res = integer_values(v)
     pit = _mineflow.Pit(*shape, w, pattern="minsearch", n_benches=int(n_benches),
-                        block_size=tuple(float(b) for b in block_size_m), **_sectors(slopes_deg))
+                        block_size=(float(block_size_m[0]), float(block_size_m[1]),
+                                    float(block_size_m[2])), **_sectors(slopes_deg))
     theirs = sorted(map(tuple, pit.offsets().tolist()))
     if theirs != sorted(map(tuple, offsets.tolist())):  # never seen; keep our pattern then
         src, dst = grid_arcs(shape, offsets)

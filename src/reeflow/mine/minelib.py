@@ -3,8 +3,11 @@ pit mining problems", Ann. Oper. Res. 206(1):93-114, doi 10.1007/s10479-012-1258
 
 ``.prec``: ``<block> <n_pred> <pred_1> ... <pred_n>`` (ids from 0). ``.upit``: header lines
 (``NAME:``, ``TYPE: UPIT``, ``NBLOCKS:``, ``OBJECTIVE_FUNCTION:``), then ``<block> <profit>`` lines,
-then ``EOF``. MineLib files are not shipped (their licence is unverified); only the published
-optima are (``reeflow/data/mine/minelib_upit_optima.csv``).
+then ``EOF``. ``.cpit`` adds ``NPERIODS``, ``NRESOURCE_SIDE_CONSTRAINTS``, ``DISCOUNT_RATE``,
+``RESOURCE_CONSTRAINT_LIMITS`` (``r t L|G|I limit [upper]``) and ``RESOURCE_CONSTRAINT_COEFFICIENTS``
+(``b r q``). ``.blocks``: ``id x y z <instance columns>``. Discount convention: period ``t = 0, 1,
+...`` is discounted by ``(1 + α)^-t``. MineLib files are not shipped with the package (their licence
+is unverified); only the published optima are (``reeflow/data/mine/minelib_upit_optima.csv``).
 """
 
 from __future__ import annotations
@@ -17,13 +20,38 @@ import pandas as pd
 
 from reeflow.core.errors import InputError
 
-__all__ = ["read_minelib_prec", "read_minelib_upit", "minelib_upit_optima"]
+__all__ = ["read_minelib_prec", "read_minelib_upit", "read_minelib_cpit", "read_minelib_blocks",
+           "minelib_upit_optima", "MINELIB_BLOCK_COLUMNS", "minelib_sibling"]
+
+#: Column names of the ``.blocks`` files of instances whose layout is published (mining.md §2.1)
+MINELIB_BLOCK_COLUMNS = {
+    "newman1": ["id", "x", "y", "z", "type", "grade", "tonnes", "min_caf", "value_extracc",
+                "value_proc", "apriori_process"],
+    "marvin": ["id", "x", "y", "z", "tonnes", "au", "cu", "proc_profit"],
+}
+
+
+def _existing(path: str | Path, kind: str) -> Path:
+    p = Path(path)
+    if not p.is_file():
+        raise InputError(kind, str(p), f"an existing MineLib {kind} file", "check the path")
+    return p
+
+
+def minelib_sibling(path: str | Path, suffix: str) -> Path:
+    """``newman1.cpit`` -> ``newman1.prec`` (same folder and stem); InputError if absent."""
+    p = Path(path).with_suffix(suffix)
+    if not p.is_file():
+        raise InputError(f"{suffix} file", str(p), f"a MineLib {suffix} file beside "
+                         f"{Path(path).name}", f"put {p.name} beside it or pass it explicitly")
+    return p
 
 
 def read_minelib_prec(path: str | Path) -> tuple[np.ndarray, np.ndarray]:
     """Precedence arcs ``(src, dst)``: block ``src`` needs predecessor ``dst``."""
-    src, dst = [], []
-    with Path(path).open() as fh:
+    src: list[int] = []
+    dst: list[int] = []
+    with _existing(path, ".prec").open() as fh:
         for line in fh:
             parts = line.split()
             if len(parts) < 2 or parts[0].startswith("%"):
@@ -42,7 +70,7 @@ def read_minelib_upit(path: str | Path) -> np.ndarray:
     """Block profits of a ``.upit`` file, indexed by block id."""
     ids, vals, n = [], [], None
     in_obj = False
-    with Path(path).open() as fh:
+    with _existing(path, ".upit").open() as fh:
         for line in fh:
             s = line.strip()
             if s.upper().startswith("NBLOCKS"):
@@ -60,6 +88,95 @@ def read_minelib_upit(path: str | Path) -> np.ndarray:
     out = np.empty(n)
     out[np.asarray(ids)] = vals
     return out
+
+
+def _sections(path: Path) -> tuple[dict[str, str], dict[str, list[list[str]]]]:
+    """Header ``KEY: value`` pairs and the lines of each data section of a MineLib model file."""
+    header: dict[str, str] = {}
+    data: dict[str, list[list[str]]] = {}
+    current = None
+    with path.open() as fh:
+        for line in fh:
+            s = line.strip()
+            if not s or s.startswith("%"):
+                continue
+            if s.upper().startswith("EOF"):
+                break
+            if ":" in s and s.split(":")[0].replace("_", "").isalpha():
+                key, _, rest = s.partition(":")
+                key = key.strip().upper()
+                if rest.strip():
+                    header[key] = rest.strip()
+                else:
+                    current = key
+                    data[current] = []
+                continue
+            if current is None:
+                raise InputError(str(path), s[:60], "MineLib 'KEY: value' header lines",
+                                 "check the file format")
+            data[current].append(s.split())
+    return header, data
+
+
+def _int_field(header: dict[str, str], key: str, path: Path) -> int:
+    try:
+        return int(header[key])
+    except (KeyError, ValueError):
+        raise InputError(f"{path.name}.{key}", header.get(key), "an integer header field",
+                         "check the MineLib header") from None
+
+
+def read_minelib_cpit(path: str | Path, prec: str | Path | None = None):
+    """A :class:`~reeflow.mine.cpit.CpitInstance` from a ``.cpit`` file (``.prec`` beside it
+    unless given)."""
+    from reeflow.mine.cpit import CpitInstance
+
+    p = _existing(path, ".cpit")
+    header, data = _sections(p)
+    n = _int_field(header, "NBLOCKS", p)
+    T = _int_field(header, "NPERIODS", p)
+    R = _int_field(header, "NRESOURCE_SIDE_CONSTRAINTS", p)
+    rate = float(header.get("DISCOUNT_RATE", "nan"))
+    if T < 1 or n < 1:
+        raise InputError(f"{p.name}.NPERIODS", T, ">= 1 period and >= 1 block", "check the header")
+    lo, hi = np.full((R, T), -np.inf), np.full((R, T), np.inf)
+    for row in data.get("RESOURCE_CONSTRAINT_LIMITS", []):
+        r, t, kind = int(row[0]), int(row[1]), row[2].upper()
+        if not (0 <= r < R and 0 <= t < T) or kind not in ("L", "G", "I"):
+            raise InputError(f"{p.name}.RESOURCE_CONSTRAINT_LIMITS", " ".join(row),
+                             f"r < {R}, t < {T}, type L|G|I", "check the limits section")
+        vals = [float(v) for v in row[3:]]
+        if kind == "L":
+            hi[r, t] = vals[0]
+        elif kind == "G":
+            lo[r, t] = vals[0]
+        else:
+            lo[r, t], hi[r, t] = vals[0], vals[1]
+    profit = np.zeros(n)
+    obj = data.get("OBJECTIVE_FUNCTION", [])
+    if len(obj) != n:
+        raise InputError(f"{p.name}.OBJECTIVE_FUNCTION", f"{len(obj)} lines",
+                         f"NBLOCKS = {n}", "check the file")
+    ids = np.array([int(r[0]) for r in obj])
+    profit[ids] = [float(r[1]) for r in obj]
+    coef = np.zeros((n, R))
+    for row in data.get("RESOURCE_CONSTRAINT_COEFFICIENTS", []):
+        coef[int(row[0]), int(row[1])] = float(row[2])
+    src, dst = read_minelib_prec(prec if prec is not None else minelib_sibling(p, ".prec"))
+    return CpitInstance(name=header.get("NAME", p.stem), profit=profit, coef=coef, limit_lo=lo,
+                        limit_hi=hi, discount_rate=rate, src=src, dst=dst)
+
+
+def read_minelib_blocks(path: str | Path, columns: list[str] | None = None) -> pd.DataFrame:
+    """A ``.blocks`` file as a DataFrame: ``id, x, y, z`` then the instance's columns (named from
+    :data:`MINELIB_BLOCK_COLUMNS` for known instances, else ``c4, c5, ...``)."""
+    p = _existing(path, ".blocks")
+    df = pd.read_csv(p, sep=r"\s+", header=None, comment="%")
+    names = columns or MINELIB_BLOCK_COLUMNS.get(p.stem.lower())
+    if names is None or len(names) != df.shape[1]:
+        names = ["id", "x", "y", "z", *[f"c{i}" for i in range(4, df.shape[1])]]
+    df.columns = names
+    return df.sort_values("id").reset_index(drop=True)
 
 
 def minelib_upit_optima() -> pd.DataFrame:

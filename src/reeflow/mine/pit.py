@@ -7,7 +7,10 @@ capacity; the source side of a minimum cut is a maximum closure, of value
 ``sum(positive values) - max flow``. The solvers are interchangeable (registry :data:`PIT_SOLVERS`):
 
 * ``pymineflow`` — MineFlow's pseudoflow (Deutsch, Dağdelen & Johnson 2022), MIT, via the
-  ``pymineflow`` wheels; the fastest measured here (see docs/benchmarks_mine.md).
+  ``pymineflow`` wheels (the optional extra ``reeflow[fast]``); the fastest measured here (see
+  docs/benchmarks_mine.md).
+* ``numba`` — reeflow's own push-relabel (:mod:`reeflow.mine.maxflow`), always installed; the
+  default when pymineflow is absent (≈4-5× its CPU time on the bauxite model).
 * ``ortools`` — Google OR-Tools ``SimpleMaxFlow`` (push-relabel), Apache-2.0; cross-check.
 * ``scipy`` — ``scipy.sparse.csgraph.maximum_flow`` (Dinic); int32 capacities only.
 * ``networkx`` — ``networkx.minimum_cut`` (preflow-push), pure Python; benchmarks only.
@@ -85,6 +88,12 @@ def _solve_pymineflow(n: int, src: np.ndarray, dst: np.ndarray, w: np.ndarray):
     return np.asarray(mask, dtype=bool), None
 
 
+def _solve_numba(n: int, src: np.ndarray, dst: np.ndarray, w: np.ndarray):
+    from reeflow.mine.maxflow import max_closure_push_relabel
+
+    return max_closure_push_relabel(n, src, dst, w)
+
+
 def _network(n: int, src: np.ndarray, dst: np.ndarray, w: np.ndarray):
     """Arc arrays (tail, head, capacity) of Picard's network; source = n, sink = n + 1."""
     pos, neg = np.flatnonzero(w > 0), np.flatnonzero(w < 0)
@@ -144,14 +153,15 @@ def _solve_networkx(n: int, src: np.ndarray, dst: np.ndarray, w: np.ndarray):
 #: name -> (solve function, integer type of its capacities)
 PIT_SOLVERS: dict[str, tuple[Callable, str]] = {
     "pymineflow": (_solve_pymineflow, "int64"),
+    "numba": (_solve_numba, "int64"),
     "ortools": (_solve_ortools, "int64"),
     "scipy": (_solve_scipy, "int32"),
     "networkx": (_solve_networkx, "int64"),
 }
 
 
-#: preference order of ``solver="auto"``: the fastest measured first; scipy is always installed
-AUTO_ORDER = ("pymineflow", "ortools", "scipy")
+#: preference order of ``solver="auto"``: the fastest measured first; numba is always installed
+AUTO_ORDER = ("pymineflow", "numba")
 
 
 def resolve_solver(solver: str) -> str:
@@ -160,8 +170,7 @@ def resolve_solver(solver: str) -> str:
         import importlib.util
 
         for name in AUTO_ORDER:
-            module = {"pymineflow": "pymineflow", "ortools": "ortools", "scipy": "scipy"}[name]
-            if importlib.util.find_spec(module) is not None:
+            if importlib.util.find_spec(name) is not None:
                 return name
     if solver not in PIT_SOLVERS:
         raise InputError("solver", solver, f"'auto' or one of {sorted(PIT_SOLVERS)}",
@@ -194,7 +203,7 @@ def ultimate_pit(values: np.ndarray, src: np.ndarray, dst: np.ndarray, *,
     ----------
     values : array of float, one per block (USD or any money unit; positive = profitable)
     src, dst : int arrays of precedence arcs
-    solver : a key of :data:`PIT_SOLVERS`, or ``"auto"`` (pymineflow, else OR-Tools, else scipy)
+    solver : a key of :data:`PIT_SOLVERS`, or ``"auto"`` (pymineflow, else numba)
 
     Raises ReeflowError when the answer fails its checks (closure or duality).
     """

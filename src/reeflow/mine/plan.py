@@ -1,13 +1,24 @@
-"""Study hook: from a block model to an ultimate pit, nested pits, pushbacks and plant feed by year.
+"""Study hook: block model → valued blocks → ultimate pit, nested pits, pushbacks → schedule over
+the horizon → plant feed by year, what remains in the pit, and the Ore Reserve.
 
-Orchestration only: the models live in :mod:`~reeflow.mine.economics`,
-:mod:`~reeflow.mine.precedence`, :mod:`~reeflow.mine.pit`, :mod:`~reeflow.mine.nested`
-and :mod:`~reeflow.mine.schedule`.
+Orchestration only: the models live in :mod:`~reeflow.mine.valuation`,
+:mod:`~reeflow.mine.precedence`, :mod:`~reeflow.mine.pit`, :mod:`~reeflow.mine.nested`,
+:mod:`~reeflow.mine.panels`, :mod:`~reeflow.mine.schedule` and :mod:`~reeflow.mine.reserve`.
+
+Long-lived pits: only the part of the ultimate pit the plant can use within the horizon is
+scheduled. Nested pits are solved down from RF 1 (adding lower revenue factors when even the
+smallest standard shell holds more ore than the horizon needs); the *horizon region* is the
+smallest shell holding ``horizon_margin`` × the horizon's plant feed (grown, up to twice, to a
+shell with twice the ore when the schedule would leave the plant short in the last year while the
+ultimate pit holds more); pushbacks and panels cover that region; everything else in the ultimate
+pit is reported under ``remaining`` (a ~694 Mt deposit at 570 kt/a is scheduled for the horizon,
+not for a thousand years).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,28 +28,48 @@ import pandas as pd
 from reeflow.core.errors import InputError
 from reeflow.mine._data import default
 from reeflow.mine.blockmodel import block_grid, fill_missing_as_waste, grade_columns
-from reeflow.mine.economics import block_values_usd, nsr_usd_per_t
 from reeflow.mine.nested import nested_pits, pit_by_pit, pushbacks
-from reeflow.mine.precedence import grid_arcs, min_search_offsets
-from reeflow.mine.schedule import feed_by_year, make_panels, schedule_panels
+from reeflow.mine.panels import Panels, make_panels
+from reeflow.mine.params import MineParams
+from reeflow.mine.pit import ultimate_pit
+from reeflow.mine.precedence import grid_arc_count, grid_arcs, min_search_offsets
+from reeflow.mine.reserve import ReserveStatement, reserve_statement
+from reeflow.mine.scene import SCENE_CAPS, plan_scene, world_coordinates
+from reeflow.mine.schedule import (
+    ScheduleResult,
+    ScheduleSpec,
+    capacity_by_year,
+    schedule_panels,
+    schedule_table,
+)
+from reeflow.mine.valuation import BlockEconomics, BlockValues, block_values
 
-__all__ = ["MinePlan", "plan_mine", "block_arcs"]
+__all__ = ["MinePlan", "plan_mine", "block_arcs", "pad_with_waste"]
 
 
 @dataclass(frozen=True)
 class MinePlan:
     """Result of :func:`plan_mine`.
 
-    ``pit``: summary dict of the ultimate pit (RF = 1); ``nested``: pit-by-pit table;
-    ``schedule``: plant feed and mining by year (index ``year``; grades as ``<species>_frac``);
-    ``schedule_stats``: NPV, LP bound, gap, status; ``blocks``: per-block pit, shell and pushback.
+    ``pit``: ultimate pit summary (RF 1); ``nested``: pit-by-pit table; ``schedule``: one row per
+    year of the horizon (:func:`~reeflow.mine.schedule.schedule_table`); ``schedule_stats``: NPV,
+    bound, gap, status, limits; ``remaining``: what is left in the pit after the horizon;
+    ``reserve``: the Ore Reserve statement; ``blocks``: per-block pit, shell, pushback, ore, value;
+    ``inputs``: the capacities, horizon and rate used and where each came from; ``panels`` and
+    ``result``: the scheduled panels and the raw schedule (shares per year).
     """
 
     pit: dict[str, Any]
     nested: pd.DataFrame
     schedule: pd.DataFrame
     schedule_stats: dict[str, Any]
+    remaining: dict[str, Any]
+    reserve: ReserveStatement | None
+    inputs: dict[str, Any]
+    timings_s: dict[str, float]
     blocks: pd.DataFrame = field(repr=False)
+    panels: Panels | None = field(default=None, repr=False)
+    result: ScheduleResult | None = field(default=None, repr=False)
 
     def _grid(self, column: str) -> np.ndarray:
         b = self.blocks
@@ -49,8 +80,8 @@ class MinePlan:
 
     def section(self, *, axis: str = "y", index: int | None = None,
                 column: str = "shell") -> np.ndarray:
-        """Vertical section through the grid: ``column`` (shell or pushback; -1 outside) as an
-        array (iz, along-axis index), top bench last. Default: the middle row of ``axis``."""
+        """Vertical section (iz, along-axis index) of ``column``; -1 outside; default the middle
+        row of ``axis``."""
         vol = self._grid(column)
         if axis not in ("x", "y"):
             raise InputError("axis", axis, "'x' or 'y'", "section along a grid axis")
@@ -61,19 +92,27 @@ class MinePlan:
         return vol[:, k, :] if axis == "y" else vol[:, :, k]
 
     def plan_view(self) -> np.ndarray:
-        """Plan of the pit: lowest bench index mined in each column (iy, ix); -1 = not mined."""
+        """Lowest bench index mined in each column (iy, ix); -1 = not mined."""
         vol = self._grid("shell") >= 0
         return np.where(vol.any(axis=0), np.argmax(vol, axis=0), -1)
 
+    def scene(self, *, grade_column: str = "treo_frac", cutoff_frac: float | None = None,
+              max_blocks: int = SCENE_CAPS["max_blocks"]) -> dict[str, Any]:
+        """A light 3-D scene (decimated blocks, pit and pushback floors) for
+        :func:`reeflow.report.figures_3d.mine_3d_figure`; see :mod:`reeflow.mine.scene`."""
+        return plan_scene(self.blocks, grade_column=grade_column, cutoff_frac=cutoff_frac,
+                          max_blocks=max_blocks)
+
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict; per-block data only as a middle section and a plan of the pit."""
-        sched = self.schedule.reset_index()
         rfs = self.nested["revenue_factor"].tolist() if len(self.nested) else []
         return {
             "pit": self.pit,
             "nested": self.nested.replace({np.nan: None}).to_dict(orient="records"),
-            "schedule": sched.replace({np.nan: None}).to_dict(orient="records"),
-            "schedule_stats": self.schedule_stats,
+            "schedule": self.schedule.replace({np.nan: None}).to_dict(orient="records"),
+            "schedule_stats": self.schedule_stats, "remaining": self.remaining,
+            "reserve": self.reserve.to_dict() if self.reserve is not None else None,
+            "inputs": self.inputs, "timings_s": self.timings_s,
             "section_y": {"shell": self.section().tolist(), "revenue_factors": rfs,
                           "note": "rows = benches from the bottom, columns = ix; value = index "
                                   "of the smallest nested pit holding the block, -1 = outside"},
@@ -83,154 +122,360 @@ class MinePlan:
         }
 
 
-def block_arcs(grid, *, slopes_deg, n_benches: int) -> tuple[np.ndarray, np.ndarray]:
-    """Precedence arcs between the rows of a block model (air cells dropped)."""
+def block_arcs(grid, *, slopes_deg, n_benches: int,
+               max_arcs: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Precedence arcs between the rows of a block model (air cells dropped); refuses grids whose
+    full-grid arc count exceeds ``max_arcs`` before building any."""
     offsets = min_search_offsets(grid.block_size_m, slopes_deg, n_benches=n_benches)
+    if max_arcs is not None:
+        est = grid_arc_count(grid.shape, offsets)
+        if est > max_arcs:
+            raise InputError("block_model.arcs", f"{est:,} precedence arcs ({grid.shape} grid, "
+                             f"{len(offsets)} offsets, {16 * est / 1e9:.1f} GB)",
+                             f"<= {max_arcs:,} (mine.limits.max_arcs)",
+                             "use fewer benches in the search pattern, larger blocks, or raise "
+                             "mine.limits.max_arcs on a larger machine")
     row = grid.row_of_cell()
     s, d = grid_arcs(grid.shape, offsets, present=row >= 0)
     return row[s], row[d]
 
 
-def plan_mine(block_model: pd.DataFrame, *, prices_usd_per_kg: Mapping[str, float],
-              recoveries_frac: Mapping[str, float], mining_cost_usd_per_t: float,
-              processing_cost_usd_per_t: float, discount_rate: float,
-              payability_frac: Mapping[str, float] | None = None,
-              selling_cost_usd_per_kg: Mapping[str, float] | float = 0.0,
-              royalty_frac: float = 0.0, cutoff_grade_frac: float | None = None,
-              cutoff_column: str = "treo_frac",
-              plant_capacity_t_per_a: float | None = None,
-              mining_capacity_t_per_a: float | None = None, n_years: int | None = None,
-              slopes_deg: float | Sequence[tuple[float, float]] | None = None,
-              n_benches: int | None = None, revenue_factors: Sequence[float] | None = None,
-              n_pushbacks: int | None = None, min_width_blocks: int | None = None,
-              solver: str = "auto", missing: str = "error",
-              mip_time_limit_s: float | None = None) -> MinePlan:
-    """Plan an open pit: block values, ultimate pit, nested pits, pushbacks, LOM schedule.
-
-    Prices (USD/kg oxide) and recoveries (0..1) are per species (``nd2o3`` ↔ column
-    ``nd2o3_frac``); costs in USD per tonne (mining per tonne moved, processing per tonne of ore);
-    ``discount_rate`` a fraction per year. Unset options take ``reeflow/data/mine/defaults.yaml``
-    (plant 570 kt/a, 45° slope, 8 benches ...). Without ``cutoff_grade_frac`` the cut-off is
-    break-even (ore when processing pays). ``missing``: what empty grid cells are — ``"error"``
-    (refuse), ``"air"`` (free to mine) or ``"waste"`` (filled with zero-grade rock and the grid
-    padded so the slope cone of the deepest block fits; :func:`fill_missing_as_waste`). With
-    indices (``ix, iy, iz`` or ``i, j, k``) a rotated grid is planned in its own axes (azimuths
-    of ``slopes_deg`` are then relative to the grid's +y axis).
-    """
-    plant = float(_pick(plant_capacity_t_per_a, "plant_capacity_t_per_a"))
-    _check_schedule_inputs(plant, mining_capacity_t_per_a, discount_rate, n_years)
-    slopes = _pick(slopes_deg, "slope_deg")
-    rfs = sorted(set(_pick(revenue_factors, "revenue_factors")) | {1.0})
-    if missing not in ("error", "air", "waste"):
-        raise InputError("missing", missing, "'error', 'air' or 'waste'", "say what empty cells are")
-    if missing == "waste":
-        block_model = _fill(block_model, slopes)
-    grid = block_grid(block_model, allow_missing=missing == "air")
-    grades = block_model[grade_columns(block_model)].astype(float).reset_index(drop=True)
-    value_at = _value_function(grid.tonnes, grades, prices_usd_per_kg, recoveries_frac, {
-        "mining_cost_usd_per_t": mining_cost_usd_per_t,
-        "processing_cost_usd_per_t": processing_cost_usd_per_t, "royalty_frac": royalty_frac,
-        "cutoff_grade_frac": cutoff_grade_frac}, cutoff_column, payability_frac,
-        selling_cost_usd_per_kg)
-    value, is_ore = value_at(1.0)
-    src, dst = block_arcs(grid, slopes_deg=slopes, n_benches=int(_pick(n_benches, "n_benches")))
-    shell, results = nested_pits(lambda rf: value_at(rf)[0], src, dst, rfs, solver=solver)
-    k_final = rfs.index(1.0)
-    final = results[k_final]
-    table = pit_by_pit(shell, rfs, grid.tonnes, is_ore, value, grades)
-    pb = pushbacks(shell, k_final, grid.tonnes, (grid.ix, grid.iy, grid.iz), grid.shape,
-                   n_pushbacks=int(_pick(n_pushbacks, "n_pushbacks")),
-                   min_width_blocks=int(_pick(min_width_blocks, "min_width_blocks")),
-                   retained_frac=float(default("min_width_retained_frac")))
-    blocks = pd.DataFrame({"in_pit": final.mask, "shell": shell, "pushback": pb,
-                           "is_ore": is_ore, "value_usd": value, "tonnes": grid.tonnes,
-                           "ix": grid.ix, "iy": grid.iy, "iz": grid.iz})
-    for extra in ("filled", "source_row"):
-        if extra in block_model.columns:
-            blocks[extra] = block_model[extra].to_numpy()
-    pit = _pit_summary(final, table, k_final, src.size, pb)
-    if not final.mask.any():
-        return MinePlan(pit=pit, nested=table, schedule=pd.DataFrame(),
-                        schedule_stats={"status": "empty pit"}, blocks=blocks)
-    pan = make_panels(pb, grid.iz, grid.tonnes, is_ore, value, grades, src, dst)
-    res = schedule_panels(pan, plant_capacity_t_per_a=plant, discount_rate=discount_rate,
-                          mining_capacity_t_per_a=mining_capacity_t_per_a, n_years=n_years,
-                          time_limit_s=float(_pick(mip_time_limit_s, "mip_time_limit_s")),
-                          rel_gap=float(default("mip_rel_gap")),
-                          horizon_slack_years=int(default("horizon_slack_years")),
-                          max_periods=int(default("max_periods")))
-    feed = feed_by_year(pan, res, discount_rate=discount_rate)
-    stats = _schedule_stats(res, pan, plant, mining_capacity_t_per_a, discount_rate)
-    return MinePlan(pit=pit, nested=table, schedule=feed, schedule_stats=stats, blocks=blocks)
+def _resolve(params: MineParams, **given) -> tuple[dict[str, Any], dict[str, str]]:
+    """Explicit arguments win over the ``mine:`` section; nothing silently defaulted."""
+    out, src = {}, {}
+    for key, value in given.items():
+        if value is not None:
+            out[key], src[key] = value, "caller"
+        elif getattr(params, key) is not None:
+            out[key], src[key] = getattr(params, key), "mine section"
+        elif key == "ramp_up_frac":
+            out[key], src[key] = [], "none (full capacity from year 1)"
+        else:
+            raise InputError(f"mine.{key}", None, "a value from the caller or the mine: section",
+                             f"pass {key}= or add it to the project's mine: section")
+    return out, src
 
 
-def _check_schedule_inputs(plant: float, mine: float | None, rate: float,
-                           n_years: int | None) -> None:
-    """Refuse bad schedule inputs before any pit is solved."""
-    for name, cap in (("plant_capacity_t_per_a", plant), ("mining_capacity_t_per_a", mine)):
-        if cap is not None and (not np.isfinite(cap) or cap <= 0):
-            raise InputError(name, cap, "> 0 t/a", "give a positive annual capacity")
-    if not 0.0 <= rate < 1.0:
-        raise InputError("discount_rate", rate, "0 <= r < 1 (fraction per year)",
-                         "e.g. 0.08 for 8 %/a")
-    if n_years is not None and int(n_years) < 1:
-        raise InputError("n_years", n_years, ">= 1", "give the life-of-mine horizon in years")
+def _prepare(block_model: pd.DataFrame, params: MineParams):
+    n = len(block_model)
+    if n > params.limits.max_blocks:
+        raise InputError("block_model.blocks", f"{n:,} blocks",
+                         f"<= {params.limits.max_blocks:,} (mine.limits.max_blocks)",
+                         "regularise to larger blocks or raise the limit")
+    if params.missing == "waste":
+        block_model = pad_with_waste(block_model, params.slopes, params.limits.max_blocks)
+    grid = block_grid(block_model, allow_missing=params.missing == "air")
+    if grid.shape[2] > params.limits.max_grid_benches:
+        raise InputError("block_model.benches", grid.shape[2],
+                         f"<= {params.limits.max_grid_benches} (mine.limits.max_grid_benches)",
+                         "use taller blocks or raise the limit")
+    cols = grade_columns(block_model)
+    grades = {c: block_model[c].to_numpy(float) for c in cols}
+    cls = block_model["class"].to_numpy() if "class" in block_model.columns else None
+    return block_model, grid, grades, cls
 
 
-def _pick(value, key: str):
-    """``value``, or the default of ``key`` in defaults.yaml when it is None."""
-    return default(key) if value is None else value
-
-
-def _value_function(tonnes, grades: pd.DataFrame, prices, recoveries, econ: dict,
-                    cutoff_column: str, payability, selling):
-    """``value_at(rf) -> (value_usd, is_ore)`` for the block model (validates the economics)."""
-    nsr = nsr_usd_per_t(grades, prices, recoveries, payability_frac=payability,
-                        selling_cost_usd_per_kg=selling)
-    cut = econ["cutoff_grade_frac"]
-    if cut is not None and cutoff_column not in grades:
-        raise InputError("cutoff_column", cutoff_column, f"one of {list(grades.columns)}",
-                         "name a grade column")
-    econ = {**econ, "grade_frac": grades[cutoff_column].to_numpy() if cut is not None else None}
-
-    def value_at(rf: float):
-        return block_values_usd(tonnes, nsr, revenue_factor=rf, **econ)
-
-    value_at(1.0)  # raise bad costs here, before any solve
-    return value_at
-
-
-def _finite(x: float | None) -> float | None:
-    return None if x is None or not np.isfinite(x) else float(x)
-
-
-def _schedule_stats(res, pan, plant: float, mine: float | None, rate: float) -> dict:
-    return {"npv_usd": res.npv_usd, "lp_bound_usd": _finite(res.lp_bound_usd),
-            "mip_dual_bound_usd": _finite(res.mip_dual_bound_usd),
-            "gap_to_lp_frac": _finite(res.gap_to_lp_frac), "status": res.status,
-            "n_years_horizon": res.n_years, "years_per_period": res.years_per_period,
-            "n_panels": len(pan.table),
-            "n_panel_arcs": int(pan.src.size), "plant_capacity_t_per_a": plant,
-            "mining_capacity_t_per_a": mine, "discount_rate": rate}
-
-
-def _fill(block_model: pd.DataFrame, slopes) -> pd.DataFrame:
-    """Fill empty cells with waste, padded by the horizontal reach of the flattest slope."""
-    g = block_grid(block_model, allow_missing=True)
+def pad_with_waste(block_model: pd.DataFrame, slopes, max_blocks: int, *,
+                   block_size_m=None) -> pd.DataFrame:
+    """Fill empty cells with waste, padded by the horizontal reach of the flattest slope (a
+    complete grid is returned as it is); refuses beyond ``max_blocks``."""
+    g = block_grid(block_model, block_size_m=block_size_m, allow_missing=True)
+    if len(block_model) == g.n_cells:  # a complete grid: the user chose its extents
+        return block_model
     flattest = float(np.min(np.atleast_2d(np.asarray(slopes, float))[..., -1]))
     reach_m = g.shape[2] * g.block_size_m[2] / np.tan(np.radians(flattest))
     pad = int(np.ceil(reach_m / min(g.block_size_m[:2])))
-    return fill_missing_as_waste(block_model, pad_cells=pad)
+    cells = (g.shape[0] + 2 * pad) * (g.shape[1] + 2 * pad) * g.shape[2]
+    if cells > max_blocks:
+        raise InputError("block_model.blocks", f"{cells:,} blocks after filling empty cells "
+                         f"with waste (padding {pad} cells)",
+                         f"<= {max_blocks:,} (mine.limits.max_blocks)",
+                         "supply the waste blocks, use missing: air, or raise the limit")
+    return fill_missing_as_waste(block_model, block_size_m=block_size_m, pad_cells=pad)
 
 
-def _pit_summary(final, table: pd.DataFrame, k: int, n_arcs: int, pb: np.ndarray) -> dict:
+def _inferred(cls: np.ndarray | None, n: int) -> np.ndarray:
+    if cls is None:
+        return np.zeros(n, bool)
+    return pd.Series(cls).astype(str).str.strip().str.lower().to_numpy() == "inferred"
+
+
+def _solve_inside(value_at, rf: float, outer: np.ndarray, src, dst, solver: str,
+                  sub: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None) -> np.ndarray:
+    """The pit at ``rf`` inside the pit ``outer`` (exact: a pit at a lower RF lies inside);
+    ``sub`` = ``(keep, sub_src, sub_dst)`` of ``outer`` when already built."""
+    keep, sub_src, sub_dst = sub if sub is not None else _sub_problem(outer, src, dst)
+    res = ultimate_pit(value_at(rf)[keep], sub_src, sub_dst, solver=solver)
+    out = np.zeros_like(outer)
+    out[keep[res.mask]] = True
+    return out
+
+
+def _sub_problem(mask, src, dst):
+    keep = np.flatnonzero(mask)
+    sub_src, sub_dst = _sub_arcs(mask, src, dst)
+    return keep, sub_src, sub_dst
+
+
+def _shells(value_at, src, dst, rfs: list[float], tonnes, feed_ore: np.ndarray, need_t: float,
+            n_pushbacks: int, solver: str, margin: float):
+    """Nested pits: at ``rfs``; then below the smallest RF while its ore exceeds a pushback's
+    share of the horizon's need (long-lived pits); then between consecutive pits inside the
+    horizon region wherever a ring holds more than half a pushback (so pushbacks can form).
+    Returns ``(shell index per block, sorted RFs)``."""
+    shell, _ = nested_pits(value_at, src, dst, rfs, solver=solver)
+    pits = [(rf, (shell >= 0) & (shell <= k)) for k, rf in enumerate(rfs)]
+    while float(feed_ore[pits[0][1]].sum()) > need_t / max(n_pushbacks, 1) and len(pits) < 40:
+        rf = pits[0][0] * 0.7
+        new = _solve_inside(value_at, rf, pits[0][1], src, dst, solver)
+        if not new.any() or new.sum() == pits[0][1].sum():
+            break
+        pits.insert(0, (rf, new))
+    k_h = _horizon_shell([m for _, m in pits], feed_ore, need_t, margin, [r for r, _ in pits])
+    target = 0.5 * float(tonnes[pits[k_h][1]].sum()) / max(n_pushbacks, 1)
+    k, solves = 1, 0
+    while k <= k_h and solves < 24:
+        (r0, m0), (r1, m1) = pits[k - 1], pits[k]
+        if float(tonnes[m1 & ~m0].sum()) <= target:
+            k += 1
+            continue
+        found, n = _split(value_at, r0, m0, r1, m1, src, dst, solver)
+        solves += n
+        if found is None:
+            k += 1
+            continue
+        pits.insert(k, found)
+        k_h += 1
+    shell = np.full(tonnes.size, -1, np.int64)
+    for k in range(len(pits) - 1, -1, -1):
+        shell[pits[k][1]] = k
+    return shell, [r for r, _ in pits]
+
+
+def _split(value_at, r0: float, m0: np.ndarray, r1: float, m1: np.ndarray, src, dst,
+           solver: str, steps: int = 4):
+    """A pit strictly between ``m0`` (at ``r0``) and ``m1`` (at ``r1``) by bisection on RF, or
+    None; also the number of pit solves spent."""
+    a, b = r0, r1
+    sub = _sub_problem(m1, src, dst)
+    for n in range(1, steps + 1):
+        rf = 0.5 * (a + b)
+        mid = _solve_inside(value_at, rf, m1, src, dst, solver, sub) | m0
+        if m0.sum() < mid.sum() < m1.sum():
+            return (rf, mid), n
+        a, b = (rf, b) if mid.sum() == m0.sum() else (a, rf)
+    return None, steps
+
+
+def _sub_arcs(mask, src, dst):
+    new = np.full(mask.size, -1, np.int64)
+    new[mask] = np.arange(int(mask.sum()))
+    inside = mask[src] & mask[dst]
+    return new[src[inside]], new[dst[inside]]
+
+
+def _horizon_shell(masks: list[np.ndarray], feed_ore: np.ndarray, need_t: float, margin: float,
+                   rfs: list[float]) -> int:
+    """Smallest pit (at most the RF 1 pit) whose ore feed covers ``margin`` × the horizon's need."""
+    k_final = rfs.index(1.0)
+    for k in range(k_final + 1):
+        if float(feed_ore[masks[k]].sum()) >= margin * need_t:
+            return k
+    return k_final
+
+
+def _valuation(tonnes, grades, econ: BlockEconomics, params: MineParams, inferred: np.ndarray):
+    kw = {"dilution_frac": params.dilution_frac, "ore_loss_frac": params.ore_loss_frac,
+          "force_waste": inferred if params.inferred_as_waste else None}
+
+    def value_at(rf: float) -> np.ndarray:
+        return block_values(tonnes, grades, econ, revenue_factor=rf, **kw).value_usd
+
+    return block_values(tonnes, grades, econ, **kw), value_at
+
+
+def _schedule_region(shell, k_h: int, grid, bv: BlockValues, grades, src, dst, cls,
+                     params: MineParams, spec: ScheduleSpec):
+    """Pushbacks of the shells up to ``k_h``, their panels, the schedule and its table."""
+    pb = pushbacks(shell, k_h, grid.tonnes, (grid.ix, grid.iy, grid.iz), grid.shape,
+                   n_pushbacks=params.n_pushbacks, min_width_blocks=params.min_width_blocks,
+                   retained_frac=float(default("min_width_retained_frac")))
+    blend = [(b.attribute, b.min_frac, b.max_frac) for b in params.blending]
+    pan = make_panels(pb, grid.iz, grid.tonnes, bv, grades, src, dst, block_class=cls,
+                      n_bins=params.parcel_bins, blend=blend, dilution_frac=params.dilution_frac,
+                      ore_loss_frac=params.ore_loss_frac)
+    res = schedule_panels(pan, spec)
+    return pb, pan, res, schedule_table(pan, res, spec)
+
+
+def plan_mine(block_model: pd.DataFrame, economics: BlockEconomics,
+              params: MineParams | None = None, *, plant_capacity_t_per_a: float | None = None,
+              ramp_up_frac: Sequence[float] | None = None, horizon_years: int | None = None,
+              discount_rate: float | None = None) -> MinePlan:
+    """Plan an open pit over an evaluation horizon (see the module docstring).
+
+    ``economics``: products, mining cost per t moved, processing cost per t of feed (excluding
+    mining), royalty (:class:`~reeflow.mine.valuation.BlockEconomics`, the DCF's numbers);
+    ``params``: the ``mine:`` section (slopes, capacities, stockpiles, blending, modifying factors,
+    solver limits); ``plant_capacity_t_per_a``, ``ramp_up_frac`` (utilisation of the first years),
+    ``horizon_years`` and ``discount_rate`` (fraction per year): the caller's, else the section's.
+    Pre-tax valuation (see :mod:`~reeflow.mine.valuation`). Raises InputError up front for work
+    beyond ``params.limits``.
+    """
+    t0 = time.perf_counter()
+    params = params or MineParams()
+    given, sources = _resolve(params, plant_capacity_t_per_a=plant_capacity_t_per_a,
+                              ramp_up_frac=ramp_up_frac, horizon_years=horizon_years,
+                              discount_rate=discount_rate)
+    spec = ScheduleSpec(
+        plant_t_per_a=capacity_by_year(float(given["plant_capacity_t_per_a"]),
+                                       list(given["ramp_up_frac"]), int(given["horizon_years"])),
+        discount_rate=float(given["discount_rate"]), mining_t_per_a=params.mining_capacity_t_per_a,
+        stockpiles=tuple(s.spec() for s in params.stockpiles),
+        blending=tuple(b.spec() for b in params.blending),
+        time_limit_s=params.schedule_time_limit_s, rel_gap=params.schedule_rel_gap,
+        max_nodes=params.schedule_max_nodes, precedence=params.schedule_precedence)
+    bm, grid, grades, cls = _prepare(block_model, params)
+    inferred = _inferred(cls, len(bm))
+    bv, value_at = _valuation(grid.tonnes, grades, economics, params, inferred)
+    src, dst = block_arcs(grid, slopes_deg=params.slopes, n_benches=params.n_benches,
+                          max_arcs=params.limits.max_arcs)
+    timings = {"prepare_and_arcs": time.perf_counter() - t0}
+    need = float(sum(spec.plant_t_per_a))
+    feed_ore = np.where(bv.is_ore, bv.feed_t, 0.0)
+    rfs = sorted(set(float(r) for r in params.revenue_factors) | {1.0})
+    margin = float(default("horizon_margin"))
+    shell, rfs = _shells(value_at, src, dst, rfs, grid.tonnes, feed_ore, need,
+                         params.n_pushbacks, params.solver, margin)
+    k_final = rfs.index(1.0)
+    final = (shell >= 0) & (shell <= k_final)
+    table = pit_by_pit(shell, rfs, grid.tonnes, bv.is_ore, bv.value_usd, pd.DataFrame(grades))
+    masks = [(shell >= 0) & (shell <= k) for k in range(len(rfs))]
+    k_h = _horizon_shell(masks, feed_ore, need, margin, rfs)
+    timings["pits_and_pushbacks"] = time.perf_counter() - t0 - sum(timings.values())
+    for _ in range(3):  # grow the region while the plant would stand idle before the horizon
+        pb, pan, res, sched = _schedule_region(shell, k_h, grid, bv, grades, src, dst, cls,
+                                               params, spec)
+        short = float(sched["plant_capacity_t"].iloc[-1] - sched["ore_t"].iloc[-1])
+        if k_h >= k_final or short <= 1e-3 * float(sched["plant_capacity_t"].iloc[-1]):
+            break
+        k_h = _horizon_shell(masks, feed_ore, 2.0 * float(feed_ore[masks[k_h]].sum()), 1.0,
+                             rfs)
+    timings["schedule"] = time.perf_counter() - t0 - sum(timings.values())
+    reserve = _reserve(grid.tonnes, grades, cls, economics, params, value_at, bv, src, dst,
+                       final, inferred)
+    blocks = _blocks_frame(bm, block_model, grid, final, shell, pb, bv, grades)
+    timings["total"] = time.perf_counter() - t0
+    return MinePlan(
+        pit=_pit_summary(final, table, k_final, src.size, pb, bv), nested=table, schedule=sched,
+        schedule_stats=_stats(res, pan, spec, rfs[k_h]), inputs={**given, "sources": sources},
+        remaining=_remaining(pan, res, sched, grid.tonnes, feed_ore, final, pb, grades,
+                             grid.tonnes * (1.0 - params.ore_loss_frac)),
+        reserve=reserve, timings_s=timings, blocks=blocks, panels=pan, result=res)
+
+
+def _reserve(tonnes, grades, cls, econ, params: MineParams, value_at, bv: BlockValues, src, dst,
+             final, inferred) -> ReserveStatement | None:
+    """Reserve inside a pit designed with Inferred valued as waste (JORC 2012 Clause 29)."""
+    if cls is None:
+        return None
+    kw = {"dilution_frac": params.dilution_frac, "ore_loss_frac": params.ore_loss_frac}
+    if params.inferred_as_waste or not inferred.any():
+        pit, is_ore = final, bv.is_ore
+        basis_pit = "the plan's ultimate pit (RF 1)"
+    else:
+        rv = block_values(tonnes, grades, econ, force_waste=inferred, **kw)
+        pit = ultimate_pit(rv.value_usd, src, dst, solver=params.solver).mask
+        is_ore = rv.is_ore
+        basis_pit = "ultimate pit (RF 1) re-solved with Inferred valued as waste"
+    basis = {"pit": basis_pit, "cutoff": "break-even: a block is ore when processing it pays "
+             "more than dumping it (after modifying factors)",
+             "products": [{"name": p.name, "grade_column": p.grade_column,
+                           "recovery_frac": p.recovery_frac, "price_usd_per_t": p.price_usd_per_t,
+                           "payability_frac": p.payability_frac} for p in econ.products],
+             "mining_cost_usd_per_t": econ.mining_cost_usd_per_t,
+             "processing_cost_usd_per_t": econ.processing_cost_usd_per_t,
+             "royalty_frac": econ.royalty_frac, "royalty_base": econ.royalty_base}
+    return reserve_statement(tonnes, grades, cls, pit, is_ore, dilution_frac=params.dilution_frac,
+                             ore_loss_frac=params.ore_loss_frac, basis=basis)
+
+
+def _first_year(pan, res) -> np.ndarray:
+    if pan.n_panels == 0:
+        return np.zeros(0, np.int64)
+    hit = res.mined > 1e-9
+    return np.where(hit.any(axis=1), np.argmax(hit, axis=1) + 1, -1)
+
+
+def _blocks_frame(bm, original, grid, final, shell, pb, bv: BlockValues,
+                  grades: dict[str, np.ndarray]) -> pd.DataFrame:
+    out = pd.DataFrame({"in_pit": final, "shell": np.where(final, shell, -1), "pushback": pb,
+                        "is_ore": bv.is_ore, "value_usd": bv.value_usd, "tonnes": grid.tonnes,
+                        "ix": grid.ix, "iy": grid.iy, "iz": grid.iz})
+    rows = (bm["source_row"].to_numpy() if "source_row" in bm.columns
+            else np.arange(len(bm)))
+    xyz = world_coordinates(grid.ix, grid.iy, grid.iz, original.reset_index(drop=True), rows,
+                            grid.origin_m, grid.block_size_m)
+    out["x_m"], out["y_m"], out["z_m"] = xyz[:, 0], xyz[:, 1], xyz[:, 2]
+    for extra in ("filled", "source_row", "class"):
+        if extra in bm.columns:
+            out[extra] = bm[extra].to_numpy()
+    for c, g in grades.items():
+        out[c] = g
+    return out
+
+
+def _pit_summary(final, table: pd.DataFrame, k: int, n_arcs: int, pb, bv) -> dict:
     row = table.iloc[k]
-    out = {"blocks": int(final.n_blocks), "tonnes": float(row["tonnes"]),
+    out = {"blocks": int(final.sum()), "tonnes": float(row["tonnes"]),
            "ore_t": float(row["ore_t"]), "waste_t": float(row["waste_t"]),
+           "ore_feed_t": float(bv.feed_t[final & bv.is_ore].sum()),
            "strip_ratio": None if np.isnan(row["strip_ratio"]) else float(row["strip_ratio"]),
-           "value_usd": float(final.value), "solver": final.solver, "n_arcs": int(n_arcs),
+           "value_usd": float(bv.value_usd[final].sum()), "n_arcs": int(n_arcs),
            "n_pushbacks": int(pb.max() + 1) if (pb >= 0).any() else 0}
     for c in table.columns:
         if c.endswith("_frac"):
             out[c] = None if np.isnan(row[c]) else float(row[c])
+    return out
+
+
+def _fin(x: float) -> float | None:
+    return float(x) if x is not None and np.isfinite(x) else None
+
+
+def _stats(res, pan, spec: ScheduleSpec, horizon_rf: float) -> dict[str, Any]:
+    return {"npv_usd": res.npv_usd, "bound_usd": _fin(res.bound_usd),
+            "gap_frac": _fin(res.gap_frac), "start_npv_usd": _fin(res.start_npv_usd),
+            "status": res.status, "seconds": res.seconds, "time_limit_s": spec.time_limit_s,
+            "max_nodes": spec.max_nodes, "rel_gap_target": spec.rel_gap,
+            "horizon_years": spec.years, "discount_rate": spec.discount_rate,
+            "horizon_shell_revenue_factor": horizon_rf, "n_panels": pan.n_panels,
+            "n_parcels": pan.n_parcels, "n_panel_arcs": int(pan.src.size),
+            "precedence": spec.precedence,
+            "bound_note": "HiGHS dual bound of the panel model, at most its LP relaxation (the "
+                          "proportional-precedence schedule); valuation pre-tax; nothing valued "
+                          "beyond the horizon"}
+
+
+def _remaining(pan, res, sched, tonnes, feed_ore, final, pb, grades, kept_t) -> dict[str, Any]:
+    """What is left in the ultimate pit after the horizon (unmined panels, the region beyond the
+    horizon shell) and in the stockpiles; ``kept_t`` = in-situ tonnes × (1 − ore loss)."""
+    left = 1.0 - (res.X[:, -1] if pan.n_panels else np.zeros(0))
+    outside = final & (pb < 0)
+    ore_out = outside & (feed_ore > 0)
+    par = pan.parcels
+    k_left = left[par["panel"].to_numpy()] if pan.n_parcels else np.zeros(0)
+    ore_left = float(par["feed_t"].to_numpy() @ k_left + feed_ore[outside].sum())
+    out: dict[str, Any] = {
+        "pit_tonnes_t": float(pan.panels["tonnes"].to_numpy() @ left + tonnes[outside].sum()),
+        "ore_feed_t": ore_left,
+        "stockpile_t": float(sched["stockpile_t"].iloc[-1]) if len(sched) else 0.0}
+    for a in pan.attributes:
+        contained = float(par[f"{a}_t"].to_numpy() @ k_left
+                          + (kept_t[ore_out] * grades[a][ore_out]).sum())
+        out[a] = contained / ore_left if ore_left > 0 else None
+    cap = float(np.max(sched["plant_capacity_t"])) if len(sched) else np.nan
+    out["years_at_full_plant_capacity"] = ore_left / cap if cap > 0 else None
+    out["note"] = ("inside the ultimate pit (RF 1) but not mined within the horizon, and ore left "
+                   "in the stockpiles at its end; not valued")
     return out

@@ -41,7 +41,7 @@ _TOL = 1e-9
 
 def _check_slopes(slopes_deg: float | Sequence[tuple[float, float]]) -> np.ndarray:
     """Return control points as an (n, 2) array of (azimuth_deg, slope_deg), validated."""
-    if np.isscalar(slopes_deg):
+    if isinstance(slopes_deg, (int, float, np.number)):
         pts = np.array([[0.0, float(slopes_deg)]])
     else:
         pts = np.asarray(slopes_deg, dtype=float).reshape(-1, 2)
@@ -79,8 +79,8 @@ def _cone_members(dz: int, block_size_m: tuple[float, float, float],
     lo = SLOPE_LIMITS_DEG[0]
     reach_m = dz * bz / np.tan(np.radians(lo))
     rx, ry = int(np.floor(reach_m / bx)) + 1, int(np.floor(reach_m / by)) + 1
-    gx, gy = np.meshgrid(np.arange(-rx, rx + 1), np.arange(-ry, ry + 1), indexing="ij")
-    gx, gy = gx.ravel(), gy.ravel()
+    gx, gy = (a.ravel() for a in np.meshgrid(np.arange(-rx, rx + 1), np.arange(-ry, ry + 1),
+                                             indexing="ij"))
     hx, hy = gx * bx, gy * by
     az = np.degrees(np.arctan2(hx, hy))
     slope = slope_at_azimuth_deg(az, slopes_deg)

@@ -1,333 +1,550 @@
-"""Life-of-mine schedule: a MIP over pushback × bench panels that maximises NPV (HiGHS).
+"""Life-of-mine schedule over a horizon: panels, destinations, stockpiles and blending (HiGHS MIP).
 
-Blocks are aggregated into panels (one pushback on one bench). Panel precedence is read off the
-block arcs (panel P needs panel Q when a block of P needs a block of Q), so a schedule that finishes
-Q before starting P honours every block precedence. Formulation (the "at" variables of Johnson
-1968 / the CPIT model of Espinoza, Goycoolea, Moreno & Newman 2013, Ann. Oper. Res. 206:93-114,
-aggregated to panels as in bench-phase scheduling):
+Panels (pushback × bench) are mined share by share; each panel's ore is split into parcels of fixed
+composition (:mod:`~reeflow.mine.panels`). Years ``t = 1..H`` (end-of-year discounting). Variables:
 
-    X[p,t] in [0,1]  share of panel p mined by the end of year t ("by" variables), X[p,t-1] <= X[p,t]
-    x[p,t] = X[p,t] - X[p,t-1] (share mined in year t);  y[p,t] in {0,1}  panel p open in year t
-    max  Σ value_p · x[p,t] / (1 + r)^t          (end-of-year discounting, years t = 1..T)
-    X[p,T] = 1 (mine out the pit)                x[p,t] <= y[p,t]           y[p,t] <= y[p,t+1]
-    y[p,t] <= X[q,t]  for every panel arc p -> q   (q finished before p opens)
-    Σ_p ore_t[p] · x[p,t] <= plant capacity      Σ_p tonnes[p] · x[p,t] <= mining capacity
+    X[p,t] ∈ [0,1]  share of panel p mined by the end of year t      ("by" variables)
+    Y[p,t] ∈ {0,1}  panel p opened by year t;   X[p,t] <= Y[p,t],  Y[p,t−1] <= Y[p,t]
+    Y[p,t] <= X[q,t] for every panel arc p -> q (q finished before p opens: block-feasible)
+    F[k,t], IN[s,k,t], INV[s,k,t] ∈ [0,1]  shares of parcel k sent to the plant, into stockpile s,
+                                            and held in s at the end of year t
+    F + Σ_s IN <= X[p_k,t] − X[p_k,t−1]          (the rest of the parcel goes to the dump)
+    OUT[s,k,t] = INV[s,k,t−1] + IN[s,k,t] − INV[s,k,t] >= 0       (reclaim)
+    plant feed  Σ_k feed_k (F + Σ_s OUT) <= capacity_t     (ramp-up: capacity_t = C · ramp_t)
+    blending    Σ_k feed_k (g_k − g_max)(F + Σ_s OUT) <= 0   (and >= 0 against g_min)
+    mining      Σ_p tonnes_p (X[p,t] − X[p,t−1]) <= M;   stockpile Σ_k feed_k INV[s,k,t] <= S_s
+    max  Σ_t d_t [Σ_k margin_k (F + Σ_s OUT) − Σ_s rehandle_s feed_k OUT − Σ_p mining_p ΔX]
 
-The LP relaxation (y continuous) is solved first; its value bounds the NPV and the gap of the MIP
-to it is reported.
+with ``d_t = (1 + r)^−t`` and ``margin_k`` the processing margin of parcel k before mining (revenue
+less selling, royalty and processing). Panel aggregation and the "by" variables follow the CPIT
+model of Espinoza, Goycoolea, Moreno & Newman (2013, Ann. Oper. Res. 206:93-114) and bench-phase
+scheduling; stockpiles per parcel keep the model linear and exact (Moreno et al. 2017, EJOR
+260:212-221). Nothing is valued beyond the horizon: panels left unmined and stockpile inventory at
+the end are reported as remaining, not sold.
+
+Start: a greedy schedule (pushback by pushback, benches top down, filling plant and mine), its
+destinations from an LP with the mining fixed; HiGHS's branch-and-cut then improves it within a
+time and node limit. The bound reported is HiGHS's dual bound of this panel model (a real bound);
+the gap is ``(bound − NPV) / |bound|``. Most of a large gap is usually the price of strict
+precedence itself: the LP relaxation is the *proportional* model (a panel's mined share never
+exceeds that of a panel it needs), which ``precedence="proportional"`` solves exactly as an LP —
+benches of a pushback then advance together, which is not guaranteed block-feasible.
 """
 
 from __future__ import annotations
 
-import math
-import os
-import sys
 from dataclasses import dataclass
 
-import highspy
 import numpy as np
 import pandas as pd
-from scipy import sparse
 
-from reeflow.core.errors import ConvergenceError, InfeasibleSpecError, InputError
+from reeflow.core.errors import InputError
+from reeflow.mine._highs import LinearModel, csc_from_triplets, run_model
+from reeflow.mine.panels import RESOURCE_CLASSES, Panels
 
-__all__ = ["Panels", "make_panels", "greedy_shares", "ScheduleResult", "schedule_panels",
-           "feed_by_year"]
+__all__ = ["Stockpile", "BlendLimit", "ScheduleSpec", "ScheduleResult", "schedule_panels",
+           "schedule_table", "capacity_by_year", "SCHEDULE_LIMITS"]
+
+#: refused up front beyond these (binaries = panels × years; columns of the whole model)
+SCHEDULE_LIMITS = {"max_binaries": 30_000, "max_columns": 600_000, "max_years": 100}
 
 
 @dataclass(frozen=True)
-class Panels:
-    """Aggregated blocks: per-panel table and panel precedence arcs (``src`` needs ``dst``)."""
+class Stockpile:
+    """A stockpile: capacity (t of feed), rehandling cost (USD per t reclaimed), and optionally
+    the range of feed grade of one attribute it accepts (a low-grade pile, a high-Th pile ...)."""
 
-    table: pd.DataFrame
-    src: np.ndarray
-    dst: np.ndarray
-    block_panel: np.ndarray
+    name: str
+    capacity_t: float
+    rehandle_cost_usd_per_t: float = 0.0
+    attribute: str | None = None
+    min_frac: float | None = None
+    max_frac: float | None = None
 
 
-def make_panels(pushback: np.ndarray, bench: np.ndarray, tonnes: np.ndarray, is_ore: np.ndarray,
-                value_usd: np.ndarray, grades: pd.DataFrame, src: np.ndarray,
-                dst: np.ndarray) -> Panels:
-    """Aggregate blocks with ``pushback >= 0`` into pushback × bench panels."""
-    inside = pushback >= 0
-    key = np.where(inside, pushback * (int(bench.max()) + 1) + bench, -1)
-    uniq, panel = np.unique(key[inside], return_inverse=True)
-    block_panel = np.full(key.size, -1, dtype=np.int64)
-    block_panel[inside] = panel
-    n = uniq.size
-    t, ore = tonnes[inside], is_ore[inside]
-    table = pd.DataFrame({
-        "pushback": pushback[inside][np.unique(panel, return_index=True)[1]],
-        "bench": bench[inside][np.unique(panel, return_index=True)[1]],
-        "tonnes": np.bincount(panel, weights=t, minlength=n),
-        "ore_t": np.bincount(panel, weights=t * ore, minlength=n),
-        "value_usd": np.bincount(panel, weights=value_usd[inside], minlength=n),
-    })
-    for c in grades.columns:
-        g = grades[c].to_numpy(float)[inside]
-        table[f"{c}_ore_contained_t"] = np.bincount(panel, weights=g * t * ore, minlength=n)
-    ps, pd_ = block_panel[src], block_panel[dst]
-    ok = (ps >= 0) & (pd_ >= 0) & (ps != pd_)
-    pairs = np.unique(ps[ok] * n + pd_[ok])
-    return Panels(table=table, src=pairs // n, dst=pairs % n, block_panel=block_panel)
+@dataclass(frozen=True)
+class BlendLimit:
+    """Plant-feed limit on the tonnage-weighted grade of ``attribute`` (``<attr>_frac``)."""
+
+    attribute: str
+    min_frac: float | None = None
+    max_frac: float | None = None
+
+
+@dataclass(frozen=True)
+class ScheduleSpec:
+    """Capacities per year of the horizon, discount rate, destinations and solver limits."""
+
+    plant_t_per_a: tuple[float, ...]
+    discount_rate: float
+    mining_t_per_a: float | None = None
+    stockpiles: tuple[Stockpile, ...] = ()
+    blending: tuple[BlendLimit, ...] = ()
+    time_limit_s: float = 2.0
+    rel_gap: float = 0.005
+    max_nodes: int = 5000
+    precedence: str = "strict"
+
+    @property
+    def years(self) -> int:
+        return len(self.plant_t_per_a)
+
+
+def capacity_by_year(capacity_t_per_a: float, ramp_up_frac: tuple[float, ...] | list[float],
+                     horizon_years: int) -> tuple[float, ...]:
+    """Plant capacity of each year: ``capacity × ramp`` for the ramp-up years, then full."""
+    ramp = list(ramp_up_frac)[:horizon_years]
+    return tuple(capacity_t_per_a * np.array(ramp + [1.0] * (horizon_years - len(ramp))))
 
 
 @dataclass(frozen=True)
 class ScheduleResult:
-    """Share of each panel mined each year, with the NPV, the LP bound and the MIP gap.
+    """Shares per year: ``X`` (P, H) cumulative per panel; ``F`` (K, H) direct feed; ``stock_in``
+    and ``inventory`` (S, K, H); NPV, bound, gap, start (greedy) NPV, status and limits hit."""
 
-    ``lp_bound_usd`` and ``gap_to_lp_frac`` are NaN when the LP relaxation hit its time limit.
-    """
-
-    share: np.ndarray  # (n_panels, n_years)
+    X: np.ndarray
+    F: np.ndarray
+    stock_in: np.ndarray
+    inventory: np.ndarray
     npv_usd: float
-    lp_bound_usd: float
-    mip_dual_bound_usd: float
-    gap_to_lp_frac: float
+    bound_usd: float
+    gap_frac: float
+    start_npv_usd: float
     status: str
-    n_years: int
-    years_per_period: int = 1
+    seconds: float
+
+    @property
+    def mined(self) -> np.ndarray:
+        return np.diff(self.X, axis=1, prepend=0.0).clip(0.0, 1.0)
+
+    @property
+    def reclaim(self) -> np.ndarray:
+        prev = np.concatenate([np.zeros(self.inventory.shape[:2] + (1,)),
+                               self.inventory[..., :-1]], axis=2)
+        return (prev + self.stock_in - self.inventory).clip(0.0, None)
 
 
-def _constraints(pan: Panels, T: int, plant: float, mine: float | None):
-    """Rows as a CSC matrix with bounds; columns X[p,t] = p*T+t (cumulative share mined by the
-    end of year t), y[p,t] = P*T+p*T+t. Every row has at most 3 non-zeros except capacities."""
-    P = len(pan.table)
-    X = np.arange(P * T).reshape(P, T)
-    Y = X + P * T
-    r, c, v, hi = [], [], [], []
-    nrow = 0
+def _check_spec(pan: Panels, spec: ScheduleSpec) -> None:
+    H = spec.years
+    if not 1 <= H <= SCHEDULE_LIMITS["max_years"]:
+        raise InputError("horizon_years", H, f"1..{SCHEDULE_LIMITS['max_years']} years",
+                         "schedule a shorter horizon; report what remains in the pit")
+    cap = np.asarray(spec.plant_t_per_a, float)
+    if not np.all(np.isfinite(cap)) or np.any(cap < 0) or not np.any(cap > 0):
+        raise InputError("plant_capacity_t_per_a", spec.plant_t_per_a, "> 0 t/a",
+                         "give the plant capacity and ramp-up fractions")
+    if spec.mining_t_per_a is not None and not (np.isfinite(spec.mining_t_per_a)
+                                                and spec.mining_t_per_a > 0):
+        raise InputError("mining_capacity_t_per_a", spec.mining_t_per_a, "> 0 t/a", "")
+    if not 0.0 <= spec.discount_rate < 1.0:
+        raise InputError("discount_rate", spec.discount_rate, "0 <= r < 1 per year", "e.g. 0.08")
+    if spec.precedence not in ("strict", "proportional"):
+        raise InputError("schedule_precedence", spec.precedence, "'strict' or 'proportional'", "")
+    for b in spec.blending:
+        if b.attribute not in pan.attributes:
+            raise InputError(f"blending.{b.attribute}", b.attribute,
+                             f"a grade column of the block model ({list(pan.attributes)[:12]})",
+                             "name a '<attr>_frac' column")
+    for s in spec.stockpiles:
+        if not (np.isfinite(s.capacity_t) and s.capacity_t >= 0):
+            raise InputError(f"stockpiles.{s.name}.capacity_t", s.capacity_t, ">= 0 t", "")
+        if s.attribute is not None and s.attribute not in pan.attributes:
+            raise InputError(f"stockpiles.{s.name}.attribute", s.attribute,
+                             f"one of {list(pan.attributes)[:12]}", "name a grade column")
+    P, K, S = pan.n_panels, pan.n_parcels, len(spec.stockpiles)
+    binaries, columns = P * H, 2 * P * H + K * H * (1 + 2 * S)
+    for key, n in (("max_binaries", binaries), ("max_columns", columns)):
+        if n > SCHEDULE_LIMITS[key]:
+            raise InputError("schedule.size", f"{n:,} ({P} panels, {K} parcels, {H} years, "
+                             f"{S} stockpiles)", f"<= {SCHEDULE_LIMITS[key]:,} "
+                             f"(SCHEDULE_LIMITS['{key}'])", "use fewer pushbacks, benches, "
+                             "parcel bins or years")
 
-    def add(cols: list[np.ndarray], vals: list[float], upper: np.ndarray | float, n: int):
-        nonlocal nrow
-        rows = np.arange(nrow, nrow + n)
-        for col, val in zip(cols, vals, strict=True):
-            r.append(rows)
-            c.append(np.ravel(col))
-            v.append(np.full(n, val))
-        hi.append(np.broadcast_to(np.asarray(upper, float), (n,)))
-        nrow += n
 
-    m = P * (T - 1)
-    if T > 1:
-        add([X[:, :-1], X[:, 1:]], [1.0, -1.0], 0.0, m)          # X[p,t-1] <= X[p,t]
-        add([X[:, 1:], X[:, :-1], Y[:, 1:]], [1.0, -1.0, -1.0], 0.0, m)  # x[p,t] <= y[p,t]
-        add([Y[:, :-1], Y[:, 1:]], [1.0, -1.0], 0.0, m)          # y[p,t] <= y[p,t+1]
-    add([X[:, 0], Y[:, 0]], [1.0, -1.0], 0.0, P)                 # x[p,0] <= y[p,0]
+@dataclass(frozen=True)
+class _Layout:
+    P: int
+    K: int
+    S: int
+    H: int
+
+    def X(self, p, t):  # noqa: N802 - model notation
+        return np.asarray(p) * self.H + np.asarray(t)
+
+    def Y(self, p, t):  # noqa: N802
+        return self.P * self.H + self.X(p, t)
+
+    def F(self, k, t):  # noqa: N802
+        return 2 * self.P * self.H + np.asarray(k) * self.H + np.asarray(t)
+
+    def IN(self, s, k, t):  # noqa: N802
+        return 2 * self.P * self.H + self.K * self.H * (1 + 2 * s) + np.asarray(k) * self.H \
+            + np.asarray(t)
+
+    def INV(self, s, k, t):  # noqa: N802
+        return self.IN(s, k, t) + self.K * self.H
+
+    @property
+    def n(self) -> int:
+        return 2 * self.P * self.H + self.K * self.H * (1 + 2 * self.S)
+
+
+class _Rows:
+    """Accumulates rows ``lo <= Σ v·x <= hi`` as triplets (row index, column, value)."""
+
+    def __init__(self) -> None:
+        self.r: list[np.ndarray] = []
+        self.c: list[np.ndarray] = []
+        self.v: list[np.ndarray] = []
+        self.lo: list[np.ndarray] = []
+        self.hi: list[np.ndarray] = []
+        self.n = 0
+
+    def new(self, m: int, lo, hi) -> np.ndarray:
+        """Open ``m`` rows with bounds; returns their indices."""
+        self.lo.append(np.broadcast_to(np.asarray(lo, float), (m,)))
+        self.hi.append(np.broadcast_to(np.asarray(hi, float), (m,)))
+        rows = np.arange(self.n, self.n + m)
+        self.n += m
+        return rows
+
+    def put(self, rows, cols, vals) -> None:
+        rows, cols = np.broadcast_arrays(np.asarray(rows), np.asarray(cols))
+        self.r.append(rows.ravel())
+        self.c.append(cols.ravel())
+        self.v.append(np.broadcast_to(np.asarray(vals, float), rows.shape).ravel())
+
+
+def _precedence_rows(R: _Rows, L: _Layout, pan: Panels) -> None:
+    P, H = L.P, L.H
+    p = np.arange(P)[:, None]
+    t = np.arange(H)[None, :]
+    if H > 1:
+        rows = R.new(P * (H - 1), -np.inf, 0.0).reshape(P, H - 1)   # X[t-1] <= X[t]
+        R.put(rows, L.X(p, t[:, :-1]), 1.0)
+        R.put(rows, L.X(p, t[:, 1:]), -1.0)
+        rows = R.new(P * (H - 1), -np.inf, 0.0).reshape(P, H - 1)   # Y[t-1] <= Y[t]
+        R.put(rows, L.Y(p, t[:, :-1]), 1.0)
+        R.put(rows, L.Y(p, t[:, 1:]), -1.0)
+    rows = R.new(P * H, -np.inf, 0.0).reshape(P, H)                 # X[t] <= Y[t]
+    R.put(rows, L.X(p, t), 1.0)
+    R.put(rows, L.Y(p, t), -1.0)
     A = pan.src.size
-    if A:
-        add([Y[pan.src], X[pan.dst]], [1.0, -1.0], 0.0, A * T)   # y[p,t] <= X[q,t]
-    for weights, cap in ((pan.table["ore_t"].to_numpy(), plant),
-                         (pan.table["tonnes"].to_numpy(), mine)):
-        if cap is None:
-            continue
-        rows = np.repeat(np.arange(nrow, nrow + T), P)
-        r.append(rows)
-        c.append(X.T.ravel())
-        v.append(np.tile(weights, T))
-        if T > 1:
-            r.append(rows[P:])
-            c.append(X[:, :-1].T.ravel())
-            v.append(-np.tile(weights, T - 1))
-        hi.append(np.full(T, float(cap)))
-        nrow += T
-    mat = sparse.csc_matrix((np.concatenate(v), (np.concatenate(r), np.concatenate(c))),
-                            shape=(nrow, 2 * P * T))
-    upper = np.concatenate(hi)
-    return mat, np.full(nrow, -np.inf), upper
+    if A:                                                           # Y[p,t] <= X[q,t]
+        rows = R.new(A * H, -np.inf, 0.0).reshape(A, H)
+        R.put(rows, L.Y(pan.src[:, None], t), 1.0)
+        R.put(rows, L.X(pan.dst[:, None], t), -1.0)
 
 
-def greedy_shares(pan: Panels, plant: float, mine: float | None) -> np.ndarray:
-    """A feasible schedule: panels in topological order (pushback, then benches top down), each
-    year filled up to the plant and mining capacities. Used as the MIP's starting incumbent."""
-    tab = pan.table
-    order = np.lexsort((-tab["bench"].to_numpy(), tab["pushback"].to_numpy()))
-    ore, tot = tab["ore_t"].to_numpy(), tab["tonnes"].to_numpy()
-    shares: list[np.ndarray] = []
-    year = np.zeros(len(tab))
-    room_ore, room_tot = plant, (mine if mine else np.inf)
+def _eligible(pan: Panels, spec: ScheduleSpec) -> np.ndarray:
+    """(S, K) parcels each stockpile accepts."""
+    out = np.ones((len(spec.stockpiles), pan.n_parcels), bool)
+    for s, sp in enumerate(spec.stockpiles):
+        if sp.attribute is not None:
+            g = pan.grade(sp.attribute)
+            if sp.min_frac is not None:
+                out[s] &= g >= sp.min_frac
+            if sp.max_frac is not None:
+                out[s] &= g <= sp.max_frac
+    return out
+
+
+def _feed_terms(R: _Rows, L: _Layout, row: int, t: int, w: np.ndarray) -> None:
+    """Add ``Σ_k w_k (F[k,t] + Σ_s OUT[s,k,t])`` to ``row``."""
+    k = np.arange(L.K)
+    R.put(row, L.F(k, t), w)
+    for s in range(L.S):
+        R.put(row, L.IN(s, k, t), w)
+        R.put(row, L.INV(s, k, t), -w)
+        if t > 0:
+            R.put(row, L.INV(s, k, t - 1), w)
+
+
+def _flow_rows(R: _Rows, L: _Layout, pan: Panels, spec: ScheduleSpec) -> None:
+    K, H, S = L.K, L.H, L.S
+    k = np.arange(K)[:, None]
+    t = np.arange(H)[None, :]
+    pk = pan.parcels["panel"].to_numpy()[:, None]
+    if K:
+        rows = R.new(K * H, -np.inf, 0.0).reshape(K, H)             # F + Σ IN <= ΔX
+        R.put(rows, L.F(k, t), 1.0)
+        for s in range(S):
+            R.put(rows, L.IN(s, k, t), 1.0)
+        R.put(rows, L.X(pk, t), -1.0)
+        R.put(rows[:, 1:], L.X(pk, t[:, :-1]), 1.0)
+        for s in range(S):                                          # OUT >= 0
+            rows = R.new(K * H, -np.inf, 0.0).reshape(K, H)
+            R.put(rows, L.IN(s, k, t), -1.0)
+            R.put(rows, L.INV(s, k, t), 1.0)
+            R.put(rows[:, 1:], L.INV(s, k, t[:, :-1]), -1.0)
+    feed = pan.parcels["feed_t"].to_numpy()
+    for tt, cap in enumerate(spec.plant_t_per_a):                   # plant capacity
+        _feed_terms(R, L, int(R.new(1, -np.inf, 1.0)[0]), tt, feed / max(cap, 1e-9))
+    for b in spec.blending:                                         # blending limits
+        g = pan.grade(b.attribute)
+        for lim, lo, hi in ((b.max_frac, -np.inf, 0.0), (b.min_frac, 0.0, np.inf)):
+            if lim is None:
+                continue
+            w = feed * (g - lim)
+            w = w / max(float(np.abs(w).max(initial=0.0)), 1e-12)
+            for tt in range(H):
+                _feed_terms(R, L, int(R.new(1, lo, hi)[0]), tt, w)
+    if spec.mining_t_per_a is not None:                             # mining capacity
+        ton = pan.panels["tonnes"].to_numpy()[:, None] / spec.mining_t_per_a
+        rows = R.new(H, -np.inf, 1.0)[None, :]
+        p = np.arange(L.P)[:, None]
+        R.put(rows, L.X(p, t), ton)
+        R.put(rows[:, 1:], L.X(p, t[:, :-1]), -ton)
+    for s, sp in enumerate(spec.stockpiles):                        # stockpile capacity
+        rows = R.new(H, -np.inf, 1.0)[None, :]
+        R.put(rows, L.INV(s, k, t), feed[:, None] / max(sp.capacity_t, 1e-9))
+
+
+def _objective(L: _Layout, pan: Panels, spec: ScheduleSpec) -> tuple[np.ndarray, float]:
+    H = L.H
+    d = (1.0 + spec.discount_rate) ** -np.arange(1, H + 1, dtype=float)
+    d_next = np.append(d[1:], 0.0)
+    c = np.zeros(L.n)
+    mine = pan.panels["mining_usd"].to_numpy()
+    p = np.arange(L.P)[:, None]
+    k = np.arange(L.K)[:, None]
+    c[L.X(p, np.arange(H)[None, :])] = -mine[:, None] * (d - d_next)[None, :]
+    margin = pan.parcels["margin_usd"].to_numpy()[:, None]
+    feed = pan.parcels["feed_t"].to_numpy()[:, None]
+    c[L.F(k, np.arange(H)[None, :])] = margin * d[None, :]
+    for s, sp in enumerate(spec.stockpiles):
+        net = margin - sp.rehandle_cost_usd_per_t * feed
+        c[L.IN(s, k, np.arange(H)[None, :])] = net * d[None, :]
+        c[L.INV(s, k, np.arange(H)[None, :])] = net * (d_next - d)[None, :]
+    scale = max(float(np.abs(c).max(initial=0.0)), 1e-9) / 1e3
+    return c / scale, scale
+
+
+def _build(pan: Panels, spec: ScheduleSpec) -> tuple[LinearModel, _Layout, float]:
+    L = _Layout(P=pan.n_panels, K=pan.n_parcels, S=len(spec.stockpiles), H=spec.years)
+    R = _Rows()
+    _precedence_rows(R, L, pan)
+    _flow_rows(R, L, pan, spec)
+    cost, scale = _objective(L, pan, spec)
+    hi = np.ones(L.n)
+    elig = _eligible(pan, spec)
+    for s in range(L.S):
+        bad = np.flatnonzero(~elig[s])
+        for tt in range(L.H):
+            hi[L.IN(s, bad, tt)] = 0.0
+            hi[L.INV(s, bad, tt)] = 0.0
+    integer = np.zeros(L.n, bool)
+    integer[L.P * L.H: 2 * L.P * L.H] = True
+    mat = csc_from_triplets(R.r, R.c, R.v, (R.n, L.n))
+    model = LinearModel(cost=cost, matrix=mat, row_lo=np.concatenate(R.lo),
+                        row_hi=np.concatenate(R.hi), col_lo=np.zeros(L.n), col_hi=hi,
+                        integer=integer)
+    return model, L, scale
+
+
+def _default_order(pan: Panels) -> np.ndarray:
+    """Pushback by pushback, benches top down: a topological order of the panel arcs."""
+    return np.lexsort((-pan.panels["bench"].to_numpy(), pan.panels["pushback"].to_numpy()))
+
+
+def _greedy_shares(pan: Panels, spec: ScheduleSpec, order: np.ndarray) -> np.ndarray:
+    """Cumulative shares ``X`` (P, H) of a block-feasible greedy schedule: panels one after the
+    other in ``order`` (topological), each year filled up to the plant (positive-margin feed) and
+    mine capacities; a panel opens only once the panels before it are finished."""
+    P, H = pan.n_panels, spec.years
+    par = pan.parcels
+    good = par["margin_usd"].to_numpy() > 0
+    ore = np.bincount(par["panel"].to_numpy()[good], weights=par["feed_t"].to_numpy()[good],
+                      minlength=P)
+    tot = pan.panels["tonnes"].to_numpy()
+    mine_cap = spec.mining_t_per_a or np.inf
+    share = np.zeros((P, H))
+    t = 0
+    room_ore, room_tot = spec.plant_t_per_a[0], mine_cap
     for p in order:
         left = 1.0
-        while left > 1e-12:
+        while left > 1e-12 and t < H:
             f = left
             if ore[p] > 0:
                 f = min(f, room_ore / ore[p])
-            if tot[p] > 0:
+            if tot[p] > 0 and np.isfinite(room_tot):
                 f = min(f, room_tot / tot[p])
-            year[p] += f
+            share[p, t] += f
             left -= f
             room_ore -= f * ore[p]
             room_tot -= f * tot[p]
             if left > 1e-12:
-                shares.append(year)
-                year = np.zeros(len(tab))
-                room_ore, room_tot = plant, (mine if mine else np.inf)
-    shares.append(year)
-    return np.column_stack(shares)
+                t += 1
+                if t < H:
+                    room_ore, room_tot = spec.plant_t_per_a[t], mine_cap
+        if t >= H:
+            break
+    return np.minimum(np.cumsum(share, axis=1), 1.0)
 
 
-def _quiet_highs() -> highspy.Highs:
-    """A HiGHS instance with logging off; its constructor prints a banner on the C-level stdout,
-    which would corrupt ``--json`` output, so fd 1 is pointed at /dev/null while it is built."""
-    sys.stdout.flush()
-    saved = os.dup(1)
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(devnull, 1)
-        h = highspy.Highs()
-        h.setOptionValue("output_flag", False)
-    finally:
-        os.dup2(saved, 1)
-        os.close(saved)
-        os.close(devnull)
-    return h
+def _fixed_lp(model: LinearModel, L: _Layout, *, X: np.ndarray | None = None,
+              Y: np.ndarray) -> tuple[np.ndarray | None, float]:
+    """The LP left when the opening variables ``Y`` (and optionally the shares ``X``) are fixed:
+    a feasible point of the MIP, or None."""
+    lo, hi = model.col_lo.copy(), model.col_hi.copy()
+    p, t = np.arange(L.P)[:, None], np.arange(L.H)[None, :]
+    cols_y = L.Y(p, t).ravel()
+    lo[cols_y] = hi[cols_y] = Y.ravel()
+    if X is not None:
+        cols_x = L.X(p, t).ravel()
+        lo[cols_x] = hi[cols_x] = X.ravel()
+    fixed = LinearModel(cost=model.cost, matrix=model.matrix, row_lo=model.row_lo,
+                        row_hi=model.row_hi, col_lo=lo, col_hi=hi, integer=None)
+    out = run_model(fixed, time_limit_s=10.0, integer=False)
+    if not (out.has_solution and out.optimal):
+        return None, -np.inf
+    return out.x, float(model.cost @ out.x)
 
 
-def _solve(mat, lo, hi, cost, n_int: int, *, integer: bool, time_limit_s: float, rel_gap: float,
-           start: np.ndarray | None = None, col_lower: np.ndarray | None = None):
-    n = cost.size
-    h = _quiet_highs()
-    h.setOptionValue("time_limit", float(time_limit_s))
-    h.setOptionValue("mip_rel_gap", float(rel_gap))
-    lp = highspy.HighsLp()
-    lp.num_col_, lp.num_row_ = n, mat.shape[0]
-    lp.col_cost_ = -cost
-    lp.col_lower_ = np.zeros(n) if col_lower is None else col_lower
-    lp.col_upper_ = np.ones(n)
-    inf = highspy.kHighsInf
-    lp.row_lower_ = np.where(np.isfinite(lo), lo, -inf)
-    lp.row_upper_ = np.where(np.isfinite(hi), hi, inf)
-    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    lp.a_matrix_.start_ = mat.indptr
-    lp.a_matrix_.index_ = mat.indices
-    lp.a_matrix_.value_ = mat.data
-    if integer:
-        lp.integrality_ = [highspy.HighsVarType.kContinuous] * (n - n_int) + \
-                          [highspy.HighsVarType.kInteger] * n_int
-    h.passModel(lp)
-    if start is not None:
-        sol = highspy.HighsSolution()
-        sol.col_value = list(start)
-        sol.value_valid = True
-        h.setSolution(sol)
-    h.run()
-    return h
+def _starts(model: LinearModel, L: _Layout, pan: Panels, spec: ScheduleSpec
+            ) -> tuple[np.ndarray | None, float, float]:
+    """Best of greedy sequences (TopoSort on panels, Chicoisne et al. 2012): the default order
+    and the orders of the LP relaxation's θ-points (θ = 0.25, 0.5, 0.75); destinations of each
+    from the LP with the mining fixed. Also returns the LP bound (scaled objective units)."""
+    base = _default_order(pan)
+    rank = np.empty(L.P, np.int64)
+    rank[base] = np.arange(L.P)
+    orders = [base]
+    lp = run_model(model, time_limit_s=10.0, integer=False)
+    if lp.x is not None:
+        x_lp = lp.x[: L.P * L.H].reshape(L.P, L.H)
+        for theta in (0.25, 0.5, 0.75):
+            hit = x_lp >= theta
+            key = np.where(hit.any(axis=1), np.argmax(hit, axis=1), L.H)
+            for q in base:  # no panel before a panel it needs (LP tolerances aside)
+                need = pan.dst[pan.src == q]
+                if need.size:
+                    key[q] = max(key[q], key[need].max())
+            orders.append(np.lexsort((rank, key)))
+    best, best_v = None, -np.inf
+    unique = {tuple(o): o for o in orders}
+    for order in unique.values():
+        X = _greedy_shares(pan, spec, order)
+        X = np.where(X > 1.0 - 1e-9, 1.0, X)
+        Y = (X > 1e-9).astype(float)
+        x, v = _fixed_lp(model, L, X=X, Y=Y)
+        for _ in range(3):  # free the shares, keep the openings; re-open where nothing is mined
+            x2, v2 = _fixed_lp(model, L, Y=Y)
+            if x2 is None or v2 <= v + 1e-9 * abs(v):
+                break
+            x, v = x2, v2
+            Y = np.maximum.accumulate(x[: L.P * L.H].reshape(L.P, L.H) > 1e-9, axis=1)
+            Y = Y.astype(float)
+        if v > best_v:
+            best, best_v = x, v
+    return best, best_v, lp.bound if lp.has_solution and lp.optimal else np.inf
 
 
-def schedule_panels(pan: Panels, *, plant_capacity_t_per_a: float, discount_rate: float,
-                    mining_capacity_t_per_a: float | None = None, n_years: int | None = None,
-                    time_limit_s: float = 2.0, rel_gap: float = 1e-3,
-                    horizon_slack_years: int = 2, max_periods: int = 20) -> ScheduleResult:
-    """Schedule the panels (mine out the pit) maximising NPV; raises InfeasibleSpecError.
+def _unpack(x: np.ndarray, L: _Layout):
+    X = x[: L.P * L.H].reshape(L.P, L.H)
+    F = x[2 * L.P * L.H: 2 * L.P * L.H + L.K * L.H].reshape(L.K, L.H)
+    IN = np.stack([x[L.IN(s, 0, 0): L.IN(s, 0, 0) + L.K * L.H].reshape(L.K, L.H)
+                   for s in range(L.S)]) if L.S else np.zeros((0, L.K, L.H))
+    INV = np.stack([x[L.INV(s, 0, 0): L.INV(s, 0, 0) + L.K * L.H].reshape(L.K, L.H)
+                    for s in range(L.S)]) if L.S else np.zeros((0, L.K, L.H))
+    return np.clip(X, 0, 1), np.clip(F, 0, 1), np.clip(IN, 0, 1), np.clip(INV, 0, 1)
 
-    Lives longer than ``max_periods`` years are scheduled in periods of ``L`` years (capacities
-    × L, each period discounted by the mean factor of its years) and the result is spread evenly
-    over the years of each period; precedence then holds at period resolution (a panel may be
-    worked in the same period as the panel it needs, as within a one-year period).
+
+def schedule_panels(pan: Panels, spec: ScheduleSpec) -> ScheduleResult:
+    """The NPV-maximising schedule of the panels over the horizon (see the module docstring).
+
+    Never raises on a time or node limit: the status and the gap say where it stopped. An empty
+    panel set gives an empty schedule.
     """
-    for name, cap in (("plant_capacity_t_per_a", plant_capacity_t_per_a),
-                      ("mining_capacity_t_per_a", mining_capacity_t_per_a)):
-        if cap is not None and (not np.isfinite(cap) or cap <= 0):
-            raise InputError(name, cap, "> 0 t/a", "give a positive annual capacity")
-    if not 0.0 <= discount_rate < 1.0:
-        raise InputError("discount_rate", discount_rate, "0 <= r < 1 (fraction per year)",
-                         "e.g. 0.08 for 8 %/a")
-    ore_t, tot_t = float(pan.table["ore_t"].sum()), float(pan.table["tonnes"].sum())
-    need = max(ore_t / plant_capacity_t_per_a,
-               tot_t / mining_capacity_t_per_a if mining_capacity_t_per_a else 0.0)
-    if n_years is not None and need > n_years + 1e-9:
-        limit = ("plant_capacity_t_per_a" if ore_t / plant_capacity_t_per_a >= need
-                 else "mining_capacity_t_per_a")
-        raise InfeasibleSpecError(
-            f"{limit}: mining out the pit ({tot_t:,.0f} t, {ore_t:,.0f} t ore) needs at least "
-            f"{need:.2f} years, more than n_years = {n_years}; raise the capacity or n_years")
-    years = n_years or math.ceil(need) + horizon_slack_years
-    L = max(1, math.ceil(years / max(int(max_periods), 1)))
-    plant_p = plant_capacity_t_per_a * L
-    mine_p = mining_capacity_t_per_a * L if mining_capacity_t_per_a else None
-    greedy = greedy_shares(pan, plant_p, mine_p)
-    T = math.ceil(years / L) if n_years else max(math.ceil(years / L), greedy.shape[1])
-    t_year = np.arange(1, T * L + 1).reshape(T, L)
-    disc = ((1.0 + discount_rate) ** -t_year.astype(float)).mean(axis=1)
-    res = _schedule_T(pan, T, plant_p, mine_p, disc, time_limit_s, rel_gap,
-                      greedy if greedy.shape[1] <= T else None)
-    if res is not None:
-        if L > 1:
-            share = np.repeat(res.share / L, L, axis=1)
-            res = ScheduleResult(share=share, npv_usd=res.npv_usd, lp_bound_usd=res.lp_bound_usd,
-                                 mip_dual_bound_usd=res.mip_dual_bound_usd,
-                                 gap_to_lp_frac=res.gap_to_lp_frac, status=res.status,
-                                 n_years=T * L, years_per_period=L)
-        return res
-    raise InfeasibleSpecError(
-        f"n_years: no schedule found that mines out the pit within {T} years under plant "
-        f"{plant_capacity_t_per_a:,.0f} t/a and mining {mining_capacity_t_per_a} t/a with the "
-        "panel precedences; raise the capacities or the horizon")
+    import time
+
+    t0 = time.perf_counter()
+    _check_spec(pan, spec)
+    H = spec.years
+    if pan.n_panels == 0:
+        z = np.zeros((0, H))
+        return ScheduleResult(X=z, F=z, stock_in=np.zeros((0, 0, H)),
+                              inventory=np.zeros((0, 0, H)), npv_usd=0.0, bound_usd=0.0,
+                              gap_frac=0.0, start_npv_usd=0.0, status="empty pit",
+                              seconds=0.0)
+    model, L, scale = _build(pan, spec)
+    if spec.precedence == "proportional":
+        return _proportional(model, L, scale, t0)
+    start, start_v, lp_bound = _starts(model, L, pan, spec)
+    if start is None:  # mining nothing is always feasible
+        start, start_v = np.zeros(L.n), 0.0
+    start_npv = start_v * scale
+    left = spec.time_limit_s - (time.perf_counter() - t0)
+    x, npv, bound = start, start_npv, lp_bound * scale
+    status = "LP-and-fix start (no time left for branch-and-cut)"
+    if left > 0.05:
+        out = run_model(model, time_limit_s=left, rel_gap=spec.rel_gap, start=start,
+                        options={"mip_max_nodes": int(spec.max_nodes), "presolve": "off"})
+        if out.x is not None and out.objective * scale >= start_npv:
+            x, npv = out.x, out.objective * scale
+        bound = min(bound, out.bound * scale)
+        status = out.status
+    bound = max(bound, npv)
+    gap = (bound - npv) / abs(bound) if np.isfinite(bound) and bound != 0 else (
+        0.0 if bound == npv else np.inf)
+    X, F, IN, INV = _unpack(x, L)
+    return ScheduleResult(X=X, F=F, stock_in=IN, inventory=INV, npv_usd=float(npv),
+                          bound_usd=float(bound), gap_frac=float(gap),
+                          start_npv_usd=float(start_npv), status=status,
+                          seconds=time.perf_counter() - t0)
 
 
-def _start(greedy: np.ndarray | None, T: int) -> np.ndarray | None:
-    """Column values (X then y) of the greedy schedule padded to T years."""
-    if greedy is None:
-        return None
-    x = np.zeros((greedy.shape[0], T))
-    x[:, :greedy.shape[1]] = greedy
-    cum = np.minimum(np.cumsum(x, axis=1), 1.0)
-    cum[:, -1] = 1.0
-    y = (cum > 1e-12).astype(float)
-    return np.concatenate([cum.ravel(), y.ravel()])
+def _proportional(model: LinearModel, L: _Layout, scale: float, t0: float) -> ScheduleResult:
+    import time
+
+    out = run_model(model, time_limit_s=60.0, integer=False)
+    if out.x is None or not out.optimal:
+        raise InputError("schedule", out.status, "an LP solved to optimality",
+                         "use precedence: strict, or fewer panels")
+    X, F, IN, INV = _unpack(out.x, L)
+    npv = out.objective * scale
+    return ScheduleResult(X=X, F=F, stock_in=IN, inventory=INV, npv_usd=npv, bound_usd=npv,
+                          gap_frac=0.0, start_npv_usd=npv,
+                          status="optimal LP (proportional precedence: not block-exact)",
+                          seconds=time.perf_counter() - t0)
 
 
-def _schedule_T(pan, T, plant, mine, disc_per_period, time_limit_s, rel_gap, greedy):
-    P = len(pan.table)
-    disc = np.append(disc_per_period, 0.0)
-    # Σ_t v·d_t·(X_t − X_{t−1}) = Σ_t v·(d_t − d_{t+1})·X_t
-    cost = np.concatenate([(pan.table["value_usd"].to_numpy()[:, None]
-                            * (disc[:-1] - disc[1:])[None, :]).ravel(), np.zeros(P * T)])
-    mat, lo, hi = _constraints(pan, T, plant, mine)
-    lower = np.zeros(2 * P * T)
-    lower[np.arange(P) * T + T - 1] = 1.0  # mine out: X[p, T-1] = 1
-    kw = {"time_limit_s": time_limit_s, "rel_gap": rel_gap, "col_lower": lower}
-    h_lp = _solve(mat, lo, hi, cost, P * T, integer=False, **kw)
-    lp_status = h_lp.getModelStatus()
-    if lp_status == highspy.HighsModelStatus.kInfeasible:
-        return None
-    # a bound only when the relaxation was solved to optimality (not stopped by the time limit)
-    lp_bound = (-h_lp.getInfo().objective_function_value
-                if lp_status == highspy.HighsModelStatus.kOptimal else np.nan)
-    h = _solve(mat, lo, hi, cost, P * T, integer=True, start=_start(greedy, T), **kw)
-    status = h.getModelStatus()
-    if status == highspy.HighsModelStatus.kInfeasible:
-        return None
-    info = h.getInfo()
-    if info.primal_solution_status != 2:  # no feasible point (HiGHS error or time limit)
-        if greedy is None:
-            return None
-        raise ConvergenceError(f"schedule MIP: HiGHS ended with {h.modelStatusToString(status)} "
-                               "and no schedule, although a greedy one exists")
-    cum = np.clip(np.asarray(h.getSolution().col_value[:P * T]).reshape(P, T), 0.0, 1.0)
-    share = np.diff(cum, axis=1, prepend=0.0).clip(0.0, 1.0)
-    npv = float(-info.objective_function_value)
-    return ScheduleResult(share=share, npv_usd=npv, lp_bound_usd=lp_bound,
-                          mip_dual_bound_usd=float(-info.mip_dual_bound),
-                          gap_to_lp_frac=((lp_bound - npv) / abs(lp_bound)
-                                          if np.isfinite(lp_bound) and lp_bound else np.nan),
-                          status=h.modelStatusToString(status), n_years=T)
-
-
-def feed_by_year(pan: Panels, res: ScheduleResult, *, discount_rate: float) -> pd.DataFrame:
-    """Plant feed and mining by year: tonnes, ore-weighted grade of every species, cash, PV."""
-    tab = pan.table
-    s = res.share
-    out = pd.DataFrame({"year": np.arange(1, res.n_years + 1)})
-    out["mined_t"] = tab["tonnes"].to_numpy() @ s
-    out["ore_t"] = tab["ore_t"].to_numpy() @ s
-    out["waste_t"] = out["mined_t"] - out["ore_t"]
-    for c in [c for c in tab.columns if c.endswith("_ore_contained_t")]:
-        contained = tab[c].to_numpy() @ s
-        ore = out["ore_t"].to_numpy()
-        grade = np.divide(contained, ore, out=np.full_like(ore, np.nan), where=ore > 0)
-        out[c[: -len("_ore_contained_t")]] = grade
-    out["cash_usd"] = tab["value_usd"].to_numpy() @ s
-    out["pv_usd"] = out["cash_usd"] * (1.0 + discount_rate) ** -out["year"]
-    last = np.flatnonzero(out["mined_t"].to_numpy() > 1e-6 * max(out["mined_t"].max(), 1.0))
-    return out.iloc[: (last[-1] + 1 if last.size else 0)].set_index("year")
+def schedule_table(pan: Panels, res: ScheduleResult, spec: ScheduleSpec) -> pd.DataFrame:
+    """One row per year of the horizon: plant feed (incl. reclaim), grades, mining, stockpiles,
+    resource-class mix of the feed, products, and the cash flows the schedule optimised."""
+    par = pan.parcels
+    H = spec.years
+    d = (1.0 + spec.discount_rate) ** -np.arange(1, H + 1, dtype=float)
+    feed_k = par["feed_t"].to_numpy()
+    reclaim = res.reclaim  # (S, K, H)
+    to_plant = res.F + reclaim.sum(axis=0)  # shares of each parcel processed per year
+    out = pd.DataFrame({"year": np.arange(1, H + 1)})
+    out["plant_capacity_t"] = np.asarray(spec.plant_t_per_a, float)
+    out["ore_t"] = feed_k @ to_plant
+    mined = res.mined
+    out["mined_t"] = pan.panels["tonnes"].to_numpy() @ mined
+    out["stockpile_in_t"] = feed_k @ res.stock_in.sum(axis=0)
+    out["stockpile_out_t"] = feed_k @ reclaim.sum(axis=0)
+    out["stockpile_t"] = feed_k @ res.inventory.sum(axis=0)
+    out["waste_t"] = out["mined_t"] - feed_k @ res.F - out["stockpile_in_t"]
+    ore = out["ore_t"].to_numpy()
+    for a in pan.attributes:
+        contained = par[f"{a}_t"].to_numpy() @ to_plant
+        out[a] = np.divide(contained, ore, out=np.full(H, np.nan), where=ore > 0)
+    if "treo_frac" in pan.attributes:
+        out["head_grade_treo_frac"] = out["treo_frac"]
+    for c in RESOURCE_CLASSES:
+        out[f"{c}_t"] = par[f"{c}_t"].to_numpy() @ to_plant
+    for name in pan.products:
+        out[f"{name}_product_t"] = par[f"{name}_product_t"].to_numpy() @ to_plant
+    for key in ("revenue_usd", "selling_usd", "royalty_usd", "processing_usd"):
+        out[key] = par[key].to_numpy() @ to_plant
+    out["mining_usd"] = pan.panels["mining_usd"].to_numpy() @ mined
+    rehandle = np.zeros(H)
+    for s, sp in enumerate(spec.stockpiles):
+        rehandle += sp.rehandle_cost_usd_per_t * (feed_k @ reclaim[s])
+    out["rehandle_usd"] = rehandle
+    out["cash_usd"] = (out["revenue_usd"] - out["selling_usd"] - out["royalty_usd"]
+                       - out["processing_usd"] - out["mining_usd"] - out["rehandle_usd"])
+    out["pv_usd"] = out["cash_usd"] * d
+    return out

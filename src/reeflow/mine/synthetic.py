@@ -22,8 +22,8 @@ def synthetic_block_model(nx: int = 40, ny: int = 40, nz: int = 12, *,
     p = load_yaml("synthetic.yaml")
     rng = np.random.default_rng(seed)
     bx, by, bz = block_size_m
-    iz, iy, ix = np.meshgrid(np.arange(nz), np.arange(ny), np.arange(nx), indexing="ij")
-    ix, iy, iz = ix.ravel(), iy.ravel(), iz.ravel()
+    iz, iy, ix = (a.ravel() for a in np.meshgrid(np.arange(nz), np.arange(ny), np.arange(nx),
+                                                 indexing="ij"))
     u = (ix + 0.5) / nx - 0.5
     w = (iy + 0.5) / ny - 0.5
     depth = (nz - 0.5 - iz) / nz  # 0 at surface, ~1 at the bottom
