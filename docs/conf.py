@@ -16,8 +16,9 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "src"))
 sys.path.insert(0, str(HERE))
 
-import reeflow  # noqa: E402
 from docs_build import plotly_offline, write_cli_reference, write_plotly_js  # noqa: E402
+
+import reeflow  # noqa: E402
 
 project = "reeflow"
 author = "reeflow developers"

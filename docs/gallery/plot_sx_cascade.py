@@ -21,7 +21,8 @@ import yaml
 from reeflow.example_inputs import resolve
 from reeflow.plant.sx import Cascade, Feed, simulate
 
-spec = yaml.safe_load(open(resolve("builtin:sx/cascade_xu_e1"), encoding="utf-8"))
+with open(resolve("builtin:sx/cascade_xu_e1"), encoding="utf-8") as fh:
+    spec = yaml.safe_load(fh)
 cascade = Cascade(
     sections=tuple((s, int(n)) for s, n in spec["sections"]),
     feeds=tuple(Feed(f["stage"], f["phase"], f["flow_L_per_h"], f["mol_per_L"], f["name"])
@@ -43,7 +44,7 @@ for outlet in result.outlets:
 # %%
 # The Nd fraction of the rare earths in each phase along the cascade (stage 1 is where the
 # fresh organic enters; the feed enters at stage 26, the scrub acid at stage 46)
-import numpy as np  # noqa: E402
+import numpy as np
 
 names = list(result.components)
 nd = names.index("Nd")

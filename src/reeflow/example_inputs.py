@@ -43,12 +43,14 @@ _SKIP_SUFFIXES = {".pyc", ".pyo"}
 @dataclass(frozen=True)
 class ExampleCommand:
     """One runnable example: the subcommand it shows and its arguments (paths relative to the
-    examples tree); ``slow`` when it runs the whole chain (tens of seconds)."""
+    examples tree); ``slow`` when it runs the whole chain (tens of seconds); ``server`` when it
+    runs until stopped."""
 
     command: str
     args: str
     note: str
     slow: bool = False
+    server: bool = False
 
     def line(self) -> str:
         """The command line as run from inside a copied examples folder."""
@@ -67,14 +69,14 @@ COMMANDS: tuple[ExampleCommand, ...] = (
     ExampleCommand("risk", "beylikova/project.yaml --draws 3 --seed 1",
                    "whole-chain Monte Carlo (3 draws here; hundreds for a real answer)", slow=True),
     ExampleCommand("schema", "--project", "the JSON Schema of a project file"),
-    ExampleCommand("resource", "babbitt/babbitt.yaml",
-                   "resource statement of the real Babbitt drillholes"),
+    ExampleCommand("resource", "babbitt/babbitt.yaml --blocks-out babbitt-blocks.csv",
+                   "resource statement of the real Babbitt drillholes; writes the block model"),
     ExampleCommand("krige", "babbitt/data/collar_BABBITT.csv babbitt/data/survey_BABBITT.csv "
                    "babbitt/data/assay_BABBITT.csv --model babbitt/krige_model.yaml "
                    "--out babbitt-kriged.csv", "ordinary kriging of the Babbitt drillholes"),
-    ExampleCommand("pit", "mine/babbitt_blocks.csv --economics mine/babbitt_economics.yaml "
-                   "--missing waste --benches 4",
-                   "exact ultimate pit of the Babbitt block model"),
+    ExampleCommand("pit", "babbitt-blocks.csv --economics mine/babbitt_economics.yaml "
+                   "--missing waste",
+                   "exact ultimate pit of the block model `reeflow resource` wrote"),
     ExampleCommand("schedule", "mine/babbitt_mine.yaml",
                    "nested pits, pushbacks and plant feed by year of the Babbitt block model"),
     ExampleCommand("econ decks", "", "the shipped price decks"),
@@ -82,13 +84,16 @@ COMMANDS: tuple[ExampleCommand, ...] = (
     ExampleCommand("econ evaluate", "economics/beylikova_inputs.yaml "
                    "--params beylikova/fiscal.yaml",
                    "DCF of the built-in case's design-basis quantities"),
-    ExampleCommand("market", "--add-reo 6400",
+    ExampleCommand("market", "--add-reo 6400 --home Türkiye",
                    "world shares and HHI before and after a 6.4 kt/a REO project"),
     ExampleCommand("sx simulate", "sx/cascade_xu_e1.yaml", "steady state of a Pr/Nd cascade"),
     ExampleCommand("sx design", "sx/design_ndpr.yaml", "design one NdPr cut"),
     ExampleCommand("sx train", "sx/train_beylikova.yaml", "the whole separation train"),
     ExampleCommand("sx fit", "sx/shakeout_example.csv",
                    "fit mass-action parameters to shake-out data"),
+    ExampleCommand("serve", "--port 8000",
+                   "the web app on http://127.0.0.1:8000/ (needs reeflow[web]; Ctrl-C stops it)",
+                   server=True),
     ExampleCommand("examples", "", "list every builtin: name"),
     ExampleCommand("completion", "bash", "a bash completion script"),
 )
@@ -177,7 +182,8 @@ def commands_text() -> str:
     does; run from inside the copied folder."""
     lines = ["# reeflow example commands: run each line from inside this folder.",
              "# Lines marked (slow) run the whole chain (tens of seconds each);",
-             "# `reeflow report` reads what `reeflow study` wrote.", ""]
+             "# `reeflow report` reads what `reeflow study` wrote, `reeflow pit` the block model",
+             "# `reeflow resource` wrote.", ""]
     for c in COMMANDS:
         lines.append(f"# {c.note}{' (slow)' if c.slow else ''}")
         lines.append(c.line())
