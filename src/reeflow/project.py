@@ -45,9 +45,10 @@ from reeflow.core.projectfile import (
 from reeflow.core.yamlio import load_yaml_text
 from reeflow.deposit.params import DepositParams
 from reeflow.economics.params import EconomicsParams
+from reeflow.mine.params import MineParams
 from reeflow.plant.params import PlantParams
 
-__all__ = ["Project", "Ore", "Economics", "MarketParams", "MineParams",
+__all__ = ["Project", "Ore", "Economics", "MarketParams",
            "load_project", "load_project_text", "builtin_project_path", "builtin_cases",
            "LoadedProject", "CASES_DIR", "load_section", "source_path"]
 
@@ -175,14 +176,6 @@ class MarketParams(StrictModel):
                              "no separation country when separation_at_home is true",
                              "set separation_at_home: false, or drop separation_country")
         return self
-
-
-class MineParams(StrictModel):
-    """The mine section (the mine room's full parameters arrive with its typed model)."""
-
-    run: StrictBool = True
-    mining_cost_usd_per_t_moved: Q("USD/t", ge=0.0, le=100.0,  # type: ignore[valid-type]
-                                   optional=True) = None
 
 
 class Project(StrictModel):

@@ -153,6 +153,11 @@ class MineSection(ResultModel):
     schedule_stats: Json = Field(default_factory=dict)
     section_y: Json | None = None
     plan_bottom_bench: Json | None = None
+    reserve: Json | None = Field(default=None, description="Ore Reserve-style statement of the "
+                                 "planned pit (Proved/Probable from Measured/Indicated)")
+    remaining: Json = Field(default_factory=dict, description="the pit beyond the horizon")
+    inputs: Json = Field(default_factory=dict, description="the mine plan's parameters")
+    timings_s: Json = Field(default_factory=dict)
 
 
 class AnnualRow(ResultModel):
@@ -229,6 +234,9 @@ class ResourceSection(ResultModel):
     synthetic: bool
     label: str
     statement: list[Json]
+    rpeee_basis: str = Field(default="", description="how reasonable prospects for eventual "
+                             "economic extraction were applied (the pit shell and its revenue "
+                             "factor), or that they were not assessed")
     statement_text: str = Field(default="", description="the statement as a public report "
                                 "reads it (tonnes and grades rounded, classes, cut-off, basis)")
     competent_person: str = ""

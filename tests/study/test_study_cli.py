@@ -51,8 +51,10 @@ def _project(tmp_path, override):
      {"plant": {"calcination": {"temperature": "300 °C"}}},
      # the 2024 deck has no fluorspar or barite price: a missing price is an error, not a zero
      {"economics": {"price_deck": "usgs_2024"}},
-     # a purity spec no cut can meet below the feed fraction of the small Sm+Y group
-     {"plant": {"separation": {"product_purity": "90 %"}}}],
+     # a key pair that does not separate (beta = 1): the SX designer names the infeasible cut
+     {"plant": {"separation": {"separation_factors": {"Ce/La": 1.0}}}},
+     # one declaration per parameter: the purity lives at plant.separation.product_purity
+     {"plant": {"separation": {"sx": {"purity": "99 %"}}}}],
 )
 def test_bad_project_exits_2_and_writes_nothing(tmp_path, capsys, override):
     out = tmp_path / "out"

@@ -18,7 +18,23 @@ from reeflow.chain.plant_steps import (
     tailings_t,
 )
 
-__all__ = ["economic_inputs", "equipment_sizes", "design_economics"]
+__all__ = ["economic_inputs", "equipment_sizes", "design_economics", "sx_cost_model"]
+
+
+def sx_cost_model(project: Any) -> Any:
+    """The SX sequence ranking's weights at the study's own prices: HCl and NaOH from the
+    economics room's reagent prices (the project's overrides first, in its currency year), the
+    organic fill and the plant's operating hours (one price per thing in the whole study)."""
+    from reeflow.economics.opex import reagent_costs
+    from reeflow.plant.sx import SXCostModel
+
+    e = project.economics
+    tab = reagent_costs({"HCl": 1.0, "NaOH": 1.0}, currency_year=int(e.currency_year),
+                        price_overrides_usd_per_t=dict(e.reagent_prices)).set_index("reagent")
+    return SXCostModel(HCl_usd_per_t=float(tab.loc["HCl", "price_usd_per_t"]),
+                       NaOH_usd_per_t=float(tab.loc["NaOH", "price_usd_per_t"]),
+                       organic_usd_per_m3=float(e.organic_fill_usd_per_m3),
+                       operating_h_per_a=float(project.plant.operating_hours_h_per_a))
 
 
 def equipment_sizes(project: Any, design: PlantDesign) -> dict[str, float]:

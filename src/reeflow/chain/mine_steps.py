@@ -101,7 +101,8 @@ def rebin_schedule(feed: pd.DataFrame, capacity: np.ndarray) -> tuple[pd.DataFra
 
 
 def estimate_resource_step(project: Any, *, prices_usd_per_kg: dict[str, float],
-                           recovery_frac: float, cost_usd_per_t_ore: float) -> Any:
+                           recovery_frac: float, cost_usd_per_t_ore: float,
+                           byproduct_usd_per_kg_in_ore: dict[str, float] | None = None) -> Any:
     """The deposit room's resource for the project, its cut-off re-derived from the study's
     valuation (the kriging is cached by the deposit section alone, so a price or cost what-if
     does not repeat it).
@@ -117,8 +118,12 @@ def estimate_resource_step(project: Any, *, prices_usd_per_kg: dict[str, float],
     factor = 1.0
     if d.drillholes is None and d.primary == "treo":
         factor = float(project.ore.treo_grade_frac) / mean_grade_frac(res.block_model, "treo_frac")
+    bm = res.block_model
+    credit = sum(1000.0 * v * mean_grade_frac(bm, f"{k}_frac")
+                 for k, v in (byproduct_usd_per_kg_in_ore or {}).items() if f"{k}_frac" in bm)
     return res.recut(prices_usd_per_kg=prices_usd_per_kg, recovery_frac=recovery_frac,
-                     cost_usd_per_t_ore=cost_usd_per_t_ore, grade_factor=factor)
+                     cost_usd_per_t_ore=cost_usd_per_t_ore, credit_usd_per_t_ore=credit,
+                     grade_factor=factor)
 
 
 def mean_grade_frac(block_model: pd.DataFrame, column: str) -> float:
@@ -134,19 +139,31 @@ def mean_grade_frac(block_model: pd.DataFrame, column: str) -> float:
 
 def plan_mine_step(project: Any, block_model: pd.DataFrame, valuation: BlockValuation,
                    capacity: np.ndarray) -> MineOutcome:
-    """Pit, nested pits, pushbacks and schedule of the block model, cut into plant years."""
-    from reeflow.mine import plan_mine
+    """Pit, nested pits, pushbacks and schedule of the block model over the plant's years (the
+    mine room's :func:`~reeflow.mine.plan_mine` with the study's own block valuation), cut into
+    plant years with the ore-class mix carried along."""
+    from reeflow.mine import BlockEconomics, Product, plan_mine
 
-    plan = plan_mine(block_model, prices_usd_per_kg=dict(valuation.prices_usd_per_kg),
-                     recoveries_frac=dict(valuation.recoveries_frac),
-                     mining_cost_usd_per_t=valuation.mining_cost_usd_per_t,
-                     processing_cost_usd_per_t=valuation.processing_cost_usd_per_t,
-                     discount_rate=valuation.discount_rate, royalty_frac=valuation.royalty_frac,
-                     missing="waste", plant_capacity_t_per_a=float(capacity.max()))
-    feed = plan.schedule.reset_index(drop=True)
-    if feed.empty:
-        return MineOutcome(feed, "mine plan", plan, len(capacity), 0.0)
-    sched, remaining = rebin_schedule(feed, capacity)
-    if "treo_frac" in sched:
-        sched["head_grade_treo_frac"] = sched["treo_frac"]
-    return MineOutcome(sched, "mine plan", plan, len(capacity), remaining)
+    products = tuple(Product(name=sp, grade_column=f"{sp}_frac",
+                             recovery_frac=float(valuation.recoveries_frac[sp]),
+                             price_usd_per_t=1000.0 * float(price))
+                     for sp, price in valuation.prices_usd_per_kg.items()
+                     if f"{sp}_frac" in block_model.columns)
+    econ = BlockEconomics(products, mining_cost_usd_per_t=valuation.mining_cost_usd_per_t,
+                          processing_cost_usd_per_t=valuation.processing_cost_usd_per_t,
+                          royalty_frac=valuation.royalty_frac)
+    full = float(capacity.max())
+    plan = plan_mine(block_model, econ, project.mine, plant_capacity_t_per_a=full,
+                     ramp_up_frac=list(capacity / full), horizon_years=len(capacity),
+                     discount_rate=valuation.discount_rate)
+    feed = plan.schedule.copy()
+    classes = ("measured", "indicated", "inferred", "unclassified")
+    for c in classes:
+        feed[f"{c}_share_frac"] = feed[f"{c}_t"] / feed["ore_t"].where(feed["ore_t"] > 0)
+    cols = ["ore_t", "mined_t", *[c for c in feed.columns if c.endswith("_frac")]]
+    sched, left = rebin_schedule(feed[cols], capacity)
+    for c in classes:
+        sched[f"{c}_t"] = sched.pop(f"{c}_share_frac") * sched["ore_t"]
+    sched["head_grade_treo_frac"] = sched["treo_frac"]
+    return MineOutcome(sched, "mine plan", plan, len(capacity),
+                       left + float(plan.remaining["ore_feed_t"]))

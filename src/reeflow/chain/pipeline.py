@@ -103,11 +103,14 @@ def _mine(project: Project, capacity: np.ndarray, valuation: adapters.BlockValua
 def _resource(project: Project, valuation: adapters.BlockValuation, recovery: float) -> Any:
     if not (project.deposit.run and project.deposit.has_source):
         return None
-    prices = {k: v for k, v in valuation.prices_usd_per_kg.items()
-              if k in {adapters.species_key(el) for el in project.ree}}
+    ree = {adapters.species_key(el) for el in project.ree}
+    prices = {k: v for k, v in valuation.prices_usd_per_kg.items() if k in ree}
+    credits = {k: v * float(valuation.recoveries_frac.get(k, 0.0))
+               for k, v in valuation.prices_usd_per_kg.items() if k not in ree}
     return mine_steps.estimate_resource_step(
         project, prices_usd_per_kg=prices, recovery_frac=recovery,
-        cost_usd_per_t_ore=valuation.processing_cost_usd_per_t)
+        cost_usd_per_t_ore=valuation.processing_cost_usd_per_t,
+        byproduct_usd_per_kg_in_ore=credits)
 
 
 def run_chain(loaded: LoadedProject, *,
@@ -119,8 +122,9 @@ def run_chain(loaded: LoadedProject, *,
     e = p.economics
     step = _Timer(progress)
     life = int(e.schedule.life_years)
-    design = step("plant design and SX train", CACHE.get, "design", _key(p.ore, p.plant),
-                  plant_steps.design_plant, p)
+    sx_costs = econ_steps.sx_cost_model(p)
+    design = step("plant design and SX train", CACHE.get, "design",
+                  _key(p.ore, p.plant, sx_costs.__dict__), plant_steps.design_plant, p, sx_costs)
     sizes = econ_steps.equipment_sizes(p, design)
     inputs = econ_steps.economic_inputs(p, design, sizes)
     uses_mine = p.deposit.run and p.deposit.has_source and p.mine.run

@@ -111,9 +111,10 @@ def engineering_of(project: Any, sol: Any, summary: Any, train: dict[str, Any] |
                        unit_inlet_kg_per_h(sol))
 
 
-def design_plant(project: Any) -> PlantDesign:
+def design_plant(project: Any, sx_cost_model: Any = None) -> PlantDesign:
     """Solve the design-basis plant; with ``separation.method: sx`` design the SX train on the
-    chloride feed the flowsheet delivers and solve again with it."""
+    chloride feed the flowsheet delivers (sequences ranked with ``sx_cost_model``) and solve
+    again with it."""
     from reeflow.plant.bastnasite import placeholder_separation
 
     feed = adapters.ore_feed(project)
@@ -123,7 +124,8 @@ def design_plant(project: Any) -> PlantDesign:
     if project.plant.separation.method == "sx" and project.plant.has_separation:
         from reeflow.plant.sx_adapter import design_separation
 
-        separation, train = design_separation(sol.streams["sx_feed"], project)
+        separation, train = design_separation(sol.streams["sx_feed"], project,
+                                              cost_model=sx_cost_model)
         sol = solve_plant(project, feed, separation)
     summary = _summary(project, sol)
     return PlantDesign(feed, separation, train, sol, summary,

@@ -186,14 +186,15 @@ def resource_section(outcome: ChainOutcome) -> ResourceSection | None:
         return None
     gt = res.grade_tonnage
     vt = res.variogram_table()
-    st = res.jorc()
+    st = res.jorc(rpeee_mask=rpeee_mask(outcome))
     axes = ("major", "semi-major", "minor")
     variograms = [{"variable": f"{res.primary}_frac", "axis": int(a), "direction": axes[int(a)],
                    **{k: to_jsonable(g[k].tolist()) for k in ("lag_m", "gamma", "model_gamma")}}
                   for a, g in vt.groupby("axis")]
     return ResourceSection.model_validate({
         "synthetic": bool(res.synthetic), "label": res.label,
-        "statement": to_jsonable(res.statement.to_dict("records")),
+        "statement": to_jsonable(st.raw.to_dict("records")),
+        "rpeee_basis": st.rpeee_basis,
         "statement_text": st.text(), "competent_person": st.competent_person,
         "disclaimer": res.disclaimer, "cutoff_frac": _f(res.cutoff_frac),
         "cutoff_basis": res.cutoff_basis,
@@ -201,6 +202,16 @@ def resource_section(outcome: ChainOutcome) -> ResourceSection | None:
         "variograms": variograms,
         "cross_validation_stats": to_jsonable(res.cross_validation_stats),
         "table1": to_jsonable(res.table1.to_dict("records"))})
+
+
+def rpeee_mask(outcome: ChainOutcome) -> np.ndarray | None:
+    """Blocks of the resource inside the mine plan's pit shell at the deposit section's RPEEE
+    revenue factor (None without a mine plan, or when the plan's shells stop below it)."""
+    plan, res = outcome.mine.plan, outcome.resource
+    if plan is None or res is None:
+        return None
+    rf = float(outcome.project.deposit.cutoff.revenue_factor)
+    return plan.source_rows_in_shell(rf, len(res.block_model))  # type: ignore[no-any-return]
 
 
 def _f(v: Any) -> float | None:

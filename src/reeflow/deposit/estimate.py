@@ -127,9 +127,10 @@ class ResourceResult:
 
     def recut(self, *, prices_usd_per_kg: dict[str, float] | None = None,
               recovery_frac: float | None = None, cost_usd_per_t_ore: float | None = None,
-              grade_factor: float = 1.0) -> ResourceResult:
+              credit_usd_per_t_ore: float = 0.0, grade_factor: float = 1.0) -> ResourceResult:
         """The same estimate with the cut-off re-derived from a valuation (break-even basis:
-        ``cost / (basket price x recovery)``, see :func:`rpeee_cutoff_frac`) and, with
+        ``(cost - by-product credit) / (basket price x recovery)``, the credit per t of ore at
+        average by-product grades; see :func:`rpeee_cutoff_frac`) and, with
         ``grade_factor`` != 1, the primary grade and its components scaled (a what-if on the
         grade of a SYNTHETIC deposit calibrated to a public grade; never applied to user data
         by the study). The kriging is not repeated: statement, grade–tonnage curve and the
@@ -145,8 +146,10 @@ class ResourceResult:
             bm = bm.copy()
             cols = [c for c in (pcol, *(f"{k}_frac" for k in comps)) if c in bm]
             bm[cols] = bm[cols].to_numpy() * grade_factor
+        if not (np.isfinite(credit_usd_per_t_ore) and credit_usd_per_t_ore >= 0):
+            raise InputError("credit_usd_per_t_ore", credit_usd_per_t_ore, ">= 0 USD/t", "")
         cut, basis = _cutoff(self.params, prices_usd_per_kg, recovery_frac, cost_usd_per_t_ore,
-                             _component_shares(bm, pcol, comps))
+                             _component_shares(bm, pcol, comps), credit_usd_per_t_ore)
         gcols = tuple(f"{g}_frac" for g in self.grades)
         st, gt = _statement_and_curve(bm, cut, pcol, gcols, self.label, self.synthetic)
         t1 = self.table1.copy()
@@ -307,7 +310,8 @@ def _density(comps: pd.DataFrame, params: DepositParams, grade_cols: list[str]):
     return reg, reg.predict
 
 
-def _cutoff(params: DepositParams, prices, recovery, cost, shares) -> tuple[float, str]:
+def _cutoff(params: DepositParams, prices, recovery, cost, shares,
+            credit: float = 0.0) -> tuple[float, str]:
     c = params.cutoff
     if c.basis == "given":
         if c.grade is None:
@@ -322,10 +326,12 @@ def _cutoff(params: DepositParams, prices, recovery, cost, shares) -> tuple[floa
                     f"the fallback {fb * 100:.2f} % is used")
     tot = sum(shares.values())
     basket = basket_price_usd_per_kg(prices, {k: v / tot for k, v in shares.items()})
+    net = max(cost - credit, 0.0)
     cut = rpeee_cutoff_frac(basket_price_usd_per_kg=basket, recovery_frac=recovery,
-                            cost_usd_per_t_ore=cost)
-    return cut, (f"break-even: cost {cost:.4g} USD/t ore / (basket {basket:.2f} USD/kg x "
-                 f"recovery {recovery:.3g})")
+                            cost_usd_per_t_ore=net)
+    less = f" less by-product credit {credit:.4g} USD/t" if credit > 0 else ""
+    return cut, (f"break-even: cost {cost:.4g} USD/t ore{less} / (basket {basket:.2f} USD/kg "
+                 f"x recovery {recovery:.3g})")
 
 
 def estimate_resource(dh: Drillholes, params: DepositParams | None = None, *,

@@ -103,6 +103,25 @@ class MinePlan:
         return plan_scene(self.blocks, grade_column=grade_column, cutoff_frac=cutoff_frac,
                           max_blocks=max_blocks)
 
+    def source_rows_in_shell(self, revenue_factor: float, n_rows: int) -> np.ndarray | None:
+        """A boolean per row of the block model the plan was made from: inside the nested pit
+        at ``revenue_factor`` (e.g. the RPEEE shell of a resource statement, JORC 2012
+        cl. 20). None when the plan's shells stop below that factor (the shell was not
+        computed; raise ``revenue_factors``)."""
+        rfs = self.nested["revenue_factor"].to_numpy(float)
+        if rfs.size == 0 or revenue_factor > rfs.max() + 1e-9:
+            return None
+        sh = self.blocks["nested_shell"].to_numpy()
+        inside = (sh >= 0) & (rfs[np.clip(sh, 0, None)] <= revenue_factor + 1e-9)
+        src = (self.blocks["source_row"].to_numpy() if "source_row" in self.blocks.columns
+               else np.arange(len(self.blocks)))
+        keep = inside & (src >= 0) & (src < n_rows)
+        if "filled" in self.blocks.columns:
+            keep &= ~self.blocks["filled"].to_numpy(bool)
+        mask = np.zeros(n_rows, bool)
+        mask[src[keep].astype(np.int64)] = True
+        return mask
+
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict; per-block data only as a middle section and a plan of the pit."""
         rfs = self.nested["revenue_factor"].tolist() if len(self.nested) else []
@@ -409,7 +428,8 @@ def _first_year(pan, res) -> np.ndarray:
 
 def _blocks_frame(bm, original, grid, final, shell, pb, bv: BlockValues,
                   grades: dict[str, np.ndarray]) -> pd.DataFrame:
-    out = pd.DataFrame({"in_pit": final, "shell": np.where(final, shell, -1), "pushback": pb,
+    out = pd.DataFrame({"in_pit": final, "shell": np.where(final, shell, -1),
+                        "nested_shell": shell, "pushback": pb,
                         "is_ore": bv.is_ore, "value_usd": bv.value_usd, "tonnes": grid.tonnes,
                         "ix": grid.ix, "iy": grid.iy, "iz": grid.iz})
     rows = (bm["source_row"].to_numpy() if "source_row" in bm.columns

@@ -14,6 +14,7 @@ from pydantic import Field, StrictBool, field_validator, model_validator
 from reeflow.core.elements import REE
 from reeflow.core.errors import InputError
 from reeflow.core.projectfile import Q, StrictModel
+from reeflow.plant.sx.settings import SXDesign
 from reeflow.plant.units import (
     BakeParams,
     BeneficiationParams,
@@ -59,6 +60,19 @@ class SeparationSpec(StrictModel):
                            alias="product_purity") = 0.99
     separation_factors: dict[str, Q("frac", ge=1.0, le=100.0)] = Field(  # type: ignore[valid-type]
         default_factory=dict, description="β of a key pair 'Heavy/Light', e.g. 'Ce/La: 3.0'")
+    sx: SXDesign = Field(default_factory=SXDesign, description="SX design conditions (acid "
+                         "and organic concentrations, O/A window, stage efficiency, ranking); "
+                         "unset = the SX room's defaults (data/sx/design_defaults.yaml)")
+
+    @field_validator("sx")
+    @classmethod
+    def _one_place(cls, v: SXDesign) -> SXDesign:
+        for name, where in (("extractant", "extractant"), ("purity", "product_purity")):
+            if getattr(v, name) is not None:
+                raise InputError(f"plant.separation.sx.{name}", getattr(v, name),
+                                 f"no {name} here (it is plant.separation.{where})",
+                                 f"move it to plant.separation.{where}")
+        return v
 
     @field_validator("products")
     @classmethod

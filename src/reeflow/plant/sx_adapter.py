@@ -25,8 +25,12 @@ def sx_feed_kg_per_h(feed: Stream, ree: tuple[str, ...]) -> dict[str, float]:
     return {ln: float(el.get(ln, 0.0)) for ln in ree if feed.species_kg_per_h(chloride(ln)) > 0}
 
 
-def design_separation(feed: Stream, project: Project) -> tuple[SeparationParams, dict[str, Any]]:
-    """Design the SX train for ``feed`` and return (separation parameters, train summary)."""
+def design_separation(feed: Stream, project: Project, *, cost_model: Any = None,
+                      ) -> tuple[SeparationParams, dict[str, Any]]:
+    """Design the SX train for ``feed`` with the project's SX conditions and return (separation
+    parameters, train summary). ``cost_model``: a :class:`reeflow.plant.sx.SXCostModel` with the
+    study's own reagent and organic prices (the sequence ranking's weights); None: the SX
+    room's defaults."""
     from reeflow.plant.sx import design_train
 
     sep = project.plant.separation
@@ -42,9 +46,12 @@ def design_separation(feed: Stream, project: Project) -> tuple[SeparationParams,
         raise InputError("plant.separation.products", list(sep.products),
                          "at least two product groups with elements present in the ore",
                          "use method: placeholder, or list more elements with a share above 0 %")
+    kw = sep.sx.train_kwargs(sep.extractant)
+    if cost_model is not None:
+        kw["cost_model"] = cost_model
     train = design_train(feed_kg, extractant=sep.extractant, products=groups,
                          separation_factors=dict(sep.separation_factors) or None,
-                         purity=sep.product_purity_frac)
+                         purity=sep.product_purity_frac, **kw)
     recovery: dict[str, dict[str, float]] = {}
     for name, group in zip(names, groups, strict=True):
         comp = train.products[_train_name(group)]

@@ -12,63 +12,153 @@ Shortcut models (pure functions, :mod:`.shortcut`)
 Distribution models (:mod:`.models`, registry ``MODELS``: "constant_d", "constant_beta",
 "mass_action"; each documents its ``params``).
 
-Rigorous cascade (:mod:`.cascade`)
+Rigorous cascade (:mod:`.cascade`, solved by :mod:`.solver` kernels through :mod:`.steady`)
     ``Cascade(sections=(("extraction", n), ("scrub", m), ("strip", p)), feeds=(Feed(...),),
     side_draws=(), entrainment_aq_frac=0.0, entrainment_org_frac=0.0)``
     ``Feed(stage, phase, flow_L_per_h, mol_per_L, name="")``, ``SideDraw(stage, phase, fraction)``
-    ``simulate(cascade, *, model, params, tol=1e-12, max_iter=200) -> CascadeResult``
+    ``simulate(cascade, *, model, params, tol=1e-12, max_iter=None) -> CascadeResult``
     (``.outlets`` {name: {component: mol/h}}, ``.purity(outlet, elements)``,
-    ``.recovery(outlet, elements)``, ``.converged``, ``.iterations``, ``.solve_time_s``,
-    ``.closure``, ``.aq_mol_per_h``/``.org_mol_per_h`` stage profiles, ``.to_dict()``)
+    ``.recovery(outlet, elements)``, ``.converged`` (always True: a cascade that does not
+    converge raises ConvergenceError), ``.strategy``, ``.iterations``, ``.solve_time_s``,
+    ``.closure``, ``.aq_mol_per_h``/``.org_mol_per_h`` stage profiles, ``.to_dict()``).
+    ``STAGE_LIMIT`` (2,000 stages, refused above).
 
-Design (:mod:`.design`)
+Design (:mod:`.design`, :mod:`.conditions`)
     ``design_cut(feed_mol_per_h, heavy, *, alpha, purity_organic=0.999, purity_aqueous=0.999,
     reflux_factor=1.0, optimise_reflux=False, conditions=None, max_stages=600) -> CutDesign``
-    ``simulate_cut(feed_mol_per_h, alpha, n_extraction, n_scrub, s_mol_per_h, w_mol_per_h)``
-    ``DesignConditions(feed_mol_per_L, loaded_organic_mol_per_L, scrub_acid_mol_per_L,
-    strip_acid_mol_per_L, strip_acid_excess_frac, n_strip, mixer_residence_min,
-    settler_residence_min, stage_efficiency)`` (defaults from ``data/sx``)
-    ``CutDesign``: n_extraction, n_scrub, n_strip, feed_stage, flows_L_per_h (feed, organic,
-    scrub_acid, strip_acid), reagents_kg_per_h / _per_t_product (HCl, NaOH),
-    organic_inventory_m3, mixer_settler_volume_m3, purities, products_mol_per_h, result
-    (stage profiles), reflux_scan, xu; ``.to_dict(profiles=False)``
+    ``simulate_cut(feed_mol_per_h, alpha, n_extraction, n_scrub, s_mol_per_h, w_mol_per_h, *,
+    conditions=None, operating=None)``
+    ``DesignConditions(...)`` (preferred concentrations and the windows the designer may move
+    them in, O/A window, extractant concentration, temperature; defaults from ``data/sx``)
+    ``operating_point(s, w, conditions) -> OperatingPoint`` (concentrations inside the O/A
+    window, reagents per mol feed); ``conditions_for_extractant(name)``
+    ``CutDesign``: n_extraction, n_scrub, n_strip, feed_stage, flows_L_per_h, reagents,
+    organic_inventory_m3, mixer_settler_volume_m3, purities, products_mol_per_h, result,
+    operating, spec; ``.to_dict(profiles=False)``
 
-Separation train (:mod:`.train`) — the study hook
+Three-outlet and linked cascades (:mod:`.threeoutlet`, :mod:`.linked`)
+    ``design_three_outlet(feed, heavy, middle, *, alpha, purity_organic, purity_aqueous,
+    middle_fraction, recovery_aqueous=None, s_mol_per_mol_feed=None, draw_phase="aqueous")``
+    ``design_linked_cut(feed_org_mol_per_h, heavy, *, alpha, ...)``, ``link_train(train)``
+
+Separation train (:mod:`.train`, :mod:`.endtoend`, :mod:`.costing`) — the study hook
     ``design_train(feed_kg_per_h, *, extractant="P507", products=None,
-    separation_factors=None, beta_policy="low", purity=0.999, rank_by="total_stages",
-    conditions=None) -> TrainResult`` (``.products`` {name: {element: kg/h}}, ``.purity``,
-    ``.recovery``, ``.reagents_kg_per_h``, ``.total_stages``, ``.organic_inventory_m3``,
-    ``.mixer_settler_volume_m3``, ``.cuts``, ``.ranking``, ``.to_dict()``)
+    separation_factors=None, beta_policy="low", purity=0.999, rank_by="cost_usd_per_a",
+    conditions=None, cost_model=None, n_rigorous=3, max_stages=600) -> TrainResult``
+    (``.products`` {name: {element: kg/h}}, ``.purity`` (every product meets ``purity`` end
+    to end), ``.recovery``, ``.reagents_kg_per_h``, ``.total_stages``,
+    ``.organic_inventory_m3``, ``.mixer_settler_volume_m3``, ``.cost``, ``.cuts``,
+    ``.ranking`` (every sequence: stages, reagents, organic inventory, cost; rigorous where
+    designed), ``.to_dict()``). ``SXCostModel`` (prices and cost weights; defaults from
+    ``data/sx/cost_defaults.yaml``, or a {field: value} mapping).
 
-CLI (:mod:`.commands`): ``register(subparsers)`` adds ``sx simulate|design|train`` (--json).
+Project settings (:mod:`.settings`): ``SXDesign`` (a StrictModel of the SX design conditions
+a project may set, every field bounded), ``parse_sx_design(tree)``,
+``SXDesign.to_conditions(extractant)``, ``SXDesign.train_kwargs(extractant)``.
 
-Data (:mod:`.data`): ``relative_extractability``, ``key_beta``, ``separation_factor_table``,
-``extractant``, ``design_default`` — only verified factors ship.
+CLI (:mod:`.commands`): ``register(subparsers)`` adds ``sx simulate|design|train`` (--json);
+bad input exits 2 with one line.
+
+Data (:mod:`.data`): ``relative_extractability``, ``key_beta`` (with ``temperature_C``),
+``separation_factor_table``, ``extractant``, ``design_default``, ``design_record`` — every
+value with source and evidence; recalled values never ship.
+
+The names load lazily (importing the package imports none of its modules; the first use of a
+name imports the module that defines it), so commands start fast.
 """
 
-from reeflow.plant.sx.cascade import OA_WINDOW, Cascade, CascadeResult, Feed, SideDraw, simulate
-from reeflow.plant.sx.data import (
-    EXTRACTANTS,
-    design_default,
-    extractant,
-    key_beta,
-    relative_extractability,
-    separation_factor_table,
-)
-from reeflow.plant.sx.design import CutDesign, DesignConditions, design_cut, simulate_cut
-from reeflow.plant.sx.models import MODELS, get_model
-from reeflow.plant.sx.shortcut import (
-    XuDesign,
-    fenske_min_stages,
-    kremser_fraction_remaining,
-    kremser_stages,
-    underwood_min_scrub,
-    xu_design,
-    xu_product_split,
-)
-from reeflow.plant.sx.train import TrainResult, default_products, design_train, enumerate_sequences
+from __future__ import annotations
+
+import importlib
+import sys
+import types
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from reeflow.plant.sx.cascade import (
+        OA_WINDOW,
+        STAGE_LIMIT,
+        Cascade,
+        CascadeResult,
+        Feed,
+        SideDraw,
+        simulate,
+    )
+    from reeflow.plant.sx.conditions import (
+        OperatingPoint,
+        conditions_for_extractant,
+        operating_point,
+    )
+    from reeflow.plant.sx.costing import (
+        SXCostModel,
+    )
+    from reeflow.plant.sx.data import (
+        EXTRACTANTS,
+        design_default,
+        design_record,
+        extractant,
+        key_beta,
+        relative_extractability,
+        separation_factor_table,
+    )
+    from reeflow.plant.sx.design import (
+        CutDesign,
+        DesignConditions,
+        design_cut,
+        simulate_cut,
+    )
+    from reeflow.plant.sx.models import (
+        MODELS,
+        get_model,
+    )
+    from reeflow.plant.sx.settings import (
+        SXDesign,
+        parse_sx_design,
+    )
+    from reeflow.plant.sx.shortcut import (
+        XuDesign,
+        fenske_min_stages,
+        kremser_fraction_remaining,
+        kremser_stages,
+        underwood_min_scrub,
+        xu_design,
+        xu_product_split,
+    )
+    from reeflow.plant.sx.train import (
+        TrainResult,
+        default_products,
+        design_train,
+        enumerate_sequences,
+    )
+
+_WHERE: dict[str, str] = {  # name -> the module that defines it
+    "OA_WINDOW": "cascade", "STAGE_LIMIT": "cascade", "Cascade": "cascade",
+    "CascadeResult": "cascade", "Feed": "cascade", "SideDraw": "cascade", "simulate": "cascade",
+    "OperatingPoint": "conditions", "conditions_for_extractant": "conditions",
+    "operating_point": "conditions",
+    "SXCostModel": "costing",
+    "EXTRACTANTS": "data", "design_default": "data", "design_record": "data", "extractant": "data",
+    "key_beta": "data", "relative_extractability": "data", "separation_factor_table": "data",
+    "CutDesign": "design", "DesignConditions": "design", "design_cut": "design",
+    "simulate_cut": "design",
+    "MODELS": "models", "get_model": "models",
+    "SXDesign": "settings", "parse_sx_design": "settings",
+    "XuDesign": "shortcut", "fenske_min_stages": "shortcut",
+    "kremser_fraction_remaining": "shortcut", "kremser_stages": "shortcut",
+    "underwood_min_scrub": "shortcut", "xu_design": "shortcut", "xu_product_split": "shortcut",
+    "TrainResult": "train", "default_products": "train", "design_train": "train",
+    "enumerate_sequences": "train",
+}
 
 __all__ = [
+    "SXDesign",
+    "parse_sx_design",
+    "SXCostModel",
+    "OperatingPoint",
+    "operating_point",
+    "conditions_for_extractant",
+    "STAGE_LIMIT",
+    "design_record",
     "EXTRACTANTS",
     "design_default",
     "extractant",
@@ -99,3 +189,29 @@ __all__ = [
     "kremser_fraction_remaining",
     "underwood_min_scrub",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    mod = _WHERE.get(name)
+    if mod is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{mod}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
+
+class _Package(types.ModuleType):
+    """Keeps a public name that equals its module's name bound to the name, not the module
+    (importing the submodule would otherwise replace it)."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if isinstance(value, types.ModuleType) and _WHERE.get(name) == name:
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package

@@ -13,6 +13,7 @@ constant-D and mass-action models. The steady state is found by
 
 from __future__ import annotations
 
+import difflib
 import math
 import time
 from collections.abc import Mapping, Sequence
@@ -25,8 +26,10 @@ from reeflow.core.elements import REE
 from reeflow.core.errors import ConvergenceError, InfeasibleSpecError, InputError
 from reeflow.plant.sx import solver
 from reeflow.plant.sx.models import get_model
+from reeflow.plant.sx.steady import iteration_budget, solve_steady
 
-__all__ = ["Feed", "SideDraw", "Cascade", "CascadeResult", "simulate", "OA_WINDOW"]
+__all__ = ["Feed", "SideDraw", "Cascade", "CascadeResult", "simulate", "OA_WINDOW",
+           "STAGE_LIMIT"]
 
 SECTIONS = ("extraction", "scrub", "strip")
 PHASES = ("aqueous", "organic")
@@ -34,6 +37,8 @@ PHASES = ("aqueous", "organic")
 #: studies; ree_separation.md §5.1 [V]).
 OA_WINDOW: tuple[float, float] = (0.1, 10.0)
 NON_ELEMENTS = ("H", "Na")
+#: Largest cascade accepted (stages in all); bigger requests are refused before anything is built.
+STAGE_LIMIT = 2000
 
 
 @dataclass(frozen=True)
@@ -97,6 +102,7 @@ class CascadeResult:
     max_scaled_residual: float
     solve_time_s: float
     closure: dict[str, float] = field(default_factory=dict)
+    strategy: str = "newton"  # which attempt converged (see reeflow.plant.sx.steady)
 
     @property
     def elements(self) -> tuple[str, ...]:
@@ -126,6 +132,7 @@ class CascadeResult:
             "iterations": self.iterations,
             "max_scaled_residual": self.max_scaled_residual,
             "solve_time_s": self.solve_time_s,
+            "strategy": self.strategy,
             "closure_rel": self.closure,
             "profiles": {
                 "aq_mol_per_h": self.aq_mol_per_h.tolist(),
@@ -146,34 +153,53 @@ def _runs(secs: Sequence[str]) -> list[list[Any]]:
     return out
 
 
+def _finite(x: Any) -> bool:
+    return isinstance(x, int | float | np.number) and not isinstance(x, bool) and math.isfinite(x)
+
+
 def _validate(c: Cascade) -> None:
-    if not c.sections:
+    if not isinstance(c.sections, tuple | list) or not c.sections:
         raise InputError("cascade.sections", c.sections, "at least one section", "")
-    for name, n in c.sections:
+    total = 0
+    for sec in c.sections:
+        if not (isinstance(sec, tuple | list) and len(sec) == 2):
+            raise InputError("cascade.sections", sec, "(name, stages) pairs", "")
+        name, n = sec
         if name not in SECTIONS:
             raise InputError("cascade.sections", name, f"one of {SECTIONS}", "")
-        if not (isinstance(n, int | np.integer) and n >= 1):
+        if isinstance(n, bool) or not (isinstance(n, int | np.integer) and n >= 1):
             raise InputError(f"cascade.sections.{name}", n, "an integer >= 1 stages", "")
+        total += int(n)
+    if total > STAGE_LIMIT:
+        raise InputError("cascade.sections", total, f"at most {STAGE_LIMIT} stages in all",
+                         "split the cascade; larger ones are refused up front")
     n = c.n_stages
+    if not c.feeds:
+        raise InputError("cascade.feeds", c.feeds, "at least one feed", "")
     for f in c.feeds:
-        if not 1 <= f.stage <= n:
+        if isinstance(f.stage, bool) or not isinstance(f.stage, int | np.integer) \
+                or not 1 <= f.stage <= n:
             raise InputError("cascade.feeds.stage", f.stage, f"1..{n}", "stages count from 1")
         if f.phase not in PHASES:
             raise InputError("cascade.feeds.phase", f.phase, f"one of {PHASES}", "")
-        if not (f.flow_L_per_h >= 0 and math.isfinite(f.flow_L_per_h)):
+        if not (_finite(f.flow_L_per_h) and f.flow_L_per_h >= 0):
             raise InputError("cascade.feeds.flow_L_per_h", f.flow_L_per_h, ">= 0 L/h", "")
+        if not isinstance(f.mol_per_L, Mapping):
+            raise InputError("cascade.feeds.mol_per_L", f.mol_per_L, "{component: mol/L}", "")
         for comp, x in f.mol_per_L.items():
-            if not (float(x) >= 0 and math.isfinite(float(x))):
-                raise InputError(f"cascade.feeds.mol_per_L.{comp}", x, ">= 0 mol/L", "")
+            if not (_finite(x) and x >= 0):
+                raise InputError(f"cascade.feeds.mol_per_L.{comp}", x, "a finite number >= 0 "
+                                 "mol/L", "")
     for d in c.side_draws:
-        if not 1 <= d.stage <= n or d.phase not in PHASES or not 0 <= d.fraction <= 1:
+        if not (isinstance(d.stage, int | np.integer) and 1 <= d.stage <= n
+                and d.phase in PHASES and _finite(d.fraction) and 0 <= d.fraction <= 1):
             raise InputError("cascade.side_draws", d, "stage 1..N, phase, 0<=fraction<=1", "")
-    if not 0.05 <= c.murphree_efficiency <= 1.0:
+    if not (_finite(c.murphree_efficiency) and 0.05 <= c.murphree_efficiency <= 1.0):
         raise InputError("cascade.murphree_efficiency", c.murphree_efficiency, "0.05..1",
                          "give the stage efficiency as a fraction")
     for fld in ("entrainment_aq_frac", "entrainment_org_frac"):
         val = getattr(c, fld)
-        if not 0.0 <= val < 0.5:
+        if not (_finite(val) and 0.0 <= val < 0.5):
             raise InputError(f"cascade.{fld}", val, "0 <= fraction < 0.5", "")
 
 
@@ -235,15 +261,21 @@ def simulate(
     model: str = "constant_beta",
     params: Mapping[str, Any],
     tol: float = 1e-12,
-    max_iter: int = 200,
+    max_iter: int | None = None,
 ) -> CascadeResult:
     """Rigorous steady state of ``cascade`` with distribution model ``model`` and its ``params``.
 
     Raises InputError (bad spec), InfeasibleSpecError (O/A outside 1:10–10:1, organic over
-    capacity, scrub beyond the loaded RE) or ConvergenceError (Newton failed; names the residual).
+    capacity, scrub beyond the loaded RE) or ConvergenceError (every attempt of
+    :func:`reeflow.plant.sx.steady.solve_steady` failed; names the residual and what to change).
+    A returned result has always converged (``max_scaled_residual <= tol``). ``max_iter`` caps
+    the iterations of each attempt (default: 150 + 8 per stage).
     """
     _validate(cascade)
     mod = get_model(model)
+    if not isinstance(params, Mapping):
+        raise InputError("model.params", params, "a mapping of model parameters", "")
+    _check_param_keys(params, getattr(mod, "PARAM_KEYS", None))
     secs = cascade.stage_sections()
     kind = solver.KINDS[model]
     comps = _components(cascade, mod.EXTRA_COMPONENTS)
@@ -251,6 +283,9 @@ def simulate(
         raise InputError("cascade.feeds", "no elements", "at least one element fed", "")
     q_aq, q_org, da, do, _ = _hydraulics(cascade, secs)
     p = mod.build_params(comps, secs, q_aq, q_org, params)
+    check = getattr(mod, "check_feeds", None)
+    if check is not None:
+        check(cascade.feeds, params)
     feed, aq_feed = _feed_matrix(cascade, comps)
     scale = feed.sum(axis=0)
     if np.any(scale <= 0):
@@ -270,23 +305,35 @@ def simulate(
     ea, eo = cascade.entrainment_aq_frac, cascade.entrainment_org_frac
     l0 = (solver.initial_profile(kind, l_ref, p, q_aq, q_org, feed, da, do, ea, eo, sweeps)
           if sweeps else l_ref)
-    for dt0 in mod.START_DT:  # bold start first; a slow start-up transient if that fails
-        aq, v, it, res, status = solver.newton_cascade(
-            kind, l0, p, q_aq, q_org, feed, da, do, ea, eo, scale, tol, max_iter, dt0)
-        if status == 0:
-            break
-    if status == 0 and cascade.murphree_efficiency < 1.0:
+    hyd = (q_aq, q_org, da, do, ea, eo)
+    aq, v, res, rec = solve_steady(kind, mod, l0, l_ref, p, hyd, feed, scale, tol, max_iter)
+    it = rec.iterations
+    if cascade.murphree_efficiency < 1.0:
         org_feed = feed - aq_feed
+        budget = iteration_budget(len(secs), max_iter)
         aq, v, it2, res, status = solver.newton_murphree(
             kind, aq, v, p, q_aq, q_org, feed, org_feed, da, do, ea, eo,
-            cascade.murphree_efficiency, scale, tol, max_iter)
+            cascade.murphree_efficiency, scale, tol, budget)
         it += it2
+        if status != 0:
+            raise ConvergenceError(
+                f"Murphree-efficiency cascade did not converge: max scaled balance residual "
+                f"{res:.3g} after {it2} iterations from the ideal-stage solution; raise "
+                "murphree_efficiency towards 1 or pass max_iter= to allow more iterations")
     dt = time.perf_counter() - t0
-    if status == 2:
-        raise ConvergenceError(
-            f"cascade Newton hit non-finite values after {it} iterations (max scaled balance "
-            f"residual {res:.3g}); check that the specified flows admit a steady state")
-    return _result(cascade, comps, secs, aq, v, q_aq, q_org, da, do, feed, status == 0, it, res, dt)
+    out = _result(cascade, comps, secs, aq, v, q_aq, q_org, da, do, feed, True, it, res, dt)
+    out.strategy = rec.strategy
+    return out
+
+
+def _check_param_keys(params: Mapping[str, Any], allowed: Sequence[str] | None) -> None:
+    if allowed is None:
+        return
+    for key in params:
+        if key not in allowed:
+            close = difflib.get_close_matches(str(key), list(allowed), n=1)
+            raise InputError(f"model.params.{key}", params[key], f"one of {sorted(allowed)}",
+                             f"did you mean {close[0]!r}?" if close else "check the spelling")
 
 
 def _precheck(model: str, params: Mapping[str, Any], comps: Sequence[str], feed: np.ndarray):

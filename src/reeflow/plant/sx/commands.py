@@ -3,38 +3,133 @@
 Thin over :func:`reeflow.plant.sx.simulate`, :func:`reeflow.plant.sx.design_cut` and
 :func:`reeflow.plant.sx.design_train`. File formats: see ``examples/sx/*.yaml``. Values may be
 plain numbers or ``{value: …}`` records (source/evidence kept in the file); purities accept
-``"99.9 %"``.
+``"99.9 %"``. Every key is checked (an unknown key is an error with a "did you mean" hint),
+every number must be finite and in range, and stage counts above the engine's limit are
+refused before anything is built: bad input raises InputError, which the CLI prints as one
+line with exit code 2. An unexpected exception is reported the same way (one line, exit 2),
+never as a traceback.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import math
+import sys
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from reeflow.core.elements import atomic_mass
-from reeflow.core.errors import InputError
-from reeflow.core.units import to_canonical
-from reeflow.plant.sx.cascade import Cascade, Feed, SideDraw, simulate
+from reeflow.core.errors import InputError, ReeflowError
+from reeflow.core.units import is_dimensionless, to_canonical
+from reeflow.plant.sx.cascade import STAGE_LIMIT, Cascade, Feed, SideDraw, simulate
 from reeflow.plant.sx.data import extractant, relative_extractability
-from reeflow.plant.sx.design import DesignConditions, design_cut
+from reeflow.plant.sx.design import design_cut
+from reeflow.plant.sx.settings import SXDesign, check_keys, field_unit, parse_sx_design
 from reeflow.plant.sx.train import design_train
 
-__all__ = ["register", "run_simulate", "run_design", "run_train"]
+__all__ = ["register", "run_simulate", "run_design", "run_train", "OneLineParser"]
+
+META = ("name", "description", "note", "notes")
+SIMULATE_KEYS = ("model", "params", "sections", "feeds", "side_draws", "entrainment_aq_frac",
+                 "entrainment_org_frac", "murphree_efficiency", "max_iter", *META)
+FEED_KEYS = ("stage", "phase", "flow_L_per_h", "mol_per_L", "name")
+DRAW_KEYS = ("stage", "phase", "fraction", "name")
+DESIGN_KEYS = ("extractant", "feed_kg_per_h", "feed_mol_per_h", "heavy", "purity_organic",
+               "purity_aqueous", "optimise_reflux", "reflux_factor", "conditions",
+               "separation_factors", "beta_policy", "max_stages", *META)
+TRAIN_KEYS = ("extractant", "feed_kg_per_h", "products", "separation_factors", "purity",
+              "product_purity", "beta_policy", "rank_by", "conditions", "sx", "cost_model",
+              "n_rigorous", "max_stages", *META)
+SEPARATION_KEYS = ("method", "products", "placeholder_recovery", "extractant", "product_purity",
+                   "separation_factors", "sx")
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """argparse parser whose usage errors are one line on stderr and exit code 2."""
+
+    def error(self, message: str) -> Any:  # type: ignore[override]
+        _one_line_error(self, message)
+
+    def parse_known_args(self, args: Any = None, namespace: Any = None) -> Any:  # type: ignore[override]
+        """Unknown arguments are this sub-command's error (one line), not the root's."""
+        ns, extras = super().parse_known_args(args, namespace)
+        if extras:
+            self.error(f"unrecognized arguments: {' '.join(extras)}")
+        return ns, extras
+
+
+def _one_line_error(parser: argparse.ArgumentParser, message: str) -> Any:
+    text = " ".join(str(message).split())
+    sys.stderr.write(f"{parser.prog}: error: {text} (see --help)\n")
+    sys.exit(2)
+
+
+def _short(text: str, limit: int) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class _Short:
+    """A value whose repr is cut to 120 characters (for one-line error messages)."""
+
+    def __init__(self, value: Any) -> None:
+        try:
+            self.text = _short(repr(value), 120)
+        except Exception:  # noqa: BLE001 - an unprintable value
+            self.text = f"<{type(value).__name__}>"
+
+    def __repr__(self) -> str:
+        return self.text
+
+
+def guarded(name: str) -> Callable[[Callable[[argparse.Namespace], int]],
+                                   Callable[[argparse.Namespace], int]]:
+    """Handler decorator: an unexpected exception becomes one line (ReeflowError, exit 2)."""
+    def wrap(func: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+        @functools.wraps(func)
+        def inner(args: argparse.Namespace) -> int:
+            try:
+                return func(args)
+            except InputError as exc:  # keep the one line short whatever the input held
+                raise InputError(_short(exc.field, 160), _Short(exc.value), exc.allowed[:400],
+                                 exc.fix[:300]) from None
+            except ReeflowError as exc:
+                if len(str(exc)) > 600:
+                    raise type(exc)(str(exc)[:600] + " …") from None
+                raise
+            except BrokenPipeError:  # output piped into e.g. `head`: not an error
+                import os
+
+                devnull = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(devnull, sys.stdout.fileno())
+                return 0
+            except RecursionError:
+                raise ReeflowError(f"sx {name}: input nested too deeply") from None
+            except Exception as exc:  # noqa: BLE001 - the CLI promise: never a traceback
+                msg = " ".join(str(exc).split())[:300]
+                raise ReeflowError(
+                    f"sx {name}: unexpected {type(exc).__name__}: {msg} (this is a bug in "
+                    "reeflow; please report it with the input file)") from None
+        return inner
+    return wrap
 
 
 def register(subparsers: Any) -> Any:
     """Add ``sx`` with ``simulate``, ``design`` and ``train``; returns the ``sx`` sub-parsers.
 
     The lead wires ``sx fit`` (``reeflow.plant.sx.fit_commands.add_fit_arguments`` /
-    ``run_fit``) onto the returned object — the fit command lives in ``fit_commands.py``.
+    ``run_fit``) onto the returned object — the fit command lives in ``fit_commands.py``. The
+    returned sub-parsers create :class:`OneLineParser` instances, so ``sx fit`` usage errors
+    are one line too.
     """
     sx = subparsers.add_parser("sx", help="solvent-extraction cascades: simulate, design, train")
-    sub = sx.add_subparsers(dest="sx_command", required=True)
+    sx.error = functools.partial(_one_line_error, sx)  # type: ignore[method-assign]
+    sub = sx.add_subparsers(dest="sx_command", required=True, parser_class=OneLineParser)
     for name, func, arg, text in (
         ("simulate", run_simulate, "CASCADE.yaml", "steady state of a specified cascade"),
         ("design", run_design, "SPEC.yaml", "design one cut (Xu start, rigorous n+m)"),
@@ -44,7 +139,6 @@ def register(subparsers: Any) -> Any:
         p.add_argument("file", metavar=arg)
         p.add_argument("--json", action="store_true", help="print one JSON object to stdout")
         p.set_defaults(func=func)
-    # --- `sx fit` is added here by the lead from fit_commands (owned by the fit helper) ---
     return sub
 
 
@@ -53,26 +147,58 @@ def _load(path: str) -> dict[str, Any]:
     if not p.is_file():
         raise InputError("file", path, "an existing YAML file", "check the path")
     try:
-        data = yaml.safe_load(p.read_text(encoding="utf-8"))
+        text = p.read_text(encoding="utf-8")
+    except (UnicodeDecodeError, OSError) as exc:
+        raise InputError("file", path, "a readable UTF-8 text file", type(exc).__name__) from None
+    try:
+        data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise InputError("file", path, "valid YAML", str(exc).splitlines()[0]) from None
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise InputError("file", path, "well-formed YAML",
+                         f"fix the syntax{where} ({getattr(exc, 'problem', 'parse error')})"
+                         ) from None
     if not isinstance(data, dict):
-        raise InputError("file", path, "a YAML mapping", "")
+        raise InputError("file", path, "a YAML mapping at the top level", "")
     return data
 
 
-def _num(v: Any, field: str, unit: str = "frac") -> float:
-    if isinstance(v, dict):
+def _num(v: Any, field: str, unit: str = "frac", *, low: float | None = None,
+         high: float | None = None) -> float:
+    """A finite number (plain, ``{value: …}`` record or a string with a unit) within bounds."""
+    if isinstance(v, Mapping):
         v = v.get("value")
+    if isinstance(v, bool) or v is None:
+        raise InputError(field, v, "a number", "")
     if isinstance(v, str):
-        return to_canonical(v, unit, field=field)
-    try:
-        out = float(v)
-    except (TypeError, ValueError):
-        raise InputError(field, v, "a number", "") from None
+        out = to_canonical(v, unit, field=field)
+    else:
+        try:
+            out = float(v)
+        except (TypeError, ValueError):
+            raise InputError(field, v, "a number", "") from None
     if not math.isfinite(out):
         raise InputError(field, v, "a finite number", "")
+    if (low is not None and out < low) or (high is not None and out > high):
+        raise InputError(field, v, f"{low if low is not None else '-inf'}.."
+                         f"{high if high is not None else 'inf'}", "")
     return out
+
+
+def _int(v: Any, field: str, low: int, high: int) -> int:
+    x = _num(v, field)
+    if x != int(x):
+        raise InputError(field, v, "an integer", "")
+    if not low <= x <= high:
+        raise InputError(field, v, f"an integer {low}..{high}",
+                         f"more than {high} is refused up front" if x > high else "")
+    return int(x)
+
+
+def _mapping(v: Any, field: str) -> dict[str, Any]:
+    if not isinstance(v, Mapping):
+        raise InputError(field, v, "a mapping", "")
+    return dict(v)
 
 
 def _clean(obj: Any) -> Any:
@@ -95,68 +221,174 @@ def _emit(args: argparse.Namespace, payload: dict[str, Any], lines: list[str]) -
     return 0
 
 
+# ------------------------------------------------------------------------------ simulate
+
+def _sections(raw: Any) -> tuple[tuple[str, int], ...]:
+    if not isinstance(raw, list) or not raw:
+        raise InputError("sections", raw, "a list of [name, stages] pairs",
+                         "e.g. [[extraction, 20], [scrub, 10]]")
+    out = []
+    total = 0
+    for i, item in enumerate(raw):
+        if not (isinstance(item, list | tuple) and len(item) == 2):
+            raise InputError(f"sections[{i}]", item, "[name, stages]", "")
+        name, n = str(item[0]), _int(item[1], f"sections[{i}].stages", 1, STAGE_LIMIT)
+        total += n
+        if total > STAGE_LIMIT:
+            raise InputError("sections", raw, f"at most {STAGE_LIMIT} stages in all",
+                             "split the cascade; larger ones are refused up front")
+        out.append((name, n))
+    return tuple(out)
+
+
+def _concs(raw: Any, field: str) -> dict[str, float]:
+    return {str(k): _num(v, f"{field}.{k}", low=0.0)
+            for k, v in _mapping(raw, field).items()}
+
+
+def _feeds(raw: Any, n_total: int) -> tuple[Feed, ...]:
+    if not isinstance(raw, list) or not raw:
+        raise InputError("feeds", raw, "a list of feeds (stage, phase, flow_L_per_h, "
+                         "mol_per_L)", "")
+    out = []
+    for i, f in enumerate(raw):
+        f = _mapping(f, f"feeds[{i}]")
+        check_keys(f, FEED_KEYS, f"feeds[{i}].")
+        for key in ("stage", "phase", "flow_L_per_h"):
+            if key not in f:
+                raise InputError(f"feeds[{i}].{key}", None, "a required field", "")
+        out.append(Feed(_int(f["stage"], f"feeds[{i}].stage", 1, n_total), str(f["phase"]),
+                        _num(f["flow_L_per_h"], f"feeds[{i}].flow_L_per_h", low=0.0),
+                        _concs(f.get("mol_per_L", {}) or {}, f"feeds[{i}].mol_per_L"),
+                        str(f.get("name", ""))))
+    return tuple(out)
+
+
+def _draws(raw: Any, n_total: int) -> tuple[SideDraw, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        raise InputError("side_draws", raw, "a list of side draws", "")
+    out = []
+    for i, d in enumerate(raw):
+        d = _mapping(d, f"side_draws[{i}]")
+        check_keys(d, DRAW_KEYS, f"side_draws[{i}].")
+        out.append(SideDraw(_int(d.get("stage"), f"side_draws[{i}].stage", 1, n_total),
+                            str(d.get("phase")),
+                            _num(d.get("fraction"), f"side_draws[{i}].fraction", low=0.0,
+                                 high=1.0), str(d.get("name", ""))))
+    return tuple(out)
+
+
+@guarded("simulate")
 def run_simulate(args: argparse.Namespace) -> int:
     """Handler of ``sx simulate CASCADE.yaml``."""
     d = _load(args.file)
-    try:
-        sections = tuple((str(s), int(n)) for s, n in d["sections"])
-        feeds = tuple(Feed(int(f["stage"]), str(f["phase"]), _num(f["flow_L_per_h"], "feeds"),
-                           {k: _num(v, f"feeds.{k}") for k, v in f["mol_per_L"].items()},
-                           str(f.get("name", ""))) for f in d["feeds"])
-        draws = tuple(SideDraw(int(s["stage"]), str(s["phase"]), _num(s["fraction"], "draw"))
-                      for s in d.get("side_draws", []) or [])
-    except (KeyError, TypeError, ValueError) as exc:
-        raise InputError("cascade", args.file, "sections, feeds (stage, phase, flow_L_per_h, "
-                         "mol_per_L)", f"missing or bad entry: {exc}") from None
-    c = Cascade(sections=sections, feeds=feeds, side_draws=draws,
-                entrainment_aq_frac=_num(d.get("entrainment_aq_frac", 0.0), "entrainment"),
-                entrainment_org_frac=_num(d.get("entrainment_org_frac", 0.0), "entrainment"))
-    r = simulate(c, model=str(d.get("model", "constant_beta")), params=d.get("params", {}))
+    check_keys(d, SIMULATE_KEYS, "")
+    for key in ("sections", "feeds"):
+        if key not in d:
+            raise InputError(key, None, "a required field", "see examples/sx/cascade_*.yaml")
+    sections = _sections(d["sections"])
+    n_total = sum(n for _, n in sections)
+    c = Cascade(sections=sections, feeds=_feeds(d["feeds"], n_total),
+                side_draws=_draws(d.get("side_draws"), n_total),
+                entrainment_aq_frac=_num(d.get("entrainment_aq_frac", 0.0),
+                                         "entrainment_aq_frac"),
+                entrainment_org_frac=_num(d.get("entrainment_org_frac", 0.0),
+                                          "entrainment_org_frac"),
+                murphree_efficiency=_num(d.get("murphree_efficiency", 1.0),
+                                         "murphree_efficiency"))
+    max_iter = d.get("max_iter")
+    r = simulate(c, model=str(d.get("model", "constant_beta")),
+                 params=_mapping(d.get("params", {}) or {}, "params"),
+                 max_iter=None if max_iter is None else _int(max_iter, "max_iter", 1, 10**6))
     payload = r.to_dict()
     payload["purity"] = {o: {e: r.purity(o, [e]) for e in r.elements} for o in r.outlets}
     payload["recovery"] = {o: {e: r.recovery(o, [e]) for e in r.elements} for o in r.outlets}
-    lines = [f"converged={r.converged} iterations={r.iterations} "
+    lines = [f"converged={r.converged} ({r.strategy}) iterations={r.iterations} "
              f"solve_time={r.solve_time_s * 1e3:.2f} ms stages={len(r.stage_sections)}"]
     for o, flows in r.outlets.items():
         lines.append(f"{o}: " + ", ".join(f"{k} {v:.6g}" for k, v in flows.items()) + " mol/h")
     return _emit(args, payload, lines)
 
 
+# ------------------------------------------------------------------------------ design
+
 def _feed_mol(d: dict[str, Any]) -> dict[str, float]:
+    if "feed_mol_per_h" in d and "feed_kg_per_h" in d:
+        raise InputError("feed_kg_per_h", "both", "feed_kg_per_h or feed_mol_per_h, not both", "")
     if "feed_mol_per_h" in d:
-        return {e: _num(v, f"feed_mol_per_h.{e}") for e, v in d["feed_mol_per_h"].items()}
+        return {str(e): _num(v, f"feed_mol_per_h.{e}", low=0.0)
+                for e, v in _mapping(d["feed_mol_per_h"], "feed_mol_per_h").items()}
     if "feed_kg_per_h" in d:
-        return {e: _num(v, f"feed_kg_per_h.{e}") * 1000.0 / atomic_mass(e)
-                for e, v in d["feed_kg_per_h"].items()}
+        out = {}
+        for e, v in _mapping(d["feed_kg_per_h"], "feed_kg_per_h").items():
+            try:
+                mass = atomic_mass(str(e))
+            except Exception:  # noqa: BLE001 - unknown symbol
+                raise InputError(f"feed_kg_per_h.{e}", e, "an element symbol", "") from None
+            out[str(e)] = _num(v, f"feed_kg_per_h.{e}", low=0.0) * 1000.0 / mass
+        return out
     raise InputError("feed_kg_per_h", None, "a feed {element: kg/h} (or feed_mol_per_h)", "")
 
 
 def _factors(d: dict[str, Any]) -> dict[str, float] | None:
     sf = d.get("separation_factors")
-    return {k: _num(v, f"separation_factors.{k}") for k, v in sf.items()} if sf else None
-
-
-def _conditions(d: dict[str, Any]) -> DesignConditions | None:
-    c = d.get("conditions")
-    if not c:
+    if not sf:
         return None
-    kwargs: dict[str, Any] = {k: _num(v, f"conditions.{k}") for k, v in c.items()}
-    return DesignConditions(**kwargs)
+    return {str(k): _num(v, f"separation_factors.{k}", low=1e-9)
+            for k, v in _mapping(sf, "separation_factors").items()}
 
 
+def _with_units(tree: Mapping[str, Any]) -> dict[str, Any]:
+    """Plain numbers in a settings mapping get the field's canonical unit (names carry it)."""
+    out: dict[str, Any] = {}
+    for k, v in tree.items():
+        unit = field_unit(str(k))
+        if isinstance(v, Mapping) and "value" in v:
+            v = v["value"]
+        if unit and not is_dimensionless(unit) and isinstance(v, int | float) \
+                and not isinstance(v, bool):
+            v = f"{v!r} {unit}"
+        out[str(k)] = v
+    return out
+
+
+def _settings(d: dict[str, Any], key: str = "conditions") -> SXDesign:
+    raw = d.get(key)
+    if raw is None:
+        return SXDesign()
+    raw = _mapping(raw, key)
+    legacy = {"mixer_residence_min": "mixer_residence", "settler_residence_min":
+              "settler_residence", "temperature_C": "temperature"}
+    raw = {legacy.get(k, k): v for k, v in raw.items()}
+    return parse_sx_design(_with_units(raw), prefix=f"{key}.")
+
+
+@guarded("design")
 def run_design(args: argparse.Namespace) -> int:
     """Handler of ``sx design SPEC.yaml``."""
     d = _load(args.file)
+    check_keys(d, DESIGN_KEYS, "")
     feed = _feed_mol(d)
-    heavy = [str(e) for e in d.get("heavy", [])]
-    alpha = relative_extractability(str(d.get("extractant", "P507")), list(feed),
-                                    _key_pair(feed, heavy, d), overrides=_factors(d),
-                                    policy=str(d.get("beta_policy", "low")))
+    heavy_raw = d.get("heavy", [])
+    if not isinstance(heavy_raw, list) or not heavy_raw:
+        raise InputError("heavy", heavy_raw, "a non-empty list of element symbols",
+                         "list the elements that go to the organic")
+    heavy = [str(e) for e in heavy_raw]
+    name = str(d.get("extractant", "P507"))
+    settings = _settings(d)
+    alpha = relative_extractability(name, list(feed), _key_pair(feed, heavy, name),
+                                    overrides=_factors(d),
+                                    policy=str(d.get("beta_policy", "low")),
+                                    temperature_C=settings.temperature)
     cd = design_cut(feed, heavy, alpha=alpha,
                     purity_organic=_num(d.get("purity_organic", 0.999), "purity_organic"),
                     purity_aqueous=_num(d.get("purity_aqueous", 0.999), "purity_aqueous"),
-                    optimise_reflux=bool(d.get("optimise_reflux", False)),
-                    conditions=_conditions(d))
+                    reflux_factor=_num(d.get("reflux_factor", 1.0), "reflux_factor"),
+                    optimise_reflux=_bool(d.get("optimise_reflux", False), "optimise_reflux"),
+                    conditions=settings.to_conditions(name),
+                    max_stages=_int(d.get("max_stages", 600), "max_stages", 2, STAGE_LIMIT))
     payload = cd.to_dict(profiles=True)
     lines = [f"cut {'+'.join(cd.light)} | {'+'.join(cd.heavy)}  beta_key={cd.beta_key:.4g} "
              f"({cd.xu.controlling_section} section controls)",
@@ -164,42 +396,101 @@ def run_design(args: argparse.Namespace) -> int:
              f"feed to stage {cd.feed_stage}",
              f"purity organic {cd.purity_organic:.6f}, aqueous {cd.purity_aqueous:.6f}",
              "flows L/h: " + ", ".join(f"{k} {v:.4g}" for k, v in cd.flows_L_per_h.items()),
+             "O/A: " + ", ".join(f"{k} {v:.3g}" for k, v in (cd.operating.oa.items()
+                                                              if cd.operating else [])),
              "reagents kg/h: " + ", ".join(f"{k} {v:.4g}" for k, v in cd.reagents_kg_per_h.items()),
              f"organic inventory {cd.organic_inventory_m3:.3g} m3, mixer-settlers "
              f"{cd.mixer_settler_volume_m3:.3g} m3"]
     return _emit(args, payload, lines)
 
 
-def _key_pair(feed, heavy, d) -> list[tuple[str, str]]:
-    order = [e for e in extractant(str(d.get("extractant", "P507")))["order"]["value"]
-             if e in feed]
+def _bool(v: Any, field: str) -> bool:
+    if not isinstance(v, bool):
+        raise InputError(field, v, "true or false", "")
+    return v
+
+
+def _key_pair(feed, heavy, name) -> list[tuple[str, str]]:
+    order = [e for e in extractant(name)["order"]["value"] if e in feed]
+    unknown = [e for e in list(feed) + heavy if e not in extractant(name)["order"]["value"]]
+    if unknown:
+        raise InputError("feed", unknown, f"elements of the {name} order", "")
     hs = [e for e in order if e in heavy]
     ls = [e for e in order if e not in heavy]
     return [(hs[0], ls[-1])] if hs and ls else []
 
 
+# ------------------------------------------------------------------------------ train
+
 def _train_settings(d: dict[str, Any]) -> dict[str, Any]:
-    sep = d.get("plant", {}).get("separation", {}) if isinstance(d.get("plant"), dict) else {}
-    return {**sep, **{k: v for k, v in d.items() if k != "plant"}}
+    if "plant" in d:  # a project file: only plant.separation (+ a top-level feed) is read
+        plant = _mapping(d["plant"], "plant")
+        sep = _mapping(plant.get("separation", {}) or {}, "plant.separation")
+        check_keys(sep, SEPARATION_KEYS, "plant.separation.")
+        out = {k: v for k, v in sep.items() if k not in ("method", "placeholder_recovery")}
+        for key in ("feed_kg_per_h", "cost_model", "rank_by", "n_rigorous", "max_stages"):
+            if key in d:
+                out[key] = d[key]
+        return out
+    check_keys(d, TRAIN_KEYS, "")
+    return dict(d)
 
 
+def _products(raw: Any) -> Any:
+    if raw is None:
+        return None
+    if isinstance(raw, Mapping):
+        out = {}
+        for k, v in raw.items():
+            if isinstance(v, Mapping) and "value" in v:
+                v = v["value"]
+            if not isinstance(v, list) or not v or not all(isinstance(e, str) for e in v):
+                raise InputError(f"products.{k}", v, "a non-empty list of element symbols", "")
+            out[str(k)] = v
+        return out
+    if isinstance(raw, list) and all(isinstance(g, list) and g and all(
+            isinstance(e, str) for e in g) for g in raw):
+        return raw
+    raise InputError("products", raw, "{name: [elements]} or a list of element lists", "")
+
+
+@guarded("train")
 def run_train(args: argparse.Namespace) -> int:
     """Handler of ``sx train PROJECT.yaml`` (top-level keys or ``plant.separation``)."""
     d = _train_settings(_load(args.file))
     if "feed_kg_per_h" not in d:
         raise InputError("feed_kg_per_h", None, "the train's feed {element: kg/h}",
                          "add feed_kg_per_h to the file (the study passes it from the flowsheet)")
-    feed = {e: _num(v, f"feed_kg_per_h.{e}") for e, v in d["feed_kg_per_h"].items()}
-    prods = d.get("products")
-    purity = d.get("product_purity", d.get("purity", 0.999))
-    r = design_train(feed, extractant=str(d.get("extractant", "P507")), products=prods,
+    feed = {str(e): _num(v, f"feed_kg_per_h.{e}", low=0.0)
+            for e, v in _mapping(d["feed_kg_per_h"], "feed_kg_per_h").items()}
+    name = str(d.get("extractant", "P507"))
+    settings = _settings(d, "sx") if "sx" in d else _settings(d)
+    kw = settings.train_kwargs(name)
+    purity = d.get("product_purity", d.get("purity", kw.pop("purity", 0.999)))
+    cost = d.get("cost_model")
+    r = design_train(feed, extractant=kw.pop("extractant", name), products=_products(
+                         d.get("products")),
                      separation_factors=_factors(d), purity=_num(purity, "purity"),
                      beta_policy=str(d.get("beta_policy", "low")),
-                     rank_by=str(d.get("rank_by", "total_stages")), conditions=_conditions(d))
+                     rank_by=str(d.get("rank_by", kw.pop("rank_by", "cost"))),
+                     conditions=kw.pop("conditions"),
+                     cost_model=None if cost is None else {
+                         str(k): _num(v, f"cost_model.{k}", low=0.0)
+                         for k, v in _mapping(cost, "cost_model").items()},
+                     n_rigorous=_int(d.get("n_rigorous", kw.pop("n_rigorous", 3)),
+                                     "n_rigorous", 1, 42),
+                     max_stages=_int(d.get("max_stages", kw.pop("max_stages", 600)),
+                                     "max_stages", 2, STAGE_LIMIT))
     lines = [f"train ({r.extractant}): " + " -> ".join(r.sequence),
              f"total stages {r.total_stages}, organic inventory {r.organic_inventory_m3:.3g} m3, "
              f"mixer-settlers {r.mixer_settler_volume_m3:.3g} m3, solve {r.solve_time_s:.2f} s",
-             "reagents kg/h: " + ", ".join(f"{k} {v:.4g}" for k, v in r.reagents_kg_per_h.items())]
+             "reagents kg/h: " + ", ".join(f"{k} {v:.4g}" for k, v in r.reagents_kg_per_h.items()),
+             f"cost {r.cost.get('total_usd_per_a', math.nan):.4g} USD/a (ranked by {r.rank_by})"]
     for p in r.products:
-        lines.append(f"  {p}: purity {r.purity[p]:.5f}, recovery {r.recovery[p]:.5f}")
+        lines.append(f"  {p}: purity {r.purity[p]:.5f} (spec {r.purity_spec:g}), "
+                     f"recovery {r.recovery[p]:.5f}")
+    lines.append("alternatives:")
+    for e in r.ranking[1:6]:
+        lines.append(f"  {' -> '.join(e['sequence'])}: {e.get('cost_usd_per_a', math.nan):.4g} "
+                     f"USD/a, {e.get('total_stages')} stages ({e['basis']})")
     return _emit(args, r.to_dict(), lines)

@@ -23,6 +23,7 @@ __all__ = [
     "extractant",
     "separation_factor_table",
     "design_default",
+    "design_record",
     "key_beta",
     "relative_extractability",
 ]
@@ -65,6 +66,28 @@ def design_default(key: str) -> float:
     return float(_yaml("design_defaults.yaml")[key]["value"])
 
 
+def design_record(key: str) -> dict[str, Any]:
+    """A design default's whole record: value, range, bounds, source, evidence."""
+    return dict(_yaml("design_defaults.yaml")[key])
+
+
+def _vant_hoff(rows: pd.DataFrame, temperature_C: float | None) -> float:
+    """Factor 10^(d·(1/T − 1/T_ref)) on β from the rows' van't Hoff slope d (K); 1 if none.
+
+    ``log10 β(T) = log10 β(T_ref) + d·(1/T − 1/T_ref)`` with d = −ΔΔH/(ln 10·R) of the pair
+    (difference of the elements' extraction enthalpies; Qi 2018 Table 2.15 data via
+    difflow_ree, see separation_factors.csv). No slope → β at the reference temperature.
+    """
+    if temperature_C is None or "vant_hoff_K" not in rows:
+        return 1.0
+    d = pd.to_numeric(rows["vant_hoff_K"], errors="coerce").dropna()
+    if d.empty:
+        return 1.0
+    t_ref = pd.to_numeric(rows.get("T_ref_C", pd.Series([25.0])), errors="coerce").dropna()
+    t_ref_k = float(t_ref.iloc[0]) + 273.15 if not t_ref.empty else 298.15
+    return float(10.0 ** (float(d.mean()) * (1.0 / (temperature_C + 273.15) - 1.0 / t_ref_k)))
+
+
 def key_beta(
     extractant_name: str,
     heavy: str,
@@ -72,27 +95,31 @@ def key_beta(
     *,
     policy: str = "low",
     overrides: Mapping[str, float] | None = None,
+    temperature_C: float | None = None,  # noqa: N803
 ) -> float | None:
     """β = D_heavy/D_light from ``overrides`` ("Nd/Pr": 1.4) or the shipped table.
 
     ``policy`` picks from a range: "low" (conservative, default), "mid" or "high". Where several
-    sources give a value, "low" takes the lowest low end. None when nothing is known.
+    sources give a value, "low" takes the lowest low end. ``temperature_C`` moves a shipped
+    value along its van't Hoff slope where the table has one (overrides are taken as given).
+    None when nothing is known.
     """
+    if policy not in ("low", "mid", "high"):
+        raise InputError("beta_policy", policy, "low, mid or high", "")
     key = f"{heavy}/{light}"
     if overrides and key in overrides:
-        val = float(overrides[key])
-        if not val > 0:
-            raise InputError(f"separation_factors.{key}", val, "> 0", "")
-        return val
+        val = overrides[key]
+        if isinstance(val, bool) or not isinstance(val, int | float) or not (
+                math.isfinite(val) and val > 0):
+            raise InputError(f"separation_factors.{key}", val, "a finite number > 0", "")
+        return float(val)
     t = separation_factor_table()
     rows = t[(t.extractant == _canonical(extractant_name)) & (t.heavy == heavy) & (t.light == light)]
     if rows.empty:
         return None
     lo, hi = float(rows.beta_low.min()), float(rows.beta_high.max())
     pick = {"low": lo, "high": hi, "mid": 0.5 * (lo + hi)}
-    if policy not in pick:
-        raise InputError("beta_policy", policy, "low, mid or high", "")
-    return pick[policy]
+    return pick[policy] * _vant_hoff(rows, temperature_C)
 
 
 def relative_extractability(
@@ -102,6 +129,7 @@ def relative_extractability(
     *,
     policy: str = "low",
     overrides: Mapping[str, float] | None = None,
+    temperature_C: float | None = None,  # noqa: N803
 ) -> dict[str, float]:
     """α per element (α_A/α_B = β_AB) along the extractant's order, light to heavy.
 
@@ -110,6 +138,7 @@ def relative_extractability(
     element is treated as no more extractable than its lighter neighbour, the least favourable
     assumption for the group cuts it takes part in. Elements outside the order raise InputError.
     """
+    _check_overrides(overrides)
     full = list(extractant(extractant_name)["order"]["value"])
     order = [e for e in full if e in elements]
     missing_el = [e for e in elements if e not in order]
@@ -120,10 +149,12 @@ def relative_extractability(
     alpha = {order[0]: 1.0}
     need: list[str] = []
     for light, heavy in zip(order[:-1], order[1:], strict=True):
-        b = key_beta(extractant_name, heavy, light, policy=policy, overrides=overrides)
+        b = key_beta(extractant_name, heavy, light, policy=policy, overrides=overrides,
+                     temperature_C=temperature_C)
         if b is None:  # chain the adjacent factors of the full order between them
             steps = full[full.index(light): full.index(heavy) + 1]
-            chain = [key_beta(extractant_name, h, lo, policy=policy, overrides=overrides)
+            chain = [key_beta(extractant_name, h, lo, policy=policy, overrides=overrides,
+                              temperature_C=temperature_C)
                      for lo, h in zip(steps[:-1], steps[1:], strict=True)]
             b = math.prod(x for x in chain if x is not None) if all(x is not None for x in chain) \
                 else None
@@ -139,3 +170,20 @@ def relative_extractability(
     if any(not math.isfinite(a) for a in alpha.values()):
         raise InputError("separation_factors", alpha, "finite", "")
     return alpha
+
+
+def _check_overrides(overrides: Mapping[str, Any] | None) -> None:
+    """Keys "Heavy/Light" of element symbols, values finite numbers > 0."""
+    if overrides is None:
+        return
+    if not isinstance(overrides, Mapping):
+        raise InputError("separation_factors", overrides, "a mapping {'Nd/Pr': 1.4, ...}", "")
+    for key, val in overrides.items():
+        parts = str(key).split("/")
+        if len(parts) != 2 or not all(p[:1].isupper() and p.isalpha() and len(p) <= 2
+                                      for p in parts):
+            raise InputError(f"separation_factors.{key}", val, "keys 'Heavy/Light', e.g. 'Nd/Pr'",
+                             "write the more extractable element first")
+        if isinstance(val, bool) or not isinstance(val, int | float) or not (
+                math.isfinite(val) and val > 0):
+            raise InputError(f"separation_factors.{key}", val, "a finite number > 0", "")

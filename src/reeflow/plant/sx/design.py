@@ -3,14 +3,22 @@
 Procedure (Xu Guangxian's design practice, Zhang, Zhao & Schreiner 2016 ch. 4; notes §3.6):
 
 1. Key pair β from the extractant's separation factors; Xu's static design (:func:`xu_design`)
-   gives the controlling section, the optimum extraction ratio, S and W per mol of feed and the
-   stage estimates n, m.
-2. The rigorous simulator (constant-β model with the loading constraint) finds the smallest
-   n + m meeting both purity specs: bisection on N = n + m and, for each N, a golden-section
-   search for the feed stage n (both purities are unimodal in n at fixed N and flows).
-3. Optionally, a scan over the reflux W (as multiples of Xu's optimum, above Underwood's
-   minimum) trades stages against flows; the objective is the total mixer-settler volume, Xu's
-   own criterion of optimality (maximum production per unit mixer volume).
+   gives the controlling section, the optimum extraction ratio and S and W per mol of feed.
+2. The operating point (:func:`reeflow.plant.sx.conditions.operating_point`) chooses the scrub
+   and strip acid, the feed dilution and the loaded organic (the saponification) inside their
+   windows — and raises the reflux where no concentration suffices — so that every section's
+   O/A lies inside 1:10–10:1.
+3. The rigorous simulator (constant-β model with the loading constraint) finds the smallest
+   n + m meeting both purity specs: an expanding search from Xu's estimate and a bisection
+   down to 2 stages (no Fenske floor: the binary Fenske number over-counts multicomponent
+   cuts), a golden-section search for the feed stage at each total, and an exhaustive check
+   of every feed stage one stage below the answer.
+4. Optionally, a scan over the reflux W (as multiples of Xu's optimum, above Underwood's
+   minimum) trades stages against flows; the objective is the total mixer-settler volume,
+   Xu's own criterion of optimality (maximum production per unit mixer volume).
+
+Every inner simulation has converged (:func:`reeflow.plant.sx.simulate` raises otherwise) and
+the returned design is the re-simulated one: its purities meet the specs.
 
 Flows and reagents (stoichiometric, per hour): organic ``Q_o = S·F/c_loaded``; saponification
 base 3·S·F mol NaOH (every mol RE loaded displaced 3 Na+); scrub acid 3·W·F mol HCl; strip acid
@@ -28,46 +36,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from reeflow.core.elements import atomic_mass, molar_mass, oxide_factor
-from reeflow.core.errors import InfeasibleSpecError, InputError
-from reeflow.plant.sx.cascade import Cascade, CascadeResult, Feed, simulate
-from reeflow.plant.sx.data import design_default, extractant
-from reeflow.plant.sx.shortcut import XuDesign, fenske_min_stages, xu_design
+from reeflow.core.errors import ConvergenceError, InfeasibleSpecError, InputError
+from reeflow.plant.sx.cascade import STAGE_LIMIT, Cascade, CascadeResult, Feed, simulate
+from reeflow.plant.sx.conditions import DesignConditions, OperatingPoint, operating_point
+from reeflow.plant.sx.shortcut import XuDesign, xu_design, xu_product_split
 
-__all__ = ["CutDesign", "DesignConditions", "design_cut", "simulate_cut"]
+__all__ = ["CutDesign", "DesignConditions", "design_cut", "simulate_cut", "check_feed",
+           "STAGE_LIMIT"]
 
-
-@dataclass(frozen=True)
-class DesignConditions:
-    """Concentrations and residence times of a design (defaults: ``data/sx/design_defaults.yaml``)."""
-
-    feed_mol_per_L: float = field(default_factory=lambda: design_default("feed_mol_per_L"))  # noqa: N815
-    loaded_organic_mol_per_L: float = field(  # noqa: N815  (P507 value; train sets per extractant)
-        default_factory=lambda: float(extractant("P507")["loaded_organic_mol_per_L"]["value"]))
-    scrub_acid_mol_per_L: float = field(  # noqa: N815
-        default_factory=lambda: design_default("scrub_acid_mol_per_L"))
-    strip_acid_mol_per_L: float = field(  # noqa: N815
-        default_factory=lambda: design_default("strip_acid_mol_per_L"))
-    strip_acid_excess_frac: float = field(
-        default_factory=lambda: design_default("strip_acid_excess_frac"))
-    n_strip: int = field(default_factory=lambda: int(design_default("strip_stages")))
-    mixer_residence_min: float = field(
-        default_factory=lambda: design_default("mixer_residence_min"))
-    settler_residence_min: float = field(
-        default_factory=lambda: design_default("settler_residence_min"))
-    #: Overall stage efficiency (real stages = ideal stages / efficiency, rounded up). An
-    #: overall factor, not a Murphree efficiency inside the simulation. Default 1 (ideal).
-    stage_efficiency: float = 1.0
-
-    def __post_init__(self) -> None:
-        if not 0.0 < self.stage_efficiency <= 1.0:
-            raise InputError("conditions.stage_efficiency", self.stage_efficiency, "0 < E <= 1",
-                             "give an overall stage efficiency, e.g. 0.9")
-        for name in ("feed_mol_per_L", "loaded_organic_mol_per_L", "scrub_acid_mol_per_L",
-                     "strip_acid_mol_per_L", "mixer_residence_min", "settler_residence_min"):
-            val = getattr(self, name)
-            if not (val > 0 and math.isfinite(val)):
-                raise InputError(f"conditions.{name}", val, "> 0", "")
-
+#: Totals up to which the minimality check tries every feed stage (beyond: golden ± 2).
+EXHAUSTIVE_MAX = 40
 
 @dataclass
 class CutDesign:
@@ -95,6 +73,8 @@ class CutDesign:
     ideal_stages: tuple[int, int] = (0, 0)  # (extraction, scrub) before the stage efficiency
     reagents_kg_per_t_product: dict[str, float] = field(default_factory=dict)
     reflux_scan: list[dict[str, float]] = field(default_factory=list)
+    operating: OperatingPoint | None = None
+    spec: tuple[float, float] = (math.nan, math.nan)  # (organic, aqueous) purity specs
 
     @property
     def total_stages(self) -> int:
@@ -113,19 +93,45 @@ class CutDesign:
         out["converged"] = self.result.converged
         out["iterations"] = self.result.iterations
         out["solve_time_s"] = self.result.solve_time_s
+        out["purity_spec"] = {"organic": self.spec[0], "aqueous": self.spec[1]}
+        if self.operating is not None:
+            out["operating_point"] = self.operating.to_dict()
         if profiles:
             out["profiles"] = self.result.to_dict()["profiles"]
         return out
 
 
-def _flows(feed_mol_h: float, s: float, w: float, c: DesignConditions) -> dict[str, float]:
-    return {
-        "feed": feed_mol_h / c.feed_mol_per_L,
-        "organic": s * feed_mol_h / c.loaded_organic_mol_per_L,
-        "scrub_acid": 3.0 * w * feed_mol_h / c.scrub_acid_mol_per_L,
-        "strip_acid": 3.0 * (s - w) * feed_mol_h * (1 + c.strip_acid_excess_frac)
-        / c.strip_acid_mol_per_L,
-    }
+def check_feed(feed: Mapping[str, Any], field_name: str = "feed_mol_per_h") -> dict[str, float]:
+    """Validated feed {element: flow > 0}: NaN, infinite, negative or non-numbers raise."""
+    if not isinstance(feed, Mapping) or not feed:
+        raise InputError(field_name, feed, "a non-empty mapping {element: flow}", "")
+    out: dict[str, float] = {}
+    for el, x in feed.items():
+        if isinstance(x, bool):
+            raise InputError(f"{field_name}.{el}", x, "a number >= 0", "")
+        try:
+            val = float(x)
+        except (TypeError, ValueError):
+            raise InputError(f"{field_name}.{el}", x, "a number >= 0", "") from None
+        if not (math.isfinite(val) and val >= 0.0):
+            raise InputError(f"{field_name}.{el}", x, "a finite number >= 0",
+                             "give every feed flow as a non-negative number")
+        if val > 0:
+            out[str(el)] = val
+    return out
+
+
+def _check_stages(name: str, value: Any, low: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | float) or value != int(value):
+        raise InputError(name, value, f"an integer >= {low}", "")
+    if not low <= int(value) <= STAGE_LIMIT:
+        raise InputError(name, value, f"{low}..{STAGE_LIMIT} stages",
+                         "a single cascade beyond 2,000 stages is refused up front")
+    return int(value)
+
+
+def _flows(ftot: float, op: OperatingPoint) -> dict[str, float]:
+    return {k: v * ftot for k, v in op.flows_L_per_mol().items()}
 
 
 def simulate_cut(
@@ -137,20 +143,45 @@ def simulate_cut(
     w_mol_per_h: float,
     *,
     conditions: DesignConditions | None = None,
+    operating: OperatingPoint | None = None,
 ) -> CascadeResult:
-    """Rigorous constant-β (Xu) simulation of a cut; aqueous feed enters stage ``n_extraction``."""
+    """Rigorous constant-β (Xu) simulation of a cut; aqueous feed enters stage ``n_extraction``.
+
+    The concentrations come from ``operating`` or, by default, from
+    :func:`~reeflow.plant.sx.conditions.operating_point` at the given S and W (inside the
+    O/A window; InfeasibleSpecError when no concentration inside its window fits).
+    """
     c = conditions or DesignConditions()
-    ftot = math.fsum(feed_mol_per_h.values())
-    fl = _flows(ftot, s_mol_per_h / ftot, w_mol_per_h / ftot, c)
-    n, m = int(n_extraction), int(n_scrub)
-    comp = {e: x / fl["feed"] for e, x in feed_mol_per_h.items() if x > 0}
+    feed = check_feed(feed_mol_per_h)
+    n = _check_stages("n_extraction", n_extraction, 1)
+    m = _check_stages("n_scrub", n_scrub, 0)
+    ftot = math.fsum(feed.values())
+    if ftot <= 0:
+        raise InputError("feed_mol_per_h", dict(feed_mol_per_h), "some element > 0", "")
+    for name, val in (("s_mol_per_h", s_mol_per_h), ("w_mol_per_h", w_mol_per_h)):
+        if isinstance(val, bool) or not isinstance(val, int | float) or not math.isfinite(val) \
+                or val < 0:
+            raise InputError(name, val, "a finite number >= 0 mol/h", "")
+    if not s_mol_per_h > w_mol_per_h:
+        raise InfeasibleSpecError(f"scrub reflux W = {w_mol_per_h:.6g} mol/h must be below the "
+                                  f"loaded-organic RE S = {s_mol_per_h:.6g} mol/h")
+    if m > 0 and not w_mol_per_h > 0:
+        raise InputError("w_mol_per_h", w_mol_per_h, "> 0 when n_scrub > 0",
+                         "a scrub section needs scrub reflux (W > 0)")
+    op = operating or operating_point(s_mol_per_h / ftot, w_mol_per_h / ftot, c,
+                                      allow_more_reflux=False)
+    fl = _flows(ftot, op)
+    comp = {e: x / fl["feed"] for e, x in feed.items()}
     feeds = [Feed(n, "aqueous", fl["feed"], comp, "feed"), Feed(1, "organic", fl["organic"], {})]
     if m > 0:
-        feeds.append(Feed(n + m, "aqueous", max(fl["scrub_acid"], 1e-12), {}, "scrub"))
+        feeds.append(Feed(n + m, "aqueous", fl["scrub_acid"], {}, "scrub"))
     secs = (("extraction", n),) + ((("scrub", m),) if m > 0 else ())
+    missing = [e for e in comp if e not in alpha]
+    if missing:
+        raise InputError("alpha", missing, "a relative extractability for every fed element", "")
     params = {"alpha": {e: alpha[e] for e in comp}, "organic_RE_mol_per_h": s_mol_per_h,
               "scrub_RE_mol_per_h": w_mol_per_h,
-              "capacity_mol_per_L": c.loaded_organic_mol_per_L}
+              "capacity_mol_per_L": op.loaded_organic_mol_per_L}
     return simulate(Cascade(sections=secs, feeds=tuple(feeds)), model="constant_beta",
                     params=params)
 
@@ -163,61 +194,105 @@ def _logit(p: float) -> float:
 class _Evaluator:
     """Memoised cut simulations at fixed flows; margins in logit units (≥ 0 = spec met)."""
 
-    def __init__(self, feed, alpha, heavy, light, s, w, spec_h, spec_l, cond):
-        self.args = (feed, alpha, s, w)
-        self.heavy, self.light, self.cond = heavy, light, cond
+    def __init__(self, feed, alpha, heavy, light, op, spec_h, spec_l, cond):
+        ftot = math.fsum(feed.values())
+        self.args = (feed, alpha, op.s_mol_per_mol_feed * ftot, op.w_mol_per_mol_feed * ftot)
+        self.heavy, self.light, self.cond, self.op = heavy, light, cond, op
         self.spec = (_logit(spec_h), _logit(spec_l))
         self.memo: dict[tuple[int, int], tuple[float, float, CascadeResult]] = {}
+        self.unconverged = 0
 
     def __call__(self, n: int, m: int) -> tuple[float, float, CascadeResult]:
         if (n, m) not in self.memo:
             feed, alpha, s, w = self.args
-            r = simulate_cut(feed, alpha, n, m, s, w, conditions=self.cond)
+            try:
+                r = simulate_cut(feed, alpha, n, m, s, w, conditions=self.cond,
+                                 operating=self.op)
+            except ConvergenceError:  # counted as missing the specs, never used as a result
+                self.unconverged += 1
+                self.memo[(n, m)] = (-math.inf, -math.inf, None)  # type: ignore[assignment]
+                return self.memo[(n, m)]
             po = r.purity("loaded_organic", self.heavy)
             pa = r.purity("raffinate", self.light)
             self.memo[(n, m)] = (_logit(po) - self.spec[0], _logit(pa) - self.spec[1], r)
         return self.memo[(n, m)]
 
-    def best_split(self, total: int) -> tuple[int, float]:
+    def margin(self, n: int, total: int) -> float:
+        return min(self(n, total - n)[:2])
+
+    def best_split(self, total: int, *, exhaustive: bool = False) -> tuple[int, float]:
         """Feed stage n in 1..total−1 maximising min(margins).
 
-        Both margins are unimodal in n at fixed N and flows (a misplaced feed spoils both ends),
-        so an integer golden-section search finds the best feed stage.
+        Both margins are unimodal in n at fixed N and flows for a binary (a misplaced feed
+        spoils both ends): an integer golden-section search, then a ±2 neighbourhood.
+        ``exhaustive`` tries every feed stage.
         """
-        def f(n: int) -> float:
-            return min(self(n, total - n)[:2])
-
+        if exhaustive or total <= 8:
+            margin, n = max((self.margin(n, total), n) for n in range(1, total))
+            return n, margin
         lo, hi = 1, total - 1
         while hi - lo > 3:
             m1 = lo + int(round(0.382 * (hi - lo)))
             m2 = lo + int(round(0.618 * (hi - lo)))
             if m1 == m2:
                 m2 += 1
-            if f(m1) < f(m2):
+            if self.margin(m1, total) < self.margin(m2, total):
                 lo = m1 + 1
             else:
                 hi = m2
-        margin, n = max((f(n), n) for n in range(lo, hi + 1))
+        cand = range(max(1, lo - 2), min(total - 1, hi + 2) + 1)
+        margin, n = max((self.margin(n, total), n) for n in cand)
         return n, margin
 
 
-def _smallest_total(ev: _Evaluator, n_lo: int, n_guess: int, n_cap: int) -> int:
-    hi = max(n_guess, n_lo + 1)
+def fenske_lower_bound(feed: Mapping[str, float], heavy: Sequence[str], light: Sequence[str],
+                       hk: str, lk: str, beta: float, p_org: float, p_aq: float) -> float:
+    """A true lower bound on n + m for group purities (Fenske 1932 on the key pair).
+
+    With D, B the outlet flows of Xu's product split, the keys can at best satisfy
+    ``d_LK ≤ (1 − P_o)·D`` and ``b_HK ≤ (1 − P_a)·B``, so at total reflux
+    ``N ≥ ln[(f_HK − (1 − P_a)B)/((1 − P_o)D) · (f_LK − (1 − P_o)D)/((1 − P_a)B)] / ln β``.
+    Returns 0 when the bracket is not positive (no bound).
+    """
+    ftot = math.fsum(feed.values())
+    f_a = math.fsum(feed[e] for e in heavy) / ftot
+    try:
+        d, b = xu_product_split(f_a, p_org, p_aq)
+    except InfeasibleSpecError:
+        return 0.0
+    f_hk, f_lk = feed[hk] / ftot, feed[lk] / ftot
+    num1, num2 = f_hk - (1 - p_aq) * b, f_lk - (1 - p_org) * d
+    if num1 <= 0 or num2 <= 0 or beta <= 1:
+        return 0.0
+    ratio = num1 / ((1 - p_org) * d) * num2 / ((1 - p_aq) * b)
+    return max(0.0, math.log(ratio) / math.log(beta)) if ratio > 1 else 0.0
+
+
+def _smallest_total(ev: _Evaluator, guess: int, cap: int, beta: float, specs,
+                    n_min: float = 0.0) -> int:
+    hi = min(max(guess, 3, int(math.ceil(n_min))), cap)
     while ev.best_split(hi)[1] < 0:
-        if hi >= n_cap:
+        if hi >= cap:
+            extra = (f"; {ev.unconverged} trial cascades did not converge"
+                     if ev.unconverged else "")
             raise InfeasibleSpecError(
-                f"specs not reached with {n_cap} stages at these flows: raise the reflux "
-                "(reflux_factor) or relax the purity")
-        hi = min(int(hi * 1.5) + 1, n_cap)
-    lo = max(n_lo, 2)
-    if ev.best_split(lo)[1] >= 0:
-        return lo
+                f"stage cap: β = {beta:.4g} is too close to 1 for purities "
+                f"{specs[0]:.6g} (organic) / {specs[1]:.6g} (aqueous) within {cap} stages at "
+                "these flows; relax the purity, raise the reflux (reflux_factor) or max_stages"
+                + extra)
+        hi = min(int(hi * 1.5) + 1, cap)
+    lo = max(1, int(math.floor(n_min)) - 1)  # a true lower bound (Fenske), less one
     while hi - lo > 1:
         mid = (lo + hi) // 2
-        if ev.best_split(mid)[1] >= 0:
+        if mid >= 2 and ev.best_split(mid)[1] >= 0:
             hi = mid
         else:
             lo = mid
+    # certify: every feed stage one stage below must fail (golden search may miss a split);
+    # exhaustive up to EXHAUSTIVE_MAX stages, the golden search's neighbourhood beyond
+    while hi > 2 and hi - 1 <= EXHAUSTIVE_MAX and \
+            ev.best_split(hi - 1, exhaustive=True)[1] >= 0:
+        hi -= 1
     return hi
 
 
@@ -227,12 +302,27 @@ def _check_groups(feed, heavy, light, alpha) -> tuple[str, str]:
     for e in (*heavy, *light):
         if e not in feed or e not in alpha:
             raise InputError("cut", e, "an element of the feed with an extractability", "")
+        a = alpha[e]
+        if isinstance(a, bool) or not isinstance(a, int | float) or not (
+                math.isfinite(a) and a > 0):
+            raise InputError(f"alpha.{e}", a, "a finite number > 0", "")
     hk = min(heavy, key=lambda e: alpha[e])
     lk = max(light, key=lambda e: alpha[e])
     if alpha[hk] < alpha[lk]:
         raise InputError("cut", (hk, lk), "heavy group more extractable than the light group",
                          "a cut must split the extraction order into two contiguous groups")
     return hk, lk
+
+
+def _check_design_args(p_org, p_aq, reflux_factor, max_stages) -> int:
+    for name, val in (("purity_organic", p_org), ("purity_aqueous", p_aq)):
+        if isinstance(val, bool) or not isinstance(val, int | float) or not 0.0 < val < 1.0:
+            raise InputError(name, val, "0 < purity < 1 (mole fraction)",
+                             "give the purity as a fraction, e.g. 0.999")
+    if isinstance(reflux_factor, bool) or not isinstance(reflux_factor, int | float) or not (
+            math.isfinite(reflux_factor) and reflux_factor > 0):
+        raise InputError("reflux_factor", reflux_factor, "a finite number > 0", "")
+    return _check_stages("max_stages", max_stages, 2)
 
 
 def design_cut(
@@ -250,11 +340,13 @@ def design_cut(
     """Design the cut sending ``heavy`` to the organic and the rest of the feed to the raffinate.
 
     ``alpha`` = relative extractabilities (β_AB = α_A/α_B), ``purity_*`` = mole fraction of
-    the group in its outlet (elements basis). Raises InfeasibleSpecError when no number of
-    stages up to ``max_stages`` reaches the specs (names the limit).
+    the group in its outlet (elements basis). Raises InputError (bad input, naming the field)
+    or InfeasibleSpecError naming the limit: the stage cap (β too close to 1 for the purity),
+    the O/A window, or purities not above the feed fractions.
     """
     c = conditions or DesignConditions()
-    feed = {e: float(x) for e, x in feed_mol_per_h.items() if x > 0}
+    cap = _check_design_args(purity_organic, purity_aqueous, reflux_factor, max_stages)
+    feed = check_feed(feed_mol_per_h)
     heavy_t = tuple(e for e in heavy if e in feed)
     light_t = tuple(e for e in feed if e not in heavy_t)
     hk, lk = _check_groups(feed, heavy_t, light_t, alpha)
@@ -262,20 +354,26 @@ def design_cut(
     ftot = math.fsum(feed.values())
     f_a = math.fsum(feed[e] for e in heavy_t) / ftot
     xu = xu_design(beta, f_a, purity_organic, purity_aqueous, reflux_factor=reflux_factor)
+    n_min = fenske_lower_bound(feed, heavy_t, light_t, hk, lk, beta, purity_organic,
+                               purity_aqueous)
+    if n_min > cap:
+        raise InfeasibleSpecError(
+            f"stage cap: β = {beta:.4g} ({hk}/{lk}) is too close to 1 for purities "
+            f"{purity_organic:g}/{purity_aqueous:g}: even at total reflux they need "
+            f"{n_min:.0f} stages (Fenske) > max_stages = {cap}")
+    args = (feed, heavy_t, light_t, alpha, beta, purity_organic, purity_aqueous, c, cap, n_min)
     if not optimise_reflux:
-        return _design_at(feed, heavy_t, light_t, alpha, xu, beta, purity_organic,
-                          purity_aqueous, c, max_stages)
+        return _design_at(xu, *args)
     scan, best = [], None
     for factor in (0.85, 0.92, 1.0, 1.1, 1.25, 1.5, 2.0):
         x = xu_design(beta, f_a, purity_organic, purity_aqueous, reflux_factor=factor)
         if x.w_mol_per_mol_feed < 1.03 * x.w_min_mol_per_mol_feed:
             continue
         try:
-            d = _design_at(feed, heavy_t, light_t, alpha, x, beta, purity_organic,
-                           purity_aqueous, c, max_stages)
+            d = _design_at(x, *args)
         except InfeasibleSpecError:
             continue
-        scan.append({"reflux_factor": factor, "w_mol_per_mol_feed": x.w_mol_per_mol_feed,
+        scan.append({"reflux_factor": factor, "w_mol_per_mol_feed": d.w_mol_per_mol_feed,
                      "stages": d.n_extraction + d.n_scrub, "organic_L_per_h":
                      d.flows_L_per_h["organic"], "mixer_settler_volume_m3":
                      d.mixer_settler_volume_m3, "organic_inventory_m3": d.organic_inventory_m3,
@@ -283,27 +381,47 @@ def design_cut(
         if best is None or d.mixer_settler_volume_m3 < best.mixer_settler_volume_m3:
             best = d
     if best is None:
-        raise InfeasibleSpecError("no reflux in the scan reaches the specs within max_stages")
+        raise InfeasibleSpecError(
+            f"stage cap: no reflux in the scan reaches purities {purity_organic:g}/"
+            f"{purity_aqueous:g} at β = {beta:.4g} within {cap} stages")
     best.reflux_scan = scan
     return best
 
 
-def _design_at(feed, heavy, light, alpha, xu, beta, p_org, p_aq, c, max_stages) -> CutDesign:
-    ftot = math.fsum(feed.values())
-    s, w = xu.s_mol_per_mol_feed * ftot, xu.w_mol_per_mol_feed * ftot
-    ev = _Evaluator(feed, alpha, heavy, light, s, w, p_org, p_aq, c)
-    n_min = int(math.floor(fenske_min_stages(beta, p_org, p_aq)))
+def _xu_flows(xu: XuDesign) -> tuple[float, float]:
+    """Xu's S, W per mol feed with W kept positive (W ≥ 1.2·W_min and ≥ 2 % of the product)."""
+    fpa = xu.f_prime_a
+    w = xu.w_mol_per_mol_feed
+    if not (math.isfinite(w) and w >= 0.02 * fpa):
+        w = max(1.2 * max(xu.w_min_mol_per_mol_feed, 0.0), 0.02 * fpa)
+    return w + fpa, w
+
+
+def _design_at(xu, feed, heavy, light, alpha, beta, p_org, p_aq, c, cap, n_min=0.0
+               ) -> CutDesign:
+    s0, w0 = _xu_flows(xu)
+    op = operating_point(s0, w0, c)
+    ev = _Evaluator(feed, alpha, heavy, light, op, p_org, p_aq, c)
     guess = xu.n_extraction + xu.m_scrub + 1
-    guess = int(math.ceil(guess)) if math.isfinite(guess) else 2 * n_min + 2
-    total = _smallest_total(ev, n_min, min(max(guess, n_min + 2), max_stages), max_stages)
-    n, _ = ev.best_split(total)
+    guess = int(math.ceil(guess)) if math.isfinite(guess) else 30
+    total = _smallest_total(ev, min(max(guess, 3), cap), cap, beta, (p_org, p_aq), n_min)
+    n, margin = ev.best_split(total, exhaustive=total <= EXHAUSTIVE_MAX)
     r = ev(n, total - n)[2]
-    fl = _flows(ftot, xu.s_mol_per_mol_feed, xu.w_mol_per_mol_feed, c)
-    reag_mol = {"HCl": 3.0 * w + 3.0 * (s - w) * (1 + c.strip_acid_excess_frac),
-                "NaOH": 3.0 * s}
+    if r is None:
+        raise ConvergenceError(f"the designed cut ({n} + {total - n} stages) did not converge")
+    po, pa = r.purity("loaded_organic", heavy), r.purity("raffinate", light)
+    if margin < 0 or po < p_org * (1 - 1e-12) or pa < p_aq * (1 - 1e-12):  # never silent
+        raise InfeasibleSpecError(f"re-simulation misses the specs: organic {po:.6g} (spec "
+                                  f"{p_org:g}), aqueous {pa:.6g} (spec {p_aq:g})")
+    return _assemble(xu, op, r, feed, heavy, light, beta, (n, total - n), c, (p_org, p_aq))
+
+
+def _assemble(xu, op, r, feed, heavy, light, beta, ideal, c, spec) -> CutDesign:
+    ftot = math.fsum(feed.values())
+    fl = _flows(ftot, op)
+    reag_mol = {k: v * ftot for k, v in op.reagents_mol_per_mol_feed().items()}
     reag_kg = {k: v * molar_mass(k) / 1000.0 for k, v in reag_mol.items()}
     tau_h = (c.mixer_residence_min + c.settler_residence_min) / 60.0
-    ideal = (n, total - n)
     n = math.ceil(ideal[0] / c.stage_efficiency - 1e-9)
     m = math.ceil(ideal[1] / c.stage_efficiency - 1e-9)
     total = n + m
@@ -317,11 +435,11 @@ def _design_at(feed, heavy, light, alpha, xu, beta, p_org, p_aq, c, max_stages) 
     per_t = {k: v / t_prod for k, v in reag_kg.items()} if t_prod > 0 else {}
     return CutDesign(
         heavy=heavy, light=light, beta_key=beta, n_extraction=n, n_scrub=m, n_strip=c.n_strip,
-        feed_stage=n, s_mol_per_mol_feed=xu.s_mol_per_mol_feed,
-        w_mol_per_mol_feed=xu.w_mol_per_mol_feed, xu=xu, flows_L_per_h=fl,
+        feed_stage=n, s_mol_per_mol_feed=op.s_mol_per_mol_feed,
+        w_mol_per_mol_feed=op.w_mol_per_mol_feed, xu=xu, flows_L_per_h=fl,
         reagents_mol_per_h=reag_mol, reagents_kg_per_h=reag_kg,
         organic_inventory_m3=inv_l / 1000.0, mixer_settler_volume_m3=vol_l / 1000.0,
         purity_organic=r.purity("loaded_organic", heavy),
         purity_aqueous=r.purity("raffinate", light), products_mol_per_h=prod, result=r,
-        ideal_stages=ideal, reagents_kg_per_t_product=per_t,
+        ideal_stages=ideal, reagents_kg_per_t_product=per_t, operating=op, spec=spec,
     )

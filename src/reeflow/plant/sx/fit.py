@@ -144,7 +144,11 @@ def read_shakeout_csv(path: str | Path) -> ShakeoutData:
     p = Path(path)
     if not p.is_file():
         raise InputError("shakeout.path", str(p), "an existing CSV file", "check the path")
-    text = p.read_text(encoding="utf-8-sig")
+    try:
+        text = p.read_text(encoding="utf-8-sig")
+    except (UnicodeDecodeError, OSError) as exc:
+        raise InputError("shakeout.path", str(p), "a readable UTF-8 CSV file",
+                         type(exc).__name__) from None
     try:
         frame = pd.read_csv(io.StringIO(text), comment="#", skipinitialspace=True, dtype=str)
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:

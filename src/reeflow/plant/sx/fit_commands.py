@@ -11,6 +11,8 @@ import json
 import math
 from typing import Any
 
+from reeflow.core.errors import InputError
+from reeflow.plant.sx.commands import guarded
 from reeflow.plant.sx.fit import FITS, fit_shakeout, read_shakeout_csv
 
 __all__ = ["register", "run_fit", "add_fit_arguments"]
@@ -60,8 +62,20 @@ def _clean(obj: Any) -> Any:
     return obj
 
 
+def _check_args(args: argparse.Namespace) -> None:
+    conf = args.confidence
+    if not (isinstance(conf, float) and math.isfinite(conf) and 0.5 <= conf < 1.0):
+        raise InputError("--confidence", conf, "0.5 <= level < 1", "e.g. --confidence 0.95")
+    slope = args.fixed_slope
+    if not (isinstance(slope, float) and math.isfinite(slope) and 0.5 <= slope <= 6.0):
+        raise InputError("--fixed-slope", slope, "a finite slope 0.5..6",
+                         "3 for a trivalent ion with a dimeric extractant")
+
+
+@guarded("fit")
 def run_fit(args: argparse.Namespace) -> int:
     """Handler: read, fit, print. Bad input raises InputError (the CLI prints it, exits 2)."""
+    _check_args(args)
     data = read_shakeout_csv(args.data)
     options: dict[str, Any] = {"confidence": args.confidence}
     if args.model == "mass_action":

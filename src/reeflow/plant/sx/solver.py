@@ -21,7 +21,8 @@ import numpy as np
 
 from reeflow.plant.sx.models import constant_beta, constant_d, mass_action
 
-__all__ = ["newton_cascade", "block_thomas", "initial_profile", "stage_fn", "KINDS"]
+__all__ = ["newton_cascade", "newton_murphree", "block_thomas", "banded_solve", "linear_solve",
+           "initial_profile", "stage_fn", "KINDS"]
 
 
 #: Kernel codes of the registered models (``models.MODELS[name].KIND``). Numba cannot cache
@@ -29,7 +30,7 @@ __all__ = ["newton_cascade", "block_thomas", "initial_profile", "stage_fn", "KIN
 KINDS = {"constant_d": 0, "constant_beta": 1, "mass_action": 2}
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, error_model="numpy")
 def stage_fn(kind, aq, q_aq, q_org, p, v, g):  # noqa: E741
     """Evaluate the stage equilibrium of model ``kind`` (see ``KINDS``)."""
     if kind == 0:
@@ -40,9 +41,13 @@ def stage_fn(kind, aq, q_aq, q_org, p, v, g):  # noqa: E741
         mass_action.stage(aq, q_aq, q_org, p, v, g)
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, error_model="numpy")
 def _solve_inplace(a, c, ncol):
-    """Gaussian elimination with partial pivoting on the augmented ``a`` (c × (c+ncol))."""
+    """Gaussian elimination with partial pivoting on the augmented ``a`` (c × (c+ncol)).
+
+    Returns False (and leaves ``a`` undefined) on a zero or non-finite pivot instead of
+    dividing by it.
+    """
     for j in range(c):
         piv = j
         big = abs(a[j, j])
@@ -50,6 +55,8 @@ def _solve_inplace(a, c, ncol):
             if abs(a[i, j]) > big:
                 big = abs(a[i, j])
                 piv = i
+        if not (big > 0.0 and big < np.inf):
+            return False
         if piv != j:
             for q in range(c + ncol):
                 a[j, q], a[piv, q] = a[piv, q], a[j, q]
@@ -68,18 +75,22 @@ def _solve_inplace(a, c, ncol):
             if f != 0.0:
                 for q in range(c, c + ncol):
                     a[i, q] -= f * a[j, q]
+    return True
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, error_model="numpy")
 def block_thomas(lo, di, up, rhs):
     """Solve the block-tridiagonal system; ``lo[k]`` = block (k, k−1), ``up[k]`` = (k, k+1).
 
-    Block LU (Thomas) with pivoted Gaussian elimination inside each block; no allocation in
-    the sweep.
+    Block LU (Thomas 1949; Isaacson & Keller 1966 §2.3.3) with pivoted Gaussian elimination
+    inside each block and no pivoting across blocks; no allocation in the sweep. Returns
+    ``(x, ok)``; ``ok`` is False when a block pivot is zero or non-finite (then use
+    :func:`banded_solve`, which pivots across blocks).
     """
     n, c = rhs.shape
     cd = np.empty((n, c, c + 1))  # [C'_k | d'_k]
     aug = np.empty((c, 2 * c + 1))
+    x = np.zeros((n, c))
     for k in range(n):
         for i in range(c):
             for j in range(c):
@@ -94,11 +105,11 @@ def block_thomas(lo, di, up, rhs):
                         for j in range(c):
                             aug[i, j] -= f * cd[k - 1, q, j]
                         aug[i, 2 * c] -= f * cd[k - 1, q, c]
-        _solve_inplace(aug, c, c + 1)
+        if not _solve_inplace(aug, c, c + 1):
+            return x, False
         for i in range(c):
             for j in range(c + 1):
                 cd[k, i, j] = aug[i, c + j]
-    x = np.empty((n, c))
     for i in range(c):
         x[n - 1, i] = cd[n - 1, i, c]
     for k in range(n - 2, -1, -1):
@@ -107,10 +118,114 @@ def block_thomas(lo, di, up, rhs):
             for j in range(c):
                 acc -= cd[k, i, j] * x[k + 1, j]
             x[k, i] = acc
-    return x
+    for k in range(n):
+        for i in range(c):
+            if not np.isfinite(x[k, i]):
+                return x, False
+    return x, True
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, error_model="numpy")
+def banded_solve(lo, di, up, rhs):
+    """Same system as :func:`block_thomas` by banded Gaussian elimination with partial pivoting.
+
+    The block-tridiagonal matrix (blocks C × C) is a band matrix with ``kl = ku = 2C − 1``;
+    row interchanges widen U to ``kl + ku`` (Golub & Van Loan 2013, *Matrix Computations*
+    4th ed., §4.3.5, band Gaussian elimination with partial pivoting; LAPACK ``dgbsv``).
+    Slower than block Thomas (about twice the work) but stable for any non-singular matrix.
+    Returns ``(x, ok)``; ``ok`` False only for a numerically singular matrix.
+    """
+    n, c = rhs.shape
+    m = n * c
+    kl = 2 * c - 1
+    ku2 = 2 * kl  # upper bandwidth after fill from row interchanges
+    w = kl + ku2 + 1
+    a = np.zeros((m, w))  # a[r, col - r + kl]
+    b = np.empty(m)
+    for k in range(n):
+        for i in range(c):
+            r = k * c + i
+            b[r] = rhs[k, i]
+            for j in range(c):
+                a[r, k * c + j - r + kl] = di[k, i, j]
+                if k > 0:
+                    a[r, (k - 1) * c + j - r + kl] = lo[k, i, j]
+                if k + 1 < n:
+                    a[r, (k + 1) * c + j - r + kl] = up[k, i, j]
+    for j in range(m):
+        pmax = j
+        big = abs(a[j, kl])
+        last = min(m, j + kl + 1)
+        for p in range(j + 1, last):
+            val = abs(a[p, j - p + kl])
+            if val > big:
+                big = val
+                pmax = p
+        if not (big > 0.0 and big < np.inf):
+            return rhs.copy(), False
+        cend = min(m, j + ku2 + 1)
+        if pmax != j:
+            for col in range(j, cend):
+                t = a[j, col - j + kl]
+                a[j, col - j + kl] = a[pmax, col - pmax + kl]
+                a[pmax, col - pmax + kl] = t
+            b[j], b[pmax] = b[pmax], b[j]
+        piv = a[j, kl]
+        for p in range(j + 1, last):
+            f = a[p, j - p + kl] / piv
+            if f != 0.0:
+                a[p, j - p + kl] = 0.0
+                for col in range(j + 1, cend):
+                    a[p, col - p + kl] -= f * a[j, col - j + kl]
+                b[p] -= f * b[j]
+    x = np.empty(m)
+    for j in range(m - 1, -1, -1):
+        acc = b[j]
+        for col in range(j + 1, min(m, j + ku2 + 1)):
+            acc -= a[j, col - j + kl] * x[col]
+        x[j] = acc / a[j, kl]
+        if not np.isfinite(x[j]):
+            return rhs.copy(), False
+    out = np.empty((n, c))
+    for k in range(n):
+        for i in range(c):
+            out[k, i] = x[k * c + i]
+    return out, True
+
+
+@nb.njit(cache=True, error_model="numpy")
+def _block_residual_norm(lo, di, up, rhs, x):
+    """max |A x − b| / max(|b|, tiny) for the block-tridiagonal A (a cheap accuracy check)."""
+    n, c = rhs.shape
+    worst = 0.0
+    bmax = 1e-300
+    for k in range(n):
+        for i in range(c):
+            acc = -rhs[k, i]
+            for j in range(c):
+                acc += di[k, i, j] * x[k, j]
+                if k > 0:
+                    acc += lo[k, i, j] * x[k - 1, j]
+                if k + 1 < n:
+                    acc += up[k, i, j] * x[k + 1, j]
+            worst = max(worst, abs(acc))
+            bmax = max(bmax, abs(rhs[k, i]))
+    return worst / bmax
+
+
+@nb.njit(cache=True, error_model="numpy")
+def linear_solve(lo, di, up, rhs):
+    """Block Thomas first; banded partial pivoting when Thomas breaks down or is inaccurate.
+
+    Returns ``(x, ok)``; ``ok`` is False only when the matrix is numerically singular.
+    """
+    x, ok = block_thomas(lo, di, up, rhs)
+    if ok and _block_residual_norm(lo, di, up, rhs, x) <= 1e-8:
+        return x, True
+    return banded_solve(lo, di, up, rhs)
+
+
+@nb.njit(cache=True, error_model="numpy")
 def _coefficients(da, do, ea, eo):
     alpha = (1.0 - da) * (1.0 - ea)
     eps = (1.0 - da) * ea
@@ -119,7 +234,7 @@ def _coefficients(da, do, ea, eo):
     return alpha, eps, delta, gamma
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, error_model="numpy")
 def _residual(kind, aq, params, q_aq, q_org, feed, coef, v, g):
     n, c = aq.shape
     alpha, eps, delta, gamma = coef
@@ -137,7 +252,7 @@ def _residual(kind, aq, params, q_aq, q_org, feed, coef, v, g):
     return r
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, error_model="numpy")
 def _scaled_norm(r, scale):
     worst = 0.0
     ssq = 0.0
@@ -145,18 +260,21 @@ def _scaled_norm(r, scale):
     for k in range(n):
         for i in range(c):
             z = abs(r[k, i]) / scale[i]
+            if not z < np.inf:  # NaN or inf: the iterate is unusable
+                return np.inf, np.inf
             ssq += z * z
             if z > worst:
                 worst = z
     return worst, np.sqrt(ssq)
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, error_model="numpy")
 def initial_profile(kind, l_ref, params, q_aq, q_org, feed, da, do, ea, eo, sweeps):
     """Shortcut start: freeze the stage ratios v/aq at ``l_ref`` and solve the linear cascade.
 
     With the ratios frozen the cascade is a set of independent tridiagonal (Kremser-type)
     systems, one per component; ``sweeps`` rounds of successive substitution refresh the ratios.
+    A sweep that breaks down (non-finite ratios) keeps the previous profile.
     """
     n, c = l_ref.shape
     v = np.empty((n, c))
@@ -169,6 +287,9 @@ def initial_profile(kind, l_ref, params, q_aq, q_org, feed, da, do, ea, eo, swee
             stage_fn(kind, aq[k], q_aq[k], q_org[k], params[k], v[k], g[k])
             for i in range(c):
                 ratio[k, i] = v[k, i] / aq[k, i]
+        if not np.all(np.isfinite(ratio)):
+            return aq
+        new = aq.copy()
         for i in range(c):
             lo = np.zeros((n, 1, 1))
             di = np.zeros((n, 1, 1))
@@ -181,29 +302,91 @@ def initial_profile(kind, l_ref, params, q_aq, q_org, feed, da, do, ea, eo, swee
                     up[k, 0, 0] = alpha[k + 1] + gamma[k + 1] * ratio[k + 1, i]
                 if k > 0:
                     lo[k, 0, 0] = delta[k - 1] * ratio[k - 1, i] + eps[k - 1]
-            x = block_thomas(lo, di, up, rhs)
+            x, ok = linear_solve(lo, di, up, rhs)
+            if not ok:
+                return aq
             for k in range(n):
-                aq[k, i] = max(x[k, 0], 1e-300)
+                new[k, i] = max(x[k, 0], 1e-300)
+        aq = new
     return aq
 
 
-@nb.njit(cache=True)
+#: Floor of a component flow (mol/h): flows below it are numerically zero.
+FLOOR = 1e-300
+#: Target largest relative flow change of one pseudo-time step (the Δt controller).
+PTC_TARGET = 0.5
+
+
+@nb.njit(cache=True, error_model="numpy")
+def _jacobian(g, coef, scale, dt, lo, di, up):
+    """Scaled Jacobian blocks of the balances minus ``I/dt`` (dt = inf: plain Newton).
+
+    Rows are divided by the component scale and columns multiplied by it, so every entry is
+    a dimensionless flow ratio (equilibration of the Newton matrix, Deuflhard 2011 §1.2.2).
+    """
+    n, c = g.shape[0], g.shape[1]
+    alpha, eps, delta, gamma = coef
+    shift = 1.0 + (1.0 / dt if dt < np.inf else 0.0)
+    for k in range(n):
+        for i in range(c):
+            for j in range(c):
+                sc = scale[j] / scale[i]
+                di[k, i, j] = -g[k, i, j] * sc
+                up[k, i, j] = gamma[k + 1] * g[k + 1, i, j] * sc if k + 1 < n else 0.0
+                lo[k, i, j] = delta[k - 1] * g[k - 1, i, j] * sc if k > 0 else 0.0
+            di[k, i, i] -= shift
+            if k + 1 < n:
+                up[k, i, i] += alpha[k + 1]
+            if k > 0:
+                lo[k, i, i] += eps[k - 1]
+
+
+@nb.njit(cache=True, error_model="numpy")
+def _log_step(aq, dl, t, cap_down, cap_up, out):
+    """``out = aq + t·dl``, each flow falling at most to ``aq·exp(−cap_down)`` (positivity).
+
+    Increases are taken in full (a trace component may have to rise by many orders of
+    magnitude); decreases are bounded by a factor per step, so flows stay positive and the
+    step tends to the Newton step as t → 0 (it stays a descent direction for the line
+    search). ``cap_up`` is unused (kept for the signature).
+    """
+    n, c = aq.shape
+    lim = np.exp(-cap_down)
+    for k in range(n):
+        for i in range(c):
+            x = aq[k, i] + t * dl[k, i]
+            floor = aq[k, i] * lim
+            out[k, i] = max(x if x > floor else floor, FLOOR)
+
+
+@nb.njit(cache=True, error_model="numpy")
 def newton_cascade(kind, l0, params, q_aq, q_org, feed, da, do, ea, eo, scale, tol, max_iter,
                    dt0):
-    """Pseudo-transient-continuation Newton on the aqueous flows ``aq``.
+    """Globalised Newton on the aqueous flows ``aq`` (the rigorous steady state).
 
-    Each step solves ``(J − I/Δt) Δl = −R`` by block Thomas (Kelley & Keyes 1998, *SIAM J.
-    Numer. Anal.* 35:508): small Δt is an implicit-Euler step of the start-up transient (robust
-    far from the solution, as a real cascade filling up), Δt grows by switched evolution
-    relaxation (Δt ← Δt·‖R_old‖/‖R_new‖) so the last steps are plain Newton (quadratic). Flows
-    may shrink at most tenfold per step (positivity).
+    Two globalisations, switched automatically:
+
+    - **Newton with a backtracking line search** (Armijo condition on the scaled residual
+      norm, quadratic back-tracking; Dennis & Schnabel 1996, *Numerical Methods for
+      Unconstrained Optimization and Nonlinear Equations*, SIAM, Alg. A6.3.1) with the step
+      taken in log flows (:func:`_log_step`), used when ``dt0`` is infinite and whenever the
+      pseudo-time step has grown large;
+    - **pseudo-transient continuation** (Kelley & Keyes 1998, *SIAM J. Numer. Anal.* 35:508):
+      ``(J − I/Δt) Δl = −R``, an implicit-Euler step of the start-up transient, robust far from
+      the solution. Δt grows by the larger of switched evolution relaxation
+      (‖R_old‖/‖R_new‖) and the ratio of a target relative flow change (0.5) to the change
+      just taken, clipped to [0.3, 4] per step. Used from the start when ``dt0`` is finite and
+      whenever the line search fails; once Δt ≥ 1e6 the line-searched Newton takes over.
+
+    The linear systems are equilibrated (:func:`_jacobian`) and solved by block Thomas with a
+    fallback to banded partial pivoting (:func:`linear_solve`).
     Returns (aq, v, iterations, max scaled residual, status): status 0 = converged
-    (max |R_kc|/scale_c ≤ tol), 1 = iteration limit, 2 = non-finite values.
+    (max |R_kc|/scale_c ≤ tol), 1 = iteration budget spent, 2 = non-finite values or a
+    singular Newton matrix.
     """
     n, c = l0.shape
     coef = _coefficients(da, do, ea, eo)
-    alpha, eps, delta, gamma = coef
-    aq = np.maximum(l0, 1e-300)
+    aq = np.maximum(l0, FLOOR)
     v = np.empty((n, c))
     g = np.empty((n, c, c))
     r = _residual(kind, aq, params, q_aq, q_org, feed, coef, v, g)
@@ -212,44 +395,83 @@ def newton_cascade(kind, l0, params, q_aq, q_org, feed, da, do, ea, eo, scale, t
     di = np.empty((n, c, c))
     up = np.zeros((n, c, c))
     rhs = np.empty((n, c))
+    ln = np.empty((n, c))
     vn = np.empty((n, c))
     gn = np.empty((n, c, c))
-    dt = dt0
+    newton = not dt0 < np.inf
+    dt = dt0 if dt0 < np.inf else 1.0
     it = 0
-    polish = 2
+    polish = 1
     while it < max_iter:
         if not np.isfinite(nrm):
             return aq, v, it, worst, 2
         if worst <= tol:
-            if polish == 0 or worst <= 1e-15:
+            if polish == 0 or worst <= 1e-14:
                 return aq, v, it, worst, 0
-            polish -= 1  # one or two more Newton steps: closure to round-off
+            polish -= 1  # one more Newton step: closure to round-off
         it += 1
-        diag = -1.0 - 1.0 / dt
+        _jacobian(g, coef, scale, np.inf if newton else dt, lo, di, up)
         for k in range(n):
             for i in range(c):
-                for j in range(c):
-                    di[k, i, j] = -g[k, i, j]
-                    up[k, i, j] = gamma[k + 1] * g[k + 1, i, j] if k + 1 < n else 0.0
-                    lo[k, i, j] = delta[k - 1] * g[k - 1, i, j] if k > 0 else 0.0
-                di[k, i, i] += diag
-                if k + 1 < n:
-                    up[k, i, i] += alpha[k + 1]
-                if k > 0:
-                    lo[k, i, i] += eps[k - 1]
-                rhs[k, i] = -r[k, i]
-        dl = block_thomas(lo, di, up, rhs)
-        ln = np.maximum(aq + dl, 0.1 * aq)
-        rn = _residual(kind, ln, params, q_aq, q_org, feed, coef, vn, gn)
-        wn, nn = _scaled_norm(rn, scale)
-        if worst <= tol and not nn < nrm:
-            return aq, v, it, worst, 0
-        if not np.isfinite(nn) or nn > 1e3 * nrm:
-            dt = dt * 0.1
+                rhs[k, i] = -r[k, i] / scale[i]
+        y, ok = linear_solve(lo, di, up, rhs)
+        if not ok:
+            if newton:
+                newton = False
+                continue
+            dt *= 0.1
             if dt < 1e-12:
                 return aq, v, it, worst, 2
             continue
-        dt = min(dt * min(max(nrm / nn, 0.1), 10.0), 1e15) if nn > 0 else 1e15
+        for k in range(n):
+            for i in range(c):
+                y[k, i] *= scale[i]
+        if newton:
+            t = 1.0
+            accepted = False
+            while t >= 1e-7:
+                _log_step(aq, y, t, 7.0, 5.0, ln)
+                rn = _residual(kind, ln, params, q_aq, q_org, feed, coef, vn, gn)
+                wn, nn = _scaled_norm(rn, scale)
+                if np.isfinite(nn) and nn <= (1.0 - 1e-4 * t) * nrm:
+                    accepted = True
+                    break
+                if worst <= tol:
+                    break
+                # quadratic model of ½‖R‖² along the step (slope −‖R‖²), safeguarded
+                if np.isfinite(nn):
+                    den = 2.0 * (0.5 * nn * nn - 0.5 * nrm * nrm + nrm * nrm * t)
+                    tq = nrm * nrm * t * t / den if den > 0.0 else 0.1 * t
+                    t = min(max(tq, 0.1 * t), 0.5 * t)
+                else:
+                    t *= 0.1
+            if not accepted:
+                if worst <= tol:
+                    return aq, v, it, worst, 0
+                newton = False  # line search failed: fall back to the start-up transient
+                dt = min(dt, 1.0)
+                continue
+        else:
+            _log_step(aq, y, 1.0, 7.0, 5.0, ln)
+            rn = _residual(kind, ln, params, q_aq, q_org, feed, coef, vn, gn)
+            wn, nn = _scaled_norm(rn, scale)
+            if worst <= tol and not nn < nrm:
+                return aq, v, it, worst, 0
+            if not np.isfinite(nn) or nn > 1e3 * nrm:
+                dt *= 0.1
+                if dt < 1e-12:
+                    return aq, v, it, worst, 2
+                continue
+            # time-step control: grow Δt by the larger of the residual ratio (SER) and the
+            # ratio of a target relative change (0.5) to the largest relative change taken
+            rel = 1e-30
+            for k in range(n):
+                for i in range(c):
+                    rel = max(rel, abs(y[k, i]) / max(aq[k, i], 1e-9 * scale[i]))
+            fac = max(PTC_TARGET / rel, nrm / nn) if nn > 0 else 4.0
+            dt = min(dt * min(max(fac, 0.3), 10.0), 1e15)
+            if dt >= 1e6:
+                newton = True
         aq, ln = ln, aq
         v, vn = vn, v
         g, gn = gn, g
@@ -258,7 +480,7 @@ def newton_cascade(kind, l0, params, q_aq, q_org, feed, da, do, ea, eo, scale, t
     return aq, v, it, worst, status
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, error_model="numpy")
 def _murphree_residual(kind, aq, v, params, q_aq, q_org, feed, org_feed, coef, eff, veq, g):
     n, c = aq.shape
     alpha, eps, delta, gamma = coef
@@ -280,7 +502,7 @@ def _murphree_residual(kind, aq, v, params, q_aq, q_org, feed, org_feed, coef, e
     return r
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, error_model="numpy")
 def newton_murphree(kind, aq0, v0, params, q_aq, q_org, feed, org_feed, da, do, ea, eo, eff,
                     scale, tol, max_iter):
     """Newton (with pseudo-transient damping) on (l, v) with Murphree organic-phase efficiency.
@@ -328,7 +550,9 @@ def newton_murphree(kind, aq0, v0, params, q_aq, q_org, feed, org_feed, da, do, 
                     lo[k, i, i] = eps[k - 1]
                     lo[k, i, c + i] = delta[k - 1]
                     lo[k, c + i, c + i] = (1.0 - eff) * delta[k - 1]
-        dz = block_thomas(lo, di, up, -r)
+        dz, okz = linear_solve(lo, di, up, -r)
+        if not okz:
+            return aq, v, it, worst, 2
         aqn = np.maximum(aq + dz[:, :c], 0.1 * aq)
         vn = np.maximum(v + dz[:, c:], 0.1 * v)
         rn = _murphree_residual(kind, aqn, vn, params, q_aq, q_org, feed, org_feed, coef, eff,

@@ -1,13 +1,15 @@
-"""Separation train for a multi-element feed: enumerate cut sequences, design, rank.
+"""Separation train for a multi-element feed: enumerate cut sequences, design, rank by cost.
 
 The products are contiguous groups of the extractant's extraction order (default: La, Ce, Pr,
 Nd each alone, the rest as groups of neighbours). Every sequence of sharp group cuts (a binary
-tree over the groups; 14 sequences for 5 products) is costed with Xu's static design of each
-cut (stages n + m + 1 from the stage equations, plus strip stages; flows from S and W) on the
-ideal sharp-split feed of that cut, and the sequences are ranked by ``rank_by``. The best
-sequence is then designed rigorously cut by cut (:func:`design_cut`), each cut fed with the
-actual product of the cut before it, so the reported purities and recoveries carry the
-impurities passed down the train.
+tree over the groups; 14 sequences for 5 products) is first costed with Xu's static design of
+each cut at the per-cut specs that the product specs require (:mod:`.endtoend`) and the
+operating point inside the O/A window (:mod:`.conditions`): stages, reagents (HCl, NaOH),
+organic inventory and mixer-settler volume, priced by :class:`~.costing.SXCostModel`
+(reagents + annualised capital + organic fill). The ``n_rigorous`` best sequences are then
+designed rigorously cut by cut, each cut fed with the actual product of the cut before it and
+tightened until every product meets its spec end to end; the cheapest of those is the train,
+the others are reported as ranked alternatives.
 """
 
 from __future__ import annotations
@@ -19,21 +21,29 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from reeflow.core.elements import atomic_mass, molar_mass, oxide_factor
-from reeflow.core.errors import InputError
-from reeflow.plant.sx.data import extractant, relative_extractability
-from reeflow.plant.sx.design import CutDesign, DesignConditions, design_cut
-from reeflow.plant.sx.shortcut import xu_design
+from reeflow.core.errors import InfeasibleSpecError, InputError
+from reeflow.plant.sx.conditions import (
+    DesignConditions,
+    conditions_for_extractant,
+    operating_point,
+)
+from reeflow.plant.sx.costing import SXCostModel
+from reeflow.plant.sx.data import design_record, extractant, relative_extractability
+from reeflow.plant.sx.design import STAGE_LIMIT, CutDesign, check_feed
+from reeflow.plant.sx.endtoend import cut_specs, design_end_to_end, initial_budgets
+from reeflow.plant.sx.shortcut import fenske_min_stages, xu_design
 
-__all__ = ["TrainResult", "design_train", "default_products", "enumerate_sequences"]
+__all__ = ["TrainResult", "design_train", "default_products", "enumerate_sequences",
+           "RANK_KEYS"]
 
 MAJORS = ("La", "Ce", "Pr", "Nd")
-RANK_KEYS = ("total_stages", "organic_inventory_m3", "reagents_kg_per_h",
+RANK_KEYS = ("cost_usd_per_a", "total_stages", "organic_inventory_m3", "reagents_kg_per_h",
              "mixer_settler_volume_m3")
 
 
 @dataclass
 class TrainResult:
-    """The designed train: products, cuts in order, totals and the ranked alternatives."""
+    """The designed train: products, cuts in order, totals, cost and the ranked alternatives."""
 
     extractant: str
     sequence: list[str]
@@ -48,6 +58,17 @@ class TrainResult:
     ranking: list[dict[str, Any]] = field(default_factory=list)
     alpha: dict[str, float] = field(default_factory=dict)
     solve_time_s: float = 0.0
+    cost: dict[str, float] = field(default_factory=dict)
+    purity_spec: float = math.nan
+    cut_specs: list[dict[str, Any]] = field(default_factory=list)
+    rank_by: str = "cost_usd_per_a"
+    cost_model: dict[str, float] = field(default_factory=dict)
+    groups: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def meets_spec(self) -> dict[str, bool]:
+        """Each product's purity against the spec (True for every product of a returned train)."""
+        return {p: v >= self.purity_spec * (1 - 1e-12) for p, v in self.purity.items()}
 
     def product_oxide_kg_per_h(self) -> dict[str, float]:
         """Each product's mass as oxides (element mass × oxide factor)."""
@@ -60,12 +81,15 @@ class TrainResult:
             "extractant": self.extractant, "sequence": self.sequence,
             "products_kg_per_h": self.products,
             "products_oxide_kg_per_h": self.product_oxide_kg_per_h(),
-            "purity": self.purity, "recovery": self.recovery,
+            "purity": self.purity, "purity_spec": self.purity_spec,
+            "meets_spec": self.meets_spec, "recovery": self.recovery,
             "reagents_kg_per_h": self.reagents_kg_per_h, "total_stages": self.total_stages,
             "organic_inventory_m3": self.organic_inventory_m3,
             "mixer_settler_volume_m3": self.mixer_settler_volume_m3,
-            "cuts": [c.to_dict() for c in self.cuts], "ranking": self.ranking,
-            "alpha": self.alpha, "solve_time_s": self.solve_time_s,
+            "cost": self.cost, "rank_by": self.rank_by, "cost_model": self.cost_model,
+            "cuts": [c.to_dict() for c in self.cuts], "cut_specs": self.cut_specs,
+            "ranking": self.ranking, "alternatives": self.ranking,
+            "alpha": self.alpha, "solve_time_s": self.solve_time_s, "groups": self.groups,
         }
 
 
@@ -100,38 +124,96 @@ def enumerate_sequences(n_groups: int) -> list[list[tuple[int, int, int]]]:
     return trees(0, n_groups)
 
 
-def _shortcut_cost(feed, groups, cut, alpha, purity, cond) -> dict[str, float]:
+def _shortcut_cut(feed, groups, cut, alpha, specs, cond) -> dict[str, Any]:
+    """Xu's static design of one cut at its specs, inside the O/A window."""
     i, k, j = cut
     els = [e for g in groups[i:j] for e in g]
     heavy = [e for g in groups[k:j] for e in g]
     ftot = math.fsum(feed[e] for e in els)
     f_a = math.fsum(feed[e] for e in heavy) / ftot
     beta = alpha[groups[k][0]] / alpha[groups[k - 1][-1]]
-    xu = xu_design(beta, f_a, purity, purity)
-    stages = xu.n_extraction + xu.m_scrub + 1 + cond.n_strip
-    s, w = xu.s_mol_per_mol_feed * ftot, xu.w_mol_per_mol_feed * ftot
-    q_org = s / cond.loaded_organic_mol_per_L
+    if not beta > 1.0:
+        raise InfeasibleSpecError(f"separation factor β = {beta:.4g} at the cut before "
+                                  f"{groups[k][0]} must exceed 1 to separate the groups")
+    xu = xu_design(beta, f_a, specs[0], specs[1])
+    fpa = xu.f_prime_a
+    w = xu.w_mol_per_mol_feed if xu.w_mol_per_mol_feed >= 0.02 * fpa else max(
+        1.2 * max(xu.w_min_mol_per_mol_feed, 0.0), 0.02 * fpa)
+    op = operating_point(w + fpa, w, cond)
+    ideal = xu.n_extraction + xu.m_scrub + 1
+    if not math.isfinite(ideal):
+        ideal = 2.0 * fenske_min_stages(beta, specs[0], specs[1])
+    real = math.ceil(ideal / cond.stage_efficiency)
+    stages = real + cond.n_strip
+    fl = {key: v * ftot for key, v in op.flows_L_per_mol().items()}
     tau = (cond.mixer_residence_min + cond.settler_residence_min) / 60.0
-    reag = ((3 * w + 3 * (s - w) * (1 + cond.strip_acid_excess_frac)) * molar_mass("HCl")
-            + 3 * s * molar_mass("NaOH")) / 1000.0
-    return {"total_stages": stages, "organic_inventory_m3": q_org * stages * tau / 1000.0,
-            "reagents_kg_per_h": reag,
-            "mixer_settler_volume_m3": (2 * q_org + ftot / cond.feed_mol_per_L) * stages * tau
-            / 1000.0}
+    reag = {key: v * ftot * molar_mass(key) / 1000.0
+            for key, v in op.reagents_mol_per_mol_feed().items()}
+    vol = tau * (real * (2 * fl["organic"] + fl["feed"] + fl["scrub_acid"])
+                 + cond.n_strip * (fl["organic"] + fl["strip_acid"])) / 1000.0
+    return {"total_stages": stages, "organic_inventory_m3": fl["organic"] * stages * tau / 1000.0,
+            "reagents": reag, "mixer_settler_volume_m3": vol}
 
 
-def _validate_feed(feed_kg_per_h: Mapping[str, float], order: Sequence[str]) -> dict[str, float]:
+def _totals(per_cut: list[dict[str, Any]], cost_model: SXCostModel) -> dict[str, Any]:
+    reag: dict[str, float] = {}
+    for c in per_cut:
+        for r, kg in c["reagents"].items():
+            reag[r] = reag.get(r, 0.0) + kg
+    inv = math.fsum(c["organic_inventory_m3"] for c in per_cut)
+    cost = cost_model.annual_cost(reag, inv, [c["mixer_settler_volume_m3"] for c in per_cut])
+    return {"total_stages": int(sum(c["total_stages"] for c in per_cut)),
+            "reagents_kg_per_h": math.fsum(reag.values()), "reagents": reag,
+            "organic_inventory_m3": inv,
+            "mixer_settler_volume_m3": math.fsum(c["mixer_settler_volume_m3"] for c in per_cut),
+            "cost_usd_per_a": cost["total_usd_per_a"], "cost": cost}
+
+
+def _validate_feed(feed_kg_per_h: Mapping[str, Any], order: Sequence[str]) -> dict[str, float]:
+    kg = check_feed(feed_kg_per_h, "feed_kg_per_h")
     feed: dict[str, float] = {}
-    for e, kg in feed_kg_per_h.items():
-        if not (float(kg) >= 0 and math.isfinite(float(kg))):
-            raise InputError(f"feed_kg_per_h.{e}", kg, ">= 0 kg/h", "")
-        if float(kg) > 0:
-            if e not in order:
-                raise InputError(f"feed_kg_per_h.{e}", e, f"an element of {list(order)}", "")
-            feed[e] = float(kg) / atomic_mass(e) * 1000.0  # mol/h
+    for e, x in kg.items():
+        if e not in order:
+            raise InputError(f"feed_kg_per_h.{e}", e, f"an element of {list(order)}",
+                             "use element symbols of the extractant's order")
+        feed[e] = x / atomic_mass(e) * 1000.0  # mol/h
     if len(feed) < 2:
         raise InputError("feed_kg_per_h", dict(feed_kg_per_h), "at least two elements > 0", "")
     return feed
+
+
+def _check_train_args(purity, rank_by, n_rigorous, max_stages) -> str:
+    top = float(design_record("purity")["bounds"][1])
+    if isinstance(purity, bool) or not isinstance(purity, int | float) or not (
+            0.5 <= purity <= top):
+        raise InputError("purity", purity, f"0.5 <= purity <= {top:g} (mole fraction)",
+                         "give the product purity as a fraction, e.g. 0.999")
+    rank = "cost_usd_per_a" if rank_by == "cost" else rank_by
+    if rank not in RANK_KEYS:
+        raise InputError("rank_by", rank_by, f"one of {RANK_KEYS} (or 'cost')", "")
+    if isinstance(n_rigorous, bool) or not isinstance(n_rigorous, int) or n_rigorous < 1:
+        raise InputError("n_rigorous", n_rigorous, "an integer >= 1", "")
+    if isinstance(max_stages, bool) or not isinstance(max_stages, int) or not (
+            2 <= max_stages <= STAGE_LIMIT):
+        raise InputError("max_stages", max_stages, f"an integer 2..{STAGE_LIMIT}", "")
+    return rank
+
+
+def _groups(products, feed, order) -> tuple[list[list[str]], list[str]]:
+    names: list[str] | None = None
+    if isinstance(products, Mapping):
+        names, products = [str(n) for n in products], list(products.values())
+    if products is not None and (isinstance(products, str) or not all(
+            isinstance(g, Sequence) and not isinstance(g, str) for g in products)):
+        raise InputError("products", products, "a list of element lists or {name: [elements]}",
+                         "e.g. {La: [La], NdPr: [Pr, Nd]}")
+    groups = [[e for e in g if e in feed] for g in products] if products else \
+        default_products(order)
+    keep = [i for i, g in enumerate(groups) if g]
+    groups = [groups[i] for i in keep]
+    names = [names[i] for i in keep] if names else [_name(g) for g in groups]
+    _check_products(groups, order)
+    return groups, names
 
 
 def design_train(
@@ -142,62 +224,95 @@ def design_train(
     separation_factors: Mapping[str, float] | None = None,
     beta_policy: str = "low",
     purity: float = 0.999,
-    rank_by: str = "total_stages",
+    rank_by: str = "cost_usd_per_a",
     conditions: DesignConditions | None = None,
+    cost_model: SXCostModel | Mapping[str, float] | None = None,
+    n_rigorous: int = 3,
+    max_stages: int = 600,
 ) -> TrainResult:
-    """Design the separation train for ``feed_kg_per_h`` (element → kg/h of REE as element).
+    """Design the cheapest separation train for ``feed_kg_per_h`` (element → kg/h as element).
 
-    ``separation_factors`` ({"Ce/La": β, …}) supplies key pairs the shipped data lack (only
-    verified factors ship: for P507 only Nd/Pr and Dy/Tb). ``purity`` is the spec on both outlets
-    of every cut. ``rank_by`` one of total_stages, organic_inventory_m3, reagents_kg_per_h,
-    mixer_settler_volume_m3 (ties broken by the others in that order).
+    ``separation_factors`` ({"Ce/La": β, …}) supplies key pairs the shipped data lack.
+    ``purity`` is the spec of every PRODUCT, met end to end (the per-cut specs follow from it,
+    :mod:`reeflow.plant.sx.endtoend`). ``rank_by``: cost_usd_per_a (default; reagents +
+    annualised capital + organic fill priced by ``cost_model``), total_stages,
+    organic_inventory_m3, reagents_kg_per_h or mixer_settler_volume_m3. The ``n_rigorous``
+    best sequences by the shortcut ranking are designed rigorously and the best of those is
+    returned; ``ranking`` lists every sequence (rigorous figures where designed).
+    Raises InputError (bad input) or InfeasibleSpecError naming the product and the cut that
+    cannot reach the spec.
     """
     t0 = time.perf_counter()
-    if rank_by not in RANK_KEYS:
-        raise InputError("rank_by", rank_by, f"one of {RANK_KEYS}", "")
-    rec = _extractant_record(extractant)
+    rank = _check_train_args(purity, rank_by, n_rigorous, max_stages)
+    prices = SXCostModel.from_mapping(cost_model)
+    rec = extractant_record(extractant)
     order_all = rec["order"]["value"]
     feed = _validate_feed(feed_kg_per_h, order_all)
     order = [e for e in order_all if e in feed]
-    names: list[str] | None = None
-    if isinstance(products, Mapping):
-        names, products = list(products), list(products.values())
-    groups = [[e for e in g if e in feed] for g in products] if products else \
-        default_products(order)
-    keep = [i for i, g in enumerate(groups) if g]
-    groups = [groups[i] for i in keep]
-    names = [names[i] for i in keep] if names else [_name(g) for g in groups]
-    _check_products(groups, order)
-    cond = conditions or _conditions_for(rec, extractant)
+    groups, names = _groups(products, feed, order)
+    cond = conditions or conditions_for_extractant(extractant)
     keys = [(groups[g][0], groups[g - 1][-1]) for g in range(1, len(groups))]
     alpha = relative_extractability(extractant, order, keys, policy=beta_policy,
-                                    overrides=separation_factors)
-    ranking = []
-    for seq in enumerate_sequences(len(groups)):
-        costs = [_shortcut_cost(feed, groups, cut, alpha, purity, cond) for cut in seq]
-        tot = {key: math.fsum(c[key] for c in costs) for key in RANK_KEYS}
-        label = ["+".join(names[i:k]) + "|" + "+".join(names[k:j]) for i, k, j in seq]
-        ranking.append({"sequence": label, "cuts": seq, **tot})
-    others = [k for k in RANK_KEYS if k != rank_by]
-    ranking.sort(key=lambda r: (r[rank_by], *(r[k] for k in others)))
-    best = ranking[0]
-    cuts, outs = _design_sequence(feed, groups, best["cuts"], alpha, purity, cond)
-    res = _assemble(extractant, best, groups, names, feed, cuts, outs, ranking, alpha)
+                                    overrides=separation_factors,
+                                    temperature_C=cond.temperature_C)
+    ranking = _shortcut_ranking(feed, groups, names, alpha, purity, cond, prices, rank)
+    best = None
+    cache: dict[Any, CutDesign] = {}
+    for entry in ranking[:n_rigorous]:
+        if not entry["feasible"]:
+            continue
+        try:
+            designs, streams, record = design_end_to_end(
+                feed, groups, names, entry["cuts"], alpha, purity, cond, max_stages, cache)
+        except InfeasibleSpecError as exc:
+            entry.update(feasible=False, reason=str(exc), basis="rigorous")
+            continue
+        per_cut = [{"total_stages": d.total_stages, "reagents": d.reagents_kg_per_h,
+                    "organic_inventory_m3": d.organic_inventory_m3,
+                    "mixer_settler_volume_m3": d.mixer_settler_volume_m3} for d in designs]
+        entry.update(_totals(per_cut, prices), basis="rigorous")
+        if best is None or _key(entry, rank) < _key(best[0], rank):
+            best = (entry, designs, streams, record)
+    if best is None:
+        reasons = "; ".join(str(r.get("reason")) for r in ranking[:n_rigorous])
+        raise InfeasibleSpecError(f"no sequence meets the product specs ({purity:g}): {reasons}")
+    ranking.sort(key=lambda r: (not r["feasible"], r["basis"] != "rigorous", _key(r, rank)))
+    entry, designs, streams, record = best
+    res = _assemble(extractant, entry, groups, names, feed, designs, streams, ranking, alpha)
+    res.cost, res.purity_spec, res.rank_by = entry["cost"], purity, rank
+    res.cut_specs, res.cost_model = record["cut_specs"], prices.to_dict()
+    res.groups = {n: list(g) for n, g in zip(names, groups, strict=True)}
     res.solve_time_s = time.perf_counter() - t0
     return res
 
 
-def _extractant_record(name: str) -> dict[str, Any]:
+def _key(entry: dict[str, Any], rank: str) -> tuple:
+    others = [k for k in RANK_KEYS if k != rank]
+    return (entry[rank], *(entry[k] for k in others))
+
+
+def _shortcut_ranking(feed, groups, names, alpha, purity, cond, prices, rank):
+    n_group = [math.fsum(feed[e] for e in g) for g in groups]
+    low, up = initial_budgets(n_group, purity)
+    ranking = []
+    for seq in enumerate_sequences(len(groups)):
+        label = ["+".join(names[i:k]) + "|" + "+".join(names[k:j]) for i, k, j in seq]
+        entry: dict[str, Any] = {"sequence": label, "cuts": seq, "basis": "shortcut",
+                                 "feasible": True, "reason": ""}
+        try:
+            per_cut = [_shortcut_cut(feed, groups, cut, alpha,
+                                     cut_specs(cut, n_group, low, up), cond) for cut in seq]
+            entry.update(_totals(per_cut, prices))
+        except InfeasibleSpecError as exc:
+            entry.update(feasible=False, reason=str(exc), **dict.fromkeys(RANK_KEYS, math.inf))
+        ranking.append(entry)
+    ranking.sort(key=lambda r: (not r["feasible"], _key(r, rank)))
+    return ranking
+
+
+def extractant_record(name: str) -> dict[str, Any]:
+    """The extractant's data record (order, loading, concentrations)."""
     return extractant(name)
-
-
-def _conditions_for(rec: dict[str, Any], name: str) -> DesignConditions:
-    loaded = rec.get("loaded_organic_mol_per_L", {}).get("value")
-    if loaded is None:
-        raise InputError(f"extractant.{name}.loaded_organic_mol_per_L", None,
-                         "a loaded-organic RE concentration (none verified for this system)",
-                         "pass conditions=DesignConditions(loaded_organic_mol_per_L=...)")
-    return DesignConditions(loaded_organic_mol_per_L=float(loaded))
 
 
 def _check_products(groups: list[list[str]], order: list[str]) -> None:
@@ -207,24 +322,6 @@ def _check_products(groups: list[list[str]], order: list[str]) -> None:
                          "list product groups light to heavy, each element once")
     if len(groups) < 2:
         raise InputError("products", groups, "at least two product groups", "")
-
-
-def _design_sequence(feed, groups, seq, alpha, purity, cond):
-    """Rigorous design of each cut; returns designs and final outlet streams per group range."""
-    streams: dict[tuple[int, int], dict[str, float]] = {(0, len(groups)): dict(feed)}
-    rank = {e: gi for gi, g in enumerate(groups) for e in g}
-    cuts: list[CutDesign] = []
-    for i, k, j in seq:
-        f = streams.pop((i, j))
-        heavy = [e for e in f if rank[e] >= k]
-        d = design_cut(f, heavy, alpha=alpha, purity_organic=purity, purity_aqueous=purity,
-                       conditions=cond)
-        cuts.append(d)
-        org = d.products_mol_per_h["organic"]
-        aq = d.products_mol_per_h["aqueous"]
-        streams[(k, j)] = {e: x for e, x in org.items() if x > 0}
-        streams[(i, k)] = {e: x for e, x in aq.items() if x > 0}
-    return cuts, streams
 
 
 def _assemble(ext, best, groups, names, feed, cuts, outs, ranking, alpha) -> TrainResult:

@@ -8,7 +8,10 @@ Every model module provides
 - ``build_params(components, stage_sections, q_aq_L_per_h, q_org_L_per_h, params)`` → an
   ``(n_stages, n_params)`` array (validates ``params``, raises InputError/InfeasibleSpecError);
 - ``EXTRA_COMPONENTS`` — non-element components the model balances (e.g. ``("H",)``);
-- ``START_SWEEPS``, ``START_DT`` — how the solver starts (shortcut sweeps, pseudo-time steps).
+- ``START_SWEEPS`` — successive-substitution sweeps of the shortcut start; ``FIRST_DT`` — the
+  first pseudo-time step of the first attempt (``inf`` = Newton with line search);
+- ``homotopy(p, lam)`` — parameter rows with the selectivity scaled by λ ∈ [0, 1] (the
+  continuation fallback of :mod:`reeflow.plant.sx.steady`).
 """
 
 from __future__ import annotations

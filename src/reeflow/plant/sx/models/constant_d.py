@@ -16,18 +16,21 @@ import numba as nb
 import numpy as np
 
 from reeflow.core.errors import InputError
+from reeflow.plant.sx.models._params import number, table
 
-__all__ = ["stage", "build_params", "EXTRA_COMPONENTS"]
+__all__ = ["stage", "build_params", "homotopy", "EXTRA_COMPONENTS"]
 
-#: Solver start: successive-substitution sweeps of the shortcut profile and the pseudo-time
-#: steps tried in turn (see reeflow.plant.sx.solver.newton_cascade).
+#: Solver start: successive-substitution sweeps of the shortcut profile (see
+#: reeflow.plant.sx.solver.initial_profile) and the first pseudo-time step of the first
+#: attempt (inf = plain Newton with line search; measured on 300 random cascades per model).
 START_SWEEPS = 3
-START_DT = (100.0, 1.0)
+FIRST_DT = float("inf")
 
 EXTRA_COMPONENTS: tuple[str, ...] = ()
+PARAM_KEYS = ("D",)
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, error_model="numpy")
 def stage(l, q_aq, q_org, p, v, g):  # noqa: E741
     """Organic flows ``v`` (mol/h) and ∂v/∂l ``g`` from aqueous flows ``l`` (mol/h)."""
     r = q_org / q_aq
@@ -47,21 +50,24 @@ def build_params(
     params: Mapping,
 ) -> np.ndarray:
     """Per-stage parameter rows ``[D_1 … D_C]``."""
-    d = params.get("D")
-    if not isinstance(d, Mapping) or not d:
-        raise InputError("model.params.D", d, "{element: D} or {section: {element: D}}",
-                         "give a distribution ratio for every element")
+    d = table(params.get("D"), "model.params.D", "{element: D} or {section: {element: D}}")
     per_section = all(isinstance(v, Mapping) for v in d.values())
     out = np.empty((len(stage_sections), len(components)))
     for k, sec in enumerate(stage_sections):
-        table = d.get(sec) if per_section else d
-        if table is None:
+        tab = d.get(sec) if per_section else d
+        if tab is None:
             raise InputError(f"model.params.D.{sec}", None, "a {element: D} table",
                              f"give D for section {sec!r}")
         for i, el in enumerate(components):
-            val = table.get(el)
-            if val is None or not float(val) >= 0.0:
-                raise InputError(f"model.params.D.{el}", val, ">= 0",
+            if el not in tab:
+                raise InputError(f"model.params.D.{el}", None, ">= 0",
                                  f"give a distribution ratio for {el}")
-            out[k, i] = float(val)
+            out[k, i] = number(tab[el], f"model.params.D.{el}", low=0.0)
     return out
+
+
+def homotopy(p: np.ndarray, lam: float) -> np.ndarray:
+    """Rows ``D_i^λ·D̄^(1−λ)`` with D̄ the stage's geometric-mean D (λ = 1: ``p``)."""
+    pos = np.where(p > 0, p, 1.0)
+    mean = np.exp(np.log(pos).mean(axis=1, keepdims=True))
+    return np.where(p > 0, pos**lam * mean ** (1.0 - lam), 0.0)

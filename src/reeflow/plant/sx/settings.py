@@ -1,0 +1,165 @@
+"""Typed SX design settings a project file may set (``plant.separation.sx``), with bounds.
+
+:class:`SXDesign` is a :class:`reeflow.core.projectfile.StrictModel`: misspelt keys are errors,
+every number is parsed with its unit (``Q``) and checked against a plausible lower and upper
+bound. The bounds are data (``data/sx/design_defaults.yaml`` ``bounds``, each with its source);
+the few that are properties of the extractant chemistry are documented on the field.
+:meth:`SXDesign.to_conditions` turns the settings into :class:`DesignConditions` for an
+extractant and :meth:`SXDesign.train_kwargs` into keyword arguments of ``design_train``.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping
+from typing import Any, Literal, get_args
+
+from pydantic import Field, field_validator, model_validator
+
+from reeflow.core.errors import InputError
+from reeflow.core.projectfile import Q, StrictModel, Unit, validate_tree
+from reeflow.plant.sx.conditions import DesignConditions, conditions_for_extractant
+from reeflow.plant.sx.data import EXTRACTANTS, design_record, extractant
+
+__all__ = ["SXDesign", "parse_sx_design", "check_keys", "field_unit"]
+
+
+def _b(key: str, i: int) -> float:
+    return float(design_record(key)["bounds"][i])
+
+
+def check_keys(mapping: Mapping[str, Any], allowed: list[str] | tuple[str, ...],
+               prefix: str) -> None:
+    """InputError for the first key not in ``allowed``, with a "did you mean" hint."""
+    for key in mapping:
+        if key not in allowed:
+            close = difflib.get_close_matches(str(key), [str(a) for a in allowed], n=1)
+            hint = f"did you mean {close[0]!r}?" if close else "check the spelling"
+            raise InputError(f"{prefix}{key}", mapping[key], f"one of {sorted(allowed)}", hint)
+
+
+def field_unit(name: str) -> str | None:
+    """Canonical unit of an :class:`SXDesign` field (None for non-quantities)."""
+    info = SXDesign.model_fields.get(name)
+    if info is None:
+        return None
+    stack = [info.annotation, *info.metadata]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, Unit):
+            return item.unit
+        stack.extend(get_args(item))
+        stack.extend(getattr(item, "__metadata__", ()))
+    return None
+
+
+class SXDesign(StrictModel):
+    """SX design conditions of a project (all optional: unset = the shipped defaults).
+
+    Bounds (plausible limits, not design windows):
+
+    - ``extractant_mol_per_L`` 0.1–2.0 mol/L as monomer: "real plants run ~1–1.5 M saponified
+      P507" (ree_separation.md §2b) with margin;
+    - ``saponification_frac`` 0–0.8: NaOH-saponified P507 turns into a single-phase
+      microemulsion above ~0.6–0.8 (*Adv. Mater. Res.* 668 (2013) 132, §2b);
+    - ``loaded_organic_mol_per_L`` ≤ 0.5 mol/L: the REA3 ceiling of 1.5 M extractant
+      (C_HA/3, §2b); checked again against the extractant concentration given;
+    - the others: ``design_defaults.yaml`` ``bounds`` (source on each record).
+    """
+
+    extractant: str | None = None
+    purity: Q("frac", ge=_b("purity", 0), le=_b("purity", 1)) | None = None  # type: ignore[valid-type]
+    feed_mol_per_L: Q("mol/L", ge=_b("feed_mol_per_L", 0),  # type: ignore[valid-type]  # noqa: N815
+                      le=_b("feed_mol_per_L", 1)) | None = None
+    extractant_mol_per_L: Q("mol/L", ge=0.1, le=2.0) | None = None  # type: ignore[valid-type]  # noqa: N815
+    saponification_frac: Q("frac", gt=0.0, le=0.8) | None = None  # type: ignore[valid-type]
+    loaded_organic_mol_per_L: Q("mol/L", gt=0.0, le=0.5) | None = None  # type: ignore[valid-type]  # noqa: N815
+    scrub_acid_mol_per_L: Q("mol/L", ge=_b("scrub_acid_mol_per_L", 0),  # type: ignore[valid-type]  # noqa: N815
+                            le=_b("scrub_acid_mol_per_L", 1)) | None = None
+    strip_acid_mol_per_L: Q("mol/L", ge=_b("strip_acid_mol_per_L", 0),  # type: ignore[valid-type]  # noqa: N815
+                            le=_b("strip_acid_mol_per_L", 1)) | None = None
+    strip_acid_excess_frac: Q("frac", ge=_b("strip_acid_excess_frac", 0),  # type: ignore[valid-type]
+                              le=_b("strip_acid_excess_frac", 1)) | None = None
+    oa_min: Q("frac", ge=_b("oa_window", 0), le=1.0) | None = None  # type: ignore[valid-type]
+    oa_max: Q("frac", ge=1.0, le=_b("oa_window", 1)) | None = None  # type: ignore[valid-type]
+    n_strip: int | None = Field(default=None, ge=int(_b("strip_stages", 0)),
+                                le=int(_b("strip_stages", 1)))
+    stage_efficiency: Q("frac", ge=0.05, le=1.0) | None = None  # type: ignore[valid-type]
+    mixer_residence: Q("min", ge=_b("mixer_residence_min", 0),  # type: ignore[valid-type]
+                       le=_b("mixer_residence_min", 1)) | None = None
+    settler_residence: Q("min", ge=_b("settler_residence_min", 0),  # type: ignore[valid-type]
+                         le=_b("settler_residence_min", 1)) | None = None
+    temperature: Q("degC", ge=_b("temperature_C", 0), le=_b("temperature_C", 1)) | None = None  # type: ignore[valid-type]
+    max_stages: int | None = Field(default=None, ge=int(_b("max_stages", 0)),
+                                   le=int(_b("max_stages", 1)))
+    adjust_concentrations: bool = True
+    rank_by: Literal["cost", "cost_usd_per_a", "total_stages", "organic_inventory_m3",
+                     "reagents_kg_per_h", "mixer_settler_volume_m3"] | None = None
+    n_rigorous: int | None = Field(default=None, ge=1, le=42)
+
+    @field_validator("extractant")
+    @classmethod
+    def _known_extractant(cls, v: str | None) -> str | None:
+        if v is not None:
+            extractant(v)  # InputError naming the shipped systems
+        return v
+
+    @model_validator(mode="after")
+    def _loading_below_ceiling(self) -> SXDesign:
+        c = self.extractant_mol_per_L
+        if c is not None and self.loaded_organic_mol_per_L is not None \
+                and self.loaded_organic_mol_per_L > c / 3.0:
+            raise InputError("loaded_organic_mol_per_L", self.loaded_organic_mol_per_L,
+                             f"<= {c / 3:.4g} mol/L (C_HA/3 for {c:g} mol/L extractant)",
+                             "lower the loading or raise extractant_mol_per_L")
+        return self
+
+    def to_conditions(self, extractant_name: str | None = None) -> DesignConditions:
+        """DesignConditions for ``extractant_name`` (or the settings' own) with these values."""
+        name = self.extractant or extractant_name or EXTRACTANTS[0]
+        base = conditions_for_extractant(name)
+        kw: dict[str, Any] = {}
+        for field in ("feed_mol_per_L", "scrub_acid_mol_per_L", "strip_acid_mol_per_L",
+                      "strip_acid_excess_frac", "n_strip", "stage_efficiency",
+                      "extractant_mol_per_L", "loaded_organic_mol_per_L"):
+            val = getattr(self, field)
+            if val is not None:
+                kw[field] = val
+        if self.saponification_frac is not None and self.loaded_organic_mol_per_L is None:
+            c = kw.get("extractant_mol_per_L", base.extractant_mol_per_L)
+            kw["loaded_organic_mol_per_L"] = self.saponification_frac * c / 3.0
+        if self.mixer_residence is not None:
+            kw["mixer_residence_min"] = self.mixer_residence
+        if self.settler_residence is not None:
+            kw["settler_residence_min"] = self.settler_residence
+        if self.temperature is not None:
+            kw["temperature_C"] = self.temperature
+        if self.oa_min is not None or self.oa_max is not None:
+            kw["oa_window"] = (self.oa_min if self.oa_min is not None else base.oa_window[0],
+                               self.oa_max if self.oa_max is not None else base.oa_window[1])
+        kw["adjust"] = self.adjust_concentrations
+        return base.with_(**kw)
+
+    def train_kwargs(self, extractant_name: str | None = None) -> dict[str, Any]:
+        """Keyword arguments of ``design_train`` these settings fix (conditions included)."""
+        out: dict[str, Any] = {"conditions": self.to_conditions(extractant_name)}
+        for field in ("purity", "rank_by", "n_rigorous", "max_stages", "extractant"):
+            val = getattr(self, field)
+            if val is not None:
+                out[field] = val
+        return out
+
+
+def parse_sx_design(tree: Mapping[str, Any] | None, *, prefix: str = "sx.") -> SXDesign:
+    """Validate a settings mapping (InputError names the field; unknown keys get a hint)."""
+    if tree is None:
+        return SXDesign()
+    if not isinstance(tree, Mapping):
+        raise InputError(prefix.rstrip("."), tree, "a mapping of SX design settings", "")
+    check_keys(tree, list(SXDesign.model_fields), prefix)
+    try:
+        model, _ = validate_tree(SXDesign, tree)
+    except InputError as exc:
+        field = exc.field if exc.field.startswith(prefix) else prefix + exc.field
+        raise InputError(field, exc.value, exc.allowed, exc.fix) from None
+    return model

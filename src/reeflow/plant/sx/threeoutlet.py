@@ -1,0 +1,390 @@
+"""Three-outlet cascades: a middle product drawn from an intermediate stage, designed.
+
+A two-outlet cut sends the heavy group to the organic and the light group to the raffinate;
+a three-outlet cascade (Yan Chunhua and co-workers, Peking University; Zhang, Zhao &
+Schreiner 2016, *Separation Hydrometallurgy of Rare Earth Elements*, Springer, ch. 4) also
+withdraws a fraction of one phase leaving an intermediate stage, where the middle element
+accumulates, as a concentrate of it. Flows per mol of RE fed (Xu's constant-β, constant-flow
+basis; :mod:`reeflow.plant.sx.models.constant_beta`):
+
+- S = RE in the organic leaving stage 1 (the extraction capacity), W = RE stripped back by
+  the scrub acid at the top stage;
+- products: organic ``P_o = S − W`` (aqueous draw) or ``S(1 − φ) − W`` (organic draw),
+  middle draw ``P_d``, raffinate ``1 − P_o − P_d``;
+- the draw fraction φ of the phase leaving the draw stage follows from P_d: an aqueous draw
+  in the scrub section takes ``φ = P_d/W`` (the scrub aqueous carries W), an organic draw
+  ``φ = P_d/S``.
+
+Design (:func:`design_three_outlet`): the draw size from the middle element's concentration
+spec (``P_d = f_middle/c_middle``, every mol of the middle element to the draw), the organic
+product from the heavy group less what the draw takes, W from S; then the smallest n + m
+and, for each total, the feed stage and the draw stage that maximise the smallest margin
+of the four specs (organic purity, raffinate purity and recovery, middle concentration),
+each checked on the rigorous simulation. Without a given S, S is scanned and the design with
+the smallest ``S·(n + m)`` (Xu's criterion: production per unit mixer volume) is returned
+with the scan. Paper gate: the Gd/Eu/Sm case of Zhang, Zhao & Schreiner (2016) (β Gd/Eu 1.40,
+Eu/Sm 2.00; feed 0.39/0.10/0.51; 99.9 % Gd, 99.99 % Sm at 99.9 % recovery, Eu > 40 %):
+18 + 42 stages with the Eu draw at stage 30 at S = 2.00 (tests/sx/test_sx_threeoutlet.py).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from reeflow.core.errors import InfeasibleSpecError, InputError
+from reeflow.plant.sx.cascade import Cascade, CascadeResult, Feed, SideDraw, simulate
+from reeflow.plant.sx.conditions import DesignConditions, operating_point
+from reeflow.plant.sx.design import STAGE_LIMIT, check_feed
+
+__all__ = ["ThreeOutletDesign", "design_three_outlet", "simulate_three_outlet"]
+
+PHASES = ("aqueous", "organic")
+
+
+@dataclass
+class ThreeOutletDesign:
+    """A designed three-outlet cascade (stages, draw, flows per mol feed, rigorous result)."""
+
+    heavy: tuple[str, ...]
+    middle: tuple[str, ...]
+    light: tuple[str, ...]
+    n_extraction: int
+    n_scrub: int
+    draw_stage: int
+    draw_phase: str
+    draw_fraction: float
+    s_mol_per_mol_feed: float
+    w_mol_per_mol_feed: float
+    draw_mol_per_mol_feed: float
+    purity_organic: float
+    purity_aqueous: float
+    recovery_aqueous: float
+    middle_fraction: float
+    recovery_organic: float
+    result: CascadeResult
+    scan: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def total_stages(self) -> int:
+        return self.n_extraction + self.n_scrub
+
+    def to_dict(self) -> dict[str, Any]:
+        out = {k: getattr(self, k) for k in (
+            "n_extraction", "n_scrub", "draw_stage", "draw_phase", "draw_fraction",
+            "s_mol_per_mol_feed", "w_mol_per_mol_feed", "draw_mol_per_mol_feed",
+            "purity_organic", "purity_aqueous", "recovery_aqueous", "middle_fraction",
+            "recovery_organic", "scan")}
+        out.update(heavy=list(self.heavy), middle=list(self.middle), light=list(self.light),
+                   total_stages=self.total_stages, outlets_mol_per_h=self.result.outlets)
+        return out
+
+
+def _draw_name(stage: int, phase: str) -> str:
+    return f"{'aq' if phase == 'aqueous' else 'org'}_draw_{stage}"
+
+
+def simulate_three_outlet(
+    feed_mol_per_h: Mapping[str, float],
+    alpha: Mapping[str, float],
+    n_extraction: int,
+    n_scrub: int,
+    s_mol_per_h: float,
+    w_mol_per_h: float,
+    draw_stage: int,
+    draw_phase: str,
+    draw_fraction: float,
+    *,
+    conditions: DesignConditions | None = None,
+) -> CascadeResult:
+    """Rigorous constant-β simulation of a three-outlet cascade (aqueous feed at stage n).
+
+    The draw outlet is named ``aq_draw_<stage>`` or ``org_draw_<stage>``.
+    """
+    c = conditions or DesignConditions()
+    feed = check_feed(feed_mol_per_h)
+    n, m = int(n_extraction), int(n_scrub)
+    if not (n >= 1 and m >= 1 and n + m <= STAGE_LIMIT):
+        raise InputError("stages", (n, m), f"n >= 1, m >= 1, n + m <= {STAGE_LIMIT}", "")
+    if draw_phase not in PHASES:
+        raise InputError("draw_phase", draw_phase, f"one of {PHASES}", "")
+    if not (isinstance(draw_stage, int) and 1 <= draw_stage <= n + m):
+        raise InputError("draw_stage", draw_stage, f"1..{n + m}", "")
+    if not (math.isfinite(draw_fraction) and 0.0 < draw_fraction < 1.0):
+        raise InputError("draw_fraction", draw_fraction, "0 < fraction < 1", "")
+    ftot = math.fsum(feed.values())
+    op = operating_point(s_mol_per_h / ftot, w_mol_per_h / ftot, c, allow_more_reflux=False)
+    fl = {k: v * ftot for k, v in op.flows_L_per_mol().items()}
+    comp = {e: x / fl["feed"] for e, x in feed.items()}
+    cascade = Cascade(
+        sections=(("extraction", n), ("scrub", m)),
+        feeds=(Feed(n, "aqueous", fl["feed"], comp, "feed"),
+               Feed(1, "organic", fl["organic"], {}),
+               Feed(n + m, "aqueous", fl["scrub_acid"], {}, "scrub")),
+        side_draws=(SideDraw(draw_stage, draw_phase, draw_fraction, "middle"),))
+    params = {"alpha": {e: alpha[e] for e in comp}, "organic_RE_mol_per_h": s_mol_per_h,
+              "scrub_RE_mol_per_h": w_mol_per_h,
+              "capacity_mol_per_L": op.loaded_organic_mol_per_L}
+    return simulate(cascade, model="constant_beta", params=params)
+
+
+def _logit(p: float) -> float:
+    p = min(max(p, 1e-300), 1 - 1e-16)
+    return math.log(p / (1 - p))
+
+
+class _Eval:
+    """Memoised simulations; margin = min over the specs in logit units (≥ 0: all met)."""
+
+    def __init__(self, feed, alpha, groups, flows, specs, phase, cond):
+        self.feed, self.alpha, self.cond, self.phase = feed, alpha, cond, phase
+        self.heavy, self.middle, self.light = groups
+        self.s, self.w, self.p_d = flows  # mol/h
+        self.specs = specs  # (p_org, p_aq, rec_aq, c_middle)
+        self.memo: dict[tuple[int, int, int], tuple[float, CascadeResult]] = {}
+
+    def __call__(self, n: int, m: int, d: int) -> tuple[float, CascadeResult]:
+        key = (n, m, d)
+        if key not in self.memo:
+            frac = self.fraction(n, d)
+            if not 0.0 < frac < 1.0:  # this stage's phase carries less than the draw
+                self.memo[key] = (-math.inf, None)  # type: ignore[assignment]
+                return self.memo[key]
+            try:
+                r = simulate_three_outlet(self.feed, self.alpha, n, m, self.s, self.w, d,
+                                          self.phase, frac, conditions=self.cond)
+            except InfeasibleSpecError:  # e.g. O/A below the draw outside the window
+                self.memo[key] = (-math.inf, None)  # type: ignore[assignment]
+                return self.memo[key]
+            draw = _draw_name(d, self.phase)
+            p_o, p_a, rec, c_mid = self.specs
+            margins = [_logit(r.purity("loaded_organic", self.heavy)) - _logit(p_o),
+                       _logit(r.purity("raffinate", self.light)) - _logit(p_a),
+                       _logit(r.purity(draw, self.middle)) - _logit(c_mid)]
+            if rec is not None:
+                margins.append(_logit(r.recovery("raffinate", self.light)) - _logit(rec))
+            self.memo[key] = (min(margins), r)
+        return self.memo[key]
+
+    def fraction(self, n: int, d: int) -> float:
+        """φ drawing P_d: the RE flow of the phase leaving stage d (Xu's constant flows)."""
+        if self.phase == "organic":
+            return self.p_d / self.s
+        ftot = math.fsum(self.feed.values())
+        return self.p_d / (self.w if d > n else self.w + ftot)
+
+    def best_draw(self, n: int, m: int) -> tuple[int, float]:
+        """Draw stage maximising the margin (golden section over all stages but the ends)."""
+        lo, hi = 2, n + m - 1
+        if hi - lo <= 6:
+            return max(((d, self(n, m, d)[0]) for d in range(lo, hi + 1)), key=lambda t: t[1])
+        while hi - lo > 4:
+            d1 = lo + int(round(0.382 * (hi - lo)))
+            d2 = lo + int(round(0.618 * (hi - lo)))
+            if self(n, m, d1)[0] < self(n, m, d2)[0]:
+                lo = d1 + 1
+            else:
+                hi = d2
+        return max(((d, self(n, m, d)[0]) for d in range(max(2, lo - 2),
+                                                          min(n + m - 1, hi + 2) + 1)),
+                   key=lambda t: t[1])
+
+    def best(self, total: int) -> tuple[int, int, float]:
+        """(feed stage n, draw stage, margin) maximising the margin at ``total`` stages."""
+        def f(n: int) -> float:
+            return self.best_draw(n, total - n)[1]
+
+        lo, hi = 1, total - 2
+        while hi - lo > 4:
+            n1 = lo + int(round(0.382 * (hi - lo)))
+            n2 = lo + int(round(0.618 * (hi - lo)))
+            if f(n1) < f(n2):
+                lo = n1 + 1
+            else:
+                hi = n2
+        cand = [(n, *self.best_draw(n, total - n)) for n in range(max(1, lo - 2),
+                                                                   min(total - 2, hi + 2) + 1)]
+        n, d, margin = max(cand, key=lambda t: t[2])
+        return n, d, margin
+
+
+def _flows(feed, groups, s, specs, phase, rho, theta) -> tuple[float, float, float, float]:
+    """(W, P_d, φ, P_o) per mol feed.
+
+    A fraction ρ of the middle group goes to the draw at the concentration spec c; the rest
+    of the draw is a fraction θ heavy (the rest light); the middle group left over is split
+    between the end products in proportion to their impurity allowances.
+    """
+    heavy, middle, light = groups
+    p_org, p_aq, _, c_middle = specs
+    ftot = math.fsum(feed.values())
+    f_mid = math.fsum(feed[e] for e in middle) / ftot
+    f_heavy = math.fsum(feed[e] for e in heavy) / ftot
+    f_light = 1.0 - f_mid - f_heavy
+    p_d = rho * f_mid / c_middle
+    a_org, a_aq = (1.0 - p_org) * f_heavy, (1.0 - p_aq) * f_light
+    left_org = (1.0 - rho) * f_mid * a_org / (a_org + a_aq)
+    p_o = f_heavy - theta * (p_d - rho * f_mid) + left_org
+    if phase == "aqueous":
+        w = s - p_o
+        frac = p_d / (w + 1.0) if w > 0 else math.inf  # smallest: a draw below the feed
+    else:
+        frac = p_d / s
+        w = s * (1.0 - frac) - p_o
+    if not (w > 0 and 0.0 < frac < 1.0):
+        raise InfeasibleSpecError(
+            f"S = {s:.4g} mol per mol feed is too small for an organic product of {p_o:.4g} "
+            f"and a {phase} draw of {p_d:.4g}; raise S")
+    return w, p_d, frac, p_o
+
+
+def design_three_outlet(
+    feed_mol_per_h: Mapping[str, float],
+    heavy: Sequence[str],
+    middle: Sequence[str],
+    *,
+    alpha: Mapping[str, float],
+    purity_organic: float = 0.999,
+    purity_aqueous: float = 0.999,
+    middle_fraction: float = 0.4,
+    recovery_aqueous: float | None = None,
+    s_mol_per_mol_feed: float | Sequence[float] | None = None,
+    draw_phase: str = "aqueous",
+    middle_recovery: float | None = None,
+    draw_impurity_heavy_frac: float = 1.0,
+    conditions: DesignConditions | None = None,
+    max_stages: int = 400,
+) -> ThreeOutletDesign:
+    """Design a three-outlet cascade: ``heavy`` → organic, ``middle`` → draw, rest → raffinate.
+
+    ``middle_fraction`` is the middle group's mole fraction required in the draw,
+    ``recovery_aqueous`` the light group's recovery to the raffinate (optional);
+    ``middle_recovery`` sizes the draw (``P_d = ρ·f_middle/c_middle``): the middle group must
+    almost all report to the draw or it spoils the end products, so by default ρ leaves half of
+    the end products' impurity allowances to the middle group; ``draw_impurity_heavy_frac`` θ
+    is the heavy share of the draw's other elements (1: the draw takes heavy elements, as in the
+    published Gd/Eu/Sm case, 0: light ones). ``S`` per
+    mol feed: a number, a list to scan, or None (scan from the two-outlet heavy/rest
+    minimum). Returns the design with the fewest stages at the given S, or the smallest
+    S·(n + m) over the scan. Raises InfeasibleSpecError naming the spec when ``max_stages``
+    do not suffice.
+    """
+    cond = conditions or DesignConditions()
+    feed = check_feed(feed_mol_per_h)
+    groups = _groups(feed, heavy, middle, alpha)
+    if draw_phase not in PHASES:
+        raise InputError("draw_phase", draw_phase, f"one of {PHASES}", "")
+    for name, val in (("purity_organic", purity_organic), ("purity_aqueous", purity_aqueous),
+                      ("middle_fraction", middle_fraction)):
+        if not (isinstance(val, int | float) and 0.0 < val < 1.0):
+            raise InputError(name, val, "0 < value < 1", "")
+    if middle_recovery is None:
+        middle_recovery = _auto_recovery(feed, groups, purity_organic, purity_aqueous)
+    if not (isinstance(middle_recovery, int | float) and 0.5 < middle_recovery < 1.0):
+        raise InputError("middle_recovery", middle_recovery, "0.5 < value < 1", "")
+    if not (isinstance(draw_impurity_heavy_frac, int | float)
+            and 0.0 <= draw_impurity_heavy_frac <= 1.0):
+        raise InputError("draw_impurity_heavy_frac", draw_impurity_heavy_frac, "0..1", "")
+    if recovery_aqueous is not None and not 0.0 < recovery_aqueous < 1.0:
+        raise InputError("recovery_aqueous", recovery_aqueous, "0 < value < 1", "")
+    specs = (purity_organic, purity_aqueous, recovery_aqueous, middle_fraction)
+    if s_mol_per_mol_feed is None:
+        s_list = _default_scan(feed, groups, alpha)
+    elif isinstance(s_mol_per_mol_feed, int | float):
+        s_list = [float(s_mol_per_mol_feed)]
+    else:
+        s_list = [float(x) for x in s_mol_per_mol_feed]
+    best = None
+    scan: list[dict[str, Any]] = []
+    for s in s_list:
+        try:
+            d = _design_at(feed, groups, alpha, s, specs, draw_phase, cond, max_stages,
+                           (middle_recovery, draw_impurity_heavy_frac))
+        except InfeasibleSpecError as exc:
+            scan.append({"s_mol_per_mol_feed": s, "feasible": False, "reason": str(exc)})
+            continue
+        scan.append({"s_mol_per_mol_feed": s, "feasible": True, "draw_stage": d.draw_stage,
+                     "n_extraction": d.n_extraction, "n_scrub": d.n_scrub,
+                     "total_stages": d.total_stages, "s_times_stages": s * d.total_stages})
+        if best is None or s * d.total_stages < best.s_mol_per_mol_feed * best.total_stages:
+            best = d
+    if best is None:
+        raise InfeasibleSpecError("three-outlet design: no S in the scan meets the specs "
+                                  f"within {max_stages} stages: {scan[-1]['reason']}")
+    best.scan = scan
+    return best
+
+
+def _auto_recovery(feed, groups, p_org, p_aq) -> float:
+    """ρ = 1 − ½·(sum of the end products' impurity allowances)/f_middle (per mol feed)."""
+    heavy, middle, light = groups
+    ftot = math.fsum(feed.values())
+    f = {name: math.fsum(feed[e] for e in g) / ftot
+         for name, g in (("h", heavy), ("m", middle), ("l", light))}
+    allow = (1.0 - p_org) * f["h"] + (1.0 - p_aq) * f["l"]
+    return max(0.5 + 1e-9, 1.0 - 0.5 * allow / f["m"])
+
+
+def _groups(feed, heavy, middle, alpha):
+    heavy_t = tuple(e for e in heavy if e in feed)
+    middle_t = tuple(e for e in middle if e in feed)
+    light_t = tuple(e for e in feed if e not in heavy_t and e not in middle_t)
+    if not heavy_t or not middle_t or not light_t or set(heavy_t) & set(middle_t):
+        raise InputError("groups", (heavy, middle), "disjoint, non-empty heavy, middle and "
+                         "light groups present in the feed", "")
+    for e in feed:
+        if e not in alpha or not (isinstance(alpha[e], int | float) and alpha[e] > 0):
+            raise InputError(f"alpha.{e}", alpha.get(e), "a number > 0", "")
+    if not (min(alpha[e] for e in heavy_t) > max(alpha[e] for e in middle_t)
+            and min(alpha[e] for e in middle_t) > max(alpha[e] for e in light_t)):
+        raise InputError("groups", (heavy_t, middle_t, light_t),
+                         "heavy > middle > light in extractability", "")
+    return heavy_t, middle_t, light_t
+
+
+def _default_scan(feed, groups, alpha) -> list[float]:
+    heavy, middle, _ = groups
+    beta = min(alpha[e] for e in heavy) / max(alpha[e] for e in middle)
+    ftot = math.fsum(feed.values())
+    f_heavy = math.fsum(feed[e] for e in heavy) / ftot
+    s_min = f_heavy + f_heavy / (beta - 1.0)  # Underwood minimum for a pure heavy product
+    return [s_min * k for k in (1.0, 1.1, 1.25, 1.4, 1.6, 1.8, 2.0)]
+
+
+def _design_at(feed, groups, alpha, s, specs, phase, cond, cap, split) -> ThreeOutletDesign:
+    heavy, middle, light = groups
+    w, p_d, _, _ = _flows(feed, groups, s, specs, phase, *split)
+    ftot = math.fsum(feed.values())
+    ev = _Eval(feed, alpha, groups, (s * ftot, w * ftot, p_d * ftot), specs, phase, cond)
+    hi, last, flat = 10, -math.inf, 0
+    while (margin := ev.best(hi)[2]) < 0:
+        flat = flat + 1 if margin < last + 1e-3 else 0
+        if hi >= cap or flat >= 3:
+            raise InfeasibleSpecError(
+                f"stage cap: S = {s:.4g} does not reach the specs within {hi} stages (best "
+                f"margin {margin:.3g} logit units{', no longer improving' if flat >= 3 else ''})")
+        last = max(last, margin)
+        hi = min(int(hi * 1.4) + 1, cap)
+    lo = 3
+    if ev.best(lo)[2] >= 0:
+        hi = lo
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if ev.best(mid)[2] >= 0:
+            hi = mid
+        else:
+            lo = mid
+    n, d, margin = ev.best(hi)
+    r = ev(n, hi - n, d)[1]
+    draw = _draw_name(d, phase)
+    return ThreeOutletDesign(
+        heavy=heavy, middle=middle, light=light, n_extraction=n, n_scrub=hi - n,
+        draw_stage=d, draw_phase=phase, draw_fraction=ev.fraction(n, d), s_mol_per_mol_feed=s,
+        w_mol_per_mol_feed=w, draw_mol_per_mol_feed=p_d,
+        purity_organic=r.purity("loaded_organic", heavy),
+        purity_aqueous=r.purity("raffinate", light),
+        recovery_aqueous=r.recovery("raffinate", light),
+        middle_fraction=r.purity(draw, middle),
+        recovery_organic=r.recovery("loaded_organic", heavy), result=r)
