@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import resource
+import shutil
 import subprocess
 import sys
 import time
@@ -33,7 +34,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
+    # API pages are regenerated from the code each build (stale pages of removed modules
+    # would otherwise fail to import); the folder is the build's own, listed in docs/.gitignore
+    shutil.rmtree(ROOT / "docs" / "reference" / "_generated", ignore_errors=True)
     log = out.parent / "warnings.txt"
+    log.unlink(missing_ok=True)
     t0, c0 = time.perf_counter(), resource.getrusage(resource.RUSAGE_CHILDREN)
     rc = subprocess.call([sys.executable, "-m", "sphinx", "-b", "html", "-q", "-j", "1",
                           "--keep-going", "-w", str(log), str(ROOT / "docs"), str(out)])

@@ -124,8 +124,8 @@ class StepProgress:
 
 #: The compile notice: installed once per process, shown at most once.
 _NOTICE = {"installed": False, "shown": False}
-COMPILE_NOTICE = ("reeflow: compiling numerical kernels (once after installing; about 20 s, "
-                  "cached for every later run) …")
+COMPILE_NOTICE = ("reeflow: compiling numerical kernels (once after installing; about half a "
+                  "minute, cached for every later run) …")
 
 
 def announce_compilation(stream: IO[str] | None = None) -> bool:
