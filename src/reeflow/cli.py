@@ -34,7 +34,7 @@ ROOM_COMMANDS: dict[str, tuple[str, str]] = {
                  "Beylikova-like deposit when PROJECT is omitted)"),
     "krige": ("reeflow.deposit.commands", "ordinary kriging of a block model"),
     "pit": ("reeflow.mine.commands", "ultimate pit (exact max closure) of a block model"),
-    "schedule": ("reeflow.mine.commands", "nested pits, pushbacks and plant feed by year"),
+    "schedule": ("reeflow.mine.commands", "MineLib CPIT, or a project's mine plan by year"),
     "econ": ("reeflow.economics.commands", "economics: price decks, study validation, DCF"),
     "market": ("reeflow.market.commands", "world rare-earth shares and HHI (USGS MCS, IEA)"),
     "report": ("reeflow.report.commands", "re-render report.html from a saved results.json "

@@ -20,7 +20,7 @@ import importlib
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["HelpFormatter", "LazySubParsers", "command_epilog", "load_callable"]
+__all__ = ["HelpFormatter", "LazySubParsers", "command_epilog", "decorate", "load_callable"]
 
 
 class HelpFormatter(argparse.RawDescriptionHelpFormatter):
@@ -65,6 +65,19 @@ def command_epilog(prog: str) -> str | None:
         return None
     return "examples:\n" + "\n".join(f"  {line}" for line in lines) + \
         "\n\n(`reeflow examples --copy DIR` copies every example input and a commands.txt)"
+
+
+def decorate(parser: argparse.ArgumentParser) -> None:
+    """Give a room's parser (and its sub-commands' parsers, whatever class the room used) the
+    help habits of every reeflow command: defaults shown, ``Examples`` as the epilog."""
+    if parser.formatter_class in (argparse.HelpFormatter, argparse.RawDescriptionHelpFormatter):
+        parser.formatter_class = HelpFormatter
+    if parser.epilog is None:
+        parser.epilog = command_epilog(parser.prog)
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                decorate(sub)
 
 
 def load_callable(spec: str) -> Callable[..., Any]:
@@ -112,6 +125,7 @@ class LazySubParsers(argparse._SubParsersAction):
         collector = _Collector(self)
         load_callable(loader)(collector)
         for command, parser in collector.parsers.items():
+            decorate(parser)
             self._name_parser_map[command] = parser
             self._lazy.pop(command, None)
         return collector.helps

@@ -24,6 +24,7 @@ from __future__ import annotations
 import shlex
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from reeflow.core.errors import InputError, did_you_mean
@@ -38,6 +39,7 @@ _EXAMPLES = _PACKAGE / "examples"
 #: Files that are not example inputs (build leftovers, editor files).
 _SKIP_PARTS = {"__pycache__", ".ipynb_checkpoints"}
 _SKIP_SUFFIXES = {".pyc", ".pyo"}
+_SKIP_NAMES = {"GALLERY_HEADER.txt"}  # the docs gallery's header of a folder, not an input
 
 
 @dataclass(frozen=True)
@@ -112,12 +114,18 @@ def _roots() -> Iterator[tuple[str, Path]]:
 
 def example_files() -> dict[str, Path]:
     """Every shipped example input: its path in the examples tree -> the packaged file."""
+    return dict(_example_files())
+
+
+@lru_cache(maxsize=1)
+def _example_files() -> dict[str, Path]:
     out: dict[str, Path] = {}
     for prefix, folder in _roots():
         for path in sorted(folder.rglob("*")):
             rel = path.relative_to(folder)
             if (path.is_file() and not _SKIP_PARTS.intersection(rel.parts)
-                    and path.suffix not in _SKIP_SUFFIXES and not path.name.startswith(".")):
+                    and path.suffix not in _SKIP_SUFFIXES and not path.name.startswith(".")
+                    and path.name not in _SKIP_NAMES):
                 out[f"{prefix}/{rel.as_posix()}"] = path
     return out
 
@@ -125,7 +133,12 @@ def example_files() -> dict[str, Path]:
 def builtin_names() -> dict[str, str]:
     """Every ``builtin:`` name -> its path in the examples tree (cases, full paths with and
     without suffix, unique stems)."""
-    files = example_files()
+    return dict(_builtin_names())
+
+
+@lru_cache(maxsize=1)
+def _builtin_names() -> dict[str, str]:
+    files = _example_files()
     names: dict[str, str] = {}
     stems: dict[str, list[str]] = {}
     for rel in files:

@@ -103,9 +103,11 @@ def test_every_command_describes_its_arguments_and_shows_examples():
 
 
 def test_help_shows_defaults():
-    text = full_parser()._subparsers._group_actions[0].choices["pit"].format_help()
-    assert "(default: 45.0)" in text and "(default: auto)" in text
+    commands = full_parser()._subparsers._group_actions[0].choices
+    text = commands["pit"].format_help() + commands["schedule"].format_help()
+    assert "(default: auto)" in text and "(default: 0.001)" in text
     assert "(default: None)" not in text and "(default: False)" not in text
+    assert "(default: 2025)" in commands["market"].format_help()
 
 
 def test_python_dash_m_reeflow_and_version():
