@@ -1,0 +1,340 @@
+"""Building the fast model of a project: rigorous probes, scans and the plan library.
+
+Every task here runs the study chain's own functions and can run on any backend
+(:mod:`reeflow.risk.backends`); the order of the results, and so the model, does not depend on
+where they ran.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from reeflow.core.errors import InputError, ReeflowError
+from reeflow.risk import probe
+from reeflow.risk.fast import SCALE_INPUTS, FastModel, classify
+from reeflow.risk.inputs import InputSpec, effective_row
+from reeflow.risk.plans import Plan, plan_from_outcome, plan_library_task, realised_resource
+from reeflow.risk.surrogate import Axis, Surrogate, scan_nodes
+
+__all__ = ["ScanContext", "base_context", "scan_task", "build_model", "NotFast"]
+
+_BISECT = 5
+_TINY = 1e-12
+
+
+class NotFast(Exception):
+    """The fast path does not cover a drawn input (the reason says why)."""
+
+
+@dataclass
+class ScanContext:
+    """What every scan task needs of the base (shipped once to each worker)."""
+
+    loaded: Any
+    layout: probe.QuantityLayout
+    first_year: int
+    design: Any
+    names: tuple[str, ...]
+    base: np.ndarray
+    qd0: np.ndarray
+    c0: np.ndarray
+    xd0: np.ndarray
+    r0: np.ndarray
+    w0: np.ndarray
+    mu0: float
+    marketing: float
+    structure: tuple[Any, ...]
+    purities: tuple[str, ...]
+    species: tuple[str, ...]
+
+
+def _names(layout: probe.QuantityLayout, purities: Sequence[str],
+           species: Sequence[str], areas: Sequence[str]) -> tuple[str, ...]:
+    u = (*layout.q, "ore_t", "mined_t")
+    return ("capex", "capex_factor", *areas, "closure", "F", "V0", "mu",
+            *(f"purity:{p}" for p in purities),
+            *(f"vprice:{s}" for s in species), *(f"vrec:{s}" for s in species), "vproc",
+            "vmine", *(f"c:{q}" for q in layout.q), *(f"rho:{q}" for q in layout.q),
+            *(f"r:{x}" for x in u), *(f"w:{x}" for x in u))
+
+
+def _vector(ctx_names: Sequence[str], dp: probe.DesignPoint, c: np.ndarray, rho: np.ndarray,
+            r: np.ndarray, w: np.ndarray, mu: float, marketing: float, layout: Any
+            ) -> np.ndarray:
+    """The named outputs of one design point, in ``ctx_names`` order."""
+    v = dp.values
+    u = np.concatenate([dp.qd, [dp.xd[0], dp.xd[0]]])
+    V0 = v["variable"] - u @ w - marketing * v["revenue"]
+    named = {"capex": v["capex"], "closure": v["closure"], "F": v["fixed"], "V0": V0,
+             "mu": mu, "vproc": v["vproc"], "vmine": v["vmine"]}
+    named.update({k: val for k, val in v.items() if k.startswith(("purity:", "vprice:",
+                                                                   "vrec:", "direct:"))})
+    named["capex_factor"] = v.get("capex_factor", np.nan)
+    named.update({f"c:{q}": c[i] for i, q in enumerate(layout.q)})
+    named.update({f"rho:{q}": rho[i] for i, q in enumerate(layout.q)})
+    keys = (*layout.q, "ore_t", "mined_t")
+    named.update({f"r:{x}": r[i] for i, x in enumerate(keys)})
+    named.update({f"w:{x}": w[i] for i, x in enumerate(keys)})
+    return np.array([float(named.get(n, np.nan)) for n in ctx_names])
+
+
+def _money_terms(dp: probe.DesignPoint, marketing: float) -> tuple[np.ndarray, np.ndarray, float]:
+    """(revenue derivative, variable derivative less marketing, mining per t moved)."""
+    assert dp.money is not None
+    d = dp.money["d"]
+    r = d[probe.MONEY.index("revenue")]
+    w = d[probe.MONEY.index("variable")] - marketing * r
+    mu = float(d[probe.MONEY.index("mining")][-1])
+    return r, w, mu
+
+
+def base_context(loaded: Any, outcome: Any) -> tuple[ScanContext, dict[str, Any]]:
+    """Probe the base chain outcome: the design point, money, price groups, valuation."""
+    p = loaded.project
+    layout = probe.quantity_layout(p, outcome.years[0])
+    fy = probe.first_year(p)
+    dp = probe.design_point(p, layout, fy, design=outcome.design, full_money=True)
+    if not dp.ok:
+        raise InputError("project", dp.error, "a project whose base chain runs", "")
+    sp = probe.scale_probe(outcome.basis, layout, dp.qd, float(dp.xd[0]))
+    marketing = float(sp["marketing"]) if np.isfinite(sp["marketing"]) else 0.0
+    r, w, mu = _money_terms(dp, marketing)
+    vg = probe.valuation_groups(p, outcome.design, outcome.basis)
+    species = tuple(vg)
+    purities = tuple(sorted(k[len("purity:"):] for k in dp.values if k.startswith("purity:")))
+    areas = tuple(k for k in dp.values if k.startswith("direct:"))
+    names = _names(layout, purities, species, areas)
+    c0 = 2.0 * dp.qh - dp.qd
+    rho0 = np.ones(len(layout.q))
+    ctx = ScanContext(loaded, layout, fy, outcome.design, names, np.zeros(0), dp.qd, c0, dp.xd,
+                      r, w, mu, marketing, dp.structure, purities, species)
+    ctx.base = _vector(names, dp, c0, rho0, r, w, mu, marketing, layout)
+    return ctx, {"share": sp["share"], "species_groups": np.vstack([vg[s] for s in species])}
+
+
+def _node(ctx: ScanContext, path: str, value: float) -> np.ndarray | str:
+    """The named outputs with one input at ``value`` (others at the project's), or an error."""
+    from reeflow.chain import with_overrides
+
+    kind = classify(path)
+    try:
+        proj = with_overrides(ctx.loaded, effective_row(ctx.loaded, {path: value})).project
+    except ReeflowError as exc:
+        return f"{type(exc).__name__}: {exc}"
+    except NotFast:
+        raise
+    dp = probe.design_point(proj, ctx.layout, ctx.first_year,
+                            design=None if kind == "plant" else ctx.design,
+                            full_money=kind == "basis")
+    if not dp.ok:
+        return str(dp.error)
+    if dp.structure != ctx.structure:
+        raise NotFast(f"{path} changes what the fast path takes from the base (schedule, "
+                      "fiscal terms, rates, throughput or price deck)")
+    c = 2.0 * dp.qh - dp.qd
+    if np.allclose(dp.xd, ctx.xd0, rtol=1e-13, atol=0.0):
+        denom = ctx.qd0 - ctx.c0
+    else:
+        qb = probe.solve_feeds(ctx.loaded.project, ctx.design, dp.xd[None, :], ctx.layout,
+                               ctx.first_year)[0]
+        denom = qb - ctx.c0
+    num = dp.qd - c
+    rho = np.where(np.abs(denom) > _TINY * np.maximum(np.abs(num), 1.0),
+                   num / np.where(denom == 0, 1.0, denom), 1.0)
+    if kind == "basis":
+        r, w, mu = _money_terms(dp, ctx.marketing)
+    else:
+        r, w, mu = ctx.r0, ctx.w0, ctx.mu0
+    return _vector(ctx.names, dp, c, rho, r, w, mu, ctx.marketing, ctx.layout)
+
+
+def _coordinate(ctx: ScanContext, path: str, value: float) -> float:
+    """Where a scanned value sits on its axis: the value itself, or for an REE share the share
+    after the others are renormalised (what a draw's shares become, see effective_row)."""
+    return float(effective_row(ctx.loaded, {path: value})[path])
+
+
+def scan_task(ctx: ScanContext, spec: InputSpec) -> dict[str, Any]:
+    """Scan one input: its nodes (:func:`scan_nodes`), bisecting to the last value that works
+    where the chain fails; returns nodes (axis coordinates), outputs, the feasible interval
+    and failures."""
+    base_value = spec.mode
+    nodes = scan_nodes(spec.low, spec.mode, spec.high, integer=spec.integer)
+    good: dict[float, np.ndarray] = {base_value: ctx.base}
+    failures: list[dict[str, Any]] = []
+    for side in (-1, 1):
+        ordered = sorted((v for v in nodes if (v - base_value) * side > 0),
+                         key=lambda v: abs(v - base_value))
+        last = base_value
+        for v in ordered:
+            out = _node(ctx, spec.path, v)
+            if isinstance(out, str):
+                failures.append({"value": v, "error": out})
+                edge = _bisect(ctx, spec, last, v, good)
+                failures[-1]["feasible_to"] = edge
+                break
+            good[v] = out
+            last = v
+    xs = sorted(good)
+    coords = np.array([_coordinate(ctx, spec.path, x) for x in xs])
+    return {"path": spec.path, "nodes": coords, "values": np.vstack([good[x] for x in xs]),
+            "feasible": (float(coords[0]), float(coords[-1])), "failures": failures,
+            "values_scanned": [float(x) for x in xs]}
+
+
+def _bisect(ctx: ScanContext, spec: InputSpec, ok: float, bad: float,
+            good: dict[float, np.ndarray]) -> float:
+    """Narrow [ok, bad] to the last value at which the chain runs; add it as a node."""
+    for _ in range(_BISECT):
+        mid = 0.5 * (ok + bad)
+        if spec.integer:
+            mid = float(round(mid))
+            if mid in (ok, bad):
+                break
+        out = _node(ctx, spec.path, mid)
+        if isinstance(out, str):
+            bad = mid
+        else:
+            good[mid] = out
+            ok = mid
+    return ok
+
+
+def build_model(loaded: Any, draws: Any, specs: Sequence[InputSpec], runner: Any, *,
+                outcome: Any = None, n_plans: int = 5, progress: Any = None,
+                seed: int = 0) -> FastModel:
+    """The fast model of ``loaded`` for the drawn inputs ``specs`` (raises :class:`NotFast`
+    when an input is outside what the fast path covers)."""
+    from reeflow.chain import run_chain
+
+    t0 = time.perf_counter()
+    times: dict[str, float] = {}
+    for s in specs:
+        if classify(s.path) == "structural":
+            raise NotFast(f"{s.path} is not a plant, design-economics or price/cost-scale input")
+    outcome = run_chain(loaded) if outcome is None else outcome
+    p = loaded.project
+    ctx, groups = base_context(loaded, outcome)
+    times["base probes"] = time.perf_counter() - t0
+    scanned = [s for s in specs if classify(s.path) in ("plant", "basis")]
+    t = time.perf_counter()
+    scans = runner.map(scan_task, [(s,) for s in scanned], shared=ctx,
+                       progress=progress("scans", len(scanned)) if progress else None)
+    times["scans"] = time.perf_counter() - t
+    axes = [Axis(sc["path"], sc["nodes"], sc["values"], sc["feasible"]) for sc in scans]
+    surrogate = Surrogate.fit(ctx.names, ctx.base, axes)
+    model = _assemble(loaded, outcome, ctx, groups, specs, surrogate, draws)
+    t = time.perf_counter()
+    _plan_library(model, loaded, outcome, draws, runner, n_plans, progress, seed)
+    times["plan library"] = time.perf_counter() - t
+    model.meta.update({"scans": [{"path": sc["path"], "nodes": sc["nodes"].tolist(),
+                                  "feasible": list(sc["feasible"]),
+                                  "failures": sc["failures"]} for sc in scans],
+                       "setup_times_s": times, "setup_s": time.perf_counter() - t0,
+                       "rigorous_evaluations": _count(scans)})
+    return model
+
+
+def _count(scans: Sequence[dict[str, Any]]) -> int:
+    return 1 + sum(len(sc["nodes"]) - 1 + len(sc["failures"]) * (1 + _BISECT) for sc in scans)
+
+
+def _assemble(loaded: Any, outcome: Any, ctx: ScanContext, groups: dict[str, Any],
+              specs: Sequence[InputSpec], surrogate: Surrogate, draws: Any) -> FastModel:
+    p = loaded.project
+    e = p.economics
+    layout = ctx.layout
+    inputs = tuple(s.path for s in specs)
+    shares = [i for i, s in enumerate(inputs) if s.startswith("ore.ree_distribution.")]
+    drawn = {inputs[i].rsplit(".", 1)[1] for i in shares}
+    share_rest = float(sum(v for el, v in p.ore.ree_distribution.items() if el not in drawn))
+    product_q = np.array([layout.index(f"product:{x}") for x in layout.products])
+    purity_names = tuple(x if x in ctx.purities else None for x in layout.products)
+    closure_from_capex = not np.isfinite(ctx.base[ctx.names.index("closure")])
+    val = pipeline_valuation(p, outcome)
+    model = FastModel(
+        inputs=inputs, scanned=tuple(ax.path for ax in surrogate.axes),
+        base_scales=np.array([e.price_scale_ndpr_frac, e.price_scale_other_frac,
+                              e.price_scale_byproduct_frac, e.capex_scale_frac,
+                              e.opex_scale_frac], float),
+        layout=layout, surrogate=surrogate, c0=ctx.c0, share_columns=tuple(shares),
+        share_rest=share_rest,
+        product_q=product_q, product_groups=np.asarray(groups["share"], float),
+        purity_names=purity_names, marketing=ctx.marketing, species=ctx.species,
+        species_groups=np.asarray(groups["species_groups"], float),
+        royalty_frac=float(val.royalty_frac), valuation_rate=float(val.discount_rate),
+        schedule=outcome.basis.base.schedule, fiscal=outcome.basis.base.fiscal,
+        rate=float(e.headline_rate), closure_from_capex=closure_from_capex,
+        path_groups=tuple({"economics.price_scale_ndpr": 0, "economics.price_scale_other": 1,
+                           "economics.price_scale_byproduct": 2}[k] for k in draws.path_names),
+        plans=[], plan_variable=[])
+    return model
+
+
+def pipeline_valuation(project: Any, outcome: Any) -> Any:
+    """The base chain's block valuation (its royalty and discount rate)."""
+    from reeflow.chain import pipeline
+
+    return pipeline.block_valuation_of(project, outcome.design, outcome.basis)
+
+
+def _plan_library(model: FastModel, loaded: Any, outcome: Any, draws: Any, runner: Any,
+                  n_plans: int, progress: Any, seed: int) -> None:
+    """Plan the mine at the revenue factors the draws need, for the estimate and for every
+    realisation, and attach the plans' yearly plant quantities (base parameters)."""
+    from reeflow.risk.plans import revenue_factor_ladder
+
+    p = loaded.project
+    species = model.species
+    base_plan = plan_from_outcome(p, outcome.mine, species, 1.0, -1)
+    if not base_plan.ok:
+        raise InputError("mine plan", base_plan.error, "a base case that mines ore", "")
+    full = base_plan.ore_t >= 0.999 * base_plan.ore_t.max()
+    anchor = base_plan.feed[full].mean(axis=0)
+    J, b = probe.plant_response(p, outcome.design, model.layout, probe.first_year(p), anchor)
+    model.meta["anchor_feed_t"] = anchor.tolist()
+    A, O, W = base_plan.objective_terms(model.valuation_rate)
+    model.rf_terms = (A, O, W)
+    base_row = model.surrogate.base[None, :]
+    model.rf_base = 1.0
+    model.rf_base = float(model.equivalent_rf(base_row, model.base_scales[None, :])[0])
+    X = model.effective(draws.values)
+    rf = model.equivalent_rf(model.design(X)[0], model.scales(X))
+    ladder = revenue_factor_ladder(rf, n=n_plans) if n_plans > 1 else [1.0]
+    val = pipeline_valuation(p, outcome)
+    real_ids = sorted({int(r) for r in np.unique(draws.realisation)})
+    tasks: list[tuple[Any, ...]] = []
+    resources: dict[int, Any] = {-1: outcome.resource}
+    if any(r >= 0 for r in real_ids):
+        n_real = max(real_ids) + 1
+        sims = outcome.resource.simulate_treo(n_realisations=n_real, seed=int(seed))
+        for r in range(n_real):
+            resources[r] = realised_resource(outcome.resource, sims[r])
+    for r in real_ids:
+        for f in ladder:
+            if r == -1 and f == 1.0:
+                continue
+            tasks.append((val, resources[r], species, f, r))
+    plans = runner.map(_plan_task, tasks, shared=p,
+                       progress=progress("mine plans", len(tasks)) if progress else None)
+    library = ([base_plan] if -1 in real_ids else []) + list(plans)
+    model.plans = library
+    model.plan_variable = [(b[None, :] + pl.feed @ J.T) - model.c0[None, :] if pl.ok
+                           else np.zeros((0, len(model.layout.q))) for pl in library]
+    model.meta["plans"] = [{"revenue_factor": pl.revenue_factor, "realisation": pl.realisation,
+                            "years": pl.years, "ore_t": float(pl.ore_t.sum()),
+                            "error": pl.error} for pl in library]
+    model.meta["revenue_factor_ladder"] = ladder
+
+
+def _plan_task(project: Any, valuation: Any, resource: Any, species: Sequence[str], rf: float,
+               realisation: int) -> Plan:
+    return plan_library_task(project, valuation, resource, species, rf, realisation)
+
+
+_ = SCALE_INPUTS  # re-exported through fast

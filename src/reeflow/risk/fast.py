@@ -1,0 +1,282 @@
+"""The Monte Carlo fast path: the study chain reduced to arrays, evaluated for many draws at once.
+
+The chain (:func:`reeflow.chain.run_chain`) is rebuilt from rigorous probes of itself
+(:mod:`reeflow.risk.probe`), each stage in the form its model has:
+
+1. **What is built once** (design-basis plant, SX train, capex, closure, fixed opex, the block
+   valuation): a separable response surface over the drawn plant and economics inputs
+   (:mod:`reeflow.risk.surrogate`), fitted on one-at-a-time rigorous scans.
+2. **The plant each year**: the plant is linear in its feed at fixed parameters (its units are;
+   a concentrate-grade target adds a nonlinearity of 1e-3 relative over a schedule's range of
+   feeds, measured), so each year's quantities are ``c + ρ ⊙ (b + J·x_y − c₀)`` — ``J, b`` the
+   tangent of the base plant at the base plan's mean feed, ``c`` the constant draw of the plant
+   (the SX train's reagents and mixer power, sized once), ``ρ`` how the draw's plant parameters
+   scale each quantity at the design feed (from the scans).
+3. **The mine plan**: the library plan worth most under the draw's block valuation
+   (:mod:`reeflow.risk.plans`).
+4. **The money of each year**: the economics room's yearly revenue and opex are affine in the
+   year's quantities at fixed prices (probed, :func:`reeflow.risk.probe.money_probe`); the
+   price and cost multipliers (:class:`reeflow.economics.annual.Scales`) and price paths act on
+   them exactly as the room applies them.
+5. **The cash flow**: :func:`reeflow.economics.dcf.annual_cash_flows`, NPV, IRR and payback —
+   the room's own vectorised functions over all draws of a plan at once.
+
+So a draw and :func:`reeflow.chain.what_if` with the same inputs answer the same question with
+the same model; their difference is the error of stages 1–3, measured against the rigorous chain
+(tests/risk) and stated with the results.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+
+from reeflow.risk.plans import Plan
+from reeflow.risk.probe import QuantityLayout
+from reeflow.risk.surrogate import Surrogate
+
+__all__ = ["SCALE_INPUTS", "classify", "FastModel", "evaluate_chunk", "OUTPUTS"]
+
+#: Inputs the economics applies as exact multipliers (:class:`Scales` field order).
+SCALE_INPUTS = {"economics.price_scale_ndpr": 0, "economics.price_scale_other": 1,
+                "economics.price_scale_byproduct": 2, "economics.capex_scale": 3,
+                "economics.opex_scale": 4}
+_GROUP_OF_PATH = {"economics.price_scale_ndpr": 0, "economics.price_scale_other": 1,
+                  "economics.price_scale_byproduct": 2}
+#: Per-draw outputs of the fast path (arrays of one entry per draw).
+OUTPUTS = ("npv_usd", "irr_frac", "payback_years", "mine_life_years", "reo_t_per_a",
+           "reo_total_t", "ndpr_oxide_t_per_a", "capex_usd", "plan", "feasible")
+
+
+def classify(path: str) -> str:
+    """How the fast path treats a drawn input: ``scale`` (an exact multiplier), ``plant``
+    (reaches the plant design: full scans), ``basis`` (reaches the design-basis economics only)
+    or ``structural`` (changes what the fast path takes from the base: the rigorous chain runs
+    every draw)."""
+    if path in SCALE_INPUTS:
+        return "scale"
+    if path == "ore.throughput" or not path.split(".")[0] in ("ore", "plant", "economics"):
+        return "structural"
+    return "basis" if path.startswith("economics.") else "plant"
+
+
+@dataclass
+class FastModel:
+    """Everything a worker needs to evaluate draws (small: a few MB, shipped once)."""
+
+    inputs: tuple[str, ...]
+    scanned: tuple[str, ...]
+    base_scales: np.ndarray
+    layout: QuantityLayout
+    surrogate: Surrogate
+    c0: np.ndarray
+    share_columns: tuple[int, ...]
+    share_rest: float
+    product_q: np.ndarray
+    product_groups: np.ndarray
+    purity_names: tuple[str | None, ...]
+    marketing: float
+    species: tuple[str, ...]
+    species_groups: np.ndarray
+    royalty_frac: float
+    valuation_rate: float
+    schedule: Any
+    fiscal: Any
+    rate: float
+    closure_from_capex: bool
+    path_groups: tuple[int, ...]
+    plans: list[Plan]
+    plan_variable: list[np.ndarray]
+    rf_terms: tuple[np.ndarray, float, float] = (np.zeros(0), 0.0, 0.0)
+    rf_base: float = 1.0
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    # ------------------------------------------------------------------ per-draw pieces
+    def effective(self, values: np.ndarray) -> np.ndarray:
+        """Drawn values with REE shares drawn together renormalised to sum to one."""
+        X = np.array(values, float, copy=True)
+        if self.share_columns:
+            cols = list(self.share_columns)
+            X[:, cols] = X[:, cols] / (X[:, cols].sum(axis=1, keepdims=True) + self.share_rest)
+        return X
+
+    def scales(self, X: np.ndarray) -> np.ndarray:
+        """(n, 5) multipliers: ndpr, other, byproduct price; capex; opex."""
+        S = np.repeat(self.base_scales[None, :], X.shape[0], axis=0)
+        for j, path in enumerate(self.inputs):
+            if path in SCALE_INPUTS:
+                S[:, SCALE_INPUTS[path]] = X[:, j]
+        return S
+
+    def design(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Design-stage outputs (n, n_z) and feasibility of each draw."""
+        cols = [self.inputs.index(p) for p in self.scanned]
+        Z = self.surrogate(X[:, cols]) if cols else \
+            np.repeat(self.surrogate.base[None, :], X.shape[0], axis=0)
+        ok = self.surrogate.feasible(X[:, cols]) if cols else np.ones(X.shape[0], bool)
+        return Z, ok
+
+    def z(self, Z: np.ndarray, prefix: str) -> np.ndarray:
+        """Columns of ``Z`` whose names start with ``prefix`` (in name order)."""
+        idx = [i for i, n in enumerate(self.surrogate.names) if n.startswith(prefix)]
+        return Z[:, idx]
+
+    def col(self, Z: np.ndarray, name: str) -> np.ndarray:
+        return Z[:, self.surrogate.column(name)]
+
+    def capex(self, Z: np.ndarray) -> np.ndarray:
+        """Capital estimate at unit scale: the factor times the sum of the areas' direct costs
+        (each area follows its own drivers, so the areas are interpolated one by one), else
+        the interpolated total."""
+        areas = self.z(Z, "direct:")
+        if areas.shape[1] and "capex_factor" in self.surrogate.names and \
+                np.isfinite(self.surrogate.base[self.surrogate.column("capex_factor")]):
+            return self.col(Z, "capex_factor") * areas.sum(axis=1)
+        return self.col(Z, "capex")
+
+    def plan_values(self, Z: np.ndarray, S: np.ndarray) -> np.ndarray:
+        """(n, K) the mine's objective of every library plan under each draw's valuation."""
+        price = self.z(Z, "vprice:") * (S[:, :3] @ self.species_groups.T)
+        rec = self.z(Z, "vrec:")
+        nsr = 1000.0 * rec * price * (1.0 - self.royalty_frac)
+        proc = self.col(Z, "vproc") * S[:, 4]
+        mine = self.col(Z, "vmine") * S[:, 4]
+        out = np.full((Z.shape[0], len(self.plans)), -np.inf)
+        for k, plan in enumerate(self.plans):
+            if plan.ok:
+                A, O, W = plan.objective_terms(self.valuation_rate)
+                out[:, k] = nsr @ A - O * proc - W * mine
+        return out
+
+    def equivalent_rf(self, Z: np.ndarray, S: np.ndarray) -> np.ndarray:
+        """Each draw's revenue-to-cost ratio on the base plan relative to the base valuation's:
+        the revenue factor at which the base valuation has the draw's ratio."""
+        A, O, W = self.rf_terms
+        price = self.z(Z, "vprice:") * (S[:, :3] @ self.species_groups.T)
+        nsr = 1000.0 * self.z(Z, "vrec:") * price * (1.0 - self.royalty_frac)
+        cost = (O * self.col(Z, "vproc") + W * self.col(Z, "vmine")) * S[:, 4]
+        return (nsr @ A) / cost / self.rf_base
+
+    def choose(self, Z: np.ndarray, S: np.ndarray, realisation: np.ndarray) -> np.ndarray:
+        """The library plan each draw runs on: of its realisation's plans, the one planned at
+        the revenue factor nearest (in ratio) to the draw's equivalent revenue factor; -1 when
+        that plan sends no ore to the plant (the chain refuses such a draw too)."""
+        rf = np.log(np.maximum(self.equivalent_rf(Z, S), 1e-12))
+        lib = np.log(np.array([max(p.revenue_factor, 1e-12) for p in self.plans]))
+        real = np.array([p.realisation for p in self.plans])
+        dist = np.abs(rf[:, None] - lib[None, :])
+        dist = np.where(real[None, :] == np.asarray(realisation)[:, None], dist, np.inf)
+        best = np.argmin(dist, axis=1)
+        ok = np.isfinite(dist[np.arange(len(best)), best]) & \
+            np.array([p.ok for p in self.plans] or [False])[best]
+        return np.where(ok, best, -1)
+
+    # ------------------------------------------------------------------ the cash flow
+    def _money(self, Z: np.ndarray, S: np.ndarray, paths: np.ndarray, plan: Plan,
+               V: np.ndarray) -> dict[str, np.ndarray]:
+        """Yearly quantities and money (n, years) of draws on one plan."""
+        n, years = Z.shape[0], plan.years
+        c = self.z(Z, "c:")
+        rho = self.z(Z, "rho:")
+        Q = c[:, None, :] + rho[:, None, :] * V[None, :, :]
+        U = np.concatenate([Q, np.broadcast_to(plan.ore_t[None, :, None], (n, years, 1)),
+                            np.broadcast_to(plan.mined_t[None, :, None], (n, years, 1))],
+                           axis=2)
+        r = self.z(Z, "r:")
+        w = self.z(Z, "w:")
+        purity = np.ones((n, len(self.purity_names)))
+        for j, name in enumerate(self.purity_names):
+            if name is not None:
+                purity[:, j] = self.col(Z, f"purity:{name}") / self.surrogate.base[
+                    self.surrogate.column(f"purity:{name}")]
+        level = S[:, None, :3] * self._paths(paths, years)  # (n, years, 3)
+        r_prod = r[:, self.product_q] * purity  # (n, P) USD per t at unit scales
+        sold = Q[:, :, self.product_q]  # (n, years, P)
+        group_scale = np.einsum("nyg,pg->nyp", level, self.product_groups)
+        revenue = np.einsum("nyp,np,nyp->ny", sold, r_prod, group_scale)
+        opex = S[:, 4][:, None]
+        variable = opex * (self.col(Z, "V0")[:, None] + np.einsum("nyu,nu->ny", U, w)
+                           + self.marketing * revenue)
+        fixed = np.broadcast_to((opex[:, 0] * self.col(Z, "F"))[:, None], (n, years))
+        mining = opex * self.col(Z, "mu")[:, None] * plan.mined_t[None, :]
+        return {"Q": Q, "revenue": revenue, "variable": variable, "fixed": fixed,
+                "mining": mining}
+
+    def _paths(self, paths: np.ndarray, years: int) -> np.ndarray:
+        """(n, years, 3) price-path multipliers of the ndpr/other/byproduct groups."""
+        n = paths.shape[0]
+        out = np.ones((n, years, 3))
+        if paths.size:
+            H = paths.shape[2]
+            take = np.minimum(np.arange(years), H - 1)
+            for j, g in enumerate(self.path_groups):
+                out[:, :, g] = paths[:, j, take]
+        return out
+
+    def cash_flow(self, Z: np.ndarray, S: np.ndarray, paths: np.ndarray, k: int
+                  ) -> dict[str, np.ndarray]:
+        """The DCF of draws on plan ``k`` (the economics room's vectorised functions)."""
+        from reeflow.economics import dcf
+
+        plan = self.plans[k]
+        m = self._money(Z, S, paths, plan, self.plan_variable[k])
+        sched = replace(self.schedule, life_years=plan.years)
+        T, start = sched.n_years, sched.first_production
+
+        def line(v: np.ndarray) -> np.ndarray:
+            out = np.zeros((v.shape[0], T))
+            out[:, start:start + plan.years] = v
+            return out
+
+        capex = self.capex(Z) * S[:, 3]
+        closure = None if self.closure_from_capex else self.col(Z, "closure")
+        cf = dcf.annual_cash_flows(line(m["revenue"]), line(m["variable"]), line(m["fixed"]),
+                                   capex, schedule=sched, fiscal=self.fiscal,
+                                   opex_mining_usd=line(m["mining"]), closure_usd=closure)
+        net = cf["net_cash_flow"]
+        reo = m["Q"][:, :, self.layout.index("reo_t")]
+        ndpr = m["Q"][:, :, self.layout.index("ndpr_oxide_t")]
+        return {"npv_usd": dcf.npv(net, self.rate), "irr_frac": dcf.irr(net),
+                "payback_years": dcf.payback_years(net, start),
+                "mine_life_years": np.full(net.shape[0], float(plan.years)),
+                "reo_t_per_a": reo.mean(axis=1), "reo_total_t": reo.sum(axis=1),
+                "ndpr_oxide_t_per_a": ndpr.mean(axis=1), "capex_usd": capex,
+                "reo_by_year": reo, "net_cash_flow": net}
+
+    def evaluate(self, values: np.ndarray, paths: np.ndarray, realisation: np.ndarray,
+                 *, horizon: int | None = None, plan: int | None = None
+                 ) -> dict[str, np.ndarray]:
+        """Outputs (:data:`OUTPUTS`, ``reo_by_year`` (n, horizon)) of the draws ``values``
+        (n, len(inputs)), price paths (n, paths, years) and realisations (n,); ``plan`` holds
+        every draw on one library plan (a check of everything but the re-plan)."""
+        X = self.effective(np.atleast_2d(values))
+        n = X.shape[0]
+        S = self.scales(X)
+        Z, ok = self.design(X)
+        plan = self.choose(Z, S, realisation) if plan is None else np.full(n, int(plan))
+        ok &= plan >= 0
+        H = int(horizon or max((p.years for p in self.plans), default=1))
+        out = {k: np.full(n, np.nan) for k in OUTPUTS}
+        out["plan"] = plan.astype(float)
+        out["feasible"] = ok.astype(float)
+        out["reo_by_year"] = np.full((n, H), np.nan)
+        for k in np.unique(plan[ok]):
+            idx = np.flatnonzero(ok & (plan == k))
+            res = self.cash_flow(Z[idx], S[idx], paths[idx], int(k))
+            for key in OUTPUTS[:-2]:
+                out[key][idx] = res[key]
+            yrs = min(res["reo_by_year"].shape[1], H)
+            out["reo_by_year"][idx, :yrs] = res["reo_by_year"][:, :yrs]
+        return out
+
+
+def evaluate_chunk(model: FastModel, values: np.ndarray, paths: np.ndarray,
+                   realisation: np.ndarray, horizon: int) -> dict[str, np.ndarray]:
+    """A picklable entry point for workers (one chunk of draws)."""
+    return model.evaluate(values, paths, realisation, horizon=horizon)
+
+
+_ = (Mapping, Sequence)  # typing only
