@@ -132,7 +132,7 @@ class DaskRunner(Runner):
 
     name = "dask"
 
-    def __init__(self, address: str) -> None:
+    def __init__(self, address: str, *, timeout_s: float = 20.0) -> None:
         try:
             from distributed import Client
         except ImportError:
@@ -140,8 +140,8 @@ class DaskRunner(Runner):
                              "(pip install 'reeflow[distributed]')",
                              "install distributed or run without --scheduler") from None
         try:
-            self.client = Client(address, timeout="20s", set_as_default=False)
-        except (OSError, TimeoutError) as exc:
+            self.client = Client(address, timeout=f"{timeout_s}s", set_as_default=False)
+        except (OSError, TimeoutError, ValueError) as exc:
             raise InputError("--scheduler", address, "the address of a running Dask scheduler",
                              f"start one (dask scheduler) or check the address ({exc})") from None
         self.workers = max(sum(self.client.nthreads().values()), 1)
@@ -152,15 +152,16 @@ class DaskRunner(Runner):
 
         if not tasks:
             return []
-        ref = self.client.scatter(shared, broadcast=True) if shared is not None else None
-        futures = [self.client.submit(_call_with, fn, ref, tuple(t), pure=False)
-                   for t in tasks]
-        index = {f.key: i for i, f in enumerate(futures)}
-        out: list[Any] = [None] * len(tasks)
-        for fut in dask_completed(futures):
-            out[index[fut.key]] = fut.result()
-            if progress is not None:
-                progress.advance()
+        with self.client.as_current():
+            ref = self.client.scatter(shared, broadcast=True) if shared is not None else None
+            futures = [self.client.submit(_call_with, fn, ref, tuple(t), pure=False)
+                       for t in tasks]
+            index = {f.key: i for i, f in enumerate(futures)}
+            out: list[Any] = [None] * len(tasks)
+            for fut in dask_completed(futures):
+                out[index[fut.key]] = fut.result()
+                if progress is not None:
+                    progress.advance()
         return out
 
     def close(self) -> None:
