@@ -42,6 +42,26 @@ def _study(args: argparse.Namespace) -> int:
     return 0
 
 
+def _validate(args: argparse.Namespace) -> int:
+    """Load and validate a project file (every field, unit, bound and stated range) without
+    running the chain; exit 2 with the first problem."""
+    from reeflow.project import load_project
+
+    loaded = load_project(args.project)
+    p = loaded.project
+    summary = {"project": p.name, "path": loaded.path, "valid": True,
+               "inputs_with_provenance": len(loaded.provenance),
+               "inputs_with_ranges": sum(1 for v in loaded.provenance.values() if v.range),
+               "assumed_inputs": sum(1 for v in loaded.provenance.values()
+                                     if v.evidence == "assumed")}
+    if args.json:
+        print(dumps(summary, indent=2))
+    else:
+        print(f"{loaded.path}: valid ({summary['inputs_with_provenance']} sourced inputs, "
+              f"{summary['assumed_inputs']} assumed, {summary['inputs_with_ranges']} with ranges)")
+    return 0
+
+
 def _schema(args: argparse.Namespace) -> int:
     """Print the JSON Schema of results.json (or of the project file with --project)."""
     if args.project:
@@ -132,7 +152,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the KPI summary as JSON")
     p.add_argument("--quiet", action="store_true", help="no progress display")
     p.set_defaults(func=_study)
+<<<<<<< HEAD
     _add_risk(sub)
+=======
+    r = sub.add_parser("risk", help="whole-chain Monte Carlo: flowsheet + SX + economics per draw")
+    r.add_argument("project", nargs="?", default=None, help="project YAML (default: Beylikova)")
+    r.add_argument("--draws", type=int, default=50)
+    r.add_argument("--seed", type=int, default=0)
+    r.add_argument("--json", action="store_true")
+    r.set_defaults(func=_risk)
+    v = sub.add_parser("validate", help="check a project file without running the study")
+    v.add_argument("project", nargs="?", default=None,
+                   help="project YAML or builtin:NAME (default: the built-in Beylikova case)")
+    v.add_argument("--json", action="store_true", help="print the result as JSON")
+    v.set_defaults(func=_validate)
+>>>>>>> main
     sc = sub.add_parser("schema", help="print the JSON Schema of results.json (or of a project "
                                        "file with --project)")
     sc.add_argument("--project", action="store_true",

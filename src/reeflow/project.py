@@ -47,8 +47,6 @@ __all__ = ["Project", "Ore", "Economics", "MarketParams", "DepositParams", "Mine
 
 CASES_DIR = Path(__file__).parent / "cases"
 Frac = Q("frac", ge=0.0, le=1.0)
-#: Bastnäsite carries ≈ 1.35 t of mineral per t of REO (LnFCO3 / Ln2O3 by mass, light REE).
-_BASTNASITE_PER_REO = 1.35
 _SHARE_TOLERANCE = 0.02
 
 
@@ -86,13 +84,17 @@ class Ore(StrictModel):
 
     @model_validator(mode="after")
     def _grades_fit(self) -> Ore:
+        from reeflow.plant.chemistry import bastnasite_per_reo
+
+        total = sum(self.ree_distribution.values()) or 1.0
+        mineral = sum(self.treo_grade_frac * share / total * bastnasite_per_reo(el)
+                      for el, share in self.ree_distribution.items())
         minerals = (self.tho2_grade_frac + self.caf2_grade_frac + self.baso4_grade_frac
-                    + self.fe2o3_grade_frac + self.sio2_grade_frac
-                    + self.treo_grade_frac * _BASTNASITE_PER_REO)
+                    + self.fe2o3_grade_frac + self.sio2_grade_frac + mineral)
         if minerals > 1.0:
             raise InputError("ore", f"{minerals:.2%} of the ore mass",
-                             "head grades (with bastnäsite ≈ 1.35 × TREO) summing to <= 100 %",
-                             "lower the CaF2/BaSO4/Fe2O3/SiO2 grades")
+                             "head grades (with the bastnäsite that carries the TREO) summing to "
+                             "<= 100 %", "lower the CaF2/BaSO4/Fe2O3/SiO2 or TREO grades")
         return self
 
 

@@ -330,17 +330,22 @@ class StudyResults(ResultModel):
     model_config = ConfigDict(extra="allow", ser_json_inf_nan="null", frozen=True,
                               protected_namespaces=())
 
-    schema_version: Literal["2.0"] = "2.0"
-    meta: Meta
-    kpis: Kpis
-    products: list[Json]
-    reagents_t_per_a: dict[str, float]
-    flowsheet: Json
-    plant: PlantSection
-    sx: Json | None = None
-    resource: ResourceSection | None = None
-    mine: MineSection
-    economics: EconomicsSection
+    schema_version: Literal["2.0"] = Field("2.0", description="layout version of this file")
+    meta: Meta = Field(description="provenance of the run; the only part that differs between "
+                       "two runs of the same inputs")
+    kpis: Kpis = Field(description="design-basis plant figures")
+    products: list[Json] = Field(description="design-basis products, by-products and residues "
+                                 "(t/a, purity, recovery by element, activity and class)")
+    reagents_t_per_a: dict[str, float] = Field(description="design-basis reagents drawn, t/a")
+    flowsheet: Json = Field(description="units, streams (kg/h by species and phase), element "
+                            "flows and the element balance of every unit")
+    plant: PlantSection = Field(description="the design feed and the plant solved each year")
+    sx: Json | None = Field(default=None, description="the designed solvent-extraction train: "
+                            "sequence, cuts, stages, reagents, volumes, stage profiles")
+    resource: ResourceSection | None = Field(default=None, description="the resource estimate "
+                                             "and its JORC-style statement")
+    mine: MineSection = Field(description="the mine plan and the schedule that feeds the plant")
+    economics: EconomicsSection = Field(description="the annual cash flow and its figures")
     energy: Json | None = Field(default=None, description="design-basis energy balance: "
                                 "electricity and fuel per unit, site kWh/t ore and GJ/t REO")
     water: Json | None = Field(default=None, description="design-basis water balance (t/a)")
@@ -350,10 +355,14 @@ class StudyResults(ResultModel):
                                   "Th-232 activity and class under the project's NORM rule")
     offgas: Json | None = Field(default=None, description="the bake off-gas scrubber: reagent, "
                                 "removals, what is emitted")
-    market: Json | None = None
-    claims: list[ClaimRow] = Field(default_factory=list)
-    consistency: list[ConsistencyCheck] = Field(default_factory=list)
-    assumptions: list[AssumptionRow] = Field(default_factory=list)
+    market: Json | None = Field(default=None, description="world supply shares and HHI by "
+                                "stage, before and after the project")
+    claims: list[ClaimRow] = Field(default_factory=list, description="public claims checked "
+                                   "against the model")
+    consistency: list[ConsistencyCheck] = Field(default_factory=list, description="cross-room "
+                                                "checks and their outcomes")
+    assumptions: list[AssumptionRow] = Field(default_factory=list, description="every input "
+                                             "with its unit, source, evidence and range")
     risk: RiskSection | None = Field(default=None, description="whole-chain Monte Carlo, when "
                                      "the study runs one (economics.monte_carlo_draws)")
 

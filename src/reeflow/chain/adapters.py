@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from reeflow.core.elements import REE, oxide_formula
+from reeflow.core.errors import InputError
 
 #: Sale name of each by-product concentrate, by its mineral.
 BYPRODUCT_SALE = {"CaF2": "CaF2 concentrate", "BaSO4": "BaSO4 concentrate"}
@@ -60,10 +61,28 @@ def ore_feed(project: Any, *, ore_t_per_a: float | None = None,
         if total > 0:
             shares = {el: max(float(g[species_key(el)]), 0.0) / total for el in shares}
     gangue = {field: float(g.get(key, getattr(ore, field))) for field, key in ORE_GANGUE}
+    _check_feed_fits(treo, shares, gangue, ore_t_per_a is not None)
     return OreFeed(ore_kg_per_h=rate * 1000.0 / hours, treo_frac=treo, ree_share_frac=shares,
                    tho2_frac=gangue["tho2_grade_frac"], caf2_frac=gangue["caf2_grade_frac"],
                    baso4_frac=gangue["baso4_grade_frac"], fe2o3_frac=gangue["fe2o3_grade_frac"],
                    sio2_frac=gangue["sio2_grade_frac"])
+
+
+def _check_feed_fits(treo: float, shares: Mapping[str, float], gangue: Mapping[str, float],
+                     from_schedule: bool) -> None:
+    """Refuse a feed whose minerals exceed the ore mass (the balance mineral would go negative),
+    naming where the grades came from."""
+    from reeflow.plant.chemistry import bastnasite_per_reo
+
+    total = sum(shares.values()) or 1.0
+    mineral = sum(treo * s / total * bastnasite_per_reo(el) for el, s in shares.items())
+    minerals = mineral + sum(gangue.values())
+    if minerals > 1.0 + 1e-9:
+        where = "mine.schedule (the block model's grades)" if from_schedule else "ore"
+        parts = ", ".join(f"{k.removesuffix('_grade_frac')} {v:.1%}" for k, v in gangue.items())
+        raise InputError(where, f"minerals {minerals:.1%} of the ore ({parts}, bastnäsite "
+                         f"{mineral:.1%})", "grades that fit in the ore (<= 100 %)",
+                         "check the deposit's grade columns (fractions, not percent)")
 
 
 def feed_from_schedule(row: Mapping[str, Any]) -> dict[str, float]:

@@ -187,8 +187,11 @@ def _market(project: Project, design: plant_steps.PlantDesign) -> Any:
 
 def what_if(base: LoadedProject, overrides: Mapping[str, Any]) -> ChainOutcome:
     """The same chain on the project with ``overrides`` (project-file path → value, in the
-    file's units, e.g. ``{"ore.treo_grade": "1 %"}``) applied and re-validated."""
-    return run_chain(with_overrides(base, overrides))
+    file's units, e.g. ``{"ore.treo_grade": "1 %"}``) applied and re-validated. Identical
+    questions are answered once (the outcome is cached by the validated project)."""
+    loaded = with_overrides(base, overrides) if overrides else base
+    return CACHE.get("outcome", loaded.project.model_dump_json(by_alias=True),
+                     run_chain, loaded)
 
 
 def with_overrides(base: LoadedProject, overrides: Mapping[str, Any]) -> LoadedProject:

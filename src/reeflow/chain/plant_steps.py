@@ -70,11 +70,14 @@ class PlantYearSolution:
     water_m3: float = 0.0
 
 
-def solve_plant(project: Any, feed: Any, separation: Any) -> Any:
-    """Solve the flowsheet of ``project`` at ``feed`` with a given separation."""
+def solve_plant(project: Any, feed: Any, separation: Any, *, start: Any = None) -> Any:
+    """Solve the flowsheet of ``project`` at ``feed`` with a given separation (``start``: a
+    solved neighbour whose recycle streams seed the iteration; the answer does not depend
+    on it)."""
     from reeflow.plant.bastnasite import build_flowsheet
 
-    return build_flowsheet(feed, project.plant, separation).solve()
+    fs = build_flowsheet(feed, project.plant, separation)
+    return fs.solve(start=None if start is None else start.streams)
 
 
 def _summary(project: Any, sol: Any) -> Any:
@@ -157,7 +160,7 @@ def _year(project: Any, design: PlantDesign, row: Mapping[str, Any], year: int,
                                  float("nan"), {}, {}, 0.0, 0.0, 0.0, dict(feed.ree_share_frac))
     from reeflow.plant.energy import unit_inlet_kg_per_h
 
-    sol = solve_plant(project, feed, design.separation)
+    sol = solve_plant(project, feed, design.separation, start=design.solution)
     s = _summary(project, sol)
     k = s.kpis
     scale = ore_t / k["ore_t_per_a"]  # exact: the flowsheet is solved at ore_t / hours

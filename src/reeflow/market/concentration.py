@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import TypeAlias
 
 import numpy as np
 import pandas as pd
@@ -36,7 +37,7 @@ __all__ = [
     "hhi_class",
 ]
 
-_ArrayLike = Sequence[float] | np.ndarray | pd.Series | Mapping[str, float]
+_ArrayLike: TypeAlias = Sequence[float] | np.ndarray | pd.Series | Mapping[str, float]
 
 
 def _as_array(x: _ArrayLike, field: str) -> np.ndarray:

@@ -67,6 +67,9 @@ def eu_supply_risk_for_stage(stage: str, year: int, *, wgi_scaled: Mapping[str, 
     table = stage_table(stage, year)
     named = table[table["kind"] == "country"]["share_frac"]
     named = named[named > 0]
+    assert wgi_scaled is not None and eu_sourcing_shares is not None  # not missing (above)
+    assert import_reliance_frac is not None and eol_rir_frac is not None
+    assert substitution_index_sr is not None
     wgi = _by_country(wgi_scaled, "wgi_scaled")
     trade = _by_country(trade_param or {}, "trade_param")
     eu_shares = _by_country(eu_sourcing_shares, "eu_sourcing_shares")

@@ -19,7 +19,6 @@ leach, HF as by-product). Reactions (per REE ``Ln``; written for every REE carri
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from functools import lru_cache
 
 from reeflow.core.elements import OXIDES, REE, oxide_formula
@@ -37,6 +36,7 @@ __all__ = [
     "carbonate",
     "components_for",
     "ree_of",
+    "bastnasite_per_reo",
     "bake_reactions",
     "impurity_reactions",
     "chloride_reaction",
@@ -106,6 +106,13 @@ def oxalate(ln: str) -> str:
     return f"{ln}2(C2O4)3"
 
 
+def bastnasite_per_reo(ln: str) -> float:
+    """kg of bastnäsite ``LnFCO3`` carrying 1 kg of the element's reporting oxide."""
+    from reeflow.core.elements import atomic_mass, molar_mass, oxide_factor
+
+    return molar_mass(bastnasite(ln)) / atomic_mass(ln) / oxide_factor(ln)
+
+
 def ree_of(components: Components) -> tuple[str, ...]:
     """The rare earths a flowsheet's components carry (in the order they were declared)."""
     return tuple(s[: -len("FCO3")] for s in components.species
@@ -130,7 +137,8 @@ def components_for(ree: tuple[str, ...]) -> Components:
     return Components(tuple(species) + GANGUE_SPECIES)
 
 
-def bake_reactions(ree: Sequence[str]) -> dict[str, Reaction]:
+@lru_cache(maxsize=256)
+def bake_reactions(ree: tuple[str, ...]) -> dict[str, Reaction]:
     """Sulphation reactions of the concentrated-H2SO4 bake, keyed by the mineral attacked."""
     rx = {
         bastnasite(ln): Reaction(
@@ -169,6 +177,7 @@ def bake_reactions(ree: Sequence[str]) -> dict[str, Reaction]:
     return rx
 
 
+@lru_cache(maxsize=256)
 def impurity_reactions() -> dict[str, Reaction]:
     """MgO neutralisation of free acid and hydrolysis of Fe(III) and Th(IV) sulphates."""
     return {
@@ -199,6 +208,7 @@ def impurity_reactions() -> dict[str, Reaction]:
     }
 
 
+@lru_cache(maxsize=256)
 def chloride_reaction(ln: str) -> Reaction:
     return Reaction(
         f"chloride_{ln}",
@@ -206,6 +216,7 @@ def chloride_reaction(ln: str) -> Reaction:
     )
 
 
+@lru_cache(maxsize=256)
 def oxalate_reaction(ln: str) -> Reaction:
     return Reaction(
         f"oxalate_{ln}",
@@ -213,6 +224,7 @@ def oxalate_reaction(ln: str) -> Reaction:
     )
 
 
+@lru_cache(maxsize=256)
 def calcination_reaction(ln: str) -> Reaction:
     ox = oxide_formula(ln)
     a = float(OXIDES.at[ln, "n_metal"])
@@ -225,6 +237,7 @@ def calcination_reaction(ln: str) -> Reaction:
 
 # -- plant engineering: off-gas scrubbing, effluent neutralisation, alternative routes -----------
 
+@lru_cache(maxsize=256)
 def scrubber_reactions(reagent: str) -> dict[str, Reaction]:
     """Acid-gas absorption by the scrubber liquor, keyed by the gas species absorbed.
 
@@ -253,7 +266,8 @@ def scrubber_reactions(reagent: str) -> dict[str, Reaction]:
     raise InputError("offgas.reagent", reagent, "'Ca(OH)2' or 'NaOH'", "choose lime or caustic")
 
 
-def lime_neutralisation_reactions(ree: Sequence[str]) -> dict[str, Reaction]:
+@lru_cache(maxsize=256)
+def lime_neutralisation_reactions(ree: tuple[str, ...]) -> dict[str, Reaction]:
     """Hydrated-lime neutralisation of an acidic sulphate/chloride effluent, keyed by the species
     neutralised: free acid to gypsum, Mg/Fe/Th/REE sulphates to hydroxides + gypsum, oxalic acid
     to calcium oxalate, HCl to CaCl2 (lime treatment of acidic sulphate waters: Aubé & Zinck 2003,
@@ -279,18 +293,21 @@ def lime_neutralisation_reactions(ree: Sequence[str]) -> dict[str, Reaction]:
     return rx
 
 
+@lru_cache(maxsize=256)
 def gypsum_dissolution() -> Reaction:
     """CaSO4·2H2O(s) → CaSO4(aq) + 2 H2O: the gypsum that stays dissolved at its solubility."""
     return Reaction("gypsum_dissolution", (("CaSO4(H2O)2", "s", -1), ("CaSO4", "aq", 1),
                                            ("H2O", "aq", 2)))
 
 
+@lru_cache(maxsize=256)
 def carbonate_reaction(ln: str) -> Reaction:
     """Ln2(SO4)3 + 3 Na2CO3 → Ln2(CO3)3↓ + 3 Na2SO4 (mixed rare-earth carbonate precipitation)."""
     return Reaction(f"carbonate_{ln}", ((sulfate(ln), "aq", -1), ("Na2CO3", "s", -3),
                                         (carbonate(ln), "s", 1), ("Na2SO4", "aq", 3)))
 
 
+@lru_cache(maxsize=256)
 def cerium_oxidation_reaction() -> Reaction:
     """Ce2(SO4)3 + H2O2 + 3 MgO + 3 H2O → 2 Ce(OH)4↓ + 3 MgSO4: oxidative precipitation of Ce(IV)
     with hydrogen peroxide at pH 3–5 (Moldoveanu & Papangelakis 2024, Hydrometallurgy 231:106417;

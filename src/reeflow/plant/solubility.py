@@ -10,7 +10,7 @@ and common-ion effects lower real limits further.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -37,13 +37,20 @@ def salts_with_data() -> tuple[str, ...]:
     return tuple(dict.fromkeys(_table().salt))
 
 
-def solubility_kg_per_kg_water(salt: str, t_c: float) -> float:
-    """Saturation solubility of ``salt`` at ``t_c`` °C, kg anhydrous salt per kg water."""
+@cache
+def _curve(salt: str) -> tuple[np.ndarray, np.ndarray]:
     rows = _table()[_table().salt == salt].sort_values("t_c")
     if rows.empty:
         raise InputError("solubility.salt", salt, f"one of {salts_with_data()}",
                          "add its curve to reeflow/data/plant/solubility.csv")
-    return float(np.interp(t_c, rows.t_c.to_numpy(float), rows.kg_per_kg_water.to_numpy(float)))
+    return rows.t_c.to_numpy(float), rows.kg_per_kg_water.to_numpy(float)
+
+
+def solubility_kg_per_kg_water(salt: str, t_c: float) -> float:
+    """Saturation solubility of ``salt`` at ``t_c`` °C, kg anhydrous salt per kg water
+    (linear interpolation in the tabulated curve)."""
+    t, kg = _curve(salt)
+    return float(np.interp(t_c, t, kg))
 
 
 @dataclass(frozen=True)

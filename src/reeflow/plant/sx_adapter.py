@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from reeflow.core.errors import InputError
 from reeflow.plant.chemistry import chloride
 from reeflow.plant.stream import Stream
 from reeflow.plant.units import SeparationParams
@@ -31,8 +32,16 @@ def design_separation(feed: Stream, project: Project) -> tuple[SeparationParams,
     sep = project.plant.separation
     ree = tuple(project.ore.ree_distribution)
     feed_kg = sx_feed_kg_per_h(feed, ree)
-    names = list(sep.products)
-    groups = [list(sep.products[n]) for n in names]
+    # a product group keeps only the elements the feed carries (an element at 0 % share is not
+    # separated); a group left empty makes nothing
+    present = {n: [el for el in els if feed_kg.get(el, 0.0) > 0]
+               for n, els in sep.products.items()}
+    names = [n for n, els in present.items() if els]
+    groups = [present[n] for n in names]
+    if len(groups) < 2:
+        raise InputError("plant.separation.products", list(sep.products),
+                         "at least two product groups with elements present in the ore",
+                         "use method: placeholder, or list more elements with a share above 0 %")
     train = design_train(feed_kg, extractant=sep.extractant, products=groups,
                          separation_factors=dict(sep.separation_factors) or None,
                          purity=sep.product_purity_frac)
@@ -46,6 +55,8 @@ def design_separation(feed: Stream, project: Project) -> tuple[SeparationParams,
                               reagents_kg_per_h=dict(train.reagents_kg_per_h))
     summary = train.to_dict()
     summary.pop("solve_time_s", None)  # timings live in meta only (results are deterministic)
+    for cut in summary.get("cuts", []):
+        cut.pop("solve_time_s", None)
     summary["cascades"] = _cut_profiles(summary)
     summary["groups"] = dict(zip(names, groups, strict=True))
     summary["assumed_separation_factors"] = dict(sep.separation_factors)
@@ -60,7 +71,7 @@ def _cut_profiles(train: dict[str, Any]) -> list[dict[str, Any]]:
     for label, cut in zip(train["sequence"], train["cuts"], strict=True):
         prods = cut["products_mol_per_h"]
         feed = {el: prods["organic"].get(el, 0.0) + prods["aqueous"].get(el, 0.0)
-                for el in set(prods["organic"]) | set(prods["aqueous"])}
+                for el in train["alpha"] if el in prods["organic"] or el in prods["aqueous"]}
         ftot = sum(feed.values())
         res = simulate_cut(feed, train["alpha"], cut["n_extraction"], cut["n_scrub"],
                            cut["s_mol_per_mol_feed"] * ftot, cut["w_mol_per_mol_feed"] * ftot)

@@ -9,6 +9,7 @@ Everything a section emits passes through :func:`esc` (``html.escape``), so text
 from __future__ import annotations
 
 import html
+import itertools
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
@@ -19,8 +20,8 @@ import plotly.offline
 
 __all__ = [
     "esc", "fmt_cell", "fmt_num", "rate_label", "fmt_usd", "fmt_pct", "fmt_value", "table",
-    "figure_html", "section", "not_run", "note", "kpi_cards", "status_badge", "page", "details",
-    "CSS",
+    "figure_html", "reset_figure_ids", "section", "not_run", "note", "kpi_cards", "status_badge",
+    "page", "details", "CSS",
 ]
 
 CSS = """
@@ -198,12 +199,25 @@ def table(
     return f'<div class="scroll">{out}</div>' if scroll else out
 
 
+_FIGURE_IDS = itertools.count()
+
+
+def reset_figure_ids() -> None:
+    """Number the figures of the next page from zero (deterministic ``<div>`` ids)."""
+    global _FIGURE_IDS
+    _FIGURE_IDS = itertools.count()
+
+
 def figure_html(fig: go.Figure, *, height_px: int | None = None) -> str:
-    """A plotly figure as an embeddable ``<div>`` (plotly.js NOT included: the page has it)."""
+    """A plotly figure as an embeddable ``<div>`` (plotly.js NOT included: the page has it).
+
+    Figure ids are numbered in page order (``fig-0``, ``fig-1`` …), so the same results render
+    the same page byte for byte (plotly's default ids are random)."""
     if height_px is not None:
         fig.update_layout(height=height_px)
     body = pio.to_html(fig, full_html=False, include_plotlyjs=False, config=_PLOT_CONFIG,
-                       default_width="100%", default_height=f"{fig.layout.height or 450}px")
+                       default_width="100%", default_height=f"{fig.layout.height or 450}px",
+                       div_id=f"fig-{next(_FIGURE_IDS)}")
     return f'<div class="fig">{body}</div>'
 
 

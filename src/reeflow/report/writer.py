@@ -23,7 +23,7 @@ from reeflow.core.jsonio import dumps, to_jsonable
 from reeflow.report import sections as sec
 from reeflow.report import sections_econ as sec_econ
 from reeflow.report import sections_risk as sec_risk
-from reeflow.report.html import esc, fmt_num, page, section
+from reeflow.report.html import esc, fmt_num, page, reset_figure_ids, section
 
 __all__ = ["SECTIONS", "render_report", "write_report", "to_jsonable", "write_results_json",
            "results_json_text"]
@@ -98,6 +98,7 @@ def _render_one(renderer: Renderer, results: Mapping[str, Any]) -> str:
 def render_report(results: Mapping[str, Any]) -> str:
     """The complete HTML document for ``results`` (a results dict, numpy/pandas values allowed)."""
     clean = to_jsonable(results)
+    reset_figure_ids()
     labels = _synthetic_labels(clean)
     body = "".join(section(anchor, title, _section_labels(labels, anchor) + _render_one(fn, clean))
                    for anchor, title, fn in SECTIONS)

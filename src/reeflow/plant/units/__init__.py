@@ -1,7 +1,4 @@
-"""Unit operations: pure functions ``(inlets, params) -> UnitResult`` with cited sources.
-
-``UNIT_REGISTRY`` maps a kind name to its function so flowsheets can be described as data.
-"""
+"""Unit operations: pure functions ``(inlets, params) -> UnitResult`` with cited sources."""
 
 from reeflow.plant.units.beneficiation import (
     BeneficiationParams,
@@ -25,22 +22,7 @@ from reeflow.plant.units.purification import (
 )
 from reeflow.plant.units.separation import SeparationParams, separate
 
-UNIT_REGISTRY = {
-    "comminution": comminute,
-    "beneficiation": beneficiate,
-    "acid_bake": acid_bake,
-    "water_leach": water_leach,
-    "neutralisation": neutralise,
-    "chloride_conversion": chloride_conversion,
-    "separation": separate,
-    "oxalate_precipitation": precipitate_oxalate,
-    "calcination": calcine,
-    "mixer": mixer,
-    "splitter": splitter,
-}
-
 __all__ = [
-    "UNIT_REGISTRY",
     "ComminutionParams",
     "comminute",
     "BeneficiationParams",
