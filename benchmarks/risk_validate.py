@@ -59,7 +59,8 @@ def main() -> None:
 
     def chain(row: dict, hold: bool) -> dict:
         orig = pipeline._mine
-        if hold:
+        if hold:  # the chain caches outcomes and steps: hold the plan on a clean cache
+            pipeline.CACHE.store.clear()
             pipeline._mine = lambda *a, **k: base.mine
         try:
             return outcome_outputs(what_if(loaded, effective_row(loaded, row)))
@@ -67,6 +68,8 @@ def main() -> None:
             return {"feasible": 0.0, "error": str(exc)}
         finally:
             pipeline._mine = orig
+            if hold:
+                pipeline.CACHE.store.clear()
 
     rows = d.rows()
     rig, held, jit = [], [], []

@@ -152,21 +152,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the KPI summary as JSON")
     p.add_argument("--quiet", action="store_true", help="no progress display")
     p.set_defaults(func=_study)
-<<<<<<< HEAD
     _add_risk(sub)
-=======
-    r = sub.add_parser("risk", help="whole-chain Monte Carlo: flowsheet + SX + economics per draw")
-    r.add_argument("project", nargs="?", default=None, help="project YAML (default: Beylikova)")
-    r.add_argument("--draws", type=int, default=50)
-    r.add_argument("--seed", type=int, default=0)
-    r.add_argument("--json", action="store_true")
-    r.set_defaults(func=_risk)
     v = sub.add_parser("validate", help="check a project file without running the study")
     v.add_argument("project", nargs="?", default=None,
                    help="project YAML or builtin:NAME (default: the built-in Beylikova case)")
     v.add_argument("--json", action="store_true", help="print the result as JSON")
     v.set_defaults(func=_validate)
->>>>>>> main
     sc = sub.add_parser("schema", help="print the JSON Schema of results.json (or of a project "
                                        "file with --project)")
     sc.add_argument("--project", action="store_true",

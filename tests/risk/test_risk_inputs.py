@@ -74,7 +74,7 @@ def test_integer_input_draws_whole_numbers(loaded):
     assert spec.integer
     d = draw(loaded, 200, seed=3, inputs=["economics.closure.aftercare_years"])
     assert np.all(d.values == np.round(d.values))
-    assert 30 <= d.values.min() and d.values.max() <= 300
+    assert d.values.min() >= 30 and d.values.max() <= 300
 
 
 def test_every_ranged_input_is_drawn_by_default(loaded):

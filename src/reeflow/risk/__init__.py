@@ -21,7 +21,12 @@ Public API::
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from reeflow.risk.engine import RiskResult, run_risk
+    from reeflow.risk.inputs import MAX_DRAWS, draw, input_specs, ranged_inputs
+    from reeflow.risk.params import RiskParams
 
 __all__ = ["run_risk", "RiskResult", "ranged_inputs", "input_specs", "draw", "draw_inputs",
            "whole_chain_monte_carlo", "MAX_DRAWS", "RiskParams"]

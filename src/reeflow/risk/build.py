@@ -21,13 +21,13 @@ from reeflow.risk.inputs import InputSpec, effective_row
 from reeflow.risk.plans import Plan, plan_from_outcome, plan_library_task, realised_resource
 from reeflow.risk.surrogate import Axis, Surrogate, scan_nodes
 
-__all__ = ["ScanContext", "base_context", "scan_task", "build_model", "NotFast"]
+__all__ = ["ScanContext", "base_context", "scan_task", "build_model", "NotFastError"]
 
 _BISECT = 5
 _TINY = 1e-12
 
 
-class NotFast(Exception):
+class NotFastError(Exception):
     """The fast path does not cover a drawn input (the reason says why)."""
 
 
@@ -85,8 +85,9 @@ def _vector(ctx_names: Sequence[str], dp: probe.DesignPoint, c: np.ndarray, rho:
 
 def _money_terms(dp: probe.DesignPoint, marketing: float) -> tuple[np.ndarray, np.ndarray, float]:
     """(revenue derivative, variable derivative less marketing, mining per t moved)."""
-    assert dp.money is not None
-    d = dp.money["d"]
+    if dp.money is None:
+        raise ValueError("a design point without its money probe")
+    d = np.asarray(dp.money["d"], float)
     r = d[probe.MONEY.index("revenue")]
     w = d[probe.MONEY.index("variable")] - marketing * r
     mu = float(d[probe.MONEY.index("mining")][-1])
@@ -126,15 +127,13 @@ def _node(ctx: ScanContext, path: str, value: float) -> np.ndarray | str:
         proj = with_overrides(ctx.loaded, effective_row(ctx.loaded, {path: value})).project
     except ReeflowError as exc:
         return f"{type(exc).__name__}: {exc}"
-    except NotFast:
-        raise
     dp = probe.design_point(proj, ctx.layout, ctx.first_year,
                             design=None if kind == "plant" else ctx.design,
                             full_money=kind == "basis")
     if not dp.ok:
         return str(dp.error)
     if dp.structure != ctx.structure:
-        raise NotFast(f"{path} changes what the fast path takes from the base (schedule, "
+        raise NotFastError(f"{path} changes what the fast path takes from the base (schedule, "
                       "fiscal terms, rates, throughput or price deck)")
     c = 2.0 * dp.qh - dp.qd
     if np.allclose(dp.xd, ctx.xd0, rtol=1e-13, atol=0.0):
@@ -208,7 +207,7 @@ def _bisect(ctx: ScanContext, spec: InputSpec, ok: float, bad: float,
 def build_model(loaded: Any, draws: Any, specs: Sequence[InputSpec], runner: Any, *,
                 outcome: Any = None, n_plans: int = 5, progress: Any = None,
                 seed: int = 0) -> FastModel:
-    """The fast model of ``loaded`` for the drawn inputs ``specs`` (raises :class:`NotFast`
+    """The fast model of ``loaded`` for the drawn inputs ``specs`` (raises :class:`NotFastError`
     when an input is outside what the fast path covers)."""
     from reeflow.chain import run_chain
 
@@ -216,9 +215,9 @@ def build_model(loaded: Any, draws: Any, specs: Sequence[InputSpec], runner: Any
     times: dict[str, float] = {}
     for s in specs:
         if classify(s.path) == "structural":
-            raise NotFast(f"{s.path} is not a plant, design-economics or price/cost-scale input")
+            raise NotFastError(f"{s.path} is not a plant, design-economics or price/cost-scale "
+                               "input")
     outcome = run_chain(loaded) if outcome is None else outcome
-    p = loaded.project
     ctx, groups = base_context(loaded, outcome)
     times["base probes"] = time.perf_counter() - t0
     scanned = [s for s in specs if classify(s.path) in ("plant", "basis")]
@@ -298,8 +297,7 @@ def _plan_library(model: FastModel, loaded: Any, outcome: Any, draws: Any, runne
     anchor = base_plan.feed[full].mean(axis=0)
     J, b = probe.plant_response(p, outcome.design, model.layout, probe.first_year(p), anchor)
     model.meta["anchor_feed_t"] = anchor.tolist()
-    A, O, W = base_plan.objective_terms(model.valuation_rate)
-    model.rf_terms = (A, O, W)
+    model.rf_terms = base_plan.objective_terms(model.valuation_rate)
     base_row = model.surrogate.base[None, :]
     model.rf_base = 1.0
     model.rf_base = float(model.equivalent_rf(base_row, model.base_scales[None, :])[0])

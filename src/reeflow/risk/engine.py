@@ -128,15 +128,15 @@ def run_risk(project: Any = None, *, draws: int | None = None, seed: int | None 
     d = draw(loaded, n, seed=seed, inputs=inputs, realisations=realisations)
     specs = input_specs(loaded, inputs)
     own = runner is None
-    runner = make_runner(workers=workers, scheduler=scheduler) if own else runner
+    run: Runner = make_runner(workers=workers, scheduler=scheduler) if runner is None else runner
     times = {"draw": time.perf_counter() - t0}
     try:
         bar = (lambda label, total: Progress(label, total, enabled=True)) if progress else None
-        result = _run(loaded, d, specs, runner, method, n_plans, bar, outcome, seed, times)
+        result = _run(loaded, d, specs, run, method, n_plans, bar, outcome, seed, times)
     finally:
         if own:
-            runner.close()
-    result.backend = runner.describe()
+            run.close()
+    result.backend = run.describe()
     result.times_s = {**times, "total": time.perf_counter() - t0}
     return result
 
@@ -144,7 +144,7 @@ def run_risk(project: Any = None, *, draws: int | None = None, seed: int | None 
 def _run(loaded: Any, d: Draws, specs: Sequence[Any], runner: Runner, method: str,
          n_plans: int, bar: Callable[[str, int], Progress] | None, outcome: Any, seed: int,
          times: dict[str, float]) -> RiskResult:
-    from reeflow.risk.build import NotFast, build_model
+    from reeflow.risk.build import NotFastError, build_model
 
     info = [s.to_dict() for s in specs]
     note = ""
@@ -158,7 +158,7 @@ def _run(loaded: Any, d: Draws, specs: Sequence[Any], runner: Runner, method: st
             outputs = evaluate(model, d, runner, bar)
             times["draws"] = time.perf_counter() - t
             return RiskResult(d, outputs, "fast", seed, info, model.meta, labels=_labels())
-        except NotFast as exc:
+        except NotFastError as exc:
             if method == "fast":
                 raise InputError("method", "fast", "inputs the fast path covers", str(exc)) \
                     from None

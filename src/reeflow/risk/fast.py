@@ -58,7 +58,7 @@ def classify(path: str) -> str:
     every draw)."""
     if path in SCALE_INPUTS:
         return "scale"
-    if path == "ore.throughput" or not path.split(".")[0] in ("ore", "plant", "economics"):
+    if path == "ore.throughput" or path.split(".")[0] not in ("ore", "plant", "economics"):
         return "structural"
     return "basis" if path.startswith("economics.") else "plant"
 
@@ -147,18 +147,18 @@ class FastModel:
         out = np.full((Z.shape[0], len(self.plans)), -np.inf)
         for k, plan in enumerate(self.plans):
             if plan.ok:
-                A, O, W = plan.objective_terms(self.valuation_rate)
-                out[:, k] = nsr @ A - O * proc - W * mine
+                contained, ore, moved = plan.objective_terms(self.valuation_rate)
+                out[:, k] = nsr @ contained - ore * proc - moved * mine
         return out
 
     def equivalent_rf(self, Z: np.ndarray, S: np.ndarray) -> np.ndarray:
         """Each draw's revenue-to-cost ratio on the base plan relative to the base valuation's:
         the revenue factor at which the base valuation has the draw's ratio."""
-        A, O, W = self.rf_terms
+        contained, ore, moved = self.rf_terms
         price = self.z(Z, "vprice:") * (S[:, :3] @ self.species_groups.T)
         nsr = 1000.0 * self.z(Z, "vrec:") * price * (1.0 - self.royalty_frac)
-        cost = (O * self.col(Z, "vproc") + W * self.col(Z, "vmine")) * S[:, 4]
-        return (nsr @ A) / cost / self.rf_base
+        cost = (ore * self.col(Z, "vproc") + moved * self.col(Z, "vmine")) * S[:, 4]
+        return np.asarray((nsr @ contained) / cost / self.rf_base)
 
     def choose(self, Z: np.ndarray, S: np.ndarray, realisation: np.ndarray) -> np.ndarray:
         """The library plan each draw runs on: of its realisation's plans, the one planned at
@@ -256,15 +256,15 @@ class FastModel:
         n = X.shape[0]
         S = self.scales(X)
         Z, ok = self.design(X)
-        plan = self.choose(Z, S, realisation) if plan is None else np.full(n, int(plan))
-        ok &= plan >= 0
+        chosen = self.choose(Z, S, realisation) if plan is None else np.full(n, int(plan))
+        ok &= chosen >= 0
         H = int(horizon or max((p.years for p in self.plans), default=1))
         out = {k: np.full(n, np.nan) for k in OUTPUTS}
-        out["plan"] = plan.astype(float)
+        out["plan"] = chosen.astype(float)
         out["feasible"] = ok.astype(float)
         out["reo_by_year"] = np.full((n, H), np.nan)
-        for k in np.unique(plan[ok]):
-            idx = np.flatnonzero(ok & (plan == k))
+        for k in np.unique(chosen[ok]):
+            idx = np.flatnonzero(ok & (chosen == k))
             res = self.cash_flow(Z[idx], S[idx], paths[idx], int(k))
             for key in OUTPUTS[:-2]:
                 out[key][idx] = res[key]

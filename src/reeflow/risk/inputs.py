@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from scipy import special, stats
+from scipy import special
 
 from reeflow.core.errors import InputError
 
@@ -145,9 +145,8 @@ def _field_bounds(path: str) -> tuple[float, float]:
             cls = nxt[0]
         elif i == len(parts) - 2:  # a mapping of quantities (ore.ree_distribution.Ce)
             value_type = getattr(ann, "__args__", (None,))[-1]
-            extra = _extra_of(getattr(value_type, "__metadata__", ()))
-            return _bounds(extra)
-    extra = getattr(info, "json_schema_extra", None) if info is not None else None
+            return _bounds(_extra_of(getattr(value_type, "__metadata__", ())))
+    extra: Any = getattr(info, "json_schema_extra", None) if info is not None else None
     return _bounds(extra if isinstance(extra, dict) else {})
 
 
@@ -313,5 +312,3 @@ def effective_row(loaded: Any, row: Mapping[str, float]) -> dict[str, float]:
         out.update({k: v / total for k, v in base.items()})
     return out
 
-
-_ = stats  # scipy.stats is the cross-check of the closed forms in the tests

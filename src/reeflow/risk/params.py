@@ -27,7 +27,7 @@ from typing import Literal
 from pydantic import Field, field_validator
 
 from reeflow.core.errors import InputError
-from reeflow.core.projectfile import Q, Evidence, StrictModel
+from reeflow.core.projectfile import Evidence, Q, StrictModel
 
 __all__ = ["RiskParams", "CorrelationSpec", "CorrelationPair", "PricePath", "PRICE_PATH_INPUTS"]
 

@@ -143,9 +143,9 @@ class DesignPoint:
     """
 
     values: dict[str, float] = field(default_factory=dict)
-    qd: np.ndarray | None = None
-    qh: np.ndarray | None = None
-    xd: np.ndarray | None = None
+    qd: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    qh: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    xd: np.ndarray = field(default_factory=lambda: np.zeros(0))
     money: dict[str, np.ndarray] | None = None
     structure: tuple[Any, ...] = ()
     error: str | None = None

@@ -120,7 +120,7 @@ def rank_correlations(values: np.ndarray, names: Sequence[str], target: np.ndarr
     magnitude first (inputs that do not vary are left out)."""
     y = np.asarray(target, float)
     ok = np.isfinite(y)
-    rows = []
+    rows: list[dict[str, Any]] = []
     if ok.sum() < 3:
         return rows
     ry = _ranks(y[ok])
