@@ -16,6 +16,7 @@ Public API::
     ranged_inputs(loaded) -> {path: (low, value, high)}
     input_specs(loaded, inputs=None) -> [InputSpec]
     draw(loaded, n, *, seed, inputs=None, realisations=None) -> Draws
+    study_section(outcome, *, draws=None, seed=None, workers=1, n_plans=5) -> RiskSection
     whole_chain_monte_carlo(project=None, *, draws=50, seed=0, inputs=None) -> DataFrame
 """
 
@@ -24,14 +25,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from reeflow.risk.engine import RiskResult, run_risk
+    from reeflow.risk.engine import RiskResult, run_risk, study_section
     from reeflow.risk.inputs import MAX_DRAWS, draw, input_specs, ranged_inputs
     from reeflow.risk.params import RiskParams
 
-__all__ = ["run_risk", "RiskResult", "ranged_inputs", "input_specs", "draw", "draw_inputs",
+__all__ = ["run_risk", "RiskResult", "study_section", "ranged_inputs", "input_specs", "draw", "draw_inputs",
            "whole_chain_monte_carlo", "MAX_DRAWS", "RiskParams"]
 
 _LAZY = {"run_risk": "reeflow.risk.engine", "RiskResult": "reeflow.risk.engine",
+         "study_section": "reeflow.risk.engine",
          "ranged_inputs": "reeflow.risk.inputs", "input_specs": "reeflow.risk.inputs",
          "draw": "reeflow.risk.inputs", "MAX_DRAWS": "reeflow.risk.inputs",
          "RiskParams": "reeflow.risk.params"}

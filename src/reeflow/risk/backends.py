@@ -8,8 +8,10 @@ by draw index only), and each task is a pure function of its arguments, so the n
 depend on the backend or the number of workers (a test checks it bit for bit).
 
 - ``local`` (default): ``concurrent.futures.ProcessPoolExecutor`` (standard library, no extra
-  install), ``fork`` start method where the platform has it so workers inherit the imported
-  modules; one worker runs in this process without a pool.
+  install) with the ``forkserver`` start method where the platform has it (``spawn``
+  elsewhere): workers are forked from a clean server process that has imported numpy, pandas
+  and this package once — never from this process, whose solver thread pools (HiGHS, BLAS)
+  could leave a forked child holding a lock; one worker runs in this process without a pool.
 - ``dask``: ``--scheduler ADDRESS`` connects ``distributed.Client`` to an existing cluster
   (``pip install reeflow[distributed]``), broadcasts the shared object with ``scatter`` and
   maps the tasks; results are gathered in task order.
@@ -30,6 +32,9 @@ from reeflow.core.errors import InputError
 __all__ = ["Runner", "SerialRunner", "ProcessRunner", "DaskRunner", "make_runner", "Progress"]
 
 _SHARED: dict[str, Any] = {}
+#: Modules the fork server imports once, so that each worker starts in milliseconds.
+_PRELOAD = ("numpy", "pandas", "scipy.special", "scipy.interpolate", "reeflow.risk.fast",
+            "reeflow.risk.build", "reeflow.chain")
 
 
 def _init_worker(shared: Any) -> None:
@@ -109,7 +114,11 @@ class ProcessRunner(Runner):
     def __init__(self, workers: int) -> None:
         self.workers = int(workers)
         methods = mp.get_all_start_methods()
-        self.context = mp.get_context("fork" if "fork" in methods else "spawn")
+        if "forkserver" in methods:
+            self.context = mp.get_context("forkserver")
+            self.context.set_forkserver_preload(list(_PRELOAD))
+        else:
+            self.context = mp.get_context("spawn")
 
     def map(self, fn: Callable[..., Any], tasks: Sequence[tuple[Any, ...]], shared: Any = None,
             progress: Progress | None = None) -> list[Any]:

@@ -307,19 +307,13 @@ def _plan_library(model: FastModel, loaded: Any, outcome: Any, draws: Any, runne
     val = pipeline_valuation(p, outcome)
     real_ids = sorted({int(r) for r in np.unique(draws.realisation)})
     tasks: list[tuple[Any, ...]] = []
-    resources: dict[int, Any] = {-1: outcome.resource}
-    if any(r >= 0 for r in real_ids):
-        n_real = max(real_ids) + 1
-        sims = outcome.resource.simulate_treo(n_realisations=n_real, seed=int(seed))
-        for r in range(n_real):
-            resources[r] = realised_resource(outcome.resource, sims[r])
-    for r in real_ids:
-        for f in ladder:
-            if r == -1 and f == 1.0:
-                continue
-            tasks.append((val, resources[r], species, f, r))
-    plans = runner.map(_plan_task, tasks, shared=p,
+    if -1 in real_ids:
+        tasks += [(val, outcome.resource, species, (f,), -1, 0) for f in ladder if f != 1.0]
+    tasks += [(val, outcome.resource, species, tuple(ladder), r, _realisation_seed(seed, r))
+              for r in real_ids if r >= 0]
+    parts = runner.map(_plan_task, tasks, shared=p,
                        progress=progress("mine plans", len(tasks)) if progress else None)
+    plans = [pl for part in parts for pl in part]
     library = ([base_plan] if -1 in real_ids else []) + list(plans)
     model.plans = library
     model.plan_variable = [(b[None, :] + pl.feed @ J.T) - model.c0[None, :] if pl.ok
@@ -330,9 +324,21 @@ def _plan_library(model: FastModel, loaded: Any, outcome: Any, draws: Any, runne
     model.meta["revenue_factor_ladder"] = ladder
 
 
-def _plan_task(project: Any, valuation: Any, resource: Any, species: Sequence[str], rf: float,
-               realisation: int) -> Plan:
-    return plan_library_task(project, valuation, resource, species, rf, realisation)
+def _realisation_seed(seed: int, realisation: int) -> int:
+    """The SGS seed of one realisation (independent streams, whatever runs it)."""
+    return int(np.random.SeedSequence([int(seed) % 2**63, 7, int(realisation)])
+               .generate_state(1)[0])
+
+
+def _plan_task(project: Any, valuation: Any, resource: Any, species: Sequence[str],
+               factors: Sequence[float], realisation: int, sgs_seed: int) -> list[Plan]:
+    """Plans at ``factors`` on the estimate (realisation -1) or on one SGS realisation of the
+    block model (simulated here, so realisations run in parallel)."""
+    if realisation >= 0:
+        sims = resource.simulate_treo(n_realisations=1, seed=sgs_seed)
+        resource = realised_resource(resource, sims[0])
+    return [plan_library_task(project, valuation, resource, species, f, realisation)
+            for f in factors]
 
 
 _ = SCALE_INPUTS  # re-exported through fast

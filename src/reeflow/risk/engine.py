@@ -19,11 +19,11 @@ import pandas as pd
 
 from reeflow.core.errors import InputError, ReeflowError
 from reeflow.risk import stats
-from reeflow.risk.backends import Progress, Runner, make_runner
+from reeflow.risk.backends import Progress, Runner, SerialRunner, make_runner
 from reeflow.risk.fast import OUTPUTS, evaluate_chunk
 from reeflow.risk.inputs import Draws, draw, effective_row, input_specs
 
-__all__ = ["RiskResult", "run_risk", "CHUNK", "rigorous_outputs", "compare"]
+__all__ = ["RiskResult", "run_risk", "CHUNK", "rigorous_outputs", "compare", "study_section"]
 
 #: Draws per task: fixed, so that results do not depend on the backend or worker count.
 CHUNK = 256
@@ -173,14 +173,42 @@ def _run(loaded: Any, d: Draws, specs: Sequence[Any], runner: Runner, method: st
     return RiskResult(d, outputs, "rigorous", seed, info, labels=_labels(), note=note)
 
 
+def study_section(outcome: Any, *, draws: int | None = None, seed: int | None = None,
+                  workers: int | None = 1, n_plans: int = 5, **options: Any) -> Any:
+    """The typed ``risk`` section of results.json for a study whose chain already ran
+    (``outcome``: its :class:`ChainOutcome`, reused as the base of the fast path)."""
+    from reeflow.results import RiskSection
+
+    res = run_risk(outcome.loaded, draws=draws, seed=seed, workers=workers, n_plans=n_plans,
+                   outcome=outcome, **options)
+    return RiskSection.model_validate(_jsonable(res.section()))
+
+
+def _jsonable(x: Any) -> Any:
+    import json
+
+    from reeflow.core.jsonio import dumps
+
+    return json.loads(dumps(x))
+
+
+#: Below this many draws a local pool costs more to start than it saves (measured: 5,000 draws
+#: take 1.4 s in one process, 7 s on a fresh 2-worker pool, 1.6 s on a warm one).
+MIN_PARALLEL_DRAWS = 50_000
+
+
 def evaluate(model: Any, d: Draws, runner: Runner,
-             bar: Callable[[str, int], Progress] | None = None) -> dict[str, np.ndarray]:
-    """Evaluate every draw with the fast model, in fixed chunks of :data:`CHUNK` draws."""
+             bar: Callable[[str, int], Progress] | None = None, *,
+             min_parallel: int = MIN_PARALLEL_DRAWS) -> dict[str, np.ndarray]:
+    """Evaluate every draw with the fast model, in fixed chunks of :data:`CHUNK` draws (the
+    same chunks on every backend, so the numbers do not depend on it); fewer than
+    ``min_parallel`` draws run in this process unless the backend is a Dask cluster."""
     H = max((p.years for p in model.plans), default=1)
     tasks = [(d.values[i:i + CHUNK], d.paths[i:i + CHUNK], d.realisation[i:i + CHUNK], H)
              for i in range(0, d.n, CHUNK)]
-    parts = runner.map(evaluate_chunk, tasks, shared=model,
-                       progress=bar("draws", len(tasks)) if bar else None)
+    use = runner if d.n >= min_parallel or runner.name == "dask" else SerialRunner()
+    parts = use.map(evaluate_chunk, tasks, shared=model,
+                    progress=bar("draws", len(tasks)) if bar else None)
     return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
 
 
