@@ -33,12 +33,17 @@ class NotFastError(Exception):
 
 @dataclass
 class ScanContext:
-    """What every scan task needs of the base (shipped once to each worker)."""
+    """What every scan task needs of the base (shipped once to each worker).
+
+    The base design is not shipped: a worker designs the base plant again (the same
+    deterministic function) so that its streams share the worker's own component tables —
+    the flowsheet compares them when it starts a solve from the design's recycle, and tables
+    restored from a pickle compare element-wise (a ValueError)."""
 
     loaded: Any
     layout: probe.QuantityLayout
     first_year: int
-    design: Any
+    _design: Any
     names: tuple[str, ...]
     base: np.ndarray
     qd0: np.ndarray
@@ -51,6 +56,17 @@ class ScanContext:
     structure: tuple[Any, ...]
     purities: tuple[str, ...]
     species: tuple[str, ...]
+
+    @property
+    def design(self) -> Any:
+        if self._design is None:
+            from reeflow.chain.plant_steps import design_plant
+
+            self._design = design_plant(self.loaded.project)
+        return self._design
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "_design": None}
 
 
 def _names(layout: probe.QuantityLayout, purities: Sequence[str],
