@@ -1,17 +1,19 @@
-"""Benchmark: ordinary kriging of a large block model from 50,000 composites, 32-sample moving
-neighbourhood; reeflow's compiled kernel vs gstlearn NeighMoving and PyKrige k-nearest.
+"""Benchmark: ordinary kriging of 1,000,000 blocks from 50,000 composites, 32-sample moving
+neighbourhood — reeflow's kernel against its previous kernel (frozen copy in
+``deposit_kriging_baseline.py``), gstlearn ``NeighMoving`` and PyKrige, in the same run.
 
-Usage::
+Usage (from the repository root)::
 
     .venv/bin/python benchmarks/deposit_kriging.py [--blocks 1000000] [--subset 5000]
+        [--skip-baseline] [--skip-peers] [--point-only]
 
-Peers run on a subset of the same blocks (too slow for the full set) and their rates are
-extrapolated; the script says so in its output. PyKrige's OrdinaryKriging3D constructor runs a
-leave-one-out statistics pass (patched out here: diagnostics only, not used by ``execute``) and
-builds all pairwise distances (``pdist``: 1.25e9 pairs, ~10 GB at 50,000 composites, which ran
-out of memory here), so PyKrige runs on a 5,000-composite subset and reeflow is timed on the
-same reduced problem for its ratio. Results are checked for agreement on the subsets.
-Wall time and process CPU time are both reported: the 2-core machine was shared with other jobs.
+Every case reports wall time AND process CPU time (all threads): the development machine is
+shared, so wall time depends on the load (printed at start and end); CPU time is the fairer
+figure of the work done. Peers run on a random subset of the same blocks (too slow for the full
+set): gstlearn on all 50,000 composites; PyKrige on a 5,000-composite subset (its constructor
+builds all pairwise distances: ~10 GB at 50,000), with reeflow timed on the same reduced problem.
+Estimates are compared target by target (max abs difference) against every peer and the old
+kernel.
 """
 
 from __future__ import annotations
@@ -22,11 +24,15 @@ import os
 import resource
 import sys
 import time
+from pathlib import Path
 
 import numpy as np
 
 from reeflow.deposit import BlockGrid, SearchParams, Structure, VariogramModel, krige
 from reeflow.deposit.kriging import krige_grid
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import deposit_kriging_baseline as baseline  # noqa: E402  (frozen old kernel)
 
 
 def composites(n: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -46,17 +52,31 @@ def rss_gb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6
 
 
-def run_reeflow(xyz, v, grid, model, sp, ndisc, chunk):
-    t, c = time.perf_counter(), time.process_time()
-    n_est = 0
-    for _, _, r in krige_grid(xyz, v, grid, model, sp, ndisc=ndisc, chunk=chunk):
-        n_est += int(np.isfinite(r["est"][:, 0]).sum())
-    return time.perf_counter() - t, time.process_time() - c, n_est
-
-
 def emit(out: dict, key: str, value) -> None:
     out[key] = value
     print(f"{key}: {value}", file=sys.stderr, flush=True)
+
+
+def timed(fn, *a, **k):
+    t, c = time.perf_counter(), time.process_time()
+    r = fn(*a, **k)
+    return r, time.perf_counter() - t, time.process_time() - c
+
+
+def run_new(xyz, v, grid, model, sp, ndisc):
+    est = np.full(grid.n_blocks, np.nan)
+    reused = 0
+    for idx, r in krige_grid(xyz, v, grid, model, sp, ndisc=ndisc):
+        est[idx] = r["est"][:, 0]
+        reused += int(r["n_reused"][0])
+    return est, reused
+
+
+def run_old(xyz, v, grid, model, sp, ndisc):
+    est = np.full(grid.n_blocks, np.nan)
+    for s, e, r in baseline.krige_grid(xyz, v, grid, model, sp, ndisc=ndisc):
+        est[s:e] = r["est"][:, 0]
+    return est
 
 
 def run_gstlearn(xyz, v, targets, nmax, radius):
@@ -76,24 +96,54 @@ def run_gstlearn(xyz, v, targets, nmax, radius):
     model.setDriftIRF(0)
     neigh = gl.NeighMoving.create(False, nmax, radius, 1, 1, 1000, coeffs=[1.0, 1.0, 1.0],
                                   useBallTree=True)
-    t = time.perf_counter()
+    t, c = time.perf_counter(), time.process_time()
     gl.kriging(db, dbt, model, neigh, flag_est=True, flag_std=False)
-    return time.perf_counter() - t, np.asarray(dbt["Kriging.z.estim"])
+    return time.perf_counter() - t, time.process_time() - c, np.asarray(dbt["Kriging.z.estim"])
 
 
 def run_pykrige(xyz, v, targets, nmax):
     import pykrige.ok3d as ok3d
     ok3d._find_statistics = lambda *a, **k: (np.zeros(len(a[1])),) * 3  # diagnostics only
-    t0 = time.perf_counter()
     ok = ok3d.OrdinaryKriging3D(xyz[:, 0], xyz[:, 1], xyz[:, 2], v,
                                 variogram_model="spherical",
                                 variogram_parameters={"psill": 0.8, "range": 150.0,
                                                       "nugget": 0.2})
-    setup = time.perf_counter() - t0
     t = time.perf_counter()
     est, _ = ok.execute("points", targets[:, 0], targets[:, 1], targets[:, 2],
                         n_closest_points=nmax, backend="loop")
-    return time.perf_counter() - t, setup, np.asarray(est)
+    return time.perf_counter() - t, np.asarray(est)
+
+
+def peers(out, a, xyz, v, grid, model, sp, radius):
+    sub = grid.centres(0, grid.n_blocks)[np.random.default_rng(1).choice(
+        grid.n_blocks, a.subset, replace=False)]
+    ours, dt, cpu = timed(lambda: krige(xyz, v, sub, model, sp)["est"][:, 0])
+    emit(out, "reeflow_subset_blocks_per_s_wall", a.subset / dt)
+    emit(out, "reeflow_subset_cpu_s", cpu)
+    try:
+        dt, cpu, est = run_gstlearn(xyz, v, sub, a.nmax, radius)
+        emit(out, "gstlearn_subset_blocks_per_s_wall", a.subset / dt)
+        emit(out, "gstlearn_subset_cpu_s", cpu)
+        emit(out, "gstlearn_max_abs_diff", float(np.nanmax(np.abs(est - ours))))
+        emit(out, "ratio_vs_gstlearn_same_subset_wall",
+             out["reeflow_subset_blocks_per_s_wall"] / out["gstlearn_subset_blocks_per_s_wall"])
+        emit(out, "ratio_vs_gstlearn_1M_rate_wall",
+             out["reeflow_point_blocks_per_s_wall"] / out["gstlearn_subset_blocks_per_s_wall"])
+        emit(out, "ratio_vs_gstlearn_cpu_per_block",
+             (cpu / a.subset) / (out["reeflow_point_cpu_s"] / grid.n_blocks))
+    except ImportError:
+        out["gstlearn"] = "not installed"
+    try:
+        small = np.random.default_rng(2).choice(len(v), 5000, replace=False)
+        ours2, dt, _ = timed(lambda: krige(xyz[small], v[small], sub, model, sp)["est"][:, 0])
+        emit(out, "reeflow_5k_composites_blocks_per_s", a.subset / dt)
+        dt, est = run_pykrige(xyz[small], v[small], sub, a.nmax)
+        emit(out, "pykrige_5k_composites_blocks_per_s", a.subset / dt)
+        emit(out, "pykrige_max_abs_diff", float(np.nanmax(np.abs(est - ours2))))
+        emit(out, "ratio_vs_pykrige_same_problem", out["reeflow_5k_composites_blocks_per_s"]
+             / out["pykrige_5k_composites_blocks_per_s"])
+    except ImportError:
+        out["pykrige"] = "not installed"
 
 
 def main(argv=None) -> int:
@@ -102,8 +152,8 @@ def main(argv=None) -> int:
     ap.add_argument("--composites", type=int, default=50_000)
     ap.add_argument("--subset", type=int, default=5_000)
     ap.add_argument("--nmax", type=int, default=32)
-    ap.add_argument("--chunk", type=int, default=100_000)
     ap.add_argument("--skip-peers", action="store_true")
+    ap.add_argument("--skip-baseline", action="store_true")
     ap.add_argument("--point-only", action="store_true")
     a = ap.parse_args(argv)
     xyz, v = composites(a.composites)
@@ -115,47 +165,27 @@ def main(argv=None) -> int:
     sp = SearchParams((radius,) * 3, min_samples=1, max_samples=a.nmax)
     out = {"composites": len(v), "blocks": grid.n_blocks, "nmax": a.nmax, "cores": os.cpu_count(),
            "load_avg_1min_start": os.getloadavg()[0]}
-    # warm-up (numba compile / cache load)
-    krige(xyz, v, xyz[:10], model, sp)
+    krige(xyz, v, xyz[:10], model, sp)  # warm-up (numba cache load)
+    baseline.krige(xyz, v, xyz[:10], model, sp)
     runs = (("point", (1, 1, 1)),) if a.point_only else (("point", (1, 1, 1)),
                                                          ("block_2x2x2", (2, 2, 2)))
     for label, nd in runs:
-        dt, cpu, n_est = run_reeflow(xyz, v, grid, model, sp, nd, a.chunk)
+        (est, reused), dt, cpu = timed(run_new, xyz, v, grid, model, sp, nd)
         emit(out, f"reeflow_{label}_wall_s", dt)
         emit(out, f"reeflow_{label}_cpu_s", cpu)
-        emit(out, f"reeflow_{label}_blocks_per_s", grid.n_blocks / dt)
-        emit(out, f"reeflow_{label}_estimated", n_est)
+        emit(out, f"reeflow_{label}_blocks_per_s_wall", grid.n_blocks / dt)
+        emit(out, f"reeflow_{label}_estimated", int(np.isfinite(est).sum()))
+        emit(out, f"reeflow_{label}_factor_reused_frac", reused / grid.n_blocks)
+        if not a.skip_baseline:
+            old, dt0, cpu0 = timed(run_old, xyz, v, grid, model, sp, nd)
+            emit(out, f"old_kernel_{label}_wall_s", dt0)
+            emit(out, f"old_kernel_{label}_cpu_s", cpu0)
+            emit(out, f"speedup_vs_old_{label}_wall", dt0 / dt)
+            emit(out, f"speedup_vs_old_{label}_cpu", cpu0 / cpu)
+            emit(out, f"old_kernel_{label}_max_abs_diff", float(np.nanmax(np.abs(old - est))))
     out["peak_rss_gb"] = rss_gb()
     if not a.skip_peers:
-        sub = grid.centres(0, grid.n_blocks)[np.random.default_rng(1).choice(
-            grid.n_blocks, a.subset, replace=False)]
-        ours = krige(xyz, v, sub, model, sp)["est"][:, 0]
-        # reeflow on the subset alone (same targets as the peers)
-        t = time.perf_counter()
-        krige(xyz, v, sub, model, sp)
-        emit(out, "reeflow_subset_blocks_per_s", a.subset / (time.perf_counter() - t))
-        try:
-            dt, est = run_gstlearn(xyz, v, sub, a.nmax, radius)
-            emit(out, "gstlearn_subset_blocks_per_s", a.subset / dt)
-            emit(out, "gstlearn_max_abs_diff", float(np.nanmax(np.abs(est - ours))))
-            emit(out, "ratio_reeflow_vs_gstlearn_same_subset",
-                 out["reeflow_subset_blocks_per_s"] / out["gstlearn_subset_blocks_per_s"])
-        except ImportError:
-            out["gstlearn"] = "not installed"
-        try:
-            small = np.random.default_rng(2).choice(len(v), 5000, replace=False)
-            m2 = VariogramModel(0.2, (Structure("spherical", 0.8, (150, 150, 150)),))
-            t = time.perf_counter()
-            ours2 = krige(xyz[small], v[small], sub, m2, sp)["est"][:, 0]
-            emit(out, "reeflow_5k_composites_blocks_per_s", a.subset / (time.perf_counter() - t))
-            dt, setup, est = run_pykrige(xyz[small], v[small], sub, a.nmax)
-            emit(out, "pykrige_5k_composites_blocks_per_s", a.subset / dt)
-            emit(out, "pykrige_setup_s_stats_patched", setup)
-            emit(out, "pykrige_max_abs_diff", float(np.nanmax(np.abs(est - ours2))))
-            emit(out, "ratio_reeflow_vs_pykrige_same_problem",
-                 out["reeflow_5k_composites_blocks_per_s"] / out["pykrige_5k_composites_blocks_per_s"])
-        except ImportError:
-            out["pykrige"] = "not installed"
+        peers(out, a, xyz, v, grid, model, sp, radius)
     out["load_avg_1min_end"] = os.getloadavg()[0]
     out["peak_rss_gb"] = rss_gb()
     json.dump(out, sys.stdout, indent=1)

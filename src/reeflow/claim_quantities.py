@@ -15,8 +15,6 @@ from reeflow.claims import Assertion, ClaimContext, ModelValue, quantity
 
 __all__: list[str] = []
 
-HEADLINE = 0.08
-
 
 def _kpis(ctx: ClaimContext) -> dict[str, float]:
     return dict(ctx.outcome.design.summary.kpis)
@@ -91,13 +89,15 @@ def _viable(ctx: ClaimContext, a: Assertion) -> ModelValue:
     if key not in ctx.cache:
         ctx.cache[key] = ctx.what_if(overrides) if overrides else ctx.outcome
     out = ctx.cache[key]
-    npv = out.npv_usd(HEADLINE)
+    rate = float(out.project.economics.headline_rate)
+    npv = out.npv_usd(rate)
+    label = f"NPV{rate * 100:g}"
     at = ", ".join(f"{k} = {v}" for k, v in overrides.items()) or "the base case"
-    return ModelValue(npv > 0, f"NPV8 {npv / 1e6:,.0f} MUSD at {at}", (
-        f"The whole chain re-run at {at} (same prices, plant and costs) gives NPV8 = "
-        f"{npv / 1e6:,.0f} MUSD: {'viable' if npv > 0 else 'not viable'} on these inputs. La+Ce "
-        "dominate the basket and sell near 1–2 USD/kg, so the basket, not the grade alone, "
-        "decides viability."))
+    return ModelValue(npv > 0, f"{label} {npv / 1e6:,.0f} MUSD at {at}", (
+        f"The whole chain re-run at {at} (same prices, plant and costs) gives {label} = "
+        f"{npv / 1e6:,.0f} MUSD: {'viable' if npv > 0 else 'not viable'} on these inputs. The "
+        "value of the oxide basket (the project's own split of the rare earths at the deck's "
+        "prices), not the grade alone, decides viability."))
 
 
 @quantity("elements_present")
@@ -173,8 +173,8 @@ def _revenue(ctx: ClaimContext, a: Assertion) -> ModelValue:
     share = byp / (reo_value + byp) if reo_value + byp > 0 else math.nan
     return ModelValue(rev, f"{rev / 1e6:,.0f} MUSD/a", (
         f"Revenue of the full-production years at {basis.deck.name} prices is {rev / 1e6:,.0f} "
-        f"MUSD/a; the separated-oxide basket is worth {basket:.2f} USD/kg REO, so 10,000 t/a of "
-        f"REO would earn {basket * 1e7 / 1e6:,.0f} MUSD/a; fluorite and barite concentrates are "
+        f"MUSD/a; the separated-oxide basket is worth {basket:.2f} USD/kg REO "
+        f"({basket:.2f} MUSD/a per kt/a of REO); by-product concentrates are "
         f"{share:.0%} of the design-basis revenue."))
 
 

@@ -28,6 +28,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "reeflow.economics.commands",
     "reeflow.market.commands",
     "reeflow.report.commands",
+    "reeflow.web.commands",
 )
 
 

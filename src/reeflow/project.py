@@ -21,9 +21,17 @@ YAML file that names them (``claims_file: claims.yaml``), so a case is a folder 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
-from pydantic import Field, StrictBool, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    Field,
+    StrictBool,
+    ValidationInfo,
+    create_model,
+    field_validator,
+    model_validator,
+)
 
 from reeflow.core.elements import REE
 from reeflow.core.errors import InputError, did_you_mean
@@ -37,15 +45,17 @@ from reeflow.core.projectfile import (
     validate_tree,
 )
 from reeflow.core.yamlio import load_yaml_text
+from reeflow.deposit.params import DepositParams
 from reeflow.economics.params import EconomicsParams
 from reeflow.plant.params import PlantParams
 from reeflow.risk.params import RiskParams
 
-__all__ = ["Project", "Ore", "Economics", "MarketParams", "DepositParams", "MineParams",
+__all__ = ["Project", "Ore", "Economics", "MarketParams", "MineParams",
            "load_project", "load_project_text", "builtin_project_path", "builtin_cases",
-           "LoadedProject", "CASES_DIR"]
+           "LoadedProject", "CASES_DIR", "load_section", "source_path"]
 
 CASES_DIR = Path(__file__).parent / "cases"
+M = TypeVar("M", bound=BaseModel)
 Frac = Q("frac", ge=0.0, le=1.0)
 _SHARE_TOLERANCE = 0.02
 
@@ -137,17 +147,37 @@ class Economics(EconomicsParams):
 
 
 class MarketParams(StrictModel):
-    """The market scenario: where the project's oxides are separated, and the data year."""
+    """The market scenario: where the project mines and separates, and the data year.
+
+    ``home_country`` (where the ore is mined) and ``separation_country`` (where the concentrate is
+    separated when ``separation_at_home`` is false) default to the market room's
+    ``parameters.yaml``; names are checked against the countries the market data knows.
+    """
 
     separation_at_home: StrictBool = True
     year: int = Field(default=2025, ge=2015, le=2100)
+    home_country: str | None = Field(default=None, max_length=80,
+                                     description="country where the ore is mined")
+    separation_country: str | None = Field(
+        default=None, max_length=80,
+        description="country where the concentrate is separated (separation_at_home: false)")
 
+    @field_validator("home_country", "separation_country")
+    @classmethod
+    def _known_country(cls, v: str | None, info: ValidationInfo) -> str | None:
+        if v is None:
+            return None
+        from reeflow.market.data import normalise_country
 
-class DepositParams(StrictModel):
-    """The deposit section (the deposit room's full parameters arrive with its typed model)."""
+        return normalise_country(v, field=f"market.{info.field_name}")
 
-    run: StrictBool = True
-    seed: int = Field(default=2025, ge=-(2**63), le=2**63 - 1)
+    @model_validator(mode="after")
+    def _abroad_only(self) -> MarketParams:
+        if self.separation_at_home and self.separation_country is not None:
+            raise InputError("market.separation_country", self.separation_country,
+                             "no separation country when separation_at_home is true",
+                             "set separation_at_home: false, or drop separation_country")
+        return self
 
 
 class MineParams(StrictModel):
@@ -212,7 +242,7 @@ def builtin_project_path(name: str) -> Path:
     return CASES_DIR / name / "project.yaml"
 
 
-def _source_path(source: str | Path | None) -> Path:
+def source_path(source: str | Path | None) -> Path:
     if source is None:
         return builtin_project_path("beylikova")
     text = str(source)
@@ -232,9 +262,31 @@ def load_project(source: str | Path | None = None) -> LoadedProject:
     Every command reads projects through here; every failure is an InputError naming the field
     path the user wrote, the value, what is allowed and how to fix it.
     """
-    p = _source_path(source)
+    p = source_path(source)
     tree = load_yaml_tree(p, builtin_project_path)
     return _validated(tree, str(p))
+
+
+def load_section(source: str | Path, section: str, model: type[M]) -> M:
+    """One section of a project file, read by the project loader (bounded YAML, ``extends``,
+    ``include_file``, ``*_file`` paths made absolute) and validated into ``model`` alone.
+
+    For room commands that need only their own section (``reeflow resource project.yaml``):
+    the file may be a whole project or hold only that section. Errors name the path the user
+    wrote (``deposit.cutoff.grade``).
+    """
+    p = source_path(source)
+    tree = load_yaml_tree(p, builtin_project_path)
+    sub = tree.get(section)
+    if sub is None:
+        sub = {}
+    if not isinstance(sub, dict):
+        raise InputError(section, sub, f"a mapping (the {section} section)",
+                         f"write '{section}:' followed by its indented keys")
+    wrapper = create_model(f"_{section.title()}Section", __base__=StrictModel,
+                           **{section: (model, ...)})  # type: ignore[call-overload]
+    obj, _ = validate_tree(wrapper, {section: sub})
+    return getattr(obj, section)  # type: ignore[no-any-return]
 
 
 def load_project_text(text: str, *, allow_paths: bool = False,
@@ -256,7 +308,7 @@ def load_project_text(text: str, *, allow_paths: bool = False,
                              f"extend one of: {', '.join('builtin:' + c for c in builtin_cases())}")
     if parent is not None:
         data = resolve_file_keys(data, Path.cwd()) if allow_paths else data
-        base = load_yaml_tree(_source_path(parent), builtin_project_path)
+        base = load_yaml_tree(source_path(parent), builtin_project_path)
         data = deep_merge(base, data)
     return _validated(data, name)
 

@@ -93,6 +93,13 @@ class PlantYear(ResultModel):
     water_m3: float = Field(default=0.0, description="make-up water, m³ (≈ t)")
     residue_t: float
     tailings_t: float
+    flotation_feed_t: dict[str, float] = Field(default_factory=dict, description="feed of each "
+                                               "flotation circuit, t (reagent dosages apply)")
+    mill_energy_mwh: Number = Field(default=None, description="comminution energy, MWh "
+                                    "(grinding media wear)")
+    sx_aqueous_m3: Number = Field(default=None, description="aqueous volume through the SX "
+                                  "circuits, m³ (extractant entrainment losses)")
+    brine_m3: Number = Field(default=None, description="brine discharged or evaporated, m³")
 
 
 class PlantSection(ResultModel):
@@ -223,6 +230,9 @@ class ResourceSection(ResultModel):
     synthetic: bool
     label: str
     statement: list[Json]
+    statement_text: str = Field(default="", description="the statement as a public report "
+                                "reads it (tonnes and grades rounded, classes, cut-off, basis)")
+    competent_person: str = ""
     disclaimer: str = ""
     cutoff_frac: Number = None
     cutoff_basis: str = ""

@@ -69,9 +69,10 @@ class StudyResult:
     def __repr__(self) -> str:
         r = self.results
         e = r.economics
-        npv = e.npv_usd.get("0.0800")
+        rate = e.headline_rate_frac
+        npv = e.npv_usd.get(f"{rate:.4f}")
         return (f"<StudyResult {r.meta.project_name!r}: REO {r.kpis.reo_t_per_a:,.0f} t/a, "
-                f"{len(r.mine.schedule)} years, NPV8 "
+                f"{len(r.mine.schedule)} years, NPV{rate * 100:g} "
                 f"{'n/a' if npv is None else f'{npv / 1e6:,.0f} MUSD'}>")
 
 
@@ -138,7 +139,7 @@ def build_results(outcome: Any, *, runtime_s: float) -> StudyResults:
         mine=sections.mine_section(outcome, synthetic=bool(labels)),
         economics=sections.economics_section(outcome, _economics_extra(outcome)),
         **_engineering(outcome),
-        market=_jsonable(outcome.market.to_report()),
+        market=None if outcome.market is None else _jsonable(outcome.market.to_report()),
         claims=[ClaimRow.model_validate(c) for c in _claims(outcome)],
         consistency=checks, assumptions=_assumptions(outcome.loaded))
 

@@ -6,7 +6,12 @@ import pandas as pd
 import pytest
 
 from reeflow.core.errors import InputError
-from reeflow.deposit import read_drillholes, synthetic_beylikova, validate_drillholes
+from reeflow.deposit import (
+    load_synthetic_spec,
+    read_drillholes,
+    synthetic_drillholes,
+    validate_drillholes,
+)
 from reeflow.deposit.drillholes import column_aliases, parse_assay_values
 from reeflow.deposit.synthetic import write_drillhole_csvs
 
@@ -87,7 +92,7 @@ def test_missing_column_names_aliases():
 
 
 def test_synthetic_csv_round_trip(tmp_path):
-    dh = synthetic_beylikova(spacing_m=150.0, hole_depth_m=120.0)
+    dh = synthetic_drillholes(load_synthetic_spec()[0], holes=20, hole_length_m=120.0)
     paths = write_drillhole_csvs(dh, tmp_path)
     back = read_drillholes(paths["collar"], paths["survey"], paths["assay"])
     assert back.synthetic
@@ -109,3 +114,22 @@ def test_unsurveyed_holes_use_collar_orientation_or_are_flagged():
     dh = validate_drillholes(c, s, a)
     row = dh.surveys[dh.surveys["hole_id"] == "B"]
     assert row["azimuth_deg"].iat[0] == 90.0 and row["dip_deg"].iat[0] == -60.0
+
+
+def test_feet_and_positive_down_dips_are_converted_once(tmp_path):
+    """Files in feet with dips positive downwards (the Babbitt convention) become metres and
+    negative dips; a collar table without a depth column takes the deepest interval."""
+    c = pd.DataFrame({"BHID": ["A"], "XCOLLAR": [1000.0], "YCOLLAR": [2000.0],
+                      "ZCOLLAR": [1500.0]})
+    s = pd.DataFrame({"BHID": ["A", "A"], "AT": [0.0, 90000.0], "AZ": [0.0, 0.0],
+                      "DIP": [90.0, 90.0]})
+    a = pd.DataFrame({"BHID": ["A", "A"], "FROM": [0.0, 10.0], "TO": [10.0, 25.0],
+                      "CU": [0.5, 0.7]})
+    dh = validate_drillholes(c, s, a, length_unit="ft", dip_positive_down=True)
+    assert dh.collars["z"].iat[0] == pytest.approx(1500 * 0.3048)
+    assert dh.collars["max_depth_m"].iat[0] == pytest.approx(25 * 0.3048)
+    assert (dh.surveys["dip_deg"] == -90.0).all()
+    assert dh.assays["to_m"].tolist() == pytest.approx([10 * 0.3048, 25 * 0.3048])
+    assert (dh.issues["kind"] == "derived_depth").sum() == 1
+    with pytest.raises(InputError, match="length_unit"):
+        validate_drillholes(c, s, a, length_unit="yard")

@@ -21,7 +21,8 @@ from reeflow.deposit import (
 def _bm():
     return pd.DataFrame({"tonnes": [100.0, 200.0, 300.0, 400.0, 500.0],
                          "treo_frac": [0.01, 0.02, 0.004, 0.03, 0.015],
-                         "class": ["Measured", "Measured", "Indicated", "Inferred", ""]})
+                         "class": ["Measured", "Measured", "Indicated", "Inferred",
+                                   "unclassified"]})
 
 
 def test_constructed_statement_known_answer():
@@ -70,7 +71,7 @@ def test_classification_rules():
                         "mean_dist_m": [20, 50, 120, np.nan], "n_holes": [5, 3, 1, 0],
                         "n_samples": [20, 10, 4, 0]})
     lab = classify_blocks(est, sill=1.0)
-    assert lab.tolist() == ["Measured", "Indicated", "Inferred", ""]
+    assert lab.tolist() == ["Measured", "Indicated", "Inferred", "unclassified"]
 
 
 def test_table1_checklist_marks_cp_items():

@@ -43,7 +43,7 @@ def test_market_text_and_year(capsys):
 
 
 def test_market_with_project_abroad(capsys):
-    args = _parse(["market", "--add-reo", "10000", "--abroad", "--json"])
+    args = _parse(["market", "--add-reo", "10000", "--home", "Türkiye", "--abroad", "--json"])
     assert args.func(args) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["separation_country"] == "China"
@@ -52,8 +52,9 @@ def test_market_with_project_abroad(capsys):
 
 
 @pytest.mark.parametrize("argv", [["market", "--year", "2019"],
-                                  ["market", "--add-reo", "-5"],
-                                  ["market", "--add-reo", "100", "--abroad", "Atlantis"]])
+                                  ["market", "--add-reo", "-5", "--home", "Türkiye"],
+                                  ["market", "--add-reo", "100", "--home", "Türkiye", "--abroad", "Atlantis"],
+                                  ["market", "--add-reo", "100"]])
 def test_bad_input_raises_input_error_before_output(argv, capsys):
     args = _parse(argv)
     with pytest.raises(InputError):

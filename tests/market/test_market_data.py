@@ -114,7 +114,8 @@ def test_incomplete_vintage_is_input_error():
 
 def test_parameters_carry_source_and_evidence():
     params = md.parameters()
-    for key in ("home_country", "separation_abroad_country", "flag_threshold_frac",
+    assert "home_country" not in params  # a project's datum, not a default
+    for key in ("separation_abroad_country", "flag_threshold_frac",
                 "about_tolerance_frac", "separation_world_total_basis"):
         assert params[key]["source"] and params[key]["evidence"] in EVIDENCE
     assert np.isfinite(md.parameter("flag_threshold_frac"))

@@ -20,12 +20,12 @@ BY_OXIDE = {"CeO2": 4840.0, "La2O3": 3970.0, "Nd2O3": 770.0, "Pr6O11": 350.0, "S
 
 @pytest.fixture(scope="module")
 def home():
-    return market_scenario(10_000.0, BY_OXIDE)
+    return market_scenario(10_000.0, BY_OXIDE, home_country="Türkiye")
 
 
 @pytest.fixture(scope="module")
 def abroad():
-    return market_scenario(10_000.0, BY_OXIDE, separation_at_home=False)
+    return market_scenario(10_000.0, BY_OXIDE, home_country="Türkiye", separation_at_home=False)
 
 
 @pytest.mark.parametrize("fixture", ["home", "abroad"])
@@ -80,14 +80,14 @@ def test_separation_home_vs_abroad(home, abroad):
 
 
 def test_named_destination_country():
-    r = market_scenario(10_000.0, BY_OXIDE, separation_at_home=False,
+    r = market_scenario(10_000.0, BY_OXIDE, home_country="Türkiye", separation_at_home=False,
                         separation_country="Malaysia", year=2023)
     after = r.tables["separation"]["after"]
     assert after.loc["Malaysia", "t_reo_per_a"] == pytest.approx(0.05 * 350_000 + 10_000.0)
 
 
 def test_zero_project_changes_nothing():
-    r = market_scenario(0.0, {})
+    r = market_scenario(0.0, {}, home_country="Türkiye")
     for stage in ("mining", "separation"):
         assert r.hhi.loc[(stage, "after"), "hhi"] == pytest.approx(r.hhi.loc[(stage, "before"),
                                                                               "hhi"])
@@ -106,20 +106,20 @@ def test_ce_and_la_flagged_against_total_reo(home):
 
 
 def test_sourced_world_distribution_is_used_and_must_be_cited():
-    r = market_scenario(10_000.0, BY_OXIDE, world_distribution_frac={"Ce": 0.4},
+    r = market_scenario(10_000.0, BY_OXIDE, home_country="Türkiye", world_distribution_frac={"Ce": 0.4},
                         world_distribution_source="a cited source (test)")
     assert r.flags.loc["CeO2", "market_t_per_a"] == pytest.approx(0.4 * 390_000)
     with pytest.raises(InputError, match="world_distribution_source"):
-        market_scenario(10_000.0, BY_OXIDE, world_distribution_frac={"Ce": 0.4})
+        market_scenario(10_000.0, BY_OXIDE, home_country="Türkiye", world_distribution_frac={"Ce": 0.4})
 
 
 def test_element_keys_accepted():
-    r = market_scenario(1000.0, {"Ce": 500.0, "CeO2": 100.0})
+    r = market_scenario(1000.0, {"Ce": 500.0, "CeO2": 100.0}, home_country="Türkiye")
     assert r.inputs["project_by_oxide_t_per_a"] == {"CeO2": 600.0}
 
 
 def test_empty_oxide_split_uses_concentrate_reo_for_separation():
-    r = market_scenario(5000.0, {})
+    r = market_scenario(5000.0, {}, home_country="Türkiye")
     assert r.inputs["separation_added_t_per_a"] == 5000.0
 
 
@@ -157,7 +157,7 @@ def test_bad_input_is_input_error(kwargs, field):
     reo = args.pop("project_reo_t_per_a")
     ox = args.pop("project_by_oxide_t_per_a")
     with pytest.raises(InputError) as err:
-        market_scenario(reo, ox, **args)
+        market_scenario(reo, ox, **{"home_country": "Türkiye", **args})
     assert err.value.field == field
 
 
@@ -172,10 +172,10 @@ def test_summary_of_added_supply_matches_scenario(home):
 
 
 def test_scenario_is_fast():
-    market_scenario(10_000.0, BY_OXIDE)  # warm the data caches
+    market_scenario(10_000.0, BY_OXIDE, home_country="Türkiye")  # warm the data caches
     t0 = time.perf_counter()
     for _ in range(5):
-        market_scenario(10_000.0, BY_OXIDE, separation_at_home=False)
+        market_scenario(10_000.0, BY_OXIDE, home_country="Türkiye", separation_at_home=False)
     assert (time.perf_counter() - t0) / 5 < 0.2
 
 
@@ -193,7 +193,7 @@ def test_to_report_layout_for_the_report_section(home):
 
 def test_separation_year_without_iea_data_is_input_error():
     with pytest.raises(InputError, match="separation_year"):
-        market_scenario(10_000.0, BY_OXIDE, separation_year=2022)
+        market_scenario(10_000.0, BY_OXIDE, home_country="Türkiye", separation_year=2022)
 
 
 def test_magnet_ree_compared_with_iea_magnet_demand(home):
@@ -206,5 +206,5 @@ def test_magnet_ree_compared_with_iea_magnet_demand(home):
 
 
 def test_no_magnet_row_without_magnet_oxides():
-    r = market_scenario(1000.0, {"CeO2": 600.0})
+    r = market_scenario(1000.0, {"CeO2": 600.0}, home_country="Türkiye")
     assert not any("magnet" in p for p in r.flags.index)

@@ -241,3 +241,4 @@ def test_la_ce_rejection_route():
     _closes(feed, res)
     assert res.outlets["liquor"].species_kg_per_h("La2(SO4)3") == 0.0
     assert res.outlets["liquor"].species_kg_per_h("Nd2(SO4)3") == pytest.approx(100.0)
+

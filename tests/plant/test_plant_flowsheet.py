@@ -87,3 +87,13 @@ def test_stream_table_and_element_flows_are_frames():
 def test_negative_flow_is_refused():
     with pytest.raises(InputError, match=">= 0"):
         COMP.stream({"H2O": -1.0})
+
+
+def test_start_values_on_a_flowsheet_without_recycle():
+    """A warm start on an acyclic flowsheet (no tear stream) is ignored, not an error."""
+    fs = Flowsheet(COMP)
+    fs.add_unit("mix", mixer)
+    fs.add_feed("feed", COMP.stream({("H2O", "aq"): 1.0}), to=("mix", "in"))
+    first = fs.solve()
+    again = fs.solve(start=first.streams)
+    assert again.streams["mix.out"].total_kg_per_h == pytest.approx(1.0)

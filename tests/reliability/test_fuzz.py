@@ -191,7 +191,8 @@ def argv_case(draw) -> dict:
     if verb == "market":
         return {"argv": ["market", "--year", junk, "--json"], "files": {}, "outputs": []}
     if verb == "market-add":
-        return {"argv": ["market", "--add-reo", junk, "--json"], "files": {}, "outputs": []}
+        return {"argv": ["market", "--add-reo", junk, "--home", "Türkiye", "--json"],
+                "files": {}, "outputs": []}
     if verb == "econ-decks":
         return {"argv": ["econ", "decks", "--json"][: draw(st.integers(2, 3))], "files": {},
                 "outputs": []}

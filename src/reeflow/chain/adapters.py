@@ -124,13 +124,21 @@ def block_valuation(products: Sequence[Mapping[str, Any]], feed_element_t: Mappi
     ``purity_frac``, ``recovery_by_element_frac``, ``main_species``); ``value_usd_per_t``: the
     economics cost basis' USD per t of each sold product (price × purity × payability).
     An oxide product's value is spread over the oxides it is paid on, per kg of contained oxide;
-    a by-product concentrate's over its mineral (USD per kg of mineral in the ore × recovery).
+    a mixed REE concentrate's (kind ``concentrate``, sold on contained REO) evenly over its
+    contained REO; a by-product concentrate's over its mineral (USD per kg of mineral in the ore
+    × recovery). An element reaching several products gets their summed recovery and the
+    recovery-weighted price.
     """
     prices: dict[str, float] = {}
     recs: dict[str, float] = {}
+    parts: dict[str, list[tuple[float, float]]] = {}
     for row in products:
         if row["kind"] == "oxide":
-            _oxide_valuation(row, value_usd_per_t, prices, recs)
+            _oxide_valuation(row, value_usd_per_t, parts)
+        elif row["kind"] == "concentrate":
+            usd_per_kg = value_usd_per_t.get(str(row.get("sale_name")), 0.0) / 1e3
+            for el, rec in row["recovery_by_element_frac"].items():
+                parts.setdefault(species_key(el), []).append((usd_per_kg, float(rec)))
         elif row["kind"] == "byproduct":
             mineral = str(row["main_species"])
             sale = BYPRODUCT_SALE.get(mineral, str(row["name"]))
@@ -140,6 +148,10 @@ def block_valuation(products: Sequence[Mapping[str, Any]], feed_element_t: Mappi
             key = mineral.lower()
             recs[key] = min(1.0, row["t_per_a"] * row["purity_frac"] / fed)
             prices[key] = value_usd_per_t[sale] / (row["purity_frac"] * 1e3)
+    for key, pr in parts.items():
+        rec = sum(r for _, r in pr)
+        recs[key] = rec
+        prices[key] = sum(p * r for p, r in pr) / rec if rec > 0 else 0.0
     notes = ("block values are pre-tax (pit optimisation convention); the royalty is taken on "
              "revenue, an upper bound on the pithead-value royalty the DCF charges",)
     return BlockValuation(prices, recs, processing_cost_usd_per_t, mining_cost_usd_per_t,
@@ -147,7 +159,7 @@ def block_valuation(products: Sequence[Mapping[str, Any]], feed_element_t: Mappi
 
 
 def _oxide_valuation(row: Mapping[str, Any], value_usd_per_t: Mapping[str, float],
-                     prices: dict[str, float], recs: dict[str, float]) -> None:
+                     parts: dict[str, list[tuple[float, float]]]) -> None:
     """Price and recovery of each element of an oxide product's group (its own product only)."""
     sale = str(row.get("sale_name") or row.get("name"))
     paid = _paid_oxides(row)
@@ -155,9 +167,9 @@ def _oxide_valuation(row: Mapping[str, Any], value_usd_per_t: Mapping[str, float
     usd_per_kg = value_usd_per_t.get(sale, 0.0) * row["t_per_a"] / (contained_t * 1e3) \
         if contained_t > 0 else 0.0
     for el in row.get("group") or []:
-        key = species_key(el)
-        prices[key] = usd_per_kg if oxide_formula(el) in paid else 0.0
-        recs[key] = float(row["recovery_by_element_frac"].get(el, 0.0))
+        parts.setdefault(species_key(el), []).append(
+            (usd_per_kg if oxide_formula(el) in paid else 0.0,
+             float(row["recovery_by_element_frac"].get(el, 0.0))))
 
 
 def _paid_oxides(row: Mapping[str, Any]) -> set[str]:
@@ -191,7 +203,28 @@ def year_quantities(plant_years: Sequence[Any], schedule: pd.DataFrame) -> Any:
         residue_t=np.array([y.residue_t for y in plant_years]),
         tailings_t=np.array([y.tailings_t for y in plant_years]),
         fuel_gj={"natural gas": np.array([y.fuel_gj for y in plant_years])},
-        water_m3=np.array([y.water_m3 for y in plant_years]))
+        water_m3=np.array([y.water_m3 for y in plant_years]),
+        flotation_feed_t=_circuits(plant_years),
+        mill_energy_mwh=_driver(plant_years, "mill_energy_mwh"),
+        sx_aqueous_m3=_driver(plant_years, "sx_aqueous_m3"),
+        brine_m3=_driver(plant_years, "brine_m3"))
+
+
+def _driver(plant_years: Sequence[Any], name: str) -> np.ndarray | None:
+    """A yearly opex driver: 0 in years without ore, None when no year with ore has it (the
+    route has no such driver: the economics room reports the item missing, never 0)."""
+    vals = [getattr(y, name) for y in plant_years]
+    if all(v is None for y, v in zip(plant_years, vals, strict=True) if y.ore_t > 0):
+        return None
+    return np.array([0.0 if y.ore_t <= 0 else (np.nan if v is None else float(v))
+                     for y, v in zip(plant_years, vals, strict=True)])
+
+
+def _circuits(plant_years: Sequence[Any]) -> dict[str, np.ndarray] | None:
+    names = sorted({c for y in plant_years for c in y.flotation_feed_t})
+    if not names:
+        return None
+    return {c: np.array([y.flotation_feed_t.get(c, 0.0) for y in plant_years]) for c in names}
 
 
 def oxide_tonnages(products: Sequence[Mapping[str, Any]]) -> dict[str, float]:

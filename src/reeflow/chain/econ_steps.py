@@ -10,59 +10,56 @@ from __future__ import annotations
 
 from typing import Any
 
-from reeflow.chain.plant_steps import PlantDesign, residue_t, sold_products, tailings_t
+from reeflow.chain.plant_steps import (
+    PlantDesign,
+    bought_reagents,
+    residue_t,
+    sold_products,
+    tailings_t,
+)
 
 __all__ = ["economic_inputs", "equipment_sizes", "design_economics"]
 
 
 def equipment_sizes(project: Any, design: PlantDesign) -> dict[str, float]:
-    """Sized equipment of the design-basis plant (plant room), with the SX section's size."""
+    """Sized equipment of the design-basis plant (plant room: ``<area>.<item>`` size keys of the
+    economics room's capex by area, with the SX train and the energy balance's fired duties)."""
     from reeflow.plant.sizing import equipment_sizes as sizes
 
-    sx = design.train or {}
     p = project.plant
-    out = sizes(design.solution, work_index_kwh_per_t=p.comminution.work_index_kwh_per_t,
-                f80_um=p.comminution.f80_um,
-                sx_mixer_settler_m3=float(sx.get("mixer_settler_volume_m3", 0.0)),
-                sx_organic_inventory_m3=float(sx.get("organic_inventory_m3", 0.0)),
-                bake_temperature_c=p.bake.temperature_c,
-                calcination_temperature_c=p.calcination.temperature_c)
-    return {k: v for k, v in out.items() if v > 0}
+    return sizes(design.solution, operating_hours_per_a=p.operating_hours_h_per_a,
+                 energy=design.engineering.energy, sx_train=design.train,
+                 mill_feed_f80_um=p.comminution.f80_um)
 
 
 def economic_inputs(project: Any, design: PlantDesign, sizes: dict[str, float]) -> Any:
     """The economics room's inputs at the design basis (full production)."""
     from reeflow.economics import EconomicInputs
+    from reeflow.plant.drivers import economic_drivers
+    from reeflow.plant.summary import ree_sales
 
     s = design.summary
-    purity = {str(r["sale_name"]): r["purity_frac"] for r in s.products
-              if r["kind"] == "oxide" and r["purity_frac"]}
+    _, purity, mixed = ree_sales(s.products)
     e = project.economics
     eng = design.engineering
-    k = s.kpis
     hours = project.plant.operating_hours_h_per_a
-    ore = k["ore_t_per_a"]
-    mill = sum(r.power_kw for u, r in design.solution.results.items()
-               if design.solution.kinds[u] == "comminution") * hours / 1000.0
-    brine = design.solution.streams.get("separation.effluent")
+    drv = economic_drivers(design.solution, s.kpis, hours, design.train)
     return EconomicInputs(
         capex_usd=None, ore_t_per_a=s.kpis["ore_t_per_a"],
         products_t_per_a=sold_products(s), product_purity_frac=purity,
-        reagents_t_per_a=dict(s.reagents_t_per_a),
+        concentrate_reo_distribution=mixed,
+        reagents_t_per_a=bought_reagents(s.reagents_t_per_a),
         reagent_price_overrides_usd_per_t=dict(e.reagent_prices),
         mining_cost_usd_per_t_ore=e.mining_cost_usd_per_t,
         power_mwh_per_a=eng.energy.electricity_mwh_per_a,
         fuel_gj_per_a={"natural gas": eng.energy.fuel_gj_per_a},
         water_m3_per_a=eng.water.make_up_t_per_a,  # t of water ≈ m3
-        flotation_feed_t_per_a={"ree": ore,
-                                "fluorite": ore - k["concentrate_t_per_a"],
-                                "barite": ore - k["concentrate_t_per_a"]
-                                - k["fluorite_concentrate_t_per_a"]},
-        mill_energy_mwh_per_a=mill,
+        flotation_feed_t_per_a=drv["flotation_feed_t_per_a"],
+        mill_energy_mwh_per_a=drv["mill_energy_mwh_per_a"],
+        sx_aqueous_m3_per_a=drv["sx_aqueous_m3_per_a"],
         brine_handling={"crystallise": "evaporation_crystallisation",
                         "discharge": "discharge"}[project.plant.brine.mode],
-        brine_m3_per_a=None if brine is None else
-        brine.species_kg_per_h("H2O") * hours / 1000.0,
+        brine_m3_per_a=drv["brine_m3_per_a"],
         residue_streams=residue_streams(eng.residues),
         equipment_sizes=sizes, organic_fill_usd_per_m3=e.organic_fill_usd_per_m3,
         residue_t_per_a=residue_t(s), residue_handling_usd_per_t=e.residue_handling_usd_per_t,

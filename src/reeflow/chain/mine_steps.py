@@ -17,6 +17,8 @@ import numpy as np
 import pandas as pd
 
 from reeflow.chain.adapters import BlockValuation
+from reeflow.chain.cache import CACHE
+from reeflow.core.errors import InputError
 
 __all__ = ["MineOutcome", "capacity_by_year", "flat_schedule", "rebin_schedule",
            "estimate_resource_step", "plan_mine_step"]
@@ -100,11 +102,34 @@ def rebin_schedule(feed: pd.DataFrame, capacity: np.ndarray) -> tuple[pd.DataFra
 
 def estimate_resource_step(project: Any, *, prices_usd_per_kg: dict[str, float],
                            recovery_frac: float, cost_usd_per_t_ore: float) -> Any:
-    """The deposit room's resource for the project (SYNTHETIC when no drillholes are given)."""
-    from reeflow.deposit import beylikova_resource
+    """The deposit room's resource for the project, its cut-off re-derived from the study's
+    valuation (the kriging is cached by the deposit section alone, so a price or cost what-if
+    does not repeat it).
 
-    return beylikova_resource(seed=int(project.deposit.seed), prices_usd_per_kg=prices_usd_per_kg,
-                              recovery_frac=recovery_frac, cost_usd_per_t_ore=cost_usd_per_t_ore)
+    A SYNTHETIC deposit stands in for data nobody has published; it is calibrated to a public
+    grade, so its primary grade is scaled to the project's ``ore.treo_grade`` (a what-if on the
+    grade moves the deposit, the pit and the schedule with it). User drillholes are never
+    scaled."""
+    from reeflow.deposit import run_deposit
+
+    d = project.deposit
+    res = CACHE.get("deposit", d.model_dump_json(), run_deposit, d)
+    factor = 1.0
+    if d.drillholes is None and d.primary == "treo":
+        factor = float(project.ore.treo_grade_frac) / mean_grade_frac(res.block_model, "treo_frac")
+    return res.recut(prices_usd_per_kg=prices_usd_per_kg, recovery_frac=recovery_frac,
+                     cost_usd_per_t_ore=cost_usd_per_t_ore, grade_factor=factor)
+
+
+def mean_grade_frac(block_model: pd.DataFrame, column: str) -> float:
+    """Tonnage-weighted mean of a grade column over every estimated block."""
+    t = block_model["tonnes"].to_numpy(float)
+    g = block_model[column].to_numpy(float)
+    ok = np.isfinite(g) & (t > 0)
+    if not ok.any():
+        raise InputError("deposit", column, "estimated blocks with a grade and tonnes",
+                         "check the deposit's data and domains")
+    return float((t[ok] * g[ok]).sum() / t[ok].sum())
 
 
 def plan_mine_step(project: Any, block_model: pd.DataFrame, valuation: BlockValuation,

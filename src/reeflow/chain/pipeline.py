@@ -20,6 +20,8 @@ import numpy as np
 import pandas as pd
 
 from reeflow.chain import adapters, econ_steps, mine_steps, plant_steps
+from reeflow.chain.cache import CACHE
+from reeflow.chain.cache import step_key as _key
 from reeflow.project import LoadedProject, Project
 
 __all__ = ["ChainOutcome", "run_chain", "what_if", "with_overrides", "block_valuation_of",
@@ -53,36 +55,6 @@ class ChainOutcome:
         """NPV at ``rate`` (default: the project's headline rate)."""
         r = self.project.economics.headline_rate if rate is None else rate
         return float(self.annual.npv_usd[r])
-
-
-class _StepCache:
-    """Results of the expensive steps keyed by the JSON of exactly the inputs they read, so a
-    what-if re-runs only the steps its changed inputs reach (same functions, same numbers)."""
-
-    def __init__(self, size: int = 16) -> None:
-        self.size = size
-        self.store: dict[str, dict[str, Any]] = {}
-
-    def get(self, step: str, key: str, fn: Callable[..., T], *args: Any) -> T:
-        box = self.store.setdefault(step, {})
-        if key in box:
-            box[key] = box.pop(key)  # most recently used last
-            return box[key]  # type: ignore[no-any-return]
-        out = fn(*args)
-        box[key] = out
-        while len(box) > self.size:
-            box.pop(next(iter(box)))
-        return out
-
-
-CACHE = _StepCache()
-
-
-def _key(*parts: Any) -> str:
-    import json
-
-    return json.dumps([p.model_dump(mode="json", by_alias=True) if hasattr(p, "model_dump")
-                       else p for p in parts], sort_keys=True, default=repr)
 
 
 class _Timer:
@@ -130,7 +102,7 @@ def _mine(project: Project, capacity: np.ndarray, valuation: adapters.BlockValua
 
 
 def _resource(project: Project, valuation: adapters.BlockValuation, recovery: float) -> Any:
-    if not project.deposit.run:
+    if not (project.deposit.run and project.deposit.has_source):
         return None
     prices = {k: v for k, v in valuation.prices_usd_per_kg.items()
               if k in {adapters.species_key(el) for el in project.ree}}
@@ -152,7 +124,7 @@ def run_chain(loaded: LoadedProject, *,
                   plant_steps.design_plant, p)
     sizes = econ_steps.equipment_sizes(p, design)
     inputs = econ_steps.economic_inputs(p, design, sizes)
-    uses_mine = p.deposit.run and p.mine.run
+    uses_mine = p.deposit.run and p.deposit.has_source and p.mine.run
     moved = _mining_per_t_moved(p) if uses_mine else None
     basis = step("design-basis economics", CACHE.get, "basis", _key(p.ore, p.plant, e, moved),
                  econ_steps.design_economics, p, inputs, life, moved)
@@ -177,12 +149,17 @@ def run_chain(loaded: LoadedProject, *,
 
 
 def _market(project: Project, design: plant_steps.PlantDesign) -> Any:
+    """The project's output added to world supply; None (not run) when the project does not say
+    where its ore is mined (``market.home_country``)."""
     from reeflow.market import market_scenario
 
+    m = project.market
+    if m.home_country is None:
+        return None
     k = design.summary.kpis
     return market_scenario(k["reo_t_per_a"], adapters.oxide_tonnages(design.summary.products),
-                           separation_at_home=project.market.separation_at_home,
-                           year=project.market.year)
+                           home_country=m.home_country, separation_at_home=m.separation_at_home,
+                           separation_country=m.separation_country, year=m.year)
 
 
 def what_if(base: LoadedProject, overrides: Mapping[str, Any]) -> ChainOutcome:

@@ -14,7 +14,7 @@ and the consistency checks flag a drift above 10 %.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -68,6 +68,10 @@ class PlantYearSolution:
     ree_share_frac: dict[str, float]
     fuel_gj: float = 0.0
     water_m3: float = 0.0
+    flotation_feed_t: dict[str, float] = field(default_factory=dict)
+    mill_energy_mwh: float | None = None
+    sx_aqueous_m3: float | None = None
+    brine_m3: float | None = None
 
 
 def solve_plant(project: Any, feed: Any, separation: Any, *, start: Any = None) -> Any:
@@ -83,7 +87,7 @@ def solve_plant(project: Any, feed: Any, separation: Any, *, start: Any = None) 
 def _summary(project: Any, sol: Any) -> Any:
     from reeflow.plant.summary import summarise_plant
 
-    groups = {k: list(v) for k, v in project.plant.separation.products.items()}
+    groups = project.plant.product_groups()
     return summarise_plant(sol, project.ree, project.plant.operating_hours_h_per_a, groups=groups)
 
 
@@ -116,7 +120,7 @@ def design_plant(project: Any) -> PlantDesign:
     separation = placeholder_separation(project.plant.separation, project.ree)
     sol = solve_plant(project, feed, separation)
     train = None
-    if project.plant.separation.method == "sx":
+    if project.plant.separation.method == "sx" and project.plant.has_separation:
         from reeflow.plant.sx_adapter import design_separation
 
         separation, train = design_separation(sol.streams["sx_feed"], project)
@@ -127,15 +131,22 @@ def design_plant(project: Any) -> PlantDesign:
 
 
 def sold_products(summary: Any) -> dict[str, float]:
-    """Products sold, t/a, keyed by sale name (oxides, CaF2 and BaSO4 concentrates)."""
-    out: dict[str, float] = {}
+    """Products sold, t/a, keyed by sale name (oxides, a mixed REO concentrate as contained REO,
+    CaF2 and BaSO4 concentrates)."""
+    from reeflow.plant.summary import ree_sales
+
+    out, _, _ = ree_sales(summary.products)
     for row in summary.products:
-        if row["kind"] == "oxide":
-            out[str(row["sale_name"])] = out.get(str(row["sale_name"]), 0.0) + row["t_per_a"]
-        elif row["kind"] == "byproduct":
+        if row["kind"] == "byproduct":
             sale = adapters.BYPRODUCT_SALE.get(str(row["main_species"]), str(row["name"]))
             out[sale] = out.get(sale, 0.0) + row["t_per_a"]
     return out
+
+
+def bought_reagents(reagents_t_per_a: Mapping[str, float]) -> dict[str, float]:
+    """Reagents for the economics room, less the process water the units draw (``H2O``): that
+    water is the water balance's make-up, passed once as ``water_m3_per_a``."""
+    return {k: float(v) for k, v in reagents_t_per_a.items() if k != "H2O"}
 
 
 def residue_t(summary: Any) -> float:
@@ -158,6 +169,7 @@ def _year(project: Any, design: PlantDesign, row: Mapping[str, Any], year: int,
     if ore_t <= 0:
         return PlantYearSolution(year, production_year, 0.0, float("nan"), 0.0, 0.0,
                                  float("nan"), {}, {}, 0.0, 0.0, 0.0, dict(feed.ree_share_frac))
+    from reeflow.plant.drivers import economic_drivers
     from reeflow.plant.energy import unit_inlet_kg_per_h
 
     sol = solve_plant(project, feed, design.separation, start=design.solution)
@@ -171,16 +183,25 @@ def _year(project: Any, design: PlantDesign, row: Mapping[str, Any], year: int,
     energy = eng.energy.scaled(ratio, ore_t_per_a=k["ore_t_per_a"],
                                reo_t_per_a=k["reo_t_per_a"])
     water = eng.water.make_up_t_per_a * k["ore_t_per_a"] / eng.energy.ore_t_per_a
+    drv = economic_drivers(sol, k, project.plant.operating_hours_h_per_a, design.train)
     return PlantYearSolution(
         year=year, production_year=production_year, ore_t=ore_t,
         head_grade_treo_frac=feed.treo_frac, reo_t=k["reo_t_per_a"] * scale,
         ndpr_oxide_t=k["ndpr_oxide_t_per_a"] * scale,
         overall_reo_recovery_frac=k["overall_reo_recovery_frac"],
         products_t={p: t * scale for p, t in sold_products(s).items()},
-        reagents_t={r: t * scale for r, t in s.reagents_t_per_a.items()},
+        reagents_t={r: t * scale for r, t in bought_reagents(s.reagents_t_per_a).items()},
         power_mwh=energy.electricity_mwh_per_a * scale, residue_t=residue_t(s) * scale,
         tailings_t=tailings_t(s) * scale, ree_share_frac=dict(feed.ree_share_frac),
-        fuel_gj=energy.fuel_gj_per_a * scale, water_m3=water * scale)
+        fuel_gj=energy.fuel_gj_per_a * scale, water_m3=water * scale,
+        flotation_feed_t={c: t * scale for c, t in drv["flotation_feed_t_per_a"].items()},
+        mill_energy_mwh=_scaled(drv["mill_energy_mwh_per_a"], scale),
+        sx_aqueous_m3=_scaled(drv["sx_aqueous_m3_per_a"], scale),
+        brine_m3=_scaled(drv["brine_m3_per_a"], scale))
+
+
+def _scaled(value: float | None, scale: float) -> float | None:
+    return None if value is None else float(value) * scale
 
 
 def solve_years(project: Any, design: PlantDesign, schedule: pd.DataFrame,

@@ -186,15 +186,19 @@ def resource_section(outcome: ChainOutcome) -> ResourceSection | None:
         return None
     gt = res.grade_tonnage
     vt = res.variogram_table()
+    st = res.jorc()
+    axes = ("major", "semi-major", "minor")
+    variograms = [{"variable": f"{res.primary}_frac", "axis": int(a), "direction": axes[int(a)],
+                   **{k: to_jsonable(g[k].tolist()) for k in ("lag_m", "gamma", "model_gamma")}}
+                  for a, g in vt.groupby("axis")]
     return ResourceSection.model_validate({
-        "synthetic": "SYNTHETIC" in str(res.label).upper(), "label": res.label,
+        "synthetic": bool(res.synthetic), "label": res.label,
         "statement": to_jsonable(res.statement.to_dict("records")),
+        "statement_text": st.text(), "competent_person": st.competent_person,
         "disclaimer": res.disclaimer, "cutoff_frac": _f(res.cutoff_frac),
         "cutoff_basis": res.cutoff_basis,
         "grade_tonnage": to_jsonable(gt.rename(columns={"class": "class_"}).to_dict("records")),
-        "variograms": [{"variable": "treo_frac",
-                        **{k: to_jsonable(vt[k].tolist()) for k in ("lag_m", "gamma",
-                                                                     "model_gamma")}}],
+        "variograms": variograms,
         "cross_validation_stats": to_jsonable(res.cross_validation_stats),
         "table1": to_jsonable(res.table1.to_dict("records"))})
 

@@ -123,8 +123,9 @@ def load_yaml_text(text: str, *, field: str, source: str = "<text>") -> Any:
     if len(text.encode("utf-8", "surrogatepass")) > MAX_YAML_BYTES:
         raise InputError(field, source, f"YAML of at most {MAX_YAML_BYTES:,} bytes",
                          "project files are small: check that this is the right file")
-    loader = _StrictLoader(text)
+    loader: _StrictLoader | None = None
     try:
+        loader = _StrictLoader(text)  # the reader refuses control characters here
         node = loader.get_single_node()
         if node is None:
             return None
@@ -151,7 +152,8 @@ def load_yaml_text(text: str, *, field: str, source: str = "<text>") -> Any:
         raise InputError(field, source, f"YAML nested at most {MAX_DEPTH} levels deep",
                          "flatten the nesting") from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
 
 
 def load_yaml_file(path: str | Path, *, field: str, max_bytes: int = MAX_YAML_BYTES) -> Any:

@@ -12,6 +12,9 @@ intervals (JORC 2012 Table 1 §3 "bulk density" asks for the method and its basi
 
 from __future__ import annotations
 
+import os
+import tempfile
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from reeflow.core.errors import InputError
+from reeflow.deposit.models import vec3
 
 __all__ = [
     "BlockGrid",
@@ -27,9 +31,13 @@ __all__ = [
     "density_regression",
     "write_block_csv",
     "read_block_csv",
+    "read_block_model",
     "write_gslib",
     "read_gslib",
     "write_omf",
+    "atomic_write",
+    "atomic_path",
+    "MAX_GSLIB_VARIABLES",
 ]
 
 
@@ -59,13 +67,21 @@ class BlockGrid:
 
     def ijk(self, start: int = 0, stop: int | None = None) -> np.ndarray:
         """(n, 3) integer indices of blocks ``start:stop`` in GSLIB order."""
-        n = np.arange(start, self.n_blocks if stop is None else stop)
+        return self.ijk_of(np.arange(start, self.n_blocks if stop is None else stop))
+
+    def ijk_of(self, index: np.ndarray) -> np.ndarray:
+        """(n, 3) integer indices of the blocks with GSLIB indices ``index``."""
+        n = np.asarray(index, np.int64)
         nx, ny, _ = self.counts
         return np.stack([n % nx, (n // nx) % ny, n // (nx * ny)], axis=1)
 
     def centres(self, start: int = 0, stop: int | None = None) -> np.ndarray:
         """World coordinates (n, 3) of block centres ``start:stop`` (chunks keep memory low)."""
-        local = (self.ijk(start, stop) + 0.5) * np.asarray(self.block_size_m)
+        return self.centres_of(np.arange(start, self.n_blocks if stop is None else stop))
+
+    def centres_of(self, index: np.ndarray) -> np.ndarray:
+        """World coordinates (n, 3) of the centres of the blocks with GSLIB indices ``index``."""
+        local = (self.ijk_of(index) + 0.5) * np.asarray(self.block_size_m)
         return local @ self.rotation().T + np.asarray(self.origin, float)
 
     def to_frame(self) -> pd.DataFrame:
@@ -89,8 +105,8 @@ def grid_covering(xyz: np.ndarray, block_size_m: tuple[float, float, float], *,
         raise InputError("blocks", tuple(counts), f"at most {max_blocks} blocks",
                          "use larger blocks or a smaller extent")
     origin = lo @ g0.rotation().T
-    return BlockGrid(tuple(float(v) for v in origin), tuple(float(v) for v in size),
-                     tuple(int(c) for c in counts), rotation_deg)
+    nx, ny, nz = (int(c) for c in counts)
+    return BlockGrid(vec3(origin), vec3(size), (nx, ny, nz), rotation_deg)
 
 
 @dataclass(frozen=True)
@@ -136,72 +152,160 @@ def _header_lines(grid: BlockGrid | None, label: str) -> list[str]:
     return lines
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+@contextmanager
+def atomic_path(path: str | Path, suffix: str = ".tmp"):
+    """A temporary file name in the folder of ``path``; on success the file written there
+    replaces ``path`` (``os.replace``: atomic on one file system, permissions of the file it
+    replaces or the umask's), on any error it is removed and ``path`` is left as it was
+    (never a partial or 0-byte file)."""
+    p = Path(path)
+    if p.parent and not p.parent.exists():
+        raise InputError("output", str(p), "a path in an existing folder", "create the folder")
+    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=suffix, dir=p.parent or ".")
+    os.close(fd)
+    try:
+        yield tmp
+        os.chmod(tmp, p.stat().st_mode & 0o777 if p.exists() else 0o666 & ~_umask())
+        os.replace(tmp, p)
+    except BaseException:
+        with suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+@contextmanager
+def atomic_write(path: str | Path, mode: str = "w"):
+    """Open a file for writing that replaces ``path`` only when complete (see
+    :func:`atomic_path`)."""
+    with atomic_path(path) as tmp, open(tmp, mode, encoding=None if "b" in mode else "utf-8",
+                                        newline=None if "b" in mode else "") as fh:
+        yield fh
+
+
 def write_block_csv(bm: pd.DataFrame, path: str | Path, *, grid: BlockGrid | None = None,
                     label: str = "") -> Path:
-    """CSV block model (x, y, z, dx, dy, dz, attributes); ``#`` header lines carry the label
-    (e.g. SYNTHETIC) and the grid definition."""
+    """CSV block model (x, y, z, dx, dy, dz, attributes), written atomically; ``#`` header
+    lines carry the label (e.g. SYNTHETIC) and the grid definition."""
     p = Path(path)
-    with p.open("w", encoding="utf-8", newline="") as fh:
+    with atomic_write(p) as fh:
         for line in _header_lines(grid, label):
             fh.write(line + "\n")
         bm.to_csv(fh, index=False)
     return p
 
 
-def read_block_csv(path: str | Path) -> pd.DataFrame:
-    """Read a CSV block model; XC/YC/ZC, XINC/YINC/ZINC and EAST/NORTH/RL are renamed."""
-    p = Path(path)
-    if not p.is_file():
-        raise InputError("block_csv", str(path), "an existing CSV file", "")
-    df = pd.read_csv(p, comment="#")
-    alias = {"XC": "x", "YC": "y", "ZC": "z", "EAST": "x", "NORTH": "y", "RL": "z",
-             "XINC": "dx", "YINC": "dy", "ZINC": "dz", "X": "x", "Y": "y", "Z": "z"}
-    df = df.rename(columns={c: alias[c.upper()] for c in df.columns if c.upper() in alias})
-    for c in ("x", "y", "z"):
-        if c not in df.columns:
-            raise InputError("block_csv.columns", list(df.columns), "x, y, z (or XC, YC, ZC)",
-                             "")
-    return df
-
-
 def write_gslib(df: pd.DataFrame, path: str | Path, *, title: str = "reeflow block model",
                 missing: float = -999.0) -> Path:
-    """GSLIB / Geo-EAS: title, number of variables, one name per line, whitespace data."""
+    """GSLIB / Geo-EAS (title, number of variables, one name per line, whitespace data),
+    written atomically; NaN become ``missing``."""
     p = Path(path)
     num = df.select_dtypes(include=[np.number])
-    with p.open("w", encoding="utf-8") as fh:
+    with atomic_write(p) as fh:
         fh.write(title.replace("\n", " ") + "\n")
         fh.write(f"{num.shape[1]}\n")
         for c in num.columns:
             fh.write(f"{c}\n")
-        np.savetxt(fh, np.where(np.isfinite(num.to_numpy(float)), num.to_numpy(float), missing),
-                   fmt="%.10g")
+        a = num.to_numpy(float)
+        np.savetxt(fh, np.where(np.isfinite(a), a, missing), fmt="%.10g")
     return p
 
 
-def read_gslib(path: str | Path, *, missing: float | None = -999.0) -> pd.DataFrame:
-    """Read a GSLIB / Geo-EAS file (values equal to ``missing`` become NaN)."""
-    p = Path(path)
-    if not p.is_file():
-        raise InputError("gslib", str(path), "an existing GSLIB file", "")
-    with p.open("r", encoding="utf-8") as fh:
+#: A GSLIB header declaring more variables than this is refused (no block model has more
+#: columns; a corrupt or hostile header must not make the reader loop or allocate for it).
+MAX_GSLIB_VARIABLES = 10_000
+_BLOCK_ALIASES = {"XC": "x", "YC": "y", "ZC": "z", "EAST": "x", "NORTH": "y", "RL": "z",
+                  "XINC": "dx", "YINC": "dy", "ZINC": "dz", "X": "x", "Y": "y", "Z": "z",
+                  "XMORIG": "x", "YMORIG": "y", "ZMORIG": "z"}
+GSLIB_SUFFIXES = (".dat", ".gslib", ".gsl", ".out")
+
+
+def _gslib_frame(path: Path, missing: float | None) -> pd.DataFrame:
+    with path.open("r", encoding="utf-8", errors="replace") as fh:
         fh.readline()
         try:
             nvar = int(fh.readline().split()[0])
         except (ValueError, IndexError):
-            raise InputError("gslib.nvar", str(path), "an integer on line 2", "") from None
-        names = [fh.readline().strip() for _ in range(nvar)]
-        data = np.loadtxt(fh, ndmin=2)
-    if data.shape[1] != nvar:
-        raise InputError("gslib.columns", data.shape[1], f"{nvar} columns", "")
-    df = pd.DataFrame(data, columns=names)
-    return df.replace(missing, np.nan) if missing is not None else df
+            raise InputError("gslib.nvar", str(path), "an integer on line 2",
+                             "check the file is GSLIB / Geo-EAS") from None
+        if not 1 <= nvar <= MAX_GSLIB_VARIABLES:
+            raise InputError("gslib.nvar", nvar, f"1 to {MAX_GSLIB_VARIABLES:,} variables",
+                             "the header's second line is not a plausible variable count")
+        names = []
+        for i in range(nvar):
+            line = fh.readline()
+            if not line:
+                raise InputError("gslib.names", f"{i} names before the end of the file",
+                                 f"{nvar} variable names (as declared)", "fix the header")
+            names.append(line.strip().split()[0] if line.strip() else f"var{i + 1}")
+        try:
+            data = pd.read_csv(fh, sep=r"\s+", header=None, names=names, dtype=float)
+        except (ValueError, pd.errors.ParserError) as exc:
+            raise InputError("gslib.data", str(path), f"{nvar} numeric columns per row",
+                             str(exc).splitlines()[0]) from None
+    if data.shape[1] != nvar or data.isna().all(axis=None):
+        raise InputError("gslib.columns", data.shape[1], f"{nvar} columns", "fix the header")
+    return data.replace(missing, np.nan) if missing is not None else data
+
+
+def _normalise_blocks(df: pd.DataFrame, source: str) -> pd.DataFrame:
+    """Shared by every block reader: alias renames (XC/YC/ZC, XINC..., EAST/NORTH/RL) and the
+    requirement of x, y, z or ix, iy, iz (i, j, k) columns."""
+    df = df.rename(columns={c: _BLOCK_ALIASES[str(c).upper()] for c in df.columns
+                            if str(c).upper() in _BLOCK_ALIASES and str(c) not in ("x", "y", "z")})
+    has_xyz = all(c in df.columns for c in ("x", "y", "z"))
+    has_ijk = any(all(c in df.columns for c in n) for n in (("ix", "iy", "iz"), ("i", "j", "k")))
+    if not (has_xyz or has_ijk):
+        raise InputError(f"{source}.columns", list(df.columns)[:12],
+                         "x, y, z (or XC, YC, ZC) or ix, iy, iz", "")
+    return df
+
+
+def read_block_model(path: str | Path, *, missing: float | None = -999.0) -> pd.DataFrame:
+    """Read a block model from CSV (header row; ``#`` comment lines skipped) or GSLIB /
+    Geo-EAS (``.dat``, ``.gslib``, ``.gsl``, ``.out``): ONE reader for both, with the same
+    column aliases and checks. GSLIB values equal to ``missing`` become NaN."""
+    p = Path(path)
+    if not p.is_file():
+        raise InputError("block_model", str(path), "an existing CSV or GSLIB file",
+                         "check the path")
+    if p.suffix.lower() in GSLIB_SUFFIXES:
+        return _normalise_blocks(_gslib_frame(p, missing), "gslib")
+    try:
+        df = pd.read_csv(p, comment="#")
+    except (ValueError, pd.errors.ParserError, UnicodeDecodeError) as exc:
+        raise InputError("block_csv", str(path), "a CSV file with a header row",
+                         str(exc).splitlines()[0]) from None
+    return _normalise_blocks(df, "block_csv")
+
+
+def read_block_csv(path: str | Path) -> pd.DataFrame:
+    """Read a CSV block model (see :func:`read_block_model`)."""
+    p = Path(path)
+    if p.suffix.lower() in GSLIB_SUFFIXES:
+        raise InputError("block_csv", str(path), "a .csv file", "use read_block_model")
+    return read_block_model(p)
+
+
+def read_gslib(path: str | Path, *, missing: float | None = -999.0) -> pd.DataFrame:
+    """Read a GSLIB / Geo-EAS file, whatever its suffix (see :func:`read_block_model`);
+    values equal to ``missing`` become NaN. Column names are kept as written."""
+    p = Path(path)
+    if not p.is_file():
+        raise InputError("gslib", str(path), "an existing GSLIB file", "check the path")
+    return _gslib_frame(p, missing)
 
 
 def write_omf(bm: pd.DataFrame, grid: BlockGrid, path: str | Path, *, name: str = "reeflow",
               columns: tuple[str, ...] = ()) -> Path:
     """Write an OMF v1 file with the grid as a ``VolumeElement`` (needs the optional ``omf``
-    package; blocks in GSLIB order). Raises InputError when ``omf`` is not installed."""
+    package; blocks in GSLIB order), atomically. Raises InputError when ``omf`` is not
+    installed."""
     try:
         import omf  # noqa: PLC0415 (optional dependency)
     except ImportError:
@@ -218,5 +322,7 @@ def write_omf(bm: pd.DataFrame, grid: BlockGrid, path: str | Path, *, name: str 
     vol = omf.VolumeElement(name=name, geometry=geom, data=data)
     proj = omf.Project(name=name, description=name)
     proj.elements = [vol]
-    omf.OMFWriter(proj, str(path))
-    return Path(path)
+    p = Path(path)
+    with atomic_path(p, suffix=".tmp.omf") as tmp:  # the OMF writer wants an .omf name
+        omf.OMFWriter(proj, tmp)
+    return p

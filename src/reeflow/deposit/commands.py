@@ -1,16 +1,20 @@
-"""Command line: ``reeflow resource [PROJECT] [--json]`` and ``reeflow krige DRILLHOLES...``.
+"""Command line: ``reeflow resource [PROJECT]`` and ``reeflow krige DRILLHOLES... --model``.
 
-``resource``: PROJECT omitted or ``beylikova`` runs the built-in SYNTHETIC Beylikova-like study.
-Otherwise PROJECT is a YAML file whose ``deposit:`` section names ``collar``, ``survey`` and
-``assay`` CSV paths (relative to the project file) and optionally ``mode`` (strict/lenient),
-``cutoff_frac``, or ``prices_usd_per_kg`` + ``recovery_frac`` + ``cost_usd_per_t_ore``.
+``resource``: PROJECT omitted or ``beylikova`` runs the built-in SYNTHETIC Beylikova-like
+deposit. Otherwise PROJECT is a YAML file whose ``deposit:`` section is validated as
+:class:`~reeflow.deposit.params.DepositParams` (paths relative to the project file; values with
+units, e.g. ``cutoff: {grade: 1 %}``). Prints the readable statement (``--json``: one JSON
+object); ``--blocks-out`` writes the block model (CSV, or GSLIB for ``.dat``/``.gslib``)
+atomically.
 
-``krige``: DRILLHOLES is either three CSVs (collar survey assay, composited with
-``composite_length_m`` from the model file) or one composites CSV with x, y, z columns.
-``--model`` is a YAML file: ``variogram: {nugget, structures: [{kind, sill, ranges_m,
-angles_deg}]}``, ``search: {ranges_m, angles_deg, min_samples, max_samples, max_per_hole,
-max_per_octant}``, ``variables: [...]``, optional ``ndisc: [nx, ny, nz]``. ``--blocks`` is a
-CSV (x, y, z, dx, dy, dz) or GSLIB block file; ``--out`` writes the estimated blocks as CSV.
+``krige``: DRILLHOLES is three CSVs (collar survey assay; composited with
+``composite_length_m``) or one composites CSV with x, y, z. ``--model`` is a YAML file:
+``variogram: {nugget, structures: [{kind, sill, ranges_m, angles_deg}]}``,
+``search: {ranges_m, angles_deg, min_samples, max_samples, max_per_hole, max_per_octant}``,
+``variables: [...]`` (assay columns), optional ``ndisc``, ``composite_length_m``, ``domains``,
+``length_unit`` (m/ft), ``dip_positive_down``, ``mode``, and ``grid: {block_size_m,
+rotation_deg, pad_m}`` used when ``--blocks`` (a CSV or GSLIB block file) is not given.
+``--out`` writes the estimated blocks as CSV, atomically.
 """
 
 from __future__ import annotations
@@ -22,134 +26,186 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from reeflow.core.errors import InputError
-from reeflow.deposit.blockmodel import read_block_csv, read_gslib, write_block_csv
+from reeflow.core.yamlio import load_yaml_file
+from reeflow.deposit.blockmodel import (
+    GSLIB_SUFFIXES,
+    grid_covering,
+    read_block_model,
+    write_block_csv,
+    write_gslib,
+)
 from reeflow.deposit.composite import composite
 from reeflow.deposit.drillholes import read_drillholes
-from reeflow.deposit.kriging import SearchParams, krige
-from reeflow.deposit.models import VariogramModel
-from reeflow.deposit.study import ResourceResult, beylikova_resource, estimate_resource
+from reeflow.deposit.estimate import ResourceResult, run_deposit
+from reeflow.deposit.kriging import SearchParams, krige, krige_grid
+from reeflow.deposit.models import VariogramModel, vec3
+from reeflow.deposit.params import DepositParams, load_deposit_section
 
-__all__ = ["register", "cmd_resource", "cmd_krige", "result_summary"]
-
-_RPEEE_KEYS = ("cutoff_frac", "prices_usd_per_kg", "recovery_frac", "cost_usd_per_t_ore")
+__all__ = ["register", "cmd_resource", "cmd_krige", "result_summary", "project_deposit"]
 
 
 def _yaml(path: str | Path, field: str) -> dict[str, Any]:
-    p = Path(path)
-    if not p.is_file():
-        raise InputError(field, str(p), "an existing YAML file", "check the path")
-    try:
-        data = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        raise InputError(field, str(p), "valid YAML", str(exc).splitlines()[0]) from None
+    data = load_yaml_file(path, field=field) or {}
     if not isinstance(data, dict):
-        raise InputError(field, str(p), "a YAML mapping", "")
+        raise InputError(field, str(path), "a YAML mapping", "")
     return data
 
 
 def result_summary(r: ResourceResult) -> dict[str, Any]:
-    """JSON-ready summary: statement, cut-off, classification, cross-validation, disclaimer."""
-    st = r.statement.replace({np.nan: None})
-    return {"label": r.label, "disclaimer": r.disclaimer, "cutoff_frac": r.cutoff_frac,
-            "cutoff_basis": r.cutoff_basis, "statement": st.to_dict(orient="records"),
+    """JSON-ready summary: readable statement, cut-off, classes, variogram, cross-validation,
+    data findings, grade–tonnage, timings; SYNTHETIC flagged."""
+    st = r.jorc()
+    return {"label": r.label, "synthetic": r.synthetic, "disclaimer": r.disclaimer,
+            "cutoff_frac": r.cutoff_frac, "cutoff_basis": r.cutoff_basis,
+            "statement": r.statement.replace({np.nan: None}).to_dict(orient="records"),
+            "statement_table": st.table.to_dict(orient="records"),
+            "competent_person": st.competent_person,
+            "by_domain": r.by_domain.replace({np.nan: None}).to_dict(orient="records"),
             "blocks": int(len(r.block_model)),
             "class_counts": r.block_model["class"].value_counts().to_dict(),
             "cross_validation": r.cross_validation_stats,
             "variogram": r.variogram_model.to_dict(),
             "issues": int(len(r.issues)),
             "issue_list": r.issues.head(500).replace({np.nan: None}).to_dict(orient="records"),
-            "grade_tonnage": r.grade_tonnage.replace({np.nan: None}).to_dict(orient="records")}
+            "grade_tonnage": r.grade_tonnage.replace({np.nan: None}).to_dict(orient="records"),
+            "timings_s": r.timings_s}
 
 
 def _text(r: ResourceResult) -> str:
-    cols = ["class", "tonnes_rounded", "treo_pct_rounded", "tho2_pct_rounded",
-            "contained_t_rounded"]
-    lines = [r.label, f"Cut-off {r.cutoff_frac * 100:.2f} % TREO ({r.cutoff_basis})",
-             *[f"data {i.severity}: {i.message} -> {i.action}" for i in r.issues.itertuples()],
-             r.statement[cols].to_string(index=False), r.statement.attrs.get("note", ""),
-             r.disclaimer]
-    return "\n".join(lines)
+    issues = [f"data {i.severity}: {i.message} -> {i.action}" for i in r.issues.itertuples()]
+    more = [f"... and {len(issues) - 20} more findings"] if len(issues) > 20 else []
+    return "\n".join([r.jorc().text(), *issues[:20], *more])
+
+
+def project_deposit(project: str | Path) -> tuple[DepositParams, Path]:
+    """The validated ``deposit:`` section of a project file and the folder paths are relative
+    to."""
+    return load_deposit_section(project)
+
+
+def _write_blocks(bm: pd.DataFrame, path: str, r: ResourceResult) -> None:
+    if Path(path).suffix.lower() in GSLIB_SUFFIXES:
+        write_gslib(bm, path, title=r.label)
+    else:
+        write_block_csv(bm, path, grid=r.grid, label=r.label)
 
 
 def cmd_resource(args: argparse.Namespace) -> int:
     """Handler of ``reeflow resource``."""
-    if args.project in (None, "beylikova"):
-        r = beylikova_resource(seed=args.seed)
-    else:
-        proj = _yaml(args.project, "project")
-        dep = proj.get("deposit") or {}
-        base = Path(args.project).resolve().parent
-        try:
-            paths = [base / dep[k] for k in ("collar", "survey", "assay")]
-        except KeyError as exc:
-            raise InputError(f"deposit.{exc.args[0]}", None, "a CSV path",
-                             "add collar, survey and assay paths under deposit:") from None
-        dh = read_drillholes(*paths, mode="lenient" if args.lenient else dep.get("mode",
-                                                                                  "strict"))
-        r = estimate_resource(dh, **{k: dep[k] for k in _RPEEE_KEYS if k in dep})
+    source = "builtin:beylikova" if args.project in (None, "beylikova") else args.project
+    params, base = project_deposit(source)
+    if not params.has_source:
+        raise InputError("deposit", source, "a deposit section naming drillholes or a synthetic "
+                         "deposit", "add 'deposit: {drillholes: {...}}' (see examples/babbitt)")
+    if params.drillholes is not None and args.lenient:
+        params = params.model_copy(update={"drillholes": params.drillholes.model_copy(
+            update={"mode": "lenient"})})
+    if args.seed is not None:
+        if params.synthetic is None or params.drillholes is not None:
+            raise InputError("--seed", args.seed, "a project with a synthetic deposit",
+                             "drop --seed: drillhole data have no seed")
+        params = params.model_copy(update={"synthetic": params.synthetic.model_copy(
+            update={"seed": args.seed})})
+    r = run_deposit(params, base_dir=base)
     if args.blocks_out:
-        write_block_csv(r.block_model, args.blocks_out, grid=r.grid, label=r.label)
-    if args.json:
-        print(json.dumps(result_summary(r), default=str))
-    else:
-        print(_text(r))
+        _write_blocks(r.block_model, args.blocks_out, r)
+    print(json.dumps(result_summary(r), default=str) if args.json else _text(r))
     return 0
+
+
+def _search(s: dict) -> SearchParams:
+    try:
+        return SearchParams(vec3(s["ranges_m"], "search.ranges_m"),
+                            vec3(s.get("angles_deg", (0, 0, 0)), "search.angles_deg"),
+                            int(s.get("min_samples", 4)), int(s.get("max_samples", 32)),
+                            int(s.get("max_per_hole", 0)), int(s.get("max_per_octant", 0)))
+    except (KeyError, TypeError, ValueError):
+        raise InputError("search", s, "{ranges_m: [a, b, c], min_samples, max_samples, ...}",
+                         "") from None
 
 
 def _samples(paths: list[str], cfg: dict) -> pd.DataFrame:
     if len(paths) == 3:
-        dh = read_drillholes(*paths, mode=cfg.get("mode", "strict"))
-        return composite(dh, length_m=float(cfg.get("composite_length_m", 2.0)))
+        dh = read_drillholes(*paths, mode=cfg.get("mode", "strict"),
+                             length_unit=str(cfg.get("length_unit", "m")),
+                             dip_positive_down=bool(cfg.get("dip_positive_down", False)))
+        comps = composite(dh, length_m=float(cfg.get("composite_length_m", 2.0)))
+        doms = cfg.get("domains")
+        return comps[comps["domain"].isin(doms)] if doms else comps
     if len(paths) == 1:
-        df = read_block_csv(paths[0])
-        return df
+        return read_block_model(paths[0])
     raise InputError("DRILLHOLES", paths, "collar survey assay CSVs, or one composites CSV", "")
+
+
+def _grid_estimate(comps, variables, cfg, model, sp, hole) -> pd.DataFrame:
+    g = cfg.get("grid") or {}
+    try:
+        size = vec3(g["block_size_m"], "grid.block_size_m")
+    except (KeyError, TypeError, ValueError, InputError):
+        raise InputError("grid.block_size_m", g.get("block_size_m"), "[dx, dy, dz] in m",
+                         "give --blocks FILE or grid: {block_size_m: [...]} in the model") from None
+    grid = grid_covering(comps[["x", "y", "z"]].to_numpy(), size,
+                         rotation_deg=float(g.get("rotation_deg", 0.0)),
+                         pad_m=float(g.get("pad_m", 0.0)),
+                         max_blocks=int(g.get("max_blocks", 5_000_000)))
+    parts = []
+    for idx, r in krige_grid(comps[["x", "y", "z"]].to_numpy(), comps[variables].to_numpy(),
+                             grid, model, sp, sample_hole=hole,
+                             ndisc=tuple(cfg.get("ndisc", (1, 1, 1)))):
+        ok = np.isfinite(r["est"][:, 0])
+        c = grid.centres_of(idx[ok])
+        ijk = grid.ijk_of(idx[ok])
+        part = pd.DataFrame({"ix": ijk[:, 0], "iy": ijk[:, 1], "iz": ijk[:, 2], "x": c[:, 0],
+                             "y": c[:, 1], "z": c[:, 2], "dx": size[0], "dy": size[1],
+                             "dz": size[2]})
+        for j, v in enumerate(variables):
+            part[v] = r["est"][ok, j]
+        for k in ("kvar", "slope", "n_samples", "n_holes"):
+            part[k] = r[k][ok]
+        parts.append(part)
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
 
 
 def cmd_krige(args: argparse.Namespace) -> int:
     """Handler of ``reeflow krige``."""
     cfg = _yaml(args.model, "--model")
     model = VariogramModel.from_dict(cfg.get("variogram") or {})
-    s = cfg.get("search") or {}
-    try:
-        sp = SearchParams(tuple(map(float, s["ranges_m"])),
-                          tuple(map(float, s.get("angles_deg", (0, 0, 0)))),
-                          int(s.get("min_samples", 4)), int(s.get("max_samples", 32)),
-                          int(s.get("max_per_hole", 0)), int(s.get("max_per_octant", 0)))
-    except (KeyError, TypeError, ValueError):
-        raise InputError("search", s, "{ranges_m: [a, b, c], min_samples, max_samples, ...}",
-                         "") from None
+    sp = _search(cfg.get("search") or {})
     comps = _samples(args.drillholes, cfg)
     variables = list(cfg.get("variables") or [])
     bad = [v for v in variables if v not in comps.columns]
     if not variables or bad:
         raise InputError("variables", bad or variables, f"columns of {list(comps.columns)}", "")
     comps = comps.dropna(subset=variables)
-    blocks = (read_gslib(args.blocks) if str(args.blocks).lower().endswith((".dat", ".gslib"))
-              else read_block_csv(args.blocks))
-    size = None
-    if all(c in blocks.columns for c in ("dx", "dy", "dz")):
-        size = tuple(float(blocks[c].iloc[0]) for c in ("dx", "dy", "dz"))
-    r = krige(comps[["x", "y", "z"]].to_numpy(), comps[variables].to_numpy(),
-              blocks[["x", "y", "z"]].to_numpy(), model, sp,
-              sample_hole=comps["hole_id"].to_numpy() if "hole_id" in comps else None,
-              block_size_m=size, ndisc=tuple(cfg.get("ndisc", (1, 1, 1))))
-    out = blocks.copy()
-    for j, v in enumerate(variables):
-        out[v] = r["est"][:, j]
-    for k in ("kvar", "slope", "n_samples", "n_holes"):
-        out[k] = r[k]
+    hole = comps["hole_id"].to_numpy() if "hole_id" in comps else None
+    if args.blocks:
+        blocks = read_block_model(args.blocks)
+        size = None
+        if all(c in blocks.columns for c in ("dx", "dy", "dz")):
+            size = vec3([blocks[c].iloc[0] for c in ("dx", "dy", "dz")], "blocks.dx/dy/dz")
+        r = krige(comps[["x", "y", "z"]].to_numpy(), comps[variables].to_numpy(),
+                  blocks[["x", "y", "z"]].to_numpy(), model, sp, sample_hole=hole,
+                  block_size_m=size, ndisc=tuple(cfg.get("ndisc", (1, 1, 1))))
+        out = blocks.copy()
+        for j, v in enumerate(variables):
+            out[v] = r["est"][:, j]
+        for k in ("kvar", "slope", "n_samples", "n_holes"):
+            out[k] = r[k]
+        total = len(out)
+    else:
+        out = _grid_estimate(comps, variables, cfg, model, sp, hole)
+        total = len(out)
     if args.out:
         write_block_csv(out, args.out)
-    n_est = int(np.isfinite(r["est"][:, 0]).sum())
-    summary = {"blocks": int(len(out)), "estimated": n_est, "variables": variables,
+    n_est = int(np.isfinite(out[variables[0]]).sum()) if len(out) else 0
+    summary = {"blocks": int(total), "estimated": n_est, "composites": int(len(comps)),
+               "variables": variables,
                "means": {v: float(np.nanmean(out[v])) if n_est else None for v in variables},
                "out": args.out}
     print(json.dumps(summary) if args.json else
-          f"estimated {n_est} of {len(out)} blocks; means " + ", ".join(
+          f"estimated {n_est} of {total} blocks from {len(comps)} composites; means " + ", ".join(
               f"{k}={v:.4g}" for k, v in summary["means"].items() if v is not None))
     return 0
 
@@ -157,18 +213,20 @@ def cmd_krige(args: argparse.Namespace) -> int:
 def register(subparsers: Any) -> None:
     """Add the ``resource`` and ``krige`` subcommands."""
     p = subparsers.add_parser("resource", help="resource statement (built-in SYNTHETIC "
-                              "Beylikova-like case when PROJECT is omitted)")
+                              "Beylikova-like deposit when PROJECT is omitted)")
     p.add_argument("project", nargs="?", default=None, help="project YAML or 'beylikova'")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--lenient", action="store_true",
                    help="exclude faulty intervals and list them instead of stopping")
-    p.add_argument("--seed", type=int, default=2025, help="seed of the synthetic case")
-    p.add_argument("--blocks-out", default=None, help="write the block model CSV here")
+    p.add_argument("--seed", type=int, default=None, help="seed of a synthetic deposit")
+    p.add_argument("--blocks-out", default=None,
+                   help="write the block model here (CSV; GSLIB for .dat/.gslib)")
     p.set_defaults(func=cmd_resource)
     k = subparsers.add_parser("krige", help="ordinary kriging of a block model")
     k.add_argument("drillholes", nargs="+", help="collar survey assay CSVs, or a composites CSV")
-    k.add_argument("--model", required=True, help="YAML: variogram, search, variables")
-    k.add_argument("--blocks", required=True, help="block CSV (x,y,z[,dx,dy,dz]) or GSLIB")
+    k.add_argument("--model", required=True, help="YAML: variogram, search, variables[, grid]")
+    k.add_argument("--blocks", default=None, help="block CSV (x,y,z[,dx,dy,dz]) or GSLIB; "
+                   "default: the model's grid over the composites")
     k.add_argument("--out", default=None, help="output CSV")
     k.add_argument("--json", action="store_true", help="print one JSON object")
     k.set_defaults(func=cmd_krige)

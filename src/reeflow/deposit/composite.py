@@ -24,7 +24,11 @@ import pandas as pd
 from reeflow.core.errors import InputError
 from reeflow.deposit.drillholes import Drillholes
 
+#: Refused above this many composites (memory ~1 kB each with desurvey and grades).
+MAX_COMPOSITES = 5_000_000
+
 __all__ = [
+    "MAX_COMPOSITES",
     "direction_vectors",
     "min_curvature_positions",
     "desurvey",
@@ -155,6 +159,12 @@ def composite(dh: Drillholes, *, length_m: float = 2.0, min_fraction: float = 0.
         raise InputError("composite.length_m", length_m, "> 0 m", "e.g. 2 m")
     cols = tuple(columns or dh.grade_columns)
     a = dh.assays
+    n_est = float(((a["to_m"] - a["from_m"]).clip(lower=0).sum()) / length_m + len(a))
+    if n_est > MAX_COMPOSITES:
+        raise InputError("composite.length_m", length_m,
+                         f"at most {MAX_COMPOSITES:,} composites ({n_est:,.0f} estimated for "
+                         f"{float((a['to_m'] - a['from_m']).sum()):,.0f} m of intervals)",
+                         "use a longer composite length")
     run_id = ((a["hole_id"] != a["hole_id"].shift())
               | (a["domain"] != a["domain"].shift())).cumsum().to_numpy()
     fr_all, to_all = a["from_m"].to_numpy(float), a["to_m"].to_numpy(float)

@@ -46,11 +46,13 @@ __all__ = [
 
 ISSUE_COLUMNS = ["severity", "kind", "table", "hole_id", "depth_m", "message", "action"]
 _REQUIRED = {
-    "collar": ("hole_id", "x", "y", "z", "max_depth_m"),
+    "collar": ("hole_id", "x", "y", "z"),
     "survey": ("hole_id", "depth_m", "azimuth_deg", "dip_deg"),
     "assay": ("hole_id", "from_m", "to_m"),
 }
 SYNTHETIC_NOTE = "SYNTHETIC drillholes (flagged synthetic in the files read)"
+#: metres per unit of length accepted in files (international foot: 0.3048 m exactly, NIST SP 811)
+LENGTH_UNITS = {"m": 1.0, "ft": 0.3048}
 _BDL = re.compile(r"^\s*<\s*([0-9]*\.?[0-9]+(?:[eE][-+]?\d+)?)\s*$")
 
 
@@ -207,6 +209,12 @@ def _check_intervals(a: pd.DataFrame, depth: pd.Series, rows: list) -> pd.Series
                f"of hole {eoh[i]} m", "excluded the interval")
     bad |= past
     ok = a[~bad].sort_values(["hole_id", "from_m"], kind="stable")
+    # vectorised screen: only holes with an overlap or a gap need the sequential pass below
+    fr_, to_ = ok["from_m"].to_numpy(float), ok["to_m"].to_numpy(float)
+    same = np.r_[False, ok["hole_id"].to_numpy()[1:] == ok["hole_id"].to_numpy()[:-1]]
+    prev = np.r_[0.0, to_[:-1]]
+    flagged = same & (np.abs(fr_ - prev) > 1e-9)
+    ok = ok[ok["hole_id"].isin(set(ok["hole_id"].to_numpy()[flagged]))]
     prev_hole, prev_to = None, 0.0
     for i, hole, fr, to in zip(ok.index, ok["hole_id"], ok["from_m"].astype(float),
                                ok["to_m"].astype(float), strict=True):
@@ -247,30 +255,60 @@ def _check_unsurveyed(c: pd.DataFrame, s: pd.DataFrame, rows: list,
     return c[~c["hole_id"].isin(missing["hole_id"])].copy(), s
 
 
+def _derive_depths(c: pd.DataFrame, s: pd.DataFrame, a: pd.DataFrame, rows: list,
+                   ) -> pd.DataFrame:
+    """Collars without a total-depth column: the deepest assay ``to`` of each hole (else the
+    deepest survey station), recorded as one warning."""
+    if "max_depth_m" in c.columns:
+        return c
+    to = pd.to_numeric(a["to_m"], errors="coerce").groupby(a["hole_id"]).max()
+    sv = pd.to_numeric(s["depth_m"], errors="coerce").groupby(s["hole_id"]).max()
+    c = c.copy()
+    c["max_depth_m"] = c["hole_id"].map(to).fillna(c["hole_id"].map(sv))
+    _issue(rows, "warning", "derived_depth", "collar", "(all)", 0.0,
+           "the collar table has no total-depth column: each hole's depth is taken as its "
+           "deepest assay interval (or survey station)", "derived max_depth_m")
+    return c
+
+
 def validate_drillholes(collars: pd.DataFrame, surveys: pd.DataFrame, assays: pd.DataFrame, *,
                         grade_columns: tuple[str, ...] | None = None, mode: str = "strict",
                         below_detection_factor: float = 0.5, synthetic: bool = False,
-                        label: str = "") -> Drillholes:
+                        label: str = "", length_unit: str = "m",
+                        dip_positive_down: bool = False) -> Drillholes:
     """Validate canonical drillhole tables and return :class:`Drillholes`.
 
     ``mode``: ``"strict"`` raises InputError listing every error (hole and depth);
     ``"lenient"`` excludes offending rows and records them in ``issues``.
+    ``length_unit`` (``"m"`` or ``"ft"``): unit of coordinates and depths in the tables; they are
+    converted to metres here, once. ``dip_positive_down``: the files give dips positive
+    downwards (e.g. 90 = vertical down); reeflow's convention is negative downwards.
     """
     if mode not in ("strict", "lenient"):
         raise InputError("mode", mode, "'strict' or 'lenient'", "")
+    if length_unit not in LENGTH_UNITS:
+        raise InputError("length_unit", length_unit, " or ".join(LENGTH_UNITS),
+                         "state the unit of the coordinates and depths in the files")
+    f = LENGTH_UNITS[length_unit]
     c = canonicalise_columns(collars, "collar")
     s = canonicalise_columns(surveys, "survey")
     a = canonicalise_columns(assays, "assay")
     rows: list = []
+    c = _derive_depths(c, s, a, rows)
     cbad = _check_collars(c, rows)
     c = c[~cbad].copy()
-    c[["x", "y", "z", "max_depth_m"]] = c[["x", "y", "z", "max_depth_m"]].astype(float)
+    c[["x", "y", "z", "max_depth_m"]] = c[["x", "y", "z", "max_depth_m"]].astype(float) * f
     for col in ("depth_m", "azimuth_deg", "dip_deg"):
         s[col] = pd.to_numeric(s[col], errors="coerce")
+    s["depth_m"] = s["depth_m"] * f
+    if dip_positive_down:
+        s["dip_deg"] = -s["dip_deg"]
+        if "dip_deg" in c.columns:
+            c["dip_deg"] = -pd.to_numeric(c["dip_deg"], errors="coerce")
     s = s[~_check_surveys(s, set(c["hole_id"]), rows)].copy()
     c, s = _check_unsurveyed(c, s, rows)
     for col in ("from_m", "to_m"):
-        a[col] = pd.to_numeric(a[col], errors="coerce")
+        a[col] = pd.to_numeric(a[col], errors="coerce") * f
     a = a[~_check_intervals(a, c.set_index("hole_id")["max_depth_m"], rows)].copy()
     if grade_columns is None:
         skip = {"hole_id", "from_m", "to_m", "domain"}
@@ -317,8 +355,10 @@ def _read_csv(path: str | Path, table: str) -> pd.DataFrame:
 
 def read_drillholes(collar_csv: str | Path, survey_csv: str | Path, assay_csv: str | Path, *,
                     grade_columns: tuple[str, ...] | None = None, mode: str = "strict",
-                    below_detection_factor: float = 0.5) -> Drillholes:
-    """Read and validate collar, survey and assay CSV files (see module docstring)."""
+                    below_detection_factor: float = 0.5, length_unit: str = "m",
+                    dip_positive_down: bool = False) -> Drillholes:
+    """Read and validate collar, survey and assay CSV files (see module docstring and
+    :func:`validate_drillholes` for ``length_unit`` and ``dip_positive_down``)."""
     c = _read_csv(collar_csv, "collar")
     s = _read_csv(survey_csv, "survey")
     a = _read_csv(assay_csv, "assay")
@@ -330,4 +370,5 @@ def read_drillholes(collar_csv: str | Path, survey_csv: str | Path, assay_csv: s
                                below_detection_factor=below_detection_factor,
                                synthetic=synthetic,
                                label=SYNTHETIC_NOTE if synthetic
-                               else f"drillholes from {Path(collar_csv).parent}")
+                               else f"drillholes from {Path(collar_csv).name}",
+                               length_unit=length_unit, dip_positive_down=dip_positive_down)

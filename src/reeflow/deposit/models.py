@@ -23,6 +23,7 @@ import numpy as np
 from reeflow.core.errors import InputError
 
 __all__ = [
+    "vec3",
     "STRUCTURES",
     "Structure",
     "VariogramModel",
@@ -50,6 +51,17 @@ STRUCTURES: dict[str, tuple[int, Callable[[np.ndarray], np.ndarray]]] = {
     "exponential": (1, _exp),
     "gaussian": (2, _gau),
 }
+
+
+def vec3(values, field: str = "vector") -> tuple[float, float, float]:
+    """Three floats from any sequence of three numbers (InputError otherwise)."""
+    try:
+        a = [float(v) for v in values]
+    except (TypeError, ValueError):
+        raise InputError(field, values, "three numbers", "") from None
+    if len(a) != 3:
+        raise InputError(field, values, "three numbers", "")
+    return (a[0], a[1], a[2])
 
 
 def rotation_matrix(angles_deg: tuple[float, float, float]) -> np.ndarray:
@@ -146,8 +158,8 @@ class VariogramModel:
     def from_dict(cls, d: dict) -> VariogramModel:
         try:
             return cls(float(d.get("nugget", 0.0)), tuple(
-                Structure(s["kind"], float(s["sill"]), tuple(map(float, s["ranges_m"])),
-                          tuple(map(float, s.get("angles_deg", (0, 0, 0)))))
+                Structure(s["kind"], float(s["sill"]), vec3(s["ranges_m"], "ranges_m"),
+                          vec3(s.get("angles_deg", (0, 0, 0)), "angles_deg"))
                 for s in d.get("structures", [])))
         except (KeyError, TypeError, ValueError) as exc:
             raise InputError("variogram", d, "{nugget, structures: [{kind, sill, ranges_m, "

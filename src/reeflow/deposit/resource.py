@@ -25,7 +25,9 @@ from reeflow.core.errors import InputError
 
 __all__ = [
     "CLASSES",
+    "UNCLASSIFIED",
     "DISCLAIMER",
+    "criteria_table",
     "classification_defaults",
     "classify_blocks",
     "basket_price_usd_per_kg",
@@ -37,6 +39,7 @@ __all__ = [
 ]
 
 CLASSES = ("Measured", "Indicated", "Inferred")
+UNCLASSIFIED = "unclassified"
 DISCLAIMER = (
     "Software does not make a resource estimate compliant with the JORC Code (2012) or any other "
     "reporting code. This table is a calculation from the data and parameters stated; it becomes "
@@ -57,12 +60,34 @@ def classification_defaults() -> pd.DataFrame:
     return _csv("classification_defaults.csv").set_index("class")
 
 
+def criteria_table(classification=None) -> pd.DataFrame:
+    """Criteria by class: the defaults, with every class given in ``classification`` (a
+    :class:`~reeflow.deposit.params.Classification`) replacing its row."""
+    crit = classification_defaults().copy()
+    if classification is None:
+        return crit
+    names = {"max_mean_distance": "max_mean_distance_m", "min_holes": "min_holes",
+             "min_samples": "min_samples", "min_slope": "min_slope",
+             "max_kvar_ratio": "max_kvar_ratio"}
+    for cls in CLASSES:
+        given = getattr(classification, cls, None)
+        if given is None:
+            continue
+        for k, col in names.items():
+            v = getattr(given, k)
+            crit.loc[cls, col] = np.nan if v is None else float(v)
+        crit.loc[cls, "source"] = "user (project file)"
+        crit.loc[cls, "evidence"] = "assumed"
+    return crit
+
+
 def classify_blocks(est: pd.DataFrame, *, sill: float, criteria: pd.DataFrame | None = None,
                     ) -> np.ndarray:
-    """Class label per block ('' = unclassified), from columns ``mean_dist_m``, ``n_holes``,
-    ``n_samples``, ``slope``, ``kvar``. Missing criteria (NaN) are not applied."""
+    """Class label per block (``"unclassified"`` when no class's criteria are all met), from
+    columns ``mean_dist_m``, ``n_holes``, ``n_samples``, ``slope``, ``kvar``. Missing criteria
+    (NaN) are not applied."""
     crit = classification_defaults() if criteria is None else criteria
-    label = np.full(len(est), "", dtype=object)
+    label = np.full(len(est), UNCLASSIFIED, dtype=object)
     for cls in reversed([c for c in CLASSES if c in crit.index]):
         r = crit.loc[cls]
         ok = np.isfinite(est["kvar"].to_numpy(float))
@@ -130,8 +155,10 @@ def _summary(bm: pd.DataFrame, grade_cols: tuple[str, ...], mask: np.ndarray) ->
 def resource_statement(bm: pd.DataFrame, *, cutoff_frac: float, grade_column: str = "treo_frac",
                        grade_columns: tuple[str, ...] = ("treo_frac",),
                        class_column: str = "class", sig_tonnes: int = 2,
-                       sig_grade: int = 2, label: str = "") -> pd.DataFrame:
-    """Statement by class above ``cutoff_frac`` of ``grade_column``.
+                       sig_grade: int = 2, label: str = "",
+                       rpeee_mask: np.ndarray | None = None) -> pd.DataFrame:
+    """Statement by class above ``cutoff_frac`` of ``grade_column`` (and, when given, inside
+    ``rpeee_mask``: a boolean per block, e.g. the blocks of an RPEEE pit shell).
 
     Unrounded columns (``tonnes``, grades as fractions, ``contained_t``) satisfy
     contained = tonnes × grade exactly; ``*_rounded`` columns are for reporting
@@ -140,7 +167,16 @@ def resource_statement(bm: pd.DataFrame, *, cutoff_frac: float, grade_column: st
     """
     if grade_column not in grade_columns:
         grade_columns = (grade_column, *grade_columns)
+    if not np.isfinite(cutoff_frac) or not 0.0 <= cutoff_frac < 1.0:
+        raise InputError("cutoff_frac", cutoff_frac, "a grade in [0, 1) (mass fraction)",
+                         "e.g. 0.01 for 1 %")
     above = bm[grade_column].to_numpy(float) >= cutoff_frac
+    if rpeee_mask is not None:
+        mask = np.asarray(rpeee_mask, bool).reshape(-1)
+        if mask.shape != (len(bm),):
+            raise InputError("rpeee_mask", mask.shape, f"one boolean per block ({len(bm)})",
+                             "pass the pit-shell mask in block-model row order")
+        above &= mask
     rows = []
     for cls in CLASSES:
         m = above & (bm[class_column].to_numpy() == cls)

@@ -22,7 +22,12 @@ from reeflow.core.errors import InputError
 from reeflow.deposit.kriging import SearchParams, krige
 from reeflow.deposit.models import VariogramModel
 
-__all__ = ["NormalScore", "normal_score", "sgs"]
+__all__ = ["NormalScore", "normal_score", "sgs", "MAX_REALISATIONS", "MAX_VALUES"]
+
+#: SGS is refused above this many realisations or realisations x nodes simulated values
+#: (each value is one kriging system; 1e8 values is hours of CPU and ~1 GB of output).
+MAX_REALISATIONS = 1000
+MAX_VALUES = 100_000_000
 
 
 class NormalScore:
@@ -69,8 +74,13 @@ def sgs(data_xyz: np.ndarray, data_y: np.ndarray, node_xyz: np.ndarray,
     Nodes without enough conditioning take an unconditional draw N(0, 1)."""
     if batch < 1 or n_realisations < 1:
         raise InputError("sgs.batch/n_realisations", (batch, n_realisations), ">= 1", "")
-    rng = np.random.default_rng(seed)
     nodes = np.asarray(node_xyz, float).reshape(-1, 3)
+    if n_realisations > MAX_REALISATIONS or n_realisations * len(nodes) > MAX_VALUES:
+        raise InputError("sgs.n_realisations", n_realisations,
+                         f"at most {MAX_REALISATIONS} realisations and {MAX_VALUES:,} simulated "
+                         f"values ({len(nodes):,} nodes; {n_realisations * len(nodes):,} asked)",
+                         "fewer realisations or nodes")
+    rng = np.random.default_rng(seed)
     dx, dy = np.asarray(data_xyz, float).reshape(-1, 3), np.asarray(data_y, float)
     # nodes on a datum take its value (GSLIB assigns data to nodes) and are not re-simulated,
     # which would duplicate a location in the conditioning set

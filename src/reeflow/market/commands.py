@@ -1,6 +1,7 @@
 """``reeflow market``: world rare-earth shares and HHI by stage, optionally with a project added.
 
-    reeflow market [--year 2025] [--vintage MCS2026v1.3] [--add-reo 10000 [--abroad [COUNTRY]]]
+    reeflow market [--year 2025] [--vintage MCS2026v1.3]
+                   [--add-reo 10000 --home COUNTRY [--abroad [COUNTRY]]]
                    [--vintages] [--json]
 """
 
@@ -12,6 +13,7 @@ from typing import Any
 
 import pandas as pd
 
+from reeflow.core.errors import InputError
 from reeflow.core.jsonio import dumps
 from reeflow.market.data import compare_vintages, default_vintage
 from reeflow.market.scenario import market_scenario
@@ -30,6 +32,8 @@ def register(subparsers: Any) -> None:
     p.add_argument("--vintage", default=None, help="USGS edition, e.g. MCS2026v1.3, MCS2025")
     p.add_argument("--add-reo", type=float, default=None, metavar="T_PER_A",
                    help="add a project producing this many t REO/a (home country: --home)")
+    p.add_argument("--home", default=None, metavar="COUNTRY",
+                   help="with --add-reo: the country where the ore is mined (e.g. Türkiye)")
     p.add_argument("--abroad", nargs="?", const="China", default=None, metavar="COUNTRY",
                    help="with --add-reo: separate abroad, in COUNTRY (default China)")
     p.add_argument("--vintages", action="store_true",
@@ -57,8 +61,12 @@ def run_market(args: argparse.Namespace) -> int:
     """Handler of ``reeflow market``; returns the exit code (errors propagate as ReeflowError)."""
     payload: dict[str, Any]
     if args.add_reo is not None:
+        if args.home is None:
+            raise InputError("--home", None, "the country where the ore is mined",
+                             "add e.g. --home Türkiye")
         sep_home = args.abroad is None
-        result = market_scenario(args.add_reo, {}, year=args.year, vintage=args.vintage,
+        result = market_scenario(args.add_reo, {}, home_country=args.home, year=args.year,
+                                 vintage=args.vintage,
                                  separation_at_home=sep_home,
                                  separation_country=None if sep_home else args.abroad)
         payload = result.to_dict()

@@ -63,6 +63,7 @@ _ALIASES = {
     "myanmar": "Burma", "usa": "United States", "us": "United States", "u.s.": "United States",
     "united states of america": "United States", "turkey": "Türkiye", "turkiye": "Türkiye",
     "türkiye": "Türkiye", "other": OTHER, "world": WORLD,
+    "uk": "United Kingdom", "u.k.": "United Kingdom", "great britain": "United Kingdom",
 }
 _COLUMNS = ["vintage", "data_year", "statistic", "country", "value_t_reo", "comparator", "status",
             "evidence", "verification", "source", "note"]
@@ -166,10 +167,11 @@ def parameter(name: str) -> Any:
 
 @lru_cache(maxsize=1)
 def known_countries() -> tuple[str, ...]:
-    """Every country named in the USGS or IEA tables, plus the home country."""
+    """Every country named in the USGS or IEA tables and the countries
+    a project may name although the tables list no supply for them (``parameters.yaml``)."""
     names = set(_usgs_long()["country"].tolist()) | set(_iea_shares()["country"].tolist())
     names -= {WORLD, "Top 3"}
-    names.add(parameter("home_country"))
+    names.update(parameter("countries_without_listed_supply"))
     return tuple(sorted(names))
 
 

@@ -211,10 +211,10 @@ def _flags(project_reo: float, by_oxide: Mapping[str, float], world_mine_t: floa
     return df
 
 
-def _places(home_country: str | None, separation_at_home: bool,
+def _places(home_country: str, separation_at_home: bool,
             separation_country: str | None) -> tuple[str, str]:
     """(home country, country where the project's concentrate is separated)."""
-    home = normalise_country(home_country or parameter("home_country"), field="home_country")
+    home = normalise_country(home_country, field="home_country")
     if separation_at_home and separation_country is not None:
         raise InputError("separation_country", separation_country,
                          "None when separation_at_home=True",
@@ -237,9 +237,9 @@ def _check_threshold(value: float | None) -> float:
 
 
 def market_scenario(project_reo_t_per_a: float, project_by_oxide_t_per_a: Mapping[str, float],
-                    *, separation_at_home: bool = True, year: int = 2025,
+                    *, home_country: str, separation_at_home: bool = True, year: int = 2025,
                     vintage: str | None = None, separation_country: str | None = None,
-                    home_country: str | None = None, separation_year: int | None = None,
+                    separation_year: int | None = None,
                     world_distribution_frac: Mapping[str, float] | None = None,
                     world_distribution_source: str | None = None,
                     flag_threshold_frac: float | None = None) -> MarketResult:
@@ -248,7 +248,8 @@ def market_scenario(project_reo_t_per_a: float, project_by_oxide_t_per_a: Mappin
     Parameters
     ----------
     project_reo_t_per_a : float
-        REO in the project's concentrate, t/a (added to mining under ``home_country``).
+        REO in the project's concentrate, t/a (added to mining under ``home_country``, the
+        country where the ore is mined: a project's datum, no default).
     project_by_oxide_t_per_a : dict
         Separated output by oxide (``"CeO2"`` or ``"Ce"`` -> t/a); its sum (≤ the REO) is added to
         separation; empty -> the concentrate REO is used.

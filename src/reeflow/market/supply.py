@@ -41,7 +41,6 @@ from reeflow.market.data import (
     default_vintage,
     iea_shares_table,
     normalise_country,
-    parameter,
 )
 
 __all__ = [
@@ -214,7 +213,8 @@ def summarise(table: pd.DataFrame, *, home_country: str | None = None) -> dict[s
     named, named_names = share[is_named], names[is_named]
     low, high = hhi_range(named, unattributed, max_sum=1.0 + excess + 1e-9)
     order = np.argsort(-named, kind="stable")[:3]
-    home = normalise_country(home_country or parameter("home_country"), field="home_country")
+    home = None if home_country is None else normalise_country(home_country,
+                                                                field="home_country")
     lookup = dict(zip(named_names, named, strict=True))
     return {
         "data_year": table.attrs.get("data_year"),
@@ -223,7 +223,7 @@ def summarise(table: pd.DataFrame, *, home_country: str | None = None) -> dict[s
         "top1_country": str(named_names[order[0]]), "top1_share_frac": float(named[order[0]]),
         "top3_share_frac": float(named[order].sum()),
         "china_share_frac": float(lookup.get("China", 0.0)),
-        "home_share_frac": float(lookup.get(home, 0.0)),
+        "home_share_frac": None if home is None else float(lookup.get(home, 0.0)),
         "unattributed_share_frac": float(other.sum()),
     }
 

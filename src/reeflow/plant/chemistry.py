@@ -46,6 +46,8 @@ __all__ = [
     "lime_neutralisation_reactions",
     "gypsum_dissolution",
     "carbonate_reaction",
+    "carbonate_from_chloride_reaction",
+    "acid_carbonate_reactions",
     "cerium_oxidation_reaction",
 ]
 
@@ -305,6 +307,27 @@ def carbonate_reaction(ln: str) -> Reaction:
     """Ln2(SO4)3 + 3 Na2CO3 → Ln2(CO3)3↓ + 3 Na2SO4 (mixed rare-earth carbonate precipitation)."""
     return Reaction(f"carbonate_{ln}", ((sulfate(ln), "aq", -1), ("Na2CO3", "s", -3),
                                         (carbonate(ln), "s", 1), ("Na2SO4", "aq", 3)))
+
+
+@lru_cache(maxsize=256)
+def carbonate_from_chloride_reaction(ln: str) -> Reaction:
+    """2 LnCl3 + 3 Na2CO3 → Ln2(CO3)3↓ + 6 NaCl: the chloride analogue of
+    :func:`carbonate_reaction`, for a product solution of the SX train precipitated with soda ash
+    instead of oxalic acid (a bulk carbonate, not a calcined oxide)."""
+    return Reaction(f"carbonate_chloride_{ln}", ((chloride(ln), "aq", -2), ("Na2CO3", "s", -3),
+                                                 (carbonate(ln), "s", 1), ("NaCl", "aq", 6)))
+
+
+@lru_cache(maxsize=1)
+def acid_carbonate_reactions() -> dict[str, Reaction]:
+    """Free acid neutralised by soda ash ahead of the carbonate precipitation, keyed by acid:
+    H2SO4 + Na2CO3 → Na2SO4 + H2O + CO2↑;  2 HCl + Na2CO3 → 2 NaCl + H2O + CO2↑."""
+    return {
+        "H2SO4": Reaction("soda_H2SO4", (("H2SO4", "aq", -1), ("Na2CO3", "s", -1),
+                                         ("Na2SO4", "aq", 1), ("H2O", "aq", 1), ("CO2", "g", 1))),
+        "HCl": Reaction("soda_HCl", (("HCl", "aq", -2), ("Na2CO3", "s", -1), ("NaCl", "aq", 2),
+                                     ("H2O", "aq", 1), ("CO2", "g", 1))),
+    }
 
 
 @lru_cache(maxsize=256)

@@ -13,8 +13,9 @@ fuel for the fired units, and site totals.
 - Other positive duties are met with steam (boiler efficiency); negative duties are heat that must
   be rejected (cooling), reported, never credited.
 - Electricity per unit from sized equipment: Bond comminution (the unit's own power), flotation per
-  t of feed, agitated tanks (volume × kW/m³), pumps (ρ g Q H / η), filters per t of solids, kiln
-  drive per t fed, fans (Q Δp / η on the off-gas plus flue gas), mixer-settlers (volume × kW/m³),
+  t of feed, agitated tanks (the tank volumes of :mod:`reeflow.plant.sizing` × kW/m³), pumps
+  (ρ g Q H / η), filters per t of solids, kiln drive per t fed, fans (Q Δp / η on the off-gas plus
+  flue gas), mixer-settlers (SX train and D2EHPA transfer volume × kW/m³),
   evaporator (MVR, kWh per t evaporated), and utilities as a share of process power. Parameters and
   their evidence: ``reeflow/data/plant/energy.csv``.
 """
@@ -39,8 +40,8 @@ __all__ = ["EnergyParams", "UnitEnergy", "EnergyBalance", "energy_balance", "uni
            "available_heat_frac", "energy_parameters"]
 
 _FIRED = ("bake", "calcination")
-_TANKS = ("leach", "neutralisation", "chloride_conversion", "oxalate",
-          "effluent_neutralisation", "cerium_rejection", "carbonate_precipitation")
+_TANKS = ("leach", "neutralisation", "oxalate", "effluent_neutralisation", "cerium_rejection",
+          "carbonate_precipitation", "offgas_scrubber")
 
 
 @lru_cache(maxsize=1)
@@ -219,9 +220,17 @@ def _electricity(sol: FlowsheetSolution, unit: str, kind: str, p: EnergyParams,
     if kind == "bake":
         fed = sum(s.total_kg_per_h for s in ins) / 1000.0
         return fed * _p("kiln_drive_kwh_per_t_feed"), "kiln drive kWh/t fed"
+    if kind == "chloride_conversion":
+        from reeflow.plant.sizing import conversion_circuit
+
+        cc = conversion_circuit(sol)
+        vol = 0.0 if cc is None else cc["mixer_settler_volume_m3"]
+        return vol * _p("mixer_settler_kw_per_m3"), "D2EHPA mixer-settler volume x kW/m3"
     if kind in _TANKS:
-        vol = sum(_volume_m3_per_h(s) for s in ins) * _p("tank_residence_h")
-        return vol * _p("agitator_kw_per_m3"), "agitated volume x kW/m3"
+        from reeflow.plant.sizing import sizing_parameters, unit_tank_volume_m3
+
+        kw_m3 = float(sizing_parameters().at["agitator_specific_power_kw_per_m3", "value"])
+        return unit_tank_volume_m3(sol, unit) * kw_m3, "sized tank volume x kW/m3"
     return 0.0, ""
 
 

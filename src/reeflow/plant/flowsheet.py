@@ -153,7 +153,8 @@ class Flowsheet:
         order = self._order(tears)
         shape = (len(PHASES), self.components.n)
         x = np.zeros(len(tears) * (shape[0] * shape[1] + 1))
-        if start and all(t in start and start[t].components == self.components for t in tears):
+        if start and tears and all(t in start and start[t].components == self.components
+                                   for t in tears):
             x = _pack([start[t] for t in tears])
         if not tears:
             streams, results = self._sweep(order, {}, shape)

@@ -7,7 +7,9 @@ the plant-wide ones (operating hours, the separation specification, the filtrate
 
 from __future__ import annotations
 
-from pydantic import Field, StrictBool, field_validator
+from typing import Literal
+
+from pydantic import Field, StrictBool, field_validator, model_validator
 
 from reeflow.core.elements import REE
 from reeflow.core.errors import InputError
@@ -24,8 +26,15 @@ from reeflow.plant.units import (
 )
 from reeflow.plant.units.effluent import BrineParams, NeutraliseEffluentParams
 from reeflow.plant.units.offgas import ScrubberParams
+from reeflow.plant.units.routes import CarbonateParams, CeriumRejectionParams
 
-__all__ = ["PlantParams", "SeparationSpec", "RecycleParams"]
+__all__ = ["PlantParams", "SeparationSpec", "RecycleParams", "ROUTES", "Route",
+           "LaCeRejectionParams"]
+
+#: The process routes a project can choose (issue #11 item 10), in the order of the report.
+Route = Literal["full_separation", "mixed_carbonate", "cerium_rejection", "la_ce_rejection"]
+ROUTES: tuple[str, ...] = ("full_separation", "mixed_carbonate", "cerium_rejection",
+                           "la_ce_rejection")
 
 
 class RecycleParams(StrictModel):
@@ -84,6 +93,24 @@ class SeparationSpec(StrictModel):
         return v
 
 
+class LaCeRejectionParams(StrictModel):
+    """La/Ce rejection (route ``la_ce_rejection``): the SX train makes one bulk product group of
+    the light elements (``group``), which is precipitated with soda ash as a mixed carbonate
+    instead of being separated, oxalated and calcined; ``stockpile_frac`` of each of its elements
+    goes to a stockpile (held, not sold), the rest is sold as a mixed rare-earth carbonate.
+    Issue #11 item 10 names the route "La/Ce rejection or stockpiling, as Lynas does" (the
+    issue's wording, not verified at a Lynas source here)."""
+
+    group: str = Field(default="LaCe", max_length=40,
+                       description="the product group of plant.separation.products rejected")
+    stockpile_frac: dict[str, Q("frac", ge=0.0, le=1.0)] = Field(  # type: ignore[valid-type]
+        default_factory=dict,
+        description="share of each element of the group sent to the stockpile (the rest is "
+        "sold as a mixed rare-earth carbonate); default none stockpiled. A stockpile is held, "
+        "not sold, and its storage is not costed")
+    carbonate: CarbonateParams = Field(default_factory=CarbonateParams)  # type: ignore[arg-type]
+
+
 class PlantParams(StrictModel):
     """The ``plant:`` section: operating hours and every unit of the bastnäsite route."""
 
@@ -111,6 +138,54 @@ class PlantParams(StrictModel):
     effluent: NeutraliseEffluentParams = Field(
         default_factory=NeutraliseEffluentParams)  # type: ignore[arg-type]
     brine: BrineParams = Field(default_factory=BrineParams)  # type: ignore[arg-type]
+    route: Route = Field(
+        default="full_separation",
+        description="process route after the leach-liquor purification (issue #11 item 10): "
+        "full_separation (SX to separated oxides), mixed_carbonate (a mixed rare-earth carbonate "
+        "sold without separation), cerium_rejection (Ce(IV) precipitated with H2O2 before SX, "
+        "sold as a Ce product), la_ce_rejection (the SX makes a bulk La-Ce group, carbonated "
+        "and stockpiled or sold)")
+    carbonate: CarbonateParams = Field(
+        default_factory=CarbonateParams,  # type: ignore[arg-type]
+        description="soda-ash precipitation of the mixed carbonate (route mixed_carbonate)")
+    cerium_rejection: CeriumRejectionParams = Field(
+        default_factory=CeriumRejectionParams,  # type: ignore[arg-type]
+        description="H2O2 oxidative precipitation of Ce (route cerium_rejection)")
+    la_ce_rejection: LaCeRejectionParams = Field(
+        default_factory=LaCeRejectionParams,
+        description="the rejected light group and its stockpile share (route la_ce_rejection)")
+
+    @model_validator(mode="after")
+    def _route_consistent(self) -> PlantParams:
+        if self.route != "la_ce_rejection":
+            return self
+        r = self.la_ce_rejection
+        groups = self.separation.products
+        if r.group not in groups:
+            raise InputError("plant.la_ce_rejection.group", r.group,
+                             f"a product group of plant.separation.products ({', '.join(groups)})",
+                             "name the bulk La-Ce group, e.g. products: {LaCe: [La, Ce], ...}")
+        if len(groups) < 2:
+            raise InputError("plant.separation.products", list(groups),
+                             "the rejected group and at least one group to separate",
+                             "add the groups the SX train separates, e.g. NdPr: [Pr, Nd]")
+        bad = sorted(set(r.stockpile_frac) - set(groups[r.group]))
+        if bad:
+            raise InputError("plant.la_ce_rejection.stockpile_frac", bad,
+                             f"elements of the group {r.group} ({', '.join(groups[r.group])})",
+                             "stockpile only elements of the rejected group")
+        return self
+
+    def product_groups(self) -> dict[str, list[str]]:
+        """Product groups the plant makes from the separation (empty: no separation)."""
+        if self.route == "mixed_carbonate":
+            return {}
+        return {k: list(v) for k, v in self.separation.products.items()}
+
+    @property
+    def has_separation(self) -> bool:
+        """Whether the route runs the separation (SX) at all."""
+        return self.route != "mixed_carbonate"
 
     @field_validator("norm_rule")
     @classmethod

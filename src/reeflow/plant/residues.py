@@ -24,8 +24,10 @@ from reeflow.plant.stream import phase_index
 
 __all__ = ["ResidueRow", "ResidueTable", "classify_residues", "norm_rules"]
 
-#: terminal solid streams that are products, not residues
-_PRODUCT_HINTS = ("concentrate", ".oxide", "carbonate_product", ".salt")
+#: terminal solid streams that are products (or a product stockpile), not residues. The salt
+#: crystallised from the SX brine is a residue: no sale of it is modelled, so it is stored.
+_PRODUCT_HINTS = ("concentrate", ".oxide", "carbonate_product", ".sold", ".stockpile",
+                  "cerium_cake")
 
 
 @lru_cache(maxsize=1)

@@ -7,10 +7,14 @@ from typing import Any
 
 from reeflow.core.elements import oxide_factor, oxide_formula
 from reeflow.plant.flowsheet import FlowsheetSolution
+from reeflow.plant.stream import Stream
 from reeflow.plant.units.beneficiation import treo_kg_per_h
 from reeflow.plant.units.cracking import classify_residue, residue_activity_bq_per_g
 
-__all__ = ["PlantSummary", "summarise_plant"]
+__all__ = ["PlantSummary", "summarise_plant", "ree_sales", "MIXED_SALE"]
+
+#: Sale name of a mixed rare-earth concentrate (paid on its contained REO by the economics room).
+MIXED_SALE = "mixed REO concentrate"
 
 _RESIDUES = {"leach.residue": "Leach residue (Th, BaSO4, gypsum)",
              "neutralisation.cake": "Neutralisation cake (Fe/Th hydroxides)"}
@@ -68,9 +72,61 @@ def _oxide_products(sol: FlowsheetSolution, ree: tuple[str, ...], hours: float,
             oxides[sp] = oxides.get(sp, 0.0) + _t_per_a(total * frac, hours)
         rows.append({"name": prod, "kind": "oxide", "t_per_a": _t_per_a(total, hours),
                      "purity_frac": paid, "main_species": main, "sale_name": sale_name,
-                     "group": group,
+                     "group": group, "reo_t_per_a": _t_per_a(reo_of(_ree_kg(s, ree)), hours),
                      "composition_frac": comp, "recovery_frac": rec.get(els[0]) if els else None,
                      "recovery_by_element_frac": rec, "stream": name})
+    return rows, oxides
+
+
+def _ree_kg(s: Stream, ree: tuple[str, ...]) -> dict[str, float]:
+    el = s.element_kg_per_h()
+    return {ln: float(el.get(ln, 0.0)) for ln in ree if float(el.get(ln, 0.0)) > 0}
+
+
+def _oxide_equivalent(s: Stream, ree: tuple[str, ...]) -> dict[str, float]:
+    """kg/h of each reporting oxide the REE of a stream are equivalent to."""
+    return {oxide_formula(ln): kg * oxide_factor(ln) for ln, kg in _ree_kg(s, ree).items()}
+
+
+def _route_rows(sol: FlowsheetSolution, ree: tuple[str, ...], hours: float,
+                feed_el: dict[str, float]) -> tuple[list[dict[str, Any]], dict[str, float]]:
+    """Products of the alternative routes: a mixed carbonate (sold as ``mixed REO concentrate``,
+    paid on its contained REO), a stockpile (held, not sold) and the Ce(IV) cake (sold as CeO2,
+    paid on its CeO2-equivalent content)."""
+    rows: list[dict[str, Any]] = []
+    oxides: dict[str, float] = {}
+    for name, s in sol.streams.items():
+        if sol.ends[name][1] is not None or s.total_kg_per_h <= 0:
+            continue
+        if name.endswith((".sold", "carbonate_precipitation.carbonate_product")):
+            kind, label = "concentrate", "Mixed rare-earth carbonate"
+        elif name.endswith(".stockpile"):
+            kind, label = "stockpile", "Stockpiled rare-earth carbonate"
+        elif name == "cerium_rejection.cerium_cake":
+            kind, label = "oxide", "Cerium hydroxide concentrate (Ce(OH)4)"
+        else:
+            continue
+        total = s.total_kg_per_h
+        eq = _oxide_equivalent(s, ree)
+        reo = sum(eq.values())
+        rec = {ln: kg / feed_el[ln] for ln, kg in _ree_kg(s, ree).items() if feed_el.get(ln)}
+        row: dict[str, Any] = {
+            "name": label, "kind": kind, "t_per_a": _t_per_a(total, hours),
+            "reo_t_per_a": _t_per_a(reo, hours), "stream": name,
+            "reo_distribution_frac": {ox: v / reo for ox, v in eq.items()} if reo > 0 else {},
+            "recovery_by_element_frac": rec, "group": [ln for ln in ree if ln in rec],
+            "main_species": max(eq, key=lambda k: eq[k]) if eq else ""}
+        if kind == "oxide":  # the Ce cake: oxide-equivalent composition, paid on CeO2
+            comp = {ox: v / total for ox, v in eq.items()}
+            row.update({"sale_name": "CeO2", "purity_frac": comp.get("CeO2", 0.0),
+                        "composition_frac": comp, "group": ["Ce"], "main_species": "CeO2",
+                        "recovery_frac": rec.get("Ce")})
+        elif kind == "concentrate":
+            row.update({"sale_name": MIXED_SALE, "purity_frac": reo / total})
+        if kind != "stockpile":
+            for ox, v in eq.items():
+                oxides[ox] = oxides.get(ox, 0.0) + _t_per_a(v, hours)
+        rows.append(row)
     return rows, oxides
 
 
@@ -93,16 +149,24 @@ def _solid_rows(sol: FlowsheetSolution, hours: float) -> list[dict[str, Any]]:
 
 def summarise_plant(sol: FlowsheetSolution, ree: tuple[str, ...], hours: float, *,
                     groups: dict[str, list[str]] | None = None) -> PlantSummary:
-    """Products (oxides, by-products, residues), reagent use and KPIs per year.
+    """Products (oxides, concentrates, stockpiles, by-products, residues), reagent use and KPIs
+    per year.
 
     ``groups`` (product → elements) sets each oxide product's sale name and paid purity.
+    ``reo_t_per_a`` counts the REO (oxide equivalent) of every REE product sold — separated
+    oxides, a mixed carbonate, the Ce cake — not of a stockpile (its rows, kind ``stockpile``,
+    carry their ``reo_t_per_a``).
     """
     ore = sol.streams["ore"]
     feed_el = {ln: float(ore.element_kg_per_h().get(ln, 0.0)) for ln in ree}
     oxide_rows, oxides = _oxide_products(sol, ree, hours, feed_el, groups)
+    route_rows, route_oxides = _route_rows(sol, ree, hours, feed_el)
+    for ox, t in route_oxides.items():
+        oxides[ox] = oxides.get(ox, 0.0) + t
+    ree_rows = oxide_rows + route_rows
     head_reo = _t_per_a(treo_kg_per_h(ore, ree), hours)
-    reo = sum(r["t_per_a"] for r in oxide_rows)
-    ndpr = oxides.get("Nd2O3", 0.0) + oxides.get("Pr6O11", 0.0)
+    reo = sum(r["reo_t_per_a"] for r in ree_rows if r["kind"] != "stockpile")
+    ndpr = oxides.get("Nd2O3", 0.0) + oxides.get("Pr6O11", 0.0) - _unpaid_ndpr(route_rows)
     th_feed = _t_per_a(float(ore.element_kg_per_h().get("Th", 0.0)), hours)
     solids = _solid_rows(sol, hours)
     kpis = {
@@ -121,7 +185,40 @@ def summarise_plant(sol: FlowsheetSolution, ree: tuple[str, ...], hours: float, 
         / max(sol.streams["ree_concentrate"].total_kg_per_h, 1e-300),
     }
     reagents = {k: _t_per_a(v, hours) for k, v in sol.reagents_kg_per_h().items()}
-    return PlantSummary(oxide_rows + solids, kpis, reagents, oxides)
+    return PlantSummary(ree_rows + solids, kpis, reagents, oxides)
+
+
+_NDPR = ("Nd2O3", "Pr6O11")
+
+
+def _unpaid_ndpr(route_rows: list[dict[str, Any]]) -> float:
+    """NdPr oxide equivalent that is sold but not as NdPr: co-precipitated in the Ce cake (paid
+    on CeO2 only), t/a."""
+    return sum(r["reo_t_per_a"] * sum(r["reo_distribution_frac"].get(o, 0.0) for o in _NDPR)
+               for r in route_rows if r["stream"] == "cerium_rejection.cerium_cake")
+
+
+def ree_sales(products: list[dict[str, Any]]
+              ) -> tuple[dict[str, float], dict[str, float], dict[str, float]]:
+    """What the REE products sell as: (t/a by sale name, paid purity by sale name, oxide
+    distribution of the mixed concentrate). Oxide rows sharing a sale name add up with a
+    mass-weighted purity; a mixed concentrate is given as t/a of CONTAINED REO (purity 1) with its
+    distribution weighted over the rows; stockpiles are not sold."""
+    t: dict[str, float] = {}
+    paid: dict[str, float] = {}
+    dist: dict[str, float] = {}
+    for r in products:
+        if r["kind"] == "oxide":
+            name = str(r["sale_name"])
+            t[name] = t.get(name, 0.0) + r["t_per_a"]
+            paid[name] = paid.get(name, 0.0) + r["t_per_a"] * float(r["purity_frac"] or 0.0)
+        elif r["kind"] == "concentrate" and r["reo_t_per_a"] > 0:
+            t[MIXED_SALE] = t.get(MIXED_SALE, 0.0) + r["reo_t_per_a"]
+            for ox, f in r["reo_distribution_frac"].items():
+                dist[ox] = dist.get(ox, 0.0) + f * r["reo_t_per_a"]
+    purity = {k: paid[k] / t[k] for k in paid if t[k] > 0 and paid[k] > 0}
+    reo = sum(dist.values())
+    return t, purity, {ox: v / reo for ox, v in dist.items()} if reo > 0 else {}
 
 
 def reo_of(element_kg: dict[str, float]) -> float:

@@ -179,6 +179,8 @@ def resource_section(results: Results) -> str:
     parts = []  # the SYNTHETIC badge comes from meta.synthetic_labels / resource.synthetic
     if res.get("disclaimer"):
         parts.append(f'<div class="disclaimer">{esc(res["disclaimer"])}</div>')
+    if res.get("statement_text"):
+        parts.append(f'<pre class="statement">{esc(res["statement_text"])}</pre>')
     rows = list(res.get("statement") or [])
     if rows:
         fmts = {k: fmt_pct for r in rows for k in r if k.endswith("_frac")}

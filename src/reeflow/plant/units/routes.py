@@ -2,12 +2,15 @@
 
 - :func:`precipitate_carbonate` — mixed rare-earth carbonate from the purified sulphate liquor with
   soda ash, sold without separation (Mkango's Songwe Hill DFS sells a mixed carbonate,
-  shared/reference/peer_projects.md): Ln2(SO4)3 + 3 Na2CO3 → Ln2(CO3)3↓ + 3 Na2SO4.
+  shared/reference/peer_projects.md): Ln2(SO4)3 + 3 Na2CO3 → Ln2(CO3)3↓ + 3 Na2SO4; from a
+  chloride product solution of the SX train 2 LnCl3 + 3 Na2CO3 → Ln2(CO3)3↓ + 6 NaCl. Free acid is
+  neutralised first (CO2 to the ``offgas`` port).
 - :func:`reject_cerium` — oxidative precipitation of Ce(IV) with H2O2 before SX
   (Moldoveanu & Papangelakis 2024, Hydrometallurgy 231:106417: 80–95 % Ce removed at pH 3–5 with
   0–50 % peroxide excess): Ce2(SO4)3 + H2O2 + 3 MgO + 3 H2O → 2 Ce(OH)4↓ + 3 MgSO4.
 - :func:`reject_elements` — La/Ce (or any element) diverted to a stockpile or a separate bulk
-  product before the fine separation, as Lynas sells a La–Ce product apart from NdPr.
+  product (issue #11: "La/Ce rejection or stockpiling, as Lynas does"); the flowsheet applies it to
+  the carbonate of the bulk La-Ce group the SX train makes, so the rejection cut is costed.
 """
 
 from __future__ import annotations
@@ -20,8 +23,11 @@ from pydantic import Field
 from reeflow.core.elements import molar_mass, parse_formula
 from reeflow.core.projectfile import Q, StrictModel
 from reeflow.plant.chemistry import (
+    acid_carbonate_reactions,
+    carbonate_from_chloride_reaction,
     carbonate_reaction,
     cerium_oxidation_reaction,
+    chloride,
     ree_of,
     sulfate,
 )
@@ -43,25 +49,34 @@ class CarbonateParams(StrictModel):
 
 
 def precipitate_carbonate(inlets: Mapping[str, Stream], params: CarbonateParams) -> UnitResult:
-    """Ports ``carbonate_product`` (solid Ln2(CO3)3) and ``barren`` (Na2SO4 liquor + excess)."""
+    """Ports ``carbonate_product`` (solid Ln2(CO3)3), ``barren`` (Na2SO4/NaCl liquor + excess soda
+    ash) and ``offgas`` (CO2 from the free acid). REE sulphates and chlorides both precipitate;
+    free H2SO4/HCl is neutralised by the same soda ash (stoichiometry × (1 + excess))."""
     (feed,) = inlets.values()
     c = feed.components
     aq = phase_index("aq")
     ext = []
     for ln in ree_of(c):
-        r = carbonate_reaction(ln)
-        n = feed.flows_kg_per_h[aq, c.idx(sulfate(ln))] / molar_mass(sulfate(ln))
+        for salt, r in ((sulfate(ln), carbonate_reaction(ln)),
+                        (chloride(ln), carbonate_from_chloride_reaction(ln))):
+            n = feed.flows_kg_per_h[aq, c.idx(salt)] / molar_mass(salt)
+            if n > 0:
+                ext.append((r, n * params.precipitation_frac / -r.coefficient(salt)))
+    for acid, r in acid_carbonate_reactions().items():
+        n = feed.flows_kg_per_h[aq, c.idx(acid)] / molar_mass(acid)
         if n > 0:
-            ext.append((r, n * params.precipitation_frac))
+            ext.append((r, n / -r.coefficient(acid)))
     flows, soda, kg = react_with_reagent(feed, ext, "Na2CO3", "s", params.na2co3_excess_frac)
     # the excess soda ash dissolves in the barren liquor
     s_i = phase_index("s")
     j = c.idx("Na2CO3")
     flows[aq, j] += flows[s_i, j]
     flows[s_i, j] = 0.0
+    gas, flows = take_phase(flows, "g")
     solid, rest = take_phase(flows, "s")
-    return UnitResult({"carbonate_product": Stream(c, solid, feed.temperature_c),
-                       "barren": Stream(c, rest, feed.temperature_c)},
+    t = feed.temperature_c
+    return UnitResult({"carbonate_product": Stream(c, solid, t), "barren": Stream(c, rest, t),
+                       "offgas": Stream(c, gas, t)},
                       reagents={"Na2CO3": soda}, info={"na2co3_kg_per_h": kg})
 
 

@@ -1,0 +1,577 @@
+"""Resource estimate orchestration: drillholes → composites → variography → kriged, classified
+block model → statement (:func:`estimate_resource`), and the project hook :func:`run_deposit`
+(the project's drillholes when given, else a seeded SYNTHETIC deposit).
+
+Thin orchestration over the model functions; steps and stated simplifications:
+
+1. grades are converted to mass fractions ONCE, here (``<name>_frac``; the assay unit comes
+   from the parameters), then composited at the stated length honouring domains;
+2. the primary grade is capped at a quantile per domain; grades declared as its components
+   (e.g. the REE oxides of TREO) are scaled with it so they still sum to it;
+3. variography of the primary grade's relative values along the orientation's axes
+   (:func:`~reeflow.deposit.variography.model_variogram`: sampling-based lags and bandwidths);
+4. ordinary block kriging of every estimation domain from its own composites, merged by
+   tonnage (:mod:`reeflow.deposit.blocks`); density by regression on grades (or fixed);
+5. classification by the criteria table; cut-off given or break-even; statement, grade–tonnage,
+   leave-one-out cross-validation, IDW / nearest-neighbour global checks, Table 1 facts.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+import warnings
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from reeflow.core.errors import InputError
+from reeflow.deposit.blockmodel import (
+    BlockGrid,
+    DensityRegression,
+    density_regression,
+    grid_covering,
+)
+from reeflow.deposit.blocks import estimate_blocks, scale_model
+from reeflow.deposit.composite import composite, top_cut
+from reeflow.deposit.drillholes import Drillholes, read_drillholes
+from reeflow.deposit.kriging import SearchParams
+from reeflow.deposit.models import VariogramModel, vec3
+from reeflow.deposit.params import GRADE_UNITS, DepositParams, SyntheticSource
+from reeflow.deposit.resource import (
+    DISCLAIMER,
+    basket_price_usd_per_kg,
+    classify_blocks,
+    criteria_table,
+    grade_tonnage,
+    resource_statement,
+    rpeee_cutoff_frac,
+    table1_checklist,
+)
+from reeflow.deposit.sgs import MAX_REALISATIONS, MAX_VALUES, normal_score, sgs
+from reeflow.deposit.statement import ResourceStatement, jorc_statement
+from reeflow.deposit.synthetic import SyntheticSpec, load_synthetic_spec, synthetic_drillholes
+from reeflow.deposit.variography import (
+    anisotropy_search,
+    cross_validate,
+    directional_variograms,
+    model_variogram,
+    sampling_lags,
+)
+
+__all__ = ["ResourceResult", "estimate_resource", "run_deposit", "swath_table", "code_domains",
+           "beylikova_resource", "MAX_SGS_REALISATIONS", "MAX_SGS_VALUES"]
+
+MAX_SGS_REALISATIONS = MAX_REALISATIONS
+MAX_SGS_VALUES = MAX_VALUES
+_UNIT_SUFFIX = {"pct": "%", "ppm": "ppm", "gpt": "g/t", "frac": "frac"}
+_DEFAULT_BLOCK = (25.0, 25.0, 10.0)
+
+
+@dataclass(frozen=True)
+class ResourceResult:
+    """Everything a report or the mine side needs; DataFrames for every figure.
+
+    ``block_model``: one row per block (x, y, z, ix, iy, iz, dx, dy, dz, domain, domain_share,
+    density_t_per_m3, tonnes, ``<grade>_frac`` mass fractions, class — Measured / Indicated /
+    Inferred / unclassified —, kvar, kvar_ratio, slope, mean_dist_m, n_samples, n_holes), in
+    the grid's own axes (``ix, iy, iz``) so that a rotated grid is planned in them.
+    ``statement``: the unrounded statement at the cut-off (no RPEEE shell); :meth:`jorc` gives
+    the readable one, inside a pit shell when given. ``by_domain``: tonnes and grades of each
+    estimation domain's part of the blocks (all classes, no cut-off).
+    """
+
+    block_model: pd.DataFrame
+    grid: BlockGrid
+    statement: pd.DataFrame
+    grade_tonnage: pd.DataFrame
+    composites: pd.DataFrame
+    variogram_experimental: pd.DataFrame
+    variogram_model: VariogramModel
+    cross_validation: pd.DataFrame
+    cross_validation_stats: dict
+    density: DensityRegression | None
+    topcuts: pd.DataFrame
+    issues: pd.DataFrame
+    table1: pd.DataFrame
+    cutoff_frac: float
+    cutoff_basis: str
+    label: str
+    synthetic: bool
+    primary: str
+    grades: tuple[str, ...]
+    domains: tuple[str, ...]
+    checks: pd.DataFrame
+    by_domain: pd.DataFrame
+    params: DepositParams
+    disclaimer: str = DISCLAIMER
+    parameters: dict = field(default_factory=dict)
+    timings_s: dict = field(default_factory=dict)
+
+    def jorc(self, *, rpeee_mask: np.ndarray | None = None, revenue_factor: float | None = None,
+             cutoff_frac: float | None = None, cutoff_basis: str | None = None,
+             ) -> ResourceStatement:
+        """The readable statement; ``rpeee_mask``: blocks inside the RPEEE pit shell run at
+        ``revenue_factor`` (default: the parameters' ``cutoff.revenue_factor``)."""
+        rf = revenue_factor if revenue_factor is not None else (
+            self.params.cutoff.revenue_factor if rpeee_mask is not None else None)
+        return jorc_statement(self.block_model, cutoff_frac=self.cutoff_frac if cutoff_frac
+                              is None else cutoff_frac, cutoff_basis=cutoff_basis or
+                              self.cutoff_basis, primary=self.primary,
+                              grade_columns=tuple(f"{g}_frac" for g in self.grades),
+                              rpeee_mask=rpeee_mask, revenue_factor=rf, table1=self.table1,
+                              label=self.label, synthetic=self.synthetic)
+
+    def recut(self, *, prices_usd_per_kg: dict[str, float] | None = None,
+              recovery_frac: float | None = None, cost_usd_per_t_ore: float | None = None,
+              grade_factor: float = 1.0) -> ResourceResult:
+        """The same estimate with the cut-off re-derived from a valuation (break-even basis:
+        ``cost / (basket price x recovery)``, see :func:`rpeee_cutoff_frac`) and, with
+        ``grade_factor`` != 1, the primary grade and its components scaled (a what-if on the
+        grade of a SYNTHETIC deposit calibrated to a public grade; never applied to user data
+        by the study). The kriging is not repeated: statement, grade–tonnage curve and the
+        Table 1 cut-off entry are recomputed from the block model."""
+        from reeflow.deposit.statement import grade_label
+
+        if not (np.isfinite(grade_factor) and grade_factor > 0):
+            raise InputError("grade_factor", grade_factor, "a finite factor > 0", "")
+        comps = list(self.parameters.get("primary_components", []))
+        pcol = f"{self.primary}_frac"
+        bm = self.block_model
+        if grade_factor != 1.0:
+            bm = bm.copy()
+            cols = [c for c in (pcol, *(f"{k}_frac" for k in comps)) if c in bm]
+            bm[cols] = bm[cols].to_numpy() * grade_factor
+        cut, basis = _cutoff(self.params, prices_usd_per_kg, recovery_frac, cost_usd_per_t_ore,
+                             _component_shares(bm, pcol, comps))
+        gcols = tuple(f"{g}_frac" for g in self.grades)
+        st, gt = _statement_and_curve(bm, cut, pcol, gcols, self.label, self.synthetic)
+        t1 = self.table1.copy()
+        row = t1["item"] == "Cut-off parameters"
+        t1.loc[row, "entry"] = f"{cut * 100:.3g} % {grade_label(self.primary)} ({basis})"
+        return replace(self, block_model=bm, statement=st, grade_tonnage=gt, table1=t1,
+                       cutoff_frac=cut, cutoff_basis=basis)
+
+    def variogram_table(self) -> pd.DataFrame:
+        """Experimental variograms (relative primary grade, one per axis) with the fitted
+        model at the same lags (for a figure)."""
+        t = self.variogram_experimental.copy()
+        t["model_gamma"] = np.nan
+        for a, g in t.groupby("axis"):
+            t.loc[g.index, "model_gamma"] = self.variogram_model.gamma_iso(
+                g["lag_m"].to_numpy(), axis=int(a))
+        return t
+
+    def _domain_composites(self) -> pd.DataFrame:
+        c = self.composites
+        return c[c["domain"].isin(self.domains)].dropna(subset=[f"{self.primary}_frac"])
+
+    def directional_variograms(self, *, lag_m: float | None = None, n_lags: int = 12,
+                               azimuths_deg=(0.0, 45.0, 90.0, 135.0)) -> pd.DataFrame:
+        """Horizontal directional variograms of the primary grade (long table) with the
+        anisotropy-search summary in ``attrs["search"]``."""
+        c = self._domain_composites()
+        xyz, z = c[["x", "y", "z"]].to_numpy(), c[f"{self.primary}_frac"].to_numpy()
+        lag = lag_m or sampling_lags(xyz, c["hole_id"].to_numpy())[0][0]
+        out = directional_variograms(xyz, z, lag_m=lag, n_lags=n_lags, azimuths_deg=azimuths_deg)
+        out.attrs["search"] = anisotropy_search(xyz, z, lag_m=lag, n_lags=n_lags,
+                                                azimuths_deg=azimuths_deg)
+        return out
+
+    def simulate(self, variable: str | None = None, *, n_realisations: int = 10, seed: int = 0,
+                 batch: int = 64, rows: np.ndarray | None = None) -> np.ndarray:
+        """Equally probable realisations (mass fraction) of ``variable`` (default: the primary)
+        at the block centres (of ``rows`` when given, e.g. the blocks of a pit), shape
+        (n_realisations, n_blocks), by SGS of normal scores of the
+        estimation-domain composites. Stated simplifications: point support at block centres,
+        the normal-score variogram takes the fitted relative model's shape at unit sill, and
+        batches of ``batch`` nodes are not conditioned on each other (:func:`sgs`). Refused
+        above :data:`MAX_SGS_REALISATIONS` realisations or :data:`MAX_SGS_VALUES` values."""
+        var = variable or self.primary
+        nodes = self.block_model[["x", "y", "z"]].to_numpy()
+        if rows is not None:
+            nodes = nodes[np.asarray(rows)]
+        n = len(nodes)
+        if not 1 <= n_realisations <= MAX_SGS_REALISATIONS or n_realisations * n > MAX_SGS_VALUES:
+            raise InputError("sgs.n_realisations", n_realisations,
+                             f"1 to {MAX_SGS_REALISATIONS} and at most {MAX_SGS_VALUES:,} "
+                             f"values ({n:,} blocks)", "fewer realisations or blocks")
+        c = self._domain_composites().dropna(subset=[f"{var}_frac"])
+        y, ns = normal_score(c[f"{var}_frac"].to_numpy())
+        unit = scale_model(self.variogram_model, 1.0 / self.variogram_model.sill)
+        sims = sgs(c[["x", "y", "z"]].to_numpy(), y, nodes, unit, self.parameters["search"],
+                   n_realisations=n_realisations, seed=seed, batch=batch)
+        return ns.back(sims)
+
+    def simulate_treo(self, *, n_realisations: int = 10, seed: int = 0,
+                      batch: int = 64) -> np.ndarray:
+        """Deprecated: use :meth:`simulate` (the primary grade)."""
+        warnings.warn("simulate_treo is deprecated; use simulate()", DeprecationWarning,
+                      stacklevel=2)
+        return self.simulate("treo", n_realisations=n_realisations, seed=seed, batch=batch)
+
+    def swaths(self, axis: str = "x", width_m: float = 50.0) -> pd.DataFrame:
+        """Swath-plot table of the primary grade: block estimates vs domain composites."""
+        return swath_table(self.block_model, self._domain_composites(), axis=axis,
+                           width_m=width_m, grade=self.primary)
+
+
+class _Stages:
+    """Records wall and CPU seconds of consecutive stages into ``tm`` (``<name>_s``,
+    ``<name>_cpu_s``)."""
+
+    def __init__(self, tm: dict[str, float]) -> None:
+        self.tm, self.t, self.c = tm, time.perf_counter(), time.process_time()
+
+    def __call__(self, name: str) -> None:
+        t, c = time.perf_counter(), time.process_time()
+        self.tm[f"{name}_s"], self.tm[f"{name}_cpu_s"] = t - self.t, c - self.c
+        self.t, self.c = t, c
+
+
+def _resolve_grades(dh: Drillholes, params: DepositParams,
+                    spec: SyntheticSpec | None) -> dict[str, tuple[str, float]]:
+    """name -> (assay column, factor to mass fraction)."""
+    if params.grades:
+        out = {k: (g.column, GRADE_UNITS[g.unit]) for k, g in params.grades.items()}
+    elif spec is not None:
+        out = {v: (spec.assay_column(v), GRADE_UNITS[spec.grade_unit(v)])
+               for v in spec.variables()}
+    else:
+        out = {}
+        for c in dh.grade_columns:
+            m = re.fullmatch(r"(.+)_(pct|ppm|gpt|frac)", str(c))
+            if m:
+                out[m.group(1).lower()] = (c, GRADE_UNITS[_UNIT_SUFFIX[m.group(2)]])
+    missing = [col for col, _ in out.values() if col not in dh.assays.columns]
+    if not out or missing or params.primary not in out:
+        raise InputError("deposit.grades", missing or sorted(out),
+                         f"assay columns for every grade, including the primary "
+                         f"'{params.primary}'",
+                         "name them under deposit.grades: {name: {column, unit}} or call the "
+                         "columns <name>_pct / _ppm / _frac")
+    return out
+
+
+def _as_fractions(dh: Drillholes, grades: dict[str, tuple[str, float]],
+                  density_col: str) -> Drillholes:
+    """THE one place assay units become mass fractions (``<name>_frac`` columns)."""
+    a = dh.assays[["hole_id", "from_m", "to_m", "domain"]].copy()
+    for name, (col, f) in grades.items():
+        a[f"{name}_frac"] = pd.to_numeric(dh.assays[col], errors="coerce") * f
+    cols = [f"{n}_frac" for n in grades]
+    if density_col in dh.assays.columns:
+        a[density_col] = pd.to_numeric(dh.assays[density_col], errors="coerce")
+        cols.append(density_col)
+    return replace(dh, assays=a, grade_columns=tuple(cols))
+
+
+def _capped(comps: pd.DataFrame, primary: str, components: list[str], q: float):
+    col = f"{primary}_frac"
+    raw = comps[col].to_numpy()
+    if q >= 1.0:
+        return comps, pd.DataFrame(columns=["column", "domain", "rule", "parameter", "cap"])
+    comps, caps = top_cut(comps, {col: {"rule": "percentile", "percentile": 100.0 * q}})
+    with np.errstate(invalid="ignore", divide="ignore"):
+        scale = np.where(raw > 0, comps[col].to_numpy() / raw, 1.0)
+    for c in components:
+        comps[f"{c}_frac"] = comps[f"{c}_frac"] * scale
+    return comps, caps
+
+
+def _search(params: DepositParams, model: VariogramModel, lags, angles) -> SearchParams:
+    s = params.search
+    if s is not None:
+        return SearchParams((s.major, s.semi, s.minor), angles, s.min_samples, s.max_samples,
+                            s.max_per_hole, s.max_per_octant)
+    ranges = np.max([st.ranges_m for st in model.structures], axis=0) if model.structures \
+        else np.asarray(lags, float)
+    radii = np.maximum(1.5 * ranges, 2.0 * np.asarray(lags, float))
+    return SearchParams(vec3(radii), angles, 4, 24, 6, 0)
+
+
+def _density(comps: pd.DataFrame, params: DepositParams, grade_cols: list[str]):
+    d = params.density
+    if d.method == "fixed":
+        rho = float(d.fixed or 0.0)
+        return None, lambda g: np.full(len(g), rho)
+    usable = [c for c in grade_cols if c in comps.columns][:4]
+    if d.column not in comps.columns:
+        raise InputError("deposit.density", "no density column",
+                         f"a measured '{d.column}' column for method: regression",
+                         "or give density: {method: fixed, fixed: 2.8 t/m**3}")
+    reg = density_regression(comps, density_column=d.column, grade_columns=tuple(usable))
+    return reg, reg.predict
+
+
+def _cutoff(params: DepositParams, prices, recovery, cost, shares) -> tuple[float, str]:
+    c = params.cutoff
+    if c.basis == "given":
+        if c.grade is None:
+            return 0.0, "no cut-off given: every estimated block is reported"
+        return float(c.grade), "cut-off given in the project file"
+    lacking = [n for n, v in (("prices_usd_per_kg", prices), ("recovery_frac", recovery),
+                              ("cost_usd_per_t_ore", cost))
+               if v is None or (isinstance(v, float) and not np.isfinite(v))]
+    if lacking or not shares:
+        fb = 0.0 if c.grade is None else float(c.grade)
+        return fb, (f"break-even asked but {', '.join(lacking) or 'component shares'} missing: "
+                    f"the fallback {fb * 100:.2f} % is used")
+    tot = sum(shares.values())
+    basket = basket_price_usd_per_kg(prices, {k: v / tot for k, v in shares.items()})
+    cut = rpeee_cutoff_frac(basket_price_usd_per_kg=basket, recovery_frac=recovery,
+                            cost_usd_per_t_ore=cost)
+    return cut, (f"break-even: cost {cost:.4g} USD/t ore / (basket {basket:.2f} USD/kg x "
+                 f"recovery {recovery:.3g})")
+
+
+def estimate_resource(dh: Drillholes, params: DepositParams | None = None, *,
+                      spec: SyntheticSpec | None = None,
+                      prices_usd_per_kg: dict[str, float] | None = None,
+                      recovery_frac: float | None = None,
+                      cost_usd_per_t_ore: float | None = None,
+                      domain_model=None) -> ResourceResult:
+    """Estimate a resource from drillholes with the :class:`DepositParams` (``spec``: the
+    synthetic parameters that generated ``dh``, for their estimation hints). Prices (USD/kg
+    of each component of the primary grade, e.g. each REE oxide of TREO), recovery and cost
+    (USD/t ore) feed a break-even cut-off; the basket weights are the estimate's own
+    component shares. ``domain_model(points) -> domain labels`` (e.g. a wireframe's
+    :meth:`~reeflow.deposit.domains.SurfaceDomain.labels`) gives the blocks' domain shares;
+    without it the nearest composite's domain does."""
+    params = params or DepositParams()
+    tm: dict[str, float] = {}
+    t0, c0 = time.perf_counter(), time.process_time()
+    stage = _Stages(tm)
+    hints = spec.estimation if spec is not None else None
+    grades = _resolve_grades(dh, params, spec)
+    comps_of = [c for c in (params.primary_components if params.primary_components is not None
+                            else spec.components(params.primary) if spec is not None else [])
+                if c in grades]
+    comps, caps = _capped(composite(_as_fractions(dh, grades, params.density.column),
+                                    length_m=float(params.composite_length)),
+                          params.primary, comps_of, float(params.topcut_quantile))
+    stage("composite")
+    doms, est, model, curves, sp, angles, lags = _variography(comps, params, hints)
+    stage("variogram")
+    size = (params.block_size.as_tuple() if params.block_size is not None
+            else vec3(hints.block_size_m) if hints else _DEFAULT_BLOCK)
+    rot = float(params.block_rotation if params.block_rotation is not None
+                else hints.block_rotation_deg if hints else 0.0)
+    grid = grid_covering(est[["x", "y", "z"]].to_numpy(), size, rotation_deg=rot,
+                         pad_m=0.5 * max(size), max_blocks=params.max_blocks)
+    gcols = [f"{g}_frac" for g in grades]
+    pcol = f"{params.primary}_frac"
+    reg, dens = _density(est, params, gcols)
+    bm, checks, by_domain = estimate_blocks(comps, grid, doms, gcols, model, sp,
+                                            params.ndisc.as_tuple(), dens, pcol,
+                                            classify=domain_model)
+    stage("kriging")
+    bm["class"] = classify_blocks(bm.assign(kvar=bm["kvar_ratio"]), sill=1.0,
+                                  criteria=criteria_table(params.classification))
+    cut, basis = _cutoff(params, prices_usd_per_kg, recovery_frac, cost_usd_per_t_ore,
+                         _component_shares(bm, pcol, comps_of))
+    label = dh.label or ("SYNTHETIC drillholes" if dh.synthetic else "user drillholes")
+    bm.attrs["label"] = label
+    st, gt = _statement_and_curve(bm, cut, pcol, tuple(gcols), label, dh.synthetic)
+    cv_df, cv_stats = _cross_validation(params, est, pcol, model, sp)
+    stage("classify_statement_cv")
+    facts = _table1_facts(dh, comps, sp, cut, basis, reg, params, params.primary)
+    return ResourceResult(bm, grid, st, gt, comps, pd.concat(curves, ignore_index=True), model,
+                          cv_df, cv_stats, reg, caps, dh.issues, table1_checklist(facts), cut,
+                          basis, label, dh.synthetic, params.primary, tuple(grades),
+                          tuple(doms), checks, by_domain, params,
+                          parameters={"search": sp, "block_size_m": size, "rotation_deg": rot,
+                                      "primary_components": comps_of,
+                                      "orientation_deg": angles, "sampling_lags_m": lags,
+                                      "global_mean_check": _global_check(bm, checks, pcol)},
+                          timings_s={**tm, "estimate_wall_s": time.perf_counter() - t0,
+                                     "estimate_cpu_s": time.process_time() - c0})
+
+
+def _statement_and_curve(bm: pd.DataFrame, cut: float, pcol: str, gcols: tuple[str, ...],
+                         label: str, synthetic: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The classified statement at ``cut`` and the grade–tonnage curve of a block model."""
+    st = resource_statement(bm, cutoff_frac=cut, grade_column=pcol, grade_columns=gcols,
+                            label=label)
+    st.insert(0, "data", "SYNTHETIC" if synthetic else "user data")
+    gt = grade_tonnage(bm, np.unique(np.round(np.quantile(bm[pcol], np.linspace(0, 0.95, 20)),
+                                              6)), grade_column=pcol)
+    return st, gt
+
+
+def _variography(comps: pd.DataFrame, params: DepositParams, hints):
+    """Estimation domains, their composites, the relative variogram of the primary grade along
+    the orientation's axes, and the search (given, or from the fitted ranges)."""
+    doms = params.domains or sorted(set(comps["domain"]) - set(params.waste_domains))
+    pcol = f"{params.primary}_frac"
+    est = comps[comps["domain"].isin(doms)].dropna(subset=[pcol])
+    if len(est) < 10:
+        raise InputError("deposit.domains", doms, ">= 10 composites with a primary grade in the "
+                         "estimation domains", "check the domain names and the assays")
+    angles = (params.orientation.angles() if params.orientation is not None
+              else vec3(hints.orientation_deg) if hints else (0.0, 0.0, 0.0))
+    means = est.groupby("domain")[pcol].transform("mean").to_numpy()
+    xyz, hole = est[["x", "y", "z"]].to_numpy(), est["hole_id"].to_numpy()
+    model, curves = model_variogram(xyz, est[pcol].to_numpy() / means, angles_deg=angles,
+                                    hole=hole)
+    lags, _ = sampling_lags(xyz, hole, angles)
+    return doms, est, model, curves, _search(params, model, lags, angles), angles, lags
+
+
+def _component_shares(bm: pd.DataFrame, pcol: str, components: list[str]) -> dict[str, float]:
+    """Tonnage-weighted share of each component in the primary grade (basket weights)."""
+    if not components:
+        return {}
+    t = bm["tonnes"].to_numpy()
+    total = float((t * bm[pcol]).sum())
+    return {c: float((t * bm[f"{c}_frac"]).sum()) / total for c in components} if total else {}
+
+
+def _global_check(bm: pd.DataFrame, checks: pd.DataFrame, pcol: str) -> dict[str, float]:
+    """Block means of OK, IDW and nearest neighbour on the same (sampled) blocks."""
+    on = np.isfinite(checks["idw"].to_numpy()) & np.isfinite(checks["nn"].to_numpy())
+    return {"ok_mean": float(bm[pcol].to_numpy()[on].mean()),
+            "idw_mean": float(checks["idw"].to_numpy()[on].mean()),
+            "nn_mean": float(checks["nn"].to_numpy()[on].mean()),
+            "n_blocks_checked": int(on.sum()),
+            "ok_tonnage_weighted_mean": float(np.average(bm[pcol], weights=bm["tonnes"]))}
+
+
+def _cross_validation(params: DepositParams, est: pd.DataFrame, pcol: str,
+                      model: VariogramModel, sp: SearchParams):
+    if not params.cross_validation:
+        return pd.DataFrame(), {}
+    dom = est["domain"].value_counts().index[0]
+    c = est[est["domain"] == dom]
+    mean = float(c[pcol].mean())
+    return cross_validate(c[["x", "y", "z"]].to_numpy(), c[pcol].to_numpy(),
+                          scale_model(model, mean * mean), sp, hole=c["hole_id"].to_numpy(),
+                          leave="sample")
+
+
+def _table1_facts(dh: Drillholes, comps: pd.DataFrame, sp: SearchParams, cut: float,
+                  basis: str, dens: DensityRegression | None, params: DepositParams,
+                  primary: str) -> dict[str, str]:
+    from reeflow.deposit.statement import grade_label
+
+    d = params.density
+    density = (f"regression on grade, n={dens.n}, R2={dens.r2:.2f}" if dens is not None
+               else f"fixed {d.fixed:g} t/m3 (assumed; no measurements used)")
+    ext = np.ptp(comps[["x", "y", "z"]].to_numpy(float), axis=0)
+    return {"Database integrity": f"{len(dh.issues)} findings; "
+            f"{int((dh.issues['severity'] == 'error').sum())} errors excluded",
+            "Location of data points": f"{len(dh.collars)} collars as given in the files "
+            f"({len(dh.surveys)} survey stations), desurveyed by minimum curvature"
+            + (" (SYNTHETIC)" if dh.synthetic else ""),
+            "Data spacing and distribution": f"{len(dh.collars)} holes, "
+            f"{len(comps)} composites of {float(params.composite_length):g} m",
+            "Dimensions": "composites span {:,.0f} x {:,.0f} x {:,.0f} m (x, y, z)".format(*ext),
+            "Estimation and modelling techniques": "ordinary block kriging by domain (hard "
+            f"boundaries), moving neighbourhood {tuple(round(r) for r in sp.ranges_m)} m, "
+            f"{sp.min_samples}-{sp.max_samples} samples, at most {sp.max_per_hole} per hole",
+            "Cut-off parameters": f"{cut * 100:.3g} % {grade_label(primary)} ({basis})",
+            "Bulk density": density,
+            "Classification": "criteria table (mean distance, holes, samples, slope of "
+            "regression, kriging variance / sill); user-owned heuristics"}
+
+
+@lru_cache(maxsize=4)
+def _synthetic_cached(path: str, seed: int) -> Drillholes:
+    spec, _ = load_synthetic_spec(path)
+    return synthetic_drillholes(spec, seed=seed)
+
+
+def run_deposit(params: DepositParams, *, base_dir: str | Path | None = None,
+                prices_usd_per_kg: dict[str, float] | None = None,
+                recovery_frac: float | None = None,
+                cost_usd_per_t_ore: float | None = None) -> ResourceResult:
+    """The study's deposit step: read the project's drillholes (paths relative to
+    ``base_dir``) or generate the seeded SYNTHETIC deposit (cached per file and seed), then
+    :func:`estimate_resource`."""
+    base = Path(base_dir or ".")
+    t0, c0 = time.perf_counter(), time.process_time()
+    spec = None
+    if params.drillholes is not None:
+        f = params.drillholes
+        dh = read_drillholes(*f.paths(base), mode=f.mode,
+                             below_detection_factor=float(f.below_detection_factor),
+                             length_unit=f.length_unit, dip_positive_down=f.dip_positive_down)
+        if f.label:
+            dh = replace(dh, label=f.label)
+    else:
+        src = params.synthetic
+        if src is None:
+            raise InputError("deposit", None, "drillholes: {collar_file, survey_file, "
+                             "assay_file} or synthetic: {parameters_file, seed}",
+                             "name the deposit's data")
+        spec, _ = load_synthetic_spec(src.parameters_file, base)
+        from reeflow.deposit.synthetic import resolve_spec_path
+        d = _synthetic_cached(str(resolve_spec_path(src.parameters_file, base).resolve()),
+                              int(src.seed))
+        dh = replace(d, collars=d.collars.copy(), surveys=d.surveys.copy(),
+                     assays=d.assays.copy(), issues=d.issues.copy())
+    dom_model = None
+    if params.domain_surfaces is not None:
+        dh, dom_model = code_domains(dh, params.domain_surfaces, base)
+    t_data, c_data = time.perf_counter() - t0, time.process_time() - c0
+    r = estimate_resource(dh, params, spec=spec, prices_usd_per_kg=prices_usd_per_kg,
+                          recovery_frac=recovery_frac, cost_usd_per_t_ore=cost_usd_per_t_ore,
+                          domain_model=dom_model)
+    r.timings_s.update({"drillholes_s": t_data, "drillholes_cpu_s": c_data,
+                        "total_wall_s": time.perf_counter() - t0,
+                        "total_cpu_s": time.process_time() - c0})
+    return r
+
+
+def code_domains(dh: Drillholes, spec, base: Path):
+    """Domain of every assay interval from a surfaces wireframe (interval midpoint inside:
+    the zone's name, else WASTE); returns the coded drillholes and the point classifier."""
+    from reeflow.deposit.composite import desurvey
+    from reeflow.deposit.domains import read_surface_domain
+
+    dom = read_surface_domain(base / spec.surfaces_file, name=spec.name,
+                              length_unit=spec.length_unit)
+    a = dh.assays.assign(mid_m=0.5 * (dh.assays["from_m"] + dh.assays["to_m"]))
+    xyz = desurvey(dh, a)[["x", "y", "z"]].to_numpy()
+    coded = dh.assays.assign(domain=dom.labels(xyz))
+    return replace(dh, assays=coded), dom.labels
+
+
+def beylikova_resource(*, seed: int = 2025, cutoff_frac: float | None = None,
+                       prices_usd_per_kg: dict[str, float] | None = None,
+                       recovery_frac: float | None = None,
+                       cost_usd_per_t_ore: float | None = None, **_: object) -> ResourceResult:
+    """Deprecated (kept for the current study wiring): the built-in SYNTHETIC Beylikova-like
+    deposit through :func:`run_deposit`. A given ``cutoff_frac`` is used as is; otherwise the
+    cut-off is break-even from the prices, recovery and cost, else none."""
+    warnings.warn("beylikova_resource is deprecated; use run_deposit(DepositParams(...))",
+                  DeprecationWarning, stacklevel=2)
+    from reeflow.deposit.params import Cutoff
+    cut = (Cutoff(basis="given", grade=cutoff_frac) if cutoff_frac is not None
+           else Cutoff(basis="break_even"))
+    p = DepositParams(synthetic=SyntheticSource(parameters_file="builtin:beylikova", seed=seed),
+                      cutoff=cut)
+    return run_deposit(p, prices_usd_per_kg=prices_usd_per_kg, recovery_frac=recovery_frac,
+                       cost_usd_per_t_ore=cost_usd_per_t_ore)
+
+
+def swath_table(bm: pd.DataFrame, comps: pd.DataFrame, *, axis: str = "x", width_m: float = 50.0,
+                grade: str = "treo") -> pd.DataFrame:
+    """Swath plot data: mean block estimate vs mean composite grade per slab along ``axis``."""
+    if axis not in ("x", "y", "z"):
+        raise InputError("swath.axis", axis, "x, y or z", "")
+    if not width_m > 0:
+        raise InputError("swath.width_m", width_m, "> 0 m", "")
+    col = f"{grade}_frac"
+    lo = min(bm[axis].min(), comps[axis].min())
+    b = np.floor((bm[axis] - lo) / width_m)
+    c = np.floor((comps[axis] - lo) / width_m)
+    est = bm.groupby(b)[col].mean().rename("estimate_frac")
+    dat = comps.groupby(c)[col].mean().rename("composite_frac")
+    n = comps.groupby(c)[col].size().rename("n_composites")
+    out = pd.concat([est, dat, n], axis=1).reset_index(names="slab")
+    out["centre_m"] = lo + (out["slab"] + 0.5) * width_m
+    return out

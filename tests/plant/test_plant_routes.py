@@ -1,0 +1,147 @@
+"""Alternative routes chosen in the project file (issue #11 item 10): mixed carbonate, cerium
+rejection before SX, La/Ce rejection, full separation. Each route's flowsheet closes, stays within
+solubility, reports its products, and each Beylikova route scenario runs the study end to end."""
+
+from pathlib import Path
+
+import pytest
+
+from reeflow.chain import adapters
+from reeflow.chain.pipeline import with_overrides
+from reeflow.core.errors import InputError
+from reeflow.plant.bastnasite import build_flowsheet, placeholder_separation
+from reeflow.plant.params import ROUTES
+from reeflow.plant.solubility import check_solubility
+from reeflow.plant.summary import MIXED_SALE, ree_sales, summarise_plant
+from reeflow.project import CASES_DIR, load_project
+
+SCENARIOS = CASES_DIR / "beylikova" / "scenarios"
+LACE = {"LaCe": ["La", "Ce"], "NdPr": ["Pr", "Nd"], "SmY": ["Sm", "Y"]}
+
+
+@pytest.fixture(scope="module")
+def base():
+    return load_project()
+
+
+def _solve(base, overrides):
+    p = with_overrides(base, overrides).project
+    sep = placeholder_separation(p.plant.separation, p.ree)
+    sol = build_flowsheet(adapters.ore_feed(p), p.plant, sep).solve()
+    s = summarise_plant(sol, p.ree, p.plant.operating_hours_h_per_a,
+                        groups=p.plant.product_groups())
+    return p, sol, s
+
+
+@pytest.mark.parametrize("route,extra", [
+    ("full_separation", {}), ("mixed_carbonate", {}), ("cerium_rejection", {}),
+    ("la_ce_rejection", {"plant.separation.products": LACE})])
+def test_every_route_closes_and_stays_soluble(base, route, extra):
+    p, sol, s = _solve(base, {"plant.route": route, **extra})
+    sol.check_balances(1e-9)  # every unit's element balance
+    rep = check_solubility(sol)
+    assert rep.ok, [(v.stream, v.salt, v.ratio) for v in rep.violations]
+    assert 0.5 < s.kpis["overall_reo_recovery_frac"] < 1.0
+    assert route in ROUTES
+
+
+def test_mixed_carbonate_sells_the_contained_reo(base):
+    p, sol, s = _solve(base, {"plant.route": "mixed_carbonate"})
+    assert "separation" not in sol.results and "sx_feed" not in sol.streams
+    (row,) = [r for r in s.products if r["kind"] == "concentrate"]
+    assert row["sale_name"] == MIXED_SALE
+    assert sum(row["reo_distribution_frac"].values()) == pytest.approx(1.0, abs=1e-12)
+    # no separation: the carbonate carries the head's REE distribution (oxide basis) unchanged
+    for el, share in p.ore.ree_distribution.items():
+        from reeflow.core.elements import oxide_formula
+
+        assert row["reo_distribution_frac"][oxide_formula(el)] == pytest.approx(share, rel=0.02)
+    assert s.kpis["reo_t_per_a"] == pytest.approx(row["reo_t_per_a"])
+    t, purity, dist = ree_sales(s.products)
+    assert t == {MIXED_SALE: pytest.approx(row["reo_t_per_a"])} and purity == {}
+    assert dist == pytest.approx(row["reo_distribution_frac"])
+
+
+def test_cerium_cake_paid_on_its_ceria_content(base):
+    p, sol, s = _solve(base, {"plant.route": "cerium_rejection"})
+    cake = sol.streams["cerium_rejection.cerium_cake"]
+    ce_in = sol.streams["purified_liquor"].element_kg_per_h()["Ce"]
+    removal = p.plant.cerium_rejection.ce_removal_frac
+    assert cake.element_kg_per_h()["Ce"] == pytest.approx(ce_in * removal, rel=1e-9)
+    (row,) = [r for r in s.products if r["stream"] == "cerium_rejection.cerium_cake"]
+    assert row["sale_name"] == "CeO2" and 0.7 < row["purity_frac"] < 1.0
+    assert row["composition_frac"]["CeO2"] == row["purity_frac"]
+    # the SX feed is Ce-depleted
+    sx = sol.streams["sx_feed"].element_kg_per_h()
+    assert sx["Ce"] / (sx["La"] + sx["Ce"]) < 0.2
+
+
+def test_la_ce_group_split_between_stockpile_and_sale(base):
+    p, sol, s = _solve(base, {"plant.route": "la_ce_rejection", "plant.separation.products": LACE,
+                              "plant.la_ce_rejection.stockpile_frac": {"La": 1.0, "Ce": 0.5}})
+    carb = sol.streams["LaCe_carbonate"]
+    pile = sol.streams["LaCe_disposition.stockpile"]
+    sold = sol.streams["LaCe_disposition.sold"]
+    assert pile.total_kg_per_h + sold.total_kg_per_h == pytest.approx(carb.total_kg_per_h)
+    assert pile.element_kg_per_h()["La"] == pytest.approx(carb.element_kg_per_h()["La"])
+    assert pile.element_kg_per_h()["Ce"] == pytest.approx(0.5 * carb.element_kg_per_h()["Ce"])
+    assert "oxalate_LaCe" not in sol.results  # the rejected group is not oxalated nor calcined
+    assert sum(r["reo_t_per_a"] for r in s.products if r["kind"] == "stockpile") > 0
+    kinds = {r["kind"] for r in s.products}
+    assert {"stockpile", "concentrate", "oxide"} <= kinds
+    # the stockpile is neither sold nor a residue
+    t, _, _ = ree_sales(s.products)
+    sold_reo = sum(r["reo_t_per_a"] for r in s.products if r["kind"] == "concentrate")
+    assert t[MIXED_SALE] == pytest.approx(sold_reo)
+
+
+def test_route_validation(base):
+    with pytest.raises(InputError, match="la_ce_rejection.group"):
+        with_overrides(base, {"plant.route": "la_ce_rejection"})  # no LaCe group in products
+    with pytest.raises(InputError, match="stockpile_frac"):
+        with_overrides(base, {"plant.route": "la_ce_rejection", "plant.separation.products": LACE,
+                              "plant.la_ce_rejection.stockpile_frac": {"Nd": 1.0}})
+    with pytest.raises(InputError):
+        with_overrides(base, {"plant.route": "magnet_metal"})
+
+
+def test_ree_sales_weights_purity_over_rows_sharing_a_sale_name():
+    rows = [{"kind": "oxide", "sale_name": "CeO2", "t_per_a": 100.0, "purity_frac": 0.99},
+            {"kind": "oxide", "sale_name": "CeO2", "t_per_a": 300.0, "purity_frac": 0.8},
+            {"kind": "stockpile", "reo_t_per_a": 50.0}]
+    t, purity, dist = ree_sales(rows)
+    assert t == {"CeO2": 400.0} and dist == {}
+    assert purity["CeO2"] == pytest.approx((99.0 + 240.0) / 400.0)
+
+
+@pytest.mark.parametrize("name", ["full_separation", "mixed_carbonate", "cerium_rejection",
+                                  "la_ce_rejection"])
+def test_route_scenarios_load(name):
+    loaded = load_project(SCENARIOS / f"route_{name}.yaml")
+    assert loaded.project.plant.route == name
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name,sold", [
+    ("mixed_carbonate", MIXED_SALE), ("cerium_rejection", "CeO2"),
+    ("la_ce_rejection", MIXED_SALE)])
+def test_route_scenario_runs_the_study_end_to_end(name, sold):
+    from reeflow.chain import run_chain
+
+    out = run_chain(load_project(SCENARIOS / f"route_{name}.yaml"))
+    assert sold in out.inputs.products_t_per_a
+    assert out.annual.opex_missing == ()
+    assert out.annual.capex_usd > 0 and len(out.years) > 0
+    sizes = out.inputs.equipment_sizes
+    if name == "mixed_carbonate":
+        assert not any(k.startswith(("sx.", "chloride_conversion.")) for k in sizes)
+        assert out.inputs.sx_aqueous_m3_per_a == 0.0
+        assert dict(out.inputs.concentrate_reo_distribution)
+    else:
+        assert sizes["sx.mixer_settler_volume_m3"] > 0
+
+
+def test_scenario_files_are_where_the_case_keeps_them():
+    assert Path(SCENARIOS).is_dir()
+    assert sorted(p.name for p in SCENARIOS.glob("route_*.yaml")) == [
+        f"route_{r}.yaml" for r in sorted(ROUTES)]

@@ -1,0 +1,169 @@
+"""Plausibility of the built-in study's headline KPIs against published peers (issue #11 item 8).
+
+Each figure of ``economics.benchmark`` must sit inside the band of its verified peers, or carry a
+stated reason — and the facts the reason states are checked here against the study's own output,
+so a reason that stops being true fails. Where no verified peer band exists (reagents, energy,
+residue), the figure is checked against the nearest published figure of the same scope, cited
+with its source and verification status.
+
+Peer figures used below (never invented; each with its source):
+- ``peer_benchmarks.csv`` (economics room): Pensana Longonjo+Saltend FEED 2021, Arafura Nolans
+  2022, Peak Ngualla BFS 2017, Mkango Songwe Hill DFS 2022, Rainbow Phalaborwa 2024 (capex, opex);
+  Lynas LAMP cracking acid 1.6 t per t of ~40 % REO concentrate (4.0 t/t REO) and Lynas residues
+  WLP 2.85 + NUF 7.93 + FGD 2.63 = 13.41 t/t REO — both NOT verified at source (as that file says).
+- Mountain Pass cradle-to-gate energy 70.88 MJ/kg REO (life-cycle assessment, R. Pell, Camborne
+  School of Mines, "Responsible sourcing of rare earth elements", workshop slides, Figure 4, as
+  stored at slideplayer.com/16540843 — a secondary source; an LCA figure that includes the energy
+  embodied in reagents, so an upper bound for site energy).
+- NdPr oxide per TREO of the peers, from the capacities in ``peer_benchmarks.csv`` sources:
+  Nolans 4,440 / 13,343 t/a; Ngualla 2,420 / ~9,960 t/a; Phalaborwa ~1,900 / 6,009 t/a (magnet
+  REO, an upper bound on NdPr).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+HEADLINE = ("capex_usd_per_t_a_reo", "opex_usd_per_kg_reo", "opex_usd_per_kg_ndpr",
+            "reagents_t_per_t_reo", "energy_gj_per_t_reo", "residue_t_per_t_reo")
+LYNAS_CRACKING_ACID_T_PER_T_REO = 1.6 / 0.40
+LYNAS_RESIDUE_T_PER_T_REO = 2.85 + 7.93 + 2.63
+MOUNTAIN_PASS_LCA_GJ_PER_T_REO = 70.88
+PEER_NDPR_SHARE = {"Nolans": 4440 / 13343, "Ngualla": 2420 / 9960, "Phalaborwa": 1900 / 6009}
+
+
+@pytest.fixture(scope="module")
+def econ(builtin_results_dict):
+    return builtin_results_dict["economics"]
+
+
+@pytest.fixture(scope="module")
+def bench(econ):
+    return {row["figure"]: row for row in econ["benchmark"]}
+
+
+def _opex(econ, item):
+    return next(r for r in econ["opex_breakdown"] if r["item"] == item)
+
+
+@pytest.mark.parametrize("figure", [
+    *HEADLINE, "separation_capex_usd_per_t_a_reo"])
+def test_each_figure_in_band_or_reasoned(bench, figure):
+    row = bench[figure]
+    assert row["value"] is not None and row["value"] > 0, figure
+    if row["within_band"] is True:
+        return
+    assert isinstance(row["reason"], str) and len(row["reason"]) > 40, figure
+
+
+def test_capex_in_band_from_every_sized_area(econ, bench, builtin_results_dict):
+    """Inside the band of five mine-to-oxide / mine-to-concentrate peers, and not by luck of
+    missing areas: every area the route needs is sized."""
+    row = bench["capex_usd_per_t_a_reo"]
+    assert row["within_band"] is True and row["position"] == "within"
+    areas = econ["capex_estimate"]["areas"]
+    assert all(a["complete"] for a in areas), [(a["area"], a["missing"]) for a in areas]
+    sx = [e for e in econ["capex_estimate"]["equipment"]
+          if e["size_key"] == "sx.mixer_settler_volume_m3"]
+    assert sx and sx[0]["units"] == builtin_results_dict["sx"]["total_stages"]
+    # the figure is capex over the design-basis REO
+    kpi = econ["kpis"]["capex_usd_per_t_a_reo"]
+    assert kpi == pytest.approx(econ["capex_usd"] / econ["kpis"]["reo_t_per_a"], rel=1e-9)
+
+
+def test_separation_capex_reason_is_true(econ, bench):
+    """Above the Saltend-LAMP band; the reason: Turton's mixer-settler correlation per stage in
+    SS316 with Towler's fluids installation factor (~3.7)."""
+    assert bench["separation_capex_usd_per_t_a_reo"]["position"] == "above"
+    (ms,) = [e for e in econ["capex_estimate"]["equipment"]
+             if e["size_key"] == "sx.mixer_settler_volume_m3"]
+    assert ms["correlation"] == "turton_mixer_settler"
+    assert ms["material"] == "stainless steel 316"
+    assert 3.5 <= ms["installation_factor"] <= 3.9
+
+
+def test_opex_per_kg_reo_reason_is_true(econ, bench):
+    """Above the band (Nolans, Phalaborwa); the reason names ~200 kt/a of industrial-mineral
+    concentrates earning about half the revenue, a 670-person site and ~6.4 kt/a REO."""
+    row = bench["opex_usd_per_kg_reo"]
+    assert row["position"] == "above"
+    rev = {r["product"]: r for r in econ["revenue"]}
+    minerals = rev["CaF2 concentrate"]["t_per_a"] + rev["BaSO4 concentrate"]["t_per_a"]
+    assert minerals == pytest.approx(200_000, rel=0.10)
+    total = sum(r["usd_per_a"] for r in econ["revenue"])
+    share = (rev["CaF2 concentrate"]["usd_per_a"] + rev["BaSO4 concentrate"]["usd_per_a"]) / total
+    assert 0.40 <= share <= 0.60
+    assert _opex(econ, "labour")["quantity"] == 670
+    assert econ["kpis"]["reo_t_per_a"] == pytest.approx(6400, rel=0.05)
+    # the named drivers are real money: by-product freight plus labour and overhead exceed the
+    # gap to the band's top
+    gap = (row["value"] - row["band_max"]) * econ["kpis"]["reo_t_per_a"] * 1000.0
+    named = sum(_opex(econ, i)["usd_per_a"] for i in (
+        "freight: industrial mineral concentrate", "labour", "G&A and plant overhead"))
+    assert named > gap > 0
+
+
+def test_opex_per_kg_ndpr_reason_is_true(econ, bench):
+    """Above the band; the reason: NdPr is ~11 % of Beylikova's TREO against far more at the
+    peers, so the same cost per kg REO weighs 2-3x more per kg NdPr."""
+    k = econ["kpis"]
+    assert bench["opex_usd_per_kg_ndpr"]["position"] == "above"
+    share = k["ndpr_oxide_t_per_a"] / k["reo_t_per_a"]
+    assert 0.10 <= share <= 0.12
+    assert k["opex_usd_per_kg_ndpr"] == pytest.approx(k["opex_usd_per_kg_reo"] / share,
+                                                      rel=1e-9)
+    for peer, s in PEER_NDPR_SHARE.items():
+        assert s >= 2 * share, peer
+    # per kg REO the figure is within 1.25x of the band top: the NdPr gap is mostly the share
+    assert k["opex_usd_per_kg_reo"] <= 1.25 * bench["opex_usd_per_kg_reo"]["band_max"]
+
+
+def test_reagents_against_lynas_cracking_acid(econ, builtin_results_dict):
+    """No verified band. The reason: the only peer figure is Lynas's cracking acid alone (4.0 t/t
+    REO, unverified); Beylikova adds HCl, NaOH, oxalic acid, lime and flotation reagents. The
+    bake acid per t REO is of the same order as Lynas's, and the slate holds the named reagents."""
+    k = econ["kpis"]
+    acid = builtin_results_dict["reagents_t_per_a"]["H2SO4"] / k["reo_t_per_a"]
+    assert 0.5 <= acid / LYNAS_CRACKING_ACID_T_PER_T_REO <= 2.0
+    assert k["reagents_t_per_t_reo"] > 2 * acid
+    items = {r["item"] for r in econ["opex_breakdown"]}
+    for named in ("reagent: HCl", "reagent: NaOH", "reagent: H2C2O4", "reagent: Ca(OH)2"):
+        assert named in items
+    assert any(i.startswith("flotation reagent:") for i in items)
+    # the 28 % target; the model lands at 27.2 % because the thorium that reports to the
+    # concentrate is added after the gangue pull that meets the grade (a known defect, reported)
+    assert builtin_results_dict["kpis"]["concentrate_treo_frac"] == pytest.approx(0.28, rel=0.05)
+
+
+def test_energy_below_the_cradle_to_gate_energy_of_mountain_pass(econ, builtin_results_dict):
+    """No peer band. Site energy (electricity at 3.6 GJ/MWh + fuel) per t REO must lie below the
+    cradle-to-gate LCA energy of Mountain Pass (70.88 GJ/t REO, which also counts the energy
+    embodied in reagents), and above the fuel the bake alone needs."""
+    e = builtin_results_dict["energy"]
+    gj = econ["kpis"]["energy_gj_per_t_reo"]
+    assert gj < MOUNTAIN_PASS_LCA_GJ_PER_T_REO
+    bake_fuel = sum(u["fuel_kw"] for u in e["units"] if u["kind"] == "bake")
+    assert gj > bake_fuel * 3.6e-3 * e["operating_hours_per_a"] / econ["kpis"]["reo_t_per_a"]
+    # electricity is not comminution alone (issue #11: it was 0.76 MW of comminution only)
+    assert e["comminution_share_of_electricity"] < 0.6
+
+
+def test_residue_counts_what_its_reason_says_and_sits_near_lynas(econ, builtin_results_dict):
+    """No verified band. The reason: the figure counts leach residue, neutralisation cake,
+    scrubber sludge, raffinate gypsum and crystallised salt, not flotation tailings, as the
+    (unverified) Lynas 13.4 t/t REO does."""
+    rows = {r["stream"]: r["dry_t_per_a"] for r in builtin_results_dict["residues"]["rows"]}
+    for s in ("leach.residue", "neutralisation.cake", "offgas_scrubber.sludge",
+              "effluent_neutralisation.cake", "brine_treatment.salt"):
+        assert rows.get(s, 0.0) > 0, s
+    counted = sum(v for s, v in rows.items() if "tailings" not in s)
+    k = econ["kpis"]
+    assert k["residue_t_per_t_reo"] == pytest.approx(counted / k["reo_t_per_a"], rel=1e-9)
+    assert 0.5 <= k["residue_t_per_t_reo"] / LYNAS_RESIDUE_T_PER_T_REO <= 2.0
+
+
+def test_no_opex_line_is_missing(econ):
+    """Every opex driver is supplied (extractant and diluent make-up included)."""
+    assert econ["opex_missing"] == []
+    ext = _opex(econ, "extractant and diluent make-up")
+    assert ext["quantity"] > 0 and ext["usd_per_a"] > 0
