@@ -50,7 +50,7 @@ def main() -> None:
     ap.add_argument("--n1", type=int, default=2000)
     ap.add_argument("--n2", type=int, default=20000)
     ap.add_argument("--scaling", type=int, default=100000, help="draws for the 1/2-worker curve")
-    ap.add_argument("--plans", type=int, default=5)
+    ap.add_argument("--plans", type=int, default=13)
     ap.add_argument("--out", default=None)
     args = ap.parse_args()
 

@@ -33,7 +33,7 @@ def main() -> None:
     ap.add_argument("--draws", type=int, default=24)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--inputs", default=INPUTS)
-    ap.add_argument("--plans", type=int, default=5)
+    ap.add_argument("--plans", type=int, default=13)
     ap.add_argument("--jitter", type=int, default=8, help="draws also run at NdPr +0.5 %%")
     ap.add_argument("--out", default=None)
     args = ap.parse_args()

@@ -124,8 +124,8 @@ def _add_risk(sub: argparse._SubParsersAction) -> None:
                         "risk.realisations)")
     r.add_argument("--method", choices=("auto", "fast", "rigorous"), default="auto",
                    help="fast path (auto/fast) or the rigorous chain per draw")
-    r.add_argument("--plans", type=int, default=5,
-                   help="mine plans in the library (revenue factors; default 5)")
+    r.add_argument("--plans", type=int, default=13,
+                   help="mine plans in the library (revenue factors; default 13)")
     r.add_argument("--out", default=None, help="also write risk.json and risk_draws.csv here")
     r.add_argument("--json", action="store_true", help="print the summary as JSON (no progress)")
     r.add_argument("--quiet", action="store_true", help="no progress bar")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from reeflow.risk.plans import realised_resource, revenue_factor_ladder
+from reeflow.risk.plans import realised_resource, representatives, revenue_factor_ladder
 
 
 def test_realised_block_model_keeps_shares_and_follows_density(base_outcome):
@@ -18,7 +18,7 @@ def test_realised_block_model_keeps_shares_and_follows_density(base_outcome):
     share = bm["nd2o3_frac"] / bm["treo_frac"]
     np.testing.assert_allclose(out["nd2o3_frac"] / out["treo_frac"], share, rtol=1e-12)
     np.testing.assert_allclose(out["caf2_frac"], bm["caf2_frac"])  # gangue kept
-    vol = out["dx"] * out["dy"] * out["dz"] * out["domain_frac"]
+    vol = out["dx"] * out["dy"] * out["dz"] * out["domain_share"]
     np.testing.assert_allclose(out["tonnes"], vol * out["density_t_per_m3"], rtol=1e-12)
     # density follows the deposit's own regression on TREO (its sign decides the direction)
     assert not np.allclose(out["density_t_per_m3"], bm["density_t_per_m3"])
@@ -31,6 +31,15 @@ def test_revenue_factor_ladder_spans_the_draws():
     assert 1.0 in ladder and ladder == sorted(ladder)
     assert ladder[0] <= np.quantile(rf, 0.05) and ladder[-1] >= np.quantile(rf, 0.95)
     assert revenue_factor_ladder(rf, n=1) == [1.0]
+
+
+def test_representatives_are_real_draws_spread_over_the_cloud():
+    rng = np.random.default_rng(2)
+    X = np.vstack([rng.normal(-2, 0.1, (300, 2)), rng.normal(2, 0.1, (300, 2))])
+    idx = representatives(X, 2)
+    assert len(idx) == 2 and np.array_equal(idx, representatives(X, 2))  # deterministic
+    assert sorted(np.sign(X[idx, 0])) == [-1.0, 1.0]  # one in each cluster
+    assert len(representatives(X[:3], 10)) <= 3
 
 
 @pytest.mark.slow

@@ -69,7 +69,7 @@ def test_plant_is_linear_in_its_feed(loaded, base_outcome):
     chain = np.vstack([probe.year_vector(layout, y) for y in base_outcome.years])
     rel = np.abs(lin - chain) / np.maximum(np.abs(chain), 1e-9)
     assert rel.max() < 3e-3
-    products = [layout.index(f"product:{x}") for x in layout.products
+    products = [layout.index(probe.product_key(x)) for x in layout.products
                 if x.endswith(("O3", "O2", "oxide"))]
     assert rel[:, products].max() < 1e-9
 
@@ -102,7 +102,7 @@ def plant_model(loaded, base_outcome):
 
     d = draw(loaded, 200, seed=1, inputs=PLANT_INPUTS)
     model = build_model(loaded, d, input_specs(loaded, PLANT_INPUTS), SerialRunner(),
-                        outcome=base_outcome, n_plans=5)
+                        outcome=base_outcome, n_plans=13)
     return model, d
 
 

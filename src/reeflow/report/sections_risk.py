@@ -83,8 +83,9 @@ def _fast_path(risk: Mapping[str, Any]) -> str:
     parts = [note(
         "Draws ran the fast path of the study chain: what is built once from a separable "
         "response surface fitted on rigorous one-at-a-time runs of the chain, the plant each "
-        "year from its feed linearly, the best of a library of rigorous mine plans (revenue "
-        f"factors {fp.get('revenue_factor_ladder')}), the economics room's cash flow. "
+        "year from its feed linearly, the mine plan of the nearest of "
+        f"{len(plans)} representative valuations planned rigorously by the chain's mine step, "
+        "the economics room's cash flow. "
         f"{fp.get('rigorous_evaluations', '—')} rigorous design evaluations built it.")]
     acc = fp.get("accuracy")
     if acc:
@@ -94,7 +95,8 @@ def _fast_path(risk: Mapping[str, Any]) -> str:
                           "beyond are infeasible): " + "; ".join(fails)))
     if plans:
         parts.append(details("Mine-plan library", table(
-            plans, [("revenue_factor", "revenue factor"), ("realisation", "realisation"),
+            plans, [("revenue_factor", "equivalent revenue factor"),
+                    ("grade_factor", "deposit grade factor"), ("realisation", "realisation"),
                     ("years", "years"), ("ore_t", "ore (t)"), ("error", "error")])))
     return "".join(parts)
 

@@ -11,12 +11,12 @@ worker processes or a Dask cluster, with identical results.
 Public API::
 
     run_risk(project=None, *, draws=None, seed=None, inputs=None, workers=None,
-             scheduler=None, realisations=None, method="auto", n_plans=5,
+             scheduler=None, realisations=None, method="auto", n_plans=13,
              progress=False) -> RiskResult       # .summary(), .section(), .table()
     ranged_inputs(loaded) -> {path: (low, value, high)}
     input_specs(loaded, inputs=None) -> [InputSpec]
     draw(loaded, n, *, seed, inputs=None, realisations=None) -> Draws
-    study_section(outcome, *, draws=None, seed=None, workers=1, n_plans=5) -> RiskSection
+    study_section(outcome, *, draws=None, seed=None, workers=1, n_plans=13) -> RiskSection
     whole_chain_monte_carlo(project=None, *, draws=50, seed=0, inputs=None) -> DataFrame
 """
 

@@ -114,6 +114,7 @@ class ProcessRunner(Runner):
     def __init__(self, workers: int) -> None:
         self.workers = int(workers)
         methods = mp.get_all_start_methods()
+        self.context: Any
         if "forkserver" in methods:
             self.context = mp.get_context("forkserver")
             self.context.set_forkserver_preload(list(_PRELOAD))

@@ -9,16 +9,23 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 
+from reeflow.chain.adapters import species_key
 from reeflow.core.errors import InputError, ReeflowError
 from reeflow.risk import probe
 from reeflow.risk.fast import SCALE_INPUTS, FastModel, classify
 from reeflow.risk.inputs import InputSpec, effective_row
-from reeflow.risk.plans import Plan, plan_from_outcome, plan_library_task, realised_resource
+from reeflow.risk.plans import (
+    Plan,
+    plan_from_outcome,
+    plan_library_task,
+    realised_resource,
+    simulate_primary,
+)
 from reeflow.risk.surrogate import Axis, Surrogate, scan_nodes
 
 __all__ = ["ScanContext", "base_context", "scan_task", "build_model", "NotFastError"]
@@ -221,13 +228,14 @@ def _bisect(ctx: ScanContext, spec: InputSpec, ok: float, bad: float,
 
 
 def build_model(loaded: Any, draws: Any, specs: Sequence[InputSpec], runner: Any, *,
-                outcome: Any = None, n_plans: int = 5, progress: Any = None,
-                seed: int = 0) -> FastModel:
+                outcome: Any = None, n_plans: int = 13, progress: Any = None,
+                seed: int = 0, library: str = "ladder", metric: str = "rf") -> FastModel:
     """The fast model of ``loaded`` for the drawn inputs ``specs`` (raises :class:`NotFastError`
     when an input is outside what the fast path covers)."""
     from reeflow.chain import run_chain
 
     t0 = time.perf_counter()
+    grade_ree = {species_key(el) for el in loaded.project.ree}
     times: dict[str, float] = {}
     for s in specs:
         if classify(s.path) == "structural":
@@ -241,11 +249,15 @@ def build_model(loaded: Any, draws: Any, specs: Sequence[InputSpec], runner: Any
     scans = runner.map(scan_task, [(s,) for s in scanned], shared=ctx,
                        progress=progress("scans", len(scanned)) if progress else None)
     times["scans"] = time.perf_counter() - t
-    axes = [Axis(sc["path"], sc["nodes"], sc["values"], sc["feasible"]) for sc in scans]
-    surrogate = Surrogate.fit(ctx.names, ctx.base, axes)
+    grade = [_deposit_grade(loaded, outcome, sc) for sc in scans]
+    axes = [Axis(sc["path"], sc["nodes"], np.column_stack([sc["values"], g]), sc["feasible"])
+            for sc, g in zip(scans, grade, strict=True)]
+    surrogate = Surrogate.fit((*ctx.names, "deposit_grade"), np.append(ctx.base, 1.0), axes)
     model = _assemble(loaded, outcome, ctx, groups, specs, surrogate, draws)
+    model.species_ree = np.array([s in grade_ree for s in model.species], bool)
+    model.metric = metric
     t = time.perf_counter()
-    _plan_library(model, loaded, outcome, draws, runner, n_plans, progress, seed)
+    _plan_library(model, loaded, outcome, draws, runner, n_plans, progress, seed, library)
     times["plan library"] = time.perf_counter() - t
     model.meta.update({"scans": [{"path": sc["path"], "nodes": sc["nodes"].tolist(),
                                   "feasible": list(sc["feasible"]),
@@ -253,6 +265,29 @@ def build_model(loaded: Any, draws: Any, specs: Sequence[InputSpec], runner: Any
                        "setup_times_s": times, "setup_s": time.perf_counter() - t0,
                        "rigorous_evaluations": _count(scans)})
     return model
+
+
+def _deposit_grade(loaded: Any, outcome: Any, scan: dict[str, Any]) -> np.ndarray:
+    """How the deposit's grade moves along a scanned input: the tonnage-weighted primary
+    grade of the chain's resource at each scanned value over the base's (the chain scales a
+    SYNTHETIC deposit calibrated to a public grade with ``ore.treo_grade``; 1 where the input
+    does not reach the deposit)."""
+    from reeflow.chain import pipeline, with_overrides
+    from reeflow.chain.mine_steps import mean_grade_frac
+
+    res0 = outcome.resource
+    if res0 is None or not scan["path"].startswith("ore."):
+        return np.ones(len(scan["nodes"]))
+    col = f"{getattr(res0, 'primary', 'treo')}_frac"
+    g0 = mean_grade_frac(res0.block_model, col)
+    val = pipeline_valuation(loaded.project, outcome)
+    rec = float(outcome.design.summary.kpis["overall_reo_recovery_frac"])
+    out = []
+    for v in scan["values_scanned"]:
+        proj = with_overrides(loaded, effective_row(loaded, {scan["path"]: v})).project
+        res = pipeline.resource_of(proj, val, rec)
+        out.append(1.0 if res is None else mean_grade_frac(res.block_model, col) / g0)
+    return np.asarray(out)
 
 
 def _count(scans: Sequence[dict[str, Any]]) -> int:
@@ -268,7 +303,7 @@ def _assemble(loaded: Any, outcome: Any, ctx: ScanContext, groups: dict[str, Any
     shares = [i for i, s in enumerate(inputs) if s.startswith("ore.ree_distribution.")]
     drawn = {inputs[i].rsplit(".", 1)[1] for i in shares}
     share_rest = float(sum(v for el, v in p.ore.ree_distribution.items() if el not in drawn))
-    product_q = np.array([layout.index(f"product:{x}") for x in layout.products])
+    product_q = np.array([layout.index(probe.product_key(x)) for x in layout.products])
     purity_names = tuple(x if x in ctx.purities else None for x in layout.products)
     closure_from_capex = not np.isfinite(ctx.base[ctx.names.index("closure")])
     val = pipeline_valuation(p, outcome)
@@ -299,10 +334,10 @@ def pipeline_valuation(project: Any, outcome: Any) -> Any:
 
 
 def _plan_library(model: FastModel, loaded: Any, outcome: Any, draws: Any, runner: Any,
-                  n_plans: int, progress: Any, seed: int) -> None:
-    """Plan the mine at the revenue factors the draws need, for the estimate and for every
-    realisation, and attach the plans' yearly plant quantities (base parameters)."""
-    from reeflow.risk.plans import revenue_factor_ladder
+                  n_plans: int, progress: Any, seed: int, library: str = "ladder") -> None:
+    """Plan the mine for representative draws (k-means of the draws' valuation features), on
+    the estimate and on every realisation, and attach the plans' yearly plant quantities."""
+    from reeflow.risk.plans import representatives
 
     p = loaded.project
     species = model.species
@@ -314,30 +349,66 @@ def _plan_library(model: FastModel, loaded: Any, outcome: Any, draws: Any, runne
     J, b = probe.plant_response(p, outcome.design, model.layout, probe.first_year(p), anchor)
     model.meta["anchor_feed_t"] = anchor.tolist()
     model.rf_terms = base_plan.objective_terms(model.valuation_rate)
-    base_row = model.surrogate.base[None, :]
     model.rf_base = 1.0
-    model.rf_base = float(model.equivalent_rf(base_row, model.base_scales[None, :])[0])
+    base_row = model.surrogate.base[None, :]
+    base_s = model.base_scales[None, :]
+    model.rf_base = float(model.equivalent_rf(base_row, base_s)[0])
     X = model.effective(draws.values)
-    rf = model.equivalent_rf(model.design(X)[0], model.scales(X))
-    ladder = revenue_factor_ladder(rf, n=n_plans) if n_plans > 1 else [1.0]
+    Z, S = model.design(X)[0], model.scales(X)
+    F = model.features(Z, S)
+    sd = F.std(axis=0)
+    model.feature_scale = np.where(sd > 1e-9, sd, 1.0)
+    f0 = model.features(base_row, base_s)[0]
+    rf = model.equivalent_rf(Z, S)
     val = pipeline_valuation(p, outcome)
+    specs = [(val, 1.0, 1.0, tuple(f0))]  # the base valuation (the estimate's plan exists)
+    if library == "ladder":
+        from reeflow.risk.plans import revenue_factor_ladder, scaled_valuation
+
+        specs += [(scaled_valuation(val, f), f, 1.0, tuple(f0 + np.log(f)))
+                  for f in revenue_factor_ladder(rf, n=n_plans - 1) if f != 1.0]
+    else:
+        reps = [int(i) for i in representatives(model.metric_space(F), n_plans - 1)] \
+            if n_plans > 1 else []
+        specs += [(_valuation_of_draw(model, val, Z[i], S[i]), float(rf[i]),
+                   float(model.grade(Z[i:i + 1])[0]), tuple(F[i])) for i in reps]
+    model.meta["library"] = library
     real_ids = sorted({int(r) for r in np.unique(draws.realisation)})
     tasks: list[tuple[Any, ...]] = []
-    if -1 in real_ids:
-        tasks += [(val, outcome.resource, species, (f,), -1, 0) for f in ladder if f != 1.0]
-    tasks += [(val, outcome.resource, species, tuple(ladder), r, _realisation_seed(seed, r))
+    if -1 in real_ids and len(specs) > 1:
+        tasks += [(outcome.resource, species, [sp], -1, 0) for sp in specs[1:]]
+    tasks += [(outcome.resource, species, specs, r, _realisation_seed(seed, r))
               for r in real_ids if r >= 0]
     parts = runner.map(_plan_task, tasks, shared=p,
                        progress=progress("mine plans", len(tasks)) if progress else None)
     plans = [pl for part in parts for pl in part]
+    base_plan = replace(base_plan, features=tuple(f0))
     library = ([base_plan] if -1 in real_ids else []) + list(plans)
     model.plans = library
     model.plan_variable = [(b[None, :] + pl.feed @ J.T) - model.c0[None, :] if pl.ok
                            else np.zeros((0, len(model.layout.q))) for pl in library]
+    ree = slice(1, 1 + len(p.ree))  # the feed's REE oxide columns (see probe.feed_vector)
+    model.plan_ree = [pl.feed[:, ree] @ J[:, ree].T if pl.ok
+                      else np.zeros((0, len(model.layout.q))) for pl in library]
     model.meta["plans"] = [{"revenue_factor": pl.revenue_factor, "realisation": pl.realisation,
-                            "years": pl.years, "ore_t": float(pl.ore_t.sum()),
-                            "error": pl.error} for pl in library]
-    model.meta["revenue_factor_ladder"] = ladder
+                            "grade_factor": pl.grade_factor, "years": pl.years,
+                            "ore_t": float(pl.ore_t.sum()), "error": pl.error}
+                           for pl in library]
+
+
+def _valuation_of_draw(model: FastModel, base_val: Any, z: np.ndarray, s: np.ndarray) -> Any:
+    """The block valuation the chain would give a draw (its design-stage surrogate values and
+    its price and cost multipliers)."""
+    Z, S = z[None, :], s[None, :]
+    price = (model.z(Z, "vprice:") * (S[:, :3] @ model.species_groups.T))[0]
+    rec = model.z(Z, "vrec:")[0]
+    return replace(base_val,
+                   prices_usd_per_kg={k: float(v) for k, v in zip(model.species, price,
+                                                                  strict=True)},
+                   recoveries_frac={k: float(v) for k, v in zip(model.species, rec,
+                                                                strict=True)},
+                   processing_cost_usd_per_t=float(model.col(Z, "vproc")[0] * s[4]),
+                   mining_cost_usd_per_t=float(model.col(Z, "vmine")[0] * s[4]))
 
 
 def _realisation_seed(seed: int, realisation: int) -> int:
@@ -346,15 +417,17 @@ def _realisation_seed(seed: int, realisation: int) -> int:
                .generate_state(1)[0])
 
 
-def _plan_task(project: Any, valuation: Any, resource: Any, species: Sequence[str],
-               factors: Sequence[float], realisation: int, sgs_seed: int) -> list[Plan]:
-    """Plans at ``factors`` on the estimate (realisation -1) or on one SGS realisation of the
-    block model (simulated here, so realisations run in parallel)."""
+def _plan_task(project: Any, resource: Any, species: Sequence[str],
+               specs: Sequence[tuple[Any, float, float, tuple[float, ...]]], realisation: int,
+               sgs_seed: int) -> list[Plan]:
+    """Plans for ``specs`` (valuation, equivalent revenue factor, grade factor, features) on
+    the estimate (realisation -1) or on one SGS realisation of the block model (simulated
+    here, so realisations run in parallel)."""
     if realisation >= 0:
-        sims = resource.simulate_treo(n_realisations=1, seed=sgs_seed)
-        resource = realised_resource(resource, sims[0])
-    return [plan_library_task(project, valuation, resource, species, f, realisation)
-            for f in factors]
+        resource = realised_resource(resource, simulate_primary(resource, seed=sgs_seed))
+    return [replace(plan_library_task(project, val, resource, species, 1.0, realisation,
+                                      grade_factor=g, features=f), revenue_factor=rf)
+            for val, rf, g, f in specs]
 
 
 _ = SCALE_INPUTS  # re-exported through fast

@@ -110,7 +110,7 @@ def _labels() -> dict[str, str]:
 def run_risk(project: Any = None, *, draws: int | None = None, seed: int | None = None,
              inputs: Sequence[str] | None = None, workers: int | None = None,
              scheduler: str | None = None, realisations: int | None = None,
-             method: str = "auto", n_plans: int = 5, progress: bool = False,
+             method: str = "auto", n_plans: int = 13, progress: bool = False,
              outcome: Any = None, runner: Runner | None = None) -> RiskResult:
     """Whole-chain Monte Carlo of a project (path, ``builtin:NAME``, None for the built-in case,
     or a :class:`LoadedProject`): ``draws`` (default ``economics.monte_carlo_draws``) of the
@@ -174,7 +174,7 @@ def _run(loaded: Any, d: Draws, specs: Sequence[Any], runner: Runner, method: st
 
 
 def study_section(outcome: Any, *, draws: int | None = None, seed: int | None = None,
-                  workers: int | None = 1, n_plans: int = 5, **options: Any) -> Any:
+                  workers: int | None = 1, n_plans: int = 13, **options: Any) -> Any:
     """The typed ``risk`` section of results.json for a study whose chain already ran
     (``outcome``: its :class:`ChainOutcome`, reused as the base of the fast path)."""
     from reeflow.results import RiskSection

@@ -92,6 +92,11 @@ class FastModel:
     plan_variable: list[np.ndarray]
     rf_terms: tuple[np.ndarray, float, float] = (np.zeros(0), 0.0, 0.0)
     rf_base: float = 1.0
+    plan_ree: list[np.ndarray] = field(default_factory=list)
+    selection: str = "nearest"
+    feature_scale: np.ndarray = field(default_factory=lambda: np.ones(2))
+    metric: str = "rf"
+    species_ree: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
     meta: dict[str, Any] = field(default_factory=dict)
 
     # ------------------------------------------------------------------ per-draw pieces
@@ -137,11 +142,25 @@ class FastModel:
             return self.col(Z, "capex_factor") * areas.sum(axis=1)
         return self.col(Z, "capex")
 
+    def grade(self, Z: np.ndarray) -> np.ndarray:
+        """The deposit's REE grade relative to the base (1 unless a drawn input reaches it)."""
+        if "deposit_grade" in self.surrogate.names:
+            return self.col(Z, "deposit_grade")
+        return np.ones(Z.shape[0])
+
+    def nsr_per_t(self, Z: np.ndarray, S: np.ndarray) -> np.ndarray:
+        """(n, species) net revenue per tonne of each valued species contained in ore: the
+        block valuation's price × recovery × (1 − royalty) × 1000, the REE species scaled by
+        the deposit's grade factor (block values are linear in grade × price)."""
+        price = self.z(Z, "vprice:") * (S[:, :3] @ self.species_groups.T)
+        nsr = 1000.0 * self.z(Z, "vrec:") * price * (1.0 - self.royalty_frac)
+        if self.species_ree.size:
+            nsr = nsr * np.where(self.species_ree[None, :], self.grade(Z)[:, None], 1.0)
+        return nsr
+
     def plan_values(self, Z: np.ndarray, S: np.ndarray) -> np.ndarray:
         """(n, K) the mine's objective of every library plan under each draw's valuation."""
-        price = self.z(Z, "vprice:") * (S[:, :3] @ self.species_groups.T)
-        rec = self.z(Z, "vrec:")
-        nsr = 1000.0 * rec * price * (1.0 - self.royalty_frac)
+        nsr = self.nsr_per_t(Z, S)
         proc = self.col(Z, "vproc") * S[:, 4]
         mine = self.col(Z, "vmine") * S[:, 4]
         out = np.full((Z.shape[0], len(self.plans)), -np.inf)
@@ -155,19 +174,58 @@ class FastModel:
         """Each draw's revenue-to-cost ratio on the base plan relative to the base valuation's:
         the revenue factor at which the base valuation has the draw's ratio."""
         contained, ore, moved = self.rf_terms
-        price = self.z(Z, "vprice:") * (S[:, :3] @ self.species_groups.T)
-        nsr = 1000.0 * self.z(Z, "vrec:") * price * (1.0 - self.royalty_frac)
+        nsr = self.nsr_per_t(Z, S)
         cost = (ore * self.col(Z, "vproc") + moved * self.col(Z, "vmine")) * S[:, 4]
         return np.asarray((nsr @ contained) / cost / self.rf_base)
 
+    def features(self, Z: np.ndarray, S: np.ndarray) -> np.ndarray:
+        """(n, 2) what the mine plan depends on, per draw: the log ratios of the REE and of the
+        by-product value of the base plan's ore to its processing and mining cost, under the
+        draw's valuation (grade factor included)."""
+        contained, ore, moved = self.rf_terms
+        nsr = self.nsr_per_t(Z, S)
+        cost = (ore * self.col(Z, "vproc") + moved * self.col(Z, "vmine")) * S[:, 4]
+        ree = self.species_ree if self.species_ree.size else np.ones(nsr.shape[1], bool)
+        v_ree = nsr[:, ree] @ contained[ree]
+        v_byp = nsr[:, ~ree] @ contained[~ree]
+        tiny = 1e-12 * np.maximum(np.abs(cost), 1.0)
+        return np.column_stack([np.log(np.maximum(v_ree, tiny) / cost),
+                                np.log(np.maximum(v_byp, tiny) / cost)])
+
+    def metric_space(self, F: np.ndarray) -> np.ndarray:
+        """Where valuations are compared: ``metric == "rf"``, the log of the total value-to-cost
+        ratio (one axis: the equivalent revenue factor); ``"split"``, REE and by-product ratios
+        each standardised over the draws."""
+        F = np.atleast_2d(np.asarray(F, float))
+        if self.metric == "rf":
+            return np.logaddexp(F[:, 0], F[:, 1])[:, None]
+        return F / self.feature_scale
+
     def choose(self, Z: np.ndarray, S: np.ndarray, realisation: np.ndarray) -> np.ndarray:
-        """The library plan each draw runs on: of its realisation's plans, the one planned at
-        the revenue factor nearest (in ratio) to the draw's equivalent revenue factor; -1 when
-        that plan sends no ore to the plant (the chain refuses such a draw too)."""
-        rf = np.log(np.maximum(self.equivalent_rf(Z, S), 1e-12))
-        lib = np.log(np.array([max(p.revenue_factor, 1e-12) for p in self.plans]))
+        """The library plan each draw runs on, among its realisation's plans:
+
+        - ``selection == "nearest"`` (default, the chain's model): the plan planned for the
+          valuation nearest the draw's in :meth:`features` (standardised) — what the chain's
+          mine step plans for a valuation like the draw's;
+        - ``"value"``: the plan worth most under the draw's own block valuation (discounted
+          value of the ore fed less processing and mining). Not the chain's model: on the
+          built-in case a small high-grade library plan is worth up to 70 % of capex more than
+          the plan the chain's mine step makes (its pit maximises undiscounted value and is
+          then scheduled over the horizon), so this choice answers another question.
+
+        -1 when no plan of its realisation sends ore to the plant (the chain refuses it too)."""
+        if self.selection == "value":
+            value = self.plan_values(Z, S)
+            real = np.array([p.realisation for p in self.plans])
+            value = np.where(real[None, :] == np.asarray(realisation)[:, None], value, -np.inf)
+            best = np.argmax(value, axis=1)
+            return np.where(np.isfinite(value[np.arange(len(best)), best]), best, -1)
+        F = self.metric_space(self.features(Z, S))
+        lib = self.metric_space(np.array([p.features if len(p.features) == 2 else (np.nan,) * 2
+                                          for p in self.plans], float))
         real = np.array([p.realisation for p in self.plans])
-        dist = np.abs(rf[:, None] - lib[None, :])
+        dist = np.sqrt(((F[:, None, :] - lib[None, :, :]) ** 2).sum(axis=2))
+        dist = np.where(np.isfinite(dist), dist, np.inf)
         dist = np.where(real[None, :] == np.asarray(realisation)[:, None], dist, np.inf)
         best = np.argmin(dist, axis=1)
         ok = np.isfinite(dist[np.arange(len(best)), best]) & \
@@ -176,12 +234,17 @@ class FastModel:
 
     # ------------------------------------------------------------------ the cash flow
     def _money(self, Z: np.ndarray, S: np.ndarray, paths: np.ndarray, plan: Plan,
-               V: np.ndarray) -> dict[str, np.ndarray]:
-        """Yearly quantities and money (n, years) of draws on one plan."""
+               V: np.ndarray, W: np.ndarray | None) -> dict[str, np.ndarray]:
+        """Yearly quantities and money (n, years) of draws on one plan (``W``: the part of
+        the plan's yearly quantities that follows the REE in its feed, scaled by the deposit's
+        grade factor; None holds the plan's feed as it is)."""
         n, years = Z.shape[0], plan.years
         c = self.z(Z, "c:")
         rho = self.z(Z, "rho:")
-        Q = c[:, None, :] + rho[:, None, :] * V[None, :, :]
+        scale = self.grade(Z) / plan.grade_factor - 1.0
+        var = V[None, :, :] if W is None or not W.size else \
+            V[None, :, :] + scale[:, None, None] * W[None, :, :]
+        Q = c[:, None, :] + rho[:, None, :] * var
         U = np.concatenate([Q, np.broadcast_to(plan.ore_t[None, :, None], (n, years, 1)),
                             np.broadcast_to(plan.mined_t[None, :, None], (n, years, 1))],
                            axis=2)
@@ -216,13 +279,14 @@ class FastModel:
                 out[:, :, g] = paths[:, j, take]
         return out
 
-    def cash_flow(self, Z: np.ndarray, S: np.ndarray, paths: np.ndarray, k: int
-                  ) -> dict[str, np.ndarray]:
+    def cash_flow(self, Z: np.ndarray, S: np.ndarray, paths: np.ndarray, k: int, *,
+                  held: bool = False) -> dict[str, np.ndarray]:
         """The DCF of draws on plan ``k`` (the economics room's vectorised functions)."""
         from reeflow.economics import dcf
 
         plan = self.plans[k]
-        m = self._money(Z, S, paths, plan, self.plan_variable[k])
+        W = None if held or not self.plan_ree else self.plan_ree[k]
+        m = self._money(Z, S, paths, plan, self.plan_variable[k], W)
         sched = replace(self.schedule, life_years=plan.years)
         T, start = sched.n_years, sched.first_production
 
@@ -251,7 +315,8 @@ class FastModel:
                  ) -> dict[str, np.ndarray]:
         """Outputs (:data:`OUTPUTS`, ``reo_by_year`` (n, horizon)) of the draws ``values``
         (n, len(inputs)), price paths (n, paths, years) and realisations (n,); ``plan`` holds
-        every draw on one library plan (a check of everything but the re-plan)."""
+        every draw on one library plan, its feed included, as the chain does with its mine
+        step held (a check of everything but the re-plan)."""
         X = self.effective(np.atleast_2d(values))
         n = X.shape[0]
         S = self.scales(X)
@@ -265,7 +330,7 @@ class FastModel:
         out["reo_by_year"] = np.full((n, H), np.nan)
         for k in np.unique(chosen[ok]):
             idx = np.flatnonzero(ok & (chosen == k))
-            res = self.cash_flow(Z[idx], S[idx], paths[idx], int(k))
+            res = self.cash_flow(Z[idx], S[idx], paths[idx], int(k), held=plan is not None)
             for key in OUTPUTS[:-2]:
                 out[key][idx] = res[key]
             yrs = min(res["reo_by_year"].shape[1], H)

@@ -28,23 +28,32 @@ import pandas as pd
 from reeflow.core.errors import ReeflowError
 
 __all__ = ["QuantityLayout", "quantity_layout", "feed_vector", "schedule_rows",
-           "plant_response", "design_point", "DesignPoint", "money_probe", "MONEY"]
+           "plant_response", "design_point", "DesignPoint", "money_probe", "MONEY",
+           "product_key", "year_vector", "year_of_vector", "yearly_money"]
 
 #: The yearly money the economics room computes (USD/a), in this order.
 MONEY = ("revenue", "ndpr", "variable", "fixed", "mining")
-_SCALAR_Q = ("reo_t", "ndpr_oxide_t", "power_mwh", "residue_t", "tailings_t", "fuel_gj",
-             "water_m3")
+#: Fields of a solved plant year that are not additive quantities (labels, grades, shares).
+_NOT_QUANTITIES = ("year", "production_year", "ore_t", "head_grade_treo_frac",
+                   "overall_reo_recovery_frac", "ree_share_frac")
+_UNITS = ("_t", "_mwh", "_gj", "_m3")
 _GANGUE = ("tho2", "caf2", "baso4", "fe2o3", "sio2")
 
 
 @dataclass(frozen=True)
 class QuantityLayout:
-    """Names of the yearly plant quantities (rows) and of the feed components (columns)."""
+    """Names of the yearly plant quantities (rows) and of the feed components (columns).
+
+    Read off the chain's own :class:`PlantYearSolution`: every numeric field whose name carries
+    a unit of amount (``_t``, ``_mwh``, ``_gj``, ``_m3``), and every entry of its mappings of
+    tonnes (``products_t``, ``reagents_t``, ``flotation_feed_t`` ...) as ``field:key``; a
+    driver the route does not have (None) is left out and stays None."""
 
     q: tuple[str, ...]
     products: tuple[str, ...]
     reagents: tuple[str, ...]
     feed: tuple[str, ...]
+    template: Any = None
 
     def index(self, name: str) -> int:
         return self.q.index(name)
@@ -52,19 +61,49 @@ class QuantityLayout:
 
 def quantity_layout(project: Any, year: Any) -> QuantityLayout:
     """The layout of a project's yearly quantities, read off one solved plant year."""
+    from dataclasses import fields
+
+    q: list[str] = []
+    for f in fields(year):
+        if f.name in _NOT_QUANTITIES:
+            continue
+        v = getattr(year, f.name)
+        if isinstance(v, dict) and f.name.endswith("_t"):
+            q += [f"{f.name}:{k}" for k in sorted(v)]
+        elif isinstance(v, (int, float, np.floating)) and f.name.endswith(_UNITS):
+            q.append(f.name)
     products = tuple(sorted(year.products_t))
     reagents = tuple(sorted(year.reagents_t))
-    q = (*_SCALAR_Q, *(f"product:{p}" for p in products), *(f"reagent:{r}" for r in reagents))
     feed = ("ore_t", *project.ree, *_GANGUE)
-    return QuantityLayout(q, products, reagents, feed)
+    return QuantityLayout(tuple(q), products, reagents, feed, year)
+
+
+def product_key(name: str) -> str:
+    """The layout name of a product's tonnes."""
+    return f"products_t:{name}"
 
 
 def year_vector(layout: QuantityLayout, y: Any) -> np.ndarray:
     """A solved plant year as a vector in ``layout.q`` order (missing entries 0)."""
-    out = [float(getattr(y, k)) for k in _SCALAR_Q]
-    out += [float(y.products_t.get(p, 0.0)) for p in layout.products]
-    out += [float(y.reagents_t.get(r, 0.0)) for r in layout.reagents]
+    out = []
+    for name in layout.q:
+        field_name, _, key = name.partition(":")
+        v = getattr(y, field_name)
+        out.append(float(v.get(key, 0.0)) if key else float(v if v is not None else np.nan))
     return np.asarray(out)
+
+
+def year_of_vector(layout: QuantityLayout, q: np.ndarray, ore_t: float) -> Any:
+    """A plant year carrying the quantities ``q`` (the layout's template otherwise)."""
+    dicts: dict[str, dict[str, float]] = {}
+    scalars: dict[str, float] = {}
+    for name, v in zip(layout.q, q, strict=True):
+        field_name, _, key = name.partition(":")
+        if key:
+            dicts.setdefault(field_name, {})[key] = float(v)
+        else:
+            scalars[field_name] = float(v)
+    return replace(layout.template, ore_t=float(ore_t), **dicts, **scalars)
 
 
 def feed_vector(project: Any, row: Mapping[str, Any]) -> np.ndarray:
@@ -238,26 +277,17 @@ def design_point(project: Any, layout: QuantityLayout, first_year: int, *,
         return DesignPoint(error=f"{type(exc).__name__}: {exc}")
 
 
-def _year_quantities(layout: QuantityLayout, Q: np.ndarray, ore: np.ndarray,
-                     mined: np.ndarray) -> Any:
-    from reeflow.economics.annual import YearQuantities
-
-    col = {k: Q[:, i] for i, k in enumerate(layout.q)}
-    return YearQuantities(
-        ore_t=ore, mined_t=mined, head_grade_treo_frac=np.full(len(ore), np.nan),
-        reo_t=col["reo_t"],
-        products_t={p: col[f"product:{p}"] for p in layout.products},
-        reagents_t={r: col[f"reagent:{r}"] for r in layout.reagents},
-        power_mwh=col["power_mwh"], residue_t=col["residue_t"], tailings_t=col["tailings_t"],
-        fuel_gj={"natural gas": col["fuel_gj"]}, water_m3=col["water_m3"])
-
-
 def yearly_money(basis: Any, layout: QuantityLayout, Q: np.ndarray, ore: np.ndarray,
                  mined: np.ndarray) -> dict[str, np.ndarray]:
-    """The economics room's yearly money (:data:`MONEY`) at the quantities ``Q`` (years × q)."""
+    """The economics room's yearly money (:data:`MONEY`) at the quantities ``Q`` (years × q):
+    the plant years are handed over by the chain's own adapter
+    (:func:`reeflow.chain.adapters.year_quantities`)."""
+    from reeflow.chain.adapters import year_quantities
     from reeflow.economics.annual import evaluate_annual
 
-    out = evaluate_annual(basis, _year_quantities(layout, Q, ore, mined))
+    years = [year_of_vector(layout, q, o) for q, o in zip(Q, ore, strict=True)]
+    sched = pd.DataFrame({"ore_t": np.asarray(ore, float), "mined_t": np.asarray(mined, float)})
+    out = evaluate_annual(basis, year_quantities(years, sched))
     return {k: np.asarray(out.extra["money"][k], float) for k in MONEY}
 
 
@@ -286,7 +316,7 @@ def scale_probe(basis: Any, layout: QuantityLayout, q0: np.ndarray, ore0: float
     from reeflow.economics.annual import Scales
 
     P = len(layout.products)
-    first = layout.index(f"product:{layout.products[0]}") if P else 0
+    first = layout.index(product_key(layout.products[0])) if P else 0
     rows = np.repeat(q0[None, :], P + 1, axis=0)
     for j in range(P):  # row j + 1: only product j sold
         rows[j + 1, first:first + P] = 0.0
