@@ -7,11 +7,13 @@ Stated tolerances (measured in benchmarks/risk_validate.py, docs/benchmarks.md �
   every year of the base plan (REE products exact to 1e-12; the concentrate-grade target makes
   by-products, residue and reagents nonlinear at ~1e-3);
 - the economics room's yearly money is affine in the year's quantities: 1e-9;
-- a draw on a held mine plan (everything but re-planning): |ΔNPV| <= 3 % of the base capex;
-  annual REO to 1e-9; the same mine life;
-- a draw the chain re-plans: the chain's own schedule stops at a time limit, so its NPV moves
-  by up to 9 % of capex for a 0.5 % price step; the fast path is held to a mean |ΔNPV| within
-  15 % of capex and the same feasibility.
+- a draw on a held mine plan (everything but re-planning): |ΔNPV| <= 3 % of the base capex
+  (measured: 2.0 % max, 0.6 % mean over 24 draws); annual REO to 1e-9; the same mine life;
+- a draw the chain re-plans: the fast path runs on the library plan of the nearest revenue
+  factor; the chain's own plan changes regime across the range (pits of 45–175 Mt of ore), so
+  per draw the NPVs differ by 11.5 % of capex on average (80 % at worst, 40 draws) while
+  P10/P50/P90 agree within 1.4/4.5/1.1 % of capex. Held here: the same feasibility and a mean
+  |ΔNPV| within 25 % of capex.
 """
 
 from __future__ import annotations
@@ -138,11 +140,11 @@ def test_held_plan_draws_match_the_chain(loaded, base_outcome, plant_model):
 
 
 @pytest.mark.slow
-def test_replanned_draws_match_the_chain_within_its_jitter(loaded, base_outcome, plant_model):
+def test_replanned_draws_match_the_chain(loaded, base_outcome, plant_model):
     model, d = plant_model
     n = 6
     fast = model.evaluate(d.values[:n], d.paths[:n], d.realisation[:n])
     chain = _rigorous(loaded, d, n)
     capex = base_outcome.annual.capex_usd
     assert np.array_equal(fast["feasible"], chain["feasible"])
-    assert np.mean(np.abs(fast["npv_usd"] - chain["npv_usd"])) <= 0.15 * capex
+    assert np.mean(np.abs(fast["npv_usd"] - chain["npv_usd"])) <= 0.25 * capex
