@@ -123,9 +123,15 @@ def compare(projects: Sequence[str]) -> dict[str, Any]:
         raise InputError("PROJECTS", list(projects), "two or more project files",
                          "name a reference project and at least one scenario")
     loaded = [load_project(p) for p in projects]
+    rate = float(loaded[0].project.economics.headline_rate)
+    for p, lp in zip(projects, loaded, strict=True):  # one rate for every scenario's NPV
+        rates = [float(r) for r in lp.project.economics.discount_rates]
+        if not any(abs(r - rate) < 1e-12 for r in rates):
+            raise InputError(f"{p}: economics.discount_rates", rates,
+                             f"a list holding the reference project's headline rate {rate:g}",
+                             "add that rate so the scenarios are compared at one rate")
     studies = [compute_results(lp, sensitivities=False) for lp in loaded]
-    rate = float(studies[0].results.economics.headline_rate_frac)
-    scenarios = [_scenario(str(p), s) for p, s in zip(projects, studies, strict=True)]
+    scenarios = [_scenario(str(p), s, rate) for p, s in zip(projects, studies, strict=True)]
     bridges, diffs = [], []
     for lp, s in zip(loaded[1:], studies[1:], strict=True):
         diffs.append({"from": loaded[0].project.name, "to": lp.project.name,
@@ -136,10 +142,11 @@ def compare(projects: Sequence[str]) -> dict[str, Any]:
     return {"rate_frac": rate, "scenarios": scenarios, "waterfalls": bridges, "diffs": diffs}
 
 
-def _scenario(path: str, study: Any) -> dict[str, Any]:
+def _scenario(path: str, study: Any, rate: float) -> dict[str, Any]:
+    """One scenario's KPIs, its NPVs at ``rate`` (the reference project's headline rate)."""
     r = study.results
     e, s = r.economics, r.summary
-    key = f"{float(e.headline_rate_frac):.4f}"
+    key = f"{rate:.4f}"
     return {"name": r.meta.project_name, "path": path,
             "kpis": {"npv_post_tax_usd": e.npv_usd.get(key),
                      "npv_pre_tax_usd": e.npv_pre_tax_usd.get(key),

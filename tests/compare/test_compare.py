@@ -75,3 +75,17 @@ def test_a_step_that_is_no_project_joins_the_next(monkeypatch):
     assert steps[0]["delta_usd"] is None and "next step" in steps[0]["note"]
     assert steps[1]["driver"] == f"{steps[0]['driver']} + economics.capex_scale"
     assert 1.0 + steps[1]["delta_usd"] == 5.0 and w["residual_usd"] == 0.0
+
+
+def test_scenarios_are_compared_at_the_reference_rate(tmp_path):
+    """A scenario whose rates lack the reference project's headline rate is refused before
+    anything runs (NPVs at two rates side by side would mislead)."""
+    from reeflow.compare import compare
+    from reeflow.core.errors import InputError
+
+    other = tmp_path / "other.yaml"
+    other.write_text("extends: builtin:beylikova\nname: other rate\n"
+                     "economics:\n  discount_rates: [10 %]\n  headline_rate: 10 %\n",
+                     encoding="utf-8")
+    with pytest.raises(InputError, match="discount_rates.*headline rate 0.08"):
+        compare(["builtin:beylikova", str(other)])
