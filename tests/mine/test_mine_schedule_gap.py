@@ -72,3 +72,36 @@ def test_bound_is_at_least_the_schedule_on_a_rich_over_lean_column(optimum):
     best = schedule_panels(pan, _spec(20.0))
     assert best.bound_usd >= fast.npv_usd - 1e-6
     assert fast.npv_usd == pytest.approx(best.npv_usd, rel=1e-3)
+
+
+@pytest.fixture(scope="module")
+def chosen():
+    from mine_inputs import ECON, params
+
+    from reeflow.mine import plan_mine, synthetic_block_model
+
+    df = synthetic_block_model(30, 30, 10, seed=3)
+    kw = {"plant_capacity_t_per_a": 150_000.0, "ramp_up_frac": (0.6, 0.85),
+          "horizon_years": 12, "discount_rate": 0.08}
+    auto = plan_mine(df, ECON, params(pushback_candidates=[1, 2, 4, 8]), **kw)
+    one = plan_mine(df, ECON, params(n_pushbacks=1), **kw)
+    return auto, one
+
+
+def test_pushback_count_is_the_best_scheduled_partition(chosen):
+    auto, _ = chosen
+    curve = auto.schedule_stats["pushback_selection"]
+    assert len(curve) >= 2  # distinct partitions were tried
+    assert auto.schedule_stats["npv_usd"] == pytest.approx(max(r["npv_usd"] for r in curve))
+    assert auto.pit["n_pushbacks"] in {r["n_pushbacks"] for r in curve}
+    for r in curve:
+        assert r["bound_usd"] >= r["npv_usd"] - 1e-6 * abs(r["npv_usd"])
+    requested = sorted(n for r in curve for n in r["requested"])
+    assert requested == [1, 2, 4, 8]
+
+
+def test_fixed_pushback_count_is_honoured_and_never_beats_the_choice(chosen):
+    auto, one = chosen
+    assert [r["requested"] for r in one.schedule_stats["pushback_selection"]] == [[1]]
+    assert one.pit["n_pushbacks"] == 1
+    assert auto.schedule_stats["npv_usd"] >= one.schedule_stats["npv_usd"] - 1e-6
