@@ -105,3 +105,33 @@ def test_fixed_pushback_count_is_honoured_and_never_beats_the_choice(chosen):
     assert [r["requested"] for r in one.schedule_stats["pushback_selection"]] == [[1]]
     assert one.pit["n_pushbacks"] == 1
     assert auto.schedule_stats["npv_usd"] >= one.schedule_stats["npv_usd"] - 1e-6
+
+
+def test_horizon_coverage_is_what_the_pit_and_the_schedule_say(chosen):
+    auto, _ = chosen
+    st = auto.schedule_stats
+    cap = max(auto.schedule["plant_capacity_t"])
+    assert st["pit_ore_feed_t"] == pytest.approx(auto.pit["ore_feed_t"])
+    assert st["pit_life_years_at_capacity"] == pytest.approx(auto.pit["ore_feed_t"] / cap)
+    assert st["horizon_covers_pit"] == (st["pit_life_years_at_capacity"] <= 12)
+    fed = auto.schedule["ore_t"].sum()
+    assert fed + auto.remaining["ore_feed_t"] <= auto.pit["ore_feed_t"] * (1 + 1e-9)
+    if st["horizon_covers_pit"]:  # the whole pit is mined within the horizon; the only ore not
+        # fed is what a cut-off above break-even sends to the dump
+        assert auto.remaining["pit_tonnes_t"] == pytest.approx(0.0, abs=1e-6)
+        assert fed >= 0.9 * auto.pit["ore_feed_t"]
+
+
+def test_a_short_horizon_says_the_pit_outlives_it():
+    from mine_inputs import ECON, params
+
+    from reeflow.mine import plan_mine, synthetic_block_model
+
+    df = synthetic_block_model(30, 30, 10, seed=3)
+    plan = plan_mine(df, ECON, params(n_pushbacks=2), plant_capacity_t_per_a=150_000.0,
+                     ramp_up_frac=(), horizon_years=3, discount_rate=0.08)
+    st = plan.schedule_stats
+    assert st["horizon_covers_pit"] is False
+    assert st["pit_life_years_at_capacity"] > 3
+    assert "first 3 years" in st["npv_basis_note"]
+    assert st["bound_usd"] >= st["npv_usd"]

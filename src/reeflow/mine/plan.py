@@ -411,7 +411,8 @@ def plan_mine(block_model: pd.DataFrame, economics: BlockEconomics,
     timings["total"] = time.perf_counter() - t0
     return MinePlan(
         pit=_pit_summary(final, table, k_final, src.size, pb, bv), nested=table, schedule=sched,
-        schedule_stats={**_stats(res, pan, spec, rfs[k_h]), "pushback_selection": curve},
+        schedule_stats={**_stats(res, pan, spec, rfs[k_h]), "pushback_selection": curve,
+                        **_coverage(float(bv.feed_t[final & bv.is_ore].sum()), spec)},
         inputs={**given, "sources": sources},
         remaining=_remaining(pan, res, sched, grid.tonnes, feed_ore, final, pb, grades,
                              grid.tonnes * (1.0 - params.ore_loss_frac)),
@@ -497,9 +498,30 @@ def _stats(res, pan, spec: ScheduleSpec, horizon_rf: float) -> dict[str, Any]:
             "horizon_shell_revenue_factor": horizon_rf, "n_panels": pan.n_panels,
             "n_parcels": pan.n_parcels, "n_panel_arcs": int(pan.src.size),
             "precedence": spec.precedence,
-            "bound_note": "HiGHS dual bound of the panel model, at most its LP relaxation (the "
-                          "proportional-precedence schedule); valuation pre-tax; nothing valued "
-                          "beyond the horizon"}
+            "bound_basis": ("LP relaxation" if spec.time_limit_s <= 0 or "LP-and-fix"
+                            in res.status else "HiGHS dual bound after branch-and-cut"),
+            "bound_note": "a bound of the panel model over the same years, plant capacities and "
+                          "scheduled region as the schedule: the LP relaxation (panels mined in "
+                          "proportion to the panels they need), tightened by HiGHS's dual bound "
+                          "when branch-and-cut runs (mine.schedule_time_limit_s > 0); most of a "
+                          "gap against the LP relaxation is the relaxation's looseness "
+                          "(docs/benchmarks_mine.md); valuation pre-tax; nothing valued beyond "
+                          "the horizon"}
+
+
+def _coverage(pit_ore_feed_t: float, spec: ScheduleSpec) -> dict[str, Any]:
+    """Does the horizon cover the pit? Its life at nameplate capacity (ore feed of the RF 1 pit
+    over the largest yearly plant capacity) against the horizon, and what the NPV is of."""
+    cap = float(max(spec.plant_t_per_a))
+    life = pit_ore_feed_t / cap if cap > 0 else float("nan")
+    covers = bool(np.isfinite(life) and life <= spec.years + 1e-9)
+    note = (f"the schedule covers the pit's life ({life:.1f} years at nameplate capacity)"
+            if covers else
+            f"the pit outlives the horizon: {life:.0f} years of ore at nameplate capacity "
+            f"against {spec.years} scheduled; the NPV and bound are of the first {spec.years} "
+            f"years only, nothing beyond the horizon is valued")
+    return {"pit_ore_feed_t": pit_ore_feed_t, "pit_life_years_at_capacity": _fin(life),
+            "horizon_covers_pit": covers, "npv_basis_note": note}
 
 
 def _remaining(pan, res, sched, tonnes, feed_ore, final, pb, grades, kept_t) -> dict[str, Any]:
