@@ -198,8 +198,9 @@ def test_sx_design_endpoint(idle_client):
     assert "sections" in d["cascade_yaml"]
     bad = idle_client.post("/api/sx/design", json={**body, "heavy": ["Dy"]})
     assert bad.status_code == 422 and "heavy" in bad.json()["detail"]
-    no_beta = idle_client.post("/api/sx/design", json={**body, "feed_kg_per_h": {"La": 5, "Ce": 5},
-                                                       "heavy": ["Ce"]})
+    # Er/Ho: no verified P507 factor ships (Ce/La does since the Tanaka et al. 2021 refit)
+    no_beta = idle_client.post("/api/sx/design", json={**body, "feed_kg_per_h": {"Ho": 5, "Er": 5},
+                                                       "heavy": ["Er"]})
     assert no_beta.status_code == 422 and "separation_factors" in no_beta.json()["detail"]
 
 
