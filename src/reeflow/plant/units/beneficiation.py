@@ -20,6 +20,7 @@ __all__ = [
     "BeneficiationParams",
     "beneficiate",
     "treo_kg_per_h",
+    "flotation_circuits",
 ]
 
 
@@ -151,8 +152,18 @@ def beneficiate(inlets: Mapping[str, Stream], params: BeneficiationParams) -> Un
     outs["tailings"] = tails
     return UnitResult(
         {k: Stream(c, v, feed.temperature_c) for k, v in outs.items()},
-        info={"concentrate_treo_frac": params.concentrate_treo_frac},
+        info={"concentrate_treo_frac": params.concentrate_treo_frac,
+              "flotation_circuits": flotation_circuits(params)},
     )
+
+
+def flotation_circuits(params: BeneficiationParams) -> tuple[str, ...]:
+    """The flotation circuits the plant has: the REE circuit always, a by-product circuit
+    (``fluorite``, ``barite``) only where the project recovers that mineral (recovery > 0).
+    A circuit that recovers nothing is not built, so it is neither sized nor dosed."""
+    byproducts = (("fluorite", params.fluorite_recovery_frac),
+                  ("barite", params.barite_recovery_frac))
+    return ("ree", *(name for name, rec in byproducts if rec > 0))
 
 
 def mineral_kg_per_kg_oxide(ln: str, mineral_formula: str) -> float:
