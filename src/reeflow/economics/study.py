@@ -95,6 +95,9 @@ class EconomicInputs:
     sx_aqueous_m3_per_a; residue_streams (:class:`ResidueStream`, incl. tailings);
     brine_handling (``evaporation_crystallisation`` | ``discharge``) and brine_m3_per_a;
     prestrip_t and mining_cost_usd_per_t_moved (pre-strip capitalised in the mining area).
+    process_route, flotation_circuits : the plant's route (``plant.route``) and the flotation
+    circuits it runs; the capex areas an estimate must cover follow them
+    (:func:`reeflow.economics.capex.required_size_keys`; None = every area).
     """
 
     ore_t_per_a: float
@@ -127,6 +130,8 @@ class EconomicInputs:
     brine_m3_per_a: float | None = None
     prestrip_t: float | None = None
     mining_cost_usd_per_t_moved: float | None = None
+    process_route: str | None = None
+    flotation_circuits: tuple[str, ...] | None = None
 
     def __post_init__(self) -> None:
         aliases = read_yaml("product_aliases.yaml")
@@ -147,6 +152,8 @@ class EconomicInputs:
                     _nonneg(f"{name}.{k}", x)
                 object.__setattr__(self, name, _frozen(v))
         object.__setattr__(self, "residue_streams", tuple(self.residue_streams))
+        if self.flotation_circuits is not None:
+            object.__setattr__(self, "flotation_circuits", tuple(self.flotation_circuits))
         _positive("ore_t_per_a", self.ore_t_per_a)
         if not self.products_t_per_a:
             raise InputError("products_t_per_a", {}, "at least one product", "list products")
@@ -413,6 +420,7 @@ def _capex(inp: EconomicInputs, p: EconomicsParams, storage: StorageCost | None,
                         aace_class=c.aace_class, contingency_frac=c.contingency,
                         location_factor=c.location_factor, owners_cost_frac=c.owners_cost_frac,
                         installed=items, organic_fill_usd_per_m3=inp.organic_fill_usd_per_m3,
+                        route=inp.process_route, flotation_circuits=inp.flotation_circuits,
                         index=index)
     return est.total_usd, est.direct_usd, est.breakdown, est, est.estimate_class
 
