@@ -32,7 +32,7 @@ from reeflow.economics.capex import CapexByArea, InstalledItem, capex_by_area
 from reeflow.economics.cost_index import CostIndex, cepci
 from reeflow.economics.model import BaseCase, breakeven_ndpr_multiplier, run
 from reeflow.economics.opex import OpexDrivers, opex_table, waste_cost
-from reeflow.economics.params import EconomicsParams, legacy_default_params
+from reeflow.economics.params import EconomicsParams
 from reeflow.economics.prices import (
     MIXED_CONCENTRATE,
     NDPR_PRODUCTS,
@@ -342,7 +342,7 @@ def _revenue_table(inp: EconomicInputs, deck: PriceDeck,
 
 
 
-# Legacy flat override names (the old beylikova_defaults keys) -> EconomicsParams paths.
+# Legacy flat override names (the keys of the former flat defaults file) -> EconomicsParams paths.
 LEGACY_NAMES = {
     "tax_rate_frac": "fiscal.tax_rate", "royalty_rate_frac": "fiscal.royalty_rate",
     "royalty_base": "fiscal.royalty_base",
@@ -361,7 +361,11 @@ LEGACY_NAMES = {
 
 def _resolve_params(params: EconomicsParams | None,
                     overrides: Mapping[str, Any] | None) -> EconomicsParams:
-    p = params if params is not None else legacy_default_params()
+    if params is None:
+        raise InputError("params", None, "the project's EconomicsParams (no generic default: "
+                         "fiscal terms, schedule and costs are a project's data)",
+                         "pass params=load_economics_params(<case>/fiscal.yaml)[0] (CLI: --params)")
+    p = params
     if overrides:
         dotted = {LEGACY_NAMES.get(k, k): v for k, v in overrides.items()}
         if "opex.labour_cost" in dotted and isinstance(dotted["opex.labour_cost"], (int, float)):
@@ -476,7 +480,7 @@ def _opex(inp: EconomicInputs, p: EconomicsParams, revenue: float, capex_usd: fl
         index=index,
         storage_operation_usd_per_a=None if storage is None else storage.operation_usd_per_a,
         storage_progressive_usd_per_a=None if storage is None
-        else storage.progressive_usd_per_a)
+        else storage.progressive_usd_per_a, freight_usd_per_t=p.freight_usd_per_t)
     if storage is None:
         df = df[~df["item"].isin(["residue storage operation",
                                   "residue cells built during operation"])]
