@@ -109,20 +109,21 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("study", help="run the whole chain and write report.html + results.json")
     p.add_argument("project", nargs="?", default=None,
-                   help="project YAML (default: the built-in Beylikova example)")
+                   help="project YAML (default: the default built-in case)")
     p.add_argument("--out", default="reeflow-out", help="output folder (default: reeflow-out)")
     p.add_argument("--json", action="store_true", help="print the KPI summary as JSON")
     p.add_argument("--quiet", action="store_true", help="no progress display")
     p.set_defaults(func=_study)
     r = sub.add_parser("risk", help="whole-chain Monte Carlo: flowsheet + SX + economics per draw")
-    r.add_argument("project", nargs="?", default=None, help="project YAML (default: Beylikova)")
+    r.add_argument("project", nargs="?", default=None,
+                   help="project YAML (default: the default built-in case)")
     r.add_argument("--draws", type=int, default=50)
     r.add_argument("--seed", type=int, default=0)
     r.add_argument("--json", action="store_true")
     r.set_defaults(func=_risk)
     v = sub.add_parser("validate", help="check a project file without running the study")
     v.add_argument("project", nargs="?", default=None,
-                   help="project YAML or builtin:NAME (default: the built-in Beylikova case)")
+                   help="project YAML or builtin:NAME (default: the default built-in case)")
     v.add_argument("--json", action="store_true", help="print the result as JSON")
     v.set_defaults(func=_validate)
     sc = sub.add_parser("schema", help="print the JSON Schema of results.json (or of a project "

@@ -217,6 +217,10 @@ class LoadedProject(StrictModel):
     path: str
 
 
+# The case a command runs when it names no project (the case registry is the folders of CASES_DIR).
+DEFAULT_CASE = "beylikova"
+
+
 def builtin_cases() -> list[str]:
     """Names of the built-in cases (folders of ``reeflow/cases`` holding a project.yaml)."""
     return sorted(p.parent.name for p in CASES_DIR.glob("*/project.yaml"))
@@ -233,7 +237,7 @@ def builtin_project_path(name: str) -> Path:
 
 def source_path(source: str | Path | None) -> Path:
     if source is None:
-        return builtin_project_path("beylikova")
+        return builtin_project_path(DEFAULT_CASE)
     text = str(source)
     if text.startswith("builtin:"):
         return builtin_project_path(text[len("builtin:"):])
@@ -246,7 +250,8 @@ def _validated(tree: dict[str, Any], where: str) -> LoadedProject:
 
 
 def load_project(source: str | Path | None = None) -> LoadedProject:
-    """Load and validate a project: a YAML path, ``builtin:NAME``, or None (built-in Beylikova).
+    """Load and validate a project: a YAML path, ``builtin:NAME``, or None
+    (the default built-in case, ``DEFAULT_CASE``).
 
     Every command reads projects through here; every failure is an InputError naming the field
     path the user wrote, the value, what is allowed and how to fix it.

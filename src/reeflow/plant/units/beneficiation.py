@@ -119,7 +119,8 @@ def _concentrate(
 def beneficiate(inlets: Mapping[str, Stream], params: BeneficiationParams) -> UnitResult:
     """REE flotation/gravity, then fluorite and barite flotation of the REE tailings.
 
-    Grade–recovery pairs for Beylikova come from Özbayoğlu & Atalay (2000), J. Alloys Compd.
+    Grade–recovery pairs for a carbonatite bastnäsite–fluorite–barite ore come from Özbayoğlu &
+    Atalay (2000), J. Alloys Compd.
     303–304:520–523 (attrition scrubbing + desliming: 28 % REO at 72.6 % recovery) and Döğme (2025),
     METU PhD thesis (gravity cleaner 40 % TREE at 32 % recovery); the split itself is the standard
     two-product mass balance (Wills & Finch 2016, ch. 1, eq. 1.4).
