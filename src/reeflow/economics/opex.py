@@ -45,7 +45,24 @@ def price_per_t(table: str, name: str, *, currency_year: int,
     if not math.isfinite(float(row["price"])):
         raise InputError(f"prices.{name}", "MISSING", "a sourced price", str(row["source"]))
     p = _to_usd_per_t(float(row["price"]), str(row["unit"]), f"prices.{name}")
-    return p * index.factor(int(row["currency_year"]), currency_year), str(row["source"])
+    assay, src = _assay(row, name), str(row["source"])
+    if assay != 1.0:
+        p /= assay
+        src += f" (quoted per t of a {assay:.0%} product: here per t of 100 % {name})"
+    return p * index.factor(int(row["currency_year"]), currency_year), src
+
+
+def _assay(row: Mapping[str, Any], name: str) -> float:
+    """Mass fraction of ``name`` in the product a price is quoted for (``assay_frac``; empty =
+    the price is per t of the reagent itself). The flowsheet consumes the pure reagent, so the
+    price per t of it is the quoted price / assay (e.g. HCl quoted per t of 35 % solution)."""
+    a = row.get("assay_frac")
+    if a is None or (isinstance(a, float) and math.isnan(a)) or a == "":
+        return 1.0
+    a = float(a)
+    if not 0.0 < a <= 1.0:
+        raise InputError(f"prices.{name}.assay_frac", a, "0 < assay <= 1", "fix the price table")
+    return a
 
 
 def df_key(table: str) -> str:
