@@ -72,7 +72,12 @@ class Ore(StrictModel):
     baso4_grade_frac: Q("frac", ge=0.0, le=1.0, alias="baso4_grade")  # type: ignore[valid-type]
     fe2o3_grade_frac: Q("frac", ge=0.0, le=1.0, alias="fe2o3_grade")  # type: ignore[valid-type]
     sio2_grade_frac: Q("frac", ge=0.0, le=1.0, alias="sio2_grade")  # type: ignore[valid-type]
-    balance_mineral: Literal["CaCO3"] = "CaCO3"
+    # What the unassayed remainder of the ore is (1 - the assayed minerals). Required: a project
+    # says it, nothing assigns it silently. CaCO3 (a carbonatite host) consumes acid in the bake;
+    # SiO2 stands for an inert silicate gangue that passes the plant unreacted.
+    balance_mineral: Literal["CaCO3", "SiO2"] = Field(
+        description="mineral that makes up the unassayed rest of the ore: CaCO3 (reactive "
+                    "carbonate gangue: consumes acid) or SiO2 (inert gangue)")
 
     @field_validator("ree_distribution")
     @classmethod
