@@ -45,7 +45,8 @@ from reeflow.mine import (
     ultimate_pit,
 )
 
-HERE = Path(__file__).resolve().parent
+# The docs gallery (sphinx-gallery) runs this script from its folder without a __file__.
+HERE = Path(globals().get("__file__", "babbitt_resource.py")).resolve().parent
 PROJECT = HERE / "babbitt.yaml"
 
 

@@ -2,42 +2,64 @@
 
 Every :class:`~reeflow.core.errors.ReeflowError` is printed as one line and exits with code 2;
 nothing partial is written (outputs are written to a temporary folder and moved into place).
+
+Start-up is lazy: building the parser imports no room. The rooms' subcommands are listed in
+:data:`ROOM_COMMANDS` with their one-line help; a room's command module is imported only when
+one of its commands is parsed (:mod:`reeflow.cli_help`), so ``reeflow --help`` and every command
+pay only for the room they run. Any file argument may be written ``builtin:NAME`` (a shipped
+example, :mod:`reeflow.example_inputs`).
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
-import importlib
 import os
 import sys
 import traceback
 from collections.abc import Callable, Sequence
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from reeflow import __version__
+from reeflow.cli_help import HelpFormatter, LazySubParsers, command_epilog, load_callable
 from reeflow.core.errors import ReeflowError
-from reeflow.core.jsonio import dumps
 
-__all__ = ["main", "build_parser"]
+__all__ = ["main", "build_parser", "run_command", "ROOM_COMMANDS", "full_parser"]
 
-#: Room command modules, each exposing ``register(subparsers)``.
-COMMAND_MODULES: tuple[str, ...] = (
-    "reeflow.deposit.commands",
-    "reeflow.mine.commands",
-    "reeflow.economics.commands",
-    "reeflow.market.commands",
-    "reeflow.report.commands",
-    "reeflow.web.commands",
-    "reeflow.compare",
-)
+#: Room commands, loaded on demand: command -> (loader, one-line help). The loader is
+#: ``"module"`` (its ``register(subparsers)`` adds the command) or ``"module:function"``. The
+#: help text must be the one the loader registers (a test checks it).
+ROOM_COMMANDS: dict[str, tuple[str, str]] = {
+    "resource": ("reeflow.deposit.commands", "resource statement (built-in SYNTHETIC "
+                 "example deposit when PROJECT is omitted)"),
+    "krige": ("reeflow.deposit.commands", "ordinary kriging of a block model"),
+    "pit": ("reeflow.mine.commands", "ultimate pit (exact max closure) of a block model"),
+    "schedule": ("reeflow.mine.commands", "MineLib CPIT, or a project's mine plan by year"),
+    "econ": ("reeflow.economics.commands", "economics: price decks, study validation, DCF"),
+    "market": ("reeflow.market.commands", "world rare-earth shares and HHI (USGS MCS, IEA)"),
+    "report": ("reeflow.report.commands", "re-render report.html from a saved results.json "
+               "(offline, no study run)"),
+    "sx": ("reeflow.cli:register_sx", "solvent-extraction cascades: simulate, design, train"),
+    "compare": ("reeflow.compare", "run two or more projects and compare them side by side "
+                "(KPIs, NPV bridge, cash flows, claims, input diffs)"),
+    "serve": ("reeflow.web.commands", "web app and REST API with persistent studies (needs "
+              "reeflow[web])"),
+}
+#: Command modules registered eagerly (every start-up pays for their imports): prefer
+#: :data:`ROOM_COMMANDS`.
+COMMAND_MODULES: tuple[str, ...] = ()
 
 
 def _study(args: argparse.Namespace) -> int:
+    from reeflow.cli_progress import StepProgress
     from reeflow.study import run_study
 
-    result = run_study(args.project, out_dir=args.out, progress=not args.quiet and not args.json)
+    progress = StepProgress(enabled=not args.quiet and not args.json)
+    result = run_study(args.project, out_dir=args.out, progress=progress)  # type: ignore[arg-type]
+    progress.close()
     if args.json:
+        from reeflow.core.jsonio import dumps
+
         print(dumps(result.summary(), indent=2))
     else:
         print(result.summary_text())
@@ -57,6 +79,8 @@ def _validate(args: argparse.Namespace) -> int:
                "assumed_inputs": sum(1 for v in loaded.provenance.values()
                                      if v.evidence == "assumed")}
     if args.json:
+        from reeflow.core.jsonio import dumps
+
         print(dumps(summary, indent=2))
     else:
         print(f"{loaded.path}: valid ({summary['inputs_with_provenance']} sourced inputs, "
@@ -66,6 +90,8 @@ def _validate(args: argparse.Namespace) -> int:
 
 def _schema(args: argparse.Namespace) -> int:
     """Print the JSON Schema of results.json (or of the project file with --project)."""
+    from reeflow.core.jsonio import dumps
+
     if args.project:
         from reeflow.project import Project
 
@@ -79,66 +105,206 @@ def _schema(args: argparse.Namespace) -> int:
 
 
 def _risk(args: argparse.Namespace) -> int:
+    from reeflow.cli_progress import ProgressBar
     from reeflow.risk import whole_chain_monte_carlo
 
-    table = whole_chain_monte_carlo(args.project, draws=args.draws, seed=args.seed)
+    with ProgressBar("risk: chain runs", enabled=not args.json) as bar:
+        table = whole_chain_monte_carlo(args.project, draws=args.draws, seed=args.seed,
+                                        progress=bar)
     npv = table["npv_usd"]
     summary = {"draws": len(table), "seed": args.seed,
                "p10_usd": float(npv.quantile(0.1)), "p50_usd": float(npv.quantile(0.5)),
                "p90_usd": float(npv.quantile(0.9)), "prob_negative": float((npv < 0).mean())}
     if args.json:
+        from reeflow.core.jsonio import dumps
+
         print(dumps({**summary, "draws_table": table}))
     else:
-        print("\n".join(f"{k}: {v}" for k, v in summary.items()))
+        print(risk_text(summary))
+    return 0
+
+
+def risk_text(summary: dict[str, Any]) -> str:
+    """The human summary of ``reeflow risk``: NPV percentiles in MUSD, probability of loss."""
+    from reeflow.cli_output import render_pairs
+
+    def musd(key: str) -> float | None:
+        v = summary.get(key)
+        return None if v is None else v / 1e6
+
+    prob = summary.get("prob_negative")
+    return render_pairs([("NPV P10", musd("p10_usd"), "MUSD"),
+                         ("NPV P50", musd("p50_usd"), "MUSD"),
+                         ("NPV P90", musd("p90_usd"), "MUSD"),
+                         ("probability NPV < 0", None if prob is None else 100 * prob, "%")],
+                        title=f"whole-chain Monte Carlo: {summary['draws']} draws, "
+                              f"seed {summary['seed']}", digits=3)
+
+
+def _examples(args: argparse.Namespace) -> int:
+    """List the shipped example inputs, or copy them with a commands.txt (``--copy DIR``)."""
+    from reeflow import example_inputs as ex
+
+    if args.copy:
+        written = ex.copy_examples(args.copy, force=args.force)
+        if args.json:
+            from reeflow.core.jsonio import dumps
+
+            print(dumps({"folder": args.copy, "files": [str(p) for p in written]}))
+        else:
+            print(f"copied {len(written) - 1} example inputs and commands.txt into {args.copy}\n"
+                  f"  cd {args.copy} && cat commands.txt   # one runnable line per command")
+        return 0
+    names = ex.builtin_names()
+    files = ex.example_files()
+    if args.json:
+        from reeflow.core.jsonio import dumps
+
+        aliases: dict[str, list[str]] = {}
+        for name, rel in names.items():
+            aliases.setdefault(rel, []).append(ex.PREFIX + name)
+        print(dumps({rel: {"path": str(path), "name": ex.builtin_name(rel, names),
+                           "aliases": sorted(aliases.get(rel, []))}
+                     for rel, path in files.items()}))
+        return 0
+    from reeflow.cli_output import Column, render_table
+
+    rows = [{"file": rel, "name": ex.builtin_name(rel, names)} for rel in files]
+    print(render_table(rows, [Column("file", "example file"), Column("name", "builtin name")],
+                       title="shipped example inputs: write builtin:NAME for any file argument"))
+    print("copy them all, with commands.txt: reeflow examples --copy DIR")
+    return 0
+
+
+def _completion(args: argparse.Namespace) -> int:
+    from reeflow.cli_completion import completion_script
+
+    print(completion_script(full_parser(), args.shell))
     return 0
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse with the reeflow error contract: one line on stderr, exit code 2."""
+    """argparse with the reeflow error contract (one line on stderr, exit code 2), defaults in
+    the help and each command's examples as its epilog."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", HelpFormatter)
+        super().__init__(*args, **kwargs)
+
+    def format_help(self) -> str:
+        if self.epilog is None:
+            self.epilog = command_epilog(self.prog)
+        return super().format_help()
 
     def error(self, message: str) -> NoReturn:
         self.exit(2, f"{self.prog}: error: {message} (see `{self.prog} --help`)\n")
 
 
+_TOP_EPILOG = """examples:
+  reeflow study --out reeflow-out          the default built-in case's study (report.html, results.json)
+  reeflow examples --copy my-examples      every example input, and commands.txt to run them
+  reeflow pit --help                       a command's options, defaults and examples
+
+any file argument may be builtin:NAME (a shipped example; list them: reeflow examples)"""
+
+
+#: Order of the commands in ``reeflow --help``: the chain's order, then the tools.
+COMMAND_ORDER = ("study", "validate", "resource", "krige", "pit", "schedule", "sx", "econ",
+                 "market", "risk", "report", "serve", "schema", "examples", "completion")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
-        prog="reeflow",
-        description="Rare-earth projects from drillholes to separated oxides to an investment case.",
-    )
+    """The reeflow parser; the rooms' commands are stubs until used (imports no room)."""
+    parser = _Parser(prog="reeflow", epilog=_TOP_EPILOG, description="Rare-earth projects "
+                     "from drillholes to separated oxides to an investment case.")
+    parser.register("action", "parsers", LazySubParsers)
     parser.add_argument("--version", action="version", version=f"reeflow {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    assert isinstance(sub, LazySubParsers)
+    core = {"study": _add_study, "risk": _add_risk, "validate": _add_validate,
+            "schema": _add_schema, "examples": _add_examples, "completion": _add_completion}
+    names = [*COMMAND_ORDER, *(n for n in (*core, *ROOM_COMMANDS) if n not in COMMAND_ORDER)]
+    for name in names:
+        if name in core:
+            core[name](sub)
+        elif name in ROOM_COMMANDS:
+            sub.add_lazy(name, *ROOM_COMMANDS[name])
+    for module in COMMAND_MODULES:
+        load_callable(module)(sub)
+    return parser
+
+
+def _add_study(sub: Any) -> None:
     p = sub.add_parser("study", help="run the whole chain and write report.html + results.json")
     p.add_argument("project", nargs="?", default=None,
-                   help="project YAML (default: the default built-in case)")
-    p.add_argument("--out", default="reeflow-out", help="output folder (default: reeflow-out)")
+                   help="project YAML or builtin:NAME (default: the default built-in case)")
+    p.add_argument("--out", default="reeflow-out", help="output folder (never emptied)")
     p.add_argument("--json", action="store_true", help="print the KPI summary as JSON")
     p.add_argument("--quiet", action="store_true", help="no progress display")
     p.set_defaults(func=_study)
+
+
+def _add_risk(sub: Any) -> None:
     r = sub.add_parser("risk", help="whole-chain Monte Carlo: flowsheet + SX + economics per draw")
     r.add_argument("project", nargs="?", default=None,
-                   help="project YAML (default: the default built-in case)")
-    r.add_argument("--draws", type=int, default=50)
-    r.add_argument("--seed", type=int, default=0)
-    r.add_argument("--json", action="store_true")
+                   help="project YAML or builtin:NAME (default: the default built-in case)")
+    r.add_argument("--draws", type=int, default=50, help="number of draws (chain runs)")
+    r.add_argument("--seed", type=int, default=0, help="random seed")
+    r.add_argument("--json", action="store_true", help="print one JSON object (no progress bar)")
     r.set_defaults(func=_risk)
+
+
+def _add_validate(sub: Any) -> None:
     v = sub.add_parser("validate", help="check a project file without running the study")
     v.add_argument("project", nargs="?", default=None,
                    help="project YAML or builtin:NAME (default: the default built-in case)")
     v.add_argument("--json", action="store_true", help="print the result as JSON")
     v.set_defaults(func=_validate)
+
+
+def _add_schema(sub: Any) -> None:
     sc = sub.add_parser("schema", help="print the JSON Schema of results.json (or of a project "
                                        "file with --project)")
     sc.add_argument("--project", action="store_true",
                     help="the schema of a project file instead of results.json")
     sc.set_defaults(func=_schema)
-    _register_sx(sub)
-    for name in COMMAND_MODULES:
-        module = importlib.import_module(name)
-        module.register(sub)
+
+
+def _add_examples(sub: Any) -> None:
+    e = sub.add_parser("examples", help="list the shipped example inputs, or copy them all "
+                                        "with a commands.txt (--copy DIR)")
+    e.add_argument("--copy", metavar="DIR", default=None,
+                   help="copy every example input and commands.txt into DIR (created if missing)")
+    e.add_argument("--force", action="store_true",
+                   help="replace example files already in DIR (other files are never touched)")
+    e.add_argument("--json", action="store_true", help="print one JSON object")
+    e.set_defaults(func=_examples)
+
+
+def _add_completion(sub: Any) -> None:
+    c = sub.add_parser("completion", help="print a shell completion script (bash, zsh, fish)")
+    c.add_argument("shell", choices=("bash", "zsh", "fish"), help="the shell to complete in")
+    c.set_defaults(func=_completion)
+
+
+def full_parser() -> argparse.ArgumentParser:
+    """The parser with every room's commands loaded (shell completion, docs)."""
+    parser = build_parser()
+    for action in parser._actions:
+        if isinstance(action, LazySubParsers):
+            action.load_all()
     return parser
 
 
-def _register_sx(sub: argparse._SubParsersAction) -> None:
+#: Descriptions of the SX commands' file arguments (the room registers them by metavar only).
+_SX_FILES = {"CASCADE.yaml": "cascade YAML: stages, feeds, flows, extractant (see "
+                             "`reeflow examples`, sx/cascade_*.yaml)",
+             "SPEC.yaml": "cut specification YAML: feed, key pair, purities (sx/design_ndpr.yaml)",
+             "PROJECT.yaml": "train YAML: extractant, feed, products, separation factors "
+                             "(sx/train_beylikova.yaml)"}
+
+
+def register_sx(sub: Any) -> None:
     """``reeflow sx simulate|design|train`` (SX core) and ``reeflow sx fit`` (fit module)."""
     from reeflow.plant.sx import commands, fit_commands
 
@@ -146,12 +312,29 @@ def _register_sx(sub: argparse._SubParsersAction) -> None:
     p = sx_sub.add_parser("fit", help="fit distribution-model parameters to shake-out data")
     fit_commands.add_fit_arguments(p)
     p.set_defaults(func=fit_commands.run_fit)
+    for parser in sx_sub.choices.values():
+        for action in parser._actions:
+            if not action.option_strings and not action.help:
+                action.help = _SX_FILES.get(str(action.metavar))
 
 
 def _one_line(text: object) -> str:
     return " ".join(str(text).split())
 
 
+def resolve_builtin_args(args: argparse.Namespace) -> argparse.Namespace:
+    """Replace every ``builtin:NAME`` argument (a string or list of strings) by the path of that
+    shipped example; other values are left alone."""
+    from reeflow.example_inputs import PREFIX, resolve
+
+    for key, value in vars(args).items():
+        if isinstance(value, str) and value.startswith(PREFIX):
+            setattr(args, key, resolve(value, field=key))
+        elif isinstance(value, list) and any(isinstance(v, str) and v.startswith(PREFIX)
+                                             for v in value):
+            setattr(args, key, [resolve(v, field=key) if isinstance(v, str) else v
+                                for v in value])
+    return args
 def run_command(func: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
     """Run a command handler under the error contract of every reeflow command.
 
@@ -161,7 +344,7 @@ def run_command(func: Callable[[argparse.Namespace], int], args: argparse.Namesp
     - Ctrl-C: exit 130; a closed stdout pipe (``| head``): exit 0 quietly.
     """
     try:
-        return int(func(args))
+        return int(func(resolve_builtin_args(args)))
     except ReeflowError as exc:
         print(f"reeflow: error: {_one_line(exc)}", file=sys.stderr)
         return 2
@@ -189,7 +372,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # --help, --version and usage errors
         return int(exc.code) if isinstance(exc.code, int) else (0 if exc.code is None else 2)
+    except Exception as exc:  # a room's command module failed to load: same contract
+        return run_command(_raiser(exc), argparse.Namespace())
+    if args.command in _COMPILING_COMMANDS and not getattr(args, "json", False):
+        from reeflow.cli_progress import announce_compilation
+
+        announce_compilation()
     return run_command(args.func, args)
+
+
+#: Commands whose rooms compile Numba kernels on their first run (cached afterwards).
+_COMPILING_COMMANDS = frozenset({"study", "risk", "resource", "krige", "sx", "pit", "schedule"})
+
+
+def _raiser(exc: Exception) -> Callable[[argparse.Namespace], int]:
+    def raise_it(_: argparse.Namespace) -> int:
+        raise exc
+
+    return raise_it
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -389,6 +389,31 @@ class StudyResults(ResultModel):
         """The JSON-shaped dict (what results.json holds)."""
         return dict(json.loads(self.to_json(indent=None)))
 
+    # Notebook views (reeflow.results_views): a one-line repr, KPI cards, DataFrames, figures.
+    def __repr__(self) -> str:
+        from reeflow.results_views import short_repr
+
+        return short_repr(self.to_dict())
+
+    __str__ = __repr__
+
+    def _repr_html_(self) -> str:
+        from reeflow.results_views import kpi_html
+
+        return kpi_html(self.to_dict())
+
+    def tables(self) -> dict[str, Any]:
+        """The tables as pandas DataFrames (:func:`reeflow.results_views.tables`)."""
+        from reeflow.results_views import tables
+
+        return tables(self.to_dict())
+
+    def figures(self) -> dict[str, Any]:
+        """The report's plotly figures (:func:`reeflow.results_views.figures`)."""
+        from reeflow.results_views import figures
+
+        return figures(self.to_dict())
+
 
 def json_schema() -> dict[str, Any]:
     """The JSON Schema of results.json (draft 2020-12, from the types above)."""

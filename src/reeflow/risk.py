@@ -9,7 +9,7 @@ a study runs, so a draw at the base values reproduces the study's NPV exactly.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -56,12 +56,16 @@ def draw_inputs(loaded: LoadedProject, n: int, *, seed: int,
         if name not in ranged:
             raise InputError("inputs", name, f"a project path with a stated range: {sorted(ranged)}",
                              "add range: [low, high] to the input in the project file")
+    from reeflow.core.projectfile import value_at
+
     rng = _seed(seed)
     cols = {}
     for name in names:
         lo, mode, hi = ranged[name]
         cols[name] = rng.triangular(lo, min(max(mode, lo), hi), hi, size=n) if hi > lo \
             else np.full(n, lo)
+        if isinstance(value_at(loaded.project, name), int):  # whole years, counts: whole draws
+            cols[name] = np.rint(cols[name]).astype(int)
     return pd.DataFrame(cols)
 
 
@@ -79,8 +83,10 @@ def _ratio_group(loaded: LoadedProject, row: dict[str, float]) -> dict[str, floa
 
 
 def whole_chain_monte_carlo(project: str | None = None, *, draws: int = 50, seed: int = 0,
-                            inputs: Sequence[str] | None = None) -> pd.DataFrame:
-    """Run the chain once per draw; one row per draw (inputs, NPV at 8 %, REO, years)."""
+                            inputs: Sequence[str] | None = None,
+                            progress: Callable[[int, int], None] | None = None) -> pd.DataFrame:
+    """Run the chain once per draw; one row per draw (inputs, NPV at 8 %, REO, years).
+    ``progress(done, total)`` is called after each draw (e.g. a command-line progress bar)."""
     from reeflow.chain import what_if
 
     loaded = load_project(project)
@@ -91,4 +97,6 @@ def whole_chain_monte_carlo(project: str | None = None, *, draws: int = 50, seed
         rows.append({"npv_usd": out.npv_usd(),
                      "reo_t_per_a": float(out.design.summary.kpis["reo_t_per_a"]),
                      "production_years": len(out.years)})
+        if progress is not None:
+            progress(len(rows), len(table))
     return pd.concat([table, pd.DataFrame(rows)], axis=1)

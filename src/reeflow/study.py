@@ -70,13 +70,19 @@ class StudyResult:
         return "\n".join(lines)
 
     def __repr__(self) -> str:
-        r = self.results
-        e = r.economics
-        rate = e.headline_rate_frac
-        npv = e.npv_usd.get(f"{rate:.4f}")
-        return (f"<StudyResult {r.meta.project_name!r}: REO {r.kpis.reo_t_per_a:,.0f} t/a, "
-                f"{len(r.mine.schedule)} years, NPV{rate * 100:g} "
-                f"{'n/a' if npv is None else f'{npv / 1e6:,.0f} MUSD'}>")
+        return repr(self.results).replace("<StudyResults", "<StudyResult", 1)
+
+    # Notebook views: the same as the typed results' (reeflow.results_views).
+    def _repr_html_(self) -> str:
+        return self.results._repr_html_()
+
+    def tables(self) -> dict[str, Any]:
+        """The tables as pandas DataFrames (see :meth:`StudyResults.tables`)."""
+        return self.results.tables()
+
+    def figures(self) -> dict[str, Any]:
+        """The report's plotly figures (see :meth:`StudyResults.figures`)."""
+        return self.results.figures()
 
 
 def _assumptions(loaded: LoadedProject) -> list[AssumptionRow]:

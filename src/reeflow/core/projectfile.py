@@ -156,7 +156,7 @@ def resolve_file_keys(tree: Any, folder: Path) -> Any:
         for k, v in tree.items():
             if str(k).endswith("_file") and isinstance(v, str) and v and \
                     not v.startswith("builtin:") and not Path(v).is_absolute():
-                out[k] = str(folder / v)
+                out[k] = str((folder / v).absolute())  # a relative project path too
             else:
                 out[k] = resolve_file_keys(v, folder)
         return out

@@ -139,7 +139,9 @@ def _samples(paths: list[str], cfg: dict) -> pd.DataFrame:
     raise InputError("DRILLHOLES", paths, "collar survey assay CSVs, or one composites CSV", "")
 
 
-def _grid_estimate(comps, variables, cfg, model, sp, hole) -> pd.DataFrame:
+def _grid_estimate(comps, variables, cfg, model, sp, hole, progress=None) -> pd.DataFrame:
+    """Ordinary kriging over the model's grid, chunk by chunk; ``progress(done, total)`` after
+    each chunk (blocks)."""
     g = cfg.get("grid") or {}
     try:
         size = vec3(g["block_size_m"], "grid.block_size_m")
@@ -151,9 +153,13 @@ def _grid_estimate(comps, variables, cfg, model, sp, hole) -> pd.DataFrame:
                          pad_m=float(g.get("pad_m", 0.0)),
                          max_blocks=int(g.get("max_blocks", 5_000_000)))
     parts = []
+    done = 0
     for idx, r in krige_grid(comps[["x", "y", "z"]].to_numpy(), comps[variables].to_numpy(),
                              grid, model, sp, sample_hole=hole,
                              ndisc=tuple(cfg.get("ndisc", (1, 1, 1)))):
+        done += len(idx)
+        if progress is not None:
+            progress(done, grid.n_blocks)
         ok = np.isfinite(r["est"][:, 0])
         c = grid.centres_of(idx[ok])
         ijk = grid.ijk_of(idx[ok])
@@ -195,7 +201,10 @@ def cmd_krige(args: argparse.Namespace) -> int:
             out[k] = r[k]
         total = len(out)
     else:
-        out = _grid_estimate(comps, variables, cfg, model, sp, hole)
+        from reeflow.cli_progress import ProgressBar
+
+        with ProgressBar("krige: blocks", enabled=not args.json) as bar:
+            out = _grid_estimate(comps, variables, cfg, model, sp, hole, progress=bar)
         total = len(out)
     if args.out:
         write_block_csv(out, args.out)

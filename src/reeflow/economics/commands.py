@@ -27,16 +27,16 @@ def register(subparsers: Any) -> None:
     p = subparsers.add_parser("econ", help="economics: price decks, study validation, DCF")
     sub = p.add_subparsers(dest="econ_action", required=True)
     d = sub.add_parser("decks", help="list the shipped price decks")
-    d.add_argument("--json", action="store_true")
+    d.add_argument("--json", action="store_true", help="print one JSON object")
     d.set_defaults(func=_decks)
     v = sub.add_parser("validate", help="recompute the published peer studies")
-    v.add_argument("--json", action="store_true")
+    v.add_argument("--json", action="store_true", help="print the table as JSON records")
     v.set_defaults(func=_validate)
     e = sub.add_parser("evaluate", help="evaluate an EconomicInputs YAML file")
-    e.add_argument("file")
-    e.add_argument("--deck", default=None)
+    e.add_argument("file", help="YAML of EconomicInputs fields (see the module docstring)")
+    e.add_argument("--deck", default=None, help="price deck (list them: reeflow econ decks)")
     e.add_argument("--params", default=None, help="EconomicsParams YAML (fiscal terms etc.)")
-    e.add_argument("--json", action="store_true")
+    e.add_argument("--json", action="store_true", help="print one JSON object")
     e.set_defaults(func=_evaluate)
 
 
@@ -49,8 +49,13 @@ def _decks(args: argparse.Namespace) -> int:
     if args.json:
         print(dumps(out))
     else:
-        for n, v in out.items():
-            print(f"{n:24s} {v['currency_year']}  NdPr {v['ndpr_usd_per_kg']} USD/kg")
+        from reeflow.cli_output import Column, render_table
+
+        rows = [{"deck": n, **v} for n, v in out.items()]
+        print(render_table(rows, [Column("deck", "deck"),
+                                  Column("currency_year", "currency year", thousands=False),
+                                  Column("ndpr_usd_per_kg", "NdPr oxide", "USD/kg")],
+                           title="price decks (reeflow econ evaluate --deck NAME)"))
     return 0
 
 
@@ -61,8 +66,30 @@ def _validate(args: argparse.Namespace) -> int:
     if args.json:
         print(dumps(t.to_dict(orient="records")))
     else:
-        print(t.drop(columns="missing").to_string(index=False))
+        print(_validation_text(t))
     return 0
+
+
+def _validation_text(t: Any) -> str:
+    """The validation table for reading: NPVs in millions of the study's currency, rates,
+    differences and IRRs in %."""
+    from reeflow.cli_output import Column, render_table
+
+    rows = []
+    for r in t.to_dict(orient="records"):
+        pct = {k: None if r.get(k) is None else 100 * float(r[k])
+               for k in ("rate", "npv_rel_diff", "irr_published", "irr_computed")}
+        rows.append({**r, **pct})
+    return render_table(rows, [
+        Column("study", "study"), Column("currency", "currency"),
+        Column("rate", "rate", "%", digits=3),
+        Column("npv_published", "NPV published", "M", scale=1e-6),
+        Column("npv_computed", "NPV computed", "M", scale=1e-6),
+        Column("npv_rel_diff", "NPV diff", "%", digits=3),
+        Column("irr_published", "IRR published", "%", digits=3),
+        Column("irr_computed", "IRR computed", "%", digits=3)],
+        title="published studies recomputed from their own inputs (NPV in millions of the "
+              "study's currency)")
 
 
 def _load_inputs(path: str) -> tuple[Any, dict[str, Any]]:
