@@ -105,20 +105,30 @@ def _schema(args: argparse.Namespace) -> int:
 
 
 def _risk(args: argparse.Namespace) -> int:
-    from reeflow.cli_progress import ProgressBar
-    from reeflow.risk import whole_chain_monte_carlo
+    """Whole-chain Monte Carlo: P10/P50/P90 of NPV, probability of loss, value at risk."""
+    from reeflow.risk import run_risk
 
-    with ProgressBar("risk: chain runs", enabled=not args.json) as bar:
-        table = whole_chain_monte_carlo(args.project, draws=args.draws, seed=args.seed,
-                                        progress=bar)
-    npv = table["npv_usd"]
-    summary = {"draws": len(table), "seed": args.seed,
-               "p10_usd": float(npv.quantile(0.1)), "p50_usd": float(npv.quantile(0.5)),
-               "p90_usd": float(npv.quantile(0.9)), "prob_negative": float((npv < 0).mean())}
+    if args.out:
+        from reeflow.core.io import check_output_folder
+
+        check_output_folder(args.out)
+    inputs = [s.strip() for s in args.inputs.split(",") if s.strip()] if args.inputs else None
+    res = run_risk(args.project, draws=args.draws, seed=args.seed, inputs=inputs,
+                   workers=args.workers, scheduler=args.scheduler,
+                   realisations=args.realisations, method=args.method, n_plans=args.plans,
+                   progress=not (args.json or args.quiet))
+    summary = {**res.summary(), "backend": res.backend, "times_s": res.times_s}
+    if args.out:
+        from reeflow.core.io import write_outputs
+        from reeflow.core.jsonio import dumps
+
+        files = {"risk.json": dumps({"risk": res.section(), "summary": summary}, indent=1),
+                 "risk_draws.csv": res.table().to_csv(index=False)}
+        summary["files"] = [str(p) for p in write_outputs(args.out, files).values()]
     if args.json:
         from reeflow.core.jsonio import dumps
 
-        print(dumps({**summary, "draws_table": table}))
+        print(dumps(summary, indent=2))
     else:
         print(risk_text(summary))
     return 0
@@ -132,13 +142,18 @@ def risk_text(summary: dict[str, Any]) -> str:
         v = summary.get(key)
         return None if v is None else v / 1e6
 
-    prob = summary.get("prob_negative")
-    return render_pairs([("NPV P10", musd("p10_usd"), "MUSD"),
+    prob = summary.get("prob_loss")
+    text = render_pairs([("NPV P10", musd("p10_usd"), "MUSD"),
                          ("NPV P50", musd("p50_usd"), "MUSD"),
                          ("NPV P90", musd("p90_usd"), "MUSD"),
+                         ("NPV mean", musd("mean_usd"), "MUSD"),
+                         ("value at risk (95 %)", musd("var95_usd"), "MUSD"),
                          ("probability NPV < 0", None if prob is None else 100 * prob, "%")],
-                        title=f"whole-chain Monte Carlo: {summary['draws']} draws, "
-                              f"seed {summary['seed']}", digits=3)
+                        title=f"whole-chain Monte Carlo ({summary.get('method', '')}): "
+                              f"{summary['draws']} draws ({summary.get('feasible_draws')} "
+                              f"feasible), seed {summary['seed']}", digits=3)
+    files = summary.get("files") or []
+    return text + "".join(f"\nwrote {f}" for f in files)
 
 
 def _examples(args: argparse.Namespace) -> int:
@@ -181,6 +196,35 @@ def _completion(args: argparse.Namespace) -> int:
 
     print(completion_script(full_parser(), args.shell))
     return 0
+
+
+def _add_risk(sub: argparse._SubParsersAction) -> None:
+    r = sub.add_parser("risk", help="whole-chain Monte Carlo (plant, SX, mine plan, cash flow "
+                                    "per draw): P10/P50/P90 of NPV, probability of loss")
+    r.add_argument("project", nargs="?", default=None,
+                   help="project YAML or builtin:NAME (default: the default built-in case)")
+    r.add_argument("--draws", type=int, default=None,
+                   help="number of draws (default: the project's economics.monte_carlo_draws)")
+    r.add_argument("--seed", type=int, default=None,
+                   help="random seed (default: the project's economics.seed)")
+    r.add_argument("--inputs", default=None,
+                   help="comma-separated project paths to draw (default: the project's "
+                        "risk.inputs, else every input with a range)")
+    r.add_argument("--workers", type=int, default=None,
+                   help="local worker processes (default: the CPUs available)")
+    r.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                   help="run on an existing Dask distributed cluster (tcp://host:8786)")
+    r.add_argument("--realisations", type=int, default=None,
+                   help="SGS realisations of the block model (default: the project's "
+                        "risk.realisations)")
+    r.add_argument("--method", choices=("auto", "fast", "rigorous"), default="auto",
+                   help="fast path (auto/fast) or the rigorous chain per draw")
+    r.add_argument("--plans", type=int, default=13,
+                   help="mine plans in the library (revenue factors; default 13)")
+    r.add_argument("--out", default=None, help="also write risk.json and risk_draws.csv here")
+    r.add_argument("--json", action="store_true", help="print the summary as JSON (no progress)")
+    r.add_argument("--quiet", action="store_true", help="no progress bar")
+    r.set_defaults(func=_risk)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -242,16 +286,6 @@ def _add_study(sub: Any) -> None:
     p.add_argument("--json", action="store_true", help="print the KPI summary as JSON")
     p.add_argument("--quiet", action="store_true", help="no progress display")
     p.set_defaults(func=_study)
-
-
-def _add_risk(sub: Any) -> None:
-    r = sub.add_parser("risk", help="whole-chain Monte Carlo: flowsheet + SX + economics per draw")
-    r.add_argument("project", nargs="?", default=None,
-                   help="project YAML or builtin:NAME (default: the default built-in case)")
-    r.add_argument("--draws", type=int, default=50, help="number of draws (chain runs)")
-    r.add_argument("--seed", type=int, default=0, help="random seed")
-    r.add_argument("--json", action="store_true", help="print one JSON object (no progress bar)")
-    r.set_defaults(func=_risk)
 
 
 def _add_validate(sub: Any) -> None:

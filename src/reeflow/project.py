@@ -6,7 +6,9 @@ A project file is YAML (see ``reeflow examples --copy DIR`` and the built-in cas
 - ``ore`` — the design-basis run-of-mine ore (this module);
 - ``plant`` — :class:`reeflow.plant.params.PlantParams` (every unit's parameters, declared next
   to the unit);
-- ``economics``, ``market``, ``deposit``, ``mine`` — each room's typed parameters.
+- ``economics``, ``market``, ``deposit``, ``mine`` — each room's typed parameters;
+- ``risk`` — :class:`reeflow.risk.params.RiskParams` (what a Monte Carlo draws, correlations,
+  price paths, deposit realisations).
 
 Canonical units in the core: mass flows t/a, grades and recoveries as fractions, temperatures °C,
 prices USD/kg, energy kWh/t, times h/a. Values may carry units and provenance
@@ -47,6 +49,7 @@ from reeflow.deposit.params import DepositParams
 from reeflow.economics.params import EconomicsParams
 from reeflow.mine.params import MineParams
 from reeflow.plant.params import PlantParams
+from reeflow.risk.params import RiskParams
 
 __all__ = ["Project", "Ore", "Economics", "MarketParams",
            "load_project", "load_project_text", "builtin_project_path", "builtin_cases",
@@ -194,6 +197,7 @@ class Project(StrictModel):
     market: MarketParams = Field(default_factory=MarketParams)
     deposit: DepositParams = Field(default_factory=DepositParams)
     mine: MineParams = Field(default_factory=MineParams)
+    risk: RiskParams = Field(default_factory=RiskParams)
     claims_file: str | None = Field(default=None, max_length=4096,
                                     description="public claims to check (YAML), relative path")
 

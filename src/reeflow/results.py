@@ -28,6 +28,7 @@ from reeflow.core.errors import InputError
 __all__ = ["SCHEMA_VERSION", "StudyResults", "Meta", "Kpis", "ScheduleRow", "AnnualRow",
            "PlantYear", "PlantSection", "MineSection", "EconomicsSection", "ClaimRow",
            "ConsistencyCheck", "AssumptionRow", "ResourceSection", "SummaryLine", "SummarySection",
+           "RiskSection", "DistributionSummary",
            "json_schema", "load_results"]
 
 #: Version of the results.json layout; bump the major on any breaking change.
@@ -339,6 +340,62 @@ class AssumptionRow(ResultModel):
     note: str | None
 
 
+class DistributionSummary(ResultModel):
+    """A Monte Carlo output over the draws (its unit is the section key's: ``npv_usd`` in
+    USD, ``irr_frac`` a fraction ...). P10 is the 10th percentile (the low case); ``*_ci95``
+    are distribution-free 95 % intervals of the percentile; ``var95`` / ``cvar95`` (NPV only)
+    the loss at the 5th percentile and the mean loss beyond it (positive = a loss)."""
+
+    n: int
+    n_missing: int = 0
+    mean: Number = None
+    sd: Number = None
+    min: Number = None
+    max: Number = None
+    p5: Number = None
+    p10: Number = None
+    p50: Number = None
+    p90: Number = None
+    p95: Number = None
+    stderr_mean: Number = Field(default=None, description="standard error of the mean (s/√n)")
+    p10_ci95: list[Number] = Field(default_factory=list)
+    p50_ci95: list[Number] = Field(default_factory=list)
+    p90_ci95: list[Number] = Field(default_factory=list)
+    prob_loss: Number = Field(default=None, description="share of draws with NPV < 0")
+    var95: Number = None
+    cvar95: Number = None
+
+
+class RiskSection(ResultModel):
+    """Whole-chain Monte Carlo (:mod:`reeflow.risk`): the chain over drawn inputs (and
+    realisations of the deposit), with its distributions, convergence and rank correlations.
+    ``fast_path`` states how the draws were computed and the fast path's measured error."""
+
+    method: Literal["fast", "rigorous"]
+    draws: int
+    seed: int
+    feasible_draws: int
+    inputs: list[Json] = Field(description="drawn inputs: path, distribution, low, mode, high")
+    realisations: int = 0
+    npv_usd: DistributionSummary
+    irr_frac: DistributionSummary
+    mine_life_years: DistributionSummary
+    reo_t_per_a: DistributionSummary = Field(description="mean annual REO over each draw's life")
+    ndpr_oxide_t_per_a: DistributionSummary | None = None
+    capex_usd: DistributionSummary | None = None
+    histograms: dict[str, Json] = Field(default_factory=dict)
+    s_curves: dict[str, Json] = Field(default_factory=dict)
+    convergence: list[Json] = Field(default_factory=list, description="running mean (with its "
+                                    "95 % band) and P10/P50/P90 of NPV against the draws")
+    rank_correlations: list[Json] = Field(default_factory=list, description="Spearman's rho "
+                                          "of each drawn input with NPV, largest first")
+    reo_by_year: list[Json] = Field(default_factory=list)
+    by_realisation: list[Json] = Field(default_factory=list)
+    price_paths: list[str] = Field(default_factory=list)
+    fast_path: Json = Field(default_factory=dict)
+    note: str = ""
+
+
 class StudyResults(ResultModel):
     """Everything a study computed; the schema of ``results.json``."""
 
@@ -380,6 +437,8 @@ class StudyResults(ResultModel):
                                                 "checks and their outcomes")
     assumptions: list[AssumptionRow] = Field(default_factory=list, description="every input "
                                              "with its unit, source, evidence and range")
+    risk: RiskSection | None = Field(default=None, description="whole-chain Monte Carlo, when "
+                                     "the study runs one (economics.monte_carlo_draws)")
 
     def to_json(self, *, indent: int | None = 1) -> str:
         """results.json text (NaN → null)."""

@@ -4,7 +4,6 @@ the compile notice and shell completion."""
 from __future__ import annotations
 
 import io
-import math
 import shutil
 import subprocess
 import sys
@@ -35,7 +34,8 @@ def test_table_has_units_in_headers_and_right_aligned_numbers():
 
 def test_risk_summary_is_a_table_in_musd():
     text = risk_text({"draws": 5, "seed": 0, "p10_usd": 12_345_678.9, "p50_usd": 76653186.08987573,
-                      "p90_usd": 1.5e8, "prob_negative": 0.2})
+                      "p90_usd": 1.5e8, "prob_loss": 0.2, "method": "fast",
+                      "feasible_draws": 5})
     assert "76.7" in text and "MUSD" in text and "20" in text and "76653186" not in text
 
 
@@ -65,29 +65,6 @@ def test_progress_is_off_when_stderr_is_not_a_terminal(monkeypatch):
     assert cli_progress.progress_enabled(io.StringIO())
     monkeypatch.setenv("REEFLOW_PROGRESS", "0")
     assert not cli_progress.progress_enabled()
-
-
-def test_risk_reports_progress_once_per_draw(monkeypatch):
-    import reeflow.chain as chain
-    from reeflow.risk import whole_chain_monte_carlo
-
-    class _Out:
-        years = [1, 2, 3]
-
-        class design:  # noqa: N801 - the shape of ChainOutcome.design
-            class summary:  # noqa: N801
-                kpis = {"reo_t_per_a": 6400.0}
-
-        @staticmethod
-        def npv_usd():
-            return 1.0e8
-
-    monkeypatch.setattr(chain, "what_if", lambda loaded, overrides: _Out())
-    calls = []
-    table = whole_chain_monte_carlo(None, draws=4, seed=1,
-                                    progress=lambda d, t: calls.append((d, t)))
-    assert len(table) == 4 and calls == [(1, 4), (2, 4), (3, 4), (4, 4)]
-    assert all(math.isclose(v, 1e8) for v in table["npv_usd"])
 
 
 def test_compile_notice_only_at_a_terminal(monkeypatch):

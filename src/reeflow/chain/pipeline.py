@@ -24,7 +24,8 @@ from reeflow.chain.cache import CACHE
 from reeflow.chain.cache import step_key as _key
 from reeflow.project import LoadedProject, Project
 
-__all__ = ["ChainOutcome", "run_chain", "what_if", "with_overrides"]
+__all__ = ["ChainOutcome", "run_chain", "what_if", "with_overrides", "block_valuation_of",
+           "mining_per_t_moved", "mine_outcome", "resource_of"]
 
 T = TypeVar("T")
 
@@ -221,5 +222,12 @@ def _set(tree: dict[str, Any], path: str, value: Any) -> None:
                          "name a field such as 'ore.treo_grade'")
     node[parts[-1]] = value
 
+
+#: The step helpers under public names, for callers that re-run single steps of this chain (the
+#: Monte Carlo fast path in :mod:`reeflow.risk`): the same functions run_chain calls.
+block_valuation_of = _valuation
+mining_per_t_moved = _mining_per_t_moved
+mine_outcome = _mine
+resource_of = _resource
 
 _ = pd  # pandas frames travel in the outcome types

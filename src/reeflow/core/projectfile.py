@@ -3,10 +3,12 @@
 - Any value may be written plainly (``570 kt/a``) or sourced::
 
       throughput: {value: 570 kt/a, source: "Dönmez, Jul 2022 (paturkey.com)", evidence: published,
-                   range: [500 kt/a, 600 kt/a], note: "..."}
+                   range: [500 kt/a, 600 kt/a], distribution: pert, note: "..."}
 
-  The loader lifts ``source``/``evidence``/``range``/``note`` into a provenance table keyed by the
-  field path and hands the bare value to the model, so the core only ever sees floats.
+  The loader lifts ``source``/``evidence``/``range``/``distribution``/``note`` into a provenance
+  table keyed by the field path and hands the bare value to the model, so the core only ever
+  sees floats. ``distribution`` (one of :data:`DISTRIBUTIONS`, with a ``range``) says how a Monte
+  Carlo draws the value (see :mod:`reeflow.risk`); without it a ranged value is triangular.
 - ``extends: other.yaml`` (relative to the file) or ``extends: builtin:NAME`` deep-merges the file
   over a base project.
 - Quantities are parsed once by :func:`reeflow.core.units.to_canonical` via :func:`Q` field types.
@@ -39,10 +41,12 @@ from reeflow.core.yamlio import load_yaml_file
 
 __all__ = ["Canonical", "Q", "Unit", "Provenance", "StrictModel", "load_yaml_tree",
            "validate_tree", "EVIDENCE", "unit_at", "field_info", "file_keys", "Evidence",
-           "deep_merge", "value_at", "resolve_file_keys", "expand_includes"]
+           "deep_merge", "value_at", "resolve_file_keys", "expand_includes", "DISTRIBUTIONS"]
 
 EVIDENCE = ("measured", "published", "derived", "assumed")
-_META_KEYS = {"value", "source", "evidence", "range", "note"}
+#: Distributions a ranged value may name for Monte Carlo draws (reeflow.risk reads them).
+DISTRIBUTIONS = ("triangular", "pert", "uniform", "normal", "lognormal")
+_META_KEYS = {"value", "source", "evidence", "range", "note", "distribution"}
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -131,13 +135,15 @@ def Q(
 
 @dataclass(frozen=True)
 class Provenance:
-    """Where a value came from: source text, evidence tag, optional range (raw) and note."""
+    """Where a value came from: source text, evidence tag, optional range (raw), note and the
+    distribution a Monte Carlo draws it from (None: triangular over the range)."""
 
     path: str
     source: str | None
     evidence: str | None
     range: tuple[Any, Any] | None
     note: str | None
+    distribution: str | None = None
 
 
 def _read_yaml(path: Path) -> dict[str, Any]:
@@ -237,7 +243,7 @@ def _lift(tree: Any, path: str, prov: dict[str, Provenance]) -> Any:
             bad = sorted(str(k) for k in set(tree) - _META_KEYS)
             hint = did_you_mean(bad[0], _META_KEYS)
             raise InputError(f"{path}.{bad[0]}", tree[bad[0]], "a value with source, evidence, "
-                             "range and note only", hint or "remove the key")
+                             "range, distribution and note only", hint or "remove the key")
         if "value" in tree:
             ev = tree.get("evidence")
             if ev is not None and ev not in EVIDENCE:
@@ -248,8 +254,15 @@ def _lift(tree: Any, path: str, prov: dict[str, Provenance]) -> Any:
             for key in ("source", "note"):
                 if tree.get(key) is not None and not isinstance(tree[key], str):
                     raise InputError(f"{path}.{key}", tree[key], "text", "quote the text")
+            dist = tree.get("distribution")
+            if dist is not None and (dist not in DISTRIBUTIONS or not rng):
+                raise InputError(f"{path}.distribution", dist,
+                                 f"one of {', '.join(DISTRIBUTIONS)}, with a range",
+                                 did_you_mean(str(dist), DISTRIBUTIONS) if rng
+                                 else "add range: [low, high]")
             prov[path] = Provenance(
-                path, tree.get("source"), ev, tuple(rng) if rng else None, tree.get("note")
+                path, tree.get("source"), ev, tuple(rng) if rng else None, tree.get("note"),
+                dist,
             )
             return _lift(tree["value"], path, prov)
         return {k: _lift(v, f"{path}.{k}" if path else str(k), prov) for k, v in tree.items()}
@@ -361,7 +374,8 @@ def validate_tree(model: type[M], tree: Mapping[str, Any], *,
     for path, pv in list(prov.items()):
         if pv.range is not None:
             rng = _check_range(path, value_at(obj, path), pv.range, unit_at(model, path))
-            prov[path] = Provenance(pv.path, pv.source, pv.evidence, tuple(rng), pv.note)
+            prov[path] = Provenance(pv.path, pv.source, pv.evidence, tuple(rng), pv.note,
+                                    pv.distribution)
     return obj, prov
 
 

@@ -22,6 +22,7 @@ from reeflow.core.io import write_outputs
 from reeflow.core.jsonio import dumps, to_jsonable
 from reeflow.report import sections as sec
 from reeflow.report import sections_econ as sec_econ
+from reeflow.report import sections_risk as sec_risk
 from reeflow.report.html import esc, fmt_num, page, reset_figure_ids, section
 
 __all__ = ["SECTIONS", "render_report", "write_report", "to_jsonable", "write_results_json",
@@ -39,6 +40,7 @@ SECTIONS: tuple[tuple[str, str, Renderer], ...] = (
     ("market", "Market", sec_econ.market_section),
     ("resource", "Resource", sec_econ.resource_section),
     ("mine", "Mine plan", sec_econ.mine_section),
+    ("risk", "Whole-chain Monte Carlo", sec_risk.risk_section),
     ("claims", "Public claims check", sec.claims_section),
     ("balance", "Element-balance closure", sec.balance_section),
     ("assumptions", "Assumptions and sources", sec.assumptions_section),
