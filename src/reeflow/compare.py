@@ -86,13 +86,27 @@ def npv_waterfall(a: Any, b: Any, *, rate: float, npv_a: float, npv_b: float
     groups: dict[str, dict[str, Any]] = {}
     for path, value in diffs.items():
         groups.setdefault(_group(path), {})[path] = value
-    steps, applied, prev = [], {}, npv_a
+    from reeflow.core.errors import ReeflowError
+
+    steps: list[dict[str, Any]] = []
+    applied: dict[str, Any] = {}
+    prev, pending = npv_a, []
     for g, values in groups.items():
         applied.update(values)
-        npv = run_chain(with_overrides(a, applied)).npv_usd(rate)
-        steps.append({"driver": g, "inputs": sorted(values), "delta_usd": npv - prev,
-                      "npv_after_usd": npv})
-        prev = npv
+        pending.append(g)
+        try:
+            npv = run_chain(with_overrides(a, applied)).npv_usd(rate)
+        except ReeflowError as e:
+            # a hybrid of two different projects may be no project at all (b's ore with a's
+            # deposit): its group joins the next step that runs, and the bridge says so
+            steps.append({"driver": g, "inputs": sorted(values), "delta_usd": None,
+                          "npv_after_usd": None,
+                          "note": f"not a runnable project on its own ({e}); its effect is in "
+                                  "the next step"})
+            continue
+        steps.append({"driver": " + ".join(pending), "inputs": sorted(values),
+                      "delta_usd": npv - prev, "npv_after_usd": npv, "note": ""})
+        prev, pending = npv, []
     return {"from": a.project.name, "to": b.project.name, "rate_frac": rate,
             "npv_from_usd": npv_a, "npv_to_usd": npv_b, "steps": steps,
             "residual_usd": npv_b - prev,
@@ -109,9 +123,15 @@ def compare(projects: Sequence[str]) -> dict[str, Any]:
         raise InputError("PROJECTS", list(projects), "two or more project files",
                          "name a reference project and at least one scenario")
     loaded = [load_project(p) for p in projects]
+    rate = float(loaded[0].project.economics.headline_rate)
+    for p, lp in zip(projects, loaded, strict=True):  # one rate for every scenario's NPV
+        rates = [float(r) for r in lp.project.economics.discount_rates]
+        if not any(abs(r - rate) < 1e-12 for r in rates):
+            raise InputError(f"{p}: economics.discount_rates", rates,
+                             f"a list holding the reference project's headline rate {rate:g}",
+                             "add that rate so the scenarios are compared at one rate")
     studies = [compute_results(lp, sensitivities=False) for lp in loaded]
-    rate = float(studies[0].results.economics.headline_rate_frac)
-    scenarios = [_scenario(str(p), s) for p, s in zip(projects, studies, strict=True)]
+    scenarios = [_scenario(str(p), s, rate) for p, s in zip(projects, studies, strict=True)]
     bridges, diffs = [], []
     for lp, s in zip(loaded[1:], studies[1:], strict=True):
         diffs.append({"from": loaded[0].project.name, "to": lp.project.name,
@@ -122,10 +142,11 @@ def compare(projects: Sequence[str]) -> dict[str, Any]:
     return {"rate_frac": rate, "scenarios": scenarios, "waterfalls": bridges, "diffs": diffs}
 
 
-def _scenario(path: str, study: Any) -> dict[str, Any]:
+def _scenario(path: str, study: Any, rate: float) -> dict[str, Any]:
+    """One scenario's KPIs, its NPVs at ``rate`` (the reference project's headline rate)."""
     r = study.results
     e, s = r.economics, r.summary
-    key = f"{float(e.headline_rate_frac):.4f}"
+    key = f"{rate:.4f}"
     return {"name": r.meta.project_name, "path": path,
             "kpis": {"npv_post_tax_usd": e.npv_usd.get(key),
                      "npv_pre_tax_usd": e.npv_pre_tax_usd.get(key),
@@ -154,11 +175,12 @@ def _figures(data: Mapping[str, Any]) -> list[Any]:
 
     figs = []
     for w in data["waterfalls"]:
-        names = [w["from"], *[s["driver"].replace(".", ": ") for s in w["steps"]], w["to"]]
-        vals = [w["npv_from_usd"] / 1e6, *[s["delta_usd"] / 1e6 for s in w["steps"]],
+        ran = [s for s in w["steps"] if s["delta_usd"] is not None]
+        names = [w["from"], *[s["driver"].replace(".", ": ") for s in ran], w["to"]]
+        vals = [w["npv_from_usd"] / 1e6, *[s["delta_usd"] / 1e6 for s in ran],
                 w["npv_to_usd"] / 1e6]
         fig = go.Figure(go.Waterfall(
-            x=names, y=vals, measure=["absolute", *["relative"] * len(w["steps"]), "total"],
+            x=names, y=vals, measure=["absolute", *["relative"] * len(ran), "total"],
             text=[f"{v:,.0f}" for v in vals], textposition="outside",
             increasing={"marker": {"color": "#2e7d32"}},
             decreasing={"marker": {"color": "#b3261e"}},

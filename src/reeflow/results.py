@@ -159,7 +159,6 @@ class MineSection(ResultModel):
                                  "planned pit (Proved/Probable from Measured/Indicated)")
     remaining: Json = Field(default_factory=dict, description="the pit beyond the horizon")
     inputs: Json = Field(default_factory=dict, description="the mine plan's parameters")
-    timings_s: Json = Field(default_factory=dict)
 
 
 class AnnualRow(ResultModel):

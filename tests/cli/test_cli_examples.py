@@ -90,9 +90,8 @@ def _run(line: str, cwd: Path, *extra: str) -> subprocess.CompletedProcess:
 
 
 #: Known defects outside this test's reach: the line is right, the command fails on main.
-_KNOWN = {"risk": "main's whole-chain Monte Carlo stops at the first draw whose SX scrub O/A "
-                  "leaves the mixer-settler window (the risk rewrite, branch risk, handles "
-                  "infeasible draws)"}
+#: Commands whose line is known to fail (command -> reason); none at present.
+_KNOWN: dict[str, str] = {}
 
 
 def _params():

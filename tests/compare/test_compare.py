@@ -43,3 +43,49 @@ def test_compare_two_scenarios(tmp_path, capsys):
 
 def test_compare_needs_two_projects(capsys):
     assert main(["compare", "builtin:beylikova", "--out", "x"]) == 2
+
+
+def test_a_step_that_is_no_project_joins_the_next(monkeypatch):
+    """Between two different projects a partial substitution (b's ore with a's deposit) may
+    not run: the bridge says so and carries that group into the next step that runs."""
+    import reeflow.chain as chain
+    from reeflow.chain import with_overrides
+    from reeflow.compare import npv_waterfall
+    from reeflow.core.errors import InputError
+
+    a = load_project("builtin:beylikova")
+    b = with_overrides(a, {"ore.treo_grade": "2.8 %", "economics.capex_scale": 1.2})
+
+    class _Out:
+        def npv_usd(self, rate):
+            return 5.0
+
+    calls = []
+
+    def fake_run_chain(loaded):
+        calls.append(loaded)
+        if len(calls) == 1:
+            raise InputError("mine.schedule", "minerals 102 % of the ore", "<= 100 %")
+        return _Out()
+
+    monkeypatch.setattr(chain, "run_chain", fake_run_chain)
+    w = npv_waterfall(a, b, rate=0.08, npv_a=1.0, npv_b=5.0)
+    steps = w["steps"]
+    assert len(steps) == 2
+    assert steps[0]["delta_usd"] is None and "next step" in steps[0]["note"]
+    assert steps[1]["driver"] == f"{steps[0]['driver']} + economics.capex_scale"
+    assert 1.0 + steps[1]["delta_usd"] == 5.0 and w["residual_usd"] == 0.0
+
+
+def test_scenarios_are_compared_at_the_reference_rate(tmp_path):
+    """A scenario whose rates lack the reference project's headline rate is refused before
+    anything runs (NPVs at two rates side by side would mislead)."""
+    from reeflow.compare import compare
+    from reeflow.core.errors import InputError
+
+    other = tmp_path / "other.yaml"
+    other.write_text("extends: builtin:beylikova\nname: other rate\n"
+                     "economics:\n  discount_rates: [10 %]\n  headline_rate: 10 %\n",
+                     encoding="utf-8")
+    with pytest.raises(InputError, match="discount_rates.*headline rate 0.08"):
+        compare(["builtin:beylikova", str(other)])

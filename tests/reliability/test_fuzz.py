@@ -240,9 +240,12 @@ STUDY_ARGS = [["--out", "."], ["--out", "out/x"], ["--out", "a" * 300], ["--out"
 @pytest.mark.slow
 @pytest.mark.parametrize("extra", STUDY_ARGS)
 def test_study_output_folders(worker, extra):
-    """Whole studies into awkward --out folders: user files survive, bad folders exit 2."""
+    """Whole studies into awkward --out folders: user files survive, bad folders exit 2. (A
+    folder inside a user's folder, ``ro/sub``, is created beside the user's file; the read-only
+    case needs a non-root user and is in test_outputs.py.)"""
     files = {"f.txt": _b64(b"keep"), "ro/keep.txt": _b64(b"keep")}
     case = {"argv": ["study", "--quiet", *extra], "files": files,
-            "outputs": ["report.html", "results.json", "out", "report.pdf", "results.xlsx"]}
+            "outputs": ["report.html", "results.json", "out", "report.pdf", "results.xlsx",
+                        "ro/sub"]}
     res = worker.run(case)
     _check(case, res)

@@ -213,8 +213,12 @@ def solve_years(project: Any, design: PlantDesign, schedule: pd.DataFrame,
     Rows with identical feed (tonnes and grades) are solved once."""
     cache: dict[tuple[float, ...], PlantYearSolution] = {}
     out = []
+    # the plant sees the ore tonnes and the grades only (waste, mined tonnes and resource
+    # classes do not change its solution)
+    feed_cols = [c for c in schedule.columns if c == "ore_t" or str(c).endswith("_frac")]
+    keys = schedule[feed_cols].to_numpy(dtype=float, na_value=np.nan).round(12)
     for i, (_, row) in enumerate(schedule.iterrows()):
-        key = tuple(round(float(v), 12) for v in row.to_numpy(dtype=float, na_value=np.nan))
+        key = tuple(keys[i].tolist())
         sol = cache.get(key)
         if sol is None:
             sol = _year(project, design, row, first_year + i, i + 1)

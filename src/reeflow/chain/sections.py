@@ -44,7 +44,19 @@ def meta(outcome: ChainOutcome, runtime_s: float, labels: list[str]) -> Meta:
                 generated_utc=datetime.now(UTC).isoformat(timespec="seconds"),
                 input_hash=input_hash(outcome), seed=int(p.economics.seed),
                 synthetic_labels=labels, runtime_s=runtime_s,
-                phase_times_s=dict(outcome.times_s))
+                phase_times_s={**dict(outcome.times_s), **_mine_times(outcome)})
+
+
+def _mine_times(outcome: ChainOutcome) -> dict[str, float]:
+    """The mine plan's own wall times, as ``mine.<step>`` phase times."""
+    plan = outcome.mine.plan
+    if plan is None:
+        return {}
+    times = {f"mine.{k}": float(v) for k, v in plan.timings_s.items()}
+    seconds = plan.schedule_stats.get("seconds")
+    if seconds is not None:
+        times["mine.schedule_solve"] = float(seconds)
+    return times
 
 
 def kpis(outcome: ChainOutcome) -> Kpis:
@@ -130,7 +142,10 @@ def mine_section(outcome: ChainOutcome, synthetic: bool) -> MineSection:
     planned: dict[str, Any] = {}
     if plan is not None:
         d = to_jsonable(plan.to_dict())
-        planned = {k: v for k, v in d.items() if k not in ("schedule",)}
+        planned = {k: v for k, v in d.items() if k not in ("schedule", "timings_s")}
+        # wall times go to meta (two runs of the same inputs differ in meta alone)
+        planned["schedule_stats"] = {k: v for k, v in planned.get("schedule_stats", {}).items()
+                                     if k != "seconds"}
     return MineSection.model_validate({
         "synthetic": synthetic, "source": m.source, "horizon_years": m.horizon_years,
         "schedule": rows, "inferred_share_of_feed_frac": _inferred_share(rows),

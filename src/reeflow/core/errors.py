@@ -44,10 +44,24 @@ class InputError(ReeflowError, ValueError):
         self.value = value
         self.allowed = allowed
         self.fix = fix
-        msg = f"{field}: got {value!r}; allowed: {allowed}"
+        msg = f"{field}: got {_shown(value)}; allowed: {allowed}"
         if fix:
             msg += f". Fix: {fix}"
         super().__init__(msg)
+
+
+#: Longest repr of a bad value an error line shows (a pasted 10 kB string must not bury the
+#: field, what is allowed and the fix).
+_MAX_SHOWN = 120
+
+
+def _shown(value: Any) -> str:
+    """The value as the error line shows it: its repr, cut in the middle when long."""
+    text = repr(value)
+    if len(text) <= _MAX_SHOWN:
+        return text
+    half = _MAX_SHOWN // 2 - 10
+    return f"{text[:half]}…{text[-half:]} ({len(text):,} characters)"
 
 
 class InfeasibleSpecError(ReeflowError):

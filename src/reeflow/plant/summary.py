@@ -60,14 +60,16 @@ def _oxide_products(sol: FlowsheetSolution, ree: tuple[str, ...], hours: float,
         if not name.startswith("calcine_") or not name.endswith(".oxide"):
             continue
         prod = name[len("calcine_"):-len(".oxide")]
-        frame = s.to_frame().sum(axis=1)
-        total = float(frame.sum())
-        comp = {sp: float(v) / total for sp, v in frame.items()} if total > 0 else {}
+        by_species = s.flows_kg_per_h.sum(axis=0)  # species totals over phases (no DataFrame:
+        total = float(by_species[by_species > 0].sum())  # this runs for every plant year)
+        comp = {sp: float(v) / total for sp, v in zip(s.components.species, by_species,
+                                                       strict=True) if v > 0} if total > 0 else {}
         main = max(comp, key=lambda k: comp[k]) if comp else ""
         group = list(groups.get(prod, [])) if groups else []
         sale_name, paid = _sale_basis(group, main, comp)
         els = [ln for ln in ree if oxide_formula(ln) in comp]
-        rec = {ln: s.element_kg_per_h()[ln] / feed_el[ln] for ln in els if feed_el.get(ln)}
+        el_kg = s.element_kg_per_h()
+        rec = {ln: el_kg[ln] / feed_el[ln] for ln in els if feed_el.get(ln)}
         for sp, frac in comp.items():
             oxides[sp] = oxides.get(sp, 0.0) + _t_per_a(total * frac, hours)
         rows.append({"name": prod, "kind": "oxide", "t_per_a": _t_per_a(total, hours),

@@ -33,9 +33,9 @@ CHAIN_STEPS: tuple[tuple[str, float], ...] = (
 FINAL_STEP = "sensitivities, claims and report"
 #: Share of the bar given to the chain itself; the rest is the sensitivities and the report.
 _CHAIN_SHARE = 0.15
-#: Where the workbook writer will live once the investor work lands: ``module:function`` taking
-#: the results dict and returning the .xlsx bytes. Missing -> the study writes no workbook.
-XLSX_WRITER = "reeflow.report:render_xlsx"
+#: The workbook writer, ``module:function`` taking the results dict and returning the .xlsx
+#: bytes (the same one ``reeflow study`` uses). Missing -> the study writes no workbook.
+XLSX_WRITER = "reeflow.exports:xlsx_bytes"
 
 MEDIA_TYPES = {
     "results.json": "application/json",
