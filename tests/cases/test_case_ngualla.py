@@ -9,6 +9,7 @@ slow tests share one study (tests/cases/conftest.py).
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
