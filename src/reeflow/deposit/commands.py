@@ -87,9 +87,9 @@ def project_deposit(project: str | Path) -> tuple[DepositParams, Path]:
 
 def _write_blocks(bm: pd.DataFrame, path: str, r: ResourceResult) -> None:
     if Path(path).suffix.lower() in GSLIB_SUFFIXES:
-        write_gslib(bm, path, title=r.label)
+        write_gslib(bm, path, title=r.label, field="--blocks-out")
     else:
-        write_block_csv(bm, path, grid=r.grid, label=r.label)
+        write_block_csv(bm, path, grid=r.grid, label=r.label, field="--blocks-out")
 
 
 def cmd_resource(args: argparse.Namespace) -> int:
