@@ -41,7 +41,8 @@ if TYPE_CHECKING:
 from reeflow.core.errors import InputError
 
 __all__ = ["atomic_write", "atomic_path", "atomic_open", "write_outputs", "output_folder",
-           "check_output_folder", "check_input_file", "read_text", "read_bytes", "read_csv",
+           "check_output_folder", "check_output_file", "check_input_file", "read_text",
+           "read_bytes", "read_csv",
            "MAX_INPUT_BYTES", "TMP_PREFIX"]
 
 #: Default size cap of an input file (project YAML, CSV tables, block models).
@@ -90,6 +91,17 @@ def _link_anonymous(fd: int, target: Path) -> None:
 
 def _tmp_name(path: Path, suffix: str = "") -> Path:
     return path.parent / f"{TMP_PREFIX}{os.getpid()}-{time.monotonic_ns()}-{path.name[:80]}{suffix}"
+
+
+def check_output_file(path: str | Path, *, field: str = "--out") -> Path:
+    """Refuse, before any work is done, an output file path that cannot be written: a folder, a
+    file in a missing folder, or one in a folder that is not writable. Creates nothing."""
+    p = Path(path)
+    _check_target(p, field)
+    if not os.access(p.parent, os.W_OK | os.X_OK):
+        raise InputError(field, str(p.parent), "a writable folder",
+                         "choose a folder you can write to")
+    return p
 
 
 def _check_target(path: Path, field: str) -> None:
