@@ -105,3 +105,12 @@ def test_streaming_writer_replaces_whole_or_not_at_all(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["t.csv"]
     with pytest.raises(InputError, match="existing folder"), atomic_open(tmp_path / "no" / "x"):
         pass
+
+
+def test_malformed_minelib_is_one_line(tmp_path, capsys):
+    (tmp_path / "m.upit").write_text("NAME: m\nNBLOCKS: 2\nOBJECTIVE_FUNCTION:\n0 abc\n1 2\nEOF\n")
+    (tmp_path / "m.prec").write_text("0 0\n1 1 0\n")
+    _one_line_exit_2(["pit", str(tmp_path / "m.upit")], capsys, "m.upit", "MineLib")
+    (tmp_path / "m.upit").write_text("NAME: m\nNBLOCKS: 2\nOBJECTIVE_FUNCTION:\n0 1\n1 2\nEOF\n")
+    (tmp_path / "m.prec").write_bytes(b"0 0\n1 1 \xff\n")
+    _one_line_exit_2(["pit", str(tmp_path / "m.upit")], capsys, "m.prec")
