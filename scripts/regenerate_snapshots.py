@@ -6,7 +6,8 @@ message that says why the numbers moved:
     python scripts/regenerate_snapshots.py            # every built-in case
     python scripts/regenerate_snapshots.py beylikova  # one case
 
-The test tests/study/test_snapshot.py compares a fresh study with these files.
+The tests tests/study/test_snapshot.py (the default case) and tests/cases/test_case_*.py
+compare a fresh study with these files.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 from reeflow import __version__
 from reeflow.project import builtin_cases, load_project
@@ -40,6 +42,24 @@ def headline(case: str) -> dict:
         "lom_reo_t": sum(s.reo_t or 0.0 for s in sched),
         "lom_revenue_usd": sum(a.revenue_usd for a in e.annual),
         "claims": {c.id: c.status for c in r.claims},
+        **_published_comparison(r),
+    }
+
+
+def _published_comparison(r: Any) -> dict[str, Any]:
+    """The figures a reader compares with the project's published study (full production)."""
+    e, k = r.economics, r.kpis
+    full = [a for a in e.annual
+            if a.production_year is not None and a.ore_t >= 0.999 * k.ore_t_per_a]
+    return {
+        "concentrate_t_per_a": k.concentrate_t_per_a,
+        "overall_reo_recovery_frac": k.overall_reo_recovery_frac,
+        "opex_usd_per_a_full_production":
+            sum(a.opex_usd for a in full) / len(full) if full else None,
+        "revenue_usd_per_a_full_production":
+            sum(a.revenue_usd for a in full) / len(full) if full else None,
+        "npv_pre_tax_usd": e.npv_pre_tax_usd,
+        "irr_pre_tax_frac": e.irr_pre_tax_frac,
     }
 
 

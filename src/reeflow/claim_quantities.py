@@ -178,20 +178,66 @@ def _revenue(ctx: ClaimContext, a: Assertion) -> ModelValue:
         f"{share:.0%} of the design-basis revenue."))
 
 
-def _byproduct(ctx: ClaimContext, key: str, label: str) -> ModelValue:
+# By-product circuits: mineral, the beneficiation outlets its circuit feed leaves by (its
+# concentrate first), and the project's recovery / grade attribute names.
+_BYPRODUCTS = {
+    "fluorite": ("CaF2", ("fluorite_concentrate", "barite_concentrate", "tailings"),
+                 "caf2_grade_frac"),
+    "barite": ("BaSO4", ("barite_concentrate", "tailings"), "baso4_grade_frac"),
+}
+
+
+def _circuit_feed_t_per_a(ctx: ClaimContext, circuit: str) -> float:
+    """Tonnes a year of the circuit's mineral reaching its flotation (what the REE concentrate
+    and any earlier by-product concentrate left), from the design-basis plant."""
+    mineral, outlets, _ = _BYPRODUCTS[circuit]
+    streams = ctx.outcome.design.solution.streams
+    hours = float(ctx.outcome.project.plant.operating_hours_h_per_a)
+    kg_h = math.fsum(streams[f"beneficiation.{o}"].species_kg_per_h(mineral) for o in outlets)
+    return kg_h * hours / 1000.0
+
+
+def _implied_recovery(ctx: ClaimContext, circuit: str, a: Assertion) -> str:
+    """The flotation recovery the claimed tonnage implies on this project: claimed t/a x the
+    project's concentrate grade / the mineral reaching the circuit (ore x head grade less what
+    went to the concentrates ahead of it), stated next to the project's own recovery."""
+    mineral, _, head_attr = _BYPRODUCTS[circuit]
+    ben = ctx.outcome.project.plant.beneficiation
+    grade = float(getattr(ben, f"{circuit}_grade_frac"))
+    rec = float(getattr(ben, f"{circuit}_recovery_frac"))
+    feed = _circuit_feed_t_per_a(ctx, circuit)
+    ore = ctx.outcome.project.ore
+    in_ore = float(ore.throughput_t_per_a) * float(getattr(ore, head_attr))
+    if not feed > 0:
+        return f" No {mineral} reaches a {circuit} circuit, so no recovery gives the claim."
+    ends = [float(a.value)] if a.value_low is None or a.value_high is None else \
+        [float(a.value_low), float(a.value_high)]
+    implied = [t * grade / feed for t in ends]
+    claimed = " to ".join(f"{t:,.0f}" for t in ends)
+    said = " to ".join(f"{r:.3%}" for r in implied)
+    return (f" The claimed {claimed} t/a of {grade:.0%} {mineral} concentrate implies a "
+            f"{circuit} flotation recovery of {said} of the {feed:,.0f} t/a {mineral} reaching "
+            f"the circuit ({in_ore:,.0f} t/a in the ore at {float(getattr(ore, head_attr)):.1%}"
+            f" {mineral}, less what the concentrates ahead of it took); the project assumes "
+            f"{rec:.1%}.")
+
+
+def _byproduct(ctx: ClaimContext, key: str, label: str, circuit: str,
+               a: Assertion) -> ModelValue:
     t = _kpis(ctx)[key]
     return ModelValue(t, f"{t:,.0f} t/a", f"The plant makes {t:,.0f} t/a of {label} from the "
-                      "design-basis ore (head grade and flotation recovery of the project file).")
+                      "design-basis ore (head grade and flotation recovery of the project file)."
+                      + _implied_recovery(ctx, circuit, a))
 
 
 @quantity("barite_t_per_a")
 def _barite(ctx: ClaimContext, a: Assertion) -> ModelValue:
-    return _byproduct(ctx, "barite_concentrate_t_per_a", "barite concentrate")
+    return _byproduct(ctx, "barite_concentrate_t_per_a", "barite concentrate", "barite", a)
 
 
 @quantity("fluorite_t_per_a")
 def _fluorite(ctx: ClaimContext, a: Assertion) -> ModelValue:
-    return _byproduct(ctx, "fluorite_concentrate_t_per_a", "fluorite concentrate")
+    return _byproduct(ctx, "fluorite_concentrate_t_per_a", "fluorite concentrate", "fluorite", a)
 
 
 @quantity("thorium_t_per_a")

@@ -31,7 +31,7 @@ __all__ = ["main", "build_parser", "run_command", "ROOM_COMMANDS", "full_parser"
 #: help text must be the one the loader registers (a test checks it).
 ROOM_COMMANDS: dict[str, tuple[str, str]] = {
     "resource": ("reeflow.deposit.commands", "resource statement (built-in SYNTHETIC "
-                 "Beylikova-like deposit when PROJECT is omitted)"),
+                 "example deposit when PROJECT is omitted)"),
     "krige": ("reeflow.deposit.commands", "ordinary kriging of a block model"),
     "pit": ("reeflow.mine.commands", "ultimate pit (exact max closure) of a block model"),
     "schedule": ("reeflow.mine.commands", "MineLib CPIT, or a project's mine plan by year"),
@@ -201,7 +201,8 @@ def _completion(args: argparse.Namespace) -> int:
 def _add_risk(sub: argparse._SubParsersAction) -> None:
     r = sub.add_parser("risk", help="whole-chain Monte Carlo (plant, SX, mine plan, cash flow "
                                     "per draw): P10/P50/P90 of NPV, probability of loss")
-    r.add_argument("project", nargs="?", default=None, help="project YAML (default: Beylikova)")
+    r.add_argument("project", nargs="?", default=None,
+                   help="project YAML or builtin:NAME (default: the default built-in case)")
     r.add_argument("--draws", type=int, default=None,
                    help="number of draws (default: the project's economics.monte_carlo_draws)")
     r.add_argument("--seed", type=int, default=None,
@@ -244,7 +245,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 _TOP_EPILOG = """examples:
-  reeflow study --out reeflow-out          the built-in Beylikova study (report.html, results.json)
+  reeflow study --out reeflow-out          the default built-in case's study (report.html, results.json)
   reeflow examples --copy my-examples      every example input, and commands.txt to run them
   reeflow pit --help                       a command's options, defaults and examples
 
@@ -280,7 +281,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _add_study(sub: Any) -> None:
     p = sub.add_parser("study", help="run the whole chain and write report.html + results.json")
     p.add_argument("project", nargs="?", default=None,
-                   help="project YAML or builtin:NAME (default: the built-in Beylikova case)")
+                   help="project YAML or builtin:NAME (default: the default built-in case)")
     p.add_argument("--out", default="reeflow-out", help="output folder (never emptied)")
     p.add_argument("--json", action="store_true", help="print the KPI summary as JSON")
     p.add_argument("--quiet", action="store_true", help="no progress display")
@@ -290,7 +291,7 @@ def _add_study(sub: Any) -> None:
 def _add_validate(sub: Any) -> None:
     v = sub.add_parser("validate", help="check a project file without running the study")
     v.add_argument("project", nargs="?", default=None,
-                   help="project YAML or builtin:NAME (default: the built-in Beylikova case)")
+                   help="project YAML or builtin:NAME (default: the default built-in case)")
     v.add_argument("--json", action="store_true", help="print the result as JSON")
     v.set_defaults(func=_validate)
 

@@ -86,7 +86,7 @@ COMMANDS: tuple[ExampleCommand, ...] = (
     ExampleCommand("econ evaluate", "economics/beylikova_inputs.yaml "
                    "--params beylikova/fiscal.yaml",
                    "DCF of the built-in case's design-basis quantities"),
-    ExampleCommand("market", "--add-reo 6400 --home Türkiye",
+    ExampleCommand("market", "--add-reo 6400 --home Brazil",
                    "world shares and HHI before and after a 6.4 kt/a REO project"),
     ExampleCommand("sx simulate", "sx/cascade_xu_e1.yaml", "steady state of a Pr/Nd cascade"),
     ExampleCommand("sx design", "sx/design_ndpr.yaml", "design one NdPr cut"),

@@ -75,7 +75,12 @@ class Ore(StrictModel):
     baso4_grade_frac: Q("frac", ge=0.0, le=1.0, alias="baso4_grade")  # type: ignore[valid-type]
     fe2o3_grade_frac: Q("frac", ge=0.0, le=1.0, alias="fe2o3_grade")  # type: ignore[valid-type]
     sio2_grade_frac: Q("frac", ge=0.0, le=1.0, alias="sio2_grade")  # type: ignore[valid-type]
-    balance_mineral: Literal["CaCO3"] = "CaCO3"
+    # What the unassayed remainder of the ore is (1 - the assayed minerals). Required: a project
+    # says it, nothing assigns it silently. CaCO3 (a carbonatite host) consumes acid in the bake;
+    # SiO2 stands for an inert silicate gangue that passes the plant unreacted.
+    balance_mineral: Literal["CaCO3", "SiO2"] = Field(
+        description="mineral that makes up the unassayed rest of the ore: CaCO3 (reactive "
+                    "carbonate gangue: consumes acid) or SiO2 (inert gangue)")
 
     @field_validator("ree_distribution")
     @classmethod
@@ -221,6 +226,10 @@ class LoadedProject(StrictModel):
     path: str
 
 
+# The case a command runs when it names no project (the case registry is the folders of CASES_DIR).
+DEFAULT_CASE = "beylikova"
+
+
 def builtin_cases() -> list[str]:
     """Names of the built-in cases (folders of ``reeflow/cases`` holding a project.yaml)."""
     return sorted(p.parent.name for p in CASES_DIR.glob("*/project.yaml"))
@@ -237,7 +246,7 @@ def builtin_project_path(name: str) -> Path:
 
 def source_path(source: str | Path | None) -> Path:
     if source is None:
-        return builtin_project_path("beylikova")
+        return builtin_project_path(DEFAULT_CASE)
     text = str(source)
     if text.startswith("builtin:"):
         return builtin_project_path(text[len("builtin:"):])
@@ -250,7 +259,8 @@ def _validated(tree: dict[str, Any], where: str) -> LoadedProject:
 
 
 def load_project(source: str | Path | None = None) -> LoadedProject:
-    """Load and validate a project: a YAML path, ``builtin:NAME``, or None (built-in Beylikova).
+    """Load and validate a project: a YAML path, ``builtin:NAME``, or None
+    (the default built-in case, ``DEFAULT_CASE``).
 
     Every command reads projects through here; every failure is an InputError naming the field
     path the user wrote, the value, what is allowed and how to fix it.

@@ -150,6 +150,21 @@ class MineSection(ResultModel):
     inferred_share_of_feed_frac: Number = None
     remaining_ore_after_horizon_t: Number = Field(
         default=None, description="ore left in the planned pit after the evaluation horizon")
+    schedule_npv_usd: Number = Field(
+        default=None, description="pre-tax NPV of the mine schedule over the horizon (the mine "
+                                  "plan's own valuation, not the study's DCF)")
+    schedule_bound_usd: Number = Field(
+        default=None, description="upper bound on that NPV over the same years, capacities and "
+                                  "scheduled region (schedule_stats.bound_basis says which)")
+    schedule_gap_frac: Number = Field(
+        default=None, description="(bound - NPV) / bound; mostly the LP relaxation's looseness "
+                                  "when the bound is the LP relaxation")
+    pit_life_years: Number = Field(
+        default=None, description="ore feed of the ultimate pit over the plant's nameplate "
+                                  "capacity; beyond horizon_years the pit outlives the schedule")
+    horizon_covers_pit: bool | None = Field(
+        default=None, description="false: the NPV is of the first horizon_years of a longer-lived "
+                                  "pit")
     pit: Json = Field(default_factory=dict)
     nested: list[Json] = Field(default_factory=list)
     schedule_stats: Json = Field(default_factory=dict)

@@ -246,7 +246,7 @@ def compute_results(loaded: LoadedProject, *, progress: bool | Callable[[str], N
 
 def run_study(project: str | Path | None = None, *, out_dir: str | Path | None = "reeflow-out",
               progress: bool = False, pdf: bool | None = None) -> StudyResult:
-    """Load a project (None → built-in Beylikova), run the chain, write report.html,
+    """Load a project (None → the default built-in case), run the chain, write report.html,
     results.json, results.xlsx and (where headless Chromium is installed) report.pdf.
 
     The output folder is checked before the chain runs (a file of that name, a name too long or

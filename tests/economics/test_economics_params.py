@@ -59,10 +59,10 @@ def test_debt_scenario_extends_the_case():
     assert prov["debt.interest_rate"].evidence == "assumed"
 
 
-def test_evaluate_without_params_is_deprecated_not_silent():
-    with pytest.warns(DeprecationWarning, match="params="):
-        r = evaluate(make_inputs())
-    assert r.params == case_params()  # the former built-in case, unchanged values
+def test_evaluate_without_params_is_an_input_error():
+    """No case's fiscal terms stand in as a generic default."""
+    with pytest.raises(InputError, match="params"):
+        evaluate(make_inputs())
 
 
 def test_fiscal_terms_drive_the_npv():

@@ -67,7 +67,11 @@ def test_capacity_with_ramp_up_and_blending_every_year(plan):
     np.testing.assert_allclose(s["plant_capacity_t"], cap)
     assert np.all(s["ore_t"] <= cap * (1 + 1e-6))
     fed = s["ore_t"] > 1.0
-    assert fed.sum() >= 10
+    # the plant is fed from year 1 without a gap until the pit's (cut-off) ore runs out; a
+    # cut-off above break-even (Lane 1988) may end the feed before the horizon does
+    assert fed.sum() >= 8 and not np.any(np.diff(fed.to_numpy().astype(int)) > 0)
+    assert np.all(s["ore_t"].to_numpy()[2:int(fed.sum()) - 1] >= cap[2:int(fed.sum()) - 1]
+                  * (1 - 1e-6))  # full between ramp-up and the last ore year
     assert np.all(s.loc[fed, "tho2_frac"] <= 0.0021 + 1e-9)
     assert np.all(s.loc[fed, "caf2_frac"].between(0.02 - 1e-9, 0.06 + 1e-9))
     assert np.all(s.loc[fed, "treo_frac"] >= 0.012 - 1e-9)

@@ -167,3 +167,14 @@ def test_summary_reports_claims_and_balance(full_html):
     summary = full_html.split('id="summary"')[1].split("</section>")[0]
     assert "Public claims:" in summary and "b-bad\">inconsistent</span>" in summary
     assert 'Element balances: <span class="badge b-ok">pass</span>' in summary
+
+
+def test_mine_gap_and_pit_life_shown_as_cards(full_html, builtin_results_dict):
+    """Issue #17: the schedule's bound, gap and the pit's life are on the page, not only in a
+    collapsed table, and a pit that outlives the horizon says so."""
+    m = builtin_results_dict["mine"]
+    mine = full_html.split('id="mine"')[1].split("</section>")[0]
+    assert "Gap to bound" in mine and "Pit life" in mine
+    assert m["schedule_bound_usd"] >= m["schedule_npv_usd"]
+    if m["horizon_covers_pit"] is False:
+        assert "outlives the horizon" in mine

@@ -52,3 +52,27 @@ def test_bad_claims_file_names_the_entry(tmp_path):
     p.write_text("claims:\n- {id: X, claim: y, asserts: [{quantity: q, value: 1, qualifer: approx}]}\n")
     with pytest.raises(InputError, match="qualifer"):
         load_claims(p)
+
+
+def test_byproduct_claim_states_the_recoveries_it_implies(builtin_study):
+    """C12 (the owner's 70 kt/a fluorite, 70-72 kt/a barite) states the flotation recoveries the
+    tonnages imply on this project, computed from its ore, head grades and concentrate grades;
+    run at the stated fluorite recovery, the plant makes the claimed fluorite tonnage."""
+    import re
+
+    from reeflow.chain.plant_steps import design_plant
+
+    claims = load_claims(CASES_DIR / "beylikova" / "claims.yaml")
+    c12 = next(c for c in claims.claims if c.id == "C12")
+    ctx = ClaimContext(builtin_study.outcome, lambda ov: None)
+    reason = check_claims(replace(claims, claims=(c12,)), ctx)[0]["reason"]
+    fl = re.search(r"fluorite flotation recovery of ([\d.]+) ?%", reason)
+    ba = re.search(r"barite flotation recovery of ([\d.]+) ?% to ([\d.]+) ?%", reason)
+    assert fl and ba, reason
+    project = builtin_study.outcome.project
+    ben = project.plant.beneficiation.model_copy(
+        update={"fluorite_recovery_frac": float(fl.group(1)) / 100})
+    plant = project.plant.model_copy(update={"beneficiation": ben})
+    kpis = design_plant(project.model_copy(update={"plant": plant})).summary.kpis
+    assert kpis["fluorite_concentrate_t_per_a"] == pytest.approx(70_000, rel=1e-4)
+    assert float(ba.group(1)) < float(ba.group(2))  # 70 kt/a needs less than 72 kt/a

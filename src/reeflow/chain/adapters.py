@@ -65,7 +65,7 @@ def ore_feed(project: Any, *, ore_t_per_a: float | None = None,
     return OreFeed(ore_kg_per_h=rate * 1000.0 / hours, treo_frac=treo, ree_share_frac=shares,
                    tho2_frac=gangue["tho2_grade_frac"], caf2_frac=gangue["caf2_grade_frac"],
                    baso4_frac=gangue["baso4_grade_frac"], fe2o3_frac=gangue["fe2o3_grade_frac"],
-                   sio2_frac=gangue["sio2_grade_frac"])
+                   sio2_frac=gangue["sio2_grade_frac"], balance_species=ore.balance_mineral)
 
 
 def _check_feed_fits(treo: float, shares: Mapping[str, float], gangue: Mapping[str, float],

@@ -52,6 +52,7 @@ def economic_inputs(project: Any, design: PlantDesign, sizes: dict[str, float]) 
     """The economics room's inputs at the design basis (full production)."""
     from reeflow.economics import EconomicInputs
     from reeflow.plant.drivers import economic_drivers
+    from reeflow.plant.sizing import flotation_circuits
     from reeflow.plant.summary import ree_sales
 
     s = design.summary
@@ -80,7 +81,9 @@ def economic_inputs(project: Any, design: PlantDesign, sizes: dict[str, float]) 
         equipment_sizes=sizes, organic_fill_usd_per_m3=e.organic_fill_usd_per_m3,
         residue_t_per_a=residue_t(s), residue_handling_usd_per_t=e.residue_handling_usd_per_t,
         tailings_t_per_a=tailings_t(s),
-        operating_hours_per_a=project.plant.operating_hours_h_per_a)
+        operating_hours_per_a=project.plant.operating_hours_h_per_a,
+        process_route=project.plant.route,
+        flotation_circuits=flotation_circuits(design.solution))
 
 
 def residue_streams(table: Any) -> tuple[Any, ...]:

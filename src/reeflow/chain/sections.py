@@ -146,6 +146,12 @@ def mine_section(outcome: ChainOutcome, synthetic: bool) -> MineSection:
         # wall times go to meta (two runs of the same inputs differ in meta alone)
         planned["schedule_stats"] = {k: v for k, v in planned.get("schedule_stats", {}).items()
                                      if k != "seconds"}
+        st = plan.schedule_stats
+        planned.update({"schedule_npv_usd": _f(st["npv_usd"]),
+                        "schedule_bound_usd": _f(st["bound_usd"]),
+                        "schedule_gap_frac": _f(st["gap_frac"]),
+                        "pit_life_years": _f(st.get("pit_life_years_at_capacity")),
+                        "horizon_covers_pit": st.get("horizon_covers_pit")})
     return MineSection.model_validate({
         "synthetic": synthetic, "source": m.source, "horizon_years": m.horizon_years,
         "schedule": rows, "inferred_share_of_feed_frac": _inferred_share(rows),

@@ -1,6 +1,6 @@
 """Command line: ``reeflow resource [PROJECT]`` and ``reeflow krige DRILLHOLES... --model``.
 
-``resource``: PROJECT omitted or ``beylikova`` runs the built-in SYNTHETIC Beylikova-like
+``resource``: PROJECT omitted or ``beylikova`` runs the built-in SYNTHETIC example
 deposit. Otherwise PROJECT is a YAML file whose ``deposit:`` section is validated as
 :class:`~reeflow.deposit.params.DepositParams` (paths relative to the project file; values with
 units, e.g. ``cutoff: {grade: 1 %}``). Prints the readable statement (``--json``: one JSON
@@ -222,7 +222,7 @@ def cmd_krige(args: argparse.Namespace) -> int:
 def register(subparsers: Any) -> None:
     """Add the ``resource`` and ``krige`` subcommands."""
     p = subparsers.add_parser("resource", help="resource statement (built-in SYNTHETIC "
-                              "Beylikova-like deposit when PROJECT is omitted)")
+                              "example deposit when PROJECT is omitted)")
     p.add_argument("project", nargs="?", default=None, help="project YAML or 'beylikova'")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--lenient", action="store_true",

@@ -550,7 +550,7 @@ def beylikova_resource(*, seed: int = 2025, cutoff_frac: float | None = None,
                        prices_usd_per_kg: dict[str, float] | None = None,
                        recovery_frac: float | None = None,
                        cost_usd_per_t_ore: float | None = None, **_: object) -> ResourceResult:
-    """Deprecated (kept for the current study wiring): the built-in SYNTHETIC Beylikova-like
+    """Deprecated (kept for the current study wiring): the built-in SYNTHETIC example
     deposit through :func:`run_deposit`. A given ``cutoff_frac`` is used as is; otherwise the
     cut-off is break-even from the prices, recovery and cost, else none."""
     warnings.warn("beylikova_resource is deprecated; use run_deposit(DepositParams(...))",

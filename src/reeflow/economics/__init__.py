@@ -10,8 +10,8 @@ Public API (import from ``reeflow.economics``):
   FiscalTerms)
 * capex: :func:`capex_by_area` (Towler & Sinnott factored estimate by area, the answer),
   :func:`factored_capex` (NETL/PrOMMiS accounts, legacy cross-check), :func:`purchased_cost`;
-  sizing helpers :func:`tank_volume_m3`, :func:`mixer_settler_volume_m3`,
-  :func:`organic_inventory_m3`
+  equipment is sized by the plant room (:func:`reeflow.plant.sizing.equipment_sizes`, the one
+  sizing path) under the size keys of :func:`size_keys`
 * opex: :func:`opex_table`, :class:`OpexDrivers`, :func:`reagent_costs`
 * residues: :class:`ResidueStream`, :func:`storage_costs`, :func:`default_storage_class`
 * benchmark: :func:`benchmark`, :func:`load_peers`, :data:`FIGURES`
@@ -67,7 +67,6 @@ from reeflow.economics.payload import economics_payload
 from reeflow.economics.prices import PriceDeck, deck_names, load_deck, payability
 from reeflow.economics.residue_storage import ResidueStream, default_storage_class, storage_costs
 from reeflow.economics.sensitivity import risk_ranges, spider, tornado
-from reeflow.economics.sizing import mixer_settler_volume_m3, organic_inventory_m3, tank_volume_m3
 from reeflow.economics.study import (
     EconomicInputs,
     EconomicResult,
@@ -82,7 +81,7 @@ __all__ = [
     "EconomicResult", "build_base", "evaluate", "Distribution",
     "MonteCarloResult", "correlated_draws", "default_distributions", "monte_carlo",
     "run_whole_chain", "risk_ranges", "spider", "tornado", "recompute_study", "validation_table",
-    "economics_payload", "tank_volume_m3", "mixer_settler_volume_m3", "organic_inventory_m3",
+    "economics_payload",
     "CapexByArea", "InstalledItem", "capex_by_area", "purchased_cost", "OpexDrivers",
     "opex_table", "EconomicsParams", "FiscalParams", "DebtParams", "load_economics_params",
     "ResidueStream", "default_storage_class", "storage_costs", "FIGURES", "benchmark",

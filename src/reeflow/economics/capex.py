@@ -28,7 +28,7 @@ from reeflow.economics._data import read_table, read_yaml
 from reeflow.economics.cost_index import CostIndex, cepci
 
 __all__ = ["CapexEstimate", "SIZE_KEYS", "equipment_costs", "factored_capex", "CapexByArea",
-           "InstalledItem", "capex_by_area", "size_keys"]
+           "InstalledItem", "capex_by_area", "size_keys", "required_size_keys"]
 
 #: Unit of a size key, from its suffix (legacy keys and "<area>.<item>" items alike).
 _SI_UNIT = {"t_per_h": "t/hour", "t_per_d": "t/day", "kw": "kW", "m3": "m**3",
@@ -251,6 +251,36 @@ def _areas_and_items() -> tuple[dict[str, Any], dict[str, str], pd.DataFrame]:
     return spec["areas"], spec["legacy_keys"], items
 
 
+def required_size_keys(route: str | None = None,
+                       flotation_circuits: Sequence[str] | None = None
+                       ) -> dict[str, tuple[str, ...]]:
+    """The size items each area of the estimate needs on a process route: ``{area: items}``,
+    from ``capex_areas.yaml`` (each area's ``required`` list less what the route's
+    ``not_built`` list removes; a flotation area only when its circuit is among
+    ``flotation_circuits``). An area with no entry is not built and is not checked.
+
+    route : a plant route (``full_separation`` | ``mixed_carbonate`` | ``cerium_rejection`` |
+        ``la_ce_rejection``); None = every area (the full-separation list).
+    flotation_circuits : the circuits the plant runs (``ree``, ``fluorite``, ``barite``); None =
+        all of them.
+    """
+    spec = read_yaml("capex_areas.yaml")
+    areas, routes, circuits = spec["areas"], spec["routes"], spec["flotation_circuits"]
+    gone: set[str] = set()
+    if route is not None:
+        if route not in routes:
+            raise InputError("plant.route", route, f"one of {sorted(routes)}",
+                             "declare the route's areas in data/economics/capex_areas.yaml")
+        gone = set(routes[route]["not_built"])
+    if flotation_circuits is not None:
+        unknown = sorted(set(flotation_circuits) - set(circuits))
+        if unknown:
+            raise InputError("flotation_circuits", unknown, f"circuits in {sorted(circuits)}", "")
+        gone |= {a for c, a in circuits.items() if c not in flotation_circuits}
+    return {area: tuple(it for it in a["required"] if f"{area}.{it}" not in gone)
+            for area, a in areas.items() if area not in gone}
+
+
 def _equipment_rows(sizes: Mapping[str, float], *, currency_year: int,
                     index: CostIndex) -> pd.DataFrame:
     from reeflow.economics.equipment import purchased_cost
@@ -304,7 +334,8 @@ def _positive(field: str, v: Any) -> None:
 
 
 def _area_table(eq: pd.DataFrame, installed: Sequence[InstalledItem], sizes: Mapping[str, float],
-                expected: Sequence[str] | None) -> pd.DataFrame:
+                expected: Sequence[str] | None,
+                required: Mapping[str, Sequence[str]]) -> pd.DataFrame:
     areas, legacy, _ = _areas_and_items()
     given: dict[str, set[str]] = {}
     for key in sizes:
@@ -320,7 +351,8 @@ def _area_table(eq: pd.DataFrame, installed: Sequence[InstalledItem], sizes: Map
         equip = float(sel["installed_usd"].sum()) if not sel.empty else 0.0
         items = sum(i.usd for i in inst)
         check = expected is None or area in expected
-        missing = [k for k in spec["required"] if k not in given.get(area, set())] if check else []
+        missing = [k for k in required.get(area, ()) if k not in given.get(area, set())] \
+            if check else []
         rows.append({"area": area, "label": spec["label"], "purchased_usd": purchased,
                      "installed_equipment_usd": equip, "installed_items_usd": items,
                      "direct_usd": equip + items, "complete": not missing,
@@ -354,6 +386,8 @@ def capex_by_area(sizes: Mapping[str, float], *, currency_year: int,
                   installed: Sequence[InstalledItem] = (),
                   organic_fill_usd_per_m3: float | None = None,
                   expected_areas: Sequence[str] | None = None,
+                  route: str | None = None,
+                  flotation_circuits: Sequence[str] | None = None,
                   index: CostIndex | None = None) -> CapexByArea:
     """Initial capex by area from equipment sizes (Towler & Sinnott 2012 factored method).
 
@@ -363,6 +397,9 @@ def capex_by_area(sizes: Mapping[str, float], *, currency_year: int,
     organic_fill_usd_per_m3 : price of the SX organic; required when ``*.organic_inventory_m3``
         is given (no sourced default).
     expected_areas : areas whose required size keys must be present for ``complete`` (None: all).
+    route, flotation_circuits : the plant's process route and flotation circuits; what an area
+        requires follows them (:func:`required_size_keys`, declared in ``capex_areas.yaml``):
+        a mixed-carbonate plant is complete without chloride conversion, SX or calciner.
     Returns :class:`CapexByArea`; the estimate's class sets the accuracy range and, unless
     ``contingency_frac`` is given, the contingency (``capex_factors.yaml``).
     """
@@ -377,7 +414,8 @@ def capex_by_area(sizes: Mapping[str, float], *, currency_year: int,
         else float(owners_cost_frac)
     eq = _equipment_rows(sizes, currency_year=currency_year, index=index)
     inst = list(installed) + _organic_items(sizes, organic_fill_usd_per_m3)
-    areas = _area_table(eq, inst, sizes, expected_areas)
+    areas = _area_table(eq, inst, sizes, expected_areas,
+                        required_size_keys(route, flotation_circuits))
     isbl = float(eq["installed_usd"].sum()) if not eq.empty else 0.0
     tw = fac["towler"]["process_classes"]
     main = str(eq.groupby("process_class")["installed_usd"].sum().idxmax()) if not eq.empty \
@@ -410,22 +448,24 @@ def capex_by_area(sizes: Mapping[str, float], *, currency_year: int,
                        tuple(cls["accuracy_high"]), x, METHOD)  # type: ignore[arg-type]
 
 
-def size_keys() -> pd.DataFrame:
+def size_keys(route: str | None = None) -> pd.DataFrame:
     """The size keys the factored estimate understands: one row per (area, item) with the
-    item's SI unit, correlations, process class, and whether the area requires it on the
-    present route (``capex_areas.yaml``). The plant reports sizes under these keys."""
+    item's SI unit, correlations, process class, and whether the area requires it on ``route``
+    (None: the full-separation list; ``capex_areas.yaml``). The plant reports sizes under these
+    keys."""
     areas, _, items = _areas_and_items()
+    req = required_size_keys(route)
     rows = []
-    for area, spec in areas.items():
+    for area in areas:
         for item, comps in items.groupby("item", sort=False):
             rows.append({"key": f"{area}.{item}", "area": area, "item": item,
                          "unit": _si_unit(str(item)),
                          "correlations": list(comps["correlation"]),
                          "process_class": str(comps["process_class"].iloc[0]),
-                         "required": item in spec["required"]})
+                         "required": item in req.get(area, ())})
         rows.append({"key": f"{area}.organic_inventory_m3", "area": area,
                      "item": "organic_inventory_m3", "unit": "m**3",
                      "correlations": ["first fill at organic_fill_usd_per_m3"],
                      "process_class": "installed item",
-                     "required": "organic_inventory_m3" in spec["required"]})
+                     "required": "organic_inventory_m3" in req.get(area, ())})
     return pd.DataFrame(rows)

@@ -45,7 +45,24 @@ def price_per_t(table: str, name: str, *, currency_year: int,
     if not math.isfinite(float(row["price"])):
         raise InputError(f"prices.{name}", "MISSING", "a sourced price", str(row["source"]))
     p = _to_usd_per_t(float(row["price"]), str(row["unit"]), f"prices.{name}")
-    return p * index.factor(int(row["currency_year"]), currency_year), str(row["source"])
+    assay, src = _assay(row, name), str(row["source"])
+    if assay != 1.0:
+        p /= assay
+        src += f" (quoted per t of a {assay:.0%} product: here per t of 100 % {name})"
+    return p * index.factor(int(row["currency_year"]), currency_year), src
+
+
+def _assay(row: Mapping[str, Any], name: str) -> float:
+    """Mass fraction of ``name`` in the product a price is quoted for (``assay_frac``; empty =
+    the price is per t of the reagent itself). The flowsheet consumes the pure reagent, so the
+    price per t of it is the quoted price / assay (e.g. HCl quoted per t of 35 % solution)."""
+    a = row.get("assay_frac")
+    if a is None or (isinstance(a, float) and math.isnan(a)) or a == "":
+        return 1.0
+    a = float(a)
+    if not 0.0 < a <= 1.0:
+        raise InputError(f"prices.{name}.assay_frac", a, "0 < assay <= 1", "fix the price table")
+    return a
 
 
 def df_key(table: str) -> str:
@@ -263,6 +280,25 @@ def _energy_rows(d: OpexDrivers, year: int, index: CostIndex) -> list[tuple[Any,
     return rows
 
 
+def _freight_rows(d: OpexDrivers, freight_usd_per_t: Mapping[str, float]
+                  ) -> list[tuple[Any, ...]]:
+    """Freight of every product class shipped, at the project's rate (no generic default)."""
+    rows = []
+    for cls, t in d.product_t_per_a_by_class.items():
+        rate = freight_usd_per_t.get(cls)
+        if rate is None:
+            if t <= 0:
+                continue  # nothing shipped in that class: no rate needed
+            raise InputError(f"economics.freight.{cls}", None,
+                             "a freight rate in USD/t (no generic default: it depends on the "
+                             "site and the buyer)",
+                             f"give economics.freight.'{cls}' in the project (a case keeps it "
+                             "in its fiscal.yaml)")
+        rows.append(_row(f"freight: {cls}", "variable", t, "t/a", float(rate), "USD/t",
+                         "project parameter economics.freight", "input"))
+    return rows
+
+
 def _site_rows(d: OpexDrivers, year: int, index: CostIndex,
                storage_operation_usd_per_a: float | None,
                storage_progressive_usd_per_a: float | None) -> list[tuple[Any, ...]]:
@@ -289,13 +325,6 @@ def _site_rows(d: OpexDrivers, year: int, index: CostIndex,
         rows.append(_row("brine discharge", "variable", d.brine_m3_per_a, "m3/a",
                          float(b["value"]) * index.factor(int(b["currency_year"]), year),
                          "USD/m3", b["source"], "assumed"))
-    fr = rates["freight"]
-    f = index.factor(int(fr["currency_year"]), year)
-    for cls, t in d.product_t_per_a_by_class.items():
-        rate = fr["usd_per_t"].get(cls)
-        rows.append(_row(f"freight: {cls}", "variable", t, "t/a",
-                         None if rate is None else float(rate) * f, "USD/t", fr["note"],
-                         "assumed"))
     return rows
 
 
@@ -304,7 +333,8 @@ def opex_table(d: OpexDrivers, *, headcount: float, labour_cost_usd: float,
                marketing_frac: float, direct_capex_usd: float, capex_usd: float,
                currency_year: int, index: CostIndex | None = None,
                storage_operation_usd_per_a: float | None = None,
-               storage_progressive_usd_per_a: float | None = None) -> pd.DataFrame:
+               storage_progressive_usd_per_a: float | None = None,
+               freight_usd_per_t: Mapping[str, float] | None = None) -> pd.DataFrame:
     """Every opex item at full production: item, kind (variable/fixed), quantity and unit,
     rate and unit, usd_per_a, source, evidence (published | derived | assumed | input |
     missing). A missing driver gives usd_per_a = NaN and evidence ``missing`` (never 0):
@@ -313,12 +343,16 @@ def opex_table(d: OpexDrivers, *, headcount: float, labour_cost_usd: float,
     Fixed items after Towler & Sinnott (2012) ch. 8: labour (headcount x cost), maintenance
     (fraction of the installed direct cost), G&A/overhead (fraction of labour), insurance
     (fraction of capex), marketing (fraction of revenue).
+
+    freight_usd_per_t : product class -> freight, USD/t in ``currency_year`` dollars (the
+    project's ``economics.freight``); a class shipped without a rate raises InputError.
     """
     index = index or cepci()
     y = int(currency_year)
     rows = _reagent_rows(d, y, index) + _consumable_rows(d, y, index) + \
         _energy_rows(d, y, index) + _site_rows(d, y, index, storage_operation_usd_per_a,
-                                                storage_progressive_usd_per_a)
+                                                storage_progressive_usd_per_a) + \
+        _freight_rows(d, freight_usd_per_t or {})
     labour = headcount * labour_cost_usd
     rows += [
         _row("labour", "fixed", headcount, "persons", labour_cost_usd, "USD/person-year",

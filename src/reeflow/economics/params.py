@@ -18,7 +18,6 @@ Bounds are plausibility limits, not policy: a corporate tax above 60 % or a disc
 from __future__ import annotations
 
 import math
-import warnings
 from pathlib import Path
 from typing import Any, Literal
 
@@ -38,7 +37,6 @@ from reeflow.core.units import is_dimensionless
 __all__ = [
     "EconomicsParams", "FiscalParams", "ScheduleParams", "DebtParams", "OpexParams",
     "CapexParams", "ClosureParams", "PricePeriod", "PayabilityParams", "load_economics_params",
-    "legacy_default_params",
 ]
 
 # Fractions with plausibility bounds (see the module doc).
@@ -220,6 +218,12 @@ class EconomicsParams(StrictModel):
     price_periods : the price path by period (:class:`PricePeriod`, e.g. an offtake period
         before life-of-mine prices); empty = the ``price_deck`` every year.
     payability : purity-based payability (:class:`PayabilityParams`).
+    freight_usd_per_t (written ``freight``) : freight per tonne of product shipped, site to the
+        buyer's port, by product class (``separated oxide``, ``mixed REO concentrate``,
+        ``industrial mineral concentrate``: the classes of ``payability.csv``), in
+        ``currency_year`` dollars, each in [0, 10,000] USD/t. A site's freight depends on where
+        it is: there is no generic default, and a study that ships a class without a rate
+        stops with an input error naming it.
     """
 
     currency_year: int = Field(ge=1990, le=2100)
@@ -238,6 +242,19 @@ class EconomicsParams(StrictModel):
     benchmark_reasons: dict[str, str] = Field(default_factory=dict)
     price_periods: list[PricePeriod] = Field(default_factory=list, max_length=10)
     payability: PayabilityParams = Field(default_factory=PayabilityParams)
+    freight_usd_per_t: dict[str, Q("USD/t", ge=0.0, le=10_000.0)] = Field(  # type: ignore[valid-type]
+        default_factory=dict, alias="freight")
+
+    @model_validator(mode="after")
+    def _freight_classes(self) -> EconomicsParams:
+        from reeflow.economics._data import read_table
+
+        classes = set(read_table("payability.csv")["product_class"])
+        unknown = sorted(set(self.freight_usd_per_t) - classes)
+        if unknown:
+            raise InputError("economics.freight", unknown, f"product classes {sorted(classes)}",
+                             "rename the class")
+        return self
 
     @model_validator(mode="after")
     def _reasons_name_figures(self) -> EconomicsParams:
@@ -321,17 +338,3 @@ def load_economics_params(path: str | Path) -> tuple[EconomicsParams, dict[str, 
 
     tree = load_yaml_tree(p, _no_builtin)
     return validate_tree(EconomicsParams, tree)
-
-
-# Transitional: the built-in case the study used before a project file could set its fiscal
-# terms. Only :func:`legacy_default_params` reads it, with a DeprecationWarning; remove once every
-# caller passes ``params=``.
-_LEGACY_CASE_FILE = Path(__file__).resolve().parents[1] / "cases" / "beylikova" / "fiscal.yaml"
-
-
-def legacy_default_params() -> EconomicsParams:
-    """The parameters ``evaluate`` used when called without ``params`` (deprecated)."""
-    warnings.warn("evaluate() without params= is deprecated: pass "
-                  "params=load_economics_params(<case>/fiscal.yaml)[0]", DeprecationWarning,
-                  stacklevel=3)
-    return load_economics_params(_LEGACY_CASE_FILE)[0]

@@ -32,7 +32,7 @@ from reeflow.economics.capex import CapexByArea, InstalledItem, capex_by_area
 from reeflow.economics.cost_index import CostIndex, cepci
 from reeflow.economics.model import BaseCase, breakeven_ndpr_multiplier, run
 from reeflow.economics.opex import OpexDrivers, opex_table, waste_cost
-from reeflow.economics.params import EconomicsParams, legacy_default_params
+from reeflow.economics.params import EconomicsParams
 from reeflow.economics.prices import (
     MIXED_CONCENTRATE,
     NDPR_PRODUCTS,
@@ -95,6 +95,9 @@ class EconomicInputs:
     sx_aqueous_m3_per_a; residue_streams (:class:`ResidueStream`, incl. tailings);
     brine_handling (``evaporation_crystallisation`` | ``discharge``) and brine_m3_per_a;
     prestrip_t and mining_cost_usd_per_t_moved (pre-strip capitalised in the mining area).
+    process_route, flotation_circuits : the plant's route (``plant.route``) and the flotation
+    circuits it runs; the capex areas an estimate must cover follow them
+    (:func:`reeflow.economics.capex.required_size_keys`; None = every area).
     """
 
     ore_t_per_a: float
@@ -127,6 +130,8 @@ class EconomicInputs:
     brine_m3_per_a: float | None = None
     prestrip_t: float | None = None
     mining_cost_usd_per_t_moved: float | None = None
+    process_route: str | None = None
+    flotation_circuits: tuple[str, ...] | None = None
 
     def __post_init__(self) -> None:
         aliases = read_yaml("product_aliases.yaml")
@@ -147,6 +152,8 @@ class EconomicInputs:
                     _nonneg(f"{name}.{k}", x)
                 object.__setattr__(self, name, _frozen(v))
         object.__setattr__(self, "residue_streams", tuple(self.residue_streams))
+        if self.flotation_circuits is not None:
+            object.__setattr__(self, "flotation_circuits", tuple(self.flotation_circuits))
         _positive("ore_t_per_a", self.ore_t_per_a)
         if not self.products_t_per_a:
             raise InputError("products_t_per_a", {}, "at least one product", "list products")
@@ -335,7 +342,7 @@ def _revenue_table(inp: EconomicInputs, deck: PriceDeck,
 
 
 
-# Legacy flat override names (the old beylikova_defaults keys) -> EconomicsParams paths.
+# Legacy flat override names (the keys of the former flat defaults file) -> EconomicsParams paths.
 LEGACY_NAMES = {
     "tax_rate_frac": "fiscal.tax_rate", "royalty_rate_frac": "fiscal.royalty_rate",
     "royalty_base": "fiscal.royalty_base",
@@ -354,7 +361,11 @@ LEGACY_NAMES = {
 
 def _resolve_params(params: EconomicsParams | None,
                     overrides: Mapping[str, Any] | None) -> EconomicsParams:
-    p = params if params is not None else legacy_default_params()
+    if params is None:
+        raise InputError("params", None, "the project's EconomicsParams (no generic default: "
+                         "fiscal terms, schedule and costs are a project's data)",
+                         "pass params=load_economics_params(<case>/fiscal.yaml)[0] (CLI: --params)")
+    p = params
     if overrides:
         dotted = {LEGACY_NAMES.get(k, k): v for k, v in overrides.items()}
         if "opex.labour_cost" in dotted and isinstance(dotted["opex.labour_cost"], (int, float)):
@@ -413,6 +424,7 @@ def _capex(inp: EconomicInputs, p: EconomicsParams, storage: StorageCost | None,
                         aace_class=c.aace_class, contingency_frac=c.contingency,
                         location_factor=c.location_factor, owners_cost_frac=c.owners_cost_frac,
                         installed=items, organic_fill_usd_per_m3=inp.organic_fill_usd_per_m3,
+                        route=inp.process_route, flotation_circuits=inp.flotation_circuits,
                         index=index)
     return est.total_usd, est.direct_usd, est.breakdown, est, est.estimate_class
 
@@ -468,7 +480,7 @@ def _opex(inp: EconomicInputs, p: EconomicsParams, revenue: float, capex_usd: fl
         index=index,
         storage_operation_usd_per_a=None if storage is None else storage.operation_usd_per_a,
         storage_progressive_usd_per_a=None if storage is None
-        else storage.progressive_usd_per_a)
+        else storage.progressive_usd_per_a, freight_usd_per_t=p.freight_usd_per_t)
     if storage is None:
         df = df[~df["item"].isin(["residue storage operation",
                                   "residue cells built during operation"])]

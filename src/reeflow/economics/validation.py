@@ -5,7 +5,7 @@ reference notes beylikova_market.md §4: Songwe Hill DFS 2022, Monte Muambe scop
 Phalaborwa PEA 2022, Nolans DFS 2019). What a study does not disclose (tax terms, schedule,
 ramp-up, profiles) is entered under ``assumed`` and named in the output, so each difference can be
 read against what is missing. The same DCF (:func:`reeflow.economics.dcf.project_cash_flows`) is
-used as for Beylikova, with flat full-rate production from the first operating year.
+used as for a reeflow project, with flat full-rate production from the first operating year.
 """
 
 from __future__ import annotations

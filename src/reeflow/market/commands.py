@@ -33,7 +33,7 @@ def register(subparsers: Any) -> None:
     p.add_argument("--add-reo", type=float, default=None, metavar="T_PER_A",
                    help="add a project producing this many t REO/a (home country: --home)")
     p.add_argument("--home", default=None, metavar="COUNTRY",
-                   help="with --add-reo: the country where the ore is mined (e.g. Türkiye)")
+                   help="with --add-reo: the country where the ore is mined (e.g. Brazil)")
     p.add_argument("--abroad", nargs="?", const="China", default=None, metavar="COUNTRY",
                    help="with --add-reo: separate abroad, in COUNTRY (default China)")
     p.add_argument("--vintages", action="store_true",
@@ -63,7 +63,7 @@ def run_market(args: argparse.Namespace) -> int:
     if args.add_reo is not None:
         if args.home is None:
             raise InputError("--home", None, "the country where the ore is mined",
-                             "add e.g. --home Türkiye")
+                             "add e.g. --home Brazil")
         sep_home = args.abroad is None
         result = market_scenario(args.add_reo, {}, home_country=args.home, year=args.year,
                                  vintage=args.vintage,

@@ -11,7 +11,7 @@ USGS MCS, IEA GCMO — see :mod:`reeflow.market.data`).
 Market-size flags: no sourced world production *by oxide* is in the data, so each oxide's added
 tonnage is compared with **total** world REO mine production; since one oxide's world output is a
 fraction of total REO, that ratio is a *lower bound* on the project's share of the oxide's own
-market (Ce and La, ~88 % of Beylikova's REO, are where it matters). A caller with a sourced world
+market (Ce and La, ~88 % of a bastnäsite ore's REO, are where it matters). A caller with a sourced world
 distribution by oxide can pass it (``world_distribution_frac`` with ``world_distribution_source``).
 The project's magnet REE (Nd+Pr+Dy+Tb as elements, oxide factors from :mod:`reeflow.core.elements`)
 are compared with IEA magnet-REE demand (93 kt of elements in 2023, GCMO 2024), a sourced market.

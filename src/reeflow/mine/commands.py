@@ -350,8 +350,14 @@ def cmd_schedule(args: argparse.Namespace) -> int:
     sched = pd.DataFrame(out["schedule"])
     print("Ultimate pit:", {k: v for k, v in out["pit"].items() if not k.endswith("_frac")})
     print(sched[[c for c in cols if c in sched.columns]].to_string(index=False))
-    print("Schedule:", {k: out["schedule_stats"][k] for k in (
-        "npv_usd", "bound_usd", "gap_frac", "status", "seconds")})
+    st = out["schedule_stats"]
+    print("Schedule:", {k: st[k] for k in (
+        "npv_usd", "bound_usd", "gap_frac", "bound_basis", "status", "seconds") if k in st})
+    if "pushback_selection" in st:
+        print("Pushbacks tried:", [(r["n_pushbacks"], round(r["npv_usd"] / 1e6, 1))
+                                   for r in st["pushback_selection"]], "(count, NPV MUSD)")
+    if "npv_basis_note" in st:
+        print("Horizon:", st["npv_basis_note"])
     print("Remaining in pit after the horizon:", {k: v for k, v in out["remaining"].items()
                                                   if not k.endswith("_frac")})
     return 0

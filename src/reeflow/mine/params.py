@@ -11,7 +11,8 @@ errors. Bounds are *plausibility* bounds for an open-pit rare-earth project, not
 * mining capacity ≤ 500 Mt/a (the largest open-pit complexes move ~300 Mt/a); plant ≤ 1 Gt/a;
 * stockpile ≤ 1 Gt; rehandling 0–20 USD/t (loading and haulage of reclaimed ore: 0.5–3 USD/t);
 * dilution and ore loss 0–50 % (open-pit bulk mining 2–15 %);
-* solver time ≤ 1 h, gap ≤ 50 %; search pattern ≤ 20 benches; ≤ 20 pushbacks; horizon ≤ 100 a.
+* solver time ≤ 1 h, gap ≤ 50 %; search pattern ≤ 20 benches; ≤ 20 pushbacks (``n_pushbacks``;
+  left empty, the count is chosen among ``pushback_candidates``, each 1–20); horizon ≤ 100 a.
 
 ``valuation:`` (products, processing cost, royalty) and ``plant_capacity_t_per_a`` /
 ``ramp_up_frac`` / ``horizon_years`` / ``discount_rate`` are for standalone use (``reeflow
@@ -21,7 +22,7 @@ its DCF uses) and they take precedence — :func:`reeflow.mine.plan.plan_mine` s
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
@@ -138,7 +139,11 @@ class MineParams(StrictModel):
     ore_loss_frac: Q("frac", ge=0.0, le=0.5) = _d("ore_loss_frac")  # type: ignore[valid-type]
     inferred_as_waste: bool = False
     revenue_factors: list[Q("frac", ge=0.05, le=3.0)] = _d("revenue_factors")  # type: ignore[valid-type]
-    n_pushbacks: int = Field(default_factory=lambda: default("n_pushbacks"), ge=1, le=20)
+    n_pushbacks: int | None = Field(default_factory=lambda: default("n_pushbacks"), ge=1,
+                                    le=20)
+    pushback_candidates: list[Annotated[int, Field(ge=1, le=20)]] = Field(
+        default_factory=lambda: list(default("pushback_candidates")), min_length=1,
+        max_length=8)
     min_width_blocks: int = Field(default_factory=lambda: default("min_width_blocks"), ge=1,
                                   le=20)
     parcel_bins: int = Field(default_factory=lambda: default("parcel_bins"), ge=1, le=10)
@@ -161,6 +166,14 @@ class MineParams(StrictModel):
         if self.slope_sectors:
             return [(s.azimuth_deg, s.slope_deg) for s in self.slope_sectors]
         return self.slope_deg
+
+    @property
+    def pushback_counts(self) -> tuple[int, ...]:
+        """The pushback counts the plan tries: ``n_pushbacks`` when given, else the
+        candidates (:func:`reeflow.mine.plan.plan_mine` keeps the best scheduled NPV)."""
+        if self.n_pushbacks is not None:
+            return (int(self.n_pushbacks),)
+        return tuple(sorted(set(self.pushback_candidates)))
 
     def economics(self, products: tuple[Product, ...] | None = None, *,
                   processing_cost_usd_per_t: float | None = None,

@@ -315,16 +315,40 @@ def _valuation(tonnes, grades, econ: BlockEconomics, params: MineParams, inferre
 
 def _schedule_region(shell, k_h: int, grid, bv: BlockValues, grades, src, dst, cls,
                      params: MineParams, spec: ScheduleSpec):
-    """Pushbacks of the shells up to ``k_h``, their panels, the schedule and its table."""
-    pb = pushbacks(shell, k_h, grid.tonnes, (grid.ix, grid.iy, grid.iz), grid.shape,
-                   n_pushbacks=params.n_pushbacks, min_width_blocks=params.min_width_blocks,
-                   retained_frac=float(default("min_width_retained_frac")))
+    """Pushbacks of the shells up to ``k_h``, their panels, the schedule and its table.
+
+    Each count of :attr:`MineParams.pushback_counts` gives a partition of the shells
+    (:func:`~reeflow.mine.nested.pushbacks`; the minimum-width rule may merge rings, so equal
+    partitions are scheduled once); the partition whose schedule has the highest NPV is kept.
+    This is pushback selection by scheduled value between Whittle's worst case (one pushback,
+    bench by bench) and best case (every shell a pushback), the practice reviewed by Meagher,
+    Dimitrakopoulos & Avis (2014, "Optimized open pit mine design, pushbacks and the gap
+    problem — a review", J. Min. Sci. 50(3):508-526, §3). Also returns the curve: one row per
+    distinct partition (requested count, pushbacks made, panels, NPV, bound, gap)."""
     blend = [(b.attribute, b.min_frac, b.max_frac) for b in params.blending]
-    pan = make_panels(pb, grid.iz, grid.tonnes, bv, grades, src, dst, block_class=cls,
-                      n_bins=params.parcel_bins, blend=blend, dilution_frac=params.dilution_frac,
-                      ore_loss_frac=params.ore_loss_frac)
-    res = schedule_panels(pan, spec)
-    return pb, pan, res, schedule_table(pan, res, spec)
+    seen: dict[bytes, dict[str, Any]] = {}
+    best = None
+    for n in params.pushback_counts:
+        pb = pushbacks(shell, k_h, grid.tonnes, (grid.ix, grid.iy, grid.iz), grid.shape,
+                       n_pushbacks=n, min_width_blocks=params.min_width_blocks,
+                       retained_frac=float(default("min_width_retained_frac")))
+        key = pb.tobytes()
+        if key in seen:
+            seen[key]["requested"].append(n)
+            continue
+        pan = make_panels(pb, grid.iz, grid.tonnes, bv, grades, src, dst, block_class=cls,
+                          n_bins=params.parcel_bins, blend=blend,
+                          dilution_frac=params.dilution_frac, ore_loss_frac=params.ore_loss_frac)
+        res = schedule_panels(pan, spec)
+        seen[key] = {"requested": [n], "n_pushbacks": int(pb.max() + 1) if (pb >= 0).any()
+                     else 0, "n_panels": pan.n_panels, "npv_usd": res.npv_usd,
+                     "bound_usd": _fin(res.bound_usd), "gap_frac": _fin(res.gap_frac)}
+        if best is None or res.npv_usd > best[2].npv_usd:
+            best = (pb, pan, res)
+    assert best is not None  # pushback_counts is never empty
+    pb, pan, res = best
+    curve = sorted(seen.values(), key=lambda r: r["n_pushbacks"])
+    return pb, pan, res, schedule_table(pan, res, spec), curve
 
 
 def plan_mine(block_model: pd.DataFrame, economics: BlockEconomics,
@@ -365,7 +389,7 @@ def plan_mine(block_model: pd.DataFrame, economics: BlockEconomics,
     rfs = sorted(set(float(r) for r in params.revenue_factors) | {1.0})
     margin = float(default("horizon_margin"))
     shell, rfs = _shells(value_at, src, dst, rfs, grid.tonnes, feed_ore, need,
-                         params.n_pushbacks, params.solver, margin)
+                         max(params.pushback_counts), params.solver, margin)
     k_final = rfs.index(1.0)
     final = (shell >= 0) & (shell <= k_final)
     table = pit_by_pit(shell, rfs, grid.tonnes, bv.is_ore, bv.value_usd, pd.DataFrame(grades))
@@ -373,8 +397,8 @@ def plan_mine(block_model: pd.DataFrame, economics: BlockEconomics,
     k_h = _horizon_shell(masks, feed_ore, need, margin, rfs)
     timings["pits_and_pushbacks"] = time.perf_counter() - t0 - sum(timings.values())
     for _ in range(3):  # grow the region while the plant would stand idle before the horizon
-        pb, pan, res, sched = _schedule_region(shell, k_h, grid, bv, grades, src, dst, cls,
-                                               params, spec)
+        pb, pan, res, sched, curve = _schedule_region(shell, k_h, grid, bv, grades, src, dst,
+                                                      cls, params, spec)
         short = float(sched["plant_capacity_t"].iloc[-1] - sched["ore_t"].iloc[-1])
         if k_h >= k_final or short <= 1e-3 * float(sched["plant_capacity_t"].iloc[-1]):
             break
@@ -387,7 +411,9 @@ def plan_mine(block_model: pd.DataFrame, economics: BlockEconomics,
     timings["total"] = time.perf_counter() - t0
     return MinePlan(
         pit=_pit_summary(final, table, k_final, src.size, pb, bv), nested=table, schedule=sched,
-        schedule_stats=_stats(res, pan, spec, rfs[k_h]), inputs={**given, "sources": sources},
+        schedule_stats={**_stats(res, pan, spec, rfs[k_h]), "pushback_selection": curve,
+                        **_coverage(float(bv.feed_t[final & bv.is_ore].sum()), spec)},
+        inputs={**given, "sources": sources},
         remaining=_remaining(pan, res, sched, grid.tonnes, feed_ore, final, pb, grades,
                              grid.tonnes * (1.0 - params.ore_loss_frac)),
         reserve=reserve, timings_s=timings, blocks=blocks, panels=pan, result=res)
@@ -472,9 +498,30 @@ def _stats(res, pan, spec: ScheduleSpec, horizon_rf: float) -> dict[str, Any]:
             "horizon_shell_revenue_factor": horizon_rf, "n_panels": pan.n_panels,
             "n_parcels": pan.n_parcels, "n_panel_arcs": int(pan.src.size),
             "precedence": spec.precedence,
-            "bound_note": "HiGHS dual bound of the panel model, at most its LP relaxation (the "
-                          "proportional-precedence schedule); valuation pre-tax; nothing valued "
-                          "beyond the horizon"}
+            "bound_basis": ("LP relaxation" if spec.time_limit_s <= 0 or "LP-and-fix"
+                            in res.status else "HiGHS dual bound after branch-and-cut"),
+            "bound_note": "a bound of the panel model over the same years, plant capacities and "
+                          "scheduled region as the schedule: the LP relaxation (panels mined in "
+                          "proportion to the panels they need), tightened by HiGHS's dual bound "
+                          "when branch-and-cut runs (mine.schedule_time_limit_s > 0); most of a "
+                          "gap against the LP relaxation is the relaxation's looseness "
+                          "(docs/benchmarks_mine.md); valuation pre-tax; nothing valued beyond "
+                          "the horizon"}
+
+
+def _coverage(pit_ore_feed_t: float, spec: ScheduleSpec) -> dict[str, Any]:
+    """Does the horizon cover the pit? Its life at nameplate capacity (ore feed of the RF 1 pit
+    over the largest yearly plant capacity) against the horizon, and what the NPV is of."""
+    cap = float(max(spec.plant_t_per_a))
+    life = pit_ore_feed_t / cap if cap > 0 else float("nan")
+    covers = bool(np.isfinite(life) and life <= spec.years + 1e-9)
+    note = (f"the schedule covers the pit's life ({life:.1f} years at nameplate capacity)"
+            if covers else
+            f"the pit outlives the horizon: {life:.0f} years of ore at nameplate capacity "
+            f"against {spec.years} scheduled; the NPV and bound are of the first {spec.years} "
+            f"years only, nothing beyond the horizon is valued")
+    return {"pit_ore_feed_t": pit_ore_feed_t, "pit_life_years_at_capacity": _fin(life),
+            "horizon_covers_pit": covers, "npv_basis_note": note}
 
 
 def _remaining(pan, res, sched, tonnes, feed_ore, final, pb, grades, kept_t) -> dict[str, Any]:

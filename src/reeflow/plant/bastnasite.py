@@ -18,10 +18,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
+from typing import Literal
 
 import pandas as pd
 
 from reeflow.core.elements import atomic_mass, molar_mass, oxide_factor
+from reeflow.core.errors import InputError
 from reeflow.plant.chemistry import bastnasite, components_for
 from reeflow.plant.flowsheet import Flowsheet, UnitResult
 from reeflow.plant.params import PlantParams, SeparationSpec
@@ -65,6 +67,7 @@ class OreFeed:
     baso4_frac: float
     fe2o3_frac: float
     sio2_frac: float
+    balance_species: Literal["CaCO3", "SiO2"] = "CaCO3"  # the unassayed rest of the ore
 
 
 def placeholder_separation(spec: SeparationSpec, ree: tuple[str, ...]) -> SeparationParams:
@@ -75,7 +78,8 @@ def placeholder_separation(spec: SeparationSpec, ree: tuple[str, ...]) -> Separa
 
 
 def ore_stream(feed: OreFeed, comp: Components) -> Stream:
-    """Species flows of the run-of-mine ore; the unassayed balance is CaCO3 (see the project)."""
+    """Species flows of the run-of-mine ore; the unassayed rest is ``feed.balance_species``
+    (the project's ``ore.balance_mineral``: CaCO3, reactive, or SiO2, inert)."""
     flows: dict[tuple[str, str] | str, float] = {}
     for ln, share in feed.ree_share_frac.items():
         el_kg = feed.ore_kg_per_h * feed.treo_frac * share / oxide_factor(ln)
@@ -88,7 +92,11 @@ def ore_stream(feed: OreFeed, comp: Components) -> Stream:
         ("SiO2", feed.sio2_frac),
     ):
         flows[sp] = feed.ore_kg_per_h * frac
-    flows["CaCO3"] = feed.ore_kg_per_h - sum(flows.values())
+    if feed.balance_species not in ("CaCO3", "SiO2"):
+        raise InputError("ore.balance_mineral", feed.balance_species, "CaCO3 or SiO2",
+                         "name the gangue that makes up the unassayed rest of the ore")
+    rest = feed.ore_kg_per_h - sum(flows.values())
+    flows[feed.balance_species] = flows.get(feed.balance_species, 0.0) + rest
     return comp.stream(flows, phase="s")
 
 

@@ -3,9 +3,10 @@
 The sulphuric-acid route follows the Bayan Obo concentrated-H2SO4 bake as described by the IAEA
 (2011), *Thorium fuel cycle / rare-earth processing*, via Zhang, Zhao & Schreiner (2016), *Rare Earth
 Elements: Processing, Applications*, ch. 5 — bake, water leach, neutralisation (Fe, Th as hydroxides),
-transfer to chloride, SX in chloride, oxalate precipitation and calcination — and the Beylikova
-laboratory work of Kul, Topkaya & Karakaya (2008), Hydrometallurgy 93:129–135 (H2SO4 bake + water
-leach, HF as by-product). Reactions (per REE ``Ln``; written for every REE carried):
+transfer to chloride, SX in chloride, oxalate precipitation and calcination — and the laboratory work on a
+bastnäsite–fluorite–barite ore of Kul, Topkaya & Karakaya (2008), Hydrometallurgy
+93:129–135 (H2SO4 bake + water leach, HF as by-product). Reactions (per REE ``Ln``; written
+for every REE carried):
 
 - bake:      2 LnFCO3 + 3 H2SO4 → Ln2(SO4)3 + 2 HF(g) + 2 CO2(g) + 2 H2O(g)
              CaF2 + H2SO4 → CaSO4 + 2 HF(g);  CaCO3 + H2SO4 → CaSO4 + CO2(g) + H2O(g)

@@ -74,7 +74,11 @@ def economic_drivers(sol: FlowsheetSolution, kpis: Mapping[str, float],
                      train: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """Annual opex drivers of a solved plant (t/a, MWh/a, m³/a; None where the route has none).
 
-    ``kpis``: the plant summary's KPIs (ore and concentrate tonnages)."""
+    ``kpis``: the plant summary's KPIs (ore and concentrate tonnages). Flotation feed is given
+    for the circuits the plant runs only (a by-product circuit exists where the project
+    recovers that mineral, :func:`reeflow.plant.sizing.flotation_circuits`)."""
+    from reeflow.plant.sizing import flotation_circuits
+
     hours = operating_hours_per_a
     ore = kpis["ore_t_per_a"]
     ree_conc = kpis["concentrate_t_per_a"]
@@ -85,10 +89,10 @@ def economic_drivers(sol: FlowsheetSolution, kpis: Mapping[str, float],
         brine = sol.streams["separation.effluent"].species_kg_per_h("H2O")
     else:
         brine = None
+    every = {"ree": ore, "fluorite": ore - ree_conc,
+             "barite": ore - ree_conc - kpis["fluorite_concentrate_t_per_a"]}
     return {
-        "flotation_feed_t_per_a": {
-            "ree": ore, "fluorite": ore - ree_conc,
-            "barite": ore - ree_conc - kpis["fluorite_concentrate_t_per_a"]},
+        "flotation_feed_t_per_a": {c: every[c] for c in flotation_circuits(sol)},
         "mill_energy_mwh_per_a": mill_kw * hours / 1000.0,
         "sx_aqueous_m3_per_a": sx_aqueous_m3_per_a(sol, train, hours),
         "brine_m3_per_a": None if brine is None else brine * hours / 1000.0,

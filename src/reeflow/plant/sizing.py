@@ -55,7 +55,8 @@ if TYPE_CHECKING:
     from reeflow.plant.energy import EnergyBalance
 
 __all__ = ["SizedItem", "sizing_parameters", "size_plant", "equipment_sizes", "sizing_table",
-           "unit_tank_volume_m3", "conversion_circuit", "gas_volume_m3_per_h", "TANK_RESIDENCE"]
+           "unit_tank_volume_m3", "conversion_circuit", "gas_volume_m3_per_h", "TANK_RESIDENCE",
+           "flotation_circuits"]
 
 #: Residence-time parameter of each agitated-tank unit kind.
 TANK_RESIDENCE = {"leach": "leach_residence_h", "neutralisation": "neutralisation_residence_h",
@@ -68,7 +69,6 @@ TANK_RESIDENCE = {"leach": "leach_residence_h", "neutralisation": "neutralisatio
 _AREA = {"leach": "leach", "neutralisation": "purification", "cerium_rejection": "purification",
          "oxalate": "precipitation", "carbonate_precipitation": "precipitation",
          "effluent_neutralisation": "effluent", "offgas_scrubber": "bake"}
-_CIRCUITS = ("ree", "fluorite", "barite")
 
 
 @dataclass(frozen=True)
@@ -187,9 +187,17 @@ def _comminution(sol: FlowsheetSolution, hours: float, mill_feed_f80_um: float |
     return out
 
 
+def flotation_circuits(sol: FlowsheetSolution) -> tuple[str, ...]:
+    """The flotation circuits the solved plant runs (``ree`` and each by-product circuit the
+    project recovers, :func:`reeflow.plant.units.beneficiation.flotation_circuits`); () when the
+    flowsheet has no beneficiation unit."""
+    res = sol.results.get("beneficiation")
+    return tuple(res.info.get("flotation_circuits", ())) if res is not None else ()
+
+
 def _flotation_streams(sol: FlowsheetSolution) -> dict[str, tuple[float, float]] | None:
-    """(feed, concentrate) dry t/h of each flotation circuit (REE, then fluorite and barite on
-    the tailings of the one before)."""
+    """(feed, concentrate) dry t/h of each flotation circuit the plant runs (REE, then fluorite
+    and barite on the tailings of the one before)."""
     feed = sol.streams.get("ground_ore")
     if feed is None or "beneficiation.tailings" not in sol.streams:
         return None
@@ -197,18 +205,18 @@ def _flotation_streams(sol: FlowsheetSolution) -> dict[str, tuple[float, float]]
     c_ree = _solids_t_per_h(sol.streams.get("ree_concentrate"))
     c_fl = _solids_t_per_h(sol.streams.get("beneficiation.fluorite_concentrate"))
     c_ba = _solids_t_per_h(sol.streams.get("beneficiation.barite_concentrate"))
-    return {"ree": (f, c_ree), "fluorite": (f - c_ree, c_fl),
-            "barite": (f - c_ree - c_fl, c_ba)}
+    every = {"ree": (f, c_ree), "fluorite": (f - c_ree, c_fl),
+             "barite": (f - c_ree - c_fl, c_ba)}
+    return {c: every[c] for c in flotation_circuits(sol)}
 
 
 def _flotation(sol: FlowsheetSolution) -> list[SizedItem]:
     circuits = _flotation_streams(sol)
-    if circuits is None:
+    if not circuits:
         return []
     air, cell = _p("flotation_air_holdup_frac"), _p("flotation_cell_m3")
     out: list[SizedItem] = []
-    for c in _CIRCUITS:
-        feed_t, conc_t = circuits[c]
+    for c, (feed_t, conc_t) in circuits.items():
         q_feed = _pulp_m3_per_h(feed_t, _p("flotation_rougher_solids_frac"))
         q_clean = _pulp_m3_per_h(conc_t * _p("flotation_cleaner_feed_factor"),
                                  _p("flotation_cleaner_solids_frac"))
@@ -228,9 +236,11 @@ def _flotation(sol: FlowsheetSolution) -> list[SizedItem]:
                            unit_area_key="thickener_unit_area_flotation_m2_per_t_per_d")
         pumped = q_feed + _pulp_m3_per_h(conc_t, _p("flotation_rougher_solids_frac"))
         out += _pumps(area, pumped, "feed and concentrate pulps")
+    # the final tailings thickener belongs to the last circuit the plant runs
+    last = f"flotation_{list(circuits)[-1]}"
     tails = _solids_t_per_h(sol.streams["beneficiation.tailings"])
     ua = _p("thickener_unit_area_flotation_m2_per_t_per_d")
-    out.append(SizedItem("flotation_barite.thickener_area_m2", tails * 24.0 * ua, 1,
+    out.append(SizedItem(f"{last}.thickener_area_m2", tails * 24.0 * ua, 1,
                          f"tailings thickener {tails * 24:,.0f} t/d x {ua:g} m2/(t/d)"))
     return _merge(out)
 

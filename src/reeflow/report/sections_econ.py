@@ -405,6 +405,18 @@ def mine_section(results: Results) -> str:
             ("Blocks", fmt_num(pit.get("blocks")), "in the pit"),
         ]))
         parts.append(details("Ultimate pit: all figures", _kv_table(pit)))
+    if mine.get("schedule_npv_usd") is not None:
+        life = mine.get("pit_life_years")
+        parts.append(kpi_cards([
+            ("Schedule NPV", fmt_usd(mine["schedule_npv_usd"]),
+             f"pre-tax, first {mine.get('horizon_years')} years"),
+            ("Bound", fmt_usd(mine.get("schedule_bound_usd")),
+             str((mine.get("schedule_stats") or {}).get("bound_basis", "upper bound"))),
+            ("Gap to bound", fmt_pct(mine.get("schedule_gap_frac")), "(bound − NPV) / bound"),
+            ("Pit life", "—" if life is None else f"{fmt_num(life)} years",
+             "at nameplate capacity" + ("" if mine.get("horizon_covers_pit") in (None, True)
+                                        else ": outlives the horizon")),
+        ]))
     if mine.get("schedule_stats"):
         parts.append(details("Schedule optimisation (NPV, bound, gap, status)",
                              _kv_table(mine["schedule_stats"])))

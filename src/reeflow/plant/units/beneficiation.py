@@ -20,6 +20,7 @@ __all__ = [
     "BeneficiationParams",
     "beneficiate",
     "treo_kg_per_h",
+    "flotation_circuits",
 ]
 
 
@@ -118,7 +119,8 @@ def _concentrate(
 def beneficiate(inlets: Mapping[str, Stream], params: BeneficiationParams) -> UnitResult:
     """REE flotation/gravity, then fluorite and barite flotation of the REE tailings.
 
-    Grade–recovery pairs for Beylikova come from Özbayoğlu & Atalay (2000), J. Alloys Compd.
+    Grade–recovery pairs for a carbonatite bastnäsite–fluorite–barite ore come from Özbayoğlu &
+    Atalay (2000), J. Alloys Compd.
     303–304:520–523 (attrition scrubbing + desliming: 28 % REO at 72.6 % recovery) and Döğme (2025),
     METU PhD thesis (gravity cleaner 40 % TREE at 32 % recovery); the split itself is the standard
     two-product mass balance (Wills & Finch 2016, ch. 1, eq. 1.4).
@@ -151,8 +153,18 @@ def beneficiate(inlets: Mapping[str, Stream], params: BeneficiationParams) -> Un
     outs["tailings"] = tails
     return UnitResult(
         {k: Stream(c, v, feed.temperature_c) for k, v in outs.items()},
-        info={"concentrate_treo_frac": params.concentrate_treo_frac},
+        info={"concentrate_treo_frac": params.concentrate_treo_frac,
+              "flotation_circuits": flotation_circuits(params)},
     )
+
+
+def flotation_circuits(params: BeneficiationParams) -> tuple[str, ...]:
+    """The flotation circuits the plant has: the REE circuit always, a by-product circuit
+    (``fluorite``, ``barite``) only where the project recovers that mineral (recovery > 0).
+    A circuit that recovers nothing is not built, so it is neither sized nor dosed."""
+    byproducts = (("fluorite", params.fluorite_recovery_frac),
+                  ("barite", params.barite_recovery_frac))
+    return ("ree", *(name for name, rec in byproducts if rec > 0))
 
 
 def mineral_kg_per_kg_oxide(ln: str, mineral_formula: str) -> float:

@@ -41,7 +41,8 @@ def acid_bake(inlets: Mapping[str, Stream], params: BakeParams) -> UnitResult:
     """Concentrated-H2SO4 bake of a bastnäsite–fluorite–barite concentrate.
 
     Acid = Σ stoichiometric demand of the reactions in :mod:`reeflow.plant.chemistry` × (1 + excess)
-    (Kul, Topkaya & Karakaya 2008, Hydrometallurgy 93:129 for Beylikova; IAEA 2011 for Bayan Obo).
+    (Kul, Topkaya & Karakaya 2008, Hydrometallurgy 93:129 for a bastnäsite–fluorite–barite ore;
+    IAEA 2011 for Bayan Obo).
     HF, CO2 and water leave in the off-gas (HF recoverable: Kul et al. 2008); a stated fraction of the
     excess acid evaporates, the rest stays with the calcine as free acid.
     """
@@ -98,7 +99,8 @@ class LeachParams(StrictModel):
 def water_leach(inlets: Mapping[str, Stream], params: LeachParams) -> UnitResult:
     """Dissolve REE sulphates (and soluble Th/Fe sulphates) into water; the rest is residue.
 
-    Dissolution fractions for Beylikova: Kul et al. (2008), "REE recovery up to 90 %" after bake +
+    Dissolution fractions for a bastnäsite–fluorite–barite ore: Kul et al. (2008), "REE recovery up
+    to 90 %" after bake +
     water leach; Özbayoğlu & Atalay (2000), "> 75 %". Gypsum (CaSO4) solubility is neglected.
     """
     (calcine,) = inlets.values()

@@ -3,9 +3,10 @@ scrubber for HF, SO3 and sulphuric-acid mist.
 
 Bayan Obo practice scrubs the bake off-gas (HF, CO2, SO3) with lime (IAEA 2011 via Zhang, Zhao &
 Schreiner 2016, *Rare Earth Elements: Processing, Applications*, ch. 5); Kul, Topkaya & Karakaya
-(2008, Hydrometallurgy 93:129) name HF as a by-product of the Beylikova bake, so an absorption stage
-that recovers part of the HF as hydrofluoric acid (and part of the acid mist as weak sulphuric
-acid) can precede the scrubber. What is not absorbed leaves by the stack and is reported.
+(2008, Hydrometallurgy 93:129) name HF as a by-product of the sulphuric-acid bake of a
+bastnäsite–fluorite ore, so an absorption stage that recovers part of the HF as hydrofluoric
+acid (and part of the acid mist as weak sulphuric acid) can precede the scrubber. What is not
+absorbed leaves by the stack and is reported.
 """
 
 from __future__ import annotations
