@@ -49,6 +49,10 @@ def test_deposit_and_mine_readers_are_the_same_reader(tmp_path):
     ok.write_text("t\n4\nix\niy\niz\nv\n0 0 0 -999\n1 0 0 5\n")
     assert mine_read(ok)["v"].tolist() == [-999.0, 5.0]  # a value, not a missing flag
     assert gslib.read_gslib(ok)["v"].isna().tolist() == [True, False]
+    spaced = tmp_path / "cluster.dat"  # the layout of GSLIB's own cluster.dat
+    spaced.write_text("Clustered data\n3\nXlocation\nYlocation\nDeclustering Weight\n1 2 0.5\n")
+    assert list(gslib.read_gslib(spaced).columns) == ["Xlocation", "Ylocation",
+                                                      "Declustering Weight"]
 
 
 def test_a_file_over_the_size_cap_is_refused_before_it_is_read(tmp_path, capsys):

@@ -9,7 +9,7 @@ Validated at the boundary (each failure is one :class:`~reeflow.core.errors.Inpu
 file is a regular file of at most :data:`~reeflow.core.io.MAX_INPUT_BYTES` bytes and UTF-8 text;
 the declared variable count lies in ``1..MAX_GSLIB_VARIABLES`` (a corrupt or hostile header
 declaring 10^8 variables is refused at once, before any name is read); the header has as many
-names as declared; every data row has ``nvar`` numbers.
+names as declared (a name is its whole line, spaces included); every data row has ``nvar`` numbers.
 """
 
 from __future__ import annotations
@@ -73,7 +73,8 @@ def _header(fh: IO[str], field: str, path: Path) -> list[str]:
         if not line:
             raise InputError(f"{field}.names", f"{i} names before the end of the file",
                              f"{nvar} variable names (as declared)", "fix the header")
-        names.append(line.strip().split()[0] if line.strip() else f"var{i + 1}")
+        names.append(line.strip() or f"var{i + 1}")  # a name may hold spaces (GSLIB's own
+        #                                        cluster.dat: "Declustering Weight")
     return names
 
 
