@@ -11,6 +11,11 @@ Every output file is written whole or not at all (:func:`atomic_write`):
    atomic on POSIX, so a reader (or a kill -9) sees either the previous complete file or the new
    complete one.
 
+Writers that stream or need a file name (a CSV written row by row, a library's own writer such
+as OMF) use :func:`atomic_open` / :func:`atomic_path`: the same rules with a hidden named
+``.reeflow-tmp-*`` file in the target folder, removed on any error. There is no other writer
+in reeflow. :func:`check_output_file` refuses a bad ``--out`` file path before work starts.
+
 A folder the user names with ``--out`` is created when missing and NEVER emptied or deleted
 (:func:`output_folder`): only the files reeflow writes are replaced, one by one. Hidden temporary
 files that an earlier killed run left behind (our own ``.reeflow-tmp-*`` pattern, older than a
@@ -21,7 +26,9 @@ Inputs
 :func:`read_text` reads an input file with the checks every command shares: it must exist, be a
 regular file (not a folder, device or FIFO such as ``/dev/zero``), be at most ``max_bytes`` long
 and decode as UTF-8. Each failure is an :class:`~reeflow.core.errors.InputError` naming the
-argument, the path, what is allowed and how to fix it.
+argument, the path, what is allowed and how to fix it. :func:`read_csv` applies the same checks
+to a user's CSV table (and turns pandas' parse errors into the same one-line error);
+:func:`check_input_file` gives readers that stream a file themselves (GSLIB, MineLib) the checks.
 """
 
 from __future__ import annotations
