@@ -76,7 +76,7 @@ def read_minelib_prec(path: str | Path) -> tuple[np.ndarray, np.ndarray]:
     """Precedence arcs ``(src, dst)``: block ``src`` needs predecessor ``dst``."""
     src: list[int] = []
     dst: list[int] = []
-    with _existing(path, ".prec").open() as fh:
+    with _existing(path, ".prec").open(encoding="utf-8") as fh:
         for line in fh:
             parts = line.split()
             if len(parts) < 2 or parts[0].startswith("%"):
@@ -96,7 +96,7 @@ def read_minelib_upit(path: str | Path) -> np.ndarray:
     """Block profits of a ``.upit`` file, indexed by block id."""
     ids, vals, n = [], [], None
     in_obj = False
-    with _existing(path, ".upit").open() as fh:
+    with _existing(path, ".upit").open(encoding="utf-8") as fh:
         for line in fh:
             s = line.strip()
             if s.upper().startswith("NBLOCKS"):
@@ -121,7 +121,7 @@ def _sections(path: Path) -> tuple[dict[str, str], dict[str, list[list[str]]]]:
     header: dict[str, str] = {}
     data: dict[str, list[list[str]]] = {}
     current = None
-    with path.open() as fh:
+    with path.open(encoding="utf-8") as fh:
         for line in fh:
             s = line.strip()
             if not s or s.startswith("%"):
