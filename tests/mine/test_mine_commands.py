@@ -159,3 +159,22 @@ def test_out_is_refused_before_solving_and_written_by_the_one_atomic_writer(
                 "--out", out, "--blocks-out", flags) == 0
     assert sorted(calls) == [("flags.csv", "--blocks-out"), ("pit.json", "--out")]
     assert json.loads(out.read_text())["blocks_total"] == 3200
+
+
+@pytest.mark.slow
+def test_schedule_of_a_built_in_case_is_the_study_chain_plan(capsys):
+    """`reeflow schedule builtin:beylikova` plans the mine the study plans (the chain's own
+    step) and reports the schedule's value, its bound and the horizon it covers."""
+    import json
+
+    from reeflow.chain import run_chain
+    from reeflow.cli import main
+    from reeflow.project import load_project
+
+    assert main(["schedule", "builtin:beylikova", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    stats = out["schedule_stats"]
+    plan = run_chain(load_project("builtin:beylikova")).mine.plan
+    assert stats["npv_usd"] == pytest.approx(plan.schedule_stats["npv_usd"], rel=1e-12)
+    assert stats["bound_usd"] >= stats["npv_usd"] > 0
+    assert len(out["schedule"]) == 20 and stats["horizon_covers_pit"] is False

@@ -303,6 +303,10 @@ def _with_time_limit(params: Any, args) -> Any:
     return params.model_copy(update={"schedule_time_limit_s": float(args.time_limit)})
 
 
+#: Steps of the study chain (``reeflow.chain.pipeline.run_chain``), for the progress bar only.
+_CHAIN_STEPS = 7
+
+
 def _study_plan(source: str, args) -> dict[str, Any]:
     from reeflow.chain.pipeline import run_chain, with_overrides
     from reeflow.project import load_project
@@ -311,8 +315,15 @@ def _study_plan(source: str, args) -> dict[str, Any]:
     if args.time_limit is not None:
         _with_time_limit(loaded.project.mine, args)  # bounds checked here
         loaded = with_overrides(loaded, {"mine.schedule_time_limit_s": f"{args.time_limit} s"})
-    with _quiet_stdout():
-        outcome = run_chain(loaded)
+    from reeflow.cli_progress import ProgressBar
+
+    done = [0]
+    with ProgressBar("schedule: study chain", enabled=not args.json) as bar, _quiet_stdout():
+        def step(name: str) -> None:  # one tick per chain step (7 steps, the mine plan 4th)
+            done[0] += 1
+            bar(done[0], _CHAIN_STEPS)
+
+        outcome = run_chain(loaded, progress=step)
     if outcome.mine.plan is None:
         raise InputError("deposit", source, "a project with a deposit section (drillholes or "
                          "a synthetic deposit) and mine.run true",
