@@ -167,12 +167,14 @@ def _check_surveys(s: pd.DataFrame, holes: set, rows: list) -> pd.Series:
                "excluded the survey row")
         bad[i] = True
     az, dip = s["azimuth_deg"].astype(float), s["dip_deg"].astype(float)
-    rng = ~az.between(0.0, 360.0) | ~dip.between(-90.0, 90.0) | s["depth_m"].astype(float).lt(0)
+    depth = s["depth_m"].astype(float)
+    rng = ~az.between(0.0, 360.0) | ~dip.between(-90.0, 90.0) | ~depth.between(0.0, np.inf,
+                                                                                  inclusive="left")
     for i in s.index[rng & ~bad]:
         _issue(rows, "error", "bad_survey", "survey", s.at[i, "hole_id"], s.at[i, "depth_m"],
                f"hole {s.at[i, 'hole_id']}: survey at {s.at[i, 'depth_m']} m has azimuth "
                f"{s.at[i, 'azimuth_deg']} (allowed 0-360) / dip {s.at[i, 'dip_deg']} "
-               "(allowed -90..90) / depth < 0", "excluded the survey row")
+               "(allowed -90..90) / depth not a number >= 0", "excluded the survey row")
     bad |= rng
     for hole, g in s[~bad].groupby("hole_id", sort=False):
         d = g["depth_m"].to_numpy(float)
@@ -290,9 +292,11 @@ def validate_drillholes(collars: pd.DataFrame, surveys: pd.DataFrame, assays: pd
         raise InputError("length_unit", length_unit, " or ".join(LENGTH_UNITS),
                          "state the unit of the coordinates and depths in the files")
     f = LENGTH_UNITS[length_unit]
-    c = canonicalise_columns(collars, "collar")
-    s = canonicalise_columns(surveys, "survey")
-    a = canonicalise_columns(assays, "assay")
+    # a fresh index: a row longer than its header makes pandas index by the first column, and
+    # the checks below address rows by index label
+    c = canonicalise_columns(collars, "collar").reset_index(drop=True)
+    s = canonicalise_columns(surveys, "survey").reset_index(drop=True)
+    a = canonicalise_columns(assays, "assay").reset_index(drop=True)
     rows: list = []
     c = _derive_depths(c, s, a, rows)
     cbad = _check_collars(c, rows)

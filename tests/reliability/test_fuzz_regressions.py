@@ -1,0 +1,130 @@
+"""Regressions of the defects the deposit/mine fuzz cases found (test_fuzz.py,
+test_deposit_and_mine_commands_survive_mutated_inputs): each bad input is one InputError naming
+the field (exit 2 at the CLI), never an internal error."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+import fuzz_seeds as seeds
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+
+from reeflow.core.errors import InputError
+from reeflow.deposit import composite, validate_drillholes
+from reeflow.deposit.commands import register as register_deposit
+from reeflow.deposit.krigefile import load_krige_model
+from reeflow.mine import block_grid
+
+
+def _krige(tmp_path, model: dict | str, *extra: str) -> int:
+    for name, data in seeds.drillholes().items():
+        (tmp_path / name).write_bytes(data)
+    text = model if isinstance(model, str) else yaml.safe_dump(model)
+    (tmp_path / "model.yaml").write_text(text)
+    parser = argparse.ArgumentParser()
+    register_deposit(parser.add_subparsers())
+    args = parser.parse_args(["krige", *(str(tmp_path / f"{k}.csv") for k in (
+        "collar", "survey", "assay")), "--model", str(tmp_path / "model.yaml"), "--json", *extra])
+    return int(args.func(args))
+
+
+def _tables():
+    collars = pd.DataFrame({"hole_id": ["A", "B"], "x": [0.0, 50.0], "y": [0.0, 0.0],
+                            "z": [100.0, 100.0], "max_depth_m": [30.0, 30.0]})
+    surveys = pd.DataFrame({"hole_id": ["A", "A", "B"], "depth_m": [0.0, 20.0, 0.0],
+                            "azimuth_deg": [0.0, 0.0, 0.0], "dip_deg": [-90.0, -90.0, -90.0]})
+    assays = pd.DataFrame({"hole_id": ["A", "A", "B"], "from_m": [0.0, 10.0, 0.0],
+                           "to_m": [10.0, 20.0, 10.0], "treo_pct": [1.0, 2.0, 1.5]})
+    return collars, surveys, assays
+
+
+def test_survey_depth_not_a_number_is_a_data_error():
+    """A survey station at a NaN depth passed the range check and turned composites into NaN
+    coordinates (krige then failed with a RuntimeWarning and an error on two lines)."""
+    c, s, a = _tables()
+    s.loc[1, "depth_m"] = np.nan
+    with pytest.raises(InputError, match="survey at nan m"):
+        validate_drillholes(c, s, a)
+    dh = validate_drillholes(c, s, a, mode="lenient")
+    assert len(dh.surveys) == 2 and (dh.issues["kind"] == "bad_survey").sum() == 1
+
+
+def test_duplicate_row_labels_do_not_break_the_checks():
+    """A CSV row longer than its header makes pandas index by the first column: duplicate labels
+    made ``s.at[i, col]`` a Series (TypeError)."""
+    c, s, a = _tables()
+    s.index = [7, 7, 7]
+    s.loc[:, "hole_id"] = ["A", "A", "Z"]
+    with pytest.raises(InputError, match="has no collar"):
+        validate_drillholes(c, s, a)
+
+
+def test_no_assay_left_is_an_input_error():
+    """Lenient mode excluding every interval left composite() indexing an empty array."""
+    c, s, a = _tables()
+    a["to_m"] = -1.0
+    dh = validate_drillholes(c, s, a, mode="lenient")
+    assert dh.assays.empty
+    with pytest.raises(InputError, match="no valid intervals"):
+        composite(dh, length_m=2.0)
+
+
+@pytest.mark.parametrize("change, field", [
+    ({"variogram": "spherical"}, "variogram"),
+    ({"variogram": 1.9e16}, "variogram"),
+    ({"variogram": {"nugget": 0.01, "structures": [
+        {"kind": "spherical", "sill": float("inf"), "ranges_m": [1, 1, 1]}]}},
+     "variogram.structures.0.sill"),
+    ({"search": {"ranges_m": [900, 700, "x"]}}, "search.ranges_m"),
+    ({"variables": [1, 2]}, "variables"),
+    ({"ndisc": [2, 2, 1000]}, "ndisc"),
+    ({"composite_length_m": None}, "composite_length_m"),
+    ({"grid": {"block_size_m": [60, 60, 0]}}, "grid.block_size_m"),
+    ({"lenght_unit": "ft"}, "lenght_unit"),
+])
+def test_krige_model_file_is_validated(change, field):
+    """The --model file was read as a raw dict: a scalar where a mapping belongs was an
+    AttributeError, None a TypeError, inf a NaN estimate."""
+    model = {**yaml.safe_load(seeds.krige_model()), **change}
+    with pytest.raises(InputError) as e:
+        load_krige_model(model)
+    assert e.value.field.startswith(field)
+
+
+def test_krige_blocks_with_bad_coordinates_are_refused(tmp_path):
+    """A blank or huge coordinate in --blocks was a ValueError from float()."""
+    blocks = pd.read_csv(__import__("io").BytesIO(seeds.krige_blocks_csv()))
+    blocks["y"] = blocks["y"].astype(object)
+    blocks.loc[3, "y"] = " "
+    blocks.to_csv(tmp_path / "b.csv", index=False)
+    with pytest.raises(InputError, match="--blocks.y"):
+        _krige(tmp_path, seeds.krige_model(), "--blocks", str(tmp_path / "b.csv"))
+
+
+def test_krige_grid_too_large_is_refused_before_it_is_built(tmp_path):
+    model = yaml.safe_load(seeds.krige_model())
+    model["grid"] = {"block_size_m": [1e-3, 1e-3, 1e-3]}
+    with pytest.raises(InputError, match="grid.block_size_m"):
+        _krige(tmp_path, model)
+
+
+def test_krige_seed_still_runs(tmp_path, capsys):
+    assert _krige(tmp_path, seeds.krige_model()) == 0
+    assert json.loads(capsys.readouterr().out)["estimated"] > 0
+
+
+@pytest.mark.parametrize("column", ["x", "ix"])
+def test_block_grid_refuses_an_absurd_extent(column):
+    """A coordinate or index of 1e308 overflowed the int64 cast (RuntimeWarning, then
+    np.bincount on negative cells: ValueError)."""
+    df = seeds.blocks().copy()
+    df[column] = df[column].astype(float)
+    df.loc[5, column] = 1e308
+    if column == "x":
+        df = df.drop(columns=["ix", "iy", "iz"])
+    with pytest.raises(InputError, match="grid"):
+        block_grid(df)
