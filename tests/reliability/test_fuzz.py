@@ -313,10 +313,18 @@ def mutated_text(draw, data: bytes, *, header_lines: int = 1) -> bytes:
     return out
 
 
-def _maybe_yaml(draw, text: str) -> bytes:
-    if draw(st.booleans()):
+@st.composite
+def yaml_seed(draw, text: str) -> bytes:
+    """A mutated YAML seed, or the seed with a duplicate top-level key, a '#' line or an alias
+    added as raw text (what safe_dump cannot write)."""
+    how = draw(st.sampled_from(["mutate", "mutate", "mutate", "dup", "comment", "anchor"]))
+    if how == "mutate":
         return draw(mutated_yaml(text))
-    return text.encode("utf-8")
+    first = next(ln for ln in text.splitlines() if ln and not ln.startswith((" ", "#")))
+    key = first.split(":")[0]
+    extra = {"dup": f"\n{key}: {draw(JUNK_TEXT)!r}\n", "comment": "\n# a comment: [unclosed\n",
+             "anchor": f"\nx: &a {{b: 1}}\n{key}: *a\n"}[how]
+    return (text + extra).encode("utf-8")
 
 
 @st.composite
@@ -333,7 +341,7 @@ def pit_case(draw) -> dict:
             else data
         argv += ["blocks.csv"]
         if kind == "csv":
-            files["econ.yaml"] = draw(mutated_yaml(econ.decode())) if mutate == "economics" \
+            files["econ.yaml"] = draw(yaml_seed(econ.decode())) if mutate == "economics" \
                 else econ
             argv += ["--economics", "econ.yaml", "--missing",
                      draw(st.sampled_from(["error", "air", "waste"]))]
@@ -382,7 +390,7 @@ def schedule_case(draw) -> dict:
                 "--gap", draw(st.sampled_from(["0.01", "0.01", "1", "-0.5", "nan"]))]
     else:
         which = draw(st.sampled_from(["project", "project", "blocks"]))
-        files["mine.yaml"] = _maybe_yaml(draw, seeds.MINE_PROJECT) if which == "project" \
+        files["mine.yaml"] = draw(yaml_seed(seeds.MINE_PROJECT)) if which == "project" \
             else seeds.MINE_PROJECT.encode()
         files["blocks.csv"] = draw(mutated_text(seeds.blocks_csv(), header_lines=2)) \
             if which == "blocks" else seeds.blocks_csv()
@@ -400,7 +408,7 @@ def krige_case(draw) -> dict:
     model = seeds.krige_model()
     which = draw(st.sampled_from(["model", "model", "collar.csv", "survey.csv", "assay.csv",
                                   "blocks"]))
-    files["model.yaml"] = draw(mutated_yaml(model)) if which == "model" else model.encode()
+    files["model.yaml"] = draw(yaml_seed(model)) if which == "model" else model.encode()
     if which.endswith(".csv"):
         files[which] = draw(mutated_text(files[which]))
     argv = ["krige", "collar.csv", "survey.csv", "assay.csv", "--model", "model.yaml"]
@@ -420,7 +428,7 @@ def resource_case(draw) -> dict:
     files = dict(seeds.drillholes())
     which = draw(st.sampled_from(["project", "project", "collar.csv", "survey.csv",
                                   "assay.csv"]))
-    files["project.yaml"] = draw(mutated_yaml(seeds.RESOURCE_PROJECT)) if which == "project" \
+    files["project.yaml"] = draw(yaml_seed(seeds.RESOURCE_PROJECT)) if which == "project" \
         else seeds.RESOURCE_PROJECT.encode()
     if which.endswith(".csv"):
         files[which] = draw(mutated_text(files[which]))

@@ -128,3 +128,32 @@ def test_block_grid_refuses_an_absurd_extent(column):
         df = df.drop(columns=["ix", "iy", "iz"])
     with pytest.raises(InputError, match="grid"):
         block_grid(df)
+
+
+@pytest.mark.parametrize("value", [-1e308, -0.5, float("inf")])
+def test_negative_or_infinite_assay_is_a_data_error(value):
+    """A grade of -1e308 passed validation and made the variogram sill infinite (NaN warning,
+    internal error)."""
+    c, s, a = _tables()
+    a.loc[1, "treo_pct"] = value
+    with pytest.raises(InputError, match="is not a number >= 0"):
+        validate_drillholes(c, s, a)
+    a["treo_pct"] = a["treo_pct"].astype(object)
+    a.loc[1, "treo_pct"] = str(value)
+    with pytest.raises(InputError, match="is not a number >= 0"):
+        validate_drillholes(c, s, a)
+
+
+def test_grade_over_100_percent_is_refused(tmp_path, capsys):
+    """A huge assay (1e308 %) became an infinite variogram sill."""
+    for name, data in seeds.drillholes().items():
+        (tmp_path / name).write_bytes(data)
+    assay = pd.read_csv(tmp_path / "assay.csv")
+    assay.loc[assay["CU"].notna().idxmax(), "CU"] = 1e308
+    assay.to_csv(tmp_path / "assay.csv", index=False)
+    (tmp_path / "p.yaml").write_text(seeds.RESOURCE_PROJECT)
+    parser = argparse.ArgumentParser()
+    register_deposit(parser.add_subparsers())
+    args = parser.parse_args(["resource", str(tmp_path / "p.yaml"), "--json"])
+    with pytest.raises(InputError, match="deposit.grades.cu"):
+        args.func(args)

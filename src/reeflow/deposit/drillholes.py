@@ -117,19 +117,23 @@ def parse_assay_values(values: pd.Series, *, column: str, below_detection_factor
 
     Returns ``(value, below_dl_mask, bad_mask)``: below-detection entries become
     ``DL * below_detection_factor``; blanks stay NaN ("no data" is missing, not 0); anything else
-    non-numeric is flagged in ``bad_mask`` and left NaN.
+    non-numeric is flagged in ``bad_mask`` and left NaN, and so is a negative or infinite value
+    (a grade is a finite amount >= 0; a negative code for "below detection" must be written
+    ``"<DL"``).
     """
     if pd.api.types.is_numeric_dtype(values):
         v = values.astype(float)
-        return v, pd.Series(False, index=values.index), pd.Series(False, index=values.index)
+        bad = v.notna() & ~v.between(0.0, np.inf, inclusive="left")
+        return v.where(~bad), pd.Series(False, index=values.index), bad
     text = values.astype("string").str.strip()
     num = pd.to_numeric(text, errors="coerce").astype(float)
     dl = text.str.extract(_BDL, expand=False).astype(float)
     below = dl.notna()
     num = num.where(~below, dl * below_detection_factor)
     blank = text.isna() | (text == "") | text.str.upper().isin(["NA", "NAN", "-", "NS", "NR"])
-    bad = num.isna() & ~blank.fillna(True).astype(bool)
-    return num, below.fillna(False).astype(bool), bad.astype(bool)
+    bad = (num.isna() & ~blank.fillna(True).astype(bool)) | (num.notna() & ~num.between(
+        0.0, np.inf, inclusive="left"))
+    return num.where(~bad), below.fillna(False).astype(bool), bad.astype(bool)
 
 
 def _issue(rows: list, severity: str, kind: str, table: str, hole: str, depth: float,
@@ -329,7 +333,7 @@ def validate_drillholes(collars: pd.DataFrame, surveys: pd.DataFrame, assays: pd
         for i in a.index[bad]:
             _issue(rows, "error", "non_numeric", "assay", a.at[i, "hole_id"], a.at[i, "from_m"],
                    f"hole {a.at[i, 'hole_id']} at {a.at[i, 'from_m']} m: {col}="
-                   f"{a.at[i, col]!r} is not a number", "excluded the interval")
+                   f"{a.at[i, col]!r} is not a number >= 0", "excluded the interval")
         a[col] = v
         bad_any |= bad
     a = a[~bad_any]
