@@ -157,3 +157,27 @@ def test_grade_over_100_percent_is_refused(tmp_path, capsys):
     args = parser.parse_args(["resource", str(tmp_path / "p.yaml"), "--json"])
     with pytest.raises(InputError, match="deposit.grades.cu"):
         args.func(args)
+
+
+def test_search_pattern_with_absurd_benches_is_refused_at_once(tmp_path):
+    """``reeflow pit --benches 100000`` built the search pattern bench by bench: a hang."""
+    import time
+
+    from reeflow.mine.commands import register as register_mine
+    from reeflow.mine.precedence import min_search_offsets
+
+    (tmp_path / "b.csv").write_bytes(seeds.blocks_csv())
+    parser = argparse.ArgumentParser()
+    register_mine(parser.add_subparsers())
+    t0 = time.perf_counter()
+    for extra in (["--benches", "100000"], ["--block-size", "20", "20", "1e300"]):
+        args = parser.parse_args(["pit", str(tmp_path / "b.csv"), "--json", *extra])
+        if extra[0] == "--block-size":  # sizes from the option, not the file's columns
+            args.block_model = str(tmp_path / "v.csv")
+            seeds.blocks()[["ix", "iy", "iz", "value_usd"]].to_csv(args.block_model, index=False)
+        with pytest.raises(InputError, match="n_benches"):
+            args.func(args)
+    with pytest.raises(InputError, match="n_benches"):
+        min_search_offsets((10.0, 10.0, 10.0), 45.0, n_benches=51)
+    assert time.perf_counter() - t0 < 10.0
+    assert len(min_search_offsets((10.0, 10.0, 10.0), 45.0, n_benches=8)) > 0
