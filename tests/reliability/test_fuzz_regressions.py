@@ -181,3 +181,29 @@ def test_search_pattern_with_absurd_benches_is_refused_at_once(tmp_path):
         min_search_offsets((10.0, 10.0, 10.0), 45.0, n_benches=51)
     assert time.perf_counter() - t0 < 10.0
     assert len(min_search_offsets((10.0, 10.0, 10.0), 45.0, n_benches=8)) > 0
+
+
+def test_pit_fill_with_a_nan_slope_is_an_input_error(tmp_path):
+    """``pit --missing waste --slope nan``: the waste padding took int(NaN) (ValueError)."""
+    from reeflow.mine.commands import register as register_mine
+
+    df = seeds.blocks().drop(index=[0, 1])  # two empty cells: waste padding runs
+    df.to_csv(tmp_path / "b.csv", index=False)
+    (tmp_path / "e.yaml").write_text(seeds.economics())
+    parser = argparse.ArgumentParser()
+    register_mine(parser.add_subparsers())
+    args = parser.parse_args(["pit", str(tmp_path / "b.csv"), "--economics",
+                              str(tmp_path / "e.yaml"), "--missing", "waste", "--slope", "nan"])
+    with pytest.raises(InputError, match="slopes_deg"):
+        args.func(args)
+
+
+def test_a_5000_character_cell_gives_a_short_error_line():
+    """A 5 kB non-numeric assay cell was quoted whole in each finding: an error line longer than
+    the terminal (and the fuzz worker's 4 kB window)."""
+    c, s, a = _tables()
+    a["treo_pct"] = a["treo_pct"].astype(object)
+    a.loc[1, "treo_pct"] = "x" * 5000
+    with pytest.raises(InputError) as e:
+        validate_drillholes(c, s, a)
+    assert "is not a number" in str(e.value) and len(str(e.value)) < 1000

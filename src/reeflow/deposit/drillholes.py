@@ -136,8 +136,16 @@ def parse_assay_values(values: pd.Series, *, column: str, below_detection_factor
     return num.where(~bad), below.fillna(False).astype(bool), bad.astype(bool)
 
 
+#: Longest finding message (characters): a pasted 5 kB cell or hole ID is cut in the middle, so
+#: the strict-mode error line (up to 20 findings) stays readable.
+MAX_MESSAGE_CHARS = 160
+
+
 def _issue(rows: list, severity: str, kind: str, table: str, hole: str, depth: float,
            message: str, action: str) -> None:
+    if len(message) > MAX_MESSAGE_CHARS:
+        half = MAX_MESSAGE_CHARS // 2 - 2
+        message = f"{message[:half]} … {message[-half:]}"
     rows.append((severity, kind, table, hole, float(depth) if depth is not None else np.nan,
                  message, action))
 

@@ -29,6 +29,7 @@ from reeflow.core.errors import InputError
 
 __all__ = [
     "SLOPE_LIMITS_DEG",
+    "check_slopes",
     "slope_at_azimuth_deg",
     "min_search_offsets",
     "grid_arcs",
@@ -64,6 +65,12 @@ def _check_slopes(slopes_deg: float | Sequence[tuple[float, float]]) -> np.ndarr
                          "give each azimuth once")
     order = np.argsort(np.mod(pts[:, 0], 360.0))
     return np.column_stack([np.mod(pts[order, 0], 360.0), pts[order, 1]])
+
+
+def check_slopes(slopes_deg: float | Sequence[tuple[float, float]]) -> np.ndarray:
+    """Validated slope control points: an (n, 2) array of (azimuth_deg, slope_deg) sorted by
+    azimuth; InputError for a non-finite, out-of-range or repeated entry."""
+    return _check_slopes(slopes_deg)
 
 
 def slope_at_azimuth_deg(azimuth_deg: np.ndarray,
