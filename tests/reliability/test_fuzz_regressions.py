@@ -207,3 +207,10 @@ def test_a_5000_character_cell_gives_a_short_error_line():
     with pytest.raises(InputError) as e:
         validate_drillholes(c, s, a)
     assert "is not a number" in str(e.value) and len(str(e.value)) < 1000
+
+
+def test_error_line_is_bounded_whatever_the_message_quotes():
+    """A reader's message quoting a 5 kB GSLIB cell made a 5 kB error line (the fix text was not
+    cut like the value)."""
+    e = InputError("gslib.data", "blocks.dat", "6 numeric columns", "bad: '" + "x" * 5000 + "'")
+    assert len(str(e)) < 3000 and str(e).endswith("characters)") and len(e.fix) > 5000

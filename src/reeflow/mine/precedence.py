@@ -119,10 +119,10 @@ def min_search_offsets(block_size_m: tuple[float, float, float],
         raise InputError("n_benches", n_benches, f"1..{MAX_SEARCH_BENCHES}",
                          "use 8 for a near-exact cone")
     pts = _check_slopes(slopes_deg)
-    reach = int(n_benches) * size[2] / np.tan(np.radians(pts[:, 1].min())) / min(size[:2])
-    if reach > MAX_PATTERN_REACH:
+    width = int(n_benches) * size[2] / np.tan(np.radians(pts[:, 1].min())) / min(size[:2])
+    if width > MAX_PATTERN_REACH:
         raise InputError("n_benches", n_benches, f"a search pattern at most {MAX_PATTERN_REACH} "
-                         f"blocks wide (here {reach:.3g}: {n_benches} benches of {size[2]:g} m "
+                         f"blocks wide (here {width:.3g}: {n_benches} benches of {size[2]:g} m "
                          f"over {min(size[:2]):g} m blocks)", "use fewer benches or check the "
                          "block size (dz against dx, dy)")
     reach: list[set[tuple[int, int]]] = [{(0, 0)}]  # reach[k]: (dx, dy) reachable k benches up
