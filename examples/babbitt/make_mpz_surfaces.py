@@ -16,7 +16,7 @@ Usage::
 import sys
 from pathlib import Path
 
-from reeflow.deposit.blockmodel import atomic_write
+from reeflow.core.io import atomic_open
 from reeflow.deposit.domains import read_stl, surfaces_from_mesh
 
 HEADER = """# Babbitt mineralised zone (MPZ) as bottom and top surfaces on a 100 ft grid, derived from
@@ -30,7 +30,7 @@ def main(stl: str, out: str | None = None) -> None:
     dom, stats = surfaces_from_mesh(read_stl(stl), 100.0, name="MPZ")
     df = dom.to_frame().round(1)
     path = Path(out or Path(__file__).parent / "data" / "mpz_surfaces.csv")
-    with atomic_write(path) as fh:
+    with atomic_open(path) as fh:
         fh.write(HEADER)
         df.to_csv(fh, index=False)
     print(f"{len(df)} columns, {stats}, volume {dom.volume_m3():.4g} ft3 -> {path}")

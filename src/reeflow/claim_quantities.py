@@ -171,11 +171,21 @@ def _revenue(ctx: ClaimContext, a: Assertion) -> ModelValue:
     byp = sum(v * values.get(p, 0.0) for p, v in
               ctx.outcome.inputs.products_t_per_a.items() if "concentrate" in p)
     share = byp / (reo_value + byp) if reo_value + byp > 0 else math.nan
+    from reeflow.summary import stated_target
+
+    target = stated_target(ctx.outcome.project.claims_file)
+    at_target = ""
+    if target and math.isfinite(basket):
+        t = target["reo_t_per_a"]
+        oxides = basket * t * 1e3
+        at_target = (f" At the stated {t:,.0f} t/a REO ({target['reo_claim']}) the oxides would "
+                     f"earn {oxides / 1e6:,.0f} MUSD/a, {(oxides + byp) / 1e6:,.0f} MUSD/a with "
+                     "the design-basis by-products.")
     return ModelValue(rev, f"{rev / 1e6:,.0f} MUSD/a", (
         f"Revenue of the full-production years at {basis.deck.name} prices is {rev / 1e6:,.0f} "
         f"MUSD/a; the separated-oxide basket is worth {basket:.2f} USD/kg REO "
         f"({basket:.2f} MUSD/a per kt/a of REO); by-product concentrates are "
-        f"{share:.0%} of the design-basis revenue."))
+        f"{share:.0%} of the design-basis revenue.{at_target}"))
 
 
 # By-product circuits: mineral, the beneficiation outlets its circuit feed leaves by (its

@@ -11,9 +11,11 @@ import pandas as pd
 import pytest
 import yaml
 
+import reeflow.core.io as core_io
 from reeflow.core.errors import InputError
+from reeflow.core.io import TMP_PREFIX
 from reeflow.mine import synthetic_block_model
-from reeflow.mine.commands import register, write_atomic
+from reeflow.mine.commands import register
 
 NEWMAN1 = Path(__file__).resolve().parents[1] / "data" / "minelib" / "newman1"
 VALUATION = {
@@ -53,7 +55,7 @@ def test_pit_reads_deposit_csv_with_economics(model_csv, tmp_path, capfd):
     res = json.loads(capfd.readouterr().out)
     assert res["blocks_total"] == 3200 and res["blocks_in_pit"] > 0 and res["value_usd"] > 0
     assert json.loads(out.read_text()) == res
-    assert not list(tmp_path.glob(".pit.json.*"))  # no temporary file left behind
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(TMP_PREFIX)]  # none left
 
 
 def test_pure_value_model_needs_no_sizes_or_tonnes(tmp_path, capfd):
@@ -136,8 +138,43 @@ def test_schedule_project_file(model_csv, tmp_path, capfd):
         _run("schedule", nomodel)
 
 
-def test_write_atomic_refuses_missing_folder(tmp_path):
+def test_out_is_refused_before_solving_and_written_by_the_one_atomic_writer(
+        model_csv, tmp_path, monkeypatch, capfd):
+    """--out in a missing folder is one InputError before any work; a good --out and
+    --blocks-out go through reeflow.core.io.atomic_write (no second writer in mine)."""
     with pytest.raises(InputError, match="--out"):
-        write_atomic(tmp_path / "nope" / "x.json", "{}")
-    p = write_atomic(tmp_path / "x.json", "{}")
-    assert p.read_text() == "{}"
+        _run("pit", model_csv, "--value-column", "treo_frac", "--out", tmp_path / "no" / "x.json")
+    with pytest.raises(InputError, match="--blocks-out"):
+        _run("pit", model_csv, "--value-column", "treo_frac", "--blocks-out", tmp_path)
+    calls = []
+    real = core_io.atomic_write
+
+    def spy(path, data, **kw):
+        calls.append((Path(path).name, kw.get("field")))
+        return real(path, data, **kw)
+
+    monkeypatch.setattr(core_io, "atomic_write", spy)
+    out, flags = tmp_path / "pit.json", tmp_path / "flags.csv"
+    assert _run("pit", model_csv, "--value-column", "treo_frac", "--solver", "scipy",
+                "--out", out, "--blocks-out", flags) == 0
+    assert sorted(calls) == [("flags.csv", "--blocks-out"), ("pit.json", "--out")]
+    assert json.loads(out.read_text())["blocks_total"] == 3200
+
+
+@pytest.mark.slow
+def test_schedule_of_a_built_in_case_is_the_study_chain_plan(capsys):
+    """`reeflow schedule builtin:beylikova` plans the mine the study plans (the chain's own
+    step) and reports the schedule's value, its bound and the horizon it covers."""
+    import json
+
+    from reeflow.chain import run_chain
+    from reeflow.cli import main
+    from reeflow.project import load_project
+
+    assert main(["schedule", "builtin:beylikova", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    stats = out["schedule_stats"]
+    plan = run_chain(load_project("builtin:beylikova")).mine.plan
+    assert stats["npv_usd"] == pytest.approx(plan.schedule_stats["npv_usd"], rel=1e-12)
+    assert stats["bound_usd"] >= stats["npv_usd"] > 0
+    assert len(out["schedule"]) == 20 and stats["horizon_covers_pit"] is False

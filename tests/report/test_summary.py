@@ -42,6 +42,10 @@ def test_pre_and_post_tax_figures(builtin_results_dict, summ):
 def test_basket_is_the_one_the_claim_quotes(builtin_results_dict, summ):
     c11 = next(c for c in builtin_results_dict["claims"] if c["id"] == "C11")
     assert f"{summ['basket_usd_per_kg_reo']:.2f} USD/kg REO" in c11["reason"]
+    # the claim states the revenue at the stated target, as the summary does: one number
+    t = summ["target"]
+    assert f"the oxides would earn {t['reo_revenue_at_target_usd_per_a'] / 1e6:,.0f} MUSD/a" \
+        in c11["reason"]
 
 
 def test_revenue_split_adds_up(summ):

@@ -11,6 +11,11 @@ Every output file is written whole or not at all (:func:`atomic_write`):
    atomic on POSIX, so a reader (or a kill -9) sees either the previous complete file or the new
    complete one.
 
+Writers that stream or need a file name (a CSV written row by row, a library's own writer such
+as OMF) use :func:`atomic_open` / :func:`atomic_path`: the same rules with a hidden named
+``.reeflow-tmp-*`` file in the target folder, removed on any error. There is no other writer
+in reeflow. :func:`check_output_file` refuses a bad ``--out`` file path before work starts.
+
 A folder the user names with ``--out`` is created when missing and NEVER emptied or deleted
 (:func:`output_folder`): only the files reeflow writes are replaced, one by one. Hidden temporary
 files that an earlier killed run left behind (our own ``.reeflow-tmp-*`` pattern, older than a
@@ -21,7 +26,9 @@ Inputs
 :func:`read_text` reads an input file with the checks every command shares: it must exist, be a
 regular file (not a folder, device or FIFO such as ``/dev/zero``), be at most ``max_bytes`` long
 and decode as UTF-8. Each failure is an :class:`~reeflow.core.errors.InputError` naming the
-argument, the path, what is allowed and how to fix it.
+argument, the path, what is allowed and how to fix it. :func:`read_csv` applies the same checks
+to a user's CSV table (and turns pandas' parse errors into the same one-line error);
+:func:`check_input_file` gives readers that stream a file themselves (GSLIB, MineLib) the checks.
 """
 
 from __future__ import annotations
@@ -31,12 +38,18 @@ import errno
 import os
 import stat
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 from reeflow.core.errors import InputError
 
-__all__ = ["atomic_write", "write_outputs", "output_folder", "check_output_folder", "read_text", "read_bytes",
+__all__ = ["atomic_write", "atomic_path", "atomic_open", "write_outputs", "output_folder",
+           "check_output_folder", "check_output_file", "check_input_file", "read_text",
+           "read_bytes", "read_csv",
            "MAX_INPUT_BYTES", "TMP_PREFIX"]
 
 #: Default size cap of an input file (project YAML, CSV tables, block models).
@@ -83,8 +96,40 @@ def _link_anonymous(fd: int, target: Path) -> None:
         os.close(dir_fd)
 
 
-def _tmp_name(path: Path) -> Path:
-    return path.parent / f"{TMP_PREFIX}{os.getpid()}-{time.monotonic_ns()}-{path.name[:80]}"
+def _tmp_name(path: Path, suffix: str = "") -> Path:
+    return path.parent / f"{TMP_PREFIX}{os.getpid()}-{time.monotonic_ns()}-{path.name[:80]}{suffix}"
+
+
+def check_output_file(path: str | Path, *, field: str = "--out") -> Path:
+    """Refuse, before any work is done, an output file path that cannot be written: a folder, a
+    file in a missing folder, or one in a folder that is not writable. Creates nothing."""
+    p = Path(path)
+    _check_target(p, field)
+    if not os.access(p.parent, os.W_OK | os.X_OK):
+        raise InputError(field, str(p.parent), "a writable folder",
+                         "choose a folder you can write to")
+    return p
+
+
+def _check_target(path: Path, field: str) -> None:
+    """A target that is a folder, or whose folder is missing, is refused before writing."""
+    if path.is_dir():
+        raise InputError(field, str(path), "a file path (it names a folder)",
+                         "give a file name, or remove the folder of that name")
+    if not path.parent.is_dir():
+        raise InputError(field, str(path), "a file in an existing folder",
+                         "create the folder first, or choose another path")
+
+
+def _os_error(exc: OSError, path: Path, field: str) -> InputError | None:
+    """The InputError for an OSError a user can fix (no permission, no room, name too long)."""
+    if isinstance(exc, PermissionError):
+        return InputError(field, str(path.parent), "a writable folder",
+                          "choose a folder you can write to")
+    if exc.errno in (errno.ENAMETOOLONG, errno.ENOSPC, errno.EROFS, errno.EDQUOT):
+        return InputError(field, str(path), "a writable path with room for the output",
+                          f"{os.strerror(exc.errno)}: choose another path")
+    return None
 
 
 def atomic_write(path: str | Path, data: bytes | str, *, field: str = "--out") -> Path:
@@ -95,12 +140,11 @@ def atomic_write(path: str | Path, data: bytes | str, *, field: str = "--out") -
     """
     path = Path(path)
     raw = data.encode("utf-8") if isinstance(data, str) else bytes(data)
-    if path.is_dir():
-        raise InputError(field, str(path), "a file path (it names a folder)",
-                         "give a file name, or remove the folder of that name")
+    _check_target(path, field)
     tmp = _tmp_name(path)
-    fd = _anonymous_tmp(path.parent)
+    fd = None
     try:
+        fd = _anonymous_tmp(path.parent)
         if fd is not None:
             _write_all(fd, raw)
             _link_anonymous(fd, tmp)
@@ -108,13 +152,10 @@ def atomic_write(path: str | Path, data: bytes | str, *, field: str = "--out") -
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666 & ~_umask())
             _write_all(fd, raw)
         os.replace(tmp, path)
-    except PermissionError:
-        raise InputError(field, str(path.parent), "a writable folder",
-                         "choose a folder you can write to") from None
     except OSError as exc:
-        if exc.errno in (errno.ENAMETOOLONG, errno.ENOSPC, errno.EROFS, errno.EDQUOT):
-            raise InputError(field, str(path), "a writable path with room for the output",
-                             f"{os.strerror(exc.errno)}: choose another path") from None
+        err = _os_error(exc, path, field)
+        if err is not None:
+            raise err from None
         raise
     finally:
         if fd is not None:
@@ -122,6 +163,45 @@ def atomic_write(path: str | Path, data: bytes | str, *, field: str = "--out") -
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
     return path
+
+
+@contextlib.contextmanager
+def atomic_path(path: str | Path, *, suffix: str = "", field: str = "--out") -> Iterator[Path]:
+    """A temporary file name in the folder of ``path`` for writers that need a name (streamed
+    CSV, a library's own writer); when the block exits normally the file written there replaces
+    ``path`` with :func:`os.replace`, on any error it is removed and ``path`` is left as it was.
+
+    The same rules as :func:`atomic_write` (which is preferred when the content is in memory):
+    hidden ``.reeflow-tmp-*`` name in the target folder, umask permissions, one-line
+    :class:`InputError` for a folder target, a missing folder or a folder that cannot be written.
+    ``suffix`` ends the temporary name (some writers insist on an extension).
+    """
+    path = Path(path)
+    _check_target(path, field)
+    tmp = _tmp_name(path, suffix)
+    try:
+        try:
+            os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666 & ~_umask()))
+            yield tmp
+            os.replace(tmp, path)
+        except OSError as exc:
+            err = _os_error(exc, path, field)
+            if err is not None:
+                raise err from None
+            raise
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+
+
+@contextlib.contextmanager
+def atomic_open(path: str | Path, mode: str = "w", *, field: str = "--out") -> Iterator[IO[Any]]:
+    """An open file (text: UTF-8, no newline translation) whose content replaces ``path`` only
+    when the block exits normally (see :func:`atomic_path`)."""
+    text = "b" not in mode
+    with atomic_path(path, field=field) as tmp, open(
+            tmp, mode, encoding="utf-8" if text else None, newline="" if text else None) as fh:
+        yield fh
 
 
 def _clean_stale(folder: Path) -> None:
@@ -198,6 +278,12 @@ def write_outputs(folder: str | Path, files: Mapping[str, bytes | str], *,
     return {name: atomic_write(out / name, data, field=field) for name, data in files.items()}
 
 
+def check_input_file(path: str | Path, *, field: str, max_bytes: int = MAX_INPUT_BYTES) -> Path:
+    """Refuse (:class:`InputError`) an input that is missing, not a regular file, or longer than
+    ``max_bytes``; for readers that stream the file themselves."""
+    return _check_input(path, field, max_bytes)
+
+
 def _check_input(path: str | Path, field: str, max_bytes: int) -> Path:
     p = Path(path)
     try:
@@ -244,3 +330,32 @@ def read_text(path: str | Path, *, field: str, max_bytes: int = MAX_INPUT_BYTES)
                          f"byte 0x{data[exc.start]:02x} at line {line} is not UTF-8: save the "
                          "file as UTF-8") from None
     return text.removeprefix("\ufeff")
+
+
+def read_csv(path: str | Path, *, field: str, max_bytes: int = MAX_INPUT_BYTES,
+             **kwargs: Any) -> pd.DataFrame:
+    """A user's CSV file as a DataFrame (``kwargs`` go to :func:`pandas.read_csv`).
+
+    The file passes the checks of :func:`read_bytes` (exists, regular, at most ``max_bytes``);
+    text that is not UTF-8, an empty file and rows pandas cannot parse are an :class:`InputError`
+    naming ``field`` (one line at the CLI), never a traceback.
+    """
+    import pandas as pd  # noqa: PLC0415 (pandas is heavy; only table readers need it)
+
+    p = _check_input(path, field, max_bytes)
+    try:
+        with open(p, encoding="utf-8") as fh:
+            return pd.read_csv(fh, **kwargs)
+    except UnicodeDecodeError as exc:
+        raise InputError(field, str(path), "UTF-8 text",
+                         f"byte 0x{exc.object[exc.start]:02x} is not UTF-8: save the file as "
+                         "UTF-8") from None
+    except pd.errors.EmptyDataError:
+        raise InputError(field, str(path), "a CSV file with a header row",
+                         "the file is empty") from None
+    except (ValueError, pd.errors.ParserError) as exc:
+        raise InputError(field, str(path), "a CSV file with a header row",
+                         str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from None
+    except OSError as exc:
+        raise InputError(field, str(path), "a readable file",
+                         f"{exc.strerror or exc}") from None

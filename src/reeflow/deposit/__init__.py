@@ -23,7 +23,6 @@ if TYPE_CHECKING:
         MAX_GSLIB_VARIABLES,
         BlockGrid,
         DensityRegression,
-        atomic_write,
         density_regression,
         grid_covering,
         read_block_csv,
@@ -129,7 +128,7 @@ if TYPE_CHECKING:
 
 _WHERE: dict[str, str] = {  # name -> the module of reeflow.deposit that defines it
     "MAX_GSLIB_VARIABLES": "blockmodel", "BlockGrid": "blockmodel",
-    "DensityRegression": "blockmodel", "atomic_write": "blockmodel",
+    "DensityRegression": "blockmodel",
     "density_regression": "blockmodel", "grid_covering": "blockmodel",
     "read_block_csv": "blockmodel", "read_block_model": "blockmodel", "read_gslib": "blockmodel",
     "write_block_csv": "blockmodel", "write_gslib": "blockmodel", "write_omf": "blockmodel",
@@ -170,7 +169,7 @@ __all__ = [
     "Drillholes", "LENGTH_UNITS", "column_aliases", "read_drillholes", "validate_drillholes",
     "BlockGrid", "DensityRegression", "density_regression", "grid_covering", "read_block_model",
     "read_block_csv", "read_gslib", "write_block_csv", "write_gslib", "write_omf",
-    "atomic_write", "MAX_GSLIB_VARIABLES", "SurfaceDomain", "read_stl", "read_surface_domain",
+    "MAX_GSLIB_VARIABLES", "SurfaceDomain", "read_stl", "read_surface_domain",
     "surfaces_from_mesh",
     # compositing
     "MAX_COMPOSITES", "TOPCUT_RULES", "cell_declustering_weights", "composite",

@@ -12,9 +12,6 @@ intervals (JORC 2012 Table 1 §3 "bulk density" asks for the method and its basi
 
 from __future__ import annotations
 
-import os
-import tempfile
-from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +19,9 @@ import numpy as np
 import pandas as pd
 
 from reeflow.core.errors import InputError
+from reeflow.core.gslib import GSLIB_SUFFIXES, MAX_GSLIB_VARIABLES
+from reeflow.core.gslib import read_gslib as _core_read_gslib
+from reeflow.core.io import atomic_open, atomic_path, read_csv
 from reeflow.deposit.models import vec3
 
 __all__ = [
@@ -35,8 +35,6 @@ __all__ = [
     "write_gslib",
     "read_gslib",
     "write_omf",
-    "atomic_write",
-    "atomic_path",
     "MAX_GSLIB_VARIABLES",
 ]
 
@@ -152,48 +150,12 @@ def _header_lines(grid: BlockGrid | None, label: str) -> list[str]:
     return lines
 
 
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-@contextmanager
-def atomic_path(path: str | Path, suffix: str = ".tmp"):
-    """A temporary file name in the folder of ``path``; on success the file written there
-    replaces ``path`` (``os.replace``: atomic on one file system, permissions of the file it
-    replaces or the umask's), on any error it is removed and ``path`` is left as it was
-    (never a partial or 0-byte file)."""
-    p = Path(path)
-    if p.parent and not p.parent.exists():
-        raise InputError("output", str(p), "a path in an existing folder", "create the folder")
-    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=suffix, dir=p.parent or ".")
-    os.close(fd)
-    try:
-        yield tmp
-        os.chmod(tmp, p.stat().st_mode & 0o777 if p.exists() else 0o666 & ~_umask())
-        os.replace(tmp, p)
-    except BaseException:
-        with suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-
-
-@contextmanager
-def atomic_write(path: str | Path, mode: str = "w"):
-    """Open a file for writing that replaces ``path`` only when complete (see
-    :func:`atomic_path`)."""
-    with atomic_path(path) as tmp, open(tmp, mode, encoding=None if "b" in mode else "utf-8",
-                                        newline=None if "b" in mode else "") as fh:
-        yield fh
-
-
 def write_block_csv(bm: pd.DataFrame, path: str | Path, *, grid: BlockGrid | None = None,
-                    label: str = "") -> Path:
+                    label: str = "", field: str = "--out") -> Path:
     """CSV block model (x, y, z, dx, dy, dz, attributes), written atomically; ``#`` header
     lines carry the label (e.g. SYNTHETIC) and the grid definition."""
     p = Path(path)
-    with atomic_write(p) as fh:
+    with atomic_open(p, field=field) as fh:
         for line in _header_lines(grid, label):
             fh.write(line + "\n")
         bm.to_csv(fh, index=False)
@@ -201,12 +163,12 @@ def write_block_csv(bm: pd.DataFrame, path: str | Path, *, grid: BlockGrid | Non
 
 
 def write_gslib(df: pd.DataFrame, path: str | Path, *, title: str = "reeflow block model",
-                missing: float = -999.0) -> Path:
+                missing: float = -999.0, field: str = "--out") -> Path:
     """GSLIB / Geo-EAS (title, number of variables, one name per line, whitespace data),
     written atomically; NaN become ``missing``."""
     p = Path(path)
     num = df.select_dtypes(include=[np.number])
-    with atomic_write(p) as fh:
+    with atomic_open(p, field=field) as fh:
         fh.write(title.replace("\n", " ") + "\n")
         fh.write(f"{num.shape[1]}\n")
         for c in num.columns:
@@ -216,41 +178,9 @@ def write_gslib(df: pd.DataFrame, path: str | Path, *, title: str = "reeflow blo
     return p
 
 
-#: A GSLIB header declaring more variables than this is refused (no block model has more
-#: columns; a corrupt or hostile header must not make the reader loop or allocate for it).
-MAX_GSLIB_VARIABLES = 10_000
 _BLOCK_ALIASES = {"XC": "x", "YC": "y", "ZC": "z", "EAST": "x", "NORTH": "y", "RL": "z",
                   "XINC": "dx", "YINC": "dy", "ZINC": "dz", "X": "x", "Y": "y", "Z": "z",
                   "XMORIG": "x", "YMORIG": "y", "ZMORIG": "z"}
-GSLIB_SUFFIXES = (".dat", ".gslib", ".gsl", ".out")
-
-
-def _gslib_frame(path: Path, missing: float | None) -> pd.DataFrame:
-    with path.open("r", encoding="utf-8", errors="replace") as fh:
-        fh.readline()
-        try:
-            nvar = int(fh.readline().split()[0])
-        except (ValueError, IndexError):
-            raise InputError("gslib.nvar", str(path), "an integer on line 2",
-                             "check the file is GSLIB / Geo-EAS") from None
-        if not 1 <= nvar <= MAX_GSLIB_VARIABLES:
-            raise InputError("gslib.nvar", nvar, f"1 to {MAX_GSLIB_VARIABLES:,} variables",
-                             "the header's second line is not a plausible variable count")
-        names = []
-        for i in range(nvar):
-            line = fh.readline()
-            if not line:
-                raise InputError("gslib.names", f"{i} names before the end of the file",
-                                 f"{nvar} variable names (as declared)", "fix the header")
-            names.append(line.strip().split()[0] if line.strip() else f"var{i + 1}")
-        try:
-            data = pd.read_csv(fh, sep=r"\s+", header=None, names=names, dtype=float)
-        except (ValueError, pd.errors.ParserError) as exc:
-            raise InputError("gslib.data", str(path), f"{nvar} numeric columns per row",
-                             str(exc).splitlines()[0]) from None
-    if data.shape[1] != nvar or data.isna().all(axis=None):
-        raise InputError("gslib.columns", data.shape[1], f"{nvar} columns", "fix the header")
-    return data.replace(missing, np.nan) if missing is not None else data
 
 
 def _normalise_blocks(df: pd.DataFrame, source: str) -> pd.DataFrame:
@@ -271,17 +201,9 @@ def read_block_model(path: str | Path, *, missing: float | None = -999.0) -> pd.
     Geo-EAS (``.dat``, ``.gslib``, ``.gsl``, ``.out``): ONE reader for both, with the same
     column aliases and checks. GSLIB values equal to ``missing`` become NaN."""
     p = Path(path)
-    if not p.is_file():
-        raise InputError("block_model", str(path), "an existing CSV or GSLIB file",
-                         "check the path")
     if p.suffix.lower() in GSLIB_SUFFIXES:
-        return _normalise_blocks(_gslib_frame(p, missing), "gslib")
-    try:
-        df = pd.read_csv(p, comment="#")
-    except (ValueError, pd.errors.ParserError, UnicodeDecodeError) as exc:
-        raise InputError("block_csv", str(path), "a CSV file with a header row",
-                         str(exc).splitlines()[0]) from None
-    return _normalise_blocks(df, "block_csv")
+        return _normalise_blocks(_core_read_gslib(p, missing=missing, field="gslib"), "gslib")
+    return _normalise_blocks(read_csv(p, field="block_csv", comment="#"), "block_csv")
 
 
 def read_block_csv(path: str | Path) -> pd.DataFrame:
@@ -295,14 +217,11 @@ def read_block_csv(path: str | Path) -> pd.DataFrame:
 def read_gslib(path: str | Path, *, missing: float | None = -999.0) -> pd.DataFrame:
     """Read a GSLIB / Geo-EAS file, whatever its suffix (see :func:`read_block_model`);
     values equal to ``missing`` become NaN. Column names are kept as written."""
-    p = Path(path)
-    if not p.is_file():
-        raise InputError("gslib", str(path), "an existing GSLIB file", "check the path")
-    return _gslib_frame(p, missing)
+    return _core_read_gslib(path, missing=missing, field="gslib")
 
 
 def write_omf(bm: pd.DataFrame, grid: BlockGrid, path: str | Path, *, name: str = "reeflow",
-              columns: tuple[str, ...] = ()) -> Path:
+              columns: tuple[str, ...] = (), field: str = "--out") -> Path:
     """Write an OMF v1 file with the grid as a ``VolumeElement`` (needs the optional ``omf``
     package; blocks in GSLIB order), atomically. Raises InputError when ``omf`` is not
     installed."""
@@ -323,6 +242,6 @@ def write_omf(bm: pd.DataFrame, grid: BlockGrid, path: str | Path, *, name: str 
     proj = omf.Project(name=name, description=name)
     proj.elements = [vol]
     p = Path(path)
-    with atomic_path(p, suffix=".tmp.omf") as tmp:  # the OMF writer wants an .omf name
-        omf.OMFWriter(proj, tmp)
+    with atomic_path(p, suffix=".omf", field=field) as tmp:  # the OMF writer wants .omf
+        omf.OMFWriter(proj, str(tmp))
     return p

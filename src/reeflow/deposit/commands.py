@@ -20,7 +20,6 @@ rotation_deg, pad_m}`` used when ``--blocks`` (a CSV or GSLIB block file) is not
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from reeflow.core.errors import InputError
+from reeflow.core.jsonio import dumps
 from reeflow.core.yamlio import load_yaml_file
 from reeflow.deposit.blockmodel import (
     GSLIB_SUFFIXES,
@@ -84,9 +84,9 @@ def project_deposit(project: str | Path) -> tuple[DepositParams, Path]:
 
 def _write_blocks(bm: pd.DataFrame, path: str, r: ResourceResult) -> None:
     if Path(path).suffix.lower() in GSLIB_SUFFIXES:
-        write_gslib(bm, path, title=r.label)
+        write_gslib(bm, path, title=r.label, field="--blocks-out")
     else:
-        write_block_csv(bm, path, grid=r.grid, label=r.label)
+        write_block_csv(bm, path, grid=r.grid, label=r.label, field="--blocks-out")
 
 
 def cmd_resource(args: argparse.Namespace) -> int:
@@ -108,7 +108,7 @@ def cmd_resource(args: argparse.Namespace) -> int:
     r = run_deposit(params, base_dir=base)
     if args.blocks_out:
         _write_blocks(r.block_model, args.blocks_out, r)
-    print(json.dumps(result_summary(r), default=str) if args.json else _text(r))
+    print(dumps(result_summary(r)) if args.json else _text(r))
     return 0
 
 
@@ -245,7 +245,7 @@ def cmd_krige(args: argparse.Namespace) -> int:
                "variables": variables,
                "means": {v: float(np.nanmean(out[v])) if n_est else None for v in variables},
                "out": args.out}
-    print(json.dumps(summary) if args.json else
+    print(dumps(summary) if args.json else
           f"estimated {n_est} of {total} blocks from {len(comps)} composites; means " + ", ".join(
               f"{k}={v:.4g}" for k, v in summary["means"].items() if v is not None))
     return 0

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from reeflow.core.errors import InputError
+from reeflow.core.io import read_csv
 from reeflow.deposit.drillholes import LENGTH_UNITS
 
 __all__ = ["SurfaceDomain", "read_stl", "surfaces_from_mesh", "read_surface_domain",
@@ -137,7 +138,7 @@ def read_surface_domain(path: str | Path, *, name: str = "DOMAIN",
     if length_unit not in LENGTH_UNITS:
         raise InputError("domain_surfaces.length_unit", length_unit, " or ".join(LENGTH_UNITS),
                          "")
-    df = pd.read_csv(p, comment="#")
+    df = read_csv(p, field="domain_surfaces.path", comment="#")
     if not {"x", "y", "bottom", "top"} <= set(df.columns) or df.empty:
         raise InputError("domain_surfaces.columns", list(df.columns), "x, y, bottom, top", "")
     f = LENGTH_UNITS[length_unit]

@@ -362,11 +362,11 @@ def validate_drillholes(collars: pd.DataFrame, surveys: pd.DataFrame, assays: pd
 
 
 def _read_csv(path: str | Path, table: str) -> pd.DataFrame:
-    p = Path(path)
-    if not p.is_file():
-        raise InputError(f"{table}_csv", str(path), "an existing CSV file",
-                         "check the path in the project file or command line")
-    return pd.read_csv(p, dtype={0: str}, keep_default_na=False, na_values=[""])
+    """A drillhole table through the one size-capped, UTF-8-checked CSV reader."""
+    from reeflow.core.io import read_csv
+
+    return read_csv(path, field=f"{table}_csv", dtype={0: str}, keep_default_na=False,
+                    na_values=[""])
 
 
 def read_drillholes(collar_csv: str | Path, survey_csv: str | Path, assay_csv: str | Path, *,

@@ -407,16 +407,15 @@ def synthetic_drillholes(spec: SyntheticSpec, *, seed: int = 0, holes: int | Non
 def write_drillhole_csvs(dh: Drillholes, folder: str | Path) -> dict[str, Path]:
     """Write collar.csv, survey.csv, assay.csv (each atomically); synthetic data carry a
     ``synthetic`` column."""
-    from reeflow.deposit.blockmodel import atomic_write
+    from reeflow.core.io import atomic_open, output_folder
 
-    out = Path(folder)
-    out.mkdir(parents=True, exist_ok=True)
+    out = output_folder(folder)
     paths = {}
     for name, df in (("collar", dh.collars), ("survey", dh.surveys), ("assay", dh.assays)):
         d = df.copy()
         if dh.synthetic:
             d["synthetic"] = True
         paths[name] = out / f"{name}.csv"
-        with atomic_write(paths[name]) as fh:
+        with atomic_open(paths[name]) as fh:
             d.to_csv(fh, index=False)
     return paths

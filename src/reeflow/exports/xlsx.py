@@ -10,7 +10,6 @@ text, so a formula can use them. Missing values ("no data") are blank cells, nev
 from __future__ import annotations
 
 import io
-import json
 import math
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -136,7 +135,9 @@ def _cell(value: Any) -> Any:
         return None
     if isinstance(value, int | float | str):
         return value
-    return json.dumps(value, ensure_ascii=False, default=str)
+    from reeflow.core.jsonio import dumps  # NaN -> null, as in results.json
+
+    return dumps(value)
 
 
 def _write_sheet(wb: Any, ws: Any, rows: Sequence[Mapping[str, Any]], fmts: dict) -> None:

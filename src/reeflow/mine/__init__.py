@@ -25,7 +25,6 @@ if TYPE_CHECKING:
         fill_missing_as_waste,
         grade_columns,
         read_block_model,
-        read_gslib,
     )
     from reeflow.mine.cpit import (
         CPIT_LIMITS,
@@ -112,7 +111,7 @@ if TYPE_CHECKING:
 
 _WHERE: dict[str, str] = {  # name -> the module that defines it
     "BlockGrid": "blockmodel", "block_grid": "blockmodel", "fill_missing_as_waste": "blockmodel",
-    "grade_columns": "blockmodel", "read_block_model": "blockmodel", "read_gslib": "blockmodel",
+    "grade_columns": "blockmodel", "read_block_model": "blockmodel",
     "CPIT_LIMITS": "cpit", "CpitInstance": "cpit", "CpitSolution": "cpit", "solve_cpit": "cpit",
     "LaneEconomics": "cutoff", "lane_cutoff": "cutoff", "lane_policy": "cutoff",
     "grid_closure_violations": "gridpit", "grid_ultimate_pit": "gridpit",
@@ -138,7 +137,6 @@ _WHERE: dict[str, str] = {  # name -> the module that defines it
 
 __all__ = [
     "BlockGrid", "block_grid", "fill_missing_as_waste", "grade_columns", "read_block_model",
-    "read_gslib",
     "Product", "BlockEconomics", "BlockValues", "block_values", "nsr_usd_per_t", "block_values_usd",
     "MineParams", "MineLimits", "SlopeSector", "StockpileParams", "BlendParams", "ProductParams",
     "ValuationParams",

@@ -24,8 +24,7 @@ import pandas as pd
 
 from reeflow.core.errors import InputError
 
-__all__ = ["BlockGrid", "block_grid", "fill_missing_as_waste", "grade_columns", "read_block_model",
-           "read_gslib"]
+__all__ = ["BlockGrid", "block_grid", "fill_missing_as_waste", "grade_columns", "read_block_model"]
 
 _SIZE_RTOL = 1e-6
 #: Most cells the bounding grid of a block model may hold (assumed: a modelling choice, 50 M
@@ -226,30 +225,17 @@ def fill_missing_as_waste(df: pd.DataFrame, *, block_size_m=None, pad_cells: int
     return out
 
 
-def read_gslib(path: str | Path) -> pd.DataFrame:
-    """Read a GSLIB / Geo-EAS file: title line, number of variables, one name a line, then data."""
-    path = Path(path)
-    with path.open() as fh:
-        fh.readline()
-        try:
-            nvar = int(fh.readline().split()[0])
-        except (ValueError, IndexError) as exc:
-            raise InputError(str(path), "bad header", "GSLIB: title, nvar, names, data",
-                             "check the file format") from exc
-        names = [fh.readline().strip().split()[0] for _ in range(nvar)]
-        data = np.loadtxt(fh, ndmin=2)
-    if data.shape[1] != nvar:
-        raise InputError(str(path), f"{data.shape[1]} columns", f"{nvar} (as declared)",
-                         "fix the header")
-    return pd.DataFrame(data, columns=names)
-
-
 def read_block_model(path: str | Path) -> pd.DataFrame:
-    """Read a block model from CSV (header row) or GSLIB (``.dat``, ``.gslib``, ``.gsl``)."""
-    path = Path(path)
-    if not path.is_file():
-        raise InputError("block_model", str(path), "an existing CSV or GSLIB file",
-                         "check the path")
-    if path.suffix.lower() in {".dat", ".gslib", ".gsl"}:
-        return read_gslib(path)
-    return pd.read_csv(path)
+    """Read a block model from CSV (header row, ``#`` comment lines skipped: the file
+    ``reeflow resource --blocks-out`` writes) or GSLIB (``.dat``, ``.gslib``, ``.gsl``, ``.out``).
+
+    Both go through the one size-capped readers of :mod:`reeflow.core` (a missing, oversized,
+    non-UTF-8 or malformed file is one :class:`InputError` naming ``block_model``). GSLIB values
+    are kept as written (a block value of -999 USD is a value, not a missing flag).
+    """
+    from reeflow.core.gslib import GSLIB_SUFFIXES, read_gslib
+    from reeflow.core.io import read_csv
+
+    if Path(path).suffix.lower() in GSLIB_SUFFIXES:
+        return read_gslib(path, missing=None, field="block_model")
+    return read_csv(path, field="block_model", comment="#")

@@ -14,27 +14,30 @@
 value, bound and gap; or a project YAML whose ``mine:`` section is a
 :class:`~reeflow.mine.params.MineParams` naming a ``block_model`` and holding ``valuation:``,
 ``plant_capacity_t_per_a``, ``horizon_years`` and ``discount_rate``.
-Bad input raises InputError (the CLI prints one line, exit 2); ``--out`` files are written
-atomically (temporary file in the same folder, then ``os.replace``).
+Bad input raises InputError (the CLI prints one line, exit 2). Files are read through the
+size-capped readers of :mod:`reeflow.core` (:mod:`reeflow.core.gslib`, :func:`reeflow.core.io.
+read_csv`); ``--out`` and ``--blocks-out`` are written by :func:`reeflow.core.io.atomic_write`
+(temporary file in the same folder, then ``os.replace``); JSON by :mod:`reeflow.core.jsonio`.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
-import json
+import io
 import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from reeflow.core import io as core_io
 from reeflow.core.errors import InputError
+from reeflow.core.jsonio import dumps
 
-__all__ = ["register", "cmd_pit", "cmd_schedule", "read_any_block_model", "write_atomic"]
+__all__ = ["register", "cmd_pit", "cmd_schedule", "read_any_block_model"]
 
 
 @contextlib.contextmanager
@@ -52,27 +55,23 @@ def _quiet_stdout():
         os.close(saved)
 
 
-def write_atomic(path: str | Path, text: str) -> Path:
-    """Write ``text`` to ``path`` through a temporary file in the same folder and os.replace."""
-    p = Path(path)
-    if not p.parent.is_dir():
-        raise InputError("--out", str(p), "a file in an existing folder", "create the folder")
-    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", dir=p.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, p)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    return p
+def _write_out(path: str, text: str, field: str = "--out") -> None:
+    """A result file: through the one atomic writer (looked up at call time)."""
+    core_io.atomic_write(path, text, field=field)
+
+
+def _check_outputs(args: argparse.Namespace) -> None:
+    """A bad --out / --blocks-out is refused before the pit or schedule is solved."""
+    for field in ("--out", "--blocks-out"):
+        target = getattr(args, field[2:].replace("-", "_"), None)
+        if target:
+            core_io.check_output_file(target, field=field)
 
 
 def _emit(out: dict[str, Any], args) -> None:
-    text = json.dumps(out, default=_jsonable)
+    text = dumps(out)
     if getattr(args, "out", None):
-        write_atomic(args.out, text + "\n")
+        _write_out(args.out, text + "\n")
     if args.json:
         print(text)
     else:
@@ -82,28 +81,7 @@ def _emit(out: dict[str, Any], args) -> None:
             print(f"{k:>22}: {v:,.6g}" if isinstance(v, float) else f"{k:>22}: {v}")
 
 
-def _jsonable(x):
-    if isinstance(x, (np.integer,)):
-        return int(x)
-    if isinstance(x, (np.floating,)):
-        return float(x) if np.isfinite(x) else None
-    if isinstance(x, np.ndarray):
-        return x.tolist()
-    return str(x)
-
-
 # --------------------------------------------------------------------------- readers
-
-def _is_gslib(path: Path) -> bool:
-    """Title line, an integer number of variables, then that many name lines."""
-    with path.open(errors="replace") as fh:
-        head = [fh.readline() for _ in range(3)]
-    try:
-        nvar = int(head[1].split()[0])
-    except (ValueError, IndexError):
-        return False
-    return nvar >= 1 and bool(head[2].strip()) and not _numeric(head[2])
-
 
 def _numeric(line: str) -> bool:
     try:
@@ -113,38 +91,42 @@ def _numeric(line: str) -> bool:
         return False
 
 
-def read_any_block_model(path: str | Path, *, grid: list[int] | None = None,
-                         value_column: str = "value_usd") -> pd.DataFrame:
-    """A block model from CSV (``#`` comment lines skipped), GSLIB, or a MineFlow value list."""
-    from reeflow.mine.blockmodel import read_gslib
-
-    p = Path(path)
-    if not p.is_file():
-        raise InputError("block_model", str(p), "an existing file", "check the path")
-    suffix = p.suffix.lower()
-    if suffix in {".dat", ".gslib", ".gsl", ".txt"}:
-        if _is_gslib(p):
-            return read_gslib(p)
-        with p.open() as fh:
-            first = fh.readline()
-        if _numeric(first) and len(first.split()) == 1:
-            if grid is None:
-                raise InputError("--grid", None, "NX NY NZ for a one-value-a-line model "
-                                 "(MineFlow order: x fastest, z up)", f"pass --grid for {p.name}")
-            v = np.loadtxt(p, ndmin=1)
-            nx, ny, nz = grid
-            if v.size != nx * ny * nz:
-                raise InputError("--grid", grid, f"NX·NY·NZ = {v.size} values in {p.name}",
-                                 "give the grid dimensions of the file")
-            iz, iy, ix = np.unravel_index(np.arange(v.size), (nz, ny, nx))
-            return pd.DataFrame({"ix": ix, "iy": iy, "iz": iz, value_column: v})
+def _mineflow_values(p: Path, grid: list[int] | None, value_column: str) -> pd.DataFrame:
+    """A one-value-a-line MineFlow model (x fastest, z up) on the grid ``--grid`` names."""
+    text = core_io.read_text(p, field="block_model")
+    first = text.split("\n", 1)[0]
+    if not (_numeric(first) and len(first.split()) == 1):
         raise InputError("block_model", p.name, "GSLIB (title, nvar, names, data) or one value "
                          "a line (MineFlow)", "convert the file or save it as CSV with a header")
+    if grid is None:
+        raise InputError("--grid", None, "NX NY NZ for a one-value-a-line model "
+                         "(MineFlow order: x fastest, z up)", f"pass --grid for {p.name}")
     try:
-        return pd.read_csv(p, comment="#")
-    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
-        raise InputError("block_model", p.name, "a CSV file with a header row",
-                         f"fix the file ({type(exc).__name__})") from None
+        v = np.loadtxt(io.StringIO(text), ndmin=1)
+    except ValueError as exc:
+        raise InputError("block_model", p.name, "one number a line",
+                         str(exc).splitlines()[0]) from None
+    nx, ny, nz = grid
+    if v.ndim != 1 or v.size != nx * ny * nz:
+        raise InputError("--grid", grid, f"NX·NY·NZ = {v.size} values in {p.name}",
+                         "give the grid dimensions of the file")
+    iz, iy, ix = np.unravel_index(np.arange(v.size), (nz, ny, nx))
+    return pd.DataFrame({"ix": ix, "iy": iy, "iz": iz, value_column: v})
+
+
+def read_any_block_model(path: str | Path, *, grid: list[int] | None = None,
+                         value_column: str = "value_usd") -> pd.DataFrame:
+    """A block model from CSV (``#`` comment lines skipped), GSLIB, or a MineFlow value list;
+    a ``.dat``/``.txt`` is read as GSLIB only when its header says so."""
+    from reeflow.core.gslib import GSLIB_SUFFIXES, looks_like_gslib, read_gslib
+    from reeflow.mine.blockmodel import read_block_model
+
+    p = Path(path)
+    if p.suffix.lower() not in {*GSLIB_SUFFIXES, ".txt"}:
+        return read_block_model(p)
+    if looks_like_gslib(p, field="block_model"):
+        return read_gslib(p, missing=None, field="block_model")
+    return _mineflow_values(p, grid, value_column)
 
 
 def _economics(path: str | None):
@@ -236,6 +218,7 @@ def cmd_pit(args: argparse.Namespace) -> int:
     from reeflow.mine.pit import ultimate_pit
     from reeflow.mine.plan import block_arcs
 
+    _check_outputs(args)
     path = Path(args.block_model)
     if path.suffix.lower() in {".upit", ".blocks"}:
         _emit(_pit_minelib(path, args), args)
@@ -258,7 +241,7 @@ def cmd_pit(args: argparse.Namespace) -> int:
     if args.blocks_out:
         table = pd.DataFrame({"ix": grid.ix, "iy": grid.iy, "iz": grid.iz, "value_usd": values,
                               "in_pit": pit.mask.astype(int)})
-        write_atomic(args.blocks_out, table.to_csv(index=False))
+        _write_out(args.blocks_out, table.to_csv(index=False), "--blocks-out")
     _emit(out, args)
     return 0
 
@@ -320,6 +303,10 @@ def _with_time_limit(params: Any, args) -> Any:
     return params.model_copy(update={"schedule_time_limit_s": float(args.time_limit)})
 
 
+#: Steps of the study chain (``reeflow.chain.pipeline.run_chain``), for the progress bar only.
+_CHAIN_STEPS = 7
+
+
 def _study_plan(source: str, args) -> dict[str, Any]:
     from reeflow.chain.pipeline import run_chain, with_overrides
     from reeflow.project import load_project
@@ -328,8 +315,15 @@ def _study_plan(source: str, args) -> dict[str, Any]:
     if args.time_limit is not None:
         _with_time_limit(loaded.project.mine, args)  # bounds checked here
         loaded = with_overrides(loaded, {"mine.schedule_time_limit_s": f"{args.time_limit} s"})
-    with _quiet_stdout():
-        outcome = run_chain(loaded)
+    from reeflow.cli_progress import ProgressBar
+
+    done = [0]
+    with ProgressBar("schedule: study chain", enabled=not args.json) as bar, _quiet_stdout():
+        def step(name: str) -> None:  # one tick per chain step (7 steps, the mine plan 4th)
+            done[0] += 1
+            bar(done[0], _CHAIN_STEPS)
+
+        outcome = run_chain(loaded, progress=step)
     if outcome.mine.plan is None:
         raise InputError("deposit", source, "a project with a deposit section (drillholes or "
                          "a synthetic deposit) and mine.run true",
@@ -347,6 +341,7 @@ def _plan_dict(plan: Any) -> dict[str, Any]:
 
 def cmd_schedule(args: argparse.Namespace) -> int:
     """A MineLib CPIT instance, or the mine plan of a project file."""
+    _check_outputs(args)
     path = Path(args.file)
     suffix = path.suffix.lower()
     if suffix == ".pcpsp":
@@ -361,7 +356,7 @@ def cmd_schedule(args: argparse.Namespace) -> int:
         _emit(out, args)
         return 0
     if args.out:
-        write_atomic(args.out, json.dumps(out, default=_jsonable) + "\n")
+        _write_out(args.out, dumps(out) + "\n")
     cols = ["year", "ore_t", "treo_frac", "mined_t", "waste_t", "stockpile_t", "cash_usd"]
     sched = pd.DataFrame(out["schedule"])
     print("Ultimate pit:", {k: v for k, v in out["pit"].items() if not k.endswith("_frac")})

@@ -12,13 +12,17 @@ is unverified); only the published optima are (``reeflow/data/mine/minelib_upit_
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
 
 from reeflow.core.errors import InputError
+from reeflow.core.io import check_input_file
 
 __all__ = ["read_minelib_prec", "read_minelib_upit", "read_minelib_cpit", "read_minelib_blocks",
            "minelib_upit_optima", "MINELIB_BLOCK_COLUMNS", "minelib_sibling"]
@@ -31,11 +35,31 @@ MINELIB_BLOCK_COLUMNS = {
 }
 
 
+#: Size cap of one MineLib file (assumed: a generous bound, not a MineLib figure; it refuses
+#: devices, pipes and absurd files before they are read, as core.io does for every input).
+MAX_MINELIB_BYTES = 2 * 1024**3
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
 def _existing(path: str | Path, kind: str) -> Path:
-    p = Path(path)
-    if not p.is_file():
-        raise InputError(kind, str(p), f"an existing MineLib {kind} file", "check the path")
-    return p
+    if not Path(path).is_file():
+        raise InputError(kind, str(path), f"an existing MineLib {kind} file", "check the path")
+    return check_input_file(path, field=kind, max_bytes=MAX_MINELIB_BYTES)
+
+
+def _one_line_errors(reader: _F) -> _F:
+    """A malformed or non-UTF-8 MineLib file is one InputError naming it, not a traceback."""
+    @functools.wraps(reader)
+    def wrapper(path: str | Path, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return reader(path, *args, **kwargs)
+        except InputError:
+            raise
+        except (ValueError, IndexError, UnicodeDecodeError, pd.errors.ParserError) as exc:
+            msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise InputError(Path(path).name, str(path), f"a MineLib file ({reader.__name__})",
+                             f"{msg[:120]}: check the file format") from None
+    return wrapper  # type: ignore[return-value]
 
 
 def minelib_sibling(path: str | Path, suffix: str) -> Path:
@@ -47,11 +71,12 @@ def minelib_sibling(path: str | Path, suffix: str) -> Path:
     return p
 
 
+@_one_line_errors
 def read_minelib_prec(path: str | Path) -> tuple[np.ndarray, np.ndarray]:
     """Precedence arcs ``(src, dst)``: block ``src`` needs predecessor ``dst``."""
     src: list[int] = []
     dst: list[int] = []
-    with _existing(path, ".prec").open() as fh:
+    with _existing(path, ".prec").open(encoding="utf-8") as fh:
         for line in fh:
             parts = line.split()
             if len(parts) < 2 or parts[0].startswith("%"):
@@ -66,11 +91,12 @@ def read_minelib_prec(path: str | Path) -> tuple[np.ndarray, np.ndarray]:
     return np.asarray(src, dtype=np.int64), np.asarray(dst, dtype=np.int64)
 
 
+@_one_line_errors
 def read_minelib_upit(path: str | Path) -> np.ndarray:
     """Block profits of a ``.upit`` file, indexed by block id."""
     ids, vals, n = [], [], None
     in_obj = False
-    with _existing(path, ".upit").open() as fh:
+    with _existing(path, ".upit").open(encoding="utf-8") as fh:
         for line in fh:
             s = line.strip()
             if s.upper().startswith("NBLOCKS"):
@@ -95,7 +121,7 @@ def _sections(path: Path) -> tuple[dict[str, str], dict[str, list[list[str]]]]:
     header: dict[str, str] = {}
     data: dict[str, list[list[str]]] = {}
     current = None
-    with path.open() as fh:
+    with path.open(encoding="utf-8") as fh:
         for line in fh:
             s = line.strip()
             if not s or s.startswith("%"):
@@ -126,6 +152,7 @@ def _int_field(header: dict[str, str], key: str, path: Path) -> int:
                          "check the MineLib header") from None
 
 
+@_one_line_errors
 def read_minelib_cpit(path: str | Path, prec: str | Path | None = None):
     """A :class:`~reeflow.mine.cpit.CpitInstance` from a ``.cpit`` file (``.prec`` beside it
     unless given)."""
@@ -167,6 +194,7 @@ def read_minelib_cpit(path: str | Path, prec: str | Path | None = None):
                         limit_hi=hi, discount_rate=rate, src=src, dst=dst)
 
 
+@_one_line_errors
 def read_minelib_blocks(path: str | Path, columns: list[str] | None = None) -> pd.DataFrame:
     """A ``.blocks`` file as a DataFrame: ``id, x, y, z`` then the instance's columns (named from
     :data:`MINELIB_BLOCK_COLUMNS` for known instances, else ``c4, c5, ...``)."""

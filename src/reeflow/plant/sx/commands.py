@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import functools
-import json
 import math
 import sys
 from collections.abc import Callable, Mapping
@@ -201,21 +200,11 @@ def _mapping(v: Any, field: str) -> dict[str, Any]:
     return dict(v)
 
 
-def _clean(obj: Any) -> Any:
-    if isinstance(obj, dict):
-        return {str(k): _clean(v) for k, v in obj.items()}
-    if isinstance(obj, list | tuple):
-        return [_clean(v) for v in obj]
-    if hasattr(obj, "item") and not isinstance(obj, str):
-        obj = obj.item()
-    if isinstance(obj, float) and not math.isfinite(obj):
-        return None
-    return obj
-
-
 def _emit(args: argparse.Namespace, payload: dict[str, Any], lines: list[str]) -> int:
     if getattr(args, "json", False):
-        print(json.dumps(_clean(payload)))
+        from reeflow.core.jsonio import dumps  # NaN -> null, numpy types: the one converter
+
+        print(dumps(payload))
     else:
         print("\n".join(lines))
     return 0

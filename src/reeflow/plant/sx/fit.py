@@ -141,14 +141,12 @@ class ShakeoutData:
 
 def read_shakeout_csv(path: str | Path) -> ShakeoutData:
     """Read and validate a shake-out CSV (format in the module docstring)."""
+    from reeflow.core.io import read_text  # size-capped, regular file, UTF-8 (BOM dropped)
+
     p = Path(path)
     if not p.is_file():
         raise InputError("shakeout.path", str(p), "an existing CSV file", "check the path")
-    try:
-        text = p.read_text(encoding="utf-8-sig")
-    except (UnicodeDecodeError, OSError) as exc:
-        raise InputError("shakeout.path", str(p), "a readable UTF-8 CSV file",
-                         type(exc).__name__) from None
+    text = read_text(p, field="shakeout.path")
     try:
         frame = pd.read_csv(io.StringIO(text), comment="#", skipinitialspace=True, dtype=str)
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:

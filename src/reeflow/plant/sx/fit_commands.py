@@ -7,7 +7,6 @@ Thin over :func:`reeflow.plant.sx.fit.read_shakeout_csv` and
 from __future__ import annotations
 
 import argparse
-import json
 import math
 from typing import Any
 
@@ -49,19 +48,6 @@ def register(subparsers: Any) -> None:
     p.set_defaults(func=run_fit)
 
 
-def _clean(obj: Any) -> Any:
-    """JSON-safe copy: NaN/inf -> None, numpy scalars -> float."""
-    if isinstance(obj, dict):
-        return {str(k): _clean(v) for k, v in obj.items()}
-    if isinstance(obj, list | tuple):
-        return [_clean(v) for v in obj]
-    if hasattr(obj, "item") and not isinstance(obj, str):
-        obj = obj.item()
-    if isinstance(obj, float) and not math.isfinite(obj):
-        return None
-    return obj
-
-
 def _check_args(args: argparse.Namespace) -> None:
     conf = args.confidence
     if not (isinstance(conf, float) and math.isfinite(conf) and 0.5 <= conf < 1.0):
@@ -88,7 +74,9 @@ def run_fit(args: argparse.Namespace) -> int:
         out = fit.to_dict()
         out["data"] = data.source
         out["elements"] = list(data.elements)
-        print(json.dumps(_clean(out)))
+        from reeflow.core.jsonio import dumps  # NaN -> null, numpy types: the one converter
+
+        print(dumps(out))
         return 0
     g = fit.goodness
     print(f"{fit.model} fit of {data.source}: {g['n_points']} points, {g['n_params']} "

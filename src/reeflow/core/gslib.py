@@ -1,0 +1,111 @@
+"""The one GSLIB / Geo-EAS reader, shared by the deposit and mine rooms.
+
+Format (Deutsch & Journel 1998, *GSLIB: Geostatistical Software Library and User's Guide*,
+2nd ed., Oxford University Press, §II.1): a title line, the number of variables ``nvar`` on the
+second line, one variable name per line, then whitespace-separated rows of ``nvar`` numbers
+(x fastest, then y, then z for gridded files). ``-999`` (or another flag) marks a missing value.
+
+Validated at the boundary (each failure is one :class:`~reeflow.core.errors.InputError`): the
+file is a regular file of at most :data:`~reeflow.core.io.MAX_INPUT_BYTES` bytes and UTF-8 text;
+the declared variable count lies in ``1..MAX_GSLIB_VARIABLES`` (a corrupt or hostile header
+declaring 10^8 variables is refused at once, before any name is read); the header has as many
+names as declared (a name is its whole line, spaces included); every data row has ``nvar`` numbers.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import IO
+
+import numpy as np
+import pandas as pd
+
+from reeflow.core.errors import InputError
+from reeflow.core.io import MAX_INPUT_BYTES, check_input_file
+
+__all__ = ["read_gslib", "looks_like_gslib", "MAX_GSLIB_VARIABLES", "GSLIB_SUFFIXES"]
+
+#: A GSLIB header declaring more variables than this is refused (no block model has more
+#: columns; a corrupt or hostile header must not make the reader loop or allocate for it).
+MAX_GSLIB_VARIABLES = 10_000
+#: File name endings read as GSLIB by the block-model readers.
+GSLIB_SUFFIXES = (".dat", ".gslib", ".gsl", ".out")
+_HEAD_BYTES = 4096
+
+
+def _numeric(line: str) -> bool:
+    try:
+        [float(v) for v in line.split()]
+    except ValueError:
+        return False
+    return bool(line.split())
+
+
+def looks_like_gslib(path: str | Path, *, field: str = "gslib") -> bool:
+    """True when the file opens like GSLIB: a title, an integer variable count >= 1, then a name
+    line that is not numbers (a one-value-a-line file has a number there). Reads at most a few
+    KB of the (size-checked) file; the count's upper bound is checked by :func:`read_gslib`."""
+    p = check_input_file(path, field=field)
+    with open(p, "rb") as fh:
+        head = fh.read(_HEAD_BYTES).decode("utf-8", errors="replace").splitlines()[:3]
+    if len(head) < 3:
+        return False
+    try:
+        nvar = int(head[1].split()[0])
+    except (ValueError, IndexError):
+        return False
+    return nvar >= 1 and bool(head[2].strip()) and not _numeric(head[2])
+
+
+def _header(fh: IO[str], field: str, path: Path) -> list[str]:
+    fh.readline()
+    try:
+        nvar = int(fh.readline().split()[0])
+    except (ValueError, IndexError):
+        raise InputError(f"{field}.nvar", str(path), "an integer on line 2 (GSLIB: title, "
+                         "nvar, names, data)", "check the file is GSLIB / Geo-EAS") from None
+    if not 1 <= nvar <= MAX_GSLIB_VARIABLES:
+        raise InputError(f"{field}.nvar", nvar, f"1 to {MAX_GSLIB_VARIABLES:,} variables",
+                         "the header's second line is not a plausible variable count")
+    names = []
+    for i in range(nvar):
+        line = fh.readline()
+        if not line:
+            raise InputError(f"{field}.names", f"{i} names before the end of the file",
+                             f"{nvar} variable names (as declared)", "fix the header")
+        names.append(line.strip() or f"var{i + 1}")  # a name may hold spaces (GSLIB's own
+        #                                        cluster.dat: "Declustering Weight")
+    return names
+
+
+def _data(fh: IO[str], names: list[str], field: str, path: Path) -> pd.DataFrame:
+    try:
+        data = pd.read_csv(fh, sep=r"\s+", header=None, names=names, dtype=float)
+    except pd.errors.EmptyDataError:
+        raise InputError(f"{field}.data", str(path), "at least one data row after the header",
+                         "the file has a header and no data") from None
+    except (ValueError, pd.errors.ParserError) as exc:
+        raise InputError(f"{field}.data", str(path), f"{len(names)} numeric columns per row",
+                         str(exc).splitlines()[0] if str(exc) else "fix the data rows") from None
+    if data.shape[1] != len(names) or data.isna().all(axis=None):
+        raise InputError(f"{field}.columns", data.shape[1], f"{len(names)} columns",
+                         "fix the header")
+    return data
+
+
+def read_gslib(path: str | Path, *, missing: float | None = -999.0, field: str = "gslib",
+               max_bytes: int = MAX_INPUT_BYTES) -> pd.DataFrame:
+    """Read a GSLIB / Geo-EAS file (see the module docstring) into a DataFrame of floats.
+
+    Column names are kept as written. Values equal to ``missing`` become NaN (``None`` keeps
+    them: a block value of -999 USD is a value). ``field`` names the input in errors.
+    """
+    p = check_input_file(path, field=field, max_bytes=max_bytes)
+    try:
+        with open(p, encoding="utf-8") as fh:
+            data = _data(fh, _header(fh, field, p), field, p)
+    except UnicodeDecodeError as exc:
+        raise InputError(field, str(path), "UTF-8 text",
+                         f"byte 0x{exc.object[exc.start]:02x} is not UTF-8: save the file as "
+                         "UTF-8") from None
+    return data.replace(missing, np.nan) if missing is not None else data
