@@ -11,7 +11,7 @@ under a memory cap (RLIMIT_AS, see fuzz_worker.py) and a time limit. Every case 
 
 ``REEFLOW_FUZZ_EXAMPLES`` sets the number of cases (default 1200; CI runs the default).
 The deposit and mine commands (``resource``, ``krige``, ``pit``, ``schedule``) have their own
-test on tiny seeds (fuzz_seeds.py), with a quarter of the cases.
+test on tiny seeds (fuzz_seeds.py), with half as many cases (``REEFLOW_FUZZ_MINE_EXAMPLES``).
 """
 
 from __future__ import annotations
@@ -446,7 +446,9 @@ _MINE_KINDS = {"pit": [pit_case(), pit_case()], "schedule": [schedule_case()],
                "krige": [krige_case()], "resource": [resource_case()]}
 _MINE_PICK = os.environ.get("REEFLOW_FUZZ_MINE_KINDS", ",".join(_MINE_KINDS)).split(",")
 MINE_CASES = st.one_of(*[s for k in _MINE_PICK for s in _MINE_KINDS[k.strip()]])
-N_MINE = max(N // 4, 1)
+#: Cases of the deposit/mine test (about 25 ms each on tiny seeds): half the main count unless
+#: REEFLOW_FUZZ_MINE_EXAMPLES says otherwise.
+N_MINE = int(os.environ.get("REEFLOW_FUZZ_MINE_EXAMPLES", max(N // 2, 1)))
 
 
 @pytest.mark.slow
