@@ -214,3 +214,17 @@ def test_error_line_is_bounded_whatever_the_message_quotes():
     cut like the value)."""
     e = InputError("gslib.data", "blocks.dat", "6 numeric columns", "bad: '" + "x" * 5000 + "'")
     assert len(str(e)) < 3000 and str(e).endswith("characters)") and len(e.fix) > 5000
+
+
+def test_plan_scene_ignores_text_in_coordinate_columns():
+    """A block model placed by ix, iy, iz with a text cell in its y column: the plan's scene
+    converted y to float (ValueError) after the grid had been built from the indices."""
+    from reeflow.mine.scene import world_coordinates
+
+    df = seeds.blocks().copy()
+    df["y"] = df["y"].astype(object)
+    df.loc[3, "y"] = "x" * 50
+    rows = np.arange(len(df))
+    xyz = world_coordinates(df["ix"].to_numpy(), df["iy"].to_numpy(), df["iz"].to_numpy(), df,
+                            rows, (0.0, 0.0, 0.0), (20.0, 20.0, 10.0))
+    assert np.allclose(xyz[:, 1], 2010.0 + 20.0 * df["iy"].to_numpy())
