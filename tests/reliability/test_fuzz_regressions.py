@@ -228,3 +228,19 @@ def test_plan_scene_ignores_text_in_coordinate_columns():
     xyz = world_coordinates(df["ix"].to_numpy(), df["iy"].to_numpy(), df["iz"].to_numpy(), df,
                             rows, (0.0, 0.0, 0.0), (20.0, 20.0, 10.0))
     assert np.allclose(xyz[:, 1], 2010.0 + 20.0 * df["iy"].to_numpy())
+
+
+def test_krige_with_no_sample_left_is_an_input_error(tmp_path):
+    """A truncated assay file left no composite with grades: grid_covering took the minimum of
+    an empty array (ValueError)."""
+    for name, data in seeds.drillholes().items():
+        (tmp_path / name).write_bytes(data)
+    lines = (tmp_path / "assay.csv").read_text().splitlines()
+    (tmp_path / "assay.csv").write_text("\n".join(lines[:2]) + "\n")  # header, a blank interval
+    parser = argparse.ArgumentParser()
+    register_deposit(parser.add_subparsers())
+    (tmp_path / "model.yaml").write_text(seeds.krige_model())
+    args = parser.parse_args(["krige", *(str(tmp_path / f"{k}.csv") for k in (
+        "collar", "survey", "assay")), "--model", str(tmp_path / "model.yaml"), "--json"])
+    with pytest.raises(InputError, match="no composite"):
+        args.func(args)

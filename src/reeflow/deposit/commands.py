@@ -219,6 +219,10 @@ def cmd_krige(args: argparse.Namespace) -> int:
         raise InputError("variables", bad or variables, f"columns of {list(comps.columns)}", "")
     comps = comps.assign(**{v: pd.to_numeric(comps[v], errors="coerce") for v in variables})
     comps = comps[np.isfinite(comps[variables].to_numpy(float)).all(axis=1)]
+    if comps.empty:
+        raise InputError("DRILLHOLES", "no composite with a value of every variable",
+                         f"at least one sample of {', '.join(variables)}",
+                         "check the assay file and the model's variables")
     hole = comps["hole_id"].to_numpy() if "hole_id" in comps else None
     if args.blocks:
         blocks = _finite_xyz(read_block_model(args.blocks), "--blocks")
