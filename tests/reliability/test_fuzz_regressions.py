@@ -244,3 +244,12 @@ def test_krige_with_no_sample_left_is_an_input_error(tmp_path):
         "collar", "survey", "assay")), "--model", str(tmp_path / "model.yaml"), "--json"])
     with pytest.raises(InputError, match="no composite"):
         args.func(args)
+
+
+@pytest.mark.parametrize("col, value", [("y", 1e308), ("x", -1e12), ("max_depth_m", 1e9)])
+def test_absurd_collar_coordinates_are_data_errors(col, value):
+    """A collar at y = 1e308 overflowed the variography's lag sums (RuntimeWarning, exit 1)."""
+    c, s, a = _tables()
+    c.loc[1, col] = value
+    with pytest.raises(InputError, match=f"collar {col}="):
+        validate_drillholes(c, s, a)

@@ -136,6 +136,11 @@ def parse_assay_values(values: pd.Series, *, column: str, below_detection_factor
     return num.where(~bad), below.fillna(False).astype(bool), bad.astype(bool)
 
 
+#: Largest collar coordinate and deepest hole accepted, in the files' length unit (assumed:
+#: sanity limits beyond any projected coordinate system and any drillhole, ~12 km deep).
+MAX_COORDINATE = 1e9
+MAX_HOLE_DEPTH = 1e5
+
 #: Longest finding message (characters): a pasted 5 kB cell or hole ID is cut in the middle, so
 #: the strict-mode error line (up to 20 findings) stays readable.
 MAX_MESSAGE_CHARS = 160
@@ -162,11 +167,15 @@ def _check_collars(c: pd.DataFrame, rows: list) -> pd.Series:
         v = pd.to_numeric(c[col], errors="coerce")
         nonnum = v.isna() | ~np.isfinite(v)
         if col == "max_depth_m":
-            nonnum |= v <= 0
+            nonnum |= (v <= 0) | (v > MAX_HOLE_DEPTH)
+            allowed = f" in (0, {MAX_HOLE_DEPTH:g}]"
+        else:
+            nonnum |= v.abs() > MAX_COORDINATE
+            allowed = f" of magnitude <= {MAX_COORDINATE:g}"
         for i in c.index[nonnum & ~bad]:
             _issue(rows, "error", "bad_collar", "collar", c.at[i, "hole_id"], 0.0,
                    f"hole {c.at[i, 'hole_id']}: collar {col}={c.at[i, col]!r} is not a valid "
-                   f"number{' > 0' if col == 'max_depth_m' else ''}", "excluded the hole")
+                   f"number{allowed}", "excluded the hole")
         bad |= nonnum
     return bad
 
