@@ -253,3 +253,29 @@ def test_absurd_collar_coordinates_are_data_errors(col, value):
     c.loc[1, col] = value
     with pytest.raises(InputError, match=f"collar {col}="):
         validate_drillholes(c, s, a)
+
+
+@pytest.mark.parametrize("old, new", [
+    ("NBLOCKS: 18", "NBLOCKS: 100000000"), ("NPERIODS: 3", "NPERIODS: 100000000"),
+    ("NRESOURCE_SIDE_CONSTRAINTS: 1", "NRESOURCE_SIDE_CONSTRAINTS: 100000000"),
+    ("\\n5 -2\\n", "\\n4 -2\\n"), ("\\n5 -2\\n", "\\n-1 -2\\n"), ("\\n5 0 1\\n", "\\n99 0 1\\n")])
+def test_minelib_cpit_header_and_ids_are_checked_before_allocating(tmp_path, old, new):
+    """NBLOCKS or NPERIODS of 1e8 allocated gigabytes (MemoryError); a repeated or negative
+    block id silently left a block's profit at 0."""
+    from reeflow.mine.minelib import read_minelib_cpit
+
+    text = seeds.minelib_cpit().decode()
+    assert old.replace("\\n", "\n") in text
+    (tmp_path / "t.cpit").write_text(text.replace(old.replace("\\n", "\n"),
+                                                  new.replace("\\n", "\n"), 1))
+    (tmp_path / "t.prec").write_bytes(seeds.minelib_prec())
+    with pytest.raises(InputError):
+        read_minelib_cpit(tmp_path / "t.cpit")
+
+
+def test_minelib_upit_repeated_id_is_refused(tmp_path):
+    from reeflow.mine.minelib import read_minelib_upit
+
+    (tmp_path / "t.upit").write_text(seeds.minelib_upit().decode().replace("\n5 -2\n", "\n4 -2\n"))
+    with pytest.raises(InputError, match="block ids"):
+        read_minelib_upit(tmp_path / "t.upit")
