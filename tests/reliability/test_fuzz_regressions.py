@@ -279,3 +279,17 @@ def test_minelib_upit_repeated_id_is_refused(tmp_path):
     (tmp_path / "t.upit").write_text(seeds.minelib_upit().decode().replace("\n5 -2\n", "\n4 -2\n"))
     with pytest.raises(InputError, match="block ids"):
         read_minelib_upit(tmp_path / "t.upit")
+
+
+@pytest.mark.parametrize("suffix", [".upit", ".prec"])
+def test_minelib_id_beyond_int64_is_an_input_error(tmp_path, suffix):
+    """A block id of 99999999999999999999999 overflowed the int64 arrays (OverflowError)."""
+    from reeflow.mine.minelib import read_minelib_prec, read_minelib_upit
+
+    (tmp_path / "t.upit").write_bytes(seeds.minelib_upit())
+    (tmp_path / "t.prec").write_bytes(seeds.minelib_prec())
+    path = tmp_path / f"t{suffix}"
+    path.write_text(path.read_text().replace("\n9 ", "\n99999999999999999999999 ", 1))
+    reader = read_minelib_upit if suffix == ".upit" else read_minelib_prec
+    with pytest.raises(InputError):
+        reader(path)

@@ -59,7 +59,8 @@ def _one_line_errors(reader: _F) -> _F:
             return reader(path, *args, **kwargs)
         except InputError:
             raise
-        except (ValueError, IndexError, UnicodeDecodeError, pd.errors.ParserError) as exc:
+        except (ValueError, IndexError, OverflowError, UnicodeDecodeError,
+                pd.errors.ParserError) as exc:
             msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             raise InputError(Path(path).name, str(path), f"a MineLib file ({reader.__name__})",
                              f"{msg[:120]}: check the file format") from None
