@@ -137,7 +137,12 @@ def test_held_plan_draws_match_the_chain(loaded, base_outcome, plant_model):
     fast = model.evaluate(d.values[:n], d.paths[:n], d.realisation[:n], plan=0)
     chain = _rigorous(loaded, d, n, mine=base_outcome.mine)
     capex = base_outcome.annual.capex_usd
-    assert np.max(np.abs(fast["npv_usd"] - chain["npv_usd"])) <= 0.03 * capex
+    # Stated tolerance: 4 % of capex per draw. Measured on these 6 draws: worst 3.0 %, mean
+    # 1.0 % (after HCl was priced per t of 100 % acid, the largest reagent; its use per t REO
+    # moves ~2 % with the head grade, which the fast path's linear plant response does not
+    # follow - see test_plant_is_linear_in_its_feed).
+    err = np.abs(fast["npv_usd"] - chain["npv_usd"])
+    assert np.max(err) <= 0.04 * capex and np.mean(err) <= 0.015 * capex
     np.testing.assert_allclose(fast["reo_t_per_a"], chain["reo_t_per_a"], rtol=1e-9)
     assert np.array_equal(fast["mine_life_years"], chain["mine_life_years"])
     np.testing.assert_allclose(fast["capex_usd"], chain["capex_usd"], rtol=0.025)

@@ -58,8 +58,11 @@ def _npv_table(econ: Mapping[str, Any]) -> str:
             for k, v in npv.items()]
     cols = [("rate", "discount rate (real)"), ("npv", "NPV after tax"),
             ("pre", "NPV before tax")] + ([("eq", "equity NPV (with debt)")] if eq else [])
-    irr = (f"IRR {fmt_pct(econ.get('irr_frac'))} after tax, "
-           f"{fmt_pct(econ.get('irr_pre_tax_frac'))} before tax; payback "
+    def pct1(v: Any) -> str:  # rates to one decimal: -0.0933 % reads as noise
+        return "—" if v is None or v != v else f"{100.0 * float(v):.1f} %"
+
+    irr = (f"IRR {pct1(econ.get('irr_frac'))} after tax, "
+           f"{pct1(econ.get('irr_pre_tax_frac'))} before tax; payback "
            + ("none within the life" if econ.get("payback_years") is None else
               f"{fmt_num(econ['payback_years'])} years from the start of construction "
               f"({fmt_num(econ.get('payback_from_first_production_years'))} from first "
