@@ -10,6 +10,8 @@ under a memory cap (RLIMIT_AS, see fuzz_worker.py) and a time limit. Every case 
 - finish within its time limit (a hang kills the worker and fails the case).
 
 ``REEFLOW_FUZZ_EXAMPLES`` sets the number of cases (default 1200; CI runs the default).
+The deposit and mine commands (``resource``, ``krige``, ``pit``, ``schedule``) have their own
+test on tiny seeds (fuzz_seeds.py), with half as many cases (``REEFLOW_FUZZ_MINE_EXAMPLES``).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import fuzz_seeds as seeds
 import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
@@ -249,3 +252,209 @@ def test_study_output_folders(worker, extra):
                         "ro/sub"]}
     res = worker.run(case)
     _check(case, res)
+
+
+# --------------------------------------------------------------- deposit and mine commands
+JUNK_NUMBER = st.sampled_from([
+    "nan", "NaN", "inf", "-inf", "1e308", "-1e308", "1e999", "-1", "-0", "0", "1e-320",
+    "99999999999999999999999", "-99999999999999999999", "", " ", "abc", "1,5", "0x10", "\u00a0",
+    "٣", "1e8", "100000000", "-100000000", "2.5e9", "None", "#", "\"", "\\xff"])
+
+
+@st.composite
+def mutated_text(draw, data: bytes, *, header_lines: int = 1) -> bytes:
+    """Line/cell-level mutations of a delimited text file (CSV, GSLIB, MineLib): junk cells,
+    dropped/duplicated/swapped lines, '#' comment lines, huge counts, then raw byte damage."""
+    lines = data.decode("utf-8").splitlines()
+    sep = "," if "," in lines[min(header_lines, len(lines) - 1)] else " "
+    for _ in range(draw(st.sampled_from([1, 1, 1, 2, 3]))):
+        if not lines:
+            break
+        i = draw(st.integers(min_value=0, max_value=len(lines) - 1))
+        op = draw(st.sampled_from(["cell", "cell", "cell", "header", "drop", "dup", "comment",
+                                   "blank", "extra", "short", "column"]))
+        cells = lines[i].split(sep)
+        if op == "cell":
+            j = draw(st.integers(min_value=0, max_value=len(cells) - 1))
+            cells[j] = draw(st.one_of(JUNK_NUMBER, JUNK_TEXT))
+            lines[i] = sep.join(cells)
+        elif op == "header":
+            k = draw(st.integers(min_value=0, max_value=min(header_lines + 1, len(lines) - 1)))
+            lines[k] = draw(st.sampled_from(["100000000", "-5", "0", "3", "1e9", "x y z",
+                                             "NBLOCKS: 100000000", "NPERIODS: 100000000",
+                                             "NBLOCKS: -1", "ix,ix,iy", "x,y,z", ""]))
+        elif op == "drop":
+            lines.pop(i)
+        elif op == "dup":
+            lines.insert(i, lines[i])
+        elif op == "comment":
+            lines.insert(i, draw(st.sampled_from(["# comment", "#", "% comment", "#,#,#"])))
+        elif op == "blank":
+            lines.insert(i, "")
+        elif op == "extra":
+            lines[i] = lines[i] + sep + draw(JUNK_NUMBER)
+        elif op == "short":
+            lines[i] = sep.join(cells[: draw(st.integers(min_value=0,
+                                                         max_value=max(len(cells) - 1, 0)))])
+        else:  # a column gone from every line
+            j = draw(st.integers(min_value=0, max_value=len(cells) - 1))
+            lines = [sep.join(c for k, c in enumerate(ln.split(sep)) if k != j) for ln in lines]
+    out = ("\n".join(lines) + "\n").encode("utf-8")
+    raw = draw(st.sampled_from(["none"] * 6 + ["bytes", "truncate", "empty", "crlf"]))
+    if raw == "bytes":
+        i = draw(st.integers(min_value=0, max_value=max(len(out) - 1, 0)))
+        out = out[:i] + draw(st.sampled_from([b"\xff\xfe\x00", b"\x00", b"\xe9", b"\r"])) + out[i:]
+    elif raw == "truncate":
+        out = out[: draw(st.integers(min_value=0, max_value=len(out)))]
+    elif raw == "empty":
+        out = b""
+    elif raw == "crlf":
+        out = out.replace(b"\n", b"\r\n")
+    return out
+
+
+@st.composite
+def yaml_seed(draw, text: str) -> bytes:
+    """A mutated YAML seed, or the seed with a duplicate top-level key, a '#' line or an alias
+    added as raw text (what safe_dump cannot write)."""
+    how = draw(st.sampled_from(["mutate", "mutate", "mutate", "dup", "comment", "anchor"]))
+    if how == "mutate":
+        return draw(mutated_yaml(text))
+    first = next(ln for ln in text.splitlines() if ln and not ln.startswith((" ", "#")))
+    key = first.split(":")[0]
+    extra = {"dup": f"\n{key}: {draw(JUNK_TEXT)!r}\n", "comment": "\n# a comment: [unclosed\n",
+             "anchor": f"\nx: &a {{b: 1}}\n{key}: *a\n"}[how]
+    return (text + extra).encode("utf-8")
+
+
+@st.composite
+def pit_case(draw) -> dict:
+    kind = draw(st.sampled_from(["csv", "csv", "csv-value", "gslib", "values", "upit"]))
+    econ = seeds.economics().encode("utf-8")
+    argv: list[str] = ["pit"]
+    files: dict[str, bytes] = {}
+    if kind in ("csv", "csv-value"):
+        mutate = draw(st.sampled_from(["blocks", "blocks", "economics"])) if kind == "csv" \
+            else "blocks"
+        data = seeds.blocks_csv()
+        files["blocks.csv"] = draw(mutated_text(data, header_lines=2)) if mutate == "blocks" \
+            else data
+        argv += ["blocks.csv"]
+        if kind == "csv":
+            files["econ.yaml"] = draw(yaml_seed(econ.decode())) if mutate == "economics" \
+                else econ
+            argv += ["--economics", "econ.yaml", "--missing",
+                     draw(st.sampled_from(["error", "air", "waste"]))]
+    elif kind == "gslib":
+        files["blocks.dat"] = draw(mutated_text(seeds.blocks_gslib(), header_lines=14))
+        argv += ["blocks.dat"]
+    elif kind == "values":
+        files["values.dat"] = draw(mutated_text(seeds.blocks_values(), header_lines=0))
+        grid = draw(st.sampled_from([["8", "6", "4"], ["8", "6", "4"], ["0", "6", "4"],
+                                     ["-8", "6", "4"], ["100000", "100000", "100000"],
+                                     ["1", "1", "192"], ["192", "1", "1"]]))
+        argv += ["values.dat", "--grid", *grid]
+    else:
+        which = draw(st.sampled_from(["upit", "prec"]))
+        upit, prec = seeds.minelib_upit(), seeds.minelib_prec()
+        files["tiny.upit"] = draw(mutated_text(upit, header_lines=3)) if which == "upit" else upit
+        files["tiny.prec"] = draw(mutated_text(prec, header_lines=0)) if which == "prec" else prec
+        argv += ["tiny.upit"]
+    argv += draw(st.sampled_from([[], [], ["--slope", draw(JUNK_NUMBER)],
+                                  ["--benches", draw(st.sampled_from(["0", "-1", "1", "3",
+                                                                      "100000"]))],
+                                  ["--block-size", "20", "20", draw(JUNK_NUMBER)],
+                                  ["--value-column", draw(st.sampled_from(
+                                      ["cu_frac", "class", "ix", "nope", ""]))],
+                                  ["--solver", draw(st.sampled_from(["scipy", "networkx"]))]]))
+    outputs = []
+    if draw(st.booleans()):
+        argv += ["--out", "pit.json", "--blocks-out", "flags.csv"]
+        outputs = ["pit.json", "flags.csv"]
+    return {"argv": [*argv, "--json"], "files": {k: _b64(v) for k, v in files.items()},
+            "outputs": outputs}
+
+
+@st.composite
+def schedule_case(draw) -> dict:
+    files: dict[str, bytes] = {}
+    if draw(st.booleans()):
+        which = draw(st.sampled_from(["cpit", "cpit", "prec"]))
+        cpit, prec = seeds.minelib_cpit(), seeds.minelib_prec()
+        files["tiny.cpit"] = draw(mutated_text(cpit, header_lines=6)) if which == "cpit" \
+            else cpit
+        files["tiny.prec"] = draw(mutated_text(prec, header_lines=0)) if which == "prec" \
+            else prec
+        argv = ["schedule", "tiny.cpit", "--time-limit",
+                draw(st.sampled_from(["2", "2", "0", "-1", "nan", "1e9"])),
+                "--gap", draw(st.sampled_from(["0.01", "0.01", "1", "-0.5", "nan"]))]
+    else:
+        which = draw(st.sampled_from(["project", "project", "blocks"]))
+        files["mine.yaml"] = draw(yaml_seed(seeds.MINE_PROJECT)) if which == "project" \
+            else seeds.MINE_PROJECT.encode()
+        files["blocks.csv"] = draw(mutated_text(seeds.blocks_csv(), header_lines=2)) \
+            if which == "blocks" else seeds.blocks_csv()
+        argv = ["schedule", "mine.yaml", "--time-limit",
+                draw(st.sampled_from(["2", "2", "2", "0", "-1", "nan", "1e9"]))]
+    outputs = ["plan.json"] if draw(st.booleans()) else []
+    argv += ["--out", "plan.json"] if outputs else []
+    return {"argv": [*argv, "--json"], "files": {k: _b64(v) for k, v in files.items()},
+            "outputs": outputs}
+
+
+@st.composite
+def krige_case(draw) -> dict:
+    files = dict(seeds.drillholes())
+    model = seeds.krige_model()
+    which = draw(st.sampled_from(["model", "model", "collar.csv", "survey.csv", "assay.csv",
+                                  "blocks"]))
+    files["model.yaml"] = draw(yaml_seed(model)) if which == "model" else model.encode()
+    if which.endswith(".csv"):
+        files[which] = draw(mutated_text(files[which]))
+    argv = ["krige", "collar.csv", "survey.csv", "assay.csv", "--model", "model.yaml"]
+    if which == "blocks":
+        name, data = draw(st.sampled_from([("blocks.csv", seeds.krige_blocks_csv()),
+                                           ("blocks.dat", seeds.krige_blocks_gslib())]))
+        files[name] = draw(mutated_text(data, header_lines=1 if name.endswith(".csv") else 5))
+        argv += ["--blocks", name]
+    outputs = ["kriged.csv"] if draw(st.booleans()) else []
+    argv += ["--out", "kriged.csv"] if outputs else []
+    return {"argv": [*argv, "--json"], "files": {k: _b64(v) for k, v in files.items()},
+            "outputs": outputs}
+
+
+@st.composite
+def resource_case(draw) -> dict:
+    files = dict(seeds.drillholes())
+    which = draw(st.sampled_from(["project", "project", "collar.csv", "survey.csv",
+                                  "assay.csv"]))
+    files["project.yaml"] = draw(yaml_seed(seeds.RESOURCE_PROJECT)) if which == "project" \
+        else seeds.RESOURCE_PROJECT.encode()
+    if which.endswith(".csv"):
+        files[which] = draw(mutated_text(files[which]))
+    argv = ["resource", "project.yaml", "--json"]
+    argv += draw(st.sampled_from([[], [], ["--lenient"], ["--seed", "3"]]))
+    outputs = []
+    if draw(st.booleans()):
+        out = draw(st.sampled_from(["blocks.csv", "blocks.dat"]))
+        argv += ["--blocks-out", out]
+        outputs = [out]
+    return {"argv": argv, "files": {k: _b64(v) for k, v in files.items()}, "outputs": outputs}
+
+
+_MINE_KINDS = {"pit": [pit_case(), pit_case()], "schedule": [schedule_case()],
+               "krige": [krige_case()], "resource": [resource_case()]}
+_MINE_PICK = os.environ.get("REEFLOW_FUZZ_MINE_KINDS", ",".join(_MINE_KINDS)).split(",")
+MINE_CASES = st.one_of(*[s for k in _MINE_PICK for s in _MINE_KINDS[k.strip()]])
+#: Cases of the deposit/mine test (about 25 ms each on tiny seeds): half the main count unless
+#: REEFLOW_FUZZ_MINE_EXAMPLES says otherwise.
+N_MINE = int(os.environ.get("REEFLOW_FUZZ_MINE_EXAMPLES", max(N // 2, 1)))
+
+
+@pytest.mark.slow
+@settings(max_examples=N_MINE, deadline=None, derandomize=True, database=None,
+          suppress_health_check=list(HealthCheck))
+@given(case=MINE_CASES)
+def test_deposit_and_mine_commands_survive_mutated_inputs(worker, case):
+    """resource, krige, pit and schedule on mutated tiny seeds (fuzz_seeds.py)."""
+    _check(case, worker.run(case))

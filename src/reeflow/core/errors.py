@@ -44,9 +44,10 @@ class InputError(ReeflowError, ValueError):
         self.value = value
         self.allowed = allowed
         self.fix = fix
-        msg = f"{field}: got {_shown(value)}; allowed: {allowed}"
+        msg = f"{_cut(str(field), _MAX_FIELD)}: got {_shown(value)}; allowed: " \
+              f"{_cut(str(allowed), _MAX_ALLOWED)}"
         if fix:
-            msg += f". Fix: {fix}"
+            msg += f". Fix: {_cut(str(fix), _MAX_FIX)}"
         super().__init__(msg)
 
 
@@ -61,6 +62,19 @@ def _shown(value: Any) -> str:
     if len(text) <= _MAX_SHOWN:
         return text
     half = _MAX_SHOWN // 2 - 10
+    return f"{text[:half]}…{text[-half:]} ({len(text):,} characters)"
+
+
+#: Longest field, allowed and fix texts of an error line (a library message quoting a 5 kB cell
+#: must not bury the rest); the attributes keep the full texts.
+_MAX_FIELD, _MAX_ALLOWED, _MAX_FIX = 200, 600, 2400
+
+
+def _cut(text: str, limit: int) -> str:
+    """``text`` cut in the middle when longer than ``limit`` characters."""
+    if len(text) <= limit:
+        return text
+    half = limit // 2 - 10
     return f"{text[:half]}…{text[-half:]} ({len(text):,} characters)"
 
 

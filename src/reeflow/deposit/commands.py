@@ -39,18 +39,15 @@ from reeflow.deposit.blockmodel import (
 from reeflow.deposit.composite import composite
 from reeflow.deposit.drillholes import read_drillholes
 from reeflow.deposit.estimate import ResourceResult, run_deposit
+from reeflow.deposit.krigefile import GridSpec, KrigeModelFile, SearchSpec, load_krige_model
 from reeflow.deposit.kriging import SearchParams, krige, krige_grid
-from reeflow.deposit.models import VariogramModel, vec3
+from reeflow.deposit.models import VariogramModel
 from reeflow.deposit.params import DepositParams, load_deposit_section
 
 __all__ = ["register", "cmd_resource", "cmd_krige", "result_summary", "project_deposit"]
 
-
-def _yaml(path: str | Path, field: str) -> dict[str, Any]:
-    data = load_yaml_file(path, field=field) or {}
-    if not isinstance(data, dict):
-        raise InputError(field, str(path), "a YAML mapping", "")
-    return data
+#: Largest coordinate accepted (m): beyond any projected coordinate system (assumed).
+MAX_COORD_M = 1e8
 
 
 def result_summary(r: ResourceResult) -> dict[str, Any]:
@@ -115,48 +112,84 @@ def cmd_resource(args: argparse.Namespace) -> int:
     return 0
 
 
-def _search(s: dict) -> SearchParams:
-    try:
-        return SearchParams(vec3(s["ranges_m"], "search.ranges_m"),
-                            vec3(s.get("angles_deg", (0, 0, 0)), "search.angles_deg"),
-                            int(s.get("min_samples", 4)), int(s.get("max_samples", 32)),
-                            int(s.get("max_per_hole", 0)), int(s.get("max_per_octant", 0)))
-    except (KeyError, TypeError, ValueError):
-        raise InputError("search", s, "{ranges_m: [a, b, c], min_samples, max_samples, ...}",
-                         "") from None
+def _search(s: SearchSpec) -> SearchParams:
+    return SearchParams(s.ranges_m, s.angles_deg, s.min_samples, s.max_samples, s.max_per_hole,
+                        s.max_per_octant)
 
 
-def _samples(paths: list[str], cfg: dict) -> pd.DataFrame:
+def _samples(paths: list[str], cfg: KrigeModelFile) -> pd.DataFrame:
     if len(paths) == 3:
-        dh = read_drillholes(*paths, mode=cfg.get("mode", "strict"),
-                             length_unit=str(cfg.get("length_unit", "m")),
-                             dip_positive_down=bool(cfg.get("dip_positive_down", False)))
-        comps = composite(dh, length_m=float(cfg.get("composite_length_m", 2.0)))
-        doms = cfg.get("domains")
+        dh = read_drillholes(*paths, mode=cfg.mode, length_unit=cfg.length_unit,
+                             dip_positive_down=cfg.dip_positive_down)
+        comps = composite(dh, length_m=cfg.composite_length_m)
+        doms = [str(d) for d in cfg.domains or []]
         return comps[comps["domain"].isin(doms)] if doms else comps
     if len(paths) == 1:
-        return read_block_model(paths[0])
+        return _finite_xyz(read_block_model(paths[0]), "DRILLHOLES")
     raise InputError("DRILLHOLES", paths, "collar survey assay CSVs, or one composites CSV", "")
+
+
+def _finite_xyz(df: pd.DataFrame, field: str) -> pd.DataFrame:
+    """``df`` with numeric, finite x, y, z (m); InputError naming the first bad row."""
+    missing = [c for c in ("x", "y", "z") if c not in df.columns]
+    if missing:
+        raise InputError(f"{field}.columns", list(df.columns)[:12], "x, y, z (m)",
+                         f"add the column(s) {', '.join(missing)}")
+    if not len(df):
+        raise InputError(field, "no rows", "at least one point", "the file has no data rows")
+    df = df.copy()
+    for c in ("x", "y", "z"):
+        v = pd.to_numeric(df[c], errors="coerce").astype(float)
+        bad = ~np.isfinite(v.to_numpy()) | (v.abs().to_numpy() > MAX_COORD_M)
+        if bad.any():
+            i = int(np.flatnonzero(bad)[0])
+            raise InputError(f"{field}.{c}", df[c].iloc[i], f"a finite coordinate in m "
+                             f"(|{c}| <= {MAX_COORD_M:g})", f"fix row {i + 1} of the file "
+                             f"({int(bad.sum())} bad)")
+        df[c] = v
+    return df
+
+
+def _block_size(blocks: pd.DataFrame) -> tuple[float, float, float] | None:
+    """One block size from the dx, dy, dz columns (None without them)."""
+    if not all(c in blocks.columns for c in ("dx", "dy", "dz")):
+        return None
+    size = []
+    for c in ("dx", "dy", "dz"):
+        v = pd.to_numeric(blocks[c], errors="coerce").to_numpy(float)
+        if not np.all((v > 0) & (v <= MAX_COORD_M)) or np.ptp(v) > 1e-6 * v.max():
+            raise InputError(f"--blocks.{c}", "missing, non-positive, huge or varying",
+                             "one block size > 0 m for every block", f"fill the {c} column")
+        size.append(float(v[0]))
+    return (size[0], size[1], size[2])
+
+
+def _check_extent(xyz: np.ndarray, size: tuple[float, float, float], g: GridSpec) -> None:
+    """Refuse a grid whose block count overflows before grid_covering builds it."""
+    span = np.ptp(xyz, axis=0) + 2 * g.pad_m if len(xyz) else np.zeros(3)
+    counts = np.maximum(np.ceil(span / np.asarray(size, float)), 1.0)
+    if not np.all(np.isfinite(counts)) or float(np.prod(counts)) > g.max_blocks:
+        raise InputError("grid.block_size_m", list(size), f"a grid of at most {g.max_blocks} "
+                         f"blocks over the composites (here {float(np.prod(counts)):.3g})",
+                         "use larger blocks, or give --blocks FILE")
 
 
 def _grid_estimate(comps, variables, cfg, model, sp, hole, progress=None) -> pd.DataFrame:
     """Ordinary kriging over the model's grid, chunk by chunk; ``progress(done, total)`` after
     each chunk (blocks)."""
-    g = cfg.get("grid") or {}
-    try:
-        size = vec3(g["block_size_m"], "grid.block_size_m")
-    except (KeyError, TypeError, ValueError, InputError):
-        raise InputError("grid.block_size_m", g.get("block_size_m"), "[dx, dy, dz] in m",
-                         "give --blocks FILE or grid: {block_size_m: [...]} in the model") from None
-    grid = grid_covering(comps[["x", "y", "z"]].to_numpy(), size,
-                         rotation_deg=float(g.get("rotation_deg", 0.0)),
-                         pad_m=float(g.get("pad_m", 0.0)),
-                         max_blocks=int(g.get("max_blocks", 5_000_000)))
+    g = cfg.grid
+    if g is None:
+        raise InputError("grid.block_size_m", None, "[dx, dy, dz] in m",
+                         "give --blocks FILE or grid: {block_size_m: [...]} in the model")
+    size = g.block_size_m
+    xyz = comps[["x", "y", "z"]].to_numpy(float)
+    _check_extent(xyz, size, g)
+    grid = grid_covering(xyz, size, rotation_deg=g.rotation_deg, pad_m=g.pad_m,
+                         max_blocks=g.max_blocks)
     parts = []
     done = 0
     for idx, r in krige_grid(comps[["x", "y", "z"]].to_numpy(), comps[variables].to_numpy(),
-                             grid, model, sp, sample_hole=hole,
-                             ndisc=tuple(cfg.get("ndisc", (1, 1, 1)))):
+                             grid, model, sp, sample_hole=hole, ndisc=cfg.ndisc):
         done += len(idx)
         if progress is not None:
             progress(done, grid.n_blocks)
@@ -176,24 +209,27 @@ def _grid_estimate(comps, variables, cfg, model, sp, hole, progress=None) -> pd.
 
 def cmd_krige(args: argparse.Namespace) -> int:
     """Handler of ``reeflow krige``."""
-    cfg = _yaml(args.model, "--model")
-    model = VariogramModel.from_dict(cfg.get("variogram") or {})
-    sp = _search(cfg.get("search") or {})
+    cfg = load_krige_model(load_yaml_file(args.model, field="--model") or {})
+    model = VariogramModel.from_dict(cfg.variogram.model_dump())
+    sp = _search(cfg.search)
     comps = _samples(args.drillholes, cfg)
-    variables = list(cfg.get("variables") or [])
+    variables = list(cfg.variables)
     bad = [v for v in variables if v not in comps.columns]
-    if not variables or bad:
+    if bad:
         raise InputError("variables", bad or variables, f"columns of {list(comps.columns)}", "")
-    comps = comps.dropna(subset=variables)
+    comps = comps.assign(**{v: pd.to_numeric(comps[v], errors="coerce") for v in variables})
+    comps = comps[np.isfinite(comps[variables].to_numpy(float)).all(axis=1)]
+    if comps.empty:
+        raise InputError("DRILLHOLES", "no composite with a value of every variable",
+                         f"at least one sample of {', '.join(variables)}",
+                         "check the assay file and the model's variables")
     hole = comps["hole_id"].to_numpy() if "hole_id" in comps else None
     if args.blocks:
-        blocks = read_block_model(args.blocks)
-        size = None
-        if all(c in blocks.columns for c in ("dx", "dy", "dz")):
-            size = vec3([blocks[c].iloc[0] for c in ("dx", "dy", "dz")], "blocks.dx/dy/dz")
-        r = krige(comps[["x", "y", "z"]].to_numpy(), comps[variables].to_numpy(),
-                  blocks[["x", "y", "z"]].to_numpy(), model, sp, sample_hole=hole,
-                  block_size_m=size, ndisc=tuple(cfg.get("ndisc", (1, 1, 1))))
+        blocks = _finite_xyz(read_block_model(args.blocks), "--blocks")
+        size = _block_size(blocks)
+        r = krige(comps[["x", "y", "z"]].to_numpy(float), comps[variables].to_numpy(float),
+                  blocks[["x", "y", "z"]].to_numpy(float), model, sp, sample_hole=hole,
+                  block_size_m=size, ndisc=cfg.ndisc)
         out = blocks.copy()
         for j, v in enumerate(variables):
             out[v] = r["est"][:, j]

@@ -159,6 +159,10 @@ def composite(dh: Drillholes, *, length_m: float = 2.0, min_fraction: float = 0.
         raise InputError("composite.length_m", length_m, "> 0 m", "e.g. 2 m")
     cols = tuple(columns or dh.grade_columns)
     a = dh.assays
+    if a.empty:
+        raise InputError("drillholes.assays", "no valid intervals", "at least one assay interval",
+                         "every interval was excluded or the assay table is empty: see the "
+                         "drillhole findings (strict mode lists them)")
     n_est = float(((a["to_m"] - a["from_m"]).clip(lower=0).sum()) / length_m + len(a))
     if n_est > MAX_COMPOSITES:
         raise InputError("composite.length_m", length_m,

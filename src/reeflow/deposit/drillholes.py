@@ -117,23 +117,40 @@ def parse_assay_values(values: pd.Series, *, column: str, below_detection_factor
 
     Returns ``(value, below_dl_mask, bad_mask)``: below-detection entries become
     ``DL * below_detection_factor``; blanks stay NaN ("no data" is missing, not 0); anything else
-    non-numeric is flagged in ``bad_mask`` and left NaN.
+    non-numeric is flagged in ``bad_mask`` and left NaN, and so is a negative or infinite value
+    (a grade is a finite amount >= 0; a negative code for "below detection" must be written
+    ``"<DL"``).
     """
     if pd.api.types.is_numeric_dtype(values):
         v = values.astype(float)
-        return v, pd.Series(False, index=values.index), pd.Series(False, index=values.index)
+        bad = v.notna() & ~v.between(0.0, np.inf, inclusive="left")
+        return v.where(~bad), pd.Series(False, index=values.index), bad
     text = values.astype("string").str.strip()
     num = pd.to_numeric(text, errors="coerce").astype(float)
     dl = text.str.extract(_BDL, expand=False).astype(float)
     below = dl.notna()
     num = num.where(~below, dl * below_detection_factor)
     blank = text.isna() | (text == "") | text.str.upper().isin(["NA", "NAN", "-", "NS", "NR"])
-    bad = num.isna() & ~blank.fillna(True).astype(bool)
-    return num, below.fillna(False).astype(bool), bad.astype(bool)
+    bad = (num.isna() & ~blank.fillna(True).astype(bool)) | (num.notna() & ~num.between(
+        0.0, np.inf, inclusive="left"))
+    return num.where(~bad), below.fillna(False).astype(bool), bad.astype(bool)
+
+
+#: Largest collar coordinate and deepest hole accepted, in the files' length unit (assumed:
+#: sanity limits beyond any projected coordinate system and any drillhole, ~12 km deep).
+MAX_COORDINATE = 1e9
+MAX_HOLE_DEPTH = 1e5
+
+#: Longest finding message (characters): a pasted 5 kB cell or hole ID is cut in the middle, so
+#: the strict-mode error line (up to 20 findings) stays readable.
+MAX_MESSAGE_CHARS = 160
 
 
 def _issue(rows: list, severity: str, kind: str, table: str, hole: str, depth: float,
            message: str, action: str) -> None:
+    if len(message) > MAX_MESSAGE_CHARS:
+        half = MAX_MESSAGE_CHARS // 2 - 2
+        message = f"{message[:half]} … {message[-half:]}"
     rows.append((severity, kind, table, hole, float(depth) if depth is not None else np.nan,
                  message, action))
 
@@ -150,11 +167,15 @@ def _check_collars(c: pd.DataFrame, rows: list) -> pd.Series:
         v = pd.to_numeric(c[col], errors="coerce")
         nonnum = v.isna() | ~np.isfinite(v)
         if col == "max_depth_m":
-            nonnum |= v <= 0
+            nonnum |= (v <= 0) | (v > MAX_HOLE_DEPTH)
+            allowed = f" in (0, {MAX_HOLE_DEPTH:g}]"
+        else:
+            nonnum |= v.abs() > MAX_COORDINATE
+            allowed = f" of magnitude <= {MAX_COORDINATE:g}"
         for i in c.index[nonnum & ~bad]:
             _issue(rows, "error", "bad_collar", "collar", c.at[i, "hole_id"], 0.0,
                    f"hole {c.at[i, 'hole_id']}: collar {col}={c.at[i, col]!r} is not a valid "
-                   f"number{' > 0' if col == 'max_depth_m' else ''}", "excluded the hole")
+                   f"number{allowed}", "excluded the hole")
         bad |= nonnum
     return bad
 
@@ -167,12 +188,14 @@ def _check_surveys(s: pd.DataFrame, holes: set, rows: list) -> pd.Series:
                "excluded the survey row")
         bad[i] = True
     az, dip = s["azimuth_deg"].astype(float), s["dip_deg"].astype(float)
-    rng = ~az.between(0.0, 360.0) | ~dip.between(-90.0, 90.0) | s["depth_m"].astype(float).lt(0)
+    depth = s["depth_m"].astype(float)
+    rng = ~az.between(0.0, 360.0) | ~dip.between(-90.0, 90.0) | ~depth.between(0.0, np.inf,
+                                                                                  inclusive="left")
     for i in s.index[rng & ~bad]:
         _issue(rows, "error", "bad_survey", "survey", s.at[i, "hole_id"], s.at[i, "depth_m"],
                f"hole {s.at[i, 'hole_id']}: survey at {s.at[i, 'depth_m']} m has azimuth "
                f"{s.at[i, 'azimuth_deg']} (allowed 0-360) / dip {s.at[i, 'dip_deg']} "
-               "(allowed -90..90) / depth < 0", "excluded the survey row")
+               "(allowed -90..90) / depth not a number >= 0", "excluded the survey row")
     bad |= rng
     for hole, g in s[~bad].groupby("hole_id", sort=False):
         d = g["depth_m"].to_numpy(float)
@@ -290,9 +313,11 @@ def validate_drillholes(collars: pd.DataFrame, surveys: pd.DataFrame, assays: pd
         raise InputError("length_unit", length_unit, " or ".join(LENGTH_UNITS),
                          "state the unit of the coordinates and depths in the files")
     f = LENGTH_UNITS[length_unit]
-    c = canonicalise_columns(collars, "collar")
-    s = canonicalise_columns(surveys, "survey")
-    a = canonicalise_columns(assays, "assay")
+    # a fresh index: a row longer than its header makes pandas index by the first column, and
+    # the checks below address rows by index label
+    c = canonicalise_columns(collars, "collar").reset_index(drop=True)
+    s = canonicalise_columns(surveys, "survey").reset_index(drop=True)
+    a = canonicalise_columns(assays, "assay").reset_index(drop=True)
     rows: list = []
     c = _derive_depths(c, s, a, rows)
     cbad = _check_collars(c, rows)
@@ -325,7 +350,7 @@ def validate_drillholes(collars: pd.DataFrame, surveys: pd.DataFrame, assays: pd
         for i in a.index[bad]:
             _issue(rows, "error", "non_numeric", "assay", a.at[i, "hole_id"], a.at[i, "from_m"],
                    f"hole {a.at[i, 'hole_id']} at {a.at[i, 'from_m']} m: {col}="
-                   f"{a.at[i, col]!r} is not a number", "excluded the interval")
+                   f"{a.at[i, col]!r} is not a number >= 0", "excluded the interval")
         a[col] = v
         bad_any |= bad
     a = a[~bad_any]

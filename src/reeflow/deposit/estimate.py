@@ -265,6 +265,13 @@ def _as_fractions(dh: Drillholes, grades: dict[str, tuple[str, float]],
     a = dh.assays[["hole_id", "from_m", "to_m", "domain"]].copy()
     for name, (col, f) in grades.items():
         a[f"{name}_frac"] = pd.to_numeric(dh.assays[col], errors="coerce") * f
+        over = np.flatnonzero(a[f"{name}_frac"].to_numpy(float) > 1.0)
+        if over.size:
+            i = int(over[0])
+            raise InputError(f"deposit.grades.{name}", f"{col}={dh.assays[col].iloc[i]!r} in hole "
+                             f"{a['hole_id'].iloc[i]} at {a['from_m'].iloc[i]:g} m "
+                             f"({over.size} intervals)", "a mass fraction of at most 1 (100 %) "
+                             "in the stated unit", "check the assay value or the grade's unit")
     cols = [f"{n}_frac" for n in grades]
     if density_col in dh.assays.columns:
         a[density_col] = pd.to_numeric(dh.assays[density_col], errors="coerce")

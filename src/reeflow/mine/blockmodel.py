@@ -27,6 +27,9 @@ from reeflow.core.errors import InputError
 __all__ = ["BlockGrid", "block_grid", "fill_missing_as_waste", "grade_columns", "read_block_model"]
 
 _SIZE_RTOL = 1e-6
+#: Most cells the bounding grid of a block model may hold (assumed: a modelling choice, 50 M
+#: cells are 400 MB per int64 array; models beyond mine.limits.max_blocks are refused later).
+MAX_GRID_CELLS = 50_000_000
 
 
 @dataclass(frozen=True)
@@ -111,6 +114,11 @@ def _indices(df: pd.DataFrame, size: tuple[float, float, float], name: str):
         raise InputError(f"{name}.columns", list(df.columns)[:12],
                          "x, y, z or ix, iy, iz (or i, j, k)",
                          "add block centroid coordinates or grid indices")
+    for c, a in zip("xyz", idx, strict=True):
+        if a.size and float(a.max()) >= MAX_GRID_CELLS:
+            raise InputError(f"{name}.{c}", f"a grid {float(a.max()) + 1:.3g} blocks long",
+                             f"at most {MAX_GRID_CELLS:,} grid cells in all",
+                             "check the coordinates, indices and block size")
     return [a.astype(np.int64) for a in idx], origin
 
 
@@ -144,6 +152,10 @@ def block_grid(df: pd.DataFrame, *, block_size_m=None, allow_missing: bool = Fal
             _size(df, "z", block_size_m, name))
     (ix, iy, iz), origin = _indices(df, size, name)
     shape = (int(ix.max()) + 1, int(iy.max()) + 1, int(iz.max()) + 1)
+    if float(np.prod(np.asarray(shape, float))) > MAX_GRID_CELLS:
+        raise InputError(f"{name}.cells", f"a {shape[0]} x {shape[1]} x {shape[2]} grid",
+                         f"at most {MAX_GRID_CELLS:,} grid cells (the blocks' bounding grid)",
+                         "check the coordinates and block size, or split the model")
     for col in grade_columns(df):
         g = pd.to_numeric(df[col], errors="coerce").to_numpy(float)
         bad = ~np.isfinite(g) | (g < 0) | (g > 1)

@@ -35,6 +35,10 @@ MINELIB_BLOCK_COLUMNS = {
 }
 
 
+#: Most periods and side resources of a CPIT instance (assumed: MineLib's instances have at
+#: most tens of periods and two resources; the limits only stop a header allocating gigabytes).
+MAX_PERIODS, MAX_RESOURCES = 1000, 100
+
 #: Size cap of one MineLib file (assumed: a generous bound, not a MineLib figure; it refuses
 #: devices, pipes and absurd files before they are read, as core.io does for every input).
 MAX_MINELIB_BYTES = 2 * 1024**3
@@ -55,7 +59,8 @@ def _one_line_errors(reader: _F) -> _F:
             return reader(path, *args, **kwargs)
         except InputError:
             raise
-        except (ValueError, IndexError, UnicodeDecodeError, pd.errors.ParserError) as exc:
+        except (ValueError, IndexError, OverflowError, UnicodeDecodeError,
+                pd.errors.ParserError) as exc:
             msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             raise InputError(Path(path).name, str(path), f"a MineLib file ({reader.__name__})",
                              f"{msg[:120]}: check the file format") from None
@@ -112,8 +117,20 @@ def read_minelib_upit(path: str | Path) -> np.ndarray:
     if n is None or len(ids) != n:
         raise InputError(str(path), f"{len(ids)} profits", f"NBLOCKS = {n}", "check the .upit file")
     out = np.empty(n)
-    out[np.asarray(ids)] = vals
+    out[_block_ids(ids, n, Path(path).name)] = vals
     return out
+
+
+def _block_ids(ids: list[int], n: int, where: str) -> np.ndarray:
+    """The block ids of a section, checked to be 0..n-1, each once (a repeated or negative id
+    would leave a block's value unset or wrap to the end)."""
+    a = np.asarray(ids, dtype=np.int64)
+    if a.size != n or (n and (a.min() < 0 or a.max() >= n
+                              or np.bincount(a, minlength=n).max() > 1)):
+        raise InputError(f"{where}.block ids", f"{a.size} ids in {a.min(initial=0)}.."
+                         f"{a.max(initial=0)}", f"each of 0..{n - 1} once (NBLOCKS = {n})",
+                         "check the block ids of the file")
+    return a
 
 
 def _sections(path: Path) -> tuple[dict[str, str], dict[str, list[list[str]]]]:
@@ -164,8 +181,14 @@ def read_minelib_cpit(path: str | Path, prec: str | Path | None = None):
     T = _int_field(header, "NPERIODS", p)
     R = _int_field(header, "NRESOURCE_SIDE_CONSTRAINTS", p)
     rate = float(header.get("DISCOUNT_RATE", "nan"))
-    if T < 1 or n < 1:
-        raise InputError(f"{p.name}.NPERIODS", T, ">= 1 period and >= 1 block", "check the header")
+    if not (1 <= T <= MAX_PERIODS and n >= 1 and 0 <= R <= MAX_RESOURCES):
+        raise InputError(f"{p.name}.NPERIODS/NBLOCKS/NRESOURCE_SIDE_CONSTRAINTS", (T, n, R),
+                         f"1..{MAX_PERIODS} periods, >= 1 block, 0..{MAX_RESOURCES} resources",
+                         "check the header")
+    obj = data.get("OBJECTIVE_FUNCTION", [])
+    if len(obj) != n:
+        raise InputError(f"{p.name}.OBJECTIVE_FUNCTION", f"{len(obj)} lines",
+                         f"NBLOCKS = {n}", "check the file")
     lo, hi = np.full((R, T), -np.inf), np.full((R, T), np.inf)
     for row in data.get("RESOURCE_CONSTRAINT_LIMITS", []):
         r, t, kind = int(row[0]), int(row[1]), row[2].upper()
@@ -180,15 +203,14 @@ def read_minelib_cpit(path: str | Path, prec: str | Path | None = None):
         else:
             lo[r, t], hi[r, t] = vals[0], vals[1]
     profit = np.zeros(n)
-    obj = data.get("OBJECTIVE_FUNCTION", [])
-    if len(obj) != n:
-        raise InputError(f"{p.name}.OBJECTIVE_FUNCTION", f"{len(obj)} lines",
-                         f"NBLOCKS = {n}", "check the file")
-    ids = np.array([int(r[0]) for r in obj])
-    profit[ids] = [float(r[1]) for r in obj]
+    profit[_block_ids([int(r[0]) for r in obj], n, p.name)] = [float(r[1]) for r in obj]
     coef = np.zeros((n, R))
     for row in data.get("RESOURCE_CONSTRAINT_COEFFICIENTS", []):
-        coef[int(row[0]), int(row[1])] = float(row[2])
+        b, r = int(row[0]), int(row[1])
+        if not (0 <= b < n and 0 <= r < R):
+            raise InputError(f"{p.name}.RESOURCE_CONSTRAINT_COEFFICIENTS", " ".join(row)[:60],
+                             f"block < {n}, resource < {R}", "check the coefficients section")
+        coef[b, r] = float(row[2])
     src, dst = read_minelib_prec(prec if prec is not None else minelib_sibling(p, ".prec"))
     return CpitInstance(name=header.get("NAME", p.stem), profit=profit, coef=coef, limit_lo=lo,
                         limit_hi=hi, discount_rate=rate, src=src, dst=dst)

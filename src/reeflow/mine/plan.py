@@ -32,7 +32,7 @@ from reeflow.mine.nested import nested_pits, pit_by_pit, pushbacks
 from reeflow.mine.panels import Panels, make_panels
 from reeflow.mine.params import MineParams
 from reeflow.mine.pit import ultimate_pit
-from reeflow.mine.precedence import grid_arc_count, grid_arcs, min_search_offsets
+from reeflow.mine.precedence import check_slopes, grid_arc_count, grid_arcs, min_search_offsets
 from reeflow.mine.reserve import ReserveStatement, reserve_statement
 from reeflow.mine.scene import SCENE_CAPS, plan_scene, world_coordinates
 from reeflow.mine.schedule import (
@@ -201,7 +201,7 @@ def pad_with_waste(block_model: pd.DataFrame, slopes, max_blocks: int, *,
     g = block_grid(block_model, block_size_m=block_size_m, allow_missing=True)
     if len(block_model) == g.n_cells:  # a complete grid: the user chose its extents
         return block_model
-    flattest = float(np.min(np.atleast_2d(np.asarray(slopes, float))[..., -1]))
+    flattest = float(check_slopes(slopes)[:, 1].min())
     reach_m = g.shape[2] * g.block_size_m[2] / np.tan(np.radians(flattest))
     pad = int(np.ceil(reach_m / min(g.block_size_m[:2])))
     cells = (g.shape[0] + 2 * pad) * (g.shape[1] + 2 * pad) * g.shape[2]

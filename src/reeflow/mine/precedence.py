@@ -29,6 +29,7 @@ from reeflow.core.errors import InputError
 
 __all__ = [
     "SLOPE_LIMITS_DEG",
+    "check_slopes",
     "slope_at_azimuth_deg",
     "min_search_offsets",
     "grid_arcs",
@@ -37,6 +38,12 @@ __all__ = [
 
 SLOPE_LIMITS_DEG = (10.0, 80.0)
 _TOL = 1e-9
+
+
+#: Most benches in a search pattern and its widest reach in blocks (assumed: modelling limits;
+#: 8 benches of cubic blocks at 45° reach 8 blocks, the pattern grows with the cube of both).
+MAX_SEARCH_BENCHES = 50
+MAX_PATTERN_REACH = 200
 
 
 def _check_slopes(slopes_deg: float | Sequence[tuple[float, float]]) -> np.ndarray:
@@ -58,6 +65,12 @@ def _check_slopes(slopes_deg: float | Sequence[tuple[float, float]]) -> np.ndarr
                          "give each azimuth once")
     order = np.argsort(np.mod(pts[:, 0], 360.0))
     return np.column_stack([np.mod(pts[order, 0], 360.0), pts[order, 1]])
+
+
+def check_slopes(slopes_deg: float | Sequence[tuple[float, float]]) -> np.ndarray:
+    """Validated slope control points: an (n, 2) array of (azimuth_deg, slope_deg) sorted by
+    azimuth; InputError for a non-finite, out-of-range or repeated entry."""
+    return _check_slopes(slopes_deg)
 
 
 def slope_at_azimuth_deg(azimuth_deg: np.ndarray,
@@ -102,9 +115,16 @@ def min_search_offsets(block_size_m: tuple[float, float, float],
     if len(size) != 3 or not all(np.isfinite(s) and s > 0 for s in size):
         raise InputError("block_size_m", block_size_m, "three positive numbers (dx, dy, dz) in m",
                          "give the block dimensions")
-    if int(n_benches) < 1:
-        raise InputError("n_benches", n_benches, ">= 1", "use 8 for a near-exact cone")
-    _check_slopes(slopes_deg)
+    if not 1 <= int(n_benches) <= MAX_SEARCH_BENCHES:
+        raise InputError("n_benches", n_benches, f"1..{MAX_SEARCH_BENCHES}",
+                         "use 8 for a near-exact cone")
+    pts = _check_slopes(slopes_deg)
+    width = int(n_benches) * size[2] / np.tan(np.radians(pts[:, 1].min())) / min(size[:2])
+    if width > MAX_PATTERN_REACH:
+        raise InputError("n_benches", n_benches, f"a search pattern at most {MAX_PATTERN_REACH} "
+                         f"blocks wide (here {width:.3g}: {n_benches} benches of {size[2]:g} m "
+                         f"over {min(size[:2]):g} m blocks)", "use fewer benches or check the "
+                         "block size (dz against dx, dy)")
     reach: list[set[tuple[int, int]]] = [{(0, 0)}]  # reach[k]: (dx, dy) reachable k benches up
     kept: list[tuple[int, int, int]] = []
     for dz in range(1, int(n_benches) + 1):

@@ -27,12 +27,18 @@ def world_coordinates(ix: np.ndarray, iy: np.ndarray, iz: np.ndarray,
                       known: pd.DataFrame | None, rows: np.ndarray | None,
                       origin_m, size_m) -> np.ndarray:
     """``(n, 3)`` world coordinates of grid cells. ``known`` holds ``x, y, z`` of some rows
-    (``rows[i]`` = the row of ``known`` for cell i, -1 when none)."""
+    (``rows[i]`` = the row of ``known`` for cell i, -1 when none). Coordinates that are not
+    finite numbers (|v| < 1e12 m) are ignored; the indices place the grid when fewer than four
+    rows remain (the grid indices, not the coordinates, define the model: see block_grid)."""
     idx = np.column_stack([ix, iy, iz, np.ones(ix.size)]).astype(float)
     if known is not None and rows is not None and all(c in known.columns for c in "xyz"):
+        table = np.column_stack([pd.to_numeric(known[c], errors="coerce").to_numpy(float)
+                                 for c in "xyz"])
+        ok = np.all(np.isfinite(table) & (np.abs(table) < 1e12), axis=1)
         have = rows >= 0
+        have[have] = ok[rows[have]]
         if have.sum() >= 4:
-            xyz = known[["x", "y", "z"]].to_numpy(float)[rows[have]]
+            xyz = table[rows[have]]
             coef, *_ = np.linalg.lstsq(idx[have], xyz, rcond=None)
             return idx @ coef
     o, s = np.asarray(origin_m, float), np.asarray(size_m, float)
