@@ -90,10 +90,11 @@ def npv_waterfall(a: Any, b: Any, *, rate: float, npv_a: float, npv_b: float
 
     steps: list[dict[str, Any]] = []
     applied: dict[str, Any] = {}
-    prev, pending = npv_a, []
+    prev, pending, pending_inputs = npv_a, [], []
     for g, values in groups.items():
         applied.update(values)
         pending.append(g)
+        pending_inputs += sorted(values)
         try:
             npv = run_chain(with_overrides(a, applied)).npv_usd(rate)
         except ReeflowError as e:
@@ -104,9 +105,9 @@ def npv_waterfall(a: Any, b: Any, *, rate: float, npv_a: float, npv_b: float
                           "note": f"not a runnable project on its own ({e}); its effect is in "
                                   "the next step"})
             continue
-        steps.append({"driver": " + ".join(pending), "inputs": sorted(values),
+        steps.append({"driver": " + ".join(pending), "inputs": pending_inputs,
                       "delta_usd": npv - prev, "npv_after_usd": npv, "note": ""})
-        prev, pending = npv, []
+        prev, pending, pending_inputs = npv, [], []
     return {"from": a.project.name, "to": b.project.name, "rate_frac": rate,
             "npv_from_usd": npv_a, "npv_to_usd": npv_b, "steps": steps,
             "residual_usd": npv_b - prev,

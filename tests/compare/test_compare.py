@@ -74,6 +74,7 @@ def test_a_step_that_is_no_project_joins_the_next(monkeypatch):
     assert len(steps) == 2
     assert steps[0]["delta_usd"] is None and "next step" in steps[0]["note"]
     assert steps[1]["driver"] == f"{steps[0]['driver']} + economics.capex_scale"
+    assert set(steps[0]["inputs"]) < set(steps[1]["inputs"])  # the joined step lists both
     assert 1.0 + steps[1]["delta_usd"] == 5.0 and w["residual_usd"] == 0.0
 
 
