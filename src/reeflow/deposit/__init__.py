@@ -13,10 +13,9 @@ name imports the module that defines it), so ``reeflow`` commands start fast.
 
 from __future__ import annotations
 
-import importlib
-import sys
-import types
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from reeflow.core.lazy import lazy_package
 
 if TYPE_CHECKING:
     from reeflow.deposit.blockmodel import (
@@ -194,27 +193,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    mod = _WHERE.get(name)
-    if mod is None:
-        raise AttributeError(f"module 'reeflow.deposit' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"reeflow.deposit.{mod}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(__all__)
-
-
-class _Package(types.ModuleType):
-    """Keeps a public function named like its module (``composite``, ``sgs``) the package's
-    attribute: importing the submodule must not replace it by the module."""
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        if isinstance(value, types.ModuleType) and _WHERE.get(name) == name:
-            return
-        super().__setattr__(name, value)
-
-
-sys.modules[__name__].__class__ = _Package
+lazy_package(__name__)
