@@ -7,32 +7,16 @@ import json
 import numpy as np
 import pytest
 import yaml
+from contract import assert_schedule_drives_the_dcf
 
 from reeflow.chain import run_chain, what_if, with_overrides
 from reeflow.core.errors import InputError
 from reeflow.project import builtin_project_path, load_project
 from reeflow.results import SCHEMA_VERSION, json_schema, load_results
 
-CONTRACT = ("year", "ore_t", "head_grade_treo_frac", "reo_t", "revenue_usd", "opex_usd",
-            "capex_usd", "tax_usd", "cash_flow_usd")
-
 
 def test_schedule_and_annual_rows_carry_the_contract(builtin_results_dict):
-    r = builtin_results_dict
-    sched, annual = r["mine"]["schedule"], r["economics"]["annual"]
-    assert sched and annual
-    for row in sched + annual:
-        for key in CONTRACT:
-            assert key in row, key
-    by_year = {a["year"]: a for a in annual}
-    producing = [a for a in annual if a["production_year"] is not None]
-    assert [s["year"] for s in sched] == [a["year"] for a in producing]
-    for s in sched:
-        a = by_year[s["year"]]
-        assert a["ore_t"] == pytest.approx(s["ore_t"], rel=1e-12)
-        assert a["reo_t"] == pytest.approx(s["reo_t"], rel=1e-12)
-        assert a["cash_flow_usd"] == pytest.approx(s["cash_flow_usd"], rel=1e-12)
-    assert all(a["ore_t"] == 0 for a in annual if a["production_year"] is None)
+    assert_schedule_drives_the_dcf(builtin_results_dict)
 
 
 def test_ramp_up_then_nameplate(builtin_results_dict):
