@@ -5,29 +5,10 @@ the capex areas an estimate must cover follow the plant's route and circuits (ca
 
 import pytest
 
-from reeflow.chain import adapters
-from reeflow.chain.pipeline import with_overrides
 from reeflow.economics.capex import capex_by_area, required_size_keys
-from reeflow.plant.bastnasite import build_flowsheet, placeholder_separation
 from reeflow.plant.drivers import economic_drivers
 from reeflow.plant.params import ROUTES
 from reeflow.plant.sizing import equipment_sizes, flotation_circuits
-from reeflow.plant.summary import summarise_plant
-from reeflow.project import load_project
-
-
-@pytest.fixture(scope="module")
-def base():
-    return load_project()
-
-
-def _solve(base, overrides):
-    p = with_overrides(base, overrides).project
-    sep = placeholder_separation(p.plant.separation, p.ree)
-    sol = build_flowsheet(adapters.ore_feed(p), p.plant, sep).solve()
-    s = summarise_plant(sol, p.ree, p.plant.operating_hours_h_per_a,
-                        groups=p.plant.product_groups())
-    return p, sol, s
 
 
 def _areas(sizes):
@@ -39,8 +20,8 @@ def _areas(sizes):
     ("0 %", "50 %", ("ree", "barite")),
     ("50 %", "0 %", ("ree", "fluorite")),
     ("0 %", "0 %", ("ree",))])
-def test_circuits_follow_the_byproduct_recoveries(base, fluorite, barite, circuits):
-    p, sol, s = _solve(base, {"plant.beneficiation.fluorite_recovery": fluorite,
+def test_circuits_follow_the_byproduct_recoveries(solve, fluorite, barite, circuits):
+    p, sol, s = solve({"plant.beneficiation.fluorite_recovery": fluorite,
                               "plant.beneficiation.barite_recovery": barite})
     assert flotation_circuits(sol) == circuits
     d = economic_drivers(sol, s.kpis, p.plant.operating_hours_h_per_a)
@@ -56,13 +37,13 @@ def test_circuits_follow_the_byproduct_recoveries(base, fluorite, barite, circui
         assert d["flotation_feed_t_per_a"]["barite"] == pytest.approx(ore - conc - fl)
 
 
-def test_no_byproduct_circuit_no_byproduct_reagents(base):
+def test_no_byproduct_circuit_no_byproduct_reagents(solve):
     """Without by-product circuits the flotation reagents are the REE circuit's dosage on the
     ore, and nothing more."""
     from reeflow.economics.cost_index import cepci
     from reeflow.economics.opex import OpexDrivers, _consumable_rows, _rates
 
-    p, sol, s = _solve(base, {"plant.beneficiation.fluorite_recovery": "0 %",
+    p, sol, s = solve({"plant.beneficiation.fluorite_recovery": "0 %",
                               "plant.beneficiation.barite_recovery": "0 %"})
     feed = economic_drivers(sol, s.kpis, 8000.0)["flotation_feed_t_per_a"]
     d = OpexDrivers(ore_t_per_a=1.0, mining_cost_usd_per_t_ore=0.0, reagents_t_per_a={},
@@ -92,8 +73,8 @@ def test_every_route_declares_its_capex_areas():
     assert "flotation_fluorite" not in no_byproducts and "flotation_ree" in no_byproducts
 
 
-def test_a_mixed_carbonate_plant_is_complete_on_its_route(base):
-    p, sol, s = _solve(base, {"plant.route": "mixed_carbonate"})
+def test_a_mixed_carbonate_plant_is_complete_on_its_route(solve):
+    p, sol, s = solve({"plant.route": "mixed_carbonate"})
     sizes = equipment_sizes(sol, operating_hours_per_a=p.plant.operating_hours_h_per_a)
     sizes["bake.kiln_duty_kw"] = 1000.0           # the energy balance is not run here
     assert not {"sx", "chloride_conversion"} & _areas(sizes)

@@ -6,38 +6,22 @@ from pathlib import Path
 
 import pytest
 
-from reeflow.chain import adapters
 from reeflow.chain.pipeline import with_overrides
 from reeflow.core.errors import InputError
-from reeflow.plant.bastnasite import build_flowsheet, placeholder_separation
 from reeflow.plant.params import ROUTES
 from reeflow.plant.solubility import check_solubility
-from reeflow.plant.summary import MIXED_SALE, ree_sales, summarise_plant
+from reeflow.plant.summary import MIXED_SALE, ree_sales
 from reeflow.project import CASES_DIR, load_project
 
 SCENARIOS = CASES_DIR / "beylikova" / "scenarios"
 LACE = {"LaCe": ["La", "Ce"], "NdPr": ["Pr", "Nd"], "SmY": ["Sm", "Y"]}
 
 
-@pytest.fixture(scope="module")
-def base():
-    return load_project()
-
-
-def _solve(base, overrides):
-    p = with_overrides(base, overrides).project
-    sep = placeholder_separation(p.plant.separation, p.ree)
-    sol = build_flowsheet(adapters.ore_feed(p), p.plant, sep).solve()
-    s = summarise_plant(sol, p.ree, p.plant.operating_hours_h_per_a,
-                        groups=p.plant.product_groups())
-    return p, sol, s
-
-
 @pytest.mark.parametrize("route,extra", [
     ("full_separation", {}), ("mixed_carbonate", {}), ("cerium_rejection", {}),
     ("la_ce_rejection", {"plant.separation.products": LACE})])
-def test_every_route_closes_and_stays_soluble(base, route, extra):
-    p, sol, s = _solve(base, {"plant.route": route, **extra})
+def test_every_route_closes_and_stays_soluble(solve, route, extra):
+    p, sol, s = solve({"plant.route": route, **extra})
     sol.check_balances(1e-9)  # every unit's element balance
     rep = check_solubility(sol)
     assert rep.ok, [(v.stream, v.salt, v.ratio) for v in rep.violations]
@@ -45,8 +29,8 @@ def test_every_route_closes_and_stays_soluble(base, route, extra):
     assert route in ROUTES
 
 
-def test_mixed_carbonate_sells_the_contained_reo(base):
-    p, sol, s = _solve(base, {"plant.route": "mixed_carbonate"})
+def test_mixed_carbonate_sells_the_contained_reo(solve):
+    p, sol, s = solve({"plant.route": "mixed_carbonate"})
     assert "separation" not in sol.results and "sx_feed" not in sol.streams
     (row,) = [r for r in s.products if r["kind"] == "concentrate"]
     assert row["sale_name"] == MIXED_SALE
@@ -62,8 +46,8 @@ def test_mixed_carbonate_sells_the_contained_reo(base):
     assert dist == pytest.approx(row["reo_distribution_frac"])
 
 
-def test_cerium_cake_paid_on_its_ceria_content(base):
-    p, sol, s = _solve(base, {"plant.route": "cerium_rejection"})
+def test_cerium_cake_paid_on_its_ceria_content(solve):
+    p, sol, s = solve({"plant.route": "cerium_rejection"})
     cake = sol.streams["cerium_rejection.cerium_cake"]
     ce_in = sol.streams["purified_liquor"].element_kg_per_h()["Ce"]
     removal = p.plant.cerium_rejection.ce_removal_frac
@@ -76,8 +60,8 @@ def test_cerium_cake_paid_on_its_ceria_content(base):
     assert sx["Ce"] / (sx["La"] + sx["Ce"]) < 0.2
 
 
-def test_la_ce_group_split_between_stockpile_and_sale(base):
-    p, sol, s = _solve(base, {"plant.route": "la_ce_rejection", "plant.separation.products": LACE,
+def test_la_ce_group_split_between_stockpile_and_sale(solve):
+    p, sol, s = solve({"plant.route": "la_ce_rejection", "plant.separation.products": LACE,
                               "plant.la_ce_rejection.stockpile_frac": {"La": 1.0, "Ce": 0.5}})
     carb = sol.streams["LaCe_carbonate"]
     pile = sol.streams["LaCe_disposition.stockpile"]
