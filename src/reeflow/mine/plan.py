@@ -10,7 +10,11 @@ scheduled. Nested pits are solved down from RF 1 (adding lower revenue factors w
 smallest standard shell holds more ore than the horizon needs); the *horizon region* is the
 smallest shell holding ``horizon_margin`` × the horizon's plant feed (grown, up to twice, to a
 shell with twice the ore when the schedule would leave the plant short in the last year while the
-ultimate pit holds more); pushbacks and panels cover that region; everything else in the ultimate
+ultimate pit holds more; the rings a grown region adds are split like the first region's, and
+the schedule with the highest NPV is kept — a bigger region only adds choices, so a grown region
+whose coarser pushbacks schedule worse never replaces a better plan; before this, NPV fell as the
+NdPr price rose, ``tests/study/test_npv_monotone.py``); pushbacks and panels cover that region;
+everything else in the ultimate
 pit is reported under ``remaining`` (a ~694 Mt deposit at 570 kt/a is scheduled for the horizon,
 not for a thousand years).
 """
@@ -241,7 +245,8 @@ def _shells(value_at, src, dst, rfs: list[float], tonnes, feed_ore: np.ndarray, 
     """Nested pits: at ``rfs``; then below the smallest RF while its ore exceeds a pushback's
     share of the horizon's need (long-lived pits); then between consecutive pits inside the
     horizon region wherever a ring holds more than half a pushback (so pushbacks can form).
-    Returns ``(shell index per block, sorted RFs)``."""
+    Returns ``(pits, k_h)``: the pits as ``(RF, mask)`` from the smallest, and the index of the
+    horizon region's pit."""
     shell, _ = nested_pits(value_at, src, dst, rfs, solver=solver)
     pits = [(rf, (shell >= 0) & (shell <= k)) for k, rf in enumerate(rfs)]
     while float(feed_ore[pits[0][1]].sum()) > need_t / max(n_pushbacks, 1) and len(pits) < 40:
@@ -251,8 +256,19 @@ def _shells(value_at, src, dst, rfs: list[float], tonnes, feed_ore: np.ndarray, 
             break
         pits.insert(0, (rf, new))
     k_h = _horizon_shell([m for _, m in pits], feed_ore, need_t, margin, [r for r, _ in pits])
+    pits, _ = _refine(value_at, pits, 1, k_h, tonnes, n_pushbacks, src, dst, solver)
+    return pits, _horizon_shell([m for _, m in pits], feed_ore, need_t, margin,
+                                [r for r, _ in pits])
+
+
+def _refine(value_at, pits: list, k_from: int, k_h: int, tonnes, n_pushbacks: int, src, dst,
+            solver: str) -> tuple[list, int]:
+    """Split the rings ``k_from``..``k_h`` (between consecutive pits) that hold more than half
+    a pushback of the region up to ``k_h`` (24 pit solves at most); returns the pits and the
+    region's new index."""
+    pits = list(pits)
     target = 0.5 * float(tonnes[pits[k_h][1]].sum()) / max(n_pushbacks, 1)
-    k, solves = 1, 0
+    k, solves = max(k_from, 1), 0
     while k <= k_h and solves < 24:
         (r0, m0), (r1, m1) = pits[k - 1], pits[k]
         if float(tonnes[m1 & ~m0].sum()) <= target:
@@ -265,10 +281,15 @@ def _shells(value_at, src, dst, rfs: list[float], tonnes, feed_ore: np.ndarray, 
             continue
         pits.insert(k, found)
         k_h += 1
-    shell = np.full(tonnes.size, -1, np.int64)
+    return pits, k_h
+
+
+def _shell_index(pits: list, n: int) -> np.ndarray:
+    """Index of the smallest pit holding each block (-1 outside every pit)."""
+    shell = np.full(n, -1, np.int64)
     for k in range(len(pits) - 1, -1, -1):
         shell[pits[k][1]] = k
-    return shell, [r for r, _ in pits]
+    return shell
 
 
 def _split(value_at, r0: float, m0: np.ndarray, r1: float, m1: np.ndarray, src, dst,
@@ -388,30 +409,41 @@ def plan_mine(block_model: pd.DataFrame, economics: BlockEconomics,
     feed_ore = np.where(bv.is_ore, bv.feed_t, 0.0)
     rfs = sorted(set(float(r) for r in params.revenue_factors) | {1.0})
     margin = float(default("horizon_margin"))
-    shell, rfs = _shells(value_at, src, dst, rfs, grid.tonnes, feed_ore, need,
-                         max(params.pushback_counts), params.solver, margin)
+    n_pb = max(params.pushback_counts)
+    pits, k_h = _shells(value_at, src, dst, rfs, grid.tonnes, feed_ore, need, n_pb,
+                        params.solver, margin)
+    timings["pits_and_pushbacks"] = time.perf_counter() - t0 - sum(timings.values())
+    best = None
+    for _ in range(3):  # grow the region while the plant would stand idle before the horizon
+        shell = _shell_index(pits, grid.tonnes.size)
+        out = _schedule_region(shell, k_h, grid, bv, grades, src, dst, cls, params, spec)
+        if best is None or out[2].npv_usd > best[0][2].npv_usd:
+            best = (out, pits[k_h][0])
+        sched = out[3]
+        short = float(sched["plant_capacity_t"].iloc[-1] - sched["ore_t"].iloc[-1])
+        k_final = [r for r, _ in pits].index(1.0)
+        if k_h >= k_final or short <= 1e-3 * float(sched["plant_capacity_t"].iloc[-1]):
+            break
+        grow_t = 2.0 * float(feed_ore[pits[k_h][1]].sum())
+        k_new = _horizon_shell([m for _, m in pits], feed_ore, grow_t, 1.0, [r for r, _ in pits])
+        pits, _ = _refine(value_at, pits, k_h + 1, k_new, grid.tonnes, n_pb, src, dst,
+                          params.solver)
+        k_h = _horizon_shell([m for _, m in pits], feed_ore, grow_t, 1.0, [r for r, _ in pits])
+    timings["schedule"] = time.perf_counter() - t0 - sum(timings.values())
+    assert best is not None
+    (pb, pan, res, sched, curve), horizon_rf = best
+    rfs = [r for r, _ in pits]
+    shell = _shell_index(pits, grid.tonnes.size)
     k_final = rfs.index(1.0)
     final = (shell >= 0) & (shell <= k_final)
     table = pit_by_pit(shell, rfs, grid.tonnes, bv.is_ore, bv.value_usd, pd.DataFrame(grades))
-    masks = [(shell >= 0) & (shell <= k) for k in range(len(rfs))]
-    k_h = _horizon_shell(masks, feed_ore, need, margin, rfs)
-    timings["pits_and_pushbacks"] = time.perf_counter() - t0 - sum(timings.values())
-    for _ in range(3):  # grow the region while the plant would stand idle before the horizon
-        pb, pan, res, sched, curve = _schedule_region(shell, k_h, grid, bv, grades, src, dst,
-                                                      cls, params, spec)
-        short = float(sched["plant_capacity_t"].iloc[-1] - sched["ore_t"].iloc[-1])
-        if k_h >= k_final or short <= 1e-3 * float(sched["plant_capacity_t"].iloc[-1]):
-            break
-        k_h = _horizon_shell(masks, feed_ore, 2.0 * float(feed_ore[masks[k_h]].sum()), 1.0,
-                             rfs)
-    timings["schedule"] = time.perf_counter() - t0 - sum(timings.values())
     reserve = _reserve(grid.tonnes, grades, cls, economics, params, value_at, bv, src, dst,
                        final, inferred)
     blocks = _blocks_frame(bm, block_model, grid, final, shell, pb, bv, grades)
     timings["total"] = time.perf_counter() - t0
     return MinePlan(
         pit=_pit_summary(final, table, k_final, src.size, pb, bv), nested=table, schedule=sched,
-        schedule_stats={**_stats(res, pan, spec, rfs[k_h]), "pushback_selection": curve,
+        schedule_stats={**_stats(res, pan, spec, horizon_rf), "pushback_selection": curve,
                         **_coverage(float(bv.feed_t[final & bv.is_ore].sum()), spec)},
         inputs={**given, "sources": sources},
         remaining=_remaining(pan, res, sched, grid.tonnes, feed_ore, final, pb, grades,
