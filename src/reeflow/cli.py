@@ -52,10 +52,13 @@ COMMAND_MODULES: tuple[str, ...] = ()
 
 def _study(args: argparse.Namespace) -> int:
     from reeflow.cli_progress import StepProgress
+    from reeflow.risk.backends import check_workers, default_workers
     from reeflow.study import run_study
 
+    workers = default_workers() if args.workers is None else check_workers(args.workers)
     progress = StepProgress(enabled=not args.quiet and not args.json)
-    result = run_study(args.project, out_dir=args.out, progress=progress)  # type: ignore[arg-type]
+    result = run_study(args.project, out_dir=args.out, progress=progress,  # type: ignore[arg-type]
+                       workers=workers)
     progress.close()
     if args.json:
         from reeflow.core.jsonio import dumps
@@ -285,6 +288,9 @@ def _add_study(sub: Any) -> None:
     p.add_argument("--out", default="reeflow-out", help="output folder (never emptied)")
     p.add_argument("--json", action="store_true", help="print the KPI summary as JSON")
     p.add_argument("--quiet", action="store_true", help="no progress display")
+    p.add_argument("--workers", type=int, default=None,
+                   help="worker processes for the sensitivities and claim what-ifs (default: "
+                        "REEFLOW_WORKERS, else the CPUs available; 1: none)")
     p.set_defaults(func=_study)
 
 

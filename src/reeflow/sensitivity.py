@@ -20,7 +20,7 @@ from reeflow.core.errors import InputError
 from reeflow.project import LoadedProject
 
 __all__ = ["tornado", "spider", "grid", "default_inputs", "LABELS", "CachedRunner",
-           "grade_price_grid"]
+           "QuestionRecorder", "grade_price_grid"]
 
 #: Human labels of common inputs (anything else shows its path).
 LABELS = {
@@ -67,6 +67,7 @@ class CachedRunner:
         self._chain = lambda lp: what_if(lp, {})  # also fills the chain's own outcome cache
         self._run = run
         self.store: dict[str, Any] = {}
+        self._fresh: set[str] = set()
         self.runs = 0
         self.hits = 0
 
@@ -85,6 +86,10 @@ class CachedRunner:
 
         lp = with_overrides(loaded, overrides) if overrides else loaded
         key = self.key(lp)
+        if key in self._fresh:  # prefetched: its first question counts as the run
+            self._fresh.discard(key)
+            self.runs += 1
+            return self.store[key]
         if key in self.store:
             self.hits += 1
             return self.store[key]
@@ -92,6 +97,49 @@ class CachedRunner:
         out = self._run(loaded, overrides) if self._run is not None else self._chain(lp)
         self.store[key] = out
         return out
+
+    def prefetch(self, loaded: LoadedProject, questions: Sequence[Mapping[str, Any]], *,
+                 workers: int | None = None) -> int:
+        """Answer the distinct questions not yet answered all at once, on worker processes
+        (:func:`reeflow.chain.parallel.what_if_many`: the same chain, the same numbers), so the
+        callers that ask them next find them here. A question the chain refuses is left to
+        be asked (and refused) again. Returns the number of chain runs made."""
+        from reeflow.chain import with_overrides
+        from reeflow.chain.parallel import what_if_many
+
+        if self._run is not None:
+            return 0
+        todo: dict[str, Mapping[str, Any]] = {}
+        for q in questions:
+            try:
+                lp = with_overrides(loaded, q) if q else loaded
+            except InputError:
+                continue
+            key = self.key(lp)
+            if key not in self.store and key not in todo:
+                todo[key] = q
+        if len(todo) < 2:
+            return 0
+        outs = what_if_many(loaded, list(todo.values()), workers=workers, refused=None)
+        for key, out in zip(todo, outs, strict=True):
+            if out is not None:
+                self.store[key] = out
+                self._fresh.add(key)
+        return sum(o is not None for o in outs)
+
+
+class QuestionRecorder:
+    """A :data:`Runner` that answers every question with one outcome and records the
+    questions: a dry run of a report's consumers with it lists the what-ifs they will ask,
+    for :meth:`CachedRunner.prefetch` (the answers it gives are discarded)."""
+
+    def __init__(self, outcome: Any) -> None:
+        self.outcome = outcome
+        self.questions: list[dict[str, Any]] = []
+
+    def __call__(self, loaded: LoadedProject, overrides: Mapping[str, Any]) -> Any:
+        self.questions.append(dict(overrides))
+        return self.outcome
 
 
 def _runner(runner: Runner | None) -> Runner:

@@ -128,27 +128,43 @@ def _labels(outcome: Any) -> list[str]:
     return labels
 
 
-def build_results(outcome: Any, *, runtime_s: float, sensitivities: bool = True
-                  ) -> StudyResults:
+def build_results(outcome: Any, *, runtime_s: float, sensitivities: bool = True,
+                  workers: int | None = 1) -> StudyResults:
     """The typed results of a chain outcome, checked for cross-room consistency.
 
     Every what-if (tornado, spider, grid, claims, the summary's target run) goes through one
     :class:`reeflow.sensitivity.CachedRunner`, seeded with the study's own outcome, so a point
     asked twice is run once and one question gets one number. ``sensitivities=False`` skips
     the tornado, spider and grid (e.g. for ``reeflow compare``; the summary then names no risks).
+
+    ``workers`` > 1 (None: :func:`reeflow.risk.backends.default_workers`; default 1, none)
+    answers those what-ifs up front on worker processes: a dry run of the same assembly with a
+    :class:`~reeflow.sensitivity.QuestionRecorder` lists the questions, the runner prefetches
+    them (:meth:`~reeflow.sensitivity.CachedRunner.prefetch`), then the assembly runs for real
+    and finds them answered. The results do not depend on ``workers``.
     """
-    from reeflow.chain import sections
-    from reeflow.chain.plant_steps import composition_spread
     from reeflow.consistency import raise_on_error, run_checks
-    from reeflow.sensitivity import CachedRunner
-    from reeflow.summary import build_summary
+    from reeflow.sensitivity import CachedRunner, QuestionRecorder
 
     checks = run_checks(outcome)
     raise_on_error(checks)
-    labels = _labels(outcome)
-    s = outcome.design.summary
     runner = CachedRunner()
     runner.seed(outcome.loaded, outcome)
+    if workers is None or workers > 1:
+        recorder = QuestionRecorder(outcome)
+        _assemble(outcome, recorder, checks, runtime_s, sensitivities)
+        runner.prefetch(outcome.loaded, recorder.questions, workers=workers)
+    return _assemble(outcome, runner, checks, runtime_s, sensitivities)
+
+
+def _assemble(outcome: Any, runner: Any, checks: Any, runtime_s: float,
+              sensitivities: bool) -> StudyResults:
+    from reeflow.chain import sections
+    from reeflow.chain.plant_steps import composition_spread
+    from reeflow.summary import build_summary
+
+    labels = _labels(outcome)
+    s = outcome.design.summary
     economics = sections.economics_section(outcome, _economics_extra(outcome, runner,
                                                                      sensitivities))
     claims = [ClaimRow.model_validate(c) for c in _claims(outcome, runner)]
@@ -156,7 +172,7 @@ def build_results(outcome: Any, *, runtime_s: float, sensitivities: bool = True
     mine = sections.mine_section(outcome, synthetic=bool(labels))
     summary = build_summary(outcome, economics=economics, claims=claims,
                             assumptions=assumptions, mine=mine, synthetic=labels, runner=runner)
-    runs = {"distinct_runs": runner.runs, "reused": runner.hits}
+    runs = {"distinct_runs": getattr(runner, "runs", 0), "reused": getattr(runner, "hits", 0)}
     economics = economics.model_copy(update={"sensitivity_runs": runs})
     return StudyResults(
         meta=sections.meta(outcome, runtime_s, labels), kpis=sections.kpis(outcome),
@@ -232,20 +248,22 @@ class _Progress:
 
 
 def compute_results(loaded: LoadedProject, *, progress: bool | Callable[[str], None] = False,
-                    sensitivities: bool = True) -> StudyResult:
-    """Run the chain in memory and return the typed results (no files written)."""
+                    sensitivities: bool = True, workers: int | None = 1) -> StudyResult:
+    """Run the chain in memory and return the typed results (no files written); ``workers``:
+    see :func:`build_results`."""
     from reeflow.chain import run_chain
 
     t0 = time.perf_counter()
     cb = progress if callable(progress) else _Progress(bool(progress))
     outcome = run_chain(loaded, progress=cb)
     results = build_results(outcome, runtime_s=time.perf_counter() - t0,
-                            sensitivities=sensitivities)
+                            sensitivities=sensitivities, workers=workers)
     return StudyResult(results, None, outcome)
 
 
 def run_study(project: str | Path | None = None, *, out_dir: str | Path | None = "reeflow-out",
-              progress: bool = False, pdf: bool | None = None) -> StudyResult:
+              progress: bool = False, pdf: bool | None = None, workers: int | None = 1
+              ) -> StudyResult:
     """Load a project (None → the default built-in case), run the chain, write report.html,
     results.json, results.xlsx and (where headless Chromium is installed) report.pdf.
 
@@ -254,13 +272,15 @@ def run_study(project: str | Path | None = None, *, out_dir: str | Path | None =
     are rendered in memory and then each replaces its previous version atomically
     (:mod:`reeflow.core.io`). ``pdf``: None prints the PDF where Chromium exists (else the
     documented fallback, :data:`reeflow.exports.PDF_FALLBACK`), False skips it, True requires it.
+    ``workers``: worker processes for the what-ifs (:func:`build_results`; the CLI's default is
+    every free CPU, a script that asks for them needs an ``if __name__ == "__main__":`` guard).
     """
     from reeflow.core.io import check_output_folder, write_outputs
 
     if out_dir is not None:
         check_output_folder(out_dir)
     loaded = load_project(project)
-    result = compute_results(loaded, progress=progress)
+    result = compute_results(loaded, progress=progress, workers=workers)
     if out_dir is None:
         return result
     from reeflow.exports import PDF_FALLBACK, pdf_bytes, xlsx_bytes

@@ -32,6 +32,20 @@ class StepCache:
             box.pop(next(iter(box)))
         return out
 
+    def export(self, *, exclude: tuple[str, ...] = ("outcome",)) -> dict[str, dict[str, Any]]:
+        """The most recent result of each step (the last run's), to warm another process's
+        cache with :meth:`install`; the results are pure functions of their keys, so a warm
+        worker computes the same numbers as this process."""
+        return {step: dict([next(reversed(box.items()))]) for step, box in self.store.items()
+                if box and step not in exclude}
+
+    def install(self, store: dict[str, dict[str, Any]]) -> None:
+        """Add the entries of an :meth:`export` (entries already here are kept)."""
+        for step, box in store.items():
+            mine = self.store.setdefault(step, {})
+            for key, value in box.items():
+                mine.setdefault(key, value)
+
 
 CACHE = StepCache()
 

@@ -35,11 +35,13 @@ class Components:
     """
 
     species: tuple[str, ...]
-    elements: tuple[str, ...] = field(init=False)
-    molar_mass_g_per_mol: np.ndarray = field(init=False, repr=False)
-    element_matrix: np.ndarray = field(init=False, repr=False)
-    index: Mapping[str, int] = field(init=False, repr=False)
-    element_mass_g_per_mol: np.ndarray = field(init=False, repr=False)
+    # derived from the species: equality and hashing are by the species (so two copies of one
+    # component set compare equal, e.g. after a round trip through pickle to a worker process)
+    elements: tuple[str, ...] = field(init=False, compare=False)
+    molar_mass_g_per_mol: np.ndarray = field(init=False, repr=False, compare=False)
+    element_matrix: np.ndarray = field(init=False, repr=False, compare=False)
+    index: Mapping[str, int] = field(init=False, repr=False, compare=False)
+    element_mass_g_per_mol: np.ndarray = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         species = tuple(dict.fromkeys(self.species))

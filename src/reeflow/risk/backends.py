@@ -29,7 +29,8 @@ from typing import Any
 
 from reeflow.core.errors import InputError
 
-__all__ = ["Runner", "SerialRunner", "ProcessRunner", "DaskRunner", "make_runner", "Progress"]
+__all__ = ["Runner", "SerialRunner", "ProcessRunner", "DaskRunner", "make_runner", "Progress",
+           "default_workers", "check_workers"]
 
 _SHARED: dict[str, Any] = {}
 #: Modules the fork server imports once, so that each worker starts in milliseconds.
@@ -182,15 +183,32 @@ class DaskRunner(Runner):
                 "scheduler": str(self.client.scheduler.address)}
 
 
+def default_workers() -> int:
+    """Local worker processes when none are asked for: ``REEFLOW_WORKERS`` when set, else the
+    CPUs this process may use."""
+    env = os.environ.get("REEFLOW_WORKERS")
+    if env:
+        try:
+            n: Any = int(env)
+        except ValueError:
+            n = env
+        return check_workers(n, field="REEFLOW_WORKERS")
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") \
+        else (os.cpu_count() or 1)
+
+
+def check_workers(workers: Any, *, field: str = "--workers") -> int:
+    """``workers`` when it is an integer 1..1024, else an InputError naming ``field``."""
+    if not isinstance(workers, int) or isinstance(workers, bool) or not 1 <= workers <= 1024:
+        raise InputError(field, workers, "an integer 1..1024",
+                         "give the number of worker processes (1: none, all in this process)")
+    return workers
+
+
 def make_runner(*, workers: int | None = None, scheduler: str | None = None) -> Runner:
     """The backend: a Dask cluster when ``scheduler`` is given, else ``workers`` local
-    processes (default: the CPUs this process may use)."""
+    processes (default: :func:`default_workers`)."""
     if scheduler:
         return DaskRunner(scheduler)
-    if workers is None:
-        workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") \
-            else (os.cpu_count() or 1)
-    if not isinstance(workers, int) or isinstance(workers, bool) or not 1 <= workers <= 1024:
-        raise InputError("--workers", workers, "an integer 1..1024", "give the number of "
-                         "worker processes")
+    workers = default_workers() if workers is None else check_workers(workers)
     return ProcessRunner(workers) if workers > 1 else SerialRunner()

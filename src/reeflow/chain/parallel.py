@@ -1,0 +1,79 @@
+"""Many what-ifs at once: :func:`what_if_many` answers a list of questions (project-path
+overrides) with :func:`reeflow.chain.what_if` itself, on local worker processes when more than
+one CPU is free — the same chain, the same numbers as one after the other.
+
+Worker processes re-import a script's ``__main__`` module, so a script that asks for workers
+needs the usual ``if __name__ == "__main__":`` guard; the library's own entry points
+(``reeflow study``) asks for them; the Python API and the web server default to none.
+
+The workers are the risk room's local backend (:class:`reeflow.risk.backends.ProcessRunner`:
+``forkserver`` where the platform has it, so no worker inherits this process's HiGHS or OpenMP
+thread pools). Each worker receives the project and a copy of this process's step cache once
+(:meth:`reeflow.chain.cache.StepCache.export`: the SX design, the deposit, the base mine plan),
+so it re-runs only the steps a question's changed inputs reach, exactly as this process would;
+the cached results are pure functions of their keys, hence the answers do not depend on where
+they ran (``tests/study/test_whatif_parallel.py`` checks it bit for bit).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from reeflow.project import LoadedProject
+
+__all__ = ["what_if_many"]
+
+_WARM: dict[str, Any] = {"token": None}
+
+
+def _task(shared: tuple[str, LoadedProject, dict[str, Any]], overrides: dict[str, Any]) -> Any:
+    from reeflow.chain.cache import CACHE
+    from reeflow.chain.pipeline import what_if
+    from reeflow.core.errors import InputError
+
+    token, base, store = shared
+    if _WARM["token"] != token:
+        CACHE.install(store)
+        _WARM["token"] = token
+    try:
+        return what_if(base, overrides)
+    except InputError:  # the chain refuses the question: asked again in the caller's process
+        return None
+
+
+_RAISE = object()
+
+
+def what_if_many(base: LoadedProject, questions: Sequence[Mapping[str, Any]], *,
+                 workers: int | None = None, refused: Any = _RAISE) -> list[Any]:
+    """``[what_if(base, q) for q in questions]``, on ``workers`` local processes (default
+    :func:`reeflow.risk.backends.default_workers`, at most one per question; 1 runs them here,
+    one after the other).
+    A question the chain refuses is asked again in this process, so it raises its InputError
+    here, as :func:`what_if` would; with ``refused=None`` its answer is None instead."""
+    import uuid
+
+    from reeflow.chain.cache import CACHE
+    from reeflow.risk.backends import ProcessRunner, check_workers, default_workers
+
+    qs = [dict(q) for q in questions]
+    n = min(default_workers() if workers is None else check_workers(workers), len(qs))
+    if n <= 1:
+        return [_ask(base, q, refused) for q in qs]
+
+    shared = (uuid.uuid4().hex, base, CACHE.export())
+    out = ProcessRunner(n).map(_task, [(q,) for q in qs], shared)
+    return [o if o is not None else _ask(base, q, refused) for o, q in zip(out, qs, strict=True)]
+
+
+def _ask(base: LoadedProject, question: dict[str, Any], refused: Any) -> Any:
+    from reeflow.chain.pipeline import what_if
+    from reeflow.core.errors import InputError
+
+    if refused is _RAISE:
+        return what_if(base, question)
+    try:
+        return what_if(base, question)
+    except InputError:
+        return refused

@@ -1,0 +1,66 @@
+"""What-ifs on worker processes give the numbers the chain gives in this process, bit for bit
+(reeflow.chain.parallel), and a component set survives the trip to a worker."""
+
+from __future__ import annotations
+
+import pickle
+
+import numpy as np
+import pytest
+
+from reeflow.chain import run_chain, what_if
+from reeflow.chain.parallel import what_if_many
+from reeflow.core.errors import InputError
+from reeflow.plant.stream import Components
+from reeflow.project import load_project
+from reeflow.sensitivity import CachedRunner, QuestionRecorder
+
+
+def test_a_component_set_equals_its_pickled_copy():
+    c = Components(("LaFCO3", "H2O", "La2(SO4)3"))
+    copy = pickle.loads(pickle.dumps(c))
+    assert c == copy and hash(c) == hash(copy)
+    assert c != Components(("H2O", "LaFCO3"))
+
+
+@pytest.mark.slow
+def test_workers_answer_what_ifs_bit_for_bit_as_this_process():
+    loaded = load_project(None)
+    run_chain(loaded)
+    questions = [{"economics.price_scale_ndpr": 0.9}, {"economics.opex_scale": 1.1},
+                 {"plant.leach.ree_dissolution": 0.8}]
+    far = what_if_many(loaded, questions, workers=2)
+    for q, o in zip(questions, far, strict=True):
+        here = what_if(loaded, q)
+        assert o is not here
+        assert o.npv_usd() == here.npv_usd()
+        np.testing.assert_array_equal(o.mine.schedule["ore_t"].to_numpy(),
+                                      here.mine.schedule["ore_t"].to_numpy())
+        assert o.annual.npv_usd == here.annual.npv_usd
+
+
+def test_a_refused_question_raises_in_this_process_or_answers_none():
+    loaded = load_project(None)
+    bad = {"ore.treo_grade": "200 %"}
+    with pytest.raises(InputError):
+        what_if_many(loaded, [bad], workers=1)
+    assert what_if_many(loaded, [bad], workers=1, refused=None) == [None]
+    with pytest.raises(InputError):
+        what_if_many(loaded, [bad], workers=0)
+
+
+def test_prefetched_answers_count_as_runs_not_hits():
+    loaded = load_project(None)
+    base = run_chain(loaded)
+    runner = CachedRunner()
+    runner.seed(loaded, base)
+    recorder = QuestionRecorder(base)
+    asked = [{"economics.capex_scale": 0.7}, {"economics.capex_scale": 0.7},
+             {"economics.capex_scale": 1.5}, {}]
+    for q in asked:
+        assert recorder(loaded, q) is base
+    assert recorder.questions == asked
+    assert runner.prefetch(loaded, recorder.questions, workers=1) == 2
+    for q in asked:
+        runner(loaded, q)
+    assert (runner.runs, runner.hits) == (2, 2)  # as if asked without the prefetch
