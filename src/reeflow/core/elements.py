@@ -151,6 +151,7 @@ def molar_mass(formula: str) -> float:
     return math.fsum(n * atomic_mass(s) for s, n in parse_formula(formula))
 
 
+@lru_cache(maxsize=256)
 def oxide_formula(symbol: str) -> str:
     """Reporting oxide of an element, e.g. ``"Pr"`` → ``"Pr6O11"``."""
     try:
@@ -164,6 +165,7 @@ def oxide_formula(symbol: str) -> str:
         ) from None
 
 
+@lru_cache(maxsize=256)
 def oxide_factor(symbol: str) -> float:
     """Oxide mass per element mass, e.g. Nd → M(Nd2O3)/(2·M(Nd)) = 1.1664."""
     formula = oxide_formula(symbol)  # raises InputError for an element without an oxide
@@ -176,6 +178,7 @@ def treo_from_tree(tree_by_element: dict[str, float]) -> float:
     return math.fsum(m * oxide_factor(el) for el, m in tree_by_element.items())
 
 
+@lru_cache(maxsize=256)
 def specific_activity_bq_per_g(nuclide: str = "Th-232") -> float:
     """Specific activity A = ln2·N_A / (t½·M) of a pure nuclide in Bq per g of element.
 
@@ -189,6 +192,7 @@ def specific_activity_bq_per_g(nuclide: str = "Th-232") -> float:
     return math.log(2.0) * n_a / (half_life_s * atomic_mass(nuclide.split("-")[0]))
 
 
+@lru_cache(maxsize=256)
 def norm_exemption_bq_per_g() -> float:
     """Activity concentration below which NORM is exempt (1 Bq/g per chain member; IAEA RS-G-1.7)."""
     return float(_REGULATORY.at["exemption_th232_chain_bq_per_g", "value"])
