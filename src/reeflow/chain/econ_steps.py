@@ -24,17 +24,31 @@ __all__ = ["economic_inputs", "equipment_sizes", "design_economics", "sx_cost_mo
 def sx_cost_model(project: Any) -> Any:
     """The SX sequence ranking's weights at the study's own prices: HCl and NaOH from the
     economics room's reagent prices (the project's overrides first, in its currency year), the
-    organic fill and the plant's operating hours (one price per thing in the whole study)."""
+    organic fill, the plant's operating hours, and the installed cost of a mixer-settler stage
+    from the capex estimate's own correlation and installation factors (knots at
+    :data:`_STAGE_M3`) — one price per thing in the whole study."""
+    from reeflow.economics.capex import installed_cost_usd
     from reeflow.economics.opex import reagent_costs
     from reeflow.plant.sx import SXCostModel
 
     e = project.economics
-    tab = reagent_costs({"HCl": 1.0, "NaOH": 1.0}, currency_year=int(e.currency_year),
+    year = int(e.currency_year)
+    tab = reagent_costs({"HCl": 1.0, "NaOH": 1.0}, currency_year=year,
                         price_overrides_usd_per_t=dict(e.reagent_prices)).set_index("reagent")
+    stage_usd = tuple(installed_cost_usd("mixer_settler_volume_m3", v, currency_year=year,
+                                         count=1) for v in _STAGE_M3)
     return SXCostModel(HCl_usd_per_t=float(tab.loc["HCl", "price_usd_per_t"]),
                        NaOH_usd_per_t=float(tab.loc["NaOH", "price_usd_per_t"]),
                        organic_usd_per_m3=float(e.organic_fill_usd_per_m3),
-                       operating_h_per_a=float(project.plant.operating_hours_h_per_a))
+                       operating_h_per_a=float(project.plant.operating_hours_h_per_a),
+                       stage_cost_m3=_STAGE_M3, stage_cost_usd=stage_usd)
+
+
+#: Stage volumes (m3) at which the ranking's stage-cost curve is tabulated: 0.04-60 m3 is the
+#: range of the mixer-settler correlation (Turton et al. 2018, Table A.1), beyond which the
+#: capex estimate installs parallel units (as the curve's knots up to 1,000 m3 do)
+_STAGE_M3: tuple[float, ...] = (0.04, 0.1, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 15.0, 30.0, 60.0,
+                                120.0, 250.0, 500.0, 1000.0)
 
 
 def equipment_sizes(project: Any, design: PlantDesign) -> dict[str, float]:

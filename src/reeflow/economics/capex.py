@@ -28,7 +28,8 @@ from reeflow.economics._data import read_table, read_yaml
 from reeflow.economics.cost_index import CostIndex, cepci
 
 __all__ = ["CapexEstimate", "SIZE_KEYS", "equipment_costs", "factored_capex", "CapexByArea",
-           "InstalledItem", "capex_by_area", "size_keys", "required_size_keys"]
+           "InstalledItem", "capex_by_area", "size_keys", "required_size_keys",
+           "installed_cost_usd"]
 
 #: Unit of a size key, from its suffix (legacy keys and "<area>.<item>" items alike).
 _SI_UNIT = {"t_per_h": "t/hour", "t_per_d": "t/day", "kw": "kW", "m3": "m**3",
@@ -283,10 +284,7 @@ def required_size_keys(route: str | None = None,
 
 def _equipment_rows(sizes: Mapping[str, float], *, currency_year: int,
                     index: CostIndex) -> pd.DataFrame:
-    from reeflow.economics.equipment import purchased_cost
-
     areas, legacy, items = _areas_and_items()
-    fac = read_yaml("capex_factors.yaml")["towler"]
     rows: list[dict[str, Any]] = []
     for key, size in sizes.items():
         if key.endswith("_count") or key.split(".")[-1] == "organic_inventory_m3":
@@ -295,37 +293,61 @@ def _equipment_rows(sizes: Mapping[str, float], *, currency_year: int,
         if area not in areas:
             raise InputError(f"equipment_sizes.{key}", area, f"an area in {sorted(areas)}",
                              "see data/economics/capex_areas.yaml")
-        comps = items[items["item"] == item]
-        if comps.empty:
-            raise InputError(f"equipment_sizes.{key}", item,
-                             f"an item in {sorted(set(items['item']))}",
-                             "no cost correlation is carried for this equipment")
         _positive(f"equipment_sizes.{key}", size)
         count = sizes.get(f"{key}_count")
         if count is not None and not (isinstance(count, (int, float)) and count >= 1):
             raise InputError(f"equipment_sizes.{key}_count", count, ">= 1", "a unit count")
-        for _, c in comps.iterrows():
-            base_unit = _si_unit(item)
-            f_unit = str(c["factor_unit"])
-            same = ureg.Quantity(1.0, base_unit).dimensionality == \
-                ureg.Quantity(1.0, f_unit).dimensionality
-            qty, unit = (float(size), base_unit) if same else \
-                (float(size) * float(c["size_factor"]), f_unit)
-            rec = purchased_cost(str(c["correlation"]), qty, unit,
-                                 currency_year=currency_year, index=index,
-                                 count=int(count) if count else None)
-            pcls = str(c["process_class"])
-            f = fac["process_classes"][pcls]
-            mat = c["material"] if isinstance(c["material"], str) else "carbon steel"
-            fm = float(fac["materials"][mat])
-            inst = (1 + f["fp"]) * fm + f["fer"] + f["fel"] + f["fi"] + f["fc"] + f["fs"] + f["fl"]
-            rows.append({"size_key": key, "area": area, "item": item,
-                         "component": str(c["component"]), "size": float(size),
-                         "process_class": pcls, "material": mat, "fm": fm,
-                         "installation_factor": inst, **rec,
-                         "installed_usd": rec["purchased_usd"] * inst,
-                         "assumption": c["note"] if c["evidence"] == "assumed" else None})
+        rows += [{"size_key": key, "area": area, **r}
+                 for r in _item_rows(item, float(size), int(count) if count else None,
+                                     currency_year=currency_year, index=index, key=key)]
     return pd.DataFrame(rows)
+
+
+def _item_rows(item: str, size: float, count: int | None, *, currency_year: int,
+               index: CostIndex, key: str) -> list[dict[str, Any]]:
+    """The components of one sized item: purchased cost (its correlation) × installation
+    factor (Towler & Sinnott's factors of its process class and material)."""
+    from reeflow.economics.equipment import purchased_cost
+
+    _, _, items = _areas_and_items()
+    fac = read_yaml("capex_factors.yaml")["towler"]
+    comps = items[items["item"] == item]
+    if comps.empty:
+        raise InputError(f"equipment_sizes.{key}", item,
+                         f"an item in {sorted(set(items['item']))}",
+                         "no cost correlation is carried for this equipment")
+    rows = []
+    for _, c in comps.iterrows():
+        base_unit = _si_unit(item)
+        f_unit = str(c["factor_unit"])
+        same = ureg.Quantity(1.0, base_unit).dimensionality == \
+            ureg.Quantity(1.0, f_unit).dimensionality
+        qty, unit = (size, base_unit) if same else (size * float(c["size_factor"]), f_unit)
+        rec = purchased_cost(str(c["correlation"]), qty, unit, currency_year=currency_year,
+                             index=index, count=count)
+        pcls = str(c["process_class"])
+        f = fac["process_classes"][pcls]
+        mat = c["material"] if isinstance(c["material"], str) else "carbon steel"
+        fm = float(fac["materials"][mat])
+        inst = (1 + f["fp"]) * fm + f["fer"] + f["fel"] + f["fi"] + f["fc"] + f["fs"] + f["fl"]
+        rows.append({"item": item, "component": str(c["component"]), "size": size,
+                     "process_class": pcls, "material": mat, "fm": fm,
+                     "installation_factor": inst, **rec,
+                     "installed_usd": rec["purchased_usd"] * inst,
+                     "assumption": c["note"] if c["evidence"] == "assumed" else None})
+    return rows
+
+
+def installed_cost_usd(item: str, size: float, *, currency_year: int, count: int | None = None,
+                       index: CostIndex | None = None) -> float:
+    """Installed cost (purchased × installation factor, summed over the item's components) of
+    ``size`` of one equipment item of ``data/economics/capex_items.csv`` (e.g.
+    ``"mixer_settler_volume_m3"``, 4.0 m3 with ``count=1``): the figure :func:`capex_by_area`
+    puts in its area, for callers that must price equipment on the same basis (the SX train
+    ranking, :func:`reeflow.chain.econ_steps.sx_cost_model`)."""
+    _positive(f"installed_cost_usd.{item}", size)
+    return math.fsum(r["installed_usd"] for r in _item_rows(
+        item, float(size), count, currency_year=currency_year, index=index or cepci(), key=item))
 
 
 def _positive(field: str, v: Any) -> None:

@@ -8,6 +8,7 @@ Annual cost of a train (USD/a)::
 
     reagents  = (HCl_kg/h · p_HCl + NaOH_kg/h · p_NaOH) / 1000 · hours
     capital   = Σ_cuts Lang · C_ref · (V_cut / V_ref)^n          (six-tenths-type power law)
+           or = Σ_cuts n_cut · c(V_cut / n_cut)                   (a per-stage curve c, given)
     organic   = V_organic · p_organic                            (first fill)
     total     = reagents + charge · (capital + organic)
 
@@ -15,11 +16,16 @@ with the mixer-settler power law of the UKy rougher SX account (PrOMMiS
 ``REE_costing_parameters.json`` 10.A.5.4; Keim & Naumann 2019, DOI 10.2172/1569277), the
 effective Lang factor of PrOMMiS ``ree_costing.py`` and a capital recovery factor as charge.
 Currency years differ between the defaults (2016–2023) and are not escalated: the model ranks
-trains, it does not price a plant.
+trains, it does not price a plant. The study replaces the power law by the economics room's own
+installed cost of a stage (``stage_cost_m3``/``stage_cost_usd``, built by
+:func:`reeflow.chain.econ_steps.sx_cost_model` from :func:`reeflow.economics.capex.
+installed_cost_usd`), so the ranking's capital and the capex estimate's SX area price a stage
+alike (the power law gave 12 MUSD for the Beylikova train, the capex estimate ≈ 10× that).
 """
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
@@ -32,6 +38,8 @@ import yaml
 from reeflow.core.errors import InputError
 
 __all__ = ["SXCostModel", "cost_defaults"]
+
+_CURVE = ("stage_cost_m3", "stage_cost_usd")
 
 
 @cache
@@ -60,9 +68,18 @@ class SXCostModel:
     capital_charge_frac_per_a: float = field(
         default_factory=lambda: _d("capital_charge_frac_per_a"))
     operating_h_per_a: float = field(default_factory=lambda: _d("operating_h_per_a"))
+    #: Installed cost (USD) of ONE mixer-settler stage by its volume (m3), as knots of a
+    #: log-log interpolation; when given, a battery of n stages and volume V costs
+    #: n · c(V / n) instead of the power law (the study passes the economics room's curve,
+    #: so the ranking and the capex estimate price a stage alike)
+    stage_cost_m3: tuple[float, ...] = ()
+    stage_cost_usd: tuple[float, ...] = ()
 
     def __post_init__(self) -> None:
+        self._check_curve()
         for f in fields(self):
+            if f.name in _CURVE:
+                continue
             val = getattr(self, f.name)
             if isinstance(val, bool) or not isinstance(val, int | float) or not (
                     math.isfinite(val) and val >= 0):
@@ -89,27 +106,69 @@ class SXCostModel:
             if key not in known:
                 raise InputError(f"cost_model.{key}", prices[key], f"one of {sorted(known)}",
                                  "check the spelling")
-        return cls(**{k: float(v) for k, v in prices.items()})
+        kw: dict[str, Any] = {}
+        for k, v in prices.items():
+            if k in _CURVE:
+                if isinstance(v, str | bytes) or not isinstance(v, Iterable):
+                    raise InputError(f"cost_model.{k}", v, "a list of numbers", "")
+                kw[k] = tuple(float(x) for x in v)
+            else:
+                kw[k] = float(v)
+        return cls(**kw)
 
-    def mixer_settler_capital_usd(self, volume_m3: float) -> float:
-        """Installed cost of one battery of ``volume_m3`` (power law × Lang factor)."""
+    def _check_curve(self) -> None:
+        m3, usd = self.stage_cost_m3, self.stage_cost_usd
+        ok = len(m3) == len(usd) and len(m3) != 1 and all(
+            isinstance(v, int | float) and math.isfinite(v) and v > 0 for v in (*m3, *usd)) \
+            and all(b > a for a, b in zip(m3, m3[1:], strict=False))
+        if not ok:
+            raise InputError("cost_model.stage_cost_m3", list(m3), "as many increasing volumes "
+                             "> 0 as positive costs in stage_cost_usd (two or more, or none)",
+                             "give the curve's knots in order, or leave both empty")
+
+    def stage_capital_usd(self, volume_m3: float) -> float:
+        """Installed cost of one stage of ``volume_m3`` on the ``stage_cost_*`` curve (log-log
+        interpolation, the end segments extended)."""
+        x = [math.log(v) for v in self.stage_cost_m3]
+        y = [math.log(c) for c in self.stage_cost_usd]
+        lv = math.log(volume_m3)
+        i = min(max(bisect.bisect_right(x, lv) - 1, 0), len(x) - 2)
+        slope = (y[i + 1] - y[i]) / (x[i + 1] - x[i])
+        return math.exp(y[i] + slope * (lv - x[i]))
+
+    def mixer_settler_capital_usd(self, volume_m3: float, stages: int | None = None) -> float:
+        """Installed cost of one battery of ``volume_m3``: ``stages`` × the stage curve at
+        ``volume_m3 / stages`` when a curve and the stage count are given, else the power law ×
+        Lang factor."""
         if volume_m3 <= 0:
             return 0.0
+        if self.stage_cost_m3 and stages:
+            return stages * self.stage_capital_usd(volume_m3 / stages)
         ratio = volume_m3 / self.mixer_settler_ref_m3
         return self.lang_factor * self.mixer_settler_ref_usd * ratio**self.mixer_settler_exponent
 
     def annual_cost(self, reagents_kg_per_h: Mapping[str, float], organic_inventory_m3: float,
-                    battery_volumes_m3: Iterable[float]) -> dict[str, float]:
-        """Cost breakdown (USD and USD/a) of a train; ``total_usd_per_a`` ranks trains."""
+                    battery_volumes_m3: Iterable[float],
+                    battery_stages: Iterable[int] | None = None) -> dict[str, float]:
+        """Cost breakdown (USD and USD/a) of a train; ``total_usd_per_a`` ranks trains.
+        ``battery_stages``: the stage count of each battery (used with a stage-cost curve)."""
         hcl = float(reagents_kg_per_h.get("HCl", 0.0))
         naoh = float(reagents_kg_per_h.get("NaOH", 0.0))
         reag = (hcl * self.HCl_usd_per_t + naoh * self.NaOH_usd_per_t) / 1000.0 \
             * self.operating_h_per_a
-        capital = math.fsum(self.mixer_settler_capital_usd(v) for v in battery_volumes_m3)
+        vols = list(battery_volumes_m3)
+        stages = list(battery_stages) if battery_stages is not None else [None] * len(vols)
+        capital = math.fsum(self.mixer_settler_capital_usd(v, n)
+                            for v, n in zip(vols, stages, strict=True))
         organic = organic_inventory_m3 * self.organic_usd_per_m3
         total = reag + self.capital_charge_frac_per_a * (capital + organic)
         return {"reagents_usd_per_a": reag, "mixer_settler_capital_usd": capital,
                 "organic_fill_usd": organic, "total_usd_per_a": total}
 
     def to_dict(self) -> dict[str, float]:
-        return {f.name: getattr(self, f.name) for f in fields(self)}
+        """The scalar weights (the stage-cost curve, when given, is summarised by its span)."""
+        out = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in _CURVE}
+        if self.stage_cost_m3:
+            out["stage_cost_min_m3"] = float(self.stage_cost_m3[0])
+            out["stage_cost_max_m3"] = float(self.stage_cost_m3[-1])
+        return out

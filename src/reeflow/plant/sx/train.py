@@ -161,7 +161,8 @@ def _totals(per_cut: list[dict[str, Any]], cost_model: SXCostModel) -> dict[str,
         for r, kg in c["reagents"].items():
             reag[r] = reag.get(r, 0.0) + kg
     inv = math.fsum(c["organic_inventory_m3"] for c in per_cut)
-    cost = cost_model.annual_cost(reag, inv, [c["mixer_settler_volume_m3"] for c in per_cut])
+    cost = cost_model.annual_cost(reag, inv, [c["mixer_settler_volume_m3"] for c in per_cut],
+                                  [int(c["total_stages"]) for c in per_cut])
     return {"total_stages": int(sum(c["total_stages"] for c in per_cut)),
             "reagents_kg_per_h": math.fsum(reag.values()), "reagents": reag,
             "organic_inventory_m3": inv,
