@@ -18,9 +18,10 @@ effective Lang factor of PrOMMiS ``ree_costing.py`` and a capital recovery facto
 Currency years differ between the defaults (2016–2023) and are not escalated: the model ranks
 trains, it does not price a plant. The study replaces the power law by the economics room's own
 installed cost of a stage (``stage_cost_m3``/``stage_cost_usd``, built by
-:func:`reeflow.chain.econ_steps.sx_cost_model` from :func:`reeflow.economics.capex.
-installed_cost_usd`), so the ranking's capital and the capex estimate's SX area price a stage
-alike (the power law gave 12 MUSD for the Beylikova train, the capex estimate ≈ 10× that).
+:func:`reeflow.chain.econ_steps.sx_cost_model` from
+:func:`reeflow.economics.capex.installed_cost_usd`), so the ranking's capital and the capex
+estimate's SX area price a stage alike (on the default built-in case the power law gave about a
+tenth of the capex estimate's mixer-settler cost).
 """
 
 from __future__ import annotations
