@@ -42,12 +42,21 @@ def test_deposit_and_mine_readers_are_the_same_reader(tmp_path):
 
     p = tmp_path / "evil.dat"
     p.write_text(EVIL_GSLIB)
-    for reader in (deposit_read, mine_read, gslib.read_gslib):
+    assert deposit_read is mine_read is gslib.read_block_model  # one block reader
+    for reader in (mine_read, gslib.read_gslib):
         with pytest.raises(InputError, match="variables"):
             reader(p)
     ok = tmp_path / "ok.dat"
     ok.write_text("t\n4\nix\niy\niz\nv\n0 0 0 -999\n1 0 0 5\n")
     assert mine_read(ok)["v"].tolist() == [-999.0, 5.0]  # a value, not a missing flag
+    assert mine_read(ok, missing=-999.0)["v"].isna().tolist() == [True, False]
+    xc = tmp_path / "xc.csv"  # another package's coordinate names
+    xc.write_text("XC,YC,ZC,v\n1,2,3,4\n")
+    assert list(mine_read(xc).columns) == ["x", "y", "z", "v"]
+    bad = tmp_path / "nocoords.csv"
+    bad.write_text("a,b\n1,2\n")
+    with pytest.raises(InputError, match="block_model.columns"):
+        mine_read(bad)
     assert gslib.read_gslib(ok)["v"].isna().tolist() == [True, False]
     spaced = tmp_path / "cluster.dat"  # the layout of GSLIB's own cluster.dat
     spaced.write_text("Clustered data\n3\nXlocation\nYlocation\nDeclustering Weight\n1 2 0.5\n")

@@ -1,4 +1,5 @@
-"""The one GSLIB / Geo-EAS reader, shared by the deposit and mine rooms.
+"""The one GSLIB / Geo-EAS reader, and the one block-model reader (CSV or GSLIB), shared by the
+deposit and mine rooms.
 
 Format (Deutsch & Journel 1998, *GSLIB: Geostatistical Software Library and User's Guide*,
 2nd ed., Oxford University Press, §II.1): a title line, the number of variables ``nvar`` on the
@@ -10,6 +11,11 @@ file is a regular file of at most :data:`~reeflow.core.io.MAX_INPUT_BYTES` bytes
 the declared variable count lies in ``1..MAX_GSLIB_VARIABLES`` (a corrupt or hostile header
 declaring 10^8 variables is refused at once, before any name is read); the header has as many
 names as declared (a name is its whole line, spaces included); every data row has ``nvar`` numbers.
+
+:func:`read_block_model` reads a block model in either format (a CSV with a header row, ``#``
+comment lines skipped, as ``reeflow resource --blocks-out`` writes it), renames the coordinate
+aliases of common packages (XC/YC/ZC, EAST/NORTH/RL, XINC...) and requires x, y, z or ix, iy, iz
+(i, j, k) columns.
 """
 
 from __future__ import annotations
@@ -21,9 +27,10 @@ import numpy as np
 import pandas as pd
 
 from reeflow.core.errors import InputError
-from reeflow.core.io import MAX_INPUT_BYTES, check_input_file
+from reeflow.core.io import MAX_INPUT_BYTES, check_input_file, read_csv
 
-__all__ = ["read_gslib", "looks_like_gslib", "MAX_GSLIB_VARIABLES", "GSLIB_SUFFIXES"]
+__all__ = ["read_gslib", "looks_like_gslib", "MAX_GSLIB_VARIABLES", "GSLIB_SUFFIXES",
+           "read_block_model", "normalise_block_columns", "BLOCK_ALIASES"]
 
 #: A GSLIB header declaring more variables than this is refused (no block model has more
 #: columns; a corrupt or hostile header must not make the reader loop or allocate for it).
@@ -109,3 +116,36 @@ def read_gslib(path: str | Path, *, missing: float | None = -999.0, field: str =
                          f"byte 0x{exc.object[exc.start]:02x} is not UTF-8: save the file as "
                          "UTF-8") from None
     return data.replace(missing, np.nan) if missing is not None else data
+
+
+#: Coordinate column names of other packages and their reeflow names (upper-cased match)
+BLOCK_ALIASES = {"XC": "x", "YC": "y", "ZC": "z", "EAST": "x", "NORTH": "y", "RL": "z",
+                 "XINC": "dx", "YINC": "dy", "ZINC": "dz", "X": "x", "Y": "y", "Z": "z",
+                 "XMORIG": "x", "YMORIG": "y", "ZMORIG": "z"}
+
+
+def read_block_model(path: str | Path, *, missing: float | None = None,
+                     field: str = "block_model") -> pd.DataFrame:
+    """Read a block model from CSV or GSLIB (``.dat``, ``.gslib``, ``.gsl``, ``.out``): the one
+    block reader of every room (see the module docstring). GSLIB values equal to ``missing``
+    become NaN (default None keeps them: a block value of -999 USD is a value); ``field`` names
+    the input in errors."""
+    if Path(path).suffix.lower() in GSLIB_SUFFIXES:
+        df = read_gslib(path, missing=missing, field=field)
+    else:
+        df = read_csv(path, field=field, comment="#")
+    return normalise_block_columns(df, field)
+
+
+def normalise_block_columns(df: pd.DataFrame, field: str = "block_model") -> pd.DataFrame:
+    """Rename coordinate aliases (:data:`BLOCK_ALIASES`) and require x, y, z or ix, iy, iz
+    (i, j, k) columns."""
+    df = df.rename(columns={c: BLOCK_ALIASES[str(c).upper()] for c in df.columns
+                            if str(c).upper() in BLOCK_ALIASES and str(c) not in ("x", "y", "z")})
+    has_xyz = all(c in df.columns for c in ("x", "y", "z"))
+    has_ijk = any(all(c in df.columns for c in n) for n in (("ix", "iy", "iz"), ("i", "j", "k")))
+    if not (has_xyz or has_ijk):
+        raise InputError(f"{field}.columns", list(df.columns)[:12],
+                         "x, y, z (or XC, YC, ZC) or ix, iy, iz",
+                         "name the block coordinates (or grid indices) in the header")
+    return df

@@ -19,9 +19,9 @@ import numpy as np
 import pandas as pd
 
 from reeflow.core.errors import InputError
-from reeflow.core.gslib import GSLIB_SUFFIXES, MAX_GSLIB_VARIABLES
+from reeflow.core.gslib import GSLIB_SUFFIXES, MAX_GSLIB_VARIABLES, read_block_model
 from reeflow.core.gslib import read_gslib as _core_read_gslib
-from reeflow.core.io import atomic_open, atomic_path, read_csv
+from reeflow.core.io import atomic_open, atomic_path
 from reeflow.deposit.models import vec3
 
 __all__ = [
@@ -178,40 +178,12 @@ def write_gslib(df: pd.DataFrame, path: str | Path, *, title: str = "reeflow blo
     return p
 
 
-_BLOCK_ALIASES = {"XC": "x", "YC": "y", "ZC": "z", "EAST": "x", "NORTH": "y", "RL": "z",
-                  "XINC": "dx", "YINC": "dy", "ZINC": "dz", "X": "x", "Y": "y", "Z": "z",
-                  "XMORIG": "x", "YMORIG": "y", "ZMORIG": "z"}
-
-
-def _normalise_blocks(df: pd.DataFrame, source: str) -> pd.DataFrame:
-    """Shared by every block reader: alias renames (XC/YC/ZC, XINC..., EAST/NORTH/RL) and the
-    requirement of x, y, z or ix, iy, iz (i, j, k) columns."""
-    df = df.rename(columns={c: _BLOCK_ALIASES[str(c).upper()] for c in df.columns
-                            if str(c).upper() in _BLOCK_ALIASES and str(c) not in ("x", "y", "z")})
-    has_xyz = all(c in df.columns for c in ("x", "y", "z"))
-    has_ijk = any(all(c in df.columns for c in n) for n in (("ix", "iy", "iz"), ("i", "j", "k")))
-    if not (has_xyz or has_ijk):
-        raise InputError(f"{source}.columns", list(df.columns)[:12],
-                         "x, y, z (or XC, YC, ZC) or ix, iy, iz", "")
-    return df
-
-
-def read_block_model(path: str | Path, *, missing: float | None = -999.0) -> pd.DataFrame:
-    """Read a block model from CSV (header row; ``#`` comment lines skipped) or GSLIB /
-    Geo-EAS (``.dat``, ``.gslib``, ``.gsl``, ``.out``): ONE reader for both, with the same
-    column aliases and checks. GSLIB values equal to ``missing`` become NaN."""
-    p = Path(path)
-    if p.suffix.lower() in GSLIB_SUFFIXES:
-        return _normalise_blocks(_core_read_gslib(p, missing=missing, field="gslib"), "gslib")
-    return _normalise_blocks(read_csv(p, field="block_csv", comment="#"), "block_csv")
-
-
 def read_block_csv(path: str | Path) -> pd.DataFrame:
-    """Read a CSV block model (see :func:`read_block_model`)."""
+    """Read a CSV block model (the one reader, :func:`reeflow.core.gslib.read_block_model`)."""
     p = Path(path)
     if p.suffix.lower() in GSLIB_SUFFIXES:
         raise InputError("block_csv", str(path), "a .csv file", "use read_block_model")
-    return read_block_model(p)
+    return read_block_model(p, field="block_csv")
 
 
 def read_gslib(path: str | Path, *, missing: float | None = -999.0) -> pd.DataFrame:

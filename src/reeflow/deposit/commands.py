@@ -125,7 +125,8 @@ def _samples(paths: list[str], cfg: KrigeModelFile) -> pd.DataFrame:
         doms = [str(d) for d in cfg.domains or []]
         return comps[comps["domain"].isin(doms)] if doms else comps
     if len(paths) == 1:
-        return _finite_xyz(read_block_model(paths[0]), "DRILLHOLES")
+        return _finite_xyz(read_block_model(paths[0], missing=-999.0, field="DRILLHOLES"),
+                           "DRILLHOLES")
     raise InputError("DRILLHOLES", paths, "collar survey assay CSVs, or one composites CSV", "")
 
 
@@ -225,7 +226,8 @@ def cmd_krige(args: argparse.Namespace) -> int:
                          "check the assay file and the model's variables")
     hole = comps["hole_id"].to_numpy() if "hole_id" in comps else None
     if args.blocks:
-        blocks = _finite_xyz(read_block_model(args.blocks), "--blocks")
+        blocks = _finite_xyz(read_block_model(args.blocks, missing=-999.0, field="--blocks"),
+                             "--blocks")
         size = _block_size(blocks)
         r = krige(comps[["x", "y", "z"]].to_numpy(float), comps[variables].to_numpy(float),
                   blocks[["x", "y", "z"]].to_numpy(float), model, sp, sample_hole=hole,

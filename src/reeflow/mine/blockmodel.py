@@ -17,12 +17,12 @@ Oxford University Press, §II.1.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from reeflow.core.errors import InputError
+from reeflow.core.gslib import read_block_model
 
 __all__ = ["BlockGrid", "block_grid", "fill_missing_as_waste", "grade_columns", "read_block_model"]
 
@@ -223,19 +223,3 @@ def fill_missing_as_waste(df: pd.DataFrame, *, block_size_m=None, pad_cells: int
     out["filled"] = filled
     out["source_row"] = source
     return out
-
-
-def read_block_model(path: str | Path) -> pd.DataFrame:
-    """Read a block model from CSV (header row, ``#`` comment lines skipped: the file
-    ``reeflow resource --blocks-out`` writes) or GSLIB (``.dat``, ``.gslib``, ``.gsl``, ``.out``).
-
-    Both go through the one size-capped readers of :mod:`reeflow.core` (a missing, oversized,
-    non-UTF-8 or malformed file is one :class:`InputError` naming ``block_model``). GSLIB values
-    are kept as written (a block value of -999 USD is a value, not a missing flag).
-    """
-    from reeflow.core.gslib import GSLIB_SUFFIXES, read_gslib
-    from reeflow.core.io import read_csv
-
-    if Path(path).suffix.lower() in GSLIB_SUFFIXES:
-        return read_gslib(path, missing=None, field="block_model")
-    return read_csv(path, field="block_model", comment="#")
