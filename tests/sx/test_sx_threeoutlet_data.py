@@ -1,4 +1,7 @@
-"""Three-outlet design, the grown separation-factor data (with temperature) and SXDesign."""
+"""The grown separation-factor data (with temperature) and SXDesign.
+
+The three-outlet design tests are in tests/sx/test_sx_threeoutlet.py.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +10,7 @@ import math
 import pandas as pd
 import pytest
 
-from reeflow.core.errors import InfeasibleSpecError, InputError
+from reeflow.core.errors import InputError
 from reeflow.plant.sx import (
     SXDesign,
     extractant,
@@ -16,70 +19,6 @@ from reeflow.plant.sx import (
     relative_extractability,
     separation_factor_table,
 )
-from reeflow.plant.sx.threeoutlet import design_three_outlet, simulate_three_outlet
-
-# Zhang, Zhao & Schreiner 2016 (as quoted in KitchinHUB/ree-literature-updates ree-book ch. 17):
-# Gd/Eu/Sm on an acidic extractant, beta Gd/Eu 1.40 and Eu/Sm 2.00, feed 0.39/0.10/0.51,
-# 99.9 % Gd (organic), 99.99 % Sm at 99.9 % recovery (aqueous), Eu concentrate > 40 %.
-FEED = {"Sm": 51.0, "Eu": 10.0, "Gd": 39.0}
-ALPHA = {"Sm": 1.0, "Eu": 2.0, "Gd": 2.8}
-PUBLISHED = {"s": 2.0, "n": 18, "m": 42, "draw": 30, "total": 60}
-
-
-@pytest.fixture(scope="module")
-def gd_eu_sm():
-    return design_three_outlet(FEED, ["Gd"], ["Eu"], alpha=ALPHA, purity_organic=0.999,
-                               purity_aqueous=0.9999, recovery_aqueous=0.999,
-                               middle_fraction=0.40, s_mol_per_mol_feed=2.0,
-                               middle_recovery=0.9995)
-
-
-@pytest.mark.slow
-def test_three_outlet_meets_all_four_specs_on_resimulation(gd_eu_sm):
-    d = gd_eu_sm
-    assert d.purity_organic >= 0.999 and d.purity_aqueous >= 0.9999
-    assert d.recovery_aqueous >= 0.999 and d.middle_fraction >= 0.40
-    assert max(abs(v) for v in d.result.closure.values()) <= 1e-9
-    draw = f"aq_draw_{d.draw_stage}"
-    assert draw in d.result.outlets
-    # Eu is concentrated fourfold in the draw; the Gd recovery matches the published 61.8 %
-    assert d.middle_fraction / 0.10 >= 4.0
-    assert d.recovery_organic == pytest.approx(0.618, abs=0.01)
-
-
-@pytest.mark.slow
-def test_published_gd_eu_sm_stage_count_gap_is_recorded(gd_eu_sm):
-    """Snapshot of the measured gap to the published 18 + 42 (draw at 30) at S = 2.00.
-
-    The rigorous constant-β model needs more stages than the secondary quotation reports
-    (docs/benchmarks_sx.md explains why the ±2-stage reproduction is not claimed). The test
-    fails if the designer gets worse, or if it comes within ±2 stages of the publication
-    (then promote it to a paper gate).
-    """
-    d = gd_eu_sm
-    assert d.total_stages <= 110
-    assert abs(d.total_stages - PUBLISHED["total"]) > 2
-
-
-def test_three_outlet_draw_fraction_and_phase_are_validated():
-    with pytest.raises(InputError, match="draw_fraction"):
-        simulate_three_outlet(FEED, ALPHA, 5, 5, 200.0, 150.0, 7, "aqueous", 1.5)
-    with pytest.raises(InputError, match="draw_phase"):
-        design_three_outlet(FEED, ["Gd"], ["Eu"], alpha=ALPHA, draw_phase="vapour")
-    with pytest.raises(InfeasibleSpecError):
-        design_three_outlet(FEED, ["Gd"], ["Eu"], alpha=ALPHA, middle_fraction=0.05,
-                            s_mol_per_mol_feed=0.3)
-
-
-def test_easier_three_outlet_designs_quickly():
-    feed = {"La": 40.0, "Ce": 20.0, "Pr": 40.0}
-    alpha = {"La": 1.0, "Ce": 3.0, "Pr": 9.0}
-    d = design_three_outlet(feed, ["Pr"], ["Ce"], alpha=alpha, purity_organic=0.99,
-                            purity_aqueous=0.99, middle_fraction=0.8, s_mol_per_mol_feed=1.5)
-    assert d.middle_fraction >= 0.8 and d.purity_organic >= 0.99
-    assert d.purity_aqueous >= 0.99 and d.n_extraction < d.draw_stage
-    assert max(abs(v) for v in d.result.closure.values()) <= 1e-9
-
 
 # ------------------------------------------------------------------ data
 

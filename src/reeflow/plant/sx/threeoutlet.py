@@ -15,16 +15,28 @@ basis; :mod:`reeflow.plant.sx.models.constant_beta`):
   in the scrub section takes ``φ = P_d/W`` (the scrub aqueous carries W), an organic draw
   ``φ = P_d/S``.
 
-Design (:func:`design_three_outlet`): the draw size from the middle element's concentration
-spec (``P_d = f_middle/c_middle``, every mol of the middle element to the draw), the organic
-product from the heavy group less what the draw takes, W from S; then the smallest n + m
-and, for each total, the feed stage and the draw stage that maximise the smallest margin
-of the four specs (organic purity, raffinate purity and recovery, middle concentration),
-each checked on the rigorous simulation. Without a given S, S is scanned and the design with
-the smallest ``S·(n + m)`` (Xu's criterion: production per unit mixer volume) is returned
-with the scan. Paper gate: the Gd/Eu/Sm case of Zhang, Zhao & Schreiner (2016) (β Gd/Eu 1.40,
-Eu/Sm 2.00; feed 0.39/0.10/0.51; 99.9 % Gd, 99.99 % Sm at 99.9 % recovery, Eu > 40 %):
-18 + 42 stages with the Eu draw at stage 30 at S = 2.00 (tests/sx/test_sx_threeoutlet.py).
+Design (:func:`design_three_outlet`): the products from the specs (with a light-group
+recovery: the material balance with every spec at its limit, Xu's rule f'_A = f_A·Y_A/P_A
+carried to three outlets, the end products' impurities taken as the middle group; without
+one: a fraction ρ of the middle group to the draw at its concentration spec), W from S;
+then the smallest n + m and, for each total, the feed stage and the draw stage that
+maximise the smallest margin of the four specs (organic purity, raffinate purity and
+recovery, middle concentration), each checked on the rigorous simulation. Without a given
+S, S is scanned and the design with the smallest ``S·(n + m)`` (Xu's criterion: production
+per unit mixer volume) is returned with the scan. Stages are numbered from the raffinate
+end (organic in at stage 1, aqueous feed at stage n, scrub acid at stage n + m).
+
+Paper gate (tests/sx/test_sx_threeoutlet.py): the Gd/Eu/Sm case of Zhang, Zhao & Schreiner
+(2016, ch. 4; read through the quotation in KitchinHUB/ree-literature-updates
+``ree-book/src/17-process-modeling-optimization.md``, the primary not read): β Gd/Eu 1.40,
+Eu/Sm 2.00; feed 0.39/0.10/0.51; 99.9 % Gd, 99.99 % Sm at 99.9 % recovery, Eu > 40 %. The
+quotation does not name the draw phase: an aqueous draw reproduces it (an organic draw at
+18 + 42, stage 30, same flows: 99.66 % Gd, 39.8 % Eu). Published n + m and draw stage at
+S = 1.40 … 2.50 (85 … 55 stages; 18 + 42, draw at stage 30 at S = 2.00) are reproduced
+exactly, n within ±2, with 99.91 % Gd, 40.0 % Eu
+and 61.8 % Gd recovery at S = 2.00 as quoted. The earlier product rule (ρ = 99.95 % of the
+Eu to the draw, raffinate = all the Sm) ignored the 99.9 % Sm recovery: it asked for 99.99 %
+Sm recovery instead and needed 16 + 88 = 104 stages.
 """
 
 from __future__ import annotations
@@ -210,23 +222,64 @@ class _Eval:
         return n, d, margin
 
 
-def _flows(feed, groups, s, specs, phase, rho, theta) -> tuple[float, float, float, float]:
-    """(W, P_d, φ, P_o) per mol feed.
+def _fractions(feed, groups) -> tuple[float, float, float]:
+    """(f_heavy, f_middle, f_light): the groups' mole fractions of the feed RE."""
+    ftot = math.fsum(feed.values())
+    heavy, middle, light = (math.fsum(feed[e] for e in g) / ftot for g in groups)
+    return heavy, middle, light
+
+
+def _balance_products(feed, groups, specs) -> tuple[float, float]:
+    """(P_o, P_d) per mol feed from the material balance with every spec at its limit.
+
+    Xu's rule for the products of a cut (f'_A = f_A·Y_A/P_A; Zhang, Zhao & Schreiner 2016,
+    ch. 4) carried to three outlets: the raffinate is ``P_aq = f_light·Y_light/p_aq``; the
+    end products' impurities are taken as the middle group (it is adjacent to both), so
+    the draw, at the middle-group concentration c, is
+    ``P_d = (f_middle − (1 − p_aq)·P_aq − (1 − p_org)·P_o)/c`` and ``P_o = 1 − P_aq − P_d``.
+    On the Gd/Eu/Sm case this gives the quoted 61.8 % Gd recovery (tests/sx).
+    """
+    p_org, p_aq, rec_aq, c_mid = specs
+    f_heavy, f_mid, f_light = _fractions(feed, groups)
+    p_aq_flow = f_light * rec_aq / p_aq
+    p_o = (1.0 - p_aq_flow - (f_mid - (1.0 - p_aq) * p_aq_flow) / c_mid) / (
+        1.0 - (1.0 - p_org) / c_mid)
+    p_d = 1.0 - p_aq_flow - p_o
+    mid_in_draw = c_mid * p_d
+    if not (p_o > 0.0 and mid_in_draw <= f_mid and p_org * p_o <= f_heavy):
+        raise InfeasibleSpecError(
+            f"three-outlet balance: a middle-group concentration of {c_mid:.4g} in the draw "
+            f"with a light-group recovery of {rec_aq:.4g} leaves no feasible organic product "
+            f"(P_o = {p_o:.4g}, P_d = {p_d:.4g} per mol feed); lower middle_fraction or "
+            "recovery_aqueous")
+    return p_o, p_d
+
+
+def _heuristic_products(feed, groups, specs, rho, theta) -> tuple[float, float]:
+    """(P_o, P_d) per mol feed when no light-group recovery is specified.
 
     A fraction ρ of the middle group goes to the draw at the concentration spec c; the rest
     of the draw is a fraction θ heavy (the rest light); the middle group left over is split
     between the end products in proportion to their impurity allowances.
     """
-    heavy, middle, light = groups
     p_org, p_aq, _, c_middle = specs
-    ftot = math.fsum(feed.values())
-    f_mid = math.fsum(feed[e] for e in middle) / ftot
-    f_heavy = math.fsum(feed[e] for e in heavy) / ftot
-    f_light = 1.0 - f_mid - f_heavy
+    f_heavy, f_mid, f_light = _fractions(feed, groups)
     p_d = rho * f_mid / c_middle
     a_org, a_aq = (1.0 - p_org) * f_heavy, (1.0 - p_aq) * f_light
     left_org = (1.0 - rho) * f_mid * a_org / (a_org + a_aq)
-    p_o = f_heavy - theta * (p_d - rho * f_mid) + left_org
+    return f_heavy - theta * (p_d - rho * f_mid) + left_org, p_d
+
+
+def _flows(feed, groups, s, specs, phase, rho, theta) -> tuple[float, float, float, float]:
+    """(W, P_d, φ, P_o) per mol feed.
+
+    With a light-group recovery spec the products follow from the material balance
+    (:func:`_balance_products`), otherwise from the ρ/θ split (:func:`_heuristic_products`).
+    """
+    if specs[2] is not None:
+        p_o, p_d = _balance_products(feed, groups, specs)
+    else:
+        p_o, p_d = _heuristic_products(feed, groups, specs, rho, theta)
     if phase == "aqueous":
         w = s - p_o
         frac = p_d / (w + 1.0) if w > 0 else math.inf  # smallest: a draw below the feed
@@ -253,19 +306,22 @@ def design_three_outlet(
     s_mol_per_mol_feed: float | Sequence[float] | None = None,
     draw_phase: str = "aqueous",
     middle_recovery: float | None = None,
-    draw_impurity_heavy_frac: float = 1.0,
+    draw_impurity_heavy_frac: float | None = None,
     conditions: DesignConditions | None = None,
     max_stages: int = 400,
 ) -> ThreeOutletDesign:
     """Design a three-outlet cascade: ``heavy`` → organic, ``middle`` → draw, rest → raffinate.
 
     ``middle_fraction`` is the middle group's mole fraction required in the draw,
-    ``recovery_aqueous`` the light group's recovery to the raffinate (optional);
-    ``middle_recovery`` sizes the draw (``P_d = ρ·f_middle/c_middle``): the middle group must
-    almost all report to the draw or it spoils the end products, so by default ρ leaves half of
-    the end products' impurity allowances to the middle group; ``draw_impurity_heavy_frac`` θ
-    is the heavy share of the draw's other elements (1: the draw takes heavy elements, as in the
-    published Gd/Eu/Sm case, 0: light ones). ``S`` per
+    ``recovery_aqueous`` the light group's recovery to the raffinate (optional). With it,
+    the product flows follow from the material balance with every spec at its limit (Xu's
+    rule, :func:`_balance_products`; this reproduces the published Gd/Eu/Sm design). Without
+    it, ``middle_recovery`` sizes the draw (``P_d = ρ·f_middle/c_middle``): the middle group
+    must almost all report to the draw or it spoils the end products, so by default ρ leaves
+    half of the end products' impurity allowances to the middle group;
+    ``draw_impurity_heavy_frac`` θ (default 1) is the heavy share of the draw's other
+    elements (1: the draw takes heavy elements, 0: light ones). The two are refused with
+    ``recovery_aqueous`` (the balance fixes them). ``S`` per
     mol feed: a number, a list to scan, or None (scan from the two-outlet heavy/rest
     minimum). Returns the design with the fewest stages at the given S, or the smallest
     S·(n + m) over the scan. Raises InfeasibleSpecError naming the spec when ``max_stages``
@@ -280,15 +336,10 @@ def design_three_outlet(
                       ("middle_fraction", middle_fraction)):
         if not (isinstance(val, int | float) and 0.0 < val < 1.0):
             raise InputError(name, val, "0 < value < 1", "")
-    if middle_recovery is None:
-        middle_recovery = _auto_recovery(feed, groups, purity_organic, purity_aqueous)
-    if not (isinstance(middle_recovery, int | float) and 0.5 < middle_recovery < 1.0):
-        raise InputError("middle_recovery", middle_recovery, "0.5 < value < 1", "")
-    if not (isinstance(draw_impurity_heavy_frac, int | float)
-            and 0.0 <= draw_impurity_heavy_frac <= 1.0):
-        raise InputError("draw_impurity_heavy_frac", draw_impurity_heavy_frac, "0..1", "")
     if recovery_aqueous is not None and not 0.0 < recovery_aqueous < 1.0:
         raise InputError("recovery_aqueous", recovery_aqueous, "0 < value < 1", "")
+    split = _split(feed, groups, purity_organic, purity_aqueous, recovery_aqueous,
+                   middle_recovery, draw_impurity_heavy_frac)
     specs = (purity_organic, purity_aqueous, recovery_aqueous, middle_fraction)
     if s_mol_per_mol_feed is None:
         s_list = _default_scan(feed, groups, alpha)
@@ -301,7 +352,7 @@ def design_three_outlet(
     for s in s_list:
         try:
             d = _design_at(feed, groups, alpha, s, specs, draw_phase, cond, max_stages,
-                           (middle_recovery, draw_impurity_heavy_frac))
+                           split)
         except InfeasibleSpecError as exc:
             scan.append({"s_mol_per_mol_feed": s, "feasible": False, "reason": str(exc)})
             continue
@@ -315,6 +366,24 @@ def design_three_outlet(
                                   f"within {max_stages} stages: {scan[-1]['reason']}")
     best.scan = scan
     return best
+
+
+def _split(feed, groups, p_org, p_aq, rec_aq, rho, theta) -> tuple[float, float]:
+    """Validated (ρ, θ) of :func:`_heuristic_products`; unused (and refused) with rec_aq."""
+    if rec_aq is not None:
+        for name, val in (("middle_recovery", rho), ("draw_impurity_heavy_frac", theta)):
+            if val is not None:
+                raise InputError(name, val, "unset when recovery_aqueous is given",
+                                 "drop it: the material balance at the specs fixes the draw")
+        return math.nan, math.nan
+    if rho is None:
+        rho = _auto_recovery(feed, groups, p_org, p_aq)
+    if not (isinstance(rho, int | float) and 0.5 < rho < 1.0):
+        raise InputError("middle_recovery", rho, "0.5 < value < 1", "")
+    theta = 1.0 if theta is None else theta
+    if not (isinstance(theta, int | float) and 0.0 <= theta <= 1.0):
+        raise InputError("draw_impurity_heavy_frac", theta, "0..1", "")
+    return float(rho), float(theta)
 
 
 def _auto_recovery(feed, groups, p_org, p_aq) -> float:
