@@ -416,6 +416,60 @@ def _fixed_lp(model: LinearModel, L: _Layout, *, X: np.ndarray | None = None,
     return out.x, float(model.cost @ out.x)
 
 
+def _fixed_mining(model: LinearModel, L: _Layout, pan: Panels, spec: ScheduleSpec,
+                  X: np.ndarray, Y: np.ndarray) -> tuple[np.ndarray | None, float]:
+    """:func:`_fixed_lp` with the shares ``X`` and openings ``Y`` fixed, in closed form where
+    the model has no stockpiles and no blending limits (else the LP itself).
+
+    With the mining fixed, each year's plant is a fractional knapsack over the parcels mined
+    that year: each parcel's discounted margin is its value, its share of the year's plant
+    capacity its weight, and the LP's optimum takes the parcels of positive margin in order of
+    margin per tonne until the plant is full, the last one in part (Dantzig 1957, "Discrete-
+    variable extremum problems", Oper. Res. 5(2):266-288). Precedence and mining-capacity rows,
+    which hold X and Y only, are checked at HiGHS's primal feasibility tolerance (1e-7):
+    a breach is None, as the LP would report infeasible.
+    ``tests/mine/test_mine_schedule_fixed.py`` compares it with HiGHS on random and real cases.
+    """
+    if L.S or spec.blending:
+        return _fixed_lp(model, L, X=X, Y=Y)
+    tol = 1e-7
+    if L.H > 1 and (np.any(X[:, :-1] > X[:, 1:] + tol) or np.any(Y[:, :-1] > Y[:, 1:] + tol)):
+        return None, -np.inf
+    if np.greater(X, Y + tol).any() or (pan.src.size and np.any(Y[pan.src] > X[pan.dst] + tol)):
+        return None, -np.inf
+    dX = np.diff(X, axis=1, prepend=0.0)
+    if spec.mining_t_per_a is not None:
+        ton = pan.panels["tonnes"].to_numpy() / spec.mining_t_per_a
+        if np.any(ton @ dX > 1.0 + tol):
+            return None, -np.inf
+    par = pan.parcels
+    k, t = np.arange(L.K)[:, None], np.arange(L.H)[None, :]
+    c = model.cost[L.F(k, t)]
+    room = np.clip(dX[par["panel"].to_numpy()], 0.0, 1.0)
+    cap = np.maximum(np.asarray(spec.plant_t_per_a, float), 1e-9)
+    w = par["feed_t"].to_numpy()[:, None] / cap[None, :]
+    F = np.zeros((L.K, L.H))
+    for tt in range(L.H):
+        take = np.flatnonzero((c[:, tt] > 0) & (room[:, tt] > 0))
+        if take.size == 0:
+            continue
+        ratio = np.divide(c[take, tt], w[take, tt], out=np.full(take.size, np.inf),
+                          where=w[take, tt] > 0)
+        take = take[np.argsort(-ratio, kind="stable")]
+        load = room[take, tt] * w[take, tt]
+        before = np.concatenate(([0.0], np.cumsum(load)[:-1]))
+        left = np.clip(1.0 - before, 0.0, None)
+        F[take, tt] = np.where(load <= left, room[take, tt],
+                               np.divide(left, w[take, tt], out=np.zeros(take.size),
+                                         where=w[take, tt] > 0))
+    x = np.zeros(L.n)
+    p = np.arange(L.P)[:, None]
+    x[L.X(p, t)] = X
+    x[L.Y(p, t)] = Y
+    x[L.F(k, t)] = F
+    return x, float(model.cost @ x)
+
+
 def _cutoffs(pan: Panels, quantiles: tuple[float, ...] = _CUTOFF_QUANTILES) -> np.ndarray:
     """Candidate cut-offs (USD margin per t of feed) for the greedy start: break-even (0) and
     the feed-weighted quantiles ``quantiles`` of the positive parcel margins per tonne.
@@ -474,7 +528,7 @@ def _starts(model: LinearModel, L: _Layout, pan: Panels, spec: ScheduleSpec
             X = _greedy_shares(pan, spec, order, cut)
             X = np.where(X > 1.0 - 1e-9, 1.0, X)
             Y = (X > 1e-9).astype(float)
-            x, v = _fixed_lp(model, L, X=X, Y=Y)
+            x, v = _fixed_mining(model, L, pan, spec, X, Y)
             if x is not None:
                 found.append((v, len(found), x, Y))
     best, best_v = None, -np.inf
