@@ -256,8 +256,16 @@ def compute_results(loaded: LoadedProject, *, progress: bool | Callable[[str], N
     t0 = time.perf_counter()
     cb = progress if callable(progress) else _Progress(bool(progress))
     outcome = run_chain(loaded, progress=cb)
-    results = build_results(outcome, runtime_s=time.perf_counter() - t0,
-                            sensitivities=sensitivities, workers=workers)
+    t_chain = time.perf_counter() - t0
+    results = build_results(outcome, runtime_s=t_chain, sensitivities=sensitivities,
+                            workers=workers)
+    # the whole computation, the what-ifs included (meta.runtime_s had been the base chain's
+    # time alone, a seventh of what a study takes)
+    total = time.perf_counter() - t0
+    times = {**results.meta.phase_times_s, "chain": t_chain,
+             "what-ifs and results (sensitivities, claims, summary)": total - t_chain}
+    results = results.model_copy(update={"meta": results.meta.model_copy(
+        update={"runtime_s": total, "phase_times_s": times})})
     return StudyResult(results, None, outcome)
 
 

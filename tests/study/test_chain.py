@@ -89,3 +89,11 @@ def test_reo_shares_renormalise_when_one_is_drawn():
     dist = lp.project.ore.ree_distribution
     assert dist["Nd"] == pytest.approx(0.083)
     assert sum(dist.values()) == pytest.approx(1.0, abs=1e-12)
+
+
+def test_meta_runtime_is_the_whole_study_not_the_chain_alone(builtin_results_dict):
+    meta = builtin_results_dict["meta"]
+    times = meta["phase_times_s"]
+    whatifs = times["what-ifs and results (sensitivities, claims, summary)"]
+    assert meta["runtime_s"] == pytest.approx(times["chain"] + whatifs, rel=1e-9)
+    assert whatifs > times["chain"]  # 19 chain re-runs cost more than one chain
