@@ -18,7 +18,11 @@ from typing import Any
 from reeflow.project import LoadedProject, Project, load_project
 from reeflow.results import AssumptionRow, ClaimRow, StudyResults
 
-__all__ = ["run_study", "StudyResult", "compute_results", "build_results"]
+__all__ = ["run_study", "StudyResult", "compute_results", "build_results", "WHAT_IF_STEP"]
+
+#: The progress step announced after the chain's own steps, while the what-ifs (tornado, spider,
+#: grid, claims, floor case) re-run the chain and the results are assembled
+WHAT_IF_STEP = "sensitivities, claims and report"
 
 
 @dataclass
@@ -257,6 +261,7 @@ def compute_results(loaded: LoadedProject, *, progress: bool | Callable[[str], N
     cb = progress if callable(progress) else _Progress(bool(progress))
     outcome = run_chain(loaded, progress=cb)
     t_chain = time.perf_counter() - t0
+    cb(WHAT_IF_STEP)
     results = build_results(outcome, runtime_s=t_chain, sensitivities=sensitivities,
                             workers=workers)
     # the whole computation, the what-ifs included (meta.runtime_s had been the base chain's

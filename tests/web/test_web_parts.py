@@ -63,6 +63,22 @@ def test_progress_estimate_is_monotone_and_below_one():
     assert est.label() == tasks.FINAL_STEP
 
 
+def test_the_studys_what_if_step_starts_the_tail_at_once():
+    from reeflow.study import WHAT_IF_STEP
+
+    assert tasks.FINAL_STEP == WHAT_IF_STEP  # one name for the step the study announces
+    now = [0.0]
+    est = tasks.ProgressEstimate(clock=lambda: now[0])
+    for name, _share in tasks.CHAIN_STEPS:
+        now[0] += 1.0
+        est.on_step(name)
+    chain = est.fraction()
+    now[0] += 0.1
+    est.on_step(WHAT_IF_STEP)
+    now[0] += 1.0
+    assert est.label() == tasks.FINAL_STEP and est.fraction() > chain
+
+
 def test_input_key_depends_on_inputs_and_seed():
     from reeflow.project import load_project, load_project_text
     from reeflow.web.inputs import canonical_inputs, input_key

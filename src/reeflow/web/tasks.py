@@ -30,7 +30,7 @@ CHAIN_STEPS: tuple[tuple[str, float], ...] = (
     ("plant design and SX train", 0.20), ("design-basis economics", 0.12), ("resource", 0.25),
     ("mine plan", 0.15), ("plant by year", 0.12), ("economics", 0.10), ("market", 0.06),
 )
-FINAL_STEP = "sensitivities, claims and report"
+FINAL_STEP = "sensitivities, claims and report"  # reeflow.study.WHAT_IF_STEP (test)
 #: Share of the bar given to the chain itself; the rest is the sensitivities and the report.
 _CHAIN_SHARE = 0.15
 #: The workbook writer, ``module:function`` taking the results dict and returning the .xlsx
@@ -74,6 +74,11 @@ class ProgressEstimate:
         shares = dict(CHAIN_STEPS)
         if self.step in shares:
             self.done_share += shares[self.step]
+        if name == FINAL_STEP:  # the study announces its what-ifs: the tail starts now
+            if self.chain_s is None:
+                self.chain_s = max(self.clock() - self.t0, 1e-3)
+            if self.tail_t0 is None:
+                self.tail_t0 = self.clock()
         self.step = name
         if name == CHAIN_STEPS[-1][0]:
             self.chain_s = max(self.clock() - self.t0, 1e-3)
