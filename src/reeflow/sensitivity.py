@@ -11,7 +11,10 @@ states (``range:`` in the input's provenance). One-at-a-time sensitivity as in S
 
 from __future__ import annotations
 
+import pickle
+import warnings
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 import numpy as np
@@ -120,7 +123,13 @@ class CachedRunner:
                 todo[key] = q
         if len(todo) < 2:
             return 0
-        outs = what_if_many(loaded, list(todo.values()), workers=workers, refused=None)
+        try:
+            outs = what_if_many(loaded, list(todo.values()), workers=workers, refused=None)
+        except (BrokenProcessPool, OSError, pickle.PicklingError) as exc:
+            # the worker machinery failed, not the chain: the callers ask here, one by one
+            warnings.warn(f"reeflow: worker processes failed ({type(exc).__name__}: {exc}); "
+                          "the what-ifs run in this process", RuntimeWarning, stacklevel=2)
+            return 0
         for key, out in zip(todo, outs, strict=True):
             if out is not None:
                 self.store[key] = out

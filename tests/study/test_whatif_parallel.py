@@ -64,3 +64,24 @@ def test_prefetched_answers_count_as_runs_not_hits():
     for q in asked:
         runner(loaded, q)
     assert (runner.runs, runner.hits) == (2, 2)  # as if asked without the prefetch
+
+
+def test_a_failed_worker_pool_falls_back_to_this_process(monkeypatch):
+    from concurrent.futures.process import BrokenProcessPool
+
+    import reeflow.chain.parallel as parallel
+
+    def broken(*_a, **_k):
+        raise BrokenProcessPool("a worker died")
+
+    loaded = load_project(None)
+    base = run_chain(loaded)
+    monkeypatch.setattr(parallel, "what_if_many", broken)
+    runner = CachedRunner()
+    runner.seed(loaded, base)
+    with pytest.warns(RuntimeWarning, match="worker processes failed"):
+        n = runner.prefetch(loaded, [{"economics.capex_scale": 0.7},
+                                     {"economics.capex_scale": 1.5}], workers=2)
+    assert n == 0
+    assert runner(loaded, {"economics.capex_scale": 0.7}).npv_usd() > base.npv_usd()
+    assert (runner.runs, runner.hits) == (1, 0)

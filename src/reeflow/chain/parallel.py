@@ -3,8 +3,8 @@ overrides) with :func:`reeflow.chain.what_if` itself, on local worker processes 
 one CPU is free — the same chain, the same numbers as one after the other.
 
 Worker processes re-import a script's ``__main__`` module, so a script that asks for workers
-needs the usual ``if __name__ == "__main__":`` guard; the library's own entry points
-(``reeflow study``) asks for them; the Python API and the web server default to none.
+needs the usual ``if __name__ == "__main__":`` guard; the command line (``reeflow study``)
+asks for them, the Python API and the web server default to none.
 
 The workers are the risk room's local backend (:class:`reeflow.risk.backends.ProcessRunner`:
 ``forkserver`` where the platform has it, so no worker inherits this process's HiGHS or OpenMP
