@@ -85,3 +85,11 @@ def test_a_failed_worker_pool_falls_back_to_this_process(monkeypatch):
     assert n == 0
     assert runner(loaded, {"economics.capex_scale": 0.7}).npv_usd() > base.npv_usd()
     assert (runner.runs, runner.hits) == (1, 0)
+
+
+def test_workers_are_capped_by_the_memory_available():
+    from reeflow.chain.parallel import WORKER_BYTES, memory_workers
+
+    assert memory_workers(0) == 1
+    assert memory_workers(5 * WORKER_BYTES + 1) == 5
+    assert memory_workers() >= 1

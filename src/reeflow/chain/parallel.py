@@ -22,9 +22,28 @@ from typing import Any
 
 from reeflow.project import LoadedProject
 
-__all__ = ["what_if_many"]
+__all__ = ["what_if_many", "memory_workers", "WORKER_BYTES"]
 
 _WARM: dict[str, Any] = {"token": None}
+
+#: Memory one what-if worker may take: 0.58 GB peak RSS was measured per worker on the built-in
+#: case (2026-11-30, docs/benchmarks.md), rounded up; workers are capped so that they fit in
+#: the memory available (:func:`memory_workers`)
+WORKER_BYTES = 800 * 1024**2
+
+
+def memory_workers(available_bytes: int | None = None) -> int:
+    """How many what-if workers fit in the memory available now (Linux: ``MemAvailable`` of
+    /proc/meminfo; elsewhere no cap), at least 1."""
+    if available_bytes is None:
+        try:
+            with open("/proc/meminfo", encoding="ascii") as fh:
+                kb = next(int(line.split()[1]) for line in fh
+                          if line.startswith("MemAvailable:"))
+        except (OSError, StopIteration, ValueError, IndexError):
+            return 1024
+        available_bytes = kb * 1024
+    return max(int(available_bytes // WORKER_BYTES), 1)
 
 
 def _task(shared: tuple[str, LoadedProject, dict[str, Any]], overrides: dict[str, Any]) -> Any:
@@ -48,8 +67,8 @@ _RAISE = object()
 def what_if_many(base: LoadedProject, questions: Sequence[Mapping[str, Any]], *,
                  workers: int | None = None, refused: Any = _RAISE) -> list[Any]:
     """``[what_if(base, q) for q in questions]``, on ``workers`` local processes (default
-    :func:`reeflow.risk.backends.default_workers`, at most one per question; 1 runs them here,
-    one after the other).
+    :func:`reeflow.risk.backends.default_workers`, at most one per question and as many as fit
+    in the memory available, :func:`memory_workers`; 1 runs them here, one after the other).
     A question the chain refuses is asked again in this process, so it raises its InputError
     here, as :func:`what_if` would; with ``refused=None`` its answer is None instead."""
     import uuid
@@ -58,7 +77,8 @@ def what_if_many(base: LoadedProject, questions: Sequence[Mapping[str, Any]], *,
     from reeflow.risk.backends import ProcessRunner, check_workers, default_workers
 
     qs = [dict(q) for q in questions]
-    n = min(default_workers() if workers is None else check_workers(workers), len(qs))
+    n = min(default_workers() if workers is None else check_workers(workers), len(qs),
+            memory_workers())
     if n <= 1:
         return [_ask(base, q, refused) for q in qs]
 
