@@ -11,10 +11,8 @@ states (``range:`` in the input's provenance). One-at-a-time sensitivity as in S
 
 from __future__ import annotations
 
-import pickle
 import warnings
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 import numpy as np
@@ -125,9 +123,11 @@ class CachedRunner:
             return 0
         try:
             outs = what_if_many(loaded, list(todo.values()), workers=workers, refused=None)
-        except (BrokenProcessPool, OSError, pickle.PicklingError) as exc:
-            # the worker machinery failed, not the chain: the callers ask here, one by one
-            warnings.warn(f"reeflow: worker processes failed ({type(exc).__name__}: {exc}); "
+        except Exception as exc:  # noqa: BLE001 - the workers return the chain's own failures
+            # as None (asked again here), so what escapes is the pool's: a broken pool, an
+            # object that does not pickle, an OS limit. The callers then ask here, one by one,
+            # and any error of the chain itself surfaces there.
+            warnings.warn(f"reeflow: the what-if workers failed ({type(exc).__name__}: {exc}); "
                           "the what-ifs run in this process", RuntimeWarning, stacklevel=2)
             return 0
         for key, out in zip(todo, outs, strict=True):

@@ -24,7 +24,10 @@ def test_a_component_set_equals_its_pickled_copy():
 
 
 @pytest.mark.slow
-def test_workers_answer_what_ifs_bit_for_bit_as_this_process():
+def test_workers_answer_what_ifs_bit_for_bit_as_this_process(monkeypatch):
+    import reeflow.chain.parallel as parallel
+
+    monkeypatch.setattr(parallel, "memory_workers", lambda: 2)  # workers, whatever the machine
     loaded = load_project(None)
     run_chain(loaded)
     questions = [{"economics.price_scale_ndpr": 0.9}, {"economics.opex_scale": 1.1},
@@ -32,7 +35,7 @@ def test_workers_answer_what_ifs_bit_for_bit_as_this_process():
     far = what_if_many(loaded, questions, workers=2)
     for q, o in zip(questions, far, strict=True):
         here = what_if(loaded, q)
-        assert o is not here
+        assert o is not here  # computed in a worker (here's is this process's own run)
         assert o.npv_usd() == here.npv_usd()
         np.testing.assert_array_equal(o.mine.schedule["ore_t"].to_numpy(),
                                       here.mine.schedule["ore_t"].to_numpy())
@@ -79,7 +82,7 @@ def test_a_failed_worker_pool_falls_back_to_this_process(monkeypatch):
     monkeypatch.setattr(parallel, "what_if_many", broken)
     runner = CachedRunner()
     runner.seed(loaded, base)
-    with pytest.warns(RuntimeWarning, match="worker processes failed"):
+    with pytest.warns(RuntimeWarning, match="what-if workers failed"):
         n = runner.prefetch(loaded, [{"economics.capex_scale": 0.7},
                                      {"economics.capex_scale": 1.5}], workers=2)
     assert n == 0
@@ -93,3 +96,18 @@ def test_workers_are_capped_by_the_memory_available():
     assert memory_workers(0) == 1
     assert memory_workers(5 * WORKER_BYTES + 1) == 5
     assert memory_workers() >= 1
+
+
+def test_a_worker_returns_any_failure_of_the_chain_as_none(monkeypatch):
+    """The caller then asks again in its own process, which answers or raises as it would
+    without workers (an infeasible spec, a solver that did not converge, a refused input)."""
+    import reeflow.chain.parallel as parallel
+    import reeflow.chain.pipeline as pipeline
+    from reeflow.core.errors import InfeasibleSpecError
+
+    def infeasible(*_a, **_k):
+        raise InfeasibleSpecError("no grade meets the target")
+
+    monkeypatch.setattr(pipeline, "what_if", infeasible)
+    shared = ("token-test", load_project(None), {})
+    assert parallel._task(shared, {"ore.treo_grade": 0.05}) is None

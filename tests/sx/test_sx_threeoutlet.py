@@ -126,3 +126,16 @@ def test_easier_three_outlet_designs_quickly():
     assert d.purity_aqueous >= 0.99 and d.n_extraction < d.draw_stage
     assert max(abs(v) for v in d.result.closure.values()) <= 1e-9
     assert not math.isnan(d.recovery_aqueous)
+
+
+def test_the_balance_refuses_a_draw_no_richer_than_the_organic_allowance_or_empty():
+    from reeflow.plant.sx.threeoutlet import _balance_products
+
+    groups = (("Gd",), ("Eu",), ("Sm",))
+    with pytest.raises(InfeasibleSpecError, match="impurity allowance"):  # c <= 1 - p_org
+        _balance_products(FEED, groups, (0.5, 0.9999, 0.999, 0.40))
+    with pytest.raises(InfeasibleSpecError, match="P_d"):  # loose specs: no draw left
+        _balance_products(FEED, groups, (0.70, 0.60, 0.999, 0.95))
+    p_o, p_d = _balance_products(FEED, groups, tuple(SPECS[k] for k in (
+        "purity_organic", "purity_aqueous", "recovery_aqueous", "middle_fraction")))
+    assert p_o > 0 and p_d > 0

@@ -8,6 +8,7 @@ Wiring only: prices, costs, capex and the DCF are the economics room's
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from reeflow.chain.plant_steps import (
@@ -27,7 +28,6 @@ def sx_cost_model(project: Any) -> Any:
     organic fill, the plant's operating hours, and the installed cost of a mixer-settler stage
     from the capex estimate's own correlation and installation factors (knots at
     :data:`_STAGE_M3`) — one price per thing in the whole study."""
-    from reeflow.economics.capex import installed_cost_usd
     from reeflow.economics.opex import reagent_costs
     from reeflow.plant.sx import SXCostModel
 
@@ -35,13 +35,22 @@ def sx_cost_model(project: Any) -> Any:
     year = int(e.currency_year)
     tab = reagent_costs({"HCl": 1.0, "NaOH": 1.0}, currency_year=year,
                         price_overrides_usd_per_t=dict(e.reagent_prices)).set_index("reagent")
-    stage_usd = tuple(installed_cost_usd("mixer_settler_volume_m3", v, currency_year=year,
-                                         count=1) for v in _STAGE_M3)
+    stage_usd = _stage_cost_usd(year)
     return SXCostModel(HCl_usd_per_t=float(tab.loc["HCl", "price_usd_per_t"]),
                        NaOH_usd_per_t=float(tab.loc["NaOH", "price_usd_per_t"]),
                        organic_usd_per_m3=float(e.organic_fill_usd_per_m3),
                        operating_h_per_a=float(project.plant.operating_hours_h_per_a),
                        stage_cost_m3=_STAGE_M3, stage_cost_usd=stage_usd)
+
+
+@lru_cache(maxsize=8)
+def _stage_cost_usd(currency_year: int) -> tuple[float, ...]:
+    """Installed cost of one mixer-settler stage at each of :data:`_STAGE_M3` (the economics
+    room's correlation and factors, read from its data files: fixed for a currency year)."""
+    from reeflow.economics.capex import installed_cost_usd
+
+    return tuple(installed_cost_usd("mixer_settler_volume_m3", v, currency_year=currency_year,
+                                    count=1) for v in _STAGE_M3)
 
 
 #: Stage volumes (m3) at which the ranking's stage-cost curve is tabulated: 0.04-60 m3 is the

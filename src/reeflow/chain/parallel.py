@@ -12,7 +12,9 @@ thread pools). Each worker receives the project and a copy of this process's ste
 (:meth:`reeflow.chain.cache.StepCache.export`: the SX design, the deposit, the base mine plan),
 so it re-runs only the steps a question's changed inputs reach, exactly as this process would;
 the cached results are pure functions of their keys, hence the answers do not depend on where
-they ran (``tests/study/test_whatif_parallel.py`` checks it bit for bit).
+they ran (``tests/study/test_whatif_parallel.py`` checks it bit for bit) — as long as no step
+stops on a wall-clock limit: the study's schedule runs no time-limited branch-and-cut by default
+(``mine.schedule_time_limit_s`` = 0), a project that sets one trades that repeatability away.
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ _WARM: dict[str, Any] = {"token": None}
 #: case (2026-11-30, docs/benchmarks.md), rounded up; workers are capped so that they fit in
 #: the memory available (:func:`memory_workers`)
 WORKER_BYTES = 800 * 1024**2
+#: No memory cap where the memory available cannot be read (the worker count's own bound)
+_NO_CAP = 1024
 
 
 def memory_workers(available_bytes: int | None = None) -> int:
@@ -41,7 +45,7 @@ def memory_workers(available_bytes: int | None = None) -> int:
                 kb = next(int(line.split()[1]) for line in fh
                           if line.startswith("MemAvailable:"))
         except (OSError, StopIteration, ValueError, IndexError):
-            return 1024
+            return _NO_CAP
         available_bytes = kb * 1024
     return max(int(available_bytes // WORKER_BYTES), 1)
 
@@ -49,7 +53,6 @@ def memory_workers(available_bytes: int | None = None) -> int:
 def _task(shared: tuple[str, LoadedProject, dict[str, Any]], overrides: dict[str, Any]) -> Any:
     from reeflow.chain.cache import CACHE
     from reeflow.chain.pipeline import what_if
-    from reeflow.core.errors import InputError
 
     token, base, store = shared
     if _WARM["token"] != token:
@@ -57,7 +60,9 @@ def _task(shared: tuple[str, LoadedProject, dict[str, Any]], overrides: dict[str
         _WARM["token"] = token
     try:
         return what_if(base, overrides)
-    except InputError:  # the chain refuses the question: asked again in the caller's process
+    except Exception:  # noqa: BLE001 - any failure of the chain (a refused input, an infeasible
+        # spec, a solver that did not converge) is asked again in the caller's process, which
+        # answers or raises exactly as it would without workers
         return None
 
 

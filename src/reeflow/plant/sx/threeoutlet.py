@@ -241,12 +241,16 @@ def _balance_products(feed, groups, specs) -> tuple[float, float]:
     """
     p_org, p_aq, rec_aq, c_mid = specs
     f_heavy, f_mid, f_light = _fractions(feed, groups)
+    if not c_mid > 1.0 - p_org:
+        raise InfeasibleSpecError(
+            f"three-outlet balance: the draw's middle-group concentration {c_mid:.4g} must "
+            f"exceed the organic product's impurity allowance {1.0 - p_org:.4g}; raise "
+            "middle_fraction or purity_organic")
     p_aq_flow = f_light * rec_aq / p_aq
     p_o = (1.0 - p_aq_flow - (f_mid - (1.0 - p_aq) * p_aq_flow) / c_mid) / (
         1.0 - (1.0 - p_org) / c_mid)
     p_d = 1.0 - p_aq_flow - p_o
-    mid_in_draw = c_mid * p_d
-    if not (p_o > 0.0 and mid_in_draw <= f_mid and p_org * p_o <= f_heavy):
+    if not (p_o > 0.0 and p_d > 0.0 and p_org * p_o <= f_heavy):
         raise InfeasibleSpecError(
             f"three-outlet balance: a middle-group concentration of {c_mid:.4g} in the draw "
             f"with a light-group recovery of {rec_aq:.4g} leaves no feasible organic product "
