@@ -285,6 +285,7 @@ def required_size_keys(route: str | None = None,
 def _equipment_rows(sizes: Mapping[str, float], *, currency_year: int,
                     index: CostIndex) -> pd.DataFrame:
     areas, legacy, items = _areas_and_items()
+    fac = read_yaml("capex_factors.yaml")["towler"]
     rows: list[dict[str, Any]] = []
     for key, size in sizes.items():
         if key.endswith("_count") or key.split(".")[-1] == "organic_inventory_m3":
@@ -299,18 +300,19 @@ def _equipment_rows(sizes: Mapping[str, float], *, currency_year: int,
             raise InputError(f"equipment_sizes.{key}_count", count, ">= 1", "a unit count")
         rows += [{"size_key": key, "area": area, **r}
                  for r in _item_rows(item, float(size), int(count) if count else None,
-                                     currency_year=currency_year, index=index, key=key)]
+                                     currency_year=currency_year, index=index, key=key,
+                                     items=items, fac=fac)]
     return pd.DataFrame(rows)
 
 
 def _item_rows(item: str, size: float, count: int | None, *, currency_year: int,
-               index: CostIndex, key: str) -> list[dict[str, Any]]:
+               index: CostIndex, key: str, items: pd.DataFrame,
+               fac: Mapping[str, Any]) -> list[dict[str, Any]]:
     """The components of one sized item: purchased cost (its correlation) × installation
-    factor (Towler & Sinnott's factors of its process class and material)."""
+    factor (Towler & Sinnott's factors ``fac`` of its process class and material); ``items``:
+    the table of ``capex_items.csv`` (both read once by the caller)."""
     from reeflow.economics.equipment import purchased_cost
 
-    _, _, items = _areas_and_items()
-    fac = read_yaml("capex_factors.yaml")["towler"]
     comps = items[items["item"] == item]
     if comps.empty:
         raise InputError(f"equipment_sizes.{key}", item,
@@ -346,8 +348,10 @@ def installed_cost_usd(item: str, size: float, *, currency_year: int, count: int
     puts in its area, for callers that must price equipment on the same basis (the SX train
     ranking, :func:`reeflow.chain.econ_steps.sx_cost_model`)."""
     _positive(f"installed_cost_usd.{item}", size)
-    return math.fsum(r["installed_usd"] for r in _item_rows(
-        item, float(size), count, currency_year=currency_year, index=index or cepci(), key=item))
+    rows = _item_rows(item, float(size), count, currency_year=currency_year,
+                      index=index or cepci(), key=item, items=_areas_and_items()[2],
+                      fac=read_yaml("capex_factors.yaml")["towler"])
+    return math.fsum(r["installed_usd"] for r in rows)
 
 
 def _positive(field: str, v: Any) -> None:
