@@ -111,3 +111,32 @@ def test_a_worker_returns_any_failure_of_the_chain_as_none(monkeypatch):
     monkeypatch.setattr(pipeline, "what_if", infeasible)
     shared = ("token-test", load_project(None), {})
     assert parallel._task(shared, {"ore.treo_grade": 0.05}) is None
+
+
+def test_a_failing_question_leaves_the_other_prefetched_answers_in_place(monkeypatch):
+    """An infeasible what-if is not a failure of the workers: the prefetch keeps every other
+    answer, warns nothing, and the question is asked (and raises) when its caller asks it."""
+    import warnings
+
+    import reeflow.chain.pipeline as pipeline
+    from reeflow.core.errors import InfeasibleSpecError
+
+    loaded = load_project(None)
+    base = run_chain(loaded)
+    real = pipeline.what_if
+
+    def sometimes(lp, overrides):
+        if overrides.get("economics.capex_scale") == 1.5:
+            raise InfeasibleSpecError("no design at this capex")
+        return real(lp, overrides)
+
+    monkeypatch.setattr(pipeline, "what_if", sometimes)
+    runner = CachedRunner()
+    runner.seed(loaded, base)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        n = runner.prefetch(loaded, [{"economics.capex_scale": 0.7},
+                                     {"economics.capex_scale": 1.5}], workers=1)
+    assert n == 1
+    assert runner(loaded, {"economics.capex_scale": 0.7}).npv_usd() > base.npv_usd()
+    assert (runner.runs, runner.hits) == (1, 0)

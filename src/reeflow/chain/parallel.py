@@ -74,8 +74,10 @@ def what_if_many(base: LoadedProject, questions: Sequence[Mapping[str, Any]], *,
     """``[what_if(base, q) for q in questions]``, on ``workers`` local processes (default
     :func:`reeflow.risk.backends.default_workers`, at most one per question and as many as fit
     in the memory available, :func:`memory_workers`; 1 runs them here, one after the other).
-    A question the chain refuses is asked again in this process, so it raises its InputError
-    here, as :func:`what_if` would; with ``refused=None`` its answer is None instead."""
+    A question the chain fails on (a refused input, an infeasible spec, a solver that did not
+    converge) is asked again in this process, so it raises here as :func:`what_if` would; with
+    ``refused=None`` its answer is None instead, and it is not run again (the caller asks it
+    itself)."""
     import uuid
 
     from reeflow.chain.cache import CACHE
@@ -89,16 +91,17 @@ def what_if_many(base: LoadedProject, questions: Sequence[Mapping[str, Any]], *,
 
     shared = (uuid.uuid4().hex, base, CACHE.export())
     out = ProcessRunner(n).map(_task, [(q,) for q in qs], shared)
+    if refused is not _RAISE:
+        return [refused if o is None else o for o in out]
     return [o if o is not None else _ask(base, q, refused) for o, q in zip(out, qs, strict=True)]
 
 
 def _ask(base: LoadedProject, question: dict[str, Any], refused: Any) -> Any:
     from reeflow.chain.pipeline import what_if
-    from reeflow.core.errors import InputError
 
     if refused is _RAISE:
         return what_if(base, question)
     try:
         return what_if(base, question)
-    except InputError:
+    except Exception:  # noqa: BLE001 - as a worker does (_task): the caller asks it again
         return refused
