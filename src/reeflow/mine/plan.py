@@ -413,25 +413,9 @@ def plan_mine(block_model: pd.DataFrame, economics: BlockEconomics,
     pits, k_h = _shells(value_at, src, dst, rfs, grid.tonnes, feed_ore, need, n_pb,
                         params.solver, margin)
     timings["pits_and_pushbacks"] = time.perf_counter() - t0 - sum(timings.values())
-    best = None
-    for _ in range(3):  # grow the region while the plant would stand idle before the horizon
-        shell = _shell_index(pits, grid.tonnes.size)
-        out = _schedule_region(shell, k_h, grid, bv, grades, src, dst, cls, params, spec)
-        if best is None or out[2].npv_usd > best[0][2].npv_usd:
-            best = (out, pits[k_h][0])
-        sched = out[3]
-        short = float(sched["plant_capacity_t"].iloc[-1] - sched["ore_t"].iloc[-1])
-        k_final = [r for r, _ in pits].index(1.0)
-        if k_h >= k_final or short <= 1e-3 * float(sched["plant_capacity_t"].iloc[-1]):
-            break
-        grow_t = 2.0 * float(feed_ore[pits[k_h][1]].sum())
-        k_new = _horizon_shell([m for _, m in pits], feed_ore, grow_t, 1.0, [r for r, _ in pits])
-        pits, _ = _refine(value_at, pits, k_h + 1, k_new, grid.tonnes, n_pb, src, dst,
-                          params.solver)
-        k_h = _horizon_shell([m for _, m in pits], feed_ore, grow_t, 1.0, [r for r, _ in pits])
+    (pb, pan, res, sched, curve), horizon_rf, pits = _grow_and_schedule(
+        pits, k_h, value_at, grid, bv, grades, src, dst, cls, params, spec, feed_ore, n_pb)
     timings["schedule"] = time.perf_counter() - t0 - sum(timings.values())
-    assert best is not None
-    (pb, pan, res, sched, curve), horizon_rf = best
     rfs = [r for r, _ in pits]
     shell = _shell_index(pits, grid.tonnes.size)
     k_final = rfs.index(1.0)
@@ -449,6 +433,34 @@ def plan_mine(block_model: pd.DataFrame, economics: BlockEconomics,
         remaining=_remaining(pan, res, sched, grid.tonnes, feed_ore, final, pb, grades,
                              grid.tonnes * (1.0 - params.ore_loss_frac)),
         reserve=reserve, timings_s=timings, blocks=blocks, panels=pan, result=res)
+
+
+def _grow_and_schedule(pits: list, k_h: int, value_at, grid, bv: BlockValues, grades, src, dst,
+                       cls, params: MineParams, spec: ScheduleSpec, feed_ore: np.ndarray,
+                       n_pb: int):
+    """Schedule the region up to pit ``k_h``; while the plant would stand idle in the last
+    year and the ultimate pit holds more, grow the region (up to twice) to the pit with twice
+    its ore, splitting the rings it adds (:func:`_refine`). A bigger region only adds choices,
+    so the schedule with the highest NPV is kept. Returns that region's
+    :func:`_schedule_region` tuple, its revenue factor, and the pits as refined."""
+    best = None
+    for _ in range(3):
+        out = _schedule_region(_shell_index(pits, grid.tonnes.size), k_h, grid, bv, grades,
+                               src, dst, cls, params, spec)
+        if best is None or out[2].npv_usd > best[0][2].npv_usd:
+            best = (out, pits[k_h][0])
+        cap = float(out[3]["plant_capacity_t"].iloc[-1])
+        short = cap - float(out[3]["ore_t"].iloc[-1])
+        rfs, masks = [r for r, _ in pits], [m for _, m in pits]
+        if k_h >= rfs.index(1.0) or short <= 1e-3 * cap:
+            break
+        grow_t = 2.0 * float(feed_ore[masks[k_h]].sum())
+        k_new = _horizon_shell(masks, feed_ore, grow_t, 1.0, rfs)
+        pits, _ = _refine(value_at, pits, k_h + 1, k_new, grid.tonnes, n_pb, src, dst,
+                          params.solver)
+        k_h = _horizon_shell([m for _, m in pits], feed_ore, grow_t, 1.0, [r for r, _ in pits])
+    assert best is not None  # the loop runs at least once
+    return best[0], best[1], pits
 
 
 def _reserve(tonnes, grades, cls, econ, params: MineParams, value_at, bv: BlockValues, src, dst,
