@@ -125,12 +125,12 @@ BLOCK_ALIASES = {"XC": "x", "YC": "y", "ZC": "z", "EAST": "x", "NORTH": "y", "RL
 
 
 def read_block_model(path: str | Path, *, missing: float | None = None,
-                     field: str = "block_model") -> pd.DataFrame:
+                     field: str = "block_model", gslib: bool | None = None) -> pd.DataFrame:
     """Read a block model from CSV or GSLIB (``.dat``, ``.gslib``, ``.gsl``, ``.out``): the one
     block reader of every room (see the module docstring). GSLIB values equal to ``missing``
     become NaN (default None keeps them: a block value of -999 USD is a value); ``field`` names
-    the input in errors."""
-    if Path(path).suffix.lower() in GSLIB_SUFFIXES:
+    the input in errors; ``gslib`` forces the format (None: by the suffix)."""
+    if gslib if gslib is not None else Path(path).suffix.lower() in GSLIB_SUFFIXES:
         df = read_gslib(path, missing=missing, field=field)
     else:
         df = read_csv(path, field=field, comment="#")

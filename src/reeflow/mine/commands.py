@@ -118,19 +118,13 @@ def read_any_block_model(path: str | Path, *, grid: list[int] | None = None,
                          value_column: str = "value_usd") -> pd.DataFrame:
     """A block model from CSV (``#`` comment lines skipped), GSLIB, or a MineFlow value list;
     a ``.dat``/``.txt`` is read as GSLIB only when its header says so."""
-    from reeflow.core.gslib import (
-        GSLIB_SUFFIXES,
-        looks_like_gslib,
-        normalise_block_columns,
-        read_block_model,
-        read_gslib,
-    )
+    from reeflow.core.gslib import GSLIB_SUFFIXES, looks_like_gslib, read_block_model
 
     p = Path(path)
     if p.suffix.lower() not in {*GSLIB_SUFFIXES, ".txt"}:
         return read_block_model(p)
     if looks_like_gslib(p, field="block_model"):
-        return normalise_block_columns(read_gslib(p, missing=None, field="block_model"))
+        return read_block_model(p, gslib=True)
     return _mineflow_values(p, grid, value_column)
 
 
