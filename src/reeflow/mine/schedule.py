@@ -227,7 +227,11 @@ class _Rows:
         self.v.append(np.broadcast_to(np.asarray(vals, float), rows.shape).ravel())
 
 
-def _precedence_rows(R: _Rows, L: _Layout, pan: Panels) -> None:
+def _precedence_rows(R: _Rows, L: _Layout, pan: Panels, openings: bool = True) -> None:
+    """The precedence rows; ``openings=False`` writes the proportional model instead (no Y rows,
+    ``X[p,t] <= X[q,t]`` for every arc), the projection of the strict model's LP relaxation
+    onto X: Y has no cost, so any X feasible there has ``X[p] <= Y[p] <= X[q]``, and any X of
+    the proportional model is feasible with ``Y = X``. Same optimum, a smaller LP."""
     P, H = L.P, L.H
     p = np.arange(P)[:, None]
     t = np.arange(H)[None, :]
@@ -235,16 +239,18 @@ def _precedence_rows(R: _Rows, L: _Layout, pan: Panels) -> None:
         rows = R.new(P * (H - 1), -np.inf, 0.0).reshape(P, H - 1)   # X[t-1] <= X[t]
         R.put(rows, L.X(p, t[:, :-1]), 1.0)
         R.put(rows, L.X(p, t[:, 1:]), -1.0)
+    if openings and H > 1:
         rows = R.new(P * (H - 1), -np.inf, 0.0).reshape(P, H - 1)   # Y[t-1] <= Y[t]
         R.put(rows, L.Y(p, t[:, :-1]), 1.0)
         R.put(rows, L.Y(p, t[:, 1:]), -1.0)
-    rows = R.new(P * H, -np.inf, 0.0).reshape(P, H)                 # X[t] <= Y[t]
-    R.put(rows, L.X(p, t), 1.0)
-    R.put(rows, L.Y(p, t), -1.0)
+    if openings:
+        rows = R.new(P * H, -np.inf, 0.0).reshape(P, H)             # X[t] <= Y[t]
+        R.put(rows, L.X(p, t), 1.0)
+        R.put(rows, L.Y(p, t), -1.0)
     A = pan.src.size
-    if A:                                                           # Y[p,t] <= X[q,t]
+    if A:                                                   # Y[p,t] (or X[p,t]) <= X[q,t]
         rows = R.new(A * H, -np.inf, 0.0).reshape(A, H)
-        R.put(rows, L.Y(pan.src[:, None], t), 1.0)
+        R.put(rows, (L.Y if openings else L.X)(pan.src[:, None], t), 1.0)
         R.put(rows, L.X(pan.dst[:, None], t), -1.0)
 
 
@@ -332,13 +338,18 @@ def _objective(L: _Layout, pan: Panels, spec: ScheduleSpec) -> tuple[np.ndarray,
     return c / scale, scale
 
 
-def _build(pan: Panels, spec: ScheduleSpec) -> tuple[LinearModel, _Layout, float]:
+def _build(pan: Panels, spec: ScheduleSpec, openings: bool = True
+           ) -> tuple[LinearModel, _Layout, float]:
+    """The schedule MIP; ``openings=False``: the proportional LP (Y columns fixed at 0, see
+    :func:`_precedence_rows`), the strict model's LP relaxation in fewer rows."""
     L = _Layout(P=pan.n_panels, K=pan.n_parcels, S=len(spec.stockpiles), H=spec.years)
     R = _Rows()
-    _precedence_rows(R, L, pan)
+    _precedence_rows(R, L, pan, openings)
     _flow_rows(R, L, pan, spec)
     cost, scale = _objective(L, pan, spec)
     hi = np.ones(L.n)
+    if not openings:
+        hi[L.P * L.H: 2 * L.P * L.H] = 0.0
     elig = _eligible(pan, spec)
     for s in range(L.S):
         bad = np.flatnonzero(~elig[s])
@@ -350,7 +361,7 @@ def _build(pan: Panels, spec: ScheduleSpec) -> tuple[LinearModel, _Layout, float
     mat = csc_from_triplets(R.r, R.c, R.v, (R.n, L.n))
     model = LinearModel(cost=cost, matrix=mat, row_lo=np.concatenate(R.lo),
                         row_hi=np.concatenate(R.hi), col_lo=np.zeros(L.n), col_hi=hi,
-                        integer=integer)
+                        integer=integer if openings else None)
     return model, L, scale
 
 
@@ -517,14 +528,14 @@ def _lp_orders(lp_x: np.ndarray | None, L: _Layout, pan: Panels) -> list[np.ndar
     return list({tuple(o): o for o in orders}.values())
 
 
-def _starts(model: LinearModel, L: _Layout, pan: Panels, spec: ScheduleSpec
-            ) -> tuple[np.ndarray | None, float, float]:
+def _starts(model: LinearModel, relaxed: LinearModel, L: _Layout, pan: Panels,
+            spec: ScheduleSpec) -> tuple[np.ndarray | None, float, float]:
     """Best of greedy sequences (TopoSort on panels, Chicoisne et al. 2012) over the default
     order and the LP relaxation's θ-point orders, each paced at every cut-off of
     :func:`_cutoffs`; destinations of each from the LP with the mining fixed. The best
     ``_POLISHED`` of these are polished (shares freed, openings kept). Also returns the LP bound
-    (scaled objective units)."""
-    lp = run_model(model, time_limit_s=10.0, integer=False)
+    (scaled objective units) from ``relaxed``, the LP relaxation in its proportional form."""
+    lp = run_model(relaxed, time_limit_s=10.0, integer=False)
     found: list[tuple[float, int, np.ndarray, np.ndarray]] = []
     for order in _lp_orders(lp.x, L, pan):
         for cut in _cutoffs(pan):
@@ -575,10 +586,11 @@ def schedule_panels(pan: Panels, spec: ScheduleSpec) -> ScheduleResult:
                               inventory=np.zeros((0, 0, H)), npv_usd=0.0, bound_usd=0.0,
                               gap_frac=0.0, start_npv_usd=0.0, status="empty pit",
                               seconds=0.0)
-    model, L, scale = _build(pan, spec)
+    relaxed, L, scale = _build(pan, spec, openings=False)
     if spec.precedence == "proportional":
-        return _proportional(model, L, scale, t0)
-    start, start_v, lp_bound = _starts(model, L, pan, spec)
+        return _proportional(relaxed, L, scale, t0)
+    model, _, _ = _build(pan, spec)
+    start, start_v, lp_bound = _starts(model, relaxed, L, pan, spec)
     if start is None:  # mining nothing is always feasible
         start, start_v = np.zeros(L.n), 0.0
     start_npv = start_v * scale
