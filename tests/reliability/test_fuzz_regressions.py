@@ -219,6 +219,7 @@ def test_error_line_is_bounded_whatever_the_message_quotes():
 def test_plan_scene_ignores_text_in_coordinate_columns():
     """A block model placed by ix, iy, iz with a text cell in its y column: the plan's scene
     converted y to float (ValueError) after the grid had been built from the indices."""
+    from reeflow.core.gslib import BlockGrid
     from reeflow.mine.scene import world_coordinates
 
     df = seeds.blocks().copy()
@@ -226,7 +227,7 @@ def test_plan_scene_ignores_text_in_coordinate_columns():
     df.loc[3, "y"] = "x" * 50
     rows = np.arange(len(df))
     xyz = world_coordinates(df["ix"].to_numpy(), df["iy"].to_numpy(), df["iz"].to_numpy(), df,
-                            rows, (0.0, 0.0, 0.0), (20.0, 20.0, 10.0))
+                            rows, BlockGrid((-10.0, -10.0, -5.0), (20.0, 20.0, 10.0), (9, 9, 9)))
     assert np.allclose(xyz[:, 1], 2010.0 + 20.0 * df["iy"].to_numpy())
 
 

@@ -127,3 +127,32 @@ def test_malformed_minelib_is_one_line(tmp_path, capsys):
     (tmp_path / "m.upit").write_text("NAME: m\nNBLOCKS: 2\nOBJECTIVE_FUNCTION:\n0 1\n1 2\nEOF\n")
     (tmp_path / "m.prec").write_bytes(b"0 0\n1 1 \xff\n")
     _one_line_exit_2(["pit", str(tmp_path / "m.upit")], capsys, "m.prec")
+
+
+def test_one_block_grid_class_places_deposit_and_mine_blocks_alike():
+    """One grid class: the mine room places a block model's rows on the deposit room's
+    BlockGrid, and both put every block's centre at the same world coordinates."""
+    import ast
+    from pathlib import Path
+
+    import numpy as np
+    import pandas as pd
+
+    from reeflow.core.gslib import BlockGrid
+    from reeflow.deposit import BlockGrid as DepositGrid
+    from reeflow.mine import block_grid
+
+    src = Path(__file__).resolve().parents[2] / "src" / "reeflow"
+    grids = [p for p in src.rglob("*.py") for n in ast.walk(ast.parse(p.read_text()))
+             if isinstance(n, ast.ClassDef) and n.name.endswith("Grid")]
+    assert [p.relative_to(src).as_posix() for p in grids] == ["core/gslib.py"]
+    assert DepositGrid is BlockGrid
+    g = BlockGrid((100.0, 200.0, -50.0), (10.0, 20.0, 5.0), (3, 2, 2))
+    c = g.centres()
+    frame = pd.DataFrame({"x": c[:, 0], "y": c[:, 1], "z": c[:, 2], "tonnes": 1.0})
+    placed = block_grid(frame.sample(frac=1.0, random_state=1),
+                        block_size_m=g.block_size_m)
+    assert placed.grid == g  # the same grid, recovered from the centroids
+    assert np.allclose(placed.grid.centres_at(np.column_stack([placed.ix, placed.iy,
+                                                               placed.iz])),
+                       frame.sample(frac=1.0, random_state=1)[["x", "y", "z"]].to_numpy())

@@ -1,5 +1,5 @@
-"""The one GSLIB / Geo-EAS reader, and the one block-model reader (CSV or GSLIB), shared by the
-deposit and mine rooms.
+"""The one GSLIB / Geo-EAS reader, the one block-model reader (CSV or GSLIB) and the one block
+grid (:class:`BlockGrid`), shared by the deposit and mine rooms.
 
 Format (Deutsch & Journel 1998, *GSLIB: Geostatistical Software Library and User's Guide*,
 2nd ed., Oxford University Press, §II.1): a title line, the number of variables ``nvar`` on the
@@ -16,10 +16,15 @@ names as declared (a name is its whole line, spaces included); every data row ha
 comment lines skipped, as ``reeflow resource --blocks-out`` writes it), renames the coordinate
 aliases of common packages (XC/YC/ZC, EAST/NORTH/RL, XINC...) and requires x, y, z or ix, iy, iz
 (i, j, k) columns.
+
+:class:`BlockGrid` is the definition of a regular grid (origin, block size, counts, rotation) in
+the GSLIB order: the deposit room estimates on it, the mine room places a block model's rows on it
+(:class:`reeflow.mine.blockmodel.GridBlocks`).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
@@ -30,7 +35,7 @@ from reeflow.core.errors import InputError
 from reeflow.core.io import MAX_INPUT_BYTES, check_input_file, read_csv
 
 __all__ = ["read_gslib", "looks_like_gslib", "MAX_GSLIB_VARIABLES", "GSLIB_SUFFIXES",
-           "read_block_model", "normalise_block_columns", "BLOCK_ALIASES"]
+           "read_block_model", "normalise_block_columns", "BLOCK_ALIASES", "BlockGrid"]
 
 #: A GSLIB header declaring more variables than this is refused (no block model has more
 #: columns; a corrupt or hostile header must not make the reader loop or allocate for it).
@@ -149,3 +154,64 @@ def normalise_block_columns(df: pd.DataFrame, field: str = "block_model") -> pd.
                          "x, y, z (or XC, YC, ZC) or ix, iy, iz",
                          "name the block coordinates (or grid indices) in the header")
     return df
+
+
+@dataclass(frozen=True)
+class BlockGrid:
+    """Regular block grid: ``origin`` (m) is the outer corner of block (0, 0, 0) in world
+    coordinates, ``block_size_m`` (m), ``counts`` (blocks along x, y, z), local axes rotated
+    about the vertical by ``rotation_deg`` clockwise. Block centres:
+    origin + R·((i+½)dx, (j+½)dy, (k+½)dz); block index (GSLIB order, x fastest)
+    ``(k·ny + j)·nx + i``."""
+
+    origin: tuple[float, float, float]
+    block_size_m: tuple[float, float, float]
+    counts: tuple[int, int, int]
+    rotation_deg: float = 0.0
+
+    def __post_init__(self) -> None:
+        if any(not s > 0 for s in self.block_size_m):
+            raise InputError("blocks.block_size_m", self.block_size_m, "three sizes > 0 m",
+                             "give the block size along x, y and z in m")
+        if any(int(c) < 1 for c in self.counts):
+            raise InputError("blocks.counts", self.counts, "three counts >= 1",
+                             "give at least one block along x, y and z")
+
+    @property
+    def n_blocks(self) -> int:
+        return int(np.prod(self.counts))
+
+    def rotation(self) -> np.ndarray:
+        t = np.radians(self.rotation_deg)
+        return np.array([[np.cos(t), np.sin(t), 0.0], [-np.sin(t), np.cos(t), 0.0],
+                         [0.0, 0.0, 1.0]])
+
+    def ijk(self, start: int = 0, stop: int | None = None) -> np.ndarray:
+        """(n, 3) integer indices of blocks ``start:stop`` in GSLIB order."""
+        return self.ijk_of(np.arange(start, self.n_blocks if stop is None else stop))
+
+    def ijk_of(self, index: np.ndarray) -> np.ndarray:
+        """(n, 3) integer indices of the blocks with GSLIB indices ``index``."""
+        n = np.asarray(index, np.int64)
+        nx, ny, _ = self.counts
+        return np.stack([n % nx, (n // nx) % ny, n // (nx * ny)], axis=1)
+
+    def centres(self, start: int = 0, stop: int | None = None) -> np.ndarray:
+        """World coordinates (n, 3) of block centres ``start:stop`` (chunks keep memory low)."""
+        return self.centres_of(np.arange(start, self.n_blocks if stop is None else stop))
+
+    def centres_of(self, index: np.ndarray) -> np.ndarray:
+        """World coordinates (n, 3) of the centres of the blocks with GSLIB indices ``index``."""
+        return self.centres_at(self.ijk_of(index))
+
+    def centres_at(self, ijk: np.ndarray) -> np.ndarray:
+        """World coordinates (n, 3) of the centres of the blocks at grid indices ``ijk`` (n, 3)."""
+        local = (np.asarray(ijk, float) + 0.5) * np.asarray(self.block_size_m)
+        return local @ self.rotation().T + np.asarray(self.origin, float)
+
+    def to_frame(self) -> pd.DataFrame:
+        c = self.centres()
+        dx, dy, dz = self.block_size_m
+        ijk = self.ijk()
+        return pd.DataFrame({"i": ijk[:, 0], "j": ijk[:, 1], "k": ijk[:, 2], "x": c[:, 0],
+                             "y": c[:, 1], "z": c[:, 2], "dx": dx, "dy": dy, "dz": dz})

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from reeflow.core.errors import InputError
-from reeflow.core.gslib import GSLIB_SUFFIXES, MAX_GSLIB_VARIABLES, read_block_model
+from reeflow.core.gslib import GSLIB_SUFFIXES, MAX_GSLIB_VARIABLES, BlockGrid, read_block_model
 from reeflow.core.gslib import read_gslib as _core_read_gslib
 from reeflow.core.io import atomic_open, atomic_path
 from reeflow.deposit.models import vec3
@@ -37,57 +37,6 @@ __all__ = [
     "write_omf",
     "MAX_GSLIB_VARIABLES",
 ]
-
-
-@dataclass(frozen=True)
-class BlockGrid:
-    """Regular block grid: origin (m), block size (m), counts, rotation about z (deg)."""
-
-    origin: tuple[float, float, float]
-    block_size_m: tuple[float, float, float]
-    counts: tuple[int, int, int]
-    rotation_deg: float = 0.0
-
-    def __post_init__(self) -> None:
-        if any(not s > 0 for s in self.block_size_m):
-            raise InputError("blocks.block_size_m", self.block_size_m, "three sizes > 0 m", "")
-        if any(int(c) < 1 for c in self.counts):
-            raise InputError("blocks.counts", self.counts, "three counts >= 1", "")
-
-    @property
-    def n_blocks(self) -> int:
-        return int(np.prod(self.counts))
-
-    def rotation(self) -> np.ndarray:
-        t = np.radians(self.rotation_deg)
-        return np.array([[np.cos(t), np.sin(t), 0.0], [-np.sin(t), np.cos(t), 0.0],
-                         [0.0, 0.0, 1.0]])
-
-    def ijk(self, start: int = 0, stop: int | None = None) -> np.ndarray:
-        """(n, 3) integer indices of blocks ``start:stop`` in GSLIB order."""
-        return self.ijk_of(np.arange(start, self.n_blocks if stop is None else stop))
-
-    def ijk_of(self, index: np.ndarray) -> np.ndarray:
-        """(n, 3) integer indices of the blocks with GSLIB indices ``index``."""
-        n = np.asarray(index, np.int64)
-        nx, ny, _ = self.counts
-        return np.stack([n % nx, (n // nx) % ny, n // (nx * ny)], axis=1)
-
-    def centres(self, start: int = 0, stop: int | None = None) -> np.ndarray:
-        """World coordinates (n, 3) of block centres ``start:stop`` (chunks keep memory low)."""
-        return self.centres_of(np.arange(start, self.n_blocks if stop is None else stop))
-
-    def centres_of(self, index: np.ndarray) -> np.ndarray:
-        """World coordinates (n, 3) of the centres of the blocks with GSLIB indices ``index``."""
-        local = (self.ijk_of(index) + 0.5) * np.asarray(self.block_size_m)
-        return local @ self.rotation().T + np.asarray(self.origin, float)
-
-    def to_frame(self) -> pd.DataFrame:
-        c = self.centres()
-        dx, dy, dz = self.block_size_m
-        ijk = self.ijk()
-        return pd.DataFrame({"i": ijk[:, 0], "j": ijk[:, 1], "k": ijk[:, 2], "x": c[:, 0],
-                             "y": c[:, 1], "z": c[:, 2], "dx": dx, "dy": dy, "dz": dz})
 
 
 def grid_covering(xyz: np.ndarray, block_size_m: tuple[float, float, float], *,

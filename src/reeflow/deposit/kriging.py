@@ -594,7 +594,7 @@ def krige(sample_xyz: np.ndarray, values: np.ndarray, target_xyz: np.ndarray,
 def krige_grid(sample_xyz: np.ndarray, values: np.ndarray, grid, model: VariogramModel,
                search: SearchParams, *, sample_hole=None, ndisc: tuple[int, int, int] = (1, 1, 1),
                method: str = "ok", chunk: int = 100_000):
-    """Block kriging over a regular grid (e.g. :class:`~reeflow.deposit.blockmodel.BlockGrid`).
+    """Block kriging over a regular grid (e.g. :class:`~reeflow.core.gslib.BlockGrid`).
 
     Chunks are whole slabs of rows (all x and z for a run of y indices, about ``chunk`` blocks)
     visited column by column, so memory stays bounded by the chunk; yields

@@ -19,7 +19,7 @@ from reeflow.core.lazy import lazy_package
 
 if TYPE_CHECKING:
     from reeflow.mine.blockmodel import (
-        BlockGrid,
+        GridBlocks,
         block_grid,
         fill_missing_as_waste,
         grade_columns,
@@ -109,7 +109,7 @@ if TYPE_CHECKING:
     )
 
 _WHERE: dict[str, str] = {  # name -> the module that defines it
-    "BlockGrid": "blockmodel", "block_grid": "blockmodel", "fill_missing_as_waste": "blockmodel",
+    "GridBlocks": "blockmodel", "block_grid": "blockmodel", "fill_missing_as_waste": "blockmodel",
     "grade_columns": "blockmodel", "read_block_model": "blockmodel",
     "CPIT_LIMITS": "cpit", "CpitInstance": "cpit", "CpitSolution": "cpit", "solve_cpit": "cpit",
     "LaneEconomics": "cutoff", "lane_cutoff": "cutoff", "lane_policy": "cutoff",
@@ -135,7 +135,7 @@ _WHERE: dict[str, str] = {  # name -> the module that defines it
 }
 
 __all__ = [
-    "BlockGrid", "block_grid", "fill_missing_as_waste", "grade_columns", "read_block_model",
+    "GridBlocks", "block_grid", "fill_missing_as_waste", "grade_columns", "read_block_model",
     "Product", "BlockEconomics", "BlockValues", "block_values", "nsr_usd_per_t", "block_values_usd",
     "MineParams", "MineLimits", "SlopeSector", "StockpileParams", "BlendParams", "ProductParams",
     "ValuationParams",

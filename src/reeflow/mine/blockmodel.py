@@ -22,9 +22,9 @@ import numpy as np
 import pandas as pd
 
 from reeflow.core.errors import InputError
-from reeflow.core.gslib import read_block_model
+from reeflow.core.gslib import BlockGrid, read_block_model
 
-__all__ = ["BlockGrid", "block_grid", "fill_missing_as_waste", "grade_columns", "read_block_model"]
+__all__ = ["GridBlocks", "block_grid", "fill_missing_as_waste", "grade_columns", "read_block_model"]
 
 _SIZE_RTOL = 1e-6
 #: Most cells the bounding grid of a block model may hold (assumed: a modelling choice, 50 M
@@ -33,16 +33,27 @@ MAX_GRID_CELLS = 50_000_000
 
 
 @dataclass(frozen=True)
-class BlockGrid:
-    """Geometry of a regular block model: grid shape, block size, and the cell of every row."""
+class GridBlocks:
+    """The rows of a block model placed on their :class:`~reeflow.core.gslib.BlockGrid` (the one
+    grid class, shared with the deposit room): the cell ``ix, iy, iz`` and the tonnes of every
+    row. A model given by indices sits on a grid whose block (0, 0, 0) is centred at the origin;
+    a model given by centroids, on the grid whose block (0, 0, 0) is centred at the smallest
+    x, y and z."""
 
-    shape: tuple[int, int, int]
-    block_size_m: tuple[float, float, float]
-    origin_m: tuple[float, float, float]
+    grid: BlockGrid
     ix: np.ndarray
     iy: np.ndarray
     iz: np.ndarray
     tonnes: np.ndarray
+
+    @property
+    def shape(self) -> tuple[int, int, int]:
+        """Blocks along x, y, z (the grid's counts)."""
+        return self.grid.counts
+
+    @property
+    def block_size_m(self) -> tuple[float, float, float]:
+        return self.grid.block_size_m
 
     @property
     def cell(self) -> np.ndarray:
@@ -51,7 +62,7 @@ class BlockGrid:
 
     @property
     def n_cells(self) -> int:
-        return int(np.prod(self.shape))
+        return self.grid.n_blocks
 
     def row_of_cell(self) -> np.ndarray:
         """Row index of each grid cell, -1 where the cell has no block (air)."""
@@ -97,7 +108,7 @@ def _indices(df: pd.DataFrame, size: tuple[float, float, float], name: str):
                                  "give integer grid indices")
         idx = [a - a.min() for a in idx]
     elif all(c in df.columns for c in ("x", "y", "z")):
-        idx, corner = [], []
+        idx, first = [], []
         for c, s in zip(("x", "y", "z"), size, strict=True):
             a = pd.to_numeric(df[c], errors="coerce").to_numpy(float)
             if not np.all(np.isfinite(a)):
@@ -108,8 +119,8 @@ def _indices(df: pd.DataFrame, size: tuple[float, float, float], name: str):
                                  f"centroids spaced by whole blocks of {s:g} m",
                                  "check block sizes or regularise the model")
             idx.append(np.round(f))
-            corner.append(float(a.min()))
-        origin = (corner[0], corner[1], corner[2])
+            first.append(float(a.min()))
+        origin = (first[0], first[1], first[2])
     else:
         raise InputError(f"{name}.columns", list(df.columns)[:12],
                          "x, y, z or ix, iy, iz (or i, j, k)",
@@ -140,8 +151,9 @@ def _tonnes(df: pd.DataFrame, size: tuple[float, float, float], name: str) -> np
 
 
 def block_grid(df: pd.DataFrame, *, block_size_m=None, allow_missing: bool = False,
-               name: str = "block_model") -> BlockGrid:
-    """Validate a block model DataFrame and return its :class:`BlockGrid`.
+               name: str = "block_model") -> GridBlocks:
+    """Validate a block model DataFrame and return its rows placed on their grid
+    (:class:`GridBlocks`).
 
     ``block_size_m``: (dx, dy, dz) in m when the frame has no ``dx, dy, dz`` columns.
     ``allow_missing``: treat cells of the bounding grid that have no row as air (else an error).
@@ -163,8 +175,9 @@ def block_grid(df: pd.DataFrame, *, block_size_m=None, allow_missing: bool = Fal
             raise InputError(f"{name}.{col}", f"{int(bad.sum())} blocks NaN or outside 0..1 "
                              f"(first row {int(np.flatnonzero(bad)[0])})",
                              "mass fraction in [0, 1]", "estimate or set the grade of every block")
-    grid = BlockGrid(shape=shape, block_size_m=size, origin_m=origin, ix=ix, iy=iy, iz=iz,
-                     tonnes=_tonnes(df, size, name))
+    corner = (origin[0] - 0.5 * size[0], origin[1] - 0.5 * size[1], origin[2] - 0.5 * size[2])
+    grid = GridBlocks(BlockGrid(corner, size, shape), ix=ix, iy=iy, iz=iz,
+                      tonnes=_tonnes(df, size, name))
     counts = np.bincount(grid.cell, minlength=grid.n_cells)
     if np.any(counts > 1):
         raise InputError(f"{name}.cells", f"{int((counts > 1).sum())} duplicated cells",

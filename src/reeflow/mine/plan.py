@@ -505,7 +505,7 @@ def _blocks_frame(bm, original, grid, final, shell, pb, bv: BlockValues,
     rows = (bm["source_row"].to_numpy() if "source_row" in bm.columns
             else np.arange(len(bm)))
     xyz = world_coordinates(grid.ix, grid.iy, grid.iz, original.reset_index(drop=True), rows,
-                            grid.origin_m, grid.block_size_m)
+                            grid.grid)
     out["x_m"], out["y_m"], out["z_m"] = xyz[:, 0], xyz[:, 1], xyz[:, 2]
     for extra in ("filled", "source_row", "class"):
         if extra in bm.columns:

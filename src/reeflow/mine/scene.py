@@ -17,6 +17,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from reeflow.core.gslib import BlockGrid
+
 __all__ = ["world_coordinates", "plan_scene", "SCENE_CAPS"]
 
 #: default caps of the scene (points and surface columns per side)
@@ -25,11 +27,11 @@ SCENE_CAPS = {"max_blocks": 20_000, "max_grid": 150}
 
 def world_coordinates(ix: np.ndarray, iy: np.ndarray, iz: np.ndarray,
                       known: pd.DataFrame | None, rows: np.ndarray | None,
-                      origin_m, size_m) -> np.ndarray:
+                      grid: BlockGrid) -> np.ndarray:
     """``(n, 3)`` world coordinates of grid cells. ``known`` holds ``x, y, z`` of some rows
     (``rows[i]`` = the row of ``known`` for cell i, -1 when none). Coordinates that are not
-    finite numbers (|v| < 1e12 m) are ignored; the indices place the grid when fewer than four
-    rows remain (the grid indices, not the coordinates, define the model: see block_grid)."""
+    finite numbers (|v| < 1e12 m) are ignored; the ``grid`` places the cells when fewer than
+    four rows remain (the grid indices, not the coordinates, define the model: see block_grid)."""
     idx = np.column_stack([ix, iy, iz, np.ones(ix.size)]).astype(float)
     if known is not None and rows is not None and all(c in known.columns for c in "xyz"):
         table = np.column_stack([pd.to_numeric(known[c], errors="coerce").to_numpy(float)
@@ -41,8 +43,7 @@ def world_coordinates(ix: np.ndarray, iy: np.ndarray, iz: np.ndarray,
             xyz = table[rows[have]]
             coef, *_ = np.linalg.lstsq(idx[have], xyz, rcond=None)
             return idx @ coef
-    o, s = np.asarray(origin_m, float), np.asarray(size_m, float)
-    return o + idx[:, :3] * s
+    return grid.centres_at(idx[:, :3])
 
 
 def _floor(blocks: pd.DataFrame, mask: np.ndarray, shape, step: int) -> dict:
