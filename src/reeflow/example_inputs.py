@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from reeflow.core.data import CASES_DIR
 from reeflow.core.errors import InputError, did_you_mean
 
 __all__ = ["ExampleCommand", "COMMANDS", "example_files", "builtin_names", "resolve",
@@ -34,7 +35,7 @@ __all__ = ["ExampleCommand", "COMMANDS", "example_files", "builtin_names", "reso
 
 PREFIX = "builtin:"
 _PACKAGE = Path(__file__).resolve().parent
-_CASES = _PACKAGE / "cases"
+_CASES = CASES_DIR
 _EXAMPLES = _PACKAGE / "examples"
 #: Files that are not example inputs (build leftovers, editor files).
 _SKIP_PARTS = {"__pycache__", ".ipynb_checkpoints"}

@@ -33,6 +33,7 @@ from pydantic import (
     model_validator,
 )
 
+from reeflow.core.data import CASES_DIR
 from reeflow.core.elements import REE
 from reeflow.core.errors import InputError, did_you_mean
 from reeflow.core.projectfile import (
@@ -55,7 +56,6 @@ __all__ = ["Project", "Ore", "Economics", "MarketParams",
            "load_project", "load_project_text", "builtin_project_path", "builtin_cases",
            "LoadedProject", "CASES_DIR", "load_section", "source_path"]
 
-CASES_DIR = Path(__file__).parent / "cases"
 M = TypeVar("M", bound=BaseModel)
 Frac = Q("frac", ge=0.0, le=1.0)
 _SHARE_TOLERANCE = 0.02

@@ -10,6 +10,7 @@ import math
 import pandas as pd
 import pytest
 
+from reeflow.core.data import EVIDENCE
 from reeflow.core.errors import InputError
 from reeflow.plant.sx import (
     SXDesign,
@@ -25,7 +26,7 @@ from reeflow.plant.sx import (
 def test_every_factor_row_has_source_evidence_and_a_range():
     t = separation_factor_table()
     assert len(t) >= 40
-    assert set(t.evidence) <= {"published", "secondary", "derived", "assumed", "measured"}
+    assert set(t.evidence) <= set(EVIDENCE)
     assert t.source.str.len().min() > 20
     assert (t.beta_low <= t.beta_high).all() and (t.beta_low > 0).all()
     for ext in t.extractant.unique():

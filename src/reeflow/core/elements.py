@@ -16,10 +16,10 @@ from __future__ import annotations
 import math
 import re
 from functools import lru_cache
-from importlib import resources
 
 import pandas as pd
 
+from reeflow.core.data import read_csv
 from reeflow.core.errors import InputError
 
 __all__ = [
@@ -65,9 +65,7 @@ SC = "Sc"
 
 
 def _read_csv(name: str) -> pd.DataFrame:
-    path = resources.files("reeflow.data.core").joinpath(name)
-    with path.open("r", encoding="utf-8") as fh:
-        return pd.read_csv(fh, comment="#")
+    return read_csv("core", name)
 
 
 ELEMENTS: pd.DataFrame = _read_csv("elements.csv").set_index("symbol")

@@ -23,7 +23,7 @@ import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, Literal, TypeVar
+from typing import Annotated, Any, TypeVar
 
 from pydantic import (
     BaseModel,
@@ -35,6 +35,7 @@ from pydantic import (
     model_validator,
 )
 
+from reeflow.core.data import EVIDENCE, Evidence
 from reeflow.core.errors import InputError, did_you_mean
 from reeflow.core.units import to_canonical
 from reeflow.core.yamlio import load_yaml_file
@@ -43,7 +44,6 @@ __all__ = ["Canonical", "Q", "Unit", "Provenance", "StrictModel", "load_yaml_tre
            "validate_tree", "EVIDENCE", "unit_at", "field_info", "file_keys", "Evidence",
            "deep_merge", "value_at", "resolve_file_keys", "expand_includes", "DISTRIBUTIONS"]
 
-EVIDENCE = ("measured", "published", "derived", "assumed")
 #: Distributions a ranged value may name for Monte Carlo draws (reeflow.risk reads them).
 DISTRIBUTIONS = ("triangular", "pert", "uniform", "normal", "lognormal")
 _META_KEYS = {"value", "source", "evidence", "range", "note", "distribution"}
@@ -247,7 +247,8 @@ def _lift(tree: Any, path: str, prov: dict[str, Provenance]) -> Any:
         if "value" in tree:
             ev = tree.get("evidence")
             if ev is not None and ev not in EVIDENCE:
-                raise InputError(f"{path}.evidence", ev, f"one of {', '.join(EVIDENCE)}", "")
+                raise InputError(f"{path}.evidence", ev, f"one of {', '.join(EVIDENCE)}",
+                                 "tag the value measured, published, derived or assumed")
             rng = tree.get("range")
             if rng is not None and (not isinstance(rng, list) or len(rng) != 2):
                 raise InputError(f"{path}.range", rng, "[low, high]", "give two values")
@@ -403,5 +404,3 @@ def unit_at(model: type[BaseModel], path: str) -> str | None:
             return unit if i == len(parts) - 2 else None
     return None
 
-
-Evidence = Literal["measured", "published", "derived", "assumed"]

@@ -26,12 +26,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from reeflow.core.data import read_csv
 from reeflow.core.errors import InputError
 
 __all__ = [
@@ -76,9 +76,7 @@ class Drillholes:
 @lru_cache(maxsize=1)
 def column_aliases() -> pd.DataFrame:
     """The documented alias table (table, canonical, alias, typical_of, evidence)."""
-    path = resources.files("reeflow.data.deposit").joinpath("column_aliases.csv")
-    with path.open("r", encoding="utf-8") as fh:
-        return pd.read_csv(fh, comment="#")
+    return read_csv("deposit", "column_aliases.csv")
 
 
 def _key(name: str) -> str:

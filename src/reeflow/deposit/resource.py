@@ -16,11 +16,11 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from importlib import resources
 
 import numpy as np
 import pandas as pd
 
+from reeflow.core.data import read_csv
 from reeflow.core.errors import InputError
 
 __all__ = [
@@ -49,9 +49,7 @@ DISCLAIMER = (
 
 
 def _csv(name: str) -> pd.DataFrame:
-    path = resources.files("reeflow.data.deposit").joinpath(name)
-    with path.open("r", encoding="utf-8") as fh:
-        return pd.read_csv(fh, comment="#")
+    return read_csv("deposit", name)
 
 
 @lru_cache(maxsize=1)

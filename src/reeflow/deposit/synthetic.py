@@ -27,7 +27,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Literal
 
@@ -36,6 +35,7 @@ import numpy as np
 import pandas as pd
 from pydantic import Field
 
+from reeflow.core.data import CASES_DIR
 from reeflow.core.errors import InputError
 from reeflow.core.projectfile import Provenance, StrictModel, validate_tree
 from reeflow.core.yamlio import load_yaml_file
@@ -160,7 +160,7 @@ class SyntheticSpec(StrictModel):
 
 
 def _builtin(name: str) -> Path:
-    path = Path(str(resources.files("reeflow"))) / "cases" / name / "synthetic_deposit.yaml"
+    path = CASES_DIR / name / "synthetic_deposit.yaml"
     if not path.is_file():
         raise InputError("deposit.synthetic.parameters_file", f"builtin:{name}",
                          "a built-in case with a synthetic_deposit.yaml (builtin:beylikova)",

@@ -1,37 +1,29 @@
-"""Loaders for the economics data files (``reeflow/data/economics``), cached after first read.
+"""The economics data files (``reeflow/data/economics``), read through :mod:`reeflow.core.data`.
 
 Every table carries ``source`` and ``evidence`` columns; missing values stay NaN (never 0).
 """
 
 from __future__ import annotations
 
-import copy
 from functools import lru_cache
-from importlib.resources import files
 from typing import Any
 
 import pandas as pd
-import yaml
+
+from reeflow.core.data import read_csv
+from reeflow.core.data import read_yaml as _read_yaml
 
 __all__ = ["read_table", "read_yaml", "table_rows"]
-
-_PACKAGE = "reeflow.data.economics"
-
-
-@lru_cache(maxsize=32)
-def _read_csv_cached(name: str) -> pd.DataFrame:
-    with files(_PACKAGE).joinpath(name).open("r", encoding="utf-8") as fh:
-        return pd.read_csv(fh)
 
 
 def read_table(name: str) -> pd.DataFrame:
     """Return a copy of the CSV table ``name`` from the economics data folder."""
-    return _read_csv_cached(name).copy()
+    return read_csv("economics", name, comment=None)
 
 
 @lru_cache(maxsize=32)
 def _rows_cached(name: str, key: str) -> dict[Any, dict[str, Any]]:
-    df = _read_csv_cached(name)
+    df = read_csv("economics", name, comment=None)
     return {k: dict(r) for k, r in zip(df[key], df.to_dict("records"), strict=True)}
 
 
@@ -41,16 +33,7 @@ def table_rows(name: str, key: str) -> dict[Any, dict[str, Any]]:
     return _rows_cached(name, key)
 
 
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-@lru_cache(maxsize=16)
-def _read_yaml_cached(name: str) -> Any:
-    with files(_PACKAGE).joinpath(name).open("r", encoding="utf-8") as fh:
-        return yaml.load(fh, Loader=_LOADER)  # noqa: S506 - a safe loader
-
-
 def read_yaml(name: str) -> dict[str, Any]:
     """Return the parsed YAML file ``name`` from the economics data folder (a fresh copy)."""
-    return copy.deepcopy(_read_yaml_cached(name))
+    return _read_yaml("economics", name)
 

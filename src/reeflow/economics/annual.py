@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from reeflow.core.data import MISSING
 from reeflow.core.errors import InputError
 from reeflow.economics import dcf
 from reeflow.economics.benchmark import FIGURES, benchmark
@@ -336,7 +337,7 @@ def evaluate_annual(d: DesignBasis, q: YearQuantities) -> AnnualEconomics:
         revenue_by_product_usd={k: float(np.sum(v)) * values.get(k, 0.0)
                                 for k, v in q.products_t.items()},
         levered=_levered(p, cf, sched, d.base.fiscal, rates), kpis=kpis, benchmark=bench,
-        opex_missing=tuple(opx.loc[opx["evidence"] == "missing", "item"]),
+        opex_missing=tuple(opx.loc[opx["evidence"] == MISSING, "item"]),
         capex_cross_check=_cross_check(d.inputs, p, None), headline_rate_frac=p.headline_rate,
         extra={"money": money, "price_path": _path_rows(d, q.n_years)})
 

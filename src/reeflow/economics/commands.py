@@ -14,8 +14,6 @@ import dataclasses
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from reeflow.core.errors import InputError
 from reeflow.core.jsonio import dumps
 
@@ -93,22 +91,16 @@ def _validation_text(t: Any) -> str:
 
 
 def _load_inputs(path: str) -> tuple[Any, dict[str, Any]]:
+    from reeflow.core.yamlio import load_yaml_file
     from reeflow.economics.study import EconomicInputs
 
-    p = Path(path)
-    if not p.is_file():
-        raise InputError("file", path, "an existing YAML file", "check the path")
-    try:
-        raw = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        raise InputError("file", path, "valid YAML",
-                         f"fix the syntax ({exc.__class__.__name__})") from None
+    raw = load_yaml_file(path, field="file") or {}
     if not isinstance(raw, dict):
         raise InputError("file", path, "a mapping of EconomicInputs fields", "use key: value")
     opts = {k: raw.pop(k) for k in ("deck", "rates", "basis", "overrides", "params")
             if k in raw}
     if "params" in opts:
-        opts["params"] = str((p.parent / str(opts["params"])).resolve())
+        opts["params"] = str((Path(path).parent / str(opts["params"])).resolve())
     if "residue_streams" in raw:
         from reeflow.economics.residue_storage import ResidueStream
 

@@ -18,6 +18,7 @@ from typing import Any
 
 import pandas as pd
 
+from reeflow.core.data import MISSING
 from reeflow.core.errors import InputError
 from reeflow.core.units import ureg
 from reeflow.economics._data import read_table, read_yaml, table_rows
@@ -189,7 +190,7 @@ _COLS = ["item", "kind", "quantity", "quantity_unit", "rate", "rate_unit", "usd_
 def _row(item: str, kind: str, qty: float | None, qunit: str, rate: float | None, runit: str,
          source: str, evidence: str) -> tuple[Any, ...]:
     if qty is None or rate is None:
-        return (item, kind, qty, qunit, rate, runit, math.nan, source, "missing")
+        return (item, kind, qty, qunit, rate, runit, math.nan, source, MISSING)
     return (item, kind, float(qty), qunit, float(rate), runit, float(qty) * float(rate), source,
             evidence)
 
@@ -215,7 +216,7 @@ def _consumable_rows(d: OpexDrivers, year: int, index: CostIndex) -> list[tuple[
     fl = rates["flotation_reagents"]
     if d.flotation_feed_t_per_a is None:
         rows.append(_row("flotation reagents", "variable", None, "t/a", None, "USD/t",
-                         "flotation feed tonnage not supplied by the plant", "missing"))
+                         "flotation feed tonnage not supplied by the plant", MISSING))
     else:
         use: dict[str, float] = {}
         for circuit, feed in d.flotation_feed_t_per_a.items():
@@ -250,7 +251,7 @@ def _energy_rows(d: OpexDrivers, year: int, index: CostIndex) -> list[tuple[Any,
     rows = []
     if d.power_mwh_per_a is None:
         rows.append(_row("electricity", "variable", None, "MWh/a", None, "USD/MWh",
-                         "power not supplied", "missing"))
+                         "power not supplied", MISSING))
     else:
         _, p, src = energy_cost(d.power_mwh_per_a, currency_year=year, index=index,
                                 price_usd_per_mwh=d.electricity_price_usd_per_mwh)
@@ -259,7 +260,7 @@ def _energy_rows(d: OpexDrivers, year: int, index: CostIndex) -> list[tuple[Any,
                          else "input"))
     if d.fuel_gj_per_a is None:
         rows.append(_row("fuel", "variable", None, "GJ/a", None, "USD/GJ",
-                         "fuel duty not supplied by the plant", "missing"))
+                         "fuel duty not supplied by the plant", MISSING))
         return rows
     table = read_table("energy_prices.csv").set_index("carrier")
     hv = _rates()["fuel_heating_value"]
@@ -319,7 +320,7 @@ def _site_rows(d: OpexDrivers, year: int, index: CostIndex,
                      "residue_storage.storage_costs (progressive cell construction)", "derived"))
     if d.brine_handling is None:
         rows.append(_row("brine handling", "variable", None, "m3/a", None, "USD/m3",
-                         "brine handling not chosen in the project", "missing"))
+                         "brine handling not chosen in the project", MISSING))
     elif d.brine_handling == "discharge":
         b = rates["brine_discharge"]["usd_per_m3"]
         rows.append(_row("brine discharge", "variable", d.brine_m3_per_a, "m3/a",

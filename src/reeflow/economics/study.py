@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from reeflow.core.data import MISSING
 from reeflow.core.errors import InputError
 from reeflow.core.jsonio import to_jsonable as jsonable
 from reeflow.economics import dcf
@@ -695,7 +696,7 @@ def evaluate(inputs: EconomicInputs, *, params: EconomicsParams | None = None,
         closure_usd=float(cf["closure"][..., -1]) if parts["closure_usd"] is None
         else float(parts["closure_usd"]),
         kpis=kpis, benchmark=bench,
-        opex_missing=tuple(opx.loc[opx["evidence"] == "missing", "item"]),
+        opex_missing=tuple(opx.loc[opx["evidence"] == MISSING, "item"]),
         capex_cross_check=_cross_check(inputs, p, index), params=p)
 
 

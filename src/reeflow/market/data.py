@@ -19,13 +19,12 @@ from __future__ import annotations
 
 import math
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
 import numpy as np
 import pandas as pd
-import yaml
 
+from reeflow.core.data import data_file, read_yaml
 from reeflow.core.errors import InputError
 
 __all__ = [
@@ -48,8 +47,6 @@ __all__ = [
     "compare_vintages",
 ]
 
-#: libyaml-backed safe loader when available (same semantics as yaml.safe_load, faster).
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 WORLD = "World total"
 #: USGS's aggregate row of small producers.
 OTHER = "Other countries"
@@ -70,7 +67,7 @@ _COLUMNS = ["vintage", "data_year", "statistic", "country", "value_t_reo", "comp
 
 
 def _open(name: str):
-    return resources.files("reeflow.data.market").joinpath(name).open("r", encoding="utf-8")
+    return data_file("market", name).open("r", encoding="utf-8")
 
 
 def _csv(name: str) -> pd.DataFrame:
@@ -156,8 +153,7 @@ def china_quotas_table() -> pd.DataFrame:
 @lru_cache(maxsize=1)
 def parameters() -> dict[str, Any]:
     """The defaults and thresholds in ``parameters.yaml`` (each with source and evidence)."""
-    with _open("parameters.yaml") as fh:
-        return yaml.load(fh, Loader=_YAML_LOADER)
+    return read_yaml("market", "parameters.yaml")
 
 
 def parameter(name: str) -> Any:

@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 from functools import cache
-from importlib import resources
 from typing import Any
 
-import yaml
+from reeflow.core.data import read_yaml
 
 __all__ = ["default", "load_yaml"]
 
 
 @cache
 def load_yaml(name: str) -> dict[str, Any]:
-    text = resources.files("reeflow.data").joinpath("mine", name).read_text(encoding="utf-8")
-    return yaml.safe_load(text)
+    return read_yaml("mine", name)
 
 
 def default(key: str) -> Any:

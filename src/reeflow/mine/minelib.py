@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
 
+from reeflow.core.data import read_csv
 from reeflow.core.errors import InputError
 from reeflow.core.io import check_input_file
 
@@ -231,6 +231,4 @@ def read_minelib_blocks(path: str | Path, columns: list[str] | None = None) -> p
 
 def minelib_upit_optima() -> pd.DataFrame:
     """Published UPIT optima of the MineLib instances (with source and evidence)."""
-    ref = resources.files("reeflow.data").joinpath("mine", "minelib_upit_optima.csv")
-    with resources.as_file(ref) as p:
-        return pd.read_csv(p).set_index("instance")
+    return read_csv("mine", "minelib_upit_optima.csv", comment=None).set_index("instance")

@@ -17,11 +17,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from importlib import resources
 from typing import Literal
 
-import pandas as pd
-
+from reeflow.core.data import read_csv
 from reeflow.core.elements import atomic_mass, molar_mass, oxide_factor
 from reeflow.core.errors import InputError
 from reeflow.plant.chemistry import bastnasite, components_for
@@ -103,9 +101,7 @@ def ore_stream(feed: OreFeed, comp: Components) -> Stream:
 @lru_cache(maxsize=1)
 def reagent_water_kg_per_kg() -> dict[str, float]:
     """kg of water dosed with each kg of reagent (reeflow/data/plant/reagent_strengths.csv)."""
-    path = resources.files("reeflow.data").joinpath("plant", "reagent_strengths.csv")
-    with path.open("r", encoding="utf-8") as fh:
-        t = pd.read_csv(fh, comment="#")
+    t = read_csv("plant", "reagent_strengths.csv")
     return {r.reagent: (1.0 - r.mass_frac) / r.mass_frac for r in t.itertuples()}
 
 

@@ -25,12 +25,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
 import pandas as pd
 from pydantic import Field
 
+from reeflow.core.data import read_csv
 from reeflow.core.projectfile import Q, StrictModel
 from reeflow.plant.flowsheet import FlowsheetSolution
 from reeflow.plant.stream import Stream, phase_index
@@ -47,9 +47,7 @@ _TANKS = ("leach", "neutralisation", "oxalate", "effluent_neutralisation", "ceri
 @lru_cache(maxsize=1)
 def energy_parameters() -> pd.DataFrame:
     """The energy parameter table (key → value, unit, source, evidence, note)."""
-    path = resources.files("reeflow.data").joinpath("plant", "energy.csv")
-    with path.open("r", encoding="utf-8") as fh:
-        return pd.read_csv(fh, comment="#").set_index("key")
+    return read_csv("plant", "energy.csv").set_index("key")
 
 
 def _p(key: str) -> float:

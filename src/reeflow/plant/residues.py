@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
 import pandas as pd
 
+from reeflow.core.data import read_csv
 from reeflow.core.elements import specific_activity_bq_per_g
 from reeflow.core.errors import InputError
 from reeflow.plant.flowsheet import FlowsheetSolution
@@ -32,9 +32,7 @@ _PRODUCT_HINTS = ("concentrate", ".oxide", "carbonate_product", ".sold", ".stock
 
 @lru_cache(maxsize=1)
 def norm_rules() -> pd.DataFrame:
-    path = resources.files("reeflow.data").joinpath("plant", "norm_rules.csv")
-    with path.open("r", encoding="utf-8") as fh:
-        return pd.read_csv(fh, comment="#").set_index("rule")
+    return read_csv("plant", "norm_rules.csv").set_index("rule")
 
 
 @dataclass(frozen=True)

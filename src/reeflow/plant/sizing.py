@@ -42,11 +42,11 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from reeflow.core.data import read_csv
 from reeflow.plant.chemistry import ree_of
 from reeflow.plant.flowsheet import FlowsheetSolution
 from reeflow.plant.stream import Stream, phase_index
@@ -85,9 +85,7 @@ class SizedItem:
 @lru_cache(maxsize=1)
 def sizing_parameters() -> pd.DataFrame:
     """The sizing parameter table (key → value, unit, source, evidence, note)."""
-    path = resources.files("reeflow.data").joinpath("plant", "sizing.csv")
-    with path.open("r", encoding="utf-8") as fh:
-        return pd.read_csv(fh, comment="#").set_index("key")
+    return read_csv("plant", "sizing.csv").set_index("key")
 
 
 def _p(key: str) -> float:

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from functools import cache, lru_cache
-from importlib import resources
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from reeflow.core.data import read_csv
 from reeflow.core.errors import InputError
 from reeflow.plant.flowsheet import FlowsheetSolution
 from reeflow.plant.stream import Stream, phase_index
@@ -27,9 +27,7 @@ __all__ = ["solubility_kg_per_kg_water", "salts_with_data", "SolubilityViolation
 
 @lru_cache(maxsize=1)
 def _table() -> pd.DataFrame:
-    path = resources.files("reeflow.data").joinpath("plant", "solubility.csv")
-    with path.open("r", encoding="utf-8") as fh:
-        return pd.read_csv(fh, comment="#")
+    return read_csv("plant", "solubility.csv")
 
 
 def salts_with_data() -> tuple[str, ...]:

@@ -31,11 +31,11 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from importlib import resources
 
 import numpy as np
 import pandas as pd
 
+from reeflow.core.data import read_csv
 from reeflow.core.errors import InputError
 from reeflow.plant.stream import PHASES, Stream
 
@@ -63,9 +63,7 @@ _FAMILIES = {
 
 
 def _read(name: str) -> pd.DataFrame:
-    path = resources.files("reeflow.data").joinpath("plant", name)
-    with path.open("r", encoding="utf-8") as fh:
-        return pd.read_csv(fh, comment="#")
+    return read_csv("plant", name)
 
 
 @dataclass(frozen=True)

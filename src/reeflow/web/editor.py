@@ -23,13 +23,15 @@ from urllib.parse import quote, unquote
 
 import yaml
 
+from reeflow.core.data import EVIDENCE as _EVIDENCE
 from reeflow.core.errors import InputError, ReeflowError
 
 __all__ = ["FormField", "Section", "EditorState", "build_form", "state_from_yaml",
            "state_from_form", "document", "validate", "field_name", "schema"]
 
 _META = ("value", "source", "evidence", "range", "note")
-EVIDENCE = ("", "measured", "published", "derived", "assumed")
+#: the evidence choices of the form: none, or one of the vocabulary
+EVIDENCE = ("", *_EVIDENCE)
 
 
 @functools.lru_cache(maxsize=1)

@@ -17,10 +17,7 @@ import functools
 import math
 import sys
 from collections.abc import Callable, Mapping
-from pathlib import Path
 from typing import Any
-
-import yaml
 
 from reeflow.core.elements import atomic_mass
 from reeflow.core.errors import InputError, ReeflowError
@@ -142,23 +139,12 @@ def register(subparsers: Any) -> Any:
 
 
 def _load(path: str) -> dict[str, Any]:
-    p = Path(path)
-    if not p.is_file():
-        raise InputError("file", path, "an existing YAML file", "check the path")
-    try:
-        text = p.read_text(encoding="utf-8")
-    except (UnicodeDecodeError, OSError) as exc:
-        raise InputError("file", path, "a readable UTF-8 text file", type(exc).__name__) from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise InputError("file", path, "well-formed YAML",
-                         f"fix the syntax{where} ({getattr(exc, 'problem', 'parse error')})"
-                         ) from None
+    from reeflow.core.yamlio import load_yaml_file
+
+    data = load_yaml_file(path, field="file")
     if not isinstance(data, dict):
-        raise InputError("file", path, "a YAML mapping at the top level", "")
+        raise InputError("file", path, "a YAML mapping at the top level",
+                         "write the specification as key: value lines")
     return data
 
 

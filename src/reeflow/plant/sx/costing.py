@@ -31,11 +31,9 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from functools import cache
-from importlib import resources
 from typing import Any
 
-import yaml
-
+from reeflow.core.data import read_yaml
 from reeflow.core.errors import InputError
 
 __all__ = ["SXCostModel", "cost_defaults"]
@@ -46,9 +44,7 @@ _CURVE = ("stage_cost_m3", "stage_cost_usd")
 @cache
 def cost_defaults() -> dict[str, dict[str, Any]]:
     """The records of ``data/sx/cost_defaults.yaml`` (value, source, evidence)."""
-    with resources.files("reeflow.data.sx").joinpath("cost_defaults.yaml").open(
-            "r", encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+    return read_yaml("sx", "cost_defaults.yaml")
 
 
 def _d(key: str) -> float:

@@ -10,12 +10,11 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from functools import cache
-from importlib import resources
 from typing import Any
 
 import pandas as pd
-import yaml
 
+from reeflow.core.data import read_csv, read_yaml
 from reeflow.core.errors import InputError
 
 __all__ = [
@@ -28,20 +27,17 @@ __all__ = [
     "relative_extractability",
 ]
 
-_PKG = "reeflow.data.sx"
 
 
 @cache
 def _yaml(name: str) -> dict[str, Any]:
-    with resources.files(_PKG).joinpath(name).open("r", encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+    return read_yaml("sx", name)  # one copy for this module's lookups
 
 
 @cache
 def separation_factor_table() -> pd.DataFrame:
     """All shipped separation factors (one row per extractant, heavy, light, source)."""
-    with resources.files(_PKG).joinpath("separation_factors.csv").open("r", encoding="utf-8") as fh:
-        return pd.read_csv(fh, comment="#")
+    return read_csv("sx", "separation_factors.csv")
 
 
 EXTRACTANTS: tuple[str, ...] = tuple(_yaml("extractants.yaml"))
