@@ -42,6 +42,9 @@ class Components:
     element_matrix: np.ndarray = field(init=False, repr=False, compare=False)
     index: Mapping[str, int] = field(init=False, repr=False, compare=False)
     element_mass_g_per_mol: np.ndarray = field(init=False, repr=False, compare=False)
+    #: the elements as a pandas Index, built once (an element table is asked for thousands of
+    #: times per study, and building a string Index each time was a tenth of a what-if)
+    element_index: pd.Index = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         species = tuple(dict.fromkeys(self.species))
@@ -57,6 +60,7 @@ class Components:
         object.__setattr__(self, "index", {s: i for i, s in enumerate(species)})
         object.__setattr__(self, "element_mass_g_per_mol",
                            np.array([atomic_mass(e) for e in elements], dtype=float))
+        object.__setattr__(self, "element_index", pd.Index(elements))
 
     @property
     def n(self) -> int:
@@ -156,7 +160,7 @@ class Stream:
     def element_kg_per_h(self) -> pd.Series:
         """Element flows in kg/h."""
         c = self.components
-        return pd.Series(c.element_flows_kg(self.flows_kg_per_h), index=list(c.elements))
+        return pd.Series(c.element_flows_kg(self.flows_kg_per_h), index=c.element_index)
 
     def to_frame(self) -> pd.DataFrame:
         """Species × phase table (kg/h), non-zero rows only."""
