@@ -100,3 +100,29 @@ def test_nsr_form_by_hand():
                               processing_cost_usd_per_t=30.0, royalty_frac=0.1)
     np.testing.assert_allclose(v, [100 * (40.5 * 0.9 - 30 - 2), -200.0])
     assert list(ore) == [True, False]
+
+
+@pytest.mark.parametrize("base", ["revenue", "revenue_less_processing"])
+def test_values_by_revenue_factor_equal_block_values_bit_for_bit(base):
+    """The nested pits' value function computes once what does not depend on the revenue
+    factor; its values must be block_values' own, to the last bit, at any factor."""
+    from reeflow.mine.valuation import values_by_revenue_factor
+
+    rng = np.random.default_rng(7)
+    n = 5_000
+    tonnes = rng.uniform(500.0, 3_000.0, n)
+    grades = {"ree_frac": rng.uniform(0.0, 0.06, n), "caf2_frac": rng.uniform(0.0, 0.4, n)}
+    econ = BlockEconomics(
+        products=(Product("reo", "ree_frac", 0.63, 9_000.0, payability_frac=0.9,
+                          selling_cost_usd_per_t=120.0),
+                  Product("fluorite", "caf2_frac", 0.7, 300.0, conversion_t_per_t=1.03)),
+        mining_cost_usd_per_t=2.9, processing_cost_usd_per_t=61.0, royalty_frac=0.0375,
+        royalty_base=base)
+    waste = rng.random(n) < 0.2
+    kw = {"dilution_frac": 0.05, "ore_loss_frac": 0.03, "force_waste": waste}
+    value_at = values_by_revenue_factor(tonnes, grades, econ, **kw)
+    for rf in (0.31, 0.7, 1.0, 1.37):
+        want = block_values(tonnes, grades, econ, revenue_factor=rf, **kw).value_usd
+        assert np.array_equal(value_at(rf), want)
+    with pytest.raises(InputError, match="revenue_factor"):
+        value_at(0.0)

@@ -46,7 +46,12 @@ from reeflow.mine.schedule import (
     schedule_panels,
     schedule_table,
 )
-from reeflow.mine.valuation import BlockEconomics, BlockValues, block_values
+from reeflow.mine.valuation import (
+    BlockEconomics,
+    BlockValues,
+    block_values,
+    values_by_revenue_factor,
+)
 
 __all__ = ["MinePlan", "plan_mine", "block_arcs", "pad_with_waste"]
 
@@ -327,11 +332,8 @@ def _horizon_shell(masks: list[np.ndarray], feed_ore: np.ndarray, need_t: float,
 def _valuation(tonnes, grades, econ: BlockEconomics, params: MineParams, inferred: np.ndarray):
     kw = {"dilution_frac": params.dilution_frac, "ore_loss_frac": params.ore_loss_frac,
           "force_waste": inferred if params.inferred_as_waste else None}
-
-    def value_at(rf: float) -> np.ndarray:
-        return block_values(tonnes, grades, econ, revenue_factor=rf, **kw).value_usd
-
-    return block_values(tonnes, grades, econ, **kw), value_at
+    return block_values(tonnes, grades, econ, **kw), values_by_revenue_factor(tonnes, grades,
+                                                                              econ, **kw)
 
 
 def _schedule_region(shell, k_h: int, grid, bv: BlockValues, grades, src, dst, cls,

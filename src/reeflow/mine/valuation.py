@@ -34,7 +34,7 @@ price deck.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -44,7 +44,7 @@ import pandas as pd
 from reeflow.core.errors import InputError
 
 __all__ = ["Product", "BlockEconomics", "BlockValues", "block_values", "ROYALTY_BASES",
-           "nsr_usd_per_t", "block_values_usd"]
+           "nsr_usd_per_t", "block_values_usd", "values_by_revenue_factor"]
 
 ROYALTY_BASES = ("revenue", "revenue_less_processing")
 
@@ -192,6 +192,42 @@ def block_values(tonnes: np.ndarray, grades: pd.DataFrame | Mapping[str, np.ndar
                        processing_usd=processing, mining_usd=mining,
                        process_value_usd=process_value, waste_value_usd=waste_value,
                        value_usd=value, is_ore=is_ore, feed_t=feed, product_t=product_t)
+
+
+def values_by_revenue_factor(tonnes: np.ndarray,
+                             grades: pd.DataFrame | Mapping[str, np.ndarray],
+                             econ: BlockEconomics, *, dilution_frac: float = 0.0,
+                             ore_loss_frac: float = 0.0, force_waste: np.ndarray | None = None
+                             ) -> Callable[[float], np.ndarray]:
+    """``rf -> block_values(..., revenue_factor=rf).value_usd``, bit for bit, with the inputs
+    checked and everything that does not depend on ``rf`` computed once: nested pits ask for
+    the block values at tens of revenue factors (Whittle's parametric pits)."""
+    base = block_values(tonnes, grades, econ, dilution_frac=dilution_frac,
+                        ore_loss_frac=ore_loss_frac, force_waste=force_waste)
+    kept_t = np.asarray(tonnes, float) * (1.0 - ore_loss_frac)
+    n = kept_t.size
+    paid = [kept_t * _grade(grades, p.grade_column, n) * p.recovery_frac * p.conversion_t_per_t
+            * p.payability_frac * p.price_usd_per_t for p in econ.products]
+    selling, processing, mining = base.selling_usd, base.processing_usd, base.mining_usd
+    waste = None if force_waste is None else np.asarray(force_waste, bool)
+
+    def value_at(revenue_factor: float) -> np.ndarray:
+        if not (np.isfinite(revenue_factor) and revenue_factor > 0):
+            raise InputError("revenue_factor", revenue_factor, "> 0", "e.g. 0.3 .. 1.5")
+        revenue = np.zeros(n)
+        for v in paid:  # the same products, in the same order, as block_values
+            revenue += v * revenue_factor
+        if econ.royalty_base == "revenue":
+            royalty = econ.royalty_frac * revenue
+        else:
+            royalty = econ.royalty_frac * np.maximum(revenue - selling - processing, 0.0)
+        process_value = revenue - selling - royalty - processing - mining
+        is_ore = process_value > -mining
+        if waste is not None:
+            is_ore &= ~waste
+        return np.where(is_ore, process_value, -mining)
+
+    return value_at
 
 
 def products_from_mapping(items: Sequence[Mapping]) -> tuple[Product, ...]:
