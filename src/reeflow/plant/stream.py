@@ -42,8 +42,8 @@ class Components:
     element_matrix: np.ndarray = field(init=False, repr=False, compare=False)
     index: Mapping[str, int] = field(init=False, repr=False, compare=False)
     element_mass_g_per_mol: np.ndarray = field(init=False, repr=False, compare=False)
-    #: the elements as a pandas Index, built once (an element table is asked for thousands of
-    #: times per study, and building a string Index each time was a tenth of a what-if)
+    #: the elements as a pandas Index, built once (the 20 what-ifs of the built-in study ask
+    #: for 7,509 element tables)
     element_index: pd.Index = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
