@@ -100,11 +100,13 @@ class CachedRunner:
         return out
 
     def prefetch(self, loaded: LoadedProject, questions: Sequence[Mapping[str, Any]], *,
-                 workers: int | None = None) -> int:
+                 workers: int | None = None, pool: Any = None) -> int:
         """Answer the distinct questions not yet answered all at once, on worker processes
         (:func:`reeflow.chain.parallel.what_if_many`: the same chain, the same numbers), so the
         callers that ask them next find them here. A question the chain refuses is left to
-        be asked (and refused) again. Returns the number of chain runs made."""
+        be asked (and refused) again. ``pool``: a started
+        :class:`~reeflow.chain.parallel.WhatIfPool` to use instead of ``workers`` new ones.
+        Returns the number of chain runs made."""
         from reeflow.chain import with_overrides
         from reeflow.chain.parallel import what_if_many
 
@@ -122,7 +124,8 @@ class CachedRunner:
         if len(todo) < 2:
             return 0
         try:
-            outs = what_if_many(loaded, list(todo.values()), workers=workers, refused=None)
+            outs = what_if_many(loaded, list(todo.values()), workers=workers, refused=None,
+                                pool=pool)
         except Exception as exc:  # noqa: BLE001 - the workers return the chain's own failures
             # as None (asked again here), so what escapes is the pool's: a broken pool, an
             # object that does not pickle, an OS limit. The callers then ask here, one by one,

@@ -8,9 +8,10 @@ headline figures, ``tables()`` as DataFrames and the typed ``results``.
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -133,7 +134,7 @@ def _labels(outcome: Any) -> list[str]:
 
 
 def build_results(outcome: Any, *, runtime_s: float, sensitivities: bool = True,
-                  workers: int | None = 1) -> StudyResults:
+                  workers: int | None = 1, pool: Any = None) -> StudyResults:
     """The typed results of a chain outcome, checked for cross-room consistency.
 
     Every what-if (tornado, spider, grid, claims, the summary's target run) goes through one
@@ -145,7 +146,8 @@ def build_results(outcome: Any, *, runtime_s: float, sensitivities: bool = True,
     answers those what-ifs up front on worker processes: a dry run of the same assembly with a
     :class:`~reeflow.sensitivity.QuestionRecorder` lists the questions, the runner prefetches
     them (:meth:`~reeflow.sensitivity.CachedRunner.prefetch`), then the assembly runs for real
-    and finds them answered. The results do not depend on ``workers``.
+    and finds them answered. The results do not depend on ``workers``. ``pool``: a started
+    :class:`~reeflow.chain.parallel.WhatIfPool` (then ``workers`` is not read).
     """
     from reeflow.consistency import raise_on_error, run_checks
     from reeflow.sensitivity import CachedRunner, QuestionRecorder
@@ -154,10 +156,10 @@ def build_results(outcome: Any, *, runtime_s: float, sensitivities: bool = True,
     raise_on_error(checks)
     runner = CachedRunner()
     runner.seed(outcome.loaded, outcome)
-    if workers is None or workers > 1:
+    if pool is not None or workers is None or workers > 1:
         recorder = QuestionRecorder(outcome)
         _assemble(outcome, recorder, checks, runtime_s, sensitivities)
-        runner.prefetch(outcome.loaded, recorder.questions, workers=workers)
+        runner.prefetch(outcome.loaded, recorder.questions, workers=workers, pool=pool)
     return _assemble(outcome, runner, checks, runtime_s, sensitivities)
 
 
@@ -251,19 +253,38 @@ class _Progress:
             print(f"[{self.step}] {name} …", file=sys.stderr, flush=True)
 
 
+@contextlib.contextmanager
+def _what_if_pool(workers: int | None) -> Iterator[Any]:
+    """A started :class:`~reeflow.chain.parallel.WhatIfPool` when ``workers`` asks for more
+    than one (None: every CPU), else None; closed on exit."""
+    if workers is not None and workers <= 1:
+        yield None
+        return
+    from reeflow.chain.parallel import WhatIfPool, what_workers
+
+    n = what_workers(workers)
+    if n <= 1:
+        yield None
+        return
+    with WhatIfPool(n) as pool:
+        yield pool
+
+
 def compute_results(loaded: LoadedProject, *, progress: bool | Callable[[str], None] = False,
                     sensitivities: bool = True, workers: int | None = 1) -> StudyResult:
     """Run the chain in memory and return the typed results (no files written); ``workers``:
-    see :func:`build_results`."""
+    see :func:`build_results`. With workers, they start before the base chain
+    (:class:`~reeflow.chain.parallel.WhatIfPool`), on the CPUs it leaves idle."""
     from reeflow.chain import run_chain
 
     t0 = time.perf_counter()
     cb = progress if callable(progress) else _Progress(bool(progress))
-    outcome = run_chain(loaded, progress=cb)
-    t_chain = time.perf_counter() - t0
-    cb(WHAT_IF_STEP)
-    results = build_results(outcome, runtime_s=t_chain, sensitivities=sensitivities,
-                            workers=workers)
+    with _what_if_pool(workers) as pool:
+        outcome = run_chain(loaded, progress=cb)
+        t_chain = time.perf_counter() - t0
+        cb(WHAT_IF_STEP)
+        results = build_results(outcome, runtime_s=t_chain, sensitivities=sensitivities,
+                                workers=workers, pool=pool)
     # the whole computation, the what-ifs included (meta.runtime_s had been the base chain's
     # time alone, a seventh of what a study takes)
     total = time.perf_counter() - t0

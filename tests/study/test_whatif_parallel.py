@@ -98,7 +98,7 @@ def test_workers_are_capped_by_the_memory_available():
     assert memory_workers() >= 1
 
 
-def test_a_worker_returns_any_failure_of_the_chain_as_none(monkeypatch):
+def test_a_worker_returns_any_failure_of_the_chain_as_none(monkeypatch, tmp_path):
     """The caller then asks again in its own process, which answers or raises as it would
     without workers (an infeasible spec, a solver that did not converge, a refused input)."""
     import reeflow.chain.parallel as parallel
@@ -109,8 +109,9 @@ def test_a_worker_returns_any_failure_of_the_chain_as_none(monkeypatch):
         raise InfeasibleSpecError("no grade meets the target")
 
     monkeypatch.setattr(pipeline, "what_if", infeasible)
-    shared = ("token-test", load_project(None), {})
-    assert parallel._task(shared, {"ore.treo_grade": 0.05}) is None
+    path = tmp_path / "shared.pickle"
+    path.write_bytes(pickle.dumps(("token-test", load_project(None), {})))
+    assert parallel._task_from(str(path), "token-test", {"ore.treo_grade": 0.05}) is None
 
 
 def test_a_failing_question_leaves_the_other_prefetched_answers_in_place(monkeypatch):
@@ -140,3 +141,23 @@ def test_a_failing_question_leaves_the_other_prefetched_answers_in_place(monkeyp
     assert n == 1
     assert runner(loaded, {"economics.capex_scale": 0.7}).npv_usd() > base.npv_usd()
     assert (runner.runs, runner.hits) == (1, 0)
+
+
+@pytest.mark.slow
+def test_a_pool_started_before_the_chain_answers_as_this_process(tmp_path):
+    """The study starts its workers before the base chain (WhatIfPool); they read the chain's
+    step cache when the questions come, and answer bit for bit as this process would. The
+    pool's private folder is gone once it is closed."""
+    from reeflow.chain.parallel import WhatIfPool
+
+    loaded = load_project(None)
+    questions = [{"economics.price_scale_ndpr": 0.9}, {"economics.capex_scale": 1.2}]
+    with WhatIfPool(2) as pool:
+        run_chain(loaded)
+        far = pool.ask(loaded, questions)
+        folder = pool._dir
+    for q, o in zip(questions, far, strict=True):
+        assert o.npv_usd() == what_if(loaded, q).npv_usd()
+    import os
+
+    assert not os.path.exists(folder)

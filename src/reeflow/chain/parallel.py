@@ -6,9 +6,11 @@ Worker processes re-import a script's ``__main__`` module, so a script that asks
 needs the usual ``if __name__ == "__main__":`` guard; the command line (``reeflow study``)
 asks for them, the Python API and the web server default to none.
 
-The workers are the risk room's local backend (:class:`reeflow.risk.backends.ProcessRunner`:
-``forkserver`` where the platform has it, so no worker inherits this process's HiGHS or OpenMP
-thread pools). Each worker receives the project and a copy of this process's step cache once
+The workers (:class:`WhatIfPool`) start the way the risk room's local workers do
+(:func:`reeflow.risk.backends.local_context`: ``forkserver`` where the platform has it, so no
+worker inherits this process's HiGHS or OpenMP thread pools, and the server imports the chain's
+modules once for all of them). A study starts them before its base chain, on the CPUs the base
+chain leaves idle. Each worker receives the project and a copy of this process's step cache once
 (:meth:`reeflow.chain.cache.StepCache.export`: the SX design, the deposit, the base mine plan),
 so it re-runs only the steps a question's changed inputs reach, exactly as this process would;
 the cached results are pure functions of their keys, hence the answers do not depend on where
@@ -24,9 +26,9 @@ from typing import Any
 
 from reeflow.project import LoadedProject
 
-__all__ = ["what_if_many", "memory_workers", "WORKER_BYTES"]
+__all__ = ["what_if_many", "WhatIfPool", "what_workers", "memory_workers", "WORKER_BYTES"]
 
-_WARM: dict[str, Any] = {"token": None}
+_WARM: dict[str, Any] = {"token": None, "base": None}
 
 #: Memory one what-if worker may take: 0.58 GB peak RSS was measured per worker on the built-in
 #: case (2026-11-30, docs/benchmarks.md), rounded up; workers are capped so that they fit in
@@ -50,47 +52,134 @@ def memory_workers(available_bytes: int | None = None) -> int:
     return max(int(available_bytes // WORKER_BYTES), 1)
 
 
-def _task(shared: tuple[str, LoadedProject, dict[str, Any]], overrides: dict[str, Any]) -> Any:
+_RAISE = object()
+
+#: The modules a what-if runs, imported once by the fork server (before any worker is forked)
+#: so that no worker imports them itself
+_WHAT_IF_MODULES = ("reeflow.chain.pipeline", "reeflow.chain.cache", "reeflow.mine.plan",
+                    "reeflow.mine.schedule", "reeflow.mine.nested", "reeflow.mine.reserve",
+                    "reeflow.plant.bastnasite", "reeflow.plant.summary", "reeflow.plant.drivers",
+                    "reeflow.plant.energy", "reeflow.plant.residues", "reeflow.plant.water",
+                    "reeflow.plant.thermo", "reeflow.plant.sx_adapter", "reeflow.plant.sx",
+                    "reeflow.economics.annual", "reeflow.economics.study",
+                    "reeflow.economics.capex", "reeflow.deposit.estimate",
+                    "reeflow.deposit.resource", "reeflow.deposit.synthetic",
+                    "reeflow.market.scenario", "reeflow.market.supply", "highspy", "pymineflow")
+
+
+class WhatIfPool:
+    """Local worker processes for what-ifs, started as soon as the pool is made: a study makes
+    it before its base chain, so the workers start and import the chain on the CPUs the base
+    chain leaves idle, and are ready when the questions come (``with WhatIfPool(n) as pool``).
+
+    :meth:`ask` sends the base project and this process's step cache to the workers once per
+    call (one file in a private temporary folder, read once by each worker, removed on close),
+    then one task per question; a failure of the chain answers None (the caller asks it again).
+    """
+
+    def __init__(self, workers: int) -> None:
+        import tempfile
+        import threading
+        from concurrent.futures import ProcessPoolExecutor
+
+        from reeflow.risk.backends import local_context
+
+        self.workers = int(workers)
+        self._dir = tempfile.mkdtemp(prefix="reeflow-whatif-")
+        self._pool = ProcessPoolExecutor(max_workers=self.workers,
+                                         mp_context=local_context(_WHAT_IF_MODULES))
+        # the executor starts a worker on a submit, and that waits for the fork server to
+        # import the chain: done on a thread of its own, this process goes on meanwhile
+        self._starting = threading.Thread(target=self._start, daemon=True)
+        self._starting.start()
+
+    def _start(self) -> None:
+        for _ in range(self.workers):
+            self._pool.submit(_ready)
+
+    def ask(self, base: LoadedProject, questions: Sequence[Mapping[str, Any]]) -> list[Any]:
+        """The chain's answer to each question, or None where the chain failed on it."""
+        import os
+        import pickle
+        import uuid
+
+        from reeflow.chain.cache import CACHE
+
+        self._starting.join()
+        token = uuid.uuid4().hex
+        path = os.path.join(self._dir, f"{token}.pickle")
+        with open(path, "wb") as fh:
+            pickle.dump((token, base, CACHE.export()), fh, protocol=pickle.HIGHEST_PROTOCOL)
+        futures = [self._pool.submit(_task_from, path, token, dict(q)) for q in questions]
+        return [f.result() for f in futures]
+
+    def close(self) -> None:
+        import shutil
+
+        self._starting.join()
+        self._pool.shutdown(wait=True, cancel_futures=True)
+        shutil.rmtree(self._dir, ignore_errors=True)
+
+    def __enter__(self) -> WhatIfPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _ready() -> None:
+    """A worker's first task: nothing (it makes the executor start the process)."""
+
+
+def _task_from(path: str, token: str, overrides: dict[str, Any]) -> Any:
+    """A worker's what-if; the base project and step cache are read from ``path`` the first
+    time ``token`` is seen. Any failure of the chain (a refused input, an infeasible spec, a
+    solver that did not converge) answers None: the caller asks it again in its own process,
+    which answers or raises exactly as it would without workers."""
+    import pickle
+
     from reeflow.chain.cache import CACHE
     from reeflow.chain.pipeline import what_if
 
-    token, base, store = shared
     if _WARM["token"] != token:
+        with open(path, "rb") as fh:
+            _, base, store = pickle.load(fh)
         CACHE.install(store)
-        _WARM["token"] = token
+        _WARM.update(token=token, base=base)
     try:
-        return what_if(base, overrides)
-    except Exception:  # noqa: BLE001 - any failure of the chain (a refused input, an infeasible
-        # spec, a solver that did not converge) is asked again in the caller's process, which
-        # answers or raises exactly as it would without workers
+        return what_if(_WARM["base"], overrides)
+    except Exception:  # noqa: BLE001 - see the docstring
         return None
 
 
-_RAISE = object()
+def what_workers(workers: int | None) -> int:
+    """How many what-if workers to start: ``workers`` (None: every CPU this process may use,
+    :func:`reeflow.risk.backends.default_workers`), at most as many as fit in the memory
+    available (:func:`memory_workers`); 1: none (the what-ifs run in this process)."""
+    from reeflow.risk.backends import check_workers, default_workers
+
+    return min(default_workers() if workers is None else check_workers(workers),
+               memory_workers())
 
 
 def what_if_many(base: LoadedProject, questions: Sequence[Mapping[str, Any]], *,
-                 workers: int | None = None, refused: Any = _RAISE) -> list[Any]:
-    """``[what_if(base, q) for q in questions]``, on ``workers`` local processes (default
-    :func:`reeflow.risk.backends.default_workers`, at most one per question and as many as fit
-    in the memory available, :func:`memory_workers`; 1 runs them here, one after the other).
-    A question the chain fails on (a refused input, an infeasible spec, a solver that did not
-    converge) is asked again in this process, so it raises here as :func:`what_if` would; with
-    ``refused=None`` its answer is None instead, and it is not run again (the caller asks it
-    itself)."""
-    import uuid
-
-    from reeflow.chain.cache import CACHE
-    from reeflow.risk.backends import ProcessRunner, check_workers, default_workers
-
+                 workers: int | None = None, refused: Any = _RAISE,
+                 pool: WhatIfPool | None = None) -> list[Any]:
+    """``[what_if(base, q) for q in questions]``, on ``pool`` when given, else on ``workers``
+    local processes (:func:`what_workers`, at most one per question; 1 runs them here, one
+    after the other). A question the chain fails on (a refused input, an infeasible spec, a
+    solver that did not converge) is asked again in this process, so it raises here as
+    :func:`what_if` would; with ``refused=None`` its answer is None instead, and it is not run
+    again (the caller asks it itself)."""
     qs = [dict(q) for q in questions]
-    n = min(default_workers() if workers is None else check_workers(workers), len(qs),
-            memory_workers())
-    if n <= 1:
-        return [_ask(base, q, refused) for q in qs]
-
-    shared = (uuid.uuid4().hex, base, CACHE.export())
-    out = ProcessRunner(n).map(_task, [(q,) for q in qs], shared)
+    if pool is not None:
+        out = pool.ask(base, qs)
+    else:
+        n = min(what_workers(workers), len(qs))
+        if n <= 1:
+            return [_ask(base, q, refused) for q in qs]
+        with WhatIfPool(n) as own:
+            out = own.ask(base, qs)
     if refused is not _RAISE:
         return [refused if o is None else o for o in out]
     return [o if o is not None else _ask(base, q, refused) for o, q in zip(out, qs, strict=True)]
@@ -103,5 +192,5 @@ def _ask(base: LoadedProject, question: dict[str, Any], refused: Any) -> Any:
         return what_if(base, question)
     try:
         return what_if(base, question)
-    except Exception:  # noqa: BLE001 - as a worker does (_task): the caller asks it again
+    except Exception:  # noqa: BLE001 - as a worker does (_task_from): the caller asks again
         return refused

@@ -30,7 +30,7 @@ from typing import Any
 from reeflow.core.errors import InputError
 
 __all__ = ["Runner", "SerialRunner", "ProcessRunner", "DaskRunner", "make_runner", "Progress",
-           "default_workers", "check_workers"]
+           "default_workers", "check_workers", "local_context"]
 
 _SHARED: dict[str, Any] = {}
 #: Modules the fork server imports once, so that each worker starts in milliseconds.
@@ -114,13 +114,7 @@ class ProcessRunner(Runner):
 
     def __init__(self, workers: int) -> None:
         self.workers = int(workers)
-        methods = mp.get_all_start_methods()
-        self.context: Any
-        if "forkserver" in methods:
-            self.context = mp.get_context("forkserver")
-            self.context.set_forkserver_preload(list(_PRELOAD))
-        else:
-            self.context = mp.get_context("spawn")
+        self.context = local_context()
 
     def map(self, fn: Callable[..., Any], tasks: Sequence[tuple[Any, ...]], shared: Any = None,
             progress: Progress | None = None) -> list[Any]:
@@ -181,6 +175,17 @@ class DaskRunner(Runner):
     def describe(self) -> dict[str, Any]:
         return {"backend": self.name, "workers": self.workers,
                 "scheduler": str(self.client.scheduler.address)}
+
+
+def local_context(preload: Sequence[str] = _PRELOAD) -> Any:
+    """The start method of local workers: ``forkserver`` where the platform has it (the server
+    imports ``preload`` once and forks every worker from that clean state), else ``spawn``.
+    The fork server is one per process: the first caller's ``preload`` is the one it imports."""
+    if "forkserver" in mp.get_all_start_methods():
+        context = mp.get_context("forkserver")
+        context.set_forkserver_preload(list(dict.fromkeys([*_PRELOAD, *preload])))
+        return context
+    return mp.get_context("spawn")
 
 
 def default_workers() -> int:
