@@ -73,8 +73,9 @@ class WhatIfPool:
     chain leaves idle, and are ready when the questions come (``with WhatIfPool(n) as pool``).
 
     :meth:`ask` sends the base project and this process's step cache to the workers once per
-    call (one file in a private temporary folder, read once by each worker, removed on close),
-    then one task per question; a failure of the chain answers None (the caller asks it again).
+    call (one file in a private temporary folder, read once by each worker and removed when the
+    call returns; the folder goes on close), then one task per question; a failure of the
+    chain answers None (the caller asks it again).
     """
 
     def __init__(self, workers: int) -> None:
@@ -99,6 +100,7 @@ class WhatIfPool:
 
     def ask(self, base: LoadedProject, questions: Sequence[Mapping[str, Any]]) -> list[Any]:
         """The chain's answer to each question, or None where the chain failed on it."""
+        import contextlib
         import os
         import pickle
         import uuid
@@ -108,10 +110,14 @@ class WhatIfPool:
         self._starting.join()
         token = uuid.uuid4().hex
         path = os.path.join(self._dir, f"{token}.pickle")
-        with open(path, "wb") as fh:
-            pickle.dump((token, base, CACHE.export()), fh, protocol=pickle.HIGHEST_PROTOCOL)
-        futures = [self._pool.submit(_task_from, path, token, dict(q)) for q in questions]
-        return [f.result() for f in futures]
+        try:
+            with open(path, "wb") as fh:
+                pickle.dump((token, base, CACHE.export()), fh, protocol=pickle.HIGHEST_PROTOCOL)
+            futures = [self._pool.submit(_task_from, path, token, dict(q)) for q in questions]
+            return [f.result() for f in futures]
+        finally:  # every worker that needed it has read it (tens of MB: not left until close)
+            with contextlib.suppress(OSError):
+                os.remove(path)
 
     def close(self) -> None:
         import shutil
