@@ -109,6 +109,8 @@ def test_a_worker_returns_any_failure_of_the_chain_as_none(monkeypatch, tmp_path
         raise InfeasibleSpecError("no grade meets the target")
 
     monkeypatch.setattr(pipeline, "what_if", infeasible)
+    monkeypatch.setitem(parallel._WARM, "token", None)  # this process is no worker: restored
+    monkeypatch.setitem(parallel._WARM, "base", None)
     path = tmp_path / "shared.pickle"
     path.write_bytes(pickle.dumps(("token-test", load_project(None), {})))
     assert parallel._task_from(str(path), "token-test", {"ore.treo_grade": 0.05}) is None
@@ -161,3 +163,56 @@ def test_a_pool_started_before_the_chain_answers_as_this_process(tmp_path):
     import os
 
     assert not os.path.exists(folder)
+
+
+def test_a_pool_is_refused_a_bad_size_and_leaves_nothing_behind(tmp_path, monkeypatch):
+    import tempfile
+
+    from reeflow.chain.parallel import WhatIfPool
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    with pytest.raises(InputError, match="workers"):
+        WhatIfPool(0)
+    assert not list(tmp_path.iterdir())
+
+
+def test_a_pool_that_cannot_start_reports_it_to_the_caller(monkeypatch):
+    """A failure while the workers start (no fork server, too many open files) is raised by
+    ask(), where the study's prefetch warns once and answers in its own process, not printed
+    from the starting thread."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    from reeflow.chain.parallel import WhatIfPool
+
+    def refuse(self, *_a, **_k):
+        raise OSError(24, "Too many open files")
+
+    monkeypatch.setattr(ProcessPoolExecutor, "submit", refuse)
+    pool = WhatIfPool(2)
+    try:
+        with pytest.raises(OSError, match="Too many open files"):
+            pool.ask(load_project(None), [{"economics.capex_scale": 0.7}])
+    finally:
+        monkeypatch.undo()
+        pool.close()
+
+
+def test_a_killed_study_s_pool_folder_is_swept_by_the_next(tmp_path):
+    """A study killed with -9 cannot remove its pool's folder (tens of MB while it asks);
+    the next pool removes folders whose study no longer runs, and only those."""
+    import os
+    import subprocess
+    import sys
+
+    from reeflow.chain.parallel import _sweep_stale
+
+    done = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)
+    dead = tmp_path / f"reeflow-whatif-{int(done.stdout)}-abc"
+    alive = tmp_path / f"reeflow-whatif-{os.getpid()}-def"
+    other = tmp_path / "reeflow-whatif-notapid-x"
+    for d in (dead, alive, other):
+        d.mkdir()
+        (d / "x.pickle").write_bytes(b"0" * 10)
+    _sweep_stale(str(tmp_path))
+    assert not dead.exists() and alive.exists() and other.exists()

@@ -21,6 +21,7 @@ stops on a wall-clock limit: the study's schedule runs no time-limited branch-an
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -54,6 +55,9 @@ def memory_workers(available_bytes: int | None = None) -> int:
 
 _RAISE = object()
 
+#: Workers started with the pool, while the base chain runs (the executor starts more when the
+#: questions come, up to the pool's size): a modelling choice, the built-in study asks 19
+PRESTARTED = 8
 #: The modules a what-if runs, imported once by the fork server (before any worker is forked)
 #: so that no worker imports them itself
 _WHAT_IF_MODULES = ("reeflow.chain.pipeline", "reeflow.chain.cache", "reeflow.mine.plan",
@@ -83,31 +87,41 @@ class WhatIfPool:
         import threading
         from concurrent.futures import ProcessPoolExecutor
 
-        from reeflow.risk.backends import local_context
+        from reeflow.risk.backends import check_workers, local_context
 
-        self.workers = int(workers)
-        self._dir = tempfile.mkdtemp(prefix="reeflow-whatif-")
+        self.workers = check_workers(workers)
         self._pool = ProcessPoolExecutor(max_workers=self.workers,
-                                         mp_context=local_context(_WHAT_IF_MODULES))
+                                         mp_context=local_context(_WHAT_IF_MODULES),
+                                         initializer=_worker_init, initargs=(os.getpid(),))
+        _sweep_stale(tempfile.gettempdir())
+        self._dir = tempfile.mkdtemp(prefix=f"reeflow-whatif-{os.getpid()}-")
+        self._failed: BaseException | None = None
         # the executor starts a worker on a submit, and that waits for the fork server to
         # import the chain: done on a thread of its own, this process goes on meanwhile
         self._starting = threading.Thread(target=self._start, daemon=True)
         self._starting.start()
 
     def _start(self) -> None:
-        for _ in range(self.workers):
-            self._pool.submit(_ready)
+        try:  # the first ones only: the executor starts more on demand, up to ``workers``
+            for _ in range(min(self.workers, PRESTARTED)):
+                self._pool.submit(_ready)
+        except Exception as exc:  # noqa: BLE001 - a pool that cannot start (no fork server,
+            # too many open files) is reported by ask(), where the study warns and goes serial
+            self._failed = exc
 
     def ask(self, base: LoadedProject, questions: Sequence[Mapping[str, Any]]) -> list[Any]:
         """The chain's answer to each question, or None where the chain failed on it."""
         import contextlib
-        import os
         import pickle
         import uuid
 
         from reeflow.chain.cache import CACHE
 
         self._starting.join()
+        if self._failed is not None:
+            raise self._failed
+        if not questions:
+            return []
         token = uuid.uuid4().hex
         path = os.path.join(self._dir, f"{token}.pickle")
         try:
@@ -133,8 +147,48 @@ class WhatIfPool:
         self.close()
 
 
+def _sweep_stale(tmp: str) -> None:
+    """Remove the folders of pools whose study was killed before it could (``kill -9``, out of
+    memory): ``reeflow-whatif-<pid>-*`` where no process ``pid`` runs any more."""
+    import glob
+    import shutil
+
+    for folder in glob.glob(os.path.join(tmp, "reeflow-whatif-*-*")):
+        pid = os.path.basename(folder).split("-")[2]
+        if not pid.isdigit():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            shutil.rmtree(folder, ignore_errors=True)
+        except (PermissionError, OverflowError):  # alive (another user's) or not a pid
+            continue
+
+
 def _ready() -> None:
     """A worker's first task: nothing (it makes the executor start the process)."""
+
+
+def _worker_init(study_pid: int) -> None:
+    """A worker leaves Ctrl-C to the study (which closes the pool), and exits when the study
+    is gone (killed: nothing else would end an idle worker)."""
+    import signal
+    import threading
+    import time
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    def watch() -> None:
+        while True:
+            time.sleep(1.0)
+            try:
+                os.kill(study_pid, 0)
+            except ProcessLookupError:
+                os._exit(3)
+            except PermissionError:  # the pid was reused by another user's process
+                os._exit(3)
+
+    threading.Thread(target=watch, daemon=True).start()
 
 
 def _task_from(path: str, token: str, overrides: dict[str, Any]) -> Any:
