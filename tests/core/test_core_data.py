@@ -23,6 +23,8 @@ SRC = Path(__file__).resolve().parents[2] / "src" / "reeflow"
 
 def _opens_packaged_data(tree: ast.AST) -> bool:
     for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "data_file":
+            return True  # a file handle past the one reader's cache and copy
         if isinstance(node, ast.ImportFrom) and (
                 node.module == "importlib.resources"
                 or (node.module == "importlib" and any(a.name == "resources"

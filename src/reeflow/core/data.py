@@ -4,17 +4,18 @@ Every coefficient, price and default that reeflow ships lives in a data file und
 ``reeflow/data/<room>/`` (CSV tables, YAML records), each value with its source and an evidence
 tag from :data:`EVIDENCE`; the built-in cases are data folders under ``reeflow/cases/<name>/``
 (:data:`CASES_DIR`). Rooms read them only through :func:`read_csv` and :func:`read_yaml`, which
-parse a file once per process (a cache keyed by room and name) and hand every caller its own
-copy, so no caller can change what the next one reads. ``tests/core/test_core_data.py`` checks
-that no other module opens packaged data and that every evidence tag shipped is in the
-vocabulary.
+parse a file once per process (a cache keyed by room and name) and hand every call its own copy
+(a room that keeps a derived table in a cache of its own treats it as read-only).
+``tests/core/test_core_data.py`` checks that no other module opens packaged data and that every
+evidence tag shipped is in the vocabulary.
 
 Evidence tags (the project's standard): ``measured`` (a laboratory or plant measurement),
 ``published`` (a figure from a named publication), ``derived`` (computed from published or
 measured figures by a stated method) and ``assumed`` (a modelling choice, stated as such).
 A published figure read through a secondary source (a book table or a review quoting it) is
-``published`` and says "secondary source" in its note. A record with no value is tagged
-:data:`MISSING`.
+``published`` and says "secondary source" in its note. A record whose value is not known is
+tagged :data:`MISSING` (a null value elsewhere means a stated default, e.g. "chosen by the plan",
+or a record that carries a range and no point value).
 """
 
 from __future__ import annotations
@@ -22,11 +23,12 @@ from __future__ import annotations
 import copy
 from functools import lru_cache
 from importlib import resources
-from importlib.abc import Traversable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, get_args
 
 if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
+
     import pandas as pd
 
 __all__ = ["EVIDENCE", "Evidence", "MISSING", "CASES_DIR", "DATA_ROOMS", "data_file", "read_csv",

@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from reeflow.core.data import data_file, read_yaml
+from reeflow.core.data import read_csv, read_yaml
 from reeflow.core.errors import InputError
 
 __all__ = [
@@ -66,13 +66,8 @@ _COLUMNS = ["vintage", "data_year", "statistic", "country", "value_t_reo", "comp
             "evidence", "verification", "source", "note"]
 
 
-def _open(name: str):
-    return data_file("market", name).open("r", encoding="utf-8")
-
-
 def _csv(name: str) -> pd.DataFrame:
-    with _open(name) as fh:
-        df = pd.read_csv(fh, comment="#")
+    df = read_csv("market", name)
     # plain object strings: small tables, many row selections (Arrow-backed takes are slower here)
     text = [c for c in df.columns if not pd.api.types.is_numeric_dtype(df[c])]
     return df.astype({c: object for c in text})

@@ -519,13 +519,23 @@ def _lp_orders(lp_x: np.ndarray | None, L: _Layout, pan: Panels) -> list[np.ndar
         x_lp = lp_x[: L.P * L.H].reshape(L.P, L.H)
         for theta in (0.25, 0.5, 0.75):
             hit = x_lp >= theta
-            key = np.where(hit.any(axis=1), np.argmax(hit, axis=1), L.H)
-            for q in base:  # no panel before a panel it needs (LP tolerances aside)
-                need = pan.dst[pan.src == q]
-                if need.size:
-                    key[q] = max(key[q], key[need].max())
+            key = _after_needs(np.where(hit.any(axis=1), np.argmax(hit, axis=1), L.H), pan)
             orders.append(np.lexsort((rank, key)))
     return list({tuple(o): o for o in orders}.values())
+
+
+def _after_needs(key: np.ndarray, pan: Panels) -> np.ndarray:
+    """``key`` raised so that no panel comes before a panel it needs (LP tolerances aside):
+    the fixpoint of ``key[p] = max(key[p], key[q])`` over the arcs p -> q, whatever the arcs'
+    order (a transitively reduced arc set leaves no shortcut to lean on)."""
+    key = key.copy()
+    for _ in range(pan.n_panels + 1):
+        new = key.copy()
+        np.maximum.at(new, pan.src, key[pan.dst])
+        if np.array_equal(new, key):
+            break
+        key = new
+    return key
 
 
 def _starts(model: LinearModel, relaxed: LinearModel, L: _Layout, pan: Panels,

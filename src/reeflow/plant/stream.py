@@ -160,7 +160,9 @@ class Stream:
     def element_kg_per_h(self) -> pd.Series:
         """Element flows in kg/h."""
         c = self.components
-        return pd.Series(c.element_flows_kg(self.flows_kg_per_h), index=c.element_index)
+        # a shallow copy: renaming one table's index must not rename every later one's
+        return pd.Series(c.element_flows_kg(self.flows_kg_per_h),
+                         index=c.element_index.copy(deep=False))
 
     def to_frame(self) -> pd.DataFrame:
         """Species × phase table (kg/h), non-zero rows only."""
