@@ -128,6 +128,23 @@ def test_balance_failure_is_flagged(results):
     assert "1 above tolerance" in sec and "2.5e-06" in sec
 
 
+def test_consistency_checks_are_shown_and_a_warning_is_flagged(results, full_html):
+    """The cross-room checks were computed on every study but shown nowhere: a warning (an
+    approximation the reader must know about) now stands out in its own section."""
+    sec = full_html.split('id="checks"')[1].split("</section>")[0]
+    assert "SX train meets its product specs at every year" in sec
+    assert sec.count('<span class="badge b-ok">pass</span>') >= 9
+    results["consistency"] = [
+        {"name": "schedule drives the cash flow", "ok": True, "severity": "error",
+         "detail": "20 years"},
+        {"name": "Inferred share", "ok": False, "severity": "warning", "detail": "95 % <b>"}]
+    html = render_report(results)
+    sec = html.split('id="checks"')[1].split("</section>")[0]
+    assert "1 pass, 1 flagged" in sec and '<span class="badge b-warn">warning</span>' in sec
+    assert "95 % &lt;b&gt;" in sec and 'class="row-bad"' in sec
+    assert '<a href="#checks">Cross-room checks:</a>' in html
+
+
 def test_balance_pass_on_the_study(full_html):
     sec = full_html.split('id="balance"')[1].split("</section>")[0]
     assert '<span class="badge b-ok">pass</span>' in sec

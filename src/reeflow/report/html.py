@@ -316,7 +316,7 @@ def kpi_cards(cards: Iterable[tuple[str, str, str]]) -> str:
 
 _BADGE = {"consistent": "b-ok", "inconsistent": "b-bad", "unverifiable": "b-warn",
           "measured": "b-ok", "published": "b-ok", "derived": "b-mute", "assumed": "b-warn",
-          "pass": "b-ok", "fail": "b-bad"}
+          "pass": "b-ok", "fail": "b-bad", "warning": "b-warn"}
 
 
 def status_badge(status: Any) -> str:

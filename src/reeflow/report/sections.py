@@ -33,7 +33,7 @@ from reeflow.report.html import (
 
 __all__ = [
     "summary_section", "flowsheet_section", "products_section", "sx_section", "claims_section",
-    "balance_section", "assumptions_section", "CLOSURE_TOL",
+    "balance_section", "consistency_section", "assumptions_section", "CLOSURE_TOL",
 ]
 
 #: Relative element-balance closure the backbone guarantees per unit (issue 2, item 4).
@@ -103,7 +103,7 @@ _KNOWN_KPIS = {"reo_t_per_a", "ndpr_oxide_t_per_a", "overall_reo_recovery_frac"}
 
 
 def _checks_line(results: Results) -> str:
-    """One line: public claims by status and the element-balance verdict."""
+    """One line: public claims by status, the cross-room checks and the element balances."""
     bits = []
     claims = results.get("claims") or []
     if claims:
@@ -112,6 +112,12 @@ def _checks_line(results: Results) -> str:
             counts[str(c.get("status"))] = counts.get(str(c.get("status")), 0) + 1
         bits.append('<a href="#claims">Public claims:</a> '
                     + " ".join(f"{status_badge(s)} {n}" for s, n in sorted(counts.items())))
+    checks = results.get("consistency") or []
+    if checks:
+        flagged = sum(not c.get("ok") for c in checks)
+        bits.append(f'<a href="#checks">Cross-room checks:</a> '
+                    f'{status_badge("pass")} {len(checks) - flagged} '
+                    f'{status_badge("warning")} {flagged}')
     balance = (results.get("flowsheet") or {}).get("balance") or []
     if balance:
         worst = max(abs(r.get("rel_closure") or 0.0) for r in balance)
@@ -380,6 +386,22 @@ def balance_section(results: Results) -> str:
     return head + table(
         rows, cols, formatters={"rel_closure": _closure_fmt}, scroll=True,
         row_class=lambda r: "row-bad" if abs(r.get("rel_closure") or 0) > CLOSURE_TOL else "")
+
+
+def consistency_section(results: Results) -> str:
+    """The cross-room consistency checks (:mod:`reeflow.consistency`): what two rooms say about
+    one thing, each passed or flagged; a warning is an approximation the reader must know."""
+    checks = results.get("consistency") or []
+    if not checks:
+        return not_run("Cross-room consistency checks")
+    rows = [{**c, "status": "pass" if c.get("ok") else
+             ("fail" if c.get("severity") == "error" else "warning")} for c in checks]
+    n_flagged = sum(r["status"] != "pass" for r in rows)
+    head = (f"<p>{len(rows)} checks compare what two rooms of the study say about the same "
+            f"thing; {len(rows) - n_flagged} pass, {n_flagged} flagged.</p>")
+    cols = [("status", "status"), ("name", "check"), ("detail", "what was compared")]
+    return head + table(rows, cols, formatters={"status": status_badge},
+                        row_class=lambda r: "" if r["status"] == "pass" else "row-bad")
 
 
 def assumptions_section(results: Results) -> str:

@@ -42,6 +42,7 @@ SECTIONS: tuple[tuple[str, str, Renderer], ...] = (
     ("mine", "Mine plan", sec_econ.mine_section),
     ("risk", "Whole-chain Monte Carlo", sec_risk.risk_section),
     ("claims", "Public claims check", sec.claims_section),
+    ("checks", "Cross-room consistency checks", sec.consistency_section),
     ("balance", "Element-balance closure", sec.balance_section),
     ("assumptions", "Assumptions and sources", sec.assumptions_section),
 )
