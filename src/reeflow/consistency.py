@@ -122,7 +122,7 @@ def inferred_share(o: Any) -> ConsistencyCheck:
                       severity="warning")
     share = float(s["inferred_t"].sum() / max(s["ore_t"].sum(), 1e-300))
     return _check("Inferred share of the scheduled feed", share <= INFERRED_WARNING,
-                  f"{share:.0%} of the scheduled plant feed is Inferred", severity="warning")
+                  f"{share:.1%} of the scheduled plant feed is Inferred", severity="warning")
 
 
 def resource_covers_schedule(o: Any) -> ConsistencyCheck:
