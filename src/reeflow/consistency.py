@@ -100,8 +100,9 @@ def sx_train_at_yearly_feeds(o: Any) -> ConsistencyCheck:
     except ReeflowError as exc:
         return _check(name, False, f"{drift}; the train could not be re-simulated at a year's "
                       f"feed ({exc})", severity="warning")
-    if rated is None:
-        return _check(name, True, f"{drift}; no SX train designed", severity="warning")
+    if rated is None or not rated["retuned"]:
+        return _check(name, True, f"{drift}; no SX train designed or no year fed",
+                      severity="warning")
     spec = rated["spec"]
     (p, year), product = min((v, k) for k, v in rated["retuned"].items())
     (pf, yf), fixed = min((v, k) for k, v in rated["fixed_ratios"].items())
