@@ -91,27 +91,29 @@ def sx_train_at_yearly_feeds(o: Any) -> ConsistencyCheck:
     """The SX train is designed once, on the design basis; re-simulated at every year's feed
     with its reflux re-set from that feed, every product should still meet its spec."""
     from reeflow.chain.plant_steps import composition_spread, sx_train_by_year
-    from reeflow.core.errors import ReeflowError
 
     name = "SX train meets its product specs at every year's feed"
     drift = f"REE shares drift up to {composition_spread(o.design, o.years):.1%} from the design basis"
-    try:
-        rated = sx_train_by_year(o.design, o.years)
-    except ReeflowError as exc:
-        return _check(name, False, f"{drift}; the train could not be re-simulated at a year's "
-                      f"feed ({exc})", severity="warning")
-    if rated is None or not rated["retuned"]:
+    rated = sx_train_by_year(o.loaded.project, o.design, o.years)
+    if rated is None or rated["retuned"] == {}:
         return _check(name, True, f"{drift}; no SX train designed or no year fed",
                       severity="warning")
-    spec = rated["spec"]
-    (p, year), product = min((v, k) for k, v in rated["retuned"].items())
-    (pf, yf), fixed = min((v, k) for k, v in rated["fixed_ratios"].items())
+    retuned, fixed, spec = rated["retuned"], rated["fixed_ratios"], rated["spec"]
+    if isinstance(retuned, str):
+        return _check(name, False, f"{drift}; the train with its reflux re-set could not be "
+                      f"re-simulated at {retuned}", severity="warning")
+    (p, year), product = min((v, k) for k, v in retuned.items())
+    if isinstance(fixed, str):
+        at_fixed = f"at the design's fixed flow ratios it could not be re-simulated ({fixed})"
+    else:
+        (pf, yf), worst = min((v, k) for k, v in fixed.items())
+        at_fixed = f"at the design's fixed flow ratios the lowest would be {pf:.2%} ({worst}, " \
+                   f"year {yf})"
     return _check(name, p >= spec * (1 - 1e-9),
                   f"{drift}; the train designed once, its scrub reflux and loaded organic re-set "
-                  f"from each year's feed (Xu), gives every product at least {p:.3%} (spec "
-                  f"{spec:.1%}; lowest {product}, year {year}); at the design's fixed flow "
-                  f"ratios the lowest would be {pf:.2%} ({fixed}, year {yf}). The yearly "
-                  "product splits are the design basis's", severity="warning")
+                  f"from each year's feed (Xu): lowest product purity {p:.3%} (spec "
+                  f"{spec:.1%}; {product}, year {year}); {at_fixed}. The yearly product splits "
+                  "are the design basis's", severity="warning")
 
 
 def inferred_share(o: Any) -> ConsistencyCheck:

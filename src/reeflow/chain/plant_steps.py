@@ -249,25 +249,30 @@ def composition_spread(design: PlantDesign, years: Sequence[PlantYearSolution]) 
     return worst
 
 
-def sx_train_by_year(design: PlantDesign, years: Sequence[PlantYearSolution]
+def sx_train_by_year(project: Any, design: PlantDesign, years: Sequence[PlantYearSolution]
                      ) -> dict[str, Any] | None:
-    """The SX train, designed once, re-simulated at every production year's SX feed
-    (:func:`reeflow.plant.sx.endtoend.train_purities_at`): ``{"retuned": {product: (lowest
-    purity, year)}, "fixed_ratios": {...}, "spec": purity}``; None without a designed train.
+    """The SX train, designed once, re-simulated at every production year's SX feed at the
+    project's SX conditions (:func:`reeflow.plant.sx.endtoend.train_purities_at`), with its
+    reflux re-set from the year's feed ("retuned") and at the design's flow ratios
+    ("fixed_ratios"): ``{mode: {product: (lowest purity, year)} or the first error met,
+    "spec": purity}``; None without a designed train.
 
     A year's SX feed is the design basis's, element by element in proportion to the year's REE
     share of TREO over the design basis's (the circuits before SX recover each element in a
     fixed fraction). Years with the same REE distribution are simulated once."""
+    from reeflow.core.errors import ReeflowError
     from reeflow.plant.sx.endtoend import train_purities_at
 
     train = design.train
     if not train or not train.get("cuts"):
         return None
+    sep = project.plant.separation
+    cond = sep.sx.train_kwargs(sep.extractant)["conditions"]
     first = train["cuts"][0]["products_mol_per_h"]
     feed = {e: first["organic"].get(e, 0.0) + first["aqueous"].get(e, 0.0)
             for e in {*first["organic"], *first["aqueous"]}}
     base = design.feed.ree_share_frac
-    worst: dict[str, dict[str, tuple[float, int]]] = {"retuned": {}, "fixed_ratios": {}}
+    worst: dict[str, Any] = {"retuned": {}, "fixed_ratios": {}}
     seen: set[tuple[tuple[str, float], ...]] = set()
     for y in years:
         key = tuple(sorted((e, round(v, 12)) for e, v in y.ree_share_frac.items()))
@@ -276,10 +281,16 @@ def sx_train_by_year(design: PlantDesign, years: Sequence[PlantYearSolution]
         seen.add(key)
         at = {e: x * y.ree_share_frac.get(e, 0.0) / base[e] for e, x in feed.items()
               if base.get(e, 0.0) > 0}
-        for mode in worst:
-            got = train_purities_at(train["cuts"], train["groups"], train["alpha"], at,
-                                    retune=mode == "retuned")
-            for name, p in got.items():
-                if name not in worst[mode] or p < worst[mode][name][0]:
-                    worst[mode][name] = (p, y.year)
+        for mode, got in worst.items():
+            if isinstance(got, str):
+                continue
+            try:
+                purities = train_purities_at(train["cuts"], train["groups"], train["alpha"], at,
+                                             retune=mode == "retuned", conditions=cond)
+            except ReeflowError as exc:
+                worst[mode] = f"year {y.year}: {exc}"
+                continue
+            for name, p in purities.items():
+                if p == p and (name not in got or p < got[name][0]):  # NaN: no such product
+                    got[name] = (p, y.year)
     return {**worst, "spec": float(train["purity_spec"])}

@@ -24,7 +24,7 @@ from typing import Any
 
 from reeflow.core.errors import InfeasibleSpecError
 from reeflow.plant.sx.conditions import DesignConditions
-from reeflow.plant.sx.design import CutDesign, design_cut, simulate_cut
+from reeflow.plant.sx.design import CutDesign, _xu_flows, design_cut, simulate_cut
 from reeflow.plant.sx.shortcut import xu_design
 
 __all__ = ["initial_budgets", "cut_specs", "design_end_to_end", "product_streams",
@@ -157,48 +157,64 @@ def _failing(streams, groups, purity) -> dict[int, tuple[float, float, float]]:
 
 def train_purities_at(cuts: Sequence[Mapping[str, Any]], groups: Mapping[str, Sequence[str]],
                       alpha: Mapping[str, float], feed_mol_per_h: Mapping[str, float], *,
-                      retune: bool = True) -> dict[str, float]:
+                      retune: bool = True, conditions: DesignConditions | None = None
+                      ) -> dict[str, float]:
     """Purity (mol fraction of its own elements) of every product of a designed train run at
     another feed, each cut with its designed (ideal) stages and feed stage, simulated rigorously
-    at constant β (:func:`~reeflow.plant.sx.design.simulate_cut`); a cut's feed is the outlet
-    of the cuts before it, in the train's order.
+    at constant β (:func:`~reeflow.plant.sx.design.simulate_cut`, at the design's
+    ``conditions``); a cut's feed is the outlet of the cuts before it, in the train's order.
 
     Flows: ``retune=True`` re-sets each cut's scrub reflux W and loaded organic S from its feed,
-    as an operator does from the feed assay: W in the design's proportion to Xu's optimum at the
+    as an operator does from the feed assay: W in the design's proportion to Xu's flows at the
     cut's specs, S = W + f'_A (Xu's relations; Zhang, Zhao & Schreiner 2016, *Separation
     Hydrometallurgy of Rare Earth Elements*, ch. 4). ``retune=False`` keeps the design's S and W
     per mol of cut feed (flow-ratio control only). ``cuts``: the train's cut records (``light``,
     ``heavy``, ``ideal_stages``, ``s_mol_per_mol_feed``, ``w_mol_per_mol_feed``, ``xu``);
-    ``groups``: product name -> its elements."""
+    ``groups``: product name -> its elements. An element the feed lacks is skipped: a cut with
+    one side absent leaves its stream as it is, and a product with none of its elements is
+    NaN."""
     feed = {e: float(x) for e, x in feed_mol_per_h.items() if x > 0}
     streams: dict[frozenset[str], dict[str, float]] = {frozenset(feed): feed}
-    for cut in cuts:  # a cut takes the stream whose elements straddle its split
+    for cut in cuts:  # a cut takes the one stream that straddles its split
         light, heavy = frozenset(cut["light"]), frozenset(cut["heavy"])
-        key = next(k for k in streams if k & light and k & heavy and k <= light | heavy)
+        key = next((k for k in streams if k & light and k & heavy and k <= light | heavy),
+                   None)
+        if key is None:  # a side the feed lacks: nothing to split, the stream stays as it is
+            continue
         f = streams.pop(key)
         total = math.fsum(f.values())
-        s_per, w_per = _flows_at(cut, math.fsum(f[e] for e in key & heavy) / total, retune)
+        f_a = math.fsum(x for e, x in f.items() if e in heavy) / total
+        s_per, w_per = _flows_at(cut, f_a, retune)
         n, m = (int(x) for x in cut["ideal_stages"])
-        res = simulate_cut(f, alpha, n, m, s_per * total, w_per * total)
+        res = simulate_cut(f, alpha, n, m, s_per * total, w_per * total, conditions=conditions)
         streams[key & heavy] = dict(res.outlets["loaded_organic"])
         streams[key & light] = dict(res.outlets["raffinate"])
-    out = {}
-    for name, els in groups.items():
-        s = streams[frozenset(els)]
-        out[name] = math.fsum(s.get(e, 0.0) for e in els) / max(math.fsum(s.values()), 1e-300)
-    return out
+    return {name: _purity_of(streams, els) for name, els in groups.items()}
+
+
+def _purity_of(streams: Mapping[frozenset[str], Mapping[str, float]], els: Sequence[str]
+               ) -> float:
+    """Purity of the product made of ``els`` (NaN where the feed carried none of them)."""
+    own = set(els)
+    key = next((k for k in streams if k and k <= own), None)
+    if key is None:
+        return math.nan
+    s = streams[key]
+    return math.fsum(s.get(e, 0.0) for e in own) / max(math.fsum(s.values()), 1e-300)
 
 
 def _flows_at(cut: Mapping[str, Any], f_a: float, retune: bool) -> tuple[float, float]:
-    """S and W per mol of feed of a designed cut at heavy-group feed fraction ``f_a``."""
+    """S and W per mol of feed of a designed cut at heavy-group feed fraction ``f_a``: the
+    design's, or with W re-set in the design's proportion to Xu's flows (as the designer sets
+    them, W kept above its floor) at ``f_a`` and the cut's specs, and S = W + f'_A."""
     s, w = float(cut["s_mol_per_mol_feed"]), float(cut["w_mol_per_mol_feed"])
     if not retune:
         return s, w
     x = cut["xu"]
 
-    def optimum(fa: float) -> Any:  # Xu's optimum at the cut's specs (reflux factor 1)
+    def xu_at(fa: float) -> Any:
         return xu_design(x["beta"], fa, x["purity_a"], x["purity_b"], beta_scrub=x["beta_scrub"])
 
-    new = optimum(f_a)
-    w *= new.w_mol_per_mol_feed / optimum(x["f_a"]).w_mol_per_mol_feed
+    new = xu_at(f_a)
+    w *= _xu_flows(new)[1] / _xu_flows(xu_at(x["f_a"]))[1]
     return w + new.f_prime_a, w
