@@ -142,7 +142,8 @@ def test_consistency_checks_are_shown_and_a_warning_is_flagged(results, full_htm
     sec = html.split('id="checks"')[1].split("</section>")[0]
     assert "1 pass, 1 flagged" in sec and '<span class="badge b-warn">warning</span>' in sec
     assert "95 % &lt;b&gt;" in sec and 'class="row-bad"' in sec
-    assert '<a href="#checks">Cross-room checks:</a>' in html
+    assert '<a href="#checks">Cross-room checks:</a> <span class="badge b-ok">pass</span> 1 ' \
+           '<span class="badge b-warn">warning</span> 1' in html
 
 
 def test_balance_pass_on_the_study(full_html):

@@ -92,9 +92,11 @@ class WhatIfPool:
         self.workers = check_workers(workers)
         self._pool = ProcessPoolExecutor(max_workers=self.workers,
                                          mp_context=local_context(_WHAT_IF_MODULES),
-                                         initializer=_worker_init, initargs=(os.getpid(),))
+                                         initializer=_worker_init,
+                                         initargs=(os.getpid(), _started(os.getpid())))
         _sweep_stale(tempfile.gettempdir())
-        self._dir = tempfile.mkdtemp(prefix=f"reeflow-whatif-{os.getpid()}-")
+        self._dir = tempfile.mkdtemp(prefix="reeflow-whatif-")
+        self._lock = _hold(self._dir)
         self._failed: BaseException | None = None
         # the executor starts a worker on a submit, and that waits for the fork server to
         # import the chain: done on a thread of its own, this process goes on meanwhile
@@ -139,6 +141,9 @@ class WhatIfPool:
         self._starting.join()
         self._pool.shutdown(wait=True, cancel_futures=True)
         shutil.rmtree(self._dir, ignore_errors=True)
+        if self._lock is not None:
+            os.close(self._lock)
+            self._lock = None
 
     def __enter__(self) -> WhatIfPool:
         return self
@@ -147,31 +152,74 @@ class WhatIfPool:
         self.close()
 
 
+def _hold(folder: str) -> int | None:
+    """Take an exclusive lock on ``folder``'s lock file for as long as the pool lives (the
+    file descriptor returned); None where the platform has no ``fcntl`` (no sweeping there)."""
+    try:
+        import fcntl
+    except ImportError:
+        return None
+    fd = os.open(os.path.join(folder, "lock"), os.O_CREAT | os.O_RDWR, 0o600)
+    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    return fd
+
+
 def _sweep_stale(tmp: str) -> None:
     """Remove the folders of pools whose study was killed before it could (``kill -9``, out of
-    memory): ``reeflow-whatif-<pid>-*`` where no process ``pid`` runs any more."""
+    memory): ``reeflow-whatif-*`` folders whose lock no process holds any more. A live pool's
+    lock cannot be taken, whatever process namespace it runs in."""
     import glob
     import shutil
 
-    for folder in glob.glob(os.path.join(tmp, "reeflow-whatif-*-*")):
-        pid = os.path.basename(folder).split("-")[2]
-        if not pid.isdigit():
+    try:
+        import fcntl
+    except ImportError:
+        return
+    for folder in glob.glob(os.path.join(tmp, "reeflow-whatif-*")):
+        try:
+            fd = os.open(os.path.join(folder, "lock"), os.O_RDWR)
+        except OSError:  # no lock file: not a pool's folder, or being made right now
             continue
         try:
-            os.kill(int(pid), 0)
-        except ProcessLookupError:
-            shutil.rmtree(folder, ignore_errors=True)
-        except (PermissionError, OverflowError):  # alive (another user's) or not a pid
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:  # held: a live pool
             continue
+        finally:
+            os.close(fd)
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _ready() -> None:
     """A worker's first task: nothing (it makes the executor start the process)."""
 
 
-def _worker_init(study_pid: int) -> None:
+def _started(pid: int) -> str | None:
+    """When process ``pid`` started (Linux: field 22 of /proc/PID/stat), to tell it from a
+    later process given the same pid; None where that cannot be read."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[19]
+    except (OSError, IndexError):
+        return None
+
+
+def _alive(pid: int, started: str | None) -> bool:
+    """Whether the process ``pid`` that started at ``started`` still runs."""
+    if started is not None:
+        return _started(pid) == started
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # EPERM: a process runs under that pid
+        return True
+    return True
+
+
+def _worker_init(study_pid: int, study_started: str | None) -> None:
     """A worker leaves Ctrl-C to the study (which closes the pool), and exits when the study
-    is gone (killed: nothing else would end an idle worker)."""
+    is gone (killed: nothing else ends an idle worker, and the fork server waits for its
+    workers)."""
     import signal
     import threading
     import time
@@ -179,14 +227,9 @@ def _worker_init(study_pid: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
     def watch() -> None:
-        while True:
+        while _alive(study_pid, study_started):
             time.sleep(1.0)
-            try:
-                os.kill(study_pid, 0)
-            except ProcessLookupError:
-                os._exit(3)
-            except PermissionError:  # the pid was reused by another user's process
-                os._exit(3)
+        os._exit(3)
 
     threading.Thread(target=watch, daemon=True).start()
 

@@ -112,12 +112,11 @@ def _checks_line(results: Results) -> str:
             counts[str(c.get("status"))] = counts.get(str(c.get("status")), 0) + 1
         bits.append('<a href="#claims">Public claims:</a> '
                     + " ".join(f"{status_badge(s)} {n}" for s, n in sorted(counts.items())))
-    checks = results.get("consistency") or []
+    checks = [_check_status(c) for c in results.get("consistency") or []]
     if checks:
-        flagged = sum(not c.get("ok") for c in checks)
-        bits.append(f'<a href="#checks">Cross-room checks:</a> '
-                    f'{status_badge("pass")} {len(checks) - flagged} '
-                    f'{status_badge("warning")} {flagged}')
+        bits.append('<a href="#checks">Cross-room checks:</a> '
+                    + " ".join(f"{status_badge(s)} {checks.count(s)}"
+                               for s in ("pass", "warning", "fail") if s in checks))
     balance = (results.get("flowsheet") or {}).get("balance") or []
     if balance:
         worst = max(abs(r.get("rel_closure") or 0.0) for r in balance)
@@ -388,14 +387,20 @@ def balance_section(results: Results) -> str:
         row_class=lambda r: "row-bad" if abs(r.get("rel_closure") or 0) > CLOSURE_TOL else "")
 
 
+def _check_status(check: Mapping[str, Any]) -> str:
+    """pass, warning or fail: a failed check of severity "error" fails."""
+    if check.get("ok"):
+        return "pass"
+    return "fail" if check.get("severity") == "error" else "warning"
+
+
 def consistency_section(results: Results) -> str:
     """The cross-room consistency checks (:mod:`reeflow.consistency`): what two rooms say about
     one thing, each passed or flagged; a warning is an approximation the reader must know."""
     checks = results.get("consistency") or []
     if not checks:
         return not_run("Cross-room consistency checks")
-    rows = [{**c, "status": "pass" if c.get("ok") else
-             ("fail" if c.get("severity") == "error" else "warning")} for c in checks]
+    rows = [{**c, "status": _check_status(c)} for c in checks]
     n_flagged = sum(r["status"] != "pass" for r in rows)
     head = (f"<p>{len(rows)} checks compare what two rooms of the study say about the same "
             f"thing; {len(rows) - n_flagged} pass, {n_flagged} flagged.</p>")
