@@ -128,12 +128,12 @@ def test_a_train_designed_once_holds_its_specs_at_a_drifted_feed_when_its_reflux
     groups = {name: list(els) for name, els in PRODUCTS.items()}
     mol = {e: kg / atomic_mass(e) for e, kg in FEED.items()}
     for retune in (True, False):
-        at_design = train_purities_at(t["cuts"], groups, t["alpha"], mol, retune=retune)
+        at_design = train_purities_at(t, groups, mol, retune=retune)
         for name, p in at_design.items():
             assert p == pytest.approx(t["purity"][name], rel=1e-12)
     drifted = {**mol, "La": mol["La"] * 1.02, "Ce": mol["Ce"] * 0.98, "Y": mol["Y"] * 1.15}
-    reset = train_purities_at(t["cuts"], groups, t["alpha"], drifted)
-    fixed = train_purities_at(t["cuts"], groups, t["alpha"], drifted, retune=False)
+    reset = train_purities_at(t, groups, drifted)
+    fixed = train_purities_at(t, groups, drifted, retune=False)
     assert min(reset.values()) >= 0.999
     assert min(fixed.values()) < 0.999
 
@@ -155,8 +155,8 @@ def test_a_train_fed_through_a_raffinate_is_rated_exactly_at_its_design_feed():
     groups = dict(zip(t["purity"], products, strict=True))
     mol = {e: kg / atomic_mass(e) for e, kg in feed.items()}
     for retune in (True, False):
-        got = train_purities_at(t["cuts"], groups, t["alpha"], mol, retune=retune)
+        got = train_purities_at(t, groups, mol, retune=retune)
         for name, p in got.items():
             assert p == pytest.approx(t["purity"][name], rel=1e-12)
-    no_la = train_purities_at(t["cuts"], groups, t["alpha"], {**mol, "La": 0.0})
+    no_la = train_purities_at(t, groups, {**mol, "La": 0.0})
     assert math.isnan(no_la["La"]) and no_la["Ce"] > 0.99

@@ -285,7 +285,7 @@ def sx_train_by_year(project: Any, design: PlantDesign, years: Sequence[PlantYea
             if isinstance(got, str):
                 continue
             try:
-                purities = train_purities_at(train["cuts"], train["groups"], train["alpha"], at,
+                purities = train_purities_at(train, train["groups"], at,
                                              retune=mode == "retuned", conditions=cond)
             except ReeflowError as exc:
                 worst[mode] = f"year {y.year}: {exc}"

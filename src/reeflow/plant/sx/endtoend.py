@@ -155,52 +155,47 @@ def _failing(streams, groups, purity) -> dict[int, tuple[float, float, float]]:
     return out
 
 
-def train_purities_at(cuts: Sequence[Mapping[str, Any]], groups: Mapping[str, Sequence[str]],
-                      alpha: Mapping[str, float], feed_mol_per_h: Mapping[str, float], *,
-                      retune: bool = True, conditions: DesignConditions | None = None
-                      ) -> dict[str, float]:
+def train_purities_at(train: Mapping[str, Any], groups: Mapping[str, Sequence[str]],
+                      feed_mol_per_h: Mapping[str, float], *, retune: bool = True,
+                      conditions: DesignConditions | None = None) -> dict[str, float]:
     """Purity (mol fraction of its own elements) of every product of a designed train run at
     another feed, each cut with its designed (ideal) stages and feed stage, simulated rigorously
     at constant β (:func:`~reeflow.plant.sx.design.simulate_cut`, at the design's
-    ``conditions``); a cut's feed is the outlet of the cuts before it, in the train's order.
+    ``conditions``); a cut's feed is the outlet of the cuts before it, in the train's order
+    (the streams of :func:`product_streams`, by group range).
 
     Flows: ``retune=True`` re-sets each cut's scrub reflux W and loaded organic S from its feed,
     as an operator does from the feed assay: W in the design's proportion to Xu's flows at the
     cut's specs, S = W + f'_A (Xu's relations; Zhang, Zhao & Schreiner 2016, *Separation
     Hydrometallurgy of Rare Earth Elements*, ch. 4). ``retune=False`` keeps the design's S and W
-    per mol of cut feed (flow-ratio control only). ``cuts``: the train's cut records (``light``,
-    ``heavy``, ``ideal_stages``, ``s_mol_per_mol_feed``, ``w_mol_per_mol_feed``, ``xu``);
-    ``groups``: product name -> its elements. An element the feed lacks is skipped: a cut with
-    one side absent leaves its stream as it is, and a product with none of its elements is
-    NaN."""
-    feed = {e: float(x) for e, x in feed_mol_per_h.items() if x > 0}
-    streams: dict[frozenset[str], dict[str, float]] = {frozenset(feed): feed}
-    for cut in cuts:  # a cut takes the one stream that straddles its split
-        light, heavy = frozenset(cut["light"]), frozenset(cut["heavy"])
-        key = next((k for k in streams if k & light and k & heavy and k <= light | heavy),
-                   None)
-        if key is None:  # a side the feed lacks: nothing to split, the stream stays as it is
-            continue
-        f = streams.pop(key)
+    per mol of cut feed (flow-ratio control only). ``train``: a rigorous train's record
+    (``cuts``, ``cut_specs``, ``alpha``; :meth:`TrainResult.to_dict`); ``groups``: product name
+    -> its elements, in the train's product order. An element the feed lacks is skipped: a cut
+    with one side absent passes its stream to the other side, and a product with none of its
+    elements is NaN."""
+    els = [list(g) for g in groups.values()]
+    rank = {e: gi for gi, g in enumerate(els) for e in g}
+    streams = {(0, len(els)): {e: float(x) for e, x in feed_mol_per_h.items() if x > 0}}
+    for spec, cut in zip(train["cut_specs"], train["cuts"], strict=True):
+        i, k, j = spec["cut"]
+        f = streams.pop((i, j), {})
+        heavy = math.fsum(x for e, x in f.items() if rank[e] >= k)
         total = math.fsum(f.values())
-        f_a = math.fsum(x for e, x in f.items() if e in heavy) / total
-        s_per, w_per = _flows_at(cut, f_a, retune)
+        if not 0 < heavy < total:  # one side absent: nothing to split
+            streams[(k, j) if heavy > 0 else (i, k)] = f
+            continue
+        s_per, w_per = _flows_at(cut, heavy / total, retune)
         n, m = (int(x) for x in cut["ideal_stages"])
-        res = simulate_cut(f, alpha, n, m, s_per * total, w_per * total, conditions=conditions)
-        streams[key & heavy] = dict(res.outlets["loaded_organic"])
-        streams[key & light] = dict(res.outlets["raffinate"])
-    return {name: _purity_of(streams, els) for name, els in groups.items()}
-
-
-def _purity_of(streams: Mapping[frozenset[str], Mapping[str, float]], els: Sequence[str]
-               ) -> float:
-    """Purity of the product made of ``els`` (NaN where the feed carried none of them)."""
-    own = set(els)
-    key = next((k for k in streams if k and k <= own), None)
-    if key is None:
-        return math.nan
-    s = streams[key]
-    return math.fsum(s.get(e, 0.0) for e in own) / max(math.fsum(s.values()), 1e-300)
+        res = simulate_cut(f, train["alpha"], n, m, s_per * total, w_per * total,
+                           conditions=conditions)
+        streams[(k, j)] = dict(res.outlets["loaded_organic"])
+        streams[(i, k)] = dict(res.outlets["raffinate"])
+    out = {}
+    for g, name in enumerate(groups):
+        s = streams.get((g, g + 1), {})
+        total = math.fsum(s.values())
+        out[name] = math.fsum(s.get(e, 0.0) for e in els[g]) / total if total > 0 else math.nan
+    return out
 
 
 def _flows_at(cut: Mapping[str, Any], f_a: float, retune: bool) -> tuple[float, float]:
