@@ -64,14 +64,10 @@ HREE: tuple[str, ...] = REE[7:]
 SC = "Sc"
 
 
-def _read_csv(name: str) -> pd.DataFrame:
-    return read_csv("core", name)
-
-
-ELEMENTS: pd.DataFrame = _read_csv("elements.csv").set_index("symbol")
-OXIDES: pd.DataFrame = _read_csv("oxides.csv").set_index("element")
-_RADIONUCLIDES = _read_csv("radionuclides.csv").set_index("nuclide")
-_REGULATORY = _read_csv("regulatory.csv").set_index("key")
+ELEMENTS: pd.DataFrame = read_csv("core", "elements.csv").set_index("symbol")
+OXIDES: pd.DataFrame = read_csv("core", "oxides.csv").set_index("element")
+_RADIONUCLIDES = read_csv("core", "radionuclides.csv").set_index("nuclide")
+_REGULATORY = read_csv("core", "regulatory.csv").set_index("key")
 
 _TOKEN = re.compile(r"([A-Z][a-z]?|\(|\)|\d+(?:\.\d+)?|·|\*)")
 

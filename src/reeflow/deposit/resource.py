@@ -48,14 +48,10 @@ DISCLAIMER = (
     "It is not a Public Report.")
 
 
-def _csv(name: str) -> pd.DataFrame:
-    return read_csv("deposit", name)
-
-
 @lru_cache(maxsize=1)
 def classification_defaults() -> pd.DataFrame:
     """Default criteria table indexed by class (user-owned heuristics, evidence assumed)."""
-    return _csv("classification_defaults.csv").set_index("class")
+    return read_csv("deposit", "classification_defaults.csv").set_index("class")
 
 
 def criteria_table(classification=None) -> pd.DataFrame:
@@ -221,7 +217,7 @@ def grade_tonnage(bm: pd.DataFrame, cutoffs_frac: np.ndarray, *,
 def table1_checklist(facts: dict[str, str] | None = None) -> pd.DataFrame:
     """JORC 2012 Table 1 (sections 1 and 3) checklist: which items the software fills (with the
     facts given, keyed by item), which the data can support, which need a Competent Person."""
-    t = _csv("table1_checklist.csv")
+    t = read_csv("deposit", "table1_checklist.csv")
     facts = facts or {}
     status = {"software": "filled by software", "data": "supported if the data include it",
               "cp": "needs a Competent Person"}

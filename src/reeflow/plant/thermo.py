@@ -62,10 +62,6 @@ _FAMILIES = {
 }
 
 
-def _read(name: str) -> pd.DataFrame:
-    return read_csv("plant", name)
-
-
 @dataclass(frozen=True)
 class SpeciesThermo:
     """ΔfH° (kJ/mol) and the heat-capacity model of one species in one phase."""
@@ -122,8 +118,9 @@ def _parse_terms(text: str) -> list[tuple[str, float]]:
 
 @lru_cache(maxsize=1)
 def _tables() -> tuple[dict[str, float], pd.DataFrame, pd.DataFrame]:
-    ions = _read("thermo_ions.csv").set_index("ion")["dhf_kj_per_mol"].astype(float).to_dict()
-    return ions, _read("thermo_species.csv"), _read("thermo_shomate.csv")
+    ions = (read_csv("plant", "thermo_ions.csv").set_index("ion")["dhf_kj_per_mol"]
+            .astype(float).to_dict())
+    return ions, read_csv("plant", "thermo_species.csv"), read_csv("plant", "thermo_shomate.csv")
 
 
 def _family_row(species: str, phase: str) -> dict[str, str] | None:
