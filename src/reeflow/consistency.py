@@ -77,14 +77,19 @@ def revenue_prices_products(o: Any) -> ConsistencyCheck:
     """Yearly revenue = Σ products sold × the deck value per tonne (recomputed here)."""
     q = o.quantities
     values = o.basis.product_usd_per_t_by_year(q.n_years)  # each year on its period's deck
-    rev = np.array([sum(float(v[i]) * values[i][k] for k, v in q.products_t.items())
+    name = "revenue prices every product sold"
+    unvalued = sorted({k for k, v in q.products_t.items() for i in range(q.n_years)
+                       if float(v[i]) > 0 and k not in values[i]})
+    if unvalued:
+        return _check(name, False, f"products sold in some year with no value per tonne on the "
+                      f"design basis: {', '.join(unvalued)}")
+    rev = np.array([sum(float(v[i]) * values[i].get(k, 0.0) for k, v in q.products_t.items())
                     for i in range(q.n_years)])
     t = o.annual.table
     dcf = t[t["production_year"].notna()]["revenue_usd"].to_numpy(float)
     ok = len(dcf) == len(rev) and np.allclose(dcf, rev, rtol=1e-9)
-    return _check("revenue prices every product sold", ok,
-                  f"LOM revenue {float(np.sum(rev)) / 1e6:,.1f} MUSD recomputed from tonnes × "
-                  "value per tonne")
+    return _check(name, ok, f"LOM revenue {float(np.sum(rev)) / 1e6:,.1f} MUSD recomputed from "
+                  "tonnes × value per tonne")
 
 
 def sx_train_at_yearly_feeds(o: Any) -> ConsistencyCheck:

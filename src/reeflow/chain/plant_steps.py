@@ -87,11 +87,17 @@ def solve_plant(project: Any, feed: Any, separation: Any, *, start: Any = None) 
     return fs.solve(start=None if start is None else start.streams)
 
 
-def _summary(project: Any, sol: Any) -> Any:
+def _summary(project: Any, sol: Any, design: Any = None) -> Any:
+    """The plant summary of a solution; with ``design`` (a :class:`PlantDesign`), each mixed
+    product is sold as the oxide the design basis sells it as."""
     from reeflow.plant.summary import summarise_plant
 
     groups = project.plant.product_groups()
-    return summarise_plant(sol, project.ree, project.plant.operating_hours_h_per_a, groups=groups)
+    sold_as = None if design is None else {
+        str(r["name"]): str(r["sale_name"]) for r in design.summary.products
+        if r.get("kind") == "oxide" and r.get("sale_name")}
+    return summarise_plant(sol, project.ree, project.plant.operating_hours_h_per_a, groups=groups,
+                           sold_as=sold_as)
 
 
 def engineering_of(project: Any, sol: Any, summary: Any, train: dict[str, Any] | None
@@ -178,7 +184,7 @@ def _year(project: Any, design: PlantDesign, row: Mapping[str, Any], year: int,
     from reeflow.plant.energy import unit_inlet_kg_per_h
 
     sol = solve_plant(project, feed, design.separation, start=design.solution)
-    s = _summary(project, sol)
+    s = _summary(project, sol, design)
     k = s.kpis
     scale = ore_t / k["ore_t_per_a"]  # exact: the flowsheet is solved at ore_t / hours
     eng = design.engineering

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,23 +37,29 @@ def _t_per_a(kg_per_h: float, hours: float) -> float:
     return kg_per_h * hours / 1000.0
 
 
-def _sale_basis(group: list[str], main: str, comp: dict[str, float]) -> tuple[str, float | None]:
+def _sale_basis(group: list[str], main: str, comp: dict[str, float],
+                sold_as: str | None = None) -> tuple[str, float | None]:
     """Name the product is sold under and its paid purity (fraction of the product mass).
 
     One element → its reporting oxide; Pr+Nd → 'NdPr oxide' (the USGS/Argus price basis) paid on
-    Nd2O3 + Pr6O11; any other mixed group is paid on its main oxide only (no sourced price for
-    a mixed heavy concentrate), a conservative choice.
+    Nd2O3 + Pr6O11; any other mixed group is paid on one oxide only (no sourced price for a
+    mixed heavy concentrate), a conservative choice: ``sold_as`` where given (the oxide the
+    design basis sells it as, so that a year whose feed tips the product's main oxide still
+    sells the same product), else its main oxide.
     """
     if set(group) == {"Pr", "Nd"}:
         return "NdPr oxide", comp.get("Nd2O3", 0.0) + comp.get("Pr6O11", 0.0)
     if len(group) == 1:
         ox = oxide_formula(group[0])
         return ox, comp.get(ox, 0.0)
+    if sold_as:
+        return sold_as, comp.get(sold_as, 0.0)
     return main, comp.get(main)
 
 
 def _oxide_products(sol: FlowsheetSolution, ree: tuple[str, ...], hours: float,
-                    feed_el: dict[str, float], groups: dict[str, list[str]] | None = None
+                    feed_el: dict[str, float], groups: dict[str, list[str]] | None = None,
+                    sold_as: Mapping[str, str] | None = None
                     ) -> tuple[list[dict[str, Any]], dict[str, float]]:
     rows: list[dict[str, Any]] = []
     oxides: dict[str, float] = {}
@@ -66,7 +73,7 @@ def _oxide_products(sol: FlowsheetSolution, ree: tuple[str, ...], hours: float,
                                                        strict=True) if v > 0} if total > 0 else {}
         main = max(comp, key=lambda k: comp[k]) if comp else ""
         group = list(groups.get(prod, [])) if groups else []
-        sale_name, paid = _sale_basis(group, main, comp)
+        sale_name, paid = _sale_basis(group, main, comp, (sold_as or {}).get(prod))
         els = [ln for ln in ree if oxide_formula(ln) in comp]
         el_kg = s.element_kg_per_h()
         rec = {ln: el_kg[ln] / feed_el[ln] for ln in els if feed_el.get(ln)}
@@ -150,18 +157,21 @@ def _solid_rows(sol: FlowsheetSolution, hours: float) -> list[dict[str, Any]]:
 
 
 def summarise_plant(sol: FlowsheetSolution, ree: tuple[str, ...], hours: float, *,
-                    groups: dict[str, list[str]] | None = None) -> PlantSummary:
+                    groups: dict[str, list[str]] | None = None,
+                    sold_as: Mapping[str, str] | None = None) -> PlantSummary:
     """Products (oxides, concentrates, stockpiles, by-products, residues), reagent use and KPIs
     per year.
 
-    ``groups`` (product → elements) sets each oxide product's sale name and paid purity.
+    ``groups`` (product → elements) sets each oxide product's sale name and paid purity;
+    ``sold_as`` (product → oxide) fixes the oxide a mixed product other than NdPr is sold as
+    (the design basis's, for the plant solved at each year's feed).
     ``reo_t_per_a`` counts the REO (oxide equivalent) of every REE product sold — separated
     oxides, a mixed carbonate, the Ce cake — not of a stockpile (its rows, kind ``stockpile``,
     carry their ``reo_t_per_a``).
     """
     ore = sol.streams["ore"]
     feed_el = {ln: float(ore.element_kg_per_h().get(ln, 0.0)) for ln in ree}
-    oxide_rows, oxides = _oxide_products(sol, ree, hours, feed_el, groups)
+    oxide_rows, oxides = _oxide_products(sol, ree, hours, feed_el, groups, sold_as)
     route_rows, route_oxides = _route_rows(sol, ree, hours, feed_el)
     for ox, t in route_oxides.items():
         oxides[ox] = oxides.get(ox, 0.0) + t
