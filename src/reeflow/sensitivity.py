@@ -95,7 +95,12 @@ class CachedRunner:
             self.hits += 1
             return self.store[key]
         self.runs += 1
-        out = self._run(loaded, overrides) if self._run is not None else self._chain(lp)
+        try:
+            out = self._run(loaded, overrides) if self._run is not None else self._chain(lp)
+        except InputError as exc:
+            if not overrides:
+                raise
+            raise _what_if_refused(overrides, exc) from exc
         self.store[key] = out
         return out
 
@@ -138,6 +143,16 @@ class CachedRunner:
                 self.store[key] = out
                 self._fresh.add(key)
         return sum(o is not None for o in outs)
+
+
+def _what_if_refused(overrides: Mapping[str, Any], exc: InputError) -> InputError:
+    """The chain's refusal of a what-if, naming the question the study asked (the end of an
+    input's stated range, a claim's or a scenario's value) as well as the limit it hit."""
+    asked = ", ".join(f"{k} = {v}" for k, v in overrides.items())
+    return InputError(", ".join(overrides), asked, f"a value the chain can answer ({exc})",
+                      "the study asks this what-if for a sensitivity (the ends of the range "
+                      "stated for the input), a claim or a scenario: narrow that range, or "
+                      "change the claim or scenario")
 
 
 class QuestionRecorder:

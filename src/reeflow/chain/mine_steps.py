@@ -93,9 +93,8 @@ def rebin_schedule(feed: pd.DataFrame, capacity: np.ndarray) -> tuple[pd.DataFra
         row.update({c: float(overlap @ grades[:, j] / t) if t > 0 else np.nan
                     for j, c in enumerate(grade_cols)})
         rows.append(row)
-    out = pd.DataFrame(rows)
-    if len(out):
-        out["waste_t"] = out["mined_t"] - out["ore_t"]
+    out = pd.DataFrame(rows, columns=["ore_t", "mined_t", *grade_cols])
+    out["waste_t"] = out["mined_t"] - out["ore_t"]
     remaining = max(total - float(edges[min(len(capacity), len(edges) - 1)]), 0.0)
     return out, remaining
 
@@ -124,6 +123,23 @@ def estimate_resource_step(project: Any, *, prices_usd_per_kg: dict[str, float],
     return res.recut(prices_usd_per_kg=prices_usd_per_kg, recovery_frac=recovery_frac,
                      cost_usd_per_t_ore=cost_usd_per_t_ore, credit_usd_per_t_ore=credit,
                      grade_factor=factor)
+
+
+def _no_ore(project: Any, block_model: pd.DataFrame, products: tuple, econ: Any) -> InputError:
+    """The error for a pit that holds no ore: the processing cost per tonne of ore against the
+    most any block's recoverable products pay per tonne (before royalty)."""
+    pay = np.zeros(len(block_model))
+    for p in products:
+        g = np.nan_to_num(block_model[p.grade_column].to_numpy(float))
+        pay += g * p.recovery_frac * p.price_usd_per_t
+    best = float(pay.max(initial=0.0))
+    return InputError(
+        "mine plan", "no ore in the pit", "a pit that pays for its ore and the waste above it",
+        f"processing costs {econ.processing_cost_usd_per_t:,.0f} USD/t of ore and mining "
+        f"{econ.mining_cost_usd_per_t:,.1f} USD/t moved at ore.throughput = "
+        f"{float(project.ore.throughput_t_per_a):,.0f} t/a; the richest block's recoverable "
+        f"products pay {best:,.0f} USD/t before royalty: raise the throughput or the grade, or "
+        "lower the costs")
 
 
 def mean_grade_frac(block_model: pd.DataFrame, column: str) -> float:
@@ -156,6 +172,8 @@ def plan_mine_step(project: Any, block_model: pd.DataFrame, valuation: BlockValu
     plan = plan_mine(block_model, econ, project.mine, plant_capacity_t_per_a=full,
                      ramp_up_frac=list(capacity / full), horizon_years=len(capacity),
                      discount_rate=valuation.discount_rate)
+    if not float(plan.schedule["ore_t"].sum()) > 0:
+        raise _no_ore(project, block_model, products, econ)
     feed = plan.schedule.copy()
     classes = ("measured", "indicated", "inferred", "unclassified")
     for c in classes:
