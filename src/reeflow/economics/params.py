@@ -71,7 +71,8 @@ class ScheduleParams(StrictModel):
     construction_years : 1-10 (peers build in 2-4 years).
     capex_phasing : share of initial capex per construction year (one per year, sums to 1).
     life_years : production years, 1-100 (the mine plan should set it; peers 9-42 years).
-    ramp_up : utilisation of the first production years, each in [0, 1] (at most 10 years).
+    ramp_up : utilisation of the first production years, each in [0, 1] (at most 10 years and
+        at most ``life_years``).
     """
 
     construction_years: int = Field(ge=1, le=10)
@@ -86,6 +87,10 @@ class ScheduleParams(StrictModel):
             raise InputError("schedule.capex_phasing", self.capex_phasing,
                              f"{self.construction_years} shares summing to 1",
                              "give one share per construction year")
+        if len(self.ramp_up) > self.life_years:
+            raise InputError("schedule.ramp_up", self.ramp_up,
+                             f"ramp_up with at most life_years = {self.life_years} values "
+                             "(one per ramp-up year)", "shorten ramp_up or lengthen life_years")
         return self
 
 
