@@ -428,8 +428,15 @@ def _variography(comps: pd.DataFrame, params: DepositParams, hints):
               else vec3(hints.orientation_deg) if hints else (0.0, 0.0, 0.0))
     means = est.groupby("domain")[pcol].transform("mean").to_numpy()
     xyz, hole = est[["x", "y", "z"]].to_numpy(), est["hole_id"].to_numpy()
-    model, curves = model_variogram(xyz, est[pcol].to_numpy() / means, angles_deg=angles,
-                                    hole=hole)
+    try:
+        model, curves = model_variogram(xyz, est[pcol].to_numpy() / means, angles_deg=angles,
+                                        hole=hole)
+    except InputError as exc:
+        raise InputError(
+            "deposit", f"{len(est)} composites in {len(np.unique(hole))} drillholes",
+            f"enough samples for variography ({exc.allowed})",
+            "add drillholes, or for a synthetic deposit raise its number of holes or the size "
+            "of its body in the synthetic-deposit file") from exc
     lags, _ = sampling_lags(xyz, hole, angles)
     return doms, est, model, curves, _search(params, model, lags, angles), angles, lags
 
