@@ -253,6 +253,12 @@ def source_path(source: str | Path | None) -> Path:
     return Path(source)
 
 
+#: Mappings a file that ``extends`` another replaces whole rather than merging key by key: the
+#: separation's products partition the elements, so a group inherited next to new ones would
+#: hold an element twice
+WHOLE_ON_EXTEND: frozenset[tuple[str, ...]] = frozenset({("plant", "separation", "products")})
+
+
 def _validated(tree: dict[str, Any], where: str) -> LoadedProject:
     project, prov = validate_tree(Project, tree)
     return LoadedProject(project=project, provenance=prov, path=where)
@@ -266,7 +272,7 @@ def load_project(source: str | Path | None = None) -> LoadedProject:
     path the user wrote, the value, what is allowed and how to fix it.
     """
     p = source_path(source)
-    tree = load_yaml_tree(p, builtin_project_path)
+    tree = load_yaml_tree(p, builtin_project_path, whole=WHOLE_ON_EXTEND)
     return _validated(tree, str(p))
 
 
@@ -279,7 +285,7 @@ def load_section(source: str | Path, section: str, model: type[M]) -> M:
     wrote (``deposit.cutoff.grade``).
     """
     p = source_path(source)
-    tree = load_yaml_tree(p, builtin_project_path)
+    tree = load_yaml_tree(p, builtin_project_path, whole=WHOLE_ON_EXTEND)
     sub = tree.get(section)
     if sub is None:
         sub = {}
@@ -311,8 +317,8 @@ def load_project_text(text: str, *, allow_paths: bool = False,
                              f"extend one of: {', '.join('builtin:' + c for c in builtin_cases())}")
     if parent is not None:
         data = resolve_file_keys(data, Path.cwd()) if allow_paths else data
-        base = load_yaml_tree(source_path(parent), builtin_project_path)
-        data = deep_merge(base, data)
+        base = load_yaml_tree(source_path(parent), builtin_project_path, whole=WHOLE_ON_EXTEND)
+        data = deep_merge(base, data, whole=WHOLE_ON_EXTEND)
     return _validated(data, name)
 
 

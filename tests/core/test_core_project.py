@@ -54,14 +54,26 @@ def test_extends_overrides_one_value(tmp_path):
          "plant.beneficiation.ree_recovery", "1"),
         ({"plant": {"separation": {"products": {"Gd": ["Gd"]}}}},
          "plant.separation.products.Gd", "ore.ree_distribution"),
-        ({"plant": {"separation": {"products": {"Nd2": ["Nd"]}}}},
-         "plant.separation.products.Nd2", "one product"),
+        ({"plant": {"separation": {"products": {"La": ["La"], "Ce": ["Ce"],
+                                                "NdPr": ["Pr", "Nd"], "Pr2": ["Pr"],
+                                                "SmY": ["Sm", "Y"]}}}},
+         "plant.separation.products.Pr2", "one product"),
     ],
 )
 def test_bad_values_name_the_field(tmp_path, override, field, match):
     with pytest.raises(InputError, match=match) as err:
         load_project(_child(tmp_path, override))
     assert err.value.field == field
+
+
+def test_an_extending_file_replaces_the_products_whole(tmp_path):
+    """The products partition the elements: a file that extends another gives them entire (an
+    inherited group kept next to the new ones would hold an element twice)."""
+    mine = {"La": ["La"], "Ce": ["Ce"], "NdPr": ["Pr", "Nd"], "Heavy": ["Sm", "Y"]}
+    lp = load_project(_child(tmp_path, {"plant": {"separation": {"products": mine}}}))
+    assert lp.project.plant.product_groups() == mine
+    other = load_project(_child(tmp_path, {"plant": {"separation": {"method": "sx"}}}))
+    assert "SmY" in other.project.plant.product_groups()  # other keys still merge
 
 
 def test_missing_field(tmp_path):

@@ -195,27 +195,35 @@ def expand_includes(tree: Any, chain: tuple[Path, ...] = ()) -> Any:
     return _deep_merge(base, out)
 
 
-def deep_merge(base: dict[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
+def deep_merge(base: dict[str, Any], over: Mapping[str, Any], *,
+               whole: frozenset[tuple[str, ...]] = frozenset()) -> dict[str, Any]:
     """``over`` merged into a copy of ``base`` (mappings merged key by key; a provenance record
-    ``{value: ...}`` or any other value replaces the base's)."""
-    return _deep_merge(base, over)
+    ``{value: ...}``, any other value, or a mapping at one of the key paths in ``whole``
+    replaces the base's)."""
+    return _deep_merge(base, over, whole)
 
 
-def _deep_merge(base: dict[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
+def _deep_merge(base: dict[str, Any], over: Mapping[str, Any],
+                whole: frozenset[tuple[str, ...]] = frozenset(),
+                at: tuple[str, ...] = ()) -> dict[str, Any]:
     out = copy.deepcopy(base)
     for k, v in over.items():
+        here = (*at, str(k))
         is_meta = isinstance(v, Mapping) and "value" in v
-        if isinstance(v, Mapping) and isinstance(out.get(k), dict) and not is_meta:
-            out[k] = _deep_merge(out[k], v)
+        if isinstance(v, Mapping) and isinstance(out.get(k), dict) and not is_meta \
+                and here not in whole:
+            out[k] = _deep_merge(out[k], v, whole, here)
         else:
             out[k] = copy.deepcopy(v)
     return out
 
 
 def load_yaml_tree(path: Path, builtin: Callable[[str], Path],
-                   _chain: tuple[Path, ...] = ()) -> dict[str, Any]:
+                   _chain: tuple[Path, ...] = (), *,
+                   whole: frozenset[tuple[str, ...]] = frozenset()) -> dict[str, Any]:
     """Read a project file and resolve ``extends`` (at most 8 files deep, no cycles) into one
-    merged tree. Every file must be a regular UTF-8 file (see :mod:`reeflow.core.io`)."""
+    merged tree (:func:`deep_merge`: the mappings at the key paths in ``whole`` are replaced,
+    not merged). Every file must be a regular UTF-8 file (see :mod:`reeflow.core.io`)."""
     try:
         real = path.resolve()
     except (OSError, RuntimeError):
@@ -234,7 +242,8 @@ def load_yaml_tree(path: Path, builtin: Callable[[str], Path],
         raise InputError("extends", parent, "a file path or 'builtin:NAME'",
                          "write e.g. 'extends: builtin:beylikova' or 'extends: base.yaml'")
     base_path = builtin(parent[8:]) if parent.startswith("builtin:") else path.parent / parent
-    return _deep_merge(load_yaml_tree(base_path, builtin, (*_chain, real)), data)
+    return _deep_merge(load_yaml_tree(base_path, builtin, (*_chain, real), whole=whole), data,
+                       whole)
 
 
 def _lift(tree: Any, path: str, prov: dict[str, Provenance]) -> Any:

@@ -261,16 +261,18 @@ def _base_tree(base: str | None) -> dict[str, Any]:
     if not base:
         return {}
     from reeflow.core.projectfile import load_yaml_tree
-    from reeflow.project import builtin_project_path
+    from reeflow.project import WHOLE_ON_EXTEND, builtin_project_path
 
-    return load_yaml_tree(builtin_project_path(base), builtin_project_path)
+    return load_yaml_tree(builtin_project_path(base), builtin_project_path,
+                          whole=WHOLE_ON_EXTEND)
 
 
 def _merged(state: EditorState) -> tuple[dict[str, Any], dict[str, Any]]:
     from reeflow.core.projectfile import deep_merge
+    from reeflow.project import WHOLE_ON_EXTEND
 
     base = _base_tree(state.base)
-    return base, deep_merge(base, state.overrides)
+    return base, deep_merge(base, state.overrides, whole=WHOLE_ON_EXTEND)
 
 
 def _differs(now: Any, base: Any) -> bool:
