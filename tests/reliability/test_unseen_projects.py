@@ -1,0 +1,76 @@
+"""Project files nobody here wrote: the cases an independent fuzz of plausible new projects
+(2026-11-30) made crash, each now answered or refused with a named limit.
+
+- a heavy-rich ore whose mixed SmY product tips from Y2O3 to Sm2O3 in some years (KeyError
+  in the revenue check: the product changed its sale name year by year);
+- a plant too small or an ore without fluorite, whose mine plan sends no ore (KeyError in the
+  schedule cut);
+- a what-if of the study (a range's end) that leaves no ore: the error names the question;
+- a ramp-up longer than the life (silently cut before).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from reeflow.chain import run_chain, with_overrides
+from reeflow.chain.mine_steps import rebin_schedule
+from reeflow.consistency import run_checks
+from reeflow.core.errors import InputError
+from reeflow.project import load_project
+from reeflow.sensitivity import CachedRunner
+
+HEAVY = {"ore.ree_distribution.Ce": "40 %", "ore.ree_distribution.La": "30 %",
+         "ore.ree_distribution.Nd": "10 %", "ore.ree_distribution.Pr": "3 %",
+         "ore.ree_distribution.Sm": "2 %", "ore.ree_distribution.Y": "15 %"}
+
+
+@pytest.fixture(scope="module")
+def builtin():
+    return load_project()
+
+
+@pytest.mark.slow
+def test_a_mixed_product_keeps_its_design_sale_name_in_every_year(builtin):
+    out = run_chain(with_overrides(builtin, HEAVY))
+    valued = set(out.basis.product_usd_per_t())
+    for y in out.years:
+        assert set(y.products_t) <= valued, (y.year, sorted(y.products_t))
+    revenue = next(c for c in run_checks(out) if c.name == "revenue prices every product sold")
+    assert revenue.ok, revenue.detail
+
+
+@pytest.mark.slow
+def test_a_mine_plan_without_ore_names_its_limit(builtin):
+    small = with_overrides(builtin, {"ore.throughput": "50 kt/a"})
+    with pytest.raises(InputError, match="ore.throughput = 50,000 t/a") as err:
+        run_chain(small)
+    assert err.value.field == "mine plan"
+    assert "richest block" in str(err.value)
+
+
+def test_a_refused_what_if_names_the_question_the_study_asked(builtin):
+    def refuse(loaded, overrides):
+        raise InputError("mine plan", "no ore in the pit", "a pit that pays", "raise the grade")
+
+    runner = CachedRunner(refuse)
+    with pytest.raises(InputError) as err:
+        runner(builtin, {"plant.beneficiation.ree_recovery": 0.32})
+    assert err.value.field == "plant.beneficiation.ree_recovery"
+    assert "no ore in the pit" in str(err.value) and "narrow that range" in str(err.value)
+
+
+def test_an_empty_mine_schedule_cuts_into_no_years_with_its_columns():
+    feed = pd.DataFrame({"ore_t": np.zeros(3), "mined_t": np.zeros(3),
+                         "treo_frac": np.full(3, np.nan)})
+    out, left = rebin_schedule(feed, np.full(5, 1e5))
+    assert len(out) == 0 and left == 0.0
+    assert {"ore_t", "mined_t", "treo_frac", "waste_t"} <= set(out.columns)
+
+
+def test_a_ramp_up_longer_than_the_life_is_refused(builtin):
+    with pytest.raises(InputError, match="at most life_years = 2"):
+        with_overrides(builtin, {"economics.schedule.life_years": 2,
+                                 "economics.schedule.ramp_up": [0.3, 0.5, 0.7, 0.9]})
