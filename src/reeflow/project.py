@@ -210,6 +210,14 @@ class Project(StrictModel):
                 raise InputError(f"plant.separation.products.{prod}", missing,
                                  f"elements present in ore.ree_distribution ({sorted(carried)})",
                                  "add the element's share to the ore or drop it from the product")
+        grouped = {e for els in self.plant.separation.products.values() for e in els}
+        left = [e for e, v in self.ore.ree_distribution.items() if v > 0 and e not in grouped]
+        if left:
+            raise InputError("plant.separation.products", left,
+                             f"product groups that hold every element of the ore "
+                             f"({', '.join(self.ore.ree_distribution)})",
+                             f"put {', '.join(left)} in a product group (plant.separation.products;"
+                             " a file that extends another gives the groups entire)")
         return self
 
     @property

@@ -74,3 +74,12 @@ def test_a_ramp_up_longer_than_the_life_is_refused(builtin):
     with pytest.raises(InputError, match="at most life_years = 2"):
         with_overrides(builtin, {"economics.schedule.life_years": 2,
                                  "economics.schedule.ramp_up": [0.3, 0.5, 0.7, 0.9]})
+
+
+def test_an_ore_element_in_no_product_group_is_named_at_load(tmp_path):
+    project = tmp_path / "dy.yaml"
+    project.write_text("extends: builtin:beylikova\nore:\n  ree_distribution:\n"
+                       "    Dy: {value: 1 %, evidence: assumed}\n", encoding="utf-8")
+    with pytest.raises(InputError, match="put Dy in a product group") as err:
+        load_project(project)
+    assert err.value.field == "plant.separation.products"
