@@ -79,6 +79,7 @@ def test_a_ramp_up_longer_than_the_life_is_refused(builtin):
 def test_an_ore_element_in_no_product_group_is_named_at_load(tmp_path):
     project = tmp_path / "dy.yaml"
     project.write_text("extends: builtin:beylikova\nore:\n  ree_distribution:\n"
+                       "    Ce: {value: 47.4 %, evidence: assumed}\n"
                        "    Dy: {value: 1 %, evidence: assumed}\n", encoding="utf-8")
     with pytest.raises(InputError, match="put Dy in a product group") as err:
         load_project(project)
