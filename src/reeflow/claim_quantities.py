@@ -12,6 +12,7 @@ import math
 import numpy as np
 
 from reeflow.claims import Assertion, ClaimContext, ModelValue, quantity
+from reeflow.core.errors import NoOreError
 
 __all__: list[str] = []
 
@@ -86,13 +87,20 @@ def _head(ctx: ClaimContext, a: Assertion) -> ModelValue:
 def _viable(ctx: ClaimContext, a: Assertion) -> ModelValue:
     overrides = {str(k): v for k, v in a.given.items()}
     key = repr(sorted(overrides.items()))
+    at = ", ".join(f"{k} = {v}" for k, v in overrides.items()) or "the base case"
     if key not in ctx.cache:
-        ctx.cache[key] = ctx.what_if(overrides) if overrides else ctx.outcome
+        try:
+            ctx.cache[key] = ctx.what_if(overrides) if overrides else ctx.outcome
+        except NoOreError as exc:
+            ctx.cache[key] = exc
     out = ctx.cache[key]
+    if isinstance(out, NoOreError):
+        return ModelValue(False, f"no ore pays at {at}", (
+            f"The whole chain re-run at {at} finds no block worth mining and processing "
+            f"({out.fix}): not viable on these inputs."))
     rate = float(out.project.economics.headline_rate)
     npv = out.npv_usd(rate)
     label = f"NPV{rate * 100:g}"
-    at = ", ".join(f"{k} = {v}" for k, v in overrides.items()) or "the base case"
     return ModelValue(npv > 0, f"{label} {npv / 1e6:,.0f} MUSD at {at}", (
         f"The whole chain re-run at {at} (same prices, plant and costs) gives {label} = "
         f"{npv / 1e6:,.0f} MUSD: {'viable' if npv > 0 else 'not viable'} on these inputs. The "

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from reeflow.core.errors import InputError
+from reeflow.core.errors import InputError, NoOreError
 from reeflow.project import LoadedProject
 
 __all__ = ["tornado", "spider", "grid", "default_inputs", "LABELS", "CachedRunner",
@@ -90,13 +90,18 @@ class CachedRunner:
         if key in self._fresh:  # prefetched: its first question counts as the run
             self._fresh.discard(key)
             self.runs += 1
-            return self.store[key]
+            return _answer(self.store[key])
         if key in self.store:
             self.hits += 1
-            return self.store[key]
+            return _answer(self.store[key])
         self.runs += 1
         try:
             out = self._run(loaded, overrides) if self._run is not None else self._chain(lp)
+        except NoOreError as exc:  # an answer: "no ore pays" (kept, so it is not re-run)
+            if not overrides:
+                raise
+            self.store[key] = exc
+            raise
         except InputError as exc:
             if not overrides:
                 raise
@@ -145,11 +150,31 @@ class CachedRunner:
         return sum(o is not None for o in outs)
 
 
+def _answer(stored: Any) -> Any:
+    if isinstance(stored, NoOreError):
+        raise stored
+    return stored
+
+
+def npv_or_no_ore(run: Runner, loaded: LoadedProject, overrides: Mapping[str, Any],
+                  rate: float) -> tuple[float | None, str | None]:
+    """NPV at ``rate`` of the chain on ``overrides``, or (None, why) where its mine plan sends
+    no ore (:class:`~reeflow.core.errors.NoOreError`: at that value the project produces
+    nothing, so it has no NPV to show)."""
+    try:
+        return float(run(loaded, overrides).npv_usd(rate)), None
+    except NoOreError as exc:
+        return None, f"no ore pays at {_asked(overrides)} ({exc.fix})"
+
+
+def _asked(overrides: Mapping[str, Any]) -> str:
+    return ", ".join(f"{k} = {v}" for k, v in overrides.items())
+
+
 def _what_if_refused(overrides: Mapping[str, Any], exc: InputError) -> InputError:
     """The chain's refusal of a what-if, naming the question the study asked (the end of an
     input's stated range, a claim's or a scenario's value) as well as the limit it hit."""
-    asked = ", ".join(f"{k} = {v}" for k, v in overrides.items())
-    return InputError(", ".join(overrides), asked, f"a value the chain can answer ({exc})",
+    return InputError(", ".join(overrides), _asked(overrides), f"a value the chain can answer ({exc})",
                       "the study asks this what-if for a sensitivity (the ends of the range "
                       "stated for the input), a claim or a scenario: narrow that range, or "
                       "change the claim or scenario")
@@ -180,7 +205,8 @@ def _runner(runner: Runner | None) -> Runner:
 def tornado(loaded: LoadedProject, *, inputs: Sequence[str] | None = None,
             rate: float = 0.08, runner: Runner | None = None) -> list[dict[str, Any]]:
     """NPV at the low and high end of each input's stated range (others at the project's
-    values), sorted widest swing first."""
+    values), sorted widest swing first; an end at which no ore pays has NPV None, a ``note``
+    saying so, and sorts first (:func:`npv_or_no_ore`)."""
     from reeflow.risk import ranged_inputs
 
     run = _runner(runner)
@@ -189,19 +215,25 @@ def tornado(loaded: LoadedProject, *, inputs: Sequence[str] | None = None,
     rows = []
     for path in (list(inputs) if inputs is not None else default_inputs(loaded)):
         lo, value, hi = ranged[path]
-        n_lo = run(loaded, {path: lo}).npv_usd(rate)
-        n_hi = run(loaded, {path: hi}).npv_usd(rate)
-        rows.append({"input": path, "label": LABELS.get(path, path), "value": value,
-                     "low": lo, "high": hi, "npv_low_usd": n_lo, "npv_high_usd": n_hi,
-                     "base_npv_usd": base, "swing_usd": abs(n_hi - n_lo), "rate_frac": rate})
-    return sorted(rows, key=lambda r: -r["swing_usd"])
+        n_lo, why_lo = npv_or_no_ore(run, loaded, {path: lo}, rate)
+        n_hi, why_hi = npv_or_no_ore(run, loaded, {path: hi}, rate)
+        swing = abs(n_hi - n_lo) if n_lo is not None and n_hi is not None else None
+        row = {"input": path, "label": LABELS.get(path, path), "value": value,
+               "low": lo, "high": hi, "npv_low_usd": n_lo, "npv_high_usd": n_hi,
+               "base_npv_usd": base, "swing_usd": swing, "rate_frac": rate}
+        if why_lo or why_hi:
+            row["note"] = "; ".join(w for w in (why_lo, why_hi) if w)
+        rows.append(row)
+    # an end at which no ore pays first: the project stops producing there
+    return sorted(rows, key=lambda r: -np.inf if r["swing_usd"] is None else -r["swing_usd"])
 
 
 def spider(loaded: LoadedProject, *, inputs: Sequence[str] | None = None,
            steps: Sequence[float] = (0.0, 0.5, 1.0), rate: float = 0.08,
            runner: Runner | None = None) -> list[dict[str, Any]]:
     """NPV along each input's stated range: at the low end (0), the project value (0.5) and the
-    high end (1) by default — long format rows (input, position, value, npv_usd)."""
+    high end (1) by default — long format rows (input, position, value, npv_usd; None with a
+    ``note`` where no ore pays)."""
     from reeflow.risk import ranged_inputs
 
     run = _runner(runner)
@@ -212,21 +244,22 @@ def spider(loaded: LoadedProject, *, inputs: Sequence[str] | None = None,
         for s in steps:
             x = value if s == 0.5 else (lo + (value - lo) * 2 * s if s < 0.5
                                         else value + (hi - value) * (2 * s - 1))
+            npv, why = npv_or_no_ore(run, loaded, {path: x} if s != 0.5 else {}, rate)
             rows.append({"input": path, "label": LABELS.get(path, path), "position": s,
-                         "value": x, "npv_usd": run(loaded, {path: x} if s != 0.5 else {})
-                         .npv_usd(rate)})
+                         "value": x, "npv_usd": npv, **({"note": why} if why else {})})
     return rows
 
 
 def grid(loaded: LoadedProject, x: tuple[str, Sequence[float]], y: tuple[str, Sequence[float]],
          *, rate: float = 0.08, runner: Runner | None = None) -> dict[str, Any]:
-    """NPV over a grid of two inputs (e.g. head grade × NdPr price): the same chain per cell."""
+    """NPV over a grid of two inputs (e.g. head grade × NdPr price): the same chain per cell
+    (None where no ore pays)."""
     run = _runner(runner)
     (px, xs), (py, ys) = x, y
-    npv = np.array([[run(loaded, {px: float(a), py: float(b)}).npv_usd(rate) for a in xs]
-                    for b in ys])
+    npv = [[npv_or_no_ore(run, loaded, {px: float(a), py: float(b)}, rate)[0] for a in xs]
+           for b in ys]
     return {"x_input": px, "x": [float(a) for a in xs], "y_input": py,
-            "y": [float(b) for b in ys], "npv_usd": npv.tolist(), "rate_frac": rate}
+            "y": [float(b) for b in ys], "npv_usd": npv, "rate_frac": rate}
 
 
 def grade_price_grid(loaded: LoadedProject, *, rate: float = 0.08, runner: Runner | None = None,

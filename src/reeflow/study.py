@@ -230,11 +230,21 @@ def _economics_extra(outcome: Any, runner: Any = None, sensitivities: bool = Tru
         "ndpr_price_usd_per_kg": ndpr_price,
         "price_path": outcome.annual.extra.get("price_path", [])}
     if e.floor_case_deck:
-        floor = runner(loaded, {"economics.price_deck": e.floor_case_deck})
-        extra["floor_case"] = {"deck": e.floor_case_deck,
-                               "npv_usd": {f"{r:.4f}": v for r, v in floor.annual.npv_usd.items()},
-                               "irr_frac": floor.annual.irr_frac}
+        extra["floor_case"] = _floor_case(runner, loaded, e.floor_case_deck)
     return extra
+
+
+def _floor_case(runner: Any, loaded: Any, deck: str) -> dict[str, Any]:
+    """NPV at each rate and IRR on the price-floor deck; None with a note where no ore pays."""
+    from reeflow.core.errors import NoOreError
+
+    try:
+        floor = runner(loaded, {"economics.price_deck": deck})
+    except NoOreError as exc:
+        return {"deck": deck, "npv_usd": None, "irr_frac": None,
+                "note": f"no ore pays on this deck ({exc.fix})"}
+    return {"deck": deck, "npv_usd": {f"{r:.4f}": v for r, v in floor.annual.npv_usd.items()},
+            "irr_frac": floor.annual.irr_frac}
 
 
 def _jsonable(x: Any) -> Any:

@@ -18,7 +18,7 @@ import pandas as pd
 
 from reeflow.chain.adapters import BlockValuation
 from reeflow.chain.cache import CACHE
-from reeflow.core.errors import InputError
+from reeflow.core.errors import InputError, NoOreError
 
 __all__ = ["MineOutcome", "capacity_by_year", "flat_schedule", "rebin_schedule",
            "estimate_resource_step", "plan_mine_step"]
@@ -125,7 +125,7 @@ def estimate_resource_step(project: Any, *, prices_usd_per_kg: dict[str, float],
                      grade_factor=factor)
 
 
-def _no_ore(project: Any, block_model: pd.DataFrame, products: tuple, econ: Any) -> InputError:
+def _no_ore(project: Any, block_model: pd.DataFrame, products: tuple, econ: Any) -> NoOreError:
     """The error for a pit that holds no ore: the processing cost per tonne of ore against the
     most any block's recoverable products pay per tonne (before royalty)."""
     pay = np.zeros(len(block_model))
@@ -133,7 +133,7 @@ def _no_ore(project: Any, block_model: pd.DataFrame, products: tuple, econ: Any)
         g = np.nan_to_num(block_model[p.grade_column].to_numpy(float))
         pay += g * p.recovery_frac * p.price_usd_per_t
     best = float(pay.max(initial=0.0))
-    return InputError(
+    return NoOreError(
         "mine plan", "no ore in the pit", "a pit that pays for its ore and the waste above it",
         f"processing costs {econ.processing_cost_usd_per_t:,.0f} USD/t of ore and mining "
         f"{econ.mining_cost_usd_per_t:,.1f} USD/t moved at ore.throughput = "

@@ -78,6 +78,14 @@ def _cut(text: str, limit: int) -> str:
     return f"{text[:half]}…{text[-half:]} ({len(text):,} characters)"
 
 
+class NoOreError(InputError):
+    """The mine plan sends no ore to the plant: the project, as specified, produces nothing.
+
+    Refused for the study itself (exit 2, naming the costs against the richest block); for a
+    what-if the study asks (the end of an input's range, a claim's case, a price-floor deck)
+    it is that question's answer: "no ore pays" (:mod:`reeflow.sensitivity`)."""
+
+
 class InfeasibleSpecError(ReeflowError):
     """An engineering specification that no design can meet (names the limit)."""
 

@@ -1,0 +1,53 @@
+"""A what-if at which no ore pays is an answer, not a failure: the study completes and shows
+"no ore pays" where that end of a range leaves the pit empty (found by a fuzz of new project
+files: a marginal project's sensitivity end stopped the whole study)."""
+
+from __future__ import annotations
+
+import pytest
+
+from reeflow.chain import with_overrides
+from reeflow.core.errors import NoOreError
+from reeflow.project import load_project
+from reeflow.report import render_report
+from reeflow.sensitivity import CachedRunner
+from reeflow.study import compute_results
+
+# no fluorite in the ore: the pit still pays at the stated 72.6 % beneficiation recovery, not
+# at the 32 % low end of its range
+MARGINAL = {"ore.caf2_grade": 0.0,
+            "economics.sensitivity_inputs": ["plant.beneficiation.ree_recovery"]}
+
+
+@pytest.fixture(scope="module")
+def marginal():
+    return with_overrides(load_project(), MARGINAL)
+
+
+@pytest.mark.slow
+def test_a_range_end_without_ore_is_shown_not_fatal(marginal):
+    res = compute_results(marginal, workers=1)
+    data = res.results.to_dict()
+    row = next(r for r in data["economics"]["tornado"]
+               if r["input"] == "plant.beneficiation.ree_recovery")
+    assert row["npv_low_usd"] is None and row["swing_usd"] is None
+    assert isinstance(row["npv_high_usd"], float)
+    assert "no ore pays at plant.beneficiation.ree_recovery = 0.32" in row["note"]
+    assert data["summary"]["risks"][0]["input"] == "plant.beneficiation.ree_recovery"
+    html = render_report(data)
+    assert "no ore pays" in html
+    assert res.results.to_json()  # the typed results still serialise
+
+
+def test_the_runner_keeps_a_no_ore_answer(marginal):
+    calls = []
+
+    def no_ore(loaded, overrides):
+        calls.append(dict(overrides))
+        raise NoOreError("mine plan", "no ore in the pit", "a pit that pays", "raise the grade")
+
+    runner = CachedRunner(no_ore)
+    for _ in range(2):
+        with pytest.raises(NoOreError):
+            runner(marginal, {"plant.beneficiation.ree_recovery": 0.32})
+    assert len(calls) == 1 and runner.hits == 1
