@@ -194,11 +194,22 @@ def breakevens(outcome: Any, rate: float, basket: float) -> list[dict[str, Any]]
 
 def _risks(econ: EconomicsSection, evidence: Mapping[str, str | None], n: int = 3
            ) -> list[dict[str, Any]]:
-    rows = sorted(econ.tornado, key=lambda r: -(r.get("swing_usd") or 0.0))[:n]
+    rows = sorted(econ.tornado, key=_swing_first)[:n]
     return [{"input": r.get("input"), "label": r.get("label"), "low": r.get("low"),
              "high": r.get("high"), "npv_low_usd": r.get("npv_low_usd"),
              "npv_high_usd": r.get("npv_high_usd"), "swing_usd": r.get("swing_usd"),
              "evidence": evidence.get(str(r.get("input")))} for r in rows]
+
+
+def _swing_first(row: Mapping[str, Any]) -> float:
+    """Sort key, widest swing first; an end at which no ore pays (NPV None) before any."""
+    if row.get("npv_low_usd") is None or row.get("npv_high_usd") is None:
+        return -math.inf
+    return -(row.get("swing_usd") or 0.0)
+
+
+def _npv_text(v: float | None) -> str:
+    return "no ore pays" if v is None else _fmt_usd(v)
 
 
 def _evidence(assumptions: Sequence[AssumptionRow]) -> tuple[dict[str, str | None],
@@ -305,7 +316,9 @@ def _line_breakeven(rows: list[dict[str, Any]], rate: float,
                         f"×{b['multiplier']:.2f})")
     text = (f"Break-even for NPV{100 * rate:.0f} = 0, each price class alone with the mine plan "
             f"held: {'; '.join(bits)}.")
-    if floor:
+    if floor and floor.get("npv_usd") is None:
+        text += f" At the {floor.get('deck')} deck no ore pays: the mine plan sends nothing."
+    elif floor:
         npv = (floor.get("npv_usd") or {}).get(f"{rate:.4f}")
         text += (f" At the {floor.get('deck')} deck the NPV{100 * rate:.0f} is "
                  f"{_fmt_usd(npv)} (IRR {_pct(floor.get('irr_frac'))}).")
@@ -316,7 +329,7 @@ def _line_risks(risks: list[dict[str, Any]]) -> SummaryLine:
     if not risks:
         return SummaryLine(topic="risks", text="Sensitivities were not run here (`reeflow "
                            "study` runs them over every input with a stated range).")
-    bits = [f"{r['label']} (NPV {_fmt_usd(r['npv_low_usd'])} to {_fmt_usd(r['npv_high_usd'])}"
+    bits = [f"{r['label']} (NPV {_npv_text(r['npv_low_usd'])} to {_npv_text(r['npv_high_usd'])}"
             f"; {r['evidence'] or 'untagged'})" for r in risks]
     return SummaryLine(topic="risks", text="Largest risks, widest swing of NPV over each "
                        "input's stated range (the chain re-run): " + "; ".join(bits) + ".")

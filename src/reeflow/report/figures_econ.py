@@ -137,7 +137,8 @@ def tornado_figure(tornado: Sequence[Mapping[str, Any]], *, base_npv_usd: float 
                    base_label: str = "base case") -> go.Figure:
     """Tornado: NPV at each driver's low and high setting, widest swing on top (US$ M).
 
-    Bars start at ``base_npv_usd`` (the dotted line, labelled ``base_label``).
+    Bars start at ``base_npv_usd`` (the dotted line, labelled ``base_label``). An end at which
+    no ore pays (NPV None) draws no bar and says so in the driver's name.
     """
     from html import unescape
 
@@ -148,9 +149,12 @@ def tornado_figure(tornado: Sequence[Mapping[str, Any]], *, base_npv_usd: float 
          "low_label": unescape(input_value(r.get("input"), r.get("low"))),
          "high_label": unescape(input_value(r.get("input"), r.get("high")))}
         for r in tornado]
-    rows.sort(key=lambda r: abs((r["high"] or 0) - (r["low"] or 0)))
+    rows.sort(key=lambda r: (r["high"] is None or r["low"] is None,  # on top: no ore pays
+                             abs((r["high"] or 0) - (r["low"] or 0))))
     base = (base_npv_usd or 0.0) / _M
-    names = [str(r.get("driver")) for r in rows]
+    names = [str(r.get("driver")) + "".join(f" (no ore pays at {r[f'{k}_label']})"
+                                            for k in ("low", "high") if r[k] is None)
+             for r in rows]
     fig = go.Figure()
     for key, name, color in (("low", "low setting", "#b3261e"),
                              ("high", "high setting", "#2e7d32")):
@@ -372,7 +376,7 @@ def grid_figure(grid: Mapping[str, Any], *, price_usd_per_kg: float | None = Non
     lim = max(flat, default=1.0)
     xt = [f"{x:.2f} %" for x in xs]
     yt = [f"{y:,.0f} US$/kg" if price_usd_per_kg else f"×{y:.2f}" for y in ys]
-    text = [[("—" if v is None else f"{v:,.0f}") for v in row] for row in z]
+    text = [[("no ore" if v is None else f"{v:,.0f}") for v in row] for row in z]
     fig = go.Figure(go.Heatmap(
         x=xt, y=yt, z=z, text=text, texttemplate="%{text}", zmin=-lim, zmax=lim, zmid=0,
         colorscale=[[0, "#b3261e"], [0.5, "#f7f7f7"], [1, "#2e7d32"]],

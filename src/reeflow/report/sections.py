@@ -167,8 +167,13 @@ def _risk_table(summ: Mapping[str, Any]) -> str:
         rows, [("label", "input"), ("low", "low end"), ("high", "high end"),
                ("npv_low_usd", "NPV at low end"), ("npv_high_usd", "NPV at high end"),
                ("evidence", "evidence")],
-        formatters={"npv_low_usd": fmt_usd, "npv_high_usd": fmt_usd, "evidence": status_badge,
-                    "low": ident, "high": ident})
+        formatters={"npv_low_usd": _npv_cell, "npv_high_usd": _npv_cell,
+                    "evidence": status_badge, "low": ident, "high": ident})
+
+
+def _npv_cell(value: Any) -> str:
+    """An NPV, or "no ore pays" where the chain's mine plan sent no ore (NPV None)."""
+    return "no ore pays" if value is None else fmt_usd(value)
 
 
 def _grid_oddities(grid: Mapping[str, Any]) -> str:
