@@ -236,14 +236,18 @@ class EconomicsSection(ResultModel):
     mining_cost_basis: str
     assumptions: Json = Field(default_factory=dict)
     tornado: list[Json] = Field(default_factory=list, description="NPV at each input's low and "
-                                "high end (the chain re-run), widest first")
-    spider: list[Json] = Field(default_factory=list)
+                                "high end (the chain re-run), widest first; None with a note "
+                                "where no ore pays at that end (such rows first)")
+    spider: list[Json] = Field(default_factory=list, description="NPV along each input's range "
+                               "(None with a note where no ore pays)")
     breakeven_ndpr_usd_per_kg: Number = None
     breakeven_note: str = ""
     ndpr_price_usd_per_kg: Number = None
-    floor_case: Json | None = None
+    floor_case: Json | None = Field(default=None, description="NPV and IRR on the price-floor "
+                                    "deck (npv_usd None with a note where no ore pays)")
     grid: Json | None = Field(default=None, description="NPV over head grade × NdPr price "
-                              "(x: grade, y: NdPr price scale; the chain re-run per cell)")
+                              "(x: grade, y: NdPr price scale; the chain re-run per cell; None "
+                              "where no ore pays)")
     price_path: list[Json] = Field(default_factory=list, description="the price path by "
                                    "period (offtake, life of mine): years, deck, NdPr price")
     sensitivity_runs: Json = Field(default_factory=dict, description="chain runs made and "
