@@ -337,7 +337,7 @@ def _valuation(tonnes, grades, econ: BlockEconomics, params: MineParams, inferre
 
 
 def _schedule_region(shell, k_h: int, grid, bv: BlockValues, grades, src, dst, cls,
-                     params: MineParams, spec: ScheduleSpec):
+                     params: MineParams, spec: ScheduleSpec, grown_from: np.ndarray | None = None):
     """Pushbacks of the shells up to ``k_h``, their panels, the schedule and its table.
 
     Each count of :attr:`MineParams.pushback_counts` gives a partition of the shells
@@ -347,23 +347,36 @@ def _schedule_region(shell, k_h: int, grid, bv: BlockValues, grades, src, dst, c
     bench by bench) and best case (every shell a pushback), the practice reviewed by Meagher,
     Dimitrakopoulos & Avis (2014, "Optimized open pit mine design, pushbacks and the gap
     problem — a review", J. Min. Sci. 50(3):508-526, §3). Also returns the curve: one row per
-    distinct partition (requested count, pushbacks made, panels, NPV, bound, gap)."""
+    distinct partition (requested count, pushbacks made, panels, NPV, bound, gap).
+
+    ``grown_from``: the pushbacks chosen for a smaller region this one grows (-1 outside it);
+    they are tried too, with the blocks the region adds as one more pushback mined after them,
+    so the grown region keeps the smaller one's sequence within reach (its ``requested`` is
+    empty)."""
     blend = [(b.attribute, b.min_frac, b.max_frac) for b in params.blending]
     seen: dict[bytes, dict[str, Any]] = {}
     best = None
-    for n in params.pushback_counts:
-        pb = pushbacks(shell, k_h, grid.tonnes, (grid.ix, grid.iy, grid.iz), grid.shape,
-                       n_pushbacks=n, min_width_blocks=params.min_width_blocks,
-                       retained_frac=float(default("min_width_retained_frac")))
+    layouts: list[tuple[int | None, np.ndarray]] = [
+        (n, pushbacks(shell, k_h, grid.tonnes, (grid.ix, grid.iy, grid.iz), grid.shape,
+                      n_pushbacks=n, min_width_blocks=params.min_width_blocks,
+                      retained_frac=float(default("min_width_retained_frac"))))
+        for n in params.pushback_counts]
+    if grown_from is not None and (grown_from >= 0).any():
+        inside = (shell >= 0) & (shell <= k_h)
+        layouts.append((None, np.where(inside, np.where(grown_from >= 0, grown_from,
+                                                        grown_from.max() + 1), -1)))
+    for n, pb in layouts:
         key = pb.tobytes()
         if key in seen:
-            seen[key]["requested"].append(n)
+            if n is not None:
+                seen[key]["requested"].append(n)
             continue
         pan = make_panels(pb, grid.iz, grid.tonnes, bv, grades, src, dst, block_class=cls,
                           n_bins=params.parcel_bins, blend=blend,
                           dilution_frac=params.dilution_frac, ore_loss_frac=params.ore_loss_frac)
         res = schedule_panels(pan, spec)
-        seen[key] = {"requested": [n], "n_pushbacks": int(pb.max() + 1) if (pb >= 0).any()
+        seen[key] = {"requested": [] if n is None else [n],
+                     "n_pushbacks": int(pb.max() + 1) if (pb >= 0).any()
                      else 0, "n_panels": pan.n_panels, "npv_usd": res.npv_usd,
                      "bound_usd": _fin(res.bound_usd), "gap_frac": _fin(res.gap_frac)}
         if best is None or res.npv_usd > best[2].npv_usd:
@@ -442,13 +455,16 @@ def _grow_and_schedule(pits: list, k_h: int, value_at, grid, bv: BlockValues, gr
                        n_pb: int):
     """Schedule the region up to pit ``k_h``; while the plant would stand idle in the last
     year and the ultimate pit holds more, grow the region (up to twice) to the pit with twice
-    its ore, splitting the rings it adds (:func:`_refine`). A bigger region only adds choices,
-    so the schedule with the highest NPV is kept. Returns that region's
+    its ore, splitting the rings it adds (:func:`_refine`). A bigger region only adds choices
+    (it also tries the smaller region's pushbacks with the added blocks as one more), so the
+    schedule with the highest NPV is kept. Returns that region's
     :func:`_schedule_region` tuple, its revenue factor, and the pits as refined."""
     best = None
+    grown_from = None
     for _ in range(3):
         out = _schedule_region(_shell_index(pits, grid.tonnes.size), k_h, grid, bv, grades,
-                               src, dst, cls, params, spec)
+                               src, dst, cls, params, spec, grown_from)
+        grown_from = out[0]
         if best is None or out[2].npv_usd > best[0][2].npv_usd:
             best = (out, pits[k_h][0])
         cap = float(out[3]["plant_capacity_t"].iloc[-1])
