@@ -89,7 +89,9 @@ def _words(x: Any) -> str:
 
 
 def _assertion(raw: Any, where: str) -> Assertion:
-    if not isinstance(raw, Mapping) or "quantity" not in raw or "value" not in raw:
+    is_range = isinstance(raw, Mapping) and raw.get("qualifier") == "range"
+    if not isinstance(raw, Mapping) or "quantity" not in raw or (
+            "value" not in raw and not is_range):
         raise InputError(where, raw, "an assertion with quantity and value",
                          "write {quantity: ..., value: ..., qualifier: ...}")
     unknown = set(raw) - _ASSERT_KEYS
@@ -100,11 +102,40 @@ def _assertion(raw: Any, where: str) -> Assertion:
     q = raw.get("qualifier", "exact")
     if q not in QUALIFIERS:
         raise InputError(f"{where}.qualifier", q, f"one of {QUALIFIERS}", did_you_mean(q, QUALIFIERS))
-    return Assertion(quantity=str(raw["quantity"]), value=raw["value"], qualifier=q,
-                     value_low=raw.get("value_low"), value_high=raw.get("value_high"),
-                     as_stated=raw.get("as_stated"), rel_tol=float(raw.get("rel_tol", 0.0)),
-                     abs_tol=float(raw.get("abs_tol", 0.0)), given=dict(raw.get("given") or {}),
-                     horizon_year=raw.get("horizon_year"))
+    value, low, high = raw.get("value"), raw.get("value_low"), raw.get("value_high")
+    if q == "range":
+        value, low, high = _range(value, low, high, where)
+    given = raw.get("given") or {}
+    if not isinstance(given, Mapping):
+        raise InputError(f"{where}.given", given, "a mapping of project paths to values",
+                         "write given: {ore.treo_grade: 1 %}")
+    return Assertion(quantity=str(raw["quantity"]), value=value, qualifier=q,
+                     value_low=low, value_high=high, as_stated=raw.get("as_stated"),
+                     rel_tol=_number(raw.get("rel_tol", 0.0), f"{where}.rel_tol"),
+                     abs_tol=_number(raw.get("abs_tol", 0.0), f"{where}.abs_tol"),
+                     given=dict(given), horizon_year=raw.get("horizon_year"))
+
+
+def _number(x: Any, where: str) -> float:
+    if isinstance(x, bool) or not isinstance(x, (int, float)) or not math.isfinite(x):
+        raise InputError(where, x, "a finite number", "write a plain number, e.g. 0.05")
+    return float(x)
+
+
+def _range(value: Any, low: Any, high: Any, where: str) -> tuple[float, float, float]:
+    """A range assertion's (value, low, high): from ``value: [low, high]`` or from
+    ``value_low`` and ``value_high`` (``value`` then defaults to their middle)."""
+    if isinstance(value, (list, tuple)):
+        if len(value) != 2 or low is not None or high is not None:
+            raise InputError(f"{where}.value", value, "[low, high], or value_low and value_high",
+                             "give the range one way")
+        low, high = value
+    lo, hi = _number(low, f"{where}.value_low"), _number(high, f"{where}.value_high")
+    if lo > hi:
+        raise InputError(f"{where}.value_low", lo, f"<= value_high ({hi:g})", "swap them")
+    mid = 0.5 * (lo + hi) if value is None or isinstance(value, (list, tuple)) else \
+        _number(value, f"{where}.value")
+    return mid, lo, hi
 
 
 def load_claims(path: str | Path) -> ClaimSet:

@@ -123,6 +123,15 @@ def _claims(outcome: Any, runner: Any = None) -> list[dict[str, Any]]:
     return check_claims(claims, ctx)
 
 
+def check_claims_file(loaded: LoadedProject) -> int:
+    """Read the project's claims file (InputError naming any bad entry); the number of claims
+    (0 without a file)."""
+    from reeflow.claims import load_claims
+
+    path = loaded.project.claims_file
+    return len(load_claims(path).claims) if path else 0
+
+
 def _labels(outcome: Any) -> list[str]:
     labels = []
     res = outcome.resource
@@ -288,6 +297,7 @@ def compute_results(loaded: LoadedProject, *, progress: bool | Callable[[str], N
     from reeflow.chain import run_chain
 
     t0 = time.perf_counter()
+    check_claims_file(loaded)  # a bad claims file is refused before the chain runs
     cb = progress if callable(progress) else _Progress(bool(progress))
     with _what_if_pool(workers) as pool:
         outcome = run_chain(loaded, progress=cb)
