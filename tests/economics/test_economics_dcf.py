@@ -166,3 +166,17 @@ def test_royalty_base_net_of_processing_hand_case():
     np.testing.assert_allclose(out["royalty"], [0, 1.5, 1.5, 0], atol=1e-12)
     with pytest.raises(InputError, match="royalty_base"):
         dcf.FiscalTerms(royalty_base="profit")
+
+
+def test_irr_is_where_npv_falls_through_zero_when_a_closure_cost_adds_a_root():
+    """Build, 20 years of income, then a closure cost: NPV is positive at 8 % and the IRR is
+    the rate where NPV falls through zero (34 %), not the root nearest 0 at a negative rate
+    (-34 %, where discounting inflates the closure), which read as a loss next to a positive
+    NPV (found by a fuzz of new project files)."""
+    cf = np.array([-45.0, -68.0, *[44.0] * 20, 45.0, -85.0])
+    r = float(dcf.irr(cf))
+    assert dcf.npv(cf, 0.08) > 0 and 0.3 < r < 0.4
+    assert abs(dcf.npv(cf, r)) < 1e-9 * np.abs(cf).sum()
+    assert dcf.npv(cf, r - 0.01) > 0 > dcf.npv(cf, r + 0.01)
+    lone = np.array([50.0, -60.0])  # borrowing: NPV only rises through zero; that root is kept
+    assert float(dcf.irr(lone)) == pytest.approx(0.2)

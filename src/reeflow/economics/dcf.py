@@ -150,19 +150,27 @@ _IRR_GRID = np.concatenate([np.linspace(-0.95, 1.0, 196), np.geomspace(1.01, 100
 
 
 def irr(cash_flows: np.ndarray, *, tol: float = 1e-12, max_iter: int = 200) -> np.ndarray:
-    """Internal rate of return (fraction/yr) of each row: the root of NPV(r) = 0 closest to 0.
+    """Internal rate of return (fraction/yr) of each row: the rate at which NPV falls through
+    zero as the rate rises, the one nearest r = 0 where there are several.
 
     Robust root find: NPV is evaluated on a grid of rates (-95 % ... 10,000 %, 0.01 steps
-    below 100 %); of the brackets with a sign change the one nearest r = 0 is refined by
-    vectorised bisection (the convention of ``numpy_financial.irr`` when a closure cost makes
-    several roots). NaN where NPV has no sign change.
+    below 100 %); of the brackets where NPV goes from positive to zero or below, the one
+    nearest r = 0 is refined by vectorised bisection. A closure cost at the end makes a second
+    root where NPV rises through zero (at a negative rate, where the discounting inflates the
+    last year); reported as "the IRR" next to a positive NPV it would read as a loss, so it is
+    taken only where NPV never falls through zero (a borrowing profile), as
+    ``numpy_financial.irr`` takes the root nearest 0. On multiple roots and their meaning see
+    Hazen (2003), "A new perspective on multiple internal rates of return", The Engineering
+    Economist 48(1):31-51. NaN where NPV has no sign change.
     """
     cf = np.asarray(cash_flows, float)
     lead = cf.shape[:-1]
     flat = cf.reshape(-1, cf.shape[-1])
     vals = npv(flat, _IRR_GRID)  # (N, G)
     sgn = np.sign(vals)
-    change = (sgn[:, :-1] * sgn[:, 1:]) <= 0
+    any_change = (sgn[:, :-1] * sgn[:, 1:]) <= 0
+    falls = (sgn[:, :-1] > 0) & (sgn[:, 1:] <= 0)
+    change = np.where(falls.any(axis=1)[:, None], falls, any_change)
     has = change.any(axis=1)
     mid_grid = np.abs(0.5 * (_IRR_GRID[:-1] + _IRR_GRID[1:]))
     k = np.argmin(np.where(change, mid_grid, np.inf), axis=1)
