@@ -76,3 +76,30 @@ def test_byproduct_claim_states_the_recoveries_it_implies(builtin_study):
     kpis = design_plant(project.model_copy(update={"plant": plant})).summary.kpis
     assert kpis["fluorite_concentrate_t_per_a"] == pytest.approx(70_000, rel=1e-4)
     assert float(ba.group(1)) < float(ba.group(2))  # 70 kt/a needs less than 72 kt/a
+
+
+def _claims_file(tmp_path, assertion: str):
+    path = tmp_path / "claims.yaml"
+    path.write_text("claims:\n- id: X1\n  claim: revenue between 100 and 400 MUSD a year\n"
+                    f"  asserts:\n  - {assertion}\n", encoding="utf-8")
+    return path
+
+
+def test_a_range_claim_may_give_its_bounds_as_a_list(tmp_path):
+    a = load_claims(_claims_file(tmp_path, "{quantity: revenue_usd_per_a, value: [1.0e8, 4.0e8], "
+                                           "qualifier: range}")).claims[0].asserts[0]
+    assert (a.value_low, a.value_high, a.value) == (1e8, 4e8, 2.5e8)
+    assert assess(a, 3e8) == "consistent" and assess(a, 5e8) == "inconsistent"
+
+
+@pytest.mark.parametrize("assertion, field", [
+    ("{quantity: revenue_usd_per_a, value: 1.0e8, qualifier: range}", "value_low"),
+    ("{quantity: revenue_usd_per_a, qualifier: range, value_low: 4.0e8, value_high: 1.0e8}",
+     "value_low"),
+    ("{quantity: revenue_usd_per_a, value: [1, 2, 3], qualifier: range}", "value"),
+    ("{quantity: revenue_usd_per_a, value: 1.0e8, qualifier: approx, rel_tol: ten}", "rel_tol"),
+])
+def test_a_bad_claim_assertion_is_named(tmp_path, assertion, field):
+    with pytest.raises(InputError) as err:
+        load_claims(_claims_file(tmp_path, assertion))
+    assert err.value.field == f"claims[0].asserts[0].{field}"
