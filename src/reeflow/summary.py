@@ -350,11 +350,17 @@ def _line_grade(econ: EconomicsSection, basket: float) -> SummaryLine | None:
     if row["npv_high_usd"] < row["npv_low_usd"]:
         text = (f"NPV falls as the head grade rises ({_pct(row['low'], 2)} TREO: "
                 f"{_fmt_usd(row['npv_low_usd'])}; {_pct(row['high'], 2)}: "
-                f"{_fmt_usd(row['npv_high_usd'])}): each extra kg of rare-earth oxide costs more "
-                f"to make than the basket pays")
-        if cost is not None:
-            text += (f" (cash cost {cost:.2f} USD per kg REO over the life against a basket of "
-                     f"{basket:.2f})")
+                f"{_fmt_usd(row['npv_high_usd'])})")
+        if cost is not None and cost > basket:
+            text += (f": each extra kg of rare-earth oxide costs more to make than the basket "
+                     f"pays (cash cost {cost:.2f} USD per kg REO over the life against a basket "
+                     f"of {basket:.2f})")
+        else:
+            text += (": the pit, the schedule and the plant all change with the grade, so the "
+                     "cash flow need not follow the oxide made")
+            if cost is not None:
+                text += (f" (the cash cost, {cost:.2f} USD per kg REO over the life, is below "
+                         f"the basket's {basket:.2f})")
         return SummaryLine(topic="grade", text=text + ".")
     return SummaryLine(topic="grade", text=(
         f"NPV rises with the head grade ({_pct(row['low'], 2)} TREO: "
