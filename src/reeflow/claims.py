@@ -18,6 +18,7 @@ feeds), ``contains`` (a set of items the model must contain).
 
 from __future__ import annotations
 
+import contextlib
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -119,10 +120,8 @@ def _assertion(raw: Any, where: str) -> Assertion:
 def _number(x: Any, where: str) -> float:
     """A finite number; a numeric string too (YAML 1.1 reads ``1.0e8`` as text)."""
     if isinstance(x, str):
-        try:
+        with contextlib.suppress(ValueError):
             x = float(x)
-        except ValueError:
-            pass
     if isinstance(x, bool) or not isinstance(x, (int, float)) or not math.isfinite(x):
         raise InputError(where, x, "a finite number", "write a plain number, e.g. 0.05")
     return float(x)

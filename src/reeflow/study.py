@@ -245,13 +245,16 @@ def _economics_extra(outcome: Any, runner: Any = None, sensitivities: bool = Tru
 
 def _floor_case(runner: Any, loaded: Any, deck: str) -> dict[str, Any]:
     """NPV at each rate and IRR on the price-floor deck; None with a note where no ore pays."""
-    from reeflow.core.errors import NoOreError
+    from reeflow.core.errors import InputError, NoOreError
 
     try:
         floor = runner(loaded, {"economics.price_deck": deck})
     except NoOreError as exc:
         return {"deck": deck, "npv_usd": None, "irr_frac": None,
                 "note": f"no ore pays on this deck ({exc.fix})"}
+    except InputError as exc:  # named as the user wrote it
+        raise InputError("economics.floor_case_deck", deck, "a deck the chain can price the "
+                         f"products on ({exc.__cause__ or exc})", "choose another deck") from exc
     return {"deck": deck, "npv_usd": {f"{r:.4f}": v for r, v in floor.annual.npv_usd.items()},
             "irr_frac": floor.annual.irr_frac}
 

@@ -310,16 +310,21 @@ def _revenue_table(inp: EconomicInputs, deck: PriceDeck,
     """Revenue by product: t × purity × price × payability (purity-based for separated oxides,
     :func:`reeflow.economics.prices.purity_payability`, with ``params.payability``)."""
     rule = params.payability if params is not None else None
-    needed = [p for p in inp.products_t_per_a if p != MIXED_CONCENTRATE]
-    if MIXED_CONCENTRATE in inp.products_t_per_a:
+    sold = {p: t for p, t in inp.products_t_per_a.items() if t > 0}  # none made, none priced
+    needed = [p for p in sold if p != MIXED_CONCENTRATE]
+    if MIXED_CONCENTRATE in sold:
         needed += [o for o, w in inp.concentrate_reo_distribution.items() if w > 0]
     missing = sorted({p for p in needed if not deck.has(p)})
     if missing:
         raise InputError(f"deck[{deck.name}]", missing, "a sourced price for every product",
                          f"prices MISSING in deck '{deck.name}' for {missing}: choose another "
-                         "deck or pass deck.with_prices({...}) with sourced values")
+                         "deck (economics.price_deck, economics.floor_case_deck), give them under "
+                         "economics.price_periods[].prices, or in Python pass "
+                         "deck.with_prices({...}), with sourced values")
     rows = []
     for product, t in inp.products_t_per_a.items():
+        if product not in sold and not deck.has(product):
+            continue
         if product == MIXED_CONCENTRATE:
             price = price_of_mixed_concentrate(deck, inp.concentrate_reo_distribution)
             share = sum(inp.concentrate_reo_distribution.get(o, 0.0) * deck.price(o)
