@@ -293,13 +293,32 @@ def cash_flows(d: DesignBasis, q: YearQuantities, money: Mapping[str, np.ndarray
     revenue = money["revenue"] + money["ndpr"] * (ndpr_multiplier - 1.0)
     for what, m in (multipliers or {}).items():
         revenue = revenue + _class_revenue(money, what) * (float(m) - 1.0)
-    closure = d.parts.get("closure_usd")
+    closure = closure_usd(d, q)
     cf = dcf.annual_cash_flows(
         _timeline(sched, revenue), _timeline(sched, money["variable"]),
         _timeline(sched, money["fixed"]), d.capex_usd, schedule=sched, fiscal=d.base.fiscal,
-        opex_mining_usd=_timeline(sched, money["mining"]),
-        closure_usd=None if closure is None else float(closure))
+        opex_mining_usd=_timeline(sched, money["mining"]), closure_usd=closure)
     return cf, sched
+
+
+def closure_usd(d: DesignBasis, q: YearQuantities) -> float | None:
+    """Closure paid after the last production year: the design basis's decommissioning, and its
+    residue-storage closure and aftercare trust scaled to what the schedule stores.
+
+    The storage's capping and aftercare are per area of cells, and the area is proportional to
+    the tonnes stored at a fixed stack height (:mod:`reeflow.economics.residue_storage`); the
+    design basis sizes them for ``life_years`` at nameplate, so they are scaled by the ore the
+    schedule processes over that (ramp-up, a pit that runs out early). None: the DCF's own
+    fraction-of-capex rule (``closure.basis``)."""
+    closure = d.parts.get("closure_usd")
+    if closure is None:
+        return None
+    storage = d.parts.get("storage")
+    design_ore_t = float(d.base.schedule.life_years) * float(d.inputs.ore_t_per_a)
+    if storage is None or design_ore_t <= 0:
+        return float(closure)
+    stored = float(np.sum(q.ore_t)) / design_ore_t
+    return float(closure) - float(storage.closure_total_usd) * (1.0 - stored)
 
 
 def evaluate_annual(d: DesignBasis, q: YearQuantities) -> AnnualEconomics:

@@ -109,6 +109,9 @@ def _closure_part(econ: Mapping[str, Any]) -> str:
             "capping and the trust that funds long-term care).</p>")
     if not storage:
         return head
+    head += note("The facilities below are sized for the design life at nameplate capacity; "
+                 "their capping and aftercare fund in the closure above are scaled to the ore "
+                 "the schedule processes (cell area follows the tonnes stored).")
     return head + table(storage, [
         ("label", "facility"), ("t_per_a", "t/a"), ("initial_capex_usd", "initial capex"),
         ("operation_usd_per_a", "operation, US$/a"), ("closure_usd", "closure"),
