@@ -193,3 +193,22 @@ def test_inputs_and_results_pickle_and_stay_read_only(result, inputs):
     assert r2.npv_usd == result.npv_usd
     with pytest.raises(TypeError):
         inputs.products_t_per_a["CeO2"] = 0.0
+
+
+def test_storage_closure_follows_the_ore_the_schedule_processes(builtin_study):
+    """The design basis sizes the residue cells for life x nameplate; the closure the cash flow
+    pays scales their capping and aftercare by the ore scheduled (ramp-up, a pit that runs out
+    early), and leaves the decommissioning alone."""
+    from dataclasses import replace
+
+    from reeflow.economics.annual import closure_usd
+
+    out = builtin_study.outcome
+    d, q = out.basis, out.quantities
+    storage = d.parts["storage"].closure_total_usd
+    design_ore = d.base.schedule.life_years * d.inputs.ore_t_per_a
+    full = closure_usd(d, replace(q, ore_t=np.full(q.n_years, design_ore / q.n_years)))
+    assert full == pytest.approx(d.parts["closure_usd"], rel=1e-12)
+    half = closure_usd(d, replace(q, ore_t=q.ore_t * 0.0 + design_ore / 2 / q.n_years))
+    assert full - half == pytest.approx(storage / 2, rel=1e-12)
+    assert closure_usd(d, q) < full  # the ramp-up years store less
