@@ -172,11 +172,51 @@ def water_balance_closes(o: Any) -> ConsistencyCheck:
                   f"closure {w.closure_t_per_a:.3g} t/a")
 
 
+#: Relative difference between the design-basis head grade and the scheduled feed's mean grade
+#: above which the study warns (a modelling choice: the plant and its capex are designed at the
+#: project file's grade, the cash flow runs at the schedule's)
+DESIGN_GRADE_WARNING = 0.10
+
+
+def design_grade_matches_feed(o: Any) -> ConsistencyCheck:
+    """The plant is designed at the project file's ``ore.treo_grade``; the schedule feeds the
+    grade of the blocks it mines. With user drillholes (never scaled to the project file) the
+    two can differ: the design, its capex and the grade what-ifs then describe another ore."""
+    name = "design grade matches the scheduled feed"
+    sched = o.mine.schedule
+    ore = sched["ore_t"].to_numpy(float)
+    if not len(sched) or not ore.sum() > 0:
+        return _check(name, True, "no scheduled feed", severity="warning")
+    feed = float(np.sum(ore * sched["head_grade_treo_frac"].to_numpy(float)) / ore.sum())
+    design = float(o.project.ore.treo_grade_frac)
+    gap = abs(feed - design) / design
+    return _check(name, gap <= DESIGN_GRADE_WARNING,
+                  f"design basis {design:.2%} TREO (ore.treo_grade), scheduled feed "
+                  f"{feed:.2%} over the life ({gap:.0%} apart; warning above "
+                  f"{DESIGN_GRADE_WARNING:.0%}): the design-basis figures and the capex are "
+                  "for the design grade, the yearly plant solves and the cash flow for the "
+                  "feed", severity="warning")
+
+
+def grades_assayed(o: Any) -> ConsistencyCheck:
+    """The grades the pit values come from the deposit's data, or say which were taken from
+    the project file (:func:`reeflow.chain.mine_steps.estimate_resource_step`)."""
+    res = o.resource
+    issues = getattr(res, "issues", None)
+    filled = [] if issues is None or not len(issues) else \
+        issues.loc[issues["kind"] == "grades not assayed", "message"].tolist()
+    return _check("block grades estimated from the deposit's data", not filled,
+                  "; ".join(filled) or ("every grade the pit values is estimated from the data"
+                                        if res is not None else "no deposit modelled"),
+                  severity="warning")
+
+
 #: Every check, in report order.
 CHECKS: tuple[Check, ...] = (schedule_drives_dcf, plant_follows_schedule, capacity_respected,
                              element_balances_close, revenue_prices_products,
                              sx_train_at_yearly_feeds, inferred_share,
-                             resource_covers_schedule, streams_within_solubility,
+                             resource_covers_schedule, design_grade_matches_feed, grades_assayed,
+                             streams_within_solubility,
                              energy_balance_closes, water_balance_closes)
 
 

@@ -84,3 +84,42 @@ def test_an_ore_element_in_no_product_group_is_named_at_load(tmp_path):
     with pytest.raises(InputError, match="put Dy in a product group") as err:
         load_project(project)
     assert err.value.field == "plant.separation.products"
+
+
+def test_a_treo_only_block_model_takes_the_project_ree_shares_and_says_so(builtin):
+    from dataclasses import dataclass
+    from types import SimpleNamespace
+
+    from reeflow.chain.mine_steps import _fill_unassayed
+    from reeflow.consistency import grades_assayed
+
+    @dataclass(frozen=True)
+    class Res:
+        block_model: pd.DataFrame
+        issues: pd.DataFrame
+
+    bm = pd.DataFrame({"tonnes": [1.0, 2.0], "treo_frac": [0.02, 0.04]})
+    issues = pd.DataFrame(columns=["severity", "kind", "table", "hole_id", "depth_m",
+                                   "message", "action"])
+    out = _fill_unassayed(builtin.project, Res(bm, issues))
+    shares = builtin.project.ore.ree_distribution
+    np.testing.assert_allclose(out.block_model["nd2o3_frac"], bm["treo_frac"] * shares["Nd"])
+    check = grades_assayed(SimpleNamespace(resource=out))
+    assert not check.ok and check.severity == "warning" and "ore.ree_distribution" in check.detail
+    assayed = bm.assign(nd2o3_frac=[0.001, 0.002])  # partial assays: left as given
+    assert _fill_unassayed(builtin.project, Res(assayed, issues)).block_model is assayed
+
+
+def test_the_design_grade_is_checked_against_the_scheduled_feed(builtin):
+    from types import SimpleNamespace
+
+    from reeflow.consistency import design_grade_matches_feed
+
+    def outcome(feed_grade):
+        sched = pd.DataFrame({"ore_t": [1e5, 2e5], "head_grade_treo_frac": [feed_grade] * 2})
+        return SimpleNamespace(mine=SimpleNamespace(schedule=sched), project=builtin.project)
+
+    design = builtin.project.ore.treo_grade_frac
+    assert design_grade_matches_feed(outcome(design * 1.05)).ok
+    far = design_grade_matches_feed(outcome(design * 2.0))
+    assert not far.ok and far.severity == "warning" and "100% apart" in far.detail

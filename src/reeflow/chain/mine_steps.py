@@ -120,9 +120,35 @@ def estimate_resource_step(project: Any, *, prices_usd_per_kg: dict[str, float],
     bm = res.block_model
     credit = sum(1000.0 * v * mean_grade_frac(bm, f"{k}_frac")
                  for k, v in (byproduct_usd_per_kg_in_ore or {}).items() if f"{k}_frac" in bm)
-    return res.recut(prices_usd_per_kg=prices_usd_per_kg, recovery_frac=recovery_frac,
-                     cost_usd_per_t_ore=cost_usd_per_t_ore, credit_usd_per_t_ore=credit,
-                     grade_factor=factor)
+    out = res.recut(prices_usd_per_kg=prices_usd_per_kg, recovery_frac=recovery_frac,
+                    cost_usd_per_t_ore=cost_usd_per_t_ore, credit_usd_per_t_ore=credit,
+                    grade_factor=factor)
+    return _fill_unassayed(project, out)
+
+
+def _fill_unassayed(project: Any, res: Any) -> Any:
+    """A block model without the rare-earth oxide grades (a TREO assay only) takes them as
+    TREO × the project's ``ore.ree_distribution`` shares, as the plant's feed takes any grade
+    the schedule lacks from the project file (:func:`~reeflow.chain.adapters.ore_feed`); the
+    deposit's findings say so. Partial oxide assays are left as the user gave them."""
+    from dataclasses import replace
+
+    from reeflow.chain.adapters import species_key
+
+    bm = res.block_model
+    keys = [species_key(el) for el in project.ore.ree_distribution]
+    if "treo_frac" not in bm or any(f"{k}_frac" in bm for k in keys):
+        return res
+    bm = bm.copy()
+    for el, share in project.ore.ree_distribution.items():
+        bm[f"{species_key(el)}_frac"] = bm["treo_frac"].to_numpy(float) * float(share)
+    row = {"severity": "warning", "kind": "grades not assayed", "table": "assays",
+           "hole_id": "", "depth_m": np.nan,
+           "message": "no rare-earth oxide assays: each block's oxide grades are its TREO "
+                      "grade × the shares of ore.ree_distribution (project file)",
+           "action": "assay the oxides (la2o3_pct, ceo2_pct, ...) to estimate them"}
+    issues = pd.concat([res.issues, pd.DataFrame([row])], ignore_index=True)
+    return replace(res, block_model=bm, issues=issues)
 
 
 def _no_ore(project: Any, block_model: pd.DataFrame, products: tuple, econ: Any) -> NoOreError:
@@ -165,6 +191,14 @@ def plan_mine_step(project: Any, block_model: pd.DataFrame, valuation: BlockValu
                              price_usd_per_t=1000.0 * float(price))
                      for sp, price in valuation.prices_usd_per_kg.items()
                      if f"{sp}_frac" in block_model.columns)
+    if not products:
+        wanted = sorted(f"{sp}_frac" for sp in valuation.prices_usd_per_kg)
+        graded = sorted(c for c in block_model.columns if c.endswith("_frac"))
+        raise InputError(
+            "deposit.grades", graded, f"grade columns for the products the plant sells "
+            f"({', '.join(wanted)})", "assay each oxide and by-product mineral in the drillhole "
+            "file (columns such as la2o3_pct, caf2_pct) and list them in deposit.grades; a "
+            "TREO assay alone cannot value the blocks")
     econ = BlockEconomics(products, mining_cost_usd_per_t=valuation.mining_cost_usd_per_t,
                           processing_cost_usd_per_t=valuation.processing_cost_usd_per_t,
                           royalty_frac=valuation.royalty_frac)
