@@ -288,7 +288,9 @@ class SummarySection(ResultModel):
     ``target`` (when a claim states an REO output): ``reo_t_per_a``, ``reo_claim``,
     ``grade_needed_frac`` (at the modelled recovery), ``recovery_needed_frac`` (at the design
     grade), ``grade_range_frac``, ``reo_revenue_at_target_usd_per_a`` (basket × target),
-    ``chain_at_needed_grade`` (the chain re-run there). ``breakevens``: ``what``, ``unit``,
+    ``chain_at_needed_grade`` (the chain re-run there), ``schedule_grade_frac`` (the mine
+    plan's ore-weighted feed grade), ``schedule_reo_t_per_a`` ([lowest, highest] REO of its
+    years at full rate). ``breakevens``: ``what``, ``unit``,
     ``base``, ``value``, ``multiplier`` (NPV at the headline rate = 0, that price class alone).
     ``risks``: the widest tornado bars with their evidence tag.
     """

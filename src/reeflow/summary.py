@@ -123,6 +123,19 @@ def stated_target(claims_file: str | None) -> dict[str, Any] | None:
     return found if "reo_t_per_a" in found else None
 
 
+def _scheduled_output(outcome: Any) -> dict[str, Any]:
+    """What the mine plan's years make: the ore-weighted feed grade over the life and the REO of
+    the years at nameplate (the plant solved at each year's feed), beside the design basis."""
+    years = [y for y in outcome.years if y.ore_t > 0]
+    ore = sum(y.ore_t for y in years)
+    if not years or not ore > 0:
+        return {"schedule_grade_frac": None, "schedule_reo_t_per_a": None}
+    cap = float(outcome.project.ore.throughput_t_per_a)
+    full = [y.reo_t for y in years if y.ore_t >= cap * (1 - 1e-9)] or [y.reo_t for y in years]
+    return {"schedule_grade_frac": sum(y.ore_t * y.head_grade_treo_frac for y in years) / ore,
+            "schedule_reo_t_per_a": [min(full), max(full)]}
+
+
 def _target(outcome: Any, basket: float, byproduct_usd: float, ranged: Mapping[str, Any],
             runner: Callable[[Any, Mapping[str, Any]], Any] | None) -> dict[str, Any] | None:
     stated = stated_target(outcome.project.claims_file)
@@ -142,7 +155,7 @@ def _target(outcome: Any, basket: float, byproduct_usd: float, ranged: Mapping[s
         "grade_range_frac": None if g_range is None else [g_range[0], g_range[2]],
         "reo_revenue_at_target_usd_per_a": basket * target * 1e3,
         "byproduct_revenue_usd_per_a": byproduct_usd,
-        "chain_at_needed_grade": None}
+        "chain_at_needed_grade": None, **_scheduled_output(outcome)}
     if runner is not None and math.isfinite(grade_needed) and grade_needed < 0.5:
         try:
             o = runner(outcome.loaded, {"ore.treo_grade": grade_needed})
@@ -241,6 +254,11 @@ def _line_target(t: dict[str, Any] | None) -> SummaryLine:
             f"ore-to-oxide recovery{where}, or {rtxt} recovery at the design grade "
             f"{_pct(t['grade_frac'], 2)}. The design basis makes {t['model_reo_t_per_a']:,.0f} "
             "t/a REO.")
+    sg, sr = t.get("schedule_grade_frac"), t.get("schedule_reo_t_per_a")
+    if sg is not None and sr is not None:
+        text += (f" The mine plan feeds {_pct(sg, 2)} TREO over its life: at full rate its years "
+                 f"make {sr[0]:,.0f}–{sr[1]:,.0f} t/a REO (the plant solved at each year's feed; "
+                 "the capex is for the design basis).")
     c = t.get("chain_at_needed_grade")
     if t.get("chain_at_needed_grade_error"):
         text += (f" The chain could not be re-run at {_pct(g, 2)} TREO "
