@@ -56,25 +56,38 @@ def test_each_figure_in_band_or_reasoned(bench, figure):
     assert isinstance(row["reason"], str) and len(row["reason"]) > 40, figure
 
 
-def test_capex_in_band_from_every_sized_area(econ, bench, builtin_results_dict):
-    """Inside the band of five mine-to-oxide / mine-to-concentrate peers, and not by luck of
-    missing areas: every area the route needs is sized."""
+def test_capex_per_t_a_is_over_the_sized_capacity_and_its_reason_is_true(
+        econ, bench, builtin_results_dict):
+    """The plant is sized for the mine plan's heaviest year, so the capex per t/a REO is over
+    that year's REO; below the band of mine-to-oxide peers, with a true reason: the plan feeds
+    about twice the deposit's grade, the ore end is sized for 570 kt/a of ore, and over the
+    design basis's REO the same capex sits above the band. Every area the route needs is sized
+    (the figure is not low by missing areas)."""
     row = bench["capex_usd_per_t_a_reo"]
-    assert row["within_band"] is True and row["position"] == "within"
     areas = econ["capex_estimate"]["areas"]
     assert all(a["complete"] for a in areas), [(a["area"], a["missing"]) for a in areas]
     sx = [e for e in econ["capex_estimate"]["equipment"]
           if e["size_key"] == "sx.mixer_settler_volume_m3"]
     assert sx and sx[0]["units"] == builtin_results_dict["sx"]["total_stages"]
-    # the figure is capex over the design-basis REO
-    kpi = econ["kpis"]["capex_usd_per_t_a_reo"]
-    assert kpi == pytest.approx(econ["capex_usd"] / econ["kpis"]["reo_t_per_a"], rel=1e-9)
+    peak = max(y["reo_t"] for y in builtin_results_dict["plant"]["by_year"])
+    assert econ["kpis"]["capex_usd_per_t_a_reo"] == pytest.approx(econ["capex_usd"] / peak,
+                                                                  rel=1e-9)
+    assert row["position"] == "below"
+    assert peak == pytest.approx(16_000, rel=0.05)
+    grade = builtin_results_dict["summary"]["target"]["schedule_grade_frac"]
+    assert 0.035 <= grade <= 0.040 and grade > 2 * 0.018
+    ore_end = sum(a["direct_usd"] for a in areas if a["area"] in (
+        "crushing", "grinding", "flotation_ree", "flotation_fluorite", "flotation_barite"))
+    assert ore_end == pytest.approx(31e6, rel=0.05)
+    design = econ["capex_usd"] / econ["kpis"]["reo_t_per_a"]
+    assert design == pytest.approx(83_000, rel=0.03) and design > row["band_max"]
 
 
-def test_separation_capex_reason_is_true(econ, bench):
-    """Above the Saltend-LAMP band; the reason: Turton's mixer-settler correlation per stage in
-    SS316 with Towler's fluids installation factor (~3.7)."""
-    assert bench["separation_capex_usd_per_t_a_reo"]["position"] == "above"
+def test_separation_capex_inside_the_band(econ, bench):
+    """Inside the Saltend-LAMP band over the capacity the SX is sized for, with the SX section
+    costed per stage by Turton's mixer-settler correlation in SS316 and Towler's fluids
+    installation factor (~3.7)."""
+    assert bench["separation_capex_usd_per_t_a_reo"]["position"] == "within"
     (ms,) = [e for e in econ["capex_estimate"]["equipment"]
              if e["size_key"] == "sx.mixer_settler_volume_m3"]
     assert ms["correlation"] == "turton_mixer_settler"
@@ -114,8 +127,10 @@ def test_opex_per_kg_ndpr_reason_is_true(econ, bench):
                                                       rel=1e-9)
     for peer, s in PEER_NDPR_SHARE.items():
         assert s >= 2 * share, peer
-    # per kg REO the figure is within 1.25x of the band top: the NdPr gap is mostly the share
-    assert k["opex_usd_per_kg_reo"] <= 1.25 * bench["opex_usd_per_kg_reo"]["band_max"]
+    # per kg REO the figure is within 1.3x of the band top (2.9x per kg NdPr): the NdPr gap is
+    # mostly the share
+    assert k["opex_usd_per_kg_reo"] <= 1.3 * bench["opex_usd_per_kg_reo"]["band_max"]
+    assert k["opex_usd_per_kg_ndpr"] >= 2.5 * bench["opex_usd_per_kg_ndpr"]["band_max"]
 
 
 def test_reagents_against_lynas_cracking_acid(econ, builtin_results_dict):

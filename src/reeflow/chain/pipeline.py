@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
 import numpy as np
@@ -145,6 +145,14 @@ def run_chain(loaded: LoadedProject, *,
     years = step("plant by year", CACHE.get, "years",
                  _key(p.ore, p.plant, mine.schedule.to_dict("list"), first),
                  plant_steps.solve_years, p, design, mine.schedule, first)
+    peak = plant_steps.peak_sizes(years)
+    if peak is not None and peak != sizes:  # the plant built for the schedule's heaviest years
+        inputs = replace(inputs, equipment_sizes=peak,
+                         reo_capacity_t_per_a=max(y.reo_t for y in years))
+        basis = step("economics at the scheduled plant size", CACHE.get, "basis_sized",
+                     _key(p.ore, p.plant, e, moved, sorted(peak.items()),
+                          inputs.reo_capacity_t_per_a),
+                     econ_steps.design_economics, p, inputs, life, moved)
     quantities = adapters.year_quantities(years, mine.schedule)
     annual = step("economics", evaluate_annual, basis, quantities)
     market = step("market", _market, p, design)

@@ -75,6 +75,8 @@ class PlantYearSolution:
     mill_energy_mwh: float | None = None
     sx_aqueous_m3: float | None = None
     brine_m3: float | None = None
+    #: the equipment this year's flows need (:func:`year_equipment_sizes`)
+    equipment_sizes: dict[str, float] = field(default_factory=dict)
 
 
 def solve_plant(project: Any, feed: Any, separation: Any, *, start: Any = None) -> Any:
@@ -195,6 +197,7 @@ def _year(project: Any, design: PlantDesign, row: Mapping[str, Any], year: int,
                                reo_t_per_a=k["reo_t_per_a"])
     water = eng.water.make_up_t_per_a * k["ore_t_per_a"] / eng.energy.ore_t_per_a
     drv = economic_drivers(sol, k, project.plant.operating_hours_h_per_a, design.train)
+    sizes = year_equipment_sizes(project, design, sol, energy, ratio.get("separation", 1.0))
     return PlantYearSolution(
         year=year, production_year=production_year, ore_t=ore_t,
         head_grade_treo_frac=feed.treo_frac, reo_t=k["reo_t_per_a"] * scale,
@@ -208,7 +211,35 @@ def _year(project: Any, design: PlantDesign, row: Mapping[str, Any], year: int,
         flotation_feed_t={c: t * scale for c, t in drv["flotation_feed_t_per_a"].items()},
         mill_energy_mwh=_scaled(drv["mill_energy_mwh_per_a"], scale),
         sx_aqueous_m3=_scaled(drv["sx_aqueous_m3_per_a"], scale),
-        brine_m3=_scaled(drv["brine_m3_per_a"], scale))
+        brine_m3=_scaled(drv["brine_m3_per_a"], scale), equipment_sizes=sizes)
+
+
+def year_equipment_sizes(project: Any, design: PlantDesign, sol: Any, energy: Any,
+                         sx_ratio: float) -> dict[str, float]:
+    """The equipment a year's flows need (:func:`reeflow.plant.sizing.equipment_sizes` on the
+    year's solution and energy balance). The SX train keeps its stages; its mixer-settler
+    volume and organic inventory scale with the flow into separation (``sx_ratio``: the year's
+    inlet mass over the design basis's), as its flows do at fixed ratios."""
+    from reeflow.plant.sizing import equipment_sizes
+
+    p = project.plant
+    train = design.train
+    if train:
+        train = {**train, "mixer_settler_volume_m3":
+                 float(train["mixer_settler_volume_m3"]) * sx_ratio,
+                 "organic_inventory_m3": float(train["organic_inventory_m3"]) * sx_ratio}
+    return equipment_sizes(sol, operating_hours_per_a=p.operating_hours_h_per_a, energy=energy,
+                           sx_train=train, mill_feed_f80_um=p.comminution.f80_um)
+
+
+def peak_sizes(years: Sequence[PlantYearSolution]) -> dict[str, float] | None:
+    """Each item at the largest size (and count) any producing year needs: the plant the
+    schedule's heaviest years call for; None without a producing year."""
+    out: dict[str, float] = {}
+    for y in years:
+        for key, v in y.equipment_sizes.items():
+            out[key] = max(out.get(key, 0.0), float(v))
+    return out or None
 
 
 def _scaled(value: float | None, scale: float) -> float | None:

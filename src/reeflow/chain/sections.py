@@ -102,7 +102,8 @@ def plant_section(outcome: ChainOutcome, spread: float) -> PlantSection:
                    "baso4_frac": f.baso4_frac, "fe2o3_frac": f.fe2o3_frac,
                    "sio2_frac": f.sio2_frac}
     years = [PlantYear.model_validate({k: _f(v) if isinstance(v, float) else v
-                                       for k, v in y.__dict__.items() if k != "ree_share_frac"})
+                                       for k, v in y.__dict__.items()
+                                       if k not in ("ree_share_frac", "equipment_sizes")})
              for y in outcome.years]
     return PlantSection(design_feed=to_jsonable(design_feed),
                         separation_method=outcome.project.plant.separation.method,

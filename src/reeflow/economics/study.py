@@ -98,6 +98,9 @@ class EconomicInputs:
     prestrip_t and mining_cost_usd_per_t_moved (pre-strip capitalised in the mining area).
     process_route, flotation_circuits : the plant's route (``plant.route``) and the flotation
     circuits it runs; the capex areas an estimate must cover follow them
+    reo_capacity_t_per_a : REO output the equipment is sized for, where it is not the design
+        basis's (a plant sized for a mine schedule's heaviest year); the capex per t/a REO is
+        per this capacity. None: the products' REO.
     (:func:`reeflow.economics.capex.required_size_keys`; None = every area).
     """
 
@@ -133,6 +136,7 @@ class EconomicInputs:
     mining_cost_usd_per_t_moved: float | None = None
     process_route: str | None = None
     flotation_circuits: tuple[str, ...] | None = None
+    reo_capacity_t_per_a: float | None = None
 
     def __post_init__(self) -> None:
         aliases = read_yaml("product_aliases.yaml")
@@ -607,6 +611,7 @@ def _levered(p: EconomicsParams, cf: dict[str, np.ndarray], sched: dcf.Schedule,
 def _kpis(inp: EconomicInputs, parts: Mapping[str, Any], capex_usd: float,
           opex_usd: float) -> dict[str, float]:
     reo_t, ndpr_t = inp.reo_t_per_a(), inp.ndpr_oxide_t_per_a()
+    cap_t = reo_t if inp.reo_capacity_t_per_a is None else float(inp.reo_capacity_t_per_a)
     opx: pd.DataFrame = parts["opex"]
     reag = opx[opx["item"].str.startswith(("reagent:", "flotation reagent:"))
                & (opx["rate"].fillna(0.0) > 0)
@@ -617,7 +622,7 @@ def _kpis(inp: EconomicInputs, parts: Mapping[str, Any], capex_usd: float,
     if est is not None and est.direct_usd > 0:
         a = est.areas.set_index("area")["direct_usd"]
         share = float(a.reindex(SEPARATION_AREAS).fillna(0.0).sum()) / est.direct_usd
-        sep = share * est.total_usd / reo_t if reo_t > 0 else math.nan
+        sep = share * est.total_usd / cap_t if cap_t > 0 else math.nan
     fuel = None if inp.fuel_gj_per_a is None else sum(inp.fuel_gj_per_a.values())
     if inp.residue_streams:
         residue = sum(s.t_per_a for s in inp.residue_streams if s.kind != "tailings")
@@ -626,7 +631,8 @@ def _kpis(inp: EconomicInputs, parts: Mapping[str, Any], capex_usd: float,
     per = (lambda x: x / reo_t) if reo_t > 0 else (lambda x: math.nan)
     return {
         "reo_t_per_a": reo_t, "ndpr_oxide_t_per_a": ndpr_t,
-        "capex_usd_per_t_a_reo": per(capex_usd), "separation_capex_usd_per_t_a_reo": sep,
+        "capex_usd_per_t_a_reo": capex_usd / cap_t if cap_t > 0 else math.nan,
+        "separation_capex_usd_per_t_a_reo": sep,
         "opex_usd_per_kg_reo": per(opex_usd) / 1000.0,
         "opex_usd_per_kg_ndpr": opex_usd / (ndpr_t * 1000.0) if ndpr_t > 0 else math.nan,
         "reagents_t_per_t_reo": per(purchased),
