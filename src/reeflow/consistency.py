@@ -193,9 +193,10 @@ def design_grade_matches_feed(o: Any) -> ConsistencyCheck:
     return _check(name, gap <= DESIGN_GRADE_WARNING,
                   f"design basis {design:.2%} TREO (ore.treo_grade), scheduled feed "
                   f"{feed:.2%} over the life ({gap:.0%} apart; warning above "
-                  f"{DESIGN_GRADE_WARNING:.0%}): the design-basis figures and the capex are "
-                  "for the design grade, the yearly plant solves and the cash flow for the "
-                  "feed", severity="warning")
+                  f"{DESIGN_GRADE_WARNING:.0%}): the design-basis figures (REO t/a, opex "
+                  "per kg) are for the design grade; the equipment and capex for the "
+                  "schedule's heaviest year, the yearly plant and the cash flow for its feed",
+                  severity="warning")
 
 
 def grades_assayed(o: Any) -> ConsistencyCheck:

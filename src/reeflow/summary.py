@@ -257,8 +257,8 @@ def _line_target(t: dict[str, Any] | None) -> SummaryLine:
     sg, sr = t.get("schedule_grade_frac"), t.get("schedule_reo_t_per_a")
     if sg is not None and sr is not None:
         text += (f" The mine plan feeds {_pct(sg, 2)} TREO over its life: at full rate its years "
-                 f"make {sr[0]:,.0f}–{sr[1]:,.0f} t/a REO (the plant solved at each year's feed; "
-                 "the capex is for the design basis).")
+                 f"make {sr[0]:,.0f}–{sr[1]:,.0f} t/a REO (the plant solved at each year's feed, "
+                 "its equipment and capex sized for the heaviest year).")
     c = t.get("chain_at_needed_grade")
     if t.get("chain_at_needed_grade_error"):
         text += (f" The chain could not be re-run at {_pct(g, 2)} TREO "
