@@ -73,11 +73,13 @@ def _validate(args: argparse.Namespace) -> int:
     """Load and validate a project file (every field, unit, bound and stated range) without
     running the chain; exit 2 with the first problem."""
     from reeflow.project import load_project
+    from reeflow.sensitivity import default_inputs
     from reeflow.study import check_claims_file
 
     loaded = load_project(args.project)
     p = loaded.project
     n_claims = check_claims_file(loaded)
+    default_inputs(loaded)  # every economics.sensitivity_inputs entry states a range
     summary = {"project": p.name, "path": loaded.path, "valid": True, "claims": n_claims,
                "inputs_with_provenance": len(loaded.provenance),
                "inputs_with_ranges": sum(1 for v in loaded.provenance.values() if v.range),

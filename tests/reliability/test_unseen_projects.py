@@ -123,3 +123,12 @@ def test_the_design_grade_is_checked_against_the_scheduled_feed(builtin):
     assert design_grade_matches_feed(outcome(design * 1.05)).ok
     far = design_grade_matches_feed(outcome(design * 2.0))
     assert not far.ok and far.severity == "warning" and "100% apart" in far.detail
+
+
+def test_validate_refuses_a_sensitivity_input_without_a_range(tmp_path):
+    from reeflow.cli import main
+
+    project = tmp_path / "p.yaml"
+    project.write_text("extends: builtin:beylikova\neconomics:\n"
+                       "  sensitivity_inputs: [ore.fe2o3_grade]\n", encoding="utf-8")
+    assert main(["validate", str(project)]) == 2
