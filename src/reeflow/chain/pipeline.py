@@ -46,6 +46,10 @@ class ChainOutcome:
     annual: Any
     market: Any
     times_s: dict[str, float] = field(default_factory=dict)
+    #: the economics of the design-basis plant, which the block valuation (and so the pit)
+    #: uses; ``basis`` is that plant's economics with its equipment sized for the schedule's
+    #: heaviest year (the cash flow's). The same object where the schedule changes no size.
+    design_basis: Any = None
 
     @property
     def project(self) -> Project:
@@ -145,19 +149,31 @@ def run_chain(loaded: LoadedProject, *,
     years = step("plant by year", CACHE.get, "years",
                  _key(p.ore, p.plant, mine.schedule.to_dict("list"), first),
                  plant_steps.solve_years, p, design, mine.schedule, first)
-    peak = plant_steps.peak_sizes(years)
-    if peak is not None and peak != sizes:  # the plant built for the schedule's heaviest years
-        inputs = replace(inputs, equipment_sizes=peak,
-                         reo_capacity_t_per_a=max(y.reo_t for y in years))
-        basis = step("economics at the scheduled plant size", CACHE.get, "basis_sized",
-                     _key(p.ore, p.plant, e, moved, sorted(peak.items()),
-                          inputs.reo_capacity_t_per_a),
-                     econ_steps.design_economics, p, inputs, life, moved)
+    design_basis = basis
+    inputs, basis = step("economics at the scheduled plant size", sized_economics, p, inputs,
+                         basis, years, life, moved)
     quantities = adapters.year_quantities(years, mine.schedule)
     annual = step("economics", evaluate_annual, basis, quantities)
     market = step("market", _market, p, design)
     return ChainOutcome(loaded, design, inputs, basis, resource, mine, years, quantities,
-                        annual, market, step.times)
+                        annual, market, step.times, design_basis)
+
+
+def sized_economics(project: Project, inputs: Any, basis: Any,
+                    years: list[plant_steps.PlantYearSolution], life: int,
+                    moved: float | None) -> tuple[Any, Any]:
+    """The economic inputs and design-basis economics of the plant built for the schedule's
+    heaviest years (:func:`~reeflow.chain.plant_steps.peak_sizes`); ``inputs`` and ``basis``
+    as they are where no size changes."""
+    peak = plant_steps.peak_sizes(years)
+    if peak is None or peak == dict(inputs.equipment_sizes):
+        return inputs, basis
+    sized = replace(inputs, equipment_sizes=peak,
+                    reo_capacity_t_per_a=max(y.reo_t for y in years))
+    e = project.economics
+    return sized, CACHE.get("basis_sized", _key(project.ore, project.plant, e, moved,
+                                                sorted(peak.items()), sized.reo_capacity_t_per_a),
+                            econ_steps.design_economics, project, sized, life, moved)
 
 
 def _market(project: Project, design: plant_steps.PlantDesign) -> Any:

@@ -63,6 +63,8 @@ class ScanContext:
     structure: tuple[Any, ...]
     purities: tuple[str, ...]
     species: tuple[str, ...]
+    #: the base chain's mine schedule: every design point sizes its plant for its heaviest year
+    schedule: Any = None
 
     @property
     def design(self) -> Any:
@@ -79,7 +81,7 @@ class ScanContext:
 def _names(layout: probe.QuantityLayout, purities: Sequence[str],
            species: Sequence[str], areas: Sequence[str]) -> tuple[str, ...]:
     u = (*layout.q, "ore_t", "mined_t")
-    return ("capex", "capex_factor", *areas, "closure", "F", "V0", "mu",
+    return ("capex", "capex_factor", *areas, "closure", "closure_storage", "F", "V0", "mu",
             *(f"purity:{p}" for p in purities),
             *(f"vprice:{s}" for s in species), *(f"vrec:{s}" for s in species), "vproc",
             "vmine", *(f"c:{q}" for q in layout.q), *(f"rho:{q}" for q in layout.q),
@@ -93,7 +95,8 @@ def _vector(ctx_names: Sequence[str], dp: probe.DesignPoint, c: np.ndarray, rho:
     v = dp.values
     u = np.concatenate([dp.qd, [dp.xd[0], dp.xd[0]]])
     V0 = v["variable"] - u @ w - marketing * v["revenue"]
-    named = {"capex": v["capex"], "closure": v["closure"], "F": v["fixed"], "V0": V0,
+    named = {"capex": v["capex"], "closure": v["closure"],
+             "closure_storage": v["closure_storage"], "F": v["fixed"], "V0": V0,
              "mu": mu, "vproc": v["vproc"], "vmine": v["vmine"]}
     named.update({k: val for k, val in v.items() if k.startswith(("purity:", "vprice:",
                                                                    "vrec:", "direct:"))})
@@ -122,13 +125,15 @@ def base_context(loaded: Any, outcome: Any) -> tuple[ScanContext, dict[str, Any]
     p = loaded.project
     layout = probe.quantity_layout(p, outcome.years[0])
     fy = probe.first_year(p)
-    dp = probe.design_point(p, layout, fy, design=outcome.design, full_money=True)
+    schedule = outcome.mine.schedule
+    dp = probe.design_point(p, layout, fy, design=outcome.design, full_money=True,
+                            schedule=schedule)
     if not dp.ok:
         raise InputError("project", dp.error, "a project whose base chain runs", "")
     sp = probe.scale_probe(outcome.basis, layout, dp.qd, float(dp.xd[0]))
     marketing = float(sp["marketing"]) if np.isfinite(sp["marketing"]) else 0.0
     r, w, mu = _money_terms(dp, marketing)
-    vg = probe.valuation_groups(p, outcome.design, outcome.basis)
+    vg = probe.valuation_groups(p, outcome.design, _design_basis(outcome))
     species = tuple(vg)
     purities = tuple(sorted(k[len("purity:"):] for k in dp.values if k.startswith("purity:")))
     areas = tuple(k for k in dp.values if k.startswith("direct:"))
@@ -136,7 +141,7 @@ def base_context(loaded: Any, outcome: Any) -> tuple[ScanContext, dict[str, Any]
     c0 = 2.0 * dp.qh - dp.qd
     rho0 = np.ones(len(layout.q))
     ctx = ScanContext(loaded, layout, fy, outcome.design, names, np.zeros(0), dp.qd, c0, dp.xd,
-                      r, w, mu, marketing, dp.structure, purities, species)
+                      r, w, mu, marketing, dp.structure, purities, species, schedule)
     ctx.base = _vector(names, dp, c0, rho0, r, w, mu, marketing, layout)
     return ctx, {"share": sp["share"], "species_groups": np.vstack([vg[s] for s in species])}
 
@@ -152,7 +157,7 @@ def _node(ctx: ScanContext, path: str, value: float) -> np.ndarray | str:
         return f"{type(exc).__name__}: {exc}"
     dp = probe.design_point(proj, ctx.layout, ctx.first_year,
                             design=None if kind == "plant" else ctx.design,
-                            full_money=kind == "basis")
+                            full_money=kind == "basis", schedule=ctx.schedule)
     if not dp.ok:
         return str(dp.error)
     if dp.structure != ctx.structure:
@@ -320,6 +325,8 @@ def _assemble(loaded: Any, outcome: Any, ctx: ScanContext, groups: dict[str, Any
         royalty_frac=float(val.royalty_frac), valuation_rate=float(val.discount_rate),
         schedule=outcome.basis.base.schedule, fiscal=outcome.basis.base.fiscal,
         rate=float(e.headline_rate), closure_from_capex=closure_from_capex,
+        design_ore_t=float(outcome.basis.base.schedule.life_years)
+        * float(outcome.basis.inputs.ore_t_per_a),
         path_groups=tuple({"economics.price_scale_ndpr": 0, "economics.price_scale_other": 1,
                            "economics.price_scale_byproduct": 2}[k] for k in draws.path_names),
         plans=[], plan_variable=[])
@@ -330,7 +337,12 @@ def pipeline_valuation(project: Any, outcome: Any) -> Any:
     """The base chain's block valuation (its royalty and discount rate)."""
     from reeflow.chain import pipeline
 
-    return pipeline.block_valuation_of(project, outcome.design, outcome.basis)
+    return pipeline.block_valuation_of(project, outcome.design, _design_basis(outcome))
+
+
+def _design_basis(outcome: Any) -> Any:
+    """The economics the chain valued its blocks with (the unsized design-basis plant's)."""
+    return outcome.design_basis if outcome.design_basis is not None else outcome.basis
 
 
 def _plan_library(model: FastModel, loaded: Any, outcome: Any, draws: Any, runner: Any,

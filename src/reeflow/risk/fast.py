@@ -98,6 +98,9 @@ class FastModel:
     metric: str = "rf"
     species_ree: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
     meta: dict[str, Any] = field(default_factory=dict)
+    #: life × nameplate ore of the design basis: the residue-storage closure is scaled by a
+    #: plan's ore over it, as the chain's :func:`reeflow.economics.annual.closure_usd` does
+    design_ore_t: float = float("nan")
 
     # ------------------------------------------------------------------ per-draw pieces
     def effective(self, values: np.ndarray) -> np.ndarray:
@@ -297,6 +300,9 @@ class FastModel:
 
         capex = self.capex(Z) * S[:, 3]
         closure = None if self.closure_from_capex else self.col(Z, "closure")
+        if closure is not None and self.design_ore_t > 0:
+            stored = float(np.sum(plan.ore_t)) / self.design_ore_t
+            closure = closure - self.col(Z, "closure_storage") * (1.0 - stored)
         cf = dcf.annual_cash_flows(line(m["revenue"]), line(m["variable"]), line(m["fixed"]),
                                    capex, schedule=sched, fiscal=self.fiscal,
                                    opex_mining_usd=line(m["mining"]), closure_usd=closure)

@@ -200,9 +200,13 @@ def _unit_basis(basis: Any) -> Any:
     return replace(basis, scales=Scales())
 
 
-def design_stage(project: Any, design: Any | None = None) -> tuple[Any, Any, Any, Any]:
-    """(design, equipment sizes, economic inputs, design-basis economics) — the chain's steps;
-    ``design`` reused when given (inputs that do not reach the plant)."""
+def design_stage(project: Any, design: Any | None = None, schedule: Any = None,
+                 first_year: int = 0) -> tuple[Any, Any, Any, Any, Any]:
+    """(design, equipment sizes, economic inputs, economics, design-basis economics) — the
+    chain's steps; ``design`` reused when given (inputs that do not reach the plant). With a
+    mine ``schedule`` (the base chain's, held), the plant is solved at its years and sized for
+    the heaviest, as the chain does (:func:`reeflow.chain.pipeline.sized_economics`); the
+    design-basis economics, which value the blocks, stay the unsized plant's."""
     from reeflow.chain import econ_steps, pipeline, plant_steps
 
     e = project.economics
@@ -211,8 +215,14 @@ def design_stage(project: Any, design: Any | None = None) -> tuple[Any, Any, Any
     inputs = econ_steps.economic_inputs(project, design, sizes)
     moved = pipeline.mining_per_t_moved(project) if project.deposit.run and project.mine.run \
         else None
-    basis = econ_steps.design_economics(project, inputs, int(e.schedule.life_years), moved)
-    return design, sizes, inputs, basis
+    life = int(e.schedule.life_years)
+    design_basis = econ_steps.design_economics(project, inputs, life, moved)
+    basis = design_basis
+    if schedule is not None and len(schedule):
+        years = plant_steps.solve_years(project, design, schedule, first_year)
+        inputs, basis = pipeline.sized_economics(project, inputs, design_basis, years, life,
+                                                 moved)
+    return design, dict(inputs.equipment_sizes), inputs, basis, design_basis
 
 
 def capex_areas(basis: Any) -> dict[str, float]:
@@ -256,19 +266,25 @@ def structure_of(project: Any, basis: Any) -> tuple[Any, ...]:
 
 
 def design_point(project: Any, layout: QuantityLayout, first_year: int, *,
-                 design: Any | None = None, full_money: bool = False) -> DesignPoint:
-    """Evaluate the design stage of ``project`` rigorously (see :class:`DesignPoint`); a
-    failure of the chain (e.g. an SX design outside its window) is recorded, not raised."""
+                 design: Any | None = None, full_money: bool = False,
+                 schedule: Any = None) -> DesignPoint:
+    """Evaluate the design stage of ``project`` rigorously (see :class:`DesignPoint`), its
+    plant sized for the heaviest year of ``schedule`` (the base chain's mine schedule, held)
+    where given; a failure of the chain (e.g. an SX design outside its window) is recorded,
+    not raised."""
     try:
-        design, _, inputs, basis = design_stage(project, design)
+        design, _, inputs, basis, design_basis = design_stage(project, design, schedule,
+                                                              first_year)
         xd = design_feed(project)
         Q = solve_feeds(project, design, np.vstack([xd, 0.5 * xd]), layout, first_year)
         values = {"capex": float(basis.base.capex_usd)}
         values.update(capex_areas(basis))
         closure = basis.parts.get("closure_usd")
         values["closure"] = np.nan if closure is None else float(closure)
+        storage = basis.parts.get("storage")
+        values["closure_storage"] = 0.0 if storage is None else float(storage.closure_total_usd)
         values.update({f"purity:{k}": float(v) for k, v in inputs.product_purity_frac.items()})
-        values.update(valuation_values(project, design, basis))
+        values.update(valuation_values(project, design, design_basis))
         money = money_probe(_unit_basis(basis), layout, Q[0], xd[0], steps=full_money)
         values.update({k: float(v) for k, v in money.pop("at").items()})
         return DesignPoint(values, Q[0], Q[1], xd, money if full_money else None,
