@@ -146,3 +146,19 @@ def test_editor_pages(idle_client):
     exp = idle_client.post("/ui/editor/export", data=form, headers={"x-csrf-token": token})
     assert exp.status_code == 200 and "attachment" in exp.headers["content-disposition"]
     assert state_from_yaml(exp.text).overrides["economics"]["opex_scale"]["value"] == 1.1
+
+
+def test_changing_one_product_group_keeps_the_others():
+    """The loader replaces the product groups whole when a file extends another; the form
+    saves the changed group only, so the editor carries the base's other groups with it (in
+    their order): before, the override held one group and the project was refused."""
+    from reeflow.project import load_project_text
+
+    path = ("plant", "separation", "products", "SmY")
+    form = {"base": "beylikova", "overrides_yaml": "", field_name("v", path): "[Y, Sm]"}
+    state, errors = state_from_form(form)
+    assert not errors
+    groups = state.overrides["plant"]["separation"]["products"]
+    assert groups == {"La": ["La"], "Ce": ["Ce"], "NdPr": ["Pr", "Nd"], "SmY": ["Y", "Sm"]}
+    loaded = load_project_text(document(state))
+    assert loaded.project.plant.product_groups()["SmY"] == ["Y", "Sm"]

@@ -364,7 +364,27 @@ def state_from_form(form: Mapping[str, str]) -> tuple[EditorState, dict[str, str
             _set(overrides, path, new)
         else:
             _drop(overrides, path)
+    _complete_whole(overrides, base_tree)
     return EditorState(base, _prune(overrides)), errors
+
+
+def _complete_whole(overrides: dict[str, Any], base_tree: Mapping[str, Any]) -> None:
+    """A mapping the project loader replaces whole (``WHOLE_ON_EXTEND``, e.g. the product
+    groups), once one of its entries is overridden, carries the base's other entries too: the
+    form saves only the entry that changed, and alone it would drop the rest."""
+    from reeflow.project import WHOLE_ON_EXTEND
+
+    for path in WHOLE_ON_EXTEND:
+        parent: Any = overrides
+        base_node: Any = base_tree
+        for key in path[:-1]:
+            parent = parent.get(key) if isinstance(parent, dict) else None
+        for key in path:
+            base_node = base_node.get(key) if isinstance(base_node, Mapping) else None
+        node = parent.get(path[-1]) if isinstance(parent, dict) else None
+        if isinstance(node, dict) and node and isinstance(base_node, Mapping):
+            whole = {k: node[k] if k in node else copy.deepcopy(v) for k, v in base_node.items()}
+            parent[path[-1]] = {**whole, **{k: v for k, v in node.items() if k not in whole}}
 
 
 def _entry(f: FormField, form: Mapping[str, str], path: tuple[str, ...]) -> Any:
