@@ -147,7 +147,7 @@ def run_chain(loaded: LoadedProject, *,
                 _mine, p, capacity, valuation, resource)
     first = int(e.schedule.construction_years) + 1
     years = step("plant by year", CACHE.get, "years",
-                 _key(p.ore, p.plant, mine.schedule.to_dict("list"), first),
+                 _key(p.ore, p.plant, sx_costs.__dict__, mine.schedule.to_dict("list"), first),
                  plant_steps.solve_years, p, design, mine.schedule, first)
     design_basis = basis
     inputs, basis = step("economics at the scheduled plant size", sized_economics, p, inputs,

@@ -4,8 +4,10 @@ A mine plan feeds the plant a different tonnage and grade each year; the plant s
 year's feed makes different tonnages of products and draws different reagents, power, fuel and
 water. :func:`evaluate_annual` prices each year with the same functions :func:`evaluate` uses at
 full production — the revenue table (deck prices × purity × payability) and the complete opex
-table (every item with its driver and rate) — while the capital estimate, the residue facility,
-the closure cost and the fiscal terms come from the design basis (the plant is built once):
+table (every item with its driver and rate) — while the capital estimate, the residue facility
+and the fiscal terms come from the design basis it is given (the plant is built once; the study
+chain gives it the plant sized for the schedule's heaviest year), and the closure from the design
+basis with its residue-storage part scaled to the scheduled ore (:func:`closure_usd`):
 
 1. :func:`reeflow.economics.study.build_base` at the design basis (capex by area, storage,
    closure, fiscal and schedule terms);
@@ -308,7 +310,9 @@ def closure_usd(d: DesignBasis, q: YearQuantities) -> float | None:
     The storage's capping and aftercare are per area of cells, and the area is proportional to
     the tonnes stored at a fixed stack height (:mod:`reeflow.economics.residue_storage`); the
     design basis sizes them for ``life_years`` at nameplate, so they are scaled by the ore the
-    schedule processes over that (ramp-up, a pit that runs out early). None: the DCF's own
+    schedule processes over that (ramp-up, a pit that runs out early). The ore stands in for
+    the residue: residue per t of ore at the design grade (a richer feed makes more leach
+    residue per t, which this does not follow). None: the DCF's own
     fraction-of-capex rule (``closure.basis``)."""
     closure = d.parts.get("closure_usd")
     if closure is None:

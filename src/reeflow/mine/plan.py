@@ -352,7 +352,8 @@ def _schedule_region(shell, k_h: int, grid, bv: BlockValues, grades, src, dst, c
     ``grown_from``: the pushbacks chosen for a smaller region this one grows (-1 outside it);
     they are tried too, with the blocks the region adds as one more pushback mined after them,
     so the grown region keeps the smaller one's sequence within reach (its ``requested`` is
-    empty)."""
+    empty; the added ring is not checked against the minimum-width rule the partitions of
+    :func:`~reeflow.mine.nested.pushbacks` pass)."""
     blend = [(b.attribute, b.min_frac, b.max_frac) for b in params.blending]
     seen: dict[bytes, dict[str, Any]] = {}
     best = None
