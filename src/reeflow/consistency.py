@@ -173,15 +173,17 @@ def water_balance_closes(o: Any) -> ConsistencyCheck:
 
 
 #: Relative difference between the design-basis head grade and the scheduled feed's mean grade
-#: above which the study warns (a modelling choice: the plant and its capex are designed at the
-#: project file's grade, the cash flow runs at the schedule's)
+#: above which the study warns (a modelling choice: the flowsheet, the SX train and the
+#: design-basis figures are at the project file's grade, the cash flow at the schedule's)
 DESIGN_GRADE_WARNING = 0.10
 
 
 def design_grade_matches_feed(o: Any) -> ConsistencyCheck:
     """The plant is designed at the project file's ``ore.treo_grade``; the schedule feeds the
-    grade of the blocks it mines. With user drillholes (never scaled to the project file) the
-    two can differ: the design, its capex and the grade what-ifs then describe another ore."""
+    grade of the blocks it mines, which can differ: a pit takes the richest ore first, and user
+    drillholes are never scaled to the project file. The flowsheet, the SX train and the
+    design-basis figures then describe another ore than the one fed (the equipment and capex
+    follow the schedule's heaviest year)."""
     name = "design grade matches the scheduled feed"
     sched = o.mine.schedule
     ore = sched["ore_t"].to_numpy(float)
