@@ -154,12 +154,22 @@ def load_claims(path: str | Path) -> ClaimSet:
         where = f"claims[{i}]"
         if not isinstance(c, Mapping) or not {"id", "claim", "asserts"} <= set(c):
             raise InputError(where, c, "a claim with id, claim and asserts", "")
+        if not isinstance(c["asserts"], list) or not c["asserts"]:
+            raise InputError(f"{where}.asserts", c["asserts"], "a list of one assertion or more",
+                             "write asserts: [{quantity: ..., value: ...}]")
         claims.append(Claim(
             id=str(c["id"]), claim=_words(c["claim"]), outlet=_words(c.get("outlet", "")),
             date=str(c.get("date", "")), note=_words(c.get("note", "")),
             asserts=tuple(_assertion(a, f"{where}.asserts[{j}]")
                           for j, a in enumerate(c["asserts"]))))
-    return ClaimSet(tuple(claims), dict(data.get("records") or {}), str(path))
+    records = data.get("records") or {}
+    bad = [k for k, v in records.items() if not isinstance(v, Mapping)] \
+        if isinstance(records, Mapping) else None
+    if bad is None or bad:
+        raise InputError("records" if bad is None else f"records.{bad[0]}", records if bad is None
+                         else records[bad[0]], "a mapping of record names to records "
+                         "({value: ..., source: ...})", "")
+    return ClaimSet(tuple(claims), dict(records), str(path))
 
 
 def assess(a: Assertion, model: Any) -> str:

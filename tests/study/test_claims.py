@@ -103,3 +103,18 @@ def test_a_bad_claim_assertion_is_named(tmp_path, assertion, field):
     with pytest.raises(InputError) as err:
         load_claims(_claims_file(tmp_path, assertion))
     assert err.value.field == f"claims[0].asserts[0].{field}"
+
+
+@pytest.mark.parametrize("text, field", [
+    ("claims:\n- {id: X1, claim: c, asserts: null}\n", "claims[0].asserts"),
+    ("claims:\n- {id: X1, claim: c, asserts: [{quantity: q, value: 1}]}\nrecords: [1]\n",
+     "records"),
+    ("claims:\n- {id: X1, claim: c, asserts: [{quantity: q, value: 1}]}\nrecords: {r: 3}\n",
+     "records.r"),
+])
+def test_a_malformed_claims_file_is_named(tmp_path, text, field):
+    path = tmp_path / "claims.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        load_claims(path)
+    assert err.value.field == field
