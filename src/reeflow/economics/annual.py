@@ -318,11 +318,21 @@ def closure_usd(d: DesignBasis, q: YearQuantities) -> float | None:
     if closure is None:
         return None
     storage = d.parts.get("storage")
-    design_ore_t = float(d.base.schedule.life_years) * float(d.inputs.ore_t_per_a)
-    if storage is None or design_ore_t <= 0:
+    if storage is None:
         return float(closure)
-    stored = float(np.sum(q.ore_t)) / design_ore_t
-    return float(closure) - float(storage.closure_total_usd) * (1.0 - stored)
+    design_ore_t = float(d.base.schedule.life_years) * float(d.inputs.ore_t_per_a)
+    return float(scheduled_closure_usd(float(closure), float(storage.closure_total_usd),
+                                       float(np.sum(q.ore_t)), design_ore_t))
+
+
+def scheduled_closure_usd(closure_usd: Any, storage_closure_usd: Any, scheduled_ore_t: float,
+                          design_ore_t: float) -> Any:
+    """The design basis's closure with its storage part (capping and aftercare fund) scaled by
+    the ore scheduled over the ore it was sized for (life × nameplate); the closure as it is
+    where nothing was sized (``design_ore_t`` <= 0). Arrays broadcast (one value per draw)."""
+    if not design_ore_t > 0:
+        return closure_usd
+    return closure_usd - storage_closure_usd * (1.0 - scheduled_ore_t / design_ore_t)
 
 
 def evaluate_annual(d: DesignBasis, q: YearQuantities) -> AnnualEconomics:

@@ -286,6 +286,7 @@ class FastModel:
                   held: bool = False) -> dict[str, np.ndarray]:
         """The DCF of draws on plan ``k`` (the economics room's vectorised functions)."""
         from reeflow.economics import dcf
+        from reeflow.economics.annual import scheduled_closure_usd
 
         plan = self.plans[k]
         W = None if held or not self.plan_ree else self.plan_ree[k]
@@ -300,9 +301,9 @@ class FastModel:
 
         capex = self.capex(Z) * S[:, 3]
         closure = None if self.closure_from_capex else self.col(Z, "closure")
-        if closure is not None and self.design_ore_t > 0:
-            stored = float(np.sum(plan.ore_t)) / self.design_ore_t
-            closure = closure - self.col(Z, "closure_storage") * (1.0 - stored)
+        if closure is not None:
+            closure = scheduled_closure_usd(closure, self.col(Z, "closure_storage"),
+                                            float(np.sum(plan.ore_t)), self.design_ore_t)
         cf = dcf.annual_cash_flows(line(m["revenue"]), line(m["variable"]), line(m["fixed"]),
                                    capex, schedule=sched, fiscal=self.fiscal,
                                    opex_mining_usd=line(m["mining"]), closure_usd=closure)
