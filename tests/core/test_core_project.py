@@ -58,6 +58,10 @@ def test_extends_overrides_one_value(tmp_path):
                                                 "NdPr": ["Pr", "Nd"], "Pr2": ["Pr"],
                                                 "SmY": ["Sm", "Y"]}}}},
          "plant.separation.products.Pr2", "one product"),
+        ({"economics": {"headline_rate": 0.09}}, "economics.headline_rate", "discount_rates"),
+        ({"economics": {"debt": {"share_of_capex": 0.5, "interest_rate": 0.07,
+                                 "tenor_years": 30}}},
+         "economics.debt.tenor_years", "life_years"),
     ],
 )
 def test_bad_values_name_the_field(tmp_path, override, field, match):

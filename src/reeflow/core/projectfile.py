@@ -312,6 +312,18 @@ def _model_at(model: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] |
     return cls if isinstance(cls, type) and issubclass(cls, BaseModel) else None
 
 
+def _field_of(field: str, loc: str, model: type[BaseModel], loc_t: tuple[Any, ...]) -> str:
+    """The dotted path a validator's InputError names, as the user wrote it: a validator of a
+    section names its field relative to the section (``headline_rate`` under ``economics``)."""
+    if not loc or field.startswith(loc):
+        return field
+    section = _model_at(model, loc_t)
+    head = field.split(".", 1)[0]
+    if section is not None and head in file_keys(section):
+        return f"{loc}.{field}"
+    return loc
+
+
 def _pydantic_to_input_error(exc: ValidationError, model: type[BaseModel]) -> InputError:
     err = exc.errors()[0]
     loc_t = tuple(err["loc"])
@@ -328,7 +340,7 @@ def _pydantic_to_input_error(exc: ValidationError, model: type[BaseModel]) -> In
     ctx = err.get("ctx") or {}
     cause = ctx.get("error")
     if isinstance(cause, InputError):
-        field = cause.field if (not loc or cause.field.startswith(loc)) else loc
+        field = _field_of(cause.field, loc, model, loc_t)
         return InputError(field, cause.value, cause.allowed, cause.fix)
     if kind == "literal_error":
         return InputError(loc, err.get("input"), err["msg"].removeprefix("Input should be "),

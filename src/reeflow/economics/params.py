@@ -280,6 +280,15 @@ class EconomicsParams(StrictModel):
                              "add the headline rate to discount_rates")
         return self
 
+    @model_validator(mode="after")
+    def _debt_repaid_in_life(self) -> EconomicsParams:
+        d, life = self.debt, self.schedule.life_years
+        if d is not None and d.grace_years + d.tenor_years > life:
+            raise InputError("debt.tenor_years", d.tenor_years,
+                             f"grace_years + tenor_years <= schedule.life_years ({life})",
+                             "shorten the tenor or the grace period, or lengthen the life")
+        return self
+
     def with_overrides(self, overrides: dict[str, Any]) -> EconomicsParams:
         """A validated copy with dotted-path overrides, e.g. ``{"fiscal.tax_rate": 0.2}``."""
         data = _dump_with_units(self)

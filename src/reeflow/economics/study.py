@@ -595,7 +595,13 @@ def _levered(p: EconomicsParams, cf: dict[str, np.ndarray], sched: dcf.Schedule,
     d = p.debt
     terms = dcf.DebtTerms(d.share_of_capex, d.interest_rate, d.tenor_years, d.grace_years,
                           d.upfront_fee, d.repayment)
-    debt = dcf.debt_schedule(cf["capex"], terms, sched)
+    try:
+        debt = dcf.debt_schedule(cf["capex"], terms, sched)
+    except InputError as exc:  # the mine plan's life is shorter than the project file's
+        raise InputError(f"economics.{exc.field}", exc.value,
+                         f"{exc.allowed}, the mine plan's producing years",
+                         "shorten the tenor or the grace period, or make the plan longer "
+                         "(ore.throughput, the pit's costs and prices)") from None
     lev = dcf.levered_cash_flows(cf, debt, fiscal=fiscal)
     eq = lev["equity_cash_flow"]
     dscr = lev["dscr"][np.isfinite(lev["dscr"])]
