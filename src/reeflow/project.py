@@ -96,6 +96,15 @@ class Ore(StrictModel):
                              "add the missing elements or rescale the shares")
         if not any(x > 0 for x in v.values()):
             raise InputError("ore.ree_distribution", v, "at least one share above 0 %", "")
+        from reeflow.plant.thermo import has_thermo
+
+        bare = [el for el in REE if not has_thermo(f"{el}FCO3", "s")]
+        for el, share in v.items():
+            if share > 0 and el in bare:
+                raise InputError(f"ore.ree_distribution.{el}", share, "elements whose "
+                                 "bastnäsite has thermochemical data (all REE but "
+                                 f"{', '.join(bare)})", f"fold {el}'s share into its neighbour "
+                                 "in the series, or give it 0 %")
         return v
 
     @model_validator(mode="after")

@@ -70,6 +70,21 @@ def test_bad_values_name_the_field(tmp_path, override, field, match):
     assert err.value.field == field
 
 
+def test_an_ore_element_without_bastnasite_data_is_named(tmp_path):
+    dist = dict(load_project().project.ore.ree_distribution)
+    shares = {el: f"{v * 100:.6f} %" for el, v in dist.items()}
+    shares["La"] = f"{(dist['La'] - 0.06) * 100:.6f} %"
+    shares["Ho"] = "6 %"
+    with pytest.raises(InputError, match="fold Ho's share") as err:
+        load_project(_child(tmp_path, {"ore": {"ree_distribution": shares}}))
+    assert err.value.field == "ore.ree_distribution.Ho"
+    del shares["Ho"]  # Dy bastnäsite has data (the isostructural analogue): it loads
+    shares["Dy"] = "6 %"
+    groups = {"La": ["La"], "Ce": ["Ce"], "NdPr": ["Pr", "Nd"], "SmDyY": ["Sm", "Dy", "Y"]}
+    assert load_project(_child(tmp_path, {"ore": {"ree_distribution": shares},
+                                          "plant": {"separation": {"products": groups}}}))
+
+
 def test_an_extending_file_replaces_the_products_whole(tmp_path):
     """The products partition the elements: a file that extends another gives them entire (an
     inherited group kept next to the new ones would hold an element twice)."""

@@ -87,6 +87,17 @@ def test_thermo_cross_check_against_chemicals_package():
     assert chemicals
 
 
+@pytest.mark.parametrize("ln", ["Sm", "Eu", "Gd", "Tb", "Dy", "Tm", "Yb", "Y"])
+def test_heavy_bastnasite_follows_the_isostructural_analogue(ln):
+    """Bastnäsites with no published ΔfG (Sm, Y and the heavies a heavy-rich ore carries) take
+    ΔfH(NdFCO3) + ½ [ΔfH(Ln2O3) − ΔfH(Nd2O3)], the rule of the data file's Sm and Y rows."""
+    def h(species: str) -> float:
+        return molar_enthalpy_kj_per_mol(species, "s", 298.15)
+
+    want = h("NdFCO3") + 0.5 * (h(f"{ln}2O3") - h("Nd2O3"))
+    assert h(f"{ln}FCO3") == pytest.approx(want, abs=0.051)
+
+
 def test_available_heat_falls_with_flue_temperature():
     assert available_heat_frac(25.0, 0.15) == pytest.approx(1.0, abs=1e-9)
     a = [available_heat_frac(t, 0.15) for t in (200, 400, 700, 1000)]

@@ -43,6 +43,7 @@ __all__ = [
     "T_REF_K",
     "SpeciesThermo",
     "species_thermo",
+    "has_thermo",
     "molar_enthalpy_kj_per_mol",
     "sensible_enthalpy_kj_per_mol",
     "stream_enthalpy_kw",
@@ -139,6 +140,13 @@ def _family_row(species: str, phase: str) -> dict[str, str] | None:
                     "cp_kopp": kopp_txt.format(ox=ox), "source": "CRC ions (generated family row)",
                     "evidence": "derived"}
     return None
+
+
+def has_thermo(species: str, phase: str) -> bool:
+    """Whether ``species`` in ``phase`` has thermochemical data (tabulated or generated)."""
+    _, table, _ = _tables()
+    return bool(((table.species == species) & (table.phase == phase)).any()) or \
+        _family_row(species, phase) is not None
 
 
 @cache
