@@ -60,7 +60,7 @@ def ore_feed(project: Any, *, ore_t_per_a: float | None = None,
         total = sum(max(float(g[k]), 0.0) for k in ree_keys)
         if total > 0:
             shares = {el: max(float(g[species_key(el)]), 0.0) / total for el in shares}
-    gangue = {field: float(g.get(key, getattr(ore, field))) for field, key in ORE_GANGUE}
+    gangue = _gangue(ore, g, _ree_mineral_frac(treo, shares))
     _check_feed_fits(treo, shares, gangue, ore_t_per_a is not None)
     return OreFeed(ore_kg_per_h=rate * 1000.0 / hours, treo_frac=treo, ree_share_frac=shares,
                    tho2_frac=gangue["tho2_grade_frac"], caf2_frac=gangue["caf2_grade_frac"],
@@ -68,14 +68,37 @@ def ore_feed(project: Any, *, ore_t_per_a: float | None = None,
                    sio2_frac=gangue["sio2_grade_frac"], balance_species=ore.balance_mineral)
 
 
+def _ree_mineral_frac(treo: float, shares: Mapping[str, float]) -> float:
+    """Mass fraction of the ore that is rare-earth mineral (bastnäsite) at ``treo``."""
+    from reeflow.plant.chemistry import bastnasite_per_reo
+
+    total = sum(shares.values()) or 1.0
+    return sum(treo * s / total * bastnasite_per_reo(el) for el, s in shares.items())
+
+
+def _gangue(ore: Any, g: Mapping[str, float], mineral: float) -> dict[str, float]:
+    """Non-REE grades of a feed: the schedule's where it has them, else the project file's.
+
+    The project file's grades are the ore's average; the balance mineral fills the rest of a
+    richer feed. Where the feed is so rich that no rest is left (a grade what-if on a
+    gangue-rich ore: Ngualla's 90 % barite, iron oxide and quartz), the project file's minerals
+    give way pro rata to what the rare-earth mineral and the scheduled grades leave, so the
+    feed stays within the ore's mass (continuous: the factor is 1 where the rest reaches 0)."""
+    given = {field: float(g[key]) for field, key in ORE_GANGUE if key in g}
+    taken = {field: float(getattr(ore, field)) for field, _ in ORE_GANGUE if field not in given}
+    room = 1.0 - mineral - sum(given.values())
+    spread = sum(taken.values())
+    if spread > room and spread > 0:
+        f = max(room, 0.0) / spread
+        taken = {k: v * f for k, v in taken.items()}
+    return {field: given[field] if field in given else taken[field] for field, _ in ORE_GANGUE}
+
+
 def _check_feed_fits(treo: float, shares: Mapping[str, float], gangue: Mapping[str, float],
                      from_schedule: bool) -> None:
     """Refuse a feed whose minerals exceed the ore mass (the balance mineral would go negative),
     naming where the grades came from."""
-    from reeflow.plant.chemistry import bastnasite_per_reo
-
-    total = sum(shares.values()) or 1.0
-    mineral = sum(treo * s / total * bastnasite_per_reo(el) for el, s in shares.items())
+    mineral = _ree_mineral_frac(treo, shares)
     minerals = mineral + sum(gangue.values())
     if minerals > 1.0 + 1e-9:
         where = "mine.schedule (the block model's grades)" if from_schedule else "ore"
