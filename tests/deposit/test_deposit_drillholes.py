@@ -45,6 +45,19 @@ def test_below_detection_half_limit_and_listed():
     assert bad.tolist() == [False, True, False, False] and np.isnan(v[2]) and v[3] == 0.01
 
 
+def test_a_blank_assay_cell_is_listed_once_per_column():
+    collars, surveys, assays = _tables()
+    assays["TREO"] = ["1.0", "", "<0.01", "NS", "0.5"]
+    dh = validate_drillholes(collars, surveys, assays, mode="lenient")
+    row = dh.issues[dh.issues["kind"] == "not_assayed"]
+    assert len(row) == 1 and row["severity"].iat[0] == "warning"
+    assert "2 of 5 intervals have no TREO" in row["message"].iat[0]
+    assert row["hole_id"].iat[0] == "A" and row["depth_m"].iat[0] == 2.0
+    assert (dh.issues["kind"] == "not_assayed").sum() == 1
+    clean = validate_drillholes(*_tables())
+    assert not (clean.issues["kind"] == "not_assayed").any()
+
+
 @pytest.mark.parametrize("fault,kind,hole,depth", [
     ("overlap", "overlap", "A", 3.0),
     ("no_collar", "no_collar", "C", 0.0),

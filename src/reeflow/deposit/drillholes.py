@@ -349,6 +349,14 @@ def validate_drillholes(collars: pd.DataFrame, surveys: pd.DataFrame, assays: pd
             _issue(rows, "error", "non_numeric", "assay", a.at[i, "hole_id"], a.at[i, "from_m"],
                    f"hole {a.at[i, 'hole_id']} at {a.at[i, 'from_m']} m: {col}="
                    f"{a.at[i, col]!r} is not a number >= 0", "excluded the interval")
+        blank = v.isna().to_numpy() & ~np.asarray(bad, bool)
+        if blank.any() and not col.startswith("density"):  # density is measured on a subset
+            first = a.index[blank][0]
+            _issue(rows, "warning", "not_assayed", "assay", a.at[first, "hole_id"],
+                   a.at[first, "from_m"], f"{int(blank.sum())} of {len(a)} intervals have no "
+                   f"{col} value (a blank, NA or NS cell; the first: hole {a.at[first, 'hole_id']} at "
+                   f"{float(a.at[first, 'from_m']):g} m)", f"left out of the {col} composites and "
+                   "estimate; assay them, or write the detection limit as '<DL' if below it")
         a[col] = v
         bad_any |= bad
     a = a[~bad_any]
