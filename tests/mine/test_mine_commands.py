@@ -127,7 +127,10 @@ def test_schedule_project_file(model_csv, tmp_path, capfd):
     res = json.loads(capfd.readouterr().out)
     assert len(res["schedule"]) == 6 and res["schedule"][0]["ore_t"] <= 90_000 * (1 + 1e-6)
     assert res["reserve"]["statement"][-1]["class"] == "Total"
-    assert _run("schedule", proj) == 0  # the text form
+    assert _run("schedule", proj) == 0  # the text form: units a reader reads, no raw dicts
+    text = capfd.readouterr().out
+    assert "Ultimate pit:" in text and " Mt (" in text and "TREO %" in text
+    assert "Schedule value:" in text and "MUSD" in text and "{" not in text
     bad = tmp_path / "bad.yaml"
     bad.write_text("mine: {slope: 45}\n")
     with pytest.raises(InputError, match="slope"):

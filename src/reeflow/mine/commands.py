@@ -27,6 +27,7 @@ import contextlib
 import io
 import os
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -338,6 +339,49 @@ def _plan_dict(plan: Any) -> dict[str, Any]:
     return out  # type: ignore[no-any-return]
 
 
+def _mt(t: Any) -> str:
+    return "n/a" if t is None else f"{float(t) / 1e6:,.1f} Mt"
+
+
+def _musd(v: Any) -> str:
+    return "n/a" if v is None else f"{float(v) / 1e6:,.1f} MUSD"
+
+
+def _plan_text(out: Mapping[str, Any]) -> str:
+    """The mine plan as a reader sees it: the pit, the yearly schedule in kt, % and MUSD, the
+    schedule's value and bound, and what the horizon leaves in the pit."""
+    pit, st, rem = out["pit"], out["schedule_stats"], out["remaining"]
+    lines = [f"Ultimate pit: {_mt(pit.get('tonnes'))} ({_mt(pit.get('ore_t'))} ore, "
+             f"{_mt(pit.get('waste_t'))} waste, strip ratio {pit.get('strip_ratio', 0):.2f}), "
+             f"undiscounted value {_musd(pit.get('value_usd'))}, "
+             f"{pit.get('n_pushbacks', 'n/a')} pushbacks, {pit.get('blocks', 0):,} blocks"]
+    sched = pd.DataFrame(out["schedule"])
+    cols = {"year": ("year", 1.0, "{:.0f}"), "ore_t": ("ore kt", 1e3, "{:,.1f}"),
+            "treo_frac": ("TREO %", 0.01, "{:.2f}"), "mined_t": ("mined kt", 1e3, "{:,.0f}"),
+            "waste_t": ("waste kt", 1e3, "{:,.0f}"), "stockpile_t": ("stockpile kt", 1e3,
+                                                                   "{:,.0f}"),
+            "cash_usd": ("block cash MUSD", 1e6, "{:,.1f}")}
+    table = pd.DataFrame({head: [fmt.format(v / scale) for v in sched[c]]
+                          for c, (head, scale, fmt) in cols.items() if c in sched.columns})
+    lines.append(table.to_string(index=False))
+    lines.append(f"Schedule value: {_musd(st.get('npv_usd'))} discounted block cash (pre-tax, "
+                 f"before the plant's capex), bound {_musd(st.get('bound_usd'))} "
+                 f"({st.get('bound_basis', 'n/a')}), gap {float(st.get('gap_frac') or 0):.1%}; "
+                 f"{st.get('status', '')}, {float(st.get('seconds') or 0):.2f} s")
+    if "pushback_selection" in st:
+        tried = ", ".join(f"{r['n_pushbacks']} → {r['npv_usd'] / 1e6:,.1f}"
+                          for r in st["pushback_selection"])
+        lines.append(f"Pushback layouts tried (count → value, MUSD): {tried}")
+    if "npv_basis_note" in st:
+        lines.append(f"Horizon: {st['npv_basis_note']}")
+    years = rem.get("years_at_full_plant_capacity")
+    lines.append(f"Left in the pit after the horizon: {_mt(rem.get('pit_tonnes_t'))}, of which "
+                 f"{_mt(rem.get('ore_feed_t'))} ore feed"
+                 + (f" ({years:,.0f} years at the plant's capacity)" if years else "")
+                 + f"; {_mt(rem.get('stockpile_t'))} in stockpiles; not valued")
+    return "\n".join(lines)
+
+
 def cmd_schedule(args: argparse.Namespace) -> int:
     """A MineLib CPIT instance, or the mine plan of a project file."""
     _check_outputs(args)
@@ -356,20 +400,7 @@ def cmd_schedule(args: argparse.Namespace) -> int:
         return 0
     if args.out:
         _write_out(args.out, dumps(out) + "\n")
-    cols = ["year", "ore_t", "treo_frac", "mined_t", "waste_t", "stockpile_t", "cash_usd"]
-    sched = pd.DataFrame(out["schedule"])
-    print("Ultimate pit:", {k: v for k, v in out["pit"].items() if not k.endswith("_frac")})
-    print(sched[[c for c in cols if c in sched.columns]].to_string(index=False))
-    st = out["schedule_stats"]
-    print("Schedule:", {k: st[k] for k in (
-        "npv_usd", "bound_usd", "gap_frac", "bound_basis", "status", "seconds") if k in st})
-    if "pushback_selection" in st:
-        print("Pushbacks tried:", [(r["n_pushbacks"], round(r["npv_usd"] / 1e6, 1))
-                                   for r in st["pushback_selection"]], "(count, NPV MUSD)")
-    if "npv_basis_note" in st:
-        print("Horizon:", st["npv_basis_note"])
-    print("Remaining in pit after the horizon:", {k: v for k, v in out["remaining"].items()
-                                                  if not k.endswith("_frac")})
+    print(_plan_text(out))
     return 0
 
 
