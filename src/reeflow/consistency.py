@@ -185,11 +185,9 @@ def design_grade_matches_feed(o: Any) -> ConsistencyCheck:
     design-basis figures then describe another ore than the one fed (the equipment and capex
     follow the schedule's heaviest year)."""
     name = "design grade matches the scheduled feed"
-    sched = o.mine.schedule
-    ore = sched["ore_t"].to_numpy(float)
-    if not len(sched) or not ore.sum() > 0:
+    feed = o.scheduled_feed_grade_frac()
+    if feed is None:
         return _check(name, True, "no scheduled feed", severity="warning")
-    feed = float(np.sum(ore * sched["head_grade_treo_frac"].to_numpy(float)) / ore.sum())
     design = float(o.project.ore.treo_grade_frac)
     gap = abs(feed - design) / design
     return _check(name, gap <= DESIGN_GRADE_WARNING,

@@ -126,14 +126,13 @@ def stated_target(claims_file: str | None) -> dict[str, Any] | None:
 def _scheduled_output(outcome: Any) -> dict[str, Any]:
     """What the mine plan's years make: the ore-weighted feed grade over the life and the REO of
     the years at nameplate (the plant solved at each year's feed), beside the design basis."""
-    years = [y for y in outcome.years if y.ore_t > 0]
-    ore = sum(y.ore_t for y in years)
-    if not years or not ore > 0:
+    grade = outcome.scheduled_feed_grade_frac()
+    if grade is None:
         return {"schedule_grade_frac": None, "schedule_reo_t_per_a": None}
+    years = [y for y in outcome.years if y.ore_t > 0]
     cap = float(outcome.project.ore.throughput_t_per_a)
     full = [y.reo_t for y in years if y.ore_t >= cap * (1 - 1e-9)] or [y.reo_t for y in years]
-    return {"schedule_grade_frac": sum(y.ore_t * y.head_grade_treo_frac for y in years) / ore,
-            "schedule_reo_t_per_a": [min(full), max(full)]}
+    return {"schedule_grade_frac": grade, "schedule_reo_t_per_a": [min(full), max(full)]}
 
 
 def _target(outcome: Any, basket: float, byproduct_usd: float, ranged: Mapping[str, Any],

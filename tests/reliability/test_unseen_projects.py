@@ -115,9 +115,13 @@ def test_the_design_grade_is_checked_against_the_scheduled_feed(builtin):
 
     from reeflow.consistency import design_grade_matches_feed
 
+    from reeflow.chain.pipeline import ChainOutcome
+
     def outcome(feed_grade):
-        sched = pd.DataFrame({"ore_t": [1e5, 2e5], "head_grade_treo_frac": [feed_grade] * 2})
-        return SimpleNamespace(mine=SimpleNamespace(schedule=sched), project=builtin.project)
+        years = [SimpleNamespace(ore_t=t, head_grade_treo_frac=feed_grade) for t in (1e5, 2e5)]
+        return SimpleNamespace(
+            scheduled_feed_grade_frac=lambda: ChainOutcome.scheduled_feed_grade_frac(
+                SimpleNamespace(years=years)), project=builtin.project)
 
     design = builtin.project.ore.treo_grade_frac
     assert design_grade_matches_feed(outcome(design * 1.05)).ok

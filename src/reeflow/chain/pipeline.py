@@ -55,6 +55,14 @@ class ChainOutcome:
     def project(self) -> Project:
         return self.loaded.project
 
+    def scheduled_feed_grade_frac(self) -> float | None:
+        """Ore-weighted TREO grade the mine plan feeds over the life (None: no ore fed)."""
+        fed = [y for y in self.years if y.ore_t > 0]
+        ore = sum(y.ore_t for y in fed)
+        if not ore > 0:
+            return None
+        return float(sum(y.ore_t * y.head_grade_treo_frac for y in fed) / ore)
+
     def npv_usd(self, rate: float | None = None) -> float:
         """NPV at ``rate`` (default: the project's headline rate)."""
         r = self.project.economics.headline_rate if rate is None else rate
