@@ -13,6 +13,7 @@ import numpy as np
 
 from reeflow.claims import Assertion, ClaimContext, ModelValue, quantity
 from reeflow.core.errors import NoOreError
+from reeflow.sensitivity import asked
 
 __all__: list[str] = []
 
@@ -87,7 +88,7 @@ def _head(ctx: ClaimContext, a: Assertion) -> ModelValue:
 def _viable(ctx: ClaimContext, a: Assertion) -> ModelValue:
     overrides = {str(k): v for k, v in a.given.items()}
     key = repr(sorted(overrides.items()))
-    at = ", ".join(f"{k} = {v}" for k, v in overrides.items()) or "the base case"
+    at = asked(overrides) or "the base case"
     if key not in ctx.cache:
         try:
             ctx.cache[key] = ctx.what_if(overrides) if overrides else ctx.outcome

@@ -21,7 +21,7 @@ from reeflow.core.errors import InputError, NoOreError
 from reeflow.project import LoadedProject
 
 __all__ = ["tornado", "spider", "grid", "default_inputs", "LABELS", "CachedRunner",
-           "QuestionRecorder", "grade_price_grid"]
+           "QuestionRecorder", "grade_price_grid", "asked"]
 
 #: Human labels of common inputs (anything else shows its path).
 LABELS = {
@@ -164,17 +164,18 @@ def npv_or_no_ore(run: Runner, loaded: LoadedProject, overrides: Mapping[str, An
     try:
         return float(run(loaded, overrides).npv_usd(rate)), None
     except NoOreError as exc:
-        return None, f"no ore pays at {_asked(overrides)} ({exc.fix})"
+        return None, f"no ore pays at {asked(overrides)} ({exc.fix})"
 
 
-def _asked(overrides: Mapping[str, Any]) -> str:
+def asked(overrides: Mapping[str, Any]) -> str:
+    """A what-if as the study's texts name it: ``path = value, path = value``."""
     return ", ".join(f"{k} = {v}" for k, v in overrides.items())
 
 
 def _what_if_refused(overrides: Mapping[str, Any], exc: InputError) -> InputError:
     """The chain's refusal of a what-if, naming the question the study asked (the end of an
     input's stated range, a claim's or a scenario's value) as well as the limit it hit."""
-    return InputError(", ".join(overrides), _asked(overrides), f"a value the chain can answer ({exc})",
+    return InputError(", ".join(overrides), asked(overrides), f"a value the chain can answer ({exc})",
                       "the study asks this what-if for a sensitivity (the ends of the range "
                       "stated for the input), a claim or a scenario: narrow that range, or "
                       "change the claim or scenario")
