@@ -25,7 +25,8 @@ from reeflow.chain.cache import step_key as _key
 from reeflow.project import LoadedProject, Project
 
 __all__ = ["ChainOutcome", "run_chain", "what_if", "with_overrides", "block_valuation_of",
-           "mining_per_t_moved", "mine_outcome", "resource_of"]
+           "mining_per_t_moved", "mine_outcome", "resource_of", "design_step", "basis_step",
+           "sized_economics"]
 
 T = TypeVar("T")
 
@@ -135,15 +136,8 @@ def run_chain(loaded: LoadedProject, *,
     e = p.economics
     step = _Timer(progress)
     life = int(e.schedule.life_years)
-    sx_costs = econ_steps.sx_cost_model(p)
-    design = step("plant design and SX train", CACHE.get, "design",
-                  _key(p.ore, p.plant, sx_costs.__dict__), plant_steps.design_plant, p, sx_costs)
-    sizes = econ_steps.equipment_sizes(p, design)
-    inputs = econ_steps.economic_inputs(p, design, sizes)
-    uses_mine = p.deposit.run and p.deposit.has_source and p.mine.run
-    moved = _mining_per_t_moved(p) if uses_mine else None
-    basis = step("design-basis economics", CACHE.get, "basis", _key(p.ore, p.plant, e, moved),
-                 econ_steps.design_economics, p, inputs, life, moved)
+    design = design_step(p, step)
+    inputs, basis, moved = basis_step(p, design, step)
     valuation = _valuation(p, design, basis)
     recovery = float(design.summary.kpis["overall_reo_recovery_frac"])
     resource = step("resource", CACHE.get, "resource",
@@ -155,7 +149,8 @@ def run_chain(loaded: LoadedProject, *,
                 _mine, p, capacity, valuation, resource)
     first = int(e.schedule.construction_years) + 1
     years = step("plant by year", CACHE.get, "years",
-                 _key(p.ore, p.plant, sx_costs.__dict__, mine.schedule.to_dict("list"), first),
+                 _key(p.ore, p.plant, econ_steps.sx_cost_model(p).__dict__,
+                      mine.schedule.to_dict("list"), first),
                  plant_steps.solve_years, p, design, mine.schedule, first)
     design_basis = basis
     inputs, basis = step("economics at the scheduled plant size", sized_economics, p, inputs,
@@ -165,6 +160,31 @@ def run_chain(loaded: LoadedProject, *,
     market = step("market", _market, p, design)
     return ChainOutcome(loaded, design, inputs, basis, resource, mine, years, quantities,
                         annual, market, step.times, design_basis)
+
+
+def design_step(p: Project, step: Callable[..., Any] | None = None) -> plant_steps.PlantDesign:
+    """The chain's first step: the design-basis plant and its SX train, the sequences ranked at
+    the study's own prices (:func:`~reeflow.chain.econ_steps.sx_cost_model`); cached by the
+    inputs it reads. The risk room's design points call it too."""
+    sx_costs = econ_steps.sx_cost_model(p)
+    return (step or _Timer(None))("plant design and SX train", CACHE.get, "design",
+                                  _key(p.ore, p.plant, sx_costs.__dict__),
+                                  plant_steps.design_plant, p, sx_costs)
+
+
+def basis_step(p: Project, design: plant_steps.PlantDesign,
+               step: Callable[..., Any] | None = None) -> tuple[Any, Any, float | None]:
+    """The economic inputs of ``design`` (its equipment sized at the design basis), the
+    design-basis economics and the mining cost per t moved (None where no mine is planned:
+    the processing cost then carries mining per t of ore)."""
+    e = p.economics
+    inputs = econ_steps.economic_inputs(p, design, econ_steps.equipment_sizes(p, design))
+    moved = _mining_per_t_moved(p) if p.deposit.run and p.deposit.has_source and p.mine.run \
+        else None
+    basis = (step or _Timer(None))("design-basis economics", CACHE.get, "basis",
+                                   _key(p.ore, p.plant, e, moved), econ_steps.design_economics,
+                                   p, inputs, int(e.schedule.life_years), moved)
+    return inputs, basis, moved
 
 
 def sized_economics(project: Project, inputs: Any, basis: Any,

@@ -69,9 +69,9 @@ class ScanContext:
     @property
     def design(self) -> Any:
         if self._design is None:
-            from reeflow.chain.plant_steps import design_plant
+            from reeflow.chain.pipeline import design_step
 
-            self._design = design_plant(self.loaded.project)
+            self._design = design_step(self.loaded.project)
         return self._design
 
     def __getstate__(self) -> dict[str, Any]:

@@ -207,20 +207,15 @@ def design_stage(project: Any, design: Any | None = None, schedule: Any = None,
     mine ``schedule`` (the base chain's, held), the plant is solved at its years and sized for
     the heaviest, as the chain does (:func:`reeflow.chain.pipeline.sized_economics`); the
     design-basis economics, which value the blocks, stay the unsized plant's."""
-    from reeflow.chain import econ_steps, pipeline, plant_steps
+    from reeflow.chain import pipeline, plant_steps
 
-    e = project.economics
-    design = plant_steps.design_plant(project) if design is None else design
-    sizes = econ_steps.equipment_sizes(project, design)
-    inputs = econ_steps.economic_inputs(project, design, sizes)
-    moved = pipeline.mining_per_t_moved(project) if project.deposit.run and project.mine.run \
-        else None
-    life = int(e.schedule.life_years)
-    design_basis = econ_steps.design_economics(project, inputs, life, moved)
+    design = pipeline.design_step(project) if design is None else design
+    inputs, design_basis, moved = pipeline.basis_step(project, design)
     basis = design_basis
     if schedule is not None and len(schedule):
         years = plant_steps.solve_years(project, design, schedule, first_year)
-        inputs, basis = pipeline.sized_economics(project, inputs, design_basis, years, life,
+        inputs, basis = pipeline.sized_economics(project, inputs, design_basis, years,
+                                                 int(project.economics.schedule.life_years),
                                                  moved)
     return design, dict(inputs.equipment_sizes), inputs, basis, design_basis
 
