@@ -113,9 +113,8 @@ def test_a_treo_only_block_model_takes_the_project_ree_shares_and_says_so(builti
 def test_the_design_grade_is_checked_against_the_scheduled_feed(builtin):
     from types import SimpleNamespace
 
-    from reeflow.consistency import design_grade_matches_feed
-
     from reeflow.chain.pipeline import ChainOutcome
+    from reeflow.consistency import design_grade_matches_feed
 
     def outcome(feed_grade):
         years = [SimpleNamespace(ore_t=t, head_grade_treo_frac=feed_grade) for t in (1e5, 2e5)]

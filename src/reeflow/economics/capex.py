@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 import pandas as pd
@@ -305,6 +306,12 @@ def _equipment_rows(sizes: Mapping[str, float], *, currency_year: int,
     return pd.DataFrame(rows)
 
 
+@cache
+def _same_dimension(unit_a: str, unit_b: str) -> bool:
+    return bool(ureg.Quantity(1.0, unit_a).dimensionality
+                == ureg.Quantity(1.0, unit_b).dimensionality)
+
+
 def _item_rows(item: str, size: float, count: int | None, *, currency_year: int,
                index: CostIndex, key: str, items: pd.DataFrame,
                fac: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -319,11 +326,10 @@ def _item_rows(item: str, size: float, count: int | None, *, currency_year: int,
                          f"an item in {sorted(set(items['item']))}",
                          "no cost correlation is carried for this equipment")
     rows = []
-    for _, c in comps.iterrows():
+    for c in comps.to_dict("records"):
         base_unit = _si_unit(item)
         f_unit = str(c["factor_unit"])
-        same = ureg.Quantity(1.0, base_unit).dimensionality == \
-            ureg.Quantity(1.0, f_unit).dimensionality
+        same = _same_dimension(base_unit, f_unit)
         qty, unit = (size, base_unit) if same else (size * float(c["size_factor"]), f_unit)
         rec = purchased_cost(str(c["correlation"]), qty, unit, currency_year=currency_year,
                              index=index, count=count)

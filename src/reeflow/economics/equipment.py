@@ -20,7 +20,9 @@ year by the CEPCI (:class:`reeflow.economics.cost_index.CostIndex`).
 from __future__ import annotations
 
 import math
-from functools import lru_cache
+from collections.abc import Mapping
+from functools import cache, lru_cache
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -76,9 +78,26 @@ def parallel_units(size: float, s_max: float | None, count: int | None = None) -
     return max(need, int(count) if count else 1)
 
 
-def _num(row: pd.Series, key: str, default: float) -> float:
+def _num(row: Mapping[str, Any], key: str, default: float) -> float:
     v = row.get(key)
     return default if v is None or (isinstance(v, float) and math.isnan(v)) else float(v)
+
+
+@cache
+def _row(correlation: str) -> dict[str, Any]:
+    """One correlation's row as a dict (read once: the estimate prices ~50 items a call)."""
+    return dict(_table().loc[correlation].to_dict())
+
+
+@cache
+def unit_factor(from_unit: str, to_unit: str) -> float:
+    """Multiplier from ``from_unit`` to ``to_unit`` (sizes: volumes, areas, powers, flows; no
+    offset units), converted once by pint."""
+    one = float(ureg.Quantity(1.0, from_unit).to(to_unit).magnitude)
+    two = float(ureg.Quantity(2.0, from_unit).to(to_unit).magnitude)
+    if not math.isclose(two, 2.0 * one, rel_tol=1e-12):
+        raise InputError("size_unit", from_unit, "a unit without an offset", "")
+    return one
 
 
 def purchased_cost(correlation: str, size: float, size_unit: str, *, currency_year: int,
@@ -92,11 +111,11 @@ def purchased_cost(correlation: str, size: float, size_unit: str, *, currency_ye
     tab = _table()
     if correlation not in tab.index:
         raise InputError("correlation", correlation, f"one of {sorted(tab.index)}", "")
-    row = tab.loc[correlation]
+    row = _row(correlation)
     if not (isinstance(size, (int, float)) and math.isfinite(size) and size > 0):
         raise InputError(f"size[{correlation}]", size, "> 0", "give a positive size")
     unit = str(row["size_unit"])
-    s = float(ureg.Quantity(float(size), size_unit).to(unit).magnitude)
+    s = float(size) * unit_factor(size_unit, unit)
     s_max = _num(row, "s_max", math.inf)
     units = parallel_units(s, s_max, count)
     per_unit = s / units

@@ -88,8 +88,17 @@ def sizing_parameters() -> pd.DataFrame:
     return read_csv("plant", "sizing.csv").set_index("key")
 
 
+@lru_cache(maxsize=1)
+def _values() -> dict[str, float]:
+    """The table's values by key (a dict: sizing reads them ~300 times per plant solve)."""
+    return {str(k): float(v) for k, v in sizing_parameters()["value"].items()}
+
+
 def _p(key: str) -> float:
-    return float(sizing_parameters().at[key, "value"])
+    try:
+        return _values()[key]
+    except KeyError:
+        raise KeyError(f"sizing parameter {key!r} not in reeflow/data/plant/sizing.csv") from None
 
 
 # -- flows -------------------------------------------------------------------------------------
