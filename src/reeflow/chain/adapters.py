@@ -81,7 +81,7 @@ def _gangue(ore: Any, g: Mapping[str, float], mineral: float) -> dict[str, float
 
     The project file's grades are the ore's average; the balance mineral fills the rest of a
     richer feed. Where the feed is so rich that no rest is left (a grade what-if on a
-    gangue-rich ore: Ngualla's 90 % barite, iron oxide and quartz), the project file's minerals
+    gangue-rich ore, e.g. 90 % barite, iron oxide and quartz), the project file's minerals
     give way pro rata to what the rare-earth mineral and the scheduled grades leave, so the
     feed stays within the ore's mass (continuous: the factor is 1 where the rest reaches 0)."""
     given = {field: float(g[key]) for field, key in ORE_GANGUE if key in g}
@@ -230,7 +230,8 @@ def year_quantities(plant_years: Sequence[Any], schedule: pd.DataFrame) -> Any:
         flotation_feed_t=_circuits(plant_years),
         mill_energy_mwh=_driver(plant_years, "mill_energy_mwh"),
         sx_aqueous_m3=_driver(plant_years, "sx_aqueous_m3"),
-        brine_m3=_driver(plant_years, "brine_m3"))
+        brine_m3=_driver(plant_years, "brine_m3"),
+        chemical_residue_t=np.array([y.chemical_residue_t for y in plant_years]))
 
 
 def _driver(plant_years: Sequence[Any], name: str) -> np.ndarray | None:
