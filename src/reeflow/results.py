@@ -92,8 +92,11 @@ class PlantYear(ResultModel):
     power_mwh: float
     fuel_gj: float = 0.0
     water_m3: float = Field(default=0.0, description="make-up water, m³ (≈ t)")
-    residue_t: float
+    residue_t: float = Field(description="radioactive residues (leach residue and "
+                             "neutralisation cake), dry t")
     tailings_t: float
+    chemical_residue_t: float = Field(default=0.0, description="every hydrometallurgical "
+                                      "residue (no flotation tailings), dry t")
     flotation_feed_t: dict[str, float] = Field(default_factory=dict, description="feed of each "
                                                "flotation circuit, t (reagent dosages apply)")
     mill_energy_mwh: Number = Field(default=None, description="comminution energy, MWh "
@@ -229,7 +232,11 @@ class EconomicsSection(ResultModel):
                                            "analogue (a cross-check, not the answer)")
     opex_missing: list[str] = Field(default_factory=list, description="opex items whose "
                                     "driver the plant does not supply (reported, never 0)")
-    kpis: Json = Field(default_factory=dict)
+    kpis: Json = Field(default_factory=dict, description="per-t and per-kg figures over the "
+                       "life of mine (the cash flow's producing years); capex per t/a over the "
+                       "capacity the plant is built for")
+    kpis_design_basis: Json = Field(default_factory=dict, description="the same figures on "
+                                    "the design basis (the project file's grade at nameplate)")
     benchmark: list[Json] = Field(default_factory=list, description="each figure against the "
                                   "band of published peers, with the reason when outside")
     levered: Json | None = None

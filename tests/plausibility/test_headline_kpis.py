@@ -1,5 +1,8 @@
 """Plausibility of the built-in study's headline KPIs against published peers (issue #11 item 8).
 
+The figures benchmarked are over the life of mine (``economics.kpis``: the cash flow's years);
+the design basis's (``economics.kpis_design_basis``) are checked where a reason names them.
+
 Each figure of ``economics.benchmark`` must sit inside the band of its verified peers, or carry a
 stated reason — and the facts the reason states are checked here against the study's own output,
 so a reason that stops being true fails. Where no verified peer band exists (reagents, energy,
@@ -79,7 +82,7 @@ def test_capex_per_t_a_is_over_the_sized_capacity_and_its_reason_is_true(
     ore_end = sum(a["direct_usd"] for a in areas if a["area"] in (
         "crushing", "grinding", "flotation_ree", "flotation_fluorite", "flotation_barite"))
     assert ore_end == pytest.approx(31e6, rel=0.05)
-    design = econ["capex_usd"] / econ["kpis"]["reo_t_per_a"]
+    design = econ["capex_usd"] / econ["kpis_design_basis"]["reo_t_per_a"]
     assert design == pytest.approx(83_000, rel=0.03) and design > row["band_max"]
 
 
@@ -95,25 +98,30 @@ def test_separation_capex_inside_the_band(econ, bench):
     assert 3.5 <= ms["installation_factor"] <= 3.9
 
 
-def test_opex_per_kg_reo_reason_is_true(econ, bench):
-    """Above the band (Nolans, Phalaborwa); the reason names ~200 kt/a of industrial-mineral
-    concentrates earning about half the revenue, a 670-person site and ~6.4 kt/a REO."""
+def test_opex_per_kg_reo_reason_is_true(econ, bench, builtin_results_dict):
+    """Below the band (Nolans, Ngualla, Phalaborwa) over the life of mine; the reason: the plan
+    feeds 3.8 % TREO against the deposit's 1.8 %, so 570 kt/a of ore (by-product circuits,
+    ~200 kt/a of industrial-mineral concentrates, a 670-person site) spreads over 13.1 kt/a
+    REO; on the design basis (6.4 kt/a REO) the same plant costs 17.2 USD/kg, above the band."""
     row = bench["opex_usd_per_kg_reo"]
-    assert row["position"] == "above"
+    assert row["position"] == "below"
+    grade = builtin_results_dict["summary"]["target"]["schedule_grade_frac"]
+    assert 0.0375 <= grade < 0.0385 and grade > 2 * 0.018
+    lom, design = econ["kpis"], econ["kpis_design_basis"]
+    assert lom["reo_t_per_a"] == pytest.approx(13_100, rel=0.01)
+    assert design["reo_t_per_a"] == pytest.approx(6_400, rel=0.01)
+    assert row["design_basis_value"] == design["opex_usd_per_kg_reo"]
+    assert design["opex_usd_per_kg_reo"] == pytest.approx(17.2, abs=0.05)
+    assert design["opex_usd_per_kg_reo"] > row["band_max"] > row["band_min"] > row["value"]
     rev = {r["product"]: r for r in econ["revenue"]}
     minerals = rev["CaF2 concentrate"]["t_per_a"] + rev["BaSO4 concentrate"]["t_per_a"]
     assert minerals == pytest.approx(200_000, rel=0.10)
-    total = sum(r["usd_per_a"] for r in econ["revenue"])
-    share = (rev["CaF2 concentrate"]["usd_per_a"] + rev["BaSO4 concentrate"]["usd_per_a"]) / total
-    assert 0.40 <= share <= 0.60
     assert _opex(econ, "labour")["quantity"] == 670
-    assert econ["kpis"]["reo_t_per_a"] == pytest.approx(6400, rel=0.05)
-    # the named drivers are real money: by-product freight plus labour and overhead exceed the
-    # gap to the band's top
-    gap = (row["value"] - row["band_max"]) * econ["kpis"]["reo_t_per_a"] * 1000.0
-    named = sum(_opex(econ, i)["usd_per_a"] for i in (
-        "freight: industrial mineral concentrate", "labour", "G&A and plant overhead"))
-    assert named > gap > 0
+    # the life-of-mine figure is the cash flow's: its opex over its REO
+    annual = [r for r in econ["annual"] if (r.get("reo_t") or 0) > 0]
+    opex = sum(r["opex_usd"] for r in annual)
+    reo_kg = sum(r["reo_t"] for r in annual) * 1000.0
+    assert lom["opex_usd_per_kg_reo"] == pytest.approx(opex / reo_kg, rel=0.02)
 
 
 def test_opex_per_kg_ndpr_reason_is_true(econ, bench):
@@ -127,17 +135,19 @@ def test_opex_per_kg_ndpr_reason_is_true(econ, bench):
                                                       rel=1e-9)
     for peer, s in PEER_NDPR_SHARE.items():
         assert s >= 2 * share, peer
-    # per kg REO the figure is within 1.3x of the band top (2.9x per kg NdPr): the NdPr gap is
-    # mostly the share
-    assert k["opex_usd_per_kg_reo"] <= 1.3 * bench["opex_usd_per_kg_reo"]["band_max"]
-    assert k["opex_usd_per_kg_ndpr"] >= 2.5 * bench["opex_usd_per_kg_ndpr"]["band_max"]
+    # at any peer's NdPr share the same cost per kg REO would sit at or below the band's top:
+    # the gap is the share
+    top = bench["opex_usd_per_kg_ndpr"]["band_max"]
+    for peer, s in PEER_NDPR_SHARE.items():
+        assert k["opex_usd_per_kg_reo"] / s <= top, peer
+    assert k["opex_usd_per_kg_ndpr"] >= 1.5 * top
 
 
 def test_reagents_against_lynas_cracking_acid(econ, builtin_results_dict):
     """No verified band. The reason: the only peer figure is Lynas's cracking acid alone (4.0 t/t
     REO, unverified); Beylikova adds HCl, NaOH, oxalic acid, lime and flotation reagents. The
     bake acid per t REO is of the same order as Lynas's, and the slate holds the named reagents."""
-    k = econ["kpis"]
+    k = econ["kpis_design_basis"]  # the design basis's reagent slate and REO
     acid = builtin_results_dict["reagents_t_per_a"]["H2SO4"] / k["reo_t_per_a"]
     assert 0.5 <= acid / LYNAS_CRACKING_ACID_T_PER_T_REO <= 2.0
     assert k["reagents_t_per_t_reo"] > 2 * acid
@@ -154,11 +164,13 @@ def test_energy_below_the_cradle_to_gate_energy_of_mountain_pass(econ, builtin_r
     """No peer band. Site energy (electricity at 3.6 GJ/MWh + fuel) per t REO must lie below the
     cradle-to-gate LCA energy of Mountain Pass (70.88 GJ/t REO, which also counts the energy
     embodied in reagents), and above the fuel the bake alone needs."""
-    e = builtin_results_dict["energy"]
-    gj = econ["kpis"]["energy_gj_per_t_reo"]
-    assert gj < MOUNTAIN_PASS_LCA_GJ_PER_T_REO
+    e = builtin_results_dict["energy"]  # the design basis's energy balance
+    design = econ["kpis_design_basis"]
+    for gj in (econ["kpis"]["energy_gj_per_t_reo"], design["energy_gj_per_t_reo"]):
+        assert gj < MOUNTAIN_PASS_LCA_GJ_PER_T_REO
     bake_fuel = sum(u["fuel_kw"] for u in e["units"] if u["kind"] == "bake")
-    assert gj > bake_fuel * 3.6e-3 * e["operating_hours_per_a"] / econ["kpis"]["reo_t_per_a"]
+    assert design["energy_gj_per_t_reo"] > \
+        bake_fuel * 3.6e-3 * e["operating_hours_per_a"] / design["reo_t_per_a"]
     # electricity is not comminution alone (issue #11: it was 0.76 MW of comminution only)
     assert e["comminution_share_of_electricity"] < 0.6
 
@@ -172,9 +184,15 @@ def test_residue_counts_what_its_reason_says_and_sits_near_lynas(econ, builtin_r
               "effluent_neutralisation.cake", "brine_treatment.salt"):
         assert rows.get(s, 0.0) > 0, s
     counted = sum(v for s, v in rows.items() if "tailings" not in s)
-    k = econ["kpis"]
+    k = econ["kpis_design_basis"]  # the design basis's residue table
     assert k["residue_t_per_t_reo"] == pytest.approx(counted / k["reo_t_per_a"], rel=1e-9)
-    assert 0.5 <= k["residue_t_per_t_reo"] / LYNAS_RESIDUE_T_PER_T_REO <= 2.0
+    for v in (k["residue_t_per_t_reo"], econ["kpis"]["residue_t_per_t_reo"]):
+        assert 0.5 <= v / LYNAS_RESIDUE_T_PER_T_REO <= 2.0
+    # over the life of mine the same streams, summed over the years the plant was solved at
+    # (over the plant's REO made; the figure is over the REO products sold: within 1 %)
+    by_year = builtin_results_dict["plant"]["by_year"]
+    lom = sum(y["chemical_residue_t"] for y in by_year) / sum(y["reo_t"] for y in by_year)
+    assert econ["kpis"]["residue_t_per_t_reo"] == pytest.approx(lom, rel=0.01)
 
 
 def test_no_opex_line_is_missing(econ):

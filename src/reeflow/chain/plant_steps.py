@@ -77,6 +77,9 @@ class PlantYearSolution:
     brine_m3: float | None = None
     #: the equipment this year's flows need (:func:`year_equipment_sizes`)
     equipment_sizes: dict[str, float] = field(default_factory=dict)
+    #: every hydrometallurgical residue, dry t (the residue table's streams but tailings;
+    #: ``residue_t`` is its radioactive part: leach residue and neutralisation cake)
+    chemical_residue_t: float = 0.0
 
 
 def solve_plant(project: Any, feed: Any, separation: Any, *, start: Any = None) -> Any:
@@ -184,6 +187,7 @@ def _year(project: Any, design: PlantDesign, row: Mapping[str, Any], year: int,
                                  float("nan"), {}, {}, 0.0, 0.0, 0.0, dict(feed.ree_share_frac))
     from reeflow.plant.drivers import economic_drivers
     from reeflow.plant.energy import unit_inlet_kg_per_h
+    from reeflow.plant.residues import classify_residues
 
     sol = solve_plant(project, feed, design.separation, start=design.solution)
     s = _summary(project, sol, design)
@@ -198,6 +202,9 @@ def _year(project: Any, design: PlantDesign, row: Mapping[str, Any], year: int,
     water = eng.water.make_up_t_per_a * k["ore_t_per_a"] / eng.energy.ore_t_per_a
     drv = economic_drivers(sol, k, project.plant.operating_hours_h_per_a, design.train)
     sizes = year_equipment_sizes(project, design, sol, energy, ratio.get("separation", 1.0))
+    chemical = sum(r.dry_t_per_a for r in classify_residues(
+        sol, operating_hours_per_a=project.plant.operating_hours_h_per_a,
+        rule=project.plant.norm_rule).rows if "tailings" not in r.stream)
     return PlantYearSolution(
         year=year, production_year=production_year, ore_t=ore_t,
         head_grade_treo_frac=feed.treo_frac, reo_t=k["reo_t_per_a"] * scale,
@@ -211,7 +218,8 @@ def _year(project: Any, design: PlantDesign, row: Mapping[str, Any], year: int,
         flotation_feed_t={c: t * scale for c, t in drv["flotation_feed_t_per_a"].items()},
         mill_energy_mwh=_scaled(drv["mill_energy_mwh_per_a"], scale),
         sx_aqueous_m3=_scaled(drv["sx_aqueous_m3_per_a"], scale),
-        brine_m3=_scaled(drv["brine_m3_per_a"], scale), equipment_sizes=sizes)
+        brine_m3=_scaled(drv["brine_m3_per_a"], scale), equipment_sizes=sizes,
+        chemical_residue_t=chemical * scale)
 
 
 def year_equipment_sizes(project: Any, design: PlantDesign, sol: Any, energy: Any,

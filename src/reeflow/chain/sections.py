@@ -195,6 +195,7 @@ def economics_section(outcome: ChainOutcome, extra: dict[str, Any]) -> Economics
             storage.to_dict() if hasattr(storage, "to_dict") else storage),
         "capex_cross_check": to_jsonable(a.capex_cross_check),
         "opex_missing": list(a.opex_missing), "kpis": to_jsonable(dict(a.kpis)),
+        "kpis_design_basis": to_jsonable(dict(a.design_kpis)),
         "benchmark": to_jsonable(a.benchmark) if a.benchmark is not None else [],
         "levered": to_jsonable(a.levered),
         "mining_cost_basis": ("per t moved (ore + waste)" if b.mining_usd_per_t_moved is not None

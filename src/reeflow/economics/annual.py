@@ -45,11 +45,12 @@ from reeflow.economics.study import (
     _opex,
     _revenue_table,
     build_base,
+    purchased_reagents_t,
 )
 
 __all__ = ["Scales", "YearQuantities", "AnnualEconomics", "evaluate_annual", "DesignBasis",
            "design_basis", "breakeven_multiplier", "breakeven_ndpr_multiplier", "cash_flows",
-           "REVENUE_CLASSES"]
+           "REVENUE_CLASSES", "lom_kpis"]
 
 _BYPRODUCTS = ("CaF2 concentrate", "BaSO4 concentrate")
 
@@ -88,6 +89,8 @@ class YearQuantities:
     mill_energy_mwh: np.ndarray | None = None
     sx_aqueous_m3: np.ndarray | None = None
     brine_m3: np.ndarray | None = None
+    #: every hydrometallurgical residue but tailings (``residue_t`` is its radioactive part)
+    chemical_residue_t: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         n = len(self.ore_t)
@@ -209,6 +212,9 @@ class AnnualEconomics:
     capex_cross_check: Mapping[str, Any] | None
     headline_rate_frac: float
     extra: Mapping[str, Any] = field(default_factory=dict)
+    #: the same figures as ``kpis`` on the design basis (the project file's grade at
+    #: nameplate); ``kpis`` are over the life of mine (:func:`lom_kpis`)
+    design_kpis: Mapping[str, float] = field(default_factory=dict)
 
 
 def _year_inputs(d: DesignBasis, q: YearQuantities, i: int) -> EconomicInputs:
@@ -237,10 +243,12 @@ def _year_inputs(d: DesignBasis, q: YearQuantities, i: int) -> EconomicInputs:
 
 def _year_money(d: DesignBasis, q: YearQuantities) -> dict[str, np.ndarray]:
     """Revenue (total, NdPr-linked and by-product), variable and fixed opex and mining cost of
-    every year; each year priced on its period's deck (:meth:`DesignBasis.price_path`)."""
+    every year; each year priced on its period's deck (:meth:`DesignBasis.price_path`). Also
+    each year's REO and NdPr oxide sold (t) and reagents bought (t), the life-of-mine
+    figures' denominators and numerator (:func:`lom_kpis`)."""
     n = q.n_years
     out = {k: np.zeros(n) for k in ("revenue", "ndpr", "byproduct", "variable", "fixed",
-                                    "mining")}
+                                    "mining", "reo_t", "ndpr_t", "purchased_t")}
     index = cepci()
     storage = d.parts.get("storage")
     path = d.price_path(n)
@@ -261,7 +269,39 @@ def _year_money(d: DesignBasis, q: YearQuantities) -> dict[str, np.ndarray]:
         out["variable"][i] = float(usd[opx["kind"] == "variable"].sum())
         out["fixed"][i] = float(usd[opx["kind"] == "fixed"].sum())
         out["mining"][i] = float(usd[opx["item"] == "mining (contract)"].sum())
+        out["reo_t"][i] = inp.reo_t_per_a()
+        out["ndpr_t"][i] = inp.ndpr_oxide_t_per_a()
+        out["purchased_t"][i] = purchased_reagents_t(opx)
     return out
+
+
+def lom_kpis(design_kpis: Mapping[str, float], q: YearQuantities,
+             money: Mapping[str, np.ndarray]) -> dict[str, float]:
+    """The per-t and per-kg figures over the life of mine: each total of the producing years
+    (the cash flow's) over their REO, the figures an investor reads beside the cash flow; the
+    capex figures stay over the capacity the plant is built for (``design_kpis``'s).
+
+    ``reo_t_per_a`` and ``ndpr_oxide_t_per_a`` are the means of the producing years; the opex
+    is the cash flow's (variable + fixed, mining included; no royalty or sustaining capex);
+    energy is site electricity at 3.6 GJ/MWh plus fuel; residue excludes flotation tailings."""
+    n = max(q.n_years, 1)
+    reo_t, ndpr_t = float(np.sum(money["reo_t"])), float(np.sum(money["ndpr_t"]))
+    opex = float(np.sum(money["variable"]) + np.sum(money["fixed"]))
+    per = (lambda x: x / reo_t) if reo_t > 0 else (lambda x: math.nan)
+    fuel = None if q.fuel_gj is None else sum(float(np.sum(v)) for v in q.fuel_gj.values())
+    return {
+        "reo_t_per_a": reo_t / n, "ndpr_oxide_t_per_a": ndpr_t / n,
+        "capex_usd_per_t_a_reo": float(design_kpis["capex_usd_per_t_a_reo"]),
+        "separation_capex_usd_per_t_a_reo":
+            float(design_kpis["separation_capex_usd_per_t_a_reo"]),
+        "opex_usd_per_kg_reo": per(opex) / 1000.0,
+        "opex_usd_per_kg_ndpr": opex / (ndpr_t * 1000.0) if ndpr_t > 0 else math.nan,
+        "reagents_t_per_t_reo": per(float(np.sum(money["purchased_t"]))),
+        "energy_gj_per_t_reo": math.nan if fuel is None else
+        per(float(np.sum(q.power_mwh)) * 3.6 + fuel),
+        "residue_t_per_t_reo": math.nan if q.chemical_residue_t is None else
+        per(float(np.sum(q.chemical_residue_t))),
+    }
 
 
 def _timeline(sched: dcf.Schedule, values: np.ndarray) -> np.ndarray:
@@ -350,9 +390,11 @@ def evaluate_annual(d: DesignBasis, q: YearQuantities) -> AnnualEconomics:
     ndpr_kg = sum(float(np.sum(v)) for k, v in q.products_t.items()
                   if k in ("NdPr oxide", "Nd2O3", "Pr6O11")) * 1e3
     full = float(d.base.opex_variable_usd_per_a + d.base.opex_fixed_usd_per_a) * d.scales.opex
-    kpis = _kpis(d.inputs, d.parts, d.capex_usd, full)
+    design_kpis = _kpis(d.inputs, d.parts, d.capex_usd, full)
+    kpis = lom_kpis(design_kpis, q, money)
     bench = benchmark({k: kpis[k] for k in FIGURES}, reasons=dict(p.benchmark_reasons),
                       currency_year=p.currency_year)
+    bench["design_basis_value"] = [design_kpis.get(f, math.nan) for f in bench["figure"]]
     opx = d.parts["opex"]
     values = d.product_usd_per_t()
     return AnnualEconomics(
@@ -369,7 +411,8 @@ def evaluate_annual(d: DesignBasis, q: YearQuantities) -> AnnualEconomics:
         unit_cost_usd_per_kg_ndpr=cash_cost / ndpr_kg if ndpr_kg > 0 else math.nan,
         revenue_by_product_usd={k: float(np.sum(v)) * values.get(k, 0.0)
                                 for k, v in q.products_t.items()},
-        levered=_levered(p, cf, sched, d.base.fiscal, rates), kpis=kpis, benchmark=bench,
+        levered=_levered(p, cf, sched, d.base.fiscal, rates), kpis=kpis,
+        design_kpis=design_kpis, benchmark=bench,
         opex_missing=tuple(opx.loc[opx["evidence"] == MISSING, "item"]),
         capex_cross_check=_cross_check(d.inputs, p, None), headline_rate_frac=p.headline_rate,
         extra={"money": money, "price_path": _path_rows(d, q.n_years)})

@@ -614,15 +614,20 @@ def _levered(p: EconomicsParams, cf: dict[str, np.ndarray], sched: dcf.Schedule,
             "annual": {k: v.tolist() for k, v in {**debt, **lev}.items()}}
 
 
+def purchased_reagents_t(opex: pd.DataFrame) -> float:
+    """Reagents bought (t/a) in an opex table: the priced reagent and flotation-reagent lines,
+    no water and no air (the numerator of the reagents-per-t-REO figure)."""
+    reag = opex[opex["item"].str.startswith(("reagent:", "flotation reagent:"))
+                & (opex["rate"].fillna(0.0) > 0)
+                & ~opex["item"].isin(["reagent: H2O", "reagent: water"])]
+    return float(reag["quantity"].sum())
+
+
 def _kpis(inp: EconomicInputs, parts: Mapping[str, Any], capex_usd: float,
           opex_usd: float) -> dict[str, float]:
     reo_t, ndpr_t = inp.reo_t_per_a(), inp.ndpr_oxide_t_per_a()
     cap_t = reo_t if inp.reo_capacity_t_per_a is None else float(inp.reo_capacity_t_per_a)
-    opx: pd.DataFrame = parts["opex"]
-    reag = opx[opx["item"].str.startswith(("reagent:", "flotation reagent:"))
-               & (opx["rate"].fillna(0.0) > 0)
-               & ~opx["item"].isin(["reagent: H2O", "reagent: water"])]
-    purchased = float(reag["quantity"].sum())  # bought reagents: no water, no air
+    purchased = purchased_reagents_t(parts["opex"])
     est: CapexByArea | None = parts["estimate"]
     sep = math.nan
     if est is not None and est.direct_usd > 0:

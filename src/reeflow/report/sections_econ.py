@@ -216,8 +216,12 @@ def economics_section(results: Results) -> str:
     parts += _risk_parts(econ)
     bench = econ.get("benchmark") or []
     if bench:
-        parts.append(details("Against published peers", table(
-            bench, [("label", "figure"), ("value", "this study"), ("band_min", "peer low"),
+        parts.append(details("Against published peers", note(
+            "This study's figures are over the life of mine (the cash flow's years; capex per "
+            "t/a over the capacity the plant is built for); the design basis is the project "
+            "file's grade at nameplate.") + table(
+            bench, [("label", "figure"), ("value", "this study (life of mine)"),
+                    ("design_basis_value", "design basis"), ("band_min", "peer low"),
                     ("band_max", "peer high"), ("position", "position"), ("reason", "why")])))
     if isinstance(econ.get("assumptions"), Mapping) and econ["assumptions"]:
         parts.append(details("Economic assumptions", _kv_table(econ["assumptions"])))
