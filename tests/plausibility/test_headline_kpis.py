@@ -84,6 +84,7 @@ def test_capex_per_t_a_is_over_the_sized_capacity_and_its_reason_is_true(
     assert ore_end == pytest.approx(31e6, rel=0.05)
     design = econ["capex_usd"] / econ["kpis_design_basis"]["reo_t_per_a"]
     assert design == pytest.approx(83_000, rel=0.03) and design > row["band_max"]
+    assert row["design_basis_value"] == pytest.approx(design, rel=1e-9)
 
 
 def test_separation_capex_inside_the_band(econ, bench):

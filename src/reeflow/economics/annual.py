@@ -275,11 +275,11 @@ def _year_money(d: DesignBasis, q: YearQuantities) -> dict[str, np.ndarray]:
     return out
 
 
-def lom_kpis(design_kpis: Mapping[str, float], q: YearQuantities,
+def lom_kpis(built_kpis: Mapping[str, float], q: YearQuantities,
              money: Mapping[str, np.ndarray]) -> dict[str, float]:
     """The per-t and per-kg figures over the life of mine: each total of the producing years
     (the cash flow's) over their REO, the figures an investor reads beside the cash flow; the
-    capex figures stay over the capacity the plant is built for (``design_kpis``'s).
+    capex figures are ``built_kpis``'s (over the capacity the plant is built for).
 
     ``reo_t_per_a`` and ``ndpr_oxide_t_per_a`` are the means of the producing years; the opex
     is the cash flow's (variable + fixed, mining included; no royalty or sustaining capex);
@@ -291,9 +291,9 @@ def lom_kpis(design_kpis: Mapping[str, float], q: YearQuantities,
     fuel = None if q.fuel_gj is None else sum(float(np.sum(v)) for v in q.fuel_gj.values())
     return {
         "reo_t_per_a": reo_t / n, "ndpr_oxide_t_per_a": ndpr_t / n,
-        "capex_usd_per_t_a_reo": float(design_kpis["capex_usd_per_t_a_reo"]),
+        "capex_usd_per_t_a_reo": float(built_kpis["capex_usd_per_t_a_reo"]),
         "separation_capex_usd_per_t_a_reo":
-            float(design_kpis["separation_capex_usd_per_t_a_reo"]),
+            float(built_kpis["separation_capex_usd_per_t_a_reo"]),
         "opex_usd_per_kg_reo": per(opex) / 1000.0,
         "opex_usd_per_kg_ndpr": opex / (ndpr_t * 1000.0) if ndpr_t > 0 else math.nan,
         "reagents_t_per_t_reo": per(float(np.sum(money["purchased_t"]))),
@@ -390,8 +390,10 @@ def evaluate_annual(d: DesignBasis, q: YearQuantities) -> AnnualEconomics:
     ndpr_kg = sum(float(np.sum(v)) for k, v in q.products_t.items()
                   if k in ("NdPr oxide", "Nd2O3", "Pr6O11")) * 1e3
     full = float(d.base.opex_variable_usd_per_a + d.base.opex_fixed_usd_per_a) * d.scales.opex
-    design_kpis = _kpis(d.inputs, d.parts, d.capex_usd, full)
-    kpis = lom_kpis(design_kpis, q, money)
+    # the capex over the capacity the plant is built for (the schedule's heaviest year)
+    kpis = lom_kpis(_kpis(d.inputs, d.parts, d.capex_usd, full), q, money)
+    # every figure on the design basis, the capex over its REO too
+    design_kpis = _kpis(replace(d.inputs, reo_capacity_t_per_a=None), d.parts, d.capex_usd, full)
     bench = benchmark({k: kpis[k] for k in FIGURES}, reasons=dict(p.benchmark_reasons),
                       currency_year=p.currency_year)
     bench["design_basis_value"] = [design_kpis.get(f, math.nan) for f in bench["figure"]]
