@@ -45,7 +45,9 @@ def design_separation(feed: Stream, project: Project, *, cost_model: Any = None,
     if len(groups) < 2:
         raise InputError("plant.separation.products", list(sep.products),
                          "at least two product groups with elements present in the ore",
-                         "use method: placeholder, or list more elements with a share above 0 %")
+                         "to sell one mixed product, set plant.route: mixed_carbonate (a mixed "
+                         "rare-earth carbonate, priced as one); to separate, give two or more "
+                         "groups of elements with a share above 0 %")
     kw = sep.sx.train_kwargs(sep.extractant)
     if cost_model is not None:
         kw["cost_model"] = cost_model
