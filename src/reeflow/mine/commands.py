@@ -270,14 +270,16 @@ def _schedule_cpit(path: Path, args) -> dict[str, Any]:
 
 
 def _project_plan(source: str, args) -> dict[str, Any]:
-    """The mine plan of a project: a whole project (``builtin:NAME`` or a file with ``ore:``)
+    """The mine plan of a project: a whole project (``builtin:NAME``, a file with ``ore:`` or
+    one that ``extends`` another)
     runs the study's own chain up to its mine plan (same valuation, same numbers as
     ``reeflow study``); a file holding a ``mine:`` section with a ``block_model`` plans that
     block model with the section's own ``valuation``."""
     from reeflow.project import load_section, source_path
 
     path = source_path(source)
-    if source.startswith("builtin:") or "ore" in _load_yaml(path, "project"):
+    tree = _load_yaml(path, "project") if not source.startswith("builtin:") else {}
+    if source.startswith("builtin:") or "ore" in tree or "extends" in tree:  # a study project
         return _study_plan(source, args)
     from reeflow.mine.params import MineParams
     from reeflow.mine.plan import plan_mine
