@@ -138,11 +138,7 @@ def run_chain(loaded: LoadedProject, *,
     life = int(e.schedule.life_years)
     design = design_step(p, step)
     inputs, basis, moved = basis_step(p, design, step)
-    valuation = _valuation(p, design, basis)
-    recovery = float(design.summary.kpis["overall_reo_recovery_frac"])
-    resource = step("resource", CACHE.get, "resource",
-                    _key(p.deposit, p.ore, valuation.prices_usd_per_kg, recovery,
-                         valuation.processing_cost_usd_per_t), _resource, p, valuation, recovery)
+    valuation, resource = _valued_resource(p, design, basis, step)
     capacity = mine_steps.capacity_by_year(p.ore.throughput_t_per_a, e.schedule.ramp_up, life)
     mine = step("mine plan", CACHE.get, "mine",
                 _key(p.deposit, p.mine, p.ore, capacity.tolist(), valuation.__dict__),
@@ -160,6 +156,17 @@ def run_chain(loaded: LoadedProject, *,
     market = step("market", _market, p, design)
     return ChainOutcome(loaded, design, inputs, basis, resource, mine, years, quantities,
                         annual, market, step.times, design_basis)
+
+
+def _valued_resource(p: Project, design: plant_steps.PlantDesign, basis: Any,
+                     step: Callable[..., Any]) -> tuple[adapters.BlockValuation, Any]:
+    """The block valuation and the resource cut off at its break-even (None: no deposit)."""
+    valuation = _valuation(p, design, basis)
+    recovery = float(design.summary.kpis["overall_reo_recovery_frac"])
+    resource = step("resource", CACHE.get, "resource",
+                    _key(p.deposit, p.ore, valuation.prices_usd_per_kg, recovery,
+                         valuation.processing_cost_usd_per_t), _resource, p, valuation, recovery)
+    return valuation, resource
 
 
 def design_step(p: Project, step: Callable[..., Any] | None = None) -> plant_steps.PlantDesign:

@@ -50,13 +50,14 @@ __all__ = ["register", "cmd_resource", "cmd_krige", "result_summary", "project_d
 MAX_COORD_M = 1e8
 
 
-def result_summary(r: ResourceResult) -> dict[str, Any]:
-    """JSON-ready summary: readable statement, cut-off, classes, variogram, cross-validation,
-    data findings, grade–tonnage, timings; SYNTHETIC flagged."""
-    st = r.jorc()
+def result_summary(r: ResourceResult, rpeee_mask: np.ndarray | None = None) -> dict[str, Any]:
+    """JSON-ready summary: readable statement (inside the RPEEE pit shell ``rpeee_mask`` where
+    given), cut-off, classes, variogram, cross-validation, data findings, grade–tonnage,
+    timings; SYNTHETIC flagged."""
+    st = r.jorc(rpeee_mask=rpeee_mask)
     return {"label": r.label, "synthetic": r.synthetic, "disclaimer": r.disclaimer,
             "cutoff_frac": r.cutoff_frac, "cutoff_basis": r.cutoff_basis,
-            "statement": r.statement.replace({np.nan: None}).to_dict(orient="records"),
+            "statement": st.raw.replace({np.nan: None}).to_dict(orient="records"),
             "statement_table": st.table.to_dict(orient="records"),
             "competent_person": st.competent_person,
             "by_domain": r.by_domain.replace({np.nan: None}).to_dict(orient="records"),
@@ -70,10 +71,10 @@ def result_summary(r: ResourceResult) -> dict[str, Any]:
             "timings_s": r.timings_s}
 
 
-def _text(r: ResourceResult) -> str:
+def _text(r: ResourceResult, rpeee_mask: np.ndarray | None = None) -> str:
     issues = [f"data {i.severity}: {i.message} -> {i.action}" for i in r.issues.itertuples()]
     more = [f"... and {len(issues) - 20} more findings"] if len(issues) > 20 else []
-    return "\n".join([r.jorc().text(), *issues[:20], *more])
+    return "\n".join([r.jorc(rpeee_mask=rpeee_mask).text(), *issues[:20], *more])
 
 
 def project_deposit(project: str | Path) -> tuple[DepositParams, Path]:
@@ -92,6 +93,55 @@ def _write_blocks(bm: pd.DataFrame, path: str, r: ResourceResult) -> None:
 def cmd_resource(args: argparse.Namespace) -> int:
     """Handler of ``reeflow resource``."""
     source = "builtin:beylikova" if args.project in (None, "beylikova") else args.project
+    whole = _whole_project(source)
+    r, mask = _study_resource(source, args) if whole else (_deposit_resource(source, args), None)
+    if args.blocks_out:
+        _write_blocks(r.block_model, args.blocks_out, r)
+    print(dumps(result_summary(r, mask)) if args.json else _text(r, mask))
+    return 0
+
+
+def _whole_project(source: str) -> bool:
+    """A study project (built in, with an ``ore`` section or extending one), not a file that
+    holds a deposit section alone."""
+    if source.startswith("builtin:"):
+        return True
+    from reeflow.project import source_path
+
+    tree = load_yaml_file(source_path(source), field="project")
+    return isinstance(tree, dict) and ("ore" in tree or "extends" in tree)
+
+
+def _study_resource(source: str, args: argparse.Namespace
+                    ) -> tuple[ResourceResult, np.ndarray | None]:
+    """The study chain's resource and its RPEEE pit shell: the statement ``reeflow study``
+    reports (the chain's break-even cut-off, a synthetic deposit scaled to ``ore.treo_grade``,
+    the blocks inside the mine plan's shell)."""
+    from reeflow.chain.pipeline import run_chain, with_overrides
+    from reeflow.chain.sections import rpeee_mask
+    from reeflow.project import load_project
+
+    loaded = load_project(source)
+    d = loaded.project.deposit
+    if not d.has_source:
+        raise InputError("deposit", source, "a deposit section naming drillholes or a synthetic "
+                         "deposit", "add 'deposit: {drillholes: {...}}' (see examples/babbitt)")
+    over: dict[str, Any] = {}
+    if d.drillholes is not None and args.lenient:
+        over["deposit.drillholes.mode"] = "lenient"
+    if args.seed is not None:
+        if d.synthetic is None or d.drillholes is not None:
+            raise InputError("--seed", args.seed, "a project with a synthetic deposit",
+                             "drop --seed: drillhole data have no seed")
+        over["deposit.synthetic.seed"] = args.seed
+    outcome = run_chain(with_overrides(loaded, over) if over else loaded)
+    if outcome.resource is None:
+        raise InputError("deposit.run", False, "true for a resource", "set deposit: {run: true}")
+    return outcome.resource, rpeee_mask(outcome)
+
+
+def _deposit_resource(source: str, args: argparse.Namespace) -> ResourceResult:
+    """A project file's deposit section alone (no plant: the cut-off is the section's own)."""
     params, base = project_deposit(source)
     if not params.has_source:
         raise InputError("deposit", source, "a deposit section naming drillholes or a synthetic "
@@ -105,11 +155,7 @@ def cmd_resource(args: argparse.Namespace) -> int:
                              "drop --seed: drillhole data have no seed")
         params = params.model_copy(update={"synthetic": params.synthetic.model_copy(
             update={"seed": args.seed})})
-    r = run_deposit(params, base_dir=base)
-    if args.blocks_out:
-        _write_blocks(r.block_model, args.blocks_out, r)
-    print(dumps(result_summary(r)) if args.json else _text(r))
-    return 0
+    return run_deposit(params, base_dir=base)
 
 
 def _search(s: SearchSpec) -> SearchParams:
