@@ -193,9 +193,10 @@ def design_grade_matches_feed(o: Any) -> ConsistencyCheck:
     return _check(name, gap <= DESIGN_GRADE_WARNING,
                   f"design basis {design:.2%} TREO (ore.treo_grade), scheduled feed "
                   f"{feed:.2%} over the life ({gap:.0%} apart; warning above "
-                  f"{DESIGN_GRADE_WARNING:.0%}): the design-basis figures (REO t/a, opex "
-                  "per kg) are for the design grade; the equipment and capex for the "
-                  "schedule's heaviest year, the yearly plant and the cash flow for its feed",
+                  f"{DESIGN_GRADE_WARNING:.0%}): the design basis (its REO t/a, the "
+                  "benchmark's design-basis column) is at the design grade; the equipment and "
+                  "capex follow the schedule's heaviest year, and the yearly plant, the cash "
+                  "flow and the benchmarked life-of-mine figures its feed",
                   severity="warning")
 
 
@@ -212,12 +213,42 @@ def grades_assayed(o: Any) -> ConsistencyCheck:
                   severity="warning")
 
 
+def prices_set_are_sold(o: Any) -> ConsistencyCheck:
+    """Every price and purity spec the project file sets names a product the plant sells; one
+    that does not changes nothing (e.g. Nd2O3 and Pr6O11 priced while the plant sells NdPr
+    oxide)."""
+    e = o.project.economics
+    set_ = {f"price_periods[{p.name}]": set(p.prices) for p in e.price_periods}
+    set_["payability.specs"] = set(e.payability.specs)
+    sold = {k for k, v in o.quantities.products_t.items() if float(np.sum(v)) > 0}
+    idle = {where: sorted(names - sold) for where, names in set_.items() if names - sold}
+    detail = "; ".join(f"economics.{w}: {', '.join(n)}" for w, n in idle.items())
+    return _check("prices set for products sold", not idle,
+                  (f"{detail} name products the plant does not sell (it sells "
+                   f"{', '.join(sorted(sold))}): they change nothing") if idle else
+                  "every price and spec the project sets is for a product sold",
+                  severity="warning")
+
+
+def separation_costed(o: Any) -> ConsistencyCheck:
+    """A plant that separates its products with the placeholder (``separation.method:
+    placeholder``) has no SX train: no stages, reagents or capex for the separation."""
+    plant = o.project.plant
+    idle = plant.has_separation and plant.separation.method == "placeholder"
+    return _check("separation designed and costed", not idle,
+                  "plant.separation.method is placeholder: the products are split by fixed "
+                  "recoveries with no SX train, so the separation's stages, reagents and capex "
+                  "are not in the NPV; use method: sx for a costed study" if idle else
+                  "the separation is designed (or the route separates nothing)",
+                  severity="warning")
+
+
 #: Every check, in report order.
 CHECKS: tuple[Check, ...] = (schedule_drives_dcf, plant_follows_schedule, capacity_respected,
                              element_balances_close, revenue_prices_products,
                              sx_train_at_yearly_feeds, inferred_share,
                              resource_covers_schedule, design_grade_matches_feed, grades_assayed,
-                             streams_within_solubility,
+                             prices_set_are_sold, separation_costed, streams_within_solubility,
                              energy_balance_closes, water_balance_closes)
 
 

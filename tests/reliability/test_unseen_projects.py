@@ -162,3 +162,57 @@ def test_resource_command_states_what_the_study_states(builtin_results_dict, tmp
     args = type("A", (), {"time_limit": None, "json": True})()
     plan = _project_plan(str(child), args)
     assert len(plan["schedule"]) == 20
+
+
+@pytest.mark.parametrize(("economics", "field"), [
+    ({"price_periods": [{"name": "offtake", "production_years": 5,
+                         "prices": {"Unobtainium": "5 USD/kg"}}]},
+     "economics.price_periods.0.prices.Unobtainium"),
+    ({"payability": {"specs": {"Sm2O3-typo": 0.999}}}, "economics.payability.specs.Sm2O3-typo"),
+    ({"price_deck": "usgs_2099"}, "economics.price_deck"),
+    ({"price_periods": [{"name": "x", "production_years": 5, "deck": "usgs_2O25"}]},
+     "economics.price_periods.0.deck"),
+])
+def test_an_unknown_product_or_deck_is_refused_at_load(tmp_path, economics, field):
+    """A price for a product no deck knows, a purity spec's typo and an unknown deck were
+    accepted and changed nothing (fuzz round 3); they are refused at load, naming the path."""
+    import yaml
+
+    from reeflow.core.errors import InputError
+    from reeflow.project import load_project
+
+    p = tmp_path / "p.yaml"
+    p.write_text(yaml.safe_dump({"extends": "builtin:beylikova", "economics": economics}),
+                 encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        load_project(p)
+    assert err.value.field == field
+
+
+def test_a_price_for_a_product_not_sold_and_a_placeholder_separation_are_flagged(builtin):
+    """Warnings, not errors: Nd2O3 priced while the plant sells NdPr oxide changes nothing, and
+    a placeholder separation leaves the SX out of the NPV; the report says so."""
+    from types import SimpleNamespace
+
+    from reeflow.consistency import prices_set_are_sold, separation_costed
+    from reeflow.economics.params import PricePeriod
+
+    e = builtin.project.economics
+    period = PricePeriod(name="offtake", production_years=5, prices={"Nd2O3": "120 USD/kg"})
+    q = SimpleNamespace(products_t={"NdPr oxide": np.ones(3), "La2O3": np.ones(3),
+                                    "Nd2O3": np.zeros(3)})
+
+    def outcome(periods, method="sx"):
+        econ = e.model_copy(update={"price_periods": periods})
+        sep = builtin.project.plant.separation.model_copy(update={"method": method})
+        plant = builtin.project.plant.model_copy(update={"separation": sep})
+        proj = builtin.project.model_copy(update={"economics": econ, "plant": plant})
+        return SimpleNamespace(project=proj, quantities=q)
+
+    idle = prices_set_are_sold(outcome([period]))
+    assert not idle.ok and idle.severity == "warning" and "Nd2O3" in idle.detail
+    sold = PricePeriod(name="offtake", production_years=5, prices={"NdPr oxide": "120 USD/kg"})
+    assert prices_set_are_sold(outcome([sold])).ok
+    assert separation_costed(outcome([])).ok
+    flagged = separation_costed(outcome([], method="placeholder"))
+    assert not flagged.ok and flagged.severity == "warning" and "not in the NPV" in flagged.detail

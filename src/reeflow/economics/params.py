@@ -18,12 +18,13 @@ Bounds are plausibility limits, not policy: a corporate tax above 60 % or a disc
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
-from reeflow.core.errors import InputError
+from reeflow.core.errors import InputError, did_you_mean
 from reeflow.core.projectfile import (
     Provenance,
     Q,
@@ -207,6 +208,11 @@ class PayabilityParams(StrictModel):
     specs: dict[str, _Frac] = Field(default_factory=dict)  # type: ignore[valid-type]
 
 
+def _hint(name: str, names: Sequence[str]) -> str:
+    hint = did_you_mean(name, names)
+    return hint if hint.startswith("did you mean") else "use one of the listed names"
+
+
 class EconomicsParams(StrictModel):
     """Everything :func:`reeflow.economics.evaluate` needs that the flowsheet does not supply.
 
@@ -278,6 +284,27 @@ class EconomicsParams(StrictModel):
             raise InputError("headline_rate", self.headline_rate,
                              f"one of discount_rates {self.discount_rates}",
                              "add the headline rate to discount_rates")
+        return self
+
+    @model_validator(mode="after")
+    def _decks_and_products_known(self) -> EconomicsParams:
+        from reeflow.economics.prices import deck_names, known_products
+
+        decks, products = deck_names(), known_products()
+        named = [("price_deck", self.price_deck)] + [
+            (f"price_periods.{i}.deck", p.deck) for i, p in enumerate(self.price_periods)
+            if p.deck is not None]
+        for path, deck in named:
+            if deck not in decks:
+                raise InputError(path, deck, f"a shipped deck: {', '.join(decks)}",
+                                 _hint(deck, decks))
+        priced = [(f"price_periods.{i}.prices.{k}", k) for i, p in enumerate(self.price_periods)
+                  for k in p.prices] + [(f"payability.specs.{k}", k)
+                                         for k in self.payability.specs]
+        for path, name in priced:
+            if name not in products:
+                raise InputError(path, name, f"a product name: {', '.join(products)}",
+                                 _hint(name, products))
         return self
 
     @model_validator(mode="after")

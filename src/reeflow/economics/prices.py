@@ -18,6 +18,7 @@ import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from reeflow.core.errors import InputError
 from reeflow.economics._data import read_table, table_rows
@@ -199,6 +200,16 @@ DECKS: dict[str, Callable[[], PriceDeck]] = {
 def deck_names() -> list[str]:
     """Names of the shipped decks."""
     return sorted(DECKS)
+
+
+@lru_cache(maxsize=1)
+def known_products() -> tuple[str, ...]:
+    """Every product a shipped deck prices, the mixed REO concentrate and the industrial
+    mineral concentrates: the names a project file may price or specify."""
+    names = {MIXED_CONCENTRATE, *_INDUSTRIAL}
+    for n in deck_names():
+        names |= set(load_deck(n).prices_usd_per_kg)
+    return tuple(sorted(names))
 
 
 def load_deck(name: str | PriceDeck) -> PriceDeck:
