@@ -60,6 +60,8 @@ def test_unpriced_reagents_listed_together():
                       currency_year=2025)
     msg = str(e.value)
     assert "NH3" in msg and "kerosene" in msg and "P507" in msg
+    # the path a project file's user writes, and how to write it
+    assert e.value.field == "economics.reagent_prices" and "reagent_prices: {NH3:" in msg
     df = reagent_costs({"NH3": 2.0}, currency_year=2025,
                        price_overrides_usd_per_t={"NH3": 400.0})
     assert df["usd_per_a"].iloc[0] == 800.0

@@ -108,10 +108,13 @@ def reagent_costs(reagents_t_per_a: Mapping[str, float], *, currency_year: int,
             continue
         rows.append((given, float(t), p, src))
     if bad:
-        raise InputError("reagents_t_per_a", bad, f"reagents with a sourced price: "
+        raise InputError("economics.reagent_prices", bad, "a price for every reagent the plant "
+                         "buys; shipped prices: "
                          f"{sorted(k for k, r in table.items() if pd.notna(r['price']))}",
-                         "these reagents have no usable price (unknown, MISSING or priced by "
-                         "volume): pass price_overrides_usd_per_t={name: USD/t} with a source")
+                         f"the plant buys {', '.join(map(str, bad))} and no usable price is "
+                         "shipped (unknown, MISSING or priced by volume): set economics."
+                         f"reagent_prices: {{{bad[0]}: {{value: <price> USD/t, source: ...}}}} in "
+                         "the project file (price_overrides_usd_per_t in the Python API)")
     df = pd.DataFrame(rows, columns=["reagent", "t_per_a", "price_usd_per_t", "source"])
     df["usd_per_a"] = df["t_per_a"] * df["price_usd_per_t"]
     return df
