@@ -331,8 +331,13 @@ def _item_rows(item: str, size: float, count: int | None, *, currency_year: int,
         f_unit = str(c["factor_unit"])
         same = _same_dimension(base_unit, f_unit)
         qty, unit = (size, base_unit) if same else (size * float(c["size_factor"]), f_unit)
-        rec = purchased_cost(str(c["correlation"]), qty, unit, currency_year=currency_year,
-                             index=index, count=count)
+        try:
+            rec = purchased_cost(str(c["correlation"]), qty, unit, currency_year=currency_year,
+                                 index=index, count=count)
+        except InputError as exc:  # a plant far below the correlation's range
+            raise InputError(f"equipment_sizes.{key}", exc.value, exc.allowed,
+                             f"{exc.fix}; the plant is too small for this cost correlation: "
+                             "raise ore.throughput (or the flows that size this item)") from None
         pcls = str(c["process_class"])
         f = fac["process_classes"][pcls]
         mat = c["material"] if isinstance(c["material"], str) else "carbon steel"
