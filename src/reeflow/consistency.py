@@ -213,19 +213,20 @@ def grades_assayed(o: Any) -> ConsistencyCheck:
                   severity="warning")
 
 
-def prices_set_are_sold(o: Any) -> ConsistencyCheck:
-    """Every price and purity spec the project file sets names a product the plant sells; one
-    that does not changes nothing (e.g. Nd2O3 and Pr6O11 priced while the plant sells NdPr
-    oxide)."""
+def inputs_used(o: Any) -> ConsistencyCheck:
+    """Every price and purity spec the project file sets names a product the plant sells: one
+    that does not changes nothing (Nd2O3 and Pr6O11 priced while the plant sells NdPr oxide).
+    (``economics.inflation`` is read by a nominal evaluation only, which the built-in cases
+    set on purpose: not flagged.)"""
     e = o.project.economics
     set_ = {f"price_periods[{p.name}]": set(p.prices) for p in e.price_periods}
     set_["payability.specs"] = set(e.payability.specs)
     sold = {k for k, v in o.quantities.products_t.items() if float(np.sum(v)) > 0}
     idle = {where: sorted(names - sold) for where, names in set_.items() if names - sold}
-    detail = "; ".join(f"economics.{w}: {', '.join(n)}" for w, n in idle.items())
-    return _check("prices set for products sold", not idle,
-                  (f"{detail} name products the plant does not sell (it sells "
-                   f"{', '.join(sorted(sold))}): they change nothing") if idle else
+    notes = [f"economics.{w}: {', '.join(n)} name products the plant does not sell (it sells "
+             f"{', '.join(sorted(sold))})" for w, n in idle.items()]
+    return _check("prices set for products sold", not notes,
+                  "; ".join(notes) + ": they change nothing" if notes else
                   "every price and spec the project sets is for a product sold",
                   severity="warning")
 
@@ -248,7 +249,7 @@ CHECKS: tuple[Check, ...] = (schedule_drives_dcf, plant_follows_schedule, capaci
                              element_balances_close, revenue_prices_products,
                              sx_train_at_yearly_feeds, inferred_share,
                              resource_covers_schedule, design_grade_matches_feed, grades_assayed,
-                             prices_set_are_sold, separation_costed, streams_within_solubility,
+                             inputs_used, separation_costed, streams_within_solubility,
                              energy_balance_closes, water_balance_closes)
 
 

@@ -194,7 +194,7 @@ def test_a_price_for_a_product_not_sold_and_a_placeholder_separation_are_flagged
     a placeholder separation leaves the SX out of the NPV; the report says so."""
     from types import SimpleNamespace
 
-    from reeflow.consistency import prices_set_are_sold, separation_costed
+    from reeflow.consistency import inputs_used, separation_costed
     from reeflow.economics.params import PricePeriod
 
     e = builtin.project.economics
@@ -202,17 +202,18 @@ def test_a_price_for_a_product_not_sold_and_a_placeholder_separation_are_flagged
     q = SimpleNamespace(products_t={"NdPr oxide": np.ones(3), "La2O3": np.ones(3),
                                     "Nd2O3": np.zeros(3)})
 
-    def outcome(periods, method="sx"):
-        econ = e.model_copy(update={"price_periods": periods})
+    def outcome(periods, method="sx", inflation=0.0):
+        econ = e.model_copy(update={"price_periods": periods, "inflation": inflation})
         sep = builtin.project.plant.separation.model_copy(update={"method": method})
         plant = builtin.project.plant.model_copy(update={"separation": sep})
         proj = builtin.project.model_copy(update={"economics": econ, "plant": plant})
         return SimpleNamespace(project=proj, quantities=q)
 
-    idle = prices_set_are_sold(outcome([period]))
+    idle = inputs_used(outcome([period]))
     assert not idle.ok and idle.severity == "warning" and "Nd2O3" in idle.detail
     sold = PricePeriod(name="offtake", production_years=5, prices={"NdPr oxide": "120 USD/kg"})
-    assert prices_set_are_sold(outcome([sold])).ok
+    assert inputs_used(outcome([sold])).ok
+    assert inputs_used(outcome([sold], inflation=0.03)).ok  # a nominal evaluation's input
     assert separation_costed(outcome([])).ok
     flagged = separation_costed(outcome([], method="placeholder"))
     assert not flagged.ok and flagged.severity == "warning" and "not in the NPV" in flagged.detail
