@@ -170,6 +170,7 @@ def test_resource_command_states_what_the_study_states(builtin_results_dict, tmp
      "economics.price_periods.0.prices.Unobtainium"),
     ({"payability": {"specs": {"Sm2O3-typo": 0.999}}}, "economics.payability.specs.Sm2O3-typo"),
     ({"price_deck": "usgs_2099"}, "economics.price_deck"),
+    ({"closure": {"basis": "fraction_of_capex"}}, "economics.closure.fraction_of_capex"),
     ({"price_periods": [{"name": "x", "production_years": 5, "deck": "usgs_2O25"}]},
      "economics.price_periods.0.deck"),
 ])

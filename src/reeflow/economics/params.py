@@ -177,6 +177,14 @@ class ClosureParams(StrictModel):
     aftercare_years: int = Field(default=30, ge=0, le=1000)
     aftercare_trust_rate: Q("frac", ge=0.0, le=0.10) = 0.02  # type: ignore[valid-type]
 
+    @model_validator(mode="after")
+    def _fraction_given(self) -> ClosureParams:
+        if self.basis == "fraction_of_capex" and "fraction_of_capex" not in self.model_fields_set:
+            raise InputError("fraction_of_capex", None, "a fraction of capex in "
+                             "[0, 30 %] with basis fraction_of_capex (no data is not 0)",
+                             "add closure: {fraction_of_capex: ...} or use basis: engineered")
+        return self
+
 
 class PricePeriod(StrictModel):
     """One period of the price path: the first ``production_years`` production years after the
