@@ -214,8 +214,9 @@ def grades_assayed(o: Any) -> ConsistencyCheck:
 
 
 def inputs_used(o: Any) -> ConsistencyCheck:
-    """Every price and purity spec the project file sets names a product the plant sells: one
-    that does not changes nothing (Nd2O3 and Pr6O11 priced while the plant sells NdPr oxide).
+    """Every price and purity spec the project file sets names a product the plant sells, and
+    every price period starts within the producing years: one that does not changes nothing
+    (Nd2O3 and Pr6O11 priced while the plant sells NdPr oxide; a period after a longer one).
     (``economics.inflation`` is read by a nominal evaluation only, which the built-in cases
     set on purpose: not flagged.)"""
     e = o.project.economics
@@ -225,6 +226,12 @@ def inputs_used(o: Any) -> ConsistencyCheck:
     idle = {where: sorted(names - sold) for where, names in set_.items() if names - sold}
     notes = [f"economics.{w}: {', '.join(n)} name products the plant does not sell (it sells "
              f"{', '.join(sorted(sold))})" for w, n in idle.items()]
+    start, years = 0, int(o.quantities.n_years)
+    for p in e.price_periods:
+        if start >= years:
+            notes.append(f"economics.price_periods[{p.name}] starts after the last of the "
+                         f"{years} producing years")
+        start += int(p.production_years)
     return _check("prices set for products sold", not notes,
                   "; ".join(notes) + ": they change nothing" if notes else
                   "every price and spec the project sets is for a product sold",

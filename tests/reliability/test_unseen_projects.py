@@ -201,7 +201,7 @@ def test_a_price_for_a_product_not_sold_and_a_placeholder_separation_are_flagged
     e = builtin.project.economics
     period = PricePeriod(name="offtake", production_years=5, prices={"Nd2O3": "120 USD/kg"})
     q = SimpleNamespace(products_t={"NdPr oxide": np.ones(3), "La2O3": np.ones(3),
-                                    "Nd2O3": np.zeros(3)})
+                                    "Nd2O3": np.zeros(3)}, n_years=3)
 
     def outcome(periods, method="sx", inflation=0.0):
         econ = e.model_copy(update={"price_periods": periods, "inflation": inflation})
@@ -215,6 +215,9 @@ def test_a_price_for_a_product_not_sold_and_a_placeholder_separation_are_flagged
     sold = PricePeriod(name="offtake", production_years=5, prices={"NdPr oxide": "120 USD/kg"})
     assert inputs_used(outcome([sold])).ok
     assert inputs_used(outcome([sold], inflation=0.03)).ok  # a nominal evaluation's input
+    late = PricePeriod(name="later", production_years=2)
+    never = inputs_used(outcome([sold, late]))
+    assert not never.ok and "price_periods[later] starts after" in never.detail
     assert separation_costed(outcome([])).ok
     flagged = separation_costed(outcome([], method="placeholder"))
     assert not flagged.ok and flagged.severity == "warning" and "not in the NPV" in flagged.detail
