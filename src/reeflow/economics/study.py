@@ -617,10 +617,13 @@ def _levered(p: EconomicsParams, cf: dict[str, np.ndarray], sched: dcf.Schedule,
 def purchased_reagents_t(opex: pd.DataFrame) -> float:
     """Reagents bought (t/a) in an opex table: the priced reagent and flotation-reagent lines,
     no water and no air (the numerator of the reagents-per-t-REO figure)."""
-    reag = opex[opex["item"].str.startswith(("reagent:", "flotation reagent:"))
-                & (opex["rate"].fillna(0.0) > 0)
-                & ~opex["item"].isin(["reagent: H2O", "reagent: water"])]
-    return float(reag["quantity"].sum())
+    total = 0.0  # plain Python over ~40 rows: pandas' string methods cost more (every year)
+    for item, rate, qty in zip(opex["item"].tolist(), opex["rate"].tolist(),
+                               opex["quantity"].tolist(), strict=True):
+        if str(item).startswith(("reagent:", "flotation reagent:")) and rate == rate \
+                and rate > 0 and item not in ("reagent: H2O", "reagent: water") and qty == qty:
+            total += float(qty)
+    return total
 
 
 def _kpis(inp: EconomicInputs, parts: Mapping[str, Any], capex_usd: float,
