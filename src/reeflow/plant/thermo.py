@@ -142,6 +142,7 @@ def _family_row(species: str, phase: str) -> dict[str, str] | None:
     return None
 
 
+@cache
 def has_thermo(species: str, phase: str) -> bool:
     """Whether ``species`` in ``phase`` has thermochemical data (tabulated or generated)."""
     _, table, _ = _tables()
