@@ -238,6 +238,23 @@ def inputs_used(o: Any) -> ConsistencyCheck:
                   severity="warning")
 
 
+def ore_minerals_as_written(o: Any) -> ConsistencyCheck:
+    """Each year's feed carries the project file's non-REE minerals as written: where a rich
+    year leaves no room for them, they are trimmed pro rata (:func:`chain.adapters.ore_feed`),
+    and the by-products that come from them (fluorite, barite) with them."""
+    from reeflow.chain.adapters import gangue_factor
+
+    rows = zip(o.years, o.mine.schedule.to_dict("records"), strict=False)
+    cut = [(int(y.year), gangue_factor(o.project, r)) for y, r in rows if float(r["ore_t"]) > 0]
+    cut = [(y, f) for y, f in cut if f < 1.0 - 1e-12]
+    return _check("ore minerals as the project file writes them", not cut,
+                  (f"{len(cut)} year(s) feed ore too rich for the project file's non-REE "
+                   f"minerals: they are trimmed pro rata, to {min(f for _, f in cut):.1%} in "
+                   f"year {min(cut, key=lambda c: c[1])[0]} (by-products with them)") if cut else
+                  "every year's feed carries the project file's minerals as written",
+                  severity="warning")
+
+
 def separation_costed(o: Any) -> ConsistencyCheck:
     """A plant that separates its products with the placeholder (``separation.method:
     placeholder``) has no SX train: no stages, reagents or capex for the separation."""
@@ -256,8 +273,9 @@ CHECKS: tuple[Check, ...] = (schedule_drives_dcf, plant_follows_schedule, capaci
                              element_balances_close, revenue_prices_products,
                              sx_train_at_yearly_feeds, inferred_share,
                              resource_covers_schedule, design_grade_matches_feed, grades_assayed,
-                             inputs_used, separation_costed, streams_within_solubility,
-                             energy_balance_closes, water_balance_closes)
+                             inputs_used, separation_costed, ore_minerals_as_written,
+                             streams_within_solubility, energy_balance_closes,
+                             water_balance_closes)
 
 
 def run_checks(outcome: Any) -> list[ConsistencyCheck]:

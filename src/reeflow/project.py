@@ -293,6 +293,14 @@ def load_project(source: str | Path | None = None) -> LoadedProject:
     return _validated(tree, str(p))
 
 
+def is_whole_project(source: str | Path) -> bool:
+    """Whether ``source`` (a file or ``builtin:NAME``) is a whole study project (its merged
+    ``extends`` chain has an ``ore`` section) rather than one holding one room's section:
+    the room commands (``resource``, ``schedule``) run the study's chain on a whole project."""
+    tree = load_yaml_tree(source_path(source), builtin_project_path, whole=WHOLE_ON_EXTEND)
+    return isinstance(tree, dict) and "ore" in tree
+
+
 def load_section(source: str | Path, section: str, model: type[M]) -> M:
     """One section of a project file, read by the project loader (bounded YAML, ``extends``,
     ``include_file``, ``*_file`` paths made absolute) and validated into ``model`` alone.

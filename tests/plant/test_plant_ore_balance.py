@@ -90,3 +90,24 @@ def test_a_rich_feed_of_a_gangue_rich_ore_stays_within_the_ore_mass():
     below = ore_feed(project, ore_t_per_a=rate, grades_frac={"treo": lo})
     above = ore_feed(project, ore_t_per_a=rate, grades_frac={"treo": hi})
     assert _gangue_sum(above) == pytest.approx(_gangue_sum(below), rel=1e-9)
+
+
+def test_a_trimmed_year_is_named_by_a_warning():
+    """The trim changes the by-products (fluorite, barite) a year yields: the consistency
+    check names the year and the factor, and stays quiet at the design grade."""
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    from reeflow.consistency import ore_minerals_as_written
+
+    project = load_project("builtin:ngualla").project
+
+    def outcome(grade):
+        sched = pd.DataFrame({"ore_t": [1e5, 0.0], "head_grade_treo_frac": [grade, grade]})
+        return SimpleNamespace(project=project, mine=SimpleNamespace(schedule=sched),
+                               years=[SimpleNamespace(year=3), SimpleNamespace(year=4)])
+
+    assert ore_minerals_as_written(outcome(project.ore.treo_grade_frac)).ok
+    rich = ore_minerals_as_written(outcome(0.09))
+    assert not rich.ok and rich.severity == "warning" and "year 3" in rich.detail

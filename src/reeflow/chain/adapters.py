@@ -53,14 +53,8 @@ def ore_feed(project: Any, *, ore_t_per_a: float | None = None,
     hours = project.plant.operating_hours_h_per_a
     rate = ore.throughput_t_per_a if ore_t_per_a is None else ore_t_per_a
     g = dict(grades_frac or {})
-    treo = float(g.get("treo", ore.treo_grade_frac))
-    shares = dict(ore.ree_distribution)
-    ree_keys = [species_key(el) for el in shares]
-    if all(k in g for k in ree_keys):
-        total = sum(max(float(g[k]), 0.0) for k in ree_keys)
-        if total > 0:
-            shares = {el: max(float(g[species_key(el)]), 0.0) / total for el in shares}
-    gangue = _gangue(ore, g, _ree_mineral_frac(treo, shares))
+    treo, shares = _treo_and_shares(ore, g)
+    gangue, _ = _gangue(ore, g, _ree_mineral_frac(treo, shares))
     _check_feed_fits(treo, shares, gangue, ore_t_per_a is not None)
     return OreFeed(ore_kg_per_h=rate * 1000.0 / hours, treo_frac=treo, ree_share_frac=shares,
                    tho2_frac=gangue["tho2_grade_frac"], caf2_frac=gangue["caf2_grade_frac"],
@@ -76,22 +70,45 @@ def _ree_mineral_frac(treo: float, shares: Mapping[str, float]) -> float:
     return sum(treo * s / total * bastnasite_per_reo(el) for el, s in shares.items())
 
 
-def _gangue(ore: Any, g: Mapping[str, float], mineral: float) -> dict[str, float]:
+def _gangue(ore: Any, g: Mapping[str, float], mineral: float
+            ) -> tuple[dict[str, float], float]:
     """Non-REE grades of a feed: the schedule's where it has them, else the project file's.
 
     The project file's grades are the ore's average; the balance mineral fills the rest of a
     richer feed. Where the feed is so rich that no rest is left (a grade what-if on a
     gangue-rich ore, e.g. 90 % barite, iron oxide and quartz), the project file's minerals
     give way pro rata to what the rare-earth mineral and the scheduled grades leave, so the
-    feed stays within the ore's mass (continuous: the factor is 1 where the rest reaches 0)."""
+    feed stays within the ore's mass (continuous: the factor is 1 where the rest reaches 0).
+    Returns the grades and that factor (the consistency checks name a year below 1)."""
     given = {field: float(g[key]) for field, key in ORE_GANGUE if key in g}
     taken = {field: float(getattr(ore, field)) for field, _ in ORE_GANGUE if field not in given}
     room = 1.0 - mineral - sum(given.values())
     spread = sum(taken.values())
-    if spread > room and spread > 0:
-        f = max(room, 0.0) / spread
-        taken = {k: v * f for k, v in taken.items()}
-    return {field: given[field] if field in given else taken[field] for field, _ in ORE_GANGUE}
+    f = max(room, 0.0) / spread if spread > room and spread > 0 else 1.0
+    taken = {k: v * f for k, v in taken.items()}
+    return ({field: given[field] if field in given else taken[field] for field, _ in ORE_GANGUE},
+            f)
+
+
+def gangue_factor(project: Any, row: Mapping[str, Any]) -> float:
+    """The factor the project file's non-REE minerals take in a schedule row's feed (1: as
+    written; below 1: trimmed pro rata for the rare-earth mineral, see :func:`ore_feed`)."""
+    g = feed_from_schedule(row)
+    treo, shares = _treo_and_shares(project.ore, g)
+    return _gangue(project.ore, g, _ree_mineral_frac(treo, shares))[1]
+
+
+def _treo_and_shares(ore: Any, g: Mapping[str, float]) -> tuple[float, dict[str, float]]:
+    """A feed's TREO grade and REE shares: the grades' where they carry every oxide of the
+    ore's elements, else the project file's."""
+    treo = float(g.get("treo", ore.treo_grade_frac))
+    shares = dict(ore.ree_distribution)
+    keys = [species_key(el) for el in shares]
+    if all(k in g for k in keys):
+        total = sum(max(float(g[k]), 0.0) for k in keys)
+        if total > 0:
+            shares = {el: max(float(g[species_key(el)]), 0.0) / total for el in shares}
+    return treo, shares
 
 
 def _check_feed_fits(treo: float, shares: Mapping[str, float], gangue: Mapping[str, float],

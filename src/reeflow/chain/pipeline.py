@@ -26,7 +26,7 @@ from reeflow.project import LoadedProject, Project
 
 __all__ = ["ChainOutcome", "run_chain", "what_if", "with_overrides", "block_valuation_of",
            "mining_per_t_moved", "mine_outcome", "resource_of", "design_step", "basis_step",
-           "sized_economics"]
+           "sized_economics", "resource_and_plan", "rpeee_rows"]
 
 T = TypeVar("T")
 
@@ -139,10 +139,7 @@ def run_chain(loaded: LoadedProject, *,
     design = design_step(p, step)
     inputs, basis, moved = basis_step(p, design, step)
     valuation, resource = _valued_resource(p, design, basis, step)
-    capacity = mine_steps.capacity_by_year(p.ore.throughput_t_per_a, e.schedule.ramp_up, life)
-    mine = step("mine plan", CACHE.get, "mine",
-                _key(p.deposit, p.mine, p.ore, capacity.tolist(), valuation.__dict__),
-                _mine, p, capacity, valuation, resource)
+    mine = _mine_step(p, valuation, resource, step)
     first = int(e.schedule.construction_years) + 1
     years = step("plant by year", CACHE.get, "years",
                  _key(p.ore, p.plant, econ_steps.sx_cost_model(p).__dict__,
@@ -167,6 +164,39 @@ def _valued_resource(p: Project, design: plant_steps.PlantDesign, basis: Any,
                     _key(p.deposit, p.ore, valuation.prices_usd_per_kg, recovery,
                          valuation.processing_cost_usd_per_t), _resource, p, valuation, recovery)
     return valuation, resource
+
+
+def _mine_step(p: Project, valuation: adapters.BlockValuation, resource: Any,
+               step: Callable[..., Any]) -> mine_steps.MineOutcome:
+    """The mine plan at the plant's capacity by year (ramp-up included), cached."""
+    e = p.economics
+    capacity = mine_steps.capacity_by_year(p.ore.throughput_t_per_a, e.schedule.ramp_up,
+                                           int(e.schedule.life_years))
+    return step("mine plan", CACHE.get, "mine",  # type: ignore[no-any-return]
+                _key(p.deposit, p.mine, p.ore, capacity.tolist(), valuation.__dict__),
+                _mine, p, capacity, valuation, resource)
+
+
+def resource_and_plan(loaded: LoadedProject) -> tuple[Any, np.ndarray | None]:
+    """The chain's steps up to its mine plan: the resource the study states and the blocks
+    inside the plan's RPEEE pit shell (None without a plan), for ``reeflow resource`` to state
+    what ``reeflow study`` states. (None, None) without a deposit."""
+    p, step = loaded.project, _Timer(None)
+    design = design_step(p, step)
+    basis = basis_step(p, design, step)[1]
+    valuation, resource = _valued_resource(p, design, basis, step)
+    if resource is None:
+        return None, None
+    return resource, rpeee_rows(p, _mine_step(p, valuation, resource, step).plan, resource)
+
+
+def rpeee_rows(p: Project, plan: Any, resource: Any) -> np.ndarray | None:
+    """Blocks of the resource inside the mine plan's pit shell at the deposit section's RPEEE
+    revenue factor (None without a plan or a resource, or when the shells stop below it)."""
+    if plan is None or resource is None:
+        return None
+    rf = float(p.deposit.cutoff.revenue_factor)
+    return plan.source_rows_in_shell(rf, len(resource.block_model))  # type: ignore[no-any-return]
 
 
 def design_step(p: Project, step: Callable[..., Any] | None = None) -> plant_steps.PlantDesign:

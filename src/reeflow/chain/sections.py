@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from reeflow import __version__
-from reeflow.chain.pipeline import ChainOutcome
+from reeflow.chain.pipeline import ChainOutcome, rpeee_rows
 from reeflow.core.jsonio import to_jsonable
 from reeflow.results import (
     AnnualRow,
@@ -230,11 +230,7 @@ def resource_section(outcome: ChainOutcome) -> ResourceSection | None:
 def rpeee_mask(outcome: ChainOutcome) -> np.ndarray | None:
     """Blocks of the resource inside the mine plan's pit shell at the deposit section's RPEEE
     revenue factor (None without a mine plan, or when the plan's shells stop below it)."""
-    plan, res = outcome.mine.plan, outcome.resource
-    if plan is None or res is None:
-        return None
-    rf = float(outcome.project.deposit.cutoff.revenue_factor)
-    return plan.source_rows_in_shell(rf, len(res.block_model))  # type: ignore[no-any-return]
+    return rpeee_rows(outcome.project, outcome.mine.plan, outcome.resource)
 
 
 def _f(v: Any) -> float | None:

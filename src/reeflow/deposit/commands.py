@@ -93,7 +93,9 @@ def _write_blocks(bm: pd.DataFrame, path: str, r: ResourceResult) -> None:
 def cmd_resource(args: argparse.Namespace) -> int:
     """Handler of ``reeflow resource``."""
     source = "builtin:beylikova" if args.project in (None, "beylikova") else args.project
-    whole = _whole_project(source)
+    from reeflow.project import is_whole_project
+
+    whole = is_whole_project(source)
     r, mask = _study_resource(source, args) if whole else (_deposit_resource(source, args), None)
     if args.blocks_out:
         _write_blocks(r.block_model, args.blocks_out, r)
@@ -101,24 +103,12 @@ def cmd_resource(args: argparse.Namespace) -> int:
     return 0
 
 
-def _whole_project(source: str) -> bool:
-    """A study project (built in, with an ``ore`` section or extending one), not a file that
-    holds a deposit section alone."""
-    if source.startswith("builtin:"):
-        return True
-    from reeflow.project import source_path
-
-    tree = load_yaml_file(source_path(source), field="project")
-    return isinstance(tree, dict) and ("ore" in tree or "extends" in tree)
-
-
 def _study_resource(source: str, args: argparse.Namespace
                     ) -> tuple[ResourceResult, np.ndarray | None]:
     """The study chain's resource and its RPEEE pit shell: the statement ``reeflow study``
     reports (the chain's break-even cut-off, a synthetic deposit scaled to ``ore.treo_grade``,
-    the blocks inside the mine plan's shell)."""
-    from reeflow.chain.pipeline import run_chain, with_overrides
-    from reeflow.chain.sections import rpeee_mask
+    the blocks inside the mine plan's shell); the chain runs up to its mine plan."""
+    from reeflow.chain.pipeline import resource_and_plan, with_overrides
     from reeflow.project import load_project
 
     loaded = load_project(source)
@@ -134,10 +124,10 @@ def _study_resource(source: str, args: argparse.Namespace
             raise InputError("--seed", args.seed, "a project with a synthetic deposit",
                              "drop --seed: drillhole data have no seed")
         over["deposit.synthetic.seed"] = args.seed
-    outcome = run_chain(with_overrides(loaded, over) if over else loaded)
-    if outcome.resource is None:
+    resource, mask = resource_and_plan(with_overrides(loaded, over) if over else loaded)
+    if resource is None:
         raise InputError("deposit.run", False, "true for a resource", "set deposit: {run: true}")
-    return outcome.resource, rpeee_mask(outcome)
+    return resource, mask
 
 
 def _deposit_resource(source: str, args: argparse.Namespace) -> ResourceResult:

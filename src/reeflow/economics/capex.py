@@ -334,7 +334,11 @@ def _item_rows(item: str, size: float, count: int | None, *, currency_year: int,
         try:
             rec = purchased_cost(str(c["correlation"]), qty, unit, currency_year=currency_year,
                                  index=index, count=count)
-        except InputError as exc:  # a plant far below the correlation's range
+        except InputError as exc:
+            if not (str(exc.field).startswith("size[") and isinstance(exc.value, float)
+                    and math.isfinite(exc.value) and exc.value > 0):
+                raise
+            # a plant far below the correlation's range
             raise InputError(f"equipment_sizes.{key}", exc.value, exc.allowed,
                              f"{exc.fix}; the plant is too small for this cost correlation: "
                              "raise ore.throughput (or the flows that size this item)") from None

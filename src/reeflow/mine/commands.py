@@ -275,11 +275,10 @@ def _project_plan(source: str, args) -> dict[str, Any]:
     runs the study's own chain up to its mine plan (same valuation, same numbers as
     ``reeflow study``); a file holding a ``mine:`` section with a ``block_model`` plans that
     block model with the section's own ``valuation``."""
-    from reeflow.project import load_section, source_path
+    from reeflow.project import is_whole_project, load_section, source_path
 
     path = source_path(source)
-    tree = _load_yaml(path, "project") if not source.startswith("builtin:") else {}
-    if source.startswith("builtin:") or "ore" in tree or "extends" in tree:  # a study project
+    if is_whole_project(source):
         return _study_plan(source, args)
     from reeflow.mine.params import MineParams
     from reeflow.mine.plan import plan_mine

@@ -79,13 +79,14 @@ def _oxide_products(sol: FlowsheetSolution, ree: tuple[str, ...], hours: float,
         rec = {ln: el_kg[ln] / feed_el[ln] for ln in els if feed_el.get(ln)}
         own = [ln for ln in group if feed_el.get(ln)] or [
             ln for ln in els if oxide_formula(ln) == main and feed_el.get(ln)]
+        group_rec = (sum(float(el_kg.get(ln, 0.0)) for ln in own)
+                     / sum(feed_el[ln] for ln in own)) if own else None
         for sp, frac in comp.items():
             oxides[sp] = oxides.get(sp, 0.0) + _t_per_a(total * frac, hours)
         rows.append({"name": prod, "kind": "oxide", "t_per_a": _t_per_a(total, hours),
                      "purity_frac": paid, "main_species": main, "sale_name": sale_name,
                      "group": group, "reo_t_per_a": _t_per_a(reo_of(_ree_kg(s, ree)), hours),
-                     "composition_frac": comp, "recovery_frac": (sum(float(el_kg.get(ln, 0.0)) for ln in own)
-                                       / sum(feed_el[ln] for ln in own)) if own else None,
+                     "composition_frac": comp, "recovery_frac": group_rec,
                      "recovery_by_element_frac": rec, "stream": name})
     return rows, oxides
 
