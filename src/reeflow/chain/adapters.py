@@ -52,10 +52,8 @@ def ore_feed(project: Any, *, ore_t_per_a: float | None = None,
     ore = project.ore
     hours = project.plant.operating_hours_h_per_a
     rate = ore.throughput_t_per_a if ore_t_per_a is None else ore_t_per_a
-    g = dict(grades_frac or {})
-    treo, shares = _treo_and_shares(ore, g)
-    gangue, _ = _gangue(ore, g, _ree_mineral_frac(treo, shares))
-    _check_feed_fits(treo, shares, gangue, ore_t_per_a is not None)
+    treo, shares, mineral, gangue, _ = _feed_grades(ore, dict(grades_frac or {}))
+    _check_feed_fits(mineral, gangue, ore_t_per_a is not None)
     return OreFeed(ore_kg_per_h=rate * 1000.0 / hours, treo_frac=treo, ree_share_frac=shares,
                    tho2_frac=gangue["tho2_grade_frac"], caf2_frac=gangue["caf2_grade_frac"],
                    baso4_frac=gangue["baso4_grade_frac"], fe2o3_frac=gangue["fe2o3_grade_frac"],
@@ -93,9 +91,17 @@ def _gangue(ore: Any, g: Mapping[str, float], mineral: float
 def gangue_factor(project: Any, row: Mapping[str, Any]) -> float:
     """The factor the project file's non-REE minerals take in a schedule row's feed (1: as
     written; below 1: trimmed pro rata for the rare-earth mineral, see :func:`ore_feed`)."""
-    g = feed_from_schedule(row)
-    treo, shares = _treo_and_shares(project.ore, g)
-    return _gangue(project.ore, g, _ree_mineral_frac(treo, shares))[1]
+    return _feed_grades(project.ore, feed_from_schedule(row))[4]
+
+
+def _feed_grades(ore: Any, g: Mapping[str, float]
+                 ) -> tuple[float, dict[str, float], float, dict[str, float], float]:
+    """A feed's TREO grade, REE shares, rare-earth mineral fraction, non-REE grades and the
+    factor the project file's minerals take (:func:`_gangue`), from the grades ``g``."""
+    treo, shares = _treo_and_shares(ore, g)
+    mineral = _ree_mineral_frac(treo, shares)
+    gangue, factor = _gangue(ore, g, mineral)
+    return treo, shares, mineral, gangue, factor
 
 
 def _treo_and_shares(ore: Any, g: Mapping[str, float]) -> tuple[float, dict[str, float]]:
@@ -111,11 +117,10 @@ def _treo_and_shares(ore: Any, g: Mapping[str, float]) -> tuple[float, dict[str,
     return treo, shares
 
 
-def _check_feed_fits(treo: float, shares: Mapping[str, float], gangue: Mapping[str, float],
-                     from_schedule: bool) -> None:
-    """Refuse a feed whose minerals exceed the ore mass (the balance mineral would go negative),
-    naming where the grades came from."""
-    mineral = _ree_mineral_frac(treo, shares)
+def _check_feed_fits(mineral: float, gangue: Mapping[str, float], from_schedule: bool) -> None:
+    """Refuse a feed whose minerals (the rare-earth ``mineral`` fraction and the ``gangue``
+    grades) exceed the ore mass (the balance mineral would go negative), naming where the
+    grades came from."""
     minerals = mineral + sum(gangue.values())
     if minerals > 1.0 + 1e-9:
         where = "mine.schedule (the block model's grades)" if from_schedule else "ore"
