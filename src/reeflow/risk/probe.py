@@ -201,8 +201,8 @@ def _unit_basis(basis: Any) -> Any:
 
 
 def design_stage(project: Any, design: Any | None = None, schedule: Any = None,
-                 first_year: int = 0) -> tuple[Any, Any, Any, Any, Any]:
-    """(design, equipment sizes, economic inputs, economics, design-basis economics) — the
+                 first_year: int = 0) -> tuple[Any, Any, Any, Any]:
+    """(design, economic inputs, economics, design-basis economics) — the
     chain's steps; ``design`` reused when given (inputs that do not reach the plant). With a
     mine ``schedule`` (the base chain's, held), the plant is solved at its years and sized for
     the heaviest, as the chain does (:func:`reeflow.chain.pipeline.sized_economics`); the
@@ -217,7 +217,7 @@ def design_stage(project: Any, design: Any | None = None, schedule: Any = None,
         inputs, basis = pipeline.sized_economics(project, inputs, design_basis, years,
                                                  int(project.economics.schedule.life_years),
                                                  moved)
-    return design, dict(inputs.equipment_sizes), inputs, basis, design_basis
+    return design, inputs, basis, design_basis
 
 
 def capex_areas(basis: Any) -> dict[str, float]:
@@ -268,8 +268,8 @@ def design_point(project: Any, layout: QuantityLayout, first_year: int, *,
     where given; a failure of the chain (e.g. an SX design outside its window) is recorded,
     not raised."""
     try:
-        design, _, inputs, basis, design_basis = design_stage(project, design, schedule,
-                                                              first_year)
+        design, inputs, basis, design_basis = design_stage(project, design, schedule,
+                                                           first_year)
         xd = design_feed(project)
         Q = solve_feeds(project, design, np.vstack([xd, 0.5 * xd]), layout, first_year)
         values = {"capex": float(basis.base.capex_usd)}
