@@ -292,6 +292,38 @@ def _derive_depths(c: pd.DataFrame, s: pd.DataFrame, a: pd.DataFrame, rows: list
     return c
 
 
+def _parse_assays(a: pd.DataFrame, grade_columns: tuple[str, ...],
+                  below_detection_factor: float, rows: list) -> pd.Series:
+    """Parse each grade column of ``a`` in place (:func:`parse_assay_values`), listing values
+    below detection, non-numeric values and blank cells in ``rows``; the mask of intervals
+    with a bad value (excluded)."""
+    bad_any = pd.Series(False, index=a.index)
+    for col in grade_columns:
+        v, below, bad = parse_assay_values(a[col], column=col,
+                                           below_detection_factor=below_detection_factor)
+        for i in a.index[below]:
+            _issue(rows, "warning", "below_detection", "assay", a.at[i, "hole_id"],
+                   a.at[i, "from_m"], f"hole {a.at[i, 'hole_id']} at {a.at[i, 'from_m']} m: "
+                   f"{col}={a.at[i, col]!r} below detection",
+                   f"replaced by {below_detection_factor} x detection limit")
+        for i in a.index[bad]:
+            _issue(rows, "error", "non_numeric", "assay", a.at[i, "hole_id"], a.at[i, "from_m"],
+                   f"hole {a.at[i, 'hole_id']} at {a.at[i, 'from_m']} m: {col}="
+                   f"{a.at[i, col]!r} is not a number >= 0", "excluded the interval")
+        blank = v.isna().to_numpy() & ~np.asarray(bad, bool)
+        if blank.any() and not col.startswith("density"):  # density is measured on a subset
+            first = a.index[blank][0]
+            hole, depth = a.at[first, "hole_id"], float(a.at[first, "from_m"])
+            _issue(rows, "warning", "not_assayed", "assay", hole, depth,
+                   f"{int(blank.sum())} of {len(a)} intervals have no {col} value (a blank, NA "
+                   f"or NS cell; the first: hole {hole} at {depth:g} m)",
+                   f"left out of the {col} composites and estimate; assay them, or write the "
+                   "detection limit as '<DL' if below it")
+        a[col] = v
+        bad_any |= bad
+    return bad_any
+
+
 def validate_drillholes(collars: pd.DataFrame, surveys: pd.DataFrame, assays: pd.DataFrame, *,
                         grade_columns: tuple[str, ...] | None = None, mode: str = "strict",
                         below_detection_factor: float = 0.5, synthetic: bool = False,
@@ -336,30 +368,7 @@ def validate_drillholes(collars: pd.DataFrame, surveys: pd.DataFrame, assays: pd
     if grade_columns is None:
         skip = {"hole_id", "from_m", "to_m", "domain"}
         grade_columns = tuple(col for col in a.columns if col not in skip)
-    bad_any = pd.Series(False, index=a.index)
-    for col in grade_columns:
-        v, below, bad = parse_assay_values(a[col], column=col,
-                                           below_detection_factor=below_detection_factor)
-        for i in a.index[below]:
-            _issue(rows, "warning", "below_detection", "assay", a.at[i, "hole_id"],
-                   a.at[i, "from_m"], f"hole {a.at[i, 'hole_id']} at {a.at[i, 'from_m']} m: "
-                   f"{col}={a.at[i, col]!r} below detection",
-                   f"replaced by {below_detection_factor} x detection limit")
-        for i in a.index[bad]:
-            _issue(rows, "error", "non_numeric", "assay", a.at[i, "hole_id"], a.at[i, "from_m"],
-                   f"hole {a.at[i, 'hole_id']} at {a.at[i, 'from_m']} m: {col}="
-                   f"{a.at[i, col]!r} is not a number >= 0", "excluded the interval")
-        blank = v.isna().to_numpy() & ~np.asarray(bad, bool)
-        if blank.any() and not col.startswith("density"):  # density is measured on a subset
-            first = a.index[blank][0]
-            _issue(rows, "warning", "not_assayed", "assay", a.at[first, "hole_id"],
-                   a.at[first, "from_m"], f"{int(blank.sum())} of {len(a)} intervals have no "
-                   f"{col} value (a blank, NA or NS cell; the first: hole {a.at[first, 'hole_id']} at "
-                   f"{float(a.at[first, 'from_m']):g} m)", f"left out of the {col} composites and "
-                   "estimate; assay them, or write the detection limit as '<DL' if below it")
-        a[col] = v
-        bad_any |= bad
-    a = a[~bad_any]
+    a = a[~_parse_assays(a, grade_columns, below_detection_factor, rows)]
     if "domain" not in a.columns:
         a["domain"] = "ALL"
     a["domain"] = a["domain"].astype(str)
