@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from reeflow.core.errors import InfeasibleSpecError, InputError
+from reeflow.plant.sx.data import key_beta, separation_factor_table
 from reeflow.plant.sx import (
     commands,
     design_cut,
@@ -91,6 +92,16 @@ def test_shipped_factors_carry_their_range_across_sources():
     hi = relative_extractability("P507", ["Pr", "Nd"], [("Nd", "Pr")], policy="high")
     # Tanaka et al. 2021 (nitrate, trace loading) via difflow: 10^(a_Nd - a_Pr) = 2.143
     assert hi["Nd"] / hi["Pr"] == pytest.approx(2.143)
+
+
+def test_the_chloride_pr_ce_factor_is_carried_beside_the_nitrate_one():
+    # Sciencepaper Online 2012 (12): 907 (abstract): P507, HCl, 40 % saponified, up to 2.28;
+    # Tanaka et al. 2021 (nitrate, trace) 2.137: "low" keeps the lower, "high" the chloride one
+    assert key_beta("P507", "Pr", "Ce") == pytest.approx(2.137)
+    assert key_beta("P507", "Pr", "Ce", policy="high") == pytest.approx(2.28)
+    rows = separation_factor_table()
+    row = rows[(rows.extractant == "P507") & (rows.heavy == "Pr") & (rows.medium == "chloride")]
+    assert len(row) == 1 and row.evidence.iloc[0] == "published" and "907" in row.source.iloc[0]
 
 
 def test_train_products_close_the_balance_and_rank():
