@@ -268,12 +268,50 @@ def separation_costed(o: Any) -> ConsistencyCheck:
                   severity="warning")
 
 
+def products_meet_price_basis(o: Any) -> ConsistencyCheck:
+    """Every single-element oxide is made at (or above) the purity its price is quoted at. One
+    below it is sold as a mixed concentrate (``economics.payability.below_spec``), as the study
+    does, but the plant could have been designed to the basis: the SX train is designed to one
+    purity for all products (``plant.separation.product_purity``), while a deck quotes, e.g.,
+    Pr6O11 at 99.99 % and NdPr oxide at 99 %. A group of several elements sold under one
+    oxide's name (an SEG concentrate) is a concentrate by design and is not flagged."""
+    from reeflow.economics.prices import payability
+
+    name = "products made to their price basis"
+    rev = o.basis.parts.get("revenue")
+    rows: dict[str, list[dict[str, Any]]] = {}
+    for p in o.design.summary.products:
+        if p.get("kind") == "oxide":
+            rows.setdefault(str(p["sale_name"]), []).append(p)
+    notes = []
+    for r in ([] if rev is None else rev.to_dict("records")):
+        made, spec = float(r["purity_frac"]), r.get("spec_purity_frac")
+        made_of = rows.get(str(r["product"]), [])
+        if (spec is None or not np.isfinite(float(spec)) or made >= float(spec) - 1e-12
+                or float(r["payability_frac"]) >= payability(str(r["product"]))
+                or any(len(p.get("group") or []) > 1 for p in made_of)):
+            continue
+        cake = len(made_of) > 1 and any(
+            str(p.get("stream", "")).endswith("cerium_cake") for p in made_of)
+        fix = ("the cerium-rejection cake is sold under the same name and pulls the oxide below "
+               "its basis: drop Ce from plant.separation.products, or reject less" if cake else
+               f"raise plant.separation.product_purity to {float(spec):.2%}")
+        notes.append(f"{r['product']} is made at {made:.3%} against a price basis of "
+                     f"{float(spec):.2%} and is paid at {float(r['payability_frac']):.0%} "
+                     f"({fix}; or set economics.payability.specs.{r['product']} for an offtake "
+                     "that accepts it)")
+    return _check(name, not notes, "; ".join(notes) if notes else
+                  "every single-element oxide meets the purity its price is quoted at",
+                  severity="warning")
+
+
 #: Every check, in report order.
 CHECKS: tuple[Check, ...] = (schedule_drives_dcf, plant_follows_schedule, capacity_respected,
                              element_balances_close, revenue_prices_products,
                              sx_train_at_yearly_feeds, inferred_share,
                              resource_covers_schedule, design_grade_matches_feed, grades_assayed,
-                             inputs_used, separation_costed, ore_minerals_as_written,
+                             inputs_used, separation_costed, products_meet_price_basis,
+                             ore_minerals_as_written,
                              streams_within_solubility, energy_balance_closes,
                              water_balance_closes)
 

@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 
 from reeflow.core.errors import InfeasibleSpecError, InputError
-from reeflow.plant.sx.data import key_beta, separation_factor_table
 from reeflow.plant.sx import (
     commands,
     design_cut,
@@ -19,6 +18,7 @@ from reeflow.plant.sx import (
     relative_extractability,
     simulate_cut,
 )
+from reeflow.plant.sx.data import key_beta, separation_factor_table
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "sx"
 FEED_KG = {"La": 250.0, "Ce": 450.0, "Pr": 45.0, "Nd": 150.0, "Sm": 20.0, "Eu": 4.0,
