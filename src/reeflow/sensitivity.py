@@ -43,15 +43,13 @@ Runner = Callable[[LoadedProject, Mapping[str, Any]], Any]
 
 def default_inputs(loaded: LoadedProject) -> list[str]:
     """The project's ``economics.sensitivity_inputs``, else every input with a stated range."""
-    from reeflow.risk import ranged_inputs
+    from reeflow.risk.inputs import ranged_inputs, unranged_input
 
     listed = list(loaded.project.economics.sensitivity_inputs)
     ranged = ranged_inputs(loaded)
     for path in listed:
         if path not in ranged:
-            raise InputError("economics.sensitivity_inputs", path,
-                             f"a project path with a stated range ({', '.join(sorted(ranged))})",
-                             "add range: [low, high] to that input")
+            raise unranged_input(loaded, "economics.sensitivity_inputs", path, ranged)
     return listed or list(ranged)
 
 

@@ -137,6 +137,25 @@ def test_validate_refuses_a_sensitivity_input_without_a_range(tmp_path):
     assert main(["validate", str(project)]) == 2
 
 
+def test_a_plain_value_over_a_ranged_sensitivity_input_names_the_path_written(tmp_path):
+    """Fuzz round 4: ``ore: {treo_grade: 1 %}`` in a file that extends a case was refused as
+    ``economics.sensitivity_inputs``, a list the user never wrote. The error now names the
+    path written and both fixes; a typo in the list still names the list."""
+    p = tmp_path / "p.yaml"
+    p.write_text("extends: builtin:ngualla\nore:\n  treo_grade: 1 %\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        from reeflow.sensitivity import default_inputs
+
+        default_inputs(load_project(p))
+    assert err.value.field == "ore.treo_grade" and err.value.value == pytest.approx(0.01)
+    assert "range: [low, high]" in err.value.fix and "sensitivity_inputs" in err.value.fix
+    p.write_text("extends: builtin:ngualla\neconomics:\n  sensitivity_inputs: [ore.treo_grad]\n",
+                 encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        default_inputs(load_project(p))
+    assert err.value.field == "economics.sensitivity_inputs"
+
+
 @pytest.mark.slow
 def test_resource_command_states_what_the_study_states(builtin_results_dict, tmp_path, capsys):
     """`reeflow resource` on a whole project runs the study's chain: the same break-even

@@ -39,7 +39,7 @@ from scipy import special
 
 from reeflow.core.errors import InputError
 
-__all__ = ["InputSpec", "ranged_inputs", "input_specs", "draw", "Draws", "MAX_DRAWS",
+__all__ = ["InputSpec", "ranged_inputs", "unranged_input", "input_specs", "draw", "Draws", "MAX_DRAWS",
            "correlation_matrix", "iman_conover", "price_paths", "effective_row"]
 
 #: Most draws one call may ask for.
@@ -126,6 +126,27 @@ def ranged_inputs(loaded: Any) -> dict[str, tuple[float, float, float]]:
     return out
 
 
+def unranged_input(loaded: Any, listed_in: str, path: str,
+                   ranged: Mapping[str, Any]) -> InputError:
+    """The error for a path listed in ``listed_in`` (``economics.sensitivity_inputs``,
+    ``risk.inputs``) without a stated range. Where the path holds a value, the error names that
+    path, as the user wrote it (typically a plain value written over a case's ranged record in
+    a file that ``extends`` it); otherwise it names the list and the ranged paths."""
+    from reeflow.core.projectfile import value_at
+
+    try:
+        value = value_at(loaded.project, path)
+    except Exception:  # noqa: BLE001 - not a path of the project: a typo in the list
+        value = None
+    if value is None or isinstance(value, Mapping):
+        return InputError(listed_in, path,
+                          f"a project path with a stated range ({', '.join(sorted(ranged))})",
+                          "add range: [low, high] to that input in the project file")
+    return InputError(path, value, f"a value with a range, since {listed_in} lists it",
+                      f"write {path.rsplit('.', 1)[-1]}: {{value: ..., range: [low, high]}}, "
+                      f"or remove {path} from {listed_in}")
+
+
 def _field_bounds(path: str) -> tuple[float, float]:
     """Bounds the project schema puts on the field at ``path`` (from its Q metadata)."""
     from reeflow.core.projectfile import field_info
@@ -177,9 +198,7 @@ def input_specs(loaded: Any, inputs: Sequence[str] | None = None) -> list[InputS
     specs = []
     for name in names:
         if name not in ranged:
-            raise InputError("risk.inputs", name,
-                             f"a project path with a stated range ({', '.join(sorted(ranged))})",
-                             "add range: [low, high] to that input in the project file")
+            raise unranged_input(loaded, "risk.inputs", name, ranged)
         lo, mode, hi = ranged[name]
         kind = loaded.provenance[name].distribution or "triangular"
         value = value_at(loaded.project, name)
