@@ -198,3 +198,65 @@ def test_valid_examples_still_run(capsys):
                              ("design", "design_ndpr.yaml")):
         rc, out, err = _run(capsys, ["sx", command, str(EXAMPLES / example), "--json"])
         assert rc == 0, err
+
+
+def _xu(**changes):
+    base = yaml.safe_load((EXAMPLES / "cascade_xu_e1.yaml").read_text(encoding="utf-8"))
+    base.update(changes)
+    return base
+
+
+def _with_feed(**changes):
+    base = _xu()
+    base["feeds"] = [dict(base["feeds"][0], **changes), *base["feeds"][1:]]
+    return base
+
+
+@pytest.mark.parametrize("data,field", [
+    # fuzz round 4 (2026-11-30): each ran with exit 0, or named the wrong field
+    (_xu(params={**_xu()["params"], "alpha": {**_xu()["params"]["alpha"], "Sm": math.nan}}),
+     "params.alpha.Sm"),  # an element not fed: was ignored
+    (_xu(params={**_xu()["params"], "alpha": {**_xu()["params"]["alpha"], "Gd": -5}}),
+     "params.alpha.Gd"),
+    (_with_feed(phase="aq"), "feeds[0].phase"),
+    (_with_feed(phase=None), "feeds[0].phase"),  # was shown as the string 'None'
+    (_with_feed(name=[1, 2]), "feeds[0].name"),  # was accepted as "[1, 2]"
+    (_with_feed(mol_per_L={**_xu()["feeds"][0]["mol_per_L"], "H": 0.1}),
+     "feeds[0].mol_per_L.H"),  # H in a constant-β feed was dropped silently
+    (_xu(sections=list(reversed(_xu()["sections"]))), "cascade.sections"),  # did not converge
+    (_xu(side_draws=[{"stage": 30, "phase": "aq", "fraction": 0.3}]), "side_draws[0].phase"),
+    (_xu(side_draws=[{"stage": 28, "phase": "aqueous", "fraction": 1.0}]),
+     "side_draws[0].fraction"),  # named stage 27 and advised adding a feed
+])
+def test_fuzz_round_4_inputs_name_their_field(tmp_path, capsys, data, field):
+    rc, _, err = _run(capsys, ["sx", "simulate", _write(tmp_path, data)])
+    _assert_one_line(rc, err, contains=f"error: {field}:")
+
+
+def test_a_flow_with_units_converts_and_a_power_gets_its_hint(tmp_path, capsys):
+    q = _xu()["feeds"][0]["flow_L_per_h"]
+    rc, out, err = _run(capsys, ["sx", "simulate", _write(tmp_path, _with_feed(
+        flow_L_per_h=f"{q / 1000.0!r} m^3/h")), "--json"])
+    assert rc == 0, err
+    rc, _, err = _run(capsys, ["sx", "simulate", _write(tmp_path, _with_feed(
+        flow_L_per_h="1 m3/h"))])
+    _assert_one_line(rc, err, contains="convertible to L/h")
+    assert "m^3" in err
+
+
+def test_a_stage_count_written_as_text_is_not_read_as_a_fraction(tmp_path, capsys):
+    rc, _, err = _run(capsys, ["sx", "simulate", _write(tmp_path, _xu(
+        sections=[["extraction", "1e400"], ["scrub", 10]]))])
+    _assert_one_line(rc, err, contains="sections[0].stages")
+    assert "frac" not in err
+
+
+def test_design_and_train_refuse_elements_the_feed_does_not_carry(tmp_path, capsys):
+    spec = yaml.safe_load((EXAMPLES / "design_ndpr.yaml").read_text(encoding="utf-8"))
+    rc, _, err = _run(capsys, ["sx", "design", _write(tmp_path, {**spec, "heavy": ["Sm"]})])
+    _assert_one_line(rc, err, contains="error: heavy:")
+    base = yaml.safe_load((EXAMPLES / "train_beylikova.yaml").read_text(encoding="utf-8"))
+    factors = {**(base.get("separation_factors") or {}), "Tb/Gd": 3.0}
+    rc, _, err = _run(capsys, ["sx", "train", _write(tmp_path, {
+        **base, "separation_factors": factors})])
+    _assert_one_line(rc, err, contains="error: separation_factors.Tb/Gd:")

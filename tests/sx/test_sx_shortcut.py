@@ -74,5 +74,5 @@ def test_underwood_pure_product_limit():
 def test_bad_purity_is_input_error():
     with pytest.raises(InputError, match="purity_a"):
         xu_design(2.0, 0.5, 1.2, 0.99)
-    with pytest.raises(InfeasibleSpecError, match="exceed the feed"):
+    with pytest.raises(InfeasibleSpecError, match="exceed their feed"):
         xu_design(2.0, 0.5, 0.4, 0.99)

@@ -154,8 +154,10 @@ def _parse_text(value: str, unit: str, field: str) -> Any:
     try:
         return _registry().Quantity(number, _normalise(unit_text))
     except Exception as exc:  # pint raises several unrelated types on bad text
-        raise _refuse(field, value, unit,
-                      f"check the spelling of the unit ({exc.__class__.__name__})") from None
+        power = re.search(r"[A-Za-z]([23])(?![0-9])", unit_text)
+        hint = (f"write a power with ^ or **, e.g. 'm^{power[1]}' for m{power[1]}" if power
+                else f"check the spelling of the unit ({exc.__class__.__name__})")
+        raise _refuse(field, value, unit, hint) from None
 
 
 def to_canonical(value: Any, unit: str, *, field: str) -> float:

@@ -161,12 +161,19 @@ def _validate(c: Cascade) -> None:
     if not isinstance(c.sections, tuple | list) or not c.sections:
         raise InputError("cascade.sections", c.sections, "at least one section", "")
     total = 0
+    last = 0
     for sec in c.sections:
         if not (isinstance(sec, tuple | list) and len(sec) == 2):
             raise InputError("cascade.sections", sec, "(name, stages) pairs", "")
         name, n = sec
         if name not in SECTIONS:
             raise InputError("cascade.sections", name, f"one of {SECTIONS}", "")
+        if SECTIONS.index(name) < last:
+            raise InputError("cascade.sections", [s[0] for s in c.sections],
+                             "sections in the order extraction, scrub, strip (stage 1 is the "
+                             "raffinate end, where the fresh organic enters)",
+                             "list the sections from the raffinate end")
+        last = SECTIONS.index(name)
         if isinstance(n, bool) or not (isinstance(n, int | np.integer) and n >= 1):
             raise InputError(f"cascade.sections.{name}", n, "an integer >= 1 stages", "")
         total += int(n)
@@ -190,10 +197,17 @@ def _validate(c: Cascade) -> None:
             if not (_finite(x) and x >= 0):
                 raise InputError(f"cascade.feeds.mol_per_L.{comp}", x, "a finite number >= 0 "
                                  "mol/L", "")
-    for d in c.side_draws:
-        if not (isinstance(d.stage, int | np.integer) and 1 <= d.stage <= n
-                and d.phase in PHASES and _finite(d.fraction) and 0 <= d.fraction <= 1):
-            raise InputError("cascade.side_draws", d, "stage 1..N, phase, 0<=fraction<=1", "")
+    for i, d in enumerate(c.side_draws):
+        where = f"cascade.side_draws[{i}]"
+        if isinstance(d.stage, bool) or not (isinstance(d.stage, int | np.integer)
+                                             and 1 <= d.stage <= n):
+            raise InputError(f"{where}.stage", d.stage, f"1..{n}", "stages count from 1")
+        if d.phase not in PHASES:
+            raise InputError(f"{where}.phase", d.phase, f"one of {PHASES}", "")
+        if not (_finite(d.fraction) and 0 <= d.fraction < 1):
+            raise InputError(f"{where}.fraction", d.fraction, "0 <= fraction < 1",
+                             "a draw of the whole phase leaves the stages beyond it without "
+                             "that phase: end the cascade at the draw stage instead")
     if not (_finite(c.murphree_efficiency) and 0.05 <= c.murphree_efficiency <= 1.0):
         raise InputError("cascade.murphree_efficiency", c.murphree_efficiency, "0.05..1",
                          "give the stage efficiency as a fraction")
@@ -344,8 +358,9 @@ def _precheck(model: str, params: Mapping[str, Any], comps: Sequence[str], feed:
     prod = float(params["organic_RE_mol_per_h"]) - float(params.get("scrub_RE_mol_per_h", 0.0))
     if prod >= fed:
         raise InfeasibleSpecError(
-            f"organic product S − W = {prod:.6g} mol/h is not below the RE fed ({fed:.6g} "
-            "mol/h): the raffinate would be empty; lower S or raise the scrub acid")
+            f"organic product S − W = {prod:.6g} mol/h (params.organic_RE_mol_per_h − "
+            f"params.scrub_RE_mol_per_h) is not below the RE fed ({fed:.6g} mol/h): the "
+            "raffinate would be empty; lower organic_RE_mol_per_h or raise scrub_RE_mol_per_h")
 
 
 def _reference_profile(aq_feed: np.ndarray, da: np.ndarray, scale: np.ndarray) -> np.ndarray:

@@ -22,7 +22,7 @@ from typing import Any
 from reeflow.core.elements import atomic_mass
 from reeflow.core.errors import InputError, ReeflowError
 from reeflow.core.units import is_dimensionless, to_canonical
-from reeflow.plant.sx.cascade import STAGE_LIMIT, Cascade, Feed, SideDraw, simulate
+from reeflow.plant.sx.cascade import PHASES, STAGE_LIMIT, Cascade, Feed, SideDraw, simulate
 from reeflow.plant.sx.data import extractant, relative_extractability
 from reeflow.plant.sx.design import design_cut
 from reeflow.plant.sx.settings import SXDesign, check_keys, field_unit, parse_sx_design
@@ -171,6 +171,12 @@ def _num(v: Any, field: str, unit: str = "frac", *, low: float | None = None,
 
 
 def _int(v: Any, field: str, low: int, high: int) -> int:
+    if isinstance(v, str):  # a count carries no unit: '1e400' or '20 stages' is not a count
+        try:
+            v = float(v)
+        except ValueError:
+            raise InputError(field, v, f"an integer {low}..{high}", "write a plain number") \
+                from None
     x = _num(v, field)
     if x != int(x):
         raise InputError(field, v, "an integer", "")
@@ -217,8 +223,39 @@ def _sections(raw: Any) -> tuple[tuple[str, int], ...]:
 
 
 def _concs(raw: Any, field: str) -> dict[str, float]:
-    return {str(k): _num(v, f"{field}.{k}", low=0.0)
+    return {str(k): _num(v, f"{field}.{k}", "mol/L", low=0.0)
             for k, v in _mapping(raw, field).items()}
+
+
+#: parameter tables whose entries are positive (β-type extractabilities, distribution ratios);
+#: every other number in ``params`` must be finite (log10 K may be negative)
+_POSITIVE_TABLES = ("alpha", "D")
+
+
+def _params(raw: Any, model: str, feeds: tuple[Feed, ...]) -> dict[str, Any]:
+    """The model's ``params``, every number in them checked, fed or not (a NaN for an element
+    not fed is a typo, not a value the engine may skip); H fed to a model that has no acid
+    balance is refused rather than dropped."""
+    params = _mapping(raw or {}, "params")
+
+    def walk(v: Any, field: str, positive: bool) -> None:
+        if isinstance(v, Mapping):
+            for k, x in v.items():
+                walk(x, f"{field}.{k}", positive)
+        elif isinstance(v, int | float) and not isinstance(v, bool) and (
+                not math.isfinite(v) or (positive and not v > 0)):
+            raise InputError(field, v, "a finite number > 0" if positive else
+                             "a finite number", "")
+
+    for key, value in params.items():
+        walk(value, f"params.{key}", key in _POSITIVE_TABLES)
+    if model != "mass_action":
+        for i, f in enumerate(feeds):
+            if float(f.mol_per_L.get("H", 0.0) or 0.0) > 0:
+                raise InputError(f"feeds[{i}].mol_per_L.H", f.mol_per_L["H"],
+                                 "no H: the model has no acid balance",
+                                 "drop H, or use model: mass_action, which tracks the acid")
+    return params
 
 
 def _feeds(raw: Any, n_total: int) -> tuple[Feed, ...]:
@@ -232,11 +269,26 @@ def _feeds(raw: Any, n_total: int) -> tuple[Feed, ...]:
         for key in ("stage", "phase", "flow_L_per_h"):
             if key not in f:
                 raise InputError(f"feeds[{i}].{key}", None, "a required field", "")
-        out.append(Feed(_int(f["stage"], f"feeds[{i}].stage", 1, n_total), str(f["phase"]),
-                        _num(f["flow_L_per_h"], f"feeds[{i}].flow_L_per_h", low=0.0),
+        out.append(Feed(_int(f["stage"], f"feeds[{i}].stage", 1, n_total),
+                        _phase(f["phase"], f"feeds[{i}].phase"),
+                        _num(f["flow_L_per_h"], f"feeds[{i}].flow_L_per_h", "L/h", low=0.0),
                         _concs(f.get("mol_per_L", {}) or {}, f"feeds[{i}].mol_per_L"),
-                        str(f.get("name", ""))))
+                        _name(f.get("name", ""), f"feeds[{i}].name")))
     return tuple(out)
+
+
+def _phase(v: Any, field: str) -> str:
+    if v not in PHASES:
+        raise InputError(field, v, f"one of {', '.join(PHASES)}", "")
+    return str(v)
+
+
+def _name(v: Any, field: str) -> str:
+    if v is None:
+        return ""
+    if not isinstance(v, str | int | float) or isinstance(v, bool):
+        raise InputError(field, _Short(v), "a text label", "write the name as plain text")
+    return str(v)
 
 
 def _draws(raw: Any, n_total: int) -> tuple[SideDraw, ...]:
@@ -248,10 +300,14 @@ def _draws(raw: Any, n_total: int) -> tuple[SideDraw, ...]:
     for i, d in enumerate(raw):
         d = _mapping(d, f"side_draws[{i}]")
         check_keys(d, DRAW_KEYS, f"side_draws[{i}].")
+        frac = _num(d.get("fraction"), f"side_draws[{i}].fraction", low=0.0, high=1.0)
+        if frac >= 1.0:
+            raise InputError(f"side_draws[{i}].fraction", d.get("fraction"), "0 <= fraction < 1",
+                             "a draw of the whole phase leaves the stages beyond it without "
+                             "that phase: end the cascade at the draw stage instead")
         out.append(SideDraw(_int(d.get("stage"), f"side_draws[{i}].stage", 1, n_total),
-                            str(d.get("phase")),
-                            _num(d.get("fraction"), f"side_draws[{i}].fraction", low=0.0,
-                                 high=1.0), str(d.get("name", ""))))
+                            _phase(d.get("phase"), f"side_draws[{i}].phase"), frac,
+                            _name(d.get("name", ""), f"side_draws[{i}].name")))
     return tuple(out)
 
 
@@ -274,8 +330,8 @@ def run_simulate(args: argparse.Namespace) -> int:
                 murphree_efficiency=_num(d.get("murphree_efficiency", 1.0),
                                          "murphree_efficiency"))
     max_iter = d.get("max_iter")
-    r = simulate(c, model=str(d.get("model", "constant_beta")),
-                 params=_mapping(d.get("params", {}) or {}, "params"),
+    model = str(d.get("model", "constant_beta"))
+    r = simulate(c, model=model, params=_params(d.get("params"), model, c.feeds),
                  max_iter=None if max_iter is None else _int(max_iter, "max_iter", 1, 10**6))
     payload = r.to_dict()
     payload["purity"] = {o: {e: r.purity(o, [e]) for e in r.elements} for o in r.outlets}
@@ -307,12 +363,21 @@ def _feed_mol(d: dict[str, Any]) -> dict[str, float]:
     raise InputError("feed_kg_per_h", None, "a feed {element: kg/h} (or feed_mol_per_h)", "")
 
 
-def _factors(d: dict[str, Any]) -> dict[str, float] | None:
+def _factors(d: dict[str, Any], feed: Mapping[str, float]) -> dict[str, float] | None:
+    """The file's separation factors ("Nd/Pr": 1.4), each a pair of fed elements: a pair
+    naming an element the feed does not carry changes nothing, so it is refused as a typo."""
     sf = d.get("separation_factors")
     if not sf:
         return None
-    return {str(k): _num(v, f"separation_factors.{k}", low=1e-9)
-            for k, v in _mapping(sf, "separation_factors").items()}
+    out = {}
+    for k, v in _mapping(sf, "separation_factors").items():
+        pair = str(k).split("/")
+        if len(pair) == 2 and not all(e.strip() in feed for e in pair):
+            raise InputError(f"separation_factors.{k}", v,
+                             f"a pair of fed elements ({', '.join(feed)})",
+                             "drop the pair, or add its elements to feed_kg_per_h")
+        out[str(k)] = _num(v, f"separation_factors.{k}", low=1e-9)
+    return out
 
 
 def _with_units(tree: Mapping[str, Any]) -> dict[str, Any]:
@@ -351,10 +416,14 @@ def run_design(args: argparse.Namespace) -> int:
         raise InputError("heavy", heavy_raw, "a non-empty list of element symbols",
                          "list the elements that go to the organic")
     heavy = [str(e) for e in heavy_raw]
+    absent = [e for e in heavy if e not in feed]
+    if absent:
+        raise InputError("heavy", absent, f"elements of the feed ({', '.join(feed)})",
+                         "list only fed elements, or add them to the feed")
     name = str(d.get("extractant", "P507"))
     settings = _settings(d)
     alpha = relative_extractability(name, list(feed), _key_pair(feed, heavy, name),
-                                    overrides=_factors(d),
+                                    overrides=_factors(d, feed),
                                     policy=str(d.get("beta_policy", "low")),
                                     temperature_C=settings.temperature)
     cd = design_cut(feed, heavy, alpha=alpha,
@@ -445,7 +514,7 @@ def run_train(args: argparse.Namespace) -> int:
     cost = d.get("cost_model")
     r = design_train(feed, extractant=kw.pop("extractant", name), products=_products(
                          d.get("products")),
-                     separation_factors=_factors(d), purity=_num(purity, "purity"),
+                     separation_factors=_factors(d, feed), purity=_num(purity, "purity"),
                      beta_policy=str(d.get("beta_policy", "low")),
                      rank_by=str(d.get("rank_by", kw.pop("rank_by", "cost"))),
                      conditions=kw.pop("conditions"),

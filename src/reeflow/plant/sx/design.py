@@ -348,6 +348,9 @@ def design_cut(
     cap = _check_design_args(purity_organic, purity_aqueous, reflux_factor, max_stages)
     feed = check_feed(feed_mol_per_h)
     heavy_t = tuple(e for e in heavy if e in feed)
+    if not heavy_t:
+        raise InputError("heavy", list(heavy), f"at least one element of the feed "
+                         f"({', '.join(feed)})", "name the fed elements that go to the organic")
     light_t = tuple(e for e in feed if e not in heavy_t)
     hk, lk = _check_groups(feed, heavy_t, light_t, alpha)
     beta = alpha[hk] / alpha[lk]

@@ -130,8 +130,9 @@ def xu_product_split(f_a: float, purity_a: float, purity_b: float) -> tuple[floa
     _check_open01("purity_b", purity_b)
     if purity_a <= f_a or purity_b <= 1.0 - f_a:
         raise InfeasibleSpecError(
-            f"product purities (A {purity_a}, B {purity_b}) must exceed the feed fractions "
-            f"(A {f_a:.4g}, B {1 - f_a:.4g})"
+            f"product purities (organic product A {purity_a}, raffinate B {purity_b}: "
+            f"purity_organic, purity_aqueous) must exceed their feed fractions (A {f_a:.4g}, "
+            f"B {1 - f_a:.4g}): raise the purity, or split a feed with more of each group"
         )
     fpa = (purity_b - (1.0 - f_a)) / (purity_a + purity_b - 1.0)
     return fpa, 1.0 - fpa

@@ -79,8 +79,9 @@ def build_params(
     w = number(params.get("scrub_RE_mol_per_h", 0.0), "model.params.scrub_RE_mol_per_h", low=0.0)
     if not w < s and params.get("loaded_feeds") is None:  # with loaded feeds: top stage check
         raise InfeasibleSpecError(
-            f"scrub reflux W = {w:.6g} mol/h must lie in [0, S = {s:.6g}) mol/h: the scrub "
-            "acid cannot strip more than the organic carries")
+            f"scrub reflux W = {w:.6g} mol/h (params.scrub_RE_mol_per_h) must lie in [0, S = "
+            f"{s:.6g}) mol/h (params.organic_RE_mol_per_h): the scrub acid cannot strip more "
+            "than the organic carries")
     cap = params.get("capacity_mol_per_L")
     if cap is not None:
         cap = number(cap, "model.params.capacity_mol_per_L", low=0.0, strict_low=True)
