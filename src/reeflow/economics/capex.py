@@ -253,6 +253,16 @@ def _areas_and_items() -> tuple[dict[str, Any], dict[str, str], pd.DataFrame]:
     return spec["areas"], spec["legacy_keys"], items
 
 
+@cache
+def _components() -> dict[str, tuple[dict[str, Any], ...]]:
+    """The rows of ``capex_items.csv`` by item, read once (a read-only view: the estimate
+    prices ~80 items twice per chain run, and a DataFrame filter per item cost ~2 ms each)."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    for rec in _areas_and_items()[2].to_dict("records"):
+        out.setdefault(str(rec["item"]), []).append(rec)
+    return {k: tuple(v) for k, v in out.items()}
+
+
 def required_size_keys(route: str | None = None,
                        flotation_circuits: Sequence[str] | None = None
                        ) -> dict[str, tuple[str, ...]]:
@@ -285,7 +295,7 @@ def required_size_keys(route: str | None = None,
 
 def _equipment_rows(sizes: Mapping[str, float], *, currency_year: int,
                     index: CostIndex) -> pd.DataFrame:
-    areas, legacy, items = _areas_and_items()
+    areas, legacy, _ = _areas_and_items()
     fac = read_yaml("capex_factors.yaml")["towler"]
     rows: list[dict[str, Any]] = []
     for key, size in sizes.items():
@@ -302,7 +312,7 @@ def _equipment_rows(sizes: Mapping[str, float], *, currency_year: int,
         rows += [{"size_key": key, "area": area, **r}
                  for r in _item_rows(item, float(size), int(count) if count else None,
                                      currency_year=currency_year, index=index, key=key,
-                                     items=items, fac=fac)]
+                                     fac=fac)]
     return pd.DataFrame(rows)
 
 
@@ -313,20 +323,18 @@ def _same_dimension(unit_a: str, unit_b: str) -> bool:
 
 
 def _item_rows(item: str, size: float, count: int | None, *, currency_year: int,
-               index: CostIndex, key: str, items: pd.DataFrame,
-               fac: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """The components of one sized item: purchased cost (its correlation) × installation
-    factor (Towler & Sinnott's factors ``fac`` of its process class and material); ``items``:
-    the table of ``capex_items.csv`` (both read once by the caller)."""
+               index: CostIndex, key: str, fac: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The components of one sized item (rows of ``capex_items.csv``): purchased cost (its
+    correlation) × installation factor (Towler & Sinnott's factors ``fac`` of its process
+    class and material, read once by the caller)."""
     from reeflow.economics.equipment import purchased_cost
 
-    comps = items[items["item"] == item]
-    if comps.empty:
-        raise InputError(f"equipment_sizes.{key}", item,
-                         f"an item in {sorted(set(items['item']))}",
+    comps = _components().get(item)
+    if not comps:
+        raise InputError(f"equipment_sizes.{key}", item, f"an item in {sorted(_components())}",
                          "no cost correlation is carried for this equipment")
     rows = []
-    for c in comps.to_dict("records"):
+    for c in comps:
         base_unit = _si_unit(item)
         f_unit = str(c["factor_unit"])
         same = _same_dimension(base_unit, f_unit)
@@ -364,7 +372,7 @@ def installed_cost_usd(item: str, size: float, *, currency_year: int, count: int
     ranking, :func:`reeflow.chain.econ_steps.sx_cost_model`)."""
     _positive(f"installed_cost_usd.{item}", size)
     rows = _item_rows(item, float(size), count, currency_year=currency_year,
-                      index=index or cepci(), key=item, items=_areas_and_items()[2],
+                      index=index or cepci(), key=item,
                       fac=read_yaml("capex_factors.yaml")["towler"])
     return math.fsum(r["installed_usd"] for r in rows)
 
