@@ -361,7 +361,8 @@ def estimate_resource(dh: Drillholes, params: DepositParams | None = None, *,
     hints = spec.estimation if spec is not None else None
     grades = _resolve_grades(dh, params, spec)
     comps_of = [c for c in (params.primary_components if params.primary_components is not None
-                            else spec.components(params.primary) if spec is not None else [])
+                            else spec.components(params.primary) if spec is not None
+                            else _ree_oxides(grades) if params.primary == "treo" else [])
                 if c in grades]
     comps, caps = _capped(composite(_as_fractions(dh, grades, params.density.column),
                                     length_m=float(params.composite_length)),
@@ -381,6 +382,7 @@ def estimate_resource(dh: Drillholes, params: DepositParams | None = None, *,
     bm, checks, by_domain = estimate_blocks(comps, grid, doms, gcols, model, sp,
                                             params.ndisc.as_tuple(), dens, pcol,
                                             classify=domain_model)
+    bm, clipped = _clip_negative(bm, gcols)
     stage("kriging")
     bm["class"] = classify_blocks(bm.assign(kvar=bm["kvar_ratio"]), sill=1.0,
                                   criteria=criteria_table(params.classification))
@@ -393,7 +395,8 @@ def estimate_resource(dh: Drillholes, params: DepositParams | None = None, *,
     stage("classify_statement_cv")
     facts = _table1_facts(dh, comps, sp, cut, basis, reg, params, params.primary)
     return ResourceResult(bm, grid, st, gt, comps, pd.concat(curves, ignore_index=True), model,
-                          cv_df, cv_stats, reg, caps, dh.issues, table1_checklist(facts), cut,
+                          cv_df, cv_stats, reg, caps, _with(dh.issues, clipped),
+                          table1_checklist(facts), cut,
                           basis, label, dh.synthetic, params.primary, tuple(grades),
                           tuple(doms), checks, by_domain, params,
                           parameters={"search": sp, "block_size_m": size, "rotation_deg": rot,
@@ -470,6 +473,47 @@ def _cross_validation(params: DepositParams, est: pd.DataFrame, pcol: str,
     return cross_validate(c[["x", "y", "z"]].to_numpy(), c[pcol].to_numpy(),
                           scale_model(model, mean * mean), sp, hole=c["hole_id"].to_numpy(),
                           leave="sample")
+
+
+def _ree_oxides(grades: list[str] | tuple[str, ...]) -> list[str]:
+    """The rare-earth oxide grades among ``grades`` (``la2o3``, ``ceo2``, ...): the components
+    of TREO when the user's data assay them and no ``primary_components`` are given (the
+    break-even cut-off prices TREO as the basket of its oxides)."""
+    from reeflow.core.elements import REE, oxide_formula
+
+    oxides = {oxide_formula(ln).lower() for ln in REE}
+    return [g for g in grades if g.lower() in oxides]
+
+
+def _clip_negative(bm: pd.DataFrame, gcols: list[str]) -> tuple[pd.DataFrame, dict | None]:
+    """Grades kriged below 0 set to 0, with the finding that says so (None if none).
+
+    Ordinary kriging weights can be negative where a block lies beyond the data (an edge
+    block above the collars, screened by nearer samples), and its estimate then falls below
+    0 (Deutsch 1996, *Computers & Geosciences* 22(7):765, who corrects the weights instead).
+    A grade is an amount >= 0; the block is kept at 0, which the mine side values as waste."""
+    neg = {c: int((bm[c].to_numpy(float) < 0).sum()) for c in gcols if c in bm}
+    neg = {c: n for c, n in neg.items() if n}
+    if not neg:
+        return bm, None
+    bm = bm.copy()
+    low = {c: float(bm[c].min()) for c in neg}
+    for c in neg:
+        bm[c] = bm[c].clip(lower=0.0)
+    worst = max(neg, key=lambda c: neg[c])
+    row = {"severity": "warning", "kind": "negative kriged grade", "table": "block model",
+           "hole_id": "", "depth_m": np.nan,
+           "message": f"{neg[worst]} blocks kriged below 0 % ({worst} down to "
+                      f"{low[worst]:.4%}; {len(neg)} grade(s) in all) at the edge of the data, "
+                      "where ordinary-kriging weights turn negative: set to 0",
+           "action": "shrink the block extent or the search (deposit.search) so no block is "
+                     "estimated far beyond the samples"}
+    return bm, row
+
+
+def _with(issues: pd.DataFrame, row: dict | None) -> pd.DataFrame:
+    return issues if row is None else pd.concat([issues, pd.DataFrame([row])],
+                                                ignore_index=True)
 
 
 def _table1_facts(dh: Drillholes, comps: pd.DataFrame, sp: SearchParams, cut: float,
