@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 import time
 import warnings
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
@@ -475,7 +476,7 @@ def _cross_validation(params: DepositParams, est: pd.DataFrame, pcol: str,
                           leave="sample")
 
 
-def _ree_oxides(grades: list[str] | tuple[str, ...]) -> list[str]:
+def _ree_oxides(grades: Iterable[str]) -> list[str]:
     """The rare-earth oxide grades among ``grades`` (``la2o3``, ``ceo2``, ...): the components
     of TREO when the user's data assay them and no ``primary_components`` are given (the
     break-even cut-off prices TREO as the basket of its oxides)."""
