@@ -229,6 +229,21 @@ class Project(StrictModel):
                              " a file that extends another gives the groups entire)")
         return self
 
+    @model_validator(mode="after")
+    def _block_model_read(self) -> Project:
+        """``mine.block_model`` is read by ``reeflow schedule`` on a file holding only a
+        ``mine:`` section; the study plans the deposit section's block model, so in a whole
+        project the file would be ignored (fuzz round 5: a user's block model, silently
+        replaced by a flat schedule)."""
+        if self.mine.block_model is not None:
+            raise InputError("mine.block_model", self.mine.block_model,
+                             "no block-model file in a whole project: the study estimates its "
+                             "blocks from the deposit section (deposit.drillholes, or the "
+                             "synthetic deposit)",
+                             "give the drillholes under deposit.drillholes; to plan a block "
+                             "model alone, run reeflow schedule on a file holding only mine:")
+        return self
+
     @property
     def ree(self) -> tuple[str, ...]:
         """The rare earths the project carries (ore.ree_distribution order)."""

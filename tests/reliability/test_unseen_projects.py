@@ -278,3 +278,15 @@ def test_a_single_element_oxide_below_its_price_basis_is_flagged_with_a_fix_that
         [rev("CeO2", 0.868, 0.995, 0.65)],
         [oxide("CeO2", ["Ce"]), oxide("CeO2", ["Ce"], "cerium_rejection.cerium_cake")]))
     assert not ce.ok and "cerium-rejection cake" in ce.detail
+
+
+def test_a_block_model_file_in_a_whole_project_is_refused_not_ignored(tmp_path):
+    """Fuzz round 5: ``mine: {block_model: my_blocks.csv}`` in a whole project was accepted
+    and ignored (the study fed a flat schedule); only ``reeflow schedule`` on a mine-only
+    file reads it."""
+    p = tmp_path / "p.yaml"
+    p.write_text("extends: builtin:ngualla\nmine:\n  block_model: my_blocks.csv\n",
+                 encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        load_project(p)
+    assert err.value.field == "mine.block_model" and "reeflow schedule" in err.value.fix
