@@ -146,3 +146,23 @@ def test_feet_and_positive_down_dips_are_converted_once(tmp_path):
     assert (dh.issues["kind"] == "derived_depth").sum() == 1
     with pytest.raises(InputError, match="length_unit"):
         validate_drillholes(c, s, a, length_unit="yard")
+
+
+def test_strict_errors_name_their_files_and_hide_follow_ons(tmp_path):
+    """Fuzz round 5: two holes without surveys gave "62 data errors" on one line (a follow-on
+    per interval), none naming a file; a negative depth was called "to <= from"."""
+    c, s, a = _tables()
+    names = {"collar": "collars.csv", "survey": "surveys.csv", "assay": "assays.csv"}
+    s = s[s["HOLEID"] != "A"]  # hole A: no survey rows, so no valid collar for its intervals
+    with pytest.raises(InputError) as exc:
+        validate_drillholes(c, s, a, mode="strict", files=names)
+    err = exc.value
+    assert err.field == "deposit.drillholes" and "collars.csv" in str(err.value)
+    assert "assays.csv: hole A: 3 interval(s) have no valid collar" in err.fix
+    assert err.fix.count("no valid collar") == 1  # one finding per hole, not per interval
+    c, s, a = _tables()
+    a.loc[len(a)] = ["B", -2.0, 0.0, "1.0"]
+    with pytest.raises(InputError) as exc:
+        validate_drillholes(c, s, a, mode="strict", files=names)
+    assert "assays.csv: hole B: interval from -2.0 to 0.0 m starts above the collar" \
+        in exc.value.fix

@@ -24,6 +24,7 @@ Below-detection rule (stated): ``"<DL"`` is replaced by ``DL × below_detection_
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -45,6 +46,8 @@ __all__ = [
 ]
 
 ISSUE_COLUMNS = ["severity", "kind", "table", "hole_id", "depth_m", "message", "action"]
+#: errors quoted in the strict mode's one line (the rest are counted; lenient mode lists all)
+_SHOWN = 5
 _REQUIRED = {
     "collar": ("hole_id", "x", "y", "z"),
     "survey": ("hole_id", "depth_m", "azimuth_deg", "dip_deg"),
@@ -209,18 +212,21 @@ def _check_surveys(s: pd.DataFrame, holes: set, rows: list) -> pd.Series:
 
 def _check_intervals(a: pd.DataFrame, depth: pd.Series, rows: list) -> pd.Series:
     bad = pd.Series(False, index=a.index)
-    for i in a.index[~a["hole_id"].isin(depth.index)]:
-        _issue(rows, "error", "no_collar", "assay", a.at[i, "hole_id"], a.at[i, "from_m"],
-               f"hole {a.at[i, 'hole_id']}: interval {a.at[i, 'from_m']}-{a.at[i, 'to_m']} m has "
-               "no valid collar (missing, or excluded: see the collar findings)",
-               "excluded the interval")
-        bad[i] = True
+    orphan = ~a["hole_id"].isin(depth.index)
+    for hole, n in a.loc[orphan, "hole_id"].value_counts(sort=False).items():
+        first = a.index[orphan & a["hole_id"].eq(hole)][0]  # one finding per hole, not per row
+        _issue(rows, "error", "no_collar", "assay", hole, a.at[first, "from_m"],
+               f"hole {hole}: {n} interval(s) have no valid collar (missing, or excluded: see "
+               "the collar and survey findings)", "excluded the intervals")
+    bad |= orphan
     f, t = a["from_m"].astype(float), a["to_m"].astype(float)
     inv = ~(t > f) | f.lt(0) | f.isna() | t.isna()
     for i in a.index[inv & ~bad]:
+        why = ("starts above the collar (depths are measured down the hole from 0)"
+               if f[i] < 0 else "has to <= from" if t[i] <= f[i] else "has a blank depth")
         _issue(rows, "error", "bad_interval", "assay", a.at[i, "hole_id"], a.at[i, "from_m"],
                f"hole {a.at[i, 'hole_id']}: interval from {a.at[i, 'from_m']} to "
-               f"{a.at[i, 'to_m']} m has to <= from", "excluded the interval")
+               f"{a.at[i, 'to_m']} m {why}", "excluded the interval")
     bad |= inv
     eoh = a["hole_id"].map(depth).astype(float)
     past = (t > eoh + 1e-6) & ~bad
@@ -309,7 +315,8 @@ def _parse_assays(a: pd.DataFrame, grade_columns: tuple[str, ...],
         for i in a.index[bad]:
             _issue(rows, "error", "non_numeric", "assay", a.at[i, "hole_id"], a.at[i, "from_m"],
                    f"hole {a.at[i, 'hole_id']} at {a.at[i, 'from_m']} m: {col}="
-                   f"{a.at[i, col]!r} is not a number >= 0", "excluded the interval")
+                   f"{a.at[i, col]!r} is not a number >= 0 (write '<DL' or '<0.01' for "
+                   "below detection, a blank for not assayed)", "excluded the interval")
         blank = v.isna().to_numpy() & ~np.asarray(bad, bool)
         if blank.any() and not col.startswith("density"):  # density is measured on a subset
             first = a.index[blank][0]
@@ -328,8 +335,12 @@ def validate_drillholes(collars: pd.DataFrame, surveys: pd.DataFrame, assays: pd
                         grade_columns: tuple[str, ...] | None = None, mode: str = "strict",
                         below_detection_factor: float = 0.5, synthetic: bool = False,
                         label: str = "", length_unit: str = "m",
-                        dip_positive_down: bool = False) -> Drillholes:
+                        dip_positive_down: bool = False,
+                        files: Mapping[str, str] | None = None) -> Drillholes:
     """Validate canonical drillhole tables and return :class:`Drillholes`.
+
+    ``files``: the file each table came from (``{"assay": "assays.csv"}``), named in the
+    strict mode's error.
 
     ``mode``: ``"strict"`` raises InputError listing every error (hole and depth);
     ``"lenient"`` excludes offending rows and records them in ``issues``.
@@ -375,10 +386,16 @@ def validate_drillholes(collars: pd.DataFrame, surveys: pd.DataFrame, assays: pd
     issues = pd.DataFrame(rows, columns=ISSUE_COLUMNS)
     errors = issues[issues["severity"] == "error"]
     if mode == "strict" and len(errors):
-        lines = "; ".join(errors["message"].head(20))
-        more = f" (+{len(errors) - 20} more)" if len(errors) > 20 else ""
-        raise InputError("drillholes", f"{len(errors)} data errors", "clean drillhole tables",
-                         f"fix: {lines}{more}; or run in lenient mode to exclude and list them")
+        where = dict(files or {})
+        head = errors.head(_SHOWN)
+        lines = "; ".join(f"{where[t]}: {m}" if t in where else m
+                          for t, m in zip(head["table"], head["message"], strict=True))
+        more = f" (+{len(errors) - _SHOWN} more)" if len(errors) > _SHOWN else ""
+        named = ", ".join(where[t] for t in dict.fromkeys(errors["table"]) if t in where)
+        raise InputError("deposit.drillholes", f"{len(errors)} data errors"
+                         + (f" in {named}" if named else ""), "clean drillhole tables",
+                         f"{lines}{more}; or set deposit.drillholes.mode: lenient to "
+                         "exclude them and list each in the findings")
     a = a.sort_values(["hole_id", "from_m"], kind="stable").reset_index(drop=True)
     s = s.sort_values(["hole_id", "depth_m"], kind="stable").reset_index(drop=True)
     return Drillholes(c.reset_index(drop=True), s, a, tuple(grade_columns), issues,
@@ -411,4 +428,7 @@ def read_drillholes(collar_csv: str | Path, survey_csv: str | Path, assay_csv: s
                                synthetic=synthetic,
                                label=SYNTHETIC_NOTE if synthetic
                                else f"drillholes from {Path(collar_csv).name}",
-                               length_unit=length_unit, dip_positive_down=dip_positive_down)
+                               length_unit=length_unit, dip_positive_down=dip_positive_down,
+                               files={"collar": Path(collar_csv).name,
+                                      "survey": Path(survey_csv).name,
+                                      "assay": Path(assay_csv).name})

@@ -269,7 +269,8 @@ def _as_fractions(dh: Drillholes, grades: dict[str, tuple[str, float]],
         over = np.flatnonzero(a[f"{name}_frac"].to_numpy(float) > 1.0)
         if over.size:
             i = int(over[0])
-            raise InputError(f"deposit.grades.{name}", f"{col}={dh.assays[col].iloc[i]!r} in hole "
+            raw = float(a[f"{name}_frac"].iloc[i] / f)  # as written, not numpy's repr
+            raise InputError(f"deposit.grades.{name}", f"{col}={raw:g} in hole "
                              f"{a['hole_id'].iloc[i]} at {a['from_m'].iloc[i]:g} m "
                              f"({over.size} intervals)", "a mass fraction of at most 1 (100 %) "
                              "in the stated unit", "check the assay value or the grade's unit")
