@@ -82,3 +82,27 @@ def test_user_drillholes_with_edge_blocks_give_a_block_model_the_mine_accepts(tm
     assert "negative kriged grade" in kinds
     # the break-even is priced from the user's oxide assays, not the 1 % fallback
     assert "fallback" not in str(res.cutoff_basis) and res.cutoff_frac != pytest.approx(0.01)
+
+
+def test_validate_reads_the_drillhole_files(tmp_path, capsys):
+    """Fuzz round 5: ``reeflow validate`` passed seven broken drillhole folders; only the
+    study found them. It now reads the files as the study does (no estimate)."""
+    import yaml
+
+    from reeflow.cli import main
+
+    _holes(tmp_path)
+    project = {"extends": "builtin:ngualla", "deposit": {
+        "synthetic": None,
+        "drillholes": {"collar_file": "collars.csv", "survey_file": "surveys.csv",
+                       "assay_file": "assays.csv"},
+        "grades": {"treo": {"column": "TREO_PCT", "unit": "%"}}}}
+    p = tmp_path / "p.yaml"
+    p.write_text(yaml.safe_dump(project), encoding="utf-8")
+    assert main(["validate", str(p)]) == 0, capsys.readouterr().err
+    assays = pd.read_csv(tmp_path / "assays.csv")
+    assays.loc[0, "FROM"] = -2.0
+    assays.to_csv(tmp_path / "assays.csv", index=False)
+    assert main(["validate", str(p)]) == 2
+    err = capsys.readouterr().err
+    assert "assays.csv: hole H000" in err and "starts above the collar" in err

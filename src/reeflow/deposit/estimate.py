@@ -550,6 +550,20 @@ def _synthetic_cached(path: str, seed: int) -> Drillholes:
     return synthetic_drillholes(spec, seed=seed)
 
 
+def user_drillholes(params: DepositParams, base: Path | None = None) -> Drillholes:
+    """The project's own drillhole files, read and checked (the tables, then every grade in
+    its stated unit) as the study reads them: what ``reeflow validate`` checks without
+    estimating anything. Paths relative to ``base``."""
+    f = params.drillholes
+    if f is None:
+        raise InputError("deposit.drillholes", None, "collar, survey and assay files", "")
+    dh = read_drillholes(*f.paths(Path(base or ".")), mode=f.mode,
+                         below_detection_factor=float(f.below_detection_factor),
+                         length_unit=f.length_unit, dip_positive_down=f.dip_positive_down)
+    _as_fractions(dh, _resolve_grades(dh, params, None), params.density.column)
+    return replace(dh, label=f.label) if f.label else dh
+
+
 def run_deposit(params: DepositParams, *, base_dir: str | Path | None = None,
                 prices_usd_per_kg: dict[str, float] | None = None,
                 recovery_frac: float | None = None,
@@ -561,12 +575,7 @@ def run_deposit(params: DepositParams, *, base_dir: str | Path | None = None,
     t0, c0 = time.perf_counter(), time.process_time()
     spec = None
     if params.drillholes is not None:
-        f = params.drillholes
-        dh = read_drillholes(*f.paths(base), mode=f.mode,
-                             below_detection_factor=float(f.below_detection_factor),
-                             length_unit=f.length_unit, dip_positive_down=f.dip_positive_down)
-        if f.label:
-            dh = replace(dh, label=f.label)
+        dh = user_drillholes(params, base)
     else:
         src = params.synthetic
         if src is None:
