@@ -20,7 +20,8 @@ import numpy as np
 from reeflow.core.errors import InputError, NoOreError
 from reeflow.project import LoadedProject
 
-__all__ = ["tornado", "spider", "grid", "default_inputs", "LABELS", "CachedRunner",
+__all__ = ["tornado", "spider", "grid", "default_inputs", "LABELS", "input_label",
+           "grade_input", "CachedRunner",
            "QuestionRecorder", "grade_price_grid", "asked"]
 
 #: Human labels of common inputs (anything else shows its path).
@@ -36,7 +37,29 @@ LABELS = {
     "ore.caf2_grade": "CaF2 head grade",
     "ore.baso4_grade": "BaSO4 head grade",
     "ore.tho2_grade": "ThO2 head grade",
+    "deposit.grade_factor": "Head grade (× the estimate)",
 }
+
+
+def _own_data(loaded: LoadedProject) -> bool:
+    d = loaded.project.deposit
+    return bool(d.run and d.drillholes is not None)
+
+
+def input_label(loaded: LoadedProject, path: str) -> str:
+    """The label of an input in this project: on a project with its own drillholes the head
+    grade is the deposit's estimate (``deposit.grade_factor`` scales it) and
+    ``ore.treo_grade`` is the plant's design basis only, so it is labelled as such."""
+    if path == "ore.treo_grade" and _own_data(loaded):
+        return "Design-basis grade (plant only; the drillholes set the feed)"
+    return LABELS.get(path, path)
+
+
+def grade_input(loaded: LoadedProject) -> str:
+    """The input that moves the head grade the mine feeds: ``deposit.grade_factor`` on a project
+    with its own drillholes (never rescaled otherwise), ``ore.treo_grade`` where the deposit is
+    SYNTHETIC (calibrated to it) or absent (a flat schedule at it)."""
+    return "deposit.grade_factor" if _own_data(loaded) else "ore.treo_grade"
 
 Runner = Callable[[LoadedProject, Mapping[str, Any]], Any]
 
@@ -217,7 +240,7 @@ def tornado(loaded: LoadedProject, *, inputs: Sequence[str] | None = None,
         n_lo, why_lo = npv_or_no_ore(run, loaded, {path: lo}, rate)
         n_hi, why_hi = npv_or_no_ore(run, loaded, {path: hi}, rate)
         swing = abs(n_hi - n_lo) if n_lo is not None and n_hi is not None else None
-        row = {"input": path, "label": LABELS.get(path, path), "value": value,
+        row = {"input": path, "label": input_label(loaded, path), "value": value,
                "low": lo, "high": hi, "npv_low_usd": n_lo, "npv_high_usd": n_hi,
                "base_npv_usd": base, "swing_usd": swing, "rate_frac": rate}
         if why_lo or why_hi:
@@ -244,7 +267,7 @@ def spider(loaded: LoadedProject, *, inputs: Sequence[str] | None = None,
             x = value if s == 0.5 else (lo + (value - lo) * 2 * s if s < 0.5
                                         else value + (hi - value) * (2 * s - 1))
             npv, why = npv_or_no_ore(run, loaded, {path: x} if s != 0.5 else {}, rate)
-            rows.append({"input": path, "label": LABELS.get(path, path), "position": s,
+            rows.append({"input": path, "label": input_label(loaded, path), "position": s,
                          "value": x, "npv_usd": npv, **({"note": why} if why else {})})
     return rows
 
@@ -262,19 +285,21 @@ def grid(loaded: LoadedProject, x: tuple[str, Sequence[float]], y: tuple[str, Se
 
 
 def grade_price_grid(loaded: LoadedProject, *, rate: float = 0.08, runner: Runner | None = None,
-                     grade: str = "ore.treo_grade", price: str = "economics.price_scale_ndpr",
+                     grade: str | None = None, price: str = "economics.price_scale_ndpr",
                      extra_grades: Sequence[float] = ()) -> dict[str, Any] | None:
     """NPV over head grade × NdPr price at the low end, the project value and the high end of
     each one's stated range (plus ``extra_grades``, e.g. the grade a production target needs):
-    the same chain per cell. None when either input states no range."""
+    the same chain per cell. ``grade`` None: :func:`grade_input`. None when either input
+    states no range."""
     from reeflow.risk import ranged_inputs
 
+    grade = grade_input(loaded) if grade is None else grade
     ranged = ranged_inputs(loaded)
     if grade not in ranged or price not in ranged:
         return None
     gs = sorted({*ranged[grade], *(float(g) for g in extra_grades)})
     out = grid(loaded, (grade, gs), (price, sorted(set(ranged[price]))), rate=rate,
                runner=runner)
-    out.update({"x_label": LABELS.get(grade, grade), "y_label": LABELS.get(price, price),
+    out.update({"x_label": input_label(loaded, grade), "y_label": input_label(loaded, price),
                 "x_base": ranged[grade][1], "y_base": ranged[price][1]})
     return out

@@ -106,3 +106,59 @@ def test_validate_reads_the_drillhole_files(tmp_path, capsys):
     assert main(["validate", str(p)]) == 2
     err = capsys.readouterr().err
     assert "assays.csv: hole H000" in err and "starts above the collar" in err
+
+
+def _own_project(tmp_path, **deposit):
+    import yaml
+
+    from reeflow.project import load_project
+
+    _holes(tmp_path)
+    project = {"extends": "builtin:ngualla", "deposit": {
+        "synthetic": None,
+        "drillholes": {"collar_file": "collars.csv", "survey_file": "surveys.csv",
+                       "assay_file": "assays.csv"},
+        "grades": {"treo": {"column": "TREO_PCT", "unit": "%"},
+                   **{k.lower(): {"column": f"{k}_PCT"} for k in SHARES}},
+        "composite_length": "2 m", "block_size": {"x": "25 m", "y": "25 m", "z": "5 m"},
+        "density": {"method": "fixed", "fixed": "2.8 t/m**3"}, **deposit}}
+    p = tmp_path / "p.yaml"
+    p.write_text(yaml.safe_dump(project), encoding="utf-8")
+    return load_project(p)
+
+
+@pytest.mark.slow
+def test_the_head_grade_what_if_of_own_drillholes_scales_the_estimate(tmp_path):
+    """Fuzz round 5: on a project with its own drillholes the grid's "head grade" moved
+    ore.treo_grade, which never scales user data: only the plant's design basis moved, and
+    NPV fell as the "grade" rose. The head-grade what-if is now deposit.grade_factor, which
+    scales the estimate; ore.treo_grade is labelled as the design basis it is."""
+    from reeflow.chain.mine_steps import estimate_resource_step
+    from reeflow.report.figures_econ import grid_figure
+    from reeflow.sensitivity import grade_input, input_label
+
+    lp = _own_project(tmp_path, grade_factor={"value": 1.0, "range": [0.9, 1.1]})
+    assert grade_input(lp) == "deposit.grade_factor"
+    assert input_label(lp, "ore.treo_grade").startswith("Design-basis grade")
+    kw = {"prices_usd_per_kg": {"la2o3": 1.0, "nd2o3": 69.0}, "recovery_frac": 0.4,
+          "cost_usd_per_t_ore": 60.0}
+    base = estimate_resource_step(lp.project, **kw).block_model
+    up = lp.project.model_copy(update={"deposit": lp.project.deposit.model_copy(
+        update={"grade_factor_frac": 1.1})})
+    scaled = estimate_resource_step(up, **kw).block_model
+    for col in ("treo_frac", "nd2o3_frac"):
+        np.testing.assert_allclose(scaled[col], 1.1 * base[col], rtol=1e-12)
+    fig = grid_figure({"x_input": "deposit.grade_factor", "x": [0.9, 1.0, 1.1],
+                       "y": [1.0], "npv_usd": [[1e6, 2e6, 3e6]], "x_base": 1.0, "y_base": 1.0})
+    assert fig.data[0].x == ("×0.90", "×1.00", "×1.10")
+    assert "estimate" in fig.layout.xaxis.title.text
+
+
+def test_a_synthetic_deposit_keeps_ore_treo_grade_as_its_head_grade():
+    from reeflow.project import load_project
+    from reeflow.sensitivity import grade_input, input_label
+
+    lp = load_project("builtin:beylikova")
+    assert grade_input(lp) == "ore.treo_grade"
+    assert input_label(lp, "ore.treo_grade") == "Head grade (TREO)"
+    assert lp.project.deposit.grade_factor_frac == 1.0

@@ -108,15 +108,19 @@ def estimate_resource_step(project: Any, *, prices_usd_per_kg: dict[str, float],
 
     A SYNTHETIC deposit stands in for data nobody has published; it is calibrated to a public
     grade, so its primary grade is scaled to the project's ``ore.treo_grade`` (a what-if on the
-    grade moves the deposit, the pit and the schedule with it). User drillholes are never
-    scaled."""
+    grade moves the deposit, the pit and the schedule with it). User drillholes are scaled
+    only by ``deposit.grade_factor`` (1: the estimate as it is), the head-grade what-if of a
+    project with its own data."""
     from reeflow.deposit import run_deposit
 
     d = project.deposit
-    res = CACHE.get("deposit", d.model_dump_json(), run_deposit, d)
-    factor = 1.0
+    # the kriging does not depend on the factor applied after it
+    res = CACHE.get("deposit", d.model_copy(update={"grade_factor_frac": 1.0}).model_dump_json(),
+                    run_deposit, d)
+    factor = float(d.grade_factor_frac)
     if d.drillholes is None and d.primary == "treo":
-        factor = float(project.ore.treo_grade_frac) / mean_grade_frac(res.block_model, "treo_frac")
+        factor *= float(project.ore.treo_grade_frac) / mean_grade_frac(res.block_model,
+                                                                       "treo_frac")
     bm = res.block_model
     credit = sum(1000.0 * v * mean_grade_frac(bm, f"{k}_frac")
                  for k, v in (byproduct_usd_per_kg_in_ore or {}).items() if f"{k}_frac" in bm)

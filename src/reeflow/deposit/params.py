@@ -232,6 +232,13 @@ class DepositParams(StrictModel):
     density: DensitySpec = Field(default_factory=DensitySpec)
     max_blocks: int = Field(default=2_000_000, ge=1, le=5_000_000)
     cross_validation: bool = True
+    #: Multiplies every estimated rare-earth grade (the primary grade and its components) before
+    #: the pit and schedule: a head-grade sensitivity on the deposit's own estimate, as a
+    #: feasibility study's "head grade ±10 %". 1 = the estimate as it is. For user drillholes
+    #: this is the head-grade what-if (``ore.treo_grade`` is then the plant's design basis
+    #: only); a SYNTHETIC deposit is first calibrated to ``ore.treo_grade``.
+    grade_factor_frac: Q("frac", gt=0.0, le=10.0,  # type: ignore[valid-type]
+                         alias="grade_factor") = 1.0
 
     @model_validator(mode="after")
     def _source(self) -> DepositParams:

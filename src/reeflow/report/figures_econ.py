@@ -366,15 +366,21 @@ def schedule_figure(mine: Mapping[str, Any]) -> go.Figure:
 
 def grid_figure(grid: Mapping[str, Any], *, price_usd_per_kg: float | None = None,
                 rate_frac: float | None = None) -> go.Figure:
-    """NPV over head grade (x, % TREO) × NdPr price (y): a heatmap with the NPV in each cell,
-    the break-even (NPV = 0) drawn as a contour line and the base case marked (US$ M)."""
-    xs = [100 * float(x) for x in grid.get("x") or []]
+    """NPV over head grade (x, % TREO; or × the deposit's estimate where the grid moves
+    ``deposit.grade_factor``, on a project with its own drillholes) × NdPr price (y): a heatmap
+    with the NPV in each cell, the break-even (NPV = 0) drawn as a contour line and the base
+    case marked (US$ M)."""
+    factor = str(grid.get("x_input", "")).endswith("grade_factor")
+
+    def gx(x: Any) -> str:
+        return f"×{float(x):.2f}" if factor else f"{100 * float(x):.2f} %"
+
     ys_scale = [float(y) for y in grid.get("y") or []]
     ys = [y * price_usd_per_kg for y in ys_scale] if price_usd_per_kg else ys_scale
     z = [[None if v is None else v / _M for v in row] for row in grid.get("npv_usd") or []]
     flat = [abs(v) for row in z for v in row if v is not None]
     lim = max(flat, default=1.0)
-    xt = [f"{x:.2f} %" for x in xs]
+    xt = [gx(x) for x in grid.get("x") or []]
     yt = [f"{y:,.0f} US$/kg" if price_usd_per_kg else f"×{y:.2f}" for y in ys]
     text = [[("no ore" if v is None else f"{v:,.0f}") for v in row] for row in z]
     fig = go.Figure(go.Heatmap(
@@ -385,13 +391,14 @@ def grid_figure(grid: Mapping[str, Any], *, price_usd_per_kg: float | None = Non
     bx, by = grid.get("x_base"), grid.get("y_base")
     if bx is not None and by is not None:
         fig.add_trace(go.Scatter(
-            x=[f"{100 * float(bx):.2f} %"],
+            x=[gx(bx)],
             y=[f"{float(by) * price_usd_per_kg:,.0f} US$/kg" if price_usd_per_kg
                else f"×{float(by):.2f}"],
             mode="markers", marker={"symbol": "square-open", "size": 46, "color": "#111",
                                     "line": {"width": 3}},
             name="base case", hoverinfo="skip"))
-    fig.update_xaxes(title_text="head grade, % TREO", type="category")
+    fig.update_xaxes(title_text="head grade, × the deposit's estimate" if factor else
+                     "head grade, % TREO", type="category")
     fig.update_yaxes(title_text="NdPr oxide price" + (", US$/kg" if price_usd_per_kg else
                                                       " (× deck)"), type="category")
     r = "" if rate_frac is None else f"{100 * rate_frac:.0f}"
