@@ -181,3 +181,62 @@ def test_schedule_of_a_built_in_case_is_the_study_chain_plan(capsys):
     assert stats["npv_usd"] == pytest.approx(plan.schedule_stats["npv_usd"], rel=1e-12)
     assert stats["bound_usd"] >= stats["npv_usd"] > 0
     assert len(out["schedule"]) == 20 and stats["horizon_covers_pit"] is False
+
+
+def test_schedule_of_a_block_model_without_classes(model_csv, tmp_path, capfd):
+    """Fuzz round 6: a block model with no ``class`` column crashed the schedule table
+    (KeyError 'measured_t'); its feed is now all unclassified."""
+    df = pd.read_csv(model_csv, comment="#")
+    plain = tmp_path / "plain.csv"
+    df.drop(columns=[c for c in df.columns if c == "class"]).to_csv(plain, index=False)
+    proj = tmp_path / "project.yaml"
+    proj.write_text(yaml.safe_dump({"name": "t", "mine": {
+        "block_model": str(plain), "mining_cost_usd_per_t_moved": "3 USD/t",
+        "plant_capacity_t_per_a": "150 kt/a", "horizon_years": 3, "discount_rate": "8 %",
+        "valuation": VALUATION}}))
+    assert _run("schedule", proj, "--json") == 0
+    rows = json.loads(capfd.readouterr().out)["schedule"]
+    fed = [r for r in rows if r["ore_t"] > 0]
+    assert fed and all(r["measured_t"] == 0 and r["unclassified_t"] == pytest.approx(r["ore_t"])
+                       for r in fed)
+
+
+def _minelib_copy(tmp_path):
+    for f in NEWMAN1.iterdir():
+        (tmp_path / f.name).write_bytes(f.read_bytes())
+    return tmp_path
+
+
+def test_a_truncated_prec_is_refused_not_a_larger_pit(tmp_path):
+    """Fuzz round 6: a .prec cut in half was read as 530 blocks without predecessors and
+    the pit came out at 27.5 M against the proven optimum 26.1 M."""
+    d = _minelib_copy(tmp_path)
+    lines = (d / "newman1.prec").read_text().splitlines()
+    (d / "newman1.prec").write_text("\n".join(lines[:530]) + "\n")
+    with pytest.raises(InputError, match="each of 0..1059 once"):
+        _run("pit", d / "newman1.upit", "--json")
+    with pytest.raises(InputError, match="each of 0..1059 once"):
+        _run("schedule", d / "newman1.cpit")
+
+
+@pytest.mark.parametrize("edit,match", [
+    (("NPERIODS: 6", "NPERIODS: 9"), "2 x 9 = 18"),  # limits for 6 periods only
+    (("NRESOURCE_SIDE_CONSTRAINTS: 2", "NRESOURCE_SIDE_CONSTRAINTS: 3"), "3 x 6 = 18"),
+    (("TYPE: CPIT", "TYPE: UPIT"), "CPIT in a .cpit file"),
+])
+def test_cpit_header_counts_are_checked(tmp_path, edit, match):
+    d = _minelib_copy(tmp_path)
+    text = (d / "newman1.cpit").read_text()
+    (d / "newman1.cpit").write_text(text.replace(*edit, 1))
+    with pytest.raises(InputError, match=match):
+        _run("schedule", d / "newman1.cpit")
+
+
+def test_an_infeasible_cpit_is_an_error_not_a_zero(tmp_path):
+    from reeflow.core.errors import InfeasibleSpecError
+
+    d = _minelib_copy(tmp_path)
+    text = (d / "newman1.cpit").read_text()
+    (d / "newman1.cpit").write_text(text.replace("0 0 L 2000000", "0 0 L -5", 1))
+    with pytest.raises(InfeasibleSpecError, match="RESOURCE_CONSTRAINT_LIMITS"):
+        _run("schedule", d / "newman1.cpit", "--time-limit", "5")

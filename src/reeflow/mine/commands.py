@@ -162,7 +162,7 @@ def _pit_minelib(path: Path, args) -> dict[str, Any]:
 
     upit = path if path.suffix.lower() == ".upit" else minelib_sibling(path, ".upit")
     values = read_minelib_upit(upit)
-    src, dst = read_minelib_prec(args.prec or minelib_sibling(path, ".prec"))
+    src, dst = read_minelib_prec(args.prec or minelib_sibling(path, ".prec"), values.size)
     with _quiet_stdout():
         pit = ultimate_pit(values, src, dst, solver=args.solver)
     out = {"instance": path.stem, "blocks_total": int(values.size), "blocks_in_pit": pit.n_blocks,

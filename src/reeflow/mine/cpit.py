@@ -586,6 +586,13 @@ def solve_cpit(inst: CpitInstance, *, time_limit_s: float = 30.0, rel_gap: float
         if not _infeasible(inst, cand) and v > value:
             per, value = cand, v
     bound = min(mip.bound * scale, lp_bound)
+    if per is None and "infeasible" in str(mip.status).lower():
+        from reeflow.core.errors import InfeasibleSpecError
+
+        raise InfeasibleSpecError(
+            f"{inst.name}: no schedule meets the RESOURCE_CONSTRAINT_LIMITS (HiGHS: "
+            f"{mip.status}); check for an upper limit below 0 or a lower limit no block "
+            "set can reach")
     if per is None:
         per, value = np.full(n, -1, np.int64), (0.0 if upper_only else -np.inf)
     gap = (bound - value) / abs(bound) if np.isfinite(bound) and bound != 0 else np.inf

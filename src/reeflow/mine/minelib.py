@@ -62,6 +62,8 @@ def _one_line_errors(reader: _F) -> _F:
         except (ValueError, IndexError, OverflowError, UnicodeDecodeError,
                 pd.errors.ParserError) as exc:
             msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            if isinstance(exc, IndexError):  # a line cut short: say so, not Python's words
+                msg = "a line has fewer fields than the format needs (a truncated file?)"
             raise InputError(Path(path).name, str(path), f"a MineLib file ({reader.__name__})",
                              f"{msg[:120]}: check the file format") from None
     return wrapper  # type: ignore[return-value]
@@ -77,22 +79,41 @@ def minelib_sibling(path: str | Path, suffix: str) -> Path:
 
 
 @_one_line_errors
-def read_minelib_prec(path: str | Path) -> tuple[np.ndarray, np.ndarray]:
-    """Precedence arcs ``(src, dst)``: block ``src`` needs predecessor ``dst``."""
+def read_minelib_prec(path: str | Path, n_blocks: int | None = None
+                      ) -> tuple[np.ndarray, np.ndarray]:
+    """Precedence arcs ``(src, dst)``: block ``src`` needs predecessor ``dst``.
+
+    MineLib lists every block once, with its predecessors or none (Espinoza et al. 2013,
+    *Ann. Oper. Res.* 206:93, §3): with ``n_blocks`` (the model file's NBLOCKS) a file that
+    misses a block, repeats one or names one out of range is refused, since a truncated
+    file would otherwise free the blocks it lost from their precedences and overstate the
+    pit."""
     src: list[int] = []
     dst: list[int] = []
+    ids: list[int] = []
+    name = Path(path).name
     with _existing(path, ".prec").open(encoding="utf-8") as fh:
         for line in fh:
             parts = line.split()
-            if len(parts) < 2 or parts[0].startswith("%"):
+            if not parts or parts[0].startswith("%"):
                 continue
+            if len(parts) < 2:
+                raise InputError(name, line.strip()[:60], "<block> <n> <n predecessors>",
+                                 "check the .prec file")
             b, n = int(parts[0]), int(parts[1])
             preds = parts[2:2 + n]
-            if len(preds) != n:
-                raise InputError(str(path), line.strip()[:60], "<block> <n> <n predecessors>",
+            if n < 0 or len(preds) != n:
+                raise InputError(name, line.strip()[:60], "<block> <n> <n predecessors>",
                                  "check the .prec file")
+            ids.append(b)
             src.extend([b] * n)
             dst.extend(int(p) for p in preds)
+    if n_blocks is not None:
+        _block_ids(ids, n_blocks, name)
+        if dst and (min(dst) < 0 or max(dst) >= n_blocks):
+            raise InputError(f"{name}.predecessors", f"ids in {min(dst)}..{max(dst)}",
+                             f"block ids 0..{n_blocks - 1} (NBLOCKS = {n_blocks})",
+                             "check the .prec file")
     return np.asarray(src, dtype=np.int64), np.asarray(dst, dtype=np.int64)
 
 
@@ -177,6 +198,10 @@ def read_minelib_cpit(path: str | Path, prec: str | Path | None = None):
 
     p = _existing(path, ".cpit")
     header, data = _sections(p)
+    kind = header.get("TYPE", "CPIT").strip().upper()
+    if kind != "CPIT":
+        raise InputError(f"{p.name}.TYPE", kind, "CPIT in a .cpit file",
+                         "a UPIT model is read by reeflow pit, a PCPSP one is not supported")
     n = _int_field(header, "NBLOCKS", p)
     T = _int_field(header, "NPERIODS", p)
     R = _int_field(header, "NRESOURCE_SIDE_CONSTRAINTS", p)
@@ -190,7 +215,14 @@ def read_minelib_cpit(path: str | Path, prec: str | Path | None = None):
         raise InputError(f"{p.name}.OBJECTIVE_FUNCTION", f"{len(obj)} lines",
                          f"NBLOCKS = {n}", "check the file")
     lo, hi = np.full((R, T), -np.inf), np.full((R, T), np.inf)
-    for row in data.get("RESOURCE_CONSTRAINT_LIMITS", []):
+    limits = data.get("RESOURCE_CONSTRAINT_LIMITS", [])
+    seen = {(int(row[0]), int(row[1])) for row in limits if len(row) >= 4}
+    if len(limits) != R * T or len(seen) != R * T:
+        raise InputError(f"{p.name}.RESOURCE_CONSTRAINT_LIMITS", f"{len(limits)} lines",
+                         f"one limit per resource and period ({R} x {T} = {R * T}: "
+                         "NRESOURCE_SIDE_CONSTRAINTS x NPERIODS)",
+                         "check the header counts against the limits section")
+    for row in limits:
         r, t, kind = int(row[0]), int(row[1]), row[2].upper()
         if not (0 <= r < R and 0 <= t < T) or kind not in ("L", "G", "I"):
             raise InputError(f"{p.name}.RESOURCE_CONSTRAINT_LIMITS", " ".join(row),
@@ -211,7 +243,8 @@ def read_minelib_cpit(path: str | Path, prec: str | Path | None = None):
             raise InputError(f"{p.name}.RESOURCE_CONSTRAINT_COEFFICIENTS", " ".join(row)[:60],
                              f"block < {n}, resource < {R}", "check the coefficients section")
         coef[b, r] = float(row[2])
-    src, dst = read_minelib_prec(prec if prec is not None else minelib_sibling(p, ".prec"))
+    src, dst = read_minelib_prec(prec if prec is not None else minelib_sibling(p, ".prec"),
+                                 n)
     return CpitInstance(name=header.get("NAME", p.stem), profit=profit, coef=coef, limit_lo=lo,
                         limit_hi=hi, discount_rate=rate, src=src, dst=dst)
 

@@ -61,8 +61,10 @@ class Panels:
 
 
 def _classes(block_class: np.ndarray | None, n: int) -> dict[str, np.ndarray]:
+    """A mask per resource class, every class present (a block model without a ``class``
+    column is all unclassified: the schedule's class columns are then 0 but still there)."""
     if block_class is None:
-        return {"unclassified": np.ones(n, bool)}
+        return {k: np.full(n, k == "unclassified") for k in RESOURCE_CLASSES}
     c = pd.Series(block_class).astype(str).str.strip().str.lower().to_numpy()
     out = {k: c == k for k in RESOURCE_CLASSES[:3]}
     out["unclassified"] = ~(out["measured"] | out["indicated"] | out["inferred"])
