@@ -240,3 +240,34 @@ def test_an_infeasible_cpit_is_an_error_not_a_zero(tmp_path):
     (d / "newman1.cpit").write_text(text.replace("0 0 L 2000000", "0 0 L -5", 1))
     with pytest.raises(InfeasibleSpecError, match="RESOURCE_CONSTRAINT_LIMITS"):
         _run("schedule", d / "newman1.cpit", "--time-limit", "5")
+
+
+def test_blocks_out_lists_the_users_blocks_by_their_own_keys(model_csv, tmp_path, capfd):
+    """Fuzz round 6: with --missing waste the flags were written on the padded grid's
+    indices (shifted by the pad), so a join on ix, iy, iz attached every flag to the wrong
+    block. Each row now carries the user's own keys, in the user's order."""
+    df = pd.read_csv(model_csv, comment="#")
+    sparse = tmp_path / "sparse.csv"
+    df[df["treo_frac"] > df["treo_frac"].median()].to_csv(sparse, index=False)
+    econ = tmp_path / "econ.yaml"
+    econ.write_text(yaml.safe_dump({"mine": {"mining_cost_usd_per_t_moved": "3 USD/t",
+                                             "valuation": VALUATION}}))
+    flags = tmp_path / "flags.csv"
+    assert _run("pit", sparse, "--json", "--economics", econ, "--missing", "waste",
+                "--blocks-out", flags) == 0
+    res = json.loads(capfd.readouterr().out)
+    given = pd.read_csv(sparse)
+    out = pd.read_csv(flags)
+    assert len(out) == len(given) < res["blocks_total"]  # the fill is not listed
+    keys = [c for c in ("x", "y", "z", "ix", "iy", "iz") if c in given]
+    np.testing.assert_array_equal(out[keys].to_numpy(), given[keys].to_numpy())
+    assert 0 < out["in_pit"].sum() <= res["blocks_in_pit"]
+
+
+def test_a_pure_value_model_reports_no_tonnes(tmp_path, capfd):
+    p = tmp_path / "v.csv"
+    pd.DataFrame({"ix": [0, 1, 0, 1], "iy": [0, 0, 0, 0], "iz": [1, 1, 0, 0],
+                  "value_usd": [-1.0, -1.0, 5.0, -9.0]}).to_csv(p, index=False)
+    assert _run("pit", p, "--json", "--solver", "scipy") == 0
+    res = json.loads(capfd.readouterr().out)
+    assert "tonnes_in_pit" not in res and "tonnes not reported" in res["note"]

@@ -212,6 +212,25 @@ def _pit_values(df: pd.DataFrame, args):
     return df, grid, values, params, note
 
 
+def _blocks_table(given: pd.DataFrame, solved: pd.DataFrame, grid: Any, values: np.ndarray,
+                  in_pit: np.ndarray) -> pd.DataFrame:
+    """One row per block of the user's model, in its order, keyed by the user's own columns
+    (``x, y, z`` and/or ``ix, iy, iz`` as given), with its value and in-pit flag. The waste
+    that ``--missing waste`` fills in around the model (a padded grid whose indices are not
+    the user's: fuzz round 6 found a join on them silently wrong) is not listed."""
+    rows = (solved["source_row"].to_numpy(np.int64) if "source_row" in solved.columns
+            else np.arange(len(solved)))
+    keep = rows >= 0
+    order = np.argsort(rows[keep], kind="stable")
+    keys = [c for c in ("x", "y", "z", "ix", "iy", "iz") if c in given.columns]
+    table = (given.iloc[rows[keep][order]][keys].reset_index(drop=True) if keys else
+             pd.DataFrame({"ix": grid.ix[keep][order], "iy": grid.iy[keep][order],
+                           "iz": grid.iz[keep][order]}))
+    table["value_usd"] = np.asarray(values)[keep][order]
+    table["in_pit"] = np.asarray(in_pit)[keep][order].astype(int)
+    return table
+
+
 def cmd_pit(args: argparse.Namespace) -> int:
     """Ultimate pit of a block model or MineLib file."""
     from reeflow.mine.params import MineParams
@@ -223,8 +242,8 @@ def cmd_pit(args: argparse.Namespace) -> int:
     if path.suffix.lower() in {".upit", ".blocks"}:
         _emit(_pit_minelib(path, args), args)
         return 0
-    df = read_any_block_model(path, grid=args.grid, value_column=args.value_column)
-    df, grid, values, params, note = _pit_values(df, args)
+    given = read_any_block_model(path, grid=args.grid, value_column=args.value_column)
+    df, grid, values, params, note = _pit_values(given, args)
     params = params or MineParams()
     slope = args.slope if args.slope is not None else params.slopes
     benches = args.benches if args.benches is not None else params.n_benches
@@ -232,15 +251,20 @@ def cmd_pit(args: argparse.Namespace) -> int:
                           max_arcs=params.limits.max_arcs)
     with _quiet_stdout():
         pit = ultimate_pit(values, src, dst, solver=args.solver)
+    weighed = "tonnes" in given.columns or "density_t_per_m3" in given.columns \
+        or args.economics is not None  # a pure value model has no tonnes: none are reported
     out = {"blocks_total": int(values.size), "blocks_in_pit": pit.n_blocks,
-           "tonnes_in_pit": float(grid.tonnes[pit.mask].sum()), "value_usd": pit.value,
+           **({"tonnes_in_pit": float(grid.tonnes[pit.mask].sum())} if weighed else {}),
+           "value_usd": pit.value,
            "n_arcs": pit.n_arcs, "solver": pit.solver, "slope_deg": slope, "n_benches": benches,
            "block_size_m": list(grid.block_size_m), "resolution_usd": pit.resolution}
+    if not weighed:
+        note = "; ".join(n for n in (note, "no tonnes or density column: tonnes not reported")
+                         if n)
     if note:
         out["note"] = note
     if args.blocks_out:
-        table = pd.DataFrame({"ix": grid.ix, "iy": grid.iy, "iz": grid.iz, "value_usd": values,
-                              "in_pit": pit.mask.astype(int)})
+        table = _blocks_table(given, df, grid, values, pit.mask)
         _write_out(args.blocks_out, table.to_csv(index=False), "--blocks-out")
     _emit(out, args)
     return 0
