@@ -48,7 +48,6 @@ def main() -> None:
                                         econ_steps.equipment_sizes(project, design))
     data = {k: _round(v) for k, v in to_jsonable(dataclasses.asdict(inputs)).items()
             if v not in (None, {}, [], ())}
-    data["rates"] = [0.08, 0.10]
     atomic_write(OUT, HEADER + yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
     print(f"wrote {OUT}")
 

@@ -1,6 +1,8 @@
 """EconomicsParams: the case file loads with provenance, bounds and unknown keys are errors,
 overrides re-validate, and evaluate() without params is deprecated (not silent)."""
 
+from pathlib import Path
+
 import pytest
 from econ_fixtures import CASE_FISCAL, case_params, make_inputs
 
@@ -73,3 +75,28 @@ def test_fiscal_terms_drive_the_npv():
         {"schedule.life_years": 30}))
     assert low_tax.npv_usd[0.08] > base.npv_usd[0.08]
     assert len(longer.cash_flows) == len(base.cash_flows) + 10
+
+
+def test_econ_evaluate_rates_empty_is_refused_and_a_file_rate_list_is_named(tmp_path, capsys):
+    """Fuzz round 6: ``rates: []`` crashed (IndexError), and a file's rates silently replaced
+    the parameters' discount_rates."""
+    import yaml
+
+    from reeflow.cli import main
+
+    ex = Path(__file__).resolve().parents[2] / "examples" / "economics"
+    fiscal = Path(__file__).resolve().parents[2] / "src" / "reeflow" / "cases" / "beylikova" \
+        / "fiscal.yaml"
+    data = yaml.safe_load((ex / "beylikova_inputs.yaml").read_text(encoding="utf-8"))
+    for rates, rc in (([], 2), ([0.08, 0.1], 0)):
+        p = tmp_path / "in.yaml"
+        p.write_text(yaml.safe_dump({**data, "rates": rates}), encoding="utf-8")
+        assert main(["econ", "evaluate", str(p), "--params", str(fiscal)]) == rc
+        out = capsys.readouterr()
+        if rc == 2:
+            assert "rates: got []" in out.err
+        else:
+            assert "discount rates from in.yaml" in out.out and "NPV@5%" not in out.out
+    assert main(["econ", "evaluate", str(ex / "beylikova_inputs.yaml"), "--params",
+                 str(fiscal)]) == 0
+    assert "NPV@5%" in capsys.readouterr().out  # the parameters' four rates

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import math
 from pathlib import Path
 from typing import Any
 
@@ -132,18 +133,31 @@ def _evaluate(args: argparse.Namespace) -> int:
         opts["params"] = args.params
     if "params" in opts:
         opts["params"] = load_economics_params(opts["params"])[0]
+    note = None
     if "rates" in opts:
+        if not isinstance(opts["rates"], list | tuple):
+            raise InputError(f"{args.file}: rates", opts["rates"], "a list of discount rates",
+                             "e.g. rates: [0.08, 0.10]")
         opts["rates"] = tuple(opts["rates"])
+        note = (f"discount rates from {Path(args.file).name} (rates:), not the parameters' "
+                "discount_rates")
     res = evaluate(inputs, **opts)
     d = res.to_dict()
     if args.json:
-        print(dumps(d))
+        print(dumps({**d, **({"note": note} if note else {})}))
     else:
         print(f"deck {res.deck} ({res.basis}, {res.currency_year} USD); capex "
               f"{res.capex_usd / 1e6:,.1f} MUSD ({res.estimate_class})")
+        if note:
+            print(f"  {note}")
         for r, v in res.npv_usd.items():
             print(f"  NPV@{r:.0%}: {v / 1e6:,.1f} MUSD")
-        print(f"  IRR {res.irr_frac:.1%}; payback {res.payback_years:.1f} yr; "
+        irr = ("none (the cash flows never return the capital)"
+               if res.irr_frac is None or not math.isfinite(res.irr_frac)
+               else f"{res.irr_frac:.1%}")
+        pay = ("never" if res.payback_years is None or not math.isfinite(res.payback_years)
+               else f"{res.payback_years:.1f} yr")
+        print(f"  IRR {irr}; payback {pay}; "
               f"unit cost {res.unit_cost_usd_per_kg_reo:.2f} USD/kg REO; "
               f"break-even NdPr {res.breakeven_ndpr_usd_per_kg:.1f} USD/kg")
     return 0

@@ -582,10 +582,16 @@ def _rates(p: EconomicsParams, rates: tuple[float, ...] | None, basis: str,
         out = tuple(conv(x) for x in real)
         return out, conv(p.headline_rate)
     out = tuple(rates)
+    if not out:
+        raise InputError("rates", list(out), "at least one discount rate",
+                         "give e.g. rates: [0.08, 0.10], or leave rates out to use the "
+                         "parameters' discount_rates")
     for r in out:
         if not (isinstance(r, (int, float)) and -0.5 < r < 1):
             raise InputError("rates", r, "(-0.5, 1)", "give discount rates as fractions")
-    return out, out[0]
+    # the break-even at the parameters' headline rate where it is among the rates given
+    head = float(p.headline_rate)
+    return out, head if basis == "real" and any(abs(r - head) < 1e-12 for r in out) else out[0]
 
 
 def _levered(p: EconomicsParams, cf: dict[str, np.ndarray], sched: dcf.Schedule,
