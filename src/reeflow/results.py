@@ -522,5 +522,9 @@ def load_results(data: dict[str, Any], *, source: str = "results.json") -> Study
     except ValidationError as exc:
         err = exc.errors()[0]
         loc = ".".join(str(p) for p in err["loc"])
-        raise InputError(loc or source, err.get("input"), err["msg"],
+        # a missing section: say so, not the whole enclosing document (fuzz round 6)
+        missing = err.get("type") == "missing"
+        raise InputError(loc or source, "missing" if missing else err.get("input"),
+                         f"the {loc or 'section'} section of a results.json" if missing
+                         else err["msg"],
                          "pass a results.json written by `reeflow study`") from None

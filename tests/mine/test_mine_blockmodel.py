@@ -38,7 +38,7 @@ def test_missing_blocks(small):
 
 def test_nan_grade_named(small):
     small.loc[3, "nd2o3_frac"] = np.nan
-    with pytest.raises(InputError, match="nd2o3_frac.*first row 3"):
+    with pytest.raises(InputError, match="nd2o3_frac.*first at data row 4"):
         block_grid(small)
 
 

@@ -315,8 +315,8 @@ def _parse_assays(a: pd.DataFrame, grade_columns: tuple[str, ...],
         for i in a.index[bad]:
             _issue(rows, "error", "non_numeric", "assay", a.at[i, "hole_id"], a.at[i, "from_m"],
                    f"hole {a.at[i, 'hole_id']} at {a.at[i, 'from_m']} m: {col}="
-                   f"{a.at[i, col]!r} is not a number >= 0 (write '<DL' or '<0.01' for "
-                   "below detection, a blank for not assayed)", "excluded the interval")
+                   f"{a.at[i, col]!r} is not a number >= 0 (below detection: '<0.01')",
+                   "excluded the interval")
         blank = v.isna().to_numpy() & ~np.asarray(bad, bool)
         if blank.any() and not col.startswith("density"):  # density is measured on a subset
             first = a.index[blank][0]

@@ -146,8 +146,13 @@ def _tonnes(df: pd.DataFrame, size: tuple[float, float, float], name: str) -> np
     bad = ~np.isfinite(t) | (t < 0)
     if np.any(bad):
         raise InputError(f"{name}.{col}", f"{int(bad.sum())} blocks NaN or negative "
-                         f"(first row {int(np.flatnonzero(bad)[0])})", ">= 0", "fill them")
+                         f"(first at {_data_row(bad)})", ">= 0", "fill them")
     return t
+
+
+def _data_row(bad: np.ndarray) -> str:
+    """Where the first flagged block is, as a person counts rows of the file's table."""
+    return f"data row {int(np.flatnonzero(bad)[0]) + 1}, 1 = the first row under the header"
 
 
 def block_grid(df: pd.DataFrame, *, block_size_m=None, allow_missing: bool = False,
@@ -159,7 +164,9 @@ def block_grid(df: pd.DataFrame, *, block_size_m=None, allow_missing: bool = Fal
     ``allow_missing``: treat cells of the bounding grid that have no row as air (else an error).
     """
     if not isinstance(df, pd.DataFrame) or len(df) == 0:
-        raise InputError(name, type(df).__name__, "a non-empty pandas DataFrame", "pass blocks")
+        raise InputError(name, "no blocks" if isinstance(df, pd.DataFrame)
+                         else type(df).__name__, "at least one block (a row per block)",
+                         "the file or table holds no block rows: check it")
     size = (_size(df, "x", block_size_m, name), _size(df, "y", block_size_m, name),
             _size(df, "z", block_size_m, name))
     (ix, iy, iz), origin = _indices(df, size, name)
@@ -173,15 +180,18 @@ def block_grid(df: pd.DataFrame, *, block_size_m=None, allow_missing: bool = Fal
         bad = ~np.isfinite(g) | (g < 0) | (g > 1)
         if np.any(bad):
             raise InputError(f"{name}.{col}", f"{int(bad.sum())} blocks NaN or outside 0..1 "
-                             f"(first row {int(np.flatnonzero(bad)[0])})",
+                             f"(first at {_data_row(bad)})",
                              "mass fraction in [0, 1]", "estimate or set the grade of every block")
     corner = (origin[0] - 0.5 * size[0], origin[1] - 0.5 * size[1], origin[2] - 0.5 * size[2])
     grid = GridBlocks(BlockGrid(corner, size, shape), ix=ix, iy=iy, iz=iz,
                       tonnes=_tonnes(df, size, name))
     counts = np.bincount(grid.cell, minlength=grid.n_cells)
     if np.any(counts > 1):
-        raise InputError(f"{name}.cells", f"{int((counts > 1).sum())} duplicated cells",
-                         "one row per grid cell", "remove duplicate blocks")
+        raise InputError(f"{name}.cells", f"{int((counts > 1).sum())} duplicated cells "
+                         f"({len(df)} rows in {int((counts > 0).sum())} cells of "
+                         f"{size[0]:g} x {size[1]:g} x {size[2]:g} m)",
+                         "one row per grid cell", "remove repeated rows, or check the block "
+                         "size: blocks larger than the centroid spacing fall in one cell")
     missing = int((counts == 0).sum())
     if missing and not allow_missing:
         first = int(np.flatnonzero(counts == 0)[0])

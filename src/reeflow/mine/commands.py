@@ -136,7 +136,11 @@ def _economics(path: str | None):
     if not path:
         return None, None
     data = _load_yaml(path, "--economics")
-    params, _ = validate_tree(MineParams, data.get("mine", data))
+    prefix = "mine." if "mine" in data else ""
+    try:
+        params, _ = validate_tree(MineParams, data.get("mine", data))
+    except InputError as exc:  # name the path as the file writes it (mine.n_benches)
+        raise InputError(f"{prefix}{exc.field}", exc.value, exc.allowed, exc.fix) from None
     return params, params.economics()
 
 
