@@ -54,7 +54,10 @@ def test_market_with_project_abroad(capsys):
 @pytest.mark.parametrize("argv", [["market", "--year", "2019"],
                                   ["market", "--add-reo", "-5", "--home", "Türkiye"],
                                   ["market", "--add-reo", "100", "--home", "Türkiye", "--abroad", "Atlantis"],
-                                  ["market", "--add-reo", "100"]])
+                                  ["market", "--add-reo", "100"],
+                                  # fuzz round 6: --home alone was ignored in silence
+                                  ["market", "--home", "Brazil"],
+                                  ["market", "--abroad", "China"]])
 def test_bad_input_raises_input_error_before_output(argv, capsys):
     args = _parse(argv)
     with pytest.raises(InputError):

@@ -60,6 +60,11 @@ def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
 def run_market(args: argparse.Namespace) -> int:
     """Handler of ``reeflow market``; returns the exit code (errors propagate as ReeflowError)."""
     payload: dict[str, Any]
+    if args.add_reo is None and (args.home is not None or args.abroad is not None):
+        raise InputError("--home" if args.home is not None else "--abroad",
+                         args.home if args.home is not None else args.abroad,
+                         "together with --add-reo (a project's output to add)",
+                         "add e.g. --add-reo 10000, or drop the option")
     if args.add_reo is not None:
         if args.home is None:
             raise InputError("--home", None, "the country where the ore is mined",
