@@ -295,9 +295,10 @@ def products_meet_price_basis(o: Any) -> ConsistencyCheck:
             str(p.get("stream", "")).endswith("cerium_cake") for p in made_of)
         fix = ("the cerium-rejection cake is sold under the same name and pulls the oxide below "
                "its basis: drop Ce from plant.separation.products, or reject less" if cake else
-               f"raise plant.separation.product_purity to {float(spec):.2%}")
+               f"raise plant.separation.product_purity to {float(spec) * 100:.6g} %")
         notes.append(f"{r['product']} is made at {made:.3%} against a price basis of "
-                     f"{float(spec):.2%} and is paid at {float(r['payability_frac']):.0%} "
+                     f"{float(spec) * 100:.6g} % and is paid at "
+                     f"{float(r['payability_frac']):.0%} "
                      f"({fix}; or set economics.payability.specs.{r['product']} for an offtake "
                      "that accepts it)")
     return _check(name, not notes, "; ".join(notes) if notes else

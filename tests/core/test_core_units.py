@@ -27,3 +27,18 @@ def test_bad_units_name_field_and_fix(value, unit, match):
     with pytest.raises(InputError, match=match) as err:
         to_canonical(value, unit, field="plant.ore")
     assert err.value.field == "plant.ore"
+
+
+def test_a_power_written_without_a_caret_gets_the_right_hint():
+    """Fuzz round 4: '1 m3/h' was told to check the spelling; the hint now shows the power
+    form for the length unit written (a chemical name such as CO2 gets no such hint)."""
+    from reeflow.core.errors import InputError
+    from reeflow.core.units import to_canonical
+
+    for text, hint in (("1 m3/h", "'m^3' for m3"), ("1 ft3/h", "'ft^3' for ft3")):
+        with pytest.raises(InputError) as err:
+            to_canonical(text, "L/h", field="x")
+        assert hint in err.value.fix
+    with pytest.raises(InputError) as err:
+        to_canonical("2 t CO2", "L/h", field="x")
+    assert "^" not in err.value.fix

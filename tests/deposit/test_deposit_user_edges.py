@@ -162,3 +162,20 @@ def test_a_synthetic_deposit_keeps_ore_treo_grade_as_its_head_grade():
     assert grade_input(lp) == "ore.treo_grade"
     assert input_label(lp, "ore.treo_grade") == "Head grade (TREO)"
     assert lp.project.deposit.grade_factor_frac == 1.0
+
+
+def test_a_partial_oxide_suite_does_not_price_all_of_treo():
+    """Review: TREO with Nd2O3 and Pr6O11 alone would have priced all of TREO as NdPr (a
+    0.22 % cut-off against 0.92 % with every oxide); under 95 % coverage none price it."""
+    from reeflow.deposit.estimate import _covering
+
+    bm = pd.DataFrame({"tonnes": [1.0, 1.0], "treo_frac": [0.03, 0.03],
+                       "nd2o3_frac": [0.0054, 0.0054], "pr6o11_frac": [0.0015, 0.0015],
+                       "la2o3_frac": [0.0096, 0.0096], "ceo2_frac": [0.0135, 0.0135]})
+    own = DepositParams.model_validate({"drillholes": {
+        "collar_file": "c.csv", "survey_file": "s.csv", "assay_file": "a.csv"}})
+    assert _covering(bm, "treo_frac", ["nd2o3", "pr6o11"], own) == []
+    every = ["la2o3", "ceo2", "pr6o11", "nd2o3"]
+    assert _covering(bm, "treo_frac", every, own) == every  # 0.3/0.3 = 100 %
+    stated = own.model_copy(update={"primary_components": ["nd2o3", "pr6o11"]})
+    assert _covering(bm, "treo_frac", ["nd2o3", "pr6o11"], stated) == ["nd2o3", "pr6o11"]

@@ -100,3 +100,13 @@ def test_econ_evaluate_rates_empty_is_refused_and_a_file_rate_list_is_named(tmp_
     assert main(["econ", "evaluate", str(ex / "beylikova_inputs.yaml"), "--params",
                  str(fiscal)]) == 0
     assert "NPV@5%" in capsys.readouterr().out  # the parameters' four rates
+
+
+def test_given_rates_take_the_headline_for_the_break_even_when_it_is_among_them():
+    from reeflow.economics.study import _rates
+
+    p = case_params()
+    head = float(p.headline_rate)
+    rates, be = _rates(p, (0.10, head), "real", 0.0)
+    assert rates == (0.10, head) and be == head
+    assert _rates(p, (0.10, 0.12), "real", 0.0)[1] == 0.10  # not among them: the first

@@ -271,3 +271,17 @@ def test_a_pure_value_model_reports_no_tonnes(tmp_path, capfd):
     assert _run("pit", p, "--json", "--solver", "scipy") == 0
     res = json.loads(capfd.readouterr().out)
     assert "tonnes_in_pit" not in res and "tonnes not reported" in res["note"]
+
+
+def test_blocks_out_ignores_a_source_row_column_the_user_wrote(tmp_path):
+    """Review: a user's own ``source_row`` column (reeflow's block output writes one) was read
+    as the padding's row map when no padding had been done."""
+    p = tmp_path / "v.csv"
+    pd.DataFrame({"ix": [0, 1, 0, 1], "iy": [0, 0, 0, 0], "iz": [1, 1, 0, 0],
+                  "value_usd": [-1.0, -1.0, 5.0, -9.0],
+                  "source_row": [3, 2, -1, 0]}).to_csv(p, index=False)
+    flags = tmp_path / "flags.csv"
+    assert _run("pit", p, "--json", "--solver", "scipy", "--blocks-out", flags) == 0
+    out = pd.read_csv(flags)
+    assert len(out) == 4 and list(out["iz"]) == [1, 1, 0, 0]
+    assert list(out["value_usd"]) == [-1.0, -1.0, 5.0, -9.0]

@@ -260,3 +260,15 @@ def test_design_and_train_refuse_elements_the_feed_does_not_carry(tmp_path, caps
     rc, _, err = _run(capsys, ["sx", "train", _write(tmp_path, {
         **base, "separation_factors": factors})])
     _assert_one_line(rc, err, contains="error: separation_factors.Tb/Gd:")
+
+
+def test_a_distribution_ratio_of_zero_is_valid(tmp_path, capsys):
+    """Review: D = 0 (an element that does not extract) is valid for constant_D; only the
+    extractabilities of constant_beta must be > 0."""
+    from reeflow.plant.sx.commands import _params
+
+    assert _params({"D": {"Nd": 0.0, "La": 2.0}}, "constant_D", ())["D"]["Nd"] == 0.0
+    with pytest.raises(Exception, match="params.D.Nd"):
+        _params({"D": {"Nd": -1.0}}, "constant_D", ())
+    with pytest.raises(Exception, match="params.alpha.Nd"):
+        _params({"alpha": {"Nd": 0.0}}, "constant_beta", ())

@@ -154,8 +154,9 @@ def _parse_text(value: str, unit: str, field: str) -> Any:
     try:
         return _registry().Quantity(number, _normalise(unit_text))
     except Exception as exc:  # pint raises several unrelated types on bad text
-        power = re.search(r"[A-Za-z]([23])(?![0-9])", unit_text)
-        hint = (f"write a power with ^ or **, e.g. 'm^{power[1]}' for m{power[1]}" if power
+        power = re.search(r"(?<![A-Za-z])(mm|cm|dm|km|m|ft|in|yd)([23])(?![0-9])", unit_text)
+        hint = (f"write a power with ^ or **, e.g. '{power[1]}^{power[2]}' for "
+                f"{power[1]}{power[2]}" if power
                 else f"check the spelling of the unit ({exc.__class__.__name__})")
         raise _refuse(field, value, unit, hint) from None
 

@@ -331,6 +331,21 @@ def _parse_assays(a: pd.DataFrame, grade_columns: tuple[str, ...],
     return bad_any
 
 
+def _strict_error(errors: pd.DataFrame, files: Mapping[str, str] | None) -> InputError:
+    """Strict mode's one line: the count, the files they are in, the first few errors each
+    prefixed with its file."""
+    where = dict(files or {})
+    head = errors.head(_SHOWN)
+    lines = "; ".join(f"{where[t]}: {m}" if t in where else m
+                      for t, m in zip(head["table"], head["message"], strict=True))
+    more = f" (+{len(errors) - _SHOWN} more)" if len(errors) > _SHOWN else ""
+    named = ", ".join(where[t] for t in dict.fromkeys(errors["table"]) if t in where)
+    return InputError("deposit.drillholes", f"{len(errors)} data errors"
+                      + (f" in {named}" if named else ""), "clean drillhole tables",
+                      f"{lines}{more}; or set deposit.drillholes.mode: lenient to exclude them "
+                      "and list each in the findings")
+
+
 def validate_drillholes(collars: pd.DataFrame, surveys: pd.DataFrame, assays: pd.DataFrame, *,
                         grade_columns: tuple[str, ...] | None = None, mode: str = "strict",
                         below_detection_factor: float = 0.5, synthetic: bool = False,
@@ -386,16 +401,7 @@ def validate_drillholes(collars: pd.DataFrame, surveys: pd.DataFrame, assays: pd
     issues = pd.DataFrame(rows, columns=ISSUE_COLUMNS)
     errors = issues[issues["severity"] == "error"]
     if mode == "strict" and len(errors):
-        where = dict(files or {})
-        head = errors.head(_SHOWN)
-        lines = "; ".join(f"{where[t]}: {m}" if t in where else m
-                          for t, m in zip(head["table"], head["message"], strict=True))
-        more = f" (+{len(errors) - _SHOWN} more)" if len(errors) > _SHOWN else ""
-        named = ", ".join(where[t] for t in dict.fromkeys(errors["table"]) if t in where)
-        raise InputError("deposit.drillholes", f"{len(errors)} data errors"
-                         + (f" in {named}" if named else ""), "clean drillhole tables",
-                         f"{lines}{more}; or set deposit.drillholes.mode: lenient to "
-                         "exclude them and list each in the findings")
+        raise _strict_error(errors, files)
     a = a.sort_values(["hole_id", "from_m"], kind="stable").reset_index(drop=True)
     s = s.sort_values(["hole_id", "depth_m"], kind="stable").reset_index(drop=True)
     return Drillholes(c.reset_index(drop=True), s, a, tuple(grade_columns), issues,

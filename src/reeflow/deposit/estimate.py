@@ -132,10 +132,11 @@ class ResourceResult:
         """The same estimate with the cut-off re-derived from a valuation (break-even basis:
         ``(cost - by-product credit) / (basket price x recovery)``, the credit per t of ore at
         average by-product grades; see :func:`rpeee_cutoff_frac`) and, with
-        ``grade_factor`` != 1, the primary grade and its components scaled (a what-if on the
-        grade of a SYNTHETIC deposit calibrated to a public grade; never applied to user data
-        by the study). The kriging is not repeated: statement, grade–tonnage curve and the
-        Table 1 cut-off entry are recomputed from the block model."""
+        ``grade_factor`` != 1, the primary grade and its components scaled (a SYNTHETIC
+        deposit's calibration to a public grade, times ``deposit.grade_factor``: for user data
+        the latter alone, the head-grade what-if of their estimate). The kriging is not
+        repeated: statement, grade–tonnage curve and the Table 1 cut-off entry are recomputed
+        from the block model."""
         from reeflow.deposit.statement import grade_label
 
         if not (np.isfinite(grade_factor) and grade_factor > 0):
@@ -149,8 +150,9 @@ class ResourceResult:
             bm[cols] = bm[cols].to_numpy() * grade_factor
         if not (np.isfinite(credit_usd_per_t_ore) and credit_usd_per_t_ore >= 0):
             raise InputError("credit_usd_per_t_ore", credit_usd_per_t_ore, ">= 0 USD/t", "")
+        priced = list(self.parameters.get("priced_components", comps))
         cut, basis = _cutoff(self.params, prices_usd_per_kg, recovery_frac, cost_usd_per_t_ore,
-                             _component_shares(bm, pcol, comps), credit_usd_per_t_ore)
+                             _component_shares(bm, pcol, priced), credit_usd_per_t_ore)
         gcols = tuple(f"{g}_frac" for g in self.grades)
         st, gt = _statement_and_curve(bm, cut, pcol, gcols, self.label, self.synthetic)
         t1 = self.table1.copy()
@@ -362,10 +364,7 @@ def estimate_resource(dh: Drillholes, params: DepositParams | None = None, *,
     stage = _Stages(tm)
     hints = spec.estimation if spec is not None else None
     grades = _resolve_grades(dh, params, spec)
-    comps_of = [c for c in (params.primary_components if params.primary_components is not None
-                            else spec.components(params.primary) if spec is not None
-                            else _ree_oxides(grades) if params.primary == "treo" else [])
-                if c in grades]
+    comps_of = _primary_components(params, spec, grades)
     comps, caps = _capped(composite(_as_fractions(dh, grades, params.density.column),
                                     length_m=float(params.composite_length)),
                           params.primary, comps_of, float(params.topcut_quantile))
@@ -384,12 +383,12 @@ def estimate_resource(dh: Drillholes, params: DepositParams | None = None, *,
     bm, checks, by_domain = estimate_blocks(comps, grid, doms, gcols, model, sp,
                                             params.ndisc.as_tuple(), dens, pcol,
                                             classify=domain_model)
-    bm, clipped = _clip_negative(bm, gcols)
+    bm, clipped, priced = _after_kriging(bm, gcols, pcol, comps_of, params)
     stage("kriging")
     bm["class"] = classify_blocks(bm.assign(kvar=bm["kvar_ratio"]), sill=1.0,
                                   criteria=criteria_table(params.classification))
     cut, basis = _cutoff(params, prices_usd_per_kg, recovery_frac, cost_usd_per_t_ore,
-                         _component_shares(bm, pcol, comps_of))
+                         _component_shares(bm, pcol, priced))
     label = dh.label or ("SYNTHETIC drillholes" if dh.synthetic else "user drillholes")
     bm.attrs["label"] = label
     st, gt = _statement_and_curve(bm, cut, pcol, tuple(gcols), label, dh.synthetic)
@@ -403,6 +402,7 @@ def estimate_resource(dh: Drillholes, params: DepositParams | None = None, *,
                           tuple(doms), checks, by_domain, params,
                           parameters={"search": sp, "block_size_m": size, "rotation_deg": rot,
                                       "primary_components": comps_of,
+                                      "priced_components": priced,
                                       "orientation_deg": angles, "sampling_lags_m": lags,
                                       "global_mean_check": _global_check(bm, checks, pcol)},
                           timings_s={**tm, "estimate_wall_s": time.perf_counter() - t0,
@@ -477,6 +477,42 @@ def _cross_validation(params: DepositParams, est: pd.DataFrame, pcol: str,
                           leave="sample")
 
 
+def _after_kriging(bm: pd.DataFrame, gcols: list[str], pcol: str, comps: list[str],
+                   params: DepositParams) -> tuple[pd.DataFrame, dict | None, list[str]]:
+    """The estimate with negative grades set to 0 (and its finding), and the components that
+    price the primary grade (:func:`_clip_negative`, :func:`_covering`)."""
+    bm, clipped = _clip_negative(bm, gcols)
+    return bm, clipped, _covering(bm, pcol, comps, params)
+
+
+def _primary_components(params: DepositParams, spec: SyntheticSpec | None,
+                        grades: Iterable[str]) -> list[str]:
+    """The components of the primary grade: the project's ``primary_components``, else the
+    synthetic deposit's, else (user data, TREO) the rare-earth oxides the assays carry."""
+    names = list(grades)
+    given = (params.primary_components if params.primary_components is not None
+             else spec.components(params.primary) if spec is not None
+             else _ree_oxides(names) if params.primary == "treo" else [])
+    return [c for c in given if c in names]
+
+
+#: Share of TREO that user-assayed oxides must cover to price it as their basket; below it a
+#: partial suite (TREO with Nd2O3 and Pr6O11 only) would price all of TREO as NdPr
+OXIDE_COVERAGE_FRAC = 0.95
+
+
+def _covering(bm: pd.DataFrame, pcol: str, comps: list[str], params: DepositParams
+              ) -> list[str]:
+    """The components that price the primary grade at the break-even: ``comps`` when they are
+    the assayed oxides of user data and cover at least :data:`OXIDE_COVERAGE_FRAC` of TREO
+    (tonnage-weighted), else none (the break-even then states that component shares are
+    missing). Stated components pass unchanged; a grade what-if scales all of ``comps``."""
+    if params.primary_components is not None or params.drillholes is None or not comps:
+        return comps
+    covered = sum(_component_shares(bm, pcol, comps).values())
+    return comps if covered >= OXIDE_COVERAGE_FRAC else []
+
+
 def _ree_oxides(grades: Iterable[str]) -> list[str]:
     """The rare-earth oxide grades among ``grades`` (``la2o3``, ``ceo2``, ...): the components
     of TREO when the user's data assay them and no ``primary_components`` are given (the
@@ -508,8 +544,8 @@ def _clip_negative(bm: pd.DataFrame, gcols: list[str]) -> tuple[pd.DataFrame, di
            "message": f"{neg[worst]} blocks kriged below 0 % ({worst} down to "
                       f"{low[worst]:.4%}; {len(neg)} grade(s) in all) at the edge of the data, "
                       "where ordinary-kriging weights turn negative: set to 0",
-           "action": "shrink the block extent or the search (deposit.search) so no block is "
-                     "estimated far beyond the samples"}
+           "action": "tighten the search (deposit.search) so no block is estimated far "
+                     "beyond the samples"}
     return bm, row
 
 

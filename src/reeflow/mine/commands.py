@@ -222,7 +222,9 @@ def _blocks_table(given: pd.DataFrame, solved: pd.DataFrame, grid: Any, values: 
     (``x, y, z`` and/or ``ix, iy, iz`` as given), with its value and in-pit flag. The waste
     that ``--missing waste`` fills in around the model (a padded grid whose indices are not
     the user's: fuzz round 6 found a join on them silently wrong) is not listed."""
-    rows = (solved["source_row"].to_numpy(np.int64) if "source_row" in solved.columns
+    # filled: more rows than given, with the fill's own row map (a user's column is not it)
+    padded = len(solved) != len(given)
+    rows = (solved["source_row"].to_numpy(np.int64) if padded and "source_row" in solved.columns
             else np.arange(len(solved)))
     keep = rows >= 0
     order = np.argsort(rows[keep], kind="stable")

@@ -586,13 +586,7 @@ def solve_cpit(inst: CpitInstance, *, time_limit_s: float = 30.0, rel_gap: float
         if not _infeasible(inst, cand) and v > value:
             per, value = cand, v
     bound = min(mip.bound * scale, lp_bound)
-    if per is None and "infeasible" in str(mip.status).lower():
-        from reeflow.core.errors import InfeasibleSpecError
-
-        raise InfeasibleSpecError(
-            f"{inst.name}: no schedule meets the RESOURCE_CONSTRAINT_LIMITS (HiGHS: "
-            f"{mip.status}); check for an upper limit below 0 or a lower limit no block "
-            "set can reach")
+    _refuse_infeasible(inst, per, mip.status)
     if per is None:
         per, value = np.full(n, -1, np.int64), (0.0 if upper_only else -np.inf)
     gap = (bound - value) / abs(bound) if np.isfinite(bound) and bound != 0 else np.inf
@@ -601,6 +595,17 @@ def solve_cpit(inst: CpitInstance, *, time_limit_s: float = 30.0, rel_gap: float
     return CpitSolution(period=per, value=float(value), bound=float(bound), gap_frac=float(gap),
                         status=status, heuristic=heuristic, heuristic_value=float(h_value),
                         seconds=time.perf_counter() - t_start, timings_s=timings, sizes=sizes)
+
+
+def _refuse_infeasible(inst: CpitInstance, per: np.ndarray | None, status: object) -> None:
+    """No schedule found and the solver proved there is none: an error, never a value of 0."""
+    if per is None and "infeasible" in str(status).lower():
+        from reeflow.core.errors import InfeasibleSpecError
+
+        raise InfeasibleSpecError(
+            f"{inst.name}: no schedule meets the RESOURCE_CONSTRAINT_LIMITS (HiGHS: "
+            f"{status}); check for an upper limit below 0 or a lower limit no block set can "
+            "reach")
 
 
 def _infeasible(inst: CpitInstance, per: np.ndarray) -> bool:

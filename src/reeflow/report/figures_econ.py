@@ -364,6 +364,14 @@ def schedule_figure(mine: Mapping[str, Any]) -> go.Figure:
 
 # --------------------------------------------------------------------------- summary
 
+def grid_grade_text(grid: Mapping[str, Any], x: Any) -> str:
+    """A grade of the grade × price grid as the reader reads it: "2.80 % TREO"'s number, or
+    "×1.10" where the grid moves ``deposit.grade_factor`` (a project's own estimate)."""
+    if str(grid.get("x_input", "")).endswith("grade_factor"):
+        return f"×{float(x):.2f}"
+    return f"{100 * float(x):.2f} %"
+
+
 def grid_figure(grid: Mapping[str, Any], *, price_usd_per_kg: float | None = None,
                 rate_frac: float | None = None) -> go.Figure:
     """NPV over head grade (x, % TREO; or × the deposit's estimate where the grid moves
@@ -373,7 +381,7 @@ def grid_figure(grid: Mapping[str, Any], *, price_usd_per_kg: float | None = Non
     factor = str(grid.get("x_input", "")).endswith("grade_factor")
 
     def gx(x: Any) -> str:
-        return f"×{float(x):.2f}" if factor else f"{100 * float(x):.2f} %"
+        return grid_grade_text(grid, x)
 
     ys_scale = [float(y) for y in grid.get("y") or []]
     ys = [y * price_usd_per_kg for y in ys_scale] if price_usd_per_kg else ys_scale

@@ -185,7 +185,9 @@ def _grid_oddities(grid: Mapping[str, Any]) -> str:
                   for i in range(len(z) - 1))]
     if not odd:
         return ""
-    return (" At " + ", ".join(f"{100 * float(x):.2f} %" for x in odd) + " TREO the NPV does "
+    unit = ("of the estimated grade" if str(grid.get("x_input", "")).endswith("grade_factor")
+            else "TREO")
+    return (" At " + ", ".join(fe.grid_grade_text(grid, x) for x in odd) + f" {unit} the NPV does "
             "not rise with the NdPr price: each cell re-optimises the pit and the schedule at "
             "its price, and a pit chosen for its undiscounted value need not raise the NPV.")
 

@@ -275,13 +275,14 @@ def build_model(loaded: Any, draws: Any, specs: Sequence[InputSpec], runner: Any
 def _deposit_grade(loaded: Any, outcome: Any, scan: dict[str, Any]) -> np.ndarray:
     """How the deposit's grade moves along a scanned input: the tonnage-weighted primary
     grade of the chain's resource at each scanned value over the base's (the chain scales a
-    SYNTHETIC deposit calibrated to a public grade with ``ore.treo_grade``; 1 where the input
-    does not reach the deposit)."""
+    SYNTHETIC deposit calibrated to a public grade with ``ore.treo_grade``, and any deposit's
+    estimate with ``deposit.grade_factor``; 1 where the input does not reach the deposit)."""
     from reeflow.chain import pipeline, with_overrides
     from reeflow.chain.mine_steps import mean_grade_frac
 
     res0 = outcome.resource
-    if res0 is None or not scan["path"].startswith("ore."):
+    if res0 is None or not (scan["path"].startswith("ore.")
+                            or scan["path"] == "deposit.grade_factor"):
         return np.ones(len(scan["nodes"]))
     col = f"{getattr(res0, 'primary', 'treo')}_frac"
     g0 = mean_grade_frac(res0.block_model, col)

@@ -227,9 +227,9 @@ def _concs(raw: Any, field: str) -> dict[str, float]:
             for k, v in _mapping(raw, field).items()}
 
 
-#: parameter tables whose entries are positive (β-type extractabilities, distribution ratios);
-#: every other number in ``params`` must be finite (log10 K may be negative)
-_POSITIVE_TABLES = ("alpha", "D")
+#: lower bounds of the parameter tables' entries: extractabilities are > 0, distribution ratios
+#: >= 0 (an element that does not extract); any other number must be finite (log10 K may be < 0)
+_TABLE_LOW = {"alpha": (0.0, True), "D": (0.0, False)}
 
 
 def _params(raw: Any, model: str, feeds: tuple[Feed, ...]) -> dict[str, Any]:
@@ -238,17 +238,18 @@ def _params(raw: Any, model: str, feeds: tuple[Feed, ...]) -> dict[str, Any]:
     balance is refused rather than dropped."""
     params = _mapping(raw or {}, "params")
 
-    def walk(v: Any, field: str, positive: bool) -> None:
+    def walk(v: Any, field: str, low: tuple[float, bool] | None) -> None:
         if isinstance(v, Mapping):
             for k, x in v.items():
-                walk(x, f"{field}.{k}", positive)
+                walk(x, f"{field}.{k}", low)
         elif isinstance(v, int | float) and not isinstance(v, bool) and (
-                not math.isfinite(v) or (positive and not v > 0)):
-            raise InputError(field, v, "a finite number > 0" if positive else
-                             "a finite number", "")
+                not math.isfinite(v) or (low is not None and (
+                    v <= low[0] if low[1] else v < low[0]))):
+            bound = "" if low is None else f" {'>' if low[1] else '>='} {low[0]:g}"
+            raise InputError(field, v, f"a finite number{bound}", "")
 
     for key, value in params.items():
-        walk(value, f"params.{key}", key in _POSITIVE_TABLES)
+        walk(value, f"params.{key}", _TABLE_LOW.get(str(key)))
     if model != "mass_action":
         for i, f in enumerate(feeds):
             if float(f.mol_per_L.get("H", 0.0) or 0.0) > 0:

@@ -297,7 +297,10 @@ def _smallest_total(ev: _Evaluator, guess: int, cap: int, beta: float, specs,
 
 
 def _check_groups(feed, heavy, light, alpha) -> tuple[str, str]:
-    if not heavy or not light or set(heavy) & set(light):
+    if not heavy:
+        raise InputError("heavy", list(heavy), f"at least one element of the feed "
+                         f"({', '.join(feed)})", "name the fed elements that go to the organic")
+    if not light or set(heavy) & set(light):
         raise InputError("cut", (heavy, light), "two disjoint, non-empty groups", "")
     for e in (*heavy, *light):
         if e not in feed or e not in alpha:
@@ -348,9 +351,6 @@ def design_cut(
     cap = _check_design_args(purity_organic, purity_aqueous, reflux_factor, max_stages)
     feed = check_feed(feed_mol_per_h)
     heavy_t = tuple(e for e in heavy if e in feed)
-    if not heavy_t:
-        raise InputError("heavy", list(heavy), f"at least one element of the feed "
-                         f"({', '.join(feed)})", "name the fed elements that go to the organic")
     light_t = tuple(e for e in feed if e not in heavy_t)
     hk, lk = _check_groups(feed, heavy_t, light_t, alpha)
     beta = alpha[hk] / alpha[lk]
