@@ -29,7 +29,7 @@ from reeflow.plant.sx.models import get_model
 from reeflow.plant.sx.steady import iteration_budget, solve_steady
 
 __all__ = ["Feed", "SideDraw", "Cascade", "CascadeResult", "simulate", "OA_WINDOW",
-           "STAGE_LIMIT"]
+           "STAGE_LIMIT", "check_feed", "check_draw"]
 
 SECTIONS = ("extraction", "scrub", "strip")
 PHASES = ("aqueous", "organic")
@@ -157,6 +157,38 @@ def _finite(x: Any) -> bool:
     return isinstance(x, int | float | np.number) and not isinstance(x, bool) and math.isfinite(x)
 
 
+def check_feed(f: Feed, n: int, where: str) -> None:
+    """One feed of an ``n``-stage cascade: stage 1..n, a phase, a flow >= 0, concentrations
+    >= 0; errors name ``where`` (the engine's ``cascade.feeds``, the CLI's ``feeds[i]``)."""
+    if isinstance(f.stage, bool) or not isinstance(f.stage, int | np.integer) \
+            or not 1 <= f.stage <= n:
+        raise InputError(f"{where}.stage", f.stage, f"1..{n}", "stages count from 1")
+    if f.phase not in PHASES:
+        raise InputError(f"{where}.phase", f.phase, f"one of {PHASES}", "")
+    if not (_finite(f.flow_L_per_h) and f.flow_L_per_h >= 0):
+        raise InputError(f"{where}.flow_L_per_h", f.flow_L_per_h, ">= 0 L/h", "")
+    if not isinstance(f.mol_per_L, Mapping):
+        raise InputError(f"{where}.mol_per_L", f.mol_per_L, "{component: mol/L}", "")
+    for comp, x in f.mol_per_L.items():
+        if not (_finite(x) and x >= 0):
+            raise InputError(f"{where}.mol_per_L.{comp}", x, "a finite number >= 0 mol/L", "")
+
+
+def check_draw(d: SideDraw, n: int, where: str) -> None:
+    """One side draw of an ``n``-stage cascade: stage 1..n, a phase, 0 <= fraction < 1 (a draw
+    of the whole phase leaves the stages beyond it without that phase); errors name
+    ``where``."""
+    if isinstance(d.stage, bool) or not (isinstance(d.stage, int | np.integer)
+                                         and 1 <= d.stage <= n):
+        raise InputError(f"{where}.stage", d.stage, f"1..{n}", "stages count from 1")
+    if d.phase not in PHASES:
+        raise InputError(f"{where}.phase", d.phase, f"one of {PHASES}", "")
+    if not (_finite(d.fraction) and 0 <= d.fraction < 1):
+        raise InputError(f"{where}.fraction", d.fraction, "0 <= fraction < 1",
+                         "a draw of the whole phase leaves the stages beyond it without "
+                         "that phase: end the cascade at the draw stage instead")
+
+
 def _validate(c: Cascade) -> None:
     if not isinstance(c.sections, tuple | list) or not c.sections:
         raise InputError("cascade.sections", c.sections, "at least one section", "")
@@ -184,30 +216,9 @@ def _validate(c: Cascade) -> None:
     if not c.feeds:
         raise InputError("cascade.feeds", c.feeds, "at least one feed", "")
     for f in c.feeds:
-        if isinstance(f.stage, bool) or not isinstance(f.stage, int | np.integer) \
-                or not 1 <= f.stage <= n:
-            raise InputError("cascade.feeds.stage", f.stage, f"1..{n}", "stages count from 1")
-        if f.phase not in PHASES:
-            raise InputError("cascade.feeds.phase", f.phase, f"one of {PHASES}", "")
-        if not (_finite(f.flow_L_per_h) and f.flow_L_per_h >= 0):
-            raise InputError("cascade.feeds.flow_L_per_h", f.flow_L_per_h, ">= 0 L/h", "")
-        if not isinstance(f.mol_per_L, Mapping):
-            raise InputError("cascade.feeds.mol_per_L", f.mol_per_L, "{component: mol/L}", "")
-        for comp, x in f.mol_per_L.items():
-            if not (_finite(x) and x >= 0):
-                raise InputError(f"cascade.feeds.mol_per_L.{comp}", x, "a finite number >= 0 "
-                                 "mol/L", "")
+        check_feed(f, n, "cascade.feeds")
     for i, d in enumerate(c.side_draws):
-        where = f"cascade.side_draws[{i}]"
-        if isinstance(d.stage, bool) or not (isinstance(d.stage, int | np.integer)
-                                             and 1 <= d.stage <= n):
-            raise InputError(f"{where}.stage", d.stage, f"1..{n}", "stages count from 1")
-        if d.phase not in PHASES:
-            raise InputError(f"{where}.phase", d.phase, f"one of {PHASES}", "")
-        if not (_finite(d.fraction) and 0 <= d.fraction < 1):
-            raise InputError(f"{where}.fraction", d.fraction, "0 <= fraction < 1",
-                             "a draw of the whole phase leaves the stages beyond it without "
-                             "that phase: end the cascade at the draw stage instead")
+        check_draw(d, n, f"cascade.side_draws[{i}]")
     if not (_finite(c.murphree_efficiency) and 0.05 <= c.murphree_efficiency <= 1.0):
         raise InputError("cascade.murphree_efficiency", c.murphree_efficiency, "0.05..1",
                          "give the stage efficiency as a fraction")

@@ -22,7 +22,15 @@ from typing import Any
 from reeflow.core.elements import atomic_mass
 from reeflow.core.errors import InputError, ReeflowError
 from reeflow.core.units import is_dimensionless, to_canonical
-from reeflow.plant.sx.cascade import PHASES, STAGE_LIMIT, Cascade, Feed, SideDraw, simulate
+from reeflow.plant.sx.cascade import (
+    STAGE_LIMIT,
+    Cascade,
+    Feed,
+    SideDraw,
+    check_draw,
+    check_feed,
+    simulate,
+)
 from reeflow.plant.sx.data import extractant, relative_extractability
 from reeflow.plant.sx.design import design_cut
 from reeflow.plant.sx.settings import SXDesign, check_keys, field_unit, parse_sx_design
@@ -270,18 +278,13 @@ def _feeds(raw: Any, n_total: int) -> tuple[Feed, ...]:
         for key in ("stage", "phase", "flow_L_per_h"):
             if key not in f:
                 raise InputError(f"feeds[{i}].{key}", None, "a required field", "")
-        out.append(Feed(_int(f["stage"], f"feeds[{i}].stage", 1, n_total),
-                        _phase(f["phase"], f"feeds[{i}].phase"),
-                        _num(f["flow_L_per_h"], f"feeds[{i}].flow_L_per_h", "L/h", low=0.0),
-                        _concs(f.get("mol_per_L", {}) or {}, f"feeds[{i}].mol_per_L"),
-                        _name(f.get("name", ""), f"feeds[{i}].name")))
+        feed = Feed(_int(f["stage"], f"feeds[{i}].stage", 1, n_total), f["phase"],
+                    _num(f["flow_L_per_h"], f"feeds[{i}].flow_L_per_h", "L/h", low=0.0),
+                    _concs(f.get("mol_per_L", {}) or {}, f"feeds[{i}].mol_per_L"),
+                    _name(f.get("name", ""), f"feeds[{i}].name"))
+        check_feed(feed, n_total, f"feeds[{i}]")  # the engine's check, named as the file is
+        out.append(feed)
     return tuple(out)
-
-
-def _phase(v: Any, field: str) -> str:
-    if v not in PHASES:
-        raise InputError(field, v, f"one of {', '.join(PHASES)}", "")
-    return str(v)
 
 
 def _name(v: Any, field: str) -> str:
@@ -301,14 +304,12 @@ def _draws(raw: Any, n_total: int) -> tuple[SideDraw, ...]:
     for i, d in enumerate(raw):
         d = _mapping(d, f"side_draws[{i}]")
         check_keys(d, DRAW_KEYS, f"side_draws[{i}].")
-        frac = _num(d.get("fraction"), f"side_draws[{i}].fraction", low=0.0, high=1.0)
-        if frac >= 1.0:
-            raise InputError(f"side_draws[{i}].fraction", d.get("fraction"), "0 <= fraction < 1",
-                             "a draw of the whole phase leaves the stages beyond it without "
-                             "that phase: end the cascade at the draw stage instead")
-        out.append(SideDraw(_int(d.get("stage"), f"side_draws[{i}].stage", 1, n_total),
-                            _phase(d.get("phase"), f"side_draws[{i}].phase"), frac,
-                            _name(d.get("name", ""), f"side_draws[{i}].name")))
+        phase: Any = d.get("phase")  # checked by check_draw, as the engine checks it
+        draw = SideDraw(_int(d.get("stage"), f"side_draws[{i}].stage", 1, n_total), phase,
+                        _num(d.get("fraction"), f"side_draws[{i}].fraction", low=0.0, high=1.0),
+                        _name(d.get("name", ""), f"side_draws[{i}].name"))
+        check_draw(draw, n_total, f"side_draws[{i}]")  # the engine's check, named as the file is
+        out.append(draw)
     return tuple(out)
 
 
