@@ -81,9 +81,9 @@ def _validate(args: argparse.Namespace) -> int:
     n_claims = check_claims_file(loaded)
     default_inputs(loaded)  # every economics.sensitivity_inputs entry states a range
     if p.deposit.run and p.deposit.drillholes is not None:
-        from reeflow.deposit.estimate import user_drillholes
+        from reeflow.deposit.estimate import check_user_drillholes
 
-        user_drillholes(p.deposit)  # the files' tables and grade units, as the study reads them
+        check_user_drillholes(p.deposit)  # tables and grade units, as the study reads them
     summary = {"project": p.name, "path": loaded.path, "valid": True, "claims": n_claims,
                "inputs_with_provenance": len(loaded.provenance),
                "inputs_with_ranges": sum(1 for v in loaded.provenance.values() if v.range),

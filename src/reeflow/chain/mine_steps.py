@@ -138,6 +138,7 @@ def _fill_unassayed(project: Any, res: Any) -> Any:
     from dataclasses import replace
 
     from reeflow.chain.adapters import species_key
+    from reeflow.deposit.drillholes import with_finding
 
     bm = res.block_model
     keys = [species_key(el) for el in project.ore.ree_distribution]
@@ -146,12 +147,11 @@ def _fill_unassayed(project: Any, res: Any) -> Any:
     bm = bm.copy()
     for el, share in project.ore.ree_distribution.items():
         bm[f"{species_key(el)}_frac"] = bm["treo_frac"].to_numpy(float) * float(share)
-    row = {"severity": "warning", "kind": "grades not assayed", "table": "assays",
-           "hole_id": "", "depth_m": np.nan,
-           "message": "no rare-earth oxide assays: each block's oxide grades are its TREO "
-                      "grade × the shares of ore.ree_distribution (project file)",
-           "action": "assay the oxides (la2o3_pct, ceo2_pct, ...) to estimate them"}
-    issues = pd.concat([res.issues, pd.DataFrame([row])], ignore_index=True)
+    issues = with_finding(
+        res.issues, severity="warning", kind="grades not assayed", table="assays",
+        message="no rare-earth oxide assays: each block's oxide grades are its TREO grade × "
+                "the shares of ore.ree_distribution (project file)",
+        action="assay the oxides (la2o3_pct, ceo2_pct, ...) to estimate them")
     return replace(res, block_model=bm, issues=issues)
 
 

@@ -147,6 +147,15 @@ MAX_HOLE_DEPTH = 1e5
 MAX_MESSAGE_CHARS = 160
 
 
+def with_finding(issues: pd.DataFrame, *, severity: str, kind: str, table: str, message: str,
+                 action: str, hole_id: str = "", depth_m: float = np.nan) -> pd.DataFrame:
+    """``issues`` (the :data:`ISSUE_COLUMNS` table of a deposit's findings) with one more row:
+    for the steps after validation that add a finding (an estimate clipped, grades filled)."""
+    row = dict(zip(ISSUE_COLUMNS, (severity, kind, table, hole_id, depth_m, message, action),
+                   strict=True))
+    return pd.concat([issues, pd.DataFrame([row])], ignore_index=True)
+
+
 def _issue(rows: list, severity: str, kind: str, table: str, hole: str, depth: float,
            message: str, action: str) -> None:
     if len(message) > MAX_MESSAGE_CHARS:
@@ -213,11 +222,10 @@ def _check_surveys(s: pd.DataFrame, holes: set, rows: list) -> pd.Series:
 def _check_intervals(a: pd.DataFrame, depth: pd.Series, rows: list) -> pd.Series:
     bad = pd.Series(False, index=a.index)
     orphan = ~a["hole_id"].isin(depth.index)
-    for hole, n in a.loc[orphan, "hole_id"].value_counts(sort=False).items():
-        first = a.index[orphan & a["hole_id"].eq(hole)][0]  # one finding per hole, not per row
-        _issue(rows, "error", "no_collar", "assay", hole, a.at[first, "from_m"],
-               f"hole {hole}: {n} interval(s) have no valid collar (missing, or excluded: see "
-               "the collar and survey findings)", "excluded the intervals")
+    for hole, first in a.loc[orphan].groupby("hole_id", sort=False)["from_m"]:
+        _issue(rows, "error", "no_collar", "assay", hole, first.iloc[0],  # one per hole
+               f"hole {hole}: {len(first)} interval(s) have no valid collar (missing, or "
+               "excluded: see the collar and survey findings)", "excluded the intervals")
     bad |= orphan
     f, t = a["from_m"].astype(float), a["to_m"].astype(float)
     inv = ~(t > f) | f.lt(0) | f.isna() | t.isna()

@@ -38,7 +38,7 @@ from reeflow.deposit.blockmodel import (
 )
 from reeflow.deposit.blocks import estimate_blocks, scale_model
 from reeflow.deposit.composite import composite, top_cut
-from reeflow.deposit.drillholes import Drillholes, read_drillholes
+from reeflow.deposit.drillholes import Drillholes, read_drillholes, with_finding
 from reeflow.deposit.kriging import SearchParams
 from reeflow.deposit.models import VariogramModel, vec3
 from reeflow.deposit.params import GRADE_UNITS, DepositParams, SyntheticSource
@@ -396,7 +396,8 @@ def estimate_resource(dh: Drillholes, params: DepositParams | None = None, *,
     stage("classify_statement_cv")
     facts = _table1_facts(dh, comps, sp, cut, basis, reg, params, params.primary)
     return ResourceResult(bm, grid, st, gt, comps, pd.concat(curves, ignore_index=True), model,
-                          cv_df, cv_stats, reg, caps, _with(dh.issues, clipped),
+                          cv_df, cv_stats, reg, caps,
+                          dh.issues if clipped is None else with_finding(dh.issues, **clipped),
                           table1_checklist(facts), cut,
                           basis, label, dh.synthetic, params.primary, tuple(grades),
                           tuple(doms), checks, by_domain, params,
@@ -549,11 +550,6 @@ def _clip_negative(bm: pd.DataFrame, gcols: list[str]) -> tuple[pd.DataFrame, di
     return bm, row
 
 
-def _with(issues: pd.DataFrame, row: dict | None) -> pd.DataFrame:
-    return issues if row is None else pd.concat([issues, pd.DataFrame([row])],
-                                                ignore_index=True)
-
-
 def _table1_facts(dh: Drillholes, comps: pd.DataFrame, sp: SearchParams, cut: float,
                   basis: str, dens: DensityRegression | None, params: DepositParams,
                   primary: str) -> dict[str, str]:
@@ -587,17 +583,23 @@ def _synthetic_cached(path: str, seed: int) -> Drillholes:
 
 
 def user_drillholes(params: DepositParams, base: Path | None = None) -> Drillholes:
-    """The project's own drillhole files, read and checked (the tables, then every grade in
-    its stated unit) as the study reads them: what ``reeflow validate`` checks without
-    estimating anything. Paths relative to ``base``."""
+    """The project's own drillhole files, read and their tables checked, as the study reads
+    them. Paths relative to ``base``."""
     f = params.drillholes
     if f is None:
         raise InputError("deposit.drillholes", None, "collar, survey and assay files", "")
     dh = read_drillholes(*f.paths(Path(base or ".")), mode=f.mode,
                          below_detection_factor=float(f.below_detection_factor),
                          length_unit=f.length_unit, dip_positive_down=f.dip_positive_down)
-    _as_fractions(dh, _resolve_grades(dh, params, None), params.density.column)
     return replace(dh, label=f.label) if f.label else dh
+
+
+def check_user_drillholes(params: DepositParams, base: Path | None = None) -> None:
+    """What ``reeflow validate`` checks of a project's drillholes without estimating anything:
+    the tables (:func:`user_drillholes`), then every grade in its stated unit (the study
+    converts them once, in :func:`estimate_resource`)."""
+    dh = user_drillholes(params, base)
+    _as_fractions(dh, _resolve_grades(dh, params, None), params.density.column)
 
 
 def run_deposit(params: DepositParams, *, base_dir: str | Path | None = None,
