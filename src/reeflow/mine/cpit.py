@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 import numba
 import numpy as np
 
-from reeflow.core.errors import InputError
+from reeflow.core.errors import InfeasibleSpecError, InputError
 from reeflow.mine._highs import NO_HEURISTICS, LinearModel, csc_from_triplets, run_model
 
 __all__ = ["CpitInstance", "CpitSolution", "solve_cpit", "earliest_periods", "toposort_schedule",
@@ -600,8 +600,6 @@ def solve_cpit(inst: CpitInstance, *, time_limit_s: float = 30.0, rel_gap: float
 def _refuse_infeasible(inst: CpitInstance, per: np.ndarray | None, status: object) -> None:
     """No schedule found and the solver proved there is none: an error, never a value of 0."""
     if per is None and "infeasible" in str(status).lower():
-        from reeflow.core.errors import InfeasibleSpecError
-
         raise InfeasibleSpecError(
             f"{inst.name}: no schedule meets the RESOURCE_CONSTRAINT_LIMITS (HiGHS: "
             f"{status}); check for an upper limit below 0 or a lower limit no block set can "
