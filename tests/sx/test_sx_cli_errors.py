@@ -267,8 +267,8 @@ def test_a_distribution_ratio_of_zero_is_valid(tmp_path, capsys):
     extractabilities of constant_beta must be > 0."""
     from reeflow.plant.sx.commands import _params
 
-    assert _params({"D": {"Nd": 0.0, "La": 2.0}}, "constant_D", ())["D"]["Nd"] == 0.0
+    assert _params({"D": {"Nd": 0.0, "La": 2.0}}, "constant_d", ())["D"]["Nd"] == 0.0
     with pytest.raises(Exception, match="params.D.Nd"):
-        _params({"D": {"Nd": -1.0}}, "constant_D", ())
+        _params({"D": {"Nd": -1.0}}, "constant_d", ())
     with pytest.raises(Exception, match="params.alpha.Nd"):
         _params({"alpha": {"Nd": 0.0}}, "constant_beta", ())

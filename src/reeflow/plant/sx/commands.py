@@ -258,7 +258,9 @@ def _params(raw: Any, model: str, feeds: tuple[Feed, ...]) -> dict[str, Any]:
 
     for key, value in params.items():
         walk(value, f"params.{key}", _TABLE_LOW.get(str(key)))
-    if model != "mass_action":
+    from reeflow.plant.sx.models import get_model
+
+    if "H" not in get_model(model).EXTRA_COMPONENTS:  # the models that balance the acid
         for i, f in enumerate(feeds):
             if float(f.mol_per_L.get("H", 0.0) or 0.0) > 0:
                 raise InputError(f"feeds[{i}].mol_per_L.H", f.mol_per_L["H"],
