@@ -105,6 +105,47 @@ def test_krige_blocks_with_bad_coordinates_are_refused(tmp_path):
         _krige(tmp_path, seeds.krige_model(), "--blocks", str(tmp_path / "b.csv"))
 
 
+def _blocks(tmp_path, change) -> str:
+    blocks = pd.read_csv(__import__("io").BytesIO(seeds.krige_blocks_csv()))
+    blocks = change(blocks)
+    blocks.to_csv(tmp_path / "b.csv", index=False)
+    return str(tmp_path / "b.csv")
+
+
+def test_krige_blocks_wider_than_the_search_are_refused(tmp_path):
+    """Blocks of 10^6 m (a size in the wrong unit) were kriged and written (fuzz round 6)."""
+    path = _blocks(tmp_path, lambda b: b.assign(dx=1e6, dy=1e6, dz=1e6))
+    with pytest.raises(InputError, match=r"--blocks.dx: got 1000000.0; .*1800 m"):
+        _krige(tmp_path, seeds.krige_model(), "--blocks", path)
+
+
+def test_krige_blocks_at_one_centre_twice_are_refused(tmp_path):
+    """Repeated block rows were each estimated and written (fuzz round 6)."""
+    path = _blocks(tmp_path, lambda b: pd.concat([b, b.iloc[:3]], ignore_index=True))
+    with pytest.raises(InputError, match=r"data row 25 repeats an earlier block; 3 repeats"):
+        _krige(tmp_path, seeds.krige_model(), "--blocks", path)
+
+
+def test_krige_bad_block_values_are_shown_as_plain_numbers(tmp_path):
+    """A NaN coordinate was shown as np.float64(nan); a bad size as a description."""
+    def nan_x(b):
+        b.loc[2, "x"] = float("nan")
+        return b
+    with pytest.raises(InputError, match=r"--blocks.x: got nan; .*data row 3") as err:
+        _krige(tmp_path, seeds.krige_model(), "--blocks", _blocks(tmp_path, nan_x))
+    assert "np." not in str(err.value)
+    with pytest.raises(InputError, match=r"--blocks.dy: got -60.0; allowed: a block size > 0"):
+        _krige(tmp_path, seeds.krige_model(), "--blocks",
+               _blocks(tmp_path, lambda b: b.assign(dy=-60.0)))
+
+
+def test_krige_blocks_beyond_the_data_say_why_they_are_blank(tmp_path, capsys):
+    path = _blocks(tmp_path, lambda b: b.assign(x=b["x"] + 1e6))
+    assert _krige(tmp_path, seeds.krige_model(), "--blocks", path) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["estimated"] == 0 and "min_samples = 4" in out["not_estimated_why"]
+
+
 def test_krige_grid_too_large_is_refused_before_it_is_built(tmp_path):
     model = yaml.safe_load(seeds.krige_model())
     model["grid"] = {"block_size_m": [1e-3, 1e-3, 1e-3]}

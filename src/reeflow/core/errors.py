@@ -57,7 +57,10 @@ _MAX_SHOWN = 120
 
 
 def _shown(value: Any) -> str:
-    """The value as the error line shows it: its repr, cut in the middle when long."""
+    """The value as the error line shows it: its repr (a NumPy scalar as the Python number it
+    holds, ``nan`` not ``np.float64(nan)``), cut in the middle when long."""
+    if hasattr(value, "item") and getattr(value, "ndim", None) == 0:
+        value = value.item()
     text = repr(value)
     if len(text) <= _MAX_SHOWN:
         return text

@@ -163,7 +163,8 @@ def _samples(paths: list[str], cfg: KrigeModelFile) -> pd.DataFrame:
     if len(paths) == 1:
         return _finite_xyz(read_block_model(paths[0], missing=-999.0, field="DRILLHOLES"),
                            "DRILLHOLES")
-    raise InputError("DRILLHOLES", paths, "collar survey assay CSVs, or one composites CSV", "")
+    raise InputError("DRILLHOLES", paths, "three CSVs (collar, survey, assay, in that order) or "
+                     "one composites CSV with x, y, z", f"give 3 files or 1, not {len(paths)}")
 
 
 def _finite_xyz(df: pd.DataFrame, field: str) -> pd.DataFrame:
@@ -181,24 +182,53 @@ def _finite_xyz(df: pd.DataFrame, field: str) -> pd.DataFrame:
         if bad.any():
             i = int(np.flatnonzero(bad)[0])
             raise InputError(f"{field}.{c}", df[c].iloc[i], f"a finite coordinate in m "
-                             f"(|{c}| <= {MAX_COORD_M:g})", f"fix row {i + 1} of the file "
+                             f"(|{c}| <= {MAX_COORD_M:g})", f"fix data row {i + 1} of the file "
                              f"({int(bad.sum())} bad)")
         df[c] = v
     return df
 
 
-def _block_size(blocks: pd.DataFrame) -> tuple[float, float, float] | None:
-    """One block size from the dx, dy, dz columns (None without them)."""
+def _block_size(blocks: pd.DataFrame, search: SearchSpec) -> tuple[float, float, float] | None:
+    """One block size from the dx, dy, dz columns (None without them): > 0, the same for every
+    block, and no wider than the search neighbourhood (2 × its longest range), beyond which
+    the block's discretisation points reach no composite the search can take and the block
+    estimate means nothing."""
     if not all(c in blocks.columns for c in ("dx", "dy", "dz")):
         return None
+    widest = 2.0 * max(float(r) for r in search.ranges_m)
     size = []
     for c in ("dx", "dy", "dz"):
         v = pd.to_numeric(blocks[c], errors="coerce").to_numpy(float)
-        if not np.all((v > 0) & (v <= MAX_COORD_M)) or np.ptp(v) > 1e-6 * v.max():
-            raise InputError(f"--blocks.{c}", "missing, non-positive, huge or varying",
-                             "one block size > 0 m for every block", f"fill the {c} column")
+        bad = ~(np.isfinite(v) & (v > 0))
+        if bad.any():
+            i = int(np.flatnonzero(bad)[0])
+            raise InputError(f"--blocks.{c}", blocks[c].iloc[i], "a block size > 0 m",
+                             f"fix data row {i + 1} of the file ({int(bad.sum())} bad)")
+        if np.ptp(v) > 1e-6 * v.max():
+            i = int(np.flatnonzero(np.abs(v - v[0]) > 1e-6 * v.max())[0])
+            raise InputError(f"--blocks.{c}", float(v[i]), f"one block size for every block "
+                             f"(data row 1 has {v[0]:g} m)", f"fix data row {i + 1}, or "
+                             "krige each block size from its own file")
+        if v[0] > widest:
+            raise InputError(f"--blocks.{c}", float(v[0]), f"a block no wider than the search "
+                             f"neighbourhood, 2 × the longest search range = {widest:g} m",
+                             "give the block size in m (not a grid count or another unit), "
+                             "or widen search.ranges_m in the model")
         size.append(float(v[0]))
     return (size[0], size[1], size[2])
+
+
+def _no_duplicates(blocks: pd.DataFrame) -> None:
+    """Refuse two block rows at one centre: each would get the same estimate, and the block
+    model's tonnage would count the place twice."""
+    dup = blocks.duplicated(["x", "y", "z"], keep="first").to_numpy()
+    if dup.any():
+        i = int(np.flatnonzero(dup)[0])
+        row = blocks.iloc[i]
+        raise InputError("--blocks", f"x={row['x']:.3f}, y={row['y']:.3f}, z={row['z']:.3f}",
+                         "one row per block centre",
+                         f"remove the repeated rows (data row {i + 1} repeats an earlier "
+                         f"block; {int(dup.sum())} repeats in all)")
 
 
 def _check_extent(xyz: np.ndarray, size: tuple[float, float, float], g: GridSpec) -> None:
@@ -264,7 +294,8 @@ def cmd_krige(args: argparse.Namespace) -> int:
     if args.blocks:
         blocks = _finite_xyz(read_block_model(args.blocks, missing=-999.0, field="--blocks"),
                              "--blocks")
-        size = _block_size(blocks)
+        _no_duplicates(blocks)
+        size = _block_size(blocks, cfg.search)
         r = krige(comps[["x", "y", "z"]].to_numpy(float), comps[variables].to_numpy(float),
                   blocks[["x", "y", "z"]].to_numpy(float), model, sp, sample_hole=hole,
                   block_size_m=size, ndisc=cfg.ndisc)
@@ -287,9 +318,19 @@ def cmd_krige(args: argparse.Namespace) -> int:
                "variables": variables,
                "means": {v: float(np.nanmean(out[v])) if n_est else None for v in variables},
                "out": args.out}
-    print(dumps(summary) if args.json else
-          f"estimated {n_est} of {total} blocks from {len(comps)} composites; means " + ", ".join(
-              f"{k}={v:.4g}" for k, v in summary["means"].items() if v is not None))
+    if n_est < total:
+        summary["not_estimated_why"] = (
+            f"{total - n_est} block(s) found fewer than search.min_samples = "
+            f"{cfg.search.min_samples} composites within the search ellipsoid (left blank); "
+            "check that the blocks and the drillholes share one coordinate system")
+    if args.json:
+        print(dumps(summary))
+        return 0
+    means = ", ".join(f"{k}={v:.4g}" for k, v in summary["means"].items() if v is not None)
+    print(f"estimated {n_est} of {total} blocks from {len(comps)} composites"
+          + (f"; means {means}" if means else ""))
+    if n_est < total:
+        print(f"note: {summary['not_estimated_why']}")
     return 0
 
 
