@@ -285,3 +285,38 @@ def test_blocks_out_ignores_a_source_row_column_the_user_wrote(tmp_path):
     out = pd.read_csv(flags)
     assert len(out) == 4 and list(out["iz"]) == [1, 1, 0, 0]
     assert list(out["value_usd"]) == [-1.0, -1.0, 5.0, -9.0]
+
+
+def test_a_builtin_block_model_in_a_mine_file_is_the_shipped_example(tmp_path, monkeypatch):
+    """``block_model: builtin:NAME`` was read as a relative path (fuzz round 6)."""
+    import reeflow.mine.commands as commands
+    from reeflow.example_inputs import resolve
+
+    seen = []
+
+    def stop(path, **_):
+        seen.append(Path(path))
+        raise InputError("block_model", str(path), "stop here", "test")
+
+    monkeypatch.setattr(commands, "read_any_block_model", stop)
+    mine = yaml.safe_load(Path(resolve("builtin:mine/babbitt_mine")).read_text())
+    mine["mine"]["block_model"] = "builtin:mine/babbitt_blocks"
+    (tmp_path / "m.yaml").write_text(yaml.safe_dump(mine))
+    with pytest.raises(InputError, match="stop here"):
+        _run("schedule", tmp_path / "m.yaml")
+    assert seen == [Path(resolve("builtin:mine/babbitt_blocks"))]
+    mine["mine"]["block_model"] = "builtin:mine/no_such_file"
+    (tmp_path / "m.yaml").write_text(yaml.safe_dump(mine))
+    with pytest.raises(InputError, match="mine.block_model: got 'builtin:mine/no_such_file'"):
+        _run("schedule", tmp_path / "m.yaml")
+
+
+def test_builtin_drillhole_files_in_a_deposit_section_are_the_shipped_examples():
+    from reeflow.deposit.params import DrillholeFiles
+    from reeflow.example_inputs import resolve
+
+    files = DrillholeFiles(collar_file="builtin:babbitt/data/collar_BABBITT",
+                           survey_file="data/survey.csv", assay_file="/abs/assay.csv")
+    collar, survey, assay = files.paths(Path("/proj"))
+    assert collar == Path(resolve("builtin:babbitt/data/collar_BABBITT")) and collar.is_file()
+    assert survey == Path("/proj/data/survey.csv") and assay == Path("/abs/assay.csv")

@@ -644,9 +644,10 @@ def code_domains(dh: Drillholes, spec, base: Path):
     the zone's name, else WASTE); returns the coded drillholes and the point classifier."""
     from reeflow.deposit.composite import desurvey
     from reeflow.deposit.domains import read_surface_domain
+    from reeflow.example_inputs import resolve
 
-    dom = read_surface_domain(base / spec.surfaces_file, name=spec.name,
-                              length_unit=spec.length_unit)
+    dom = read_surface_domain(base / resolve(spec.surfaces_file, field="surfaces_file"),
+                              name=spec.name, length_unit=spec.length_unit)
     a = dh.assays.assign(mid_m=0.5 * (dh.assays["from_m"] + dh.assays["to_m"]))
     xyz = desurvey(dh, a)[["x", "y", "z"]].to_numpy()
     coded = dh.assays.assign(domain=dom.labels(xyz))

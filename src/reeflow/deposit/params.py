@@ -78,8 +78,14 @@ class DrillholeFiles(StrictModel):
     below_detection_factor: Q("frac", ge=0.0, le=1.0) = 0.5  # type: ignore[valid-type]
 
     def paths(self, base: Path) -> tuple[Path, Path, Path]:
-        return tuple(base / p for p in (self.collar_file, self.survey_file,  # type: ignore
-                                        self.assay_file))
+        """The three files: a ``builtin:NAME`` is the shipped example (``reeflow examples``),
+        any other relative path is under ``base``."""
+        from reeflow.example_inputs import resolve
+
+        return tuple(base / resolve(p, field=f"deposit.drillholes.{k}")  # type: ignore
+                     for k, p in (("collar_file", self.collar_file),
+                                  ("survey_file", self.survey_file),
+                                  ("assay_file", self.assay_file)))
 
 
 class SyntheticSource(StrictModel):

@@ -318,7 +318,9 @@ def _project_plan(source: str, args) -> dict[str, Any]:
         raise InputError("mine.block_model", None, "a block-model file (CSV/GSLIB)",
                          "add mine: {block_model: blocks.csv, ...} (relative to the project)")
     params = _with_time_limit(params, args)
-    bm = Path(str(params.block_model))
+    from reeflow.example_inputs import resolve
+
+    bm = Path(resolve(str(params.block_model), field="mine.block_model"))
     bm = bm if bm.is_absolute() else path.resolve().parent / bm
     df = read_any_block_model(bm)
     with _quiet_stdout():
