@@ -63,3 +63,25 @@ def test_bad_input_raises_input_error_before_output(argv, capsys):
     with pytest.raises(InputError):
         args.func(args)
     assert capsys.readouterr().out == ""
+
+
+@pytest.mark.parametrize("argv, flag", [
+    (["market", "--year", "2019"], "--year"),
+    (["market", "--add-reo", "-5", "--home", "Türkiye"], "--add-reo"),
+    (["market", "--add-reo", "100", "--home", "Brasil"], "--home"),
+    (["market", "--add-reo", "100", "--home", "Türkiye", "--abroad", "Atlantis"], "--abroad"),
+    # fuzz round 6: 1e12 t/a (2.6 million times world mining) was accepted
+    (["market", "--add-reo", "1e12", "--home", "Türkiye"], "--add-reo"),
+])
+def test_a_refusal_names_the_flag_the_user_wrote_and_a_fix(argv, flag):
+    args = _parse(argv)
+    with pytest.raises(InputError) as err:
+        args.func(args)
+    assert str(err.value).startswith(f"{flag}: got ") and ". Fix: " in str(err.value)
+
+
+def test_a_project_as_large_as_world_mining_is_still_a_scenario(capsys):
+    args = _parse(["market", "--add-reo", "390000", "--home", "Türkiye", "--json"])
+    assert args.func(args) == 0
+    hhi = {(r["stage"], r["case"]): r for r in json.loads(capsys.readouterr().out)["hhi"]}
+    assert hhi[("mining", "after")]["home_share_frac"] == pytest.approx(0.5, abs=0.01)

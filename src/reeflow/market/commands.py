@@ -57,8 +57,41 @@ def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
                   .to_dict(orient="records"))
 
 
+#: The library's argument names -> the flags a user of ``reeflow market`` wrote
+_FLAGS = {"project_reo_t_per_a": "--add-reo", "home_country": "--home",
+          "separation_country": "--abroad", "market.year": "--year"}
+
+
+def _check_added(args: argparse.Namespace) -> None:
+    """``--add-reo`` at most the world's mine production in the data year: one project larger
+    than every mine on Earth together is a typo (kg for t, an extra zero), not a scenario."""
+    import math
+
+    from reeflow.market.supply import stage_table
+
+    reo = args.add_reo
+    if not (math.isfinite(reo) and reo >= 0):
+        return  # the scenario's own check names it
+    world = float(stage_table("mining", args.year, vintage=args.vintage)["t_reo_per_a"].sum())
+    if reo > world:
+        raise InputError("--add-reo", reo, f"at most the world's mine production in {args.year} "
+                         f"({world:,.0f} t REO/a, USGS)", "give the project's REO in t/a "
+                         "(e.g. 10000 for 10 kt/a)")
+
+
 def run_market(args: argparse.Namespace) -> int:
-    """Handler of ``reeflow market``; returns the exit code (errors propagate as ReeflowError)."""
+    """Handler of ``reeflow market``; returns the exit code (errors propagate as ReeflowError,
+    an input error naming the flag the user wrote, not the library's argument)."""
+    try:
+        return _run_market(args)
+    except InputError as exc:
+        flag = _FLAGS.get(exc.field)
+        if flag is None:
+            raise
+        raise InputError(flag, exc.value, exc.allowed, exc.fix) from exc
+
+
+def _run_market(args: argparse.Namespace) -> int:
     payload: dict[str, Any]
     if args.add_reo is None and (args.home is not None or args.abroad is not None):
         raise InputError("--home" if args.home is not None else "--abroad",
@@ -70,9 +103,9 @@ def run_market(args: argparse.Namespace) -> int:
             raise InputError("--home", None, "the country where the ore is mined",
                              "add e.g. --home Brazil")
         sep_home = args.abroad is None
+        _check_added(args)
         result = market_scenario(args.add_reo, {}, home_country=args.home, year=args.year,
-                                 vintage=args.vintage,
-                                 separation_at_home=sep_home,
+                                 vintage=args.vintage, separation_at_home=sep_home,
                                  separation_country=None if sep_home else args.abroad)
         payload = result.to_dict()
     else:
