@@ -153,7 +153,9 @@ def load_claims(path: str | Path) -> ClaimSet:
     for i, c in enumerate(data["claims"]):
         where = f"claims[{i}]"
         if not isinstance(c, Mapping) or not {"id", "claim", "asserts"} <= set(c):
-            raise InputError(where, c, "a claim with id, claim and asserts", "")
+            raise InputError(where, c, "a claim with id, claim and asserts",
+                             "give each claim the keys id, claim and asserts (see a built-in "
+                             "case's claims.yaml)")
         if not isinstance(c["asserts"], list) or not c["asserts"]:
             raise InputError(f"{where}.asserts", c["asserts"], "a list of one assertion or more",
                              "write asserts: [{quantity: ..., value: ...}]")
@@ -168,7 +170,9 @@ def load_claims(path: str | Path) -> ClaimSet:
     if bad is None or bad:
         raise InputError("records" if bad is None else f"records.{bad[0]}", records if bad is None
                          else records[bad[0]], "a mapping of record names to records "
-                         "({value: ..., source: ...})", "")
+                         "({value: ..., source: ...})",
+                         "write records as name: {value: ..., source: ...} under the top-level "
+                         "records key")
     return ClaimSet(tuple(claims), dict(records), str(path))
 
 

@@ -139,4 +139,6 @@ def completion_script(parser: argparse.ArgumentParser, shell: str) -> str:
         return _fish(nodes)
     from reeflow.core.errors import InputError
 
-    raise InputError("shell", shell, "bash, zsh or fish", "")
+    raise InputError("shell", shell, "bash, zsh or fish",
+                     "run reeflow completion bash, reeflow completion zsh or reeflow completion "
+                     "fish")

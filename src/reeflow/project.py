@@ -95,7 +95,8 @@ class Ore(StrictModel):
                              f"shares of TREO summing to 100 % (within {_SHARE_TOLERANCE:.0%})",
                              "add the missing elements or rescale the shares")
         if not any(x > 0 for x in v.values()):
-            raise InputError("ore.ree_distribution", v, "at least one share above 0 %", "")
+            raise InputError("ore.ree_distribution", v, "at least one share above 0 %",
+                             "give at least one element a share above 0 %")
         from reeflow.plant.thermo import has_thermo
 
         bare = [el for el in REE if not has_thermo(f"{el}FCO3", "s")]
@@ -348,7 +349,9 @@ def load_project_text(text: str, *, allow_paths: bool = False,
     """
     data = load_yaml_text(text, field="project", source=name)
     if not isinstance(data, dict):
-        raise InputError("project", name, "a YAML mapping at the top level", "")
+        raise InputError("project", name, "a YAML mapping at the top level",
+                         "write the project as key: value lines (name:, ore:, plant:, economics: "
+                         "...); see reeflow examples")
     parent = data.pop("extends", None)
     if not allow_paths:
         _refuse_paths(data, "")

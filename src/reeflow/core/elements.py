@@ -180,7 +180,8 @@ def specific_activity_bq_per_g(nuclide: str = "Th-232") -> float:
     mass (natural Th is ~100 % 232Th). For 232Th: ≈ 4.07e3 Bq/g.
     """
     if nuclide not in _RADIONUCLIDES.index:
-        raise InputError("nuclide", nuclide, f"one of {', '.join(_RADIONUCLIDES.index)}", "")
+        raise InputError("nuclide", nuclide, f"one of {', '.join(_RADIONUCLIDES.index)}",
+                         "pass one of the listed nuclides, e.g. 'Th-232'")
     half_life_s = float(_RADIONUCLIDES.at[nuclide, "half_life_a"]) * 365.25 * 86400.0
     n_a = float(_REGULATORY.at["avogadro_per_mol", "value"])
     return math.log(2.0) * n_a / (half_life_s * atomic_mass(nuclide.split("-")[0]))

@@ -283,7 +283,8 @@ def cmd_krige(args: argparse.Namespace) -> int:
     variables = list(cfg.variables)
     bad = [v for v in variables if v not in comps.columns]
     if bad:
-        raise InputError("variables", bad or variables, f"columns of {list(comps.columns)}", "")
+        raise InputError("variables", bad, f"columns of {list(comps.columns)}",
+                         "name assay columns in the model's variables (the header's spelling)")
     comps = comps.assign(**{v: pd.to_numeric(comps[v], errors="coerce") for v in variables})
     comps = comps[np.isfinite(comps[variables].to_numpy(float)).all(axis=1)]
     if comps.empty:

@@ -225,7 +225,9 @@ def top_cut(comps: pd.DataFrame, columns: dict[str, dict], *, by_domain: bool = 
     for col, spec in columns.items():
         rule = spec.get("rule", "percentile")
         if rule not in TOPCUT_RULES:
-            raise InputError(f"top_cut.{col}.rule", rule, ", ".join(TOPCUT_RULES), "")
+            raise InputError(f"top_cut.{col}.rule", rule, ", ".join(TOPCUT_RULES),
+                             "set the rule to one of the listed top-cut rules, or omit it for "
+                             "'percentile'")
         for dom, idx in groups.items():
             v = out[col].to_numpy(float)[idx]
             cap = TOPCUT_RULES[rule](v, **{k: x for k, x in spec.items() if k != "rule"})

@@ -75,11 +75,15 @@ def read_stl(path: str | Path) -> np.ndarray:
     """Triangles (n, 3, 3) of a binary STL file (float64)."""
     p = Path(path)
     if not p.is_file():
-        raise InputError("stl", str(path), "an existing binary STL file", "")
+        raise InputError("stl", str(path), "an existing binary STL file",
+                         "give the path of an existing binary STL file (convert an ASCII STL to "
+                         "binary first)")
     with p.open("rb") as fh:
         head = fh.read(84)
         if len(head) < 84:
-            raise InputError("stl", str(path), "a binary STL (84-byte header)", "")
+            raise InputError("stl", str(path), "a binary STL (84-byte header)",
+                             "the file is empty or cut short: export the surface again as a binary "
+                             "STL")
         n = int(np.frombuffer(head[80:84], np.uint32)[0])
         if n > MAX_STL_TRIANGLES or 84 + 50 * n > p.stat().st_size:
             raise InputError("stl.triangles", n, f"at most {MAX_STL_TRIANGLES:,} triangles, "
@@ -134,13 +138,17 @@ def read_surface_domain(path: str | Path, *, name: str = "DOMAIN",
     comment lines skipped), converting lengths to metres."""
     p = Path(path)
     if not p.is_file():
-        raise InputError("domain_surfaces.path", str(path), "an existing CSV file", "")
+        raise InputError("domain_surfaces.path", str(path), "an existing CSV file",
+                         "check deposit.domain_surfaces.surfaces_file: a CSV path relative to the "
+                         "project YAML")
     if length_unit not in LENGTH_UNITS:
         raise InputError("domain_surfaces.length_unit", length_unit, " or ".join(LENGTH_UNITS),
-                         "")
+                         "set deposit.domain_surfaces.length_unit to m or ft")
     df = read_csv(p, field="domain_surfaces.path", comment="#")
     if not {"x", "y", "bottom", "top"} <= set(df.columns) or df.empty:
-        raise InputError("domain_surfaces.columns", list(df.columns), "x, y, bottom, top", "")
+        raise InputError("domain_surfaces.columns", list(df.columns), "x, y, bottom, top",
+                         "give the surfaces CSV a header row x, y, bottom, top and at least one "
+                         "data row")
     f = LENGTH_UNITS[length_unit]
     x, y = df["x"].to_numpy(float) * f, df["y"].to_numpy(float) * f
     dx = np.diff(np.unique(np.round(x, 6)))
@@ -150,7 +158,9 @@ def read_surface_domain(path: str | Path, *, name: str = "DOMAIN",
     j = np.rint((y - y0) / cell).astype(int)
     if np.max(np.abs(x - x0 - i * cell)) > 1e-3 * cell or np.max(np.abs(
             y - y0 - j * cell)) > 1e-3 * cell:
-        raise InputError("domain_surfaces", str(path), "columns on one regular square grid", "")
+        raise InputError("domain_surfaces", str(path), "columns on one regular square grid",
+                         "grid the surfaces on one square cell (same spacing in x and y), with no "
+                         "off-grid points")
     bottom = np.full((j.max() + 1, i.max() + 1), np.nan)
     top = bottom.copy()
     bottom[j, i] = df["bottom"].to_numpy(float) * f

@@ -92,7 +92,8 @@ def canonicalise_columns(df: pd.DataFrame, table: str) -> pd.DataFrame:
     Raises InputError naming the missing canonical column and the aliases accepted.
     """
     if table not in _REQUIRED:
-        raise InputError("table", table, "collar, survey or assay", "")
+        raise InputError("table", table, "collar, survey or assay",
+                         "pass table='collar', 'survey' or 'assay'")
     al = column_aliases()
     al = al[al["table"] == table]
     lookup = {_key(a): c for a, c in zip(al["alias"], al["canonical"], strict=True)}
@@ -372,7 +373,9 @@ def validate_drillholes(collars: pd.DataFrame, surveys: pd.DataFrame, assays: pd
     downwards (e.g. 90 = vertical down); reeflow's convention is negative downwards.
     """
     if mode not in ("strict", "lenient"):
-        raise InputError("mode", mode, "'strict' or 'lenient'", "")
+        raise InputError("mode", mode, "'strict' or 'lenient'",
+                         "set deposit.drillholes.mode to strict (stop on bad rows) or lenient "
+                         "(skip them)")
     if length_unit not in LENGTH_UNITS:
         raise InputError("length_unit", length_unit, " or ".join(LENGTH_UNITS),
                          "state the unit of the coordinates and depths in the files")

@@ -140,7 +140,9 @@ class ResourceResult:
         from reeflow.deposit.statement import grade_label
 
         if not (np.isfinite(grade_factor) and grade_factor > 0):
-            raise InputError("grade_factor", grade_factor, "a finite factor > 0", "")
+            raise InputError("grade_factor", grade_factor, "a finite factor > 0",
+                             "pass a factor above 0, e.g. 1.1 for +10 % (deposit.grade_factor in "
+                             "the project YAML)")
         comps = list(self.parameters.get("primary_components", []))
         pcol = f"{self.primary}_frac"
         bm = self.block_model
@@ -149,7 +151,8 @@ class ResourceResult:
             cols = [c for c in (pcol, *(f"{k}_frac" for k in comps)) if c in bm]
             bm[cols] = bm[cols].to_numpy() * grade_factor
         if not (np.isfinite(credit_usd_per_t_ore) and credit_usd_per_t_ore >= 0):
-            raise InputError("credit_usd_per_t_ore", credit_usd_per_t_ore, ">= 0 USD/t", "")
+            raise InputError("credit_usd_per_t_ore", credit_usd_per_t_ore, ">= 0 USD/t",
+                             "pass a by-product credit of 0 or more USD per tonne of ore")
         priced = list(self.parameters.get("priced_components", comps))
         cut, basis = _cutoff(self.params, prices_usd_per_kg, recovery_frac, cost_usd_per_t_ore,
                              _component_shares(bm, pcol, priced), credit_usd_per_t_ore)
@@ -587,7 +590,9 @@ def user_drillholes(params: DepositParams, base: Path | None = None) -> Drillhol
     them. Paths relative to ``base``."""
     f = params.drillholes
     if f is None:
-        raise InputError("deposit.drillholes", None, "collar, survey and assay files", "")
+        raise InputError("deposit.drillholes", None, "collar, survey and assay files",
+                         "add deposit.drillholes with collar_file, survey_file and assay_file to "
+                         "the project YAML")
     dh = read_drillholes(*f.paths(Path(base or ".")), mode=f.mode,
                          below_detection_factor=float(f.below_detection_factor),
                          length_unit=f.length_unit, dip_positive_down=f.dip_positive_down)
@@ -676,9 +681,10 @@ def swath_table(bm: pd.DataFrame, comps: pd.DataFrame, *, axis: str = "x", width
                 grade: str = "treo") -> pd.DataFrame:
     """Swath plot data: mean block estimate vs mean composite grade per slab along ``axis``."""
     if axis not in ("x", "y", "z"):
-        raise InputError("swath.axis", axis, "x, y or z", "")
+        raise InputError("swath.axis", axis, "x, y or z", "pass axis='x', 'y' or 'z'")
     if not width_m > 0:
-        raise InputError("swath.width_m", width_m, "> 0 m", "")
+        raise InputError("swath.width_m", width_m, "> 0 m",
+                         "pass a swath width above 0 m, e.g. width_m=50")
     col = f"{grade}_frac"
     lo = min(bm[axis].min(), comps[axis].min())
     b = np.floor((bm[axis] - lo) / width_m)

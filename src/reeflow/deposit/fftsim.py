@@ -48,7 +48,8 @@ def simulate_grid(model: VariogramModel, shape: tuple[int, int, int],
     d = np.asarray(spacing_m, float)
     if shape_a.shape != (3,) or np.any(shape_a < 1) or d.shape != (3,) or np.any(d <= 0):
         raise InputError("simulate_grid", (shape, spacing_m), "3 counts >= 1 and 3 spacings > 0",
-                         "")
+                         "pass shape as three node counts >= 1 and spacing_m as three spacings > 0 "
+                         "m")
     rmax = max((max(s.ranges_m) for s in model.structures), default=0.0)
     m = [_smooth(int(n) + int(np.ceil(rmax / s)) + 1) for n, s in zip(shape_a, d, strict=True)]
     if int(np.prod(m)) > MAX_EMBEDDING_NODES:

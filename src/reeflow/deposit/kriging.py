@@ -82,7 +82,9 @@ class SearchParams:
         if self.max_per_hole < 0 or self.max_per_octant < 0 or self.candidates < 0:
             raise InputError("search.max_per_hole/max_per_octant/candidates",
                              (self.max_per_hole, self.max_per_octant, self.candidates),
-                             ">= 0 (0: no limit / automatic)", "")
+                             ">= 0 (0: no limit / automatic)",
+                             "set search.max_per_hole, max_per_octant and candidates to 0 (no "
+                             "limit / automatic) or more")
 
     def n_candidates(self) -> int:
         if self.candidates:
@@ -539,9 +541,11 @@ def krige_chunk(prep: _Prepared, targets: np.ndarray, target_hole: np.ndarray,
 
 def _check_method(method: str, chunk: int) -> None:
     if method not in ("ok", "sk"):
-        raise InputError("kriging.method", method, "'ok' or 'sk'", "")
+        raise InputError("kriging.method", method, "'ok' or 'sk'",
+                         "pass method='ok' (ordinary kriging) or method='sk' (simple kriging)")
     if chunk < 1:
-        raise InputError("kriging.chunk", chunk, ">= 1 target per chunk", "")
+        raise InputError("kriging.chunk", chunk, ">= 1 target per chunk",
+                         "pass chunk as a whole number of targets per batch, at least 1")
 
 
 def krige(sample_xyz: np.ndarray, values: np.ndarray, target_xyz: np.ndarray,

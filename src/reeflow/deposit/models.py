@@ -58,9 +58,11 @@ def vec3(values, field: str = "vector") -> tuple[float, float, float]:
     try:
         a = [float(v) for v in values]
     except (TypeError, ValueError):
-        raise InputError(field, values, "three numbers", "") from None
+        raise InputError(field, values, "three numbers",
+                         "write a list of exactly three numbers, e.g. [0, 0, 0]") from None
     if len(a) != 3:
-        raise InputError(field, values, "three numbers", "")
+        raise InputError(field, values, "three numbers",
+                         "write a list of exactly three numbers, e.g. [0, 0, 0]")
     return (a[0], a[1], a[2])
 
 
@@ -80,7 +82,8 @@ def anisotropy_matrix(ranges_m: tuple[float, float, float],
     """Matrix M with |M·h| = anisotropic reduced lag (1 at the range along each axis)."""
     r = np.asarray(ranges_m, float)
     if r.shape != (3,) or not np.all(r > 0):
-        raise InputError("ranges_m", tuple(r), "three ranges > 0 m (major, semi, minor)", "")
+        raise InputError("ranges_m", tuple(r), "three ranges > 0 m (major, semi, minor)",
+                         "give three ranges above 0 m (major, semi, minor), e.g. [200, 100, 20]")
     return rotation_matrix(angles_deg) / r[:, None]
 
 
@@ -95,9 +98,11 @@ class Structure:
 
     def __post_init__(self) -> None:
         if self.kind not in STRUCTURES:
-            raise InputError("structure.kind", self.kind, ", ".join(STRUCTURES), "")
+            raise InputError("structure.kind", self.kind, ", ".join(STRUCTURES),
+                             "set the structure kind to one of the listed variogram models")
         if not self.sill >= 0:
-            raise InputError("structure.sill", self.sill, ">= 0", "")
+            raise InputError("structure.sill", self.sill, ">= 0",
+                             "set the structure's sill (its share of the variance) to 0 or more")
         anisotropy_matrix(self.ranges_m, self.angles_deg)
 
 
@@ -110,10 +115,10 @@ class VariogramModel:
 
     def __post_init__(self) -> None:
         if not self.nugget >= 0:
-            raise InputError("variogram.nugget", self.nugget, ">= 0", "")
+            raise InputError("variogram.nugget", self.nugget, ">= 0", "set the nugget to 0 or more")
         if not self.structures and self.nugget <= 0:
             raise InputError("variogram.structures", (), "at least one structure or a nugget",
-                             "")
+                             "add at least one structure, or a nugget above 0")
 
     @property
     def sill(self) -> float:

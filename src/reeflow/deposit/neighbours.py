@@ -51,7 +51,9 @@ def build_index(ss: np.ndarray, k: int) -> NeighbourIndex:
     ss = np.ascontiguousarray(ss, float)
     n = len(ss)
     if n == 0:
-        raise InputError("samples", 0, ">= 1 sample", "")
+        raise InputError("samples", 0, ">= 1 sample",
+                         "pass at least one sample; check that the domain has composites with "
+                         "grades")
     lo = ss.min(axis=0)
     ext = ss.max(axis=0) - lo
     per_cell = float(np.clip(k / 4.0, 2.0, 16.0))
@@ -295,7 +297,8 @@ def knn_select(index: NeighbourIndex, ts: np.ndarray, target_hole: np.ndarray,
     ts = np.ascontiguousarray(ts, float).reshape(-1, 3)
     th = np.ascontiguousarray(target_hole, np.int64).reshape(-1)
     if len(th) != len(ts):
-        raise InputError("target_hole", len(th), f"{len(ts)} labels (one per target)", "")
+        raise InputError("target_hole", len(th), f"{len(ts)} labels (one per target)",
+                         "pass one target_hole label per target (-1 for none)")
     kc = int(max(k_candidates, max_samples))
     nblk = max(1, min(len(ts), 8 * nb.get_num_threads()))
     return _knn_kernel(index.coords, index.order, index.start, index.lo, index.h, index.dims,

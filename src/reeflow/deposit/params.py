@@ -149,7 +149,9 @@ class SearchSpec(StrictModel):
     def _order(self) -> SearchSpec:
         if self.min_samples > self.max_samples:
             raise InputError("deposit.search.min_samples", self.min_samples,
-                             f"<= max_samples ({self.max_samples})", "")
+                             f"<= max_samples ({self.max_samples})",
+                             "lower deposit.search.min_samples to max_samples or less, or raise "
+                             "max_samples")
         return self
 
 

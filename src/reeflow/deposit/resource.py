@@ -107,7 +107,8 @@ def basket_price_usd_per_kg(prices_usd_per_kg: dict[str, float],
         raise InputError("shares_frac", tot, "shares summing to 1 (±2 %)", "normalise shares")
     for k, v in prices_usd_per_kg.items():
         if not v >= 0:
-            raise InputError(f"prices_usd_per_kg.{k}", v, ">= 0 USD/kg", "")
+            raise InputError(f"prices_usd_per_kg.{k}", v, ">= 0 USD/kg",
+                             "give every price as 0 or more USD/kg")
     return float(sum(s * prices_usd_per_kg.get(k, 0.0) for k, s in shares_frac.items()) / tot)
 
 
@@ -120,10 +121,13 @@ def rpeee_cutoff_frac(*, basket_price_usd_per_kg: float, recovery_frac: float,
                             ("payability_frac", payability_frac, 0, 1),
                             ("revenue_factor", revenue_factor, 0, 10)):
         if not lo < v <= hi:
-            raise InputError(name, v, f"in ({lo}, {hi}]", "")
+            raise InputError(name, v, f"in ({lo}, {hi}]",
+                             "give recovery_frac and payability_frac as fractions (e.g. 0.85), "
+                             "revenue_factor up to 10")
     if not basket_price_usd_per_kg > 0 or not cost_usd_per_t_ore >= 0:
         raise InputError("rpeee", (basket_price_usd_per_kg, cost_usd_per_t_ore),
-                         "price > 0 USD/kg and cost >= 0 USD/t", "")
+                         "price > 0 USD/kg and cost >= 0 USD/t",
+                         "price the basket above 0 USD/kg and give an ore cost of 0 or more USD/t")
     return cost_usd_per_t_ore / (1000.0 * basket_price_usd_per_kg * recovery_frac
                                  * payability_frac * revenue_factor)
 

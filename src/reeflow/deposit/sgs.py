@@ -53,7 +53,8 @@ def normal_score(z: np.ndarray, *, weights: np.ndarray | None = None,
     """Normal scores of ``z`` and the transform (ties broken by order, GSLIB-style)."""
     z = np.asarray(z, float)
     if z.ndim != 1 or len(z) < 3 or not np.all(np.isfinite(z)):
-        raise InputError("normal_score.z", len(z), ">= 3 finite values", "")
+        raise InputError("normal_score.z", len(z), ">= 3 finite values",
+                         "give at least 3 finite grades (drop blank or NaN samples)")
     w = np.ones_like(z) if weights is None else np.asarray(weights, float)
     order = np.argsort(z, kind="stable")
     cw = np.cumsum(w[order])
@@ -73,7 +74,8 @@ def sgs(data_xyz: np.ndarray, data_y: np.ndarray, node_xyz: np.ndarray,
     (n_realisations, n_nodes) normal scores. ``model`` should have unit sill (normal scores).
     Nodes without enough conditioning take an unconditional draw N(0, 1)."""
     if batch < 1 or n_realisations < 1:
-        raise InputError("sgs.batch/n_realisations", (batch, n_realisations), ">= 1", "")
+        raise InputError("sgs.batch/n_realisations", (batch, n_realisations), ">= 1",
+                         "pass batch and n_realisations as whole numbers of at least 1")
     nodes = np.asarray(node_xyz, float).reshape(-1, 3)
     if n_realisations > MAX_REALISATIONS or n_realisations * len(nodes) > MAX_VALUES:
         raise InputError("sgs.n_realisations", n_realisations,

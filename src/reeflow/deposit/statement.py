@@ -167,7 +167,8 @@ def jorc_statement(block_model: pd.DataFrame, *, cutoff_frac: float, cutoff_basi
 
     col = f"{primary}_frac"
     if col not in block_model.columns:
-        raise InputError("statement.primary", primary, f"a column {col}", "")
+        raise InputError("statement.primary", primary, f"a column {col}",
+                         "set deposit.primary to a grade estimated in the block model, e.g. treo")
     grades = tuple(grade_columns or [c for c in block_model.columns if c.endswith("_frac")])
     if col not in grades:
         grades = (col, *grades)

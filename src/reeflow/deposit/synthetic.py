@@ -147,7 +147,8 @@ class SyntheticSpec(StrictModel):
         for sp in self.splits:
             if name in sp.shares:
                 return self.grades[sp.of].unit
-        raise InputError("synthetic.grades", name, f"one of {self.variables()}", "")
+        raise InputError("synthetic.grades", name, f"one of {self.variables()}",
+                         "name a grade of the synthetic parameters file (its grades or splits)")
 
     def variables(self) -> list[str]:
         out = list(self.grades)
@@ -201,13 +202,19 @@ def _check_spec(spec: SyntheticSpec) -> None:
             missing = names - set(gs.mean)
             if missing:
                 raise InputError(f"synthetic.grades.{g}.mean", sorted(missing),
-                                 f"a mean for every zone and the host ({sorted(names)})", "")
+                                 f"a mean for every zone and the host ({sorted(names)})",
+                                 "add a mean for each listed zone in the synthetic parameters "
+                                 "file, or set ratio_to and ratio")
         elif gs.ratio_to not in spec.grades or gs.ratio is None:
             raise InputError(f"synthetic.grades.{g}.ratio_to", gs.ratio_to,
-                             "another grade with a mean, and a ratio", "")
+                             "another grade with a mean, and a ratio",
+                             "set ratio_to to another grade of the file and give ratio, or give a "
+                             "mean per zone")
     for sp in spec.splits:
         if sp.of not in spec.grades or not sp.shares or min(sp.shares.values()) < 0:
-            raise InputError("synthetic.splits", sp.of, "a grade with non-negative shares", "")
+            raise InputError("synthetic.splits", sp.of, "a grade with non-negative shares",
+                             "set the split's of to a grade of the file and give every share as 0 "
+                             "or more")
 
 
 def _frame(z: Zone) -> np.ndarray:
@@ -367,7 +374,9 @@ def synthetic_drillholes(spec: SyntheticSpec, *, seed: int = 0, holes: int | Non
     sample = d.metres / d.samples
     if not (1 <= n_holes <= 100_000 and 1.0 <= length <= 5000.0):
         raise InputError("synthetic.drilling", (n_holes, length),
-                         "1-100,000 holes of 1-5,000 m", "")
+                         "1-100,000 holes of 1-5,000 m",
+                         "set drilling.holes (1-100,000) and drilling.metres so that each hole is "
+                         "1-5,000 m long")
     if n_holes * length / sample > MAX_SYNTHETIC_SAMPLES:
         raise InputError("synthetic.drilling", f"{n_holes * length / sample:,.0f} samples",
                          f"at most {MAX_SYNTHETIC_SAMPLES:,} generated samples",

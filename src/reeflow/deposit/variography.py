@@ -114,7 +114,8 @@ def _clean(xyz, values, hole=None):
     xyz = np.asarray(xyz, float).reshape(-1, 3)
     z = np.asarray(values, float).reshape(-1)
     if len(z) != len(xyz):
-        raise InputError("variogram.values", len(z), f"{len(xyz)} values (one per sample)", "")
+        raise InputError("variogram.values", len(z), f"{len(xyz)} values (one per sample)",
+                         "pass one value per sample (row of xyz)")
     ok = np.isfinite(z) & np.all(np.isfinite(xyz), axis=1)
     h = None if hole is None else np.asarray(hole)[ok]
     return xyz[ok], z[ok], h
@@ -137,7 +138,8 @@ def experimental_variogram(xyz: np.ndarray, values: np.ndarray, *, lag_m: float,
     """
     if not (lag_m > 0 and 1 <= n_lags <= 1000):
         raise InputError("variogram.lag_m/n_lags", (lag_m, n_lags),
-                         "lag > 0 and 1 <= n_lags <= 1000", "")
+                         "lag > 0 and 1 <= n_lags <= 1000",
+                         "give a lag above 0 m and 1 to 1000 lags")
     xyz, z, hole = _clean(xyz, values, hole)
     tol = 0.5 * lag_m if lag_tol_m is None else float(lag_tol_m)
     if azimuth_deg is None:
@@ -221,7 +223,9 @@ def axis_variograms(xyz: np.ndarray, values: np.ndarray, *, angles_deg: tuple[fl
     lags = np.asarray(lags_m, float)
     if lags.shape != (3,) or np.any(lags <= 0) or not 0 < lag_tol_frac <= 1:
         raise InputError("variogram.lags_m/lag_tol_frac", (tuple(lags), lag_tol_frac),
-                         "three lags > 0 m, tolerance in (0, 1] of the lag", "")
+                         "three lags > 0 m, tolerance in (0, 1] of the lag",
+                         "give three lags above 0 m (major, semi, minor) and a tolerance in (0, "
+                         "1], e.g. 0.5")
     bw = tuple(0.5 * lags) if bandwidths_m is None else tuple(map(float, bandwidths_m))
     out = []
     for k in range(3):
@@ -309,10 +313,12 @@ def fit_variogram(exp: pd.DataFrame | list[pd.DataFrame], *, kinds: tuple[str, .
                          "1 to 3 curves with >= 2 lags each", "widen lags or add data")
     for kd in kinds:
         if kd not in STRUCTURES:
-            raise InputError("variogram.kinds", kd, ", ".join(STRUCTURES), "")
+            raise InputError("variogram.kinds", kd, ", ".join(STRUCTURES),
+                             "use the listed variogram model names")
     axis_of = [int(c["axis"].iat[0]) if "axis" in c.columns else i for i, c in enumerate(curves)]
     if sorted(set(axis_of)) != sorted(axis_of) or not set(axis_of) <= {0, 1, 2}:
-        raise InputError("variogram.experimental.axis", axis_of, "distinct axes 0, 1, 2", "")
+        raise InputError("variogram.experimental.axis", axis_of, "distinct axes 0, 1, 2",
+                         "give at most one curve per axis, labelled 0, 1 or 2")
     axes = len(curves)
     allg = np.concatenate([c["gamma"].to_numpy(float) for c in curves])
     maxh = max(float(c["lag_m"].max()) for c in curves)
@@ -363,10 +369,12 @@ def cross_validate(xyz: np.ndarray, values: np.ndarray, model: VariogramModel,
         codes = np.arange(n)
     elif leave == "hole":
         if hole is None:
-            raise InputError("cross_validate.hole", None, "hole labels for leave='hole'", "")
+            raise InputError("cross_validate.hole", None, "hole labels for leave='hole'",
+                             "pass hole labels (one per sample), or use leave='sample'")
         codes = pd.factorize(pd.Series(np.asarray(hole)))[0]
     else:
-        raise InputError("cross_validate.leave", leave, "'sample' or 'hole'", "")
+        raise InputError("cross_validate.leave", leave, "'sample' or 'hole'",
+                         "pass leave='sample' or leave='hole'")
     r = krige(xyz, z, xyz, model, search, sample_hole=codes, target_hole=codes)
     est = r["est"][:, 0]
     df = pd.DataFrame({"true": z, "estimate": est, "error": est - z, "kvar": r["kvar"]})

@@ -45,9 +45,11 @@ def analogue_capex(ore_t_per_a: float, *, name: str = "monte_muambe_scoping_2023
     """Capex of a plant treating ``ore_t_per_a`` scaled from the named analogue (USD)."""
     data = read_yaml("capex_analogues.yaml")
     if name not in data["analogues"]:
-        raise InputError("economics.capex_analogue", name, f"one of {analogue_names()}", "")
+        raise InputError("economics.capex_analogue", name, f"one of {analogue_names()}",
+                         "use one of the listed analogues (data/economics/capex_analogues.yaml)")
     if not ore_t_per_a > 0:
-        raise InputError("ore_t_per_a", ore_t_per_a, "> 0", "")
+        raise InputError("ore_t_per_a", ore_t_per_a, "> 0",
+                         "give the plant's ore throughput above 0 t/a")
     a = data["analogues"][name]
     n = float(data["scaling_exponent"]["value"] if exponent is None else exponent)
     esc = (index or cepci()).factor(int(a["currency_year"]), currency_year)

@@ -101,7 +101,8 @@ class YearQuantities:
                   self.residue_t, self.tailings_t, *self.products_t.values(),
                   *self.reagents_t.values()]
         if any(len(a) != n for a in arrays):
-            raise InputError("year quantities", n, "arrays of one length", "")
+            raise InputError("year quantities", n, "arrays of one length",
+                             "give every yearly quantity one value per production year")
 
     @property
     def n_years(self) -> int:
@@ -322,7 +323,8 @@ def _class_revenue(money: Mapping[str, np.ndarray], what: str) -> np.ndarray:
         return money.get("byproduct", np.zeros_like(money["revenue"]))
     if what == "reo":
         return money["revenue"] - money.get("byproduct", np.zeros_like(money["revenue"]))
-    raise InputError("breakeven", what, f"one of {REVENUE_CLASSES}", "")
+    raise InputError("breakeven", what, f"one of {REVENUE_CLASSES}",
+                     "pass 'ndpr', 'reo' or 'byproduct'")
 
 
 def cash_flows(d: DesignBasis, q: YearQuantities, money: Mapping[str, np.ndarray],

@@ -62,7 +62,8 @@ def load_peers(*, currency_year: int = 2025, index: CostIndex | None = None) -> 
     df = read_table("peer_benchmarks.csv")
     unknown = sorted(set(df["figure"]) - set(FIGURES))
     if unknown:
-        raise InputError("peer_benchmarks.csv:figure", unknown, f"one of {sorted(FIGURES)}", "")
+        raise InputError("peer_benchmarks.csv:figure", unknown, f"one of {sorted(FIGURES)}",
+                         "use the listed figure names in the figure column of peer_benchmarks.csv")
     index = index or cepci()
     vals = []
     for _, r in df.iterrows():

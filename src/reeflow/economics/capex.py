@@ -287,7 +287,9 @@ def required_size_keys(route: str | None = None,
     if flotation_circuits is not None:
         unknown = sorted(set(flotation_circuits) - set(circuits))
         if unknown:
-            raise InputError("flotation_circuits", unknown, f"circuits in {sorted(circuits)}", "")
+            raise InputError("flotation_circuits", unknown, f"circuits in {sorted(circuits)}",
+                             "use the listed circuits (ree, fluorite, barite), or declare the "
+                             "circuit in capex_areas.yaml")
         gone |= {a for c, a in circuits.items() if c not in flotation_circuits}
     return {area: tuple(it for it in a["required"] if f"{area}.{it}" not in gone)
             for area, a in areas.items() if area not in gone}
@@ -408,7 +410,9 @@ def _area_table(eq: pd.DataFrame, installed: Sequence[InstalledItem], sizes: Map
                      "missing": missing})
     unknown = {i.area for i in installed} - set(areas)
     if unknown:
-        raise InputError("installed items", sorted(unknown), f"areas {sorted(areas)}", "")
+        raise InputError("installed items", sorted(unknown), f"areas {sorted(areas)}",
+                         "give each installed item an area declared in "
+                         "data/economics/capex_areas.yaml")
     return pd.DataFrame(rows)
 
 
@@ -455,7 +459,8 @@ def capex_by_area(sizes: Mapping[str, float], *, currency_year: int,
     index = index or cepci()
     fac = read_yaml("capex_factors.yaml")
     if int(aace_class) not in fac["aace"]["classes"]:
-        raise InputError("capex.aace_class", aace_class, "1-5", "")
+        raise InputError("capex.aace_class", aace_class, "1-5",
+                         "set capex.aace_class to an integer from 1 (definitive) to 5 (screening)")
     cls = fac["aace"]["classes"][int(aace_class)]
     x = float(fac["aace"]["contingency"][int(aace_class)]["value"]) if contingency_frac is None \
         else float(contingency_frac)

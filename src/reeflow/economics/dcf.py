@@ -395,13 +395,16 @@ class DebtTerms:
         if not (0 <= self.share_of_capex < 1):
             raise InputError("debt.share_of_capex", self.share_of_capex, "[0, 1)", "a fraction")
         if not (0 <= self.interest_rate_frac < 1):
-            raise InputError("debt.interest_rate", self.interest_rate_frac, "[0, 1)", "")
+            raise InputError("debt.interest_rate", self.interest_rate_frac, "[0, 1)",
+                             "give debt.interest_rate as a fraction below 1, e.g. 0.08 for 8 %")
         _check_int("debt.tenor_years", self.tenor_years, 1, 100)
         _check_int("debt.grace_years", self.grace_years, 0, 100)
         if not (0 <= self.upfront_fee_frac < 1):
-            raise InputError("debt.upfront_fee", self.upfront_fee_frac, "[0, 1)", "")
+            raise InputError("debt.upfront_fee", self.upfront_fee_frac, "[0, 1)",
+                             "give debt.upfront_fee as a fraction below 1, e.g. 0.02 for 2 %")
         if self.repayment not in ("annuity", "straight_line"):
-            raise InputError("debt.repayment", self.repayment, "annuity or straight_line", "")
+            raise InputError("debt.repayment", self.repayment, "annuity or straight_line",
+                             "set debt.repayment to annuity or straight_line")
 
 
 def annuity_payment(principal: float, rate: float, n: int) -> float:

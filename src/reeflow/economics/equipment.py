@@ -69,7 +69,8 @@ def correlation_cost(form: str, s: np.ndarray | float, *, a: float = 0.0, b: flo
         return np.exp(k1 + k2 * ln + k3 * ln * ln)
     if form == "power":
         return ref_cost * (x / ref_size) ** n
-    raise InputError("form", form, f"one of {FORMS}", "")
+    raise InputError("form", form, f"one of {FORMS}",
+                     "set the form column of equipment_correlations.csv to one of the listed forms")
 
 
 def parallel_units(size: float, s_max: float | None, count: int | None = None) -> int:
@@ -96,7 +97,9 @@ def unit_factor(from_unit: str, to_unit: str) -> float:
     one = float(ureg.Quantity(1.0, from_unit).to(to_unit).magnitude)
     two = float(ureg.Quantity(2.0, from_unit).to(to_unit).magnitude)
     if not math.isclose(two, 2.0 * one, rel_tol=1e-12):
-        raise InputError("size_unit", from_unit, "a unit without an offset", "")
+        raise InputError("size_unit", from_unit, "a unit without an offset",
+                         "give the size in a unit without an offset, e.g. m**3, m**2 or kW (not "
+                         "degC)")
     return one
 
 
@@ -110,7 +113,8 @@ def purchased_cost(correlation: str, size: float, size_unit: str, *, currency_ye
     """
     tab = _table()
     if correlation not in tab.index:
-        raise InputError("correlation", correlation, f"one of {sorted(tab.index)}", "")
+        raise InputError("correlation", correlation, f"one of {sorted(tab.index)}",
+                         "use a correlation listed in data/economics/equipment_correlations.csv")
     row = _row(correlation)
     if not (isinstance(size, (int, float)) and math.isfinite(size) and size > 0):
         raise InputError(f"size[{correlation}]", size, "> 0", "give a positive size")

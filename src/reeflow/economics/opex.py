@@ -225,7 +225,9 @@ def _consumable_rows(d: OpexDrivers, year: int, index: CostIndex) -> list[tuple[
         for circuit, feed in d.flotation_feed_t_per_a.items():
             if circuit not in fl["circuits"]:
                 raise InputError("flotation_feed_t_per_a", circuit,
-                                 f"one of {sorted(fl['circuits'])}", "")
+                                 f"one of {sorted(fl['circuits'])}",
+                                 "use a flotation circuit listed under flotation_reagents in "
+                                 "opex_rates.yaml")
             for reagent, kg_t in fl["circuits"][circuit].items():
                 use[reagent] = use.get(reagent, 0.0) + float(feed) * float(kg_t) / 1000.0
         rg = reagent_costs(use, currency_year=year, index=index)
@@ -269,7 +271,9 @@ def _energy_rows(d: OpexDrivers, year: int, index: CostIndex) -> list[tuple[Any,
     hv = _rates()["fuel_heating_value"]
     for carrier, gj in d.fuel_gj_per_a.items():
         if carrier not in table.index or carrier not in hv:
-            raise InputError("fuel_gj_per_a", carrier, f"a priced carrier {sorted(hv)}", "")
+            raise InputError("fuel_gj_per_a", carrier, f"a priced carrier {sorted(hv)}",
+                             "use a carrier priced in energy_prices.csv with a heating value in "
+                             "opex_rates.yaml")
         row = table.loc[carrier]
         per_price = str(row["unit"]).split("/", 1)[1]
         per_hv = str(hv[carrier]["unit"]).split("/", 1)[1]

@@ -383,7 +383,9 @@ def load_economics_params(path: str | Path) -> tuple[EconomicsParams, dict[str, 
     p = Path(path)
 
     def _no_builtin(name: str) -> Path:
-        raise InputError("extends", f"builtin:{name}", "a relative file path", "")
+        raise InputError("extends", f"builtin:{name}", "a relative file path",
+                         "write extends as a path relative to this fiscal file (builtin:NAME works "
+                         "in project files)")
 
     tree = load_yaml_tree(p, _no_builtin)
     return validate_tree(EconomicsParams, tree)

@@ -59,7 +59,8 @@ class ResidueStream:
     def __post_init__(self) -> None:
         if not (isinstance(self.t_per_a, (int, float)) and math.isfinite(self.t_per_a)
                 and self.t_per_a >= 0):
-            raise InputError(f"residues.{self.name}.t_per_a", self.t_per_a, ">= 0 t/a", "")
+            raise InputError(f"residues.{self.name}.t_per_a", self.t_per_a, ">= 0 t/a",
+                             "give the residue tonnage as a finite number of 0 or more t/a")
         if self.storage_class not in STORAGE_CLASSES:
             raise InputError(f"residues.{self.name}.storage_class", self.storage_class,
                              f"one of {STORAGE_CLASSES}", "see default_storage_class()")
@@ -179,9 +180,12 @@ def storage_costs(streams: Sequence[ResidueStream], *, life_years: int, currency
         258.61); trust_rate : real rate of the aftercare trust funded at closure.
     """
     if not (isinstance(life_years, int) and life_years >= 1):
-        raise InputError("life_years", life_years, "an integer >= 1", "")
+        raise InputError("life_years", life_years, "an integer >= 1",
+                         "pass life_years as a whole number of years, at least 1")
     if not (0 <= trust_rate < 1):
-        raise InputError("closure.aftercare_trust_rate", trust_rate, "[0, 1)", "")
+        raise InputError("closure.aftercare_trust_rate", trust_rate, "[0, 1)",
+                         "give closure.aftercare_trust_rate as a fraction below 1, e.g. 0.02 for 2 "
+                         "%")
     index = index or cepci()
     d = read_yaml("residue_storage.yaml")
     per_class: dict[str, float] = {}

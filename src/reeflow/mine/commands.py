@@ -332,7 +332,8 @@ def _with_time_limit(params: Any, args) -> Any:
     if args.time_limit is None:
         return params
     if not 0 < args.time_limit <= 3600:
-        raise InputError("--time-limit", args.time_limit, "0 < s <= 3600", "")
+        raise InputError("--time-limit", args.time_limit, "0 < s <= 3600",
+                         "give seconds, e.g. --time-limit 60")
     return params.model_copy(update={"schedule_time_limit_s": float(args.time_limit)})
 
 

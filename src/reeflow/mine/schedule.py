@@ -147,11 +147,14 @@ def _check_spec(pan: Panels, spec: ScheduleSpec) -> None:
                          "give the plant capacity and ramp-up fractions")
     if spec.mining_t_per_a is not None and not (np.isfinite(spec.mining_t_per_a)
                                                 and spec.mining_t_per_a > 0):
-        raise InputError("mining_capacity_t_per_a", spec.mining_t_per_a, "> 0 t/a", "")
+        raise InputError("mining_capacity_t_per_a", spec.mining_t_per_a, "> 0 t/a",
+                         "set mine.mining_capacity_t_per_a above 0 t/a, or remove it for no mining "
+                         "limit")
     if not 0.0 <= spec.discount_rate < 1.0:
         raise InputError("discount_rate", spec.discount_rate, "0 <= r < 1 per year", "e.g. 0.08")
     if spec.precedence not in ("strict", "proportional"):
-        raise InputError("schedule_precedence", spec.precedence, "'strict' or 'proportional'", "")
+        raise InputError("schedule_precedence", spec.precedence, "'strict' or 'proportional'",
+                         "set mine.schedule_precedence to strict or proportional")
     for b in spec.blending:
         if b.attribute not in pan.attributes:
             raise InputError(f"blending.{b.attribute}", b.attribute,
@@ -159,7 +162,8 @@ def _check_spec(pan: Panels, spec: ScheduleSpec) -> None:
                              "name a '<attr>_frac' column")
     for s in spec.stockpiles:
         if not (np.isfinite(s.capacity_t) and s.capacity_t >= 0):
-            raise InputError(f"stockpiles.{s.name}.capacity_t", s.capacity_t, ">= 0 t", "")
+            raise InputError(f"stockpiles.{s.name}.capacity_t", s.capacity_t, ">= 0 t",
+                             "set the stockpile's capacity_t under mine.stockpiles to 0 t or more")
         if s.attribute is not None and s.attribute not in pan.attributes:
             raise InputError(f"stockpiles.{s.name}.attribute", s.attribute,
                              f"one of {list(pan.attributes)[:12]}", "name a grade column")

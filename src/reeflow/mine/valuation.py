@@ -266,7 +266,8 @@ def nsr_usd_per_t(grades: pd.DataFrame | Mapping[str, np.ndarray], prices_usd_pe
                                 payability_frac=pay,
                                 selling_cost_usd_per_t=1000.0 * pay * float(sells.get(sp, 0.0))))
     if not products:
-        raise InputError("prices_usd_per_kg", {}, "at least one priced species", "")
+        raise InputError("prices_usd_per_kg", {}, "at least one priced species",
+                         "give a price for at least one species")
     cols = {str(c).lower(): c for c in grades}
     g = {p.grade_column: np.asarray(grades[cols.get(p.grade_column, p.grade_column)], float)
          for p in products if p.grade_column in cols}
@@ -289,7 +290,9 @@ def block_values_usd(tonnes: np.ndarray, nsr_usd_per_t_: np.ndarray, *,
         - econ.processing_cost_usd_per_t
     if cutoff_grade_frac is not None:
         if grade_frac is None:
-            raise InputError("grade_frac", None, "a grade array with cutoff_grade_frac", "")
+            raise InputError("grade_frac", None, "a grade array with cutoff_grade_frac",
+                             "pass grade_frac (one grade per block) with cutoff_grade_frac, or "
+                             "drop the cut-off")
         ore = np.asarray(grade_frac, float) >= float(cutoff_grade_frac)
     else:
         ore = net > 0.0

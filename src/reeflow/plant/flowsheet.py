@@ -80,14 +80,19 @@ class Flowsheet:
     def connect(self, name: str, *, src: tuple[str, str], dst: tuple[str, str]) -> None:
         self._check_new_stream(name, dst)
         if src[0] not in self._units:
-            raise InputError(f"flowsheet.streams.{name}.src", src[0], "an existing unit", "")
+            raise InputError(f"flowsheet.streams.{name}.src", src[0], "an existing unit",
+                             "add the source unit to the flowsheet before connecting streams from "
+                             "it")
         self._edges[name] = _Edge(name, src, dst)
 
     def _check_new_stream(self, name: str, dst: tuple[str, str]) -> None:
         if name in self._edges:
-            raise InputError("flowsheet.streams", name, "a unique stream name", "")
+            raise InputError("flowsheet.streams", name, "a unique stream name",
+                             "give each stream its own name")
         if dst[0] not in self._units:
-            raise InputError(f"flowsheet.streams.{name}.dst", dst[0], "an existing unit", "")
+            raise InputError(f"flowsheet.streams.{name}.dst", dst[0], "an existing unit",
+                             "add the destination unit to the flowsheet before connecting streams "
+                             "to it")
 
     # -- graph analysis -------------------------------------------------------------------------
     def _adjacency(self) -> dict[str, list[tuple[str, str]]]:

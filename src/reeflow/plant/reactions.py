@@ -64,7 +64,9 @@ def extent_from_conversion(
     """Reaction extent (kmol/h) converting ``conversion_frac`` of ``key`` in ``key_phase``."""
     coef = reaction.coefficient(key)
     if coef >= 0:
-        raise InputError(f"reaction.{reaction.name}.key", key, "a reactant of the reaction", "")
+        raise InputError(f"reaction.{reaction.name}.key", key, "a reactant of the reaction",
+                         "pick as key a reactant of the reaction (a species with a negative "
+                         "coefficient)")
     n_key = flows_kg_per_h[phase_index(key_phase), comp.idx(key)] / molar_mass(key)
     return conversion_frac * n_key / -coef
 

@@ -113,7 +113,9 @@ def phase_index(phase: str) -> int:
     try:
         return _PHASE_INDEX[phase]
     except KeyError:
-        raise InputError("phase", phase, f"one of {PHASES}", "") from None
+        raise InputError("phase", phase, f"one of {PHASES}",
+                         "use phase 's' (solid), 'aq' (aqueous), 'org' (organic) or 'g' "
+                         "(gas)") from None
 
 
 @dataclass(frozen=True)

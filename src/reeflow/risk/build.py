@@ -129,7 +129,9 @@ def base_context(loaded: Any, outcome: Any) -> tuple[ScanContext, dict[str, Any]
     dp = probe.design_point(p, layout, fy, design=outcome.design, full_money=True,
                             schedule=schedule)
     if not dp.ok:
-        raise InputError("project", dp.error, "a project whose base chain runs", "")
+        raise InputError("project", dp.error, "a project whose base chain runs",
+                         "fix the base case first: run reeflow study on the project and fix the "
+                         "error it reports")
     sp = probe.scale_probe(outcome.basis, layout, dp.qd, float(dp.xd[0]))
     marketing = float(sp["marketing"]) if np.isfinite(sp["marketing"]) else 0.0
     r, w, mu = _money_terms(dp, marketing)
@@ -356,7 +358,9 @@ def _plan_library(model: FastModel, loaded: Any, outcome: Any, draws: Any, runne
     species = model.species
     base_plan = plan_from_outcome(p, outcome.mine, species, 1.0, -1)
     if not base_plan.ok:
-        raise InputError("mine plan", base_plan.error, "a base case that mines ore", "")
+        raise InputError("mine plan", base_plan.error, "a base case that mines ore",
+                         "fix the base case so its mine plan sends ore to the plant (check prices, "
+                         "costs and cut-off)")
     full = base_plan.ore_t >= 0.999 * base_plan.ore_t.max()
     anchor = base_plan.feed[full].mean(axis=0)
     J, b = probe.plant_response(p, outcome.design, model.layout, probe.first_year(p), anchor)

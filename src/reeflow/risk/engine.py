@@ -124,7 +124,8 @@ def run_risk(project: Any = None, *, draws: int | None = None, seed: int | None 
     n = int(e.monte_carlo_draws if draws is None else draws)
     seed = int(e.seed if seed is None else seed)
     if method not in METHODS:
-        raise InputError("method", method, f"one of {METHODS}", "")
+        raise InputError("method", method, f"one of {METHODS}",
+                         "use --method auto, fast or rigorous")
     d = draw(loaded, n, seed=seed, inputs=inputs, realisations=realisations)
     specs = input_specs(loaded, inputs)
     own = runner is None

@@ -341,7 +341,8 @@ def state_from_form(form: Mapping[str, str]) -> tuple[EditorState, dict[str, str
 
         if base not in builtin_cases():
             raise InputError("extends", f"builtin:{base}", "a built-in case "
-                             f"({', '.join(builtin_cases())})", "")
+                             f"({', '.join(builtin_cases())})",
+                             "choose one of the listed built-in cases as the base")
     prior = _overrides_from_text(form.get("overrides_yaml", ""))
     state = EditorState(base, prior)
     if "prev_base" in form and (form.get("prev_base") or None) != base:
@@ -437,10 +438,12 @@ def state_from_yaml(text: str) -> EditorState:
     data = load_yaml_text(check_printable(text, "project"), field="project",
                           source="<uploaded project>")
     if not isinstance(data, dict):
-        raise InputError("project", type(data).__name__, "a YAML mapping at the top level", "")
+        raise InputError("project", type(data).__name__, "a YAML mapping at the top level",
+                         "upload a YAML mapping of the project's keys (name:, ore:, plant:, ...)")
     parent = data.pop("extends", None)
     if parent is not None and not (isinstance(parent, str) and parent.startswith("builtin:")):
-        raise InputError("extends", parent, "'builtin:NAME' (uploads may not name files)", "")
+        raise InputError("extends", parent, "'builtin:NAME' (uploads may not name files)",
+                         "write extends: builtin:NAME, or paste the parent's keys into the upload")
     _no_files(data, "")
     return EditorState(parent[8:] if parent else None, data)
 

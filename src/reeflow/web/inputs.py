@@ -64,7 +64,8 @@ def parse_request(body: Any, *, max_yaml_bytes: int) -> StudySpec:
     """The spec of a ``POST /api/studies`` body (a JSON object), refused with InputError."""
     if not isinstance(body, Mapping):
         raise InputError("body", type(body).__name__, 'a JSON object {"project": "builtin:NAME"} '
-                         'or {"project_yaml": "..."}', "")
+                         'or {"project_yaml": "..."}',
+                         "send a JSON object with a project or a project_yaml key")
     keys = set(body)
     if keys not in ({"project"}, {"project_yaml"}):
         raise InputError("body", sorted(map(str, keys))[:5], "exactly one key: 'project' or "
@@ -78,7 +79,8 @@ def parse_request(body: Any, *, max_yaml_bytes: int) -> StudySpec:
         return StudySpec(project_ref=ref)
     text = body["project_yaml"]
     if not isinstance(text, str):
-        raise InputError("project_yaml", type(text).__name__, "YAML text (a string)", "")
+        raise InputError("project_yaml", type(text).__name__, "YAML text (a string)",
+                         "send project_yaml as a string of YAML text")
     if len(text.encode("utf-8", "surrogatepass")) > max_yaml_bytes:
         raise InputError("project_yaml", f"{len(text)} characters",
                          f"at most {max_yaml_bytes // 1024} KiB of YAML", "trim the file")
@@ -93,7 +95,9 @@ def load_spec(spec: StudySpec | Mapping[str, str]) -> Any:
     if "project" in d:
         ref = str(d["project"])
         if not ref.startswith("builtin:"):
-            raise InputError("project", ref, "'builtin:NAME'", "")
+            raise InputError("project", ref, "'builtin:NAME'",
+                             "name a built-in case as builtin:NAME, or send the YAML text as "
+                             "project_yaml")
         return load_project(ref)
     return load_project_text(str(d.get("project_yaml", "")), allow_paths=False)
 

@@ -351,9 +351,10 @@ def _number(text: str, field: str) -> float:
     try:
         x = float(str(text).replace(",", "").replace("%", "").strip())
     except ValueError:
-        raise InputError(field, text, "a number", "") from None
+        raise InputError(field, text, "a number",
+                         "type a plain number, e.g. 1200 or 12.5") from None
     if x != x or x in (float("inf"), float("-inf")):
-        raise InputError(field, text, "a finite number", "")
+        raise InputError(field, text, "a finite number", "type a finite number")
     return x
 
 

@@ -84,7 +84,8 @@ def make_settings(*, host: str = "127.0.0.1", port: int = 8000, data: str | Path
                          "a token is set", f"pass --token or set {TOKEN_ENV} to serve on {host}")
     n = _default_workers() if workers is None else int(workers)
     if not 0 <= n <= 64:
-        raise InputError("--workers", workers, "0..64 worker processes (0: jobs stay queued)", "")
+        raise InputError("--workers", workers, "0..64 worker processes (0: jobs stay queued)",
+                         "pass --workers with a number from 0 to 64")
     data_dir = Path(data if data is not None else "reeflow-data").expanduser()
     if data_dir.exists() and not data_dir.is_dir():
         raise InputError("--data", str(data_dir), "a folder (this path is a file)",

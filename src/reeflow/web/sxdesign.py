@@ -64,9 +64,10 @@ def _feed_mol(req: SxDesignRequest) -> dict[str, float]:
     for el, kg in req.feed_kg_per_h.items():
         if el not in REE:
             raise InputError(f"feed_kg_per_h.{el}", el, f"a rare-earth symbol ({', '.join(REE)})",
-                             "")
+                             "use rare-earth element symbols, e.g. Nd")
         if not (math.isfinite(kg) and 0 < kg <= 1e7):
-            raise InputError(f"feed_kg_per_h.{el}", kg, "> 0 and <= 1e7 kg/h", "")
+            raise InputError(f"feed_kg_per_h.{el}", kg, "> 0 and <= 1e7 kg/h",
+                             "give each feed above 0 and at most 1e7 kg/h")
         out[el] = kg * 1000.0 / atomic_mass(el)
     return out
 
@@ -77,7 +78,8 @@ def _record(name: str) -> dict[str, Any]:
     try:
         return dict(extractant(name))
     except KeyError:
-        raise InputError("extractant", name, f"one of {', '.join(EXTRACTANTS)}", "") from None
+        raise InputError("extractant", name, f"one of {', '.join(EXTRACTANTS)}",
+                         "choose one of the listed extractants") from None
 
 
 def _loaded_organic(req: SxDesignRequest, rec: dict[str, Any], s_per_f: float, w_per_f: float,
@@ -123,7 +125,8 @@ def design(req: SxDesignRequest) -> dict[str, Any]:
     heavy = [e for e in req.heavy if e in feed]
     if len(heavy) != len(req.heavy) or len(heavy) >= len(feed):
         raise InputError("heavy", req.heavy, "elements of the feed, leaving at least one for the "
-                         "aqueous", "")
+                         "aqueous",
+                         "pick as heavy only fed elements, and leave at least one fed element out")
     order = [e for e in rec["order"]["value"] if e in feed]
     hs, ls = [e for e in order if e in heavy], [e for e in order if e not in heavy]
     alpha = relative_extractability(req.extractant, list(feed), [(hs[0], ls[-1])],

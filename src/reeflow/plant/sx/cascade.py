@@ -164,14 +164,18 @@ def check_feed(f: Feed, n: int, where: str) -> None:
             or not 1 <= f.stage <= n:
         raise InputError(f"{where}.stage", f.stage, f"1..{n}", "stages count from 1")
     if f.phase not in PHASES:
-        raise InputError(f"{where}.phase", f.phase, f"one of {PHASES}", "")
+        raise InputError(f"{where}.phase", f.phase, f"one of {PHASES}",
+                         "write phase: aqueous or phase: organic")
     if not (_finite(f.flow_L_per_h) and f.flow_L_per_h >= 0):
-        raise InputError(f"{where}.flow_L_per_h", f.flow_L_per_h, ">= 0 L/h", "")
+        raise InputError(f"{where}.flow_L_per_h", f.flow_L_per_h, ">= 0 L/h",
+                         "give flow_L_per_h as a finite number of 0 or more L/h")
     if not isinstance(f.mol_per_L, Mapping):
-        raise InputError(f"{where}.mol_per_L", f.mol_per_L, "{component: mol/L}", "")
+        raise InputError(f"{where}.mol_per_L", f.mol_per_L, "{component: mol/L}",
+                         "write mol_per_L as a mapping, e.g. {Nd: 0.1, Pr: 0.05}")
     for comp, x in f.mol_per_L.items():
         if not (_finite(x) and x >= 0):
-            raise InputError(f"{where}.mol_per_L.{comp}", x, "a finite number >= 0 mol/L", "")
+            raise InputError(f"{where}.mol_per_L.{comp}", x, "a finite number >= 0 mol/L",
+                             "give each concentration as a finite number of 0 or more mol/L")
 
 
 def check_draw(d: SideDraw, n: int, where: str) -> None:
@@ -182,7 +186,8 @@ def check_draw(d: SideDraw, n: int, where: str) -> None:
                                          and 1 <= d.stage <= n):
         raise InputError(f"{where}.stage", d.stage, f"1..{n}", "stages count from 1")
     if d.phase not in PHASES:
-        raise InputError(f"{where}.phase", d.phase, f"one of {PHASES}", "")
+        raise InputError(f"{where}.phase", d.phase, f"one of {PHASES}",
+                         "write phase: aqueous or phase: organic")
     if not (_finite(d.fraction) and 0 <= d.fraction < 1):
         raise InputError(f"{where}.fraction", d.fraction, "0 <= fraction < 1",
                          "a draw of the whole phase leaves the stages beyond it without "
@@ -191,15 +196,18 @@ def check_draw(d: SideDraw, n: int, where: str) -> None:
 
 def _validate(c: Cascade) -> None:
     if not isinstance(c.sections, tuple | list) or not c.sections:
-        raise InputError("cascade.sections", c.sections, "at least one section", "")
+        raise InputError("cascade.sections", c.sections, "at least one section",
+                         "give at least one section, e.g. [[extraction, 20], [scrub, 10]]")
     total = 0
     last = 0
     for sec in c.sections:
         if not (isinstance(sec, tuple | list) and len(sec) == 2):
-            raise InputError("cascade.sections", sec, "(name, stages) pairs", "")
+            raise InputError("cascade.sections", sec, "(name, stages) pairs",
+                             "write each section as a (name, stages) pair, e.g. (extraction, 20)")
         name, n = sec
         if name not in SECTIONS:
-            raise InputError("cascade.sections", name, f"one of {SECTIONS}", "")
+            raise InputError("cascade.sections", name, f"one of {SECTIONS}",
+                             "name each section extraction, scrub or strip")
         if SECTIONS.index(name) < last:
             raise InputError("cascade.sections", [s[0] for s in c.sections],
                              "sections in the order extraction, scrub, strip (stage 1 is the "
@@ -207,14 +215,16 @@ def _validate(c: Cascade) -> None:
                              "list the sections from the raffinate end")
         last = SECTIONS.index(name)
         if isinstance(n, bool) or not (isinstance(n, int | np.integer) and n >= 1):
-            raise InputError(f"cascade.sections.{name}", n, "an integer >= 1 stages", "")
+            raise InputError(f"cascade.sections.{name}", n, "an integer >= 1 stages",
+                             "give each section a whole number of stages, at least 1")
         total += int(n)
     if total > STAGE_LIMIT:
         raise InputError("cascade.sections", total, f"at most {STAGE_LIMIT} stages in all",
                          "split the cascade; larger ones are refused up front")
     n = c.n_stages
     if not c.feeds:
-        raise InputError("cascade.feeds", c.feeds, "at least one feed", "")
+        raise InputError("cascade.feeds", c.feeds, "at least one feed",
+                         "add at least one feed (stage, phase, flow_L_per_h, mol_per_L)")
     for f in c.feeds:
         check_feed(f, n, "cascade.feeds")
     for i, d in enumerate(c.side_draws):
@@ -225,7 +235,8 @@ def _validate(c: Cascade) -> None:
     for fld in ("entrainment_aq_frac", "entrainment_org_frac"):
         val = getattr(c, fld)
         if not (_finite(val) and 0.0 <= val < 0.5):
-            raise InputError(f"cascade.{fld}", val, "0 <= fraction < 0.5", "")
+            raise InputError(f"cascade.{fld}", val, "0 <= fraction < 0.5",
+                             "give the entrainment as a fraction from 0 to below 0.5, e.g. 0.001")
 
 
 def _components(c: Cascade, extra: Sequence[str]) -> tuple[str, ...]:
@@ -299,13 +310,15 @@ def simulate(
     _validate(cascade)
     mod = get_model(model)
     if not isinstance(params, Mapping):
-        raise InputError("model.params", params, "a mapping of model parameters", "")
+        raise InputError("model.params", params, "a mapping of model parameters",
+                         "pass params as a mapping of the model's parameter names to values")
     _check_param_keys(params, getattr(mod, "PARAM_KEYS", None))
     secs = cascade.stage_sections()
     kind = solver.KINDS[model]
     comps = _components(cascade, mod.EXTRA_COMPONENTS)
     if not any(c not in NON_ELEMENTS for c in comps):
-        raise InputError("cascade.feeds", "no elements", "at least one element fed", "")
+        raise InputError("cascade.feeds", "no elements", "at least one element fed",
+                         "give a feed at least one element concentration in mol_per_L")
     q_aq, q_org, da, do, _ = _hydraulics(cascade, secs)
     p = mod.build_params(comps, secs, q_aq, q_org, params)
     check = getattr(mod, "check_feeds", None)

@@ -162,19 +162,22 @@ def _num(v: Any, field: str, unit: str = "frac", *, low: float | None = None,
     if isinstance(v, Mapping):
         v = v.get("value")
     if isinstance(v, bool) or v is None:
-        raise InputError(field, v, "a number", "")
+        raise InputError(field, v, "a number",
+                         "write a plain number, e.g. 0.5, or a {value: ...} record")
     if isinstance(v, str):
         out = to_canonical(v, unit, field=field)
     else:
         try:
             out = float(v)
         except (TypeError, ValueError):
-            raise InputError(field, v, "a number", "") from None
+            raise InputError(field, v, "a number",
+                             "write a plain number, e.g. 0.5, or a {value: ...} record") from None
     if not math.isfinite(out):
-        raise InputError(field, v, "a finite number", "")
+        raise InputError(field, v, "a finite number", "write a finite number (not nan or inf)")
     if (low is not None and out < low) or (high is not None and out > high):
         raise InputError(field, v, f"{low if low is not None else '-inf'}.."
-                         f"{high if high is not None else 'inf'}", "")
+                         f"{high if high is not None else 'inf'}",
+                         "give a value within the range shown")
     return out
 
 
@@ -187,7 +190,7 @@ def _int(v: Any, field: str, low: int, high: int) -> int:
                 from None
     x = _num(v, field)
     if x != int(x):
-        raise InputError(field, v, "an integer", "")
+        raise InputError(field, v, "an integer", "write a whole number, e.g. 10")
     if not low <= x <= high:
         raise InputError(field, v, f"an integer {low}..{high}",
                          f"more than {high} is refused up front" if x > high else "")
@@ -196,7 +199,8 @@ def _int(v: Any, field: str, low: int, high: int) -> int:
 
 def _mapping(v: Any, field: str) -> dict[str, Any]:
     if not isinstance(v, Mapping):
-        raise InputError(field, v, "a mapping", "")
+        raise InputError(field, v, "a mapping",
+                         "write key: value pairs under this key (a YAML mapping)")
     return dict(v)
 
 
@@ -220,7 +224,8 @@ def _sections(raw: Any) -> tuple[tuple[str, int], ...]:
     total = 0
     for i, item in enumerate(raw):
         if not (isinstance(item, list | tuple) and len(item) == 2):
-            raise InputError(f"sections[{i}]", item, "[name, stages]", "")
+            raise InputError(f"sections[{i}]", item, "[name, stages]",
+                             "write each section as [name, stages], e.g. [extraction, 20]")
         name, n = str(item[0]), _int(item[1], f"sections[{i}].stages", 1, STAGE_LIMIT)
         total += n
         if total > STAGE_LIMIT:
@@ -254,7 +259,8 @@ def _params(raw: Any, model: str, feeds: tuple[Feed, ...]) -> dict[str, Any]:
                 not math.isfinite(v) or (low is not None and (
                     v <= low[0] if low[1] else v < low[0]))):
             bound = "" if low is None else f" {'>' if low[1] else '>='} {low[0]:g}"
-            raise InputError(field, v, f"a finite number{bound}", "")
+            raise InputError(field, v, f"a finite number{bound}",
+                             "give a finite number within the bound shown")
 
     for key, value in params.items():
         walk(value, f"params.{key}", _TABLE_LOW.get(str(key)))
@@ -272,14 +278,17 @@ def _params(raw: Any, model: str, feeds: tuple[Feed, ...]) -> dict[str, Any]:
 def _feeds(raw: Any, n_total: int) -> tuple[Feed, ...]:
     if not isinstance(raw, list) or not raw:
         raise InputError("feeds", raw, "a list of feeds (stage, phase, flow_L_per_h, "
-                         "mol_per_L)", "")
+                         "mol_per_L)",
+                         "add feeds: a list of {stage, phase, flow_L_per_h, mol_per_L} (see "
+                         "sx/cascade_*.yaml in reeflow examples)")
     out = []
     for i, f in enumerate(raw):
         f = _mapping(f, f"feeds[{i}]")
         check_keys(f, FEED_KEYS, f"feeds[{i}].")
         for key in ("stage", "phase", "flow_L_per_h"):
             if key not in f:
-                raise InputError(f"feeds[{i}].{key}", None, "a required field", "")
+                raise InputError(f"feeds[{i}].{key}", None, "a required field",
+                                 "add the missing key to this feed")
         feed = Feed(_int(f["stage"], f"feeds[{i}].stage", 1, n_total), f["phase"],
                     _num(f["flow_L_per_h"], f"feeds[{i}].flow_L_per_h", "L/h", low=0.0),
                     _concs(f.get("mol_per_L", {}) or {}, f"feeds[{i}].mol_per_L"),
@@ -301,7 +310,9 @@ def _draws(raw: Any, n_total: int) -> tuple[SideDraw, ...]:
     if raw is None:
         return ()
     if not isinstance(raw, list):
-        raise InputError("side_draws", raw, "a list of side draws", "")
+        raise InputError("side_draws", raw, "a list of side draws",
+                         "write side_draws as a list of {stage, phase, fraction}, or remove the "
+                         "key")
     out = []
     for i, d in enumerate(raw):
         d = _mapping(d, f"side_draws[{i}]")
@@ -351,7 +362,8 @@ def run_simulate(args: argparse.Namespace) -> int:
 
 def _feed_mol(d: dict[str, Any]) -> dict[str, float]:
     if "feed_mol_per_h" in d and "feed_kg_per_h" in d:
-        raise InputError("feed_kg_per_h", "both", "feed_kg_per_h or feed_mol_per_h, not both", "")
+        raise InputError("feed_kg_per_h", "both", "feed_kg_per_h or feed_mol_per_h, not both",
+                         "keep either feed_kg_per_h or feed_mol_per_h and delete the other")
     if "feed_mol_per_h" in d:
         return {str(e): _num(v, f"feed_mol_per_h.{e}", low=0.0)
                 for e, v in _mapping(d["feed_mol_per_h"], "feed_mol_per_h").items()}
@@ -361,10 +373,12 @@ def _feed_mol(d: dict[str, Any]) -> dict[str, float]:
             try:
                 mass = atomic_mass(str(e))
             except Exception:  # noqa: BLE001 - unknown symbol
-                raise InputError(f"feed_kg_per_h.{e}", e, "an element symbol", "") from None
+                raise InputError(f"feed_kg_per_h.{e}", e, "an element symbol",
+                                 "use element symbols as keys, e.g. Nd: 120") from None
             out[str(e)] = _num(v, f"feed_kg_per_h.{e}", low=0.0) * 1000.0 / mass
         return out
-    raise InputError("feed_kg_per_h", None, "a feed {element: kg/h} (or feed_mol_per_h)", "")
+    raise InputError("feed_kg_per_h", None, "a feed {element: kg/h} (or feed_mol_per_h)",
+                     "add feed_kg_per_h, e.g. {Nd: 120, Pr: 40} (or feed_mol_per_h)")
 
 
 def _factors(d: dict[str, Any], feed: Mapping[str, float]) -> dict[str, float] | None:
@@ -454,7 +468,7 @@ def run_design(args: argparse.Namespace) -> int:
 
 def _bool(v: Any, field: str) -> bool:
     if not isinstance(v, bool):
-        raise InputError(field, v, "true or false", "")
+        raise InputError(field, v, "true or false", "write true or false")
     return v
 
 
@@ -462,7 +476,9 @@ def _key_pair(feed, heavy, name) -> list[tuple[str, str]]:
     order = [e for e in extractant(name)["order"]["value"] if e in feed]
     unknown = [e for e in list(feed) + heavy if e not in extractant(name)["order"]["value"]]
     if unknown:
-        raise InputError("feed", unknown, f"elements of the {name} order", "")
+        raise InputError("feed", unknown, f"elements of the {name} order",
+                         "drop the elements the extractant's order lacks, or choose another "
+                         "extractant")
     hs = [e for e in order if e in heavy]
     ls = [e for e in order if e not in heavy]
     return [(hs[0], ls[-1])] if hs and ls else []
@@ -493,13 +509,15 @@ def _products(raw: Any) -> Any:
             if isinstance(v, Mapping) and "value" in v:
                 v = v["value"]
             if not isinstance(v, list) or not v or not all(isinstance(e, str) for e in v):
-                raise InputError(f"products.{k}", v, "a non-empty list of element symbols", "")
+                raise InputError(f"products.{k}", v, "a non-empty list of element symbols",
+                                 "write the product as a list of element symbols, e.g. [La, Ce]")
             out[str(k)] = v
         return out
     if isinstance(raw, list) and all(isinstance(g, list) and g and all(
             isinstance(e, str) for e in g) for g in raw):
         return raw
-    raise InputError("products", raw, "{name: [elements]} or a list of element lists", "")
+    raise InputError("products", raw, "{name: [elements]} or a list of element lists",
+                     "write products as {name: [elements]} or as [[La, Ce], [Pr, Nd]]")
 
 
 @guarded("train")

@@ -116,7 +116,7 @@ class DesignConditions:
             if not (len(rng) == 2 and 0.0 < float(rng[0]) <= float(rng[1])
                     and math.isfinite(float(rng[1]))):
                 raise InputError(f"conditions.{name}_range", rng, "(low, high) with 0 < low "
-                                 "<= high", "")
+                                 "<= high", "give the range as [low, high] with 0 < low <= high")
             if not rng[0] <= val <= rng[1]:  # an explicit value widens its own window
                 object.__setattr__(self, name + "_range", (min(rng[0], val), max(rng[1], val)))
         lo_org = self.loaded_organic_mol_per_L_range
@@ -141,9 +141,11 @@ def _check_positive(c: DesignConditions) -> None:
         val = getattr(c, name)
         if isinstance(val, bool) or not isinstance(val, int | float) or not (
                 math.isfinite(val) and val > 0):
-            raise InputError(f"conditions.{name}", val, "a finite number > 0", "")
+            raise InputError(f"conditions.{name}", val, "a finite number > 0",
+                             "give a finite number above 0")
     if not (isinstance(c.temperature_C, int | float) and 0.0 <= c.temperature_C <= 100.0):
-        raise InputError("conditions.temperature_C", c.temperature_C, "0..100 °C", "")
+        raise InputError("conditions.temperature_C", c.temperature_C, "0..100 °C",
+                         "give the temperature in °C from 0 to 100")
 
 
 def conditions_for_extractant(name: str, base: DesignConditions | None = None

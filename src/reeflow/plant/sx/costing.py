@@ -80,16 +80,21 @@ class SXCostModel:
             val = getattr(self, f.name)
             if isinstance(val, bool) or not isinstance(val, int | float) or not (
                     math.isfinite(val) and val >= 0):
-                raise InputError(f"cost_model.{f.name}", val, "a finite number >= 0", "")
+                raise InputError(f"cost_model.{f.name}", val, "a finite number >= 0",
+                                 "give a finite number of 0 or more")
         if not 0 < self.mixer_settler_exponent <= 1.5:
             raise InputError("cost_model.mixer_settler_exponent", self.mixer_settler_exponent,
-                             "0 < n <= 1.5", "")
+                             "0 < n <= 1.5",
+                             "give the mixer-settler scaling exponent above 0 and at most 1.5, "
+                             "typically about 0.6")
         if not 0 < self.operating_h_per_a <= 8784:
             raise InputError("cost_model.operating_h_per_a", self.operating_h_per_a,
-                             "0 < hours <= 8784 h/a", "")
+                             "0 < hours <= 8784 h/a",
+                             "give the operating hours per year above 0 and at most 8784, e.g. "
+                             "8000")
         if not self.mixer_settler_ref_m3 > 0:
             raise InputError("cost_model.mixer_settler_ref_m3", self.mixer_settler_ref_m3, "> 0",
-                             "")
+                             "give the reference mixer-settler volume above 0 m3")
 
     @classmethod
     def from_mapping(cls, prices: SXCostModel | Mapping[str, Any] | None) -> SXCostModel:
@@ -107,7 +112,8 @@ class SXCostModel:
         for k, v in prices.items():
             if k in _CURVE:
                 if isinstance(v, str | bytes) or not isinstance(v, Iterable):
-                    raise InputError(f"cost_model.{k}", v, "a list of numbers", "")
+                    raise InputError(f"cost_model.{k}", v, "a list of numbers",
+                                     "write the curve as a list of numbers, e.g. [1.0, 2.0]")
                 kw[k] = tuple(float(x) for x in v)
             else:
                 kw[k] = float(v)

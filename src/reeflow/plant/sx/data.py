@@ -101,13 +101,15 @@ def key_beta(
     None when nothing is known.
     """
     if policy not in ("low", "mid", "high"):
-        raise InputError("beta_policy", policy, "low, mid or high", "")
+        raise InputError("beta_policy", policy, "low, mid or high",
+                         "set beta_policy to low (conservative), mid or high")
     key = f"{heavy}/{light}"
     if overrides and key in overrides:
         val = overrides[key]
         if isinstance(val, bool) or not isinstance(val, int | float) or not (
                 math.isfinite(val) and val > 0):
-            raise InputError(f"separation_factors.{key}", val, "a finite number > 0", "")
+            raise InputError(f"separation_factors.{key}", val, "a finite number > 0",
+                             "give the separation factor as a finite number above 0, e.g. 1.4")
         return float(val)
     t = separation_factor_table()
     rows = t[(t.extractant == _canonical(extractant_name)) & (t.heavy == heavy) & (t.light == light)]
@@ -164,7 +166,9 @@ def relative_extractability(
             "pass separation_factors={'" + need[0] + "': value, ...} from your own "
             "measurements; reeflow ships only verified factors (data/sx/separation_factors.csv)")
     if any(not math.isfinite(a) for a in alpha.values()):
-        raise InputError("separation_factors", alpha, "finite", "")
+        raise InputError("separation_factors", alpha, "finite",
+                         "give finite separation_factors: an inf or nan factor leaves the "
+                         "extractability undefined")
     return alpha
 
 
@@ -173,7 +177,8 @@ def _check_overrides(overrides: Mapping[str, Any] | None) -> None:
     if overrides is None:
         return
     if not isinstance(overrides, Mapping):
-        raise InputError("separation_factors", overrides, "a mapping {'Nd/Pr': 1.4, ...}", "")
+        raise InputError("separation_factors", overrides, "a mapping {'Nd/Pr': 1.4, ...}",
+                         "write separation_factors as a mapping, e.g. {'Nd/Pr': 1.4}")
     for key, val in overrides.items():
         parts = str(key).split("/")
         if len(parts) != 2 or not all(p[:1].isupper() and p.isalpha() and len(p) <= 2
@@ -182,4 +187,5 @@ def _check_overrides(overrides: Mapping[str, Any] | None) -> None:
                              "write the more extractable element first")
         if isinstance(val, bool) or not isinstance(val, int | float) or not (
                 math.isfinite(val) and val > 0):
-            raise InputError(f"separation_factors.{key}", val, "a finite number > 0", "")
+            raise InputError(f"separation_factors.{key}", val, "a finite number > 0",
+                             "give the separation factor as a finite number above 0, e.g. 1.4")

@@ -104,15 +104,18 @@ class CutDesign:
 def check_feed(feed: Mapping[str, Any], field_name: str = "feed_mol_per_h") -> dict[str, float]:
     """Validated feed {element: flow > 0}: NaN, infinite, negative or non-numbers raise."""
     if not isinstance(feed, Mapping) or not feed:
-        raise InputError(field_name, feed, "a non-empty mapping {element: flow}", "")
+        raise InputError(field_name, feed, "a non-empty mapping {element: flow}",
+                         "give the feed as {element: flow}, e.g. {Nd: 10, Pr: 3}")
     out: dict[str, float] = {}
     for el, x in feed.items():
         if isinstance(x, bool):
-            raise InputError(f"{field_name}.{el}", x, "a number >= 0", "")
+            raise InputError(f"{field_name}.{el}", x, "a number >= 0",
+                             "give the flow as a number of 0 or more")
         try:
             val = float(x)
         except (TypeError, ValueError):
-            raise InputError(f"{field_name}.{el}", x, "a number >= 0", "") from None
+            raise InputError(f"{field_name}.{el}", x, "a number >= 0",
+                             "give the flow as a number of 0 or more") from None
         if not (math.isfinite(val) and val >= 0.0):
             raise InputError(f"{field_name}.{el}", x, "a finite number >= 0",
                              "give every feed flow as a non-negative number")
@@ -123,7 +126,7 @@ def check_feed(feed: Mapping[str, Any], field_name: str = "feed_mol_per_h") -> d
 
 def _check_stages(name: str, value: Any, low: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int | float) or value != int(value):
-        raise InputError(name, value, f"an integer >= {low}", "")
+        raise InputError(name, value, f"an integer >= {low}", "give a whole number of stages")
     if not low <= int(value) <= STAGE_LIMIT:
         raise InputError(name, value, f"{low}..{STAGE_LIMIT} stages",
                          "a single cascade beyond 2,000 stages is refused up front")
@@ -157,11 +160,13 @@ def simulate_cut(
     m = _check_stages("n_scrub", n_scrub, 0)
     ftot = math.fsum(feed.values())
     if ftot <= 0:
-        raise InputError("feed_mol_per_h", dict(feed_mol_per_h), "some element > 0", "")
+        raise InputError("feed_mol_per_h", dict(feed_mol_per_h), "some element > 0",
+                         "give at least one element a flow above 0")
     for name, val in (("s_mol_per_h", s_mol_per_h), ("w_mol_per_h", w_mol_per_h)):
         if isinstance(val, bool) or not isinstance(val, int | float) or not math.isfinite(val) \
                 or val < 0:
-            raise InputError(name, val, "a finite number >= 0 mol/h", "")
+            raise InputError(name, val, "a finite number >= 0 mol/h",
+                             "give a finite number of 0 or more mol/h")
     if not s_mol_per_h > w_mol_per_h:
         raise InfeasibleSpecError(f"scrub reflux W = {w_mol_per_h:.6g} mol/h must be below the "
                                   f"loaded-organic RE S = {s_mol_per_h:.6g} mol/h")
@@ -178,7 +183,8 @@ def simulate_cut(
     secs = (("extraction", n),) + ((("scrub", m),) if m > 0 else ())
     missing = [e for e in comp if e not in alpha]
     if missing:
-        raise InputError("alpha", missing, "a relative extractability for every fed element", "")
+        raise InputError("alpha", missing, "a relative extractability for every fed element",
+                         "add a relative extractability to alpha for each listed element")
     params = {"alpha": {e: alpha[e] for e in comp}, "organic_RE_mol_per_h": s_mol_per_h,
               "scrub_RE_mol_per_h": w_mol_per_h,
               "capacity_mol_per_L": op.loaded_organic_mol_per_L}
@@ -301,14 +307,17 @@ def _check_groups(feed, heavy, light, alpha) -> tuple[str, str]:
         raise InputError("heavy", list(heavy), f"at least one element of the feed "
                          f"({', '.join(feed)})", "name the fed elements that go to the organic")
     if not light or set(heavy) & set(light):
-        raise InputError("cut", (heavy, light), "two disjoint, non-empty groups", "")
+        raise InputError("cut", (heavy, light), "two disjoint, non-empty groups",
+                         "give heavy and light as non-empty groups with no element in both")
     for e in (*heavy, *light):
         if e not in feed or e not in alpha:
-            raise InputError("cut", e, "an element of the feed with an extractability", "")
+            raise InputError("cut", e, "an element of the feed with an extractability",
+                             "name only fed elements that have an extractability in alpha")
         a = alpha[e]
         if isinstance(a, bool) or not isinstance(a, int | float) or not (
                 math.isfinite(a) and a > 0):
-            raise InputError(f"alpha.{e}", a, "a finite number > 0", "")
+            raise InputError(f"alpha.{e}", a, "a finite number > 0",
+                             "give the extractability as a finite number above 0")
     hk = min(heavy, key=lambda e: alpha[e])
     lk = max(light, key=lambda e: alpha[e])
     if alpha[hk] < alpha[lk]:
@@ -324,7 +333,8 @@ def _check_design_args(p_org, p_aq, reflux_factor, max_stages) -> int:
                              "give the purity as a fraction, e.g. 0.999")
     if isinstance(reflux_factor, bool) or not isinstance(reflux_factor, int | float) or not (
             math.isfinite(reflux_factor) and reflux_factor > 0):
-        raise InputError("reflux_factor", reflux_factor, "a finite number > 0", "")
+        raise InputError("reflux_factor", reflux_factor, "a finite number > 0",
+                         "give reflux_factor as a finite number above 0, e.g. 1.2")
     return _check_stages("max_stages", max_stages, 2)
 
 

@@ -174,7 +174,8 @@ def _numeric_column(frame: pd.DataFrame, col: str, source: str, *, allow_blank: 
                 f"{source}: row {i + 1}, column {col}", cell, "a number", "fix the cell"
             ) from None
         if not math.isfinite(out[i]):
-            raise InputError(f"{source}: row {i + 1}, column {col}", cell, "a finite number")
+            raise InputError(f"{source}: row {i + 1}, column {col}", cell, "a finite number",
+                             "replace the cell by a finite number (not inf or nan)")
     return out
 
 
@@ -213,7 +214,8 @@ def _check_columns(frame: pd.DataFrame, source: str) -> list[str]:
                                  "both _aq_ and _org_ columns per element", "add the column")
     if not elements:
         raise InputError(f"{source}: columns", "no element columns",
-                         "at least one <El>_aq_mol_per_L/<El>_org_mol_per_L pair")
+                         "at least one <El>_aq_mol_per_L/<El>_org_mol_per_L pair",
+                         "add a column pair per element, e.g. Nd_aq_mol_per_L and Nd_org_mol_per_L")
     return elements
 
 
@@ -222,12 +224,14 @@ def parse_shakeout_frame(frame: pd.DataFrame, *, source: str = "<frame>") -> Sha
     frame = frame.copy()
     elements = _check_columns(frame, source)
     if len(frame) == 0:
-        raise InputError(f"{source}", "0 rows", "at least one data row")
+        raise InputError(f"{source}", "0 rows", "at least one data row",
+                         "add data rows below the header")
     if "pH" in frame.columns:
         pH = _numeric_column(frame, "pH", source, allow_blank=False)
         bad = np.flatnonzero((pH < -2.0) | (pH > 14.0))
         if bad.size:
-            raise InputError(f"{source}: row {bad[0] + 1}, column pH", pH[bad[0]], "-2 .. 14")
+            raise InputError(f"{source}: row {bad[0] + 1}, column pH", pH[bad[0]], "-2 .. 14",
+                             "correct the pH cell to a value from -2 to 14")
     else:
         h = _numeric_column(frame, "H_mol_per_L", source, allow_blank=False)
         bad = np.flatnonzero(h <= 0.0)
@@ -239,7 +243,8 @@ def parse_shakeout_frame(frame: pd.DataFrame, *, source: str = "<frame>") -> Sha
     bad = np.flatnonzero(ext <= 0.0)
     if bad.size:
         raise InputError(f"{source}: row {bad[0] + 1}, column extractant_mol_per_L",
-                         ext[bad[0]], "> 0 mol/L")
+                         ext[bad[0]], "> 0 mol/L",
+                         "give the extractant concentration above 0 mol/L")
     aq: dict[str, np.ndarray] = {}
     org: dict[str, np.ndarray] = {}
     for el in elements:
@@ -310,7 +315,8 @@ class ShakeoutFit:
             if el in idx:
                 vec[idx[el]] += sign
             elif el != ref:
-                raise InputError("element", el, f"one of {sorted(idx) + ([ref] if ref else [])}")
+                raise InputError("element", el, f"one of {sorted(idx) + ([ref] if ref else [])}",
+                                 "name an element fitted from the shake-out data")
         d = float(vec @ p["estimate"].to_numpy())
         var = float(vec @ self.covariance @ vec)
         t = stats.t.ppf(0.5 + self.confidence / 2, self.goodness["dof"])
@@ -393,7 +399,8 @@ def fit_mass_action(
     modes = {"pH": slope_pH, "extractant": slope_extractant}
     for name, mode in modes.items():
         if mode not in _SLOPE_MODES:
-            raise InputError(f"slope_{name}", mode, " | ".join(_SLOPE_MODES))
+            raise InputError(f"slope_{name}", mode, " | ".join(_SLOPE_MODES),
+                             "use fixed, shared or per_element")
     pts = _points(data, n_ha_per_metal)
     fixed = {"pH": fixed_slope_pH, "extractant": fixed_slope_extractant}
     X, offset, labels = _design(pts, data.elements, modes, fixed)

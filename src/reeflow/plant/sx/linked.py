@@ -85,7 +85,9 @@ def simulate_linked_cut(feed_org_mol_per_h: Mapping[str, float], alpha: Mapping[
     feed = check_feed(feed_org_mol_per_h, "feed_org_mol_per_h")
     n, m = int(n_extraction), int(n_scrub)
     if not (n >= 1 and m >= 1 and n + m <= STAGE_LIMIT):
-        raise InputError("stages", (n, m), f"n >= 1, m >= 1, n + m <= {STAGE_LIMIT}", "")
+        raise InputError("stages", (n, m), f"n >= 1, m >= 1, n + m <= {STAGE_LIMIT}",
+                         "give at least 1 extraction and 1 scrub stage, with n + m within the "
+                         "limit shown")
     f_tot = math.fsum(feed.values())
     s_e, w = s_fresh_mol_per_h / f_tot, w_mol_per_h / f_tot
     op = operating_point(s_e + 1.0, w, c, allow_more_reflux=False)  # scrub section flows
@@ -124,7 +126,8 @@ def design_linked_cut(feed_org_mol_per_h: Mapping[str, float], heavy: Sequence[s
     heavy_t = tuple(e for e in heavy if e in feed)
     light_t = tuple(e for e in feed if e not in heavy_t)
     if not heavy_t or not light_t:
-        raise InputError("heavy", heavy, "a split of the fed elements into two groups", "")
+        raise InputError("heavy", heavy, "a split of the fed elements into two groups",
+                         "name as heavy some, but not all, of the fed elements")
     beta = min(alpha[e] for e in heavy_t) / max(alpha[e] for e in light_t)
     if not beta > 1.0:
         raise InfeasibleSpecError(f"β = {beta:.4g} ≤ 1: no linked cut separates the groups")

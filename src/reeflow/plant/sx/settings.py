@@ -155,7 +155,9 @@ def parse_sx_design(tree: Mapping[str, Any] | None, *, prefix: str = "sx.") -> S
     if tree is None:
         return SXDesign()
     if not isinstance(tree, Mapping):
-        raise InputError(prefix.rstrip("."), tree, "a mapping of SX design settings", "")
+        raise InputError(prefix.rstrip("."), tree, "a mapping of SX design settings",
+                         "write the SX settings as key: value pairs, or remove the key for the "
+                         "defaults")
     check_keys(tree, list(SXDesign.model_fields), prefix)
     try:
         model, _ = validate_tree(SXDesign, tree)

@@ -119,13 +119,18 @@ def simulate_three_outlet(
     feed = check_feed(feed_mol_per_h)
     n, m = int(n_extraction), int(n_scrub)
     if not (n >= 1 and m >= 1 and n + m <= STAGE_LIMIT):
-        raise InputError("stages", (n, m), f"n >= 1, m >= 1, n + m <= {STAGE_LIMIT}", "")
+        raise InputError("stages", (n, m), f"n >= 1, m >= 1, n + m <= {STAGE_LIMIT}",
+                         "give at least 1 extraction and 1 scrub stage, with n + m within the "
+                         "limit shown")
     if draw_phase not in PHASES:
-        raise InputError("draw_phase", draw_phase, f"one of {PHASES}", "")
+        raise InputError("draw_phase", draw_phase, f"one of {PHASES}",
+                         "use draw_phase='aqueous' or 'organic'")
     if not (isinstance(draw_stage, int) and 1 <= draw_stage <= n + m):
-        raise InputError("draw_stage", draw_stage, f"1..{n + m}", "")
+        raise InputError("draw_stage", draw_stage, f"1..{n + m}",
+                         "pick a draw stage within the cascade's stages")
     if not (math.isfinite(draw_fraction) and 0.0 < draw_fraction < 1.0):
-        raise InputError("draw_fraction", draw_fraction, "0 < fraction < 1", "")
+        raise InputError("draw_fraction", draw_fraction, "0 < fraction < 1",
+                         "give draw_fraction strictly between 0 and 1, e.g. 0.2")
     ftot = math.fsum(feed.values())
     op = operating_point(s_mol_per_h / ftot, w_mol_per_h / ftot, c, allow_more_reflux=False)
     fl = {k: v * ftot for k, v in op.flows_L_per_mol().items()}
@@ -335,13 +340,16 @@ def design_three_outlet(
     feed = check_feed(feed_mol_per_h)
     groups = _groups(feed, heavy, middle, alpha)
     if draw_phase not in PHASES:
-        raise InputError("draw_phase", draw_phase, f"one of {PHASES}", "")
+        raise InputError("draw_phase", draw_phase, f"one of {PHASES}",
+                         "use draw_phase='aqueous' or 'organic'")
     for name, val in (("purity_organic", purity_organic), ("purity_aqueous", purity_aqueous),
                       ("middle_fraction", middle_fraction)):
         if not (isinstance(val, int | float) and 0.0 < val < 1.0):
-            raise InputError(name, val, "0 < value < 1", "")
+            raise InputError(name, val, "0 < value < 1",
+                             "give a fraction strictly between 0 and 1, e.g. 0.99")
     if recovery_aqueous is not None and not 0.0 < recovery_aqueous < 1.0:
-        raise InputError("recovery_aqueous", recovery_aqueous, "0 < value < 1", "")
+        raise InputError("recovery_aqueous", recovery_aqueous, "0 < value < 1",
+                         "give recovery_aqueous strictly between 0 and 1, or leave it unset")
     split = _split(feed, groups, purity_organic, purity_aqueous, recovery_aqueous,
                    middle_recovery, draw_impurity_heavy_frac)
     specs = (purity_organic, purity_aqueous, recovery_aqueous, middle_fraction)
@@ -383,10 +391,13 @@ def _split(feed, groups, p_org, p_aq, rec_aq, rho, theta) -> tuple[float, float]
     if rho is None:
         rho = _auto_recovery(feed, groups, p_org, p_aq)
     if not (isinstance(rho, int | float) and 0.5 < rho < 1.0):
-        raise InputError("middle_recovery", rho, "0.5 < value < 1", "")
+        raise InputError("middle_recovery", rho, "0.5 < value < 1",
+                         "give middle_recovery above 0.5 and below 1, or leave it unset to compute "
+                         "it")
     theta = 1.0 if theta is None else theta
     if not (isinstance(theta, int | float) and 0.0 <= theta <= 1.0):
-        raise InputError("draw_impurity_heavy_frac", theta, "0..1", "")
+        raise InputError("draw_impurity_heavy_frac", theta, "0..1",
+                         "give draw_impurity_heavy_frac from 0 to 1, or leave it unset (1)")
     return float(rho), float(theta)
 
 
@@ -406,14 +417,19 @@ def _groups(feed, heavy, middle, alpha):
     light_t = tuple(e for e in feed if e not in heavy_t and e not in middle_t)
     if not heavy_t or not middle_t or not light_t or set(heavy_t) & set(middle_t):
         raise InputError("groups", (heavy, middle), "disjoint, non-empty heavy, middle and "
-                         "light groups present in the feed", "")
+                         "light groups present in the feed",
+                         "name heavy and middle groups of fed elements with no overlap, leaving "
+                         "some light elements")
     for e in feed:
         if e not in alpha or not (isinstance(alpha[e], int | float) and alpha[e] > 0):
-            raise InputError(f"alpha.{e}", alpha.get(e), "a number > 0", "")
+            raise InputError(f"alpha.{e}", alpha.get(e), "a number > 0",
+                             "give every fed element an extractability above 0 in alpha")
     if not (min(alpha[e] for e in heavy_t) > max(alpha[e] for e in middle_t)
             and min(alpha[e] for e in middle_t) > max(alpha[e] for e in light_t)):
         raise InputError("groups", (heavy_t, middle_t, light_t),
-                         "heavy > middle > light in extractability", "")
+                         "heavy > middle > light in extractability",
+                         "regroup so every heavy element extracts better than every middle one, "
+                         "and middle better than light")
     return heavy_t, middle_t, light_t
 
 

@@ -179,7 +179,8 @@ def _validate_feed(feed_kg_per_h: Mapping[str, Any], order: Sequence[str]) -> di
                              "use element symbols of the extractant's order")
         feed[e] = x / atomic_mass(e) * 1000.0  # mol/h
     if len(feed) < 2:
-        raise InputError("feed_kg_per_h", dict(feed_kg_per_h), "at least two elements > 0", "")
+        raise InputError("feed_kg_per_h", dict(feed_kg_per_h), "at least two elements > 0",
+                         "feed at least two elements with flows above 0")
     return feed
 
 
@@ -191,12 +192,15 @@ def _check_train_args(purity, rank_by, n_rigorous, max_stages) -> str:
                          "give the product purity as a fraction, e.g. 0.999")
     rank = "cost_usd_per_a" if rank_by == "cost" else rank_by
     if rank not in RANK_KEYS:
-        raise InputError("rank_by", rank_by, f"one of {RANK_KEYS} (or 'cost')", "")
+        raise InputError("rank_by", rank_by, f"one of {RANK_KEYS} (or 'cost')",
+                         "set rank_by to one of the listed keys, or cost")
     if isinstance(n_rigorous, bool) or not isinstance(n_rigorous, int) or n_rigorous < 1:
-        raise InputError("n_rigorous", n_rigorous, "an integer >= 1", "")
+        raise InputError("n_rigorous", n_rigorous, "an integer >= 1",
+                         "give n_rigorous as a whole number of at least 1, e.g. 3")
     if isinstance(max_stages, bool) or not isinstance(max_stages, int) or not (
             2 <= max_stages <= STAGE_LIMIT):
-        raise InputError("max_stages", max_stages, f"an integer 2..{STAGE_LIMIT}", "")
+        raise InputError("max_stages", max_stages, f"an integer 2..{STAGE_LIMIT}",
+                         "give max_stages as a whole number in the range shown")
     return rank
 
 
@@ -322,7 +326,8 @@ def _check_products(groups: list[list[str]], order: list[str]) -> None:
         raise InputError("products", groups, f"contiguous groups covering {order} in order",
                          "list product groups light to heavy, each element once")
     if len(groups) < 2:
-        raise InputError("products", groups, "at least two product groups", "")
+        raise InputError("products", groups, "at least two product groups",
+                         "split the feed into at least two product groups")
 
 
 def _assemble(ext, best, groups, names, feed, cuts, outs, ranking, alpha) -> TrainResult:

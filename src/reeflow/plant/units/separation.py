@@ -54,10 +54,12 @@ class SeparationParams:
                         f"plant.separation.recovery_frac.{prod}",
                         ln,
                         f"an element of {self.ree}",
-                        "",
+                        "recover only elements of the plant's REE list; check the symbol's "
+                        "spelling",
                     )
                 if not 0.0 <= v <= 1.0:
-                    raise InputError(f"plant.separation.recovery_frac.{prod}.{ln}", v, "0..1", "")
+                    raise InputError(f"plant.separation.recovery_frac.{prod}.{ln}", v, "0..1",
+                                     "give each recovery as a fraction from 0 to 1, e.g. 0.95")
 
 
 def separate(inlets: Mapping[str, Stream], params: SeparationParams) -> UnitResult:

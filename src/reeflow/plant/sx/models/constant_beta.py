@@ -128,18 +128,21 @@ def _loaded_feeds(raw, n: int, q: np.ndarray):
     if raw is None:
         return None
     if not isinstance(raw, list | tuple):
-        raise InputError("model.params.loaded_feeds", raw, "[[stage, RE_mol_per_h, L_per_h]]", "")
+        raise InputError("model.params.loaded_feeds", raw, "[[stage, RE_mol_per_h, L_per_h]]",
+                         "write loaded_feeds as a list of [stage, RE_mol_per_h, L_per_h] triples")
     q_loaded, re_loaded = np.zeros(n), np.zeros(n)
     for item in raw:
         if not (isinstance(item, list | tuple) and len(item) == 3):
             raise InputError("model.params.loaded_feeds", item, "[stage, RE_mol_per_h, L_per_h]",
-                             "")
+                             "write each loaded feed as [stage, RE_mol_per_h, L_per_h]")
         k = int(number(item[0], "model.params.loaded_feeds.stage", low=1, high=n)) - 1
         q_loaded[k:] += number(item[2], "model.params.loaded_feeds.L_per_h", low=0.0)
         re_loaded[k:] += number(item[1], "model.params.loaded_feeds.RE_mol_per_h", low=0.0)
     if np.any(q_loaded > q * (1 + 1e-12)) or not q[0] - q_loaded[0] > 0:
         raise InputError("model.params.loaded_feeds", raw, "volumes within the organic feeds and "
-                         "saponified organic at stage 1", "")
+                         "saponified organic at stage 1",
+                         "lower the loaded feeds' L_per_h below the organic flow at their stages, "
+                         "leaving fresh organic at stage 1")
     return q_loaded, re_loaded
 
 
