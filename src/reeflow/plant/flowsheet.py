@@ -297,47 +297,67 @@ class FlowsheetSolution:
     def outflows(self, unit: str) -> list[Stream]:
         return [self.streams[s] for s, (src, _) in self.ends.items() if src == unit]
 
+    def _closures(self) -> tuple[list[str], np.ndarray, np.ndarray]:
+        """Units (in solve order) and their element flows in and out, kg/h ``[unit, element]``:
+        every stream's species totals converted to elements in one product, then summed onto
+        the unit it leaves and the unit it enters (reagents onto their unit's inflow)."""
+        c = self.components
+        units = list(self.results)
+        at = {u: i for i, u in enumerate(units)}
+        names = list(self.ends)
+        rows, src, dst = [], [], []
+        for name in names:
+            a, b = self.ends[name]
+            rows.append(self.streams[name].flows_kg_per_h.sum(axis=0))
+            src.append(at.get(a, -1) if a is not None else -1)
+            dst.append(at.get(b, -1) if b is not None else -1)
+        for u in units:
+            for r in self.results[u].reagents.values():
+                rows.append(r.flows_kg_per_h.sum(axis=0))
+                src.append(-1)
+                dst.append(at[u])
+        n_el = len(c.elements)
+        e_in, e_out = np.zeros((len(units), n_el)), np.zeros((len(units), n_el))
+        if rows:
+            el = (np.asarray(rows) / c.molar_mass_g_per_mol) @ c.element_matrix \
+                * c.element_mass_g_per_mol
+            s_, d_ = np.asarray(src), np.asarray(dst)
+            np.add.at(e_out, s_[s_ >= 0], el[s_ >= 0])
+            np.add.at(e_in, d_[d_ >= 0], el[d_ >= 0])
+        return units, e_in, e_out
+
+    def _closure_rows(self) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Units, the (unit, element) index pairs that carry material (either side above 1e-15
+        of the unit's largest element flow) and their flows in, out and relative closure."""
+        units, e_in, e_out = self._closures()
+        scale = np.maximum(np.maximum(e_in.max(axis=1, initial=0.0),
+                                      e_out.max(axis=1, initial=0.0)), 1e-300)[:, None]
+        keep = (e_in > 1e-15 * scale) | (e_out > 1e-15 * scale)
+        ui, ei = np.nonzero(keep)
+        a, b = e_in[ui, ei], e_out[ui, ei]
+        rel = np.abs(a - b) / np.maximum(a, b)
+        return units, np.stack([ui, ei]), a, b, rel
+
     def balance_table(self) -> pd.DataFrame:
         """Element closure per unit: in, out (kg/h) and relative closure."""
-        rows = []
-        c = self.components
-        for unit in self.results:
-            e_in = sum(
-                (c.element_flows_kg(s.flows_kg_per_h) for s in self.inflows(unit)),
-                np.zeros(len(c.elements)),
-            )
-            e_out = sum(
-                (c.element_flows_kg(s.flows_kg_per_h) for s in self.outflows(unit)),
-                np.zeros(len(c.elements)),
-            )
-            scale = max(float(np.max(e_in)), float(np.max(e_out)), 1e-300)
-            for k, el in enumerate(c.elements):
-                if e_in[k] <= 1e-15 * scale and e_out[k] <= 1e-15 * scale:
-                    continue
-                rel = abs(e_in[k] - e_out[k]) / max(e_in[k], e_out[k])
-                rows.append(
-                    {
-                        "unit": unit,
-                        "element": el,
-                        "in_kg_per_h": e_in[k],
-                        "out_kg_per_h": e_out[k],
-                        "rel_closure": rel,
-                    }
-                )
-        return pd.DataFrame(rows)
+        units, idx, a, b, rel = self._closure_rows()
+        if not rel.size:
+            return pd.DataFrame()
+        els = self.components.elements
+        return pd.DataFrame({"unit": [units[i] for i in idx[0]],
+                             "element": [els[k] for k in idx[1]],
+                             "in_kg_per_h": a, "out_kg_per_h": b, "rel_closure": rel})
 
     def check_balances(self, tol: float = BALANCE_TOL) -> None:
         """Raise :class:`BalanceError` naming the first unit and element whose closure exceeds tol."""
-        table = self.balance_table()
-        if table.empty:
-            return
-        bad = table[table.rel_closure > tol]
-        if not bad.empty:
-            r = bad.iloc[0]
+        units, idx, a, b, rel = self._closure_rows()
+        bad = np.flatnonzero(rel > tol)
+        if bad.size:
+            k = int(bad[0])
             raise BalanceError(
-                f"unit '{r.unit}': element {r.element} does not close: in "
-                f"{r.in_kg_per_h:.6g} kg/h, out {r.out_kg_per_h:.6g} kg/h "
-                f"(relative {r.rel_closure:.2e} > {tol:.0e})"
+                f"unit '{units[idx[0, k]]}': element {self.components.elements[idx[1, k]]} does "
+                f"not close: in {a[k]:.6g} kg/h, out {b[k]:.6g} kg/h "
+                f"(relative {rel[k]:.2e} > {tol:.0e})"
             )
 
     def stream_table(self) -> pd.DataFrame:
