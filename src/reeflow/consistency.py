@@ -133,6 +133,23 @@ def inferred_share(o: Any) -> ConsistencyCheck:
                   f"{share:.1%} of the scheduled plant feed is Inferred", severity="warning")
 
 
+def schedule_fills_the_life(o: Any) -> ConsistencyCheck:
+    """The mine plan produces in every year of ``economics.schedule.life_years`` (the horizon
+    the pit was asked to cover); a plan that stops sooner is the project's real life, and the
+    cash flow ends with it, which a reader of the stated life would not expect."""
+    life = int(o.project.economics.schedule.life_years)
+    s = o.mine.schedule
+    ore = s["ore_t"].to_numpy(float) if "ore_t" in s else np.zeros(0)
+    producing = int(np.count_nonzero(ore > 0))
+    detail = (f"{producing} production years against economics.schedule.life_years = {life}; "
+              "the cash flow has the mine plan's years")
+    if producing < life:
+        detail += (" (the pit holds no more ore that pays at these prices and costs, or the "
+                   "plan stops where a larger pit is worth less: see the mine section)")
+    return _check("mine plan fills the stated life", producing >= life, detail,
+                  severity="warning")
+
+
 def resource_covers_schedule(o: Any) -> ConsistencyCheck:
     """The block model holds at least the ore the schedule sends to the plant."""
     if o.resource is None or o.mine.source != "mine plan":
@@ -309,7 +326,7 @@ def products_meet_price_basis(o: Any) -> ConsistencyCheck:
 #: Every check, in report order.
 CHECKS: tuple[Check, ...] = (schedule_drives_dcf, plant_follows_schedule, capacity_respected,
                              element_balances_close, revenue_prices_products,
-                             sx_train_at_yearly_feeds, inferred_share,
+                             sx_train_at_yearly_feeds, inferred_share, schedule_fills_the_life,
                              resource_covers_schedule, design_grade_matches_feed, grades_assayed,
                              inputs_used, separation_costed, products_meet_price_basis,
                              ore_minerals_as_written,

@@ -72,7 +72,8 @@ class Kpis(ResultModel):
     barite_concentrate_t_per_a: float
     th_in_feed_t_per_a: float
     th_in_residues_t_per_a: float
-    power_mw: float
+    power_mw: float = Field(description="site electrical demand (every unit and the utilities; "
+                            "the energy section's electricity_kw), MW")
     concentrate_t_per_a: float
     concentrate_treo_frac: Number
 

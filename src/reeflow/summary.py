@@ -54,7 +54,15 @@ def _fmt_usd(v: float | None) -> str:
 
 
 def _pct(v: float | None, digits: int = 1) -> str:
-    return "n/a" if v is None or not math.isfinite(v) else f"{100 * v:.{digits}f} %"
+    """A fraction as a percentage; a share that is not all or nothing never reads as 100 % or
+    0 % (99.5 % Inferred is not "100 %"): digits are added, up to three, until it does not."""
+    if v is None or not math.isfinite(v):
+        return "n/a"
+    text = f"{100 * v:.{digits}f}"
+    while digits < 3 and 0.0 < v < 1.0 and float(text) in (0.0, 100.0):
+        digits += 1
+        text = f"{100 * v:.{digits}f}"
+    return f"{text} %"
 
 
 def _finite(v: Any) -> float | None:

@@ -113,3 +113,22 @@ def test_one_number_everywhere(builtin_results_dict):
     assert f"NPV8 {grade['npv_low_usd'] / 1e6:,.0f} MUSD" in c4["model"]
     runs = e["sensitivity_runs"]
     assert runs["reused"] >= len(e["spider"])  # the spider costs no chain run
+
+
+def test_fraction_kpis_read_as_percentages(builtin_results_dict):
+    """The KPI table showed "concentrate grade, % TREO 0.272" (a fraction under a % label;
+    validation round 8)."""
+    from reeflow.report.sections import summary_section
+
+    html = summary_section(builtin_results_dict)
+    frac = builtin_results_dict["kpis"]["concentrate_treo_frac"]
+    assert f"{100 * frac:.3g} %" in html
+    assert "site electrical demand, MW" in html
+
+
+def test_a_share_short_of_all_does_not_read_as_100_percent():
+    """"Inferred resource is 100 %" was printed for 99.5 % (validation round 8)."""
+    from reeflow.summary import _pct
+
+    assert _pct(0.9953, 0) == "99.5 %" and _pct(1.0, 0) == "100 %"
+    assert _pct(0.004, 0) == "0.4 %" and _pct(0.0, 0) == "0 %" and _pct(0.5, 0) == "50 %"

@@ -105,3 +105,12 @@ def test_meta_runtime_is_the_whole_study_not_the_chain_alone(builtin_results_dic
     whatifs = times["what-ifs and results (sensitivities, claims, summary)"]
     assert meta["runtime_s"] == pytest.approx(times["chain"] + whatifs, rel=1e-9)
     assert whatifs > 0 and times["chain"] > 0
+
+
+def test_power_kpi_is_the_site_electrical_demand(builtin_results_dict):
+    """``kpis.power_mw`` was the flowsheet's motor power (the mills: 0.76 MW) beside a site
+    demand of 2.3 MW in the energy section (validation round 8)."""
+    r = builtin_results_dict
+    assert r["kpis"]["power_mw"] == pytest.approx(r["energy"]["electricity_kw"] / 1000.0)
+    assert r["kpis"]["power_mw"] > sum(u["electricity_kw"] for u in r["energy"]["units"]
+                                       if u["kind"] == "comminution") / 1000.0

@@ -60,7 +60,14 @@ def _mine_times(outcome: ChainOutcome) -> dict[str, float]:
 
 
 def kpis(outcome: ChainOutcome) -> Kpis:
-    return Kpis.model_validate({k: _f(v) for k, v in outcome.design.summary.kpis.items()})
+    """The design basis's plant figures; ``power_mw`` is the site's electrical demand from the
+    energy balance (every unit and the utilities), not the flowsheet's motor power alone (the
+    mills: a third of it on the built-in case)."""
+    out = {k: _f(v) for k, v in outcome.design.summary.kpis.items()}
+    energy = getattr(outcome.design.engineering, "energy", None)
+    if energy is not None:
+        out["power_mw"] = float(energy.electricity_kw) / 1000.0
+    return Kpis.model_validate(out)
 
 
 def flowsheet_section(sol: Any) -> dict[str, Any]:

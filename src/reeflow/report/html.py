@@ -186,6 +186,7 @@ _WORDS = {"reo": "REO", "treo": "TREO", "ndpr": "NdPr", "npv": "NPV", "irr": "IR
 _EXACT = {"rel_closure": "relative closure", "tonnes": "tonnes",
           "head_reo_t_per_a": "REO in the ore fed, t/a",
           "concentrate_treo_frac": "concentrate grade, % TREO",
+          "power_mw": "site electrical demand, MW",
           "th_in_feed_t_per_a": "Th in the feed, t/a",
           "th_in_residues_t_per_a": "Th in residues, t/a",
           "overall_reo_recovery_frac": "overall REO recovery, %",

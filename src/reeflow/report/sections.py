@@ -220,7 +220,8 @@ def summary_section(results: Results) -> str:
     extra = [{"kpi": k, "value": v} for k, v in kpis.items() if k not in _KNOWN_KPIS]
     if extra:
         parts.append(details("All key performance indicators",
-                             table([{"kpi": label_of(r["kpi"]), "value": r["value"]}
+                             table([{"kpi": label_of(r["kpi"]), "value": fmt_pct(r["value"])
+                                     if str(r["kpi"]).endswith("_frac") else r["value"]}
                                     for r in extra], [("kpi", "indicator"), ("value", "value")])))
     return "".join(parts)
 

@@ -1,0 +1,33 @@
+"""Check ``schedule_fills_the_life``: a mine plan that stops before the stated life is named
+(a project whose pit gave 3 production years against life_years = 30 said nothing; validation
+round 8)."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pandas as pd
+
+from reeflow.consistency import CHECKS, schedule_fills_the_life
+
+
+def _outcome(ore_t, life):
+    project = SimpleNamespace(economics=SimpleNamespace(schedule=SimpleNamespace(
+        life_years=life)))
+    return SimpleNamespace(project=project,
+                           mine=SimpleNamespace(schedule=pd.DataFrame({"ore_t": ore_t})))
+
+
+def test_a_plan_shorter_than_the_life_is_a_warning_that_names_both():
+    c = schedule_fills_the_life(_outcome([1e5, 2e5, 2e5], 30))
+    assert not c.ok and c.severity == "warning"
+    assert c.detail.startswith("3 production years against economics.schedule.life_years = 30")
+
+
+def test_a_plan_that_fills_the_life_passes_and_empty_years_do_not_count():
+    assert schedule_fills_the_life(_outcome([2e5] * 20, 20)).ok
+    assert not schedule_fills_the_life(_outcome([2e5] * 19 + [0.0], 20)).ok
+
+
+def test_the_check_runs_with_the_study():
+    assert schedule_fills_the_life in CHECKS
