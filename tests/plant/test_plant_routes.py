@@ -129,3 +129,32 @@ def test_scenario_files_are_where_the_case_keeps_them():
     assert Path(SCENARIOS).is_dir()
     assert sorted(p.name for p in SCENARIOS.glob("route_*.yaml")) == [
         f"route_{r}.yaml" for r in sorted(ROUTES)]
+
+
+def test_a_mixed_oxide_group_is_paid_on_every_oxide_it_contains():
+    """A Sm–Gd–Dy–Y oxide was sold as its main oxide (Y2O3) and paid on it alone: its Dy2O3 and
+    Gd2O3 earned nothing (validation round 8). It is now a mixed REO concentrate, paid on the
+    deck value of each contained oxide at that class's payability, as a mixed carbonate is."""
+    from reeflow.economics import load_deck
+    from reeflow.economics.prices import payability, price_of_mixed_concentrate
+    from reeflow.plant.summary import _sale_basis
+
+    comp = {"Y2O3": 0.5, "Dy2O3": 0.2, "Gd2O3": 0.2, "Sm2O3": 0.09, "CaO": 0.01}
+    ree = ("Sm", "Gd", "Dy", "Y")
+    assert _sale_basis(["Sm", "Gd", "Dy", "Y"], "Y2O3", comp, ree) == (
+        MIXED_SALE, pytest.approx(0.99))
+    assert _sale_basis(["Pr", "Nd"], "Nd2O3", {"Nd2O3": 0.7, "Pr6O11": 0.29}, ree)[0] == \
+        "NdPr oxide"
+    assert _sale_basis(["Dy"], "Dy2O3", {"Dy2O3": 0.999}, ree) == ("Dy2O3", 0.999)
+    dist = {ox: v / 0.99 for ox, v in comp.items() if ox != "CaO"}
+    rows = [{"kind": "oxide", "sale_name": MIXED_SALE, "t_per_a": 100.0, "purity_frac": 0.99,
+             "reo_t_per_a": 99.0, "reo_distribution_frac": dist},
+            {"kind": "oxide", "sale_name": "NdPr oxide", "t_per_a": 50.0, "purity_frac": 0.995,
+             "reo_t_per_a": 49.75}]
+    t, purity, mixed = ree_sales(rows)
+    assert t == {MIXED_SALE: 99.0, "NdPr oxide": 50.0} and MIXED_SALE not in purity
+    assert mixed == pytest.approx(dist)
+    deck = load_deck("usgs_2025")
+    usd = t[MIXED_SALE] * 1e3 * price_of_mixed_concentrate(deck, mixed) * payability(MIXED_SALE)
+    dy = 99.0 * 1e3 * dist["Dy2O3"] * deck.price("Dy2O3") * 0.65
+    assert usd > dy > 0  # the Dy2O3 is paid

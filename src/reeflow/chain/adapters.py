@@ -24,6 +24,7 @@ import pandas as pd
 
 from reeflow.core.elements import REE, oxide_formula
 from reeflow.core.errors import InputError
+from reeflow.plant.summary import MIXED_SALE
 
 #: Sale name of each by-product concentrate, by its mineral.
 BYPRODUCT_SALE = {"CaF2": "CaF2 concentrate", "BaSO4": "BaSO4 concentrate"}
@@ -178,9 +179,9 @@ def block_valuation(products: Sequence[Mapping[str, Any]], feed_element_t: Mappi
     recs: dict[str, float] = {}
     parts: dict[str, list[tuple[float, float]]] = {}
     for row in products:
-        if row["kind"] == "oxide":
+        if row["kind"] == "oxide" and row.get("sale_name") != MIXED_SALE:
             _oxide_valuation(row, value_usd_per_t, parts)
-        elif row["kind"] == "concentrate":
+        elif row["kind"] in ("concentrate", "oxide"):  # sold on contained REO (mixed)
             usd_per_kg = value_usd_per_t.get(str(row.get("sale_name")), 0.0) / 1e3
             for el, rec in row["recovery_by_element_frac"].items():
                 parts.setdefault(species_key(el), []).append((usd_per_kg, float(rec)))
@@ -218,8 +219,8 @@ def _oxide_valuation(row: Mapping[str, Any], value_usd_per_t: Mapping[str, float
 
 
 def _paid_oxides(row: Mapping[str, Any]) -> set[str]:
-    """Oxides a product is paid on: NdPr on Nd2O3 + Pr6O11; a single-element product on its
-    oxide; any other mixed group on its main oxide (see :mod:`reeflow.plant.summary`)."""
+    """Oxides a separated product is paid on: NdPr on Nd2O3 + Pr6O11; a single-element product
+    on its oxide (a mixed group is sold as a mixed concentrate, :mod:`reeflow.plant.summary`)."""
     group = list(row.get("group") or [])
     if set(group) == {"Pr", "Nd"}:
         return {"Nd2O3", "Pr6O11"}

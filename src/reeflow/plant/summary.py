@@ -37,21 +37,27 @@ def _t_per_a(kg_per_h: float, hours: float) -> float:
     return kg_per_h * hours / 1000.0
 
 
-def _sale_basis(group: list[str], main: str, comp: dict[str, float],
+def _sale_basis(group: list[str], main: str, comp: dict[str, float], ree: tuple[str, ...],
                 sold_as: str | None = None) -> tuple[str, float | None]:
-    """Name the product is sold under and its paid purity (fraction of the product mass).
+    """Name the product is sold under and its paid fraction of the product mass.
 
     One element → its reporting oxide; Pr+Nd → 'NdPr oxide' (the USGS/Argus price basis) paid on
-    Nd2O3 + Pr6O11; any other mixed group is paid on one oxide only (no sourced price for a
-    mixed heavy concentrate), a conservative choice: ``sold_as`` where given (the oxide the
-    design basis sells it as, so that a year whose feed tips the product's main oxide still
-    sells the same product), else its main oxide.
+    Nd2O3 + Pr6O11; any other mixed group (an SEG or heavy-RE oxide, a La–Ce oxide) has no deck
+    price of its own and is sold as a mixed REO concentrate (:data:`MIXED_SALE`): paid on the
+    deck value of every oxide it contains, at that class's payability — the realisation-factor
+    approach of PrOMMiS (``payability.csv``), the rule the mixed carbonate route is paid by.
+    (Until 2026-11-30 such a group was paid on its main oxide alone: a Sm–Gd–Dy–Y oxide earned
+    its Y2O3 and nothing for its Dy2O3.) The paid fraction of a mixed sale is its REO content.
+    ``sold_as``: the name the design basis sells the product under (a year whose feed tips a
+    product's main oxide still sells the same product); ``main``: the product's main species.
     """
     if set(group) == {"Pr", "Nd"}:
         return "NdPr oxide", comp.get("Nd2O3", 0.0) + comp.get("Pr6O11", 0.0)
     if len(group) == 1:
         ox = oxide_formula(group[0])
         return ox, comp.get(ox, 0.0)
+    if len(group) > 1 or sold_as == MIXED_SALE:
+        return MIXED_SALE, sum(comp.get(oxide_formula(ln), 0.0) for ln in ree)
     if sold_as:
         return sold_as, comp.get(sold_as, 0.0)
     return main, comp.get(main)
@@ -73,7 +79,7 @@ def _oxide_products(sol: FlowsheetSolution, ree: tuple[str, ...], hours: float,
                                                        strict=True) if v > 0} if total > 0 else {}
         main = max(comp, key=lambda k: comp[k]) if comp else ""
         group = list(groups.get(prod, [])) if groups else []
-        sale_name, paid = _sale_basis(group, main, comp, (sold_as or {}).get(prod))
+        sale_name, paid = _sale_basis(group, main, comp, ree, (sold_as or {}).get(prod))
         els = [ln for ln in ree if oxide_formula(ln) in comp]
         el_kg = s.element_kg_per_h()
         rec = {ln: el_kg[ln] / feed_el[ln] for ln in els if feed_el.get(ln)}
@@ -83,11 +89,16 @@ def _oxide_products(sol: FlowsheetSolution, ree: tuple[str, ...], hours: float,
                      / sum(feed_el[ln] for ln in own)) if own else None
         for sp, frac in comp.items():
             oxides[sp] = oxides.get(sp, 0.0) + _t_per_a(total * frac, hours)
-        rows.append({"name": prod, "kind": "oxide", "t_per_a": _t_per_a(total, hours),
-                     "purity_frac": paid, "main_species": main, "sale_name": sale_name,
-                     "group": group, "reo_t_per_a": _t_per_a(reo_of(_ree_kg(s, ree)), hours),
-                     "composition_frac": comp, "recovery_frac": group_rec,
-                     "recovery_by_element_frac": rec, "stream": name})
+        row = {"name": prod, "kind": "oxide", "t_per_a": _t_per_a(total, hours),
+               "purity_frac": paid, "main_species": main, "sale_name": sale_name,
+               "group": group, "reo_t_per_a": _t_per_a(reo_of(_ree_kg(s, ree)), hours),
+               "composition_frac": comp, "recovery_frac": group_rec,
+               "recovery_by_element_frac": rec, "stream": name}
+        if sale_name == MIXED_SALE:  # paid on every contained oxide (see _sale_basis)
+            eq = _oxide_equivalent(s, ree)
+            reo = sum(eq.values())
+            row["reo_distribution_frac"] = {ox: v / reo for ox, v in eq.items()} if reo else {}
+        rows.append(row)
     return rows, oxides
 
 
@@ -218,17 +229,19 @@ def ree_sales(products: list[dict[str, Any]]
               ) -> tuple[dict[str, float], dict[str, float], dict[str, float]]:
     """What the REE products sell as: (t/a by sale name, paid purity by sale name, oxide
     distribution of the mixed concentrate). Oxide rows sharing a sale name add up with a
-    mass-weighted purity; a mixed concentrate is given as t/a of CONTAINED REO (purity 1) with its
-    distribution weighted over the rows; stockpiles are not sold."""
+    mass-weighted purity; a mixed concentrate (a carbonate, or a mixed oxide group sold as one)
+    is given as t/a of CONTAINED REO (purity 1) with its distribution weighted over the rows: its
+    value is linear in the contained oxides, so several mixed products priced as one basket earn
+    what each would alone; stockpiles are not sold."""
     t: dict[str, float] = {}
     paid: dict[str, float] = {}
     dist: dict[str, float] = {}
     for r in products:
-        if r["kind"] == "oxide":
+        if r["kind"] == "oxide" and r.get("sale_name") != MIXED_SALE:
             name = str(r["sale_name"])
             t[name] = t.get(name, 0.0) + r["t_per_a"]
             paid[name] = paid.get(name, 0.0) + r["t_per_a"] * float(r["purity_frac"] or 0.0)
-        elif r["kind"] == "concentrate" and r["reo_t_per_a"] > 0:
+        elif r["kind"] in ("concentrate", "oxide") and r["reo_t_per_a"] > 0:
             t[MIXED_SALE] = t.get(MIXED_SALE, 0.0) + r["reo_t_per_a"]
             for ox, f in r["reo_distribution_frac"].items():
                 dist[ox] = dist.get(ox, 0.0) + f * r["reo_t_per_a"]
