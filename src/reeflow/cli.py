@@ -22,7 +22,7 @@ from typing import Any, NoReturn
 
 from reeflow import __version__
 from reeflow.cli_help import HelpFormatter, LazySubParsers, command_epilog, load_callable
-from reeflow.core.errors import ReeflowError
+from reeflow.core.errors import InputError, ReeflowError
 
 __all__ = ["main", "build_parser", "run_command", "ROOM_COMMANDS", "full_parser"]
 
@@ -73,6 +73,7 @@ def _validate(args: argparse.Namespace) -> int:
     """Load and validate a project file (every field, unit, bound and stated range) without
     running the chain; exit 2 with the first problem."""
     from reeflow.project import load_project
+    from reeflow.risk.inputs import check_risk_section
     from reeflow.sensitivity import default_inputs
     from reeflow.study import check_claims_file
 
@@ -80,6 +81,7 @@ def _validate(args: argparse.Namespace) -> int:
     p = loaded.project
     n_claims = check_claims_file(loaded)
     default_inputs(loaded)  # every economics.sensitivity_inputs entry states a range
+    check_risk_section(loaded)  # the drawn inputs, their marginals and correlations
     if p.deposit.run and p.deposit.drillholes is not None:
         from reeflow.deposit.estimate import check_user_drillholes
 
@@ -123,7 +125,18 @@ def _risk(args: argparse.Namespace) -> int:
         from reeflow.core.io import check_output_folder
 
         check_output_folder(args.out)
-    inputs = [s.strip() for s in args.inputs.split(",") if s.strip()] if args.inputs else None
+    inputs = [s.strip() for s in args.inputs.split(",") if s.strip()] \
+        if args.inputs is not None else None
+    if inputs is not None and not inputs:
+        raise InputError("--inputs", args.inputs, "one or more project paths, comma-separated",
+                         "name inputs with a stated range, e.g. --inputs ore.treo_grade, or "
+                         "drop --inputs to draw every ranged input")
+    if not 1 <= args.plans <= 200:
+        raise InputError("--plans", args.plans, "1..200 mine plans for the fast path",
+                         "give e.g. --plans 13 (the default)")
+    if args.realisations is not None and not 0 <= args.realisations <= 1000:
+        raise InputError("--realisations", args.realisations, "0..1000 SGS realisations "
+                         "(0: the kriged estimate)", "give e.g. --realisations 0")
     res = run_risk(args.project, draws=args.draws, seed=args.seed, inputs=inputs,
                    workers=args.workers, scheduler=args.scheduler,
                    realisations=args.realisations, method=args.method, n_plans=args.plans,
@@ -163,6 +176,8 @@ def risk_text(summary: dict[str, Any]) -> str:
                         title=f"whole-chain Monte Carlo ({summary.get('method', '')}): "
                               f"{summary['draws']} draws ({summary.get('feasible_draws')} "
                               f"feasible), seed {summary['seed']}", digits=3)
+    if summary.get("infeasible_note"):
+        text += f"\nnote: {summary['infeasible_note']}"
     files = summary.get("files") or []
     return text + "".join(f"\nwrote {f}" for f in files)
 

@@ -421,6 +421,12 @@ class RiskSection(ResultModel):
     by_realisation: list[Json] = Field(default_factory=list)
     price_paths: list[str] = Field(default_factory=list)
     fast_path: Json = Field(default_factory=dict)
+    infeasible_draws: int = Field(default=0, description="draws with no viable project (no "
+                                  "ore pays, or the chain refuses the drawn inputs): no NPV, "
+                                  "left out of the percentiles and of npv_usd.prob_loss")
+    prob_loss_all_draws: Number = Field(default=None, description="probability of loss over "
+                                        "every draw, the infeasible ones counted as losses")
+    infeasible_note: str | None = None
     note: str = ""
 
 

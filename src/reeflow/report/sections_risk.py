@@ -38,7 +38,9 @@ def _cards(risk: Mapping[str, Any]) -> str:
         ("NPV P10", fmt_usd(npv.get("p10")), "10 % of draws below"),
         ("NPV P50", fmt_usd(npv.get("p50")), "median"),
         ("NPV P90", fmt_usd(npv.get("p90")), "90 % of draws below"),
-        ("P(loss)", fmt_pct(npv.get("prob_loss")), "share of draws with NPV < 0"),
+        ("P(loss)", fmt_pct(npv.get("prob_loss")), "share of draws with NPV < 0"
+         if not risk.get("infeasible_draws") else "of the feasible draws; "
+         f"{fmt_pct(risk.get('prob_loss_all_draws'))} counting the infeasible as losses"),
         ("VaR 95 %", fmt_usd(npv.get("var95")), "loss at the 5th percentile"),
         ("CVaR 95 %", fmt_usd(npv.get("cvar95")), "mean loss in the worst 5 %"),
         ("Mean NPV", fmt_usd(npv.get("mean")),
@@ -109,7 +111,8 @@ def risk_section(results: Results) -> str:
     parts = [_cards(risk)]
     feasible, n = risk.get("feasible_draws"), risk.get("draws")
     if feasible is not None and n and feasible < n:
-        parts.append(note(f"{n - feasible} of {n} draws are infeasible (the chain refuses "
+        parts.append(note(risk.get("infeasible_note") or
+                          f"{n - feasible} of {n} draws are infeasible (the chain refuses "
                           "them); the distributions are over the feasible draws."))
     parts.append(figure_html(fr.histograms_figure(risk)))
     parts.append(f'<div class="grid2">{figure_html(fr.s_curve_figure(risk))}'

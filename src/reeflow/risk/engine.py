@@ -58,6 +58,26 @@ class RiskResult:
     def npv(self) -> np.ndarray:
         return self.outputs["npv_usd"]
 
+    def infeasible(self) -> dict[str, Any]:
+        """The draws with no viable project (no ore pays at the drawn inputs, or the chain
+        refuses them: an SX spec no train meets...). They have no NPV, so the percentiles and
+        the probability of loss are over the feasible draws; ``prob_loss_all_draws`` counts
+        them as losses, the bound an investor reads (a draw with no project is not a gain)."""
+        npv = np.asarray(self.npv, float)
+        n = int(self.draws.n)
+        feasible = int(np.nansum(self.outputs["feasible"]))
+        bad = n - feasible
+        losses = int(np.count_nonzero(np.isfinite(npv) & (npv < 0)))
+        out: dict[str, Any] = {"infeasible_draws": bad,
+                               "prob_loss_all_draws": (losses + bad) / n if n else None}
+        if bad:
+            out["infeasible_note"] = (
+                f"{bad} of {n} draws ({bad / n:.1%}) have no viable project (no ore pays at the "
+                "drawn inputs, or the chain refuses them) and no NPV: P10/P50/P90 and the "
+                f"probability of loss are over the {feasible} feasible draws; counting the "
+                f"others as losses, the probability of loss is {(losses + bad) / n:.1%}")
+        return out
+
     def summary(self) -> dict[str, Any]:
         """Headline figures (``reeflow risk --json``)."""
         s = stats.summary(self.npv, loss=True)
@@ -66,7 +86,7 @@ class RiskResult:
                 "p10_usd": s.get("p10"), "p50_usd": s.get("p50"), "p90_usd": s.get("p90"),
                 "mean_usd": s.get("mean"), "stderr_mean_usd": s.get("stderr_mean"),
                 "prob_loss": s.get("prob_loss"), "var95_usd": s.get("var95"),
-                "cvar95_usd": s.get("cvar95")}
+                "cvar95_usd": s.get("cvar95"), **self.infeasible()}
 
     def section(self) -> dict[str, Any]:
         """The ``risk`` section of results.json (deterministic: no timings, no backend)."""
@@ -98,7 +118,9 @@ class RiskResult:
             "by_realisation": per_real, "price_paths": list(self.draws.path_names),
             "fast_path": {k: v for k, v in self.model.items()
                           if k not in ("setup_times_s", "setup_s")},
-            "note": self.note}
+            **self.infeasible(),
+            "note": "; ".join(t for t in (self.note, self.infeasible().get("infeasible_note"))
+                              if t)}
 
 
 def _labels() -> dict[str, str]:
@@ -121,6 +143,13 @@ def run_risk(project: Any = None, *, draws: int | None = None, seed: int | None 
     t0 = time.perf_counter()
     loaded = project if isinstance(project, LoadedProject) else load_project(project)
     e = loaded.project.economics
+    if draws is None and e.monte_carlo_draws < 1:
+        raise InputError("economics.monte_carlo_draws", e.monte_carlo_draws,
+                         "at least 1 draw for a Monte Carlo",
+                         "set economics.monte_carlo_draws (e.g. 1000) or pass --draws 1000")
+    if not (isinstance(n_plans, int) and 1 <= n_plans <= 200):
+        raise InputError("n_plans", n_plans, "1..200 mine plans for the fast path",
+                         "pass n_plans=13 (the default)")
     n = int(e.monte_carlo_draws if draws is None else draws)
     seed = int(e.seed if seed is None else seed)
     if method not in METHODS:

@@ -203,10 +203,50 @@ def input_specs(loaded: Any, inputs: Sequence[str] | None = None) -> list[InputS
         kind = loaded.provenance[name].distribution or "triangular"
         value = value_at(loaded.project, name)
         b_lo, b_hi = _field_bounds(name)
+        _check_symmetric(name, kind, lo, mode, hi)
         specs.append(InputSpec(name, kind, lo, min(max(mode, lo), hi), hi,
                                integer=isinstance(value, int) and not isinstance(value, bool),
                                bound_low=b_lo, bound_high=b_hi))
     return specs
+
+
+#: How far (share of the range's width, on the log scale for a lognormal) the project's value
+#: may sit from the middle of its range for a normal or lognormal: the range is read as the
+#: distribution's central 90 % interval, which is centred on the mean (median) by definition
+_CENTRE_TOL = 0.1
+
+
+def _check_symmetric(name: str, kind: str, lo: float, mode: float, hi: float) -> None:
+    """A normal (lognormal) reads the range as its central 90 % interval around the value: a
+    value far from the range's (geometric) middle cannot be that, and its draws would leave the
+    range on one side (a value of 1.0 in [0.69, 1.0] drew half its values above 1.0)."""
+    if kind not in ("normal", "lognormal") or hi <= lo:
+        return
+    if kind == "normal":
+        off = abs(mode - 0.5 * (lo + hi)) / (hi - lo)
+    elif lo > 0 and mode > 0:
+        off = abs(np.log(mode) - 0.5 * (np.log(lo) + np.log(hi))) / np.log(hi / lo)
+    else:
+        return  # the lognormal's own check names a non-positive value or range
+    if off > _CENTRE_TOL:
+        mid = 0.5 * (lo + hi) if kind == "normal" else float(np.sqrt(lo * hi))
+        raise InputError(f"{name}.distribution", kind,
+                         f"a {kind} whose range is centred on the value (the range is read "
+                         f"as its central 90 % interval; here the value {mode:g} is off the "
+                         f"middle {mid:g} of [{lo:g}, {hi:g}])",
+                         "use triangular or pert for a skewed range, or centre the range "
+                         "on the value")
+
+
+def check_risk_section(loaded: Any) -> int:
+    """What ``reeflow risk`` would refuse in a project's ``risk`` section and ranges, without
+    drawing: the drawn inputs and their marginals, the correlation pairs (``reeflow validate``
+    calls it). Returns the number of drawn inputs."""
+    specs = input_specs(loaded)
+    for spec in specs:
+        spec.ppf(np.array([0.05, 0.5, 0.95]))
+    correlation_matrix(specs, loaded.project.risk.correlation.pairs)
+    return len(specs)
 
 
 @dataclass(frozen=True)
@@ -235,8 +275,14 @@ def correlation_matrix(specs: Sequence[InputSpec], pairs: Sequence[Any]) -> np.n
     names = [s.path for s in specs]
     pos = {n: i for i, n in enumerate(names)}
     R = np.eye(len(names))
+    seen: set[frozenset[str]] = set()
     for pair in pairs:
         a, b = pair.inputs
+        if frozenset((a, b)) in seen:
+            raise InputError("risk.correlation.pairs", [a, b], "each pair of inputs once",
+                             "remove the repeated pair (the order of the two inputs does not "
+                             "matter)")
+        seen.add(frozenset((a, b)))
         for x in (a, b):
             if x not in pos:
                 raise InputError("risk.correlation.pairs", x, f"a drawn input ({names})",
@@ -298,7 +344,8 @@ def draw(loaded: Any, n: int, *, seed: int, inputs: Sequence[str] | None = None,
     price paths by production year and the deposit realisation each runs on (draw i on
     realisation i mod R; -1 = the kriged estimate)."""
     if not (isinstance(n, (int, np.integer)) and not isinstance(n, bool) and 1 <= n <= MAX_DRAWS):
-        raise InputError("--draws", n, f"an integer 1..{MAX_DRAWS}", "ask for fewer draws")
+        raise InputError("--draws", n, f"an integer 1..{MAX_DRAWS}",
+                         f"give a whole number of draws from 1 to {MAX_DRAWS}, e.g. --draws 1000")
     risk = loaded.project.risk
     specs = input_specs(loaded, inputs)
     u = rng_for(seed, 0).random((n, len(specs)))
