@@ -110,10 +110,14 @@ def _assertion(raw: Any, where: str) -> Assertion:
     if not isinstance(given, Mapping):
         raise InputError(f"{where}.given", given, "a mapping of project paths to values",
                          "write given: {ore.treo_grade: 1 %}")
+    tols = {k: _number(raw.get(k, 0.0), f"{where}.{k}") for k in ("rel_tol", "abs_tol")}
+    for k, v in tols.items():
+        if v < 0:
+            raise InputError(f"{where}.{k}", v, ">= 0 (a tolerance is a width)",
+                             f"write {k}: {-v:g}")
     return Assertion(quantity=str(raw["quantity"]), value=value, qualifier=q,
                      value_low=low, value_high=high, as_stated=raw.get("as_stated"),
-                     rel_tol=_number(raw.get("rel_tol", 0.0), f"{where}.rel_tol"),
-                     abs_tol=_number(raw.get("abs_tol", 0.0), f"{where}.abs_tol"),
+                     rel_tol=tols["rel_tol"], abs_tol=tols["abs_tol"],
                      given=dict(given), horizon_year=raw.get("horizon_year"))
 
 
@@ -173,7 +177,28 @@ def load_claims(path: str | Path) -> ClaimSet:
                          "({value: ..., source: ...})",
                          "write records as name: {value: ..., source: ...} under the top-level "
                          "records key")
+    _check_ids_and_quantities(claims, records)
     return ClaimSet(tuple(claims), dict(records), str(path))
+
+
+def _check_ids_and_quantities(claims: Sequence[Claim], records: Mapping[str, Any]) -> None:
+    """Each claim id once; each assertion's quantity one the study computes or a record of the
+    file (a misspelled quantity made its claim "unverifiable" without a word)."""
+    import reeflow.claim_quantities  # noqa: F401 - registers the quantity functions
+
+    seen: set[str] = set()
+    for i, c in enumerate(claims):
+        if c.id in seen:
+            raise InputError(f"claims[{i}].id", c.id, "a claim id used once",
+                             "give the claim an id of its own, or merge the two claims")
+        seen.add(c.id)
+        for j, a in enumerate(c.asserts):
+            if a.quantity not in QUANTITIES and a.quantity not in records:
+                known = sorted(QUANTITIES) + sorted(records)
+                raise InputError(f"claims[{i}].asserts[{j}].quantity", a.quantity,
+                                 "a quantity the study computes or a record of this file",
+                                 did_you_mean(a.quantity, known) or
+                                 f"one of {', '.join(known)}")
 
 
 def assess(a: Assertion, model: Any) -> str:

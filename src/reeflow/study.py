@@ -129,7 +129,29 @@ def check_claims_file(loaded: LoadedProject) -> int:
     from reeflow.claims import load_claims
 
     path = loaded.project.claims_file
-    return len(load_claims(path).claims) if path else 0
+    if not path:
+        return 0
+    claims = load_claims(path)
+    _check_givens(loaded, claims)
+    return len(claims.claims)
+
+
+def _check_givens(loaded: LoadedProject, claims: Any) -> None:
+    """Each assertion's ``given`` (the what-if its quantity is computed at) is a project path
+    and value the chain accepts, checked as the what-if will read it."""
+    from reeflow.chain import with_overrides
+    from reeflow.core.errors import InputError
+
+    for i, c in enumerate(claims.claims):
+        for j, a in enumerate(c.asserts):
+            if not a.given:
+                continue
+            try:
+                with_overrides(loaded, a.given)
+            except InputError as exc:
+                raise InputError(f"claims[{i}].asserts[{j}].given.{exc.field}", exc.value,
+                                 exc.allowed, exc.fix or "use a path of the project file, as "
+                                 "reeflow schema --project lists them") from exc
 
 
 def _labels(outcome: Any) -> list[str]:

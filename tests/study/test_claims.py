@@ -118,3 +118,37 @@ def test_a_malformed_claims_file_is_named(tmp_path, text, field):
     with pytest.raises(InputError) as err:
         load_claims(path)
     assert err.value.field == field
+
+
+@pytest.mark.parametrize("assertion, field, match", [
+    # fuzz round 7: each of these made its claim "unverifiable" without a word
+    ("{quantity: revenue_usd_per_yr, value: 1.0e8, qualifier: approx}", "quantity",
+     "revenue_usd_per_a"),
+    ("{quantity: revenue_usd_per_a, value: 1.0e8, qualifier: approx, rel_tol: -0.5}", "rel_tol",
+     "write rel_tol: 0.5"),
+])
+def test_a_claim_the_study_cannot_check_is_refused(tmp_path, assertion, field, match):
+    with pytest.raises(InputError, match=match) as err:
+        load_claims(_claims_file(tmp_path, assertion))
+    assert err.value.field == f"claims[0].asserts[0].{field}"
+
+
+def test_a_repeated_claim_id_and_an_unknown_given_path_are_refused(tmp_path):
+    from reeflow.project import load_project
+    from reeflow.study import check_claims_file
+
+    path = tmp_path / "claims.yaml"
+    one = "- {id: X1, claim: c, asserts: [{quantity: revenue_usd_per_a, value: 1.0e8}]}\n"
+    path.write_text("claims:\n" + one + one, encoding="utf-8")
+    with pytest.raises(InputError, match="a claim id used once") as err:
+        load_claims(path)
+    assert err.value.field == "claims[1].id"
+    path.write_text("claims:\n- {id: X1, claim: c, asserts: [{quantity: revenue_usd_per_a, "
+                    "value: 1.0e8, given: {ore.nosuch: 5}}]}\n", encoding="utf-8")
+    project = tmp_path / "p.yaml"
+    project.write_text("extends: builtin:beylikova\nclaims_file: claims.yaml\n",
+                       encoding="utf-8")
+    loaded = load_project(project)
+    with pytest.raises(InputError) as err:
+        check_claims_file(loaded)
+    assert err.value.field.startswith("claims[0].asserts[0].given.")
