@@ -84,7 +84,7 @@ def _head(ctx: ClaimContext, a: Assertion) -> ModelValue:
                       f"The project's design-basis head grade is {g:.2%} TREO.")
 
 
-@quantity("commercially_viable")
+@quantity("commercially_viable", what_if=True)
 def _viable(ctx: ClaimContext, a: Assertion) -> ModelValue:
     overrides = {str(k): v for k, v in a.given.items()}
     key = repr(sorted(overrides.items()))

@@ -243,10 +243,19 @@ Quantity = Callable[[ClaimContext, Assertion], ModelValue | None]
 QUANTITIES: dict[str, Quantity] = {}
 
 
-def quantity(name: str) -> Callable[[Quantity], Quantity]:
-    """Register a quantity function under ``name``."""
+#: Quantities whose ``given`` is a what-if of the chain (project path -> value), checked as
+#: overrides when the claims file is read; the others read ``given`` as their own parameters
+#: (``contained_reo_t``: ``given: {ore_t: ...}``, the tonnage the claim speaks of).
+WHAT_IF_GIVENS: set[str] = set()
+
+
+def quantity(name: str, *, what_if: bool = False) -> Callable[[Quantity], Quantity]:
+    """Register a quantity function under ``name``; ``what_if``: its ``given`` are project
+    overrides (see :data:`WHAT_IF_GIVENS`)."""
     def deco(fn: Quantity) -> Quantity:
         QUANTITIES[name] = fn
+        if what_if:
+            WHAT_IF_GIVENS.add(name)
         return fn
     return deco
 

@@ -137,14 +137,15 @@ def check_claims_file(loaded: LoadedProject) -> int:
 
 
 def _check_givens(loaded: LoadedProject, claims: Any) -> None:
-    """Each assertion's ``given`` (the what-if its quantity is computed at) is a project path
-    and value the chain accepts, checked as the what-if will read it."""
+    """Each ``given`` of a quantity computed at a what-if (:data:`reeflow.claims.WHAT_IF_GIVENS`)
+    is a project path and value the chain accepts, checked as the what-if will read it."""
     from reeflow.chain import with_overrides
+    from reeflow.claims import WHAT_IF_GIVENS
     from reeflow.core.errors import InputError
 
     for i, c in enumerate(claims.claims):
         for j, a in enumerate(c.asserts):
-            if not a.given:
+            if not a.given or a.quantity not in WHAT_IF_GIVENS:
                 continue
             try:
                 with_overrides(loaded, a.given)

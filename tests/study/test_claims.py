@@ -143,8 +143,8 @@ def test_a_repeated_claim_id_and_an_unknown_given_path_are_refused(tmp_path):
     with pytest.raises(InputError, match="a claim id used once") as err:
         load_claims(path)
     assert err.value.field == "claims[1].id"
-    path.write_text("claims:\n- {id: X1, claim: c, asserts: [{quantity: revenue_usd_per_a, "
-                    "value: 1.0e8, given: {ore.nosuch: 5}}]}\n", encoding="utf-8")
+    path.write_text("claims:\n- {id: X1, claim: c, asserts: [{quantity: commercially_viable, "
+                    "value: true, given: {ore.nosuch: 5}}]}\n", encoding="utf-8")
     project = tmp_path / "p.yaml"
     project.write_text("extends: builtin:beylikova\nclaims_file: claims.yaml\n",
                        encoding="utf-8")
