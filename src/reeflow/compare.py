@@ -30,9 +30,13 @@ _SKIP = ("name", "description")
 
 def _flatten(tree: Any, other: Any, prefix: str = "") -> dict[str, tuple[Any, Any]]:
     """Leaves where two project trees differ: path -> (value in a, value in b). A subtree that
-    is a mapping on one side only is one leaf."""
+    is a mapping on one side only is one leaf, and so is a mapping whose keys differ (named by
+    the user, e.g. ``plant.separation.products``: a product of b's is no path of a's)."""
     out: dict[str, tuple[Any, Any]] = {}
-    if isinstance(tree, dict) and isinstance(other, dict):
+    if isinstance(tree, dict) and isinstance(other, dict) and prefix and \
+            set(tree) != set(other):
+        out[prefix] = (tree, other)
+    elif isinstance(tree, dict) and isinstance(other, dict):
         for k in dict.fromkeys([*tree, *other]):
             path = f"{prefix}.{k}" if prefix else str(k)
             out.update(_flatten(tree.get(k), other.get(k), path))
@@ -118,7 +122,6 @@ def compare(projects: Sequence[str]) -> dict[str, Any]:
     """Run each project and compare them (the dict written as compare.json)."""
     from reeflow.core.errors import InputError
     from reeflow.project import load_project
-    from reeflow.study import compute_results
 
     if len(projects) < 2:
         raise InputError("PROJECTS", list(projects), "two or more project files",
@@ -131,7 +134,7 @@ def compare(projects: Sequence[str]) -> dict[str, Any]:
             raise InputError(f"{p}: economics.discount_rates", rates,
                              f"a list holding the reference project's headline rate {rate:g}",
                              "add that rate so the scenarios are compared at one rate")
-    studies = [compute_results(lp, sensitivities=False) for lp in loaded]
+    studies = [_study(p, lp) for p, lp in zip(projects, loaded, strict=True)]
     scenarios = [_scenario(str(p), s, rate) for p, s in zip(projects, studies, strict=True)]
     bridges, diffs = [], []
     for lp, s in zip(loaded[1:], studies[1:], strict=True):
@@ -141,6 +144,19 @@ def compare(projects: Sequence[str]) -> dict[str, Any]:
                                      npv_a=studies[0].outcome.npv_usd(rate),
                                      npv_b=s.outcome.npv_usd(rate)))
     return {"rate_frac": rate, "scenarios": scenarios, "waterfalls": bridges, "diffs": diffs}
+
+
+def _study(path: str, loaded: Any) -> Any:
+    """One project's study; a refusal names the project it came from (of two or three)."""
+    from reeflow.core.errors import InputError, ReeflowError
+    from reeflow.study import compute_results
+
+    try:
+        return compute_results(loaded, sensitivities=False)
+    except InputError as exc:
+        raise type(exc)(f"{path}: {exc.field}", exc.value, exc.allowed, exc.fix) from exc
+    except ReeflowError as exc:
+        raise type(exc)(f"{path}: {exc}") from exc
 
 
 def _scenario(path: str, study: Any, rate: float) -> dict[str, Any]:

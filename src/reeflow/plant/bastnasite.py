@@ -94,6 +94,8 @@ def ore_stream(feed: OreFeed, comp: Components) -> Stream:
         raise InputError("ore.balance_mineral", feed.balance_species, "CaCO3 or SiO2",
                          "name the gangue that makes up the unassayed rest of the ore")
     rest = feed.ore_kg_per_h - sum(flows.values())
+    if -1e-9 * feed.ore_kg_per_h <= rest < 0.0:  # grades summing to 100 %, less round-off
+        rest = 0.0
     flows[feed.balance_species] = flows.get(feed.balance_species, 0.0) + rest
     return comp.stream(flows, phase="s")
 
