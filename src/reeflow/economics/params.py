@@ -72,8 +72,8 @@ class ScheduleParams(StrictModel):
     construction_years : 1-10 (peers build in 2-4 years).
     capex_phasing : share of initial capex per construction year (one per year, sums to 1).
     life_years : production years, 1-100 (the mine plan should set it; peers 9-42 years).
-    ramp_up : utilisation of the first production years, each in [0, 1] (at most 10 years and
-        at most ``life_years``).
+    ramp_up : utilisation of the first production years, each in (0, 1] (at most 10 years and
+        at most ``life_years``; a year at 0 is a construction year).
     """
 
     construction_years: int = Field(ge=1, le=10)
@@ -88,6 +88,12 @@ class ScheduleParams(StrictModel):
             raise InputError("schedule.capex_phasing", self.capex_phasing,
                              f"{self.construction_years} shares summing to 1",
                              "give one share per construction year")
+        if any(u <= 0 for u in self.ramp_up):
+            raise InputError("economics.schedule.ramp_up", self.ramp_up,
+                             "utilisations above 0 (a ramp-up year produces)",
+                             "count a year without production as a construction year "
+                             "(construction_years, capex_phasing), or give it a utilisation "
+                             "such as 0.3")
         if len(self.ramp_up) > self.life_years:
             raise InputError("schedule.ramp_up", self.ramp_up,
                              f"ramp_up with at most life_years = {self.life_years} values "
