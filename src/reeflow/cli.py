@@ -267,7 +267,12 @@ class _Parser(argparse.ArgumentParser):
         return super().format_help()
 
     def error(self, message: str) -> NoReturn:
-        self.exit(2, f"{self.prog}: error: {message} (see `{self.prog} --help`)\n")
+        # argparse quotes the value it refused: a pasted 10 kB argument must not bury the line
+        # (the same bound an InputError line keeps)
+        from reeflow.core.errors import cut_text
+
+        self.exit(2, f"{self.prog}: error: {cut_text(' '.join(message.split()), 600)} "
+                     f"(see `{self.prog} --help`)\n")
 
 
 _TOP_EPILOG = """examples:

@@ -44,10 +44,10 @@ class InputError(ReeflowError, ValueError):
         self.value = value
         self.allowed = allowed
         self.fix = fix
-        msg = f"{_cut(str(field), _MAX_FIELD)}: got {_shown(value)}; allowed: " \
-              f"{_cut(str(allowed), _MAX_ALLOWED)}"
+        msg = f"{cut_text(str(field), _MAX_FIELD)}: got {_shown(value)}; allowed: " \
+              f"{cut_text(str(allowed), _MAX_ALLOWED)}"
         if fix:
-            msg += f". Fix: {_cut(str(fix), _MAX_FIX)}"
+            msg += f". Fix: {cut_text(str(fix), _MAX_FIX)}"
         super().__init__(msg)
 
 
@@ -73,7 +73,7 @@ def _shown(value: Any) -> str:
 _MAX_FIELD, _MAX_ALLOWED, _MAX_FIX = 200, 600, 2400
 
 
-def _cut(text: str, limit: int) -> str:
+def cut_text(text: str, limit: int) -> str:
     """``text`` cut in the middle when longer than ``limit`` characters."""
     if len(text) <= limit:
         return text

@@ -318,9 +318,11 @@ def _field_of(field: str, loc: str, model: type[BaseModel], loc_t: tuple[Any, ..
     if not loc or field.startswith(loc):
         return field
     section = _model_at(model, loc_t)
-    head = field.split(".", 1)[0]
+    head, _, rest = field.partition(".")
     if section is not None and head in file_keys(section):
         return f"{loc}.{field}"
+    if rest and loc_t and head == str(loc_t[-1]):  # the validator named its own section
+        return f"{loc}.{rest}"
     return loc
 
 

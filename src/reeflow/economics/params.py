@@ -89,7 +89,7 @@ class ScheduleParams(StrictModel):
                              f"{self.construction_years} shares summing to 1",
                              "give one share per construction year")
         if any(u <= 0 for u in self.ramp_up):
-            raise InputError("economics.schedule.ramp_up", self.ramp_up,
+            raise InputError("schedule.ramp_up", self.ramp_up,
                              "utilisations above 0 (a ramp-up year produces)",
                              "count a year without production as a construction year "
                              "(construction_years, capex_phasing), or give it a utilisation "
