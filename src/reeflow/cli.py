@@ -121,6 +121,9 @@ def _risk(args: argparse.Namespace) -> int:
     """Whole-chain Monte Carlo: P10/P50/P90 of NPV, probability of loss, value at risk."""
     from reeflow.risk import run_risk
 
+    if args.out is not None and not args.out.strip():
+        raise InputError("--out", args.out, "a folder name", "give a folder, e.g. --out "
+                         "risk-out, or drop --out to write nothing")
     if args.out:
         from reeflow.core.io import check_output_folder
 

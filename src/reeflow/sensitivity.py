@@ -69,6 +69,10 @@ def default_inputs(loaded: LoadedProject) -> list[str]:
     from reeflow.risk.inputs import ranged_inputs, unranged_input
 
     listed = list(loaded.project.economics.sensitivity_inputs)
+    twice = sorted({p for p in listed if listed.count(p) > 1})
+    if twice:
+        raise InputError("economics.sensitivity_inputs", twice, "each input once",
+                         "remove the repeated path (the tornado would show it twice)")
     ranged = ranged_inputs(loaded)
     for path in listed:
         if path not in ranged:

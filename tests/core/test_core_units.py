@@ -42,3 +42,10 @@ def test_a_power_written_without_a_caret_gets_the_right_hint():
     with pytest.raises(InputError) as err:
         to_canonical("2 t CO2", "L/h", field="x")
     assert "^" not in err.value.fix
+
+
+def test_two_percent_signs_are_refused_not_multiplied_out():
+    """'1.9 %%' read as 1.9e-4 (pint multiplies % by %), fuzz round 7."""
+    with pytest.raises(InputError, match="write one percent sign, e.g. '1.9 %'"):
+        to_canonical("1.9 %%", "frac", field="ore.treo_grade")
+    assert to_canonical("1.9 %", "frac", field="ore.treo_grade") == pytest.approx(0.019)

@@ -67,3 +67,17 @@ def test_a_centred_normal_and_the_built_in_case_pass():
     assert check_risk_section(_project(
         "economics:\n  price_scale_other: {value: 1.0, range: [0.7, 1.3], "
         "distribution: normal}\n")) > 0
+
+
+def test_an_empty_out_folder_and_a_repeated_sensitivity_input_are_refused(capsys):
+    """`reeflow risk --out ""` wrote nothing without a word; a repeated sensitivity input was
+    accepted (fuzz round 7)."""
+    from reeflow.cli import main
+    from reeflow.sensitivity import default_inputs
+
+    assert main(["risk", "--draws", "2", "--out", ""]) == 2
+    assert "--out: got ''" in capsys.readouterr().err
+    loaded = _project("economics:\n  sensitivity_inputs: [economics.capex_scale, "
+                      "economics.capex_scale]\n")
+    with pytest.raises(InputError, match="each input once"):
+        default_inputs(loaded)

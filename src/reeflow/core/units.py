@@ -151,6 +151,8 @@ def _parse_text(value: str, unit: str, field: str) -> Any:
     if not _UNIT.match(unit_text) or _POWER.search(unit_text):
         raise _refuse(field, value, unit, f"write a plain unit after the number, e.g. '1 {unit}' "
                       "(powers as m**3 or m^3)")
+    if unit_text.count("%") > 1:  # '1.9 %%' multiplied out to 1.9e-4, a typo read silently
+        raise _refuse(field, value, unit, f"write one percent sign, e.g. '{m['num']} %'")
     try:
         return _registry().Quantity(number, _normalise(unit_text))
     except Exception as exc:  # pint raises several unrelated types on bad text
