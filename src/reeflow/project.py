@@ -269,12 +269,23 @@ def builtin_cases() -> list[str]:
 
 
 def builtin_project_path(name: str) -> Path:
-    """Path of a built-in case's project file (``beylikova`` → cases/beylikova/project.yaml)."""
+    """Path of a built-in project file: a case (``beylikova`` → cases/beylikova/project.yaml)
+    or another shipped project, e.g. a scenario (``beylikova/scenarios/with_debt``, as
+    ``reeflow examples`` lists it)."""
     name = name.strip()
-    if name not in builtin_cases():
-        raise InputError("project", f"builtin:{name}", f"a built-in case ({', '.join(builtin_cases())})",
-                         did_you_mean(name, builtin_cases()))
-    return CASES_DIR / name / "project.yaml"
+    if name in builtin_cases():
+        return CASES_DIR / name / "project.yaml"
+    from reeflow.example_inputs import builtin_names, example_files
+
+    names = {n: rel for n, rel in builtin_names().items()
+             if str(rel).endswith((".yaml", ".yml"))}
+    if name in names:
+        return Path(example_files()[names[name]])
+    raise InputError("project", f"builtin:{name}",
+                     f"a built-in case ({', '.join(builtin_cases())}) or a shipped project "
+                     "file (reeflow examples lists them)",
+                     did_you_mean(name, list(dict.fromkeys([*builtin_cases(), *names]))) or
+                     "list them with: reeflow examples")
 
 
 def source_path(source: str | Path | None) -> Path:

@@ -121,3 +121,20 @@ def test_bad_evidence_tag(tmp_path):
 def test_missing_file():
     with pytest.raises(InputError, match="an existing file"):
         load_project("/nonexistent/project.yaml")
+
+
+def test_extends_names_itself_and_takes_a_shipped_scenario(tmp_path):
+    """A missing parent was reported as 'project: got ...', and a scenario that reeflow
+    examples lists (builtin:beylikova/scenarios/with_debt) could not be extended (fuzz 7)."""
+    from reeflow.core.errors import InputError
+    from reeflow.project import load_project
+
+    (tmp_path / "a.yaml").write_text("extends: nosuch.yaml\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"^extends: got 'nosuch.yaml'; allowed: an existing"):
+        load_project(tmp_path / "a.yaml")
+    (tmp_path / "b.yaml").write_text("extends: builtin:beylikova/scenarios/with_debt\n"
+                                     "name: debt variant\n", encoding="utf-8")
+    assert load_project(tmp_path / "b.yaml").project.economics.debt is not None
+    (tmp_path / "c.yaml").write_text("extends: builtin:beylikov\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"^extends: got 'builtin:beylikov'.*'beylikova'"):
+        load_project(tmp_path / "c.yaml")

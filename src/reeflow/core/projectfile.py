@@ -241,7 +241,15 @@ def load_yaml_tree(path: Path, builtin: Callable[[str], Path],
     if not isinstance(parent, str) or not parent.strip():
         raise InputError("extends", parent, "a file path or 'builtin:NAME'",
                          "write e.g. 'extends: builtin:beylikova' or 'extends: base.yaml'")
-    base_path = builtin(parent[8:]) if parent.startswith("builtin:") else path.parent / parent
+    try:
+        base_path = builtin(parent[8:]) if parent.startswith("builtin:") else \
+            path.parent / parent
+    except InputError as exc:
+        raise InputError("extends", parent, exc.allowed, exc.fix) from None
+    if not base_path.is_file():
+        raise InputError("extends", parent, "an existing project file (relative to the file "
+                         f"that extends it, {path.name}) or builtin:NAME",
+                         "check the path, or extend a built-in case, e.g. builtin:beylikova")
     return _deep_merge(load_yaml_tree(base_path, builtin, (*_chain, real), whole=whole), data,
                        whole)
 
