@@ -86,7 +86,8 @@ def npv_waterfall(a: Any, b: Any, *, rate: float, npv_a: float, npv_b: float
 
     ta, tb = _tree(a), _tree(b)
     diffs = {p: vb for p, (_, vb) in _flatten(ta, tb).items()
-             if p.split(".")[0] not in _SKIP and p != "claims_file"}
+             if p.split(".")[0] not in _SKIP and p != "claims_file"
+             and not p.startswith("economics.benchmark_reasons")}  # text, not an input
     groups: dict[str, dict[str, Any]] = {}
     for path, value in diffs.items():
         groups.setdefault(_group(path), {})[path] = value

@@ -303,6 +303,39 @@ def source_path(source: str | Path | None) -> Path:
 WHOLE_ON_EXTEND: frozenset[tuple[str, ...]] = frozenset({("plant", "separation", "products")})
 
 
+#: Text a case writes about its own figures (why a benchmark figure sits outside the peer
+#: band): inherited through ``extends``, it is marked as written for the parent
+CASE_TEXT: tuple[tuple[str, ...], ...] = (("economics", "benchmark_reasons"),)
+_INHERITED = "Written for "
+
+
+def mark_inherited(tree: dict[str, Any], parent: str) -> dict[str, Any]:
+    """``tree`` (a parent's) with its case text marked as written for ``parent``: a project
+    that extends a case and changes its ore kept the case's explanations of its benchmark
+    figures, which then contradicted the figures next to them (validation round 8). The
+    project may restate a reason to replace the mark."""
+    out = dict(tree)
+    for path in CASE_TEXT:
+        node: Any = out
+        for key in path[:-1]:
+            node = node.get(key) if isinstance(node, dict) else None
+        texts = node.get(path[-1]) if isinstance(node, dict) else None
+        if not isinstance(texts, dict) or not texts:
+            continue
+        name = tree.get("name") if isinstance(tree.get("name"), str) else parent
+        marked = {k: v if not isinstance(v, str) or v.startswith(_INHERITED)
+                  else f"{_INHERITED}{name} (this project extends it; check that it still "
+                       f"holds): {v}" for k, v in texts.items()}
+        parents = [out]
+        for key in path[:-1]:
+            parents.append(dict(parents[-1][key]))
+        parents[-1][path[-1]] = marked
+        for i in range(len(path) - 1, 0, -1):
+            parents[i - 1][path[i - 1]] = parents[i]
+        out = parents[0]
+    return out
+
+
 def _validated(tree: dict[str, Any], where: str) -> LoadedProject:
     project, prov = validate_tree(Project, tree)
     return LoadedProject(project=project, provenance=prov, path=where)
@@ -316,7 +349,8 @@ def load_project(source: str | Path | None = None) -> LoadedProject:
     path the user wrote, the value, what is allowed and how to fix it.
     """
     p = source_path(source)
-    tree = load_yaml_tree(p, builtin_project_path, whole=WHOLE_ON_EXTEND)
+    tree = load_yaml_tree(p, builtin_project_path, whole=WHOLE_ON_EXTEND,
+                          on_inherit=mark_inherited)
     return _validated(tree, str(p))
 
 
@@ -324,7 +358,8 @@ def is_whole_project(source: str | Path) -> bool:
     """Whether ``source`` (a file or ``builtin:NAME``) is a whole study project (its merged
     ``extends`` chain has an ``ore`` section) rather than one holding one room's section:
     the room commands (``resource``, ``schedule``) run the study's chain on a whole project."""
-    tree = load_yaml_tree(source_path(source), builtin_project_path, whole=WHOLE_ON_EXTEND)
+    tree = load_yaml_tree(source_path(source), builtin_project_path, whole=WHOLE_ON_EXTEND,
+                          on_inherit=mark_inherited)
     return isinstance(tree, dict) and "ore" in tree
 
 
@@ -337,7 +372,8 @@ def load_section(source: str | Path, section: str, model: type[M]) -> M:
     wrote (``deposit.cutoff.grade``).
     """
     p = source_path(source)
-    tree = load_yaml_tree(p, builtin_project_path, whole=WHOLE_ON_EXTEND)
+    tree = load_yaml_tree(p, builtin_project_path, whole=WHOLE_ON_EXTEND,
+                          on_inherit=mark_inherited)
     sub = tree.get(section)
     if sub is None:
         sub = {}
@@ -371,7 +407,9 @@ def load_project_text(text: str, *, allow_paths: bool = False,
                              f"extend one of: {', '.join('builtin:' + c for c in builtin_cases())}")
     if parent is not None:
         data = resolve_file_keys(data, Path.cwd()) if allow_paths else data
-        base = load_yaml_tree(source_path(parent), builtin_project_path, whole=WHOLE_ON_EXTEND)
+        base = mark_inherited(load_yaml_tree(source_path(parent), builtin_project_path,
+                                             whole=WHOLE_ON_EXTEND, on_inherit=mark_inherited),
+                              str(parent))
         data = deep_merge(base, data, whole=WHOLE_ON_EXTEND)
     return _validated(data, name)
 

@@ -138,3 +138,18 @@ def test_extends_names_itself_and_takes_a_shipped_scenario(tmp_path):
     (tmp_path / "c.yaml").write_text("extends: builtin:beylikov\n", encoding="utf-8")
     with pytest.raises(InputError, match=r"^extends: got 'builtin:beylikov'.*'beylikova'"):
         load_project(tmp_path / "c.yaml")
+
+
+def test_a_case_s_benchmark_reasons_are_marked_when_another_project_extends_it(tmp_path):
+    """A project extending Beylikova with another ore kept Beylikova's explanation of its
+    opex ("NdPr is about 11 % of Beylikova's TREO") beside its own figures (validation round
+    8): inherited case text now says whom it was written for; a restated reason replaces it."""
+    case = load_project("builtin:beylikova").project.economics.benchmark_reasons
+    assert case and not any(v.startswith("Written for") for v in case.values())
+    (tmp_path / "p.yaml").write_text(
+        "extends: builtin:beylikova\nname: other ore\neconomics:\n  benchmark_reasons:\n"
+        "    opex_usd_per_kg_reo: our own reason\n", encoding="utf-8")
+    got = load_project(tmp_path / "p.yaml").project.economics.benchmark_reasons
+    assert got["opex_usd_per_kg_reo"] == "our own reason"
+    others = [v for k, v in got.items() if k != "opex_usd_per_kg_reo"]
+    assert others and all(v.startswith("Written for Beylikova") for v in others)
