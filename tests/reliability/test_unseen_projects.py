@@ -49,6 +49,9 @@ def test_a_mine_plan_without_ore_names_its_limit(builtin):
         run_chain(small)
     assert err.value.field == "mine plan"
     assert "richest block" in str(err.value)
+    # it also says whether that block pays its own way (a message that the richest block paid
+    # more than processing, and still no ore, read as a contradiction; validation round 8)
+    assert "after royalty, processing and its own mining" in str(err.value)
 
 
 def test_a_refused_what_if_names_the_question_the_study_asked(builtin):

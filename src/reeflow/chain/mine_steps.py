@@ -163,13 +163,19 @@ def _no_ore(project: Any, block_model: pd.DataFrame, products: tuple, econ: Any)
         g = np.nan_to_num(block_model[p.grade_column].to_numpy(float))
         pay += g * p.recovery_frac * p.price_usd_per_t
     best = float(pay.max(initial=0.0))
+    margin = best * (1.0 - float(econ.royalty_frac)) - float(econ.processing_cost_usd_per_t) \
+        - float(econ.mining_cost_usd_per_t)
+    why = (f"it clears {margin:,.0f} USD/t after royalty, processing and its own mining, but no "
+           "pit pays for the rock above the ore (and the richest block alone is not a pit: "
+           "dilution, ore loss and the slopes take their share)" if margin > 0 else
+           f"it loses {-margin:,.0f} USD/t after royalty, processing and its own mining")
     return NoOreError(
         "mine plan", "no ore in the pit", "a pit that pays for its ore and the waste above it",
         f"processing costs {econ.processing_cost_usd_per_t:,.0f} USD/t of ore and mining "
         f"{econ.mining_cost_usd_per_t:,.1f} USD/t moved at ore.throughput = "
         f"{float(project.ore.throughput_t_per_a):,.0f} t/a; the richest block's recoverable "
-        f"products pay {best:,.0f} USD/t before royalty: raise the throughput or the grade, or "
-        "lower the costs")
+        f"products pay {best:,.0f} USD/t before royalty, and {why}: raise the throughput or "
+        "the grade, or lower the costs")
 
 
 def mean_grade_frac(block_model: pd.DataFrame, column: str) -> float:
