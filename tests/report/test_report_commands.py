@@ -57,3 +57,17 @@ def test_report_command_bad_input(tmp_path, content, allowed):
         cmd_report(_parse(["report", str(path)]))
     assert err.value.field == "RESULTS" and allowed in err.value.allowed
     assert not (tmp_path / "report.html").exists()
+
+
+def test_a_re_render_beside_the_study_s_pdf_says_the_pdf_is_not_re_rendered(results, tmp_path,
+                                                                              capsys):
+    """Re-rendering into the study folder left report.pdf and results.xlsx of the study next
+    to the new report.html without a word (fuzz round 7); they are kept (never deleted) and
+    named."""
+    path = write_results_json(results, tmp_path)
+    (tmp_path / "report.pdf").write_bytes(b"%PDF-1.4 old")
+    args = _parse(["report", str(path), "--json"])
+    assert args.func(args) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["note"].startswith("report.pdf in ") and "not re-rendered" in out["note"]
+    assert (tmp_path / "report.pdf").read_bytes() == b"%PDF-1.4 old"

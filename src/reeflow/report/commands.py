@@ -51,10 +51,15 @@ def cmd_report(args: argparse.Namespace) -> int:
     out = Path(args.out) if args.out else Path(args.results).resolve().parent
     path = write_report(results, out)
     sections = {k: ("rendered" if results.get(k) else "not run") for k in _SECTION_KEYS}
+    # the study's other outputs in that folder are not re-rendered (and never deleted): say so
+    kept = [n for n in ("report.pdf", "results.xlsx") if (out / n).is_file()]
+    note = (f"{' and '.join(kept)} in {out} are the study's, not re-rendered from this "
+            "results.json" if kept else "")
     if args.json:
-        print(dumps({"report": str(path), "sections": sections}))
+        print(dumps({"report": str(path), "sections": sections,
+                     **({"note": note} if note else {})}))
     else:
-        print(f"report: {path}")
+        print(f"report: {path}" + (f"\nnote: {note}" if note else ""))
     return 0
 
 
