@@ -243,6 +243,10 @@ def test_market_hhi(idle_client):
     assert mine_a["hhi_after"] == pytest.approx(mine_a["hhi_before"])
     assert mine_b["hhi_after"] < mine_b["hhi_before"]  # a new non-Chinese supplier dilutes
     assert mine_b["home_share_after"] > mine_b["home_share_before"]
+    # fuzz round 7: an unknown data year was named market.year, not the parameter sent
+    bad = idle_client.get("/api/market/hhi", params={**q, "year": 2099})
+    assert bad.status_code == 422 and "year: got 2099" in bad.text
+    assert "market.year" not in bad.text
 
 
 def test_schemas(idle_client):

@@ -203,8 +203,14 @@ def market_hhi(home_country: Annotated[str, Query(min_length=2, max_length=80)],
                year: Annotated[int, Query(ge=2015, le=2100)] = 2025) -> dict[str, Any]:
     from reeflow.web.analysis import market_view
 
-    return market_view(reo_t_per_a, home_country=home_country,
-                       separation_at_home=separation_at_home, year=year)
+    try:
+        return market_view(reo_t_per_a, home_country=home_country,
+                           separation_at_home=separation_at_home, year=year)
+    except InputError as exc:  # name the query parameter the caller sent
+        names = {"market.year": "year", "project_reo_t_per_a": "reo_t_per_a"}
+        if exc.field not in names:
+            raise
+        raise InputError(names[exc.field], exc.value, exc.allowed, exc.fix) from exc
 
 
 @router.get("/schema/results", summary="JSON Schema of results.json")
