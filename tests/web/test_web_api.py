@@ -202,6 +202,14 @@ def test_sx_design_endpoint(idle_client):
     no_beta = idle_client.post("/api/sx/design", json={**body, "feed_kg_per_h": {"Ho": 5, "Er": 5},
                                                        "heavy": ["Er"]})
     assert no_beta.status_code == 422 and "separation_factors" in no_beta.json()["detail"]
+    # fuzz round 7: the less extractable element as heavy gave "β = 0.714 must exceed 1" with
+    # no error object; it now names heavy, the order and the fix
+    swapped = idle_client.post("/api/sx/design", json={**body, "heavy": ["Pr"]})
+    assert swapped.status_code == 422
+    assert swapped.json()["error"] == {
+        "field": "heavy", "value": "['Pr']",
+        "allowed": "the 1 most extractable fed element(s) for P507 (extraction order, least to "
+                   "most: Pr < Nd)", "fix": "set heavy to ['Nd']"}
 
 
 def test_sx_cascade_yaml_reproduces_the_design(idle_client, tmp_path, capsys):

@@ -129,6 +129,11 @@ def design(req: SxDesignRequest) -> dict[str, Any]:
                          "pick as heavy only fed elements, and leave at least one fed element out")
     order = [e for e in rec["order"]["value"] if e in feed]
     hs, ls = [e for e in order if e in heavy], [e for e in order if e not in heavy]
+    if order.index(hs[0]) < order.index(ls[-1]):  # heavy must be the more extractable end
+        top = order[len(order) - len(heavy):]
+        raise InputError("heavy", req.heavy, f"the {len(heavy)} most extractable fed "
+                         f"element(s) for {req.extractant} (extraction order, least to most: "
+                         f"{' < '.join(order)})", f"set heavy to {top}")
     alpha = relative_extractability(req.extractant, list(feed), [(hs[0], ls[-1])],
                                     overrides=req.separation_factors, policy=req.beta_policy)
     ftot = math.fsum(feed.values())
