@@ -106,9 +106,10 @@ def _schema(args: argparse.Namespace) -> int:
     from reeflow.core.jsonio import dumps
 
     if args.project:
+        from reeflow.core.fileschema import file_schema
         from reeflow.project import Project
 
-        schema = Project.model_json_schema(by_alias=True)
+        schema = file_schema(Project.model_json_schema(by_alias=True))
     else:
         from reeflow.results import json_schema
 

@@ -222,9 +222,10 @@ def results_schema() -> dict[str, Any]:
 
 @router.get("/schema/project", summary="JSON Schema of a project file")
 def project_schema() -> dict[str, Any]:
+    from reeflow.core.fileschema import file_schema
     from reeflow.web.editor import schema
 
-    return schema()
+    return file_schema(schema())
 
 
 def input_error_body(exc: InputError) -> dict[str, Any]:
