@@ -162,3 +162,13 @@ def test_changing_one_product_group_keeps_the_others():
     assert groups == {"La": ["La"], "Ce": ["Ce"], "NdPr": ["Pr", "Nd"], "SmY": ["Y", "Sm"]}
     loaded = load_project_text(document(state))
     assert loaded.project.plant.product_groups()["SmY"] == ["Y", "Sm"]
+
+
+def test_unknown_study_ids_are_named_on_the_compare_and_editor_pages(idle_client):
+    """`/compare?ids=nosuch&ids=zzz` said "ids: got 0"; `/editor?study=nosuch` showed the base
+    case without a word (fuzz round 7)."""
+    r = idle_client.get("/compare", params=[("ids", "nosuch"), ("ids", "zzz")])
+    assert r.status_code == 200
+    assert "ids: got [&#39;nosuch&#39;, &#39;zzz&#39;]" in r.text
+    r = idle_client.get("/editor", params={"study": "nosuch"})
+    assert r.status_code == 200 and "study: got &#39;nosuch&#39;" in r.text

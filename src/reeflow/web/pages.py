@@ -182,9 +182,15 @@ def compare_page(request: Request, svc: Svc,
     done = svc.store.list_rows(limit=200, status="done")
     ctx: dict[str, Any] = {"page": "compare", "done": done, "ids": ids or [], "result": None,
                            "error": None}
-    chosen = [svc.store.get(i[:40]) for i in dict.fromkeys(ids or [])]
+    asked = list(dict.fromkeys(ids or []))
+    chosen = [svc.store.get(i[:40]) for i in asked]
     rows = [r for r in chosen if r is not None and r["status"] == "done"]
-    if ids:
+    unknown = [i for i, r in zip(asked, chosen, strict=True) if r is None or r["status"] != "done"]
+    if unknown:  # said "ids: got 0" of two ids it did not find
+        ctx["error"] = _error_text(InputError(
+            "ids", unknown, "ids of finished studies on this server",
+            "pick studies from the list (a study still running cannot be compared yet)"))
+    elif ids:
         try:
             results = [json.loads(svc.artifact(r["input_key"], "results.json").raw())  # type: ignore[union-attr]
                        for r in rows]
@@ -234,6 +240,12 @@ def editor(request: Request, svc: Svc, base: Annotated[str, Query(max_length=100
     cases = builtin_cases()
     state = EditorState(base if base in cases else (cases[0] if cases else None), {})
     row = svc.store.get(study) if study else None
+    if study and row is None:  # showed the base case without a word
+        return render(request, "editor.html", {**_validated_ctx(state, {}), "ok": False,
+                                               "message": _error_text(InputError(
+                                                   "study", study, "the id of a study on this "
+                                                   "server", "open the study from the studies "
+                                                   "page; the form shows the base case"))})
     if row is not None and row["project_ref"]:
         state = EditorState(str(row["project_ref"]).removeprefix("builtin:"), {})
     elif row is not None and row["project_yaml"]:
