@@ -153,3 +153,13 @@ def test_a_case_s_benchmark_reasons_are_marked_when_another_project_extends_it(t
     assert got["opex_usd_per_kg_reo"] == "our own reason"
     others = [v for k, v in got.items() if k != "opex_usd_per_kg_reo"]
     assert others and all(v.startswith("Written for Beylikova") for v in others)
+
+
+def test_a_bound_reads_in_the_error_line_s_words(tmp_path):
+    """pydantic's "Input should be greater than or equal to 0" leaked into the line (fuzz 7)."""
+    (tmp_path / "p.yaml").write_text("extends: builtin:beylikova\neconomics:\n"
+                                     "  monte_carlo_draws: -1\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        load_project(tmp_path / "p.yaml")
+    assert str(err.value) == ("economics.monte_carlo_draws: got -1; allowed: >= 0. "
+                              "Fix: give a value >= 0")
