@@ -20,6 +20,7 @@ YAML file that names them (``claims_file: claims.yaml``), so a case is a folder 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
@@ -309,11 +310,19 @@ CASE_TEXT: tuple[tuple[str, ...], ...] = (("economics", "benchmark_reasons"),)
 _INHERITED = "Written for "
 
 
-def mark_inherited(tree: dict[str, Any], parent: str) -> dict[str, Any]:
-    """``tree`` (a parent's) with its case text marked as written for ``parent``: a project
-    that extends a case and changes its ore kept the case's explanations of its benchmark
-    figures, which then contradicted the figures next to them (validation round 8). The
-    project may restate a reason to replace the mark."""
+#: Top-level keys whose change leaves a case's figures (and the text about them) as they are
+_TEXT_ONLY = frozenset({"name", "description", "claims_file"})
+
+
+def mark_inherited(tree: dict[str, Any], parent: str,
+                   child: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """``tree`` (a parent's) with its case text marked as written for ``parent`` when the file
+    that extends it (``child``) changes an input: a project that extends a case and changes its
+    ore kept the case's explanations of its benchmark figures, which then contradicted the
+    figures next to them (validation round 8). A file that changes no input is the case itself
+    (one study key). The project may restate a reason to replace the mark."""
+    if child is not None and not set(child) - _TEXT_ONLY:
+        return tree
     out = dict(tree)
     for path in CASE_TEXT:
         node: Any = out
@@ -409,7 +418,7 @@ def load_project_text(text: str, *, allow_paths: bool = False,
         data = resolve_file_keys(data, Path.cwd()) if allow_paths else data
         base = mark_inherited(load_yaml_tree(source_path(parent), builtin_project_path,
                                              whole=WHOLE_ON_EXTEND, on_inherit=mark_inherited),
-                              str(parent))
+                              str(parent), data)
         data = deep_merge(base, data, whole=WHOLE_ON_EXTEND)
     return _validated(data, name)
 

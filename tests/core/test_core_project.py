@@ -163,3 +163,12 @@ def test_a_bound_reads_in_the_error_line_s_words(tmp_path):
         load_project(tmp_path / "p.yaml")
     assert str(err.value) == ("economics.monte_carlo_draws: got -1; allowed: >= 0. "
                               "Fix: give a value >= 0")
+
+
+def test_a_file_that_changes_no_input_is_the_case_itself():
+    """Marking inherited reasons must not make `extends: builtin:beylikova` a new project (the
+    web's study key joins the two as one study)."""
+    from reeflow.project import load_project_text
+
+    same = load_project_text("extends: builtin:beylikova\n").project
+    assert same == load_project("builtin:beylikova").project

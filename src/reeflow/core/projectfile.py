@@ -221,13 +221,14 @@ def _deep_merge(base: dict[str, Any], over: Mapping[str, Any],
 def load_yaml_tree(path: Path, builtin: Callable[[str], Path],
                    _chain: tuple[Path, ...] = (), *,
                    whole: frozenset[tuple[str, ...]] = frozenset(),
-                   on_inherit: Callable[[dict[str, Any], str], dict[str, Any]] | None = None
-                   ) -> dict[str, Any]:
+                   on_inherit: Callable[[dict[str, Any], str, dict[str, Any]], dict[str, Any]]
+                   | None = None) -> dict[str, Any]:
     """Read a project file and resolve ``extends`` (at most 8 files deep, no cycles) into one
     merged tree (:func:`deep_merge`: the mappings at the key paths in ``whole`` are replaced,
     not merged). Every file must be a regular UTF-8 file (see :mod:`reeflow.core.io`).
-    ``on_inherit(parent_tree, parent_name)``: applied to each parent's tree before the file
-    that extends it is merged over it (e.g. to mark text written for the parent's case)."""
+    ``on_inherit(parent_tree, parent_name, child_tree)``: applied to each parent's tree before
+    the file that extends it is merged over it (e.g. to mark text written for the parent's
+    case where the child changes what it speaks of)."""
     try:
         real = path.resolve()
     except (OSError, RuntimeError):
@@ -257,7 +258,7 @@ def load_yaml_tree(path: Path, builtin: Callable[[str], Path],
     base = load_yaml_tree(base_path, builtin, (*_chain, real), whole=whole,
                           on_inherit=on_inherit)
     if on_inherit is not None:
-        base = on_inherit(base, parent)
+        base = on_inherit(base, parent, data)
     return _deep_merge(base, data, whole)
 
 
