@@ -170,17 +170,18 @@ def _full_years_revenue(ctx: ClaimContext) -> float:
 
 @quantity("revenue_usd_per_a")
 def _revenue(ctx: ClaimContext, a: Assertion) -> ModelValue:
+    from reeflow.summary import basket_usd_per_kg_reo, revenue_split, stated_target
+
     rev = _full_years_revenue(ctx)
     basis = ctx.outcome.basis
-    k = _kpis(ctx)
-    values = basis.product_usd_per_t()
-    reo_value = sum(v * values.get(p, 0.0) for p, v in
-                    ctx.outcome.inputs.products_t_per_a.items() if "concentrate" not in p)
-    basket = reo_value / (k["reo_t_per_a"] * 1e3) if k["reo_t_per_a"] > 0 else math.nan
-    byp = sum(v * values.get(p, 0.0) for p, v in
-              ctx.outcome.inputs.products_t_per_a.items() if "concentrate" in p)
-    share = byp / (reo_value + byp) if reo_value + byp > 0 else math.nan
-    from reeflow.summary import stated_target
+    # the summary's own basket and split (one code path): a name test ("concentrate" in the
+    # product) counted a mixed REO concentrate as a by-product, so the claim quoted 8.94 USD/kg
+    # REO beside the summary's 8.96
+    basket = basket_usd_per_kg_reo(ctx.outcome)
+    split = {g["group"]: g for g in revenue_split(ctx.outcome)}
+    byp = float(split["by-products"]["usd_per_a"]) if "by-products" in split else 0.0
+    share = split["by-products"]["share_frac"] if "by-products" in split else math.nan
+    share = math.nan if share is None else share
 
     target = stated_target(ctx.outcome.project.claims_file)
     at_target = ""
