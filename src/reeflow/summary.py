@@ -83,10 +83,18 @@ def _product_values(outcome: Any) -> list[tuple[str, float, str]]:
     out = []
     for product, t in outcome.inputs.products_t_per_a.items():
         usd = float(t) * values.get(product, 0.0)
-        group = "by-products" if "concentrate" in product and "REO" not in product else \
+        group = "by-products" if _is_byproduct(product) else \
             ("NdPr" if ndpr_share.get(product, 0.0) > 0.5 else "other rare earths")
         out.append((product, usd, group))
     return out
+
+
+def _is_byproduct(product: str) -> bool:
+    """An industrial-mineral concentrate (fluorite, barite), by the price room's own product
+    classes, not by its name: a mixed REO concentrate is a rare-earth product."""
+    from reeflow.economics.prices import product_class
+
+    return product_class(product) == "industrial mineral concentrate"
 
 
 def basket_usd_per_kg_reo(outcome: Any) -> float:
@@ -191,8 +199,7 @@ def breakevens(outcome: Any, rate: float, basket: float) -> list[dict[str, Any]]
     ndpr = float(b.base.ndpr_price_usd_per_kg) * e.price_scale_ndpr_frac
     rev = b.parts["revenue"]
     byp = {str(r["product"]): float(r["price_usd_per_kg"]) * 1e3 * e.price_scale_byproduct_frac
-           for _, r in rev.iterrows() if "concentrate" in str(r["product"])
-           and "REO" not in str(r["product"])}
+           for _, r in rev.iterrows() if _is_byproduct(str(r["product"]))}
     out = []
     for on, what, unit, base in (("ndpr", "NdPr oxide price", "USD/kg", ndpr),
                                  ("reo", "rare-earth basket", "USD/kg REO", basket),
