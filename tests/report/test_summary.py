@@ -122,7 +122,7 @@ def test_fraction_kpis_read_as_percentages(builtin_results_dict):
 
     html = summary_section(builtin_results_dict)
     frac = builtin_results_dict["kpis"]["concentrate_treo_frac"]
-    assert f"{100 * frac:.3g} %" in html
+    assert f'<td class="num">{100 * frac:.3g} %</td>' in html  # right-aligned like numbers
     assert "site electrical demand, MW" in html
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 import itertools
 import math
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from typing import Any
 
 import plotly.graph_objects as go
@@ -239,11 +239,13 @@ def table(
     formatters: Mapping[str, Formatter] | None = None,
     row_class: Callable[[Mapping[str, Any]], str] | None = None,
     scroll: bool = False,
+    numeric: Collection[str] = (),
 ) -> str:
     """An HTML table of ``rows`` (dicts) over ``columns`` = [(key, header)].
 
     A formatter returns *HTML* (it must escape its input); by default :func:`fmt_cell`.
-    Missing keys show as —.
+    Missing keys show as —. A cell is right-aligned when its value is a number, or when its
+    column is in ``numeric`` (values already formatted as text, e.g. "27.2 %").
     """
     formatters = formatters or {}
     head = "".join(f"<th>{esc(h)}</th>" for _, h in columns)
@@ -254,7 +256,7 @@ def table(
             val = row.get(key)
             fmt = formatters.get(key)
             text = fmt(val) if fmt else fmt_cell(key, val)
-            num = isinstance(val, int | float) and not isinstance(val, bool)
+            num = key in numeric or (isinstance(val, int | float) and not isinstance(val, bool))
             cells.append(f'<td class="num">{text}</td>' if num else f"<td>{text}</td>")
         cls = row_class(row) if row_class else ""
         body.append(f'<tr class="{esc(cls)}">' + "".join(cells) + "</tr>")

@@ -222,7 +222,8 @@ def summary_section(results: Results) -> str:
         parts.append(details("All key performance indicators",
                              table([{"kpi": label_of(r["kpi"]), "value": fmt_pct(r["value"])
                                      if str(r["kpi"]).endswith("_frac") else r["value"]}
-                                    for r in extra], [("kpi", "indicator"), ("value", "value")])))
+                                    for r in extra], [("kpi", "indicator"), ("value", "value")],
+                                   numeric=("value",))))
     return "".join(parts)
 
 
