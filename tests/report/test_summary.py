@@ -132,3 +132,22 @@ def test_a_share_short_of_all_does_not_read_as_100_percent():
 
     assert _pct(0.9953, 0) == "99.5 %" and _pct(1.0, 0) == "100 %"
     assert _pct(0.004, 0) == "0.4 %" and _pct(0.0, 0) == "0 %" and _pct(0.5, 0) == "50 %"
+
+
+def test_a_sale_two_products_make_is_counted_once():
+    """Two mixed groups share the sale "mixed REO concentrate": each row showed the whole
+    mixed revenue and the total added them up (review of this stop)."""
+    from reeflow.report.sections import _product_rows
+
+    results = {"products": [
+        {"name": "LaCe", "kind": "oxide", "t_per_a": 100.0, "sale_name": "mixed REO concentrate"},
+        {"name": "SmY", "kind": "oxide", "t_per_a": 10.0, "sale_name": "mixed REO concentrate"},
+        {"name": "NdPr", "kind": "oxide", "t_per_a": 20.0, "sale_name": "NdPr oxide"}],
+        "economics": {"revenue": [
+            {"product": "mixed REO concentrate", "t_per_a": 105.0, "price_usd_per_kg": 2.0,
+             "payability_frac": 0.65, "usd_per_a": 1.0e6},
+            {"product": "NdPr oxide", "t_per_a": 20.0, "price_usd_per_kg": 69.0,
+             "payability_frac": 1.0, "usd_per_a": 1.38e6}]}}
+    rows = _product_rows(results)
+    assert sum(r.get("revenue_usd_per_a") or 0.0 for r in rows) == pytest.approx(2.38e6)
+    assert rows[-1]["name"].startswith("mixed REO concentrate (sold as one: LaCe, SmY")

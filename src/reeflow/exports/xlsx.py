@@ -82,10 +82,13 @@ def _flat(tree: Any, prefix: str = "") -> dict[str, Any]:
 
 def _products(r: Mapping[str, Any]) -> list[dict[str, Any]]:
     revenue = {str(x.get("product")): x for x in (r.get("economics") or {}).get("revenue") or []}
+    products = _rows(r.get("products"))
+    sales = [str(p.get("sale_name")) for p in products]
     out = []
-    for p in _rows(r.get("products")):
+    for p in products:
         row = {a: b for a, b in p.items() if not isinstance(b, dict | list)}
-        rev = revenue.pop(str(p.get("sale_name")), None)
+        sale = str(p.get("sale_name"))  # a sale several products make is one row of its own
+        rev = revenue.pop(sale, None) if sales.count(sale) == 1 else None
         if rev:
             row.update({f"revenue.{a}": b for a, b in rev.items() if a != "product"})
         out.append(row)

@@ -282,17 +282,31 @@ def _product_rows(results: Results) -> list[dict[str, Any]]:
     revenue = {str(r.get("product")): r for r in
                (results.get("economics") or {}).get("revenue") or []}
     alias = {"Fluorite concentrate": "CaF2 concentrate", "Barite concentrate": "BaSO4 concentrate"}
+    products = list(results.get("products") or [])
+    sales = [str(p.get("sale_name") or "") for p in products]
+    shared = {n for n in sales if n and sales.count(n) > 1}  # e.g. two mixed groups: one sale
     rows = []
-    for p in results.get("products") or []:
+    for p in products:
         row = dict(p)
         row["group_recovery_frac"] = _group_recovery(p, shares)
-        r = revenue.get(str(p.get("sale_name") or "")) or revenue.get(
+        sale = str(p.get("sale_name") or "")
+        r = None if sale in shared else revenue.get(sale) or revenue.get(
             alias.get(str(p.get("name")), ""))
         if r is not None:
             row.update(price_usd_per_kg=r.get("price_usd_per_kg"),
                        payability_frac=r.get("payability_frac"),
                        revenue_usd_per_a=r.get("usd_per_a"))
         rows.append(row)
+    for sale in sorted(shared):  # the shared sale once, on a row of its own
+        r = revenue.get(sale)
+        if r is not None:
+            names = ", ".join(str(p.get("name")) for p, n in zip(products, sales, strict=True)
+                              if n == sale)
+            reo = f", {float(r['t_per_a']):,.0f} t/a REO" if r.get("t_per_a") else ""
+            rows.append({"name": f"{sale} (sold as one: {names}{reo})", "kind": "sale",
+                         "price_usd_per_kg": r.get("price_usd_per_kg"),
+                         "payability_frac": r.get("payability_frac"),
+                         "revenue_usd_per_a": r.get("usd_per_a")})
     return rows
 
 
