@@ -120,6 +120,21 @@ def test_mixed_concentrate_product():
     assert r.revenue_usd_per_a < sep.revenue_usd_per_a  # payability 0.65, no by-products
 
 
+def test_an_unpriced_trace_in_a_mixed_concentrate_is_unpaid_and_said():
+    """A heavy group holding a trace of Tm2O3 (no deck prices it) stopped the study once mixed
+    SX groups were paid on every oxide (review of this stop): the trace now earns nothing, and
+    the revenue row names it; a separated product without a price is still refused."""
+    dist = {"Y2O3": 0.5, "Dy2O3": 0.2, "Gd2O3": 0.2, "Sm2O3": 0.099, "Tm2O3": 0.001}
+    r = evaluate(make_inputs(products_t_per_a={"mixed REO concentrate": 100.0},
+                             concentrate_reo_distribution=dist))
+    row = r.revenue.set_index("product").loc["mixed REO concentrate"]
+    assert "unpaid (no price in deck" in row["source"] and "Tm2O3" in row["source"]
+    full = {**dist, "Tm2O3": 0.0, "Y2O3": 0.501}
+    r_full = evaluate(make_inputs(products_t_per_a={"mixed REO concentrate": 100.0},
+                                  concentrate_reo_distribution=full))
+    assert 0 < r.revenue_usd_per_a < r_full.revenue_usd_per_a * 1.01
+
+
 @pytest.mark.parametrize("kw,field", [
     (dict(mining_cost_usd_per_t_ore=None), "mining_cost_usd_per_t_ore"),
     (dict(ore_t_per_a=0.0), "ore_t_per_a"),

@@ -316,8 +316,10 @@ def _revenue_table(inp: EconomicInputs, deck: PriceDeck,
     rule = params.payability if params is not None else None
     sold = {p: t for p, t in inp.products_t_per_a.items() if t > 0}  # none made, none priced
     needed = [p for p in sold if p != MIXED_CONCENTRATE]
-    if MIXED_CONCENTRATE in sold:
-        needed += [o for o, w in inp.concentrate_reo_distribution.items() if w > 0]
+    # a mixed concentrate is paid on the oxides the deck prices; one it does not price (a
+    # trace of Tm2O3 in a heavy group) earns nothing, and the revenue row says so
+    unpaid = sorted(o for o, w in inp.concentrate_reo_distribution.items()
+                    if w > 0 and not deck.has(o)) if MIXED_CONCENTRATE in sold else []
     missing = sorted({p for p in needed if not deck.has(p)})
     if missing:
         raise InputError(f"deck[{deck.name}]", missing, "a sourced price for every product",
@@ -330,7 +332,9 @@ def _revenue_table(inp: EconomicInputs, deck: PriceDeck,
         if product not in sold and not deck.has(product):
             continue
         if product == MIXED_CONCENTRATE:
-            price = price_of_mixed_concentrate(deck, inp.concentrate_reo_distribution)
+            dist = inp.concentrate_reo_distribution
+            price = price_of_mixed_concentrate(deck, dist) if not unpaid else float(sum(
+                w * deck.price(o) for o, w in dist.items() if w > 0 and deck.has(o)))
             share = sum(inp.concentrate_reo_distribution.get(o, 0.0) * deck.price(o)
                         for o in _NDPR_OXIDES) / price if price > 0 else 0.0
             purity = 1.0
@@ -347,7 +351,9 @@ def _revenue_table(inp: EconomicInputs, deck: PriceDeck,
                      "spec_purity_frac": spec, "price_usd_per_kg": price,
                      "payability_frac": pay,
                      "usd_per_a": usd, "ndpr_linked_usd_per_a": usd * share,
-                     "source": deck.sources.get(product, "basket of deck oxide prices")})
+                     "source": deck.sources.get(product, "basket of deck oxide prices" + (
+                         f"; unpaid (no price in deck '{deck.name}'): {', '.join(unpaid)}"
+                         if product == MIXED_CONCENTRATE and unpaid else ""))})
     return pd.DataFrame(rows)
 
 
