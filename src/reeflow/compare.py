@@ -26,6 +26,8 @@ from typing import Any
 __all__ = ["register", "compare", "diff_inputs", "npv_waterfall", "render_compare"]
 
 _SKIP = ("name", "description")
+#: A case's text about its own figures (inherited reasons are marked): not an input
+_TEXT = "economics.benchmark_reasons"
 
 
 def _flatten(tree: Any, other: Any, prefix: str = "") -> dict[str, tuple[Any, Any]]:
@@ -65,6 +67,8 @@ def diff_inputs(a: Any, b: Any) -> list[dict[str, Any]]:
     ta, tb = _tree(a, mode="json"), _tree(b, mode="json")
     rows = []
     for path, (va, vb) in _flatten(ta, tb).items():
+        if path.startswith(_TEXT):
+            continue  # a case's text about its figures, not an input
         pv = b.provenance.get(path)
         rows.append({"path": path, "a": va, "b": vb,
                      "source": None if pv is None else pv.source,
@@ -87,7 +91,7 @@ def npv_waterfall(a: Any, b: Any, *, rate: float, npv_a: float, npv_b: float
     ta, tb = _tree(a), _tree(b)
     diffs = {p: vb for p, (_, vb) in _flatten(ta, tb).items()
              if p.split(".")[0] not in _SKIP and p != "claims_file"
-             and not p.startswith("economics.benchmark_reasons")}  # text, not an input
+             and not p.startswith(_TEXT)}
     groups: dict[str, dict[str, Any]] = {}
     for path, value in diffs.items():
         groups.setdefault(_group(path), {})[path] = value

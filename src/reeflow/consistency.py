@@ -140,13 +140,16 @@ def schedule_fills_the_life(o: Any) -> ConsistencyCheck:
     life = int(o.project.economics.schedule.life_years)
     s = o.mine.schedule
     ore = s["ore_t"].to_numpy(float) if "ore_t" in s else np.zeros(0)
-    producing = int(np.count_nonzero(ore > 0))
-    detail = (f"{producing} production years against economics.schedule.life_years = {life}; "
-              "the cash flow has the mine plan's years")
-    if producing < life:
+    fed = np.flatnonzero(ore > 0)
+    last = int(fed[-1]) + 1 if fed.size else 0  # the plan's last producing year
+    gaps = last - fed.size  # years without feed before it (a stripping gap)
+    detail = (f"{last} years of production against economics.schedule.life_years = {life}"
+              + (f", {gaps} of them without feed" if gaps else "")
+              + "; the cash flow has the mine plan's years")
+    if last < life:
         detail += (" (the pit holds no more ore that pays at these prices and costs, or the "
                    "plan stops where a larger pit is worth less: see the mine section)")
-    return _check("mine plan fills the stated life", producing >= life, detail,
+    return _check("mine plan fills the stated life", last >= life, detail,
                   severity="warning")
 
 

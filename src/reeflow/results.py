@@ -167,7 +167,7 @@ class MineSection(ResultModel):
         default=None, description="ore feed of the ultimate pit over the plant's nameplate "
                                   "capacity; beyond horizon_years the pit outlives the schedule")
     horizon_covers_pit: bool | None = Field(
-        default=None, description="false: the plan leaves part of the ultimate pit unmined at "
+        default=None, description="false: the plan leaves ore of the ultimate pit unmined at "
                                   "the horizon (the NPV is of the first horizon_years of a "
                                   "longer-lived pit)")
     pit: Json = Field(default_factory=dict)

@@ -161,3 +161,15 @@ def test_grades_summing_to_one_hundred_percent_less_round_off_make_an_ore_stream
         negative += feed.ore_kg_per_h - sum(flows) < 0
         assert ore_stream(feed, comp).flows_kg_per_h.min() >= 0.0
     assert negative > 0  # the case the fix is for was met
+
+
+def test_the_input_diff_leaves_out_the_case_s_text():
+    """A scenario marks the case's benchmark reasons it inherits; they are text, not inputs
+    (the diff listed 7 of them next to the one real input, economics.debt; review)."""
+    from reeflow.compare import diff_inputs
+
+    rows = diff_inputs(load_project("builtin:beylikova"),
+                       load_project(SCENARIOS / "with_debt.yaml"))
+    paths = [r["path"] for r in rows]
+    assert paths and not any(p.startswith("economics.benchmark_reasons") for p in paths)
+    assert any(p.startswith("economics.debt") for p in paths)

@@ -115,7 +115,7 @@ def test_horizon_coverage_is_what_the_pit_and_the_schedule_say(chosen):
     assert st["pit_life_years_at_capacity"] == pytest.approx(auto.pit["ore_feed_t"] / cap)
     # the horizon covers the pit when the plan leaves none of it unmined (it said so of the
     # nameplate arithmetic before, of a plan that had mined the whole pit: validation round 8)
-    assert st["horizon_covers_pit"] == (auto.remaining["pit_tonnes_t"] <= 1e-6 * st[
+    assert st["horizon_covers_pit"] == (auto.remaining["ore_feed_t"] <= 1e-6 * st[
         "pit_ore_feed_t"])
     fed = auto.schedule["ore_t"].sum()
     assert fed + auto.remaining["ore_feed_t"] <= auto.pit["ore_feed_t"] * (1 + 1e-9)

@@ -21,12 +21,14 @@ def _outcome(ore_t, life):
 def test_a_plan_shorter_than_the_life_is_a_warning_that_names_both():
     c = schedule_fills_the_life(_outcome([1e5, 2e5, 2e5], 30))
     assert not c.ok and c.severity == "warning"
-    assert c.detail.startswith("3 production years against economics.schedule.life_years = 30")
+    assert c.detail.startswith("3 years of production against economics.schedule.life_years = 30")
 
 
 def test_a_plan_that_fills_the_life_passes_and_empty_years_do_not_count():
     assert schedule_fills_the_life(_outcome([2e5] * 20, 20)).ok
     assert not schedule_fills_the_life(_outcome([2e5] * 19 + [0.0], 20)).ok
+    gap = schedule_fills_the_life(_outcome([2e5] * 9 + [0.0] + [2e5] * 10, 20))
+    assert gap.ok and "1 of them without feed" in gap.detail  # a stripping gap, not a stop
 
 
 def test_the_check_runs_with_the_study():

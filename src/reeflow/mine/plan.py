@@ -579,7 +579,7 @@ def _coverage(pit_ore_feed_t: float, spec: ScheduleSpec, sched: pd.DataFrame,
     capacity (its ore feed over the largest yearly plant capacity), and, from the plan itself,
     whether the pit is left unmined at the horizon and how much of its ore was mined and sent
     to waste (mined while the plant was full, with no stockpile to hold it). The pit outlives
-    the horizon when the plan leaves part of it unmined; before, the note compared the pit's
+    the horizon when the plan leaves some of its ore unmined; before, the note compared the pit's
     ore with nameplate years alone and said so of a plan that had mined the whole pit and
     wasted 1.8 Mt of its ore (validation round 8)."""
     cap = float(max(spec.plant_t_per_a))
@@ -589,20 +589,22 @@ def _coverage(pit_ore_feed_t: float, spec: ScheduleSpec, sched: pd.DataFrame,
     held_t = float(remaining.get("stockpile_t") or 0.0)
     wasted_t = max(pit_ore_feed_t - fed_t - held_t - float(remaining.get("ore_feed_t") or 0.0),
                    0.0)
-    covers = left_t <= 1e-6 * max(pit_ore_feed_t, 1.0)
+    ore_left_t = float(remaining.get("ore_feed_t") or 0.0)
+    covers = ore_left_t <= 1e-6 * max(pit_ore_feed_t, 1.0)  # no ore left (solver tolerance)
     if covers:
         note = (f"the plan mines the whole pit within the {spec.years}-year horizon "
                 f"({life:.1f} years of ore at nameplate capacity)")
     else:
-        note = (f"the pit outlives the horizon: {left_t / 1e6:,.2f} Mt of it is not mined in "
-                f"the {spec.years} scheduled years ({life:.0f} years of ore at nameplate "
+        note = (f"the pit outlives the horizon: {left_t / 1e6:,.2f} Mt of it ({ore_left_t / 1e6:,.2f}"
+                f" Mt of ore) is not mined in the {spec.years} scheduled years ({life:.0f} years "
+                "of ore at nameplate "
                 "capacity); the NPV and bound are of the scheduled years only, nothing beyond "
                 "the horizon is valued")
     if wasted_t > 1e-3 * max(pit_ore_feed_t, 1.0):
         note += (f"; {wasted_t / 1e6:,.2f} Mt of the pit's ore ({wasted_t / pit_ore_feed_t:.1%}"
-                 ", above the break-even cut-off) is mined and sent to waste, below the plan's "
-                 "cut-off while the plant is full (Lane 1964); a stockpile (mine.stockpiles) "
-                 "would keep it for later years")
+                 ", above the break-even cut-off) is mined and sent to waste: below the plan's "
+                 "cut-off while the plant is full (Lane 1964), or outside a blending or "
+                 "stockpile limit; a stockpile (mine.stockpiles) would keep it for later years")
     return {"pit_ore_feed_t": pit_ore_feed_t, "pit_life_years_at_capacity": _fin(life),
             "horizon_covers_pit": covers, "pit_ore_to_waste_t": wasted_t,
             "npv_basis_note": note}
