@@ -43,7 +43,7 @@ def _resource_reo(ctx: ClaimContext, a: Assertion) -> ModelValue | None:
                       "JORC/NI 43-101 statement makes it a reserve.")
 
 
-@quantity("contained_reo_t")
+@quantity("contained_reo_t", given=frozenset({"ore_t"}))
 def _contained(ctx: ClaimContext, a: Assertion) -> ModelValue | None:
     given = a.given.get("ore_t")
     if not isinstance(given, (int, float)):

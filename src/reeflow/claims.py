@@ -181,6 +181,20 @@ def load_claims(path: str | Path) -> ClaimSet:
     return ClaimSet(tuple(claims), dict(records), str(path))
 
 
+def _check_given_keys(a: Assertion, where: str) -> None:
+    """A ``given`` the quantity would not read is refused (it was assessed at the base case
+    without a word); a what-if quantity's paths are checked against the project later."""
+    if not a.given or a.quantity in WHAT_IF_GIVENS or a.quantity not in QUANTITIES:
+        return
+    extra = sorted(set(map(str, a.given)) - GIVEN_KEYS.get(a.quantity, frozenset()))
+    if extra:
+        keys = sorted(GIVEN_KEYS.get(a.quantity, frozenset()))
+        raise InputError(f"{where}.{extra[0]}", a.given[extra[0]],
+                         f"{'given keys ' + ', '.join(keys) if keys else 'no given'} for "
+                         f"{a.quantity} (it is computed at the study's own inputs)",
+                         "remove the key, or use quantity commercially_viable for a what-if")
+
+
 def _check_ids_and_quantities(claims: Sequence[Claim], records: Mapping[str, Any]) -> None:
     """Each claim id once; each assertion's quantity one the study computes or a record of the
     file (a misspelled quantity made its claim "unverifiable" without a word)."""
@@ -199,6 +213,7 @@ def _check_ids_and_quantities(claims: Sequence[Claim], records: Mapping[str, Any
                                  "a quantity the study computes or a record of this file",
                                  did_you_mean(a.quantity, known) or
                                  f"one of {', '.join(known)}")
+            _check_given_keys(a, f"claims[{i}].asserts[{j}].given")
 
 
 def assess(a: Assertion, model: Any) -> str:
@@ -244,18 +259,22 @@ QUANTITIES: dict[str, Quantity] = {}
 
 
 #: Quantities whose ``given`` is a what-if of the chain (project path -> value), checked as
-#: overrides when the claims file is read; the others read ``given`` as their own parameters
-#: (``contained_reo_t``: ``given: {ore_t: ...}``, the tonnage the claim speaks of).
+#: overrides when the claims file is read against the project
 WHAT_IF_GIVENS: set[str] = set()
+#: The ``given`` keys each other quantity reads as its own parameters (``contained_reo_t``:
+#: ``given: {ore_t: ...}``, the tonnage the claim speaks of); a quantity absent here reads none
+GIVEN_KEYS: dict[str, frozenset[str]] = {}
 
 
-def quantity(name: str, *, what_if: bool = False) -> Callable[[Quantity], Quantity]:
+def quantity(name: str, *, what_if: bool = False,
+             given: frozenset[str] = frozenset()) -> Callable[[Quantity], Quantity]:
     """Register a quantity function under ``name``; ``what_if``: its ``given`` are project
-    overrides (see :data:`WHAT_IF_GIVENS`)."""
+    overrides (:data:`WHAT_IF_GIVENS`); ``given``: else the keys it reads (:data:`GIVEN_KEYS`)."""
     def deco(fn: Quantity) -> Quantity:
         QUANTITIES[name] = fn
         if what_if:
             WHAT_IF_GIVENS.add(name)
+        GIVEN_KEYS[name] = frozenset(given)
         return fn
     return deco
 

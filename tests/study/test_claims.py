@@ -126,6 +126,11 @@ def test_a_malformed_claims_file_is_named(tmp_path, text, field):
      "revenue_usd_per_a"),
     ("{quantity: revenue_usd_per_a, value: 1.0e8, qualifier: approx, rel_tol: -0.5}", "rel_tol",
      "write rel_tol: 0.5"),
+    # review: a given the quantity does not read was assessed at the base case without a word
+    ("{quantity: revenue_usd_per_a, value: 1.0e8, given: {ore.treo_grade: 0.02}}",
+     "given.ore.treo_grade", "no given for revenue_usd_per_a"),
+    ("{quantity: contained_reo_t, value: 1.0e8, given: {ore_tonnes: 5}}", "given.ore_tonnes",
+     "given keys ore_t for contained_reo_t"),
 ])
 def test_a_claim_the_study_cannot_check_is_refused(tmp_path, assertion, field, match):
     with pytest.raises(InputError, match=match) as err:
