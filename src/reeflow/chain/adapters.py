@@ -170,10 +170,10 @@ def block_valuation(products: Sequence[Mapping[str, Any]], feed_element_t: Mappi
     ``purity_frac``, ``recovery_by_element_frac``, ``main_species``); ``value_usd_per_t``: the
     economics cost basis' USD per t of each sold product (price × purity × payability).
     An oxide product's value is spread over the oxides it is paid on, per kg of contained oxide;
-    a mixed REE concentrate's (kind ``concentrate``, sold on contained REO) evenly over its
-    contained REO; a by-product concentrate's over its mineral (USD per kg of mineral in the ore
-    × recovery). An element reaching several products gets their summed recovery and the
-    recovery-weighted price.
+    a mixed REE concentrate's (kind ``concentrate``, or a mixed SX group sold as one; sold on
+    contained REO) evenly over its contained REO; a by-product concentrate's over its mineral
+    (USD per kg of mineral in the ore × recovery). An element reaching several products gets
+    their summed recovery and the recovery-weighted price.
     """
     prices: dict[str, float] = {}
     recs: dict[str, float] = {}

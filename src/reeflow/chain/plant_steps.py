@@ -93,8 +93,9 @@ def solve_plant(project: Any, feed: Any, separation: Any, *, start: Any = None) 
 
 
 def _summary(project: Any, sol: Any, design: Any = None) -> Any:
-    """The plant summary of a solution; with ``design`` (a :class:`PlantDesign`), each mixed
-    product is sold as the oxide the design basis sells it as."""
+    """The plant summary of a solution; with ``design`` (a :class:`PlantDesign`), each product
+    is sold under the name the design basis sells it as (a single-element product whose year
+    tips it below its basis is still that oxide; a mixed group is a mixed REO concentrate)."""
     from reeflow.plant.summary import summarise_plant
 
     groups = project.plant.product_groups()

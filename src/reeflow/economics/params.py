@@ -212,8 +212,10 @@ class PricePeriod(StrictModel):
 class PayabilityParams(StrictModel):
     """How product purity sets what is paid (:func:`reeflow.economics.prices.purity_payability`).
 
-    below_spec : ``mixed_concentrate`` (a separated oxide below its price's purity basis is sold
-        as a mixed REO concentrate, at that class's payability) or ``none`` (no discount).
+    below_spec : ``mixed_concentrate`` (a separated oxide below its price's purity basis is paid
+        on its own oxide at the mixed REO concentrate class's payability) or ``none`` (no
+        discount). It concerns separated oxides only: a mixed SX group (other than Nd+Pr) is
+        always sold as a mixed REO concentrate, on every oxide it holds.
     specs : product -> minimum purity that overrides the deck's stated basis (e.g. an offtake
         contract's specification), each in [0, 100 %].
     """
