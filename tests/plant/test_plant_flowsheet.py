@@ -102,14 +102,26 @@ def test_start_values_on_a_flowsheet_without_recycle():
 def test_balance_table_counts_every_stream_and_reagent_once():
     """The closure table (one matrix product for all streams) against the sum of each unit's
     inflows and outflows stream by stream, on a flowsheet with a recycle."""
+    from reeflow.plant.stream import Stream
+
+    acid = COMP.stream({("HCl", "aq"): 0.5})
+
+    def dose(inlets, params):  # draws a reagent: it counts as the unit's inflow
+        feed = sum((x.flows_kg_per_h for x in inlets.values()), np.zeros((4, COMP.n)))
+        return UnitResult({"out": Stream(COMP, feed + acid.flows_kg_per_h, 25.0)},
+                          reagents={"HCl": acid})
+
     fs = Flowsheet(COMP)
     fs.add_unit("mix", mixer)
+    fs.add_unit("dose", dose)
     fs.add_unit("split", splitter, SplitterParams(fraction_a=0.7))
     fs.add_feed("feed", COMP.stream({("NaCl", "aq"): 2.0, ("H2O", "aq"): 10.0}),
                 to=("mix", "feed"))
-    fs.connect("to_split", src=("mix", "out"), dst=("split", "in"))
+    fs.connect("to_dose", src=("mix", "out"), dst=("dose", "in"))
+    fs.connect("to_split", src=("dose", "out"), dst=("split", "in"))
     fs.connect("recycle", src=("split", "b"), dst=("mix", "back"))
     sol = fs.solve()
+    assert sol.results["dose"].reagents  # the reagent path of the closure is exercised
     table = sol.balance_table().set_index(["unit", "element"])
     c = sol.components
     for unit in sol.results:

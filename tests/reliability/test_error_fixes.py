@@ -12,13 +12,18 @@ import pytest
 from reeflow.core.errors import InputError
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "reeflow"
+#: The refusals that take (field, value, allowed, fix): InputError and its subclass NoOreError,
+#: by name or as ``errors.InputError``
+_REFUSALS = {"InputError", "NoOreError"}
 
 
 def _calls_without_fix(path: Path) -> list[int]:
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
     out = []
     for node in ast.walk(tree):
-        if not (isinstance(node, ast.Call) and getattr(node.func, "id", None) == "InputError"):
+        if not isinstance(node, ast.Call):
+            continue
+        if (getattr(node.func, "id", None) or getattr(node.func, "attr", None)) not in _REFUSALS:
             continue
         if any(isinstance(a, ast.Starred) for a in node.args) or any(
                 k.arg is None for k in node.keywords):
@@ -40,8 +45,9 @@ def test_the_scan_sees_a_missing_fix(tmp_path):
     """The check itself can fail: a call with an empty or absent fix is found."""
     probe = tmp_path / "probe.py"
     probe.write_text('InputError("a", 1, "> 0", "")\nInputError("b", 2, "> 0")\n'
-                     'InputError("c", 3, "> 0", fix="give 1")\n', encoding="utf-8")
-    assert _calls_without_fix(probe) == [1, 2]
+                     'InputError("c", 3, "> 0", fix="give 1")\nNoOreError("d", 4, "x")\n'
+                     'errors.InputError("e", 5, "> 0", "")\n', encoding="utf-8")
+    assert _calls_without_fix(probe) == [1, 2, 4, 5]
 
 
 @pytest.mark.parametrize("value, shown", [(float("nan"), "nan"), (3, "3")])
