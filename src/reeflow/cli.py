@@ -135,8 +135,10 @@ def _risk(args: argparse.Namespace) -> int:
         raise InputError("--inputs", args.inputs, "one or more project paths, comma-separated",
                          "name inputs with a stated range, e.g. --inputs ore.treo_grade, or "
                          "drop --inputs to draw every ranged input")
-    if not 1 <= args.plans <= 200:
-        raise InputError("--plans", args.plans, "1..200 mine plans for the fast path",
+    from reeflow.risk.engine import MAX_PLANS
+
+    if not 1 <= args.plans <= MAX_PLANS:  # named as the flag; run_risk checks its argument
+        raise InputError("--plans", args.plans, f"1..{MAX_PLANS} mine plans for the fast path",
                          "give e.g. --plans 13 (the default)")
     if args.realisations is not None and not 0 <= args.realisations <= 1000:
         raise InputError("--realisations", args.realisations, "0..1000 SGS realisations "

@@ -28,6 +28,8 @@ __all__ = ["RiskResult", "run_risk", "CHUNK", "rigorous_outputs", "compare", "st
 #: Draws per task: fixed, so that results do not depend on the backend or worker count.
 CHUNK = 256
 METHODS = ("auto", "fast", "rigorous")
+#: Most mine plans the fast path may build (each a re-plan of the mine; 13 by default)
+MAX_PLANS = 200
 
 
 @dataclass
@@ -147,8 +149,8 @@ def run_risk(project: Any = None, *, draws: int | None = None, seed: int | None 
         raise InputError("economics.monte_carlo_draws", e.monte_carlo_draws,
                          "at least 1 draw for a Monte Carlo",
                          "set economics.monte_carlo_draws (e.g. 1000) or pass --draws 1000")
-    if not (isinstance(n_plans, int) and 1 <= n_plans <= 200):
-        raise InputError("n_plans", n_plans, "1..200 mine plans for the fast path",
+    if not (isinstance(n_plans, int) and 1 <= n_plans <= MAX_PLANS):
+        raise InputError("n_plans", n_plans, f"1..{MAX_PLANS} mine plans for the fast path",
                          "pass n_plans=13 (the default)")
     n = int(e.monte_carlo_draws if draws is None else draws)
     seed = int(e.seed if seed is None else seed)
