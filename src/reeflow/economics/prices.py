@@ -26,7 +26,8 @@ from reeflow.economics.cost_index import CostIndex
 
 __all__ = [
     "PriceDeck", "DECKS", "load_deck", "deck_names", "payability", "NDPR_PRODUCTS",
-    "MIXED_CONCENTRATE", "price_of_mixed_concentrate", "product_class", "purity_payability",
+    "MIXED_CONCENTRATE", "price_of_mixed_concentrate", "unpriced_oxides", "product_class",
+    "purity_payability",
     "spec_purity",
 ]
 
@@ -269,7 +270,9 @@ def price_of_mixed_concentrate(deck: PriceDeck, reo_distribution: Mapping[str, f
 
     ``reo_distribution`` maps oxide formula -> mass fraction of TREO (sums to 1 +- 1e-6).
     Basket = sum_i w_i * p_i over separated-oxide prices of the deck (as PrOMMiS' realisation
-    approach: value of the contained oxides, then a payability factor).
+    approach: value of the contained oxides, then a payability factor); an oxide the deck does
+    not price (a trace of Tm2O3 in a heavy group) earns nothing (:func:`unpriced_oxides` names
+    them for the caller to say so).
     """
     if not reo_distribution:
         raise InputError("concentrate_reo_distribution", reo_distribution,
@@ -279,4 +282,10 @@ def price_of_mixed_concentrate(deck: PriceDeck, reo_distribution: Mapping[str, f
     if abs(total - 1.0) > 1e-6 or any(v < 0 for v in reo_distribution.values()):
         raise InputError("concentrate_reo_distribution", dict(reo_distribution),
                          "non-negative fractions summing to 1", "normalise the distribution")
-    return float(sum(w * deck.price(ox) for ox, w in reo_distribution.items() if w > 0))
+    return float(sum(w * deck.price(ox) for ox, w in reo_distribution.items()
+                     if w > 0 and deck.has(ox)))
+
+
+def unpriced_oxides(deck: PriceDeck, reo_distribution: Mapping[str, float]) -> list[str]:
+    """The oxides of a mixed concentrate the deck does not price (unpaid in its basket)."""
+    return sorted(ox for ox, w in reo_distribution.items() if w > 0 and not deck.has(ox))

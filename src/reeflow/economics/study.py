@@ -43,6 +43,7 @@ from reeflow.economics.prices import (
     price_of_mixed_concentrate,
     product_class,
     purity_payability,
+    unpriced_oxides,
 )
 from reeflow.economics.residue_storage import ResidueStream, StorageCost, storage_costs
 
@@ -318,8 +319,8 @@ def _revenue_table(inp: EconomicInputs, deck: PriceDeck,
     needed = [p for p in sold if p != MIXED_CONCENTRATE]
     # a mixed concentrate is paid on the oxides the deck prices; one it does not price (a
     # trace of Tm2O3 in a heavy group) earns nothing, and the revenue row says so
-    unpaid = sorted(o for o, w in inp.concentrate_reo_distribution.items()
-                    if w > 0 and not deck.has(o)) if MIXED_CONCENTRATE in sold else []
+    unpaid = unpriced_oxides(deck, inp.concentrate_reo_distribution) \
+        if MIXED_CONCENTRATE in sold else []
     missing = sorted({p for p in needed if not deck.has(p)})
     if missing:
         raise InputError(f"deck[{deck.name}]", missing, "a sourced price for every product",
@@ -332,9 +333,7 @@ def _revenue_table(inp: EconomicInputs, deck: PriceDeck,
         if product not in sold and not deck.has(product):
             continue
         if product == MIXED_CONCENTRATE:
-            dist = inp.concentrate_reo_distribution
-            price = price_of_mixed_concentrate(deck, dist) if not unpaid else float(sum(
-                w * deck.price(o) for o, w in dist.items() if w > 0 and deck.has(o)))
+            price = price_of_mixed_concentrate(deck, inp.concentrate_reo_distribution)
             share = sum(inp.concentrate_reo_distribution.get(o, 0.0) * deck.price(o)
                         for o in _NDPR_OXIDES) / price if price > 0 else 0.0
             purity = 1.0
