@@ -323,26 +323,27 @@ def mark_inherited(tree: dict[str, Any], parent: str,
     (one study key). The project may restate a reason to replace the mark."""
     if child is not None and not set(child) - _TEXT_ONLY:
         return tree
-    out = dict(tree)
+    name = tree.get("name") if isinstance(tree.get("name"), str) else parent
+    over: dict[str, Any] = {}
     for path in CASE_TEXT:
-        node: Any = out
-        for key in path[:-1]:
+        node: Any = tree
+        for key in path:
             node = node.get(key) if isinstance(node, dict) else None
-        texts = node.get(path[-1]) if isinstance(node, dict) else None
-        if not isinstance(texts, dict) or not texts:
+        if not isinstance(node, dict) or not node:
             continue
-        name = tree.get("name") if isinstance(tree.get("name"), str) else parent
-        marked = {k: v if not isinstance(v, str) or v.startswith(_INHERITED)
-                  else f"{_INHERITED}{name} (this project extends it; check that it still "
-                       f"holds): {v}" for k, v in texts.items()}
-        parents = [out]
-        for key in path[:-1]:
-            parents.append(dict(parents[-1][key]))
-        parents[-1][path[-1]] = marked
-        for i in range(len(path) - 1, 0, -1):
-            parents[i - 1][path[i - 1]] = parents[i]
-        out = parents[0]
-    return out
+        marked: Any = {k: v if not isinstance(v, str) or v.startswith(_INHERITED)
+                       else f"{_INHERITED}{name} (this project extends it; check that it still "
+                            f"holds): {v}" for k, v in node.items()}
+        for key in reversed(path):
+            marked = {key: marked}
+        over = deep_merge(over, marked)
+    return deep_merge(tree, over) if over else tree
+
+
+def _project_tree(path: Path) -> dict[str, Any]:
+    """A project file with its ``extends`` chain merged, the case text it inherits marked."""
+    return load_yaml_tree(path, builtin_project_path, whole=WHOLE_ON_EXTEND,
+                          on_inherit=mark_inherited)
 
 
 def _validated(tree: dict[str, Any], where: str) -> LoadedProject:
@@ -358,8 +359,7 @@ def load_project(source: str | Path | None = None) -> LoadedProject:
     path the user wrote, the value, what is allowed and how to fix it.
     """
     p = source_path(source)
-    tree = load_yaml_tree(p, builtin_project_path, whole=WHOLE_ON_EXTEND,
-                          on_inherit=mark_inherited)
+    tree = _project_tree(p)
     return _validated(tree, str(p))
 
 
@@ -367,8 +367,7 @@ def is_whole_project(source: str | Path) -> bool:
     """Whether ``source`` (a file or ``builtin:NAME``) is a whole study project (its merged
     ``extends`` chain has an ``ore`` section) rather than one holding one room's section:
     the room commands (``resource``, ``schedule``) run the study's chain on a whole project."""
-    tree = load_yaml_tree(source_path(source), builtin_project_path, whole=WHOLE_ON_EXTEND,
-                          on_inherit=mark_inherited)
+    tree = _project_tree(source_path(source))
     return isinstance(tree, dict) and "ore" in tree
 
 
@@ -381,8 +380,7 @@ def load_section(source: str | Path, section: str, model: type[M]) -> M:
     wrote (``deposit.cutoff.grade``).
     """
     p = source_path(source)
-    tree = load_yaml_tree(p, builtin_project_path, whole=WHOLE_ON_EXTEND,
-                          on_inherit=mark_inherited)
+    tree = _project_tree(p)
     sub = tree.get(section)
     if sub is None:
         sub = {}
@@ -416,9 +414,7 @@ def load_project_text(text: str, *, allow_paths: bool = False,
                              f"extend one of: {', '.join('builtin:' + c for c in builtin_cases())}")
     if parent is not None:
         data = resolve_file_keys(data, Path.cwd()) if allow_paths else data
-        base = mark_inherited(load_yaml_tree(source_path(parent), builtin_project_path,
-                                             whole=WHOLE_ON_EXTEND, on_inherit=mark_inherited),
-                              str(parent), data)
+        base = mark_inherited(_project_tree(source_path(parent)), str(parent), data)
         data = deep_merge(base, data, whole=WHOLE_ON_EXTEND)
     return _validated(data, name)
 
