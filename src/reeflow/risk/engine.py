@@ -94,6 +94,7 @@ class RiskResult:
         """The ``risk`` section of results.json (deterministic: no timings, no backend)."""
         o = self.outputs
         real = self.draws.realisation
+        infeasible = self.infeasible()
         per_real = []
         for r in sorted({int(x) for x in real if x >= 0}):
             m = real == r
@@ -120,9 +121,8 @@ class RiskResult:
             "by_realisation": per_real, "price_paths": list(self.draws.path_names),
             "fast_path": {k: v for k, v in self.model.items()
                           if k not in ("setup_times_s", "setup_s")},
-            **self.infeasible(),
-            "note": "; ".join(t for t in (self.note, self.infeasible().get("infeasible_note"))
-                              if t)}
+            **infeasible,
+            "note": "; ".join(t for t in (self.note, infeasible.get("infeasible_note")) if t)}
 
 
 def _labels() -> dict[str, str]:
