@@ -585,21 +585,19 @@ def _coverage(pit_ore_feed_t: float, spec: ScheduleSpec, sched: pd.DataFrame,
     cap = float(max(spec.plant_t_per_a))
     life = pit_ore_feed_t / cap if cap > 0 else float("nan")
     left_t = float(remaining.get("pit_tonnes_t") or 0.0)
+    ore_left_t = float(remaining.get("ore_feed_t") or 0.0)
     fed_t = float(sched["ore_t"].sum()) if "ore_t" in sched else 0.0
     held_t = float(remaining.get("stockpile_t") or 0.0)
-    wasted_t = max(pit_ore_feed_t - fed_t - held_t - float(remaining.get("ore_feed_t") or 0.0),
-                   0.0)
-    ore_left_t = float(remaining.get("ore_feed_t") or 0.0)
+    wasted_t = max(pit_ore_feed_t - fed_t - held_t - ore_left_t, 0.0)
     covers = ore_left_t <= 1e-6 * max(pit_ore_feed_t, 1.0)  # no ore left (solver tolerance)
     if covers:
-        note = (f"the plan mines the whole pit within the {spec.years}-year horizon "
+        note = (f"the plan mines all of the pit's ore within the {spec.years}-year horizon "
                 f"({life:.1f} years of ore at nameplate capacity)")
     else:
-        note = (f"the pit outlives the horizon: {left_t / 1e6:,.2f} Mt of it ({ore_left_t / 1e6:,.2f}"
-                f" Mt of ore) is not mined in the {spec.years} scheduled years ({life:.0f} years "
-                "of ore at nameplate "
-                "capacity); the NPV and bound are of the scheduled years only, nothing beyond "
-                "the horizon is valued")
+        note = (f"the pit outlives the horizon: {left_t / 1e6:,.2f} Mt of it "
+                f"({ore_left_t / 1e6:,.2f} Mt of ore) is not mined in the {spec.years} "
+                f"scheduled years ({life:.0f} years of ore at nameplate capacity); the NPV and "
+                "bound are of the scheduled years only, nothing beyond the horizon is valued")
     if wasted_t > 1e-3 * max(pit_ore_feed_t, 1.0):
         note += (f"; {wasted_t / 1e6:,.2f} Mt of the pit's ore ({wasted_t / pit_ore_feed_t:.1%}"
                  ", above the break-even cut-off) is mined and sent to waste: below the plan's "
