@@ -159,7 +159,7 @@ def _study(path: str, loaded: Any) -> Any:
     try:
         return compute_results(loaded, sensitivities=False)
     except InputError as exc:
-        raise type(exc)(f"{path}: {exc.field}", exc.value, exc.allowed, exc.fix) from exc
+        raise exc.at(f"{path}: {exc.field}") from exc
     except ReeflowError as exc:
         raise type(exc)(f"{path}: {exc}") from exc
 

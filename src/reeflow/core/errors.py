@@ -50,6 +50,11 @@ class InputError(ReeflowError, ValueError):
             msg += f". Fix: {cut_text(str(fix), _MAX_FIX)}"
         super().__init__(msg)
 
+    def at(self, field: str) -> InputError:
+        """The same refusal (same class, value, allowed and fix) naming ``field``: the path an
+        edge's user wrote (a flag, a query parameter, the project a compare ran)."""
+        return type(self)(field, self.value, self.allowed, self.fix)
+
 
 #: Longest repr of a bad value an error line shows (a pasted 10 kB string must not bury the
 #: field, what is allowed and the fix).

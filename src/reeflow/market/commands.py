@@ -88,7 +88,7 @@ def run_market(args: argparse.Namespace) -> int:
         flag = _FLAGS.get(exc.field)
         if flag is None:
             raise
-        raise InputError(flag, exc.value, exc.allowed, exc.fix) from exc
+        raise exc.at(flag) from exc
 
 
 def _run_market(args: argparse.Namespace) -> int:

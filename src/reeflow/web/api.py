@@ -210,7 +210,7 @@ def market_hhi(home_country: Annotated[str, Query(min_length=2, max_length=80)],
         names = {"market.year": "year", "project_reo_t_per_a": "reo_t_per_a"}
         if exc.field not in names:
             raise
-        raise InputError(names[exc.field], exc.value, exc.allowed, exc.fix) from exc
+        raise exc.at(names[exc.field]) from exc
 
 
 @router.get("/schema/results", summary="JSON Schema of results.json")
