@@ -55,6 +55,8 @@ def _project(extra: str):
      "rho: 0.5}, {inputs: [economics.price_scale_ndpr, ore.treo_grade], rho: -0.5}]}\n",
      "each pair of inputs once"),
     ("risk:\n  inputs: [ore.fe2o3_grade]\n", "a value with a range"),
+    # an empty list drew every ranged input, the same as leaving the key out
+    ("risk:\n  inputs: []\n", "at least one project path"),
     ("economics:\n  price_scale_ndpr: {value: 1.0, range: [0, 2], distribution: lognormal}\n",
      "a positive value and range for a lognormal"),
 ])

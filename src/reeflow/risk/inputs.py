@@ -191,8 +191,8 @@ def input_specs(loaded: Any, inputs: Sequence[str] | None = None) -> list[InputS
     from reeflow.core.projectfile import value_at
 
     ranged = ranged_inputs(loaded)
-    names = list(inputs) if inputs is not None else (list(loaded.project.risk.inputs)
-                                                    or list(ranged))
+    listed = loaded.project.risk.inputs
+    names = list(inputs) if inputs is not None else list(ranged if listed is None else listed)
     if len(set(names)) != len(names):
         raise InputError("risk.inputs", names, "each input once", "remove the repeated path")
     specs = []

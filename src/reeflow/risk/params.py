@@ -79,13 +79,23 @@ class PricePath(StrictModel):
 class RiskParams(StrictModel):
     """The ``risk:`` section (all optional)."""
 
-    inputs: list[str] = Field(default_factory=list, max_length=200,
-                              description="project paths drawn (default: every ranged input)")
+    inputs: list[str] | None = Field(default=None, max_length=200,
+                                     description="project paths drawn (left out: every "
+                                                 "ranged input)")
     correlation: CorrelationSpec = Field(default_factory=CorrelationSpec)
     price_paths: dict[str, PricePath] = Field(default_factory=dict)
     realisations: int = Field(default=0, ge=0, le=1000,
                               description="SGS realisations of the block model the draws run "
                                           "on (0: the kriged estimate only)")
+
+    @field_validator("inputs")
+    @classmethod
+    def _some_inputs(cls, v: list[str] | None) -> list[str] | None:
+        if v is not None and not v:
+            raise InputError("risk.inputs", v, "at least one project path",
+                             "leave risk.inputs out to draw every input with a stated range, or "
+                             "list the paths to draw")
+        return v
 
     @field_validator("price_paths")
     @classmethod
