@@ -19,11 +19,11 @@ are typed as JSON objects here and documented by the room that writes them.
 from __future__ import annotations
 
 import json
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from reeflow.core.errors import InputError
+from reeflow.core.errors import InputError, allowed_of
 
 __all__ = ["SCHEMA_VERSION", "StudyResults", "Meta", "Kpis", "ScheduleRow", "AnnualRow",
            "PlantYear", "PlantSection", "MineSection", "EconomicsSection", "ClaimRow",
@@ -36,6 +36,9 @@ SCHEMA_VERSION = "2.0"
 
 Json = dict[str, Any]
 Number = float | None
+#: A quantity that cannot be negative (tonnes, MW): a results.json with a negative one is not a
+#: study's output and ``reeflow report`` refuses it
+Amount = Annotated[float, Field(ge=0.0)]
 
 
 class ResultModel(BaseModel):
@@ -63,18 +66,18 @@ class Meta(ResultModel):
 class Kpis(ResultModel):
     """Design-basis plant figures (the project's ``ore`` section at full throughput)."""
 
-    ore_t_per_a: float
-    head_reo_t_per_a: float
-    reo_t_per_a: float
-    ndpr_oxide_t_per_a: float
+    ore_t_per_a: Amount
+    head_reo_t_per_a: Amount
+    reo_t_per_a: Amount
+    ndpr_oxide_t_per_a: Amount
     overall_reo_recovery_frac: Number
-    fluorite_concentrate_t_per_a: float
-    barite_concentrate_t_per_a: float
-    th_in_feed_t_per_a: float
-    th_in_residues_t_per_a: float
-    power_mw: float = Field(description="site electrical demand (every unit and the utilities; "
-                            "the energy section's electricity_kw), MW")
-    concentrate_t_per_a: float
+    fluorite_concentrate_t_per_a: Amount
+    barite_concentrate_t_per_a: Amount
+    th_in_feed_t_per_a: Amount
+    th_in_residues_t_per_a: Amount
+    power_mw: Amount = Field(description="site electrical demand (every unit and the utilities; "
+                             "the energy section's electricity_kw), MW")
+    concentrate_t_per_a: Amount
     concentrate_treo_frac: Number
 
 
@@ -83,19 +86,19 @@ class PlantYear(ResultModel):
 
     year: int
     production_year: int
-    ore_t: float
+    ore_t: Amount
     head_grade_treo_frac: float
-    reo_t: float
-    ndpr_oxide_t: float
+    reo_t: Amount
+    ndpr_oxide_t: Amount
     overall_reo_recovery_frac: Number
     products_t: dict[str, float]
     reagents_t: dict[str, float]
     power_mwh: float
     fuel_gj: float = 0.0
     water_m3: float = Field(default=0.0, description="make-up water, m³ (≈ t)")
-    residue_t: float = Field(description="radioactive residues (leach residue and "
-                             "neutralisation cake), dry t")
-    tailings_t: float
+    residue_t: Amount = Field(description="radioactive residues (leach residue and "
+                              "neutralisation cake), dry t")
+    tailings_t: Amount
     chemical_residue_t: float = Field(default=0.0, description="every hydrometallurgical "
                                       "residue (no flotation tailings), dry t")
     flotation_feed_t: dict[str, float] = Field(default_factory=dict, description="feed of each "
@@ -534,5 +537,5 @@ def load_results(data: dict[str, Any], *, source: str = "results.json") -> Study
         missing = err.get("type") == "missing"
         raise InputError(loc or source, "missing" if missing else err.get("input"),
                          f"the {loc or 'section'} section of a results.json" if missing
-                         else err["msg"],
+                         else allowed_of(err["msg"]),
                          "pass a results.json written by `reeflow study`") from None

@@ -71,3 +71,14 @@ def test_a_re_render_beside_the_study_s_pdf_says_the_pdf_is_not_re_rendered(resu
     out = json.loads(capsys.readouterr().out)
     assert out["note"].startswith("report.pdf in ") and "not re-rendered" in out["note"]
     assert (tmp_path / "report.pdf").read_bytes() == b"%PDF-1.4 old"
+
+
+def test_report_command_refuses_a_negative_amount(results, tmp_path):
+    """A results.json with a negative tonnage is no study's output (fuzz round 7 rendered one)."""
+    results = json.loads(json.dumps(results))
+    results["kpis"]["reo_t_per_a"] = -5.0
+    path = write_results_json(results, tmp_path)
+    with pytest.raises(InputError) as err:
+        cmd_report(_parse(["report", str(path)]))
+    assert err.value.field == "kpis.reo_t_per_a" and ">= 0" in err.value.allowed
+    assert not (tmp_path / "report.html").exists()

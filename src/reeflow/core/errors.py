@@ -12,6 +12,7 @@ from typing import Any
 
 __all__ = [
     "did_you_mean",
+    "allowed_of",
     "ReeflowError",
     "InputError",
     "InfeasibleSpecError",
@@ -115,3 +116,17 @@ def did_you_mean(name: str, candidates: Iterable[str]) -> str:
     if close:
         return "did you mean " + " or ".join(f"'{c}'" for c in close) + "?"
     return f"known names: {', '.join(names[:12])}{' …' if len(names) > 12 else ''}"
+
+
+_BOUNDS = (("greater than or equal to", ">="), ("less than or equal to", "<="),
+           ("greater than", ">"), ("less than", "<"))
+
+
+def allowed_of(msg: str) -> str:
+    """A pydantic message as an error line's "allowed" part (``Input should be greater than
+    or equal to 0`` reads ``>= 0``)."""
+    text = msg.removeprefix("Input should be ").strip()
+    for words, sign in _BOUNDS:
+        if text.startswith(words):
+            return f"{sign} {text[len(words):].strip()}"
+    return text

@@ -36,7 +36,7 @@ from pydantic import (
 )
 
 from reeflow.core.data import EVIDENCE, Evidence
-from reeflow.core.errors import InputError, did_you_mean
+from reeflow.core.errors import InputError, allowed_of, did_you_mean
 from reeflow.core.units import to_canonical
 from reeflow.core.yamlio import load_yaml_file
 
@@ -363,26 +363,13 @@ def _pydantic_to_input_error(exc: ValidationError, model: type[BaseModel]) -> In
     if kind == "literal_error":
         return InputError(loc, err.get("input"), err["msg"].removeprefix("Input should be "),
                           "use one of the listed values")
-    msg = str(cause) if cause is not None else _plain(err["msg"])
+    msg = str(cause) if cause is not None else allowed_of(err["msg"])
     return InputError(loc, err.get("input"), msg,
                       f"give a value {msg}" if msg[:1] in "<>" else "correct the value")
 
 
 #: pydantic's bound messages in the error line's own words (">= 0", not "Input should be
 #: greater than or equal to 0")
-_BOUNDS = (("greater than or equal to", ">="), ("less than or equal to", "<="),
-           ("greater than", ">"), ("less than", "<"))
-
-
-def _plain(msg: str) -> str:
-    """A pydantic message as an error line's "allowed" part."""
-    text = msg.removeprefix("Input should be ").strip()
-    for words, sign in _BOUNDS:
-        if text.startswith(words):
-            return f"{sign} {text[len(words):].strip()}"
-    return text
-
-
 def _check_range(path: str, value: Any, rng: tuple[Any, Any], unit: str | None) -> tuple[Any, Any]:
     """Convert a stated range to canonical units; check low <= high and value inside it."""
     if unit is not None:
