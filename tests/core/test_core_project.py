@@ -165,6 +165,22 @@ def test_a_bound_reads_in_the_error_line_s_words(tmp_path):
                               "Fix: give a value >= 0")
 
 
+@pytest.mark.parametrize("text, line", [
+    ("economics:\n  schedule:\n    life_years: twenty\n",
+     "economics.schedule.life_years: got 'twenty'; allowed: a valid integer. Fix: write a whole "
+     "number without quotes or units, e.g. 20"),
+    ("mine:\n  run: maybe\n",
+     "mine.run: got 'maybe'; allowed: a valid boolean. Fix: write true or false"),
+])
+def test_a_type_error_reads_in_the_error_line_s_words(tmp_path, text, line):
+    """pydantic's "a valid integer, unable to parse string as an integer" with the fix "correct
+    the value" (validation rounds 7 and 8)."""
+    (tmp_path / "p.yaml").write_text("extends: builtin:beylikova\n" + text, encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        load_project(tmp_path / "p.yaml")
+    assert str(err.value) == line
+
+
 def test_a_file_that_changes_no_input_is_the_case_itself():
     """Marking inherited reasons must not make `extends: builtin:beylikova` a new project (the
     web's study key joins the two as one study)."""

@@ -124,8 +124,11 @@ _BOUNDS = (("greater than or equal to", ">="), ("less than or equal to", "<="),
 
 def allowed_of(msg: str) -> str:
     """A pydantic message as an error line's "allowed" part (``Input should be greater than
-    or equal to 0`` reads ``>= 0``)."""
+    or equal to 0`` reads ``>= 0``; ``a valid integer, unable to parse string as an integer``
+    reads ``a valid integer``)."""
     text = msg.removeprefix("Input should be ").strip()
+    if text.startswith("a valid "):  # "a valid integer, unable to parse string as an integer"
+        text = text.split(",", 1)[0]
     for words, sign in _BOUNDS:
         if text.startswith(words):
             return f"{sign} {text[len(words):].strip()}"

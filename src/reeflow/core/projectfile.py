@@ -364,8 +364,23 @@ def _pydantic_to_input_error(exc: ValidationError, model: type[BaseModel]) -> In
         return InputError(loc, err.get("input"), err["msg"].removeprefix("Input should be "),
                           "use one of the listed values")
     msg = str(cause) if cause is not None else allowed_of(err["msg"])
-    return InputError(loc, err.get("input"), msg,
-                      f"give a value {msg}" if msg[:1] in "<>" else "correct the value")
+    return InputError(loc, err.get("input"), msg, _fix_for(msg))
+
+
+#: what to write for pydantic's type errors (``allowed_of``'s wording)
+_TYPE_FIXES = {"a valid integer": "write a whole number without quotes or units, e.g. 20",
+               "a valid number": "write a number without quotes (a unit goes after it, e.g. "
+                                 "'2.5 %', where the field takes one)",
+               "a valid boolean": "write true or false",
+               "a valid string": "write text in quotes",
+               "a valid list": "write a list, e.g. [a, b]",
+               "a valid dictionary": "write a mapping of names to values (key: value lines)"}
+
+
+def _fix_for(allowed: str) -> str:
+    if allowed[:1] in "<>":
+        return f"give a value {allowed}"
+    return _TYPE_FIXES.get(allowed, "correct the value")
 
 
 #: pydantic's bound messages in the error line's own words (">= 0", not "Input should be
