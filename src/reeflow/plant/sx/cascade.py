@@ -227,6 +227,7 @@ def _validate(c: Cascade) -> None:
                          "add at least one feed (stage, phase, flow_L_per_h, mol_per_L)")
     for f in c.feeds:
         check_feed(f, n, "cascade.feeds")
+    _check_spellings(c.feeds)
     for i, d in enumerate(c.side_draws):
         check_draw(d, n, f"cascade.side_draws[{i}]")
     if not (_finite(c.murphree_efficiency) and 0.05 <= c.murphree_efficiency <= 1.0):
@@ -237,6 +238,19 @@ def _validate(c: Cascade) -> None:
         if not (_finite(val) and 0.0 <= val < 0.5):
             raise InputError(f"cascade.{fld}", val, "0 <= fraction < 0.5",
                              "give the entrainment as a fraction from 0 to below 0.5, e.g. 0.001")
+
+
+def _check_spellings(feeds: Sequence[Feed]) -> None:
+    """One spelling per component across the feeds: 'nd' beside 'Nd' were two components
+    (independent SX fuzz, validation round 9)."""
+    seen: dict[str, str] = {}
+    for f in feeds:
+        for comp in f.mol_per_L:
+            key = str(comp).casefold()
+            if seen.setdefault(key, str(comp)) != str(comp):
+                raise InputError("cascade.feeds.mol_per_L", [seen[key], comp],
+                                 "one spelling per component",
+                                 f"write {seen[key]!r} everywhere (element symbols: 'Nd', 'La')")
 
 
 def _components(c: Cascade, extra: Sequence[str]) -> tuple[str, ...]:

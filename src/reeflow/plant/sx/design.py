@@ -302,7 +302,20 @@ def _smallest_total(ev: _Evaluator, guess: int, cap: int, beta: float, specs,
     return hi
 
 
-def _check_groups(feed, heavy, light, alpha) -> tuple[str, str]:
+def as_group(group: Any, name: str) -> tuple[str, ...]:
+    """A group of elements as a tuple: one symbol alone ('Nd') is a group of one (it was read
+    letter by letter, "heavy: got []"); anything but a string or a sequence of strings is
+    refused."""
+    if isinstance(group, str):
+        return (group,)
+    if not isinstance(group, Sequence | set | frozenset) or \
+            not all(isinstance(e, str) for e in group):
+        raise InputError(name, group, "element symbols, e.g. ['Nd', 'Pr'] or 'Nd'",
+                         f"give {name} as a list of the fed elements' symbols")
+    return tuple(group)
+
+
+def check_groups(feed, heavy, light, alpha) -> tuple[str, str]:
     if not heavy:
         raise InputError("heavy", list(heavy), f"at least one element of the feed "
                          f"({', '.join(feed)})", "name the fed elements that go to the organic")
@@ -360,9 +373,9 @@ def design_cut(
     c = conditions or DesignConditions()
     cap = _check_design_args(purity_organic, purity_aqueous, reflux_factor, max_stages)
     feed = check_feed(feed_mol_per_h)
-    heavy_t = tuple(e for e in heavy if e in feed)
+    heavy_t = tuple(e for e in as_group(heavy, "heavy") if e in feed)
     light_t = tuple(e for e in feed if e not in heavy_t)
-    hk, lk = _check_groups(feed, heavy_t, light_t, alpha)
+    hk, lk = check_groups(feed, heavy_t, light_t, alpha)
     beta = alpha[hk] / alpha[lk]
     ftot = math.fsum(feed.values())
     f_a = math.fsum(feed[e] for e in heavy_t) / ftot

@@ -33,7 +33,7 @@ from reeflow.core.elements import molar_mass
 from reeflow.core.errors import InfeasibleSpecError, InputError
 from reeflow.plant.sx.cascade import Cascade, CascadeResult, Feed, simulate
 from reeflow.plant.sx.conditions import DesignConditions, operating_point
-from reeflow.plant.sx.design import STAGE_LIMIT, check_feed
+from reeflow.plant.sx.design import STAGE_LIMIT, as_group, check_feed, check_groups
 from reeflow.plant.sx.shortcut import xu_product_split
 
 __all__ = ["LinkedCut", "design_linked_cut", "simulate_linked_cut", "link_train",
@@ -123,11 +123,12 @@ def design_linked_cut(feed_org_mol_per_h: Mapping[str, float], heavy: Sequence[s
     """Smallest n + m for a cut fed with RE-loaded organic (Xu's optimum fresh organic)."""
     c = conditions or DesignConditions()
     feed = check_feed(feed_org_mol_per_h, "feed_org_mol_per_h")
-    heavy_t = tuple(e for e in heavy if e in feed)
+    heavy_t = tuple(e for e in as_group(heavy, "heavy") if e in feed)
     light_t = tuple(e for e in feed if e not in heavy_t)
     if not heavy_t or not light_t:
         raise InputError("heavy", heavy, "a split of the fed elements into two groups",
                          "name as heavy some, but not all, of the fed elements")
+    check_groups(feed, heavy_t, light_t, alpha)  # a missing or NaN alpha (a KeyError before)
     beta = min(alpha[e] for e in heavy_t) / max(alpha[e] for e in light_t)
     if not beta > 1.0:
         raise InfeasibleSpecError(f"β = {beta:.4g} ≤ 1: no linked cut separates the groups")

@@ -49,7 +49,7 @@ from typing import Any
 from reeflow.core.errors import InfeasibleSpecError, InputError
 from reeflow.plant.sx.cascade import Cascade, CascadeResult, Feed, SideDraw, simulate
 from reeflow.plant.sx.conditions import DesignConditions, operating_point
-from reeflow.plant.sx.design import STAGE_LIMIT, check_feed
+from reeflow.plant.sx.design import STAGE_LIMIT, as_group, check_feed
 
 __all__ = ["ThreeOutletDesign", "design_three_outlet", "simulate_three_outlet"]
 
@@ -353,12 +353,21 @@ def design_three_outlet(
     split = _split(feed, groups, purity_organic, purity_aqueous, recovery_aqueous,
                    middle_recovery, draw_impurity_heavy_frac)
     specs = (purity_organic, purity_aqueous, recovery_aqueous, middle_fraction)
+    if isinstance(max_stages, bool) or not isinstance(max_stages, int) or max_stages < 2:
+        raise InputError("max_stages", max_stages, "an integer >= 2",
+                         "give the most stages the design may use, e.g. 400")
     if s_mol_per_mol_feed is None:
         s_list = _default_scan(feed, groups, alpha)
     elif isinstance(s_mol_per_mol_feed, int | float):
         s_list = [float(s_mol_per_mol_feed)]
     else:
         s_list = [float(x) for x in s_mol_per_mol_feed]
+    for s_val in s_list:
+        if not (math.isfinite(s_val) and s_val > 0):
+            raise InputError("s_mol_per_mol_feed", s_mol_per_mol_feed,
+                             "loaded-organic RE per mol of feed, finite and > 0",
+                             "give S as a positive number (or a list of them), or leave it "
+                             "unset to scan from the two-outlet minimum")
     best = None
     scan: list[dict[str, Any]] = []
     for s in s_list:
@@ -412,8 +421,8 @@ def _auto_recovery(feed, groups, p_org, p_aq) -> float:
 
 
 def _groups(feed, heavy, middle, alpha):
-    heavy_t = tuple(e for e in heavy if e in feed)
-    middle_t = tuple(e for e in middle if e in feed)
+    heavy_t = tuple(e for e in as_group(heavy, "heavy") if e in feed)
+    middle_t = tuple(e for e in as_group(middle, "middle") if e in feed)
     light_t = tuple(e for e in feed if e not in heavy_t and e not in middle_t)
     if not heavy_t or not middle_t or not light_t or set(heavy_t) & set(middle_t):
         raise InputError("groups", (heavy, middle), "disjoint, non-empty heavy, middle and "

@@ -108,6 +108,10 @@ def build_params(
         out[:, 0] = s * (q - q_loaded) / float(q[0] - q_loaded[0]) + re_loaded
     out[:, 1:] = a
     scrub = [k for k, sec in enumerate(stage_sections) if sec == "scrub"]
+    if scrub and not w > 0:  # as simulate_cut says: it ran to the iteration cap before (fuzz)
+        raise InputError("model.params.scrub_RE_mol_per_h", w, "> 0 mol/h when the cascade "
+                         "has a scrub section", "a scrub section needs scrub reflux (W > 0): "
+                         "give the RE the scrub acid strips, or drop the scrub section")
     top = scrub[-1] if scrub else len(stage_sections) - 1
     out[top, 0] -= w
     if not out[top, 0] > 0.0:
