@@ -16,7 +16,7 @@ keys elements (``Nd``) and sale names (``NdPr oxide``); economics keys products 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -157,6 +157,9 @@ class BlockValuation:
     royalty_frac: float
     discount_rate: float
     notes: tuple[str, ...] = ()
+    #: the grade-dependent part of the processing cost, USD per kg of each species recovered
+    #: (:func:`reeflow.chain.econ_steps.processing_costs`; none: all of it per t of ore)
+    product_cost_usd_per_kg: Mapping[str, float] = field(default_factory=dict)
 
 
 def block_valuation(products: Sequence[Mapping[str, Any]], feed_element_t: Mapping[str, float],

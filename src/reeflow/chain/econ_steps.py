@@ -8,6 +8,7 @@ Wiring only: prices, costs, capex and the DCF are the economics room's
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -19,7 +20,8 @@ from reeflow.chain.plant_steps import (
     tailings_t,
 )
 
-__all__ = ["economic_inputs", "equipment_sizes", "design_economics", "sx_cost_model"]
+__all__ = ["economic_inputs", "equipment_sizes", "design_economics", "sx_cost_model",
+           "ProcessingCosts", "processing_costs"]
 
 
 def sx_cost_model(project: Any) -> Any:
@@ -134,3 +136,73 @@ def design_economics(project: Any, inputs: Any, life_years: int,
                     opex=e.opex_scale_frac)
     return design_basis(inputs, e, scales=scales, mining_usd_per_t_moved=mining_usd_per_t_moved,
                         life_years=life_years)
+
+
+@dataclass(frozen=True)
+class ProcessingCosts:
+    """The plant's opex per tonne of ore as a linear function of the feed's grades (Whittle's
+    processing cost per tonne of ore plus a cost per unit of product): ``per_t_ore_usd`` at
+    zero grade, ``per_kg_recovered_usd`` per kg of each valued species recovered (REE oxides
+    and by-product minerals); ``at_design_usd_per_t``: the design basis's opex per t (mining
+    excluded), which the line passes through; ``slopes_usd_per_t``: d(opex per t)/d(grade)
+    of the TREO and of each by-product mineral."""
+
+    per_t_ore_usd: float
+    per_kg_recovered_usd: dict[str, float]
+    at_design_usd_per_t: float
+    slopes_usd_per_t: dict[str, float]
+
+
+#: Relative step of the grade in the finite differences of the opex (downwards, so that the
+#: probe feed always fits in the ore; the opex is linear in the grades, so the step's size
+#: changes the slope only by the plant solver's tolerance)
+_COST_STEP = 0.05
+
+
+def processing_costs(project: Any, design: PlantDesign, basis: Any,
+                     recoveries_frac: dict[str, float], ree_keys: set[str]) -> ProcessingCosts:
+    """The design-basis opex per tonne of ore split into a part per tonne and a part per unit
+    of each product, from the plant solved at the design feed and at feeds with the TREO grade
+    (all REE oxides in proportion) and each valued by-product mineral's grade lowered by
+    :data:`_COST_STEP` (the yearly plant solves' and the cash flow's own opex): the block
+    valuation then charges a rich block the reagents its REO consumes in cracking, separation
+    and precipitation, as the cash flow does, not the design grade's average (a pit fed at
+    4 × the design grade was valued at the design grade's cost per tonne). Each slope is
+    spread over the species it covers as a cost per kg recovered, so that cost per tonne =
+    ``per_t_ore_usd`` + Σ cost_k × recovery_k × grade_k × 1000 reproduces the linear model;
+    a species that is not recovered keeps its share in the per-tonne part, and a negative
+    slope is not credited (clipped at 0)."""
+    import numpy as np
+
+    from reeflow.chain.adapters import year_quantities
+    from reeflow.chain.mine_steps import flat_schedule
+    from reeflow.chain.plant_steps import solve_years
+    from reeflow.economics.annual import processing_usd_per_t_ore_of
+
+    cap = float(project.ore.throughput_t_per_a)
+    groups: dict[str, list[str]] = {"treo": sorted(k for k in recoveries_frac if k in ree_keys)}
+    groups.update({k: [k] for k in sorted(recoveries_frac) if k not in ree_keys})
+    sched = flat_schedule(project, np.full(1 + len(groups), cap))
+    design_g = {k: float(sched.at[0, f"{k}_frac"]) if f"{k}_frac" in sched else 0.0
+                for k in recoveries_frac}
+    probed = []
+    for i, (name, keys) in enumerate(groups.items(), start=1):
+        cols = [f"{k}_frac" for k in keys if f"{k}_frac" in sched]
+        if name == "treo":
+            cols.append("head_grade_treo_frac")
+        sched.loc[i, cols] = sched.loc[i, cols] * (1.0 - _COST_STEP)
+        probed.append((name, keys, sum(design_g.get(k, 0.0) for k in keys)))
+    years = solve_years(project, design, sched, 1)
+    cost = processing_usd_per_t_ore_of(basis, year_quantities(years, sched))
+    base = float(cost[0])
+    per_t, per_kg, slopes = base, {}, {}
+    for i, (name, keys, g) in enumerate(probed, start=1):
+        slope = max((base - float(cost[i])) / (g * _COST_STEP), 0.0) if g > 0 else 0.0
+        slopes[name] = slope
+        for k in keys:
+            rec = float(recoveries_frac.get(k, 0.0))
+            if rec > 0 and design_g.get(k, 0.0) > 0:
+                per_kg[k] = slope / (1000.0 * rec)
+                per_t -= slope * design_g[k]
+    return ProcessingCosts(per_t_ore_usd=per_t, per_kg_recovered_usd=per_kg,
+                           at_design_usd_per_t=base, slopes_usd_per_t=slopes)

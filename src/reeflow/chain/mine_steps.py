@@ -101,7 +101,8 @@ def rebin_schedule(feed: pd.DataFrame, capacity: np.ndarray) -> tuple[pd.DataFra
 
 def estimate_resource_step(project: Any, *, prices_usd_per_kg: dict[str, float],
                            recovery_frac: float, cost_usd_per_t_ore: float,
-                           byproduct_usd_per_kg_in_ore: dict[str, float] | None = None) -> Any:
+                           byproduct_usd_per_kg_in_ore: dict[str, float] | None = None,
+                           charge_usd_per_kg: float = 0.0) -> Any:
     """The deposit room's resource for the project, its cut-off re-derived from the study's
     valuation (the kriging is cached by the deposit section alone, so a price or cost what-if
     does not repeat it).
@@ -125,8 +126,8 @@ def estimate_resource_step(project: Any, *, prices_usd_per_kg: dict[str, float],
     credit = sum(1000.0 * v * mean_grade_frac(bm, f"{k}_frac")
                  for k, v in (byproduct_usd_per_kg_in_ore or {}).items() if f"{k}_frac" in bm)
     out = res.recut(prices_usd_per_kg=prices_usd_per_kg, recovery_frac=recovery_frac,
-                    cost_usd_per_t_ore=cost_usd_per_t_ore, credit_usd_per_t_ore=credit,
-                    grade_factor=factor)
+                    cost_usd_per_t_ore=cost_usd_per_t_ore, credit_usd_per_t_ore=max(credit, 0.0),
+                    grade_factor=factor, charge_usd_per_kg=charge_usd_per_kg)
     return _fill_unassayed(project, out)
 
 
@@ -158,12 +159,15 @@ def _fill_unassayed(project: Any, res: Any) -> Any:
 def _no_ore(project: Any, block_model: pd.DataFrame, products: tuple, econ: Any) -> NoOreError:
     """The error for a pit that holds no ore: the processing cost per tonne of ore against the
     most any block's recoverable products pay per tonne (before royalty)."""
-    pay = np.zeros(len(block_model))
+    pay, charge = np.zeros(len(block_model)), np.zeros(len(block_model))
     for p in products:
         g = np.nan_to_num(block_model[p.grade_column].to_numpy(float))
         pay += g * p.recovery_frac * p.price_usd_per_t
-    best = float(pay.max(initial=0.0))
-    margin = best * (1.0 - float(econ.royalty_frac)) - float(econ.processing_cost_usd_per_t) \
+        charge += g * p.recovery_frac * p.selling_cost_usd_per_t
+    net = pay * (1.0 - float(econ.royalty_frac)) - charge
+    i = int(np.argmax(net)) if net.size else 0
+    best = float(pay[i]) if net.size else 0.0
+    margin = (float(net[i]) if net.size else 0.0) - float(econ.processing_cost_usd_per_t) \
         - float(econ.mining_cost_usd_per_t)
     why = (f"it clears {margin:,.0f} USD/t after royalty, processing and its own mining, but no "
            "pit pays for the rock above the ore (and the richest block alone is not a pit: "
@@ -171,7 +175,9 @@ def _no_ore(project: Any, block_model: pd.DataFrame, products: tuple, econ: Any)
            f"it loses {-margin:,.0f} USD/t after royalty, processing and its own mining")
     return NoOreError(
         "mine plan", "no ore in the pit", "a pit that pays for its ore and the waste above it",
-        f"processing costs {econ.processing_cost_usd_per_t:,.0f} USD/t of ore and mining "
+        f"processing costs {econ.processing_cost_usd_per_t:,.0f} USD/t of ore (plus "
+        f"{float(charge[i]) if charge.size else 0.0:,.0f} USD/t the richest block's products "
+        f"consume) and mining "
         f"{econ.mining_cost_usd_per_t:,.1f} USD/t moved at ore.throughput = "
         f"{float(project.ore.throughput_t_per_a):,.0f} t/a; the richest block's recoverable "
         f"products pay {best:,.0f} USD/t before royalty, and {why}: raise the throughput or "
@@ -196,9 +202,11 @@ def plan_mine_step(project: Any, block_model: pd.DataFrame, valuation: BlockValu
     plant years with the ore-class mix carried along."""
     from reeflow.mine import BlockEconomics, Product, plan_mine
 
+    cost = valuation.product_cost_usd_per_kg
     products = tuple(Product(name=sp, grade_column=f"{sp}_frac",
                              recovery_frac=float(valuation.recoveries_frac[sp]),
-                             price_usd_per_t=1000.0 * float(price))
+                             price_usd_per_t=1000.0 * float(price),
+                             selling_cost_usd_per_t=1000.0 * float(cost.get(sp, 0.0)))
                      for sp, price in valuation.prices_usd_per_kg.items()
                      if f"{sp}_frac" in block_model.columns)
     if not products:

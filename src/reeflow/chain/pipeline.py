@@ -94,11 +94,19 @@ def _valuation(project: Project, design: plant_steps.PlantDesign,
     mineral_t = {sp: float(design.solution.streams["ore"].species_kg_per_h(sp))
                  * project.plant.operating_hours_h_per_a / 1000.0 for sp in ("CaF2", "BaSO4")}
     e = project.economics
-    return adapters.block_valuation(
+    val = adapters.block_valuation(
         s.products, el_t, mineral_t, basis.product_usd_per_t(),
         processing_cost_usd_per_t=basis.processing_usd_per_t_ore(),
         mining_cost_usd_per_t=mining_moved, royalty_frac=float(e.fiscal.royalty_rate),
         discount_rate=float(e.headline_rate))
+    ree = {adapters.species_key(el) for el in project.ree}
+    costs = CACHE.get("processing_costs",
+                      _key(project.ore, project.plant, e, basis.scales, basis.capex_usd,
+                           sorted(val.recoveries_frac.items())),
+                      econ_steps.processing_costs, project, design, basis,
+                      dict(val.recoveries_frac), ree)
+    return replace(val, processing_cost_usd_per_t=costs.per_t_ore_usd,
+                   product_cost_usd_per_kg=costs.per_kg_recovered_usd)
 
 
 def _mining_per_t_moved(project: Project) -> float:
@@ -118,13 +126,18 @@ def _resource(project: Project, valuation: adapters.BlockValuation, recovery: fl
     if not (project.deposit.run and project.deposit.has_source):
         return None
     ree = {adapters.species_key(el) for el in project.ree}
+    cost = valuation.product_cost_usd_per_kg
+    recs = valuation.recoveries_frac
     prices = {k: v for k, v in valuation.prices_usd_per_kg.items() if k in ree}
-    credits = {k: v * float(valuation.recoveries_frac.get(k, 0.0))
+    credits = {k: (v - float(cost.get(k, 0.0))) * float(recs.get(k, 0.0))
                for k, v in valuation.prices_usd_per_kg.items() if k not in ree}
+    # the REE oxides' processing charge per kg of TREO in the ore: every recovered oxide
+    # carries the same charge per kg contained (processing_costs spreads it so)
+    charge = max((float(cost[k]) * float(recs[k]) for k in prices if k in cost), default=0.0)
     return mine_steps.estimate_resource_step(
         project, prices_usd_per_kg=prices, recovery_frac=recovery,
         cost_usd_per_t_ore=valuation.processing_cost_usd_per_t,
-        byproduct_usd_per_kg_in_ore=credits)
+        byproduct_usd_per_kg_in_ore=credits, charge_usd_per_kg=charge)
 
 
 def run_chain(loaded: LoadedProject, *,

@@ -128,10 +128,13 @@ class ResourceResult:
 
     def recut(self, *, prices_usd_per_kg: dict[str, float] | None = None,
               recovery_frac: float | None = None, cost_usd_per_t_ore: float | None = None,
-              credit_usd_per_t_ore: float = 0.0, grade_factor: float = 1.0) -> ResourceResult:
+              credit_usd_per_t_ore: float = 0.0, grade_factor: float = 1.0,
+              charge_usd_per_kg: float = 0.0) -> ResourceResult:
         """The same estimate with the cut-off re-derived from a valuation (break-even basis:
-        ``(cost - by-product credit) / (basket price x recovery)``, the credit per t of ore at
-        average by-product grades; see :func:`rpeee_cutoff_frac`) and, with
+        ``(cost - by-product credit) / (basket price x recovery - charge)``, the credit per t
+        of ore at average by-product grades, ``charge_usd_per_kg`` the processing cost that
+        grows with the primary grade, per kg of it in the ore (reagents its REO consumes);
+        see :func:`rpeee_cutoff_frac`) and, with
         ``grade_factor`` != 1, the primary grade and its components scaled (a SYNTHETIC
         deposit's calibration to a public grade, times ``deposit.grade_factor``: for user data
         the latter alone, the head-grade what-if of their estimate). The kriging is not
@@ -150,12 +153,15 @@ class ResourceResult:
             bm = bm.copy()
             cols = [c for c in (pcol, *(f"{k}_frac" for k in comps)) if c in bm]
             bm[cols] = bm[cols].to_numpy() * grade_factor
-        if not (np.isfinite(credit_usd_per_t_ore) and credit_usd_per_t_ore >= 0):
-            raise InputError("credit_usd_per_t_ore", credit_usd_per_t_ore, ">= 0 USD/t",
-                             "pass a by-product credit of 0 or more USD per tonne of ore")
+        for name, v in (("credit_usd_per_t_ore", credit_usd_per_t_ore),
+                        ("charge_usd_per_kg", charge_usd_per_kg)):
+            if not (np.isfinite(v) and v >= 0):
+                raise InputError(name, v, ">= 0", "pass a by-product credit (USD/t of ore) and "
+                                 "a processing charge (USD/kg) of 0 or more")
         priced = list(self.parameters.get("priced_components", comps))
         cut, basis = _cutoff(self.params, prices_usd_per_kg, recovery_frac, cost_usd_per_t_ore,
-                             _component_shares(bm, pcol, priced), credit_usd_per_t_ore)
+                             _component_shares(bm, pcol, priced), credit_usd_per_t_ore,
+                             charge_usd_per_kg)
         gcols = tuple(f"{g}_frac" for g in self.grades)
         st, gt = _statement_and_curve(bm, cut, pcol, gcols, self.label, self.synthetic)
         t1 = self.table1.copy()
@@ -325,7 +331,7 @@ def _density(comps: pd.DataFrame, params: DepositParams, grade_cols: list[str]):
 
 
 def _cutoff(params: DepositParams, prices, recovery, cost, shares,
-            credit: float = 0.0) -> tuple[float, str]:
+            credit: float = 0.0, charge: float = 0.0) -> tuple[float, str]:
     c = params.cutoff
     if c.basis == "given":
         if c.grade is None:
@@ -341,11 +347,15 @@ def _cutoff(params: DepositParams, prices, recovery, cost, shares,
     tot = sum(shares.values())
     basket = basket_price_usd_per_kg(prices, {k: v / tot for k, v in shares.items()})
     net = max(cost - credit, 0.0)
-    cut = rpeee_cutoff_frac(basket_price_usd_per_kg=basket, recovery_frac=recovery,
-                            cost_usd_per_t_ore=net)
     less = f" less by-product credit {credit:.4g} USD/t" if credit > 0 else ""
-    return cut, (f"break-even: cost {cost:.4g} USD/t ore{less} / (basket {basket:.2f} USD/kg "
-                 f"x recovery {recovery:.3g})")
+    minus = f" - charge {charge:.3g} USD/kg" if charge > 0 else ""
+    text = (f"break-even: cost {cost:.4g} USD/t ore{less} / (basket {basket:.2f} USD/kg "
+            f"x recovery {recovery:.3g}{minus})")
+    if recovery > 0 and basket - charge / recovery <= 0:
+        return 1.0, text + ": the basket does not pay its own processing, no grade breaks even"
+    cut = rpeee_cutoff_frac(basket_price_usd_per_kg=basket - charge / max(recovery, 1e-300),
+                            recovery_frac=recovery, cost_usd_per_t_ore=net)
+    return cut, text
 
 
 def estimate_resource(dh: Drillholes, params: DepositParams | None = None, *,

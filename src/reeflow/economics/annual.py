@@ -50,7 +50,7 @@ from reeflow.economics.study import (
 
 __all__ = ["Scales", "YearQuantities", "AnnualEconomics", "evaluate_annual", "DesignBasis",
            "design_basis", "breakeven_multiplier", "breakeven_ndpr_multiplier", "cash_flows",
-           "REVENUE_CLASSES", "lom_kpis"]
+           "REVENUE_CLASSES", "lom_kpis", "processing_usd_per_t_ore_of"]
 
 _BYPRODUCTS = ("CaF2 concentrate", "BaSO4 concentrate")
 
@@ -274,6 +274,15 @@ def _year_money(d: DesignBasis, q: YearQuantities) -> dict[str, np.ndarray]:
         out["ndpr_t"][i] = inp.ndpr_oxide_t_per_a()
         out["purchased_t"][i] = purchased_reagents_t(opx)
     return out
+
+
+def processing_usd_per_t_ore_of(d: DesignBasis, q: YearQuantities) -> np.ndarray:
+    """The processing opex (variable + fixed, mining excluded) per tonne of ore of each year of
+    ``q``, at the design basis's prices and scales: :meth:`DesignBasis.processing_usd_per_t_ore`
+    for any feed the plant was solved at (the block valuation's grade-dependent costs)."""
+    money = _year_money(d, q)
+    cost = money["variable"] + money["fixed"] - money["mining"]
+    return np.divide(cost, q.ore_t, out=np.full(q.n_years, np.nan), where=q.ore_t > 0)
 
 
 def lom_kpis(built_kpis: Mapping[str, float], q: YearQuantities,

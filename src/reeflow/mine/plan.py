@@ -501,7 +501,9 @@ def _reserve(tonnes, grades, cls, econ, params: MineParams, value_at, bv: BlockV
              "more than dumping it (after modifying factors)",
              "products": [{"name": p.name, "grade_column": p.grade_column,
                            "recovery_frac": p.recovery_frac, "price_usd_per_t": p.price_usd_per_t,
-                           "payability_frac": p.payability_frac} for p in econ.products],
+                           "payability_frac": p.payability_frac,
+                           "selling_cost_usd_per_t": p.selling_cost_usd_per_t}
+                          for p in econ.products],
              "mining_cost_usd_per_t": econ.mining_cost_usd_per_t,
              "processing_cost_usd_per_t": econ.processing_cost_usd_per_t,
              "royalty_frac": econ.royalty_frac, "royalty_base": econ.royalty_base}

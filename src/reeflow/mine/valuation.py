@@ -54,7 +54,8 @@ class Product:
     """One saleable product: ``grade_column`` (mass fraction in the block model), metallurgical
     ``recovery_frac`` of that attribute into the product, ``price_usd_per_t`` of product,
     ``payability_frac``, ``conversion_t_per_t`` (t product per t attribute recovered) and
-    ``selling_cost_usd_per_t`` of product (freight, marketing)."""
+    ``selling_cost_usd_per_t`` of product (freight, marketing, and the processing costs that
+    grow with the product made, such as the reagents its REO consumes)."""
 
     name: str
     grade_column: str

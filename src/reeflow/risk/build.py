@@ -83,7 +83,8 @@ def _names(layout: probe.QuantityLayout, purities: Sequence[str],
     u = (*layout.q, "ore_t", "mined_t")
     return ("capex", "capex_factor", *areas, "closure", "closure_storage", "F", "V0", "mu",
             *(f"purity:{p}" for p in purities),
-            *(f"vprice:{s}" for s in species), *(f"vrec:{s}" for s in species), "vproc",
+            *(f"vprice:{s}" for s in species), *(f"vrec:{s}" for s in species),
+            *(f"vcost:{s}" for s in species), "vproc",
             "vmine", *(f"c:{q}" for q in layout.q), *(f"rho:{q}" for q in layout.q),
             *(f"r:{x}" for x in u), *(f"w:{x}" for x in u))
 
@@ -99,7 +100,8 @@ def _vector(ctx_names: Sequence[str], dp: probe.DesignPoint, c: np.ndarray, rho:
              "closure_storage": v["closure_storage"], "F": v["fixed"], "V0": V0,
              "mu": mu, "vproc": v["vproc"], "vmine": v["vmine"]}
     named.update({k: val for k, val in v.items() if k.startswith(("purity:", "vprice:",
-                                                                   "vrec:", "direct:"))})
+                                                                   "vrec:", "vcost:",
+                                                                   "direct:"))})
     named["capex_factor"] = v.get("capex_factor", np.nan)
     named.update({f"c:{q}": c[i] for i, q in enumerate(layout.q)})
     named.update({f"rho:{q}": rho[i] for i, q in enumerate(layout.q)})
@@ -419,7 +421,10 @@ def _valuation_of_draw(model: FastModel, base_val: Any, z: np.ndarray, s: np.nda
     Z, S = z[None, :], s[None, :]
     price = (model.z(Z, "vprice:") * (S[:, :3] @ model.species_groups.T))[0]
     rec = model.z(Z, "vrec:")[0]
+    cost = model.z(Z, "vcost:")[0] * s[4]
     return replace(base_val,
+                   product_cost_usd_per_kg={k: float(v) for k, v in zip(model.species, cost,
+                                                                        strict=True) if v > 0},
                    prices_usd_per_kg={k: float(v) for k, v in zip(model.species, price,
                                                                   strict=True)},
                    recoveries_frac={k: float(v) for k, v in zip(model.species, rec,

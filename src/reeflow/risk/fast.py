@@ -153,13 +153,36 @@ class FastModel:
 
     def nsr_per_t(self, Z: np.ndarray, S: np.ndarray) -> np.ndarray:
         """(n, species) net revenue per tonne of each valued species contained in ore: the
-        block valuation's price × recovery × (1 − royalty) × 1000, the REE species scaled by
-        the deposit's grade factor (block values are linear in grade × price)."""
-        price = self.z(Z, "vprice:") * (S[:, :3] @ self.species_groups.T)
-        nsr = 1000.0 * self.z(Z, "vrec:") * price * (1.0 - self.royalty_frac)
+        block valuation's (price × (1 − royalty) − processing cost per kg recovered) ×
+        recovery × 1000, the REE species scaled by the deposit's grade factor (block values
+        are linear in grade × price)."""
+        return self.revenue_per_t(Z, S) - self.charge_per_t(Z, S)
+
+    def _per_t(self, Z: np.ndarray, per_kg: np.ndarray) -> np.ndarray:
+        out = 1000.0 * self.z(Z, "vrec:") * per_kg
         if self.species_ree.size:
-            nsr = nsr * np.where(self.species_ree[None, :], self.grade(Z)[:, None], 1.0)
-        return nsr
+            out = out * np.where(self.species_ree[None, :], self.grade(Z)[:, None], 1.0)
+        return out
+
+    def revenue_per_t(self, Z: np.ndarray, S: np.ndarray) -> np.ndarray:
+        """(n, species) the revenue after royalty per tonne of each species contained."""
+        price = self.z(Z, "vprice:") * (S[:, :3] @ self.species_groups.T)
+        return self._per_t(Z, price * (1.0 - self.royalty_frac))
+
+    def charge_per_t(self, Z: np.ndarray, S: np.ndarray) -> np.ndarray:
+        """(n, species) the processing cost that follows each species, per tonne contained
+        (the valuation's cost per kg recovered, at the draw's opex scale)."""
+        return self._per_t(Z, self.z(Z, "vcost:") * S[:, 4:5])
+
+    def _value_and_cost(self, Z: np.ndarray, S: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The base plan's revenue after royalty by species (n, species), and its whole cost
+        (processing per tonne and per unit of product, and mining; n): prices scaled by a
+        revenue factor f scale the first by f and leave the second, so their ratio is f
+        times the base's (the plan library's ladder relies on it)."""
+        contained, ore, moved = self.rf_terms
+        cost = (ore * self.col(Z, "vproc") + moved * self.col(Z, "vmine")) * S[:, 4] \
+            + self.charge_per_t(Z, S) @ contained
+        return self.revenue_per_t(Z, S) * contained[None, :], cost
 
     def plan_values(self, Z: np.ndarray, S: np.ndarray) -> np.ndarray:
         """(n, K) the mine's objective of every library plan under each draw's valuation."""
@@ -176,21 +199,17 @@ class FastModel:
     def equivalent_rf(self, Z: np.ndarray, S: np.ndarray) -> np.ndarray:
         """Each draw's revenue-to-cost ratio on the base plan relative to the base valuation's:
         the revenue factor at which the base valuation has the draw's ratio."""
-        contained, ore, moved = self.rf_terms
-        nsr = self.nsr_per_t(Z, S)
-        cost = (ore * self.col(Z, "vproc") + moved * self.col(Z, "vmine")) * S[:, 4]
-        return np.asarray((nsr @ contained) / cost / self.rf_base)
+        value, cost = self._value_and_cost(Z, S)
+        return np.asarray(value.sum(axis=1) / cost / self.rf_base)
 
     def features(self, Z: np.ndarray, S: np.ndarray) -> np.ndarray:
         """(n, 2) what the mine plan depends on, per draw: the log ratios of the REE and of the
         by-product value of the base plan's ore to its processing and mining cost, under the
         draw's valuation (grade factor included)."""
-        contained, ore, moved = self.rf_terms
-        nsr = self.nsr_per_t(Z, S)
-        cost = (ore * self.col(Z, "vproc") + moved * self.col(Z, "vmine")) * S[:, 4]
-        ree = self.species_ree if self.species_ree.size else np.ones(nsr.shape[1], bool)
-        v_ree = nsr[:, ree] @ contained[ree]
-        v_byp = nsr[:, ~ree] @ contained[~ree]
+        value, cost = self._value_and_cost(Z, S)
+        ree = self.species_ree if self.species_ree.size else np.ones(value.shape[1], bool)
+        v_ree = value[:, ree].sum(axis=1)
+        v_byp = value[:, ~ree].sum(axis=1)
         tiny = 1e-12 * np.maximum(np.abs(cost), 1.0)
         return np.column_stack([np.log(np.maximum(v_ree, tiny) / cost),
                                 np.log(np.maximum(v_byp, tiny) / cost)])

@@ -177,7 +177,8 @@ class DesignPoint:
     ``values`` keys: ``capex`` (unscaled, USD), ``closure`` (USD, NaN when a fraction of capex),
     ``fixed`` and ``variable`` opex and ``revenue`` (USD/a at unit scales, at the design feed),
     ``purity:<sale>``, valuation ``vprice:<species>`` (USD/kg at unit scales),
-    ``vrec:<species>``, ``vproc`` and ``vmine`` (USD/t at unit opex scale); ``qd`` and ``qh``:
+    ``vrec:<species>``, ``vcost:<species>`` (USD/kg recovered, the grade-dependent processing
+    cost), ``vproc`` and ``vmine`` (USD/t at unit opex scale); ``qd`` and ``qh``:
     the plant year at the design feed and at half of it; ``xd``: the design feed.
     """
 
@@ -244,6 +245,8 @@ def valuation_values(project: Any, design: Any, basis: Any) -> dict[str, float]:
     val = pipeline.block_valuation_of(project, design, _unit_basis(basis))
     out = {f"vprice:{k}": float(v) for k, v in val.prices_usd_per_kg.items()}
     out.update({f"vrec:{k}": float(v) for k, v in val.recoveries_frac.items()})
+    out.update({f"vcost:{k}": float(val.product_cost_usd_per_kg.get(k, 0.0))
+                for k in val.prices_usd_per_kg})
     out["vproc"] = float(val.processing_cost_usd_per_t)
     opex = float(project.economics.opex_scale_frac)
     out["vmine"] = float(val.mining_cost_usd_per_t) / opex if opex > 0 else 0.0
