@@ -358,7 +358,8 @@ def simulate(
     l0 = (solver.initial_profile(kind, l_ref, p, q_aq, q_org, feed, da, do, ea, eo, sweeps)
           if sweeps else l_ref)
     hyd = (q_aq, q_org, da, do, ea, eo)
-    aq, v, res, rec = solve_steady(kind, mod, l0, l_ref, p, hyd, feed, scale, tol, max_iter)
+    aq, v, res, rec = solve_steady(kind, mod, l0, l_ref, p, hyd, feed, scale, tol, max_iter,
+                                   tuple(comps))
     it = rec.iterations
     if cascade.murphree_efficiency < 1.0:
         org_feed = feed - aq_feed

@@ -57,21 +57,25 @@ def iteration_budget(n_stages: int, max_iter: int | None, *, long: bool = False)
 
 def solve_steady(kind: int, mod: ModuleType, l0: np.ndarray, l_ref: np.ndarray,
                  p: np.ndarray, hyd: tuple, feed: np.ndarray, scale: np.ndarray, tol: float,
-                 max_iter: int | None):
-    """Run the attempts in turn; return (aq, v, residual, SolveRecord) or raise."""
+                 max_iter: int | None, names: tuple[str, ...] = ()):
+    """Run the attempts in turn; return (aq, v, residual, SolveRecord) or raise (naming a
+    component of ``names`` held in the cascade beyond what double precision closes)."""
     q_aq, q_org, da, do, ea, eo = hyd
     n = l0.shape[0]
     budget = iteration_budget(n, max_iter)
     long_budget = iteration_budget(n, max_iter, long=True)
     attempts: list[tuple[str, int, float]] = []
     total = 0
+    held = np.zeros(scale.shape)
 
     def attempt(name, start, params, dt0, iters):
-        nonlocal total
+        nonlocal total, held
         aq, v, it, res, status = solver.newton_cascade(
             kind, start, params, q_aq, q_org, feed, da, do, ea, eo, scale, tol, iters, dt0)
         total += int(it)
         attempts.append((name, int(it), float(res)))
+        if np.all(np.isfinite(aq)) and np.all(np.isfinite(v)):
+            held = np.maximum(held, (aq + v).max(axis=0) / scale)
         return aq, v, res, status == 0
 
     order = ("newton", "continuation", "transient", "transient_flat")
@@ -93,12 +97,20 @@ def solve_steady(kind: int, mod: ModuleType, l0: np.ndarray, l_ref: np.ndarray,
             return aq, v, res, SolveRecord(name, total, tuple(attempts))
     worst = min((a[2] for a in attempts if "λ" not in a[0] or a[0].startswith("continuation λ=1 ")
                  or a[0] == "continuation λ=1"), default=math.inf)
+    trapped = ""
+    if held.size and held.max() * solver.ROUNDOFF_EPS > solver.ROUNDOFF_CAP:
+        i = int(np.argmax(held))
+        trapped = (f"; {names[i] if i < len(names) else f'component {i}'} is held in the "
+                   f"cascade at {held.max():.2g} times its feed "
+                   "(more extractable than the scrub returns, less than the extraction "
+                   "strips): its balance cannot close in double precision; move the feed "
+                   "stage, change the flows or drop the trace component")
     raise ConvergenceError(
         f"cascade steady state not found: best max scaled balance residual {worst:.3g} "
         f"(tolerance {tol:.1g}) after {total} iterations over {len(attempts)} attempts "
         f"(Newton with line search, start-up transient, continuation in the separation). "
         "Check the flows (a phase nearly empty on some stage, an acid or organic feed far "
-        "from what the separation needs) or pass max_iter= to allow more iterations")
+        f"from what the separation needs) or pass max_iter= to allow more iterations{trapped}")
 
 
 def _continuation(attempt, homotopy, l_ref, p, budget):
