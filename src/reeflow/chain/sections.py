@@ -64,9 +64,9 @@ def kpis(outcome: ChainOutcome) -> Kpis:
     energy balance (every unit and the utilities), not the flowsheet's motor power alone (the
     mills: a third of it on the built-in case)."""
     out = {k: _f(v) for k, v in outcome.design.summary.kpis.items()}
+    motor = out.pop("motor_power_mw")
     energy = getattr(outcome.design.engineering, "energy", None)
-    if energy is not None:
-        out["power_mw"] = float(energy.electricity_kw) / 1000.0
+    out["power_mw"] = motor if energy is None else float(energy.electricity_kw) / 1000.0
     return Kpis.model_validate(out)
 
 

@@ -206,7 +206,7 @@ def summarise_plant(sol: FlowsheetSolution, ree: tuple[str, ...], hours: float, 
         "barite_concentrate_t_per_a": solids[1]["t_per_a"],
         "th_in_feed_t_per_a": th_feed,
         "th_in_residues_t_per_a": sum(r.get("th_t_per_a", 0.0) for r in solids),
-        "power_mw": sol.power_kw / 1000.0,
+        "motor_power_mw": sol.power_kw / 1000.0,  # the units' motors (the mills), not the site
         "concentrate_t_per_a": _t_per_a(sol.streams["ree_concentrate"].total_kg_per_h, hours),
         "concentrate_treo_frac": treo_kg_per_h(sol.streams["ree_concentrate"], ree)
         / max(sol.streams["ree_concentrate"].total_kg_per_h, 1e-300),
