@@ -82,3 +82,32 @@ def test_every_recovered_oxide_carries_one_charge_per_kg_contained(beylikova):
                                                            rel=1e-12)
     assert max(per_kg_contained.values()) == pytest.approx(
         costs.slopes_usd_per_t["treo"] / 1000.0, rel=1e-12)
+
+
+def test_pit_values_match_a_hand_calculation_on_four_blocks(beylikova):
+    """The study's own block values, recomputed by hand from the valuation it used: revenue of
+    each oxide and mineral kept after ore loss (grade × recovery × price), less the per-kg
+    processing charge of what is recovered, the royalty on revenue, processing per t of feed
+    (ore kept plus dilution) and mining per t moved; a block is ore when that beats dumping it."""
+    p, out, val, _, _ = beylikova
+    blocks = out.mine.plan.blocks
+    m = p.mine
+    ore = blocks[blocks["in_pit"] & blocks["is_ore"]].nlargest(3, "treo_frac")
+    waste = blocks[blocks["in_pit"] & ~blocks["is_ore"]].head(1)
+    checked = 0
+    for _, b in [*ore.iterrows(), *waste.iterrows()]:
+        kept = b["tonnes"] * (1.0 - m.ore_loss_frac)
+        feed = kept * (1.0 + m.dilution_frac)
+        revenue = charge = 0.0
+        for k, price in val.prices_usd_per_kg.items():
+            made_kg = kept * float(b[f"{k}_frac"]) * val.recoveries_frac[k] * 1000.0
+            revenue += made_kg * price
+            charge += made_kg * val.product_cost_usd_per_kg.get(k, 0.0)
+        mining = b["tonnes"] * val.mining_cost_usd_per_t
+        as_ore = revenue * (1.0 - val.royalty_frac) - charge \
+            - feed * val.processing_cost_usd_per_t - mining
+        by_hand = max(as_ore, -mining)
+        assert b["value_usd"] == pytest.approx(by_hand, rel=1e-9, abs=1e-6)
+        assert bool(b["is_ore"]) == (as_ore > -mining)
+        checked += 1
+    assert checked == 4 and val.product_cost_usd_per_kg  # the per-kg charge is exercised
