@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from reeflow.chain import adapters, econ_steps, mine_steps, plant_steps
-from reeflow.chain.pipeline import block_valuation_of, what_if
+from reeflow.chain.pipeline import block_valuation_of, what_if, with_overrides
 from reeflow.economics.annual import processing_usd_per_t_ore_of
 from reeflow.project import load_project
 
@@ -111,3 +111,22 @@ def test_pit_values_match_a_hand_calculation_on_four_blocks(beylikova):
         assert bool(b["is_ore"]) == (as_ore > -mining)
         checked += 1
     assert checked == 4 and val.product_cost_usd_per_kg  # the per-kg charge is exercised
+
+
+def test_a_price_period_does_not_leak_into_the_slopes(beylikova):
+    """The probe feeds were priced on the decks of production years 1, 2, 3, ...: a first year
+    on another deck moved the marketing cost (a share of revenue) of one probe row only, and the
+    TREO slope came out 34 % high (independent review of this change)."""
+    p, out, val, costs, ree = beylikova
+    loaded = with_overrides(load_project("builtin:beylikova"), {
+        "economics.price_periods": [{"name": "floor", "production_years": 1,
+                                     "deck": "usgs_2025_ndpr_floor"}]})
+    o2 = what_if(loaded, {})
+    p2 = loaded.project
+    v2 = block_valuation_of(p2, o2.design, o2.design_basis)
+    c2 = econ_steps.processing_costs(p2, o2.design, o2.design_basis, dict(v2.recoveries_frac),
+                                     ree)
+    assert c2.at_design_usd_per_t == pytest.approx(
+        o2.design_basis.processing_usd_per_t_ore(), rel=1e-9)
+    assert c2.slopes_usd_per_t["treo"] == pytest.approx(costs.slopes_usd_per_t["treo"],
+                                                         rel=1e-9)

@@ -19,6 +19,7 @@ from reeflow.chain.plant_steps import (
     sold_products,
     tailings_t,
 )
+from reeflow.core.errors import InfeasibleSpecError
 
 __all__ = ["economic_inputs", "equipment_sizes", "design_economics", "sx_cost_model",
            "ProcessingCosts", "processing_costs"]
@@ -171,7 +172,8 @@ def processing_costs(project: Any, design: PlantDesign, basis: Any,
     spread over the species it covers as a cost per kg recovered, so that cost per tonne =
     ``per_t_ore_usd`` + Σ cost_k × recovery_k × grade_k × 1000 reproduces the linear model;
     a species that is not recovered keeps its share in the per-tonne part, and a negative
-    slope is not credited (clipped at 0)."""
+    slope is not credited (clipped at 0). Raises InfeasibleSpecError when the per-tonne part
+    would fall below 0."""
     import numpy as np
 
     from reeflow.chain.adapters import year_quantities
@@ -180,11 +182,11 @@ def processing_costs(project: Any, design: PlantDesign, basis: Any,
     from reeflow.economics.annual import processing_usd_per_t_ore_of
 
     cap = float(project.ore.throughput_t_per_a)
-    groups: dict[str, list[str]] = {"treo": sorted(k for k in recoveries_frac if k in ree_keys)}
+    groups: dict[str, list[str]] = {"treo": sorted(ree_keys)}  # every oxide, valued or not
     groups.update({k: [k] for k in sorted(recoveries_frac) if k not in ree_keys})
     sched = flat_schedule(project, np.full(1 + len(groups), cap))
     design_g = {k: float(sched.at[0, f"{k}_frac"]) if f"{k}_frac" in sched else 0.0
-                for k in recoveries_frac}
+                for k in {*recoveries_frac, *ree_keys}}
     probed = []
     for i, (name, keys) in enumerate(groups.items(), start=1):
         cols = [f"{k}_frac" for k in keys if f"{k}_frac" in sched]
@@ -204,5 +206,11 @@ def processing_costs(project: Any, design: PlantDesign, basis: Any,
             if rec > 0 and design_g.get(k, 0.0) > 0:
                 per_kg[k] = slope / (1000.0 * rec)
                 per_t -= slope * design_g[k]
+    if per_t < 0.0:  # costs growing faster than the grades: the line's intercept below 0
+        raise InfeasibleSpecError(
+            f"block valuation: the plant's opex per t of ore ({base:,.1f} USD/t at the design "
+            f"feed) falls below 0 at zero grade on its slopes ({slopes}): it cannot be split "
+            "into a cost per t and a cost per unit of product; check the reagent prices and "
+            "consumptions of the project file")
     return ProcessingCosts(per_t_ore_usd=per_t, per_kg_recovered_usd=per_kg,
                            at_design_usd_per_t=base, slopes_usd_per_t=slopes)

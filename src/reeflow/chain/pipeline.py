@@ -175,7 +175,8 @@ def _valued_resource(p: Project, design: plant_steps.PlantDesign, basis: Any,
     recovery = float(design.summary.kpis["overall_reo_recovery_frac"])
     resource = step("resource", CACHE.get, "resource",
                     _key(p.deposit, p.ore, valuation.prices_usd_per_kg, recovery,
-                         valuation.processing_cost_usd_per_t), _resource, p, valuation, recovery)
+                         valuation.processing_cost_usd_per_t, valuation.recoveries_frac,
+                         valuation.product_cost_usd_per_kg), _resource, p, valuation, recovery)
     return valuation, resource
 
 

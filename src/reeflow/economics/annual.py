@@ -279,7 +279,11 @@ def _year_money(d: DesignBasis, q: YearQuantities) -> dict[str, np.ndarray]:
 def processing_usd_per_t_ore_of(d: DesignBasis, q: YearQuantities) -> np.ndarray:
     """The processing opex (variable + fixed, mining excluded) per tonne of ore of each year of
     ``q``, at the design basis's prices and scales: :meth:`DesignBasis.processing_usd_per_t_ore`
-    for any feed the plant was solved at (the block valuation's grade-dependent costs)."""
+    for any feed the plant was solved at (the block valuation's grade-dependent costs). Every
+    row is priced on the study's deck (the ``price_periods`` are for the cash flow's years,
+    and their marketing cost, a share of revenue, would leak into the rows' differences)."""
+    if d.params.price_periods:
+        d = replace(d, params=d.params.model_copy(update={"price_periods": []}))
     money = _year_money(d, q)
     cost = money["variable"] + money["fixed"] - money["mining"]
     return np.divide(cost, q.ore_t, out=np.full(q.n_years, np.nan), where=q.ore_t > 0)

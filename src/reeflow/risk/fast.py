@@ -171,7 +171,9 @@ class FastModel:
 
     def charge_per_t(self, Z: np.ndarray, S: np.ndarray) -> np.ndarray:
         """(n, species) the processing cost that follows each species, per tonne contained
-        (the valuation's cost per kg recovered, at the draw's opex scale)."""
+        (the valuation's cost per kg recovered, at the draw's opex scale; its marketing part,
+        1 % of revenue in the built-in cases, does not follow the drawn prices: about 2–3 % of
+        the charge at twice the NdPr price)."""
         return self._per_t(Z, self.z(Z, "vcost:") * S[:, 4:5])
 
     def _value_and_cost(self, Z: np.ndarray, S: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
