@@ -118,6 +118,8 @@ def did_you_mean(name: str, candidates: Iterable[str]) -> str:
     return f"known names: {', '.join(names[:12])}{' …' if len(names) > 12 else ''}"
 
 
+#: pydantic's bound messages in the error line's own words (">= 0", not "Input should be
+#: greater than or equal to 0")
 _BOUNDS = (("greater than or equal to", ">="), ("less than or equal to", "<="),
            ("greater than", ">"), ("less than", "<"))
 

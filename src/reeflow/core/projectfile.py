@@ -383,8 +383,6 @@ def _fix_for(allowed: str) -> str:
     return _TYPE_FIXES.get(allowed, "correct the value")
 
 
-#: pydantic's bound messages in the error line's own words (">= 0", not "Input should be
-#: greater than or equal to 0")
 def _check_range(path: str, value: Any, rng: tuple[Any, Any], unit: str | None) -> tuple[Any, Any]:
     """Convert a stated range to canonical units; check low <= high and value inside it."""
     if unit is not None:

@@ -323,9 +323,12 @@ def check_groups(feed, heavy, light, alpha) -> tuple[str, str]:
         raise InputError("cut", (heavy, light), "two disjoint, non-empty groups",
                          "give heavy and light as non-empty groups with no element in both")
     for e in (*heavy, *light):
-        if e not in feed or e not in alpha:
-            raise InputError("cut", e, "an element of the feed with an extractability",
-                             "name only fed elements that have an extractability in alpha")
+        if e not in feed:
+            raise InputError("cut", e, "an element of the feed",
+                             "name only fed elements in the groups")
+        if e not in alpha:
+            raise InputError(f"alpha.{e}", None, "a relative extractability for every fed "
+                             "element", f"add {e} to alpha")
         a = alpha[e]
         if isinstance(a, bool) or not isinstance(a, int | float) or not (
                 math.isfinite(a) and a > 0):

@@ -67,15 +67,16 @@ def solve_steady(kind: int, mod: ModuleType, l0: np.ndarray, l_ref: np.ndarray,
     attempts: list[tuple[str, int, float]] = []
     total = 0
     held = np.zeros(scale.shape)
+    best = np.inf
 
     def attempt(name, start, params, dt0, iters):
-        nonlocal total, held
+        nonlocal total, held, best
         aq, v, it, res, status = solver.newton_cascade(
             kind, start, params, q_aq, q_org, feed, da, do, ea, eo, scale, tol, iters, dt0)
         total += int(it)
         attempts.append((name, int(it), float(res)))
-        if np.all(np.isfinite(aq)) and np.all(np.isfinite(v)):
-            held = np.maximum(held, (aq + v).max(axis=0) / scale)
+        if res < best and np.all(np.isfinite(aq)) and np.all(np.isfinite(v)):
+            best, held = float(res), (aq + v).max(axis=0) / scale  # the closest attempt's
         return aq, v, res, status == 0
 
     order = ("newton", "continuation", "transient", "transient_flat")
