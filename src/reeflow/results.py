@@ -91,15 +91,15 @@ class PlantYear(ResultModel):
     reo_t: Amount
     ndpr_oxide_t: Amount
     overall_reo_recovery_frac: Number
-    products_t: dict[str, float]
-    reagents_t: dict[str, float]
-    power_mwh: float
-    fuel_gj: float = 0.0
-    water_m3: float = Field(default=0.0, description="make-up water, m³ (≈ t)")
+    products_t: dict[str, Amount]
+    reagents_t: dict[str, Amount]
+    power_mwh: Amount
+    fuel_gj: Amount = 0.0
+    water_m3: Amount = Field(default=0.0, description="make-up water, m³ (≈ t)")
     residue_t: Amount = Field(description="radioactive residues (leach residue and "
                               "neutralisation cake), dry t")
     tailings_t: Amount
-    chemical_residue_t: float = Field(default=0.0, description="every hydrometallurgical "
+    chemical_residue_t: Amount = Field(default=0.0, description="every hydrometallurgical "
                                       "residue (no flotation tailings), dry t")
     flotation_feed_t: dict[str, float] = Field(default_factory=dict, description="feed of each "
                                                "flotation circuit, t (reagent dosages apply)")
