@@ -124,7 +124,7 @@ def check_feed(feed: Mapping[str, Any], field_name: str = "feed_mol_per_h") -> d
     return out
 
 
-def _check_stages(name: str, value: Any, low: int) -> int:
+def check_stages(name: str, value: Any, low: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int | float) or value != int(value):
         raise InputError(name, value, f"an integer >= {low}", "give a whole number of stages")
     if not low <= int(value) <= STAGE_LIMIT:
@@ -156,8 +156,8 @@ def simulate_cut(
     """
     c = conditions or DesignConditions()
     feed = check_feed(feed_mol_per_h)
-    n = _check_stages("n_extraction", n_extraction, 1)
-    m = _check_stages("n_scrub", n_scrub, 0)
+    n = check_stages("n_extraction", n_extraction, 1)
+    m = check_stages("n_scrub", n_scrub, 0)
     ftot = math.fsum(feed.values())
     if ftot <= 0:
         raise InputError("feed_mol_per_h", dict(feed_mol_per_h), "some element > 0",
@@ -351,7 +351,7 @@ def _check_design_args(p_org, p_aq, reflux_factor, max_stages) -> int:
             math.isfinite(reflux_factor) and reflux_factor > 0):
         raise InputError("reflux_factor", reflux_factor, "a finite number > 0",
                          "give reflux_factor as a finite number above 0, e.g. 1.2")
-    return _check_stages("max_stages", max_stages, 2)
+    return check_stages("max_stages", max_stages, 2)
 
 
 def design_cut(

@@ -49,7 +49,7 @@ from typing import Any
 from reeflow.core.errors import InfeasibleSpecError, InputError
 from reeflow.plant.sx.cascade import Cascade, CascadeResult, Feed, SideDraw, simulate
 from reeflow.plant.sx.conditions import DesignConditions, operating_point
-from reeflow.plant.sx.design import STAGE_LIMIT, as_group, check_feed
+from reeflow.plant.sx.design import STAGE_LIMIT, as_group, check_feed, check_stages
 
 __all__ = ["ThreeOutletDesign", "design_three_outlet", "simulate_three_outlet"]
 
@@ -353,21 +353,8 @@ def design_three_outlet(
     split = _split(feed, groups, purity_organic, purity_aqueous, recovery_aqueous,
                    middle_recovery, draw_impurity_heavy_frac)
     specs = (purity_organic, purity_aqueous, recovery_aqueous, middle_fraction)
-    if isinstance(max_stages, bool) or not isinstance(max_stages, int) or max_stages < 2:
-        raise InputError("max_stages", max_stages, "an integer >= 2",
-                         "give the most stages the design may use, e.g. 400")
-    if s_mol_per_mol_feed is None:
-        s_list = _default_scan(feed, groups, alpha)
-    elif isinstance(s_mol_per_mol_feed, int | float):
-        s_list = [float(s_mol_per_mol_feed)]
-    else:
-        s_list = [float(x) for x in s_mol_per_mol_feed]
-    for s_val in s_list:
-        if not (math.isfinite(s_val) and s_val > 0):
-            raise InputError("s_mol_per_mol_feed", s_mol_per_mol_feed,
-                             "loaded-organic RE per mol of feed, finite and > 0",
-                             "give S as a positive number (or a list of them), or leave it "
-                             "unset to scan from the two-outlet minimum")
+    max_stages = check_stages("max_stages", max_stages, 2)
+    s_list = _s_scan(feed, groups, alpha, s_mol_per_mol_feed)
     best = None
     scan: list[dict[str, Any]] = []
     for s in s_list:
@@ -418,6 +405,24 @@ def _auto_recovery(feed, groups, p_org, p_aq) -> float:
          for name, g in (("h", heavy), ("m", middle), ("l", light))}
     allow = (1.0 - p_org) * f["h"] + (1.0 - p_aq) * f["l"]
     return max(0.5 + 1e-9, 1.0 - 0.5 * allow / f["m"])
+
+
+def _s_scan(feed, groups, alpha, s_mol_per_mol_feed) -> list[float]:
+    """The S values (loaded-organic RE per mol of feed) to design at: the caller's number or
+    list, each finite and > 0, or the default scan from the two-outlet minimum."""
+    if s_mol_per_mol_feed is None:
+        return _default_scan(feed, groups, alpha)
+    if isinstance(s_mol_per_mol_feed, int | float):
+        s_list = [float(s_mol_per_mol_feed)]
+    else:
+        s_list = [float(x) for x in s_mol_per_mol_feed]
+    for s_val in s_list:
+        if not (math.isfinite(s_val) and s_val > 0):
+            raise InputError("s_mol_per_mol_feed", s_mol_per_mol_feed,
+                             "loaded-organic RE per mol of feed, finite and > 0",
+                             "give S as a positive number (or a list of them), or leave it "
+                             "unset to scan from the two-outlet minimum")
+    return s_list
 
 
 def _groups(feed, heavy, middle, alpha):
