@@ -377,7 +377,7 @@ def _scan_s(feed, groups, alpha, s_list, specs, phase, cond, max_stages, split, 
     rose monotonically with S on every infeasible scan measured, and
     ``tests/sx/test_sx_threeoutlet_scan.py`` checks that the pruned scan returns the
     exhaustive scan's design). A trace-middle feed whose scan was infeasible at every S took
-    two minutes to say so: each S grew its cascade to ``max_stages``. A caller's list is
+    up to 90 s to say so: each S grew its cascade to ``max_stages``. A caller's list is
     designed at every S (its rows are the table asked for)."""
     best: ThreeOutletDesign | None = None
     rows: list[dict[str, Any]] = []
@@ -389,13 +389,19 @@ def _scan_s(feed, groups, alpha, s_list, specs, phase, cond, max_stages, split, 
                 f"{max_stages} stages, and a smaller S (less reflux) needs more")})
             continue
         cap = max_stages
-        if prune and best is not None:  # fewer stages than this, or it cannot win
-            cost = best.s_mol_per_mol_feed * best.total_stages
-            cap = min(max_stages, math.ceil(cost / s) - 1)
+        if prune and best is not None:  # at most this many stages, or it cannot win (a tie
+            cost = best.s_mol_per_mol_feed * best.total_stages  # goes to the smaller S)
+            cap = min(max_stages, math.floor(cost / s))
         try:
             d = _design_at(feed, groups, alpha, s, specs, phase, cond, cap, split)
         except InfeasibleSpecError as exc:
-            rows.append({"s_mol_per_mol_feed": s, "feasible": False, "reason": str(exc)})
+            reason = str(exc)
+            if cap < max_stages:
+                assert best is not None
+                reason = (f"not better: S = {s:.4g} needs more than {cap} stages, more "
+                          f"S·(n + m) than S = {best.s_mol_per_mol_feed:.4g} at "
+                          f"{best.total_stages} stages ({reason})")
+            rows.append({"s_mol_per_mol_feed": s, "feasible": False, "reason": reason})
             if cap == max_stages:
                 failed_at = s
             continue
