@@ -79,3 +79,31 @@ def test_a_scan_infeasible_at_its_largest_s_skips_the_smaller_ones():
         design_three_outlet(feed, ["Pr"], ["Ce"], alpha=alpha, purity_organic=0.999,
                             purity_aqueous=0.99, middle_fraction=0.7756, max_stages=120)
     assert "not designed" not in str(exc.value)
+
+
+def test_the_scan_skips_smaller_s_only_after_a_stage_cap_failure(monkeypatch):
+    """The largest S failing for want of stages skips the rest (one design attempt); failing
+    on another limit (e.g. the O/A window at a high S) does not: the smaller S are designed."""
+    from reeflow.plant.sx import threeoutlet as three
+
+    feed, alpha, specs = _problem(PROBLEMS[0])
+    top = max(_default_scan(feed, _groups(feed, ["Pr"], ["Ce"], alpha), alpha))
+    calls: list[float] = []
+
+    def fake(error):
+        def design_at(feed_, groups, alpha_, s, *args):
+            calls.append(s)
+            if s == top:
+                raise error("at the largest S")
+            return real(feed_, groups, alpha_, s, *args)
+        return design_at
+
+    real = three._design_at
+    monkeypatch.setattr(three, "_design_at", fake(three._StageCapError))
+    with pytest.raises(InfeasibleSpecError, match="at the largest S"):
+        design_three_outlet(feed, ["Pr"], ["Ce"], alpha=alpha, **specs)
+    assert calls == [top]
+    calls.clear()
+    monkeypatch.setattr(three, "_design_at", fake(InfeasibleSpecError))
+    d = design_three_outlet(feed, ["Pr"], ["Ce"], alpha=alpha, **specs)
+    assert len(calls) > 1 and d.s_mol_per_mol_feed < top

@@ -147,6 +147,11 @@ def simulate_three_outlet(
     return simulate(cascade, model="constant_beta", params=params)
 
 
+class _StageCapError(InfeasibleSpecError):
+    """One S's stage cap reached at a finite best margin: too few stages, not an O/A window
+    or balance limit (the pruned scan skips smaller S only on this)."""
+
+
 def _logit(p: float) -> float:
     p = min(max(p, 1e-300), 1 - 1e-16)
     return math.log(p / (1 - p))
@@ -371,7 +376,8 @@ def _scan_s(feed, groups, alpha, s_list, specs, phase, cond, max_stages, split, 
 
     ``prune`` (the default scan, whose S values are reeflow's own): a smaller S is designed
     only up to the stages that could still beat the best S·(n + m) found (more stages cannot
-    win), and once an S fails within ``max_stages`` every smaller S is skipped: less reflux
+    win), and once an S fails for want of stages within ``max_stages`` (a finite margin, not an
+    O/A window or balance limit) every smaller S is skipped: less reflux
     needs more stages (the minimum stages of a cut fall as its reflux ratio rises, Xu's
     constant-flow relations, Zhang, Zhao & Schreiner 2016, ch. 4; the margin at 400 stages
     rose monotonically with S on every infeasible scan measured, and
@@ -395,14 +401,14 @@ def _scan_s(feed, groups, alpha, s_list, specs, phase, cond, max_stages, split, 
         try:
             d = _design_at(feed, groups, alpha, s, specs, phase, cond, cap, split)
         except InfeasibleSpecError as exc:
-            reason = str(exc)
-            if cap < max_stages:
+            reason, staged = str(exc), isinstance(exc, _StageCapError)
+            if staged and cap < max_stages:
                 assert best is not None
                 reason = (f"not better: S = {s:.4g} needs more than {cap} stages, more "
                           f"S·(n + m) than S = {best.s_mol_per_mol_feed:.4g} at "
                           f"{best.total_stages} stages ({reason})")
             rows.append({"s_mol_per_mol_feed": s, "feasible": False, "reason": reason})
-            if cap == max_stages:
+            if staged and cap == max_stages:
                 failed_at = s
             continue
         rows.append({"s_mol_per_mol_feed": s, "feasible": True, "draw_stage": d.draw_stage,
@@ -505,7 +511,7 @@ def _design_at(feed, groups, alpha, s, specs, phase, cond, cap, split) -> ThreeO
     while (margin := ev.best(hi)[2]) < 0:
         flat = flat + 1 if margin < last + 1e-3 else 0
         if hi >= cap or flat >= 3:
-            raise InfeasibleSpecError(
+            raise (_StageCapError if math.isfinite(margin) else InfeasibleSpecError)(
                 f"stage cap: S = {s:.4g} does not reach the specs within {hi} stages (best "
                 f"margin {margin:.3g} logit units{', no longer improving' if flat >= 3 else ''})")
         last = max(last, margin)
