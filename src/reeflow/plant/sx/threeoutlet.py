@@ -417,8 +417,6 @@ def _scan_s(feed, groups, alpha, s_list, specs, phase, cond, max_stages, split, 
         if best is None or s * d.total_stages <= best.s_mol_per_mol_feed * best.total_stages:
             best = d
     rows.sort(key=lambda r: r["s_mol_per_mol_feed"])
-    if best is not None:
-        best.scan = rows
     return best, rows
 
 
