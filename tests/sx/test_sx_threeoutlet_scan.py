@@ -10,6 +10,8 @@ the feed; 40 of 40 agreed when the pruning was written, at 60 s against 500 s of
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from reeflow.core.errors import InfeasibleSpecError
@@ -107,3 +109,27 @@ def test_the_scan_skips_smaller_s_only_after_a_stage_cap_failure(monkeypatch):
     monkeypatch.setattr(three, "_design_at", fake(InfeasibleSpecError))
     d = design_three_outlet(feed, ["Pr"], ["Ce"], alpha=alpha, **specs)
     assert len(calls) > 1 and d.s_mol_per_mol_feed < top
+
+
+def test_an_exact_tie_lost_to_round_off_still_admits_its_stages():
+    """S = 0.5 at 33 stages costs 16.5, as S = 1.1 at 15 stages; 0.5·33/1.1 is
+    14.999999999999998 in floats, and a plain floor capped S = 1.1 at 14 stages."""
+    from reeflow.plant.sx.threeoutlet import _not_worse, _stage_cap
+
+    assert math.floor(0.5 * 33 / 1.1) == 14  # the round-off the allowance is for
+    assert _stage_cap(0.5 * 33, 1.1) == 15
+    assert _stage_cap(0.5 * 33, 1.1 * (1 + 1e-9)) == 14  # no allowance beyond round-off
+    assert _not_worse((1.1 * 15, 1.1), (0.5 * 33, 1.5))  # the tie goes to the smaller S
+    assert not _not_worse((1.1 * 15, 1.1), (0.5 * 33, 0.5))
+    assert not _not_worse((16.5 * (1 + 1e-9), 0.1), (16.5, 0.5))
+
+
+def test_rows_say_which_s_were_designed_and_which_were_pruned():
+    feed, alpha, specs = _problem(PROBLEMS[0])
+    d = design_three_outlet(feed, ["Pr"], ["Ce"], alpha=alpha, **specs)
+    statuses = {r["status"] for r in d.scan}
+    assert statuses <= {"designed", "infeasible", "not better", "not designed"}
+    assert "designed" in statuses
+    for r in d.scan:
+        assert r["feasible"] is {"designed": True, "infeasible": False}.get(r["status"])
+        assert (r["status"] == "designed") == ("total_stages" in r)

@@ -384,20 +384,27 @@ def _scan_s(feed, groups, alpha, s_list, specs, phase, cond, max_stages, split, 
     ``tests/sx/test_sx_threeoutlet_scan.py`` checks that the pruned scan returns the
     exhaustive scan's design). A trace-middle feed whose scan was infeasible at every S took
     up to 90 s to say so: each S grew its cascade to ``max_stages``. A caller's list is
-    designed at every S (its rows are the table asked for)."""
+    designed at every S (its rows are the table asked for).
+
+    Each row's ``status``: "designed", "infeasible" (the S cannot meet the specs within
+    ``max_stages``, or hits an O/A window or balance limit), "not better" (pruned: it cannot
+    meet them within the stages that would beat the best S) or "not designed" (pruned: skipped
+    below an S that failed for want of stages); ``feasible`` is None for the last two, which are
+    not proven infeasible. Ties in S·(n + m) are compared at a relative 1e-12, so a float tie
+    is not lost to round-off (:func:`_stage_cap`)."""
     best: ThreeOutletDesign | None = None
     rows: list[dict[str, Any]] = []
     failed_at: float | None = None
     for s in sorted(s_list, reverse=True):
         if prune and failed_at is not None:
-            rows.append({"s_mol_per_mol_feed": s, "feasible": False, "reason": (
-                f"not designed: S = {failed_at:.4g} does not reach the specs within "
-                f"{max_stages} stages, and a smaller S (less reflux) needs more")})
+            rows.append({"s_mol_per_mol_feed": s, "feasible": None, "status": "not designed",
+                         "reason": (f"not designed: S = {failed_at:.4g} does not reach the specs "
+                                    f"within {max_stages} stages, and a smaller S (less reflux) "
+                                    "needs more")})
             continue
         cap = max_stages
-        if prune and best is not None:  # at most this many stages, or it cannot win (a tie
-            cost = best.s_mol_per_mol_feed * best.total_stages  # goes to the smaller S)
-            cap = min(max_stages, math.floor(cost / s))
+        if prune and best is not None:  # at most this many stages, or it cannot win
+            cap = min(max_stages, _stage_cap(best.s_mol_per_mol_feed * best.total_stages, s))
         try:
             d = _design_at(feed, groups, alpha, s, specs, phase, cond, cap, split)
         except InfeasibleSpecError as exc:
@@ -407,17 +414,40 @@ def _scan_s(feed, groups, alpha, s_list, specs, phase, cond, max_stages, split, 
                 reason = (f"not better: S = {s:.4g} needs more than {cap} stages, more "
                           f"S·(n + m) than S = {best.s_mol_per_mol_feed:.4g} at "
                           f"{best.total_stages} stages ({reason})")
-            rows.append({"s_mol_per_mol_feed": s, "feasible": False, "reason": reason})
+            pruned = staged and cap < max_stages
+            rows.append({"s_mol_per_mol_feed": s, "feasible": None if pruned else False,
+                         "status": "not better" if pruned else "infeasible", "reason": reason})
             if staged and cap == max_stages:
                 failed_at = s
             continue
-        rows.append({"s_mol_per_mol_feed": s, "feasible": True, "draw_stage": d.draw_stage,
-                     "n_extraction": d.n_extraction, "n_scrub": d.n_scrub,
-                     "total_stages": d.total_stages, "s_times_stages": s * d.total_stages})
-        if best is None or s * d.total_stages <= best.s_mol_per_mol_feed * best.total_stages:
+        rows.append({"s_mol_per_mol_feed": s, "feasible": True, "status": "designed",
+                     "draw_stage": d.draw_stage, "n_extraction": d.n_extraction,
+                     "n_scrub": d.n_scrub, "total_stages": d.total_stages,
+                     "s_times_stages": s * d.total_stages})
+        if best is None or _not_worse((s * d.total_stages, s),
+                                      (best.s_mol_per_mol_feed * best.total_stages,
+                                       best.s_mol_per_mol_feed)):
             best = d
     rows.sort(key=lambda r: r["s_mol_per_mol_feed"])
     return best, rows
+
+
+_TIE_REL = 1e-12  # S·(n + m) values this close (relative) are a tie
+
+
+def _stage_cap(best_cost: float, s: float) -> int:
+    """The most stages at which ``s`` still ties or beats ``best_cost`` = S·(n + m): the floor
+    of best_cost/s, taken after a relative 1e-12 allowance so that a quotient such as
+    79.999999999999 (an exact tie lost to round-off) still admits 80 stages."""
+    return math.floor(best_cost / s * (1.0 + _TIE_REL))
+
+
+def _not_worse(cand: tuple[float, float], best: tuple[float, float]) -> bool:
+    """Whether a design (S·(n + m), S) beats or ties ``best``: a smaller S·(n + m) wins, and
+    on a tie within a relative 1e-12 the smaller S."""
+    if cand[0] < best[0] * (1.0 - _TIE_REL):
+        return True
+    return cand[0] <= best[0] * (1.0 + _TIE_REL) and cand[1] <= best[1]
 
 
 def _split(feed, groups, p_org, p_aq, rec_aq, rho, theta) -> tuple[float, float]:
