@@ -370,8 +370,10 @@ def simulate(
         it += it2
         if status != 0:
             raise ConvergenceError(
-                f"Murphree-efficiency cascade did not converge: max scaled balance residual "
-                f"{res:.3g} after {it2} iterations from the ideal-stage solution; raise "
+                f"Murphree-efficiency cascade did not converge: worst residual {res:.3g} "
+                f"(stage balances and efficiency relations, scaled by the feed with the flows' "
+                f"round-off allowed; converged at <= {tol:.0e}) after {it2} iterations from "
+                "the ideal-stage solution; raise "
                 "murphree_efficiency towards 1 or pass max_iter= to allow more iterations")
     dt = time.perf_counter() - t0
     out = _result(cascade, comps, secs, aq, v, q_aq, q_org, da, do, feed, True, it, res, dt)

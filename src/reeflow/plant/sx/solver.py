@@ -522,14 +522,16 @@ def newton_cascade(kind, l0, params, q_aq, q_org, feed, da, do, ea, eo, scale, t
 
 
 @nb.njit(cache=True, error_model="numpy")
-def _worst_closure_2c(r, aq, v, scale, tol):
-    """:func:`_worst_closure` over both halves of a Murphree residual (the stage balances,
-    then the efficiency relations ``E·v* + (1 − E)·u − v``), each allowed the round-off of
-    the stage's flows: a trace component held in the cascade converged at ideal stages and then
-    ran the Murphree step's budget at 4.7e-12 of its feed (validation round 9)."""
+def _worst_closure_2c(r, aq, v, veq, scale, tol):
+    """:func:`_worst_closure` over both halves of a Murphree residual, each allowed the
+    round-off of the flows it sums: the stage balances those of ``aq`` and ``v``, the
+    efficiency relations ``E·v* + (1 − E)·u − v`` those of ``v`` and ``v*`` (``veq``; the
+    (1 − E)·u term is the difference of the two). A trace component held in the cascade
+    converged at ideal stages and then ran the Murphree step's budget at 4.7e-12 of its feed
+    (validation round 9)."""
     c = aq.shape[1]
     return max(_worst_closure(r[:, :c], aq, v, scale, tol),
-               _worst_closure(r[:, c:], aq, v, scale, tol))
+               _worst_closure(r[:, c:], veq, v, scale, tol))
 
 
 @nb.njit(cache=True, error_model="numpy")
@@ -573,7 +575,7 @@ def newton_murphree(kind, aq0, v0, params, q_aq, q_org, feed, org_feed, da, do, 
     scale2 = np.concatenate((scale, scale))
     r = _murphree_residual(kind, aq, v, params, q_aq, q_org, feed, org_feed, coef, eff, veq, g)
     _, nrm = _scaled_norm(r, scale2)
-    worst = _worst_closure_2c(r, aq, v, scale, tol)
+    worst = _worst_closure_2c(r, aq, v, veq, scale, tol)
     m = 2 * c
     lo = np.zeros((n, m, m))
     di = np.zeros((n, m, m))
@@ -621,5 +623,5 @@ def newton_murphree(kind, aq0, v0, params, q_aq, q_org, feed, org_feed, da, do, 
             continue
         dt = min(dt * min(max(nrm / nn, 0.1), 10.0), 1e15) if nn > 0 else 1e15
         aq, v, r, nrm = aqn, vn, rn, nn
-        worst = _worst_closure_2c(r, aq, v, scale, tol)
+        worst = _worst_closure_2c(r, aq, v, veq, scale, tol)
     return aq, v, it, worst, 0 if worst <= tol else 1
