@@ -23,8 +23,17 @@ def test_a_component_set_equals_its_pickled_copy():
     assert c != Components(("H2O", "LaFCO3"))
 
 
+def test_questions_that_redesign_the_plant_are_submitted_first():
+    from reeflow.chain.parallel import _runs_first
+
+    qs = [{"economics.capex_scale": 0.7}, {"economics.price_scale_ndpr": 0.8, "ore.treo_grade":
+          0.01}, {"plant.leach.ree_dissolution": 0.8}, {}, {"deposit.seed": 3}]
+    assert sorted(range(len(qs)), key=lambda i: _runs_first(qs[i])) == [1, 2, 4, 0, 3]
+
+
 @pytest.mark.slow
 def test_workers_answer_what_ifs_bit_for_bit_as_this_process(monkeypatch):
+    # the plant question, last here, is submitted first: each answer must still be its own
     import reeflow.chain.parallel as parallel
 
     monkeypatch.setattr(parallel, "memory_workers", lambda: 2)  # workers, whatever the machine

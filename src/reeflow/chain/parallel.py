@@ -129,8 +129,10 @@ class WhatIfPool:
         try:
             with open(path, "wb") as fh:
                 pickle.dump((token, base, CACHE.export()), fh, protocol=pickle.HIGHEST_PROTOCOL)
-            futures = [self._pool.submit(_task_from, path, token, dict(q)) for q in questions]
-            return [f.result() for f in futures]
+            order = sorted(range(len(questions)), key=lambda i: _runs_first(questions[i]))
+            futures = {i: self._pool.submit(_task_from, path, token, dict(questions[i]))
+                       for i in order}
+            return [futures[i].result() for i in range(len(questions))]
         finally:  # every worker that needed it has read it (tens of MB: not left until close)
             with contextlib.suppress(OSError):
                 os.remove(path)
@@ -150,6 +152,19 @@ class WhatIfPool:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+#: Project sections whose change re-designs the plant (or re-estimates the deposit) and so
+#: re-runs every step after it: the longest what-ifs (2.6-3.4 s against 0.3-2.5 s on the
+#: built-in case, 2026-12-01), submitted first so that no long one is left to run alone at the
+#: end (longest-processing-time-first, Graham 1969, SIAM J. Appl. Math. 17(2):416-429)
+_LONG_SECTIONS = ("ore.", "plant.", "deposit.")
+
+
+def _runs_first(question: Mapping[str, Any]) -> int:
+    """0 for a question that changes a section in :data:`_LONG_SECTIONS`, else 1: the order
+    of submission only (the answers come back in the questions' order)."""
+    return 0 if any(str(k).startswith(_LONG_SECTIONS) for k in question) else 1
 
 
 def _hold(folder: str) -> int | None:
