@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from reeflow.chain.cache import CACHE, step_key
 from reeflow.chain.plant_steps import (
     PlantDesign,
     bought_reagents,
@@ -194,7 +195,13 @@ def processing_costs(project: Any, design: PlantDesign, basis: Any,
             cols.append("head_grade_treo_frac")
         sched.loc[i, cols] = sched.loc[i, cols] * (1.0 - _COST_STEP)
         probed.append((name, keys, sum(design_g.get(k, 0.0) for k in keys)))
-    years = solve_years(project, design, sched, 1)
+    # the probe feeds' plant solves read the ore, the plant and its design only (not the
+    # prices a price or opex what-if changes): cached by the inputs the chain's yearly solves
+    # are keyed by (reeflow.chain.pipeline.run_chain)
+    years = CACHE.get("cost probes", step_key(project.ore, project.plant,
+                                              sx_cost_model(project).__dict__,
+                                              sched.to_dict("list")),
+                      solve_years, project, design, sched, 1)
     cost = processing_usd_per_t_ore_of(basis, year_quantities(years, sched))
     base = float(cost[0])
     per_t, per_kg, slopes = base, {}, {}
