@@ -109,13 +109,21 @@ class Ore(StrictModel):
                                  "in the series, or give it 0 %")
         return v
 
+    @property
+    def ree_shares_frac(self) -> dict[str, float]:
+        """``ree_distribution`` scaled to sum to 1: the shares of TREO every feed, flat
+        schedule and block model of the chain uses (a published split that sums to 98.95 %
+        for rounding leaves no TREO unassigned: the design basis and the yearly plant then
+        make the same oxides from the same ore)."""
+        total = sum(self.ree_distribution.values()) or 1.0
+        return {el: float(v) / total for el, v in self.ree_distribution.items()}
+
     @model_validator(mode="after")
     def _grades_fit(self) -> Ore:
         from reeflow.plant.chemistry import bastnasite_per_reo
 
-        total = sum(self.ree_distribution.values()) or 1.0
-        mineral = sum(self.treo_grade_frac * share / total * bastnasite_per_reo(el)
-                      for el, share in self.ree_distribution.items())
+        mineral = sum(self.treo_grade_frac * share * bastnasite_per_reo(el)
+                      for el, share in self.ree_shares_frac.items())
         minerals = (self.tho2_grade_frac + self.caf2_grade_frac + self.baso4_grade_frac
                     + self.fe2o3_grade_frac + self.sio2_grade_frac + mineral)
         if minerals > 1.0:

@@ -106,10 +106,10 @@ def _feed_grades(ore: Any, g: Mapping[str, float]
 
 
 def _treo_and_shares(ore: Any, g: Mapping[str, float]) -> tuple[float, dict[str, float]]:
-    """A feed's TREO grade and REE shares: the grades' where they carry every oxide of the
-    ore's elements, else the project file's."""
+    """A feed's TREO grade and REE shares (summing to 1): the grades' where they carry every
+    oxide of the ore's elements, else the project file's (:attr:`Ore.ree_shares_frac`)."""
     treo = float(g.get("treo", ore.treo_grade_frac))
-    shares = dict(ore.ree_distribution)
+    shares = ore.ree_shares_frac
     keys = [species_key(el) for el in shares]
     if all(k in g for k in keys):
         total = sum(max(float(g[k]), 0.0) for k in keys)

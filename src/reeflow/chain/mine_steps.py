@@ -50,7 +50,7 @@ def flat_schedule(project: Any, capacity: np.ndarray) -> pd.DataFrame:
 
     ore = project.ore
     row: dict[str, float] = {"head_grade_treo_frac": ore.treo_grade_frac}
-    for el, share in ore.ree_distribution.items():
+    for el, share in ore.ree_shares_frac.items():
         row[f"{species_key(el)}_frac"] = ore.treo_grade_frac * share
     for field, key in ORE_GANGUE:
         row[f"{key}_frac"] = float(getattr(ore, field))
@@ -118,6 +118,8 @@ def estimate_resource_step(project: Any, *, prices_usd_per_kg: dict[str, float],
     # the kriging does not depend on the factor applied after it
     res = CACHE.get("deposit", d.model_copy(update={"grade_factor_frac": 1.0}).model_dump_json(),
                     run_deposit, d)
+    if d.drillholes is None:
+        res = calibrate_synthetic(project, res)
     factor = float(d.grade_factor_frac)
     if d.drillholes is None and d.primary == "treo":
         factor *= float(project.ore.treo_grade_frac) / mean_grade_frac(res.block_model,
@@ -129,6 +131,41 @@ def estimate_resource_step(project: Any, *, prices_usd_per_kg: dict[str, float],
                     cost_usd_per_t_ore=cost_usd_per_t_ore, credit_usd_per_t_ore=max(credit, 0.0),
                     grade_factor=factor, charge_usd_per_kg=charge_usd_per_kg)
     return _fill_unassayed(project, out)
+
+
+def calibrate_synthetic(project: Any, res: Any) -> Any:
+    """A SYNTHETIC deposit's rare-earth split and ThO2 set to the project file's public
+    figures, as its TREO is (by :func:`estimate_resource_step`): each oxide column scaled so
+    that its tonnage-weighted mean over the deposit is ``ore.ree_shares_frac`` × the mean
+    TREO, and ThO2 so that its mean is ``ore.tho2_grade``; the blocks' spatial variation is
+    kept. Without it a project that ``extends:`` a case and writes its own REE split was
+    planned, processed and paid at the case's split (fuzz round 13: the NdPr share of a
+    Mountain-Pass-like split, 15.4 %, was sold at the case's 21.6 %). CaF2 and BaSO4 are left
+    as the parameters file gives them: there the project file's grades are the ore's, not the
+    whole deposit's. Returns ``res`` itself when nothing changes (factors of 1)."""
+    from dataclasses import replace
+
+    from reeflow.chain.adapters import species_key
+
+    bm = res.block_model
+    if "treo_frac" not in bm:
+        return res
+    treo = mean_grade_frac(bm, "treo_frac")
+    targets = {f"{species_key(el)}_frac": share * treo
+               for el, share in project.ore.ree_shares_frac.items()}
+    targets["tho2_frac"] = float(project.ore.tho2_grade_frac)
+    factors = {}
+    for col, target in targets.items():
+        if col in bm:
+            mean = mean_grade_frac(bm, col)
+            if mean > 0 and abs(target / mean - 1.0) > 1e-12:
+                factors[col] = target / mean
+    if not factors:
+        return res
+    bm = bm.copy()
+    for col, f in factors.items():
+        bm[col] = bm[col].to_numpy(float) * f
+    return replace(res, block_model=bm)
 
 
 def _fill_unassayed(project: Any, res: Any) -> Any:
@@ -146,8 +183,8 @@ def _fill_unassayed(project: Any, res: Any) -> Any:
     if "treo_frac" not in bm or any(f"{k}_frac" in bm for k in keys):
         return res
     bm = bm.copy()
-    for el, share in project.ore.ree_distribution.items():
-        bm[f"{species_key(el)}_frac"] = bm["treo_frac"].to_numpy(float) * float(share)
+    for el, share in project.ore.ree_shares_frac.items():
+        bm[f"{species_key(el)}_frac"] = bm["treo_frac"].to_numpy(float) * share
     issues = with_finding(
         res.issues, severity="warning", kind="grades not assayed", table="assays",
         message="no rare-earth oxide assays: each block's oxide grades are its TREO grade × "
