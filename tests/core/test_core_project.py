@@ -188,3 +188,16 @@ def test_a_file_that_changes_no_input_is_the_case_itself():
 
     same = load_project_text("extends: builtin:beylikova\n").project
     assert same == load_project("builtin:beylikova").project
+
+
+def test_a_missing_include_file_is_named_by_its_key_path(tmp_path):
+    """A missing include was reported as 'project: got ...' (fuzz round 13)."""
+    (tmp_path / "a.yaml").write_text("extends: builtin:beylikova\n"
+                                     "economics: {include_file: nosuch.yaml}\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"^economics\.include_file: got '.*nosuch\.yaml'; "
+                                         r"allowed: an existing file"):
+        load_project(tmp_path / "a.yaml")
+    (tmp_path / "b.yaml").write_text("extends: builtin:beylikova\n"
+                                     "economics: {include_file: 3}\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"^economics\.include_file: got 3"):
+        load_project(tmp_path / "b.yaml")

@@ -146,10 +146,10 @@ class Provenance:
     distribution: str | None = None
 
 
-def _read_yaml(path: Path) -> dict[str, Any]:
-    data = load_yaml_file(path, field="project")
+def _read_yaml(path: Path, field: str = "project") -> dict[str, Any]:
+    data = load_yaml_file(path, field=field)
     if not isinstance(data, dict):
-        raise InputError("project", str(path), "a YAML mapping at the top level",
+        raise InputError(field, str(path), "a YAML mapping at the top level",
                          "start the file with 'name: ...' and the sections ore, plant, economics")
     return data
 
@@ -171,27 +171,31 @@ def resolve_file_keys(tree: Any, folder: Path) -> Any:
     return tree
 
 
-def expand_includes(tree: Any, chain: tuple[Path, ...] = ()) -> Any:
+def expand_includes(tree: Any, chain: tuple[Path, ...] = (), at: str = "") -> Any:
     """Replace every mapping's ``include_file`` by that file's mapping, the mapping's other keys
     merged over it (a section kept in a file of its own, e.g. a case's fiscal terms). Paths are
-    already absolute (:func:`resolve_file_keys`); at most 8 files deep, no cycles."""
+    already absolute (:func:`resolve_file_keys`); at most 8 files deep, no cycles. An error
+    names the key path of the ``include_file`` (``economics.include_file``); ``at``: the
+    path of ``tree``."""
     if isinstance(tree, list):
-        return [expand_includes(v, chain) for v in tree]
+        return [expand_includes(v, chain, f"{at}[{i}]") for i, v in enumerate(tree)]
     if not isinstance(tree, dict):
         return tree
-    out = {k: expand_includes(v, chain) for k, v in tree.items() if k != "include_file"}
+    out = {k: expand_includes(v, chain, f"{at}.{k}" if at else str(k))
+           for k, v in tree.items() if k != "include_file"}
     inc = tree.get("include_file")
     if inc is None:
         return out
+    field = f"{at}.include_file" if at else "include_file"
     if not isinstance(inc, str):
-        raise InputError("include_file", inc, "a file path", "write include_file: terms.yaml")
+        raise InputError(field, inc, "a file path", f"write {field}: terms.yaml")
     path = Path(inc)
     real = path.resolve()
     if real in chain or len(chain) >= 8:
-        raise InputError("include_file", inc, "at most 8 nested includes, without a cycle",
+        raise InputError(field, inc, "at most 8 nested includes, without a cycle",
                          "remove the loop")
-    data = _read_yaml(path)
-    base = expand_includes(resolve_file_keys(data, path.parent), (*chain, real))
+    data = _read_yaml(path, field)
+    base = expand_includes(resolve_file_keys(data, path.parent), (*chain, real), at)
     return _deep_merge(base, out)
 
 
