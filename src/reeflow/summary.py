@@ -384,9 +384,11 @@ def _line_grade(econ: EconomicsSection, basket: float) -> SummaryLine | None:
                 f"{_fmt_usd(row['npv_low_usd'])}; {_pct(row['high'], 2)}: "
                 f"{_fmt_usd(row['npv_high_usd'])})")
         if cost is not None and cost > basket:
-            text += (f": each extra kg of rare-earth oxide costs more to make than the basket "
-                     f"pays (cash cost {cost:.2f} USD per kg REO over the life against a basket "
-                     f"of {basket:.2f})")
+            text += (f": the life-of-mine cash cost, {cost:.2f} USD per kg REO, is above the "
+                     f"basket's {basket:.2f}, so the plan's production loses money on average, "
+                     "and a richer deposit gives a larger pit and schedule of it (an average, "
+                     "not the cost of one more kg: the pit, the schedule and the plant all "
+                     "change with the grade)")
         else:
             text += (": the pit, the schedule and the plant all change with the grade, so the "
                      "cash flow need not follow the oxide made")

@@ -151,3 +151,20 @@ def test_a_sale_two_products_make_is_counted_once():
     rows = _product_rows(results)
     assert sum(r.get("revenue_usd_per_a") or 0.0 for r in rows) == pytest.approx(2.38e6)
     assert rows[-1]["name"].startswith("mixed REO concentrate (sold as one: LaCe, SmY")
+
+
+def test_a_grade_line_that_falls_with_grade_gives_the_average_not_a_marginal_cost():
+    """The line said "each extra kg costs more to make than the basket pays" from the life's
+    average cash cost; on an unseen low-grade project the marginal cost was half the basket
+    (fuzz round 13: the fall came from a larger pit, not from dearer oxide)."""
+    from types import SimpleNamespace
+
+    from reeflow.summary import _line_grade
+
+    econ = SimpleNamespace(unit_cost_usd_per_kg_reo=19.51, tornado=[{
+        "input": "ore.treo_grade", "low": 0.004, "value": 0.006, "high": 0.008,
+        "npv_low_usd": -348e6, "base_npv_usd": -450e6, "npv_high_usd": -587e6}])
+    line = _line_grade(econ, 14.69)
+    assert line is not None and "NPV falls as the head grade rises" in line.text
+    assert "each extra kg" not in line.text
+    assert "19.51" in line.text and "14.69" in line.text and "average" in line.text
