@@ -75,7 +75,11 @@ def _finite(v: Any) -> float | None:
 # --------------------------------------------------------------------------- basket and split
 
 def _product_values(outcome: Any) -> list[tuple[str, float, str]]:
-    """(product, USD/a at the design basis, group) of every sold product."""
+    """(product, USD/a at the design basis, group) of every sold product; a rare-earth product
+    is split between "NdPr" and "other rare earths" by the part of its value the NdPr price
+    carries (the revenue table's ``ndpr_linked_usd_per_a``): a separated NdPr oxide falls
+    wholly in the first, a mixed concentrate in both (it was put wholly under NdPr when NdPr
+    carried more than half its value; fuzz round 13)."""
     values = outcome.basis.product_usd_per_t()
     rev = outcome.basis.parts["revenue"]
     ndpr_share = {str(r["product"]): (r["ndpr_linked_usd_per_a"] / r["usd_per_a"]
@@ -83,9 +87,13 @@ def _product_values(outcome: Any) -> list[tuple[str, float, str]]:
     out = []
     for product, t in outcome.inputs.products_t_per_a.items():
         usd = float(t) * values.get(product, 0.0)
-        group = "by-products" if _is_byproduct(product) else \
-            ("NdPr" if ndpr_share.get(product, 0.0) > 0.5 else "other rare earths")
-        out.append((product, usd, group))
+        if _is_byproduct(product):
+            out.append((product, usd, "by-products"))
+            continue
+        share = min(max(float(ndpr_share.get(product, 0.0)), 0.0), 1.0)
+        for group, part in (("NdPr", share), ("other rare earths", 1.0 - share)):
+            if part > 0 or usd == 0:
+                out.append((product, usd * part, group))
     return out
 
 

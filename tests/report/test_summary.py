@@ -168,3 +168,21 @@ def test_a_grade_line_that_falls_with_grade_gives_the_average_not_a_marginal_cos
     assert line is not None and "NPV falls as the head grade rises" in line.text
     assert "each extra kg" not in line.text
     assert "19.51" in line.text and "14.69" in line.text and "average" in line.text
+
+
+def test_a_mixed_concentrate_is_split_by_the_value_the_ndpr_price_carries(builtin_study):
+    """A mixed REO concentrate went wholly under "NdPr" when NdPr carried more than half of
+    its value (fuzz round 13: a Mount-Weld-like mixed carbonate read 100 % NdPr)."""
+    from reeflow.summary import _product_values, revenue_split
+
+    outcome = builtin_study.outcome
+    rev = outcome.basis.parts["revenue"]
+    row = rev[rev["product"] == "mixed REO concentrate"].iloc[0]
+    assert 0 < row["ndpr_linked_usd_per_a"] < row["usd_per_a"]
+    parts = {g: v for p, v, g in _product_values(outcome) if p == "mixed REO concentrate"}
+    total = parts["NdPr"] + parts["other rare earths"]
+    assert parts["NdPr"] == pytest.approx(total * row["ndpr_linked_usd_per_a"]
+                                          / row["usd_per_a"], rel=1e-12)
+    split = {r["group"]: r for r in revenue_split(outcome)}
+    assert "mixed REO concentrate" in split["NdPr"]["products"]
+    assert "mixed REO concentrate" in split["other rare earths"]["products"]
