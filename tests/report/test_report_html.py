@@ -196,3 +196,22 @@ def test_mine_gap_and_pit_life_shown_as_cards(full_html, builtin_results_dict):
     assert m["schedule_bound_usd"] >= m["schedule_npv_usd"]
     if m["horizon_covers_pit"] is False:
         assert "outlives the horizon" in mine
+
+
+def test_kpi_cards_say_separated_only_where_an_oxide_is_separated(builtin_results_dict):
+    """A mixed-carbonate plant's cards read "separated oxides" (fuzz round 13)."""
+    import copy
+
+    from reeflow.report.sections import _kpi_cards
+
+    r = builtin_results_dict
+    cards = {c[0]: c[2] for c in _kpi_cards(r["kpis"], r["economics"], r["summary"],
+                                             r["products"])}
+    assert cards["REO production"] == "separated oxides"
+    mixed = copy.deepcopy(r["products"])
+    for p in mixed:
+        if p.get("kind") == "oxide":
+            p["kind"] = "concentrate"
+    cards = {c[0]: c[2] for c in _kpi_cards(r["kpis"], r["economics"], r["summary"], mixed)}
+    assert cards["REO production"] == "contained in the mixed product"
+    assert "not separated" in cards["NdPr oxide"]

@@ -47,7 +47,7 @@ def _t(value: Any) -> str:
 
 
 def _kpi_cards(kpis: Mapping[str, Any], econ: Mapping[str, Any],
-               summ: Mapping[str, Any]) -> list[tuple[str, str, str]]:
+               summ: Mapping[str, Any], products: Any = ()) -> list[tuple[str, str, str]]:
     cards = []
     rate = econ.get("headline_rate_frac")
     key = None if rate is None else f"{float(rate):.4f}"
@@ -74,8 +74,12 @@ def _kpi_cards(kpis: Mapping[str, Any], econ: Mapping[str, Any],
                    "design basis" + ("" if byp is None else f", {fmt_pct(byp, digits=2)} "
                                      "by-products"))]
     if kpis:
-        cards += [("REO production", _t(kpis.get("reo_t_per_a")), "separated oxides"),
-                  ("NdPr oxide", _t(kpis.get("ndpr_oxide_t_per_a")), "Pr6O11 + Nd2O3")]
+        separated = any(isinstance(p, Mapping) and p.get("kind") == "oxide"
+                        for p in products or ())
+        cards += [("REO production", _t(kpis.get("reo_t_per_a")),
+                   "separated oxides" if separated else "contained in the mixed product"),
+                  ("NdPr oxide", _t(kpis.get("ndpr_oxide_t_per_a")),
+                   "Pr6O11 + Nd2O3" if separated else "Pr6O11 + Nd2O3 contained, not separated")]
     if kpis.get("overall_reo_recovery_frac") is not None:
         cards.append(("REO recovery", fmt_pct(kpis["overall_reo_recovery_frac"]),
                       "ore → oxides, overall"))
@@ -200,7 +204,8 @@ def summary_section(results: Results) -> str:
     summ = results.get("summary") or {}
     if not kpis and not econ:
         return not_run("Key figures (flowsheet and economics)")
-    parts = [_verdicts(summ), kpi_cards(_kpi_cards(kpis, econ, summ)), _checks_line(results)]
+    parts = [_verdicts(summ), kpi_cards(_kpi_cards(kpis, econ, summ, results.get("products"))),
+             _checks_line(results)]
     if not kpis:
         parts.append(not_run("Plant key figures"))
     if not econ:
