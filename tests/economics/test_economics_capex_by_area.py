@@ -139,3 +139,14 @@ def test_size_key_catalogue():
     one = {k: 10.0 for k in cat["key"] if not k.endswith("organic_inventory_m3")}
     est = capex_by_area(one, currency_year=2025)
     assert len(est.equipment) >= len(one)
+
+
+def test_a_route_names_what_it_builds_in_an_area():
+    """A mixed-carbonate plant's precipitation line read "Oxalate precipitation and
+    calcination" (fuzz round 13)."""
+    sizes = {"precipitation.tank_volume_m3": 200.0}
+    full = capex_by_area(sizes, currency_year=2025)
+    mixed = capex_by_area(sizes, currency_year=2025, route="mixed_carbonate")
+    assert "direct: Oxalate precipitation and calcination" in set(full.breakdown["item"])
+    assert "direct: Mixed-carbonate precipitation (soda ash)" in set(mixed.breakdown["item"])
+    assert mixed.total_usd == pytest.approx(full.total_usd, rel=1e-12)

@@ -384,10 +384,20 @@ def _positive(field: str, v: Any) -> None:
         raise InputError(field, v, "> 0", "give a positive size")
 
 
+def _route_labels(route: str | None) -> dict[str, str]:
+    """The area labels a route renames (``routes.<route>.labels`` of ``capex_areas.yaml``: a
+    mixed-carbonate plant's precipitation area is not an oxalate circuit)."""
+    if route is None:
+        return {}
+    spec = read_yaml("capex_areas.yaml")["routes"].get(route) or {}
+    return {str(k): str(v) for k, v in (spec.get("labels") or {}).items()}
+
+
 def _area_table(eq: pd.DataFrame, installed: Sequence[InstalledItem], sizes: Mapping[str, float],
                 expected: Sequence[str] | None,
-                required: Mapping[str, Sequence[str]]) -> pd.DataFrame:
+                required: Mapping[str, Sequence[str]], route: str | None = None) -> pd.DataFrame:
     areas, legacy, _ = _areas_and_items()
+    labels = _route_labels(route)
     given: dict[str, set[str]] = {}
     for key in sizes:
         if key.endswith("_count"):
@@ -404,7 +414,8 @@ def _area_table(eq: pd.DataFrame, installed: Sequence[InstalledItem], sizes: Map
         check = expected is None or area in expected
         missing = [k for k in required.get(area, ()) if k not in given.get(area, set())] \
             if check else []
-        rows.append({"area": area, "label": spec["label"], "purchased_usd": purchased,
+        rows.append({"area": area, "label": labels.get(area, spec["label"]),
+                     "purchased_usd": purchased,
                      "installed_equipment_usd": equip, "installed_items_usd": items,
                      "direct_usd": equip + items, "complete": not missing,
                      "missing": missing})
@@ -469,7 +480,7 @@ def capex_by_area(sizes: Mapping[str, float], *, currency_year: int,
     eq = _equipment_rows(sizes, currency_year=currency_year, index=index)
     inst = list(installed) + _organic_items(sizes, organic_fill_usd_per_m3)
     areas = _area_table(eq, inst, sizes, expected_areas,
-                        required_size_keys(route, flotation_circuits))
+                        required_size_keys(route, flotation_circuits), route)
     isbl = float(eq["installed_usd"].sum()) if not eq.empty else 0.0
     tw = fac["towler"]["process_classes"]
     main = str(eq.groupby("process_class")["installed_usd"].sum().idxmax()) if not eq.empty \
