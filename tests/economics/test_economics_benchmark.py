@@ -76,3 +76,19 @@ def test_evaluate_carries_kpis_and_benchmark():
     b = r.benchmark.set_index("figure")
     assert b.loc["opex_usd_per_kg_ndpr", "reason"]  # the case states why
     assert r.to_dict()["benchmark"][0]["figure"] in FIGURES
+
+
+def test_a_plant_that_separates_no_oxide_says_so_beside_the_separating_peers():
+    """A mixed-carbonate plant read 3.6k USD per t/a REO against the separating peers'
+    45.5k-78.8k band with only its parent case's text beside it (fuzz round 13)."""
+    from reeflow.economics.benchmark import route_reasons
+
+    mixed = route_reasons({"capex_usd_per_t_a_reo": "case text"},
+                          ["mixed REO concentrate", "CaF2 concentrate"])
+    assert mixed["capex_usd_per_t_a_reo"].startswith("This plant separates no oxide")
+    assert mixed["capex_usd_per_t_a_reo"].endswith("case text")
+    assert mixed["opex_usd_per_kg_reo"].startswith("This plant separates no oxide")
+    assert "reagents_t_per_t_reo" not in mixed
+    separated = route_reasons({"capex_usd_per_t_a_reo": "case text"},
+                              ["NdPr oxide", "mixed REO concentrate", "CaF2 concentrate"])
+    assert separated == {"capex_usd_per_t_a_reo": "case text"}

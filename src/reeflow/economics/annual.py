@@ -33,7 +33,7 @@ import pandas as pd
 from reeflow.core.data import MISSING
 from reeflow.core.errors import InputError
 from reeflow.economics import dcf
-from reeflow.economics.benchmark import FIGURES, benchmark
+from reeflow.economics.benchmark import FIGURES, benchmark, route_reasons
 from reeflow.economics.cost_index import cepci
 from reeflow.economics.params import EconomicsParams
 from reeflow.economics.prices import load_deck
@@ -409,7 +409,8 @@ def evaluate_annual(d: DesignBasis, q: YearQuantities) -> AnnualEconomics:
     kpis = lom_kpis(_kpis(d.inputs, d.parts, d.capex_usd, full), q, money)
     # every figure on the design basis, the capex over its REO too
     design_kpis = _kpis(replace(d.inputs, reo_capacity_t_per_a=None), d.parts, d.capex_usd, full)
-    bench = benchmark({k: kpis[k] for k in FIGURES}, reasons=dict(p.benchmark_reasons),
+    bench = benchmark({k: kpis[k] for k in FIGURES},
+                      reasons=route_reasons(p.benchmark_reasons, list(d.inputs.products_t_per_a)),
                       currency_year=p.currency_year)
     bench["design_basis_value"] = [design_kpis.get(f, math.nan) for f in bench["figure"]]
     opx = d.parts["opex"]

@@ -21,7 +21,7 @@ from reeflow.core.errors import InputError
 from reeflow.economics._data import read_table
 from reeflow.economics.cost_index import CostIndex, cepci
 
-__all__ = ["FIGURES", "Figure", "load_peers", "benchmark"]
+__all__ = ["FIGURES", "Figure", "load_peers", "benchmark", "route_reasons"]
 
 
 @dataclass(frozen=True)
@@ -73,6 +73,30 @@ def load_peers(*, currency_year: int = 2025, index: CostIndex | None = None) -> 
         vals.append(v)
     df["value_usd"] = vals
     return df
+
+
+#: The figures whose peers all separate oxides (their SX and finishing are in the figure), and
+#: what a plant that sells only a mixed rare-earth product must say beside them
+_SEPARATION_FIGURES = ("capex_usd_per_t_a_reo", "separation_capex_usd_per_t_a_reo",
+                       "opex_usd_per_kg_reo", "opex_usd_per_kg_ndpr")
+_NO_SEPARATION = ("This plant separates no oxide: it sells a mixed rare-earth product, and the "
+                  "peers of this band separate oxides, whose solvent extraction, finishing and "
+                  "reagents are in their figure.")
+
+
+def route_reasons(reasons: Mapping[str, str], products: Sequence[str]) -> dict[str, str]:
+    """``reasons`` with the reason a plant that separates no oxide sits outside the bands of
+    separating peers (:data:`_SEPARATION_FIGURES`), before any reason the project gives: a
+    mixed-carbonate plant read 3.6k USD per t/a REO against a 45.5k–78.8k band with only the
+    case's own text beside it (fuzz round 13). ``products``: the products sold."""
+    from reeflow.economics.prices import product_class
+
+    out = dict(reasons)
+    if any(product_class(p) == "separated oxide" for p in products):
+        return out
+    for name in _SEPARATION_FIGURES:
+        out[name] = f"{_NO_SEPARATION} {out[name]}" if out.get(name) else _NO_SEPARATION
+    return out
 
 
 def benchmark(figures: Mapping[str, float | None], peers: pd.DataFrame | None = None, *,

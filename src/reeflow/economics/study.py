@@ -28,7 +28,7 @@ from reeflow.core.jsonio import to_jsonable as jsonable
 from reeflow.economics import dcf
 from reeflow.economics._data import read_yaml
 from reeflow.economics.analogue import analogue_capex
-from reeflow.economics.benchmark import FIGURES, benchmark
+from reeflow.economics.benchmark import FIGURES, benchmark, route_reasons
 from reeflow.economics.capex import CapexByArea, InstalledItem, capex_by_area
 from reeflow.economics.cost_index import CostIndex, cepci
 from reeflow.economics.model import BaseCase, breakeven_ndpr_multiplier, run
@@ -709,7 +709,8 @@ def evaluate(inputs: EconomicInputs, *, params: EconomicsParams | None = None,
     m = breakeven_ndpr_multiplier(base, be_rate, basis=basis)
     kpis = _kpis(inputs, parts, base.capex_usd, full)
     figs = {k: kpis[k] for k in FIGURES}
-    reasons = dict(p.benchmark_reasons) if benchmark_reasons is None else dict(benchmark_reasons)
+    reasons = route_reasons(p.benchmark_reasons if benchmark_reasons is None
+                            else benchmark_reasons, list(inputs.products_t_per_a))
     bench = benchmark(figs, reasons=reasons, currency_year=p.currency_year, index=index)
     opx = parts["opex"]
     return EconomicResult(
