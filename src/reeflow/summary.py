@@ -410,7 +410,15 @@ def _line_grade(econ: EconomicsSection, basket: float) -> SummaryLine | None:
         f"{_fmt_usd(row['npv_high_usd'])})."))
 
 
-def _line_basis(s: dict[str, Any]) -> SummaryLine:
+def _unclassified_share(mine: Any) -> float:
+    """The share of the scheduled feed outside every resource class (0 without classes)."""
+    rows = mine.schedule
+    ore = sum(r.ore_t for r in rows)
+    uncl = sum(r.unclassified_t or 0.0 for r in rows)
+    return float(uncl / ore) if ore > 0 else 0.0
+
+
+def _line_basis(s: dict[str, Any], unclassified: float = 0.0) -> SummaryLine:
     counts = ", ".join(f"{n} {tag}" for tag, n in s["evidence_counts"].items())
     text = f"Inputs by evidence: {counts}."
     if s["assumed_drivers"]:
@@ -418,6 +426,9 @@ def _line_basis(s: dict[str, Any]) -> SummaryLine:
     inf = s["inferred_share_of_feed_frac"]
     if inf is not None:
         text += f" Inferred resource is {_pct(inf, 0)} of the scheduled plant feed."
+    if unclassified > 0:
+        text += (f" {_pct(unclassified, 1)} of it is unclassified: outside every resource "
+                 "class, not a resource.")
     if s["synthetic"]:
         text += " SYNTHETIC: " + "; ".join(s["synthetic"]) + "."
     return SummaryLine(topic="basis", text=text)
@@ -469,7 +480,7 @@ def build_summary(outcome: Any, *, economics: EconomicsSection, claims: Sequence
     fields["verdicts"] = [
         _line_target(target), _line_revenue(target, basket, economics.deck, split, total),
         _line_value(fields, rate), _line_breakeven(bes, rate, economics.floor_case),
-        _line_risks(risks), _line_basis(fields)]
+        _line_risks(risks), _line_basis(fields, _unclassified_share(mine))]
     grade = _line_grade(economics, basket)
     if grade is not None:
         fields["verdicts"].insert(3, grade)
