@@ -285,6 +285,11 @@ class ResourceSection(ResultModel):
     variograms: list[Json] = Field(default_factory=list)
     cross_validation_stats: Json = Field(default_factory=dict)
     table1: list[Json] = Field(default_factory=list)
+    findings: list[Json] = Field(default_factory=list, description=(
+        "the deposit's data findings (severity, kind, table, hole_id, depth_m, message, "
+        "action): what was excluded, filled, clipped or warned about, at most 500 rows"))
+    findings_total: int = Field(default=0, description="the number of findings, all listed "
+                                "up to 500")
 
 
 class SummaryLine(ResultModel):

@@ -215,3 +215,19 @@ def test_kpi_cards_say_separated_only_where_an_oxide_is_separated(builtin_result
     cards = {c[0]: c[2] for c in _kpi_cards(r["kpis"], r["economics"], r["summary"], mixed)}
     assert cards["REO production"] == "contained in the mixed product"
     assert "not separated" in cards["NdPr oxide"]
+
+
+def test_the_deposits_findings_are_listed_in_the_report(builtin_results_dict):
+    """The deposit's data findings reached only `reeflow resource` (fuzz round 14)."""
+    import copy
+
+    from reeflow.report.sections_econ import resource_section
+
+    r = copy.deepcopy(builtin_results_dict)
+    r["resource"]["findings"] = [{"severity": "warning", "kind": "gap", "table": "assays",
+                                  "hole_id": "DH019", "depth_m": 50.0,
+                                  "message": "gap from 50.0 to 56.0 m", "action": "left out"}]
+    r["resource"]["findings_total"] = 3
+    html = resource_section(r)
+    assert "Data findings (3, the first 1 listed)" in html
+    assert "gap from 50.0 to 56.0 m" in html and "DH019" in html

@@ -35,3 +35,23 @@ def test_the_summary_states_the_unclassified_share():
          "synthetic": []}
     assert "60.0 % of it is unclassified" in _line_basis(s, 0.6).text
     assert "unclassified" not in _line_basis(s, 0.0).text
+
+
+def test_a_user_block_model_without_a_mineral_assay_says_the_plant_takes_the_file_grade():
+    """55 % of revenue came from fluorite and barite no assay held, with every check passing
+    (fuzz round 14)."""
+    from dataclasses import make_dataclass
+
+    from reeflow.chain.mine_steps import _note_unassayed_minerals
+    from reeflow.deposit.drillholes import ISSUE_COLUMNS
+    from reeflow.project import load_project
+
+    ore = load_project("builtin:beylikova").project.ore
+    Res = make_dataclass("Res", ["block_model", "issues"])
+    bm = pd.DataFrame({"treo_frac": [0.03], "caf2_frac": [0.3], "tonnes": [1.0]})
+    res = _note_unassayed_minerals(SimpleNamespace(ore=ore),
+                                   Res(bm, pd.DataFrame(columns=list(ISSUE_COLUMNS))))
+    msgs = list(res.issues["message"])
+    assert any(m.startswith("no baso4 assay") and "pit does not value it" in m for m in msgs)
+    assert not any(m.startswith("no caf2 assay") for m in msgs)
+    assert any(m.startswith("no fe2o3 assay") and "pit" not in m for m in msgs)

@@ -231,7 +231,15 @@ def resource_section(outcome: ChainOutcome) -> ResourceSection | None:
         "grade_tonnage": to_jsonable(gt.rename(columns={"class": "class_"}).to_dict("records")),
         "variograms": variograms,
         "cross_validation_stats": to_jsonable(res.cross_validation_stats),
-        "table1": to_jsonable(res.table1.to_dict("records"))})
+        "table1": to_jsonable(res.table1.to_dict("records")),
+        "findings": to_jsonable(res.issues.head(MAX_FINDINGS).replace({np.nan: None})
+                                .to_dict("records")),
+        "findings_total": int(len(res.issues))})
+
+
+#: The deposit findings results.json lists (all are counted): a data set with thousands of
+#: flagged intervals keeps the file readable
+MAX_FINDINGS = 500
 
 
 def rpeee_mask(outcome: ChainOutcome) -> np.ndarray | None:

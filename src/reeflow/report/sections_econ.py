@@ -363,6 +363,14 @@ def resource_section(results: Results) -> str:
     parts.append(_inferred_flag(results) + _feed_vs_statement(results))
     parts.append(f'<div class="disclaimer">{esc(res.get("competent_person") or _CP_BLOCK)}'
                  "</div>")
+    found = res.get("findings") or []
+    if found:
+        total = int(res.get("findings_total") or len(found))
+        shown = "" if total <= len(found) else f", the first {len(found)} listed"
+        parts.append(details(f"Data findings ({total}{shown}): excluded, filled or flagged",
+                             table(found, [("severity", "severity"), ("table", "table"),
+                                           ("hole_id", "hole"), ("message", "finding"),
+                                           ("action", "action")], scroll=True)))
     t1 = res.get("table1") or []
     if t1:
         parts.append(details(f"JORC Table 1 summary ({len(t1)} items)", table(
