@@ -166,3 +166,28 @@ def test_strict_errors_name_their_files_and_hide_follow_ons(tmp_path):
         validate_drillholes(c, s, a, mode="strict", files=names)
     assert "assays.csv: hole B: interval from -2.0 to 0.0 m starts above the collar" \
         in exc.value.fix
+
+
+def test_findings_quote_cells_plainly_and_name_only_the_wrong_survey_fields():
+    """Messages read "TREO=np.float64(-1.5)" and listed every survey limit whatever was wrong
+    (fuzz round 14)."""
+    c, s, a = _tables()
+    a["TREO"] = [1.0, 2.0, -1.5, 1.5, 0.5]
+    s.loc[2, "BRG"] = 400.0
+    dh = validate_drillholes(c, s, a, mode="lenient")
+    msgs = " | ".join(dh.issues["message"])
+    assert "TREO=-1.5 is not a number" in msgs and "np.float64" not in msgs
+    bad = dh.issues[dh.issues["kind"] == "bad_survey"]["message"].iat[0]
+    assert "azimuth 400 (allowed 0-360)" in bad and "dip" not in bad and "depth" not in bad
+
+
+def test_blank_rows_of_a_spreadsheet_export_are_not_data(tmp_path):
+    dh = synthetic_drillholes(load_synthetic_spec()[0], holes=5, hole_length_m=60.0)
+    paths = write_drillhole_csvs(dh, tmp_path)
+    for key in ("collar", "survey", "assay"):
+        text = paths[key].read_text(encoding="utf-8")
+        n = text.splitlines()[0].count(",")
+        paths[key].write_text(text + ("," * n + "\n") * 2, encoding="utf-8")
+    back = read_drillholes(paths["collar"], paths["survey"], paths["assay"])
+    assert len(back.collars) == len(dh.collars)
+    assert not back.issues["message"].str.contains("nan").any()

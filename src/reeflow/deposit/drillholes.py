@@ -157,6 +157,18 @@ def with_finding(issues: pd.DataFrame, *, severity: str, kind: str, table: str, 
     return pd.concat([issues, pd.DataFrame([row])], ignore_index=True)
 
 
+def _show(value: object) -> str:
+    """A cell as a finding quotes it: text in quotes, a number plainly (not ``np.float64(…)``),
+    a missing cell as "blank" (fuzz round 14)."""
+    if isinstance(value, str):
+        return repr(value)
+    try:
+        x = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return repr(value)
+    return "blank" if np.isnan(x) else f"{x:g}"
+
+
 def _issue(rows: list, severity: str, kind: str, table: str, hole: str, depth: float,
            message: str, action: str) -> None:
     if len(message) > MAX_MESSAGE_CHARS:
@@ -185,7 +197,7 @@ def _check_collars(c: pd.DataFrame, rows: list) -> pd.Series:
             allowed = f" of magnitude <= {MAX_COORDINATE:g}"
         for i in c.index[nonnum & ~bad]:
             _issue(rows, "error", "bad_collar", "collar", c.at[i, "hole_id"], 0.0,
-                   f"hole {c.at[i, 'hole_id']}: collar {col}={c.at[i, col]!r} is not a valid "
+                   f"hole {c.at[i, 'hole_id']}: collar {col}={_show(c.at[i, col])} is not a valid "
                    f"number{allowed}", "excluded the hole")
         bad |= nonnum
     return bad
@@ -203,10 +215,13 @@ def _check_surveys(s: pd.DataFrame, holes: set, rows: list) -> pd.Series:
     rng = ~az.between(0.0, 360.0) | ~dip.between(-90.0, 90.0) | ~depth.between(0.0, np.inf,
                                                                                   inclusive="left")
     for i in s.index[rng & ~bad]:
+        wrong = [f"{name} {_show(v)} (allowed {allowed})" for name, v, ok, allowed in (
+            ("azimuth", az[i], 0.0 <= az[i] <= 360.0, "0-360"),
+            ("dip", dip[i], -90.0 <= dip[i] <= 90.0, "-90..90"),
+            ("depth", depth[i], depth[i] >= 0.0, "a number >= 0")) if not ok]
         _issue(rows, "error", "bad_survey", "survey", s.at[i, "hole_id"], s.at[i, "depth_m"],
-               f"hole {s.at[i, 'hole_id']}: survey at {s.at[i, 'depth_m']} m has azimuth "
-               f"{s.at[i, 'azimuth_deg']} (allowed 0-360) / dip {s.at[i, 'dip_deg']} "
-               "(allowed -90..90) / depth not a number >= 0", "excluded the survey row")
+               f"hole {s.at[i, 'hole_id']}: survey at {_show(s.at[i, 'depth_m'])} m has "
+               + " and ".join(wrong), "excluded the survey row")
     bad |= rng
     for hole, g in s[~bad].groupby("hole_id", sort=False):
         d = g["depth_m"].to_numpy(float)
@@ -319,12 +334,12 @@ def _parse_assays(a: pd.DataFrame, grade_columns: tuple[str, ...],
         for i in a.index[below]:
             _issue(rows, "warning", "below_detection", "assay", a.at[i, "hole_id"],
                    a.at[i, "from_m"], f"hole {a.at[i, 'hole_id']} at {a.at[i, 'from_m']} m: "
-                   f"{col}={a.at[i, col]!r} below detection",
+                   f"{col}={_show(a.at[i, col])} below detection",
                    f"replaced by {below_detection_factor} x detection limit")
         for i in a.index[bad]:
             _issue(rows, "error", "non_numeric", "assay", a.at[i, "hole_id"], a.at[i, "from_m"],
                    f"hole {a.at[i, 'hole_id']} at {a.at[i, 'from_m']} m: {col}="
-                   f"{a.at[i, col]!r} is not a number >= 0 (below detection: '<0.01')",
+                   f"{_show(a.at[i, col])} is not a number >= 0 (below detection: '<0.01')",
                    "excluded the interval")
         blank = v.isna().to_numpy() & ~np.asarray(bad, bool)
         if blank.any() and not col.startswith("density"):  # density is measured on a subset
@@ -423,8 +438,11 @@ def _read_csv(path: str | Path, table: str) -> pd.DataFrame:
     """A drillhole table through the one size-capped, UTF-8-checked CSV reader."""
     from reeflow.core.io import read_csv
 
-    return read_csv(path, field=f"{table}_csv", dtype={0: str}, keep_default_na=False,
-                    na_values=[""])
+    df = read_csv(path, field=f"{table}_csv", dtype={0: str}, keep_default_na=False,
+                  na_values=[""])
+    # rows with every cell blank (the trailing ",,,," lines a spreadsheet export leaves) are
+    # not data: they were refused as "hole nan: collar x=nan" (fuzz round 14)
+    return df.dropna(how="all").reset_index(drop=True) if len(df.columns) else df
 
 
 def read_drillholes(collar_csv: str | Path, survey_csv: str | Path, assay_csv: str | Path, *,
