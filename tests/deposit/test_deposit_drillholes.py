@@ -191,3 +191,12 @@ def test_blank_rows_of_a_spreadsheet_export_are_not_data(tmp_path):
     back = read_drillholes(paths["collar"], paths["survey"], paths["assay"])
     assert len(back.collars) == len(dh.collars)
     assert not back.issues["message"].str.contains("nan").any()
+
+
+def test_two_columns_for_one_field_are_refused():
+    """A collar file with both X and EAST used the first silently (fuzz round 14)."""
+    c, s, a = _tables()
+    c["EAST"] = c["XCOLLAR"] + 1000.0
+    with pytest.raises(InputError, match=r"^collar\.columns: got \['XCOLLAR', 'EAST'\].*"
+                                         r"one column for 'x'"):
+        validate_drillholes(c, s, a)

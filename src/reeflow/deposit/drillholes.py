@@ -101,8 +101,14 @@ def canonicalise_columns(df: pd.DataFrame, table: str) -> pd.DataFrame:
     rename: dict[str, str] = {}
     for col in df.columns:
         canon = lookup.get(_key(col))
-        if canon is not None and canon not in rename.values():
-            rename[col] = canon
+        if canon is None:
+            continue
+        twin = next((c for c, k in rename.items() if k == canon), None)
+        if twin is not None:  # the first was taken silently (fuzz round 14: X and EAST)
+            raise InputError(f"{table}.columns", [twin, col],
+                             f"one column for '{canon}'",
+                             f"drop or rename one of {twin!r} and {col!r}: both name {canon}")
+        rename[col] = canon
     out = df.rename(columns=rename)
     for req in _REQUIRED[table]:
         if req not in out.columns:
