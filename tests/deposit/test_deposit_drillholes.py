@@ -200,3 +200,14 @@ def test_two_columns_for_one_field_are_refused():
     with pytest.raises(InputError, match=r"^collar\.columns: got \['XCOLLAR', 'EAST'\].*"
                                          r"one column for 'x'"):
         validate_drillholes(c, s, a)
+
+
+def test_holes_that_point_upward_are_flagged_once():
+    """Every dip's sign flipped put the ore above the collars with 0 findings (fuzz round 14)."""
+    c, s, a = _tables()
+    up = validate_drillholes(c, s.assign(DIP=-s["DIP"]), a)
+    row = up.issues[up.issues["kind"] == "upward_hole"]
+    assert len(row) == 1 and row["severity"].iat[0] == "warning"
+    assert row["message"].iat[0].startswith("2 of 2 holes point upward")
+    assert "dip_positive_down" in row["action"].iat[0]
+    assert not (validate_drillholes(c, s, a).issues["kind"] == "upward_hole").any()

@@ -241,6 +241,23 @@ def _check_surveys(s: pd.DataFrame, holes: set, rows: list) -> pd.Series:
     return bad
 
 
+def _note_upward(s: pd.DataFrame, rows: list) -> None:
+    """One warning when holes point upward (a dip above 0 in reeflow's negative-down
+    convention): their samples lie above the collar, which a surface-drilled deposit's do not;
+    a dip sign written the other way round put the ore 35-85 m in the air without a word
+    (fuzz round 14). Underground holes drilled upward are real, so the data are kept."""
+    up = s.loc[s["dip_deg"] > 0.0, "hole_id"].drop_duplicates()
+    if up.empty:
+        return
+    holes = int(s["hole_id"].nunique())
+    first = str(up.iloc[0])
+    _issue(rows, "warning", "upward_hole", "survey", first, np.nan,
+           f"{len(up)} of {holes} holes point upward (a dip above 0; the first: hole {first}): "
+           "their samples lie above the collar",
+           "kept; if the file writes dips positive down, set deposit.drillholes."
+           "dip_positive_down: true")
+
+
 def _check_intervals(a: pd.DataFrame, depth: pd.Series, rows: list) -> pd.Series:
     bad = pd.Series(False, index=a.index)
     orphan = ~a["hole_id"].isin(depth.index)
@@ -419,6 +436,7 @@ def validate_drillholes(collars: pd.DataFrame, surveys: pd.DataFrame, assays: pd
         if "dip_deg" in c.columns:
             c["dip_deg"] = -pd.to_numeric(c["dip_deg"], errors="coerce")
     s = s[~_check_surveys(s, set(c["hole_id"]), rows)].copy()
+    _note_upward(s, rows)
     c, s = _check_unsurveyed(c, s, rows)
     for col in ("from_m", "to_m"):
         a[col] = pd.to_numeric(a[col], errors="coerce") * f
