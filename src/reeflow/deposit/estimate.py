@@ -325,7 +325,9 @@ def _density(comps: pd.DataFrame, params: DepositParams, grade_cols: list[str]):
     if d.column not in comps.columns:
         raise InputError("deposit.density", "no density column",
                          f"a measured '{d.column}' column for method: regression",
-                         "or give density: {method: fixed, fixed: 2.8 t/m**3}")
+                         f"add a measured '{d.column}' column to the assays, or set "
+                         "deposit.density: {method: fixed, fixed: 2.8 t/m**3} (your rock's "
+                         "density)")
     reg = density_regression(comps, density_column=d.column, grade_columns=tuple(usable))
     return reg, reg.predict
 
