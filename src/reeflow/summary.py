@@ -301,7 +301,7 @@ def _line_revenue(t: dict[str, Any] | None, basket: float, deck: str, split: lis
     if byp and byp["share_frac"] is not None:
         more = (" More than half of revenue comes from the by-products." if byp["share_frac"]
                 > 0.5 else "")
-    text = (f"The separated rare-earth oxides are worth {basket:.2f} USD per kg REO at the "
+    text = (f"The rare-earth products are worth {basket:.2f} USD per kg REO at the "
             f"{deck} prices (purity and payability included). Design-basis revenue is "
             f"{_fmt_usd(total)}/a: {shares}.{more}")
     if t is not None:
@@ -392,11 +392,11 @@ def _line_grade(econ: EconomicsSection, basket: float) -> SummaryLine | None:
                 f"{_fmt_usd(row['npv_low_usd'])}; {_pct(row['high'], 2)}: "
                 f"{_fmt_usd(row['npv_high_usd'])})")
         if cost is not None and cost > basket:
-            text += (f": the life-of-mine cash cost, {cost:.2f} USD per kg REO, is above the "
-                     f"basket's {basket:.2f}, so the plan's production loses money on average, "
-                     "and a richer deposit gives a larger pit and schedule of it (an average, "
-                     "not the cost of one more kg: the pit, the schedule and the plant all "
-                     "change with the grade)")
+            text += (f": the life-of-mine cash cost, {cost:.2f} USD per kg REO before "
+                     f"by-product credits, is above the rare-earth basket's {basket:.2f}, and a "
+                     "richer deposit gives a larger pit and schedule (an average, not the cost "
+                     "of one more kg: the pit, the schedule and the plant all change with the "
+                     "grade)")
         else:
             text += (": the pit, the schedule and the plant all change with the grade, so the "
                      "cash flow need not follow the oxide made")

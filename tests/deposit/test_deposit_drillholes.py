@@ -211,3 +211,23 @@ def test_holes_that_point_upward_are_flagged_once():
     assert row["message"].iat[0].startswith("2 of 2 holes point upward")
     assert "dip_positive_down" in row["action"].iat[0]
     assert not (validate_drillholes(c, s, a).issues["kind"] == "upward_hole").any()
+
+
+def test_a_collar_oriented_hole_that_points_upward_is_flagged_too():
+    """The upward check ran before collar-only holes got their station (review)."""
+    c, s, a = _tables()
+    c["AZIMUTH"], c["DIP"] = [0.0, 0.0], [-90.0, 60.0]
+    dh = validate_drillholes(c, s[s["HOLEID"] == "A"], a)
+    row = dh.issues[dh.issues["kind"] == "upward_hole"]
+    assert len(row) == 1 and row["message"].iat[0].startswith("1 of 2 holes point upward")
+    flipped = validate_drillholes(c.assign(DIP=[90.0, -60.0]), s[s["HOLEID"] == "A"].assign(
+        DIP=90.0), a, dip_positive_down=True)
+    row = flipped.issues[flipped.issues["kind"] == "upward_hole"]
+    assert row["action"].iat[0].endswith("dip_positive_down: false")
+
+
+def test_two_copies_of_one_field_that_agree_are_read_once():
+    c, s, a = _tables()
+    c["EAST"] = c["XCOLLAR"]
+    dh = validate_drillholes(c, s, a)
+    assert list(dh.collars["x"]) == [0.0, 50.0]

@@ -168,6 +168,8 @@ def test_a_grade_line_that_falls_with_grade_gives_the_average_not_a_marginal_cos
     assert line is not None and "NPV falls as the head grade rises" in line.text
     assert "each extra kg" not in line.text
     assert "19.51" in line.text and "14.69" in line.text and "average" in line.text
+    # the cash cost is before by-product credits: it does not say the plan loses money
+    assert "before by-product credits" in line.text and "loses money" not in line.text
 
 
 def test_a_mixed_concentrate_is_split_by_the_value_the_ndpr_price_carries(builtin_study):

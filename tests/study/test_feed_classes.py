@@ -55,3 +55,18 @@ def test_a_user_block_model_without_a_mineral_assay_says_the_plant_takes_the_fil
     assert any(m.startswith("no baso4 assay") and "pit does not value it" in m for m in msgs)
     assert not any(m.startswith("no caf2 assay") for m in msgs)
     assert any(m.startswith("no fe2o3 assay") and "pit" not in m for m in msgs)
+
+
+def test_deposit_wide_findings_come_first_within_the_cap():
+    """600 below-detection rows hid the "no caf2 assay" finding past the 500th (review)."""
+    from reeflow.chain.sections import MAX_FINDINGS, _findings_first
+
+    rows = [{"severity": "warning", "kind": "below_detection", "table": "assay",
+             "hole_id": "A", "depth_m": float(i), "message": f"bdl {i}", "action": ""}
+            for i in range(600)]
+    rows.append({"severity": "warning", "kind": "grades not assayed", "table": "assays",
+                 "hole_id": "", "depth_m": None, "message": "no caf2 assay", "action": ""})
+    rows.append({"severity": "error", "kind": "overlap", "table": "assay", "hole_id": "B",
+                 "depth_m": 1.0, "message": "overlap", "action": "excluded"})
+    first = list(_findings_first(pd.DataFrame(rows)).head(MAX_FINDINGS)["message"])
+    assert first[:3] == ["overlap", "no caf2 assay", "bdl 0"]

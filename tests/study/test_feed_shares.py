@@ -54,3 +54,35 @@ def test_a_synthetic_deposit_takes_the_project_files_ree_split_and_tho2():
     nd = float((s["ore_t"].to_numpy() * s["nd2o3_frac"].to_numpy()).sum() / w.sum())
     assert nd == pytest.approx(ore.ree_shares_frac["Nd"], rel=0.02)
     assert not np.isclose(nd, 0.1679, rtol=0.02)  # the parameters file's own Nd share
+
+
+def test_calibration_holds_for_a_subset_of_components_and_a_scaled_treo():
+    """Oxides outside ``deposit.primary_components`` are not scaled with the TREO afterwards:
+    their calibration must already carry the TREO factor (review of fuzz round 13)."""
+    loaded = with_overrides(load_project("builtin:ngualla"),
+                            {"deposit.primary_components": ["nd2o3", "pr6o11"],
+                             "ore.treo_grade": 0.05})
+    bm = run_chain(loaded).resource.block_model
+    treo = mean_grade_frac(bm, "treo_frac")
+    assert treo == pytest.approx(0.05, rel=1e-9)
+    for el, share in loaded.project.ore.ree_shares_frac.items():
+        assert mean_grade_frac(bm, f"{species_key(el)}_frac") / treo == pytest.approx(
+            share, rel=1e-9), el
+
+
+def test_an_element_the_deposit_lacks_is_added_and_one_the_project_lacks_is_zero(tmp_path):
+    (tmp_path / "p.yaml").write_text(
+        "extends: builtin:ngualla\nname: Gd added, Y at 0 %\nore:\n  ree_distribution:\n"
+        "    value: {La: 27.6 %, Ce: 48.2 %, Pr: 4.73 %, Nd: 16.6 %, Sm: 1.6 %, Gd: 1.27 %, "
+        "Y: 0 %}\n"
+        "    evidence: assumed\nplant:\n  separation:\n    products: {La: [La], Ce: [Ce], "
+        "NdPr: [Pr, Nd], SEG+: [Sm, Gd, Y]}\n", encoding="utf-8")
+    loaded = load_project(tmp_path / "p.yaml")
+    bm = run_chain(loaded).resource.block_model
+    treo = mean_grade_frac(bm, "treo_frac")
+    assert mean_grade_frac(bm, "gd2o3_frac") / treo == pytest.approx(
+        loaded.project.ore.ree_shares_frac["Gd"], rel=1e-9)
+    assert mean_grade_frac(bm, "y2o3_frac") == 0.0
+    oxides = [f"{species_key(el)}_frac" for el in loaded.project.ore.ree_shares_frac]
+    total = sum(mean_grade_frac(bm, c) for c in oxides)
+    assert total == pytest.approx(treo, rel=1e-9)

@@ -118,12 +118,12 @@ def estimate_resource_step(project: Any, *, prices_usd_per_kg: dict[str, float],
     # the kriging does not depend on the factor applied after it
     res = CACHE.get("deposit", d.model_copy(update={"grade_factor_frac": 1.0}).model_dump_json(),
                     run_deposit, d)
-    if d.drillholes is None:
-        res = calibrate_synthetic(project, res)
     factor = float(d.grade_factor_frac)
     if d.drillholes is None and d.primary == "treo":
         factor *= float(project.ore.treo_grade_frac) / mean_grade_frac(res.block_model,
                                                                        "treo_frac")
+    if d.drillholes is None:
+        res = calibrate_synthetic(project, res, factor)
     bm = res.block_model
     credit = sum(1000.0 * v * mean_grade_frac(bm, f"{k}_frac")
                  for k, v in (byproduct_usd_per_kg_in_ore or {}).items() if f"{k}_frac" in bm)
@@ -163,38 +163,51 @@ def _note_unassayed_minerals(project: Any, res: Any) -> Any:
     return res if issues is res.issues else replace(res, issues=issues)
 
 
-def calibrate_synthetic(project: Any, res: Any) -> Any:
+def calibrate_synthetic(project: Any, res: Any, factor: float = 1.0) -> Any:
     """A SYNTHETIC deposit's rare-earth split and ThO2 set to the project file's public
-    figures, as its TREO is (by :func:`estimate_resource_step`): each oxide column scaled so
-    that its tonnage-weighted mean over the deposit is ``ore.ree_shares_frac`` × the mean
-    TREO, and ThO2 so that its mean is ``ore.tho2_grade``; the blocks' spatial variation is
-    kept. Without it a project that ``extends:`` a case and writes its own REE split was
-    planned, processed and paid at the case's split (fuzz round 13: the NdPr share of a
-    Mountain-Pass-like split, 15.4 %, was sold at the case's 21.6 %). CaF2 and BaSO4 are left
-    as the parameters file gives them: there the project file's grades are the ore's, not the
-    whole deposit's. Returns ``res`` itself when nothing changes (factors of 1)."""
+    figures, as its TREO is (by :func:`estimate_resource_step`, which then scales the TREO and
+    its ``primary_components`` by ``factor``): each oxide's tonnage-weighted mean over the
+    deposit becomes ``ore.ree_shares_frac`` × the calibrated mean TREO, and ThO2's
+    ``ore.tho2_grade``; the blocks' spatial variation is kept. An oxide the project lists and
+    the deposit lacks is added as each block's TREO × its share; one the deposit carries and
+    the project does not is set to 0 (the plant makes none of it). Without it a project that
+    ``extends:`` a case and writes its own REE split was planned, processed and paid at the
+    case's split (fuzz round 13: the NdPr share of a Mountain-Pass-like split, 15.4 %, was
+    sold at the case's 21.6 %). CaF2 and BaSO4 are left as the parameters file gives them:
+    there the project file's grades are the ore's, not the whole deposit's. Returns ``res``
+    itself when nothing changes."""
     from dataclasses import replace
 
     from reeflow.chain.adapters import species_key
+    from reeflow.core.elements import REE
 
     bm = res.block_model
     if "treo_frac" not in bm:
         return res
     treo = mean_grade_frac(bm, "treo_frac")
-    targets = {f"{species_key(el)}_frac": share * treo
-               for el, share in project.ore.ree_shares_frac.items()}
-    targets["tho2_frac"] = float(project.ore.tho2_grade_frac)
-    factors = {}
+    comps = {f"{k}_frac" for k in res.parameters.get("primary_components", [])}
+    shares = project.ore.ree_shares_frac
+    targets: dict[str, float] = {}
+    for el in REE:
+        col, share = f"{species_key(el)}_frac", float(shares.get(el, 0.0))
+        if col in bm or share > 0:  # the components are scaled by ``factor`` afterwards
+            targets[col] = share * treo * (1.0 if col in comps else factor)
+    if "tho2_frac" in bm:
+        targets["tho2_frac"] = float(project.ore.tho2_grade_frac)
+    new: dict[str, np.ndarray] = {}
+    t = bm["treo_frac"].to_numpy(float)
     for col, target in targets.items():
-        if col in bm:
-            mean = mean_grade_frac(bm, col)
-            if mean > 0 and abs(target / mean - 1.0) > 1e-12:
-                factors[col] = target / mean
-    if not factors:
+        mean = mean_grade_frac(bm, col) if col in bm else 0.0
+        if mean > 0:
+            if abs(target / mean - 1.0) > 1e-12:
+                new[col] = bm[col].to_numpy(float) * (target / mean)
+        elif target > 0:
+            new[col] = t * (target / treo)
+    if not new:
         return res
     bm = bm.copy()
-    for col, f in factors.items():
-        bm[col] = bm[col].to_numpy(float) * f
+    for col, v in new.items():
+        bm[col] = v
     return replace(res, block_model=bm)
 
 

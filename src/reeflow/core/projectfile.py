@@ -148,6 +148,9 @@ class Provenance:
 
 def _read_yaml(path: Path, field: str = "project") -> dict[str, Any]:
     data = load_yaml_file(path, field=field)
+    if not isinstance(data, dict) and field != "project":
+        raise InputError(field, str(path), "a YAML mapping at the top level",
+                         "write the section's keys at the top of the included file")
     if not isinstance(data, dict):
         raise InputError(field, str(path), "a YAML mapping at the top level",
                          "start the file with 'name: ...' and the sections ore, plant, economics")

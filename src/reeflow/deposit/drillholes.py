@@ -99,17 +99,21 @@ def canonicalise_columns(df: pd.DataFrame, table: str) -> pd.DataFrame:
     lookup = {_key(a): c for a, c in zip(al["alias"], al["canonical"], strict=True)}
     lookup.update({_key(c): c for c in al["canonical"].unique()})
     rename: dict[str, str] = {}
+    drop: list[str] = []
     for col in df.columns:
         canon = lookup.get(_key(col))
         if canon is None:
             continue
         twin = next((c for c, k in rename.items() if k == canon), None)
-        if twin is not None:  # the first was taken silently (fuzz round 14: X and EAST)
-            raise InputError(f"{table}.columns", [twin, col],
-                             f"one column for '{canon}'",
+        if twin is None:
+            rename[col] = canon
+        elif not _same_column(df[twin], df[col]):  # the first was taken silently (fuzz round
+            raise InputError(f"{table}.columns", [twin, col],  # 14: X and EAST, 1 km apart)
+                             f"one column for '{canon}' (or two that agree)",
                              f"drop or rename one of {twin!r} and {col!r}: both name {canon}")
-        rename[col] = canon
-    out = df.rename(columns=rename)
+        else:
+            drop.append(col)  # a second copy that agrees (LENGTH and EOH exported together)
+    out = df.drop(columns=drop).rename(columns=rename)
     for req in _REQUIRED[table]:
         if req not in out.columns:
             accepted = ", ".join(al.loc[al["canonical"] == req, "alias"])
@@ -117,6 +121,16 @@ def canonicalise_columns(df: pd.DataFrame, table: str) -> pd.DataFrame:
                              f"name one column {req} or one of: {accepted}")
     out["hole_id"] = out["hole_id"].astype(str).str.strip()
     return out
+
+
+def _same_column(a: pd.Series, b: pd.Series) -> bool:
+    """Whether two columns hold the same cells (as text, blanks equal; numbers compared as
+    numbers where both parse)."""
+    x, y = pd.to_numeric(a, errors="coerce"), pd.to_numeric(b, errors="coerce")
+    if x.notna().equals(a.notna()) and y.notna().equals(b.notna()):
+        return bool(np.allclose(x.to_numpy(float), y.to_numpy(float), rtol=1e-12, atol=0.0,
+                                equal_nan=True))
+    return a.astype(str).str.strip().fillna("").equals(b.astype(str).str.strip().fillna(""))
 
 
 def parse_assay_values(values: pd.Series, *, column: str, below_detection_factor: float = 0.5,
@@ -224,7 +238,8 @@ def _check_surveys(s: pd.DataFrame, holes: set, rows: list) -> pd.Series:
         wrong = [f"{name} {_show(v)} (allowed {allowed})" for name, v, ok, allowed in (
             ("azimuth", az[i], 0.0 <= az[i] <= 360.0, "0-360"),
             ("dip", dip[i], -90.0 <= dip[i] <= 90.0, "-90..90"),
-            ("depth", depth[i], depth[i] >= 0.0, "a number >= 0")) if not ok]
+            ("depth", depth[i], bool(np.isfinite(depth[i]) and depth[i] >= 0.0),
+             "a finite number >= 0")) if not ok]
         _issue(rows, "error", "bad_survey", "survey", s.at[i, "hole_id"], s.at[i, "depth_m"],
                f"hole {s.at[i, 'hole_id']}: survey at {_show(s.at[i, 'depth_m'])} m has "
                + " and ".join(wrong), "excluded the survey row")
@@ -241,21 +256,24 @@ def _check_surveys(s: pd.DataFrame, holes: set, rows: list) -> pd.Series:
     return bad
 
 
-def _note_upward(s: pd.DataFrame, rows: list) -> None:
+def _note_upward(s: pd.DataFrame, rows: list, dip_positive_down: bool) -> None:
     """One warning when holes point upward (a dip above 0 in reeflow's negative-down
-    convention): their samples lie above the collar, which a surface-drilled deposit's do not;
-    a dip sign written the other way round put the ore 35-85 m in the air without a word
-    (fuzz round 14). Underground holes drilled upward are real, so the data are kept."""
+    convention, after ``dip_positive_down`` was applied; collar-only holes included): their
+    samples lie above the collar, which a surface-drilled deposit's do not; a dip sign written
+    the other way round put the ore 35-85 m in the air without a word (fuzz round 14).
+    Underground holes drilled upward are real, so the data are kept."""
     up = s.loc[s["dip_deg"] > 0.0, "hole_id"].drop_duplicates()
     if up.empty:
         return
     holes = int(s["hole_id"].nunique())
     first = str(up.iloc[0])
+    flip = "false" if dip_positive_down else "true"
+    way = "negative" if dip_positive_down else "positive"
     _issue(rows, "warning", "upward_hole", "survey", first, np.nan,
            f"{len(up)} of {holes} holes point upward (a dip above 0; the first: hole {first}): "
            "their samples lie above the collar",
-           "kept; if the file writes dips positive down, set deposit.drillholes."
-           "dip_positive_down: true")
+           f"kept; if the file writes dips {way} down, set deposit.drillholes."
+           f"dip_positive_down: {flip}")
 
 
 def _check_intervals(a: pd.DataFrame, depth: pd.Series, rows: list) -> pd.Series:
@@ -436,8 +454,8 @@ def validate_drillholes(collars: pd.DataFrame, surveys: pd.DataFrame, assays: pd
         if "dip_deg" in c.columns:
             c["dip_deg"] = -pd.to_numeric(c["dip_deg"], errors="coerce")
     s = s[~_check_surveys(s, set(c["hole_id"]), rows)].copy()
-    _note_upward(s, rows)
     c, s = _check_unsurveyed(c, s, rows)
+    _note_upward(s, rows, dip_positive_down)
     for col in ("from_m", "to_m"):
         a[col] = pd.to_numeric(a[col], errors="coerce") * f
     a = a[~_check_intervals(a, c.set_index("hole_id")["max_depth_m"], rows)].copy()
