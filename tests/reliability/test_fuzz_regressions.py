@@ -47,7 +47,8 @@ def test_survey_depth_not_a_number_is_a_data_error():
     coordinates (krige then failed with a RuntimeWarning and an error on two lines)."""
     c, s, a = _tables()
     s.loc[1, "depth_m"] = np.nan
-    with pytest.raises(InputError, match="survey at nan m"):
+    with pytest.raises(InputError, match=r"survey at blank m has depth blank \(allowed a "
+                                         r"finite number >= 0\)"):
         validate_drillholes(c, s, a)
     dh = validate_drillholes(c, s, a, mode="lenient")
     assert len(dh.surveys) == 2 and (dh.issues["kind"] == "bad_survey").sum() == 1
