@@ -22,8 +22,16 @@ from reeflow.chain.plant_steps import (
 )
 from reeflow.core.errors import InfeasibleSpecError
 
-__all__ = ["economic_inputs", "equipment_sizes", "design_economics", "sx_cost_model",
+__all__ = ["economic_inputs", "equipment_sizes", "design_economics", "sx_cost_model", "years_key",
            "ProcessingCosts", "processing_costs"]
+
+
+def years_key(project: Any, schedule: Any, first_year: int) -> str:
+    """The cache key of :func:`~reeflow.chain.plant_steps.solve_years` on ``schedule``: what
+    the yearly plant solves read (the ore, the plant and the design those two and
+    :func:`sx_cost_model` fix, the schedule's rows, the first year), not the prices."""
+    return step_key(project.ore, project.plant, sx_cost_model(project).__dict__,
+                    schedule.to_dict("list"), first_year)
 
 
 def sx_cost_model(project: Any) -> Any:
@@ -196,11 +204,8 @@ def processing_costs(project: Any, design: PlantDesign, basis: Any,
         sched.loc[i, cols] = sched.loc[i, cols] * (1.0 - _COST_STEP)
         probed.append((name, keys, sum(design_g.get(k, 0.0) for k in keys)))
     # the probe feeds' plant solves read the ore, the plant and its design only (not the
-    # prices a price or opex what-if changes): cached by the inputs the chain's yearly solves
-    # are keyed by (reeflow.chain.pipeline.run_chain)
-    years = CACHE.get("cost probes", step_key(project.ore, project.plant,
-                                              sx_cost_model(project).__dict__,
-                                              sched.to_dict("list")),
+    # prices a price or opex what-if changes): cached as the chain's yearly solves are
+    years = CACHE.get("cost probes", years_key(project, sched, 1),
                       solve_years, project, design, sched, 1)
     cost = processing_usd_per_t_ore_of(basis, year_quantities(years, sched))
     base = float(cost[0])

@@ -155,8 +155,7 @@ def run_chain(loaded: LoadedProject, *,
     mine = _mine_step(p, valuation, resource, step)
     first = int(e.schedule.construction_years) + 1
     years = step("plant by year", CACHE.get, "years",
-                 _key(p.ore, p.plant, econ_steps.sx_cost_model(p).__dict__,
-                      mine.schedule.to_dict("list"), first),
+                 econ_steps.years_key(p, mine.schedule, first),
                  plant_steps.solve_years, p, design, mine.schedule, first)
     design_basis = basis
     inputs, basis = step("economics at the scheduled plant size", sized_economics, p, inputs,
