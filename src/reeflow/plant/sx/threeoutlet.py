@@ -409,12 +409,12 @@ def _scan_s(feed, groups, alpha, s_list, specs, phase, cond, max_stages, split, 
             d = _design_at(feed, groups, alpha, s, specs, phase, cond, cap, split)
         except InfeasibleSpecError as exc:
             reason, staged = str(exc), isinstance(exc, _StageCapError)
-            if staged and cap < max_stages:
+            pruned = staged and cap < max_stages
+            if pruned:
                 assert best is not None
                 reason = (f"not better: S = {s:.4g} needs more than {cap} stages, more "
                           f"S·(n + m) than S = {best.s_mol_per_mol_feed:.4g} at "
                           f"{best.total_stages} stages ({reason})")
-            pruned = staged and cap < max_stages
             rows.append({"s_mol_per_mol_feed": s, "feasible": None if pruned else False,
                          "status": "not better" if pruned else "infeasible", "reason": reason})
             if staged and cap == max_stages:
