@@ -82,11 +82,15 @@ def _validate(args: argparse.Namespace) -> int:
     n_claims = check_claims_file(loaded)
     default_inputs(loaded)  # every economics.sensitivity_inputs entry states a range
     check_risk_section(loaded)  # the drawn inputs, their marginals and correlations
+    findings: list[str] = []
     if p.deposit.run and p.deposit.drillholes is not None:
         from reeflow.deposit.estimate import check_user_drillholes
 
-        check_user_drillholes(p.deposit)  # tables and grade units, as the study reads them
+        # tables, grade units and density, as the study reads them; warnings are listed
+        issues = check_user_drillholes(p.deposit)
+        findings = [f"{r.severity}: {r.message} — {r.action}" for r in issues.itertuples()]
     summary = {"project": p.name, "path": loaded.path, "valid": True, "claims": n_claims,
+               "drillhole_findings": findings,
                "inputs_with_provenance": len(loaded.provenance),
                "inputs_with_ranges": sum(1 for v in loaded.provenance.values() if v.range),
                "assumed_inputs": sum(1 for v in loaded.provenance.values()
@@ -98,6 +102,11 @@ def _validate(args: argparse.Namespace) -> int:
     else:
         print(f"{loaded.path}: valid ({summary['inputs_with_provenance']} sourced inputs, "
               f"{summary['assumed_inputs']} assumed, {summary['inputs_with_ranges']} with ranges)")
+        if findings:
+            n = len(findings)
+            print(f"{n} drillhole findings; the first 10:" if n > 10 else
+                  f"{n} drillhole finding{'s' if n > 1 else ''}:")
+            print("\n".join(f"  {line}" for line in findings[:10]))
     return 0
 
 

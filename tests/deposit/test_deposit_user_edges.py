@@ -96,7 +96,8 @@ def test_validate_reads_the_drillhole_files(tmp_path, capsys):
         "synthetic": None,
         "drillholes": {"collar_file": "collars.csv", "survey_file": "surveys.csv",
                        "assay_file": "assays.csv"},
-        "grades": {"treo": {"column": "TREO_PCT", "unit": "%"}}}}
+        "grades": {"treo": {"column": "TREO_PCT", "unit": "%"}},
+        "density": {"method": "fixed", "fixed": "2.8 t/m**3"}}}
     p = tmp_path / "p.yaml"
     p.write_text(yaml.safe_dump(project), encoding="utf-8")
     assert main(["validate", str(p)]) == 0, capsys.readouterr().err
@@ -106,6 +107,67 @@ def test_validate_reads_the_drillhole_files(tmp_path, capsys):
     assert main(["validate", str(p)]) == 2
     err = capsys.readouterr().err
     assert "assays.csv: hole H000" in err and "starts above the collar" in err
+
+
+def test_validate_lists_the_findings_and_checks_the_density_column(tmp_path, capsys):
+    """Fuzz round 14: one collar elevation in feet among metres went unflagged (the study then
+    stopped at the mine's block limit), and ``reeflow validate`` passed a regressed density
+    with no density column, which the study refused."""
+    import yaml
+
+    from reeflow.cli import main
+
+    _holes(tmp_path)
+    collars = pd.read_csv(tmp_path / "collars.csv")
+    z = collars.columns[3]
+    collars.loc[5, z] = collars.loc[5, z] * 3.28084
+    collars.to_csv(tmp_path / "collars.csv", index=False)
+    project = {"extends": "builtin:ngualla", "deposit": {
+        "synthetic": None,
+        "drillholes": {"collar_file": "collars.csv", "survey_file": "surveys.csv",
+                       "assay_file": "assays.csv"},
+        "grades": {"treo": {"column": "TREO_PCT", "unit": "%"}},
+        "density": {"method": "fixed", "fixed": "2.8 t/m**3"}}}
+    p = tmp_path / "p.yaml"
+    p.write_text(yaml.safe_dump(project), encoding="utf-8")
+    assert main(["validate", str(p)]) == 0
+    out = capsys.readouterr().out
+    assert "1 drillhole finding:" in out and "hole H005: collar z=" in out
+    assert "from the median collar elevation" in out and "feet among metres" in out
+    project["deposit"]["density"] = {"method": "regression"}
+    p.write_text(yaml.safe_dump(project), encoding="utf-8")
+    assert main(["validate", str(p)]) == 2
+    assert "deposit.density: got 'no density column'" in capsys.readouterr().err
+
+
+def test_collars_within_a_hilly_deposit_relief_are_not_flagged():
+    from reeflow.deposit import validate_drillholes
+
+    rng = np.random.default_rng(3)
+    n = 40
+    ids = [f"H{k}" for k in range(n)]
+    collars = pd.DataFrame({"hole_id": ids, "x": rng.uniform(0, 2000, n),
+                            "y": rng.uniform(0, 2000, n), "z": rng.uniform(900, 1500, n),
+                            "max_depth_m": 50.0})
+    surveys = pd.DataFrame({"hole_id": ids, "depth_m": 0.0, "azimuth_deg": 0.0,
+                            "dip_deg": -90.0})
+    assays = pd.DataFrame({"hole_id": ids, "from_m": 0.0, "to_m": 10.0, "treo_pct": 2.0})
+    kinds = set(validate_drillholes(collars, surveys, assays).issues["kind"])
+    assert "collar_elevation" not in kinds
+    collars.loc[7, "z"] = 1500 * 3.28084
+    issues = validate_drillholes(collars, surveys, assays).issues
+    assert list(issues.loc[issues["kind"] == "collar_elevation", "hole_id"]) == ["H7"]
+
+
+def test_a_block_limit_names_the_grid_that_broke_it():
+    from reeflow.core.errors import InputError
+    from reeflow.mine.plan import pad_with_waste
+
+    blocks = pd.DataFrame({"x": [5.0, 5.0], "y": [5.0, 5.0], "z": [5.0, 4995.0],
+                           "tonnes": 1.0, "treo_frac": 0.02})
+    with pytest.raises(InputError, match=r"a 1 x 1 x 500 grid 5,000 m tall") as err:
+        pad_with_waste(blocks, [[0.0, 45.0]], 1000, block_size_m=(10.0, 10.0, 10.0))
+    assert "elevation in another unit" in str(err.value)
 
 
 def _own_project(tmp_path, **deposit):

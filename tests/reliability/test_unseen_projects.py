@@ -90,7 +90,7 @@ def test_an_ore_element_in_no_product_group_is_named_at_load(tmp_path):
 
 
 def test_a_treo_only_block_model_takes_the_project_ree_shares_and_says_so(builtin):
-    from dataclasses import dataclass
+    from dataclasses import dataclass, field
     from types import SimpleNamespace
 
     from reeflow.chain.mine_steps import _fill_unassayed
@@ -100,6 +100,7 @@ def test_a_treo_only_block_model_takes_the_project_ree_shares_and_says_so(builti
     class Res:
         block_model: pd.DataFrame
         issues: pd.DataFrame
+        parameters: dict = field(default_factory=dict)
 
     bm = pd.DataFrame({"tonnes": [1.0, 2.0], "treo_frac": [0.02, 0.04]})
     issues = pd.DataFrame(columns=["severity", "kind", "table", "hole_id", "depth_m",
@@ -111,6 +112,43 @@ def test_a_treo_only_block_model_takes_the_project_ree_shares_and_says_so(builti
     assert not check.ok and check.severity == "warning" and "ore.ree_distribution" in check.detail
     assayed = bm.assign(nd2o3_frac=[0.001, 0.002])  # partial assays: left as given
     assert _fill_unassayed(builtin.project, Res(assayed, issues)).block_model is assayed
+
+
+def test_a_treo_only_estimate_prices_its_break_even_cut_off_on_the_project_shares(builtin):
+    """Fuzz round 14: with TREO-only assays the break-even cut-off fell back to 1 % ("component
+    shares missing") while the pit and the plant used the project's oxide shares."""
+    import io
+    import sys
+    from pathlib import Path
+
+    from reeflow.chain.mine_steps import _fill_unassayed
+    from reeflow.deposit import validate_drillholes
+    from reeflow.deposit.estimate import estimate_resource
+    from reeflow.deposit.params import DepositParams
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    import fuzz_seeds as seeds
+
+    tables = {k: pd.read_csv(io.BytesIO(v)) for k, v in seeds.drillholes().items()}
+    assays = tables["assay.csv"][["BHID", "FROM", "TO", "CU"]].rename(columns={"CU": "treo_pct"})
+    params = DepositParams.model_validate({"density": {"method": "fixed", "fixed": "2.8 t/m**3"},
+                                           "cutoff": {"basis": "break_even"}})
+    res = estimate_resource(validate_drillholes(tables["collar.csv"], tables["survey.csv"],
+                                                assays), params)
+    prices = {"la2o3": 1.0, "ceo2": 1.0, "pr6o11": 100.0, "nd2o3": 100.0, "sm2o3": 2.0}
+    value = dict(prices_usd_per_kg=prices, recovery_frac=0.6, cost_usd_per_t_ore=100.0)
+    assert "component shares missing" in res.recut(**value).cutoff_basis  # before: a fallback
+    filled = _fill_unassayed(builtin.project, res)
+    shares = builtin.project.ore.ree_shares_frac
+    basket = sum(prices.get(k, 0.0) * shares[el] for el, k in (
+        ("La", "la2o3"), ("Ce", "ceo2"), ("Pr", "pr6o11"), ("Nd", "nd2o3"), ("Sm", "sm2o3"))
+        if el in shares)
+    cut = filled.recut(**value)
+    assert cut.cutoff_basis.startswith("break-even") and f"basket {basket:.2f}" in cut.cutoff_basis
+    assert cut.cutoff_frac == pytest.approx(100.0 / (1000.0 * basket * 0.6), rel=1e-9)
+    # a grade what-if scales the filled oxides with the TREO
+    up = filled.recut(grade_factor=1.5)
+    np.testing.assert_allclose(up.block_model["nd2o3_frac"], 1.5 * filled.block_model["nd2o3_frac"])
 
 
 def test_the_design_grade_is_checked_against_the_scheduled_feed(builtin):

@@ -124,13 +124,15 @@ def estimate_resource_step(project: Any, *, prices_usd_per_kg: dict[str, float],
                                                                        "treo_frac")
     if d.drillholes is None:
         res = calibrate_synthetic(project, res, factor)
+    # before the cut-off: a TREO-only estimate's break-even is priced on the oxide shares the
+    # pit and the plant use (it fell back to 1 % silently, fuzz round 14)
+    res = _fill_unassayed(project, res)
     bm = res.block_model
     credit = sum(1000.0 * v * mean_grade_frac(bm, f"{k}_frac")
                  for k, v in (byproduct_usd_per_kg_in_ore or {}).items() if f"{k}_frac" in bm)
     out = res.recut(prices_usd_per_kg=prices_usd_per_kg, recovery_frac=recovery_frac,
                     cost_usd_per_t_ore=cost_usd_per_t_ore, credit_usd_per_t_ore=max(credit, 0.0),
                     grade_factor=factor, charge_usd_per_kg=charge_usd_per_kg)
-    out = _fill_unassayed(project, out)
     return out if d.drillholes is None else _note_unassayed_minerals(project, out)
 
 
@@ -228,12 +230,15 @@ def _fill_unassayed(project: Any, res: Any) -> Any:
     bm = bm.copy()
     for el, share in project.ore.ree_shares_frac.items():
         bm[f"{species_key(el)}_frac"] = bm["treo_frac"].to_numpy(float) * share
+    # the filled oxides are the TREO's components: a grade what-if scales them with it and
+    # the break-even cut-off prices them
+    parameters = {**res.parameters, "primary_components": keys, "priced_components": keys}
     issues = with_finding(
         res.issues, severity="warning", kind="grades not assayed", table="assays",
         message="no rare-earth oxide assays: each block's oxide grades are its TREO grade × "
                 "the shares of ore.ree_distribution (project file)",
         action="assay the oxides (la2o3_pct, ceo2_pct, ...) to estimate them")
-    return replace(res, block_model=bm, issues=issues)
+    return replace(res, block_model=bm, issues=issues, parameters=parameters)
 
 
 def _no_ore(project: Any, block_model: pd.DataFrame, products: tuple, econ: Any) -> NoOreError:

@@ -276,6 +276,30 @@ def _note_upward(s: pd.DataFrame, rows: list, dip_positive_down: bool) -> None:
            f"dip_positive_down: {flip}")
 
 
+#: a collar this far (m) from the median collar elevation, and beyond 10 robust standard
+#: deviations of them, is flagged (the floor keeps a hilly deposit's relief from being flagged)
+COLLAR_Z_FLOOR_M = 100.0
+
+
+def _note_collar_elevations(c: pd.DataFrame, rows: list) -> None:
+    """A warning for each collar whose elevation stands far from the others' (median ± max(10
+    robust standard deviations, 100 m)); the hole is kept. One collar written in feet among
+    metres (3,311 against 999–1,020 m) stretched the block model 2.3 km upward without a word,
+    and the study then stopped at the mine's block limit (fuzz round 14)."""
+    if len(c) < 5:
+        return
+    z = c["z"].to_numpy(float)
+    med = float(np.median(z))
+    sigma = 1.4826 * float(np.median(np.abs(z - med)))
+    limit = max(10.0 * sigma, COLLAR_Z_FLOOR_M)
+    for i in c.index[np.abs(z - med) > limit]:
+        _issue(rows, "warning", "collar_elevation", "collar", c.at[i, "hole_id"], 0.0,
+               f"hole {c.at[i, 'hole_id']}: collar z={c.at[i, 'z']:.6g} m is "
+               f"{abs(c.at[i, 'z'] - med):,.0f} m from the median collar elevation, "
+               f"{med:,.6g} m (flagged beyond {limit:,.0f} m)",
+               "kept; check its unit (feet among metres?) and datum")
+
+
 def _check_intervals(a: pd.DataFrame, depth: pd.Series, rows: list) -> pd.Series:
     bad = pd.Series(False, index=a.index)
     orphan = ~a["hole_id"].isin(depth.index)
@@ -446,6 +470,7 @@ def validate_drillholes(collars: pd.DataFrame, surveys: pd.DataFrame, assays: pd
     cbad = _check_collars(c, rows)
     c = c[~cbad].copy()
     c[["x", "y", "z", "max_depth_m"]] = c[["x", "y", "z", "max_depth_m"]].astype(float) * f
+    _note_collar_elevations(c, rows)
     for col in ("depth_m", "azimuth_deg", "dip_deg"):
         s[col] = pd.to_numeric(s[col], errors="coerce")
     s["depth_m"] = s["depth_m"] * f

@@ -316,18 +316,25 @@ def _search(params: DepositParams, model: VariogramModel, lags, angles) -> Searc
     return SearchParams(vec3(radii), angles, 4, 24, 6, 0)
 
 
+def _require_density_column(columns: Iterable[str], params: DepositParams) -> None:
+    """A regressed density needs its measured column in the assays (checked by ``reeflow
+    validate`` too, which had passed a file the study then refused; fuzz round 14)."""
+    d = params.density
+    if d.method != "fixed" and d.column not in set(columns):
+        raise InputError("deposit.density", "no density column",
+                         f"a measured '{d.column}' column for method: regression",
+                         f"add a measured '{d.column}' column to the assays, or set "
+                         "deposit.density: {method: fixed, fixed: 2.8 t/m**3} (your rock's "
+                         "density)")
+
+
 def _density(comps: pd.DataFrame, params: DepositParams, grade_cols: list[str]):
     d = params.density
     if d.method == "fixed":
         rho = float(d.fixed or 0.0)
         return None, lambda g: np.full(len(g), rho)
     usable = [c for c in grade_cols if c in comps.columns][:4]
-    if d.column not in comps.columns:
-        raise InputError("deposit.density", "no density column",
-                         f"a measured '{d.column}' column for method: regression",
-                         f"add a measured '{d.column}' column to the assays, or set "
-                         "deposit.density: {method: fixed, fixed: 2.8 t/m**3} (your rock's "
-                         "density)")
+    _require_density_column(comps.columns, params)
     reg = density_regression(comps, density_column=d.column, grade_columns=tuple(usable))
     return reg, reg.predict
 
@@ -611,12 +618,15 @@ def user_drillholes(params: DepositParams, base: Path | None = None) -> Drillhol
     return replace(dh, label=f.label) if f.label else dh
 
 
-def check_user_drillholes(params: DepositParams, base: Path | None = None) -> None:
+def check_user_drillholes(params: DepositParams, base: Path | None = None) -> pd.DataFrame:
     """What ``reeflow validate`` checks of a project's drillholes without estimating anything:
-    the tables (:func:`user_drillholes`), then every grade in its stated unit (the study
-    converts them once, in :func:`estimate_resource`)."""
+    the tables (:func:`user_drillholes`), every grade in its stated unit (the study converts
+    them once, in :func:`estimate_resource`) and the density column a regression needs.
+    Returns the tables' findings (warnings, and the rows a lenient mode excluded)."""
     dh = user_drillholes(params, base)
-    _as_fractions(dh, _resolve_grades(dh, params, None), params.density.column)
+    fr = _as_fractions(dh, _resolve_grades(dh, params, None), params.density.column)
+    _require_density_column(fr.assays.columns, params)
+    return dh.issues
 
 
 def run_deposit(params: DepositParams, *, base_dir: str | Path | None = None,

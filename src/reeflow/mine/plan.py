@@ -215,10 +215,14 @@ def pad_with_waste(block_model: pd.DataFrame, slopes, max_blocks: int, *,
     pad = int(np.ceil(reach_m / min(g.block_size_m[:2])))
     cells = (g.shape[0] + 2 * pad) * (g.shape[1] + 2 * pad) * g.shape[2]
     if cells > max_blocks:
-        raise InputError("block_model.blocks", f"{cells:,} blocks after filling empty cells "
-                         f"with waste (padding {pad} cells)",
+        nx, ny, nz = g.shape
+        raise InputError("block_model.blocks", f"{cells:,} blocks: a {nx} x {ny} x {nz} grid "
+                         f"{nz * g.block_size_m[2]:,.0f} m tall filled with waste and padded "
+                         f"{pad} cells",
                          f"<= {max_blocks:,} (mine.limits.max_blocks)",
-                         "supply the waste blocks, use missing: air, or raise the limit")
+                         "supply the waste blocks, use missing: air, or raise the limit; a grid "
+                         "much taller than the deposit points to an elevation in another unit "
+                         "or datum (see the deposit's findings)")
     return fill_missing_as_waste(block_model, block_size_m=block_size_m, pad_cells=pad)
 
 
