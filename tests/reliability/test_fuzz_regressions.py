@@ -54,6 +54,17 @@ def test_survey_depth_not_a_number_is_a_data_error():
     assert len(dh.surveys) == 2 and (dh.issues["kind"] == "bad_survey").sum() == 1
 
 
+def test_a_text_survey_cell_is_quoted_as_written():
+    """A text azimuth was quoted as blank (the value after it had been read as a number)."""
+    c, s, a = _tables()
+    s = s.astype({"azimuth_deg": object, "dip_deg": object})
+    s.loc[0, "azimuth_deg"], s.loc[2, "dip_deg"] = "N45E", " "
+    dh = validate_drillholes(c, s, a, mode="lenient")
+    messages = list(dh.issues.loc[dh.issues["kind"] == "bad_survey", "message"])
+    assert messages == ["hole A: survey at 0 m has azimuth 'N45E' (allowed 0-360)",
+                        "hole B: survey at 0 m has dip blank (allowed -90..90)"]
+
+
 def test_duplicate_row_labels_do_not_break_the_checks():
     """A CSV row longer than its header makes pandas index by the first column: duplicate labels
     made ``s.at[i, col]`` a Series (TypeError)."""

@@ -181,7 +181,7 @@ def _show(value: object) -> str:
     """A cell as a finding quotes it: text in quotes, a number plainly (not ``np.float64(…)``),
     a missing cell as "blank" (fuzz round 14)."""
     if isinstance(value, str):
-        return repr(value)
+        return repr(value) if value.strip() else "blank"
     try:
         x = float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
@@ -223,7 +223,11 @@ def _check_collars(c: pd.DataFrame, rows: list) -> pd.Series:
     return bad
 
 
-def _check_surveys(s: pd.DataFrame, holes: set, rows: list) -> pd.Series:
+def _check_surveys(s: pd.DataFrame, holes: set, rows: list,
+                   raw: pd.DataFrame | None = None) -> pd.Series:
+    """``raw``: the survey cells as written, quoted in the messages (a text azimuth read as
+    blank before)."""
+    raw = s if raw is None else raw
     bad = pd.Series(False, index=s.index)
     for i in s.index[~s["hole_id"].isin(holes)]:
         _issue(rows, "error", "no_collar", "survey", s.at[i, "hole_id"], s.at[i, "depth_m"],
@@ -235,13 +239,14 @@ def _check_surveys(s: pd.DataFrame, holes: set, rows: list) -> pd.Series:
     rng = ~az.between(0.0, 360.0) | ~dip.between(-90.0, 90.0) | ~depth.between(0.0, np.inf,
                                                                                   inclusive="left")
     for i in s.index[rng & ~bad]:
-        wrong = [f"{name} {_show(v)} (allowed {allowed})" for name, v, ok, allowed in (
-            ("azimuth", az[i], 0.0 <= az[i] <= 360.0, "0-360"),
-            ("dip", dip[i], -90.0 <= dip[i] <= 90.0, "-90..90"),
-            ("depth", depth[i], bool(np.isfinite(depth[i]) and depth[i] >= 0.0),
-             "a finite number >= 0")) if not ok]
+        wrong = [f"{name} {_show(raw.at[i, col])} (allowed {allowed})"
+                 for name, col, ok, allowed in (
+                     ("azimuth", "azimuth_deg", 0.0 <= az[i] <= 360.0, "0-360"),
+                     ("dip", "dip_deg", -90.0 <= dip[i] <= 90.0, "-90..90"),
+                     ("depth", "depth_m", bool(np.isfinite(depth[i]) and depth[i] >= 0.0),
+                      "a finite number >= 0")) if not ok]
         _issue(rows, "error", "bad_survey", "survey", s.at[i, "hole_id"], s.at[i, "depth_m"],
-               f"hole {s.at[i, 'hole_id']}: survey at {_show(s.at[i, 'depth_m'])} m has "
+               f"hole {s.at[i, 'hole_id']}: survey at {_show(raw.at[i, 'depth_m'])} m has "
                + " and ".join(wrong), "excluded the survey row")
     bad |= rng
     for hole, g in s[~bad].groupby("hole_id", sort=False):
@@ -471,6 +476,7 @@ def validate_drillholes(collars: pd.DataFrame, surveys: pd.DataFrame, assays: pd
     c = c[~cbad].copy()
     c[["x", "y", "z", "max_depth_m"]] = c[["x", "y", "z", "max_depth_m"]].astype(float) * f
     _note_collar_elevations(c, rows)
+    raw = s[["depth_m", "azimuth_deg", "dip_deg"]].copy()
     for col in ("depth_m", "azimuth_deg", "dip_deg"):
         s[col] = pd.to_numeric(s[col], errors="coerce")
     s["depth_m"] = s["depth_m"] * f
@@ -478,7 +484,7 @@ def validate_drillholes(collars: pd.DataFrame, surveys: pd.DataFrame, assays: pd
         s["dip_deg"] = -s["dip_deg"]
         if "dip_deg" in c.columns:
             c["dip_deg"] = -pd.to_numeric(c["dip_deg"], errors="coerce")
-    s = s[~_check_surveys(s, set(c["hole_id"]), rows)].copy()
+    s = s[~_check_surveys(s, set(c["hole_id"]), rows, raw)].copy()
     c, s = _check_unsurveyed(c, s, rows)
     _note_upward(s, rows, dip_positive_down)
     for col in ("from_m", "to_m"):
