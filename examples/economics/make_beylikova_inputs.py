@@ -48,7 +48,8 @@ def main() -> None:
                                         econ_steps.equipment_sizes(project, design))
     data = {k: _round(v) for k, v in to_jsonable(dataclasses.asdict(inputs)).items()
             if v not in (None, {}, [], ())}
-    atomic_write(OUT, HEADER + yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+    atomic_write(OUT, HEADER + yaml.safe_dump(data, sort_keys=False, allow_unicode=True),
+                 replace_any=True)  # this script owns the file
     print(f"wrote {OUT}")
 
 

@@ -321,7 +321,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     from reeflow.core.io import check_output_folder, write_outputs
     from reeflow.core.jsonio import dumps
 
-    check_output_folder(args.out)
+    check_output_folder(args.out, names=("compare.json", "compare.html", "compare.xlsx"))
     data = compare(args.projects)
     paths = write_outputs(args.out, {"compare.json": dumps(data, indent=1),
                                      "compare.html": render_compare(data),

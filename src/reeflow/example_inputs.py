@@ -190,7 +190,7 @@ def copy_examples(folder: str | Path, *, force: bool = False) -> list[Path]:
     for rel, data in files.items():
         target = root / rel
         target.parent.mkdir(parents=True, exist_ok=True)
-        written.append(atomic_write(target, data, field="--copy"))
+        written.append(atomic_write(target, data, field="--copy", replace_any=force))
     return written
 
 

@@ -24,6 +24,8 @@ __all__ = ["run_study", "StudyResult", "compute_results", "build_results", "WHAT
 #: The progress step announced after the chain's own steps, while the what-ifs (tornado, spider,
 #: grid, claims, floor case) re-run the chain and the results are assembled
 WHAT_IF_STEP = "sensitivities, claims and report"
+#: the files a study writes into its output folder
+STUDY_FILES = ("results.json", "report.html", "results.xlsx", "report.pdf")
 
 
 @dataclass
@@ -358,7 +360,7 @@ def run_study(project: str | Path | None = None, *, out_dir: str | Path | None =
     from reeflow.core.io import check_output_folder, write_outputs
 
     if out_dir is not None:
-        check_output_folder(out_dir)
+        check_output_folder(out_dir, names=STUDY_FILES)
     loaded = load_project(project)
     result = compute_results(loaded, progress=progress, workers=workers)
     if out_dir is None:

@@ -10,6 +10,7 @@ import pytest
 import yaml
 
 from reeflow.core.errors import InputError
+from reeflow.core.io import RECORD_NAME, atomic_write
 from reeflow.deposit import (
     BlockGrid,
     SearchParams,
@@ -102,7 +103,7 @@ def test_one_reader_for_csv_and_gslib(tmp_path):
 
 def test_writes_are_atomic(tmp_path, monkeypatch):
     target = tmp_path / "blocks.csv"
-    target.write_text("previous content\n")
+    atomic_write(target, "previous content\n")
     bm = pd.DataFrame({"x": [1.0], "y": [2.0], "z": [3.0]})
 
     def boom(self, *a, **k):
@@ -112,7 +113,7 @@ def test_writes_are_atomic(tmp_path, monkeypatch):
         write_block_csv(bm, target)
     monkeypatch.undo()
     assert target.read_text() == "previous content\n"
-    assert [p.name for p in tmp_path.iterdir()] == ["blocks.csv"]
+    assert [p.name for p in tmp_path.iterdir() if p.name != RECORD_NAME] == ["blocks.csv"]
     write_block_csv(bm, target)
     assert target.read_text().splitlines()[0] == "x,y,z"
     with pytest.raises(InputError):

@@ -10,7 +10,7 @@ import pytest
 
 from reeflow.cli import main
 from reeflow.core.errors import InputError
-from reeflow.core.io import MAX_INPUT_BYTES, atomic_open, atomic_path
+from reeflow.core.io import MAX_INPUT_BYTES, atomic_open, atomic_path, atomic_write, write_outputs
 
 EVIL_GSLIB = "title\n100000000\nx\ny\nz\n1 2 3\n"
 
@@ -106,7 +106,7 @@ def test_pit_reads_what_resource_blocks_out_writes(tmp_path, capsys):
 
 def test_streaming_writer_replaces_whole_or_not_at_all(tmp_path):
     target = tmp_path / "t.csv"
-    target.write_text("previous\n")
+    atomic_write(target, "previous\n")
     with pytest.raises(RuntimeError), atomic_open(target) as fh:
         fh.write("half")
         raise RuntimeError("killed mid-write")
@@ -115,9 +115,37 @@ def test_streaming_writer_replaces_whole_or_not_at_all(tmp_path):
         assert tmp.parent == tmp_path and tmp.name.endswith(".omf")
         tmp.write_text("new\n")
     assert target.read_text() == "new\n"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["t.csv"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".reeflow-written.json", "t.csv"]
     with pytest.raises(InputError, match="existing folder"), atomic_open(tmp_path / "no" / "x"):
         pass
+
+
+def test_a_file_reeflow_did_not_write_is_never_replaced(tmp_path, capsys):
+    """Fuzz round 15: ``krige --out`` naming the assay file, ``schedule --out notes.txt`` and a
+    risk.json of the user's own in a --out folder were replaced without a word."""
+    from reeflow.cli import main
+
+    notes = tmp_path / "notes.txt"
+    notes.write_text("mine\n")
+    for writer in (lambda: atomic_write(notes, "x"), lambda: atomic_open(notes).__enter__(),
+                   lambda: write_outputs(tmp_path, {"ok.txt": "a", "notes.txt": "b"})):
+        with pytest.raises(InputError, match="reeflow does not replace files it did not write"):
+            writer()
+    assert notes.read_text() == "mine\n" and not (tmp_path / "ok.txt").exists()  # nothing half
+    atomic_write(tmp_path / "ours.txt", "1")
+    atomic_write(tmp_path / "ours.txt", "2")  # ours, unchanged since: replaced
+    (tmp_path / "ours.txt").write_text("edited by hand")
+    with pytest.raises(InputError):
+        atomic_write(tmp_path / "ours.txt", "3")
+    atomic_write(notes, "forced", replace_any=True)
+    assert notes.read_text() == "forced"
+    (tmp_path / "r").mkdir()
+    (tmp_path / "r" / "risk.json").write_text("mine")
+    assert main(["risk", "builtin:beylikova", "--draws", "2", "--out",
+                 str(tmp_path / "r")]) == 2  # refused before any draw
+    assert "risk.json" in capsys.readouterr().err
+    assert main(["schedule", "builtin:beylikova", "--out", "/proc/x.json"]) == 2
+    assert "--out: got '/proc/x.json'" in capsys.readouterr().err
 
 
 def test_malformed_minelib_is_one_line(tmp_path, capsys):

@@ -12,7 +12,13 @@ import pytest
 
 from reeflow.cli import main
 from reeflow.core.errors import InputError
-from reeflow.core.io import TMP_PREFIX, atomic_write, check_output_folder, write_outputs
+from reeflow.core.io import (
+    RECORD_NAME,
+    TMP_PREFIX,
+    atomic_write,
+    check_output_folder,
+    write_outputs,
+)
 
 
 def test_out_dot_keeps_every_file_of_the_folder(tmp_path, monkeypatch, capsys):
@@ -61,7 +67,7 @@ def test_atomic_write_replaces_whole_and_leaves_no_temporary(tmp_path):
     atomic_write(target, "first")
     atomic_write(target, "second")
     assert target.read_text() == "second"
-    assert [p.name for p in tmp_path.iterdir()] == ["a.txt"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [RECORD_NAME, "a.txt"]
 
 
 def test_atomic_write_refuses_a_folder_target(tmp_path):
@@ -95,12 +101,12 @@ io.write_outputs(sys.argv[1], {"report.html": big})
 
 
 def test_kill_during_writing_keeps_the_previous_file(tmp_path):
-    (tmp_path / "report.html").write_text("previous complete report")
+    atomic_write(tmp_path / "report.html", "previous complete report")
     proc = subprocess.run([sys.executable, "-c", _KILL_SCRIPT, str(tmp_path)],
                           capture_output=True, timeout=120)
     assert proc.returncode == -9
     assert (tmp_path / "report.html").read_text() == "previous complete report"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.html"]
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name != RECORD_NAME) == ["report.html"]
 
 
 def test_two_studies_into_one_folder_do_not_crash(tmp_path):
@@ -111,6 +117,7 @@ def test_two_studies_into_one_folder_do_not_crash(tmp_path):
              for _ in range(2)]
     codes = [p.wait(timeout=600) for p in procs]
     assert codes == [0, 0], [p.stderr.read() for p in procs]
-    names = sorted(p.name for p in out.iterdir())  # report.pdf where Chromium is installed
+    names = sorted(p.name for p in out.iterdir()  # report.pdf where Chromium is installed
+                   if p.name != RECORD_NAME)
     assert [n for n in names if n != "report.pdf"] == ["report.html", "results.json",
                                                         "results.xlsx"]

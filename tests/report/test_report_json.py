@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from reeflow.core.io import RECORD_NAME
 from reeflow.report import to_jsonable, write_results_json
 from reeflow.report.html import fmt_num, fmt_pct, fmt_usd
 
@@ -49,7 +50,7 @@ def test_nan_inf_numpy_pandas_converted(tmp_path):
 
 def test_json_written_atomically(tmp_path):
     write_results_json({"a": 1}, tmp_path)
-    assert [p.name for p in tmp_path.iterdir()] == ["results.json"]
+    assert [p.name for p in tmp_path.iterdir() if p.name != RECORD_NAME] == ["results.json"]
 
 
 @pytest.mark.parametrize("value,text", [(7, "7"), (1234.5, "1,234"), (0.0185, "0.0185"),

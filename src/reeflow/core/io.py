@@ -17,7 +17,12 @@ as OMF) use :func:`atomic_open` / :func:`atomic_path`: the same rules with a hid
 in reeflow. :func:`check_output_file` refuses a bad ``--out`` file path before work starts.
 
 A folder the user names with ``--out`` is created when missing and NEVER emptied or deleted
-(:func:`output_folder`): only the files reeflow writes are replaced, one by one. Hidden temporary
+(:func:`output_folder`): only the files reeflow writes are replaced, one by one. An existing file
+is replaced only when reeflow wrote it and nobody changed it since: each folder reeflow writes
+into keeps a small record, ``.reeflow-written.json``, of the SHA-256 of every file it wrote there;
+any other existing file at an output path (a user's notes, the command's own input) is refused
+with an :class:`~reeflow.core.errors.InputError` before anything is written (fuzz round 15: a
+``krige --out`` naming the assay file replaced it). Hidden temporary
 files that an earlier killed run left behind (our own ``.reeflow-tmp-*`` pattern, older than a
 minute) are removed by the next run into the same folder.
 
@@ -35,6 +40,8 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import hashlib
+import json
 import os
 import stat
 import time
@@ -56,6 +63,8 @@ __all__ = ["atomic_write", "atomic_path", "atomic_open", "write_outputs", "outpu
 MAX_INPUT_BYTES = 256 * 1024 * 1024
 #: Prefix of the named temporary files reeflow creates (and may clean up).
 TMP_PREFIX = ".reeflow-tmp-"
+#: The record, in each folder reeflow writes into, of the files it wrote (name -> SHA-256).
+RECORD_NAME = ".reeflow-written.json"
 _STALE_S = 60.0
 _NAME_MAX = 255
 
@@ -108,39 +117,143 @@ def check_output_file(path: str | Path, *, field: str = "--out") -> Path:
     if not os.access(p.parent, os.W_OK | os.X_OK):
         raise InputError(field, str(p.parent), "a writable folder",
                          "choose a folder you can write to")
+    _probe(p, field)
     return p
 
 
-def _check_target(path: Path, field: str) -> None:
-    """A target that is a folder, or whose folder is missing, is refused before writing."""
+def _probe(path: Path, field: str) -> None:
+    """Create and remove a hidden temporary file beside ``path``: a folder that takes no files
+    (``/proc``) is refused before the work, not after it."""
+    tmp = _tmp_name(path)
+    try:
+        os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except OSError as exc:
+        raise (_os_error(exc, path, field) or InputError(
+            field, str(path), "a writable path", f"{exc}: choose another path")) from None
+    with contextlib.suppress(OSError):
+        tmp.unlink()
+
+
+def _check_target(path: Path, field: str, replace_any: bool = False) -> None:
+    """A target that is a folder, whose folder is missing, or that is an existing file reeflow
+    did not write (:func:`_refuse_foreign`) is refused before writing."""
     if path.is_dir():
         raise InputError(field, str(path), "a file path (it names a folder)",
                          "give a file name, or remove the folder of that name")
     if not path.parent.is_dir():
         raise InputError(field, str(path), "a file in an existing folder",
                          "create the folder first, or choose another path")
+    if not replace_any:
+        _refuse_foreign(path, field)
+
+
+def _sha256(path: Path) -> str | None:
+    h = hashlib.sha256()
+    try:
+        with open(path, "rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                h.update(block)
+    except OSError:
+        return None
+    return h.hexdigest()
+
+
+def _record(folder: Path) -> dict[str, str]:
+    """The folder's record of the files reeflow wrote there (empty when missing or unreadable:
+    then no existing file counts as reeflow's)."""
+    try:
+        data = json.loads((folder / RECORD_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+
+
+def _refuse_foreign(path: Path, field: str) -> None:
+    """Refuse an existing file (or link) at ``path`` unless reeflow wrote it and its content is
+    still what reeflow wrote."""
+    if not os.path.lexists(path):
+        return
+    if not path.is_symlink() and path.is_file():
+        digest = _record(path.parent).get(path.name)
+        if digest is not None and digest == _sha256(path):
+            return
+    raise InputError(field, str(path), "a new file, or one reeflow wrote there (unchanged since)",
+                     "reeflow does not replace files it did not write: choose another name, or "
+                     "move that file away")
+
+
+@contextlib.contextmanager
+def _folder_lock(folder: Path) -> Iterator[None]:
+    """An exclusive lock on ``folder`` (``flock`` on the folder itself: no lock file) while a
+    file is checked, replaced and recorded, so two runs writing into one folder do not lose each
+    other's record. Best effort: where ``flock`` is missing (Windows) there is no lock."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX
+        yield
+        return
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        yield
+        return
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
+
+
+def _remember(path: Path, digest: str) -> None:
+    """Add ``path`` to its folder's record (atomically; a failure to record only means the next
+    run will not replace the file)."""
+    folder = path.parent
+    rec = _record(folder)
+    rec[path.name] = digest
+    tmp = _tmp_name(folder / RECORD_NAME)
+    try:
+        with open(tmp, "x", encoding="utf-8") as fh:
+            json.dump(rec, fh, indent=0, sort_keys=True)
+        os.replace(tmp, folder / RECORD_NAME)
+    except OSError:
+        pass
+    finally:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
 
 
 def _os_error(exc: OSError, path: Path, field: str) -> InputError | None:
-    """The InputError for an OSError a user can fix (no permission, no room, name too long)."""
+    """The InputError for an OSError a user can fix (no permission, no room, name too long, a
+    folder that takes no files, such as ``/proc``)."""
     if isinstance(exc, PermissionError):
         return InputError(field, str(path.parent), "a writable folder",
                           "choose a folder you can write to")
-    if exc.errno in (errno.ENAMETOOLONG, errno.ENOSPC, errno.EROFS, errno.EDQUOT):
+    if exc.errno in (errno.ENAMETOOLONG, errno.ENOSPC, errno.EROFS, errno.EDQUOT, errno.ENOENT,
+                     errno.EINVAL, errno.EIO, errno.ENOTDIR):
         return InputError(field, str(path), "a writable path with room for the output",
-                          f"{os.strerror(exc.errno)}: choose another path")
+                          f"{os.strerror(exc.errno or 0)}: choose another path")
     return None
 
 
-def atomic_write(path: str | Path, data: bytes | str, *, field: str = "--out") -> Path:
+def atomic_write(path: str | Path, data: bytes | str, *, field: str = "--out",
+                 replace_any: bool = False) -> Path:
     """Write ``data`` to ``path`` atomically (see the module docstring) and return the path.
 
     ``str`` data are written as UTF-8. The folder must exist. Raises :class:`InputError` (naming
-    ``field``) when the target is a folder or the folder is not writable.
+    ``field``) when the target is a folder, the folder is not writable, or the target is an
+    existing file reeflow did not write (``replace_any``: the user asked to replace it, e.g.
+    ``--force``).
     """
     path = Path(path)
     raw = data.encode("utf-8") if isinstance(data, str) else bytes(data)
-    _check_target(path, field)
+    _check_target(path, field, replace_any)
+    with _folder_lock(path.parent):
+        _check_target(path, field, replace_any)  # again: another run may have written it
+        _write_locked(path, raw, field)
+    return path
+
+
+def _write_locked(path: Path, raw: bytes, field: str) -> None:
     tmp = _tmp_name(path)
     fd = None
     try:
@@ -162,7 +275,7 @@ def atomic_write(path: str | Path, data: bytes | str, *, field: str = "--out") -
             os.close(fd)
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
-    return path
+    _remember(path, hashlib.sha256(raw).hexdigest())
 
 
 @contextlib.contextmanager
@@ -183,7 +296,12 @@ def atomic_path(path: str | Path, *, suffix: str = "", field: str = "--out") -> 
         try:
             os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666 & ~_umask()))
             yield tmp
-            os.replace(tmp, path)
+            digest = _sha256(tmp)
+            with _folder_lock(path.parent):
+                _check_target(path, field)  # again: another run may have written it meanwhile
+                os.replace(tmp, path)
+                if digest is not None:
+                    _remember(path, digest)
         except OSError as exc:
             err = _os_error(exc, path, field)
             if err is not None:
@@ -217,8 +335,10 @@ def _clean_stale(folder: Path) -> None:
                     os.unlink(entry.path)
 
 
-def check_output_folder(path: str | Path, *, field: str = "--out") -> Path:
-    """Refuse, before any work is done, an output folder that cannot be used.
+def check_output_folder(path: str | Path, *, field: str = "--out",
+                        names: tuple[str, ...] = ()) -> Path:
+    """Refuse, before any work is done, an output folder that cannot be used, or one where a
+    file of ``names`` (the files the command will write) exists and reeflow did not write it.
 
     Refused with :class:`InputError`: a path naming an existing file (or passing through one), a
     path component longer than the file system allows, an existing folder that is not writable,
@@ -243,6 +363,9 @@ def check_output_folder(path: str | Path, *, field: str = "--out") -> Path:
     if probe.exists() and not os.access(probe, os.W_OK | os.X_OK):
         raise InputError(field, str(path), "a folder you can write to",
                          f"'{probe}' is not writable: choose another folder")
+    if p.is_dir():
+        for name in names:
+            _refuse_foreign(p / name, field)
     return p
 
 
@@ -275,6 +398,8 @@ def write_outputs(folder: str | Path, files: Mapping[str, bytes | str], *,
     (last writer wins per file). Nothing else in the folder is touched.
     """
     out = output_folder(folder, field=field)
+    for name in files:  # nothing is written when one of them is a file reeflow did not write
+        _check_target(out / name, field)
     return {name: atomic_write(out / name, data, field=field) for name, data in files.items()}
 
 

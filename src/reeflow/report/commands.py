@@ -49,6 +49,9 @@ def cmd_report(args: argparse.Namespace) -> int:
     """Handler of ``reeflow report``: write report.html next to the results (or into --out)."""
     results = load_results(args.results)
     out = Path(args.out) if args.out else Path(args.results).resolve().parent
+    from reeflow.core.io import check_output_folder
+
+    check_output_folder(out, names=("report.html",))
     path = write_report(results, out)
     sections = {k: ("rendered" if results.get(k) else "not run") for k in _SECTION_KEYS}
     # the study's other outputs in that folder are not re-rendered (and never deleted): say so
