@@ -89,6 +89,10 @@ def _validate(args: argparse.Namespace) -> int:
         # tables, grade units and density, as the study reads them; warnings are listed
         issues = check_user_drillholes(p.deposit)
         findings = [f"{r.severity}: {r.message} — {r.action}" for r in issues.itertuples()]
+    elif p.deposit.run and p.deposit.synthetic is not None:
+        from reeflow.deposit import load_synthetic_spec
+
+        load_synthetic_spec(p.deposit.synthetic.parameters_file)  # as the study reads it
     summary = {"project": p.name, "path": loaded.path, "valid": True, "claims": n_claims,
                "drillhole_findings": findings,
                "inputs_with_provenance": len(loaded.provenance),
@@ -137,7 +141,7 @@ def _risk(args: argparse.Namespace) -> int:
     if args.out:
         from reeflow.core.io import check_output_folder
 
-        check_output_folder(args.out)
+        check_output_folder(args.out, names=("risk.json", "risk_draws.csv"))
     inputs = [s.strip() for s in args.inputs.split(",") if s.strip()] \
         if args.inputs is not None else None
     if inputs is not None and not inputs:

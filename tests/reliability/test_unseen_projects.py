@@ -331,3 +331,15 @@ def test_a_block_model_file_in_a_whole_project_is_refused_not_ignored(tmp_path):
     with pytest.raises(InputError) as err:
         load_project(p)
     assert err.value.field == "mine.block_model" and "reeflow schedule" in err.value.fix
+
+
+def test_validate_reads_the_synthetic_parameters_file(tmp_path, capsys):
+    """Fuzz round 15: a missing deposit.synthetic.parameters_file passed ``reeflow validate``
+    and failed the study."""
+    from reeflow.cli import main
+
+    project = tmp_path / "p.yaml"
+    project.write_text("extends: builtin:beylikova\ndeposit:\n  synthetic:\n"
+                       "    parameters_file: nope.yaml\n", encoding="utf-8")
+    assert main(["validate", str(project)]) == 2
+    assert "deposit.synthetic.parameters_file" in capsys.readouterr().err
