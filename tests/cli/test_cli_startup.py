@@ -105,7 +105,7 @@ def test_every_command_describes_its_arguments_and_shows_examples():
 def test_help_shows_defaults():
     commands = full_parser()._subparsers._group_actions[0].choices
     text = commands["pit"].format_help() + commands["schedule"].format_help()
-    assert "(default: auto)" in text and "(default: 0.001)" in text
+    assert "(default: auto)" in text and "CPIT default 0.001" in text
     assert "(default: None)" not in text and "(default: False)" not in text
     assert "(default: 2025)" in commands["market"].format_help()
 

@@ -284,6 +284,8 @@ def _schedule_cpit(path: Path, args) -> dict[str, Any]:
 
     cpit = path if path.suffix.lower() == ".cpit" else minelib_sibling(path, ".cpit")
     inst = read_minelib_cpit(cpit, prec=args.prec)
+    if args.gap is None:
+        args.gap = 1e-3
     limit = args.time_limit if args.time_limit is not None else 30.0
     if not 0 < limit <= 86_400 or not 0 <= args.gap < 1:
         raise InputError("--time-limit/--gap", (limit, args.gap), "0 < s <= 86400, 0 <= gap < 1",
@@ -307,6 +309,12 @@ def _project_plan(source: str, args) -> dict[str, Any]:
     block model with the section's own ``valuation``."""
     from reeflow.project import is_whole_project, load_section, source_path
 
+    if args.prec:  # silently ignored before (fuzz round 15)
+        raise InputError("--prec", args.prec, "a MineLib .prec file, with a MineLib .cpit",
+                         "drop --prec: a project's mine plan builds its own precedences")
+    if args.gap is not None and not 0 <= args.gap <= 0.5:
+        raise InputError("--gap", args.gap, "0 <= gap <= 0.5 (mine.schedule_rel_gap)",
+                         "give a fraction, e.g. --gap 0.005")
     path = source_path(source)
     if is_whole_project(source):
         return _study_plan(source, args)
@@ -318,6 +326,8 @@ def _project_plan(source: str, args) -> dict[str, Any]:
         raise InputError("mine.block_model", None, "a block-model file (CSV/GSLIB)",
                          "add mine: {block_model: blocks.csv, ...} (relative to the project)")
     params = _with_time_limit(params, args)
+    if args.gap is not None:
+        params = params.model_copy(update={"schedule_rel_gap": float(args.gap)})
     from reeflow.example_inputs import resolve
 
     bm = Path(resolve(str(params.block_model), field="mine.block_model"))
@@ -349,6 +359,8 @@ def _study_plan(source: str, args) -> dict[str, Any]:
     if args.time_limit is not None:
         _with_time_limit(loaded.project.mine, args)  # bounds checked here
         loaded = with_overrides(loaded, {"mine.schedule_time_limit_s": f"{args.time_limit} s"})
+    if args.gap is not None:
+        loaded = with_overrides(loaded, {"mine.schedule_rel_gap": args.gap})
     from reeflow.cli_progress import ProgressBar
 
     done = [0]
@@ -467,5 +479,7 @@ def register(subparsers) -> None:
     s.add_argument("--prec", help="MineLib .prec (default: beside the file)")
     s.add_argument("--time-limit", type=float, default=None,
                    help="seconds (CPIT default 30; a project: its schedule_time_limit_s)")
-    s.add_argument("--gap", type=float, default=1e-3, help="CPIT relative gap to stop at")
+    s.add_argument("--gap", type=float, default=None,
+                   help="relative gap to stop at (CPIT default 0.001; a project: its "
+                        "schedule_rel_gap, used when --time-limit lets branch-and-cut run)")
     s.set_defaults(func=cmd_schedule)

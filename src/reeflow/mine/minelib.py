@@ -211,6 +211,8 @@ def read_minelib_cpit(path: str | Path, prec: str | Path | None = None):
                          f"1..{MAX_PERIODS} periods, >= 1 block, 0..{MAX_RESOURCES} resources",
                          "check the header")
     obj = data.get("OBJECTIVE_FUNCTION", [])
+    _fields(data, p.name, {"OBJECTIVE_FUNCTION": (2, "b profit"),
+                           "RESOURCE_CONSTRAINT_COEFFICIENTS": (3, "b r coefficient")})
     if len(obj) != n:
         raise InputError(f"{p.name}.OBJECTIVE_FUNCTION", f"{len(obj)} lines",
                          f"NBLOCKS = {n}", "check the file")
@@ -247,6 +249,20 @@ def read_minelib_cpit(path: str | Path, prec: str | Path | None = None):
                                  n)
     return CpitInstance(name=header.get("NAME", p.stem), profit=profit, coef=coef, limit_lo=lo,
                         limit_hi=hi, discount_rate=rate, src=src, dst=dst)
+
+
+def _fields(data: dict[str, list[list[str]]], name: str,
+            expected: dict[str, tuple[int, str]]) -> None:
+    """Each line of a section has its CPIT field count: a 4-field coefficient line (PCPSP's
+    ``b d r q``) was read as ``b r q`` with its destination as the resource and the value lost
+    (fuzz round 15)."""
+    for section, (count, layout) in expected.items():
+        for row in data.get(section, []):
+            if len(row) != count:
+                raise InputError(f"{name}.{section}", " ".join(row)[:60],
+                                 f"{count} fields per line ({layout}) in a CPIT file",
+                                 "write one value per line as shown; a line per destination is "
+                                 "the PCPSP format, which reeflow does not read")
 
 
 @_one_line_errors

@@ -602,7 +602,9 @@ def _coverage(pit_ore_feed_t: float, spec: ScheduleSpec, sched: pd.DataFrame,
     else:
         note = (f"the pit outlives the horizon: {left_t / 1e6:,.2f} Mt of it "
                 f"({ore_left_t / 1e6:,.2f} Mt of ore) is not mined in the {spec.years} "
-                f"scheduled years ({life:.0f} years of ore at nameplate capacity); the NPV and "
+                f"scheduled years ({ore_left_t / cap if cap > 0 else np.nan:,.0f} years of "
+                f"that ore at nameplate "
+                f"capacity; {life:,.0f} for the whole pit's); the NPV and "
                 "bound are of the scheduled years only, nothing beyond the horizon is valued")
     if wasted_t > 1e-3 * max(pit_ore_feed_t, 1.0):
         note += (f"; {wasted_t / 1e6:,.2f} Mt of the pit's ore ({wasted_t / pit_ore_feed_t:.1%}"
