@@ -112,3 +112,27 @@ def test_given_rates_take_the_headline_for_the_break_even_when_it_is_among_them(
     rates, be = _rates(p, (0.10, head), "real", 0.0)
     assert rates == (0.10, head) and be == head
     assert _rates(p, (0.10, 0.12), "real", 0.0)[1] == 0.10  # not among them: the first
+
+
+def test_the_econ_evaluate_example_is_the_studys_design_basis(capsys):
+    """Fuzz round 15: the example said it held the built-in study's design-basis quantities but
+    came from reeflow 0.1.0 (capex 188.7 MUSD against the study's 450); and the study's
+    design-basis KPIs divided the resized plant's capex by the design basis's REO. Regenerate
+    with examples/economics/make_beylikova_inputs.py."""
+    import json
+
+    from reeflow.chain import run_chain
+    from reeflow.cli import main
+    from reeflow.project import load_project
+
+    ex = Path(__file__).resolve().parents[2] / "examples" / "economics"
+    fiscal = Path(__file__).resolve().parents[2] / "src" / "reeflow" / "cases" / "beylikova" \
+        / "fiscal.yaml"
+    assert main(["econ", "evaluate", str(ex / "beylikova_inputs.yaml"), "--params",
+                 str(fiscal), "--json"]) == 0
+    capex = json.loads(capsys.readouterr().out)["capex_usd"]
+    out = run_chain(load_project())
+    assert capex == pytest.approx(out.design_basis.capex_usd, rel=1e-4)
+    kpis = out.annual.design_kpis
+    assert kpis["capex_usd_per_t_a_reo"] == pytest.approx(
+        out.design_basis.capex_usd / kpis["reo_t_per_a"], rel=1e-9)

@@ -161,7 +161,7 @@ def run_chain(loaded: LoadedProject, *,
     inputs, basis = step("economics at the scheduled plant size", sized_economics, p, inputs,
                          basis, years, life, moved)
     quantities = adapters.year_quantities(years, mine.schedule)
-    annual = step("economics", evaluate_annual, basis, quantities)
+    annual = step("economics", evaluate_annual, basis, quantities, design_basis)
     market = step("market", _market, p, design)
     return ChainOutcome(loaded, design, inputs, basis, resource, mine, years, quantities,
                         annual, market, step.times, design_basis)
