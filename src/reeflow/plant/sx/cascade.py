@@ -24,6 +24,7 @@ import numpy as np
 
 from reeflow.core.elements import REE
 from reeflow.core.errors import ConvergenceError, InfeasibleSpecError, InputError
+from reeflow.core.numeric import INTEGER_TYPES, REAL_TYPES
 from reeflow.plant.sx import solver
 from reeflow.plant.sx.models import get_model
 from reeflow.plant.sx.steady import iteration_budget, solve_steady
@@ -160,7 +161,7 @@ def _finite(x: Any) -> bool:
 def check_feed(f: Feed, n: int, where: str) -> None:
     """One feed of an ``n``-stage cascade: stage 1..n, a phase, a flow >= 0, concentrations
     >= 0; errors name ``where`` (the engine's ``cascade.feeds``, the CLI's ``feeds[i]``)."""
-    if isinstance(f.stage, bool) or not isinstance(f.stage, int | np.integer) \
+    if isinstance(f.stage, bool) or not isinstance(f.stage, INTEGER_TYPES) \
             or not 1 <= f.stage <= n:
         raise InputError(f"{where}.stage", f.stage, f"1..{n}", "stages count from 1")
     if f.phase not in PHASES:
@@ -182,7 +183,7 @@ def check_draw(d: SideDraw, n: int, where: str) -> None:
     """One side draw of an ``n``-stage cascade: stage 1..n, a phase, 0 <= fraction < 1 (a draw
     of the whole phase leaves the stages beyond it without that phase); errors name
     ``where``."""
-    if isinstance(d.stage, bool) or not (isinstance(d.stage, int | np.integer)
+    if isinstance(d.stage, bool) or not (isinstance(d.stage, INTEGER_TYPES)
                                          and 1 <= d.stage <= n):
         raise InputError(f"{where}.stage", d.stage, f"1..{n}", "stages count from 1")
     if d.phase not in PHASES:
@@ -214,7 +215,7 @@ def _validate(c: Cascade) -> None:
                              "raffinate end, where the fresh organic enters)",
                              "list the sections from the raffinate end")
         last = SECTIONS.index(name)
-        if isinstance(n, bool) or not (isinstance(n, int | np.integer) and n >= 1):
+        if isinstance(n, bool) or not (isinstance(n, INTEGER_TYPES) and n >= 1):
             raise InputError(f"cascade.sections.{name}", n, "an integer >= 1 stages",
                              "give each section a whole number of stages, at least 1")
         total += int(n)
@@ -228,8 +229,16 @@ def _validate(c: Cascade) -> None:
     for f in c.feeds:
         check_feed(f, n, "cascade.feeds")
     _check_spellings(c.feeds)
+    seen: dict[tuple[int, str], int] = {}
     for i, d in enumerate(c.side_draws):
         check_draw(d, n, f"cascade.side_draws[{i}]")
+        key = (int(d.stage), d.phase)
+        if key in seen:  # the second overwrote the first before (fuzz round 15)
+            raise InputError(f"cascade.side_draws[{i}]", (d.stage, d.phase, d.fraction),
+                             "one draw per stage and phase",
+                             f"combine it with side_draws[{seen[key]}] into one draw of the "
+                             "fraction you want taken from that stage")
+        seen[key] = i
     if not (_finite(c.murphree_efficiency) and 0.05 <= c.murphree_efficiency <= 1.0):
         raise InputError("cascade.murphree_efficiency", c.murphree_efficiency, "0.05..1",
                          "give the stage efficiency as a fraction")
@@ -322,6 +331,14 @@ def simulate(
     the iterations of each attempt (default: 150 + 8 per stage).
     """
     _validate(cascade)
+    if isinstance(tol, bool) or not (isinstance(tol, REAL_TYPES) and 0.0 < tol <= 1e-3):
+        raise InputError("tol", tol, "a number in (0, 1e-3]",
+                         "give the balance tolerance as a small positive number, e.g. 1e-12")
+    if max_iter is not None and (isinstance(max_iter, bool) or not (
+            isinstance(max_iter, INTEGER_TYPES) and max_iter >= 1)):
+        raise InputError("max_iter", max_iter, "None or an integer >= 1",
+                         "give a whole number of iterations per attempt, or None for the "
+                         "adaptive budget")
     mod = get_model(model)
     if not isinstance(params, Mapping):
         raise InputError("model.params", params, "a mapping of model parameters",
@@ -378,7 +395,31 @@ def simulate(
     dt = time.perf_counter() - t0
     out = _result(cascade, comps, secs, aq, v, q_aq, q_org, da, do, feed, True, it, res, dt)
     out.strategy = rec.strategy
+    _check_closure(out, aq, v, scale, comps)
     return out
+
+
+#: the largest relative component balance error a returned result may carry
+CLOSURE_TOL = 1e-8
+
+
+def _check_closure(out: CascadeResult, aq: np.ndarray, v: np.ndarray, scale: np.ndarray,
+                   comps: Sequence[str]) -> None:
+    """A result whose scaled residual passed but whose balance does not close is not returned:
+    an element held in the cascade at ~1e11 times its feed "converged" with a closure error of
+    1.3e-6 (fuzz round 15; the residual test allows each stage's round-off, which that hold-up
+    multiplies)."""
+    worst = max(out.closure, key=lambda c: abs(out.closure[c]))
+    if abs(out.closure[worst]) <= CLOSURE_TOL:
+        return
+    i = list(comps).index(worst)
+    held = float((aq[:, i] + v[:, i]).max() / scale[i])
+    raise ConvergenceError(
+        f"cascade balance does not close: {worst} in − out = {out.closure[worst]:.2g} of its feed "
+        f"(tolerance {CLOSURE_TOL:.0e}); {worst} is held in the cascade at {held:.2g} times its "
+        "feed (more extractable than the scrub returns, less than the extraction strips), "
+        "beyond what double precision closes; move the feed stage, change the flows or drop "
+        "the trace component")
 
 
 def _check_param_keys(params: Mapping[str, Any], allowed: Sequence[str] | None) -> None:

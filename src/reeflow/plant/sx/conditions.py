@@ -21,6 +21,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from reeflow.core.errors import InfeasibleSpecError, InputError
+from reeflow.core.numeric import INTEGER_TYPES, REAL_TYPES
 from reeflow.plant.sx.data import design_record, extractant
 
 __all__ = ["DesignConditions", "OperatingPoint", "operating_point", "conditions_for_extractant"]
@@ -89,7 +90,7 @@ class DesignConditions:
         if not 0.0 < self.stage_efficiency <= 1.0:
             raise InputError("conditions.stage_efficiency", self.stage_efficiency, "0 < E <= 1",
                              "give an overall stage efficiency, e.g. 0.9")
-        if not (isinstance(self.n_strip, int) and not isinstance(self.n_strip, bool)
+        if not (isinstance(self.n_strip, INTEGER_TYPES) and not isinstance(self.n_strip, bool)
                 and 1 <= self.n_strip <= 50):
             raise InputError("conditions.n_strip", self.n_strip, "an integer 1..50 stages",
                              "give the number of strip stages")
@@ -139,11 +140,11 @@ def _check_positive(c: DesignConditions) -> None:
                  "strip_acid_mol_per_L", "mixer_residence_min", "settler_residence_min",
                  "extractant_mol_per_L"):
         val = getattr(c, name)
-        if isinstance(val, bool) or not isinstance(val, int | float) or not (
+        if isinstance(val, bool) or not isinstance(val, REAL_TYPES) or not (
                 math.isfinite(val) and val > 0):
             raise InputError(f"conditions.{name}", val, "a finite number > 0",
                              "give a finite number above 0")
-    if not (isinstance(c.temperature_C, int | float) and 0.0 <= c.temperature_C <= 100.0):
+    if not (isinstance(c.temperature_C, REAL_TYPES) and 0.0 <= c.temperature_C <= 100.0):
         raise InputError("conditions.temperature_C", c.temperature_C, "0..100 °C",
                          "give the temperature in °C from 0 to 100")
 

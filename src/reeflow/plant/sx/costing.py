@@ -35,6 +35,7 @@ from typing import Any
 
 from reeflow.core.data import read_yaml
 from reeflow.core.errors import InputError
+from reeflow.core.numeric import REAL_TYPES
 
 __all__ = ["SXCostModel", "cost_defaults"]
 
@@ -78,7 +79,7 @@ class SXCostModel:
             if f.name in _CURVE:
                 continue
             val = getattr(self, f.name)
-            if isinstance(val, bool) or not isinstance(val, int | float) or not (
+            if isinstance(val, bool) or not isinstance(val, REAL_TYPES) or not (
                     math.isfinite(val) and val >= 0):
                 raise InputError(f"cost_model.{f.name}", val, "a finite number >= 0",
                                  "give a finite number of 0 or more")
@@ -122,7 +123,7 @@ class SXCostModel:
     def _check_curve(self) -> None:
         m3, usd = self.stage_cost_m3, self.stage_cost_usd
         ok = len(m3) == len(usd) and len(m3) != 1 and all(
-            isinstance(v, int | float) and math.isfinite(v) and v > 0 for v in (*m3, *usd)) \
+            isinstance(v, REAL_TYPES) and math.isfinite(v) and v > 0 for v in (*m3, *usd)) \
             and all(b > a for a, b in zip(m3, m3[1:], strict=False))
         if not ok:
             raise InputError("cost_model.stage_cost_m3", list(m3), "as many increasing volumes "

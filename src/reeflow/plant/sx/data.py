@@ -16,6 +16,7 @@ import pandas as pd
 
 from reeflow.core.data import read_csv, read_yaml
 from reeflow.core.errors import InputError
+from reeflow.core.numeric import REAL_TYPES
 
 __all__ = [
     "EXTRACTANTS",
@@ -106,7 +107,7 @@ def key_beta(
     key = f"{heavy}/{light}"
     if overrides and key in overrides:
         val = overrides[key]
-        if isinstance(val, bool) or not isinstance(val, int | float) or not (
+        if isinstance(val, bool) or not isinstance(val, REAL_TYPES) or not (
                 math.isfinite(val) and val > 0):
             raise InputError(f"separation_factors.{key}", val, "a finite number > 0",
                              "give the separation factor as a finite number above 0, e.g. 1.4")
@@ -185,7 +186,7 @@ def _check_overrides(overrides: Mapping[str, Any] | None) -> None:
                                       for p in parts):
             raise InputError(f"separation_factors.{key}", val, "keys 'Heavy/Light', e.g. 'Nd/Pr'",
                              "write the more extractable element first")
-        if isinstance(val, bool) or not isinstance(val, int | float) or not (
+        if isinstance(val, bool) or not isinstance(val, REAL_TYPES) or not (
                 math.isfinite(val) and val > 0):
             raise InputError(f"separation_factors.{key}", val, "a finite number > 0",
                              "give the separation factor as a finite number above 0, e.g. 1.4")

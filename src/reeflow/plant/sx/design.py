@@ -37,6 +37,7 @@ from typing import Any
 
 from reeflow.core.elements import atomic_mass, molar_mass, oxide_factor
 from reeflow.core.errors import ConvergenceError, InfeasibleSpecError, InputError
+from reeflow.core.numeric import REAL_TYPES
 from reeflow.plant.sx.cascade import STAGE_LIMIT, Cascade, CascadeResult, Feed, simulate
 from reeflow.plant.sx.conditions import DesignConditions, OperatingPoint, operating_point
 from reeflow.plant.sx.shortcut import XuDesign, xu_design, xu_product_split
@@ -124,8 +125,37 @@ def check_feed(feed: Mapping[str, Any], field_name: str = "feed_mol_per_h") -> d
     return out
 
 
+def check_alpha(alpha: Any, elements: Sequence[str]) -> dict[str, float]:
+    """``alpha`` as floats for ``elements``: a missing, NaN or non-positive value is an
+    InputError naming the element (a KeyError before, fuzz round 15)."""
+    if not isinstance(alpha, Mapping):
+        raise InputError("alpha", alpha, "a mapping {element: relative extractability}",
+                         "give alpha as {element: number}, e.g. {Nd: 1.4, Pr: 1}")
+    out = {}
+    for e in elements:
+        a = alpha.get(e)
+        if a is None:
+            raise InputError(f"alpha.{e}", None, "a relative extractability for every fed "
+                             "element", f"add {e} to alpha")
+        if isinstance(a, bool) or not (isinstance(a, REAL_TYPES) and math.isfinite(a) and a > 0):
+            raise InputError(f"alpha.{e}", a, "a finite number > 0",
+                             "give the extractability as a finite number above 0")
+        out[e] = float(a)
+    return out
+
+
+def check_flow(name: str, value: Any) -> float:
+    """A RE flow (mol/h) that is a finite number >= 0."""
+    if isinstance(value, bool) or not (isinstance(value, REAL_TYPES) and math.isfinite(value)
+                                       and value >= 0):
+        raise InputError(name, value, "a finite number >= 0 mol/h",
+                         "give a finite number of 0 or more mol/h")
+    return float(value)
+
+
 def check_stages(name: str, value: Any, low: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | float) or value != int(value):
+    if isinstance(value, bool) or not isinstance(value, REAL_TYPES) or not math.isfinite(value) \
+            or value != int(value):
         raise InputError(name, value, f"an integer >= {low}", "give a whole number of stages")
     if not low <= int(value) <= STAGE_LIMIT:
         raise InputError(name, value, f"{low}..{STAGE_LIMIT} stages",
@@ -163,7 +193,7 @@ def simulate_cut(
         raise InputError("feed_mol_per_h", dict(feed_mol_per_h), "some element > 0",
                          "give at least one element a flow above 0")
     for name, val in (("s_mol_per_h", s_mol_per_h), ("w_mol_per_h", w_mol_per_h)):
-        if isinstance(val, bool) or not isinstance(val, int | float) or not math.isfinite(val) \
+        if isinstance(val, bool) or not isinstance(val, REAL_TYPES) or not math.isfinite(val) \
                 or val < 0:
             raise InputError(name, val, "a finite number >= 0 mol/h",
                              "give a finite number of 0 or more mol/h")
@@ -330,7 +360,7 @@ def check_groups(feed, heavy, light, alpha) -> tuple[str, str]:
             raise InputError(f"alpha.{e}", None, "a relative extractability for every fed "
                              "element", f"add {e} to alpha")
         a = alpha[e]
-        if isinstance(a, bool) or not isinstance(a, int | float) or not (
+        if isinstance(a, bool) or not isinstance(a, REAL_TYPES) or not (
                 math.isfinite(a) and a > 0):
             raise InputError(f"alpha.{e}", a, "a finite number > 0",
                              "give the extractability as a finite number above 0")
@@ -344,10 +374,10 @@ def check_groups(feed, heavy, light, alpha) -> tuple[str, str]:
 
 def _check_design_args(p_org, p_aq, reflux_factor, max_stages) -> int:
     for name, val in (("purity_organic", p_org), ("purity_aqueous", p_aq)):
-        if isinstance(val, bool) or not isinstance(val, int | float) or not 0.0 < val < 1.0:
+        if isinstance(val, bool) or not isinstance(val, REAL_TYPES) or not 0.0 < val < 1.0:
             raise InputError(name, val, "0 < purity < 1 (mole fraction)",
                              "give the purity as a fraction, e.g. 0.999")
-    if isinstance(reflux_factor, bool) or not isinstance(reflux_factor, int | float) or not (
+    if isinstance(reflux_factor, bool) or not isinstance(reflux_factor, REAL_TYPES) or not (
             math.isfinite(reflux_factor) and reflux_factor > 0):
         raise InputError("reflux_factor", reflux_factor, "a finite number > 0",
                          "give reflux_factor as a finite number above 0, e.g. 1.2")
@@ -379,6 +409,11 @@ def design_cut(
     heavy_t = tuple(e for e in as_group(heavy, "heavy") if e in feed)
     light_t = tuple(e for e in feed if e not in heavy_t)
     hk, lk = check_groups(feed, heavy_t, light_t, alpha)
+    # Python floats from here: a NumPy float32 purity or alpha made the loading check compare
+    # 0.18 with 0.18 in float32 and refuse a feasible cut (fuzz round 15)
+    alpha = {e: float(alpha[e]) for e in (*heavy_t, *light_t)}
+    purity_organic, purity_aqueous = float(purity_organic), float(purity_aqueous)
+    reflux_factor = float(reflux_factor)
     beta = alpha[hk] / alpha[lk]
     ftot = math.fsum(feed.values())
     f_a = math.fsum(feed[e] for e in heavy_t) / ftot

@@ -31,9 +31,18 @@ from typing import Any
 
 from reeflow.core.elements import molar_mass
 from reeflow.core.errors import InfeasibleSpecError, InputError
+from reeflow.core.numeric import REAL_TYPES
 from reeflow.plant.sx.cascade import Cascade, CascadeResult, Feed, simulate
 from reeflow.plant.sx.conditions import DesignConditions, operating_point
-from reeflow.plant.sx.design import STAGE_LIMIT, as_group, check_feed, check_groups
+from reeflow.plant.sx.design import (
+    STAGE_LIMIT,
+    as_group,
+    check_alpha,
+    check_feed,
+    check_flow,
+    check_groups,
+    check_stages,
+)
 from reeflow.plant.sx.shortcut import xu_product_split
 
 __all__ = ["LinkedCut", "design_linked_cut", "simulate_linked_cut", "link_train",
@@ -83,7 +92,10 @@ def simulate_linked_cut(feed_org_mol_per_h: Mapping[str, float], alpha: Mapping[
     """
     c = conditions or DesignConditions()
     feed = check_feed(feed_org_mol_per_h, "feed_org_mol_per_h")
-    n, m = int(n_extraction), int(n_scrub)
+    alpha = check_alpha(alpha, list(feed))
+    n, m = check_stages("n_extraction", n_extraction, 1), check_stages("n_scrub", n_scrub, 1)
+    s_fresh_mol_per_h = check_flow("s_fresh_mol_per_h", s_fresh_mol_per_h)
+    w_mol_per_h = check_flow("w_mol_per_h", w_mol_per_h)
     if not (n >= 1 and m >= 1 and n + m <= STAGE_LIMIT):
         raise InputError("stages", (n, m), f"n >= 1, m >= 1, n + m <= {STAGE_LIMIT}",
                          "give at least 1 extraction and 1 scrub stage, with n + m within the "
@@ -123,6 +135,11 @@ def design_linked_cut(feed_org_mol_per_h: Mapping[str, float], heavy: Sequence[s
     """Smallest n + m for a cut fed with RE-loaded organic (Xu's optimum fresh organic)."""
     c = conditions or DesignConditions()
     feed = check_feed(feed_org_mol_per_h, "feed_org_mol_per_h")
+    max_stages = check_stages("max_stages", max_stages, 2)
+    for name, val in (("purity_organic", purity_organic), ("purity_aqueous", purity_aqueous)):
+        if isinstance(val, bool) or not (isinstance(val, REAL_TYPES) and 0.0 < val < 1.0):
+            raise InputError(name, val, "0 < purity < 1 (mole fraction)",
+                             "give the purity as a fraction, e.g. 0.999")
     heavy_t = tuple(e for e in as_group(heavy, "heavy") if e in feed)
     light_t = tuple(e for e in feed if e not in heavy_t)
     if not heavy_t or not light_t:
@@ -212,10 +229,21 @@ def link_train(train: Any, *, conditions: DesignConditions | None = None) -> Lin
     cond = conditions or DesignConditions()
     specs = train.cut_specs
     cuts = [tuple(s["cut"]) for s in specs]
+    if len(cuts) == 1:  # nothing to link: the saving is 0 (refused before, fuzz round 15)
+        unl = dict(train.reagents_kg_per_h)
+        return LinkedTrain(sequence=list(train.sequence), linked_reagents_kg_per_h=dict(unl),
+                           unlinked_reagents_kg_per_h=unl,
+                           saving_frac={**{k: 0.0 for k in unl if unl[k]}, "HCl+NaOH": 0.0},
+                           linked_stages=train.total_stages,
+                           unlinked_stages=train.total_stages, product_purity_linked={},
+                           cuts=[{"cut": train.sequence[0], "linked_feed": False,
+                                  "stripped": True, "stages": train.total_stages}])
     if not any(a[1] == b[0] and a[2] == b[2] for a, b in zip(cuts, cuts[1:], strict=False)):
         raise InputError("train.sequence", train.sequence, "consecutive cuts where the next "
-                         "splits the previous organic product",
-                         "link a sequence that takes the light end off first (e.g. La first)")
+                         "splits the previous cut's organic product",
+                         "no cut here is fed with the organic product of the cut before it "
+                         "(each splits a raffinate): link a sequence that takes the lighter "
+                         "elements off first")
     design_org = {e: x for e, x in train.cuts[0].products_mol_per_h["organic"].items() if x > 0}
     out_cuts: list[dict[str, Any]] = []
     linked_mol: dict[str, float] = {"HCl": 0.0, "NaOH": 0.0}

@@ -28,6 +28,7 @@ import math
 from dataclasses import asdict, dataclass
 
 from reeflow.core.errors import InfeasibleSpecError, InputError
+from reeflow.core.numeric import REAL_TYPES
 
 __all__ = [
     "kremser_stages",
@@ -46,7 +47,8 @@ def _check_open01(field: str, value: float) -> None:
 
 
 def _check_pos(field: str, value: float) -> None:
-    if not (value > 0.0 and math.isfinite(value)):
+    if isinstance(value, bool) or not (isinstance(value, REAL_TYPES) and value > 0.0
+                                       and math.isfinite(value)):
         raise InputError(field, value, "> 0 and finite", "give a positive number")
 
 
@@ -98,6 +100,10 @@ def kremser_fraction_remaining(
     """
     _check_pos("distribution_ratio", distribution_ratio)
     _check_pos("o_to_a", o_to_a)
+    if isinstance(n_stages, bool) or not (isinstance(n_stages, REAL_TYPES) and math.isfinite(n_stages)
+                                          and n_stages >= 0):
+        raise InputError("n_stages", n_stages, "a finite number of stages >= 0",
+                         "give the number of ideal stages, e.g. 5")
     e = distribution_ratio * o_to_a
     if abs(e - 1.0) < 1e-12:
         return 1.0 / (n_stages + 1.0)

@@ -47,9 +47,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from reeflow.core.errors import InfeasibleSpecError, InputError
+from reeflow.core.numeric import INTEGER_TYPES, REAL_TYPES
 from reeflow.plant.sx.cascade import Cascade, CascadeResult, Feed, SideDraw, simulate
 from reeflow.plant.sx.conditions import DesignConditions, operating_point
-from reeflow.plant.sx.design import STAGE_LIMIT, as_group, check_feed, check_stages
+from reeflow.plant.sx.design import (
+    STAGE_LIMIT,
+    as_group,
+    check_alpha,
+    check_feed,
+    check_flow,
+    check_stages,
+)
 
 __all__ = ["ThreeOutletDesign", "design_three_outlet", "simulate_three_outlet"]
 
@@ -117,7 +125,13 @@ def simulate_three_outlet(
     """
     c = conditions or DesignConditions()
     feed = check_feed(feed_mol_per_h)
-    n, m = int(n_extraction), int(n_scrub)
+    alpha = check_alpha(alpha, list(feed))
+    n, m = check_stages("n_extraction", n_extraction, 1), check_stages("n_scrub", n_scrub, 1)
+    s_mol_per_h, w_mol_per_h = check_flow("s_mol_per_h", s_mol_per_h), check_flow(
+        "w_mol_per_h", w_mol_per_h)
+    if isinstance(draw_fraction, bool) or not isinstance(draw_fraction, REAL_TYPES):
+        raise InputError("draw_fraction", draw_fraction, "0 < fraction < 1",
+                         "give draw_fraction strictly between 0 and 1, e.g. 0.2")
     if not (n >= 1 and m >= 1 and n + m <= STAGE_LIMIT):
         raise InputError("stages", (n, m), f"n >= 1, m >= 1, n + m <= {STAGE_LIMIT}",
                          "give at least 1 extraction and 1 scrub stage, with n + m within the "
@@ -125,7 +139,7 @@ def simulate_three_outlet(
     if draw_phase not in PHASES:
         raise InputError("draw_phase", draw_phase, f"one of {PHASES}",
                          "use draw_phase='aqueous' or 'organic'")
-    if not (isinstance(draw_stage, int) and 1 <= draw_stage <= n + m):
+    if not (isinstance(draw_stage, INTEGER_TYPES) and 1 <= draw_stage <= n + m):
         raise InputError("draw_stage", draw_stage, f"1..{n + m}",
                          "pick a draw stage within the cascade's stages")
     if not (math.isfinite(draw_fraction) and 0.0 < draw_fraction < 1.0):
@@ -349,7 +363,7 @@ def design_three_outlet(
                          "use draw_phase='aqueous' or 'organic'")
     for name, val in (("purity_organic", purity_organic), ("purity_aqueous", purity_aqueous),
                       ("middle_fraction", middle_fraction)):
-        if not (isinstance(val, int | float) and 0.0 < val < 1.0):
+        if not (isinstance(val, REAL_TYPES) and 0.0 < val < 1.0):
             raise InputError(name, val, "0 < value < 1",
                              "give a fraction strictly between 0 and 1, e.g. 0.99")
     if recovery_aqueous is not None and not 0.0 < recovery_aqueous < 1.0:
@@ -460,12 +474,12 @@ def _split(feed, groups, p_org, p_aq, rec_aq, rho, theta) -> tuple[float, float]
         return math.nan, math.nan
     if rho is None:
         rho = _auto_recovery(feed, groups, p_org, p_aq)
-    if not (isinstance(rho, int | float) and 0.5 < rho < 1.0):
+    if not (isinstance(rho, REAL_TYPES) and 0.5 < rho < 1.0):
         raise InputError("middle_recovery", rho, "0.5 < value < 1",
                          "give middle_recovery above 0.5 and below 1, or leave it unset to compute "
                          "it")
     theta = 1.0 if theta is None else theta
-    if not (isinstance(theta, int | float) and 0.0 <= theta <= 1.0):
+    if not (isinstance(theta, REAL_TYPES) and 0.0 <= theta <= 1.0):
         raise InputError("draw_impurity_heavy_frac", theta, "0..1",
                          "give draw_impurity_heavy_frac from 0 to 1, or leave it unset (1)")
     return float(rho), float(theta)
@@ -486,10 +500,18 @@ def _s_scan(feed, groups, alpha, s_mol_per_mol_feed) -> list[float]:
     list, each finite and > 0, or the default scan from the two-outlet minimum."""
     if s_mol_per_mol_feed is None:
         return _default_scan(feed, groups, alpha)
-    if isinstance(s_mol_per_mol_feed, int | float):
+    bad = InputError("s_mol_per_mol_feed", s_mol_per_mol_feed,
+                     "loaded-organic RE per mol of feed, finite and > 0 (a number or a non-empty "
+                     "list)", "give S as a positive number (or a list of them), or leave it "
+                     "unset to scan from the two-outlet minimum")
+    if isinstance(s_mol_per_mol_feed, REAL_TYPES) and not isinstance(s_mol_per_mol_feed, bool):
         s_list = [float(s_mol_per_mol_feed)]
-    else:
+    elif isinstance(s_mol_per_mol_feed, Sequence) and not isinstance(s_mol_per_mol_feed, str) \
+            and s_mol_per_mol_feed and all(isinstance(x, REAL_TYPES) and not isinstance(x, bool)
+                                           for x in s_mol_per_mol_feed):
         s_list = [float(x) for x in s_mol_per_mol_feed]
+    else:
+        raise bad
     for s_val in s_list:
         if not (math.isfinite(s_val) and s_val > 0):
             raise InputError("s_mol_per_mol_feed", s_mol_per_mol_feed,
@@ -509,7 +531,7 @@ def _groups(feed, heavy, middle, alpha):
                          "name heavy and middle groups of fed elements with no overlap, leaving "
                          "some light elements")
     for e in feed:
-        if e not in alpha or not (isinstance(alpha[e], int | float) and alpha[e] > 0):
+        if e not in alpha or not (isinstance(alpha[e], REAL_TYPES) and alpha[e] > 0):
             raise InputError(f"alpha.{e}", alpha.get(e), "a number > 0",
                              "give every fed element an extractability above 0 in alpha")
     if not (min(alpha[e] for e in heavy_t) > max(alpha[e] for e in middle_t)
@@ -530,18 +552,36 @@ def _default_scan(feed, groups, alpha) -> list[float]:
     return [s_min * k for k in (1.0, 1.1, 1.25, 1.4, 1.6, 1.8, 2.0)]
 
 
+def _levelling_off(margin: float, gains: list[float], safety: float = 3.0) -> bool:
+    """The margin's gains from one stage count to the next (each 1.4 times the last) have shrunk
+    three times running and, summed to infinity at the slower of the last two ratios with a
+    safety factor, cannot reach 0: more stages will
+    not meet the specs. Before, the search grew to the stage cap at ever slower simulations
+    (over 110 s on one Gd/Eu/Sm problem whose margin levelled off at -1.49; fuzz round 15)."""
+    if len(gains) < 4:
+        return False
+    g1, g2, g3 = gains[-3:]
+    if not (g1 > g2 > g3 > 0):  # three shrinking gains: a dip between rising ones is not enough
+        return False
+    r = max(g2 / g1, g3 / g2)
+    return margin + safety * g3 * r / (1.0 - r) < 0
+
+
 def _design_at(feed, groups, alpha, s, specs, phase, cond, cap, split) -> ThreeOutletDesign:
     heavy, middle, light = groups
     w, p_d, _, _ = _flows(feed, groups, s, specs, phase, *split)
     ftot = math.fsum(feed.values())
     ev = _Eval(feed, alpha, groups, (s * ftot, w * ftot, p_d * ftot), specs, phase, cond)
-    hi, last, flat = 10, -math.inf, 0
+    hi, last, flat, gains = 10, -math.inf, 0, [math.inf]
     while (margin := ev.best(hi)[2]) < 0:
         flat = flat + 1 if margin < last + 1e-3 else 0
-        if hi >= cap or flat >= 3:
+        if math.isfinite(margin) and math.isfinite(last):
+            gains.append(margin - last)
+        if hi >= cap or flat >= 3 or _levelling_off(margin, gains):
             raise (_StageCapError if math.isfinite(margin) else InfeasibleSpecError)(
                 f"stage cap: S = {s:.4g} does not reach the specs within {hi} stages (best "
-                f"margin {margin:.3g} logit units{', no longer improving' if flat >= 3 else ''})")
+                f"margin {margin:.3g} logit units{', no longer improving' if flat >= 3 else ''}"
+                f"{', levelling off' if _levelling_off(margin, gains) else ''})")
         last = max(last, margin)
         hi = min(int(hi * 1.4) + 1, cap)
     lo = 3

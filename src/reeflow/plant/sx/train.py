@@ -22,6 +22,7 @@ from typing import Any
 
 from reeflow.core.elements import atomic_mass, molar_mass, oxide_factor
 from reeflow.core.errors import InfeasibleSpecError, InputError
+from reeflow.core.numeric import INTEGER_TYPES, REAL_TYPES
 from reeflow.plant.sx.conditions import (
     DesignConditions,
     conditions_for_extractant,
@@ -186,7 +187,7 @@ def _validate_feed(feed_kg_per_h: Mapping[str, Any], order: Sequence[str]) -> di
 
 def _check_train_args(purity, rank_by, n_rigorous, max_stages) -> str:
     top = float(design_record("purity")["bounds"][1])
-    if isinstance(purity, bool) or not isinstance(purity, int | float) or not (
+    if isinstance(purity, bool) or not isinstance(purity, REAL_TYPES) or not (
             0.5 <= purity <= top):
         raise InputError("purity", purity, f"0.5 <= purity <= {top:g} (mole fraction)",
                          "give the product purity as a fraction, e.g. 0.999")
@@ -194,10 +195,10 @@ def _check_train_args(purity, rank_by, n_rigorous, max_stages) -> str:
     if rank not in RANK_KEYS:
         raise InputError("rank_by", rank_by, f"one of {RANK_KEYS} (or 'cost')",
                          "set rank_by to one of the listed keys, or cost")
-    if isinstance(n_rigorous, bool) or not isinstance(n_rigorous, int) or n_rigorous < 1:
+    if isinstance(n_rigorous, bool) or not isinstance(n_rigorous, INTEGER_TYPES) or n_rigorous < 1:
         raise InputError("n_rigorous", n_rigorous, "an integer >= 1",
                          "give n_rigorous as a whole number of at least 1, e.g. 3")
-    if isinstance(max_stages, bool) or not isinstance(max_stages, int) or not (
+    if isinstance(max_stages, bool) or not isinstance(max_stages, INTEGER_TYPES) or not (
             2 <= max_stages <= STAGE_LIMIT):
         raise InputError("max_stages", max_stages, f"an integer 2..{STAGE_LIMIT}",
                          "give max_stages as a whole number in the range shown")

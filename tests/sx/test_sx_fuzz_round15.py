@@ -1,0 +1,135 @@
+"""Regressions of the SX engine fuzz round 15 (an independent helper's own random problems and
+bad inputs, 2026-12-01): each was a wrong, silent or unhelpful answer.
+
+- NumPy scalars (``np.int64(2)``, ``np.float32(0.99)``) refused with "got 2; allowed: a finite
+  number > 0", or, once accepted, a float32 loading check refusing a feasible cut;
+- two side draws on one stage: the second silently replaced the first;
+- a constant-D cascade whose Pr is held at ~1e11 times its feed "converged" with a closure of
+  1.3e-6;
+- ``simulate`` took any ``tol`` and ``max_iter`` (a NaN tolerance ran 33,000 iterations);
+- a three-outlet design grew to its stage cap for minutes while its margin levelled off;
+- ``link_train`` refused a one-cut train ("take the light end off first" with La first);
+- raw KeyError / IndexError / TypeError on bad input to the three-outlet and linked cuts.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pytest
+
+import reeflow.plant.sx as sx
+from reeflow.core.errors import ConvergenceError, InfeasibleSpecError, InputError
+from reeflow.plant.sx.linked import design_linked_cut, link_train, simulate_linked_cut
+from reeflow.plant.sx.shortcut import kremser_fraction_remaining
+from reeflow.plant.sx.threeoutlet import design_three_outlet, simulate_three_outlet
+
+GD_EU_SM = {"Gd": 58.0, "Eu": 2.0, "Sm": 40.0}
+ALPHA_3 = {"Gd": 4.2, "Eu": 3.0, "Sm": 1.0}
+
+
+def test_numpy_scalars_design_the_same_cut_as_python_numbers():
+    ref = sx.design_cut({"Nd": 50, "Pr": 50}, ["Nd"], alpha={"Nd": 2, "Pr": 1},
+                        purity_organic=float(np.float32(0.99)), purity_aqueous=0.99,
+                        max_stages=100)
+    got = sx.design_cut({"Nd": np.float32(50), "Pr": 50}, ["Nd"],
+                        alpha={"Nd": np.int64(2), "Pr": np.float64(1)},
+                        purity_organic=np.float32(0.99), purity_aqueous=0.99,
+                        max_stages=np.int64(100))
+    assert (got.n_extraction, got.n_scrub) == (ref.n_extraction, ref.n_scrub)
+    for bad in (float("nan"), float("inf"), 2.5, True):
+        with pytest.raises(InputError, match="max_stages"):
+            sx.design_cut({"Nd": 50, "Pr": 50}, ["Nd"], alpha={"Nd": 2, "Pr": 1},
+                          max_stages=bad)
+
+
+def _cascade(*draws):
+    return sx.Cascade(sections=(("extraction", 5), ("scrub", 5)),
+                      feeds=(sx.Feed(5, "aqueous", 10.0, {"Nd": 0.1, "Pr": 0.1}),
+                             sx.Feed(1, "organic", 20.0, {}), sx.Feed(10, "aqueous", 5.0, {})),
+                      side_draws=draws)
+
+
+def test_two_draws_on_one_stage_are_refused_not_overwritten():
+    with pytest.raises(InputError, match=r"side_draws\[1\].*one draw per stage and phase"):
+        sx.simulate(_cascade(sx.SideDraw(3, "aqueous", 0.1), sx.SideDraw(3, "aqueous", 0.2)),
+                    model="constant_d", params={"D": {"Nd": 2.0, "Pr": 1.0}})
+    # one per phase on a stage is fine
+    r = sx.simulate(_cascade(sx.SideDraw(3, "aqueous", 0.1), sx.SideDraw(3, "organic", 0.1)),
+                    model="constant_d", params={"D": {"Nd": 2.0, "Pr": 1.0}})
+    assert {"aq_draw_3", "org_draw_3"} <= set(r.outlets)
+
+
+@pytest.mark.parametrize("kw", [{"tol": -1.0}, {"tol": float("nan")}, {"tol": "1e-9"},
+                                {"max_iter": 0}, {"max_iter": -5}, {"max_iter": 2.5},
+                                {"max_iter": "10"}])
+def test_simulate_checks_its_tolerance_and_iteration_cap(kw):
+    with pytest.raises(InputError, match=next(iter(kw))):
+        sx.simulate(_cascade(), model="constant_d", params={"D": {"Nd": 2.0, "Pr": 1.0}}, **kw)
+
+
+def test_a_balance_that_does_not_close_is_not_returned():
+    """150 + 10 stages, Pr extracted 46:1 below the feed and scrubbed 1:30 above it: Pr builds
+    up to ~1e11 times its feed and its balance closed to 1.3e-6 only."""
+    c = sx.Cascade(
+        sections=(("extraction", 150), ("scrub", 10)),
+        feeds=(sx.Feed(150, "aqueous", 14.832315498245226, {
+            "Gd": 0.021803851372618647, "Nd": 0.004861747017037298,
+            "Sm": 0.006353205105453577, "Pr": 0.0007754603246543019,
+            "La": 0.002714719955443267, "Eu": 0.0026017897808321942}),
+            sx.Feed(1, "organic", 60.0753419891198, {}),
+            sx.Feed(160, "aqueous", 25.333807392206797, {})),
+        side_draws=(sx.SideDraw(57, "aqueous", 0.41800600493917667),))
+    d = {"extraction": {"Gd": 0.0787, "Nd": 6.2139, "Sm": 0.18367, "Pr": 46.415,
+                        "La": 0.01932, "Eu": 0.02946},
+         "scrub": {"Gd": 0.7857, "Nd": 0.8810, "Sm": 0.9180, "Pr": 0.032793, "La": 0.08545,
+                   "Eu": 1.07607}}
+    with pytest.raises(ConvergenceError, match=r"Pr .*held in the cascade"):
+        sx.simulate(c, model="constant_d", params={"D": d})
+
+
+@pytest.mark.slow
+def test_a_three_outlet_design_whose_margin_levels_off_stops_early():
+    t0 = time.process_time()
+    with pytest.raises(InfeasibleSpecError, match="levelling off"):
+        design_three_outlet({"Gd": 58.536, "Eu": 2.0, "Sm": 39.464}, ["Gd"], ["Eu"],
+                            alpha=ALPHA_3, purity_organic=0.999, purity_aqueous=0.99,
+                            middle_fraction=0.6, draw_phase="organic", recovery_aqueous=0.99,
+                            s_mol_per_mol_feed=1.854)
+    assert time.process_time() - t0 < 60.0  # over 110 s before
+
+
+def test_a_one_cut_train_links_to_a_zero_saving():
+    train = sx.design_train({"La": 100, "Ce": 200}, separation_factors={"Ce/La": 3},
+                            purity=0.99)
+    linked = link_train(train)
+    assert linked.saving_frac["HCl+NaOH"] == 0.0
+    assert linked.linked_reagents_kg_per_h == linked.unlinked_reagents_kg_per_h
+
+
+@pytest.mark.parametrize("call, field", [
+    (lambda: kremser_fraction_remaining(2.0, 1.0, -3), "n_stages"),
+    (lambda: kremser_fraction_remaining("1.5", 1.0, 3), "distribution_ratio"),
+    (lambda: simulate_three_outlet(GD_EU_SM, {"Gd": 4.2, "Eu": 3.0}, 10, 10, 180.0, 100.0, 5,
+                                   "organic", 0.1), "alpha.Sm"),
+    (lambda: simulate_three_outlet(GD_EU_SM, ALPHA_3, 2.7, 10, 180.0, 100.0, 5, "organic", 0.1),
+     "n_extraction"),
+    (lambda: simulate_three_outlet(GD_EU_SM, ALPHA_3, 10, 10, float("nan"), 100.0, 5, "organic",
+                                   0.1), "s_mol_per_h"),
+    (lambda: simulate_three_outlet(GD_EU_SM, ALPHA_3, 10, 10, 180.0, 100.0, 5, "organic", "0.1"),
+     "draw_fraction"),
+    (lambda: simulate_linked_cut({"Ce": 50, "Pr": 10}, {"Ce": 1.0}, 5, 5, 10.0, 5.0), "alpha.Pr"),
+    (lambda: simulate_linked_cut({"Ce": 50, "Pr": 10}, {"Ce": 1.0, "Pr": 2.0}, 5, 5, -10.0, 5.0),
+     "s_fresh_mol_per_h"),
+    (lambda: design_linked_cut({"Ce": 50, "Pr": 10}, ["Pr"], alpha={"Ce": 1.0, "Pr": 2.0},
+                               max_stages=-3), "max_stages"),
+    (lambda: design_linked_cut({"Ce": 50, "Pr": 10}, ["Pr"], alpha={"Ce": 1.0, "Pr": 2.0},
+                               purity_organic="x"), "purity_organic"),
+    (lambda: design_three_outlet(GD_EU_SM, ["Gd"], ["Eu"], alpha=ALPHA_3, s_mol_per_mol_feed=[]),
+     "s_mol_per_mol_feed"),
+])
+def test_bad_input_is_an_input_error_naming_the_field(call, field):
+    with pytest.raises(InputError) as err:
+        call()
+    assert err.value.field == field
