@@ -126,12 +126,11 @@ def npv_waterfall(a: Any, b: Any, *, rate: float, npv_a: float, npv_b: float
 def compare(projects: Sequence[str]) -> dict[str, Any]:
     """Run each project and compare them (the dict written as compare.json)."""
     from reeflow.core.errors import InputError
-    from reeflow.project import load_project
 
     if len(projects) < 2:
         raise InputError("PROJECTS", list(projects), "two or more project files",
                          "name a reference project and at least one scenario")
-    loaded = [load_project(p) for p in projects]
+    loaded = [_load(p) for p in projects]
     rate = float(loaded[0].project.economics.headline_rate)
     for p, lp in zip(projects, loaded, strict=True):  # one rate for every scenario's NPV
         rates = [float(r) for r in lp.project.economics.discount_rates]
@@ -149,6 +148,19 @@ def compare(projects: Sequence[str]) -> dict[str, Any]:
                                      npv_a=studies[0].outcome.npv_usd(rate),
                                      npv_b=s.outcome.npv_usd(rate)))
     return {"rate_frac": rate, "scenarios": scenarios, "waterfalls": bridges, "diffs": diffs}
+
+
+def _load(path: str) -> Any:
+    """One project, loaded; a refusal names the project (of two or three) it came from."""
+    from reeflow.core.errors import InputError
+    from reeflow.project import load_project
+
+    try:
+        return load_project(path)
+    except InputError as exc:
+        if exc.field.startswith(f"{path}") or str(path) in str(exc.value):
+            raise
+        raise exc.at(f"{path}: {exc.field}") from exc
 
 
 def _study(path: str, loaded: Any) -> Any:

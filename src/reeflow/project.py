@@ -303,7 +303,15 @@ def source_path(source: str | Path | None) -> Path:
     text = str(source)
     if text.startswith("builtin:"):
         return builtin_project_path(text[len("builtin:"):])
-    return Path(source)
+    path = Path(source)
+    if not path.is_file():  # a folder or a case's bare name: say what was meant
+        if path.is_dir() and (path / "project.yaml").is_file():
+            raise InputError("project", text, "a project YAML file (this is a folder)",
+                             f"name the file: {path / 'project.yaml'}")
+        if not path.exists() and text.strip() in builtin_cases():
+            raise InputError("project", text, "a project YAML file or builtin:NAME",
+                             f"write builtin:{text.strip()} for the built-in case")
+    return path
 
 
 #: Mappings a file that ``extends`` another replaces whole rather than merging key by key: the

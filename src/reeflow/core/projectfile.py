@@ -350,7 +350,11 @@ def _field_of(field: str, loc: str, model: type[BaseModel], loc_t: tuple[Any, ..
 
 
 def _pydantic_to_input_error(exc: ValidationError, model: type[BaseModel]) -> InputError:
-    err = exc.errors()[0]
+    errors = exc.errors()
+    # a misspelt key is the cause of the "missing" error of the key it meant: name it first
+    # ("ore.treo_grade: got None; required" hid the typo treo_grad, fuzz round 15)
+    err = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0]) \
+        if any(e["type"] == "missing" for e in errors) else errors[0]
     loc_t = tuple(err["loc"])
     loc = ".".join(str(p) for p in loc_t)
     kind = err["type"]
@@ -371,7 +375,7 @@ def _pydantic_to_input_error(exc: ValidationError, model: type[BaseModel]) -> In
         return InputError(loc, err.get("input"), err["msg"].removeprefix("Input should be "),
                           "use one of the listed values")
     msg = str(cause) if cause is not None else allowed_of(err["msg"])
-    return InputError(loc, err.get("input"), msg, _fix_for(msg))
+    return InputError(loc, err.get("input"), msg, _fix_for(msg, err.get("input")))
 
 
 #: what to write for pydantic's type errors (``allowed_of``'s wording)
@@ -384,8 +388,13 @@ _TYPE_FIXES = {"a valid integer": "write a whole number without quotes or units,
                "a valid dictionary": "write a mapping of names to values (key: value lines)"}
 
 
-def _fix_for(allowed: str) -> str:
+def _fix_for(allowed: str, value: Any = None) -> str:
     if allowed[:1] in "<>":
+        if allowed.endswith(" frac") and isinstance(value, int | float) \
+                and not isinstance(value, bool) and 1.0 < value <= 100.0:
+            # a bare 1.8 meant 1.8 % (fuzz round 15: the hint said only "<= 0.8 frac")
+            return f"give a value {allowed}; a bare number is a fraction: write '{value:g} %' " \
+                   "for a percentage"
         return f"give a value {allowed}"
     return _TYPE_FIXES.get(allowed, "correct the value")
 

@@ -1,0 +1,76 @@
+"""Regressions of the CLI new-user fuzz round 15 (an independent helper, 2026-12-01, ~200
+commands from an empty folder): each was a silent or unhelpful answer."""
+
+from __future__ import annotations
+
+import pytest
+
+from reeflow.cli import main
+
+
+def _project(tmp_path, text: str):
+    path = tmp_path / "p.yaml"
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def _err(capsys) -> str:
+    return capsys.readouterr().err
+
+
+def test_a_misspelt_key_is_named_not_the_key_it_meant(tmp_path, capsys):
+    import shutil
+
+    from reeflow.project import source_path
+
+    case = tmp_path / "case"
+    shutil.copytree(source_path("builtin:beylikova").parent, case)
+    text = (case / "project.yaml").read_text(encoding="utf-8")
+    assert "\n  treo_grade:\n" in text
+    (case / "project.yaml").write_text(text.replace("\n  treo_grade:\n", "\n  treo_grad:\n"),
+                                       encoding="utf-8")
+    assert main(["validate", str(case / "project.yaml")]) == 2
+    err = _err(capsys)
+    assert "ore.treo_grad:" in err and "did you mean 'treo_grade'" in err
+
+
+def test_a_bare_grade_above_one_suggests_percent(tmp_path, capsys):
+    project = _project(tmp_path, "extends: builtin:beylikova\nore:\n  treo_grade: 1.8\n")
+    assert main(["validate", project]) == 2
+    assert "write '1.8 %' for a percentage" in _err(capsys)
+
+
+def test_a_case_name_or_a_case_folder_points_to_the_file(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert main(["validate", "ngualla"]) == 2
+    assert "write builtin:ngualla" in _err(capsys)
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "project.yaml").write_text("extends: builtin:ngualla\n")
+    assert main(["validate", "mine"]) == 2
+    assert "name the file: mine/project.yaml" in _err(capsys)
+
+
+def test_compare_names_the_project_that_failed_to_load(tmp_path, capsys):
+    project = _project(tmp_path, "extends: builtin:beylikova\nore:\n  treo_grade: 1.8\n")
+    assert main(["compare", "builtin:beylikova", project, "--out", str(tmp_path / "c")]) == 2
+    assert f"{project}: ore.treo_grade" in _err(capsys)
+    assert not (tmp_path / "c").exists()
+
+
+@pytest.mark.parametrize("flags, field", [(["--gap", "-1"], "--gap"),
+                                          (["--prec", "x.prec"], "--prec")])
+def test_schedule_of_a_project_refuses_flags_it_would_ignore(flags, field, capsys):
+    assert main(["schedule", "builtin:mine/babbitt_mine", *flags]) == 2
+    assert _err(capsys).startswith(f"reeflow: error: {field}: got")
+
+
+def test_a_cpit_line_with_a_destination_field_is_refused(tmp_path, capsys):
+    (tmp_path / "t.cpit").write_text(
+        "NAME: t\nTYPE: CPIT\nNBLOCKS: 3\nNPERIODS: 2\nNRESOURCE_SIDE_CONSTRAINTS: 1\n"
+        "DISCOUNT_RATE: 0.1\nOBJECTIVE_FUNCTION:\n0 5\n1 -3\n2 2\n"
+        "RESOURCE_CONSTRAINT_LIMITS:\n0 0 L 2\n0 1 L 2\n"
+        "RESOURCE_CONSTRAINT_COEFFICIENTS:\n0 0 0 1\n1 0 0 1\n2 0 0 1\nEOF\n")
+    (tmp_path / "t.prec").write_text("0 1 1\n1 0\n2 0\n")
+    assert main(["schedule", str(tmp_path / "t.cpit")]) == 2
+    err = _err(capsys)
+    assert "RESOURCE_CONSTRAINT_COEFFICIENTS: got '0 0 0 1'" in err and "3 fields" in err
