@@ -133,3 +133,22 @@ def test_bad_input_is_an_input_error_naming_the_field(call, field):
     with pytest.raises(InputError) as err:
         call()
     assert err.value.field == field
+
+
+def test_an_aqueous_draw_that_empties_the_raffinate_is_refused_up_front():
+    """75 + 1 stages, S - W = 12.8 of 16.9 mol/h fed, and a 31 % aqueous draw in the extraction
+    section (at least 0.31 x S = 13.9 mol/h): the raffinate would be negative."""
+    c = sx.Cascade(
+        sections=(("extraction", 75), ("scrub", 1)),
+        feeds=(sx.Feed(75, "aqueous", 21.331971411810255,
+                       {"Gd": 0.38321146603485146, "Ce": 0.4078102431624611}),
+               sx.Feed(1, "organic", 20.427653338184964, {}),
+               sx.Feed(76, "aqueous", 24.702796918804346, {})),
+        side_draws=(sx.SideDraw(54, "aqueous", 0.3058502085480995),))
+    params = {"alpha": {"Gd": 1.0, "Ce": 2.0}, "organic_RE_mol_per_h": 45.34475744473891,
+              "scrub_RE_mol_per_h": 32.56164588222789,
+              "capacity_mol_per_L": 2.6441808116346603}
+    t0 = time.process_time()
+    with pytest.raises(InfeasibleSpecError, match="raffinate would be negative"):
+        sx.simulate(c, model="constant_beta", params=params)
+    assert time.process_time() - t0 < 1.0
