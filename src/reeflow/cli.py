@@ -156,10 +156,15 @@ def _risk(args: argparse.Namespace) -> int:
     if args.realisations is not None and not 0 <= args.realisations <= 1000:
         raise InputError("--realisations", args.realisations, "0..1000 SGS realisations "
                          "(0: the kriged estimate)", "give e.g. --realisations 0")
-    res = run_risk(args.project, draws=args.draws, seed=args.seed, inputs=inputs,
-                   workers=args.workers, scheduler=args.scheduler,
-                   realisations=args.realisations, method=args.method, n_plans=args.plans,
-                   progress=not (args.json or args.quiet))
+    try:
+        res = run_risk(args.project, draws=args.draws, seed=args.seed, inputs=inputs,
+                       workers=args.workers, scheduler=args.scheduler,
+                       realisations=args.realisations, method=args.method, n_plans=args.plans,
+                       progress=not (args.json or args.quiet))
+    except InputError as exc:  # an input the user named with --inputs, not the project file's
+        if inputs is not None and exc.field.startswith("risk.inputs"):
+            raise exc.at(exc.field.replace("risk.inputs", "--inputs", 1)) from exc
+        raise
     summary = {**res.summary(), "backend": res.backend, "times_s": res.times_s}
     if args.out:
         from reeflow.core.io import write_outputs

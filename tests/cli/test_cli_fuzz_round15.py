@@ -74,3 +74,29 @@ def test_a_cpit_line_with_a_destination_field_is_refused(tmp_path, capsys):
     assert main(["schedule", str(tmp_path / "t.cpit")]) == 2
     err = _err(capsys)
     assert "RESOURCE_CONSTRAINT_COEFFICIENTS: got '0 0 0 1'" in err and "3 fields" in err
+
+
+def test_econ_evaluate_without_fiscal_terms_names_the_flag(capsys):
+    from pathlib import Path
+
+    inputs = Path(__file__).resolve().parents[2] / "examples" / "economics" / \
+        "beylikova_inputs.yaml"
+    assert main(["econ", "evaluate", str(inputs)]) == 2
+    err = _err(capsys)
+    assert err.startswith("reeflow: error: --params: got None") and "params=" not in err
+
+
+def test_risk_names_the_inputs_flag_the_user_wrote(capsys):
+    assert main(["risk", "builtin:beylikova", "--inputs", "nope.x", "--draws", "2"]) == 2
+    assert _err(capsys).startswith("reeflow: error: --inputs: got 'nope.x'")
+
+
+def test_a_zero_block_size_is_one_line(tmp_path, capsys):
+    import warnings
+
+    (tmp_path / "b.csv").write_text("x,y,z,value_usd\n0,0,0,5\n0,0,10,-3\n")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # NumPy's divide-by-zero warnings came first before
+        assert main(["pit", str(tmp_path / "b.csv"), "--block-size", "0", "10", "10",
+                     "--missing", "air"]) == 2
+    assert "block_size_m: got (0.0, 10.0, 10.0)" in _err(capsys)

@@ -34,7 +34,9 @@ def register(subparsers: Any) -> None:
     e = sub.add_parser("evaluate", help="evaluate an EconomicInputs YAML file")
     e.add_argument("file", help="YAML of EconomicInputs fields (see the module docstring)")
     e.add_argument("--deck", default=None, help="price deck (list them: reeflow econ decks)")
-    e.add_argument("--params", default=None, help="EconomicsParams YAML (fiscal terms etc.)")
+    e.add_argument("--params", default=None,
+                   help="EconomicsParams YAML (fiscal terms etc.); required unless the inputs "
+                        "file names one under params:")
     e.add_argument("--json", action="store_true", help="print one JSON object")
     e.set_defaults(func=_evaluate)
 
@@ -131,6 +133,11 @@ def _evaluate(args: argparse.Namespace) -> int:
         opts["deck"] = args.deck
     if args.params:
         opts["params"] = args.params
+    if "params" not in opts:  # the library's message spoke Python (fuzz round 15)
+        raise InputError("--params", None, "a fiscal-terms YAML (EconomicsParams): --params or "
+                         "a params: key in the inputs file",
+                         "pass --params beylikova/fiscal.yaml (a case's fiscal terms; `reeflow "
+                         "examples --copy DIR` copies them)")
     if "params" in opts:
         opts["params"] = load_economics_params(opts["params"])[0]
     note = None

@@ -91,7 +91,13 @@ def _size(df: pd.DataFrame, axis: str, block_size_m, name: str) -> float:
     if block_size_m is None:
         raise InputError(f"{name}.{col}", "absent",
                          f"a '{col}' column or block_size_m=(dx, dy, dz)", "add block sizes")
-    return float(np.broadcast_to(np.asarray(block_size_m, float), (3,))["xyz".index(axis)])
+    size = float(np.broadcast_to(np.asarray(block_size_m, float), (3,))["xyz".index(axis)])
+    if not (np.isfinite(size) and size > 0):  # a 0 printed NumPy warnings first (fuzz round 15)
+        raise InputError("block_size_m", tuple(np.broadcast_to(np.asarray(block_size_m, float),
+                                                              (3,)).tolist()),
+                         "three block sizes > 0 m (dx, dy, dz)",
+                         "give each block size in metres, e.g. --block-size 10 10 5")
+    return size
 
 
 _INDEX_NAMES = (("ix", "iy", "iz"), ("i", "j", "k"))
