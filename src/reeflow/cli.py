@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import shlex
 import sys
 import traceback
 from collections.abc import Callable, Sequence
@@ -218,7 +219,8 @@ def _examples(args: argparse.Namespace) -> int:
             print(dumps({"folder": args.copy, "files": [str(p) for p in written]}))
         else:
             print(f"copied {len(written) - 1} example inputs and commands.txt into {args.copy}\n"
-                  f"  cd {args.copy} && cat commands.txt   # one runnable line per command")
+                  f"  cd {shlex.quote(str(args.copy))} && cat commands.txt   "
+                  "# one runnable line per command")
         return 0
     names = ex.builtin_names()
     files = ex.example_files()

@@ -190,7 +190,10 @@ def copy_examples(folder: str | Path, *, force: bool = False) -> list[Path]:
     for rel, data in files.items():
         target = root / rel
         target.parent.mkdir(parents=True, exist_ok=True)
-        written.append(atomic_write(target, data, field="--copy", replace_any=force))
+        # the copies are the user's inputs from now on: not recorded as reeflow's outputs, so
+        # no later --out replaces them (krige --out naming a copied assay file, fuzz round 15)
+        written.append(atomic_write(target, data, field="--copy", replace_any=force,
+                                    record=False))
     return written
 
 

@@ -100,3 +100,32 @@ def test_a_zero_block_size_is_one_line(tmp_path, capsys):
         assert main(["pit", str(tmp_path / "b.csv"), "--block-size", "0", "10", "10",
                      "--missing", "air"]) == 2
     assert "block_size_m: got (0.0, 10.0, 10.0)" in _err(capsys)
+
+
+def test_a_copied_example_input_is_never_an_output(tmp_path, capsys):
+    """krige --out naming the copied assay file replaced it with kriged blocks."""
+    assert main(["examples", "--copy", str(tmp_path / "ex")]) == 0
+    data = tmp_path / "ex" / "babbitt" / "data"
+    assay = data / "assay_BABBITT.csv"
+    before = assay.read_bytes()
+    capsys.readouterr()
+    assert main(["krige", str(data / "collar_BABBITT.csv"), str(data / "survey_BABBITT.csv"),
+                 str(assay), "--model", str(tmp_path / "ex" / "babbitt" / "krige_model.yaml"),
+                 "--out", str(assay)]) == 2
+    assert "reeflow does not replace files it did not write" in _err(capsys)
+    assert assay.read_bytes() == before
+
+
+@pytest.mark.parametrize("argv, flag", [
+    (["resource", "builtin:babbitt/babbitt", "--blocks-out", "x.xlsx"], "--blocks-out"),
+    (["pit", "builtin:mine/babbitt_blocks", "--economics", "builtin:mine/babbitt_economics",
+      "--value-column", "foo", "--missing", "waste"], "--value-column"),
+    (["pit", "builtin:mine/babbitt_blocks", "--economics", "builtin:mine/babbitt_economics",
+      "--grid", "1", "2", "3", "--missing", "waste"], "--grid"),
+])
+def test_an_option_that_would_be_ignored_or_misread_is_refused(argv, flag, capsys, tmp_path,
+                                                              monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert main(argv) == 2
+    assert _err(capsys).startswith(f"reeflow: error: {flag}: got")
+    assert not (tmp_path / "x.xlsx").exists()

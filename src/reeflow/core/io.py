@@ -236,24 +236,25 @@ def _os_error(exc: OSError, path: Path, field: str) -> InputError | None:
 
 
 def atomic_write(path: str | Path, data: bytes | str, *, field: str = "--out",
-                 replace_any: bool = False) -> Path:
+                 replace_any: bool = False, record: bool = True) -> Path:
     """Write ``data`` to ``path`` atomically (see the module docstring) and return the path.
 
     ``str`` data are written as UTF-8. The folder must exist. Raises :class:`InputError` (naming
     ``field``) when the target is a folder, the folder is not writable, or the target is an
     existing file reeflow did not write (``replace_any``: the user asked to replace it, e.g.
-    ``--force``).
+    ``--force``). ``record``: False for files handed to the user as their own (copied example
+    inputs): they are not recorded, so no later output replaces them.
     """
     path = Path(path)
     raw = data.encode("utf-8") if isinstance(data, str) else bytes(data)
     _check_target(path, field, replace_any)
     with _folder_lock(path.parent):
         _check_target(path, field, replace_any)  # again: another run may have written it
-        _write_locked(path, raw, field)
+        _write_locked(path, raw, field, record)
     return path
 
 
-def _write_locked(path: Path, raw: bytes, field: str) -> None:
+def _write_locked(path: Path, raw: bytes, field: str, record: bool = True) -> None:
     tmp = _tmp_name(path)
     fd = None
     try:
@@ -275,7 +276,8 @@ def _write_locked(path: Path, raw: bytes, field: str) -> None:
             os.close(fd)
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
-    _remember(path, hashlib.sha256(raw).hexdigest())
+    if record:
+        _remember(path, hashlib.sha256(raw).hexdigest())
 
 
 @contextlib.contextmanager

@@ -93,6 +93,14 @@ def _write_blocks(bm: pd.DataFrame, path: str, r: ResourceResult) -> None:
 def cmd_resource(args: argparse.Namespace) -> int:
     """Handler of ``reeflow resource``."""
     source = "builtin:beylikova" if args.project in (None, "beylikova") else args.project
+    if args.blocks_out:  # before the estimate: a bad name is refused at once (fuzz round 15)
+        from reeflow.core.io import check_output_file
+
+        if Path(args.blocks_out).suffix.lower() not in (*GSLIB_SUFFIXES, ".csv", ".txt"):
+            raise InputError("--blocks-out", args.blocks_out,
+                             f"a .csv file (or GSLIB {'/'.join(GSLIB_SUFFIXES)})",
+                             "name the file .csv; an .xlsx name got CSV text before")
+        check_output_file(args.blocks_out, field="--blocks-out")
     from reeflow.project import is_whole_project
 
     whole = is_whole_project(source)
@@ -276,6 +284,10 @@ def _grid_estimate(comps, variables, cfg, model, sp, hole, progress=None) -> pd.
 
 def cmd_krige(args: argparse.Namespace) -> int:
     """Handler of ``reeflow krige``."""
+    if args.out:  # refused before the kriging, not after it (fuzz round 15)
+        from reeflow.core.io import check_output_file
+
+        check_output_file(args.out, field="--out")
     cfg = load_krige_model(load_yaml_file(args.model, field="--model") or {})
     model = VariogramModel.from_dict(cfg.variogram.model_dump())
     sp = _search(cfg.search)

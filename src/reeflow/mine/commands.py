@@ -248,6 +248,17 @@ def cmd_pit(args: argparse.Namespace) -> int:
     if path.suffix.lower() in {".upit", ".blocks"}:
         _emit(_pit_minelib(path, args), args)
         return 0
+    mineflow = path.suffix.lower() in {".txt", ".dat"}
+    for flag, val, ok in (("--grid", args.grid, mineflow), ("--prec", args.prec, False),
+                          ("--value-column", args.value_column != "value_usd"
+                           and args.economics is not None, False)):
+        if val and not ok:  # silently ignored before (fuzz round 15)
+            raise InputError(flag, val if val is not True else args.value_column,
+                             {"--grid": "a MineFlow value list (.txt)",
+                              "--prec": "a MineLib .upit/.blocks file",
+                              "--value-column": "a block model valued by a column, without "
+                                                "--economics"}[flag],
+                             f"drop {flag}: it does not apply to this input")
     given = read_any_block_model(path, grid=args.grid, value_column=args.value_column)
     df, grid, values, params, note = _pit_values(given, args)
     params = params or MineParams()
