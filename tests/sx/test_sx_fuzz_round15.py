@@ -152,3 +152,14 @@ def test_an_aqueous_draw_that_empties_the_raffinate_is_refused_up_front():
     with pytest.raises(InfeasibleSpecError, match="raffinate would be negative"):
         sx.simulate(c, model="constant_beta", params=params)
     assert time.process_time() - t0 < 1.0
+
+
+def test_a_mass_action_organic_feed_above_the_extractant_capacity_is_bad_input():
+    """H + 3·ΣRE = C held, but 6·ΣRE > C leaves no free extractant: a ConvergenceError before."""
+    c = sx.Cascade(sections=(("extraction", 5), ("scrub", 3)),
+                   feeds=(sx.Feed(5, "aqueous", 10.0, {"Nd": 0.1, "Pr": 0.1, "H": 0.01}),
+                          sx.Feed(1, "organic", 20.0, {"Nd": 0.3, "H": 1.5 - 0.9}),
+                          sx.Feed(8, "aqueous", 5.0, {"H": 1.0})))
+    with pytest.raises(InputError, match=r"ΣRE <= \(C_HA − 2·Na\)/6 = 0.25 mol/L"):
+        sx.simulate(c, model="mass_action",
+                    params={"extractant_mol_per_L": 1.5, "log10_Kex": {"Nd": -1.0, "Pr": -1.2}})

@@ -413,7 +413,7 @@ def _plan_text(out: Mapping[str, Any]) -> str:
              f"undiscounted value {_musd(pit.get('value_usd'))}, "
              f"{pit.get('n_pushbacks', 'n/a')} pushbacks, {pit.get('blocks', 0):,} blocks"]
     sched = pd.DataFrame(out["schedule"])
-    cols = {"year": ("year", 1.0, "{:.0f}"), "ore_t": ("ore kt", 1e3, "{:,.1f}"),
+    cols = {"year": ("production year", 1.0, "{:.0f}"), "ore_t": ("ore kt", 1e3, "{:,.1f}"),
             "treo_frac": ("TREO %", 0.01, "{:.2f}"), "mined_t": ("mined kt", 1e3, "{:,.0f}"),
             "waste_t": ("waste kt", 1e3, "{:,.0f}"), "stockpile_t": ("stockpile kt", 1e3,
                                                                    "{:,.0f}"),

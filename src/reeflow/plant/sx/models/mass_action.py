@@ -182,6 +182,12 @@ def check_feeds(feeds, params: Mapping) -> None:
         na = float(f.mol_per_L.get("Na", 0.0))
         re = sum(float(x) for c, x in f.mol_per_L.items() if c not in ("H", "Na"))
         total = h + na + 3.0 * re
+        if 6.0 * re + 2.0 * na > c_ha * (1.0 + 1e-9):  # a ConvergenceError before (fuzz 15)
+            raise InputError(
+                f"cascade.feeds[stage {f.stage}, organic].mol_per_L", round(re, 12),
+                f"ΣRE <= (C_HA − 2·Na)/6 = {(c_ha - 2.0 * na) / 6.0:.6g} mol/L (each RE holds "
+                "six extractant monomers as RE(HA2)3, each Na two)",
+                "lower the organic feed's RE loading or raise extractant_mol_per_L")
         if abs(total - c_ha) > 1e-6 * c_ha:
             need = c_ha - na - 3.0 * re
             raise InputError(
