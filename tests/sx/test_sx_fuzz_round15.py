@@ -163,3 +163,20 @@ def test_a_mass_action_organic_feed_above_the_extractant_capacity_is_bad_input()
     with pytest.raises(InputError, match=r"ΣRE <= \(C_HA − 2·Na\)/6 = 0.25 mol/L"):
         sx.simulate(c, model="mass_action",
                     params={"extractant_mol_per_L": 1.5, "log10_Kex": {"Nd": -1.0, "Pr": -1.2}})
+
+
+def test_sx_cli_names_an_unknown_setting_and_fixes_a_stage_count(tmp_path, capsys):
+    from reeflow.cli import main
+
+    spec = tmp_path / "d.yaml"
+    spec.write_text("feed_mol_per_h: {Nd: 50.0, Sm: 50.0}\nheavy: [Sm]\n"
+                    "separation_factors:\n  Sm/Nd: {value: 6.0, evidence: assumed}\n"
+                    "conditions:\n  oa_window: [0.5, 0.2]\n", encoding="utf-8")
+    assert main(["sx", "design", str(spec)]) == 2
+    assert "conditions.oa_window: got 'oa_window'; allowed: a known setting name. Fix: did " \
+           "you mean 'oa_min'?" in capsys.readouterr().err
+    spec.write_text("feed_mol_per_h: {Nd: 50.0, Sm: 50.0}\nheavy: [Sm]\n"
+                    "separation_factors:\n  Sm/Nd: {value: 6.0, evidence: assumed}\n"
+                    "max_stages: -5\n", encoding="utf-8")
+    assert main(["sx", "design", str(spec)]) == 2
+    assert "Fix: give at least 2" in capsys.readouterr().err

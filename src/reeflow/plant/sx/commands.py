@@ -193,7 +193,8 @@ def _int(v: Any, field: str, low: int, high: int) -> int:
         raise InputError(field, v, "an integer", "write a whole number, e.g. 10")
     if not low <= x <= high:
         raise InputError(field, v, f"an integer {low}..{high}",
-                         f"more than {high} is refused up front" if x > high else "")
+                         f"more than {high} is refused up front" if x > high else
+                         f"give at least {low}")
     return int(x)
 
 

@@ -10,13 +10,12 @@ extractant and :meth:`SXDesign.train_kwargs` into keyword arguments of ``design_
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
 from typing import Any, Literal, get_args
 
 from pydantic import Field, field_validator, model_validator
 
-from reeflow.core.errors import InputError
+from reeflow.core.errors import InputError, did_you_mean
 from reeflow.core.projectfile import Q, StrictModel, Unit, validate_tree
 from reeflow.plant.sx.conditions import DesignConditions, conditions_for_extractant
 from reeflow.plant.sx.data import EXTRACTANTS, design_record, extractant
@@ -32,10 +31,9 @@ def check_keys(mapping: Mapping[str, Any], allowed: list[str] | tuple[str, ...],
                prefix: str) -> None:
     """InputError for the first key not in ``allowed``, with a "did you mean" hint."""
     for key in mapping:
-        if key not in allowed:
-            close = difflib.get_close_matches(str(key), [str(a) for a in allowed], n=1)
-            hint = f"did you mean {close[0]!r}?" if close else "check the spelling"
-            raise InputError(f"{prefix}{key}", mapping[key], f"one of {sorted(allowed)}", hint)
+        if key not in allowed:  # the key is what is wrong, not its value (fuzz round 15)
+            raise InputError(f"{prefix}{key}", str(key), "a known setting name",
+                             did_you_mean(str(key), [str(a) for a in allowed]))
 
 
 def field_unit(name: str) -> str | None:
