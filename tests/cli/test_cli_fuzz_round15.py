@@ -129,3 +129,11 @@ def test_an_option_that_would_be_ignored_or_misread_is_refused(argv, flag, capsy
     assert main(argv) == 2
     assert _err(capsys).startswith(f"reeflow: error: {flag}: got")
     assert not (tmp_path / "x.xlsx").exists()
+
+
+def test_report_refuses_nan_in_a_hand_edited_results_file(tmp_path, capsys):
+    """A NaN IRR rendered as "capital never returned"; a NaN capex as a dash."""
+    (tmp_path / "results.json").write_text('{"schema_version": "1", "economics": '
+                                           '{"irr_frac": NaN}}', encoding="utf-8")
+    assert main(["report", str(tmp_path / "results.json"), "--out", str(tmp_path / "o")]) == 2
+    assert "instead of NaN" in _err(capsys)

@@ -29,8 +29,13 @@ def load_results(path: str | Path) -> dict[str, Any]:
     schema (:mod:`reeflow.results`); InputError if missing, malformed or of another layout."""
     p = Path(path)
     text = read_text(p, field="RESULTS", max_bytes=512 * 1024 * 1024)
+    def _no_constant(name: str) -> Any:  # NaN/Infinity are not JSON; the study writes null
+        raise InputError("RESULTS", f"{p}: {name}", "JSON numbers (NaN and Infinity are not "
+                         "JSON; reeflow writes a missing number as null)",
+                         f"write null for the missing value instead of {name}")
+
     try:
-        data = json.loads(text)
+        data = json.loads(text, parse_constant=_no_constant)
     except json.JSONDecodeError as exc:
         raise InputError("RESULTS", str(p), "valid UTF-8 JSON",
                          f"the file is not JSON ({exc}); re-run the study") from None
