@@ -83,12 +83,43 @@ def test_a_plant_that_separates_no_oxide_says_so_beside_the_separating_peers():
     45.5k-78.8k band with only its parent case's text beside it (fuzz round 13)."""
     from reeflow.economics.benchmark import route_reasons
 
-    mixed = route_reasons({"capex_usd_per_t_a_reo": "case text"},
+    mixed = route_reasons({"capex_usd_per_t_a_reo": "case text", "opex_usd_per_kg_reo": "o"},
                           ["mixed REO concentrate", "CaF2 concentrate"])
-    assert mixed["capex_usd_per_t_a_reo"].startswith("This plant separates no oxide")
-    assert mixed["capex_usd_per_t_a_reo"].endswith("case text")
+    # the capex is banded against the mixed-concentrate peer instead (route_scopes): no
+    # claim that its band's peers separate
+    assert mixed["capex_usd_per_t_a_reo"] == "case text"
     assert mixed["opex_usd_per_kg_reo"].startswith("This plant separates no oxide")
+    assert mixed["opex_usd_per_kg_reo"].endswith(" o")
     assert "reagents_t_per_t_reo" not in mixed
     separated = route_reasons({"capex_usd_per_t_a_reo": "case text"},
                               ["NdPr oxide", "mixed REO concentrate", "CaF2 concentrate"])
     assert separated == {"capex_usd_per_t_a_reo": "case text"}
+
+
+def test_a_mixed_plant_capex_is_banded_against_the_mixed_concentrate_peer():
+    """Songwe Hill (mine to mixed carbonate) sat in the separating peers' band beside a reason
+    saying the band's peers separate; a mixed plant's capex is now banded against it alone."""
+    from reeflow.economics.benchmark import benchmark, route_scopes
+
+    mixed = ["mixed REO concentrate", "CaF2 concentrate"]
+    assert route_scopes(["NdPr oxide", *mixed]) == {}
+    row = benchmark({"capex_usd_per_t_a_reo": 8_000.0}, scopes=route_scopes(mixed)).iloc[0]
+    assert [p.split(" (")[0] for p in row["peers_in_band"]] == ["Mkango Songwe Hill"]
+    assert row["position"] == "below"
+
+
+@pytest.mark.slow
+def test_the_mixed_carbonate_scenario_states_its_own_capex_figures():
+    """The scenario's reason quotes the capex, its REO basis and the figure: they must be the
+    model's."""
+    from reeflow.chain import run_chain
+    from reeflow.project import load_project
+
+    out = run_chain(load_project("builtin:beylikova/scenarios/route_mixed_carbonate"))
+    row = out.annual.benchmark.set_index("figure").loc["capex_usd_per_t_a_reo"]
+    per_t = out.annual.kpis["capex_usd_per_t_a_reo"]
+    reason = row["reason"]
+    assert reason.startswith("The band is the one published mine-to-mixed-carbonate peer")
+    assert f"{per_t / 1000:.1f}k USD per t/a" in reason
+    assert f"{out.basis.capex_usd / 1e6:.0f} MUSD over the " \
+           f"{out.basis.capex_usd / per_t / 1000:.1f} kt/a REO" in reason

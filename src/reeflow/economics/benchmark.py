@@ -21,7 +21,7 @@ from reeflow.core.errors import InputError
 from reeflow.economics._data import read_table
 from reeflow.economics.cost_index import CostIndex, cepci
 
-__all__ = ["FIGURES", "Figure", "load_peers", "benchmark", "route_reasons"]
+__all__ = ["FIGURES", "Figure", "load_peers", "benchmark", "route_reasons", "route_scopes"]
 
 
 @dataclass(frozen=True)
@@ -84,17 +84,36 @@ _NO_SEPARATION = ("This plant separates no oxide: it sells a mixed rare-earth pr
                   "reagents are in their figure.")
 
 
+#: the peers a plant that sells only a mixed rare-earth product is banded against, per figure
+#: (mine to a mixed concentrate: Songwe Hill's MREC), instead of the separating peers
+_MIXED_SCOPES = {"capex_usd_per_t_a_reo": ("mine_to_concentrate",)}
+
+
+def _separates(products: Sequence[str]) -> bool:
+    from reeflow.economics.prices import product_class
+
+    return any(product_class(p) == "separated oxide" for p in products)
+
+
+def route_scopes(products: Sequence[str]) -> dict[str, tuple[str, ...]]:
+    """The peer scopes of a plant that separates no oxide: its capex per t/a is banded against
+    the mine-to-mixed-concentrate peers alone (a mixed-carbonate plant's capex sat in a band
+    with Nolans and Ngualla and a reason saying the band's peers separate, though Songwe Hill,
+    in that band, does not; fuzz round 13 follow-up). Empty for a separating plant."""
+    return {} if _separates(products) else dict(_MIXED_SCOPES)
+
+
 def route_reasons(reasons: Mapping[str, str], products: Sequence[str]) -> dict[str, str]:
     """``reasons`` with the reason a plant that separates no oxide sits outside the bands of
     separating peers (:data:`_SEPARATION_FIGURES`), before any reason the project gives: a
     mixed-carbonate plant read 3.6k USD per t/a REO against a 45.5k–78.8k band with only the
     case's own text beside it (fuzz round 13). ``products``: the products sold."""
-    from reeflow.economics.prices import product_class
-
     out = dict(reasons)
-    if any(product_class(p) == "separated oxide" for p in products):
+    if _separates(products):
         return out
     for name in _SEPARATION_FIGURES:
+        if name in _MIXED_SCOPES:  # banded against mixed-concentrate peers instead
+            continue
         out[name] = f"{_NO_SEPARATION} {out[name]}" if out.get(name) else _NO_SEPARATION
     return out
 
