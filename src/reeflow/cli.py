@@ -59,7 +59,7 @@ def _study(args: argparse.Namespace) -> int:
     workers = default_workers() if args.workers is None else check_workers(args.workers)
     progress = StepProgress(enabled=not args.quiet and not args.json)
     result = run_study(args.project, out_dir=args.out, progress=progress,  # type: ignore[arg-type]
-                       workers=workers)
+                       workers=workers, force=args.force)
     progress.close()
     if args.json:
         from reeflow.core.jsonio import dumps
@@ -142,7 +142,7 @@ def _risk(args: argparse.Namespace) -> int:
     if args.out:
         from reeflow.core.io import check_output_folder
 
-        check_output_folder(args.out, names=("risk.json", "risk_draws.csv"))
+        check_output_folder(args.out, names=("risk.json", "risk_draws.csv"), force=args.force)
     inputs = [s.strip() for s in args.inputs.split(",") if s.strip()] \
         if args.inputs is not None else None
     if inputs is not None and not inputs:
@@ -173,7 +173,8 @@ def _risk(args: argparse.Namespace) -> int:
 
         files = {"risk.json": dumps({"risk": res.section(), "summary": summary}, indent=1),
                  "risk_draws.csv": res.table().to_csv(index=False)}
-        summary["files"] = [str(p) for p in write_outputs(args.out, files).values()]
+        summary["files"] = [str(p) for p in write_outputs(args.out, files,
+                                                          force=args.force).values()]
     if args.json:
         from reeflow.core.jsonio import dumps
 
@@ -274,6 +275,8 @@ def _add_risk(sub: argparse._SubParsersAction) -> None:
     r.add_argument("--plans", type=int, default=13,
                    help="mine plans in the library (revenue factors; default 13)")
     r.add_argument("--out", default=None, help="also write risk.json and risk_draws.csv here")
+    r.add_argument("--force", action="store_true",
+                   help="replace risk.json / risk_draws.csv that reeflow did not write")
     r.add_argument("--json", action="store_true", help="print the summary as JSON (no progress)")
     r.add_argument("--quiet", action="store_true", help="no progress bar")
     r.set_defaults(func=_risk)
@@ -340,6 +343,9 @@ def _add_study(sub: Any) -> None:
     p.add_argument("project", nargs="?", default=None,
                    help="project YAML or builtin:NAME (default: the default built-in case)")
     p.add_argument("--out", default="reeflow-out", help="output folder (never emptied)")
+    p.add_argument("--force", action="store_true",
+                   help="replace output files of the study's names that reeflow did not write "
+                        "(e.g. an older version's)")
     p.add_argument("--json", action="store_true", help="print the KPI summary as JSON")
     p.add_argument("--quiet", action="store_true", help="no progress display")
     p.add_argument("--workers", type=int, default=None,

@@ -333,11 +333,13 @@ def cmd_compare(args: argparse.Namespace) -> int:
     from reeflow.core.io import check_output_folder, write_outputs
     from reeflow.core.jsonio import dumps
 
-    check_output_folder(args.out, names=("compare.json", "compare.html", "compare.xlsx"))
+    check_output_folder(args.out, names=("compare.json", "compare.html", "compare.xlsx"),
+                        force=args.force)
     data = compare(args.projects)
-    paths = write_outputs(args.out, {"compare.json": dumps(data, indent=1),
+    files: dict[str, str | bytes] = {"compare.json": dumps(data, indent=1),
                                      "compare.html": render_compare(data),
-                                     "compare.xlsx": _xlsx(data)})
+                                     "compare.xlsx": _xlsx(data)}
+    paths = write_outputs(args.out, files, force=args.force)
     if args.json:
         print(dumps({"files": {k: str(v) for k, v in paths.items()},
                      "npv_usd": {s["name"]: s["kpis"]["npv_post_tax_usd"]
@@ -357,5 +359,7 @@ def register(subparsers: Any) -> None:
     p.add_argument("projects", nargs="+", help="project YAML files (or builtin:NAME); the "
                    "first is the reference")
     p.add_argument("--out", default="reeflow-compare", help="output folder")
+    p.add_argument("--force", action="store_true",
+                   help="replace compare.* files that reeflow did not write")
     p.add_argument("--json", action="store_true", help="print the file paths and NPVs as JSON")
     p.set_defaults(func=cmd_compare)

@@ -344,8 +344,8 @@ def compute_results(loaded: LoadedProject, *, progress: bool | Callable[[str], N
 
 
 def run_study(project: str | Path | None = None, *, out_dir: str | Path | None = "reeflow-out",
-              progress: bool = False, pdf: bool | None = None, workers: int | None = 1
-              ) -> StudyResult:
+              progress: bool = False, pdf: bool | None = None, workers: int | None = 1,
+              force: bool = False) -> StudyResult:
     """Load a project (None → the default built-in case), run the chain, write report.html,
     results.json, results.xlsx and (where headless Chromium is installed) report.pdf.
 
@@ -354,13 +354,15 @@ def run_study(project: str | Path | None = None, *, out_dir: str | Path | None =
     are rendered in memory and then each replaces its previous version atomically
     (:mod:`reeflow.core.io`). ``pdf``: None prints the PDF where Chromium exists (else the
     documented fallback, :data:`reeflow.exports.PDF_FALLBACK`), False skips it, True requires it.
-    ``workers``: worker processes for the what-ifs (:func:`build_results`; the CLI's default is
-    every free CPU, a script that asks for them needs an ``if __name__ == "__main__":`` guard).
+    ``force``: replace files of the study's names that reeflow did not write (an older
+    version's outputs). ``workers``: worker processes for the what-ifs (:func:`build_results`;
+    the CLI's default is every free CPU, a script that asks for them needs an
+    ``if __name__ == "__main__":`` guard).
     """
     from reeflow.core.io import check_output_folder, write_outputs
 
     if out_dir is not None:
-        check_output_folder(out_dir, names=STUDY_FILES)
+        check_output_folder(out_dir, names=STUDY_FILES, force=force)
     loaded = load_project(project)
     result = compute_results(loaded, progress=progress, workers=workers)
     if out_dir is None:
@@ -382,6 +384,6 @@ def run_study(project: str | Path | None = None, *, out_dir: str | Path | None =
             raise InputError("--pdf", True, "a headless Chromium on this machine", PDF_FALLBACK)
         else:
             result.notes.append(PDF_FALLBACK)
-    write_outputs(out_dir, files)
+    write_outputs(out_dir, files, force=force)
     result.out_dir = Path(out_dir)
     return result

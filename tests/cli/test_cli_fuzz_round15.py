@@ -112,7 +112,7 @@ def test_a_copied_example_input_is_never_an_output(tmp_path, capsys):
     assert main(["krige", str(data / "collar_BABBITT.csv"), str(data / "survey_BABBITT.csv"),
                  str(assay), "--model", str(tmp_path / "ex" / "babbitt" / "krige_model.yaml"),
                  "--out", str(assay)]) == 2
-    assert "reeflow does not replace files it did not write" in _err(capsys)
+    assert "reeflow does not replace a file it did not write" in _err(capsys)
     assert assay.read_bytes() == before
 
 

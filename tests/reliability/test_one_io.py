@@ -129,7 +129,7 @@ def test_a_file_reeflow_did_not_write_is_never_replaced(tmp_path, capsys):
     notes.write_text("mine\n")
     for writer in (lambda: atomic_write(notes, "x"), lambda: atomic_open(notes).__enter__(),
                    lambda: write_outputs(tmp_path, {"ok.txt": "a", "notes.txt": "b"})):
-        with pytest.raises(InputError, match="reeflow does not replace files it did not write"):
+        with pytest.raises(InputError, match="reeflow does not replace a file it did not write"):
             writer()
     assert notes.read_text() == "mine\n" and not (tmp_path / "ok.txt").exists()  # nothing half
     atomic_write(tmp_path / "ours.txt", "1")
@@ -184,3 +184,36 @@ def test_one_block_grid_class_places_deposit_and_mine_blocks_alike():
     assert np.allclose(placed.grid.centres_at(np.column_stack([placed.ix, placed.iy,
                                                                placed.iz])),
                        frame.sample(frac=1.0, random_state=1)[["x", "y", "z"]].to_numpy())
+
+
+def test_force_replaces_an_older_versions_file_and_a_failed_lock_still_writes(
+        tmp_path, monkeypatch):
+    """Review: a folder an older reeflow wrote (no record) was refused with no way through; and
+    a folder lock refused by the file system (NFS: EBADF) made every write an internal error."""
+    import fcntl
+
+    from reeflow.core.io import check_output_folder
+
+    study = tmp_path / "old"
+    study.mkdir()
+    (study / "report.html").write_text("an older version's report", encoding="utf-8")
+    with pytest.raises(InputError, match="pass --force where the command has it"):
+        check_output_folder(study, names=("report.html", "results.json"))
+    with pytest.raises(InputError):
+        write_outputs(study, {"report.html": "new"})
+    assert (study / "report.html").read_text(encoding="utf-8").startswith("an older")
+    check_output_folder(study, names=("report.html",), force=True)
+    write_outputs(study, {"report.html": "new"}, force=True)
+    assert (study / "report.html").read_text(encoding="utf-8") == "new"
+
+    def refuse(fd, op):
+        raise OSError(9, "Bad file descriptor")
+
+    monkeypatch.setattr(fcntl, "flock", refuse)
+    atomic_write(tmp_path / "a.txt", "1")
+    atomic_write(tmp_path / "a.txt", "2")
+    assert (tmp_path / "a.txt").read_text() == "2"
+    (study / "notes.txt").write_text("mine")
+    with pytest.raises(InputError):
+        atomic_write(study / "notes.txt", "x")
+    atomic_write(study / "notes.txt", "x", replace_any=True)

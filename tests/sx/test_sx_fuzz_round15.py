@@ -180,3 +180,20 @@ def test_sx_cli_names_an_unknown_setting_and_fixes_a_stage_count(tmp_path, capsy
                     "max_stages: -5\n", encoding="utf-8")
     assert main(["sx", "design", str(spec)]) == 2
     assert "Fix: give at least 2" in capsys.readouterr().err
+
+
+def test_the_closure_limit_follows_the_stages_and_the_tolerance_asked():
+    """Review: a fixed 1e-8 refused results converged to a looser tol the caller may ask for."""
+    from types import SimpleNamespace
+
+    from reeflow.plant.sx.cascade import _check_closure
+
+    aq, v = np.ones((60, 2)), np.ones((60, 2))
+    scale = np.array([1.0, 1.0])
+    ok = SimpleNamespace(closure={"Nd": 5e-8, "Pr": -1e-9})
+    _check_closure(ok, aq, v, scale, ("Nd", "Pr"), 1e-12)  # 60 x 1e-9 allowed
+    with pytest.raises(ConvergenceError, match=r"Nd in − out = 1e-05.*lower tol"):
+        _check_closure(SimpleNamespace(closure={"Nd": 1e-5, "Pr": 0.0}), aq, v, scale,
+                       ("Nd", "Pr"), 1e-12)
+    _check_closure(SimpleNamespace(closure={"Nd": 1e-5, "Pr": 0.0}), aq, v, scale,
+                   ("Nd", "Pr"), 1e-6)  # 60 x 1e-6 allowed at that tolerance

@@ -232,7 +232,8 @@ def _fill_unassayed(project: Any, res: Any) -> Any:
         bm[f"{species_key(el)}_frac"] = bm["treo_frac"].to_numpy(float) * share
     # the filled oxides are the TREO's components: a grade what-if scales them with it and
     # the break-even cut-off prices them
-    parameters = {**res.parameters, "primary_components": keys, "priced_components": keys}
+    parameters = {**res.parameters, "primary_components": keys, "priced_components": keys} \
+        if getattr(res, "primary", "treo") == "treo" else res.parameters
     issues = with_finding(
         res.issues, severity="warning", kind="grades not assayed", table="assays",
         message="no rare-earth oxide assays: each block's oxide grades are its TREO grade × "

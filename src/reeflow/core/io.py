@@ -111,7 +111,9 @@ def _tmp_name(path: Path, suffix: str = "") -> Path:
 
 def check_output_file(path: str | Path, *, field: str = "--out") -> Path:
     """Refuse, before any work is done, an output file path that cannot be written: a folder, a
-    file in a missing folder, or one in a folder that is not writable. Creates nothing."""
+    file in a missing folder, one in a folder that is not writable or takes no files, or an
+    existing file reeflow did not write. Leaves nothing behind (a hidden probe file is created
+    and removed)."""
     p = Path(path)
     _check_target(p, field)
     if not os.access(p.parent, os.W_OK | os.X_OK):
@@ -134,7 +136,8 @@ def _probe(path: Path, field: str) -> None:
         tmp.unlink()
 
 
-def _check_target(path: Path, field: str, replace_any: bool = False) -> None:
+def _check_target(path: Path, field: str, replace_any: bool = False,
+                  locked: bool = False) -> None:
     """A target that is a folder, whose folder is missing, or that is an existing file reeflow
     did not write (:func:`_refuse_foreign`) is refused before writing."""
     if path.is_dir():
@@ -144,7 +147,7 @@ def _check_target(path: Path, field: str, replace_any: bool = False) -> None:
         raise InputError(field, str(path), "a file in an existing folder",
                          "create the folder first, or choose another path")
     if not replace_any:
-        _refuse_foreign(path, field)
+        _refuse_foreign(path, field, locked)
 
 
 def _sha256(path: Path) -> str | None:
@@ -168,18 +171,30 @@ def _record(folder: Path) -> dict[str, str]:
     return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
 
 
-def _refuse_foreign(path: Path, field: str) -> None:
-    """Refuse an existing file (or link) at ``path`` unless reeflow wrote it and its content is
-    still what reeflow wrote."""
+def _foreign(path: Path) -> bool:
     if not os.path.lexists(path):
-        return
+        return False
     if not path.is_symlink() and path.is_file():
         digest = _record(path.parent).get(path.name)
         if digest is not None and digest == _sha256(path):
-            return
+            return False
+    return True
+
+
+def _refuse_foreign(path: Path, field: str, locked: bool = False) -> None:
+    """Refuse an existing file (or link) at ``path`` unless reeflow wrote it and its content is
+    still what reeflow wrote. Outside the folder's lock (``locked`` False) a refusal is checked
+    again under it: another run may have replaced the file and not yet recorded it."""
+    if not _foreign(path):
+        return
+    if not locked:
+        with _folder_lock(path.parent):
+            if not _foreign(path):
+                return
     raise InputError(field, str(path), "a new file, or one reeflow wrote there (unchanged since)",
-                     "reeflow does not replace files it did not write: choose another name, or "
-                     "move that file away")
+                     "reeflow does not replace a file it did not write (nor one an older "
+                     "reeflow or an editor wrote): choose another name or folder, move that "
+                     "file away, or pass --force where the command has it")
 
 
 @contextlib.contextmanager
@@ -198,7 +213,9 @@ def _folder_lock(folder: Path) -> Iterator[None]:
         yield
         return
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
+        # NFS (EBADF on a read-only descriptor) or Lustre noflock (ENOSYS): no lock
+        with contextlib.suppress(OSError):
+            fcntl.flock(fd, fcntl.LOCK_EX)
         yield
     finally:
         os.close(fd)  # releases the lock
@@ -229,7 +246,7 @@ def _os_error(exc: OSError, path: Path, field: str) -> InputError | None:
         return InputError(field, str(path.parent), "a writable folder",
                           "choose a folder you can write to")
     if exc.errno in (errno.ENAMETOOLONG, errno.ENOSPC, errno.EROFS, errno.EDQUOT, errno.ENOENT,
-                     errno.EINVAL, errno.EIO, errno.ENOTDIR):
+                     errno.EINVAL, errno.ENOTDIR):
         return InputError(field, str(path), "a writable path with room for the output",
                           f"{os.strerror(exc.errno or 0)}: choose another path")
     return None
@@ -249,7 +266,7 @@ def atomic_write(path: str | Path, data: bytes | str, *, field: str = "--out",
     raw = data.encode("utf-8") if isinstance(data, str) else bytes(data)
     _check_target(path, field, replace_any)
     with _folder_lock(path.parent):
-        _check_target(path, field, replace_any)  # again: another run may have written it
+        _check_target(path, field, replace_any, locked=True)  # again, under the lock
         _write_locked(path, raw, field, record)
     return path
 
@@ -300,7 +317,7 @@ def atomic_path(path: str | Path, *, suffix: str = "", field: str = "--out") -> 
             yield tmp
             digest = _sha256(tmp)
             with _folder_lock(path.parent):
-                _check_target(path, field)  # again: another run may have written it meanwhile
+                _check_target(path, field, locked=True)  # again, under the lock
                 os.replace(tmp, path)
                 if digest is not None:
                     _remember(path, digest)
@@ -338,7 +355,7 @@ def _clean_stale(folder: Path) -> None:
 
 
 def check_output_folder(path: str | Path, *, field: str = "--out",
-                        names: tuple[str, ...] = ()) -> Path:
+                        names: tuple[str, ...] = (), force: bool = False) -> Path:
     """Refuse, before any work is done, an output folder that cannot be used, or one where a
     file of ``names`` (the files the command will write) exists and reeflow did not write it.
 
@@ -365,7 +382,7 @@ def check_output_folder(path: str | Path, *, field: str = "--out",
     if probe.exists() and not os.access(probe, os.W_OK | os.X_OK):
         raise InputError(field, str(path), "a folder you can write to",
                          f"'{probe}' is not writable: choose another folder")
-    if p.is_dir():
+    if p.is_dir() and not force:
         for name in names:
             _refuse_foreign(p / name, field)
     return p
@@ -393,16 +410,18 @@ def output_folder(path: str | Path, *, field: str = "--out") -> Path:
 
 
 def write_outputs(folder: str | Path, files: Mapping[str, bytes | str], *,
-                  field: str = "--out") -> dict[str, Path]:
+                  field: str = "--out", force: bool = False) -> dict[str, Path]:
     """Write each ``name -> content`` into ``folder`` atomically (creating the folder).
 
     Content must be fully rendered before this is called; each file is replaced on its own
-    (last writer wins per file). Nothing else in the folder is touched.
+    (last writer wins per file). Nothing else in the folder is touched. ``force``: replace a
+    file of these names that reeflow did not write (the user's ``--force``).
     """
     out = output_folder(folder, field=field)
     for name in files:  # nothing is written when one of them is a file reeflow did not write
-        _check_target(out / name, field)
-    return {name: atomic_write(out / name, data, field=field) for name, data in files.items()}
+        _check_target(out / name, field, replace_any=force)
+    return {name: atomic_write(out / name, data, field=field, replace_any=force)
+            for name, data in files.items()}
 
 
 def check_input_file(path: str | Path, *, field: str, max_bytes: int = MAX_INPUT_BYTES) -> Path:

@@ -248,7 +248,9 @@ def cmd_pit(args: argparse.Namespace) -> int:
     if path.suffix.lower() in {".upit", ".blocks"}:
         _emit(_pit_minelib(path, args), args)
         return 0
-    mineflow = path.suffix.lower() in {".txt", ".dat"}
+    from reeflow.core.gslib import GSLIB_SUFFIXES
+
+    mineflow = path.suffix.lower() in {*GSLIB_SUFFIXES, ".txt"}  # read as MineFlow unless GSLIB
     for flag, val, ok in (("--grid", args.grid, mineflow), ("--prec", args.prec, False),
                           ("--value-column", args.value_column != "value_usd"
                            and args.economics is not None, False)):

@@ -56,8 +56,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     out = Path(args.out) if args.out else Path(args.results).resolve().parent
     from reeflow.core.io import check_output_folder
 
-    check_output_folder(out, names=("report.html",))
-    path = write_report(results, out)
+    check_output_folder(out, names=("report.html",), force=args.force)
+    path = write_report(results, out, force=args.force)
     sections = {k: ("rendered" if results.get(k) else "not run") for k in _SECTION_KEYS}
     # the study's other outputs in that folder are not re-rendered (and never deleted): say so
     kept = [n for n in ("report.pdf", "results.xlsx") if (out / n).is_file()]
@@ -77,5 +77,8 @@ def register(subparsers: Any) -> None:
         "report", help="re-render report.html from a saved results.json (offline, no study run)")
     p.add_argument("results", help="path to results.json written by `reeflow study`")
     p.add_argument("--out", default=None, help="output folder (default: the JSON's folder)")
+    p.add_argument("--force", action="store_true",
+                   help="replace a report.html that reeflow did not write (e.g. an older "
+                        "version's)")
     p.add_argument("--json", action="store_true", help="print the output path as JSON")
     p.set_defaults(func=cmd_report)

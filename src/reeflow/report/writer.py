@@ -112,14 +112,14 @@ def render_report(results: Mapping[str, Any]) -> str:
 
 
 def write_report(results: Mapping[str, Any], out_dir: pathlib.Path, *,
-                 filename: str = "report.html") -> pathlib.Path:
+                 filename: str = "report.html", force: bool = False) -> pathlib.Path:
     """Write the self-contained offline HTML report to ``out_dir/filename``; return its path.
 
     The whole page is rendered in memory first and written through a temporary file, so a failure
     leaves no partial report.
     """
     text = render_report(results)
-    return write_outputs(out_dir, {filename: text})[filename]
+    return write_outputs(out_dir, {filename: text}, force=force)[filename]
 
 
 # --------------------------------------------------------------------------- JSON
