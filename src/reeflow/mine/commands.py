@@ -322,11 +322,12 @@ def _project_plan(source: str, args) -> dict[str, Any]:
     block model with the section's own ``valuation``."""
     from reeflow.project import is_whole_project, load_section, source_path
 
-    if args.prec:  # silently ignored before (fuzz round 15)
-        raise InputError("--prec", args.prec, "a MineLib .prec file, with a MineLib .cpit",
+    prec, gap = getattr(args, "prec", None), getattr(args, "gap", None)
+    if prec:  # silently ignored before (fuzz round 15)
+        raise InputError("--prec", prec, "a MineLib .prec file, with a MineLib .cpit",
                          "drop --prec: a project's mine plan builds its own precedences")
-    if args.gap is not None and not 0 <= args.gap <= 0.5:
-        raise InputError("--gap", args.gap, "0 <= gap <= 0.5 (mine.schedule_rel_gap)",
+    if gap is not None and not 0 <= gap <= 0.5:
+        raise InputError("--gap", gap, "0 <= gap <= 0.5 (mine.schedule_rel_gap)",
                          "give a fraction, e.g. --gap 0.005")
     path = source_path(source)
     if is_whole_project(source):
@@ -339,8 +340,8 @@ def _project_plan(source: str, args) -> dict[str, Any]:
         raise InputError("mine.block_model", None, "a block-model file (CSV/GSLIB)",
                          "add mine: {block_model: blocks.csv, ...} (relative to the project)")
     params = _with_time_limit(params, args)
-    if args.gap is not None:
-        params = params.model_copy(update={"schedule_rel_gap": float(args.gap)})
+    if gap is not None:
+        params = params.model_copy(update={"schedule_rel_gap": float(gap)})
     from reeflow.example_inputs import resolve
 
     bm = Path(resolve(str(params.block_model), field="mine.block_model"))
@@ -372,7 +373,7 @@ def _study_plan(source: str, args) -> dict[str, Any]:
     if args.time_limit is not None:
         _with_time_limit(loaded.project.mine, args)  # bounds checked here
         loaded = with_overrides(loaded, {"mine.schedule_time_limit_s": f"{args.time_limit} s"})
-    if args.gap is not None:
+    if getattr(args, "gap", None) is not None:
         loaded = with_overrides(loaded, {"mine.schedule_rel_gap": args.gap})
     from reeflow.cli_progress import ProgressBar
 
