@@ -197,3 +197,32 @@ def test_the_closure_limit_follows_the_stages_and_the_tolerance_asked():
                        ("Nd", "Pr"), 1e-12)
     _check_closure(SimpleNamespace(closure={"Nd": 1e-5, "Pr": 0.0}), aq, v, scale,
                    ("Nd", "Pr"), 1e-6)  # 60 x 1e-6 allowed at that tolerance
+
+
+def _conditions(**kw):
+    from reeflow.plant.sx.conditions import DesignConditions
+
+    return DesignConditions(**kw)
+
+
+@pytest.mark.parametrize("call, field", [
+    (lambda: sx.simulate(_cascade().__class__(sections=(("extraction", 5),),
+                                              feeds=({"stage": 5},)),
+                         model="constant_d", params={"D": {"Nd": 2.0}}), "cascade.feeds"),
+    (lambda: sx.simulate(sx.Cascade(sections=(("extraction", 5),),
+                                    feeds=(sx.Feed(5, "aqueous", 10.0, {"Nd": 0.1}),
+                                           sx.Feed(1, "organic", 20.0, {})), side_draws=None),
+                         model="constant_d", params={"D": {"Nd": 2.0}}), "cascade.side_draws"),
+    (lambda: sx.design_cut({"Nd": 50, "Pr": 50}, ["Nd"], alpha=None), "alpha"),
+    (lambda: sx.design_cut({"Nd": 50, "Pr": 50}, ["Nd"], alpha={"Nd": 2, "Pr": 1},
+                           conditions={"stage_efficiency": 0.9}), "conditions"),
+    (lambda: _conditions(stage_efficiency="0.9"), "conditions.stage_efficiency"),
+    (lambda: _conditions(oa_window=(0.1, 1, 10)), "conditions.oa_window"),
+    (lambda: sx.fenske_min_stages("1.5", 0.99, 0.99), "beta"),
+    (lambda: sx.fenske_min_stages(1.5, "0.99", 0.99), "purity_top"),
+    (lambda: sx.get_model([]), "model.name"),
+])
+def test_wrong_types_are_input_errors_not_raw_exceptions(call, field):
+    with pytest.raises(InputError) as err:
+        call()
+    assert err.value.field == field

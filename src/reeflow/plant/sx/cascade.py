@@ -226,6 +226,14 @@ def _validate(c: Cascade) -> None:
     if not c.feeds:
         raise InputError("cascade.feeds", c.feeds, "at least one feed",
                          "add at least one feed (stage, phase, flow_L_per_h, mol_per_L)")
+    for name, items, kind, example in (
+            ("feeds", c.feeds, Feed, "Feed(stage, phase, flow_L_per_h, mol_per_L)"),
+            ("side_draws", c.side_draws, SideDraw, "SideDraw(stage, phase, fraction)")):
+        if not isinstance(items, tuple | list) or not all(isinstance(x, kind) for x in items):
+            got = [type(x).__name__ for x in items][:5] if isinstance(items, tuple | list) \
+                else type(items).__name__
+            raise InputError(f"cascade.{name}", got, f"a tuple of {kind.__name__}",
+                             f"build each as {example}; an empty tuple for none")
     for f in c.feeds:
         check_feed(f, n, "cascade.feeds")
     _check_spellings(c.feeds)

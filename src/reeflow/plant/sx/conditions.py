@@ -87,6 +87,16 @@ class DesignConditions:
 
     def __post_init__(self) -> None:
         _check_positive(self)
+        for name in ("stage_efficiency", "strip_acid_excess_frac"):  # a text value: TypeError
+            val = getattr(self, name)
+            if isinstance(val, bool) or not isinstance(val, REAL_TYPES):
+                raise InputError(f"conditions.{name}", val, "a number",
+                                 "give a plain number, e.g. 0.9")
+        if not (isinstance(self.oa_window, tuple | list) and len(self.oa_window) == 2
+                and all(isinstance(v, REAL_TYPES) and not isinstance(v, bool)
+                        for v in self.oa_window)):
+            raise InputError("conditions.oa_window", self.oa_window, "(low, high): two numbers",
+                             "give the O/A window as two numbers around 1, e.g. (0.1, 10)")
         if not 0.0 < self.stage_efficiency <= 1.0:
             raise InputError("conditions.stage_efficiency", self.stage_efficiency, "0 < E <= 1",
                              "give an overall stage efficiency, e.g. 0.9")
@@ -114,8 +124,9 @@ class DesignConditions:
                      "strip_acid_mol_per_L"):
             rng = getattr(self, name + "_range")
             val = getattr(self, name)
-            if not (len(rng) == 2 and 0.0 < float(rng[0]) <= float(rng[1])
-                    and math.isfinite(float(rng[1]))):
+            if not (isinstance(rng, tuple | list) and len(rng) == 2
+                    and all(isinstance(v, REAL_TYPES) and not isinstance(v, bool) for v in rng)
+                    and 0.0 < float(rng[0]) <= float(rng[1]) and math.isfinite(float(rng[1]))):
                 raise InputError(f"conditions.{name}_range", rng, "(low, high) with 0 < low "
                                  "<= high", "give the range as [low, high] with 0 < low <= high")
             if not rng[0] <= val <= rng[1]:  # an explicit value widens its own window

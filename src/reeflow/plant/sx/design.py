@@ -125,6 +125,18 @@ def check_feed(feed: Mapping[str, Any], field_name: str = "feed_mol_per_h") -> d
     return out
 
 
+def check_conditions(conditions: Any) -> DesignConditions:
+    """``conditions`` as given, or the defaults; anything but :class:`DesignConditions` (a
+    dict: an AttributeError before) is an InputError."""
+    if conditions is None:
+        return DesignConditions()
+    if not isinstance(conditions, DesignConditions):
+        raise InputError("conditions", type(conditions).__name__, "a DesignConditions",
+                         "build it with DesignConditions(...) or .with_(...), e.g. "
+                         "DesignConditions(stage_efficiency=0.9)")
+    return conditions
+
+
 def check_alpha(alpha: Any, elements: Sequence[str]) -> dict[str, float]:
     """``alpha`` as floats for ``elements``: a missing, NaN or non-positive value is an
     InputError naming the element (a KeyError before, fuzz round 15)."""
@@ -184,7 +196,7 @@ def simulate_cut(
     :func:`~reeflow.plant.sx.conditions.operating_point` at the given S and W (inside the
     O/A window; InfeasibleSpecError when no concentration inside its window fits).
     """
-    c = conditions or DesignConditions()
+    c = check_conditions(conditions)
     feed = check_feed(feed_mol_per_h)
     n = check_stages("n_extraction", n_extraction, 1)
     m = check_stages("n_scrub", n_scrub, 0)
@@ -346,6 +358,9 @@ def as_group(group: Any, name: str) -> tuple[str, ...]:
 
 
 def check_groups(feed, heavy, light, alpha) -> tuple[str, str]:
+    if not isinstance(alpha, Mapping):
+        raise InputError("alpha", alpha, "a mapping {element: relative extractability}",
+                         "give alpha as {element: number}, e.g. {Nd: 1.4, Pr: 1}")
     if not heavy:
         raise InputError("heavy", list(heavy), f"at least one element of the feed "
                          f"({', '.join(feed)})", "name the fed elements that go to the organic")
@@ -403,7 +418,7 @@ def design_cut(
     or InfeasibleSpecError naming the limit: the stage cap (β too close to 1 for the purity),
     the O/A window, or purities not above the feed fractions.
     """
-    c = conditions or DesignConditions()
+    c = check_conditions(conditions)
     cap = _check_design_args(purity_organic, purity_aqueous, reflux_factor, max_stages)
     feed = check_feed(feed_mol_per_h)
     heavy_t = tuple(e for e in as_group(heavy, "heavy") if e in feed)

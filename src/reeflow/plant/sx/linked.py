@@ -38,6 +38,7 @@ from reeflow.plant.sx.design import (
     STAGE_LIMIT,
     as_group,
     check_alpha,
+    check_conditions,
     check_feed,
     check_flow,
     check_groups,
@@ -90,7 +91,7 @@ def simulate_linked_cut(feed_org_mol_per_h: Mapping[str, float], alpha: Mapping[
     organic S_e/c_org; scrub acid 3W/c_scrub (concentrations from the operating point of the
     scrub section, which must stay inside the O/A window).
     """
-    c = conditions or DesignConditions()
+    c = check_conditions(conditions)
     feed = check_feed(feed_org_mol_per_h, "feed_org_mol_per_h")
     alpha = check_alpha(alpha, list(feed))
     n, m = check_stages("n_extraction", n_extraction, 1), check_stages("n_scrub", n_scrub, 1)
@@ -133,7 +134,7 @@ def design_linked_cut(feed_org_mol_per_h: Mapping[str, float], heavy: Sequence[s
                       conditions: DesignConditions | None = None, max_stages: int = 600
                       ) -> LinkedCut:
     """Smallest n + m for a cut fed with RE-loaded organic (Xu's optimum fresh organic)."""
-    c = conditions or DesignConditions()
+    c = check_conditions(conditions)
     feed = check_feed(feed_org_mol_per_h, "feed_org_mol_per_h")
     max_stages = check_stages("max_stages", max_stages, 2)
     for name, val in (("purity_organic", purity_organic), ("purity_aqueous", purity_aqueous)):
@@ -226,7 +227,7 @@ def link_train(train: Any, *, conditions: DesignConditions | None = None) -> Lin
     then not stripped. Raises InputError when no consecutive pair is organic-linked (e.g. a
     sequence that splits off the heavy end first feeds each cut with a raffinate).
     """
-    cond = conditions or DesignConditions()
+    cond = check_conditions(conditions)
     specs = train.cut_specs
     cuts = [tuple(s["cut"]) for s in specs]
     if len(cuts) == 1:  # nothing to link: the saving is 0 (refused before, fuzz round 15)

@@ -42,7 +42,7 @@ __all__ = [
 
 
 def _check_open01(field: str, value: float) -> None:
-    if not 0.0 < value < 1.0:
+    if isinstance(value, bool) or not (isinstance(value, REAL_TYPES) and 0.0 < value < 1.0):
         raise InputError(field, value, "0 < value < 1", "give a fraction, e.g. 0.999")
 
 
@@ -118,6 +118,7 @@ def fenske_min_stages(beta: float, purity_top: float, purity_bottom: float) -> f
     """
     _check_open01("purity_top", purity_top)
     _check_open01("purity_bottom", purity_bottom)
+    _check_pos("beta", beta)
     if not beta > 1.0:
         raise InfeasibleSpecError(
             f"separation factor β = {beta} ≤ 1: no number of stages separates the pair"

@@ -54,6 +54,7 @@ from reeflow.plant.sx.design import (
     STAGE_LIMIT,
     as_group,
     check_alpha,
+    check_conditions,
     check_feed,
     check_flow,
     check_stages,
@@ -123,7 +124,7 @@ def simulate_three_outlet(
 
     The draw outlet is named ``aq_draw_<stage>`` or ``org_draw_<stage>``.
     """
-    c = conditions or DesignConditions()
+    c = check_conditions(conditions)
     feed = check_feed(feed_mol_per_h)
     alpha = check_alpha(alpha, list(feed))
     n, m = check_stages("n_extraction", n_extraction, 1), check_stages("n_scrub", n_scrub, 1)
@@ -355,7 +356,7 @@ def design_three_outlet(
     S·(n + m) over the scan. Raises InfeasibleSpecError naming the spec when ``max_stages``
     do not suffice.
     """
-    cond = conditions or DesignConditions()
+    cond = check_conditions(conditions)
     feed = check_feed(feed_mol_per_h)
     groups = _groups(feed, heavy, middle, alpha)
     if draw_phase not in PHASES:

@@ -34,6 +34,6 @@ def get_model(name: str) -> ModuleType:
     """The model module registered as ``name``."""
     try:
         return MODELS[name]
-    except KeyError:
+    except (KeyError, TypeError):  # TypeError: an unhashable name such as a list
         raise InputError("model.name", name, f"one of {sorted(MODELS)}",
                          "pick a registered distribution model") from None
