@@ -530,6 +530,13 @@ def load_results(data: dict[str, Any], *, source: str = "results.json") -> Study
     from pydantic import ValidationError
 
     version = data.get("schema_version")
+    if version is None and not {"meta", "economics"} & set(data):
+        # another reeflow file (risk.json, compare.json) or none: re-running the study is not
+        # the fix (fuzz round 15)
+        raise InputError("schema_version", None, f"a results.json written by `reeflow study` "
+                         f"({source} has keys {sorted(data)[:6]})",
+                         "pass the results.json that `reeflow study` wrote (risk.json and "
+                         "compare.json are other files; compare writes its own compare.html)")
     if version != SCHEMA_VERSION:
         raise InputError("schema_version", version, f"'{SCHEMA_VERSION}' ({source})",
                          "re-run the study with this reeflow version to refresh the file")

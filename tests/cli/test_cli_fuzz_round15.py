@@ -137,3 +137,10 @@ def test_report_refuses_nan_in_a_hand_edited_results_file(tmp_path, capsys):
                                            '{"irr_frac": NaN}}', encoding="utf-8")
     assert main(["report", str(tmp_path / "results.json"), "--out", str(tmp_path / "o")]) == 2
     assert "instead of NaN" in _err(capsys)
+
+
+def test_report_of_another_reeflow_file_says_what_it_is(tmp_path, capsys):
+    (tmp_path / "risk.json").write_text('{"risk": {}, "summary": {}}', encoding="utf-8")
+    assert main(["report", str(tmp_path / "risk.json"), "--out", str(tmp_path / "o")]) == 2
+    err = _err(capsys)
+    assert "a results.json written by `reeflow study`" in err and "re-run" not in err
