@@ -84,22 +84,28 @@ def test_user_drillholes_with_edge_blocks_give_a_block_model_the_mine_accepts(tm
     assert "fallback" not in str(res.cutoff_basis) and res.cutoff_frac != pytest.approx(0.01)
 
 
-def test_validate_reads_the_drillhole_files(tmp_path, capsys):
-    """Fuzz round 5: ``reeflow validate`` passed seven broken drillhole folders; only the
-    study found them. It now reads the files as the study does (no estimate)."""
+def _treo_project(tmp_path, **deposit):
+    """A project on the drillholes of :func:`_holes` with a TREO assay only (fixed density)."""
     import yaml
 
-    from reeflow.cli import main
-
-    _holes(tmp_path)
     project = {"extends": "builtin:ngualla", "deposit": {
         "synthetic": None,
         "drillholes": {"collar_file": "collars.csv", "survey_file": "surveys.csv",
                        "assay_file": "assays.csv"},
         "grades": {"treo": {"column": "TREO_PCT", "unit": "%"}},
-        "density": {"method": "fixed", "fixed": "2.8 t/m**3"}}}
+        "density": {"method": "fixed", "fixed": "2.8 t/m**3"}, **deposit}}
     p = tmp_path / "p.yaml"
     p.write_text(yaml.safe_dump(project), encoding="utf-8")
+    return p
+
+
+def test_validate_reads_the_drillhole_files(tmp_path, capsys):
+    """Fuzz round 5: ``reeflow validate`` passed seven broken drillhole folders; only the
+    study found them. It now reads the files as the study does (no estimate)."""
+    from reeflow.cli import main
+
+    _holes(tmp_path)
+    p = _treo_project(tmp_path)
     assert main(["validate", str(p)]) == 0, capsys.readouterr().err
     assays = pd.read_csv(tmp_path / "assays.csv")
     assays.loc[0, "FROM"] = -2.0
@@ -113,8 +119,6 @@ def test_validate_lists_the_findings_and_checks_the_density_column(tmp_path, cap
     """Fuzz round 14: one collar elevation in feet among metres went unflagged (the study then
     stopped at the mine's block limit), and ``reeflow validate`` passed a regressed density
     with no density column, which the study refused."""
-    import yaml
-
     from reeflow.cli import main
 
     _holes(tmp_path)
@@ -122,20 +126,12 @@ def test_validate_lists_the_findings_and_checks_the_density_column(tmp_path, cap
     z = collars.columns[3]
     collars.loc[5, z] = collars.loc[5, z] * 3.28084
     collars.to_csv(tmp_path / "collars.csv", index=False)
-    project = {"extends": "builtin:ngualla", "deposit": {
-        "synthetic": None,
-        "drillholes": {"collar_file": "collars.csv", "survey_file": "surveys.csv",
-                       "assay_file": "assays.csv"},
-        "grades": {"treo": {"column": "TREO_PCT", "unit": "%"}},
-        "density": {"method": "fixed", "fixed": "2.8 t/m**3"}}}
-    p = tmp_path / "p.yaml"
-    p.write_text(yaml.safe_dump(project), encoding="utf-8")
+    p = _treo_project(tmp_path)
     assert main(["validate", str(p)]) == 0
     out = capsys.readouterr().out
     assert "1 drillhole finding:" in out and "hole H005: collar z=" in out
     assert "from the median collar elevation" in out and "feet among metres" in out
-    project["deposit"]["density"] = {"method": "regression"}
-    p.write_text(yaml.safe_dump(project), encoding="utf-8")
+    p = _treo_project(tmp_path, density={"method": "regression"})
     assert main(["validate", str(p)]) == 2
     assert "deposit.density: got 'no density column'" in capsys.readouterr().err
 
