@@ -97,9 +97,10 @@ def _separates(products: Sequence[str]) -> bool:
 
 def route_scopes(products: Sequence[str]) -> dict[str, tuple[str, ...]]:
     """The peer scopes of a plant that separates no oxide: its capex per t/a is banded against
-    the mine-to-mixed-concentrate peers alone (a mixed-carbonate plant's capex sat in a band
-    with Nolans and Ngualla and a reason saying the band's peers separate, though Songwe Hill,
-    in that band, does not; fuzz round 13 follow-up). Empty for a separating plant."""
+    the mine-to-mixed-concentrate peers alone (a mixed-carbonate plant's capex sat in the
+    mine-to-oxide band with a reason saying the band's peers separate, though the
+    mixed-carbonate peer in that band does not; fuzz round 13 follow-up). Empty for a
+    separating plant."""
     return {} if _separates(products) else dict(_MIXED_SCOPES)
 
 
