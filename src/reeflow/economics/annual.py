@@ -33,7 +33,7 @@ import pandas as pd
 from reeflow.core.data import MISSING
 from reeflow.core.errors import InputError
 from reeflow.economics import dcf
-from reeflow.economics.benchmark import FIGURES, benchmark, route_reasons, route_scopes
+from reeflow.economics.benchmark import benchmark_plant
 from reeflow.economics.cost_index import cepci
 from reeflow.economics.params import EconomicsParams
 from reeflow.economics.prices import load_deck
@@ -418,10 +418,8 @@ def evaluate_annual(d: DesignBasis, q: YearQuantities,
     design_kpis = _kpis(replace(db.inputs, reo_capacity_t_per_a=None), db.parts, db.capex_usd,
                         float(db.base.opex_variable_usd_per_a + db.base.opex_fixed_usd_per_a)
                         * db.scales.opex)
-    sold = list(d.inputs.products_t_per_a)
-    bench = benchmark({k: kpis[k] for k in FIGURES},
-                      reasons=route_reasons(p.benchmark_reasons, sold),
-                      scopes=route_scopes(sold), currency_year=p.currency_year)
+    bench = benchmark_plant(kpis, list(d.inputs.products_t_per_a), p.benchmark_reasons,
+                            currency_year=p.currency_year)
     bench["design_basis_value"] = [design_kpis.get(f, math.nan) for f in bench["figure"]]
     opx = d.parts["opex"]
     values = d.product_usd_per_t()

@@ -21,7 +21,8 @@ from reeflow.core.errors import InputError
 from reeflow.economics._data import read_table
 from reeflow.economics.cost_index import CostIndex, cepci
 
-__all__ = ["FIGURES", "Figure", "load_peers", "benchmark", "route_reasons", "route_scopes"]
+__all__ = ["FIGURES", "Figure", "load_peers", "benchmark", "route_reasons", "route_scopes",
+           "benchmark_plant"]
 
 
 @dataclass(frozen=True)
@@ -117,6 +118,17 @@ def route_reasons(reasons: Mapping[str, str], products: Sequence[str]) -> dict[s
             continue
         out[name] = f"{_NO_SEPARATION} {out[name]}" if out.get(name) else _NO_SEPARATION
     return out
+
+
+def benchmark_plant(kpis: Mapping[str, float], products: Sequence[str],
+                    reasons: Mapping[str, str], *, currency_year: int,
+                    index: CostIndex | None = None) -> pd.DataFrame:
+    """A plant's :data:`FIGURES` from ``kpis`` benchmarked for its route: the peers and the
+    reasons follow what it sells (:func:`route_scopes`, :func:`route_reasons`). The one entry
+    of the economics room's two evaluations (design basis and annual cash flow)."""
+    sold = list(products)
+    return benchmark({k: kpis[k] for k in FIGURES}, reasons=route_reasons(reasons, sold),
+                     scopes=route_scopes(sold), currency_year=currency_year, index=index)
 
 
 def benchmark(figures: Mapping[str, float | None], peers: pd.DataFrame | None = None, *,

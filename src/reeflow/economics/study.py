@@ -28,7 +28,7 @@ from reeflow.core.jsonio import to_jsonable as jsonable
 from reeflow.economics import dcf
 from reeflow.economics._data import read_yaml
 from reeflow.economics.analogue import analogue_capex
-from reeflow.economics.benchmark import FIGURES, benchmark, route_reasons, route_scopes
+from reeflow.economics.benchmark import benchmark_plant
 from reeflow.economics.capex import CapexByArea, InstalledItem, capex_by_area
 from reeflow.economics.cost_index import CostIndex, cepci
 from reeflow.economics.model import BaseCase, breakeven_ndpr_multiplier, run
@@ -708,11 +708,9 @@ def evaluate(inputs: EconomicInputs, *, params: EconomicsParams | None = None,
     credits = base.revenue_other_usd_per_a + base.revenue_byproduct_usd_per_a
     m = breakeven_ndpr_multiplier(base, be_rate, basis=basis)
     kpis = _kpis(inputs, parts, base.capex_usd, full)
-    figs = {k: kpis[k] for k in FIGURES}
-    reasons = route_reasons(p.benchmark_reasons if benchmark_reasons is None
-                            else benchmark_reasons, list(inputs.products_t_per_a))
-    bench = benchmark(figs, reasons=reasons, scopes=route_scopes(list(inputs.products_t_per_a)),
-                      currency_year=p.currency_year, index=index)
+    bench = benchmark_plant(kpis, list(inputs.products_t_per_a),
+                            p.benchmark_reasons if benchmark_reasons is None
+                            else benchmark_reasons, currency_year=p.currency_year, index=index)
     opx = parts["opex"]
     return EconomicResult(
         npv_usd=npvs, irr_frac=float(dcf.irr(net)),
