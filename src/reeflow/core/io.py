@@ -264,9 +264,8 @@ def atomic_write(path: str | Path, data: bytes | str, *, field: str = "--out",
     """
     path = Path(path)
     raw = data.encode("utf-8") if isinstance(data, str) else bytes(data)
-    _check_target(path, field, replace_any)
-    with _folder_lock(path.parent):
-        _check_target(path, field, replace_any, locked=True)  # again, under the lock
+    with _folder_lock(path.parent):  # checked under the lock: another run may be writing
+        _check_target(path, field, replace_any, locked=True)
         _write_locked(path, raw, field, record)
     return path
 

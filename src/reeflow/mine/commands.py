@@ -237,6 +237,23 @@ def _blocks_table(given: pd.DataFrame, solved: pd.DataFrame, grid: Any, values: 
     return table
 
 
+def _refuse_ignored_options(path: Path, args: argparse.Namespace) -> None:
+    """``pit`` options that a block-model input would silently ignore (fuzz round 15)."""
+    from reeflow.core.gslib import GSLIB_SUFFIXES
+
+    ignored = []
+    if args.grid and path.suffix.lower() not in {*GSLIB_SUFFIXES, ".txt"}:  # MineFlow lists
+        ignored.append(("--grid", args.grid, "a MineFlow value list (.txt)"))
+    if args.prec:  # MineLib inputs were handled before
+        ignored.append(("--prec", args.prec, "a MineLib .upit/.blocks file"))
+    if args.value_column != "value_usd" and args.economics is not None:
+        ignored.append(("--value-column", args.value_column,
+                        "a block model valued by a column, without --economics"))
+    if ignored:
+        flag, value, allowed = ignored[0]
+        raise InputError(flag, value, allowed, f"drop {flag}: it does not apply to this input")
+
+
 def cmd_pit(args: argparse.Namespace) -> int:
     """Ultimate pit of a block model or MineLib file."""
     from reeflow.mine.params import MineParams
@@ -248,19 +265,7 @@ def cmd_pit(args: argparse.Namespace) -> int:
     if path.suffix.lower() in {".upit", ".blocks"}:
         _emit(_pit_minelib(path, args), args)
         return 0
-    from reeflow.core.gslib import GSLIB_SUFFIXES
-
-    mineflow = path.suffix.lower() in {*GSLIB_SUFFIXES, ".txt"}  # read as MineFlow unless GSLIB
-    for flag, val, ok in (("--grid", args.grid, mineflow), ("--prec", args.prec, False),
-                          ("--value-column", args.value_column != "value_usd"
-                           and args.economics is not None, False)):
-        if val and not ok:  # silently ignored before (fuzz round 15)
-            raise InputError(flag, val if val is not True else args.value_column,
-                             {"--grid": "a MineFlow value list (.txt)",
-                              "--prec": "a MineLib .upit/.blocks file",
-                              "--value-column": "a block model valued by a column, without "
-                                                "--economics"}[flag],
-                             f"drop {flag}: it does not apply to this input")
+    _refuse_ignored_options(path, args)
     given = read_any_block_model(path, grid=args.grid, value_column=args.value_column)
     df, grid, values, params, note = _pit_values(given, args)
     params = params or MineParams()
@@ -297,17 +302,16 @@ def _schedule_cpit(path: Path, args) -> dict[str, Any]:
 
     cpit = path if path.suffix.lower() == ".cpit" else minelib_sibling(path, ".cpit")
     inst = read_minelib_cpit(cpit, prec=args.prec)
-    if args.gap is None:
-        args.gap = 1e-3
+    gap = 1e-3 if args.gap is None else args.gap
     limit = args.time_limit if args.time_limit is not None else 30.0
-    if not 0 < limit <= 86_400 or not 0 <= args.gap < 1:
-        raise InputError("--time-limit/--gap", (limit, args.gap), "0 < s <= 86400, 0 <= gap < 1",
+    if not 0 < limit <= 86_400 or not 0 <= gap < 1:
+        raise InputError("--time-limit/--gap", (limit, gap), "0 < s <= 86400, 0 <= gap < 1",
                          "e.g. --time-limit 30 --gap 0.001")
     with _quiet_stdout():
-        sol = solve_cpit(inst, time_limit_s=limit, rel_gap=args.gap)
+        sol = solve_cpit(inst, time_limit_s=limit, rel_gap=gap)
     per = sol.period
     out = {"instance": inst.name, "periods": inst.n_periods, **sol.to_dict(),
-           "time_limit_s": limit, "rel_gap_target": args.gap,
+           "time_limit_s": limit, "rel_gap_target": gap,
            "blocks_per_period": np.bincount(per[per >= 0], minlength=inst.n_periods).tolist()}
     if args.out:
         out["period_of_block"] = per.tolist()

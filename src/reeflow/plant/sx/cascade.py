@@ -339,14 +339,7 @@ def simulate(
     the iterations of each attempt (default: 150 + 8 per stage).
     """
     _validate(cascade)
-    if isinstance(tol, bool) or not (isinstance(tol, REAL_TYPES) and 0.0 < tol <= 1e-3):
-        raise InputError("tol", tol, "a number in (0, 1e-3]",
-                         "give the balance tolerance as a small positive number, e.g. 1e-12")
-    if max_iter is not None and (isinstance(max_iter, bool) or not (
-            isinstance(max_iter, INTEGER_TYPES) and max_iter >= 1)):
-        raise InputError("max_iter", max_iter, "None or an integer >= 1",
-                         "give a whole number of iterations per attempt, or None for the "
-                         "adaptive budget")
+    _check_solver_args(tol, max_iter)
     mod = get_model(model)
     if not isinstance(params, Mapping):
         raise InputError("model.params", params, "a mapping of model parameters",
@@ -434,6 +427,18 @@ def _check_closure(out: CascadeResult, aq: np.ndarray, v: np.ndarray, scale: np.
     raise ConvergenceError(
         f"cascade balance does not close: {worst} in − out = {out.closure[worst]:.2g} of its feed "
         f"(limit {limit:.2g} for {aq.shape[0]} stages at tol {tol:.1g}){why}")
+
+
+def _check_solver_args(tol: Any, max_iter: Any) -> None:
+    """``simulate``'s tolerance and iteration cap (a NaN tolerance ran 33,000 iterations)."""
+    if isinstance(tol, bool) or not (isinstance(tol, REAL_TYPES) and 0.0 < tol <= 1e-3):
+        raise InputError("tol", tol, "a number in (0, 1e-3]",
+                         "give the balance tolerance as a small positive number, e.g. 1e-12")
+    if max_iter is not None and (isinstance(max_iter, bool) or not (
+            isinstance(max_iter, INTEGER_TYPES) and max_iter >= 1)):
+        raise InputError("max_iter", max_iter, "None or an integer >= 1",
+                         "give a whole number of iterations per attempt, or None for the "
+                         "adaptive budget")
 
 
 def _check_param_keys(params: Mapping[str, Any], allowed: Sequence[str] | None) -> None:

@@ -231,14 +231,7 @@ def link_train(train: Any, *, conditions: DesignConditions | None = None) -> Lin
     specs = train.cut_specs
     cuts = [tuple(s["cut"]) for s in specs]
     if len(cuts) == 1:  # nothing to link: the saving is 0 (refused before, fuzz round 15)
-        unl = dict(train.reagents_kg_per_h)
-        return LinkedTrain(sequence=list(train.sequence), linked_reagents_kg_per_h=dict(unl),
-                           unlinked_reagents_kg_per_h=unl,
-                           saving_frac={**{k: 0.0 for k in unl if unl[k]}, "HCl+NaOH": 0.0},
-                           linked_stages=train.total_stages,
-                           unlinked_stages=train.total_stages, product_purity_linked={},
-                           cuts=[{"cut": train.sequence[0], "linked_feed": False,
-                                  "stripped": True, "stages": train.total_stages}])
+        return _one_cut(train)
     if not any(a[1] == b[0] and a[2] == b[2] for a, b in zip(cuts, cuts[1:], strict=False)):
         raise InputError("train.sequence", train.sequence, "consecutive cuts where the next "
                          "splits the previous cut's organic product",
@@ -303,6 +296,18 @@ def link_train(train: Any, *, conditions: DesignConditions | None = None) -> Lin
                        unlinked_reagents_kg_per_h=unl, saving_frac=saving,
                        linked_stages=stages, unlinked_stages=train.total_stages,
                        product_purity_linked=purities, cuts=out_cuts)
+
+
+def _one_cut(train: Any) -> LinkedTrain:
+    """A one-cut train, which has nothing to link: its own reagents, a zero saving."""
+    unl = dict(train.reagents_kg_per_h)
+    return LinkedTrain(sequence=list(train.sequence), linked_reagents_kg_per_h=dict(unl),
+                       unlinked_reagents_kg_per_h=unl,
+                       saving_frac={**{k: 0.0 for k in unl if unl[k]}, "HCl+NaOH": 0.0},
+                       linked_stages=train.total_stages, unlinked_stages=train.total_stages,
+                       product_purity_linked={},
+                       cuts=[{"cut": train.sequence[0], "linked_feed": False, "stripped": True,
+                              "stages": train.total_stages}])
 
 
 def _chain_purities(train: Any, streams: list[dict[str, float]]) -> dict[str, float]:
