@@ -39,6 +39,14 @@ def test_extends_overrides_one_value(tmp_path):
     assert lp.project.ore.throughput_t_per_a == pytest.approx(570_000.0)
 
 
+def test_out_of_range_value_is_quoted_as_written(tmp_path):
+    """Fuzz round 15: ``1.8 ppm`` outside its stated range was echoed as ``1.8e-06``."""
+    override = {"ore": {"treo_grade": {"value": "1.8 ppm", "range": ["1 %", "3 %"]}}}
+    with pytest.raises(InputError) as e:
+        load_project(_child(tmp_path, override))
+    assert e.value.field == "ore.treo_grade" and e.value.value == "1.8 ppm"
+
+
 @pytest.mark.parametrize(
     ("override", "field", "match"),
     [

@@ -148,6 +148,26 @@ def test_feet_and_positive_down_dips_are_converted_once(tmp_path):
         validate_drillholes(c, s, a, length_unit="yard")
 
 
+def test_findings_of_a_file_in_feet_quote_its_feet():
+    """Fuzz round 15: a file in feet had its findings quoted in metres with float noise
+    (``36.66744000000001 m``); the depths are now checked in the file's unit and converted
+    after, and the findings table keeps metres."""
+    c = pd.DataFrame({"hole_id": ["A", "B"], "x": [0, 100], "y": [0, 0], "z": [1000, 1000],
+                      "max_depth_m": [100.0, 100.0]})
+    s = pd.DataFrame({"hole_id": ["A", "B"], "depth_m": [0, 0], "azimuth_deg": [0, 0],
+                      "dip_deg": [-90, -90]})
+    a = pd.DataFrame({"hole_id": ["A", "A", "B", "B"], "from_m": [0, 10.1, 0, 50],
+                      "to_m": [10.1, 120.3, 60, 70], "treo_pct": [1, 2, 1, 2]})
+    dh = validate_drillholes(c, s, a, mode="lenient", length_unit="ft")
+    msgs = dict(zip(dh.issues["kind"], dh.issues["message"], strict=True))
+    assert msgs["past_eoh"] == "hole A: interval ends at 120.3 ft, past the end of hole 100 ft"
+    assert msgs["overlap"] == ("hole B: interval 50-70 ft overlaps the previous one ending at "
+                               "60 ft")
+    depth = dict(zip(dh.issues["kind"], dh.issues["depth_m"], strict=True))
+    assert depth["past_eoh"] == pytest.approx(120.3 * 0.3048)
+    assert dh.assays["to_m"].tolist() == pytest.approx([10.1 * 0.3048, 60 * 0.3048])
+
+
 def test_strict_errors_name_their_files_and_hide_follow_ons(tmp_path):
     """Fuzz round 5: two holes without surveys gave "62 data errors" on one line (a follow-on
     per interval), none naming a file; a negative depth was called "to <= from"."""
@@ -164,7 +184,7 @@ def test_strict_errors_name_their_files_and_hide_follow_ons(tmp_path):
     a.loc[len(a)] = ["B", -2.0, 0.0, "1.0"]
     with pytest.raises(InputError) as exc:
         validate_drillholes(c, s, a, mode="strict", files=names)
-    assert "assays.csv: hole B: interval from -2.0 to 0.0 m starts above the collar" \
+    assert "assays.csv: hole B: interval from -2 to 0 m starts above the collar" \
         in exc.value.fix
 
 

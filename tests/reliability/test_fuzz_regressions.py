@@ -347,3 +347,15 @@ def test_minelib_id_beyond_int64_is_an_input_error(tmp_path, suffix):
     reader = read_minelib_upit if suffix == ".upit" else read_minelib_prec
     with pytest.raises(InputError):
         reader(path)
+
+
+def test_krige_model_given_a_project_or_a_short_file_says_so_briefly():
+    """Fuzz round 15: ``krige --model project.yaml`` quoted the whole project (12,206
+    characters) as the value of a missing ``variogram``."""
+    with pytest.raises(InputError) as e:
+        load_krige_model({"name": "x", "ore": {}, "plant": {}, "economics": {}})
+    assert e.value.field == "--model" and "reeflow resource" in e.value.fix
+    with pytest.raises(InputError) as e:
+        load_krige_model({"search": {}, "variables": ["cu"]})
+    assert e.value.field == "variogram" and len(str(e.value)) < 300
+    assert "keys given: search, variables" in str(e.value.value)

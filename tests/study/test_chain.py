@@ -44,7 +44,7 @@ def test_results_validate_against_the_schema(builtin_results_dict):
     assert typed.economics.annual[0].year == 1
     schema = json_schema()
     assert schema["properties"]["schema_version"]["const"] == SCHEMA_VERSION
-    for key in ("meta", "mine", "economics", "plant"):
+    for key in ("schema_version", "meta", "mine", "economics", "plant"):
         assert key in schema["required"]
 
 

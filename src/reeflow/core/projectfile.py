@@ -399,8 +399,11 @@ def _fix_for(allowed: str, value: Any = None) -> str:
     return _TYPE_FIXES.get(allowed, "correct the value")
 
 
-def _check_range(path: str, value: Any, rng: tuple[Any, Any], unit: str | None) -> tuple[Any, Any]:
-    """Convert a stated range to canonical units; check low <= high and value inside it."""
+def _check_range(path: str, value: Any, rng: tuple[Any, Any], unit: str | None,
+                 written: Any = None) -> tuple[Any, Any]:
+    """Convert a stated range to canonical units; check low <= high and value inside it.
+    ``written``: the value as the file wrote it, quoted in the error (``1.8 ppm``, not the
+    canonical ``1.8e-06``, fuzz round 15)."""
     if unit is not None:
         lo, hi = (to_canonical(v, unit, field=f"{path}.range") for v in rng)
     elif all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in rng):
@@ -412,9 +415,17 @@ def _check_range(path: str, value: Any, rng: tuple[Any, Any], unit: str | None) 
                          "swap the two ends")
     if isinstance(value, (int, float)) and not isinstance(value, bool) and \
             not lo - 1e-12 * max(abs(lo), abs(hi), 1.0) <= value <= hi + 1e-12 * max(abs(hi), 1.0):
-        raise InputError(path, value, f"a value inside its own stated range [{rng[0]}, {rng[1]}]",
+        raise InputError(path, value if written is None else written,
+                         f"a value inside its own stated range [{rng[0]}, {rng[1]}]",
                          "correct the value or widen the range")
     return lo, hi
+
+
+def _written(tree: Any, path: str) -> Any:
+    """The value at ``path`` as the file wrote it (None where the path is not there)."""
+    for part in path.split("."):
+        tree = tree.get(part) if isinstance(tree, Mapping) else None
+    return tree.get("value") if isinstance(tree, Mapping) else tree
 
 
 def value_at(obj: Any, path: str) -> Any:
@@ -445,7 +456,8 @@ def validate_tree(model: type[M], tree: Mapping[str, Any], *,
         raise _pydantic_to_input_error(exc, model) from None
     for path, pv in list(prov.items()):
         if pv.range is not None:
-            rng = _check_range(path, value_at(obj, path), pv.range, unit_at(model, path))
+            rng = _check_range(path, value_at(obj, path), pv.range, unit_at(model, path),
+                               _written(tree, path))
             prov[path] = Provenance(pv.path, pv.source, pv.evidence, tuple(rng), pv.note,
                                     pv.distribution)
     return obj, prov

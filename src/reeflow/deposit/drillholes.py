@@ -186,7 +186,7 @@ def _show(value: object) -> str:
         x = float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
         return repr(value)
-    return "blank" if np.isnan(x) else f"{x:g}"
+    return "blank" if np.isnan(x) else f"{x:.10g}"
 
 
 def _issue(rows: list, severity: str, kind: str, table: str, hole: str, depth: float,
@@ -224,14 +224,15 @@ def _check_collars(c: pd.DataFrame, rows: list) -> pd.Series:
 
 
 def _check_surveys(s: pd.DataFrame, holes: set, rows: list,
-                   raw: pd.DataFrame | None = None) -> pd.Series:
+                   raw: pd.DataFrame | None = None, *, unit: str = "m") -> pd.Series:
     """``raw``: the survey cells as written, quoted in the messages (a text azimuth read as
-    blank before)."""
+    blank before); ``unit``: the depths' unit (the file's; converted after the checks)."""
     raw = s if raw is None else raw
     bad = pd.Series(False, index=s.index)
     for i in s.index[~s["hole_id"].isin(holes)]:
         _issue(rows, "error", "no_collar", "survey", s.at[i, "hole_id"], s.at[i, "depth_m"],
-               f"hole {s.at[i, 'hole_id']}: survey at {s.at[i, 'depth_m']} m has no collar",
+               f"hole {s.at[i, 'hole_id']}: survey at {_show(s.at[i, 'depth_m'])} {unit} has no "
+               "collar",
                "excluded the survey row")
         bad[i] = True
     az, dip = s["azimuth_deg"].astype(float), s["dip_deg"].astype(float)
@@ -246,7 +247,7 @@ def _check_surveys(s: pd.DataFrame, holes: set, rows: list,
                      ("depth", "depth_m", bool(np.isfinite(depth[i]) and depth[i] >= 0.0),
                       "a finite number >= 0")) if not ok]
         _issue(rows, "error", "bad_survey", "survey", s.at[i, "hole_id"], s.at[i, "depth_m"],
-               f"hole {s.at[i, 'hole_id']}: survey at {_show(raw.at[i, 'depth_m'])} m has "
+               f"hole {s.at[i, 'hole_id']}: survey at {_show(raw.at[i, 'depth_m'])} {unit} has "
                + " and ".join(wrong), "excluded the survey row")
     bad |= rng
     for hole, g in s[~bad].groupby("hole_id", sort=False):
@@ -255,7 +256,7 @@ def _check_surveys(s: pd.DataFrame, holes: set, rows: list,
         for i, flag in zip(g.index, order_bad, strict=True):
             if flag:
                 _issue(rows, "error", "survey_order", "survey", hole, s.at[i, "depth_m"],
-                       f"hole {hole}: survey at {s.at[i, 'depth_m']} m is out of depth order or "
+                       f"hole {hole}: survey at {_show(s.at[i, 'depth_m'])} {unit} is out of depth order or "
                        "repeats a depth", "excluded the survey row (sort the file to keep it)")
                 bad[i] = True
     return bad
@@ -305,7 +306,10 @@ def _note_collar_elevations(c: pd.DataFrame, rows: list) -> None:
                "kept; check its unit (feet among metres?) and datum")
 
 
-def _check_intervals(a: pd.DataFrame, depth: pd.Series, rows: list) -> pd.Series:
+def _check_intervals(a: pd.DataFrame, depth: pd.Series, rows: list, *,
+                     unit: str = "m") -> pd.Series:
+    """The mask of bad assay intervals (no collar, inverted, past the end of the hole,
+    overlapping), each listed in ``rows``; gaps are warnings. Depths in ``unit``."""
     bad = pd.Series(False, index=a.index)
     orphan = ~a["hole_id"].isin(depth.index)
     for hole, first in a.loc[orphan].groupby("hole_id", sort=False)["from_m"]:
@@ -319,15 +323,15 @@ def _check_intervals(a: pd.DataFrame, depth: pd.Series, rows: list) -> pd.Series
         why = ("starts above the collar (depths are measured down the hole from 0)"
                if f[i] < 0 else "has to <= from" if t[i] <= f[i] else "has a blank depth")
         _issue(rows, "error", "bad_interval", "assay", a.at[i, "hole_id"], a.at[i, "from_m"],
-               f"hole {a.at[i, 'hole_id']}: interval from {a.at[i, 'from_m']} to "
-               f"{a.at[i, 'to_m']} m {why}", "excluded the interval")
+               f"hole {a.at[i, 'hole_id']}: interval from {_show(a.at[i, 'from_m'])} to "
+               f"{_show(a.at[i, 'to_m'])} {unit} {why}", "excluded the interval")
     bad |= inv
     eoh = a["hole_id"].map(depth).astype(float)
     past = (t > eoh + 1e-6) & ~bad
     for i in a.index[past]:
         _issue(rows, "error", "past_eoh", "assay", a.at[i, "hole_id"], a.at[i, "to_m"],
-               f"hole {a.at[i, 'hole_id']}: interval ends at {a.at[i, 'to_m']} m, past the end "
-               f"of hole {eoh[i]} m", "excluded the interval")
+               f"hole {a.at[i, 'hole_id']}: interval ends at {_show(a.at[i, 'to_m'])} {unit}, "
+               f"past the end of hole {_show(eoh[i])} {unit}", "excluded the interval")
     bad |= past
     ok = a[~bad].sort_values(["hole_id", "from_m"], kind="stable")
     # vectorised screen: only holes with an overlap or a gap need the sequential pass below
@@ -341,13 +345,13 @@ def _check_intervals(a: pd.DataFrame, depth: pd.Series, rows: list) -> pd.Series
                                ok["to_m"].astype(float), strict=True):
         if hole == prev_hole and fr < prev_to - 1e-9:
             _issue(rows, "error", "overlap", "assay", hole, fr,
-                   f"hole {hole}: interval {fr}-{to} m overlaps the previous one ending at "
-                   f"{prev_to} m", "excluded the later interval")
+                   f"hole {hole}: interval {_show(fr)}-{_show(to)} {unit} overlaps the previous "
+                   f"one ending at {_show(prev_to)} {unit}", "excluded the later interval")
             bad[i] = True
             continue
         if hole == prev_hole and fr > prev_to + 1e-9:
             _issue(rows, "warning", "gap", "assay", hole, prev_to,
-                   f"hole {hole}: gap from {prev_to} to {fr} m (not sampled)",
+                   f"hole {hole}: gap from {_show(prev_to)} to {_show(fr)} {unit} (not sampled)",
                    "kept; composites weight by sampled length only")
         prev_hole, prev_to = hole, to
     return bad
@@ -393,7 +397,7 @@ def _derive_depths(c: pd.DataFrame, s: pd.DataFrame, a: pd.DataFrame, rows: list
 
 
 def _parse_assays(a: pd.DataFrame, grade_columns: tuple[str, ...],
-                  below_detection_factor: float, rows: list) -> pd.Series:
+                  below_detection_factor: float, rows: list, *, unit: str = "m") -> pd.Series:
     """Parse each grade column of ``a`` in place (:func:`parse_assay_values`), listing values
     below detection, non-numeric values and blank cells in ``rows``; the mask of intervals
     with a bad value (excluded)."""
@@ -403,12 +407,13 @@ def _parse_assays(a: pd.DataFrame, grade_columns: tuple[str, ...],
                                            below_detection_factor=below_detection_factor)
         for i in a.index[below]:
             _issue(rows, "warning", "below_detection", "assay", a.at[i, "hole_id"],
-                   a.at[i, "from_m"], f"hole {a.at[i, 'hole_id']} at {a.at[i, 'from_m']} m: "
+                   a.at[i, "from_m"], f"hole {a.at[i, 'hole_id']} at {_show(a.at[i, 'from_m'])} "
+                   f"{unit}: "
                    f"{col}={_show(a.at[i, col])} below detection",
                    f"replaced by {below_detection_factor} x detection limit")
         for i in a.index[bad]:
             _issue(rows, "error", "non_numeric", "assay", a.at[i, "hole_id"], a.at[i, "from_m"],
-                   f"hole {a.at[i, 'hole_id']} at {a.at[i, 'from_m']} m: {col}="
+                   f"hole {a.at[i, 'hole_id']} at {_show(a.at[i, 'from_m'])} {unit}: {col}="
                    f"{_show(a.at[i, col])} is not a number >= 0 (below detection: '<0.01')",
                    "excluded the interval")
         blank = v.isna().to_numpy() & ~np.asarray(bad, bool)
@@ -417,7 +422,7 @@ def _parse_assays(a: pd.DataFrame, grade_columns: tuple[str, ...],
             hole, depth = a.at[first, "hole_id"], float(a.at[first, "from_m"])
             _issue(rows, "warning", "not_assayed", "assay", hole, depth,
                    f"{int(blank.sum())} of {len(a)} intervals have no {col} value (a blank, NA "
-                   f"or NS cell; the first: hole {hole} at {depth:g} m)",
+                   f"or NS cell; the first: hole {hole} at {depth:g} {unit})",
                    f"left out of the {col} composites and estimate; assay them, or write the "
                    "detection limit as '<DL' if below it")
         a[col] = v
@@ -474,30 +479,38 @@ def validate_drillholes(collars: pd.DataFrame, surveys: pd.DataFrame, assays: pd
     c = _derive_depths(c, s, a, rows)
     cbad = _check_collars(c, rows)
     c = c[~cbad].copy()
+    # depths are checked in the file's unit, so a finding quotes the depth the user wrote
+    # (a file in feet was quoted in metres with float noise, fuzz round 15); converted after
+    eoh = c.set_index("hole_id")["max_depth_m"].astype(float)
     c[["x", "y", "z", "max_depth_m"]] = c[["x", "y", "z", "max_depth_m"]].astype(float) * f
     _note_collar_elevations(c, rows)
     raw = s[["depth_m", "azimuth_deg", "dip_deg"]].copy()
     for col in ("depth_m", "azimuth_deg", "dip_deg"):
         s[col] = pd.to_numeric(s[col], errors="coerce")
-    s["depth_m"] = s["depth_m"] * f
     if dip_positive_down:
         s["dip_deg"] = -s["dip_deg"]
         if "dip_deg" in c.columns:
             c["dip_deg"] = -pd.to_numeric(c["dip_deg"], errors="coerce")
-    s = s[~_check_surveys(s, set(c["hole_id"]), rows, raw)].copy()
+    s = s[~_check_surveys(s, set(c["hole_id"]), rows, raw, unit=length_unit)].copy()
     c, s = _check_unsurveyed(c, s, rows)
+    s["depth_m"] = s["depth_m"] * f
     _note_upward(s, rows, dip_positive_down)
     for col in ("from_m", "to_m"):
-        a[col] = pd.to_numeric(a[col], errors="coerce") * f
-    a = a[~_check_intervals(a, c.set_index("hole_id")["max_depth_m"], rows)].copy()
+        a[col] = pd.to_numeric(a[col], errors="coerce")
+    eoh = eoh[eoh.index.isin(c["hole_id"])]  # holes left after the survey checks
+    a = a[~_check_intervals(a, eoh, rows, unit=length_unit)].copy()
     if grade_columns is None:
         skip = {"hole_id", "from_m", "to_m", "domain"}
         grade_columns = tuple(col for col in a.columns if col not in skip)
-    a = a[~_parse_assays(a, grade_columns, below_detection_factor, rows)]
+    a = a[~_parse_assays(a, grade_columns, below_detection_factor, rows, unit=length_unit)]
+    a[["from_m", "to_m"]] = a[["from_m", "to_m"]].astype(float) * f
     if "domain" not in a.columns:
         a["domain"] = "ALL"
     a["domain"] = a["domain"].astype(str)
     issues = pd.DataFrame(rows, columns=ISSUE_COLUMNS)
+    # the depth column is in metres like the tables; collar findings carry no depth
+    issues["depth_m"] = issues["depth_m"].astype(float) * np.where(issues["table"] == "collar",
+                                                                   1.0, f)
     errors = issues[issues["severity"] == "error"]
     if mode == "strict" and len(errors):
         raise _strict_error(errors, files)

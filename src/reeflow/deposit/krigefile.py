@@ -95,12 +95,23 @@ def load_krige_model(data: Any) -> KrigeModelFile:
     if not isinstance(data, dict):
         raise InputError("--model", type(data).__name__, "a YAML mapping (variogram, search, "
                          "variables, ...)", "write key: value pairs")
+    if {"ore", "plant", "economics"} & set(data) and "variogram" not in data:
+        # a project file: its dump as "got" was 12,206 characters (fuzz round 15)
+        raise InputError("--model", f"a project file (keys {', '.join(sorted(map(str, data))[:5])}"
+                         "...)", "a kriging model YAML with variogram, search and variables",
+                         "pass a kriging model such as builtin:babbitt/krige_model; a project "
+                         "is kriged by `reeflow resource PROJECT`")
     try:
         return KrigeModelFile.model_validate(data)
     except ValidationError as exc:
         err = exc.errors()[0]
         value = err.get("input")
+        if err.get("type") == "missing":  # the enclosing mapping is not the news; its keys are
+            value = "missing" if not isinstance(value, dict) else \
+                f"missing (keys given: {', '.join(sorted(map(str, value))[:8])})"
         if isinstance(value, float) and not math.isfinite(value):
             value = str(value)
-        raise InputError(_where(err.get("loc", ())), value, err.get("msg", "a valid value"),
+        allowed = "a required key" if err.get("type") == "missing" \
+            else err.get("msg", "a valid value")
+        raise InputError(_where(err.get("loc", ())), value, allowed,
                          "fix the --model file (see `reeflow krige --help`)") from None
