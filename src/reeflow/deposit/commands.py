@@ -123,7 +123,7 @@ def _study_resource(source: str, args: argparse.Namespace
     d = loaded.project.deposit
     if not d.has_source:
         raise InputError("deposit", source, "a deposit section naming drillholes or a synthetic "
-                         "deposit", "add 'deposit: {drillholes: {...}}' (see examples/babbitt)")
+                         "deposit", "add 'deposit: {drillholes: {...}}' (see builtin:babbitt/babbitt)")
     over: dict[str, Any] = {}
     if d.drillholes is not None and args.lenient:
         over["deposit.drillholes.mode"] = "lenient"
@@ -143,7 +143,7 @@ def _deposit_resource(source: str, args: argparse.Namespace) -> ResourceResult:
     params, base = project_deposit(source)
     if not params.has_source:
         raise InputError("deposit", source, "a deposit section naming drillholes or a synthetic "
-                         "deposit", "add 'deposit: {drillholes: {...}}' (see examples/babbitt)")
+                         "deposit", "add 'deposit: {drillholes: {...}}' (see builtin:babbitt/babbitt)")
     if params.drillholes is not None and args.lenient:
         params = params.model_copy(update={"drillholes": params.drillholes.model_copy(
             update={"mode": "lenient"})})
