@@ -239,3 +239,21 @@ def test_one_collapsed_margin_gain_does_not_stop_a_feasible_three_outlet_search(
                             middle_fraction=0.3111413802794603)
     assert d.s_mol_per_mol_feed == pytest.approx(5.587002612433444)
     assert d.total_stages == 67
+
+
+def test_an_aqueous_draw_in_the_scrub_that_takes_too_much_is_refused_up_front():
+    """The scrub carries the scrub RE W down, so its aqueous draws take W·(1 − Π(1 − f)):
+    a 40 % draw of W = 20 with S − W = 10 of 16.87 mol/h fed cannot balance. It was a
+    ConvergenceError naming no cause; 30 % balances (the draw is exactly f·W)."""
+    def cascade(frac):
+        return sx.Cascade(sections=(("extraction", 75), ("scrub", 10)),
+                          feeds=(sx.Feed(75, "aqueous", 21.33, {"Gd": 0.383, "Ce": 0.408}),
+                                 sx.Feed(1, "organic", 20.43, {}),
+                                 sx.Feed(85, "aqueous", 24.7, {})),
+                          side_draws=(sx.SideDraw(80, "aqueous", frac),))
+    params = {"alpha": {"Gd": 1.0, "Ce": 2.0}, "organic_RE_mol_per_h": 30.0,
+              "scrub_RE_mol_per_h": 20.0, "capacity_mol_per_L": 2.64}
+    ok = sx.simulate(cascade(0.3), model="constant_beta", params=params)
+    assert sum(ok.outlets["aq_draw_80"].values()) == pytest.approx(0.3 * 20.0, rel=1e-9)
+    with pytest.raises(InfeasibleSpecError, match="scrub RE W = 20"):
+        sx.simulate(cascade(0.4), model="constant_beta", params=params)

@@ -468,29 +468,36 @@ def _precheck(model: str, params: Mapping[str, Any], comps: Sequence[str], feed:
     drawn = _least_aqueous_draw(cascade, secs, s_re, w_re) if cascade is not None else 0.0
     if prod + drawn >= fed:
         raise InfeasibleSpecError(
-            f"aqueous side draws in the extraction section take at least {drawn:.6g} mol/h of RE "
-            f"(each its fraction of the aqueous RE on its stage, at least the organic's S = "
-            f"{s_re:.6g} taken up below it) and the organic product S − W = {prod:.6g} mol/h: "
+            f"aqueous side draws take at least {drawn:.6g} mol/h of RE (each its fraction of "
+            f"the aqueous RE on its stage: in extraction at least the organic's S = {s_re:.6g} "
+            f"taken up below it, in the scrub the scrub RE W = {w_re:.6g}) and the organic "
+            f"product S − W = {prod:.6g} mol/h: "
             f"more than the {fed:.6g} mol/h fed, so the raffinate would be negative; lower the "
             "draw fractions or the organic RE flow")
 
 
 def _least_aqueous_draw(cascade: Cascade, secs: Sequence[str], s_re: float,
                         w_re: float) -> float:
-    """A lower bound on the RE the aqueous side draws of a constant-β cascade take: the
-    aqueous passed down from extraction stage j >= 2 after its draw carries at least what the
-    organic takes up from the stages below, S, less any RE fed below j (no organic draw below,
-    no entrainment), so the draw of fraction f takes at least f/(1 − f) of that. Scrub-section
-    draws are not counted (a draw above lowers the aqueous below it). An infeasible draw ran
-    87,000 iterations (33 s) to a ConvergenceError before (fuzz round 15)."""
+    """A lower bound on the RE the aqueous side draws of a constant-β cascade take.
+
+    Extraction section: the aqueous passed down from stage j >= 2 after its draw carries at
+    least what the organic takes up from the stages below, S, less any RE fed below j (no
+    organic draw below, no entrainment), so the draw of fraction f takes at least f/(1 − f) of
+    that. An infeasible draw ran 87,000 iterations (33 s) to a ConvergenceError before (fuzz
+    round 15).
+
+    Scrub section: the aqueous down the scrub carries the scrub RE W, less what the draws above
+    took, so the draws take at least W·(1 − Π(1 − f)) (no organic draw in the scrub, no
+    entrainment). An infeasible scrub draw was a ConvergenceError with no cause named."""
+    if cascade.entrainment_aq_frac > 0 or cascade.entrainment_org_frac > 0:
+        return 0.0  # entrained: neither bound holds
     total = 0.0
     for d in cascade.side_draws:
         j = int(d.stage)
         if d.phase != "aqueous" or j < 2 or secs[j - 1] != "extraction":
             continue
-        if any(o.phase == "organic" and o.stage < j for o in cascade.side_draws) or \
-                cascade.entrainment_aq_frac > 0 or cascade.entrainment_org_frac > 0:
-            continue  # organic drawn below j, or entrained: the bound does not hold
+        if any(o.phase == "organic" and o.stage < j for o in cascade.side_draws):
+            continue  # organic drawn below j: the bound does not hold
         below = math.fsum(f.flow_L_per_h * math.fsum(v for k, v in f.mol_per_L.items()
                                                      if k not in NON_ELEMENTS)
                           for f in cascade.feeds if f.stage < j)
@@ -498,6 +505,12 @@ def _least_aqueous_draw(cascade: Cascade, secs: Sequence[str], s_re: float,
         # f/(1 - f) of it
         f = float(d.fraction)
         total += f / (1.0 - f) * max(s_re - below, 0.0)
+    scrub = [d for d in cascade.side_draws if secs[int(d.stage) - 1] == "scrub"]
+    if not any(d.phase == "organic" for d in scrub):
+        passed = 1.0
+        for d in scrub:
+            passed *= 1.0 - float(d.fraction)
+        total += w_re * (1.0 - passed)
     return total
 
 
