@@ -375,21 +375,28 @@ def _line_risks(risks: list[dict[str, Any]]) -> SummaryLine:
                        "input's stated range (the chain re-run): " + "; ".join(bits) + ".")
 
 
-def _line_grade(econ: EconomicsSection, basket: float) -> SummaryLine | None:
-    """Whether more rare earths add value: the tornado's head-grade bar against the basket."""
-    row = next((r for r in econ.tornado if r.get("input") == "ore.treo_grade"), None)
+def _line_grade(econ: EconomicsSection, basket: float,
+                grade_path: str = "ore.treo_grade") -> SummaryLine | None:
+    """Whether more rare earths add value: the tornado's bar of the input that moves the head
+    grade the mine feeds (``grade_path``, :func:`reeflow.sensitivity.grade_input`: on a project
+    with its own drillholes ``ore.treo_grade`` moves the design basis only, fuzz round 17)."""
+    row = next((r for r in econ.tornado if r.get("input") == grade_path), None)
     if row is None or row.get("npv_low_usd") is None or row.get("npv_high_usd") is None:
         return None
+
+    def at(v: float) -> str:
+        return f"{_pct(v, 2)} TREO" if grade_path == "ore.treo_grade" else \
+            f"{v:.3g}× the estimated grades"
     cost = econ.unit_cost_usd_per_kg_reo
     lo, base, hi = row["npv_low_usd"], row.get("base_npv_usd"), row["npv_high_usd"]
     if base is not None and not (lo <= base <= hi or lo >= base >= hi):
         return SummaryLine(topic="grade", text=(
-            f"NPV does not move one way with the head grade: {_pct(row['low'], 2)} TREO "
-            f"{_fmt_usd(lo)}, {_pct(row['value'], 2)} {_fmt_usd(base)}, {_pct(row['high'], 2)} "
+            f"NPV does not move one way with the head grade: {at(row['low'])} "
+            f"{_fmt_usd(lo)}, {at(row['value'])} {_fmt_usd(base)}, {at(row['high'])} "
             f"{_fmt_usd(hi)} (the pit, the schedule and the plant all change with the grade)."))
     if row["npv_high_usd"] < row["npv_low_usd"]:
-        text = (f"NPV falls as the head grade rises ({_pct(row['low'], 2)} TREO: "
-                f"{_fmt_usd(row['npv_low_usd'])}; {_pct(row['high'], 2)}: "
+        text = (f"NPV falls as the head grade rises ({at(row['low'])}: "
+                f"{_fmt_usd(row['npv_low_usd'])}; {at(row['high'])}: "
                 f"{_fmt_usd(row['npv_high_usd'])})")
         if cost is not None and cost > basket:
             text += (f": the life-of-mine cash cost, {cost:.2f} USD per kg REO before "
@@ -405,8 +412,8 @@ def _line_grade(econ: EconomicsSection, basket: float) -> SummaryLine | None:
                          f"the basket's {basket:.2f})")
         return SummaryLine(topic="grade", text=text + ".")
     return SummaryLine(topic="grade", text=(
-        f"NPV rises with the head grade ({_pct(row['low'], 2)} TREO: "
-        f"{_fmt_usd(row['npv_low_usd'])}; {_pct(row['high'], 2)}: "
+        f"NPV rises with the head grade ({at(row['low'])}: "
+        f"{_fmt_usd(row['npv_low_usd'])}; {at(row['high'])}: "
         f"{_fmt_usd(row['npv_high_usd'])})."))
 
 
@@ -443,6 +450,7 @@ def build_summary(outcome: Any, *, economics: EconomicsSection, claims: Sequence
                   ) -> SummarySection:
     """The executive summary of a chain outcome (see the module docstring)."""
     from reeflow.risk import ranged_inputs
+    from reeflow.sensitivity import grade_input
 
     rate = float(economics.headline_rate_frac)
     key = f"{rate:.4f}"
@@ -481,7 +489,7 @@ def build_summary(outcome: Any, *, economics: EconomicsSection, claims: Sequence
         _line_target(target), _line_revenue(target, basket, economics.deck, split, total),
         _line_value(fields, rate), _line_breakeven(bes, rate, economics.floor_case),
         _line_risks(risks), _line_basis(fields, _unclassified_share(mine))]
-    grade = _line_grade(economics, basket)
+    grade = _line_grade(economics, basket, grade_input(outcome.loaded))
     if grade is not None:
         fields["verdicts"].insert(3, grade)
     from reeflow.core.jsonio import to_jsonable

@@ -172,6 +172,26 @@ def test_a_grade_line_that_falls_with_grade_gives_the_average_not_a_marginal_cos
     assert "before by-product credits" in line.text and "loses money" not in line.text
 
 
+def test_with_own_drillholes_the_grade_line_reads_the_grade_factor_not_the_design_basis():
+    """Fuzz round 17: on a project with its own drillholes the line read the ore.treo_grade
+    bar, which moves the design basis only, and said "the pit, the schedule and the plant all
+    change with the grade"."""
+    from types import SimpleNamespace
+
+    from reeflow.summary import _line_grade
+
+    econ = SimpleNamespace(unit_cost_usd_per_kg_reo=10.0, tornado=[
+        {"input": "ore.treo_grade", "low": 0.025, "value": 0.03, "high": 0.035,
+         "npv_low_usd": -255e6, "base_npv_usd": -296e6, "npv_high_usd": -338e6},
+        {"input": "deposit.grade_factor", "low": 0.9, "value": 1.0, "high": 1.1,
+         "npv_low_usd": -330e6, "base_npv_usd": -296e6, "npv_high_usd": -260e6}])
+    line = _line_grade(econ, 14.69, "deposit.grade_factor")
+    assert line is not None and line.text.startswith("NPV rises with the head grade (0.9×")
+    assert _line_grade(econ, 14.69, "deposit.grade_factor") != _line_grade(econ, 14.69)
+    econ.tornado = econ.tornado[:1]  # no grade-factor bar: no grade line
+    assert _line_grade(econ, 14.69, "deposit.grade_factor") is None
+
+
 def test_a_mixed_concentrate_is_split_by_the_value_the_ndpr_price_carries(builtin_study):
     """A mixed REO concentrate went wholly under "NdPr" when NdPr carried more than half of
     its value (fuzz round 13: a Mount-Weld-like mixed carbonate read 100 % NdPr)."""
