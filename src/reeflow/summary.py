@@ -184,7 +184,11 @@ def _target(outcome: Any, basket: float, byproduct_usd: float, ranged: Mapping[s
             o = runner(outcome.loaded, {"ore.treo_grade": grade_needed})
         except Exception as exc:  # an infeasible grade is stated, never hidden
             o = None
-            out["chain_at_needed_grade_error"] = f"{type(exc).__name__}: {exc}"[:300]
+            from reeflow.core.errors import InputError
+
+            # a refusal reads as its own sentence; only an unforeseen error shows its class
+            out["chain_at_needed_grade_error"] = (str(exc) if isinstance(exc, InputError)
+                                                  else f"{type(exc).__name__}: {exc}")[:300]
         if o is not None:
             ko = o.design.summary.kpis
             out["chain_at_needed_grade"] = {

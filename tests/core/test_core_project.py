@@ -39,6 +39,20 @@ def test_extends_overrides_one_value(tmp_path):
     assert lp.project.ore.throughput_t_per_a == pytest.approx(570_000.0)
 
 
+def test_a_grade_range_end_the_chain_cannot_run_is_refused_at_load(tmp_path):
+    """Fuzz round 17: a 9 % TREO high end with Ngualla's gangue passed ``validate`` and stopped
+    the study after a minute (the sensitivities run at each end); 7.6 % is fine."""
+    base = builtin_project_path("ngualla")
+    bad = _write(tmp_path, yaml.safe_dump({"extends": str(base), "ore": {"treo_grade": {
+        "value": "7.5 %", "range": ["6 %", "9 %"]}}}))
+    with pytest.raises(InputError) as e:
+        load_project(bad)
+    assert e.value.field == "ore.treo_grade.range" and "of the ore mass" in str(e.value.value)
+    ok = _write(tmp_path, yaml.safe_dump({"extends": str(base), "ore": {"treo_grade": {
+        "value": "7.5 %", "range": ["6 %", "7.6 %"]}}}), name="ok.yaml")
+    assert load_project(ok).project.ore.minerals_frac(treo_grade_frac=0.076) <= 1.0
+
+
 def test_out_of_range_value_is_quoted_as_written(tmp_path):
     """Fuzz round 15: ``1.8 ppm`` outside its stated range was echoed as ``1.8e-06``."""
     override = {"ore": {"treo_grade": {"value": "1.8 ppm", "range": ["1 %", "3 %"]}}}
