@@ -90,7 +90,7 @@ def npv_waterfall(a: Any, b: Any, *, rate: float, npv_a: float, npv_b: float
 
     ta, tb = _tree(a), _tree(b)
     diffs = {p: vb for p, (_, vb) in _flatten(ta, tb).items()
-             if p.split(".")[0] not in _SKIP and p != "claims_file"
+             if p.split(".")[0] not in _SKIP and p not in ("claims_file", "claims_written_for")
              and not p.startswith(_TEXT)}
     groups: dict[str, dict[str, Any]] = {}
     for path, value in diffs.items():

@@ -229,6 +229,10 @@ class Project(StrictModel):
     risk: RiskParams = Field(default_factory=RiskParams)
     claims_file: str | None = Field(default=None, max_length=4096,
                                     description="public claims to check (YAML), relative path")
+    claims_written_for: str | None = Field(
+        default=None, max_length=200, description="the case whose public claims these are, when "
+        "a project that extends it inherits its claims_file and changes its inputs (the loader "
+        "sets it; the claims are then labelled as that case's)")
 
     @model_validator(mode="after")
     def _products_cover(self) -> Project:
@@ -337,7 +341,7 @@ _INHERITED = "Written for "
 
 
 #: Top-level keys whose change leaves a case's figures (and the text about them) as they are
-_TEXT_ONLY = frozenset({"name", "description", "claims_file"})
+_TEXT_ONLY = frozenset({"name", "description", "claims_file", "claims_written_for"})
 
 
 def mark_inherited(tree: dict[str, Any], parent: str,
@@ -351,6 +355,12 @@ def mark_inherited(tree: dict[str, Any], parent: str,
         return tree
     name = tree.get("name") if isinstance(tree.get("name"), str) else parent
     over: dict[str, Any] = {}
+    if tree.get("claims_file") and not tree.get("claims_written_for") and \
+            (child is None or "claims_file" not in child):
+        # another project's public claims, checked against this one: say whose they are
+        # (a project extending Ngualla opened its summary with "The stated target of 12,700
+        # t/a REO (N3)", fuzz round 17)
+        over["claims_written_for"] = name
     for path in CASE_TEXT:
         node: Any = tree
         for key in path:

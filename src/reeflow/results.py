@@ -354,6 +354,9 @@ class ClaimRow(ResultModel):
     claimed: Any = None
     model: Any = None
     reason: str
+    written_for: str | None = Field(default=None, description="the case whose claim this is, "
+                                    "when the project inherits another case's claims through "
+                                    "extends (None: the project's own)")
 
 
 class ConsistencyCheck(ResultModel):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -69,7 +69,8 @@ class StudyResult:
                  f"{(k.overall_reo_recovery_frac or 0):.1%}",
                  f"  {r.mine.source}: {len(r.mine.schedule)} production years",
                  f"  {npv} MUSD (real, {e.deck}); IRR {irr}; capex {e.capex_usd / 1e6:,.0f} MUSD",
-                 f"  claims inconsistent with the model: {', '.join(bad) or 'none'}"]
+                 f"  claims{_whose(r.claims)} inconsistent with the model: "
+                 f"{', '.join(bad) or 'none'}"]
         if self.out_dir:
             lines.append(f"  report: {self.out_dir / 'report.html'} (+ results.xlsx"
                          + (", report.pdf)" if (self.out_dir / "report.pdf").exists() else ")"))
@@ -112,6 +113,12 @@ def _flatten(tree: Any, prefix: str = "") -> dict[str, Any]:
     return out
 
 
+def _whose(claims: Sequence[Any]) -> str:
+    """" of CASE (inherited)" where the claims are another case's, else nothing."""
+    owner = next((c.written_for for c in claims if c.written_for), None)
+    return f" of {owner} (inherited through extends)" if owner else ""
+
+
 def _claims(outcome: Any, runner: Any = None) -> list[dict[str, Any]]:
     from reeflow.chain import what_if
     from reeflow.claims import ClaimContext, check_claims, load_claims
@@ -122,7 +129,9 @@ def _claims(outcome: Any, runner: Any = None) -> list[dict[str, Any]]:
     claims = load_claims(path)
     run = runner if runner is not None else what_if
     ctx = ClaimContext(outcome, lambda ov: run(outcome.loaded, ov))
-    return check_claims(claims, ctx)
+    rows = check_claims(claims, ctx)
+    owner = outcome.project.claims_written_for
+    return [{**r, "written_for": owner} for r in rows] if owner else rows
 
 
 def check_claims_file(loaded: LoadedProject) -> int:

@@ -178,7 +178,8 @@ def _target(outcome: Any, basket: float, byproduct_usd: float, ranged: Mapping[s
         "grade_range_frac": None if g_range is None else [g_range[0], g_range[2]],
         "reo_revenue_at_target_usd_per_a": basket * target * 1e3,
         "byproduct_revenue_usd_per_a": byproduct_usd,
-        "chain_at_needed_grade": None, **_scheduled_output(outcome)}
+        "chain_at_needed_grade": None, **_scheduled_output(outcome),
+        "written_for": outcome.project.claims_written_for}
     if runner is not None and math.isfinite(grade_needed) and grade_needed < 0.5:
         try:
             o = runner(outcome.loaded, {"ore.treo_grade": grade_needed})
@@ -275,7 +276,9 @@ def _line_target(t: dict[str, Any] | None) -> SummaryLine:
                  " — below the stated grade range")
     rn = t["recovery_needed_frac"]
     rtxt = "impossible (above 100 %)" if rn is not None and rn > 1 else _pct(rn)
-    text = (f"The stated target of {t['reo_t_per_a']:,.0f} t/a REO ({t['reo_claim']}) needs "
+    whose = (f"The target stated for {t['written_for']} (this project extends it)"
+             if t.get("written_for") else "The stated target")
+    text = (f"{whose} of {t['reo_t_per_a']:,.0f} t/a REO ({t['reo_claim']}) needs "
             f"a head grade of {_pct(g, 2)} TREO at the modelled {_pct(t['recovery_frac'])} "
             f"ore-to-oxide recovery{where}, or {rtxt} recovery at the design grade "
             f"{_pct(t['grade_frac'], 2)}. The design basis makes {t['model_reo_t_per_a']:,.0f} "

@@ -53,6 +53,23 @@ def test_a_grade_range_end_the_chain_cannot_run_is_refused_at_load(tmp_path):
     assert load_project(ok).project.ore.minerals_frac(treo_grade_frac=0.076) <= 1.0
 
 
+def test_claims_inherited_through_extends_say_whose_they_are(tmp_path):
+    """Fuzz round 17: a project extending Ngualla with its own ore and name checked Peak's
+    claims against itself without a word ("The stated target of 12,700 t/a REO (N3)")."""
+    base = builtin_project_path("ngualla")
+    other = _write(tmp_path, yaml.safe_dump({"extends": str(base), "name": "Kestrel Hill",
+                                             "ore": {"throughput": "150 kt/a"}}))
+    owner = load_project(other).project.claims_written_for
+    assert owner is not None and owner.startswith("Ngualla")
+    renamed = _write(tmp_path, yaml.safe_dump({"extends": str(base), "name": "same case"}),
+                     name="renamed.yaml")  # changes no input: the case itself
+    assert load_project(renamed).project.claims_written_for is None
+    own = _write(tmp_path, yaml.safe_dump({"extends": str(base), "claims_file": None,
+                                           "ore": {"throughput": "150 kt/a"}}), name="own.yaml")
+    assert load_project(own).project.claims_written_for is None
+    assert load_project("builtin:ngualla").project.claims_written_for is None
+
+
 def test_out_of_range_value_is_quoted_as_written(tmp_path):
     """Fuzz round 15: ``1.8 ppm`` outside its stated range was echoed as ``1.8e-06``."""
     override = {"ore": {"treo_grade": {"value": "1.8 ppm", "range": ["1 %", "3 %"]}}}

@@ -232,3 +232,16 @@ def test_the_deposits_findings_are_listed_in_the_report(builtin_results_dict):
     html = resource_section(r)
     assert "Data findings (3, the first 1 listed)" in html
     assert "gap from 50.0 to 56.0 m" in html and "DH019" in html
+
+
+def test_inherited_claims_are_labelled_as_the_other_case_s():
+    """Fuzz round 17: another case's claims, inherited through extends, read as the project's
+    own."""
+    from reeflow.report.sections import claims_section
+
+    row = {"id": "N3", "claim": "12,700 t/a REO", "outlet": "ASX", "date": "2017",
+           "quantity": "reo_t_per_a", "claimed": 12700, "model": 3000,
+           "status": "inconsistent", "reason": "model below", "written_for": "Ngualla"}
+    html = claims_section({"claims": [row]})
+    assert "These are the public claims of Ngualla" in html and "claims_file: null" in html
+    assert "public claims of" not in claims_section({"claims": [{**row, "written_for": None}]})

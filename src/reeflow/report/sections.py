@@ -389,7 +389,13 @@ def claims_section(results: Results) -> str:
             ("quantity", "quantity"), ("claimed", "claimed"), ("model", "model"),
             ("status", "status"), ("reason", "reason")]
     body = table(claims, cols, formatters={"status": status_badge}, row_class=_claim_row_class)
-    return f'<p>{summary}</p><div class="claims">{body}</div>'
+    owner = next((c.get("written_for") for c in claims if c.get("written_for")), None)
+    whose = (f"<p><strong>These are the public claims of {esc(owner)}</strong>, inherited "
+             "through <code>extends</code>: this project changes that case's inputs, so read "
+             "them as that case's claims set against this project's model. Give the project "
+             "its own <code>claims_file</code>, or <code>claims_file: null</code> for none.</p>"
+             if owner else "")
+    return f'{whose}<p>{summary}</p><div class="claims">{body}</div>'
 
 
 def _closure_fmt(value: Any) -> str:
