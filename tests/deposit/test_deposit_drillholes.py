@@ -225,11 +225,14 @@ def test_two_columns_for_one_field_are_refused():
 def test_holes_that_point_upward_are_flagged_once():
     """Every dip's sign flipped put the ore above the collars with 0 findings (fuzz round 14)."""
     c, s, a = _tables()
-    up = validate_drillholes(c, s.assign(DIP=-s["DIP"]), a)
+    up = validate_drillholes(c, s.assign(DIP=-s["DIP"]), a, mode="lenient")
     row = up.issues[up.issues["kind"] == "upward_hole"]
-    assert len(row) == 1 and row["severity"].iat[0] == "warning"
-    assert row["message"].iat[0].startswith("2 of 2 holes point upward")
-    assert "dip_positive_down" in row["action"].iat[0]
+    assert len(row) == 1 and row["severity"].iat[0] == "error"
+    assert row["message"].iat[0].startswith("every hole points upward (2 holes")
+    assert "dip_positive_down: true" in row["message"].iat[0]
+    # every hole upward: the strict mode stops (a 73 Mt resource in the air, fuzz round 17)
+    with pytest.raises(InputError, match="every hole points upward"):
+        validate_drillholes(c, s.assign(DIP=-s["DIP"]), a)
     assert not (validate_drillholes(c, s, a).issues["kind"] == "upward_hole").any()
 
 

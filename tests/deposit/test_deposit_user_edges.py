@@ -237,3 +237,16 @@ def test_a_partial_oxide_suite_does_not_price_all_of_treo():
     assert _covering(bm, "treo_frac", every, own) == every  # 0.3/0.3 = 100 %
     stated = own.model_copy(update={"primary_components": ["nd2o3", "pr6o11"]})
     assert _covering(bm, "treo_frac", ["nd2o3", "pr6o11"], stated) == ["nd2o3", "pr6o11"]
+
+
+def test_a_missing_drillhole_file_is_named_by_its_project_key(tmp_path):
+    """Fuzz round 17: a missing survey file was named ``survey_csv``, a name the user never
+    wrote; it is ``deposit.drillholes.survey_file``."""
+    from reeflow.core.errors import InputError
+    from reeflow.deposit.estimate import check_user_drillholes
+
+    lp = _own_project(tmp_path)
+    (tmp_path / "surveys.csv").unlink()
+    with pytest.raises(InputError) as err:
+        check_user_drillholes(lp.project.deposit)
+    assert err.value.field == "deposit.drillholes.survey_file"

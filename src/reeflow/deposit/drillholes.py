@@ -267,7 +267,9 @@ def _note_upward(s: pd.DataFrame, rows: list, dip_positive_down: bool) -> None:
     convention, after ``dip_positive_down`` was applied; collar-only holes included): their
     samples lie above the collar, which a surface-drilled deposit's do not; a dip sign written
     the other way round put the ore 35-85 m in the air without a word (fuzz round 14).
-    Underground holes drilled upward are real, so the data are kept."""
+    Underground holes drilled upward are real, so the data are kept; but when every hole
+    points upward (two or more) the dip sign is the likelier cause, and the strict mode stops:
+    all-upward holes stated a 73 Mt resource in the air with exit 0 (fuzz round 17)."""
     up = s.loc[s["dip_deg"] > 0.0, "hole_id"].drop_duplicates()
     if up.empty:
         return
@@ -275,11 +277,15 @@ def _note_upward(s: pd.DataFrame, rows: list, dip_positive_down: bool) -> None:
     first = str(up.iloc[0])
     flip = "false" if dip_positive_down else "true"
     way = "negative" if dip_positive_down else "positive"
+    every = len(up) == holes >= 2
+    hint = f"if the file writes dips {way} down, set deposit.drillholes.dip_positive_down: {flip}"
+    if every:  # the strict mode's one line quotes the message: the hint goes in it
+        _issue(rows, "error", "upward_hole", "survey", first, np.nan,
+               f"every hole points upward ({holes} holes, dips > 0); {hint}", "kept (lenient mode: holes drilled upward underground)")
+        return
     _issue(rows, "warning", "upward_hole", "survey", first, np.nan,
            f"{len(up)} of {holes} holes point upward (a dip above 0; the first: hole {first}): "
-           "their samples lie above the collar",
-           f"kept; if the file writes dips {way} down, set deposit.drillholes."
-           f"dip_positive_down: {flip}")
+           "their samples lie above the collar", f"kept; {hint}")
 
 
 #: a collar this far (m) from the median collar elevation, and beyond 10 robust standard
@@ -520,11 +526,12 @@ def validate_drillholes(collars: pd.DataFrame, surveys: pd.DataFrame, assays: pd
                       synthetic, label)
 
 
-def _read_csv(path: str | Path, table: str) -> pd.DataFrame:
-    """A drillhole table through the one size-capped, UTF-8-checked CSV reader."""
+def _read_csv(path: str | Path, table: str, field: str | None = None) -> pd.DataFrame:
+    """A drillhole table through the one size-capped, UTF-8-checked CSV reader; ``field``
+    names the table where the user gave it (``deposit.drillholes.survey_file``)."""
     from reeflow.core.io import read_csv
 
-    df = read_csv(path, field=f"{table}_csv", dtype={0: str}, keep_default_na=False,
+    df = read_csv(path, field=field or f"{table}_csv", dtype={0: str}, keep_default_na=False,
                   na_values=[""])
     # rows with every cell blank (the trailing ",,,," lines a spreadsheet export leaves) are
     # not data: they were refused as "hole nan: collar x=nan" (fuzz round 14)
@@ -534,12 +541,14 @@ def _read_csv(path: str | Path, table: str) -> pd.DataFrame:
 def read_drillholes(collar_csv: str | Path, survey_csv: str | Path, assay_csv: str | Path, *,
                     grade_columns: tuple[str, ...] | None = None, mode: str = "strict",
                     below_detection_factor: float = 0.5, length_unit: str = "m",
-                    dip_positive_down: bool = False) -> Drillholes:
+                    dip_positive_down: bool = False,
+                    fields: tuple[str, str, str] | None = None) -> Drillholes:
     """Read and validate collar, survey and assay CSV files (see module docstring and
     :func:`validate_drillholes` for ``length_unit`` and ``dip_positive_down``)."""
-    c = _read_csv(collar_csv, "collar")
-    s = _read_csv(survey_csv, "survey")
-    a = _read_csv(assay_csv, "assay")
+    names = fields or (None, None, None)
+    c = _read_csv(collar_csv, "collar", names[0])
+    s = _read_csv(survey_csv, "survey", names[1])
+    a = _read_csv(assay_csv, "assay", names[2])
     synthetic = bool("synthetic" in a.columns
                      and a["synthetic"].astype(str).str.upper().eq("TRUE").any())
     if "synthetic" in a.columns:

@@ -38,7 +38,7 @@ from reeflow.deposit.blockmodel import (
 )
 from reeflow.deposit.blocks import estimate_blocks, scale_model
 from reeflow.deposit.composite import composite, top_cut
-from reeflow.deposit.drillholes import Drillholes, read_drillholes, with_finding
+from reeflow.deposit.drillholes import LENGTH_UNITS, Drillholes, read_drillholes, with_finding
 from reeflow.deposit.kriging import SearchParams
 from reeflow.deposit.models import VariogramModel, vec3
 from reeflow.deposit.params import GRADE_UNITS, DepositParams, SyntheticSource
@@ -272,8 +272,9 @@ def _resolve_grades(dh: Drillholes, params: DepositParams,
 
 
 def _as_fractions(dh: Drillholes, grades: dict[str, tuple[str, float]],
-                  density_col: str) -> Drillholes:
-    """THE one place assay units become mass fractions (``<name>_frac`` columns)."""
+                  density_col: str, unit: str = "m") -> Drillholes:
+    """THE one place assay units become mass fractions (``<name>_frac`` columns). ``unit``:
+    the drillhole files' length unit, in which a bad value's depth is quoted."""
     a = dh.assays[["hole_id", "from_m", "to_m", "domain"]].copy()
     for name, (col, f) in grades.items():
         a[f"{name}_frac"] = pd.to_numeric(dh.assays[col], errors="coerce") * f
@@ -281,8 +282,9 @@ def _as_fractions(dh: Drillholes, grades: dict[str, tuple[str, float]],
         if over.size:
             i = int(over[0])
             raw = float(a[f"{name}_frac"].iloc[i] / f)  # as written, not numpy's repr
+            depth = float(a["from_m"].iloc[i]) / LENGTH_UNITS[unit]
             raise InputError(f"deposit.grades.{name}", f"{col}={raw:g} in hole "
-                             f"{a['hole_id'].iloc[i]} at {a['from_m'].iloc[i]:g} m "
+                             f"{a['hole_id'].iloc[i]} at {depth:.6g} {unit} "
                              f"({over.size} intervals)", "a mass fraction of at most 1 (100 %) "
                              "in the stated unit", "check the assay value or the grade's unit")
     cols = [f"{n}_frac" for n in grades]
@@ -290,6 +292,11 @@ def _as_fractions(dh: Drillholes, grades: dict[str, tuple[str, float]],
         a[density_col] = pd.to_numeric(dh.assays[density_col], errors="coerce")
         cols.append(density_col)
     return replace(dh, assays=a, grade_columns=tuple(cols))
+
+
+def _length_unit(params: DepositParams) -> str:
+    """The drillhole files' length unit (metres for a synthetic deposit)."""
+    return params.drillholes.length_unit if params.drillholes is not None else "m"
 
 
 def _capped(comps: pd.DataFrame, primary: str, components: list[str], q: float):
@@ -387,7 +394,8 @@ def estimate_resource(dh: Drillholes, params: DepositParams | None = None, *,
     hints = spec.estimation if spec is not None else None
     grades = _resolve_grades(dh, params, spec)
     comps_of = _primary_components(params, spec, grades)
-    comps, caps = _capped(composite(_as_fractions(dh, grades, params.density.column),
+    comps, caps = _capped(composite(_as_fractions(dh, grades, params.density.column,
+                                                  _length_unit(params)),
                                     length_m=float(params.composite_length)),
                           params.primary, comps_of, float(params.topcut_quantile))
     stage("composite")
@@ -614,7 +622,10 @@ def user_drillholes(params: DepositParams, base: Path | None = None) -> Drillhol
                          "the project YAML")
     dh = read_drillholes(*f.paths(Path(base or ".")), mode=f.mode,
                          below_detection_factor=float(f.below_detection_factor),
-                         length_unit=f.length_unit, dip_positive_down=f.dip_positive_down)
+                         length_unit=f.length_unit, dip_positive_down=f.dip_positive_down,
+                         fields=("deposit.drillholes.collar_file",
+                                 "deposit.drillholes.survey_file",
+                                 "deposit.drillholes.assay_file"))
     return replace(dh, label=f.label) if f.label else dh
 
 
@@ -624,7 +635,8 @@ def check_user_drillholes(params: DepositParams, base: Path | None = None) -> pd
     them once, in :func:`estimate_resource`) and the density column a regression needs.
     Returns the tables' findings (warnings, and the rows a lenient mode excluded)."""
     dh = user_drillholes(params, base)
-    fr = _as_fractions(dh, _resolve_grades(dh, params, None), params.density.column)
+    fr = _as_fractions(dh, _resolve_grades(dh, params, None), params.density.column,
+                       _length_unit(params))
     _require_density_column(fr.assays.columns, params)
     return dh.issues
 
