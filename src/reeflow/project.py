@@ -211,7 +211,8 @@ class MarketParams(StrictModel):
         if self.separation_at_home and self.separation_country is not None:
             raise InputError("market.separation_country", self.separation_country,
                              "no separation country when separation_at_home is true",
-                             "set separation_at_home: false, or drop separation_country")
+                             "set separation_at_home: false, or write separation_country: "
+                             "null (a project that extends a case inherits its value)")
         return self
 
 

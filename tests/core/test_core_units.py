@@ -49,3 +49,10 @@ def test_two_percent_signs_are_refused_not_multiplied_out():
     with pytest.raises(InputError, match="write one percent sign, e.g. '1.9 %'"):
         to_canonical("1.9 %%", "frac", field="ore.treo_grade")
     assert to_canonical("1.9 %", "frac", field="ore.treo_grade") == pytest.approx(0.019)
+
+
+def test_a_year_written_y_gets_the_unit_to_write():
+    """Fuzz round 17: '150 kt/y' said only "check the spelling (UndefinedUnitError)"."""
+    with pytest.raises(InputError) as err:
+        to_canonical("150 kt/y", "t/a", field="ore.throughput")
+    assert "'150 kt/a'" in err.value.fix

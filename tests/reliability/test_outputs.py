@@ -121,3 +121,20 @@ def test_two_studies_into_one_folder_do_not_crash(tmp_path):
                    if p.name != RECORD_NAME)
     assert [n for n in names if n != "report.pdf"] == ["report.html", "results.json",
                                                         "results.xlsx"]
+
+
+def test_a_user_file_named_like_the_record_is_never_replaced(tmp_path):
+    """Fuzz round 17: a user's own ``.reeflow-written.json`` was replaced by the record."""
+    mine = tmp_path / RECORD_NAME
+    mine.write_text("my notes, not JSON", encoding="utf-8")
+    atomic_write(tmp_path / "a.json", "{}")
+    assert mine.read_text(encoding="utf-8") == "my notes, not JSON"
+    # without a record, the written file does not count as reeflow's: a second write refuses
+    with pytest.raises(InputError, match="is not reeflow's record"):
+        atomic_write(tmp_path / "a.json", "{}")
+    # a real record is kept up to date
+    other = tmp_path / "sub"
+    other.mkdir()
+    atomic_write(other / "a.json", "{}")
+    atomic_write(other / "a.json", "{}")
+    assert "a.json" in (other / RECORD_NAME).read_text(encoding="utf-8")

@@ -43,6 +43,7 @@ import errno
 import hashlib
 import json
 import os
+import re
 import stat
 import time
 from collections.abc import Iterator, Mapping
@@ -162,13 +163,28 @@ def _sha256(path: Path) -> str | None:
 
 
 def _record(folder: Path) -> dict[str, str]:
-    """The folder's record of the files reeflow wrote there (empty when missing or unreadable:
-    then no existing file counts as reeflow's)."""
+    """The folder's record of the files reeflow wrote there (empty when missing, unreadable or
+    not a record: then no existing file counts as reeflow's)."""
+    return _read_record(folder) or {}
+
+
+def _read_record(folder: Path) -> dict[str, str] | None:
+    """The record, {} when there is none, None when a file of that name is not a record (a
+    user's own file: it is never replaced, fuzz round 17)."""
     try:
-        data = json.loads((folder / RECORD_NAME).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        text = (folder / RECORD_NAME).read_text(encoding="utf-8")
+    except FileNotFoundError:
         return {}
-    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+    except (OSError, ValueError):
+        return None
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return None
+    if not isinstance(data, dict) or not all(
+            isinstance(v, str) and re.fullmatch(r"[0-9a-f]{64}", v) for v in data.values()):
+        return None
+    return {str(k): v for k, v in data.items()}
 
 
 def _foreign(path: Path) -> bool:
@@ -191,10 +207,12 @@ def _refuse_foreign(path: Path, field: str, locked: bool = False) -> None:
         with _folder_lock(path.parent):
             if not _foreign(path):
                 return
+    odd = (f"; the folder's {RECORD_NAME} is not reeflow's record, so no file there counts "
+           "as reeflow's" if _read_record(path.parent) is None else "")
     raise InputError(field, str(path), "a new file, or one reeflow wrote there (unchanged since)",
                      "reeflow does not replace a file it did not write (nor one an older "
                      "reeflow or an editor wrote): choose another name or folder, move that "
-                     "file away, or pass --force where the command has it")
+                     f"file away, or pass --force where the command has it{odd}")
 
 
 @contextlib.contextmanager
@@ -225,7 +243,9 @@ def _remember(path: Path, digest: str) -> None:
     """Add ``path`` to its folder's record (atomically; a failure to record only means the next
     run will not replace the file)."""
     folder = path.parent
-    rec = _record(folder)
+    rec = _read_record(folder)
+    if rec is None:  # a file of the record's name that reeflow did not write: left alone
+        return
     rec[path.name] = digest
     tmp = _tmp_name(folder / RECORD_NAME)
     try:
