@@ -192,6 +192,58 @@ def npv_or_no_ore(run: Runner, loaded: LoadedProject, overrides: Mapping[str, An
         return None, f"no ore pays at {asked(overrides)} ({exc.fix})"
 
 
+#: the way NPV moves as each input rises where economics says which (+1 up, -1 down): a bar
+#: that moves otherwise is explained by its mine plans (fuzz round 17: a sub-economic project's
+#: NPV rose as the NdPr price fell, its pit shrinking to one year and its plant with it)
+EXPECTED_SIGN = {"economics.price_scale_ndpr": 1, "economics.price_scale_other": 1,
+                 "economics.price_scale_byproduct": 1, "economics.capex_scale": -1,
+                 "economics.opex_scale": -1}
+
+
+def _end(run: Runner, loaded: LoadedProject, overrides: Mapping[str, Any], rate: float
+         ) -> tuple[float | None, str | None, dict[str, float] | None]:
+    """One end of a tornado bar: NPV (None where no ore pays), why not, and its plan's size."""
+    try:
+        outcome = run(loaded, overrides)
+    except NoOreError as exc:
+        return None, f"no ore pays at {asked(overrides)} ({exc.fix})", None
+    return float(outcome.npv_usd(rate)), None, plan_size(outcome)
+
+
+def plan_size(outcome: Any) -> dict[str, float] | None:
+    """The ore a chain outcome's schedule feeds and its producing years (None without one)."""
+    sched = getattr(getattr(outcome, "mine", None), "schedule", None)
+    if sched is None or "ore_t" not in getattr(sched, "columns", ()):
+        return None
+    ore = sched["ore_t"].to_numpy(float)
+    return {"ore_t": float(ore.sum()), "years": float((ore > 0).sum())}
+
+
+def _against(row: Mapping[str, Any], plans: tuple[dict[str, float] | None, ...]) -> str | None:
+    """Why a bar moves NPV against the way economics says (None where it does not): the chain
+    re-plans the mine at each end, choosing the pit by its pre-tax block value and sizing the
+    plant to the plan, so a smaller loss-making plan can lose less."""
+    sign = EXPECTED_SIGN.get(str(row["input"]))
+    lo, base, hi = row["npv_low_usd"], row["base_npv_usd"], row["npv_high_usd"]
+    if sign is None or lo is None or hi is None or base is None:
+        return None
+    tol = 1e-9 * max(abs(lo), abs(base), abs(hi), 1.0)
+    if sign * (base - lo) >= -tol and sign * (hi - base) >= -tol:
+        return None
+    if any(p is None for p in plans):
+        return f"NPV moves against {row['label']} (the plans at its ends are not known)"
+    size = [f"{p['ore_t'] / 1e6:,.2f} Mt over {p['years']:.0f} "  # type: ignore[index]
+            f"year{'' if p['years'] == 1 else 's'}" for p in plans]  # type: ignore[index]
+    return (f"NPV moves against {row['label']}: the mine plan holds {size[0]} at the low "
+            f"end, {size[1]} at the base and {size[2]} at the high end")
+
+
+#: why a bar can move against its input (said once after the bars that do)
+AGAINST_WHY = ("The chain re-plans the mine at each end of a bar (the pit chosen by its pre-tax "
+               "block value, the plant sized to the plan), and where the plan loses money a "
+               "smaller one loses less.")
+
+
 def asked(overrides: Mapping[str, Any]) -> str:
     """A what-if as the study's texts name it: ``path = value, path = value``."""
     return ", ".join(f"{k} = {v}" for k, v in overrides.items())
@@ -237,18 +289,22 @@ def tornado(loaded: LoadedProject, *, inputs: Sequence[str] | None = None,
 
     run = _runner(runner)
     ranged = ranged_inputs(loaded)
-    base = run(loaded, {}).npv_usd(rate)
+    base_outcome = run(loaded, {})
+    base = base_outcome.npv_usd(rate)
     rows = []
     for path in (list(inputs) if inputs is not None else default_inputs(loaded)):
         lo, value, hi = ranged[path]
-        n_lo, why_lo = npv_or_no_ore(run, loaded, {path: lo}, rate)
-        n_hi, why_hi = npv_or_no_ore(run, loaded, {path: hi}, rate)
+        n_lo, why_lo, plan_lo = _end(run, loaded, {path: lo}, rate)
+        n_hi, why_hi, plan_hi = _end(run, loaded, {path: hi}, rate)
         swing = abs(n_hi - n_lo) if n_lo is not None and n_hi is not None else None
         row = {"input": path, "label": input_label(loaded, path), "value": value,
                "low": lo, "high": hi, "npv_low_usd": n_lo, "npv_high_usd": n_hi,
                "base_npv_usd": base, "swing_usd": swing, "rate_frac": rate}
         if why_lo or why_hi:
             row["note"] = "; ".join(w for w in (why_lo, why_hi) if w)
+        against = _against(row, (plan_lo, plan_size(base_outcome), plan_hi))
+        if against:
+            row["against"] = against
         rows.append(row)
     # an end at which no ore pays first: the project stops producing there
     return sorted(rows, key=lambda r: -np.inf if r["swing_usd"] is None else -r["swing_usd"])

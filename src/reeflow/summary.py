@@ -499,6 +499,14 @@ def build_summary(outcome: Any, *, economics: EconomicsSection, claims: Sequence
     grade = _line_grade(economics, basket, grade_input(outcome.loaded))
     if grade is not None:
         fields["verdicts"].insert(3, grade)
+    against = [f"{r['against']}." for r in economics.tornado if r.get("against")]
+    if against:
+        from reeflow.sensitivity import AGAINST_WHY
+
+        against.append(AGAINST_WHY)
+        at = next(i for i, v in enumerate(fields["verdicts"]) if v.topic == "risks")
+        fields["verdicts"].insert(at + 1, SummaryLine(topic="sensitivity",
+                                                      text=" ".join(against)))
     from reeflow.core.jsonio import to_jsonable
 
     return SummarySection.model_validate(to_jsonable(fields))

@@ -208,3 +208,25 @@ def test_a_mixed_concentrate_is_split_by_the_value_the_ndpr_price_carries(builti
     split = {r["group"]: r for r in revenue_split(outcome)}
     assert "mixed REO concentrate" in split["NdPr"]["products"]
     assert "mixed REO concentrate" in split["other rare earths"]["products"]
+
+
+def test_a_bar_that_moves_npv_against_its_input_is_explained_by_its_plans():
+    """Fuzz round 17: a sub-economic project's NPV rose as the NdPr price fell (its pit shrank
+    to one year and its plant with it) and nothing said so."""
+    from reeflow.sensitivity import _against
+
+    row = {"input": "economics.price_scale_ndpr", "label": "NdPr price",
+           "npv_low_usd": -370e6, "base_npv_usd": -502e6, "npv_high_usd": -450e6}
+    plans = ({"ore_t": 0.62e6, "years": 1.0}, {"ore_t": 7.0e6, "years": 5.0},
+             {"ore_t": 8.0e6, "years": 6.0})
+    text = _against(row, plans)
+    assert text is not None and "0.62 Mt over 1 year at the low end" in text
+    assert "7.00 Mt over 5 years at the base" in text
+    # NPV rising with price, or falling with cost: nothing to explain
+    assert _against({**row, "npv_low_usd": -600e6, "npv_high_usd": -400e6}, plans) is None
+    cost = {**row, "input": "economics.opex_scale", "npv_low_usd": -400e6,
+            "npv_high_usd": -600e6}
+    assert _against(cost, plans) is None
+    assert _against({**cost, "npv_high_usd": -398e6}, plans) is not None
+    # an input whose way is not known is not judged
+    assert _against({**row, "input": "ore.treo_grade"}, plans) is None

@@ -131,7 +131,8 @@ def _checks_line(results: Results) -> str:
 
 
 _TOPIC = {"target": "Target", "revenue": "Revenue", "value": "Value", "grade": "Grade",
-          "break-even": "Break-even", "risks": "Risks", "basis": "Evidence"}
+          "break-even": "Break-even", "risks": "Risks", "sensitivity": "Sensitivity",
+          "basis": "Evidence"}
 
 
 def _verdicts(summ: Mapping[str, Any]) -> str:
