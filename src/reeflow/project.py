@@ -352,6 +352,9 @@ def mark_inherited(tree: dict[str, Any], parent: str,
     ore kept the case's explanations of its benchmark figures, which then contradicted the
     figures next to them (validation round 8). A file that changes no input is the case itself
     (one study key). The project may restate a reason to replace the mark."""
+    if child is not None and "claims_file" in child and tree.get("claims_written_for"):
+        # the file brings its own claims: the inherited label goes (review)
+        tree = {**tree, "claims_written_for": child.get("claims_written_for")}
     if child is not None and not set(child) - _TEXT_ONLY:
         return tree
     name = tree.get("name") if isinstance(tree.get("name"), str) else parent
@@ -359,8 +362,8 @@ def mark_inherited(tree: dict[str, Any], parent: str,
     if tree.get("claims_file") and not tree.get("claims_written_for") and \
             (child is None or "claims_file" not in child):
         # another project's public claims, checked against this one: say whose they are
-        # (a project extending Ngualla opened its summary with "The stated target of 12,700
-        # t/a REO (N3)", fuzz round 17)
+        # (a project extending a built-in case opened its summary with that case's stated
+        # production target as its own, fuzz round 17)
         over["claims_written_for"] = name
     for path in CASE_TEXT:
         node: Any = tree

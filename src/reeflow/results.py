@@ -524,7 +524,8 @@ def json_schema() -> dict[str, Any]:
     """The JSON Schema of results.json (draft 2020-12, from the types above)."""
     schema = StudyResults.model_json_schema(mode="serialization")
     # the model defaults it for writers, but a reader (``reeflow report``) requires it
-    schema["required"] = ["schema_version", *schema.get("required", [])]
+    schema["required"] = ["schema_version", *(k for k in schema.get("required", [])
+                                              if k != "schema_version")]
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["$id"] = f"https://reeflow.org/schema/results-{SCHEMA_VERSION}.json"
     return schema

@@ -186,10 +186,8 @@ def npv_or_no_ore(run: Runner, loaded: LoadedProject, overrides: Mapping[str, An
     """NPV at ``rate`` of the chain on ``overrides``, or (None, why) where its mine plan sends
     no ore (:class:`~reeflow.core.errors.NoOreError`: at that value the project produces
     nothing, so it has no NPV to show)."""
-    try:
-        return float(run(loaded, overrides).npv_usd(rate)), None
-    except NoOreError as exc:
-        return None, f"no ore pays at {asked(overrides)} ({exc.fix})"
+    npv, why, _ = _end(run, loaded, overrides, rate)
+    return npv, why
 
 
 #: the way NPV moves as each input rises where economics says which (+1 up, -1 down): a bar
@@ -232,13 +230,15 @@ def _against(row: Mapping[str, Any], plans: tuple[dict[str, float] | None, ...])
         return None
     if any(p is None for p in plans):
         return f"NPV moves against {row['label']} (the plans at its ends are not known)"
+    if plans[0] == plans[1] == plans[2]:  # not a re-plan: say only what moved
+        return f"NPV moves against {row['label']}, the mine plan the same at its ends"
     size = [f"{p['ore_t'] / 1e6:,.2f} Mt over {p['years']:.0f} "  # type: ignore[index]
             f"year{'' if p['years'] == 1 else 's'}" for p in plans]  # type: ignore[index]
     return (f"NPV moves against {row['label']}: the mine plan holds {size[0]} at the low "
             f"end, {size[1]} at the base and {size[2]} at the high end")
 
 
-#: why a bar can move against its input (said once after the bars that do)
+#: why a bar can move against its input (said once after the bars that do, where a plan moved)
 AGAINST_WHY = ("The chain re-plans the mine at each end of a bar (the pit chosen by its pre-tax "
                "block value, the plant sized to the plan), and where the plan loses money a "
                "smaller one loses less.")

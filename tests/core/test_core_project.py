@@ -68,6 +68,14 @@ def test_claims_inherited_through_extends_say_whose_they_are(tmp_path):
                                            "ore": {"throughput": "150 kt/a"}}), name="own.yaml")
     assert load_project(own).project.claims_written_for is None
     assert load_project("builtin:ngualla").project.claims_written_for is None
+    # a grandchild bringing its own claims drops the label it would inherit (review)
+    claims = tmp_path / "mine.yaml"
+    claims.write_text("claims: []\n", encoding="utf-8")
+    for extra in ({"ore": {"throughput": "160 kt/a"}}, {"name": "only text"}):
+        grand = _write(tmp_path, yaml.safe_dump({"extends": str(other),
+                                                 "claims_file": str(claims), **extra}),
+                       name="grand.yaml")
+        assert load_project(grand).project.claims_written_for is None, extra
 
 
 def test_out_of_range_value_is_quoted_as_written(tmp_path):

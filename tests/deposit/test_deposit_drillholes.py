@@ -230,6 +230,12 @@ def test_holes_that_point_upward_are_flagged_once():
     assert len(row) == 1 and row["severity"].iat[0] == "error"
     assert row["message"].iat[0].startswith("every hole points upward (2 holes")
     assert "dip_positive_down: true" in row["message"].iat[0]
+    assert len(row["message"].iat[0]) <= 160  # quoted whole in the strict mode's line
+    # one hole of two upward: a warning, the data kept
+    one = validate_drillholes(c, s.assign(DIP=[-s["DIP"].iat[0], *s["DIP"].iloc[1:]]), a)
+    row = one.issues[one.issues["kind"] == "upward_hole"]
+    assert len(row) == 1 and row["severity"].iat[0] == "warning"
+    assert row["message"].iat[0].startswith("1 of 2 holes point upward")
     # every hole upward: the strict mode stops (a 73 Mt resource in the air, fuzz round 17)
     with pytest.raises(InputError, match="every hole points upward"):
         validate_drillholes(c, s.assign(DIP=-s["DIP"]), a)

@@ -230,3 +230,7 @@ def test_a_bar_that_moves_npv_against_its_input_is_explained_by_its_plans():
     assert _against({**cost, "npv_high_usd": -398e6}, plans) is not None
     # an input whose way is not known is not judged
     assert _against({**row, "input": "ore.treo_grade"}, plans) is None
+    # the same plan at every end: no re-plan to blame (review)
+    same = _against(row, (plans[1],) * 3)
+    assert same is not None and "the mine plan the same at its ends" in same
+    assert "at the low end" not in same

@@ -157,11 +157,11 @@ def _parse_text(value: str, unit: str, field: str) -> Any:
         return _registry().Quantity(number, _normalise(unit_text))
     except Exception as exc:  # pint raises several unrelated types on bad text
         power = re.search(r"(?<![A-Za-z])(mm|cm|dm|km|m|ft|in|yd)([23])(?![0-9])", unit_text)
-        year = re.search(r"/\s*(y|yrs|year|years|annum|p\.?a\.?)$", unit_text)
+        year = re.search(r"(/\s*(y|yrs|year|years|annum|p\.?a\.?)|pa)$", unit_text)
+        per = unit_text[:year.start()].rstrip() if year else ""
         hint = (f"write a power with ^ or **, e.g. '{power[1]}^{power[2]}' for "
                 f"{power[1]}{power[2]}" if power
-                else f"write a year as 'a' or 'yr', e.g. '{m['num']} "
-                     f"{unit_text[:year.start()]}/a'" if year
+                else f"write a year as 'a' or 'yr', e.g. '{m['num']} {per}/a'" if year and per
                 else f"check the spelling of the unit, e.g. '1 {unit}' "
                      f"({exc.__class__.__name__})")
         raise _refuse(field, value, unit, hint) from None

@@ -279,10 +279,11 @@ def _note_upward(s: pd.DataFrame, rows: list, dip_positive_down: bool) -> None:
     way = "negative" if dip_positive_down else "positive"
     every = len(up) == holes >= 2
     hint = f"if the file writes dips {way} down, set deposit.drillholes.dip_positive_down: {flip}"
-    if every:  # the strict mode's one line quotes the message: the hint goes in it
+    if every:  # the strict mode's one line quotes the message: the hints go in it
         _issue(rows, "error", "upward_hole", "survey", first, np.nan,
-               f"every hole points upward ({holes} holes, dips > 0); {hint}",
-               "kept (lenient mode: holes drilled upward underground)")
+               f"every hole points upward ({holes} holes): if dips are written {way} down, "
+               f"set deposit.drillholes.dip_positive_down: {flip}; if drilled upward, mode: "
+               "lenient", "kept (lenient mode: holes drilled upward underground)")
         return
     _issue(rows, "warning", "upward_hole", "survey", first, np.nan,
            f"{len(up)} of {holes} holes point upward (a dip above 0; the first: hole {first}): "

@@ -95,7 +95,7 @@ def load_krige_model(data: Any) -> KrigeModelFile:
     if not isinstance(data, dict):
         raise InputError("--model", type(data).__name__, "a YAML mapping (variogram, search, "
                          "variables, ...)", "write key: value pairs")
-    if {"ore", "plant", "economics"} & set(data) and "variogram" not in data:
+    if {"ore", "plant", "economics", "extends"} & set(data) and "variogram" not in data:
         # a project file: its dump as "got" was 12,206 characters (fuzz round 15)
         raise InputError("--model", f"a project file (keys {', '.join(sorted(map(str, data))[:5])}"
                          "...)", "a kriging model YAML with variogram, search and variables",
