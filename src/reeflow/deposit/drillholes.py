@@ -492,29 +492,12 @@ def validate_drillholes(collars: pd.DataFrame, surveys: pd.DataFrame, assays: pd
     eoh = c.set_index("hole_id")["max_depth_m"].astype(float)
     c[["x", "y", "z", "max_depth_m"]] = c[["x", "y", "z", "max_depth_m"]].astype(float) * f
     _note_collar_elevations(c, rows)
-    raw = s[["depth_m", "azimuth_deg", "dip_deg"]].copy()
-    for col in ("depth_m", "azimuth_deg", "dip_deg"):
-        s[col] = pd.to_numeric(s[col], errors="coerce")
-    if dip_positive_down:
-        s["dip_deg"] = -s["dip_deg"]
-        if "dip_deg" in c.columns:
-            c["dip_deg"] = -pd.to_numeric(c["dip_deg"], errors="coerce")
-    s = s[~_check_surveys(s, set(c["hole_id"]), rows, raw, unit=length_unit)].copy()
-    c, s = _check_unsurveyed(c, s, rows)
-    s["depth_m"] = s["depth_m"] * f
-    _note_upward(s, rows, dip_positive_down)
-    for col in ("from_m", "to_m"):
-        a[col] = pd.to_numeric(a[col], errors="coerce")
-    eoh = eoh[eoh.index.isin(c["hole_id"])]  # holes left after the survey checks
-    a = a[~_check_intervals(a, eoh, rows, unit=length_unit)].copy()
+    c, s = _checked_surveys(c, s, rows, length_unit, dip_positive_down)
     if grade_columns is None:
         skip = {"hole_id", "from_m", "to_m", "domain"}
         grade_columns = tuple(col for col in a.columns if col not in skip)
-    a = a[~_parse_assays(a, grade_columns, below_detection_factor, rows, unit=length_unit)]
-    a[["from_m", "to_m"]] = a[["from_m", "to_m"]].astype(float) * f
-    if "domain" not in a.columns:
-        a["domain"] = "ALL"
-    a["domain"] = a["domain"].astype(str)
+    a = _checked_assays(a, eoh[eoh.index.isin(c["hole_id"])], rows, length_unit, grade_columns,
+                        below_detection_factor)
     issues = pd.DataFrame(rows, columns=ISSUE_COLUMNS)
     # the depth column is in metres like the tables; collar findings carry no depth
     issues["depth_m"] = issues["depth_m"].astype(float) * np.where(issues["table"] == "collar",
@@ -526,6 +509,40 @@ def validate_drillholes(collars: pd.DataFrame, surveys: pd.DataFrame, assays: pd
     s = s.sort_values(["hole_id", "depth_m"], kind="stable").reset_index(drop=True)
     return Drillholes(c.reset_index(drop=True), s, a, tuple(grade_columns), issues,
                       synthetic, label)
+
+
+def _checked_surveys(c: pd.DataFrame, s: pd.DataFrame, rows: list, unit: str,
+                     dip_positive_down: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The collars and the surveys left after the survey checks, depths checked in the file's
+    ``unit`` and then converted to metres, dips in reeflow's negative-down convention."""
+    raw = s[["depth_m", "azimuth_deg", "dip_deg"]].copy()
+    for col in ("depth_m", "azimuth_deg", "dip_deg"):
+        s[col] = pd.to_numeric(s[col], errors="coerce")
+    if dip_positive_down:
+        s["dip_deg"] = -s["dip_deg"]
+        if "dip_deg" in c.columns:
+            c["dip_deg"] = -pd.to_numeric(c["dip_deg"], errors="coerce")
+    s = s[~_check_surveys(s, set(c["hole_id"]), rows, raw, unit=unit)].copy()
+    c, s = _check_unsurveyed(c, s, rows)
+    s["depth_m"] = s["depth_m"] * LENGTH_UNITS[unit]
+    _note_upward(s, rows, dip_positive_down)
+    return c, s
+
+
+def _checked_assays(a: pd.DataFrame, eoh: pd.Series, rows: list, unit: str,
+                    grade_columns: tuple[str, ...], below_detection_factor: float
+                    ) -> pd.DataFrame:
+    """The assay intervals left after the interval and value checks (depths and the holes'
+    ends ``eoh`` in the file's ``unit``), depths then converted to metres."""
+    for col in ("from_m", "to_m"):
+        a[col] = pd.to_numeric(a[col], errors="coerce")
+    a = a[~_check_intervals(a, eoh, rows, unit=unit)].copy()
+    a = a[~_parse_assays(a, grade_columns, below_detection_factor, rows, unit=unit)]
+    a[["from_m", "to_m"]] = a[["from_m", "to_m"]].astype(float) * LENGTH_UNITS[unit]
+    if "domain" not in a.columns:
+        a["domain"] = "ALL"
+    a["domain"] = a["domain"].astype(str)
+    return a
 
 
 def _read_csv(path: str | Path, table: str, field: str | None = None) -> pd.DataFrame:
