@@ -78,6 +78,15 @@ def test_claims_inherited_through_extends_say_whose_they_are(tmp_path):
         assert load_project(grand).project.claims_written_for is None, extra
 
 
+def test_a_project_from_scratch_hears_every_missing_field_at_once(tmp_path):
+    """Fuzz round 17: a project written without extends was refused one missing field a run."""
+    p = _write(tmp_path, yaml.safe_dump({"name": "x", "ore": {"throughput": "300 kt/a"},
+                                         "plant": {}, "economics": {}}))
+    with pytest.raises(InputError) as e:
+        load_project(p)
+    assert "also missing:" in e.value.fix and "extends: builtin:NAME" in e.value.fix
+
+
 def test_out_of_range_value_is_quoted_as_written(tmp_path):
     """Fuzz round 15: ``1.8 ppm`` outside its stated range was echoed as ``1.8e-06``."""
     override = {"ore": {"treo_grade": {"value": "1.8 ppm", "range": ["1 %", "3 %"]}}}

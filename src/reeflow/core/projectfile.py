@@ -359,7 +359,15 @@ def _pydantic_to_input_error(exc: ValidationError, model: type[BaseModel]) -> In
     loc = ".".join(str(p) for p in loc_t)
     kind = err["type"]
     if kind == "missing":
-        return InputError(loc, None, "a required field", "add it to the project file")
+        # every missing field at once: a file written from scratch was refused one field a
+        # run (fuzz round 17)
+        rest = [".".join(str(p) for p in e["loc"]) for e in errors
+                if e["type"] == "missing" and e is not err]
+        more = (f"; also missing: {', '.join(rest[:8])}"
+                + (f" and {len(rest) - 8} more" if len(rest) > 8 else "")) if rest else ""
+        return InputError(loc, None, "a required field", f"add it to the project file{more} "
+                          "(or start from a case: extends: builtin:NAME)" if rest else
+                          "add it to the project file")
     if kind == "extra_forbidden":
         parent = _model_at(model, loc_t[:-1])
         known = file_keys(parent) if parent is not None else []
