@@ -134,7 +134,7 @@ def test_a_treo_only_estimate_prices_its_break_even_cut_off_on_the_project_share
     params = DepositParams.model_validate({"density": {"method": "fixed", "fixed": "2.8 t/m**3"},
                                            "cutoff": {"basis": "break_even"}})
     res = estimate_resource(validate_drillholes(tables["collar.csv"], tables["survey.csv"],
-                                                assays), params)
+                                                assays, dip_positive_down=True), params)
     prices = {"la2o3": 1.0, "ceo2": 1.0, "pr6o11": 100.0, "nd2o3": 100.0, "sm2o3": 2.0}
     value = dict(prices_usd_per_kg=prices, recovery_frac=0.6, cost_usd_per_t_ore=100.0)
     assert "component shares missing" in res.recut(**value).cutoff_basis  # before: a fallback
