@@ -257,3 +257,41 @@ def test_an_aqueous_draw_in_the_scrub_that_takes_too_much_is_refused_up_front():
     assert sum(ok.outlets["aq_draw_80"].values()) == pytest.approx(0.3 * 20.0, rel=1e-9)
     with pytest.raises(InfeasibleSpecError, match="scrub RE W = 20"):
         sx.simulate(cascade(0.4), model="constant_beta", params=params)
+
+
+def test_round18_an_aqueous_draw_on_the_first_strip_stage_is_refused():
+    """It replaced the strip liquor's take-off and the strip acid ran back into the scrub, a
+    silent wrong answer (fuzz round 18); a draw from the next strip stage is fine."""
+    def cascade(stage):
+        return sx.Cascade(
+            sections=(("extraction", 6), ("scrub", 4), ("strip", 4)),
+            feeds=(sx.Feed(6, "aqueous", 1.0, {"La": 0.05, "Nd": 0.05, "H": 0.01}),
+                   sx.Feed(10, "aqueous", 0.5, {"H": 0.3}), sx.Feed(1, "organic", 1.0, {"H": 1.0}),
+                   sx.Feed(14, "aqueous", 0.5, {"H": 3.0})),
+            side_draws=(sx.SideDraw(stage, "aqueous", 0.5),))
+    params = {"extractant_mol_per_L": 1.0, "log10_Kex": {"La": -1.5, "Nd": -0.5}}
+    with pytest.raises(InputError, match="first strip stage"):
+        sx.simulate(cascade(11), model="mass_action", params=params)
+    r = sx.simulate(cascade(12), model="mass_action", params=params)
+    assert "strip_liquor" in r.outlets and "aq_draw_12" in r.outlets
+
+
+@pytest.mark.parametrize(("call", "field"), [
+    (lambda: sx.simulate(sx.Cascade(sections=(("extraction", 10), ("scrub", 10)), feeds=(
+        sx.Feed(10, "aqueous", 1.0, {1: 0.5, "B": 0.5}), sx.Feed(20, "aqueous", 1.0, {}),
+        sx.Feed(1, "organic", 1.0, {}))), params={"alpha": {"A": 2.0, "B": 1.0},
+        "organic_RE_mol_per_h": 0.8, "scrub_RE_mol_per_h": 0.5}), "cascade.feeds.mol_per_L"),
+    (lambda: sx.design_train({"La": 30, "Ce": 50, "Pr": 5, "Nd": 15}, conditions={"x": 1}),
+     "conditions"),
+    (lambda: design_three_outlet(GD_EU_SM, ["Gd"], ["Eu"], alpha=ALPHA_3,
+                                 recovery_aqueous="0.9"), "recovery_aqueous"),
+    (lambda: link_train(None), "train"),
+    (lambda: sx.design_train({"La": 30, "Ce": 50, "Pr": 5, "Nd": 15},
+                             separation_factors={"La/Ce": 2.0}), "separation_factors.La/Ce"),
+    (lambda: sx.design_train({"La": 30, "Ce": 50, "Pr": 5, "Nd": 15},
+                             separation_factors={"Nd/La": 9.0}), "separation_factors.Nd/La"),
+])
+def test_round18_bad_input_is_named_not_a_raw_exception(call, field):
+    with pytest.raises(InputError) as err:
+        call()
+    assert err.value.field == field

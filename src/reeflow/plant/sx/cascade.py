@@ -174,6 +174,9 @@ def check_feed(f: Feed, n: int, where: str) -> None:
         raise InputError(f"{where}.mol_per_L", f.mol_per_L, "{component: mol/L}",
                          "write mol_per_L as a mapping, e.g. {Nd: 0.1, Pr: 0.05}")
     for comp, x in f.mol_per_L.items():
+        if not isinstance(comp, str):  # a number as a key was a raw TypeError (round 18)
+            raise InputError(f"{where}.mol_per_L", comp, "component names (text)",
+                             "name each component, e.g. {Nd: 0.1, H: 0.01}")
         if not (_finite(x) and x >= 0):
             raise InputError(f"{where}.mol_per_L.{comp}", x, "a finite number >= 0 mol/L",
                              "give each concentration as a finite number of 0 or more mol/L")
@@ -247,6 +250,15 @@ def _validate(c: Cascade) -> None:
                              f"combine it with side_draws[{seen[key]}] into one draw of the "
                              "fraction you want taken from that stage")
         seen[key] = i
+    strip_first = _strip_first_stage(c)
+    for i, d in enumerate(c.side_draws):
+        if d.phase == "aqueous" and int(d.stage) == strip_first:
+            # it replaced the strip liquor's take-off: the rest of the strip acid ran back into
+            # the scrub, a silent wrong answer (fuzz round 18)
+            raise InputError(f"cascade.side_draws[{i}]", (d.stage, d.phase, d.fraction),
+                             f"no aqueous draw on stage {strip_first}, the first strip stage "
+                             "(its aqueous leaves whole as the strip liquor)",
+                             "draw from another stage, or take the strip liquor itself")
     if not (_finite(c.murphree_efficiency) and 0.05 <= c.murphree_efficiency <= 1.0):
         raise InputError("cascade.murphree_efficiency", c.murphree_efficiency, "0.05..1",
                          "give the stage efficiency as a fraction")
@@ -278,6 +290,17 @@ def _components(c: Cascade, extra: Sequence[str]) -> tuple[str, ...]:
     if "Na" in present and "Na" not in comps:
         comps.append("Na")
     return tuple(comps)
+
+
+def _strip_first_stage(c: Cascade) -> int | None:
+    """The first strip stage (1-based; None without a strip section), whose aqueous leaves
+    whole as the strip liquor."""
+    below = 0
+    for name, n in c.sections:
+        if name == "strip":
+            return below + 1
+        below += int(n)
+    return None
 
 
 def _hydraulics(c: Cascade, secs: Sequence[str]):

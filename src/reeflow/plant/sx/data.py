@@ -160,6 +160,7 @@ def relative_extractability(
         if b is None and (heavy, light) in keys:
             need.append(f"{heavy}/{light}")
         alpha[heavy] = alpha[light] * (b if b is not None else 1.0)
+    _refuse_unused_overrides(overrides, order, extractant_name)
     if need:
         raise InputError(
             "separation_factors", need,
@@ -171,6 +172,27 @@ def relative_extractability(
                          "give finite separation_factors: an inf or nan factor leaves the "
                          "extractability undefined")
     return alpha
+
+
+def _refuse_unused_overrides(overrides: Mapping[str, Any] | None, order: Sequence[str],
+                             extractant_name: str) -> None:
+    """A factor of two fed elements that no adjacent pair reads is a mistake: written the
+    other way round ('La/Ce') or of a non-adjacent pair ('Nd/La'); it gave the default α
+    without a word (fuzz round 18). A factor of an element not fed here is harmless."""
+    if not overrides:
+        return
+    adjacent = [f"{h}/{lt}" for lt, h in zip(order[:-1], order[1:], strict=True)]
+    for key, val in overrides.items():
+        heavy, light = str(key).split("/")
+        if heavy not in order or light not in order or key in adjacent:
+            continue
+        inverse = f"{light}/{heavy}"
+        fix = (f"write it as '{inverse}': the more extractable element first in the "
+               f"{extractant_name} order" if inverse in adjacent else
+               f"give the factor of each adjacent pair of the fed elements: "
+               f"{', '.join(adjacent)}")
+        raise InputError(f"separation_factors.{key}", val, "a factor of adjacent fed elements, "
+                         "the more extractable first", fix)
 
 
 def _check_overrides(overrides: Mapping[str, Any] | None) -> None:

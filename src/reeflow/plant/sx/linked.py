@@ -228,6 +228,9 @@ def link_train(train: Any, *, conditions: DesignConditions | None = None) -> Lin
     sequence that splits off the heavy end first feeds each cut with a raffinate).
     """
     cond = check_conditions(conditions)
+    if not hasattr(train, "cut_specs"):  # None or a dict was an AttributeError (round 18)
+        raise InputError("train", type(train).__name__, "a TrainResult of design_train",
+                         "pass the result of reeflow.plant.sx.design_train")
     specs = train.cut_specs
     cuts = [tuple(s["cut"]) for s in specs]
     if len(cuts) == 1:  # nothing to link: the saving is 0 (refused before, fuzz round 15)

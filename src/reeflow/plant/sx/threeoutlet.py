@@ -367,7 +367,8 @@ def design_three_outlet(
         if not (isinstance(val, REAL_TYPES) and 0.0 < val < 1.0):
             raise InputError(name, val, "0 < value < 1",
                              "give a fraction strictly between 0 and 1, e.g. 0.99")
-    if recovery_aqueous is not None and not 0.0 < recovery_aqueous < 1.0:
+    if recovery_aqueous is not None and not (isinstance(recovery_aqueous, REAL_TYPES)
+                                             and 0.0 < recovery_aqueous < 1.0):
         raise InputError("recovery_aqueous", recovery_aqueous, "0 < value < 1",
                          "give recovery_aqueous strictly between 0 and 1, or leave it unset")
     split = _split(feed, groups, purity_organic, purity_aqueous, recovery_aqueous,

@@ -30,7 +30,7 @@ from reeflow.plant.sx.conditions import (
 )
 from reeflow.plant.sx.costing import SXCostModel
 from reeflow.plant.sx.data import design_record, extractant, relative_extractability
-from reeflow.plant.sx.design import STAGE_LIMIT, CutDesign, check_feed
+from reeflow.plant.sx.design import STAGE_LIMIT, CutDesign, check_conditions, check_feed
 from reeflow.plant.sx.endtoend import cut_specs, design_end_to_end, initial_budgets
 from reeflow.plant.sx.shortcut import fenske_min_stages, xu_design
 
@@ -256,7 +256,8 @@ def design_train(
     feed = _validate_feed(feed_kg_per_h, order_all)
     order = [e for e in order_all if e in feed]
     groups, names = _groups(products, feed, order)
-    cond = conditions or conditions_for_extractant(extractant)
+    cond = check_conditions(conditions) if conditions is not None \
+        else conditions_for_extractant(extractant)
     keys = [(groups[g][0], groups[g - 1][-1]) for g in range(1, len(groups))]
     alpha = relative_extractability(extractant, order, keys, policy=beta_policy,
                                     overrides=separation_factors,
