@@ -217,10 +217,12 @@ def plan_size(outcome: Any) -> dict[str, float] | None:
     return {"ore_t": float(ore.sum()), "years": float((ore > 0).sum())}
 
 
-def _against(row: Mapping[str, Any], plans: tuple[dict[str, float] | None, ...]) -> str | None:
-    """Why a bar moves NPV against the way economics says (None where it does not): the chain
-    re-plans the mine at each end, choosing the pit by its pre-tax block value and sizing the
-    plant to the plan, so a smaller loss-making plan can lose less."""
+def _against(row: Mapping[str, Any], plans: tuple[dict[str, float] | None, ...]
+             ) -> tuple[str, bool] | None:
+    """Why a bar moves NPV against the way economics says (None where it does not), and whether
+    the plan moved between its ends: the chain re-plans the mine at each end, choosing the pit
+    by its pre-tax block value and sizing the plant to the plan, so a smaller loss-making plan
+    can lose less."""
     sign = EXPECTED_SIGN.get(str(row["input"]))
     lo, base, hi = row["npv_low_usd"], row["base_npv_usd"], row["npv_high_usd"]
     if sign is None or lo is None or hi is None or base is None:
@@ -228,14 +230,15 @@ def _against(row: Mapping[str, Any], plans: tuple[dict[str, float] | None, ...])
     tol = 1e-9 * max(abs(lo), abs(base), abs(hi), 1.0)
     if sign * (base - lo) >= -tol and sign * (hi - base) >= -tol:
         return None
-    if any(p is None for p in plans):
-        return f"NPV moves against {row['label']} (the plans at its ends are not known)"
-    if plans[0] == plans[1] == plans[2]:  # not a re-plan: say only what moved
-        return f"NPV moves against {row['label']}, the mine plan the same at its ends"
-    size = [f"{p['ore_t'] / 1e6:,.2f} Mt over {p['years']:.0f} "  # type: ignore[index]
-            f"year{'' if p['years'] == 1 else 's'}" for p in plans]  # type: ignore[index]
+    known = [p for p in plans if p is not None]
+    if len(known) < len(plans):
+        return f"NPV moves against {row['label']} (the plans at its ends are not known)", False
+    if known[0] == known[1] == known[2]:  # not a re-plan: say only what moved
+        return f"NPV moves against {row['label']}, the mine plan the same at its ends", False
+    size = [f"{p['ore_t'] / 1e6:,.2f} Mt over {p['years']:.0f} "
+            f"year{'' if p['years'] == 1 else 's'}" for p in known]
     return (f"NPV moves against {row['label']}: the mine plan holds {size[0]} at the low "
-            f"end, {size[1]} at the base and {size[2]} at the high end")
+            f"end, {size[1]} at the base and {size[2]} at the high end"), True
 
 
 #: why a bar can move against its input (said once after the bars that do, where a plan moved)
@@ -304,7 +307,7 @@ def tornado(loaded: LoadedProject, *, inputs: Sequence[str] | None = None,
             row["note"] = "; ".join(w for w in (why_lo, why_hi) if w)
         against = _against(row, (plan_lo, plan_size(base_outcome), plan_hi))
         if against:
-            row["against"] = against
+            row["against"], row["against_replanned"] = against
         rows.append(row)
     # an end at which no ore pays first: the project stops producing there
     return sorted(rows, key=lambda r: -np.inf if r["swing_usd"] is None else -r["swing_usd"])

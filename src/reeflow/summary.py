@@ -503,7 +503,7 @@ def build_summary(outcome: Any, *, economics: EconomicsSection, claims: Sequence
     if against:
         from reeflow.sensitivity import AGAINST_WHY
 
-        if any("at the low end" in a for a in against):
+        if any(r.get("against_replanned") for r in economics.tornado):
             against.append(AGAINST_WHY)
         at = next(i for i, v in enumerate(fields["verdicts"]) if v.topic == "risks")
         fields["verdicts"].insert(at + 1, SummaryLine(topic="sensitivity",

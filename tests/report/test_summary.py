@@ -219,8 +219,10 @@ def test_a_bar_that_moves_npv_against_its_input_is_explained_by_its_plans():
            "npv_low_usd": -370e6, "base_npv_usd": -502e6, "npv_high_usd": -450e6}
     plans = ({"ore_t": 0.62e6, "years": 1.0}, {"ore_t": 7.0e6, "years": 5.0},
              {"ore_t": 8.0e6, "years": 6.0})
-    text = _against(row, plans)
-    assert text is not None and "0.62 Mt over 1 year at the low end" in text
+    got = _against(row, plans)
+    assert got is not None
+    text, replanned = got
+    assert replanned and "0.62 Mt over 1 year at the low end" in text
     assert "7.00 Mt over 5 years at the base" in text
     # NPV rising with price, or falling with cost: nothing to explain
     assert _against({**row, "npv_low_usd": -600e6, "npv_high_usd": -400e6}, plans) is None
@@ -232,5 +234,7 @@ def test_a_bar_that_moves_npv_against_its_input_is_explained_by_its_plans():
     assert _against({**row, "input": "ore.treo_grade"}, plans) is None
     # the same plan at every end: no re-plan to blame (review)
     same = _against(row, (plans[1],) * 3)
-    assert same is not None and "the mine plan the same at its ends" in same
-    assert "at the low end" not in same
+    assert same is not None and not same[1]
+    assert "the mine plan the same at its ends" in same[0]
+    assert _against(row, (None, plans[1], plans[2])) == (
+        "NPV moves against NdPr price (the plans at its ends are not known)", False)
