@@ -395,6 +395,49 @@ def _log_step(aq, dl, t, cap_down, cap_up, out):
 
 
 @nb.njit(cache=True, error_model="numpy")
+def _line_search(kind, aq, y, params, q_aq, q_org, feed, coef, scale, nrm, closed, ln, vn, gn):
+    """Backtracking line search along the Newton step ``y`` taken in log flows: the Armijo
+    condition on the scaled residual norm, quadratic back-tracking safeguarded to [0.1, 0.5]
+    of the last step (Dennis & Schnabel 1996, Alg. A6.3.1). The trial point is left in
+    ``ln``/``vn``/``gn``. Returns (accepted, residual, worst, norm) at the last trial; a
+    profile already within tolerance (``closed``) stops at the first trial that is not
+    better."""
+    t = 1.0
+    rn = np.empty_like(aq)
+    wn, nn = np.inf, np.inf
+    while t >= 1e-7:
+        _log_step(aq, y, t, 7.0, 5.0, ln)
+        rn = _residual(kind, ln, params, q_aq, q_org, feed, coef, vn, gn)
+        wn, nn = _scaled_norm(rn, scale)
+        if np.isfinite(nn) and nn <= (1.0 - 1e-4 * t) * nrm:
+            return True, rn, wn, nn
+        if closed:
+            break
+        # quadratic model of ½‖R‖² along the step (slope −‖R‖²), safeguarded
+        if np.isfinite(nn):
+            den = 2.0 * (0.5 * nn * nn - 0.5 * nrm * nrm + nrm * nrm * t)
+            tq = nrm * nrm * t * t / den if den > 0.0 else 0.1 * t
+            t = min(max(tq, 0.1 * t), 0.5 * t)
+        else:
+            t *= 0.1
+    return False, rn, wn, nn
+
+
+@nb.njit(cache=True, error_model="numpy")
+def _grown_dt(y, aq, scale, nrm, nn, dt):
+    """Pseudo-time step control: grow Δt by the larger of the residual ratio (switched
+    evolution relaxation) and the ratio of a target relative change (0.5) to the largest
+    relative change taken, clipped to [0.3, 10] per step and to 1e15 in all."""
+    n, c = aq.shape
+    rel = 1e-30
+    for k in range(n):
+        for i in range(c):
+            rel = max(rel, abs(y[k, i]) / max(aq[k, i], 1e-9 * scale[i]))
+    fac = max(PTC_TARGET / rel, nrm / nn) if nn > 0 else 4.0
+    return min(dt * min(max(fac, 0.3), 10.0), 1e15)
+
+
+@nb.njit(cache=True, error_model="numpy")
 def newton_cascade(kind, l0, params, q_aq, q_org, feed, da, do, ea, eo, scale, tol, max_iter,
                    dt0):
     """Globalised Newton on the aqueous flows ``aq`` (the rigorous steady state).
@@ -466,24 +509,8 @@ def newton_cascade(kind, l0, params, q_aq, q_org, feed, da, do, ea, eo, scale, t
             for i in range(c):
                 y[k, i] *= scale[i]
         if newton:
-            t = 1.0
-            accepted = False
-            while t >= 1e-7:
-                _log_step(aq, y, t, 7.0, 5.0, ln)
-                rn = _residual(kind, ln, params, q_aq, q_org, feed, coef, vn, gn)
-                wn, nn = _scaled_norm(rn, scale)
-                if np.isfinite(nn) and nn <= (1.0 - 1e-4 * t) * nrm:
-                    accepted = True
-                    break
-                if worst <= tol:
-                    break
-                # quadratic model of ½‖R‖² along the step (slope −‖R‖²), safeguarded
-                if np.isfinite(nn):
-                    den = 2.0 * (0.5 * nn * nn - 0.5 * nrm * nrm + nrm * nrm * t)
-                    tq = nrm * nrm * t * t / den if den > 0.0 else 0.1 * t
-                    t = min(max(tq, 0.1 * t), 0.5 * t)
-                else:
-                    t *= 0.1
+            accepted, rn, wn, nn = _line_search(kind, aq, y, params, q_aq, q_org, feed, coef,
+                                                scale, nrm, worst <= tol, ln, vn, gn)
             if not accepted:
                 if worst <= tol:
                     return aq, v, it, worst, 0
@@ -501,14 +528,7 @@ def newton_cascade(kind, l0, params, q_aq, q_org, feed, da, do, ea, eo, scale, t
                 if dt < 1e-12:
                     return aq, v, it, worst, 2
                 continue
-            # time-step control: grow Δt by the larger of the residual ratio (SER) and the
-            # ratio of a target relative change (0.5) to the largest relative change taken
-            rel = 1e-30
-            for k in range(n):
-                for i in range(c):
-                    rel = max(rel, abs(y[k, i]) / max(aq[k, i], 1e-9 * scale[i]))
-            fac = max(PTC_TARGET / rel, nrm / nn) if nn > 0 else 4.0
-            dt = min(dt * min(max(fac, 0.3), 10.0), 1e15)
+            dt = _grown_dt(y, aq, scale, nrm, nn, dt)
             if dt >= 1e6:
                 newton = True
         aq, ln = ln, aq
