@@ -21,6 +21,7 @@ from typing import Any
 
 from reeflow.core.elements import atomic_mass
 from reeflow.core.errors import InputError, ReeflowError
+from reeflow.core.numeric import check_flag
 from reeflow.core.units import is_dimensionless, to_canonical
 from reeflow.plant.sx.cascade import (
     STAGE_LIMIT,
@@ -28,6 +29,7 @@ from reeflow.plant.sx.cascade import (
     Feed,
     SideDraw,
     check_draw,
+    check_draw_names,
     check_feed,
     simulate,
 )
@@ -324,6 +326,7 @@ def _draws(raw: Any, n_total: int) -> tuple[SideDraw, ...]:
                         _name(d.get("name", ""), f"side_draws[{i}].name"))
         check_draw(draw, n_total, f"side_draws[{i}]")  # the engine's check, named as the file is
         out.append(draw)
+    check_draw_names(out, "side_draws")
     return tuple(out)
 
 
@@ -468,9 +471,7 @@ def run_design(args: argparse.Namespace) -> int:
 
 
 def _bool(v: Any, field: str) -> bool:
-    if not isinstance(v, bool):
-        raise InputError(field, v, "true or false", "write true or false")
-    return v
+    return check_flag(field, v)
 
 
 def _key_pair(feed, heavy, name) -> list[tuple[str, str]]:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from reeflow.core.errors import InfeasibleSpecError, InputError
-from reeflow.core.numeric import INTEGER_TYPES, REAL_TYPES
+from reeflow.core.numeric import INTEGER_TYPES, REAL_TYPES, check_flag
 from reeflow.plant.sx.data import design_record, extractant
 
 __all__ = ["DesignConditions", "OperatingPoint", "operating_point", "conditions_for_extractant"]
@@ -87,6 +87,7 @@ class DesignConditions:
 
     def __post_init__(self) -> None:
         _check_positive(self)
+        check_flag("conditions.adjust", self.adjust)
         for name in ("stage_efficiency", "strip_acid_excess_frac"):  # a text value: TypeError
             val = getattr(self, name)
             if isinstance(val, bool) or not isinstance(val, REAL_TYPES):

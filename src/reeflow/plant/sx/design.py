@@ -37,7 +37,7 @@ from typing import Any
 
 from reeflow.core.elements import atomic_mass, molar_mass, oxide_factor
 from reeflow.core.errors import ConvergenceError, InfeasibleSpecError, InputError
-from reeflow.core.numeric import REAL_TYPES
+from reeflow.core.numeric import REAL_TYPES, check_flag
 from reeflow.plant.sx.cascade import STAGE_LIMIT, Cascade, CascadeResult, Feed, simulate
 from reeflow.plant.sx.conditions import DesignConditions, OperatingPoint, operating_point
 from reeflow.plant.sx.shortcut import XuDesign, xu_design, xu_product_split
@@ -103,20 +103,18 @@ class CutDesign:
 
 
 def check_feed(feed: Mapping[str, Any], field_name: str = "feed_mol_per_h") -> dict[str, float]:
-    """Validated feed {element: flow > 0}: NaN, infinite, negative or non-numbers raise."""
+    """Validated feed {element: flow > 0}: NaN, infinite, negative or non-numbers raise, text
+    too (``"30"`` was read as 30, SX fuzz round 18: a number written as text is a typing slip
+    the engine does not guess at)."""
     if not isinstance(feed, Mapping) or not feed:
         raise InputError(field_name, feed, "a non-empty mapping {element: flow}",
                          "give the feed as {element: flow}, e.g. {Nd: 10, Pr: 3}")
     out: dict[str, float] = {}
     for el, x in feed.items():
-        if isinstance(x, bool):
+        if isinstance(x, bool) or not isinstance(x, REAL_TYPES):
             raise InputError(f"{field_name}.{el}", x, "a number >= 0",
-                             "give the flow as a number of 0 or more")
-        try:
-            val = float(x)
-        except (TypeError, ValueError):
-            raise InputError(f"{field_name}.{el}", x, "a number >= 0",
-                             "give the flow as a number of 0 or more") from None
+                             "give the flow as a number of 0 or more, without quotes")
+        val = float(x)
         if not (math.isfinite(val) and val >= 0.0):
             raise InputError(f"{field_name}.{el}", x, "a finite number >= 0",
                              "give every feed flow as a non-negative number")
@@ -420,6 +418,7 @@ def design_cut(
     """
     c = check_conditions(conditions)
     cap = _check_design_args(purity_organic, purity_aqueous, reflux_factor, max_stages)
+    check_flag("optimise_reflux", optimise_reflux)
     feed = check_feed(feed_mol_per_h)
     heavy_t = tuple(e for e in as_group(heavy, "heavy") if e in feed)
     light_t = tuple(e for e in feed if e not in heavy_t)

@@ -48,7 +48,14 @@ from typing import Any
 
 from reeflow.core.errors import InfeasibleSpecError, InputError
 from reeflow.core.numeric import INTEGER_TYPES, REAL_TYPES
-from reeflow.plant.sx.cascade import Cascade, CascadeResult, Feed, SideDraw, simulate
+from reeflow.plant.sx.cascade import (
+    Cascade,
+    CascadeResult,
+    Feed,
+    SideDraw,
+    draw_outlet,
+    simulate,
+)
 from reeflow.plant.sx.conditions import DesignConditions, operating_point
 from reeflow.plant.sx.design import (
     STAGE_LIMIT,
@@ -104,7 +111,7 @@ class ThreeOutletDesign:
 
 
 def _draw_name(stage: int, phase: str) -> str:
-    return f"{'aq' if phase == 'aqueous' else 'org'}_draw_{stage}"
+    return draw_outlet(SideDraw(stage, phase, 0.0))
 
 
 def simulate_three_outlet(
@@ -155,7 +162,7 @@ def simulate_three_outlet(
         feeds=(Feed(n, "aqueous", fl["feed"], comp, "feed"),
                Feed(1, "organic", fl["organic"], {}),
                Feed(n + m, "aqueous", fl["scrub_acid"], {}, "scrub")),
-        side_draws=(SideDraw(draw_stage, draw_phase, draw_fraction, "middle"),))
+        side_draws=(SideDraw(draw_stage, draw_phase, draw_fraction),))
     params = {"alpha": {e: alpha[e] for e in comp}, "organic_RE_mol_per_h": s_mol_per_h,
               "scrub_RE_mol_per_h": w_mol_per_h,
               "capacity_mol_per_L": op.loaded_organic_mol_per_L}
