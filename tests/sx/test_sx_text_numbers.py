@@ -46,3 +46,15 @@ def test_the_cascade_window_switch_is_checked():
     with pytest.raises(InputError, match="cascade.check_oa_window"):
         simulate(c, model="constant_beta", params={"beta": {"Nd": 2.0, "Pr": 1.0}})
     assert check_flag("x", np.bool_(True)) is True
+
+
+def test_a_feed_without_la_to_nd_is_split_element_by_element():
+    """SX fuzz round 18: an Sm/Eu/Gd feed with no products given formed one group, and the
+    train refused it as 'at least two product groups'."""
+    from reeflow.plant.sx.train import default_products
+
+    assert default_products(["Sm", "Eu", "Gd"]) == [["Sm"], ["Eu"], ["Gd"]]
+    assert default_products(["La", "Ce", "Sm", "Eu"]) == [["La"], ["Ce"], ["Sm", "Eu"]]
+    r = design_train({"Sm": 30, "Eu": 5, "Gd": 20})
+    assert set(r.purity) == {"Sm", "Eu", "Gd"}
+    assert all(p >= 0.999 for p in r.purity.values())

@@ -100,13 +100,17 @@ def _name(group: Sequence[str]) -> str:
 
 
 def default_products(order: Sequence[str]) -> list[list[str]]:
-    """La, Ce, Pr, Nd alone; runs of other elements as one group each."""
+    """La, Ce, Pr, Nd alone; runs of other elements as one group each. A feed with none of
+    La..Nd (e.g. Sm, Eu, Gd) is split element by element: one group of it all was refused as
+    'at least two product groups' (SX fuzz round 18)."""
     groups: list[list[str]] = []
     for e in order:
         if e in MAJORS or not groups or groups[-1][-1] in MAJORS:
             groups.append([e])
         else:
             groups[-1].append(e)
+    if len(groups) == 1:
+        return [[e] for e in groups[0]]
     return groups
 
 
