@@ -70,3 +70,19 @@ def _run_named(draws):
     return simulate(c, model="constant_beta",
                     params={"alpha": {"A": 2.0, "B": 1.0}, "organic_RE_mol_per_h": 0.9,
                             "scrub_RE_mol_per_h": 0.3})
+
+
+def test_the_fuzz_case_with_both_draws_in_the_scrub_is_refused_at_once():
+    """SX fuzz round 18's reproducer: an organic draw on stage 65 and an aqueous draw on stage
+    78, both in the scrub; 0.156 mol/h fed. It ran 15–30 s to an unexplained
+    ConvergenceError."""
+    c = Cascade(sections=(("extraction", 49), ("scrub", 62)),
+                feeds=(Feed(49, "aqueous", 1.0, {"A": 0.08, "B": 0.076}),
+                       Feed(111, "aqueous", 0.92, {}), Feed(1, "organic", 2.97, {})),
+                side_draws=(SideDraw(65, "organic", 0.092), SideDraw(78, "aqueous", 0.159)))
+    t0 = time.perf_counter()
+    with pytest.raises(InfeasibleSpecError, match="aqueous side draws take at least 0.1153"):
+        simulate(c, model="constant_beta",
+                 params={"alpha": {"A": 3.0, "B": 1.0}, "organic_RE_mol_per_h": 0.8314,
+                         "scrub_RE_mol_per_h": 0.7252})
+    assert time.perf_counter() - t0 < 1.0
