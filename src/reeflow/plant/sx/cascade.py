@@ -383,8 +383,14 @@ def simulate(
     params: Mapping[str, Any],
     tol: float = 1e-12,
     max_iter: int | None = None,
+    start_aq_mol_per_h: np.ndarray | None = None,
 ) -> CascadeResult:
     """Rigorous steady state of ``cascade`` with distribution model ``model`` and its ``params``.
+
+    ``start_aq_mol_per_h``: optionally, the aqueous profile (stages × components, the
+    ``aq_mol_per_h`` of a result with the same stages and components) of a neighbouring
+    cascade's solution to start Newton from; the solution does not depend on it (the
+    attempts without it follow where it fails).
 
     Raises InputError (bad spec), InfeasibleSpecError (O/A outside 1:10–10:1, organic over
     capacity, scrub beyond the loaded RE) or ConvergenceError (every attempt of
@@ -430,8 +436,9 @@ def simulate(
     l0 = (solver.initial_profile(kind, l_ref, p, q_aq, q_org, feed, da, do, ea, eo, sweeps)
           if sweeps else l_ref)
     hyd = (q_aq, q_org, da, do, ea, eo)
+    warm = _warm_start(start_aq_mol_per_h, l0.shape)
     aq, v, res, rec = solve_steady(kind, mod, l0, l_ref, p, hyd, feed, scale, tol, max_iter,
-                                   tuple(comps))
+                                   tuple(comps), warm)
     it = rec.iterations
     if cascade.murphree_efficiency < 1.0:
         org_feed = feed - aq_feed
@@ -452,6 +459,19 @@ def simulate(
     out.strategy = rec.strategy
     _check_closure(out, aq, v, scale, comps, tol)
     return out
+
+
+def _warm_start(start: Any, shape: tuple[int, ...]) -> np.ndarray | None:
+    """The caller's start profile as the solver takes it (None: none given)."""
+    if start is None:
+        return None
+    arr = np.asarray(start, dtype=float) if isinstance(start, np.ndarray | list) else None
+    if arr is None or arr.shape != shape or not np.all(np.isfinite(arr)):
+        raise InputError("start_aq_mol_per_h", getattr(start, "shape", start),
+                         f"finite mol/h of shape {shape} (stages × components)",
+                         "pass the aq_mol_per_h of a result with the same stages and "
+                         "components, or leave it unset")
+    return np.maximum(arr, solver.FLOOR)
 
 
 #: the floor of the relative component balance error a returned result may carry; the limit

@@ -57,9 +57,14 @@ def iteration_budget(n_stages: int, max_iter: int | None, *, long: bool = False)
 
 def solve_steady(kind: int, mod: ModuleType, l0: np.ndarray, l_ref: np.ndarray,
                  p: np.ndarray, hyd: tuple, feed: np.ndarray, scale: np.ndarray, tol: float,
-                 max_iter: int | None, names: tuple[str, ...] = ()):
+                 max_iter: int | None, names: tuple[str, ...] = (),
+                 warm: np.ndarray | None = None):
     """Run the attempts in turn; return (aq, v, residual, SolveRecord) or raise (naming a
-    component of ``names`` held in the cascade beyond what double precision closes)."""
+    component of ``names`` held in the cascade beyond what double precision closes).
+
+    ``warm``: the aqueous profile of a neighbouring cascade's solution (the same stages and
+    components, e.g. another draw stage of a three-outlet design). Newton with line search is
+    tried from it first, on the short budget; where it fails the attempts run as without it."""
     q_aq, q_org, da, do, ea, eo = hyd
     n = l0.shape[0]
     budget = iteration_budget(n, max_iter)
@@ -80,6 +85,10 @@ def solve_steady(kind: int, mod: ModuleType, l0: np.ndarray, l_ref: np.ndarray,
             best, held = float(res), (aq + v).max(axis=0) / scale  # the closest attempt's
         return aq, v, res, status == 0
 
+    if warm is not None:
+        aq, v, res, ok = attempt("warm start", warm, p, NEWTON, budget)
+        if ok:
+            return aq, v, res, SolveRecord("warm start", total, tuple(attempts))
     order = ("newton", "continuation", "transient", "transient_flat")
     homotopy = getattr(mod, "homotopy", None)
     for name in order:

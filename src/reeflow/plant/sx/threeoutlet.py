@@ -46,6 +46,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from reeflow.core.errors import InfeasibleSpecError, InputError
 from reeflow.core.numeric import INTEGER_TYPES, REAL_TYPES
 from reeflow.plant.sx.cascade import (
@@ -126,10 +128,13 @@ def simulate_three_outlet(
     draw_fraction: float,
     *,
     conditions: DesignConditions | None = None,
+    start_aq_mol_per_h: np.ndarray | None = None,
 ) -> CascadeResult:
     """Rigorous constant-β simulation of a three-outlet cascade (aqueous feed at stage n).
 
     The draw outlet is named ``aq_draw_<stage>`` or ``org_draw_<stage>``.
+    ``start_aq_mol_per_h``: a neighbouring solution's aqueous profile to start from
+    (:func:`reeflow.plant.sx.cascade.simulate`).
     """
     c = check_conditions(conditions)
     feed = check_feed(feed_mol_per_h)
@@ -166,7 +171,8 @@ def simulate_three_outlet(
     params = {"alpha": {e: alpha[e] for e in comp}, "organic_RE_mol_per_h": s_mol_per_h,
               "scrub_RE_mol_per_h": w_mol_per_h,
               "capacity_mol_per_L": op.loaded_organic_mol_per_L}
-    return simulate(cascade, model="constant_beta", params=params)
+    return simulate(cascade, model="constant_beta", params=params,
+                    start_aq_mol_per_h=start_aq_mol_per_h)
 
 
 class _StageCapError(InfeasibleSpecError):
@@ -198,7 +204,8 @@ class _Eval:
                 return self.memo[key]
             try:
                 r = simulate_three_outlet(self.feed, self.alpha, n, m, self.s, self.w, d,
-                                          self.phase, frac, conditions=self.cond)
+                                          self.phase, frac, conditions=self.cond,
+                                          start_aq_mol_per_h=self._neighbour(n, m, d))
             except InfeasibleSpecError:  # e.g. O/A below the draw outside the window
                 self.memo[key] = (-math.inf, None)  # type: ignore[assignment]
                 return self.memo[key]
@@ -211,6 +218,15 @@ class _Eval:
                 margins.append(_logit(r.recovery("raffinate", self.light)) - _logit(rec))
             self.memo[key] = (min(margins), r)
         return self.memo[key]
+
+    def _neighbour(self, n: int, m: int, d: int) -> np.ndarray | None:
+        """The aqueous profile of the solved cascade with as many stages whose feed stage and
+        then draw stage are nearest (a warm start: 41 % of the simulations of a slow design
+        ran 100 to 450 iterations from the shortcut profile, SX fuzz round 18); None before
+        any."""
+        near = [((abs(k[0] - n), abs(k[2] - d)), r) for k, (_, r) in self.memo.items()
+                if k[0] + k[1] == n + m and r is not None]
+        return min(near, key=lambda t: t[0])[1].aq_mol_per_h if near else None
 
     def fraction(self, n: int, d: int) -> float:
         """φ drawing P_d: the RE flow of the phase leaving stage d (Xu's constant flows)."""
