@@ -197,7 +197,8 @@ def risk_text(summary: dict[str, Any]) -> str:
                          ("NPV P50", musd("p50_usd"), "MUSD"),
                          ("NPV P90", musd("p90_usd"), "MUSD"),
                          ("NPV mean", musd("mean_usd"), "MUSD"),
-                         ("value at risk (95 %)", musd("var95_usd"), "MUSD"),
+                         ("value at risk (95 %; below 0: no loss at P5)", musd("var95_usd"),
+                          "MUSD"),
                          ("probability NPV < 0", None if prob is None else 100 * prob, "%")],
                         title=f"whole-chain Monte Carlo ({summary.get('method', '')}): "
                               f"{summary['draws']} draws ({summary.get('feasible_draws')} "

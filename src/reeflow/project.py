@@ -180,6 +180,17 @@ class Economics(EconomicsParams):
     monte_carlo_draws: int = Field(default=10_000, ge=0, le=100_000)
     seed: int = Field(default=0, ge=-(2**63), le=2**63 - 1)
 
+    @field_validator("reagent_prices")
+    @classmethod
+    def _known_reagents(cls, v: dict[str, Any]) -> dict[str, Any]:
+        from reeflow.economics.opex import check_reagent_names
+        from reeflow.plant.chemistry import GANGUE_SPECIES
+
+        # the opex room's names, and any species a flowsheet can buy unpriced (H2O2 in the
+        # cerium-rejection route is priced only by the project)
+        check_reagent_names(v, "economics.reagent_prices", also=GANGUE_SPECIES)
+        return v
+
 
 class MarketParams(StrictModel):
     """The market scenario: where the project mines and separates, and the data year.
@@ -305,11 +316,12 @@ def builtin_project_path(name: str) -> Path:
              if str(rel).endswith((".yaml", ".yml"))}
     if name in names:
         return Path(example_files()[names[name]])
+    hint = did_you_mean(name, list(dict.fromkeys([*builtin_cases(), *names])))
+    if not hint.startswith("did you mean"):  # not the first dozen shipped files, claims and all
+        hint = "list the shipped project files with: reeflow examples"
     raise InputError("project", f"builtin:{name}",
                      f"a built-in case ({', '.join(builtin_cases())}) or a shipped project "
-                     "file (reeflow examples lists them)",
-                     did_you_mean(name, list(dict.fromkeys([*builtin_cases(), *names]))) or
-                     "list them with: reeflow examples")
+                     "file (reeflow examples lists them)", hint)
 
 
 def source_path(source: str | Path | None) -> Path:

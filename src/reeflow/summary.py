@@ -188,8 +188,10 @@ def _target(outcome: Any, basket: float, byproduct_usd: float, ranged: Mapping[s
             from reeflow.core.errors import InputError
 
             # a refusal reads as its own sentence; only an unforeseen error shows its class
-            out["chain_at_needed_grade_error"] = (str(exc) if isinstance(exc, InputError)
-                                                  else f"{type(exc).__name__}: {exc}")[:300]
+            # (the error's own 'field: got …; allowed: …' line read as raw code, fuzz round 19)
+            out["chain_at_needed_grade_error"] = (
+                f"it needs {exc.allowed}, and that grade gives {exc.value}"
+                if isinstance(exc, InputError) else f"{type(exc).__name__}: {exc}")[:300]
         if o is not None:
             ko = o.design.summary.kpis
             out["chain_at_needed_grade"] = {
@@ -290,8 +292,8 @@ def _line_target(t: dict[str, Any] | None) -> SummaryLine:
                  "its equipment and capex sized for the heaviest year).")
     c = t.get("chain_at_needed_grade")
     if t.get("chain_at_needed_grade_error"):
-        text += (f" The chain could not be re-run at {_pct(g, 2)} TREO "
-                 f"({t['chain_at_needed_grade_error']}).")
+        text += (f" The chain could not be re-run at {_pct(g, 2)} TREO: "
+                 f"{t['chain_at_needed_grade_error']}.")
     if c:
         text += (f" Re-run at {_pct(c['grade_frac'], 2)} TREO, the chain makes "
                  f"{c['reo_t_per_a']:,.0f} t/a REO (recovery {_pct(c['recovery_frac'])}) and "

@@ -56,3 +56,15 @@ def test_a_year_written_y_gets_the_unit_to_write():
     with pytest.raises(InputError) as err:
         to_canonical("150 kt/y", "t/a", field="ore.throughput")
     assert "'150 kt/a'" in err.value.fix
+
+
+@pytest.mark.parametrize("text,frac", [("4.8 wt%", 0.048), ("5 wt.%", 0.05), ("3 mass%", 0.03),
+                                       ("2 WT %", 0.02)])
+def test_mass_percent_spellings_are_percent(text, frac):
+    """Fuzz round 19: '4.8 wt%', common in mining, was refused as an undefined unit."""
+    assert to_canonical(text, "frac", field="ore.treo_grade") == pytest.approx(frac)
+
+
+def test_an_unknown_unit_names_no_exception_class():
+    with pytest.raises(InputError, match=r"check the spelling of the unit, e\.g\. '1\.8 %'$"):
+        to_canonical("5 bogus", "frac", field="x")

@@ -238,3 +238,19 @@ def test_a_bar_that_moves_npv_against_its_input_is_explained_by_its_plans():
     assert "the mine plan the same at its ends" in same[0]
     assert _against(row, (None, plans[1], plans[2])) == (
         "NPV moves against NdPr price (the plans at its ends are not known)", False)
+
+
+def test_a_target_grade_the_chain_refuses_reads_as_a_sentence(builtin_study):
+    """Fuzz round 19: the verdict quoted the refusal's raw 'ore: got …; allowed: …' line."""
+    from reeflow.core.errors import InputError
+    from reeflow.summary import _line_target, _target
+
+    def refuse(loaded, overrides):
+        raise InputError("ore", "120.03% of the ore mass",
+                         "head grades summing to <= 100 % of the ore mass", "lower them")
+
+    t = _target(builtin_study.outcome, 50.0, 0.0, {}, refuse)
+    text = _line_target(t).text
+    assert ("could not be re-run at" in text and "it needs head grades summing to <= 100 % of "
+            "the ore mass, and that grade gives 120.03% of the ore mass." in text)
+    assert "got" not in text and "allowed:" not in text

@@ -94,7 +94,9 @@ def rebin_schedule(feed: pd.DataFrame, capacity: np.ndarray) -> tuple[pd.DataFra
                     for j, c in enumerate(grade_cols)})
         rows.append(row)
     out = pd.DataFrame(rows, columns=["ore_t", "mined_t", *grade_cols])
-    out["waste_t"] = out["mined_t"] - out["ore_t"]
+    waste = out["mined_t"] - out["ore_t"]
+    # a year with no waste differs by round-off only: -1e-11 t printed as "-0" (fuzz round 19)
+    out["waste_t"] = waste.where(waste.abs() > 1e-9 * out["mined_t"].abs(), 0.0)
     remaining = max(total - float(edges[min(len(capacity), len(edges) - 1)]), 0.0)
     return out, remaining
 

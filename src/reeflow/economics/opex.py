@@ -12,14 +12,14 @@ them; a missing price is never a zero.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 
 from reeflow.core.data import MISSING
-from reeflow.core.errors import InputError
+from reeflow.core.errors import InputError, did_you_mean
 from reeflow.core.units import ureg
 from reeflow.economics._data import read_table, read_yaml, table_rows
 from reeflow.economics.cost_index import CostIndex, cepci
@@ -71,6 +71,33 @@ def df_key(table: str) -> str:
             "energy_prices.csv": "carrier"}[table]
 
 
+#: the source of a reagent price the project file gives (economics.reagent_prices)
+OVERRIDE_SOURCE = "project file (economics.reagent_prices)"
+
+
+def reagent_names() -> list[str]:
+    """Every reagent name the opex room can price: the shipped price list's, the flowsheet's
+    names for them (``reagent_aliases.yaml``) and those bought at no cost."""
+    names = read_yaml("reagent_aliases.yaml")
+    return sorted({*table_rows("reagent_prices.csv", "reagent"), *names["aliases"],
+                   *names["no_purchase_cost"]})
+
+
+def check_reagent_names(prices: Mapping[str, Any], where: str, *,
+                        also: Iterable[str] = ()) -> None:
+    """A price given for a reagent no flowsheet buys is refused naming the key: 'HCL' or a
+    made-up name left the shipped price in place with exit 0 (fuzz round 19). ``also``: more
+    names a flowsheet may buy (the plant's species, priced by the project where unshipped)."""
+    shipped = reagent_names()
+    known = sorted({*shipped, *also})
+    for name in prices:
+        if name not in known:
+            raise InputError(f"{where}.{name}", name, "a reagent the plant can buy: "
+                             f"{', '.join(shipped)}, or a species of the plant's chemistry "
+                             "(e.g. H2O2)", did_you_mean(name, known) + " (names are "
+                             "case-sensitive, as the flowsheet writes them)")
+
+
 def reagent_costs(reagents_t_per_a: Mapping[str, float], *, currency_year: int,
                   index: CostIndex | None = None,
                   price_overrides_usd_per_t: Mapping[str, float] | None = None) -> pd.DataFrame:
@@ -93,7 +120,7 @@ def reagent_costs(reagents_t_per_a: Mapping[str, float], *, currency_year: int,
         name = aliases.get(given, given)
         if given in overrides or name in overrides:
             p = overrides[given] if given in overrides else overrides[name]
-            rows.append((given, float(t), float(p), "override (input)"))
+            rows.append((given, float(t), float(p), OVERRIDE_SOURCE))
             continue
         if name in free:
             rows.append((given, float(t), 0.0, f"no purchase cost: {free[name]['reason']}"))
@@ -208,7 +235,10 @@ def _reagent_rows(d: OpexDrivers, year: int, index: CostIndex) -> list[tuple[Any
                        price_overrides_usd_per_t=d.reagent_price_overrides_usd_per_t)
     for r, t, p, s in zip(rg["reagent"], rg["t_per_a"], rg["price_usd_per_t"], rg["source"],
                           strict=True):
-        ev = "assumed" if "assumption" in str(s) else "published"
+        # a price the project gives is the project's: 'input', as the electricity price (its
+        # own evidence tag is in the inputs table); it was tagged 'published' (fuzz round 19)
+        ev = "input" if s == OVERRIDE_SOURCE else \
+            "assumed" if "assumption" in str(s) else "published"
         rows.append(_row(f"reagent: {r}", "variable", t, "t/a", p, "USD/t", s, ev))
     return rows
 

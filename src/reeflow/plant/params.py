@@ -51,7 +51,7 @@ class SeparationSpec(StrictModel):
     element to its product at ``placeholder_recovery``.
     """
 
-    method: str = Field(default="sx", pattern="^(sx|placeholder)$")
+    method: Literal["sx", "placeholder"] = "sx"  # a pattern's regex was the error's text
     products: dict[str, list[str]]
     placeholder_recovery_frac: Q("frac", ge=0.0, le=1.0,  # type: ignore[valid-type]
                                  alias="placeholder_recovery") = 0.99
