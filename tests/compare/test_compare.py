@@ -48,7 +48,7 @@ def test_compare_needs_two_projects(capsys):
 def test_a_step_that_is_no_project_joins_the_next(monkeypatch):
     """Between two different projects a partial substitution (b's ore with a's deposit) may
     not run: the bridge says so and carries that group into the next step that runs."""
-    import reeflow.chain as chain
+    import reeflow.chain.pipeline as pipeline
     from reeflow.chain import with_overrides
     from reeflow.compare import npv_waterfall
     from reeflow.core.errors import InputError
@@ -62,13 +62,13 @@ def test_a_step_that_is_no_project_joins_the_next(monkeypatch):
 
     calls = []
 
-    def fake_run_chain(loaded):
-        calls.append(loaded)
-        if len(calls) == 1:
+    def fake_what_if(loaded, overrides):
+        calls.append(overrides)
+        if len(calls) == 2:  # the first step (the first call is the reference's plan)
             raise InputError("mine.schedule", "minerals 102 % of the ore", "<= 100 %")
         return _Out()
 
-    monkeypatch.setattr(chain, "run_chain", fake_run_chain)
+    monkeypatch.setattr(pipeline, "what_if", fake_what_if)
     w = npv_waterfall(a, b, rate=0.08, npv_a=1.0, npv_b=5.0)
     steps = w["steps"]
     assert len(steps) == 2
@@ -173,3 +173,14 @@ def test_the_input_diff_leaves_out_the_case_s_text():
     paths = [r["path"] for r in rows]
     assert paths and not any(p.startswith("economics.benchmark_reasons") for p in paths)
     assert any(p.startswith("economics.debt") for p in paths)
+
+
+def test_a_step_that_re_plans_the_mine_says_so():
+    """Fuzz round 19: a royalty rise showed +11.5 MUSD in the bridge, the pit re-optimised at
+    that step and nothing said so."""
+    from reeflow.compare import _replanned
+
+    a, b = {"ore_t": 2.35e6, "years": 4.0}, {"ore_t": 2.41e6, "years": 5.0}
+    text = _replanned(a, b)
+    assert "re-optimised" in text and "2.35 Mt over 4 years → 2.41 Mt over 5 years" in text
+    assert _replanned(a, dict(a)) == "" and _replanned(None, b) == ""
