@@ -38,6 +38,8 @@ def test_every_shipped_project_file_passes_the_file_schema(validator, path):
      "range: [1 %, 3 %]}}\n", True),
     ("extends: builtin:beylikova\neconomics: {include_file: other.yaml}\n", True),
     ("extends: builtin:beylikova\nore: {treo_grad: 1.9 %}\n", False),       # misspelled key
+    ("name: x\nore: {treo_grade: 1.9 %}\n", False),  # no extends: plant, economics missing
+    ("include_file: whole.yaml\nname: x\n", True),   # the rest may come from the include
     ("extends: builtin:beylikova\nore: {treo_grade: {value: 1.9 %, evidence: guessed}}\n",
      False),                                                               # unknown tag
     ("extends: builtin:beylikova\nore: {treo_grade: {source: x}}\n", False),  # no value

@@ -6,7 +6,9 @@ or a validator that checks files needs that form (fuzz round 7: the shipped case
 printed schema):
 
 - ``extends`` (a parent file or ``builtin:NAME``) at the top, and ``include_file`` in any
-  mapping; a file that extends another may leave out any field, so nothing is required;
+  mapping; a file that extends another may leave out any field, so nothing is required below
+  the top, and the top's required fields (``name``, ``ore``, ``plant``, ``economics``) only in a
+  file with neither ``extends`` nor ``include_file`` there (the schema listed none at all);
 - a number may be written with its unit as text (``"570 kt/a"``, ``"1.8 %"``);
 - any value may be a provenance record ``{value, source, evidence, range, distribution, note}``
   (:mod:`reeflow.core.projectfile`).
@@ -48,6 +50,7 @@ _REF = "#/$defs/ValueRecord"
 def file_schema(model_schema: dict[str, Any]) -> dict[str, Any]:
     """The schema of a file that loads into the model whose schema is ``model_schema``."""
     out = copy.deepcopy(model_schema)
+    top = list(out.get("required", []))
     defs = out.setdefault("$defs", {})
     for node in [out, *defs.values()]:
         _as_file(node)
@@ -55,6 +58,10 @@ def file_schema(model_schema: dict[str, Any]) -> dict[str, Any]:
     props = out.setdefault("properties", {})
     props["extends"] = {"type": "string", "description": "a parent project file (relative to "
                         "this one) or builtin:NAME; this file's keys replace or extend its"}
+    if top:  # a file that neither extends nor includes another writes the whole project
+        out["if"] = {"not": {"anyOf": [{"required": ["extends"]},
+                                       {"required": ["include_file"]}]}}
+        out["then"] = {"required": top}
     out["$comment"] = ("project FILE schema: extends, include_file, units as text and "
                        "{value, source, ...} records allowed; `reeflow validate` checks the rest")
     return out
