@@ -82,12 +82,13 @@ def _group(path: str) -> str:
         else parts[0]
 
 
-def npv_waterfall(a: Any, b: Any, *, rate: float, npv_a: float, npv_b: float
-                  ) -> dict[str, Any]:
+def npv_waterfall(a: Any, b: Any, *, rate: float, npv_a: float, npv_b: float,
+                  plan_a: Mapping[str, float] | None = None) -> dict[str, Any]:
     """The NPV bridge from scenario ``a`` to ``b`` by group of differing inputs (see the
     module docstring); each step re-runs the chain, the mine plan included: a step whose plan
     changes says so, with the plan's size before and after (a royalty rise showed +11.5 MUSD
-    with nothing to say that the pit had been re-optimised, fuzz round 19)."""
+    with nothing to say that the pit had been re-optimised, fuzz round 19). ``plan_a``: the
+    size of ``a``'s plan where the caller has it (else ``a`` is run)."""
     from reeflow.chain.pipeline import what_if
     from reeflow.sensitivity import plan_size
 
@@ -103,7 +104,7 @@ def npv_waterfall(a: Any, b: Any, *, rate: float, npv_a: float, npv_b: float
     steps: list[dict[str, Any]] = []
     applied: dict[str, Any] = {}
     prev, pending, pending_inputs = npv_a, [], []
-    plan = plan_size(what_if(a, {}))
+    plan = plan_a if plan_a is not None else plan_size(what_if(a, {}))
     for g, values in groups.items():
         applied.update(values)
         pending.append(g)
@@ -115,7 +116,8 @@ def npv_waterfall(a: Any, b: Any, *, rate: float, npv_a: float, npv_b: float
             # a hybrid of two different projects may be no project at all (b's ore with a's
             # deposit): its group joins the next step that runs, and the bridge says so
             steps.append({"driver": g, "inputs": sorted(values), "delta_usd": None,
-                          "npv_after_usd": None,
+                          "npv_after_usd": None, "plan_ore_t_after": None,
+                          "plan_years_after": None,
                           "note": f"not a runnable project on its own ({e}); its effect is in "
                                   "the next step"})
             continue
@@ -148,6 +150,7 @@ def _replanned(before: Mapping[str, float] | None, after: Mapping[str, float] | 
 def compare(projects: Sequence[str]) -> dict[str, Any]:
     """Run each project and compare them (the dict written as compare.json)."""
     from reeflow.core.errors import InputError
+    from reeflow.sensitivity import plan_size
 
     if len(projects) < 2:
         raise InputError("PROJECTS", list(projects), "two or more project files",
@@ -168,7 +171,8 @@ def compare(projects: Sequence[str]) -> dict[str, Any]:
                       "rows": diff_inputs(loaded[0], lp)})
         bridges.append(npv_waterfall(loaded[0], lp, rate=rate,
                                      npv_a=studies[0].outcome.npv_usd(rate),
-                                     npv_b=s.outcome.npv_usd(rate)))
+                                     npv_b=s.outcome.npv_usd(rate),
+                                     plan_a=plan_size(studies[0].outcome)))
     return {"rate_frac": rate, "scenarios": scenarios, "waterfalls": bridges, "diffs": diffs}
 
 

@@ -190,7 +190,8 @@ def _target(outcome: Any, basket: float, byproduct_usd: float, ranged: Mapping[s
             # a refusal reads as its own sentence; only an unforeseen error shows its class
             # (the error's own 'field: got …; allowed: …' line read as raw code, fuzz round 19)
             out["chain_at_needed_grade_error"] = (
-                f"it needs {exc.allowed}, and that grade gives {exc.value}"
+                f"{exc.field} needs {exc.allowed}; at that grade it is {exc.value}"
+                + (f" ({exc.fix})" if exc.fix else "")
                 if isinstance(exc, InputError) else f"{type(exc).__name__}: {exc}")[:300]
         if o is not None:
             ko = o.design.summary.kpis

@@ -184,3 +184,43 @@ def test_a_step_that_re_plans_the_mine_says_so():
     text = _replanned(a, b)
     assert "re-optimised" in text and "2.35 Mt over 4 years → 2.41 Mt over 5 years" in text
     assert _replanned(a, dict(a)) == "" and _replanned(None, b) == ""
+
+
+def test_the_bridge_records_each_step_s_plan_and_says_where_it_moved(monkeypatch):
+    """npv_waterfall itself fills the plan columns and the note (review of round 19)."""
+    import pandas as pd
+
+    import reeflow.chain.pipeline as pipeline
+    from reeflow.chain import with_overrides
+    from reeflow.compare import npv_waterfall
+
+    a = load_project("builtin:beylikova")
+    b = with_overrides(a, {"economics.capex_scale": 1.2, "economics.opex_scale": 1.1})
+
+    class _Mine:
+        def __init__(self, ore):
+            self.schedule = pd.DataFrame({"ore_t": ore})
+
+    class _Out:
+        def __init__(self, ore):
+            self.mine = _Mine(ore)
+
+        def npv_usd(self, rate):
+            return -float(len(self.mine.schedule))
+
+    plans = {0: [1e6, 1e6], 1: [1e6, 1e6], 2: [1e6, 1e6, 0.5e6]}
+    calls = []
+
+    def fake_what_if(loaded, overrides):
+        calls.append(dict(overrides))
+        return _Out(plans[len(overrides)])
+
+    monkeypatch.setattr(pipeline, "what_if", fake_what_if)
+    w = npv_waterfall(a, b, rate=0.08, npv_a=-2.0, npv_b=-3.0,
+                      plan_a={"ore_t": 2e6, "years": 2.0})
+    first, second = w["steps"]
+    assert calls == [{"economics.capex_scale": 1.2},
+                     {"economics.capex_scale": 1.2, "economics.opex_scale": 1.1}]
+    assert first["note"] == "" and first["plan_ore_t_after"] == 2e6
+    assert second["plan_years_after"] == 3.0 and "2.00 Mt over 2 years → 2.50 Mt over 3 years" \
+        in second["note"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import numpy as np
 import pytest
 
 from reeflow.core.errors import InputError
@@ -90,3 +91,25 @@ def test_breakeven_refuses_an_unknown_class(builtin_study):
     o = builtin_study.outcome
     with pytest.raises(InputError):
         breakeven_multiplier(o.basis, o.quantities, o.annual.extra["money"], 0.08, on="gold")
+
+
+def test_operating_share_of_each_year():
+    from reeflow.economics.annual import operating_frac
+
+    assert operating_frac(np.array([0.6, 1.0, 1.0, 0.25])).tolist() == [1, 1, 1, 0.25]
+    assert operating_frac(np.array([0.6, 1.0, 1.0])).tolist() == [1, 1, 1]
+    assert operating_frac(np.array([0.4])).tolist() == [1]  # one (ramp-up) year: all of it
+    assert operating_frac(np.array([1.0, 0.5, 0.0])).tolist() == [1, 0.5, 1]
+
+
+def test_the_final_partial_year_pays_fixed_costs_for_the_part_it_runs(builtin_study):
+    """A final year of 0.1 Mt paid a whole year's fixed opex (fuzz round 17): the plant runs at
+    its heaviest year's rate until the ore is out, then closes."""
+    o = builtin_study.outcome
+    q = o.quantities
+    ore = np.array(q.ore_t, dtype=float)
+    ore[-1] = 0.3 * ore.max()
+    cut = evaluate_annual(o.basis, replace(q, ore_t=ore)).extra["money"]["fixed"]
+    base = o.annual.extra["money"]["fixed"]
+    assert np.allclose(cut[:-1], base[:-1], rtol=1e-12)
+    assert cut[-1] == pytest.approx(0.3 * base[-1], rel=1e-9)

@@ -251,6 +251,6 @@ def test_a_target_grade_the_chain_refuses_reads_as_a_sentence(builtin_study):
 
     t = _target(builtin_study.outcome, 50.0, 0.0, {}, refuse)
     text = _line_target(t).text
-    assert ("could not be re-run at" in text and "it needs head grades summing to <= 100 % of "
-            "the ore mass, and that grade gives 120.03% of the ore mass." in text)
+    assert ("could not be re-run at" in text and "ore needs head grades summing to <= 100 % of "
+            "the ore mass; at that grade it is 120.03% of the ore mass (lower them)." in text)
     assert "got" not in text and "allowed:" not in text

@@ -58,3 +58,15 @@ def test_a_feed_without_la_to_nd_is_split_element_by_element():
     r = design_train({"Sm": 30, "Eu": 5, "Gd": 20})
     assert set(r.purity) == {"Sm", "Eu", "Gd"}
     assert all(p >= 0.999 for p in r.purity.values())
+
+
+def test_the_linked_and_end_to_end_switches_are_checked():
+    from reeflow.plant.sx.endtoend import train_purities_at
+    from reeflow.plant.sx.linked import design_linked_cut
+
+    with pytest.raises(InputError, match="strip"):
+        design_linked_cut({"Nd": 1.0, "Pr": 1.0}, ["Nd"], alpha={"Nd": 1.4, "Pr": 1.0},
+                          strip="no")
+    with pytest.raises(InputError, match="retune"):
+        train_purities_at({"cut_specs": [], "cuts": []}, {"A": ["Nd"]}, {"Nd": 1.0},
+                          retune="yes")

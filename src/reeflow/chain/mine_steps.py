@@ -61,6 +61,10 @@ def flat_schedule(project: Any, capacity: np.ndarray) -> pd.DataFrame:
     return df
 
 
+#: tonnes differing by this share of the tonnes moved are equal (sums over pieces of years)
+_ROUND_OFF_REL = 1e-9
+
+
 def rebin_schedule(feed: pd.DataFrame, capacity: np.ndarray) -> tuple[pd.DataFrame, float]:
     """Cut the mine's ordered ore stream into years of the given plant capacities.
 
@@ -95,8 +99,9 @@ def rebin_schedule(feed: pd.DataFrame, capacity: np.ndarray) -> tuple[pd.DataFra
         rows.append(row)
     out = pd.DataFrame(rows, columns=["ore_t", "mined_t", *grade_cols])
     waste = out["mined_t"] - out["ore_t"]
-    # a year with no waste differs by round-off only: -1e-11 t printed as "-0" (fuzz round 19)
-    out["waste_t"] = waste.where(waste.abs() > 1e-9 * out["mined_t"].abs(), 0.0)
+    # a year with no waste differs by round-off only: -1e-11 t printed as "-0" (fuzz round 19);
+    # a NaN stays NaN
+    out["waste_t"] = waste.mask(waste.abs() <= _ROUND_OFF_REL * out["mined_t"].abs(), 0.0)
     remaining = max(total - float(edges[min(len(capacity), len(edges) - 1)]), 0.0)
     return out, remaining
 

@@ -50,7 +50,7 @@ from reeflow.economics.study import (
 
 __all__ = ["Scales", "YearQuantities", "AnnualEconomics", "evaluate_annual", "DesignBasis",
            "design_basis", "breakeven_multiplier", "breakeven_ndpr_multiplier", "cash_flows",
-           "REVENUE_CLASSES", "lom_kpis", "processing_usd_per_t_ore_of"]
+           "REVENUE_CLASSES", "lom_kpis", "operating_frac", "processing_usd_per_t_ore_of"]
 
 _BYPRODUCTS = ("CaF2 concentrate", "BaSO4 concentrate")
 
@@ -253,6 +253,7 @@ def _year_money(d: DesignBasis, q: YearQuantities) -> dict[str, np.ndarray]:
     index = cepci()
     storage = d.parts.get("storage")
     path = d.price_path(n)
+    running = operating_frac(q.ore_t)
     for i in range(n):
         inp = _year_inputs(d, q, i)
         rev = _revenue_table(inp, path[i][1], d.params)
@@ -268,11 +269,28 @@ def _year_money(d: DesignBasis, q: YearQuantities) -> dict[str, np.ndarray]:
                     float(d.parts["direct_usd"]), storage, index)
         usd = opx["usd_per_a"].fillna(0.0) * d.scales.opex
         out["variable"][i] = float(usd[opx["kind"] == "variable"].sum())
-        out["fixed"][i] = float(usd[opx["kind"] == "fixed"].sum())
+        out["fixed"][i] = float(usd[opx["kind"] == "fixed"].sum()) * running[i]
         out["mining"][i] = float(usd[opx["item"] == "mining (contract)"].sum())
         out["reo_t"][i] = inp.reo_t_per_a()
         out["ndpr_t"][i] = inp.ndpr_oxide_t_per_a()
         out["purchased_t"][i] = purchased_reagents_t(opx)
+    return out
+
+
+def operating_frac(ore_t: np.ndarray) -> np.ndarray:
+    """The share of each production year the plant runs: 1, but in the final year whose ore
+    falls short of the heaviest year's, ore / heaviest. The plant is built for its heaviest
+    year and runs at that rate until the ore is out, then closes: its fixed costs (labour,
+    maintenance, insurance, G&A) stop with it, and closure follows. A final year of 0.1 Mt
+    paid a whole year's fixed opex before (61 MUSD against 16 MUSD of revenue on a 0.7 %
+    TREO project, fuzz round 17). Ramp-up years run all year at a lower rate: 1."""
+    ore = np.asarray(ore_t, dtype=float)
+    out = np.ones(ore.size)
+    fed = np.flatnonzero(ore > 0)
+    if fed.size:
+        last, top = int(fed[-1]), float(ore.max())
+        if ore[last] < top * (1.0 - 1e-9):
+            out[last] = float(ore[last]) / top
     return out
 
 

@@ -72,7 +72,7 @@ def df_key(table: str) -> str:
 
 
 #: the source of a reagent price the project file gives (economics.reagent_prices)
-OVERRIDE_SOURCE = "project file (economics.reagent_prices)"
+OVERRIDE_SOURCE = "price given (economics.reagent_prices; price_overrides_usd_per_t in Python)"
 
 
 def reagent_names() -> list[str]:

@@ -41,7 +41,8 @@ def _cards(risk: Mapping[str, Any]) -> str:
         ("P(loss)", fmt_pct(npv.get("prob_loss")), "share of draws with NPV < 0"
          if not risk.get("infeasible_draws") else "of the feasible draws; "
          f"{fmt_pct(risk.get('prob_loss_all_draws'))} counting the infeasible as losses"),
-        ("VaR 95 %", fmt_usd(npv.get("var95")), "loss at the 5th percentile"),
+        ("VaR 95 %", fmt_usd(npv.get("var95")), "loss at the 5th percentile (below 0: no "
+         "loss, the 5th-percentile NPV is positive)"),
         ("CVaR 95 %", fmt_usd(npv.get("cvar95")), "mean loss in the worst 5 %"),
         ("Mean NPV", fmt_usd(npv.get("mean")),
          f"± {fmt_usd(npv.get('stderr_mean'))} (standard error)"),

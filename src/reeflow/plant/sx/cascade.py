@@ -533,21 +533,38 @@ def _precheck(model: str, params: Mapping[str, Any], comps: Sequence[str], feed:
     fed = float(feed[:, els].sum())
     s_re = float(params["organic_RE_mol_per_h"])
     w_re = float(params.get("scrub_RE_mol_per_h", 0.0))
-    prod = s_re - w_re
+    loaded = params.get("loaded_feeds") is not None
+    if loaded and cascade is not None and any(d.phase == "organic" for d in cascade.side_draws):
+        return  # the loaded organic carries its own RE past a draw: no bound holds (round 19)
+    prod = s_re - w_re if loaded or cascade is None else _organic_out(cascade, s_re, w_re)
     if prod >= fed:
         raise InfeasibleSpecError(
-            f"organic product S − W = {prod:.6g} mol/h (params.organic_RE_mol_per_h − "
-            f"params.scrub_RE_mol_per_h) is not below the RE fed ({fed:.6g} mol/h): the "
-            "raffinate would be empty; lower organic_RE_mol_per_h or raise scrub_RE_mol_per_h")
+            f"the organic outlets (product and organic draws) carry S·Q_in/Q_1 − W = "
+            f"{prod:.6g} mol/h (params.organic_RE_mol_per_h S, scaled by the organic fed over "
+            "the organic on stage 1, less params.scrub_RE_mol_per_h W): not below the RE fed "
+            f"({fed:.6g} mol/h), so the raffinate would be empty; lower organic_RE_mol_per_h, "
+            "raise scrub_RE_mol_per_h or feed less organic above stage 1")
     drawn = _least_aqueous_draw(cascade, secs, s_re, w_re) if cascade is not None else 0.0
     if prod + drawn >= fed:
         raise InfeasibleSpecError(
             f"aqueous side draws take at least {drawn:.6g} mol/h of RE (each its fraction of "
             f"the aqueous RE on its stage: in extraction at least the organic's S = {s_re:.6g} "
             f"taken up below it, in the scrub the scrub RE W = {w_re:.6g}) and the organic "
-            f"product with any organic draws S − W = {prod:.6g} mol/h: "
+            f"outlets (product and organic draws) {prod:.6g} mol/h: "
             f"more than the {fed:.6g} mol/h fed, so the raffinate would be negative; lower the "
             "draw fractions or the organic RE flow")
+
+
+def _organic_out(cascade: Cascade, s_re: float, w_re: float) -> float:
+    """The RE all organic outlets of a constant-β cascade carry: the model loads the organic to
+    S_k = S·Q_k/Q_1 on every stage, and every litre fed leaves by a draw or the product, so
+    the outlets carry S·Q_in/Q_1 less the scrub's W. A barren organic fed into the scrub
+    raises it above S − W (it ran to a ConvergenceError naming 'the flows', SX fuzz round
+    19)."""
+    org = [f for f in cascade.feeds if f.phase == "organic"]
+    q_in = math.fsum(f.flow_L_per_h for f in org)
+    q_1 = math.fsum(f.flow_L_per_h for f in org if f.stage == 1)
+    return s_re * q_in / q_1 - w_re if q_1 > 0 else s_re - w_re
 
 
 def _least_aqueous_draw(cascade: Cascade, secs: Sequence[str], s_re: float,

@@ -23,6 +23,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from reeflow.core.errors import InfeasibleSpecError
+from reeflow.core.numeric import check_flag
 from reeflow.plant.sx.conditions import DesignConditions
 from reeflow.plant.sx.design import CutDesign, _xu_flows, design_cut, simulate_cut
 from reeflow.plant.sx.shortcut import xu_design
@@ -173,6 +174,7 @@ def train_purities_at(train: Mapping[str, Any], groups: Mapping[str, Sequence[st
     -> its elements, in the train's product order. An element the feed lacks is skipped: a cut
     with one side absent passes its stream to the other side, and a product with none of its
     elements is NaN."""
+    check_flag("retune", retune)
     els = [list(g) for g in groups.values()]
     rank = {e: gi for gi, g in enumerate(els) for e in g}
     streams = {(0, len(els)): {e: float(x) for e, x in feed_mol_per_h.items() if x > 0}}

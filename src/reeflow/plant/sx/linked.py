@@ -31,7 +31,7 @@ from typing import Any
 
 from reeflow.core.elements import molar_mass
 from reeflow.core.errors import InfeasibleSpecError, InputError
-from reeflow.core.numeric import REAL_TYPES
+from reeflow.core.numeric import REAL_TYPES, check_flag
 from reeflow.plant.sx.cascade import Cascade, CascadeResult, Feed, simulate
 from reeflow.plant.sx.conditions import DesignConditions, operating_point
 from reeflow.plant.sx.design import (
@@ -134,6 +134,7 @@ def design_linked_cut(feed_org_mol_per_h: Mapping[str, float], heavy: Sequence[s
                       conditions: DesignConditions | None = None, max_stages: int = 600
                       ) -> LinkedCut:
     """Smallest n + m for a cut fed with RE-loaded organic (Xu's optimum fresh organic)."""
+    check_flag("strip", strip)
     c = check_conditions(conditions)
     feed = check_feed(feed_org_mol_per_h, "feed_org_mol_per_h")
     max_stages = check_stages("max_stages", max_stages, 2)

@@ -437,6 +437,15 @@ def _grown_dt(y, aq, scale, nrm, nn, dt):
     return min(dt * min(max(fac, 0.3), 10.0), 1e15)
 
 
+def start_norm(kind, l0, params, q_aq, q_org, feed, da, do, ea, eo, scale):
+    """The scaled residual norm of the balances at a start profile ``l0`` (the norm Newton
+    reduces): which of two starts is nearer the solution."""
+    n, c = l0.shape
+    r = _residual(kind, np.maximum(l0, FLOOR), params, q_aq, q_org, feed,
+                  _coefficients(da, do, ea, eo), np.empty((n, c)), np.empty((n, c, c)))
+    return _scaled_norm(r, scale)[1]
+
+
 @nb.njit(cache=True, error_model="numpy")
 def newton_cascade(kind, l0, params, q_aq, q_org, feed, da, do, ea, eo, scale, tol, max_iter,
                    dt0):
@@ -453,7 +462,7 @@ def newton_cascade(kind, l0, params, q_aq, q_org, feed, da, do, ea, eo, scale, t
       ``(J − I/Δt) Δl = −R``, an implicit-Euler step of the start-up transient, robust far from
       the solution. Δt grows by the larger of switched evolution relaxation
       (‖R_old‖/‖R_new‖) and the ratio of a target relative flow change (0.5) to the change
-      just taken, clipped to [0.3, 4] per step. Used from the start when ``dt0`` is finite and
+      just taken, clipped to [0.3, 10] per step. Used from the start when ``dt0`` is finite and
       whenever the line search fails; once Δt ≥ 1e6 the line-searched Newton takes over.
 
     The linear systems are equilibrated (:func:`_jacobian`) and solved by block Thomas with a

@@ -401,6 +401,13 @@ def design_three_outlet(
     s_list = _s_scan(feed, groups, alpha, s_mol_per_mol_feed)
     best, scan = _scan_s(feed, groups, alpha, s_list, specs, draw_phase, cond, max_stages,
                          split, prune=s_mol_per_mol_feed is None)
+    if best is None and s_mol_per_mol_feed is None:
+        # more reflux than the default scan's top (2 x the two-outlet minimum): 7 of 9 default
+        # refusals of SX fuzz round 19 designed at S = 2-3 with 13-42 stages
+        more = [max(s_list) * k for k in _MORE_REFLUX]
+        best, rows = _scan_s(feed, groups, alpha, more, specs, draw_phase, cond, max_stages,
+                             split, prune=True)
+        scan = sorted(scan + rows, key=lambda r: r["s_mol_per_mol_feed"])
     if best is None:
         raise InfeasibleSpecError("three-outlet design: no S in the scan meets the specs "
                                   f"within {max_stages} stages: {scan[-1]['reason']}")
@@ -566,6 +573,10 @@ def _groups(feed, heavy, middle, alpha):
                          "regroup so every heavy element extracts better than every middle one, "
                          "and middle better than light")
     return heavy_t, middle_t, light_t
+
+
+#: multiples of the default scan's top S tried when no S of it designs (geometric, x 1.5)
+_MORE_REFLUX = (1.5, 2.25, 3.375, 5.0625)
 
 
 def _default_scan(feed, groups, alpha) -> list[float]:

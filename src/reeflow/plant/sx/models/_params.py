@@ -14,9 +14,9 @@ __all__ = ["number", "table"]
 def number(value: Any, field: str, *, low: float | None = None, high: float | None = None,
            strict_low: bool = False, allowed: str = "") -> float:
     """``value`` as a finite float within the bounds, else InputError naming ``field``."""
-    if isinstance(value, bool) or value is None:
+    if isinstance(value, bool | str) or value is None:  # '1.7' was read as 1.7 (round 19)
         raise InputError(field, value, allowed or "a finite number",
-                         "write a finite number, e.g. 0.5")
+                         "write a finite number without quotes, e.g. 0.5")
     try:
         x = float(value)
     except (TypeError, ValueError):
