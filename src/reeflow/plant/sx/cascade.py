@@ -536,7 +536,10 @@ def _precheck(model: str, params: Mapping[str, Any], comps: Sequence[str], feed:
     loaded = params.get("loaded_feeds") is not None
     if loaded and cascade is not None and any(d.phase == "organic" for d in cascade.side_draws):
         return  # the loaded organic carries its own RE past a draw: no bound holds (round 19)
-    prod = s_re - w_re if loaded or cascade is None else _organic_out(cascade, s_re, w_re)
+    entrained = cascade is not None and (cascade.entrainment_aq_frac > 0
+                                         or cascade.entrainment_org_frac > 0)
+    prod = s_re - w_re if loaded or entrained or cascade is None else \
+        _organic_out(cascade, s_re, w_re)
     if prod >= fed:
         raise InfeasibleSpecError(
             f"the organic outlets (product and organic draws) carry S·Q_in/Q_1 − W = "
@@ -558,9 +561,10 @@ def _precheck(model: str, params: Mapping[str, Any], comps: Sequence[str], feed:
 def _organic_out(cascade: Cascade, s_re: float, w_re: float) -> float:
     """The RE all organic outlets of a constant-β cascade carry: the model loads the organic to
     S_k = S·Q_k/Q_1 on every stage, and every litre fed leaves by a draw or the product, so
-    the outlets carry S·Q_in/Q_1 less the scrub's W. A barren organic fed into the scrub
-    raises it above S − W (it ran to a ConvergenceError naming 'the flows', SX fuzz round
-    19)."""
+    the outlets carry S·Q_in/Q_1 less the scrub's W (without entrainment, whose organic
+    returns down the cascade, and without RE-loaded organic feeds). A barren organic fed into
+    the scrub raises it above S − W (it ran to a ConvergenceError naming 'the flows', SX fuzz
+    round 19)."""
     org = [f for f in cascade.feeds if f.phase == "organic"]
     q_in = math.fsum(f.flow_L_per_h for f in org)
     q_1 = math.fsum(f.flow_L_per_h for f in org if f.stage == 1)
