@@ -75,3 +75,13 @@ def test_the_default_three_outlet_scan_tries_more_reflux_before_it_refuses():
                             middle_fraction=0.63431)
     assert d.s_mol_per_mol_feed > 1.124 and d.total_stages <= 42
     assert d.purity_organic >= 0.97272 and d.purity_aqueous >= 0.97082
+
+
+def test_a_three_outlet_s_whose_every_cascade_is_refused_names_why():
+    """It said 'stage cap … best margin -inf' where every simulation was refused for the
+    scrub reflux W above S."""
+    with pytest.raises(InfeasibleSpecError, match=r"no cascade of up to \d+ stages can be "
+                                                  r"simulated .*scrub reflux W"):
+        design_three_outlet({"Ce": 0.742, "Pr": 0.826, "Nd": 0.115}, ["Nd"], ["Pr"],
+                            alpha={"Ce": 1, "Pr": 3.2761, "Nd": 6.2724},
+                            s_mol_per_mol_feed=3.0)

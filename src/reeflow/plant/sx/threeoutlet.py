@@ -194,19 +194,24 @@ class _Eval:
         self.s, self.w, self.p_d = flows  # mol/h
         self.specs = specs  # (p_org, p_aq, rec_aq, c_middle)
         self.memo: dict[tuple[int, int, int], tuple[float, CascadeResult]] = {}
+        #: why the last refused simulation was refused (named where every one was)
+        self.refusal = ""
 
     def __call__(self, n: int, m: int, d: int) -> tuple[float, CascadeResult]:
         key = (n, m, d)
         if key not in self.memo:
             frac = self.fraction(n, d)
             if not 0.0 < frac < 1.0:  # this stage's phase carries less than the draw
+                self.refusal = (f"the draw ({self.p_d:.4g} mol/h) is not below the RE the "
+                                f"{self.phase} phase carries on stage {d}")
                 self.memo[key] = (-math.inf, None)  # type: ignore[assignment]
                 return self.memo[key]
             try:
                 r = simulate_three_outlet(self.feed, self.alpha, n, m, self.s, self.w, d,
                                           self.phase, frac, conditions=self.cond,
                                           start_aq_mol_per_h=self._neighbour(n, m, d))
-            except InfeasibleSpecError:  # e.g. O/A below the draw outside the window
+            except InfeasibleSpecError as exc:  # e.g. O/A below the draw outside the window
+                self.refusal = str(exc)
                 self.memo[key] = (-math.inf, None)  # type: ignore[assignment]
                 return self.memo[key]
             draw = _draw_name(d, self.phase)
@@ -616,7 +621,11 @@ def _design_at(feed, groups, alpha, s, specs, phase, cond, cap, split) -> ThreeO
         if math.isfinite(margin) and math.isfinite(last):
             gains.append(margin - last)
         if hi >= cap or flat >= 3 or _levelling_off(margin, gains):
-            raise (_StageCapError if math.isfinite(margin) else InfeasibleSpecError)(
+            if not math.isfinite(margin):  # no cascade simulated: say why, not 'stage cap'
+                raise InfeasibleSpecError(
+                    f"S = {s:.4g}: no cascade of up to {hi} stages can be simulated at these "
+                    f"flows ({ev.refusal or 'every draw stage refused'})")
+            raise _StageCapError(
                 f"stage cap: S = {s:.4g} does not reach the specs within {hi} stages (best "
                 f"margin {margin:.3g} logit units{', no longer improving' if flat >= 3 else ''}"
                 f"{', levelling off' if _levelling_off(margin, gains) else ''})")
