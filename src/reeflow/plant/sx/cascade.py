@@ -540,13 +540,17 @@ def _precheck(model: str, params: Mapping[str, Any], comps: Sequence[str], feed:
                                          or cascade.entrainment_org_frac > 0)
     prod = s_re - w_re if loaded or entrained or cascade is None else \
         _organic_out(cascade, s_re, w_re)
+    above = cascade is not None and any(f.phase == "organic" and f.stage > 1
+                                        for f in cascade.feeds)
     if prod >= fed:
         raise InfeasibleSpecError(
-            f"the organic outlets (product and organic draws) carry S·Q_in/Q_1 − W = "
-            f"{prod:.6g} mol/h (params.organic_RE_mol_per_h S, scaled by the organic fed over "
-            "the organic on stage 1, less params.scrub_RE_mol_per_h W): not below the RE fed "
-            f"({fed:.6g} mol/h), so the raffinate would be empty; lower organic_RE_mol_per_h, "
-            "raise scrub_RE_mol_per_h or feed less organic above stage 1")
+            "the organic outlets (product and organic draws) carry "
+            + ("S·Q_in/Q_1 − W" if above and not (loaded or entrained) else "S − W")
+            + f" = {prod:.6g} mol/h (params.organic_RE_mol_per_h S"
+            + (", scaled by the organic fed over the organic on stage 1" if above else "")
+            + f", less params.scrub_RE_mol_per_h W): not below the RE fed ({fed:.6g} mol/h), "
+            "so the raffinate would be empty; lower organic_RE_mol_per_h or raise "
+            "scrub_RE_mol_per_h" + (", or feed less organic above stage 1" if above else ""))
     drawn = _least_aqueous_draw(cascade, secs, s_re, w_re) if cascade is not None else 0.0
     if prod + drawn >= fed:
         raise InfeasibleSpecError(
