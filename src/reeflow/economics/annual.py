@@ -253,7 +253,6 @@ def _year_money(d: DesignBasis, q: YearQuantities) -> dict[str, np.ndarray]:
     index = cepci()
     storage = d.parts.get("storage")
     path = d.price_path(n)
-    running = operating_frac(q.ore_t)
     for i in range(n):
         inp = _year_inputs(d, q, i)
         rev = _revenue_table(inp, path[i][1], d.params)
@@ -269,7 +268,7 @@ def _year_money(d: DesignBasis, q: YearQuantities) -> dict[str, np.ndarray]:
                     float(d.parts["direct_usd"]), storage, index)
         usd = opx["usd_per_a"].fillna(0.0) * d.scales.opex
         out["variable"][i] = float(usd[opx["kind"] == "variable"].sum())
-        out["fixed"][i] = float(usd[opx["kind"] == "fixed"].sum()) * running[i]
+        out["fixed"][i] = float(usd[opx["kind"] == "fixed"].sum())
         out["mining"][i] = float(usd[opx["item"] == "mining (contract)"].sum())
         out["reo_t"][i] = inp.reo_t_per_a()
         out["ndpr_t"][i] = inp.ndpr_oxide_t_per_a()
@@ -283,7 +282,12 @@ def operating_frac(ore_t: np.ndarray) -> np.ndarray:
     year and runs at that rate until the ore is out, then closes: its fixed costs (labour,
     maintenance, insurance, G&A) stop with it, and closure follows. A final year of 0.1 Mt
     paid a whole year's fixed opex before (61 MUSD against 16 MUSD of revenue on a 0.7 %
-    TREO project, fuzz round 17). Ramp-up years run all year at a lower rate: 1."""
+    TREO project, fuzz round 17). Ramp-up years run all year at a lower rate: 1.
+
+    The yearly money (:func:`_year_money`) stays each year's full-year rates, affine in the
+    year's quantities (the Monte Carlo's fast path models it so); the cash flow
+    (:func:`cash_flows`), the life-of-mine figures (:func:`lom_kpis`) and the fast path's cash
+    flow (:mod:`reeflow.risk.fast`) charge the fixed part times this share."""
     ore = np.asarray(ore_t, dtype=float)
     out = np.ones(ore.size)
     fed = np.flatnonzero(ore > 0)
@@ -318,7 +322,7 @@ def lom_kpis(built_kpis: Mapping[str, float], q: YearQuantities,
     energy is site electricity at 3.6 GJ/MWh plus fuel; residue excludes flotation tailings."""
     n = max(q.n_years, 1)
     reo_t, ndpr_t = float(np.sum(money["reo_t"])), float(np.sum(money["ndpr_t"]))
-    opex = float(np.sum(money["variable"]) + np.sum(money["fixed"]))
+    opex = float(np.sum(money["variable"]) + np.sum(money["fixed"] * operating_frac(q.ore_t)))
     per = (lambda x: x / reo_t) if reo_t > 0 else (lambda x: math.nan)
     fuel = None if q.fuel_gj is None else sum(float(np.sum(v)) for v in q.fuel_gj.values())
     return {
@@ -371,7 +375,8 @@ def cash_flows(d: DesignBasis, q: YearQuantities, money: Mapping[str, np.ndarray
     closure = closure_usd(d, q)
     cf = dcf.annual_cash_flows(
         _timeline(sched, revenue), _timeline(sched, money["variable"]),
-        _timeline(sched, money["fixed"]), d.capex_usd, schedule=sched, fiscal=d.base.fiscal,
+        _timeline(sched, money["fixed"] * operating_frac(q.ore_t)), d.capex_usd,
+        schedule=sched, fiscal=d.base.fiscal,
         opex_mining_usd=_timeline(sched, money["mining"]), closure_usd=closure)
     return cf, sched
 

@@ -307,7 +307,7 @@ class FastModel:
                   held: bool = False) -> dict[str, np.ndarray]:
         """The DCF of draws on plan ``k`` (the economics room's vectorised functions)."""
         from reeflow.economics import dcf
-        from reeflow.economics.annual import scheduled_closure_usd
+        from reeflow.economics.annual import operating_frac, scheduled_closure_usd
 
         plan = self.plans[k]
         W = None if held or not self.plan_ree else self.plan_ree[k]
@@ -325,7 +325,10 @@ class FastModel:
         if closure is not None:
             closure = scheduled_closure_usd(closure, self.col(Z, "closure_storage"),
                                             float(np.sum(plan.ore_t)), self.design_ore_t)
-        cf = dcf.annual_cash_flows(line(m["revenue"]), line(m["variable"]), line(m["fixed"]),
+        # the final partial year pays its fixed costs for the share it runs, as the chain's
+        # cash flow does (economics.annual.operating_frac)
+        fixed = m["fixed"] * operating_frac(np.asarray(plan.ore_t, float))[None, :]
+        cf = dcf.annual_cash_flows(line(m["revenue"]), line(m["variable"]), line(fixed),
                                    capex, schedule=sched, fiscal=self.fiscal,
                                    opex_mining_usd=line(m["mining"]), closure_usd=closure)
         net = cf["net_cash_flow"]
