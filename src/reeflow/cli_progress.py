@@ -145,7 +145,7 @@ def announce_compilation(stream: IO[str] | None = None) -> bool:
                 out.flush()
 
         def on_end(self, ev: Any) -> None:
-            pass
+            """Nothing to say when a compile ends (numba's Listener requires the method)."""
 
     event.register("numba:compile", _Notice())
     _NOTICE["installed"] = True

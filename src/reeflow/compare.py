@@ -136,14 +136,12 @@ def npv_waterfall(a: Any, b: Any, *, rate: float, npv_a: float, npv_b: float,
 
 def _replanned(before: Mapping[str, float] | None, after: Mapping[str, float] | None) -> str:
     """A step's note where the chain re-planned the mine (empty where the plan held)."""
+    from reeflow.sensitivity import plan_text
+
     if before is None or after is None or before == after:
         return ""
-
-    def size(p: Mapping[str, float]) -> str:
-        return f"{p['ore_t'] / 1e6:,.2f} Mt over {p['years']:.0f} year" + \
-            ("" if p["years"] == 1 else "s")
-
-    return (f"the mine plan was re-optimised at this step ({size(before)} → {size(after)}): "
+    return (f"the mine plan was re-optimised at this step ({plan_text(before)} → "
+            f"{plan_text(after)}): "
             "the bar includes the plan's change as well as the inputs'")
 
 

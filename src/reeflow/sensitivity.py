@@ -217,6 +217,12 @@ def plan_size(outcome: Any) -> dict[str, float] | None:
     return {"ore_t": float(ore.sum()), "years": float((ore > 0).sum())}
 
 
+def plan_text(plan: Mapping[str, float]) -> str:
+    """A mine plan's size as the texts say it: ``11.09 Mt over 19 years``."""
+    return (f"{plan['ore_t'] / 1e6:,.2f} Mt over {plan['years']:.0f} "
+            f"year{'' if plan['years'] == 1 else 's'}")
+
+
 def _against(row: Mapping[str, Any], plans: tuple[dict[str, float] | None, ...]
              ) -> tuple[str, bool] | None:
     """Why a bar moves NPV against the way economics says (None where it does not), and whether
@@ -235,8 +241,7 @@ def _against(row: Mapping[str, Any], plans: tuple[dict[str, float] | None, ...]
         return f"NPV moves against {row['label']} (the plans at its ends are not known)", False
     if known[0] == known[1] == known[2]:  # not a re-plan: say only what moved
         return f"NPV moves against {row['label']}, the mine plan the same at its ends", False
-    size = [f"{p['ore_t'] / 1e6:,.2f} Mt over {p['years']:.0f} "
-            f"year{'' if p['years'] == 1 else 's'}" for p in known]
+    size = [plan_text(p) for p in known]
     return (f"NPV moves against {row['label']}: the mine plan holds {size[0]} at the low "
             f"end, {size[1]} at the base and {size[2]} at the high end"), True
 

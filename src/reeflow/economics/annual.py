@@ -276,6 +276,10 @@ def _year_money(d: DesignBasis, q: YearQuantities) -> dict[str, np.ndarray]:
     return out
 
 
+#: a final year within this relative round-off of the heaviest year's ore runs all year
+_FULL_YEAR_REL = 1e-9
+
+
 def operating_frac(ore_t: np.ndarray) -> np.ndarray:
     """The share of each production year the plant runs: 1, but in the final year whose ore
     falls short of the heaviest year's, ore / heaviest. The plant is built for its heaviest
@@ -293,7 +297,7 @@ def operating_frac(ore_t: np.ndarray) -> np.ndarray:
     fed = np.flatnonzero(ore > 0)
     if fed.size:
         last, top = int(fed[-1]), float(ore.max())
-        if ore[last] < top * (1.0 - 1e-9):
+        if ore[last] < top * (1.0 - _FULL_YEAR_REL):
             out[last] = float(ore[last]) / top
     return out
 

@@ -11,6 +11,7 @@ them; a missing price is never a zero.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -75,12 +76,18 @@ def df_key(table: str) -> str:
 OVERRIDE_SOURCE = "price given (economics.reagent_prices; price_overrides_usd_per_t in Python)"
 
 
+@functools.lru_cache(maxsize=1)
+def _reagent_names() -> tuple[str, ...]:
+    names = read_yaml("reagent_aliases.yaml")
+    return tuple(sorted({*table_rows("reagent_prices.csv", "reagent"), *names["aliases"],
+                         *names["no_purchase_cost"]}))
+
+
 def reagent_names() -> list[str]:
     """Every reagent name the opex room can price: the shipped price list's, the flowsheet's
-    names for them (``reagent_aliases.yaml``) and those bought at no cost."""
-    names = read_yaml("reagent_aliases.yaml")
-    return sorted({*table_rows("reagent_prices.csv", "reagent"), *names["aliases"],
-                   *names["no_purchase_cost"]})
+    names for them (``reagent_aliases.yaml``) and those bought at no cost (read once: every
+    project validation asks)."""
+    return list(_reagent_names())
 
 
 def check_reagent_names(prices: Mapping[str, Any], where: str, *,

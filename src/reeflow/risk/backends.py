@@ -85,7 +85,9 @@ class Runner:
 
     def map(self, fn: Callable[..., Any], tasks: Sequence[tuple[Any, ...]], shared: Any = None,
             progress: Progress | None = None) -> list[Any]:
-        raise NotImplementedError
+        """``[fn(shared, *t) for t in tasks]`` in task order: the one method a backend
+        overrides."""
+        raise NotImplementedError(f"{type(self).__name__} does not override Runner.map")
 
     def close(self) -> None:
         """Release the backend's resources (nothing to do for local backends)."""

@@ -279,9 +279,12 @@ RESERVED_OUTLETS = ("raffinate", "loaded_organic", "stripped_organic", "strip_li
 def draw_outlet(d: SideDraw) -> str:
     """The outlet name of a side draw: its own name, else ``aq_draw_<stage>`` or
     ``org_draw_<stage>`` (the name given was dropped before, SX fuzz round 19)."""
-    if d.name:
-        return str(d.name)
-    return f"{'aq' if d.phase == 'aqueous' else 'org'}_draw_{int(d.stage)}"
+    return str(d.name) if d.name else default_draw_name(int(d.stage), d.phase)
+
+
+def default_draw_name(stage: int, phase: str) -> str:
+    """The outlet name of an unnamed side draw: ``aq_draw_<stage>`` or ``org_draw_<stage>``."""
+    return f"{'aq' if phase == 'aqueous' else 'org'}_draw_{int(stage)}"
 
 
 def check_draw_names(draws: Sequence[SideDraw], where: str = "cascade.side_draws") -> None:
@@ -536,8 +539,7 @@ def _precheck(model: str, params: Mapping[str, Any], comps: Sequence[str], feed:
     loaded = params.get("loaded_feeds") is not None
     if loaded and cascade is not None and any(d.phase == "organic" for d in cascade.side_draws):
         return  # the loaded organic carries its own RE past a draw: no bound holds (round 19)
-    entrained = cascade is not None and (cascade.entrainment_aq_frac > 0
-                                         or cascade.entrainment_org_frac > 0)
+    entrained = cascade is not None and _entrained(cascade)
     prod = s_re - w_re if loaded or entrained or cascade is None else \
         _organic_out(cascade, s_re, w_re)
     above = cascade is not None and any(f.phase == "organic" and f.stage > 1
@@ -560,6 +562,11 @@ def _precheck(model: str, params: Mapping[str, Any], comps: Sequence[str], feed:
             f"outlets (product and organic draws) {prod:.6g} mol/h: "
             f"more than the {fed:.6g} mol/h fed, so the raffinate would be negative; lower the "
             "draw fractions or the organic RE flow")
+
+
+def _entrained(cascade: Cascade) -> bool:
+    """Whether either phase is entrained (the RE bounds of :func:`_precheck` then fail)."""
+    return cascade.entrainment_aq_frac > 0 or cascade.entrainment_org_frac > 0
 
 
 def _organic_out(cascade: Cascade, s_re: float, w_re: float) -> float:
@@ -591,7 +598,7 @@ def _least_aqueous_draw(cascade: Cascade, secs: Sequence[str], s_re: float,
     took, so the draws take at least W·(1 − Π(1 − f)); organic draws in the scrub telescope the
     same way, and only an organic feed on a stage above stage 1 (it raises S_k) or entrainment
     voids the bound. An infeasible scrub draw was a ConvergenceError with no cause named."""
-    if cascade.entrainment_aq_frac > 0 or cascade.entrainment_org_frac > 0:
+    if _entrained(cascade):
         return 0.0  # entrained: neither bound holds
     total = 0.0
     for d in cascade.side_draws:

@@ -55,7 +55,7 @@ from reeflow.plant.sx.cascade import (
     CascadeResult,
     Feed,
     SideDraw,
-    draw_outlet,
+    default_draw_name,
     simulate,
 )
 from reeflow.plant.sx.conditions import DesignConditions, operating_point
@@ -110,10 +110,6 @@ class ThreeOutletDesign:
         out.update(heavy=list(self.heavy), middle=list(self.middle), light=list(self.light),
                    total_stages=self.total_stages, outlets_mol_per_h=self.result.outlets)
         return out
-
-
-def _draw_name(stage: int, phase: str) -> str:
-    return draw_outlet(SideDraw(stage, phase, 0.0))
 
 
 def simulate_three_outlet(
@@ -214,7 +210,7 @@ class _Eval:
                 self.refusal = str(exc)
                 self.memo[key] = (-math.inf, None)  # type: ignore[assignment]
                 return self.memo[key]
-            draw = _draw_name(d, self.phase)
+            draw = default_draw_name(d, self.phase)
             p_o, p_a, rec, c_mid = self.specs
             margins = [_logit(r.purity("loaded_organic", self.heavy)) - _logit(p_o),
                        _logit(r.purity("raffinate", self.light)) - _logit(p_a),
@@ -642,7 +638,7 @@ def _design_at(feed, groups, alpha, s, specs, phase, cond, cap, split) -> ThreeO
             lo = mid
     n, d, margin = ev.best(hi)
     r = ev(n, hi - n, d)[1]
-    draw = _draw_name(d, phase)
+    draw = default_draw_name(d, phase)
     return ThreeOutletDesign(
         heavy=heavy, middle=middle, light=light, n_extraction=n, n_scrub=hi - n,
         draw_stage=d, draw_phase=phase, draw_fraction=ev.fraction(n, d), s_mol_per_mol_feed=s,
