@@ -54,12 +54,22 @@ def test_a_named_side_draw_is_its_outlet_name():
     assert {"Ce-rich organic", "aq_draw_5", "raffinate", "loaded_organic"} == set(r.outlets)
 
 
-@pytest.mark.parametrize("names", [("raffinate", ""), ("x", "x"), ("aq_draw_5", "")])
+@pytest.mark.parametrize("names", [("raffinate", ""), ("x", "x"), ("aq_draw_5", ""),
+                                   ("Raffinate", ""), ("Eu", "eu"), ("AQ_DRAW_5", "")])
 def test_a_draw_name_another_outlet_has_is_refused(names):
     from reeflow.core.errors import InputError
 
     with pytest.raises(InputError, match=r"side_draws\[\d\]\.name.*no other outlet"):
         _run_named([(3, "organic", 0.2, names[0]), (5, "aqueous", 0.1, names[1])])
+
+
+@pytest.mark.parametrize("name", [" Eu", "Eu ", "  "])
+def test_a_draw_name_with_blanks_around_it_is_refused(name):
+    """A reader of the outlets cannot see 'Eu ' beside 'Eu' (SX fuzz round 19, left over)."""
+    from reeflow.core.errors import InputError
+
+    with pytest.raises(InputError, match=r"side_draws\[0\]\.name.*leading or trailing"):
+        _run_named([(3, "organic", 0.2, name), (5, "aqueous", 0.1, "")])
 
 
 def _run_named(draws):

@@ -289,18 +289,25 @@ def default_draw_name(stage: int, phase: str) -> str:
 
 def check_draw_names(draws: Sequence[SideDraw], where: str = "cascade.side_draws") -> None:
     """One outlet per name: a draw's name may not repeat another outlet's; errors name
-    ``where`` (the engine's ``cascade.side_draws``, the CLI's ``side_draws``)."""
+    ``where`` (the engine's ``cascade.side_draws``, the CLI's ``side_draws``). Names are
+    compared without case ('Raffinate' beside the raffinate, 'Eu' beside 'eu' are refused) and
+    may not start or end with blanks, which a reader of the outlets cannot see (SX fuzz
+    round 19)."""
     taken: dict[str, str] = {n: "the cascade" for n in RESERVED_OUTLETS}
     for i, d in enumerate(draws):
         if not isinstance(d.name, str):
             raise InputError(f"{where}[{i}].name", d.name, "text",
                              "name the draw's outlet with text, e.g. 'Eu product'")
+        if d.name != d.name.strip():
+            raise InputError(f"{where}[{i}].name", d.name, "a name without leading or "
+                             "trailing blanks", f"write {d.name.strip()!r}")
         name = draw_outlet(d)
-        if name in taken:
+        key = name.casefold()
+        if key in taken:
             raise InputError(f"{where}[{i}].name", name,
-                             f"a name no other outlet has ({taken[name]} has it)",
-                             "give each side draw its own outlet name")
-        taken[name] = f"side_draws[{i}]"
+                             f"a name no other outlet has, whatever its case ({taken[key]} "
+                             "has it)", "give each side draw its own outlet name")
+        taken[key] = f"side_draws[{i}]"
 
 
 def _check_spellings(feeds: Sequence[Feed]) -> None:
