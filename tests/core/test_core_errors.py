@@ -17,3 +17,12 @@ def test_a_long_value_is_cut_so_the_line_keeps_what_is_allowed_and_the_fix():
     assert text.startswith("name: got 'xxx") and "10,002 characters" in text
     assert text.endswith("allowed: at most 200 characters. Fix: shorten it")
     assert len(text) < 250 and "\n" not in text
+
+
+def test_a_numpy_scalar_is_shown_as_its_number_and_a_0d_array_as_an_array():
+    """``np.array(1.0)`` is refused where a number is asked; shown as ``1.0`` the line read
+    "got 1.0; allowed: >= 0 L/h", which contradicts itself (SX fuzz round 19)."""
+    import numpy as np
+
+    assert "got 2.0;" in str(InputError("x", np.float64(2.0), "a number"))
+    assert "got array(1.);" in str(InputError("x", np.array(1.0), "a number"))
