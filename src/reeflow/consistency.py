@@ -107,18 +107,20 @@ def sx_train_at_yearly_feeds(o: Any) -> ConsistencyCheck:
     if isinstance(retuned, str):
         return _check(name, False, f"{drift}; the train with its reflux re-set could not be "
                       f"re-simulated at {retuned}", severity="warning")
-    (p, year), product = min((v, k) for k, v in retuned.items())
+    # the product nearest (or furthest below) its own spec (specs may differ by product)
+    product = min(retuned, key=lambda k: (retuned[k][0] / spec[k], k))
+    p, year = retuned[product]
     if isinstance(fixed, str):
         at_fixed = f"at the design's fixed flow ratios it could not be re-simulated ({fixed})"
     else:
         (pf, yf), worst = min((v, k) for k, v in fixed.items())
         at_fixed = f"at the design's fixed flow ratios the lowest would be {pf:.2%} ({worst}, " \
                    f"year {yf})"
-    return _check(name, p >= spec * (1 - 1e-9),
+    return _check(name, p >= spec[product] * (1 - 1e-9),
                   f"{drift}; the train designed once, its scrub reflux and loaded organic re-set "
-                  f"from each year's feed (Xu): lowest product purity {p:.3%} (spec "
-                  f"{spec:.1%}; {product}, year {year}); {at_fixed}. The yearly product splits "
-                  "are the design basis's", severity="warning")
+                  f"from each year's feed (Xu): the product nearest its spec at {p:.3%} (spec "
+                  f"{spec[product]:.1%}; {product}, year {year}); {at_fixed}. The yearly product "
+                  "splits are the design basis's", severity="warning")
 
 
 def inferred_share(o: Any) -> ConsistencyCheck:
@@ -297,13 +299,24 @@ def separation_costed(o: Any) -> ConsistencyCheck:
                   severity="warning")
 
 
+def _purity_fix(made_of: list[dict[str, Any]], spec: float) -> str:
+    """Raise the purity spec: for every product, or for this one alone (one entry each)."""
+    fix = f"raise plant.separation.product_purity to {spec * 100:.6g} %"
+    name = made_of[0].get("name") if made_of else None
+    if name:
+        fix += (f" (for this product alone: product_purity: {{{name}: {spec * 100:.6g} %, …}}, "
+                "one entry per product)")
+    return fix
+
+
 def products_meet_price_basis(o: Any) -> ConsistencyCheck:
     """Every single-element oxide is made at (or above) the purity its price is quoted at. One
     below it is sold as a mixed concentrate (``economics.payability.below_spec``), as the study
-    does, but the plant could have been designed to the basis: the SX train is designed to one
-    purity for all products (``plant.separation.product_purity``), while a deck quotes, e.g.,
-    Pr6O11 at 99.99 % and NdPr oxide at 99 %. A group of several elements sold under one
-    oxide's name (an SEG concentrate) is a concentrate by design and is not flagged."""
+    does, but the plant could have been designed to the basis: the SX train is designed to
+    ``plant.separation.product_purity`` (one purity for all products, or one per product),
+    while a deck quotes, e.g., Pr6O11 at 99.99 % and NdPr oxide at 99 %. A group of several
+    elements sold under one oxide's name (an SEG concentrate) is a concentrate by design and
+    is not flagged."""
     from reeflow.economics.prices import payability
 
     name = "products made to their price basis"
@@ -324,7 +337,7 @@ def products_meet_price_basis(o: Any) -> ConsistencyCheck:
             str(p.get("stream", "")).endswith("cerium_cake") for p in made_of)
         fix = ("the cerium-rejection cake is sold under the same name and pulls the oxide below "
                "its basis: drop Ce from plant.separation.products, or reject less" if cake else
-               f"raise plant.separation.product_purity to {float(spec) * 100:.6g} %")
+               _purity_fix(made_of, float(spec)))
         notes.append(f"{r['product']} is made at {made:.3%} against a price basis of "
                      f"{float(spec) * 100:.6g} % and is paid at "
                      f"{float(r['payability_frac']):.0%} "

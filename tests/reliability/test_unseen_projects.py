@@ -302,12 +302,15 @@ def test_a_single_element_oxide_below_its_price_basis_is_flagged_with_a_fix_that
                 "payability_frac": pay}
 
     def oxide(sale, group, stream="sx"):
-        return {"kind": "oxide", "sale_name": sale, "group": group, "stream": stream}
+        return {"kind": "oxide", "sale_name": sale, "group": group, "stream": stream,
+                "name": "".join(group)}
 
     pr = products_meet_price_basis(outcome([rev("Pr6O11", 0.99933, 0.9999, 0.65)],
                                            [oxide("Pr6O11", ["Pr"])]))
     assert not pr.ok and pr.severity == "warning"
     assert "product_purity to 99.99 %" in pr.detail and "Pr6O11" in pr.detail
+    # or for Pr alone, one purity per product (the train designs each to its own)
+    assert "product_purity: {Pr: 99.99 %" in pr.detail
     assert products_meet_price_basis(outcome([rev("Pr6O11", 0.99995, 0.9999, 1.0)],
                                              [oxide("Pr6O11", ["Pr"])])).ok
     # paid in full (payability below_spec: none): the user's choice, not flagged

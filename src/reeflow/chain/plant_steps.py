@@ -339,4 +339,7 @@ def sx_train_by_year(project: Any, design: PlantDesign, years: Sequence[PlantYea
             for name, p in purities.items():
                 if p == p and (name not in got or p < got[name][0]):  # NaN: no such product
                     got[name] = (p, y.year)
-    return {**worst, "spec": float(train["purity_spec"])}
+    # the train's specs by product, in product order as the groups (the train names its
+    # products by their elements, the project by its own names)
+    spec = dict(zip(train["groups"], train["purity_spec"].values(), strict=True))
+    return {**worst, "spec": spec}

@@ -349,8 +349,24 @@ def _field_of(field: str, loc: str, model: type[BaseModel], loc_t: tuple[Any, ..
     return loc
 
 
+def _arm(part: Any) -> bool:
+    """Whether a location part is pydantic's tag of a union's member (``float``,
+    ``function-before[parse(), float]``, ``dict[str,…]``), not a key the user wrote."""
+    return isinstance(part, str) and ("[" in part or part in {"float", "int", "str"})
+
+
+def _union_errors(errors: list[Any]) -> list[Any]:
+    """A union field's errors without its members' tags, the most specific first: the one
+    deepest in what the user wrote (``product_purity.La``), then a value error before a type
+    error (``'150 %'`` is not a mapping: its error as a number is the one to show)."""
+    if not any(_arm(p) for e in errors for p in e["loc"]):
+        return errors
+    clean = [{**e, "loc": tuple(p for p in e["loc"] if not _arm(p))} for e in errors]
+    return sorted(clean, key=lambda e: (-len(e["loc"]), str(e["type"]).endswith("_type")))
+
+
 def _pydantic_to_input_error(exc: ValidationError, model: type[BaseModel]) -> InputError:
-    errors = exc.errors()
+    errors = _union_errors(exc.errors())
     # a misspelt key is the cause of the "missing" error of the key it meant: name it first
     # ("ore.treo_grade: got None; required" hid the typo treo_grad, fuzz round 15)
     err = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0]) \

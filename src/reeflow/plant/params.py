@@ -12,7 +12,7 @@ from typing import Literal
 from pydantic import Field, StrictBool, field_validator, model_validator
 
 from reeflow.core.elements import REE
-from reeflow.core.errors import InputError
+from reeflow.core.errors import InputError, did_you_mean
 from reeflow.core.projectfile import Q, StrictModel
 from reeflow.plant.sx.settings import SXDesign
 from reeflow.plant.units import (
@@ -38,6 +38,10 @@ ROUTES: tuple[str, ...] = ("full_separation", "mixed_carbonate", "cerium_rejecti
                            "la_ce_rejection")
 
 
+#: a product's purity spec (mole fraction), as the SX train can design to
+_Purity = Q("frac", ge=0.5, le=0.99999)
+
+
 class RecycleParams(StrictModel):
     """The oxalate filtrate (HCl-bearing) returns to the chloride conversion, less a purge."""
 
@@ -56,8 +60,10 @@ class SeparationSpec(StrictModel):
     placeholder_recovery_frac: Q("frac", ge=0.0, le=1.0,  # type: ignore[valid-type]
                                  alias="placeholder_recovery") = 0.99
     extractant: str = Field(default="P507", max_length=40)
-    product_purity_frac: Q("frac", ge=0.5, le=0.99999,  # type: ignore[valid-type]
-                           alias="product_purity") = 0.99
+    product_purity_frac: _Purity | dict[str, _Purity] = Field(  # type: ignore[valid-type]
+        default=0.99, alias="product_purity",
+        description="the SX train's purity spec (mole fraction of the product's own elements), "
+        "met end to end: one for every product, or {product: purity} naming every product")
     separation_factors: dict[str, Q("frac", ge=1.0, le=100.0)] = Field(  # type: ignore[valid-type]
         default_factory=dict, description="β of a key pair 'Heavy/Light', e.g. 'Ce/La: 3.0'")
     sx: SXDesign = Field(default_factory=SXDesign, description="SX design conditions (acid "
@@ -73,6 +79,23 @@ class SeparationSpec(StrictModel):
                                  f"no {name} here (it is plant.separation.{where})",
                                  f"move it to plant.separation.{where}")
         return v
+
+    @model_validator(mode="after")
+    def _purity_per_product(self) -> SeparationSpec:
+        spec = self.product_purity_frac
+        if not isinstance(spec, dict):
+            return self
+        for name in spec:
+            if name not in self.products:
+                raise InputError(f"plant.separation.product_purity.{name}", name,
+                                 f"a product of plant.separation.products: {list(self.products)}",
+                                 did_you_mean(name, self.products))
+        missing = [n for n in self.products if n not in spec]
+        if missing:
+            raise InputError("plant.separation.product_purity", list(spec),
+                             "a purity for every product", f"add {', '.join(missing)}, or give "
+                             "one purity for all products, e.g. product_purity: 99.9 %")
+        return self
 
     @field_validator("products")
     @classmethod

@@ -51,9 +51,12 @@ def design_separation(feed: Stream, project: Project, *, cost_model: Any = None,
     kw = sep.sx.train_kwargs(sep.extractant)
     if cost_model is not None:
         kw["cost_model"] = cost_model
+    spec = sep.product_purity_frac  # one for all, or by the project's product names
+    purity = {_train_name(present[n]): float(spec[n]) for n in names} \
+        if isinstance(spec, dict) else spec
     train = design_train(feed_kg, extractant=sep.extractant, products=groups,
                          separation_factors=dict(sep.separation_factors) or None,
-                         purity=sep.product_purity_frac, **kw)
+                         purity=purity, **kw)
     recovery: dict[str, dict[str, float]] = {}
     for name, group in zip(names, groups, strict=True):
         comp = train.products[_train_name(group)]

@@ -46,7 +46,7 @@ Separation train (:mod:`.train`, :mod:`.endtoend`, :mod:`.costing`) — the stud
     separation_factors=None, beta_policy="low", purity=0.999, rank_by="cost_usd_per_a",
     conditions=None, cost_model=None, n_rigorous=3, max_stages=600) -> TrainResult``
     (``.products`` {name: {element: kg/h}}, ``.purity`` (every product meets ``purity`` end
-    to end), ``.recovery``, ``.reagents_kg_per_h``, ``.total_stages``,
+    to end; one spec for all or {product: spec}), ``.recovery``, ``.reagents_kg_per_h``, ``.total_stages``,
     ``.organic_inventory_m3``, ``.mixer_settler_volume_m3``, ``.cost``, ``.cuts``,
     ``.ranking`` (every sequence: stages, reagents, organic inventory, cost; rigorous where
     designed), ``.to_dict()``). ``SXCostModel`` (prices and cost weights; defaults from

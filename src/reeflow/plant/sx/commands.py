@@ -522,6 +522,13 @@ def _products(raw: Any) -> Any:
                      "write products as {name: [elements]} or as [[La, Ce], [Pr, Nd]]")
 
 
+def _purity(v: Any) -> float | dict[str, float]:
+    """One purity for every product, or {product: purity} (a map without a ``value`` key)."""
+    if isinstance(v, Mapping) and "value" not in v:
+        return {str(k): _num(x, f"product_purity.{k}") for k, x in v.items()}
+    return _num(v, "purity")
+
+
 @guarded("train")
 def run_train(args: argparse.Namespace) -> int:
     """Handler of ``sx train PROJECT.yaml`` (top-level keys or ``plant.separation``)."""
@@ -538,7 +545,7 @@ def run_train(args: argparse.Namespace) -> int:
     cost = d.get("cost_model")
     r = design_train(feed, extractant=kw.pop("extractant", name), products=_products(
                          d.get("products")),
-                     separation_factors=_factors(d, feed), purity=_num(purity, "purity"),
+                     separation_factors=_factors(d, feed), purity=_purity(purity),
                      beta_policy=str(d.get("beta_policy", "low")),
                      rank_by=str(d.get("rank_by", kw.pop("rank_by", "cost"))),
                      conditions=kw.pop("conditions"),
@@ -555,7 +562,7 @@ def run_train(args: argparse.Namespace) -> int:
              "reagents kg/h: " + ", ".join(f"{k} {v:.4g}" for k, v in r.reagents_kg_per_h.items()),
              f"cost {r.cost.get('total_usd_per_a', math.nan):.4g} USD/a (ranked by {r.rank_by})"]
     for p in r.products:
-        lines.append(f"  {p}: purity {r.purity[p]:.5f} (spec {r.purity_spec:g}), "
+        lines.append(f"  {p}: purity {r.purity[p]:.5f} (spec {r.purity_spec[p]:g}), "
                      f"recovery {r.recovery[p]:.5f}")
     lines.append("alternatives:")
     for e in r.ranking[1:6]:

@@ -29,19 +29,39 @@ from reeflow.plant.sx.design import CutDesign, _xu_flows, design_cut, simulate_c
 from reeflow.plant.sx.shortcut import xu_design
 
 __all__ = ["initial_budgets", "cut_specs", "design_end_to_end", "product_streams",
-           "train_purities_at"]
+           "train_purities_at", "per_product", "spec_text"]
 
 #: Fraction of each product's impurity allowance handed to the cuts (the rest is margin).
 SAFETY = 0.8
 ROUNDS = 8
 
 
-def initial_budgets(n_group: Sequence[float], purity: float) -> tuple[list[float], list[float]]:
-    """(b_low, b_up) per product: impurity (mol/h) allowed through its lower / upper boundary."""
+def per_product(purity: float | Sequence[float], count: int) -> list[float]:
+    """Each of ``count`` products' purity spec: one spec for all, or one per product in order."""
+    if isinstance(purity, Sequence):
+        if len(purity) != count:
+            raise ValueError(f"{len(purity)} purity specs for {count} products")
+        return [float(p) for p in purity]
+    return [float(purity)] * count
+
+
+def spec_text(purity: float | Sequence[float], names: Sequence[str]) -> str:
+    """The specs as an error says them: ``0.999``, or ``La 0.99, Ce 0.99, Pr+Nd 0.995``."""
+    specs = per_product(purity, len(names))
+    if len(set(specs)) == 1:
+        return f"{specs[0]:g}"
+    return ", ".join(f"{n} {p:g}" for n, p in zip(names, specs, strict=True))
+
+
+def initial_budgets(n_group: Sequence[float], purity: float | Sequence[float]
+                    ) -> tuple[list[float], list[float]]:
+    """(b_low, b_up) per product: impurity (mol/h) allowed through its lower / upper boundary;
+    ``purity``: one spec for every product or one per product, in order."""
     g_count = len(n_group)
+    specs = per_product(purity, g_count)
     low, up = [0.0] * g_count, [0.0] * g_count
     for g, n in enumerate(n_group):
-        allow = SAFETY * (1.0 - purity) / purity * n
+        allow = SAFETY * (1.0 - specs[g]) / specs[g] * n
         sides = (g > 0) + (g < g_count - 1)
         if g > 0:
             low[g] = allow / sides
@@ -80,25 +100,27 @@ def _signature(feed: dict[str, float], specs: tuple[float, float]) -> tuple:
         float(f"{specs[0]:.12g}"), float(f"{specs[1]:.12g}"))
 
 
-def design_end_to_end(feed, groups, names, seq, alpha, purity: float, cond: DesignConditions,
-                      max_stages: int, cache: dict | None = None
+def design_end_to_end(feed, groups, names, seq, alpha, purity: float | Sequence[float],
+                      cond: DesignConditions, max_stages: int, cache: dict | None = None
                       ) -> tuple[list[CutDesign], dict[tuple[int, int], dict[str, float]],
                                  dict[str, Any]]:
-    """Rigorous design of ``seq`` meeting ``purity`` on every product; raises when it cannot.
+    """Rigorous design of ``seq`` meeting ``purity`` on every product (one spec for all, or
+    one per product in order); raises when it cannot.
 
     Returns (cut designs in order, outlet streams, record with the specs and rounds used).
     """
     cache = {} if cache is None else cache
     rank = {e: gi for gi, g in enumerate(groups) for e in g}
     n_group = [math.fsum(feed[e] for e in g) for g in groups]
-    low, up = initial_budgets(n_group, purity)
+    product_specs = per_product(purity, len(groups))
+    low, up = initial_budgets(n_group, product_specs)
     for rnd in range(1, ROUNDS + 1):
-        designs, specs = _design_all(feed, seq, rank, alpha, cond, max_stages, cache, n_group,
-                                     low, up, names)
+        designs, cut_specs_ = _design_all(feed, seq, rank, alpha, cond, max_stages, cache,
+                                          n_group, low, up, names)
         streams = product_streams(feed, groups, seq, designs)
-        failing = _failing(streams, groups, purity)
+        failing = _failing(streams, groups, product_specs)
         if not failing:
-            return designs, streams, {"rounds": rnd, "cut_specs": specs}
+            return designs, streams, {"rounds": rnd, "cut_specs": cut_specs_}
         for g, (lighter, heavier, allowed) in failing.items():
             factor = min(0.85 * allowed / (lighter + heavier), 0.95)
             if lighter > 0 and g > 0:  # shrink the side(s) that leak, in proportion
@@ -107,7 +129,8 @@ def design_end_to_end(feed, groups, names, seq, alpha, purity: float, cond: Desi
                 up[g] *= factor
     worst = max(failing, key=lambda g: (failing[g][0] + failing[g][1]) / failing[g][2])
     raise InfeasibleSpecError(
-        f"product {names[worst]} cannot reach {purity:g} end to end in {ROUNDS} rounds of "
+        f"product {names[worst]} cannot reach {product_specs[worst]:g} end to end in {ROUNDS} "
+        "rounds of "
         "tightening the cuts on its path; relax the purity or the stage cap")
 
 
@@ -140,19 +163,19 @@ def _design_all(feed, seq, rank, alpha, cond, max_stages, cache, n_group, low, u
     return designs, specs
 
 
-def _failing(streams, groups, purity) -> dict[int, tuple[float, float, float]]:
-    """Products below ``purity``: {g: (lighter impurity, heavier impurity, allowed) mol/h}."""
+def _failing(streams, groups, specs) -> dict[int, tuple[float, float, float]]:
+    """Products below their spec: {g: (lighter impurity, heavier impurity, allowed) mol/h}."""
     rank = {e: gi for gi, g in enumerate(groups) for e in g}
     out = {}
     for g in range(len(groups)):
         s = streams[(g, g + 1)]
         tot = math.fsum(s.values())
         good = math.fsum(x for e, x in s.items() if rank[e] == g)
-        if tot <= 0 or good / tot >= purity * (1 - 1e-12):
+        if tot <= 0 or good / tot >= specs[g] * (1 - 1e-12):
             continue
         lighter = math.fsum(x for e, x in s.items() if rank[e] < g)
         heavier = math.fsum(x for e, x in s.items() if rank[e] > g)
-        out[g] = (lighter, heavier, (1 - purity) * tot)
+        out[g] = (lighter, heavier, (1 - specs[g]) * tot)
     return out
 
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from reeflow.core.elements import atomic_mass, molar_mass, oxide_factor
-from reeflow.core.errors import InfeasibleSpecError, InputError
+from reeflow.core.errors import InfeasibleSpecError, InputError, did_you_mean
 from reeflow.core.numeric import INTEGER_TYPES, REAL_TYPES
 from reeflow.plant.sx.conditions import (
     DesignConditions,
@@ -31,7 +31,12 @@ from reeflow.plant.sx.conditions import (
 from reeflow.plant.sx.costing import SXCostModel
 from reeflow.plant.sx.data import design_record, extractant, relative_extractability
 from reeflow.plant.sx.design import STAGE_LIMIT, CutDesign, check_conditions, check_feed
-from reeflow.plant.sx.endtoend import cut_specs, design_end_to_end, initial_budgets
+from reeflow.plant.sx.endtoend import (
+    cut_specs,
+    design_end_to_end,
+    initial_budgets,
+    spec_text,
+)
 from reeflow.plant.sx.shortcut import fenske_min_stages, xu_design
 
 __all__ = ["TrainResult", "design_train", "default_products", "enumerate_sequences",
@@ -60,7 +65,7 @@ class TrainResult:
     alpha: dict[str, float] = field(default_factory=dict)
     solve_time_s: float = 0.0
     cost: dict[str, float] = field(default_factory=dict)
-    purity_spec: float = math.nan
+    purity_spec: dict[str, float] = field(default_factory=dict)  # product -> its spec
     cut_specs: list[dict[str, Any]] = field(default_factory=list)
     rank_by: str = "cost_usd_per_a"
     cost_model: dict[str, float] = field(default_factory=dict)
@@ -68,8 +73,9 @@ class TrainResult:
 
     @property
     def meets_spec(self) -> dict[str, bool]:
-        """Each product's purity against the spec (True for every product of a returned train)."""
-        return {p: v >= self.purity_spec * (1 - 1e-12) for p, v in self.purity.items()}
+        """Each product's purity against its spec (True for every product of a returned
+        train)."""
+        return {p: v >= self.purity_spec[p] * (1 - 1e-12) for p, v in self.purity.items()}
 
     def product_oxide_kg_per_h(self) -> dict[str, float]:
         """Each product's mass as oxides (element mass × oxide factor)."""
@@ -189,12 +195,34 @@ def _validate_feed(feed_kg_per_h: Mapping[str, Any], order: Sequence[str]) -> di
     return feed
 
 
-def _check_train_args(purity, rank_by, n_rigorous, max_stages) -> str:
+def _check_purity(purity: Any) -> None:
     top = float(design_record("purity")["bounds"][1])
-    if isinstance(purity, bool) or not isinstance(purity, REAL_TYPES) or not (
-            0.5 <= purity <= top):
-        raise InputError("purity", purity, f"0.5 <= purity <= {top:g} (mole fraction)",
-                         "give the product purity as a fraction, e.g. 0.999")
+    for key, value in (purity.items() if isinstance(purity, Mapping) else [(None, purity)]):
+        if isinstance(value, bool) or not isinstance(value, REAL_TYPES) or not (
+                0.5 <= value <= top):
+            raise InputError("purity" if key is None else f"purity.{key}", value,
+                             f"0.5 <= purity <= {top:g} (mole fraction)",
+                             "give the product purity as a fraction, e.g. 0.999")
+
+
+def _purity_specs(purity: float | Mapping[str, float], names: Sequence[str]) -> list[float]:
+    """Each product's purity spec in product order: one for all, or {product: spec} naming
+    every product (a product left out has no spec to design to; none is invented)."""
+    if not isinstance(purity, Mapping):
+        return [float(purity)] * len(names)
+    for key in purity:
+        if key not in names:
+            raise InputError(f"purity.{key}", purity[key], f"a product of the train: {list(names)}",
+                             did_you_mean(str(key), list(names)))
+    missing = [n for n in names if n not in purity]
+    if missing:
+        raise InputError("purity", dict(purity), f"a spec for every product ({list(names)})",
+                         f"add a purity for {', '.join(missing)}, or give one purity for all")
+    return [float(purity[n]) for n in names]
+
+
+def _check_train_args(purity, rank_by, n_rigorous, max_stages) -> str:
+    _check_purity(purity)
     rank = "cost_usd_per_a" if rank_by == "cost" else rank_by
     if rank not in RANK_KEYS:
         raise InputError("rank_by", rank_by, f"one of {RANK_KEYS} (or 'cost')",
@@ -233,7 +261,7 @@ def design_train(
     products: Sequence[Sequence[str]] | Mapping[str, Sequence[str]] | None = None,
     separation_factors: Mapping[str, float] | None = None,
     beta_policy: str = "low",
-    purity: float = 0.999,
+    purity: float | Mapping[str, float] = 0.999,
     rank_by: str = "cost_usd_per_a",
     conditions: DesignConditions | None = None,
     cost_model: SXCostModel | Mapping[str, float] | None = None,
@@ -244,7 +272,9 @@ def design_train(
 
     ``separation_factors`` ({"Ce/La": β, …}) supplies key pairs the shipped data lack.
     ``purity`` is the spec of every PRODUCT, met end to end (the per-cut specs follow from it,
-    :mod:`reeflow.plant.sx.endtoend`). ``rank_by``: cost_usd_per_a (default; reagents +
+    :mod:`reeflow.plant.sx.endtoend`): one mole fraction for all, or {product: spec} naming
+    every product (names as ``products`` gives them, else the train's: ``La``, ``Pr+Nd``).
+    ``rank_by``: cost_usd_per_a (default; reagents +
     annualised capital + organic fill priced by ``cost_model``), total_stages,
     organic_inventory_m3, reagents_kg_per_h or mixer_settler_volume_m3. The ``n_rigorous``
     best sequences by the shortcut ranking are designed rigorously and the best of those is
@@ -260,13 +290,14 @@ def design_train(
     feed = _validate_feed(feed_kg_per_h, order_all)
     order = [e for e in order_all if e in feed]
     groups, names = _groups(products, feed, order)
+    specs = _purity_specs(purity, names)
     cond = check_conditions(conditions) if conditions is not None \
         else conditions_for_extractant(extractant)
     keys = [(groups[g][0], groups[g - 1][-1]) for g in range(1, len(groups))]
     alpha = relative_extractability(extractant, order, keys, policy=beta_policy,
                                     overrides=separation_factors,
                                     temperature_C=cond.temperature_C)
-    ranking = _shortcut_ranking(feed, groups, names, alpha, purity, cond, prices, rank)
+    ranking = _shortcut_ranking(feed, groups, names, alpha, specs, cond, prices, rank)
     best = None
     cache: dict[Any, CutDesign] = {}
     for entry in ranking[:n_rigorous]:
@@ -274,7 +305,7 @@ def design_train(
             continue
         try:
             designs, streams, record = design_end_to_end(
-                feed, groups, names, entry["cuts"], alpha, purity, cond, max_stages, cache)
+                feed, groups, names, entry["cuts"], alpha, specs, cond, max_stages, cache)
         except InfeasibleSpecError as exc:
             entry.update(feasible=False, reason=str(exc), basis="rigorous")
             continue
@@ -286,11 +317,13 @@ def design_train(
             best = (entry, designs, streams, record)
     if best is None:
         reasons = "; ".join(str(r.get("reason")) for r in ranking[:n_rigorous])
-        raise InfeasibleSpecError(f"no sequence meets the product specs ({purity:g}): {reasons}")
+        raise InfeasibleSpecError(f"no sequence meets the product specs "
+                                  f"({spec_text(specs, names)}): {reasons}")
     ranking.sort(key=lambda r: (not r["feasible"], r["basis"] != "rigorous", _key(r, rank)))
     entry, designs, streams, record = best
     res = _assemble(extractant, entry, groups, names, feed, designs, streams, ranking, alpha)
-    res.cost, res.purity_spec, res.rank_by = entry["cost"], purity, rank
+    res.cost, res.rank_by = entry["cost"], rank
+    res.purity_spec = dict(zip(names, specs, strict=True))
     res.cut_specs, res.cost_model = record["cut_specs"], prices.to_dict()
     res.groups = {n: list(g) for n, g in zip(names, groups, strict=True)}
     res.solve_time_s = time.perf_counter() - t0
@@ -302,9 +335,9 @@ def _key(entry: dict[str, Any], rank: str) -> tuple:
     return (entry[rank], *(entry[k] for k in others))
 
 
-def _shortcut_ranking(feed, groups, names, alpha, purity, cond, prices, rank):
+def _shortcut_ranking(feed, groups, names, alpha, specs, cond, prices, rank):
     n_group = [math.fsum(feed[e] for e in g) for g in groups]
-    low, up = initial_budgets(n_group, purity)
+    low, up = initial_budgets(n_group, specs)
     ranking = []
     for seq in enumerate_sequences(len(groups)):
         label = ["+".join(names[i:k]) + "|" + "+".join(names[k:j]) for i, k, j in seq]

@@ -1,0 +1,72 @@
+"""Per-product purity specs: a train designed to one spec for every product could not make
+La at 99 % beside NdPr at 99.9 % (the specs a price deck quotes), so the plant was designed
+to the strictest for all or sold some products below their price basis. ``purity`` now takes
+{product: spec} too, met end to end product by product."""
+
+from __future__ import annotations
+
+import pytest
+
+from reeflow.core.errors import InputError
+from reeflow.plant.sx import design_train
+
+FEED = {"La": 250.0, "Ce": 450.0, "Pr": 45.0, "Nd": 150.0}  # illustrative, not a project's
+ASSUMED = {"Ce/La": 2.0, "Pr/Ce": 1.5}  # user assumptions for the test
+PRODUCTS = {"La": ["La"], "Ce": ["Ce"], "NdPr": ["Pr", "Nd"]}
+
+
+def _train(purity):
+    return design_train(FEED, products=PRODUCTS, separation_factors=ASSUMED, purity=purity)
+
+
+def test_each_product_meets_its_own_spec():
+    specs = {"La": 0.99, "Ce": 0.995, "NdPr": 0.9995}
+    r = _train(specs)
+    assert r.purity_spec == specs
+    for p, spec in specs.items():
+        assert r.purity[p] >= spec * (1 - 1e-12)
+    assert all(r.meets_spec.values())
+
+
+def test_one_spec_for_all_is_the_same_question_as_that_spec_for_each():
+    one, each = _train(0.995), _train(dict.fromkeys(PRODUCTS, 0.995))
+    assert one.sequence == each.sequence and one.total_stages == each.total_stages
+    assert one.purity == each.purity and one.purity_spec == each.purity_spec
+
+
+def test_looser_specs_on_some_products_never_need_more_stages():
+    strict = _train(0.999)
+    loose = _train({"La": 0.99, "Ce": 0.99, "NdPr": 0.999})
+    assert loose.total_stages <= strict.total_stages
+    assert loose.purity["NdPr"] >= 0.999 * (1 - 1e-12)
+
+
+@pytest.mark.parametrize("purity,field", [
+    ({"La": 0.99, "Ce": 0.99}, "purity"),  # NdPr has no spec
+    ({"La": 0.99, "Ce": 0.99, "NdPr": 0.99, "Sm": 0.99}, "purity.Sm"),  # no such product
+    ({"La": 0.99, "Ce": 1.2, "NdPr": 0.99}, "purity.Ce"),
+    ({"La": 0.99, "Ce": "0.99", "NdPr": 0.99}, "purity.Ce"),
+])
+def test_a_bad_per_product_spec_is_refused_naming_it(purity, field):
+    with pytest.raises(InputError) as exc:
+        _train(purity)
+    assert exc.value.field == field
+
+
+def test_the_project_file_takes_one_purity_or_one_per_product():
+    from reeflow.chain.pipeline import with_overrides
+    from reeflow.project import load_project
+
+    base = load_project("builtin:beylikova")
+    names = list(base.project.plant.separation.products)
+    got = with_overrides(base, {"plant.separation.product_purity": dict.fromkeys(names, "99.5 %")})
+    assert got.project.plant.separation.product_purity_frac == dict.fromkeys(names, 0.995)
+    for bad, field in (({names[0]: "99 %"}, "plant.separation.product_purity"),
+                       ({**dict.fromkeys(names, "99 %"), "Lx": "99 %"},
+                        "plant.separation.product_purity.Lx"),
+                       ({**dict.fromkeys(names, "99 %"), names[1]: "150 %"},
+                        f"plant.separation.product_purity.{names[1]}"),
+                       ("150 %", "plant.separation.product_purity")):
+        with pytest.raises(InputError) as exc:
+            with_overrides(base, {"plant.separation.product_purity": bad})
+        assert exc.value.field == field, exc.value
