@@ -33,7 +33,7 @@ Design (:mod:`.design`, :mod:`.conditions`)
     ``operating_point(s, w, conditions) -> OperatingPoint`` (concentrations inside the O/A
     window, reagents per mol feed); ``conditions_for_extractant(name)``
     ``CutDesign``: n_extraction, n_scrub, n_strip, feed_stage, flows_L_per_h, reagents,
-    organic_inventory_m3, mixer_settler_volume_m3, purities, products_mol_per_h, result,
+    organic_inventory_m3, mixer_settler_volume_m3, purity_organic, purity_aqueous, products_mol_per_h, result,
     operating, spec; ``.to_dict(profiles=False)``
 
 Three-outlet and linked cascades (:mod:`.threeoutlet`, :mod:`.linked`)

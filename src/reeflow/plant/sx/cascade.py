@@ -159,9 +159,27 @@ def _finite(x: Any) -> bool:
     return isinstance(x, int | float | np.number) and not isinstance(x, bool) and math.isfinite(x)
 
 
+#: the magnitudes the solver takes: a flow (L/h), a concentration (mol/L) or a component's
+#: flow (mol/h) is 0 or inside this range. The results do not depend on scale, but a feed of
+#: 1e200 mol/h overflowed to "S − W = inf", one of 1e-200 read as "0 mol/h", and a trace of
+#: 1e-300 mol/L ran 35,000 iterations to a ConvergenceError (SX fuzz round 20); 1e-150 to
+#: 1e150 designed and simulated alike.
+MAGNITUDE_RANGE = (1e-150, 1e150)
+
+
+def check_magnitude(value: float, field: str, unit: str) -> None:
+    """``value`` (finite, >= 0) is 0 or inside :data:`MAGNITUDE_RANGE`, else InputError."""
+    lo, hi = MAGNITUDE_RANGE
+    if value > 0 and not lo <= value <= hi:
+        raise InputError(field, value, f"0, or from {lo:g} to {hi:g} {unit} (the solver's "
+                         "numeric range)", "write 0 for an absent component, or rescale all "
+                         "flows together (the results do not depend on scale)")
+
+
 def check_feed(f: Feed, n: int, where: str) -> None:
     """One feed of an ``n``-stage cascade: stage 1..n, a phase, a flow >= 0, concentrations
-    >= 0; errors name ``where`` (the engine's ``cascade.feeds``, the CLI's ``feeds[i]``)."""
+    >= 0, each within :data:`MAGNITUDE_RANGE`; errors name ``where`` (the engine's
+    ``cascade.feeds``, the CLI's ``feeds[i]``)."""
     if isinstance(f.stage, bool) or not isinstance(f.stage, INTEGER_TYPES) \
             or not 1 <= f.stage <= n:
         raise InputError(f"{where}.stage", f.stage, f"1..{n}", "stages count from 1")
@@ -171,6 +189,7 @@ def check_feed(f: Feed, n: int, where: str) -> None:
     if not (_finite(f.flow_L_per_h) and f.flow_L_per_h >= 0):
         raise InputError(f"{where}.flow_L_per_h", f.flow_L_per_h, ">= 0 L/h",
                          "give flow_L_per_h as a finite number of 0 or more L/h")
+    check_magnitude(float(f.flow_L_per_h), f"{where}.flow_L_per_h", "L/h")
     if not isinstance(f.mol_per_L, Mapping):
         raise InputError(f"{where}.mol_per_L", f.mol_per_L, "{component: mol/L}",
                          "write mol_per_L as a mapping, e.g. {Nd: 0.1, Pr: 0.05}")
@@ -181,6 +200,9 @@ def check_feed(f: Feed, n: int, where: str) -> None:
         if not (_finite(x) and x >= 0):
             raise InputError(f"{where}.mol_per_L.{comp}", x, "a finite number >= 0 mol/L",
                              "give each concentration as a finite number of 0 or more mol/L")
+        check_magnitude(float(x), f"{where}.mol_per_L.{comp}", "mol/L")
+        check_magnitude(float(x) * float(f.flow_L_per_h), f"{where}.mol_per_L.{comp} × "
+                        "flow_L_per_h", "mol/h")
 
 
 def check_draw(d: SideDraw, n: int, where: str) -> None:
@@ -547,6 +569,8 @@ def _precheck(model: str, params: Mapping[str, Any], comps: Sequence[str], feed:
     if loaded and cascade is not None and any(d.phase == "organic" for d in cascade.side_draws):
         return  # the loaded organic carries its own RE past a draw: no bound holds (round 19)
     entrained = cascade is not None and _entrained(cascade)
+    if cascade is not None and not loaded:
+        _check_top_aqueous(cascade, s_re, w_re)
     prod = s_re - w_re if loaded or entrained or cascade is None else \
         _organic_out(cascade, s_re, w_re)
     above = cascade is not None and any(f.phase == "organic" and f.stage > 1
@@ -569,6 +593,26 @@ def _precheck(model: str, params: Mapping[str, Any], comps: Sequence[str], feed:
             f"outlets (product and organic draws) {prod:.6g} mol/h: "
             f"more than the {fed:.6g} mol/h fed, so the raffinate would be negative; lower the "
             "draw fractions or the organic RE flow")
+
+
+def _check_top_aqueous(cascade: Cascade, s_re: float, w_re: float) -> None:
+    """The top stage's aqueous of a constant-β cascade with entrained organic only: its balance
+    gives L_n = W − e_o·S (the organic entrained into the aqueous leaves the stage with it,
+    counted against the scrub RE W), so e_o·S >= W leaves no aqueous RE on the top stage. It
+    ran to a ConvergenceError with no cause named (SX fuzz round 20: e_o = 0.05, S = 0.5,
+    W = 0.02). Checked only where the organic is fed on stage 1 alone, nothing is drawn and no
+    aqueous is entrained (each adds a term the bound does not know)."""
+    e_o = float(cascade.entrainment_org_frac)
+    if e_o <= 0 or cascade.entrainment_aq_frac > 0 or cascade.side_draws or any(
+            f.phase == "organic" and f.stage > 1 for f in cascade.feeds):
+        return
+    if e_o * s_re >= w_re:
+        raise InfeasibleSpecError(
+            f"the organic entrained into the top stage's aqueous, entrainment_org_frac × "
+            f"params.organic_RE_mol_per_h = {e_o:g} × {s_re:.6g} = {e_o * s_re:.6g} mol/h, is "
+            f"not below the scrub RE params.scrub_RE_mol_per_h W = {w_re:.6g} mol/h, so the "
+            "top stage would hold no aqueous RE; lower entrainment_org_frac or "
+            "organic_RE_mol_per_h, or raise scrub_RE_mol_per_h")
 
 
 def _entrained(cascade: Cascade) -> bool:

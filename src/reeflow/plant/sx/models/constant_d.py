@@ -62,8 +62,22 @@ def build_params(
             if el not in tab:
                 raise InputError(f"model.params.D.{el}", None, ">= 0",
                                  f"give a distribution ratio for {el}")
-            out[k, i] = number(tab[el], f"model.params.D.{el}", low=0.0)
+            out[k, i] = _ratio(tab[el], f"model.params.D.{el}")
     return out
+
+
+#: a distribution ratio's range: 0 (not extracted) or 1e-30..1e30, the span log10_Kex has
+#: (±30) in the mass-action model; D of 1e300 beside 1e-300 ran 30,000 iterations to a
+#: ConvergenceError (SX fuzz round 20)
+D_RANGE = (1e-30, 1e30)
+
+
+def _ratio(value: object, field: str) -> float:
+    allowed = f"0, or a finite number from {D_RANGE[0]:g} to {D_RANGE[1]:g}"
+    x = number(value, field, low=0.0, high=D_RANGE[1], allowed=allowed)
+    if 0 < x < D_RANGE[0]:
+        raise InputError(field, value, allowed, "write 0 for an element that is not extracted")
+    return x
 
 
 def homotopy(p: np.ndarray, lam: float) -> np.ndarray:
