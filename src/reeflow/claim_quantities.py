@@ -13,6 +13,7 @@ import numpy as np
 
 from reeflow.claims import Assertion, ClaimContext, ModelValue, quantity
 from reeflow.core.errors import NoOreError
+from reeflow.core.units import npv_label
 from reeflow.sensitivity import asked
 
 __all__: list[str] = []
@@ -101,7 +102,7 @@ def _viable(ctx: ClaimContext, a: Assertion) -> ModelValue:
             f"({out.fix}): not viable on these inputs."))
     rate = float(out.project.economics.headline_rate)
     npv = out.npv_usd(rate)
-    label = f"NPV{rate * 100:g}"
+    label = npv_label(rate)
     return ModelValue(npv > 0, f"{label} {npv / 1e6:,.0f} MUSD at {at}", (
         f"The whole chain re-run at {at} (same prices, plant and costs) gives {label} = "
         f"{npv / 1e6:,.0f} MUSD: {'viable' if npv > 0 else 'not viable'} on these inputs. The "

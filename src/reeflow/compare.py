@@ -23,6 +23,8 @@ import argparse
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from reeflow.core.units import npv_label
+
 __all__ = ["register", "compare", "diff_inputs", "npv_waterfall", "render_compare"]
 
 _SKIP = ("name", "description")
@@ -243,7 +245,7 @@ def _figures(data: Mapping[str, Any]) -> list[Any]:
             increasing={"marker": {"color": "#2e7d32"}},
             decreasing={"marker": {"color": "#b3261e"}},
             totals={"marker": {"color": "#0b5d8a"}}))
-        fig.update_yaxes(title_text=f"NPV{100 * data['rate_frac']:.0f}, US$ M")
+        fig.update_yaxes(title_text=f"{npv_label(data['rate_frac'])}, US$ M")
         figs.append(base_layout(fig, f"NPV bridge by driver: {w['from']} → {w['to']}",
                                 height=440, showlegend=False))
     fig = go.Figure()
@@ -373,7 +375,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
                                  for s in data["scenarios"]}}))
     else:
         for s in data["scenarios"]:
-            print(f"{s['name']}: NPV{100 * data['rate_frac']:.0f} "
+            print(f"{s['name']}: {npv_label(data['rate_frac'])} "
                   f"{(s['kpis']['npv_post_tax_usd'] or 0) / 1e6:,.0f} MUSD")
         print(f"comparison: {paths['compare.html']}")
     return 0

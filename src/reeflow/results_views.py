@@ -14,6 +14,8 @@ import html
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from reeflow.core.units import npv_label
+
 __all__ = ["short_repr", "kpi_html", "tables", "figures"]
 
 Results = Mapping[str, Any]
@@ -30,7 +32,7 @@ def short_repr(results: Results) -> str:
     reo = kpis.get("reo_t_per_a")
     return (f"<StudyResults {meta.get('project_name', '?')!r}: "
             f"REO {'n/a' if reo is None else f'{reo:,.0f}'} t/a, {years} production years, "
-            f"NPV{'' if rate is None else f'{100 * rate:.0f}'} "
+            f"{npv_label(rate)} "
             f"{'n/a' if npv is None else f'{npv / 1e6:,.0f} MUSD'}, "
             f"IRR {'n/a' if irr is None else f'{irr:.1%}'}>")
 

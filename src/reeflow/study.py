@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from reeflow.core.units import npv_label
 from reeflow.project import LoadedProject, Project, load_project
 from reeflow.results import AssumptionRow, ClaimRow, StudyResults
 
@@ -59,7 +60,7 @@ class StudyResult:
     def summary_text(self) -> str:
         r = self.results
         k, e = r.kpis, r.economics
-        npv = ", ".join(f"NPV{float(rate) * 100:.0f} {v / 1e6:,.0f}" for rate, v in
+        npv = ", ".join(f"{npv_label(float(rate))} {v / 1e6:,.0f}" for rate, v in
                         e.npv_usd.items() if v is not None)
         irr = f"{e.irr_frac:.1%}" if e.irr_frac is not None else "n/a"
         bad = [c.id for c in r.claims if c.status == "inconsistent"]
@@ -268,7 +269,7 @@ def _economics_extra(outcome: Any, runner: Any = None, sensitivities: bool = Tru
         # 3 x 3 at the ranges' ends and the base: 5 of the 9 cells are the tornado's runs
         "grid": grade_price_grid(loaded, rate=rate, runner=runner) if sensitivities else None,
         "breakeven_ndpr_usd_per_kg": m * ndpr_price,
-        "breakeven_note": f"NdPr oxide price at which NPV{rate * 100:.0f} = 0, every other "
+        "breakeven_note": f"NdPr oxide price at which {npv_label(rate)} = 0, every other "
                           "price fixed and the mine plan held at the base case",
         "ndpr_price_usd_per_kg": ndpr_price,
         "price_path": outcome.annual.extra.get("price_path", [])}

@@ -30,6 +30,7 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from reeflow.core.units import npv_label
 from reeflow.results import (
     AssumptionRow,
     ClaimRow,
@@ -327,7 +328,7 @@ def _line_revenue(t: dict[str, Any] | None, basket: float, deck: str, split: lis
 
 
 def _line_value(s: dict[str, Any], rate: float) -> SummaryLine:
-    r = f"{100 * rate:.0f}"
+    r = npv_label(rate).removeprefix("NPV")
     pay = s["payback_from_construction_years"]
     ptxt = ("the project does not pay back within its life" if pay is None else
             f"payback {pay:.1f} years from the start of construction")
@@ -364,13 +365,13 @@ def _line_breakeven(rows: list[dict[str, Any]], rate: float,
         else:
             bits.append(f"{b['what']} {b['value']:,.2f} {b['unit']} (base {b['base']:,.2f}, "
                         f"×{b['multiplier']:.2f})")
-    text = (f"Break-even for NPV{100 * rate:.0f} = 0, each price class alone with the mine plan "
+    text = (f"Break-even for {npv_label(rate)} = 0, each price class alone with the mine plan "
             f"held: {'; '.join(bits)}.")
     if floor and floor.get("npv_usd") is None:
         text += f" At the {floor.get('deck')} deck no ore pays: the mine plan sends nothing."
     elif floor:
         npv = (floor.get("npv_usd") or {}).get(f"{rate:.4f}")
-        text += (f" At the {floor.get('deck')} deck the NPV{100 * rate:.0f} is "
+        text += (f" At the {floor.get('deck')} deck the {npv_label(rate)} is "
                  f"{_fmt_usd(npv)} (IRR {_pct(floor.get('irr_frac'))}).")
     return SummaryLine(topic="break-even", text=text)
 

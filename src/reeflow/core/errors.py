@@ -133,6 +133,9 @@ def allowed_of(msg: str) -> str:
     text = msg.removeprefix("Input should be ").strip()
     if text.startswith("a valid "):  # "a valid integer, unable to parse string as an integer"
         text = text.split(",", 1)[0]
+        # "a valid dictionary or instance of Ore": the class is the library's word, not the
+        # user's (fuzz round 20)
+        text = text.split(" or instance of ", 1)[0]
     for words, sign in _BOUNDS:
         if text.startswith(words):
             return f"{sign} {text[len(words):].strip()}"

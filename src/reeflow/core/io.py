@@ -115,6 +115,8 @@ def check_output_file(path: str | Path, *, field: str = "--out") -> Path:
     file in a missing folder, one in a folder that is not writable or takes no files, or an
     existing file reeflow did not write. Leaves nothing behind (a hidden probe file is created
     and removed)."""
+    if not str(path).strip():
+        raise InputError(field, str(path), "a file name", f"give a file, e.g. {field} out.json")
     p = Path(path)
     _check_target(p, field)
     if not os.access(p.parent, os.W_OK | os.X_OK):
@@ -380,8 +382,12 @@ def check_output_folder(path: str | Path, *, field: str = "--out",
 
     Refused with :class:`InputError`: a path naming an existing file (or passing through one), a
     path component longer than the file system allows, an existing folder that is not writable,
-    a missing folder whose nearest existing parent is not writable. Creates nothing.
+    a missing folder whose nearest existing parent is not writable, an empty name (``--out
+    ""`` wrote into the current folder, fuzz round 20). Creates nothing.
     """
+    if not str(path).strip():
+        raise InputError(field, str(path), "a folder name",
+                         f"give a folder, e.g. {field} reeflow-out (. for the current folder)")
     p = Path(path)
     for part in p.parts:
         if len(part.encode("utf-8", "surrogateescape")) > _NAME_MAX:

@@ -387,7 +387,9 @@ def _pydantic_to_input_error(exc: ValidationError, model: type[BaseModel]) -> In
     if kind == "extra_forbidden":
         parent = _model_at(model, loc_t[:-1])
         known = file_keys(parent) if parent is not None else []
-        return InputError(loc, err.get("input"), "a known field name",
+        # the value shown is the unknown key (its value, 1.5 for 'fraction: 1.5', said
+        # nothing about what is wrong, fuzz round 20)
+        return InputError(loc, str(loc_t[-1]), "a known field name",
                           did_you_mean(str(loc_t[-1]), known) if known else
                           "check the spelling; see the example project for field names")
     ctx = err.get("ctx") or {}

@@ -242,3 +242,11 @@ def _dimensionality_error() -> type[Exception]:
     import pint
 
     return pint.DimensionalityError
+
+
+def npv_label(rate_frac: float | None) -> str:
+    """``NPV8`` for a discount rate of 0.08, ``NPV5.5`` for 0.055 (``NPV`` without a rate).
+    A 5.5 % rate read "NPV6" (rounded to a whole percent, fuzz round 20)."""
+    if rate_frac is None:
+        return "NPV"
+    return f"NPV{round(100.0 * float(rate_frac), 6):g}"

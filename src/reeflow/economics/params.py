@@ -294,6 +294,16 @@ class EconomicsParams(StrictModel):
         return self
 
     @model_validator(mode="after")
+    def _rates_once(self) -> EconomicsParams:
+        """Each rate once: results keyed by rate folded [0.1, 0.1] into one (fuzz round 20)."""
+        keys = [f"{r:.4f}" for r in self.discount_rates]
+        twice = sorted({k for k in keys if keys.count(k) > 1})
+        if twice:
+            raise InputError("discount_rates", list(self.discount_rates), "each rate once",
+                             f"remove the repeated {', '.join(twice)}")
+        return self
+
+    @model_validator(mode="after")
     def _headline_listed(self) -> EconomicsParams:
         if not any(math.isclose(self.headline_rate, r, abs_tol=1e-12)
                    for r in self.discount_rates):

@@ -32,13 +32,16 @@ def design_separation(feed: Stream, project: Project, *, cost_model: Any = None,
     study's own reagent and organic prices (the sequence ranking's weights); None: the SX
     room's defaults."""
     from reeflow.plant.sx import design_train
+    from reeflow.plant.sx.train import extractant_record
 
     sep = project.plant.separation
     ree = tuple(project.ore.ree_distribution)
     feed_kg = sx_feed_kg_per_h(feed, ree)
     # a product group keeps only the elements the feed carries (an element at 0 % share is not
-    # separated); a group left empty makes nothing
-    present = {n: [el for el in els if feed_kg.get(el, 0.0) > 0]
+    # separated), in extraction order as the train names it; a group left empty makes nothing
+    order = {e: i for i, e in enumerate(extractant_record(sep.extractant)["order"]["value"])}
+    present = {n: sorted((el for el in els if feed_kg.get(el, 0.0) > 0),
+                         key=lambda el: order.get(el, len(order)))
                for n, els in sep.products.items()}
     names = [n for n, els in present.items() if els]
     groups = [present[n] for n in names]
@@ -54,9 +57,15 @@ def design_separation(feed: Stream, project: Project, *, cost_model: Any = None,
     spec = sep.product_purity_frac  # one for all, or by the project's product names
     purity = {_train_name(present[n]): float(spec[n]) for n in names} \
         if isinstance(spec, dict) else spec
-    train = design_train(feed_kg, extractant=sep.extractant, products=groups,
-                         separation_factors=dict(sep.separation_factors) or None,
-                         purity=purity, **kw)
+    try:
+        train = design_train(feed_kg, extractant=sep.extractant, products=groups,
+                             separation_factors=dict(sep.separation_factors) or None,
+                             purity=purity, **kw)
+    except InputError as exc:  # the train's 'products' is the project's products section
+        if exc.field != "products":
+            raise
+        raise InputError("plant.separation.products", dict(sep.products), exc.allowed,
+                         exc.fix) from None
     recovery: dict[str, dict[str, float]] = {}
     for name, group in zip(names, groups, strict=True):
         comp = train.products[_train_name(group)]

@@ -13,6 +13,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from reeflow.core.units import npv_label
 from reeflow.report.figures import base_layout
 
 __all__ = [
@@ -409,7 +410,7 @@ def grid_figure(grid: Mapping[str, Any], *, price_usd_per_kg: float | None = Non
                      "head grade, % TREO", type="category")
     fig.update_yaxes(title_text="NdPr oxide price" + (", US$/kg" if price_usd_per_kg else
                                                       " (× deck)"), type="category")
-    r = "" if rate_frac is None else f"{100 * rate_frac:.0f}"
+    r = npv_label(rate_frac).removeprefix("NPV")
     return base_layout(fig, f"NPV{r} by head grade and NdPr price (the chain re-run per cell)",
                        height=360, showlegend=False)
 

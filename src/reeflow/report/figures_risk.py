@@ -22,7 +22,7 @@ _M = 1e6
 #: (results key, panel title, scale, axis unit)
 _PANELS = (("npv_usd", "NPV", _M, "US$ M"), ("irr_frac", "IRR", 0.01, "%"),
            ("mine_life_years", "Mine life", 1.0, "years"),
-           ("reo_t_per_a", "Annual REO", 1.0, "t/a"))
+           ("reo_t_per_a", "Annual REO, life-of-mine mean", 1.0, "t/a"))
 
 
 def _centres(edges: Sequence[float], scale: float) -> list[float]:

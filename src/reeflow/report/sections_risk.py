@@ -57,8 +57,8 @@ def _summary_table(risk: Mapping[str, Any]) -> str:
     rows = []
     for key, label in (("npv_usd", "NPV (USD)"), ("irr_frac", "IRR"),
                        ("mine_life_years", "mine life (years)"),
-                       ("reo_t_per_a", "annual REO (t/a)"),
-                       ("ndpr_oxide_t_per_a", "annual NdPr oxide (t/a)"),
+                       ("reo_t_per_a", "annual REO, life-of-mine mean (t/a)"),
+                       ("ndpr_oxide_t_per_a", "annual NdPr oxide, life-of-mine mean (t/a)"),
                        ("capex_usd", "capex (USD)")):
         s = risk.get(key) or {}
         if s:

@@ -125,15 +125,18 @@ def _money_terms(dp: probe.DesignPoint, marketing: float) -> tuple[np.ndarray, n
 def base_context(loaded: Any, outcome: Any) -> tuple[ScanContext, dict[str, Any]]:
     """Probe the base chain outcome: the design point, money, price groups, valuation."""
     p = loaded.project
-    layout = probe.quantity_layout(p, outcome.years[0])
+    made = sorted({k for y in outcome.years for k, t in y.products_t.items() if t > 0})
+    layout = probe.quantity_layout(p, outcome.years[0], made)
     fy = probe.first_year(p)
     schedule = outcome.mine.schedule
     dp = probe.design_point(p, layout, fy, design=outcome.design, full_money=True,
                             schedule=schedule)
     if not dp.ok:
-        raise InputError("project", dp.error, "a project whose base chain runs",
-                         "fix the base case first: run reeflow study on the project and fix the "
-                         "error it reports")
+        # the cause goes whole into the fix: as the value it was cut to 120 characters, the
+        # part the user needed with it (fuzz round 20)
+        raise InputError("project", p.name, "a project whose design point the Monte Carlo "
+                         "can probe", f"the probe failed with {dp.error}; fix that, or run "
+                         "with --method rigorous")
     sp = probe.scale_probe(outcome.basis, layout, dp.qd, float(dp.xd[0]))
     marketing = float(sp["marketing"]) if np.isfinite(sp["marketing"]) else 0.0
     r, w, mu = _money_terms(dp, marketing)

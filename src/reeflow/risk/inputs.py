@@ -139,9 +139,16 @@ def unranged_input(loaded: Any, listed_in: str, path: str,
     except Exception:  # noqa: BLE001 - not a path of the project: a typo in the list
         value = None
     if value is None or isinstance(value, Mapping):
-        return InputError(listed_in, path,
-                          f"a project path with a stated range ({', '.join(sorted(ranged))})",
-                          "add range: [low, high] to that input in the project file")
+        # the list goes in the fix (longer lines kept whole): in "allowed" it was cut in the
+        # middle of a name at 600 characters (fuzz round 20)
+        import difflib
+
+        names = sorted(ranged)
+        close = difflib.get_close_matches(path, names, n=2)
+        hint = f"did you mean {' or '.join(close)}? " if close else ""
+        return InputError(listed_in, path, "a project path with a stated range",
+                          f"{hint}the ranged paths are {', '.join(names)}; or add range: "
+                          "[low, high] to that input in the project file")
     return InputError(path, value, f"a value with a range, since {listed_in} lists it",
                       f"write {path.rsplit('.', 1)[-1]}: {{value: ..., range: [low, high]}}, "
                       f"or remove {path} from {listed_in}")

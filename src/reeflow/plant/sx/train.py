@@ -245,8 +245,11 @@ def _groups(products, feed, order) -> tuple[list[list[str]], list[str]]:
             isinstance(g, Sequence) and not isinstance(g, str) for g in products)):
         raise InputError("products", products, "a list of element lists or {name: [elements]}",
                          "e.g. {La: [La], NdPr: [Pr, Nd]}")
-    groups = [[e for e in g if e in feed] for g in products] if products else \
-        default_products(order)
+    # each group in extraction order: [Sm, Y, Dy] is the contiguous group [Sm, Dy, Y]; it
+    # was refused as not contiguous (fuzz round 20)
+    rank = {e: i for i, e in enumerate(order)}
+    groups = [sorted((e for e in g if e in feed), key=lambda e: rank.get(e, len(rank)))
+              for g in products] if products else default_products(order)
     keep = [i for i, g in enumerate(groups) if g]
     groups = [groups[i] for i in keep]
     names = [names[i] for i in keep] if names else [_name(g) for g in groups]
