@@ -113,9 +113,10 @@ def sx_train_at_yearly_feeds(o: Any) -> ConsistencyCheck:
     if isinstance(fixed, str):
         at_fixed = f"at the design's fixed flow ratios it could not be re-simulated ({fixed})"
     else:
-        (pf, yf), worst = min((v, k) for k, v in fixed.items())
-        at_fixed = f"at the design's fixed flow ratios the lowest would be {pf:.2%} ({worst}, " \
-                   f"year {yf})"
+        worst = min(fixed, key=lambda k: (fixed[k][0] / spec[k], k))
+        pf, yf = fixed[worst]
+        at_fixed = f"at the design's fixed flow ratios the nearest its spec would be {pf:.2%} " \
+                   f"(spec {spec[worst]:.1%}; {worst}, year {yf})"
     return _check(name, p >= spec[product] * (1 - 1e-9),
                   f"{drift}; the train designed once, its scrub reflux and loaded organic re-set "
                   f"from each year's feed (Xu): the product nearest its spec at {p:.3%} (spec "

@@ -47,6 +47,22 @@ def test_entrained_organic_above_the_scrub_re_is_named_not_a_convergence_failure
     assert float(r.aq_mol_per_h[-1].sum()) == pytest.approx(0.02 - 0.03 * 0.5, rel=1e-9)
 
 
+def test_the_entrainment_bound_counts_the_re_fed_on_the_top_stage():
+    """L_n = W + F_n − e_o·S: an extraction-only cascade fed on its top stage (W = 0) and a
+    scrub liquor carrying RE solve (the first bound, without F_n, refused both; review)."""
+    c = Cascade(sections=(("extraction", 5),), entrainment_org_frac=0.01,
+                feeds=(Feed(5, "aqueous", 1.0, {"La": 0.5, "Ce": 0.5}), Feed(1, "organic", 2.0, {})))
+    r = simulate(c, model="constant_beta",
+                 params={"alpha": {"La": 1, "Ce": 2}, "organic_RE_mol_per_h": 0.5})
+    assert r.converged
+    c = Cascade(sections=(("extraction", 5), ("scrub", 3)), entrainment_org_frac=0.05,
+                feeds=(Feed(5, "aqueous", 1.0, {"La": 0.5, "Ce": 0.5}),
+                       Feed(8, "aqueous", 0.5, {"Ce": 0.1}), Feed(1, "organic", 2.0, {})))
+    r = simulate(c, model="constant_beta", params={
+        "alpha": {"La": 1, "Ce": 2}, "organic_RE_mol_per_h": 0.5, "scrub_RE_mol_per_h": 0.02})
+    assert float(r.aq_mol_per_h[-1].sum()) == pytest.approx(0.02 + 0.05 - 0.05 * 0.5, rel=1e-9)
+
+
 @pytest.mark.parametrize("feed", [{"La": 1e200, "Ce": 1e200}, {"La": 1e-200, "Ce": 1e-200}])
 def test_feeds_beyond_the_numeric_range_are_refused_naming_it(feed):
     """1e200 read "S − W = inf … lower organic_RE_mol_per_h", a parameter never given."""

@@ -70,3 +70,10 @@ def test_the_project_file_takes_one_purity_or_one_per_product():
         with pytest.raises(InputError) as exc:
             with_overrides(base, {"plant.separation.product_purity": bad})
         assert exc.value.field == field, exc.value
+
+
+def test_a_spec_for_a_product_the_feed_lacks_is_accepted_and_unused():
+    """A product none of whose elements is fed is dropped; its spec is not 'unknown' (review)."""
+    r = design_train(FEED, products={**PRODUCTS, "Sm": ["Sm"]}, separation_factors=ASSUMED,
+                     purity={"La": 0.99, "Ce": 0.99, "NdPr": 0.995, "Sm": 0.99})
+    assert r.purity_spec == {"La": 0.99, "Ce": 0.99, "NdPr": 0.995}

@@ -301,13 +301,14 @@ def sx_train_by_year(project: Any, design: PlantDesign, years: Sequence[PlantYea
     project's SX conditions (:func:`reeflow.plant.sx.endtoend.train_purities_at`), with its
     reflux re-set from the year's feed ("retuned") and at the design's flow ratios
     ("fixed_ratios"): ``{mode: {product: (lowest purity, year)} or the first error met,
-    "spec": purity}``; None without a designed train.
+    "spec": {product: its purity spec}}``; None without a designed train.
 
     A year's SX feed is the design basis's, element by element in proportion to the year's REE
     share of TREO over the design basis's (the circuits before SX recover each element in a
     fixed fraction). Years with the same REE distribution are simulated once."""
     from reeflow.core.errors import ReeflowError
     from reeflow.plant.sx.endtoend import train_purities_at
+    from reeflow.plant.sx.train import product_name
 
     train = design.train
     if not train or not train.get("cuts"):
@@ -339,7 +340,6 @@ def sx_train_by_year(project: Any, design: PlantDesign, years: Sequence[PlantYea
             for name, p in purities.items():
                 if p == p and (name not in got or p < got[name][0]):  # NaN: no such product
                     got[name] = (p, y.year)
-    # the train's specs by product, in product order as the groups (the train names its
-    # products by their elements, the project by its own names)
-    spec = dict(zip(train["groups"], train["purity_spec"].values(), strict=True))
+    # the train names its products by their elements (product_name), the project by its own
+    spec = {n: float(train["purity_spec"][product_name(g)]) for n, g in train["groups"].items()}
     return {**worst, "spec": spec}

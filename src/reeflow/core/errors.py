@@ -66,9 +66,11 @@ def _shown(value: Any) -> str:
     """The value as the error line shows it: its repr (a NumPy scalar as the Python number it
     holds, ``nan`` not ``np.float64(nan)``; a 0-d array stays an array: shown as its number
     it read "got 1.0; allowed: >= 0 L/h", SX fuzz round 19), cut in the middle when long."""
-    if hasattr(value, "item") and getattr(value, "ndim", None) == 0 \
-            and type(value).__name__ != "ndarray":
-        value = value.item()
+    if hasattr(value, "item") and getattr(value, "ndim", None) == 0:
+        import numpy as np
+
+        if not isinstance(value, np.ndarray):
+            value = value.item()
     text = repr(value)
     if len(text) <= _MAX_SHOWN:
         return text

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import copy
 import math
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -349,20 +350,32 @@ def _field_of(field: str, loc: str, model: type[BaseModel], loc_t: tuple[Any, ..
     return loc
 
 
+#: pydantic's tags of a union's members in an error's location (``float``,
+#: ``function-before[parse(), float]``, ``dict[str,…]``), not keys a user wrote
+_ARM = re.compile(r"(function-(before|after|wrap|plain)|dict|list|tuple|set)\[.*\]|"
+                  r"float|int|str|bool")
+
+
 def _arm(part: Any) -> bool:
-    """Whether a location part is pydantic's tag of a union's member (``float``,
-    ``function-before[parse(), float]``, ``dict[str,…]``), not a key the user wrote."""
-    return isinstance(part, str) and ("[" in part or part in {"float", "int", "str"})
+    return isinstance(part, str) and _ARM.fullmatch(part) is not None
 
 
 def _union_errors(errors: list[Any]) -> list[Any]:
-    """A union field's errors without its members' tags, the most specific first: the one
-    deepest in what the user wrote (``product_purity.La``), then a value error before a type
-    error (``'150 %'`` is not a mapping: its error as a number is the one to show)."""
-    if not any(_arm(p) for e in errors for p in e["loc"]):
+    """The first error's union field, its members' tags dropped, with the most specific of its
+    errors first: the one deepest in what the user wrote (``product_purity.La``), then a value
+    error before a type error (``'150 %'`` is not a mapping: its error as a number is the one to
+    show). Other fields' errors keep their order after it."""
+    if not errors or not any(_arm(p) for p in errors[0]["loc"]):
         return errors
-    clean = [{**e, "loc": tuple(p for p in e["loc"] if not _arm(p))} for e in errors]
-    return sorted(clean, key=lambda e: (-len(e["loc"]), str(e["type"]).endswith("_type")))
+    loc = tuple(errors[0]["loc"])
+    field = loc[:next(i for i, p in enumerate(loc) if _arm(p))]
+
+    def clean(e: Any) -> Any:
+        return {**e, "loc": tuple(p for p in e["loc"] if not _arm(p))}
+
+    mine = [clean(e) for e in errors if tuple(e["loc"][:len(field)]) == field]
+    rest = [e for e in errors if tuple(e["loc"][:len(field)]) != field]
+    return sorted(mine, key=lambda e: (-len(e["loc"]), str(e["type"]).endswith("_type"))) + rest
 
 
 def _pydantic_to_input_error(exc: ValidationError, model: type[BaseModel]) -> InputError:

@@ -32,16 +32,15 @@ def design_separation(feed: Stream, project: Project, *, cost_model: Any = None,
     study's own reagent and organic prices (the sequence ranking's weights); None: the SX
     room's defaults."""
     from reeflow.plant.sx import design_train
-    from reeflow.plant.sx.train import extractant_record
+    from reeflow.plant.sx.train import extractant_record, in_order, product_name
 
     sep = project.plant.separation
     ree = tuple(project.ore.ree_distribution)
     feed_kg = sx_feed_kg_per_h(feed, ree)
     # a product group keeps only the elements the feed carries (an element at 0 % share is not
     # separated), in extraction order as the train names it; a group left empty makes nothing
-    order = {e: i for i, e in enumerate(extractant_record(sep.extractant)["order"]["value"])}
-    present = {n: sorted((el for el in els if feed_kg.get(el, 0.0) > 0),
-                         key=lambda el: order.get(el, len(order)))
+    order = extractant_record(sep.extractant)["order"]["value"]
+    present = {n: in_order([el for el in els if feed_kg.get(el, 0.0) > 0], order)
                for n, els in sep.products.items()}
     names = [n for n, els in present.items() if els]
     groups = [present[n] for n in names]
@@ -55,7 +54,7 @@ def design_separation(feed: Stream, project: Project, *, cost_model: Any = None,
     if cost_model is not None:
         kw["cost_model"] = cost_model
     spec = sep.product_purity_frac  # one for all, or by the project's product names
-    purity = {_train_name(present[n]): float(spec[n]) for n in names} \
+    purity = {product_name(present[n]): float(spec[n]) for n in names} \
         if isinstance(spec, dict) else spec
     try:
         train = design_train(feed_kg, extractant=sep.extractant, products=groups,
@@ -68,7 +67,7 @@ def design_separation(feed: Stream, project: Project, *, cost_model: Any = None,
                          exc.fix) from None
     recovery: dict[str, dict[str, float]] = {}
     for name, group in zip(names, groups, strict=True):
-        comp = train.products[_train_name(group)]
+        comp = train.products[product_name(group)]
         recovery[name] = {el: min(1.0, kg / feed_kg[el]) for el, kg in comp.items()
                           if feed_kg.get(el, 0.0) > 0 and kg > 0}
     _normalise(recovery, ree)
@@ -105,12 +104,6 @@ def _cut_profiles(train: dict[str, Any]) -> list[dict[str, Any]]:
         out.append(d)
     return out
 
-
-def _train_name(group: list[str]) -> str:
-    """The SX engine's name for a product group (see reeflow.plant.sx.train)."""
-    if len(group) == 1:
-        return group[0]
-    return "+".join(group) if len(group) <= 3 else f"{group[0]}..{group[-1]}"
 
 
 def _normalise(recovery: dict[str, dict[str, float]], ree: tuple[str, ...]) -> None:

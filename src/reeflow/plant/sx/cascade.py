@@ -596,23 +596,28 @@ def _precheck(model: str, params: Mapping[str, Any], comps: Sequence[str], feed:
 
 
 def _check_top_aqueous(cascade: Cascade, s_re: float, w_re: float) -> None:
-    """The top stage's aqueous of a constant-β cascade with entrained organic only: its balance
-    gives L_n = W − e_o·S (the organic entrained into the aqueous leaves the stage with it,
-    counted against the scrub RE W), so e_o·S >= W leaves no aqueous RE on the top stage. It
-    ran to a ConvergenceError with no cause named (SX fuzz round 20: e_o = 0.05, S = 0.5,
-    W = 0.02). Checked only where the organic is fed on stage 1 alone, nothing is drawn and no
-    aqueous is entrained (each adds a term the bound does not know)."""
-    e_o = float(cascade.entrainment_org_frac)
-    if e_o <= 0 or cascade.entrainment_aq_frac > 0 or cascade.side_draws or any(
+    """The top stage's aqueous of a constant-β cascade with entrained organic only: the
+    organic loaded to S enters it from stage n − 1 and leaves it alike, so its balance gives
+    L_n = W + F_n − e_o·S, with F_n the RE fed in the aqueous on the top stage (the organic
+    entrained into the aqueous leaves the stage with it); e_o·S >= W + F_n leaves no aqueous RE
+    there. It ran to a ConvergenceError with no cause named (SX fuzz round 20: e_o = 0.05,
+    S = 0.5, W = 0.02). Checked only where n >= 2, the organic is fed on stage 1 alone,
+    nothing is drawn and no aqueous is entrained (each adds a term the bound does not know)."""
+    e_o, n = float(cascade.entrainment_org_frac), cascade.n_stages
+    if e_o <= 0 or n < 2 or cascade.entrainment_aq_frac > 0 or cascade.side_draws or any(
             f.phase == "organic" and f.stage > 1 for f in cascade.feeds):
         return
-    if e_o * s_re >= w_re:
+    fed = math.fsum(f.flow_L_per_h * math.fsum(v for k, v in f.mol_per_L.items()
+                                               if k not in NON_ELEMENTS)
+                    for f in cascade.feeds if f.phase == "aqueous" and f.stage == n)
+    if e_o * s_re >= w_re + fed:
         raise InfeasibleSpecError(
             f"the organic entrained into the top stage's aqueous, entrainment_org_frac × "
             f"params.organic_RE_mol_per_h = {e_o:g} × {s_re:.6g} = {e_o * s_re:.6g} mol/h, is "
-            f"not below the scrub RE params.scrub_RE_mol_per_h W = {w_re:.6g} mol/h, so the "
-            "top stage would hold no aqueous RE; lower entrainment_org_frac or "
-            "organic_RE_mol_per_h, or raise scrub_RE_mol_per_h")
+            f"not below the scrub RE params.scrub_RE_mol_per_h W = {w_re:.6g} mol/h plus the "
+            f"RE fed on the top stage ({fed:.6g} mol/h), so the top stage would hold no "
+            "aqueous RE; lower entrainment_org_frac or organic_RE_mol_per_h, or raise "
+            "scrub_RE_mol_per_h")
 
 
 def _entrained(cascade: Cascade) -> bool:

@@ -110,7 +110,8 @@ class CutDesign:
         return out
 
 
-def check_feed(feed: Mapping[str, Any], field_name: str = "feed_mol_per_h") -> dict[str, float]:
+def check_feed(feed: Mapping[str, Any], field_name: str = "feed_mol_per_h", *,
+               unit: str = "mol/h") -> dict[str, float]:
     """Validated feed {element: flow > 0}: NaN, infinite, negative or non-numbers raise, text
     too (``"30"`` was read as 30, SX fuzz round 18: a number written as text is a typing slip
     the engine does not guess at)."""
@@ -126,7 +127,7 @@ def check_feed(feed: Mapping[str, Any], field_name: str = "feed_mol_per_h") -> d
         if not (math.isfinite(val) and val >= 0.0):
             raise InputError(f"{field_name}.{el}", x, "a finite number >= 0",
                              "give every feed flow as a non-negative number")
-        check_magnitude(val, f"{field_name}.{el}", "mol/h")
+        check_magnitude(val, f"{field_name}.{el}", unit)
         if val > 0:
             out[str(el)] = val
     return out

@@ -100,7 +100,8 @@ class TrainResult:
         }
 
 
-def _name(group: Sequence[str]) -> str:
+def product_name(group: Sequence[str]) -> str:
+    """The train's name of a product group: ``La``, ``Pr+Nd``, ``Sm..Lu`` (over three)."""
     return group[0] if len(group) == 1 else "+".join(group) if len(group) <= 3 else \
         f"{group[0]}..{group[-1]}"
 
@@ -182,7 +183,7 @@ def _totals(per_cut: list[dict[str, Any]], cost_model: SXCostModel) -> dict[str,
 
 
 def _validate_feed(feed_kg_per_h: Mapping[str, Any], order: Sequence[str]) -> dict[str, float]:
-    kg = check_feed(feed_kg_per_h, "feed_kg_per_h")
+    kg = check_feed(feed_kg_per_h, "feed_kg_per_h", unit="kg/h")
     feed: dict[str, float] = {}
     for e, x in kg.items():
         if e not in order:
@@ -205,13 +206,15 @@ def _check_purity(purity: Any) -> None:
                              "give the product purity as a fraction, e.g. 0.999")
 
 
-def _purity_specs(purity: float | Mapping[str, float], names: Sequence[str]) -> list[float]:
+def _purity_specs(purity: float | Mapping[str, float], names: Sequence[str],
+                  dropped: Sequence[str] = ()) -> list[float]:
     """Each product's purity spec in product order: one for all, or {product: spec} naming
-    every product (a product left out has no spec to design to; none is invented)."""
+    every product (a product left out has no spec to design to; none is invented). A spec for
+    a product ``dropped`` (none of its elements fed) is accepted and unused."""
     if not isinstance(purity, Mapping):
         return [float(purity)] * len(names)
     for key in purity:
-        if key not in names:
+        if key not in names and key not in dropped:
             raise InputError(f"purity.{key}", purity[key], f"a product of the train: {list(names)}",
                              did_you_mean(str(key), list(names)))
     missing = [n for n in names if n not in purity]
@@ -237,6 +240,12 @@ def _check_train_args(purity, rank_by, n_rigorous, max_stages) -> str:
     return rank
 
 
+def in_order(group: Sequence[str], order: Sequence[str]) -> list[str]:
+    """``group`` in the extractant's ``order`` (elements it does not know last, as given)."""
+    rank = {e: i for i, e in enumerate(order)}
+    return sorted(group, key=lambda e: rank.get(e, len(rank)))
+
+
 def _groups(products, feed, order) -> tuple[list[list[str]], list[str]]:
     names: list[str] | None = None
     if isinstance(products, Mapping):
@@ -247,12 +256,11 @@ def _groups(products, feed, order) -> tuple[list[list[str]], list[str]]:
                          "e.g. {La: [La], NdPr: [Pr, Nd]}")
     # each group in extraction order: [Sm, Y, Dy] is the contiguous group [Sm, Dy, Y]; it
     # was refused as not contiguous (fuzz round 20)
-    rank = {e: i for i, e in enumerate(order)}
-    groups = [sorted((e for e in g if e in feed), key=lambda e: rank.get(e, len(rank)))
-              for g in products] if products else default_products(order)
+    groups = [in_order([e for e in g if e in feed], order) for g in products] if products \
+        else default_products(order)
     keep = [i for i, g in enumerate(groups) if g]
     groups = [groups[i] for i in keep]
-    names = [names[i] for i in keep] if names else [_name(g) for g in groups]
+    names = [names[i] for i in keep] if names else [product_name(g) for g in groups]
     _check_products(groups, order)
     return groups, names
 
@@ -293,7 +301,8 @@ def design_train(
     feed = _validate_feed(feed_kg_per_h, order_all)
     order = [e for e in order_all if e in feed]
     groups, names = _groups(products, feed, order)
-    specs = _purity_specs(purity, names)
+    given = [str(n) for n in products] if isinstance(products, Mapping) else []
+    specs = _purity_specs(purity, names, dropped=[n for n in given if n not in names])
     cond = check_conditions(conditions) if conditions is not None \
         else conditions_for_extractant(extractant)
     keys = [(groups[g][0], groups[g - 1][-1]) for g in range(1, len(groups))]
