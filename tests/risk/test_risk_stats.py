@@ -63,3 +63,11 @@ def test_histogram_and_s_curve():
     assert c["value"][0] == 0.0 and c["value"][-1] == 99.0
     fan = stats.fan(np.array([[1.0, 2.0], [3.0, np.nan]]))
     assert fan[1]["n"] == 1
+
+
+def test_identical_draws_have_no_spread():
+    """np.std of 561,409,523 three times is 6e-8: the report showed "s.e. 4.87e-08"."""
+    from reeflow.risk.stats import summary
+
+    s = summary(np.full(3, 561_409_523.4))
+    assert s["sd"] == 0.0 and s["stderr_mean"] == 0.0

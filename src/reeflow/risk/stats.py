@@ -51,7 +51,9 @@ def summary(x: np.ndarray, *, loss: bool = False) -> dict[str, Any]:
         return out
     s = np.sort(ok)
     pct = np.percentile(s, [5, 10, 50, 90, 95])
-    sd = float(s.std(ddof=1)) if n > 1 else float("nan")
+    # identical draws have no spread: np.std of 561,409,523 three times is 6e-8 (round-off
+    # shown as "s.e. 4.87e-08" in the report)
+    sd = (0.0 if s[0] == s[-1] else float(s.std(ddof=1))) if n > 1 else float("nan")
     out.update({"mean": _f(s.mean()), "sd": _f(sd), "min": _f(s[0]), "max": _f(s[-1]),
                 "p5": _f(pct[0]), "p10": _f(pct[1]), "p50": _f(pct[2]), "p90": _f(pct[3]),
                 "p95": _f(pct[4]), "stderr_mean": _f(sd / np.sqrt(n)) if n > 1 else None})
