@@ -348,7 +348,11 @@ def source_path(source: str | Path | None) -> Path:
 #: Mappings a file that ``extends`` another replaces whole rather than merging key by key: the
 #: separation's products partition the elements, so a group inherited next to new ones would
 #: hold an element twice
-WHOLE_ON_EXTEND: frozenset[tuple[str, ...]] = frozenset({("plant", "separation", "products")})
+WHOLE_ON_EXTEND: frozenset[tuple[str, ...]] = frozenset({
+    ("plant", "separation", "products"),
+    # one purity or one per product: a mapping merged into the base's {value: …} record
+    # was refused key by key (fuzz round 21)
+    ("plant", "separation", "product_purity")})
 
 
 #: Text a case writes about its own figures (why a benchmark figure sits outside the peer

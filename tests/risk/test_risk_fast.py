@@ -146,6 +146,11 @@ def test_held_plan_draws_match_the_chain(loaded, base_outcome, plant_model):
     np.testing.assert_allclose(fast["reo_t_per_a"], chain["reo_t_per_a"], rtol=1e-9)
     assert np.array_equal(fast["mine_life_years"], chain["mine_life_years"])
     np.testing.assert_allclose(fast["capex_usd"], chain["capex_usd"], rtol=0.025)
+    # payback counted from the same year as the chain's (construction): the fast path counted
+    # from first production, 2 years less on Ngualla (fuzz round 21)
+    fp, cp = np.asarray(fast["payback_years"], float), np.asarray(chain["payback_years"], float)
+    assert np.array_equal(np.isnan(fp), np.isnan(cp))
+    assert np.all(np.abs(fp - cp)[~np.isnan(cp)] <= 1.0)
 
 
 @pytest.mark.slow

@@ -77,3 +77,24 @@ def test_a_spec_for_a_product_the_feed_lacks_is_accepted_and_unused():
     r = design_train(FEED, products={**PRODUCTS, "Sm": ["Sm"]}, separation_factors=ASSUMED,
                      purity={"La": 0.99, "Ce": 0.99, "NdPr": 0.995, "Sm": 0.99})
     assert r.purity_spec == {"La": 0.99, "Ce": 0.99, "NdPr": 0.995}
+
+
+def test_an_element_the_extractant_does_not_know_is_refused_not_dropped():
+    """'Xx' in a group was dropped as if not fed (a project file refuses it; fuzz round 21)."""
+    with pytest.raises(InputError) as exc:
+        design_train(FEED, products={**PRODUCTS, "NdPr": ["Pr", "Nd", "Xx"]},
+                     separation_factors=ASSUMED)
+    assert exc.value.field == "products.NdPr" and exc.value.value == "Xx"
+
+
+def test_sx_train_refuses_purity_and_product_purity_together(tmp_path):
+    """product_purity won silently over purity (fuzz round 21)."""
+    import argparse
+
+    from reeflow.plant.sx import commands
+
+    f = tmp_path / "t.yaml"
+    f.write_text("feed_kg_per_h: {La: 250, Ce: 450}\nseparation_factors: {Ce/La: 2.0}\n"
+                 "purity: 99.9 %\nproduct_purity: 99 %\n", encoding="utf-8")
+    with pytest.raises(InputError, match="one of purity and product_purity"):
+        commands.run_train(argparse.Namespace(file=str(f), json=True))

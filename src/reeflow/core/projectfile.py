@@ -21,6 +21,7 @@ from __future__ import annotations
 import copy
 import math
 import re
+import typing
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -502,6 +503,17 @@ def validate_tree(model: type[M], tree: Mapping[str, Any], *,
     return obj, prov
 
 
+def _scalar_unit(annotation: Any) -> str | None:
+    """The unit of a union's number arm (``_Purity | dict[str, _Purity]``): a range on such a
+    field stayed text ('98 %') and never took effect (fuzz round 21)."""
+    for arm in typing.get_args(annotation):
+        unit = next((m.unit for m in getattr(arm, "__metadata__", ()) if isinstance(m, Unit)),
+                    None)
+        if unit is not None:
+            return unit
+    return None
+
+
 def unit_at(model: type[BaseModel], path: str) -> str | None:
     """Canonical unit of the field at a dotted project-file path (None when not a Q field)."""
     cls: Any = model
@@ -511,7 +523,8 @@ def unit_at(model: type[BaseModel], path: str) -> str | None:
         if info is None:
             return None
         if i == len(parts) - 1:
-            return next((m.unit for m in info.metadata if isinstance(m, Unit)), None)
+            unit = next((m.unit for m in info.metadata if isinstance(m, Unit)), None)
+            return unit if unit is not None else _scalar_unit(info.annotation)
         ann = info.annotation
         cls = ann if isinstance(ann, type) and issubclass(ann, BaseModel) else None
         if cls is None:
@@ -521,6 +534,8 @@ def unit_at(model: type[BaseModel], path: str) -> str | None:
                 cls = models[0]
                 continue
             value_type = args[-1] if args else None
+            if typing.get_origin(value_type) is dict:  # a number or {key: number} (a union)
+                value_type = typing.get_args(value_type)[-1]
             meta = getattr(value_type, "__metadata__", ())
             unit = next((m.unit for m in meta if isinstance(m, Unit)), None)
             return unit if i == len(parts) - 2 else None

@@ -541,6 +541,9 @@ def run_train(args: argparse.Namespace) -> int:
     name = str(d.get("extractant", "P507"))
     settings = _settings(d, "sx") if "sx" in d else _settings(d)
     kw = settings.train_kwargs(name)
+    if "product_purity" in d and "purity" in d:  # product_purity won silently (fuzz round 21)
+        raise InputError("purity", d["purity"], "one of purity and product_purity",
+                         "keep one of the two keys (they name the same spec)")
     purity = d.get("product_purity", d.get("purity", kw.pop("purity", 0.999)))
     cost = d.get("cost_model")
     r = design_train(feed, extractant=kw.pop("extractant", name), products=_products(

@@ -240,6 +240,24 @@ def _check_train_args(purity, rank_by, n_rigorous, max_stages) -> str:
     return rank
 
 
+def _check_symbols(products: Any, order_all: Sequence[str]) -> None:
+    """Every element a product names is one the extractant separates: 'Xx' was dropped from
+    its group as if not fed, where a project file refuses it (fuzz round 21). An element the
+    feed lacks is still dropped (a group with none makes nothing)."""
+    if not products or isinstance(products, str):
+        return
+    items = products.items() if isinstance(products, Mapping) else enumerate(products)
+    for key, group in items:
+        for e in ([group] if isinstance(group, str) else group
+                  if isinstance(group, Sequence) else []):
+            if e not in order_all:
+                hint = did_you_mean(str(e), order_all)
+                raise InputError(f"products.{key}", e, "an element symbol of the extractant's "
+                                 f"order ({', '.join(order_all)})",
+                                 hint if hint.startswith("did you") else
+                                 "write each element's symbol, e.g. Nd")
+
+
 def in_order(group: Sequence[str], order: Sequence[str]) -> list[str]:
     """``group`` in the extractant's ``order`` (elements it does not know last, as given)."""
     rank = {e: i for i, e in enumerate(order)}
@@ -300,6 +318,7 @@ def design_train(
     order_all = rec["order"]["value"]
     feed = _validate_feed(feed_kg_per_h, order_all)
     order = [e for e in order_all if e in feed]
+    _check_symbols(products, order_all)
     groups, names = _groups(products, feed, order)
     given = [str(n) for n in products] if isinstance(products, Mapping) else []
     specs = _purity_specs(purity, names, dropped=[n for n in given if n not in names])
