@@ -98,3 +98,23 @@ def test_sx_train_refuses_purity_and_product_purity_together(tmp_path):
                  "purity: 99.9 %\nproduct_purity: 99 %\n", encoding="utf-8")
     with pytest.raises(InputError, match="one of purity and product_purity"):
         commands.run_train(argparse.Namespace(file=str(f), json=True))
+
+
+@pytest.mark.parametrize("line,field,words", [
+    ("purity: [99 %, 99 %]", "purity", "{product: purity}"),
+    ("purity: {La: 150 %, Ce: 99 %}", "purity.La", "<= 0.99999"),
+    ("product_purity: {La: high, Ce: 99 %}", "product_purity.La", "50 %"),
+])
+def test_sx_train_names_the_purity_key_the_file_wrote(tmp_path, line, field, words):
+    """An error named product_purity.La where the file wrote purity; a list was refused as
+    "a number"; a fraction's example was '1 frac', outside the bounds (fuzz round 21)."""
+    import argparse
+
+    from reeflow.plant.sx import commands
+
+    f = tmp_path / "t.yaml"
+    f.write_text(f"feed_kg_per_h: {{La: 250, Ce: 450}}\nseparation_factors: {{Ce/La: 2.0}}\n"
+                 f"{line}\n", encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        commands.run_train(argparse.Namespace(file=str(f), json=True))
+    assert exc.value.field == field and words in str(exc.value), exc.value

@@ -141,12 +141,18 @@ def _check_text(text: str, field: str, unit: str) -> None:
                       "e.g. '2.5 %' or '570000 t/a' (or '570 kt/a')")
 
 
+def _example(unit: str) -> str:
+    """An example quantity in ``unit``: a fraction as a percentage ('1 frac' read as 100 %,
+    outside most fractions' bounds, fuzz round 21)."""
+    return "'50 %'" if unit == "frac" else f"'1 {unit}'"
+
+
 def _parse_text(value: str, unit: str, field: str) -> Any:
     """A pint Quantity from '<number> <unit>' under the bounded grammar (no expressions)."""
     _check_text(value, field, unit)
     m = _NUMBER.match(value)
     if m is None:
-        raise _refuse(field, value, unit, f"write a number then its unit, e.g. '1 {unit}'")
+        raise _refuse(field, value, unit, f"write a number then its unit, e.g. {_example(unit)}")
     number = float(m["num"])
     if not math.isfinite(number):
         raise _refuse(field, value, unit, "give a finite number")
@@ -154,7 +160,7 @@ def _parse_text(value: str, unit: str, field: str) -> Any:
     if not unit_text:
         return _registry().Quantity(number, "")
     if not _UNIT.match(unit_text) or _POWER.search(unit_text):
-        raise _refuse(field, value, unit, f"write a plain unit after the number, e.g. '1 {unit}' "
+        raise _refuse(field, value, unit, f"write a plain unit after the number, e.g. {_example(unit)} "
                       "(powers as m**3 or m^3)")
     if unit_text.count("%") > 1:  # '1.9 %%' multiplied out to 1.9e-4, a typo read silently
         raise _refuse(field, value, unit, f"write one percent sign, e.g. '{m['num']} %'")
@@ -204,7 +210,7 @@ def to_canonical(value: Any, unit: str, *, field: str) -> float:
         dimension, or text outside the grammar.
     """
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-        raise InputError(field, value, f"a quantity in {unit}", f"write e.g. '1 {unit}'")
+        raise InputError(field, value, f"a quantity in {unit}", f"write e.g. {_example(unit)}")
     if isinstance(value, (int, float)):
         if isinstance(value, float) and not math.isfinite(value):
             raise InputError(field, value, f"a finite quantity in {unit}", "give a finite number")

@@ -522,11 +522,15 @@ def _products(raw: Any) -> Any:
                      "write products as {name: [elements]} or as [[La, Ce], [Pr, Nd]]")
 
 
-def _purity(v: Any) -> float | dict[str, float]:
-    """One purity for every product, or {product: purity} (a map without a ``value`` key)."""
+def _purity(v: Any, key: str) -> float | dict[str, float]:
+    """One purity for every product, or {product: purity} (a map without a ``value`` key);
+    errors name ``key``, as the file wrote it (``purity`` or ``product_purity``)."""
     if isinstance(v, Mapping) and "value" not in v:
-        return {str(k): _num(x, f"product_purity.{k}") for k, x in v.items()}
-    return _num(v, "purity")
+        return {str(k): _num(x, f"{key}.{k}") for k, x in v.items()}
+    if isinstance(v, list):  # refused as "a number", the mapping form unnamed (fuzz round 21)
+        raise InputError(key, v, "one purity, or {product: purity} naming every product",
+                         f"write e.g. {key}: 99.9 % or {key}: {{La: 99 %, NdPr: 99.5 %, …}}")
+    return _num(v, key)
 
 
 @guarded("train")
@@ -544,11 +548,12 @@ def run_train(args: argparse.Namespace) -> int:
     if "product_purity" in d and "purity" in d:  # product_purity won silently (fuzz round 21)
         raise InputError("purity", d["purity"], "one of purity and product_purity",
                          "keep one of the two keys (they name the same spec)")
-    purity = d.get("product_purity", d.get("purity", kw.pop("purity", 0.999)))
+    key = "product_purity" if "product_purity" in d else "purity"
+    purity = d.get(key, kw.pop("purity", 0.999))
     cost = d.get("cost_model")
     r = design_train(feed, extractant=kw.pop("extractant", name), products=_products(
                          d.get("products")),
-                     separation_factors=_factors(d, feed), purity=_purity(purity),
+                     separation_factors=_factors(d, feed), purity=_purity(purity, key),
                      beta_policy=str(d.get("beta_policy", "low")),
                      rank_by=str(d.get("rank_by", kw.pop("rank_by", "cost"))),
                      conditions=kw.pop("conditions"),
