@@ -316,13 +316,9 @@ def builtin_project_path(name: str) -> Path:
              if str(rel).endswith((".yaml", ".yml"))}
     if name in names:
         return Path(example_files()[names[name]])
-    import difflib
-
-    close = difflib.get_close_matches(name, list(dict.fromkeys([*builtin_cases(), *names])),
-                                      n=3, cutoff=0.6)
     # no close name: point at the list, not at the first dozen shipped files (claims and all)
-    hint = ("did you mean " + " or ".join(f"'{c}'" for c in close) + "?" if close
-            else "list the shipped project files with: reeflow examples")
+    hint = (did_you_mean(name, dict.fromkeys([*builtin_cases(), *names]), fallback=False)
+            or "list the shipped project files with: reeflow examples")
     raise InputError("project", f"builtin:{name}",
                      f"a built-in case ({', '.join(builtin_cases())}) or a shipped project "
                      "file (reeflow examples lists them)", hint)

@@ -106,5 +106,5 @@ def test_a_risk_input_without_a_range_lists_every_ranged_path_whole():
     ranged.update({f"economics.some_long_input_name_{i:02d}": None for i in range(40)})
     exc = unranged_input(loaded, "risk.inputs", "ore.ree_distributon.La", ranged)
     line = str(exc)
-    assert "did you mean ore.ree_distribution.La" in line
+    assert "did you mean 'ore.ree_distribution.La'" in line
     assert "ore.ree_distribution.Sm" in line and "…" not in line

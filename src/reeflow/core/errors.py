@@ -111,14 +111,19 @@ class BalanceError(ReeflowError):
     """A mass or element balance that does not close (names the unit and the element)."""
 
 
-def did_you_mean(name: str, candidates: Iterable[str]) -> str:
-    """A 'did you mean …?' hint for a misspelt ``name`` (empty when nothing is close)."""
+def did_you_mean(name: str, candidates: Iterable[str], *, fallback: bool = True,
+                 n: int = 3) -> str:
+    """A 'did you mean …?' hint for a misspelt ``name``. When nothing is close it lists the
+    first known names, or (``fallback=False``) returns "" so that the caller can give its own
+    fix (a list too long for one line, or a how-to)."""
     names = sorted(str(c) for c in candidates)
-    close = difflib.get_close_matches(str(name), names, n=3, cutoff=0.6)
+    close = difflib.get_close_matches(str(name), names, n=n, cutoff=0.6)
     if not close:
         close = [c for c in names if c.lower() == str(name).lower()][:1]
     if close:
         return "did you mean " + " or ".join(f"'{c}'" for c in close) + "?"
+    if not fallback:
+        return ""
     return f"known names: {', '.join(names[:12])}{' …' if len(names) > 12 else ''}"
 
 

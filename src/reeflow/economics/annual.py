@@ -50,7 +50,8 @@ from reeflow.economics.study import (
 
 __all__ = ["Scales", "YearQuantities", "AnnualEconomics", "evaluate_annual", "DesignBasis",
            "design_basis", "breakeven_multiplier", "breakeven_ndpr_multiplier", "cash_flows",
-           "REVENUE_CLASSES", "lom_kpis", "operating_frac", "processing_usd_per_t_ore_of"]
+           "REVENUE_CLASSES", "charged_fixed", "lom_kpis", "operating_frac",
+           "processing_usd_per_t_ore_of"]
 
 _BYPRODUCTS = ("CaF2 concentrate", "BaSO4 concentrate")
 
@@ -291,7 +292,8 @@ def operating_frac(ore_t: np.ndarray) -> np.ndarray:
     The yearly money (:func:`_year_money`) stays each year's full-year rates, affine in the
     year's quantities (the Monte Carlo's fast path models it so); the cash flow
     (:func:`cash_flows`), the life-of-mine figures (:func:`lom_kpis`) and the fast path's cash
-    flow (:mod:`reeflow.risk.fast`) charge the fixed part times this share."""
+    flow (:mod:`reeflow.risk.fast`) charge the fixed part times this share
+    (:func:`charged_fixed`)."""
     ore = np.asarray(ore_t, dtype=float)
     out = np.ones(ore.size)
     fed = np.flatnonzero(ore > 0)
@@ -300,6 +302,13 @@ def operating_frac(ore_t: np.ndarray) -> np.ndarray:
         if ore[last] < top * (1.0 - _FULL_YEAR_REL):
             out[last] = float(ore[last]) / top
     return out
+
+
+def charged_fixed(fixed_usd: np.ndarray, ore_t: np.ndarray) -> np.ndarray:
+    """The fixed opex a cash flow charges: each year's full-year fixed costs times the share
+    of the year the plant runs (:func:`operating_frac` of that year's ore). ``fixed_usd`` has
+    years on its last axis (one row, or one row per draw)."""
+    return np.asarray(fixed_usd, dtype=float) * operating_frac(ore_t)
 
 
 def processing_usd_per_t_ore_of(d: DesignBasis, q: YearQuantities) -> np.ndarray:
@@ -326,7 +335,7 @@ def lom_kpis(built_kpis: Mapping[str, float], q: YearQuantities,
     energy is site electricity at 3.6 GJ/MWh plus fuel; residue excludes flotation tailings."""
     n = max(q.n_years, 1)
     reo_t, ndpr_t = float(np.sum(money["reo_t"])), float(np.sum(money["ndpr_t"]))
-    opex = float(np.sum(money["variable"]) + np.sum(money["fixed"] * operating_frac(q.ore_t)))
+    opex = float(np.sum(money["variable"]) + np.sum(charged_fixed(money["fixed"], q.ore_t)))
     per = (lambda x: x / reo_t) if reo_t > 0 else (lambda x: math.nan)
     fuel = None if q.fuel_gj is None else sum(float(np.sum(v)) for v in q.fuel_gj.values())
     return {
@@ -379,7 +388,7 @@ def cash_flows(d: DesignBasis, q: YearQuantities, money: Mapping[str, np.ndarray
     closure = closure_usd(d, q)
     cf = dcf.annual_cash_flows(
         _timeline(sched, revenue), _timeline(sched, money["variable"]),
-        _timeline(sched, money["fixed"] * operating_frac(q.ore_t)), d.capex_usd,
+        _timeline(sched, charged_fixed(money["fixed"], q.ore_t)), d.capex_usd,
         schedule=sched, fiscal=d.base.fiscal,
         opex_mining_usd=_timeline(sched, money["mining"]), closure_usd=closure)
     return cf, sched

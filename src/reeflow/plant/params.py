@@ -12,9 +12,9 @@ from typing import Literal
 from pydantic import Field, StrictBool, field_validator, model_validator
 
 from reeflow.core.elements import REE
-from reeflow.core.errors import InputError, did_you_mean
+from reeflow.core.errors import InputError
 from reeflow.core.projectfile import Q, StrictModel
-from reeflow.plant.sx.settings import SXDesign
+from reeflow.plant.sx.settings import SXDesign, check_spec_per_product, check_symbols
 from reeflow.plant.units import (
     BakeParams,
     BeneficiationParams,
@@ -85,16 +85,8 @@ class SeparationSpec(StrictModel):
         spec = self.product_purity_frac
         if not isinstance(spec, dict):
             return self
-        for name in spec:
-            if name not in self.products:
-                raise InputError(f"plant.separation.product_purity.{name}", name,
-                                 f"a product of plant.separation.products: {list(self.products)}",
-                                 did_you_mean(name, self.products))
-        missing = [n for n in self.products if n not in spec]
-        if missing:
-            raise InputError("plant.separation.product_purity", list(spec),
-                             "a purity for every product", f"add {', '.join(missing)}, or give "
-                             "one purity for all products, e.g. product_purity: 99.9 %")
+        check_spec_per_product(spec, list(self.products), "plant.separation.product_purity",
+                               listed_in="plant.separation.products")
         return self
 
     @field_validator("products")
@@ -108,10 +100,8 @@ class SeparationSpec(StrictModel):
             if not els:
                 raise InputError(f"plant.separation.products.{prod}", els, "one element or more",
                                  "list the elements of the product")
+            check_symbols({prod: els}, REE, "plant.separation.products", "an REE symbol")
             for el in els:
-                if el not in REE:
-                    raise InputError(f"plant.separation.products.{prod}", el, "an REE symbol",
-                                     "use element symbols such as La, Nd")
                 if el in seen:
                     raise InputError(f"plant.separation.products.{prod}", el,
                                      "each element in one product", "remove the duplicate")

@@ -23,6 +23,7 @@ import multiprocessing as mp
 import os
 import sys
 import time
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from typing import Any
@@ -77,20 +78,21 @@ class Progress:
         self.stream.flush()
 
 
-class Runner:
+class Runner(ABC):
     """Maps ``fn(shared, *task)`` over tasks; results in task order."""
 
     workers = 1
     name = "serial"
 
+    @abstractmethod
     def map(self, fn: Callable[..., Any], tasks: Sequence[tuple[Any, ...]], shared: Any = None,
             progress: Progress | None = None) -> list[Any]:
         """``[fn(shared, *t) for t in tasks]`` in task order: the one method a backend
         overrides."""
-        raise NotImplementedError(f"{type(self).__name__} does not override Runner.map")
 
     def close(self) -> None:
         """Release the backend's resources (nothing to do for local backends)."""
+        return None
 
     def describe(self) -> dict[str, Any]:
         return {"backend": self.name, "workers": self.workers}

@@ -307,7 +307,7 @@ class FastModel:
                   held: bool = False) -> dict[str, np.ndarray]:
         """The DCF of draws on plan ``k`` (the economics room's vectorised functions)."""
         from reeflow.economics import dcf
-        from reeflow.economics.annual import operating_frac, scheduled_closure_usd
+        from reeflow.economics.annual import charged_fixed, scheduled_closure_usd
 
         plan = self.plans[k]
         W = None if held or not self.plan_ree else self.plan_ree[k]
@@ -326,8 +326,8 @@ class FastModel:
             closure = scheduled_closure_usd(closure, self.col(Z, "closure_storage"),
                                             float(np.sum(plan.ore_t)), self.design_ore_t)
         # the final partial year pays its fixed costs for the share it runs, as the chain's
-        # cash flow does (economics.annual.operating_frac)
-        fixed = m["fixed"] * operating_frac(np.asarray(plan.ore_t, float))[None, :]
+        # cash flow does (economics.annual.charged_fixed)
+        fixed = charged_fixed(m["fixed"], np.asarray(plan.ore_t, float))
         cf = dcf.annual_cash_flows(line(m["revenue"]), line(m["variable"]), line(fixed),
                                    capex, schedule=sched, fiscal=self.fiscal,
                                    opex_mining_usd=line(m["mining"]), closure_usd=closure)

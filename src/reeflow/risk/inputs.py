@@ -37,7 +37,7 @@ from typing import Any
 import numpy as np
 from scipy import special
 
-from reeflow.core.errors import InputError
+from reeflow.core.errors import InputError, did_you_mean
 
 __all__ = ["InputSpec", "ranged_inputs", "unranged_input", "input_specs", "draw", "Draws", "MAX_DRAWS",
            "correlation_matrix", "iman_conover", "price_paths", "effective_row"]
@@ -141,11 +141,9 @@ def unranged_input(loaded: Any, listed_in: str, path: str,
     if value is None or isinstance(value, Mapping):
         # the list goes in the fix (longer lines kept whole): in "allowed" it was cut in the
         # middle of a name at 600 characters (fuzz round 20)
-        import difflib
-
         names = sorted(ranged)
-        close = difflib.get_close_matches(path, names, n=2)
-        hint = f"did you mean {' or '.join(close)}? " if close else ""
+        hint = did_you_mean(path, names, fallback=False, n=2)
+        hint = f"{hint} " if hint else ""
         return InputError(listed_in, path, "a project path with a stated range",
                           f"{hint}the ranged paths are {', '.join(names)}; or add range: "
                           "[low, high] to that input in the project file")

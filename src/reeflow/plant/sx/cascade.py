@@ -13,7 +13,6 @@ constant-D and mass-action models. The steady state is found by
 
 from __future__ import annotations
 
-import difflib
 import math
 import time
 from collections.abc import Mapping, Sequence
@@ -23,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from reeflow.core.elements import REE
-from reeflow.core.errors import ConvergenceError, InfeasibleSpecError, InputError
+from reeflow.core.errors import ConvergenceError, InfeasibleSpecError, InputError, did_you_mean
 from reeflow.core.numeric import INTEGER_TYPES, REAL_TYPES, check_flag
 from reeflow.plant.sx import solver
 from reeflow.plant.sx.models import get_model
@@ -552,9 +551,9 @@ def _check_param_keys(params: Mapping[str, Any], allowed: Sequence[str] | None) 
         return
     for key in params:
         if key not in allowed:
-            close = difflib.get_close_matches(str(key), list(allowed), n=1)
             raise InputError(f"model.params.{key}", params[key], f"one of {sorted(allowed)}",
-                             f"did you mean {close[0]!r}?" if close else "check the spelling")
+                             did_you_mean(str(key), allowed, fallback=False, n=1)
+                             or "check the spelling")
 
 
 def _precheck(model: str, params: Mapping[str, Any], comps: Sequence[str], feed: np.ndarray,

@@ -10,7 +10,7 @@ extractant and :meth:`SXDesign.train_kwargs` into keyword arguments of ``design_
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, Literal, get_args
 
 from pydantic import Field, field_validator, model_validator
@@ -20,7 +20,8 @@ from reeflow.core.projectfile import Q, StrictModel, Unit, validate_tree
 from reeflow.plant.sx.conditions import DesignConditions, conditions_for_extractant
 from reeflow.plant.sx.data import EXTRACTANTS, design_record, extractant
 
-__all__ = ["SXDesign", "parse_sx_design", "check_keys", "field_unit"]
+__all__ = ["SXDesign", "parse_sx_design", "check_keys", "field_unit", "check_symbols",
+           "check_spec_per_product"]
 
 
 def _b(key: str, i: int) -> float:
@@ -34,6 +35,41 @@ def check_keys(mapping: Mapping[str, Any], allowed: list[str] | tuple[str, ...],
         if key not in allowed:  # the key is what is wrong, not its value (fuzz round 15)
             raise InputError(f"{prefix}{key}", str(key), "a known setting name",
                              did_you_mean(str(key), [str(a) for a in allowed]))
+
+
+def check_symbols(groups: Mapping[Any, Any] | Sequence[Any], known: Sequence[str], path: str,
+                  what: str) -> None:
+    """Every element a product group names is one of ``known``; the first that is not is an
+    InputError naming ``path.<product>``. One check for the project file (``known`` = the
+    REE) and for ``design_train`` (the extractant's order), where 'Xx' was once dropped from
+    its group as if not fed (fuzz round 21)."""
+    items = groups.items() if isinstance(groups, Mapping) else enumerate(groups)
+    for key, group in items:
+        for e in ([group] if isinstance(group, str) else group
+                  if isinstance(group, Sequence) else []):
+            if e not in known:
+                raise InputError(f"{path}.{key}", e, f"{what} ({', '.join(known)})",
+                                 did_you_mean(str(e), known, fallback=False)
+                                 or "write each element's symbol, e.g. Nd")
+
+
+def check_spec_per_product(spec: Mapping[Any, Any], products: Sequence[str], path: str, *,
+                           listed_in: str, dropped: Sequence[str] = ()) -> None:
+    """A per-product spec (``{product: purity}``) names every product once and no other: an
+    unknown product is refused with a close match, a missing one with the list to add (a
+    product left out has no spec to design to, and none is invented). A spec for a product
+    ``dropped`` (none of its elements fed) is accepted and unused. One check for the project
+    file (``plant.separation.product_purity``) and ``design_train(purity=...)``."""
+    for key in spec:
+        if key not in products and key not in dropped:
+            raise InputError(f"{path}.{key}", str(key),
+                             f"a product of {listed_in}: {list(products)}",
+                             did_you_mean(str(key), products))
+    missing = [n for n in products if n not in spec]
+    if missing:
+        raise InputError(path, list(spec), f"a purity for every product ({list(products)})",
+                         f"add {', '.join(missing)}, or give one purity for all products, "
+                         "e.g. 99.9 %")
 
 
 def field_unit(name: str) -> str | None:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from reeflow.core.elements import atomic_mass, molar_mass, oxide_factor
-from reeflow.core.errors import InfeasibleSpecError, InputError, did_you_mean
+from reeflow.core.errors import InfeasibleSpecError, InputError
 from reeflow.core.numeric import INTEGER_TYPES, REAL_TYPES
 from reeflow.plant.sx.conditions import (
     DesignConditions,
@@ -37,6 +37,7 @@ from reeflow.plant.sx.endtoend import (
     initial_budgets,
     spec_text,
 )
+from reeflow.plant.sx.settings import check_spec_per_product, check_symbols
 from reeflow.plant.sx.shortcut import fenske_min_stages, xu_design
 
 __all__ = ["TrainResult", "design_train", "default_products", "enumerate_sequences",
@@ -209,18 +210,10 @@ def _check_purity(purity: Any) -> None:
 def _purity_specs(purity: float | Mapping[str, float], names: Sequence[str],
                   dropped: Sequence[str] = ()) -> list[float]:
     """Each product's purity spec in product order: one for all, or {product: spec} naming
-    every product (a product left out has no spec to design to; none is invented). A spec for
-    a product ``dropped`` (none of its elements fed) is accepted and unused."""
+    every product (:func:`reeflow.plant.sx.settings.check_spec_per_product`)."""
     if not isinstance(purity, Mapping):
         return [float(purity)] * len(names)
-    for key in purity:
-        if key not in names and key not in dropped:
-            raise InputError(f"purity.{key}", purity[key], f"a product of the train: {list(names)}",
-                             did_you_mean(str(key), list(names)))
-    missing = [n for n in names if n not in purity]
-    if missing:
-        raise InputError("purity", dict(purity), f"a spec for every product ({list(names)})",
-                         f"add a purity for {', '.join(missing)}, or give one purity for all")
+    check_spec_per_product(purity, names, "purity", listed_in="the train", dropped=dropped)
     return [float(purity[n]) for n in names]
 
 
@@ -241,21 +234,11 @@ def _check_train_args(purity, rank_by, n_rigorous, max_stages) -> str:
 
 
 def _check_symbols(products: Any, order_all: Sequence[str]) -> None:
-    """Every element a product names is one the extractant separates: 'Xx' was dropped from
-    its group as if not fed, where a project file refuses it (fuzz round 21). An element the
-    feed lacks is still dropped (a group with none makes nothing)."""
+    """Every element a product names is one the extractant separates (an element the feed
+    lacks is still dropped: a group with none makes nothing)."""
     if not products or isinstance(products, str):
         return
-    items = products.items() if isinstance(products, Mapping) else enumerate(products)
-    for key, group in items:
-        for e in ([group] if isinstance(group, str) else group
-                  if isinstance(group, Sequence) else []):
-            if e not in order_all:
-                hint = did_you_mean(str(e), order_all)
-                raise InputError(f"products.{key}", e, "an element symbol of the extractant's "
-                                 f"order ({', '.join(order_all)})",
-                                 hint if hint.startswith("did you") else
-                                 "write each element's symbol, e.g. Nd")
+    check_symbols(products, order_all, "products", "an element symbol of the extractant's order")
 
 
 def in_order(group: Sequence[str], order: Sequence[str]) -> list[str]:
