@@ -81,3 +81,13 @@ def test_a_backend_that_does_not_override_map_cannot_be_made():
 
     with pytest.raises(TypeError):
         NoMap()  # type: ignore[abstract]
+
+
+def test_the_sx_section_names_products_by_the_projects_names(builtin_results_dict):
+    """results.json's SX purities, specs and products use the project's product names, as its
+    groups and the revenue split do (they read 'Pr+Nd' beside 'NdPr'; fuzz round 21)."""
+    sx = builtin_results_dict["sx"]
+    names = list(sx["groups"])
+    for key in ("purity", "purity_spec", "meets_spec", "products_kg_per_h",
+                "products_oxide_kg_per_h", "recovery"):
+        assert list(sx[key]) == names, key

@@ -308,7 +308,6 @@ def sx_train_by_year(project: Any, design: PlantDesign, years: Sequence[PlantYea
     fixed fraction). Years with the same REE distribution are simulated once."""
     from reeflow.core.errors import ReeflowError
     from reeflow.plant.sx.endtoend import train_purities_at
-    from reeflow.plant.sx.train import product_name
 
     train = design.train
     if not train or not train.get("cuts"):
@@ -340,6 +339,5 @@ def sx_train_by_year(project: Any, design: PlantDesign, years: Sequence[PlantYea
             for name, p in purities.items():
                 if p == p and (name not in got or p < got[name][0]):  # NaN: no such product
                     got[name] = (p, y.year)
-    # the train names its products by their elements (product_name), the project by its own
-    spec = {n: float(train["purity_spec"][product_name(g)]) for n, g in train["groups"].items()}
+    spec = {n: float(train["purity_spec"][n]) for n in train["groups"]}
     return {**worst, "spec": spec}

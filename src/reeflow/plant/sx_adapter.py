@@ -32,7 +32,7 @@ def design_separation(feed: Stream, project: Project, *, cost_model: Any = None,
     study's own reagent and organic prices (the sequence ranking's weights); None: the SX
     room's defaults."""
     from reeflow.plant.sx import design_train
-    from reeflow.plant.sx.train import extractant_record, in_order, product_name
+    from reeflow.plant.sx.train import extractant_record, in_order
 
     sep = project.plant.separation
     ree = tuple(project.ore.ree_distribution)
@@ -54,10 +54,10 @@ def design_separation(feed: Stream, project: Project, *, cost_model: Any = None,
     if cost_model is not None:
         kw["cost_model"] = cost_model
     spec = sep.product_purity_frac  # one for all, or by the project's product names
-    purity = {product_name(present[n]): float(spec[n]) for n in names} \
-        if isinstance(spec, dict) else spec
-    try:
-        train = design_train(feed_kg, extractant=sep.extractant, products=groups,
+    purity = {n: float(spec[n]) for n in names} if isinstance(spec, dict) else spec
+    try:  # the train names its products by the project's names (NdPr, not Pr+Nd)
+        train = design_train(feed_kg, extractant=sep.extractant,
+                             products=dict(zip(names, groups, strict=True)),
                              separation_factors=dict(sep.separation_factors) or None,
                              purity=purity, **kw)
     except InputError as exc:  # the train's 'products' is the project's products section
@@ -66,8 +66,8 @@ def design_separation(feed: Stream, project: Project, *, cost_model: Any = None,
         raise InputError("plant.separation.products", dict(sep.products), exc.allowed,
                          exc.fix) from None
     recovery: dict[str, dict[str, float]] = {}
-    for name, group in zip(names, groups, strict=True):
-        comp = train.products[product_name(group)]
+    for name in names:
+        comp = train.products[name]
         recovery[name] = {el: min(1.0, kg / feed_kg[el]) for el, kg in comp.items()
                           if feed_kg.get(el, 0.0) > 0 and kg > 0}
     _normalise(recovery, ree)
