@@ -44,11 +44,14 @@ from reeflow.core.yamlio import load_yaml_file
 
 __all__ = ["Canonical", "Q", "Unit", "Provenance", "StrictModel", "load_yaml_tree",
            "validate_tree", "EVIDENCE", "unit_at", "field_info", "file_keys", "Evidence",
-           "deep_merge", "value_at", "resolve_file_keys", "expand_includes", "DISTRIBUTIONS"]
+           "deep_merge", "value_at", "resolve_file_keys", "expand_includes", "DISTRIBUTIONS",
+           "RECORD_KEYS"]
 
 #: Distributions a ranged value may name for Monte Carlo draws (reeflow.risk reads them).
 DISTRIBUTIONS = ("triangular", "pert", "uniform", "normal", "lognormal")
 _META_KEYS = {"value", "source", "evidence", "range", "note", "distribution"}
+#: the keys of a ``{value: …, source: …}`` record, for readers of other files (``sx train``)
+RECORD_KEYS = tuple(sorted(_META_KEYS))
 
 M = TypeVar("M", bound=BaseModel)
 

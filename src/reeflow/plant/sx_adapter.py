@@ -78,7 +78,8 @@ def design_separation(feed: Stream, project: Project, *, cost_model: Any = None,
     for cut in summary.get("cuts", []):
         cut.pop("solve_time_s", None)
     summary["cascades"] = _cut_profiles(summary)
-    summary["groups"] = dict(zip(names, groups, strict=True))
+    # in the train's product order (extraction order), as train_purities_at reads them
+    summary["groups"] = {n: present[n] for n in train.purity}
     summary["assumed_separation_factors"] = dict(sep.separation_factors)
     return params, summary
 

@@ -22,6 +22,7 @@ from typing import Any
 from reeflow.core.elements import atomic_mass
 from reeflow.core.errors import InputError, ReeflowError
 from reeflow.core.numeric import check_flag
+from reeflow.core.projectfile import RECORD_KEYS
 from reeflow.core.units import is_dimensionless, to_canonical
 from reeflow.plant.sx.cascade import (
     STAGE_LIMIT,
@@ -160,9 +161,15 @@ def _load(path: str) -> dict[str, Any]:
 
 def _num(v: Any, field: str, unit: str = "frac", *, low: float | None = None,
          high: float | None = None) -> float:
-    """A finite number (plain, ``{value: …}`` record or a string with a unit) within bounds."""
+    """A finite number (plain, ``{value: …}`` record or a string with a unit) within bounds.
+    A record's keys are checked as a project file's are: ``{valu: 450}`` read as no value,
+    and ``evidnce`` was ignored (fuzz round 21)."""
     if isinstance(v, Mapping):
-        v = v.get("value")
+        check_keys(v, RECORD_KEYS, f"{field}.", f"a record key ({', '.join(RECORD_KEYS)})")
+        if "value" not in v:
+            raise InputError(field, dict(v), "a {value: ...} record",
+                             f"add value: to the record (its keys: {', '.join(map(str, v))})")
+        v = v["value"]
     if isinstance(v, bool) or v is None:
         raise InputError(field, v, "a number",
                          "write a plain number, e.g. 0.5, or a {value: ...} record")

@@ -29,11 +29,11 @@ def _b(key: str, i: int) -> float:
 
 
 def check_keys(mapping: Mapping[str, Any], allowed: list[str] | tuple[str, ...],
-               prefix: str) -> None:
+               prefix: str, what: str = "a known setting name") -> None:
     """InputError for the first key not in ``allowed``, with a "did you mean" hint."""
     for key in mapping:
         if key not in allowed:  # the key is what is wrong, not its value (fuzz round 15)
-            raise InputError(f"{prefix}{key}", str(key), "a known setting name",
+            raise InputError(f"{prefix}{key}", str(key), what,
                              did_you_mean(str(key), [str(a) for a in allowed]))
 
 

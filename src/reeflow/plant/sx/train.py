@@ -248,6 +248,7 @@ def in_order(group: Sequence[str], order: Sequence[str]) -> list[str]:
 
 
 def _groups(products, feed, order) -> tuple[list[list[str]], list[str]]:
+    given = products
     names: list[str] | None = None
     if isinstance(products, Mapping):
         names, products = [str(n) for n in products], list(products.values())
@@ -262,7 +263,12 @@ def _groups(products, feed, order) -> tuple[list[list[str]], list[str]]:
     keep = [i for i, g in enumerate(groups) if g]
     groups = [groups[i] for i in keep]
     names = [names[i] for i in keep] if names else [product_name(g) for g in groups]
-    _check_products(groups, order)
+    # the groups in extraction order too: {La, NdPr, Ce} is the train La | Ce | NdPr (it was
+    # refused, and a project file that listed its products so failed in the study)
+    rank = {e: i for i, e in enumerate(order)}
+    by = sorted(range(len(groups)), key=lambda i: rank[groups[i][0]])
+    groups, names = [groups[i] for i in by], [names[i] for i in by]
+    _check_products(groups, order, given)
     return groups, names
 
 
@@ -330,7 +336,8 @@ def design_train(
         if best is None or _key(entry, rank) < _key(best[0], rank):
             best = (entry, designs, streams, record)
     if best is None:
-        reasons = "; ".join(str(r.get("reason")) for r in ranking[:n_rigorous])
+        # one reason once: sequences that fail at the same cut say the same (fuzz round 21)
+        reasons = "; ".join(dict.fromkeys(str(r.get("reason")) for r in ranking[:n_rigorous]))
         raise InfeasibleSpecError(f"no sequence meets the product specs "
                                   f"({spec_text(specs, names)}): {reasons}")
     ranking.sort(key=lambda r: (not r["feasible"], r["basis"] != "rigorous", _key(r, rank)))
@@ -373,11 +380,16 @@ def extractant_record(name: str) -> dict[str, Any]:
     return extractant(name)
 
 
-def _check_products(groups: list[list[str]], order: list[str]) -> None:
+def _check_products(groups: list[list[str]], order: list[str], given: Any = None) -> None:
+    """The groups (each in extraction order, sorted by their first element) cover the fed
+    elements and are contiguous; an error echoes the groups as the user wrote them."""
     flat = [e for g in groups for e in g]
     if sorted(flat) != sorted(order) or [e for e in order if e in flat] != flat:
-        raise InputError("products", groups, f"contiguous groups covering {order} in order",
-                         "list product groups light to heavy, each element once")
+        shown = given if given else groups
+        raise InputError("products", dict(shown) if isinstance(shown, Mapping) else shown,
+                         f"contiguous groups covering {order} (each a run of neighbours in "
+                         "that order)", "group neighbours only, e.g. [[La], [Ce], [Pr, Nd]]; "
+                         "each element once")
     if len(groups) < 2:
         raise InputError("products", groups, "at least two product groups",
                          "split the feed into at least two product groups")
