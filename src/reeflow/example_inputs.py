@@ -165,8 +165,10 @@ def resolve(value: str, *, field: str = "file") -> str:
     name = value[len(PREFIX):].strip().strip("/")
     names = builtin_names()
     if name not in names:
+        # no close name: point at the list, not at the first dozen shipped files (fuzz 22)
         raise InputError(field, value, "a shipped example (list them: reeflow examples)",
-                         did_you_mean(name, list(names)))
+                         did_you_mean(name, list(names), fallback=False)
+                         or "list the shipped files with: reeflow examples")
     return str(example_files()[names[name]])
 
 

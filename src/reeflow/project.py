@@ -263,7 +263,35 @@ class Project(StrictModel):
                              f"({', '.join(self.ore.ree_distribution)})",
                              f"put {', '.join(left)} in a product group (plant.separation.products;"
                              " a file that extends another gives the groups entire)")
+        self._products_neighbours()
         return self
+
+    def _products_neighbours(self) -> None:
+        """Each SX product group is a run of neighbours in the extractant's order (elements
+        the ore lacks skipped): `validate` passed {LaPr: [La, Pr], Ce: [Ce], …} and the study
+        refused it after the flowsheet had run (fuzz round 22)."""
+        sep = self.plant.separation
+        if sep.method != "sx" or not self.plant.has_separation:
+            return
+        from reeflow.plant.sx.data import extractant
+
+        try:
+            record = extractant(sep.extractant)
+        except InputError as exc:  # the file's path, not the SX room's argument name
+            raise InputError("plant.separation.extractant", sep.extractant, exc.allowed,
+                             exc.fix) from None
+        fed = {e for e, v in self.ore.ree_distribution.items() if v > 0}
+        order = [e for e in record["order"]["value"] if e in fed]
+        rank = {e: i for i, e in enumerate(order)}
+        for prod, els in sep.products.items():
+            at = sorted(rank[e] for e in els if e in rank)
+            if at and at[-1] - at[0] != len(at) - 1:
+                between = [order[i] for i in range(at[0], at[-1] + 1) if i not in at]
+                raise InputError(f"plant.separation.products.{prod}", list(els),
+                                 f"a run of neighbours in {sep.extractant}'s extraction order "
+                                 f"({', '.join(order)})",
+                                 f"add {', '.join(between)} to {prod}, or split {prod} into "
+                                 "groups of neighbours")
 
     @model_validator(mode="after")
     def _block_model_read(self) -> Project:

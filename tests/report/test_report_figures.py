@@ -65,6 +65,35 @@ def test_parse_cut(cut, expected):
     assert fsx.parse_cut(cut) == expected
 
 
+def test_parse_cut_reads_product_names_through_the_groups():
+    groups = {"lanthanum": ["La"], "cerium": ["Ce"], "magnet": ["Pr", "Nd"]}
+    assert fsx.parse_cut("lanthanum|cerium+magnet", groups) == (("La",), ("Ce", "Pr", "Nd"))
+    assert fsx.parse_cut("Ce|NdPr", {"Ce": ["Ce"], "NdPr": ["Pr", "Nd"]}) == \
+        (("Ce",), ("Pr", "Nd"))
+    # a name holding '+' ('SEG+', the trade's Sm-Eu-Gd-and-up) is read whole
+    seg = {"Ce": ["Ce"], "NdPr": ["Pr", "Nd"], "SEG+": ["Sm", "Eu", "Gd"]}
+    assert fsx.parse_cut("Ce+NdPr|SEG+", seg) == (("Ce", "Pr", "Nd"), ("Sm", "Eu", "Gd"))
+    assert fsx.parse_cut("Ce|NdPr+SEG+", seg) == (("Ce",), ("Pr", "Nd", "Sm", "Eu", "Gd"))
+
+
+def test_sx_train_tree_with_free_product_names_labels_every_product():
+    """Names that are not element symbols ('magnet') gave two unlabelled leaves (fuzz 22)."""
+    sx = {"sequence": ["lanthanum|cerium+magnet+heavy", "cerium|magnet+heavy", "magnet|heavy"],
+          "groups": {"lanthanum": ["La"], "cerium": ["Ce"], "magnet": ["Pr", "Nd"],
+                     "heavy": ["Sm", "Y"]}}
+    fig = fsx.sx_train_figure(sx)
+    leaves = next(t for t in fig.data if t.name == "product group")
+    cuts = next(t for t in fig.data if t.name == "cut (cascade)")
+    assert sorted(leaves.text) == sorted(sx["groups"]) and len(cuts.x) == 3
+    assert max(cuts.x) == 2  # a chain of three cuts, each a child of the one before
+
+
+def test_mccabe_thiele_reads_the_cuts_own_elements():
+    cut = {"cut": "light|magnet", "light": ["Pr"], "heavy": ["Nd"]}
+    assert fsx._cut_elements(cut) == (("Pr",), ("Nd",))
+    assert fsx._cut_elements({"cut": "Pr|Nd"}) == (("Pr",), ("Nd",))
+
+
 def _binary_cut(results):
     """A cut with one element on each side (McCabe–Thiele needs a binary); the built-in train
     may have none (e.g. La|Ce+Pr+Nd+Sm+Y first), then the McCabe–Thiele tests are skipped."""
@@ -81,6 +110,7 @@ def test_sx_train_tree_leaves_are_the_products(results):
     leaves = next(t for t in fig.data if t.name == "product group")
     assert len(cuts.x) == len(results["sx"]["sequence"])
     assert len(leaves.text) == len(cuts.x) + 1  # a binary tree of cuts
+    assert sorted(leaves.text) == sorted(results["sx"]["groups"])  # named as the project does
     assert min(cuts.x) == 0 and min(leaves.x) >= 1
 
 

@@ -67,3 +67,38 @@ def test_a_project_listing_its_products_out_of_order_runs_the_study():
     out = what_if(base, {"plant.separation.products": shuffled})
     sx = out.design.train
     assert list(sx["groups"]) == list(prods) and list(sx["purity"]) == list(prods)
+
+
+# ---------------------------------------------------------------- fuzz round 22 (a helper)
+
+def test_a_product_name_that_splits_a_label_is_refused():
+    """A cut is labelled 'La|Ce+NdPr': '|' in a name made the labels unreadable."""
+    with pytest.raises(InputError) as exc:
+        design_train(FEED, products={"La": ["La"], "Ce": ["Ce"], "Pr|Nd": ["Pr", "Nd"]},
+                     separation_factors=ASSUMED)
+    assert exc.value.field == "products.Pr|Nd" and "without '|'" in exc.value.allowed
+
+
+def test_the_project_file_refuses_groups_that_are_not_neighbours_before_the_study():
+    from reeflow.chain.pipeline import with_overrides
+    from reeflow.project import load_project
+
+    base = load_project("builtin:beylikova")
+    with pytest.raises(InputError) as exc:
+        with_overrides(base, {"plant.separation.products": {
+            "LaPr": ["La", "Pr"], "Ce": ["Ce"], "Nd": ["Nd"], "SmY": ["Sm", "Y"]}})
+    assert exc.value.field == "plant.separation.products.LaPr"
+    assert exc.value.fix.startswith("add Ce to LaPr")
+    with pytest.raises(InputError) as bad:
+        with_overrides(base, {"plant.separation.extractant": "XYZ"})
+    assert bad.value.field == "plant.separation.extractant"
+
+
+@pytest.mark.parametrize("value", ["'2.0 %'", "0.5"])
+def test_sx_train_refuses_a_separation_factor_below_one_naming_it(tmp_path, capsys, value):
+    path = tmp_path / "t.yaml"
+    path.write_text("feed_kg_per_h: {La: 250, Ce: 450, Pr: 45, Nd: 150}\n"
+                    f"separation_factors: {{Ce/La: {value}, Pr/Ce: 1.5}}\n", encoding="utf-8")
+    assert main(["sx", "train", str(path)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("reeflow: error: separation_factors.Ce/La:")

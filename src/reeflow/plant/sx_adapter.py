@@ -98,7 +98,8 @@ def _cut_profiles(train: dict[str, Any]) -> list[dict[str, Any]]:
                            cut["s_mol_per_mol_feed"] * ftot, cut["w_mol_per_mol_feed"] * ftot)
         d = res.to_dict()
         d.pop("solve_time_s", None)  # timings live in meta only (results are deterministic)
-        d.update({"cut": label, "beta": cut["beta_key"], "n_extraction": cut["n_extraction"],
+        d.update({"cut": label, "light": list(cut["light"]), "heavy": list(cut["heavy"]),
+                  "beta": cut["beta_key"], "n_extraction": cut["n_extraction"],
                   "n_scrub": cut["n_scrub"], "n_strip": cut["n_strip"],
                   "purity_organic": cut["purity_organic"],
                   "purity_aqueous": cut["purity_aqueous"]})

@@ -36,20 +36,47 @@ _SYMBOL = re.compile(r"[A-Z][a-z]?")
 _PLOTTED = frozenset((*REE, "Sc", "Th", "U"))
 
 
-def parse_cut(cut: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """Split a cut label such as ``"LaCe|PrNd"`` or ``"Nd/Sm"`` into its two element groups."""
+def parse_cut(cut: str, groups: Mapping[str, Sequence[str]] | None = None
+              ) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Split a cut label such as ``"La|Ce+NdPr"``, ``"LaCe|PrNd"`` or ``"Nd/Sm"`` into its two
+    element groups. With ``groups`` (the train's product name → elements, results.json's
+    ``sx.groups``) each side is read as product names joined by '+' (names are the project's,
+    such as 'magnet', not element symbols); without, as element symbols."""
     for sep in ("|", "/"):
         if sep in cut:
             left, right = cut.split(sep, 1)
-            return tuple(_SYMBOL.findall(left)), tuple(_SYMBOL.findall(right))
-    return tuple(_SYMBOL.findall(cut)), ()
+            return _side(left, groups), _side(right, groups)
+    return _side(cut, groups), ()
+
+
+def _side(text: str, groups: Mapping[str, Sequence[str]] | None) -> tuple[str, ...]:
+    names = _names_in(text.strip(), groups) if groups else None
+    if names is not None:
+        return tuple(e for n in names for e in groups[n])  # type: ignore[index]
+    return tuple(_SYMBOL.findall(text))
+
+
+def _names_in(text: str, groups: Mapping[str, Sequence[str]]) -> list[str] | None:
+    """Product names joined by '+' in ``text``, the longest name first at each place (a name
+    may itself hold '+', as 'SEG+' does); None when the text is not such a join."""
+    out, i = [], 0
+    by_length = sorted(groups, key=len, reverse=True)
+    while i < len(text):
+        name = next((n for n in by_length if text.startswith(n, i)
+                     and (i + len(n) == len(text) or text[i + len(n)] == "+")), None)
+        if name is None:
+            return None
+        out.append(name)
+        i += len(name) + 1
+    return out or None
 
 
 # --------------------------------------------------------------------------- train diagram
 
-def _train_tree(cuts: Sequence[str]) -> dict[str, list[tuple[str, ...] | str]]:
+def _train_tree(cuts: Sequence[str], groups: Mapping[str, Sequence[str]] | None = None
+                ) -> dict[str, list[tuple[str, ...] | str]]:
     """Children of each cut: a later cut covering one side exactly, else the side (a product)."""
-    sides = {c: parse_cut(c) for c in cuts}
+    sides = {c: parse_cut(c, groups) for c in cuts}
     used: set[str] = set()
     tree: dict[str, list[tuple[str, ...] | str]] = {}
     for i, cut in enumerate(cuts):
@@ -95,7 +122,8 @@ def sx_train_figure(sx: Mapping[str, Any]) -> go.Figure:
     fig = go.Figure()
     if not cuts:
         return base_layout(fig, "SX train: no sequence in results")
-    tree = _train_tree(cuts)
+    groups = {str(k): [str(e) for e in v] for k, v in (sx.get("groups") or {}).items()}
+    tree = _train_tree(cuts, groups)
     roots = [c for c in cuts if not any(c in ch for ch in tree.values())]
     pos: dict[Any, tuple[float, float]] = {}
     edges: list = []
@@ -109,7 +137,7 @@ def sx_train_figure(sx: Mapping[str, Any]) -> go.Figure:
         fig.add_trace(go.Scatter(x=[x0, x0 + 0.5, x0 + 0.5, x1], y=[y0, y0, y1, y1], mode="lines",
                                  line={"color": "#9aa7b3", "width": 2}, hoverinfo="skip",
                                  showlegend=False))
-    _add_train_nodes(fig, pos, info)
+    _add_train_nodes(fig, pos, info, {frozenset(v): k for k, v in groups.items()})
     fig.update_xaxes(visible=False, range=[-0.5, max(x for x, _ in pos.values()) + 0.7])
     fig.update_yaxes(visible=False, autorange="reversed")
     return base_layout(fig, "Separation train: sequence of cuts (left group | right group)",
@@ -117,7 +145,10 @@ def sx_train_figure(sx: Mapping[str, Any]) -> go.Figure:
 
 
 def _add_train_nodes(fig: go.Figure, pos: Mapping[Any, tuple[float, float]],
-                     info: Mapping[str, Mapping[str, Any]]) -> None:
+                     info: Mapping[str, Mapping[str, Any]],
+                     names: Mapping[frozenset[str], str]) -> None:
+    """Cut nodes (squares, labelled as the train labels them) and product nodes (circles,
+    labelled with the product's name, or its elements where no name covers them)."""
     cut_nodes = [k for k in pos if isinstance(k, str)]
     prod_nodes = [k for k in pos if not isinstance(k, str)]
     hover = []
@@ -133,7 +164,8 @@ def _add_train_nodes(fig: go.Figure, pos: Mapping[Any, tuple[float, float]],
         name="cut (cascade)"))
     fig.add_trace(go.Scatter(
         x=[pos[p][0] for p in prod_nodes], y=[pos[p][1] for p in prod_nodes],
-        mode="markers+text", text=["+".join(p[1]) for p in prod_nodes], textposition="middle right",
+        mode="markers+text", text=[names.get(frozenset(p[1]), "+".join(p[1])) for p in prod_nodes],
+        textposition="middle right",
         marker={"symbol": "circle", "size": 16, "color": "#2e7d32"}, name="product group",
         hoverinfo="text"))
 
@@ -243,7 +275,7 @@ def _binary_fractions(cascade: Mapping[str, Any]) -> tuple[np.ndarray, np.ndarra
     if isinstance(explicit, Mapping) and explicit.get("x") is not None \
             and explicit.get("y") is not None:
         return np.asarray(explicit["x"], float), np.asarray(explicit["y"], float)
-    left, right = parse_cut(str(cascade.get("cut", "")))
+    left, right = _cut_elements(cascade)
     aq, org, _ = stage_profiles(cascade)
     if len(left) != 1 or len(right) != 1:
         return None
@@ -259,6 +291,17 @@ def _binary_fractions(cascade: Mapping[str, Any]) -> tuple[np.ndarray, np.ndarra
         y = org[b][:n] / (org[a][:n] + org[b][:n])
     ok = np.isfinite(x) & np.isfinite(y)
     return (x[ok], y[ok]) if ok.any() else None
+
+
+def _cut_elements(cascade: Mapping[str, Any]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(light, heavy) elements of a cut: the cascade's own ``light``/``heavy`` lists where it
+    has them (a label names products, which may be named anything), else its label read as
+    element symbols."""
+    light, heavy = cascade.get("light"), cascade.get("heavy")
+    if isinstance(light, Sequence) and isinstance(heavy, Sequence) \
+            and not isinstance(light, str) and not isinstance(heavy, str):
+        return tuple(str(e) for e in light), tuple(str(e) for e in heavy)
+    return parse_cut(str(cascade.get("cut", "")))
 
 
 def mccabe_thiele_figure(cascade: Mapping[str, Any]) -> go.Figure | None:
@@ -287,7 +330,7 @@ def mccabe_thiele_figure(cascade: Mapping[str, Any]) -> go.Figure | None:
                              line={"color": "#0b5d8a"}))
     fig.add_trace(go.Scatter(x=x, y=y, mode="markers", name="stage equilibria",
                              marker={"color": "#0b5d8a", "size": 5}))
-    heavy = "".join(parse_cut(str(cascade.get("cut", "")))[1]) or "B"
+    heavy = "".join(_cut_elements(cascade)[1]) or "B"
     fig.update_xaxes(title_text=f"x: {heavy}/(sum) in aqueous", range=[0, 1])
     fig.update_yaxes(title_text=f"y: {heavy}/(sum) in organic", range=[0, 1])
     return base_layout(fig, f"McCabe–Thiele, cut {cascade.get('cut')}", height=460)

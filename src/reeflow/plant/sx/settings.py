@@ -45,6 +45,12 @@ def check_symbols(groups: Mapping[Any, Any] | Sequence[Any], known: Sequence[str
     its group as if not fed (fuzz round 21)."""
     items = groups.items() if isinstance(groups, Mapping) else enumerate(groups)
     for key, group in items:
+        if isinstance(key, str) and "|" in key:
+            # the train labels a cut 'La|Ce+NdPr': '|' splits a label into its two sides
+            # (fuzz 22); '+' stays allowed ('SEG+' is the trade's name for Sm-Eu-Gd and up)
+            raise InputError(f"{path}.{key}", key, "a product name without '|' (it splits a "
+                             "cut's label into its two sides)",
+                             f"rename it, e.g. {key.replace('|', '')}")
         for e in ([group] if isinstance(group, str) else group
                   if isinstance(group, Sequence) else []):
             if e not in known:

@@ -388,8 +388,8 @@ def _check_products(groups: list[list[str]], order: list[str], given: Any = None
         shown = given if given else groups
         raise InputError("products", dict(shown) if isinstance(shown, Mapping) else shown,
                          f"contiguous groups covering {order} (each a run of neighbours in "
-                         "that order)", "group neighbours only, e.g. [[La], [Ce], [Pr, Nd]]; "
-                         "each element once")
+                         "that order)", "group neighbours only, e.g. {La: [La], Ce: [Ce], NdPr: "
+                         "[Pr, Nd]}; each element once")
     if len(groups) < 2:
         raise InputError("products", groups, "at least two product groups",
                          "split the feed into at least two product groups")
