@@ -6,6 +6,8 @@ same cut say so once; a ``{value: …}`` record's keys are checked as a project 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from reeflow.cli import main
@@ -102,3 +104,26 @@ def test_sx_train_refuses_a_separation_factor_below_one_naming_it(tmp_path, caps
     assert main(["sx", "train", str(path)]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith("reeflow: error: separation_factors.Ce/La:")
+
+
+def test_a_misspelt_value_key_in_a_record_is_named():
+    from reeflow.core.units import to_canonical
+
+    with pytest.raises(InputError) as exc:
+        to_canonical({"valu": "99.9 %"}, "frac", field="plant.separation.product_purity.La")
+    assert exc.value.fix == "did you mean 'value' for 'valu'?"
+    with pytest.raises(InputError) as empty:
+        to_canonical({"source": "me"}, "frac", field="x")
+    assert "{value:" in empty.value.fix
+
+
+def test_sx_simulate_names_params_as_the_file_writes_it(tmp_path, capsys):
+    from reeflow.example_inputs import resolve
+
+    text = Path(resolve("builtin:cascade_mass_action")).read_text(encoding="utf-8")
+    assert "extractant_mol_per_L" in text
+    path = tmp_path / "c.yaml"
+    path.write_text(text.replace("extractant_mol_per_L", "zzz", 1), encoding="utf-8")
+    assert main(["sx", "simulate", str(path)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("reeflow: error: params.zzz:"), err

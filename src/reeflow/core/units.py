@@ -18,7 +18,7 @@ import re
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from reeflow.core.errors import InputError
+from reeflow.core.errors import InputError, did_you_mean
 
 if TYPE_CHECKING:
     import pint
@@ -209,6 +209,12 @@ def to_canonical(value: Any, unit: str, *, field: str) -> float:
         When the value has no unit where one is needed, an unknown unit, a unit of the wrong
         dimension, or text outside the grammar.
     """
+    if isinstance(value, dict):  # a record whose value key is missing or misspelt (fuzz 22)
+        close = [k for k in value if str(k) != "value" and did_you_mean(
+            str(k), ["value"], fallback=False)]
+        raise InputError(field, value, f"a quantity in {unit}, or a record {{value: ...}}",
+                         f"did you mean 'value' for '{close[0]}'?" if close else
+                         f"write e.g. {_example(unit)} or {{value: {_example(unit)}}}")
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
         raise InputError(field, value, f"a quantity in {unit}", f"write e.g. {_example(unit)}")
     if isinstance(value, (int, float)):

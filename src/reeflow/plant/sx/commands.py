@@ -358,8 +358,14 @@ def run_simulate(args: argparse.Namespace) -> int:
                                          "murphree_efficiency"))
     max_iter = d.get("max_iter")
     model = str(d.get("model", "constant_beta"))
-    r = simulate(c, model=model, params=_params(d.get("params"), model, c.feeds),
-                 max_iter=None if max_iter is None else _int(max_iter, "max_iter", 1, 10**6))
+    try:
+        r = simulate(c, model=model, params=_params(d.get("params"), model, c.feeds),
+                     max_iter=None if max_iter is None else _int(max_iter, "max_iter", 1, 10**6))
+    except InputError as exc:  # the file's params: is top level, not the API's model.params
+        if not exc.field.startswith("model.params."):
+            raise
+        raise InputError(exc.field.removeprefix("model."), exc.value, exc.allowed,
+                         exc.fix) from None
     payload = r.to_dict()
     payload["purity"] = {o: {e: r.purity(o, [e]) for e in r.elements} for o in r.outlets}
     payload["recovery"] = {o: {e: r.recovery(o, [e]) for e in r.elements} for o in r.outlets}
