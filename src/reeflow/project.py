@@ -274,6 +274,7 @@ class Project(StrictModel):
         if sep.method != "sx" or not self.plant.has_separation:
             return
         from reeflow.plant.sx.data import extractant
+        from reeflow.plant.sx.settings import check_product_names
 
         try:
             record = extractant(sep.extractant)
@@ -283,7 +284,15 @@ class Project(StrictModel):
         fed = {e for e, v in self.ore.ree_distribution.items() if v > 0}
         order = [e for e in record["order"]["value"] if e in fed]
         rank = {e: i for i, e in enumerate(order)}
+        check_product_names(sep.products, "plant.separation.products")
         for prod, els in sep.products.items():
+            unknown = [e for e in els if e in fed and e not in rank]
+            if unknown:  # fed, but the extractant's order has no place for it (Pm)
+                raise InputError(f"plant.separation.products.{prod}", unknown,
+                                 f"elements of {sep.extractant}'s extraction order "
+                                 f"({', '.join(record['order']['value'])})",
+                                 f"set the ore's share of {', '.join(unknown)} to 0 %, or "
+                                 "choose an extractant whose order lists it")
             at = sorted(rank[e] for e in els if e in rank)
             if at and at[-1] - at[0] != len(at) - 1:
                 between = [order[i] for i in range(at[0], at[-1] + 1) if i not in at]

@@ -86,8 +86,23 @@ def test_a_backend_that_does_not_override_map_cannot_be_made():
 def test_the_sx_section_names_products_by_the_projects_names(builtin_results_dict):
     """results.json's SX purities, specs and products use the project's product names, as its
     groups and the revenue split do (they read 'Pr+Nd' beside 'NdPr'; fuzz round 21)."""
+    from reeflow.project import load_project
+
     sx = builtin_results_dict["sx"]
     names = list(sx["groups"])
+    # the built-in case lists its products in extraction order: the project's names, in order
+    assert names == list(load_project().project.plant.separation.products)
     for key in ("purity", "purity_spec", "meets_spec", "products_kg_per_h",
                 "products_oxide_kg_per_h", "recovery"):
         assert list(sx[key]) == names, key
+
+
+def test_each_cascade_carries_its_elements_and_organic_flow(builtin_results_dict):
+    """The report reads a cut's elements from the cascade (its label names products) and shows
+    its organic flow (the column read '—' on every row)."""
+    sx = builtin_results_dict["sx"]
+    elements = {e for g in sx["groups"].values() for e in g}
+    for cut, c in zip(sx["cuts"], sx["cascades"], strict=True):
+        assert c["light"] == list(cut["light"]) and c["heavy"] == list(cut["heavy"])
+        assert set(c["light"]) | set(c["heavy"]) <= elements
+        assert c["organic_flow_m3_per_h"] == cut["flows_L_per_h"]["organic"] / 1000.0 > 0

@@ -225,8 +225,7 @@ class PayabilityParams(StrictModel):
 
 
 def _hint(name: str, names: Sequence[str]) -> str:
-    hint = did_you_mean(name, names)
-    return hint if hint.startswith("did you mean") else "use one of the listed names"
+    return did_you_mean(name, names, fallback=False) or "use one of the listed names"
 
 
 class EconomicsParams(StrictModel):

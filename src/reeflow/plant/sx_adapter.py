@@ -99,6 +99,7 @@ def _cut_profiles(train: dict[str, Any]) -> list[dict[str, Any]]:
         d = res.to_dict()
         d.pop("solve_time_s", None)  # timings live in meta only (results are deterministic)
         d.update({"cut": label, "light": list(cut["light"]), "heavy": list(cut["heavy"]),
+                  "organic_flow_m3_per_h": cut["flows_L_per_h"]["organic"] / 1000.0,
                   "beta": cut["beta_key"], "n_extraction": cut["n_extraction"],
                   "n_scrub": cut["n_scrub"], "n_strip": cut["n_strip"],
                   "purity_organic": cut["purity_organic"],

@@ -156,7 +156,7 @@ def _add_train_nodes(fig: go.Figure, pos: Mapping[Any, tuple[float, float]],
         d = info.get(c, {})
         stages = [d.get(k) for k in ("n_extraction", "n_scrub", "n_strip")]
         hover.append(f"cut {c}<br>stages E/Sc/St: {'/'.join(str(s) for s in stages)}"
-                     f"<br>organic: {d.get('organic_flow_m3_per_h', '—')} m³/h")
+                     f"<br>organic: {_m3(d.get('organic_flow_m3_per_h'))} m³/h")
     fig.add_trace(go.Scatter(
         x=[pos[c][0] for c in cut_nodes], y=[pos[c][1] for c in cut_nodes], mode="markers+text",
         text=[f"<b>{c}</b>" for c in cut_nodes], textposition="top center", hovertext=hover,
@@ -168,6 +168,10 @@ def _add_train_nodes(fig: go.Figure, pos: Mapping[Any, tuple[float, float]],
         textposition="middle right",
         marker={"symbol": "circle", "size": 16, "color": "#2e7d32"}, name="product group",
         hoverinfo="text"))
+
+
+def _m3(value: Any) -> str:
+    return f"{value:,.1f}" if isinstance(value, int | float) else "—"
 
 
 # --------------------------------------------------------------------------- stage profiles

@@ -108,9 +108,11 @@ def key_beta(
     if overrides and key in overrides:
         val = overrides[key]
         if isinstance(val, bool) or not isinstance(val, REAL_TYPES) or not (
-                math.isfinite(val) and val > 0):
-            raise InputError(f"separation_factors.{key}", val, "a finite number > 0",
-                             "give the separation factor as a finite number above 0, e.g. 1.4")
+                math.isfinite(val) and val >= 1.0):
+            raise InputError(f"separation_factors.{key}", val,
+                             "a finite number >= 1 (β of the more extractable over the less)",
+                             "give β as a number of 1 or more, e.g. 1.4; for β below 1, write "
+                             "the pair the other way round")
         return float(val)
     t = separation_factor_table()
     rows = t[(t.extractant == _canonical(extractant_name)) & (t.heavy == heavy) & (t.light == light)]
@@ -196,7 +198,8 @@ def _refuse_unused_overrides(overrides: Mapping[str, Any] | None, order: Sequenc
 
 
 def _check_overrides(overrides: Mapping[str, Any] | None) -> None:
-    """Keys "Heavy/Light" of element symbols, values finite numbers > 0."""
+    """Keys "Heavy/Light" of element symbols, values finite numbers >= 1 (the more extractable
+    first, as the project file's bound; one check for the API, ``sx train`` and the study)."""
     if overrides is None:
         return
     if not isinstance(overrides, Mapping):

@@ -21,7 +21,7 @@ from reeflow.plant.sx.conditions import DesignConditions, conditions_for_extract
 from reeflow.plant.sx.data import EXTRACTANTS, design_record, extractant
 
 __all__ = ["SXDesign", "parse_sx_design", "check_keys", "field_unit", "check_symbols",
-           "check_spec_per_product"]
+           "check_spec_per_product", "check_product_names"]
 
 
 def _b(key: str, i: int) -> float:
@@ -45,18 +45,23 @@ def check_symbols(groups: Mapping[Any, Any] | Sequence[Any], known: Sequence[str
     its group as if not fed (fuzz round 21)."""
     items = groups.items() if isinstance(groups, Mapping) else enumerate(groups)
     for key, group in items:
-        if isinstance(key, str) and "|" in key:
-            # the train labels a cut 'La|Ce+NdPr': '|' splits a label into its two sides
-            # (fuzz 22); '+' stays allowed ('SEG+' is the trade's name for Sm-Eu-Gd and up)
-            raise InputError(f"{path}.{key}", key, "a product name without '|' (it splits a "
-                             "cut's label into its two sides)",
-                             f"rename it, e.g. {key.replace('|', '')}")
         for e in ([group] if isinstance(group, str) else group
                   if isinstance(group, Sequence) else []):
             if e not in known:
                 raise InputError(f"{path}.{key}", e, f"{what} ({', '.join(known)})",
                                  did_you_mean(str(e), known, fallback=False)
                                  or "write each element's symbol, e.g. Nd")
+
+
+def check_product_names(names: Any, path: str) -> None:
+    """A product name holds no '|': the train labels a cut 'La|Ce+NdPr', and '|' splits a
+    label into its two sides (fuzz round 22). '+' stays allowed ('SEG+' is the trade's name
+    for Sm-Eu-Gd and up; the report reads labels through the groups)."""
+    for key in names:
+        if isinstance(key, str) and "|" in key:
+            raise InputError(f"{path}.{key}", key, "a product name without '|' (it splits a "
+                             "cut's label into its two sides)",
+                             f"rename it, e.g. {key.replace('|', '')}")
 
 
 def check_spec_per_product(spec: Mapping[Any, Any], products: Sequence[str], path: str, *,

@@ -37,7 +37,11 @@ from reeflow.plant.sx.endtoend import (
     initial_budgets,
     spec_text,
 )
-from reeflow.plant.sx.settings import check_spec_per_product, check_symbols
+from reeflow.plant.sx.settings import (
+    check_product_names,
+    check_spec_per_product,
+    check_symbols,
+)
 from reeflow.plant.sx.shortcut import fenske_min_stages, xu_design
 
 __all__ = ["TrainResult", "design_train", "default_products", "enumerate_sequences",
@@ -238,6 +242,8 @@ def _check_symbols(products: Any, order_all: Sequence[str]) -> None:
     lacks is still dropped: a group with none makes nothing)."""
     if not products or isinstance(products, str):
         return
+    if isinstance(products, Mapping):
+        check_product_names(products, "products")
     check_symbols(products, order_all, "products", "an element symbol of the extractant's order")
 
 
