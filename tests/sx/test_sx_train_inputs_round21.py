@@ -127,3 +127,21 @@ def test_sx_simulate_names_params_as_the_file_writes_it(tmp_path, capsys):
     assert main(["sx", "simulate", str(path)]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith("reeflow: error: params.zzz:"), err
+
+
+def test_an_empty_product_group_is_refused_naming_it():
+    """It was dropped silently, where the project file refuses it (fuzz round 22)."""
+    with pytest.raises(InputError) as exc:
+        design_train(FEED, products={"La": ["La"], "Ce": ["Ce"], "NdPr": ["Pr", "Nd"], "X": []},
+                     separation_factors=ASSUMED)
+    assert exc.value.field == "products.X"
+    with pytest.raises(InputError) as bad:  # a mapping is echoed as the user wrote it
+        design_train(FEED, products={"La": "La", "Ce": None}, separation_factors=ASSUMED)
+    assert bad.value.value == {"La": "La", "Ce": None}
+
+
+def test_an_empty_per_product_spec_echoes_the_mapping():
+    with pytest.raises(InputError) as exc:
+        design_train(FEED, products={"La": ["La"], "Ce": ["Ce"], "NdPr": ["Pr", "Nd"]},
+                     separation_factors=ASSUMED, purity={})
+    assert exc.value.field == "purity" and exc.value.value == {}

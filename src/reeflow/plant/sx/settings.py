@@ -78,7 +78,7 @@ def check_spec_per_product(spec: Mapping[Any, Any], products: Sequence[str], pat
                              did_you_mean(str(key), products))
     missing = [n for n in products if n not in spec]
     if missing:
-        raise InputError(path, list(spec), f"a purity for every product ({list(products)})",
+        raise InputError(path, dict(spec), f"a purity for every product ({list(products)})",
                          f"add {', '.join(missing)}, or give one purity for all products, "
                          "e.g. 99.9 %")
 

@@ -260,8 +260,14 @@ def _groups(products, feed, order) -> tuple[list[list[str]], list[str]]:
         names, products = [str(n) for n in products], list(products.values())
     if products is not None and (isinstance(products, str) or not all(
             isinstance(g, Sequence) and not isinstance(g, str) for g in products)):
-        raise InputError("products", products, "a list of element lists or {name: [elements]}",
+        raise InputError("products", dict(given) if isinstance(given, Mapping) else products,
+                         "a list of element lists or {name: [elements]}",
                          "e.g. {La: [La], NdPr: [Pr, Nd]}")
+    for i, g in enumerate(products or []):
+        if not g:  # an empty group names nothing to make (the project file refuses it too)
+            key = names[i] if names else i
+            raise InputError(f"products.{key}", list(g), "one element or more",
+                             "list the elements of the product, or leave the product out")
     # each group in extraction order: [Sm, Y, Dy] is the contiguous group [Sm, Dy, Y]; it
     # was refused as not contiguous (fuzz round 20)
     groups = [in_order([e for e in g if e in feed], order) for g in products] if products \
