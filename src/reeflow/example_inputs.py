@@ -31,7 +31,8 @@ from reeflow.core.data import CASES_DIR
 from reeflow.core.errors import InputError, did_you_mean
 
 __all__ = ["ExampleCommand", "COMMANDS", "example_files", "builtin_names", "resolve",
-           "copy_examples", "commands_text", "help_examples", "builtin_name", "PREFIX"]
+           "copy_examples", "commands_text", "help_examples", "builtin_name", "PREFIX",
+           "builtin_path"]
 
 PREFIX = "builtin:"
 _PACKAGE = Path(__file__).resolve().parent
@@ -162,14 +163,25 @@ def resolve(value: str, *, field: str = "file") -> str:
     unchanged. An unknown name is an :class:`InputError` with the closest names."""
     if not value.startswith(PREFIX):
         return value
-    name = value[len(PREFIX):].strip().strip("/")
-    names = builtin_names()
+    return str(builtin_path(value[len(PREFIX):], field=field, value=value,
+                            allowed="a shipped example (list them: reeflow examples)"))
+
+
+def builtin_path(name: str, *, field: str, value: str, allowed: str,
+                 suffixes: tuple[str, ...] = ()) -> Path:
+    """The packaged file a ``builtin:`` name (without the prefix) stands for, among the
+    files ending in one of ``suffixes`` (all when empty): the one resolver of built-in names,
+    for input files (:func:`resolve`) and project files
+    (:func:`reeflow.project.builtin_project_path`). An unknown name is an InputError on
+    ``field`` echoing ``value``, with the closest names or, with none close, where to list
+    them (not the first dozen shipped files, fuzz round 22)."""
+    name = name.strip().strip("/")
+    names = {n: rel for n, rel in builtin_names().items()
+             if not suffixes or rel.endswith(suffixes)}
     if name not in names:
-        # no close name: point at the list, not at the first dozen shipped files (fuzz 22)
-        raise InputError(field, value, "a shipped example (list them: reeflow examples)",
-                         did_you_mean(name, list(names), fallback=False)
+        raise InputError(field, value, allowed, did_you_mean(name, list(names), fallback=False)
                          or "list the shipped files with: reeflow examples")
-    return str(example_files()[names[name]])
+    return example_files()[names[name]]
 
 
 def copy_examples(folder: str | Path, *, force: bool = False) -> list[Path]:

@@ -274,7 +274,7 @@ class Project(StrictModel):
         if sep.method != "sx" or not self.plant.has_separation:
             return
         from reeflow.plant.sx.data import extractant
-        from reeflow.plant.sx.settings import check_product_names
+        from reeflow.plant.sx.settings import check_product_names, neighbour_gaps
 
         try:
             record = extractant(sep.extractant)
@@ -293,9 +293,8 @@ class Project(StrictModel):
                                  f"({', '.join(record['order']['value'])})",
                                  f"set the ore's share of {', '.join(unknown)} to 0 %, or "
                                  "choose an extractant whose order lists it")
-            at = sorted(rank[e] for e in els if e in rank)
-            if at and at[-1] - at[0] != len(at) - 1:
-                between = [order[i] for i in range(at[0], at[-1] + 1) if i not in at]
+            between = neighbour_gaps(els, order)
+            if between:
                 raise InputError(f"plant.separation.products.{prod}", list(els),
                                  f"a run of neighbours in {sep.extractant}'s extraction order "
                                  f"({', '.join(order)})",
@@ -344,21 +343,12 @@ def builtin_project_path(name: str) -> Path:
     """Path of a built-in project file: a case (``beylikova`` → cases/beylikova/project.yaml)
     or another shipped project, e.g. a scenario (``beylikova/scenarios/with_debt``, as
     ``reeflow examples`` lists it)."""
-    name = name.strip()
-    if name in builtin_cases():
-        return CASES_DIR / name / "project.yaml"
-    from reeflow.example_inputs import builtin_names, example_files
+    from reeflow.example_inputs import builtin_path
 
-    names = {n: rel for n, rel in builtin_names().items()
-             if str(rel).endswith((".yaml", ".yml"))}
-    if name in names:
-        return Path(example_files()[names[name]])
-    # no close name: point at the list, not at the first dozen shipped files (claims and all)
-    hint = (did_you_mean(name, dict.fromkeys([*builtin_cases(), *names]), fallback=False)
-            or "list the shipped project files with: reeflow examples")
-    raise InputError("project", f"builtin:{name}",
-                     f"a built-in case ({', '.join(builtin_cases())}) or a shipped project "
-                     "file (reeflow examples lists them)", hint)
+    return builtin_path(name, field="project", value=f"builtin:{name.strip()}",
+                        allowed=f"a built-in case ({', '.join(builtin_cases())}) or a shipped "
+                        "project file (reeflow examples lists them)",
+                        suffixes=(".yaml", ".yml"))
 
 
 def source_path(source: str | Path | None) -> Path:

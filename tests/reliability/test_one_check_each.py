@@ -106,3 +106,89 @@ def test_each_cascade_carries_its_elements_and_organic_flow(builtin_results_dict
         assert c["light"] == list(cut["light"]) and c["heavy"] == list(cut["heavy"])
         assert set(c["light"]) | set(c["heavy"]) <= elements
         assert c["organic_flow_m3_per_h"] == cut["flows_L_per_h"]["organic"] / 1000.0 > 0
+
+
+# --- the mends of the last read of stop 32 -------------------------------------------------
+
+def test_neighbour_gaps_names_what_lies_between_a_groups_members():
+    from reeflow.plant.sx.settings import neighbour_gaps
+
+    order = ["La", "Ce", "Pr", "Nd", "Sm"]
+    assert neighbour_gaps(["Pr", "Nd"], order) == []
+    assert neighbour_gaps(["Nd", "Pr"], order) == []  # any order within the group
+    assert neighbour_gaps(["La", "Pr"], order) == ["Ce"]
+    assert neighbour_gaps(["La", "Nd", "Sm"], order) == ["Ce", "Pr"]
+    assert neighbour_gaps(["Pm"], order) == []  # not in the order: not looked at
+
+
+def test_the_api_and_the_project_file_refuse_non_neighbours_by_the_same_rule():
+    """A group with a gap is refused by design_train and by the project file, and both fixes
+    name the missing neighbour (Ce)."""
+    from reeflow.chain.pipeline import with_overrides
+    from reeflow.project import load_project
+
+    bad = {"LaPr": ["La", "Pr"], "Ce": ["Ce"], "Nd": ["Nd"]}
+    with pytest.raises(InputError) as api:
+        design_train(FEED, products=bad, separation_factors=ASSUMED)
+    assert api.value.field == "products" and "add Ce" in api.value.fix
+    assert api.value.value == bad  # echoed as written
+    base = load_project("builtin:beylikova")
+    with pytest.raises(InputError) as pf:
+        with_overrides(base, {"plant.separation.products": {**bad, "SmY": ["Sm", "Y"]}})
+    assert pf.value.field == "plant.separation.products.LaPr" and "add Ce" in pf.value.fix
+
+
+def test_too_few_groups_echo_the_products_as_written():
+    with pytest.raises(InputError) as exc:
+        design_train({"La": 1.0, "Ce": 1.0}, products={"b": ["Ce", "La"], "a": ["Pr"]},
+                     separation_factors=ASSUMED)
+    assert exc.value.value == {"b": ["Ce", "La"], "a": ["Pr"]}
+    assert "at least two" in exc.value.allowed
+
+
+@pytest.mark.parametrize("record,path", [({"value": 1, "evidnce": "assumed"}, "x.evidnce"),
+                                         ({"value": 1, "evidence": "guessed"}, "x.evidence"),
+                                         ({"value": 1, "range": [1]}, "x.range"),
+                                         ({"value": 1, 1: "x"}, "x.1"),  # a KeyError before
+                                         ({"value": 1, True: "x"}, "x.True")])  # YAML 'on:'
+def test_a_record_is_checked_alike_by_the_loader_and_the_sx_commands(record, path):
+    """One record check (core.projectfile.check_record) for a project file and for the
+    numbers `reeflow sx` reads itself."""
+    from reeflow.core.projectfile import check_record
+    from reeflow.plant.sx.commands import _num
+
+    with pytest.raises(InputError) as direct:
+        check_record(record, "x")
+    with pytest.raises(InputError) as sx:
+        _num(record, "x")
+    assert direct.value.field == sx.value.field == path
+    assert str(direct.value) == str(sx.value)
+
+
+def test_a_bad_record_key_is_named_with_its_key_not_its_value():
+    from reeflow.core.projectfile import check_record
+
+    with pytest.raises(InputError) as exc:
+        check_record({"value": 1, "zzz": 5, "evidnce": "assumed"}, "ore.treo_grade")
+    assert exc.value.field == "ore.treo_grade.zzz" and exc.value.value == "zzz"  # first written
+    assert exc.value.fix == "remove the key"  # nothing close
+
+
+def test_one_resolver_of_builtin_names_for_projects_and_inputs():
+    from reeflow.example_inputs import builtin_names, resolve
+    from reeflow.project import CASES_DIR, builtin_project_path
+
+    case = CASES_DIR / "beylikova" / "project.yaml"
+    assert builtin_project_path("beylikova") == case
+    assert builtin_project_path(" beylikova/project.yaml ") == case
+    assert builtin_project_path("beylikova/scenarios/with_debt").name == "with_debt.yaml"
+    assert resolve("builtin:beylikova") == str(case)
+    # an input file is a shipped example, but not a project file
+    csv = next(n for n in builtin_names() if n.endswith(".csv"))
+    assert resolve(f"builtin:{csv}").endswith(".csv")
+    with pytest.raises(InputError) as not_project:
+        builtin_project_path(csv)
+    assert not_project.value.field == "project"
+    with pytest.raises(InputError) as exc:
+        builtin_project_path("beylikva")
+    assert exc.value.field == "project" and "'beylikova'" in exc.value.fix

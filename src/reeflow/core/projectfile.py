@@ -45,13 +45,13 @@ from reeflow.core.yamlio import load_yaml_file
 __all__ = ["Canonical", "Q", "Unit", "Provenance", "StrictModel", "load_yaml_tree",
            "validate_tree", "EVIDENCE", "unit_at", "field_info", "file_keys", "Evidence",
            "deep_merge", "value_at", "resolve_file_keys", "expand_includes", "DISTRIBUTIONS",
-           "RECORD_KEYS"]
+           "RECORD_KEYS", "check_record"]
 
 #: Distributions a ranged value may name for Monte Carlo draws (reeflow.risk reads them).
 DISTRIBUTIONS = ("triangular", "pert", "uniform", "normal", "lognormal")
-_META_KEYS = {"value", "source", "evidence", "range", "note", "distribution"}
-#: the keys of a ``{value: …, source: …}`` record, for readers of other files (``sx train``)
-RECORD_KEYS = tuple(sorted(_META_KEYS))
+
+#: the keys of a ``{value: …, source: …}`` record (:func:`check_record`)
+RECORD_KEYS = ("distribution", "evidence", "note", "range", "source", "value")
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -274,30 +274,40 @@ def load_yaml_tree(path: Path, builtin: Callable[[str], Path],
     return _deep_merge(base, data, whole)
 
 
+def check_record(tree: Mapping[str, Any], path: str) -> None:
+    """A ``{value: …}`` record's keys and tags: only :data:`RECORD_KEYS`, a known evidence
+    tag, a two-value range, text source and note, a known distribution with a range. The one
+    check of a record, for the project loader and for the commands that read a record
+    themselves (``reeflow sx``)."""
+    bad = next((k for k in tree if k not in RECORD_KEYS), None)  # the first as written
+    if bad is not None:  # the key is what is wrong, not its value (fuzz round 15)
+        raise InputError(f"{path}.{bad}", str(bad), "a value with source, evidence, range, "
+                         "distribution and note only",
+                         did_you_mean(str(bad), RECORD_KEYS, fallback=False)
+                         or "remove the key")
+    ev = tree.get("evidence")
+    if ev is not None and ev not in EVIDENCE:
+        raise InputError(f"{path}.evidence", ev, f"one of {', '.join(EVIDENCE)}",
+                         "tag the value measured, published, derived or assumed")
+    rng = tree.get("range")
+    if rng is not None and (not isinstance(rng, list) or len(rng) != 2):
+        raise InputError(f"{path}.range", rng, "[low, high]", "give two values")
+    for key in ("source", "note"):
+        if tree.get(key) is not None and not isinstance(tree[key], str):
+            raise InputError(f"{path}.{key}", tree[key], "text", "quote the text")
+    dist = tree.get("distribution")
+    if dist is not None and (dist not in DISTRIBUTIONS or not rng):
+        raise InputError(f"{path}.distribution", dist,
+                         f"one of {', '.join(DISTRIBUTIONS)}, with a range",
+                         did_you_mean(str(dist), DISTRIBUTIONS) if rng
+                         else "add range: [low, high]")
+
+
 def _lift(tree: Any, path: str, prov: dict[str, Provenance]) -> Any:
     if isinstance(tree, Mapping):
-        if "value" in tree and not set(tree) <= _META_KEYS:
-            bad = sorted(str(k) for k in set(tree) - _META_KEYS)
-            hint = did_you_mean(bad[0], _META_KEYS)
-            raise InputError(f"{path}.{bad[0]}", tree[bad[0]], "a value with source, evidence, "
-                             "range, distribution and note only", hint or "remove the key")
         if "value" in tree:
-            ev = tree.get("evidence")
-            if ev is not None and ev not in EVIDENCE:
-                raise InputError(f"{path}.evidence", ev, f"one of {', '.join(EVIDENCE)}",
-                                 "tag the value measured, published, derived or assumed")
-            rng = tree.get("range")
-            if rng is not None and (not isinstance(rng, list) or len(rng) != 2):
-                raise InputError(f"{path}.range", rng, "[low, high]", "give two values")
-            for key in ("source", "note"):
-                if tree.get(key) is not None and not isinstance(tree[key], str):
-                    raise InputError(f"{path}.{key}", tree[key], "text", "quote the text")
-            dist = tree.get("distribution")
-            if dist is not None and (dist not in DISTRIBUTIONS or not rng):
-                raise InputError(f"{path}.distribution", dist,
-                                 f"one of {', '.join(DISTRIBUTIONS)}, with a range",
-                                 did_you_mean(str(dist), DISTRIBUTIONS) if rng
-                                 else "add range: [low, high]")
+            check_record(tree, path)
+            ev, rng, dist = tree.get("evidence"), tree.get("range"), tree.get("distribution")
             prov[path] = Provenance(
                 path, tree.get("source"), ev, tuple(rng) if rng else None, tree.get("note"),
                 dist,

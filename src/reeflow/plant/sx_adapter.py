@@ -32,15 +32,14 @@ def design_separation(feed: Stream, project: Project, *, cost_model: Any = None,
     study's own reagent and organic prices (the sequence ranking's weights); None: the SX
     room's defaults."""
     from reeflow.plant.sx import design_train
-    from reeflow.plant.sx.train import extractant_record, in_order
 
     sep = project.plant.separation
     ree = tuple(project.ore.ree_distribution)
     feed_kg = sx_feed_kg_per_h(feed, ree)
     # a product group keeps only the elements the feed carries (an element at 0 % share is not
-    # separated), in extraction order as the train names it; a group left empty makes nothing
-    order = extractant_record(sep.extractant)["order"]["value"]
-    present = {n: in_order([el for el in els if feed_kg.get(el, 0.0) > 0], order)
+    # separated); a group left empty makes nothing. The train puts the groups in extraction
+    # order and says so in its ``groups``.
+    present = {n: [el for el in els if feed_kg.get(el, 0.0) > 0]
                for n, els in sep.products.items()}
     names = [n for n, els in present.items() if els]
     groups = [present[n] for n in names]
@@ -66,7 +65,7 @@ def design_separation(feed: Stream, project: Project, *, cost_model: Any = None,
         raise InputError("plant.separation.products", dict(sep.products), exc.allowed,
                          exc.fix) from None
     recovery: dict[str, dict[str, float]] = {}
-    for name in names:
+    for name in train.groups:
         comp = train.products[name]
         recovery[name] = {el: min(1.0, kg / feed_kg[el]) for el, kg in comp.items()
                           if feed_kg.get(el, 0.0) > 0 and kg > 0}
@@ -78,8 +77,8 @@ def design_separation(feed: Stream, project: Project, *, cost_model: Any = None,
     for cut in summary.get("cuts", []):
         cut.pop("solve_time_s", None)
     summary["cascades"] = _cut_profiles(summary)
-    # in the train's product order (extraction order), as train_purities_at reads them
-    summary["groups"] = {n: present[n] for n in train.purity}
+    # summary["groups"] (from train.to_dict): the train's, in its product (extraction) order,
+    # as train_purities_at reads them
     summary["assumed_separation_factors"] = dict(sep.separation_factors)
     return params, summary
 

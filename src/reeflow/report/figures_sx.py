@@ -50,9 +50,10 @@ def parse_cut(cut: str, groups: Mapping[str, Sequence[str]] | None = None
 
 
 def _side(text: str, groups: Mapping[str, Sequence[str]] | None) -> tuple[str, ...]:
-    names = _names_in(text.strip(), groups) if groups else None
-    if names is not None:
-        return tuple(e for n in names for e in groups[n])  # type: ignore[index]
+    if groups:
+        names = _names_in(text.strip(), groups)
+        if names is not None:
+            return tuple(e for n in names for e in groups[n])
     return tuple(_SYMBOL.findall(text))
 
 

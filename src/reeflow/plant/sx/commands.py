@@ -22,7 +22,7 @@ from typing import Any
 from reeflow.core.elements import atomic_mass
 from reeflow.core.errors import InputError, ReeflowError
 from reeflow.core.numeric import check_flag
-from reeflow.core.projectfile import RECORD_KEYS
+from reeflow.core.projectfile import check_record
 from reeflow.core.units import is_dimensionless, to_canonical
 from reeflow.plant.sx.cascade import (
     STAGE_LIMIT,
@@ -165,7 +165,7 @@ def _num(v: Any, field: str, unit: str = "frac", *, low: float | None = None,
     A record's keys are checked as a project file's are: ``{valu: 450}`` read as no value,
     and ``evidnce`` was ignored (fuzz round 21)."""
     if isinstance(v, Mapping):
-        check_keys(v, RECORD_KEYS, f"{field}.", f"a record key ({', '.join(RECORD_KEYS)})")
+        check_record(v, field)
         if "value" not in v:
             keys = f" (its keys: {', '.join(map(str, v))})" if v else ""
             raise InputError(field, dict(v), "a {value: ...} record",

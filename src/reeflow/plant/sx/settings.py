@@ -21,7 +21,7 @@ from reeflow.plant.sx.conditions import DesignConditions, conditions_for_extract
 from reeflow.plant.sx.data import EXTRACTANTS, design_record, extractant
 
 __all__ = ["SXDesign", "parse_sx_design", "check_keys", "field_unit", "check_symbols",
-           "check_spec_per_product", "check_product_names"]
+           "neighbour_gaps", "check_spec_per_product", "check_product_names"]
 
 
 def _b(key: str, i: int) -> float:
@@ -62,6 +62,16 @@ def check_product_names(names: Any, path: str) -> None:
             raise InputError(f"{path}.{key}", key, "a product name without '|' (it splits a "
                              "cut's label into its two sides)",
                              f"rename it, e.g. {key.replace('|', '')}")
+
+
+def neighbour_gaps(group: Sequence[str], order: Sequence[str]) -> list[str]:
+    """The elements of ``order`` that lie between the members of ``group`` and are not in it
+    (empty: the group is a run of neighbours). Elements ``order`` does not list are not
+    looked at. One rule for the project file (``validate``) and ``design_train``: a product
+    group is cut out of the train by two cuts, so it holds neighbours only."""
+    rank = {e: i for i, e in enumerate(order)}
+    at = sorted({rank[e] for e in group if e in rank})
+    return [order[i] for i in range(at[0], at[-1] + 1) if i not in set(at)] if at else []
 
 
 def check_spec_per_product(spec: Mapping[Any, Any], products: Sequence[str], path: str, *,

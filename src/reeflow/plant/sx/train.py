@@ -41,6 +41,7 @@ from reeflow.plant.sx.settings import (
     check_product_names,
     check_spec_per_product,
     check_symbols,
+    neighbour_gaps,
 )
 from reeflow.plant.sx.shortcut import fenske_min_stages, xu_design
 
@@ -280,7 +281,7 @@ def _groups(products, feed, order) -> tuple[list[list[str]], list[str]]:
     rank = {e: i for i, e in enumerate(order)}
     by = sorted(range(len(groups)), key=lambda i: rank[groups[i][0]])
     groups, names = [groups[i] for i in by], [names[i] for i in by]
-    _check_products(groups, order, given)
+    _check_products(groups, names, order, given)
     return groups, names
 
 
@@ -392,19 +393,25 @@ def extractant_record(name: str) -> dict[str, Any]:
     return extractant(name)
 
 
-def _check_products(groups: list[list[str]], order: list[str], given: Any = None) -> None:
+def _check_products(groups: list[list[str]], names: list[str], order: list[str],
+                    given: Any = None) -> None:
     """The groups (each in extraction order, sorted by their first element) cover the fed
-    elements and are contiguous; an error echoes the groups as the user wrote them."""
+    elements once each, each a run of neighbours (:func:`~reeflow.plant.sx.settings.
+    neighbour_gaps`, the project file's rule too); an error echoes the groups as the user
+    wrote them."""
+    shown = (dict(given) if isinstance(given, Mapping) else given) if given else groups
     flat = [e for g in groups for e in g]
-    if sorted(flat) != sorted(order) or [e for e in order if e in flat] != flat:
-        shown = given if given else groups
-        raise InputError("products", dict(shown) if isinstance(shown, Mapping) else shown,
-                         f"contiguous groups covering {order} (each a run of neighbours in "
-                         "that order)", "group neighbours only, e.g. {La: [La], Ce: [Ce], NdPr: "
-                         "[Pr, Nd]}; each element once")
+    gapped = [(n, neighbour_gaps(g, order)) for n, g in zip(names, groups, strict=True)]
+    gapped = [(n, gap) for n, gap in gapped if gap]
+    if sorted(flat) != sorted(order) or gapped:
+        fix = (f"add {', '.join(gapped[0][1])} to {gapped[0][0]}, or split {gapped[0][0]} "
+               "into groups of neighbours" if gapped else "list each fed element in one group")
+        raise InputError("products", shown, f"contiguous groups covering {order} (each a "
+                         "run of neighbours in that order)", f"{fix}, e.g. {{La: [La], Ce: "
+                         "[Ce], NdPr: [Pr, Nd]}")
     if len(groups) < 2:
-        raise InputError("products", groups, "at least two product groups",
-                         "split the feed into at least two product groups")
+        raise InputError("products", shown, "at least two product groups with elements in "
+                         "the feed", "split the feed into at least two product groups")
 
 
 def _assemble(ext, best, groups, names, feed, cuts, outs, ranking, alpha) -> TrainResult:
