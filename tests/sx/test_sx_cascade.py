@@ -302,3 +302,21 @@ def test_murphree_rejected_for_fixed_loading_model():
     with pytest.raises(InputError, match="murphree"):
         simulate(c, model="constant_beta", params={"alpha": AB, "organic_RE_mol_per_h": 0.8,
                                                     "scrub_RE_mol_per_h": 0.4})
+
+
+def test_a_negative_start_profile_is_refused_not_floored():
+    """The start profile is a guess the solution does not depend on, but a negative flow is
+    no profile: it was floored silently (last read of stop 32)."""
+    r = _binary(10, 10, 0.6, 0.4)
+    start = r.aq_mol_per_h.copy()
+    start[0, 0] = -1.0
+    c = Cascade(sections=(("extraction", 10), ("scrub", 10)),
+                feeds=(Feed(10, "aqueous", 1.0, {"A": 0.5, "B": 0.5}),
+                       Feed(20, "aqueous", 1.0, {}), Feed(1, "organic", 1.0, {})))
+    params = {"alpha": AB, "organic_RE_mol_per_h": 0.6, "scrub_RE_mol_per_h": 0.4}
+    with pytest.raises(InputError, match="start_aq_mol_per_h") as exc:
+        simulate(c, model="constant_beta", params=params, start_aq_mol_per_h=start)
+    assert exc.value.value == -1.0
+    again = simulate(c, model="constant_beta", params=params,
+                     start_aq_mol_per_h=r.aq_mol_per_h)  # a converged profile is taken
+    assert np.allclose(again.aq_mol_per_h, r.aq_mol_per_h, rtol=1e-9, atol=1e-12)

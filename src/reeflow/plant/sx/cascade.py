@@ -497,6 +497,10 @@ def _warm_start(start: Any, shape: tuple[int, ...]) -> np.ndarray | None:
     if start is None:
         return None
     arr = np.asarray(start, dtype=float) if isinstance(start, np.ndarray | list) else None
+    if arr is not None and arr.shape == shape and (arr < 0).any():
+        # a negative flow is no profile (it was floored silently)
+        raise InputError("start_aq_mol_per_h", float(arr.min()), "flows of 0 mol/h or more",
+                         "pass the aq_mol_per_h of a converged result, or leave it unset")
     if arr is None or arr.shape != shape or not np.all(np.isfinite(arr)):
         raise InputError("start_aq_mol_per_h", getattr(start, "shape", start),
                          f"finite mol/h of shape {shape} (stages × components)",
