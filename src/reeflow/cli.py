@@ -427,14 +427,21 @@ def resolve_builtin_args(args: argparse.Namespace) -> argparse.Namespace:
     """Replace every ``builtin:NAME`` argument (a string or list of strings) by the path of that
     shipped example; other values are left alone."""
     from reeflow.example_inputs import PREFIX, resolve
+    from reeflow.project import builtin_project_path
+
+    def one(value: str, key: str) -> str:
+        if key in ("project", "projects"):  # a project file: among the shipped YAML files
+            # only (a README or a CSV was read as YAML; fuzz round 23)
+            return str(builtin_project_path(value[len(PREFIX):]))
+        return resolve(value, field=key)
 
     for key, value in vars(args).items():
         if isinstance(value, str) and value.startswith(PREFIX):
-            setattr(args, key, resolve(value, field=key))
+            setattr(args, key, one(value, key))
         elif isinstance(value, list) and any(isinstance(v, str) and v.startswith(PREFIX)
                                              for v in value):
-            setattr(args, key, [resolve(v, field=key) if isinstance(v, str) else v
-                                for v in value])
+            setattr(args, key, [one(v, key) if isinstance(v, str) and v.startswith(PREFIX)
+                                else v for v in value])
     return args
 def run_command(func: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
     """Run a command handler under the error contract of every reeflow command.

@@ -274,7 +274,7 @@ class Project(StrictModel):
         if sep.method != "sx" or not self.plant.has_separation:
             return
         from reeflow.plant.sx.data import extractant
-        from reeflow.plant.sx.settings import check_product_names, neighbour_gaps
+        from reeflow.plant.sx.settings import check_product_names, neighbour_gaps, too_few_groups
 
         try:
             record = extractant(sep.extractant)
@@ -300,6 +300,8 @@ class Project(StrictModel):
                                  f"({', '.join(order)})",
                                  f"add {', '.join(between)} to {prod}, or split {prod} into "
                                  "groups of neighbours")
+        if sum(any(e in fed for e in els) for els in sep.products.values()) < 2:
+            raise too_few_groups("plant.separation.products", list(sep.products))
 
     @model_validator(mode="after")
     def _block_model_read(self) -> Project:

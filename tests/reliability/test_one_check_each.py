@@ -192,3 +192,66 @@ def test_one_resolver_of_builtin_names_for_projects_and_inputs():
     with pytest.raises(InputError) as exc:
         builtin_project_path("beylikva")
     assert exc.value.field == "project" and "'beylikova'" in exc.value.fix
+
+
+# --- fuzz round 23 -----------------------------------------------------------------------------
+
+def test_validate_refuses_a_single_product_group_as_the_study_does():
+    """One group passed validate, then the study's SX design refused it (fuzz round 23)."""
+    from reeflow.chain.pipeline import with_overrides
+    from reeflow.project import load_project
+
+    base = load_project("builtin:beylikova")
+    with pytest.raises(InputError) as exc:
+        with_overrides(base, {"plant.separation.products":
+                              {"All": ["La", "Ce", "Pr", "Nd", "Sm", "Y"]}})
+    assert exc.value.field == "plant.separation.products"
+    assert "at least two product groups" in exc.value.allowed
+    assert "mixed_carbonate" in exc.value.fix
+
+
+@pytest.mark.parametrize("name", ["", "  "])
+def test_a_blank_product_name_is_refused_by_both_routes(name):
+    """A blank name made the cut label '|Ce' (fuzz round 23)."""
+    from reeflow.chain.pipeline import with_overrides
+    from reeflow.project import load_project
+
+    products = {name: ["La"], "Ce": ["Ce"], "NdPr": ["Pr", "Nd"]}
+    with pytest.raises(InputError, match="not blank"):
+        design_train(FEED, products=products, separation_factors=ASSUMED)
+    base = load_project("builtin:beylikova")
+    with pytest.raises(InputError, match="not blank"):
+        with_overrides(base, {"plant.separation.products": {**products, "SmY": ["Sm", "Y"]}})
+
+
+@pytest.mark.parametrize("empty", [{}, []])
+def test_design_train_refuses_an_empty_products_rather_than_defaulting(empty):
+    with pytest.raises(InputError) as exc:
+        design_train(FEED, products=empty, separation_factors=ASSUMED)
+    assert exc.value.field == "products" and exc.value.value == empty
+
+
+@pytest.mark.parametrize("record,field,allowed", [
+    ({"value": 2.0, "range": [3.0, 1.0]}, "x.range", "low <= high"),
+    ({"value": 2.0, "range": [3.0, 4.0]}, "x", "inside its own stated range"),
+    ({"value": "99 %", "range": ["99.5 %", "99.9 %"]}, "x", "inside its own stated range")])
+def test_reeflow_sx_checks_a_records_range_as_the_loader_does(record, field, allowed):
+    """A reversed range, or a value outside its range, was accepted by `reeflow sx` spec files
+    while a project file refuses it (fuzz round 23); one check, core.projectfile.check_range."""
+    from reeflow.plant.sx.commands import _num
+
+    with pytest.raises(InputError) as exc:
+        _num(record, "x")
+    assert exc.value.field == field and allowed in exc.value.allowed
+    assert _num({"value": "99.6 %", "range": ["99.5 %", "99.9 %"]}, "x") == pytest.approx(0.996)
+
+
+def test_a_project_argument_names_only_shipped_project_files(capsys):
+    """`reeflow validate builtin:babbitt/README` read the README as YAML ("fix the syntax at
+    line 3"): a project argument resolves among the shipped YAML files (fuzz round 23)."""
+    from reeflow.cli import main
+
+    assert main(["validate", "builtin:babbitt/README"]) == 2
+    err = capsys.readouterr().err
+    assert "project: got 'builtin:babbitt/README'" in err and "shipped project file" in err
+    assert main(["validate", "builtin:beylikova/scenarios/with_debt"]) == 0

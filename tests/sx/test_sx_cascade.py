@@ -316,7 +316,17 @@ def test_a_negative_start_profile_is_refused_not_floored():
     params = {"alpha": AB, "organic_RE_mol_per_h": 0.6, "scrub_RE_mol_per_h": 0.4}
     with pytest.raises(InputError, match="start_aq_mol_per_h") as exc:
         simulate(c, model="constant_beta", params=params, start_aq_mol_per_h=start)
-    assert exc.value.value == -1.0
+    assert exc.value.value == -1.0 and exc.value.field == "start_aq_mol_per_h[0][0]"
+    start[0, 0], start[3, 1] = 1.0, np.nan
+    with pytest.raises(InputError) as nan:
+        simulate(c, model="constant_beta", params=params, start_aq_mol_per_h=start)
+    assert nan.value.field == "start_aq_mol_per_h[3][1]"
+    rows = r.aq_mol_per_h.tolist()
+    for bad in (rows[:-1] + [[1.0]], [["a", "a"]] * 20, [{"A": 1}] * 20,
+                r.aq_mol_per_h.astype(complex)):  # ragged, text, mappings: raw errors before
+        with pytest.raises(InputError) as exc:
+            simulate(c, model="constant_beta", params=params, start_aq_mol_per_h=bad)
+        assert exc.value.field == "start_aq_mol_per_h"
     again = simulate(c, model="constant_beta", params=params,
                      start_aq_mol_per_h=r.aq_mol_per_h)  # a converged profile is taken
     assert np.allclose(again.aq_mol_per_h, r.aq_mol_per_h, rtol=1e-9, atol=1e-12)

@@ -45,7 +45,7 @@ from reeflow.core.yamlio import load_yaml_file
 __all__ = ["Canonical", "Q", "Unit", "Provenance", "StrictModel", "load_yaml_tree",
            "validate_tree", "EVIDENCE", "unit_at", "field_info", "file_keys", "Evidence",
            "deep_merge", "value_at", "resolve_file_keys", "expand_includes", "DISTRIBUTIONS",
-           "RECORD_KEYS", "check_record"]
+           "RECORD_KEYS", "check_record", "check_range"]
 
 #: Distributions a ranged value may name for Monte Carlo draws (reeflow.risk reads them).
 DISTRIBUTIONS = ("triangular", "pert", "uniform", "normal", "lognormal")
@@ -452,9 +452,10 @@ def _fix_for(allowed: str, value: Any = None) -> str:
     return _TYPE_FIXES.get(allowed, "correct the value")
 
 
-def _check_range(path: str, value: Any, rng: tuple[Any, Any], unit: str | None,
+def check_range(path: str, value: Any, rng: tuple[Any, Any], unit: str | None,
                  written: Any = None) -> tuple[Any, Any]:
-    """Convert a stated range to canonical units; check low <= high and value inside it.
+    """Convert a stated range to canonical units; check low <= high and value inside it (the
+    project loader, and the commands that read a record themselves, ``reeflow sx``).
     ``written``: the value as the file wrote it, quoted in the error (``1.8 ppm``, not the
     canonical ``1.8e-06``, fuzz round 15)."""
     if unit is not None:
@@ -509,7 +510,7 @@ def validate_tree(model: type[M], tree: Mapping[str, Any], *,
         raise _pydantic_to_input_error(exc, model) from None
     for path, pv in list(prov.items()):
         if pv.range is not None:
-            rng = _check_range(path, value_at(obj, path), pv.range, unit_at(model, path),
+            rng = check_range(path, value_at(obj, path), pv.range, unit_at(model, path),
                                _written(tree, path))
             prov[path] = Provenance(pv.path, pv.source, pv.evidence, tuple(rng), pv.note,
                                     pv.distribution)

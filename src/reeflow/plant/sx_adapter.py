@@ -32,6 +32,7 @@ def design_separation(feed: Stream, project: Project, *, cost_model: Any = None,
     study's own reagent and organic prices (the sequence ranking's weights); None: the SX
     room's defaults."""
     from reeflow.plant.sx import design_train
+    from reeflow.plant.sx.settings import too_few_groups
 
     sep = project.plant.separation
     ree = tuple(project.ore.ree_distribution)
@@ -43,12 +44,8 @@ def design_separation(feed: Stream, project: Project, *, cost_model: Any = None,
                for n, els in sep.products.items()}
     names = [n for n, els in present.items() if els]
     groups = [present[n] for n in names]
-    if len(groups) < 2:
-        raise InputError("plant.separation.products", list(sep.products),
-                         "at least two product groups with elements present in the ore",
-                         "to sell one mixed product, set plant.route: mixed_carbonate (a mixed "
-                         "rare-earth carbonate, priced as one); to separate, give two or more "
-                         "groups of elements with a share above 0 %")
+    if len(groups) < 2:  # validate refuses it first; the feed may still lack an element
+        raise too_few_groups("plant.separation.products", list(sep.products))
     kw = sep.sx.train_kwargs(sep.extractant)
     if cost_model is not None:
         kw["cost_model"] = cost_model

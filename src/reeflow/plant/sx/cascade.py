@@ -496,13 +496,21 @@ def _warm_start(start: Any, shape: tuple[int, ...]) -> np.ndarray | None:
     """The caller's start profile as the solver takes it (None: none given)."""
     if start is None:
         return None
-    arr = np.asarray(start, dtype=float) if isinstance(start, np.ndarray | list) else None
-    if arr is not None and arr.shape == shape and (arr < 0).any():
-        # a negative flow is no profile (it was floored silently)
-        raise InputError("start_aq_mol_per_h", float(arr.min()), "flows of 0 mol/h or more",
-                         "pass the aq_mol_per_h of a converged result, or leave it unset")
-    if arr is None or arr.shape != shape or not np.all(np.isfinite(arr)):
-        raise InputError("start_aq_mol_per_h", getattr(start, "shape", start),
+    try:  # ragged rows, text or mappings were a raw ValueError/TypeError (fuzz round 23)
+        arr = np.asarray(start, dtype=float) if isinstance(start, np.ndarray | list | tuple) \
+            and not np.iscomplexobj(start) else None
+    except (TypeError, ValueError):
+        arr = None
+    if arr is not None and arr.shape == shape:
+        # a negative flow is no profile (it was floored silently); a NaN is named where it is
+        bad = ~np.isfinite(arr) | (arr < 0)
+        if bad.any():
+            k, i = (int(j) for j in np.argwhere(bad)[0])
+            raise InputError(f"start_aq_mol_per_h[{k}][{i}]", float(arr[k, i]),
+                             "a finite flow of 0 mol/h or more", "pass the aq_mol_per_h of a "
+                             "converged result, or leave it unset")
+    if arr is None or arr.shape != shape:
+        raise InputError("start_aq_mol_per_h", getattr(arr, "shape", type(start).__name__),
                          f"finite mol/h of shape {shape} (stages × components)",
                          "pass the aq_mol_per_h of a result with the same stages and "
                          "components, or leave it unset")

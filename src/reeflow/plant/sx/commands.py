@@ -22,7 +22,7 @@ from typing import Any
 from reeflow.core.elements import atomic_mass
 from reeflow.core.errors import InputError, ReeflowError
 from reeflow.core.numeric import check_flag
-from reeflow.core.projectfile import check_record
+from reeflow.core.projectfile import check_range, check_record
 from reeflow.core.units import is_dimensionless, to_canonical
 from reeflow.plant.sx.cascade import (
     STAGE_LIMIT,
@@ -163,13 +163,16 @@ def _num(v: Any, field: str, unit: str = "frac", *, low: float | None = None,
          high: float | None = None) -> float:
     """A finite number (plain, ``{value: …}`` record or a string with a unit) within bounds.
     A record's keys are checked as a project file's are: ``{valu: 450}`` read as no value,
-    and ``evidnce`` was ignored (fuzz round 21)."""
+    and ``evidnce`` was ignored (fuzz round 21); its range is checked as a project file's is
+    (a reversed range, or a value outside it, was accepted: fuzz round 23)."""
+    rng = None
     if isinstance(v, Mapping):
         check_record(v, field)
         if "value" not in v:
             keys = f" (its keys: {', '.join(map(str, v))})" if v else ""
             raise InputError(field, dict(v), "a {value: ...} record",
                              f"add value: to the record{keys}")
+        rng = v.get("range")
         v = v["value"]
     if isinstance(v, bool) or v is None:
         raise InputError(field, v, "a number",
@@ -188,6 +191,8 @@ def _num(v: Any, field: str, unit: str = "frac", *, low: float | None = None,
         raise InputError(field, v, f"{low if low is not None else '-inf'}.."
                          f"{high if high is not None else 'inf'}",
                          "give a value within the range shown")
+    if rng is not None:
+        check_range(field, out, (rng[0], rng[1]), unit, written=v)
     return out
 
 

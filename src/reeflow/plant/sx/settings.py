@@ -21,7 +21,8 @@ from reeflow.plant.sx.conditions import DesignConditions, conditions_for_extract
 from reeflow.plant.sx.data import EXTRACTANTS, design_record, extractant
 
 __all__ = ["SXDesign", "parse_sx_design", "check_keys", "field_unit", "check_symbols",
-           "neighbour_gaps", "check_spec_per_product", "check_product_names"]
+           "neighbour_gaps", "check_spec_per_product", "check_product_names",
+           "too_few_groups"]
 
 
 def _b(key: str, i: int) -> float:
@@ -53,11 +54,25 @@ def check_symbols(groups: Mapping[Any, Any] | Sequence[Any], known: Sequence[str
                                  or "write each element's symbol, e.g. Nd")
 
 
+def too_few_groups(path: str, products: Any) -> InputError:
+    """The error for fewer than two product groups with elements in the feed: an SX train
+    separates at least two products. One message for ``validate`` and the study's SX design
+    (a single group passed validate and failed in the study, fuzz round 23)."""
+    return InputError(path, products, "at least two product groups with elements present in "
+                      "the ore", "to sell one mixed product, set plant.route: mixed_carbonate "
+                      "(a mixed rare-earth carbonate, priced as one); to separate, give two or "
+                      "more groups of elements with a share above 0 %")
+
+
 def check_product_names(names: Any, path: str) -> None:
-    """A product name holds no '|': the train labels a cut 'La|Ce+NdPr', and '|' splits a
-    label into its two sides (fuzz round 22). '+' stays allowed ('SEG+' is the trade's name
-    for Sm-Eu-Gd and up; the report reads labels through the groups)."""
+    """A product name holds no '|' and is not blank: the train labels a cut 'La|Ce+NdPr', and
+    '|' splits a label into its two sides (fuzz round 22); a blank name made the label '|Ce'
+    (fuzz round 23). '+' stays allowed ('SEG+' is the trade's name for Sm-Eu-Gd and up; the
+    report reads labels through the groups)."""
     for key in names:
+        if isinstance(key, str) and not key.strip():
+            raise InputError(f"{path}.{key}", key, "a product name that is not blank",
+                             "name the product, e.g. by its elements (La, NdPr)")
         if isinstance(key, str) and "|" in key:
             raise InputError(f"{path}.{key}", key, "a product name without '|' (it splits a "
                              "cut's label into its two sides)",

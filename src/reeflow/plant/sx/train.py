@@ -264,6 +264,10 @@ def _groups(products, feed, order) -> tuple[list[list[str]], list[str]]:
         raise InputError("products", dict(given) if isinstance(given, Mapping) else products,
                          "a list of element lists or {name: [elements]}",
                          "e.g. {La: [La], NdPr: [Pr, Nd]}")
+    if products is not None and not products:  # it fell back to the default groups
+        raise InputError("products", given, "one product group or more",
+                         "list the product groups, or leave products out for the default ones "
+                         "(La, Ce, Pr, Nd alone, the rest in runs)")
     for i, g in enumerate(products or []):
         if not g:  # an empty group names nothing to make (the project file refuses it too)
             key = names[i] if names else i
