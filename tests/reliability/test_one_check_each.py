@@ -255,3 +255,19 @@ def test_a_project_argument_names_only_shipped_project_files(capsys):
     err = capsys.readouterr().err
     assert "project: got 'builtin:babbitt/README'" in err and "shipped project file" in err
     assert main(["validate", "builtin:beylikova/scenarios/with_debt"]) == 0
+
+
+def test_a_record_inside_a_record_is_refused_by_both_routes():
+    """{value: {value: 2 %}, range: [...]}: the loader unwrapped the inner record and lost the
+    outer range; reeflow sx said 'a number' (fuzz round 23). One refusal for both."""
+    from reeflow.core.projectfile import _lift  # the loader's record lifting
+    from reeflow.plant.sx.commands import _num
+
+    nested = {"value": {"value": "2 %"}, "range": ["1 %", "3 %"]}
+    with pytest.raises(InputError) as sx:
+        _num(nested, "ore.treo_grade")
+    assert sx.value.field == "ore.treo_grade.value"
+    assert "record inside a record" in sx.value.allowed
+    with pytest.raises(InputError) as pf:
+        _lift({"ore": {"treo_grade": nested}}, "", {})
+    assert pf.value.field == "ore.treo_grade.value"

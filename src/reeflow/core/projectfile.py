@@ -285,6 +285,10 @@ def check_record(tree: Mapping[str, Any], path: str) -> None:
                          "distribution and note only",
                          did_you_mean(str(bad), RECORD_KEYS, fallback=False)
                          or "remove the key")
+    inner = tree.get("value")
+    if isinstance(inner, Mapping) and "value" in inner:  # its outer range was lost (fuzz 23)
+        raise InputError(f"{path}.value", dict(inner), "a value, not a record inside a record",
+                         "write one record: {value: ..., source: ..., range: [...]}")
     ev = tree.get("evidence")
     if ev is not None and ev not in EVIDENCE:
         raise InputError(f"{path}.evidence", ev, f"one of {', '.join(EVIDENCE)}",
