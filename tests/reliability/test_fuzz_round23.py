@@ -24,3 +24,18 @@ def test_a_well_formed_csv_is_read(tmp_path):
     f = tmp_path / "ok.csv"
     f.write_text("a,b\n1,2\n", encoding="utf-8")
     assert read_csv(f, field="x").to_dict("list") == {"a": [1], "b": [2]}
+
+
+def test_sx_train_says_which_named_products_the_feed_lacks(tmp_path, capsys):
+    """`sx train` with a product the feed lacks exited 0 with that product gone without a
+    word; it is still left out (a group with nothing fed makes nothing) but the output says
+    so."""
+    from reeflow.cli import main
+
+    path = tmp_path / "t.yaml"
+    path.write_text("feed_kg_per_h: {La: 250, Ce: 450, Pr: 45, Nd: 150}\n"
+                    "separation_factors: {Ce/La: 2.0, Pr/Ce: 1.5}\n"
+                    "products: {La: [La], Ce: [Ce], NdPr: [Pr, Nd], Dy: [Dy]}\n",
+                    encoding="utf-8")
+    assert main(["sx", "train", str(path)]) == 0
+    assert "not in the feed, left out: Dy: Dy" in capsys.readouterr().out

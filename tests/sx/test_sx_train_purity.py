@@ -77,6 +77,12 @@ def test_a_spec_for_a_product_the_feed_lacks_is_accepted_and_unused():
     r = design_train(FEED, products={**PRODUCTS, "Sm": ["Sm"]}, separation_factors=ASSUMED,
                      purity={"La": 0.99, "Ce": 0.99, "NdPr": 0.995, "Sm": 0.99})
     assert r.purity_spec == {"La": 0.99, "Ce": 0.99, "NdPr": 0.995}
+    # ... and it is not left out silently: the train says what it left out (fuzz round 23)
+    assert r.not_fed == {"Sm": ["Sm"]} and r.to_dict()["not_fed"] == {"Sm": ["Sm"]}
+    part = design_train(FEED, products={"La": ["La"], "Ce": ["Ce"], "NdPr": ["Pr", "Nd", "Sm"]},
+                        separation_factors=ASSUMED)
+    assert part.not_fed == {"NdPr": ["Sm"]} and part.groups["NdPr"] == ["Pr", "Nd"]
+    assert design_train(FEED, products=PRODUCTS, separation_factors=ASSUMED).not_fed == {}
 
 
 def test_an_element_the_extractant_does_not_know_is_refused_not_dropped():

@@ -592,6 +592,9 @@ def run_train(args: argparse.Namespace) -> int:
     for p in r.products:
         lines.append(f"  {p}: purity {r.purity[p]:.5f} (spec {r.purity_spec[p]:g}), "
                      f"recovery {r.recovery[p]:.5f}")
+    if r.not_fed:  # named, but the feed lacks them: left out of the train (fuzz round 23)
+        lines.append("not in the feed, left out: " + "; ".join(
+            f"{n}: {', '.join(els)}" for n, els in r.not_fed.items()))
     lines.append("alternatives:")
     for e in r.ranking[1:6]:
         lines.append(f"  {' -> '.join(e['sequence'])}: {e.get('cost_usd_per_a', math.nan):.4g} "

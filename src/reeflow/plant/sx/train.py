@@ -76,6 +76,9 @@ class TrainResult:
     rank_by: str = "cost_usd_per_a"
     cost_model: dict[str, float] = field(default_factory=dict)
     groups: dict[str, list[str]] = field(default_factory=dict)
+    #: elements a product names that the feed lacks, by product (a product none of whose
+    #: elements is fed makes nothing and is left out of the train; it was left out silently)
+    not_fed: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def meets_spec(self) -> dict[str, bool]:
@@ -103,6 +106,7 @@ class TrainResult:
             "cuts": [c.to_dict() for c in self.cuts], "cut_specs": self.cut_specs,
             "ranking": self.ranking, "alternatives": self.ranking,
             "alpha": self.alpha, "solve_time_s": self.solve_time_s, "groups": self.groups,
+            "not_fed": self.not_fed,
         }
 
 
@@ -364,6 +368,7 @@ def design_train(
     res.purity_spec = dict(zip(names, specs, strict=True))
     res.cut_specs, res.cost_model = record["cut_specs"], prices.to_dict()
     res.groups = {n: list(g) for n, g in zip(names, groups, strict=True)}
+    res.not_fed = _not_fed(products, feed)
     res.solve_time_s = time.perf_counter() - t0
     return res
 
@@ -395,6 +400,17 @@ def _shortcut_ranking(feed, groups, names, alpha, specs, cond, prices, rank):
 def extractant_record(name: str) -> dict[str, Any]:
     """The extractant's data record (order, loading, concentrations)."""
     return extractant(name)
+
+
+def _not_fed(products: Any, feed: Mapping[str, float]) -> dict[str, list[str]]:
+    """The elements each given product names that the feed lacks (products with none left
+    out); {} for the default groups, which are made of fed elements."""
+    if products is None:
+        return {}
+    items = products.items() if isinstance(products, Mapping) else \
+        ((product_name(list(g)), g) for g in products)
+    return {str(n): [e for e in g if e not in feed] for n, g in items
+            if any(e not in feed for e in g)}
 
 
 def _check_products(groups: list[list[str]], names: list[str], order: list[str],
