@@ -279,7 +279,12 @@ class Project(StrictModel):
         if sep.method != "sx" or not self.plant.has_separation:
             return
         from reeflow.plant.sx.data import extractant
-        from reeflow.plant.sx.settings import check_product_names, neighbour_gaps, too_few_groups
+        from reeflow.plant.sx.settings import (
+            check_key_factors,
+            check_product_names,
+            neighbour_gaps,
+            too_few_groups,
+        )
 
         try:
             record = extractant(sep.extractant)
@@ -307,6 +312,10 @@ class Project(StrictModel):
                                  "groups of neighbours")
         if sum(any(e in fed for e in els) for els in sep.products.values()) < 2:
             raise too_few_groups("plant.separation.products", list(sep.products))
+        groups = sorted(([e for e in order if e in els] for els in sep.products.values()),
+                        key=lambda g: rank[g[0]] if g else len(rank))
+        check_key_factors(sep.extractant, [g for g in groups if g], order,
+                          dict(sep.separation_factors))
 
     @model_validator(mode="after")
     def _block_model_read(self) -> Project:

@@ -66,3 +66,39 @@ def test_a_terbium_bearing_ore_designs_its_plant():
     products = design_step(lp.project).summary.products
     heavy = next(p for p in products if p["name"] == "H")
     assert heavy["composition_frac"]["Tb4O7"] > 0.05  # Tb sold as Tb4O7 in the heavy product
+
+
+def test_validate_names_a_missing_separation_factor_at_its_project_path():
+    """A cut with no separation factor (shipped or given) passed validate and stopped the
+    study, named `separation_factors` with a Python-syntax fix (chain fuzz round 24)."""
+    from reeflow.chain.pipeline import with_overrides
+    from reeflow.project import load_project
+
+    dist = {"La": "26 %", "Ce": "46 %", "Pr": "5 %", "Nd": "17 %", "Sm": "2 %", "Eu": "0.5 %",
+            "Gd": "1.5 %", "Y": "2 %"}
+    products = {"La": ["La"], "Ce": ["Ce"], "NdPr": ["Pr", "Nd"], "SEG": ["Sm", "Eu", "Gd"],
+                "Y": ["Y"]}
+    base = load_project("builtin:ngualla")
+    with pytest.raises(InputError) as exc:
+        with_overrides(base, {"ore.ree_distribution": dist,
+                              "plant.separation.products": products})
+    assert exc.value.field == "plant.separation.separation_factors"
+    assert exc.value.value == ["Y/Gd"]
+    assert "separation_factors: {Y/Gd: β}" in exc.value.fix and "=" not in exc.value.fix
+    given = dict(base.project.plant.separation.separation_factors)
+    ok = with_overrides(base, {"ore.ree_distribution": dist, "plant.separation.products":
+                               products, "plant.separation.separation_factors":
+                               {**given, "Y/Gd": 2.0}})  # with the factor given it validates
+    assert ok.project.plant.separation.separation_factors["Y/Gd"] == 2.0
+
+
+def test_key_beta_reads_the_shipped_table_as_before():
+    """The pair index (one groupby) gives every shipped factor as the row filter did."""
+    from reeflow.plant.sx import data
+
+    t = data.separation_factor_table()
+    for e, h, lt in set(zip(t.extractant, t.heavy, t.light, strict=True)):
+        rows = t[(t.extractant == e) & (t.heavy == h) & (t.light == lt)]
+        assert data.key_beta(e, h, lt) == float(rows.beta_low.min())
+        assert data.key_beta(e, h, lt, policy="high") == float(rows.beta_high.max())
+    assert data.key_beta("P507", "Xx", "Pr") is None

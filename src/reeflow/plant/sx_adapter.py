@@ -32,7 +32,7 @@ def design_separation(feed: Stream, project: Project, *, cost_model: Any = None,
     study's own reagent and organic prices (the sequence ranking's weights); None: the SX
     room's defaults."""
     from reeflow.plant.sx import design_train
-    from reeflow.plant.sx.settings import too_few_groups
+    from reeflow.plant.sx.settings import in_project_file, too_few_groups
 
     sep = project.plant.separation
     ree = tuple(project.ore.ree_distribution)
@@ -57,10 +57,10 @@ def design_separation(feed: Stream, project: Project, *, cost_model: Any = None,
                              separation_factors=dict(sep.separation_factors) or None,
                              purity=purity, **kw)
     except InputError as exc:  # the train's 'products' is the project's products section
-        if exc.field != "products":
-            raise
-        raise InputError("plant.separation.products", dict(sep.products), exc.allowed,
-                         exc.fix) from None
+        if exc.field == "products":
+            raise InputError("plant.separation.products", dict(sep.products), exc.allowed,
+                             exc.fix) from None
+        raise in_project_file(exc) from None
     recovery: dict[str, dict[str, float]] = {}
     for name in train.groups:
         comp = train.products[name]

@@ -41,6 +41,15 @@ def separation_factor_table() -> pd.DataFrame:
     return read_csv("sx", "separation_factors.csv")
 
 
+@cache
+def _pair_rows() -> dict[tuple[str, str, str], pd.DataFrame]:
+    """The shipped table's rows by (extractant, heavy, light): a train's design reads a pair
+    a few hundred times, and filtering the table each time took 3 ms a read."""
+    t = separation_factor_table()
+    return {(str(k[0]), str(k[1]), str(k[2])): rows
+            for k, rows in t.groupby(["extractant", "heavy", "light"], sort=False)}
+
+
 EXTRACTANTS: tuple[str, ...] = tuple(_yaml("extractants.yaml"))
 
 
@@ -114,9 +123,8 @@ def key_beta(
                              "give β as a number of 1 or more, e.g. 1.4; for β below 1, write "
                              "the pair the other way round")
         return float(val)
-    t = separation_factor_table()
-    rows = t[(t.extractant == _canonical(extractant_name)) & (t.heavy == heavy) & (t.light == light)]
-    if rows.empty:
+    rows = _pair_rows().get((_canonical(extractant_name), heavy, light))
+    if rows is None:
         return None
     lo, hi = float(rows.beta_low.min()), float(rows.beta_high.max())
     pick = {"low": lo, "high": hi, "mid": 0.5 * (lo + hi)}
@@ -167,8 +175,8 @@ def relative_extractability(
         raise InputError(
             "separation_factors", need,
             f"a verified separation factor for every key pair ({extractant_name})",
-            "pass separation_factors={'" + need[0] + "': value, ...} from your own "
-            "measurements; reeflow ships only verified factors (data/sx/separation_factors.csv)")
+            f"give separation_factors: {{{need[0]}: β}} from your own measurements; reeflow "
+            "ships only verified factors (data/sx/separation_factors.csv)")
     if any(not math.isfinite(a) for a in alpha.values()):
         raise InputError("separation_factors", alpha, "finite",
                          "give finite separation_factors: an inf or nan factor leaves the "

@@ -22,7 +22,7 @@ from reeflow.plant.sx.data import EXTRACTANTS, design_record, extractant
 
 __all__ = ["SXDesign", "parse_sx_design", "check_keys", "field_unit", "check_symbols",
            "neighbour_gaps", "check_spec_per_product", "check_product_names",
-           "too_few_groups"]
+           "too_few_groups", "check_key_factors", "in_project_file"]
 
 
 def _b(key: str, i: int) -> float:
@@ -52,6 +52,30 @@ def check_symbols(groups: Mapping[Any, Any] | Sequence[Any], known: Sequence[str
                 raise InputError(f"{path}.{key}", e, f"{what} ({', '.join(known)})",
                                  did_you_mean(str(e), known, fallback=False)
                                  or "write each element's symbol, e.g. Nd")
+
+
+def in_project_file(exc: InputError) -> InputError:
+    """An SX room's error on ``products`` or ``separation_factors`` at the project file's
+    path (``plant.separation.…``); other errors as they are. One mapping for ``validate`` and
+    the study's SX design (the study named a missing factor ``separation_factors``)."""
+    field = str(exc.field)
+    if field.split(".")[0] not in ("products", "separation_factors"):
+        return exc
+    return InputError(f"plant.separation.{field}", exc.value, exc.allowed, exc.fix)
+
+
+def check_key_factors(extractant: str, groups: Sequence[Sequence[str]], order: Sequence[str],
+                      overrides: Mapping[str, float] | None) -> None:
+    """Every cut between neighbouring product groups (``groups`` in extraction ``order``) has a
+    separation factor, shipped or in ``overrides``: the study's SX design asks for them, and a
+    missing one passed ``validate`` and stopped the study (chain fuzz round 24)."""
+    from reeflow.plant.sx.data import relative_extractability
+
+    keys = [(groups[g][0], groups[g - 1][-1]) for g in range(1, len(groups))]
+    try:
+        relative_extractability(extractant, list(order), keys, overrides=overrides or None)
+    except InputError as exc:
+        raise in_project_file(exc) from None
 
 
 def too_few_groups(path: str, products: Any) -> InputError:
