@@ -102,3 +102,28 @@ def test_key_beta_reads_the_shipped_table_as_before():
         assert data.key_beta(e, h, lt) == float(rows.beta_low.min())
         assert data.key_beta(e, h, lt, policy="high") == float(rows.beta_high.max())
     assert data.key_beta("P507", "Xx", "Pr") is None
+
+
+def _outcome(made: float):
+    from types import SimpleNamespace as NS
+
+    design = NS(train={"purity_spec": {"Y": 0.995, "La": 0.999},
+                       "purity": {"Y": 0.9962, "La": 0.9993}},
+                summary=NS(products=[{"name": "Y", "kind": "oxide", "purity_frac": made},
+                                     {"name": "La", "kind": "oxide", "purity_frac": 0.9992}]))
+    return NS(design=design)
+
+
+def test_a_product_sold_below_its_purity_spec_is_flagged_with_the_spec_that_meets_it():
+    """Y2O3 at 99.62 mol % in the SX product was 99.41 % by mass against a 99.5 % spec while
+    sx.meets_spec said True (chain fuzz round 24): a warning names the basis and the
+    mole-fraction spec that meets the mass spec at the same impurity mix."""
+    from reeflow.consistency import CHECKS, products_meet_purity_spec
+
+    assert products_meet_purity_spec in CHECKS
+    low = products_meet_purity_spec(_outcome(0.99408))
+    assert not low.ok and low.severity == "warning"
+    assert "Y is sold at 99.408% oxide by mass against the spec of 99.500%" in low.detail
+    need = 1 - 0.005 * (1 - 0.9962) / (1 - 0.99408)  # 99.679 %
+    assert f"{need * 100:.6g} %" in low.detail and "La" not in low.detail.split("(")[0]
+    assert products_meet_purity_spec(_outcome(0.9951)).ok
