@@ -105,13 +105,13 @@ def test_key_beta_reads_the_shipped_table_as_before():
 
 
 def _outcome(made: float):
-    from types import SimpleNamespace as NS
+    from types import SimpleNamespace as Ns
 
-    design = NS(train={"purity_spec": {"Y": 0.995, "La": 0.999},
+    design = Ns(train={"purity_spec": {"Y": 0.995, "La": 0.999},
                        "purity": {"Y": 0.9962, "La": 0.9993}},
-                summary=NS(products=[{"name": "Y", "kind": "oxide", "purity_frac": made},
+                summary=Ns(products=[{"name": "Y", "kind": "oxide", "purity_frac": made},
                                      {"name": "La", "kind": "oxide", "purity_frac": 0.9992}]))
-    return NS(design=design)
+    return Ns(design=design)
 
 
 def test_a_product_sold_below_its_purity_spec_is_flagged_with_the_spec_that_meets_it():
