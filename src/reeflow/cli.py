@@ -443,6 +443,8 @@ def resolve_builtin_args(args: argparse.Namespace) -> argparse.Namespace:
             setattr(args, key, [one(v, key) if isinstance(v, str) and v.startswith(PREFIX)
                                 else v for v in value])
     return args
+
+
 def run_command(func: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
     """Run a command handler under the error contract of every reeflow command.
 

@@ -268,13 +268,14 @@ class Project(StrictModel):
                              f"({', '.join(self.ore.ree_distribution)})",
                              f"put {', '.join(left)} in a product group (plant.separation.products;"
                              " a file that extends another gives the groups entire)")
-        self._products_neighbours()
+        self._products_cut()
         return self
 
-    def _products_neighbours(self) -> None:
-        """Each SX product group is a run of neighbours in the extractant's order (elements
-        the ore lacks skipped): `validate` passed {LaPr: [La, Pr], Ce: [Ce], …} and the study
-        refused it after the flowsheet had run (fuzz round 22)."""
+    def _products_cut(self) -> None:
+        """The SX product groups can be cut as the study's train cuts them: named, each a run
+        of neighbours in the extractant's order (elements the ore lacks skipped), two groups
+        or more, a separation factor for every cut. `validate` passed {LaPr: [La, Pr], Ce:
+        [Ce], …} and the study refused it after the flowsheet had run (fuzz round 22)."""
         sep = self.plant.separation
         if sep.method != "sx" or not self.plant.has_separation:
             return
@@ -283,6 +284,7 @@ class Project(StrictModel):
             check_key_factors,
             check_product_names,
             neighbour_gaps,
+            ordered_groups,
             too_few_groups,
         )
 
@@ -310,12 +312,10 @@ class Project(StrictModel):
                                  f"({', '.join(order)})",
                                  f"add {', '.join(between)} to {prod}, or split {prod} into "
                                  "groups of neighbours")
-        if sum(any(e in fed for e in els) for els in sep.products.values()) < 2:
+        groups = [g for _, g in ordered_groups(sep.products.items(), order)]
+        if len(groups) < 2:
             raise too_few_groups("plant.separation.products", list(sep.products))
-        groups = sorted(([e for e in order if e in els] for els in sep.products.values()),
-                        key=lambda g: rank[g[0]] if g else len(rank))
-        check_key_factors(sep.extractant, [g for g in groups if g], order,
-                          dict(sep.separation_factors))
+        check_key_factors(sep.extractant, groups, order, dict(sep.separation_factors))
 
     @model_validator(mode="after")
     def _block_model_read(self) -> Project:

@@ -127,3 +127,21 @@ def test_a_product_sold_below_its_purity_spec_is_flagged_with_the_spec_that_meet
     need = 1 - 0.005 * (1 - 0.9962) / (1 - 0.99408)  # 99.679 %
     assert f"{need * 100:.6g} %" in low.detail and "La" not in low.detail.split("(")[0]
     assert products_meet_purity_spec(_outcome(0.9951)).ok
+
+
+def test_on_the_oxide_mass_basis_the_check_reads_the_project_s_spec():
+    """The train designs to a tightened mole spec on the oxide_mass basis; the check weighs
+    the product against the project's own spec, not the tightened one, and says what the
+    redesigns reached."""
+    from reeflow.consistency import products_meet_purity_spec
+
+    out = _outcome(0.99408)
+    out.design.train.update(product_purity_spec={"Y": 0.995, "La": 0.999},
+                            product_purity_basis="oxide_mass",
+                            purity_spec={"Y": 0.9968, "La": 0.999})
+    low = products_meet_purity_spec(out)
+    assert not low.ok and "against the spec of 99.500% (product_purity_basis: oxide_mass)" \
+        in low.detail
+    assert products_meet_purity_spec(_outcome(0.9951)).ok
+    assert "product_purity_basis: oxide_mass" in products_meet_purity_spec(
+        _outcome(0.99408)).detail  # the mole basis's fix names the other basis

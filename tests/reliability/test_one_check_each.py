@@ -220,8 +220,26 @@ def test_a_blank_product_name_is_refused_by_both_routes(name):
     with pytest.raises(InputError, match="not blank"):
         design_train(FEED, products=products, separation_factors=ASSUMED)
     base = load_project("builtin:beylikova")
-    with pytest.raises(InputError, match="not blank"):
+    with pytest.raises(InputError, match="not blank") as exc:
         with_overrides(base, {"plant.separation.products": {**products, "SmY": ["Sm", "Y"]}})
+    assert exc.value.field == "plant.separation.products"  # no trailing '.'
+    assert exc.value.value == repr(name)
+
+
+def test_validate_and_the_train_order_and_pair_the_groups_alike():
+    """One ordering of the product groups and one list of key pairs for `validate`'s factor
+    check and `design_train` (each had its own)."""
+    from reeflow.plant.sx.settings import key_pairs, ordered_groups
+
+    order = ["La", "Ce", "Pr", "Nd", "Sm", "Y"]
+    pairs = ordered_groups([("NdPr", ["Nd", "Pr"]), ("Gone", ["Dy"]), ("La", ["La"]),
+                            ("Ce", ["Ce"]), ("SmY", ["Y", "Sm"])], order)
+    assert pairs == [("La", ["La"]), ("Ce", ["Ce"]), ("NdPr", ["Pr", "Nd"]),
+                     ("SmY", ["Sm", "Y"])]
+    assert key_pairs([g for _, g in pairs]) == [("Ce", "La"), ("Pr", "Ce"), ("Sm", "Nd")]
+    train = design_train(FEED, products={"NdPr": ["Nd", "Pr"], "La": ["La"], "Ce": ["Ce"]},
+                         separation_factors=ASSUMED)
+    assert list(train.groups) == ["La", "Ce", "NdPr"]
 
 
 @pytest.mark.parametrize("empty", [{}, []])

@@ -124,3 +124,55 @@ def test_sx_train_names_the_purity_key_the_file_wrote(tmp_path, line, field, wor
     with pytest.raises(InputError) as exc:
         commands.run_train(argparse.Namespace(file=str(f), json=True))
     assert exc.value.field == field and words in str(exc.value), exc.value
+
+
+HEAVY_FEED = {"Sm": 100.0, "Dy": 60.0, "Y": 300.0}  # illustrative: Dy2O3 weighs more per atom
+HEAVY_PRODUCTS = {"SmDy": ["Sm", "Dy"], "Y": ["Y"]}
+
+
+@pytest.mark.parametrize("spec", [0.99, 0.999])
+def test_an_oxide_mass_spec_is_met_by_oxide_mass(spec):
+    """A Y product at 99.3 mol % is 98.85 % by oxide mass (Dy2O3 weighs 186 g per Dy, Y2O3
+    113 g per Y): on the oxide_mass basis the train is redesigned to the mole spec that
+    meets the spec by mass, and no more than it needs."""
+    from reeflow.plant.sx.train import mole_spec_for
+    from reeflow.plant.sx_adapter import _to_oxide_spec
+
+    def design(purity):
+        return design_train(HEAVY_FEED, products=HEAVY_PRODUCTS, purity=purity)
+
+    wanted = dict.fromkeys(HEAVY_PRODUCTS, spec)
+    first = design(wanted)
+    assert first.oxide_purity()["Y"] < spec <= first.purity["Y"]  # the mole basis falls short
+    need = first.mole_specs_for(wanted)
+    assert set(need) == {"Y"}
+    assert need["Y"] == mole_spec_for(spec, first.purity["Y"], first.oxide_purity()["Y"])
+    train = _to_oxide_spec(first, wanted, design)
+    assert all(v >= spec - 1e-12 for v in train.oxide_purity().values())
+    assert train.purity_spec == {"SmDy": spec, "Y": need["Y"]}
+    assert train.total_stages >= first.total_stages
+
+
+def test_the_oxide_purity_of_a_pure_group_weighs_its_own_oxides():
+    import math
+
+    from reeflow.plant.sx.train import mole_spec_for
+
+    t = _train(0.99)
+    ox = t.oxide_purity()
+    assert set(ox) == set(PRODUCTS) and all(0.99 - 0.001 < v <= 1.0 for v in ox.values())
+    assert t.to_dict()["oxide_purity"] == ox
+    assert math.isnan(mole_spec_for(0.999, 1.0, 1.0))  # no impurity: nothing to tighten
+
+
+def test_the_project_file_takes_the_purity_basis():
+    from reeflow.chain.pipeline import with_overrides
+    from reeflow.project import load_project
+
+    base = load_project("builtin:beylikova")
+    assert base.project.plant.separation.product_purity_basis == "mole"
+    p = with_overrides(base, {"plant.separation.product_purity_basis": "oxide_mass"})
+    assert p.project.plant.separation.product_purity_basis == "oxide_mass"
+    with pytest.raises(InputError) as exc:
+        with_overrides(base, {"plant.separation.product_purity_basis": "mass"})
+    assert exc.value.field == "plant.separation.product_purity_basis"

@@ -471,8 +471,9 @@ def check_range(path: str, value: Any, rng: tuple[Any, Any], unit: str | None,
     if lo > hi:
         raise InputError(f"{path}.range", list(rng), "[low, high] with low <= high",
                          "swap the two ends")
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and \
-            not lo - 1e-12 * max(abs(lo), abs(hi), 1.0) <= value <= hi + 1e-12 * max(abs(hi), 1.0):
+    slack = 1e-12 * max(abs(lo), abs(hi), 1.0)
+    if isinstance(value, (int, float)) and not isinstance(value, bool) \
+            and not lo - slack <= value <= hi + slack:
         raise InputError(path, value if written is None else written,
                          f"a value inside its own stated range [{rng[0]}, {rng[1]}]",
                          "correct the value or widen the range")

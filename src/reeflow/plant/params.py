@@ -62,8 +62,12 @@ class SeparationSpec(StrictModel):
     extractant: str = Field(default="P507", max_length=40)
     product_purity_frac: _Purity | dict[str, _Purity] = Field(  # type: ignore[valid-type]
         default=0.99, alias="product_purity",
-        description="the SX train's purity spec (mole fraction of the product's own elements), "
-        "met end to end: one for every product, or {product: purity} naming every product")
+        description="the SX train's purity spec, met end to end: one for every product, or "
+        "{product: purity} naming every product; its basis is product_purity_basis")
+    product_purity_basis: Literal["mole", "oxide_mass"] = Field(
+        default="mole", description="'mole': product_purity is the mole fraction of the "
+        "product's own rare earths (the train's own measure); 'oxide_mass': the mass fraction "
+        "of its oxides, as an oxide is sold (the train designs to the mole spec that meets it)")
     separation_factors: dict[str, Q("frac", ge=1.0, le=100.0)] = Field(  # type: ignore[valid-type]
         default_factory=dict, description="β of a key pair 'Heavy/Light', e.g. 'Ce/La: 3.0'")
     sx: SXDesign = Field(default_factory=SXDesign, description="SX design conditions (acid "

@@ -8,6 +8,7 @@ train's products into a recovery matrix plus the reagent draw (HCl, NaOH) of the
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from reeflow.core.errors import InputError
@@ -50,17 +51,20 @@ def design_separation(feed: Stream, project: Project, *, cost_model: Any = None,
     if cost_model is not None:
         kw["cost_model"] = cost_model
     spec = sep.product_purity_frac  # one for all, or by the project's product names
-    purity = {n: float(spec[n]) for n in names} if isinstance(spec, dict) else spec
-    try:  # the train names its products by the project's names (NdPr, not Pr+Nd)
-        train = design_train(feed_kg, extractant=sep.extractant,
-                             products=dict(zip(names, groups, strict=True)),
-                             separation_factors=dict(sep.separation_factors) or None,
-                             purity=purity, **kw)
-    except InputError as exc:  # the train's 'products' is the project's products section
-        if exc.field == "products":
-            raise InputError("plant.separation.products", dict(sep.products), exc.allowed,
-                             exc.fix) from None
-        raise in_project_file(exc) from None
+    wanted = {n: float(spec[n]) if isinstance(spec, dict) else float(spec) for n in names}
+
+    def design(purity: dict[str, float]) -> Any:
+        try:  # the train names its products by the project's names (NdPr, not Pr+Nd)
+            return design_train(feed_kg, extractant=sep.extractant,
+                                products=dict(zip(names, groups, strict=True)),
+                                separation_factors=dict(sep.separation_factors) or None,
+                                purity=purity, **kw)
+        except InputError as exc:  # the train's 'products' is the project's products section
+            raise in_project_file(exc, products=dict(sep.products)) from None
+
+    train = design(wanted)
+    if sep.product_purity_basis == "oxide_mass":
+        train = _to_oxide_spec(train, wanted, design)
     recovery: dict[str, dict[str, float]] = {}
     for name in train.groups:
         comp = train.products[name]
@@ -70,6 +74,8 @@ def design_separation(feed: Stream, project: Project, *, cost_model: Any = None,
     params = SeparationParams(ree, recovery, source=f"SX train design ({sep.extractant})",
                               reagents_kg_per_h=dict(train.reagents_kg_per_h))
     summary = train.to_dict()
+    summary["product_purity_spec"] = wanted  # the project's spec, on its own basis
+    summary["product_purity_basis"] = sep.product_purity_basis
     summary.pop("solve_time_s", None)  # timings live in meta only (results are deterministic)
     for cut in summary.get("cuts", []):
         cut.pop("solve_time_s", None)
@@ -78,6 +84,37 @@ def design_separation(feed: Stream, project: Project, *, cost_model: Any = None,
     # as train_purities_at reads them
     summary["assumed_separation_factors"] = dict(sep.separation_factors)
     return params, summary
+
+
+#: redesigns allowed to meet an oxide-mass spec (each tightens the short products' mole spec
+#: at the impurity mix of the last design; one is usually enough)
+_OXIDE_PASSES = 3
+
+
+def _to_oxide_spec(train: Any, wanted: dict[str, float],
+                   design: Callable[[dict[str, float]], Any]) -> Any:
+    """Redesign ``train`` until every product meets ``wanted`` as a mass fraction of oxides
+    (``plant.separation.product_purity_basis: oxide_mass``): a product short of it is given
+    the mole spec that meets it at its impurity mix (:meth:`TrainResult.mole_specs_for`).
+    A product still short after ``_OXIDE_PASSES`` redesigns is left to the consistency check,
+    which says so; a mole spec above the SX room's ceiling is refused, naming the product."""
+    from reeflow.plant.sx.data import design_record
+
+    top = float(design_record("purity")["bounds"][1])
+    mole = dict(wanted)
+    for _ in range(_OXIDE_PASSES):
+        need = train.mole_specs_for(wanted)
+        if not need:
+            break
+        for name, x in need.items():
+            if not x <= top:
+                raise InputError(f"plant.separation.product_purity.{name}", wanted[name],
+                                 f"an oxide-mass purity whose mole spec is at most {top:g} "
+                                 f"(it needs {x:.6f} at the train's impurity mix)",
+                                 "lower product_purity, or set product_purity_basis: mole")
+            mole[name] = max(mole[name], x)
+        train = design(mole)
+    return train
 
 
 def _cut_profiles(train: dict[str, Any]) -> list[dict[str, Any]]:

@@ -43,8 +43,9 @@ def separation_factor_table() -> pd.DataFrame:
 
 @cache
 def _pair_rows() -> dict[tuple[str, str, str], pd.DataFrame]:
-    """The shipped table's rows by (extractant, heavy, light): a train's design reads a pair
-    a few hundred times, and filtering the table each time took 3 ms a read."""
+    """The shipped table's rows by (extractant, heavy, light), built once. Filtering the table
+    took 3 ms a read; ``validate``'s factor check reads every cut of the train, and every
+    what-if re-validates (40 ms to 0.8 ms a validation, the same factors)."""
     t = separation_factor_table()
     return {(str(k[0]), str(k[1]), str(k[2])): rows
             for k, rows in t.groupby(["extractant", "heavy", "light"], sort=False)}

@@ -10,7 +10,7 @@ extractant and :meth:`SXDesign.train_kwargs` into keyword arguments of ``design_
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Literal, get_args
 
 from pydantic import Field, field_validator, model_validator
@@ -22,7 +22,8 @@ from reeflow.plant.sx.data import EXTRACTANTS, design_record, extractant
 
 __all__ = ["SXDesign", "parse_sx_design", "check_keys", "field_unit", "check_symbols",
            "neighbour_gaps", "check_spec_per_product", "check_product_names",
-           "too_few_groups", "check_key_factors", "in_project_file"]
+           "too_few_groups", "check_key_factors", "in_project_file", "ordered_groups",
+           "key_pairs"]
 
 
 def _b(key: str, i: int) -> float:
@@ -54,14 +55,36 @@ def check_symbols(groups: Mapping[Any, Any] | Sequence[Any], known: Sequence[str
                                  or "write each element's symbol, e.g. Nd")
 
 
-def in_project_file(exc: InputError) -> InputError:
+def in_project_file(exc: InputError, *, products: Any = None) -> InputError:
     """An SX room's error on ``products`` or ``separation_factors`` at the project file's
     path (``plant.separation.…``); other errors as they are. One mapping for ``validate`` and
-    the study's SX design (the study named a missing factor ``separation_factors``)."""
+    the study's SX design (the study named a missing factor ``separation_factors``).
+    ``products``: the project's groups as written, echoed for an error on the whole of
+    ``products`` (the room saw the groups cut to the fed elements)."""
     field = str(exc.field)
     if field.split(".")[0] not in ("products", "separation_factors"):
         return exc
-    return InputError(f"plant.separation.{field}", exc.value, exc.allowed, exc.fix)
+    value = products if field == "products" and products is not None else exc.value
+    return InputError(f"plant.separation.{field}", value, exc.allowed, exc.fix)
+
+
+def ordered_groups(named: Iterable[tuple[Any, Sequence[str]]], order: Sequence[str],
+                   ) -> list[tuple[Any, list[str]]]:
+    """The product groups as the train cuts them, from (name, elements) pairs: each group's
+    elements of ``order`` in that order (a repeat kept, for the caller to refuse), empty
+    groups dropped, the groups sorted by their first element. One ordering for ``validate``
+    and ``design_train``: {La, NdPr, Ce} is the train La | Ce | NdPr, and [Sm, Y, Dy] the
+    group [Sm, Dy, Y] (fuzz round 20)."""
+    rank = {e: i for i, e in enumerate(order)}
+    kept = [(n, sorted((e for e in g if e in rank), key=rank.__getitem__)) for n, g in named]
+    return sorted(((n, g) for n, g in kept if g), key=lambda ng: rank[ng[1][0]])
+
+
+def key_pairs(groups: Sequence[Sequence[str]]) -> list[tuple[str, str]]:
+    """The key pair of each cut between neighbouring ``groups`` (in extraction order): the
+    first element of the more extracted group and the last of the less extracted one, e.g.
+    (Ce, La) for La | Ce. One list for ``validate``'s factor check and the train's design."""
+    return [(groups[g][0], groups[g - 1][-1]) for g in range(1, len(groups))]
 
 
 def check_key_factors(extractant: str, groups: Sequence[Sequence[str]], order: Sequence[str],
@@ -71,9 +94,9 @@ def check_key_factors(extractant: str, groups: Sequence[Sequence[str]], order: S
     missing one passed ``validate`` and stopped the study (chain fuzz round 24)."""
     from reeflow.plant.sx.data import relative_extractability
 
-    keys = [(groups[g][0], groups[g - 1][-1]) for g in range(1, len(groups))]
     try:
-        relative_extractability(extractant, list(order), keys, overrides=overrides or None)
+        relative_extractability(extractant, list(order), key_pairs(groups),
+                                overrides=overrides or None)
     except InputError as exc:
         raise in_project_file(exc) from None
 
@@ -95,7 +118,7 @@ def check_product_names(names: Any, path: str) -> None:
     report reads labels through the groups)."""
     for key in names:
         if isinstance(key, str) and not key.strip():
-            raise InputError(f"{path}.{key}", key, "a product name that is not blank",
+            raise InputError(path, repr(key), "a product name that is not blank",
                              "name the product, e.g. by its elements (La, NdPr)")
         if isinstance(key, str) and "|" in key:
             raise InputError(f"{path}.{key}", key, "a product name without '|' (it splits a "

@@ -41,12 +41,14 @@ from reeflow.plant.sx.settings import (
     check_product_names,
     check_spec_per_product,
     check_symbols,
+    key_pairs,
     neighbour_gaps,
+    ordered_groups,
 )
 from reeflow.plant.sx.shortcut import fenske_min_stages, xu_design
 
 __all__ = ["TrainResult", "design_train", "default_products", "enumerate_sequences",
-           "RANK_KEYS"]
+           "RANK_KEYS", "mole_spec_for"]
 
 MAJORS = ("La", "Ce", "Pr", "Nd")
 RANK_KEYS = ("cost_usd_per_a", "total_stages", "organic_inventory_m3", "reagents_kg_per_h",
@@ -86,6 +88,26 @@ class TrainResult:
         train)."""
         return {p: v >= self.purity_spec[p] * (1 - 1e-12) for p, v in self.purity.items()}
 
+    def oxide_purity(self) -> dict[str, float]:
+        """Each product's purity as a mass fraction of oxides: its own elements' oxides over
+        all its rare-earth oxides (how an oxide is sold and priced; the train's ``purity`` is
+        the mole fraction of its rare earths). A heavier impurity oxide weighs more."""
+        out = {}
+        for p, f in self.products.items():
+            ox = {e: m * oxide_factor(e) for e, m in f.items()}
+            tot = math.fsum(ox.values())
+            own = math.fsum(v for e, v in ox.items() if e in self.groups.get(p, ()))
+            out[p] = own / tot if tot > 0 else math.nan
+        return out
+
+    def mole_specs_for(self, oxide_spec: Mapping[str, float]) -> dict[str, float]:
+        """The mole-fraction spec of each product whose oxide purity falls short of
+        ``oxide_spec`` (mass fractions) that meets it at the same impurity mix
+        (:func:`mole_spec_for`); {} when every product meets its spec."""
+        made = self.oxide_purity()
+        return {p: mole_spec_for(float(oxide_spec[p]), self.purity[p], made[p])
+                for p in self.purity if p in oxide_spec and made[p] < oxide_spec[p] - 1e-12}
+
     def product_oxide_kg_per_h(self) -> dict[str, float]:
         """Each product's mass as oxides (element mass × oxide factor)."""
         return {p: math.fsum(m * oxide_factor(e) for e, m in f.items())
@@ -97,7 +119,8 @@ class TrainResult:
             "extractant": self.extractant, "sequence": self.sequence,
             "products_kg_per_h": self.products,
             "products_oxide_kg_per_h": self.product_oxide_kg_per_h(),
-            "purity": self.purity, "purity_spec": self.purity_spec,
+            "purity": self.purity, "oxide_purity": self.oxide_purity(),
+            "purity_spec": self.purity_spec,
             "meets_spec": self.meets_spec, "recovery": self.recovery,
             "reagents_kg_per_h": self.reagents_kg_per_h, "total_stages": self.total_stages,
             "organic_inventory_m3": self.organic_inventory_m3,
@@ -108,6 +131,16 @@ class TrainResult:
             "alpha": self.alpha, "solve_time_s": self.solve_time_s, "groups": self.groups,
             "not_fed": self.not_fed,
         }
+
+
+def mole_spec_for(oxide_spec: float, mole_purity: float, oxide_purity: float) -> float:
+    """The mole-fraction purity that gives ``oxide_spec`` by oxide mass, where a product at
+    ``mole_purity`` by mole is ``oxide_purity`` by mass: the impurity's oxide mass per mole of
+    impurity stays as it is, so the impurity falls in proportion,
+    1 − (1 − spec)(1 − x)/(1 − w). NaN where the product holds no impurity (x = 1)."""
+    if not 1.0 - mole_purity > 0.0 or not 1.0 - oxide_purity > 0.0:
+        return math.nan
+    return 1.0 - (1.0 - oxide_spec) * (1.0 - mole_purity) / (1.0 - oxide_purity)
 
 
 def product_name(group: Sequence[str]) -> str:
@@ -252,12 +285,6 @@ def _check_symbols(products: Any, order_all: Sequence[str]) -> None:
     check_symbols(products, order_all, "products", "an element symbol of the extractant's order")
 
 
-def in_order(group: Sequence[str], order: Sequence[str]) -> list[str]:
-    """``group`` in the extractant's ``order`` (elements it does not know last, as given)."""
-    rank = {e: i for i, e in enumerate(order)}
-    return sorted(group, key=lambda e: rank.get(e, len(rank)))
-
-
 def _groups(products, feed, order) -> tuple[list[list[str]], list[str]]:
     given = products
     names: list[str] | None = None
@@ -277,18 +304,14 @@ def _groups(products, feed, order) -> tuple[list[list[str]], list[str]]:
             key = names[i] if names else i
             raise InputError(f"products.{key}", list(g), "one element or more",
                              "list the elements of the product, or leave the product out")
-    # each group in extraction order: [Sm, Y, Dy] is the contiguous group [Sm, Dy, Y]; it
-    # was refused as not contiguous (fuzz round 20)
-    groups = [in_order([e for e in g if e in feed], order) for g in products] if products \
+    # each group in extraction order ([Sm, Y, Dy] is [Sm, Dy, Y]) and the groups in that order
+    # too ({La, NdPr, Ce} is La | Ce | NdPr); both were refused (fuzz round 20)
+    fed = [[e for e in g if e in feed] for g in products] if products \
         else default_products(order)
-    keep = [i for i, g in enumerate(groups) if g]
-    groups = [groups[i] for i in keep]
-    names = [names[i] for i in keep] if names else [product_name(g) for g in groups]
-    # the groups in extraction order too: {La, NdPr, Ce} is the train La | Ce | NdPr (it was
-    # refused, and a project file that listed its products so failed in the study)
-    rank = {e: i for i, e in enumerate(order)}
-    by = sorted(range(len(groups)), key=lambda i: rank[groups[i][0]])
-    groups, names = [groups[i] for i in by], [names[i] for i in by]
+    unnamed: list[str | None] = [None] * len(fed)
+    pairs = ordered_groups(zip(names or unnamed, fed, strict=True), order)
+    groups = [g for _, g in pairs]
+    names = [str(n) if n is not None else product_name(g) for n, g in pairs]
     _check_products(groups, names, order, given)
     return groups, names
 
@@ -334,8 +357,7 @@ def design_train(
     specs = _purity_specs(purity, names, dropped=[n for n in given if n not in names])
     cond = check_conditions(conditions) if conditions is not None \
         else conditions_for_extractant(extractant)
-    keys = [(groups[g][0], groups[g - 1][-1]) for g in range(1, len(groups))]
-    alpha = relative_extractability(extractant, order, keys, policy=beta_policy,
+    alpha = relative_extractability(extractant, order, key_pairs(groups), policy=beta_policy,
                                     overrides=separation_factors,
                                     temperature_C=cond.temperature_C)
     ranking = _shortcut_ranking(feed, groups, names, alpha, specs, cond, prices, rank)
