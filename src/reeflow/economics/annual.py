@@ -42,10 +42,11 @@ from reeflow.economics.study import (
     _cross_check,
     _kpis,
     _levered,
-    _opex,
     _revenue_table,
     build_base,
-    purchased_reagents_t,
+    opex_rows_of,
+    purchased_t_of,
+    revenue_rows,
 )
 
 __all__ = ["Scales", "YearQuantities", "AnnualEconomics", "evaluate_annual", "DesignBasis",
@@ -256,24 +257,25 @@ def _year_money(d: DesignBasis, q: YearQuantities) -> dict[str, np.ndarray]:
     path = d.price_path(n)
     for i in range(n):
         inp = _year_inputs(d, q, i)
-        rev = _revenue_table(inp, path[i][1], d.params)
-        share = [_ndpr_share(r) for _, r in rev.iterrows()]
-        scaled = [float(u) * _scale(d.scales, str(p), s)
-                  for u, p, s in zip(rev["usd_per_a"], rev["product"], share, strict=True)]
+        rev = revenue_rows(inp, path[i][1], d.params)  # rows, not a table a year
+        products = [str(r["product"]) for r in rev]
+        share = [_ndpr_share(r) for r in rev]
+        scaled = [float(r["usd_per_a"]) * _scale(d.scales, p, s)
+                  for r, p, s in zip(rev, products, share, strict=True)]
         out["revenue"][i] = sum(scaled)
-        out["byproduct"][i] = sum(v for v, p in zip(scaled, rev["product"], strict=True)
-                                  if str(p) in _BYPRODUCTS)
-        out["ndpr"][i] = sum(v * s * d.scales.ndpr / max(_scale(d.scales, str(p), s), 1e-300)
-                             for v, s, p in zip(scaled, share, rev["product"], strict=True))
-        opx = _opex(inp, d.params, out["revenue"][i], float(d.base.capex_usd),
-                    float(d.parts["direct_usd"]), storage, index)
-        usd = opx["usd_per_a"].fillna(0.0) * d.scales.opex
-        out["variable"][i] = float(usd[opx["kind"] == "variable"].sum())
-        out["fixed"][i] = float(usd[opx["kind"] == "fixed"].sum())
-        out["mining"][i] = float(usd[opx["item"] == "mining (contract)"].sum())
+        out["byproduct"][i] = sum(v for v, p in zip(scaled, products, strict=True)
+                                  if p in _BYPRODUCTS)
+        out["ndpr"][i] = sum(v * s * d.scales.ndpr / max(_scale(d.scales, p, s), 1e-300)
+                             for v, s, p in zip(scaled, share, products, strict=True))
+        rows = opex_rows_of(inp, d.params, out["revenue"][i], float(d.base.capex_usd),
+                            float(d.parts["direct_usd"]), storage, index)  # no table a year
+        usd = [(r[0], r[1], 0.0 if r[6] != r[6] else float(r[6]) * d.scales.opex) for r in rows]
+        out["variable"][i] = math.fsum(u for _, kind, u in usd if kind == "variable")
+        out["fixed"][i] = math.fsum(u for _, kind, u in usd if kind == "fixed")
+        out["mining"][i] = math.fsum(u for item, _, u in usd if item == "mining (contract)")
         out["reo_t"][i] = inp.reo_t_per_a()
         out["ndpr_t"][i] = inp.ndpr_oxide_t_per_a()
-        out["purchased_t"][i] = purchased_reagents_t(opx)
+        out["purchased_t"][i] = purchased_t_of((r[0], r[4], r[2]) for r in rows)
     return out
 
 

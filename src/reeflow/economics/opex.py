@@ -25,7 +25,8 @@ from reeflow.core.units import ureg
 from reeflow.economics._data import read_table, read_yaml, table_rows
 from reeflow.economics.cost_index import CostIndex, cepci
 
-__all__ = ["reagent_costs", "energy_cost", "waste_cost", "price_per_t", "OpexDrivers", "opex_table"]
+__all__ = ["reagent_costs", "reagent_cost_rows", "energy_cost", "waste_cost", "price_per_t",
+           "OpexDrivers", "opex_table", "opex_rows", "OPEX_COLUMNS"]
 
 
 def _to_usd_per_t(price: float, unit: str, field: str) -> float:
@@ -105,10 +106,11 @@ def check_reagent_names(prices: Mapping[str, Any], where: str, *,
                              "case-sensitive, as the flowsheet writes them)")
 
 
-def reagent_costs(reagents_t_per_a: Mapping[str, float], *, currency_year: int,
-                  index: CostIndex | None = None,
-                  price_overrides_usd_per_t: Mapping[str, float] | None = None) -> pd.DataFrame:
-    """Annual reagent cost per reagent at full production.
+def reagent_cost_rows(reagents_t_per_a: Mapping[str, float], *, currency_year: int,
+                      index: CostIndex | None = None,
+                      price_overrides_usd_per_t: Mapping[str, float] | None = None,
+                      ) -> list[tuple[str, float, float, str]]:
+    """Annual reagent cost per reagent at full production: (reagent, t/a, USD/t, source).
 
     Flowsheet names are mapped by ``reagent_aliases.yaml`` (e.g. H2C2O4 -> oxalic acid); air
     has no purchase cost (its energy is in the power figure). Raises InputError listing every
@@ -149,6 +151,16 @@ def reagent_costs(reagents_t_per_a: Mapping[str, float], *, currency_year: int,
                          "shipped (unknown, MISSING or priced by volume): set economics."
                          f"reagent_prices: {{{bad[0]}: {{value: <price> USD/t, source: ...}}}} in "
                          "the project file (price_overrides_usd_per_t in the Python API)")
+    return rows
+
+
+def reagent_costs(reagents_t_per_a: Mapping[str, float], *, currency_year: int,
+                  index: CostIndex | None = None,
+                  price_overrides_usd_per_t: Mapping[str, float] | None = None) -> pd.DataFrame:
+    """Annual reagent cost per reagent at full production: reagent, t_per_a,
+    price_usd_per_t, source, usd_per_a (:func:`reagent_cost_rows`, as a table)."""
+    rows = reagent_cost_rows(reagents_t_per_a, currency_year=currency_year, index=index,
+                             price_overrides_usd_per_t=price_overrides_usd_per_t)
     df = pd.DataFrame(rows, columns=["reagent", "t_per_a", "price_usd_per_t", "source"])
     df["usd_per_a"] = df["t_per_a"] * df["price_usd_per_t"]
     return df
@@ -220,7 +232,8 @@ class OpexDrivers:
     revenue_usd_per_a: float
 
 
-_COLS = ["item", "kind", "quantity", "quantity_unit", "rate", "rate_unit", "usd_per_a",
+#: the columns of an opex table (and the order of an opex row)
+OPEX_COLUMNS = ["item", "kind", "quantity", "quantity_unit", "rate", "rate_unit", "usd_per_a",
          "source", "evidence"]
 
 
@@ -238,10 +251,9 @@ def _rates() -> dict[str, Any]:
 
 def _reagent_rows(d: OpexDrivers, year: int, index: CostIndex) -> list[tuple[Any, ...]]:
     rows = []
-    rg = reagent_costs(d.reagents_t_per_a, currency_year=year, index=index,
-                       price_overrides_usd_per_t=d.reagent_price_overrides_usd_per_t)
-    for r, t, p, s in zip(rg["reagent"], rg["t_per_a"], rg["price_usd_per_t"], rg["source"],
-                          strict=True):
+    for r, t, p, s in reagent_cost_rows(
+            d.reagents_t_per_a, currency_year=year, index=index,
+            price_overrides_usd_per_t=d.reagent_price_overrides_usd_per_t):
         # a price the project gives is the project's: 'input', as the electricity price (its
         # own evidence tag is in the inputs table); it was tagged 'published' (fuzz round 19)
         ev = "input" if s == OVERRIDE_SOURCE else \
@@ -267,8 +279,7 @@ def _consumable_rows(d: OpexDrivers, year: int, index: CostIndex) -> list[tuple[
                                  "opex_rates.yaml")
             for reagent, kg_t in fl["circuits"][circuit].items():
                 use[reagent] = use.get(reagent, 0.0) + float(feed) * float(kg_t) / 1000.0
-        rg = reagent_costs(use, currency_year=year, index=index)
-        for r, t, p in zip(rg["reagent"], rg["t_per_a"], rg["price_usd_per_t"], strict=True):
+        for r, t, p, _ in reagent_cost_rows(use, currency_year=year, index=index):
             rows.append(_row(f"flotation reagent: {r}", "variable", t, "t/a", p, "USD/t",
                              f"dosage {fl['note']}; price: reagent_prices.csv", "assumed"))
     gm = rates["grinding_media"]
@@ -392,6 +403,25 @@ def opex_table(d: OpexDrivers, *, headcount: float, labour_cost_usd: float,
     freight_usd_per_t : product class -> freight, USD/t in ``currency_year`` dollars (the
     project's ``economics.freight``); a class shipped without a rate raises InputError.
     """
+    return pd.DataFrame(opex_rows(
+        d, headcount=headcount, labour_cost_usd=labour_cost_usd,
+        maintenance_frac=maintenance_frac, general_admin_frac=general_admin_frac,
+        insurance_frac=insurance_frac, marketing_frac=marketing_frac,
+        direct_capex_usd=direct_capex_usd, capex_usd=capex_usd, currency_year=currency_year,
+        index=index, storage_operation_usd_per_a=storage_operation_usd_per_a,
+        storage_progressive_usd_per_a=storage_progressive_usd_per_a,
+        freight_usd_per_t=freight_usd_per_t), columns=OPEX_COLUMNS)
+
+
+def opex_rows(d: OpexDrivers, *, headcount: float, labour_cost_usd: float,
+              maintenance_frac: float, general_admin_frac: float, insurance_frac: float,
+              marketing_frac: float, direct_capex_usd: float, capex_usd: float,
+              currency_year: int, index: CostIndex | None = None,
+              storage_operation_usd_per_a: float | None = None,
+              storage_progressive_usd_per_a: float | None = None,
+              freight_usd_per_t: Mapping[str, float] | None = None) -> list[tuple[Any, ...]]:
+    """:func:`opex_table`'s rows, as tuples in ``OPEX_COLUMNS`` order: the yearly cash flow
+    prices every year's opex, and a table a year cost more than its items (pandas)."""
     index = index or cepci()
     y = int(currency_year)
     rows = _reagent_rows(d, y, index) + _consumable_rows(d, y, index) + \
@@ -411,5 +441,4 @@ def opex_table(d: OpexDrivers, *, headcount: float, labour_cost_usd: float,
         _row("marketing", "variable", d.revenue_usd_per_a, "USD revenue", marketing_frac,
              "of revenue", "project parameter", "assumed"),
     ]
-    df = pd.DataFrame(rows, columns=_COLS)
-    return df
+    return rows

@@ -15,7 +15,7 @@ nominal rates given.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,7 +32,7 @@ from reeflow.economics.benchmark import benchmark_plant
 from reeflow.economics.capex import CapexByArea, InstalledItem, capex_by_area
 from reeflow.economics.cost_index import CostIndex, cepci
 from reeflow.economics.model import BaseCase, breakeven_ndpr_multiplier, run
-from reeflow.economics.opex import OpexDrivers, opex_table, waste_cost
+from reeflow.economics.opex import OPEX_COLUMNS, OpexDrivers, opex_rows, waste_cost
 from reeflow.economics.params import EconomicsParams
 from reeflow.economics.prices import (
     MIXED_CONCENTRATE,
@@ -312,6 +312,12 @@ def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
 
 def _revenue_table(inp: EconomicInputs, deck: PriceDeck,
                    params: EconomicsParams | None = None) -> pd.DataFrame:
+    """Revenue by product (:func:`revenue_rows`, as a table)."""
+    return pd.DataFrame(revenue_rows(inp, deck, params))
+
+
+def revenue_rows(inp: EconomicInputs, deck: PriceDeck,
+                 params: EconomicsParams | None = None) -> list[dict[str, Any]]:
     """Revenue by product: t × purity × price × payability (purity-based for separated oxides,
     :func:`reeflow.economics.prices.purity_payability`, with ``params.payability``)."""
     rule = params.payability if params is not None else None
@@ -353,7 +359,7 @@ def _revenue_table(inp: EconomicInputs, deck: PriceDeck,
                      "source": deck.sources.get(product, "basket of deck oxide prices" + (
                          f"; unpaid (no price in deck '{deck.name}'): {', '.join(unpaid)}"
                          if product == MIXED_CONCENTRATE and unpaid else ""))})
-    return pd.DataFrame(rows)
+    return rows
 
 
 
@@ -465,7 +471,8 @@ def _drivers(inp: EconomicInputs, revenue_usd_per_a: float) -> OpexDrivers:
         revenue_usd_per_a=revenue_usd_per_a)
 
 
-def _legacy_waste_rows(inp: EconomicInputs, year: int, index: CostIndex) -> pd.DataFrame:
+def _legacy_waste_rows(inp: EconomicInputs, year: int, index: CostIndex
+                       ) -> list[tuple[Any, ...]]:
     sold = sum(inp.products_t_per_a.values())
     tails = inp.tailings_t_per_a if inp.tailings_t_per_a is not None else \
         max(inp.ore_t_per_a - sold - inp.residue_t_per_a, 0.0)
@@ -476,17 +483,27 @@ def _legacy_waste_rows(inp: EconomicInputs, year: int, index: CostIndex) -> pd.D
         usd, p, src = waste_cost(what, t, currency_year=year, index=index, price_usd_per_t=price)
         rows.append((f"{what} disposal (legacy per-tonne rate)", "variable", t, "t/a", p,
                      "USD/t", usd, src, "input" if price is not None else "published"))
-    return pd.DataFrame(rows, columns=["item", "kind", "quantity", "quantity_unit", "rate",
-                                       "rate_unit", "usd_per_a", "source", "evidence"])
+    return rows
 
 
 def _opex(inp: EconomicInputs, p: EconomicsParams, revenue: float, capex_usd: float,
           direct: float, storage: StorageCost | None, index: CostIndex) -> pd.DataFrame:
+    """The opex table (:func:`opex_rows_of`, as a table)."""
+    return pd.DataFrame(opex_rows_of(inp, p, revenue, capex_usd, direct, storage, index),
+                        columns=OPEX_COLUMNS)
+
+
+def opex_rows_of(inp: EconomicInputs, p: EconomicsParams, revenue: float, capex_usd: float,
+                 direct: float, storage: StorageCost | None, index: CostIndex,
+                 ) -> list[tuple[Any, ...]]:
+    """Every opex item of ``inp`` (rows in ``OPEX_COLUMNS`` order): the items of
+    :func:`~reeflow.economics.opex.opex_rows`, the legacy per-tonne waste rates where no
+    residue storage is costed, and the project's other fixed opex."""
     o = p.opex
     heads = inp.headcount if inp.headcount is not None else o.headcount
     labour = inp.labour_cost_usd_per_person_a if inp.labour_cost_usd_per_person_a is not None \
         else o.labour_cost
-    df = opex_table(
+    rows = opex_rows(
         _drivers(inp, revenue), headcount=heads, labour_cost_usd=labour,
         maintenance_frac=o.maintenance_frac_of_direct_capex,
         general_admin_frac=o.general_admin_frac_of_labour,
@@ -497,13 +514,13 @@ def _opex(inp: EconomicInputs, p: EconomicsParams, revenue: float, capex_usd: fl
         storage_progressive_usd_per_a=None if storage is None
         else storage.progressive_usd_per_a, freight_usd_per_t=p.freight_usd_per_t)
     if storage is None:
-        df = df[~df["item"].isin(["residue storage operation",
-                                  "residue cells built during operation"])]
-        df = pd.concat([df, _legacy_waste_rows(inp, p.currency_year, index)], ignore_index=True)
+        rows = [r for r in rows if r[0] not in ("residue storage operation",
+                                                "residue cells built during operation")]
+        rows += _legacy_waste_rows(inp, p.currency_year, index)
     if inp.other_fixed_opex_usd_per_a:
-        df.loc[len(df)] = ("other fixed", "fixed", 1.0, "a", inp.other_fixed_opex_usd_per_a,
-                           "USD/a", inp.other_fixed_opex_usd_per_a, "input", "input")
-    return df.reset_index(drop=True)
+        rows.append(("other fixed", "fixed", 1.0, "a", inp.other_fixed_opex_usd_per_a,
+                     "USD/a", inp.other_fixed_opex_usd_per_a, "input", "input"))
+    return rows
 
 
 def _closure(p: EconomicsParams, direct: float, storage: StorageCost | None) -> float | None:
@@ -628,9 +645,14 @@ def _levered(p: EconomicsParams, cf: dict[str, np.ndarray], sched: dcf.Schedule,
 def purchased_reagents_t(opex: pd.DataFrame) -> float:
     """Reagents bought (t/a) in an opex table: the priced reagent and flotation-reagent lines,
     no water and no air (the numerator of the reagents-per-t-REO figure)."""
+    return purchased_t_of(zip(opex["item"].tolist(), opex["rate"].tolist(),
+                              opex["quantity"].tolist(), strict=True))
+
+
+def purchased_t_of(items: Iterable[tuple[Any, Any, Any]]) -> float:
+    """:func:`purchased_reagents_t` over (item, rate, quantity) triples."""
     total = 0.0  # plain Python over ~40 rows: pandas' string methods cost more (every year)
-    for item, rate, qty in zip(opex["item"].tolist(), opex["rate"].tolist(),
-                               opex["quantity"].tolist(), strict=True):
+    for item, rate, qty in items:
         if str(item).startswith(("reagent:", "flotation reagent:")) and rate == rate \
                 and rate > 0 and item not in ("reagent: H2O", "reagent: water") and qty == qty:
             total += float(qty)
