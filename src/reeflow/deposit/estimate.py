@@ -335,6 +335,23 @@ def _require_density_column(columns: Iterable[str], params: DepositParams) -> No
                          "density)")
 
 
+def _require_primary_grade(assays: pd.DataFrame, params: DepositParams) -> None:
+    """Some assay holds the primary grade above 0: the estimate works on grades relative to
+    their mean, and an all-zero column stopped the study with a numpy error after
+    ``validate`` had passed it (chain fuzz round 25). Checked by ``validate`` too."""
+    col = f"{params.primary}_frac"
+    if col not in assays.columns:
+        return
+    v = assays[col].to_numpy(float)
+    if not np.any(v > 0.0):
+        where = params.drillholes.assay_file if params.drillholes is not None else "the assays"
+        raise InputError("deposit.drillholes.assay_file", f"{where}: no {params.primary} "
+                         f"above 0 in {int(np.isfinite(v).sum())} assayed intervals",
+                         f"assays with a {params.primary} grade above 0 (the primary grade, "
+                         "deposit.primary)", f"check the {params.primary} column and its unit "
+                         "(deposit.grades), or name another primary grade")
+
+
 def _density(comps: pd.DataFrame, params: DepositParams, grade_cols: list[str]):
     d = params.density
     if d.method == "fixed":
@@ -394,9 +411,9 @@ def estimate_resource(dh: Drillholes, params: DepositParams | None = None, *,
     hints = spec.estimation if spec is not None else None
     grades = _resolve_grades(dh, params, spec)
     comps_of = _primary_components(params, spec, grades)
-    comps, caps = _capped(composite(_as_fractions(dh, grades, params.density.column,
-                                                  _length_unit(params)),
-                                    length_m=float(params.composite_length)),
+    fractions = _as_fractions(dh, grades, params.density.column, _length_unit(params))
+    _require_primary_grade(fractions.assays, params)
+    comps, caps = _capped(composite(fractions, length_m=float(params.composite_length)),
                           params.primary, comps_of, float(params.topcut_quantile))
     stage("composite")
     doms, est, model, curves, sp, angles, lags = _variography(comps, params, hints)
@@ -462,7 +479,13 @@ def _variography(comps: pd.DataFrame, params: DepositParams, hints):
                          "estimation domains", "check the domain names and the assays")
     angles = (params.orientation.angles() if params.orientation is not None
               else vec3(hints.orientation_deg) if hints else (0.0, 0.0, 0.0))
-    means = est.groupby("domain")[pcol].transform("mean").to_numpy()
+    by_domain = est.groupby("domain")[pcol].mean()
+    barren = [str(d) for d, m in by_domain.items() if not m > 0.0]
+    if barren:  # grades relative to their domain's mean: a barren domain has none
+        raise InputError("deposit.domains", barren, f"estimation domains whose mean "
+                         f"{params.primary} is above 0", "list them under "
+                         "deposit.waste_domains, or check their assays")
+    means = est["domain"].map(by_domain).to_numpy(float)
     xyz, hole = est[["x", "y", "z"]].to_numpy(), est["hole_id"].to_numpy()
     try:
         model, curves = model_variogram(xyz, est[pcol].to_numpy() / means, angles_deg=angles,
@@ -638,6 +661,7 @@ def check_user_drillholes(params: DepositParams, base: Path | None = None) -> pd
     fr = _as_fractions(dh, _resolve_grades(dh, params, None), params.density.column,
                        _length_unit(params))
     _require_density_column(fr.assays.columns, params)
+    _require_primary_grade(fr.assays, params)
     return dh.issues
 
 
