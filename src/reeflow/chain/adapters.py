@@ -126,9 +126,14 @@ def _check_feed_fits(mineral: float, gangue: Mapping[str, float], from_schedule:
     if minerals > 1.0 + 1e-9:
         where = "mine.schedule (the block model's grades)" if from_schedule else "ore"
         parts = ", ".join(f"{k.removesuffix('_grade_frac')} {v:.1%}" for k, v in gangue.items())
+        fix = ("the blocks' grades come from the deposit: with drillholes, check the grade "
+               "columns and their units (deposit.grades); with a synthetic deposit, its CaF2 "
+               "and BaSO4 come from its parameters file (deposit.synthetic.parameters_file) "
+               "and its mean TREO and ThO2 from ore.treo_grade and ore.tho2_grade, so lower "
+               "those or give a parameters file with less CaF2 and BaSO4") if from_schedule \
+            else "lower the ore section's grades so that they fit in the ore"
         raise InputError(where, f"minerals {minerals:.1%} of the ore ({parts}, bastnäsite "
-                         f"{mineral:.1%})", "grades that fit in the ore (<= 100 %)",
-                         "check the deposit's grade columns (fractions, not percent)")
+                         f"{mineral:.1%})", "grades that fit in the ore (<= 100 %)", fix)
 
 
 def feed_from_schedule(row: Mapping[str, Any]) -> dict[str, float]:
