@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from reeflow.core.units import npv_label
@@ -155,6 +156,14 @@ def compare(projects: Sequence[str]) -> dict[str, Any]:
     if len(projects) < 2:
         raise InputError("PROJECTS", list(projects), "two or more project files",
                          "name a reference project and at least one scenario")
+    seen: dict[str, str] = {}
+    for p in projects:  # the same file twice gave two columns of one name (fuzz round 25)
+        key = str(Path(str(p)).resolve()) if not str(p).startswith("builtin:") else str(p)
+        if key in seen:
+            raise InputError("PROJECTS", list(projects), "each project file once",
+                             f"{p} is also {seen[key]}: drop the repeat, or copy the file "
+                             "and change what the scenario changes")
+        seen[key] = str(p)
     loaded = [_load(p) for p in projects]
     rate = float(loaded[0].project.economics.headline_rate)
     for p, lp in zip(projects, loaded, strict=True):  # one rate for every scenario's NPV

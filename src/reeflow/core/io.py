@@ -117,6 +117,9 @@ def check_output_file(path: str | Path, *, field: str = "--out") -> Path:
     and removed)."""
     if not str(path).strip():
         raise InputError(field, str(path), "a file name", f"give a file, e.g. {field} out.json")
+    if isinstance(path, str) and path.endswith(("/", os.sep)):  # Path() drops the '/'
+        raise InputError(field, path, "a file path (a name ending in '/' is a folder)",
+                         f"name a file inside it: {field} {path}<file name>")
     p = Path(path)
     _check_target(p, field)
     if not os.access(p.parent, os.W_OK | os.X_OK):
@@ -145,7 +148,7 @@ def _check_target(path: Path, field: str, replace_any: bool = False,
     did not write (:func:`_refuse_foreign`) is refused before writing."""
     if path.is_dir():
         raise InputError(field, str(path), "a file path (it names a folder)",
-                         "give a file name, or remove the folder of that name")
+                         f"name a file inside it: {field} {path}/<file name>")
     if not path.parent.is_dir():
         raise InputError(field, str(path), "a file in an existing folder",
                          "create the folder first, or choose another path")

@@ -99,7 +99,7 @@ def cmd_resource(args: argparse.Namespace) -> int:
         if Path(args.blocks_out).suffix.lower() not in (*GSLIB_SUFFIXES, ".csv", ".txt"):
             raise InputError("--blocks-out", args.blocks_out,
                              f"a .csv file (or GSLIB {'/'.join(GSLIB_SUFFIXES)})",
-                             "name the file .csv; an .xlsx name got CSV text before")
+                             "name the file .csv, e.g. --blocks-out blocks.csv")
         check_output_file(args.blocks_out, field="--blocks-out")
     from reeflow.project import is_whole_project
 

@@ -384,7 +384,8 @@ def _hydraulics(c: Cascade, secs: Sequence[str]):
         q_org[k] = qo_in[k] + (q_org[k - 1] * (1 - do[k - 1]) if k > 0 else 0.0)
     for k in range(n):
         if not (q_aq[k] > 0 and q_org[k] > 0):
-            raise InputError(f"cascade.stage{k + 1}", (q_aq[k], q_org[k]),
+            raise InputError(f"cascade.stage{k + 1}", f"aqueous {float(q_aq[k]):g} L/h, "
+                             f"organic {float(q_org[k]):g} L/h",
                              "aqueous and organic flow > 0 L/h on every stage",
                              "add the missing feed (scrub or strip acid, fresh organic)")
         oa = q_org[k] / q_aq[k]
@@ -441,7 +442,8 @@ def simulate(
     comps = _components(cascade, mod.EXTRA_COMPONENTS)
     if not any(c not in NON_ELEMENTS for c in comps):
         raise InputError("cascade.feeds", "no elements", "at least one element fed",
-                         "give a feed at least one element concentration in mol_per_L")
+                         "give a feed with flow_L_per_h above 0 and at least one element "
+                         "concentration in mol_per_L")
     q_aq, q_org, da, do, _ = _hydraulics(cascade, secs)
     p = mod.build_params(comps, secs, q_aq, q_org, params)
     check = getattr(mod, "check_feeds", None)

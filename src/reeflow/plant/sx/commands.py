@@ -207,9 +207,10 @@ def _int(v: Any, field: str, low: int, high: int) -> int:
     if x != int(x):
         raise InputError(field, v, "an integer", "write a whole number, e.g. 10")
     if not low <= x <= high:
+        over = (f"give a stage of the cascade, 1 to {high} (it has {high} stages)"
+                if field.endswith(".stage") else f"more than {high} is refused up front")
         raise InputError(field, v, f"an integer {low}..{high}",
-                         f"more than {high} is refused up front" if x > high else
-                         f"give at least {low}")
+                         over if x > high else f"give at least {low}")
     return int(x)
 
 
