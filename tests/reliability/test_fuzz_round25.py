@@ -180,3 +180,23 @@ def test_compare_refuses_the_same_project_twice(tmp_path):
     with pytest.raises(InputError) as exc:
         compare(["builtin:beylikova", str(tmp_path / "x.yaml"), str(tmp_path / "." / "x.yaml")])
     assert exc.value.field == "PROJECTS" and "each project file once" in exc.value.allowed
+
+
+def test_a_risk_draw_with_no_project_says_where_the_chain_refused():
+    """One of 5 fast-path draws on a project with no mine plan had no project, explained as
+    'no ore pays at the drawn inputs'; the note now names the input the setup's scans found
+    the chain refusing, and why (chain fuzz round 25)."""
+    import numpy as np
+
+    from reeflow.risk.engine import RiskResult
+    from reeflow.risk.inputs import Draws
+
+    d = Draws(names=("x",), values=np.ones((2, 1)), path_names=(), paths=np.zeros((2, 0, 0)),
+              realisation=np.full(2, -1))
+    out = {"npv_usd": np.array([-1.0, np.nan]), "feasible": np.array([1.0, 0.0])}
+    scans = [{"path": "plant.separation.separation_factors.Ce/La", "failures": [
+        {"value": 1.9, "feasible_to": 2.05, "error": "InfeasibleSpecError: La|Ce " + "x" * 300}]}]
+    note = RiskResult(d, out, "fast", 1, [], {"scans": scans}).infeasible()["infeasible_note"]
+    assert "the chain refused plant.separation.separation_factors.Ce/La at 1.9 (it works to " \
+        "2.05): InfeasibleSpecError: La|Ce" in note and note.endswith("...")
+    assert "refused" not in RiskResult(d, out, "rigorous", 1, []).infeasible()["infeasible_note"]

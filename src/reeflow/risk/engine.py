@@ -78,6 +78,23 @@ class RiskResult:
                 "drawn inputs, or the chain refuses them) and no NPV: P10/P50/P90 and the "
                 f"probability of loss are over the {feasible} feasible draws; counting the "
                 f"others as losses, the probability of loss is {(losses + bad) / n:.1%}")
+            refused = self.refusals()
+            if refused:
+                out["infeasible_note"] += "; the chain refused " + "; ".join(refused)
+        return out
+
+    def refusals(self) -> list[str]:
+        """Where the setup's scans found the chain refusing an input (the fast path's draws
+        beyond it have no project): input, the value refused, the last value that works,
+        and the chain's reason (shortened). Empty for the rigorous path, which has no scans
+        (a draw the fast path could not explain was read as 'no ore pays'; fuzz round 25)."""
+        out = []
+        for sc in self.model.get("scans") or []:
+            for f in sc.get("failures") or []:
+                why = str(f.get("error", ""))
+                why = why if len(why) <= 160 else why[:157] + "..."
+                out.append(f"{sc['path']} at {float(f['value']):.4g} (it works to "
+                           f"{float(f['feasible_to']):.4g}): {why}")
         return out
 
     def summary(self) -> dict[str, Any]:
