@@ -148,6 +148,16 @@ def _replanned(before: Mapping[str, float] | None, after: Mapping[str, float] | 
             "the bar includes the plan's change as well as the inputs'")
 
 
+def _path_of(project: str) -> str:
+    """The file a project argument names (``builtin:NAME`` resolved to the shipped file)."""
+    from reeflow.example_inputs import PREFIX
+    from reeflow.project import builtin_project_path
+
+    if project.startswith(PREFIX):
+        return str(builtin_project_path(project[len(PREFIX):]))
+    return project
+
+
 def compare(projects: Sequence[str]) -> dict[str, Any]:
     """Run each project and compare them (the dict written as compare.json)."""
     from reeflow.core.errors import InputError
@@ -158,7 +168,7 @@ def compare(projects: Sequence[str]) -> dict[str, Any]:
                          "name a reference project and at least one scenario")
     seen: dict[str, str] = {}
     for p in projects:  # the same file twice gave two columns of one name (fuzz round 25)
-        key = str(Path(str(p)).resolve()) if not str(p).startswith("builtin:") else str(p)
+        key = str(Path(_path_of(str(p))).resolve())
         if key in seen:
             raise InputError("PROJECTS", list(projects), "each project file once",
                              f"{p} is also {seen[key]}: drop the repeat, or copy the file "

@@ -69,23 +69,30 @@ def capacity_respected(o: Any) -> ConsistencyCheck:
 
 
 def plant_reaches_nameplate(o: Any) -> ConsistencyCheck:
-    """Some producing year runs the plant at its nameplate rate, not only ramp-up years: the
-    plant is sized and costed for the schedule's heaviest year, and where every producing
-    year is a ramp-up year below 100 % that is the ramp-up's peak, not the nameplate (a
-    2-year life with ramp_up [0.3, 0.5] built a 285 kt/a plant for 570 kt/a; chain fuzz
-    round 25)."""
+    """The plant is sized for the schedule's heaviest year; a ramp-up year at utilisation u
+    runs a plant of its ore / u part-loaded. Where that exceeds the heaviest year (every
+    producing year a ramp-up year, or the ore running out after the ramp-up), the plant is
+    sized and costed below the one its ramp-up implies: a 2-year life with ramp_up [0.3, 0.5]
+    built a 285 kt/a plant for 570 kt/a (chain fuzz round 25)."""
+    name = "plant reaches its nameplate"
+    s = o.mine.schedule
+    if "ore_t" not in s:
+        return _check(name, True, "no mine schedule", severity="warning")
     ramp = [float(u) for u in o.project.economics.schedule.ramp_up]
-    ore = o.mine.schedule["ore_t"].to_numpy(float) if "ore_t" in o.mine.schedule else []
+    ore = s["ore_t"].to_numpy(float)
     fed = [i for i, t in enumerate(ore) if t > 0]
+    top = max((float(ore[i]) for i in fed), default=0.0)
+    implied = max((float(ore[i]) / (ramp[i] if i < len(ramp) else 1.0) for i in fed),
+                  default=0.0)
+    if implied <= top * (1 + 1e-9):
+        return _check(name, True, "the heaviest year runs the plant at its full rate (the "
+                      "plant is sized for it)" if fed else "no year fed", severity="warning")
     cap = float(o.project.ore.throughput_t_per_a)
-    top = max((ore[i] for i in fed), default=0.0)
-    short = bool(fed) and all(i < len(ramp) and ramp[i] < 1.0 for i in fed)
-    detail = (f"every producing year is a ramp-up year (economics.schedule.ramp_up {ramp} "
-              f"over {len(fed)} producing years): the plant is sized and costed for "
-              f"{top:,.0f} t/a, not the nameplate {cap:,.0f} t/a (lengthen life_years or "
-              "shorten ramp_up)" if short else
-              "a producing year runs at the full rate (the plant is sized for the heaviest)")
-    return _check("plant reaches its nameplate", not short, detail, severity="warning")
+    return _check(name, False, f"the plant is sized and costed for {top:,.0f} t/a, its "
+                  f"heaviest year, while its ramp-up (economics.schedule.ramp_up {ramp}) "
+                  f"implies a {implied:,.0f} t/a plant (nameplate {cap:,.0f} t/a) running "
+                  "part-loaded: lengthen life_years or shorten ramp_up if the plant is to reach "
+                  "its nameplate", severity="warning")
 
 
 def element_balances_close(o: Any) -> ConsistencyCheck:
@@ -138,11 +145,11 @@ def sx_train_at_yearly_feeds(o: Any) -> ConsistencyCheck:
         worst = min(fixed, key=lambda k: (fixed[k][0] / spec[k], k))
         pf, yf = fixed[worst]
         at_fixed = f"at the design's fixed flow ratios the nearest its spec would be {pf:.2%} " \
-                   f"(spec {spec[worst]:.1%}; {worst}, year {yf})"
+                   f"(spec {spec[worst]:.1%} by mole; {worst}, year {yf})"
     return _check(name, p >= spec[product] * (1 - 1e-9),
                   f"{drift}; the train designed once, its scrub reflux and loaded organic re-set "
                   f"from each year's feed (Xu): the product nearest its spec at {p:.3%} (spec "
-                  f"{spec[product]:.1%}; {product}, year {year}); {at_fixed}. The yearly product "
+                  f"{spec[product]:.1%} by mole; {product}, year {year}); {at_fixed}. The yearly product "
                   "splits are the design basis's", severity="warning")
 
 
@@ -265,16 +272,22 @@ def minor_grades_match_feed(o: Any) -> ConsistencyCheck:
     feed's, as the TREO grade should (:func:`design_grade_matches_feed`). A synthetic deposit
     takes its CaF2 and BaSO4 from its parameters file: a project that set ``caf2_grade: 0 %``
     fed 27-29 % CaF2 every year with no word, and a ThO2 of 12 % designed the residues for
-    60 kt/a of ThO2 while the pit fed 0.84 % (chain fuzz round 25)."""
+    60 kt/a of ThO2 while the pit fed 0.84 % (chain fuzz round 25). The gap is taken against
+    the larger of the two grades (a design grade may be 0, where the TREO check's design
+    grade never is) and must also exceed 0.1 % of the ore."""
     name = "by-product and thorium grades match the scheduled feed"
     s = o.mine.schedule
     ore = s["ore_t"].to_numpy(float) if "ore_t" in s else np.zeros(0)
     fed = ore > 0
     notes = []
     for col, label, attr, key in _MINOR_GRADES:
-        if col not in s or not fed.any():
+        if col not in s:
             continue
-        feed = float(np.average(s[col].to_numpy(float)[fed], weights=ore[fed]))
+        g = s[col].to_numpy(float)
+        use = fed & np.isfinite(g)
+        if not use.any():
+            continue
+        feed = float(np.average(g[use], weights=ore[use]))
         design = float(getattr(o.project.ore, attr))
         gap = abs(feed - design)
         if gap > 1e-3 and gap > DESIGN_GRADE_WARNING * max(feed, design):
@@ -438,7 +451,8 @@ def products_meet_purity_spec(o: Any) -> ConsistencyCheck:
         if on_mass:
             notes.append(f"{name} is sold at {made:.3%} oxide by mass against the spec of "
                          f"{want:.3%} (product_purity_basis: oxide_mass): the train's "
-                         f"redesigns reached {x:.3%} by mole, and {need:.4%} is needed")
+                         f"redesigns reached {x:.3%} by mole, and {need:.4%} is needed "
+                         "(lower product_purity, or give the separation factors that reach it)")
             continue
         fix = (_purity_fix([p], need) if math.isfinite(need) and need < 1.0 else
                "raise plant.separation.product_purity")

@@ -124,7 +124,7 @@ def test_a_product_sold_below_its_purity_spec_is_flagged_with_the_spec_that_meet
     low = products_meet_purity_spec(_outcome(0.99408))
     assert not low.ok and low.severity == "warning"
     assert "Y is sold at 99.408% oxide by mass against the spec of 99.500%" in low.detail
-    need = 1 - 0.005 * (1 - 0.9962) / (1 - 0.99408)  # 99.679 %
+    need = 1 / (1 + 0.005 / 0.995 * (1 - 0.9962) / 0.9962 * 0.99408 / (1 - 0.99408))
     assert f"{need * 100:.6g} %" in low.detail and "La" not in low.detail.split("(")[0]
     assert products_meet_purity_spec(_outcome(0.9951)).ok
 

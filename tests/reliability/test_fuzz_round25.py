@@ -63,7 +63,10 @@ def test_a_barren_estimation_domain_is_named():
     with pytest.raises(InputError) as exc:
         _variography(comps, DepositParams(), None)
     assert exc.value.field == "deposit.domains" and exc.value.value == ["LOW"]
-    assert "waste_domains" in exc.value.fix
+    assert "waste_domains" in exc.value.fix and "keep HOST, WASTE, AIR" in exc.value.fix
+    with pytest.raises(InputError) as exc:  # listed domains: waste_domains is not read
+        _variography(comps, DepositParams(domains=["ORE", "LOW"]), None)
+    assert exc.value.fix.startswith("remove them from deposit.domains")
 
 
 def _ramped(ore_t, ramp):
@@ -81,11 +84,17 @@ def test_a_life_of_ramp_up_years_only_is_flagged():
     assert plant_reaches_nameplate in CHECKS
     low = plant_reaches_nameplate(_ramped([171_000.0, 285_000.0], [0.3, 0.5]))
     assert not low.ok and low.severity == "warning"
-    assert "285,000 t/a, not the nameplate 570,000 t/a" in low.detail
+    assert "sized and costed for 285,000 t/a" in low.detail
+    assert "implies a 570,000 t/a plant" in low.detail
     assert plant_reaches_nameplate(_ramped([171_000.0, 285_000.0, 570_000.0],
                                            [0.3, 0.5])).ok
     assert plant_reaches_nameplate(_ramped([342_000.0, 570_000.0], [0.6, 1.0])).ok
     assert plant_reaches_nameplate(_ramped([300_000.0], [])).ok  # a short deposit, no ramp
+    # the ore runs out after a one-year ramp-up: a 285 kt/a plant for the 570 kt/a ramp-up
+    assert not plant_reaches_nameplate(_ramped([285_000.0, 200_000.0], [0.5])).ok
+    none = _ramped([1.0], [])
+    none.mine.schedule = pd.DataFrame({"year": [1]})
+    assert "no mine schedule" in plant_reaches_nameplate(none).detail
 
 
 def _fed(caf2, tho2, synthetic=True):
@@ -114,6 +123,8 @@ def test_by_product_and_thorium_grades_the_design_does_not_feed_are_flagged():
     assert "deposit's data" in minor_grades_match_feed(
         _fed([0.27, 0.29, 0.5], [0.12] * 3, synthetic=False)).detail
     assert minor_grades_match_feed(_fed([0.0005] * 3, [0.125] * 3)).ok  # within 0.1 % / 10 %
+    nan = minor_grades_match_feed(_fed([0.27, float("nan"), 0.5], [0.12] * 3))
+    assert "CaF2 0.00% (ore.caf2_grade) against 27.00% fed" in nan.detail  # NaN rows left out
 
 
 def test_block_grades_that_overfill_the_ore_name_where_they_come_from():
@@ -137,7 +148,7 @@ def test_an_output_file_named_as_a_folder_is_refused_without_asking_to_delete_it
 
     with pytest.raises(InputError) as exc:
         check_output_file(f"{tmp_path}/new/", field="--out")
-    assert "ending in '/'" in exc.value.allowed and "<file name>" in exc.value.fix
+    assert "ending in '/'" in exc.value.allowed and "creating the folder" in exc.value.fix
     assert not (tmp_path / "new").exists()
     (tmp_path / "userdir").mkdir()
     with pytest.raises(InputError) as exc:
@@ -180,6 +191,10 @@ def test_compare_refuses_the_same_project_twice(tmp_path):
     with pytest.raises(InputError) as exc:
         compare(["builtin:beylikova", str(tmp_path / "x.yaml"), str(tmp_path / "." / "x.yaml")])
     assert exc.value.field == "PROJECTS" and "each project file once" in exc.value.allowed
+    from reeflow.project import builtin_project_path
+
+    with pytest.raises(InputError, match="each project file once"):  # two spellings, one file
+        compare(["builtin:beylikova", str(builtin_project_path("beylikova"))])
 
 
 def test_a_risk_draw_with_no_project_says_where_the_chain_refused():

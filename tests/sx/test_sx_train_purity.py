@@ -135,8 +135,7 @@ def test_an_oxide_mass_spec_is_met_by_oxide_mass(spec):
     """A Y product at 99.3 mol % is 98.85 % by oxide mass (Dy2O3 weighs 186 g per Dy, Y2O3
     113 g per Y): on the oxide_mass basis the train is redesigned to the mole spec that
     meets the spec by mass, and no more than it needs."""
-    from reeflow.plant.sx.train import mole_spec_for
-    from reeflow.plant.sx_adapter import _to_oxide_spec
+    from reeflow.plant.sx.train import meet_oxide_spec, mole_spec_for
 
     def design(purity):
         return design_train(HEAVY_FEED, products=HEAVY_PRODUCTS, purity=purity)
@@ -147,7 +146,7 @@ def test_an_oxide_mass_spec_is_met_by_oxide_mass(spec):
     need = first.mole_specs_for(wanted)
     assert set(need) == {"Y"}
     assert need["Y"] == mole_spec_for(spec, first.purity["Y"], first.oxide_purity()["Y"])
-    train = _to_oxide_spec(first, wanted, design)
+    train = meet_oxide_spec(first, wanted, design)
     assert all(v >= spec - 1e-12 for v in train.oxide_purity().values())
     assert train.purity_spec == {"SmDy": spec, "Y": need["Y"]}
     assert train.total_stages >= first.total_stages
@@ -176,3 +175,29 @@ def test_the_project_file_takes_the_purity_basis():
     with pytest.raises(InputError) as exc:
         with_overrides(base, {"plant.separation.product_purity_basis": "mass"})
     assert exc.value.field == "plant.separation.product_purity_basis"
+
+
+def test_the_exact_mole_spec_meets_the_oxide_spec_at_the_same_impurity_mix():
+    """x' = 1 / (1 + (1 - s)/s (1 - x)/x w/(1 - w)) (the linear form fell 1.6e-6 short)."""
+    from reeflow.plant.sx.train import mole_spec_for
+
+    x, w, s = 0.9962, 0.99408, 0.995
+    b_over_a = (1 - w) * x / (w * (1 - x))  # the impurity's oxide mass per mole, relative
+    xp = mole_spec_for(s, x, w)
+    assert xp / (xp + (1 - xp) * b_over_a) == pytest.approx(s, abs=1e-15)
+
+
+def test_sx_train_takes_the_purity_basis_as_the_study_does(tmp_path, capsys):
+    """`reeflow sx train` refused a project file's product_purity_basis (an unknown key), and
+    would have designed on the mole basis the study no longer uses (review of stop 34)."""
+    from reeflow.cli import main
+
+    f = tmp_path / "t.yaml"
+    f.write_text("plant:\n  separation:\n    products: {SmDy: [Sm, Dy], Y: [Y]}\n"
+                 "    product_purity: 99 %\n    product_purity_basis: oxide_mass\n"
+                 "feed_kg_per_h: {Sm: 100.0, Dy: 60.0, Y: 300.0}\n")
+    assert main(["sx", "train", str(f)]) == 0
+    out = capsys.readouterr().out
+    line = next(ln for ln in out.splitlines() if ln.strip().startswith("Y:"))
+    assert "spec 0.99 by oxide mass, designed to 0.99" in line
+    assert float(line.split("by oxide mass ")[-1].split(",")[0]) >= 0.99

@@ -482,9 +482,11 @@ def _variography(comps: pd.DataFrame, params: DepositParams, hints):
     by_domain = est.groupby("domain")[pcol].mean()
     barren = [str(d) for d, m in by_domain.items() if not m > 0.0]
     if barren:  # grades relative to their domain's mean: a barren domain has none
+        fix = ("remove them from deposit.domains" if params.domains else
+               "add them to deposit.waste_domains (the list replaces the default: keep "
+               f"{', '.join(params.waste_domains)} in it)")
         raise InputError("deposit.domains", barren, f"estimation domains whose mean "
-                         f"{params.primary} is above 0", "list them under "
-                         "deposit.waste_domains, or check their assays")
+                         f"{params.primary} is above 0", f"{fix}, or check their assays")
     means = est["domain"].map(by_domain).to_numpy(float)
     xyz, hole = est[["x", "y", "z"]].to_numpy(), est["hole_id"].to_numpy()
     try:

@@ -8,7 +8,6 @@ train's products into a recovery matrix plus the reagent draw (HCl, NaOH) of the
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from reeflow.core.errors import InputError
@@ -34,6 +33,7 @@ def design_separation(feed: Stream, project: Project, *, cost_model: Any = None,
     room's defaults."""
     from reeflow.plant.sx import design_train
     from reeflow.plant.sx.settings import in_project_file, too_few_groups
+    from reeflow.plant.sx.train import meet_oxide_spec
 
     sep = project.plant.separation
     ree = tuple(project.ore.ree_distribution)
@@ -64,7 +64,7 @@ def design_separation(feed: Stream, project: Project, *, cost_model: Any = None,
 
     train = design(wanted)
     if sep.product_purity_basis == "oxide_mass":
-        train = _to_oxide_spec(train, wanted, design)
+        train = meet_oxide_spec(train, wanted, design, field="plant.separation.product_purity")
     recovery: dict[str, dict[str, float]] = {}
     for name in train.groups:
         comp = train.products[name]
@@ -84,37 +84,6 @@ def design_separation(feed: Stream, project: Project, *, cost_model: Any = None,
     # as train_purities_at reads them
     summary["assumed_separation_factors"] = dict(sep.separation_factors)
     return params, summary
-
-
-#: redesigns allowed to meet an oxide-mass spec (each tightens the short products' mole spec
-#: at the impurity mix of the last design; one is usually enough)
-_OXIDE_PASSES = 3
-
-
-def _to_oxide_spec(train: Any, wanted: dict[str, float],
-                   design: Callable[[dict[str, float]], Any]) -> Any:
-    """Redesign ``train`` until every product meets ``wanted`` as a mass fraction of oxides
-    (``plant.separation.product_purity_basis: oxide_mass``): a product short of it is given
-    the mole spec that meets it at its impurity mix (:meth:`TrainResult.mole_specs_for`).
-    A product still short after ``_OXIDE_PASSES`` redesigns is left to the consistency check,
-    which says so; a mole spec above the SX room's ceiling is refused, naming the product."""
-    from reeflow.plant.sx.data import design_record
-
-    top = float(design_record("purity")["bounds"][1])
-    mole = dict(wanted)
-    for _ in range(_OXIDE_PASSES):
-        need = train.mole_specs_for(wanted)
-        if not need:
-            break
-        for name, x in need.items():
-            if not x <= top:
-                raise InputError(f"plant.separation.product_purity.{name}", wanted[name],
-                                 f"an oxide-mass purity whose mole spec is at most {top:g} "
-                                 f"(it needs {x:.6f} at the train's impurity mix)",
-                                 "lower product_purity, or set product_purity_basis: mole")
-            mole[name] = max(mole[name], x)
-        train = design(mole)
-    return train
 
 
 def _cut_profiles(train: dict[str, Any]) -> list[dict[str, Any]]:

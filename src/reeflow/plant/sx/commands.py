@@ -37,7 +37,7 @@ from reeflow.plant.sx.cascade import (
 from reeflow.plant.sx.data import extractant, relative_extractability
 from reeflow.plant.sx.design import design_cut
 from reeflow.plant.sx.settings import SXDesign, check_keys, field_unit, parse_sx_design
-from reeflow.plant.sx.train import design_train
+from reeflow.plant.sx.train import design_train, meet_oxide_spec
 
 __all__ = ["register", "run_simulate", "run_design", "run_train", "OneLineParser"]
 
@@ -50,10 +50,10 @@ DESIGN_KEYS = ("extractant", "feed_kg_per_h", "feed_mol_per_h", "heavy", "purity
                "purity_aqueous", "optimise_reflux", "reflux_factor", "conditions",
                "separation_factors", "beta_policy", "max_stages", *META)
 TRAIN_KEYS = ("extractant", "feed_kg_per_h", "products", "separation_factors", "purity",
-              "product_purity", "beta_policy", "rank_by", "conditions", "sx", "cost_model",
-              "n_rigorous", "max_stages", *META)
+              "product_purity", "product_purity_basis", "beta_policy", "rank_by", "conditions",
+              "sx", "cost_model", "n_rigorous", "max_stages", *META)
 SEPARATION_KEYS = ("method", "products", "placeholder_recovery", "extractant", "product_purity",
-                   "separation_factors", "sx")
+                   "product_purity_basis", "separation_factors", "sx")
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -572,27 +572,41 @@ def run_train(args: argparse.Namespace) -> int:
     key = "product_purity" if "product_purity" in d else "purity"
     purity = d.get(key, kw.pop("purity", 0.999))
     cost = d.get("cost_model")
-    r = design_train(feed, extractant=kw.pop("extractant", name), products=_products(
-                         d.get("products")),
-                     separation_factors=_factors(d, feed), purity=_purity(purity, key),
-                     beta_policy=str(d.get("beta_policy", "low")),
-                     rank_by=str(d.get("rank_by", kw.pop("rank_by", "cost"))),
-                     conditions=kw.pop("conditions"),
-                     cost_model=None if cost is None else {
-                         str(k): _num(v, f"cost_model.{k}", low=0.0)
-                         for k, v in _mapping(cost, "cost_model").items()},
-                     n_rigorous=_int(d.get("n_rigorous", kw.pop("n_rigorous", 3)),
-                                     "n_rigorous", 1, 42),
-                     max_stages=_int(d.get("max_stages", kw.pop("max_stages", 600)),
-                                     "max_stages", 2, STAGE_LIMIT))
+    basis = d.get("product_purity_basis", "mole")
+    if basis not in ("mole", "oxide_mass"):  # the project file's choice, the study's meaning
+        raise InputError("product_purity_basis", basis, "mole or oxide_mass",
+                         "write mole (the train's own measure) or oxide_mass (as sold)")
+    common = dict(extractant=kw.pop("extractant", name), products=_products(d.get("products")),
+                  separation_factors=_factors(d, feed),
+                  beta_policy=str(d.get("beta_policy", "low")),
+                  rank_by=str(d.get("rank_by", kw.pop("rank_by", "cost"))),
+                  conditions=kw.pop("conditions"),
+                  cost_model=None if cost is None else {
+                      str(k): _num(v, f"cost_model.{k}", low=0.0)
+                      for k, v in _mapping(cost, "cost_model").items()},
+                  n_rigorous=_int(d.get("n_rigorous", kw.pop("n_rigorous", 3)),
+                                  "n_rigorous", 1, 42),
+                  max_stages=_int(d.get("max_stages", kw.pop("max_stages", 600)),
+                                  "max_stages", 2, STAGE_LIMIT))
+
+    def design(spec: Any) -> Any:
+        return design_train(feed, purity=spec, **common)
+
+    r = design(_purity(purity, key))
+    wanted = dict(r.purity_spec)
+    if basis == "oxide_mass":  # the study's rule (plant.separation.product_purity_basis)
+        r = meet_oxide_spec(r, wanted, design, field=key)
     lines = [f"train ({r.extractant}): " + " -> ".join(r.sequence),
              f"total stages {r.total_stages}, organic inventory {r.organic_inventory_m3:.3g} m3, "
              f"mixer-settlers {r.mixer_settler_volume_m3:.3g} m3, solve {r.solve_time_s:.2f} s",
              "reagents kg/h: " + ", ".join(f"{k} {v:.4g}" for k, v in r.reagents_kg_per_h.items()),
              f"cost {r.cost.get('total_usd_per_a', math.nan):.4g} USD/a (ranked by {r.rank_by})"]
+    oxide = r.oxide_purity()
     for p in r.products:
-        lines.append(f"  {p}: purity {r.purity[p]:.5f} (spec {r.purity_spec[p]:g}), "
-                     f"recovery {r.recovery[p]:.5f}")
+        spec = (f"spec {wanted[p]:g} by oxide mass, designed to {r.purity_spec[p]:.6g} by mole"
+                if basis == "oxide_mass" else f"spec {r.purity_spec[p]:g}")
+        lines.append(f"  {p}: purity {r.purity[p]:.5f} ({spec}), by oxide mass "
+                     f"{oxide[p]:.5f}, recovery {r.recovery[p]:.5f}")
     if r.not_fed:  # named, but the feed lacks them: left out of the train (fuzz round 23)
         lines.append("not in the feed, left out: " + "; ".join(
             f"{n}: {', '.join(els)}" for n, els in r.not_fed.items()))

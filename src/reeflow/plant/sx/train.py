@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -48,7 +48,7 @@ from reeflow.plant.sx.settings import (
 from reeflow.plant.sx.shortcut import fenske_min_stages, xu_design
 
 __all__ = ["TrainResult", "design_train", "default_products", "enumerate_sequences",
-           "RANK_KEYS", "mole_spec_for"]
+           "RANK_KEYS", "mole_spec_for", "meet_oxide_spec", "OXIDE_PASSES"]
 
 MAJORS = ("La", "Ce", "Pr", "Nd")
 RANK_KEYS = ("cost_usd_per_a", "total_stages", "organic_inventory_m3", "reagents_kg_per_h",
@@ -135,12 +135,51 @@ class TrainResult:
 
 def mole_spec_for(oxide_spec: float, mole_purity: float, oxide_purity: float) -> float:
     """The mole-fraction purity that gives ``oxide_spec`` by oxide mass, where a product at
-    ``mole_purity`` by mole is ``oxide_purity`` by mass: the impurity's oxide mass per mole of
-    impurity stays as it is, so the impurity falls in proportion,
-    1 − (1 − spec)(1 − x)/(1 − w). NaN where the product holds no impurity (x = 1)."""
-    if not 1.0 - mole_purity > 0.0 or not 1.0 - oxide_purity > 0.0:
+    ``mole_purity`` x by mole is ``oxide_purity`` w by mass. The impurity's oxide mass per
+    mole, relative to the product's own, stays as it is (b/a = (1 − w)x / (w(1 − x))), so
+    x' = 1 / (1 + (1 − s)/s · (1 − x)/x · w/(1 − w)): exact at that impurity mix. NaN where
+    the product holds no impurity (x = 1 or w = 1)."""
+    x, w, s = mole_purity, oxide_purity, oxide_spec
+    if not (0.0 < x < 1.0 and 0.0 < w < 1.0 and s > 0.0):
         return math.nan
-    return 1.0 - (1.0 - oxide_spec) * (1.0 - mole_purity) / (1.0 - oxide_purity)
+    return 1.0 / (1.0 + (1.0 - s) / s * (1.0 - x) / x * w / (1.0 - w))
+
+
+#: redesigns allowed to meet an oxide-mass spec: each designs to the exact mole spec at the
+#: last design's impurity mix, which moves little between designs (one is usually enough)
+OXIDE_PASSES = 3
+
+
+def meet_oxide_spec(train: TrainResult, wanted: Mapping[str, float],
+                    design: Callable[[dict[str, float]], TrainResult], *,
+                    field: str = "purity") -> TrainResult:
+    """Redesign ``train`` (made by ``design(purity)``) until every product meets ``wanted``
+    as a mass fraction of its oxides: a product short of it is given the mole spec that meets
+    it at its impurity mix (:meth:`TrainResult.mole_specs_for`), at most ``OXIDE_PASSES``
+    times; a product still short is left to the caller to report. A mole spec above the SX
+    room's ceiling, or one no train meets, is refused naming ``field``.product and the
+    oxide-mass spec the user wrote."""
+    top = float(design_record("purity")["bounds"][1])
+    mole = {k: float(v) for k, v in wanted.items()}
+    for _ in range(OXIDE_PASSES):
+        need = train.mole_specs_for(wanted)
+        if not need:
+            break
+        for name, x in need.items():
+            if not x <= top:
+                raise InputError(f"{field}.{name}", wanted[name],
+                                 f"an oxide-mass purity whose mole spec is at most {top:g} "
+                                 f"(it needs {x:.6f} at the train's impurity mix)",
+                                 "lower the purity, or design to the mole basis")
+            mole[name] = max(mole[name], x)
+        try:
+            train = design(mole)
+        except InfeasibleSpecError as exc:
+            short = ", ".join(f"{n} {wanted[n]:.4%} by oxide mass needs {need[n]:.4%} by mole"
+                              for n in need)
+            raise InfeasibleSpecError(f"{field}: {short} at the train's impurity mix, which no "
+                                      f"train meets ({exc})") from None
+    return train
 
 
 def product_name(group: Sequence[str]) -> str:
