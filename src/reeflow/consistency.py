@@ -84,15 +84,16 @@ def plant_reaches_nameplate(o: Any) -> ConsistencyCheck:
     top = max((float(ore[i]) for i in fed), default=0.0)
     implied = max((float(ore[i]) / (ramp[i] if i < len(ramp) else 1.0) for i in fed),
                   default=0.0)
-    if implied <= top * (1 + 1e-9):
+    if implied <= top * (1 + 1e-6):  # a year at capacity x ramp, to round-off
         return _check(name, True, "the heaviest year runs the plant at its full rate (the "
                       "plant is sized for it)" if fed else "no year fed", severity="warning")
     cap = float(o.project.ore.throughput_t_per_a)
     return _check(name, False, f"the plant is sized and costed for {top:,.0f} t/a, its "
                   f"heaviest year, while its ramp-up (economics.schedule.ramp_up {ramp}) "
                   f"implies a {implied:,.0f} t/a plant (nameplate {cap:,.0f} t/a) running "
-                  "part-loaded: lengthen life_years or shorten ramp_up if the plant is to reach "
-                  "its nameplate", severity="warning")
+                  "part-loaded. For the plant to reach its nameplate it needs a producing year "
+                  "at the full rate: a longer life_years, a shorter ramp_up, or (where the ore "
+                  "runs out) more ore in the plan", severity="warning")
 
 
 def element_balances_close(o: Any) -> ConsistencyCheck:
@@ -277,7 +278,9 @@ def minor_grades_match_feed(o: Any) -> ConsistencyCheck:
     grade never is) and must also exceed 0.1 % of the ore."""
     name = "by-product and thorium grades match the scheduled feed"
     s = o.mine.schedule
-    ore = s["ore_t"].to_numpy(float) if "ore_t" in s else np.zeros(0)
+    if "ore_t" not in s:
+        return _check(name, True, "no mine schedule", severity="warning")
+    ore = s["ore_t"].to_numpy(float)
     fed = ore > 0
     notes = []
     for col, label, attr, key in _MINOR_GRADES:

@@ -95,6 +95,8 @@ def test_a_life_of_ramp_up_years_only_is_flagged():
     none = _ramped([1.0], [])
     none.mine.schedule = pd.DataFrame({"year": [1]})
     assert "no mine schedule" in plant_reaches_nameplate(none).detail
+    # a year at capacity x ramp to round-off is not a plant above its heaviest year (fuzz 26)
+    assert plant_reaches_nameplate(_ramped([171_000.0, 570_000.0], [0.3 * (1 - 4e-9)])).ok
 
 
 def _fed(caf2, tho2, synthetic=True):
@@ -123,6 +125,9 @@ def test_by_product_and_thorium_grades_the_design_does_not_feed_are_flagged():
     assert "deposit's data" in minor_grades_match_feed(
         _fed([0.27, 0.29, 0.5], [0.12] * 3, synthetic=False)).detail
     assert minor_grades_match_feed(_fed([0.0005] * 3, [0.125] * 3)).ok  # within 0.1 % / 10 %
+    bare = _fed([0.27, 0.29, 0.5], [0.12] * 3)
+    bare.mine.schedule = bare.mine.schedule.drop(columns="ore_t")
+    assert "no mine schedule" in minor_grades_match_feed(bare).detail  # it raised (fuzz 26)
     nan = minor_grades_match_feed(_fed([0.27, float("nan"), 0.5], [0.12] * 3))
     assert "CaF2 0.00% (ore.caf2_grade) against 27.00% fed" in nan.detail  # NaN rows left out
 
@@ -154,6 +159,9 @@ def test_an_output_file_named_as_a_folder_is_refused_without_asking_to_delete_it
     with pytest.raises(InputError) as exc:
         check_output_file(str(tmp_path / "userdir"), field="--out")
     assert "remove" not in exc.value.fix and "userdir/<file name>" in exc.value.fix
+    with pytest.raises(InputError) as exc:  # an existing folder, written with its '/'
+        check_output_file(f"{tmp_path / 'userdir'}/", field="--out")
+    assert "creating" not in exc.value.fix
 
 
 _SX = """model: constant_beta

@@ -201,3 +201,21 @@ def test_sx_train_takes_the_purity_basis_as_the_study_does(tmp_path, capsys):
     line = next(ln for ln in out.splitlines() if ln.strip().startswith("Y:"))
     assert "spec 0.99 by oxide mass, designed to 0.99" in line
     assert float(line.split("by oxide mass ")[-1].split(",")[0]) >= 0.99
+
+
+def test_sx_train_json_carries_the_spec_as_written_and_its_basis(tmp_path, capsys):
+    """`sx train --json` on oxide_mass showed only the raised mole spec (fuzz round 26)."""
+    import json
+
+    from reeflow.cli import main
+
+    f = tmp_path / "t.yaml"
+    f.write_text("feed_kg_per_h: {Sm: 100.0, Dy: 60.0, Y: 300.0}\n"
+                 "products: {SmDy: [Sm, Dy], Y: [Y]}\npurity: 0.99\n"
+                 "product_purity_basis: oxide_mass\n")
+    assert main(["sx", "train", str(f), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["product_purity_basis"] == "oxide_mass"
+    assert out["product_purity_spec"] == {"SmDy": 0.99, "Y": 0.99}
+    assert out["purity_spec"]["Y"] > 0.99 and out["meets_product_spec"] == {"SmDy": True,
+                                                                            "Y": True}

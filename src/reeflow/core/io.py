@@ -119,8 +119,9 @@ def check_output_file(path: str | Path, *, field: str = "--out") -> Path:
         raise InputError(field, str(path), "a file name", f"give a file, e.g. {field} out.json")
     if isinstance(path, str) and path.endswith(("/", os.sep)):  # Path() drops the '/'
         raise InputError(field, path, "a file path (a name ending in '/' is a folder)",
-                         f"name a file inside it (creating the folder first): "
-                         f"{field} {path}<file name>")
+                         "name a file inside it" + ("" if Path(path).is_dir() else
+                                                    " (creating the folder first)")
+                         + f": {field} {path}<file name>")
     p = Path(path)
     _check_target(p, field)
     if not os.access(p.parent, os.W_OK | os.X_OK):

@@ -269,7 +269,8 @@ def _year_money(d: DesignBasis, q: YearQuantities) -> dict[str, np.ndarray]:
                              for v, s, p in zip(scaled, share, products, strict=True))
         rows = opex_rows_of(inp, d.params, out["revenue"][i], float(d.base.capex_usd),
                             float(d.parts["direct_usd"]), storage, index)  # no table a year
-        usd = [(r[0], r[1], 0.0 if r[6] != r[6] else float(r[6]) * d.scales.opex) for r in rows]
+        usd = [(r[0], r[1], 0.0 if r[6] is None or r[6] != r[6] else float(r[6]) * d.scales.opex)
+               for r in rows]  # a missing item (NaN or None) costs 0 here, as fillna(0) did
         out["variable"][i] = math.fsum(u for _, kind, u in usd if kind == "variable")
         out["fixed"][i] = math.fsum(u for _, kind, u in usd if kind == "fixed")
         out["mining"][i] = math.fsum(u for item, _, u in usd if item == "mining (contract)")

@@ -653,6 +653,8 @@ def purchased_t_of(items: Iterable[tuple[Any, Any, Any]]) -> float:
     """:func:`purchased_reagents_t` over (item, rate, quantity) triples."""
     total = 0.0  # plain Python over ~40 rows: pandas' string methods cost more (every year)
     for item, rate, qty in items:
+        if rate is None or qty is None:  # a missing driver (a table has NaN there)
+            continue
         if str(item).startswith(("reagent:", "flotation reagent:")) and rate == rate \
                 and rate > 0 and item not in ("reagent: H2O", "reagent: water") and qty == qty:
             total += float(qty)
