@@ -178,6 +178,9 @@ def builtin_path(name: str, *, field: str, value: str, allowed: str,
     name = name.strip().strip("/")
     names = {n: rel for n, rel in builtin_names().items()
              if not suffixes or rel.endswith(suffixes)}
+    if name not in names:  # builtin:BEYLIKOVA is the case as written in prose (fuzz round 26)
+        folded = [n for n in names if n.casefold() == name.casefold()]
+        name = folded[0] if len(folded) == 1 else name
     if name not in names:
         raise InputError(field, value, allowed, did_you_mean(name, list(names), fallback=False)
                          or "list the shipped files with: reeflow examples")

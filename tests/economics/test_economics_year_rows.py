@@ -16,9 +16,12 @@ def chain():
 
 
 def test_each_year_s_money_equals_the_sums_of_its_opex_and_revenue_tables(chain):
+    import pandas as pd
+
     from reeflow.economics.annual import _scale, _year_inputs, _year_money
     from reeflow.economics.cost_index import cepci
-    from reeflow.economics.study import _opex, _revenue_table, purchased_reagents_t
+    from reeflow.economics.opex import OPEX_COLUMNS
+    from reeflow.economics.study import _revenue_table, opex_rows_of, purchased_reagents_t
 
     d, q = chain.basis, chain.quantities
     money = _year_money(d, q)
@@ -31,8 +34,9 @@ def test_each_year_s_money_equals_the_sums_of_its_opex_and_revenue_tables(chain)
         scaled = [float(u) * _scale(d.scales, str(p), float(s))
                   for u, p, s in zip(rev["usd_per_a"], rev["product"], share, strict=True)]
         assert money["revenue"][i] == pytest.approx(sum(scaled), rel=1e-12)
-        opx = _opex(inp, d.params, money["revenue"][i], float(d.base.capex_usd),
-                    float(d.parts["direct_usd"]), d.parts.get("storage"), cepci())
+        opx = pd.DataFrame(opex_rows_of(inp, d.params, money["revenue"][i],
+                                        float(d.base.capex_usd), float(d.parts["direct_usd"]),
+                                        d.parts.get("storage"), cepci()), columns=OPEX_COLUMNS)
         usd = opx["usd_per_a"].fillna(0.0) * d.scales.opex
         assert money["variable"][i] == pytest.approx(usd[opx["kind"] == "variable"].sum(),
                                                      rel=1e-12)

@@ -44,6 +44,7 @@ from reeflow.economics.study import (
     _levered,
     _revenue_table,
     build_base,
+    opex_by_kind,
     opex_rows_of,
     purchased_t_of,
     revenue_rows,
@@ -269,11 +270,8 @@ def _year_money(d: DesignBasis, q: YearQuantities) -> dict[str, np.ndarray]:
                              for v, s, p in zip(scaled, share, products, strict=True))
         rows = opex_rows_of(inp, d.params, out["revenue"][i], float(d.base.capex_usd),
                             float(d.parts["direct_usd"]), storage, index)  # no table a year
-        usd = [(r[0], r[1], 0.0 if r[6] is None or r[6] != r[6] else float(r[6]) * d.scales.opex)
-               for r in rows]  # a missing item (NaN or None) costs 0 here, as fillna(0) did
-        out["variable"][i] = math.fsum(u for _, kind, u in usd if kind == "variable")
-        out["fixed"][i] = math.fsum(u for _, kind, u in usd if kind == "fixed")
-        out["mining"][i] = math.fsum(u for item, _, u in usd if item == "mining (contract)")
+        for kind, usd in opex_by_kind(rows, d.scales.opex).items():
+            out[kind][i] = usd
         out["reo_t"][i] = inp.reo_t_per_a()
         out["ndpr_t"][i] = inp.ndpr_oxide_t_per_a()
         out["purchased_t"][i] = purchased_t_of((r[0], r[4], r[2]) for r in rows)

@@ -384,33 +384,9 @@ def _site_rows(d: OpexDrivers, year: int, index: CostIndex,
     return rows
 
 
-def opex_table(d: OpexDrivers, *, headcount: float, labour_cost_usd: float,
-               maintenance_frac: float, general_admin_frac: float, insurance_frac: float,
-               marketing_frac: float, direct_capex_usd: float, capex_usd: float,
-               currency_year: int, index: CostIndex | None = None,
-               storage_operation_usd_per_a: float | None = None,
-               storage_progressive_usd_per_a: float | None = None,
-               freight_usd_per_t: Mapping[str, float] | None = None) -> pd.DataFrame:
-    """Every opex item at full production: item, kind (variable/fixed), quantity and unit,
-    rate and unit, usd_per_a, source, evidence (published | derived | assumed | input |
-    missing). A missing driver gives usd_per_a = NaN and evidence ``missing`` (never 0):
-    sum with ``skipna`` and report the missing items.
-
-    Fixed items after Towler & Sinnott (2012) ch. 8: labour (headcount x cost), maintenance
-    (fraction of the installed direct cost), G&A/overhead (fraction of labour), insurance
-    (fraction of capex), marketing (fraction of revenue).
-
-    freight_usd_per_t : product class -> freight, USD/t in ``currency_year`` dollars (the
-    project's ``economics.freight``); a class shipped without a rate raises InputError.
-    """
-    return pd.DataFrame(opex_rows(
-        d, headcount=headcount, labour_cost_usd=labour_cost_usd,
-        maintenance_frac=maintenance_frac, general_admin_frac=general_admin_frac,
-        insurance_frac=insurance_frac, marketing_frac=marketing_frac,
-        direct_capex_usd=direct_capex_usd, capex_usd=capex_usd, currency_year=currency_year,
-        index=index, storage_operation_usd_per_a=storage_operation_usd_per_a,
-        storage_progressive_usd_per_a=storage_progressive_usd_per_a,
-        freight_usd_per_t=freight_usd_per_t), columns=OPEX_COLUMNS)
+def opex_table(d: OpexDrivers, **terms: Any) -> pd.DataFrame:
+    """:func:`opex_rows` as a table (columns ``OPEX_COLUMNS``); ``terms``: its keywords."""
+    return pd.DataFrame(opex_rows(d, **terms), columns=OPEX_COLUMNS)
 
 
 def opex_rows(d: OpexDrivers, *, headcount: float, labour_cost_usd: float,
@@ -420,8 +396,20 @@ def opex_rows(d: OpexDrivers, *, headcount: float, labour_cost_usd: float,
               storage_operation_usd_per_a: float | None = None,
               storage_progressive_usd_per_a: float | None = None,
               freight_usd_per_t: Mapping[str, float] | None = None) -> list[tuple[Any, ...]]:
-    """:func:`opex_table`'s rows, as tuples in ``OPEX_COLUMNS`` order: the yearly cash flow
-    prices every year's opex, and a table a year cost more than its items (pandas)."""
+    """Every opex item at full production, as tuples in ``OPEX_COLUMNS`` order: item, kind
+    (variable/fixed), quantity and unit, rate and unit, usd_per_a, source, evidence
+    (published | derived | assumed | input | missing). Rows, not a table: the yearly cash
+    flow prices every year's opex, and a table a year cost more than its items (pandas). A
+    missing driver gives usd_per_a = NaN and evidence ``missing`` (never 0): sum with
+    ``skipna`` (:func:`reeflow.economics.study.opex_by_kind`) and report the missing items.
+
+    Fixed items after Towler & Sinnott (2012) ch. 8: labour (headcount x cost), maintenance
+    (fraction of the installed direct cost), G&A/overhead (fraction of labour), insurance
+    (fraction of capex), marketing (fraction of revenue).
+
+    freight_usd_per_t : product class -> freight, USD/t in ``currency_year`` dollars (the
+    project's ``economics.freight``); a class shipped without a rate raises InputError.
+    """
     index = index or cepci()
     y = int(currency_year)
     rows = _reagent_rows(d, y, index) + _consumable_rows(d, y, index) + \

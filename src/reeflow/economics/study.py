@@ -15,7 +15,7 @@ nominal rates given.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -486,11 +486,16 @@ def _legacy_waste_rows(inp: EconomicInputs, year: int, index: CostIndex
     return rows
 
 
-def _opex(inp: EconomicInputs, p: EconomicsParams, revenue: float, capex_usd: float,
-          direct: float, storage: StorageCost | None, index: CostIndex) -> pd.DataFrame:
-    """The opex table (:func:`opex_rows_of`, as a table)."""
-    return pd.DataFrame(opex_rows_of(inp, p, revenue, capex_usd, direct, storage, index),
-                        columns=OPEX_COLUMNS)
+def opex_by_kind(rows: Iterable[Sequence[Any]], scale: float = 1.0) -> dict[str, float]:
+    """Variable, fixed and mining (contract) opex, USD/a, of opex ``rows`` (``OPEX_COLUMNS``
+    order), each item times ``scale``: one sum for the base case (:func:`build_base`) and
+    every year's cash flow (:mod:`reeflow.economics.annual`). A missing item (NaN or None)
+    counts 0, as a table's ``skipna`` sums did; the report lists it as missing."""
+    usd = [(r[0], r[1], 0.0 if r[6] is None or r[6] != r[6] else float(r[6]) * scale)
+           for r in rows]
+    return {"variable": math.fsum(u for _, kind, u in usd if kind == "variable"),
+            "fixed": math.fsum(u for _, kind, u in usd if kind == "fixed"),
+            "mining": math.fsum(u for item, _, u in usd if item == "mining (contract)")}
 
 
 def opex_rows_of(inp: EconomicInputs, p: EconomicsParams, revenue: float, capex_usd: float,
@@ -550,7 +555,8 @@ def build_base(inputs: EconomicInputs, *, params: EconomicsParams | None = None,
     storage = _storage(inputs, p, sched.life_years, index)
     capex_usd, direct, cap, est, est_class = _capex(inputs, p, storage, index)
     revenue = float(rev["usd_per_a"].sum())
-    opx = _opex(inputs, p, revenue, capex_usd, direct, storage, index)
+    opx_rows = opex_rows_of(inputs, p, revenue, capex_usd, direct, storage, index)
+    opx = pd.DataFrame(opx_rows, columns=OPEX_COLUMNS)
     closure = _closure(p, direct, storage)
     f = p.fiscal
     fiscal = dcf.FiscalTerms(tax_rate_frac=f.tax_rate, royalty_rate_frac=f.royalty_rate,
@@ -558,16 +564,15 @@ def build_base(inputs: EconomicInputs, *, params: EconomicsParams | None = None,
                              loss_carry_forward_years=f.loss_carry_forward_years)
     ndpr_rev = float(rev["ndpr_linked_usd_per_a"].sum())
     byp = float(rev.loc[rev["product"].isin(_REO_NON_OXIDE), "usd_per_a"].sum())
-    usd = opx["usd_per_a"]
+    by_kind = opex_by_kind(opx_rows)
     base = BaseCase(
         revenue_ndpr_usd_per_a=ndpr_rev, revenue_other_usd_per_a=revenue - ndpr_rev - byp,
         revenue_byproduct_usd_per_a=byp,
-        opex_variable_usd_per_a=float(usd[opx["kind"] == "variable"].sum(skipna=True)),
-        opex_fixed_usd_per_a=float(usd[opx["kind"] == "fixed"].sum(skipna=True)),
+        opex_variable_usd_per_a=by_kind["variable"], opex_fixed_usd_per_a=by_kind["fixed"],
         capex_usd=capex_usd, schedule=sched, fiscal=fiscal,
         fx_local_share_of_opex=p.opex.fx_local_share_of_opex,
         ndpr_price_usd_per_kg=pdeck.price("NdPr oxide") if pdeck.has("NdPr oxide") else math.nan,
-        opex_mining_usd_per_a=float(usd[opx["item"] == "mining (contract)"].sum(skipna=True)),
+        opex_mining_usd_per_a=by_kind["mining"],
         closure_usd=closure)
     parts = {"revenue": rev, "capex": cap, "opex": opx, "estimate": est, "storage": storage,
              "direct_usd": direct, "closure_usd": closure, "params": p}

@@ -556,8 +556,20 @@ def _purity(v: Any, key: str) -> float | dict[str, float]:
 
 @guarded("train")
 def run_train(args: argparse.Namespace) -> int:
-    """Handler of ``sx train PROJECT.yaml`` (top-level keys or ``plant.separation``)."""
-    d = _train_settings(_load(args.file))
+    """Handler of ``sx train PROJECT.yaml`` (top-level keys or ``plant.separation``). A
+    project file's error on a key of its separation section names it at its path there
+    (``plant.separation.product_purity_basis``; fuzz round 26)."""
+    raw = _load(args.file)
+    try:
+        return _train(args, _train_settings(raw))
+    except InputError as e:
+        field = str(e.field)
+        if "plant" in raw and field.split(".")[0] in SEPARATION_KEYS:
+            raise e.at(f"plant.separation.{field}") from None
+        raise
+
+
+def _train(args: argparse.Namespace, d: dict[str, Any]) -> int:
     if "feed_kg_per_h" not in d:
         raise InputError("feed_kg_per_h", None, "the train's feed {element: kg/h}",
                          "add feed_kg_per_h to the file (the study passes it from the flowsheet)")
