@@ -482,6 +482,14 @@ def load_project(source: str | Path | None = None) -> LoadedProject:
     return _validated(tree, str(p))
 
 
+def merged_tree(source: str | Path) -> dict[str, Any]:
+    """A project file (a path or ``builtin:NAME``) as the loader reads it, its ``extends``
+    chain merged, not yet validated: for a command that reads some sections and keys of its
+    own (``sx train`` read the file alone and designed without the parent's products and
+    factors, fuzz round 27)."""
+    return _project_tree(source_path(source))
+
+
 def is_whole_project(source: str | Path) -> bool:
     """Whether ``source`` (a file or ``builtin:NAME``) is a whole study project (its merged
     ``extends`` chain has an ``ore`` section) rather than one holding one room's section:

@@ -45,3 +45,49 @@ def test_opex_by_kind_counts_a_missing_item_as_zero_and_scales_the_rest():
             ("other", "fixed", 1, "-", 1, "-", None, "s", "missing")]
     got = opex_by_kind(rows, 2.0)
     assert got == {"variable": 30.0, "fixed": 14.0, "mining": 10.0}
+
+
+def test_sx_train_reads_the_parent_a_project_file_extends(tmp_path):
+    """`sx train` read the file alone: a child of builtin:beylikova that set only the purity
+    basis was designed without the case's NdPr and SmY products and its Ce/La factor (176
+    stages against the case's 107; round 27)."""
+    from reeflow.plant.sx.commands import _load, _train_settings
+    from reeflow.project import merged_tree
+
+    f = tmp_path / "child.yaml"
+    f.write_text("extends: builtin:beylikova\nfeed_kg_per_h: {La: 250, Ce: 450, Nd: 150}\n"
+                 "plant:\n  separation:\n    product_purity_basis: oxide_mass\n")
+    assert "products" not in _train_settings(_load(str(f)))
+    d = _train_settings(merged_tree(str(f)))
+    assert set(d["products"]) >= {"NdPr", "SmY"} and d["separation_factors"]
+    assert d["product_purity_basis"] == "oxide_mass"
+
+
+@pytest.mark.parametrize("text,field", [
+    ("plant:\n  separation:\n    product_purity: 100 %\n",
+     "plant.separation.product_purity: got 1.0"),
+    ("product_purity: {La: 0.99, Foo: 0.9}\n", "product_purity.Foo: got 'Foo'"),
+    ("purity: {La: 0.99, Foo: 0.9}\n", "purity.Foo: got 'Foo'"),
+])
+def test_sx_train_names_the_purity_key_the_file_wrote(tmp_path, capsys, text, field):
+    """The train's errors on its `purity` argument named `purity` where the file wrote
+    `product_purity` (round 27)."""
+    from reeflow.cli import main
+
+    f = tmp_path / "t.yaml"
+    f.write_text(text + "feed_kg_per_h: {La: 250, Ce: 450}\n")
+    assert main(["sx", "train", str(f)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and f"error: {field}" in err
+
+
+def test_the_schedule_table_shows_a_year_without_ore_as_a_dash():
+    """Years with no ore printed TREO % as nan (round 27)."""
+    from reeflow.mine.commands import _plan_text
+
+    out = {"pit": {"tonnes": 1e6, "ore_t": 5e5, "waste_t": 5e5, "value_usd": 1e6},
+           "schedule_stats": {}, "remaining": {},
+           "schedule": [{"year": 1, "ore_t": 1e5, "treo_frac": 0.02, "cash_usd": 1e6},
+                        {"year": 2, "ore_t": 0.0, "treo_frac": float("nan"), "cash_usd": 0.0}]}
+    text = _plan_text(out)
+    assert "nan" not in text and "—" in text

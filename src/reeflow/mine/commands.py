@@ -425,7 +425,8 @@ def _plan_text(out: Mapping[str, Any]) -> str:
             "waste_t": ("waste kt", 1e3, "{:,.0f}"), "stockpile_t": ("stockpile kt", 1e3,
                                                                    "{:,.0f}"),
             "cash_usd": ("block cash MUSD", 1e6, "{:,.1f}")}
-    table = pd.DataFrame({head: [fmt.format(v / scale) for v in sched[c]]
+    # a year that feeds no ore has no grade: "—", not nan (fuzz round 27)
+    table = pd.DataFrame({head: [fmt.format(v / scale) if v == v else "—" for v in sched[c]]
                           for c, (head, scale, fmt) in cols.items() if c in sched.columns})
     lines.append(table.to_string(index=False))
     lines.append(f"Schedule value: {_musd(st.get('npv_usd'))} discounted block cash (pre-tax, "

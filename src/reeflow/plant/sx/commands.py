@@ -560,12 +560,22 @@ def run_train(args: argparse.Namespace) -> int:
     project file's error on a key of its separation section names it at its path there
     (``plant.separation.product_purity_basis``; fuzz round 26)."""
     raw = _load(args.file)
+    if "extends" in raw:  # the parent's products and factors too (fuzz round 27)
+        from reeflow.project import merged_tree
+
+        raw = merged_tree(args.file)
+    d = _train_settings(raw)
     try:
-        return _train(args, _train_settings(raw))
+        return _train(args, d)
     except InputError as e:
-        field = str(e.field)
-        if "plant" in raw and field.split(".")[0] in SEPARATION_KEYS:
-            raise e.at(f"plant.separation.{field}") from None
+        head, dot, rest = str(e.field).partition(".")
+        if head == "purity" and "product_purity" in d:  # the train's name for the file's key
+            head = "product_purity"
+        field = head + dot + rest
+        if "plant" in raw and head in SEPARATION_KEYS:
+            field = f"plant.separation.{field}"
+        if field != e.field:
+            raise e.at(field) from None
         raise
 
 
