@@ -152,6 +152,26 @@ def test_an_oxide_mass_spec_is_met_by_oxide_mass(spec):
     assert train.total_stages >= first.total_stages
 
 
+def test_design_train_takes_the_oxide_mass_basis_itself():
+    """The basis is a keyword of the train (the study and `sx train` each wired the redesign
+    loop before): the same train as the loop, the spec as given kept beside the mole specs
+    designed to, and a basis the train does not know refused before any design."""
+    from reeflow.core.errors import InputError
+
+    wanted = dict.fromkeys(HEAVY_PRODUCTS, 0.99)
+    train = design_train(HEAVY_FEED, products=HEAVY_PRODUCTS, purity=0.99,
+                         purity_basis="oxide_mass")
+    assert train.product_purity_spec == wanted and train.purity_basis == "oxide_mass"
+    assert train.purity_spec["Y"] > 0.99 and all(train.meets_product_spec.values())
+    d = train.to_dict()
+    assert d["product_purity_basis"] == "oxide_mass" and d["product_purity_spec"] == wanted
+    mole = design_train(HEAVY_FEED, products=HEAVY_PRODUCTS, purity=0.99)
+    assert mole.product_purity_spec == mole.purity_spec == wanted
+    assert mole.meets_product_spec == mole.meets_spec
+    with pytest.raises(InputError, match="purity_basis: got 'mass'"):
+        design_train(HEAVY_FEED, products=HEAVY_PRODUCTS, purity_basis="mass")
+
+
 def test_the_oxide_purity_of_a_pure_group_weighs_its_own_oxides():
     import math
 

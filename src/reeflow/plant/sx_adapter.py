@@ -33,7 +33,6 @@ def design_separation(feed: Stream, project: Project, *, cost_model: Any = None,
     room's defaults."""
     from reeflow.plant.sx import design_train
     from reeflow.plant.sx.settings import in_project_file, too_few_groups
-    from reeflow.plant.sx.train import meet_oxide_spec
 
     sep = project.plant.separation
     ree = tuple(project.ore.ree_distribution)
@@ -53,18 +52,13 @@ def design_separation(feed: Stream, project: Project, *, cost_model: Any = None,
     spec = sep.product_purity_frac  # one for all, or by the project's product names
     wanted = {n: float(spec[n]) if isinstance(spec, dict) else float(spec) for n in names}
 
-    def design(purity: dict[str, float]) -> Any:
-        try:  # the train names its products by the project's names (NdPr, not Pr+Nd)
-            return design_train(feed_kg, extractant=sep.extractant,
-                                products=dict(zip(names, groups, strict=True)),
-                                separation_factors=dict(sep.separation_factors) or None,
-                                purity=purity, **kw)
-        except InputError as exc:  # the train's 'products' is the project's products section
-            raise in_project_file(exc, products=dict(sep.products)) from None
-
-    train = design(wanted)
-    if sep.product_purity_basis == "oxide_mass":
-        train = meet_oxide_spec(train, wanted, design, field="plant.separation.product_purity")
+    try:  # the train names its products by the project's names (NdPr, not Pr+Nd)
+        train = design_train(feed_kg, extractant=sep.extractant,
+                             products=dict(zip(names, groups, strict=True)),
+                             separation_factors=dict(sep.separation_factors) or None,
+                             purity=wanted, purity_basis=sep.product_purity_basis, **kw)
+    except InputError as exc:  # the train's 'products' is the project's products section
+        raise in_project_file(exc, products=dict(sep.products)) from None
     recovery: dict[str, dict[str, float]] = {}
     for name in train.groups:
         comp = train.products[name]
@@ -73,9 +67,7 @@ def design_separation(feed: Stream, project: Project, *, cost_model: Any = None,
     _normalise(recovery, ree)
     params = SeparationParams(ree, recovery, source=f"SX train design ({sep.extractant})",
                               reagents_kg_per_h=dict(train.reagents_kg_per_h))
-    summary = train.to_dict()
-    summary["product_purity_spec"] = wanted  # the project's spec, on its own basis
-    summary["product_purity_basis"] = sep.product_purity_basis
+    summary = train.to_dict()  # its product_purity_spec: the project's, on its own basis
     summary.pop("solve_time_s", None)  # timings live in meta only (results are deterministic)
     for cut in summary.get("cuts", []):
         cut.pop("solve_time_s", None)

@@ -56,16 +56,19 @@ def check_symbols(groups: Mapping[Any, Any] | Sequence[Any], known: Sequence[str
 
 
 def in_project_file(exc: InputError, *, products: Any = None) -> InputError:
-    """An SX room's error on ``products`` or ``separation_factors`` at the project file's
-    path (``plant.separation.…``); other errors as they are. One mapping for ``validate`` and
+    """An SX room's error on ``products``, ``separation_factors``, ``purity`` or
+    ``purity_basis`` at the project file's path (``plant.separation.…``, the purity's as
+    ``product_purity``); other errors as they are. One mapping for ``validate`` and
     the study's SX design (the study named a missing factor ``separation_factors``).
     ``products``: the project's groups as written, echoed for an error on the whole of
     ``products`` (the room saw the groups cut to the fed elements)."""
     field = str(exc.field)
-    if field.split(".")[0] not in ("products", "separation_factors"):
+    head, dot, rest = field.partition(".")
+    if head not in ("products", "separation_factors", "purity", "purity_basis"):
         return exc
     value = products if field == "products" and products is not None else exc.value
-    return InputError(f"plant.separation.{field}", value, exc.allowed, exc.fix)
+    head = {"purity": "product_purity", "purity_basis": "product_purity_basis"}.get(head, head)
+    return InputError(f"plant.separation.{head}{dot}{rest}", value, exc.allowed, exc.fix)
 
 
 def ordered_groups(named: Iterable[tuple[Any, Sequence[str]]], order: Sequence[str],

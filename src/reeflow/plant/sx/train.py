@@ -48,7 +48,7 @@ from reeflow.plant.sx.settings import (
 from reeflow.plant.sx.shortcut import fenske_min_stages, xu_design
 
 __all__ = ["TrainResult", "design_train", "default_products", "enumerate_sequences",
-           "RANK_KEYS", "mole_spec_for", "meet_oxide_spec", "OXIDE_PASSES"]
+           "RANK_KEYS", "mole_spec_for", "meet_oxide_spec", "OXIDE_PASSES", "PURITY_BASES"]
 
 MAJORS = ("La", "Ce", "Pr", "Nd")
 RANK_KEYS = ("cost_usd_per_a", "total_stages", "organic_inventory_m3", "reagents_kg_per_h",
@@ -81,6 +81,10 @@ class TrainResult:
     #: elements a product names that the feed lacks, by product (a product none of whose
     #: elements is fed makes nothing and is left out of the train; it was left out silently)
     not_fed: dict[str, list[str]] = field(default_factory=dict)
+    #: the basis of the product specs as given (``mole`` or ``oxide_mass``) and the specs on
+    #: it; on ``oxide_mass``, ``purity_spec`` holds the mole specs the train was designed to
+    purity_basis: str = "mole"
+    product_purity_spec: dict[str, float] = field(default_factory=dict)
 
     @property
     def meets_spec(self) -> dict[str, bool]:
@@ -99,6 +103,15 @@ class TrainResult:
             own = math.fsum(v for e, v in ox.items() if e in self.groups.get(p, ()))
             out[p] = own / tot if tot > 0 else math.nan
         return out
+
+    @property
+    def meets_product_spec(self) -> dict[str, bool]:
+        """Each product against its spec on the basis it was given (by oxide mass on
+        ``oxide_mass``: the redesigns may stop short, :func:`meet_oxide_spec`)."""
+        if self.purity_basis != "oxide_mass":
+            return self.meets_spec
+        made = self.oxide_purity()
+        return {p: made[p] >= self.product_purity_spec[p] - 1e-12 for p in self.purity}
 
     def mole_specs_for(self, oxide_spec: Mapping[str, float]) -> dict[str, float]:
         """The mole-fraction spec of each product whose oxide purity falls short of
@@ -121,7 +134,9 @@ class TrainResult:
             "products_oxide_kg_per_h": self.product_oxide_kg_per_h(),
             "purity": self.purity, "oxide_purity": self.oxide_purity(),
             "purity_spec": self.purity_spec,
-            "meets_spec": self.meets_spec, "recovery": self.recovery,
+            "meets_spec": self.meets_spec, "product_purity_spec": self.product_purity_spec,
+            "product_purity_basis": self.purity_basis,
+            "meets_product_spec": self.meets_product_spec, "recovery": self.recovery,
             "reagents_kg_per_h": self.reagents_kg_per_h, "total_stages": self.total_stages,
             "organic_inventory_m3": self.organic_inventory_m3,
             "mixer_settler_volume_m3": self.mixer_settler_volume_m3,
@@ -355,7 +370,56 @@ def _groups(products, feed, order) -> tuple[list[list[str]], list[str]]:
     return groups, names
 
 
+#: the bases a product purity may be given on (:func:`design_train`)
+PURITY_BASES = ("mole", "oxide_mass")
+
+
 def design_train(
+    feed_kg_per_h: Mapping[str, float],
+    *,
+    extractant: str = "P507",
+    products: Sequence[Sequence[str]] | Mapping[str, Sequence[str]] | None = None,
+    separation_factors: Mapping[str, float] | None = None,
+    beta_policy: str = "low",
+    purity: float | Mapping[str, float] = 0.999,
+    purity_basis: str = "mole",
+    rank_by: str = "cost_usd_per_a",
+    conditions: DesignConditions | None = None,
+    cost_model: SXCostModel | Mapping[str, float] | None = None,
+    n_rigorous: int = 3,
+    max_stages: int = 600,
+) -> TrainResult:
+    """Design the cheapest separation train for ``feed_kg_per_h`` (element → kg/h as element)
+    whose products meet ``purity``: one spec for all, or {product: spec} naming every product
+    (names as ``products`` gives them, else the train's: ``La``, ``Pr+Nd``).
+
+    ``purity_basis``: ``mole`` (default), the mole fraction of the product's rare earths, the
+    train's own measure; or ``oxide_mass``, the mass fraction of its rare-earth oxides, as
+    oxides are sold (a heavier impurity oxide weighs more: Y2O3 at 99.62 mol % is 99.41 % by
+    mass). On ``oxide_mass`` the train is redesigned to the mole specs that meet it
+    (:func:`meet_oxide_spec`); ``purity_spec`` then holds those, ``product_purity_spec`` the
+    specs as given and ``meets_product_spec`` says which products meet them. The other
+    keywords: :func:`_design_to_mole_spec`.
+    """
+    if purity_basis not in PURITY_BASES:
+        raise InputError("purity_basis", purity_basis, " or ".join(PURITY_BASES),
+                         "write mole (the train's own measure) or oxide_mass (as sold)")
+    opts = dict(extractant=extractant, products=products, separation_factors=separation_factors,
+                beta_policy=beta_policy, rank_by=rank_by, conditions=conditions,
+                cost_model=cost_model, n_rigorous=n_rigorous, max_stages=max_stages)
+
+    def design(spec: float | Mapping[str, float]) -> TrainResult:
+        return _design_to_mole_spec(feed_kg_per_h, purity=spec, **opts)  # type: ignore[arg-type]
+
+    train = design(purity)
+    wanted = dict(train.purity_spec)
+    if purity_basis == "oxide_mass":
+        train = meet_oxide_spec(train, wanted, design)
+    train.purity_basis, train.product_purity_spec = purity_basis, wanted
+    return train
+
+
+def _design_to_mole_spec(
     feed_kg_per_h: Mapping[str, float],
     *,
     extractant: str = "P507",
@@ -369,12 +433,11 @@ def design_train(
     n_rigorous: int = 3,
     max_stages: int = 600,
 ) -> TrainResult:
-    """Design the cheapest separation train for ``feed_kg_per_h`` (element → kg/h as element).
+    """:func:`design_train` to mole-fraction specs.
 
     ``separation_factors`` ({"Ce/La": β, …}) supplies key pairs the shipped data lack.
     ``purity`` is the spec of every PRODUCT, met end to end (the per-cut specs follow from it,
-    :mod:`reeflow.plant.sx.endtoend`): one mole fraction for all, or {product: spec} naming
-    every product (names as ``products`` gives them, else the train's: ``La``, ``Pr+Nd``).
+    :mod:`reeflow.plant.sx.endtoend`).
     ``rank_by``: cost_usd_per_a (default; reagents +
     annualised capital + organic fill priced by ``cost_model``), total_stages,
     organic_inventory_m3, reagents_kg_per_h or mixer_settler_volume_m3. The ``n_rigorous``
