@@ -91,3 +91,35 @@ def test_the_schedule_table_shows_a_year_without_ore_as_a_dash():
                         {"year": 2, "ore_t": 0.0, "treo_frac": float("nan"), "cash_usd": 0.0}]}
     text = _plan_text(out)
     assert "nan" not in text and "—" in text
+
+
+@pytest.mark.parametrize("command,text,words", [
+    ("design", "feed_mol_per_h: {Nd: '990 g/kg', Sm: 50.0}\nheavy: [Sm]\n"
+     "separation_factors: {Sm/Nd: 6.0}\n",
+     "feed_mol_per_h.Nd: got '990 g/kg'; allowed: a quantity with a unit convertible to mol/h"),
+    ("train", "feed_kg_per_h: {La: '5 %', Ce: 100}\nseparation_factors: {Ce/La: 2.0}\n",
+     "feed_kg_per_h.La: got '5 %'; allowed: a quantity with a unit convertible to kg/h. "
+     "Fix: write it in kg/h: % is a ratio"),
+])
+def test_an_sx_feed_written_as_a_ratio_is_refused(tmp_path, capsys, command, text, words):
+    """SX fuzz round 28: a feed flow with a unit was read as a fraction ('990 g/kg' as 0.99
+    mol/h, '5 %' as 0.05 kg/h) and a train designed for that feed."""
+    from reeflow.cli import main
+
+    f = tmp_path / "f.yaml"
+    f.write_text(text)
+    assert main(["sx", command, str(f)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and words in err
+
+
+def test_an_sx_feed_takes_a_unit_and_a_quoted_number():
+    """'0.1 t/h' is 100 kg/h; a quoted '5' is 5 in the key's unit, as 5 is."""
+    from reeflow.plant.sx.commands import _num
+
+    assert _num("0.1 t/h", "feed_kg_per_h.Ce", "kg/h", low=0.0) == pytest.approx(100.0)
+    assert _num("5", "feed_kg_per_h.La", "kg/h", low=0.0) == 5.0
+    from reeflow.core.errors import InputError
+
+    with pytest.raises(InputError, match="a finite number"):
+        _num("nan", "feed_kg_per_h.La", "kg/h", low=0.0)

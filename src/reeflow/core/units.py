@@ -234,7 +234,9 @@ def to_canonical(value: Any, unit: str, *, field: str) -> float:
             field,
             value,
             f"a quantity with a unit convertible to {unit}",
-            f"add the unit, e.g. '{value} {unit}'",
+            f"add the unit, e.g. '{value} {unit}'" if str(q.units) == "dimensionless" else
+            # '990 g/kg' is a ratio: adding the unit to it made no sense (SX fuzz round 28)
+            f"write it in {unit}: {q.units:~P} is a ratio, not {unit}",
         )
     try:
         out = float(q.to(_normalise(unit)).magnitude)

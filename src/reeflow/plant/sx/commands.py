@@ -177,7 +177,11 @@ def _num(v: Any, field: str, unit: str = "frac", *, low: float | None = None,
     if isinstance(v, bool) or v is None:
         raise InputError(field, v, "a number",
                          "write a plain number, e.g. 0.5, or a {value: ...} record")
-    if isinstance(v, str):
+    plain = _plain_number(v) if isinstance(v, str) else None
+    out: float
+    if plain is not None:  # "5": in the key's unit, as 5 is
+        out = plain
+    elif isinstance(v, str):  # with a unit ("5 t/h"; "990 g/kg" is no flow: SX fuzz round 28)
         out = to_canonical(v, unit, field=field)
     else:
         try:
@@ -194,6 +198,14 @@ def _num(v: Any, field: str, unit: str = "frac", *, low: float | None = None,
     if rng is not None:
         check_range(field, out, (rng[0], rng[1]), unit, written=v)
     return out
+
+
+def _plain_number(text: str) -> float | None:
+    """``text`` as a number when it is one alone (no unit), else None."""
+    try:
+        return float(text)
+    except ValueError:
+        return None
 
 
 def _int(v: Any, field: str, low: int, high: int) -> int:
@@ -389,7 +401,7 @@ def _feed_mol(d: dict[str, Any]) -> dict[str, float]:
         raise InputError("feed_kg_per_h", "both", "feed_kg_per_h or feed_mol_per_h, not both",
                          "keep either feed_kg_per_h or feed_mol_per_h and delete the other")
     if "feed_mol_per_h" in d:
-        return {str(e): _num(v, f"feed_mol_per_h.{e}", low=0.0)
+        return {str(e): _num(v, f"feed_mol_per_h.{e}", "mol/h", low=0.0)
                 for e, v in _mapping(d["feed_mol_per_h"], "feed_mol_per_h").items()}
     if "feed_kg_per_h" in d:
         out = {}
@@ -399,7 +411,7 @@ def _feed_mol(d: dict[str, Any]) -> dict[str, float]:
             except Exception:  # noqa: BLE001 - unknown symbol
                 raise InputError(f"feed_kg_per_h.{e}", e, "an element symbol",
                                  "use element symbols as keys, e.g. Nd: 120") from None
-            out[str(e)] = _num(v, f"feed_kg_per_h.{e}", low=0.0) * 1000.0 / mass
+            out[str(e)] = _num(v, f"feed_kg_per_h.{e}", "kg/h", low=0.0) * 1000.0 / mass
         return out
     raise InputError("feed_kg_per_h", None, "a feed {element: kg/h} (or feed_mol_per_h)",
                      "add feed_kg_per_h, e.g. {Nd: 120, Pr: 40} (or feed_mol_per_h)")
@@ -583,7 +595,7 @@ def _train(args: argparse.Namespace, d: dict[str, Any]) -> int:
     if "feed_kg_per_h" not in d:
         raise InputError("feed_kg_per_h", None, "the train's feed {element: kg/h}",
                          "add feed_kg_per_h to the file (the study passes it from the flowsheet)")
-    feed = {str(e): _num(v, f"feed_kg_per_h.{e}", low=0.0)
+    feed = {str(e): _num(v, f"feed_kg_per_h.{e}", "kg/h", low=0.0)
             for e, v in _mapping(d["feed_kg_per_h"], "feed_kg_per_h").items()}
     name = str(d.get("extractant", "P507"))
     settings = _settings(d, "sx") if "sx" in d else _settings(d)
