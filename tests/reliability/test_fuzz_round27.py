@@ -3,6 +3,8 @@ the developers had not seen)."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 
@@ -47,20 +49,57 @@ def test_opex_by_kind_counts_a_missing_item_as_zero_and_scales_the_rest():
     assert got == {"variable": 30.0, "fixed": 14.0, "mining": 10.0}
 
 
-def test_sx_train_reads_the_parent_a_project_file_extends(tmp_path):
+def test_sx_train_reads_the_parent_a_project_file_extends(tmp_path, capsys):
     """`sx train` read the file alone: a child of builtin:beylikova that set only the purity
-    basis was designed without the case's NdPr and SmY products and its Ce/La factor (176
-    stages against the case's 107; round 27)."""
-    from reeflow.plant.sx.commands import _load, _train_settings
-    from reeflow.project import merged_tree
+    basis was designed without the case's NdPr and SmY products and its factors (176 stages
+    against the case's 107; round 27)."""
+    from reeflow.cli import main
 
     f = tmp_path / "child.yaml"
-    f.write_text("extends: builtin:beylikova\nfeed_kg_per_h: {La: 250, Ce: 450, Nd: 150}\n"
+    f.write_text("extends: builtin:beylikova\n"
+                 "feed_kg_per_h: {La: 250, Ce: 450, Pr: 45, Nd: 150, Sm: 20, Y: 10}\n"
                  "plant:\n  separation:\n    product_purity_basis: oxide_mass\n")
-    assert "products" not in _train_settings(_load(str(f)))
-    d = _train_settings(merged_tree(str(f)))
-    assert set(d["products"]) >= {"NdPr", "SmY"} and d["separation_factors"]
-    assert d["product_purity_basis"] == "oxide_mass"
+    assert main(["sx", "train", str(f), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert set(out["groups"]) == {"La", "Ce", "NdPr", "SmY"} and out["total_stages"] == 107
+    assert out["product_purity_basis"] == "oxide_mass" and all(
+        out["meets_product_spec"].values())
+
+
+@pytest.mark.parametrize("text,words", [
+    # a train file that extends another: merged key by key its child could not drop a
+    # parent's feed element or product, so it stays refused (review of round 27)
+    ("extends: other.yaml\nfeed_kg_per_h: {La: 100, Ce: 200}\n",
+     "error: extends: got 'extends'; allowed: a known setting name"),
+    # a train key beside plant: in a project file was ignored (review of round 27)
+    ("extends: builtin:beylikova\npurity: 90 %\nfeed_kg_per_h: {La: 100, Ce: 200}\n",
+     "error: purity: got '90 %'; allowed: in a project file, a key of plant.separation"),
+    ("purity: 0.99\nproduct_purity: 0.995\nfeed_kg_per_h: {La: 100, Ce: 200}\n",
+     "error: purity: got 0.99; allowed: one of purity and product_purity"),
+    ("sx: {purity: 1.5}\nfeed_kg_per_h: {La: 100, Ce: 200}\n", "error: sx.purity: got 1.5"),
+])
+def test_sx_train_refuses_what_it_would_not_read(tmp_path, capsys, text, words):
+    from reeflow.cli import main
+
+    (tmp_path / "other.yaml").write_text("feed_kg_per_h: {La: 1, Ce: 2, Nd: 3}\n")
+    f = tmp_path / "t.yaml"
+    f.write_text(text)
+    assert main(["sx", "train", str(f)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and words in err, err
+
+
+def test_an_oxide_mass_spec_no_mole_spec_meets_is_named_at_the_caller_s_path():
+    """design_train runs the oxide-mass loop itself; its refusal names the path the caller
+    gives (the study's plant.separation.product_purity), not the train's `purity`."""
+    from reeflow.core.errors import InputError
+    from reeflow.plant.sx.train import design_train
+
+    with pytest.raises(InputError) as exc:
+        design_train({"Sm": 100.0, "Dy": 60.0, "Y": 300.0},
+                     products={"SmDy": ["Sm", "Dy"], "Y": ["Y"]}, purity=0.99999,
+                     purity_basis="oxide_mass", purity_field="plant.separation.product_purity")
+    assert exc.value.field == "plant.separation.product_purity.Y"
 
 
 @pytest.mark.parametrize("text,field", [

@@ -3,7 +3,7 @@
 Joins the price deck (revenue and payability), the capex by area from sized equipment
 (:func:`reeflow.economics.capex.capex_by_area`), the residue facility
 (:mod:`reeflow.economics.residue_storage`), the complete opex build-up
-(:func:`reeflow.economics.opex.opex_table`), closure and long-term care, and the DCF
+(:func:`reeflow.economics.opex.opex_rows`), closure and long-term care, and the DCF
 (:mod:`reeflow.economics.dcf`: post- and pre-tax, and levered with DSCR when the params carry
 debt) under the case's typed parameters (:class:`reeflow.economics.params.EconomicsParams`),
 then places the headline figures in the peer band (:func:`reeflow.economics.benchmark`).

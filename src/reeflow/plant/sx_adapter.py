@@ -56,7 +56,8 @@ def design_separation(feed: Stream, project: Project, *, cost_model: Any = None,
         train = design_train(feed_kg, extractant=sep.extractant,
                              products=dict(zip(names, groups, strict=True)),
                              separation_factors=dict(sep.separation_factors) or None,
-                             purity=wanted, purity_basis=sep.product_purity_basis, **kw)
+                             purity=wanted, purity_basis=sep.product_purity_basis,
+                             purity_field="plant.separation.product_purity", **kw)
     except InputError as exc:  # the train's 'products' is the project's products section
         raise in_project_file(exc, products=dict(sep.products)) from None
     recovery: dict[str, dict[str, float]] = {}

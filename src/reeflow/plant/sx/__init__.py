@@ -43,10 +43,14 @@ Three-outlet and linked cascades (:mod:`.threeoutlet`, :mod:`.linked`)
 
 Separation train (:mod:`.train`, :mod:`.endtoend`, :mod:`.costing`) — the study hook
     ``design_train(feed_kg_per_h, *, extractant="P507", products=None,
-    separation_factors=None, beta_policy="low", purity=0.999, rank_by="cost_usd_per_a",
-    conditions=None, cost_model=None, n_rigorous=3, max_stages=600) -> TrainResult``
+    separation_factors=None, beta_policy="low", purity=0.999, purity_basis="mole",
+    purity_field="purity", rank_by="cost_usd_per_a", conditions=None, cost_model=None,
+    n_rigorous=3, max_stages=600) -> TrainResult``
     (``.products`` {name: {element: kg/h}}, ``.purity`` (every product meets ``purity`` end
-    to end; one spec for all or {product: spec}), ``.recovery``, ``.reagents_kg_per_h``, ``.total_stages``,
+    to end; one spec for all or {product: spec}; by mole, or by oxide mass with
+    ``purity_basis="oxide_mass"``: ``.purity_basis``, ``.product_purity_spec``,
+    ``.meets_product_spec``, ``.oxide_purity()``), ``.recovery``, ``.reagents_kg_per_h``,
+    ``.total_stages``,
     ``.organic_inventory_m3``, ``.mixer_settler_volume_m3``, ``.cost``, ``.cuts``,
     ``.ranking`` (every sequence: stages, reagents, organic inventory, cost; rigorous where
     designed), ``.to_dict()``). ``SXCostModel`` (prices and cost weights; defaults from

@@ -52,6 +52,8 @@ DESIGN_KEYS = ("extractant", "feed_kg_per_h", "feed_mol_per_h", "heavy", "purity
 TRAIN_KEYS = ("extractant", "feed_kg_per_h", "products", "separation_factors", "purity",
               "product_purity", "product_purity_basis", "beta_policy", "rank_by", "conditions",
               "sx", "cost_model", "n_rigorous", "max_stages", *META)
+#: top-level keys the project-file form of ``sx train`` reads beside ``plant.separation``
+PROJECT_TOP_KEYS = ("feed_kg_per_h", "cost_model", "rank_by", "n_rigorous", "max_stages")
 SEPARATION_KEYS = ("method", "products", "placeholder_recovery", "extractant", "product_purity",
                    "product_purity_basis", "separation_factors", "sx")
 
@@ -522,12 +524,24 @@ def _key_pair(feed, heavy, name) -> list[tuple[str, str]]:
 # ------------------------------------------------------------------------------ train
 
 def _train_settings(d: dict[str, Any]) -> dict[str, Any]:
+    """The train's settings of a train file, or of a project file: its ``plant.separation``
+    and the top-level ``PROJECT_TOP_KEYS``. A train key the project form does not read at the
+    top level (``purity: 90 %`` beside ``plant:``) is refused: it was ignored (review of
+    fuzz round 27)."""
     if "plant" in d:  # a project file: only plant.separation (+ a top-level feed) is read
         plant = _mapping(d["plant"], "plant")
         sep = _mapping(plant.get("separation", {}) or {}, "plant.separation")
         check_keys(sep, SEPARATION_KEYS, "plant.separation.")
+        unread = [k for k in d if k in TRAIN_KEYS and k not in PROJECT_TOP_KEYS + META]
+        if unread:
+            raise InputError(unread[0], d[unread[0]],
+                             "in a project file, a key of plant.separation (the top level "
+                             f"gives only {', '.join(PROJECT_TOP_KEYS)})",
+                             "move it under plant.separation (the purity as product_purity, "
+                             "SX settings under plant.separation.sx), or drop plant: to write "
+                             "a train file")
         out = {k: v for k, v in sep.items() if k not in ("method", "placeholder_recovery")}
-        for key in ("feed_kg_per_h", "cost_model", "rank_by", "n_rigorous", "max_stages"):
+        for key in PROJECT_TOP_KEYS:
             if key in d:
                 out[key] = d[key]
         return out
@@ -568,30 +582,42 @@ def _purity(v: Any, key: str) -> float | dict[str, float]:
 
 @guarded("train")
 def run_train(args: argparse.Namespace) -> int:
-    """Handler of ``sx train PROJECT.yaml`` (top-level keys or ``plant.separation``). A
-    project file's error on a key of its separation section names it at its path there
-    (``plant.separation.product_purity_basis``; fuzz round 26)."""
+    """Handler of ``sx train FILE``: a train file (the top-level keys of ``TRAIN_KEYS``) or a
+    project file (``plant.separation`` and the top-level ``PROJECT_TOP_KEYS``), whose
+    ``extends`` chain is merged as the project loader merges it (a child of the case was
+    designed without the case's products and factors, fuzz round 27). Errors name the keys as
+    the file wrote them (``plant.separation.product_purity_basis``, fuzz round 26)."""
     raw = _load(args.file)
-    if "extends" in raw:  # the parent's products and factors too (fuzz round 27)
+    if "extends" in raw:
         from reeflow.project import merged_tree
 
-        raw = merged_tree(args.file)
+        merged = merged_tree(args.file)
+        # a train file's extends stays an unknown key: merged key by key, its child could not
+        # drop a parent's feed element or product (review of round 27)
+        raw = merged if "plant" in merged else raw
     d = _train_settings(raw)
+    if "product_purity" in d and "purity" in d:  # product_purity won silently (fuzz round 21)
+        raise InputError("purity", d["purity"], "one of purity and product_purity",
+                         "keep one of the two keys (they name the same spec)")
+    where = "plant.separation." if "plant" in raw else ""
+    sx = d.get("sx")
+    key = "product_purity" if "product_purity" in d else "purity" if "purity" in d else \
+        "sx.purity" if isinstance(sx, Mapping) and "purity" in sx else "product_purity"
     try:
-        return _train(args, d)
+        return _train(args, d, key, where + key)
     except InputError as e:
         head, dot, rest = str(e.field).partition(".")
-        head = {"purity": "product_purity" if "product_purity" in d else "purity",
-                "purity_basis": "product_purity_basis"}.get(head, head)  # the file's keys
-        field = head + dot + rest
-        if "plant" in raw and head in SEPARATION_KEYS:
-            field = f"plant.separation.{field}"
+        field = (where + key if head == "purity" else
+                 where + "product_purity_basis" if head == "purity_basis" else
+                 where + head if where and head in SEPARATION_KEYS else head) + dot + rest
         if field != e.field:
             raise e.at(field) from None
         raise
 
 
-def _train(args: argparse.Namespace, d: dict[str, Any]) -> int:
+def _train(args: argparse.Namespace, d: dict[str, Any], key: str, purity_path: str) -> int:
+    """Design the train of the settings ``d`` and print it; ``key``: the purity's key in
+    ``d`` (``purity_path``: its path in the file, which an infeasible spec names)."""
     if "feed_kg_per_h" not in d:
         raise InputError("feed_kg_per_h", None, "the train's feed {element: kg/h}",
                          "add feed_kg_per_h to the file (the study passes it from the flowsheet)")
@@ -600,15 +626,11 @@ def _train(args: argparse.Namespace, d: dict[str, Any]) -> int:
     name = str(d.get("extractant", "P507"))
     settings = _settings(d, "sx") if "sx" in d else _settings(d)
     kw = settings.train_kwargs(name)
-    if "product_purity" in d and "purity" in d:  # product_purity won silently (fuzz round 21)
-        raise InputError("purity", d["purity"], "one of purity and product_purity",
-                         "keep one of the two keys (they name the same spec)")
-    key = "product_purity" if "product_purity" in d else "purity"
     purity = d.get(key, kw.pop("purity", 0.999))
     cost = d.get("cost_model")
     basis = d.get("product_purity_basis", "mole")  # the project file's choice, the study's
     r = design_train(
-        feed, purity=_purity(purity, key), purity_basis=basis,
+        feed, purity=_purity(purity, key), purity_basis=basis, purity_field=purity_path,
         extractant=kw.pop("extractant", name), products=_products(d.get("products")),
         separation_factors=_factors(d, feed), beta_policy=str(d.get("beta_policy", "low")),
         rank_by=str(d.get("rank_by", kw.pop("rank_by", "cost"))), conditions=kw.pop("conditions"),

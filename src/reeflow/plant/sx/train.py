@@ -110,8 +110,8 @@ class TrainResult:
         ``oxide_mass``: the redesigns may stop short, :func:`meet_oxide_spec`)."""
         if self.purity_basis != "oxide_mass":
             return self.meets_spec
-        made = self.oxide_purity()
-        return {p: made[p] >= self.product_purity_spec[p] - 1e-12 for p in self.purity}
+        made, spec = self.oxide_purity(), self.product_purity_spec or self.purity_spec
+        return {p: made[p] >= spec[p] - 1e-12 for p in self.purity}
 
     def mole_specs_for(self, oxide_spec: Mapping[str, float]) -> dict[str, float]:
         """The mole-fraction spec of each product whose oxide purity falls short of
@@ -134,7 +134,8 @@ class TrainResult:
             "products_oxide_kg_per_h": self.product_oxide_kg_per_h(),
             "purity": self.purity, "oxide_purity": self.oxide_purity(),
             "purity_spec": self.purity_spec,
-            "meets_spec": self.meets_spec, "product_purity_spec": self.product_purity_spec,
+            "meets_spec": self.meets_spec,
+            "product_purity_spec": self.product_purity_spec or self.purity_spec,
             "product_purity_basis": self.purity_basis,
             "meets_product_spec": self.meets_product_spec, "recovery": self.recovery,
             "reagents_kg_per_h": self.reagents_kg_per_h, "total_stages": self.total_stages,
@@ -383,6 +384,7 @@ def design_train(
     beta_policy: str = "low",
     purity: float | Mapping[str, float] = 0.999,
     purity_basis: str = "mole",
+    purity_field: str = "purity",
     rank_by: str = "cost_usd_per_a",
     conditions: DesignConditions | None = None,
     cost_model: SXCostModel | Mapping[str, float] | None = None,
@@ -398,8 +400,18 @@ def design_train(
     oxides are sold (a heavier impurity oxide weighs more: Y2O3 at 99.62 mol % is 99.41 % by
     mass). On ``oxide_mass`` the train is redesigned to the mole specs that meet it
     (:func:`meet_oxide_spec`); ``purity_spec`` then holds those, ``product_purity_spec`` the
-    specs as given and ``meets_product_spec`` says which products meet them. The other
-    keywords: :func:`_design_to_mole_spec`.
+    specs as given and ``meets_product_spec`` says which products meet them;
+    ``purity_field``: the path an infeasible oxide-mass spec is named by (the caller's, e.g.
+    ``plant.separation.product_purity``). Each product's spec is met end to end (the per-cut
+    specs follow from it, :mod:`reeflow.plant.sx.endtoend`).
+
+    ``separation_factors`` ({"Ce/La": β, …}) supplies key pairs the shipped data lack.
+    ``rank_by``: cost_usd_per_a (default; reagents + annualised capital + organic fill priced
+    by ``cost_model``), total_stages, organic_inventory_m3, reagents_kg_per_h or
+    mixer_settler_volume_m3. The ``n_rigorous`` best sequences by the shortcut ranking are
+    designed rigorously and the best of those is returned; ``ranking`` lists every sequence
+    (rigorous figures where designed). Raises InputError (bad input) or InfeasibleSpecError
+    naming the product and the cut that cannot reach the spec.
     """
     if purity_basis not in PURITY_BASES:
         raise InputError("purity_basis", purity_basis, " or ".join(PURITY_BASES),
@@ -414,7 +426,7 @@ def design_train(
     train = design(purity)
     wanted = dict(train.purity_spec)
     if purity_basis == "oxide_mass":
-        train = meet_oxide_spec(train, wanted, design)
+        train = meet_oxide_spec(train, wanted, design, field=purity_field)
     train.purity_basis, train.product_purity_spec = purity_basis, wanted
     return train
 
@@ -433,19 +445,7 @@ def _design_to_mole_spec(
     n_rigorous: int = 3,
     max_stages: int = 600,
 ) -> TrainResult:
-    """:func:`design_train` to mole-fraction specs.
-
-    ``separation_factors`` ({"Ce/La": β, …}) supplies key pairs the shipped data lack.
-    ``purity`` is the spec of every PRODUCT, met end to end (the per-cut specs follow from it,
-    :mod:`reeflow.plant.sx.endtoend`).
-    ``rank_by``: cost_usd_per_a (default; reagents +
-    annualised capital + organic fill priced by ``cost_model``), total_stages,
-    organic_inventory_m3, reagents_kg_per_h or mixer_settler_volume_m3. The ``n_rigorous``
-    best sequences by the shortcut ranking are designed rigorously and the best of those is
-    returned; ``ranking`` lists every sequence (rigorous figures where designed).
-    Raises InputError (bad input) or InfeasibleSpecError naming the product and the cut that
-    cannot reach the spec.
-    """
+    """:func:`design_train` to mole-fraction specs (its keywords but the basis's)."""
     t0 = time.perf_counter()
     rank = _check_train_args(purity, rank_by, n_rigorous, max_stages)
     prices = SXCostModel.from_mapping(cost_model)
