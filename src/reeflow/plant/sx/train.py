@@ -416,36 +416,11 @@ def design_train(
     if purity_basis not in PURITY_BASES:
         raise InputError("purity_basis", purity_basis, " or ".join(PURITY_BASES),
                          "write mole (the train's own measure) or oxide_mass (as sold)")
-    opts = dict(extractant=extractant, products=products, separation_factors=separation_factors,
-                beta_policy=beta_policy, rank_by=rank_by, conditions=conditions,
-                cost_model=cost_model, n_rigorous=n_rigorous, max_stages=max_stages)
-
-    def design(spec: float | Mapping[str, float]) -> TrainResult:
-        return _design_to_mole_spec(feed_kg_per_h, purity=spec, **opts)  # type: ignore[arg-type]
-
-    train = design(purity)
-    wanted = dict(train.purity_spec)
-    if purity_basis == "oxide_mass":
-        train = meet_oxide_spec(train, wanted, design, field=purity_field)
-    train.purity_basis, train.product_purity_spec = purity_basis, wanted
-    return train
-
-
-def _design_to_mole_spec(
-    feed_kg_per_h: Mapping[str, float],
-    *,
-    extractant: str = "P507",
-    products: Sequence[Sequence[str]] | Mapping[str, Sequence[str]] | None = None,
-    separation_factors: Mapping[str, float] | None = None,
-    beta_policy: str = "low",
-    purity: float | Mapping[str, float] = 0.999,
-    rank_by: str = "cost_usd_per_a",
-    conditions: DesignConditions | None = None,
-    cost_model: SXCostModel | Mapping[str, float] | None = None,
-    n_rigorous: int = 3,
-    max_stages: int = 600,
-) -> TrainResult:
-    """:func:`design_train` to mole-fraction specs (its keywords but the basis's)."""
+    if purity_basis == "oxide_mass":  # the keywords but the purity's, for the mole designs
+        return _to_oxide_mass(feed_kg_per_h, purity, purity_field, dict(
+            extractant=extractant, products=products, separation_factors=separation_factors,
+            beta_policy=beta_policy, rank_by=rank_by, conditions=conditions,
+            cost_model=cost_model, n_rigorous=n_rigorous, max_stages=max_stages))
     t0 = time.perf_counter()
     rank = _check_train_args(purity, rank_by, n_rigorous, max_stages)
     prices = SXCostModel.from_mapping(cost_model)
@@ -463,9 +438,46 @@ def _design_to_mole_spec(
                                     overrides=separation_factors,
                                     temperature_C=cond.temperature_C)
     ranking = _shortcut_ranking(feed, groups, names, alpha, specs, cond, prices, rank)
+    best = _best_rigorous(ranking[:n_rigorous], feed, groups, names, alpha, specs, cond,
+                          max_stages, prices, rank)
+    ranking.sort(key=lambda r: (not r["feasible"], r["basis"] != "rigorous", _key(r, rank)))
+    entry, designs, streams, record = best
+    res = _assemble(extractant, entry, groups, names, feed, designs, streams, ranking, alpha)
+    res.cost, res.rank_by = entry["cost"], rank
+    res.purity_spec = dict(zip(names, specs, strict=True))
+    res.cut_specs, res.cost_model = record["cut_specs"], prices.to_dict()
+    res.groups = {n: list(g) for n, g in zip(names, groups, strict=True)}
+    res.not_fed = _not_fed(products, feed)
+    res.product_purity_spec = dict(res.purity_spec)
+    res.solve_time_s = time.perf_counter() - t0
+    return res
+
+
+def _to_oxide_mass(feed_kg_per_h: Mapping[str, float], purity: float | Mapping[str, float],
+                   field: str, opts: dict[str, Any]) -> TrainResult:
+    """:func:`design_train` on the ``oxide_mass`` basis: the train to ``purity`` by mole,
+    redesigned to the mole specs that meet it by oxide mass (:func:`meet_oxide_spec`; errors
+    name ``field``); ``opts``: the other keywords."""
+    def design(spec: float | Mapping[str, float]) -> TrainResult:
+        return design_train(feed_kg_per_h, purity=spec, **opts)
+
+    train = design(purity)
+    wanted = dict(train.purity_spec)
+    train = meet_oxide_spec(train, wanted, design, field=field)
+    train.purity_basis, train.product_purity_spec = "oxide_mass", wanted
+    return train
+
+
+def _best_rigorous(entries: list[dict[str, Any]], feed: dict[str, float],
+                   groups: list[list[str]], names: list[str], alpha: dict[str, float],
+                   specs: list[float], cond: DesignConditions, max_stages: int,
+                   prices: SXCostModel, rank: str) -> tuple[Any, ...]:
+    """The best of the shortcut ranking's first ``entries`` designed rigorously (each entry
+    updated with its rigorous figures, or marked infeasible with the reason): (entry,
+    designs, streams, record). Raises InfeasibleSpecError when none meets the specs."""
     best = None
     cache: dict[Any, CutDesign] = {}
-    for entry in ranking[:n_rigorous]:
+    for entry in entries:
         if not entry["feasible"]:
             continue
         try:
@@ -482,19 +494,10 @@ def _design_to_mole_spec(
             best = (entry, designs, streams, record)
     if best is None:
         # one reason once: sequences that fail at the same cut say the same (fuzz round 21)
-        reasons = "; ".join(dict.fromkeys(str(r.get("reason")) for r in ranking[:n_rigorous]))
+        reasons = "; ".join(dict.fromkeys(str(r.get("reason")) for r in entries))
         raise InfeasibleSpecError(f"no sequence meets the product specs "
                                   f"({spec_text(specs, names)}): {reasons}")
-    ranking.sort(key=lambda r: (not r["feasible"], r["basis"] != "rigorous", _key(r, rank)))
-    entry, designs, streams, record = best
-    res = _assemble(extractant, entry, groups, names, feed, designs, streams, ranking, alpha)
-    res.cost, res.rank_by = entry["cost"], rank
-    res.purity_spec = dict(zip(names, specs, strict=True))
-    res.cut_specs, res.cost_model = record["cut_specs"], prices.to_dict()
-    res.groups = {n: list(g) for n, g in zip(names, groups, strict=True)}
-    res.not_fed = _not_fed(products, feed)
-    res.solve_time_s = time.perf_counter() - t0
-    return res
+    return best
 
 
 def _key(entry: dict[str, Any], rank: str) -> tuple:
