@@ -73,7 +73,9 @@ def test_sx_train_reads_the_parent_a_project_file_extends(tmp_path, capsys):
      "error: extends: got 'extends'; allowed: a known setting name"),
     # a train key beside plant: in a project file was ignored (review of round 27)
     ("extends: builtin:beylikova\npurity: 90 %\nfeed_kg_per_h: {La: 100, Ce: 200}\n",
-     "error: purity: got '90 %'; allowed: in a project file, a key of plant.separation"),
+     "error: purity: got '90 %'; allowed: in a project file, only feed_kg_per_h, cost_model,"),
+    ("extends: builtin:beylikova\nbeta_policy: high\nfeed_kg_per_h: {La: 100, Ce: 200}\n",
+     "Fix: a project file designs with the low factors"),
     ("purity: 0.99\nproduct_purity: 0.995\nfeed_kg_per_h: {La: 100, Ce: 200}\n",
      "error: purity: got 0.99; allowed: one of purity and product_purity"),
     ("sx: {purity: 1.5}\nfeed_kg_per_h: {La: 100, Ce: 200}\n", "error: sx.purity: got 1.5"),

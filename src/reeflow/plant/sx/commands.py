@@ -528,18 +528,20 @@ def _train_settings(d: dict[str, Any]) -> dict[str, Any]:
     and the top-level ``PROJECT_TOP_KEYS``. A train key the project form does not read at the
     top level (``purity: 90 %`` beside ``plant:``) is refused: it was ignored (review of
     fuzz round 27)."""
-    if "plant" in d:  # a project file: only plant.separation (+ a top-level feed) is read
+    if "plant" in d:  # a project file: only plant.separation and PROJECT_TOP_KEYS are read
         plant = _mapping(d["plant"], "plant")
         sep = _mapping(plant.get("separation", {}) or {}, "plant.separation")
         check_keys(sep, SEPARATION_KEYS, "plant.separation.")
         unread = [k for k in d if k in TRAIN_KEYS and k not in PROJECT_TOP_KEYS + META]
         if unread:
-            raise InputError(unread[0], d[unread[0]],
-                             "in a project file, a key of plant.separation (the top level "
-                             f"gives only {', '.join(PROJECT_TOP_KEYS)})",
-                             "move it under plant.separation (the purity as product_purity, "
-                             "SX settings under plant.separation.sx), or drop plant: to write "
-                             "a train file")
+            k = unread[0]
+            raise InputError(k, d[k], f"in a project file, only {', '.join(PROJECT_TOP_KEYS)}"
+                             " at the top level (the rest under plant.separation)",
+                             "write it as plant.separation.product_purity" if k == "purity" else
+                             "move it under plant.separation" if k in SEPARATION_KEYS else
+                             "a project file designs with the low factors and the conditions "
+                             "of plant.separation.sx: drop it, or drop plant: to write a train "
+                             "file")
         out = {k: v for k, v in sep.items() if k not in ("method", "placeholder_recovery")}
         for key in PROJECT_TOP_KEYS:
             if key in d:
@@ -602,7 +604,8 @@ def run_train(args: argparse.Namespace) -> int:
     where = "plant.separation." if "plant" in raw else ""
     sx = d.get("sx")
     key = "product_purity" if "product_purity" in d else "purity" if "purity" in d else \
-        "sx.purity" if isinstance(sx, Mapping) and "purity" in sx else "product_purity"
+        "sx.purity" if isinstance(sx, Mapping) and "purity" in sx else \
+        "product_purity" if where else "purity"  # the default's name: each form's own key
     try:
         return _train(args, d, key, where + key)
     except InputError as e:
