@@ -478,8 +478,27 @@ def load_project(source: str | Path | None = None) -> LoadedProject:
     path the user wrote, the value, what is allowed and how to fix it.
     """
     p = source_path(source)
+    _check_builtin_project(p)
     tree = _project_tree(p)
     return _validated(tree, str(p))
+
+
+def _check_builtin_project(path: Path) -> None:
+    """A shipped file loaded as a project must be a case's project or one of its scenarios:
+    ``builtin:beylikova/claims`` was refused on an inner key of the claims
+    (``claims[0].asserts[0].quantity``), never saying it is no project (fuzz round 27). The
+    CLI hands a ``builtin:`` name over as its path, so the path is what is checked."""
+    from reeflow.example_inputs import example_files
+
+    shipped = {f.resolve(): rel for rel, f in example_files().items()}
+    rel = shipped.get(path.resolve())
+    if rel is None or rel.endswith("/project.yaml") or "/scenarios/" in rel:
+        return
+    raise InputError("project", f"builtin:{rel.rsplit('.', 1)[0]}", "a built-in project: a "
+                     "case (" + ", ".join(f"builtin:{c}" for c in builtin_cases())
+                     + ") or one of its scenarios", "this is a shipped input of another kind, "
+                     "not a study project: run a case or a scenario (reeflow examples lists "
+                     "the shipped files)")
 
 
 def merged_tree(source: str | Path) -> dict[str, Any]:
