@@ -36,7 +36,13 @@ from reeflow.plant.sx.cascade import (
 )
 from reeflow.plant.sx.data import extractant, relative_extractability
 from reeflow.plant.sx.design import design_cut
-from reeflow.plant.sx.settings import SXDesign, check_keys, field_unit, parse_sx_design
+from reeflow.plant.sx.settings import (
+    SXDesign,
+    at_file_key,
+    check_keys,
+    field_unit,
+    parse_sx_design,
+)
 from reeflow.plant.sx.train import design_train
 
 __all__ = ["register", "run_simulate", "run_design", "run_train", "OneLineParser"]
@@ -609,12 +615,10 @@ def run_train(args: argparse.Namespace) -> int:
     try:
         return _train(args, d, key, where + key)
     except InputError as e:
-        head, dot, rest = str(e.field).partition(".")
-        field = (where + key if head == "purity" else
-                 where + "product_purity_basis" if head == "purity_basis" else
-                 where + head if where and head in SEPARATION_KEYS else head) + dot + rest
-        if field != e.field:
-            raise e.at(field) from None
+        renamed = at_file_key(e, prefix=where, heads=SEPARATION_KEYS if where else (),
+                              purity_key=key)
+        if renamed is not e:
+            raise renamed from None
         raise
 
 

@@ -22,7 +22,8 @@ from reeflow.plant.sx.data import EXTRACTANTS, design_record, extractant
 
 __all__ = ["SXDesign", "parse_sx_design", "check_keys", "field_unit", "check_symbols",
            "neighbour_gaps", "check_spec_per_product", "check_product_names",
-           "too_few_groups", "check_key_factors", "in_project_file", "ordered_groups",
+           "too_few_groups", "check_key_factors", "at_file_key", "in_project_file",
+           "ordered_groups",
            "key_pairs"]
 
 
@@ -55,6 +56,30 @@ def check_symbols(groups: Mapping[Any, Any] | Sequence[Any], known: Sequence[str
                                  or "write each element's symbol, e.g. Nd")
 
 
+def at_file_key(exc: InputError, *, prefix: str, heads: Iterable[str],
+                purity_key: str = "product_purity", value: Any = None) -> InputError:
+    """An SX room's error re-rooted at the key a file wrote: a field under one of ``heads``
+    gets ``prefix`` (``plant.separation.`` in a project file, ``""`` in a train file), the
+    room's ``purity`` the file's ``purity_key`` and ``purity_basis`` the file's
+    ``product_purity_basis``; ``value`` (if given) replaces the echoed value. Other errors
+    as they are. One renaming for ``validate``, the study and ``sx train`` (each had its
+    own, the last read of stop 35)."""
+    field = str(exc.field)
+    head, dot, rest = field.partition(".")
+    if head == "purity":
+        name = prefix + purity_key
+    elif head == "purity_basis":
+        name = prefix + "product_purity_basis"
+    elif head in heads:
+        name = prefix + head
+    else:
+        return exc
+    if name + dot + rest == field and value is None:
+        return exc
+    return type(exc)(name + dot + rest, exc.value if value is None else value, exc.allowed,
+                     exc.fix)
+
+
 def in_project_file(exc: InputError, *, products: Any = None) -> InputError:
     """An SX room's error on ``products``, ``separation_factors``, ``purity`` or
     ``purity_basis`` at the project file's path (``plant.separation.…``, the purity's as
@@ -62,13 +87,9 @@ def in_project_file(exc: InputError, *, products: Any = None) -> InputError:
     the study's SX design (the study named a missing factor ``separation_factors``).
     ``products``: the project's groups as written, echoed for an error on the whole of
     ``products`` (the room saw the groups cut to the fed elements)."""
-    field = str(exc.field)
-    head, dot, rest = field.partition(".")
-    if head not in ("products", "separation_factors", "purity", "purity_basis"):
-        return exc
-    value = products if field == "products" and products is not None else exc.value
-    head = {"purity": "product_purity", "purity_basis": "product_purity_basis"}.get(head, head)
-    return InputError(f"plant.separation.{head}{dot}{rest}", value, exc.allowed, exc.fix)
+    whole = products if str(exc.field) == "products" else None
+    return at_file_key(exc, prefix="plant.separation.",
+                       heads=("products", "separation_factors"), value=whole)
 
 
 def ordered_groups(named: Iterable[tuple[Any, Sequence[str]]], order: Sequence[str],
