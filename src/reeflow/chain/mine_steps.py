@@ -294,6 +294,7 @@ def plan_mine_step(project: Any, block_model: pd.DataFrame, valuation: BlockValu
     mine room's :func:`~reeflow.mine.plan_mine` with the study's own block valuation), cut into
     plant years with the ore-class mix carried along."""
     from reeflow.mine import BlockEconomics, Product, plan_mine
+    from reeflow.mine.valuation import MAX_PROCESSING_USD_PER_T
 
     cost = valuation.product_cost_usd_per_kg
     products = tuple(Product(name=sp, grade_column=f"{sp}_frac",
@@ -310,6 +311,9 @@ def plan_mine_step(project: Any, block_model: pd.DataFrame, valuation: BlockValu
             f"({', '.join(wanted)})", "assay each oxide and by-product mineral in the drillhole "
             "file (columns such as la2o3_pct, caf2_pct) and list them in deposit.grades; a "
             "TREO assay alone cannot value the blocks")
+    if not valuation.processing_cost_usd_per_t <= MAX_PROCESSING_USD_PER_T:
+        # 340,703 USD/t at 100 t/a was refused as a bad block-valuation input (fuzz round 27)
+        raise _no_ore(project, block_model, products, valuation)
     econ = BlockEconomics(products, mining_cost_usd_per_t=valuation.mining_cost_usd_per_t,
                           processing_cost_usd_per_t=valuation.processing_cost_usd_per_t,
                           royalty_frac=valuation.royalty_frac)

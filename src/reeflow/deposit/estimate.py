@@ -388,6 +388,8 @@ def _cutoff(params: DepositParams, prices, recovery, cost, shares,
         return 1.0, text + ": the basket does not pay its own processing, no grade breaks even"
     cut = rpeee_cutoff_frac(basket_price_usd_per_kg=basket - charge / max(recovery, 1e-300),
                             recovery_frac=recovery, cost_usd_per_t_ore=net)
+    if cut >= 1.0:  # 8,694 % at 100 t/a was refused as a bad cut-off input (fuzz round 27)
+        return 1.0, text + f" = {cut * 100:,.0f} %: no grade breaks even"
     return cut, text
 
 

@@ -161,12 +161,13 @@ def resource_statement(bm: pd.DataFrame, *, cutoff_frac: float, grade_column: st
     Unrounded columns (``tonnes``, grades as fractions, ``contained_t``) satisfy
     contained = tonnes × grade exactly; ``*_rounded`` columns are for reporting
     (tonnes and contained to ``sig_tonnes``, grades in % to ``sig_grade`` significant figures).
-    ``attrs`` carry the cut-off, the disclaimer, the label and a rounding note.
+    ``attrs`` carry the cut-off, the disclaimer, the label and a rounding note. A cut-off of
+    1 (a break-even above 100 %: no grade pays) reports nothing but pure blocks.
     """
     if grade_column not in grade_columns:
         grade_columns = (grade_column, *grade_columns)
-    if not np.isfinite(cutoff_frac) or not 0.0 <= cutoff_frac < 1.0:
-        raise InputError("cutoff_frac", cutoff_frac, "a grade in [0, 1) (mass fraction)",
+    if not np.isfinite(cutoff_frac) or not 0.0 <= cutoff_frac <= 1.0:
+        raise InputError("cutoff_frac", cutoff_frac, "a grade in [0, 1] (mass fraction)",
                          "e.g. 0.01 for 1 %")
     above = bm[grade_column].to_numpy(float) >= cutoff_frac
     if rpeee_mask is not None:

@@ -44,9 +44,14 @@ import pandas as pd
 from reeflow.core.errors import InputError
 
 __all__ = ["Product", "BlockEconomics", "BlockValues", "block_values", "ROYALTY_BASES",
+           "MAX_MINING_USD_PER_T", "MAX_PROCESSING_USD_PER_T",
            "nsr_usd_per_t", "block_values_usd", "values_by_revenue_factor"]
 
 ROYALTY_BASES = ("revenue", "revenue_less_processing")
+#: Highest costs a block valuation takes (USD/t): above them no ore pays at any price of the
+#: shipped decks; a chain whose plant costs more refuses it as "no ore in the pit"
+MAX_MINING_USD_PER_T = 1e4
+MAX_PROCESSING_USD_PER_T = 1e5
 
 
 @dataclass(frozen=True)
@@ -95,7 +100,8 @@ class BlockEconomics:
         names = [p.name for p in self.products]
         if len(set(names)) != len(names):
             raise InputError("products", names, "distinct product names", "merge duplicates")
-        for key, hi in (("mining_cost_usd_per_t", 1e4), ("processing_cost_usd_per_t", 1e5)):
+        for key, hi in (("mining_cost_usd_per_t", MAX_MINING_USD_PER_T),
+                        ("processing_cost_usd_per_t", MAX_PROCESSING_USD_PER_T)):
             v = getattr(self, key)
             if not (np.isfinite(v) and 0.0 <= v <= hi):
                 raise InputError(key, v, f"0..{hi:g} USD/t", "give a non-negative cost")

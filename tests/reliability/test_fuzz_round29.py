@@ -1,0 +1,65 @@
+"""Leftovers of chain fuzz round 27 and the last read of stop 35, mended in stop 36."""
+
+from __future__ import annotations
+
+import pytest
+
+
+def test_a_break_even_above_100_percent_reports_no_grade(tmp_path):
+    """A break-even cut-off above 100 % (the fixed costs of 100 t/a) was refused as a bad
+    `cutoff_frac` input (8,694 %, round 27): it is 1, no grade breaks even, and the statement
+    at 1 reports no tonnes."""
+    import numpy as np
+    import pandas as pd
+
+    from reeflow.deposit.estimate import _cutoff
+    from reeflow.deposit.params import DepositParams
+    from reeflow.deposit.resource import resource_statement
+
+    params = DepositParams.model_validate({"cutoff": {"basis": "break_even"}})
+    cut, text = _cutoff(params, {"treo": 10.0}, 0.8, 1e6, {"treo": 1.0})
+    assert cut == 1.0 and "no grade breaks even" in text and "12,500 %" in text
+    bm = pd.DataFrame({"treo_frac": np.array([0.02, 0.5]), "tonnes": [1e3, 1e3],
+                       "class": ["Indicated", "Inferred"]})
+    st = resource_statement(bm, cutoff_frac=cut)
+    assert float(st.loc[st["class"] == "Total", "tonnes"].iloc[0]) == 0.0
+
+
+def test_a_study_at_a_tiny_throughput_is_refused_as_no_ore_at_the_throughput(tmp_path):
+    """At 100 t/a the study stopped on an inner bound (`cutoff_frac: got 86.9`, then
+    `processing_cost_usd_per_t: got 340702`, round 27): it is the no-ore refusal, naming
+    ore.throughput and the costs."""
+    from reeflow.core.errors import NoOreError
+    from reeflow.project import load_project
+    from reeflow.study import compute_results
+
+    f = tmp_path / "tiny.yaml"
+    f.write_text("extends: builtin:beylikova\nore:\n  throughput: 100 t/a\n")
+    with pytest.raises(NoOreError) as e:
+        compute_results(load_project(f), sensitivities=False, workers=1)
+    text = str(e.value)
+    assert "no ore in the pit" in text and "ore.throughput = 100 t/a" in text
+    assert "raise the throughput" in text
+
+
+@pytest.mark.parametrize("where, key, wrote, want", [
+    ("plant.separation.", "product_purity", "purity.Nd", "plant.separation.product_purity.Nd"),
+    ("plant.separation.", "product_purity", "purity_basis", "plant.separation.product_purity_basis"),
+    ("plant.separation.", "product_purity", "products.NdPr", "plant.separation.products.NdPr"),
+    ("", "sx.purity", "purity", "sx.purity"),
+    ("", "purity", "products", "products"),
+    ("", "purity", "feed_kg_per_h.La", "feed_kg_per_h.La"),
+])
+def test_one_renaming_of_an_sx_error_to_the_file_s_key(where, key, wrote, want):
+    """validate, the study and `sx train` each renamed the SX room's purity keys their own
+    way (the last read of stop 35): one helper, each file's own key."""
+    from reeflow.core.errors import InputError
+    from reeflow.plant.sx.commands import SEPARATION_KEYS
+    from reeflow.plant.sx.settings import at_file_key, in_project_file
+
+    e = InputError(wrote, 1.5, "a fraction", "fix it")
+    got = at_file_key(e, prefix=where, heads=SEPARATION_KEYS if where else (), purity_key=key)
+    assert str(got.field) == want and type(got) is type(e)
+    assert (got.value, got.allowed, got.fix) == (1.5, "a fraction", "fix it")
+    if where:
+        assert str(in_project_file(e).field) == want
