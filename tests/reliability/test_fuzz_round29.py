@@ -63,3 +63,27 @@ def test_one_renaming_of_an_sx_error_to_the_file_s_key(where, key, wrote, want):
     assert (got.value, got.allowed, got.fix) == (1.5, "a fraction", "fix it")
     if where:
         assert str(in_project_file(e).field) == want
+
+
+@pytest.mark.parametrize("ref", ["BUILTIN:beylikova", "Builtin:beylikova", " builtin :beylikova"])
+def test_a_capitalised_builtin_prefix_names_the_lower_case_one(tmp_path, capsys, ref):
+    """`BUILTIN:beylikova` read as a file name: 'check the path' (round 27); the fix names
+    the prefix in lower case, for a project argument and for extends alike."""
+    from reeflow.cli import main
+
+    assert main(["validate", ref]) == 2
+    err = capsys.readouterr().err
+    assert "write the prefix in lower case: builtin:beylikova" in err
+    f = tmp_path / "child.yaml"
+    f.write_text(f"extends: '{ref}'\n")
+    assert main(["validate", str(f)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("reeflow: error: extends:") and "builtin:beylikova" in err
+
+
+def test_a_missing_file_keeps_its_own_fix():
+    from reeflow.core.io import missing_file_fix
+
+    assert missing_file_fix("nothere.yaml") == "check the path"
+    assert missing_file_fix("builtin:nothere") == "check the path"
+    assert missing_file_fix("c:/x.yaml", "d") == "d"

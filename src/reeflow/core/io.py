@@ -58,7 +58,7 @@ from reeflow.core.errors import InputError
 __all__ = ["atomic_write", "atomic_path", "atomic_open", "write_outputs", "output_folder",
            "check_output_folder", "check_output_file", "check_input_file", "read_text",
            "read_bytes", "read_csv",
-           "MAX_INPUT_BYTES", "TMP_PREFIX"]
+           "MAX_INPUT_BYTES", "TMP_PREFIX", "missing_file_fix"]
 
 #: Default size cap of an input file (project YAML, CSV tables, block models).
 MAX_INPUT_BYTES = 256 * 1024 * 1024
@@ -460,12 +460,22 @@ def check_input_file(path: str | Path, *, field: str, max_bytes: int = MAX_INPUT
     return _check_input(path, field, max_bytes)
 
 
+def missing_file_fix(text: str, default: str = "check the path") -> str:
+    """The fix for a path that is not there: ``BUILTIN:beylikova`` (the prefix in capitals)
+    names the lower-case prefix (it read as a file name, fuzz round 27); others ``default``."""
+    head, colon, rest = text.partition(":")
+    if colon and head.strip().lower() == "builtin" and head != "builtin":
+        return f"write the prefix in lower case: builtin:{rest.strip()}"
+    return default
+
+
 def _check_input(path: str | Path, field: str, max_bytes: int) -> Path:
     p = Path(path)
     try:
         st = p.stat()
     except FileNotFoundError:
-        raise InputError(field, str(path), "an existing file", "check the path") from None
+        raise InputError(field, str(path), "an existing file",
+                         missing_file_fix(str(path))) from None
     except (PermissionError, OSError) as exc:
         raise InputError(field, str(path), "a readable file",
                          f"{getattr(exc, 'strerror', None) or exc}") from None

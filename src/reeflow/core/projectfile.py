@@ -39,6 +39,7 @@ from pydantic import (
 
 from reeflow.core.data import EVIDENCE, Evidence
 from reeflow.core.errors import InputError, allowed_of, did_you_mean
+from reeflow.core.io import missing_file_fix
 from reeflow.core.units import to_canonical
 from reeflow.core.yamlio import load_yaml_file
 
@@ -266,7 +267,8 @@ def load_yaml_tree(path: Path, builtin: Callable[[str], Path],
     if not base_path.is_file():
         raise InputError("extends", parent, "an existing project file (relative to the file "
                          f"that extends it, {path.name}) or builtin:NAME",
-                         "check the path, or extend a built-in case, e.g. builtin:beylikova")
+                         missing_file_fix(parent, "check the path, or extend a built-in "
+                                          "case, e.g. builtin:beylikova"))
     base = load_yaml_tree(base_path, builtin, (*_chain, real), whole=whole,
                           on_inherit=on_inherit)
     if on_inherit is not None:
