@@ -27,5 +27,14 @@ def assert_schedule_drives_the_dcf(results: dict[str, Any]) -> None:
         a = by_year[s["year"]]
         assert a["ore_t"] == pytest.approx(s["ore_t"], rel=1e-12)
         assert a["reo_t"] == pytest.approx(s["reo_t"], rel=1e-12)
-        assert a["cash_flow_usd"] == pytest.approx(s["cash_flow_usd"], rel=1e-12)
+        # every contract field means the same in both: the schedule's capex_usd held the
+        # sustaining capex too (an independent audit, stop 36)
+        for key in CONTRACT[1:]:
+            assert a[key] == pytest.approx(s[key], rel=1e-12, abs=1e-6), (s["year"], key)
+        # the cash flow closes on the schedule row alone
+        inflow = s["revenue_usd"] + s["working_capital_usd"]
+        outflow = sum(s[k] for k in ("royalty_usd", "opex_usd", "capex_usd",
+                                     "sustaining_capex_usd", "closure_usd", "tax_usd"))
+        assert s["cash_flow_usd"] == pytest.approx(inflow - outflow, rel=1e-9,
+                                                   abs=1e-6 * abs(s["revenue_usd"]) + 1e-6)
     assert all(a["ore_t"] == 0 for a in annual if a["production_year"] is None)

@@ -9,8 +9,10 @@ render these types; reading a saved ``results.json`` validates it against them
 The contract between the mine plan and the cash flow (issue #10): rows of ``mine.schedule`` and
 of ``economics.annual`` carry ``year`` (project year, 1 = first construction year),
 ``production_year`` (1 = first production year, null before), ``ore_t``,
-``head_grade_treo_frac``, ``reo_t``, ``revenue_usd``, ``opex_usd``, ``capex_usd``, ``tax_usd`` and
-``cash_flow_usd``; the DCF's producing years and ore tonnes are the schedule's.
+``head_grade_treo_frac``, ``reo_t``, ``revenue_usd``, ``royalty_usd``, ``opex_usd``,
+``capex_usd`` (initial), ``sustaining_capex_usd``, ``closure_usd``, ``working_capital_usd``,
+``tax_usd`` and ``cash_flow_usd``, the same values in both for the same year; the DCF's
+producing years and ore tonnes are the schedule's.
 
 Sections whose inner layout belongs to a room (flowsheet streams, SX cascades, market tables)
 are typed as JSON objects here and documented by the room that writes them.
@@ -32,7 +34,7 @@ __all__ = ["SCHEMA_VERSION", "StudyResults", "Meta", "Kpis", "ScheduleRow", "Ann
            "json_schema", "load_results"]
 
 #: Version of the results.json layout; bump the major on any breaking change.
-SCHEMA_VERSION = "2.0"
+SCHEMA_VERSION = "2.1"
 
 Json = dict[str, Any]
 Number = float | None
@@ -135,10 +137,16 @@ class ScheduleRow(ResultModel):
     waste_t: Number = None
     reo_t: Number = None
     revenue_usd: Number = None
+    royalty_usd: Number = None
     opex_usd: Number = None
-    capex_usd: Number = None
+    capex_usd: Number = Field(None, description="initial capex spent in the year, as "
+                              "economics.annual's (sustaining capex is its own field)")
+    sustaining_capex_usd: Number = None
+    closure_usd: Number = None
+    working_capital_usd: Number = None
     tax_usd: Number = None
-    cash_flow_usd: Number = None
+    cash_flow_usd: Number = Field(None, description="revenue - royalty - opex - capex - "
+                                  "sustaining capex - closure - tax + working capital")
     measured_t: Number = None
     indicated_t: Number = None
     inferred_t: Number = None
@@ -448,7 +456,9 @@ class StudyResults(ResultModel):
     model_config = ConfigDict(extra="allow", ser_json_inf_nan="null", frozen=True,
                               protected_namespaces=())
 
-    schema_version: Literal["2.0"] = Field("2.0", description="layout version of this file")
+    schema_version: Literal["2.1"] = Field("2.1", description="layout version of this file "
+                                           "(2.1: mine.schedule rows carry the annual money "
+                                           "field for field)")
     meta: Meta = Field(description="provenance of the run; the only part that differs between "
                        "two runs of the same inputs")
     summary: SummarySection | None = Field(default=None, description="the executive summary: "

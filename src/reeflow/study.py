@@ -18,7 +18,7 @@ from typing import Any
 
 from reeflow.core.units import npv_label
 from reeflow.project import LoadedProject, Project, load_project
-from reeflow.results import AssumptionRow, ClaimRow, StudyResults
+from reeflow.results import SCHEMA_VERSION, AssumptionRow, ClaimRow, StudyResults
 
 __all__ = ["run_study", "StudyResult", "compute_results", "build_results", "WHAT_IF_STEP"]
 
@@ -226,7 +226,7 @@ def _assemble(outcome: Any, runner: Any, checks: Any, runtime_s: float,
     economics = economics.model_copy(update={"sensitivity_runs": runs})
     return StudyResults(
         meta=sections.meta(outcome, runtime_s, labels), kpis=sections.kpis(outcome),
-        schema_version="2.0", summary=summary,
+        schema_version=SCHEMA_VERSION, summary=summary,
         products=_jsonable(s.products), reagents_t_per_a=dict(s.reagents_t_per_a),
         flowsheet=sections.flowsheet_section(outcome.design.solution),
         plant=sections.plant_section(outcome, composition_spread(outcome.design, outcome.years)),

@@ -130,6 +130,11 @@ def _annual_rows(outcome: ChainOutcome) -> list[AnnualRow]:
     return rows
 
 
+#: The money of a schedule row, as economics.annual has it for the same year
+_MONEY = ("revenue_usd", "royalty_usd", "opex_usd", "capex_usd", "sustaining_capex_usd",
+          "closure_usd", "working_capital_usd", "tax_usd", "cash_flow_usd")
+
+
 def mine_section(outcome: ChainOutcome, synthetic: bool) -> MineSection:
     """The schedule feeding the plant, joined with each year's plant output and cash flow."""
     m = outcome.mine
@@ -143,9 +148,9 @@ def mine_section(outcome: ChainOutcome, synthetic: bool) -> MineSection:
         rows.append(ScheduleRow.model_validate({
             **extra, "year": y.year, "production_year": y.production_year, "ore_t": y.ore_t,
             "head_grade_treo_frac": y.head_grade_treo_frac, "reo_t": y.reo_t,
-            "revenue_usd": float(a["revenue_usd"]), "opex_usd": float(a["opex_usd"]),
-            "capex_usd": float(a["capex_usd"] + a["sustaining_capex_usd"]),
-            "tax_usd": float(a["tax_usd"]), "cash_flow_usd": float(a["cash_flow_usd"])}))
+            # the annual row's money, field for field: capex_usd held sustaining capex too,
+            # and differed from economics.annual's in every producing year (audit, stop 36)
+            **{k: float(a[k]) for k in _MONEY}}))
     plan = m.plan
     planned: dict[str, Any] = {}
     if plan is not None:
