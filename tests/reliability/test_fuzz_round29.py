@@ -87,3 +87,30 @@ def test_a_missing_file_keeps_its_own_fix():
     assert missing_file_fix("nothere.yaml") == "check the path"
     assert missing_file_fix("builtin:nothere") == "check the path"
     assert missing_file_fix("c:/x.yaml", "d") == "d"
+
+
+def _moving(mined_t, cap=None, source="mine plan"):
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    years = [SimpleNamespace(year=3 + i) for i in range(len(mined_t))]
+    return SimpleNamespace(project=SimpleNamespace(mine=SimpleNamespace(
+        mining_capacity_t_per_a=cap)), years=years, mine=SimpleNamespace(
+        source=source, schedule=pd.DataFrame({"mined_t": mined_t})))
+
+
+def test_a_stripping_campaign_without_a_mining_capacity_is_a_warning():
+    """The built-in case moved 34.7 Mt in one year, 42x its median year, and nothing said so
+    (an independent audit of stop 36): a warning names the year and the key to set."""
+    from reeflow.consistency import CHECKS, mining_rate_steady
+
+    assert mining_rate_steady in CHECKS
+    c = mining_rate_steady(_moving([9e6, 5e5, 8e5, 3.47e7, 8e5, 8e5]))
+    assert not c.ok and c.severity == "warning"
+    assert c.detail.startswith("year 6 moves 34.70 Mt, 43.4x the median year's 0.80 Mt")
+    assert "mine.mining_capacity_t_per_a" in c.detail
+    assert mining_rate_steady(_moving([8e5, 9e5, 2.3e6, 8e5])).ok  # 2.9x: inside the band
+    capped = mining_rate_steady(_moving([9e6, 5e5, 3.47e7], cap=4e7))
+    assert capped.ok and "capped at mine.mining_capacity_t_per_a = 40,000,000 t/a" in capped.detail
+    assert mining_rate_steady(_moving([9e6, 5e5, 3.47e7], source="flat")).ok
