@@ -21,7 +21,7 @@ are typed as JSON objects here and documented by the room that writes them.
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -34,7 +34,7 @@ __all__ = ["SCHEMA_VERSION", "StudyResults", "Meta", "Kpis", "ScheduleRow", "Ann
            "json_schema", "load_results"]
 
 #: Version of the results.json layout; bump the major on any breaking change.
-SCHEMA_VERSION = "2.1"
+SCHEMA_VERSION: Final = "2.1"
 
 Json = dict[str, Any]
 Number = float | None

@@ -112,5 +112,52 @@ def test_a_stripping_campaign_without_a_mining_capacity_is_a_warning():
     assert "mine.mining_capacity_t_per_a" in c.detail
     assert mining_rate_steady(_moving([8e5, 9e5, 2.3e6, 8e5])).ok  # 2.9x: inside the band
     capped = mining_rate_steady(_moving([9e6, 5e5, 3.47e7], cap=4e7))
-    assert capped.ok and "capped at mine.mining_capacity_t_per_a = 40,000,000 t/a" in capped.detail
+    assert capped.ok and capped.detail == ("largest year 5: 34,700,000 t moved against "
+                                           "mine.mining_capacity_t_per_a = 40,000,000 t/a")
     assert mining_rate_steady(_moving([9e6, 5e5, 3.47e7], source="flat")).ok
+
+
+def test_a_set_mining_capacity_is_measured_not_assumed():
+    """The check said 'capped at 700,000 t/a' while the schedule moved 909 kt (round 29)."""
+    from reeflow.consistency import mining_rate_steady
+
+    c = mining_rate_steady(_moving([5e5, 9.09e5, 7e5], cap=7e5))
+    assert not c.ok and c.detail.startswith("largest year 4: 909,000 t moved against")
+
+
+def test_plan_years_keep_the_fleet_s_pace_and_fold_ore_less_years_forward():
+    """With a mining capacity the plant years are the plan's own: the rebinning pulled later
+    ore and its waste forward past the cap (round 29). Ore-less years (pre-strip, a gap) go
+    with the next ore year, as the rebinning does; trailing ones are dropped."""
+    import numpy as np
+    import pandas as pd
+
+    from reeflow.chain.mine_steps import plan_years
+
+    feed = pd.DataFrame({"ore_t": [0.0, 0.0, 5.0, 6.0, 0.0, 7.0, 0.0, 4.0],
+                         "mined_t": [3.0, 4.0, 6.0, 8.0, 9.0, 8.0, 5.0, 4.0],
+                         "treo_frac": [np.nan, np.nan, .02, .03, np.nan, .04, np.nan, .05]})
+    out, left = plan_years(feed, np.full(7, 10.0))
+    assert out["ore_t"].tolist() == [5.0, 6.0, 7.0]
+    assert out["mined_t"].tolist() == [13.0, 8.0, 17.0]
+    assert out["waste_t"].tolist() == [8.0, 2.0, 10.0]
+    assert out["treo_frac"].tolist() == [.02, .03, .04] and left == 4.0
+
+
+def test_a_study_with_a_mining_capacity_keeps_it_every_year():
+    """builtin:ngualla with a 700 kt/a fleet moved 909 kt in one year (round 29)."""
+    import tempfile
+    from pathlib import Path
+
+    from reeflow.chain import run_chain
+    from reeflow.consistency import mining_rate_steady
+    from reeflow.project import load_project
+
+    with tempfile.TemporaryDirectory() as d:
+        f = Path(d) / "cap.yaml"
+        f.write_text("extends: builtin:ngualla\nmine:\n  mining_capacity_t_per_a: 700 kt/a\n")
+        o = run_chain(load_project(f))
+    moved = o.mine.schedule["mined_t"].to_numpy(float)
+    assert moved.max() <= 7e5 * (1 + 1e-9) and mining_rate_steady(o).ok
+    assert (o.mine.schedule["ore_t"] > 0).all()
+    assert len(o.mine.schedule) == len(o.years)

@@ -106,6 +106,29 @@ def rebin_schedule(feed: pd.DataFrame, capacity: np.ndarray) -> tuple[pd.DataFra
     return out, remaining
 
 
+def plan_years(feed: pd.DataFrame, capacity: np.ndarray) -> tuple[pd.DataFrame, float]:
+    """The mine plan's own years as the plant's, for a plan whose material moved is capped
+    (``mine.mining_capacity_t_per_a``): a year whose fleet cannot uncover the plant's
+    capacity feeds less, where :func:`rebin_schedule` pulled the next years' ore and their
+    waste forward (909 kt moved under a 700 kt/a cap, fuzz round 29). A year that feeds no
+    ore (pre-strip, a stripping gap) has its tonnes moved go with the next year's ore, as
+    :func:`rebin_schedule` does, since the cash flow has no idle production year: that year
+    may then move more than the cap, which the consistency check reports. Same columns and
+    return as :func:`rebin_schedule`."""
+    n = min(len(capacity), len(feed))
+    head = feed.iloc[:n].reset_index(drop=True)
+    ore = head["ore_t"].to_numpy(float)
+    fed = ore > 0
+    # each year's moved tonnes plus those of the ore-less years just before it
+    group = np.cumsum(fed[::-1])[::-1]  # rows sharing a value belong to one ore year
+    moved = pd.Series(head["mined_t"].to_numpy(float)).groupby(group).sum()
+    out = head[fed].reset_index(drop=True).copy()
+    out["mined_t"] = [float(moved[g]) for g in group[fed]]
+    waste = out["mined_t"] - out["ore_t"]
+    out["waste_t"] = waste.mask(waste.abs() <= _ROUND_OFF_REL * out["mined_t"].abs(), 0.0)
+    return out, float(feed["ore_t"].iloc[n:].sum())
+
+
 def estimate_resource_step(project: Any, *, prices_usd_per_kg: dict[str, float],
                            recovery_frac: float, cost_usd_per_t_ore: float,
                            byproduct_usd_per_kg_in_ore: dict[str, float] | None = None,
@@ -292,7 +315,8 @@ def plan_mine_step(project: Any, block_model: pd.DataFrame, valuation: BlockValu
                    capacity: np.ndarray) -> MineOutcome:
     """Pit, nested pits, pushbacks and schedule of the block model over the plant's years (the
     mine room's :func:`~reeflow.mine.plan_mine` with the study's own block valuation), cut into
-    plant years with the ore-class mix carried along."""
+    plant years with the ore-class mix carried along (:func:`rebin_schedule`; with a mining
+    capacity, the plan's own years, :func:`plan_years`)."""
     from reeflow.mine import BlockEconomics, Product, plan_mine
     from reeflow.mine.valuation import MAX_PROCESSING_USD_PER_T
 
@@ -328,9 +352,13 @@ def plan_mine_step(project: Any, block_model: pd.DataFrame, valuation: BlockValu
     for c in classes:
         feed[f"{c}_share_frac"] = feed[f"{c}_t"] / feed["ore_t"].where(feed["ore_t"] > 0)
     cols = ["ore_t", "mined_t", *[c for c in feed.columns if c.endswith("_frac")]]
-    sched, left = rebin_schedule(feed[cols], capacity)
+    if project.mine.mining_capacity_t_per_a is None:
+        sched, left = rebin_schedule(feed[cols], capacity)
+    else:  # the fleet sets the pace: no ore pulled forward past what it can move
+        sched, left = plan_years(feed[cols], capacity)
     for c in classes:
-        sched[f"{c}_t"] = sched.pop(f"{c}_share_frac") * sched["ore_t"]
+        sched[f"{c}_t"] = (sched.pop(f"{c}_share_frac") * sched["ore_t"]).where(
+            sched["ore_t"] > 0, 0.0)
     sched["head_grade_treo_frac"] = sched["treo_frac"]
     return MineOutcome(sched, "mine plan", plan, len(capacity),
                        left + float(plan.remaining["ore_feed_t"]))
