@@ -161,3 +161,19 @@ def test_a_study_with_a_mining_capacity_keeps_it_every_year():
     assert moved.max() <= 7e5 * (1 + 1e-9) and mining_rate_steady(o).ok
     assert (o.mine.schedule["ore_t"] > 0).all()
     assert len(o.mine.schedule) == len(o.years)
+
+
+def test_a_plant_too_small_to_cost_is_refused_at_ore_throughput(tmp_path):
+    """1 t/a was refused as `equipment_sizes.grinding.mill_feed_t_per_h: got 0.000125`, an
+    inner name with an unrounded value (round 29): the study names ore.throughput as written."""
+    from reeflow.core.errors import BelowCorrelationError, InputError
+    from reeflow.project import load_project
+    from reeflow.study import compute_results
+
+    f = tmp_path / "tiny.yaml"
+    f.write_text("extends: builtin:ngualla\nore:\n  throughput: 1 t/a\n")
+    with pytest.raises(InputError) as e:
+        compute_results(load_project(f), sensitivities=False, workers=1)
+    assert not isinstance(e.value, BelowCorrelationError)
+    assert str(e.value).startswith("ore.throughput: got '1 t/a'")
+    assert "equipment_sizes.grinding.mill_feed_t_per_h = 0.000125" in str(e.value)

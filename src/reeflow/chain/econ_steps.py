@@ -20,7 +20,7 @@ from reeflow.chain.plant_steps import (
     sold_products,
     tailings_t,
 )
-from reeflow.core.errors import InfeasibleSpecError
+from reeflow.core.errors import BelowCorrelationError, InfeasibleSpecError, InputError
 
 __all__ = ["economic_inputs", "equipment_sizes", "design_economics", "sx_cost_model", "years_key",
            "ProcessingCosts", "processing_costs"]
@@ -144,8 +144,15 @@ def design_economics(project: Any, inputs: Any, life_years: int,
     scales = Scales(ndpr=e.price_scale_ndpr_frac, other=e.price_scale_other_frac,
                     byproduct=e.price_scale_byproduct_frac, capex=e.capex_scale_frac,
                     opex=e.opex_scale_frac)
-    return design_basis(inputs, e, scales=scales, mining_usd_per_t_moved=mining_usd_per_t_moved,
-                        life_years=life_years)
+    try:
+        return design_basis(inputs, e, scales=scales,
+                            mining_usd_per_t_moved=mining_usd_per_t_moved, life_years=life_years)
+    except BelowCorrelationError as exc:  # at 1 t/a the ball mill's feed was named (round 29)
+        ore = float(project.ore.throughput_t_per_a)
+        raise InputError(
+            "ore.throughput", f"{ore:,.6g} t/a", "a plant large enough for the cost "
+            f"correlations ({exc.field} = {float(exc.value):.3g}: {exc.allowed})",
+            "raise ore.throughput (the equipment scales with it)") from None
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ __all__ = [
     "allowed_of",
     "ReeflowError",
     "InputError",
+    "BelowCorrelationError",
     "InfeasibleSpecError",
     "ConvergenceError",
     "BalanceError",
@@ -97,6 +98,12 @@ class NoOreError(InputError):
     Refused for the study itself (exit 2, naming the costs against the richest block); for a
     what-if the study asks (the end of an input's range, a claim's case, a price-floor deck)
     it is that question's answer: "no ore pays" (:mod:`reeflow.sensitivity`)."""
+
+
+class BelowCorrelationError(InputError):
+    """An equipment size below the range of every cost correlation carried for it: the plant is
+    too small to cost. The chain names the project's throughput for it (``ore.throughput``);
+    the economics room alone names the equipment size."""
 
 
 class InfeasibleSpecError(ReeflowError):

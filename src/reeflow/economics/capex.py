@@ -22,7 +22,7 @@ from typing import Any
 
 import pandas as pd
 
-from reeflow.core.errors import InputError
+from reeflow.core.errors import BelowCorrelationError, InputError
 from reeflow.core.jsonio import to_jsonable as jsonable
 from reeflow.core.units import ureg
 from reeflow.economics._data import read_table, read_yaml
@@ -349,7 +349,7 @@ def _item_rows(item: str, size: float, count: int | None, *, currency_year: int,
                     and math.isfinite(exc.value) and exc.value > 0):
                 raise
             # a plant far below the correlation's range
-            raise InputError(f"equipment_sizes.{key}", exc.value, exc.allowed,
+            raise BelowCorrelationError(f"equipment_sizes.{key}", exc.value, exc.allowed,
                              f"{exc.fix}; the plant is too small for this cost correlation: "
                              "raise ore.throughput (or the flows that size this item)") from None
         pcls = str(c["process_class"])
