@@ -7,9 +7,10 @@ from typing import Any
 
 import pytest
 
+from reeflow.results import SCHEDULE_MONEY
+
 #: Keys every row of ``mine.schedule`` and ``economics.annual`` carries.
-CONTRACT = ("year", "ore_t", "head_grade_treo_frac", "reo_t", "revenue_usd", "opex_usd",
-            "capex_usd", "tax_usd", "cash_flow_usd")
+CONTRACT = ("year", "ore_t", "head_grade_treo_frac", "reo_t", *SCHEDULE_MONEY)
 
 
 def assert_schedule_drives_the_dcf(results: dict[str, Any]) -> None:

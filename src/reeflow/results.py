@@ -27,14 +27,14 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from reeflow.core.errors import InputError, allowed_of
 
-__all__ = ["SCHEMA_VERSION", "StudyResults", "Meta", "Kpis", "ScheduleRow", "AnnualRow",
+__all__ = ["SCHEMA_VERSION", "SCHEDULE_MONEY", "StudyResults", "Meta", "Kpis", "ScheduleRow", "AnnualRow",
            "PlantYear", "PlantSection", "MineSection", "EconomicsSection", "ClaimRow",
            "ConsistencyCheck", "AssumptionRow", "ResourceSection", "SummaryLine", "SummarySection",
            "RiskSection", "DistributionSummary",
            "json_schema", "load_results"]
 
 #: Version of the results.json layout; bump the major on any breaking change.
-SCHEMA_VERSION: Final = "2.1"
+SCHEMA_VERSION: Final = "3.0"
 
 Json = dict[str, Any]
 Number = float | None
@@ -121,6 +121,11 @@ class PlantSection(ResultModel):
     feed_composition_spread_frac: Number = Field(
         description="largest relative change of any REE share of TREO across the years' feeds "
                     "against the design basis (the SX train is designed once, on the basis)")
+
+
+#: The money a row of ``mine.schedule`` carries, as ``economics.annual`` has it for the year
+SCHEDULE_MONEY = ("revenue_usd", "royalty_usd", "opex_usd", "capex_usd", "sustaining_capex_usd",
+                  "closure_usd", "working_capital_usd", "tax_usd", "cash_flow_usd")
 
 
 class ScheduleRow(ResultModel):
@@ -456,9 +461,10 @@ class StudyResults(ResultModel):
     model_config = ConfigDict(extra="allow", ser_json_inf_nan="null", frozen=True,
                               protected_namespaces=())
 
-    schema_version: Literal["2.1"] = Field("2.1", description="layout version of this file "
-                                           "(2.1: mine.schedule rows carry the annual money "
-                                           "field for field)")
+    schema_version: Literal["3.0"] = Field("3.0", description="layout version of this file "
+                                           "(3.0: mine.schedule rows carry the annual money "
+                                           "field for field; their capex_usd is initial "
+                                           "capex, as economics.annual's)")
     meta: Meta = Field(description="provenance of the run; the only part that differs between "
                        "two runs of the same inputs")
     summary: SummarySection | None = Field(default=None, description="the executive summary: "

@@ -203,7 +203,7 @@ def argv_case(draw) -> dict:
         return {"argv": ["schema"] + draw(st.sampled_from([[], ["--project"], [junk]])),
                 "files": {}, "outputs": []}
     if verb == "report":
-        body = draw(st.sampled_from([b"{}", b"[]", b"{\"schema_version\": \"2.1\"}", b"\xff",
+        body = draw(st.sampled_from([b"{}", b"[]", b"{\"schema_version\": \"3.0\"}", b"\xff",
                                      b"{" * 2000, junk.encode("utf-8", "replace")]))
         return {"argv": ["report", "r.json"], "files": {"r.json": _b64(body)},
                 "outputs": ["report.html"]}

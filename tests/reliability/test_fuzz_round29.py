@@ -94,10 +94,11 @@ def _moving(mined_t, cap=None, source="mine plan"):
 
     import pandas as pd
 
-    years = [SimpleNamespace(year=3 + i) for i in range(len(mined_t))]
-    return SimpleNamespace(project=SimpleNamespace(mine=SimpleNamespace(
-        mining_capacity_t_per_a=cap)), years=years, mine=SimpleNamespace(
-        source=source, schedule=pd.DataFrame({"mined_t": mined_t})))
+    project = SimpleNamespace(mine=SimpleNamespace(mining_capacity_t_per_a=cap),
+                              economics=SimpleNamespace(schedule=SimpleNamespace(
+                                  construction_years=2)))
+    plan = SimpleNamespace(schedule=pd.DataFrame({"mined_t": mined_t}))
+    return SimpleNamespace(project=project, mine=SimpleNamespace(source=source, plan=plan))
 
 
 def test_a_stripping_campaign_without_a_mining_capacity_is_a_warning():
@@ -137,11 +138,14 @@ def test_plan_years_keep_the_fleet_s_pace_and_fold_ore_less_years_forward():
     feed = pd.DataFrame({"ore_t": [0.0, 0.0, 5.0, 6.0, 0.0, 7.0, 0.0, 4.0],
                          "mined_t": [3.0, 4.0, 6.0, 8.0, 9.0, 8.0, 5.0, 4.0],
                          "treo_frac": [np.nan, np.nan, .02, .03, np.nan, .04, np.nan, .05]})
-    out, left = plan_years(feed, np.full(7, 10.0))
+    out, left = plan_years(feed, np.full(3, 10.0))  # three plant years: three ore years
     assert out["ore_t"].tolist() == [5.0, 6.0, 7.0]
     assert out["mined_t"].tolist() == [13.0, 8.0, 17.0]
     assert out["waste_t"].tolist() == [8.0, 2.0, 10.0]
     assert out["treo_frac"].tolist() == [.02, .03, .04] and left == 4.0
+    out, left = plan_years(feed, np.full(7, 10.0))  # ore-less years do not shorten the life
+    assert out["ore_t"].tolist() == [5.0, 6.0, 7.0, 4.0] and left == 0.0
+    assert out["mined_t"].tolist() == [13.0, 8.0, 17.0, 9.0]
 
 
 def test_a_study_with_a_mining_capacity_keeps_it_every_year():

@@ -150,7 +150,8 @@ def design_economics(project: Any, inputs: Any, life_years: int,
     except BelowCorrelationError as exc:  # at 1 t/a the ball mill's feed was named (round 29)
         ore = float(project.ore.throughput_t_per_a)
         raise InputError(
-            "ore.throughput", f"{ore:,.6g} t/a", "a plant large enough for the cost "
+            "ore.throughput", f"{ore:,.0f} t/a" if ore >= 10 else f"{ore:.3g} t/a",
+            "a plant large enough for the cost "
             f"correlations ({exc.field} = {float(exc.value):.3g}: {exc.allowed})",
             "raise ore.throughput (the equipment scales with it)") from None
 

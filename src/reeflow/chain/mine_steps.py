@@ -97,11 +97,7 @@ def rebin_schedule(feed: pd.DataFrame, capacity: np.ndarray) -> tuple[pd.DataFra
         row.update({c: float(overlap @ grades[:, j] / t) if t > 0 else np.nan
                     for j, c in enumerate(grade_cols)})
         rows.append(row)
-    out = pd.DataFrame(rows, columns=["ore_t", "mined_t", *grade_cols])
-    waste = out["mined_t"] - out["ore_t"]
-    # a year with no waste differs by round-off only: -1e-11 t printed as "-0" (fuzz round 19);
-    # a NaN stays NaN
-    out["waste_t"] = waste.mask(waste.abs() <= _ROUND_OFF_REL * out["mined_t"].abs(), 0.0)
+    out = _with_waste(pd.DataFrame(rows, columns=["ore_t", "mined_t", *grade_cols]))
     remaining = max(total - float(edges[min(len(capacity), len(edges) - 1)]), 0.0)
     return out, remaining
 
@@ -112,21 +108,30 @@ def plan_years(feed: pd.DataFrame, capacity: np.ndarray) -> tuple[pd.DataFrame, 
     capacity feeds less, where :func:`rebin_schedule` pulled the next years' ore and their
     waste forward (909 kt moved under a 700 kt/a cap, fuzz round 29). A year that feeds no
     ore (pre-strip, a stripping gap) has its tonnes moved go with the next year's ore, as
-    :func:`rebin_schedule` does, since the cash flow has no idle production year: that year
-    may then move more than the cap, which the consistency check reports. Same columns and
-    return as :func:`rebin_schedule`."""
-    n = min(len(capacity), len(feed))
-    head = feed.iloc[:n].reset_index(drop=True)
-    ore = head["ore_t"].to_numpy(float)
-    fed = ore > 0
-    # each year's moved tonnes plus those of the ore-less years just before it
-    group = np.cumsum(fed[::-1])[::-1]  # rows sharing a value belong to one ore year
-    moved = pd.Series(head["mined_t"].to_numpy(float)).groupby(group).sum()
-    out = head[fed].reset_index(drop=True).copy()
-    out["mined_t"] = [float(moved[g]) for g in group[fed]]
+    :func:`rebin_schedule` does, since the cash flow has no idle production year: the
+    schedule keeps the first ``len(capacity)`` years with ore (each booked one production
+    year earlier per ore-less year before it, so its ramp-up share may be a later year's),
+    and the ore after them is returned as left. Waste moved after the last ore year is not
+    booked (nor by :func:`rebin_schedule`). Same columns as :func:`rebin_schedule`."""
+    ore = feed["ore_t"].to_numpy(float)
+    fed = np.flatnonzero(ore > 0)
+    keep = fed[:len(capacity)]
+    if not keep.size:
+        return feed.iloc[:0].assign(waste_t=[]), 0.0
+    last = int(keep[-1])
+    group = np.searchsorted(keep, np.arange(last + 1))  # the ore year each row is booked to
+    moved = np.bincount(group, weights=feed["mined_t"].to_numpy(float)[:last + 1])
+    out = feed.iloc[keep].reset_index(drop=True).copy()
+    out["mined_t"] = moved
+    return _with_waste(out), float(ore[last + 1:].sum())
+
+
+def _with_waste(out: pd.DataFrame) -> pd.DataFrame:
+    """``waste_t`` = moved - ore; a year with no waste differs by round-off only: -1e-11 t was
+    printed as "-0" (fuzz round 19); a NaN stays NaN."""
     waste = out["mined_t"] - out["ore_t"]
     out["waste_t"] = waste.mask(waste.abs() <= _ROUND_OFF_REL * out["mined_t"].abs(), 0.0)
-    return out, float(feed["ore_t"].iloc[n:].sum())
+    return out
 
 
 def estimate_resource_step(project: Any, *, prices_usd_per_kg: dict[str, float],
@@ -335,7 +340,7 @@ def plan_mine_step(project: Any, block_model: pd.DataFrame, valuation: BlockValu
             f"({', '.join(wanted)})", "assay each oxide and by-product mineral in the drillhole "
             "file (columns such as la2o3_pct, caf2_pct) and list them in deposit.grades; a "
             "TREO assay alone cannot value the blocks")
-    if not valuation.processing_cost_usd_per_t <= MAX_PROCESSING_USD_PER_T:
+    if valuation.processing_cost_usd_per_t > MAX_PROCESSING_USD_PER_T:  # NaN: the bound's error
         # 340,703 USD/t at 100 t/a was refused as a bad block-valuation input (fuzz round 27)
         raise _no_ore(project, block_model, products, valuation)
     econ = BlockEconomics(products, mining_cost_usd_per_t=valuation.mining_cost_usd_per_t,

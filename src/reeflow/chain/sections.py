@@ -16,6 +16,7 @@ from reeflow import __version__
 from reeflow.chain.pipeline import ChainOutcome, rpeee_rows
 from reeflow.core.jsonio import to_jsonable
 from reeflow.results import (
+    SCHEDULE_MONEY,
     AnnualRow,
     EconomicsSection,
     Kpis,
@@ -130,11 +131,6 @@ def _annual_rows(outcome: ChainOutcome) -> list[AnnualRow]:
     return rows
 
 
-#: The money of a schedule row, as economics.annual has it for the same year
-_MONEY = ("revenue_usd", "royalty_usd", "opex_usd", "capex_usd", "sustaining_capex_usd",
-          "closure_usd", "working_capital_usd", "tax_usd", "cash_flow_usd")
-
-
 def mine_section(outcome: ChainOutcome, synthetic: bool) -> MineSection:
     """The schedule feeding the plant, joined with each year's plant output and cash flow."""
     m = outcome.mine
@@ -150,7 +146,7 @@ def mine_section(outcome: ChainOutcome, synthetic: bool) -> MineSection:
             "head_grade_treo_frac": y.head_grade_treo_frac, "reo_t": y.reo_t,
             # the annual row's money, field for field: capex_usd held sustaining capex too,
             # and differed from economics.annual's in every producing year (audit, stop 36)
-            **{k: float(a[k]) for k in _MONEY}}))
+            **{k: float(a[k]) for k in SCHEDULE_MONEY}}))
     plan = m.plan
     planned: dict[str, Any] = {}
     if plan is not None:
