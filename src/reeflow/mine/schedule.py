@@ -660,7 +660,10 @@ def schedule_table(pan: Panels, res: ScheduleResult, spec: ScheduleSpec) -> pd.D
     out["stockpile_in_t"] = feed_k @ res.stock_in.sum(axis=0)
     out["stockpile_out_t"] = feed_k @ reclaim.sum(axis=0)
     out["stockpile_t"] = feed_k @ res.inventory.sum(axis=0)
-    out["waste_t"] = out["mined_t"] - feed_k @ res.F - out["stockpile_in_t"]
+    waste = out["mined_t"] - feed_k @ res.F - out["stockpile_in_t"]
+    # a year that moves only ore differs by the LP's round-off (-5.8e-10 t was printed as a
+    # negative waste on Ngualla's schedule): zero within 1e-9 of the tonnes moved
+    out["waste_t"] = waste.mask(waste.abs() <= 1e-9 * out["mined_t"].abs(), 0.0)
     ore = out["ore_t"].to_numpy()
     for a in pan.attributes:
         contained = par[f"{a}_t"].to_numpy() @ to_plant
