@@ -39,7 +39,9 @@ Design (:mod:`.design`, :mod:`.conditions`)
 Three-outlet and linked cascades (:mod:`.threeoutlet`, :mod:`.linked`)
     ``design_three_outlet(feed, heavy, middle, *, alpha, purity_organic, purity_aqueous,
     middle_fraction, recovery_aqueous=None, s_mol_per_mol_feed=None, draw_phase="aqueous")``
-    ``design_linked_cut(feed_org_mol_per_h, heavy, *, alpha, ...)``, ``link_train(train)``
+    ``design_linked_cut(feed_org_mol_per_h, heavy, *, alpha, ...)``, ``link_train(train)``,
+    ``link_scrub(train, *, cut=None, liquor_RE_mol_per_h=None, ...)`` (the next cut's
+    raffinate as a cut's scrub liquor: reagents unlinked, organic- and scrub-linked)
 
 Separation train (:mod:`.train`, :mod:`.endtoend`, :mod:`.costing`) — the study hook
     ``design_train(feed_kg_per_h, *, extractant="P507", products=None,
