@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from reeflow.results import SCHEMA_VERSION, StudyResults, json_schema
+from reeflow.results import MIGRATIONS, SCHEMA_VERSION, StudyResults, json_schema
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 
@@ -43,7 +43,10 @@ def markdown() -> str:
              "Generated from `reeflow.results` by `scripts/generate_schema_docs.py`; the JSON "
              "Schema itself is `docs/results-schema.json` (also printed by `reeflow schema`). "
              "Non-finite numbers are written as `null` (no data is missing, never 0). Units are "
-             "in the field names (`_t`, `_t_per_a`, `_usd`, `_frac`, `_usd_per_kg`).", ""]
+             "in the field names (`_t`, `_t_per_a`, `_usd`, `_frac`, `_usd_per_kg`). Files of "
+             f"the older layouts {', '.join(sorted(MIGRATIONS))} are read by migration "
+             "(`reeflow.results.MIGRATIONS`): `reeflow report` and `reeflow.load_results` lift "
+             "them to this version on reading; the file itself is not rewritten.", ""]
     for name, model in seen.items():
         doc = " ".join((model.__doc__ or "").split())
         lines += [f"## {name}", "", doc, "", "| field | type | description |", "|---|---|---|"]

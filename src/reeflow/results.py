@@ -31,7 +31,7 @@ __all__ = ["SCHEMA_VERSION", "SCHEDULE_MONEY", "StudyResults", "Meta", "Kpis", "
            "PlantYear", "PlantSection", "MineSection", "EconomicsSection", "ClaimRow",
            "ConsistencyCheck", "AssumptionRow", "ResourceSection", "SummaryLine", "SummarySection",
            "RiskSection", "DistributionSummary",
-           "json_schema", "load_results"]
+           "json_schema", "load_results", "MIGRATIONS"]
 
 #: Version of the results.json layout; bump the major on any breaking change.
 SCHEMA_VERSION: Final = "3.0"
@@ -547,8 +547,32 @@ def json_schema() -> dict[str, Any]:
     return schema
 
 
+def _from_2_0(data: dict[str, Any]) -> dict[str, Any]:
+    """A 2.0 results.json as 3.0: each ``mine.schedule`` row takes the money of the
+    ``economics.annual`` row of its year (:data:`SCHEDULE_MONEY`). 2.0 rows held initial plus
+    sustaining capex in ``capex_usd`` and lacked the royalty, sustaining capex, closure and
+    working capital; the annual rows, unchanged since 2.0, hold every field. A schedule row
+    whose year has no annual row keeps what it had, without its 2.0 capex (a meaning 3.0 does
+    not have). The input is not modified."""
+    out = json.loads(json.dumps(data))
+    annual = {r.get("year"): r for r in (out.get("economics") or {}).get("annual") or []}
+    for row in (out.get("mine") or {}).get("schedule") or []:
+        match = annual.get(row.get("year"))
+        if match is None:
+            row.pop("capex_usd", None)
+            continue
+        row.update({k: match[k] for k in SCHEDULE_MONEY if k in match})
+    out["schema_version"] = SCHEMA_VERSION
+    return dict(out)
+
+
+#: older layouts :func:`load_results` lifts to the current one: version → migration
+MIGRATIONS: Final[dict[str, Any]] = {"2.0": _from_2_0}
+
+
 def load_results(data: dict[str, Any], *, source: str = "results.json") -> StudyResults:
-    """Validate a results dict (e.g. a saved results.json) against the schema."""
+    """Validate a results dict (e.g. a saved results.json) against the schema; a file of an
+    older layout in :data:`MIGRATIONS` is lifted to the current one first."""
     from pydantic import ValidationError
 
     version = data.get("schema_version")
@@ -559,8 +583,11 @@ def load_results(data: dict[str, Any], *, source: str = "results.json") -> Study
                          f"({source} has keys {sorted(data)[:6]})",
                          "pass the results.json that `reeflow study` wrote (risk.json and "
                          "compare.json are other files; compare writes its own compare.html)")
+    if version in MIGRATIONS:
+        data, version = MIGRATIONS[version](data), SCHEMA_VERSION
     if version != SCHEMA_VERSION:
-        raise InputError("schema_version", version, f"'{SCHEMA_VERSION}' ({source})",
+        raise InputError("schema_version", version, f"'{SCHEMA_VERSION}', or one of "
+                         f"{sorted(MIGRATIONS)} read by migration ({source})",
                          "re-run the study with this reeflow version to refresh the file")
     try:
         return StudyResults.model_validate(data)
