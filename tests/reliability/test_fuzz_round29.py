@@ -89,7 +89,9 @@ def test_a_missing_file_keeps_its_own_fix():
     assert missing_file_fix("c:/x.yaml", "d") == "d"
 
 
-def _moving(mined_t, cap=None, source="mine plan"):
+def _moving(mined_t, cap=None, source="mine plan", ore_t=None, booked_t=None):
+    """A chain outcome's mine: the plan's years (``mined_t``, ``ore_t``: 1 t each unless
+    given) and the years the cash flow books (``booked_t``: the plan's unless given)."""
     from types import SimpleNamespace
 
     import pandas as pd
@@ -97,8 +99,11 @@ def _moving(mined_t, cap=None, source="mine plan"):
     project = SimpleNamespace(mine=SimpleNamespace(mining_capacity_t_per_a=cap),
                               economics=SimpleNamespace(schedule=SimpleNamespace(
                                   construction_years=2)))
-    plan = SimpleNamespace(schedule=pd.DataFrame({"mined_t": mined_t}))
-    return SimpleNamespace(project=project, mine=SimpleNamespace(source=source, plan=plan))
+    ore = [1.0] * len(mined_t) if ore_t is None else ore_t
+    plan = SimpleNamespace(schedule=pd.DataFrame({"mined_t": mined_t, "ore_t": ore}))
+    booked = pd.DataFrame({"mined_t": mined_t if booked_t is None else booked_t})
+    return SimpleNamespace(project=project, mine=SimpleNamespace(source=source, plan=plan,
+                                                                 schedule=booked))
 
 
 def test_a_stripping_campaign_without_a_mining_capacity_is_a_warning():

@@ -301,8 +301,29 @@ def _no_ore(project: Any, block_model: pd.DataFrame, products: tuple, econ: Any)
         f"consume) and mining "
         f"{econ.mining_cost_usd_per_t:,.1f} USD/t moved at ore.throughput = "
         f"{float(project.ore.throughput_t_per_a):,.0f} t/a; the richest block's recoverable "
-        f"products pay {best:,.0f} USD/t before royalty, and {why}: raise the throughput or "
-        "the grade, or lower the costs")
+        f"products pay {best:,.0f} USD/t before royalty, and {why}: "
+        + _constraining(project) + "raise the throughput or the grade, or lower the costs")
+
+
+def _constraining(project: Any) -> str:
+    """The mine settings that can leave a paying pit's schedule without ore, named first in
+    the no-ore fix: the same message had blamed prices and costs for a 100 kt/a fleet under a
+    570 kt/a plant, Inferred valued as waste on a 99.5 % Inferred deposit and a 20-30 % TREO
+    blend (fuzz round 30)."""
+    m = getattr(project, "mine", None)
+    named = []
+    cap = getattr(m, "mining_capacity_t_per_a", None)
+    if cap is not None:
+        below = float(cap) < float(project.ore.throughput_t_per_a)
+        named.append(f"mine.mining_capacity_t_per_a = {float(cap):,.0f} t/a"
+                     + (" (below the plant's ore.throughput)" if below else ""))
+    if getattr(m, "inferred_as_waste", False):
+        named.append("mine.inferred_as_waste = true (Inferred blocks are valued as waste)")
+    if getattr(m, "blending", None):
+        named.append("mine.blending (the feed must sit inside its grade limits)")
+    if not named:
+        return ""
+    return "relax " + ", ".join(named) + ", which can leave the schedule without ore; or "
 
 
 def mean_grade_frac(block_model: pd.DataFrame, column: str) -> float:

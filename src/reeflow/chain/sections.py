@@ -177,6 +177,8 @@ def _inferred_share(rows: list[ScheduleRow]) -> float | None:
 
 def economics_section(outcome: ChainOutcome, extra: dict[str, Any]) -> EconomicsSection:
     """Headline economics of the annual cash flow plus the design-basis breakdowns."""
+    from reeflow.economics.annual import scaled_revenue
+
     a, b = outcome.annual, outcome.basis
     parts = b.parts
     est = parts.get("estimate")
@@ -197,7 +199,7 @@ def economics_section(outcome: ChainOutcome, extra: dict[str, Any]) -> Economics
         "estimate_class": str(b.assumptions.get("estimate_class", "")),
         "capex_breakdown": to_jsonable(parts.get("capex", pd.DataFrame())),
         "opex_breakdown": to_jsonable(parts.get("opex", pd.DataFrame())),
-        "revenue": to_jsonable(parts.get("revenue", pd.DataFrame())),
+        "revenue": to_jsonable(scaled_revenue(parts.get("revenue", pd.DataFrame()), b.scales)),
         "capex_estimate": estimate,
         "residue_storage": None if storage is None else to_jsonable(
             storage.to_dict() if hasattr(storage, "to_dict") else storage),

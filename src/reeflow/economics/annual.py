@@ -183,6 +183,26 @@ def _scale(s: Scales, product: str, ndpr_share: float) -> float:
     return ndpr_share * s.ndpr + (1.0 - ndpr_share) * s.other
 
 
+def scaled_revenue(table: pd.DataFrame, scales: Scales) -> pd.DataFrame:
+    """The design basis's revenue table at the prices the cash flow charges: each row's price
+    and revenue times its multiplier (:func:`_scale`: the NdPr-linked part times
+    ``price_scale_ndpr``, the rest times ``price_scale_other``, a by-product times
+    ``price_scale_byproduct``; a contract price is scaled as a deck's), the multiplier in
+    ``price_scale``. The table had shown the deck's prices while the cash flow and the
+    summary's revenue used the scaled ones (176.2 against 193.8 MUSD/a, fuzz round 30)."""
+    if table.empty or "usd_per_a" not in table:
+        return table
+    out = table.copy()
+    k = [_scale(scales, str(r["product"]), _ndpr_share(r)) for _, r in table.iterrows()]
+    out["price_scale"] = k
+    for col in ("price_usd_per_kg", "usd_per_a"):
+        if col in out:
+            out[col] = out[col] * out["price_scale"]
+    if "ndpr_linked_usd_per_a" in out:
+        out["ndpr_linked_usd_per_a"] = out["ndpr_linked_usd_per_a"] * scales.ndpr
+    return out
+
+
 def design_basis(inputs: EconomicInputs, params: EconomicsParams, *, deck: str | None = None,
                  scales: Scales = Scales(), mining_usd_per_t_moved: float | None = None,
                  life_years: int | None = None) -> DesignBasis:
@@ -482,7 +502,8 @@ def evaluate_annual(d: DesignBasis, q: YearQuantities,
 
 
 def _path_rows(d: DesignBasis, n: int) -> list[dict[str, Any]]:
-    """The price path by period: name, production years, deck and the NdPr price it carries."""
+    """The price path by period: name, production years, deck and the NdPr price it carries
+    (times ``price_scale_ndpr``, as the cash flow charges it)."""
     rows: list[dict[str, Any]] = []
     for i, (name, deck) in enumerate(d.price_path(n)):
         if rows and rows[-1]["period"] == name and rows[-1]["deck"] == deck.name:
@@ -490,7 +511,8 @@ def _path_rows(d: DesignBasis, n: int) -> list[dict[str, Any]]:
             continue
         rows.append({"period": name, "first_production_year": i + 1,
                      "last_production_year": i + 1, "deck": deck.name,
-                     "ndpr_price_usd_per_kg": deck.price("NdPr oxide")
+                     # the price the cash flow charges: the deck's times price_scale_ndpr
+                     "ndpr_price_usd_per_kg": deck.price("NdPr oxide") * d.scales.ndpr
                      if deck.has("NdPr oxide") else None})
     return rows
 

@@ -1,0 +1,104 @@
+"""Chain fuzz round 30 and the independent SX audit of 2026-12-02: what they found, as tests.
+
+- *high*: with ``mine.mining_capacity_t_per_a`` the plan's ore-less years (pre-strip, gaps)
+  are booked with the next ore year (the cash flow has no idle production year), so a booked
+  year moved 8 Mt under a 1 Mt/a cap, and the "material moved a year" check said the cap held
+  (it measured the plan's years, not the booked ones);
+- *SX, high*: a constant-D cascade holding Nd (75 % of its feed) at 1.2e11 times its feed ran
+  5-18 s of hopeless attempts and was told to "drop the trace component";
+- the mine plan's own table printed waste_t = -5.8e-10 t (tests/cases/test_case_ngualla.py).
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from tests.reliability.test_fuzz_round29 import _moving
+
+from reeflow.core.errors import ConvergenceError
+
+
+def test_a_capped_plan_booked_past_its_cap_is_a_warning_naming_the_idle_years():
+    from reeflow.consistency import mining_rate_steady
+
+    # plan: two pre-strip years at the cap, then ore; booked: the pre-strip with year 1's ore
+    c = mining_rate_steady(_moving([1e6, 1e6, 1e6, 1e6], cap=1e6, ore_t=[0, 0, 5e5, 5e5],
+                                   booked_t=[3e6, 1e6]))
+    assert not c.ok and c.severity == "warning"
+    assert c.detail.startswith("largest year 3: 3,000,000 t moved against "
+                               "mine.mining_capacity_t_per_a = 1,000,000 t/a")
+    assert "2 year(s) without ore" in c.detail and "raise mine.mining_capacity_t_per_a" in c.detail
+    # a plan with ore every year, booked as planned, holds its cap and says nothing more
+    held = mining_rate_steady(_moving([1e6, 9e5], cap=1e6))
+    assert held.ok and "without ore" not in held.detail
+
+
+def _trapped_nd():
+    from reeflow.plant.sx import Cascade, Feed
+
+    casc = Cascade(sections=(("extraction", 60), ("scrub", 83)), feeds=(
+        Feed(60, "aqueous", 17.460939371721135, {"Pr": 0.04617446533139662,
+                                                   "Nd": 0.13641787917139742}),
+        Feed(1, "organic", 101.89782865031414, {}),
+        Feed(143, "aqueous", 32.59493363649804, {})))
+    params = {"D": {"extraction": {"Pr": 0.7035699653584512, "Nd": 0.9653971648636392},
+                    "scrub": {"Pr": 0.17555591191421022, "Nd": 0.24088745680137574}}}
+    return casc, params
+
+
+def test_a_major_component_held_past_double_precision_raises_fast_with_the_right_fix():
+    from reeflow.plant.sx import simulate
+
+    casc, params = _trapped_nd()
+    t0 = time.process_time()
+    with pytest.raises(ConvergenceError) as err:
+        simulate(casc, model="constant_d", params=params)
+    spent = time.process_time() - t0
+    msg = str(err.value)
+    assert "Nd (0.747 of the feed) is held in the cascade at 1.2e+11 times its feed" in msg
+    assert "drop the trace component" not in msg and "max_iter" not in msg
+    assert "change the flows or the distribution" in msg
+    assert "over 1 attempts" in msg  # the later attempts meet the same round-off: not run
+    assert spent < 30.0, spent  # 5.1 s CPU and four attempts before (2.8 s now, one attempt)
+
+
+@pytest.mark.parametrize("mine,named", [
+    ({"mining_capacity_t_per_a": 1e5}, "mine.mining_capacity_t_per_a = 100,000 t/a (below"),
+    ({"inferred_as_waste": True}, "mine.inferred_as_waste = true"),
+    ({"blending": [object()]}, "mine.blending"),
+])
+def test_the_no_ore_fix_names_the_mine_setting_that_can_empty_the_schedule(mine, named):
+    """'no ore in the pit' blamed prices and costs for a 100 kt/a fleet, Inferred as waste on
+    a 99.5 % Inferred deposit and an impossible blend (fuzz round 30, medium)."""
+    from types import SimpleNamespace
+
+    from reeflow.chain.mine_steps import _constraining
+
+    base = {"mining_capacity_t_per_a": None, "inferred_as_waste": False, "blending": []}
+    project = SimpleNamespace(mine=SimpleNamespace(**{**base, **mine}),
+                              ore=SimpleNamespace(throughput_t_per_a=570_000.0))
+    text = _constraining(project)
+    assert text.startswith("relax ") and named in text and text.endswith("; or ")
+    assert _constraining(SimpleNamespace(mine=SimpleNamespace(**base), ore=project.ore)) == ""
+
+
+def test_the_revenue_table_carries_the_scaled_prices_the_cash_flow_charges():
+    """economics.revenue showed the deck's prices (176.2 MUSD/a) while the cash flow and the
+    summary used price_scale_* x the deck (193.8 MUSD/a; fuzz round 30, medium)."""
+    import pandas as pd
+
+    from reeflow.economics.annual import Scales, scaled_revenue
+
+    table = pd.DataFrame({"product": ["NdPr oxide", "Mixed concentrate", "CaF2 concentrate"],
+                          "price_usd_per_kg": [69.0, 10.0, 0.4],
+                          "usd_per_a": [100.0, 50.0, 20.0],
+                          "ndpr_linked_usd_per_a": [100.0, 25.0, 0.0]})
+    out = scaled_revenue(table, Scales(ndpr=1.1, other=0.5, byproduct=2.0))
+    assert out["price_scale"].tolist() == pytest.approx([1.1, 0.8, 2.0])
+    assert out["usd_per_a"].tolist() == pytest.approx([110.0, 40.0, 40.0])
+    assert out["price_usd_per_kg"].tolist() == pytest.approx([75.9, 8.0, 0.8])
+    assert out["ndpr_linked_usd_per_a"].tolist() == pytest.approx([110.0, 27.5, 0.0])
+    assert table["usd_per_a"].tolist() == [100.0, 50.0, 20.0]  # the design basis untouched
+    unit = scaled_revenue(table, Scales())
+    assert unit["usd_per_a"].tolist() == table["usd_per_a"].tolist()
