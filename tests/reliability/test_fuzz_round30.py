@@ -102,3 +102,33 @@ def test_the_revenue_table_carries_the_scaled_prices_the_cash_flow_charges():
     assert table["usd_per_a"].tolist() == [100.0, 50.0, 20.0]  # the design basis untouched
     unit = scaled_revenue(table, Scales())
     assert unit["usd_per_a"].tolist() == table["usd_per_a"].tolist()
+
+
+def test_the_default_scrub_link_backs_off_until_the_specs_are_met():
+    """link_scrub(train) refused a train whose link met its specs at a ninth of the largest
+    liquor (independent SX audit, defect 4): the default now halves the liquor until it does."""
+    from reeflow.plant.sx import design_train, link_scrub
+
+    tr = design_train({"La": 31.1452016691523, "Ce": 260.277719534799, "Pr": 708.5770787960486},
+                      separation_factors={"Ce/La": 1.6102304111277812,
+                                          "Pr/Ce": 2.1308172823285947},
+                      purity=0.9983836158167025, products=[["La"], ["Ce"], ["Pr"]],
+                      rank_by="total_stages")
+    r = link_scrub(tr)
+    liquor = sum(r.liquor_mol_per_h.values())
+    assert r.meets_spec and liquor < r.liquor_max_RE_mol_per_h * (1 - 1e-9)
+    assert r.saving_frac["scrub_linked"]["HCl+NaOH"] > r.saving_frac["organic_linked"]["HCl+NaOH"]
+
+
+def test_an_oa_window_beyond_the_recorded_bounds_is_refused_and_every_listed_name_exports():
+    """DesignConditions took (0.01, 100) and a strip section came out at O/A 98; four names the
+    package lists were not importable from it (independent SX audit, defects 2 and 5)."""
+    import reeflow.plant.sx as sx
+    from reeflow.core.errors import InputError
+    from reeflow.plant.sx import DesignConditions
+
+    with pytest.raises(InputError, match="conditions.oa_window.*recorded bounds"):
+        DesignConditions(oa_window=(0.01, 100.0))
+    assert DesignConditions(oa_window=(0.05, 20.0)).oa_window == (0.05, 20.0)
+    for name in ("design_three_outlet", "design_linked_cut", "link_train", "link_scrub"):
+        assert callable(getattr(sx, name)) and name in sx.__all__

@@ -112,6 +112,7 @@ if TYPE_CHECKING:
         design_cut,
         simulate_cut,
     )
+    from reeflow.plant.sx.linked import design_linked_cut, link_scrub, link_train
     from reeflow.plant.sx.models import (
         MODELS,
         get_model,
@@ -129,6 +130,7 @@ if TYPE_CHECKING:
         xu_design,
         xu_product_split,
     )
+    from reeflow.plant.sx.threeoutlet import design_three_outlet
     from reeflow.plant.sx.train import (
         TrainResult,
         default_products,
@@ -153,6 +155,8 @@ _WHERE: dict[str, str] = {  # name -> the module that defines it
     "underwood_min_scrub": "shortcut", "xu_design": "shortcut", "xu_product_split": "shortcut",
     "TrainResult": "train", "default_products": "train", "design_train": "train",
     "enumerate_sequences": "train",
+    "design_three_outlet": "threeoutlet",
+    "design_linked_cut": "linked", "link_train": "linked", "link_scrub": "linked",
 }
 
 __all__ = [
@@ -193,6 +197,10 @@ __all__ = [
     "kremser_stages",
     "kremser_fraction_remaining",
     "underwood_min_scrub",
+    "design_three_outlet",
+    "design_linked_cut",
+    "link_train",
+    "link_scrub",
 ]
 
 

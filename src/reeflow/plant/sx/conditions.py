@@ -121,6 +121,14 @@ class DesignConditions:
         if not 0.0 < lo < 1.0 < hi:
             raise InputError("conditions.oa_window", self.oa_window, "(low < 1 < high), e.g. "
                              "(0.1, 10)", "give the O/A window as two numbers around 1")
+        # the recorded bounds: (0.01, 100) was taken and a strip section designed at O/A 98
+        # (independent SX audit, 2026-12-02)
+        b_lo, b_hi = _pair(design_record("oa_window")["bounds"])
+        if lo < b_lo or hi > b_hi:
+            raise InputError("conditions.oa_window", self.oa_window,
+                             f"a window inside the recorded bounds ({b_lo:g}, {b_hi:g}) of "
+                             "design_defaults.yaml (mixer-settlers are kept 1:10-10:1)",
+                             "narrow the O/A window, e.g. (0.1, 10)")
         for name in ("feed_mol_per_L", "loaded_organic_mol_per_L", "scrub_acid_mol_per_L",
                      "strip_acid_mol_per_L"):
             rng = getattr(self, name + "_range")
