@@ -411,6 +411,28 @@ def inputs_used(o: Any) -> ConsistencyCheck:
                   severity="warning")
 
 
+#: ``mine:`` keys a standalone ``reeflow schedule`` reads and the study sets from its own
+#: sections (:func:`reeflow.chain.mine_steps.plan_mine_step`): key -> where the study's comes from
+STUDY_SETS_MINE = {"plant_capacity_t_per_a": "ore.throughput",
+                   "ramp_up_frac": "economics.schedule.ramp_up",
+                   "horizon_years": "economics.schedule (the life)",
+                   "discount_rate": "economics.headline_rate",
+                   "valuation": "the study's own economics (prices, recoveries, costs, royalty)"}
+
+
+def mine_keys_the_study_sets(o: Any) -> ConsistencyCheck:
+    """A ``mine:`` key that only a standalone ``reeflow schedule`` reads changes nothing in a
+    study, which takes the plant capacity, ramp-up, horizon, discount rate and block valuation
+    from its own sections: say so (a 1 Mt/a, 5-year, 20 % plan was accepted and the study's
+    results were byte for byte the base case's, fuzz round 30)."""
+    m = getattr(o.project, "mine", None)
+    set_ = [k for k in STUDY_SETS_MINE if getattr(m, k, None) is not None]
+    return _check("mine settings the study sets itself", not set_,
+                  "; ".join(f"mine.{k} is set, but the study takes it from {STUDY_SETS_MINE[k]}"
+                            for k in set_) + ": it is read by `reeflow schedule` alone"
+                  if set_ else "no mine key the study overrides is set", severity="warning")
+
+
 def ore_minerals_as_written(o: Any) -> ConsistencyCheck:
     """Each year's feed carries the project file's non-REE minerals as written: where a rich
     year leaves no room for them, they are trimmed pro rata (:func:`chain.adapters.ore_feed`),
@@ -538,7 +560,8 @@ CHECKS: tuple[Check, ...] = (schedule_drives_dcf, plant_follows_schedule, capaci
                              mining_rate_steady, resource_covers_schedule,
                              design_grade_matches_feed,
                              minor_grades_match_feed, grades_assayed,
-                             inputs_used, separation_costed, products_meet_purity_spec,
+                             inputs_used, mine_keys_the_study_sets, separation_costed,
+                             products_meet_purity_spec,
                              products_meet_price_basis,
                              ore_minerals_as_written,
                              streams_within_solubility, energy_balance_closes,

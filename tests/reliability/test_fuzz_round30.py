@@ -132,3 +132,24 @@ def test_an_oa_window_beyond_the_recorded_bounds_is_refused_and_every_listed_nam
     assert DesignConditions(oa_window=(0.05, 20.0)).oa_window == (0.05, 20.0)
     for name in ("design_three_outlet", "design_linked_cut", "link_train", "link_scrub"):
         assert callable(getattr(sx, name)) and name in sx.__all__
+
+
+def test_mine_keys_a_study_overrides_are_a_warning():
+    """mine.plant_capacity_t_per_a, ramp_up_frac, horizon_years and discount_rate were valid
+    and changed nothing in a study (fuzz round 30): a warning says where the study's come from."""
+    from types import SimpleNamespace
+
+    from reeflow.consistency import CHECKS, mine_keys_the_study_sets
+
+    assert mine_keys_the_study_sets in CHECKS
+    none = {"plant_capacity_t_per_a": None, "ramp_up_frac": None, "horizon_years": None,
+            "discount_rate": None, "valuation": None}
+    c = mine_keys_the_study_sets(SimpleNamespace(project=SimpleNamespace(
+        mine=SimpleNamespace(**{**none, "horizon_years": 5, "discount_rate": 0.2}))))
+    assert not c.ok and c.severity == "warning"
+    assert c.detail == ("mine.horizon_years is set, but the study takes it from "
+                        "economics.schedule (the life); mine.discount_rate is set, but the study "
+                        "takes it from economics.headline_rate: it is read by `reeflow "
+                        "schedule` alone")
+    assert mine_keys_the_study_sets(SimpleNamespace(project=SimpleNamespace(
+        mine=SimpleNamespace(**none)))).ok
