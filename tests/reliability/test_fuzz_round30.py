@@ -153,3 +153,18 @@ def test_mine_keys_a_study_overrides_are_a_warning():
                         "schedule` alone")
     assert mine_keys_the_study_sets(SimpleNamespace(project=SimpleNamespace(
         mine=SimpleNamespace(**none)))).ok
+
+
+def test_an_ree_distribution_off_100_percent_lists_its_elements_and_the_extends_rule(tmp_path):
+    """A La-Ce-Pr-Nd distribution over Beylikova kept the parent's Sm and Y and was refused at
+    100.7 % with "add the missing elements" (fuzz round 30)."""
+    from reeflow.core.errors import InputError
+    from reeflow.project import load_project
+
+    f = tmp_path / "d.yaml"
+    f.write_text("extends: builtin:beylikova\nore:\n  ree_distribution: {La: 40 %, Ce: 49 %, "
+                 "Pr: 3 %, Nd: 8 %}\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        load_project(f)
+    text = str(err.value)
+    assert "Sm 0.5 %" in text and "Y 0.2 %" in text and "write 0 % for one to drop it" in text
