@@ -168,3 +168,16 @@ def test_an_ree_distribution_off_100_percent_lists_its_elements_and_the_extends_
         load_project(f)
     text = str(err.value)
     assert "Sm 0.5 %" in text and "Y 0.2 %" in text and "write 0 % for one to drop it" in text
+
+
+def test_a_grind_coarser_than_its_feed_is_refused_by_validate_with_the_file_s_names(tmp_path,
+                                                                                  capsys):
+    """validate passed p80 = 20 mm over f80 = 10 mm; the study then refused
+    'comminution.p80_um: got 20000.0' (fuzz round 30)."""
+    from reeflow.cli import main
+
+    f = tmp_path / "p.yaml"
+    f.write_text("extends: builtin:ngualla\nplant:\n  comminution:\n    p80: 20 mm\n",
+                 encoding="utf-8")
+    assert main(["validate", str(f)]) == 2
+    assert "plant.comminution.p80: got '20000 um'" in capsys.readouterr().err

@@ -662,7 +662,7 @@ def schedule_table(pan: Panels, res: ScheduleResult, spec: ScheduleSpec) -> pd.D
     out["stockpile_t"] = feed_k @ res.inventory.sum(axis=0)
     waste = out["mined_t"] - feed_k @ res.F - out["stockpile_in_t"]
     # a year that moves only ore differs by the LP's round-off (-5.8e-10 t was printed as a
-    # negative waste on Ngualla's schedule): zero within 1e-9 of the tonnes moved
+    # negative waste on a built-in case's schedule): zero within 1e-9 of the tonnes moved
     out["waste_t"] = waste.mask(waste.abs() <= 1e-9 * out["mined_t"].abs(), 0.0)
     ore = out["ore_t"].to_numpy()
     for a in pan.attributes:

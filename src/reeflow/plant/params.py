@@ -187,6 +187,17 @@ class PlantParams(StrictModel):
         description="the rejected light group and its stockpile share (route la_ce_rejection)")
 
     @model_validator(mode="after")
+    def _grind_finer_than_feed(self) -> PlantParams:
+        """P80 below F80, refused here by the file's names: validate passed p80 = 20 mm over
+        f80 = 10 mm and the study refused 'comminution.p80_um: got 20000.0' (fuzz round 30)."""
+        c = self.comminution
+        if not c.p80_um < c.f80_um:
+            raise InputError("plant.comminution.p80", f"{c.p80_um:g} um",
+                             f"finer than plant.comminution.f80 = {c.f80_um:g} um (0 < P80 < F80)",
+                             "give a product size below the feed size, or a coarser f80")
+        return self
+
+    @model_validator(mode="after")
     def _route_consistent(self) -> PlantParams:
         if self.route != "la_ce_rejection":
             return self
