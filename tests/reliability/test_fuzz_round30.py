@@ -181,3 +181,14 @@ def test_a_grind_coarser_than_its_feed_is_refused_by_validate_with_the_file_s_na
                  encoding="utf-8")
     assert main(["validate", str(f)]) == 2
     assert "plant.comminution.p80: got '20000 um'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("value,fix", [(-5, "e.g. '1 t/a'"), (5, "e.g. '5 t/a'")])
+def test_a_bare_number_s_fix_never_suggests_a_negative_quantity(value, fix):
+    """'got -5 ... Fix: write the unit, e.g. '-5 t/a'' suggested an invalid value (round 30)."""
+    from reeflow.core.errors import InputError
+    from reeflow.core.units import to_canonical
+
+    with pytest.raises(InputError) as err:
+        to_canonical(value, "t/a", field="ore.throughput")
+    assert fix in str(err.value) and "'-5 t/a'" not in str(err.value)

@@ -226,7 +226,9 @@ def to_canonical(value: Any, unit: str, *, field: str) -> float:
             field,
             value,
             f"a quantity with a unit convertible to {unit}",
-            f"write the unit, e.g. '{value} {unit}'",
+            # a negative number's own example suggested an invalid value ('-5 t/a', fuzz 30)
+            f"write the unit, e.g. '{value} {unit}'" if value >= 0 else
+            f"write a positive quantity with its unit, e.g. {_example(unit)}",
         )
     q: Any = _parse_text(value, unit, field)
     if q.dimensionless and not is_dimensionless(unit):
