@@ -247,11 +247,12 @@ def _capped_rate(name: str, o: Any, plan: Any, cap: float, first: int) -> Consis
     year = first + int(np.nanargmax(booked)) if booked.size else first
     detail = (f"largest year {year}: {top:,.0f} t moved against "
               f"mine.mining_capacity_t_per_a = {cap:,.0f} t/a")
+    ok = top <= cap * (1 + 1e-9)
     if idle:
         detail += (f"; the plan has {idle} year(s) without ore (pre-strip or stripping gaps), "
                    "each booked with the next ore year since the cash flow has no idle "
-                   "production year, so ore is processed earlier than the fleet uncovers it")
-    ok = top <= cap * (1 + 1e-9)
+                   "production year" + ("" if ok else ", so ore is processed earlier than the "
+                                        "fleet uncovers it"))
     if not ok:
         detail += ": raise mine.mining_capacity_t_per_a to a fleet that keeps the plant fed"
     return _check(name, ok, detail, severity="warning")

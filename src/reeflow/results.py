@@ -242,7 +242,9 @@ class EconomicsSection(ResultModel):
     capex_breakdown: list[Json] = Field(default_factory=list)
     opex_breakdown: list[Json] = Field(default_factory=list)
     revenue: list[Json] = Field(default_factory=list, description="design-basis revenue by "
-                                "product (price, purity, payability, source)")
+                                "product (price, purity, payability, source); prices and "
+                                "revenue at economics.price_scale_*, as the cash flow charges "
+                                "them (price_scale: the multiplier applied)")
     capex_estimate: Json | None = Field(default=None, description="capex by area: areas, "
                                         "installed items, factors, AACE class and range")
     residue_storage: Json | None = None
@@ -274,7 +276,8 @@ class EconomicsSection(ResultModel):
                               "(x: grade, y: NdPr price scale; the chain re-run per cell; None "
                               "where no ore pays)")
     price_path: list[Json] = Field(default_factory=list, description="the price path by "
-                                   "period (offtake, life of mine): years, deck, NdPr price")
+                                   "period (offtake, life of mine): years, deck, NdPr price "
+                                   "(times economics.price_scale_ndpr)")
     sensitivity_runs: Json = Field(default_factory=dict, description="chain runs made and "
                                    "reused by the tornado, spider, grid and claims")
 
@@ -554,9 +557,17 @@ def _from_2_0(data: dict[str, Any]) -> dict[str, Any]:
     working capital; the annual rows, unchanged since 2.0, hold every field. A schedule row
     whose year has no annual row keeps what it had, without its 2.0 capex (a meaning 3.0 does
     not have). The input is not modified."""
-    out = json.loads(json.dumps(data))
-    annual = {r.get("year"): r for r in (out.get("economics") or {}).get("annual") or []}
-    for row in (out.get("mine") or {}).get("schedule") or []:
+    import copy
+
+    out = copy.deepcopy(data)
+    econ, mine = out.get("economics"), out.get("mine")
+    rows = econ.get("annual") if isinstance(econ, dict) else None
+    annual = {r.get("year"): r for r in rows if isinstance(r, dict)} \
+        if isinstance(rows, list) else {}
+    sched = mine.get("schedule") if isinstance(mine, dict) else None
+    for row in sched if isinstance(sched, list) else []:
+        if not isinstance(row, dict):
+            continue  # validation names it
         match = annual.get(row.get("year"))
         if match is None:
             row.pop("capex_usd", None)

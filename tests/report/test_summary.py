@@ -254,3 +254,25 @@ def test_a_target_grade_the_chain_refuses_reads_as_a_sentence(builtin_study):
     assert ("could not be re-run at" in text and "ore needs head grades summing to <= 100 % of "
             "the ore mass; at that grade it is 120.03% of the ore mass (lower them)." in text)
     assert "got" not in text and "allowed:" not in text
+
+
+def test_the_grid_s_price_axis_is_the_deck_times_the_scale_not_twice_scaled(builtin_results_dict):
+    """The grid's y are absolute price_scale_ndpr values; the report multiplied them by the
+    already-scaled NdPr price, so a project at 1.1 read 1.1 x 1.1 x the deck (review of stop
+    37). At scale 1 (the built-in case) the labels are the deck's; at 1.1 they must not move."""
+    import copy
+
+    from reeflow.report.sections import summary_section
+
+    base = summary_section(builtin_results_dict)
+    scaled = copy.deepcopy(builtin_results_dict)
+    econ, grid = scaled["economics"], scaled["economics"]["grid"]
+    econ["ndpr_price_usd_per_kg"] *= 1.1
+    grid["y"] = [float(y) * 1.1 for y in grid["y"]]
+    grid["y_base"] = float(grid["y_base"]) * 1.1
+    deck = builtin_results_dict["economics"]["ndpr_price_usd_per_kg"]
+    slash = "\\u002f"  # plotly's JSON writes the label's "/" so
+    html = summary_section(scaled)
+    assert f'"{float(grid["y_base"]) * deck:,.0f} US${slash}kg"' in html
+    assert f'"{float(grid["y_base"]) * deck * 1.1:,.0f} US${slash}kg"' not in html
+    assert f'"{deck:,.0f} US${slash}kg"' in base

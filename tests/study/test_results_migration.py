@@ -55,3 +55,13 @@ def test_other_versions_are_still_refused_with_the_ones_read(builtin_results_dic
         load_results(data)
     assert err.value.field == "schema_version" and "2.0" in str(err.value)
     assert set(MIGRATIONS) == {"2.0"}
+
+
+@pytest.mark.parametrize("bad", [{"schedule": [1]}, {"schedule": "x"}, None])
+def test_a_malformed_2_0_file_is_refused_by_validation_not_a_raw_error(builtin_results_dict,
+                                                                      bad):
+    """The migration ran before validation: a schedule row that is not a mapping raised a raw
+    AttributeError (review of stop 37)."""
+    data = dict(_as_2_0(builtin_results_dict), mine=bad)
+    with pytest.raises(InputError):
+        load_results(data)

@@ -190,7 +190,7 @@ def scaled_revenue(table: pd.DataFrame, scales: Scales) -> pd.DataFrame:
     ``price_scale_byproduct``; a contract price is scaled as a deck's), the multiplier in
     ``price_scale``. The table had shown the deck's prices while the cash flow and the
     summary's revenue used the scaled ones (176.2 against 193.8 MUSD/a, fuzz round 30)."""
-    if table.empty or "usd_per_a" not in table:
+    if table.empty or not {"product", "usd_per_a", "ndpr_linked_usd_per_a"} <= set(table):
         return table
     out = table.copy()
     k = [_scale(scales, str(r["product"]), _ndpr_share(r)) for _, r in table.iterrows()]

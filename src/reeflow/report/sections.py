@@ -215,9 +215,12 @@ def summary_section(results: Results) -> str:
         parts.append(figure_html(fe.revenue_split_figure(summ["revenue_split"])))
     grid = econ.get("grid")
     if grid:
+        # the grid's y are absolute price_scale_ndpr values: times the deck's price, not the
+        # scaled one (a project at 1.1 read 1.1 x 1.1 x the deck; review of stop 37)
+        price, y_base = econ.get("ndpr_price_usd_per_kg"), grid.get("y_base")
+        deck = price / float(y_base) if price and y_base else price
         parts.append(figure_html(fe.grid_figure(
-            grid, price_usd_per_kg=econ.get("ndpr_price_usd_per_kg"),
-            rate_frac=econ.get("headline_rate_frac"))))
+            grid, price_usd_per_kg=deck, rate_frac=econ.get("headline_rate_frac"))))
         parts.append(note("Each cell is the whole chain (plant, pit, schedule, cash flow) re-run "
                           "at that head grade and NdPr price; the square marks the base case. "
                           "Grades and prices: the low and high ends of their stated ranges and "

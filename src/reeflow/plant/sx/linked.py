@@ -555,9 +555,11 @@ def link_scrub(train: Any, *, cut: str | int | None = None,
     downstream cut made of the upstream cut's heavy group is the upstream scrub liquor. Here
     the raffinate of cut u + 1 (u = ``cut``, a name of ``train.sequence`` or its index;
     default the first cut where it saves) returns to cut u's top scrub stage at R =
-    min(W_u, R_max) mol/h of RE, R_max from Xu's relations (module note above; InfeasibleSpec
-    Error where no cut has R_max > 0), or at ``liquor_RE_mol_per_h`` (0 < R <= that bound: a
-    smaller R saves less and needs fewer stages); cut u's scrub acid falls to W_u − R. The recycle is
+    min(W_u, R_max) mol/h of RE, R_max from Xu's relations (module note above;
+    InfeasibleSpecError where no cut has R_max > 0), or at ``liquor_RE_mol_per_h`` (0 < R
+    <= that bound: a smaller R saves less and needs fewer stages; by default R is halved, up
+    to three times, until both cuts meet their specs); cut u's scrub acid falls to W_u − R.
+    The recycle is
     simulated rigorously (constant-β) and iterated to a liquor change <= ``tol_rel`` of R
     (ConvergenceError after ``max_iter``), stages widened until both cuts meet their specs
     (InfeasibleSpecError after ``max_stage_rounds``), the cuts below re-designed linked.
@@ -583,8 +585,10 @@ def link_scrub(train: Any, *, cut: str | int | None = None,
         try:
             st, res = _widened(train, chain, u, r, cond, tol_rel, max_iter, max_stage_rounds,
                                last=r == tries[-1])
-        except _MissedError:
-            continue
+        except (_MissedError, ConvergenceError, InfeasibleSpecError):
+            if r == tries[-1]:  # a recycle or a downstream design that fails at the smallest
+                raise
+            continue  # a larger liquor is the likelier to oscillate or to need 600 stages
         return _assemble_scrub(train, chain, u, r, r_max, st, res, cond)
     raise AssertionError("unreachable: the last try raises")  # pragma: no cover
 

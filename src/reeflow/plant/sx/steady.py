@@ -97,9 +97,11 @@ def solve_steady(kind: int, mod: ModuleType, l0: np.ndarray, l_ref: np.ndarray,
             return aq, v, res, SolveRecord("warm start", total, tuple(attempts))
     order = ("newton", "continuation", "transient", "transient_flat")
     homotopy = getattr(mod, "homotopy", None)
+    stopped = False
     for name in order:
         if _beyond_precision(best, held):
-            break  # the closest profile holds a component past what double precision closes
+            stopped = True  # the closest profile holds a component past double precision
+            break
         if name == "continuation":
             if homotopy is None:
                 continue
@@ -116,11 +118,13 @@ def solve_steady(kind: int, mod: ModuleType, l0: np.ndarray, l_ref: np.ndarray,
             return aq, v, res, SolveRecord(name, total, tuple(attempts))
     worst = min((a[2] for a in attempts if "λ" not in a[0] or a[0].startswith("continuation λ=1 ")
                  or a[0] == "continuation λ=1"), default=math.inf)
-    trapped = _trapped(held, scale, names)
+    trapped = _trapped(held, scale, names, tuple(getattr(mod, "EXTRA_COMPONENTS", ())))
+    how = ("stopped there: later attempts meet the same round-off" if stopped else
+           "Newton with line search, start-up transient, continuation in the separation")
     raise ConvergenceError(
         f"cascade steady state not found: best max scaled balance residual {worst:.3g} "
         f"(tolerance {tol:.1g}) after {total} iterations over {len(attempts)} attempts "
-        f"(Newton with line search, start-up transient, continuation in the separation). "
+        f"({how}). "
         + (trapped if trapped else
            "Check the flows (a phase nearly empty on some stage, an acid or organic feed far "
            "from what the separation needs) or pass max_iter= to allow more iterations"))
@@ -140,15 +144,18 @@ def _beyond_precision(best: float, held: np.ndarray) -> bool:
                 > _HOPELESS_FACTOR * solver.ROUNDOFF_CAP)
 
 
-def _trapped(held: np.ndarray, scale: np.ndarray, names: tuple[str, ...]) -> str:
+def _trapped(held: np.ndarray, scale: np.ndarray, names: tuple[str, ...],
+             extra: tuple[str, ...] = ()) -> str:
     """The error's clause on a component held past double precision ('' when none): a trace
-    component can be dropped; a major one (>= 1 % of the feed) cannot, its flows or its
-    distribution must change (the audit's Nd, 75 % of its feed, was told to be dropped)."""
+    component can be dropped; a major one (>= 1 % of the elements fed) cannot, its flows or
+    its distribution must change (the audit's Nd, 75 % of its feed, was told to be dropped).
+    ``extra``: the model's non-element components (H), left out of the share."""
     if not (held.size and held.max() * solver.ROUNDOFF_EPS > solver.ROUNDOFF_CAP):
         return ""
     i = int(np.argmax(held))
     name = names[i] if i < len(names) else f"component {i}"
-    share = float(scale[i] / scale.sum()) if scale.sum() > 0 else 0.0
+    fed = sum(float(x) for k, x in enumerate(scale) if k >= len(names) or names[k] not in extra)
+    share = float(scale[i]) / fed if fed > 0 else 0.0
     fix = ("move the feed stage, change the flows or drop the trace component" if share < 0.01
            else "change the flows or the distribution (D, β) so that it leaves at one end: "
                 "extraction in one section and stripping in the next hold it between them")
