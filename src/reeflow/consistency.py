@@ -243,8 +243,10 @@ def _capped_rate(name: str, o: Any, plan: Any, cap: float, first: int) -> Consis
     ore = plan["ore_t"].to_numpy(float)
     idle = int(np.count_nonzero(ore[:int(np.flatnonzero(ore > 0)[-1]) + 1] <= 0)) \
         if (ore > 0).any() else 0
-    top = float(np.nanmax(booked)) if booked.size else 0.0
-    year = first + int(np.nanargmax(booked)) if booked.size else first
+    known = np.isfinite(booked)
+    top = float(booked[known].max()) if known.any() else 0.0
+    year = first + int(np.flatnonzero(known)[np.argmax(booked[known])]) if known.any() \
+        else first
     detail = (f"largest year {year}: {top:,.0f} t moved against "
               f"mine.mining_capacity_t_per_a = {cap:,.0f} t/a")
     ok = top <= cap * (1 + 1e-9)

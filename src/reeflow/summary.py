@@ -80,9 +80,13 @@ def _product_values(outcome: Any) -> list[tuple[str, float, str]]:
     is split between "NdPr" and "other rare earths" by the part of its value the NdPr price
     carries (the revenue table's ``ndpr_linked_usd_per_a``): a separated NdPr oxide falls
     wholly in the first, a mixed concentrate in both (it was put wholly under NdPr when NdPr
-    carried more than half its value; fuzz round 13)."""
+    carried more than half its value; fuzz round 13). The share is the scaled value's: with
+    ``price_scale_ndpr`` ≠ ``price_scale_other`` the deck's share misplaced part of a mixed
+    concentrate."""
+    from reeflow.economics.annual import scaled_revenue
+
     values = outcome.basis.product_usd_per_t()
-    rev = outcome.basis.parts["revenue"]
+    rev = scaled_revenue(outcome.basis.parts["revenue"], outcome.basis.scales)
     ndpr_share = {str(r["product"]): (r["ndpr_linked_usd_per_a"] / r["usd_per_a"]
                                       if r["usd_per_a"] > 0 else 0.0) for _, r in rev.iterrows()}
     out = []

@@ -192,3 +192,39 @@ def test_a_bare_number_s_fix_never_suggests_a_negative_quantity(value, fix):
     with pytest.raises(InputError) as err:
         to_canonical(value, "t/a", field="ore.throughput")
     assert fix in str(err.value) and "'-5 t/a'" not in str(err.value)
+
+
+def test_the_report_shows_the_price_scale_beside_a_quote_it_scales():
+    """The revenue table cited the deck's quote (USGS 69 US$/kg) beside the scaled price
+    (75.9) with nothing saying so (stop 37's last read): a "x price scale" column and a note
+    appear when a project scales its prices, and not otherwise."""
+    from reeflow.report.sections_econ import _revenue_table
+
+    row = {"product": "NdPr oxide", "t_per_a": 1000.0, "purity_frac": 0.995,
+           "spec_purity_frac": 0.99, "payability_frac": 1.0, "price_usd_per_kg": 75.9,
+           "usd_per_a": 75.9e6, "source": "USGS MCS 2025", "price_scale": 1.1}
+    scaled = _revenue_table([row])
+    assert "\u00d7 price scale" in scaled and ">1.1<" in scaled
+    assert "quoted price times the scale" in scaled
+    plain = _revenue_table([{**row, "price_usd_per_kg": 69.0, "price_scale": 1.0}])
+    assert "price scale" not in plain and "quoted price times" not in plain
+    legacy = _revenue_table([{k: v for k, v in row.items() if k != "price_scale"}])
+    assert "price scale" not in legacy
+
+
+def test_the_capped_check_reads_a_booked_schedule_with_unknown_years():
+    """_capped_rate took nanmax/nanargmax of the booked tonnes: an all-NaN column raised
+    (stop 37's last read). Unknown years are left out; none known reads as nothing moved."""
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    from reeflow.consistency import _capped_rate
+
+    plan = pd.DataFrame({"ore_t": [0.0, 1.0e6, 1.0e6]})
+    for mined, ok, year in (([float("nan")] * 2, True, 2030),
+                            ([float("nan"), 2.0e6], False, 2031)):
+        o = SimpleNamespace(mine=SimpleNamespace(schedule=pd.DataFrame({"mined_t": mined})))
+        check = _capped_rate("mining capacity", o, plan, 1.5e6, 2030)
+        assert check.ok is ok and f"largest year {year}" in check.detail
+        assert "1 year(s) without ore" in check.detail

@@ -276,3 +276,23 @@ def test_the_grid_s_price_axis_is_the_deck_times_the_scale_not_twice_scaled(buil
     assert f'"{float(grid["y_base"]) * deck:,.0f} US${slash}kg"' in html
     assert f'"{float(grid["y_base"]) * deck * 1.1:,.0f} US${slash}kg"' not in html
     assert f'"{deck:,.0f} US${slash}kg"' in base
+
+
+def test_the_ndpr_split_follows_the_scaled_value_when_the_scales_differ(builtin_study):
+    """With price_scale_ndpr != price_scale_other the split used the deck's NdPr share of a
+    mixed concentrate, not the share of the scaled value the cash flow charges (stop 37's
+    second read): at NdPr x2 and the rest x1 the NdPr part of a half-NdPr product is 2/3."""
+    from dataclasses import replace
+    from types import SimpleNamespace
+
+    from reeflow.summary import _product_values
+
+    outcome = builtin_study.outcome
+    basis = replace(outcome.basis, scales=replace(outcome.basis.scales, ndpr=2.0, other=1.0))
+    fake = SimpleNamespace(basis=basis, inputs=outcome.inputs)
+    rev = outcome.basis.parts["revenue"]
+    row = rev[rev["product"] == "mixed REO concentrate"].iloc[0]
+    s = row["ndpr_linked_usd_per_a"] / row["usd_per_a"]
+    parts = {g: v for p, v, g in _product_values(fake) if p == "mixed REO concentrate"}
+    total = parts["NdPr"] + parts["other rare earths"]
+    assert parts["NdPr"] / total == pytest.approx(2.0 * s / (2.0 * s + (1.0 - s)), rel=1e-12)

@@ -19,6 +19,7 @@ import pandas as pd
 from reeflow.chain.adapters import BlockValuation
 from reeflow.chain.cache import CACHE
 from reeflow.core.errors import InputError, NoOreError
+from reeflow.core.numeric import waste_t
 
 __all__ = ["MineOutcome", "capacity_by_year", "flat_schedule", "rebin_schedule",
            "estimate_resource_step", "plan_mine_step"]
@@ -59,10 +60,6 @@ def flat_schedule(project: Any, capacity: np.ndarray) -> pd.DataFrame:
     df.insert(1, "mined_t", capacity)
     df.insert(2, "waste_t", 0.0)
     return df
-
-
-#: tonnes differing by this share of the tonnes moved are equal (sums over pieces of years)
-_ROUND_OFF_REL = 1e-9
 
 
 def rebin_schedule(feed: pd.DataFrame, capacity: np.ndarray) -> tuple[pd.DataFrame, float]:
@@ -129,8 +126,7 @@ def plan_years(feed: pd.DataFrame, capacity: np.ndarray) -> tuple[pd.DataFrame, 
 def _with_waste(out: pd.DataFrame) -> pd.DataFrame:
     """``waste_t`` = moved - ore; a year with no waste differs by round-off only: -1e-11 t was
     printed as "-0" (fuzz round 19); a NaN stays NaN."""
-    waste = out["mined_t"] - out["ore_t"]
-    out["waste_t"] = waste.mask(waste.abs() <= _ROUND_OFF_REL * out["mined_t"].abs(), 0.0)
+    out["waste_t"] = waste_t(out["mined_t"], out["mined_t"] - out["ore_t"])
     return out
 
 

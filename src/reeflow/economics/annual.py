@@ -196,10 +196,9 @@ def scaled_revenue(table: pd.DataFrame, scales: Scales) -> pd.DataFrame:
     k = [_scale(scales, str(r["product"]), _ndpr_share(r)) for _, r in table.iterrows()]
     out["price_scale"] = k
     for col in ("price_usd_per_kg", "usd_per_a"):
-        if col in out:
+        if col in out:  # usd_per_a always is; a price per kg only in the design basis's table
             out[col] = out[col] * out["price_scale"]
-    if "ndpr_linked_usd_per_a" in out:
-        out["ndpr_linked_usd_per_a"] = out["ndpr_linked_usd_per_a"] * scales.ndpr
+    out["ndpr_linked_usd_per_a"] = out["ndpr_linked_usd_per_a"] * scales.ndpr
     return out
 
 

@@ -45,6 +45,7 @@ import numpy as np
 import pandas as pd
 
 from reeflow.core.errors import InputError
+from reeflow.core.numeric import waste_t
 from reeflow.mine._highs import LinearModel, csc_from_triplets, run_model
 from reeflow.mine.panels import RESOURCE_CLASSES, Panels
 
@@ -661,9 +662,7 @@ def schedule_table(pan: Panels, res: ScheduleResult, spec: ScheduleSpec) -> pd.D
     out["stockpile_out_t"] = feed_k @ reclaim.sum(axis=0)
     out["stockpile_t"] = feed_k @ res.inventory.sum(axis=0)
     waste = out["mined_t"] - feed_k @ res.F - out["stockpile_in_t"]
-    # a year that moves only ore differs by the LP's round-off (-5.8e-10 t was printed as a
-    # negative waste on a built-in case's schedule): zero within 1e-9 of the tonnes moved
-    out["waste_t"] = waste.mask(waste.abs() <= 1e-9 * out["mined_t"].abs(), 0.0)
+    out["waste_t"] = waste_t(out["mined_t"], waste)  # the LP's round-off is no waste
     ore = out["ore_t"].to_numpy()
     for a in pan.attributes:
         contained = par[f"{a}_t"].to_numpy() @ to_plant

@@ -122,17 +122,33 @@ def _closure_part(econ: Mapping[str, Any]) -> str:
 
 
 def _revenue_table(revenue: list[Mapping[str, Any]]) -> str:
-    return table(
-        revenue, [("product", "product"), ("t_per_a", "t/a"), ("purity_frac", "purity"),
-                  ("spec_purity_frac", "price basis purity"), ("payability_frac", "payable"),
-                  ("price_usd_per_kg", "price, US$/kg"), ("usd_per_a", "revenue, US$/a"),
-                  ("source", "price source")],
-        formatters={"purity_frac": lambda v: fmt_pct(v, digits=4),
-                    "spec_purity_frac": lambda v: fmt_pct(v, digits=4),
-                    "payability_frac": fmt_pct, "usd_per_a": fmt_usd}) + note(
-        "A separated oxide below the purity its price is quoted at is paid as a mixed "
-        "rare-earth concentrate (payability of that class); industrial-mineral concentrates are "
-        "paid at their quote.")
+    columns = [("product", "product"), ("t_per_a", "t/a"), ("purity_frac", "purity"),
+               ("spec_purity_frac", "price basis purity"), ("payability_frac", "payable"),
+               ("price_usd_per_kg", "price, US$/kg"), ("usd_per_a", "revenue, US$/a"),
+               ("source", "price source")]
+    scaled = any(_is_scaled(r.get("price_scale")) for r in revenue)
+    if scaled:  # the source quotes the deck; the price shown is the deck times the scale
+        columns.insert(5, ("price_scale", "\u00d7 price scale"))
+    text = ("A separated oxide below the purity its price is quoted at is paid as a mixed "
+            "rare-earth concentrate (payability of that class); industrial-mineral concentrates "
+            "are paid at their quote.")
+    if scaled:
+        text += (" The project scales the deck's prices (economics.price_scale_*): the price "
+                 "and revenue shown are the quoted price times the scale, as the cash flow "
+                 "charges them; the source names the quote.")
+    return table(revenue, columns,
+                 formatters={"purity_frac": lambda v: fmt_pct(v, digits=4),
+                             "spec_purity_frac": lambda v: fmt_pct(v, digits=4),
+                             "payability_frac": fmt_pct, "usd_per_a": fmt_usd,
+                             "price_scale": _fmt_scale}) + note(text)
+
+
+def _is_scaled(value: Any) -> bool:
+    return isinstance(value, (int, float)) and abs(float(value) - 1.0) > 1e-12
+
+
+def _fmt_scale(value: Any) -> str:
+    return f"{float(value):.4g}" if isinstance(value, (int, float)) else "\u2014"
 
 
 def _risk_parts(econ: Mapping[str, Any]) -> list[str]:
