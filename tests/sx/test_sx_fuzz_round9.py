@@ -8,7 +8,7 @@ import math
 
 import pytest
 
-from reeflow.core.errors import ConvergenceError, InputError
+from reeflow.core.errors import InputError
 from reeflow.plant.sx import Cascade, Feed, design_cut, simulate
 from reeflow.plant.sx.linked import design_linked_cut
 from reeflow.plant.sx.threeoutlet import design_three_outlet
@@ -101,9 +101,13 @@ def test_a_trace_element_held_in_the_cascade_closes_to_round_off():
     assert max(abs(x) for x in res.closure.values()) < 1e-9
 
 
-def test_an_element_held_beyond_double_precision_is_named():
+def test_an_element_held_beyond_double_precision_is_solved_exactly():
     """Held at 1e11 times its feed, La's outlets are not known to 1e-9 of its feed: the error
-    says so and names it (it gave the residual alone)."""
+    says so and names it (it gave the residual alone).
+    Now solved instead: with the strip section in the birth–death chain (its first stage an
+    aqueous draw of fraction 1), reeflow.plant.sx.birthdeath gives La's outlets exactly."""
+    from tests.sx.test_sx_constant_d_exact import _check_exact
+
     feeds = (Feed(54, "aqueous", 1.0, {"Dy": 0.0166, "La": 0.0166, "Y": 0.0166}),
              Feed(94, "aqueous", 0.6696300943115496, {}),
              Feed(1, "organic", 1.0856616078440526, {}),
@@ -115,8 +119,10 @@ def test_an_element_held_beyond_double_precision_is_named():
          "strip": {"Dy": 0.00012136953046151012, "La": 0.09516800051401172,
                    "Y": 0.00671235168463278}}
     cas = Cascade(sections=(("extraction", 54), ("scrub", 40), ("strip", 20)), feeds=feeds)
-    with pytest.raises(ConvergenceError, match=r"La \(.*\) is held in the cascade"):
-        simulate(cas, model="constant_d", params={"D": d})
+    res = _check_exact(cas, {"D": d})  # balances to 1e-9, outlets to 1e-10 of a rational solve
+    la = res.components.index("La")
+    assert (res.aq_mol_per_h + res.org_mol_per_h)[:, la].max() / res.feed_mol_per_h["La"] > 1e10
+    assert res.recovery("strip_liquor", ["La"]) > 0.999999
 
 
 @pytest.mark.parametrize("eff", [0.95, 0.8])

@@ -24,7 +24,7 @@ import numpy as np
 from reeflow.core.elements import REE
 from reeflow.core.errors import ConvergenceError, InfeasibleSpecError, InputError, did_you_mean
 from reeflow.core.numeric import INTEGER_TYPES, REAL_TYPES, check_flag
-from reeflow.plant.sx import solver
+from reeflow.plant.sx import birthdeath, solver
 from reeflow.plant.sx.models import get_model
 from reeflow.plant.sx.steady import iteration_budget, solve_steady
 
@@ -428,7 +428,11 @@ def simulate(
     capacity, scrub beyond the loaded RE) or ConvergenceError (every attempt of
     :func:`reeflow.plant.sx.steady.solve_steady` failed; names the residual and what to change).
     A returned result has always converged (``max_scaled_residual <= tol``). ``max_iter`` caps
-    the iterations of each attempt (default: 150 + 8 per stage).
+    the iterations of each attempt (default: 150 + 8 per stage). A plain constant-D chain
+    (ideal stages, no entrainment; side draws and a strip section allowed) that holds an
+    element past what the Newton balances close in double precision, or that Newton cannot
+    solve, is solved exactly instead (:mod:`reeflow.plant.sx.birthdeath`; ``strategy`` names
+    it).
     """
     _validate(cascade)
     _check_solver_args(tol, max_iter)
@@ -470,8 +474,8 @@ def simulate(
           if sweeps else l_ref)
     hyd = (q_aq, q_org, da, do, ea, eo)
     warm = _warm_start(start_aq_mol_per_h, l0.shape)
-    aq, v, res, rec = solve_steady(kind, mod, l0, l_ref, p, hyd, feed, scale, tol, max_iter,
-                                   tuple(comps), warm)
+    aq, v, res, rec = _steady(cascade, model, mod, kind, l0, l_ref, p, hyd, feed, scale, tol,
+                              max_iter, tuple(comps), warm)
     it = rec.iterations
     if cascade.murphree_efficiency < 1.0:
         org_feed = feed - aq_feed
@@ -492,6 +496,29 @@ def simulate(
     out.strategy = rec.strategy
     _check_closure(out, aq, v, scale, comps, tol)
     return out
+
+
+def _steady(cascade, model, mod, kind, l0, l_ref, p, hyd, feed, scale, tol, max_iter, names,
+            warm):
+    """The steady state: Newton (:func:`reeflow.plant.sx.steady.solve_steady`), except for a
+    plain constant-D chain (:func:`reeflow.plant.sx.birthdeath.is_plain`: ideal stages, no
+    entrainment; side draws and a strip section are in it) whose exact,
+    subtraction-free solve holds a component past what the Newton balances close in double
+    precision (~7e4 times its feed; 5 of 725 constant-D cascades of the independent SX audit
+    of 2026-12-02 were refused so), or where Newton raises: then the exact solve, whose stage
+    balances close to the flows' round-off, is the answer."""
+    q_aq, q_org, da, do, _, _ = hyd
+    exact = (birthdeath.solve_exact(p, q_aq, q_org, da, do, feed, scale, tol)
+             if birthdeath.is_plain(cascade, model) else None)
+    if exact is not None and birthdeath.beyond_newton(exact[0], exact[1], scale):
+        return exact
+    try:
+        return solve_steady(kind, mod, l0, l_ref, p, hyd, feed, scale, tol, max_iter, names,
+                            warm)
+    except ConvergenceError:
+        if exact is None:
+            raise
+        return exact
 
 
 def _warm_start(start: Any, shape: tuple[int, ...]) -> np.ndarray | None:
