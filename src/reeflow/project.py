@@ -38,10 +38,12 @@ from reeflow.core.data import CASES_DIR
 from reeflow.core.elements import REE
 from reeflow.core.errors import InputError, did_you_mean
 from reeflow.core.projectfile import (
+    Origins,
     Provenance,
     Q,
     StrictModel,
     deep_merge,
+    file_keys,
     load_yaml_tree,
     resolve_file_keys,
     validate_tree,
@@ -70,9 +72,15 @@ GRADE_FIELDS = ("treo_grade_frac", "tho2_grade_frac", "caf2_grade_frac", "baso4_
 class Ore(StrictModel):
     """Design-basis run-of-mine ore: throughput and head composition (mass fractions of ore)."""
 
-    throughput_t_per_a: Q("t/a", gt=0.0, le=1e9, alias="throughput",  # type: ignore[valid-type]
-                          doc="ore fed to the plant at full production (the largest mines treat "
-                              "a few hundred Mt/a)")
+    # Bound: the largest single-site concentrators mill ~135-150 Mt/a of ore: Escondida
+    # 371 kt/d in FY2020 (mining-technology.com, Escondida project page), Cerro Verde ~400 kt/d
+    # targeted in 2022 (mining.com, "World's top 10 biggest mines by ore throughput in 2022";
+    # 409,500 t/d permitted, naaju.com 2018); 200 Mt/a leaves a margin (fuzz round 31: 500 Mt/a
+    # ran, under the former 1 Gt/a bound)
+    throughput_t_per_a: Q("t/a", gt=0.0, le=2e8, alias="throughput",  # type: ignore[valid-type]
+                          doc="ore fed to the plant at full production, at most 200 Mt/a (the "
+                              "largest single-site concentrators, Escondida and Cerro Verde, "
+                              "mill ~135-150 Mt/a)")
     treo_grade_frac: Q("frac", gt=0.0, le=0.8, alias="treo_grade")  # type: ignore[valid-type]
     ree_distribution: dict[str, Frac] = Field(  # type: ignore[valid-type]
         description="oxide share of TREO per element; the shares sum to 100 %")
@@ -189,6 +197,20 @@ class Economics(EconomicsParams):
                     "stated range)")
     monte_carlo_draws: int = Field(default=10_000, ge=0, le=100_000)
     seed: int = Field(default=0, ge=-(2**63), le=2**63 - 1)
+
+    @field_validator("floor_case_deck")
+    @classmethod
+    def _known_floor_deck(cls, v: str | None) -> str | None:
+        """The floor case's deck is a shipped one: an unknown name passed validate and the
+        study refused it after the base case had run (fuzz round 31)."""
+        from reeflow.economics.prices import deck_names
+
+        decks = deck_names()
+        if v is not None and v not in decks:
+            raise InputError("economics.floor_case_deck", v, f"a shipped deck: {', '.join(decks)}",
+                             did_you_mean(v, decks, fallback=False)
+                             or "use one of the listed names, or remove the key for no floor case")
+        return v
 
     @field_validator("reagent_prices")
     @classmethod
@@ -444,14 +466,45 @@ def mark_inherited(tree: dict[str, Any], parent: str,
     return deep_merge(tree, over) if over else tree
 
 
-def _project_tree(path: Path) -> dict[str, Any]:
-    """A project file with its ``extends`` chain merged, the case text it inherits marked."""
+def _project_tree(path: Path, origins: Origins | None = None, *,
+                  projects_only: bool = True) -> dict[str, Any]:
+    """A project file with its ``extends`` chain merged, the case text it inherits marked
+    (``origins``: receives the keys included files wrote, see :func:`load_yaml_tree`;
+    ``projects_only``: each file extended is a project file, :func:`check_extended`)."""
     return load_yaml_tree(path, builtin_project_path, whole=WHOLE_ON_EXTEND,
-                          on_inherit=mark_inherited)
+                          on_inherit=_inherit if projects_only else mark_inherited,
+                          origins=origins)
 
 
-def _validated(tree: dict[str, Any], where: str) -> LoadedProject:
-    project, prov = validate_tree(Project, tree)
+def _inherit(tree: dict[str, Any], parent: str, child: Mapping[str, Any]) -> dict[str, Any]:
+    """The parent's tree as the child inherits it: a project file (:func:`check_extended`),
+    its case text marked (:func:`mark_inherited`)."""
+    check_extended(tree, parent)
+    return mark_inherited(tree, parent, child)
+
+
+def check_extended(tree: Mapping[str, Any], parent: str) -> None:
+    """``extends`` names a project file: a claims file (or a case's fiscal terms) was merged
+    as one and refused on an inner key of its own (``claims[0].asserts[0].quantity``: a value
+    with source …, fuzz round 31), never saying that it is no project."""
+    keys = set(file_keys(Project))
+    if not tree or set(tree) & keys:
+        return
+    written = ", ".join(map(str, list(tree)[:6]))
+    kind = "a claims file (claims:)" if "claims" in tree else \
+        f"a file whose top-level keys ({written}) are none of a project's"
+    where = "name it under claims_file: " if "claims" in tree else \
+        "for a section kept in a file of its own, include it under the section " \
+        "(e.g. economics: {include_file: fiscal.yaml}), "
+    raise InputError("extends", parent, "a project file (top-level keys name, ore, plant, "
+                     "economics, … or some of them) or builtin:NAME",
+                     f"this is {kind}, not a project: {where}and extend a project file or a "
+                     "built-in case, e.g. builtin:beylikova")
+
+
+def _validated(tree: dict[str, Any], where: str,
+               origins: Origins | None = None) -> LoadedProject:
+    project, prov = validate_tree(Project, tree, origins=origins)
     _check_grade_range_ends(project.ore, prov)
     return LoadedProject(project=project, provenance=prov, path=where)
 
@@ -484,8 +537,9 @@ def load_project(source: str | Path | None = None) -> LoadedProject:
     """
     p = source_path(source)
     _check_builtin_project(p)
-    tree = _project_tree(p)
-    return _validated(tree, str(p))
+    origins: Origins = {}
+    tree = _project_tree(p, origins)
+    return _validated(tree, str(p), origins)
 
 
 def _check_builtin_project(path: Path) -> None:
@@ -510,8 +564,9 @@ def merged_tree(source: str | Path) -> dict[str, Any]:
     """A project file (a path or ``builtin:NAME``) as the loader reads it, its ``extends``
     chain merged, not yet validated: for a command that reads some sections and keys of its
     own (``sx train`` read the file alone and designed without the parent's products and
-    factors, fuzz round 27)."""
-    return _project_tree(source_path(source))
+    factors, fuzz round 27). A file that extends no project is merged as it is: the command
+    names what it will not read itself (a train file's ``extends``)."""
+    return _project_tree(source_path(source), projects_only=False)
 
 
 def is_whole_project(source: str | Path) -> bool:
@@ -531,7 +586,8 @@ def load_section(source: str | Path, section: str, model: type[M]) -> M:
     wrote (``deposit.cutoff.grade``).
     """
     p = source_path(source)
-    tree = _project_tree(p)
+    origins: Origins = {}
+    tree = _project_tree(p, origins)
     sub = tree.get(section)
     if sub is None:
         sub = {}
@@ -540,7 +596,7 @@ def load_section(source: str | Path, section: str, model: type[M]) -> M:
                          f"write '{section}:' followed by its indented keys")
     wrapper = create_model(f"_{section.title()}Section", __base__=StrictModel,
                            **{section: (model, ...)})  # type: ignore[call-overload]
-    obj, _ = validate_tree(wrapper, {section: sub})
+    obj, _ = validate_tree(wrapper, {section: sub}, origins=origins)
     return getattr(obj, section)  # type: ignore[no-any-return]
 
 
@@ -565,7 +621,7 @@ def load_project_text(text: str, *, allow_paths: bool = False,
                              f"extend one of: {', '.join('builtin:' + c for c in builtin_cases())}")
     if parent is not None:
         data = resolve_file_keys(data, Path.cwd()) if allow_paths else data
-        base = mark_inherited(_project_tree(source_path(parent)), str(parent), data)
+        base = _inherit(_project_tree(source_path(parent)), str(parent), data)
         data = deep_merge(base, data, whole=WHOLE_ON_EXTEND)
     return _validated(data, name)
 

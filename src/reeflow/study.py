@@ -148,6 +148,25 @@ def check_claims_file(loaded: LoadedProject) -> int:
     return len(claims.claims)
 
 
+def check_reagent_prices(loaded: LoadedProject) -> None:
+    """Every reagent the project's process route buys has a price, refused as the study refuses
+    it (:func:`reeflow.economics.opex.reagent_cost_rows`, naming economics.reagent_prices),
+    on the design-basis flowsheet solved with the placeholder separation (a tenth of a second):
+    validate passed ``plant.route: cerium_rejection``, whose H2O2 has no shipped price, and the
+    study refused it after the mine plan and the SX design (fuzz round 31). The SX train's own
+    reagents (HCl, NaOH) are priced by the same function before the train is designed."""
+    from reeflow.chain import adapters
+    from reeflow.chain.plant_steps import bought_reagents, solve_plant
+    from reeflow.economics.opex import reagent_cost_rows
+    from reeflow.plant.bastnasite import placeholder_separation
+
+    p = loaded.project
+    sol = solve_plant(p, adapters.ore_feed(p), placeholder_separation(p.plant.separation, p.ree))
+    bought = bought_reagents(sol.reagents_kg_per_h())
+    reagent_cost_rows(dict.fromkeys(bought, 0.0), currency_year=int(p.economics.currency_year),
+                      price_overrides_usd_per_t=dict(p.economics.reagent_prices))
+
+
 def _check_givens(loaded: LoadedProject, claims: Any) -> None:
     """Each ``given`` of a quantity computed at a what-if (:data:`reeflow.claims.WHAT_IF_GIVENS`)
     is a project path and value the chain accepts, checked as the what-if will read it."""

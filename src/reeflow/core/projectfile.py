@@ -46,7 +46,7 @@ from reeflow.core.yamlio import load_yaml_file
 __all__ = ["Canonical", "Q", "Unit", "Provenance", "StrictModel", "load_yaml_tree",
            "validate_tree", "EVIDENCE", "unit_at", "field_info", "file_keys", "Evidence",
            "deep_merge", "value_at", "resolve_file_keys", "expand_includes", "DISTRIBUTIONS",
-           "RECORD_KEYS", "check_record", "check_range"]
+           "RECORD_KEYS", "check_record", "check_range", "Origins", "in_included_file"]
 
 #: Distributions a ranged value may name for Monte Carlo draws (reeflow.risk reads them).
 DISTRIBUTIONS = ("triangular", "pert", "uniform", "normal", "lognormal")
@@ -180,17 +180,26 @@ def resolve_file_keys(tree: Any, folder: Path) -> Any:
     return tree
 
 
-def expand_includes(tree: Any, chain: tuple[Path, ...] = (), at: str = "") -> Any:
+#: Where keys came from: a key path (the project file's, list items by index) -> the included
+#: file that wrote it and the key that included it (:func:`expand_includes`)
+Origins = dict[tuple[str, ...], str]
+
+
+def expand_includes(tree: Any, chain: tuple[Path, ...] = (), at: str = "",
+                    origins: Origins | None = None, _where: tuple[str, ...] = ()) -> Any:
     """Replace every mapping's ``include_file`` by that file's mapping, the mapping's other keys
     merged over it (a section kept in a file of its own, e.g. a case's fiscal terms). Paths are
     already absolute (:func:`resolve_file_keys`); at most 8 files deep, no cycles. An error
     names the key path of the ``include_file`` (``economics.include_file``); ``at``: the
-    path of ``tree``."""
+    path of ``tree``. ``origins``, when given, receives the key paths the included files wrote
+    (:data:`Origins`), for the errors of :func:`validate_tree` to name the file."""
     if isinstance(tree, list):
-        return [expand_includes(v, chain, f"{at}[{i}]") for i, v in enumerate(tree)]
+        return [expand_includes(v, chain, f"{at}[{i}]", origins, (*_where, str(i)))
+                for i, v in enumerate(tree)]
     if not isinstance(tree, dict):
         return tree
-    out = {k: expand_includes(v, chain, f"{at}.{k}" if at else str(k))
+    out = {k: expand_includes(v, chain, f"{at}.{k}" if at else str(k), origins,
+                              (*_where, str(k)))
            for k, v in tree.items() if k != "include_file"}
     inc = tree.get("include_file")
     if inc is None:
@@ -204,8 +213,60 @@ def expand_includes(tree: Any, chain: tuple[Path, ...] = (), at: str = "") -> An
         raise InputError(field, inc, "at most 8 nested includes, without a cycle",
                          "remove the loop")
     data = _read_yaml(path, field)
-    base = expand_includes(resolve_file_keys(data, path.parent), (*chain, real), at)
+    inner: Origins = {}
+    base = expand_includes(resolve_file_keys(data, path.parent), (*chain, real), at, inner,
+                           _where)
+    if origins is not None:
+        for q in _key_paths(base, _where):
+            inner.setdefault(q, f"{path}, included by {field}")
+        origins.update({q: d for q, d in inner.items()
+                        if q not in origins and not _covered(out, q[len(_where):])})
     return _deep_merge(base, out)
+
+
+def _key_paths(tree: Any, at: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """Every key path in ``tree`` (list items by index), each under ``at``."""
+    items = tree.items() if isinstance(tree, Mapping) else \
+        enumerate(tree) if isinstance(tree, list) else ()
+    out: list[tuple[str, ...]] = []
+    for k, v in items:
+        here = (*at, str(k))
+        out += [here, *_key_paths(v, here)]
+    return out
+
+
+def _covered(over: Mapping[str, Any], rel: tuple[str, ...],
+             whole: frozenset[tuple[str, ...]] = frozenset()) -> bool:
+    """Whether merging ``over`` (:func:`deep_merge`) replaces the key at ``rel``: ``over``
+    writes that key, or replaces one of the mappings above it whole (a value, a record, a
+    list, a mapping at a path of ``whole``)."""
+    node: Any = over
+    for i, part in enumerate(rel):
+        if i and (not isinstance(node, Mapping) or "value" in node or rel[:i] in whole):
+            return True
+        key = next((k for k in node if str(k) == part), _ABSENT) \
+            if isinstance(node, Mapping) else _ABSENT
+        if key is _ABSENT:
+            return False
+        node = node[key]
+    return True
+
+
+_ABSENT = object()
+
+
+def in_included_file(exc: InputError, origins: Origins | None) -> InputError:
+    """``exc`` naming the included file that wrote its key, after the key path (a typo in a
+    case's fiscal.yaml was named ``economics.tax_rat``, the file left to guess, fuzz round 31);
+    ``exc`` itself where no included file wrote it."""
+    if not origins:
+        return exc
+    parts = re.findall(r"[^.\[\]]+", str(exc.field))
+    for n in range(len(parts), 0, -1):
+        where = origins.get(tuple(parts[:n]))
+        if where is not None:
+            return exc.at(f"{exc.field} (in {where})")
+    return exc
 
 
 def deep_merge(base: dict[str, Any], over: Mapping[str, Any], *,
@@ -235,13 +296,14 @@ def load_yaml_tree(path: Path, builtin: Callable[[str], Path],
                    _chain: tuple[Path, ...] = (), *,
                    whole: frozenset[tuple[str, ...]] = frozenset(),
                    on_inherit: Callable[[dict[str, Any], str, dict[str, Any]], dict[str, Any]]
-                   | None = None) -> dict[str, Any]:
+                   | None = None, origins: Origins | None = None) -> dict[str, Any]:
     """Read a project file and resolve ``extends`` (at most 8 files deep, no cycles) into one
     merged tree (:func:`deep_merge`: the mappings at the key paths in ``whole`` are replaced,
     not merged). Every file must be a regular UTF-8 file (see :mod:`reeflow.core.io`).
     ``on_inherit(parent_tree, parent_name, child_tree)``: applied to each parent's tree before
     the file that extends it is merged over it (e.g. to mark text written for the parent's
-    case where the child changes what it speaks of)."""
+    case where the child changes what it speaks of). ``origins``, when given, receives the key
+    paths of the merged tree that included files wrote (:func:`expand_includes`)."""
     try:
         real = path.resolve()
     except (OSError, RuntimeError):
@@ -252,9 +314,13 @@ def load_yaml_tree(path: Path, builtin: Callable[[str], Path],
     if len(_chain) >= 8:
         raise InputError("extends", str(path), "a chain of at most 8 files",
                          "flatten the chain of 'extends'")
-    data = expand_includes(resolve_file_keys(_read_yaml(path), path.parent), (*_chain, real))
+    own: Origins = {}
+    data = expand_includes(resolve_file_keys(_read_yaml(path), path.parent), (*_chain, real),
+                           origins=own)
     parent = data.pop("extends", None)
     if parent is None:
+        if origins is not None:
+            origins.update(own)
         return data
     if not isinstance(parent, str) or not parent.strip():
         raise InputError("extends", parent, "a file path or 'builtin:NAME'",
@@ -269,10 +335,14 @@ def load_yaml_tree(path: Path, builtin: Callable[[str], Path],
                          f"that extends it, {path.name}) or builtin:NAME",
                          missing_file_fix(parent, "check the path, or extend a built-in "
                                           "case, e.g. builtin:beylikova"))
+    inherited: Origins = {}
     base = load_yaml_tree(base_path, builtin, (*_chain, real), whole=whole,
-                          on_inherit=on_inherit)
+                          on_inherit=on_inherit, origins=inherited)
     if on_inherit is not None:
         base = on_inherit(base, parent, data)
+    if origins is not None:
+        origins.update({q: d for q, d in inherited.items() if not _covered(data, q, whole)})
+        origins.update(own)
     return _deep_merge(base, data, whole)
 
 
@@ -450,12 +520,23 @@ _TYPE_FIXES = {"a valid integer": "write a whole number without quotes or units,
 def _fix_for(allowed: str, value: Any = None) -> str:
     if allowed[:1] in "<>":
         if allowed.endswith(" frac") and isinstance(value, int | float) \
-                and not isinstance(value, bool) and 1.0 < value <= 100.0:
+                and not isinstance(value, bool) and 1.0 < value <= 100.0 \
+                and _bound(allowed) <= 1.0:
             # a bare 1.8 meant 1.8 % (fuzz round 15: the hint said only "<= 0.8 frac")
             return f"give a value {allowed}; a bare number is a fraction: write '{value:g} %' " \
                    "for a percentage"
         return f"give a value {allowed}"
     return _TYPE_FIXES.get(allowed, "correct the value")
+
+
+def _bound(allowed: str) -> float:
+    """The number of a bound's text (``<= 0.8 frac`` reads 0.8): a field bounded above 1 is a
+    multiplier or a ratio, not a fraction, and a bare 12 for it is no percentage
+    (``economics.price_scale_ndpr: 12`` was told to write '12 %', fuzz round 31)."""
+    try:
+        return float(allowed.lstrip("<>= ").split(" ", 1)[0])
+    except ValueError:
+        return 1.0
 
 
 def check_range(path: str, value: Any, rng: tuple[Any, Any], unit: str | None,
@@ -502,13 +583,25 @@ def value_at(obj: Any, path: str) -> Any:
     return obj
 
 
-def validate_tree(model: type[M], tree: Mapping[str, Any], *,
-                  canonical: bool = False) -> tuple[M, dict[str, Provenance]]:
+def validate_tree(model: type[M], tree: Mapping[str, Any], *, canonical: bool = False,
+                  origins: Origins | None = None) -> tuple[M, dict[str, Provenance]]:
     """Lift provenance, validate into ``model``, check every stated range; InputError on the
     first problem. Ranges in the returned provenance are in the field's canonical unit.
 
     ``canonical=True`` takes bare numbers as already in each field's canonical unit (for
-    re-validating a dumped model with overrides); a project file never sets it."""
+    re-validating a dumped model with overrides); a project file never sets it. ``origins``
+    (:func:`load_yaml_tree`): an error at a key an included file wrote names that file."""
+    try:
+        return _validate_tree(model, tree, canonical)
+    except InputError as exc:
+        named = in_included_file(exc, origins)
+        if named is exc:
+            raise
+        raise named from None
+
+
+def _validate_tree(model: type[M], tree: Mapping[str, Any],
+                   canonical: bool) -> tuple[M, dict[str, Provenance]]:
     prov: dict[str, Provenance] = {}
     bare = _lift(tree, "", prov)
     try:

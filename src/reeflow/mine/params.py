@@ -160,6 +160,23 @@ class MineParams(StrictModel):
     valuation: ValuationParams | None = None
     limits: MineLimits = Field(default_factory=MineLimits)
 
+    @model_validator(mode="after")
+    def _one_slope_per_azimuth(self) -> MineParams:
+        """Each slope sector at its own azimuth: two sectors at one azimuth passed validate
+        with two slopes for one direction, and the plan refused them later as ``slopes_deg``
+        (fuzz round 31)."""
+        seen: dict[float, int] = {}
+        for j, s in enumerate(self.slope_sectors or ()):
+            az = round(float(s.azimuth_deg) % 360.0, 9)
+            i = seen.setdefault(az, j)
+            if i != j:
+                raise InputError(f"mine.slope_sectors[{j}].azimuth_deg", float(s.azimuth_deg),
+                                 f"an azimuth of its own (mine.slope_sectors[{i}] is at "
+                                 f"{az:g} deg too: one overall slope per azimuth)",
+                                 f"remove mine.slope_sectors[{j}] or [{i}], or give it another "
+                                 "azimuth")
+        return self
+
     @property
     def slopes(self) -> float | list[tuple[float, float]]:
         """Slope for :func:`~reeflow.mine.precedence.min_search_offsets`."""
