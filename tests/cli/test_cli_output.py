@@ -39,7 +39,9 @@ def test_risk_summary_is_a_table_in_musd():
     assert "76.7" in text and "MUSD" in text and "20" in text and "76653186" not in text
 
 
-def test_econ_validate_prints_a_table_not_a_dataframe_dump(capsys):
+def test_econ_validate_prints_a_table_not_a_dataframe_dump(capsys, monkeypatch):
+    # into a pipe (pytest-xdist's workers set COLUMNS=80, a terminal's width, which folds it)
+    monkeypatch.delenv("COLUMNS", raising=False)
     assert main(["econ", "validate"]) == 0
     out = capsys.readouterr().out
     assert "NPV published (M)" in out and "e+08" not in out
