@@ -243,7 +243,7 @@ def _capped_rate(name: str, o: Any, plan: Any, cap: float, first: int) -> Consis
     ore = plan["ore_t"].to_numpy(float)
     idle = int(np.count_nonzero(ore[:int(np.flatnonzero(ore > 0)[-1]) + 1] <= 0)) \
         if (ore > 0).any() else 0
-    known = np.isfinite(booked)
+    known = ~np.isnan(booked)  # an infinite year counts, and fails the cap
     top = float(booked[known].max()) if known.any() else 0.0
     year = first + int(np.flatnonzero(known)[np.argmax(booked[known])]) if known.any() \
         else first

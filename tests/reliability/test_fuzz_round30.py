@@ -17,6 +17,8 @@ import time
 import pytest
 from tests.reliability.test_fuzz_round29 import _moving
 
+from reeflow.core.errors import ConvergenceError
+
 
 def test_a_capped_plan_booked_past_its_cap_is_a_warning_naming_the_idle_years():
     from reeflow.consistency import mining_rate_steady
@@ -230,3 +232,24 @@ def test_the_capped_check_reads_a_booked_schedule_with_unknown_years():
         check = _capped_rate("mining capacity", o, plan, 1.5e6, 2030)
         assert check.ok is ok and f"largest year {year}" in check.detail
         assert "1 year(s) without ore" in check.detail
+
+
+def test_a_held_component_outside_the_exact_chain_is_still_refused_fast_with_the_right_fix():
+    """The exact solve takes plain constant-D chains only: at a Murphree efficiency below 1
+    the audit's cascade still holds Nd at 1.2e11 times its feed, Newton cannot close it, and
+    the refusal names the element, the major component's fix and the early stop (the path the
+    three exact-solve tests no longer reach; review of stop 38)."""
+    import dataclasses
+
+    from reeflow.plant.sx import simulate
+
+    casc, params = _trapped_nd()
+    casc = dataclasses.replace(casc, murphree_efficiency=0.999)
+    t0 = time.process_time()
+    with pytest.raises(ConvergenceError) as err:
+        simulate(casc, model="constant_d", params=params)
+    msg = str(err.value)
+    assert "Nd (0.747 of the feed) is held in the cascade at 1.2e+11 times its feed" in msg
+    assert "change the flows or the distribution" in msg and "drop the trace" not in msg
+    assert "stopped there" in msg
+    assert time.process_time() - t0 < 30.0
