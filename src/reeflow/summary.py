@@ -83,12 +83,12 @@ def _product_values(outcome: Any) -> list[tuple[str, float, str]]:
     carried more than half its value; fuzz round 13). The share is the scaled value's: with
     ``price_scale_ndpr`` ≠ ``price_scale_other`` the deck's share misplaced part of a mixed
     concentrate."""
+    from reeflow.economics.annual import ndpr_share as share_of
     from reeflow.economics.annual import scaled_revenue
 
     values = outcome.basis.product_usd_per_t()
     rev = scaled_revenue(outcome.basis.parts["revenue"], outcome.basis.scales)
-    ndpr_share = {str(r["product"]): (r["ndpr_linked_usd_per_a"] / r["usd_per_a"]
-                                      if r["usd_per_a"] > 0 else 0.0) for _, r in rev.iterrows()}
+    ndpr_share = {str(r["product"]): share_of(r) for _, r in rev.iterrows()}
     out = []
     for product, t in outcome.inputs.products_t_per_a.items():
         usd = float(t) * values.get(product, 0.0)

@@ -52,7 +52,7 @@ from reeflow.economics.study import (
 
 __all__ = ["Scales", "YearQuantities", "AnnualEconomics", "evaluate_annual", "DesignBasis",
            "design_basis", "breakeven_multiplier", "breakeven_ndpr_multiplier", "cash_flows",
-           "REVENUE_CLASSES", "charged_fixed", "lom_kpis", "operating_frac",
+           "REVENUE_CLASSES", "charged_fixed", "lom_kpis", "ndpr_share", "operating_frac",
            "processing_usd_per_t_ore_of"]
 
 _BYPRODUCTS = ("CaF2 concentrate", "BaSO4 concentrate")
@@ -138,7 +138,7 @@ class DesignBasis:
         for _, r in rev.iterrows():
             v = r["price_usd_per_kg"] * 1000.0 * r["purity_frac"] * r["payability_frac"]
             out[str(r["product"])] = v * _scale(self.scales, str(r["product"]),
-                                                _ndpr_share(r))
+                                                ndpr_share(r))
         return out
 
     def product_usd_per_t_by_year(self, n_years: int) -> list[dict[str, float]]:
@@ -173,14 +173,16 @@ class DesignBasis:
         return (float(usd.sum()) - mining) * self.scales.opex / self.inputs.ore_t_per_a
 
 
-def _ndpr_share(row: Any) -> float:
+def ndpr_share(row: Any) -> float:
+    """The part of a revenue-table row's value the NdPr price carries (0 where it sells for
+    nothing): a separated NdPr oxide 1, a mixed concentrate its NdPr-linked fraction."""
     return float(row["ndpr_linked_usd_per_a"] / row["usd_per_a"]) if row["usd_per_a"] > 0 else 0.0
 
 
-def _scale(s: Scales, product: str, ndpr_share: float) -> float:
+def _scale(s: Scales, product: str, share: float) -> float:
     if product in _BYPRODUCTS:
         return s.byproduct
-    return ndpr_share * s.ndpr + (1.0 - ndpr_share) * s.other
+    return share * s.ndpr + (1.0 - share) * s.other
 
 
 def scaled_revenue(table: pd.DataFrame, scales: Scales) -> pd.DataFrame:
@@ -193,7 +195,7 @@ def scaled_revenue(table: pd.DataFrame, scales: Scales) -> pd.DataFrame:
     if table.empty or not {"product", "usd_per_a", "ndpr_linked_usd_per_a"} <= set(table):
         return table
     out = table.copy()
-    k = [_scale(scales, str(r["product"]), _ndpr_share(r)) for _, r in table.iterrows()]
+    k = [_scale(scales, str(r["product"]), ndpr_share(r)) for _, r in table.iterrows()]
     out["price_scale"] = k
     for col in ("price_usd_per_kg", "usd_per_a"):
         if col in out:  # usd_per_a always is; a price per kg only in the design basis's table
@@ -279,7 +281,7 @@ def _year_money(d: DesignBasis, q: YearQuantities) -> dict[str, np.ndarray]:
         inp = _year_inputs(d, q, i)
         rev = revenue_rows(inp, path[i][1], d.params)  # rows, not a table a year
         products = [str(r["product"]) for r in rev]
-        share = [_ndpr_share(r) for r in rev]
+        share = [ndpr_share(r) for r in rev]
         scaled = [float(r["usd_per_a"]) * _scale(d.scales, p, s)
                   for r, p, s in zip(rev, products, share, strict=True)]
         out["revenue"][i] = sum(scaled)

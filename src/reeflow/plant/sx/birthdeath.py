@@ -130,10 +130,7 @@ def _roundoff_residual(aq: np.ndarray, v: np.ndarray, da: np.ndarray, do: np.nda
     r = feed - aq - v
     r[:-1] += (1.0 - da[1:])[:, None] * aq[1:]
     r[1:] += (1.0 - do[:-1])[:, None] * v[:-1]
-    kappa = solver.ROUNDOFF_EPS / tol
-    with np.errstate(invalid="ignore", over="ignore"):
-        z = np.abs(r) / (scale + kappa * (np.abs(aq) + np.abs(v)))
-    return float(z.max()) if np.all(np.isfinite(z)) else float("inf")
+    return float(solver.scaled_closure(r, aq, v, scale, tol, np.inf))
 
 
 def solve_exact(p: np.ndarray, q_aq: np.ndarray, q_org: np.ndarray, da: np.ndarray,

@@ -288,13 +288,24 @@ def _worst_closure(r, aq, v, scale, tol):
     tol = 1e-12 (1.5 for a component held at 38 times its feed, as Pr in an ordinary Ce/Pr
     cut, where Newton reaches 4e-15 anyway). The result's ``max_scaled_residual`` is this
     measure."""
+    return scaled_closure(r, aq, v, scale, tol, ROUNDOFF_CAP)
+
+
+@nb.njit(cache=True, error_model="numpy")
+def scaled_closure(r, aq, v, scale, tol, cap_frac):
+    """:func:`_worst_closure` with the round-off allowance capped at ``cap_frac`` of each
+    component's feed (``np.inf``: uncapped, the measure of an exact solve that resolves what
+    Newton cannot, :func:`reeflow.plant.sx.birthdeath.solve_exact`)."""
     kappa = ROUNDOFF_EPS / tol if tol > 0.0 else 0.0
-    cap = ROUNDOFF_CAP / tol if tol > 0.0 else 0.0
+    cap = cap_frac / tol if tol > 0.0 else 0.0
     worst = 0.0
     n, c = r.shape
     for k in range(n):
         for i in range(c):
-            extra = min(kappa * (abs(aq[k, i]) + abs(v[k, i])), cap * scale[i])
+            extra = kappa * (abs(aq[k, i]) + abs(v[k, i]))
+            most = cap * scale[i]
+            if extra > most:
+                extra = most
             z = abs(r[k, i]) / (scale[i] + extra)
             if not z < np.inf:
                 return np.inf
