@@ -487,19 +487,27 @@ def check_extended(tree: Mapping[str, Any], parent: str) -> None:
     """``extends`` names a project file: a claims file (or a case's fiscal terms) was merged
     as one and refused on an inner key of its own (``claims[0].asserts[0].quantity``: a value
     with source …, fuzz round 31), never saying that it is no project."""
+    check_project_keys(tree, "extends", parent, "and extend a project file or a built-in "
+                       "case, e.g. builtin:beylikova")
+
+
+def check_project_keys(tree: Mapping[str, Any], field: str, value: str, then: str) -> None:
+    """A file read as a project has some of a project's top-level keys: a claims file, a
+    case's fiscal terms or its synthetic-deposit parameters given as the project itself were
+    refused on an inner key of their own (``claims[0].asserts[0].quantity``, ``currency_year:
+    a known field name``), never saying that they are no project (fuzz round 32)."""
     keys = set(file_keys(Project))
     if not tree or set(tree) & keys:
         return
     written = ", ".join(map(str, list(tree)[:6]))
     kind = "a claims file (claims:)" if "claims" in tree else \
         f"a file whose top-level keys ({written}) are none of a project's"
-    where = "name it under claims_file: " if "claims" in tree else \
+    where = "name it under a project's claims_file: " if "claims" in tree else \
         "for a section kept in a file of its own, include it under the section " \
         "(e.g. economics: {include_file: fiscal.yaml}), "
-    raise InputError("extends", parent, "a project file (top-level keys name, ore, plant, "
+    raise InputError(field, value, "a project file (top-level keys name, ore, plant, "
                      "economics, … or some of them) or builtin:NAME",
-                     f"this is {kind}, not a project: {where}and extend a project file or a "
-                     "built-in case, e.g. builtin:beylikova")
+                     f"this is {kind}, not a project: {where}{then}")
 
 
 def _validated(tree: dict[str, Any], where: str,
@@ -539,6 +547,8 @@ def load_project(source: str | Path | None = None) -> LoadedProject:
     _check_builtin_project(p)
     origins: Origins = {}
     tree = _project_tree(p, origins)
+    check_project_keys(tree, "project", str(source), "and run a project file or a built-in "
+                       "case, e.g. builtin:beylikova")
     return _validated(tree, str(p), origins)
 
 

@@ -109,7 +109,8 @@ def test_an_included_value_the_including_file_overrides_is_not_named_at_the_incl
 
 
 @pytest.mark.parametrize("parent,words", [
-    ("claims.yaml", "this is a claims file (claims:), not a project: name it under claims_file:"),
+    ("claims.yaml", "this is a claims file (claims:), not a project: name it under a "
+                    "project's claims_file:"),
     ("fiscal.yaml", "are none of a project's"),
     ("builtin:beylikova/claims", "this is a claims file"),
 ])
