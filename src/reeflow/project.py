@@ -240,6 +240,20 @@ class MarketParams(StrictModel):
         default=None, max_length=80,
         description="country where the concentrate is separated (separation_at_home: false)")
 
+    @field_validator("year")
+    @classmethod
+    def _data_year(cls, v: int) -> int:
+        """A year the market data covers (the study refused 2099 after the whole chain had
+        run, fuzz round 32)."""
+        from reeflow.market.data import available_years
+
+        years = available_years()
+        if v not in years:
+            raise InputError("market.year", v, f"a year the market data covers: one of "
+                             f"{list(years)}", "choose one of those years (USGS MCS "
+                             "2024-2026 cover them)")
+        return v
+
     @field_validator("home_country", "separation_country")
     @classmethod
     def _known_country(cls, v: str | None, info: ValidationInfo) -> str | None:

@@ -167,6 +167,33 @@ def check_reagent_prices(loaded: LoadedProject) -> None:
                       price_overrides_usd_per_t=dict(p.economics.reagent_prices))
 
 
+def check_byproduct_prices(loaded: LoadedProject) -> None:
+    """The study's price deck prices every by-product concentrate the plant sells, as the
+    design basis's revenue needs it (:func:`reeflow.economics.study.revenue_rows`): validate
+    passed ``price_deck: spot_2024-06-20``, which prices no CaF2 or BaSO4 concentrate, and the
+    study refused it on ``deck[spot_2024-06-20@2025]``, a path the user never wrote (fuzz
+    round 32). Checked on the design-basis flowsheet with the placeholder separation, as
+    :func:`check_reagent_prices` is; the rare-earth products follow from the SX design."""
+    from reeflow.chain import adapters
+    from reeflow.chain.plant_steps import _summary, sold_products, solve_plant
+    from reeflow.core.errors import InputError
+    from reeflow.economics.prices import load_deck
+    from reeflow.plant.bastnasite import placeholder_separation
+
+    p = loaded.project
+    e = p.economics
+    deck = load_deck(e.price_deck)
+    sol = solve_plant(p, adapters.ore_feed(p), placeholder_separation(p.plant.separation, p.ree))
+    sold = sold_products(_summary(p, sol))
+    sales = set(adapters.BYPRODUCT_SALE.values())
+    missing = sorted(n for n, t in sold.items() if n in sales and t > 0 and not deck.has(n))
+    if missing:
+        raise InputError("economics.price_deck", e.price_deck, f"a deck that prices every "
+                         f"product sold (it has no price for {', '.join(missing)})",
+                         "choose a deck that prices them (reeflow econ decks lists the shipped "
+                         "decks), e.g. usgs_2025")
+
+
 def _check_givens(loaded: LoadedProject, claims: Any) -> None:
     """Each ``given`` of a quantity computed at a what-if (:data:`reeflow.claims.WHAT_IF_GIVENS`)
     is a project path and value the chain accepts, checked as the what-if will read it."""

@@ -74,11 +74,13 @@ def rebin_schedule(feed: pd.DataFrame, capacity: np.ndarray) -> tuple[pd.DataFra
     """
     ore = feed["ore_t"].to_numpy(float)
     moved = feed["mined_t"].to_numpy(float) if "mined_t" in feed else ore.copy()
+    waste = _plan_waste(feed, moved, ore)
     grade_cols = [c for c in feed.columns if c.endswith("_frac")]
     grades = feed[grade_cols].to_numpy(float) if grade_cols else np.zeros((len(feed), 0))
     grades = np.nan_to_num(grades)
     first = int(np.argmax(ore > 0)) if (ore > 0).any() else len(ore)
     prestrip = float(moved[:first].sum())
+    prestrip_waste = float(waste[:first].sum())
     cum = np.concatenate([[0.0], np.cumsum(ore)])
     total = float(cum[-1])
     edges = np.concatenate([[0.0], np.cumsum(capacity)])
@@ -90,11 +92,12 @@ def rebin_schedule(feed: pd.DataFrame, capacity: np.ndarray) -> tuple[pd.DataFra
         overlap = np.clip(np.minimum(cum[1:], b) - np.maximum(cum[:-1], a), 0.0, None)
         t = float(overlap.sum())
         w = np.divide(overlap, ore, out=np.zeros_like(ore), where=ore > 0)
-        row = {"ore_t": t, "mined_t": float(w @ moved) + (prestrip if i == 0 else 0.0)}
+        row = {"ore_t": t, "mined_t": float(w @ moved) + (prestrip if i == 0 else 0.0),
+               "waste_t": float(w @ waste) + (prestrip_waste if i == 0 else 0.0)}
         row.update({c: float(overlap @ grades[:, j] / t) if t > 0 else np.nan
                     for j, c in enumerate(grade_cols)})
         rows.append(row)
-    out = _with_waste(pd.DataFrame(rows, columns=["ore_t", "mined_t", *grade_cols]))
+    out = _with_waste(pd.DataFrame(rows, columns=["ore_t", "mined_t", "waste_t", *grade_cols]))
     remaining = max(total - float(edges[min(len(capacity), len(edges) - 1)]), 0.0)
     return out, remaining
 
@@ -117,16 +120,29 @@ def plan_years(feed: pd.DataFrame, capacity: np.ndarray) -> tuple[pd.DataFrame, 
         return feed.iloc[:0].assign(waste_t=[]), 0.0
     last = int(keep[-1])
     group = np.searchsorted(keep, np.arange(last + 1))  # the ore year each row is booked to
-    moved = np.bincount(group, weights=feed["mined_t"].to_numpy(float)[:last + 1])
+    mined = feed["mined_t"].to_numpy(float)
+    waste = _plan_waste(feed, mined, ore)
     out = feed.iloc[keep].reset_index(drop=True).copy()
-    out["mined_t"] = moved
+    out["mined_t"] = np.bincount(group, weights=mined[:last + 1])
+    out["waste_t"] = np.bincount(group, weights=waste[:last + 1])
     return _with_waste(out), float(ore[last + 1:].sum())
 
 
+def _plan_waste(feed: pd.DataFrame, moved: np.ndarray, ore: np.ndarray) -> np.ndarray:
+    """The waste of each plan year: the plan's own ``waste_t`` where it gives one (the pit's
+    tonnes less the ore sent to the plant or a stockpile), else moved - ore. With a stockpile
+    the plant's ore includes what is reclaimed, and moved - ore booked -570 kt of waste in
+    years that only reclaim (fuzz round 32)."""
+    if "waste_t" in feed:
+        return np.nan_to_num(feed["waste_t"].to_numpy(float))
+    return moved - ore
+
+
 def _with_waste(out: pd.DataFrame) -> pd.DataFrame:
-    """``waste_t`` = moved - ore; a year with no waste differs by round-off only: -1e-11 t was
-    printed as "-0" (fuzz round 19); a NaN stays NaN."""
-    out["waste_t"] = waste_t(out["mined_t"], out["mined_t"] - out["ore_t"])
+    """``waste_t`` as booked (else moved - ore); a year with no waste differs by round-off
+    only: -1e-11 t was printed as "-0" (fuzz round 19); a NaN stays NaN."""
+    waste = out["waste_t"] if "waste_t" in out else out["mined_t"] - out["ore_t"]
+    out["waste_t"] = waste_t(out["mined_t"], waste)
     return out
 
 
@@ -373,7 +389,7 @@ def plan_mine_step(project: Any, block_model: pd.DataFrame, valuation: BlockValu
     classes = ("measured", "indicated", "inferred", "unclassified")
     for c in classes:
         feed[f"{c}_share_frac"] = feed[f"{c}_t"] / feed["ore_t"].where(feed["ore_t"] > 0)
-    cols = ["ore_t", "mined_t", *[c for c in feed.columns if c.endswith("_frac")]]
+    cols = ["ore_t", "mined_t", "waste_t", *[c for c in feed.columns if c.endswith("_frac")]]
     if project.mine.mining_capacity_t_per_a is None:
         sched, left = rebin_schedule(feed[cols], capacity)
     else:  # the fleet sets the pace: no ore pulled forward past what it can move

@@ -88,9 +88,11 @@ class StrictModel(BaseModel):
 
 @dataclass(frozen=True)
 class Unit:
-    """Annotated marker recording a field's canonical unit (used for ranges and reports)."""
+    """Annotated marker recording a field's canonical unit and bounds (used for ranges and
+    reports): ``bounds`` pairs ('gt', 'ge', 'le' or 'lt', value) in that unit."""
 
     unit: str
+    bounds: tuple[tuple[str, float], ...] = ()
 
 
 def Q(
@@ -135,7 +137,7 @@ def Q(
     bounds = {k: v for k, v in (("gt", gt), ("ge", ge), ("le", le), ("lt", lt)) if v is not None}
     extra: dict[str, Any] = {"unit": unit, **{f"x-{k}": v for k, v in bounds.items()}}
     kind: Any = float | None if optional else float
-    return Annotated[kind, BeforeValidator(parse), Unit(unit),
+    return Annotated[kind, BeforeValidator(parse), Unit(unit, tuple(bounds.items())),
                      Field(alias=alias, description=doc, json_schema_extra=extra)]
 
 
@@ -610,26 +612,57 @@ def _validate_tree(model: type[M], tree: Mapping[str, Any],
         raise _pydantic_to_input_error(exc, model) from None
     for path, pv in list(prov.items()):
         if pv.range is not None:
-            rng = check_range(path, value_at(obj, path), pv.range, unit_at(model, path),
-                               _written(tree, path))
+            marker = marker_at(model, path)
+            rng = check_range(path, value_at(obj, path), pv.range,
+                              None if marker is None else marker.unit, _written(tree, path))
+            if marker is not None:
+                _check_range_bounds(path, rng, pv.range, marker)
             prov[path] = Provenance(pv.path, pv.source, pv.evidence, tuple(rng), pv.note,
                                     pv.distribution)
     return obj, prov
 
 
-def _scalar_unit(annotation: Any) -> str | None:
-    """The unit of a union's number arm (``_Purity | dict[str, _Purity]``): a range on such a
-    field stayed text ('98 %') and never took effect (fuzz round 21)."""
+_BOUND_TESTS = {"gt": (lambda x, b: x > b, ">"), "ge": (lambda x, b: x >= b, ">="),
+                "le": (lambda x, b: x <= b, "<="), "lt": (lambda x, b: x < b, "<")}
+
+
+def _check_range_bounds(path: str, rng: tuple[Any, Any], written: tuple[Any, Any],
+                        marker: Unit) -> None:
+    """Each end of a stated range within the field's own bounds: the sensitivities and the
+    Monte Carlo run the chain there. A separation factor ranged down to 1 (no separation)
+    passed validate and stopped the study at its tornado (fuzz round 32)."""
+    for end, name, text in ((rng[0], "low", written[0]), (rng[1], "high", written[1])):
+        if not isinstance(end, (int, float)) or isinstance(end, bool):
+            continue
+        for kind, bound in marker.bounds:
+            ok, word = _BOUND_TESTS[kind]
+            if not ok(float(end), bound):
+                raise InputError(f"{path}.range", f"{name} end {text}",
+                                 f"range ends {word} {bound:g} {marker.unit} (the field's own "
+                                 "bounds: the sensitivities and the Monte Carlo run the chain "
+                                 "at each end)", f"move the {name} end inside the bounds")
+
+
+def _scalar_marker(annotation: Any) -> Unit | None:
+    """The unit marker of a union's number arm (``_Purity | dict[str, _Purity]``): a range on
+    such a field stayed text ('98 %') and never took effect (fuzz round 21)."""
     for arm in typing.get_args(annotation):
-        unit = next((m.unit for m in getattr(arm, "__metadata__", ()) if isinstance(m, Unit)),
-                    None)
-        if unit is not None:
-            return unit
+        marker = next((m for m in getattr(arm, "__metadata__", ()) if isinstance(m, Unit)),
+                      None)
+        if marker is not None:
+            return marker
     return None
 
 
 def unit_at(model: type[BaseModel], path: str) -> str | None:
     """Canonical unit of the field at a dotted project-file path (None when not a Q field)."""
+    marker = marker_at(model, path)
+    return None if marker is None else marker.unit
+
+
+def marker_at(model: type[BaseModel], path: str) -> Unit | None:
+    """The :class:`Unit` marker (unit and bounds) of the field at a dotted project-file path
+    (None when not a Q field)."""
     cls: Any = model
     parts = path.split(".")
     for i, part in enumerate(parts):
@@ -637,8 +670,8 @@ def unit_at(model: type[BaseModel], path: str) -> str | None:
         if info is None:
             return None
         if i == len(parts) - 1:
-            unit = next((m.unit for m in info.metadata if isinstance(m, Unit)), None)
-            return unit if unit is not None else _scalar_unit(info.annotation)
+            marker = next((m for m in info.metadata if isinstance(m, Unit)), None)
+            return marker if marker is not None else _scalar_marker(info.annotation)
         ann = info.annotation
         cls = ann if isinstance(ann, type) and issubclass(ann, BaseModel) else None
         if cls is None:
@@ -651,7 +684,7 @@ def unit_at(model: type[BaseModel], path: str) -> str | None:
             if typing.get_origin(value_type) is dict:  # a number or {key: number} (a union)
                 value_type = typing.get_args(value_type)[-1]
             meta = getattr(value_type, "__metadata__", ())
-            unit = next((m.unit for m in meta if isinstance(m, Unit)), None)
-            return unit if i == len(parts) - 2 else None
+            marker = next((m for m in meta if isinstance(m, Unit)), None)
+            return marker if i == len(parts) - 2 else None
     return None
 

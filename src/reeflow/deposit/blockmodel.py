@@ -41,16 +41,20 @@ __all__ = [
 
 def grid_covering(xyz: np.ndarray, block_size_m: tuple[float, float, float], *,
                   pad_m: float = 0.0, rotation_deg: float = 0.0,
-                  max_blocks: int = 50_000_000) -> BlockGrid:
-    """Smallest grid (in rotated axes) covering ``xyz`` plus ``pad_m`` on every side."""
+                  max_blocks: int = 50_000_000, field: str = "blocks") -> BlockGrid:
+    """Smallest grid (in rotated axes) covering ``xyz`` plus ``pad_m`` on every side;
+    ``field``: the input path a grid over ``max_blocks`` is refused on (the caller's)."""
     g0 = BlockGrid((0.0, 0.0, 0.0), block_size_m, (1, 1, 1), rotation_deg)
     local = np.asarray(xyz, float) @ g0.rotation()
     lo, hi = local.min(axis=0) - pad_m, local.max(axis=0) + pad_m
     size = np.asarray(block_size_m, float)
     counts = np.maximum(np.ceil((hi - lo) / size).astype(int), 1)
     if np.prod(counts) > max_blocks:
-        raise InputError("blocks", tuple(counts), f"at most {max_blocks} blocks",
-                         "use larger blocks or a smaller extent")
+        nx, ny, nz = (int(c) for c in counts)
+        raise InputError(field, f"{nx} x {ny} x {nz} = {nx * ny * nz:,} blocks",
+                         f"at most {max_blocks:,} blocks", "use larger blocks or a smaller "
+                         "extent (or raise deposit.max_blocks)" if field.startswith("deposit")
+                         else "use larger blocks or a smaller extent")
     origin = lo @ g0.rotation().T
     nx, ny, nz = (int(c) for c in counts)
     return BlockGrid(vec3(origin), vec3(size), (nx, ny, nz), rotation_deg)

@@ -425,13 +425,16 @@ def estimate_resource(dh: Drillholes, params: DepositParams | None = None, *,
     rot = float(params.block_rotation if params.block_rotation is not None
                 else hints.block_rotation_deg if hints else 0.0)
     grid = grid_covering(est[["x", "y", "z"]].to_numpy(), size, rotation_deg=rot,
-                         pad_m=0.5 * max(size), max_blocks=params.max_blocks)
+                         pad_m=0.5 * max(size), max_blocks=params.max_blocks,
+                         field="deposit.block_size" if params.block_size is not None
+                         else "deposit.max_blocks")
     gcols = [f"{g}_frac" for g in grades]
     pcol = f"{params.primary}_frac"
     reg, dens = _density(est, params, gcols)
     bm, checks, by_domain = estimate_blocks(comps, grid, doms, gcols, model, sp,
                                             params.ndisc.as_tuple(), dens, pcol,
                                             classify=domain_model)
+    _require_estimate(bm, params, sp)
     bm, clipped, priced = _after_kriging(bm, gcols, pcol, comps_of, params)
     stage("kriging")
     bm["class"] = classify_blocks(bm.assign(kvar=bm["kvar_ratio"]), sill=1.0,
@@ -457,6 +460,21 @@ def estimate_resource(dh: Drillholes, params: DepositParams | None = None, *,
                                       "global_mean_check": _global_check(bm, checks, pcol)},
                           timings_s={**tm, "estimate_wall_s": time.perf_counter() - t0,
                                      "estimate_cpu_s": time.process_time() - c0})
+
+
+def _require_estimate(bm: pd.DataFrame, params: DepositParams, search: object) -> None:
+    """Some block is estimated: a search that finds no composite for any block left an empty
+    block model, and its statement raised an IndexError (fuzz round 32: a 0.5 m search)."""
+    if len(bm):
+        return
+    given = params.search is not None
+    ranges = getattr(search, "ranges_m", None)
+    value = f"ranges {', '.join(f'{r:g}' for r in ranges)} m" if ranges else str(search)
+    raise InputError("deposit.search" if given else "deposit", value if given else
+                     "no block estimated", "a search (and block size) that finds composites "
+                     "for some blocks", "widen deposit.search to the variogram's ranges (tens "
+                     "to hundreds of m), or remove it to search the fitted ranges" if given
+                     else "check the drillholes' coordinates and deposit.block_size")
 
 
 def _statement_and_curve(bm: pd.DataFrame, cut: float, pcol: str, gcols: tuple[str, ...],

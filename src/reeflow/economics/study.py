@@ -170,6 +170,12 @@ class EconomicInputs:
                 raise InputError(f"product_purity_frac.{k}", v, "(0, 1]", "give a fraction")
         for name in ("power_mwh_per_a", "residue_t_per_a", "other_fixed_opex_usd_per_a"):
             _nonneg(name, getattr(self, name))
+        hours = self.operating_hours_per_a
+        if hours is not None and not (isinstance(hours, (int, float)) and 0 < hours <= 8766):
+            # 0 and 99,999 h/a gave the same NPV (fuzz round 32): a year has 8,766 hours
+            raise InputError("operating_hours_per_a", hours, "in (0, 8766] h/a (a year has "
+                             "8,766 hours)", "give the plant's operating hours per year, e.g. "
+                             "8000")
         for name in ("operating_hours_per_a", "water_m3_per_a", "mill_energy_mwh_per_a",
                      "sx_aqueous_m3_per_a", "brine_m3_per_a", "prestrip_t",
                      "mining_cost_usd_per_t_moved"):

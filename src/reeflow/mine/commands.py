@@ -411,15 +411,28 @@ def _musd(v: Any) -> str:
     return "n/a" if v is None else f"{float(v) / 1e6:,.1f} MUSD"
 
 
+def _ratio(x: Any) -> str:
+    """A strip ratio, "n/a" where the pit holds no ore (it was formatted as a number and the
+    empty pit of a plan whose blocks pay nothing raised a TypeError, fuzz round 32)."""
+    return "n/a" if x is None else f"{float(x):.2f}"
+
+
 def _plan_text(out: Mapping[str, Any]) -> str:
     """The mine plan as a reader sees it: the pit, the yearly schedule in kt, % and MUSD, the
     schedule's value and bound, and what the horizon leaves in the pit."""
     pit, st, rem = out["pit"], out["schedule_stats"], out["remaining"]
     lines = [f"Ultimate pit: {_mt(pit.get('tonnes'))} ({_mt(pit.get('ore_t'))} ore, "
-             f"{_mt(pit.get('waste_t'))} waste, strip ratio {pit.get('strip_ratio', 0):.2f}), "
+             f"{_mt(pit.get('waste_t'))} waste, strip ratio {_ratio(pit.get('strip_ratio'))}), "
              f"undiscounted value {_musd(pit.get('value_usd'))}, "
              f"{pit.get('n_pushbacks', 'n/a')} pushbacks, {pit.get('blocks', 0):,} blocks"]
+    if not pit.get("blocks"):
+        lines.append("No block pays at these prices, recoveries and costs: the ultimate pit is "
+                     "empty and nothing is scheduled")
     sched = pd.DataFrame(out["schedule"])
+    if pit.get("blocks") and "ore_t" in sched and not float(sched["ore_t"].sum()) > 0:
+        lines.append("The schedule sends no ore to the plant although the pit holds ore: "
+                     "mine.blending limits no feed can meet, or capacities that admit none "
+                     "(check them; the study refuses such a plan)")
     cols = {"year": ("production year", 1.0, "{:.0f}"), "ore_t": ("ore kt", 1e3, "{:,.1f}"),
             "treo_frac": ("TREO %", 0.01, "{:.2f}"), "mined_t": ("mined kt", 1e3, "{:,.0f}"),
             "waste_t": ("waste kt", 1e3, "{:,.0f}"), "stockpile_t": ("stockpile kt", 1e3,

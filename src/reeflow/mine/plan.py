@@ -420,6 +420,7 @@ def plan_mine(block_model: pd.DataFrame, economics: BlockEconomics,
         time_limit_s=params.schedule_time_limit_s, rel_gap=params.schedule_rel_gap,
         max_nodes=params.schedule_max_nodes, precedence=params.schedule_precedence)
     bm, grid, grades, cls = _prepare(block_model, params)
+    _check_attributes(params, grades)
     inferred = _inferred(cls, len(bm))
     bv, value_at = _valuation(grid.tonnes, grades, economics, params, inferred)
     src, dst = block_arcs(grid, slopes_deg=params.slopes, n_benches=params.n_benches,
@@ -454,6 +455,22 @@ def plan_mine(block_model: pd.DataFrame, economics: BlockEconomics,
                                     remaining)},
         inputs={**given, "sources": sources}, remaining=remaining,
         reserve=reserve, timings_s=timings, blocks=blocks, panels=pan, result=res)
+
+
+def _check_attributes(params: MineParams, grades: Mapping[str, Any]) -> None:
+    """Each blending limit and stockpile names a grade column of the block model: a blending
+    attribute that is none raised a KeyError from the panels (fuzz round 32)."""
+    graded = sorted(grades)
+    named = [(f"mine.blending[{i}].attribute", b.attribute)
+             for i, b in enumerate(params.blending)]
+    named += [(f"mine.stockpiles[{i}].attribute", s.attribute)
+              for i, s in enumerate(params.stockpiles) if s.attribute is not None]
+    for path, attr in named:
+        if attr not in grades:
+            raise InputError(path, attr, "a grade column of the block model: "
+                             + ", ".join(graded[:16]) + (" …" if len(graded) > 16 else ""),
+                             "name one of those columns (e.g. treo_frac)" if "treo_frac" in
+                             grades else "name one of those columns")
 
 
 def _grow_and_schedule(pits: list, k_h: int, value_at, grid, bv: BlockValues, grades, src, dst,

@@ -68,7 +68,7 @@ class SeparationSpec(StrictModel):
         default="mole", description="'mole': product_purity is the mole fraction of the "
         "product's own rare earths (the train's own measure); 'oxide_mass': the mass fraction "
         "of its oxides, as an oxide is sold (the train designs to the mole spec that meets it)")
-    separation_factors: dict[str, Q("frac", ge=1.0, le=100.0)] = Field(  # type: ignore[valid-type]
+    separation_factors: dict[str, Q("frac", gt=1.0, le=100.0)] = Field(  # type: ignore[valid-type]
         default_factory=dict, description="β of a key pair 'Heavy/Light', e.g. 'Ce/La: 3.0'")
     sx: SXDesign = Field(default_factory=SXDesign, description="SX design conditions (acid "
                          "and organic concentrations, O/A window, stage efficiency, ranking); "
@@ -83,6 +83,22 @@ class SeparationSpec(StrictModel):
                                  f"no {name} here (it is plant.separation.{where})",
                                  f"move it to plant.separation.{where}")
         return v
+
+    @model_validator(mode="after")
+    def _extractant_loading(self) -> SeparationSpec:
+        """An SX design needs a loaded-organic concentration: the project's, else the
+        extractant record's (P204 and Cyanex 272 ship none; the study refused them at the SX
+        design on a path the user never wrote, fuzz round 32)."""
+        from reeflow.plant.sx import extractant
+
+        if self.method != "sx" or self.sx.loaded_organic_mol_per_L is not None:
+            return self
+        if extractant(self.extractant).get("loaded_organic_mol_per_L", {}).get("value") is None:
+            raise InputError("plant.separation.extractant", self.extractant, "an extractant "
+                             "with a loaded-organic RE concentration: its shipped record has "
+                             "none verified", "set plant.separation.sx.loaded_organic_mol_per_L "
+                             "(mol/L, from a source for this system), or use P507")
+        return self
 
     @model_validator(mode="after")
     def _purity_per_product(self) -> SeparationSpec:
@@ -207,6 +223,13 @@ class PlantParams(StrictModel):
             raise InputError("plant.la_ce_rejection.group", r.group,
                              f"a product group of plant.separation.products ({', '.join(groups)})",
                              "name the bulk La-Ce group, e.g. products: {LaCe: [La, Ce], ...}")
+        heavier = sorted(set(groups[r.group]) - {"La", "Ce"})
+        if heavier:  # NdPr rejected as a carbonate, La-Ce sold as oxide (fuzz round 32)
+            raise InputError("plant.la_ce_rejection.group", r.group,
+                             "the light La-Ce group (the route rejects La and Ce, the low-value "
+                             f"elements); {r.group} holds {', '.join(heavier)}",
+                             "name the group of La and/or Ce, e.g. products: {LaCe: [La, Ce], "
+                             "...} and group: LaCe, or choose route full_separation")
         if len(groups) < 2:
             raise InputError("plant.separation.products", list(groups),
                              "the rejected group and at least one group to separate",

@@ -138,7 +138,9 @@ def unranged_input(loaded: Any, listed_in: str, path: str,
         value = value_at(loaded.project, path)
     except Exception:  # noqa: BLE001 - not a path of the project: a typo in the list
         value = None
-    if value is None or isinstance(value, Mapping):
+    from pydantic import BaseModel
+
+    if value is None or isinstance(value, Mapping | BaseModel):  # a section: no value to range
         # the list goes in the fix (longer lines kept whole): in "allowed" it was cut in the
         # middle of a name at 600 characters (fuzz round 20)
         names = sorted(ranged)

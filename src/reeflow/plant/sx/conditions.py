@@ -169,18 +169,24 @@ def _check_positive(c: DesignConditions) -> None:
                          "give the temperature in °C from 0 to 100")
 
 
-def conditions_for_extractant(name: str, base: DesignConditions | None = None
+def conditions_for_extractant(name: str, base: DesignConditions | None = None, *,
+                              loaded_organic_mol_per_L: float | None = None  # noqa: N803
                               ) -> DesignConditions:
-    """Conditions with the extractant record's loaded organic, its window and concentration."""
+    """Conditions with the extractant record's loaded organic, its window and concentration;
+    ``loaded_organic_mol_per_L``: the caller's loading, in place of the record's (needed where
+    the record has none: P204 and Cyanex 272 were refused whatever loading the project set)."""
     rec = extractant(name)
     loaded = rec.get("loaded_organic_mol_per_L", {})
     if base is not None:
         return base
-    value = loaded.get("value")
+    value = loaded.get("value") if loaded_organic_mol_per_L is None else loaded_organic_mol_per_L
     if value is None:
         raise InputError(f"extractant.{name}.loaded_organic_mol_per_L", None,
                          "a loaded-organic RE concentration (none verified for this system)",
-                         "pass conditions=DesignConditions(loaded_organic_mol_per_L=...)")
+                         "set plant.separation.sx.loaded_organic_mol_per_L (mol/L, from a "
+                         "source for this system) in the project file; in Python pass "
+                         "conditions=DesignConditions("
+                         "loaded_organic_mol_per_L=...)")
     kw: dict[str, Any] = {"loaded_organic_mol_per_L": float(value)}
     if loaded.get("range"):
         kw["loaded_organic_mol_per_L_range"] = _pair(loaded["range"])

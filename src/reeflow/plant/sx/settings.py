@@ -258,7 +258,8 @@ class SXDesign(StrictModel):
     def to_conditions(self, extractant_name: str | None = None) -> DesignConditions:
         """DesignConditions for ``extractant_name`` (or the settings' own) with these values."""
         name = self.extractant or extractant_name or EXTRACTANTS[0]
-        base = conditions_for_extractant(name)
+        base = conditions_for_extractant(name,
+                                         loaded_organic_mol_per_L=self.loaded_organic_mol_per_L)
         kw: dict[str, Any] = {}
         for field in ("feed_mol_per_L", "scrub_acid_mol_per_L", "strip_acid_mol_per_L",
                       "strip_acid_excess_frac", "n_strip", "stage_efficiency",

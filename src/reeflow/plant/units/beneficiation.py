@@ -78,7 +78,7 @@ class BeneficiationParams(StrictModel):
     concentrate uniformly so that the concentrate reaches its grade (two-product formula).
     """
 
-    ree_recovery_frac: Q("frac", ge=0.0, le=1.0, alias="ree_recovery",  # type: ignore[valid-type]
+    ree_recovery_frac: Q("frac", gt=0.0, le=1.0, alias="ree_recovery",  # type: ignore[valid-type]
                          doc="REE to the REE concentrate")
     concentrate_treo_frac: Q("frac", gt=0.0, le=0.8,  # type: ignore[valid-type]
                              alias="concentrate_treo_grade",
@@ -108,12 +108,23 @@ def _concentrate(
     need = recovery * valuable_kg / grade - kept if grade > 0 else 0.0
     pull = need / gangue if gangue > 0 else 0.0
     if pull < -1e-12 or pull > 1.0:
+        key = _GRADE_KEYS.get(what, "beneficiation")
         raise InfeasibleSpecError(
-            f"beneficiation: a {what} concentrate of {grade:.1%} grade at {recovery:.1%} recovery "
-            f"needs a gangue pull of {pull:.3f} (must be 0..1); lower the grade target or check the "
-            "head composition"
+            f"{key}: a {what} concentrate of {grade:.1%} grade at {recovery:.1%} recovery "
+            f"needs a gangue pull of {pull:.3f} (must be 0..1); "
+            + ("lower the grade target (above what the mineral itself assays)" if pull < 0
+               else "raise the grade target (below it the concentrate needs more gangue than "
+               "the feed holds)")
+            + ", or check the head composition"
         )
     return np.where(~target & ~exclude, max(pull, 0.0), frac)
+
+
+#: The project-file key of each concentrate's grade target (named by an infeasible split:
+#: "beneficiation: a REE concentrate …" named no key, fuzz round 32)
+_GRADE_KEYS = {"REE": "plant.beneficiation.concentrate_treo_grade",
+               "CaF2": "plant.beneficiation.fluorite_grade",
+               "BaSO4": "plant.beneficiation.barite_grade"}
 
 
 def beneficiate(inlets: Mapping[str, Stream], params: BeneficiationParams) -> UnitResult:

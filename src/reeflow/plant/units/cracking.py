@@ -89,7 +89,7 @@ SOLUBLE_IN_LEACH: tuple[str, ...] = ("Th(SO4)2", "Fe2(SO4)3", "H2SO4", "MgSO4")
 class LeachParams(StrictModel):
     """Water leach: dissolution of the REE sulphates and the liquid/solid ratio."""
 
-    ree_dissolution_frac: Q("frac", ge=0.0, le=1.0, alias="ree_dissolution")  # type: ignore[valid-type]
+    ree_dissolution_frac: Q("frac", gt=0.0, le=1.0, alias="ree_dissolution")  # type: ignore[valid-type]
     liquid_to_solid_kg_per_kg: Q("frac", gt=0.0, le=50.0,  # type: ignore[valid-type]
                                  alias="liquid_to_solid", doc="kg water per kg calcine")
     temperature_c: Q("degC", ge=0.0, le=100.0, alias="temperature",  # type: ignore[valid-type]

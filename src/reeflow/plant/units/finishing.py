@@ -22,7 +22,7 @@ __all__ = ["OxalateParams", "precipitate_oxalate", "CalcinationParams", "calcine
 class OxalateParams(StrictModel):
     """Precipitation yield of each REE as oxalate and the oxalic-acid excess over stoichiometry."""
 
-    precipitation_frac: Q("frac", ge=0.0, le=1.0, alias="precipitation")  # type: ignore[valid-type]
+    precipitation_frac: Q("frac", gt=0.0, le=1.0, alias="precipitation")  # type: ignore[valid-type]
     oxalic_excess_frac: Q("frac", ge=0.0, le=5.0, alias="oxalic_excess")  # type: ignore[valid-type]
     temperature_c: Q("degC", ge=0.0, le=100.0, alias="temperature",  # type: ignore[valid-type]
                      doc="precipitation temperature") = 60.0
