@@ -76,13 +76,19 @@ def _validate(args: argparse.Namespace) -> int:
     from reeflow.project import load_project
     from reeflow.risk.inputs import check_risk_section
     from reeflow.sensitivity import default_inputs
-    from reeflow.study import check_byproduct_prices, check_claims_file, check_reagent_prices
+    from reeflow.study import (
+        check_byproduct_prices,
+        check_claims_file,
+        check_reagent_prices,
+        design_basis_solution,
+    )
 
     loaded = load_project(args.project)
     p = loaded.project
     n_claims = check_claims_file(loaded)
-    check_reagent_prices(loaded)  # the route's reagents, priced as the study prices them
-    check_byproduct_prices(loaded)  # the by-products sold, priced by the study's deck
+    sol = design_basis_solution(loaded.project)  # what the route buys and sells
+    check_reagent_prices(loaded, sol)  # the route's reagents, priced as the study prices them
+    check_byproduct_prices(loaded, sol)  # the by-products sold, priced by the study's decks
     default_inputs(loaded)  # every economics.sensitivity_inputs entry states a range
     check_risk_section(loaded)  # the drawn inputs, their marginals and correlations
     findings: list[str] = []

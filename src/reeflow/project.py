@@ -516,9 +516,14 @@ def check_project_keys(tree: Mapping[str, Any], field: str, value: str, then: st
     written = ", ".join(map(str, list(tree)[:6]))
     kind = "a claims file (claims:)" if "claims" in tree else \
         f"a file whose top-level keys ({written}) are none of a project's"
-    where = "name it under a project's claims_file: " if "claims" in tree else \
-        "for a section kept in a file of its own, include it under the section " \
-        "(e.g. economics: {include_file: fiscal.yaml}), "
+    if "claims" in tree:
+        where = "name it under a project's claims_file: "
+    elif {"zones", "grades"} <= set(tree):  # a case's synthetic-deposit parameters
+        where = ("a synthetic deposit's parameters go under a project's deposit: {synthetic: "
+                 "{parameters_file: …}}, ")
+    else:
+        where = ("for a section kept in a file of its own, include it under the section "
+                 "(e.g. economics: {include_file: fiscal.yaml}), ")
     raise InputError(field, value, "a project file (top-level keys name, ore, plant, "
                      "economics, … or some of them) or builtin:NAME",
                      f"this is {kind}, not a project: {where}{then}")

@@ -148,50 +148,59 @@ def check_claims_file(loaded: LoadedProject) -> int:
     return len(claims.claims)
 
 
-def check_reagent_prices(loaded: LoadedProject) -> None:
+def check_reagent_prices(loaded: LoadedProject, sol: Any = None) -> None:
     """Every reagent the project's process route buys has a price, refused as the study refuses
     it (:func:`reeflow.economics.opex.reagent_cost_rows`, naming economics.reagent_prices),
     on the design-basis flowsheet solved with the placeholder separation (a tenth of a second):
     validate passed ``plant.route: cerium_rejection``, whose H2O2 has no shipped price, and the
     study refused it after the mine plan and the SX design (fuzz round 31). The SX train's own
     reagents (HCl, NaOH) are priced by the same function before the train is designed."""
-    from reeflow.chain import adapters
-    from reeflow.chain.plant_steps import bought_reagents, solve_plant
+    from reeflow.chain.plant_steps import bought_reagents
     from reeflow.economics.opex import reagent_cost_rows
-    from reeflow.plant.bastnasite import placeholder_separation
 
     p = loaded.project
-    sol = solve_plant(p, adapters.ore_feed(p), placeholder_separation(p.plant.separation, p.ree))
+    sol = design_basis_solution(p) if sol is None else sol
     bought = bought_reagents(sol.reagents_kg_per_h())
     reagent_cost_rows(dict.fromkeys(bought, 0.0), currency_year=int(p.economics.currency_year),
                       price_overrides_usd_per_t=dict(p.economics.reagent_prices))
 
 
-def check_byproduct_prices(loaded: LoadedProject) -> None:
-    """The study's price deck prices every by-product concentrate the plant sells, as the
-    design basis's revenue needs it (:func:`reeflow.economics.study.revenue_rows`): validate
-    passed ``price_deck: spot_2024-06-20``, which prices no CaF2 or BaSO4 concentrate, and the
-    study refused it on ``deck[spot_2024-06-20@2025]``, a path the user never wrote (fuzz
-    round 32). Checked on the design-basis flowsheet with the placeholder separation, as
-    :func:`check_reagent_prices` is; the rare-earth products follow from the SX design."""
+def check_byproduct_prices(loaded: LoadedProject, sol: Any = None) -> None:
+    """The study's price deck (``economics.price_deck``, the design basis's) prices every
+    by-product concentrate the plant sells, as the revenue needs it
+    (:func:`reeflow.economics.study.revenue_rows`): validate passed ``price_deck:
+    spot_2024-06-20``, which prices no CaF2 or BaSO4 concentrate, and the study refused it on
+    ``deck[spot_2024-06-20@2025]``, a path the user never wrote (fuzz round 32). Checked on the
+    design-basis flowsheet with the placeholder separation (``sol``: that solution, when the
+    caller has it), as :func:`check_reagent_prices` is; the rare-earth products follow from the
+    SX design. A floor-case or period deck without them is not refused here: the study ran
+    those (fuzz round 32)."""
     from reeflow.chain import adapters
-    from reeflow.chain.plant_steps import _summary, sold_products, solve_plant
+    from reeflow.chain.plant_steps import _summary, sold_products
     from reeflow.core.errors import InputError
     from reeflow.economics.prices import load_deck
-    from reeflow.plant.bastnasite import placeholder_separation
 
     p = loaded.project
     e = p.economics
+    sold = sold_products(_summary(p, design_basis_solution(p) if sol is None else sol))
+    sales = sorted(n for n, t in sold.items() if n in adapters.BYPRODUCT_SALE.values() and t > 0)
     deck = load_deck(e.price_deck)
-    sol = solve_plant(p, adapters.ore_feed(p), placeholder_separation(p.plant.separation, p.ree))
-    sold = sold_products(_summary(p, sol))
-    sales = set(adapters.BYPRODUCT_SALE.values())
-    missing = sorted(n for n, t in sold.items() if n in sales and t > 0 and not deck.has(n))
+    missing = [n for n in sales if not deck.has(n)]
     if missing:
         raise InputError("economics.price_deck", e.price_deck, f"a deck that prices every "
-                         f"product sold (it has no price for {', '.join(missing)})",
-                         "choose a deck that prices them (reeflow econ decks lists the shipped "
-                         "decks), e.g. usgs_2025")
+                         f"product sold (it has no price for {', '.join(missing)})", "choose a "
+                         "deck that prices them (reeflow econ decks lists the shipped decks), "
+                         "e.g. usgs_2025")
+
+
+def design_basis_solution(p: Any) -> Any:
+    """The design-basis flowsheet solved with the placeholder separation (a tenth of a
+    second): what the route buys and sells, before any SX design."""
+    from reeflow.chain import adapters
+    from reeflow.chain.plant_steps import solve_plant
+    from reeflow.plant.bastnasite import placeholder_separation
+
+    return solve_plant(p, adapters.ore_feed(p), placeholder_separation(p.plant.separation, p.ree))
 
 
 def _check_givens(loaded: LoadedProject, claims: Any) -> None:

@@ -40,7 +40,8 @@ def _validate(path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]
     ("claims.yaml", "this is a claims file (claims:), not a project: name it under a "
                     "project's claims_file:"),
     ("fiscal.yaml", "top-level keys (currency_year, "),
-    ("synthetic_deposit.yaml", "top-level keys (label, ")])
+    ("synthetic_deposit.yaml", "a synthetic deposit's parameters go under a project's "
+                               "deposit: {synthetic: {parameters_file: …}}")])
 def test_a_case_file_of_another_kind_given_as_the_project_says_it_is_no_project(
         tmp_path, capsys, name, says):
     f = tmp_path / name
@@ -88,13 +89,20 @@ def test_a_blending_attribute_that_is_no_grade_column_is_refused_by_name(tmp_pat
     assert "a grade column of the block model: cu_frac" in err
 
 
-def test_a_search_that_finds_no_composite_is_refused_naming_the_search(tmp_path, capsys):
+@pytest.mark.parametrize(("deposit", "starts", "says"), [
+    ("search: {major: 0.5 m, semi: 0.5 m, minor: 0.5 m}",
+     "reeflow: error: deposit.search: got 'ranges 0.5, 0.5, 0.5 m'", "finds composites"),
+    ("block_size: {x: 1 m, y: 1 m, z: 0.5 m}", "reeflow: error: deposit.block_size: got '",
+     "blocks'; allowed: at most 2,000,000 blocks")])
+def test_the_resource_refuses_an_empty_or_oversized_estimate_by_the_file_s_key(
+        tmp_path, capsys, deposit, starts, says):
+    """A search finding no composite raised an IndexError from the empty block model; a grid
+    over the cap was named ``blocks: got (np.int64(848), …)``."""
     f = tmp_path / "p.yaml"
-    f.write_text("extends: builtin:beylikova\ndeposit:\n"
-                 "  search: {major: 0.5 m, semi: 0.5 m, minor: 0.5 m}\n")
+    f.write_text(f"extends: builtin:beylikova\ndeposit:\n  {deposit}\n")
     assert _cli("resource", f) == 2
     err = capsys.readouterr().err
-    assert err.startswith("reeflow: error: deposit.search: got 'ranges 0.5, 0.5, 0.5 m'")
+    assert err.startswith(starts) and says in err and "np.int64" not in err
     assert len(err.strip().splitlines()) == 1
 
 
@@ -112,6 +120,22 @@ def test_years_that_reclaim_from_a_stockpile_book_the_plan_s_waste_not_a_negativ
     out, _ = plan_years(feed, np.full(3, 570e3))
     assert out["waste_t"].tolist() == pytest.approx([2.2e6, 2.3e5, 0.0])
     assert (out["waste_t"] >= 0).all()
+
+
+def test_a_stripping_gap_s_tonnes_go_with_the_next_ore_year_when_rebinned():
+    """A plan year without ore after the first ore (a stripping gap) had its tonnes moved
+    dropped by the rebinning, and their mining cost with them (review of round 32); they go
+    with the next ore year, as plan_years books them; after the last ore year, none."""
+    from reeflow.chain.mine_steps import rebin_schedule
+
+    feed = pd.DataFrame({"ore_t": [0.0, 5.0, 0.0, 6.0, 0.0],
+                         "mined_t": [3.0, 6.0, 4.0, 8.0, 9.0],
+                         "treo_frac": [np.nan, .02, np.nan, .03, np.nan]})
+    out, left = rebin_schedule(feed, np.full(3, 10.0))
+    assert out["ore_t"].tolist() == [10.0, 1.0] and left == 0.0
+    assert out["mined_t"].tolist() == pytest.approx([19.0, 2.0])  # 3 + 6 + (4 + 8)·5/6
+    assert out["waste_t"].tolist() == pytest.approx([9.0, 1.0])
+    assert float(out["mined_t"].sum()) == pytest.approx(3 + 6 + 4 + 8)
 
 
 @pytest.mark.parametrize(("text", "starts"), [
@@ -163,6 +187,20 @@ def test_validate_names_the_key_the_study_refused_elsewhere_or_ran_wrongly(tmp_p
     assert rc == 2 and err.startswith(starts) and len(err.strip().splitlines()) == 1
 
 
+@pytest.mark.parametrize("text", [
+    "plant:\n  route: mixed_carbonate\n  separation:\n    extractant: P204\n",
+    "plant:\n  separation:\n    extractant: P204\n    sx:\n      saponification_frac: 0.3\n"
+    "      extractant_mol_per_L: 1.0 mol/L\n"])
+def test_an_extractant_without_a_loading_on_record_passes_where_none_is_needed(tmp_path,
+                                                                              capsys, text):
+    """No SX on the route, or a loading from the saponification of a stated concentration
+    (review of round 32: the check had refused both)."""
+    f = tmp_path / "p.yaml"
+    f.write_text("extends: builtin:beylikova\n" + text)
+    rc, _ = _validate(f, capsys)
+    assert rc == 0
+
+
 def test_a_loading_set_in_the_project_lets_an_extractant_without_one_design(tmp_path, capsys):
     """The project's loaded organic is used where the extractant's record has none (it was
     refused whatever the project set)."""
@@ -175,16 +213,6 @@ def test_a_loading_set_in_the_project_lets_an_extractant_without_one_design(tmp_
     assert rc == 0
     cond = SXDesign(loaded_organic_mol_per_L="0.2 mol/L").to_conditions("P204")
     assert cond.loaded_organic_mol_per_L == 0.2
-
-
-def test_a_block_grid_over_the_cap_names_the_deposit_key_not_a_numpy_tuple(tmp_path, capsys):
-    f = tmp_path / "p.yaml"
-    f.write_text("extends: builtin:beylikova\ndeposit:\n"
-                 "  block_size: {x: 1 m, y: 1 m, z: 0.5 m}\n")
-    assert _cli("resource", f) == 2
-    err = capsys.readouterr().err
-    assert err.startswith("reeflow: error: deposit.block_size: got '") and "np.int64" not in err
-    assert "blocks'; allowed: at most 2,000,000 blocks" in err
 
 
 def test_schedule_says_when_a_paying_pit_sends_no_ore(tmp_path, capsys):

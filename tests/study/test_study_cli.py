@@ -51,7 +51,7 @@ def _project(tmp_path, override):
      {"plant": {"calcination": {"temperature": "300 °C"}}},
      # the 2024 deck has no fluorspar or barite price: a missing price is an error, not a zero
      {"economics": {"price_deck": "usgs_2024"}},
-     # a key pair that does not separate (beta = 1): the SX designer names the infeasible cut
+     # a key pair that does not separate (beta = 1): refused as the project loads (> 1)
      {"plant": {"separation": {"separation_factors": {"Ce/La": 1.0}}}},
      # one declaration per parameter: the purity lives at plant.separation.product_purity
      {"plant": {"separation": {"sx": {"purity": "99 %"}}}}],

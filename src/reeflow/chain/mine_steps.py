@@ -65,11 +65,14 @@ def flat_schedule(project: Any, capacity: np.ndarray) -> pd.DataFrame:
 def rebin_schedule(feed: pd.DataFrame, capacity: np.ndarray) -> tuple[pd.DataFrame, float]:
     """Cut the mine's ordered ore stream into years of the given plant capacities.
 
-    ``feed``: the mine schedule in mining order (``ore_t``, ``mined_t``, grade columns
-    ``*_frac`` tonnage-weighted). Each new year takes the next ``capacity[i]`` tonnes of ore;
-    grades are tonnage-weighted over the pieces of the source years it spans, and the tonnes
-    moved follow the ore in proportion (pre-strip waste moved before the first ore goes to the
-    first year). Returns the new schedule (years with ore only) and the ore left after the
+    ``feed``: the mine schedule in mining order (``ore_t``, ``mined_t``, optionally the plan's
+    own ``waste_t``, grade columns ``*_frac`` tonnage-weighted). Each new year takes the next
+    ``capacity[i]`` tonnes of ore; grades are tonnage-weighted over the pieces of the source
+    years it spans, and the tonnes moved and the waste follow the ore in proportion (pre-strip
+    moved before the first ore goes to the first year; a source year without ore after it, a
+    stripping gap, goes with the next source year with ore, as :func:`plan_years` books it:
+    its tonnes were dropped, and their mining cost with them). Without ``waste_t`` the waste
+    is moved - ore. Returns the new schedule (years with ore only) and the ore left after the
     horizon.
     """
     ore = feed["ore_t"].to_numpy(float)
@@ -81,6 +84,7 @@ def rebin_schedule(feed: pd.DataFrame, capacity: np.ndarray) -> tuple[pd.DataFra
     first = int(np.argmax(ore > 0)) if (ore > 0).any() else len(ore)
     prestrip = float(moved[:first].sum())
     prestrip_waste = float(waste[:first].sum())
+    moved, waste = _gaps_forward(ore, moved, first), _gaps_forward(ore, waste, first)
     cum = np.concatenate([[0.0], np.cumsum(ore)])
     total = float(cum[-1])
     edges = np.concatenate([[0.0], np.cumsum(capacity)])
@@ -100,6 +104,20 @@ def rebin_schedule(feed: pd.DataFrame, capacity: np.ndarray) -> tuple[pd.DataFra
     out = _with_waste(pd.DataFrame(rows, columns=["ore_t", "mined_t", "waste_t", *grade_cols]))
     remaining = max(total - float(edges[min(len(capacity), len(edges) - 1)]), 0.0)
     return out, remaining
+
+
+def _gaps_forward(ore: np.ndarray, x: np.ndarray, first: int) -> np.ndarray:
+    """``x`` of each ore-less source year after the first ore year added to the next source
+    year with ore (none after the last: not booked); the pre-strip years are left as they
+    are (the caller books them with the first plant year)."""
+    fed = np.flatnonzero(ore > 0)
+    if not fed.size:
+        return x
+    out = np.where(ore > 0, x, 0.0)
+    out[:first] = x[:first]
+    after = np.arange(first, int(fed[-1]) + 1)
+    np.add.at(out, fed[np.searchsorted(fed, after)], np.where(ore[after] > 0, 0.0, x[after]))
+    return out
 
 
 def plan_years(feed: pd.DataFrame, capacity: np.ndarray) -> tuple[pd.DataFrame, float]:

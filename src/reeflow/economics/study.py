@@ -25,6 +25,7 @@ import pandas as pd
 from reeflow.core.data import MISSING
 from reeflow.core.errors import InputError
 from reeflow.core.jsonio import to_jsonable as jsonable
+from reeflow.core.numeric import REAL_TYPES
 from reeflow.economics import dcf
 from reeflow.economics._data import read_yaml
 from reeflow.economics.analogue import analogue_capex
@@ -171,7 +172,8 @@ class EconomicInputs:
         for name in ("power_mwh_per_a", "residue_t_per_a", "other_fixed_opex_usd_per_a"):
             _nonneg(name, getattr(self, name))
         hours = self.operating_hours_per_a
-        if hours is not None and not (isinstance(hours, (int, float)) and 0 < hours <= 8766):
+        if hours is not None and (isinstance(hours, bool) or not isinstance(hours, REAL_TYPES)
+                                  or not 0 < hours <= 8766):
             # 0 and 99,999 h/a gave the same NPV (fuzz round 32): a year has 8,766 hours
             raise InputError("operating_hours_per_a", hours, "in (0, 8766] h/a (a year has "
                              "8,766 hours)", "give the plant's operating hours per year, e.g. "

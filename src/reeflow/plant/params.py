@@ -85,22 +85,6 @@ class SeparationSpec(StrictModel):
         return v
 
     @model_validator(mode="after")
-    def _extractant_loading(self) -> SeparationSpec:
-        """An SX design needs a loaded-organic concentration: the project's, else the
-        extractant record's (P204 and Cyanex 272 ship none; the study refused them at the SX
-        design on a path the user never wrote, fuzz round 32)."""
-        from reeflow.plant.sx import extractant
-
-        if self.method != "sx" or self.sx.loaded_organic_mol_per_L is not None:
-            return self
-        if extractant(self.extractant).get("loaded_organic_mol_per_L", {}).get("value") is None:
-            raise InputError("plant.separation.extractant", self.extractant, "an extractant "
-                             "with a loaded-organic RE concentration: its shipped record has "
-                             "none verified", "set plant.separation.sx.loaded_organic_mol_per_L "
-                             "(mol/L, from a source for this system), or use P507")
-        return self
-
-    @model_validator(mode="after")
     def _purity_per_product(self) -> SeparationSpec:
         spec = self.product_purity_frac
         if not isinstance(spec, dict):
@@ -211,6 +195,25 @@ class PlantParams(StrictModel):
             raise InputError("plant.comminution.p80", f"{c.p80_um:g} um",
                              f"finer than plant.comminution.f80 = {c.f80_um:g} um (0 < P80 < F80)",
                              "give a product size below the feed size, or a coarser f80")
+        return self
+
+    @model_validator(mode="after")
+    def _extractant_loading(self) -> PlantParams:
+        """An SX design needs a loaded-organic concentration: the project's (or its
+        saponification of the extractant), else the extractant record's (P204 and Cyanex 272
+        ship none; the study refused them at the SX design on a path the user never wrote,
+        fuzz round 32). Only where the route runs the SX."""
+        sep = self.separation
+        if not self.has_separation or sep.method != "sx" or sep.sx.loading_given(sep.extractant):
+            return self
+        from reeflow.plant.sx import extractant
+
+        if extractant(sep.extractant).get("loaded_organic_mol_per_L", {}).get("value") is None:
+            raise InputError("plant.separation.extractant", sep.extractant, "an extractant "
+                             "with a loaded-organic RE concentration: its shipped record has "
+                             "none verified", "set plant.separation.sx.loaded_organic_mol_per_L, "
+                             "or sx.saponification_frac with sx.extractant_mol_per_L (from a "
+                             "source for this system), or use P507")
         return self
 
     @model_validator(mode="after")

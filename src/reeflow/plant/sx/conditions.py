@@ -183,10 +183,10 @@ def conditions_for_extractant(name: str, base: DesignConditions | None = None, *
     if value is None:
         raise InputError(f"extractant.{name}.loaded_organic_mol_per_L", None,
                          "a loaded-organic RE concentration (none verified for this system)",
-                         "set plant.separation.sx.loaded_organic_mol_per_L (mol/L, from a "
-                         "source for this system) in the project file; in Python pass "
-                         "conditions=DesignConditions("
-                         "loaded_organic_mol_per_L=...)")
+                         "give loaded_organic_mol_per_L (mol/L, from a source for this "
+                         "system): plant.separation.sx.loaded_organic_mol_per_L in a project "
+                         "file, loaded_organic_mol_per_L in an SX design file, or "
+                         "conditions=DesignConditions(loaded_organic_mol_per_L=...) in Python")
     kw: dict[str, Any] = {"loaded_organic_mol_per_L": float(value)}
     if loaded.get("range"):
         kw["loaded_organic_mol_per_L_range"] = _pair(loaded["range"])

@@ -255,11 +255,26 @@ class SXDesign(StrictModel):
                              "lower the loading or raise extractant_mol_per_L")
         return self
 
+    def _loading(self, name: str) -> float | None:
+        """The loaded organic these settings give (mol/L): set, or the saponification of the
+        extractant (settings', else its record's concentration) over 3; None: neither."""
+        if self.loaded_organic_mol_per_L is not None:
+            return float(self.loaded_organic_mol_per_L)
+        if self.saponification_frac is None:
+            return None
+        c = self.extractant_mol_per_L
+        if c is None:
+            c = extractant(name).get("extractant_mol_per_L", {}).get("value")
+        return None if c is None else float(self.saponification_frac) * float(c) / 3.0
+
+    def loading_given(self, name: str) -> bool:
+        """Whether these settings fix the loaded organic for extractant ``name``."""
+        return self._loading(name) is not None
+
     def to_conditions(self, extractant_name: str | None = None) -> DesignConditions:
         """DesignConditions for ``extractant_name`` (or the settings' own) with these values."""
         name = self.extractant or extractant_name or EXTRACTANTS[0]
-        base = conditions_for_extractant(name,
-                                         loaded_organic_mol_per_L=self.loaded_organic_mol_per_L)
+        base = conditions_for_extractant(name, loaded_organic_mol_per_L=self._loading(name))
         kw: dict[str, Any] = {}
         for field in ("feed_mol_per_L", "scrub_acid_mol_per_L", "strip_acid_mol_per_L",
                       "strip_acid_excess_frac", "n_strip", "stage_efficiency",
