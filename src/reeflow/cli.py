@@ -100,8 +100,11 @@ def _validate(args: argparse.Namespace) -> int:
         findings = [f"{r.severity}: {r.message} — {r.action}" for r in issues.itertuples()]
     elif p.deposit.run and p.deposit.synthetic is not None:
         from reeflow.deposit import load_synthetic_spec
+        from reeflow.mine.plan import check_grade_attributes
 
-        load_synthetic_spec(p.deposit.synthetic.parameters_file)  # as the study reads it
+        spec, _ = load_synthetic_spec(p.deposit.synthetic.parameters_file)  # as the study does
+        check_grade_attributes(p.mine, {f"{g}_frac" for g in spec.grades}
+                               | {f"{o}_frac" for sp in spec.splits for o in sp.shares})
     summary = {"project": p.name, "path": loaded.path, "valid": True, "claims": n_claims,
                "drillhole_findings": findings,
                "inputs_with_provenance": len(loaded.provenance),

@@ -168,6 +168,9 @@ def test_validate_refuses_what_the_study_refused_after_its_chain(tmp_path, capsy
      "reeflow: error: plant.beneficiation.concentrate_treo_grade: a REE concentrate of 1.0% "
      "grade at 72.6% recovery needs a gangue pull of 1.323 (must be 0..1); raise the grade "
      "target"),
+    ("mine:\n  blending:\n    - {attribute: zz_frac, max_frac: 0.1}\n",
+     "reeflow: error: mine.blending[0].attribute: got 'zz_frac'; allowed: a grade column of the "
+     "block model: baso4_frac, caf2_frac, ceo2_frac"),
     ("economics:\n  sensitivity_inputs: [ore]\n",
      "reeflow: error: economics.sensitivity_inputs: got 'ore'; allowed: a project path with a "
      "stated range"),

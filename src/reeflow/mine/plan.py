@@ -22,7 +22,7 @@ not for a thousand years).
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -53,7 +53,7 @@ from reeflow.mine.valuation import (
     values_by_revenue_factor,
 )
 
-__all__ = ["MinePlan", "plan_mine", "block_arcs", "pad_with_waste"]
+__all__ = ["MinePlan", "plan_mine", "block_arcs", "pad_with_waste", "check_grade_attributes"]
 
 
 @dataclass(frozen=True)
@@ -420,7 +420,7 @@ def plan_mine(block_model: pd.DataFrame, economics: BlockEconomics,
         time_limit_s=params.schedule_time_limit_s, rel_gap=params.schedule_rel_gap,
         max_nodes=params.schedule_max_nodes, precedence=params.schedule_precedence)
     bm, grid, grades, cls = _prepare(block_model, params)
-    _check_attributes(params, grades)
+    check_grade_attributes(params, grades)
     inferred = _inferred(cls, len(bm))
     bv, value_at = _valuation(grid.tonnes, grades, economics, params, inferred)
     src, dst = block_arcs(grid, slopes_deg=params.slopes, n_benches=params.n_benches,
@@ -457,9 +457,10 @@ def plan_mine(block_model: pd.DataFrame, economics: BlockEconomics,
         reserve=reserve, timings_s=timings, blocks=blocks, panels=pan, result=res)
 
 
-def _check_attributes(params: MineParams, grades: Mapping[str, Any]) -> None:
-    """Each blending limit and stockpile names a grade column of the block model: a blending
-    attribute that is none raised a KeyError from the panels (fuzz round 32)."""
+def check_grade_attributes(params: MineParams, grades: Collection[str]) -> None:
+    """Each blending limit and stockpile names a grade column of the block model (``grades``:
+    its grade columns): a blending attribute that is none raised a KeyError from the panels
+    (fuzz round 32). ``reeflow validate`` checks it against a synthetic deposit's columns."""
     graded = sorted(grades)
     named = [(f"mine.blending[{i}].attribute", b.attribute)
              for i, b in enumerate(params.blending)]
