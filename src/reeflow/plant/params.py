@@ -203,12 +203,18 @@ class PlantParams(StrictModel):
         saponification of the extractant), else the extractant record's (P204 and Cyanex 272
         ship none; the study refused them at the SX design on a path the user never wrote,
         fuzz round 32). Only where the route runs the SX."""
-        sep = self.separation
-        if not self.has_separation or sep.method != "sx" or sep.sx.loading_given(sep.extractant):
-            return self
         from reeflow.plant.sx import extractant
 
-        if extractant(sep.extractant).get("loaded_organic_mol_per_L", {}).get("value") is None:
+        sep = self.separation
+        if not self.has_separation or sep.method != "sx":
+            return self
+        try:
+            record = extractant(sep.extractant)
+        except InputError:  # an unknown extractant: the project's own check names it
+            return self
+        if sep.sx.loading_given(sep.extractant):
+            return self
+        if record.get("loaded_organic_mol_per_L", {}).get("value") is None:
             raise InputError("plant.separation.extractant", sep.extractant, "an extractant "
                              "with a loaded-organic RE concentration: its shipped record has "
                              "none verified", "set plant.separation.sx.loaded_organic_mol_per_L, "

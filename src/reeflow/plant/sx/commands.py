@@ -387,11 +387,13 @@ def run_simulate(args: argparse.Namespace) -> int:
     try:
         r = simulate(c, model=model, params=_params(d.get("params"), model, c.feeds),
                      max_iter=None if max_iter is None else _int(max_iter, "max_iter", 1, 10**6))
-    except InputError as exc:  # the file's params: is top level, not the API's model.params
-        if not exc.field.startswith("model.params."):
-            raise
-        raise InputError(exc.field.removeprefix("model."), exc.value, exc.allowed,
-                         exc.fix) from None
+    except InputError as exc:  # the file's keys are top level: not the API's model.params,
+        # cascade.entrainment_aq_frac or model.name (fuzz round 33)
+        field = exc.field
+        for api, key in (("model.params.", "params."), ("cascade.", ""), ("model.name", "model")):
+            if field.startswith(api):
+                raise exc.at(key + field.removeprefix(api)) from None
+        raise
     payload = r.to_dict()
     payload["purity"] = {o: {e: r.purity(o, [e]) for e in r.elements} for o in r.outlets}
     payload["recovery"] = {o: {e: r.recovery(o, [e]) for e in r.elements} for o in r.outlets}
@@ -438,8 +440,15 @@ def _factors(d: dict[str, Any], feed: Mapping[str, float]) -> dict[str, float] |
             raise InputError(f"separation_factors.{k}", v,
                              f"a pair of fed elements ({', '.join(feed)})",
                              "drop the pair, or add its elements to feed_kg_per_h")
-        # β ≥ 1 is design_train's check ('2 %' reads 0.02 and is refused there, named)
-        out[str(k)] = _num(v, f"separation_factors.{k}")
+        beta = _num(v, f"separation_factors.{k}")
+        if not 1.0 < beta <= 100.0:  # β 1e9 gave a negative Xu scrub stage count (round 33)
+            raise InputError(f"separation_factors.{k}", beta, "> 1 and <= 100, as a project "
+                             "file's plant.separation.separation_factors (β of a key pair)",
+                             "give the pair's separation factor from a source (e.g. 1.4 for "
+                             "Nd/Pr with P507)" if beta <= 1.0 else "check the value: a key "
+                             "pair's β is a ratio of distribution ratios, not a distribution "
+                             "ratio")
+        out[str(k)] = beta
     return out
 
 
@@ -464,6 +473,10 @@ def _settings(d: dict[str, Any], key: str = "conditions") -> SXDesign:
     raw = _mapping(raw, key)
     legacy = {"mixer_residence_min": "mixer_residence", "settler_residence_min":
               "settler_residence", "temperature_C": "temperature"}
+    for old, new in legacy.items():  # both spellings: one was dropped unsaid (fuzz round 33)
+        if old in raw and new in raw:
+            raise InputError(f"{key}.{old}", raw[old], f"one of {key}.{old} and {key}.{new}",
+                             f"keep {key}.{new} and delete {key}.{old}")
     raw = {legacy.get(k, k): v for k, v in raw.items()}
     return parse_sx_design(_with_units(raw), prefix=f"{key}.")
 
@@ -631,8 +644,15 @@ def _train(args: argparse.Namespace, d: dict[str, Any], key: str, purity_path: s
     feed = {str(e): _num(v, f"feed_kg_per_h.{e}", "kg/h", low=0.0)
             for e, v in _mapping(d["feed_kg_per_h"], "feed_kg_per_h").items()}
     name = str(d.get("extractant", "P507"))
+    if "sx" in d and "conditions" in d:  # conditions: was never read (fuzz round 33)
+        raise InputError("conditions", d["conditions"], "one settings block: sx: (a project "
+                         "file's plant.separation.sx) or conditions:", "merge conditions: into "
+                         "sx: and delete it")
     settings = _settings(d, "sx") if "sx" in d else _settings(d)
     kw = settings.train_kwargs(name)
+    if key in d and kw.get("purity") is not None:  # sx.purity was dropped unsaid (round 33)
+        raise InputError("sx.purity", kw["purity"], f"one purity: {key} or sx.purity",
+                         f"keep {key} and delete sx.purity")
     purity = d.get(key, kw.pop("purity", 0.999))
     cost = d.get("cost_model")
     basis = d.get("product_purity_basis", "mole")  # the project file's choice, the study's
