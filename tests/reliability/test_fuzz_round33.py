@@ -58,3 +58,20 @@ def test_a_train_file_s_second_setting_is_refused_not_dropped(tmp_path, capsys, 
 def test_simulate_names_the_file_s_keys(tmp_path, capsys, replace, starts):
     rc, err = _sx(tmp_path, capsys, "simulate", "cascade_mass_action.yaml", "", replace)
     assert rc == 2 and err.startswith(starts) and len(err.strip().splitlines()) == 1
+
+
+def test_sx_fit_shows_a_numpy_number_as_its_number(tmp_path, capsys):
+    """The sx commands' one-line guard re-printed the value with repr: ``got np.float64(0.0)``."""
+    from reeflow.cli import main
+
+    rows = [r for r in (EXAMPLES / "shakeout_example.csv").read_text(encoding="utf-8")
+            .splitlines() if not r.startswith("#")]
+    i = rows[0].split(",").index("extractant_mol_per_L")
+    first = rows[1].split(",")
+    first[i] = "0"
+    f = tmp_path / "shakeout.csv"
+    f.write_text("\n".join([rows[0], ",".join(first), *rows[2:]]) + "\n", encoding="utf-8")
+    assert main(["sx", "fit", str(f)]) == 2
+    err = capsys.readouterr().err
+    assert "column extractant_mol_per_L: got 0.0; allowed: > 0 mol/L" in err
+    assert "np.float64" not in err

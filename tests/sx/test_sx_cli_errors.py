@@ -223,7 +223,8 @@ def _with_feed(**changes):
     (_with_feed(name=[1, 2]), "feeds[0].name"),  # was accepted as "[1, 2]"
     (_with_feed(mol_per_L={**_xu()["feeds"][0]["mol_per_L"], "H": 0.1}),
      "feeds[0].mol_per_L.H"),  # H in a constant-β feed was dropped silently
-    (_xu(sections=list(reversed(_xu()["sections"]))), "cascade.sections"),  # did not converge
+    # did not converge; named by the file's key (it was cascade.sections, fuzz round 33)
+    (_xu(sections=list(reversed(_xu()["sections"]))), "sections"),
     (_xu(side_draws=[{"stage": 30, "phase": "aq", "fraction": 0.3}]), "side_draws[0].phase"),
     (_xu(side_draws=[{"stage": 28, "phase": "aqueous", "fraction": 1.0}]),
      "side_draws[0].fraction"),  # named stage 27 and advised adding a feed

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from typing import Any
 
 __all__ = [
+    "shown_value",
     "did_you_mean",
     "allowed_of",
     "ReeflowError",
@@ -46,7 +47,7 @@ class InputError(ReeflowError, ValueError):
         self.value = value
         self.allowed = allowed
         self.fix = fix
-        msg = f"{cut_text(str(field), _MAX_FIELD)}: got {_shown(value)}; allowed: " \
+        msg = f"{cut_text(str(field), _MAX_FIELD)}: got {shown_value(value)}; allowed: " \
               f"{cut_text(str(allowed), _MAX_ALLOWED)}"
         if fix:
             msg += f". Fix: {cut_text(str(fix), _MAX_FIX)}"
@@ -63,7 +64,7 @@ class InputError(ReeflowError, ValueError):
 _MAX_SHOWN = 120
 
 
-def _shown(value: Any) -> str:
+def shown_value(value: Any) -> str:
     """The value as the error line shows it: its repr (a NumPy scalar as the Python number it
     holds, ``nan`` not ``np.float64(nan)``; a 0-d array stays an array: shown as its number
     it read "got 1.0; allowed: >= 0 L/h", SX fuzz round 19), cut in the middle when long."""

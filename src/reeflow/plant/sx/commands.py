@@ -90,11 +90,15 @@ def _short(text: str, limit: int) -> str:
 
 
 class _Short:
-    """A value whose repr is cut to 120 characters (for one-line error messages)."""
+    """A value as an error line shows it (:func:`reeflow.core.errors.shown_value`: a NumPy
+    scalar as its number, cut to 120 characters; ``np.float64(0.0)`` had shown, fuzz round
+    33), or its type where it cannot be printed."""
 
     def __init__(self, value: Any) -> None:
+        from reeflow.core.errors import shown_value
+
         try:
-            self.text = _short(repr(value), 120)
+            self.text = shown_value(value)
         except Exception:  # noqa: BLE001 - an unprintable value
             self.text = f"<{type(value).__name__}>"
 
