@@ -652,11 +652,12 @@ def _train(args: argparse.Namespace, d: dict[str, Any], key: str, purity_path: s
         raise InputError("conditions", d["conditions"], "one settings block: sx: (a project "
                          "file's plant.separation.sx) or conditions:", "merge conditions: into "
                          "sx: and delete it")
-    settings = _settings(d, "sx") if "sx" in d else _settings(d)
+    block = "sx" if "sx" in d else "conditions"
+    settings = _settings(d, block)
     kw = settings.train_kwargs(name)
     if key in d and kw.get("purity") is not None:  # sx.purity was dropped unsaid (round 33)
-        raise InputError("sx.purity", kw["purity"], f"one purity: {key} or sx.purity",
-                         f"keep {key} and delete sx.purity")
+        raise InputError(f"{block}.purity", kw["purity"], f"one purity: {key} or "
+                         f"{block}.purity", f"keep {key} and delete {block}.purity")
     purity = d.get(key, kw.pop("purity", 0.999))
     cost = d.get("cost_model")
     basis = d.get("product_purity_basis", "mole")  # the project file's choice, the study's
