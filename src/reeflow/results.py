@@ -34,7 +34,7 @@ __all__ = ["SCHEMA_VERSION", "SCHEDULE_MONEY", "StudyResults", "Meta", "Kpis", "
            "json_schema", "load_results", "MIGRATIONS"]
 
 #: Version of the results.json layout; bump the major on any breaking change.
-SCHEMA_VERSION: Final = "3.0"
+SCHEMA_VERSION: Final = "3.1"
 
 Json = dict[str, Any]
 Number = float | None
@@ -156,6 +156,13 @@ class ScheduleRow(ResultModel):
     indicated_t: Number = None
     inferred_t: Number = None
     unclassified_t: Number = None
+    stockpile_in_t: Number = Field(None, description="ore sent to the stockpiles (with a "
+                                   "stockpile only; mined, not fed, in the year)")
+    stockpile_out_t: Number = Field(None, description="ore reclaimed from the stockpiles to "
+                                    "the plant, part of ore_t")
+    stockpile_t: Number = Field(None, description="ore on the stockpiles at the year's end")
+    rehandle_usd: Number = Field(None, description="rehandling cost of the ore reclaimed, "
+                                 "charged with mining in opex_usd")
 
 
 class MineSection(ResultModel):
@@ -464,10 +471,12 @@ class StudyResults(ResultModel):
     model_config = ConfigDict(extra="allow", ser_json_inf_nan="null", frozen=True,
                               protected_namespaces=())
 
-    schema_version: Literal["3.0"] = Field("3.0", description="layout version of this file "
+    schema_version: Literal["3.1"] = Field("3.1", description="layout version of this file "
                                            "(3.0: mine.schedule rows carry the annual money "
                                            "field for field; their capex_usd is initial "
-                                           "capex, as economics.annual's)")
+                                           "capex, as economics.annual's; 3.1: with a "
+                                           "stockpile they carry its flows, inventory and "
+                                           "rehandling cost)")
     meta: Meta = Field(description="provenance of the run; the only part that differs between "
                        "two runs of the same inputs")
     summary: SummarySection | None = Field(default=None, description="the executive summary: "
@@ -577,8 +586,14 @@ def _from_2_0(data: dict[str, Any]) -> dict[str, Any]:
     return dict(out)
 
 
+def _from_3_0(data: dict[str, Any]) -> dict[str, Any]:
+    """3.0 → 3.1: the stockpile fields were added, optional; a 3.0 file (written before them)
+    reads as it is."""
+    return {**data, "schema_version": SCHEMA_VERSION}
+
+
 #: older layouts :func:`load_results` lifts to the current one: version → migration
-MIGRATIONS: Final[dict[str, Any]] = {"2.0": _from_2_0}
+MIGRATIONS: Final[dict[str, Any]] = {"2.0": _from_2_0, "3.0": _from_3_0}
 
 
 def load_results(data: dict[str, Any], *, source: str = "results.json") -> StudyResults:

@@ -262,7 +262,9 @@ def year_quantities(plant_years: Sequence[Any], schedule: pd.DataFrame) -> Any:
         mill_energy_mwh=_driver(plant_years, "mill_energy_mwh"),
         sx_aqueous_m3=_driver(plant_years, "sx_aqueous_m3"),
         brine_m3=_driver(plant_years, "brine_m3"),
-        chemical_residue_t=np.array([y.chemical_residue_t for y in plant_years]))
+        chemical_residue_t=np.array([y.chemical_residue_t for y in plant_years]),
+        rehandle_usd=np.nan_to_num(schedule["rehandle_usd"].to_numpy(float))
+        if "rehandle_usd" in schedule else None)
 
 
 def _driver(plant_years: Sequence[Any], name: str) -> np.ndarray | None:

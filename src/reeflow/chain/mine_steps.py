@@ -21,6 +21,11 @@ from reeflow.chain.cache import CACHE
 from reeflow.core.errors import InputError, NoOreError
 from reeflow.core.numeric import waste_t
 
+#: a mine plan's yearly stockpile flows that the booked years carry (with a stockpile):
+#: ore sent to the piles, ore reclaimed to the plant (part of ``ore_t``), and the rehandling
+#: cost of what is reclaimed (the schedule's ``rehandle_usd``, charged by the cash flow)
+STOCKPILE_FLOWS: tuple[str, ...] = ("stockpile_in_t", "stockpile_out_t", "rehandle_usd")
+
 __all__ = ["MineOutcome", "capacity_by_year", "flat_schedule", "rebin_schedule",
            "estimate_resource_step", "plan_mine_step"]
 
@@ -72,8 +77,10 @@ def rebin_schedule(feed: pd.DataFrame, capacity: np.ndarray) -> tuple[pd.DataFra
     moved before the first ore goes to the first year; a source year without ore after it, a
     stripping gap, goes with the next source year with ore, as :func:`plan_years` books it:
     its tonnes were dropped, and their mining cost with them). Without ``waste_t`` the waste
-    is moved - ore. Returns the new schedule (years with ore only) and the ore left after the
-    horizon.
+    is moved - ore. The stockpile flows of a plan with stockpiles (:data:`STOCKPILE_FLOWS`)
+    follow the ore as the waste does, and the inventory is their running balance
+    (:func:`_with_stockpiles`). Returns the new schedule (years with ore only) and the ore left
+    after the horizon.
     """
     ore = feed["ore_t"].to_numpy(float)
     moved = feed["mined_t"].to_numpy(float) if "mined_t" in feed else ore.copy()
@@ -82,9 +89,11 @@ def rebin_schedule(feed: pd.DataFrame, capacity: np.ndarray) -> tuple[pd.DataFra
     grades = feed[grade_cols].to_numpy(float) if grade_cols else np.zeros((len(feed), 0))
     grades = np.nan_to_num(grades)
     first = int(np.argmax(ore > 0)) if (ore > 0).any() else len(ore)
-    prestrip = float(moved[:first].sum())
-    prestrip_waste = float(waste[:first].sum())
-    moved, waste = _gaps_forward(ore, moved, first), _gaps_forward(ore, waste, first)
+    flows = [c for c in STOCKPILE_FLOWS if c in feed]
+    carried = np.column_stack([moved, waste, *(np.nan_to_num(feed[c].to_numpy(float))
+                                               for c in flows)])
+    prestrip = carried[:first].sum(axis=0)
+    carried = np.column_stack([_gaps_forward(ore, x, first) for x in carried.T])
     cum = np.concatenate([[0.0], np.cumsum(ore)])
     total = float(cum[-1])
     edges = np.concatenate([[0.0], np.cumsum(capacity)])
@@ -96,12 +105,14 @@ def rebin_schedule(feed: pd.DataFrame, capacity: np.ndarray) -> tuple[pd.DataFra
         overlap = np.clip(np.minimum(cum[1:], b) - np.maximum(cum[:-1], a), 0.0, None)
         t = float(overlap.sum())
         w = np.divide(overlap, ore, out=np.zeros_like(ore), where=ore > 0)
-        row = {"ore_t": t, "mined_t": float(w @ moved) + (prestrip if i == 0 else 0.0),
-               "waste_t": float(w @ waste) + (prestrip_waste if i == 0 else 0.0)}
+        booked = w @ carried + (prestrip if i == 0 else 0.0)
+        row = {"ore_t": t, **dict(zip(["mined_t", "waste_t", *flows], booked.tolist(), strict=True))}
         row.update({c: float(overlap @ grades[:, j] / t) if t > 0 else np.nan
                     for j, c in enumerate(grade_cols)})
         rows.append(row)
-    out = _with_waste(pd.DataFrame(rows, columns=["ore_t", "mined_t", "waste_t", *grade_cols]))
+    out = _with_waste(pd.DataFrame(rows, columns=["ore_t", "mined_t", "waste_t", *flows,
+                                                  *grade_cols]))
+    out = _with_stockpiles(out, flows)
     remaining = max(total - float(edges[min(len(capacity), len(edges) - 1)]), 0.0)
     return out, remaining
 
@@ -143,7 +154,10 @@ def plan_years(feed: pd.DataFrame, capacity: np.ndarray) -> tuple[pd.DataFrame, 
     out = feed.iloc[keep].reset_index(drop=True).copy()
     out["mined_t"] = np.bincount(group, weights=mined[:last + 1])
     out["waste_t"] = np.bincount(group, weights=waste[:last + 1])
-    return _with_waste(out), float(ore[last + 1:].sum())
+    flows = [c for c in STOCKPILE_FLOWS if c in feed]
+    for c in flows:
+        out[c] = np.bincount(group, weights=np.nan_to_num(feed[c].to_numpy(float))[:last + 1])
+    return _with_stockpiles(_with_waste(out), flows), float(ore[last + 1:].sum())
 
 
 def _plan_waste(feed: pd.DataFrame, moved: np.ndarray, ore: np.ndarray) -> np.ndarray:
@@ -154,6 +168,17 @@ def _plan_waste(feed: pd.DataFrame, moved: np.ndarray, ore: np.ndarray) -> np.nd
     if "waste_t" in feed:
         return np.nan_to_num(feed["waste_t"].to_numpy(float))
     return moved - ore
+
+
+def _with_stockpiles(out: pd.DataFrame, flows: list[str]) -> pd.DataFrame:
+    """``stockpile_t``, the ore on the stockpiles at the end of each booked year: the running
+    balance of the booked flows in and out (a flow booked with a later year is on the pile
+    from that year, as the rows book it); nothing where the plan has no stockpile."""
+    if {"stockpile_in_t", "stockpile_out_t"} <= set(flows):
+        balance = np.cumsum(out["stockpile_in_t"].to_numpy(float)
+                            - out["stockpile_out_t"].to_numpy(float))
+        out["stockpile_t"] = np.where(np.abs(balance) < 1e-6, 0.0, balance)
+    return out
 
 
 def _with_waste(out: pd.DataFrame) -> pd.DataFrame:
@@ -407,7 +432,9 @@ def plan_mine_step(project: Any, block_model: pd.DataFrame, valuation: BlockValu
     classes = ("measured", "indicated", "inferred", "unclassified")
     for c in classes:
         feed[f"{c}_share_frac"] = feed[f"{c}_t"] / feed["ore_t"].where(feed["ore_t"] > 0)
-    cols = ["ore_t", "mined_t", "waste_t", *[c for c in feed.columns if c.endswith("_frac")]]
+    piles = list(STOCKPILE_FLOWS) if project.mine.stockpiles else []
+    cols = ["ore_t", "mined_t", "waste_t", *piles,
+            *[c for c in feed.columns if c.endswith("_frac")]]
     if project.mine.mining_capacity_t_per_a is None:
         sched, left = rebin_schedule(feed[cols], capacity)
     else:  # the fleet sets the pace: no ore pulled forward past what it can move

@@ -139,7 +139,8 @@ def mine_section(outcome: ChainOutcome, synthetic: bool) -> MineSection:
     for i, r in enumerate(m.schedule.to_dict("records")):
         y = outcome.years[i]
         a = annual.loc[y.year]
-        extra = {k: _f(v) for k, v in r.items() if k.endswith("_frac") or k.endswith("_t")}
+        extra = {k: _f(v) for k, v in r.items()
+                 if k.endswith(("_frac", "_t")) or k == "rehandle_usd"}
         extra.pop("ore_t", None)
         rows.append(ScheduleRow.model_validate({
             **extra, "year": y.year, "production_year": y.production_year, "ore_t": y.ore_t,

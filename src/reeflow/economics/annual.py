@@ -94,6 +94,9 @@ class YearQuantities:
     brine_m3: np.ndarray | None = None
     #: every hydrometallurgical residue but tailings (``residue_t`` is its radioactive part)
     chemical_residue_t: np.ndarray | None = None
+    #: the mine plan's stockpile rehandling cost of each year, USD (None: no stockpile); charged
+    #: with mining, as the schedule that chose the reclaim charged it
+    rehandle_usd: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         n = len(self.ore_t)
@@ -102,7 +105,8 @@ class YearQuantities:
                              "the mine plan sends no ore to the plant: check prices and costs")
         arrays = [self.mined_t, self.head_grade_treo_frac, self.reo_t, self.power_mwh,
                   self.residue_t, self.tailings_t, *self.products_t.values(),
-                  *self.reagents_t.values()]
+                  *self.reagents_t.values(),
+                  *([] if self.rehandle_usd is None else [self.rehandle_usd])]
         if any(len(a) != n for a in arrays):
             raise InputError("year quantities", n, "arrays of one length",
                              "give every yearly quantity one value per production year")
@@ -248,6 +252,8 @@ def _year_inputs(d: DesignBasis, q: YearQuantities, i: int) -> EconomicInputs:
     mining = d.inputs.mining_cost_usd_per_t_ore
     if d.mining_usd_per_t_moved is not None:
         mining = d.mining_usd_per_t_moved * float(q.mined_t[i]) / ore if ore > 0 else 0.0
+    if q.rehandle_usd is not None and ore > 0 and mining is not None:
+        mining += float(q.rehandle_usd[i]) / ore
 
     def pick(m: Mapping[str, np.ndarray] | None) -> dict[str, float] | None:
         return None if m is None else {k: float(v[i]) for k, v in m.items()}

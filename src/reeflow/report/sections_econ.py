@@ -459,7 +459,9 @@ def mine_section(results: Results) -> str:
     if mine.get("schedule"):
         sched = mine["schedule"]
         parts.append(figure_html(fe.schedule_figure(mine)))
-        keys = list(dict.fromkeys(k for r in sched for k in r))
+        # a column no row fills (a stockpile's, where the plan has none) is left out
+        keys = [k for k in dict.fromkeys(k for r in sched for k in r)
+                if any(r.get(k) is not None for r in sched)]
         fmts = {k: fmt_pct for k in keys if k.endswith("_frac")}
         parts.append(details("Schedule table (plant feed by year)", table(
             sched, [(k, label_of(k)) for k in keys], formatters=fmts, scroll=True)))

@@ -289,6 +289,8 @@ class FastModel:
                            + self.marketing * revenue)
         fixed = np.broadcast_to((opex[:, 0] * self.col(Z, "F"))[:, None], (n, years))
         mining = opex * self.col(Z, "mu")[:, None] * plan.mined_t[None, :]
+        if plan.rehandle_usd is not None:  # the DCF charges it with mining (annual.py)
+            mining = mining + opex * plan.rehandle_usd[None, :]
         return {"Q": Q, "revenue": revenue, "variable": variable, "fixed": fixed,
                 "mining": mining}
 

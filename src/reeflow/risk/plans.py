@@ -56,6 +56,8 @@ class Plan:
     error: str | None = None
     features: tuple[float, ...] = ()
     grade_factor: float = 1.0
+    #: stockpile rehandling cost of each year, USD (None: the plan has no stockpile)
+    rehandle_usd: np.ndarray | None = None
 
     @property
     def years(self) -> int:
@@ -90,8 +92,11 @@ def plan_from_outcome(project: Any, mine: Any, species: Sequence[str], revenue_f
     contained = np.column_stack([ore * np.nan_to_num(s[f"{sp}_frac"].to_numpy(float))
                                  if f"{sp}_frac" in s else np.zeros(ore.size)
                                  for sp in species]) if species else np.zeros((ore.size, 0))
+    rehandle = np.nan_to_num(s["rehandle_usd"].to_numpy(float)) if "rehandle_usd" in s \
+        else None
     return Plan(feed, ore, np.nan_to_num(mined), grade, contained, tuple(species),
-                float(revenue_factor), int(realisation), float(mine.remaining_ore_t))
+                float(revenue_factor), int(realisation), float(mine.remaining_ore_t),
+                rehandle_usd=rehandle)
 
 
 def scaled_valuation(valuation: Any, revenue_factor: float) -> Any:
