@@ -98,6 +98,7 @@ def _validate(args: argparse.Namespace) -> int:
         # tables, grade units and density, as the study reads them; warnings are listed
         issues = check_user_drillholes(p.deposit)
         findings = [f"{r.severity}: {r.message} — {r.action}" for r in issues.itertuples()]
+        _check_drillhole_attributes(p)
     elif p.deposit.run and p.deposit.synthetic is not None:
         from reeflow.deposit import load_synthetic_spec
         from reeflow.mine.plan import check_grade_attributes
@@ -124,6 +125,24 @@ def _validate(args: argparse.Namespace) -> int:
                   f"{n} drillhole finding{'s' if n > 1 else ''}:")
             print("\n".join(f"  {line}" for line in findings[:10]))
     return 0
+
+
+def _check_drillhole_attributes(p: Any) -> None:
+    """Each blending limit and stockpile of ``mine:`` names a grade of the block model the
+    study estimates from the drillholes: the assayed grades, and, where TREO is assayed, the
+    oxides the chain fills from ``ore.ree_distribution`` (a superset: the study may still find
+    an oxide of a partial assay missing, by the same named error). Validate passed a name no
+    assay gives and the study refused it (fuzz round 32)."""
+    if not (p.mine.run and (p.mine.blending or p.mine.stockpiles)):
+        return
+    from reeflow.chain.adapters import species_key
+    from reeflow.deposit.estimate import drillhole_grade_columns
+    from reeflow.mine.plan import check_grade_attributes
+
+    cols = drillhole_grade_columns(p.deposit)
+    if "treo_frac" in cols:
+        cols |= {f"{species_key(el)}_frac" for el in p.ore.ree_distribution}
+    check_grade_attributes(p.mine, cols)
 
 
 def _schema(args: argparse.Namespace) -> int:

@@ -250,3 +250,24 @@ def test_a_missing_drillhole_file_is_named_by_its_project_key(tmp_path):
     with pytest.raises(InputError) as err:
         check_user_drillholes(lp.project.deposit)
     assert err.value.field == "deposit.drillholes.survey_file"
+
+
+def test_validate_checks_a_blending_attribute_against_the_drillhole_grades(tmp_path, capsys):
+    """Fuzz round 32 (recorded): a blending limit on a grade no assay gives passed validate on
+    a drillhole deposit and the study refused it; validate now names it. TREO alone gives the
+    oxides the chain fills from ore.ree_distribution, so a limit on one of them passes."""
+    import yaml
+
+    from reeflow.cli import main
+
+    _holes(tmp_path)
+    p = _treo_project(tmp_path)
+    tree = yaml.safe_load(p.read_text())
+    for attr, code in (("nd2o3_frac", 0), ("caf2_frac", 2)):
+        tree["mine"] = {"blending": [{"attribute": attr, "max_frac": "10 %"}]}
+        p.write_text(yaml.safe_dump(tree), encoding="utf-8")
+        assert main(["validate", str(p)]) == code
+        err = capsys.readouterr().err
+        if code:
+            assert "mine.blending[0].attribute" in err and "caf2_frac" in err
+            assert "treo_frac" in err and len(err.strip().splitlines()) == 1

@@ -687,6 +687,15 @@ def check_user_drillholes(params: DepositParams, base: Path | None = None) -> pd
     return dh.issues
 
 
+def drillhole_grade_columns(params: DepositParams, base: Path | None = None) -> set[str]:
+    """The ``<name>_frac`` grade columns of the block model the study estimates from the
+    project's drillholes (``deposit.grades``, else the assay columns named ``<name>_pct``,
+    ``_ppm``, ``_gpt`` or ``_frac``): what ``reeflow validate`` checks a blending limit or a
+    stockpile's attribute against."""
+    return {f"{name}_frac" for name in _resolve_grades(user_drillholes(params, base), params,
+                                                        None)}
+
+
 def run_deposit(params: DepositParams, *, base_dir: str | Path | None = None,
                 prices_usd_per_kg: dict[str, float] | None = None,
                 recovery_frac: float | None = None,
