@@ -75,3 +75,13 @@ def test_sx_fit_shows_a_numpy_number_as_its_number(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "column extractant_mol_per_L: got 0.0; allowed: > 0 mol/L" in err
     assert "np.float64" not in err
+
+
+def test_a_section_given_twice_is_refused_not_merged(tmp_path, capsys):
+    """Fuzz round 33 (recorded): two extraction sections ran as one of their total stages,
+    unsaid; each section kind is given once."""
+    rc, err = _sx(tmp_path, capsys, "simulate", "cascade_xu_e1.yaml", "",
+                  ("sections: [[extraction, 26], [scrub, 20]]",
+                   "sections: [[extraction, 13], [extraction, 13], [scrub, 20]]"))
+    assert rc == 2 and "sections" in err and "at most once" in err
+    assert "give extraction once" in err and len(err.strip().splitlines()) == 1
