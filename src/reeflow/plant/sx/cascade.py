@@ -226,7 +226,7 @@ def _validate(c: Cascade) -> None:
                          "give at least one section, e.g. [[extraction, 20], [scrub, 10]]")
     total = 0
     last = 0
-    seen: set[str] = set()
+    kinds: set[str] = set()
     for sec in c.sections:
         if not (isinstance(sec, tuple | list) and len(sec) == 2):
             raise InputError("cascade.sections", sec, "(name, stages) pairs",
@@ -240,11 +240,11 @@ def _validate(c: Cascade) -> None:
                              "sections in the order extraction, scrub, strip (stage 1 is the "
                              "raffinate end, where the fresh organic enters)",
                              "list the sections from the raffinate end")
-        if name in seen:  # two of a kind were merged unsaid (fuzz round 33, recorded)
+        if name in kinds:  # two of a kind were merged unsaid (fuzz round 33, recorded)
             raise InputError("cascade.sections", [s[0] for s in c.sections],
                              "each of extraction, scrub and strip at most once",
                              f"give {name} once, with all its stages")
-        seen.add(name)
+        kinds.add(name)
         last = SECTIONS.index(name)
         if isinstance(n, bool) or not (isinstance(n, INTEGER_TYPES) and n >= 1):
             raise InputError(f"cascade.sections.{name}", n, "an integer >= 1 stages",
