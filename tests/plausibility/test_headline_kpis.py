@@ -62,10 +62,11 @@ def test_each_figure_in_band_or_reasoned(bench, figure):
 def test_capex_per_t_a_is_over_the_sized_capacity_and_its_reason_is_true(
         econ, bench, builtin_results_dict):
     """The plant is sized for the mine plan's heaviest year, so the capex per t/a REO is over
-    that year's REO; below the band of mine-to-oxide peers, with a true reason: the plan feeds
-    about twice the deposit's grade, the ore end is sized for 570 kt/a of ore, and over the
-    design basis the plant sized for it sits inside the band. Every area the route needs is sized
-    (the figure is not low by missing areas)."""
+    that year's REO; inside the band of mine-to-oxide peers on both bases (it read below the
+    band while the plan fed 3.7 % TREO, until the SX reagents followed the REE, stop 40), and
+    its stated reason stays true: the plan's grade and richest year, the ore end sized for
+    570 kt/a of ore, the design basis's plant inside the band. Every area the route needs is
+    sized (the figure is not low by missing areas)."""
     row = bench["capex_usd_per_t_a_reo"]
     areas = econ["capex_estimate"]["areas"]
     assert all(a["complete"] for a in areas), [(a["area"], a["missing"]) for a in areas]
@@ -75,24 +76,22 @@ def test_capex_per_t_a_is_over_the_sized_capacity_and_its_reason_is_true(
     peak = max(y["reo_t"] for y in builtin_results_dict["plant"]["by_year"])
     assert econ["kpis"]["capex_usd_per_t_a_reo"] == pytest.approx(econ["capex_usd"] / peak,
                                                                   rel=1e-9)
-    assert row["position"] == "below"
-    assert peak == pytest.approx(16_000, rel=0.05)
+    assert row["position"] == "within"
     grade = builtin_results_dict["summary"]["target"]["schedule_grade_frac"]
-    assert 0.035 <= grade <= 0.040 and grade > 2 * 0.018
+    assert grade > 0.018
     assert f"{peak / 1000:.1f} kt/a in the mine plan's richest year" in row["reason"]
     assert f"the plan feeds {grade * 100:.1f} % TREO" in row["reason"]
     ore_end = sum(a["direct_usd"] for a in areas if a["area"] in (
         "crushing", "grinding", "flotation_ree", "flotation_fluorite", "flotation_barite"))
     assert ore_end == pytest.approx(31e6, rel=0.05)
     # the design-basis plant (sized for the deposit's grade) over its own REO: inside the band
-    # (before, the resized plant's capex over the design basis's REO read 83k, above it)
     db = econ["kpis_design_basis"]
     design = db["capex_usd_per_t_a_reo"]
     assert design == pytest.approx(70_000, rel=0.03)
     assert row["band_min"] <= design <= row["band_max"]
     assert row["design_basis_value"] == pytest.approx(design, rel=1e-9)
     assert design * db["reo_t_per_a"] == pytest.approx(450e6, rel=0.01)
-    assert "capex 450 MUSD" in row["reason"] and "70k USD per t/a, inside the band" in row["reason"]
+    assert "capex 450 MUSD" in row["reason"] and "70k USD per t/a, also inside" in row["reason"]
 
 
 def test_separation_capex_inside_the_band(econ, bench):
@@ -108,25 +107,29 @@ def test_separation_capex_inside_the_band(econ, bench):
 
 
 def test_opex_per_kg_reo_reason_is_true(econ, bench, builtin_results_dict):
-    """Below the band (Nolans, Ngualla, Phalaborwa) over the life of mine; the reason: the plan
-    feeds 3.7 % TREO against the deposit's 1.8 %, so 570 kt/a of ore (by-product circuits,
-    ~200 kt/a of industrial-mineral concentrates, a 670-person site) spreads over 13.0 kt/a
-    REO; on the design basis (6.4 kt/a REO) the plant sized for it costs 16.8 USD/kg, above the
-    band.
+    """Above the band (Nolans, Ngualla, Phalaborwa) over the life of mine and on the design
+    basis; the reason: 570 kt/a of ore (by-product circuits, ~200 kt/a of industrial-mineral
+    concentrates, a 670-person site) spreads over the plan's REO, and the SX separates a basket
+    88 % La+Ce at about 2.6 t NaOH per t REO; on the design basis (6.4 kt/a REO) 16.8 USD/kg.
     The figures are those the case's reason states (`fiscal.yaml`, benchmark_reasons)."""
     row = bench["opex_usd_per_kg_reo"]
-    assert row["position"] == "below"
+    assert row["position"] == "above"
     grade = builtin_results_dict["summary"]["target"]["schedule_grade_frac"]
-    assert round(grade * 100, 1) == 3.7 and grade > 2 * 0.018
     lom, design = econ["kpis"], econ["kpis_design_basis"]
-    assert lom["reo_t_per_a"] == pytest.approx(13_000, rel=0.005)
     # the reason the report prints states these figures
-    assert "fed 3.7 % TREO" in row["reason"] and "13.0 kt/a REO" in row["reason"]
+    assert f"fed {grade * 100:.1f} % TREO" in row["reason"]
+    assert f"{lom['reo_t_per_a'] / 1000:.1f} kt/a REO on average" in row["reason"]
     assert design["reo_t_per_a"] == pytest.approx(6_400, rel=0.01)
     assert row["design_basis_value"] == design["opex_usd_per_kg_reo"]
     assert design["opex_usd_per_kg_reo"] == pytest.approx(16.8, abs=0.05)
     assert f"costs {design['opex_usd_per_kg_reo']:.1f} USD/kg REO" in row["reason"]
-    assert design["opex_usd_per_kg_reo"] > row["band_max"] > row["band_min"] > row["value"]
+    assert min(design["opex_usd_per_kg_reo"], row["value"]) > row["band_max"] > row["band_min"]
+    shares = builtin_results_dict["products"]
+    la_ce = sum(p["t_per_a"] for p in shares if p.get("name") in ("La", "Ce")) / \
+        sum(p["t_per_a"] for p in shares if p.get("kind") == "oxide")
+    assert "88 % La+Ce" in row["reason"] and la_ce == pytest.approx(0.88, abs=0.01)
+    naoh = builtin_results_dict["reagents_t_per_a"]["NaOH"] / design["reo_t_per_a"]
+    assert "2.6 t NaOH" in row["reason"] and round(naoh, 1) == 2.6
     rev = {r["product"]: r for r in econ["revenue"]}
     minerals = rev["CaF2 concentrate"]["t_per_a"] + rev["BaSO4 concentrate"]["t_per_a"]
     assert minerals == pytest.approx(200_000, rel=0.10)
@@ -149,11 +152,11 @@ def test_opex_per_kg_ndpr_reason_is_true(econ, bench):
                                                       rel=1e-9)
     for peer, s in PEER_NDPR_SHARE.items():
         assert s >= 2 * share, peer
-    # at any peer's NdPr share the same cost per kg REO would sit at or below the band's top:
-    # the gap is the share
+    # the share multiplies a cost per kg REO that is itself above its band (the reason says
+    # so): the two gaps together
     top = bench["opex_usd_per_kg_ndpr"]["band_max"]
-    for peer, s in PEER_NDPR_SHARE.items():
-        assert k["opex_usd_per_kg_reo"] / s <= top, peer
+    assert bench["opex_usd_per_kg_reo"]["position"] == "above"
+    assert "itself above its band" in bench["opex_usd_per_kg_ndpr"]["reason"]
     assert k["opex_usd_per_kg_ndpr"] >= 1.5 * top
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pytest
 
 from reeflow.report import render_report
@@ -87,7 +88,9 @@ def test_ndpr_breakeven_is_one_number_and_zeroes_the_npv(builtin_study, summ):
 
 def test_risks_are_the_widest_tornado_bars(builtin_results_dict, summ):
     torn = builtin_results_dict["economics"]["tornado"]
-    widest = sorted(torn, key=lambda r: -r["swing_usd"])[:3]
+    # an end at which no ore pays (NPV None, no swing) is the widest risk of all
+    widest = sorted(torn, key=lambda r: -np.inf if r["swing_usd"] is None
+                    else -r["swing_usd"])[:3]
     assert [r["input"] for r in summ["risks"]] == [r["input"] for r in widest]
 
 

@@ -73,8 +73,10 @@ def test_plant_is_linear_in_its_feed(loaded, base_outcome):
     # Reagents, fuel and power are affine in the feed only to within a few per cent: the
     # flotation concentrate grade moves with the head grade, so acid and lime per t REO do too
     # (measured on the built-in case: H2SO4 3.68 t/t REO at 1.83 % TREO vs 3.60 at 3.08 %; worst
-    # entry 2.9 %). The NPV-level error this leaves is gated by the slow equivalence tests.
-    assert rel.max() < 5e-2
+    # entry 2.9 %; 5.3 % since the SX reagents follow the REE, stop 40, and the plan's years
+    # span 1.3-2.9 % TREO: lime at 1.5 %). The NPV-level error this leaves is gated by the slow
+    # equivalence tests.
+    assert rel.max() < 6e-2
     products = [layout.index(probe.product_key(x)) for x in layout.products
                 if x.endswith(("O3", "O2", "oxide"))]
     assert rel[:, products].max() < 1e-9

@@ -13,10 +13,10 @@ from reeflow.report import render_report
 from reeflow.sensitivity import CachedRunner
 from reeflow.study import compute_results
 
-# no fluorite in the ore: the pit still pays at the stated 72.6 % beneficiation recovery, not
-# at the 32 % low end of its range
-MARGINAL = {"ore.caf2_grade": 0.0,
-            "economics.sensitivity_inputs": ["plant.beneficiation.ree_recovery"]}
+# the built-in case pays for a pit at its by-product prices, not at the low end of their range
+# (x0.64): its fluorite and barite carry the pit since its SX reagents follow the REE (stop 40;
+# before, the case was "no fluorite in the ore" at the low end of the beneficiation recovery)
+MARGINAL = {"economics.sensitivity_inputs": ["economics.price_scale_byproduct"]}
 
 
 @pytest.fixture(scope="module")
@@ -29,11 +29,11 @@ def test_a_range_end_without_ore_is_shown_not_fatal(marginal):
     res = compute_results(marginal, workers=1)
     data = res.results.to_dict()
     row = next(r for r in data["economics"]["tornado"]
-               if r["input"] == "plant.beneficiation.ree_recovery")
+               if r["input"] == "economics.price_scale_byproduct")
     assert row["npv_low_usd"] is None and row["swing_usd"] is None
     assert isinstance(row["npv_high_usd"], float)
-    assert "no ore pays at plant.beneficiation.ree_recovery = 0.32" in row["note"]
-    assert data["summary"]["risks"][0]["input"] == "plant.beneficiation.ree_recovery"
+    assert "no ore pays at economics.price_scale_byproduct = 0.64" in row["note"]
+    assert data["summary"]["risks"][0]["input"] == "economics.price_scale_byproduct"
     html = render_report(data)
     assert "no ore pays" in html
     assert res.results.to_json()  # the typed results still serialise
@@ -49,5 +49,5 @@ def test_the_runner_keeps_a_no_ore_answer(marginal):
     runner = CachedRunner(no_ore)
     for _ in range(2):
         with pytest.raises(NoOreError):
-            runner(marginal, {"plant.beneficiation.ree_recovery": 0.32})
+            runner(marginal, {"economics.price_scale_byproduct": 0.64})
     assert len(calls) == 1 and runner.hits == 1

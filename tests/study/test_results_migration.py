@@ -53,8 +53,20 @@ def test_other_versions_are_still_refused_with_the_ones_read(builtin_results_dic
     data = dict(builtin_results_dict, schema_version=version)
     with pytest.raises(InputError) as err:
         load_results(data)
-    assert err.value.field == "schema_version" and "2.0" in str(err.value)
-    assert set(MIGRATIONS) == {"2.0"}
+    assert err.value.field == "schema_version" and "'2.0', '3.0'" in str(err.value)
+    assert set(MIGRATIONS) == {"2.0", "3.0"}
+
+
+def test_a_3_0_file_reads_as_3_1_without_the_stockpile_fields(builtin_results_dict):
+    """3.1 added the stockpile fields of the schedule rows, optional: a 3.0 file (written
+    before them) reads as it is."""
+    data = dict(builtin_results_dict, schema_version="3.0")
+    for row in data["mine"]["schedule"]:
+        for k in ("stockpile_in_t", "stockpile_out_t", "stockpile_t", "rehandle_usd"):
+            row.pop(k, None)
+    res = load_results(data)
+    assert res.schema_version == "3.1" and res.mine is not None
+    assert res.mine.schedule[0].stockpile_t is None
 
 
 @pytest.mark.parametrize("bad", [{"schedule": [1]}, {"schedule": "x"}, None])
