@@ -25,6 +25,7 @@ from typing import Any
 
 from reeflow.core.data import EVIDENCE
 from reeflow.core.projectfile import DISTRIBUTIONS
+from reeflow.core.units import is_dimensionless
 
 __all__ = ["file_schema", "RECORD"]
 
@@ -94,8 +95,38 @@ def _leaf(prop: dict[str, Any]) -> dict[str, Any]:
                                                                               "array") else p
                          for p in prop["anyOf"]]
     if _is_number(prop):
+        unit = _unit_of(prop)
+        if unit is not None and not is_dimensionless(unit):
+            return _with_unit(prop, unit)
         return {"anyOf": [prop, _QUANTITY_TEXT, {"$ref": _REF}]}
     return {"anyOf": [prop, {"$ref": _REF}]}
+
+
+def _unit_of(prop: dict[str, Any]) -> str | None:
+    """The canonical unit a number field declares (on itself or a branch of its ``anyOf``)."""
+    for p in [prop, *(q for q in prop.get("anyOf", []) if isinstance(q, dict))]:
+        if isinstance(p.get("unit"), str):
+            return str(p["unit"])
+    return None
+
+
+def _with_unit(prop: dict[str, Any], unit: str) -> dict[str, Any]:
+    """A field with a dimensional unit: text with its unit or a record, not a bare number
+    (``reeflow validate`` refuses ``capacity_t: 5000000``, and the schema allowed it: an
+    unseen-project check, stop 40); a ``null`` branch stays. The field's title, description,
+    default, unit and bounds stay on the property."""
+    text = {"type": "string", "description": f"a number with its unit ({unit}), e.g. "
+            f"'{_example_number(prop)} {unit}'"}
+    keep = [q for q in prop.get("anyOf", []) if isinstance(q, dict)
+            and q.get("type") not in ("number", "integer")]
+    meta = {k: v for k, v in prop.items() if k not in ("anyOf", "type")}
+    return {**meta, "unit": unit, "anyOf": [*keep, text, {"$ref": _REF}]}
+
+
+def _example_number(prop: dict[str, Any]) -> str:
+    default = prop.get("default")
+    return f"{default:g}" if isinstance(default, int | float) and not isinstance(
+        default, bool) else "1"
 
 
 def _is_number(prop: dict[str, Any]) -> bool:
