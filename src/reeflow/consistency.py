@@ -189,8 +189,15 @@ def schedule_fills_the_life(o: Any) -> ConsistencyCheck:
               + (f", {gaps} of them without feed" if gaps else "")
               + "; the cash flow has the mine plan's years")
     if last < life:
+        plan = getattr(o.mine, "plan", None)
+        stats = getattr(plan, "schedule_stats", None) or {}
+        wasted = float(stats.get("pit_ore_to_waste_t") or 0.0)
         detail += (" (the pit holds no more ore that pays at these prices and costs, or the "
-                   "plan stops where a larger pit is worth less: see the mine section)")
+                   "plan stops where a larger pit is worth less: see the mine section)"
+                   if wasted <= 0 else
+                   f" (the plan sends {wasted / 1e6:,.2f} Mt of the pit's ore, above its "
+                   "break-even, to waste while the plant is full, as a higher cut-off pays "
+                   "(Lane), and stops where a larger pit is worth less: see the mine section)")
     return _check("mine plan fills the stated life", last >= life, detail,
                   severity="warning")
 

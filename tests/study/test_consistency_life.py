@@ -33,3 +33,16 @@ def test_a_plan_that_fills_the_life_passes_and_empty_years_do_not_count():
 
 def test_the_check_runs_with_the_study():
     assert schedule_fills_the_life in CHECKS
+
+
+def test_a_short_plan_that_wastes_pit_ore_says_so_not_that_no_ore_pays():
+    """An unseen-project check (stop 40): the warning said the pit "holds no more ore that
+    pays" beside 10.85 Mt of the pit's above-break-even ore sent to waste by the plan's cut-off;
+    it now names those tonnes."""
+    o = _outcome([1e5, 2e5, 2e5], 30)
+    o.mine.plan = SimpleNamespace(schedule_stats={"pit_ore_to_waste_t": 10.85e6})
+    c = schedule_fills_the_life(o)
+    assert not c.ok and "10.85 Mt of the pit's ore" in c.detail
+    assert "holds no more ore that pays" not in c.detail
+    o.mine.plan = SimpleNamespace(schedule_stats={"pit_ore_to_waste_t": 0.0})
+    assert "holds no more ore that pays" in schedule_fills_the_life(o).detail
