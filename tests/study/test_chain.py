@@ -116,3 +116,14 @@ def test_power_kpi_is_the_site_electrical_demand(builtin_results_dict):
     assert r["kpis"]["power_mw"] == pytest.approx(r["energy"]["electricity_kw"] / 1000.0)
     assert r["kpis"]["power_mw"] > sum(u["electricity_kw"] for u in r["energy"]["units"]
                                        if u["kind"] == "comminution") / 1000.0
+
+
+def test_the_pit_takes_the_royalty_on_the_dcf_s_base(builtin_results_dict):
+    """The block valuation took every royalty on revenue, an upper bound a 20 % profit royalty
+    made material (an unseen-project check, stop 40); it takes the DCF's base, the built-in
+    case's revenue less processing."""
+    from reeflow.project import load_project
+
+    base = load_project().project.economics.fiscal.royalty_base
+    assert base == "revenue_less_processing"
+    assert builtin_results_dict["mine"]["reserve"]["basis"]["royalty_base"] == base

@@ -6,22 +6,27 @@ from __future__ import annotations
 
 import pytest
 
-from reeflow.chain import with_overrides
 from reeflow.core.errors import NoOreError
 from reeflow.project import load_project
 from reeflow.report import render_report
 from reeflow.sensitivity import CachedRunner
 from reeflow.study import compute_results
 
-# the built-in case pays for a pit at its by-product prices, not at the low end of their range
-# (x0.64): its fluorite and barite carry the pit since its SX reagents follow the REE (stop 40;
-# before, the case was "no fluorite in the ore" at the low end of the beneficiation recovery)
-MARGINAL = {"economics.sensitivity_inputs": ["economics.price_scale_byproduct"]}
+# the built-in case pays for a pit at its by-product prices, not at half of them: a project that
+# states that range (before the SX reagents followed the REE, stop 40, the case was "no
+# fluorite in the ore" at the low end of the beneficiation recovery)
+MARGINAL = """extends: builtin:beylikova
+economics:
+  price_scale_byproduct: {value: 1.0, range: [0.5, 1.2], evidence: assumed}
+  sensitivity_inputs: [economics.price_scale_byproduct]
+"""
 
 
 @pytest.fixture(scope="module")
-def marginal():
-    return with_overrides(load_project(), MARGINAL)
+def marginal(tmp_path_factory):
+    path = tmp_path_factory.mktemp("marginal") / "project.yaml"
+    path.write_text(MARGINAL, encoding="utf-8")
+    return load_project(path)
 
 
 @pytest.mark.slow
@@ -32,7 +37,7 @@ def test_a_range_end_without_ore_is_shown_not_fatal(marginal):
                if r["input"] == "economics.price_scale_byproduct")
     assert row["npv_low_usd"] is None and row["swing_usd"] is None
     assert isinstance(row["npv_high_usd"], float)
-    assert "no ore pays at economics.price_scale_byproduct = 0.64" in row["note"]
+    assert "no ore pays at economics.price_scale_byproduct = 0.5" in row["note"]
     assert data["summary"]["risks"][0]["input"] == "economics.price_scale_byproduct"
     html = render_report(data)
     assert "no ore pays" in html
@@ -49,5 +54,5 @@ def test_the_runner_keeps_a_no_ore_answer(marginal):
     runner = CachedRunner(no_ore)
     for _ in range(2):
         with pytest.raises(NoOreError):
-            runner(marginal, {"economics.price_scale_byproduct": 0.64})
+            runner(marginal, {"economics.price_scale_byproduct": 0.5})
     assert len(calls) == 1 and runner.hits == 1

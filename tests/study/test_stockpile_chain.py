@@ -99,3 +99,4 @@ def test_the_stockpile_reaches_results_and_the_report(stockpile_outcome):
     moved = np.sum([np.nan_to_num(np.array(t.y, float)) for t in bars], axis=0)
     np.testing.assert_allclose(moved, [r["mined_t"] / 1e3 for r in rows], rtol=1e-9,
                                atol=1e-6)
+

@@ -421,7 +421,8 @@ def plan_mine_step(project: Any, block_model: pd.DataFrame, valuation: BlockValu
         raise _no_ore(project, block_model, products, valuation)
     econ = BlockEconomics(products, mining_cost_usd_per_t=valuation.mining_cost_usd_per_t,
                           processing_cost_usd_per_t=valuation.processing_cost_usd_per_t,
-                          royalty_frac=valuation.royalty_frac)
+                          royalty_frac=valuation.royalty_frac,
+                          royalty_base=valuation.royalty_base)
     full = float(capacity.max())
     plan = plan_mine(block_model, econ, project.mine, plant_capacity_t_per_a=full,
                      ramp_up_frac=list(capacity / full), horizon_years=len(capacity),

@@ -98,7 +98,7 @@ def _valuation(project: Project, design: plant_steps.PlantDesign,
         s.products, el_t, mineral_t, basis.product_usd_per_t(),
         processing_cost_usd_per_t=basis.processing_usd_per_t_ore(),
         mining_cost_usd_per_t=mining_moved, royalty_frac=float(e.fiscal.royalty_rate),
-        discount_rate=float(e.headline_rate))
+        discount_rate=float(e.headline_rate), royalty_base=e.fiscal.royalty_base)
     ree = {adapters.species_key(el) for el in project.ree}
     costs = CACHE.get("processing_costs",
                       _key(project.ore, project.plant, e, basis.scales, basis.capex_usd,
