@@ -192,12 +192,14 @@ def schedule_fills_the_life(o: Any) -> ConsistencyCheck:
         plan = getattr(o.mine, "plan", None)
         stats = getattr(plan, "schedule_stats", None) or {}
         wasted = float(stats.get("pit_ore_to_waste_t") or 0.0)
+        fed_t = float(np.nansum(ore))
         detail += (" (the pit holds no more ore that pays at these prices and costs, or the "
                    "plan stops where a larger pit is worth less: see the mine section)"
-                   if wasted <= 0 else
+                   if wasted <= 1e-3 * max(fed_t + wasted, 1.0) else  # the coverage note's
                    f" (the plan sends {wasted / 1e6:,.2f} Mt of the pit's ore, above its "
-                   "break-even, to waste while the plant is full, as a higher cut-off pays "
-                   "(Lane), and stops where a larger pit is worth less: see the mine section)")
+                   "break-even, to waste: below the plan's cut-off while the plant is full "
+                   "(Lane), or outside a blending or stockpile limit; and it stops where a "
+                   "larger pit is worth less: see the mine section)")
     return _check("mine plan fills the stated life", last >= life, detail,
                   severity="warning")
 

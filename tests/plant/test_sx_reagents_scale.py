@@ -11,10 +11,10 @@ import pytest
 from reeflow.plant.units.separation import SeparationParams, reagent_draw_kg_per_h
 
 
-def test_the_draw_scales_with_the_ree_chloride_fed():
+def test_the_draw_scales_with_the_ree_fed():
     p = SeparationParams(("La", "Ce"), {"A": {"La": 1.0}, "B": {"Ce": 1.0}},
                          reagents_kg_per_h={"NaOH": 100.0, "HCl": 80.0, "X": 0.0},
-                         design_ree_chloride_kg_per_h=50.0)
+                         design_ree_mol_per_h=50.0)
     assert reagent_draw_kg_per_h(p, 50.0) == {"NaOH": 100.0, "HCl": 80.0}
     assert reagent_draw_kg_per_h(p, 25.0) == pytest.approx({"NaOH": 50.0, "HCl": 40.0})
     assert reagent_draw_kg_per_h(p, 0.0) == {"NaOH": 0.0, "HCl": 0.0}

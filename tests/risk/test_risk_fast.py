@@ -73,10 +73,16 @@ def test_plant_is_linear_in_its_feed(loaded, base_outcome):
     # Reagents, fuel and power are affine in the feed only to within a few per cent: the
     # flotation concentrate grade moves with the head grade, so acid and lime per t REO do too
     # (measured on the built-in case: H2SO4 3.68 t/t REO at 1.83 % TREO vs 3.60 at 3.08 %; worst
-    # entry 2.9 %; 5.3 % since the SX reagents follow the REE, stop 40, and the plan's years
-    # span 1.3-2.9 % TREO: lime at 1.5 %). The NPV-level error this leaves is gated by the slow
-    # equivalence tests.
-    assert rel.max() < 6e-2
+    # entry 2.9 %; since the SX reagents follow the REE, stop 40, the plan's years span 1.4-3.0 %
+    # TREO: lime 6.2 %, H2SO4 4.9 %, MgO 3.5 %, the residues 2.5-2.8 % at 1.4 %, the rest
+    # under 2.1 %). The cracking and neutralisation reagents and their residues follow the
+    # concentrate grade; the NPV-level error this leaves is gated by the slow equivalence tests.
+    cracking = {"reagents_t:Ca(OH)2", "reagents_t:H2SO4", "reagents_t:MgO", "residue_t",
+                "chemical_residue_t"}
+    near = [j for j, q in enumerate(layout.q) if q in cracking]
+    rest = [j for j, q in enumerate(layout.q) if q not in cracking]
+    assert rel[:, near].max() < 8e-2
+    assert rel[:, rest].max() < 3e-2
     products = [layout.index(probe.product_key(x)) for x in layout.products
                 if x.endswith(("O3", "O2", "oxide"))]
     assert rel[:, products].max() < 1e-9

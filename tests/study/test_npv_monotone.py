@@ -1,6 +1,6 @@
 """Invariant: through the whole re-planned chain (pit, pushbacks, schedule, plant by year, DCF),
 NPV rises with the NdPr price and falls with operating cost, for a project whose ore pays for
-the plant it calls for; with the plan held, for any project.
+the plant it calls for (Ngualla); with the plan held, for any project.
 
 A grown horizon region once replaced a better schedule: at 90 % and 105 % of the NdPr price the
 plan stripped 195-230 Mt of waste and NPV8 fell below its value at a lower price
@@ -8,10 +8,11 @@ plan stripped 195-230 Mt of waste and NPV8 fell below its value at a lower price
 
 The built-in Beylikova case is loss-making at the margin of its REE (a basket 88 % La+Ce whose
 SX reagents follow the REE fed, stop 40): a higher NdPr price makes the plan (which maximises
-the schedule's operating value, as pit optimisation does) feed richer ore, and the plant the
-cash flow sizes for the heaviest year costs more than the ore adds (NPV8 -445, -596, -606,
--688, -655 MUSD at 0.8-1.1 of the price). There the invariants are the plan's own value and
-the cash flow with the plan held; the report says the re-planned NPV need not rise."""
+the schedule's pre-tax operating value, as pit optimisation does) feed richer ore, and the plant
+the cash flow sizes for the heaviest year costs more than the ore adds (NPV8 -445, -596, -606,
+-688, -655 MUSD at 0.8-1.1 of the price, measured before the pit took the royalty on the DCF's
+base; the base is -613 now). Neither that NPV nor the schedule's own value is monotone there
+(the planner's gap, below); the report says the re-planned NPV moves against the price."""
 
 from __future__ import annotations
 
@@ -42,10 +43,11 @@ def test_npv_falls_with_operating_cost():
 @pytest.mark.slow
 def test_a_loss_making_plan_held_is_worth_more_at_a_higher_price():
     """On the built-in case each re-planned chain's cash flow, held at its plan and plant (the
-    DCF's NdPr revenue rescaled), rises with the price. Its re-planned NPV does not (above), and
-    neither does the schedule's own value: at 0.9 of the price the ultimate pit jumps from 5 to
-    71 Mt and the schedule of its horizon region ends 89 % below its LP bound (5.8 against 54
-    MUSD; 28.0 MUSD at 0.8), the planner's gap the report states (2026-12-03)."""
+    DCF's NdPr revenue rescaled), rises with the price, and at the price's own level it is the
+    chain's NPV to the last digit (the held cash flow is the chain's, not a model of it). The
+    schedule's own value is not monotone here: at 0.9 of the price the ultimate pit jumps from
+    5 to 71 Mt and the schedule of its horizon region ended 89 % below its LP bound (5.8
+    against 54 MUSD; 28.0 MUSD at 0.8; 2026-12-03), the planner's gap the report states."""
     from reeflow.economics.annual import _year_money, cash_flows
     from reeflow.economics.dcf import npv
 
@@ -62,14 +64,15 @@ def test_a_loss_making_plan_held_is_worth_more_at_a_higher_price():
 
 @pytest.mark.slow
 def test_a_grown_region_also_tries_the_smaller_regions_pushbacks(monkeypatch):
-    """The built-in case's first scheduled region leaves the plant short in its last year and
-    the plan grows it: the grown region tries the smaller region's chosen pushbacks with the
-    added blocks as one more pushback, and that layout schedules better than any fresh partition
-    of the grown region (2026-12-03: 68.7 against 54.1 MUSD; before the SX reagents followed
-    the REE the case was half the thorium, 298.4 against 273.8 MUSD, and "no thorium" before the
-    block valuation's costs followed the grade)."""
+    """At 1.1 × the NdPr price the built-in case's first scheduled region leaves the plant short
+    in its last year and the plan grows it: the grown region tries the smaller region's chosen
+    pushbacks with the added blocks as one more pushback, and that layout schedules better than
+    any fresh partition of the grown region (2026-12-03: 186.0 against 177.0 MUSD; the case was
+    half the thorium, 298.4 against 273.8 MUSD, before the SX reagents followed the REE and the
+    pit took the DCF's royalty base, and "no thorium" before the block valuation's costs
+    followed the grade)."""
     import reeflow.mine.plan as plan_module
-    from reeflow.chain import run_chain
+    from reeflow.chain import run_chain, with_overrides
 
     calls = []
     original = plan_module._schedule_region
@@ -83,7 +86,7 @@ def test_a_grown_region_also_tries_the_smaller_regions_pushbacks(monkeypatch):
     from reeflow.chain.cache import CACHE
 
     monkeypatch.setattr(CACHE, "store", {})  # plan afresh (another test may have cached it)
-    run_chain(load_project())
+    run_chain(with_overrides(load_project(), {"economics.price_scale_ndpr": 1.1}))
     assert len(calls) >= 2
     first_best = int(calls[0][0].max()) + 1
     grown = [r for r in calls[1][4] if r["requested"] == []]

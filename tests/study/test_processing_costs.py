@@ -87,8 +87,9 @@ def test_every_recovered_oxide_carries_one_charge_per_kg_contained(beylikova):
 def test_pit_values_match_a_hand_calculation_on_four_blocks(beylikova):
     """The study's own block values, recomputed by hand from the valuation it used: revenue of
     each oxide and mineral kept after ore loss (grade × recovery × price), less the per-kg
-    processing charge of what is recovered, the royalty on revenue, processing per t of feed
-    (ore kept plus dilution) and mining per t moved; a block is ore when that beats dumping it."""
+    processing charge of what is recovered, the royalty on the DCF's base (the built-in case's
+    revenue less that charge and processing, never below 0), processing per t of feed (ore kept
+    plus dilution) and mining per t moved; a block is ore when that beats dumping it."""
     p, out, val, _, _ = beylikova
     blocks = out.mine.plan.blocks
     m = p.mine
@@ -104,13 +105,16 @@ def test_pit_values_match_a_hand_calculation_on_four_blocks(beylikova):
             revenue += made_kg * price
             charge += made_kg * val.product_cost_usd_per_kg.get(k, 0.0)
         mining = b["tonnes"] * val.mining_cost_usd_per_t
-        as_ore = revenue * (1.0 - val.royalty_frac) - charge \
-            - feed * val.processing_cost_usd_per_t - mining
+        processing = feed * val.processing_cost_usd_per_t
+        base = revenue if val.royalty_base == "revenue" else \
+            max(revenue - charge - processing, 0.0)
+        as_ore = revenue - val.royalty_frac * base - charge - processing - mining
         by_hand = max(as_ore, -mining)
         assert b["value_usd"] == pytest.approx(by_hand, rel=1e-9, abs=1e-6)
         assert bool(b["is_ore"]) == (as_ore > -mining)
         checked += 1
     assert checked == 4 and val.product_cost_usd_per_kg  # the per-kg charge is exercised
+    assert val.royalty_base == p.economics.fiscal.royalty_base == "revenue_less_processing"
 
 
 def test_a_price_period_does_not_leak_into_the_slopes(beylikova):

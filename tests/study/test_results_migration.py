@@ -60,7 +60,7 @@ def test_other_versions_are_still_refused_with_the_ones_read(builtin_results_dic
 def test_a_3_0_file_reads_as_3_1_without_the_stockpile_fields(builtin_results_dict):
     """3.1 added the stockpile fields of the schedule rows, optional: a 3.0 file (written
     before them) reads as it is."""
-    data = dict(builtin_results_dict, schema_version="3.0")
+    data = copy.deepcopy(dict(builtin_results_dict, schema_version="3.0"))  # not the fixture
     for row in data["mine"]["schedule"]:
         for k in ("stockpile_in_t", "stockpile_out_t", "stockpile_t", "rehandle_usd"):
             row.pop(k, None)

@@ -19,7 +19,7 @@ import pandas as pd
 from reeflow.chain.adapters import BlockValuation
 from reeflow.chain.cache import CACHE
 from reeflow.core.errors import InputError, NoOreError
-from reeflow.core.numeric import waste_t
+from reeflow.core.numeric import TONNES_ROUND_OFF_REL, waste_t
 
 #: a mine plan's yearly stockpile flows that the booked years carry (with a stockpile):
 #: ore sent to the piles, ore reclaimed to the plant (part of ``ore_t``), and the rehandling
@@ -175,9 +175,11 @@ def _with_stockpiles(out: pd.DataFrame, flows: list[str]) -> pd.DataFrame:
     balance of the booked flows in and out (a flow booked with a later year is on the pile
     from that year, as the rows book it); nothing where the plan has no stockpile."""
     if {"stockpile_in_t", "stockpile_out_t"} <= set(flows):
-        balance = np.cumsum(out["stockpile_in_t"].to_numpy(float)
-                            - out["stockpile_out_t"].to_numpy(float))
-        out["stockpile_t"] = np.where(np.abs(balance) < 1e-6, 0.0, balance)
+        sent = np.cumsum(out["stockpile_in_t"].to_numpy(float))
+        balance = sent - np.cumsum(out["stockpile_out_t"].to_numpy(float))
+        # the LP's round-off is no inventory (-1e-11 t printed as "-0", fuzz round 19)
+        out["stockpile_t"] = np.where(np.abs(balance) <= TONNES_ROUND_OFF_REL
+                                      * np.maximum(sent, 1.0), 0.0, balance)
     return out
 
 
@@ -340,10 +342,16 @@ def _no_ore(project: Any, block_model: pd.DataFrame, products: tuple, econ: Any)
         g = np.nan_to_num(block_model[p.grade_column].to_numpy(float))
         pay += g * p.recovery_frac * p.price_usd_per_t
         charge += g * p.recovery_frac * p.selling_cost_usd_per_t
-    net = pay * (1.0 - float(econ.royalty_frac)) - charge
+    processing = float(econ.processing_cost_usd_per_t)
+    rate = float(econ.royalty_frac)
+    if getattr(econ, "royalty_base", "revenue") == "revenue":
+        royalty = rate * pay
+    else:  # on the margin, as the block values and the DCF take it
+        royalty = rate * np.maximum(pay - charge - processing, 0.0)
+    net = pay - royalty - charge
     i = int(np.argmax(net)) if net.size else 0
     best = float(pay[i]) if net.size else 0.0
-    margin = (float(net[i]) if net.size else 0.0) - float(econ.processing_cost_usd_per_t) \
+    margin = (float(net[i]) if net.size else 0.0) - processing \
         - float(econ.mining_cost_usd_per_t)
     why = (f"it clears {margin:,.0f} USD/t after royalty, processing and its own mining, but no "
            "pit pays for the rock above the ore (and the richest block alone is not a pit: "

@@ -209,8 +209,10 @@ def economics_section(outcome: ChainOutcome, extra: dict[str, Any]) -> Economics
         "kpis_design_basis": to_jsonable(dict(a.design_kpis)),
         "benchmark": to_jsonable(a.benchmark) if a.benchmark is not None else [],
         "levered": to_jsonable(a.levered),
-        "mining_cost_basis": ("per t moved (ore + waste)" if b.mining_usd_per_t_moved is not None
-                              else "per t ore"),
+        "mining_cost_basis": (("per t moved (ore + waste)" + (
+            ", and the stockpile rehandling per t reclaimed"
+            if getattr(outcome.quantities, "rehandle_usd", None) is not None else ""))
+            if b.mining_usd_per_t_moved is not None else "per t ore"),
         "assumptions": to_jsonable(dict(b.assumptions)), **to_jsonable(extra)})
 
 

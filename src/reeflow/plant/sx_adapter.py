@@ -14,7 +14,7 @@ from reeflow.core.errors import InputError
 from reeflow.plant.chemistry import chloride
 from reeflow.plant.stream import Stream
 from reeflow.plant.units import SeparationParams
-from reeflow.plant.units.separation import ree_chloride_kg_per_h
+from reeflow.plant.units.separation import ree_mol_per_h
 from reeflow.project import Project
 
 __all__ = ["sx_feed_kg_per_h", "design_separation"]
@@ -69,7 +69,7 @@ def design_separation(feed: Stream, project: Project, *, cost_model: Any = None,
     _normalise(recovery, ree)
     params = SeparationParams(ree, recovery, source=f"SX train design ({sep.extractant})",
                               reagents_kg_per_h=dict(train.reagents_kg_per_h),
-                              design_ree_chloride_kg_per_h=ree_chloride_kg_per_h(feed))
+                              design_ree_mol_per_h=ree_mol_per_h(feed))
     summary = train.to_dict()  # its product_purity_spec: the project's, on its own basis
     summary.pop("solve_time_s", None)  # timings live in meta only (results are deterministic)
     for cut in summary.get("cuts", []):

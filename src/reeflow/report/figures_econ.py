@@ -367,7 +367,9 @@ def _stockpile_bars(fig: go.Figure, rows: list[Mapping[str, Any]], years: list[A
 
 
 def schedule_figure(mine: Mapping[str, Any]) -> go.Figure:
-    """Life-of-mine schedule: ore and waste per year (stacked bars), head grade (line, % TREO)."""
+    """Life-of-mine schedule: ore and waste per year (stacked bars; with a stockpile the tonnes
+    mined by destination, and the plant feed and the stockpile as lines), head grade (line,
+    % TREO)."""
     rows = sorted(mine.get("schedule") or [], key=lambda r: r.get("year") or 0)
     years = [r.get("year") for r in rows]
     fig = make_subplots(specs=[[{"secondary_y": True}]])

@@ -337,7 +337,7 @@ def _assemble(loaded: Any, outcome: Any, ctx: ScanContext, groups: dict[str, Any
         * float(outcome.basis.inputs.ore_t_per_a),
         path_groups=tuple({"economics.price_scale_ndpr": 0, "economics.price_scale_other": 1,
                            "economics.price_scale_byproduct": 2}[k] for k in draws.path_names),
-        plans=[], plan_variable=[])
+        plans=[], plan_variable=[], royalty_base=str(val.royalty_base))
     return model
 
 

@@ -98,6 +98,9 @@ class FastModel:
     metric: str = "rf"
     species_ree: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
     meta: dict[str, Any] = field(default_factory=dict)
+    #: the block valuation's royalty base: on revenue, or on revenue less processing (then the
+    #: mine's objective is (1 - royalty) x the processed margin, less mining)
+    royalty_base: str = "revenue"
     #: life × nameplate ore of the design basis: the residue-storage closure is scaled by a
     #: plan's ore over it, as the chain's :func:`reeflow.economics.annual.closure_usd` does
     design_ore_t: float = float("nan")
@@ -164,10 +167,15 @@ class FastModel:
             out = out * np.where(self.species_ree[None, :], self.grade(Z)[:, None], 1.0)
         return out
 
+    @property
+    def _on_margin(self) -> bool:
+        return self.royalty_base == "revenue_less_processing"
+
     def revenue_per_t(self, Z: np.ndarray, S: np.ndarray) -> np.ndarray:
-        """(n, species) the revenue after royalty per tonne of each species contained."""
+        """(n, species) the revenue after royalty per tonne of each species contained (before
+        it where the royalty is on the margin: :meth:`plan_values` takes it there)."""
         price = self.z(Z, "vprice:") * (S[:, :3] @ self.species_groups.T)
-        return self._per_t(Z, price * (1.0 - self.royalty_frac))
+        return self._per_t(Z, price * (1.0 if self._on_margin else 1.0 - self.royalty_frac))
 
     def charge_per_t(self, Z: np.ndarray, S: np.ndarray) -> np.ndarray:
         """(n, species) the processing cost that follows each species, per tonne contained
@@ -182,9 +190,10 @@ class FastModel:
         revenue factor f scale the first by f and leave the second, so their ratio is f
         times the base's (the plan library's ladder relies on it)."""
         contained, ore, moved = self.rf_terms
-        cost = (ore * self.col(Z, "vproc") + moved * self.col(Z, "vmine")) * S[:, 4] \
-            + self.charge_per_t(Z, S) @ contained
-        return self.revenue_per_t(Z, S) * contained[None, :], cost
+        keep = 1.0 - self.royalty_frac if self._on_margin else 1.0  # royalty on the margin
+        cost = (ore * self.col(Z, "vproc") * keep + moved * self.col(Z, "vmine")) * S[:, 4] \
+            + keep * (self.charge_per_t(Z, S) @ contained)
+        return keep * self.revenue_per_t(Z, S) * contained[None, :], cost
 
     def plan_values(self, Z: np.ndarray, S: np.ndarray) -> np.ndarray:
         """(n, K) the mine's objective of every library plan under each draw's valuation."""
@@ -195,7 +204,9 @@ class FastModel:
         for k, plan in enumerate(self.plans):
             if plan.ok:
                 contained, ore, moved = plan.objective_terms(self.valuation_rate)
-                out[:, k] = nsr @ contained - ore * proc - moved * mine
+                keep = 1.0 - self.royalty_frac if self._on_margin else 1.0
+                out[:, k] = keep * (nsr @ contained - ore * proc) - moved * mine \
+                    - S[:, 4] * plan.rehandle_term(self.valuation_rate)
         return out
 
     def equivalent_rf(self, Z: np.ndarray, S: np.ndarray) -> np.ndarray:
@@ -289,8 +300,10 @@ class FastModel:
                            + self.marketing * revenue)
         fixed = np.broadcast_to((opex[:, 0] * self.col(Z, "F"))[:, None], (n, years))
         mining = opex * self.col(Z, "mu")[:, None] * plan.mined_t[None, :]
-        if plan.rehandle_usd is not None:  # the DCF charges it with mining (annual.py)
+        if plan.rehandle_usd is not None:  # the DCF charges it with mining, a variable cost
+            # (annual.py: the "mining (contract)" row); the probe's V0 + U.w has none of it
             mining = mining + opex * plan.rehandle_usd[None, :]
+            variable = variable + opex * plan.rehandle_usd[None, :]
         return {"Q": Q, "revenue": revenue, "variable": variable, "fixed": fixed,
                 "mining": mining}
 

@@ -67,9 +67,19 @@ class Plan:
     def ok(self) -> bool:
         return self.error is None and self.years > 0
 
+    def rehandle_term(self, rate: float) -> float:
+        """The schedule's discounted stockpile rehandling, USD (0 without a stockpile): the
+        planner charged it, so a plan's objective carries it."""
+        if self.rehandle_usd is None:
+            return 0.0
+        disc = (1.0 + rate) ** -np.arange(1, self.years + 1, dtype=float)
+        return float(disc @ self.rehandle_usd)
+
     def objective_terms(self, rate: float) -> tuple[np.ndarray, float, float]:
         """Discounted (contained tonnes by species, ore tonnes, tonnes moved) of the schedule:
-        the mine's objective is ``A·(1000·rec·price·(1−royalty)) − O·processing − W·mining``."""
+        the mine's objective is ``A·(1000·rec·price·(1−royalty)) − O·processing − W·mining``
+        (with the royalty on the margin, ``(1−royalty)·(A·1000·rec·price − O·processing) −
+        W·mining``, :meth:`reeflow.risk.fast.FastModel.plan_values`)."""
         disc = (1.0 + rate) ** -np.arange(1, self.years + 1, dtype=float)
         return disc @ self.contained, float(disc @ self.ore_t), float(disc @ self.mined_t)
 

@@ -18,7 +18,7 @@ from reeflow.plant.chemistry import chloride, ree_of
 from reeflow.plant.flowsheet import UnitResult
 from reeflow.plant.stream import Components, Stream
 
-__all__ = ["SeparationParams", "separate", "ree_chloride_kg_per_h", "reagent_draw_kg_per_h"]
+__all__ = ["SeparationParams", "separate", "ree_mol_per_h", "reagent_draw_kg_per_h"]
 
 
 @dataclass(frozen=True)
@@ -33,10 +33,10 @@ class SeparationParams:
     recovery_frac: Mapping[str, Mapping[str, float]]
     source: str = "placeholder"
     reagents_kg_per_h: Mapping[str, float] = field(default_factory=dict)
-    #: the REE chloride feed (kg/h) the train's ``reagents_kg_per_h`` were designed for: the
-    #: draw then scales with the REE chloride a solve feeds (a year's feed, a what-if), as
-    #: the train's flows do at its fixed ratios; None draws ``reagents_kg_per_h`` as they are
-    design_ree_chloride_kg_per_h: float | None = None
+    #: the REE feed (mol/h) the train's ``reagents_kg_per_h`` were designed for: the draw
+    #: then scales with the REE a solve feeds (a year's feed, a what-if), as the train's flows
+    #: do at its fixed ratios; None draws ``reagents_kg_per_h`` as they are
+    design_ree_mol_per_h: float | None = None
     #: kg of water drawn with each kg of reagent (the reagent's use strength; see
     #: reeflow/data/plant/reagent_strengths.csv); empty = reagents as pure substances
     reagent_water_kg_per_kg: Mapping[str, float] = field(default_factory=dict)
@@ -66,23 +66,24 @@ class SeparationParams:
                                      "give each recovery as a fraction from 0 to 1, e.g. 0.95")
 
 
-def ree_chloride_kg_per_h(feed: Stream) -> float:
-    """The REE chloride mass flow of ``feed``, kg/h (both phases): what the separation
-    splits, and what scales a designed train's reagent draw."""
+def ree_mol_per_h(feed: Stream) -> float:
+    """The REE of ``feed``'s chlorides, mol/h (both phases): what scales a designed train's
+    reagent draw, as the REE fed (mol/h) scales its aqueous volume
+    (:func:`reeflow.plant.drivers.sx_aqueous_m3_per_a`)."""
     c = feed.components
-    chl_idx = np.array([c.idx(chloride(ln)) for ln in ree_of(c)])
-    return float(feed.flows_kg_per_h[:, chl_idx].sum()) if chl_idx.size else 0.0
+    return float(sum(feed.species_kg_per_h(chloride(ln)) * 1000.0 / molar_mass(chloride(ln))
+                     for ln in ree_of(c)))
 
 
-def reagent_draw_kg_per_h(params: SeparationParams, ree_mass: float) -> dict[str, float]:
-    """The reagents the train draws at ``ree_mass`` kg/h of REE chloride: its design draw
-    times the feed over the design feed (the train's stages kept, its flows at fixed ratios:
-    the saponification base and the scrub and strip acid are per mole of REE handled, Xu 1978
+def reagent_draw_kg_per_h(params: SeparationParams, ree_mol: float) -> dict[str, float]:
+    """The reagents the train draws at ``ree_mol`` mol/h of REE: its design draw times the feed
+    over the design feed (the train's stages kept, its flows at fixed ratios: the
+    saponification base and the scrub and strip acid are per mole of REE handled, Xu 1978
     mass balance of a saponified P507 cascade). The design draw as it is where no design feed
     is recorded. A fixed draw charged a 50 % ramp-up year and a year at twice the design grade
     the design basis's NaOH and HCl (unseen-project check, stop 40)."""
-    design = params.design_ree_chloride_kg_per_h
-    scale = ree_mass / design if design is not None and design > 0 else 1.0
+    design = params.design_ree_mol_per_h
+    scale = ree_mol / design if design is not None and design > 0 else 1.0
     return {k: float(v) * scale for k, v in params.reagents_kg_per_h.items() if v > 0}
 
 
@@ -106,7 +107,7 @@ def separate(inlets: Mapping[str, Stream], params: SeparationParams) -> UnitResu
         remaining -= arr
         outs[prod] = Stream(c, arr, feed.temperature_c)
     outs["losses"] = Stream(c, np.maximum(remaining, 0.0), feed.temperature_c)
-    draw = reagent_draw_kg_per_h(params, float(ree_mass))
+    draw = reagent_draw_kg_per_h(params, ree_mol_per_h(feed))
     reagents = {k: c.stream({(k, "aq"): v}) for k, v in draw.items() if v > 0}
     water = sum(v * params.reagent_water_kg_per_kg.get(k, 0.0) for k, v in draw.items() if v > 0)
     if water > 0:  # dilution water of the reagent solutions, drawn as its own (unpriced) reagent
