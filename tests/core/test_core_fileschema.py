@@ -56,6 +56,9 @@ UNITS = [
     ("extends: builtin:beylikova\nmine: {mining_capacity_t_per_a: 3000000}\n", False),
     ("extends: builtin:beylikova\nmine: {mining_capacity_t_per_a: 3 Mt/a}\n", True),
     ("extends: builtin:beylikova\nmine: {mining_capacity_t_per_a: null}\n", True),
+    ("extends: builtin:beylikova\nmine: {mining_capacity_t_per_a: {value: 3000000}}\n", False),
+    ("extends: builtin:beylikova\nmine: {mining_capacity_t_per_a: {value: 3 Mt/a, "
+     "evidence: assumed}}\n", True),
     ("extends: builtin:beylikova\nore: {caf2_grade: 0.39}\n", True),
 ]
 

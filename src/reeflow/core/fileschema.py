@@ -120,7 +120,9 @@ def _with_unit(prop: dict[str, Any], unit: str) -> dict[str, Any]:
     keep = [q for q in prop.get("anyOf", []) if isinstance(q, dict)
             and q.get("type") not in ("number", "integer")]
     meta = {k: v for k, v in prop.items() if k not in ("anyOf", "type")}
-    return {**meta, "unit": unit, "anyOf": [*keep, text, {"$ref": _REF}]}
+    # a record's value is that text too (``{value: 5000000}`` passed the schema; review)
+    record = {"allOf": [{"$ref": _REF}, {"properties": {"value": {"type": "string"}}}]}
+    return {**meta, "unit": unit, "anyOf": [*keep, text, record]}
 
 
 def _example_number(prop: dict[str, Any]) -> str:
