@@ -337,17 +337,16 @@ def _fill_unassayed(project: Any, res: Any) -> Any:
 def _no_ore(project: Any, block_model: pd.DataFrame, products: tuple, econ: Any) -> NoOreError:
     """The error for a pit that holds no ore: the processing cost per tonne of ore against the
     most any block's recoverable products pay per tonne (before royalty)."""
+    from reeflow.mine.valuation import royalty_usd
+
     pay, charge = np.zeros(len(block_model)), np.zeros(len(block_model))
     for p in products:
         g = np.nan_to_num(block_model[p.grade_column].to_numpy(float))
         pay += g * p.recovery_frac * p.price_usd_per_t
         charge += g * p.recovery_frac * p.selling_cost_usd_per_t
     processing = float(econ.processing_cost_usd_per_t)
-    rate = float(econ.royalty_frac)
-    if getattr(econ, "royalty_base", "revenue") == "revenue":
-        royalty = rate * pay
-    else:  # on the margin, as the block values and the DCF take it
-        royalty = rate * np.maximum(pay - charge - processing, 0.0)
+    royalty = royalty_usd(pay, charge, np.full(pay.shape, processing),  # the block values' own
+                          rate=float(econ.royalty_frac), base=econ.royalty_base)
     net = pay - royalty - charge
     i = int(np.argmax(net)) if net.size else 0
     best = float(pay[i]) if net.size else 0.0

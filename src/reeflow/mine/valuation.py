@@ -45,7 +45,7 @@ from reeflow.core.errors import InputError
 
 __all__ = ["Product", "BlockEconomics", "BlockValues", "block_values", "ROYALTY_BASES",
            "MAX_MINING_USD_PER_T", "MAX_PROCESSING_USD_PER_T",
-           "nsr_usd_per_t", "block_values_usd", "values_by_revenue_factor"]
+           "nsr_usd_per_t", "block_values_usd", "values_by_revenue_factor", "royalty_usd"]
 
 ROYALTY_BASES = ("revenue", "revenue_less_processing")
 #: Highest costs a block valuation takes (USD/t): above them no ore pays at any price of the
@@ -184,10 +184,8 @@ def block_values(tonnes: np.ndarray, grades: pd.DataFrame | Mapping[str, np.ndar
         revenue += made * p.payability_frac * p.price_usd_per_t * revenue_factor
         selling += made * p.selling_cost_usd_per_t
     processing = feed * econ.processing_cost_usd_per_t
-    if econ.royalty_base == "revenue":
-        royalty = econ.royalty_frac * revenue
-    else:
-        royalty = econ.royalty_frac * np.maximum(revenue - selling - processing, 0.0)
+    royalty = royalty_usd(revenue, selling, processing, rate=econ.royalty_frac,
+                          base=econ.royalty_base)
     mining = t * econ.mining_cost_usd_per_t
     process_value = revenue - selling - royalty - processing - mining
     waste_value = -mining
@@ -199,6 +197,16 @@ def block_values(tonnes: np.ndarray, grades: pd.DataFrame | Mapping[str, np.ndar
                        processing_usd=processing, mining_usd=mining,
                        process_value_usd=process_value, waste_value_usd=waste_value,
                        value_usd=value, is_ore=is_ore, feed_t=feed, product_t=product_t)
+
+
+def royalty_usd(revenue: np.ndarray, selling: np.ndarray, processing: np.ndarray, *,
+                rate: float, base: str) -> np.ndarray:
+    """A block's royalty: ``rate`` × revenue (``base`` "revenue"), or × the margin after selling
+    and processing, never below 0 ("revenue_less_processing"). One formula for the block
+    values, their revenue-factor ladder and the chain's no-ore message."""
+    if base == "revenue":
+        return rate * revenue
+    return rate * np.maximum(revenue - selling - processing, 0.0)
 
 
 def values_by_revenue_factor(tonnes: np.ndarray,
@@ -224,10 +232,8 @@ def values_by_revenue_factor(tonnes: np.ndarray,
         revenue = np.zeros(n)
         for v in paid:  # the same products, in the same order, as block_values
             revenue += v * revenue_factor
-        if econ.royalty_base == "revenue":
-            royalty = econ.royalty_frac * revenue
-        else:
-            royalty = econ.royalty_frac * np.maximum(revenue - selling - processing, 0.0)
+        royalty = royalty_usd(revenue, selling, processing, rate=econ.royalty_frac,
+                              base=econ.royalty_base)
         process_value = revenue - selling - royalty - processing - mining
         is_ore = process_value > -mining
         if waste is not None:

@@ -21,9 +21,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from reeflow.plant.chemistry import ree_of
 from reeflow.plant.flowsheet import FlowsheetSolution
-from reeflow.plant.stream import Stream
+from reeflow.plant.units.separation import ree_mol_per_h
 
 __all__ = ["train_aqueous_m3_per_h", "train_feed_mol_per_h", "sx_aqueous_m3_per_a",
            "economic_drivers"]
@@ -41,12 +40,6 @@ def train_feed_mol_per_h(train: Mapping[str, Any]) -> float:
     return sum(first["organic"].values()) + sum(first["aqueous"].values())
 
 
-def _ree_mol_per_h(s: Stream) -> float:
-    c = s.components
-    idx = [c.elements.index(ln) for ln in ree_of(c) if ln in c.elements]
-    return float(c.element_flows_mol(s.flows_kg_per_h)[idx].sum()) * 1000.0
-
-
 def sx_aqueous_m3_per_a(sol: FlowsheetSolution, train: Mapping[str, Any] | None,
                         operating_hours_per_a: float) -> float | None:
     """Aqueous volume through the SX train and the D2EHPA transfer, m³/a.
@@ -61,7 +54,7 @@ def sx_aqueous_m3_per_a(sol: FlowsheetSolution, train: Mapping[str, Any] | None,
         if not train:
             return None
         design = train_feed_mol_per_h(train)
-        scale = _ree_mol_per_h(sol.streams["sx_feed"]) / design if design > 0 else 0.0
+        scale = ree_mol_per_h(sol.streams["sx_feed"]) / design if design > 0 else 0.0
         m3_h += train_aqueous_m3_per_h(train) * scale
     cc = conversion_circuit(sol)
     if cc is not None:

@@ -171,6 +171,12 @@ class FastModel:
     def _on_margin(self) -> bool:
         return self.royalty_base == "revenue_less_processing"
 
+    @property
+    def _kept(self) -> float:
+        """The share of the processed margin a royalty on the margin leaves (1 otherwise: a
+        royalty on revenue is taken in :meth:`revenue_per_t`)."""
+        return 1.0 - self.royalty_frac if self._on_margin else 1.0
+
     def revenue_per_t(self, Z: np.ndarray, S: np.ndarray) -> np.ndarray:
         """(n, species) the revenue after royalty per tonne of each species contained (before
         it where the royalty is on the margin: :meth:`plan_values` takes it there)."""
@@ -190,7 +196,7 @@ class FastModel:
         revenue factor f scale the first by f and leave the second, so their ratio is f
         times the base's (the plan library's ladder relies on it)."""
         contained, ore, moved = self.rf_terms
-        keep = 1.0 - self.royalty_frac if self._on_margin else 1.0  # royalty on the margin
+        keep = self._kept
         cost = (ore * self.col(Z, "vproc") * keep + moved * self.col(Z, "vmine")) * S[:, 4] \
             + keep * (self.charge_per_t(Z, S) @ contained)
         return keep * self.revenue_per_t(Z, S) * contained[None, :], cost
@@ -204,8 +210,7 @@ class FastModel:
         for k, plan in enumerate(self.plans):
             if plan.ok:
                 contained, ore, moved = plan.objective_terms(self.valuation_rate)
-                keep = 1.0 - self.royalty_frac if self._on_margin else 1.0
-                out[:, k] = keep * (nsr @ contained - ore * proc) - moved * mine \
+                out[:, k] = self._kept * (nsr @ contained - ore * proc) - moved * mine \
                     - S[:, 4] * plan.rehandle_term(self.valuation_rate)
         return out
 

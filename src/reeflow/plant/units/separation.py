@@ -67,12 +67,12 @@ class SeparationParams:
 
 
 def ree_mol_per_h(feed: Stream) -> float:
-    """The REE of ``feed``'s chlorides, mol/h (both phases): what scales a designed train's
-    reagent draw, as the REE fed (mol/h) scales its aqueous volume
+    """The rare-earth elements of ``feed``, mol/h (every species, both phases): what scales a
+    designed train's reagent draw here and its aqueous volume
     (:func:`reeflow.plant.drivers.sx_aqueous_m3_per_a`)."""
     c = feed.components
-    return float(sum(feed.species_kg_per_h(chloride(ln)) * 1000.0 / molar_mass(chloride(ln))
-                     for ln in ree_of(c)))
+    idx = [c.elements.index(ln) for ln in ree_of(c) if ln in c.elements]
+    return float(c.element_flows_mol(feed.flows_kg_per_h)[idx].sum()) * 1000.0
 
 
 def reagent_draw_kg_per_h(params: SeparationParams, ree_mol: float) -> dict[str, float]:
