@@ -144,3 +144,28 @@ def test_missing_solver_package_is_an_input_error(monkeypatch):
     v, src, dst = _section(10.0)
     with pytest.raises(InputError, match="ortools"):
         ultimate_pit(v, src, dst, solver="ortools")
+
+
+@pytest.mark.parametrize("n", [2, 3, 7])
+def test_the_numba_solver_keeps_a_chain_whose_far_end_does_not_pay(n):
+    """A chain of n blocks whose first pays and whose last costs more: its first block is n arcs
+    from the sink, the label push-relabel used to mark a block that cannot reach the sink, so it
+    was returned without the blocks it needs (a closure violation; a fresh install without
+    pymineflow stopped the built-in study on a 2-block sub-problem: +30,517 needing -118,520).
+    The numba solver agrees with networkx on chains and small random precedence graphs."""
+    values = np.zeros(n)
+    values[0], values[-1] = 30516.90721321, -118519.57096619
+    src = np.arange(n - 1)
+    dst = src + 1
+    for solver in ("numba", "networkx"):
+        res = ultimate_pit(values, src, dst, solver=solver)
+        assert not res.mask.any() and res.value == 0.0
+    rng = np.random.default_rng(n)
+    for _ in range(300):
+        k = int(rng.integers(1, 9))
+        m = int(rng.integers(0, 2 * k))
+        a, b = rng.integers(0, k, m), rng.integers(0, k, m)
+        a, b = a[a < b], b[a < b]
+        v = rng.normal(0.0, 1e5, k).round(3)
+        assert ultimate_pit(v, a, b, solver="numba").value == pytest.approx(
+            ultimate_pit(v, a, b, solver="networkx").value, rel=1e-9, abs=1e-6)

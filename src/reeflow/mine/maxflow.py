@@ -55,8 +55,12 @@ def _csr(n, src, dst):  # pragma: no cover - compiled
 
 @numba.njit(cache=True)
 def _global_relabel(n, ptr, head, cap, mate, tcap, d, queue):  # pragma: no cover - compiled
-    """Exact distances to the sink in the residual network (n = cannot reach it)."""
-    d[:] = n
+    """Exact distances to the sink in the residual network (n + 1 = cannot reach it: a block
+    at the far end of a chain of n blocks is n arcs from the sink, and with n as the mark a
+    2-block chain's profitable block read as cut off and was returned without the block it
+    needs, a closure violation found by a fresh install's study)."""
+    big = n + 1
+    d[:] = big
     qh, qt = 0, 0
     for v in range(n):
         if tcap[v] < 0:  # residual capacity to the sink
@@ -68,7 +72,7 @@ def _global_relabel(n, ptr, head, cap, mate, tcap, d, queue):  # pragma: no cove
         qh += 1
         for a in range(ptr[v], ptr[v + 1]):
             u = head[a]
-            if d[u] == n and cap[mate[a]] > 0:  # u can push to v
+            if d[u] == big and cap[mate[a]] > 0:  # u can push to v
                 d[u] = d[v] + 1
                 queue[qt] = u
                 qt += 1
@@ -76,7 +80,7 @@ def _global_relabel(n, ptr, head, cap, mate, tcap, d, queue):  # pragma: no cove
 
 @numba.njit(cache=True)
 def _relabel(v, n, ptr, head, cap, d):  # pragma: no cover - compiled
-    best = n
+    best = n + 1  # cannot reach the sink (see _global_relabel)
     for b in range(ptr[v], ptr[v + 1]):
         if cap[b] > 0 and d[head[b]] + 1 < best:
             best = d[head[b]] + 1
@@ -117,6 +121,7 @@ def _preflow(n, ptr, head, cap, mate, tcap):  # pragma: no cover - compiled
     lprev = np.full(n, -1, np.int64)
     lnext = np.full(n, -1, np.int64)
     flow = np.int64(0)
+    big = n + 1  # the label of a block that cannot reach the sink (see _global_relabel)
     work_limit = 30 * n + 5 * ptr[n]  # measured: rarer global relabels win with gaps
     while True:
         _global_relabel(n, ptr, head, cap, mate, tcap, d, queue)
@@ -125,7 +130,7 @@ def _preflow(n, ptr, head, cap, mate, tcap):  # pragma: no cover - compiled
         top, dmax = 0, 0
         for v in range(n):
             cur[v] = ptr[v]
-            if d[v] < n:
+            if d[v] < big:
                 _link(v, d[v], lhead, lprev, lnext)
                 dmax = max(dmax, d[v])
                 if tcap[v] > 0:
@@ -143,7 +148,7 @@ def _preflow(n, ptr, head, cap, mate, tcap):  # pragma: no cover - compiled
             bucket[top] = nxt[v]
             if d[v] != top:
                 continue  # stale: moved by a gap relabelling
-            while tcap[v] > 0 and d[v] < n:  # discharge
+            while tcap[v] > 0 and d[v] < big:  # discharge
                 a = cur[v]
                 if a == ptr[v + 1]:  # relabel, with the gap heuristic
                     work += ptr[v + 1] - ptr[v] + 12
@@ -153,15 +158,15 @@ def _preflow(n, ptr, head, cap, mate, tcap):  # pragma: no cover - compiled
                         for k in range(old + 1, dmax + 1):
                             w = lhead[k]
                             while w >= 0:
-                                d[w] = n
+                                d[w] = big
                                 w = lnext[w]
                             lhead[k] = -1
                         dmax = old - 1
-                        d[v] = n
+                        d[v] = big
                         break
                     d[v] = _relabel(v, n, ptr, head, cap, d)
                     cur[v] = ptr[v]
-                    if d[v] < n:
+                    if d[v] < big:
                         _link(v, d[v], lhead, lprev, lnext)
                         dmax = max(dmax, d[v])
                         top = max(top, d[v])
@@ -189,7 +194,7 @@ def _solve(n: int, src: np.ndarray, dst: np.ndarray, w: np.ndarray) -> tuple[np.
     flow = _preflow(n, ptr, head, cap, mate, tcap)
     d = np.empty(n, np.int64)
     _global_relabel(n, ptr, head, cap, mate, tcap, d, np.empty(n, np.int64))
-    return d >= n, int(flow)
+    return d > n, int(flow)
 
 
 def max_closure_push_relabel(n: int, src: np.ndarray, dst: np.ndarray,
