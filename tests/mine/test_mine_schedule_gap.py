@@ -141,3 +141,19 @@ def test_a_short_horizon_says_the_pit_outlives_it():
     assert st["pit_life_years_at_capacity"] > 3
     assert "not mined in the 3 scheduled years" in st["npv_basis_note"]
     assert st["bound_usd"] >= st["npv_usd"]
+
+
+def test_an_empty_pit_with_a_stockpile_has_the_stockpile_s_empty_flows():
+    """An empty region scheduled with a stockpile gave flows for no stockpile, and the
+    schedule's table failed on the stockpile's rehandling (IndexError; found with a project at
+    an operating-cost scale of 1.5 whose grown region was empty)."""
+    from reeflow.mine.schedule import Stockpile
+
+    empty = _column(0, 0)
+    spec = ScheduleSpec(plant_t_per_a=(BENCH_T,) * 3, discount_rate=RATE, time_limit_s=0.0,
+                        stockpiles=(Stockpile(name="low", capacity_t=1e3,
+                                              rehandle_cost_usd_per_t=2.0),))
+    res = schedule_panels(empty, spec)
+    assert res.reclaim.shape == res.inventory.shape == (1, 0, 3)
+    feed = empty.parcels["feed_t"].to_numpy()
+    assert (feed @ res.reclaim[0]).tolist() == [0.0, 0.0, 0.0]

@@ -100,3 +100,31 @@ def test_the_stockpile_reaches_results_and_the_report(stockpile_outcome):
     np.testing.assert_allclose(moved, [r["mined_t"] / 1e3 for r in rows], rtol=1e-9,
                                atol=1e-6)
 
+
+
+def test_the_plan_stockpiles_at_the_rehandling_rate_the_cash_flow_pays(tmp_path):
+    """With an operating-cost scale the DCF pays the rehandling times that scale (with the
+    mining row); the plan chose its stockpiling at the base rate (last read, stop 40): it now
+    charges the scaled rate, and the rows carry the base rate's cost the DCF scales once."""
+    from reeflow.chain.pipeline import run_chain
+    from reeflow.economics.annual import _year_money
+    from reeflow.mine.params import StockpileParams
+    from reeflow.project import load_project
+
+    assert StockpileParams(capacity_t="1 t", rehandle_cost_usd_per_t="2 USD/t").spec(
+        1.5).rehandle_cost_usd_per_t == pytest.approx(3.0)
+    path = tmp_path / "project.yaml"
+    path.write_text("extends: builtin:beylikova\neconomics:\n  opex_scale: 1.1\n"
+                    "mine:\n  stockpiles:\n    - name: low\n      capacity_t: 3000000 t\n"
+                    "      rehandle_cost_usd_per_t: 2 USD/t\n")
+    o = run_chain(load_project(path))
+    plan = o.mine.plan.schedule
+    assert plan["stockpile_out_t"].sum() > 0  # 247 kt reclaimed (2026-12-03)
+    np.testing.assert_allclose(plan["rehandle_usd"], 2.2 * plan["stockpile_out_t"], rtol=1e-9)
+    s = o.mine.schedule
+    np.testing.assert_allclose(s["rehandle_usd"], 2.0 * s["stockpile_out_t"], rtol=1e-9,
+                               atol=1e-6)
+    q = o.quantities
+    extra = _year_money(o.basis, q)["mining"] - _year_money(
+        o.basis, replace(q, rehandle_usd=None))["mining"]
+    np.testing.assert_allclose(extra, 2.2 * s["stockpile_out_t"], rtol=1e-9, atol=1e-6)

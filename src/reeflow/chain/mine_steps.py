@@ -431,12 +431,18 @@ def plan_mine_step(project: Any, block_model: pd.DataFrame, valuation: BlockValu
                           royalty_frac=valuation.royalty_frac,
                           royalty_base=valuation.royalty_base)
     full = float(capacity.max())
+    # the plan chooses its stockpiling at the rehandling rate the cash flow pays (the opex
+    # scale, as the valuation's mining and processing costs); the rows carry the base rate's
+    # cost, which the DCF scales with the mining row (economics.annual)
+    opex = float(project.economics.opex_scale_frac)
     plan = plan_mine(block_model, econ, project.mine, plant_capacity_t_per_a=full,
                      ramp_up_frac=list(capacity / full), horizon_years=len(capacity),
-                     discount_rate=valuation.discount_rate)
+                     discount_rate=valuation.discount_rate, rehandle_scale_frac=opex)
     if not float(plan.schedule["ore_t"].sum()) > 0:
         raise _no_ore(project, block_model, products, econ)
     feed = plan.schedule.copy()
+    if "rehandle_usd" in feed:
+        feed["rehandle_usd"] = feed["rehandle_usd"] / opex
     classes = ("measured", "indicated", "inferred", "unclassified")
     for c in classes:
         feed[f"{c}_share_frac"] = feed[f"{c}_t"] / feed["ore_t"].where(feed["ore_t"] > 0)

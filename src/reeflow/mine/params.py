@@ -59,9 +59,10 @@ class StockpileParams(StrictModel):
     min_frac: Frac | None = None  # type: ignore[valid-type]
     max_frac: Frac | None = None  # type: ignore[valid-type]
 
-    def spec(self) -> Stockpile:
+    def spec(self, cost_scale_frac: float = 1.0) -> Stockpile:
+        """The schedule's stockpile, its rehandling rate times ``cost_scale_frac``."""
         return Stockpile(name=self.name, capacity_t=self.capacity_t,
-                         rehandle_cost_usd_per_t=self.rehandle_cost_usd_per_t,
+                         rehandle_cost_usd_per_t=self.rehandle_cost_usd_per_t * cost_scale_frac,
                          attribute=self.attribute, min_frac=self.min_frac, max_frac=self.max_frac)
 
 

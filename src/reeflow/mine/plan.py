@@ -395,7 +395,7 @@ def _schedule_region(shell, k_h: int, grid, bv: BlockValues, grades, src, dst, c
 def plan_mine(block_model: pd.DataFrame, economics: BlockEconomics,
               params: MineParams | None = None, *, plant_capacity_t_per_a: float | None = None,
               ramp_up_frac: Sequence[float] | None = None, horizon_years: int | None = None,
-              discount_rate: float | None = None) -> MinePlan:
+              discount_rate: float | None = None, rehandle_scale_frac: float = 1.0) -> MinePlan:
     """Plan an open pit over an evaluation horizon (see the module docstring).
 
     ``economics``: products, mining cost per t moved, processing cost per t of feed (excluding
@@ -403,7 +403,10 @@ def plan_mine(block_model: pd.DataFrame, economics: BlockEconomics,
     ``params``: the ``mine:`` section (slopes, capacities, stockpiles, blending, modifying factors,
     solver limits); ``plant_capacity_t_per_a``, ``ramp_up_frac`` (utilisation of the first years),
     ``horizon_years`` and ``discount_rate`` (fraction per year): the caller's, else the section's.
-    Pre-tax valuation (see :mod:`~reeflow.mine.valuation`). Raises InputError up front for work
+    ``rehandle_scale_frac`` multiplies the stockpiles' rehandling rates (a study's operating-cost
+    scale, which ``economics`` already carries in its mining and processing costs); the
+    schedule's ``rehandle_usd`` is what the plan charged. Pre-tax valuation (see
+    :mod:`~reeflow.mine.valuation`). Raises InputError up front for work
     beyond ``params.limits``.
     """
     t0 = time.perf_counter()
@@ -415,7 +418,7 @@ def plan_mine(block_model: pd.DataFrame, economics: BlockEconomics,
         plant_t_per_a=capacity_by_year(float(given["plant_capacity_t_per_a"]),
                                        list(given["ramp_up_frac"]), int(given["horizon_years"])),
         discount_rate=float(given["discount_rate"]), mining_t_per_a=params.mining_capacity_t_per_a,
-        stockpiles=tuple(s.spec() for s in params.stockpiles),
+        stockpiles=tuple(s.spec(rehandle_scale_frac) for s in params.stockpiles),
         blending=tuple(b.spec() for b in params.blending),
         time_limit_s=params.schedule_time_limit_s, rel_gap=params.schedule_rel_gap,
         max_nodes=params.schedule_max_nodes, precedence=params.schedule_precedence)

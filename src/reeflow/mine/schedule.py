@@ -596,9 +596,9 @@ def schedule_panels(pan: Panels, spec: ScheduleSpec) -> ScheduleResult:
     _check_spec(pan, spec)
     H = spec.years
     if pan.n_panels == 0:
-        z = np.zeros((0, H))
-        return ScheduleResult(X=z, F=z, stock_in=np.zeros((0, 0, H)),
-                              inventory=np.zeros((0, 0, H)), npv_usd=0.0, bound_usd=0.0,
+        z, piles = np.zeros((0, H)), np.zeros((len(spec.stockpiles), 0, H))
+        return ScheduleResult(X=z, F=z, stock_in=piles,
+                              inventory=piles, npv_usd=0.0, bound_usd=0.0,
                               gap_frac=0.0, start_npv_usd=0.0, status="empty pit",
                               seconds=0.0)
     relaxed, L, scale = _build(pan, spec, openings=False)
