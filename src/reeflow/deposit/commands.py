@@ -279,7 +279,24 @@ def _grid_estimate(comps, variables, cfg, model, sp, hole, progress=None) -> pd.
         for k in ("kvar", "slope", "n_samples", "n_holes"):
             part[k] = r[k][ok]
         parts.append(part)
-    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+    if not sum(len(p) for p in parts):
+        _no_estimable_block(xyz, grid.n_blocks, cfg)
+    return pd.concat(parts, ignore_index=True)
+
+
+def _no_estimable_block(xyz: np.ndarray, n_blocks: int, cfg: KrigeModelFile) -> None:
+    """Refuse a grid over the composites where no block finds ``search.min_samples``
+    composites (e.g. too few samples, all at one collar): its output would be a header only.
+    (``--blocks`` keeps its rows blank and says why: those blocks are the user's.)"""
+    n_xy = len(np.unique(np.round(xyz[:, :2], 6), axis=0))
+    s = cfg.search
+    raise InputError("DRILLHOLES", f"{len(xyz)} composites at {n_xy} collar position(s) (x, y)",
+                     f"composites from which at least one of the grid's {n_blocks} blocks finds "
+                     f"search.min_samples = {s.min_samples} composites within the search "
+                     f"ellipsoid (ranges {', '.join(f'{r:g}' for r in s.ranges_m)} m); "
+                     "here no block could be estimated",
+                     "add drillholes or samples, or lower search.min_samples / widen "
+                     "search.ranges_m in the model; nothing was written")
 
 
 def cmd_krige(args: argparse.Namespace) -> int:

@@ -104,8 +104,11 @@ def _load_inputs(path: str) -> tuple[Any, dict[str, Any]]:
             if k in raw}
     if "params" in opts:
         opts["params"] = str((Path(path).parent / str(opts["params"])).resolve())
+    _check_counts(path, raw.get("equipment_sizes"))
     if "residue_streams" in raw:
         from reeflow.economics.residue_storage import ResidueStream
+
+        _check_activities(path, raw["residue_streams"])
 
         try:
             raw["residue_streams"] = tuple(ResidueStream(**r) for r in raw["residue_streams"])
@@ -122,6 +125,40 @@ def _load_inputs(path: str) -> tuple[Any, dict[str, Any]]:
     except TypeError as exc:
         raise InputError(path, "fields", "all required fields (ore_t_per_a, products_t_per_a)",
                          str(exc)) from None
+
+
+def _is_number(v: Any) -> bool:
+    return isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
+
+
+def _check_counts(path: str, sizes: Any) -> None:
+    """``equipment_sizes`` ``<key>_count`` values are whole numbers >= 1: each is the number of
+    identical parallel units (capex_areas.yaml; capex.py already refuses < 1, and divides the size
+    by the count and multiplies the cost by it, or truncates it with int(): 2.5 units was costed
+    as 2.5 or as 2). Named as the file writes the key."""
+    if not isinstance(sizes, dict):
+        return
+    for key, v in sizes.items():
+        if str(key).endswith("_count") and not (_is_number(v) and float(v).is_integer()
+                                                and v >= 1):
+            raise InputError(f"{path}: equipment_sizes.{key}", v,
+                             "a whole number of identical parallel units >= 1",
+                             "give the number of units (stages, tanks) as a whole number, e.g. 3")
+
+
+def _check_activities(path: str, streams: Any) -> None:
+    """A residue stream's ``activity_bq_per_g`` is None (not computed) or a finite number >= 0:
+    a specific activity counts decays per second per gram and cannot be negative; a negative one
+    would read as below the 1 Bq/g exemption (residue_storage.default_storage_class, IAEA GSR
+    Part 3 Schedule I) and pass as exempt."""
+    if not isinstance(streams, list | tuple):
+        return
+    for i, r in enumerate(streams):
+        a = r.get("activity_bq_per_g") if isinstance(r, dict) else None
+        if a is not None and not (_is_number(a) and a >= 0):
+            raise InputError(f"{path}: residue_streams[{i}].activity_bq_per_g", a,
+                             "a specific activity >= 0 Bq/g (or omit it: not computed)",
+                             "give the residue's measured or computed activity in Bq/g")
 
 
 def _evaluate(args: argparse.Namespace) -> int:

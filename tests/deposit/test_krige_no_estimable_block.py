@@ -1,0 +1,41 @@
+"""``reeflow krige`` over its own grid where no block can be estimated (every collar at one
+point, too few samples for search.min_samples) is refused, not written as a header-only CSV."""
+
+from __future__ import annotations
+
+from reeflow.cli import main
+
+_MODEL = """variogram: {nugget: 0.1, structures: [{kind: spherical, sill: 0.9, ranges_m: [100, 100, 50]}]}
+search: {ranges_m: [200, 200, 100], min_samples: 6, max_samples: 12}
+variables: [treo]
+grid: {block_size_m: [20, 20, 10]}
+"""
+
+
+def _inputs(tmp_path, n: int):
+    comps = tmp_path / "comps.csv"
+    comps.write_text("x,y,z,treo\n" + "".join(f"100,200,{10 * i},{1 + 0.1 * i}\n"
+                                             for i in range(n)))
+    model = tmp_path / "model.yaml"
+    model.write_text(_MODEL)
+    return str(comps), str(model)
+
+
+def test_krige_with_every_collar_at_one_point_and_no_estimable_block_is_refused(
+        tmp_path, capsys):
+    comps, model = _inputs(tmp_path, 4)  # 4 samples < search.min_samples = 6
+    out = tmp_path / "out.csv"
+    assert main(["krige", comps, "--model", model, "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("reeflow: error: DRILLHOLES: got '4 composites at 1 collar position")
+    assert "search.min_samples = 6" in err and "no block could be estimated" in err
+    assert len(err.strip().splitlines()) == 1
+    assert not out.exists()
+
+
+def test_krige_one_vertical_hole_with_enough_samples_still_runs(tmp_path, capsys):
+    comps, model = _inputs(tmp_path, 10)
+    out = tmp_path / "out.csv"
+    assert main(["krige", comps, "--model", model, "--out", str(out)]) == 0
+    assert "estimated 9 of 9 blocks" in capsys.readouterr().out
+    assert len(out.read_text().splitlines()) == 10
