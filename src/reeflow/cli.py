@@ -73,15 +73,11 @@ def _study(args: argparse.Namespace) -> int:
 def _validate(args: argparse.Namespace) -> int:
     """Load and validate a project file (every field, unit, bound and stated range) without
     running the chain; exit 2 with the first problem."""
+    from reeflow.chain.plant_steps import design_basis_solution
     from reeflow.project import load_project
     from reeflow.risk.inputs import check_risk_section
     from reeflow.sensitivity import default_inputs
-    from reeflow.study import (
-        check_byproduct_prices,
-        check_claims_file,
-        check_reagent_prices,
-        design_basis_solution,
-    )
+    from reeflow.study import check_byproduct_prices, check_claims_file, check_reagent_prices
 
     loaded = load_project(args.project)
     p = loaded.project

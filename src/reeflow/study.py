@@ -155,7 +155,7 @@ def check_reagent_prices(loaded: LoadedProject, sol: Any = None) -> None:
     validate passed ``plant.route: cerium_rejection``, whose H2O2 has no shipped price, and the
     study refused it after the mine plan and the SX design (fuzz round 31). The SX train's own
     reagents (HCl, NaOH) are priced by the same function before the train is designed."""
-    from reeflow.chain.plant_steps import bought_reagents
+    from reeflow.chain.plant_steps import bought_reagents, design_basis_solution
     from reeflow.economics.opex import reagent_cost_rows
 
     p = loaded.project
@@ -176,13 +176,13 @@ def check_byproduct_prices(loaded: LoadedProject, sol: Any = None) -> None:
     SX design. A floor-case or period deck without them is not refused here: the study ran
     those (fuzz round 32)."""
     from reeflow.chain import adapters
-    from reeflow.chain.plant_steps import _summary, sold_products
+    from reeflow.chain.plant_steps import design_basis_solution, plant_summary, sold_products
     from reeflow.core.errors import InputError
     from reeflow.economics.prices import load_deck
 
     p = loaded.project
     e = p.economics
-    sold = sold_products(_summary(p, design_basis_solution(p) if sol is None else sol))
+    sold = sold_products(plant_summary(p, design_basis_solution(p) if sol is None else sol))
     sales = sorted(n for n, t in sold.items() if n in adapters.BYPRODUCT_SALE.values() and t > 0)
     deck = load_deck(e.price_deck)
     missing = [n for n in sales if not deck.has(n)]
@@ -191,16 +191,6 @@ def check_byproduct_prices(loaded: LoadedProject, sol: Any = None) -> None:
                          f"product sold (it has no price for {', '.join(missing)})", "choose a "
                          "deck that prices them (reeflow econ decks lists the shipped decks), "
                          "e.g. usgs_2025")
-
-
-def design_basis_solution(p: Any) -> Any:
-    """The design-basis flowsheet solved with the placeholder separation (a tenth of a
-    second): what the route buys and sells, before any SX design."""
-    from reeflow.chain import adapters
-    from reeflow.chain.plant_steps import solve_plant
-    from reeflow.plant.bastnasite import placeholder_separation
-
-    return solve_plant(p, adapters.ore_feed(p), placeholder_separation(p.plant.separation, p.ree))
 
 
 def _check_givens(loaded: LoadedProject, claims: Any) -> None:

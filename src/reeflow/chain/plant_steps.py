@@ -25,7 +25,7 @@ import pandas as pd
 from reeflow.chain import adapters
 
 __all__ = ["PlantDesign", "PlantYearSolution", "design_plant", "solve_years", "solve_plant",
-           "sx_train_by_year"]
+           "sx_train_by_year", "plant_summary", "design_basis_solution"]
 
 
 
@@ -92,7 +92,7 @@ def solve_plant(project: Any, feed: Any, separation: Any, *, start: Any = None) 
     return fs.solve(start=None if start is None else start.streams)
 
 
-def _summary(project: Any, sol: Any, design: Any = None) -> Any:
+def plant_summary(project: Any, sol: Any, design: Any = None) -> Any:
     """The plant summary of a solution; with ``design`` (a :class:`PlantDesign`), each product
     is sold under the name the design basis sells it as (a single-element product whose year
     tips it below its basis is still that oxide; a mixed group is a mixed REO concentrate)."""
@@ -126,15 +126,27 @@ def engineering_of(project: Any, sol: Any, summary: Any, train: dict[str, Any] |
                        unit_inlet_kg_per_h(sol))
 
 
-def design_plant(project: Any, sx_cost_model: Any = None) -> PlantDesign:
-    """Solve the design-basis plant; with ``separation.method: sx`` design the SX train on the
-    chloride feed the flowsheet delivers (sequences ranked with ``sx_cost_model``) and solve
-    again with it."""
+def _design_basis(project: Any) -> tuple[Any, Any, Any]:
+    """The ore feed, the placeholder separation and the flowsheet solved with them."""
     from reeflow.plant.bastnasite import placeholder_separation
 
     feed = adapters.ore_feed(project)
     separation = placeholder_separation(project.plant.separation, project.ree)
-    sol = solve_plant(project, feed, separation)
+    return feed, separation, solve_plant(project, feed, separation)
+
+
+def design_basis_solution(project: Any) -> Any:
+    """The design-basis flowsheet solved with the placeholder separation (a tenth of a
+    second): what the route buys and sells, before any SX design (the first solve of
+    :func:`design_plant`)."""
+    return _design_basis(project)[2]
+
+
+def design_plant(project: Any, sx_cost_model: Any = None) -> PlantDesign:
+    """Solve the design-basis plant; with ``separation.method: sx`` design the SX train on the
+    chloride feed the flowsheet delivers (sequences ranked with ``sx_cost_model``) and solve
+    again with it."""
+    feed, separation, sol = _design_basis(project)
     train = None
     if project.plant.separation.method == "sx" and project.plant.has_separation:
         from reeflow.plant.sx_adapter import design_separation
@@ -142,7 +154,7 @@ def design_plant(project: Any, sx_cost_model: Any = None) -> PlantDesign:
         separation, train = design_separation(sol.streams["sx_feed"], project,
                                               cost_model=sx_cost_model)
         sol = solve_plant(project, feed, separation)
-    summary = _summary(project, sol)
+    summary = plant_summary(project, sol)
     return PlantDesign(feed, separation, train, sol, summary,
                        engineering_of(project, sol, summary, train))
 
@@ -191,7 +203,7 @@ def _year(project: Any, design: PlantDesign, row: Mapping[str, Any], year: int,
     from reeflow.plant.residues import classify_residues
 
     sol = solve_plant(project, feed, design.separation, start=design.solution)
-    s = _summary(project, sol, design)
+    s = plant_summary(project, sol, design)
     k = s.kpis
     scale = ore_t / k["ore_t_per_a"]  # exact: the flowsheet is solved at ore_t / hours
     eng = design.engineering
