@@ -73,35 +73,12 @@ def _study(args: argparse.Namespace) -> int:
 def _validate(args: argparse.Namespace) -> int:
     """Load and validate a project file (every field, unit, bound and stated range) without
     running the chain; exit 2 with the first problem."""
-    from reeflow.chain.plant_steps import design_basis_solution
     from reeflow.project import load_project
-    from reeflow.risk.inputs import check_risk_section
-    from reeflow.sensitivity import default_inputs
-    from reeflow.study import check_byproduct_prices, check_claims_file, check_reagent_prices
+    from reeflow.study import check_project
 
     loaded = load_project(args.project)
     p = loaded.project
-    n_claims = check_claims_file(loaded)
-    sol = design_basis_solution(loaded.project)  # what the route buys and sells
-    check_reagent_prices(loaded, sol)  # the route's reagents, priced as the study prices them
-    check_byproduct_prices(loaded, sol)  # the by-products sold, priced by the study's decks
-    default_inputs(loaded)  # every economics.sensitivity_inputs entry states a range
-    check_risk_section(loaded)  # the drawn inputs, their marginals and correlations
-    findings: list[str] = []
-    if p.deposit.run and p.deposit.drillholes is not None:
-        from reeflow.deposit.estimate import check_user_drillholes
-
-        # tables, grade units and density, as the study reads them; warnings are listed
-        issues = check_user_drillholes(p.deposit)
-        findings = [f"{r.severity}: {r.message} — {r.action}" for r in issues.itertuples()]
-        _check_drillhole_attributes(p)
-    elif p.deposit.run and p.deposit.synthetic is not None:
-        from reeflow.deposit import load_synthetic_spec
-        from reeflow.mine.plan import check_grade_attributes
-
-        spec, _ = load_synthetic_spec(p.deposit.synthetic.parameters_file)  # as the study does
-        check_grade_attributes(p.mine, {f"{g}_frac" for g in spec.grades}
-                               | {f"{o}_frac" for sp in spec.splits for o in sp.shares})
+    n_claims, findings = check_project(loaded)
     summary = {"project": p.name, "path": loaded.path, "valid": True, "claims": n_claims,
                "drillhole_findings": findings,
                "inputs_with_provenance": len(loaded.provenance),
@@ -121,24 +98,6 @@ def _validate(args: argparse.Namespace) -> int:
                   f"{n} drillhole finding{'s' if n > 1 else ''}:")
             print("\n".join(f"  {line}" for line in findings[:10]))
     return 0
-
-
-def _check_drillhole_attributes(p: Any) -> None:
-    """Each blending limit and stockpile of ``mine:`` names a grade of the block model the
-    study estimates from the drillholes: the assayed grades, and, where TREO is assayed, the
-    oxides the chain fills from ``ore.ree_distribution`` (a superset: the study may still find
-    an oxide of a partial assay missing, by the same named error). Validate passed a name no
-    assay gives and the study refused it (fuzz round 32)."""
-    if not (p.mine.run and (p.mine.blending or p.mine.stockpiles)):
-        return
-    from reeflow.chain.adapters import species_key
-    from reeflow.deposit.estimate import drillhole_grade_columns
-    from reeflow.mine.plan import check_grade_attributes
-
-    cols = drillhole_grade_columns(p.deposit)
-    if "treo_frac" in cols:
-        cols |= {f"{species_key(el)}_frac" for el in p.ore.ree_distribution}
-    check_grade_attributes(p.mine, cols)
 
 
 def _schema(args: argparse.Namespace) -> int:

@@ -148,6 +148,65 @@ def check_claims_file(loaded: LoadedProject) -> int:
     return len(claims.claims)
 
 
+def check_project(loaded: LoadedProject) -> tuple[int, list[str]]:
+    """Everything ``reeflow validate`` checks before a study, as the study checks it, without
+    running the chain (a second or two): the claims file, the route's reagents and by-products
+    priced, the stated ranges, the risk section, the drillholes (tables, grade units, density)
+    or the synthetic deposit's grades, the grades the mine's blending limits and stockpiles
+    name, and the estimate's block grid (:func:`reeflow.deposit.estimate.resource_grid`: its
+    domains and its size). The web API's submission runs it too. Returns the number of claims
+    and the drillholes' findings (warnings and excluded rows), as text."""
+    from reeflow.chain.plant_steps import design_basis_solution
+    from reeflow.risk.inputs import check_risk_section
+    from reeflow.sensitivity import default_inputs
+
+    p = loaded.project
+    n_claims = check_claims_file(loaded)
+    sol = design_basis_solution(p)  # what the route buys and sells
+    check_reagent_prices(loaded, sol)  # the route's reagents, priced as the study prices them
+    check_byproduct_prices(loaded, sol)  # the by-products sold, priced by the study's decks
+    default_inputs(loaded)  # every economics.sensitivity_inputs entry states a range
+    check_risk_section(loaded)  # the drawn inputs, their marginals and correlations
+    findings: list[str] = []
+    if p.deposit.run and p.deposit.drillholes is not None:
+        from reeflow.deposit.estimate import check_user_drillholes
+
+        # tables, grade units and density, as the study reads them; warnings are listed
+        issues = check_user_drillholes(p.deposit)
+        findings = [f"{r.severity}: {r.message} — {r.action}" for r in issues.itertuples()]
+        _check_drillhole_attributes(p)
+    elif p.deposit.run and p.deposit.synthetic is not None:
+        from reeflow.deposit import load_synthetic_spec
+        from reeflow.mine.plan import check_grade_attributes
+
+        spec, _ = load_synthetic_spec(p.deposit.synthetic.parameters_file)  # as the study does
+        check_grade_attributes(p.mine, {f"{g}_frac" for g in spec.grades}
+                               | {f"{o}_frac" for sp in spec.splits for o in sp.shares})
+    if p.deposit.run:
+        from reeflow.deposit.estimate import resource_grid
+
+        resource_grid(p.deposit)  # the estimation domains and the grid's size
+    return n_claims, findings
+
+
+def _check_drillhole_attributes(p: Any) -> None:
+    """Each blending limit and stockpile of ``mine:`` names a grade of the block model the
+    study estimates from the drillholes: the assayed grades, and, where TREO is assayed, the
+    oxides the chain fills from ``ore.ree_distribution`` (a superset: the study may still find
+    an oxide of a partial assay missing, by the same named error). Validate passed a name no
+    assay gives and the study refused it (fuzz round 32)."""
+    if not (p.mine.run and (p.mine.blending or p.mine.stockpiles)):
+        return
+    from reeflow.chain.adapters import species_key
+    from reeflow.deposit.estimate import drillhole_grade_columns
+    from reeflow.mine.plan import check_grade_attributes
+
+    cols = drillhole_grade_columns(p.deposit)
+    if "treo_frac" in cols:
+        cols |= {f"{species_key(el)}_frac" for el in p.ore.ree_distribution}
+    check_grade_attributes(p.mine, cols)
+
+
 def check_reagent_prices(loaded: LoadedProject, sol: Any = None) -> None:
     """Every reagent the project's process route buys has a price, refused as the study refuses
     it (:func:`reeflow.economics.opex.reagent_cost_rows`, naming economics.reagent_prices),

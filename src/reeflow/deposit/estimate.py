@@ -25,6 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -64,6 +65,7 @@ from reeflow.deposit.variography import (
 )
 
 __all__ = ["ResourceResult", "estimate_resource", "run_deposit", "swath_table", "code_domains",
+           "deposit_data", "resource_grid",
            "beylikova_resource", "MAX_SGS_REALISATIONS", "MAX_SGS_VALUES"]
 
 MAX_SGS_REALISATIONS = MAX_REALISATIONS
@@ -411,23 +413,12 @@ def estimate_resource(dh: Drillholes, params: DepositParams | None = None, *,
     t0, c0 = time.perf_counter(), time.process_time()
     stage = _Stages(tm)
     hints = spec.estimation if spec is not None else None
-    grades = _resolve_grades(dh, params, spec)
-    comps_of = _primary_components(params, spec, grades)
-    fractions = _as_fractions(dh, grades, params.density.column, _length_unit(params))
-    _require_primary_grade(fractions.assays, params)
-    comps, caps = _capped(composite(fractions, length_m=float(params.composite_length)),
-                          params.primary, comps_of, float(params.topcut_quantile))
+    grades, comps_of, comps, caps = _composites(dh, params, spec)
     stage("composite")
-    doms, est, model, curves, sp, angles, lags = _variography(comps, params, hints)
+    doms, est = _estimation_composites(comps, params)
+    model, curves, sp, angles, lags = _variography(est, params, hints)
     stage("variogram")
-    size = (params.block_size.as_tuple() if params.block_size is not None
-            else vec3(hints.block_size_m) if hints else _DEFAULT_BLOCK)
-    rot = float(params.block_rotation if params.block_rotation is not None
-                else hints.block_rotation_deg if hints else 0.0)
-    grid = grid_covering(est[["x", "y", "z"]].to_numpy(), size, rotation_deg=rot,
-                         pad_m=0.5 * max(size), max_blocks=params.max_blocks,
-                         field="deposit.block_size" if params.block_size is not None
-                         else "deposit.max_blocks")
+    grid, size, rot = _grid(est, params, hints)
     gcols = [f"{g}_frac" for g in grades]
     pcol = f"{params.primary}_frac"
     reg, dens = _density(est, params, gcols)
@@ -488,17 +479,35 @@ def _statement_and_curve(bm: pd.DataFrame, cut: float, pcol: str, gcols: tuple[s
     return st, gt
 
 
-def _variography(comps: pd.DataFrame, params: DepositParams, hints):
-    """Estimation domains, their composites, the relative variogram of the primary grade along
-    the orientation's axes, and the search (given, or from the fitted ranges)."""
+def _composites(dh: Drillholes, params: DepositParams, spec: SyntheticSpec | None):
+    """The grades read, the primary grade's components, the capped composites and the caps."""
+    grades = _resolve_grades(dh, params, spec)
+    comps_of = _primary_components(params, spec, grades)
+    fractions = _as_fractions(dh, grades, params.density.column, _length_unit(params))
+    _require_primary_grade(fractions.assays, params)
+    comps, caps = _capped(composite(fractions, length_m=float(params.composite_length)),
+                          params.primary, comps_of, float(params.topcut_quantile))
+    return grades, comps_of, comps, caps
+
+
+def _estimation_composites(comps: pd.DataFrame, params: DepositParams
+                           ) -> tuple[list[str], pd.DataFrame]:
+    """The estimation domains and their composites with a primary grade: at least 10, and
+    no domain barren (grades are estimated relative to their domain's mean)."""
     doms = params.domains or sorted(set(comps["domain"]) - set(params.waste_domains))
     pcol = f"{params.primary}_frac"
+    present = sorted(str(d) for d in set(comps["domain"]))
+    absent = [d for d in doms if d not in present]
+    if params.domains and absent:
+        raise InputError("deposit.domains", absent, "domains the drillholes' composites carry: "
+                         + ", ".join(present[:20]) + (" …" if len(present) > 20 else ""),
+                         "name domains of the data (the assay file's domain column, or the "
+                         "wireframe's zone), or remove deposit.domains to estimate every "
+                         "domain but the waste domains")
     est = comps[comps["domain"].isin(doms)].dropna(subset=[pcol])
     if len(est) < 10:
         raise InputError("deposit.domains", doms, ">= 10 composites with a primary grade in the "
                          "estimation domains", "check the domain names and the assays")
-    angles = (params.orientation.angles() if params.orientation is not None
-              else vec3(hints.orientation_deg) if hints else (0.0, 0.0, 0.0))
     by_domain = est.groupby("domain")[pcol].mean()
     barren = [str(d) for d, m in by_domain.items() if not m > 0.0]
     if barren:  # grades relative to their domain's mean: a barren domain has none
@@ -507,6 +516,30 @@ def _variography(comps: pd.DataFrame, params: DepositParams, hints):
                f"{', '.join(params.waste_domains)} in it)")
         raise InputError("deposit.domains", barren, f"estimation domains whose mean "
                          f"{params.primary} is above 0", f"{fix}, or check their assays")
+    return doms, est
+
+
+def _grid(est: pd.DataFrame, params: DepositParams, hints):
+    """The block grid covering the estimation composites (refused over ``max_blocks``), with
+    its block size and rotation: the project's, else the synthetic deposit's hints."""
+    size = (params.block_size.as_tuple() if params.block_size is not None
+            else vec3(hints.block_size_m) if hints else _DEFAULT_BLOCK)
+    rot = float(params.block_rotation if params.block_rotation is not None
+                else hints.block_rotation_deg if hints else 0.0)
+    grid = grid_covering(est[["x", "y", "z"]].to_numpy(), size, rotation_deg=rot,
+                         pad_m=0.5 * max(size), max_blocks=params.max_blocks,
+                         field="deposit.block_size" if params.block_size is not None
+                         else "deposit.max_blocks")
+    return grid, size, rot
+
+
+def _variography(est: pd.DataFrame, params: DepositParams, hints):
+    """The relative variogram of the primary grade along the orientation's axes and the search
+    (given, or from the fitted ranges), on the estimation composites."""
+    pcol = f"{params.primary}_frac"
+    angles = (params.orientation.angles() if params.orientation is not None
+              else vec3(hints.orientation_deg) if hints else (0.0, 0.0, 0.0))
+    by_domain = est.groupby("domain")[pcol].mean()
     means = est["domain"].map(by_domain).to_numpy(float)
     xyz, hole = est[["x", "y", "z"]].to_numpy(), est["hole_id"].to_numpy()
     try:
@@ -519,7 +552,7 @@ def _variography(comps: pd.DataFrame, params: DepositParams, hints):
             "add drillholes, or for a synthetic deposit raise its number of holes or the size "
             "of its body in the synthetic-deposit file") from exc
     lags, _ = sampling_lags(xyz, hole, angles)
-    return doms, est, model, curves, _search(params, model, lags, angles), angles, lags
+    return model, curves, _search(params, model, lags, angles), angles, lags
 
 
 def _component_shares(bm: pd.DataFrame, pcol: str, components: list[str]) -> dict[str, float]:
@@ -696,15 +729,13 @@ def drillhole_grade_columns(params: DepositParams, base: Path | None = None) -> 
                                                         None)}
 
 
-def run_deposit(params: DepositParams, *, base_dir: str | Path | None = None,
-                prices_usd_per_kg: dict[str, float] | None = None,
-                recovery_frac: float | None = None,
-                cost_usd_per_t_ore: float | None = None) -> ResourceResult:
-    """The study's deposit step: read the project's drillholes (paths relative to
-    ``base_dir``) or generate the seeded SYNTHETIC deposit (cached per file and seed), then
-    :func:`estimate_resource`."""
+def deposit_data(params: DepositParams, *, base_dir: str | Path | None = None
+                 ) -> tuple[Drillholes, SyntheticSpec | None, Any]:
+    """The deposit's data as the study reads it: the project's drillholes (paths relative to
+    ``base_dir``) or the seeded SYNTHETIC deposit (cached per file and seed) with its spec,
+    domain-coded by the project's wireframe where it has one (then also the wireframe's
+    point classifier, else None)."""
     base = Path(base_dir or ".")
-    t0, c0 = time.perf_counter(), time.process_time()
     spec = None
     if params.drillholes is not None:
         dh = user_drillholes(params, base)
@@ -723,6 +754,30 @@ def run_deposit(params: DepositParams, *, base_dir: str | Path | None = None,
     dom_model = None
     if params.domain_surfaces is not None:
         dh, dom_model = code_domains(dh, params.domain_surfaces, base)
+    return dh, spec, dom_model
+
+
+def resource_grid(params: DepositParams, *, base_dir: str | Path | None = None) -> BlockGrid:
+    """The block grid the study's estimate covers, refused as :func:`run_deposit` refuses it
+    (the estimation domains and their composites, the block count over ``max_blocks``) but
+    without the variography and the kriging: what ``reeflow validate`` and the web API's
+    submission check before a study is run (an oversized grid was queued and failed in the
+    worker, fuzz round 33)."""
+    dh, spec, _ = deposit_data(params, base_dir=base_dir)
+    _, _, comps, _ = _composites(dh, params, spec)
+    _, est = _estimation_composites(comps, params)
+    return _grid(est, params, spec.estimation if spec is not None else None)[0]
+
+
+def run_deposit(params: DepositParams, *, base_dir: str | Path | None = None,
+                prices_usd_per_kg: dict[str, float] | None = None,
+                recovery_frac: float | None = None,
+                cost_usd_per_t_ore: float | None = None) -> ResourceResult:
+    """The study's deposit step: read the project's drillholes (paths relative to
+    ``base_dir``) or generate the seeded SYNTHETIC deposit (cached per file and seed), then
+    :func:`estimate_resource`."""
+    t0, c0 = time.perf_counter(), time.process_time()
+    dh, spec, dom_model = deposit_data(params, base_dir=base_dir)
     t_data, c_data = time.perf_counter() - t0, time.process_time() - c0
     r = estimate_resource(dh, params, spec=spec, prices_usd_per_kg=prices_usd_per_kg,
                           recovery_frac=recovery_frac, cost_usd_per_t_ore=cost_usd_per_t_ore,

@@ -53,10 +53,12 @@ class Services:
     def submit(self, body: Mapping[str, Any]) -> tuple[dict[str, Any], bool]:
         """Validate a study request and queue it (or return the stored one)."""
         from reeflow import __version__
+        from reeflow.study import check_project
         from reeflow.web.inputs import canonical_inputs, input_key, load_spec, parse_request
 
         spec = parse_request(body, max_yaml_bytes=self.settings.max_yaml_bytes)
         loaded = load_spec(spec)
+        check_project(loaded)  # what `reeflow validate` refuses is refused here, not queued
         canonical = canonical_inputs(loaded)
         key, seed = input_key(canonical)
         row, created = self.store.create_or_get(
