@@ -200,7 +200,8 @@ def test_reads_good_csv_with_comment_and_acidity(tmp_path):
         (GOOD.replace("1.5,1.0", "17,1.0"), r"row 1, column pH"),
         (GOOD.replace(",Nd_org_mol_per_L", ",Nd_organic"), r"column Nd_organic"),
         (GOOD.replace(",Nd_org_mol_per_L", ",Xx_org_mol_per_L"), r"Xx"),
-        (GOOD.replace("pH,", "H_mol_per_L,pH,").replace("\n1", "\n0.1,1"), r"exactly one of pH"),
+        (GOOD.replace("pH,", "H_mol_per_L,pH,").replace("\n1", "\n0.1,1")
+         .replace("\n2", "\n0.1,2"), r"exactly one of pH"),  # every row one cell per column
         (GOOD.replace("extractant_mol_per_L,", "").replace(",1.0,", ","), r"extractant_mol_per_L"),
         (GOOD.replace("2.0,1.0,0.001,0.002", "2.0,0.01,0.001,0.002"), r"row 2.*capacity"),
         (GOOD.replace("1.5,1.0", ",1.0"), r"row 1, column pH"),

@@ -24,6 +24,7 @@ from reeflow.core.errors import InputError, ReeflowError
 from reeflow.core.numeric import check_flag
 from reeflow.core.projectfile import check_range, check_record
 from reeflow.core.units import is_dimensionless, to_canonical
+from reeflow.plant.sx.bounds import check_concentration, check_feed_rate
 from reeflow.plant.sx.cascade import (
     STAGE_LIMIT,
     Cascade,
@@ -277,8 +278,14 @@ def _sections(raw: Any) -> tuple[tuple[str, int], ...]:
 
 
 def _concs(raw: Any, field: str) -> dict[str, float]:
-    return {str(k): _num(v, f"{field}.{k}", "mol/L", low=0.0)
-            for k, v in _mapping(raw, field).items()}
+    """A feed's ``mol_per_L``: each >= 0 and at most the physical ceiling of a liquid
+    (55.5 mol/L, the molarity of pure water; basis in :mod:`reeflow.plant.sx.bounds`): H
+    1e6 mol/L ran, as did a rare earth at 1e6 mol/L."""
+    out = {}
+    for k, v in _mapping(raw, field).items():
+        out[str(k)] = _num(v, f"{field}.{k}", "mol/L", low=0.0)
+        check_concentration(out[str(k)], f"{field}.{k}")
+    return out
 
 
 #: lower bounds of the parameter tables' entries: extractabilities are > 0, distribution ratios
@@ -415,20 +422,33 @@ def _feed_mol(d: dict[str, Any]) -> dict[str, float]:
         raise InputError("feed_kg_per_h", "both", "feed_kg_per_h or feed_mol_per_h, not both",
                          "keep either feed_kg_per_h or feed_mol_per_h and delete the other")
     if "feed_mol_per_h" in d:
-        return {str(e): _num(v, f"feed_mol_per_h.{e}", "mol/h", low=0.0)
-                for e, v in _mapping(d["feed_mol_per_h"], "feed_mol_per_h").items()}
+        mol = {str(e): _num(v, f"feed_mol_per_h.{e}", "mol/h", low=0.0)
+               for e, v in _mapping(d["feed_mol_per_h"], "feed_mol_per_h").items()}
+        masses = {e: _mass(e) for e in mol}  # an unknown symbol: refused by _key_pair
+        check_feed_rate({e: x * m / 1000.0 for e, x in mol.items()
+                         if (m := masses[e]) is not None}, "feed_mol_per_h")
+        return mol
     if "feed_kg_per_h" in d:
-        out = {}
+        out, kg = {}, {}
         for e, v in _mapping(d["feed_kg_per_h"], "feed_kg_per_h").items():
-            try:
-                mass = atomic_mass(str(e))
-            except Exception:  # noqa: BLE001 - unknown symbol
+            mass = _mass(str(e))
+            if mass is None:
                 raise InputError(f"feed_kg_per_h.{e}", e, "an element symbol",
-                                 "use element symbols as keys, e.g. Nd: 120") from None
-            out[str(e)] = _num(v, f"feed_kg_per_h.{e}", "kg/h", low=0.0) * 1000.0 / mass
+                                 "use element symbols as keys, e.g. Nd: 120")
+            kg[str(e)] = _num(v, f"feed_kg_per_h.{e}", "kg/h", low=0.0)
+            out[str(e)] = kg[str(e)] * 1000.0 / mass
+        check_feed_rate(kg, "feed_kg_per_h")
         return out
     raise InputError("feed_kg_per_h", None, "a feed {element: kg/h} (or feed_mol_per_h)",
                      "add feed_kg_per_h, e.g. {Nd: 120, Pr: 40} (or feed_mol_per_h)")
+
+
+def _mass(element: str) -> float | None:
+    """Atomic mass (g/mol) of a feed's element; None for an unknown symbol."""
+    try:
+        return atomic_mass(element)
+    except Exception:  # noqa: BLE001 - unknown symbol
+        return None
 
 
 def _factors(d: dict[str, Any], feed: Mapping[str, float]) -> dict[str, float] | None:
@@ -647,6 +667,7 @@ def _train(args: argparse.Namespace, d: dict[str, Any], key: str, purity_path: s
                          "add feed_kg_per_h to the file (the study passes it from the flowsheet)")
     feed = {str(e): _num(v, f"feed_kg_per_h.{e}", "kg/h", low=0.0)
             for e, v in _mapping(d["feed_kg_per_h"], "feed_kg_per_h").items()}
+    check_feed_rate(feed, "feed_kg_per_h")  # La: 1e9 kg/h (8.8 Gt/a) ran for 70 s
     name = str(d.get("extractant", "P507"))
     if "sx" in d and "conditions" in d:  # conditions: was never read (fuzz round 33)
         raise InputError("conditions", d["conditions"], "one settings block: sx: (a project "

@@ -327,6 +327,7 @@ def fenske_lower_bound(feed: Mapping[str, float], heavy: Sequence[str], light: S
 def _smallest_total(ev: _Evaluator, guess: int, cap: int, beta: float, specs,
                     n_min: float = 0.0) -> int:
     hi = min(max(guess, 3, int(math.ceil(n_min))), cap)
+    step = 1
     while ev.best_split(hi)[1] < 0:
         if hi >= cap:
             extra = (f"; {ev.unconverged} trial cascades did not converge"
@@ -336,7 +337,13 @@ def _smallest_total(ev: _Evaluator, guess: int, cap: int, beta: float, specs,
                 f"{specs[0]:.6g} (organic) / {specs[1]:.6g} (aqueous) within {cap} stages at "
                 "these flows; relax the purity, raise the reflux (reflux_factor) or max_stages"
                 + extra)
-        hi = min(int(hi * 1.5) + 1, cap)
+        # galloping search (Bentley & Yao 1976, "An almost optimal algorithm for unbounded
+        # searching", Inf. Process. Lett. 5:82): steps 1, 2, 4, ... stages past the guess, never
+        # more than the former 1.5x step. A guess a stage short overshot by half its length
+        # (99.999 % Nd/Pr at 0.85x Xu's reflux: 120 -> 181 stages, whose near-pinch cascades
+        # took 5 s each, 70 s of the reflux scan's 73 s, for an answer of 121)
+        hi = min(hi + min(step, hi // 2 + 1), cap)
+        step *= 2
     lo = max(1, int(math.floor(n_min)) - 1)  # a true lower bound (Fenske), less one
     while hi - lo > 1:
         mid = (lo + hi) // 2

@@ -40,11 +40,15 @@ column                      meaning
 
 Every element needs both its ``_aq_`` and ``_org_`` column. A blank cell means "not measured"
 (that point is left out); zero or negative concentrations are rejected (below detection: leave
-blank).
+blank), and so are concentrations above 55.5 mol/L, the molarity of pure water, which no
+dissolved component can exceed (:mod:`reeflow.plant.sx.bounds`). Every line has one cell per
+header column: a line with more or fewer is refused by its line number in the file (the
+header's line counts; comment and blank lines too), not read with its cells shifted or missing.
 """
 
 from __future__ import annotations
 
+import csv
 import io
 import math
 import re
@@ -57,6 +61,7 @@ import pandas as pd
 from scipy import optimize, stats
 
 from reeflow.core.errors import InputError
+from reeflow.plant.sx.bounds import check_concentration
 
 __all__ = [
     "ShakeoutData",
@@ -64,6 +69,7 @@ __all__ = [
     "free_dimer_mol_per_L",
     "log10_distribution",
     "read_shakeout_csv",
+    "check_cell_counts",
     "parse_shakeout_frame",
     "FITS",
     "fit_shakeout",
@@ -147,6 +153,7 @@ def read_shakeout_csv(path: str | Path) -> ShakeoutData:
     if not p.is_file():
         raise InputError("shakeout.path", str(p), "an existing CSV file", "check the path")
     text = read_text(p, field="shakeout.path")
+    check_cell_counts(text, p.name)
     try:
         frame = pd.read_csv(io.StringIO(text), comment="#", skipinitialspace=True, dtype=str)
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
@@ -156,7 +163,61 @@ def read_shakeout_csv(path: str | Path) -> ShakeoutData:
     return parse_shakeout_frame(frame, source=p.name)
 
 
-def _numeric_column(frame: pd.DataFrame, col: str, source: str, *, allow_blank: bool) -> np.ndarray:
+def _without_comment(line: str) -> str:
+    """``line`` up to its first ``#`` outside double quotes (as ``pd.read_csv(comment="#")``)."""
+    quoted = False
+    for k, ch in enumerate(line):
+        if ch == '"':
+            quoted = not quoted
+        elif ch == "#" and not quoted:
+            return line[:k]
+    return line
+
+
+def _records(text: str) -> list[tuple[int, int]]:
+    """(line number in the file, cell count) of each record of ``text``; comment and blank
+    lines are skipped, as pandas skips them, but counted, as the user counts lines."""
+    lines = [_without_comment(ln) + "\n" for ln in re.split(r"\r\n|\r|\n", text)]
+    reader = csv.reader(lines, skipinitialspace=True)
+    out = []
+    for cells in reader:
+        if cells and not (len(cells) == 1 and not cells[0].strip()):
+            out.append((reader.line_num, len(cells)))
+    return out
+
+
+def check_cell_counts(text: str, source: str) -> None:
+    """Every line of a CSV ``text`` has as many cells as its header, else InputError naming
+    the line (header = line 1, as an editor counts) and the cells found and expected. A ragged
+    line was read with its cells shifted into the wrong columns (one cell more: the header's
+    columns moved right; fewer: the last columns read as blank). When every data line has the
+    same count and the header another, the header is named."""
+    try:
+        records = _records(text)
+    except csv.Error:  # malformed beyond cell counts: pandas reports it
+        return
+    if len(records) < 2:
+        return
+    (head_line, expected), rows = records[0], records[1:]
+    counts = {n for _, n in rows}
+    if len(rows) > 1 and len(counts) == 1 and expected not in counts:
+        raise InputError(f"{source}: line {head_line} (the header)", f"{expected} cells",
+                         f"{counts.pop()} cells, as every data line has",
+                         "give every column one name in the header (a trailing separator "
+                         "adds an empty cell)")
+    for k, (line, n) in enumerate(rows, start=1):
+        if n != expected:
+            raise InputError(
+                f"{source}: line {line} (data row {k})", f"{n} cells",
+                f"{expected} cells, one per header column (line {head_line})",
+                "give every line one cell per column; leave a cell empty for 'not measured' "
+                "(e.g. 2.0,1.0,,) and do not add or drop a separator")
+
+
+def _numeric_column(frame: pd.DataFrame, col: str, source: str, *, allow_blank: bool,
+                    concentration: bool = False) -> np.ndarray:
+    """The column ``col`` as floats (NaN = blank); ``concentration``: each value is also held
+    to the physical ceiling of :func:`reeflow.plant.sx.bounds.check_concentration`."""
     out = np.full(len(frame), np.nan)
     for i, raw in enumerate(frame[col].tolist()):
         cell = "" if raw is None or (isinstance(raw, float) and math.isnan(raw)) else str(raw)
@@ -176,6 +237,8 @@ def _numeric_column(frame: pd.DataFrame, col: str, source: str, *, allow_blank: 
         if not math.isfinite(out[i]):
             raise InputError(f"{source}: row {i + 1}, column {col}", cell, "a finite number",
                              "replace the cell by a finite number (not inf or nan)")
+        if concentration:
+            check_concentration(float(out[i]), f"{source}: row {i + 1}, column {col}")
     return out
 
 
@@ -233,13 +296,15 @@ def parse_shakeout_frame(frame: pd.DataFrame, *, source: str = "<frame>") -> Sha
             raise InputError(f"{source}: row {bad[0] + 1}, column pH", pH[bad[0]], "-2 .. 14",
                              "correct the pH cell to a value from -2 to 14")
     else:
-        h = _numeric_column(frame, "H_mol_per_L", source, allow_blank=False)
+        h = _numeric_column(frame, "H_mol_per_L", source, allow_blank=False,
+                            concentration=True)
         bad = np.flatnonzero(h <= 0.0)
         if bad.size:
             raise InputError(f"{source}: row {bad[0] + 1}, column H_mol_per_L", h[bad[0]],
                              "> 0 mol/L", "give the free acidity [H+]")
         pH = -np.log10(h)
-    ext = _numeric_column(frame, "extractant_mol_per_L", source, allow_blank=False)
+    ext = _numeric_column(frame, "extractant_mol_per_L", source, allow_blank=False,
+                          concentration=True)
     bad = np.flatnonzero(ext <= 0.0)
     if bad.size:
         raise InputError(f"{source}: row {bad[0] + 1}, column extractant_mol_per_L",
@@ -250,7 +315,7 @@ def parse_shakeout_frame(frame: pd.DataFrame, *, source: str = "<frame>") -> Sha
     for el in elements:
         for phase, store in (("aq", aq), ("org", org)):
             col = f"{el}_{phase}_mol_per_L"
-            vals = _numeric_column(frame, col, source, allow_blank=True)
+            vals = _numeric_column(frame, col, source, allow_blank=True, concentration=True)
             bad = np.flatnonzero(vals <= 0.0)
             if bad.size:
                 raise InputError(f"{source}: row {bad[0] + 1}, column {col}", vals[bad[0]],
