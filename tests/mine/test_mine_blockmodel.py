@@ -89,3 +89,19 @@ def test_fill_missing_as_waste_pads_and_keeps_blocks(small):
     assert np.all(full.loc[full["filled"], "treo_frac"] == 0.0)
     np.testing.assert_allclose(full.loc[full["filled"], "tonnes"], 2.8 * 500.0)
     assert block_grid(full).shape == (10, 9, 4)
+
+
+def test_a_block_denser_than_osmium_is_refused_by_its_row(small):
+    """A 1e15 t block of 500 m3 was planned (fuzz round 33): tonnes above the densest element's
+    22.59 t/m3 times the block's volume are a unit slip, refused naming the row and density."""
+    ok = small.copy()
+    ok.loc[0, "tonnes"] = 22.5 * 500.0  # dense, but matter can be that dense
+    block_grid(ok)
+    small.loc[2, "tonnes"] = 1e15
+    with pytest.raises(InputError, match=r"block_model.tonnes: got '1e\+15 t in 500 m3 = 2e\+12 "
+                       r"t/m3 \(data row 3; 1 such blocks\)'; allowed: at most 22.59 t/m3"):
+        block_grid(small)
+    dens = small.drop(columns=["tonnes"]).assign(density_t_per_m3=2.7)
+    dens.loc[5, "density_t_per_m3"] = 30.0
+    with pytest.raises(InputError, match=r"block_model.density_t_per_m3: .*data row 6"):
+        block_grid(dens)

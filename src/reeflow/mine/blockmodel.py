@@ -139,6 +139,13 @@ def _indices(df: pd.DataFrame, size: tuple[float, float, float], name: str):
     return [a.astype(np.int64) for a in idx], origin
 
 
+#: The density of osmium, the densest element at ambient conditions, 22.59 g/cm3 (CRC Handbook
+#: of Chemistry and Physics, "Physical constants of inorganic compounds"; Arblaster 1989,
+#: Platinum Metals Rev. 33(1):14-16): no block of rock can hold more tonnes per m3 (ores are
+#: 2-5 t/m3). A certain ceiling, not a plausibility window.
+MAX_DENSITY_T_PER_M3 = 22.59
+
+
 def _tonnes(df: pd.DataFrame, size: tuple[float, float, float], name: str) -> np.ndarray:
     if "tonnes" in df.columns:
         t = pd.to_numeric(df["tonnes"], errors="coerce").to_numpy(float)
@@ -153,6 +160,15 @@ def _tonnes(df: pd.DataFrame, size: tuple[float, float, float], name: str) -> np
     if np.any(bad):
         raise InputError(f"{name}.{col}", f"{int(bad.sum())} blocks NaN or negative "
                          f"(first at {_data_row(bad)})", ">= 0", "fill them")
+    vol = float(np.prod(size))
+    dense = t > MAX_DENSITY_T_PER_M3 * vol
+    if np.any(dense):  # a 1e15 t block was planned (fuzz round 33)
+        i = int(np.flatnonzero(dense)[0])
+        raise InputError(f"{name}.{col}", f"{t[i]:.4g} t in {vol:g} m3 = {t[i] / vol:.4g} t/m3 "
+                         f"(data row {i + 1}; {int(dense.sum())} such blocks)",
+                         f"at most {MAX_DENSITY_T_PER_M3} t/m3 x the block's volume (osmium, "
+                         "the densest element)", "check the tonnes' unit (kg is 1000 times "
+                         "larger) and the block size")
     return t
 
 
