@@ -257,3 +257,21 @@ def test_a_missing_include_file_is_named_by_its_key_path(tmp_path):
                                      "economics: {include_file: 3}\n", encoding="utf-8")
     with pytest.raises(InputError, match=r"^economics\.include_file: got 3"):
         load_project(tmp_path / "b.yaml")
+
+
+@pytest.mark.parametrize(("yaml_text", "says"), [
+    ('plant:\n  separation:\n    separation_factors: {"Nd/Pr": 0.9}\n', "allowed: > 1. Fix"),
+    ("economics:\n  opex_scale: 20\n", "allowed: <= 10. Fix"),
+    ("ore:\n  treo_grade: 1.8\n", "allowed: <= 0.8 frac. Fix"),
+])
+def test_a_ratio_s_bound_is_no_fraction(tmp_path, yaml_text, says):
+    """A separation factor's '> 1 frac' and a scale's '<= 10 frac' read as fractions (fuzz
+    round 33); a fraction's bound keeps its unit, and its percentage hint."""
+    from reeflow.core.errors import InputError
+    from reeflow.project import load_project
+
+    f = tmp_path / "p.yaml"
+    f.write_text("extends: builtin:beylikova\n" + yaml_text)
+    with pytest.raises(InputError) as exc:
+        load_project(f)
+    assert says in str(exc.value)

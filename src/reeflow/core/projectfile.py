@@ -131,7 +131,7 @@ def Q(
             (lt, lambda b: x < b, "<"),
         ):
             if bound is not None and not ok(bound):
-                raise ValueError(f"{word} {bound:g} {unit}")
+                raise ValueError(bound_text(word, bound, unit))
         return x
 
     bounds = {k: v for k, v in (("gt", gt), ("ge", ge), ("le", le), ("lt", lt)) if v is not None}
@@ -517,6 +517,14 @@ _TYPE_FIXES = {"a valid integer": "write a whole number without quotes or units,
                "a valid string": "write text in quotes",
                "a valid list": "write a list, e.g. [a, b]",
                "a valid dictionary": "write a mapping of names to values (key: value lines)"}
+
+
+def bound_text(word: str, bound: float, unit: str) -> str:
+    """A bound as the refusals say it: ``<= 0.8 frac`` for a fraction, but a bound of a
+    dimensionless ratio or multiplier at or above 1 (a separation factor's ``> 1``, a scale's
+    ``<= 10``) without the word ``frac``, which read as a fraction ("> 1 frac", fuzz round 33)."""
+    ratio = unit == "frac" and (bound > 1.0 or (bound == 1.0 and word in (">", ">=")))
+    return f"{word} {bound:g}" if ratio else f"{word} {bound:g} {unit}"
 
 
 def _fix_for(allowed: str, value: Any = None) -> str:

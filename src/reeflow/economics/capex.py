@@ -306,7 +306,8 @@ def _equipment_rows(sizes: Mapping[str, float], *, currency_year: int,
         area, item = _split_key(key, legacy)
         if area not in areas:
             raise InputError(f"equipment_sizes.{key}", area, f"an area in {sorted(areas)}",
-                             "see data/economics/capex_areas.yaml")
+                             "write the key as <area>.<item> with one of those areas (as in "
+                             "builtin:economics/beylikova_inputs)")
         _positive(f"equipment_sizes.{key}", size)
         count = sizes.get(f"{key}_count")
         if count is not None and not (isinstance(count, (int, float)) and count >= 1):

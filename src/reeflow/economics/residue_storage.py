@@ -63,7 +63,10 @@ class ResidueStream:
                              "give the residue tonnage as a finite number of 0 or more t/a")
         if self.storage_class not in STORAGE_CLASSES:
             raise InputError(f"residues.{self.name}.storage_class", self.storage_class,
-                             f"one of {STORAGE_CLASSES}", "see default_storage_class()")
+                             f"one of {STORAGE_CLASSES}", "'tailings' for an unlined tailings "
+                             "dam (tailings at or below the exemption level, 1 Bq/g), 'lined' "
+                             "for lined cells, 'norm_store' for an engineered NORM store (a "
+                             "chemical residue above the exemption level)")
 
 
 def default_storage_class(kind: str, activity_bq_per_g: float | None,
