@@ -25,3 +25,15 @@ def test_bad_yaml_is_an_input_error(text):
 
 def test_plain_yaml_reads():
     assert load_yaml_text("a: 1\nb: [x, y]\n", field="project") == {"a": 1, "b": ["x", "y"]}
+
+
+def test_yaml_1_2_floats_are_numbers():
+    """1e9 and 1.0e9 were text under YAML 1.1's float rule, refused as "got '1.0e9'; allowed:
+    >= 0" (fuzz round 34); ints, 1.1's other floats, inf and nan read as before."""
+    from reeflow.core.yamlio import load_yaml_text
+
+    got = load_yaml_text("a: 1e9\nb: 1.0e9\nc: 12\nd: -1.5e-3\ne: .inf\nf: .5\n"
+                         "g: 190:20:30.15\nh: e9\n", field="x")
+    assert got == {"a": 1e9, "b": 1e9, "c": 12, "d": -1.5e-3, "e": float("inf"), "f": 0.5,
+                   "g": "190:20:30.15", "h": "e9"}
+    assert type(got["c"]) is int

@@ -10,7 +10,7 @@ inputs, uploaded scenarios) goes through :func:`load_yaml_text` / :func:`load_ya
 - **strict**: a key given twice in one mapping is an error (PyYAML keeps the last one silently);
   only ``true``/``false`` are booleans (YAML 1.2 core schema) — YAML 1.1's ``yes``, ``no``,
   ``on``, ``off`` stay strings, so a non-boolean field can never take them by accident;
-  integers longer than 100 digits are refused;
+  integers longer than 100 digits are refused; floats are YAML 1.2's (``1e9`` is a number);
 - **named**: every failure is an :class:`~reeflow.core.errors.InputError` naming the argument
   (``field``), the file, what is allowed and where (line, column) to fix it.
 """
@@ -36,6 +36,11 @@ MAX_NODES = 200_000
 _MAX_INT_DIGITS = 100
 
 _BOOL = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
+_FLOAT = re.compile(r"""^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+]?[0-9]+)?
+                    |[-+]?\.[0-9_]+(?:[eE][-+]?[0-9]+)?
+                    |[-+]?[0-9][0-9_]*[eE][-+]?[0-9]+
+                    |[-+]?\.(?:inf|Inf|INF)
+                    |\.(?:nan|NaN|NAN))$""", re.X)
 
 
 class _TooDeepError(Exception):
@@ -86,6 +91,14 @@ _StrictLoader.yaml_implicit_resolvers = {
     for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 _StrictLoader.add_implicit_resolver("tag:yaml.org,2002:bool", _BOOL, list("tTfF"))
+# YAML 1.2 floats: 1e9 and 1.0e9 (no exponent sign) are numbers, as in JSON and every YAML 1.2
+# reader; YAML 1.1's resolver read them as text, refused as "got '1.0e9'; allowed: >= 0"
+# (fuzz round 34). Its sexagesimal floats (190:20:30.15) are dropped with the 1.1 float rule.
+_StrictLoader.yaml_implicit_resolvers = {
+    k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:float"]
+    for k, v in _StrictLoader.yaml_implicit_resolvers.items()
+}
+_StrictLoader.add_implicit_resolver("tag:yaml.org,2002:float", _FLOAT, list("-+0123456789."))
 _StrictLoader.add_constructor("tag:yaml.org,2002:int", _StrictLoader.construct_yaml_int)
 _StrictLoader.add_constructor("tag:yaml.org,2002:map", _StrictLoader.construct_yaml_map)
 
