@@ -232,8 +232,9 @@ def check_byproduct_prices(loaded: LoadedProject, sol: Any = None) -> None:
     ``deck[spot_2024-06-20@2025]``, a path the user never wrote (fuzz round 32). Checked on the
     design-basis flowsheet with the placeholder separation (``sol``: that solution, when the
     caller has it), as :func:`check_reagent_prices` is; the rare-earth products follow from the
-    SX design. A floor-case or period deck without them is not refused here: the study ran
-    those (fuzz round 32)."""
+    SX design. The floor case's deck and each price period's deck (with the period's own prices)
+    are held to the same: the study refused them on ``deck[...]`` at run time (recorded at
+    stop 40)."""
     from reeflow.chain import adapters
     from reeflow.chain.plant_steps import design_basis_solution, plant_summary, sold_products
     from reeflow.core.errors import InputError
@@ -243,13 +244,20 @@ def check_byproduct_prices(loaded: LoadedProject, sol: Any = None) -> None:
     e = p.economics
     sold = sold_products(plant_summary(p, design_basis_solution(p) if sol is None else sol))
     sales = sorted(n for n, t in sold.items() if n in adapters.BYPRODUCT_SALE.values() and t > 0)
-    deck = load_deck(e.price_deck)
-    missing = [n for n in sales if not deck.has(n)]
-    if missing:
-        raise InputError("economics.price_deck", e.price_deck, f"a deck that prices every "
-                         f"product sold (it has no price for {', '.join(missing)})", "choose a "
-                         "deck that prices them (reeflow econ decks lists the shipped decks), "
-                         "e.g. usgs_2025")
+    decks: list[tuple[str, str, set[str]]] = [("economics.price_deck", e.price_deck, set())]
+    if e.floor_case_deck is not None:
+        decks.append(("economics.floor_case_deck", e.floor_case_deck, set()))
+    decks += [(f"economics.price_periods[{i}].deck", pp.deck or e.price_deck, set(pp.prices))
+              for i, pp in enumerate(e.price_periods)]
+    for path, name, given in decks:
+        deck = load_deck(name)
+        missing = [n for n in sales if not deck.has(n) and n not in given]
+        if missing:
+            raise InputError(path, name, f"a deck that prices every product sold (it has no "
+                             f"price for {', '.join(missing)})", "choose a deck that prices "
+                             "them (reeflow econ decks lists the shipped decks), e.g. usgs_2025"
+                             + (", or give their prices in the period's prices"
+                                if "price_periods" in path else ""))
 
 
 def _check_givens(loaded: LoadedProject, claims: Any) -> None:
@@ -478,6 +486,7 @@ def run_study(project: str | Path | None = None, *, out_dir: str | Path | None =
     if out_dir is not None:
         check_output_folder(out_dir, names=STUDY_FILES, force=force)
     loaded = load_project(project)
+    check_project(loaded)  # what validate refuses is refused in a second, by the path written
     result = compute_results(loaded, progress=progress, workers=workers)
     if out_dir is None:
         return result

@@ -55,17 +55,17 @@ def test_some_grade_passes_the_check(tmp_path):
 def test_a_barren_estimation_domain_is_named():
     """Grades are estimated relative to their domain's mean: a domain whose assays are all 0
     is named, with the fix to list it as waste (it gave NaN relative grades)."""
-    from reeflow.deposit.estimate import _variography
+    from reeflow.deposit.estimate import _estimation_composites
 
     comps = pd.DataFrame({"domain": ["ORE"] * 12 + ["LOW"] * 12,
                           "treo_frac": [0.03] * 12 + [0.0] * 12,
                           "x": range(24), "y": 0.0, "z": 0.0, "hole_id": "H1"})
     with pytest.raises(InputError) as exc:
-        _variography(comps, DepositParams(), None)
+        _estimation_composites(comps, DepositParams())
     assert exc.value.field == "deposit.domains" and exc.value.value == ["LOW"]
     assert "waste_domains" in exc.value.fix and "keep HOST, WASTE, AIR" in exc.value.fix
     with pytest.raises(InputError) as exc:  # listed domains: waste_domains is not read
-        _variography(comps, DepositParams(domains=["ORE", "LOW"]), None)
+        _estimation_composites(comps, DepositParams(domains=["ORE", "LOW"]))
     assert exc.value.fix.startswith("remove them from deposit.domains")
 
 

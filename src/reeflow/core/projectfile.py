@@ -34,6 +34,7 @@ from pydantic import (
     Field,
     ValidationError,
     ValidationInfo,
+    field_validator,
     model_validator,
 )
 
@@ -63,6 +64,9 @@ class Canonical(float):
     file, which a dimensional field refuses."""
 
 
+_INT_TYPES = (int, int | None, typing.Optional[int])  # noqa: UP045 - both spellings
+
+
 class StrictModel(BaseModel):
     """Base of every project model: unknown fields are errors, instances are frozen.
 
@@ -84,6 +88,16 @@ class StrictModel(BaseModel):
                     and not isinstance(v, bool):
                 out[name] = Canonical(v)
         return out
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_bool_for_a_count(cls, v: Any, info: ValidationInfo) -> Any:
+        """A whole-number field refuses true/false (pydantic reads true as 1: ``max_blocks:
+        true`` was a grid of at most 1 block, fuzz round 34)."""
+        if isinstance(v, bool) and info.field_name is not None \
+                and cls.model_fields[info.field_name].annotation in _INT_TYPES:
+            raise ValueError("a whole number, not true or false")
+        return v
 
 
 @dataclass(frozen=True)
@@ -514,6 +528,7 @@ _TYPE_FIXES = {"a valid integer": "write a whole number without quotes or units,
                "a valid number": "write a number without quotes (a unit goes after it, e.g. "
                                  "'2.5 %', where the field takes one)",
                "a valid boolean": "write true or false",
+               "a whole number, not true or false": "write a whole number, e.g. 3",
                "a valid string": "write text in quotes",
                "a valid list": "write a list, e.g. [a, b]",
                "a valid dictionary": "write a mapping of names to values (key: value lines)"}

@@ -494,17 +494,15 @@ def _estimation_composites(comps: pd.DataFrame, params: DepositParams
                            ) -> tuple[list[str], pd.DataFrame]:
     """The estimation domains and their composites with a primary grade: at least 10, and
     no domain barren (grades are estimated relative to their domain's mean)."""
-    doms = params.domains or sorted(set(comps["domain"]) - set(params.waste_domains))
-    pcol = f"{params.primary}_frac"
     present = sorted(str(d) for d in set(comps["domain"]))
-    absent = [d for d in doms if d not in present]
-    if params.domains and absent:
-        raise InputError("deposit.domains", absent, "domains the drillholes' composites carry: "
-                         + ", ".join(present[:20]) + (" …" if len(present) > 20 else ""),
-                         "name domains of the data (the assay file's domain column, or the "
-                         "wireframe's zone), or remove deposit.domains to estimate every "
-                         "domain but the waste domains")
+    _check_domain_names(params, present)
+    doms = params.domains or sorted(set(present) - set(params.waste_domains))
+    pcol = f"{params.primary}_frac"
     est = comps[comps["domain"].isin(doms)].dropna(subset=[pcol])
+    if not doms:
+        raise InputError("deposit.waste_domains", params.waste_domains, "waste domains that "
+                         f"leave an estimation domain among the data's: {', '.join(present)}",
+                         "remove the mineralised domains from deposit.waste_domains")
     if len(est) < 10:
         raise InputError("deposit.domains", doms, ">= 10 composites with a primary grade in the "
                          "estimation domains", "check the domain names and the assays")
@@ -517,6 +515,30 @@ def _estimation_composites(comps: pd.DataFrame, params: DepositParams
         raise InputError("deposit.domains", barren, f"estimation domains whose mean "
                          f"{params.primary} is above 0", f"{fix}, or check their assays")
     return doms, est
+
+
+def _check_domain_names(params: DepositParams, present: list[str]) -> None:
+    """``deposit.domains`` and a project's own ``deposit.waste_domains`` name domains of the
+    data (exact names), and no domain is both: a misspelt or wrongly cased waste domain was
+    estimated as ore (HOST at 7.6 % TREO, fuzz round 34), one in both lists was estimated."""
+    shown = ", ".join(present[:20]) + (" …" if len(present) > 20 else "")
+    if params.domains is not None and not params.domains:  # [] estimated every domain
+        raise InputError("deposit.domains", [], f"at least one of the data's domains: {shown}",
+                         "list the domains to estimate, or remove the key to estimate every "
+                         "domain but the waste domains")
+    named = [("deposit.domains", params.domains or [])]
+    if "waste_domains" in params.model_fields_set:  # the default lists names data may lack
+        named.append(("deposit.waste_domains", params.waste_domains))
+    for path, names in named:
+        absent = [d for d in names if d not in present]
+        if absent:
+            raise InputError(path, absent, f"domains the drillholes' composites carry: {shown}",
+                             "name domains of the data exactly (the assay file's domain column, "
+                             "or the wireframe's zone; names are case-sensitive)")
+    both = sorted(set(params.domains or []) & set(params.waste_domains))
+    if both:
+        raise InputError("deposit.waste_domains", both, "domains not also listed in "
+                         "deposit.domains", "list each domain in one of the two")
 
 
 def _grid(est: pd.DataFrame, params: DepositParams, hints):
@@ -599,6 +621,12 @@ def _primary_components(params: DepositParams, spec: SyntheticSpec | None,
     """The components of the primary grade: the project's ``primary_components``, else the
     synthetic deposit's, else (user data, TREO) the rare-earth oxides the assays carry."""
     names = list(grades)
+    if params.primary_components is not None:  # a name no grade gives fell back silently
+        absent = [c for c in params.primary_components if c not in names]
+        if absent or not params.primary_components:
+            raise InputError("deposit.primary_components", absent or [], "grades of the "
+                             f"deposit: {', '.join(names)}", "list the grades the primary "
+                             f"grade ({params.primary}) is the sum of, or remove the key")
     given = (params.primary_components if params.primary_components is not None
              else spec.components(params.primary) if spec is not None
              else _ree_oxides(names) if params.primary == "treo" else [])
