@@ -39,3 +39,10 @@ def test_krige_one_vertical_hole_with_enough_samples_still_runs(tmp_path, capsys
     assert main(["krige", comps, "--model", model, "--out", str(out)]) == 0
     assert "estimated 9 of 9 blocks" in capsys.readouterr().out
     assert len(out.read_text().splitlines()) == 10
+
+
+def test_krige_with_an_empty_out_is_refused(tmp_path, capsys):
+    """--out "" kriged, wrote nothing and exited 0 (fuzz round 34); study and risk refuse it."""
+    comps, model = _inputs(tmp_path, 10)
+    assert main(["krige", comps, "--model", model, "--out", ""]) == 2
+    assert capsys.readouterr().err.startswith("reeflow: error: --out: got ''; allowed: a file")

@@ -49,3 +49,18 @@ def test_econ_evaluate_takes_a_whole_count_and_a_zero_activity(tmp_path, capsys)
               equipment_sizes={**SIZES, "leach_tank_volume_m3_count": 3.0})
     assert main(["econ", "evaluate", f, "--params", str(CASE_FISCAL), "--json"]) == 0
     assert '"npv_usd"' in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(("extra", "says"), [
+    ({"organic_fill_usd_per_m3": -4800.0}, "organic_fill_usd_per_m3: got -4800"),
+    ({"residue_handling_usd_per_t": -100.0}, "residue_handling_usd_per_t: got -100"),
+    ({"products_t_per_a": {"La2O3": 1.0e9}}, "products_t_per_a: got '1e+09 t/a in all'; "
+     "allowed: at most the ore treated (570,000 t/a)"),
+])
+def test_econ_evaluate_refuses_a_negative_price_and_more_product_than_ore(
+        tmp_path, capsys, extra, says):
+    """A negative organic price raised NPV by 35 MUSD; 1e9 t/a of La2O3 from 570 kt/a of ore
+    gave an NPV of 6.8e12 USD (fuzz round 34)."""
+    assert main(["econ", "evaluate", _file(tmp_path, **extra), "--params", str(CASE_FISCAL)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("reeflow: error: ") and says in err, err

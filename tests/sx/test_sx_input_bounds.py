@@ -161,3 +161,38 @@ def test_the_stage_search_does_not_overshoot_a_guess_one_stage_short(monkeypatch
                            conditions=SXDesign().to_conditions("P507"))
     assert sum(cd.ideal_stages) == 121
     assert max(totals) <= 125
+
+
+@pytest.mark.parametrize("marker", ["NA", "nan", "null", "n/a"])
+def test_a_missing_marker_is_text_not_a_blank(tmp_path, marker):
+    """pandas read NA, nan, null and n/a as blank cells, and the fit left the points out without
+    a word (fuzz round 34): only an empty cell is "not measured"."""
+    rows = [ROWS[0].replace("\n", "").rsplit(",", 1)[0] + f",{marker}\n", *ROWS[1:]]
+    p = tmp_path / "d.csv"
+    p.write_text(HEADER + "".join(rows))
+    with pytest.raises(InputError, match=f"row 1, column .*: got '{marker}'"):
+        read_shakeout_csv(p)
+
+
+def test_a_column_named_twice_is_refused_by_its_name(tmp_path):
+    """pandas renamed the second pH to pH.1, and the refusal named a column the file lacks."""
+    p = tmp_path / "d.csv"
+    p.write_text(HEADER.replace("\n", ",pH\n") + "".join(r.replace("\n", ",2\n") for r in ROWS))
+    with pytest.raises(InputError, match=r"header: got \['pH'\]; allowed: each column named "
+                                         r"once"):
+        read_shakeout_csv(p)
+
+
+@pytest.mark.parametrize(("old", "new", "starts"), [
+    ("mol_per_L: {Pr: 0.5, Nd: 0.5}", "mol_per_L: {Pr: 30, Nd: 30}",
+     "feeds[0].mol_per_L (all components): got 60.0; allowed: <= 55.5 mol/L"),
+    ("flow_L_per_h: 1.0, mol_per_L: {Pr: 0.5", "flow_L_per_h: 1.0e+8, mol_per_L: {Pr: 0.5",
+     "feeds[0].mol_per_L.Pr: got '7.045e+06 kg/h'; allowed: <= 4.4e+06 kg/h")])
+def test_a_cascade_feed_s_sum_and_rate_are_held_as_design_holds_them(tmp_path, capsys, old,
+                                                                       new, starts):
+    """Each component was held to 55.5 mol/L but not their sum (La 30 + Ce 30 ran), and a
+    simulated feed had no rate ceiling where design and train have one (fuzz round 34)."""
+    text = (EXAMPLES / "cascade_xu_e1.yaml").read_text(encoding="utf-8")
+    assert old in text
+    rc, err = _sx(tmp_path, capsys, "simulate", text.replace(old, new))
+    assert rc == 2 and err.startswith(f"reeflow: error: {starts}"), err

@@ -301,6 +301,9 @@ def _no_estimable_block(xyz: np.ndarray, n_blocks: int, cfg: KrigeModelFile) -> 
 
 def cmd_krige(args: argparse.Namespace) -> int:
     """Handler of ``reeflow krige``."""
+    if args.out is not None and not str(args.out).strip():  # wrote nothing, exit 0 (round 34)
+        raise InputError("--out", args.out, "a file name", "name the CSV to write, or drop "
+                         "--out to print a summary only")
     if args.out:  # refused before the kriging, not after it (fuzz round 15)
         from reeflow.core.io import check_output_file
 

@@ -180,9 +180,19 @@ class EconomicInputs:
                              "8000")
         for name in ("operating_hours_per_a", "water_m3_per_a", "mill_energy_mwh_per_a",
                      "sx_aqueous_m3_per_a", "brine_m3_per_a", "prestrip_t",
-                     "mining_cost_usd_per_t_moved"):
-            if getattr(self, name) is not None:
+                     "mining_cost_usd_per_t_moved", "electricity_price_usd_per_mwh",
+                     "organic_fill_usd_per_m3", "labour_cost_usd_per_person_a",
+                     "residue_handling_usd_per_t"):
+            if getattr(self, name) is not None:  # a negative price was a credit (fuzz 34)
                 _nonneg(name, getattr(self, name))
+        for k, v in self.reagent_price_overrides_usd_per_t.items():
+            _nonneg(f"reagent_price_overrides_usd_per_t.{k}", v)
+        made = math.fsum(float(v) for v in self.products_t_per_a.values())
+        if made > self.ore_t_per_a:  # 1e9 t/a of La2O3 from 570 kt/a of ore (fuzz round 34)
+            raise InputError("products_t_per_a", f"{made:,.6g} t/a in all",
+                             f"at most the ore treated ({self.ore_t_per_a:,.6g} t/a): the "
+                             "products are made from the ore", "check the products' tonnages "
+                             "and units (t/a), or ore_t_per_a")
         if self.brine_handling not in (None, *BRINE_HANDLING):
             raise InputError("brine_handling", self.brine_handling, f"one of {BRINE_HANDLING}",
                              "choose how the brine is handled in the project file")

@@ -285,6 +285,8 @@ def _concs(raw: Any, field: str) -> dict[str, float]:
     for k, v in _mapping(raw, field).items():
         out[str(k)] = _num(v, f"{field}.{k}", "mol/L", low=0.0)
         check_concentration(out[str(k)], f"{field}.{k}")
+    check_concentration(math.fsum(out.values()), f"{field} (all components)")  # La 30 + Ce 30
+    # ran (fuzz round 34)
     return out
 
 
@@ -343,6 +345,11 @@ def _feeds(raw: Any, n_total: int) -> tuple[Feed, ...]:
                     _name(f.get("name", ""), f"feeds[{i}].name"))
         check_feed(feed, n_total, f"feeds[{i}]")  # the engine's check, named as the file is
         out.append(feed)
+    # the rare earths fed, as sx design and train hold them (1e9x the example's flows ran)
+    for i, f in enumerate(out):
+        check_feed_rate({el: f.flow_L_per_h * c * m / 1000.0 for el, c in f.mol_per_L.items()
+                         if el != "H" and (m := _mass(el)) is not None},
+                        f"feeds[{i}].mol_per_L")
     return tuple(out)
 
 

@@ -155,7 +155,10 @@ def read_shakeout_csv(path: str | Path) -> ShakeoutData:
     text = read_text(p, field="shakeout.path")
     check_cell_counts(text, p.name)
     try:
-        frame = pd.read_csv(io.StringIO(text), comment="#", skipinitialspace=True, dtype=str)
+        # only an empty cell is "not measured": pandas' default missing markers (nan, NA, null,
+        # n/a ...) were read as blank without a word (fuzz round 34); they are refused as text
+        frame = pd.read_csv(io.StringIO(text), comment="#", skipinitialspace=True, dtype=str,
+                            keep_default_na=False, na_values=[""])
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise InputError(
             f"{p.name}", "unparseable", "comma-separated values with one header row", str(exc)
@@ -186,6 +189,19 @@ def _records(text: str) -> list[tuple[int, int]]:
     return out
 
 
+def _check_header_names(text: str, source: str) -> None:
+    """No column named twice: pandas renamed the second ``pH`` to ``pH.1`` and the refusal
+    named a column the file does not have (fuzz round 34)."""
+    lines = [_without_comment(ln) + "\n" for ln in re.split(r"\r\n|\r|\n", text)]
+    header = next((cells for cells in csv.reader(lines, skipinitialspace=True)
+                   if cells and any(c.strip() for c in cells)), [])
+    names = [c.strip() for c in header]
+    twice = sorted({n for n in names if n and names.count(n) > 1})
+    if twice:
+        raise InputError(f"{source}: header", twice, "each column named once",
+                         "remove or rename the repeated column")
+
+
 def check_cell_counts(text: str, source: str) -> None:
     """Every line of a CSV ``text`` has as many cells as its header, else InputError naming
     the line (header = line 1, as an editor counts) and the cells found and expected. A ragged
@@ -198,6 +214,7 @@ def check_cell_counts(text: str, source: str) -> None:
         return
     if len(records) < 2:
         return
+    _check_header_names(text, source)
     (head_line, expected), rows = records[0], records[1:]
     counts = {n for _, n in rows}
     if len(rows) > 1 and len(counts) == 1 and expected not in counts:
