@@ -46,3 +46,24 @@ def test_krige_with_an_empty_out_is_refused(tmp_path, capsys):
     comps, model = _inputs(tmp_path, 10)
     assert main(["krige", comps, "--model", model, "--out", ""]) == 2
     assert capsys.readouterr().err.startswith("reeflow: error: --out: got ''; allowed: a file")
+
+
+def test_krige_s_drillhole_errors_say_the_model_file_s_key(monkeypatch):
+    """The tables' refusal told krige's user to set deposit.drillholes.mode, a project key
+    krige has no file for (fuzz round 34); krige reads mode from its --model file."""
+    import pytest
+
+    import reeflow.deposit.commands as dc
+    from reeflow.core.errors import InputError
+
+    def refuse(*a, **k):
+        raise InputError("deposit.drillholes", "1 data errors", "clean drillhole tables",
+                         "c.csv: hole 1: x='nan'; or set deposit.drillholes.mode: lenient to "
+                         "exclude them and list each in the findings")
+
+    monkeypatch.setattr(dc, "read_drillholes", refuse)
+    cfg = type("Cfg", (), {"mode": "strict", "length_unit": "m", "dip_positive_down": True})()
+    with pytest.raises(InputError) as exc:
+        dc._samples(["c.csv", "s.csv", "a.csv"], cfg)
+    assert exc.value.field == "DRILLHOLES"
+    assert "set mode: lenient in the --model file" in exc.value.fix

@@ -64,3 +64,15 @@ def test_econ_evaluate_refuses_a_negative_price_and_more_product_than_ore(
     assert main(["econ", "evaluate", _file(tmp_path, **extra), "--params", str(CASE_FISCAL)]) == 2
     err = capsys.readouterr().err
     assert err.startswith("reeflow: error: ") and says in err, err
+
+
+def test_econ_evaluate_names_the_file_s_keys(tmp_path, capsys):
+    """The route was named plant.route and a residue stream residues.<name>.<key>, the study's
+    paths, not this file's (fuzz round 34)."""
+    assert main(["econ", "evaluate", _file(tmp_path, process_route="bogus"),
+                 "--params", str(CASE_FISCAL)]) == 2
+    assert "econ.yaml: process_route: got 'bogus'" in capsys.readouterr().err
+    bad = [{"name": "leach residue", "t_per_a": 20000.0, "storage_class": "bogus"}]
+    assert main(["econ", "evaluate", _file(tmp_path, residue_streams=bad),
+                 "--params", str(CASE_FISCAL)]) == 2
+    assert "econ.yaml: residue_streams[0].storage_class: got 'bogus'" in capsys.readouterr().err

@@ -196,3 +196,15 @@ def test_a_cascade_feed_s_sum_and_rate_are_held_as_design_holds_them(tmp_path, c
     assert old in text
     rc, err = _sx(tmp_path, capsys, "simulate", text.replace(old, new))
     assert rc == 2 and err.startswith(f"reeflow: error: {starts}"), err
+
+
+@pytest.mark.parametrize(("feed", "says"), [
+    ("{Pr: 0, Nd: 0}", "feed_kg_per_h: got 'Pr, Nd at 0'; allowed: at least one heavy element"),
+    ("{Pr: 0, Nd: 75.0}", "feed_kg_per_h: got 'Pr at 0'; allowed: at least one light (not in "
+     "heavy) element")])
+def test_a_design_feed_with_a_side_at_zero_names_the_feed(tmp_path, capsys, feed, says):
+    """An all-zero feed was refused as "heavy: got []" and a zero light side as "cut: got
+    (('Nd',), ())", keys the file does not have or did not get wrong (fuzz round 34)."""
+    text = (EXAMPLES / "design_ndpr.yaml").read_text(encoding="utf-8")
+    rc, err = _sx(tmp_path, capsys, "design", text.replace("{Pr: 25.0, Nd: 75.0}", feed))
+    assert rc == 2 and err.startswith(f"reeflow: error: {says}"), err

@@ -163,8 +163,15 @@ def _search(s: SearchSpec) -> SearchParams:
 
 def _samples(paths: list[str], cfg: KrigeModelFile) -> pd.DataFrame:
     if len(paths) == 3:
-        dh = read_drillholes(*paths, mode=cfg.mode, length_unit=cfg.length_unit,
-                             dip_positive_down=cfg.dip_positive_down)
+        try:
+            dh = read_drillholes(*paths, mode=cfg.mode, length_unit=cfg.length_unit,
+                                 dip_positive_down=cfg.dip_positive_down)
+        except InputError as exc:  # the project's key means nothing here (fuzz round 34)
+            if exc.field != "deposit.drillholes":
+                raise
+            raise InputError("DRILLHOLES", exc.value, exc.allowed, exc.fix.replace(
+                "deposit.drillholes.mode: lenient", "mode: lenient in the --model file"),
+            ) from None
         comps = composite(dh, length_m=cfg.composite_length_m)
         doms = [str(d) for d in cfg.domains or []]
         return comps[comps["domain"].isin(doms)] if doms else comps

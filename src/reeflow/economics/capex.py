@@ -282,7 +282,8 @@ def required_size_keys(route: str | None = None,
     if route is not None:
         if route not in routes:
             raise InputError("plant.route", route, f"one of {sorted(routes)}",
-                             "declare the route's areas in data/economics/capex_areas.yaml")
+                             "choose one of the listed routes (a new route needs its capex "
+                             "areas declared in reeflow's capex data)")
         gone = set(routes[route]["not_built"])
     if flotation_circuits is not None:
         unknown = sorted(set(flotation_circuits) - set(circuits))

@@ -106,12 +106,10 @@ def _load_inputs(path: str) -> tuple[Any, dict[str, Any]]:
         opts["params"] = str((Path(path).parent / str(opts["params"])).resolve())
     _check_counts(path, raw.get("equipment_sizes"))
     if "residue_streams" in raw:
-        from reeflow.economics.residue_storage import ResidueStream
-
         _check_activities(path, raw["residue_streams"])
-
         try:
-            raw["residue_streams"] = tuple(ResidueStream(**r) for r in raw["residue_streams"])
+            raw["residue_streams"] = tuple(_residue_stream(path, i, r)
+                                           for i, r in enumerate(raw["residue_streams"]))
         except TypeError as exc:
             raise InputError(f"{path}: residue_streams", "entries", "name, t_per_a, "
                              "storage_class[, activity_bq_per_g, kind]", str(exc)) from None
@@ -125,6 +123,20 @@ def _load_inputs(path: str) -> tuple[Any, dict[str, Any]]:
     except TypeError as exc:
         raise InputError(path, "fields", "all required fields (ore_t_per_a, products_t_per_a)",
                          str(exc)) from None
+
+
+def _residue_stream(path: str, i: int, row: Any) -> Any:
+    """The file's ``residue_streams[i]`` as a ResidueStream, refused by that path (the class
+    names a study's ``residues.<name>.<key>``, fuzz round 34)."""
+    from reeflow.economics.residue_storage import ResidueStream
+
+    if not isinstance(row, dict):
+        raise InputError(f"{path}: residue_streams[{i}]", row, "a mapping (name, t_per_a, "
+                         "storage_class, ...)", "write the stream as key: value lines")
+    try:
+        return ResidueStream(**row)
+    except InputError as exc:
+        raise exc.at(f"{path}: residue_streams[{i}].{exc.field.rsplit('.', 1)[-1]}") from None
 
 
 def _is_number(v: Any) -> bool:
@@ -185,7 +197,12 @@ def _evaluate(args: argparse.Namespace) -> int:
         opts["rates"] = tuple(opts["rates"])
         note = (f"discount rates from {Path(args.file).name} (rates:), not the parameters' "
                 "discount_rates")
-    res = evaluate(inputs, **opts)
+    try:
+        res = evaluate(inputs, **opts)
+    except InputError as exc:  # the study's path for the route, named as this file writes it
+        if exc.field == "plant.route":
+            raise exc.at(f"{args.file}: process_route") from None
+        raise
     d = res.to_dict()
     if args.json:
         print(dumps({**d, **({"note": note} if note else {})}))
