@@ -161,8 +161,9 @@ class ScheduleRow(ResultModel):
     stockpile_out_t: Number = Field(None, description="ore reclaimed from the stockpiles to "
                                     "the plant, part of ore_t")
     stockpile_t: Number = Field(None, description="ore on the stockpiles at the year's end")
-    rehandle_usd: Number = Field(None, description="rehandling cost of the ore reclaimed, "
-                                 "charged with mining in opex_usd")
+    rehandle_usd: Number = Field(None, description="rehandling cost of the ore reclaimed at "
+                                 "the stockpiles' rates, USD (charged with mining in opex_usd, "
+                                 "times economics.opex_scale)")
 
 
 class MineSection(ResultModel):

@@ -148,14 +148,15 @@ def check_claims_file(loaded: LoadedProject) -> int:
     return len(claims.claims)
 
 
-def check_project(loaded: LoadedProject) -> tuple[int, list[str]]:
+def check_project(loaded: LoadedProject, *, risk: bool = True) -> tuple[int, list[str]]:
     """Everything ``reeflow validate`` checks before a study, as the study checks it, without
     running the chain (a second or two): the claims file, the route's reagents and by-products
     priced, the stated ranges, the risk section, the drillholes (tables, grade units, density)
     or the synthetic deposit's grades, the grades the mine's blending limits and stockpiles
     name, and the estimate's block grid (:func:`reeflow.deposit.estimate.resource_grid`: its
-    domains and its size). The web API's submission runs it too. Returns the number of claims
-    and the drillholes' findings (warnings and excluded rows), as text."""
+    domains and its size). ``run_study`` and the web API's submission run it without the risk
+    section (``risk=False``: the study does not read it). Returns the number of claims and
+    the drillholes' findings (warnings and excluded rows), as text."""
     from reeflow.chain.plant_steps import design_basis_solution
     from reeflow.risk.inputs import check_risk_section
     from reeflow.sensitivity import default_inputs
@@ -166,7 +167,8 @@ def check_project(loaded: LoadedProject) -> tuple[int, list[str]]:
     check_reagent_prices(loaded, sol)  # the route's reagents, priced as the study prices them
     check_byproduct_prices(loaded, sol)  # the by-products sold, priced by the study's decks
     default_inputs(loaded)  # every economics.sensitivity_inputs entry states a range
-    check_risk_section(loaded)  # the drawn inputs, their marginals and correlations
+    if risk:  # read by `reeflow risk` only, not by the study
+        check_risk_section(loaded)  # the drawn inputs, their marginals and correlations
     findings: list[str] = []
     if p.deposit.run and p.deposit.drillholes is not None:
         from reeflow.deposit.estimate import check_user_drillholes
@@ -182,7 +184,7 @@ def check_project(loaded: LoadedProject) -> tuple[int, list[str]]:
         spec, _ = load_synthetic_spec(p.deposit.synthetic.parameters_file)  # as the study does
         check_grade_attributes(p.mine, {f"{g}_frac" for g in spec.grades}
                                | {f"{o}_frac" for sp in spec.splits for o in sp.shares})
-    if p.deposit.run:
+    if p.deposit.run and p.deposit.has_source:  # no source: the study's flat schedule
         from reeflow.deposit.estimate import resource_grid
 
         resource_grid(p.deposit)  # the estimation domains and the grid's size
@@ -247,8 +249,12 @@ def check_byproduct_prices(loaded: LoadedProject, sol: Any = None) -> None:
     decks: list[tuple[str, str, set[str]]] = [("economics.price_deck", e.price_deck, set())]
     if e.floor_case_deck is not None:
         decks.append(("economics.floor_case_deck", e.floor_case_deck, set()))
-    decks += [(f"economics.price_periods[{i}].deck", pp.deck or e.price_deck, set(pp.prices))
-              for i, pp in enumerate(e.price_periods)]
+    start = 0
+    for i, pp in enumerate(e.price_periods):  # one past the horizon is never priced (a note)
+        if start < int(e.schedule.life_years):
+            decks.append((f"economics.price_periods[{i}].deck", pp.deck or e.price_deck,
+                          set(pp.prices)))
+        start += int(pp.production_years)
     for path, name, given in decks:
         deck = load_deck(name)
         missing = [n for n in sales if not deck.has(n) and n not in given]
@@ -486,7 +492,7 @@ def run_study(project: str | Path | None = None, *, out_dir: str | Path | None =
     if out_dir is not None:
         check_output_folder(out_dir, names=STUDY_FILES, force=force)
     loaded = load_project(project)
-    check_project(loaded)  # what validate refuses is refused in a second, by the path written
+    check_project(loaded, risk=False)  # refused in a second, by the path the user wrote
     result = compute_results(loaded, progress=progress, workers=workers)
     if out_dir is None:
         return result

@@ -275,3 +275,14 @@ def test_a_ratio_s_bound_is_no_fraction(tmp_path, yaml_text, says):
     with pytest.raises(InputError) as exc:
         load_project(f)
     assert says in str(exc.value)
+
+
+def test_a_list_of_counts_refuses_true(tmp_path):
+    from reeflow.core.errors import InputError
+    from reeflow.project import load_project
+
+    f = tmp_path / "p.yaml"
+    f.write_text("extends: builtin:beylikova\nmine:\n  pushback_candidates: [2, true]\n")
+    with pytest.raises(InputError, match="mine.pushback_candidates: got .*a whole number, not "
+                                         "true or false"):
+        load_project(f)

@@ -67,3 +67,14 @@ def test_krige_s_drillhole_errors_say_the_model_file_s_key(monkeypatch):
         dc._samples(["c.csv", "s.csv", "a.csv"], cfg)
     assert exc.value.field == "DRILLHOLES"
     assert "set mode: lenient in the --model file" in exc.value.fix
+
+
+def test_krige_s_model_file_refuses_true_for_a_count(tmp_path, capsys):
+    """search.min_samples: true was read as 1 (fuzz round 34), as max_blocks: true was in a
+    project file; both models share the rule (core.projectfile.no_bool_for_int)."""
+    comps, model = _inputs(tmp_path, 10)
+    m = tmp_path / "model.yaml"
+    m.write_text(_MODEL.replace("min_samples: 6", "min_samples: true"))
+    assert main(["krige", comps, "--model", str(m)]) == 2
+    err = capsys.readouterr().err
+    assert "min_samples" in err and "a whole number, not true or false" in err, err

@@ -37,6 +37,12 @@ CASES = [
     ("deposit:\n  max_blocks: true\n", "deposit.max_blocks: got True; allowed: a whole "
      "number, not true or false"),
     ("deposit:\n  waste_domains: [HOST]\n", None),
+    # the last read: the default waste list is not the user's (domains override it); a
+    # project with no deposit data runs a flat schedule; a period past the horizon is unused
+    ("deposit:\n  domains: [HOST, ENVELOPE]\n", None),
+    ("deposit:\n  synthetic: null\n", None),
+    ("economics:\n  price_periods:\n    - {name: long, production_years: 100}\n"
+     "    - {name: late, production_years: 3, deck: spot_2024-06-20}\n", None),
     ("deposit:\n  domains: []\n", "deposit.domains: got []; allowed: at least one of the "
      "data's domains: CORE_KAPLAN, CORE_MRDS, ENVELOPE, HOST"),
     ("deposit:\n  domains: [core_kaplan]\n",
@@ -71,3 +77,35 @@ def test_the_study_refuses_them_first_and_writes_nothing(tmp_path, capsys):
     rc = main(["study", str(_write(tmp_path, CASES[0][0])), "--out", str(out), "--quiet"])
     assert rc == 2 and "economics.floor_case_deck" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_a_logged_waste_domain_without_assays_is_a_domain():
+    """A cover logged but never assayed gives no composite; naming it as waste is no typo
+    (the last read: it was refused as absent)."""
+    import pandas as pd
+
+    from reeflow.core.errors import InputError
+    from reeflow.deposit.estimate import _estimation_composites
+    from reeflow.deposit.params import DepositParams
+
+    comps = pd.DataFrame({"domain": ["ORE"] * 12, "treo_frac": [0.03] * 12, "x": range(12),
+                          "y": 0.0, "z": 0.0, "hole_id": "H1"})
+    params = DepositParams(waste_domains=["OVB"])
+    doms, est = _estimation_composites(comps, params, {"ORE", "OVB"})
+    assert doms == ["ORE"] and len(est) == 12
+    with pytest.raises(InputError, match="deposit.waste_domains: got \\['OVB'\\]"):
+        _estimation_composites(comps, params, {"ORE"})
+
+
+def test_the_study_does_not_check_the_risk_section_it_does_not_read(monkeypatch):
+    import reeflow.risk.inputs as ri
+    from reeflow.project import load_project
+    from reeflow.study import check_project
+
+    called = []
+    monkeypatch.setattr(ri, "check_risk_section", lambda lp: called.append(lp))
+    loaded = load_project()
+    check_project(loaded, risk=False)
+    assert not called
+    check_project(loaded)
+    assert called

@@ -186,7 +186,8 @@ def _mine_step(p: Project, valuation: adapters.BlockValuation, resource: Any,
     capacity = mine_steps.capacity_by_year(p.ore.throughput_t_per_a, e.schedule.ramp_up,
                                            int(e.schedule.life_years))
     return step("mine plan", CACHE.get, "mine",  # type: ignore[no-any-return]
-                _key(p.deposit, p.mine, p.ore, capacity.tolist(), valuation.__dict__),
+                _key(p.deposit, p.mine, p.ore, capacity.tolist(), valuation.__dict__,
+                     e.opex_scale_frac),  # the stockpiles' rehandling rate is scaled by it
                 _mine, p, capacity, valuation, resource)
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 import copy
 import math
 import re
+import types
 import typing
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -64,7 +65,35 @@ class Canonical(float):
     file, which a dimensional field refuses."""
 
 
-_INT_TYPES = (int, int | None, typing.Optional[int])  # noqa: UP045 - both spellings
+def _int_kind(annotation: Any) -> str | None:
+    """'int' for a whole-number annotation (``int``, ``int | None``, ``Annotated[int, ...]``),
+    'list' for a list or tuple of them, else None."""
+    if annotation is int:
+        return "int"
+    origin, args = typing.get_origin(annotation), typing.get_args(annotation)
+    if origin is Annotated:
+        return _int_kind(args[0])
+    if origin in (typing.Union, types.UnionType):
+        kinds = [_int_kind(a) for a in args if a is not type(None)]
+        return kinds[0] if len(kinds) == 1 else None
+    if origin in (list, tuple) and args:
+        items = [a for a in args if a is not Ellipsis]
+        return "list" if all(_int_kind(a) == "int" for a in items) else None
+    return None
+
+
+def no_bool_for_int(model: type[BaseModel], v: Any, info: ValidationInfo) -> Any:
+    """A field validator's body: a whole-number field (or a list of them) refuses true/false,
+    which pydantic reads as 1 and 0 (``max_blocks: true`` was a grid of at most 1 block,
+    fuzz round 34). Used by every project model and by the krige model file's."""
+    if info.field_name is None:
+        return v
+    kind = _int_kind(model.model_fields[info.field_name].annotation)
+    if (kind == "int" and isinstance(v, bool)) or (
+            kind == "list" and isinstance(v, list | tuple) and any(isinstance(x, bool)
+                                                                 for x in v)):
+        raise ValueError("a whole number, not true or false")
+    return v
 
 
 class StrictModel(BaseModel):
@@ -92,12 +121,7 @@ class StrictModel(BaseModel):
     @field_validator("*", mode="before")
     @classmethod
     def _no_bool_for_a_count(cls, v: Any, info: ValidationInfo) -> Any:
-        """A whole-number field refuses true/false (pydantic reads true as 1: ``max_blocks:
-        true`` was a grid of at most 1 block, fuzz round 34)."""
-        if isinstance(v, bool) and info.field_name is not None \
-                and cls.model_fields[info.field_name].annotation in _INT_TYPES:
-            raise ValueError("a whole number, not true or false")
-        return v
+        return no_bool_for_int(cls, v, info)
 
 
 @dataclass(frozen=True)

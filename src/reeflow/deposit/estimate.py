@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 import time
 import warnings
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
@@ -415,7 +415,7 @@ def estimate_resource(dh: Drillholes, params: DepositParams | None = None, *,
     hints = spec.estimation if spec is not None else None
     grades, comps_of, comps, caps = _composites(dh, params, spec)
     stage("composite")
-    doms, est = _estimation_composites(comps, params)
+    doms, est = _estimation_composites(comps, params, _logged(dh))
     model, curves, sp, angles, lags = _variography(est, params, hints)
     stage("variogram")
     grid, size, rot = _grid(est, params, hints)
@@ -490,11 +490,17 @@ def _composites(dh: Drillholes, params: DepositParams, spec: SyntheticSpec | Non
     return grades, comps_of, comps, caps
 
 
-def _estimation_composites(comps: pd.DataFrame, params: DepositParams
-                           ) -> tuple[list[str], pd.DataFrame]:
+def _logged(dh: Drillholes) -> set[str]:
+    """Every domain the assay intervals carry, assayed or not (a logged cover with no sample
+    gives no composite, and is still a domain a project may name as waste)."""
+    return {str(d) for d in dh.assays["domain"].unique()} if "domain" in dh.assays else set()
+
+
+def _estimation_composites(comps: pd.DataFrame, params: DepositParams,
+                           logged: Collection[str] = ()) -> tuple[list[str], pd.DataFrame]:
     """The estimation domains and their composites with a primary grade: at least 10, and
     no domain barren (grades are estimated relative to their domain's mean)."""
-    present = sorted(str(d) for d in set(comps["domain"]))
+    present = sorted({str(d) for d in set(comps["domain"])} | set(logged))
     _check_domain_names(params, present)
     doms = params.domains or sorted(set(present) - set(params.waste_domains))
     pcol = f"{params.primary}_frac"
@@ -535,7 +541,9 @@ def _check_domain_names(params: DepositParams, present: list[str]) -> None:
             raise InputError(path, absent, f"domains the drillholes' composites carry: {shown}",
                              "name domains of the data exactly (the assay file's domain column, "
                              "or the wireframe's zone; names are case-sensitive)")
-    both = sorted(set(params.domains or []) & set(params.waste_domains))
+    # the default waste list is not the user's: domains they name override it
+    both = sorted(set(params.domains or []) & set(params.waste_domains)) \
+        if "waste_domains" in params.model_fields_set else []
     if both:
         raise InputError("deposit.waste_domains", both, "domains not also listed in "
                          "deposit.domains", "list each domain in one of the two")
@@ -793,7 +801,7 @@ def resource_grid(params: DepositParams, *, base_dir: str | Path | None = None) 
     worker, fuzz round 33)."""
     dh, spec, _ = deposit_data(params, base_dir=base_dir)
     _, _, comps, _ = _composites(dh, params, spec)
-    _, est = _estimation_composites(comps, params)
+    _, est = _estimation_composites(comps, params, _logged(dh))
     return _grid(est, params, spec.estimation if spec is not None else None)[0]
 
 

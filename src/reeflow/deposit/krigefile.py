@@ -15,9 +15,17 @@ from __future__ import annotations
 import math
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 
 from reeflow.core.errors import InputError
+from reeflow.core.projectfile import no_bool_for_int
 
 __all__ = ["KrigeModelFile", "GridSpec", "load_krige_model"]
 
@@ -32,6 +40,11 @@ Angle = Annotated[float, Field(ge=-360.0, le=360.0, allow_inf_nan=False)]
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, strict=False)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_bool_for_a_count(cls, v: Any, info: ValidationInfo) -> Any:
+        return no_bool_for_int(cls, v, info)  # search.min_samples: true was 1 (fuzz round 34)
 
 
 class StructureSpec(_Strict):

@@ -17,6 +17,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
+from starlette.concurrency import run_in_threadpool
 
 from reeflow.core.errors import InputError, ReeflowError
 from reeflow.web.security import AUTH_COOKIE, CSRF_COOKIE, auth_cookie_value, csrf_ok
@@ -135,7 +136,9 @@ def study_row(request: Request, sid: str, svc: Svc) -> HTMLResponse:
 async def start_builtin(request: Request, svc: Svc) -> HTMLResponse:
     form = await _form(request)
     try:
-        row, created = svc.submit({"project": f"builtin:{form.get('case', '')}"})
+        # the submission's checks solve a flowsheet (about a second): off the event loop
+        row, created = await run_in_threadpool(
+            svc.submit, {"project": f"builtin:{form.get('case', '')}"})
         msg = (f"Study {row['id']} queued." if created else
                f"Identical inputs: study {row['id']} ({row['status']}) is the stored one.")
     except ReeflowError as exc:
@@ -317,7 +320,7 @@ async def editor_run(request: Request, svc: Svc) -> Response:
     if parse_errors:
         return render(request, "_editor_form.html", _validated_ctx(state, parse_errors))
     try:
-        row, _ = svc.submit({"project_yaml": document(state)})
+        row, _ = await run_in_threadpool(svc.submit, {"project_yaml": document(state)})
     except ReeflowError:
         return render(request, "_editor_form.html", _validated_ctx(state, {}))
     return Response(status_code=204, headers={"HX-Redirect": f"/studies/{row['id']}"})

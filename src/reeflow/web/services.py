@@ -58,7 +58,7 @@ class Services:
 
         spec = parse_request(body, max_yaml_bytes=self.settings.max_yaml_bytes)
         loaded = load_spec(spec)
-        check_project(loaded)  # what `reeflow validate` refuses is refused here, not queued
+        check_project(loaded, risk=False)  # what the study refuses is refused here, not queued
         canonical = canonical_inputs(loaded)
         key, seed = input_key(canonical)
         row, created = self.store.create_or_get(
