@@ -54,8 +54,8 @@ def test_econ_evaluate_takes_a_whole_count_and_a_zero_activity(tmp_path, capsys)
 @pytest.mark.parametrize(("extra", "says"), [
     ({"organic_fill_usd_per_m3": -4800.0}, "organic_fill_usd_per_m3: got -4800"),
     ({"residue_handling_usd_per_t": -100.0}, "residue_handling_usd_per_t: got -100"),
-    ({"products_t_per_a": {"La2O3": 1.0e9}}, "products_t_per_a: got '1e+09 t/a in all'; "
-     "allowed: at most the ore treated (570,000 t/a)"),
+    ({"products_t_per_a": {"La2O3": 1.0e9}}, "econ.yaml: products_t_per_a: got '1e+09 t/a in all'; "
+     "allowed: at most the ore treated (ore_t_per_a = 570,000 t/a)"),
 ])
 def test_econ_evaluate_refuses_a_negative_price_and_more_product_than_ore(
         tmp_path, capsys, extra, says):

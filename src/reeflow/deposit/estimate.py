@@ -532,18 +532,24 @@ def _check_domain_names(params: DepositParams, present: list[str]) -> None:
         raise InputError("deposit.domains", [], f"at least one of the data's domains: {shown}",
                          "list the domains to estimate, or remove the key to estimate every "
                          "domain but the waste domains")
-    named = [("deposit.domains", params.domains or [])]
-    if "waste_domains" in params.model_fields_set:  # the default lists names data may lack
-        named.append(("deposit.waste_domains", params.waste_domains))
-    for path, names in named:
-        absent = [d for d in names if d not in present]
+    # the default waste names (HOST, WASTE, AIR) may be absent from any data: a waste name is
+    # refused when it is absent and either no default or a miscased name of the data (a
+    # project re-validated by a what-if has every field set, so "written by the user" is not
+    # knowable here)
+    usual = set(DepositParams.model_fields["waste_domains"].get_default(call_default_factory=True))
+    lower = {d.lower() for d in present}
+    named = [("deposit.domains", params.domains or [],
+              [d for d in params.domains or [] if d not in present]),
+             ("deposit.waste_domains", params.waste_domains,
+              [d for d in params.waste_domains if d not in present
+               and (d not in usual or d.lower() in lower)])]
+    for path, _, absent in named:
         if absent:
             raise InputError(path, absent, f"domains the drillholes' composites carry: {shown}",
                              "name domains of the data exactly (the assay file's domain column, "
                              "or the wireframe's zone; names are case-sensitive)")
-    # the default waste list is not the user's: domains they name override it
-    both = sorted(set(params.domains or []) & set(params.waste_domains)) \
-        if "waste_domains" in params.model_fields_set else []
+    # the default waste names are not the user's: domains they name override them
+    both = sorted(set(params.domains or []) & set(params.waste_domains) - usual)
     if both:
         raise InputError("deposit.waste_domains", both, "domains not also listed in "
                          "deposit.domains", "list each domain in one of the two")

@@ -185,7 +185,7 @@ class EconomicInputs:
                      "residue_handling_usd_per_t"):
             if getattr(self, name) is not None:  # a negative price was a credit (fuzz 34)
                 _nonneg(name, getattr(self, name))
-        self._check_prices_and_mass()
+        self._check_prices()
         if self.brine_handling not in (None, *BRINE_HANDLING):
             raise InputError("brine_handling", self.brine_handling, f"one of {BRINE_HANDLING}",
                              "choose how the brine is handled in the project file")
@@ -195,17 +195,10 @@ class EconomicInputs:
                              "costed elsewhere")
         _nonneg("mining_cost_usd_per_t_ore", self.mining_cost_usd_per_t_ore)
 
-    def _check_prices_and_mass(self) -> None:
-        """Reagent prices >= 0, and no more product than ore: 1e9 t/a of La2O3 from 570 kt/a
-        of ore gave an NPV of 6.8e12 USD (fuzz round 34)."""
+    def _check_prices(self) -> None:
+        """Reagent prices >= 0."""
         for k, v in self.reagent_price_overrides_usd_per_t.items():
             _nonneg(f"reagent_price_overrides_usd_per_t.{k}", v)
-        made = math.fsum(float(v) for v in self.products_t_per_a.values())
-        if made > self.ore_t_per_a:
-            raise InputError("products_t_per_a", f"{made:,.6g} t/a in all",
-                             f"at most the ore treated ({self.ore_t_per_a:,.6g} t/a): the "
-                             "products are made from the ore", "check the products' tonnages "
-                             "and units (t/a), or ore_t_per_a")
 
     def reo_t_per_a(self) -> float:
         """Rare-earth oxide sold (t/a): oxides x purity + REO contained in mixed concentrate."""
