@@ -25,7 +25,7 @@ CASES = [
     # fuzz round 34: a misspelt or wrongly cased waste domain was estimated as ore (HOST at
     # 7.6 % TREO), a domain in both lists was estimated, an absent component was dropped
     ("deposit:\n  waste_domains: [host]\n", "deposit.waste_domains: got ['host']; allowed: "
-     "domains the drillholes' composites carry: CORE_KAPLAN, CORE_MRDS, ENVELOPE, HOST"),
+     "domains of the drillholes' intervals: CORE_KAPLAN, CORE_MRDS, ENVELOPE, HOST"),
     ("deposit:\n  domains: [ENVELOPE]\n  waste_domains: [ENVELOPE]\n",
      "deposit.waste_domains: got ['ENVELOPE']; allowed: domains not also listed in "
      "deposit.domains"),
@@ -46,7 +46,7 @@ CASES = [
     ("deposit:\n  domains: []\n", "deposit.domains: got []; allowed: at least one of the "
      "data's domains: CORE_KAPLAN, CORE_MRDS, ENVELOPE, HOST"),
     ("deposit:\n  domains: [core_kaplan]\n",
-     "deposit.domains: got ['core_kaplan']; allowed: domains the drillholes' composites carry: "
+     "deposit.domains: got ['core_kaplan']; allowed: domains of the drillholes' intervals: "
      "CORE_KAPLAN, CORE_MRDS, ENVELOPE, HOST"),
 ]
 

@@ -502,7 +502,8 @@ def _estimation_composites(comps: pd.DataFrame, params: DepositParams,
     no domain barren (grades are estimated relative to their domain's mean)."""
     present = sorted({str(d) for d in set(comps["domain"])} | set(logged))
     _check_domain_names(params, present)
-    doms = params.domains or sorted(set(present) - set(params.waste_domains))
+    doms = params.domains or sorted({str(d) for d in set(comps["domain"])}
+                                    - set(params.waste_domains))
     pcol = f"{params.primary}_frac"
     est = comps[comps["domain"].isin(doms)].dropna(subset=[pcol])
     if not doms:
@@ -545,7 +546,7 @@ def _check_domain_names(params: DepositParams, present: list[str]) -> None:
                and (d not in usual or d.lower() in lower)])]
     for path, _, absent in named:
         if absent:
-            raise InputError(path, absent, f"domains the drillholes' composites carry: {shown}",
+            raise InputError(path, absent, f"domains of the drillholes' intervals: {shown}",
                              "name domains of the data exactly (the assay file's domain column, "
                              "or the wireframe's zone; names are case-sensitive)")
     # the default waste names are not the user's: domains they name override them
