@@ -177,24 +177,21 @@ def _without_comment(line: str) -> str:
     return line
 
 
-def _records(text: str) -> list[tuple[int, int]]:
-    """(line number in the file, cell count) of each record of ``text``; comment and blank
-    lines are skipped, as pandas skips them, but counted, as the user counts lines."""
+def _records(text: str) -> list[tuple[int, list[str]]]:
+    """(line number in the file, cells) of each record of ``text``; comment and blank lines
+    are skipped, as pandas skips them, but counted, as the user counts lines."""
     lines = [_without_comment(ln) + "\n" for ln in re.split(r"\r\n|\r|\n", text)]
     reader = csv.reader(lines, skipinitialspace=True)
     out = []
     for cells in reader:
         if cells and not (len(cells) == 1 and not cells[0].strip()):
-            out.append((reader.line_num, len(cells)))
+            out.append((reader.line_num, cells))
     return out
 
 
-def _check_header_names(text: str, source: str) -> None:
+def _check_header_names(header: list[str], source: str) -> None:
     """No column named twice: pandas renamed the second ``pH`` to ``pH.1`` and the refusal
     named a column the file does not have (fuzz round 34)."""
-    lines = [_without_comment(ln) + "\n" for ln in re.split(r"\r\n|\r|\n", text)]
-    header = next((cells for cells in csv.reader(lines, skipinitialspace=True)
-                   if cells and any(c.strip() for c in cells)), [])
     names = [c.strip() for c in header]
     twice = sorted({n for n in names if n and names.count(n) > 1})
     if twice:
@@ -209,12 +206,13 @@ def check_cell_counts(text: str, source: str) -> None:
     columns moved right; fewer: the last columns read as blank). When every data line has the
     same count and the header another, the header is named."""
     try:
-        records = _records(text)
+        parsed = _records(text)
     except csv.Error:  # malformed beyond cell counts: pandas reports it
         return
-    if len(records) < 2:
+    if len(parsed) < 2:
         return
-    _check_header_names(text, source)
+    _check_header_names(parsed[0][1], source)
+    records = [(line, len(cells)) for line, cells in parsed]
     (head_line, expected), rows = records[0], records[1:]
     counts = {n for _, n in rows}
     if len(rows) > 1 and len(counts) == 1 and expected not in counts:
