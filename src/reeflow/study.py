@@ -170,28 +170,27 @@ def check_project(loaded: LoadedProject, *, risk: bool = True) -> tuple[int, lis
     if risk:  # read by `reeflow risk` only, not by the study
         check_risk_section(loaded)  # the drawn inputs, their marginals and correlations
     findings: list[str] = []
-    if p.deposit.run and p.deposit.drillholes is not None:
-        from reeflow.deposit.estimate import check_user_drillholes
+    if not (p.deposit.run and p.deposit.has_source):  # no source: the study's flat schedule
+        return n_claims, findings
+    from reeflow.deposit.estimate import check_user_drillholes, deposit_data, resource_grid
 
+    data = deposit_data(p.deposit)  # read once, as the study reads it
+    dh, spec, _ = data
+    if spec is None:  # the project's drillholes
         # tables, grade units and density, as the study reads them; warnings are listed
-        issues = check_user_drillholes(p.deposit)
+        issues = check_user_drillholes(p.deposit, dh=dh)
         findings = [f"{r.severity}: {r.message} — {r.action}" for r in issues.itertuples()]
-        _check_drillhole_attributes(p)
-    elif p.deposit.run and p.deposit.synthetic is not None:
-        from reeflow.deposit import load_synthetic_spec
+        _check_drillhole_attributes(p, dh)
+    else:
         from reeflow.mine.plan import check_grade_attributes
 
-        spec, _ = load_synthetic_spec(p.deposit.synthetic.parameters_file)  # as the study does
         check_grade_attributes(p.mine, {f"{g}_frac" for g in spec.grades}
                                | {f"{o}_frac" for sp in spec.splits for o in sp.shares})
-    if p.deposit.run and p.deposit.has_source:  # no source: the study's flat schedule
-        from reeflow.deposit.estimate import resource_grid
-
-        resource_grid(p.deposit)  # the estimation domains and the grid's size
+    resource_grid(p.deposit, data=data)  # the estimation domains and the grid's size
     return n_claims, findings
 
 
-def _check_drillhole_attributes(p: Any) -> None:
+def _check_drillhole_attributes(p: Any, dh: Any) -> None:
     """Each blending limit and stockpile of ``mine:`` names a grade of the block model the
     study estimates from the drillholes: the assayed grades, and, where TREO is assayed, the
     oxides the chain fills from ``ore.ree_distribution`` (a superset: the study may still find
@@ -203,7 +202,7 @@ def _check_drillhole_attributes(p: Any) -> None:
     from reeflow.deposit.estimate import drillhole_grade_columns
     from reeflow.mine.plan import check_grade_attributes
 
-    cols = drillhole_grade_columns(p.deposit)
+    cols = drillhole_grade_columns(p.deposit, dh=dh)
     if "treo_frac" in cols:
         cols |= {f"{species_key(el)}_frac" for el in p.ore.ree_distribution}
     check_grade_attributes(p.mine, cols)

@@ -539,12 +539,10 @@ def _check_domain_names(params: DepositParams, present: list[str]) -> None:
     # knowable here)
     usual = set(DepositParams.model_fields["waste_domains"].get_default(call_default_factory=True))
     lower = {d.lower() for d in present}
-    named = [("deposit.domains", params.domains or [],
-              [d for d in params.domains or [] if d not in present]),
-             ("deposit.waste_domains", params.waste_domains,
-              [d for d in params.waste_domains if d not in present
-               and (d not in usual or d.lower() in lower)])]
-    for path, _, absent in named:
+    named = [("deposit.domains", [d for d in params.domains or [] if d not in present]),
+             ("deposit.waste_domains", [d for d in params.waste_domains if d not in present
+                                        and (d not in usual or d.lower() in lower)])]
+    for path, absent in named:
         if absent:
             raise InputError(path, absent, f"domains of the drillholes' intervals: {shown}",
                              "name domains of the data exactly (the assay file's domain column, "
@@ -750,12 +748,14 @@ def user_drillholes(params: DepositParams, base: Path | None = None) -> Drillhol
     return replace(dh, label=f.label) if f.label else dh
 
 
-def check_user_drillholes(params: DepositParams, base: Path | None = None) -> pd.DataFrame:
+def check_user_drillholes(params: DepositParams, base: Path | None = None, *,
+                          dh: Drillholes | None = None) -> pd.DataFrame:
     """What ``reeflow validate`` checks of a project's drillholes without estimating anything:
-    the tables (:func:`user_drillholes`), every grade in its stated unit (the study converts
-    them once, in :func:`estimate_resource`) and the density column a regression needs.
-    Returns the tables' findings (warnings, and the rows a lenient mode excluded)."""
-    dh = user_drillholes(params, base)
+    the tables (:func:`user_drillholes`, or ``dh`` already read), every grade in its stated
+    unit (the study converts them once, in :func:`estimate_resource`) and the density column a
+    regression needs. Returns the tables' findings (warnings, and the rows a lenient mode
+    excluded)."""
+    dh = user_drillholes(params, base) if dh is None else dh
     fr = _as_fractions(dh, _resolve_grades(dh, params, None), params.density.column,
                        _length_unit(params))
     _require_density_column(fr.assays.columns, params)
@@ -763,13 +763,14 @@ def check_user_drillholes(params: DepositParams, base: Path | None = None) -> pd
     return dh.issues
 
 
-def drillhole_grade_columns(params: DepositParams, base: Path | None = None) -> set[str]:
+def drillhole_grade_columns(params: DepositParams, base: Path | None = None, *,
+                            dh: Drillholes | None = None) -> set[str]:
     """The ``<name>_frac`` grade columns of the block model the study estimates from the
     project's drillholes (``deposit.grades``, else the assay columns named ``<name>_pct``,
-    ``_ppm``, ``_gpt`` or ``_frac``): what ``reeflow validate`` checks a blending limit or a
-    stockpile's attribute against."""
-    return {f"{name}_frac" for name in _resolve_grades(user_drillholes(params, base), params,
-                                                        None)}
+    ``_ppm``, ``_gpt`` or ``_frac``; ``dh``: the drillholes already read): what ``reeflow
+    validate`` checks a blending limit or a stockpile's attribute against."""
+    dh = user_drillholes(params, base) if dh is None else dh
+    return {f"{name}_frac" for name in _resolve_grades(dh, params, None)}
 
 
 def deposit_data(params: DepositParams, *, base_dir: str | Path | None = None
@@ -800,13 +801,15 @@ def deposit_data(params: DepositParams, *, base_dir: str | Path | None = None
     return dh, spec, dom_model
 
 
-def resource_grid(params: DepositParams, *, base_dir: str | Path | None = None) -> BlockGrid:
+def resource_grid(params: DepositParams, *, base_dir: str | Path | None = None,
+                  data: tuple[Drillholes, SyntheticSpec | None, Any] | None = None
+                  ) -> BlockGrid:
     """The block grid the study's estimate covers, refused as :func:`run_deposit` refuses it
     (the estimation domains and their composites, the block count over ``max_blocks``) but
     without the variography and the kriging: what ``reeflow validate`` and the web API's
     submission check before a study is run (an oversized grid was queued and failed in the
-    worker, fuzz round 33)."""
-    dh, spec, _ = deposit_data(params, base_dir=base_dir)
+    worker, fuzz round 33). ``data``: :func:`deposit_data`'s answer, when the caller has it."""
+    dh, spec, _ = deposit_data(params, base_dir=base_dir) if data is None else data
     _, _, comps, _ = _composites(dh, params, spec)
     _, est = _estimation_composites(comps, params, _logged(dh))
     return _grid(est, params, spec.estimation if spec is not None else None)[0]
