@@ -172,7 +172,8 @@ def check_project(loaded: LoadedProject, *, risk: bool = True) -> tuple[int, lis
     findings: list[str] = []
     if not (p.deposit.run and p.deposit.has_source):  # no source: the study's flat schedule
         return n_claims, findings
-    from reeflow.deposit.estimate import check_user_drillholes, deposit_data, resource_grid
+    from reeflow.deposit.estimate import check_user_drillholes, resource_grid
+    from reeflow.deposit.sources import deposit_data
 
     data = deposit_data(p.deposit)  # read once, as the study reads it
     dh, spec, _ = data

@@ -20,10 +20,8 @@ from __future__ import annotations
 
 import re
 import time
-import warnings
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -39,10 +37,10 @@ from reeflow.deposit.blockmodel import (
 )
 from reeflow.deposit.blocks import estimate_blocks, scale_model
 from reeflow.deposit.composite import composite, top_cut
-from reeflow.deposit.drillholes import LENGTH_UNITS, Drillholes, read_drillholes, with_finding
+from reeflow.deposit.drillholes import LENGTH_UNITS, Drillholes, with_finding
 from reeflow.deposit.kriging import SearchParams
 from reeflow.deposit.models import VariogramModel, vec3
-from reeflow.deposit.params import GRADE_UNITS, DepositParams, SyntheticSource
+from reeflow.deposit.params import GRADE_UNITS, DepositParams
 from reeflow.deposit.resource import (
     DISCLAIMER,
     basket_price_usd_per_kg,
@@ -54,8 +52,9 @@ from reeflow.deposit.resource import (
     table1_checklist,
 )
 from reeflow.deposit.sgs import MAX_REALISATIONS, MAX_VALUES, normal_score, sgs
+from reeflow.deposit.sources import deposit_data, user_drillholes
 from reeflow.deposit.statement import ResourceStatement, jorc_statement
-from reeflow.deposit.synthetic import SyntheticSpec, load_synthetic_spec, synthetic_drillholes
+from reeflow.deposit.synthetic import SyntheticSpec
 from reeflow.deposit.variography import (
     anisotropy_search,
     cross_validate,
@@ -64,9 +63,9 @@ from reeflow.deposit.variography import (
     sampling_lags,
 )
 
-__all__ = ["ResourceResult", "estimate_resource", "run_deposit", "swath_table", "code_domains",
-           "deposit_data", "resource_grid",
-           "beylikova_resource", "MAX_SGS_REALISATIONS", "MAX_SGS_VALUES"]
+__all__ = ["ResourceResult", "estimate_resource", "run_deposit", "swath_table", "resource_grid",
+           "check_user_drillholes", "drillhole_grade_columns", "MAX_SGS_REALISATIONS",
+           "MAX_SGS_VALUES"]
 
 MAX_SGS_REALISATIONS = MAX_REALISATIONS
 MAX_SGS_VALUES = MAX_VALUES
@@ -222,13 +221,6 @@ class ResourceResult:
         sims = sgs(c[["x", "y", "z"]].to_numpy(), y, nodes, unit, self.parameters["search"],
                    n_realisations=n_realisations, seed=seed, batch=batch)
         return ns.back(sims)
-
-    def simulate_treo(self, *, n_realisations: int = 10, seed: int = 0,
-                      batch: int = 64) -> np.ndarray:
-        """Deprecated: use :meth:`simulate` (the primary grade)."""
-        warnings.warn("simulate_treo is deprecated; use simulate()", DeprecationWarning,
-                      stacklevel=2)
-        return self.simulate("treo", n_realisations=n_realisations, seed=seed, batch=batch)
 
     def swaths(self, axis: str = "x", width_m: float = 50.0) -> pd.DataFrame:
         """Swath-plot table of the primary grade: block estimates vs domain composites."""
@@ -725,29 +717,6 @@ def _table1_facts(dh: Drillholes, comps: pd.DataFrame, sp: SearchParams, cut: fl
             "regression, kriging variance / sill); user-owned heuristics"}
 
 
-@lru_cache(maxsize=4)
-def _synthetic_cached(path: str, seed: int) -> Drillholes:
-    spec, _ = load_synthetic_spec(path)
-    return synthetic_drillholes(spec, seed=seed)
-
-
-def user_drillholes(params: DepositParams, base: Path | None = None) -> Drillholes:
-    """The project's own drillhole files, read and their tables checked, as the study reads
-    them. Paths relative to ``base``."""
-    f = params.drillholes
-    if f is None:
-        raise InputError("deposit.drillholes", None, "collar, survey and assay files",
-                         "add deposit.drillholes with collar_file, survey_file and assay_file to "
-                         "the project YAML")
-    dh = read_drillholes(*f.paths(Path(base or ".")), mode=f.mode,
-                         below_detection_factor=float(f.below_detection_factor),
-                         length_unit=f.length_unit, dip_positive_down=f.dip_positive_down,
-                         fields=("deposit.drillholes.collar_file",
-                                 "deposit.drillholes.survey_file",
-                                 "deposit.drillholes.assay_file"))
-    return replace(dh, label=f.label) if f.label else dh
-
-
 def check_user_drillholes(params: DepositParams, base: Path | None = None, *,
                           dh: Drillholes | None = None) -> pd.DataFrame:
     """What ``reeflow validate`` checks of a project's drillholes without estimating anything:
@@ -771,34 +740,6 @@ def drillhole_grade_columns(params: DepositParams, base: Path | None = None, *,
     validate`` checks a blending limit or a stockpile's attribute against."""
     dh = user_drillholes(params, base) if dh is None else dh
     return {f"{name}_frac" for name in _resolve_grades(dh, params, None)}
-
-
-def deposit_data(params: DepositParams, *, base_dir: str | Path | None = None
-                 ) -> tuple[Drillholes, SyntheticSpec | None, Any]:
-    """The deposit's data as the study reads it: the project's drillholes (paths relative to
-    ``base_dir``) or the seeded SYNTHETIC deposit (cached per file and seed) with its spec,
-    domain-coded by the project's wireframe where it has one (then also the wireframe's
-    point classifier, else None)."""
-    base = Path(base_dir or ".")
-    spec = None
-    if params.drillholes is not None:
-        dh = user_drillholes(params, base)
-    else:
-        src = params.synthetic
-        if src is None:
-            raise InputError("deposit", None, "drillholes: {collar_file, survey_file, "
-                             "assay_file} or synthetic: {parameters_file, seed}",
-                             "name the deposit's data")
-        spec, _ = load_synthetic_spec(src.parameters_file, base)
-        from reeflow.deposit.synthetic import resolve_spec_path
-        d = _synthetic_cached(str(resolve_spec_path(src.parameters_file, base).resolve()),
-                              int(src.seed))
-        dh = replace(d, collars=d.collars.copy(), surveys=d.surveys.copy(),
-                     assays=d.assays.copy(), issues=d.issues.copy())
-    dom_model = None
-    if params.domain_surfaces is not None:
-        dh, dom_model = code_domains(dh, params.domain_surfaces, base)
-    return dh, spec, dom_model
 
 
 def resource_grid(params: DepositParams, *, base_dir: str | Path | None = None,
@@ -832,39 +773,6 @@ def run_deposit(params: DepositParams, *, base_dir: str | Path | None = None,
                         "total_wall_s": time.perf_counter() - t0,
                         "total_cpu_s": time.process_time() - c0})
     return r
-
-
-def code_domains(dh: Drillholes, spec, base: Path):
-    """Domain of every assay interval from a surfaces wireframe (interval midpoint inside:
-    the zone's name, else WASTE); returns the coded drillholes and the point classifier."""
-    from reeflow.deposit.composite import desurvey
-    from reeflow.deposit.domains import read_surface_domain
-    from reeflow.example_inputs import resolve
-
-    dom = read_surface_domain(base / resolve(spec.surfaces_file, field="surfaces_file"),
-                              name=spec.name, length_unit=spec.length_unit)
-    a = dh.assays.assign(mid_m=0.5 * (dh.assays["from_m"] + dh.assays["to_m"]))
-    xyz = desurvey(dh, a)[["x", "y", "z"]].to_numpy()
-    coded = dh.assays.assign(domain=dom.labels(xyz))
-    return replace(dh, assays=coded), dom.labels
-
-
-def beylikova_resource(*, seed: int = 2025, cutoff_frac: float | None = None,
-                       prices_usd_per_kg: dict[str, float] | None = None,
-                       recovery_frac: float | None = None,
-                       cost_usd_per_t_ore: float | None = None, **_: object) -> ResourceResult:
-    """Deprecated (kept for the current study wiring): the built-in SYNTHETIC example
-    deposit through :func:`run_deposit`. A given ``cutoff_frac`` is used as is; otherwise the
-    cut-off is break-even from the prices, recovery and cost, else none."""
-    warnings.warn("beylikova_resource is deprecated; use run_deposit(DepositParams(...))",
-                  DeprecationWarning, stacklevel=2)
-    from reeflow.deposit.params import Cutoff
-    cut = (Cutoff(basis="given", grade=cutoff_frac) if cutoff_frac is not None
-           else Cutoff(basis="break_even"))
-    p = DepositParams(synthetic=SyntheticSource(parameters_file="builtin:beylikova", seed=seed),
-                      cutoff=cut)
-    return run_deposit(p, prices_usd_per_kg=prices_usd_per_kg, recovery_frac=recovery_frac,
-                       cost_usd_per_t_ore=cost_usd_per_t_ore)
 
 
 def swath_table(bm: pd.DataFrame, comps: pd.DataFrame, *, axis: str = "x", width_m: float = 50.0,

@@ -211,4 +211,4 @@ def simulate_primary(resource: Any, *, seed: int) -> np.ndarray:
     room's simulation)."""
     if hasattr(resource, "simulate"):
         return np.asarray(resource.simulate(n_realisations=1, seed=int(seed))[0], float)
-    return np.asarray(resource.simulate_treo(n_realisations=1, seed=int(seed))[0], float)
+    return np.asarray(resource.simulate("treo", n_realisations=1, seed=int(seed))[0], float)
