@@ -48,6 +48,7 @@ from reeflow.economics.capex import (
 )
 from reeflow.economics.cost_index import CostIndex, cepci
 from reeflow.economics.equipment import purchased_cost
+from reeflow.economics.inputs import EconomicInputs
 from reeflow.economics.montecarlo import (
     Distribution,
     MonteCarloResult,
@@ -68,7 +69,6 @@ from reeflow.economics.prices import PriceDeck, deck_names, load_deck, payabilit
 from reeflow.economics.residue_storage import ResidueStream, default_storage_class, storage_costs
 from reeflow.economics.sensitivity import risk_ranges, spider, tornado
 from reeflow.economics.study import (
-    EconomicInputs,
     EconomicResult,
     build_base,
     evaluate,

@@ -35,10 +35,10 @@ from reeflow.core.errors import InputError
 from reeflow.economics import dcf
 from reeflow.economics.benchmark import benchmark_plant
 from reeflow.economics.cost_index import cepci
+from reeflow.economics.inputs import EconomicInputs
 from reeflow.economics.params import EconomicsParams
 from reeflow.economics.prices import load_deck
 from reeflow.economics.study import (
-    EconomicInputs,
     _cross_check,
     _kpis,
     _levered,

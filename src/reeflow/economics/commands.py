@@ -96,7 +96,7 @@ def _validation_text(t: Any) -> str:
 
 def _load_inputs(path: str) -> tuple[Any, dict[str, Any]]:
     from reeflow.core.yamlio import load_yaml_file
-    from reeflow.economics.study import EconomicInputs
+    from reeflow.economics.inputs import EconomicInputs
 
     raw = load_yaml_file(path, field="file") or {}
     if not isinstance(raw, dict):
