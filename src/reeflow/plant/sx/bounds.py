@@ -22,6 +22,16 @@ extractant) of a liquid phase of a shake-out test or a cascade feed:
   monomer, and its acid H (one per monomer) and rare-earth loading (one RE per three or six
   monomers) are less still. The aqueous ceiling is therefore a wide, certain one here too.
 
+``MAX_EXTRACTANT_MOL_PER_L`` (6.5 mol/L), the total extractant of an organic phase as monomer
+(a shake-out test's column, a mass-action model's ``extractant_mol_per_L``): the extractant
+undiluted. The acidic extractants of rare-earth SX are organophosphorus acids (neat D2EHPA
+970 g/L / 322.4 g/mol = 3.0 mol/L; neat Cyanex 272 916 g/L / 290.4 g/mol = 3.15 mol/L) and
+carboxylic acids of eight or more carbons (naphthenic acids, Versatic 10 at 172 g/mol); the
+lightest of these, the C8 acids, are 6.3 mol/L neat (octanoic acid 910 g/L and 2-ethylhexanoic
+acid 903 g/L, both 144.2 g/mol; densities: CRC Handbook of Chemistry and Physics, "Physical
+constants of organic compounds"). Lighter acids dissolve in the aqueous phase and are not
+extractants. A value above the ceiling is a unit slip (g/L or mmol/L written as mol/L).
+
 ``MAX_FEED_KG_PER_H`` (4.4e6 kg/h), the rare-earth feed of one separation train (or cut):
 one hundred times the world's entire rare-earth mine production. USGS (2026), Mineral
 Commodity Summaries 2026, Rare Earths, world mine production 2025 (estimated): 390,000 t REO
@@ -39,11 +49,13 @@ from collections.abc import Mapping
 
 from reeflow.core.errors import InputError
 
-__all__ = ["MAX_CONCENTRATION_MOL_PER_L", "MAX_FEED_KG_PER_H", "check_concentration",
-           "check_feed_rate"]
+__all__ = ["MAX_CONCENTRATION_MOL_PER_L", "MAX_EXTRACTANT_MOL_PER_L", "MAX_FEED_KG_PER_H",
+           "check_concentration", "check_extractant", "check_feed_rate"]
 
 #: Ceiling of any component's concentration in a liquid phase (module docstring).
 MAX_CONCENTRATION_MOL_PER_L = 55.5
+#: Ceiling of an organic phase's total extractant as monomer, mol/L (module docstring).
+MAX_EXTRACTANT_MOL_PER_L = 6.5
 #: Ceiling of a train's (or cut's) total rare-earth feed, kg/h (module docstring).
 MAX_FEED_KG_PER_H = 4.4e6
 
@@ -57,6 +69,16 @@ def check_concentration(value: float, field: str) -> None:
         raise InputError(field, value, _CONC_ALLOWED,
                          "check the unit: the value must be in mol/L (mmol/L and mol/m3 "
                          "are 1000 times smaller)")
+
+
+def check_extractant(value: float, field: str) -> None:
+    """InputError naming ``field`` when ``value`` (mol/L of extractant as monomer) is above
+    the undiluted extractant's concentration (module docstring)."""
+    if value > MAX_EXTRACTANT_MOL_PER_L:
+        raise InputError(field, value, f"<= {MAX_EXTRACTANT_MOL_PER_L:g} mol/L (an undiluted "
+                         "acidic extractant: D2EHPA 3.0, Cyanex 272 3.15, C8 carboxylic acids "
+                         "6.3 mol/L)", "check the unit: the value must be mol/L of extractant "
+                         "as monomer (real organics hold about 0.5-1.5 mol/L)")
 
 
 def check_feed_rate(feed_kg_per_h: Mapping[str, float], key: str) -> None:

@@ -61,7 +61,7 @@ import pandas as pd
 from scipy import optimize, stats
 
 from reeflow.core.errors import InputError
-from reeflow.plant.sx.bounds import check_concentration
+from reeflow.plant.sx.bounds import check_concentration, check_extractant
 
 __all__ = [
     "ShakeoutData",
@@ -320,6 +320,8 @@ def parse_shakeout_frame(frame: pd.DataFrame, *, source: str = "<frame>") -> Sha
         pH = -np.log10(h)
     ext = _numeric_column(frame, "extractant_mol_per_L", source, allow_blank=False,
                           concentration=True)
+    for i, v in enumerate(ext):
+        check_extractant(float(v), f"{source}: row {i + 1}, column extractant_mol_per_L")
     bad = np.flatnonzero(ext <= 0.0)
     if bad.size:
         raise InputError(f"{source}: row {bad[0] + 1}, column extractant_mol_per_L",

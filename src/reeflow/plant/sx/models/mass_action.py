@@ -31,6 +31,7 @@ import numba as nb
 import numpy as np
 
 from reeflow.core.errors import InputError
+from reeflow.plant.sx.bounds import MAX_EXTRACTANT_MOL_PER_L
 from reeflow.plant.sx.models._params import number, table
 
 __all__ = ["stage", "build_params", "homotopy", "EXTRA_COMPONENTS", "free_dimer"]
@@ -136,8 +137,10 @@ def build_params(
         raise InputError("cascade.components", comps, "elements…, 'H'[, 'Na'] last",
                          "list H (and Na if saponified) after the elements")
     c_ha = number(params.get("extractant_mol_per_L"), "model.params.extractant_mol_per_L",
-                  low=0.0, strict_low=True, high=10.0,
-                  allowed="a finite number in (0, 10] mol/L (as monomer HA)")
+                  low=0.0, strict_low=True, high=MAX_EXTRACTANT_MOL_PER_L,
+                  allowed=f"a finite number in (0, {MAX_EXTRACTANT_MOL_PER_L:g}] mol/L (as "
+                  "monomer HA; the ceiling is an undiluted extractant, "
+                  "reeflow.plant.sx.bounds)")
     k_na_log = params.get("log10_K_Na")
     if has_na and k_na_log is None:
         raise InputError("model.params.log10_K_Na", None, "a number when Na is present",
