@@ -6,6 +6,7 @@ works on what these return."""
 
 from __future__ import annotations
 
+import threading
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
@@ -27,19 +28,42 @@ def _synthetic_cached(path: str, seed: int) -> Drillholes:
 
 def user_drillholes(params: DepositParams, base: Path | None = None) -> Drillholes:
     """The project's own drillhole files, read and their tables checked, as the study reads
-    them. Paths relative to ``base``."""
+    them. Paths relative to ``base``. A process reads the same unchanged files once (keyed
+    by their paths, sizes and modification times and the reading settings: ``reeflow
+    validate``'s checks and the study's estimate ran three to four reads); each caller gets
+    its own copy of the tables."""
     f = params.drillholes
     if f is None:
         raise InputError("deposit.drillholes", None, "collar, survey and assay files",
                          "add deposit.drillholes with collar_file, survey_file and assay_file to "
                          "the project YAML")
-    dh = read_drillholes(*f.paths(Path(base or ".")), mode=f.mode,
-                         below_detection_factor=float(f.below_detection_factor),
-                         length_unit=f.length_unit, dip_positive_down=f.dip_positive_down,
-                         fields=("deposit.drillholes.collar_file",
-                                 "deposit.drillholes.survey_file",
-                                 "deposit.drillholes.assay_file"))
+    paths = f.paths(Path(base or "."))
+    try:
+        stamp = tuple((str(q.resolve()), q.stat().st_size, q.stat().st_mtime_ns) for q in paths)
+    except OSError:  # a missing file: the reader names it
+        stamp = None
+    key = (stamp, f.model_dump_json()) if stamp else None
+    d = _READS.get(key) if key else None
+    if d is None:
+        d = read_drillholes(*paths, mode=f.mode,
+                            below_detection_factor=float(f.below_detection_factor),
+                            length_unit=f.length_unit, dip_positive_down=f.dip_positive_down,
+                            fields=("deposit.drillholes.collar_file",
+                                    "deposit.drillholes.survey_file",
+                                    "deposit.drillholes.assay_file"))
+        if key:
+            with _READS_LOCK:  # the web app checks projects on worker threads
+                _READS[key] = d
+                while len(_READS) > 4:
+                    _READS.pop(next(iter(_READS)))
+    dh = replace(d, collars=d.collars.copy(), surveys=d.surveys.copy(),
+                 assays=d.assays.copy(), issues=d.issues.copy())
     return replace(dh, label=f.label) if f.label else dh
+
+
+#: drillhole tables read in this process, by their files' stamps and the reading settings
+_READS: dict[tuple[Any, str], Drillholes] = {}
+_READS_LOCK = threading.Lock()
 
 
 def deposit_data(params: DepositParams, *, base_dir: str | Path | None = None
