@@ -67,6 +67,11 @@ def _check_outputs(args: argparse.Namespace) -> None:
         target = getattr(args, field[2:].replace("-", "_"), None)
         if target:
             core_io.check_output_file(target, field=field)
+    out, blocks = getattr(args, "out", None), getattr(args, "blocks_out", None)
+    if out and blocks and Path(out).resolve() == Path(blocks).resolve():
+        # the second write replaced the first without a word (fuzz round 35)
+        raise InputError("--blocks-out", blocks, "a file other than --out's",
+                         "name two files, e.g. --out pit.json --blocks-out blocks.csv")
 
 
 def _emit(out: dict[str, Any], args) -> None:
@@ -211,8 +216,15 @@ def _pit_values(df: pd.DataFrame, args):
     grid = block_grid(df, block_size_m=size, allow_missing=args.missing == "air")
     values = pd.to_numeric(df[args.value_column], errors="coerce").to_numpy(float)
     if not np.all(np.isfinite(values)):
-        raise InputError(f"block_model.{args.value_column}", "NaN or text", "a number per block",
-                         "fill every block's value")
+        i = int(np.flatnonzero(~np.isfinite(values))[0])
+        raise InputError(f"block_model.{args.value_column} (data row {i + 1})",
+                         df[args.value_column].iloc[i], "a finite number per block",
+                         "fill every block's value (no NaN, inf or text)")
+    with np.errstate(over="ignore"):
+        if not np.isfinite(np.abs(values).sum()):
+            raise InputError(f"block_model.{args.value_column}", "a sum of |values| beyond "
+                             "1.8e308", "values whose total is a finite float",
+                             "state the values in a larger money unit (e.g. million USD)")
     return df, grid, values, params, note
 
 

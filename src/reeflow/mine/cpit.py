@@ -598,11 +598,16 @@ def solve_cpit(inst: CpitInstance, *, time_limit_s: float = 30.0, rel_gap: float
 
 
 def _refuse_infeasible(inst: CpitInstance, per: np.ndarray | None, status: object) -> None:
-    """No schedule found and the solver proved there is none: an error, never a value of 0."""
-    if per is None and "infeasible" in str(status).lower():
+    """No schedule found and the solver proved there is none, or mining nothing breaks a limit
+    too (an upper limit below 0 was reported as a schedule of value 0, fuzz round 35): an
+    error, never a value of 0."""
+    if per is None and ("infeasible" in str(status).lower()
+                        or _infeasible(inst, np.full(inst.n_blocks, -1, np.int64))):
+        why = (f"HiGHS: {status}" if "infeasible" in str(status).lower()
+               else "mining nothing breaks one of them too")
         raise InfeasibleSpecError(
-            f"{inst.name}: no schedule meets the RESOURCE_CONSTRAINT_LIMITS (HiGHS: "
-            f"{status}); check for an upper limit below 0 or a lower limit no block set can "
+            f"{inst.name}: no schedule meets the RESOURCE_CONSTRAINT_LIMITS ({why}); check "
+            "for an upper limit below 0 or a lower limit no block set can "
             "reach")
 
 

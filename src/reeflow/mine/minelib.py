@@ -134,12 +134,23 @@ def read_minelib_upit(path: str | Path) -> np.ndarray:
             elif in_obj and s:
                 b, v = s.split()[:2]
                 ids.append(int(b))
-                vals.append(float(v))
+                vals.append(_finite(v, f"{Path(path).name}.OBJECTIVE_FUNCTION", s))
     if n is None or len(ids) != n:
         raise InputError(str(path), f"{len(ids)} profits", f"NBLOCKS = {n}", "check the .upit file")
     out = np.empty(n)
     out[_block_ids(ids, n, Path(path).name)] = vals
     return out
+
+
+def _finite(text: str, where: str, line: list[str] | str) -> float:
+    """``text`` as a finite number, else an InputError naming the section and its line (a
+    ``nan`` limit was taken and its constraint dropped, fuzz round 35)."""
+    v = float(text)
+    if not np.isfinite(v):
+        shown = " ".join(line) if isinstance(line, list) else line
+        raise InputError(where, shown[:60], "finite numbers",
+                         "replace nan or inf by the number it stands for")
+    return v
 
 
 def _block_ids(ids: list[int], n: int, where: str) -> np.ndarray:
@@ -229,7 +240,7 @@ def read_minelib_cpit(path: str | Path, prec: str | Path | None = None):
         if not (0 <= r < R and 0 <= t < T) or kind not in ("L", "G", "I"):
             raise InputError(f"{p.name}.RESOURCE_CONSTRAINT_LIMITS", " ".join(row),
                              f"r < {R}, t < {T}, type L|G|I", "check the limits section")
-        vals = [float(v) for v in row[3:]]
+        vals = [_finite(v, f"{p.name}.RESOURCE_CONSTRAINT_LIMITS", row) for v in row[3:]]
         if kind == "L":
             hi[r, t] = vals[0]
         elif kind == "G":
@@ -237,14 +248,15 @@ def read_minelib_cpit(path: str | Path, prec: str | Path | None = None):
         else:
             lo[r, t], hi[r, t] = vals[0], vals[1]
     profit = np.zeros(n)
-    profit[_block_ids([int(r[0]) for r in obj], n, p.name)] = [float(r[1]) for r in obj]
+    profit[_block_ids([int(r[0]) for r in obj], n, p.name)] = [
+        _finite(r[1], f"{p.name}.OBJECTIVE_FUNCTION", r) for r in obj]
     coef = np.zeros((n, R))
     for row in data.get("RESOURCE_CONSTRAINT_COEFFICIENTS", []):
         b, r = int(row[0]), int(row[1])
         if not (0 <= b < n and 0 <= r < R):
             raise InputError(f"{p.name}.RESOURCE_CONSTRAINT_COEFFICIENTS", " ".join(row)[:60],
                              f"block < {n}, resource < {R}", "check the coefficients section")
-        coef[b, r] = float(row[2])
+        coef[b, r] = _finite(row[2], f"{p.name}.RESOURCE_CONSTRAINT_COEFFICIENTS", row)
     src, dst = read_minelib_prec(prec if prec is not None else minelib_sibling(p, ".prec"),
                                  n)
     return CpitInstance(name=header.get("NAME", p.stem), profit=profit, coef=coef, limit_lo=lo,

@@ -211,7 +211,13 @@ def ultimate_pit(values: np.ndarray, src: np.ndarray, dst: np.ndarray, *,
     v = np.asarray(values, dtype=float)
     if v.ndim != 1 or not np.all(np.isfinite(v)):
         raise InputError("values", "non-finite or not 1-D", "finite numbers, one per block",
-                         "fill NaN block values before solving")
+                         "replace NaN or inf block values before solving")
+    with np.errstate(over="ignore"):
+        total = float(np.abs(v).sum())
+    if not np.isfinite(total):  # 1e308 + 1e308 overflowed to an empty pit (fuzz round 35)
+        raise InputError("values", "a sum of |values| beyond 1.8e308", "values whose total is "
+                         "a finite float", "state the values in a larger money unit (e.g. "
+                         "million USD)")
     n = v.size
     src, dst = _check_arcs(n, src, dst)
     if n == 0:  # an empty sub-problem (e.g. a nested pit inside an empty pit): the empty pit
