@@ -23,7 +23,7 @@ from __future__ import annotations
 import json
 from typing import Annotated, Any, Final, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from reeflow.core.errors import InputError, allowed_of
 
@@ -41,6 +41,38 @@ Number = float | None
 #: A quantity that cannot be negative (tonnes, MW): a results.json with a negative one is not a
 #: study's output and ``reeflow report`` refuses it
 Amount = Annotated[float, Field(ge=0.0)]
+#: A share that is a fraction of a whole (a recovery, a concentrate's grade): 0 to 1, or none;
+#: a results.json with 1.5 rendered as "150 %" (fuzz round 35)
+Frac = Annotated[float | None, AfterValidator(lambda v: _fraction(v))]
+
+
+#: a fraction a study computes may pass 0 or 1 by float round-off (a purity of 1 + 2e-16)
+_ROUND_OFF = 1e-9
+
+
+def _product_row(row: Json) -> Json:
+    """A product row whose tonnages (``*_t_per_a``) and activity are not negative and whose
+    fractions (``*_frac``, a number or a mapping of them) lie within 0..1: an edited
+    results.json rendered "La oxide -5" and "200.0 %" (fuzz round 35)."""
+    for key, v in row.items():
+        vals = v.values() if isinstance(v, dict) else [v]
+        nums = [x for x in vals if isinstance(x, (int, float)) and not isinstance(x, bool)]
+        if (key == "t_per_a" or key.endswith("_t_per_a") or key.startswith("activity")) \
+                and any(x < 0 for x in nums):
+            raise ValueError(f"{key}: >= 0")
+        if key.endswith("_frac") and any(x == x and not -_ROUND_OFF <= x <= 1.0 + _ROUND_OFF
+                                         for x in nums):
+            raise ValueError(f"{key}: from 0 to 1")
+    return row
+
+
+def _fraction(v: float | None) -> float | None:
+    """``v`` when it is none, NaN (not computed) or within 0..1."""
+    if v is not None and v == v and not -_ROUND_OFF <= v <= 1.0 + _ROUND_OFF:
+        raise ValueError("a fraction from 0 to 1")
+    return v
+
+
 
 
 class ResultModel(BaseModel):
@@ -72,7 +104,7 @@ class Kpis(ResultModel):
     head_reo_t_per_a: Amount
     reo_t_per_a: Amount
     ndpr_oxide_t_per_a: Amount
-    overall_reo_recovery_frac: Number
+    overall_reo_recovery_frac: Frac
     fluorite_concentrate_t_per_a: Amount
     barite_concentrate_t_per_a: Amount
     th_in_feed_t_per_a: Amount
@@ -80,7 +112,7 @@ class Kpis(ResultModel):
     power_mw: Amount = Field(description="site electrical demand (every unit and the utilities; "
                              "the energy section's electricity_kw), MW")
     concentrate_t_per_a: Amount
-    concentrate_treo_frac: Number
+    concentrate_treo_frac: Frac
 
 
 class PlantYear(ResultModel):
@@ -92,7 +124,7 @@ class PlantYear(ResultModel):
     head_grade_treo_frac: float
     reo_t: Amount
     ndpr_oxide_t: Amount
-    overall_reo_recovery_frac: Number
+    overall_reo_recovery_frac: Frac
     products_t: dict[str, Amount]
     reagents_t: dict[str, Amount]
     power_mwh: Amount
@@ -348,7 +380,7 @@ class SummarySection(ResultModel):
     levered_npv_usd: Number = None
     levered_irr_frac: Number = None
     dscr_min: Number = None
-    capex_usd: Number = None
+    capex_usd: Annotated[float, Field(ge=0.0)] | None = None
     estimate_class: str = ""
     basket_usd_per_kg_reo: Number = None
     revenue_usd_per_a: Number = None
@@ -483,8 +515,9 @@ class StudyResults(ResultModel):
     summary: SummarySection | None = Field(default=None, description="the executive summary: "
                                            "every verdict computed (reeflow.summary)")
     kpis: Kpis = Field(description="design-basis plant figures")
-    products: list[Json] = Field(description="design-basis products, by-products and residues "
-                                 "(t/a, purity, recovery by element, activity and class)")
+    products: list[Annotated[Json, AfterValidator(lambda r: _product_row(r))]] = Field(
+        description="design-basis products, by-products and residues (t/a, purity, recovery "
+                    "by element, activity and class)")
     reagents_t_per_a: dict[str, float] = Field(description="design-basis reagents drawn, t/a")
     flowsheet: Json = Field(description="units, streams (kg/h by species and phase), element "
                             "flows and the element balance of every unit")
@@ -621,6 +654,12 @@ def load_results(data: dict[str, Any], *, source: str = "results.json") -> Study
     except ValidationError as exc:
         err = exc.errors()[0]
         loc = ".".join(str(p) for p in err["loc"])
+        msg = str(err["msg"]).removeprefix("Value error, ")
+        row = err.get("input")
+        if loc.startswith("products.") and isinstance(row, dict) and msg.split(":")[0] in row:
+            key, _, allowed = msg.partition(": ")  # a product row's own key (_product_row)
+            raise InputError(f"{loc}.{key}", row[key], allowed,
+                             "pass a results.json written by `reeflow study`") from None
         # a missing section: say so, not the whole enclosing document (fuzz round 6)
         missing = err.get("type") == "missing"
         raise InputError(loc or source, "missing" if missing else err.get("input"),

@@ -145,7 +145,7 @@ def allowed_of(msg: str) -> str:
     """A pydantic message as an error line's "allowed" part (``Input should be greater than
     or equal to 0`` reads ``>= 0``; ``a valid integer, unable to parse string as an integer``
     reads ``a valid integer``)."""
-    text = msg.removeprefix("Input should be ").strip()
+    text = msg.removeprefix("Value error, ").removeprefix("Input should be ").strip()
     if text.startswith("a valid "):  # "a valid integer, unable to parse string as an integer"
         text = text.split(",", 1)[0]
         # "a valid dictionary or instance of Ore": the class is the library's word, not the
