@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
 import os
 import shlex
 import sys
@@ -439,7 +440,9 @@ def run_command(func: Callable[[argparse.Namespace], int], args: argparse.Namesp
     - Ctrl-C: exit 130; a closed stdout pipe (``| head``): exit 0 quietly.
     """
     try:
-        return int(func(resolve_builtin_args(args)))
+        rc = int(func(resolve_builtin_args(args)))
+        sys.stdout.flush()  # a full disk fails here, not in the flush at exit
+        return rc
     except ReeflowError as exc:
         print(f"reeflow: error: {_one_line(exc)}", file=sys.stderr)
         return 2
@@ -450,13 +453,25 @@ def run_command(func: Callable[[argparse.Namespace], int], args: argparse.Namesp
         with contextlib.suppress(OSError):
             sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the flush at exit
         return 0
+    except OSError as exc:
+        if exc.errno in (errno.ENOSPC, errno.EIO, errno.EDQUOT):  # e.g. `> /dev/full`
+            with contextlib.suppress(OSError):
+                sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - drop the unwritten rest
+            print(f"reeflow: error: cannot write the output: {exc.strerror}", file=sys.stderr)
+            return 1
+        return _internal(exc)
     except Exception as exc:  # the contract: no traceback reaches a user
-        if os.environ.get("REEFLOW_DEBUG") == "1":
-            traceback.print_exc()
-        print(f"reeflow: internal error: {type(exc).__name__}: {_one_line(exc)[:300]} "
-              "(a defect: set REEFLOW_DEBUG=1 for the traceback and please report it)",
-              file=sys.stderr)
-        return 1
+        return _internal(exc)
+
+
+def _internal(exc: BaseException) -> int:
+    """An unexpected error: one line, exit 1 (the traceback with ``REEFLOW_DEBUG=1``)."""
+    if os.environ.get("REEFLOW_DEBUG") == "1":
+        traceback.print_exc()
+    print(f"reeflow: internal error: {type(exc).__name__}: {_one_line(exc)[:300]} "
+          "(a defect: set REEFLOW_DEBUG=1 for the traceback and please report it)",
+          file=sys.stderr)
+    return 1
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -183,16 +183,27 @@ def compare(projects: Sequence[str]) -> dict[str, Any]:
                              f"a list holding the reference project's headline rate {rate:g}",
                              "add that rate so the scenarios are compared at one rate")
     studies = [_study(p, lp) for p, lp in zip(projects, loaded, strict=True)]
-    scenarios = [_scenario(str(p), s, rate) for p, s in zip(projects, studies, strict=True)]
+    names = _labels(projects, loaded)
+    scenarios = [{**_scenario(str(p), s, rate), "name": n}
+                 for p, s, n in zip(projects, studies, names, strict=True)]
     bridges, diffs = [], []
-    for lp, s in zip(loaded[1:], studies[1:], strict=True):
-        diffs.append({"from": loaded[0].project.name, "to": lp.project.name,
-                      "rows": diff_inputs(loaded[0], lp)})
-        bridges.append(npv_waterfall(loaded[0], lp, rate=rate,
-                                     npv_a=studies[0].outcome.npv_usd(rate),
-                                     npv_b=s.outcome.npv_usd(rate),
-                                     plan_a=plan_size(studies[0].outcome)))
+    for lp, s, n in zip(loaded[1:], studies[1:], names[1:], strict=True):
+        diffs.append({"from": names[0], "to": n, "rows": diff_inputs(loaded[0], lp)})
+        bridges.append({**npv_waterfall(loaded[0], lp, rate=rate,
+                                        npv_a=studies[0].outcome.npv_usd(rate),
+                                        npv_b=s.outcome.npv_usd(rate),
+                                        plan_a=plan_size(studies[0].outcome)),
+                        "from": names[0], "to": n})
     return {"rate_frac": rate, "scenarios": scenarios, "waterfalls": bridges, "diffs": diffs}
+
+
+def _labels(projects: Sequence[str], loaded: Sequence[Any]) -> list[str]:
+    """Each scenario's name in the comparison: its project's ``name``, with its file where
+    two projects share a name (a scenario that ``extends`` the reference without a new name
+    made two columns "Beylikova" and "Beylikova", fuzz round 35)."""
+    names = [str(lp.project.name) for lp in loaded]
+    return [f"{n} ({p})" if names.count(n) > 1 else n
+            for p, n in zip(projects, names, strict=True)]
 
 
 def _load(path: str) -> Any:

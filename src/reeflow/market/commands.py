@@ -93,6 +93,10 @@ def run_market(args: argparse.Namespace) -> int:
 
 def _run_market(args: argparse.Namespace) -> int:
     payload: dict[str, Any]
+    if args.vintage is not None and not args.vintage.strip():  # '' read as the default
+        raise InputError("--vintage", args.vintage, "a USGS edition, e.g. MCS2026v1.3",
+                         "name an edition (reeflow market --vintages lists them), or drop "
+                         "--vintage for the latest")
     if args.add_reo is None and (args.home is not None or args.abroad is not None):
         raise InputError("--home" if args.home is not None else "--abroad",
                          args.home if args.home is not None else args.abroad,

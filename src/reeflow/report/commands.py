@@ -27,6 +27,9 @@ _SECTION_KEYS = ("kpis", "flowsheet", "products", "plant", "sx", "economics", "m
 def load_results(path: str | Path) -> dict[str, Any]:
     """Read a results.json written by ``reeflow study`` and validate it against the results
     schema (:mod:`reeflow.results`); InputError if missing, malformed or of another layout."""
+    if not str(path).strip():  # Path("") is the working folder: "got '.'" (fuzz round 35)
+        raise InputError("RESULTS", str(path), "the path of a results.json",
+                         "name the file, e.g. reeflow report reeflow-out/results.json")
     p = Path(path)
     text = read_text(p, field="RESULTS", max_bytes=512 * 1024 * 1024)
     def _no_constant(name: str) -> Any:  # NaN/Infinity are not JSON; the study writes null
