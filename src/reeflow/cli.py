@@ -441,7 +441,8 @@ def run_command(func: Callable[[argparse.Namespace], int], args: argparse.Namesp
     """
     try:
         rc = int(func(resolve_builtin_args(args)))
-        sys.stdout.flush()  # a full disk fails here, not in the flush at exit
+        if sys.stdout is not None:  # none when started with stdout closed (>&-)
+            sys.stdout.flush()  # a full disk fails here, not in the flush at exit
         return rc
     except ReeflowError as exc:
         print(f"reeflow: error: {_one_line(exc)}", file=sys.stderr)

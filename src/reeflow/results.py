@@ -23,7 +23,7 @@ from __future__ import annotations
 import json
 from typing import Annotated, Any, Final, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from reeflow.core.errors import InputError, allowed_of
 
@@ -41,13 +41,9 @@ Number = float | None
 #: A quantity that cannot be negative (tonnes, MW): a results.json with a negative one is not a
 #: study's output and ``reeflow report`` refuses it
 Amount = Annotated[float, Field(ge=0.0)]
-#: A share that is a fraction of a whole (a recovery, a concentrate's grade): 0 to 1, or none;
-#: a results.json with 1.5 rendered as "150 %" (fuzz round 35)
-Frac = Annotated[float | None, AfterValidator(lambda v: _fraction(v))]
-
-
-#: a fraction a study computes may pass 0 or 1 by float round-off (a purity of 1 + 2e-16)
-_ROUND_OFF = 1e-9
+#: a fraction a study computes may pass 0 or 1 by round-off (a purity of 1 + 2e-16, a
+#: recovery summed through units each balanced to 1e-9 and a recycle); the report shows 0.1 %
+_ROUND_OFF = 1e-6
 
 
 def _product_row(row: Json) -> Json:
@@ -67,12 +63,12 @@ def _product_row(row: Json) -> Json:
 
 
 def _fraction(v: float | None) -> float | None:
-    """``v`` when it is none, NaN (not computed) or within 0..1."""
+    """``v`` when it is none, NaN (not computed) or a fraction of a whole within 0..1 (a
+    recovery, a concentrate's grade: a results.json with 1.5 rendered "150 %", fuzz round
+    35)."""
     if v is not None and v == v and not -_ROUND_OFF <= v <= 1.0 + _ROUND_OFF:
         raise ValueError("a fraction from 0 to 1")
     return v
-
-
 
 
 class ResultModel(BaseModel):
@@ -104,7 +100,7 @@ class Kpis(ResultModel):
     head_reo_t_per_a: Amount
     reo_t_per_a: Amount
     ndpr_oxide_t_per_a: Amount
-    overall_reo_recovery_frac: Frac
+    overall_reo_recovery_frac: Number
     fluorite_concentrate_t_per_a: Amount
     barite_concentrate_t_per_a: Amount
     th_in_feed_t_per_a: Amount
@@ -112,7 +108,10 @@ class Kpis(ResultModel):
     power_mw: Amount = Field(description="site electrical demand (every unit and the utilities; "
                              "the energy section's electricity_kw), MW")
     concentrate_t_per_a: Amount
-    concentrate_treo_frac: Frac
+    concentrate_treo_frac: Number
+
+    _fractions = field_validator("overall_reo_recovery_frac", "concentrate_treo_frac")(
+        lambda v: _fraction(v))
 
 
 class PlantYear(ResultModel):
@@ -124,7 +123,7 @@ class PlantYear(ResultModel):
     head_grade_treo_frac: float
     reo_t: Amount
     ndpr_oxide_t: Amount
-    overall_reo_recovery_frac: Frac
+    overall_reo_recovery_frac: Number
     products_t: dict[str, Amount]
     reagents_t: dict[str, Amount]
     power_mwh: Amount
@@ -142,6 +141,8 @@ class PlantYear(ResultModel):
     sx_aqueous_m3: Number = Field(default=None, description="aqueous volume through the SX "
                                   "circuits, m³ (extractant entrainment losses)")
     brine_m3: Number = Field(default=None, description="brine discharged or evaporated, m³")
+
+    _fractions = field_validator("overall_reo_recovery_frac")(lambda v: _fraction(v))
 
 
 class PlantSection(ResultModel):
@@ -380,7 +381,7 @@ class SummarySection(ResultModel):
     levered_npv_usd: Number = None
     levered_irr_frac: Number = None
     dscr_min: Number = None
-    capex_usd: Annotated[float, Field(ge=0.0)] | None = None
+    capex_usd: Number = Field(default=None, ge=0.0)
     estimate_class: str = ""
     basket_usd_per_kg_reo: Number = None
     revenue_usd_per_a: Number = None
@@ -515,9 +516,8 @@ class StudyResults(ResultModel):
     summary: SummarySection | None = Field(default=None, description="the executive summary: "
                                            "every verdict computed (reeflow.summary)")
     kpis: Kpis = Field(description="design-basis plant figures")
-    products: list[Annotated[Json, AfterValidator(lambda r: _product_row(r))]] = Field(
-        description="design-basis products, by-products and residues (t/a, purity, recovery "
-                    "by element, activity and class)")
+    products: list[Json] = Field(description="design-basis products, by-products and residues "
+                                 "(t/a, purity, recovery by element, activity and class)")
     reagents_t_per_a: dict[str, float] = Field(description="design-basis reagents drawn, t/a")
     flowsheet: Json = Field(description="units, streams (kg/h by species and phase), element "
                             "flows and the element balance of every unit")
@@ -547,6 +547,16 @@ class StudyResults(ResultModel):
                                              "with its unit, source, evidence and range")
     risk: RiskSection | None = Field(default=None, description="whole-chain Monte Carlo, when "
                                      "the study runs one (economics.monte_carlo_draws)")
+
+    @field_validator("products")
+    @classmethod
+    def _products(cls, rows: list[Json]) -> list[Json]:
+        for i, row in enumerate(rows):
+            try:
+                _product_row(row)
+            except ValueError as exc:  # named products.<i>.<key> by load_results
+                raise ValueError(f"{i}|{exc}") from None
+        return rows
 
     def to_json(self, *, indent: int | None = 1) -> str:
         """results.json text (NaN → null)."""
@@ -655,10 +665,11 @@ def load_results(data: dict[str, Any], *, source: str = "results.json") -> Study
         err = exc.errors()[0]
         loc = ".".join(str(p) for p in err["loc"])
         msg = str(err["msg"]).removeprefix("Value error, ")
-        row = err.get("input")
-        if loc.startswith("products.") and isinstance(row, dict) and msg.split(":")[0] in row:
-            key, _, allowed = msg.partition(": ")  # a product row's own key (_product_row)
-            raise InputError(f"{loc}.{key}", row[key], allowed,
+        rows = err.get("input")
+        if loc == "products" and isinstance(rows, list) and "|" in msg:
+            i, _, rest = msg.partition("|")  # a product row's own key (_product_row)
+            key, _, allowed = rest.partition(": ")
+            raise InputError(f"products.{i}.{key}", rows[int(i)].get(key), allowed,
                              "pass a results.json written by `reeflow study`") from None
         # a missing section: say so, not the whole enclosing document (fuzz round 6)
         missing = err.get("type") == "missing"

@@ -145,3 +145,42 @@ def test_a_full_disk_is_one_line_not_an_internal_error(capsys, monkeypatch):
     rc, err = _run(["schema"], capsys)
     assert rc == 1 and err.strip() == "reeflow: error: cannot write the output: No space " \
         "left on device"
+
+
+def test_a_cpit_with_lower_limits_and_no_incumbent_is_not_called_infeasible():
+    """Mining nothing proves infeasibility only where every limit is an upper one (a lower
+    limit above 0 is always broken by the empty schedule; the last read of this stop)."""
+    from reeflow.mine.cpit import _refuse_infeasible
+
+    class Inst:
+        name, n_blocks = "x", 2
+
+        @staticmethod
+        def evaluate(per):
+            return 0.0, 0, 1.0  # the empty schedule breaks a lower limit
+
+    _refuse_infeasible(Inst(), None, "Time limit reached", False)  # no error
+    with pytest.raises(Exception, match="mining nothing breaks"):
+        _refuse_infeasible(Inst(), None, "Empty", True)
+
+
+@pytest.mark.parametrize(("limit", "ok"), [("0 0 L inf", True), ("0 0 L -inf", False),
+                                           ("0 0 G -inf", True), ("0 0 G inf", False)])
+def test_a_cpit_limit_may_be_an_infinity_of_the_right_sign(tmp_path, limit, ok):
+    from reeflow.core.errors import InputError
+    from reeflow.mine.minelib import read_minelib_cpit
+
+    (tmp_path / "m.cpit").write_text(CPIT.replace("0 0 L 2", limit, 1))
+    (tmp_path / "m.prec").write_text("0 0\n1 1 0\n2 0\n")
+    if ok:
+        read_minelib_cpit(tmp_path / "m.cpit")
+    else:
+        with pytest.raises(InputError, match="inf for no upper limit"):
+            read_minelib_cpit(tmp_path / "m.cpit")
+
+
+def test_a_gslib_first_row_with_an_extra_field_is_refused(tmp_path, capsys):
+    f = tmp_path / "g.dat"
+    f.write_text("title\n3\nx\ny\nv\n0 0 5 7\n1 1 6\n")
+    rc, err = _run(["pit", str(f), "--json"], capsys)
+    assert rc == 2 and "the first data row has 4 fields where the header has 3" in err

@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from reeflow.core.errors import InputError
-from reeflow.core.io import MAX_INPUT_BYTES, check_input_file, read_csv
+from reeflow.core.io import MAX_INPUT_BYTES, check_input_file, check_no_row_labels, read_csv
 
 __all__ = ["read_gslib", "looks_like_gslib", "MAX_GSLIB_VARIABLES", "GSLIB_SUFFIXES",
            "read_block_model", "normalise_block_columns", "BLOCK_ALIASES", "BlockGrid"]
@@ -99,6 +99,7 @@ def _data(fh: IO[str], names: list[str], field: str, path: Path) -> pd.DataFrame
     except (ValueError, pd.errors.ParserError) as exc:
         raise InputError(f"{field}.data", str(path), f"{len(names)} numeric columns per row",
                          str(exc).splitlines()[0] if str(exc) else "fix the data rows") from None
+    check_no_row_labels(data, f"{field}.data", str(path))
     if data.shape[1] != len(names) or data.isna().all(axis=None):
         raise InputError(f"{field}.columns", data.shape[1], f"{len(names)} columns",
                          "fix the header")

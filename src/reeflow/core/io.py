@@ -57,7 +57,7 @@ from reeflow.core.errors import InputError
 
 __all__ = ["atomic_write", "atomic_path", "atomic_open", "write_outputs", "output_folder",
            "check_output_folder", "check_output_file", "check_input_file", "read_text",
-           "read_bytes", "read_csv",
+           "read_bytes", "read_csv", "check_no_row_labels",
            "MAX_INPUT_BYTES", "TMP_PREFIX", "missing_file_fix"]
 
 #: Default size cap of an input file (project YAML, CSV tables, block models).
@@ -532,6 +532,20 @@ def _csv_fix(message: str) -> str:
     return message.splitlines()[0] if message else ""
 
 
+def check_no_row_labels(df: Any, field: str, path: str) -> None:
+    """InputError when pandas took a row's leading fields as row labels: a first data row
+    with more fields than the header is read with every column shifted (fuzz round 35: a
+    block's dz read as its value, exit 0)."""
+    import pandas as pd  # noqa: PLC0415
+
+    if not isinstance(df.index, pd.RangeIndex):
+        n, extra = len(df.columns), df.index.nlevels
+        raise InputError(field, path, "a table with one field per column on every row",
+                         f"the first data row has {n + extra} fields where the header has "
+                         f"{n}: remove the extra field (check the delimiter and a trailing "
+                         "comma)")
+
+
 def read_csv(path: str | Path, *, field: str, max_bytes: int = MAX_INPUT_BYTES,
              **kwargs: Any) -> pd.DataFrame:
     """A user's CSV file as a DataFrame (``kwargs`` go to :func:`pandas.read_csv`).
@@ -559,11 +573,6 @@ def read_csv(path: str | Path, *, field: str, max_bytes: int = MAX_INPUT_BYTES,
     except OSError as exc:
         raise InputError(field, str(path), "a readable file",
                          f"{exc.strerror or exc}") from None
-    if "index_col" not in kwargs and not isinstance(df.index, pd.RangeIndex):
-        # pandas reads a first data row with one field more than the header as a row label
-        # and shifts every column by one (fuzz round 35: a block's dz read as its value)
-        n = len(df.columns)
-        raise InputError(field, str(path), "a CSV file with a header row",
-                         f"the first data row has {n + 1} fields where the header has {n}: "
-                         "remove the extra field (check the delimiter and a trailing comma)")
+    if isinstance(df, pd.DataFrame) and "index_col" not in kwargs:
+        check_no_row_labels(df, field, str(path))
     return df  # type: ignore[no-any-return]

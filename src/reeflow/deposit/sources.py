@@ -6,6 +6,7 @@ works on what these return."""
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from dataclasses import replace
 from functools import lru_cache
@@ -28,19 +29,20 @@ def _synthetic_cached(path: str, seed: int) -> Drillholes:
 
 def user_drillholes(params: DepositParams, base: Path | None = None) -> Drillholes:
     """The project's own drillhole files, read and their tables checked, as the study reads
-    them. Paths relative to ``base``. A process reads the same unchanged files once (keyed
-    by their paths, sizes and modification times and the reading settings: ``reeflow
-    validate``'s checks and the study's estimate ran three to four reads); each caller gets
-    its own copy of the tables."""
+    them. Paths relative to ``base``. A process parses the same files once (keyed by their
+    paths, the SHA-256 of their bytes and the reading settings: ``reeflow validate``'s checks
+    and the study's estimate parsed them three to four times); each caller gets its own copy
+    of the tables."""
     f = params.drillholes
     if f is None:
         raise InputError("deposit.drillholes", None, "collar, survey and assay files",
                          "add deposit.drillholes with collar_file, survey_file and assay_file to "
                          "the project YAML")
     paths = f.paths(Path(base or "."))
-    try:
-        stamp = tuple((str(q.resolve()), q.stat().st_size, q.stat().st_mtime_ns) for q in paths)
-    except OSError:  # a missing file: the reader names it
+    try:  # the files' bytes, not their times: a rewrite within one clock tick is new data
+        stamp = tuple((str(q.resolve()), hashlib.sha256(q.read_bytes()).hexdigest())
+                      for q in paths)
+    except OSError:  # a missing or unreadable file: the reader names it
         stamp = None
     key = (stamp, f.model_dump_json()) if stamp else None
     d = _READS.get(key) if key else None

@@ -55,6 +55,7 @@ from reeflow.economics.residue_storage import StorageCost, storage_costs
 
 __all__ = ["EconomicResult", "evaluate", "build_base", "LEGACY_NAMES", "SEPARATION_AREAS"]
 
+
 @dataclass(frozen=True)
 class EconomicResult:
     """Outputs of :func:`evaluate` (USD in ``currency_year`` dollars; real or nominal basis).

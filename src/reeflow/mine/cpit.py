@@ -586,7 +586,7 @@ def solve_cpit(inst: CpitInstance, *, time_limit_s: float = 30.0, rel_gap: float
         if not _infeasible(inst, cand) and v > value:
             per, value = cand, v
     bound = min(mip.bound * scale, lp_bound)
-    _refuse_infeasible(inst, per, mip.status)
+    _refuse_infeasible(inst, per, mip.status, upper_only)
     if per is None:
         per, value = np.full(n, -1, np.int64), (0.0 if upper_only else -np.inf)
     gap = (bound - value) / abs(bound) if np.isfinite(bound) and bound != 0 else np.inf
@@ -597,12 +597,14 @@ def solve_cpit(inst: CpitInstance, *, time_limit_s: float = 30.0, rel_gap: float
                         seconds=time.perf_counter() - t_start, timings_s=timings, sizes=sizes)
 
 
-def _refuse_infeasible(inst: CpitInstance, per: np.ndarray | None, status: object) -> None:
-    """No schedule found and the solver proved there is none, or mining nothing breaks a limit
-    too (an upper limit below 0 was reported as a schedule of value 0, fuzz round 35): an
-    error, never a value of 0."""
-    if per is None and ("infeasible" in str(status).lower()
-                        or _infeasible(inst, np.full(inst.n_blocks, -1, np.int64))):
+def _refuse_infeasible(inst: CpitInstance, per: np.ndarray | None, status: object,
+                       upper_only: bool) -> None:
+    """No schedule found and the solver proved there is none, or, where every limit is an
+    upper one on non-negative coefficients (``upper_only``: mining less never breaks one),
+    mining nothing breaks a limit too (an upper limit below 0 was reported as a schedule of
+    value 0, fuzz round 35): an error, never a value of 0."""
+    empty_breaks = upper_only and _infeasible(inst, np.full(inst.n_blocks, -1, np.int64))
+    if per is None and ("infeasible" in str(status).lower() or empty_breaks):
         why = (f"HiGHS: {status}" if "infeasible" in str(status).lower()
                else "mining nothing breaks one of them too")
         raise InfeasibleSpecError(

@@ -153,6 +153,18 @@ def _finite(text: str, where: str, line: list[str] | str) -> float:
     return v
 
 
+def _limit(text: str, where: str, line: list[str], kind: str, k: int) -> float:
+    """A limit of a RESOURCE_CONSTRAINT_LIMITS line: a number, ``inf`` for no upper limit
+    (L, or the second value of I) and ``-inf`` for no lower one (G, or the first of I); a
+    nan or a wrong-signed infinity is refused."""
+    v = float(text)
+    upper = kind == "L" or (kind == "I" and k == 1)
+    if v != v or (np.isinf(v) and (v > 0) != upper):
+        raise InputError(where, " ".join(line)[:60], "numbers (inf for no upper limit, -inf "
+                         "for no lower one)", "replace nan by the limit it stands for")
+    return v
+
+
 def _block_ids(ids: list[int], n: int, where: str) -> np.ndarray:
     """The block ids of a section, checked to be 0..n-1, each once (a repeated or negative id
     would leave a block's value unset or wrap to the end)."""
@@ -240,7 +252,8 @@ def read_minelib_cpit(path: str | Path, prec: str | Path | None = None):
         if not (0 <= r < R and 0 <= t < T) or kind not in ("L", "G", "I"):
             raise InputError(f"{p.name}.RESOURCE_CONSTRAINT_LIMITS", " ".join(row),
                              f"r < {R}, t < {T}, type L|G|I", "check the limits section")
-        vals = [_finite(v, f"{p.name}.RESOURCE_CONSTRAINT_LIMITS", row) for v in row[3:]]
+        vals = [_limit(v, f"{p.name}.RESOURCE_CONSTRAINT_LIMITS", row, kind, k)
+                for k, v in enumerate(row[3:])]
         if kind == "L":
             hi[r, t] = vals[0]
         elif kind == "G":

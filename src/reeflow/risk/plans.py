@@ -209,6 +209,4 @@ def realised_resource(resource: Any, primary_frac: np.ndarray) -> Any:
 def simulate_primary(resource: Any, *, seed: int) -> np.ndarray:
     """One SGS realisation of the deposit's primary grade at the block centres (the deposit
     room's simulation)."""
-    if hasattr(resource, "simulate"):
-        return np.asarray(resource.simulate(n_realisations=1, seed=int(seed))[0], float)
-    return np.asarray(resource.simulate("treo", n_realisations=1, seed=int(seed))[0], float)
+    return np.asarray(resource.simulate(n_realisations=1, seed=int(seed))[0], float)

@@ -13,6 +13,7 @@ never as a traceback.
 from __future__ import annotations
 
 import argparse
+import errno
 import functools
 import math
 import sys
@@ -130,6 +131,11 @@ def guarded(name: str) -> Callable[[Callable[[argparse.Namespace], int]],
                 return 0
             except RecursionError:
                 raise ReeflowError(f"sx {name}: input nested too deeply") from None
+            except OSError as exc:
+                if exc.errno in (errno.ENOSPC, errno.EIO, errno.EDQUOT):
+                    raise  # a full disk: the CLI's one line (reeflow.cli.run_command)
+                raise ReeflowError(f"sx {name}: unexpected OSError: {exc} (this is a bug in "
+                                   "reeflow; please report it with the input file)") from None
             except Exception as exc:  # noqa: BLE001 - the CLI promise: never a traceback
                 msg = " ".join(str(exc).split())[:300]
                 raise ReeflowError(
