@@ -200,7 +200,7 @@ def compare(projects: Sequence[str]) -> dict[str, Any]:
 def _labels(projects: Sequence[str], loaded: Sequence[Any]) -> list[str]:
     """Each scenario's name in the comparison: its project's ``name``, with its file where
     two projects share a name (a scenario that ``extends`` the reference without a new name
-    made two columns "Beylikova" and "Beylikova", fuzz round 35)."""
+    made two columns of one name, fuzz round 35)."""
     names = [str(lp.project.name) for lp in loaded]
     return [f"{n} ({p})" if names.count(n) > 1 else n
             for p, n in zip(projects, names, strict=True)]
