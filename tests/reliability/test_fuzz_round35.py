@@ -184,3 +184,23 @@ def test_a_gslib_first_row_with_an_extra_field_is_refused(tmp_path, capsys):
     f.write_text("title\n3\nx\ny\nv\n0 0 5 7\n1 1 6\n")
     rc, err = _run(["pit", str(f), "--json"], capsys)
     assert rc == 2 and "the first data row has 4 fields where the header has 3" in err
+
+
+def test_a_upit_model_with_no_block_is_refused_as_a_csv_is(tmp_path, capsys):
+    (tmp_path / "e.upit").write_text("NAME: e\nTYPE: UPIT\nNBLOCKS: 0\nOBJECTIVE_FUNCTION:\nEOF\n")
+    (tmp_path / "e.prec").write_text("")
+    rc, err = _run(["pit", str(tmp_path / "e.upit"), "--json"], capsys)
+    assert rc == 2 and "e.upit.NBLOCKS: got 0; allowed: >= 1 block" in err
+
+
+def test_a_project_mine_plan_names_its_block_model_file(tmp_path, capsys):
+    (tmp_path / "negt.csv").write_text("x,y,z,dx,dy,dz,tonnes,treo_frac\n"
+                                       "0,0,0,10,10,10,-5,0.02\n10,0,0,10,10,10,2500,0.02\n")
+    (tmp_path / "m.yaml").write_text(
+        "mine:\n  block_model: negt.csv\n  mining_cost_usd_per_t_moved: 1.5 USD/t\n"
+        "  plant_capacity_t_per_a: 1 Mt/a\n  horizon_years: 5\n  discount_rate: 8 %\n"
+        "  valuation:\n    processing_cost_usd_per_t: 8 USD/t\n    products:\n"
+        "      - {name: treo, grade_column: treo_frac, recovery_frac: 60 %, "
+        "price_usd_per_t: 10000 USD/t}\n")
+    rc, err = _run(["schedule", str(tmp_path / "m.yaml")], capsys)
+    assert rc == 2 and err.startswith("reeflow: error: mine.block_model (negt.csv).tonnes: ")

@@ -363,8 +363,14 @@ def _project_plan(source: str, args) -> dict[str, Any]:
     bm = Path(resolve(str(params.block_model), field="mine.block_model"))
     bm = bm if bm.is_absolute() else path.resolve().parent / bm
     df = read_any_block_model(bm)
-    with _quiet_stdout():
-        plan = plan_mine(df, params.economics(), params)
+    try:
+        with _quiet_stdout():
+            plan = plan_mine(df, params.economics(), params)
+    except InputError as exc:  # name the project's key and file, not the library's argument
+        if not exc.field.startswith("block_model"):
+            raise
+        raise exc.at(f"mine.block_model ({bm.name})" + exc.field[len("block_model"):]) \
+            from None
     return _plan_dict(plan)
 
 

@@ -137,6 +137,9 @@ def read_minelib_upit(path: str | Path) -> np.ndarray:
                 vals.append(_finite(v, f"{Path(path).name}.OBJECTIVE_FUNCTION", s))
     if n is None or len(ids) != n:
         raise InputError(str(path), f"{len(ids)} profits", f"NBLOCKS = {n}", "check the .upit file")
+    if n < 1:  # as a block CSV with no block is refused (fuzz round 35)
+        raise InputError(f"{Path(path).name}.NBLOCKS", n, ">= 1 block",
+                         "give the model's blocks and their profits")
     out = np.empty(n)
     out[_block_ids(ids, n, Path(path).name)] = vals
     return out
