@@ -204,3 +204,15 @@ def test_a_project_mine_plan_names_its_block_model_file(tmp_path, capsys):
         "price_usd_per_t: 10000 USD/t}\n")
     rc, err = _run(["schedule", str(tmp_path / "m.yaml")], capsys)
     assert rc == 2 and err.startswith("reeflow: error: mine.block_model (negt.csv).tonnes: ")
+
+
+def test_a_folder_in_the_way_of_an_output_file_says_so(tmp_path):
+    """``report --out m4`` with a folder m4/report.html suggested ``--out
+    m4/report.html/<file name>``, a path for a file option (fuzz round 35)."""
+    from reeflow.core.errors import InputError
+    from reeflow.core.io import write_outputs
+
+    (tmp_path / "report.html").mkdir()
+    with pytest.raises(InputError, match="a folder named report.html is in the way"):
+        write_outputs(tmp_path, {"results.json": "{}", "report.html": "<html></html>"})
+    assert not (tmp_path / "results.json").exists()  # nothing written

@@ -449,6 +449,10 @@ def write_outputs(folder: str | Path, files: Mapping[str, bytes | str], *,
     """
     out = output_folder(folder, field=field)
     for name in files:  # nothing is written when one of them is a file reeflow did not write
+        if (out / name).is_dir():  # the folder option's fix is not a path inside that folder
+            raise InputError(field, str(out / name), f"a folder where {name} can be written",
+                             f"a folder named {name} is in the way: rename or move it, or "
+                             f"choose another {field} folder")
         _check_target(out / name, field, replace_any=force)
     return {name: atomic_write(out / name, data, field=field, replace_any=force)
             for name, data in files.items()}
