@@ -36,7 +36,7 @@ def test_unchanged_files_are_read_once_and_each_caller_gets_a_copy(files, monkey
     calls = []
     real = sources.read_drillholes
     monkeypatch.setattr(sources, "read_drillholes", lambda *a, **k: calls.append(1) or real(*a, **k))
-    monkeypatch.setattr(sources, "_READS", {})
+    sources._read_cached.cache_clear()
     p = _params(files)
     a = sources.user_drillholes(p, files)
     a.assays.iloc[0, 0] = "changed by a caller"

@@ -7,7 +7,6 @@ works on what these return."""
 from __future__ import annotations
 
 import hashlib
-import threading
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
@@ -44,28 +43,33 @@ def user_drillholes(params: DepositParams, base: Path | None = None) -> Drillhol
                       for q in paths)
     except OSError:  # a missing or unreadable file: the reader names it
         stamp = None
-    key = (stamp, f.model_dump_json()) if stamp else None
-    d = _READS.get(key) if key else None
-    if d is None:
-        d = read_drillholes(*paths, mode=f.mode,
-                            below_detection_factor=float(f.below_detection_factor),
-                            length_unit=f.length_unit, dip_positive_down=f.dip_positive_down,
-                            fields=("deposit.drillholes.collar_file",
-                                    "deposit.drillholes.survey_file",
-                                    "deposit.drillholes.assay_file"))
-        if key:
-            with _READS_LOCK:  # the web app checks projects on worker threads
-                _READS[key] = d
-                while len(_READS) > 4:
-                    _READS.pop(next(iter(_READS)))
-    dh = replace(d, collars=d.collars.copy(), surveys=d.surveys.copy(),
-                 assays=d.assays.copy(), issues=d.issues.copy())
+    settings = (f.mode, float(f.below_detection_factor), f.length_unit, f.dip_positive_down)
+    d = _read_cached(paths, stamp, *settings) if stamp else _read(paths, *settings)
+    dh = _own_copy(d)
     return replace(dh, label=f.label) if f.label else dh
 
 
-#: drillhole tables read in this process, by their files' stamps and the reading settings
-_READS: dict[tuple[Any, str], Drillholes] = {}
-_READS_LOCK = threading.Lock()
+def _read(paths: tuple[Path, ...], mode: str, below_detection_factor: float, length_unit: str,
+          dip_positive_down: bool) -> Drillholes:
+    return read_drillholes(*paths, mode=mode, below_detection_factor=below_detection_factor,
+                           length_unit=length_unit, dip_positive_down=dip_positive_down,
+                           fields=("deposit.drillholes.collar_file",
+                                   "deposit.drillholes.survey_file",
+                                   "deposit.drillholes.assay_file"))
+
+
+@lru_cache(maxsize=4)
+def _read_cached(paths: tuple[Path, ...], stamp: tuple[tuple[str, str], ...], mode: str,
+                 below_detection_factor: float, length_unit: str,
+                 dip_positive_down: bool) -> Drillholes:
+    """:func:`_read`, once per files' content (``stamp``) and reading settings."""
+    return _read(paths, mode, below_detection_factor, length_unit, dip_positive_down)
+
+
+def _own_copy(d: Drillholes) -> Drillholes:
+    """``d`` with tables of its own, for a caller of a cached read."""
+    return replace(d, collars=d.collars.copy(), surveys=d.surveys.copy(),
+                   assays=d.assays.copy(), issues=d.issues.copy())
 
 
 def deposit_data(params: DepositParams, *, base_dir: str | Path | None = None
@@ -88,8 +92,7 @@ def deposit_data(params: DepositParams, *, base_dir: str | Path | None = None
         from reeflow.deposit.synthetic import resolve_spec_path
         d = _synthetic_cached(str(resolve_spec_path(src.parameters_file, base).resolve()),
                               int(src.seed))
-        dh = replace(d, collars=d.collars.copy(), surveys=d.surveys.copy(),
-                     assays=d.assays.copy(), issues=d.issues.copy())
+        dh = _own_copy(d)
     dom_model = None
     if params.domain_surfaces is not None:
         dh, dom_model = code_domains(dh, params.domain_surfaces, base)

@@ -230,9 +230,10 @@ def check_cell_counts(text: str, source: str) -> None:
 
 
 def _numeric_column(frame: pd.DataFrame, col: str, source: str, *, allow_blank: bool,
-                    concentration: bool = False) -> np.ndarray:
+                    concentration: bool = False, extractant: bool = False) -> np.ndarray:
     """The column ``col`` as floats (NaN = blank); ``concentration``: each value is also held
-    to the physical ceiling of :func:`reeflow.plant.sx.bounds.check_concentration`."""
+    to the physical ceiling of :func:`reeflow.plant.sx.bounds.check_concentration`, and
+    ``extractant`` to that of :func:`~reeflow.plant.sx.bounds.check_extractant`."""
     out = np.full(len(frame), np.nan)
     for i, raw in enumerate(frame[col].tolist()):
         cell = "" if raw is None or (isinstance(raw, float) and math.isnan(raw)) else str(raw)
@@ -254,6 +255,8 @@ def _numeric_column(frame: pd.DataFrame, col: str, source: str, *, allow_blank: 
                              "replace the cell by a finite number (not inf or nan)")
         if concentration:
             check_concentration(float(out[i]), f"{source}: row {i + 1}, column {col}")
+        if extractant:
+            check_extractant(float(out[i]), f"{source}: row {i + 1}, column {col}")
     return out
 
 
@@ -319,9 +322,7 @@ def parse_shakeout_frame(frame: pd.DataFrame, *, source: str = "<frame>") -> Sha
                              "> 0 mol/L", "give the free acidity [H+]")
         pH = -np.log10(h)
     ext = _numeric_column(frame, "extractant_mol_per_L", source, allow_blank=False,
-                          concentration=True)
-    for i, v in enumerate(ext):
-        check_extractant(float(v), f"{source}: row {i + 1}, column extractant_mol_per_L")
+                          concentration=True, extractant=True)
     bad = np.flatnonzero(ext <= 0.0)
     if bad.size:
         raise InputError(f"{source}: row {bad[0] + 1}, column extractant_mol_per_L",
