@@ -290,6 +290,12 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {cut_text(' '.join(message.split()), 600)} "
                      f"(see `{self.prog} --help`)\n")
 
+    def _print_message(self, message: str, file: Any = None) -> None:
+        # argparse drops a failed write, so `reeflow --help > /dev/full` exited 0 with nothing
+        # written (fuzz round 35); the error now reaches main, which reports it (exit 1)
+        if message:
+            (file or sys.stderr).write(message)
+
 
 _TOP_EPILOG = """examples:
   reeflow study --out reeflow-out          the default built-in case's study (report.html, results.json)
@@ -440,10 +446,7 @@ def run_command(func: Callable[[argparse.Namespace], int], args: argparse.Namesp
     - Ctrl-C: exit 130; a closed stdout pipe (``| head``): exit 0 quietly.
     """
     try:
-        rc = int(func(resolve_builtin_args(args)))
-        if sys.stdout is not None:  # none when started with stdout closed (>&-)
-            sys.stdout.flush()  # a full disk fails here, not in the flush at exit
-        return rc
+        return _flushed(int(func(resolve_builtin_args(args))))
     except ReeflowError as exc:
         print(f"reeflow: error: {_one_line(exc)}", file=sys.stderr)
         return 2
@@ -455,14 +458,27 @@ def run_command(func: Callable[[argparse.Namespace], int], args: argparse.Namesp
             sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the flush at exit
         return 0
     except OSError as exc:
-        if exc.errno in (errno.ENOSPC, errno.EIO, errno.EDQUOT):  # e.g. `> /dev/full`
-            with contextlib.suppress(OSError):
-                sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - drop the unwritten rest
-            print(f"reeflow: error: cannot write the output: {exc.strerror}", file=sys.stderr)
-            return 1
-        return _internal(exc)
+        return _unwritten(exc)
     except Exception as exc:  # the contract: no traceback reaches a user
         return _internal(exc)
+
+
+def _flushed(rc: int) -> int:
+    """``rc`` once stdout is flushed: a full disk fails here, not in the flush at exit."""
+    if sys.stdout is not None:  # none when started with stdout closed (>&-)
+        sys.stdout.flush()
+    return rc
+
+
+def _unwritten(exc: OSError) -> int:
+    """A full or failing disk (e.g. ``> /dev/full``): one line, exit 1; any other OSError is
+    unexpected (:func:`_internal`)."""
+    if exc.errno in (errno.ENOSPC, errno.EIO, errno.EDQUOT):
+        with contextlib.suppress(OSError):
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - drop the unwritten rest
+        print(f"reeflow: error: cannot write the output: {exc.strerror}", file=sys.stderr)
+        return 1
+    return _internal(exc)
 
 
 def _internal(exc: BaseException) -> int:
@@ -482,7 +498,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # --help, --version and usage errors
-        return int(exc.code) if isinstance(exc.code, int) else (0 if exc.code is None else 2)
+        rc = int(exc.code) if isinstance(exc.code, int) else (0 if exc.code is None else 2)
+        try:  # what argparse printed reaches its file here (`--version > /dev/full`: exit 1)
+            return _flushed(rc)
+        except OSError as err:
+            return _unwritten(err)
     except Exception as exc:  # a room's command module failed to load: same contract
         return run_command(_raiser(exc), argparse.Namespace())
     if args.command in _COMPILING_COMMANDS and not getattr(args, "json", False):

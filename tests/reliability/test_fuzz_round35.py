@@ -216,3 +216,27 @@ def test_a_folder_in_the_way_of_an_output_file_says_so(tmp_path):
     with pytest.raises(InputError, match="a folder named report.html is in the way"):
         write_outputs(tmp_path, {"results.json": "{}", "report.html": "<html></html>"})
     assert not (tmp_path / "results.json").exists()  # nothing written
+
+
+@pytest.mark.parametrize("argv", [["--version"], ["--help"], ["pit", "--help"]])
+def test_help_and_version_to_a_full_disk_exit_1(argv):
+    """argparse drops a failed write of its help or version: ``reeflow --version > /dev/full``
+    exited 0 with nothing written (fuzz round 35)."""
+    import subprocess
+    import sys
+
+    if not Path("/dev/full").exists():
+        pytest.skip("no /dev/full on this system")
+    with open("/dev/full", "w") as full:
+        p = subprocess.run([sys.executable, "-m", "reeflow", *argv], stdout=full,
+                           stderr=subprocess.PIPE, text=True, timeout=120)
+    assert p.returncode == 1
+    assert p.stderr.strip() == "reeflow: error: cannot write the output: No space left on device"
+
+
+def test_a_results_json_with_a_key_twice_is_refused_not_read_as_its_last(tmp_path, capsys):
+    """The JSON reader kept the last of two equal keys of results.json (fuzz round 35)."""
+    f = tmp_path / "results.json"
+    f.write_text('{"schema_version": "3.1", "meta": {"project": "a", "project": "b"}}')
+    rc, err = _run(["report", str(f)], capsys)
+    assert rc == 2 and "key 'project' twice in one object" in err

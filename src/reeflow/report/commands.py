@@ -32,13 +32,9 @@ def load_results(path: str | Path) -> dict[str, Any]:
                          "name the file, e.g. reeflow report reeflow-out/results.json")
     p = Path(path)
     text = read_text(p, field="RESULTS", max_bytes=512 * 1024 * 1024)
-    def _no_constant(name: str) -> Any:  # NaN/Infinity are not JSON; the study writes null
-        raise InputError("RESULTS", f"{p}: {name}", "JSON numbers (NaN and Infinity are not "
-                         "JSON; reeflow writes a missing number as null)",
-                         f"write null for the missing value instead of {name}")
-
     try:
-        data = json.loads(text, parse_constant=_no_constant)
+        data = json.loads(text, parse_constant=lambda name: _no_constant(p, name),
+                          object_pairs_hook=lambda pairs: _unique(p, pairs))
     except json.JSONDecodeError as exc:
         raise InputError("RESULTS", str(p), "valid UTF-8 JSON",
                          f"the file is not JSON ({exc}); re-run the study") from None
@@ -51,6 +47,26 @@ def load_results(path: str | Path) -> dict[str, Any]:
     from reeflow.results import load_results as validate
 
     return validate(data, source=str(p)).to_dict()
+
+
+def _no_constant(p: Path, name: str) -> Any:
+    """NaN and Infinity are not JSON (the study writes a missing number as null)."""
+    raise InputError("RESULTS", f"{p}: {name}", "JSON numbers (NaN and Infinity are not "
+                     "JSON; reeflow writes a missing number as null)",
+                     f"write null for the missing value instead of {name}")
+
+
+def _unique(p: Path, pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """One JSON object's pairs as a dict, each key once: the JSON reader kept the last of two
+    equal keys and said nothing (fuzz round 35)."""
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise InputError("RESULTS", f"{p}: key {key!r} twice in one object",
+                             "each key once per JSON object (reeflow writes each once)",
+                             f"keep one {key!r} entry of that object, or re-run the study")
+        out[key] = value
+    return out
 
 
 def cmd_report(args: argparse.Namespace) -> int:
