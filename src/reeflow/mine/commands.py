@@ -185,6 +185,7 @@ def _pit_minelib(path: Path, args) -> dict[str, Any]:
 def _pit_values(df: pd.DataFrame, args):
     """``(block model, grid, values, note)`` from an economics file or a value column."""
     from reeflow.mine.blockmodel import block_grid, grade_columns
+    from reeflow.mine.pit import check_block_values
     from reeflow.mine.plan import pad_with_waste
     from reeflow.mine.valuation import block_values
 
@@ -214,17 +215,9 @@ def _pit_values(df: pd.DataFrame, args):
     if size is None and not all(f"d{a}" in df.columns for a in "xyz"):
         size, note = (1.0, 1.0, 1.0), "no block size given: cubic blocks assumed (--block-size)"
     grid = block_grid(df, block_size_m=size, allow_missing=args.missing == "air")
-    values = pd.to_numeric(df[args.value_column], errors="coerce").to_numpy(float)
-    if not np.all(np.isfinite(values)):
-        i = int(np.flatnonzero(~np.isfinite(values))[0])
-        raise InputError(f"block_model.{args.value_column} (data row {i + 1})",
-                         df[args.value_column].iloc[i], "a finite number per block",
-                         "fill every block's value (no NaN, inf or text)")
-    with np.errstate(over="ignore"):
-        if not np.isfinite(np.abs(values).sum()):
-            raise InputError(f"block_model.{args.value_column}", "a sum of |values| beyond "
-                             "1.8e308", "values whose total is a finite float",
-                             "state the values in a larger money unit (e.g. million USD)")
+    values = check_block_values(pd.to_numeric(df[args.value_column], errors="coerce"),
+                                f"block_model.{args.value_column}",
+                                df[args.value_column].tolist())
     return df, grid, values, params, note
 
 

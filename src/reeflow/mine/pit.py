@@ -23,8 +23,9 @@ equals ``sum(positive) - max flow`` (strong duality: a proof of optimality).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -35,6 +36,7 @@ __all__ = [
     "PIT_SOLVERS",
     "resolve_solver",
     "ultimate_pit",
+    "check_block_values",
     "integer_values",
     "closure_violations",
     "closure_lp_value",
@@ -195,6 +197,31 @@ def _check_arcs(n: int, src: np.ndarray, dst: np.ndarray) -> tuple[np.ndarray, n
     return src, dst
 
 
+def check_block_values(values: Any, field: str = "values",
+                       given: Sequence[Any] | None = None) -> np.ndarray:
+    """``values`` as a 1-D float array a pit solver can take: each finite, and the sum of their
+    magnitudes a finite float (two values of 1e308 overflowed to an empty pit of value 0; fuzz
+    round 35). ``field`` names them in the error (e.g. ``block_model.value_usd``), ``given``:
+    the values as the user wrote them, shown for a bad one (default: ``values``)."""
+    v = np.asarray(values, dtype=float)
+    if v.ndim != 1:
+        raise InputError(field, f"an array of shape {v.shape}", "one number per block",
+                         "pass a 1-D array of block values")
+    bad = np.flatnonzero(~np.isfinite(v))
+    if bad.size:
+        i = int(bad[0])
+        raise InputError(f"{field} (data row {i + 1})", (given if given is not None else v)[i],
+                         "a finite number per block", "fill every block's value (no NaN, inf "
+                         "or text)")
+    with np.errstate(over="ignore"):
+        total = float(np.abs(v).sum())
+    if not np.isfinite(total):
+        raise InputError(field, "a sum of |values| beyond 1.8e308", "values whose total is a "
+                         "finite float", "state the values in a larger money unit (e.g. "
+                         "million USD)")
+    return v
+
+
 def ultimate_pit(values: np.ndarray, src: np.ndarray, dst: np.ndarray, *,
                  solver: str = "auto") -> PitResult:
     """Maximum-value closed set of blocks (``src[k]`` in the pit requires ``dst[k]``).
@@ -208,16 +235,7 @@ def ultimate_pit(values: np.ndarray, src: np.ndarray, dst: np.ndarray, *,
     Raises ReeflowError when the answer fails its checks (closure or duality).
     """
     solver = resolve_solver(solver)
-    v = np.asarray(values, dtype=float)
-    if v.ndim != 1 or not np.all(np.isfinite(v)):
-        raise InputError("values", "non-finite or not 1-D", "finite numbers, one per block",
-                         "replace NaN or inf block values before solving")
-    with np.errstate(over="ignore"):
-        total = float(np.abs(v).sum())
-    if not np.isfinite(total):  # 1e308 + 1e308 overflowed to an empty pit (fuzz round 35)
-        raise InputError("values", "a sum of |values| beyond 1.8e308", "values whose total is "
-                         "a finite float", "state the values in a larger money unit (e.g. "
-                         "million USD)")
+    v = check_block_values(values)
     n = v.size
     src, dst = _check_arcs(n, src, dst)
     if n == 0:  # an empty sub-problem (e.g. a nested pit inside an empty pit): the empty pit
