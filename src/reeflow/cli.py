@@ -293,8 +293,9 @@ class _Parser(argparse.ArgumentParser):
     def _print_message(self, message: str, file: Any = None) -> None:
         # argparse drops a failed write, so `reeflow --help > /dev/full` exited 0 with nothing
         # written (fuzz round 35); the error now reaches main, which reports it (exit 1)
-        if message:
-            (file or sys.stderr).write(message)
+        file = file or sys.stderr
+        if message and file is not None:  # none when started with it closed (2>&-)
+            file.write(message)
 
 
 _TOP_EPILOG = """examples:
