@@ -121,6 +121,31 @@ _MINUS_SIGNS = "\u2212\u2012\u2013\u2014\ufe63\uff0d"
 _PERCENT_SIGNS = "\u066a\uff05\ufe6a"
 
 
+_TON = re.compile(r"(?<![A-Za-z_])tons?(?![A-Za-z_])")
+#: Units pint holds dimensionless that a fraction may be written in; any other dimensionless
+#: unit (deg, rad, count, bit, dB, pi, turn …) read 2.75 deg as a grade of 4.8 % (fuzz round 36)
+_RATIO_UNITS = frozenset({"percent", "permille", "ppm", "frac", "dimensionless"})
+#: Units an angle may be written in ('45 %' read as 0.45 rad, a slope of 25.8 deg)
+_ANGLE_UNITS = frozenset({"degree", "radian", "turn", "arcminute", "arcsecond", "gradian"})
+
+
+def _kind_error(q: Any, unit: str) -> str | None:
+    """Why the dimensionless quantity ``q`` cannot be read in the dimensionless ``unit`` (an
+    angle only from angle units, anything else from ratios of like units or the ratio units of
+    :data:`_RATIO_UNITS`); None when it can."""
+    names = list(q.units._units)
+    angle = any(n in _ANGLE_UNITS for n in _unit(unit)._units)
+    if angle:
+        if names and all(n in _ANGLE_UNITS for n in names):
+            return None
+        return f"write an angle, e.g. '45 deg' ({q.units:~P} is not an angle)"
+    odd = [n for n in names if n not in _RATIO_UNITS and _registry().Quantity(1, n).dimensionless]
+    if odd:
+        return (f"write it as a ratio, e.g. {_example(unit)} ('{odd[0]}' is not a unit of "
+                "this field)")
+    return None
+
+
 def _refuse(field: str, value: Any, unit: str, fix: str) -> InputError:
     return InputError(field, value, f"a number with a unit convertible to {unit}", fix)
 
@@ -159,6 +184,9 @@ def _parse_text(value: str, unit: str, field: str) -> Any:
     unit_text = m["unit"]
     if not unit_text:
         return _registry().Quantity(number, "")
+    if _TON.search(unit_text):  # pint's 'ton' is the 907 kg short ton (fuzz round 36)
+        raise _refuse(field, value, unit, "write 't' for the metric tonne (1,000 kg), or "
+                      "'short_ton' or 'long_ton' if you mean those; 'ton' is ambiguous")
     if not _UNIT.match(unit_text) or _POWER.search(unit_text):
         raise _refuse(field, value, unit, f"write a plain unit after the number, e.g. {_example(unit)} "
                       "(powers as m**3 or m^3)")
@@ -231,6 +259,14 @@ def to_canonical(value: Any, unit: str, *, field: str) -> float:
             f"write a positive quantity with its unit, e.g. {_example(unit)}",
         )
     q: Any = _parse_text(value, unit, field)
+    if str(q.units) == "dimensionless" and is_dimensionless(unit):
+        # a quoted number is the bare number: '45' for a slope had been read as 45 rad and
+        # '0.913' for h/a as 91.3 % of a year (fuzz round 36)
+        return to_canonical(float(q.magnitude), unit, field=field)
+    if q.dimensionless and is_dimensionless(unit):
+        why = _kind_error(q, unit)
+        if why is not None:
+            raise InputError(field, value, f"a quantity convertible to {unit}", why)
     if q.dimensionless and not is_dimensionless(unit):
         raise InputError(
             field,
