@@ -10,7 +10,8 @@ inputs, uploaded scenarios) goes through :func:`load_yaml_text` / :func:`load_ya
 - **strict**: a key given twice in one mapping is an error (PyYAML keeps the last one silently);
   only ``true``/``false`` are booleans (YAML 1.2 core schema) — YAML 1.1's ``yes``, ``no``,
   ``on``, ``off`` stay strings, so a non-boolean field can never take them by accident;
-  integers longer than 100 digits are refused; floats are YAML 1.2's (``1e9`` is a number);
+  integers longer than 100 digits are refused; integers and floats are YAML 1.2's (``030`` is
+  30, ``1:30`` is text, ``1e9`` is a number);
 - **named**: every failure is an :class:`~reeflow.core.errors.InputError` naming the argument
   (``field``), the file, what is allowed and where (line, column) to fix it.
 """
@@ -35,6 +36,7 @@ MAX_DEPTH = 40
 MAX_NODES = 200_000
 _MAX_INT_DIGITS = 100
 
+_INT = re.compile(r"^(?:[-+]?[0-9][0-9_]*|[-+]?0o[0-7]+|[-+]?0x[0-9a-fA-F]+)$")
 _BOOL = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
 _FLOAT = re.compile(r"""^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+]?[0-9]+)?
                     |[-+]?\.[0-9_]+(?:[eE][-+]?[0-9]+)?
@@ -79,10 +81,16 @@ class _StrictLoader(yaml.SafeLoader):
         return super().construct_mapping(node, deep=deep)
 
     def construct_yaml_int(self, node: ScalarNode) -> int:
-        if len(str(node.value)) > _MAX_INT_DIGITS:
+        text = str(node.value)
+        if len(text) > _MAX_INT_DIGITS:
             raise yaml.constructor.ConstructorError(
                 None, None, f"an integer of at most {_MAX_INT_DIGITS} digits", node.start_mark)
-        return int(super().construct_yaml_int(node))  # type: ignore[no-untyped-call]
+        if node.tag != "tag:yaml.org,2002:int" or not _INT.match(text):  # an explicit !!int
+            return int(super().construct_yaml_int(node))  # type: ignore[no-untyped-call]
+        sign, digits = (-1, text[1:]) if text[0] == "-" else (1, text.lstrip("+"))
+        if digits[:2] in ("0o", "0x"):
+            return sign * int(digits[2:], 8 if digits[1] == "o" else 16)
+        return sign * int(digits.replace("_", ""), 10)  # 030 is 30, not YAML 1.1's octal 24
 
 
 # YAML 1.2 booleans only: drop the 1.1 resolver (yes/no/on/off/y/n) and add true/false.
@@ -99,6 +107,20 @@ _StrictLoader.yaml_implicit_resolvers = {
     for k, v in _StrictLoader.yaml_implicit_resolvers.items()
 }
 _StrictLoader.add_implicit_resolver("tag:yaml.org,2002:float", _FLOAT, list("-+0123456789."))
+# YAML 1.2 integers: 030 is 30 (YAML 1.1 read it as octal 24: a headcount of 0370 became 248),
+# 0o17 octal and 0x1F hex; 1.1's 0b101 and base 60 (1:30 read as 90, a liquid-to-solid
+# ratio 8:1 as 481) stay text (fuzz round 36)
+_StrictLoader.yaml_implicit_resolvers = {
+    k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:int"]
+    for k, v in _StrictLoader.yaml_implicit_resolvers.items()
+}
+_StrictLoader.add_implicit_resolver("tag:yaml.org,2002:int", _INT, list("-+0123456789"))
+# no timestamps (YAML 1.2 core has none): 2025-01-01 stays text, so a field names it as written
+# ("got '2025-01-01'", not "got datetime.date(2025, 1, 1)"; fuzz round 36)
+_StrictLoader.yaml_implicit_resolvers = {
+    k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:timestamp"]
+    for k, v in _StrictLoader.yaml_implicit_resolvers.items()
+}
 _StrictLoader.add_constructor("tag:yaml.org,2002:int", _StrictLoader.construct_yaml_int)
 _StrictLoader.add_constructor("tag:yaml.org,2002:map", _StrictLoader.construct_yaml_map)
 
