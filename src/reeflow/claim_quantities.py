@@ -27,7 +27,7 @@ def _grade(ctx: ClaimContext) -> float:
     return float(ctx.outcome.project.ore.treo_grade_frac)
 
 
-@quantity("resource_reo_t")
+@quantity("resource_reo_t", unit="t")
 def _resource_reo(ctx: ClaimContext, a: Assertion) -> ModelValue | None:
     res = ctx.outcome.resource
     if res is None:
@@ -44,7 +44,7 @@ def _resource_reo(ctx: ClaimContext, a: Assertion) -> ModelValue | None:
                       "JORC/NI 43-101 statement makes it a reserve.")
 
 
-@quantity("contained_reo_t", given=frozenset({"ore_t"}))
+@quantity("contained_reo_t", unit="t", given={"ore_t": "t"})
 def _contained(ctx: ClaimContext, a: Assertion) -> ModelValue | None:
     given = a.given.get("ore_t")
     if not isinstance(given, (int, float)):
@@ -57,13 +57,13 @@ def _contained(ctx: ClaimContext, a: Assertion) -> ModelValue | None:
                       "rare-earth oxide before any loss.")
 
 
-@quantity("ore_t_per_a")
+@quantity("ore_t_per_a", unit="t/a")
 def _ore(ctx: ClaimContext, a: Assertion) -> ModelValue:
     t = float(ctx.outcome.project.ore.throughput_t_per_a)
     return ModelValue(t, f"{t:,.0f} t/a ore", f"The project's throughput is {t:,.0f} t/a.")
 
 
-@quantity("reo_t_per_a")
+@quantity("reo_t_per_a", unit="t/a")
 def _reo(ctx: ClaimContext, a: Assertion) -> ModelValue:
     k = _kpis(ctx)
     reo, head, rec, ore = (k["reo_t_per_a"], k["head_reo_t_per_a"],
@@ -78,7 +78,7 @@ def _reo(ctx: ClaimContext, a: Assertion) -> ModelValue:
         "modelled recovery."))
 
 
-@quantity("head_grade_reo_frac")
+@quantity("head_grade_reo_frac", unit="frac")
 def _head(ctx: ClaimContext, a: Assertion) -> ModelValue:
     g = _grade(ctx)
     return ModelValue(g, f"{g:.2%} TREO (design basis)",
@@ -126,7 +126,7 @@ def _market_year(ctx: ClaimContext) -> int:
     return int(ctx.outcome.project.market.year)
 
 
-@quantity("china_mining_share_frac")
+@quantity("china_mining_share_frac", unit="frac")
 def _china_mining(ctx: ClaimContext, a: Assertion) -> ModelValue:
     from reeflow.market import stage_table, summarise
 
@@ -136,7 +136,7 @@ def _china_mining(ctx: ClaimContext, a: Assertion) -> ModelValue:
                       f"USGS mine production {y}: China {s:.1%}.")
 
 
-@quantity("china_separation_share_frac")
+@quantity("china_separation_share_frac", unit="frac")
 def _china_sep(ctx: ClaimContext, a: Assertion) -> ModelValue:
     from reeflow.market import stage_table, summarise
     from reeflow.market.supply import iea_data_year
@@ -147,7 +147,7 @@ def _china_sep(ctx: ClaimContext, a: Assertion) -> ModelValue:
                       f"IEA separation {iea_data_year('separation', y)}: China {s:.0%}.")
 
 
-@quantity("ree_demand_multiple")
+@quantity("ree_demand_multiple", unit="number")
 def _demand(ctx: ClaimContext, a: Assertion) -> ModelValue:
     from reeflow.market.data import demand_multiples
 
@@ -169,7 +169,7 @@ def _full_years_revenue(ctx: ClaimContext) -> float:
     return float(rows["revenue_usd"].mean())
 
 
-@quantity("revenue_usd_per_a")
+@quantity("revenue_usd_per_a", unit="USD/a")
 def _revenue(ctx: ClaimContext, a: Assertion) -> ModelValue:
     from reeflow.summary import basket_usd_per_kg_reo, revenue_split, stated_target
 
@@ -251,17 +251,17 @@ def _byproduct(ctx: ClaimContext, key: str, label: str, circuit: str,
                       + _implied_recovery(ctx, circuit, a))
 
 
-@quantity("barite_t_per_a")
+@quantity("barite_t_per_a", unit="t/a")
 def _barite(ctx: ClaimContext, a: Assertion) -> ModelValue:
     return _byproduct(ctx, "barite_concentrate_t_per_a", "barite concentrate", "barite", a)
 
 
-@quantity("fluorite_t_per_a")
+@quantity("fluorite_t_per_a", unit="t/a")
 def _fluorite(ctx: ClaimContext, a: Assertion) -> ModelValue:
     return _byproduct(ctx, "fluorite_concentrate_t_per_a", "fluorite concentrate", "fluorite", a)
 
 
-@quantity("thorium_t_per_a")
+@quantity("thorium_t_per_a", unit="t/a")
 def _thorium(ctx: ClaimContext, a: Assertion) -> ModelValue:
     th = _kpis(ctx)["th_in_feed_t_per_a"]
     frac = float(a.value) / th if th > 0 else math.inf

@@ -21,7 +21,7 @@ from __future__ import annotations
 import contextlib
 import math
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -131,20 +131,19 @@ def _number(x: Any, where: str) -> float:
     return float(x)
 
 
-def _range(value: Any, low: Any, high: Any, where: str) -> tuple[float, float, float]:
-    """A range assertion's (value, low, high): from ``value: [low, high]`` or from
-    ``value_low`` and ``value_high`` (``value`` then defaults to their middle)."""
+def _range(value: Any, low: Any, high: Any, where: str) -> tuple[Any, Any, Any]:
+    """A range assertion's (value, low, high) as written: from ``value: [low, high]`` or from
+    ``value_low`` and ``value_high`` (``value`` None: their middle, set by :func:`_typed` once
+    the ends are read in the quantity's unit)."""
     if isinstance(value, (list, tuple)):
         if len(value) != 2 or low is not None or high is not None:
             raise InputError(f"{where}.value", value, "[low, high], or value_low and value_high",
                              "give the range one way")
-        low, high = value
-    lo, hi = _number(low, f"{where}.value_low"), _number(high, f"{where}.value_high")
-    if lo > hi:
-        raise InputError(f"{where}.value_low", lo, f"<= value_high ({hi:g})", "swap them")
-    mid = 0.5 * (lo + hi) if value is None or isinstance(value, (list, tuple)) else \
-        _number(value, f"{where}.value")
-    return mid, lo, hi
+        value, (low, high) = None, value
+    for key, end in (("value_low", low), ("value_high", high)):
+        if end is None:
+            raise InputError(f"{where}.{key}", None, "a number", "give both ends of the range")
+    return value, low, high
 
 
 def load_claims(path: str | Path) -> ClaimSet:
@@ -178,6 +177,10 @@ def load_claims(path: str | Path) -> ClaimSet:
                          "write records as name: {value: ..., source: ...} under the top-level "
                          "records key")
     _check_ids_and_quantities(claims, records)
+    claims = [replace(c, asserts=tuple(a if a.quantity in records else
+                                       _typed(a, f"claims[{i}].asserts[{j}]")
+                                       for j, a in enumerate(c.asserts)))
+              for i, c in enumerate(claims)]
     return ClaimSet(tuple(claims), dict(records), str(path))
 
 
@@ -186,9 +189,9 @@ def _check_given_keys(a: Assertion, where: str) -> None:
     without a word); a what-if quantity's paths are checked against the project later."""
     if not a.given or a.quantity in WHAT_IF_GIVENS or a.quantity not in QUANTITIES:
         return
-    extra = sorted(set(map(str, a.given)) - GIVEN_KEYS.get(a.quantity, frozenset()))
+    extra = sorted(set(map(str, a.given)) - set(GIVEN_KEYS.get(a.quantity, {})))
     if extra:
-        keys = sorted(GIVEN_KEYS.get(a.quantity, frozenset()))
+        keys = sorted(GIVEN_KEYS.get(a.quantity, {}))
         raise InputError(f"{where}.{extra[0]}", a.given[extra[0]],
                          f"{'given keys ' + ', '.join(keys) if keys else 'no given'} for "
                          f"{a.quantity} (it is computed at the study's own inputs)",
@@ -262,21 +265,90 @@ QUANTITIES: dict[str, Quantity] = {}
 #: overrides when the claims file is read against the project
 WHAT_IF_GIVENS: set[str] = set()
 #: The ``given`` keys each other quantity reads as its own parameters (``contained_reo_t``:
-#: ``given: {ore_t: ...}``, the tonnage the claim speaks of); a quantity absent here reads none
-GIVEN_KEYS: dict[str, frozenset[str]] = {}
+#: ``given: {ore_t: ...}``, the tonnage the claim speaks of), each with its canonical unit; a
+#: quantity absent here reads none
+GIVEN_KEYS: dict[str, dict[str, str]] = {}
+#: The canonical unit of each numeric quantity (``frac``, ``t``, ``t/a``, ``USD/a``; ``number``:
+#: a plain number): a claimed value is read in it (``12.7 kt/a``, ``4.8 %``; a bare number is in
+#: that unit) and must be finite and not negative, a fraction within 0..1 (fuzz round 36: text
+#: was compared as text, ``nan`` and a fraction of 4.8 judged, a negative tonnage "consistent").
+#: A quantity absent here takes its value as written (a yes/no, a set of elements).
+UNITS: dict[str, str] = {}
 
 
-def quantity(name: str, *, what_if: bool = False,
-             given: frozenset[str] = frozenset()) -> Callable[[Quantity], Quantity]:
+def quantity(name: str, *, what_if: bool = False, unit: str | None = None,
+             given: Mapping[str, str] | None = None) -> Callable[[Quantity], Quantity]:
     """Register a quantity function under ``name``; ``what_if``: its ``given`` are project
-    overrides (:data:`WHAT_IF_GIVENS`); ``given``: else the keys it reads (:data:`GIVEN_KEYS`)."""
+    overrides (:data:`WHAT_IF_GIVENS`); ``given``: else the keys it reads and their units
+    (:data:`GIVEN_KEYS`); ``unit``: the canonical unit of its value (:data:`UNITS`)."""
     def deco(fn: Quantity) -> Quantity:
         QUANTITIES[name] = fn
         if what_if:
             WHAT_IF_GIVENS.add(name)
-        GIVEN_KEYS[name] = frozenset(given)
+        GIVEN_KEYS[name] = dict(given or {})
+        if unit is not None:
+            UNITS[name] = unit
         return fn
     return deco
+
+
+def claimed_number(x: Any, unit: str, where: str) -> float:
+    """A claimed value in ``unit`` (see :data:`UNITS`): a bare number is in ``unit``, text is
+    read with its unit; finite, not negative, a fraction within 0..1."""
+    from reeflow.core.units import to_canonical
+
+    if isinstance(x, bool) or not isinstance(x, (int, float, str)):
+        raise InputError(where, x, f"a number in {unit}", f"write e.g. {_example(unit)}")
+    if isinstance(x, str):
+        if not x.strip():
+            raise InputError(where, x, f"a number in {unit}", f"write e.g. {_example(unit)}")
+        v = float(x) if unit == "number" and _is_float(x) else \
+            to_canonical(x, "frac" if unit == "number" else unit, field=where)
+    else:
+        v = float(x)
+    if not math.isfinite(v):
+        raise InputError(where, x, f"a finite number in {unit}", f"write e.g. {_example(unit)}")
+    if v < 0:
+        raise InputError(where, x, f">= 0 {unit} (a claimed amount is not negative)",
+                         "write the amount without its sign")
+    if unit == "frac" and v > 1.0:
+        raise InputError(where, x, "a fraction within 0..1 (a bare number is a fraction)",
+                         f"write '{v:g} %' for a percentage, or {v / 100:g}")
+    return v
+
+
+def _is_float(x: str) -> bool:
+    try:
+        float(x)
+    except ValueError:
+        return False
+    return True
+
+
+def _example(unit: str) -> str:
+    return {"frac": "'4.8 %' or 0.048", "number": "2.5"}.get(unit, f"'1 {unit}'")
+
+
+def _typed(a: Assertion, where: str) -> Assertion:
+    """``a`` with its value, range ends and ``given`` amounts read in their units."""
+    unit = UNITS.get(a.quantity)
+    given_units = GIVEN_KEYS.get(a.quantity, {}) if a.quantity not in WHAT_IF_GIVENS else {}
+    given = {k: claimed_number(v, given_units[str(k)], f"{where}.given.{k}")
+             if str(k) in given_units else v for k, v in a.given.items()}
+    if unit is None:
+        if a.qualifier == "range":  # a range of a quantity without a unit: plain numbers
+            unit = "number"
+        else:
+            return replace(a, given=given)
+    if a.qualifier != "range":
+        return replace(a, value=claimed_number(a.value, unit, f"{where}.value"), given=given)
+    lo, hi = (claimed_number(getattr(a, k), unit, f"{where}.{k}")
+              for k in ("value_low", "value_high"))
+    if lo > hi:
+        raise InputError(f"{where}.value_low", a.value_low, f"<= value_high ({a.value_high})",
+                         "swap them")
+    mid = 0.5 * (lo + hi) if a.value is None else claimed_number(a.value, unit, f"{where}.value")
+    return replace(a, value=mid, value_low=lo, value_high=hi, given=given)
 
 
 def _record(claims: ClaimSet, a: Assertion) -> tuple[str, Any, str] | None:
