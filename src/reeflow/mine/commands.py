@@ -404,7 +404,24 @@ def _study_plan(source: str, args) -> dict[str, Any]:
                          "a synthetic deposit) and mine.run true",
                          "without a block model the study feeds a flat schedule: run "
                          "'reeflow study' instead")
-    return _plan_dict(outcome.mine.plan)
+    return _fed_years(_plan_dict(outcome.mine.plan), outcome.mine.schedule)
+
+
+def _fed_years(out: dict[str, Any], fed: pd.DataFrame) -> dict[str, Any]:
+    """The plan with the study's own years as its schedule: the plan's years cut at the plant's
+    capacity of each year (:func:`reeflow.chain.mine_steps.rebin_schedule`), the rows of
+    results.json ``mine.schedule``. The plan's own years differed from the study's from the
+    first year whose ore fell short of the plant's capacity (fuzz round 36); the schedule's
+    value stays the plan's (its discounted block cash, as results.json states it)."""
+    from reeflow.core.jsonio import to_jsonable
+
+    rows = fed.reset_index(drop=True)
+    rows.insert(0, "year", np.arange(1, len(rows) + 1))
+    out["schedule"] = to_jsonable(rows.to_dict("records"))
+    out["schedule_stats"] = {**out.get("schedule_stats", {}), "schedule_basis": (
+        "the plant's years, as reeflow study feeds them (the plan's years cut at the plant's "
+        "capacity); the schedule value is the plan's discounted block cash over its own years")}
+    return out
 
 
 def _plan_dict(plan: Any) -> dict[str, Any]:
@@ -463,6 +480,8 @@ def _plan_text(out: Mapping[str, Any]) -> str:
         lines.append(f"Pushback layouts tried (count → value, MUSD): {tried}")
     if "npv_basis_note" in st:
         lines.append(f"Horizon: {st['npv_basis_note']}")
+    if "schedule_basis" in st:
+        lines.append(f"Rows: {st['schedule_basis']}")
     years = rem.get("years_at_full_plant_capacity")
     lines.append(f"Left in the pit after the horizon: {_mt(rem.get('pit_tonnes_t'))}, of which "
                  f"{_mt(rem.get('ore_feed_t'))} ore feed"

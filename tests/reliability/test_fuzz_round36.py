@@ -1,0 +1,136 @@
+"""Fuzz round 36 (project files, claims files, ``econ``, ``market``, cross-command agreement):
+inputs read wrong with exit 0.
+
+- units pint holds dimensionless were taken for one another: a slope of '45 %' read as
+  0.45 rad (25.8 deg), a quoted '45' as 45 rad, a grade of '2.75 deg' as 4.8 %, '0.048 count'
+  as a fraction, a quoted '0.913' h/a as 91.3 % of a year; 'ton' read as the short ton;
+- YAML 1.1 integers: a headcount of 0370 read as octal 248, '1:30' as 90 (base 60);
+- a claims file's values were compared as written: '4.8 %' as text (inconsistent with the
+  model's 4.80 %), nan and a fraction of 4.8 judged, a negative tonnage "consistent", a unit
+  string an internal error;
+- ``reeflow schedule FILE`` printed the plan's own years where the study feeds the plant's.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from reeflow.core.errors import InputError
+
+
+@pytest.mark.parametrize(("text", "unit", "expected"), [
+    ("45", "deg", 45.0), ("0.7", "deg", 0.7), ("45 deg", "deg", 45.0),
+    ("0.5 turn", "deg", 180.0), ("4.8 %", "frac", 0.048), ("4.8 wt%", "frac", 0.048),
+    ("20 g/t", "frac", 2e-5), ("5 permille", "frac", 0.005), ("0.913", "h/a", 0.913),
+    ("91.3 %", "h/a", 0.913 * 8766.0), ("24 h/d", "h/a", 8766.0), ("5 USD/t", "USD/t", 5.0),
+])
+def test_units_read_as_written(text, unit, expected):
+    from reeflow.core.units import to_canonical
+
+    assert to_canonical(text, unit, field="f") == pytest.approx(expected, rel=1e-12)
+
+
+@pytest.mark.parametrize(("text", "unit", "fix"), [
+    ("45 %", "deg", "write an angle"), ("2.75 deg", "frac", "'degree' is not a unit"),
+    ("0.048 rad", "frac", "'radian'"), ("0.048 count", "frac", "'count'"),
+    ("0.425 bit", "frac", "'bit'"), ("4.8 dB", "frac", "'decibel'"), ("4.8 pi", "frac", "'pi'"),
+    ("5 USD/ton", "USD/t", "'ton' is ambiguous"), ("624000 tons/a", "t/a", "metric tonne"),
+])
+def test_units_of_another_kind_are_refused(text, unit, fix):
+    from reeflow.core.units import to_canonical
+
+    with pytest.raises(InputError, match="f: got") as exc:
+        to_canonical(text, unit, field="f")
+    assert fix in str(exc.value)
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("a: 0370", 370), ("a: 030", 30), ("a: -012", -12), ("a: 0o17", 15), ("a: 0x1F", 31),
+    ("a: 570_000", 570000), ("a: 1:30", "1:30"), ("a: 8:1", "8:1"), ("a: 0b101", "0b101"),
+    ("a: 2025-01-01", "2025-01-01"),
+])
+def test_yaml_1_2_integers_and_no_timestamps(text, value):
+    from reeflow.core.yamlio import load_yaml_text
+
+    out = load_yaml_text(text, field="f")["a"]
+    assert out == value and type(out) is type(value)
+
+
+def test_a_plant_run_under_100_hours_a_year_is_refused():
+    from reeflow.plant.params import PlantParams
+
+    assert PlantParams.model_fields["operating_hours_h_per_a"].metadata  # bounded
+    from reeflow.core.projectfile import validate_tree
+    from reeflow.project import Project, load_project
+
+    tree = load_project().project.model_dump(by_alias=True)
+    tree["plant"]["operating_hours"] = 0.913
+    with pytest.raises(InputError, match=r"plant.operating_hours: got 0.913; allowed: >= 100"):
+        validate_tree(Project, tree, canonical=True)
+
+
+def _claims(tmp_path, line: str):
+    from reeflow.claims import load_claims
+
+    f = tmp_path / "claims.yaml"
+    f.write_text("claims:\n- id: X\n  claim: t\n  asserts:\n  - " + line + "\n",
+                 encoding="utf-8")
+    return load_claims(f).claims[0].asserts[0]
+
+
+@pytest.mark.parametrize(("line", "value", "given"), [
+    ("{quantity: head_grade_reo_frac, value: 4.8 %}", 0.048, {}),
+    ("{quantity: reo_t_per_a, value: 12.7 kt/a}", 12700.0, {}),
+    ("{quantity: contained_reo_t, value: 887 kt, given: {ore_t: 18.5 Mt}}", 887000.0,
+     {"ore_t": 18.5e6}),
+    ("{quantity: revenue_usd_per_a, value: 228 MUSD/a}", 228e6, {}),
+    ("{quantity: ree_demand_multiple, value: '2.5'}", 2.5, {}),
+])
+def test_claimed_values_are_read_in_their_units(tmp_path, line, value, given):
+    a = _claims(tmp_path, line)
+    assert a.value == pytest.approx(value, rel=1e-12) and dict(a.given) == pytest.approx(given)
+
+
+@pytest.mark.parametrize(("line", "where", "allowed"), [
+    ("{quantity: head_grade_reo_frac, value: .nan}", "value", "a finite number"),
+    ("{quantity: head_grade_reo_frac, value: ''}", "value", "a number in frac"),
+    ("{quantity: head_grade_reo_frac, value: 4.8}", "value", "a fraction within 0..1"),
+    ("{quantity: contained_reo_t, value: -887000.0, given: {ore_t: 18500000.0}}", "value",
+     ">= 0 t"),
+    ("{quantity: contained_reo_t, value: 887000, given: {ore_t: -18.5 Mt}}", "given.ore_t",
+     ">= 0 t"),
+    ("{quantity: ore_t_per_a, value: -.inf, qualifier: greater_than}", "value", "finite"),
+    ("{quantity: reo_t_per_a, value: 12.7 kt}", "value", "convertible to t/a"),
+    ("{quantity: reo_t_per_a, qualifier: range, value_low: 12 kt/a, value_high: 10 kt/a}",
+     "value_low", "<= value_high"),
+])
+def test_bad_claimed_values_are_refused_by_their_path(tmp_path, line, where, allowed):
+    with pytest.raises(InputError, match=rf"^claims\[0\]\.asserts\[0\]\.{where}: got") as exc:
+        _claims(tmp_path, line)
+    assert allowed in str(exc.value)
+
+
+def test_a_claim_in_percent_is_judged_on_its_number(tmp_path):
+    """'4.8 %' was compared as text with the model's 0.048 and found inconsistent."""
+    from reeflow.claims import assess
+
+    a = _claims(tmp_path, "{quantity: head_grade_reo_frac, value: 4.8 %, qualifier: approx, "
+                          "rel_tol: 0.01}")
+    assert assess(a, 0.048) == "consistent" and assess(a, 0.06) == "inconsistent"
+
+
+def test_schedule_of_a_project_prints_the_study_s_years(builtin_results_dict):
+    """``reeflow schedule FILE`` printed the plan's own years, which differ from the study's
+    mine.schedule from the first year whose ore fell short of the plant's capacity."""
+    from argparse import Namespace
+
+    from reeflow.mine.commands import _study_plan
+
+    out = _study_plan("builtin:beylikova", Namespace(time_limit=None, gap=None, json=True))
+    study = builtin_results_dict["mine"]["schedule"]
+    assert [r["ore_t"] for r in out["schedule"]] == pytest.approx([r["ore_t"] for r in study],
+                                                                 rel=1e-12)
+    assert [r["mined_t"] for r in out["schedule"]] == pytest.approx(
+        [r["mined_t"] for r in study], rel=1e-12)
+    assert out["schedule_stats"]["npv_usd"] == pytest.approx(
+        builtin_results_dict["mine"]["schedule_npv_usd"], rel=1e-12)
