@@ -134,3 +134,13 @@ def test_schedule_of_a_project_prints_the_study_s_years(builtin_results_dict):
         [r["mined_t"] for r in study], rel=1e-12)
     assert out["schedule_stats"]["npv_usd"] == pytest.approx(
         builtin_results_dict["mine"]["schedule_npv_usd"], rel=1e-12)
+
+
+@pytest.mark.parametrize("argv", [["--home", "Other countries"],
+                                  ["--home", "Tanzania", "--abroad", "other countries"]])
+def test_a_group_is_not_a_home_or_separation_country(argv, capsys):
+    """A project "in" USGS's 'Other countries' was added to that row: a 0 % home share."""
+    from reeflow.cli import main
+
+    rc = main(["market", "--add-reo", "6400", *argv])
+    assert rc == 2 and "'Other countries' is a group" in capsys.readouterr().err

@@ -31,7 +31,7 @@ EU_SR_INPUTS: tuple[str, ...] = (
 
 
 def _by_country(mapping: Mapping[str, float], field: str) -> dict[str, float]:
-    return {normalise_country(k, field=field): float(v) for k, v in mapping.items()}
+    return {normalise_country(k, field=field, group=True): float(v) for k, v in mapping.items()}
 
 
 def eu_supply_risk_for_stage(stage: str, year: int, *, wgi_scaled: Mapping[str, float] | None = None,

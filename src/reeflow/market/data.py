@@ -166,12 +166,18 @@ def known_countries() -> tuple[str, ...]:
     return tuple(sorted(names))
 
 
-def normalise_country(name: str, *, field: str = "country") -> str:
-    """Canonical (USGS) spelling of a country name; InputError for an unknown one."""
+def normalise_country(name: str, *, field: str = "country", group: bool = False) -> str:
+    """Canonical (USGS) spelling of a country name; InputError for an unknown one, and for
+    USGS's group 'Other countries' unless ``group`` (a project's home or separation country
+    there was added to the group's row: a 0 % home share, fuzz round 36)."""
     if not isinstance(name, str) or not name.strip():
         raise InputError(field, name, "a country name", "pass e.g. 'China' or 'Türkiye'")
     key = name.strip()
     canon = _ALIASES.get(key.lower(), key)
+    if canon.lower() == OTHER.lower() and not group:
+        raise InputError(field, name, "a country (USGS's 'Other countries' is a group of "
+                         "them)", "name the country, e.g. 'Tanzania'; one that USGS does not "
+                         "list goes in countries_without_listed_supply (market parameters)")
     for known in known_countries():
         if known.lower() == canon.lower():
             return known
