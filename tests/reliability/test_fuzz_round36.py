@@ -144,3 +144,46 @@ def test_a_group_is_not_a_home_or_separation_country(argv, capsys):
 
     rc = main(["market", "--add-reo", "6400", *argv])
     assert rc == 2 and "'Other countries' is a group" in capsys.readouterr().err
+
+
+def _econ_file(tmp_path, edit):
+    from reeflow.example_inputs import resolve
+
+    text = open(resolve("builtin:economics/beylikova_inputs", field="f"), encoding="utf-8").read()
+    f = tmp_path / "inputs.yaml"
+    f.write_text(edit(text), encoding="utf-8")
+    return str(f)
+
+
+def _fiscal():
+    from pathlib import Path
+
+    import reeflow
+
+    return str(Path(reeflow.__file__).parent / "cases" / "beylikova" / "fiscal.yaml")
+
+
+@pytest.mark.parametrize(("edit", "err"), [
+    (lambda s: s.replace("product_purity_frac:\n", "product_purity_frac:\n  Foo: 0.5\n", 1),
+     "product_purity_frac.Foo: got 0.5; allowed: a purity of a product in products_t_per_a"),
+    (lambda s: s.replace("ore_t_per_a: 570000", "ore_t_per_a: -570000", 1),
+     "ore_t_per_a: got -570000"),
+])
+def test_econ_evaluate_refuses_what_it_dropped_or_misnamed(tmp_path, capsys, edit, err):
+    from reeflow.cli import main
+
+    f = _econ_file(tmp_path, edit)
+    assert main(["econ", "evaluate", f, "--params", _fiscal()]) == 2
+    assert err in capsys.readouterr().err
+
+
+def test_econ_evaluate_empty_deck_and_no_breakeven(tmp_path, capsys):
+    from reeflow.cli import main
+
+    f = _econ_file(tmp_path, lambda s: s)
+    assert main(["econ", "evaluate", f, "--params", _fiscal(), "--deck", ""]) == 2
+    assert "--deck: got ''" in capsys.readouterr().err
+    f = _econ_file(tmp_path, lambda s: s.replace("  NdPr oxide: 720.233\n", "  NdPr oxide: 0\n"))
+    assert main(["econ", "evaluate", f, "--params", _fiscal()]) == 0
+    out = capsys.readouterr().out
+    assert "break-even NdPr n/a" in out and "nan" not in out

@@ -107,6 +107,7 @@ def _load_inputs(path: str) -> tuple[Any, dict[str, Any]]:
         opts["params"] = str((Path(path).parent / str(opts["params"])).resolve())
     _check_counts(path, raw.get("equipment_sizes"))
     _check_mass(path, raw)
+    _check_purities(path, raw)
     if "residue_streams" in raw:
         _check_activities(path, raw["residue_streams"])
         try:
@@ -149,12 +150,32 @@ def _check_mass(path: str, raw: Mapping[str, Any]) -> None:
     if not (_is_number(ore) and isinstance(products, Mapping)):
         return  # missing or malformed: EconomicInputs names it
     ore_t = float(ore)  # type: ignore[arg-type]
+    if ore_t <= 0:  # EconomicInputs names it (> 0): it was blamed on the products (fuzz 36)
+        return
     made = math.fsum(float(v) for v in products.values() if _is_number(v))
     if made > ore_t:
         raise InputError(f"{path}: products_t_per_a", f"{made:,.6g} t/a in all",
                          f"at most the ore treated (ore_t_per_a = {ore_t:,.6g} t/a): the "
                          "products are made from the ore", "check the products' tonnages and "
                          "units (t/a), or ore_t_per_a")
+
+
+def _check_purities(path: str, raw: Mapping[str, Any]) -> None:
+    """Each ``product_purity_frac`` key is a product of ``products_t_per_a`` (by name or alias):
+    the purity of a product not made was dropped without a word (fuzz round 36)."""
+    from reeflow.economics._data import read_yaml
+
+    purity, products = raw.get("product_purity_frac"), raw.get("products_t_per_a")
+    if not (isinstance(purity, Mapping) and isinstance(products, Mapping)):
+        return
+    aliases = read_yaml("product_aliases.yaml")
+    made = {aliases.get(k, k) for k in products}
+    for k in purity:
+        if aliases.get(k, k) not in made:
+            listed = ", ".join(map(str, products))
+            raise InputError(f"{path}: product_purity_frac.{k}", purity[k],
+                             f"a purity of a product in products_t_per_a ({listed})",
+                             "remove it, or add the product to products_t_per_a")
 
 
 def _is_number(v: Any) -> bool:
@@ -196,6 +217,9 @@ def _evaluate(args: argparse.Namespace) -> int:
     from reeflow.economics.study import evaluate
 
     inputs, opts = _load_inputs(args.file)
+    if args.deck is not None and not args.deck.strip():  # '' fell back to the default deck
+        raise InputError("--deck", args.deck, "a price deck's name",
+                         "name one (list them: reeflow econ decks), or leave --deck out")
     if args.deck:
         opts["deck"] = args.deck
     if args.params:
@@ -236,7 +260,11 @@ def _evaluate(args: argparse.Namespace) -> int:
                else f"{res.irr_frac:.1%}")
         pay = ("never" if res.payback_years is None or not math.isfinite(res.payback_years)
                else f"{res.payback_years:.1f} yr")
+        be = res.breakeven_ndpr_usd_per_kg  # NaN was printed as "nan" (fuzz round 36)
+        be_text = (f"{be:.1f} USD/kg" if be is not None and math.isfinite(be) else
+                   "n/a (no NdPr price gives NPV 0: no NdPr revenue, or NPV below 0 even at "
+                   "100 times the deck's price)")
         print(f"  IRR {irr}; payback {pay}; "
               f"unit cost {res.unit_cost_usd_per_kg_reo:.2f} USD/kg REO; "
-              f"break-even NdPr {res.breakeven_ndpr_usd_per_kg:.1f} USD/kg")
+              f"break-even NdPr {be_text}")
     return 0
