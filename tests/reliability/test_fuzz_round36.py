@@ -147,9 +147,11 @@ def test_a_group_is_not_a_home_or_separation_country(argv, capsys):
 
 
 def _econ_file(tmp_path, edit):
+    from pathlib import Path
+
     from reeflow.example_inputs import resolve
 
-    text = open(resolve("builtin:economics/beylikova_inputs", field="f"), encoding="utf-8").read()
+    text = Path(resolve("builtin:economics/beylikova_inputs", field="f")).read_text("utf-8")
     f = tmp_path / "inputs.yaml"
     f.write_text(edit(text), encoding="utf-8")
     return str(f)
@@ -187,3 +189,37 @@ def test_econ_evaluate_empty_deck_and_no_breakeven(tmp_path, capsys):
     assert main(["econ", "evaluate", f, "--params", _fiscal()]) == 0
     out = capsys.readouterr().out
     assert "break-even NdPr n/a" in out and "nan" not in out
+
+
+@pytest.mark.parametrize(("params", "err"), [
+    (".", "--params: got '.'"),
+    ("project.yaml", "this is a project file"),
+    ("claims.yaml", "this is a claims file"),
+])
+def test_econ_params_name_the_option(tmp_path, capsys, params, err):
+    from pathlib import Path
+
+    import reeflow
+    from reeflow.cli import main
+
+    case = Path(reeflow.__file__).parent / "cases" / "beylikova"
+    path = "." if params == "." else str(case / params)
+    f = _econ_file(tmp_path, lambda s: s)
+    assert main(["econ", "evaluate", f, "--params", path]) == 2
+    assert err in capsys.readouterr().err
+
+
+def test_messages_name_what_the_user_wrote(capsys):
+    from reeflow.cli import main
+    from reeflow.core.errors import allowed_of, did_you_mean
+    from reeflow.core.units import to_canonical
+
+    assert did_you_mean("y", ["Dy", "Y", "Yb"]) == "did you mean 'Y'?"
+    assert allowed_of("List should have at least 1 item after validation, not 0") == \
+        "a list of at least 1 item"
+    assert allowed_of("String should have at most 200 characters") == \
+        "text of at most 200 characters"
+    with pytest.raises(InputError, match="'K/K' cancels to a pure number"):
+        to_canonical("600 K/K", "degC", field="f")
+    assert main(["resource", "builtin:beylikova", "--seed", "-1"]) == 2
+    assert "--seed: got -1" in capsys.readouterr().err

@@ -7,6 +7,7 @@ so that the command line can print it and exit with code 2 without a traceback.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -125,9 +126,9 @@ def did_you_mean(name: str, candidates: Iterable[str], *, fallback: bool = True,
     first known names, or (``fallback=False``) returns "" so that the caller can give its own
     fix (a list too long for one line, or a how-to)."""
     names = sorted(str(c) for c in candidates)
-    close = difflib.get_close_matches(str(name), names, n=n, cutoff=0.6)
-    if not close:
-        close = [c for c in names if c.lower() == str(name).lower()][:1]
+    # the same name in another case first: 'y' is 'Y', not the closer-spelt 'Dy' (fuzz 36)
+    close = [c for c in names if c.lower() == str(name).lower()][:1] or \
+        difflib.get_close_matches(str(name), names, n=n, cutoff=0.6)
     if close:
         return "did you mean " + " or ".join(f"'{c}'" for c in close) + "?"
     if not fallback:
@@ -154,4 +155,12 @@ def allowed_of(msg: str) -> str:
     for words, sign in _BOUNDS:
         if text.startswith(words):
             return f"{sign} {text[len(words):].strip()}"
+    size = _SIZE.match(text)  # "List should have at least 1 item after validation, not 0"
+    if size:
+        kind = {"String": "text", "Dictionary": "a mapping"}.get(size[1], f"a {size[1].lower()}")
+        return f"{kind} of {size[2]} {size[3]} {size[4]}"
     return text
+
+
+_SIZE = re.compile(r"^(List|Tuple|Set|Dictionary|String) should have (at least|at most) (\d+) "
+                   r"(items?|characters?)")

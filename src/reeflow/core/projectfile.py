@@ -575,6 +575,10 @@ def _fix_for(allowed: str, value: Any = None) -> str:
             return f"give a value {allowed}; a bare number is a fraction: write '{value:g} %' " \
                    "for a percentage"
         return f"give a value {allowed}"
+    if " of at least " in allowed:
+        return "add an entry" if "item" in allowed else "write more"
+    if " of at most " in allowed:
+        return "shorten it" if "character" in allowed else "remove entries"
     return _TYPE_FIXES.get(allowed, "correct the value")
 
 

@@ -268,11 +268,14 @@ def to_canonical(value: Any, unit: str, *, field: str) -> float:
         if why is not None:
             raise InputError(field, value, f"a quantity convertible to {unit}", why)
     if q.dimensionless and not is_dimensionless(unit):
+        written = _NUMBER.match(value)
         raise InputError(
             field,
             value,
             f"a quantity with a unit convertible to {unit}",
-            f"add the unit, e.g. '{value} {unit}'" if str(q.units) == "dimensionless" else
+            f"add the unit, e.g. '{value} {unit}'" if written is None or not written["unit"]
+            else f"write it in {unit}: '{written['unit']}' cancels to a pure number"
+            if str(q.units) == "dimensionless" else
             # '990 g/kg' is a ratio: adding the unit to it made no sense (SX fuzz round 28)
             f"write it in {unit}: {q.units:~P} is a ratio, not {unit}",
         )

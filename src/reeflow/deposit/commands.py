@@ -124,6 +124,7 @@ def _study_resource(source: str, args: argparse.Namespace
     if not d.has_source:
         raise InputError("deposit", source, "a deposit section naming drillholes or a synthetic "
                          "deposit", "add 'deposit: {drillholes: {...}}' (see builtin:babbitt/babbitt)")
+    _check_seed(args.seed)
     over: dict[str, Any] = {}
     if d.drillholes is not None and args.lenient:
         over["deposit.drillholes.mode"] = "lenient"
@@ -144,6 +145,7 @@ def _deposit_resource(source: str, args: argparse.Namespace) -> ResourceResult:
     if not params.has_source:
         raise InputError("deposit", source, "a deposit section naming drillholes or a synthetic "
                          "deposit", "add 'deposit: {drillholes: {...}}' (see builtin:babbitt/babbitt)")
+    _check_seed(args.seed)
     if params.drillholes is not None and args.lenient:
         params = params.model_copy(update={"drillholes": params.drillholes.model_copy(
             update={"mode": "lenient"})})
@@ -154,6 +156,13 @@ def _deposit_resource(source: str, args: argparse.Namespace) -> ResourceResult:
         params = params.model_copy(update={"synthetic": params.synthetic.model_copy(
             update={"seed": args.seed})})
     return run_deposit(params, base_dir=base)
+
+
+def _check_seed(seed: int | None) -> None:
+    """``--seed`` within the synthetic deposit's seeds, named as the user wrote it (it was
+    named ``deposit.synthetic.seed``, or passed unchecked by ``model_copy``; fuzz round 36)."""
+    if seed is not None and not 0 <= seed <= 2**32 - 1:
+        raise InputError("--seed", seed, "0 to 2**32 - 1", "give a seed such as 2025")
 
 
 def _search(s: SearchSpec) -> SearchParams:
