@@ -190,9 +190,16 @@ BRINE_HANDLING = ("evaporation_crystallisation", "discharge")
 
 def require_positive(field_: str, v: Any) -> None:
     if not (isinstance(v, (int, float)) and math.isfinite(v) and v > 0):
-        raise InputError(field_, v, "> 0", "give a positive number")
+        raise InputError(field_, v, _plain("> 0", v), "give a positive number")
 
 
 def require_nonneg(field_: str, v: Any) -> None:
     if not (isinstance(v, (int, float)) and math.isfinite(v) and v >= 0):
-        raise InputError(field_, v, ">= 0", "give a non-negative number")
+        raise InputError(field_, v, _plain(">= 0", v), "give a non-negative number")
+
+
+def _plain(bound: str, v: Any) -> str:
+    """``bound``, and for text ('570 kt/a') that these fields take plain numbers in the unit
+    their name carries (the line said only "> 0", fuzz round 36)."""
+    return (f"a plain number {bound} in the unit the field's name carries (no unit text)"
+            if isinstance(v, str) else bound)
