@@ -121,12 +121,9 @@ _MINUS_SIGNS = "\u2212\u2012\u2013\u2014\ufe63\uff0d"
 _PERCENT_SIGNS = "\u066a\uff05\ufe6a"
 
 
-_TON = re.compile(r"(?<![A-Za-z_])tons?(?![A-Za-z_])")
 #: Units pint holds dimensionless that a fraction may be written in; any other dimensionless
 #: unit (deg, rad, count, bit, dB, pi, turn …) read 2.75 deg as a grade of 4.8 % (fuzz round 36)
 _RATIO_UNITS = frozenset({"percent", "permille", "ppm", "frac", "dimensionless"})
-#: Units an angle may be written in ('45 %' read as 0.45 rad, a slope of 25.8 deg)
-_ANGLE_UNITS = frozenset({"degree", "radian", "turn", "arcminute", "arcsecond", "gradian"})
 
 
 def _kind_error(q: Any, unit: str) -> str | None:
@@ -134,9 +131,10 @@ def _kind_error(q: Any, unit: str) -> str | None:
     angle only from angle units, anything else from ratios of like units or the ratio units of
     :data:`_RATIO_UNITS`); None when it can."""
     names = list(q.units._units)
-    angle = any(n in _ANGLE_UNITS for n in _unit(unit)._units)
-    if angle:
-        if names and all(n in _ANGLE_UNITS for n in names):
+    radian = _registry().radian
+    if _registry().Quantity(1, unit).to_root_units().units == radian:  # an angle: only from
+        # an angle's units ('45 %' read as 0.45 rad, a slope of 25.8 deg)
+        if q.to_root_units().units == radian:
             return None
         return f"write an angle, e.g. '45 deg' ({q.units:~P} is not an angle)"
     odd = [n for n in names if n not in _RATIO_UNITS and _registry().Quantity(1, n).dimensionless]
@@ -184,16 +182,13 @@ def _parse_text(value: str, unit: str, field: str) -> Any:
     unit_text = m["unit"]
     if not unit_text:
         return _registry().Quantity(number, "")
-    if _TON.search(unit_text):  # pint's 'ton' is the 907 kg short ton (fuzz round 36)
-        raise _refuse(field, value, unit, "write 't' for the metric tonne (1,000 kg), or "
-                      "'short_ton' or 'long_ton' if you mean those; 'ton' is ambiguous")
     if not _UNIT.match(unit_text) or _POWER.search(unit_text):
         raise _refuse(field, value, unit, f"write a plain unit after the number, e.g. {_example(unit)} "
                       "(powers as m**3 or m^3)")
     if unit_text.count("%") > 1:  # '1.9 %%' multiplied out to 1.9e-4, a typo read silently
         raise _refuse(field, value, unit, f"write one percent sign, e.g. '{m['num']} %'")
     try:
-        return _registry().Quantity(number, _normalise(unit_text))
+        q = _registry().Quantity(number, _normalise(unit_text))
     except Exception:  # pint raises several unrelated types on bad text
         power = re.search(r"(?<![A-Za-z])(mm|cm|dm|km|m|ft|in|yd)([23])(?![0-9])", unit_text)
         year = re.search(r"(/\s*(y|yrs|year|years|annum|p\.?a\.?)|pa)$", unit_text)
@@ -204,6 +199,18 @@ def _parse_text(value: str, unit: str, field: str) -> Any:
                 else "check the spelling of the unit, e.g. "
                      + ("'1.8 %'" if unit == "frac" else f"'1 {unit}'"))
         raise _refuse(field, value, unit, hint) from None
+    if _short_ton(q) and "short_ton" not in unit_text:  # 'ton', 'kton', 'Mtons' (fuzz round 36)
+        raise _refuse(field, value, unit, "write 't' for the metric tonne (1,000 kg) or 'kt', "
+                      "'Mt'; pint's 'ton' is the 907 kg short ton: write 'short_ton' if you "
+                      "mean it")
+    return q
+
+
+def _short_ton(q: Any) -> bool:
+    """Whether ``q``'s unit holds pint's ``ton`` (the US short ton), prefixed or not."""
+    reg = _registry()
+    return any(base == "ton" for name in q.units._units
+               for _, base, _ in reg.parse_unit_name(name))
 
 
 def to_canonical(value: Any, unit: str, *, field: str) -> float:
