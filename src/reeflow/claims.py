@@ -177,8 +177,9 @@ def load_claims(path: str | Path) -> ClaimSet:
                          "write records as name: {value: ..., source: ...} under the top-level "
                          "records key")
     _check_ids_and_quantities(claims, records)
-    claims = [replace(c, asserts=tuple(a if a.quantity in records else
-                                       _typed(a, f"claims[{i}].asserts[{j}]")
+    # a record's value is compared as written; its range's ends are numbers all the same
+    claims = [replace(c, asserts=tuple(a if a.quantity in records and a.qualifier != "range"
+                                       else _typed(a, f"claims[{i}].asserts[{j}]")
                                        for j, a in enumerate(c.asserts)))
               for i, c in enumerate(claims)]
     return ClaimSet(tuple(claims), dict(records), str(path))
@@ -299,11 +300,12 @@ def claimed_number(x: Any, unit: str, where: str) -> float:
 
     if isinstance(x, bool) or not isinstance(x, (int, float, str)):
         raise InputError(where, x, f"a number in {unit}", f"write e.g. {_example(unit)}")
-    if isinstance(x, str):
+    if isinstance(x, str) and unit == "number":
+        v = _number(x, where)  # '6x' was told to give a unit convertible to frac
+    elif isinstance(x, str):
         if not x.strip():
             raise InputError(where, x, f"a number in {unit}", f"write e.g. {_example(unit)}")
-        v = float(x) if unit == "number" and _is_float(x) else \
-            to_canonical(x, "frac" if unit == "number" else unit, field=where)
+        v = to_canonical(x, unit, field=where)
     else:
         v = float(x)
     if not math.isfinite(v):
@@ -315,14 +317,6 @@ def claimed_number(x: Any, unit: str, where: str) -> float:
         raise InputError(where, x, "a fraction within 0..1 (a bare number is a fraction)",
                          f"write '{v:g} %' for a percentage, or {v / 100:g}")
     return v
-
-
-def _is_float(x: str) -> bool:
-    try:
-        float(x)
-    except ValueError:
-        return False
-    return True
 
 
 def _example(unit: str) -> str:
