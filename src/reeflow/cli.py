@@ -454,11 +454,7 @@ def run_command(func: Callable[[argparse.Namespace], int], args: argparse.Namesp
     except KeyboardInterrupt:
         print("reeflow: interrupted", file=sys.stderr)
         return 130
-    except BrokenPipeError:
-        with contextlib.suppress(OSError):
-            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the flush at exit
-        return 0
-    except OSError as exc:
+    except OSError as exc:  # a closed pipe, a full disk
         return _unwritten(exc)
     except Exception as exc:  # the contract: no traceback reaches a user
         return _internal(exc)
@@ -472,8 +468,12 @@ def _flushed(rc: int) -> int:
 
 
 def _unwritten(exc: OSError) -> int:
-    """A full or failing disk (e.g. ``> /dev/full``): one line, exit 1; any other OSError is
-    unexpected (:func:`_internal`)."""
+    """A full or failing disk (e.g. ``> /dev/full``): one line, exit 1; a closed pipe (``|
+    head``): exit 0 quietly; any other OSError is unexpected (:func:`_internal`)."""
+    if isinstance(exc, BrokenPipeError):  # argparse's --help into a pipe already closed
+        with contextlib.suppress(OSError):
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the flush at exit
+        return 0
     if exc.errno in (errno.ENOSPC, errno.EIO, errno.EDQUOT):
         with contextlib.suppress(OSError):
             sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - drop the unwritten rest
