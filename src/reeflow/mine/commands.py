@@ -404,23 +404,29 @@ def _study_plan(source: str, args) -> dict[str, Any]:
                          "a synthetic deposit) and mine.run true",
                          "without a block model the study feeds a flat schedule: run "
                          "'reeflow study' instead")
-    return _fed_years(_plan_dict(outcome.mine.plan), outcome.mine.schedule)
+    return _fed_years(_plan_dict(outcome.mine.plan), outcome)
 
 
-def _fed_years(out: dict[str, Any], fed: pd.DataFrame) -> dict[str, Any]:
+def _fed_years(out: dict[str, Any], outcome: Any) -> dict[str, Any]:
     """The plan with the study's own years as its schedule: the plan's years cut at the plant's
     capacity of each year (:func:`reeflow.chain.mine_steps.rebin_schedule`), the rows of
-    results.json ``mine.schedule``. The plan's own years differed from the study's from the
-    first year whose ore fell short of the plant's capacity (fuzz round 36); the schedule's
-    value stays the plan's (its discounted block cash, as results.json states it)."""
+    results.json ``mine.schedule`` with its ``year`` and ``production_year``, and the ore the
+    study leaves after them (its ``remaining_ore_after_horizon_t``). The plan's own years
+    differed from the study's from the first year whose ore fell short of the plant's capacity
+    (fuzz round 36); they are kept as ``plan_schedule`` (with each year's block cash), and the
+    schedule's value stays the plan's (its discounted block cash, as results.json states it)."""
     from reeflow.core.jsonio import to_jsonable
 
-    rows = fed.reset_index(drop=True)
-    rows.insert(0, "year", np.arange(1, len(rows) + 1))
+    rows = outcome.mine.schedule.reset_index(drop=True)
+    rows.insert(0, "production_year", [y.production_year for y in outcome.years])
+    rows.insert(0, "year", [y.year for y in outcome.years])
+    out["plan_schedule"] = out["schedule"]
     out["schedule"] = to_jsonable(rows.to_dict("records"))
+    out["remaining_ore_after_horizon_t"] = float(outcome.mine.remaining_ore_t)
     out["schedule_stats"] = {**out.get("schedule_stats", {}), "schedule_basis": (
         "the plant's years, as reeflow study feeds them (the plan's years cut at the plant's "
-        "capacity); the schedule value is the plan's discounted block cash over its own years")}
+        "capacity; the plan's own years are plan_schedule in --json); the schedule value is "
+        "the plan's discounted block cash over its own years")}
     return out
 
 
@@ -461,7 +467,8 @@ def _plan_text(out: Mapping[str, Any]) -> str:
         lines.append("The schedule sends no ore to the plant although the pit holds ore: "
                      "mine.blending limits no feed can meet, or capacities that admit none "
                      "(check them; the study refuses such a plan)")
-    cols = {"year": ("production year", 1.0, "{:.0f}"), "ore_t": ("ore kt", 1e3, "{:,.1f}"),
+    year = "production_year" if "production_year" in sched else "year"
+    cols = {year: ("production year", 1.0, "{:.0f}"), "ore_t": ("ore kt", 1e3, "{:,.1f}"),
             "treo_frac": ("TREO %", 0.01, "{:.2f}"), "mined_t": ("mined kt", 1e3, "{:,.0f}"),
             "waste_t": ("waste kt", 1e3, "{:,.0f}"), "stockpile_t": ("stockpile kt", 1e3,
                                                                    "{:,.0f}"),
@@ -487,6 +494,12 @@ def _plan_text(out: Mapping[str, Any]) -> str:
                  f"{_mt(rem.get('ore_feed_t'))} ore feed"
                  + (f" ({years:,.0f} years at the plant's capacity)" if years else "")
                  + f"; {_mt(rem.get('stockpile_t'))} in stockpiles; not valued")
+    if "remaining_ore_after_horizon_t" in out:  # the study's: with the plan's scheduled ore
+        # that its plant years do not take (a fleet-capped plan's ore-less years)
+        lines.append(f"Ore left after the study's plant years: "
+                     f"{_mt(out['remaining_ore_after_horizon_t'])} (the ore feed above and the "
+                     "scheduled ore the plant's years do not take; results.json "
+                     "mine.remaining_ore_after_horizon_t)")
     return "\n".join(lines)
 
 
