@@ -23,6 +23,8 @@ from reeflow.core.errors import InputError
     ("0.5 turn", "deg", 180.0), ("4.8 %", "frac", 0.048), ("4.8 wt%", "frac", 0.048),
     ("20 g/t", "frac", 2e-5), ("5 permille", "frac", 0.005), ("0.913", "h/a", 0.913),
     ("91.3 %", "h/a", 0.913 * 8766.0), ("24 h/d", "h/a", 8766.0), ("5 USD/t", "USD/t", 5.0),
+    ("50 gon", "deg", 45.0), ("1000 mrad", "deg", 57.29577951308232), ("1 short_ton", "t",
+                                                                      0.90718474),
 ])
 def test_units_read_as_written(text, unit, expected):
     from reeflow.core.units import to_canonical
@@ -34,7 +36,8 @@ def test_units_read_as_written(text, unit, expected):
     ("45 %", "deg", "write an angle"), ("2.75 deg", "frac", "'degree' is not a unit"),
     ("0.048 rad", "frac", "'radian'"), ("0.048 count", "frac", "'count'"),
     ("0.425 bit", "frac", "'bit'"), ("4.8 dB", "frac", "'decibel'"), ("4.8 pi", "frac", "'pi'"),
-    ("5 USD/ton", "USD/t", "'ton' is ambiguous"), ("624000 tons/a", "t/a", "metric tonne"),
+    ("5 USD/ton", "USD/t", "short ton"), ("624000 tons/a", "t/a", "metric tonne"),
+    ("570 kton/a", "t/a", "short ton"), ("5 USD/Mton", "USD/t", "short ton"),
 ])
 def test_units_of_another_kind_are_refused(text, unit, fix):
     from reeflow.core.units import to_canonical
@@ -103,6 +106,7 @@ def test_claimed_values_are_read_in_their_units(tmp_path, line, value, given):
     ("{quantity: reo_t_per_a, value: 12.7 kt}", "value", "convertible to t/a"),
     ("{quantity: reo_t_per_a, qualifier: range, value_low: 12 kt/a, value_high: 10 kt/a}",
      "value_low", "<= value_high"),
+    ("{quantity: ree_demand_multiple, value: 6x}", "value", "a finite number"),
 ])
 def test_bad_claimed_values_are_refused_by_their_path(tmp_path, line, where, allowed):
     with pytest.raises(InputError, match=rf"^claims\[0\]\.asserts\[0\]\.{where}: got") as exc:
@@ -134,6 +138,11 @@ def test_schedule_of_a_project_prints_the_study_s_years(builtin_results_dict):
         [r["mined_t"] for r in study], rel=1e-12)
     assert out["schedule_stats"]["npv_usd"] == pytest.approx(
         builtin_results_dict["mine"]["schedule_npv_usd"], rel=1e-12)
+    assert [(r["year"], r["production_year"]) for r in out["schedule"]] == \
+        [(r["year"], r["production_year"]) for r in study]
+    assert out["remaining_ore_after_horizon_t"] == pytest.approx(
+        builtin_results_dict["mine"]["remaining_ore_after_horizon_t"], rel=1e-12)
+    assert out["plan_schedule"] and "cash_usd" in out["plan_schedule"][0]  # the plan's years
 
 
 @pytest.mark.parametrize("argv", [["--home", "Other countries"],
@@ -223,3 +232,36 @@ def test_messages_name_what_the_user_wrote(capsys):
         to_canonical("600 K/K", "degC", field="f")
     assert main(["resource", "builtin:beylikova", "--seed", "-1"]) == 2
     assert "--seed: got -1" in capsys.readouterr().err
+
+
+def test_a_record_s_range_is_of_numbers(tmp_path):
+    """A record-type range skipped the typing and its date ends crashed the claims' display."""
+    from reeflow.claims import load_claims
+
+    f = tmp_path / "claims.yaml"
+    f.write_text("claims:\n- id: X\n  claim: t\n  asserts:\n  - {quantity: mou, qualifier: "
+                 "range, value_low: 2024-10-01, value_high: 2024-10-31}\nrecords:\n  mou: "
+                 "{value: '2024-10-15', source: x}\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"claims\[0\]\.asserts\[0\]\.value_low: got "
+                                         r"'2024-10-01'"):
+        load_claims(f)
+
+
+def test_help_into_a_closed_pipe_is_quiet():
+    import subprocess
+    import sys
+
+    p = subprocess.Popen([sys.executable, "-m", "reeflow", "--help"], stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE)
+    assert p.stdout is not None and p.stderr is not None
+    p.stdout.close()
+    err = p.stderr.read().decode()
+    assert p.wait(timeout=120) == 0 and err == ""
+
+
+def test_params_from_the_inputs_file_are_named_by_its_key(tmp_path, capsys):
+    from reeflow.cli import main
+
+    f = _econ_file(tmp_path, lambda s: "params: .\n" + s)
+    assert main(["econ", "evaluate", f]) == 2
+    assert f"{f}: params: got" in capsys.readouterr().err

@@ -161,8 +161,15 @@ def _deposit_resource(source: str, args: argparse.Namespace) -> ResourceResult:
 def _check_seed(seed: int | None) -> None:
     """``--seed`` within the synthetic deposit's seeds, named as the user wrote it (it was
     named ``deposit.synthetic.seed``, or passed unchecked by ``model_copy``; fuzz round 36)."""
-    if seed is not None and not 0 <= seed <= 2**32 - 1:
-        raise InputError("--seed", seed, "0 to 2**32 - 1", "give a seed such as 2025")
+    from reeflow.deposit.params import SyntheticSource
+
+    if seed is None:
+        return
+    bounds = SyntheticSource.model_fields["seed"].metadata  # the field's own ge and le
+    lo = next(m.ge for m in bounds if hasattr(m, "ge"))
+    hi = next(m.le for m in bounds if hasattr(m, "le"))
+    if not lo <= seed <= hi:
+        raise InputError("--seed", seed, f"{lo} to {hi}", "give a seed such as 2025")
 
 
 def _search(s: SearchSpec) -> SearchParams:

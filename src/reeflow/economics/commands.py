@@ -160,20 +160,20 @@ def _check_mass(path: str, raw: Mapping[str, Any]) -> None:
                          "units (t/a), or ore_t_per_a")
 
 
-def _fiscal_terms(path: str) -> Any:
+def _fiscal_terms(path: str, field: str) -> Any:
     """The fiscal terms of ``--params`` (or the inputs file's ``params:``), refused by that
-    name: an unreadable file was named ``project`` and a project file as its ``name`` key
-    (fuzz round 36)."""
+    name (``field``): an unreadable file was named ``project`` and a project file as its
+    ``name`` key (fuzz round 36)."""
     from reeflow.core.yamlio import load_yaml_file
     from reeflow.economics.params import EconomicsParams, load_economics_params
 
-    head = load_yaml_file(path, field="--params")
+    head = load_yaml_file(path, field=field)
     terms = {f.alias or n for n, f in EconomicsParams.model_fields.items()} | {"extends"}
     if not (isinstance(head, dict) and set(map(str, head)) & terms):
         what = ("a project file" if isinstance(head, dict) and {"ore", "plant"} <= set(head)
                 else "a claims file" if isinstance(head, dict) and "claims" in head
                 else "no fiscal term at its top level")
-        raise InputError("--params", path, f"a fiscal-terms YAML (the file a project's "
+        raise InputError(field, path, f"a fiscal-terms YAML (the file a project's "
                          f"economics.include_file names); this is {what}",
                          "pass the case's fiscal.yaml, e.g. beylikova/fiscal.yaml")
     return load_economics_params(path)[0]
@@ -248,7 +248,8 @@ def _evaluate(args: argparse.Namespace) -> int:
                          "pass --params beylikova/fiscal.yaml (a case's fiscal terms; `reeflow "
                          "examples --copy DIR` copies them)")
     if "params" in opts:
-        opts["params"] = _fiscal_terms(opts["params"])
+        opts["params"] = _fiscal_terms(opts["params"], "--params" if args.params
+                                       else f"{args.file}: params")
     note = None
     if "rates" in opts:
         if not isinstance(opts["rates"], list | tuple):

@@ -176,8 +176,7 @@ def normalise_country(name: str, *, field: str = "country", group: bool = False)
     canon = _ALIASES.get(key.lower(), key)
     if canon.lower() == OTHER.lower() and not group:
         raise InputError(field, name, "a country (USGS's 'Other countries' is a group of "
-                         "them)", "name the country, e.g. 'Tanzania'; one that USGS does not "
-                         "list goes in countries_without_listed_supply (market parameters)")
+                         "them)", "name the country, e.g. 'Tanzania'")
     for known in known_countries():
         if known.lower() == canon.lower():
             return known
