@@ -85,7 +85,7 @@ def _head(ctx: ClaimContext, a: Assertion) -> ModelValue:
                       f"The project's design-basis head grade is {g:.2%} TREO.")
 
 
-@quantity("commercially_viable", what_if=True)
+@quantity("commercially_viable", what_if=True, unit="bool")
 def _viable(ctx: ClaimContext, a: Assertion) -> ModelValue:
     overrides = {str(k): v for k, v in a.given.items()}
     key = repr(sorted(overrides.items()))
@@ -110,7 +110,7 @@ def _viable(ctx: ClaimContext, a: Assertion) -> ModelValue:
         "prices), not the grade alone, decides viability."))
 
 
-@quantity("elements_present")
+@quantity("elements_present", unit="elements")
 def _elements(ctx: ClaimContext, a: Assertion) -> ModelValue:
     dist = ctx.outcome.project.ore.ree_distribution
     present = {el for el, v in dist.items() if v > 0}

@@ -23,7 +23,7 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from reeflow.core.errors import InputError, did_you_mean
 from reeflow.core.yamlio import load_yaml_file
@@ -226,6 +226,8 @@ def assess(a: Assertion, model: Any) -> str:
         return "unverifiable"
     if a.qualifier == "contains":
         return "consistent" if set(a.value) <= set(model) else "inconsistent"
+    if isinstance(model, (set, frozenset)) and isinstance(a.value, (list, tuple)):
+        return "consistent" if set(a.value) == set(model) else "inconsistent"
     if not isinstance(a.value, (int, float)) or isinstance(a.value, bool):
         return "consistent" if a.value == model else "inconsistent"
     lo, hi = (model if isinstance(model, tuple) else (model, model))
@@ -315,6 +317,7 @@ def claimed_number(x: Any, unit: str, where: str) -> float:
                          "write the amount without its sign")
     if unit == "frac" and v > 1.0:
         raise InputError(where, x, "a fraction within 0..1 (a bare number is a fraction)",
+                         "write at most 100 %" if isinstance(x, str) else
                          f"write '{v:g} %' for a percentage, or {v / 100:g}")
     return v
 
@@ -324,11 +327,20 @@ def _example(unit: str) -> str:
 
 
 def _typed(a: Assertion, where: str) -> Assertion:
-    """``a`` with its value, range ends and ``given`` amounts read in their units."""
+    """``a`` with its value, range ends and ``given`` amounts read in their units (a yes/no
+    quantity's value a boolean, a set quantity's a list of element symbols)."""
     unit = UNITS.get(a.quantity)
+    _check_qualifier(a, unit, where)
     given_units = GIVEN_KEYS.get(a.quantity, {}) if a.quantity not in WHAT_IF_GIVENS else {}
     given = {k: claimed_number(v, given_units[str(k)], f"{where}.given.{k}")
              if str(k) in given_units else v for k, v in a.given.items()}
+    if unit == "bool":
+        if not isinstance(a.value, bool):  # 'yes' or 'true' never matched (fuzz round 37)
+            raise InputError(f"{where}.value", a.value, "true or false",
+                             "write true or false, unquoted")
+        return replace(a, given=given)
+    if unit == "elements":
+        return replace(a, value=_symbols(a.value, f"{where}.value"), given=given)
     if unit is None:
         if a.qualifier == "range":  # a range of a quantity without a unit: plain numbers
             unit = "number"
@@ -342,7 +354,45 @@ def _typed(a: Assertion, where: str) -> Assertion:
         raise InputError(f"{where}.value_low", a.value_low, f"<= value_high ({a.value_high})",
                          "swap them")
     mid = 0.5 * (lo + hi) if a.value is None else claimed_number(a.value, unit, f"{where}.value")
+    if not lo <= mid <= hi:  # a value outside its own range set the tolerance (fuzz round 37)
+        raise InputError(f"{where}.value", a.value, f"within value_low..value_high "
+                         f"({a.value_low}..{a.value_high})", "drop value (the range's middle "
+                         "is taken) or give one inside the range")
     return replace(a, value=mid, value_low=lo, value_high=hi, given=given)
+
+
+def _check_qualifier(a: Assertion, unit: str | None, where: str) -> None:
+    """The qualifiers a quantity's kind takes: ``contains`` for a set of elements only, ``exact``
+    for a yes/no; range ends with ``range`` only (they were read nowhere else and crashed as
+    text, fuzz round 37)."""
+    if a.qualifier != "range" and (a.value_low is not None or a.value_high is not None):
+        raise InputError(f"{where}.value_low", a.value_low if a.value_low is not None
+                         else a.value_high, "value_low and value_high with qualifier: range",
+                         "write qualifier: range, or drop the ends")
+    allowed = {"elements": ("contains", "exact"), "bool": ("exact",)}.get(
+        unit or "", tuple(q for q in QUALIFIERS if q != "contains"))
+    if a.qualifier not in allowed:
+        raise InputError(f"{where}.qualifier", a.qualifier, f"one of {', '.join(allowed)} for "
+                         f"{a.quantity}", f"write qualifier: {allowed[0]}")
+
+
+def _symbols(x: Any, where: str) -> tuple[str, ...]:
+    """A list of rare-earth element symbols, spelt as the periodic table spells them ('nd' is
+    'Nd'); one string was split into its letters (fuzz round 37)."""
+    from reeflow.core.elements import REE
+
+    if not isinstance(x, list) or not x or not all(isinstance(v, str) for v in x):
+        raise InputError(where, x, "a list of element symbols, e.g. [Nd, Pr]",
+                         "write the elements as a YAML list")
+    by_lower = {el.lower(): el for el in REE}
+    out = []
+    for v in x:
+        el = by_lower.get(v.strip().lower())
+        if el is None:
+            raise InputError(where, v, f"a rare-earth element symbol ({', '.join(REE)})",
+                             did_you_mean(v, REE))
+        out.append(el)
+    return tuple(out)
 
 
 def _record(claims: ClaimSet, a: Assertion) -> tuple[str, Any, str] | None:
@@ -350,12 +400,30 @@ def _record(claims: ClaimSet, a: Assertion) -> tuple[str, Any, str] | None:
     if rec is None:
         return None
     value = rec.get("value")
-    matches = (str(value).lower().startswith(str(a.value).lower())
-               if isinstance(a.value, str) and isinstance(value, str) else a.value == value)
+    if _is_number(value) and _is_number(a.value) and a.qualifier != "contains":
+        # a number is judged with the assertion's qualifier (a range or greater_than was
+        # compared with ==: 5 in [1, 10] read "inconsistent", fuzz round 37)
+        matches = assess(a, float(cast(float, value))) == "consistent"
+    elif isinstance(a.value, str) and isinstance(value, str):
+        matches = _same_or_coarser(a.value, value)
+    else:
+        matches = a.value == value and type(a.value) is type(value)
     status = str(rec.get("status_if_matches", "consistent")) if matches else "inconsistent"
     reason = (f"{a.quantity}: claimed {a.value!r}, record {value!r} ({_words(rec.get('source'))}"
               f"): {_words(rec.get('note', ''))}")
     return status, value, reason
+
+
+def _is_number(x: Any) -> bool:
+    return isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)
+
+
+def _same_or_coarser(claimed: str, record: str) -> bool:
+    """Whether the claimed text is the record's, or the record's at a coarser precision ending
+    at a separator ('2024-10' of '2024-10-16'); '2' and '2024-1' were matched as prefixes
+    (fuzz round 37)."""
+    c, r = claimed.strip().lower(), record.strip().lower()
+    return r == c or (bool(c) and r.startswith(c) and r[len(c)] in "-/ .t:")
 
 
 def _combine(statuses: Sequence[str]) -> str:
