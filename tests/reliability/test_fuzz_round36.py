@@ -109,8 +109,13 @@ def test_claimed_values_are_read_in_their_units(tmp_path, line, value, given):
     ("{quantity: ree_demand_multiple, value: 6x}", "value", "a finite number"),
 ])
 def test_bad_claimed_values_are_refused_by_their_path(tmp_path, line, where, allowed):
+    assert_refused(lambda: _claims(tmp_path, line), where, allowed)
+
+
+def assert_refused(load, where: str, allowed: str) -> None:
+    """``load()`` refuses the first claim's first assertion at ``where``, saying ``allowed``."""
     with pytest.raises(InputError, match=rf"^claims\[0\]\.asserts\[0\]\.{where}: got") as exc:
-        _claims(tmp_path, line)
+        load()
     assert allowed in str(exc.value)
 
 
