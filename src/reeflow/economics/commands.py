@@ -168,7 +168,8 @@ def _fiscal_terms(path: str, field: str) -> Any:
     from reeflow.economics.params import EconomicsParams, load_economics_params
 
     head = load_yaml_file(path, field=field)
-    terms = {f.alias or n for n, f in EconomicsParams.model_fields.items()} | {"extends"}
+    terms = {k for n, f in EconomicsParams.model_fields.items() for k in (n, f.alias) if k}
+    terms.add("extends")  # a file takes a term by its name or its alias (populate_by_name)
     if not (isinstance(head, dict) and set(map(str, head)) & terms):
         what = ("a project file" if isinstance(head, dict) and {"ore", "plant"} <= set(head)
                 else "a claims file" if isinstance(head, dict) and "claims" in head
