@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
+
+# no step results kept between tests: a test that changes a module (monkeypatch) must see its
+# own change, not a result another test left on disk (the step cache's own tests turn it on)
+os.environ["REEFLOW_NO_CACHE"] = "1"
 
 
 @pytest.fixture(scope="session")

@@ -60,7 +60,7 @@ def _study(args: argparse.Namespace) -> int:
     workers = default_workers() if args.workers is None else check_workers(args.workers)
     progress = StepProgress(enabled=not args.quiet and not args.json)
     result = run_study(args.project, out_dir=args.out, progress=progress,  # type: ignore[arg-type]
-                       workers=workers, force=args.force)
+                       workers=workers, force=args.force, cache=not args.no_cache)
     progress.close()
     if args.json:
         from reeflow.core.jsonio import dumps
@@ -345,6 +345,10 @@ def _add_study(sub: Any) -> None:
     p.add_argument("--workers", type=int, default=None,
                    help="worker processes for the sensitivities and claim what-ifs (default: "
                         "REEFLOW_WORKERS, else the CPUs available; 1: none)")
+    p.add_argument("--no-cache", action="store_true",
+                   help="compute every step (default: read the results of steps whose inputs "
+                        "did not change from the user's cache folder, REEFLOW_CACHE_DIR; "
+                        "REEFLOW_NO_CACHE=1 also turns it off)")
     p.set_defaults(func=_study)
 
 

@@ -121,7 +121,7 @@ def test_a_worker_returns_any_failure_of_the_chain_as_none(monkeypatch, tmp_path
     monkeypatch.setitem(parallel._WARM, "token", None)  # this process is no worker: restored
     monkeypatch.setitem(parallel._WARM, "base", None)
     path = tmp_path / "shared.pickle"
-    path.write_bytes(pickle.dumps(("token-test", load_project(None), {})))
+    path.write_bytes(pickle.dumps(("token-test", load_project(None), {}, None)))
     assert parallel._task_from(str(path), "token-test", {"ore.treo_grade": 0.05}) is None
 
 

@@ -11,7 +11,8 @@ The workers (:class:`WhatIfPool`) start the way the risk room's local workers do
 worker inherits this process's HiGHS or OpenMP thread pools, and the server imports the chain's
 modules once for all of them). A study starts them before its base chain, on the CPUs the base
 chain leaves idle. Each worker receives the project and a copy of this process's step cache once
-(:meth:`reeflow.chain.cache.StepCache.export`: the SX design, the deposit, the base mine plan),
+(:meth:`reeflow.chain.cache.StepCache.export`: the SX design, the deposit, the base mine plan)
+and the study's step-file folder, if it keeps one,
 so it re-runs only the steps a question's changed inputs reach, exactly as this process would;
 the cached results are pure functions of their keys, hence the answers do not depend on where
 they ran (``tests/study/test_whatif_parallel.py`` checks it bit for bit) — as long as no step
@@ -128,7 +129,9 @@ class WhatIfPool:
         path = os.path.join(self._dir, f"{token}.pickle")
         try:
             with open(path, "wb") as fh:
-                pickle.dump((token, base, CACHE.export()), fh, protocol=pickle.HIGHEST_PROTOCOL)
+                disk = None if CACHE.disk is None else str(CACHE.disk.root)
+                pickle.dump((token, base, CACHE.export(), disk), fh,
+                            protocol=pickle.HIGHEST_PROTOCOL)
             order = sorted(range(len(questions)), key=lambda i: _runs_first(questions[i]))
             futures = {i: self._pool.submit(_task_from, path, token, dict(questions[i]))
                        for i in order}
@@ -256,13 +259,14 @@ def _task_from(path: str, token: str, overrides: dict[str, Any]) -> Any:
     which answers or raises exactly as it would without workers."""
     import pickle
 
-    from reeflow.chain.cache import CACHE
+    from reeflow.chain.cache import CACHE, DiskTier
     from reeflow.chain.pipeline import what_if
 
     if _WARM["token"] != token:
         with open(path, "rb") as fh:
-            _, base, store = pickle.load(fh)
+            _, base, store, disk = pickle.load(fh)
         CACHE.install(store)
+        CACHE.disk = None if disk is None else DiskTier(disk)  # the study's own setting
         _WARM.update(token=token, base=base)
     try:
         return what_if(_WARM["base"], overrides)

@@ -49,9 +49,11 @@ def meta(outcome: ChainOutcome, runtime_s: float, labels: list[str]) -> Meta:
 
 
 def _mine_times(outcome: ChainOutcome) -> dict[str, float]:
-    """The mine plan's own wall times, as ``mine.<step>`` phase times."""
+    """The mine plan's own wall times, as ``mine.<step>`` phase times; none for a plan this
+    run read from the step cache (its times are those of the run that computed it)."""
     plan = outcome.mine.plan
-    if plan is None:
+    if plan is None or outcome.times_s.get("mine plan", 0.0) < \
+            0.5 * float(plan.timings_s.get("total", 0.0)):
         return {}
     times = {f"mine.{k}": float(v) for k, v in plan.timings_s.items()}
     seconds = plan.schedule_stats.get("seconds")

@@ -1,0 +1,105 @@
+"""The step cache's disk tier (reeflow.chain.cache.DiskTier): a second run reads the steps'
+results instead of computing them and gets the same numbers; a key follows the files it names;
+a damaged file is a miss; pruning removes only the tier's own files, least recently used first;
+an unsafe folder is not used."""
+
+from __future__ import annotations
+
+import os
+import time
+
+import numpy as np
+import pytest
+
+from reeflow.chain import cache as cache_mod
+from reeflow.chain.cache import SUFFIX, DiskTier, StepCache, default_folder, pinned
+
+
+def test_second_run_reads_the_steps_and_gets_the_same_numbers(tmp_path, monkeypatch):
+    from reeflow.chain import pipeline, plant_steps
+    from reeflow.project import load_project
+
+    loaded = load_project("builtin:beylikova")
+    monkeypatch.setattr(pipeline.CACHE, "store", {})
+    with pipeline.CACHE.on_disk(tmp_path):
+        first = pipeline.run_chain(loaded)
+    files = list(tmp_path.glob(f"steps-*/*{SUFFIX}"))
+    assert {f.name.split("-")[0] for f in files} >= {"design", "resource", "mine", "years"}
+
+    def no_design(*_a, **_k):  # the second run must not compute the plant
+        raise AssertionError("the plant design was computed, not read")
+
+    monkeypatch.setattr(plant_steps, "design_plant", no_design)
+    monkeypatch.setattr(pipeline.CACHE, "store", {})
+    with pipeline.CACHE.on_disk(tmp_path):
+        second = pipeline.run_chain(loaded)
+    for rate, npv in first.annual.npv_usd.items():
+        assert second.annual.npv_usd[rate] == npv  # bit for bit
+    assert second.mine.schedule.equals(first.mine.schedule)
+    assert pipeline.CACHE.disk is None  # the block's setting is undone
+
+
+def test_a_key_follows_the_files_it_names(tmp_path):
+    f = tmp_path / "collars.csv"
+    f.write_text("hole,x\nA,1\n")
+    key = f'{{"collar_file": "{f}", "seed": 1}}'
+    before = pinned(key)
+    assert before.startswith(key) and before != key
+    time.sleep(0.01)
+    f.write_text("hole,x\nA,2\n")  # same size, other content
+    os.utime(f, ns=(time.time_ns(), time.time_ns()))
+    assert pinned(key) != before
+    assert pinned('{"seed": 1}') == '{"seed": 1}'  # no file named: the key as it is
+    assert pinned(f'{{"collar_file":"{tmp_path / "gone.csv"}"}}').endswith("=missing")
+
+
+def test_a_damaged_or_foreign_file_is_a_miss(tmp_path):
+    tier = DiskTier(tmp_path)
+    tier.save("mine", "k1", {"a": np.arange(3)})
+    assert tier.load("mine", "k1")["a"].tolist() == [0, 1, 2]
+    path = tier._path("mine", "k1")
+    path.write_bytes(path.read_bytes()[:10])  # truncated
+    assert tier.load("mine", "k1") is cache_mod._MISS
+    tier.save("mine", "k2", 1)
+    os.replace(tier._path("mine", "k2"), tier._path("mine", "k1"))  # another key's file
+    assert tier.load("mine", "k1") is cache_mod._MISS
+
+    calls = []
+    c = StepCache()
+    c.disk = tier
+    assert c.get("mine", "k1", lambda: calls.append(1) or 7) == 7 and calls == [1]
+
+
+def test_prune_removes_the_least_recently_used_and_nothing_else(tmp_path):
+    tier = DiskTier(tmp_path)
+    for i in range(4):
+        tier.save("step", f"k{i}", bytes(1000 * (i + 1)))
+        os.utime(tier._path("step", f"k{i}"), (1000 + i, 1000 + i))
+    other = tier.folder / "notes.txt"
+    other.write_text("mine")
+    tier.load("step", "k0")  # read now: the most recently used
+    sizes = {f"k{i}": tier._path("step", f"k{i}").stat().st_size for i in range(4)}
+    tier.prune(max_bytes=sizes["k0"] + sizes["k3"])
+    kept = {k for k in sizes if tier._path("step", k).exists()}
+    assert kept == {"k0", "k3"} and other.read_text() == "mine"
+
+
+def test_the_folder_is_used_only_when_it_is_private(tmp_path, monkeypatch):
+    monkeypatch.setenv("REEFLOW_NO_CACHE", "0")
+    monkeypatch.setenv("REEFLOW_CACHE_DIR", str(tmp_path / "c"))
+    assert default_folder() == tmp_path / "c"
+    os.chmod(tmp_path / "c", 0o777)
+    assert default_folder() is None  # others could write pickles there
+    monkeypatch.setenv("REEFLOW_NO_CACHE", "1")
+    os.chmod(tmp_path / "c", 0o700)
+    assert default_folder() is None
+
+
+@pytest.mark.parametrize("outer", [True, False])
+def test_an_inner_block_keeps_the_outer_setting(tmp_path, outer):
+    c = StepCache()
+    with c.on_disk(tmp_path if outer else None):
+        with c.on_disk(None):
+            assert (c.disk is not None) == outer
+        assert (c.disk is not None) == outer
+    assert c.disk is None
