@@ -85,7 +85,8 @@ class DiskTier:
         try:
             data = zlib.compress(pickle.dumps((key, value), protocol=pickle.HIGHEST_PROTOCOL), 1)
             self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-            fd, tmp = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
+            # a partial file a killed run leaves is named as the tier's own, so prune removes it
+            fd, tmp = tempfile.mkstemp(dir=self.folder, prefix="partial-", suffix=SUFFIX)
             try:
                 with os.fdopen(fd, "wb") as fh:
                     fh.write(data)
@@ -166,6 +167,8 @@ class StepCache:
         self.size = size
         self.store: dict[str, dict[str, Any]] = {}
         self.disk: DiskTier | None = None
+        #: how many times each step was computed (not read) in this process
+        self.computed: dict[str, int] = {}
 
     def get(self, step: str, key: str, fn: Callable[..., T], *args: Any) -> T:
         key = pinned(key)
@@ -177,6 +180,7 @@ class StepCache:
         out = _MISS if disk is None else disk.load(step, key)
         if out is _MISS:
             out = fn(*args)
+            self.computed[step] = self.computed.get(step, 0) + 1
             if disk is not None:
                 disk.save(step, key, out)
         box[key] = out
@@ -206,10 +210,6 @@ class StepCache:
         if key in self.store.get(step, {}):
             return True
         return self.disk is not None and self.disk.load(step, key) is not _MISS
-
-    def remember(self, step: str, key: str, value: Any) -> None:
-        """Store ``value`` as the answer to (step, key), in memory and on disk."""
-        self.get(step, key, lambda: value)
 
     def export(self, *, exclude: tuple[str, ...] = ("outcome",)) -> dict[str, dict[str, Any]]:
         """The most recent result of each step (the last run's), to warm another process's

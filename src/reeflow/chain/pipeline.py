@@ -219,8 +219,13 @@ def design_step(p: Project, step: Callable[..., Any] | None = None) -> plant_ste
     inputs it reads. The risk room's design points call it too."""
     sx_costs = econ_steps.sx_cost_model(p)
     return (step or _Timer(None))("plant design and SX train", CACHE.get, "design",
-                                  _key(p.ore, p.plant, sx_costs.__dict__),
-                                  plant_steps.design_plant, p, sx_costs)
+                                  design_key(p, sx_costs), plant_steps.design_plant, p, sx_costs)
+
+
+def design_key(p: Project, sx_costs: Any = None) -> str:
+    """The design step's cache key: the inputs it reads."""
+    sx_costs = econ_steps.sx_cost_model(p) if sx_costs is None else sx_costs
+    return _key(p.ore, p.plant, sx_costs.__dict__)
 
 
 def basis_step(p: Project, design: plant_steps.PlantDesign,
