@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from reeflow.core.errors import InputError, did_you_mean
+from reeflow.core.units import example_quantity
 from reeflow.core.yamlio import load_yaml_file
 
 __all__ = ["Assertion", "Claim", "ClaimSet", "ModelValue", "QUANTITIES", "STATUSES",
@@ -301,17 +302,20 @@ def claimed_number(x: Any, unit: str, where: str) -> float:
     from reeflow.core.units import to_canonical
 
     if isinstance(x, bool) or not isinstance(x, (int, float, str)):
-        raise InputError(where, x, f"a number in {unit}", f"write e.g. {_example(unit)}")
+        raise InputError(where, x, f"a number in {unit}",
+                         f"write e.g. {example_quantity(unit)}")
     if isinstance(x, str) and unit == "number":
         v = _number(x, where)  # '6x' was told to give a unit convertible to frac
     elif isinstance(x, str):
         if not x.strip():
-            raise InputError(where, x, f"a number in {unit}", f"write e.g. {_example(unit)}")
+            raise InputError(where, x, f"a number in {unit}",
+                             f"write e.g. {example_quantity(unit)}")
         v = to_canonical(x, unit, field=where)
     else:
         v = float(x)
     if not math.isfinite(v):
-        raise InputError(where, x, f"a finite number in {unit}", f"write e.g. {_example(unit)}")
+        raise InputError(where, x, f"a finite number in {unit}",
+                         f"write e.g. {example_quantity(unit)}")
     if v < 0:
         raise InputError(where, x, f">= 0 {unit} (a claimed amount is not negative)",
                          "write the amount without its sign")
@@ -320,10 +324,6 @@ def claimed_number(x: Any, unit: str, where: str) -> float:
                          "write at most 100 %" if isinstance(x, str) else
                          f"write '{v:g} %' for a percentage, or {v / 100:g}")
     return v
-
-
-def _example(unit: str) -> str:
-    return {"frac": "'4.8 %' or 0.048", "number": "2.5"}.get(unit, f"'1 {unit}'")
 
 
 def _typed(a: Assertion, where: str) -> Assertion:

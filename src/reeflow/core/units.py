@@ -23,7 +23,7 @@ from reeflow.core.errors import InputError, did_you_mean
 if TYPE_CHECKING:
     import pint
 
-__all__ = ["ureg", "to_canonical", "is_dimensionless"]  # noqa: F822 - ureg: module __getattr__
+__all__ = ["ureg", "to_canonical", "is_dimensionless", "example_quantity"]  # noqa: F822 - ureg: module __getattr__
 
 _DEFINITIONS = """
 annum = 365.25 * day = a
@@ -139,7 +139,7 @@ def _kind_error(q: Any, unit: str) -> str | None:
         return f"write an angle, e.g. '45 deg' ({q.units:~P} is not an angle)"
     odd = [n for n in names if n not in _RATIO_UNITS and _registry().Quantity(1, n).dimensionless]
     if odd:
-        return (f"write it as a ratio, e.g. {_example(unit)} ('{odd[0]}' is not a unit of "
+        return (f"write it as a ratio, e.g. {example_quantity(unit)} ('{odd[0]}' is not a unit of "
                 "this field)")
     return None
 
@@ -164,10 +164,12 @@ def _check_text(text: str, field: str, unit: str) -> None:
                       "e.g. '2.5 %' or '570000 t/a' (or '570 kt/a')")
 
 
-def _example(unit: str) -> str:
-    """An example quantity in ``unit``: a fraction as a percentage ('1 frac' read as 100 %,
-    outside most fractions' bounds, fuzz round 21)."""
-    return "'50 %'" if unit == "frac" else f"'1 {unit}'"
+def example_quantity(unit: str) -> str:
+    """An example quantity in ``unit``, for a message's fix: a fraction as a percentage or a
+    plain fraction ('1 frac' read as 100 %, outside most fractions' bounds, fuzz round 21), a
+    plain number for ``number``."""
+    return {"frac": "'50 %' or 0.5", "number": "2.5"}.get(unit, f"'1 {unit}'")
+
 
 
 def _parse_text(value: str, unit: str, field: str) -> Any:
@@ -175,7 +177,7 @@ def _parse_text(value: str, unit: str, field: str) -> Any:
     _check_text(value, field, unit)
     m = _NUMBER.match(value)
     if m is None:
-        raise _refuse(field, value, unit, f"write a number then its unit, e.g. {_example(unit)}")
+        raise _refuse(field, value, unit, f"write a number then its unit, e.g. {example_quantity(unit)}")
     number = float(m["num"])
     if not math.isfinite(number):
         raise _refuse(field, value, unit, "give a finite number")
@@ -183,8 +185,8 @@ def _parse_text(value: str, unit: str, field: str) -> Any:
     if not unit_text:
         return _registry().Quantity(number, "")
     if not _UNIT.match(unit_text) or _POWER.search(unit_text):
-        raise _refuse(field, value, unit, f"write a plain unit after the number, e.g. {_example(unit)} "
-                      "(powers as m**3 or m^3)")
+        raise _refuse(field, value, unit, "write a plain unit after the number, e.g. "
+                      f"{example_quantity(unit)} (powers as m**3 or m^3)")
     if unit_text.count("%") > 1:  # '1.9 %%' multiplied out to 1.9e-4, a typo read silently
         raise _refuse(field, value, unit, f"write one percent sign, e.g. '{m['num']} %'")
     try:
@@ -249,43 +251,18 @@ def to_canonical(value: Any, unit: str, *, field: str) -> float:
             str(k), ["value"], fallback=False)]
         raise InputError(field, value, f"a quantity in {unit}, or a record {{value: ...}}",
                          f"did you mean 'value' for '{close[0]}'?" if close else
-                         f"write e.g. {_example(unit)} or {{value: {_example(unit)}}}")
+                         f"write e.g. {example_quantity(unit)} or {{value: {example_quantity(unit)}}}")
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-        raise InputError(field, value, f"a quantity in {unit}", f"write e.g. {_example(unit)}")
+        raise InputError(field, value, f"a quantity in {unit}", f"write e.g. {example_quantity(unit)}")
     if isinstance(value, (int, float)):
-        if isinstance(value, float) and not math.isfinite(value):
-            raise InputError(field, value, f"a finite quantity in {unit}", "give a finite number")
-        if is_dimensionless(unit):
-            return float(value)
-        raise InputError(
-            field,
-            value,
-            f"a quantity with a unit convertible to {unit}",
-            # a negative number's own example suggested an invalid value ('-5 t/a', fuzz 30)
-            f"write the unit, e.g. '{value} {unit}'" if value >= 0 else
-            f"write a positive quantity with its unit, e.g. {_example(unit)}",
-        )
+        return _from_number(value, unit, field)
     q: Any = _parse_text(value, unit, field)
     if str(q.units) == "dimensionless" and is_dimensionless(unit):
         # a quoted number is the bare number: '45' for a slope had been read as 45 rad and
         # '0.913' for h/a as 91.3 % of a year (fuzz round 36)
-        return to_canonical(float(q.magnitude), unit, field=field)
-    if q.dimensionless and is_dimensionless(unit):
-        why = _kind_error(q, unit)
-        if why is not None:
-            raise InputError(field, value, f"a quantity convertible to {unit}", why)
-    if q.dimensionless and not is_dimensionless(unit):
-        written = _NUMBER.match(value)
-        raise InputError(
-            field,
-            value,
-            f"a quantity with a unit convertible to {unit}",
-            f"add the unit, e.g. '{value} {unit}'" if written is None or not written["unit"]
-            else f"write it in {unit}: '{written['unit']}' cancels to a pure number"
-            if str(q.units) == "dimensionless" else
-            # '990 g/kg' is a ratio: adding the unit to it made no sense (SX fuzz round 28)
-            f"write it in {unit}: {q.units:~P} is a ratio, not {unit}",
-        )
+        return _from_number(float(q.magnitude), unit, field)
+    if q.dimensionless:
+        _check_ratio(q, value, unit, field)
     try:
         out = float(q.to(_normalise(unit)).magnitude)
     except _dimensionality_error():
@@ -298,6 +275,43 @@ def to_canonical(value: Any, unit: str, *, field: str) -> float:
     if not math.isfinite(out):
         raise InputError(field, value, f"a finite quantity in {unit}", "give a smaller number")
     return out
+
+
+def _from_number(value: int | float, unit: str, field: str) -> float:
+    """A bare number: finite, and only for a dimensionless field."""
+    if isinstance(value, float) and not math.isfinite(value):
+        raise InputError(field, value, f"a finite quantity in {unit}", "give a finite number")
+    if is_dimensionless(unit):
+        return float(value)
+    raise InputError(
+        field,
+        value,
+        f"a quantity with a unit convertible to {unit}",
+        # a negative number's own example suggested an invalid value ('-5 t/a', fuzz 30)
+        f"write the unit, e.g. '{value} {unit}'" if value >= 0 else
+        f"write a positive quantity with its unit, e.g. {example_quantity(unit)}",
+    )
+
+
+def _check_ratio(q: Any, value: str, unit: str, field: str) -> None:
+    """A dimensionless quantity ``q`` (written ``value``) is read only into a dimensionless
+    field of its kind (:func:`_kind_error`); a field with a unit is told what to write."""
+    if is_dimensionless(unit):
+        why = _kind_error(q, unit)
+        if why is not None:
+            raise InputError(field, value, f"a quantity convertible to {unit}", why)
+        return
+    written = _NUMBER.match(value)
+    raise InputError(
+        field,
+        value,
+        f"a quantity with a unit convertible to {unit}",
+        f"add the unit, e.g. '{value} {unit}'" if written is None or not written["unit"]
+        else f"write it in {unit}: '{written['unit']}' cancels to a pure number"
+        if str(q.units) == "dimensionless" else
+        # '990 g/kg' is a ratio: adding the unit to it made no sense (SX fuzz round 28)
+        f"write it in {unit}: {q.units:~P} is a ratio, not {unit}",
+    )
 
 
 def _dimensionality_error() -> type[Exception]:
