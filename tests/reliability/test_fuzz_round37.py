@@ -91,3 +91,29 @@ def test_the_shipped_claims_still_load():
 
     for f in sorted((Path(reeflow.__file__).parent / "cases").glob("*/claims.yaml")):
         assert load_claims(f).claims
+
+
+# --- messages of fuzz round 37's low findings (mended in the sixteenth session) ------------
+@pytest.mark.parametrize("text, unit, expected", [
+    ("25 ºC", "degC", 25.0),  # the ordinal sign for a degree: read as °C (it was refused)
+    ("1.8 pct", "frac", 0.018),  # 'pct' read as pico-carat had been refused as a wrong dimension
+])
+def test_look_alike_units_read_as_meant(text, unit, expected):
+    from reeflow.core.units import to_canonical
+
+    assert to_canonical(text, unit, field="f") == pytest.approx(expected, rel=1e-12)
+
+
+@pytest.mark.parametrize("text, unit, fix", [
+    ("1 ppt", "frac", "per thousand to some and per trillion"),  # pint: pico-pint
+    ("570 kt pa", "t/a", "'570 kt/a'"),  # pint: kt x pascal
+    ("570 kt p.a.", "t/a", "'570 kt/a'"),
+    ("25 deg", "degC", "deg is an angle, not degC"),  # had been called a ratio
+])
+def test_misread_units_are_refused_with_what_to_write(text, unit, fix):
+    from reeflow.core.errors import InputError
+    from reeflow.core.units import to_canonical
+
+    with pytest.raises(InputError) as err:
+        to_canonical(text, unit, field="plant.x")
+    assert fix in str(err.value) and "plant.x" in str(err.value)

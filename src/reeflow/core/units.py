@@ -34,6 +34,7 @@ kUSD = 1e3 * USD
 MUSD = 1e6 * USD = MUS$
 BUSD = 1e9 * USD
 frac = [] = fraction
+pct = percent
 """
 
 
@@ -115,7 +116,7 @@ def is_dimensionless(unit: str) -> bool:
 #: Longest quantity string accepted ("570 kt/a" is 8 characters).
 MAX_QUANTITY_CHARS = 80
 _NUMBER = re.compile(r"^\s*(?P<num>[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d{1,3})?)\s*(?P<unit>.*?)\s*$")
-_UNIT = re.compile(r"^[A-Za-z°µμ%$(][A-Za-z0-9°µμ%$/*^·.²³() _-]*$")
+_UNIT = re.compile(r"^[A-Za-z°ºµμ%$(][A-Za-z0-9°ºµμ%$/*^·.²³() _-]*$")
 _POWER = re.compile(r"(\*\*|\^)(?!\s*-?\d{1,2}(?!\d))")
 _MINUS_SIGNS = "\u2212\u2012\u2013\u2014\ufe63\uff0d"
 _PERCENT_SIGNS = "\u066a\uff05\ufe6a"
@@ -123,7 +124,7 @@ _PERCENT_SIGNS = "\u066a\uff05\ufe6a"
 
 #: Units pint holds dimensionless that a fraction may be written in; any other dimensionless
 #: unit (deg, rad, count, bit, dB, pi, turn …) read 2.75 deg as a grade of 4.8 % (fuzz round 36)
-_RATIO_UNITS = frozenset({"percent", "permille", "ppm", "frac", "dimensionless"})
+_RATIO_UNITS = frozenset({"percent", "pct", "permille", "ppm", "frac", "dimensionless"})
 
 
 def _kind_error(q: Any, unit: str) -> str | None:
@@ -171,7 +172,6 @@ def example_quantity(unit: str) -> str:
     return {"frac": "'50 %' or 0.5", "number": "2.5"}.get(unit, f"'1 {unit}'")
 
 
-
 def _parse_text(value: str, unit: str, field: str) -> Any:
     """A pint Quantity from '<number> <unit>' under the bounded grammar (no expressions)."""
     _check_text(value, field, unit)
@@ -189,6 +189,12 @@ def _parse_text(value: str, unit: str, field: str) -> Any:
                       f"{example_quantity(unit)} (powers as m**3 or m^3)")
     if unit_text.count("%") > 1:  # '1.9 %%' multiplied out to 1.9e-4, a typo read silently
         raise _refuse(field, value, unit, f"write one percent sign, e.g. '{m['num']} %'")
+    if re.search(r"(?<![A-Za-z])ppt(?![A-Za-z])", unit_text):  # pint: pico-pint (fuzz 37)
+        raise _refuse(field, value, unit, "'ppt' is per thousand to some and per trillion to "
+                      "others: write 'permille' for 1e-3, or the plain fraction")
+    if re.search(r"\s(pa|p\.a\.?)$", unit_text):  # '570 kt pa' read as kt x pascal (fuzz 37)
+        raise _refuse(field, value, unit, f"write a year as 'a', e.g. "
+                      f"'{m['num']} {unit_text.rsplit(None, 1)[0]}/a'")
     try:
         q = _registry().Quantity(number, _normalise(unit_text))
     except Exception:  # pint raises several unrelated types on bad text
@@ -302,6 +308,7 @@ def _check_ratio(q: Any, value: str, unit: str, field: str) -> None:
             raise InputError(field, value, f"a quantity convertible to {unit}", why)
         return
     written = _NUMBER.match(value)
+    angle = q.to_root_units().units == _registry().radian and str(q.units) != "dimensionless"
     raise InputError(
         field,
         value,
@@ -309,6 +316,8 @@ def _check_ratio(q: Any, value: str, unit: str, field: str) -> None:
         f"add the unit, e.g. '{value} {unit}'" if written is None or not written["unit"]
         else f"write it in {unit}: '{written['unit']}' cancels to a pure number"
         if str(q.units) == "dimensionless" else
+        # '25 deg' for a temperature had been called a ratio (fuzz round 37)
+        f"write it in {unit}: {q.units:~P} is an angle, not {unit}" if angle else
         # '990 g/kg' is a ratio: adding the unit to it made no sense (SX fuzz round 28)
         f"write it in {unit}: {q.units:~P} is a ratio, not {unit}",
     )
