@@ -270,3 +270,15 @@ def test_params_from_the_inputs_file_are_named_by_its_key(tmp_path, capsys):
     f = _econ_file(tmp_path, lambda s: "params: .\n" + s)
     assert main(["econ", "evaluate", f]) == 2
     assert f"{f}: params: got" in capsys.readouterr().err
+
+
+def test_econ_evaluate_deck_without_a_products_price_names_the_option(tmp_path, capsys):
+    """A deck that lacks a product's price is named as the user chose it (--deck), and the
+    fix says what to do here (it named a project's economics.price_deck, fuzz round 36)."""
+    from reeflow.cli import main
+
+    f = _econ_file(tmp_path, lambda s: s)
+    assert main(["econ", "evaluate", f, "--params", _fiscal(), "--deck", "usgs_2021"]) == 2
+    err = capsys.readouterr().err
+    assert "--deck usgs_2021" in err and "reeflow econ decks" in err
+    assert "economics.price_deck" not in err

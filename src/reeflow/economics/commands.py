@@ -264,6 +264,14 @@ def _evaluate(args: argparse.Namespace) -> int:
     except InputError as exc:  # the study's path for the route, named as this file writes it
         if exc.field == "plant.route":
             raise exc.at(f"{args.file}: process_route") from None
+        if exc.field.startswith("deck[") and "deck" in opts and \
+                exc.allowed == "a sourced price for every product":
+            # the library's fix named a project's keys (fuzz round 36)
+            where = "--deck" if args.deck else f"{args.file}: deck"
+            raise type(exc)(f"{where} {exc.field[5:-1]}", exc.value, exc.allowed,
+                            "choose a deck that prices them (list them: reeflow econ decks), "
+                            f"or leave {where.rsplit(' ', 1)[-1]} out for the parameters' "
+                            "deck") from None
         raise
     d = res.to_dict()
     if args.json:
