@@ -10,7 +10,8 @@ re-run of the same chain). A claim's status is computed, never written:
 - ``inconsistent`` — at least one does not;
 - ``unverifiable`` — the model cannot decide (no such quantity, a stated plan, an open range).
 
-Qualifiers (:func:`assess`): ``exact`` / ``approx`` (within ``rel_tol`` or ``abs_tol``),
+Qualifiers (:func:`assess`): ``exact`` / ``approx`` (within ``rel_tol``, a number or
+``'10 %'``, or ``abs_tol``),
 ``greater_than`` / ``less_than`` (the claimed bound on the true value), ``range``
 (``value_low``..``value_high``), ``at_most_model`` (a claimed output cannot exceed what the model
 feeds), ``contains`` (a set of items the model must contain).
@@ -111,7 +112,8 @@ def _assertion(raw: Any, where: str) -> Assertion:
     if not isinstance(given, Mapping):
         raise InputError(f"{where}.given", given, "a mapping of project paths to values",
                          "write given: {ore.treo_grade: 1 %}")
-    tols = {k: _number(raw.get(k, 0.0), f"{where}.{k}") for k in ("rel_tol", "abs_tol")}
+    tols = {"rel_tol": _tolerance(raw.get("rel_tol", 0.0), f"{where}.rel_tol"),
+            "abs_tol": _number(raw.get("abs_tol", 0.0), f"{where}.abs_tol")}
     for k, v in tols.items():
         if v < 0:
             raise InputError(f"{where}.{k}", v, ">= 0 (a tolerance is a width)",
@@ -130,6 +132,18 @@ def _number(x: Any, where: str) -> float:
     if isinstance(x, bool) or not isinstance(x, (int, float)) or not math.isfinite(x):
         raise InputError(where, x, "a finite number", "write a plain number, e.g. 0.05")
     return float(x)
+
+
+def _tolerance(x: Any, where: str) -> float:
+    """A relative tolerance: a plain number, or a fraction with its unit ('10 %' had been
+    refused while a claim's value takes units, fuzz round 37)."""
+    from reeflow.core.units import to_canonical
+
+    if isinstance(x, str):
+        with contextlib.suppress(ValueError):
+            return _number(float(x), where)
+        return to_canonical(x, "frac", field=where)
+    return _number(x, where)
 
 
 def _range(value: Any, low: Any, high: Any, where: str) -> tuple[Any, Any, Any]:

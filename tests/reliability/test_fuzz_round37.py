@@ -117,3 +117,19 @@ def test_misread_units_are_refused_with_what_to_write(text, unit, fix):
     with pytest.raises(InputError) as err:
         to_canonical(text, unit, field="plant.x")
     assert fix in str(err.value) and "plant.x" in str(err.value)
+
+
+@pytest.mark.parametrize(("tol", "expected"), [("10 %", 0.1), ("0.1", 0.1), (0.1, 0.1)])
+def test_a_relative_tolerance_takes_a_unit(tmp_path, tol, expected):
+    """rel_tol: 10 % had been refused while the claim's value takes units (fuzz round 37)."""
+    cs = _load(tmp_path, "{quantity: head_grade_reo_frac, qualifier: approx, value: 4.8 %, "
+                         f"rel_tol: {tol}}}")
+    assert cs.claims[0].asserts[0].rel_tol == pytest.approx(expected, rel=1e-12)
+
+
+def test_a_relative_tolerance_of_another_kind_is_refused(tmp_path):
+    from tests.reliability.test_fuzz_round36 import assert_refused
+
+    assert_refused(lambda: _load(tmp_path, "{quantity: head_grade_reo_frac, qualifier: approx, "
+                                           "value: 4.8 %, rel_tol: 10 deg}"),
+                   "rel_tol", "convertible to frac")
