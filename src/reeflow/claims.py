@@ -202,8 +202,18 @@ def load_claims(path: str | Path) -> ClaimSet:
 
 def _check_given_keys(a: Assertion, where: str) -> None:
     """A ``given`` the quantity would not read is refused (it was assessed at the base case
-    without a word); a what-if quantity's paths are checked against the project later."""
-    if not a.given or a.quantity in WHAT_IF_GIVENS or a.quantity not in QUANTITIES:
+    without a word), and one it reads is required (``contained_reo_t`` without ``given:
+    {ore_t}`` passed validate and was reported as not computed, fuzz round 37); a what-if
+    quantity's paths are checked against the project later."""
+    if a.quantity in WHAT_IF_GIVENS or a.quantity not in QUANTITIES:
+        return
+    missing = sorted(set(GIVEN_KEYS.get(a.quantity, {})) - set(map(str, a.given)))
+    if missing:
+        unit = GIVEN_KEYS[a.quantity][missing[0]]
+        raise InputError(where, dict(a.given) or None,
+                         f"given: {{{missing[0]}: ...}} for {a.quantity} (it is computed from "
+                         "it)", f"write given: {{{missing[0]}: {example_quantity(unit)}}}")
+    if not a.given:
         return
     extra = sorted(set(map(str, a.given)) - set(GIVEN_KEYS.get(a.quantity, {})))
     if extra:

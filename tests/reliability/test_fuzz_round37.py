@@ -133,3 +133,14 @@ def test_a_relative_tolerance_of_another_kind_is_refused(tmp_path):
     assert_refused(lambda: _load(tmp_path, "{quantity: head_grade_reo_frac, qualifier: approx, "
                                            "value: 4.8 %, rel_tol: 10 deg}"),
                    "rel_tol", "convertible to frac")
+
+
+def test_a_quantity_computed_from_a_given_requires_it(tmp_path):
+    """contained_reo_t without given: {ore_t} passed validate and was reported as a quantity
+    the study does not compute (fuzz round 37)."""
+    from tests.reliability.test_fuzz_round36 import assert_refused
+
+    assert_refused(lambda: _load(tmp_path, "{quantity: contained_reo_t, value: 18.5 kt}"),
+                   "given", "given: {ore_t: ...}")
+    cs = _load(tmp_path, "{quantity: contained_reo_t, value: 18.5 kt, given: {ore_t: 1 Mt}}")
+    assert cs.claims[0].asserts[0].given["ore_t"] == pytest.approx(1e6)
