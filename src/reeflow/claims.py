@@ -207,14 +207,6 @@ def _check_given_keys(a: Assertion, where: str) -> None:
     quantity's paths are checked against the project later."""
     if a.quantity in WHAT_IF_GIVENS or a.quantity not in QUANTITIES:
         return
-    missing = sorted(set(GIVEN_KEYS.get(a.quantity, {})) - set(map(str, a.given)))
-    if missing:
-        unit = GIVEN_KEYS[a.quantity][missing[0]]
-        raise InputError(where, dict(a.given) or None,
-                         f"given: {{{missing[0]}: ...}} for {a.quantity} (it is computed from "
-                         "it)", f"write given: {{{missing[0]}: {example_quantity(unit)}}}")
-    if not a.given:
-        return
     extra = sorted(set(map(str, a.given)) - set(GIVEN_KEYS.get(a.quantity, {})))
     if extra:
         keys = sorted(GIVEN_KEYS.get(a.quantity, {}))
@@ -222,6 +214,12 @@ def _check_given_keys(a: Assertion, where: str) -> None:
                          f"{'given keys ' + ', '.join(keys) if keys else 'no given'} for "
                          f"{a.quantity} (it is computed at the study's own inputs)",
                          "remove the key, or use quantity commercially_viable for a what-if")
+    missing = sorted(set(GIVEN_KEYS.get(a.quantity, {})) - set(map(str, a.given)))
+    if missing:
+        unit = GIVEN_KEYS[a.quantity][missing[0]]
+        raise InputError(where, dict(a.given) or None,
+                         f"given: {{{missing[0]}: ...}} for {a.quantity} (it is computed from "
+                         "it)", f"write given: {{{missing[0]}: {example_quantity(unit)}}}")
 
 
 def _check_ids_and_quantities(claims: Sequence[Claim], records: Mapping[str, Any]) -> None:
