@@ -473,10 +473,12 @@ def compute_results(loaded: LoadedProject, *, progress: bool | Callable[[str], N
     whose inputs did not change; the numbers are the same either way."""
     from reeflow.chain import run_chain
     from reeflow.chain.cache import CACHE, default_folder
+    from reeflow.chain.parallel import sweep_stale
     from reeflow.chain.pipeline import design_key
 
     t0 = time.perf_counter()
     check_claims_file(loaded)  # a bad claims file is refused before the chain runs
+    sweep_stale()
     cb = progress if callable(progress) else _Progress(bool(progress))
     with CACHE.on_disk(default_folder() if cache else None), \
             contextlib.ExitStack() as stack:

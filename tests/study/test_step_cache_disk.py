@@ -103,3 +103,64 @@ def test_an_inner_block_keeps_the_outer_setting(tmp_path, outer):
             assert (c.disk is not None) == outer
         assert (c.disk is not None) == outer
     assert c.disk is None
+
+
+# --- fuzz round 40 (an independent tester of the disk tier) ---------------------------------
+def test_a_reordered_mapping_is_another_key():
+    """The order of ore.ree_distribution is the plant's order of elements: a reordered one
+    got the other order's results from disk (sorted keys)."""
+    from reeflow.chain.cache import step_key
+
+    assert step_key({"La": 0.3, "Ce": 0.7}) != step_key({"Ce": 0.7, "La": 0.3})
+
+
+@pytest.mark.parametrize("unsafe", ["world-writable", "link"])
+def test_an_unsafe_steps_folder_is_not_used(tmp_path, unsafe):
+    from reeflow.chain.cache import code_fingerprint
+
+    root = tmp_path / "c"
+    root.mkdir(mode=0o700)
+    folder = root / f"steps-{code_fingerprint()[:16]}"
+    if unsafe == "link":
+        other = tmp_path / "elsewhere"
+        other.mkdir(mode=0o700)
+        os.symlink(other, folder)
+    else:
+        folder.mkdir()
+        os.chmod(folder, 0o777)
+    tier = DiskTier(root)
+    assert not tier.usable
+    tier.save("mine", "k", 42)
+    assert tier.load("mine", "k") is cache_mod._MISS
+    assert not [f for f in tier.folder.iterdir()]
+
+
+def test_one_entry_gone_does_not_stop_the_pruning(tmp_path):
+    tier = DiskTier(tmp_path)
+    for i in range(3):
+        tier.save("step", f"k{i}", bytes(10_000))
+    os.symlink("/nonexistent/x", tier.folder / f"dangling{SUFFIX}")
+    tier.prune(max_bytes=1)
+    assert not [f for f in tier.folder.glob(f"step-*{SUFFIX}")]
+
+
+def test_seen_keeps_what_it_read(tmp_path):
+    tier = DiskTier(tmp_path)
+    tier.save("design", "k", {"stages": 12})
+    c = StepCache()
+    c.disk = tier
+    assert c.seen("design", "k") and not c.seen("design", "other")
+    c.disk = None  # the chain then finds it in memory
+    assert c.get("design", "k", lambda: None) == {"stages": 12}
+
+
+def test_pint_keeps_no_pickles_in_a_folder_others_can_write(tmp_path, monkeypatch):
+    from reeflow.core import units
+
+    root = tmp_path / "c"
+    root.mkdir()
+    os.chmod(root, 0o777)
+    monkeypatch.setenv("REEFLOW_CACHE_DIR", str(root))
+    assert units._cache_folder() is None
+    os.chmod(root, 0o700)
+    assert units._cache_folder() is not None

@@ -209,7 +209,7 @@ def test_a_pool_that_cannot_start_reports_it_to_the_caller(monkeypatch):
 def test_a_killed_study_s_pool_folder_is_swept_by_the_next(tmp_path):
     """A study killed with -9 cannot remove its pool's folder (tens of MB while it asks);
     the next pool removes folders whose lock no process holds, and only those."""
-    from reeflow.chain.parallel import _hold, _sweep_stale
+    from reeflow.chain.parallel import _hold, sweep_stale
 
     dead, alive, other = (tmp_path / f"reeflow-whatif-{n}" for n in ("dead", "alive", "other"))
     for d in (dead, alive, other):
@@ -218,7 +218,7 @@ def test_a_killed_study_s_pool_folder_is_swept_by_the_next(tmp_path):
     (dead / "lock").write_bytes(b"")  # its pool is gone: nobody holds the lock
     held = _hold(str(alive))
     try:
-        _sweep_stale(str(tmp_path))
+        sweep_stale(str(tmp_path))
         assert not dead.exists() and alive.exists() and other.exists()
     finally:
         import os

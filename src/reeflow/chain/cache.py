@@ -40,7 +40,7 @@ SUFFIX = ".reeflow-step"
 MAX_DISK_BYTES = 1024**3
 #: The libraries whose numbers a step's result depends on (their versions are fingerprinted)
 _LIBRARIES = ("numpy", "scipy", "pandas", "highspy", "pymineflow", "numba", "pydantic",
-              "pint")
+              "pint", "ortools", "networkx", "pyarrow")
 _MISS = object()
 _FILE_KEY = re.compile(r'"([A-Za-z0-9_]*_file)"\s*:\s*"((?:[^"\\]|\\.)*)"')
 
@@ -50,8 +50,14 @@ class DiskTier:
     atomically; a file that cannot be read is a miss, so a cache is never a reason to fail)."""
 
     def __init__(self, folder: str | Path) -> None:
+        from reeflow.core.io import private_folder
+
         self.root = Path(folder)
         self.folder = self.root / f"steps-{code_fingerprint()[:16]}"
+        #: False where this code's folder is not private (another user's, writable by others,
+        #: a link): nothing is read or written there
+        self.usable = private_folder(self.root, create=False, link=True) and \
+            private_folder(self.folder)
 
     def _path(self, step: str, key: str) -> Path:
         digest = hashlib.sha256(f"{step}\0{key}".encode()).hexdigest()
@@ -63,6 +69,8 @@ class DiskTier:
         import pickle
         import zlib
 
+        if not self.usable:
+            return _MISS
         path = self._path(step, key)
         try:
             with open(path, "rb") as fh:
@@ -82,9 +90,10 @@ class DiskTier:
         import tempfile
         import zlib
 
+        if not self.usable:
+            return
         try:
             data = zlib.compress(pickle.dumps((key, value), protocol=pickle.HIGHEST_PROTOCOL), 1)
-            self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
             # a partial file a killed run leaves is named as the tier's own, so prune removes it
             fd, tmp = tempfile.mkstemp(dir=self.folder, prefix="partial-", suffix=SUFFIX)
             try:
@@ -101,11 +110,13 @@ class DiskTier:
     def prune(self, max_bytes: int = MAX_DISK_BYTES) -> None:
         """Remove the least recently used step files (of any fingerprint) beyond ``max_bytes``
         in all; files of other names are never touched."""
-        try:
-            files = [(st.st_mtime, st.st_size, f) for f in self.root.glob(f"steps-*/*{SUFFIX}")
-                     for st in [f.stat()]]
-        except OSError:
-            return
+        files = []
+        for f in self.root.glob(f"steps-*/*{SUFFIX}"):
+            try:  # one entry gone or dangling skips itself, not the pruning
+                st = f.lstat()
+            except OSError:
+                continue
+            files.append((st.st_mtime, st.st_size, f))
         total = sum(size for _, size, _ in files)
         for _, size, f in sorted(files, key=lambda x: x[0]):
             if total <= max_bytes:
@@ -119,19 +130,17 @@ def default_folder() -> Path | None:
     """The step files' folder: ``REEFLOW_CACHE_DIR`` or the user's cache folder; None where
     ``REEFLOW_NO_CACHE=1`` or the folder is not the user's own and private (results are
     read back with pickle, so only a folder no one else can write is used)."""
+    from reeflow.core.io import private_folder
+
     if os.environ.get("REEFLOW_NO_CACHE") == "1":
         return None
     try:
         import platformdirs
 
         folder = Path(os.environ.get("REEFLOW_CACHE_DIR") or platformdirs.user_cache_dir("reeflow"))
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        st = folder.stat()
     except Exception:  # noqa: BLE001 - no cache is slower, never wrong
         return None
-    if hasattr(os, "getuid") and (st.st_uid != os.getuid() or st.st_mode & 0o022):
-        return None
-    return folder
+    return folder if private_folder(folder, link=True) else None
 
 
 @lru_cache(maxsize=1)
@@ -207,9 +216,16 @@ class StepCache:
     def seen(self, step: str, key: str) -> bool:
         """Whether (step, key) is answered here or on disk, without computing it."""
         key = pinned(key)
-        if key in self.store.get(step, {}):
+        box = self.store.setdefault(step, {})
+        if key in box:
             return True
-        return self.disk is not None and self.disk.load(step, key) is not _MISS
+        out = _MISS if self.disk is None else self.disk.load(step, key)
+        if out is _MISS:
+            return False
+        box[key] = out  # read once: the chain finds it here
+        while len(box) > self.size:
+            box.pop(next(iter(box)))
+        return True
 
     def export(self, *, exclude: tuple[str, ...] = ("outcome",)) -> dict[str, dict[str, Any]]:
         """The most recent result of each step (the last run's), to warm another process's
@@ -230,9 +246,12 @@ CACHE = StepCache()
 
 
 def step_key(*parts: Any) -> str:
-    """The JSON of a step's inputs (typed models by their aliases), its cache key."""
+    """The JSON of a step's inputs (typed models by their aliases), its cache key. Keys keep
+    the order of the inputs' mappings (not sorted): some steps follow it (the order of
+    ``ore.ree_distribution`` is the order of the plant's elements), so a reordered mapping is
+    another key (fuzz round 40)."""
     return json.dumps([p.model_dump(mode="json", by_alias=True) if hasattr(p, "model_dump")
-                       else p for p in parts], sort_keys=True, default=repr)
+                       else p for p in parts], default=repr)
 
 
 def pinned(key: str) -> str:

@@ -580,3 +580,22 @@ def read_csv(path: str | Path, *, field: str, max_bytes: int = MAX_INPUT_BYTES,
     if isinstance(df, pd.DataFrame) and "index_col" not in kwargs:
         check_no_row_labels(df, field, str(path))
     return df  # type: ignore[no-any-return]
+
+
+def private_folder(path: str | Path, *, create: bool = True, link: bool = False) -> bool:
+    """Whether ``path`` is a folder only this user can write (created 0700 when missing and
+    ``create``): owned by this user, not writable by group or others, and not a symbolic link
+    unless ``link`` (then the folder it leads to is checked).
+    The caches that read pickles back (pint's parsed definitions, the chain's step results)
+    use no other folder; where the platform has no user ids, any folder."""
+    p = Path(path)
+    try:
+        if create:
+            p.mkdir(parents=True, exist_ok=True, mode=0o700)
+        st = os.stat(p) if link else os.lstat(p)
+    except OSError:
+        return False
+    if not stat.S_ISDIR(st.st_mode):
+        return False
+    return not (hasattr(os, "getuid") and (st.st_uid != os.getuid() or st.st_mode & 0o022))
+

@@ -40,14 +40,18 @@ pct = percent
 
 def _cache_folder() -> str | None:
     """Where pint may cache its parsed definitions (``REEFLOW_CACHE_DIR`` or the user's cache
-    folder, one subfolder per pint version), or None when it cannot be created."""
+    folder, one subfolder per pint version), or None when it cannot be created or is not
+    private (pint reads pickles back: :func:`reeflow.core.io.private_folder`, fuzz round 40)."""
+    from reeflow.core.io import private_folder
+
     try:
         import platformdirs
         from pint import __version__ as version
 
         folder = os.environ.get("REEFLOW_CACHE_DIR") or platformdirs.user_cache_dir("reeflow")
         path = os.path.join(folder, f"pint-{version}")  # pickles of one pint version only
-        os.makedirs(path, exist_ok=True)
+        if not (private_folder(folder, link=True) and private_folder(path)):
+            return None
         return path if os.access(path, os.W_OK) else None
     except Exception:  # no cache is slower, never wrong
         return None
