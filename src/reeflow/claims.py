@@ -219,7 +219,8 @@ def _check_given_keys(a: Assertion, where: str) -> None:
         unit = GIVEN_KEYS[a.quantity][missing[0]]
         raise InputError(where, dict(a.given) or None,
                          f"given: {{{missing[0]}: ...}} for {a.quantity} (it is computed from "
-                         "it)", f"write given: {{{missing[0]}: {example_quantity(unit)}}}")
+                         "it)",
+                         f"write given: {{{missing[0]}: {example_quantity(unit, bare=True)}}}")
 
 
 def _check_ids_and_quantities(claims: Sequence[Claim], records: Mapping[str, Any]) -> None:
@@ -325,19 +326,19 @@ def claimed_number(x: Any, unit: str, where: str) -> float:
 
     if isinstance(x, bool) or not isinstance(x, (int, float, str)):
         raise InputError(where, x, f"a number in {unit}",
-                         f"write e.g. {example_quantity(unit)}")
+                         f"write e.g. {example_quantity(unit, bare=True)}")
     if isinstance(x, str) and unit == "number":
         v = _number(x, where)  # '6x' was told to give a unit convertible to frac
     elif isinstance(x, str):
         if not x.strip():
             raise InputError(where, x, f"a number in {unit}",
-                             f"write e.g. {example_quantity(unit)}")
+                             f"write e.g. {example_quantity(unit, bare=True)}")
         v = to_canonical(x, unit, field=where)
     else:
         v = float(x)
     if not math.isfinite(v):
         raise InputError(where, x, f"a finite number in {unit}",
-                         f"write e.g. {example_quantity(unit)}")
+                         f"write e.g. {example_quantity(unit, bare=True)}")
     if v < 0:
         raise InputError(where, x, f">= 0 {unit} (a claimed amount is not negative)",
                          "write the amount without its sign")

@@ -199,6 +199,9 @@ def _check_once(loaded: LoadedProject) -> tuple[int, list[str]]:
 
     if CACHE.disk is None:
         return check_project(loaded, risk=False)
+    from reeflow.sensitivity import default_inputs
+
+    default_inputs(loaded)  # the stated ranges it checks are the provenance's, not in the key
     return CACHE.get("checked", loaded.project.model_dump_json(by_alias=True),
                      lambda: check_project(loaded, risk=False))
 

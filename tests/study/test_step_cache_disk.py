@@ -160,7 +160,73 @@ def test_pint_keeps_no_pickles_in_a_folder_others_can_write(tmp_path, monkeypatc
     root = tmp_path / "c"
     root.mkdir()
     os.chmod(root, 0o777)
+    monkeypatch.delenv("REEFLOW_NO_CACHE")
     monkeypatch.setenv("REEFLOW_CACHE_DIR", str(root))
     assert units._cache_folder() is None
     os.chmod(root, 0o700)
     assert units._cache_folder() is not None
+
+
+# --- the final read's review of the disk tier ------------------------------------------------
+def test_a_step_file_is_read_only_if_it_is_a_private_plain_file(tmp_path):
+    """A link (swapped in after the folder was checked) or a file others may write is never
+    unpickled."""
+    from reeflow.core.io import read_private
+
+    tier = DiskTier(tmp_path)
+    tier.save("mine", "k", 7)
+    path = tier._path("mine", "k")
+    assert read_private(path) is not None and tier.load("mine", "k") == 7
+    os.chmod(path, 0o666)
+    assert read_private(path) is None and tier.load("mine", "k") is cache_mod._MISS
+    os.chmod(path, 0o600)
+    target = tmp_path / "elsewhere"
+    os.replace(path, target)
+    os.symlink(target, path)
+    assert read_private(path) is None and tier.load("mine", "k") is cache_mod._MISS
+    assert read_private(tmp_path / "no\0file") is None
+
+
+def test_the_cache_never_fails_a_study(tmp_path, monkeypatch):
+    """A fingerprint that cannot be read turns the tier off; a pruning that fails is skipped."""
+    def unreadable():
+        raise OSError("a package file vanished")
+
+    cache_mod.code_fingerprint.cache_clear()
+    monkeypatch.setattr(cache_mod, "code_fingerprint", unreadable)
+    c = StepCache()
+    with c.on_disk(tmp_path) as tier:
+        assert tier is None and c.get("s", "k", lambda: 3) == 3
+    monkeypatch.undo()
+
+    def broken(self, max_bytes=0):
+        raise RuntimeError("prune failed")
+
+    monkeypatch.setattr(DiskTier, "prune", broken)
+    with c.on_disk(tmp_path) as tier:
+        assert tier is not None
+    assert pinned('{"a_file": "x\\u0000y"}').endswith("=missing")
+
+
+@pytest.mark.slow
+def test_a_warm_study_equals_the_cold_one_and_computes_no_step(tmp_path, monkeypatch):
+    """compute_results with the disk tier, twice (memory cleared between): the second reads
+    every expensive step (the base chain's and the what-ifs') and its results are the first's
+    but for the run times; the what-ifs then run in the study's own process."""
+    from reeflow.chain import pipeline
+    from reeflow.project import load_project
+    from reeflow.study import _READ_STEPS, compute_results
+
+    monkeypatch.delenv("REEFLOW_NO_CACHE")
+    monkeypatch.setenv("REEFLOW_CACHE_DIR", str(tmp_path / "c"))
+    loaded = load_project("builtin:beylikova")
+    monkeypatch.setattr(pipeline.CACHE, "store", {})
+    cold = compute_results(loaded, workers=1, cache=True).to_dict()
+    monkeypatch.setattr(pipeline.CACHE, "store", {})
+    before = dict(pipeline.CACHE.computed)
+    warm = compute_results(loaded, workers=2, cache=True).to_dict()
+    assert all(pipeline.CACHE.computed.get(s, 0) == before.get(s, 0) for s in _READ_STEPS)
+    for r in (cold, warm):
+        for k in ("runtime_s", "phase_times_s", "generated_utc"):
+            r["meta"].pop(k)
+    assert warm == cold

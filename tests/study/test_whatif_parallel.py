@@ -216,11 +216,17 @@ def test_a_killed_study_s_pool_folder_is_swept_by_the_next(tmp_path):
         d.mkdir()
         (d / "x.pickle").write_bytes(b"0" * 10)
     (dead / "lock").write_bytes(b"")  # its pool is gone: nobody holds the lock
+    young = tmp_path / "reeflow-whatif-young"  # a pool starting: folder made, lock not yet held
+    young.mkdir()
+    (young / "lock").write_bytes(b"")
+    import os
+    import time
+
+    for d in (dead, alive, other):
+        os.utime(d, (time.time() - 3600, time.time() - 3600))
     held = _hold(str(alive))
     try:
         sweep_stale(str(tmp_path))
-        assert not dead.exists() and alive.exists() and other.exists()
+        assert not dead.exists() and alive.exists() and other.exists() and young.exists()
     finally:
-        import os
-
         os.close(held)

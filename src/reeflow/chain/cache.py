@@ -36,7 +36,7 @@ _MEMORY_ONLY = frozenset({"outcome"})
 #: The suffix of the files a :class:`DiskTier` writes; it removes no other file
 SUFFIX = ".reeflow-step"
 #: Bytes of step files kept over all fingerprints; the least recently used go beyond it (a
-#: tool setting: the built-in study writes about 60 MB)
+#: tool setting: the built-in study writes about 130 MB)
 MAX_DISK_BYTES = 1024**3
 #: The libraries whose numbers a step's result depends on (their versions are fingerprinted)
 _LIBRARIES = ("numpy", "scipy", "pandas", "highspy", "pymineflow", "numba", "pydantic",
@@ -52,12 +52,16 @@ class DiskTier:
     def __init__(self, folder: str | Path) -> None:
         from reeflow.core.io import private_folder
 
-        self.root = Path(folder)
-        self.folder = self.root / f"steps-{code_fingerprint()[:16]}"
+        self.root = Path(os.path.realpath(folder))  # a link is followed once, here
+        try:
+            self.folder = self.root / f"steps-{code_fingerprint()[:16]}"
+        except OSError:  # a package file unreadable: no fingerprint, no tier
+            self.folder = self.root / "steps-unknown"
+            self.usable = False
+            return
         #: False where this code's folder is not private (another user's, writable by others,
         #: a link): nothing is read or written there
-        self.usable = private_folder(self.root, create=False, link=True) and \
-            private_folder(self.folder)
+        self.usable = private_folder(self.root, create=False) and private_folder(self.folder)
 
     def _path(self, step: str, key: str) -> Path:
         digest = hashlib.sha256(f"{step}\0{key}".encode()).hexdigest()
@@ -69,12 +73,16 @@ class DiskTier:
         import pickle
         import zlib
 
+        from reeflow.core.io import read_private
+
         if not self.usable:
             return _MISS
         path = self._path(step, key)
+        data = read_private(path)  # not a link, this user's, no one else may write it
+        if data is None:
+            return _MISS
         try:
-            with open(path, "rb") as fh:
-                stored_key, value = pickle.loads(zlib.decompress(fh.read()))
+            stored_key, value = pickle.loads(zlib.decompress(data))
         except Exception:  # noqa: BLE001 - missing, truncated, another version's: a miss
             return _MISS
         if stored_key != key:
@@ -127,20 +135,12 @@ class DiskTier:
 
 
 def default_folder() -> Path | None:
-    """The step files' folder: ``REEFLOW_CACHE_DIR`` or the user's cache folder; None where
-    ``REEFLOW_NO_CACHE=1`` or the folder is not the user's own and private (results are
-    read back with pickle, so only a folder no one else can write is used)."""
-    from reeflow.core.io import private_folder
+    """The step files' folder: :func:`reeflow.core.io.cache_root` (``REEFLOW_CACHE_DIR`` or
+    the user's cache folder); None where ``REEFLOW_NO_CACHE=1`` or the folder is not the
+    user's own and private (results are read back with pickle)."""
+    from reeflow.core.io import cache_root
 
-    if os.environ.get("REEFLOW_NO_CACHE") == "1":
-        return None
-    try:
-        import platformdirs
-
-        folder = Path(os.environ.get("REEFLOW_CACHE_DIR") or platformdirs.user_cache_dir("reeflow"))
-    except Exception:  # noqa: BLE001 - no cache is slower, never wrong
-        return None
-    return folder if private_folder(folder, link=True) else None
+    return cache_root()
 
 
 @lru_cache(maxsize=1)
@@ -192,10 +192,13 @@ class StepCache:
             self.computed[step] = self.computed.get(step, 0) + 1
             if disk is not None:
                 disk.save(step, key, out)
-        box[key] = out
+        self._put(box, key, out)
+        return out  # type: ignore[return-value]
+
+    def _put(self, box: dict[str, Any], key: str, value: Any) -> None:
+        box[key] = value
         while len(box) > self.size:
             box.pop(next(iter(box)))
-        return out  # type: ignore[return-value]
 
     @contextlib.contextmanager
     def on_disk(self, folder: str | Path | None) -> Iterator[DiskTier | None]:
@@ -203,15 +206,22 @@ class StepCache:
         so an inner block does not turn off an outer one's); the previous setting is restored
         after it and the folder pruned (:meth:`DiskTier.prune`)."""
         before = self.disk
-        if folder is None or (before is not None and before.root == Path(folder)):
+        if folder is None or (before is not None
+                              and before.root == Path(os.path.realpath(folder))):
             yield before
             return
-        self.disk = DiskTier(folder)
+        try:
+            tier: DiskTier | None = DiskTier(folder)
+        except Exception:  # noqa: BLE001 - a cache is never a reason to fail
+            tier = None
+        self.disk = tier if tier is not None and tier.usable else None
         try:
             yield self.disk
         finally:
-            self.disk.prune()
             self.disk = before
+            if tier is not None:
+                with contextlib.suppress(Exception):  # never replaces the block's outcome
+                    tier.prune()
 
     def seen(self, step: str, key: str) -> bool:
         """Whether (step, key) is answered here or on disk, without computing it."""
@@ -222,9 +232,7 @@ class StepCache:
         out = _MISS if self.disk is None else self.disk.load(step, key)
         if out is _MISS:
             return False
-        box[key] = out  # read once: the chain finds it here
-        while len(box) > self.size:
-            box.pop(next(iter(box)))
+        self._put(box, key, out)  # read once: the chain finds it here
         return True
 
     def export(self, *, exclude: tuple[str, ...] = ("outcome",)) -> dict[str, dict[str, Any]]:
@@ -266,7 +274,7 @@ def pinned(key: str) -> str:
 def _file_sha256(path: str) -> str:
     try:
         st = os.stat(path)
-    except OSError:
+    except (OSError, ValueError):  # ValueError: a NUL in the path
         return "missing"
     return _sha256_of(path, st.st_mtime_ns, st.st_size, st.st_ino)
 
@@ -279,6 +287,6 @@ def _sha256_of(path: str, mtime_ns: int, size: int, inode: int) -> str:
         with open(path, "rb") as fh:
             for block in iter(lambda: fh.read(1 << 20), b""):
                 h.update(block)
-    except OSError:
+    except (OSError, ValueError):
         return "unreadable"
     return h.hexdigest()

@@ -183,6 +183,10 @@ def _hold(folder: str) -> int | None:
     return fd
 
 
+#: A pool folder younger than this is never swept: its pool may be starting (a tool setting)
+_YOUNG_S = 60.0
+
+
 def sweep_stale(tmp: str | None = None) -> None:
     """Remove the folders of pools whose study was killed before it could (``kill -9``, out of
     memory): ``reeflow-whatif-*`` folders whose lock no process holds any more, in ``tmp``
@@ -199,8 +203,12 @@ def sweep_stale(tmp: str | None = None) -> None:
         import fcntl
     except ImportError:
         return
+    import time
+
     for folder in glob.glob(os.path.join(tmp, "reeflow-whatif-*")):
-        try:
+        try:  # a pool that is starting has made its folder but may not hold its lock yet
+            if time.time() - os.stat(folder).st_mtime < _YOUNG_S:
+                continue
             fd = os.open(os.path.join(folder, "lock"), os.O_RDWR)
         except OSError:  # no lock file: not a pool's folder, or being made right now
             continue

@@ -599,3 +599,36 @@ def private_folder(path: str | Path, *, create: bool = True, link: bool = False)
         return False
     return not (hasattr(os, "getuid") and (st.st_uid != os.getuid() or st.st_mode & 0o022))
 
+
+def cache_root() -> Path | None:
+    """The user's cache folder for reeflow, resolved (``REEFLOW_CACHE_DIR``, else
+    platformdirs' user cache folder, e.g. ``~/.cache/reeflow`` on Linux), if it is private
+    (:func:`private_folder`); None where ``REEFLOW_NO_CACHE=1`` or it is not. A link is
+    resolved once here, so later opens do not follow it again."""
+    if os.environ.get("REEFLOW_NO_CACHE") == "1":
+        return None
+    try:
+        import platformdirs
+
+        folder = os.environ.get("REEFLOW_CACHE_DIR") or platformdirs.user_cache_dir("reeflow")
+        if not private_folder(folder, link=True):
+            return None
+        return Path(os.path.realpath(folder))
+    except Exception:  # noqa: BLE001 - no cache is slower, never wrong
+        return None
+
+
+def read_private(path: str | Path) -> bytes | None:
+    """The bytes of ``path`` if it is a plain file (not a link) this user owns and no one else
+    can write, else None: what a cache that unpickles its files may read."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except (OSError, ValueError):
+        return None
+    with os.fdopen(fd, "rb") as fh:
+        st = os.fstat(fh.fileno())
+        if not stat.S_ISREG(st.st_mode) or (hasattr(os, "getuid") and (
+                st.st_uid != os.getuid() or st.st_mode & 0o022)):
+            return None
+        return fh.read()
+

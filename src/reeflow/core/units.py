@@ -39,20 +39,19 @@ pct = percent
 
 
 def _cache_folder() -> str | None:
-    """Where pint may cache its parsed definitions (``REEFLOW_CACHE_DIR`` or the user's cache
-    folder, one subfolder per pint version), or None when it cannot be created or is not
-    private (pint reads pickles back: :func:`reeflow.core.io.private_folder`, fuzz round 40)."""
-    from reeflow.core.io import private_folder
+    """Where pint may cache its parsed definitions (a subfolder per pint version of
+    :func:`reeflow.core.io.cache_root`), or None when there is none or it is not private (pint
+    reads pickles back, fuzz round 40)."""
+    from reeflow.core.io import cache_root, private_folder
 
     try:
-        import platformdirs
         from pint import __version__ as version
 
-        folder = os.environ.get("REEFLOW_CACHE_DIR") or platformdirs.user_cache_dir("reeflow")
-        path = os.path.join(folder, f"pint-{version}")  # pickles of one pint version only
-        if not (private_folder(folder, link=True) and private_folder(path)):
+        root = cache_root()
+        if root is None:
             return None
-        return path if os.access(path, os.W_OK) else None
+        path = os.path.join(root, f"pint-{version}")  # pickles of one pint version only
+        return path if private_folder(path) and os.access(path, os.W_OK) else None
     except Exception:  # no cache is slower, never wrong
         return None
 
@@ -65,7 +64,7 @@ def _registry() -> pint.UnitRegistry:
     import pint
 
     reg: pint.UnitRegistry | None = None
-    folder = None if os.environ.get("REEFLOW_NO_CACHE") == "1" else _cache_folder()
+    folder = _cache_folder()
     if folder is not None:
         try:
             reg = pint.UnitRegistry(cache_folder=folder, autoconvert_offset_to_baseunit=True,
@@ -100,6 +99,7 @@ def _normalise(text: str) -> str:
         _MASS_PERCENT.sub("%", text).replace("°C", "degC")
         .replace("°F", "degF")
         .replace("ºC", "degC")
+        .replace("ºF", "degF")
         .replace("%", " percent ")
         .replace("²", "**2")
         .replace("³", "**3")
@@ -169,11 +169,13 @@ def _check_text(text: str, field: str, unit: str) -> None:
                       "e.g. '2.5 %' or '570000 t/a' (or '570 kt/a')")
 
 
-def example_quantity(unit: str) -> str:
-    """An example quantity in ``unit``, for a message's fix: a fraction as a percentage or a
-    plain fraction ('1 frac' read as 100 %, outside most fractions' bounds, fuzz round 21), a
-    plain number for ``number``."""
-    return {"frac": "'50 %' or 0.5", "number": "2.5"}.get(unit, f"'1 {unit}'")
+def example_quantity(unit: str, *, bare: bool = False) -> str:
+    """An example quantity in ``unit``, for a message's fix: a fraction as a percentage ('1
+    frac' read as 100 %, outside most fractions' bounds, fuzz round 21), with ``bare`` also as
+    the plain fraction; a plain number for ``number``."""
+    if unit == "frac":
+        return "'50 %' or 0.5" if bare else "'50 %'"
+    return "2.5" if unit == "number" else f"'1 {unit}'"
 
 
 def _parse_text(value: str, unit: str, field: str) -> Any:
@@ -196,7 +198,8 @@ def _parse_text(value: str, unit: str, field: str) -> Any:
     if re.search(r"(?<![A-Za-z])ppt(?![A-Za-z])", unit_text):  # pint: pico-pint (fuzz 37)
         raise _refuse(field, value, unit, "'ppt' is per thousand to some and per trillion to "
                       "others: write 'permille' for 1e-3, or the plain fraction")
-    if re.search(r"\s(pa|p\.a\.?)$", unit_text):  # '570 kt pa' read as kt x pascal (fuzz 37)
+    # '570 kt pa' was read as kt x pascal (fuzz 37); 'Pa' alone is the pascal
+    if re.search(r"\s(pa|PA|p\.a\.?|P\.A\.?)$", unit_text):
         raise _refuse(field, value, unit, f"write a year as 'a', e.g. "
                       f"'{m['num']} {unit_text.rsplit(None, 1)[0]}/a'")
     try:
@@ -208,8 +211,7 @@ def _parse_text(value: str, unit: str, field: str) -> Any:
         hint = (f"write a power with ^ or **, e.g. '{power[1]}^{power[2]}' for "
                 f"{power[1]}{power[2]}" if power
                 else f"write a year as 'a' or 'yr', e.g. '{m['num']} {per}/a'" if year and per
-                else "check the spelling of the unit, e.g. "
-                     + ("'1.8 %'" if unit == "frac" else f"'1 {unit}'"))
+                else f"check the spelling of the unit, e.g. {example_quantity(unit)}")
         raise _refuse(field, value, unit, hint) from None
     if _short_ton(q) and "short_ton" not in unit_text:  # 'ton', 'kton', 'Mtons' (fuzz round 36)
         raise _refuse(field, value, unit, "write 't' for the metric tonne (1,000 kg) or 'kt', "

@@ -233,7 +233,7 @@ def _check_activities(path: str, streams: Any) -> None:
 
 
 def _evaluate(args: argparse.Namespace) -> int:
-    from reeflow.economics.study import evaluate
+    from reeflow.economics.study import PRICED_EVERY_PRODUCT, evaluate
 
     inputs, opts = _load_inputs(args.file)
     if args.deck is not None and not args.deck.strip():  # '' fell back to the default deck
@@ -265,7 +265,7 @@ def _evaluate(args: argparse.Namespace) -> int:
         if exc.field == "plant.route":
             raise exc.at(f"{args.file}: process_route") from None
         if exc.field.startswith("deck[") and "deck" in opts and \
-                exc.allowed == "a sourced price for every product":
+                exc.allowed == PRICED_EVERY_PRODUCT:
             # the library's fix named a project's keys (fuzz round 36)
             where = "--deck" if args.deck else f"{args.file}: deck"
             raise type(exc)(f"{where} {exc.field[5:-1]}", exc.value, exc.allowed,

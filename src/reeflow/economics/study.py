@@ -53,7 +53,11 @@ from reeflow.economics.prices import (
 )
 from reeflow.economics.residue_storage import StorageCost, storage_costs
 
-__all__ = ["EconomicResult", "evaluate", "build_base", "LEGACY_NAMES", "SEPARATION_AREAS"]
+__all__ = ["EconomicResult", "evaluate", "build_base", "LEGACY_NAMES", "SEPARATION_AREAS",
+           "PRICED_EVERY_PRODUCT"]
+
+#: What a deck must give (the refusal's ``allowed``; the CLI names its own option on it)
+PRICED_EVERY_PRODUCT = "a sourced price for every product"
 
 
 @dataclass(frozen=True)
@@ -172,7 +176,7 @@ def revenue_rows(inp: EconomicInputs, deck: PriceDeck,
         if MIXED_CONCENTRATE in sold else []
     missing = sorted({p for p in needed if not deck.has(p)})
     if missing:
-        raise InputError(f"deck[{deck.name}]", missing, "a sourced price for every product",
+        raise InputError(f"deck[{deck.name}]", missing, PRICED_EVERY_PRODUCT,
                          f"prices MISSING in deck '{deck.name}' for {missing}: choose another "
                          "deck (economics.price_deck, economics.floor_case_deck), give them under "
                          "economics.price_periods[].prices, or in Python pass "
