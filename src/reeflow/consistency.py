@@ -125,11 +125,12 @@ def revenue_prices_products(o: Any) -> ConsistencyCheck:
 def sx_train_at_yearly_feeds(o: Any) -> ConsistencyCheck:
     """The SX train is designed once, on the design basis; re-simulated at every year's feed
     with its reflux re-set from that feed, every product should still meet its spec."""
-    from reeflow.chain.plant_steps import composition_spread, sx_train_by_year
+    from reeflow.chain.pipeline import train_by_year
+    from reeflow.chain.plant_steps import composition_spread
 
     name = "SX train meets its product specs at every year's feed"
     drift = f"REE shares drift up to {composition_spread(o.design, o.years):.1%} from the design basis"
-    rated = sx_train_by_year(o.loaded.project, o.design, o.years)
+    rated = train_by_year(o)
     if rated is None or rated["retuned"] == {}:
         return _check(name, True, f"{drift}; no SX train designed or no year fed",
                       severity="warning")

@@ -224,9 +224,43 @@ def test_a_warm_study_equals_the_cold_one_and_computes_no_step(tmp_path, monkeyp
     cold = compute_results(loaded, workers=1, cache=True).to_dict()
     monkeypatch.setattr(pipeline.CACHE, "store", {})
     before = dict(pipeline.CACHE.computed)
+    read: list[str] = []
+    load = DiskTier.load
+
+    def counted(self, step, key):
+        read.append(step)
+        return load(self, step, key)
+
+    monkeypatch.setattr(DiskTier, "load", counted)
     warm = compute_results(loaded, workers=2, cache=True).to_dict()
     assert all(pipeline.CACHE.computed.get(s, 0) == before.get(s, 0) for s in _READ_STEPS)
+    # nothing at all is computed again: the cash flows, the market, the SX train's yearly
+    # ratings are read too; the resource only for the base (a what-if whose plan is read
+    # never reads its block model)
+    again = {s: n - before.get(s, 0) for s, n in pipeline.CACHE.computed.items()}
+    assert {s for s, n in again.items() if n} <= {"outcome"}  # the in-memory assembly only
+    assert read.count("resource") == 1 and read.count("annual") >= 10
     for r in (cold, warm):
         for k in ("runtime_s", "phase_times_s", "generated_utc"):
             r["meta"].pop(k)
     assert warm == cold
+
+
+def test_an_outcome_travels_without_its_resource(tmp_path, monkeypatch):
+    """A chain outcome pickles (a worker sends it back) with its resource step's inputs, not
+    the block model; read again, the resource is the step cache's, the same numbers."""
+    import pickle
+
+    from reeflow.chain import pipeline
+    from reeflow.project import load_project
+
+    loaded = load_project("builtin:beylikova")
+    monkeypatch.setattr(pipeline.CACHE, "store", {})
+    with pipeline.CACHE.on_disk(tmp_path):
+        out = pipeline.run_chain(loaded)
+        tonnes = out.resource.block_model["tonnes"].to_numpy()
+        sent = pickle.dumps(out)
+        assert len(sent) < len(pickle.dumps(out.resource))
+        monkeypatch.setattr(pipeline.CACHE, "store", {})
+        back = pickle.loads(sent)
+        assert np.array_equal(back.resource.block_model["tonnes"].to_numpy(), tonnes)

@@ -26,7 +26,8 @@ from reeflow.project import LoadedProject, Project
 
 __all__ = ["ChainOutcome", "run_chain", "what_if", "with_overrides", "block_valuation_of",
            "mining_per_t_moved", "mine_outcome", "resource_of", "design_step", "basis_step",
-           "sized_economics", "resource_and_plan", "rpeee_rows"]
+           "sized_economics", "resource_and_plan", "rpeee_rows", "ResourceStep",
+           "train_by_year"]
 
 T = TypeVar("T")
 
@@ -40,7 +41,7 @@ class ChainOutcome:
     design: plant_steps.PlantDesign
     inputs: Any
     basis: Any
-    resource: Any
+    resource_step: ResourceStep
     mine: mine_steps.MineOutcome
     years: list[plant_steps.PlantYearSolution]
     quantities: Any
@@ -55,6 +56,11 @@ class ChainOutcome:
     @property
     def project(self) -> Project:
         return self.loaded.project
+
+    @property
+    def resource(self) -> Any:
+        """The resource cut off at its break-even (None: no deposit), read when first asked."""
+        return self.resource_step.get()
 
     def scheduled_feed_grade_frac(self) -> float | None:
         """Ore-weighted TREO grade the mine plan feeds over the life (None: no ore fed)."""
@@ -153,6 +159,7 @@ def run_chain(loaded: LoadedProject, *,
     inputs, basis, moved = basis_step(p, design, step)
     valuation, resource = _valued_resource(p, design, basis, step)
     mine = _mine_step(p, valuation, resource, step)
+    resource.timer = None  # read later (a report, a claim): not one of this run's steps
     first = int(e.schedule.construction_years) + 1
     years = step("plant by year", CACHE.get, "years",
                  econ_steps.years_key(p, mine.schedule, first),
@@ -161,34 +168,66 @@ def run_chain(loaded: LoadedProject, *,
     inputs, basis = step("economics at the scheduled plant size", sized_economics, p, inputs,
                          basis, years, life, moved)
     quantities = adapters.year_quantities(years, mine.schedule)
-    annual = step("economics", evaluate_annual, basis, quantities, design_basis)
+    # the cash flow is a function of the whole project (every step above reads only it): so
+    # keyed, a second study reads each what-if's cash flow instead of re-evaluating it
+    annual = step("economics", CACHE.get, "annual", _key(p), evaluate_annual, basis, quantities,
+                  design_basis)
     market = step("market", _market, p, design)
     return ChainOutcome(loaded, design, inputs, basis, resource, mine, years, quantities,
                         annual, market, step.times, design_basis)
 
 
+class ResourceStep:
+    """The chain's resource step, run when its result is first asked for: the mine plan asks
+    only when it is not cached itself, so a what-if whose plan was read from the step cache
+    never reads its resource (a block model, 5 MB on disk for the built-in case), and an outcome
+    sent back by a worker process carries the step's inputs, not its result."""
+
+    def __init__(self, project: Project, valuation: adapters.BlockValuation, recovery: float,
+                 timer: Callable[..., Any] | None) -> None:
+        self.project, self.valuation, self.recovery = project, valuation, recovery
+        self.timer = timer
+        self.key = _key(project.deposit, project.ore, valuation.prices_usd_per_kg, recovery,
+                        valuation.processing_cost_usd_per_t, valuation.recoveries_frac,
+                        valuation.product_cost_usd_per_kg)
+        self._value: Any = _UNREAD
+
+    def get(self) -> Any:
+        """The resource (None: no deposit); the step cache's copy where it holds one."""
+        if self._value is _UNREAD:
+            args = ("resource", self.key, _resource, self.project, self.valuation, self.recovery)
+            self._value = (CACHE.get(*args) if self.timer is None
+                           else self.timer("resource", CACHE.get, *args))
+        return self._value
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "timer": None, "_value": _UNREAD}
+
+
+_UNREAD = object()
+
+
 def _valued_resource(p: Project, design: plant_steps.PlantDesign, basis: Any,
-                     step: Callable[..., Any]) -> tuple[adapters.BlockValuation, Any]:
-    """The block valuation and the resource cut off at its break-even (None: no deposit)."""
+                     step: Callable[..., Any] | None) -> tuple[adapters.BlockValuation,
+                                                               ResourceStep]:
+    """The block valuation and the resource cut off at its break-even, as a step run when it
+    is first asked for (its result None: no deposit)."""
     valuation = _valuation(p, design, basis)
     recovery = float(design.summary.kpis["overall_reo_recovery_frac"])
-    resource = step("resource", CACHE.get, "resource",
-                    _key(p.deposit, p.ore, valuation.prices_usd_per_kg, recovery,
-                         valuation.processing_cost_usd_per_t, valuation.recoveries_frac,
-                         valuation.product_cost_usd_per_kg), _resource, p, valuation, recovery)
-    return valuation, resource
+    return valuation, ResourceStep(p, valuation, recovery, step)
 
 
-def _mine_step(p: Project, valuation: adapters.BlockValuation, resource: Any,
+def _mine_step(p: Project, valuation: adapters.BlockValuation, resource: ResourceStep,
                step: Callable[..., Any]) -> mine_steps.MineOutcome:
-    """The mine plan at the plant's capacity by year (ramp-up included), cached."""
+    """The mine plan at the plant's capacity by year (ramp-up included), cached; the resource
+    is read only where the plan is computed."""
     e = p.economics
     capacity = mine_steps.capacity_by_year(p.ore.throughput_t_per_a, e.schedule.ramp_up,
                                            int(e.schedule.life_years))
     return step("mine plan", CACHE.get, "mine",  # type: ignore[no-any-return]
                 _key(p.deposit, p.mine, p.ore, capacity.tolist(), valuation.__dict__,
                      e.opex_scale_frac),  # the stockpiles' rehandling rate is scaled by it
-                _mine, p, capacity, valuation, resource)
+                lambda: _mine(p, capacity, valuation, resource.get()))
 
 
 def resource_and_plan(loaded: LoadedProject) -> tuple[Any, np.ndarray | None]:
@@ -198,10 +237,11 @@ def resource_and_plan(loaded: LoadedProject) -> tuple[Any, np.ndarray | None]:
     p, step = loaded.project, _Timer(None)
     design = design_step(p, step)
     basis = basis_step(p, design, step)[1]
-    valuation, resource = _valued_resource(p, design, basis, step)
+    valuation, lazy = _valued_resource(p, design, basis, step)
+    resource = lazy.get()
     if resource is None:
         return None, None
-    return resource, rpeee_rows(p, _mine_step(p, valuation, resource, step).plan, resource)
+    return resource, rpeee_rows(p, _mine_step(p, valuation, lazy, step).plan, resource)
 
 
 def rpeee_rows(p: Project, plan: Any, resource: Any) -> np.ndarray | None:
@@ -226,6 +266,14 @@ def design_key(p: Project, sx_costs: Any = None) -> str:
     """The design step's cache key: the inputs it reads."""
     sx_costs = econ_steps.sx_cost_model(p) if sx_costs is None else sx_costs
     return _key(p.ore, p.plant, sx_costs.__dict__)
+
+
+def train_by_year(o: ChainOutcome) -> dict[str, Any] | None:
+    """:func:`~reeflow.chain.plant_steps.sx_train_by_year` of an outcome, cached by the inputs
+    it reads (the design's and every fed year's REE shares), so a second study reads it."""
+    fed = [(y.year, sorted(y.ree_share_frac.items())) for y in o.years if y.ore_t > 0]
+    return CACHE.get("sx_by_year", _key(design_key(o.project), fed),  # type: ignore[no-any-return]
+                     plant_steps.sx_train_by_year, o.project, o.design, o.years)
 
 
 def basis_step(p: Project, design: plant_steps.PlantDesign,
@@ -265,13 +313,14 @@ def _market(project: Project, design: plant_steps.PlantDesign) -> Any:
     where its ore is mined (``market.home_country``)."""
     from reeflow.market import market_scenario
 
-    m = project.market
-    if m.home_country is None:
+    m, home = project.market, project.market.home_country
+    if home is None:
         return None
-    k = design.summary.kpis
-    return market_scenario(k["reo_t_per_a"], adapters.oxide_tonnages(design.summary.products),
-                           home_country=m.home_country, separation_at_home=m.separation_at_home,
-                           separation_country=m.separation_country, year=m.year)
+    reo, oxides = design.summary.kpis["reo_t_per_a"], adapters.oxide_tonnages(
+        design.summary.products)
+    return CACHE.get("market", _key(m, reo, oxides), lambda: market_scenario(
+        reo, oxides, home_country=home, separation_at_home=m.separation_at_home,
+        separation_country=m.separation_country, year=m.year))
 
 
 def what_if(base: LoadedProject, overrides: Mapping[str, Any]) -> ChainOutcome:

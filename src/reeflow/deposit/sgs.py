@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 from scipy.spatial import cKDTree
-from scipy.stats import norm
+from scipy.special import ndtri  # the standard normal quantile (scipy.stats.norm.ppf's own)
 
 from reeflow.core.errors import InputError
 from reeflow.deposit.kriging import SearchParams, krige
@@ -59,7 +59,7 @@ def normal_score(z: np.ndarray, *, weights: np.ndarray | None = None,
     order = np.argsort(z, kind="stable")
     cw = np.cumsum(w[order])
     p = (cw - 0.5 * w[order]) / cw[-1]
-    y_sorted = norm.ppf(p)
+    y_sorted = ndtri(p)
     y = np.empty_like(z)
     y[order] = y_sorted
     lo = float(z.min()) if zmin is None else zmin
