@@ -201,7 +201,10 @@ class ResourceStep:
         return self._value
 
     def __getstate__(self) -> dict[str, Any]:
-        return {**self.__dict__, "timer": None, "_value": _UNREAD}
+        return {k: v for k, v in self.__dict__.items() if k not in ("timer", "_value")}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state, timer=None, _value=_UNREAD)  # this process's marker
 
 
 _UNREAD = object()
