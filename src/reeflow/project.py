@@ -57,7 +57,7 @@ from reeflow.risk.params import RiskParams
 
 __all__ = ["Project", "Ore", "Economics", "MarketParams",
            "load_project", "load_project_text", "builtin_project_path", "builtin_cases",
-           "LoadedProject", "CASES_DIR", "load_section", "source_path"]
+           "LoadedProject", "CASES_DIR", "load_section", "source_path", "TEXT_ONLY"]
 
 M = TypeVar("M", bound=BaseModel)
 Frac = Q("frac", ge=0.0, le=1.0)
@@ -442,7 +442,7 @@ _INHERITED = "Written for "
 
 
 #: Top-level keys whose change leaves a case's figures (and the text about them) as they are
-_TEXT_ONLY = frozenset({"name", "description", "claims_file", "claims_written_for"})
+TEXT_ONLY = frozenset({"name", "description", "claims_file", "claims_written_for"})
 
 
 def mark_inherited(tree: dict[str, Any], parent: str,
@@ -455,7 +455,7 @@ def mark_inherited(tree: dict[str, Any], parent: str,
     if child is not None and "claims_file" in child and tree.get("claims_written_for"):
         # the file brings its own claims: the inherited label goes (review)
         tree = {**tree, "claims_written_for": child.get("claims_written_for")}
-    if child is not None and not set(child) - _TEXT_ONLY:
+    if child is not None and not set(child) - TEXT_ONLY:
         return tree
     name = tree.get("name") if isinstance(tree.get("name"), str) else parent
     over: dict[str, Any] = {}

@@ -264,3 +264,23 @@ def test_an_outcome_travels_without_its_resource(tmp_path, monkeypatch):
         monkeypatch.setattr(pipeline.CACHE, "store", {})
         back = pickle.loads(sent)
         assert np.array_equal(back.resource.block_model["tonnes"].to_numpy(), tonnes)
+
+
+def test_the_cash_flow_is_keyed_by_figures_and_schedule(monkeypatch):
+    """A project that differs only in its text (its name) reads the cash flow of the other; one
+    whose schedule differs (a shorter life) computes its own. The resource step keeps its
+    place in the step times where the cached plan does not read it."""
+    from reeflow.chain import pipeline
+    from reeflow.project import load_project
+
+    loaded = load_project("builtin:beylikova")
+    monkeypatch.setattr(pipeline.CACHE, "store", {})
+    base = pipeline.run_chain(loaded)
+    n = pipeline.CACHE.computed.get("annual", 0)
+    renamed = pipeline.run_chain(pipeline.with_overrides(loaded, {"name": "another name"}))
+    assert pipeline.CACHE.computed.get("annual", 0) == n
+    assert renamed.annual is base.annual
+    assert "resource" in renamed.times_s and renamed.times_s["resource"] < 0.01
+    longer = pipeline.with_overrides(loaded, {"economics.schedule.life_years": 19})
+    pipeline.run_chain(longer)
+    assert pipeline.CACHE.computed.get("annual", 0) == n + 1

@@ -27,7 +27,7 @@ from reeflow.project import LoadedProject, Project
 __all__ = ["ChainOutcome", "run_chain", "what_if", "with_overrides", "block_valuation_of",
            "mining_per_t_moved", "mine_outcome", "resource_of", "design_step", "basis_step",
            "sized_economics", "resource_and_plan", "rpeee_rows", "ResourceStep",
-           "train_by_year"]
+           "train_by_year", "figures_of"]
 
 T = TypeVar("T")
 
@@ -157,9 +157,8 @@ def run_chain(loaded: LoadedProject, *,
     life = int(e.schedule.life_years)
     design = design_step(p, step)
     inputs, basis, moved = basis_step(p, design, step)
-    valuation, resource = _valued_resource(p, design, basis, step)
+    valuation, resource = _valued_resource(p, design, basis)
     mine = _mine_step(p, valuation, resource, step)
-    resource.timer = None  # read later (a report, a claim): not one of this run's steps
     first = int(e.schedule.construction_years) + 1
     years = step("plant by year", CACHE.get, "years",
                  econ_steps.years_key(p, mine.schedule, first),
@@ -168,10 +167,12 @@ def run_chain(loaded: LoadedProject, *,
     inputs, basis = step("economics at the scheduled plant size", sized_economics, p, inputs,
                          basis, years, life, moved)
     quantities = adapters.year_quantities(years, mine.schedule)
-    # the cash flow is a function of the whole project (every step above reads only it): so
-    # keyed, a second study reads each what-if's cash flow instead of re-evaluating it
-    annual = step("economics", CACHE.get, "annual", _key(p), evaluate_annual, basis, quantities,
-                  design_basis)
+    # the cash flow reads the project's figures and, through the plant and sizing, the mine
+    # plan's schedule (which a wall-clock-limited schedule makes more than a function of the
+    # project); so keyed, a second study reads each what-if's cash flow
+    annual = step("economics", CACHE.get, "annual",
+                  _key(figures_of(p), mine.schedule.to_dict("list")), evaluate_annual, basis,
+                  quantities, design_basis)
     market = step("market", _market, p, design)
     return ChainOutcome(loaded, design, inputs, basis, resource, mine, years, quantities,
                         annual, market, step.times, design_basis)
@@ -183,10 +184,9 @@ class ResourceStep:
     never reads its resource (a block model, 5 MB on disk for the built-in case), and an outcome
     sent back by a worker process carries the step's inputs, not its result."""
 
-    def __init__(self, project: Project, valuation: adapters.BlockValuation, recovery: float,
-                 timer: Callable[..., Any] | None) -> None:
+    def __init__(self, project: Project, valuation: adapters.BlockValuation,
+                 recovery: float) -> None:
         self.project, self.valuation, self.recovery = project, valuation, recovery
-        self.timer = timer
         self.key = _key(project.deposit, project.ore, valuation.prices_usd_per_kg, recovery,
                         valuation.processing_cost_usd_per_t, valuation.recoveries_frac,
                         valuation.product_cost_usd_per_kg)
@@ -195,29 +195,27 @@ class ResourceStep:
     def get(self) -> Any:
         """The resource (None: no deposit); the step cache's copy where it holds one."""
         if self._value is _UNREAD:
-            args = ("resource", self.key, _resource, self.project, self.valuation, self.recovery)
-            self._value = (CACHE.get(*args) if self.timer is None
-                           else self.timer("resource", CACHE.get, *args))
+            self._value = CACHE.get("resource", self.key, _resource, self.project,
+                                    self.valuation, self.recovery)
         return self._value
 
     def __getstate__(self) -> dict[str, Any]:
-        return {k: v for k, v in self.__dict__.items() if k not in ("timer", "_value")}
+        return {k: v for k, v in self.__dict__.items() if k != "_value"}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__dict__.update(state, timer=None, _value=_UNREAD)  # this process's marker
+        self.__dict__.update(state, _value=_UNREAD)  # this process's marker
 
 
 _UNREAD = object()
 
 
-def _valued_resource(p: Project, design: plant_steps.PlantDesign, basis: Any,
-                     step: Callable[..., Any] | None) -> tuple[adapters.BlockValuation,
-                                                               ResourceStep]:
+def _valued_resource(p: Project, design: plant_steps.PlantDesign,
+                     basis: Any) -> tuple[adapters.BlockValuation, ResourceStep]:
     """The block valuation and the resource cut off at its break-even, as a step run when it
     is first asked for (its result None: no deposit)."""
     valuation = _valuation(p, design, basis)
     recovery = float(design.summary.kpis["overall_reo_recovery_frac"])
-    return valuation, ResourceStep(p, valuation, recovery, step)
+    return valuation, ResourceStep(p, valuation, recovery)
 
 
 def _mine_step(p: Project, valuation: adapters.BlockValuation, resource: ResourceStep,
@@ -227,9 +225,11 @@ def _mine_step(p: Project, valuation: adapters.BlockValuation, resource: Resourc
     e = p.economics
     capacity = mine_steps.capacity_by_year(p.ore.throughput_t_per_a, e.schedule.ramp_up,
                                            int(e.schedule.life_years))
-    return step("mine plan", CACHE.get, "mine",  # type: ignore[no-any-return]
-                _key(p.deposit, p.mine, p.ore, capacity.tolist(), valuation.__dict__,
-                     e.opex_scale_frac),  # the stockpiles' rehandling rate is scaled by it
+    key = _key(p.deposit, p.mine, p.ore, capacity.tolist(), valuation.__dict__,
+               e.opex_scale_frac)  # the stockpiles' rehandling rate is scaled by it
+    # the step stays in the list (progress, times) where the cached plan does not read it
+    step("resource", (lambda: None) if CACHE.seen("mine", key) else resource.get)
+    return step("mine plan", CACHE.get, "mine", key,  # type: ignore[no-any-return]
                 lambda: _mine(p, capacity, valuation, resource.get()))
 
 
@@ -240,7 +240,7 @@ def resource_and_plan(loaded: LoadedProject) -> tuple[Any, np.ndarray | None]:
     p, step = loaded.project, _Timer(None)
     design = design_step(p, step)
     basis = basis_step(p, design, step)[1]
-    valuation, lazy = _valued_resource(p, design, basis, step)
+    valuation, lazy = _valued_resource(p, design, basis)
     resource = lazy.get()
     if resource is None:
         return None, None
@@ -269,6 +269,14 @@ def design_key(p: Project, sx_costs: Any = None) -> str:
     """The design step's cache key: the inputs it reads."""
     sx_costs = econ_steps.sx_cost_model(p) if sx_costs is None else sx_costs
     return _key(p.ore, p.plant, sx_costs.__dict__)
+
+
+def figures_of(p: Project) -> dict[str, Any]:
+    """The project's fields its figures are computed from: all but its text (name,
+    description, claims) and the risk section, which the chain does not read."""
+    from reeflow.project import TEXT_ONLY
+
+    return p.model_dump(mode="json", by_alias=True, exclude={*TEXT_ONLY, "risk"})
 
 
 def train_by_year(o: ChainOutcome) -> dict[str, Any] | None:
