@@ -477,7 +477,7 @@ def compute_results(loaded: LoadedProject, *, progress: bool | Callable[[str], N
     from reeflow.chain import run_chain
     from reeflow.chain.cache import CACHE, default_folder
     from reeflow.chain.parallel import sweep_stale
-    from reeflow.chain.pipeline import design_key
+    from reeflow.chain.pipeline import plan_is_cached
 
     t0 = time.perf_counter()
     check_claims_file(loaded)  # a bad claims file is refused before the chain runs
@@ -485,12 +485,12 @@ def compute_results(loaded: LoadedProject, *, progress: bool | Callable[[str], N
     cb = progress if callable(progress) else _Progress(bool(progress))
     with CACHE.on_disk(default_folder() if cache else None), \
             contextlib.ExitStack() as stack:
-        # workers start before the base chain, on the CPUs it leaves idle; not where the
-        # design is on disk: the base chain is then read rather than computed, and if its mine
-        # plan and plant are read too, so will most what-ifs be, faster here than on workers
+        # workers start before the base chain, on the CPUs it leaves idle; not where its
+        # design and mine plan are on disk: the base chain is then read rather than computed,
+        # and if its plant is read too, so will most what-ifs be, faster here than on workers
         # that would start for it (built-in case, tax rate changed: 9.4 s against 11.4 s wall,
         # two CPUs, 2026-12-03)
-        early = CACHE.disk is None or not CACHE.seen("design", design_key(loaded.project))
+        early = CACHE.disk is None or not plan_is_cached(loaded.project)
         pool = stack.enter_context(_what_if_pool(workers)) if early else None
         before = dict(CACHE.computed)
         outcome = run_chain(loaded, progress=cb)

@@ -284,3 +284,20 @@ def test_the_cash_flow_is_keyed_by_figures_and_schedule(monkeypatch):
     longer = pipeline.with_overrides(loaded, {"economics.schedule.life_years": 19})
     pipeline.run_chain(longer)
     assert pipeline.CACHE.computed.get("annual", 0) == n + 1
+
+
+def test_plan_is_cached_tells_a_read_plan_from_one_to_compute(tmp_path, monkeypatch):
+    """The study starts its workers early unless the design and the mine plan will be read: an
+    opex change keeps the design but re-plans the mine."""
+    from reeflow.chain import pipeline
+    from reeflow.project import load_project
+
+    loaded = load_project("builtin:beylikova")
+    monkeypatch.setattr(pipeline.CACHE, "store", {})
+    with pipeline.CACHE.on_disk(tmp_path):
+        assert not pipeline.plan_is_cached(loaded.project)
+        pipeline.run_chain(loaded)
+        monkeypatch.setattr(pipeline.CACHE, "store", {})
+        assert pipeline.plan_is_cached(loaded.project)
+        dearer = pipeline.with_overrides(loaded, {"economics.opex_scale": 1.1}).project
+        assert not pipeline.plan_is_cached(dearer)

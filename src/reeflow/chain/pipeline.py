@@ -27,7 +27,7 @@ from reeflow.project import LoadedProject, Project
 __all__ = ["ChainOutcome", "run_chain", "what_if", "with_overrides", "block_valuation_of",
            "mining_per_t_moved", "mine_outcome", "resource_of", "design_step", "basis_step",
            "sized_economics", "resource_and_plan", "rpeee_rows", "ResourceStep",
-           "train_by_year", "figures_of"]
+           "train_by_year", "figures_of", "plan_is_cached"]
 
 T = TypeVar("T")
 
@@ -222,15 +222,30 @@ def _mine_step(p: Project, valuation: adapters.BlockValuation, resource: Resourc
                step: Callable[..., Any]) -> mine_steps.MineOutcome:
     """The mine plan at the plant's capacity by year (ramp-up included), cached; the resource
     is read only where the plan is computed."""
-    e = p.economics
-    capacity = mine_steps.capacity_by_year(p.ore.throughput_t_per_a, e.schedule.ramp_up,
-                                           int(e.schedule.life_years))
-    key = _key(p.deposit, p.mine, p.ore, capacity.tolist(), valuation.__dict__,
-               e.opex_scale_frac)  # the stockpiles' rehandling rate is scaled by it
+    capacity, key = _mine_key(p, valuation)
     # the step stays in the list (progress, times) where the cached plan does not read it
     step("resource", (lambda: None) if CACHE.seen("mine", key) else resource.get)
     return step("mine plan", CACHE.get, "mine", key,  # type: ignore[no-any-return]
                 lambda: _mine(p, capacity, valuation, resource.get()))
+
+
+def _mine_key(p: Project, valuation: adapters.BlockValuation) -> tuple[np.ndarray, str]:
+    """The plant's capacity by year and the mine step's cache key (the inputs it reads)."""
+    e = p.economics
+    capacity = mine_steps.capacity_by_year(p.ore.throughput_t_per_a, e.schedule.ramp_up,
+                                           int(e.schedule.life_years))
+    return capacity, _key(p.deposit, p.mine, p.ore, capacity.tolist(), valuation.__dict__,
+                          e.opex_scale_frac)  # the stockpiles' rehandling rate is scaled by it
+
+
+def plan_is_cached(p: Project) -> bool:
+    """Whether the chain would read its design and mine plan rather than compute them (the
+    step cache holds both; the design and the economics basis it needs are read to tell)."""
+    if not CACHE.seen("design", design_key(p)):
+        return False
+    design = design_step(p)
+    valuation = _valuation(p, design, basis_step(p, design)[1])
+    return CACHE.seen("mine", _mine_key(p, valuation)[1])
 
 
 def resource_and_plan(loaded: LoadedProject) -> tuple[Any, np.ndarray | None]:
