@@ -101,6 +101,24 @@ def test_country_aliases_and_unknown_country():
         md.normalise_country("Atlantis")
 
 
+@pytest.mark.parametrize(("written", "country"), [
+    ("Norway", "Norway"), ("namibia", "Namibia"), ("France", "France"),
+    ("Myanmar (Burma)", "Burma"), ("Britain (UK)", "United Kingdom")])
+def test_a_country_the_tables_do_not_list_is_a_country(written, country):
+    """Fuzz round 50: a project in Norway or Namibia, separated in France, was refused with a
+    list of the tables' countries that offered 'Other countries', itself refused; now any ISO
+    3166 country is one (its baseline 0 t REO), and the ISO names of listed countries map to
+    the tables' spelling."""
+    assert md.normalise_country(written) == country
+
+
+def test_an_unknown_country_gets_a_hint_and_no_group():
+    with pytest.raises(InputError) as exc:
+        md.normalise_country("Chna", field="market.home_country")
+    assert "did you mean 'China'" in str(exc.value) and "Other countries" not in str(exc.value)
+    assert "Other countries" not in md.iso_countries()
+
+
 @pytest.mark.parametrize("year", [2019, 2030, "2025", 2025.0, True])
 def test_unknown_year_is_input_error(year):
     with pytest.raises(InputError, match="market.year"):

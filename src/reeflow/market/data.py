@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from reeflow.core.data import read_csv, read_yaml
-from reeflow.core.errors import InputError
+from reeflow.core.errors import InputError, did_you_mean
 
 __all__ = [
     "WORLD",
@@ -39,6 +39,7 @@ __all__ = [
     "parameters",
     "parameter",
     "known_countries",
+    "iso_countries",
     "normalise_country",
     "available_years",
     "vintages",
@@ -61,6 +62,8 @@ _ALIASES = {
     "united states of america": "United States", "turkey": "Türkiye", "turkiye": "Türkiye",
     "türkiye": "Türkiye", "other": OTHER, "world": WORLD,
     "uk": "United Kingdom", "u.k.": "United Kingdom", "great britain": "United Kingdom",
+    # the tz database's ISO 3166 names (iso3166.tab) for countries the tables spell otherwise
+    "britain (uk)": "United Kingdom", "myanmar (burma)": "Burma",
 }
 _COLUMNS = ["vintage", "data_year", "statistic", "country", "value_t_reo", "comparator", "status",
             "evidence", "verification", "source", "note"]
@@ -166,6 +169,25 @@ def known_countries() -> tuple[str, ...]:
     return tuple(sorted(names))
 
 
+@lru_cache(maxsize=1)
+def iso_countries() -> tuple[str, ...]:
+    """The names of ISO 3166-1 (the tz database's ``iso3166.tab``, public domain) that the
+    tables do not list under any spelling: countries a project may be in although USGS and the
+    IEA list no supply for them (their baseline is 0 t REO, as for
+    ``countries_without_listed_supply``)."""
+    from reeflow.core.data import data_file
+
+    listed = {n.lower() for n in known_countries()}
+    out = []
+    for line in data_file("market", "iso3166.tab").read_text(encoding="utf-8").splitlines():
+        if line.startswith("#") or "\t" not in line:
+            continue
+        name = line.split("\t")[1].strip()
+        if _ALIASES.get(name.lower(), name).lower() not in listed:
+            out.append(name)
+    return tuple(sorted(out))
+
+
 def normalise_country(name: str, *, field: str = "country", group: bool = False) -> str:
     """Canonical (USGS) spelling of a country name; InputError for an unknown one, and for
     USGS's group 'Other countries' unless ``group`` (a project's home or separation country
@@ -177,11 +199,15 @@ def normalise_country(name: str, *, field: str = "country", group: bool = False)
     if canon.lower() == OTHER.lower() and not group:
         raise InputError(field, name, "a country (USGS's 'Other countries' is a group of "
                          "them)", "name the country, e.g. 'Tanzania'")
-    for known in known_countries():
+    for known in (*known_countries(), *iso_countries()):
         if known.lower() == canon.lower():
             return known
-    raise InputError(field, name, f"one of {', '.join(known_countries())}",
-                     "use a country listed by USGS MCS or the IEA (aliases: Myanmar, USA, Turkey)")
+    listed = [c for c in known_countries() if c != OTHER]
+    hint = did_you_mean(key, (*listed, *iso_countries()), fallback=False)
+    raise InputError(field, name, "a country as USGS MCS or ISO 3166 names it (a country the "
+                     "tables list no supply for starts from 0 t REO)",
+                     f"{hint + ' ' if hint else ''}e.g. {', '.join(listed[:6])}, Norway or "
+                     "Namibia (aliases: Myanmar, USA, Turkey, UK)")
 
 
 @lru_cache(maxsize=4)
