@@ -293,6 +293,24 @@ class Project(StrictModel):
         "sets it; the claims are then labelled as that case's)")
 
     @model_validator(mode="after")
+    def _byproduct_freight(self) -> Project:
+        """A plant that recovers fluorite or barite from an ore that holds it ships an
+        industrial mineral concentrate, whose freight has no generic default: refused here,
+        as the study's opex would refuse it (fuzz round 50: validate passed, the study
+        stopped)."""
+        b, o = self.plant.beneficiation, self.ore
+        cls = "industrial mineral concentrate"
+        ships = [m for m, grade, rec in (("fluorite", o.caf2_grade_frac, b.fluorite_recovery_frac),
+                                         ("barite", o.baso4_grade_frac, b.barite_recovery_frac))
+                 if grade > 0 and rec > 0]
+        if ships and cls not in self.economics.freight_usd_per_t:
+            raise InputError(f"economics.freight.{cls}", None,
+                             f"a freight rate in USD/t (the plant recovers {' and '.join(ships)})",
+                             f"give economics.freight.'{cls}' (site to the buyer; no generic "
+                             f"default), or set plant.beneficiation.{ships[0]}_recovery to 0")
+        return self
+
+    @model_validator(mode="after")
     def _products_cover(self) -> Project:
         carried = set(self.ore.ree_distribution)
         for prod, els in self.plant.separation.products.items():

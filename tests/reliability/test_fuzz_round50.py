@@ -1,0 +1,39 @@
+"""Fuzz round 50 (an independent helper wrote four unseen projects from public figures —
+Mt Weld-, Fen-, Nolans- and Lofdal-like — and edge variants): what it found, mended."""
+
+from __future__ import annotations
+
+import pytest
+
+from reeflow.core.errors import InputError
+from reeflow.project import load_project
+
+
+def _write(tmp_path, text):
+    p = tmp_path / "project.yaml"
+    p.write_text(text, encoding="utf-8")
+    return p
+
+
+def test_a_recovered_byproduct_without_freight_is_refused_at_load(tmp_path):
+    """validate passed and the study stopped in its opex: a plant that recovers fluorite from
+    an ore that holds it ships an industrial mineral concentrate, whose freight is needed."""
+    path = _write(tmp_path, "extends: builtin:ngualla\nore:\n  caf2_grade: 1 %\nplant:\n"
+                  "  beneficiation:\n    fluorite_recovery: 50 %\n")
+    with pytest.raises(InputError) as exc:
+        load_project(path)
+    msg = str(exc.value)
+    assert "economics.freight.industrial mineral concentrate" in msg and "fluorite" in msg
+    ok = _write(tmp_path, "extends: builtin:ngualla\nore:\n  caf2_grade: 1 %\nplant:\n"
+                "  beneficiation:\n    fluorite_recovery: 50 %\neconomics:\n  freight:\n"
+                "    industrial mineral concentrate: 40 USD/t\n")
+    assert load_project(ok).project.economics.freight_usd_per_t[
+        "industrial mineral concentrate"] == 40.0
+
+
+@pytest.mark.parametrize("country", ["Norway", "Namibia"])
+def test_a_project_in_a_country_without_listed_supply_loads(tmp_path, country):
+    path = _write(tmp_path, f"extends: builtin:beylikova\nmarket:\n  home_country: {country}\n"
+                  "  separation_at_home: false\n  separation_country: France\n")
+    m = load_project(path).project.market
+    assert (m.home_country, m.separation_country) == (country, "France")
