@@ -219,8 +219,14 @@ def breakevens(outcome: Any, rate: float, basket: float) -> list[dict[str, Any]]
     e = outcome.project.economics
     ndpr = float(b.base.ndpr_price_usd_per_kg) * e.price_scale_ndpr_frac
     rev = b.parts["revenue"]
+    # the by-products shipped at a price (a row of 0 t/a, or one the project prices at 0, has no
+    # price that a multiple of it could move: fuzz round 50 read "no by-product price makes NPV
+    # positive" for a plant without by-products)
     byp = {str(r["product"]): float(r["price_usd_per_kg"]) * 1e3 * e.price_scale_byproduct_frac
-           for _, r in rev.iterrows() if _is_byproduct(str(r["product"]))}
+           for _, r in rev.iterrows() if _is_byproduct(str(r["product"]))
+           and float(r["t_per_a"]) > 0 and float(r["price_usd_per_kg"]) > 0}
+    if not any(v > 0 for v in byp.values()):
+        byp = {}
     out = []
     for on, what, unit, base in (("ndpr", "NdPr oxide price", "USD/kg", ndpr),
                                  ("reo", "rare-earth basket", "USD/kg REO", basket),

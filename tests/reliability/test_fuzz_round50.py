@@ -37,3 +37,16 @@ def test_a_project_in_a_country_without_listed_supply_loads(tmp_path, country):
                   "  separation_at_home: false\n  separation_country: France\n")
     m = load_project(path).project.market
     assert (m.home_country, m.separation_country) == (country, "France")
+
+
+def test_no_byproduct_break_even_where_none_is_shipped():
+    """Ngualla ships no fluorite or barite (0 t/a rows in its revenue table): its break-evens
+    name no by-product price (the summary had said "no by-product price makes NPV positive")."""
+    from reeflow.chain import pipeline
+    from reeflow.summary import basket_usd_per_kg_reo, breakevens
+
+    out = pipeline.run_chain(load_project("builtin:ngualla"))
+    rows = breakevens(out, 0.08, basket_usd_per_kg_reo(out))
+    assert [r["what"] for r in rows] == ["NdPr oxide price", "rare-earth basket"]
+    beylikova = pipeline.run_chain(load_project("builtin:beylikova"))
+    assert "by-product prices" in [r["what"] for r in breakevens(beylikova, 0.08, 1.0)]
