@@ -31,7 +31,8 @@ def short_repr(results: Results) -> str:
     years = len((results.get("mine") or {}).get("schedule") or [])
     reo = kpis.get("reo_t_per_a")
     return (f"<StudyResults {meta.get('project_name', '?')!r}: "
-            f"REO {'n/a' if reo is None else f'{reo:,.0f}'} t/a, {years} production years, "
+            f"REO {'n/a' if reo is None else f'{reo:,.0f}'} t/a, "
+            f"{years} production year{'' if years == 1 else 's'}, "
             f"{npv_label(rate)} "
             f"{'n/a' if npv is None else f'{npv / 1e6:,.0f} MUSD'}, "
             f"IRR {'n/a' if irr is None else f'{irr:.1%}'}>")

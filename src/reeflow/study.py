@@ -68,7 +68,7 @@ class StudyResult:
                  f"  design basis: ore {k.ore_t_per_a:,.0f} t/a → REO {k.reo_t_per_a:,.0f} t/a "
                  f"(NdPr oxide {k.ndpr_oxide_t_per_a:,.0f} t/a), recovery "
                  f"{(k.overall_reo_recovery_frac or 0):.1%}",
-                 f"  {r.mine.source}: {len(r.mine.schedule)} production years",
+                 f"  {r.mine.source}: {_years(len(r.mine.schedule))}",
                  f"  {npv} MUSD (real, {e.deck}); IRR {irr}; capex {e.capex_usd / 1e6:,.0f} MUSD",
                  f"  claims{_whose(r.claims)} inconsistent with the model: "
                  f"{', '.join(bad) or 'none'}"]
@@ -118,6 +118,10 @@ def _whose(claims: Sequence[Any]) -> str:
     """" of CASE (inherited)" where the claims are another case's, else nothing."""
     owner = next((c.written_for for c in claims if c.written_for), None)
     return f" of {owner} (inherited through extends)" if owner else ""
+
+
+def _years(n: int) -> str:
+    return f"{n} production year{'' if n == 1 else 's'}"
 
 
 def _claims(outcome: Any, runner: Any = None) -> list[dict[str, Any]]:

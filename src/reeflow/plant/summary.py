@@ -17,8 +17,8 @@ __all__ = ["PlantSummary", "summarise_plant", "ree_sales", "MIXED_SALE"]
 #: Sale name of a mixed rare-earth concentrate (paid on its contained REO by the economics room).
 MIXED_SALE = "mixed REO concentrate"
 
-_RESIDUES = {"leach.residue": "Leach residue (Th, BaSO4, gypsum)",
-             "neutralisation.cake": "Neutralisation cake (Fe/Th hydroxides)"}
+#: residue streams and their names; the label adds what each holds (:func:`_residue_label`)
+_RESIDUES = {"leach.residue": "Leach residue", "neutralisation.cake": "Neutralisation cake"}
 _BYPRODUCTS = {"beneficiation.fluorite_concentrate": ("Fluorite concentrate", "CaF2"),
                "beneficiation.barite_concentrate": ("Barite concentrate", "BaSO4")}
 
@@ -164,11 +164,24 @@ def _solid_rows(sol: FlowsheetSolution, hours: float) -> list[dict[str, Any]]:
     for stream, label in _RESIDUES.items():
         s = sol.streams[stream]
         act = residue_activity_bq_per_g(s)
-        rows.append({"name": label, "kind": "residue", "t_per_a": _t_per_a(s.total_kg_per_h, hours),
+        rows.append({"name": _residue_label(label, s), "kind": "residue",
+                     "t_per_a": _t_per_a(s.total_kg_per_h, hours),
                      "activity_bq_per_g": act, "classification": classify_residue(act),
                      "th_t_per_a": _t_per_a(float(s.element_kg_per_h().get("Th", 0.0)), hours),
                      "stream": stream})
     return rows
+
+
+def _residue_label(name: str, s: Stream, *, share: float = 0.05, most: int = 4) -> str:
+    """``name (what it holds)``: its species of at least ``share`` of the mass, heaviest first
+    (at most ``most``), and Th where it holds any (a label written for one ore had named
+    barite and gypsum in residues of ores that hold neither; fuzz round 50)."""
+    total = s.total_kg_per_h
+    held = sorted(((s.species_kg_per_h(sp), sp) for sp in s.components.species), reverse=True)
+    names = [sp for kg, sp in held[:most] if total > 0 and kg >= share * total]
+    if float(s.element_kg_per_h().get("Th", 0.0)) > 0 and not any("Th" in n for n in names):
+        names.append("Th")
+    return f"{name} ({', '.join(names)})" if names else name
 
 
 def summarise_plant(sol: FlowsheetSolution, ree: tuple[str, ...], hours: float, *,
