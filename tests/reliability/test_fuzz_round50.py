@@ -50,3 +50,17 @@ def test_no_byproduct_break_even_where_none_is_shipped():
     assert [r["what"] for r in rows] == ["NdPr oxide price", "rare-earth basket"]
     beylikova = pipeline.run_chain(load_project("builtin:beylikova"))
     assert "by-product prices" in [r["what"] for r in breakevens(beylikova, 0.08, 1.0)]
+
+
+def test_output_large_beside_the_world_market_is_flagged():
+    """2.2 Mt/a of REO (576 % of world mine output) was valued at the deck's prices without a
+    word: the consistency check names the share and says the prices are an upper bound."""
+    from types import SimpleNamespace
+
+    from reeflow.consistency import CHECKS, price_taker
+
+    assert price_taker in CHECKS
+    big = price_taker(SimpleNamespace(years=[SimpleNamespace(reo_t=2.2e6)]))
+    assert not big.ok and big.severity == "warning" and "upper bound" in big.detail
+    small = price_taker(SimpleNamespace(years=[SimpleNamespace(reo_t=10_000.0)]))
+    assert small.ok and "2.6%" in small.detail
