@@ -229,7 +229,8 @@ class MarketParams(StrictModel):
 
     ``home_country`` (where the ore is mined) and ``separation_country`` (where the concentrate is
     separated when ``separation_at_home`` is false) default to the market room's
-    ``parameters.yaml``; names are checked against the countries the market data knows.
+    ``parameters.yaml``; a name is a country the USGS or IEA tables list, or any other
+    country of ISO 3166 (the tz database's names; its baseline supply is then 0 t REO).
     """
 
     separation_at_home: StrictBool = True
