@@ -53,17 +53,24 @@ def data_file(room: str, name: str) -> Traversable:
 
 
 @lru_cache(maxsize=128)
-def _csv(room: str, name: str, comment: str | None) -> pd.DataFrame:
+def _csv(room: str, name: str, comment: str | None, sep: str,
+         names: tuple[str, ...] | None) -> pd.DataFrame:
     import pandas as pd
 
     with data_file(room, name).open("r", encoding="utf-8") as fh:
-        return pd.read_csv(fh, comment=comment)
+        if names is None:
+            return pd.read_csv(fh, comment=comment, sep=sep)
+        return pd.read_csv(fh, comment=comment, sep=sep, header=None, names=list(names),
+                           keep_default_na=False)
 
 
-def read_csv(room: str, name: str, *, comment: str | None = "#") -> pd.DataFrame:
+def read_csv(room: str, name: str, *, comment: str | None = "#", sep: str = ",",
+             names: tuple[str, ...] | None = None) -> pd.DataFrame:
     """A copy of the CSV table ``name`` of ``room`` (lines starting with ``comment`` skipped;
-    ``comment=None`` where a value may hold ``#``)."""
-    return _csv(room, name, comment).copy()
+    ``comment=None`` where a value may hold ``#``). ``sep``: the column separator; ``names``:
+    the columns of a file without a header line (its values then read as text as written: a
+    country code ``NA`` is Namibia's, not a missing value)."""
+    return _csv(room, name, comment, sep, names).copy()
 
 
 @lru_cache(maxsize=64)

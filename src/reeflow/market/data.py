@@ -175,17 +175,10 @@ def iso_countries() -> tuple[str, ...]:
     tables do not list under any spelling: countries a project may be in although USGS and the
     IEA list no supply for them (their baseline is 0 t REO, as for
     ``countries_without_listed_supply``)."""
-    from reeflow.core.data import data_file
-
     listed = {n.lower() for n in known_countries()}
-    out = []
-    for line in data_file("market", "iso3166.tab").read_text(encoding="utf-8").splitlines():
-        if line.startswith("#") or "\t" not in line:
-            continue
-        name = line.split("\t")[1].strip()
-        if _ALIASES.get(name.lower(), name).lower() not in listed:
-            out.append(name)
-    return tuple(sorted(out))
+    table = read_csv("market", "iso3166.tab", sep="\t", names=("code", "name"))
+    names = (str(n).strip() for n in table["name"])
+    return tuple(sorted(n for n in names if _ALIASES.get(n.lower(), n).lower() not in listed))
 
 
 def normalise_country(name: str, *, field: str = "country", group: bool = False) -> str:
