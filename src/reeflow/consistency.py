@@ -585,6 +585,22 @@ def price_taker(o: Any) -> ConsistencyCheck:
                   share < limit, detail, severity="warning")
 
 
+def products_earn(o: Any) -> ConsistencyCheck:
+    """Every product the plant ships earns something: a by-product recovered at a price of 0
+    still pays its flotation circuit, reagents and freight (fuzz round 50: 238 kt/a of fluorite
+    and barite concentrate shipped at 0 USD/t, no word of it)."""
+    rev = o.basis.parts["revenue"]
+    free = [f"{r['product']} ({float(r['t_per_a']):,.0f} t/a)" for _, r in rev.iterrows()
+            if float(r["t_per_a"]) > 0 and not float(r["usd_per_a"]) > 0]
+    name = "every product shipped earns revenue"
+    if not free:
+        return _check(name, True, f"{len(rev)} product rows; each shipped one has a price")
+    return _check(name, False, f"shipped at no revenue on the design basis: {', '.join(free)}; "
+                  "their circuits, reagents and freight are costed all the same (set the "
+                  "recovery of a mineral that is not sold to 0, or give it a price)",
+                  severity="warning")
+
+
 #: Every check, in report order.
 CHECKS: tuple[Check, ...] = (schedule_drives_dcf, plant_follows_schedule, capacity_respected,
                              plant_reaches_nameplate,
@@ -598,7 +614,7 @@ CHECKS: tuple[Check, ...] = (schedule_drives_dcf, plant_follows_schedule, capaci
                              products_meet_price_basis,
                              ore_minerals_as_written,
                              streams_within_solubility, energy_balance_closes,
-                             water_balance_closes, price_taker)
+                             water_balance_closes, price_taker, products_earn)
 
 
 def run_checks(outcome: Any) -> list[ConsistencyCheck]:

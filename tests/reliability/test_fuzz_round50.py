@@ -64,3 +64,27 @@ def test_output_large_beside_the_world_market_is_flagged():
     assert not big.ok and big.severity == "warning" and "upper bound" in big.detail
     small = price_taker(SimpleNamespace(years=[SimpleNamespace(reo_t=10_000.0)]))
     assert small.ok and "2.6%" in small.detail
+
+
+def test_a_product_shipped_at_no_revenue_is_flagged():
+    """238 kt/a of fluorite and barite concentrate were shipped at 0 USD/t (circuits, reagents
+    and freight costed) without a word: a warning names them."""
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    from reeflow.consistency import CHECKS, products_earn
+
+    rev = pd.DataFrame({"product": ["NdPr oxide", "CaF2 concentrate", "BaSO4 concentrate"],
+                        "t_per_a": [700.0, 120_000.0, 0.0], "usd_per_a": [5e7, 0.0, 0.0]})
+    got = products_earn(SimpleNamespace(basis=SimpleNamespace(parts={"revenue": rev})))
+    assert products_earn in CHECKS and not got.ok and got.severity == "warning"
+    assert "CaF2 concentrate (120,000 t/a)" in got.detail and "BaSO4" not in got.detail
+    out = pipeline_outcome("builtin:beylikova")
+    assert products_earn(out).ok
+
+
+def pipeline_outcome(case):
+    from reeflow.chain import pipeline
+
+    return pipeline.run_chain(load_project(case))
